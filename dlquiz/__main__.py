@@ -1,0 +1,5 @@
+"""`python -m dlquiz`."""
+
+from dlquiz.cli import main
+
+main()

@@ -1,0 +1,83 @@
+"""The `dlquiz` command line: a thin Click layer over the library.
+
+Commands live in sibling modules and are imported only when used, so that
+`dlquiz --help` does not pay for SymPy or NumPy.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from dlquiz import __version__
+
+# command name -> "module:attribute"; the order is the order of `dlquiz --help`.
+COMMANDS: dict[str, str] = {
+    "quiz": "dlquiz.cli.quiz_cmd:quiz",
+    "review": "dlquiz.cli.progress_cmd:review",
+    "exam": "dlquiz.cli.progress_cmd:exam",
+    "topics": "dlquiz.cli.bank_cmd:topics",
+    "show": "dlquiz.cli.bank_cmd:show",
+    "bank": "dlquiz.cli.bank_cmd:bank",
+    "equiv": "dlquiz.cli.engine_cmd:equiv",
+    "check": "dlquiz.cli.engine_cmd:check",
+    "derive": "dlquiz.cli.engine_cmd:derive",
+    "example": "dlquiz.cli.worked_cmd:example",
+    "worksheet": "dlquiz.cli.worked_cmd:worksheet",
+    "plot": "dlquiz.cli.worked_cmd:plot",
+    "stats": "dlquiz.cli.progress_cmd:stats",
+    "plan": "dlquiz.cli.progress_cmd:plan",
+    "export": "dlquiz.cli.progress_cmd:export",
+    "doctor": "dlquiz.cli.progress_cmd:doctor",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if self._load(name) is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name)
+
+    @staticmethod
+    def _load(name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:  # the part is not built yet
+                return None
+            raise
+        command = getattr(module, attr, None)
+        return command if isinstance(command, click.Command) else None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dlquiz")
+def cli() -> None:
+    """dlquiz: exam prep for neural networks and deep learning.
+
+    \b
+    Start with a quiz, then let spaced repetition bring items back:
+      dlquiz quiz --topic act.sigmoid --n 5
+      dlquiz review
+      dlquiz check derivation.txt
+      dlquiz example conv.output-size --random
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the console script."""
+    return cli.main(args=argv, prog_name="dlquiz")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
