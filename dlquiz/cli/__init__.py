@@ -22,7 +22,7 @@ COMMANDS: dict[str, str] = {
     "topics": "dlquiz.cli.bank_cmd:topics",
     "show": "dlquiz.cli.bank_cmd:show",
     "bank": "dlquiz.cli.bank_cmd:bank",
-    "equiv": "dlquiz.cli.engine_cmd:equiv",
+    "equiv": "dlquiz.cli.equiv_cmd:equiv",
     "check": "dlquiz.cli.engine_cmd:check",
     "derive": "dlquiz.cli.engine_cmd:derive",
     "example": "dlquiz.cli.worked_cmd:example",

@@ -1,0 +1,103 @@
+"""Items of the question bank: immutable values read from the TOML files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Lang = Literal["en", "zh"]
+LANGS: tuple[Lang, ...] = ("en", "zh")
+
+Kind = Literal["single", "multi", "truefalse", "short", "ordering", "numeric", "formula", "derivation"]
+KINDS: tuple[str, ...] = (
+    "single", "multi", "truefalse", "short", "ordering", "numeric", "formula", "derivation",
+)
+# syllabus letter of each kind: C concept, F formula, N numeric, D derivation
+KIND_LETTER: dict[str, str] = {
+    "single": "C", "multi": "C", "truefalse": "C", "short": "C", "ordering": "C",
+    "formula": "F", "numeric": "N", "derivation": "D",
+}
+DEFAULT_TIME: dict[str, int] = {"C": 45, "F": 90, "N": 120, "D": 300}
+
+SOURCES: tuple[str, ...] = (
+    "000_ffe98cf169f07fd8",
+    "001_5341a1bc78b11cf8",
+    "002_84c513d9e61824c6",
+    "003_af4b22134ec6ff82",
+    "004_96e5ea7d078c6618",
+)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in both languages."""
+
+    en: str
+    zh: str
+
+    def __call__(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong answer and the message that explains it."""
+
+    answer: Any
+    message: Text
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question of the bank.
+
+    `answer` holds the key in the kind's own form: a letter (single), a tuple of letters
+    (multi, ordering), a bool (truefalse), a float or None (numeric; None when a generator is
+    the key), a formula string (formula), a tuple of accepted strings (short), None (derivation).
+    """
+
+    id: str
+    topic: str
+    kind: str
+    difficulty: int
+    source: str
+    prompt: Text
+    explanation: Text
+    answer: Any
+    file: str = ""
+    line: int = 0
+    chapter: int = 0
+    time: int = 60
+    tags: tuple[str, ...] = ()
+    hints: tuple[Text, ...] = ()
+    mistakes: tuple[Mistake, ...] = ()
+    choices: tuple[Text, ...] = ()
+    # numeric
+    tolerance: float | None = None
+    rel_tolerance: float | None = None
+    unit: str = ""
+    generator: str | None = None
+    ask: str = "answer"
+    params: dict[str, Any] = field(default_factory=dict)
+    # formula
+    canonical: str | None = None
+    assume: tuple[str, ...] = ()
+    let: dict[str, str] = field(default_factory=dict)
+    # derivation
+    given: tuple[str, ...] = ()
+    start: str | None = None
+    goal: str | None = None
+    solution: str | None = None
+
+    @property
+    def letter(self) -> str:
+        """The syllabus letter of the item's kind (C, F, N or D)."""
+        return KIND_LETTER[self.kind]
+
+    @property
+    def where(self) -> str:
+        """`file:line` of the item, for messages."""
+        return f"{self.file}:{self.line}" if self.file else self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
