@@ -1,0 +1,91 @@
+"""The question bank: items read from TOML files, validated against the syllabus.
+
+    from dlquiz.bank import load_bank
+    bank = load_bank()                 # the shipped bank
+    bank.get("act.sigmoid.derivative")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dlquiz.bank.load import Problem, default_root, format_problems, read_bank
+from dlquiz.bank.model import KIND_LETTER, KINDS, Item, Mistake, Text
+from dlquiz.bank.syllabus import Chapter, Syllabus, Topic, load_syllabus
+from dlquiz.errors import BankError, UsageError
+
+__all__ = [
+    "Bank", "Chapter", "Item", "Mistake", "Problem", "Syllabus", "Text", "Topic",
+    "default_root", "load_bank", "load_syllabus", "read_bank",
+]
+
+
+@dataclass(frozen=True)
+class Bank:
+    """All items of a bank, with the syllabus they belong to."""
+
+    items: tuple[Item, ...]
+    syllabus: Syllabus
+    root: Path
+
+    def get(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def select(
+        self, *, topics: Sequence[str] = (), kinds: Sequence[str] = (), chapters: Iterable[int] = ()
+    ) -> list[Item]:
+        """Items matching every filter; topics match by prefix (`act.` or `conv`).
+
+        Raises UsageError naming a topic prefix or kind that matches nothing.
+        """
+        topic_ids = [t.id for t in self.syllabus.topics]
+        for prefix in topics:
+            if not any(t.startswith(prefix) for t in topic_ids):
+                close = [t for t in topic_ids if prefix.split(".")[0] in t][:5]
+                hint = f"; did you mean {', '.join(close)}?" if close else "; `dlquiz topics` lists them"
+                raise UsageError(f"--topic {prefix!r}: no syllabus topic starts with it{hint}")
+        expanded = _expand_kinds(kinds)
+        chapter_set = set(chapters)
+        return [
+            i for i in self.items
+            if (not topics or any(i.topic.startswith(p) for p in topics))
+            and (not expanded or i.kind in expanded)
+            and (not chapter_set or i.chapter in chapter_set)
+        ]
+
+
+def _expand_kinds(kinds: Sequence[str]) -> set[str]:
+    """Kinds by name (`formula`) or syllabus letter (`C`, `concept`)."""
+    aliases = {"concept": "C", "c": "C", "f": "F", "n": "N", "d": "D"}
+    out: set[str] = set()
+    for k in kinds:
+        letter = aliases.get(k.lower(), k)
+        if k in KINDS:
+            out.add(k)
+        elif letter in KIND_LETTER.values():
+            out.update(name for name, lt in KIND_LETTER.items() if lt == letter)
+        else:
+            raise UsageError(
+                f"--kind {k!r}: unknown kind (expected one of: {', '.join(KINDS)}, or C, F, N, D)"
+            )
+    return out
+
+
+def load_bank(root: Path | str | None = None) -> Bank:
+    """Load and validate a bank (default: the one shipped with dlquiz).
+
+    Raises:
+        BankError: listing every problem (file:line, item id, field) if any file is invalid.
+    """
+    path = Path(root) if root is not None else default_root()
+    items, problems = read_bank(path)
+    if problems:
+        shown = format_problems(problems[:20])
+        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise BankError(
+            f"the question bank has {len(problems)} problem(s):\n{shown}{more}\n"
+            "(`dlquiz bank check` lists them all)"
+        )
+    return Bank(tuple(items), load_syllabus(), path)

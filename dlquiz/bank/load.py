@@ -1,0 +1,394 @@
+"""Reading and validating the bank's TOML files.
+
+Every problem is reported with its place (file:line, item id) and field, and validation
+goes on after the first problem so that `dlquiz bank check` lists all of them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dlquiz.bank.model import DEFAULT_TIME, KIND_LETTER, KINDS, SOURCES, Item, Mistake, Text
+from dlquiz.bank.syllabus import Syllabus, load_syllabus
+from dlquiz.errors import BankError
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+LETTERS = "abcdefgh"
+
+COMMON_FIELDS = {
+    "id", "topic", "kind", "difficulty", "source", "prompt", "explanation", "time", "tags",
+    "hints", "mistakes",
+}
+KIND_FIELDS: dict[str, set[str]] = {
+    "single": {"choices", "answer"},
+    "multi": {"choices", "answer"},
+    "truefalse": {"answer"},
+    "short": {"answer"},
+    "ordering": {"choices", "answer"},
+    "numeric": {"answer", "tolerance", "rel_tolerance", "unit", "generator", "ask", "params"},
+    "formula": {"answer", "canonical", "assume", "let", "latex"},
+    "derivation": {"given", "start", "goal", "solution"},
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the bank."""
+
+    file: str
+    line: int
+    item: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        who = f" item {self.item}:" if self.item else ""
+        what = f" {self.field}:" if self.field else ""
+        return f"{where}:{who}{what} {self.message}"
+
+
+def default_root() -> Path:
+    """The bank shipped with dlquiz: inside the installed package, else the source tree's."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "questions", package.parent / "questions"):
+        if candidate.is_dir():
+            return candidate
+    raise BankError(f"no question bank found (looked in {package / 'questions'})")
+
+
+def bank_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.toml") if p.is_file())
+
+
+def _item_lines(text: str) -> list[int]:
+    return [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[[item]]"]
+
+
+class _Reader:
+    """Validates the raw tables of one file, collecting problems."""
+
+    def __init__(self, file: str, syllabus: Syllabus) -> None:
+        self.file = file
+        self.syllabus = syllabus
+        self.problems: list[Problem] = []
+        self.line = 0
+        self.item_id = ""
+
+    def problem(self, field: str, message: str) -> None:
+        self.problems.append(Problem(self.file, self.line, self.item_id, field, message))
+
+    def text(self, raw: dict[str, Any], field: str, required: bool = True) -> Text | None:
+        value = raw.get(field)
+        if value is None:
+            if required:
+                self.problem(field, "missing (needs en and zh)")
+            return None
+        if not isinstance(value, dict):
+            self.problem(field, f"expected a table with en and zh, got {type(value).__name__}")
+            return None
+        return self._bilingual(value, field)
+
+    def _bilingual(self, value: dict[str, Any], field: str) -> Text | None:
+        ok = True
+        for lang in ("en", "zh"):
+            v = value.get(lang)
+            if not isinstance(v, str) or not v.strip():
+                self.problem(f"{field}.{lang}", "missing language" if v is None else "empty")
+                ok = False
+        extra = set(value) - {"en", "zh"}
+        if extra:
+            self.problem(field, f"unknown language key(s) {sorted(extra)} (expected en, zh)")
+        return Text(value["en"].strip(), value["zh"].strip()) if ok else None
+
+    def text_list(self, raw: dict[str, Any], field: str) -> tuple[Text, ...]:
+        value = raw.get(field, [])
+        if not isinstance(value, list):
+            self.problem(field, "expected an array of { en = ..., zh = ... }")
+            return ()
+        out = []
+        for n, entry in enumerate(value, 1):
+            if not isinstance(entry, dict):
+                self.problem(f"{field}[{n}]", "expected { en = ..., zh = ... }")
+                continue
+            t = self._bilingual(entry, f"{field}[{n}]")
+            if t:
+                out.append(t)
+        return tuple(out)
+
+    def letter(self, value: Any, n_choices: int, field: str) -> str | None:
+        if not isinstance(value, str) or len(value.strip()) != 1:
+            self.problem(field, f"expected a choice letter, got {value!r}")
+            return None
+        letter = value.strip().lower()
+        valid = LETTERS[:n_choices]
+        if letter not in valid:
+            self.problem(field, f"choice {value!r} is not among the choices ({', '.join(valid)})")
+            return None
+        return letter
+
+    def item(self, raw: dict[str, Any], line: int) -> Item | None:
+        self.line = line
+        self.item_id = str(raw.get("id", ""))
+        n_before = len(self.problems)
+
+        item_id = raw.get("id")
+        if not isinstance(item_id, str) or not ID_RE.match(item_id):
+            self.problem("id", f"missing or invalid id {item_id!r} (lower case, [a-z0-9._-])")
+        kind = raw.get("kind")
+        if kind not in KINDS:
+            self.problem("kind", f"unknown kind {kind!r} (expected one of: {', '.join(KINDS)})")
+            return None
+        unknown = set(raw) - COMMON_FIELDS - KIND_FIELDS[kind]
+        for name in sorted(unknown):
+            self.problem(name, f"unknown field for kind {kind}")
+
+        topic_id = raw.get("topic")
+        topic = self.syllabus.topic(topic_id) if isinstance(topic_id, str) else None
+        if topic is None:
+            self.problem("topic", f"unknown topic {topic_id!r} (see `dlquiz topics`)")
+        difficulty = raw.get("difficulty")
+        if difficulty not in (1, 2, 3):
+            self.problem("difficulty", f"expected 1, 2 or 3, got {difficulty!r}")
+        source = raw.get("source")
+        if source not in SOURCES:
+            self.problem("source", f"unknown note {source!r} (expected one of: {', '.join(SOURCES)})")
+        prompt = self.text(raw, "prompt")
+        explanation = self.text(raw, "explanation")
+        hints = self.text_list(raw, "hints")
+        time = raw.get("time", DEFAULT_TIME[KIND_LETTER[kind]])
+        if not isinstance(time, int) or time <= 0:
+            self.problem("time", f"expected a positive number of seconds, got {time!r}")
+        tags = raw.get("tags", [])
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            self.problem("tags", "expected an array of strings")
+            tags = []
+
+        fields: dict[str, Any] = {}
+        answer = getattr(self, f"_kind_{kind}")(raw, fields)
+        mistakes = self._mistakes(raw, kind, fields)
+
+        if len(self.problems) > n_before or prompt is None or explanation is None:
+            return None
+        assert topic is not None and isinstance(item_id, str) and isinstance(source, str)
+        return Item(
+            id=item_id, topic=topic.id, kind=kind, difficulty=int(difficulty), source=source,
+            prompt=prompt, explanation=explanation, answer=answer, file=self.file, line=line,
+            chapter=topic.chapter, time=time, tags=tuple(tags), hints=hints, mistakes=mistakes,
+            **fields,
+        )
+
+    # -- per kind: validate and return the answer key ------------------------------------
+
+    def _choices(self, raw: dict[str, Any], fields: dict[str, Any]) -> int:
+        choices = self.text_list(raw, "choices")
+        if not 2 <= len(raw.get("choices", [])) <= len(LETTERS):
+            self.problem("choices", f"expected 2 to {len(LETTERS)} choices")
+        fields["choices"] = choices
+        return len(raw.get("choices", []))
+
+    def _kind_single(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
+        n = self._choices(raw, fields)
+        return self.letter(raw.get("answer"), n, "answer")
+
+    def _kind_multi(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
+        n = self._choices(raw, fields)
+        answer = raw.get("answer")
+        if not isinstance(answer, list) or not answer:
+            self.problem("answer", f"expected an array of choice letters, got {answer!r}")
+            return None
+        letters = [self.letter(a, n, "answer") for a in answer]
+        if len(set(letters)) != len(letters):
+            self.problem("answer", "a letter is repeated")
+        return tuple(sorted(x for x in letters if x))
+
+    def _kind_ordering(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
+        n = self._choices(raw, fields)
+        answer = raw.get("answer")
+        if not isinstance(answer, list):
+            self.problem("answer", f"expected an array of choice letters in order, got {answer!r}")
+            return None
+        letters = [self.letter(a, n, "answer") for a in answer]
+        if sorted(x or "" for x in letters) != list(LETTERS[:n]):
+            self.problem("answer", f"must name every choice exactly once ({LETTERS[:n]})")
+        return tuple(x for x in letters if x)
+
+    def _kind_truefalse(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
+        answer = raw.get("answer")
+        if not isinstance(answer, bool):
+            self.problem("answer", f"expected true or false, got {answer!r}")
+        return answer
+
+    def _kind_short(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
+        answer = raw.get("answer")
+        if isinstance(answer, str):
+            answer = [answer]
+        if not isinstance(answer, list) or not answer or not all(
+            isinstance(a, str) and a.strip() for a in answer
+        ):
+            self.problem("answer", f"expected an array of accepted answers, got {answer!r}")
+            return None
+        return tuple(answer)
+
+    def _kind_numeric(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
+        answer = raw.get("answer")
+        generator = raw.get("generator")
+        if generator is not None and not isinstance(generator, str):
+            self.problem("generator", f"expected a generator name, got {generator!r}")
+            generator = None
+        if answer is None and generator is None:
+            self.problem("answer", "missing (a number, or a `generator` that computes it)")
+        elif answer is not None and (
+            isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer)
+        ):
+            self.problem("answer", f"expected a finite number, got {answer!r}")
+            answer = None
+        for name in ("tolerance", "rel_tolerance"):
+            tol = raw.get(name)
+            if tol is not None and (not isinstance(tol, int | float) or tol < 0):
+                self.problem(name, f"expected a non-negative number, got {tol!r}")
+        params = raw.get("params", {})
+        if not isinstance(params, dict):
+            self.problem("params", "expected a table of parameter values")
+            params = {}
+        ask = raw.get("ask", "answer")
+        if not isinstance(ask, str):
+            self.problem("ask", f"expected a value name, got {ask!r}")
+            ask = "answer"
+        if generator is None and ("params" in raw or "ask" in raw):
+            self.problem("generator", "params/ask given without a generator")
+        fields.update(
+            tolerance=raw.get("tolerance"), rel_tolerance=raw.get("rel_tolerance"),
+            unit=str(raw.get("unit", "")), generator=generator, ask=ask, params=params,
+        )
+        return None if answer is None else float(answer)
+
+    def _kind_formula(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
+        answer = raw.get("answer")
+        if not isinstance(answer, str) or not answer.strip():
+            self.problem("answer", f"expected a formula string, got {answer!r}")
+            answer = None
+        canonical = raw.get("canonical")
+        if canonical is not None and not isinstance(canonical, str):
+            self.problem("canonical", "expected a formula string")
+            canonical = None
+        assume = raw.get("assume", [])
+        if not isinstance(assume, list) or not all(isinstance(a, str) for a in assume):
+            self.problem("assume", "expected an array of assumptions such as \"x>0\"")
+            assume = []
+        let = raw.get("let", {})
+        if not isinstance(let, dict) or not all(isinstance(v, str) for v in let.values()):
+            self.problem("let", "expected a table of abbreviations such as { s = \"sigma(x)\" }")
+            let = {}
+        fields.update(canonical=canonical, assume=tuple(assume), let=dict(let))
+        return answer
+
+    def _kind_derivation(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
+        given = raw.get("given", [])
+        if not isinstance(given, list) or not all(isinstance(g, str) for g in given):
+            self.problem("given", "expected an array of definition lines")
+            given = []
+        for name in ("start", "goal", "solution"):
+            if not isinstance(raw.get(name), str) or not raw[name].strip():
+                self.problem(name, "missing (a derivation needs start, goal and solution)")
+        fields.update(
+            given=tuple(given), start=raw.get("start"), goal=raw.get("goal"),
+            solution=raw.get("solution"),
+        )
+        return None
+
+    def _mistakes(self, raw: dict[str, Any], kind: str, fields: dict[str, Any]) -> tuple[Mistake, ...]:
+        value = raw.get("mistakes", [])
+        if not isinstance(value, list):
+            self.problem("mistakes", "expected an array of { answer = ..., en = ..., zh = ... }")
+            return ()
+        out = []
+        for n, entry in enumerate(value, 1):
+            field = f"mistakes[{n}]"
+            if not isinstance(entry, dict) or "answer" not in entry:
+                self.problem(field, "expected { answer = ..., en = ..., zh = ... }")
+                continue
+            message = self._bilingual({k: v for k, v in entry.items() if k != "answer"}, field)
+            answer = entry["answer"]
+            if kind in ("single", "multi", "ordering"):
+                n_choices = len(fields.get("choices", ()))
+                letters = answer if isinstance(answer, list) else [answer]
+                checked = [self.letter(a, n_choices, f"{field}.answer") for a in letters]
+                answer = checked[0] if kind == "single" else tuple(x for x in checked if x)
+            elif kind == "numeric" and (isinstance(answer, bool) or not isinstance(answer, int | float)):
+                self.problem(f"{field}.answer", f"expected a number, got {answer!r}")
+            elif kind in ("formula", "short") and not isinstance(answer, str):
+                self.problem(f"{field}.answer", f"expected a string, got {answer!r}")
+            elif kind == "truefalse":
+                self.problem(field, "a true/false item has no wrong answers to list")
+            if message:
+                out.append(Mistake(answer, message))
+        return tuple(out)
+
+
+def read_file(path: Path, root: Path, syllabus: Syllabus) -> tuple[list[Item], list[Problem]]:
+    """Items and problems of one bank file."""
+    name = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [Problem(name, 0, "", "", f"cannot read: {exc}")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else 0
+        return [], [Problem(name, line, "", "", f"not valid TOML: {exc}")]
+    reader = _Reader(name, syllabus)
+    raw_items = data.get("item", [])
+    others = set(data) - {"item"}
+    if others:
+        reader.problem("", f"unexpected top-level key(s) {sorted(others)} (items are [[item]] tables)")
+    if not isinstance(raw_items, list) or not raw_items:
+        reader.problem("", "no [[item]] tables")
+        return [], reader.problems
+    lines = _item_lines(text)
+    items = []
+    for n, raw in enumerate(raw_items):
+        line = lines[n] if n < len(lines) else 0
+        item = reader.item(raw, line) if isinstance(raw, dict) else None
+        if item is not None:
+            items.append(item)
+    return items, reader.problems
+
+
+def read_bank(root: Path, syllabus: Syllabus | None = None) -> tuple[list[Item], list[Problem]]:
+    """Every valid item under `root` and every problem found (format only)."""
+    syllabus = syllabus or load_syllabus()
+    if not root.is_dir():
+        raise BankError(f"{root}: not a directory (expected the question bank)")
+    items: list[Item] = []
+    problems: list[Problem] = []
+    seen: dict[str, Item] = {}
+    files = bank_files(root)
+    if not files:
+        problems.append(Problem(str(root), 0, "", "", "no .toml files"))
+    for path in files:
+        file_items, file_problems = read_file(path, root, syllabus)
+        problems.extend(file_problems)
+        for item in file_items:
+            if item.id in seen:
+                first = seen[item.id]
+                problems.append(
+                    Problem(item.file, item.line, item.id, "id",
+                            f"duplicate id (first defined at {first.where})")
+                )
+                continue
+            seen[item.id] = item
+            items.append(item)
+    return items, problems
+
+
+def format_problems(problems: Iterable[Problem]) -> str:
+    return "\n".join(str(p) for p in problems)
