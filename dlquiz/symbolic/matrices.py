@@ -1,0 +1,428 @@
+"""Shape-aware matrix steps: `dW = dz a_prevᵀ`, `da_prev = Wᵀ dz`, `dz = da ⊙ σ′(z)`.
+
+Scalar SymPy cannot tell `dz a` from `a dz` (its products commute), so matrix steps are read
+by a small reader of matrix algebra (names, products, transposes, elementwise functions) and
+checked with random NumPy matrices of small, pairwise different sizes. A name `dX` stands for
+the gradient ∂L/∂X; its true value comes from central finite differences of the forward pass
+(the `let` lines), which is independent of what the student wrote. A gradient must have the
+shape of the thing it is taken with respect to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dlquiz.errors import ParseError
+
+Array = Any  # numpy ndarray (2-D) or a float
+
+
+class ShapeError(Exception):
+    """Two operands whose shapes do not fit; `node` is the offending sub-expression."""
+
+    def __init__(self, message: str, node: Node | None = None) -> None:
+        super().__init__(message)
+        self.node = node
+
+
+# ----------------------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node of a matrix expression: op is name, num, matmul, hadamard, add, sub, neg, div,
+    scale, T (transpose), call."""
+
+    op: str
+    args: tuple[Node, ...] = ()
+    value: str = ""
+    column: int = 0
+
+    def __str__(self) -> str:
+        return show(self)
+
+
+_PREC = {"add": 1, "sub": 1, "matmul": 2, "hadamard": 2, "div": 2, "neg": 3, "T": 4}
+
+
+def show(node: Node, parent: int = 0) -> str:
+    """Unicode text of an expression (ᵀ, ⊙, juxtaposition for products)."""
+    op = node.op
+    if op in ("name", "num"):
+        return node.value
+    if op == "call":
+        return f"{node.value}({', '.join(show(a) for a in node.args)})"
+    if op == "T":
+        inner = show(node.args[0], 4)
+        return f"{inner}ᵀ"
+    if op == "neg":
+        text = "−" + show(node.args[0], 3)
+    else:
+        sym = {"add": " + ", "sub": " − ", "matmul": " ", "hadamard": " ⊙ ", "div": "/"}[op]
+        left = show(node.args[0], _PREC[op])
+        right = show(node.args[1], _PREC[op] + (1 if op in ("sub", "div") else 0))
+        text = left + sym + right
+    return f"({text})" if _PREC[op] < parent else text
+
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)"
+    r"|(?P<name>[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*(?:\{[^{}]*\})?'*′*)"
+    r"|(?P<op>\^\{?T\}?|ᵀ|\.T\b|\.\*|[-+*/@(),⊙∘⋅·−]))"
+)
+_FUNCS = {"sigma", "σ", "tanh", "relu", "exp", "log", "g", "f", "sum"}
+
+
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    out: list[tuple[str, str, int]] = []
+    pos = 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            col = pos + len(text[pos:]) - len(text[pos:].lstrip())
+            raise ParseError(f"unexpected {text[col]!r} in a matrix expression", col + 1, text)
+        kind = m.lastgroup or "op"
+        tok = m.group(kind)
+        out.append((kind, tok, m.start(kind) + 1))
+        pos = m.end()
+    return out
+
+
+class _Reader:
+    """Recursive descent over: sum of terms; a term is a product of postfix factors."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.toks = _tokens(text)
+        self.i = 0
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self) -> tuple[str, str, int]:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def fail(self, msg: str) -> ParseError:
+        tok = self.peek()
+        col = tok[2] if tok else len(self.text) + 1
+        return ParseError(msg, col, self.text)
+
+    def expr(self) -> Node:
+        node = self.term()
+        while (tok := self.peek()) and tok[1] in "+-−":
+            self.take()
+            right = self.term()
+            node = Node("add" if tok[1] == "+" else "sub", (node, right), column=tok[2])
+        return node
+
+    def term(self) -> Node:
+        tok = self.peek()
+        if tok and tok[1] in "-−":
+            self.take()
+            return Node("neg", (self.term(),), column=tok[2])
+        node = self.postfix()
+        while (tok := self.peek()) is not None:
+            kind, val, col = tok
+            if val in ("⊙", "∘", ".*"):
+                self.take()
+                node = Node("hadamard", (node, self.postfix()), column=col)
+            elif val in ("*", "@", "⋅", "·"):
+                self.take()
+                node = Node("matmul", (node, self.postfix()), column=col)
+            elif val == "/":
+                self.take()
+                node = Node("div", (node, self.postfix()), column=col)
+            elif kind in ("name", "num") or val == "(":
+                node = Node("matmul", (node, self.postfix()), column=col)  # juxtaposition
+            else:
+                break
+        return node
+
+    def postfix(self) -> Node:
+        node = self.atom()
+        while (tok := self.peek()) and tok[1] in ("^T", "^{T}", "ᵀ", ".T"):
+            self.take()
+            node = Node("T", (node,), column=tok[2])
+        return node
+
+    def atom(self) -> Node:
+        tok = self.peek()
+        if tok is None:
+            raise self.fail("the expression ends too early")
+        kind, val, col = self.take()
+        if kind == "num":
+            return Node("num", value=val, column=col)
+        if val == "(":
+            node = self.expr()
+            if not (t := self.peek()) or t[1] != ")":
+                raise self.fail("missing ')'")
+            self.take()
+            return node
+        if kind == "name":
+            name = _norm_name(val)
+            if (t := self.peek()) and t[1] == "(" and _is_func(name):
+                self.take()
+                args = [self.expr()]
+                while (t := self.peek()) and t[1] == ",":
+                    self.take()
+                    args.append(self.expr())
+                if not (t := self.peek()) or t[1] != ")":
+                    raise self.fail("missing ')' after the function's argument")
+                self.take()
+                return Node("call", tuple(args), value=name, column=col)
+            return Node("name", value=name, column=col)
+        raise ParseError(f"unexpected {val!r}", col, self.text)
+
+
+def _norm_name(name: str) -> str:
+    name = name.replace("′", "'").replace("{", "").replace("}", "")
+    return "sigma" + name[1:] if name.startswith("σ") else name
+
+
+def _is_func(name: str) -> bool:
+    return name.rstrip("'") in _FUNCS
+
+
+def read_matrix_expr(text: str) -> Node:
+    """Read one matrix expression; raises ParseError with the 1-based column."""
+    reader = _Reader(text)
+    node = reader.expr()
+    if reader.peek() is not None:
+        raise reader.fail(f"unexpected {reader.peek()[1]!r}")  # type: ignore[index]
+    return node
+
+
+def names_in(node: Node) -> set[str]:
+    """Every name an expression refers to."""
+    if node.op == "name":
+        return {node.value}
+    return set().union(*(names_in(a) for a in node.args)) if node.args else set()
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+
+def _g(x: Array) -> Array:  # a generic smooth activation: an identity must hold for any g
+    return np.sin(x) + 0.25 * x * x
+
+
+_ELEMENTWISE: dict[str, Callable[[Array], Array]] = {
+    "sigma": lambda x: 1 / (1 + np.exp(-x)),
+    "sigma'": lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2,
+    "tanh": np.tanh,
+    "tanh'": lambda x: 1 - np.tanh(x) ** 2,
+    "relu": lambda x: np.maximum(x, 0.0),
+    "relu'": lambda x: (np.asarray(x) > 0).astype(float),
+    "exp": np.exp,
+    "exp'": np.exp,
+    "log": np.log,
+    "log'": lambda x: 1 / x,
+    "g": _g,
+    "g'": lambda x: np.cos(x) + 0.5 * x,
+    "f": np.tanh,
+    "f'": lambda x: 1 - np.tanh(x) ** 2,
+}
+
+
+def _shape(v: Array) -> tuple[int, ...]:
+    return tuple(np.shape(v))
+
+
+def _is_scalar(v: Array) -> bool:
+    return np.ndim(v) == 0 or _shape(v) == (1, 1) and False
+
+
+@dataclass
+class MatrixModel:
+    """Declared shapes, the forward pass (`let` lines) and random values for the free names."""
+
+    shapes: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (rows, cols)
+    lets: list[tuple[str, Node]] = field(default_factory=list)
+    seed: int = 0
+    _dims: dict[str, int] = field(default_factory=dict)
+    _values: dict[str, Array] = field(default_factory=dict)
+    _grads: dict[str, Array] = field(default_factory=dict)
+
+    def declare(self, name: str, rows: str, cols: str) -> None:
+        self.shapes[name] = (rows, cols)
+
+    def define(self, name: str, node: Node) -> None:
+        self.lets.append((name, node))
+
+    # dimensions: distinct sizes so that a wrong product cannot fit by accident
+    def dim(self, d: str) -> int:
+        if d.isdigit():
+            return int(d)
+        if d not in self._dims:
+            self._dims[d] = (2, 3, 4, 5, 6, 7)[len(self._dims) % 6] if d != "1" else 1
+        return self._dims[d]
+
+    def shape_text(self, shape: tuple[int, ...]) -> str:
+        back = {v: k for k, v in self._dims.items()}
+        return "×".join(back.get(n, str(n)) for n in shape)
+
+    def free_values(self) -> dict[str, Array]:
+        if not self._values:
+            rng = np.random.default_rng(self.seed)
+            for name, (r, c) in sorted(self.shapes.items()):
+                self._values[name] = rng.uniform(-1.5, 1.5, size=(self.dim(r), self.dim(c)))
+            # dimension names may be used as scalars (1/m)
+        return self._values
+
+    def forward(self, override: Mapping[str, Array] | None = None) -> dict[str, Array]:
+        """Values of every name after the forward pass (an override replaces a name)."""
+        env: dict[str, Array] = dict(self.free_values())
+        if override:
+            env.update(override)
+        for name, node in self.lets:
+            if override and name in override:
+                continue
+            env[name] = self.evaluate(node, env)
+        return env
+
+    def loss_name(self) -> str | None:
+        for name, _ in self.lets:
+            if name in ("L", "J", "l", "ℓ"):
+                return name
+        return None
+
+    def upstream(self) -> tuple[str, str] | None:
+        """The given upstream gradient `dY` of a defined `Y` when no loss is written."""
+        defined = [n for n, _ in self.lets]
+        for name in self.shapes:
+            if name.startswith("d") and name[1:] in defined:
+                return name, name[1:]
+        return None
+
+    def loss(self, env: Mapping[str, Array]) -> float:
+        name = self.loss_name()
+        if name is not None:
+            return float(np.sum(env[name]))
+        up = self.upstream()
+        if up is None:
+            raise ShapeError("no loss: define `let L = …` or declare the upstream gradient dY")
+        return float(np.sum(env[up[0]] * env[up[1]]))
+
+    def gradient(self, target: str) -> Array:
+        """∂L/∂target by central differences (the oracle, independent of the steps)."""
+        if target in self._grads:
+            return self._grads[target]
+        base = self.forward()
+        if target not in base:
+            raise KeyError(target)
+        x0 = np.array(base[target], dtype=float)
+        grad = np.zeros_like(x0)
+        h = 1e-6
+        for idx in np.ndindex(x0.shape):
+            for sign in (1, -1):
+                x = x0.copy()
+                x[idx] += sign * h
+                grad[idx] += sign * self.loss(self.forward({target: x}))
+        grad /= 2 * h
+        self._grads[target] = grad
+        return grad
+
+    def knows(self, name: str) -> bool:
+        if name in self.shapes or any(n == name for n, _ in self.lets) or name in self._dims:
+            return True
+        return self.is_gradient(name)
+
+    def is_gradient(self, name: str) -> bool:
+        if not name.startswith("d") or name in self.shapes:
+            return False
+        target = name[1:]
+        return target in self.shapes or any(n == target for n, _ in self.lets)
+
+    def value_of(self, name: str, env: Mapping[str, Array]) -> Array:
+        if name in env:
+            return env[name]
+        if self.is_gradient(name):
+            return self.gradient(name[1:])
+        if name in self._dims or re.fullmatch(r"n\d*|m|K|T", name):
+            return float(self.dim(name))
+        raise ShapeError(f"unknown name {name!r}: declare it (matrix/vector) or define it (let)")
+
+    def evaluate(self, node: Node, env: Mapping[str, Array] | None = None) -> Array:
+        """Value of an expression; raises ShapeError at the first product that does not fit."""
+        env = self.forward() if env is None else env
+        op = node.op
+        if op == "num":
+            return float(node.value)
+        if op == "name":
+            return self.value_of(node.value, env)
+        vals = [self.evaluate(a, env) for a in node.args]
+        if op == "T":
+            v = vals[0]
+            return v.T if np.ndim(v) else v
+        if op == "neg":
+            return -vals[0]
+        if op == "call":
+            if node.value == "sum":
+                return np.sum(vals[0], axis=1, keepdims=True) if np.ndim(vals[0]) else vals[0]
+            fn = _ELEMENTWISE.get(node.value)
+            if fn is None:
+                raise ShapeError(f"unknown function {node.value!r}", node)
+            return fn(vals[0])
+        a, b = vals
+        sa, sb = _shape(a), _shape(b)
+        if op == "div":
+            if sb:
+                raise ShapeError(f"division by a matrix ({show(node.args[1])})", node)
+            return a / b
+        if op == "matmul":
+            if not sa or not sb:
+                return a * b
+            if sa[1] != sb[0]:
+                raise ShapeError(
+                    f"{show(node.args[0])} ({self.shape_text(sa)}) times "
+                    f"{show(node.args[1])} ({self.shape_text(sb)}): the inner sizes differ",
+                    node,
+                )
+            return a @ b
+        if op in ("add", "sub", "hadamard"):
+            if sa and sb and sa != sb and not (sa[0] == sb[0] and 1 in (sa[1], sb[1])):
+                word = {"add": "plus", "sub": "minus", "hadamard": "⊙"}[op]
+                raise ShapeError(
+                    f"{show(node.args[0])} ({self.shape_text(sa)}) {word} "
+                    f"{show(node.args[1])} ({self.shape_text(sb)}): the shapes differ",
+                    node,
+                )
+            if op == "add":
+                return a + b
+            if op == "sub":
+                return a - b
+            return a * b
+        raise ShapeError(f"unknown operation {op}", node)  # pragma: no cover
+
+    def expected_shape(self, name: str) -> tuple[int, ...] | None:
+        """The shape a gradient name must have (that of the variable it differentiates)."""
+        if not self.is_gradient(name):
+            return None
+        return _shape(self.forward()[name[1:]])
+
+
+def transpose_variants(node: Node) -> list[Node]:
+    """The expression with one transpose added to (or removed from) one product operand."""
+    out: list[Node] = []
+
+    def walk(n: Node, rebuild: Callable[[Node], Node]) -> None:
+        if n.op in ("name", "T", "call") or n.op == "matmul":
+            flipped = n.args[0] if n.op == "T" else Node("T", (n,))
+            out.append(rebuild(flipped))
+        for i, child in enumerate(n.args):
+            def sub(new: Node, i: int = i, n: Node = n) -> Node:
+                args = list(n.args)
+                args[i] = new
+                return rebuild(Node(n.op, tuple(args), n.value, n.column))
+            walk(child, sub)
+
+    walk(node, lambda n: n)
+    return out
