@@ -1,0 +1,469 @@
+"""The progress store: one SQLite file holding every answer, the FSRS cards and the settings.
+
+The file identifies itself with `PRAGMA application_id` (``DLQZ``) and carries its schema version
+in `PRAGMA user_version`; a file that is not ours is refused, never written to. Each answer is
+committed in its own transaction the moment it is recorded (WAL journal, `synchronous=FULL`), so
+killing the process loses nothing already answered, and a busy timeout lets two sessions write
+to the same file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dlquiz.errors import ProgressError
+from dlquiz.quiz.events import AnswerEvent
+
+APPLICATION_ID = 0x444C515A  # "DLQZ"
+SCHEMA_VERSION = 1
+DB_NAME = "progress.sqlite3"
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# schema version -> statements that bring the previous version up to it
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+        """CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+        """CREATE TABLE cards (
+            card_id INTEGER PRIMARY KEY,
+            item_id TEXT NOT NULL UNIQUE,
+            topic TEXT NOT NULL,
+            state INTEGER NOT NULL,
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due TEXT NOT NULL,
+            last_review TEXT,
+            introduced_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE exams (
+            exam_id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            seed INTEGER NOT NULL,
+            minutes REAL NOT NULL,
+            n_items INTEGER NOT NULL,
+            correct INTEGER,
+            chapters TEXT NOT NULL DEFAULT '',
+            report TEXT
+        )""",
+        # every answer; rows with a rating are the FSRS review log (card_id, rating,
+        # review datetime, duration in ms), the form the FSRS optimizer reads
+        """CREATE TABLE answers (
+            answer_id INTEGER PRIMARY KEY,
+            item_id TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            result TEXT NOT NULL,
+            response TEXT NOT NULL,
+            duration_s REAL NOT NULL,
+            answered_at TEXT NOT NULL,
+            hints_used INTEGER NOT NULL DEFAULT 0,
+            params TEXT,
+            self_rating INTEGER,
+            card_id INTEGER REFERENCES cards(card_id),
+            rating INTEGER,
+            review_duration_ms INTEGER,
+            exam_id INTEGER REFERENCES exams(exam_id)
+        )""",
+        "CREATE INDEX answers_item ON answers(item_id)",
+        "CREATE INDEX answers_time ON answers(answered_at)",
+        "CREATE INDEX cards_due ON cards(due)",
+    ),
+}
+
+
+def resolve_home(home: Path | None) -> Path:
+    """The data directory: `home` if given, else `$DLQUIZ_HOME`, else the platform's user data dir."""
+    if home is not None:
+        return Path(home).expanduser()
+    env = os.environ.get("DLQUIZ_HOME", "").strip()
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("dlquiz", appauthor=False))
+
+
+def db_path(home: Path | None) -> Path:
+    """The progress database file inside the data directory."""
+    return resolve_home(home) / DB_NAME
+
+
+def iso(dt: datetime) -> str:
+    """A datetime as a sortable UTC ISO string (fixed width, so text order is time order)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_iso(text: str) -> datetime:
+    """The inverse of `iso`: a timezone-aware UTC datetime."""
+    dt = datetime.fromisoformat(text)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """The stored FSRS state of one item."""
+
+    card_id: int
+    item_id: str
+    topic: str
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    introduced_at: datetime
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One stored answer (a review when `rating` is set)."""
+
+    answer_id: int
+    item_id: str
+    topic: str
+    kind: str
+    result: str
+    response: str
+    duration_s: float
+    answered_at: datetime
+    hints_used: int
+    self_rating: int | None
+    card_id: int | None
+    rating: int | None
+    exam_id: int | None
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a file that is not an SQLite database, before SQLite touches it."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise ProgressError(f"{path}: cannot read the progress database ({exc.strerror})") from exc
+    if head != SQLITE_HEADER:
+        raise ProgressError(
+            f"{path}: not an SQLite database (corrupt or some other file); it was left "
+            "untouched. Move it away, or use another --home / DLQUIZ_HOME."
+        )
+
+
+def _inspect(path: Path) -> tuple[int, int, int]:
+    """(application_id, user_version, number of tables) read through a read-only connection."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
+            version = int(con.execute("PRAGMA user_version").fetchone()[0])
+            tables = int(
+                con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+            )
+            if app_id == APPLICATION_ID:
+                check = con.execute("PRAGMA quick_check").fetchone()[0]
+                if check != "ok":
+                    raise ProgressError(
+                        f"{path}: the progress database is damaged ({check}); it was left "
+                        "untouched. Run `dlquiz doctor` for details."
+                    )
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise ProgressError(
+            f"{path}: cannot read the progress database ({exc}); it was left untouched. "
+            "Run `dlquiz doctor`, or move the file away to start afresh."
+        ) from exc
+    return app_id, version, tables
+
+
+class Store:
+    """Read and write a student's progress. Create it with `open_store`."""
+
+    def __init__(
+        self,
+        path: Path,
+        con: sqlite3.Connection,
+        *,
+        now: Callable[[], datetime] = utc_now,
+        item_times: Mapping[str, float] | None = None,
+    ) -> None:
+        self.path = path
+        self._con = con
+        self.now = now
+        self.item_times: dict[str, float] = dict(item_times or {})
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the database (everything recorded is already committed)."""
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """An immediate (write-locking) transaction, committed on exit."""
+        con = self._con
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ProgressError(f"{self.path}: the database is busy ({exc}); try again") from exc
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        else:
+            con.execute("COMMIT")
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self._con.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Store a setting (None deletes it)."""
+        with self.transaction() as con:
+            if value is None:
+                con.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                con.execute(
+                    "INSERT INTO settings(key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+
+    def settings(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self._con.execute("SELECT key, value FROM settings")}
+
+    # -- recording ---------------------------------------------------------------------------
+
+    def record(self, event: AnswerEvent, *, exam_id: int | None = None) -> None:
+        """Store one answer and, when it is graded, review its FSRS card; committed at once."""
+        from dlquiz.progress import scheduler
+
+        answered_at = event.answered_at
+        if answered_at.tzinfo is None:
+            answered_at = answered_at.replace(tzinfo=UTC)
+        answered_at = answered_at.astimezone(UTC)
+        expected = self.item_times.get(event.item_id)
+        rating = scheduler.rating_for(event, expected_s=expected)
+        params = json.dumps(event.params, default=str, sort_keys=True) if event.params else None
+        duration_ms = max(0, round(event.duration_s * 1000))
+        with self.transaction() as con:
+            card_id: int | None = None
+            if rating is not None:
+                row = con.execute(
+                    "SELECT * FROM cards WHERE item_id = ?", (event.item_id,)
+                ).fetchone()
+                card = _card_row(row) if row is not None else None
+                new = scheduler.review(card, rating, answered_at, duration_ms)
+                if card is None:
+                    cur = con.execute(
+                        "INSERT INTO cards(item_id, topic, state, step, stability, difficulty,"
+                        " due, last_review, introduced_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                        (event.item_id, event.topic, new.state, new.step, new.stability,
+                         new.difficulty, iso(new.due), iso(answered_at), iso(answered_at)),
+                    )
+                    card_id = int(cur.lastrowid or 0)
+                else:
+                    card_id = card.card_id
+                    con.execute(
+                        "UPDATE cards SET topic=?, state=?, step=?, stability=?, difficulty=?,"
+                        " due=?, last_review=? WHERE card_id=?",
+                        (event.topic, new.state, new.step, new.stability, new.difficulty,
+                         iso(new.due), iso(answered_at), card_id),
+                    )
+            con.execute(
+                "INSERT INTO answers(item_id, topic, kind, result, response, duration_s,"
+                " answered_at, hints_used, params, self_rating, card_id, rating,"
+                " review_duration_ms, exam_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (event.item_id, event.topic, event.kind, event.result, event.response,
+                 float(event.duration_s), iso(answered_at), int(event.hints_used), params,
+                 event.self_rating, card_id, None if rating is None else int(rating),
+                 duration_ms if rating is not None else None, exam_id),
+            )
+
+    # -- exams -------------------------------------------------------------------------------
+
+    def start_exam(self, *, started_at: datetime, seed: int, minutes: float, n_items: int,
+                   chapters: str = "") -> int:
+        """Open an exam row (answers then point to it); returns its id."""
+        with self.transaction() as con:
+            cur = con.execute(
+                "INSERT INTO exams(started_at, seed, minutes, n_items, chapters)"
+                " VALUES (?,?,?,?,?)",
+                (iso(started_at), seed, minutes, n_items, chapters),
+            )
+            return int(cur.lastrowid or 0)
+
+    def finish_exam(self, exam_id: int, *, finished_at: datetime, correct: int,
+                    report: Mapping[str, Any]) -> None:
+        with self.transaction() as con:
+            con.execute(
+                "UPDATE exams SET finished_at=?, correct=?, report=? WHERE exam_id=?",
+                (iso(finished_at), correct, json.dumps(report, ensure_ascii=False), exam_id),
+            )
+
+    def exams(self) -> list[dict[str, Any]]:
+        rows = self._con.execute(
+            "SELECT exam_id, started_at, finished_at, seed, minutes, n_items, correct, chapters"
+            " FROM exams ORDER BY exam_id"
+        ).fetchall()
+        keys = ("exam_id", "started_at", "finished_at", "seed", "minutes", "n_items", "correct",
+                "chapters")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def cards(self) -> dict[str, CardRow]:
+        """Every FSRS card, by item id."""
+        rows = self._con.execute("SELECT * FROM cards ORDER BY card_id").fetchall()
+        return {r[1]: _card_row(r) for r in rows}
+
+    def card(self, item_id: str) -> CardRow | None:
+        row = self._con.execute("SELECT * FROM cards WHERE item_id = ?", (item_id,)).fetchone()
+        return None if row is None else _card_row(row)
+
+    def answers(self, *, since: datetime | None = None) -> list[AnswerRow]:
+        """Every stored answer in the order given (optionally only those at or after `since`)."""
+        sql = (
+            "SELECT answer_id, item_id, topic, kind, result, response, duration_s, answered_at,"
+            " hints_used, self_rating, card_id, rating, exam_id FROM answers"
+        )
+        args: tuple[Any, ...] = ()
+        if since is not None:
+            sql += " WHERE answered_at >= ?"
+            args = (iso(since),)
+        rows = self._con.execute(sql + " ORDER BY answered_at, answer_id", args).fetchall()
+        return [
+            AnswerRow(int(r[0]), r[1], r[2], r[3], r[4], r[5], float(r[6]), from_iso(r[7]),
+                      int(r[8]), r[9], r[10], r[11], r[12])
+            for r in rows
+        ]
+
+    def review_logs(self) -> list[Any]:
+        """The review log as `fsrs.ReviewLog` objects (what `fsrs.Optimizer` takes)."""
+        from fsrs import Rating, ReviewLog
+
+        rows = self._con.execute(
+            "SELECT card_id, rating, answered_at, review_duration_ms FROM answers"
+            " WHERE rating IS NOT NULL ORDER BY answered_at, answer_id"
+        ).fetchall()
+        return [ReviewLog(card_id=int(r[0]), rating=Rating(int(r[1])),
+                          review_datetime=from_iso(r[2]), review_duration=r[3]) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables."""
+        out = {}
+        for table in ("answers", "cards", "exams", "settings"):
+            out[table] = int(self._con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        out["reviews"] = int(
+            self._con.execute("SELECT count(*) FROM answers WHERE rating IS NOT NULL").fetchone()[0]
+        )
+        return out
+
+
+def _card_row(r: Any) -> CardRow:
+    return CardRow(
+        card_id=int(r[0]), item_id=r[1], topic=r[2], state=int(r[3]), step=r[4],
+        stability=r[5], difficulty=r[6], due=from_iso(r[7]),
+        last_review=from_iso(r[8]) if r[8] else None, introduced_at=from_iso(r[9]),
+    )
+
+
+def _migrate(con: sqlite3.Connection, path: Path, version: int) -> None:
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        # re-read under the write lock: another process may have migrated meanwhile
+        version = int(con.execute("PRAGMA user_version").fetchone()[0])
+        if version == 0:
+            con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[target]:
+                con.execute(statement)
+            con.execute(f"PRAGMA user_version = {target}")
+        con.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('application', 'dlquiz')"
+        )
+        con.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        con.execute("ROLLBACK")
+        raise ProgressError(f"{path}: could not upgrade the progress database: {exc}") from exc
+
+
+def open_store(
+    home: Path | None = None,
+    *,
+    now: Callable[[], datetime] = utc_now,
+    item_times: Mapping[str, float] | None = None,
+) -> Store:
+    """Open (creating if needed) the progress database in `home`.
+
+    Args:
+        home: the data directory; None means `$DLQUIZ_HOME` or the platform's user data dir.
+        now: the clock used for "today" (injectable for tests).
+        item_times: estimated seconds per item id, used to rate fast/slow answers.
+
+    Raises:
+        ProgressError: the file is corrupt, foreign, from a newer dlquiz, or not writable.
+    """
+    path = db_path(home)
+    fresh = not path.exists() or path.stat().st_size == 0
+    if fresh:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProgressError(f"{path.parent}: cannot create the data directory ({exc})") from exc
+        version = 0
+    else:
+        _check_file(path)
+        app_id, version, tables = _inspect(path)
+        if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or tables != 0):
+            raise ProgressError(
+                f"{path}: this SQLite file is not a dlquiz progress database (application_id "
+                f"{app_id:#x}, {tables} tables); it was left untouched. Use another --home or "
+                "DLQUIZ_HOME, or move the file away."
+            )
+        if version > SCHEMA_VERSION:
+            raise ProgressError(
+                f"{path}: progress database schema {version} is newer than this dlquiz "
+                f"understands ({SCHEMA_VERSION}); upgrade dlquiz."
+            )
+    try:
+        con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":  # e.g. a file system without shared memory
+            con.execute("PRAGMA journal_mode = DELETE")
+        con.execute("PRAGMA synchronous = FULL")
+        con.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as exc:
+        raise ProgressError(f"{path}: cannot open the progress database ({exc})") from exc
+    if version < SCHEMA_VERSION:
+        _migrate(con, path, version)
+    return Store(path, con, now=now, item_times=item_times)
