@@ -1,0 +1,195 @@
+"""Deep checks of the bank: keys proved by the symbolic engine and recomputed by the runtime.
+
+- formula: the key is equivalent to its `canonical` form; every listed mistake is NOT equivalent;
+- numeric with a generator: with fixed params, the generator computes the stated answer; with
+  random params, the generator runs and has the asked value;
+- derivation: the model solution passes the derivation checker.
+- coverage: every syllabus topic has at least 4 items and one item of each kind letter it needs.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from dlquiz.bank.load import Problem
+from dlquiz.bank.model import KIND_LETTER, Item
+from dlquiz.bank.syllabus import Syllabus
+from dlquiz.errors import DlquizError
+
+MIN_ITEMS_PER_TOPIC = 4
+
+
+def coverage(items: Sequence[Item], syllabus: Syllabus) -> dict[str, dict[str, int]]:
+    """{topic id: {kind: count}} over every syllabus topic, zeros included."""
+    from dlquiz.bank.model import KINDS
+
+    table = {t.id: dict.fromkeys(KINDS, 0) for t in syllabus.topics}
+    for item in items:
+        table[item.topic][item.kind] += 1
+    return table
+
+
+def coverage_problems(items: Sequence[Item], syllabus: Syllabus) -> list[Problem]:
+    table = coverage(items, syllabus)
+    problems = []
+    for topic in syllabus.topics:
+        counts = table[topic.id]
+        total = sum(counts.values())
+        letters = {KIND_LETTER[k] for k, n in counts.items() if n}
+        missing = [k for k in topic.kinds if k not in letters]
+        if total < MIN_ITEMS_PER_TOPIC:
+            problems.append(Problem("syllabus", 0, "", topic.id,
+                                    f"only {total} item(s), needs at least {MIN_ITEMS_PER_TOPIC}"))
+        if missing:
+            problems.append(Problem("syllabus", 0, "", topic.id,
+                                    f"no item of kind {', '.join(missing)} (needs {', '.join(topic.kinds)})"))
+    return problems
+
+
+def _problem(item: Item, field: str, message: str) -> Problem:
+    return Problem(item.file, item.line, item.id, field, message)
+
+
+def check_item(item: Item) -> list[Problem]:
+    """Problems with the key of one item (empty when the key is proved right)."""
+    try:
+        if item.kind == "formula":
+            return _check_formula(item)
+        if item.kind == "numeric" and item.generator:
+            return _check_generator(item)
+        if item.kind == "derivation":
+            return _check_derivation(item)
+    except DlquizError as exc:
+        return [_problem(item, "answer", str(exc))]
+    except Exception as exc:  # a checker bug must not hide the rest of the report
+        return [_problem(item, "answer", f"internal error while checking: {type(exc).__name__}: {exc}")]
+    return []
+
+
+def _verdict(result: object) -> str:
+    verdict = getattr(result, "verdict", "")
+    return str(getattr(verdict, "value", verdict))
+
+
+def _check_formula(item: Item) -> list[Problem]:
+    from dlquiz.symbolic import check_equivalence, parse_math
+
+    problems = []
+    key = str(item.answer)
+    for field, text in (("answer", key), ("canonical", item.canonical)):
+        if text is None:
+            continue
+        try:
+            parse_math(text, let=item.let)
+        except DlquizError as exc:
+            problems.append(_problem(item, field, f"cannot parse {text!r}: {exc}"))
+    if problems:
+        return problems
+    if item.canonical is not None:
+        result = check_equivalence(expected=item.canonical, given=key, assumptions=item.assume,
+                                   let=item.let)
+        if _verdict(result) != "equal":
+            problems.append(_problem(
+                item, "canonical",
+                f"key {key!r} is not proved equal to canonical {item.canonical!r}: "
+                f"{_verdict(result)} {result.message}".strip()))
+    for n, mistake in enumerate(item.mistakes, 1):
+        result = check_equivalence(expected=key, given=str(mistake.answer), assumptions=item.assume,
+                                   let=item.let)
+        verdict = _verdict(result)
+        if verdict == "equal":
+            problems.append(_problem(item, f"mistakes[{n}]",
+                                     f"{mistake.answer!r} is equivalent to the key, not a mistake"))
+        elif verdict in ("error", "undecided"):
+            problems.append(_problem(item, f"mistakes[{n}]",
+                                     f"{mistake.answer!r}: {verdict}: {result.message}"))
+    return problems
+
+
+def _check_generator(item: Item) -> list[Problem]:
+    from dlquiz.worked import generate_example
+
+    problems = []
+    seeds: list[int | None] = [None] if item.answer is not None else [1, 2, 3]
+    for seed in seeds:
+        example = generate_example(str(item.generator), item.params, seed=seed)
+        if item.ask not in example.values:
+            return [_problem(item, "ask", f"generator {item.generator!r} has no value {item.ask!r} "
+                                          f"(it has: {', '.join(example.values)})")]
+        value = example.values[item.ask]
+        if not isinstance(value, int | float) or not math.isfinite(float(value)):
+            return [_problem(item, "ask", f"value {item.ask!r} is not a finite number: {value!r}")]
+        for name in _placeholders(item):
+            if name not in example.params:
+                problems.append(_problem(item, "prompt", f"placeholder {{{name}}} is not a parameter "
+                                                         f"of {item.generator!r}"))
+        if item.answer is not None:
+            from dlquiz.quiz.grade import numbers_match
+
+            if not numbers_match(float(value), float(item.answer), item):
+                problems.append(_problem(item, "answer",
+                                         f"stated {item.answer} but generator {item.generator!r} "
+                                         f"computes {value} with params {item.params}"))
+    return problems
+
+
+def _placeholders(item: Item) -> set[str]:
+    import string
+
+    names = set()
+    for text in (item.prompt.en, item.prompt.zh):
+        for _lit, name, _spec, _conv in string.Formatter().parse(text.replace("{{", "").replace("}}", "")):
+            if name:
+                names.add(name)
+    return names
+
+
+def _check_derivation(item: Item) -> list[Problem]:
+    from dlquiz.symbolic import check_item_derivation
+    from dlquiz.symbolic.steps import format_report
+
+    lines = [ln for ln in str(item.solution).splitlines() if ln.strip()]
+    report = check_item_derivation(given=item.given, start=str(item.start), goal=str(item.goal),
+                                   steps=lines)
+    if not report.ok:
+        return [_problem(item, "solution", "model solution does not pass the checker:\n"
+                         + format_report(report))]
+    return []
+
+
+def _check_batch(items: list[Item]) -> list[Problem]:
+    out: list[Problem] = []
+    for item in items:
+        out.extend(check_item(item))
+    return out
+
+
+def check_keys(items: Sequence[Item], *, jobs: int | None = None,
+               progress: Callable[[int], None] | None = None) -> list[Problem]:
+    """Deep-check every item's key, spread over `jobs` processes (default: the cores)."""
+    todo = [i for i in items if i.kind in ("formula", "derivation")
+            or (i.kind == "numeric" and i.generator)]
+    jobs = jobs or os.cpu_count() or 1
+    # Items are sent to the workers without their file name resolved (they are plain values).
+    chunks = [todo[n::jobs * 4] for n in range(jobs * 4)]
+    chunks = [c for c in chunks if c]
+    problems: list[Problem] = []
+    if jobs == 1 or len(todo) < 8:
+        for item in todo:
+            problems.extend(check_item(item))
+            if progress:
+                progress(1)
+        return problems
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for chunk, result in zip(chunks, pool.map(_check_batch, chunks), strict=True):
+            problems.extend(result)
+            if progress:
+                progress(len(chunk))
+    order = {item.id: n for n, item in enumerate(items)}
+    return sorted(problems, key=lambda p: order.get(p.item, 0))
+
+
+__all__ = ["check_item", "check_keys", "coverage", "coverage_problems"]

@@ -1,0 +1,75 @@
+"""Options and error handling shared by the commands."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from dlquiz.errors import DlquizError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def default_lang() -> str:
+    """zh when the locale is Chinese, else en."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print `Error: message` on stderr and exit with `code`."""
+    from dlquiz.render import error_console
+
+    error_console().print(f"[bold red]Error:[/bold red] {_escape(message)}")
+    sys.exit(code)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into a clean message and exit code, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UsageError as exc:
+            fail(str(exc), EXIT_USAGE)
+        except DlquizError as exc:
+            fail(str(exc), 1)
+        except KeyboardInterrupt:
+            sys.stderr.write("\ninterrupted\n")
+            sys.exit(EXIT_INTERRUPTED)
+
+    return wrapper  # type: ignore[return-value]
+
+
+bank_option = click.option(
+    "--bank", "bank_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DLQUIZ_BANK", default=None,
+    help="Question bank folder (default: the bank shipped with dlquiz; env DLQUIZ_BANK).",
+)
+lang_option = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default=None,
+    help="Language of questions and explanations (default: from the locale).",
+)
+home_option = click.option(
+    "--home", type=click.Path(file_okay=False, path_type=Path), envvar="DLQUIZ_HOME", default=None,
+    help="Folder of the progress database (default: the user data folder; env DLQUIZ_HOME).",
+)

@@ -1,0 +1,200 @@
+"""Grading a typed answer against an item's key, one function per kind.
+
+A response that cannot be read (a letter that is not a choice, a malformed number or formula)
+is `invalid`: the student is asked again and it is never marked wrong.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal
+
+from dlquiz.bank.load import LETTERS
+from dlquiz.bank.model import Item, Text
+
+Status = Literal["correct", "wrong", "invalid", "undecided"]
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The verdict on one response."""
+
+    status: Status
+    message: str = ""  # why invalid, or a counterexample / detail for a wrong answer
+    mistake: Text | None = None  # targeted feedback of a known mistake that matched
+    interpreted: str = ""  # how a formula was understood
+    rule: str = ""  # name of a catalogue wrong rule that matched (formulas, derivations)
+
+
+TRUE_WORDS = {"t", "true", "y", "yes", "1", "对", "是", "正确", "真", "√", "✓"}
+FALSE_WORDS = {"f", "false", "n", "no", "0", "错", "否", "错误", "假", "×", "✗"}
+
+
+def _letters(text: str, n_choices: int) -> list[str] | str:
+    """Letters typed for choices (`ac`, `a c`, `A,C`); a string is an error message."""
+    cleaned = re.sub(r"[\s,;/、，→>-]+", "", text.lower())
+    valid = LETTERS[:n_choices]
+    if not cleaned:
+        return "type the letter of a choice"
+    bad = [c for c in cleaned if c not in valid]
+    if bad:
+        return f"{bad[0]!r} is not a choice; type letters from {valid[0]} to {valid[-1]}"
+    return list(cleaned)
+
+
+def parse_number(text: str) -> float | str:
+    """A typed number: `0.25`, `-3`, `3/4`, `1e-8`, `75%`, `1,000`; a string is an error message."""
+    s = unicodedata.normalize("NFKC", text).strip().replace("−", "-").replace(" ", "")
+    if not s:
+        return "type a number"
+    percent = s.endswith("%")
+    if percent:
+        s = s[:-1]
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", s):
+        s = s.replace(",", "")
+    try:
+        if re.fullmatch(r"[+-]?\d+/\d+", s):
+            value = float(Fraction(s))
+        elif re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
+            value = float(s)
+        else:
+            raise ValueError
+    except (ValueError, ZeroDivisionError):
+        col = next((i + 1 for i, c in enumerate(text) if not (c.isdigit() or c in "+-−.eE/%, ")), 1)
+        return f"not a number at column {col}: {text.strip()!r} (examples: 0.25, 3/4, 1e-8, 75%)"
+    if not math.isfinite(value):
+        return "the number is too large"
+    return value / 100 if percent else value
+
+
+def numbers_match(expected: float, given: float, item: Item) -> bool:
+    """Within the item's tolerance: absolute, relative, exact for integers, else 0.1 % relative."""
+    if item.tolerance is not None:
+        return abs(given - expected) <= item.tolerance + 1e-12
+    if item.rel_tolerance is not None:
+        return abs(given - expected) <= item.rel_tolerance * abs(expected) + 1e-12
+    if float(expected).is_integer() and abs(expected) >= 1:
+        return given == expected
+    return abs(given - expected) <= 1e-3 * abs(expected) + 1e-12
+
+
+def normalize_text(text: str) -> str:
+    """Lower case, without spaces, hyphens and punctuation (for short answers)."""
+    s = unicodedata.normalize("NFKC", text).lower()
+    return "".join(c for c in s if unicodedata.category(c)[0] in "LN")
+
+
+def grade(item: Item, response: str, *, expected: Any = None) -> Grade:
+    """Grade `response` to `item`; `expected` overrides the key (parametric items)."""
+    key = item.answer if expected is None else expected
+    kind = item.kind
+    if kind in ("single", "multi", "ordering"):
+        return _grade_choices(item, response, key)
+    if kind == "truefalse":
+        word = unicodedata.normalize("NFKC", response).strip().lower()
+        if word not in TRUE_WORDS | FALSE_WORDS:
+            return Grade("invalid", "type t (true) or f (false)")
+        return Grade("correct" if (word in TRUE_WORDS) == key else "wrong")
+    if kind == "short":
+        given = normalize_text(response)
+        if not given:
+            return Grade("invalid", "type a word or phrase")
+        if any(given == normalize_text(a) for a in key):
+            return Grade("correct")
+        return Grade("wrong", mistake=_mistake(item, lambda m: normalize_text(str(m)) == given))
+    if kind == "numeric":
+        value = parse_number(response)
+        if isinstance(value, str):
+            return Grade("invalid", value)
+        if numbers_match(float(key), value, item):
+            return Grade("correct")
+        return Grade("wrong", mistake=_mistake(item, lambda m: numbers_match(float(m), value, item)))
+    if kind == "formula":
+        return _grade_formula(item, response)
+    if kind == "derivation":
+        return _grade_derivation(item, response)
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def _mistake(item: Item, matches: Any) -> Text | None:
+    return next((m.message for m in item.mistakes if matches(m.answer)), None)
+
+
+def _grade_choices(item: Item, response: str, key: Any) -> Grade:
+    letters = _letters(response, len(item.choices))
+    if isinstance(letters, str):
+        return Grade("invalid", letters)
+    if item.kind == "single":
+        if len(letters) != 1:
+            return Grade("invalid", "pick one letter")
+        if letters[0] == key:
+            return Grade("correct")
+        return Grade("wrong", mistake=_mistake(item, lambda m: m == letters[0]))
+    if item.kind == "multi":
+        chosen = tuple(sorted(set(letters)))
+        if chosen == tuple(key):
+            return Grade("correct")
+        missing = sorted(set(key) - set(chosen))
+        extra = sorted(set(chosen) - set(key))
+        detail = "; ".join(
+            part for part in (
+                f"missing {', '.join(missing)}" if missing else "",
+                f"not {', '.join(extra)}" if extra else "",
+            ) if part
+        )
+        return Grade("wrong", detail, mistake=_mistake(item, lambda m: tuple(sorted(m)) == chosen))
+    # ordering
+    if sorted(letters) != sorted(key):
+        return Grade("invalid", f"give every letter exactly once, e.g. {''.join(sorted(key))}")
+    if tuple(letters) == tuple(key):
+        return Grade("correct")
+    return Grade("wrong", mistake=_mistake(item, lambda m: tuple(m) == tuple(letters)))
+
+
+def _grade_formula(item: Item, response: str) -> Grade:
+    from dlquiz.symbolic import check_answer
+
+    if not response.strip():
+        return Grade("invalid", "type a formula")
+    result = check_answer(
+        expected=str(item.answer), given=response, assumptions=item.assume, let=item.let,
+        mistakes=[str(m.answer) for m in item.mistakes],
+    )
+    verdict = str(getattr(result.verdict, "value", result.verdict))
+    if verdict == "error":
+        return Grade("invalid", result.message)
+    mistake = item.mistakes[result.mistake].message if result.mistake is not None else None
+    rule = result.rule or ""
+    detail = result.message
+    if rule and getattr(result, "rule_message", ""):
+        detail = f"{detail}\n{rule}: {result.rule_message}".strip()
+    if verdict == "equal":
+        return Grade("correct", interpreted=result.interpreted)
+    if verdict == "undecided":
+        return Grade("undecided", detail or "could not decide within the time limit",
+                     interpreted=result.interpreted)
+    return Grade("wrong", detail, mistake=mistake, interpreted=result.interpreted, rule=rule)
+
+
+def _grade_derivation(item: Item, response: str) -> Grade:
+    from dlquiz.symbolic import check_item_derivation
+    from dlquiz.symbolic.steps import format_report
+
+    lines = [line for line in response.splitlines() if line.strip()]
+    if not lines:
+        return Grade("invalid", "write at least one step")
+    report = check_item_derivation(
+        given=item.given, start=str(item.start), goal=str(item.goal), steps=lines
+    )
+    text = format_report(report)
+    statuses = {s.status for s in report.steps}
+    if report.ok:
+        return Grade("correct", text)
+    if "error" in statuses and report.first_failure is None:
+        return Grade("invalid", text)
+    rule = next((s.rule for s in report.steps if s.rule), None) or ""
+    return Grade("wrong", text, rule=rule)

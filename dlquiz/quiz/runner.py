@@ -1,0 +1,286 @@
+"""The interactive loop of a quiz: show a question, read an answer, give feedback, report.
+
+All terminal I/O goes through a Rich console and a `read_line(prompt)` function, so the same
+loop serves a real terminal, piped stdin, the mock exam (no feedback, a deadline) and tests.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from dlquiz.bank.load import LETTERS
+from dlquiz.bank.model import Item
+from dlquiz.quiz.events import AnswerEvent, Result
+from dlquiz.quiz.grade import Grade
+from dlquiz.quiz.session import KIND_NAMES, Question, prepare
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+ReadLine = Callable[[str], str]
+Recorder = Callable[[AnswerEvent], None]
+
+INPUT_HELP = {
+    "single": ("letter", "字母"),
+    "multi": ("letters, e.g. ac", "字母，如 ac"),
+    "truefalse": ("t or f", "t 或 f"),
+    "short": ("word or phrase", "词或短语"),
+    "ordering": ("letters in order, e.g. cab", "按顺序的字母，如 cab"),
+    "numeric": ("number; 3/4, 1e-3, 75% work", "数字；可写 3/4、1e-3、75%"),
+    "formula": ("formula, e.g. x*(1-x)^2 or LaTeX", "公式，如 x*(1-x)^2 或 LaTeX"),
+    "derivation": ("one step per line, empty line ends", "每行一步，空行结束"),
+}
+
+
+@dataclass
+class SessionResult:
+    """Everything a finished (or interrupted) session produced."""
+
+    events: list[AnswerEvent] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    grades: list[Grade | None] = field(default_factory=list)  # None: skipped or timed out
+    interrupted: bool = False
+    timed_out: bool = False
+
+    @property
+    def score(self) -> tuple[int, int]:
+        return sum(e.correct for e in self.events), len(self.events)
+
+
+def make_reader(console: Console) -> ReadLine:
+    """`read_line` for this process: Rich input on a terminal, plain lines from a pipe."""
+    if sys.stdin.isatty():
+        return lambda prompt: console.input(prompt)
+
+    def read_piped(prompt: str) -> str:
+        console.print(prompt, end="")
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        line = line.rstrip("\r\n")
+        console.print(line, markup=False, highlight=False)
+        return line
+
+    return read_piped
+
+
+def _t(lang: str, en: str, zh: str) -> str:
+    return zh if lang == "zh" else en
+
+
+class _Loop:
+    def __init__(
+        self, console: Console, read_line: ReadLine, lang: str, recorder: Recorder | None,
+        feedback: bool, deadline: float | None, clock: Callable[[], float],
+        now: Callable[[], datetime],
+    ) -> None:
+        self.console = console
+        self.read_line = read_line
+        self.lang = lang
+        self.recorder = recorder
+        self.feedback = feedback
+        self.deadline = deadline
+        self.clock = clock
+        self.now = now
+        self.result = SessionResult()
+
+    def t(self, en: str, zh: str) -> str:
+        return _t(self.lang, en, zh)
+
+    def time_left(self) -> float | None:
+        return None if self.deadline is None else self.deadline - self.clock()
+
+    def record(self, q: Question, result: Result, response: str, started: float, hints: int,
+               grade: Grade | None) -> None:
+        event = AnswerEvent(
+            item_id=q.item.id, topic=q.item.topic, kind=q.item.kind, result=result,
+            response=response, duration_s=round(max(0.0, self.clock() - started), 3),
+            answered_at=self.now(), hints_used=hints, params=q.params,
+        )
+        if self.recorder is not None:
+            self.recorder(event)  # committed before the next question is shown
+        self.result.events.append(event)
+        self.result.questions.append(q)
+        self.result.grades.append(grade)
+
+    def show(self, q: Question, total: int) -> None:
+        from rich.panel import Panel
+        from rich.text import Text
+
+        item = q.item
+        kind_name = KIND_NAMES[item.kind][1 if self.lang == "zh" else 0]
+        stars = "★" * item.difficulty + "☆" * (3 - item.difficulty)
+        title = f"{q.number}/{total} · {item.topic} · {kind_name} · {stars}"
+        left = self.time_left()
+        if left is not None:
+            minutes, seconds = divmod(max(0, int(left)), 60)
+            title += " · " + self.t(f"{minutes}:{seconds:02d} left", f"剩余 {minutes}:{seconds:02d}")
+        body = Text(q.prompt_text(self.lang))
+        if item.choices:
+            body.append("\n")
+            for letter, choice in zip(LETTERS, item.choices, strict=False):
+                body.append(f"\n  {letter}) ", style="bold")
+                body.append(choice(self.lang))
+        if item.kind == "derivation" and item.given:
+            body.append("\n\n" + self.t("Given:", "已知：") + "\n")
+            body.append("\n".join(f"  {g}" for g in item.given))
+            body.append("\n" + self.t("Start from: ", "从这里开始：") + str(item.start))
+        if item.kind == "numeric" and item.unit:
+            body.append(f"\n({item.unit})", style="dim")
+        self.console.print()
+        self.console.print(Panel(body, title=title, title_align="left", border_style="cyan"))
+
+    def ask(self, q: Question) -> tuple[Result, str, Grade | None, int]:
+        item = q.item
+        hints = 0
+        helptext = INPUT_HELP[item.kind][1 if self.lang == "zh" else 0]
+        prompt = f"[dim]{helptext}; ? {self.t('hint', '提示')}, s {self.t('skip', '跳过')}[/dim]\n> "
+        while True:
+            response = self.read_line(prompt)
+            stripped = response.strip()
+            if self.deadline is not None and self.clock() >= self.deadline:
+                return "timeout", response, None, hints
+            if stripped == "?":
+                if hints < len(item.hints):
+                    self.console.print(f"[yellow]{self.t('Hint', '提示')}:[/yellow] ", end="")
+                    self.console.print(item.hints[hints](self.lang), markup=False)
+                    hints += 1
+                else:
+                    self.console.print(self.t("No more hints for this question.", "这道题没有更多提示了。"))
+                continue
+            if stripped.lower() in ("s", ":skip"):
+                return "skipped", "", None, hints
+            if not stripped:
+                continue  # an empty line asks again
+            if item.kind == "derivation":
+                response = self.read_more_lines(response)
+            grade = self.grade(q, response)
+            if grade.status == "invalid":
+                self.console.print(f"[yellow]{self.t('Could not read that', '无法识别')}:[/yellow] ", end="")
+                self.console.print(grade.message, markup=False)
+                self.console.print(self.t("Try again.", "请重新输入。"))
+                continue
+            if grade.interpreted:
+                self.console.print(f"[dim]{self.t('interpreted as', '理解为')}:[/dim] ", end="")
+                self.console.print(grade.interpreted, markup=False)
+            if grade.status == "undecided":
+                self.console.print(self.t(
+                    "Could not decide in time; not counted. Compare with the key below.",
+                    "未能在时限内判定，不计分。请对照下面的答案。"))
+                return "skipped", response, grade, hints
+            return ("correct" if grade.status == "correct" else "wrong"), response, grade, hints
+
+    def read_more_lines(self, first: str) -> str:
+        lines = [first]
+        while True:
+            line = self.read_line("… ")
+            if not line.strip():
+                return "\n".join(lines)
+            lines.append(line)
+
+    def grade(self, q: Question, response: str) -> Grade:
+        from dlquiz.errors import DlquizError
+
+        try:
+            return q.grade(response)
+        except DlquizError as exc:
+            return Grade("invalid", str(exc))
+
+    def give_feedback(self, q: Question, result: Result, grade: Grade | None) -> None:
+        if not self.feedback:
+            self.console.print(f"[dim]{self.t('Answer recorded.', '已记录。')}[/dim]")
+            return
+        if result == "correct":
+            self.console.print(f"[bold green]✓ {self.t('Correct', '正确')}[/bold green]")
+        elif result == "wrong":
+            self.console.print(f"[bold red]✗ {self.t('Incorrect', '错误')}[/bold red]")
+        else:
+            self.console.print(f"[yellow]{self.t('Skipped', '已跳过')}[/yellow]")
+        if grade is not None and grade.mistake is not None:
+            self.console.print(f"[magenta]{self.t('Known mistake', '常见错误')}:[/magenta] ", end="")
+            self.console.print(grade.mistake(self.lang), markup=False)
+        if grade is not None and grade.message and result != "correct":
+            self.console.print(grade.message, markup=False)
+        if result != "correct":
+            self.console.print(f"[bold]{self.t('Answer', '答案')}:[/bold] ", end="")
+            self.console.print(q.key_text(self.lang), markup=False)
+        self.console.print(f"[dim]{self.t('Why', '解析')}:[/dim] ", end="")
+        self.console.print(q.explanation_text(self.lang), markup=False)
+
+    def run(self, questions: Sequence[Question]) -> SessionResult:
+        total = len(questions)
+        index = 0
+        try:
+            for index, q in enumerate(questions):
+                left = self.time_left()
+                if left is not None and left <= 0:
+                    self.result.timed_out = True
+                    break
+                self.show(q, total)
+                started = self.clock()
+                result, response, grade, hints = self.ask(q)
+                self.record(q, result, response, started, hints, grade)
+                if result == "timeout":
+                    self.result.timed_out = True
+                    index += 1
+                    break
+                self.give_feedback(q, result, grade)
+            else:
+                index = total
+        except (KeyboardInterrupt, EOFError) as exc:
+            self.result.interrupted = isinstance(exc, KeyboardInterrupt)
+            self.console.print()
+            return self.result
+        if self.result.timed_out:
+            self.console.print(f"[bold yellow]{self.t('Time is up.', '时间到。')}[/bold yellow]")
+            for q in questions[index:]:
+                self.record(q, "timeout", "", self.clock(), 0, None)
+        return self.result
+
+
+def run_session(
+    items: Sequence[Item], *, lang: str, seed: int, console: Console, read_line: ReadLine,
+    recorder: Recorder | None = None, feedback: bool = True, deadline: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC), title: str = "",
+) -> SessionResult:
+    """Ask `items` in order; report each graded answer to `recorder` the moment it is given.
+
+    Ctrl-C and end of input end the session early (`interrupted` tells which); a `deadline`
+    (a `clock()` value) ends it when time is up, marking the rest as timed out.
+    """
+    if title:
+        console.print(f"[bold]{title}[/bold]")
+    questions = [prepare(item, number=n, seed=seed) for n, item in enumerate(items, 1)]
+    loop = _Loop(console, read_line, lang, recorder, feedback, deadline, clock, now)
+    return loop.run(questions)
+
+
+def summary_table(result: SessionResult, lang: str) -> object:
+    """A Rich table of the score by topic (and the total)."""
+    from rich.table import Table
+
+    t = (lambda en, zh: zh) if lang == "zh" else (lambda en, zh: en)
+    rows: dict[str, list[int]] = {}
+    for event in result.events:
+        row = rows.setdefault(event.topic, [0, 0, 0, 0])
+        row[0] += 1
+        row[{"correct": 1, "wrong": 2}.get(event.result, 3)] += 1
+    table = Table(title=t("Score by topic", "各主题得分"), title_justify="left")
+    for name in (t("topic", "主题"), t("asked", "题数"), t("right", "对"), t("wrong", "错"),
+                 t("skipped", "跳过"), t("score", "得分")):
+        table.add_column(name, justify="left" if name in ("topic", "主题") else "right")
+    totals = [0, 0, 0, 0]
+    for topic, (asked, right, wrong, skipped) in sorted(rows.items()):
+        table.add_row(topic, str(asked), str(right), str(wrong), str(skipped), f"{right / asked:.0%}")
+        totals = [a + b for a, b in zip(totals, (asked, right, wrong, skipped), strict=True)]
+    if totals[0]:
+        table.add_section()
+        table.add_row(t("total", "合计"), *(str(x) for x in totals), f"{totals[1] / totals[0]:.0%}",
+                      style="bold")
+    return table

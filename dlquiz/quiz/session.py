@@ -1,0 +1,134 @@
+"""A quiz session without I/O: which items, in which order, with which numbers."""
+
+from __future__ import annotations
+
+import random
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dlquiz.bank.load import LETTERS
+from dlquiz.bank.model import Item
+from dlquiz.errors import DlquizError, UsageError
+from dlquiz.quiz.grade import Grade, grade
+
+KIND_NAMES = {
+    "single": ("single choice", "单选"),
+    "multi": ("multiple choice", "多选"),
+    "truefalse": ("true / false", "判断"),
+    "short": ("short answer", "填空"),
+    "ordering": ("ordering", "排序"),
+    "numeric": ("numeric", "计算"),
+    "formula": ("formula", "公式"),
+    "derivation": ("derivation", "推导"),
+}
+
+
+def pick_items(items: Sequence[Item], *, n: int | None, seed: int) -> list[Item]:
+    """A reproducible shuffle of `items`, cut to `n` (the same seed gives the same session)."""
+    if not items:
+        raise UsageError("no item matches these filters (`dlquiz topics` shows what there is)")
+    if n is not None and n < 1:
+        raise UsageError(f"--n must be at least 1, got {n}")
+    ordered = sorted(items, key=lambda i: i.id)
+    random.Random(seed).shuffle(ordered)
+    return ordered[:n] if n is not None else ordered
+
+
+@dataclass(frozen=True)
+class Question:
+    """An item as shown once: parametric items carry the numbers drawn for this showing."""
+
+    item: Item
+    number: int
+    params: dict[str, Any] | None = None
+    expected: Any = None  # the key of a parametric item (None: the item's own key)
+    worked: str = ""  # worked steps of a parametric item (English)
+    worked_zh: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def prompt_text(self, lang: str) -> str:
+        text = self.item.prompt(lang)
+        if self.params:
+            from dlquiz.worked import format_value
+
+            text = _fill(text, {k: format_value(v) for k, v in self.params.items()})
+        return text
+
+    def grade(self, response: str) -> Grade:
+        return grade(self.item, response, expected=self.expected)
+
+    def key_text(self, lang: str) -> str:
+        """The right answer, as a student should read it."""
+        item = self.item
+        zh = lang == "zh"
+        if item.kind == "single":
+            return f"{item.answer}) {item.choices[LETTERS.index(item.answer)](lang)}"
+        if item.kind == "multi":
+            return "; ".join(f"{a}) {item.choices[LETTERS.index(a)](lang)}" for a in item.answer)
+        if item.kind == "ordering":
+            return " → ".join(item.answer)
+        if item.kind == "truefalse":
+            return ("正确" if item.answer else "错误") if zh else ("true" if item.answer else "false")
+        if item.kind == "short":
+            return " / ".join(item.answer)
+        if item.kind == "numeric":
+            value = self.expected if self.expected is not None else item.answer
+            return f"{format_number(value)} {item.unit}".strip()
+        if item.kind == "formula":
+            return str(item.answer)
+        return str(item.solution or item.goal or "").strip()
+
+    def explanation_text(self, lang: str) -> str:
+        text = self.item.explanation(lang)
+        worked = self.worked_zh if lang == "zh" and self.worked_zh else self.worked
+        return f"{text}\n\n{worked}" if worked else text
+
+
+def format_number(value: Any) -> str:
+    """A key as a short readable number: integers without a point, floats to 6 significant digits."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.6g}"
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """Replace {name} placeholders that name a parameter; leave every other brace alone."""
+    out = []
+    for literal, name, spec, _conv in string.Formatter().parse(template.replace("{{", "\0").replace("}}", "\1")):
+        out.append(literal)
+        if name is None:
+            continue
+        if name in values:
+            out.append(values[name])
+        else:
+            out.append("{" + name + (":" + spec if spec else "") + "}")
+    return "".join(out).replace("\0", "{").replace("\1", "}")
+
+
+def prepare(item: Item, *, number: int, seed: int) -> Question:
+    """A question for `item`; a parametric item draws its numbers from `seed` and its id."""
+    if item.generator is None:
+        return Question(item, number)
+    from dlquiz.worked import explain_text, generate_example
+
+    item_seed = random.Random(f"{seed}:{item.id}").randrange(2**31)
+    try:
+        example = generate_example(item.generator, item.params, seed=item_seed)
+    except DlquizError as exc:
+        raise DlquizError(f"{item.where}: item {item.id}: generator {item.generator!r}: {exc}") from exc
+    if item.ask not in example.values:
+        raise DlquizError(
+            f"{item.where}: item {item.id}: ask: generator {item.generator!r} has no value "
+            f"{item.ask!r} (it has: {', '.join(example.values)})"
+        )
+    return Question(
+        item, number, params=dict(example.params), expected=float(example.values[item.ask]),
+        worked=explain_text(example, "en"), worked_zh=explain_text(example, "zh"),
+        values=dict(example.values),
+    )
