@@ -1,0 +1,42 @@
+"""Shared fixtures: a tiny bank, a clean environment for rendering."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_BANK = Path(__file__).resolve().parent / "fixtures" / "bank"
+
+
+@pytest.fixture(autouse=True)
+def _plain_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No colour forcing, English, and a private progress folder for every test."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("DLQUIZ_BANK", raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.setenv("DLQUIZ_HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture
+def tiny_bank(tmp_path: Path) -> Path:
+    """A writable copy of the fixture bank."""
+    dest = tmp_path / "bank"
+    shutil.copytree(FIXTURE_BANK, dest)
+    return dest
+
+
+def dlquiz_cmd() -> list[str]:
+    """The command that runs dlquiz with this interpreter."""
+    return [sys.executable, "-m", "dlquiz"]
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    env.update(extra)
+    return env

@@ -1,0 +1,133 @@
+"""Grading of every kind of item: right, wrong, unreadable, and known mistakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlquiz.bank import load_bank
+from dlquiz.quiz.grade import grade, parse_number
+from dlquiz.quiz.session import Question, _fill, pick_items
+
+from conftest import FIXTURE_BANK
+
+BANK = load_bank(FIXTURE_BANK)
+
+
+def item(item_id: str):  # type: ignore[no-untyped-def]
+    found = BANK.get(item_id)
+    assert found is not None
+    return found
+
+
+@pytest.mark.parametrize(
+    ("item_id", "response", "status"),
+    [
+        # single choice: letter, case and spaces do not matter
+        ("act.sigmoid.range", "b", "correct"),
+        ("act.sigmoid.range", " B ", "correct"),
+        ("act.sigmoid.range", "c", "wrong"),
+        ("act.sigmoid.range", "d", "invalid"),
+        ("act.sigmoid.range", "ab", "invalid"),
+        ("act.sigmoid.range", "1", "invalid"),
+        # multiple choice: every right letter, no wrong one, any order or separator
+        ("act.sigmoid.multi", "ab", "correct"),
+        ("act.sigmoid.multi", "b, a", "correct"),
+        ("act.sigmoid.multi", "a", "wrong"),
+        ("act.sigmoid.multi", "abc", "wrong"),
+        ("act.sigmoid.multi", "az", "invalid"),
+        # true / false in both languages
+        ("act.sigmoid.zero-centred", "f", "correct"),
+        ("act.sigmoid.zero-centred", "错", "correct"),
+        ("act.sigmoid.zero-centred", "true", "wrong"),
+        ("act.sigmoid.zero-centred", "maybe", "invalid"),
+        # short answer: accepted variants, case and punctuation ignored
+        ("act.sigmoid.name", "Saturates.", "correct"),
+        ("act.sigmoid.name", "饱和", "correct"),
+        ("act.sigmoid.name", "explode", "wrong"),
+        ("act.sigmoid.name", "...", "invalid"),
+        # ordering: a permutation of every letter
+        ("act.sigmoid.order", "bca", "correct"),
+        ("act.sigmoid.order", "b c a", "correct"),
+        ("act.sigmoid.order", "b,c,a", "correct"),
+        ("act.sigmoid.order", "cba", "wrong"),
+        ("act.sigmoid.order", "bc", "invalid"),
+        ("act.sigmoid.order", "bcc", "invalid"),
+        # numeric: decimals, fractions, percentages, tolerance
+        ("act.sigmoid.max-derivative", "0.25", "correct"),
+        ("act.sigmoid.max-derivative", "1/4", "correct"),
+        ("act.sigmoid.max-derivative", "25%", "correct"),
+        ("act.sigmoid.max-derivative", "0.2502", "correct"),
+        ("act.sigmoid.max-derivative", "0.26", "wrong"),
+        ("act.sigmoid.max-derivative", "0.5", "wrong"),
+        ("act.sigmoid.max-derivative", "one quarter", "invalid"),
+        ("act.sigmoid.max-derivative", "1/0", "invalid"),
+    ],
+)
+def test_grade_by_kind(item_id: str, response: str, status: str) -> None:
+    assert grade(item(item_id), response).status == status
+
+
+def test_known_mistake_gets_its_message() -> None:
+    g = grade(item("act.sigmoid.range"), "a")
+    assert g.status == "wrong"
+    assert g.mistake is not None and "tanh" in g.mistake("en")
+    assert grade(item("act.sigmoid.range"), "c").mistake is None
+    g = grade(item("act.sigmoid.max-derivative"), "1/2")
+    assert g.mistake is not None and "σ(0)" in g.mistake("en")
+
+
+def test_multi_wrong_says_what_is_missing_and_extra() -> None:
+    assert grade(item("act.sigmoid.multi"), "bc").message == "missing a; not c"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("0.25", 0.25), ("-3", -3.0), ("−3", -3.0), ("3/4", 0.75), ("1e-8", 1e-8), ("75%", 0.75),
+     ("1,000", 1000.0), (".5", 0.5), ("３", 3.0)],
+)
+def test_parse_number(text: str, value: float) -> None:
+    assert parse_number(text) == pytest.approx(value, abs=1e-15)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1/0", "1e999", "2x", "1..2"])
+def test_parse_number_rejects_with_a_message(text: str) -> None:
+    assert isinstance(parse_number(text), str)
+
+
+def test_integer_keys_are_exact_and_tolerances_apply() -> None:
+    from dataclasses import replace
+
+    base = item("act.sigmoid.max-derivative")
+    count = replace(base, answer=456.0)
+    assert grade(count, "456").status == "correct"
+    assert grade(count, "456.3").status == "wrong"
+    loose = replace(base, tolerance=0.01)
+    assert grade(loose, "0.259").status == "correct"
+    assert grade(loose, "0.261").status == "wrong"
+    rel = replace(base, rel_tolerance=0.1)
+    assert grade(rel, "0.274").status == "correct"
+
+
+def test_formula_items_are_graded_symbolically() -> None:
+    f = item("act.sigmoid.derivative")
+    assert grade(f, "sigma(x) - sigma(x)^2").status == "correct"
+    assert grade(f, "s*(1-s)").status == "correct"  # the item's `let` abbreviation
+    assert grade(f, r"\sigma(x)\left(1-\sigma(x)\right)").status == "correct"
+    wrong = grade(f, "(1-sigma(x))^2")
+    assert wrong.status == "wrong" and wrong.mistake is not None
+    assert grade(f, "sigma(x)*(1+sigma(x))").status == "wrong"
+    bad = grade(f, "sigma(x)*(1-")
+    assert bad.status == "invalid" and "column" in bad.message
+
+
+def test_key_text_and_same_seed_same_session() -> None:
+    q = Question(item("act.sigmoid.order"), 1)
+    assert q.key_text("en") == "b → c → a"
+    assert Question(item("act.sigmoid.zero-centred"), 1).key_text("zh") == "错误"
+    first = [i.id for i in pick_items(BANK.items, n=5, seed=7)]
+    assert first == [i.id for i in pick_items(BANK.items, n=5, seed=7)]
+    assert len(set(first)) == 5
+
+
+def test_fill_replaces_only_parameters() -> None:
+    assert _fill("n={n}, set {a}, {{x}}", {"n": "32"}) == "n=32, set {a}, {x}"

@@ -1,0 +1,168 @@
+"""The quiz end to end: piped stdin, a real pseudo-terminal, Ctrl-C, bad input, help."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from click.testing import CliRunner
+
+from dlquiz.cli import COMMANDS, cli
+
+from conftest import FIXTURE_BANK, ROOT, dlquiz_cmd, subprocess_env
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def run(args: list[str], stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*dlquiz_cmd(), *args], input=stdin, capture_output=True, text=True, timeout=120,
+        env=subprocess_env(**env), cwd=ROOT,
+    )
+
+
+def order_of(seed: int, n: int, *filters: str) -> list[str]:
+    from dlquiz.bank import load_bank
+    from dlquiz.quiz import pick_items
+
+    bank = load_bank(FIXTURE_BANK)
+    kinds = [f for f in filters]
+    return [i.id for i in pick_items(bank.select(kinds=kinds), n=n, seed=seed)]
+
+
+def test_piped_session_grades_and_summarises_without_ansi(tmp_path: Path) -> None:
+    ids = order_of(5, 3, "single", "truefalse", "numeric")
+    right = {"act.sigmoid.range": "b", "act.sigmoid.zero-centred": "f", "act.sigmoid.max-derivative": "1/4"}
+    answers = [right[i] for i in ids]
+    answers[1] = "zzz\n" + ("a" if ids[1] == "act.sigmoid.range" else "t" if ids[1] == "act.sigmoid.zero-centred" else "0.5")
+    proc = run(["quiz", "--bank", str(FIXTURE_BANK), "--kind", "single", "--kind", "truefalse",
+                "--kind", "numeric", "--n", "3", "--seed", "5", "--no-save"], "\n".join(answers) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert not ANSI.search(out)
+    assert out.count("✓ Correct") == 2
+    assert out.count("✗ Incorrect") == 1
+    assert "Could not read that" in out  # the malformed answer was asked again, not marked wrong
+    assert "Score by topic" in out and "2/3" in out
+
+
+def test_same_seed_same_questions() -> None:
+    args = ["quiz", "--bank", str(FIXTURE_BANK), "--n", "4", "--seed", "11", "--no-save"]
+    first, second = run(args, ""), run(args, "")
+    titles = lambda text: re.findall(r"\d/\d · act\.sigmoid · [a-z /]+", text)  # noqa: E731
+    assert titles(first.stdout) and titles(first.stdout) == titles(second.stdout)
+
+
+def test_eof_ends_with_summary_so_far() -> None:
+    proc = run(["quiz", "--bank", str(FIXTURE_BANK), "--n", "3", "--seed", "2", "--no-save"], "s\n")
+    assert proc.returncode == 0
+    assert "Skipped" in proc.stdout and "3/3 ·" not in proc.stdout  # input ended at the second question
+    assert proc.stdout.rstrip().endswith("0/1")
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "code"),
+    [
+        (["--topic", "nosuch"], "--topic 'nosuch': no syllabus topic starts with it", 2),
+        (["--kind", "essay"], "--kind 'essay': unknown kind", 2),
+        (["--topic", "det."], "no item matches these filters", 2),
+        (["--n", "0"], "--n must be at least 1", 2),
+    ],
+)
+def test_bad_filters_get_a_clear_message(args: list[str], message: str, code: int) -> None:
+    proc = run(["quiz", "--bank", str(FIXTURE_BANK), "--no-save", *args])
+    assert proc.returncode == code
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_broken_bank_file_is_reported_not_a_traceback(tiny_bank: Path) -> None:
+    (tiny_bank / "04-fnn" / "act.sigmoid.toml").write_text('[[item]]\nid = "x"\nkind = "numerc"\n')
+    proc = run(["quiz", "--bank", str(tiny_bank), "--no-save"])
+    assert proc.returncode == 1
+    assert "act.sigmoid.toml:1: item x: kind: unknown kind 'numerc'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_no_color_and_lang_zh() -> None:
+    proc = run(["quiz", "--bank", str(FIXTURE_BANK), "--kind", "truefalse", "--n", "1", "--seed", "1",
+                "--lang", "zh", "--no-save"], "f\n", NO_COLOR="1")
+    assert "正确" in proc.stdout and "解析" in proc.stdout
+    assert not ANSI.search(proc.stdout)
+
+
+def test_pty_session_right_wrong_malformed_hint_and_ctrl_c() -> None:
+    ids = order_of(3, 4, "single", "numeric", "truefalse")
+    child = pexpect.spawn(
+        sys.executable, ["-m", "dlquiz", "quiz", "--bank", str(FIXTURE_BANK), "--kind", "single",
+                         "--kind", "numeric", "--kind", "truefalse", "--n", "3", "--seed", "3", "--no-save"],
+        cwd=str(ROOT), env=subprocess_env(TERM="xterm-256color", COLUMNS="100"), encoding="utf-8", timeout=60,
+    )
+    right = {"act.sigmoid.range": "b", "act.sigmoid.zero-centred": "f", "act.sigmoid.max-derivative": "0.25"}
+    wrong = {"act.sigmoid.range": "a", "act.sigmoid.zero-centred": "t", "act.sigmoid.max-derivative": "0.5"}
+    # first question: a malformed answer, then a hint request, then the right answer
+    child.expect("1/3")
+    child.expect("> ")
+    child.sendline("@@")
+    child.expect("Could not read that")
+    child.expect("> ")
+    child.sendline(right[ids[0]])
+    child.expect("Correct")
+    # second question: a wrong answer gets the key and the explanation
+    child.expect("2/3")
+    child.expect("> ")
+    child.sendline(wrong[ids[1]])
+    child.expect("Incorrect")
+    child.expect("Answer")
+    # third question: Ctrl-C ends with the score so far and exit 130
+    child.expect("3/3")
+    child.expect("> ")
+    child.sendintr()
+    child.expect("Score by topic")
+    child.expect("1/2")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    runner = CliRunner()
+    for name in COMMANDS:
+        command = cli.get_command(None, name)  # type: ignore[arg-type]
+        if command is None:
+            continue  # a part not installed in this build
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, (name, result.output)
+        assert "Usage:" in result.output
+
+
+def test_help_does_not_import_sympy_or_numpy() -> None:
+    code = ("import sys; from dlquiz.cli import cli, COMMANDS\n"
+            "[cli.get_command(None, n) for n in COMMANDS]\n"
+            "heavy = [m for m in ('sympy', 'numpy', 'fsrs', 'plotext', 'genanki') if m in sys.modules]\n"
+            "print(','.join(heavy))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == ""
+
+
+def test_python_dash_m_and_version() -> None:
+    proc = run(["--version"])
+    assert proc.returncode == 0 and proc.stdout.startswith("dlquiz, version ")
+
+
+def test_topics_json_and_show() -> None:
+    import json
+
+    proc = run(["topics", "--json", "--bank", str(FIXTURE_BANK)])
+    data = json.loads(proc.stdout)
+    assert data["act.sigmoid"]["formula"] == 1 and data["det.nms"]["ordering"] == 0
+    assert len(data) == 67
+    proc = run(["show", "act.sigmoid.range", "--bank", str(FIXTURE_BANK), "--lang", "zh"])
+    assert "答案" in proc.stdout and "b) (0, 1)" in proc.stdout
+    proc = run(["show", "act.sigmoid.rang", "--bank", str(FIXTURE_BANK)])
+    assert proc.returncode == 2 and "did you mean: act.sigmoid.range" in proc.stderr
