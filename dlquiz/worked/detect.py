@@ -1,0 +1,140 @@
+"""Object detection: intersection over union and non-max suppression."""
+
+from __future__ import annotations
+
+from dlquiz.errors import ParamError
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
+
+Box = list[float]
+
+
+def iou(a: Box, b: Box) -> tuple[float, float, float]:
+    """(intersection, union, IoU) of boxes given as x1, y1, x2, y2."""
+    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = iw * ih
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter, union, (inter / union if union > 0 else 0.0)
+
+
+def _check_box(kind: str, name: str, box: Box) -> None:
+    if len(box) != 4:
+        raise ParamError(f"{kind}: parameter {name}: a box is 4 numbers x1,y1,x2,y2, got {fv(box)}")
+    if box[2] <= box[0] or box[3] <= box[1]:
+        raise ParamError(f"{kind}: parameter {name}: {fv(box)} needs x2 > x1 and y2 > y1")
+
+
+def _rand_box(d: Draw) -> list[int]:
+    x, y = (int(v) for v in d.rng.integers(0, 5, size=2))
+    w, h = (int(v) for v in d.rng.integers(1, 5, size=2))
+    return [x, y, x + w, y + h]
+
+
+def _check_iou(p: Params) -> None:
+    _check_box("det.iou", "box1", p["box1"])
+    _check_box("det.iou", "box2", p["box2"])
+
+
+@register(
+    "det.iou", "det.iou", "Intersection over union", "交并比 IoU",
+    [
+        ParamSpec("box1", "x1,y1,x2,y2", [0, 0, 2, 2], "floatlist"),
+        ParamSpec("box2", "x1,y1,x2,y2", [1, 1, 3, 3], "floatlist"),
+    ],
+    ["inter", "union", "area1", "area2"],
+    draw=lambda d: {"box1": d.value("box1", lambda: _rand_box(d)), "box2": d.value("box2", lambda: _rand_box(d))},
+    check=_check_iou,
+)
+def _iou(p: Params) -> Out:
+    a, b = p["box1"], p["box2"]
+    a1 = (a[2] - a[0]) * (a[3] - a[1])
+    a2 = (b[2] - b[0]) * (b[3] - b[1])
+    iw = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter, union, r = iou(a, b)
+    steps = [
+        Step("Intersection", f"width max(0, min({fv(a[2])}, {fv(b[2])}) − max({fv(a[0])}, {fv(b[0])})) = {fv(iw)}, "
+             f"height {fv(ih)}; area {fv(inter)}", inter),
+        Step("Union", f"{fv(a1)} + {fv(a2)} − {fv(inter)} = {fv(union)}", union),
+        Step("IoU", f"{fv(inter)}/{fv(union)} = {fv(r)}", r),
+    ]
+    return Out(steps, r, {"inter": inter, "union": union, "area1": a1, "area2": a2},
+               "boxes as corners x1, y1, x2, y2")
+
+
+def nms(boxes: list[Box], scores: list[float], iou_threshold: float, score_threshold: float) -> list[int]:
+    """Indices kept by non-max suppression (drop score ≤ threshold, then IoU > threshold)."""
+    left = [i for i in range(len(boxes)) if scores[i] > score_threshold]
+    left.sort(key=lambda i: -scores[i])
+    kept: list[int] = []
+    while left:
+        best = left.pop(0)
+        kept.append(best)
+        left = [i for i in left if iou(boxes[best], boxes[i])[2] <= iou_threshold]
+    return kept
+
+
+def _draw_nms(d: Draw) -> Params:
+    def make() -> list[list[int]]:
+        n = int(d.rng.integers(3, 6))
+        base = _rand_box(d)
+        out = []
+        for _ in range(n):
+            if d.rng.random() < 0.6:
+                dx, dy = (int(v) for v in d.rng.integers(-1, 2, size=2))
+                out.append([base[0] + dx, base[1] + dy, base[2] + dx, base[3] + dy])
+            else:
+                out.append(_rand_box(d))
+        return out
+
+    boxes = d.value("boxes", make)
+    scores = d.value("scores", lambda: [round(float(v), 2) for v in d.rng.choice(
+        [0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5, 0.4], size=len(boxes), replace=False)])
+    return {"boxes": boxes, "scores": scores}
+
+
+def _check_nms(p: Params) -> None:
+    if len(p["boxes"]) != len(p["scores"]):
+        raise ParamError(f"det.nms: {len(p['boxes'])} boxes but {len(p['scores'])} scores; give one score per box")
+    for i, b in enumerate(p["boxes"]):
+        _check_box("det.nms", f"boxes row {i + 1}", b)
+
+
+@register(
+    "det.nms", "det.nms", "Non-max suppression step by step", "逐步进行非极大值抑制",
+    [
+        ParamSpec("boxes", "one box x1,y1,x2,y2 per row", [[0, 0, 4, 4], [1, 1, 5, 5], [0, 1, 4, 5], [6, 6, 9, 9], [6, 7, 9, 10]], "matrix"),
+        ParamSpec("scores", "confidence of each box", [0.9, 0.75, 0.8, 0.7, 0.5], "floatlist", min=0, max=1),
+        ParamSpec("iou_threshold", "suppress boxes with IoU above this", 0.5, "float", min=0, max=1),
+        ParamSpec("score_threshold", "discard boxes with score ≤ this", 0.6, "float", min=0, max=1),
+    ],
+    ["kept", "kept_count", "discarded"],
+    draw=_draw_nms, check=_check_nms,
+)
+def _nms(p: Params) -> Out:
+    boxes, scores = p["boxes"], p["scores"]
+    it, st = float(p["iou_threshold"]), float(p["score_threshold"])
+    low = [i for i in range(len(boxes)) if scores[i] <= st]
+    left = sorted((i for i in range(len(boxes)) if scores[i] > st), key=lambda i: -scores[i])
+    steps = [Step("Discard low scores", f"score ≤ {fv(st)}: boxes {fv(low) if low else 'none'}", low)]
+    kept: list[int] = []
+    while left:
+        best = left.pop(0)
+        kept.append(best)
+        gone = []
+        parts = []
+        for i in left:
+            r = iou(boxes[best], boxes[i])[2]
+            parts.append(f"IoU({best}, {i}) = {fv(r)}")
+            if r > it:
+                gone.append(i)
+        left = [i for i in left if i not in gone]
+        detail = "; ".join(parts) if parts else "no boxes left to compare"
+        steps.append(Step(f"Keep box {best}", f"highest score {fv(scores[best])}; {detail}; "
+                          f"suppressed (IoU > {fv(it)}): {fv(gone) if gone else 'none'}", best))
+    ans = len(kept)
+    steps.append(Step("Kept", f"boxes {fv(kept)}", kept))
+    return Out(steps, ans, {"kept": kept, "kept_count": ans,
+                            "discarded": sorted(set(range(len(boxes))) - set(kept))},
+               "boxes are numbered from 0; drop score ≤ threshold first, then repeatedly keep the best box "
+               "and suppress those overlapping it with IoU > threshold (note 004)")

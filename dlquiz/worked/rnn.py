@@ -1,0 +1,3 @@
+"""Recurrent networks: BPTT over a few steps, one LSTM step."""
+
+from __future__ import annotations
