@@ -6,13 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_BANK, ROOT
 
 from dlquiz.bank import default_root, load_bank, read_bank
 from dlquiz.bank.check import coverage, coverage_problems
 from dlquiz.bank.syllabus import load_syllabus
 from dlquiz.errors import BankError, UsageError
-
-from conftest import FIXTURE_BANK, ROOT
 
 SHARED_SYLLABUS = ROOT.parent / "shared" / "syllabus.md"
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURE_BANK
 
 from dlquiz.bank import load_bank
 from dlquiz.quiz.grade import grade, parse_number
 from dlquiz.quiz.session import Question, _fill, pick_items
-
-from conftest import FIXTURE_BANK
 
 BANK = load_bank(FIXTURE_BANK)
 

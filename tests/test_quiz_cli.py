@@ -10,10 +10,9 @@ from pathlib import Path
 import pexpect
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURE_BANK, ROOT, dlquiz_cmd, subprocess_env
 
 from dlquiz.cli import COMMANDS, cli
-
-from conftest import FIXTURE_BANK, ROOT, dlquiz_cmd, subprocess_env
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 

@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 
@@ -43,7 +42,7 @@ def test_installed_wheel_loads_the_bank_outside_the_source_tree(wheel: Path, tmp
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
                    check=True, capture_output=True, timeout=300)
     code = ("import dlquiz.bank as b, pathlib; bank = b.load_bank(); "
-            "print(len(bank.items), pathlib.Path(b.__file__).is_relative_to(pathlib.Path(r'%s')))" % target)
+            f"print(len(bank.items), pathlib.Path(b.__file__).is_relative_to(pathlib.Path(r'{target}')))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
                           env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -177,6 +177,7 @@ class _Reader:
         if len(self.problems) > n_before or prompt is None or explanation is None:
             return None
         assert topic is not None and isinstance(item_id, str) and isinstance(source, str)
+        assert isinstance(difficulty, int)
         return Item(
             id=item_id, topic=topic.id, kind=kind, difficulty=int(difficulty), source=source,
             prompt=prompt, explanation=explanation, answer=answer, file=self.file, line=line,

@@ -265,7 +265,9 @@ def summary_table(result: SessionResult, lang: str) -> object:
     """A Rich table of the score by topic (and the total)."""
     from rich.table import Table
 
-    t = (lambda en, zh: zh) if lang == "zh" else (lambda en, zh: en)
+    def t(en: str, zh: str) -> str:
+        return _t(lang, en, zh)
+
     rows: dict[str, list[int]] = {}
     for event in result.events:
         row = rows.setdefault(event.topic, [0, 0, 0, 0])
