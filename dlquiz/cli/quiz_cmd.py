@@ -9,7 +9,12 @@ from pathlib import Path
 import click
 
 from dlquiz.cli.common import (
-    EXIT_INTERRUPTED, bank_option, default_lang, handle_errors, home_option, lang_option,
+    EXIT_INTERRUPTED,
+    bank_option,
+    default_lang,
+    handle_errors,
+    home_option,
+    lang_option,
 )
 
 
