@@ -467,3 +467,85 @@ def open_store(
     if version < SCHEMA_VERSION:
         _migrate(con, path, version)
     return Store(path, con, now=now, item_times=item_times)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding of `diagnose`."""
+
+    name: str
+    ok: bool
+    message: str
+
+
+def diagnose(home: Path | None) -> tuple[Path, list[Check], dict[str, int]]:
+    """Inspect the progress database without changing it: what `dlquiz doctor` reports.
+
+    Returns the path, the checks (a failed one says what is wrong and what to do) and the row
+    counts (empty when the file cannot be read).
+    """
+    path = db_path(home)
+    checks: list[Check] = []
+    if not path.exists():
+        checks.append(Check("file", True, f"no progress database yet at {path}; it is created "
+                                          "with the first answer"))
+        return path, checks, {}
+    size = path.stat().st_size
+    checks.append(Check("file", True, f"{path} ({size:,} bytes)"))
+    if size == 0:
+        checks.append(Check("format", True, "empty file; it will be initialised on first use"))
+        return path, checks, {}
+    try:
+        _check_file(path)
+    except ProgressError as exc:
+        checks.append(Check("format", False, str(exc)))
+        return path, checks, {}
+    checks.append(Check("format", True, "SQLite 3 database"))
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    counts: dict[str, int] = {}
+    try:
+        con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
+            if app_id != APPLICATION_ID:
+                checks.append(Check("identity", False, (
+                    f"application_id is {app_id:#x}, not dlquiz's {APPLICATION_ID:#x}: this is "
+                    "some other program's database. Point --home / DLQUIZ_HOME elsewhere or "
+                    "move the file away.")))
+                return path, checks, {}
+            checks.append(Check("identity", True, "a dlquiz progress database"))
+            version = int(con.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                checks.append(Check("schema", False, (
+                    f"schema version {version} is newer than this dlquiz ({SCHEMA_VERSION}); "
+                    "upgrade dlquiz")))
+            elif version < SCHEMA_VERSION:
+                checks.append(Check("schema", True, (
+                    f"schema version {version}; it is upgraded to {SCHEMA_VERSION} when opened")))
+            else:
+                checks.append(Check("schema", True, f"schema version {version} (current)"))
+            problems = [r[0] for r in con.execute("PRAGMA integrity_check(20)").fetchall()]
+            if problems == ["ok"]:
+                checks.append(Check("integrity", True, "integrity_check: ok"))
+            else:
+                checks.append(Check("integrity", False, (
+                    "integrity_check found damage: " + "; ".join(problems[:5])
+                    + ". Keep a copy of the file; `sqlite3 progress.sqlite3 .recover` may "
+                    "rescue the answers.")))
+            if version >= 1:
+                for table in ("answers", "cards", "exams", "settings"):
+                    counts[table] = int(
+                        con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                counts["reviews"] = int(con.execute(
+                    "SELECT count(*) FROM answers WHERE rating IS NOT NULL").fetchone()[0])
+                orphans = int(con.execute(
+                    "SELECT count(*) FROM answers WHERE rating IS NOT NULL AND card_id NOT IN "
+                    "(SELECT card_id FROM cards)").fetchone()[0])
+                checks.append(Check("reviews", orphans == 0, (
+                    "every review belongs to a card" if orphans == 0
+                    else f"{orphans} reviews point to missing cards")))
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        checks.append(Check("read", False, f"cannot read the database: {exc}"))
+    return path, checks, counts

@@ -1,0 +1,488 @@
+"""`dlquiz review | exam | stats | plan | export | doctor`: the learning loop's commands."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dlquiz.cli.common import (
+    EXIT_INTERRUPTED, bank_option, default_lang, handle_errors, home_option, lang_option,
+)
+
+# a fixed "now" for trying things out and for tests: --now 2026-12-01T09:00 or DLQUIZ_NOW
+now_option = click.option(
+    "--now", "now_text", envvar="DLQUIZ_NOW", default=None, hidden=True,
+    help="Pretend the current time is this ISO date-time (UTC unless it has an offset).",
+)
+
+
+def make_clock(now_text: str | None) -> Callable[[], datetime]:
+    """The wall clock, or one that starts at `now_text` and runs on from there."""
+    if not now_text:
+        return lambda: datetime.now(UTC)
+    try:
+        start = datetime.fromisoformat(now_text)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{now_text!r} is not an ISO date-time like 2026-12-01T09:00", param_hint="--now"
+        ) from exc
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    start = start.astimezone(UTC)
+    origin = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - origin)
+
+
+def _items_times(items: Any) -> dict[str, float]:
+    return {i.id: float(i.time) for i in items}
+
+
+def syllabus_order(bank: Any, items: Any) -> list[Any]:
+    """Items by chapter, syllabus topic, difficulty, then bank order (how new items come)."""
+    rank = {t.id: k for k, t in enumerate(bank.syllabus.topics)}
+    pos = {i.id: k for k, i in enumerate(bank.items)}
+    return sorted(items, key=lambda i: (i.chapter, rank.get(i.topic, 10**6), i.difficulty,
+                                        pos.get(i.id, 0)))
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# -- review -----------------------------------------------------------------------------------
+
+@click.command()
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="At most this many items in all (default: every due item).")
+@click.option("--new", "new", type=click.IntRange(min=0), default=None,
+              help="New items for this session (default: the daily limit left; see `dlquiz plan`).")
+@click.option("--topic", "-t", "topics", multiple=True, metavar="ID",
+              help="Only topics with this id or prefix (repeatable).")
+@click.option("--seed", type=int, default=None, help="Seed for the numbers of parametric items.")
+@lang_option
+@bank_option
+@home_option
+@now_option
+@handle_errors
+def review(limit: int | None, new: int | None, topics: tuple[str, ...], seed: int | None,
+           lang: str | None, bank_dir: Path | None, home: Path | None,
+           now_text: str | None) -> None:
+    """Review what spaced repetition says is due today, then some new items.
+
+    \b
+    Due items come first, most overdue first; then new items up to the daily
+    limit (20 unless `dlquiz plan --new-per-day N` or an exam date says otherwise).
+    Every answer is saved at once.
+    \b
+    Examples:
+      dlquiz review
+      dlquiz review --limit 15 --new 0        only what is due, at most 15
+      dlquiz review --topic conv. --lang zh
+    """
+    from dlquiz.bank import load_bank
+    from dlquiz.progress import open_store
+    from dlquiz.progress.scheduler import build_queue, effective_due, exam_plan, local_day
+    from dlquiz.quiz import make_reader, run_session, summary_table
+    from dlquiz.render import console as make_console
+
+    clock = make_clock(now_text)
+    lang = lang or default_lang()
+    bank = load_bank(bank_dir)
+    items = syllabus_order(bank, bank.select(topics=topics))
+    out = make_console()
+    with open_store(home, now=clock, item_times=_items_times(bank.items)) as store:
+        cards, settings = store.cards(), store.settings()
+        now = clock()
+        queue = build_queue(items, cards, settings, now, limit=limit, new_limit=new)
+        zh = lang == "zh"
+        if not queue.items:
+            plan = exam_plan(settings, local_day(now))
+            ids = {i.id for i in items}
+            upcoming = sorted(effective_due(c, plan) for i, c in cards.items() if i in ids)
+            msg = "今天没有要复习的内容。" if zh else "Nothing to review today."
+            if upcoming:
+                nxt = local_day(upcoming[0])
+                count = sum(1 for d in upcoming if local_day(d) == nxt)
+                msg += (f" 下次：{nxt.isoformat()}（{count} 题）。" if zh
+                        else f" Next: {nxt.isoformat()} ({count} item{'s' * (count != 1)}).")
+            if queue.new_allowed == 0 and len(cards) < len(items):
+                msg += (" 今日新题已达上限（dlquiz review --new N 可再学）。" if zh
+                        else " Today's new items are done (dlquiz review --new N for more).")
+            out.print(msg)
+            return
+        seed = seed if seed is not None else random.randrange(10**6)
+        title = (f"复习 · {len(queue.due)} 到期 · {len(queue.new)} 新题" if zh
+                 else f"Review · {len(queue.due)} due · {len(queue.new)} new")
+        result = run_session(queue.items, lang=lang, seed=seed, console=out,
+                             read_line=make_reader(out), recorder=store.record, now=clock,
+                             title=title)
+    out.print()
+    if result.events:
+        out.print(summary_table(result, lang))
+    if result.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
+
+
+# -- exam -------------------------------------------------------------------------------------
+
+def _chapters(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[int, ...]:
+    out: list[int] = []
+    for text in value:
+        for part in text.replace(" ", ",").split(","):
+            if not part:
+                continue
+            try:
+                out.append(int(part))
+            except ValueError:
+                raise click.BadParameter(
+                    f"{part!r} is not a chapter number (use e.g. 3,4)", ctx=ctx, param=param
+                ) from None
+    return tuple(out)
+
+
+@click.command()
+@click.option("--minutes", "-m", type=float, default=None,
+              help="Time limit in minutes (default 60; with only --n: the paper's estimated time).")
+@click.option("--n", "-n", "count", type=int, default=None,
+              help="Number of questions (default: as many as fit the time).")
+@click.option("--chapters", "-c", multiple=True, callback=_chapters, metavar="LIST",
+              help="Only these chapters, e.g. 3,4 (repeatable).")
+@click.option("--seed", type=int, default=None, help="Same seed, same paper.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Also write the graded report to this Markdown file.")
+@click.option("--no-save", is_flag=True, help="Do not record the exam in the progress store.")
+@lang_option
+@bank_option
+@home_option
+@now_option
+@handle_errors
+def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], seed: int | None,
+         report_path: Path | None, no_save: bool, lang: str | None, bank_dir: Path | None,
+         home: Path | None, now_text: str | None) -> None:
+    """Sit a timed mock exam: no feedback until the end, then a graded report.
+
+    \b
+    The paper mixes chapters and kinds (concepts, formulas, numeric items and a
+    derivation when there is one) to fit the time; the countdown shows with each
+    question. Time up ends the exam; unanswered questions count as wrong in the
+    score but do not touch spaced repetition.
+    \b
+    Examples:
+      dlquiz exam --minutes 30
+      dlquiz exam --n 12 --chapters 3,4 --seed 7 --report exam.md
+    """
+    from dlquiz.bank import load_bank
+    from dlquiz.progress.exam import assemble_paper, build_report, render_report, report_markdown
+    from dlquiz.quiz import make_reader, run_session
+    from dlquiz.render import console as make_console
+
+    clock = make_clock(now_text)
+    lang = lang or default_lang()
+    zh = lang == "zh"
+    bank = load_bank(bank_dir)
+    seed = seed if seed is not None else random.randrange(10**6)
+    paper = assemble_paper(bank.items, seed=seed, minutes=minutes, n=count, chapters=chapters)
+    out = make_console()
+    if count is not None and len(paper.items) < count:
+        out.print(f"[yellow]Only {len(paper.items)} of {count} questions fit in "
+                  f"{paper.minutes:g} minutes.[/yellow]")
+    store = None
+    exam_id: int | None = None
+    started = clock()
+    if not no_save:
+        from dlquiz.progress import open_store
+
+        store = open_store(home, now=clock, item_times=_items_times(bank.items))
+        exam_id = store.start_exam(started_at=started, seed=seed, minutes=paper.minutes,
+                                   n_items=len(paper.items),
+                                   chapters=",".join(map(str, paper.chapters)))
+    try:
+        recorder = None
+        if store is not None:
+            active = store
+
+            def recorder(event: Any) -> None:
+                active.record(event, exam_id=exam_id)
+
+        title = (f"模拟考试 · {len(paper.items)} 题 · {paper.minutes:g} 分钟 · seed {seed}" if zh
+                 else f"Mock exam · {len(paper.items)} questions · {paper.minutes:g} min · "
+                      f"seed {seed}")
+        mono = time.monotonic
+        result = run_session(paper.items, lang=lang, seed=seed, console=out,
+                             read_line=make_reader(out), recorder=recorder, feedback=False,
+                             deadline=mono() + paper.minutes * 60, clock=mono, now=clock,
+                             title=title)
+        report = build_report(paper, result, lang=lang, started_at=started, finished_at=clock())
+        if store is not None and exam_id is not None:
+            store.finish_exam(exam_id, finished_at=report.finished_at, correct=report.correct,
+                              report=report.to_dict())
+    finally:
+        if store is not None:
+            store.close()
+    out.print()
+    for part in render_report(report):
+        out.print(part)
+    if report_path is not None:
+        try:
+            report_path.write_text(report_markdown(report), encoding="utf-8")
+        except OSError as exc:
+            from dlquiz.errors import DlquizError
+
+            raise DlquizError(f"{report_path}: cannot write the report ({exc.strerror})") from exc
+        out.print(f"Report written to {report_path}")
+    if result.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
+
+
+# -- stats ------------------------------------------------------------------------------------
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@bank_option
+@home_option
+@now_option
+@handle_errors
+def stats(as_json: bool, bank_dir: Path | None, home: Path | None, now_text: str | None) -> None:
+    """Show progress: per chapter and topic, a due forecast, the streak, weak spots.
+
+    \b
+    Examples:
+      dlquiz stats
+      dlquiz stats --json | jq '.topics[] | select(.due > 0)'
+    """
+    from dlquiz.bank import load_bank
+    from dlquiz.progress import open_store
+    from dlquiz.progress.stats import compute_stats, render_stats
+    from dlquiz.render import console as make_console
+
+    clock = make_clock(now_text)
+    bank = load_bank(bank_dir)
+    with open_store(home, now=clock) as store:
+        result = compute_stats(bank, store.cards(), store.answers(), store.settings(), clock())
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    out = make_console()
+    if result.empty:
+        out.print("No answers yet. Start with `dlquiz quiz` or `dlquiz review`; "
+                  "progress shows here afterwards.")
+        return
+    for part in render_stats(result):
+        out.print(part)
+        out.print()
+
+
+# -- plan -------------------------------------------------------------------------------------
+
+@click.command()
+@click.option("--exam", "exam_date", default=None, metavar="YYYY-MM-DD",
+              help="Set the exam date: scheduling then aims at recall on that day.")
+@click.option("--target", type=click.FloatRange(0.5, 0.99), default=None,
+              help="Recall to reach on the exam day (default 0.9).")
+@click.option("--new-per-day", type=click.IntRange(min=0), default=None,
+              help="Daily limit of new items outside exam mode (default 20).")
+@click.option("--clear", is_flag=True, help="Forget the exam date.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@bank_option
+@home_option
+@now_option
+@handle_errors
+def plan(exam_date: str | None, target: float | None, new_per_day: int | None, clear: bool,
+         as_json: bool, bank_dir: Path | None, home: Path | None, now_text: str | None) -> None:
+    """Set or show the exam date and the study plan toward it.
+
+    \b
+    With an exam date, items whose recall would fall below the target by the
+    exam are brought back before it, and new items come at the pace that covers
+    the whole bank in time.
+    \b
+    Examples:
+      dlquiz plan --exam 2027-01-08
+      dlquiz plan                      show the plan
+      dlquiz plan --new-per-day 10
+      dlquiz plan --clear
+    """
+    from dlquiz.bank import load_bank
+    from dlquiz.progress import open_store
+    from dlquiz.progress.scheduler import EXAM_DATE, EXAM_TARGET, NEW_PER_DAY, local_day
+    from dlquiz.progress.stats import compute_stats
+    from dlquiz.render import console as make_console
+
+    clock = make_clock(now_text)
+    today = local_day(clock())
+    if clear and exam_date:
+        raise click.UsageError("--clear and --exam exclude each other")
+    day: date | None = None
+    if exam_date is not None:
+        try:
+            day = date.fromisoformat(exam_date)
+        except ValueError:
+            raise click.BadParameter(f"{exam_date!r} is not a date like 2027-01-08",
+                                     param_hint="--exam") from None
+        if day < today:
+            raise click.BadParameter(f"{exam_date} is in the past (today is {today})",
+                                     param_hint="--exam")
+    bank = load_bank(bank_dir)
+    out = make_console()
+    with open_store(home, now=clock) as store:
+        if clear:
+            store.set_setting(EXAM_DATE, None)
+            store.set_setting(EXAM_TARGET, None)
+            if not as_json:
+                out.print("Exam date cleared: back to steady spaced repetition.")
+        if day is not None:
+            store.set_setting(EXAM_DATE, day.isoformat())
+        if target is not None:
+            store.set_setting(EXAM_TARGET, f"{target:g}")
+        if new_per_day is not None:
+            store.set_setting(NEW_PER_DAY, str(new_per_day))
+        result = compute_stats(bank, store.cards(), store.answers(), store.settings(), clock())
+    data = result.to_dict()
+    if as_json:
+        _print_json({k: data[k] for k in ("exam", "new_per_day", "unseen", "due_today",
+                                          "forecast")})
+        return
+    if result.exam_date is None:
+        out.print("No exam date set (dlquiz plan --exam YYYY-MM-DD). Steady spaced repetition: "
+                  f"{result.new_per_day} new items a day, {result.unseen} of "
+                  f"{len(bank.items)} items not seen yet, {data['due_today']} due today.")
+        return
+    days = (result.exam_date - today).days
+    target_pct = f"{(result.exam_target or 0):.0%}"
+    recall = "–" if result.exam_recall is None else f"{result.exam_recall:.0%}"
+    out.print(f"Exam on {result.exam_date.isoformat()}: {days} day{'s' * (days != 1)} left; "
+              f"target recall {target_pct}.")
+    out.print(f"{result.unseen} of {len(bank.items)} items not seen yet: "
+              f"{result.new_per_day} new a day covers them in time.")
+    out.print(f"Due today: {data['due_today']}. Predicted recall on the exam day if you stopped "
+              f"now: {recall} of the bank.")
+    from dlquiz.progress.stats import forecast_chart
+
+    out.print(forecast_chart(result))
+
+
+# -- export -----------------------------------------------------------------------------------
+
+@click.group()
+def export() -> None:
+    """Export the question bank: an Anki deck or a printable Markdown set.
+
+    \b
+    Examples:
+      dlquiz export anki dl.apkg --lang both
+      dlquiz export md -o sigmoid.md --topic act.sigmoid
+    """
+
+
+topic_option = click.option("--topic", "-t", "topics", multiple=True, metavar="ID",
+                             help="Only topics with this id or prefix (repeatable).")
+
+
+@export.command("anki")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@topic_option
+@click.option("--lang", type=click.Choice(["en", "zh", "both"]), default=None,
+              help="Language of the cards (default: from the locale).")
+@bank_option
+@handle_errors
+def export_anki_cmd(file: Path, topics: tuple[str, ...], lang: str | None,
+                    bank_dir: Path | None) -> None:
+    """Write an Anki package (.apkg): one card per item, answer and explanation on the back.
+
+    \b
+    Importing a newer export into Anki updates the same deck.
+    \b
+    Examples:
+      dlquiz export anki dl.apkg
+      dlquiz export anki conv.apkg --topic conv. --lang both
+    """
+    from dlquiz.bank import load_bank
+    from dlquiz.progress.export import export_anki
+
+    bank = load_bank(bank_dir)
+    items = sorted(bank.select(topics=topics), key=lambda i: i.chapter)
+    result = export_anki(items, file, lang=(lang or default_lang()))  # type: ignore[arg-type]
+    click.echo(f"Wrote {result.notes} cards to {result.path}")
+
+
+@export.command("md")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (default: standard output).")
+@topic_option
+@click.option("--lang", type=click.Choice(["en", "zh", "both"]), default=None,
+              help="Language (default: from the locale).")
+@bank_option
+@handle_errors
+def export_md_cmd(output: Path | None, topics: tuple[str, ...], lang: str | None,
+                  bank_dir: Path | None) -> None:
+    """Write a printable question set with the answers at the end (Markdown).
+
+    \b
+    Examples:
+      dlquiz export md -o practice.md
+      dlquiz export md --topic act. --lang zh > activations.md
+    """
+    from dlquiz.bank import load_bank
+    from dlquiz.errors import DlquizError
+    from dlquiz.progress.export import export_markdown
+
+    bank = load_bank(bank_dir)
+    items = sorted(bank.select(topics=topics), key=lambda i: i.chapter)
+    titles = {c.number: c.title for c in bank.syllabus.chapters}
+    text = export_markdown(items, lang=(lang or default_lang()),  # type: ignore[arg-type]
+                           chapter_titles=titles)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise DlquizError(f"{output}: cannot write ({exc.strerror})") from exc
+    click.echo(f"Wrote {len(items)} questions to {output}", err=True)
+
+
+# -- doctor -----------------------------------------------------------------------------------
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@home_option
+@handle_errors
+def doctor(as_json: bool, home: Path | None) -> None:
+    """Check the progress database: format, identity, schema, integrity, counts.
+
+    \b
+    Exit status 1 when something is wrong; the file is only read, never changed.
+    \b
+    Examples:
+      dlquiz doctor
+      dlquiz doctor --home ~/exam-prep --json
+    """
+    from dlquiz.progress.store import diagnose
+    from dlquiz.render import console as make_console
+
+    path, checks, counts = diagnose(home)
+    ok = all(c.ok for c in checks)
+    if as_json:
+        _print_json({"path": str(path), "ok": ok,
+                     "checks": [{"name": c.name, "ok": c.ok, "message": c.message}
+                                for c in checks],
+                     "counts": counts})
+    else:
+        from rich.markup import escape
+
+        out = make_console()
+        for c in checks:
+            mark = "[green]ok[/green]  " if c.ok else "[bold red]FAIL[/bold red]"
+            out.print(f"{mark} {c.name}: {escape(c.message)}")
+        if counts:
+            out.print("counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if not ok:
+        sys.exit(1)

@@ -1,0 +1,384 @@
+"""The mock exam: a balanced paper that fits the time, and the graded report afterwards."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from dlquiz.bank.model import KIND_LETTER, Item
+from dlquiz.errors import UsageError
+
+if TYPE_CHECKING:
+    from dlquiz.quiz.runner import SessionResult
+
+LETTER_ORDER = ("C", "F", "N", "D")  # concepts first, derivations last
+LETTER_NAMES = {"C": "concept", "F": "formula", "N": "numeric", "D": "derivation"}
+DEFAULT_MINUTES = 60.0
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The items of one mock exam, in the order asked, and its time limit."""
+
+    items: tuple[Item, ...]
+    minutes: float
+    seed: int
+    chapters: tuple[int, ...] = ()
+
+    @property
+    def planned_seconds(self) -> int:
+        """Sum of the items' estimated times."""
+        return sum(i.time for i in self.items)
+
+
+def _by_difficulty(items: list[Item]) -> list[Item]:
+    """Interleave difficulties (1, 2, 3, 1, 2, 3, …) keeping each level's order."""
+    levels: dict[int, list[Item]] = {}
+    for item in items:
+        levels.setdefault(item.difficulty, []).append(item)
+    out: list[Item] = []
+    queues = [levels[d] for d in sorted(levels)]
+    while any(queues):
+        for q in queues:
+            if q:
+                out.append(q.pop(0))
+    return out
+
+
+def assemble_paper(
+    items: Sequence[Item],
+    *,
+    seed: int,
+    minutes: float | None = None,
+    n: int | None = None,
+    chapters: Sequence[int] = (),
+) -> Paper:
+    """Choose a balanced paper; the same seed and bank give the same paper.
+
+    Items are grouped by (chapter, kind letter); each group is shuffled by the seed and its
+    difficulties interleaved. One derivation comes first when the chapters have one that fits.
+    Then the groups are visited round-robin — every chapter in turn, each chapter cycling
+    through its kinds — taking each item that still fits the time budget (the items' estimated
+    times must sum to at most `minutes`), until `n` items are chosen or nothing fits. The paper
+    is asked concepts first, then formulas, numeric items and derivations.
+
+    Args:
+        items: the bank's items.
+        seed: fixes the choice.
+        minutes: the time budget (None with `n`: the paper's estimated time; neither: 60).
+        n: the number of items (None: as many as fit).
+        chapters: only these chapters (empty: all).
+
+    Raises:
+        UsageError: a bad count, time or chapter, or nothing fits.
+    """
+    if n is not None and n < 1:
+        raise UsageError(f"--n must be at least 1, got {n}")
+    if minutes is not None and not minutes > 0:
+        raise UsageError(f"--minutes must be positive, got {minutes}")
+    present = sorted({i.chapter for i in items})
+    for c in chapters:
+        if c not in present:
+            raise UsageError(
+                f"--chapters: chapter {c} has no items (chapters with items: "
+                f"{', '.join(map(str, present))})"
+            )
+    pool = sorted((i for i in items if not chapters or i.chapter in chapters), key=lambda i: i.id)
+    if not pool:
+        raise UsageError("no item to build an exam from")
+    if minutes is None and n is None:
+        minutes = DEFAULT_MINUTES
+    budget = math.inf if minutes is None else minutes * 60
+    rng = random.Random(seed)
+    groups: dict[tuple[int, str], list[Item]] = {}
+    for item in pool:
+        groups.setdefault((item.chapter, KIND_LETTER[item.kind]), []).append(item)
+    for key in sorted(groups):
+        rng.shuffle(groups[key])
+        groups[key] = _by_difficulty(groups[key])
+    chosen: list[Item] = []
+    used = 0.0
+
+    def take(item: Item) -> bool:
+        nonlocal used
+        if used + item.time > budget or (n is not None and len(chosen) >= n):
+            return False
+        chosen.append(item)
+        used += item.time
+        return True
+
+    derivation_groups = sorted(k for k in groups if k[1] == "D")
+    if derivation_groups:
+        first = derivation_groups[rng.randrange(len(derivation_groups))]
+        for item in list(groups[first]):
+            if take(item):
+                groups[first].remove(item)
+                break
+    chapter_list = sorted({c for c, _ in groups})
+    letters = {c: [x for x in LETTER_ORDER if (c, x) in groups] for c in chapter_list}
+    offset = {c: rng.randrange(len(letters[c])) for c in chapter_list}
+    round_ = 0
+    while any(groups.values()) and (n is None or len(chosen) < n):
+        for c in chapter_list:
+            cycle = letters[c]
+            for k in range(len(cycle)):  # this chapter's next kind that still has items
+                letter = cycle[(round_ + offset[c] + k) % len(cycle)]
+                group = groups[(c, letter)]
+                if group:
+                    item = group.pop(0)
+                    take(item)
+                    break
+        round_ += 1
+    if not chosen:
+        raise UsageError(
+            f"no item fits in {minutes:g} minutes (the shortest takes "
+            f"{min(i.time for i in pool) / 60:.1f} min); give more --minutes"
+        )
+    rank = {x: k for k, x in enumerate(LETTER_ORDER)}
+    position = {item.id: k for k, item in enumerate(chosen)}
+    ordered = sorted(chosen, key=lambda i: (rank[KIND_LETTER[i.kind]], i.chapter, position[i.id]))
+    if minutes is None:
+        minutes = float(math.ceil(used / 60))
+    return Paper(tuple(ordered), float(minutes), seed, tuple(sorted(set(chapters))))
+
+
+# -- the report -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QuestionReport:
+    """How one question of the exam went."""
+
+    number: int
+    item_id: str
+    topic: str
+    kind: str
+    result: str  # correct, wrong, skipped, timeout, unanswered
+    duration_s: float
+    estimated_s: int
+    prompt: str = ""
+    response: str = ""
+    key: str = ""
+    explanation: str = ""  # with the worked steps of a parametric item
+    detail: str = ""  # the grader's message or a known mistake's explanation
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    topic: str
+    asked: int
+    correct: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class ExamReport:
+    """The graded mock exam."""
+
+    started_at: datetime
+    finished_at: datetime
+    minutes: float
+    seed: int
+    lang: str
+    questions: tuple[QuestionReport, ...]
+    timed_out: bool = False
+    interrupted: bool = False
+    topics: tuple[TopicScore, ...] = field(default=())
+
+    @property
+    def correct(self) -> int:
+        return sum(q.result == "correct" for q in self.questions)
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    @property
+    def used_seconds(self) -> float:
+        return sum(q.duration_s for q in self.questions)
+
+    @property
+    def mistakes(self) -> tuple[QuestionReport, ...]:
+        return tuple(q for q in self.questions if q.result != "correct")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat(),
+            "minutes": self.minutes,
+            "seed": self.seed,
+            "score": {"correct": self.correct, "total": self.total,
+                      "percent": round(100 * self.correct / self.total, 1) if self.total else 0.0},
+            "timed_out": self.timed_out,
+            "interrupted": self.interrupted,
+            "used_seconds": round(self.used_seconds, 1),
+            "topics": [t.__dict__ for t in self.topics],
+            "questions": [
+                {k: v for k, v in q.__dict__.items() if k not in ("explanation", "prompt")}
+                for q in self.questions
+            ],
+        }
+
+
+def build_report(
+    paper: Paper,
+    result: SessionResult,
+    *,
+    lang: str,
+    started_at: datetime,
+    finished_at: datetime,
+) -> ExamReport:
+    """Grade the session of a paper: questions never reached count as unanswered."""
+    rows: list[QuestionReport] = []
+    for k, item in enumerate(paper.items):
+        if k < len(result.events):
+            event, question, grade = result.events[k], result.questions[k], result.grades[k]
+            detail = ""
+            if grade is not None and event.result != "correct":
+                detail = grade.mistake(lang) if grade.mistake is not None else grade.message
+            rows.append(QuestionReport(
+                number=k + 1, item_id=item.id, topic=item.topic, kind=item.kind,
+                result=event.result, duration_s=float(event.duration_s), estimated_s=item.time,
+                prompt=question.prompt_text(lang), response=event.response,
+                key=question.key_text(lang), explanation=question.explanation_text(lang),
+                detail=detail,
+            ))
+        else:
+            from dlquiz.quiz.session import prepare
+
+            question = prepare(item, number=k + 1, seed=paper.seed)
+            rows.append(QuestionReport(
+                number=k + 1, item_id=item.id, topic=item.topic, kind=item.kind,
+                result="unanswered", duration_s=0.0, estimated_s=item.time,
+                prompt=question.prompt_text(lang), key=question.key_text(lang),
+                explanation=question.explanation_text(lang),
+            ))
+    topics: dict[str, list[float]] = {}
+    for q in rows:
+        t = topics.setdefault(q.topic, [0, 0, 0.0])
+        t[0] += 1
+        t[1] += q.result == "correct"
+        t[2] += q.duration_s
+    return ExamReport(
+        started_at=started_at, finished_at=finished_at, minutes=paper.minutes, seed=paper.seed,
+        lang=lang, questions=tuple(rows), timed_out=result.timed_out,
+        interrupted=result.interrupted,
+        topics=tuple(TopicScore(t, int(a), int(c), round(s, 1))
+                     for t, (a, c, s) in sorted(topics.items())),
+    )
+
+
+def _mmss(seconds: float) -> str:
+    m, s = divmod(round(seconds), 60)
+    return f"{m}:{s:02d}"
+
+
+def _t(lang: str, en: str, zh: str) -> str:
+    return zh if lang == "zh" else en
+
+
+RESULT_WORDS = {
+    "correct": ("correct", "正确"), "wrong": ("wrong", "错误"), "skipped": ("skipped", "跳过"),
+    "timeout": ("time up", "超时"), "unanswered": ("not reached", "未作答"),
+}
+
+
+def _word(result: str, lang: str) -> str:
+    en, zh = RESULT_WORDS.get(result, (result, result))
+    return _t(lang, en, zh)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(report: ExamReport) -> str:
+    """The report as a Markdown document."""
+    lang = report.lang
+    t = lambda en, zh: _t(lang, en, zh)  # noqa: E731
+    pct = 100 * report.correct / report.total if report.total else 0.0
+    lines = [
+        f"# {t('Mock exam', '模拟考试')} · {report.started_at:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"**{t('Score', '得分')}: {report.correct}/{report.total} ({pct:.0f}%)** · "
+        f"{t('time used', '用时')} {_mmss(report.used_seconds)} / {report.minutes:g} min · "
+        f"seed {report.seed}",
+    ]
+    if report.timed_out:
+        lines.append("")
+        lines.append(t("Time ran out before the end.", "考试时间已到，未完成全部题目。"))
+    if report.interrupted:
+        lines.append("")
+        lines.append(t("The exam was interrupted.", "考试被中断。"))
+    lines += ["", f"## {t('By topic', '各主题')}", "",
+              f"| {t('topic', '主题')} | {t('score', '得分')} | {t('time', '用时')} |",
+              "|---|---:|---:|"]
+    for ts in report.topics:
+        lines.append(f"| {ts.topic} | {ts.correct}/{ts.asked} | {_mmss(ts.seconds)} |")
+    lines += ["", f"## {t('Questions', '各题')}", "",
+              f"| # | {t('item', '题目')} | {t('kind', '题型')} | {t('result', '结果')} | "
+              f"{t('time', '用时')} | {t('estimated', '预计')} |",
+              "|---:|---|---|---|---:|---:|"]
+    for q in report.questions:
+        lines.append(f"| {q.number} | {q.item_id} | {q.kind} | {_word(q.result, lang)} | "
+                     f"{_mmss(q.duration_s)} | {_mmss(q.estimated_s)} |")
+    mistakes = report.mistakes
+    lines += ["", f"## {t('Mistakes', '错题')}", ""]
+    if not mistakes:
+        lines.append(t("None. Well done.", "全对，做得好。"))
+    for q in mistakes:
+        lines += [
+            f"### {q.number}. {q.item_id} ({_word(q.result, lang)})", "",
+            q.prompt, "",
+            f"- **{t('Your answer', '你的答案')}:** "
+            + (_cell(q.response) if q.response.strip() else "—"),
+            f"- **{t('Answer', '答案')}:** {_cell(q.key)}",
+        ]
+        if q.detail:
+            lines.append(f"- **{t('Note', '说明')}:** {_cell(q.detail)}")
+        lines += ["", q.explanation, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_report(report: ExamReport) -> list[Any]:
+    """Rich renderables of the report for the terminal."""
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    lang = report.lang
+    t = lambda en, zh: _t(lang, en, zh)  # noqa: E731
+    pct = 100 * report.correct / report.total if report.total else 0.0
+    out: list[Any] = [Text(
+        f"{t('Score', '得分')}: {report.correct}/{report.total} ({pct:.0f}%) · "
+        f"{t('time used', '用时')} {_mmss(report.used_seconds)} / {report.minutes:g} min",
+        style="bold",
+    )]
+    topics = Table(title=t("By topic", "各主题"), title_justify="left", show_edge=False)
+    for name in (t("topic", "主题"), t("score", "得分"), t("time", "用时")):
+        topics.add_column(name)
+    for ts in report.topics:
+        topics.add_row(ts.topic, f"{ts.correct}/{ts.asked}", _mmss(ts.seconds))
+    out.append(topics)
+    questions = Table(title=t("Questions", "各题"), title_justify="left", show_edge=False)
+    for name in ("#", t("item", "题目"), t("result", "结果"), t("time", "用时"),
+                 t("estimated", "预计")):
+        questions.add_column(name)
+    for q in report.questions:
+        style = "green" if q.result == "correct" else "red"
+        questions.add_row(str(q.number), q.item_id, Text(_word(q.result, lang), style=style),
+                          _mmss(q.duration_s), _mmss(q.estimated_s))
+    out.append(questions)
+    for q in report.mistakes:
+        body = Text(q.prompt + "\n\n")
+        body.append(t("Your answer: ", "你的答案：") + (q.response.strip() or "—") + "\n")
+        body.append(t("Answer: ", "答案：") + q.key + "\n", style="bold")
+        if q.detail:
+            body.append(q.detail + "\n", style="magenta")
+        body.append("\n" + q.explanation)
+        out.append(Panel(body, title=f"{q.number}. {q.item_id} · {_word(q.result, lang)}",
+                         title_align="left", border_style="red"))
+    return out
