@@ -426,3 +426,171 @@ def transpose_variants(node: Node) -> list[Node]:
 
     walk(node, lambda n: n)
     return out
+
+
+# ----------------------------------------------------------------------------- checking lines
+
+
+def _declare(model: MatrixModel, text: str, line: int, col: int) -> None:
+    from dlquiz.symbolic.steps import _SHAPE, _line_error
+
+    m = _SHAPE.match(text)
+    if not m:
+        raise _line_error(line, col, "expected e.g. 'matrix W: n1 x n0' or 'vector x: n0'", text)
+    kind, dims = m.group("kind"), (m.group("dims") or "").strip()
+    names = [n.strip() for n in m.group("names").split(",") if n.strip()]
+    if kind == "scalar":
+        shape = ("1", "1")
+    elif kind == "vector":
+        if not re.fullmatch(r"\w+", dims):
+            raise _line_error(line, col + m.start("dims") if m.group("dims") else col,
+                              "a vector needs one size, e.g. 'vector x: n0'", text)
+        shape = (dims, "1")
+    else:
+        parts = re.split(r"\s*[x×*,]\s*", dims)
+        if len(parts) != 2 or not all(re.fullmatch(r"\w+", p) for p in parts):
+            raise _line_error(line, col + (m.start("dims") if m.group("dims") else 0),
+                              "a matrix needs two sizes, e.g. 'matrix W: n1 x n0'", text)
+        shape = (parts[0], parts[1])
+    for name in names:
+        model.declare(_norm_name(name), *shape)
+
+
+def _read(text: str, line: int, col: int) -> Node:
+    from dlquiz.symbolic.steps import _line_error
+
+    try:
+        return read_matrix_expr(text)
+    except ParseError as exc:
+        raise _line_error(line, col + (exc.column or 1) - 1, str(exc), text) from None
+
+
+def check_matrix_lines(lines: list[Any], *, timeout: float = 3.0, seed: int = 0) -> list[Any]:
+    """Check the steps of a derivation that declares shapes (lines from steps._split_lines)."""
+    from dlquiz.symbolic.steps import _LET, StepResult, _line_error, _pieces
+
+    model = MatrixModel(seed=seed)
+    results: list[StepResult] = []
+    prev: tuple[Node, Array] | None = None
+    want: tuple[int, ...] | None = None
+    broken = False
+    for ln in lines:
+        if ln.kind == "shape":
+            _declare(model, ln.text, ln.no, ln.col)
+            results.append(StepResult(ln.no, ln.text, ln.text, "given"))
+            continue
+        if ln.kind == "assume":
+            results.append(StepResult(ln.no, ln.text, ln.text, "given"))
+            continue
+        if ln.kind == "let":
+            m = _LET.match(ln.text)
+            if not m:
+                raise _line_error(ln.no, ln.col, "expected 'let NAME = expression'", ln.text)
+            node = _read(m.group("rhs"), ln.no, ln.col + m.start("rhs"))
+            model.define(_norm_name(m.group("name").strip()), node)
+            model._values.clear()
+            model._grads.clear()
+            results.append(StepResult(ln.no, ln.text, f"let {m.group('name').strip()} = "
+                                      f"{show(node)}", "given"))
+            continue
+        pieces = _pieces(ln)
+        if ln.kind == "cont":
+            pieces = pieces[1:]
+            if prev is None:
+                raise _line_error(ln.no, ln.col, "a step starting with '=' needs a previous "
+                                  "expression to continue", ln.text)
+        nodes = []
+        for text, col in pieces:
+            if not text:
+                raise _line_error(ln.no, col, "empty side of '='", ln.text)
+            nodes.append(_read(text, ln.no, col))
+        for node in nodes:
+            for name in names_in(node):
+                if not model.knows(name) and not name.startswith("d"):
+                    col = ln.col + ln.text.find(name)
+                    raise _line_error(ln.no, col, f"unknown name {name!r}: declare its shape "
+                                      f"('vector {name}: n0') or define it (let)", ln.text)
+        pretty = " = ".join(show(n) for n in nodes)
+        if ln.kind == "cont":
+            pretty = "= " + pretty
+        todo = nodes
+        if ln.kind == "step":
+            first = nodes[0]
+            want = model.expected_shape(first.value) if first.op == "name" else None
+            try:
+                prev = (first, model.evaluate(first))
+            except ShapeError as exc:
+                results.append(StepResult(ln.no, ln.text, pretty, "fail", f"shape error: {exc}",
+                                          rule="forgotten-transpose", culprit=_node_text(exc)))
+                broken = True
+                prev = None
+                continue
+            except KeyError as exc:
+                raise _line_error(ln.no, ln.col, f"unknown name {exc}", ln.text) from None
+            todo = nodes[1:]
+        if not todo:
+            results.append(StepResult(ln.no, ln.text, pretty, "given"))
+            continue
+        status, msg, cex, rule, culprit = "ok", "checked with random matrices", None, None, None
+        for node in todo:
+            assert prev is not None
+            status, msg, cex, rule, culprit, value = _compare_node(model, prev, node, want)
+            prev = (node, value) if value is not None else prev
+            if status == "fail":
+                break
+        if status == "ok" and broken:
+            msg = "follows from the previous step (the chain broke earlier)"
+        results.append(StepResult(ln.no, ln.text, pretty, status, msg, cex, rule, culprit))  # type: ignore[arg-type]
+        broken = broken or status == "fail"
+    return results
+
+
+def _node_text(exc: ShapeError) -> str | None:
+    return show(exc.node) if exc.node is not None else None
+
+
+def _compare_node(model: MatrixModel, prev: tuple[Node, Array], node: Node,
+                  want: tuple[int, ...] | None) -> tuple[str, str, Any, Any, Any, Any]:
+    pnode, pval = prev
+    target = want if want is not None else _shape(pval)
+    try:
+        value = model.evaluate(node)
+    except ShapeError as exc:
+        rule = "forgotten-transpose" if _transpose_fixes(model, node, pval, target) else "shape"
+        return ("fail", f"shape error: {exc}", None, rule, _node_text(exc), None)
+    if _shape(value) != target:
+        rule = "forgotten-transpose" if _transpose_fixes(model, node, pval, target) else "shape"
+        whose = f" ({show(pnode)} must have the shape of {pnode.value[1:]})" \
+            if want is not None else ""
+        return ("fail", f"shape error: {show(node)} is {model.shape_text(_shape(value))} but "
+                f"{show(pnode)} is {model.shape_text(target)}{whose}", None, rule, show(node),
+                value)
+    if np.allclose(value, pval, rtol=1e-5, atol=1e-7):
+        return ("ok", "checked with random matrices "
+                + ", ".join(f"{k} = {v}" for k, v in sorted(model._dims.items())),
+                None, None, None, value)
+    diff = np.abs(np.asarray(value) - np.asarray(pval))
+    idx = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
+    at = {k: v for k, v in sorted(model._dims.items())}
+    at["seed"] = model.seed
+    if idx:
+        at["entry"] = "(" + ", ".join(str(i + 1) for i in idx) + ")"
+    pv = float(np.asarray(pval)[idx]) if idx else float(pval)
+    tv = float(np.asarray(value)[idx]) if idx else float(value)
+    cex = {"at": at, "previous": float(f"{pv:.6g}"), "this": float(f"{tv:.6g}")}
+    msg = (f"does not follow from the previous step: with random matrices, entry "
+           f"{at.get('entry', '')} is {cex['previous']} before and {cex['this']} here")
+    rule = "forgotten-transpose" if _transpose_fixes(model, node, pval, target) else None
+    return ("fail", msg, cex, rule, None, value)
+
+
+def _transpose_fixes(model: MatrixModel, node: Node, want_value: Array,
+                     target: tuple[int, ...]) -> bool:
+    for variant in transpose_variants(node):
+        try:
+            v = model.evaluate(variant)
+        except ShapeError:
+            continue
+        if _shape(v) == target and np.allclose(v, want_value, rtol=1e-5, atol=1e-7):
+            return True
+    return False
