@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 LETTER_ORDER = ("C", "F", "N", "D")  # concepts first, derivations last
 LETTER_NAMES = {"C": "concept", "F": "formula", "N": "numeric", "D": "derivation"}
 DEFAULT_MINUTES = 60.0
+# target share of each kind in a paper (renormalised over the kinds the chapters have)
+KIND_SHARE = {"C": 0.4, "F": 0.2, "N": 0.3, "D": 0.1}
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,12 @@ def assemble_paper(
     """Choose a balanced paper; the same seed and bank give the same paper.
 
     Items are grouped by (chapter, kind letter); each group is shuffled by the seed and its
-    difficulties interleaved. One derivation comes first when the chapters have one that fits.
-    Then the groups are visited round-robin — every chapter in turn, each chapter cycling
-    through its kinds — taking each item that still fits the time budget (the items' estimated
-    times must sum to at most `minutes`), until `n` items are chosen or nothing fits. The paper
-    is asked concepts first, then formulas, numeric items and derivations.
+    difficulties interleaved (1, 2, 3, 1, …). One derivation is taken first when the chapters
+    have one that fits. Then, one item at a time: the kind furthest below its share of the paper
+    (`KIND_SHARE`: 40 % concepts, 20 % formulas, 30 % numeric, 10 % derivations), from the
+    chapter with the fewest items so far, at the difficulty with the fewest items so far; an item is taken only if it still fits the time budget
+    (estimated times summing to at most `minutes`). This stops at `n` items or when nothing is
+    left. The paper is asked concepts first, then formulas, numeric items and derivations.
 
     Args:
         items: the bank's items.
@@ -118,21 +121,35 @@ def assemble_paper(
             if take(item):
                 groups[first].remove(item)
                 break
-    chapter_list = sorted({c for c, _ in groups})
-    letters = {c: [x for x in LETTER_ORDER if (c, x) in groups] for c in chapter_list}
-    offset = {c: rng.randrange(len(letters[c])) for c in chapter_list}
-    round_ = 0
-    while any(groups.values()) and (n is None or len(chosen) < n):
-        for c in chapter_list:
-            cycle = letters[c]
-            for k in range(len(cycle)):  # this chapter's next kind that still has items
-                letter = cycle[(round_ + offset[c] + k) % len(cycle)]
-                group = groups[(c, letter)]
-                if group:
-                    item = group.pop(0)
-                    take(item)
-                    break
-        round_ += 1
+    chapter_rank = {c: k for k, c in enumerate(rng.sample(sorted({c for c, _ in groups}),
+                                                          len({c for c, _ in groups})))}
+    per_kind = {x: 0 for x in LETTER_ORDER}
+    per_chapter: dict[int, int] = {}
+    per_level: dict[int, int] = {}
+    for item in chosen:
+        per_level[item.difficulty] = per_level.get(item.difficulty, 0) + 1
+        per_kind[KIND_LETTER[item.kind]] += 1
+        per_chapter[item.chapter] = per_chapter.get(item.chapter, 0) + 1
+    while n is None or len(chosen) < n:
+        open_kinds = [x for x in LETTER_ORDER if any(groups[k] for k in groups if k[1] == x)]
+        if not open_kinds:
+            break
+        total = sum(KIND_SHARE[x] for x in open_kinds)
+        step = sum(per_kind.values()) + 1
+        # the kind furthest below its share of the paper so far
+        letter = max(open_kinds, key=lambda x: (KIND_SHARE[x] / total * step - per_kind[x],
+                                                -LETTER_ORDER.index(x)))
+        # the chapter least represented so far that still has that kind
+        chapter = min((c for (c, x), g in groups.items() if x == letter and g),
+                      key=lambda c: (per_chapter.get(c, 0), chapter_rank[c]))
+        group = groups[(chapter, letter)]
+        # the difficulty least represented so far (ties: the shuffled order)
+        item = min(group, key=lambda i: (per_level.get(i.difficulty, 0), group.index(i)))
+        group.remove(item)
+        if take(item):
+            per_level[item.difficulty] = per_level.get(item.difficulty, 0) + 1
+            per_kind[letter] += 1
+            per_chapter[chapter] = per_chapter.get(chapter, 0) + 1
     if not chosen:
         raise UsageError(
             f"no item fits in {minutes:g} minutes (the shortest takes "
