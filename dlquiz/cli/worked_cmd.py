@@ -1,0 +1,225 @@
+"""`dlquiz example`, `dlquiz worksheet`, `dlquiz plot`: worked examples in the terminal.
+
+NumPy, Rich and plotext are imported inside the commands so `dlquiz --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import click
+
+from dlquiz.errors import DlquizError, ParamError
+
+FORMATS = ("text", "md", "json", "latex")
+
+
+def _default_lang() -> str:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def _lang_option(f: Any) -> Any:
+    return click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+                        help="Language of the content (default: from LANG/LC_ALL).")(f)
+
+
+def _parse_sets(kind: str, sets: tuple[str, ...]) -> dict[str, Any]:
+    from dlquiz.worked import parse_param
+
+    out: dict[str, Any] = {}
+    for item in sets:
+        name, eq, text = item.partition("=")
+        if not eq or not name.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE (e.g. --set n=32)", param_hint="--set")
+        try:
+            out[name.strip()] = parse_param(kind, name.strip(), text)
+        except ParamError as exc:
+            raise click.BadParameter(str(exc), param_hint="--set") from None
+    return out
+
+
+@click.command()
+@click.argument("kind", required=False)
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="Fix a parameter (repeatable): lists 1,2,3; matrices 1,2;3,4.")
+@click.option("--random", "random_", is_flag=True, help="Draw fresh numbers (prints the seed).")
+@click.option("--seed", type=int, default=None, help="Draw reproducible numbers from this seed.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@_lang_option
+def example(kind: str | None, sets: tuple[str, ...], random_: bool, seed: int | None, fmt: str,
+            as_json: bool, lang: str | None) -> None:
+    """Show a worked example step by step, or list the kinds.
+
+    \b
+    Examples:
+      dlquiz example
+      dlquiz example conv.output-size --set n=64 --set f=3 --set s=2
+      dlquiz example opt.adam --random
+      dlquiz example conv.xcorr --seed 7 --format md
+      dlquiz example softmax --set o=2,1,0.1 --json
+    """
+    from dlquiz.render import console, error_console
+    from dlquiz.worked import generate_example, list_generators
+
+    lang = lang or _default_lang()
+    if as_json:
+        fmt = "json"
+    if kind is None:
+        gens = list_generators()
+        if fmt == "json":
+            click.echo(json.dumps([
+                {"name": g.name, "topic": g.topic, "title_en": g.title_en, "title_zh": g.title_zh,
+                 "params": [{"name": p.name, "type": p.type, "default": p.default, "help": p.help,
+                             **({"choices": list(p.choices)} if p.choices else {})} for p in g.params],
+                 "values": list(g.value_names)} for g in gens], ensure_ascii=False, indent=2))
+            return
+        from rich.table import Table
+
+        table = Table(box=None, show_header=True, pad_edge=False)
+        for col in ("kind", "topic", "title"):
+            table.add_column(col)
+        for g in gens:
+            table.add_row(g.name, g.topic, g.title_zh if lang == "zh" else g.title_en)
+        console().print(table)
+        return
+    try:
+        params = _parse_sets(kind, sets)
+    except ParamError as exc:  # unknown kind
+        raise click.UsageError(str(exc)) from None
+    if random_ and seed is None:
+        import secrets
+
+        seed = secrets.randbelow(1_000_000)
+        error_console().print(f"seed {seed} (repeat this variant with --seed {seed})")
+    try:
+        ex = generate_example(kind, params, seed=seed)
+    except ParamError as exc:
+        raise click.UsageError(str(exc)) from None
+    except DlquizError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "md":
+        from dlquiz.worked.render import to_markdown
+
+        click.echo(to_markdown(ex, lang))
+    elif fmt == "latex":
+        from dlquiz.worked.render import latex_document
+
+        click.echo(latex_document(ex, lang))
+    else:
+        from dlquiz.worked.render import rich_example
+
+        console().print(rich_example(ex, lang))
+
+
+@click.command()
+@click.option("--n", "n", type=click.IntRange(1, 200), default=10, show_default=True, help="Number of questions.")
+@click.option("--kinds", default=None, metavar="K1,K2", help="Comma-separated kinds (default: all).")
+@click.option("--seed", type=int, default=None, help="Seed of the numbers (default: random, printed).")
+@click.option("--format", "fmt", type=click.Choice(["md", "latex"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file instead of stdout.")
+@_lang_option
+def worksheet(n: int, kinds: str | None, seed: int | None, fmt: str, output: str | None, lang: str | None) -> None:
+    """Write a practice sheet and, after a page break, its answer key.
+
+    \b
+    Examples:
+      dlquiz worksheet --n 5 --kinds conv.output-size,opt.adam --seed 1
+      dlquiz worksheet --n 8 --seed 42 --format latex -o sheet.tex
+    """
+    from dlquiz.render import error_console
+    from dlquiz.worked.render import worksheet as make_sheet
+    from dlquiz.worked.render import worksheet_examples
+
+    lang = lang or _default_lang()
+    if seed is None:
+        import secrets
+
+        seed = secrets.randbelow(1_000_000)
+        error_console().print(f"seed {seed} (repeat this sheet with --seed {seed})")
+    names = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
+    if kinds is not None and not names:
+        raise click.BadParameter("no kinds given", param_hint="--kinds")
+    try:
+        exs = worksheet_examples(n, names, seed)
+    except ParamError as exc:
+        raise click.BadParameter(str(exc), param_hint="--kinds") from None
+    text = make_sheet(exs, fmt, lang, seed)
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
+        error_console().print(f"wrote {output} ({n} questions, answer key after the page break)")
+    else:
+        click.echo(text)
+
+
+PLOTS = ("activation", "lr-decay", "optimizers")
+
+
+@click.command()
+@click.argument("what", type=click.Choice(PLOTS))
+@click.argument("name", required=False)
+@click.option("--save", type=click.Path(dir_okay=False), default=None,
+              help="Also save a PNG (needs matplotlib, which is optional).")
+@click.option("--width", type=click.IntRange(30, 300), default=None, help="Plot width in characters.")
+@click.option("--height", type=click.IntRange(10, 100), default=None, help="Plot height in lines.")
+@click.option("--alpha0", type=float, default=0.2, show_default=True, help="lr-decay: initial rate.")
+@click.option("--epochs", type=click.IntRange(1, 200), default=20, show_default=True, help="lr-decay: epochs.")
+@click.option("--steps", type=click.IntRange(1, 500), default=30, show_default=True, help="optimizers: steps.")
+@click.option("--surface", type=click.Choice(["1d", "bowl"]), default="1d", show_default=True,
+              help="optimizers: f(w) = w² − 10w + 25, or a 2-D elongated bowl.")
+def plot(what: str, name: str | None, save: str | None, width: int | None, height: int | None,
+         alpha0: float, epochs: int, steps: int, surface: str) -> None:
+    """Draw activations, learning-rate schedules or optimiser paths in the terminal.
+
+    \b
+    Examples:
+      dlquiz plot activation sigmoid
+      dlquiz plot activation all
+      dlquiz plot lr-decay --alpha0 0.2 --epochs 10
+      dlquiz plot optimizers --surface bowl
+    """
+    from dlquiz.worked import plots
+
+    if save is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise click.ClickException(
+                "--save needs matplotlib, which is not installed (pip install matplotlib); "
+                "the terminal plot works without it"
+            ) from None
+    try:
+        if what == "activation":
+            series = plots.activation_series(name or "all")
+            title = f"activation {name or 'all'}" + ("" if (name or 'all') == 'all' else " and its derivative (′)")
+        elif what == "lr-decay":
+            if name:
+                raise click.UsageError("plot lr-decay takes no NAME")
+            series = plots.lr_decay_series(alpha0, epochs)
+            title = f"learning-rate decay, α0 = {alpha0}"
+        else:
+            if name:
+                raise click.UsageError("plot optimizers takes no NAME")
+            series = plots.optimizer_series(steps, surface)
+            title = ("w over steps on f(w) = w² − 10w + 25" if surface == "1d"
+                     else "paths on the bowl f = x²/20 + y² (x horizontal)")
+    except ParamError as exc:
+        raise click.BadParameter(str(exc), param_hint="NAME") from None
+    click.echo(plots.terminal_plot(series, title, width, height))
+    if save is not None:
+        plots.save_png(series, title, save)
+        click.echo(f"saved {save}", err=True)

@@ -1,0 +1,242 @@
+"""Worked examples as a Rich renderable, Markdown, LaTeX, and practice worksheets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from dlquiz.worked._core import (
+    WorkedExample,
+    _is_matrix,
+    format_value,
+    generate_example,
+    generator_info,
+    list_generators,
+)
+from dlquiz.worked.i18n import step_name
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+_LABELS = {
+    "en": {"answer": "Answer", "convention": "Convention", "step": "Step", "working": "Working",
+           "value": "Value", "given": "Given", "questions": "Practice worksheet", "key": "Answer key",
+           "question": "Question", "compute": "Compute", "seed": "seed"},
+    "zh": {"answer": "答案", "convention": "约定", "step": "步骤", "working": "计算", "value": "结果",
+           "given": "已知", "questions": "练习题", "key": "答案与详解", "question": "题", "compute": "求",
+           "seed": "随机种子"},
+}
+
+
+def _l(lang: str, key: str) -> str:
+    return _LABELS["zh" if lang == "zh" else "en"][key]
+
+
+def _title(example: WorkedExample, lang: str) -> str:
+    info = generator_info(example.kind)
+    return info.title_zh if lang == "zh" else info.title_en
+
+
+# --------------------------------------------------------------------------- Rich
+
+
+def _grid(value: Any) -> RenderableType:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    if _is_matrix(value):
+        t = Table(show_header=False, box=box.SQUARE, padding=(0, 1))
+        for _ in value[0]:
+            t.add_column(justify="right")
+        for row in value:
+            t.add_row(*[format_value(x) for x in row])
+        return t
+    return Text(format_value(value))
+
+
+def rich_example(example: WorkedExample, lang: str = "en") -> RenderableType:
+    """A panel with one row per step (matrices as grids) and the answer highlighted."""
+    from rich import box
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    parts: list[RenderableType] = []
+    given = ", ".join(
+        f"{k} = {format_value(v)}" for k, v in example.params.items() if v is not None and not _is_matrix(v)
+    )
+    if given:
+        parts.append(Text(f"{_l(lang, 'given')}: {given}"))
+    for k, v in example.params.items():
+        if _is_matrix(v):
+            parts.append(Text(f"{k} ="))
+            parts.append(_grid(v))
+    if example.convention:
+        parts.append(Text(f"{_l(lang, 'convention')}: {example.convention}", style="italic"))
+    table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column(_l(lang, "step"), style="bold", ratio=1)
+    table.add_column(_l(lang, "working"), ratio=3)
+    table.add_column(_l(lang, "value"), justify="right", ratio=1)
+    for i, s in enumerate(example.steps, 1):
+        working = Text(s.formula)
+        if s.note:
+            working.append(f"\n({s.note})", style="dim")
+        table.add_row(str(i), step_name(s.name, lang), working, _grid(s.value))
+    parts.append(table)
+    ans = Table(show_header=False, box=None, padding=(0, 1))
+    ans.add_column(style="bold green")
+    ans.add_column()
+    ans.add_row(f"{_l(lang, 'answer')}:", _grid(example.answer))
+    parts.append(Panel(ans, border_style="green", expand=False))
+    return Panel(Group(*parts), title=f"{_title(example, lang)} · {example.kind}", title_align="left")
+
+
+def render_text(example: WorkedExample, lang: str = "en", width: int = 80) -> str:
+    """The Rich rendering as plain text at a fixed width (no colour), e.g. for snapshots."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    buf = StringIO()
+    con = Console(file=buf, width=width, no_color=True, color_system=None, force_terminal=False,
+                  highlight=False, emoji=False, legacy_windows=False)
+    con.print(rich_example(example, lang))
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- Markdown and LaTeX
+
+
+def _md_value(v: Any) -> str:
+    text = format_value(v)
+    return f"\n\n```\n{text}\n```\n" if "\n" in text else f"`{text}`"
+
+
+def _given_md(example: WorkedExample) -> list[str]:
+    out = []
+    for k, v in example.params.items():
+        if v is None:
+            continue
+        text = format_value(v)
+        out.append(f"- {k} =\n\n  ```\n" + "\n".join("  " + r for r in text.splitlines()) + "\n  ```"
+                   if "\n" in text else f"- {k} = `{text}`")
+    return out
+
+
+def question_md(example: WorkedExample, lang: str = "en", number: int | None = None) -> str:
+    """The question of an example (its given numbers), without the answer."""
+    head = f"{number}. " if number is not None else ""
+    lines = [f"### {head}{_title(example, lang)} (`{example.kind}`)", "", f"{_l(lang, 'given')}:", ""]
+    lines += _given_md(example)
+    lines += ["", f"{_l(lang, 'compute')}: {_l(lang, 'answer').lower() if lang == 'en' else '答案'}"
+              + (f" — {example.convention}" if example.convention else ""), ""]
+    return "\n".join(lines)
+
+
+def to_markdown(example: WorkedExample, lang: str = "en", *, heading: str | None = None) -> str:
+    """The worked example as Markdown: given values, numbered steps, the answer."""
+    lines = [f"### {heading or _title(example, lang)} (`{example.kind}`)", ""]
+    lines += [f"{_l(lang, 'given')}:", ""] + _given_md(example) + [""]
+    if example.convention:
+        lines += [f"*{_l(lang, 'convention')}: {example.convention}*", ""]
+    for i, s in enumerate(example.steps, 1):
+        val = format_value(s.value)
+        tail = "" if s.formula.rstrip().endswith(val) else " → " + _md_value(s.value)
+        lines.append(f"{i}. **{step_name(s.name, lang)}**: {s.formula}{tail}")
+        if s.note:
+            lines.append(f"   *({s.note})*")
+    lines += ["", f"**{_l(lang, 'answer')}:** {_md_value(example.answer)}", ""]
+    return "\n".join(lines)
+
+
+_TEX_MAP = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+
+
+def tex_escape(text: str) -> str:
+    """Escape LaTeX specials; Unicode maths stays as is (compile with xelatex or lualatex)."""
+    return "".join(_TEX_MAP.get(c, c) for c in text)
+
+
+def _tex_value(v: Any) -> str:
+    if _is_matrix(v):
+        rows = [" & ".join(tex_escape(format_value(x)) for x in r) + r" \\" for r in v]
+        return r"$\begin{bmatrix}" + " ".join(rows) + r"\end{bmatrix}$"
+    return r"\texttt{" + tex_escape(format_value(v)) + "}"
+
+
+def _tex_given(example: WorkedExample) -> str:
+    items = [rf"\item {tex_escape(k)} = {_tex_value(v)}" for k, v in example.params.items() if v is not None]
+    return "\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}\n"
+
+
+def to_latex(example: WorkedExample, lang: str = "en", *, heading: str | None = None) -> str:
+    """The worked example as a LaTeX fragment (a subsection)."""
+    out = [rf"\subsection*{{{tex_escape(heading or _title(example, lang))} (\texttt{{{tex_escape(example.kind)}}})}}",
+           tex_escape(_l(lang, "given")) + ":", _tex_given(example)]
+    if example.convention:
+        out.append(rf"\emph{{{tex_escape(_l(lang, 'convention'))}: {tex_escape(example.convention)}}}" + "\n")
+    out.append("\\begin{enumerate}")
+    for s in example.steps:
+        note = rf" \emph{{({tex_escape(s.note)})}}" if s.note else ""
+        out.append(rf"\item \textbf{{{tex_escape(step_name(s.name, lang))}}}: {tex_escape(s.formula)}"
+                   rf" $\rightarrow$ {_tex_value(s.value)}{note}")
+    out.append("\\end{enumerate}")
+    out.append(rf"\textbf{{{tex_escape(_l(lang, 'answer'))}:}} {_tex_value(example.answer)}" + "\n")
+    return "\n".join(out)
+
+
+def latex_document(example: WorkedExample, lang: str = "en") -> str:
+    """A compilable document holding one worked example."""
+    return _tex_doc(to_latex(example, lang), lang)
+
+
+def _tex_doc(body: str, lang: str) -> str:
+    pre = [r"\documentclass[11pt]{article}", r"\usepackage{amsmath}", r"\usepackage{fontspec}",
+           r"\usepackage[margin=2cm]{geometry}"]
+    if lang == "zh":
+        pre.append(r"\usepackage{xeCJK}")
+    pre.append(r"\setlength{\parindent}{0pt}")
+    return "\n".join(pre) + "\n% compile with xelatex (Unicode maths and Chinese)\n\\begin{document}\n" + body + "\n\\end{document}\n"
+
+
+# --------------------------------------------------------------------------- worksheets
+
+
+def worksheet_examples(n: int, kinds: Sequence[str] | None, seed: int) -> list[WorkedExample]:
+    """`n` seeded examples cycling through `kinds` (all generators when None)."""
+    import numpy as np
+
+    names = list(kinds) if kinds else [g.name for g in list_generators()]
+    for k in names:
+        generator_info(k)  # ParamError for an unknown kind
+    rng = np.random.default_rng(seed)
+    order = list(names)
+    if not kinds:
+        rng.shuffle(order)
+    return [generate_example(order[i % len(order)], seed=int(rng.integers(0, 2**31 - 1))) for i in range(n)]
+
+
+def worksheet(examples: Sequence[WorkedExample], fmt: str = "md", lang: str = "en", seed: int | None = None) -> str:
+    """Questions first, then (after a page break) the answer key with the worked steps."""
+    seed_text = f" ({_l(lang, 'seed')} {seed})" if seed is not None else ""
+    if fmt == "md":
+        parts = [f"# {_l(lang, 'questions')}{seed_text}", ""]
+        parts += [question_md(ex, lang, i) for i, ex in enumerate(examples, 1)]
+        parts += ["", "---", "", f"# {_l(lang, 'key')}{seed_text}", ""]
+        parts += [to_markdown(ex, lang, heading=f"{i}. {_title(ex, lang)}") for i, ex in enumerate(examples, 1)]
+        return "\n".join(parts)
+    body = [rf"\section*{{{tex_escape(_l(lang, 'questions') + seed_text)}}}"]
+    for i, ex in enumerate(examples, 1):
+        body.append(rf"\subsection*{{{i}. {tex_escape(_title(ex, lang))} (\texttt{{{tex_escape(ex.kind)}}})}}")
+        body.append(tex_escape(_l(lang, "given")) + ":")
+        body.append(_tex_given(ex))
+    body.append("\\newpage")
+    body.append(rf"\section*{{{tex_escape(_l(lang, 'key') + seed_text)}}}")
+    body += [to_latex(ex, lang, heading=f"{i}. {_title(ex, lang)}") for i, ex in enumerate(examples, 1)]
+    return _tex_doc("\n".join(body), lang)
