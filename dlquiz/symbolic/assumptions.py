@@ -1,0 +1,315 @@
+"""Assumptions as a student writes them: ``x>0``, ``0<p<1``, ``n positive integer``,
+``y1+y2+y3=1``, ``y1 in {0,1}``; they set the domain each variable is sampled from and the
+SymPy assumptions used in proofs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import sympy
+
+from dlquiz.errors import ParseError
+
+Kind = Literal["bounds", "type", "equation", "set", "nonzero"]
+
+_TYPES: dict[str, dict[str, object]] = {
+    "real": {},
+    "positive": {"low": 0, "low_strict": True},
+    "negative": {"high": 0, "high_strict": True},
+    "nonnegative": {"low": 0, "low_strict": False},
+    "non-negative": {"low": 0, "low_strict": False},
+    "nonpositive": {"high": 0, "high_strict": False},
+    "integer": {"integer": True},
+    "positive integer": {"integer": True, "low": 1, "low_strict": False},
+    "natural": {"integer": True, "low": 1, "low_strict": False},
+    "nonnegative integer": {"integer": True, "low": 0, "low_strict": False},
+    "probability": {"low": 0, "high": 1, "low_strict": True, "high_strict": True},
+}
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One parsed assumption about one or more variables (by canonical symbol name)."""
+
+    text: str
+    kind: Kind
+    names: tuple[str, ...]
+    low: sympy.Expr | None = None
+    high: sympy.Expr | None = None
+    low_strict: bool = True
+    high_strict: bool = True
+    integer: bool = False
+    values: tuple[sympy.Expr, ...] = ()
+    equation: sympy.Expr | None = None  # for kind "equation": lhs - rhs, meant to be 0
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where one variable lives: bounds, integrality, or a finite set."""
+
+    low: sympy.Expr | None = None
+    high: sympy.Expr | None = None
+    low_strict: bool = True
+    high_strict: bool = True
+    integer: bool = False
+    values: tuple[sympy.Expr, ...] = ()
+
+    def contains(self, v: float) -> bool:
+        """Whether a sampled value lies in the domain."""
+        if self.values:
+            return any(abs(v - float(x)) < 1e-12 for x in self.values)
+        if self.low is not None:
+            lo = float(self.low)
+            if v < lo or (self.low_strict and v == lo):
+                return False
+        if self.high is not None:
+            hi = float(self.high)
+            if v > hi or (self.high_strict and v == hi):
+                return False
+        return not self.integer or float(v).is_integer()
+
+    def describe(self, name: str) -> str:
+        """Readable form, e.g. ``0 < p < 1``."""
+        if self.values:
+            return f"{name} ∈ {{{', '.join(str(v) for v in self.values)}}}"
+        parts = []
+        if self.low is not None:
+            parts.append(f"{self.low} {'<' if self.low_strict else '≤'} ")
+        parts.append(name)
+        if self.high is not None:
+            parts.append(f" {'<' if self.high_strict else '≤'} {self.high}")
+        s = "".join(parts)
+        return s + (" (integer)" if self.integer else "")
+
+
+@dataclass(frozen=True)
+class Context:
+    """All assumptions combined: a domain per name plus equations (constraints)."""
+
+    domains: dict[str, Domain] = field(default_factory=dict)
+    equations: tuple[sympy.Expr, ...] = ()
+
+    def domain(self, name: str) -> Domain:
+        """The domain of a name; subscripted names fall back to their base (y_k -> y)."""
+        if name in self.domains:
+            return self.domains[name]
+        base = name.split("_", 1)[0]
+        return self.domains.get(base + "_*", self.domains.get(base, Domain()))
+
+
+def _fail(text: str, msg: str, col: int | None = None) -> ParseError:
+    where = f" at column {col}" if col else ""
+    return ParseError(f"assumption '{text}': {msg}{where}", column=col, text=text)
+
+
+def _names(text: str, part: str, offset: int) -> tuple[str, ...]:
+    from dlquiz.symbolic.parse import parse_math
+
+    out: list[str] = []
+    for m in re.finditer(r"[^,]+", part):
+        piece = m.group(0).strip()
+        if not piece:
+            continue
+        try:
+            e = parse_math(piece).expr
+        except ParseError as exc:
+            raise _fail(text, str(exc), offset + m.start() + 1) from None
+        if isinstance(e, sympy.Indexed) or not isinstance(e, sympy.Symbol):
+            raise _fail(text, f"'{piece}' is not a variable name", offset + m.start() + 1)
+        out.append(e.name)
+    if not out:
+        raise _fail(text, "no variable named", offset + 1)
+    return tuple(out)
+
+
+def _number(text: str, piece: str, col: int) -> sympy.Expr:
+    from dlquiz.symbolic.parse import parse_math
+
+    p = piece.strip()
+    if p in ("inf", "oo", "∞", "infinity"):
+        return sympy.oo
+    if p in ("-inf", "-oo", "-∞"):
+        return -sympy.oo
+    try:
+        e = parse_math(p).expr
+    except ParseError as exc:
+        raise _fail(text, str(exc), col) from None
+    if not e.is_number or not e.is_real:
+        raise _fail(text, f"'{p}' is not a number", col)
+    return e
+
+
+_REL = re.compile(r"<=|>=|≤|≥|!=|≠|<|>|=")
+
+
+def parse_assumption(text: str) -> Assumption:
+    """Parse one assumption; bad text raises ParseError naming the problem and column."""
+    if not isinstance(text, str) or not text.strip():
+        raise ParseError("empty assumption", column=1, text=str(text))
+    if len(text) > 300:
+        raise ParseError("assumption too long (at most 300 characters)", column=301, text=text)
+    s = text.strip()
+    lead = len(text) - len(text.lstrip())
+    # membership: y1 in {0,1} / p in (0,1)
+    m = re.fullmatch(r"(.+?)\s*(?:\bin\b|∈)\s*(.+)", s)
+    if m:
+        names = _names(text, m.group(1), lead)
+        rhs = m.group(2).strip()
+        rhs_col = lead + m.start(2) + 1
+        if rhs.startswith("{") and rhs.endswith("}"):
+            items = [x for x in rhs[1:-1].split(",") if x.strip()]
+            if not items:
+                raise _fail(text, "empty set", rhs_col)
+            values = tuple(_number(text, x, rhs_col) for x in items)
+            return Assumption(text, "set", names, values=values)
+        im = re.fullmatch(r"([(\[])(.+),(.+)([)\]])", rhs)
+        if im:
+            lo = _number(text, im.group(2), rhs_col)
+            hi = _number(text, im.group(3), rhs_col)
+            if lo >= hi:
+                raise _fail(text, "empty interval", rhs_col)
+            return Assumption(text, "bounds", names,
+                              low=None if lo == -sympy.oo else lo,
+                              high=None if hi == sympy.oo else hi,
+                              low_strict=im.group(1) == "(", high_strict=im.group(4) == ")")
+        raise _fail(text, "expected a set like {0, 1} or an interval like (0, 1)", rhs_col)
+    # type words: x real, n positive integer, x, y > 0 handled below
+    m = re.fullmatch(r"(.+?)\s+(?:is\s+)?(?:an?\s+)?([a-z][a-z -]*)", s)
+    if m and not _REL.search(s):
+        word = " ".join(m.group(2).split())
+        if word not in _TYPES:
+            raise _fail(text, f"unknown property '{word}' (expected one of: "
+                        f"{', '.join(_TYPES)})", lead + m.start(2) + 1)
+        names = _names(text, m.group(1), lead)
+        opts = _TYPES[word]
+        return Assumption(text, "type", names,
+                          low=sympy.Integer(opts["low"]) if "low" in opts else None,  # type: ignore[call-overload]
+                          high=sympy.Integer(opts["high"]) if "high" in opts else None,  # type: ignore[call-overload]
+                          low_strict=bool(opts.get("low_strict", True)),
+                          high_strict=bool(opts.get("high_strict", True)),
+                          integer=bool(opts.get("integer", False)))
+    # relations
+    ops = list(_REL.finditer(s))
+    if not ops:
+        raise _fail(text, "expected a relation (x>0, 0<p<1, y1+y2=1), a property (x real, "
+                    "n positive integer) or a set (y in {0,1})")
+    pieces: list[tuple[str, int]] = []
+    start = 0
+    for op in ops:
+        pieces.append((s[start:op.start()], lead + start + 1))
+        start = op.end()
+    pieces.append((s[start:], lead + start + 1))
+    for piece, col in pieces:
+        if not piece.strip():
+            raise _fail(text, "missing a side of a relation", col)
+    opnames = [o.group(0) for o in ops]
+    if "=" in opnames:
+        if len(ops) != 1:
+            raise _fail(text, "an equation takes exactly one '='", lead + ops[1].start() + 1)
+        from dlquiz.symbolic.parse import parse_math
+
+        try:
+            lhs = parse_math(pieces[0][0]).expr
+            rhs = parse_math(pieces[1][0]).expr
+        except ParseError as exc:
+            raise _fail(text, str(exc)) from None
+        eq = sympy.expand(lhs - rhs)
+        if eq == 0 or not eq.free_symbols:
+            raise _fail(text, "the equation has no variable to constrain")
+        names = tuple(sorted(str(x) for x in eq.free_symbols))
+        return Assumption(text, "equation", names, equation=eq)
+    if any(o in ("!=", "≠") for o in opnames):
+        if len(ops) != 1:
+            raise _fail(text, "write '!=' alone, e.g. x != 0")
+        names = _names(text, pieces[0][0], pieces[0][1] - 1)
+        val = _number(text, pieces[1][0], pieces[1][1])
+        if val != 0:
+            raise _fail(text, "only 'x != 0' is supported")
+        return Assumption(text, "nonzero", names)
+    if len(ops) > 2:
+        raise _fail(text, "at most a chain of two relations, e.g. 0 < p < 1")
+    norm = {"≤": "<=", "≥": ">="}
+    opnames = [norm.get(o, o) for o in opnames]
+    if len(ops) == 2:
+        if {opnames[0][0], opnames[1][0]} != {"<"} and {opnames[0][0], opnames[1][0]} != {">"}:
+            raise _fail(text, "a chain must go one way, e.g. 0 < p < 1")
+        names = _names(text, pieces[1][0], pieces[1][1] - 1)
+        a = _number(text, pieces[0][0], pieces[0][1])
+        b = _number(text, pieces[2][0], pieces[2][1])
+        if opnames[0][0] == ">":
+            a, b = b, a
+            opnames = opnames[::-1]
+        if a >= b:
+            raise _fail(text, "empty range")
+        return Assumption(text, "bounds", names, low=a, high=b,
+                          low_strict=opnames[0] == "<", high_strict=opnames[1] == "<")
+    op = opnames[0]
+    left, right = pieces
+    try:
+        names = _names(text, left[0], left[1] - 1)
+        val = _number(text, right[0], right[1])
+        var_left = True
+    except ParseError:
+        names = _names(text, right[0], right[1] - 1)
+        val = _number(text, left[0], left[1])
+        var_left = False
+    greater = (op[0] == ">") == var_left
+    strict = len(op) == 1
+    if greater:
+        return Assumption(text, "bounds", names, low=val, low_strict=strict)
+    return Assumption(text, "bounds", names, high=val, high_strict=strict)
+
+
+def build_context(assumptions: Iterable[str | Assumption]) -> Context:
+    """Combine assumptions into a domain per name and a list of equations."""
+    domains: dict[str, Domain] = {}
+    equations: list[sympy.Expr] = []
+    for a in assumptions:
+        a = parse_assumption(a) if isinstance(a, str) else a
+        if a.kind == "equation":
+            assert a.equation is not None
+            equations.append(a.equation)
+            continue
+        for name in a.names:
+            d = domains.get(name, Domain())
+            if a.kind == "set":
+                d = replace(d, values=a.values)
+            elif a.kind in ("bounds", "type"):
+                if a.low is not None and (d.low is None or a.low >= d.low):
+                    d = replace(d, low=a.low, low_strict=a.low_strict)
+                if a.high is not None and (d.high is None or a.high <= d.high):
+                    d = replace(d, high=a.high, high_strict=a.high_strict)
+                if a.integer:
+                    d = replace(d, integer=True)
+            if d.low is not None and d.high is not None and d.low >= d.high:
+                raise ParseError(f"assumptions leave no value for {name} ({a.text})",
+                                 column=None, text=a.text)
+            domains[name] = d
+    return Context(domains=domains, equations=tuple(equations))
+
+
+def sympy_assumptions(d: Domain) -> dict[str, bool]:
+    """SymPy symbol assumptions implied by a domain (every variable is real)."""
+    out: dict[str, bool] = {"real": True}
+    if d.values:
+        if all(v >= 0 for v in d.values):
+            out["nonnegative"] = True
+        if all(v.is_integer for v in d.values):
+            out["integer"] = True
+        return out
+    if d.low is not None and d.low >= 0:
+        out["positive" if (d.low > 0 or d.low_strict) else "nonnegative"] = True
+    if d.high is not None and d.high <= 0:
+        out["negative" if (d.high < 0 or d.high_strict) else "nonpositive"] = True
+    if d.integer:
+        out["integer"] = True
+    return out
+
+
+def describe(assumptions: Sequence[str]) -> str:
+    """The assumptions as one line, for messages."""
+    return ", ".join(a.strip() for a in assumptions)

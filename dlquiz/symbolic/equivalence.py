@@ -1,0 +1,443 @@
+"""Answer equivalence: is the student's formula the reference formula?
+
+Cheap checks first, then proof:
+
+1. Both sides are parsed (whitelist grammar) and named functions are rewritten into
+   elementary ones (σ -> 1/(1+e^(−x)), softplus -> ln(1+e^x), ...); derivatives are carried out.
+2. Numeric sampling at 40 significant digits: up to 24 points, each variable drawn from its own
+   domain (reals by default; ``x>0``, ``0<p<1``, ``y1 in {0,1}``, ``y1+y2+y3=1``, integers; sum
+   limits such as K take whole values 2..8). A point where the values differ (relative
+   difference above 1e-25) gives NOT_EQUAL with that counterexample; agreement at some random
+   points and not at others gives DOMAIN_ONLY ("equal for x > 0, differs at x = -1.37").
+3. Symbolic proof of ``expected − given = 0`` (expand, cancel, simplify, rewrite to exp) under a
+   hard time limit.
+
+Policy: EQUAL when the proof succeeds, or -- when it does not finish in time -- when at least
+12 random points agree to 25 significant digits (the message says "numerically"); with fewer
+defined points and no proof the verdict is UNDECIDED. A near miss (a factor off by 1e-12, a sign
+on a sub-domain, a missing ε) differs at some point and is never EQUAL.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import sympy
+
+from dlquiz.errors import ParseError
+from dlquiz.symbolic.assumptions import Context, Domain, build_context, sympy_assumptions
+from dlquiz.symbolic.functions import elementary, softmax
+from dlquiz.symbolic.limits import TimeLimit, run_limited, time_limit
+from dlquiz.symbolic.numeric import (
+    Num,
+    Point,
+    Undefined,
+    Unsupported,
+    close,
+    defined,
+    evaluate,
+    fmt,
+)
+from dlquiz.symbolic.parse import Parsed, parse_math, to_unicode
+
+N_POINTS = 24
+MIN_AGREE = 12
+PROOF_SECONDS = 0.6
+SUM_LIMIT_DOMAIN = Domain(low=sympy.Integer(2), high=sympy.Integer(8), low_strict=False,
+                          high_strict=False, integer=True)
+OPAQUE_DOMAIN = Domain(low=sympy.Integer(0), high=sympy.Integer(1))
+
+
+class Verdict(str, Enum):
+    """The outcome of an equivalence check."""
+
+    EQUAL = "equal"
+    NOT_EQUAL = "not_equal"
+    DOMAIN_ONLY = "domain_only"
+    UNDECIDED = "undecided"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    """What a check found: the verdict, the candidate as understood, and why."""
+
+    verdict: Verdict
+    interpreted: str = ""
+    message: str = ""
+    counterexample: dict[str, Any] | None = None
+    mistake: int | None = None
+    rule: str | None = None
+    rule_message: str = ""
+    rule_message_zh: str = ""
+    ms: float = 0.0
+    column: int | None = None  # for ERROR: 1-based column of the problem in the candidate
+    reference: str = ""  # unicode echo of the reference
+    proved: bool = False  # EQUAL by symbolic proof (False: by the numeric policy)
+
+    @property
+    def ok(self) -> bool:
+        """The candidate is accepted."""
+        return self.verdict is Verdict.EQUAL
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "verdict": self.verdict.value,
+            "interpreted": self.interpreted,
+            "reference": self.reference,
+            "message": self.message,
+            "counterexample": self.counterexample,
+            "mistake": self.mistake,
+            "rule": self.rule,
+            "rule_message": self.rule_message,
+            "rule_message_zh": self.rule_message_zh,
+            "column": self.column,
+            "proved": self.proved,
+            "ms": round(self.ms, 2),
+        }
+
+
+# --------------------------------------------------------------------------- sampling
+
+
+@dataclass
+class Sampling:
+    """Results of the numeric stage."""
+
+    agree: list[Point] = field(default_factory=list)
+    differ: list[tuple[Point, Num, Num]] = field(default_factory=list)
+    skipped: int = 0
+    unsupported: str = ""
+
+
+def _implicit_domains(*exprs: sympy.Basic) -> dict[str, Domain]:
+    out: dict[str, Domain] = {}
+    for e in exprs:
+        for s in e.atoms(sympy.Sum):
+            for _k, lo, hi in s.limits:
+                for sym in (lo.free_symbols | hi.free_symbols):
+                    out[str(sym)] = SUM_LIMIT_DOMAIN
+        for f in e.atoms(softmax):
+            out[f"softmax({f.args[0]})"] = OPAQUE_DOMAIN
+    return out
+
+
+def _solutions(ctx: Context) -> list[tuple[str, sympy.Expr]]:
+    sols: list[tuple[str, sympy.Expr]] = []
+    used: set[str] = set()
+    for eq in ctx.equations:
+        names = sorted((str(s) for s in eq.free_symbols), reverse=True)
+        for name in names:
+            if name in used:
+                continue
+            sym = sympy.Symbol(name)
+            coeff = eq.coeff(sym)
+            if coeff != 0 and not coeff.free_symbols and sympy.expand(eq - coeff * sym).coeff(
+                    sym) == 0 and not (eq - coeff * sym).has(sym):
+                sols.append((name, -(eq - coeff * sym) / coeff))
+                used.add(name)
+                break
+        else:
+            raise ParseError(f"cannot use the equation {eq} = 0: it must be linear in a variable",
+                             column=None, text=str(eq))
+    return sols
+
+
+def _point(ctx: Context, seed: int, index: int, fixed: dict[str, Domain],
+           sols: list[tuple[str, sympy.Expr]]) -> Point | None:
+    for attempt in range(200):
+        p = Point(ctx, seed, index * 1000 + attempt, fixed)
+        ok = True
+        for name, sol in sols:
+            try:
+                v = evaluate(sol, p)
+            except (Undefined, Unsupported):
+                ok = False
+                break
+            if not defined(v) or not ctx.domain(name).contains(float(v.real)):
+                ok = False
+                break
+            p.values[name] = v
+        if ok:
+            return p
+    return None
+
+
+def sample(expected: sympy.Expr, given: sympy.Expr, ctx: Context, seed: int,
+           n: int = N_POINTS, deadline: float | None = None) -> Sampling:
+    """Evaluate both expressions at n reproducible points and sort the points."""
+    res = Sampling()
+    fixed = _implicit_domains(expected, given)
+    sols = _solutions(ctx)
+    for i in range(n):
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        p = _point(ctx, seed, i, fixed, sols)
+        if p is None:
+            res.unsupported = "could not draw a point that meets the assumptions"
+            break
+        try:
+            ev = evaluate(expected, p)
+        except Undefined:
+            ev = None
+        except Unsupported as exc:
+            res.unsupported = str(exc)
+            break
+        try:
+            gv = evaluate(given, p)
+        except Undefined:
+            gv = None
+        except Unsupported as exc:
+            res.unsupported = str(exc)
+            break
+        e_ok = ev is not None and defined(ev)
+        g_ok = gv is not None and defined(gv)
+        if not e_ok and not g_ok:
+            res.skipped += 1
+        elif e_ok and g_ok and close(ev, gv):
+            res.agree.append(p)
+        else:
+            res.differ.append((p, ev, gv))
+    return res
+
+
+def numerically_equal(a: sympy.Expr, b: sympy.Expr, ctx: Context, seed: int = 0,
+                      n: int = 10) -> bool:
+    """Whether two prepared expressions agree at every sampled point (used to match mistakes)."""
+    try:
+        s = sample(a, b, ctx, seed, n)
+    except ParseError:
+        return False
+    return not s.differ and not s.unsupported and len(s.agree) >= min(4, n)
+
+
+# --------------------------------------------------------------------------- proof
+
+
+def _with_assumptions(expr: sympy.Expr, ctx: Context) -> sympy.Expr:
+    repl = {}
+    for s in expr.free_symbols:
+        if isinstance(s, sympy.Symbol) and not isinstance(s, sympy.Dummy):
+            repl[s] = sympy.Symbol(s.name, **sympy_assumptions(ctx.domain(s.name)))
+    return expr.xreplace(repl)
+
+
+def _proof_job(d: sympy.Expr) -> bool:
+    if d == 0:
+        return True
+    for step in (sympy.expand, lambda x: sympy.cancel(sympy.together(x)),
+                 lambda x: sympy.expand(sympy.powsimp(x)), sympy.simplify,
+                 lambda x: sympy.simplify(x.rewrite(sympy.exp))):
+        try:
+            if step(d) == 0:
+                return True
+        except (TypeError, ValueError, NotImplementedError, RecursionError,
+                AttributeError, ZeroDivisionError):
+            continue
+    return False
+
+
+def prove_equal(expected: sympy.Expr, given: sympy.Expr, ctx: Context,
+                seconds: float) -> bool | None:
+    """True if expected − given simplifies to 0 in time; None when it ran out of time."""
+    if expected.has(sympy.Sum) or given.has(sympy.Sum):
+        return False  # sums with symbolic limits are checked for K = 2..8 numerically
+    d = expected - given
+    for name, sol in _solutions(ctx):
+        d = d.subs(sympy.Symbol(name), sol)
+    d = _with_assumptions(d, ctx)
+    try:
+        return run_limited(_proof_job, d, seconds=seconds)
+    except TimeLimit:
+        return None
+    except RuntimeError:
+        return False
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _parse_side(value: str | sympy.Expr, which: str, latex: bool | None,
+                let: Mapping[str, str] | None, timeout: float) -> Parsed:
+    if isinstance(value, sympy.Basic):
+        expr = sympy.sympify(value) if not isinstance(value, sympy.Expr) else value
+        return Parsed(expr=expr, text=to_unicode(expr), syntax="calc", pretty=to_unicode(expr))
+    if not isinstance(value, str):
+        raise ParseError(f"{which}: expected a text or a SymPy expression", column=None)
+    return parse_math(value, latex=latex, let=let, timeout=min(timeout, 1.0))
+
+
+def prepare(expr: sympy.Expr, seconds: float = 1.0) -> sympy.Expr:
+    """Named functions rewritten to elementary ones, derivatives carried out (time-limited)."""
+    try:
+        with time_limit(seconds):
+            out = elementary(expr)
+            if out.has(sympy.Sum):
+                out = out.replace(lambda e: isinstance(e, sympy.Sum) and
+                                  all(not (a.free_symbols | b.free_symbols)
+                                      for _k, a, b in e.limits),
+                                  lambda e: e.doit())
+            return out
+    except TimeLimit:
+        raise
+    except (TypeError, ValueError, NotImplementedError, RecursionError):
+        return expr
+
+
+def _counterexample(p: Point, ev: Num | None, gv: Num | None) -> dict[str, Any]:
+    point = {k: fmt(v, 6) for k, v in sorted(p.values.items()) if not k.startswith("opaque:")}
+    digits = 10
+    e_txt = "undefined" if ev is None else fmt(ev, digits)
+    g_txt = "undefined" if gv is None else fmt(gv, digits)
+    while e_txt == g_txt and digits < 36 and ev is not None and gv is not None:
+        digits += 4  # a near miss: show enough digits to see the difference
+        e_txt, g_txt = fmt(ev, digits), fmt(gv, digits)
+    return {"point": point, "expected": e_txt, "given": g_txt}
+
+
+def _point_text(p: Point) -> str:
+    from dlquiz.symbolic.parse import unicode_name
+
+    return ", ".join(f"{unicode_name(k)} = {fmt(v, 6)}" for k, v in sorted(p.values.items())
+                     if not k.startswith("opaque:"))
+
+
+def _where(s: Sampling) -> str:
+    names = sorted(set().union(*(p.values for p in s.agree)))
+    for name in names:
+        try:
+            av = [float(p.values[name].real) for p in s.agree if name in p.values]
+            dv = [float(p.values[name].real) for p, _, _ in s.differ if name in p.values]
+        except (TypeError, AttributeError):
+            continue
+        if len(av) != len(s.agree) or len(dv) != len(s.differ):
+            continue
+        from dlquiz.symbolic.parse import unicode_name
+
+        if all(a > 0 for a in av) and all(d < 0 for d in dv):
+            return f"{unicode_name(name)} > 0"
+        if all(a < 0 for a in av) and all(d > 0 for d in dv):
+            return f"{unicode_name(name)} < 0"
+        if av and dv and min(av) > max(dv):
+            return f"{unicode_name(name)} ≥ {fmt(sympy.Float(max(dv)), 3)} (roughly)"
+        if av and dv and max(av) < min(dv):
+            return f"{unicode_name(name)} ≤ {fmt(sympy.Float(min(dv)), 3)} (roughly)"
+    return ""
+
+
+def _decide(e: sympy.Expr, g: sympy.Expr, ctx: Context, seed: int,
+            deadline: float) -> tuple[Verdict, str, dict[str, Any] | None, bool]:
+    if e == g:
+        return Verdict.EQUAL, "identical after rewriting", None, True
+    s = sample(e, g, ctx, seed, N_POINTS, deadline)
+    if s.differ:
+        p, ev, gv = s.differ[0]
+        cx = _counterexample(p, ev, gv)
+        at = _point_text(p)
+        values = f"expected {cx['expected']}, given {cx['given']}"
+        if len(s.agree) >= 2:
+            where = _where(s)
+            head = f"equal for {where}" if where else \
+                f"equal at {len(s.agree)} of {len(s.agree) + len(s.differ)} sampled points"
+            return Verdict.DOMAIN_ONLY, f"{head}; differs at {at} ({values})", cx, False
+        return Verdict.NOT_EQUAL, f"differs at {at} ({values})", cx, False
+    remaining = deadline - time.monotonic()
+    proved = prove_equal(e, g, ctx, min(PROOF_SECONDS, remaining)) if remaining > 0.05 else None
+    if proved:
+        return Verdict.EQUAL, "proved symbolically", None, True
+    if s.unsupported:
+        return Verdict.UNDECIDED, f"cannot evaluate numerically ({s.unsupported}) and no proof " \
+            "was found", None, False
+    if len(s.agree) >= MIN_AGREE:
+        how = "no symbolic proof within the time limit" if proved is None else \
+            "no symbolic proof found"
+        return Verdict.EQUAL, f"numerically equal at {len(s.agree)} random points to 25 " \
+            f"significant digits ({how})", None, False
+    return Verdict.UNDECIDED, f"only {len(s.agree)} sampled points are defined for both and no " \
+        "proof was found", None, False
+
+
+def check_equivalence(*, expected: str | sympy.Expr, given: str | sympy.Expr,
+                      assumptions: Sequence[str] = (), latex: bool | None = None,
+                      let: Mapping[str, str] | None = None, timeout: float = 3.0,
+                      seed: int = 0) -> AnswerCheck:
+    """Decide whether `given` equals `expected` under the assumptions.
+
+    Returns an AnswerCheck; a candidate that cannot be read gives verdict ERROR with the
+    message and column (never an exception).
+    """
+    t0 = time.perf_counter()
+    deadline = time.monotonic() + timeout
+
+    def done(**kw: Any) -> AnswerCheck:
+        return AnswerCheck(ms=(time.perf_counter() - t0) * 1000, **kw)
+
+    try:
+        ctx = build_context(assumptions)
+    except ParseError as exc:
+        return done(verdict=Verdict.ERROR, message=str(exc))
+    try:
+        ref = _parse_side(expected, "reference", latex, let, timeout)
+    except ParseError as exc:
+        return done(verdict=Verdict.ERROR, message=f"reference: {exc}")
+    try:
+        cand = _parse_side(given, "candidate", latex, let, timeout)
+    except ParseError as exc:
+        return done(verdict=Verdict.ERROR, message=str(exc), column=exc.column,
+                    reference=ref.pretty)
+    try:
+        e = prepare(ref.expr, max(0.05, deadline - time.monotonic()))
+        g = prepare(cand.expr, max(0.05, deadline - time.monotonic()))
+        verdict, msg, cx, proved = _decide(e, g, ctx, seed, deadline)
+    except TimeLimit:
+        return done(verdict=Verdict.UNDECIDED, message="time limit reached",
+                    interpreted=cand.pretty, reference=ref.pretty)
+    except ParseError as exc:
+        return done(verdict=Verdict.ERROR, message=str(exc), interpreted=cand.pretty,
+                    reference=ref.pretty)
+    return done(verdict=verdict, message=msg, counterexample=cx, interpreted=cand.pretty,
+                reference=ref.pretty, proved=proved)
+
+
+def check_answer(*, expected: str, given: str, assumptions: Sequence[str] = (),
+                 let: Mapping[str, str] | None = None, mistakes: Sequence[str] = (),
+                 latex: bool | None = None, timeout: float = 3.0) -> AnswerCheck:
+    """check_equivalence, then for a wrong answer: which known mistake and which catalogue rule.
+
+    `mistakes` are formulas of known wrong answers; `mistake` in the result is the index of the
+    one the candidate is equivalent to. `rule` names the deep-learning wrong rule that matches.
+    """
+    t0 = time.perf_counter()
+    res = check_equivalence(expected=expected, given=given, assumptions=assumptions,
+                            latex=latex, let=let, timeout=timeout)
+    if res.verdict not in (Verdict.NOT_EQUAL, Verdict.DOMAIN_ONLY):
+        return res
+    from dataclasses import replace
+
+    from dlquiz.symbolic import rules
+
+    try:
+        ctx = build_context(assumptions)
+        g = prepare(parse_math(given, latex=latex, let=let).expr)
+        mistake: int | None = None
+        for i, m in enumerate(mistakes):
+            try:
+                me = prepare(parse_math(m, let=let).expr)
+            except ParseError:
+                continue
+            if numerically_equal(me, g, ctx):
+                mistake = i
+                break
+        ref = parse_math(expected, latex=latex, let=let).expr
+        rule = rules.match(ref, g, ctx)
+    except (ParseError, TimeLimit):
+        return res
+    out = replace(res, mistake=mistake)
+    if rule is not None:
+        out = replace(out, rule=rule.name, rule_message=rule.en, rule_message_zh=rule.zh)
+    return replace(out, ms=(time.perf_counter() - t0) * 1000)

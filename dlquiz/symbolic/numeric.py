@@ -1,0 +1,294 @@
+"""High-precision numeric evaluation of SymPy trees (mpmath) and reproducible sampling.
+
+The evaluator walks the tree itself (no lambdify, no generated code). Variables are sampled
+lazily from their domain, so indexed names met inside a sum (y_1 ... y_K) get values too.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+import mpmath
+import sympy
+from mpmath import mp, mpc, mpf
+
+from dlquiz.symbolic.assumptions import Context, Domain
+from dlquiz.symbolic.functions import softmax
+
+DPS = 40
+MAX_SUM_TERMS = 2000
+Num = Any  # mpf | mpc
+
+
+class Undefined(Exception):
+    """The expression has no value at this point (division by zero, overflow...)."""
+
+
+class Unsupported(Exception):
+    """The evaluator does not know a node type."""
+
+
+def _nice(v: float) -> float:
+    """Round to 3 significant digits so counterexamples read well."""
+    if v == 0:
+        return 0.0
+    digits = 2 - int(math.floor(math.log10(abs(v))))
+    return round(v, digits)
+
+
+def sample_value(d: Domain, rng: random.Random) -> mpf:
+    """One value from a domain (reals by default), 3 significant digits."""
+    if d.values:
+        return _exact(rng.choice(d.values))
+    lo = None if d.low is None else float(d.low)
+    hi = None if d.high is None else float(d.high)
+    if d.integer:
+        a = math.ceil(lo) if lo is not None else -5
+        if lo is not None and d.low_strict and float(lo).is_integer():
+            a += 1
+        b = math.floor(hi) if hi is not None else a + 7
+        if hi is not None and d.high_strict and float(hi).is_integer():
+            b -= 1
+        if b < a:
+            raise Undefined("no integer in the domain")
+        return mpf(rng.randint(a, b))
+    for _ in range(50):
+        if lo is not None and hi is not None:
+            v = lo + (hi - lo) * rng.uniform(0.02, 0.98)
+        elif lo is not None:
+            v = lo + math.exp(rng.uniform(math.log(0.05), math.log(10.0)))
+        elif hi is not None:
+            v = hi - math.exp(rng.uniform(math.log(0.05), math.log(10.0)))
+        elif rng.random() < 0.7:
+            v = rng.uniform(-3.0, 3.0)
+        else:
+            v = rng.choice((-1, 1)) * math.exp(rng.uniform(math.log(0.05), math.log(10.0)))
+        v = _nice(v)
+        if v in (0.0, 1.0, -1.0) or not d.contains(v):
+            continue
+        return mpf(repr(v))
+    return mpf(repr(v))
+
+
+def _exact(x: sympy.Expr) -> mpf:
+    r = sympy.Rational(x)
+    return mpf(int(r.p)) / int(r.q)
+
+
+class Point:
+    """One sample point: values drawn on first use from each name's domain."""
+
+    def __init__(self, ctx: Context, seed: int, index: int,
+                 fixed: dict[str, Domain] | None = None) -> None:
+        self.ctx = ctx
+        self.seed = seed
+        self.index = index
+        self.fixed = fixed or {}
+        self.values: dict[str, Num] = {}
+
+    def domain(self, name: str) -> Domain:
+        if name in self.fixed and name not in self.ctx.domains:
+            return self.fixed[name]
+        return self.ctx.domain(name)
+
+    def __call__(self, name: str) -> Num:
+        v = self.values.get(name)
+        if v is None:
+            rng = random.Random((self.seed * 1_000_003 + self.index) * 4_294_967_311
+                                + zlib.crc32(name.encode()))
+            v = sample_value(self.domain(name), rng)
+            self.values[name] = v
+        return v
+
+
+def evaluate(expr: sympy.Basic, lookup: Callable[[str], Num]) -> Num:
+    """Value of expr at a point given by `lookup(name)`; raises Undefined or Unsupported."""
+    with mp.workdps(DPS):
+        return _Eval(lookup).ev(expr, {})
+
+
+_FUNCS: dict[type, Callable[[Num], Num]] = {
+    sympy.exp: mpmath.exp, sympy.log: mpmath.log, sympy.tanh: mpmath.tanh,
+    sympy.sinh: mpmath.sinh, sympy.cosh: mpmath.cosh, sympy.sin: mpmath.sin,
+    sympy.cos: mpmath.cos, sympy.tan: mpmath.tan, sympy.erf: mpmath.erf,
+    sympy.atan: mpmath.atan, sympy.asinh: mpmath.asinh,
+}
+
+
+def _real(v: Num) -> mpf:
+    if isinstance(v, mpc):
+        if abs(v.imag) > mpf(10) ** (-DPS + 8) * max(1, abs(v.real)):
+            raise Undefined("complex value")
+        return v.real
+    return v
+
+
+class _Eval:
+    def __init__(self, lookup: Callable[[str], Num]) -> None:
+        self.lookup = lookup
+
+    def ev(self, e: sympy.Basic, bound: dict[sympy.Symbol, int]) -> Num:
+        if e.is_Integer:
+            return mpf(int(e))
+        if e.is_Rational:
+            return mpf(int(e.p)) / int(e.q)  # type: ignore[attr-defined]
+        if e.is_Float:
+            return mpf(str(e))
+        if e is sympy.E:
+            return mp.e
+        if e is sympy.pi:
+            return +mp.pi
+        if e is sympy.S.Half:  # pragma: no cover - Rational above
+            return mpf(1) / 2
+        if isinstance(e, sympy.Symbol):
+            if e in bound:
+                return mpf(bound[e])
+            return self.lookup(e.name)
+        if isinstance(e, sympy.Indexed):
+            idx = []
+            for i in e.indices:
+                if i.free_symbols <= set(bound):
+                    v = _real(self.ev(i, bound))
+                    if v != int(v):
+                        raise Undefined("non-integer index")
+                    idx.append(str(int(v)))
+                else:
+                    idx.append(str(i).replace(" ", ""))
+            sub = ",".join(idx)
+            return self.lookup(f"{e.base}_{sub}" if len(idx) == 1 and
+                               (sub.isdigit() or sub.isalpha()) else f"{e.base}_{{{sub}}}")
+        if isinstance(e, sympy.Add):
+            total: Num = mpf(0)
+            for a in e.args:
+                total += self.ev(a, bound)
+            return total
+        if isinstance(e, sympy.Mul):
+            prod: Num = mpf(1)
+            for a in e.args:
+                prod *= self.ev(a, bound)
+            return prod
+        if isinstance(e, sympy.Pow):
+            b = self.ev(e.base, bound)
+            x = self.ev(e.exp, bound)
+            try:
+                if b == 0 and (x.real if isinstance(x, mpc) else x) < 0:
+                    raise Undefined("division by zero")
+                if not isinstance(b, mpc) and b < 0 and not isinstance(x, mpc) and x == int(x):
+                    return b ** int(x)
+                return mpmath.power(b, x)
+            except (ZeroDivisionError, OverflowError, ValueError):
+                raise Undefined("power") from None
+        f = _FUNCS.get(type(e))  # type: ignore[call-overload]
+        if f is not None:
+            v = self.ev(e.args[0], bound)
+            try:
+                if isinstance(e, sympy.log) and v == 0:
+                    raise Undefined("log(0)")
+                return f(v)
+            except (ZeroDivisionError, OverflowError, ValueError):
+                raise Undefined(type(e).__name__) from None
+        if isinstance(e, sympy.Abs):
+            return abs(self.ev(e.args[0], bound))
+        if isinstance(e, (sympy.Max, sympy.Min)):
+            vals = [_real(self.ev(a, bound)) for a in e.args]
+            return max(vals) if isinstance(e, sympy.Max) else min(vals)
+        if isinstance(e, sympy.sign):
+            v = _real(self.ev(e.args[0], bound))
+            return mpf(0 if v == 0 else (1 if v > 0 else -1))
+        if isinstance(e, sympy.Heaviside):
+            v = _real(self.ev(e.args[0], bound))
+            return mpf(1) if v > 0 else (mpf(0) if v < 0 else mpf(1) / 2)
+        if isinstance(e, sympy.Piecewise):
+            for val, cond in e.args:
+                if self.truth(cond, bound):
+                    return self.ev(val, bound)
+            raise Undefined("no branch of a piecewise function applies")
+        if isinstance(e, sympy.KroneckerDelta):
+            i, j = e.args
+            if (i.free_symbols | j.free_symbols) <= set(bound):
+                return mpf(1) if self.ev(i, bound) == self.ev(j, bound) else mpf(0)
+            return mpf(1) if i == j else mpf(0)
+        if isinstance(e, sympy.Sum):
+            return self.sum(e, bound)
+        if isinstance(e, softmax):
+            return self.lookup(f"softmax({e.args[0]})")
+        if isinstance(e, (sympy.Derivative, sympy.core.function.AppliedUndef, sympy.Subs)):
+            return self.lookup(f"opaque:{sympy.srepr(e)}")
+        if e.is_number:
+            try:
+                v = sympy.N(e, DPS)
+                return mpmath.mpmathify(complex(v)) if not v.is_real else mpf(str(v))
+            except (TypeError, ValueError):
+                raise Unsupported(type(e).__name__) from None
+        raise Unsupported(type(e).__name__)
+
+    def truth(self, c: sympy.Basic, bound: dict[sympy.Symbol, int]) -> bool:
+        if c is sympy.true:
+            return True
+        if c is sympy.false:
+            return False
+        if isinstance(c, sympy.And):
+            return all(self.truth(a, bound) for a in c.args)
+        if isinstance(c, sympy.Or):
+            return any(self.truth(a, bound) for a in c.args)
+        if isinstance(c, sympy.Not):
+            return not self.truth(c.args[0], bound)
+        if isinstance(c, sympy.core.relational.Relational):
+            a = _real(self.ev(c.lhs, bound))
+            b = _real(self.ev(c.rhs, bound))
+            op = c.rel_op
+            return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b,
+                    "!=": a != b}[op]
+        raise Unsupported(type(c).__name__)
+
+    def sum(self, e: sympy.Sum, bound: dict[sympy.Symbol, int]) -> Num:
+        body = e.function
+        limits = list(e.limits)
+
+        def rec(i: int, env: dict[sympy.Symbol, int]) -> Num:
+            if i == len(limits):
+                return self.ev(body, env)
+            k, lo, hi = limits[i]
+            a = _real(self.ev(lo, env))
+            b = _real(self.ev(hi, env))
+            if a != int(a) or b != int(b):
+                raise Undefined("sum limits are not whole numbers")
+            if b - a + 1 > MAX_SUM_TERMS:
+                raise Undefined("too many terms in a sum")
+            total: Num = mpf(0)
+            for kv in range(int(a), int(b) + 1):
+                total += rec(i + 1, {**env, k: kv})
+            return total
+
+        return rec(0, bound)
+
+
+def defined(v: Num) -> bool:
+    """A real, finite value."""
+    if isinstance(v, mpc):
+        if abs(v.imag) > mpf(10) ** (-DPS + 8) * max(1, abs(v.real)):
+            return False
+        v = v.real
+    return bool(mpmath.isfinite(v))
+
+
+def close(a: Num, b: Num, rel: float = 1e-25) -> bool:
+    """Equal up to a relative tolerance far below any real slip (1e-25 at 40 digits)."""
+    with mp.workdps(DPS):
+        ra = a.real if isinstance(a, mpc) else a
+        rb = b.real if isinstance(b, mpc) else b
+        scale = max(mpf(1), abs(ra), abs(rb))
+        return bool(abs(ra - rb) <= mpf(rel) * scale)
+
+
+def fmt(v: Num, digits: int = 6) -> str:
+    """A short text of a value (or 'undefined')."""
+    if not defined(v):
+        return "undefined"
+    with mp.workdps(DPS):
+        r = v.real if isinstance(v, mpc) else v
+        return str(mpmath.nstr(r, digits, strip_zeros=True))
