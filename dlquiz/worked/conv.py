@@ -32,8 +32,8 @@ def _draw_size(d: Draw) -> Params:
     k_eff = f + (f - 1) * (dil - 1)
     p = d.pick("p", [0, 0, (f - 1) // 2, 1, 2])
     s = d.pick("s", [1, 1, 2, 2, 3, 4])
-    if n + 2 * p < k_eff:
-        n = d.value("n", lambda: k_eff + int(d.rng.integers(0, 20)))
+    if n < k_eff + 2:
+        n = d.value("n", lambda: k_eff + int(d.rng.integers(2, 30)))
     return {"n": n, "f": f, "p": p, "s": s, "d": dil}
 
 

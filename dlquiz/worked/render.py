@@ -131,8 +131,9 @@ def question_md(example: WorkedExample, lang: str = "en", number: int | None = N
     head = f"{number}. " if number is not None else ""
     lines = [f"### {head}{_title(example, lang)} (`{example.kind}`)", "", f"{_l(lang, 'given')}:", ""]
     lines += _given_md(example)
-    lines += ["", f"{_l(lang, 'compute')}: {_l(lang, 'answer').lower() if lang == 'en' else '答案'}"
-              + (f" — {example.convention}" if example.convention else ""), ""]
+    ask = _title(example, lang)
+    lines += ["", f"{_l(lang, 'compute')}: {ask[0].lower() + ask[1:] if lang == 'en' else ask}"
+              + (f" ({example.convention})" if example.convention else ""), ""]
     return "\n".join(lines)
 
 

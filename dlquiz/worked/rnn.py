@@ -72,7 +72,7 @@ def _prepare_rnn(p: Params) -> Params:
 
 
 def _draw_rnn(d: Draw) -> Params:
-    t = d.int("T", 2, 3)
+    t = d.int("T", 3, 3)
     return {
         "T": t,
         "hidden": d.pick("hidden", [1, 1, 1, 2]),
