@@ -14,7 +14,12 @@ from typing import Any
 import click
 
 from dlquiz.cli.common import (
-    EXIT_INTERRUPTED, bank_option, default_lang, handle_errors, home_option, lang_option,
+    EXIT_INTERRUPTED,
+    bank_option,
+    default_lang,
+    handle_errors,
+    home_option,
+    lang_option,
 )
 
 # a fixed "now" for trying things out and for tests: --now 2026-12-01T09:00 or DLQUIZ_NOW

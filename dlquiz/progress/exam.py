@@ -61,13 +61,14 @@ def assemble_paper(
 ) -> Paper:
     """Choose a balanced paper; the same seed and bank give the same paper.
 
-    Items are grouped by (chapter, kind letter); each group is shuffled by the seed and its
-    difficulties interleaved (1, 2, 3, 1, …). One derivation is taken first when the chapters
-    have one that fits. Then, one item at a time: the kind furthest below its share of the paper
-    (`KIND_SHARE`: 40 % concepts, 20 % formulas, 30 % numeric, 10 % derivations), from the
-    chapter with the fewest items so far, at the difficulty with the fewest items so far; an item is taken only if it still fits the time budget
-    (estimated times summing to at most `minutes`). This stops at `n` items or when nothing is
-    left. The paper is asked concepts first, then formulas, numeric items and derivations.
+    Items are grouped by (chapter, kind letter); each group is shuffled by the seed. One
+    derivation is taken first when the chapters have one that fits. Then, one item at a time:
+    the kind furthest below its share of the paper (`KIND_SHARE`: 40 % concepts, 20 % formulas,
+    30 % numeric, 10 % derivations), from the chapter with the fewest items so far, at the
+    difficulty with the fewest items so far. An item is taken only if it still fits the time
+    budget (estimated times summing to at most `minutes`). This stops at `n` items or when
+    nothing is left. The paper is asked concepts first, then formulas, numeric items and
+    derivations.
 
     Args:
         items: the bank's items.
@@ -315,7 +316,10 @@ def _cell(text: str) -> str:
 def report_markdown(report: ExamReport) -> str:
     """The report as a Markdown document."""
     lang = report.lang
-    t = lambda en, zh: _t(lang, en, zh)  # noqa: E731
+
+    def t(en: str, zh: str) -> str:
+        return _t(lang, en, zh)
+
     pct = 100 * report.correct / report.total if report.total else 0.0
     lines = [
         f"# {t('Mock exam', '模拟考试')} · {report.started_at:%Y-%m-%d %H:%M} UTC",
@@ -367,7 +371,10 @@ def render_report(report: ExamReport) -> list[Any]:
     from rich.text import Text
 
     lang = report.lang
-    t = lambda en, zh: _t(lang, en, zh)  # noqa: E731
+
+    def t(en: str, zh: str) -> str:
+        return _t(lang, en, zh)
+
     pct = 100 * report.correct / report.total if report.total else 0.0
     out: list[Any] = [Text(
         f"{t('Score', '得分')}: {report.correct}/{report.total} ({pct:.0f}%) · "

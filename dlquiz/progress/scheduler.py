@@ -117,7 +117,7 @@ def review(card: CardRow | None, rating: Rating, at: datetime, duration_ms: int 
 # -- the forgetting curve --------------------------------------------------------------------
 
 def _curve() -> tuple[float, float]:
-    decay = -fsrs_scheduler().parameters[20]
+    decay = -float(fsrs_scheduler().parameters[20])
     factor = 0.9 ** (1 / decay) - 1
     return decay, factor
 
@@ -131,7 +131,7 @@ def retrievability(stability: float, elapsed_days: float) -> float:
 def interval_for(stability: float, target: float) -> float:
     """Days until R falls to `target`: the inverse of `retrievability`."""
     decay, factor = _curve()
-    return stability / factor * (target ** (1 / decay) - 1)
+    return float(stability / factor * (target ** (1 / decay) - 1))
 
 
 def card_retrievability(card: CardRow, at: datetime) -> float:
