@@ -1,0 +1,232 @@
+"""`dlquiz check` and `dlquiz derive`: the derivation checker and the derivation library."""
+
+from __future__ import annotations
+
+import json
+from enum import IntEnum
+from typing import IO, Any
+
+import click
+
+from dlquiz.cli.common import default_lang, fail, handle_errors, lang_option
+
+
+class CheckExit(IntEnum):
+    """Exit codes of `dlquiz check` and `dlquiz derive`."""
+
+    OK = 0
+    FAILED = 1
+    INPUT = 2
+    UNDECIDED = 3
+
+
+_MARK = {"ok": ("✓", "green"), "fail": ("✗", "red"), "error": ("✗", "red"),
+         "undecided": ("?", "yellow"), "given": ("·", "dim")}
+
+
+def _exit_code(report: Any) -> CheckExit:
+    if report.ok:
+        return CheckExit.OK
+    if report.first_failure is not None:
+        return CheckExit.FAILED
+    return CheckExit.UNDECIDED
+
+
+def _step_lines(step: Any, lang: str) -> list[str]:
+    """Rich markup for one step: mark, line number, interpreted form, and details."""
+    from rich.markup import escape
+
+    from dlquiz.symbolic.steps import rule_message
+
+    mark, colour = _MARK[step.status]
+    out = [f"[{colour}]{mark}[/{colour}] [dim]{step.line:>3}[/dim]  {escape(step.pretty)}"]
+    if step.status == "ok" and step.message.startswith("follows"):
+        out.append(f"        [dim]{escape(step.message)}[/dim]")
+    if step.status in ("fail", "error", "undecided") and step.message:
+        out.append(f"        [{colour}]{escape(step.message)}[/{colour}]")
+    if step.status == "fail" and step.rule and step.rule != "shape":
+        label = "常见错误" if lang == "zh" else "known slip"
+        out.append(f"        [bold]{label}:[/bold] {escape(rule_message(step.rule, lang))}")
+    return out
+
+
+def _failure_panel(step: Any, lang: str) -> Any:
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    from dlquiz.symbolic.steps import rule_message
+
+    zh = lang == "zh"
+    rows = [f"[bold]{'第' if zh else 'line'} {step.line}{'行' if zh else ''}:[/bold] "
+            f"{escape(step.text)}"]
+    if step.counterexample:
+        cex = step.counterexample
+        at = ", ".join(f"{k} = {v}" for k, v in cex.get("at", {}).items())
+        rows.append(f"[bold]{'反例' if zh else 'counterexample'}:[/bold] {escape(at)}")
+        rows.append(f"  {'上一步' if zh else 'previous step'} = {cex.get('previous')}, "
+                    f"{'这一步' if zh else 'this step'} = {cex.get('this')}")
+    elif step.message:
+        rows.append(escape(step.message))
+    if step.culprit:
+        rows.append(f"[bold]{'出错的部分' if zh else 'changed part'}:[/bold] "
+                    f"{escape(step.culprit)}")
+    if step.rule:
+        rows.append(f"[bold]{'常见错误' if zh else 'rule'}:[/bold] {step.rule} — "
+                    f"{escape(rule_message(step.rule, lang))}")
+    title = "第一处错误" if zh else "first break"
+    return Panel("\n".join(rows), title=title, border_style="red", expand=False)
+
+
+def _print_report(report: Any, lang: str, prose: dict[int, str] | None = None) -> None:
+    from rich.markup import escape
+
+    from dlquiz.render import console
+
+    out = console()
+    for step in report.steps:
+        if prose and step.line in prose:
+            out.print(f"\n[italic]{escape(prose[step.line])}[/italic]")
+        for row in _step_lines(step, lang):
+            out.print(row)
+    zh = lang == "zh"
+    if report.first_failure is not None:
+        first = next(s for s in report.steps if s.line == report.first_failure
+                     and s.status in ("fail", "error"))
+        out.print(_failure_panel(first, lang))
+    if report.ok:
+        out.print("[green]" + ("每一步都成立。" if zh else "Every step holds.") + "[/green]")
+    elif report.first_failure is not None:
+        out.print("[red]" + (f"推导在第 {report.first_failure} 行断开。" if zh
+                             else f"The derivation breaks at line {report.first_failure}.")
+                  + "[/red]")
+    else:
+        out.print("[yellow]" + ("有的步骤在时限内无法判定。" if zh
+                                else "Some steps could not be decided in time.") + "[/yellow]")
+
+
+def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a check with a Rich status spinner on an interactive terminal."""
+    from dlquiz.render import error_console
+
+    err = error_console()
+    if not err.is_terminal:
+        return func(*args, **kwargs)
+    with err.status("checking the steps…"):
+        return func(*args, **kwargs)
+
+
+@click.command()
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@lang_option
+@click.option("--timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True,
+              help="Seconds allowed for each step.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the random sample points.")
+@handle_errors
+def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: int) -> None:
+    """Check a derivation step by step: ✓ or ✗ for every line.
+
+    FILE holds one step per line ('-' reads standard input); see
+    examples/derivations/README.md for the format. Exit status: 0 every
+    step holds, 1 a step fails, 2 bad input, 3 some step is undecided.
+
+    \b
+    Examples:
+      dlquiz check examples/derivations/sigmoid.txt
+      printf 'let s = sigma(x)\\n d/dx s\\n = s*(1-s)\\n' | dlquiz check -
+      dlquiz check steps.txt --json
+    """
+    from dlquiz.errors import DlquizError
+    from dlquiz.symbolic.steps import check_derivation
+
+    lang = lang or default_lang()
+    name = getattr(file, "name", "-")
+    name = "<stdin>" if name in ("-", "<stdin>") else name
+    try:
+        text = file.read()
+    except UnicodeDecodeError as exc:
+        fail(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})", CheckExit.INPUT)
+    try:
+        report = _run(check_derivation, text, timeout=timeout, seed=seed)
+    except DlquizError as exc:
+        fail(f"{name}: {exc}", CheckExit.INPUT)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, lang)
+    raise SystemExit(int(_exit_code(report)))
+
+
+@click.command()
+@click.argument("name", required=False)
+@lang_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the list, or the derivation with its live report, as JSON.")
+@click.option("--timeout", type=click.FloatRange(0.1, 120), default=15.0, show_default=True,
+              help="Seconds allowed for each step.")
+@handle_errors
+def derive(name: str | None, lang: str | None, as_json: bool, timeout: float) -> None:
+    """Show a verified derivation, every step checked live; no NAME lists them.
+
+    \b
+    Examples:
+      dlquiz derive
+      dlquiz derive softmax-ce-gradient --lang zh
+      dlquiz derive bptt-rnn --json
+    """
+    from dlquiz.symbolic.library import list_derivations, load_derivation
+
+    lang = lang or default_lang()
+    if name is None:
+        items = list_derivations()
+        if as_json:
+            click.echo(json.dumps([{"name": d.name, "topic": d.topic, "source": d.source,
+                                    "title": {"en": d.title.en, "zh": d.title.zh}}
+                                   for d in items], ensure_ascii=False, indent=2))
+            return
+        from rich.table import Table
+
+        from dlquiz.render import console
+
+        table = Table(title="derivations" if lang == "en" else "推导", title_justify="left")
+        table.add_column("name", no_wrap=True)
+        table.add_column("topic", no_wrap=True)
+        table.add_column("title")
+        for d in items:
+            table.add_row(d.name, d.topic, d.title(lang))
+        console().print(table)
+        return
+
+    from dlquiz.symbolic.steps import check_derivation
+
+    d = load_derivation(name)
+    report = _run(check_derivation, d.text, timeout=timeout)
+    prose: dict[int, str] = {}
+    line = 1
+    for step in d.steps:
+        if step.prose is not None:
+            prose[line] = step.prose(lang)
+        line += len(step.line.splitlines()) or 1
+    if as_json:
+        data = {"name": d.name, "topic": d.topic, "source": d.source,
+                "title": {"en": d.title.en, "zh": d.title.zh},
+                "steps": [{"line": s.line,
+                           "prose": None if s.prose is None else {"en": s.prose.en,
+                                                                  "zh": s.prose.zh}}
+                          for s in d.steps],
+                "report": report.to_dict()}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        from rich.markup import escape
+
+        from dlquiz.render import console
+
+        out = console()
+        out.print(f"[bold]{escape(d.title(lang))}[/bold]  [dim]{d.topic} · {d.source}[/dim]")
+        if d.intro is not None:
+            out.print(escape(d.intro(lang)))
+        _print_report(report, lang, prose)
+        if d.summary is not None:
+            out.print("\n" + escape(d.summary(lang)))
+    raise SystemExit(int(_exit_code(report)))
