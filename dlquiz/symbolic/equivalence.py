@@ -406,7 +406,7 @@ def check_equivalence(*, expected: str | sympy.Expr, given: str | sympy.Expr,
 
 def check_answer(*, expected: str, given: str, assumptions: Sequence[str] = (),
                  let: Mapping[str, str] | None = None, mistakes: Sequence[str] = (),
-                 latex: bool | None = None, timeout: float = 3.0) -> AnswerCheck:
+                 latex: bool | None = None, timeout: float = 3.0, seed: int = 0) -> AnswerCheck:
     """check_equivalence, then for a wrong answer: which known mistake and which catalogue rule.
 
     `mistakes` are formulas of known wrong answers; `mistake` in the result is the index of the
@@ -414,7 +414,7 @@ def check_answer(*, expected: str, given: str, assumptions: Sequence[str] = (),
     """
     t0 = time.perf_counter()
     res = check_equivalence(expected=expected, given=given, assumptions=assumptions,
-                            latex=latex, let=let, timeout=timeout)
+                            latex=latex, let=let, timeout=timeout, seed=seed)
     if res.verdict not in (Verdict.NOT_EQUAL, Verdict.DOMAIN_ONLY):
         return res
     from dataclasses import replace
@@ -430,7 +430,7 @@ def check_answer(*, expected: str, given: str, assumptions: Sequence[str] = (),
                 me = prepare(parse_math(m, let=let).expr)
             except ParseError:
                 continue
-            if numerically_equal(me, g, ctx):
+            if numerically_equal(me, g, ctx, seed):
                 mistake = i
                 break
         ref = parse_math(expected, latex=latex, let=let).expr

@@ -134,7 +134,8 @@ _CHAR_MAP = {"−": "-", "–": "-", "·": "*", "×": "*", "⋅": "*", "∙": "*
 
 def _fail(msg: str, col: int | None, text: str) -> ParseError:
     where = f" at column {col}" if col is not None else ""
-    return ParseError(f"{msg}{where}", column=col, text=text)
+    head, sep, hint = msg.partition("; ")
+    return ParseError(f"{head}{where}{sep}{hint}", column=col, text=text)
 
 
 def _check_raw(text: str) -> None:
@@ -146,12 +147,16 @@ def _check_raw(text: str) -> None:
             continue
         if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
             raise _fail(f"control character U+{ord(ch):04X} is not allowed", i + 1, text)
-    m = re.search(r"__", text)
-    if m:
-        raise _fail("double underscore is not allowed", m.start() + 1, text)
     m = re.search(r"[A-Za-z_)\]]\s*\.\s*[A-Za-z_]", text)
     if m:
         raise _fail("'.' after a name: attribute access is not math", m.start() + 2, text)
+    m = re.search(r"__", text)
+    if m:
+        raise _fail("double underscore is not allowed", m.start() + 1, text)
+    for m in re.finditer(r"(?<![A-Za-z\\])[A-Za-z]+", text):
+        if m.group(0) in _FORBIDDEN:
+            hint = "; write lam or λ for the Greek letter" if m.group(0) == "lambda" else ""
+            raise _fail(f"'{m.group(0)}' is not allowed in a formula{hint}", m.start() + 1, text)
 
 
 def tokenize(text: str, latex: bool) -> list[Tok]:
@@ -187,6 +192,8 @@ def tokenize(text: str, latex: bool) -> list[Tok]:
                 if e:
                     j = e.end()
             num = text[i:j]
+            if j < n and text[j] == ".":
+                raise _fail(f"malformed number '{num}.'", col, text)
             if len(num) > MAX_DIGITS:
                 raise _fail(f"number too long ({len(num)} digits, at most {MAX_DIGITS})", col, text)
             toks.append(Tok("NUM", num, col, space))
@@ -357,14 +364,14 @@ class _Parser:
         return self.power()
 
     def power(self) -> sympy.Expr:
-        base_tok = self.tok
         base = self.atom()
         while self.at("'"):
             raise self.error("a prime (') only follows a function name, e.g. sigma'(x)")
         if self.at("!"):
             raise self.error("factorial '!' is not supported")
         if self.at("^"):
-            return self._pow(base, self._exponent(), base_tok)
+            caret = self.tok
+            return self._pow(base, self._exponent(), caret)
         return base
 
     def _exponent(self) -> sympy.Expr:
@@ -445,7 +452,9 @@ class _Parser:
             return self.name()
         if t.kind == "CMD":
             return self.command()
-        raise self.error("unexpected end of the input: something is missing")
+        prev = self.toks[self.pos - 1] if self.pos else None
+        after = f" after '{prev.text}'" if prev is not None and prev.kind != "NUM" else ""
+        raise self.error(f"unexpected end of the input: expected a number, a name or '('{after}")
 
     # -- names and calls (calculator)
     def name(self) -> sympy.Expr:

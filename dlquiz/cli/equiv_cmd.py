@@ -1,0 +1,184 @@
+"""`dlquiz equiv`: is a candidate formula equal to a reference formula?"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import IntEnum
+from typing import IO, Any
+
+import click
+
+from dlquiz.cli.common import default_lang, handle_errors
+
+
+class ExitCode(IntEnum):
+    """Exit codes of `dlquiz equiv`."""
+
+    EQUAL = 0
+    DIFFERENT = 1  # not equal, or equal only on part of the domain
+    INPUT_ERROR = 2
+    UNDECIDED = 3
+
+
+_EXIT = {"equal": ExitCode.EQUAL, "not_equal": ExitCode.DIFFERENT,
+         "domain_only": ExitCode.DIFFERENT, "error": ExitCode.INPUT_ERROR,
+         "undecided": ExitCode.UNDECIDED}
+
+
+def _parse_let(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for v in values:
+        name, sep, expr = v.partition("=")
+        if not sep or not name.strip() or not expr.strip():
+            raise click.BadParameter(f"expected NAME=EXPR, got {v!r}", param_hint="'--let'")
+        out[name.strip()] = expr.strip()
+    return out
+
+
+def _check_line(job: tuple[int, str, float, int]) -> dict[str, Any]:
+    """Check one JSON line of a batch (runs in a worker process)."""
+    lineno, line, timeout, seed = job
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "line": lineno, "verdict": "error", "ms": 0.0,
+                "message": f"line {lineno}: invalid JSON: {exc.msg} (column {exc.colno})"}
+    if not isinstance(data, dict):
+        return {"id": None, "line": lineno, "verdict": "error", "ms": 0.0,
+                "message": f"line {lineno}: expected a JSON object"}
+    ident = data.get("id")
+    problems = []
+    for key in ("reference", "candidate"):
+        if not isinstance(data.get(key), str):
+            problems.append(f"'{key}' must be a string")
+    assume = data.get("assume", [])
+    if not isinstance(assume, list) or not all(isinstance(a, str) for a in assume):
+        problems.append("'assume' must be a list of strings")
+    latex = data.get("latex")
+    if latex is not None and not isinstance(latex, bool):
+        problems.append("'latex' must be true or false")
+    let = data.get("let") or {}
+    if not isinstance(let, dict) or not all(isinstance(v, str) for v in let.values()):
+        problems.append("'let' must map names to strings")
+    if problems:
+        return {"id": ident, "line": lineno, "verdict": "error", "ms": 0.0,
+                "message": f"line {lineno}: " + "; ".join(problems)}
+    from dlquiz.symbolic.equivalence import check_equivalence
+
+    res = check_equivalence(expected=data["reference"], given=data["candidate"],
+                            assumptions=assume, latex=latex, let=let, timeout=timeout, seed=seed)
+    out: dict[str, Any] = {"id": ident, "line": lineno, **res.to_dict()}
+    return out
+
+
+def run_batch(stream: IO[str], jobs: int, timeout: float, seed: int, out: IO[str]) -> int:
+    """Check every JSON line of `stream`, writing one result line each, in input order."""
+    work = [(i, line, timeout, seed) for i, line in enumerate(stream, start=1) if line.strip()]
+    n = 0
+    if jobs <= 1 or len(work) <= 1:
+        results: Any = map(_check_line, work)
+        for r in results:
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+            out.flush()
+            n += 1
+        return n
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with ctx.Pool(processes=min(jobs, len(work))) as pool:
+        for r in pool.imap(_check_line, work, chunksize=1):
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+            out.flush()
+            n += 1
+    return n
+
+
+def _show(res: Any, lang: str) -> None:
+    from rich.table import Table
+
+    from dlquiz.render import console, plain
+
+    con = console()
+    con.print(f"reference:  {plain(res.reference)}")
+    con.print(f"candidate:  {plain(res.interpreted)}")
+    styles = {"equal": "bold green", "not_equal": "bold red", "domain_only": "bold yellow",
+              "undecided": "bold magenta", "error": "bold red"}
+    v = res.verdict.value
+    con.print(f"verdict:    [{styles[v]}]{v.replace('_', ' ').upper()}[/] — {plain(res.message)}")
+    if res.rule:
+        msg = res.rule_message_zh if lang == "zh" else res.rule_message
+        con.print(f"known slip: {plain(res.rule)}: {plain(msg)}")
+    cx = res.counterexample
+    if cx:
+        table = Table(title="counterexample", show_header=True, header_style="bold")
+        table.add_column("name")
+        table.add_column("value", justify="right")
+        for k, val in cx["point"].items():
+            table.add_row(plain(k), plain(val))
+        table.add_row("[bold]reference[/]", plain(cx["expected"]))
+        table.add_row("[bold]candidate[/]", plain(cx["given"]))
+        con.print(table)
+
+
+@click.command("equiv")
+@click.argument("reference", required=False)
+@click.argument("candidate", required=False)
+@click.option("--latex", is_flag=True, default=None,
+              help="Read both formulas as LaTeX (default: a backslash means LaTeX).")
+@click.option("--assume", "-a", multiple=True, metavar="A",
+              help="An assumption: 'x>0', '0<p<1', 'n positive integer', 'y1+y2=1', "
+                   "'y in {0,1}'. Repeatable.")
+@click.option("--let", "lets", multiple=True, metavar="NAME=EXPR",
+              help="An abbreviation, e.g. --let 's=sigma(x)'. Repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option("--batch", type=click.File("r", encoding="utf-8"), default=None, metavar="FILE|-",
+              help="JSON lines {id, reference, candidate, latex, assume}; one result line each.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Worker processes for --batch (default: the number of cores).")
+@click.option("--timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True,
+              help="Seconds allowed per check.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the sample points.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of explanations (default: from the locale).")
+@handle_errors
+def equiv(reference: str | None, candidate: str | None, latex: bool | None,
+          assume: tuple[str, ...], lets: tuple[str, ...], as_json: bool, batch: IO[str] | None,
+          jobs: int | None, timeout: float, seed: int, lang: str | None) -> None:
+    """Check whether CANDIDATE equals REFERENCE (symbolically, with counterexamples).
+
+    Exit status: 0 equal, 1 not equal or equal only on part of the domain, 2 input error,
+    3 undecided.
+
+    \b
+    Examples:
+      dlquiz equiv 'sigma(x)*(1-sigma(x))' 'exp(-x)/(1+exp(-x))^2'
+      dlquiz equiv 'x' 'sqrt(x^2)' --assume 'x>0'
+      dlquiz equiv '\\frac{1}{1+e^{-x}}' 'sigma(x)' --json
+      dlquiz equiv --batch cases.jsonl --jobs 2
+    """
+    if batch is not None:
+        if reference is not None or candidate is not None:
+            raise click.UsageError("--batch takes no REFERENCE/CANDIDATE arguments")
+        run_batch(batch, jobs or os.cpu_count() or 1, timeout, seed, sys.stdout)
+        return
+    if reference is None or candidate is None:
+        raise click.UsageError("give REFERENCE and CANDIDATE (or --batch FILE)")
+    from dlquiz.symbolic.equivalence import check_answer
+
+    let = _parse_let(lets)
+    res = check_answer(expected=reference, given=candidate, assumptions=assume, let=let,
+                       latex=latex or None, timeout=timeout, seed=seed)
+    if as_json:
+        click.echo(json.dumps(res.to_dict(), ensure_ascii=False))
+    elif res.verdict.value == "error":
+        from dlquiz.render import error_console, plain
+
+        error_console().print(f"[bold red]Error:[/bold red] {plain(res.message)}")
+        if res.column is not None and not res.message.startswith("reference"):
+            error_console().print(f"  {plain(candidate)}\n  {' ' * (res.column - 1)}^")
+    else:
+        _show(res, lang or default_lang())
+    sys.exit(int(_EXIT[res.verdict.value]))
