@@ -181,6 +181,20 @@ def test_doctor_and_commands_on_a_foreign_file(bank: Path, tmp_path: Path) -> No
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"\x00garbage" * 500, "not an SQLite database"), (b"", "empty file")],
+)
+def test_doctor_on_odd_files(tmp_path: Path, content: bytes, message: str) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "progress.sqlite3").write_bytes(content)
+    code, out = invoke(["doctor"], home)
+    assert message in out
+    assert code == (0 if not content else 1)
+    assert (home / "progress.sqlite3").read_bytes() == content
+
+
 @pytest.mark.parametrize("name", ["review", "exam", "stats", "plan", "export", "doctor"])
 def test_help_has_an_example(name: str) -> None:
     res = CliRunner().invoke(cli, [name, "--help"])
@@ -232,7 +246,34 @@ def test_exam_in_a_terminal(bank: Path, tmp_path: Path) -> None:
     assert f"### 2. {seen[1]} (wrong)" in md and f"Because of {seen[1]}." in md
     assert {i[2] for i in ITEMS} >= set(seen)
     code, out = invoke(["stats", "--json", "--bank", str(bank)], home)
-    assert json.loads(out)["answers_total"] == 3
+    data = json.loads(out)
+    assert data["answers_total"] == 3
+    assert [(e["correct"], e["total"], e["seed"]) for e in data["exams"]] == [(2, 3, 2)]
+    code, out = invoke(["stats", "--bank", str(bank)], home)
+    assert "Mock exams" in out and "2/3 (67%)" in out
+
+
+def test_kill_9_during_review_loses_no_answer(bank: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    child = spawn(["review", "--bank", str(bank), "--new", "10", "--lang", "en"], home)
+    answered = []
+    for k in range(3):
+        child.expect(rf"{k + 1}/10")
+        child.expect(SHOWN)
+        answered.append(child.match.group(1))
+        child.expect("> ")
+        child.sendline(RIGHT[answered[-1]])
+        child.expect("Correct")
+    child.expect("4/10")
+    child.kill(9)
+    child.close(force=True)
+    code, out = invoke(["stats", "--json", "--bank", str(bank)], home)
+    assert code == 0
+    data = json.loads(out)
+    assert data["answers_total"] == 3
+    assert sum(t["seen"] for t in data["topics"]) == 3
+    code, out = invoke(["doctor"], home)
+    assert code == 0, out
 
 
 def test_stats_in_a_terminal(bank: Path, tmp_path: Path) -> None:

@@ -271,7 +271,8 @@ def stats(as_json: bool, bank_dir: Path | None, home: Path | None, now_text: str
     clock = make_clock(now_text)
     bank = load_bank(bank_dir)
     with open_store(home, now=clock) as store:
-        result = compute_stats(bank, store.cards(), store.answers(), store.settings(), clock())
+        result = compute_stats(bank, store.cards(), store.answers(), store.settings(), clock(),
+                               exams=store.exams())
     if as_json:
         _print_json(result.to_dict())
         return

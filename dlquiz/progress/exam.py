@@ -366,7 +366,7 @@ def report_markdown(report: ExamReport) -> str:
 
 def render_report(report: ExamReport) -> list[Any]:
     """Rich renderables of the report for the terminal."""
-    from rich.panel import Panel
+    from rich.rule import Rule
     from rich.table import Table
     from rich.text import Text
 
@@ -396,13 +396,15 @@ def render_report(report: ExamReport) -> list[Any]:
         questions.add_row(str(q.number), q.item_id, Text(_word(q.result, lang), style=style),
                           _mmss(q.duration_s), _mmss(q.estimated_s))
     out.append(questions)
+    # mistakes as plain text under a rule: it wraps in a terminal and is never cropped in a pipe
     for q in report.mistakes:
+        out.append(Rule(Text(f"{q.number}. {q.item_id} · {_word(q.result, lang)}"), align="left",
+                        style="red"))
         body = Text(q.prompt + "\n\n")
         body.append(t("Your answer: ", "你的答案：") + (q.response.strip() or "—") + "\n")
         body.append(t("Answer: ", "答案：") + q.key + "\n", style="bold")
         if q.detail:
             body.append(q.detail + "\n", style="magenta")
-        body.append("\n" + q.explanation)
-        out.append(Panel(body, title=f"{q.number}. {q.item_id} · {_word(q.result, lang)}",
-                         title_align="left", border_style="red"))
+        body.append("\n" + q.explanation + "\n")
+        out.append(body)
     return out

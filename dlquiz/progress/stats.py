@@ -75,6 +75,7 @@ class Stats:
     exam_recall: float | None = None  # over every item of the bank (unseen count as 0)
     new_per_day: int = 0
     unseen: int = 0
+    exams: tuple[dict[str, Any], ...] = ()  # finished mock exams, newest first
 
     @property
     def empty(self) -> bool:
@@ -102,6 +103,7 @@ class Stats:
             "chapters": [r.to_dict() for r in self.chapters],
             "topics": [r.to_dict() for r in self.topics],
             "weakest": [{"topic": t, "command": f"dlquiz quiz --topic {t}"} for t in self.weakest],
+            "exams": list(self.exams),
         }
 
 
@@ -126,8 +128,9 @@ def compute_stats(
     answers: Sequence[AnswerRow],
     settings: Mapping[str, str],
     now: datetime,
+    exams: Sequence[Mapping[str, Any]] = (),
 ) -> Stats:
-    """Aggregate the store's cards and answers over the bank's syllabus."""
+    """Aggregate the store's cards and answers (and past exams) over the bank's syllabus."""
     today = local_day(now)
     plan = exam_plan(settings, today)
     exam_at = day_start(plan.day) if plan is not None else None
@@ -180,6 +183,11 @@ def compute_stats(
         exam_date=plan.day if plan else None, exam_target=plan.target if plan else None,
         exam_recall=exam_recall,
         new_per_day=new_per_day(settings, unseen=unseen, today=today), unseen=unseen,
+        exams=tuple(
+            {"started_at": e["started_at"], "correct": e["correct"], "total": e["n_items"],
+             "minutes": e["minutes"], "seed": e["seed"]}
+            for e in reversed(exams) if e.get("finished_at")
+        ),
     )
 
 
@@ -255,6 +263,16 @@ def render_stats(stats: Stats) -> list[Any]:
         out.append(chart)
 
     out.append(forecast_chart(stats))
+    if stats.exams:
+        exams = Table(title="Mock exams", title_justify="left", show_edge=False)
+        for name in ("date", "score", "minutes", "seed"):
+            exams.add_column(name, justify="left" if name == "date" else "right")
+        for e in stats.exams[:5]:
+            total = e["total"] or 0
+            score = f"{e['correct']}/{total}" + (f" ({e['correct'] / total:.0%})" if total else "")
+            exams.add_row(str(e["started_at"])[:16].replace("T", " "), score, f"{e['minutes']:g}",
+                          str(e["seed"]))
+        out.append(exams)
     if stats.weakest:
         weak = Text("Weakest topics:\n", style="bold")
         for topic in stats.weakest:
