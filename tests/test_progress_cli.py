@@ -248,6 +248,16 @@ def test_exam_in_a_terminal(bank: Path, tmp_path: Path) -> None:
     code, out = invoke(["stats", "--json", "--bank", str(bank)], home)
     data = json.loads(out)
     assert data["answers_total"] == 3
+    # the same paper again (same seed), scripted, with the report as JSON
+    jreport = tmp_path / "exam.json"
+    code, out = invoke(["exam", "--bank", str(bank), "--n", "3", "--seed", "2", "--minutes", "10",
+                        "--lang", "en", "--report", str(jreport), "--no-save"], home,
+                       stdin="".join(RIGHT[i] + "\n" for i in seen))
+    assert code == 0, out
+    assert SHOWN.findall(out)[:3] == seen
+    rep = json.loads(jreport.read_text(encoding="utf-8"))
+    assert rep["score"] == {"correct": 3, "total": 3, "percent": 100.0}
+    assert [q["item_id"] for q in rep["questions"]] == seen
     assert [(e["correct"], e["total"], e["seed"]) for e in data["exams"]] == [(2, 3, 2)]
     code, out = invoke(["stats", "--bank", str(bank)], home)
     assert "Mock exams" in out and "2/3 (67%)" in out

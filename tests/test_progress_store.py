@@ -212,3 +212,16 @@ def test_two_writers_at_once(tmp_path: Path) -> None:
     con = sqlite3.connect(db_path(tmp_path / "home"))
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()
+
+
+def test_parametric_items_are_one_card_by_id(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        store.record(event("conv.size.p", "correct", kind="numeric", params={"n": 32, "f": 5}))
+        store.record(event("conv.size.p", "wrong", kind="numeric", params={"n": 7, "f": 3},
+                           at=T0 + timedelta(days=3)))
+        assert list(store.cards()) == ["conv.size.p"]
+        assert [a.rating for a in store.answers()] == [3, 1]
+    con = sqlite3.connect(db_path(tmp_path))
+    params = [r[0] for r in con.execute("SELECT params FROM answers ORDER BY answer_id")]
+    con.close()
+    assert params == ['{"f": 5, "n": 32}', '{"f": 3, "n": 7}']

@@ -162,7 +162,8 @@ def _chapters(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
               help="Only these chapters, e.g. 3,4 (repeatable).")
 @click.option("--seed", type=int, default=None, help="Same seed, same paper.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Also write the graded report to this Markdown file.")
+              default=None,
+              help="Also write the graded report to this file: Markdown, or JSON if it ends in .json.")
 @click.option("--no-save", is_flag=True, help="Do not record the exam in the progress store.")
 @lang_option
 @bank_option
@@ -183,6 +184,7 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
     Examples:
       dlquiz exam --minutes 30
       dlquiz exam --n 12 --chapters 3,4 --seed 7 --report exam.md
+      dlquiz exam --minutes 20 --report exam.json       the report for scripts
     """
     from dlquiz.bank import load_bank
     from dlquiz.progress.exam import assemble_paper, build_report, render_report, report_markdown
@@ -236,8 +238,12 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
     for part in render_report(report):
         out.print(part)
     if report_path is not None:
+        if report_path.suffix.lower() == ".json":
+            text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = report_markdown(report)
         try:
-            report_path.write_text(report_markdown(report), encoding="utf-8")
+            report_path.write_text(text, encoding="utf-8")
         except OSError as exc:
             from dlquiz.errors import DlquizError
 
