@@ -220,7 +220,7 @@ def test_parametric_items_are_one_card_by_id(tmp_path: Path) -> None:
         store.record(event("conv.size.p", "wrong", kind="numeric", params={"n": 7, "f": 3},
                            at=T0 + timedelta(days=3)))
         assert list(store.cards()) == ["conv.size.p"]
-        assert [a.rating for a in store.answers()] == [3, 1]
+        assert [a.rating for a in store.answers()] == [4, 1]  # 30 s of 120 s: Easy; then Again
     con = sqlite3.connect(db_path(tmp_path))
     params = [r[0] for r in con.execute("SELECT params FROM answers ORDER BY answer_id")]
     con.close()
