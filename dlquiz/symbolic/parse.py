@@ -129,7 +129,7 @@ _SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "big", "Bi
             "Bigg", "bigl", "bigr", "Bigl", "Bigr", "left", "right", "limits", "nolimits"}
 _CHAR_MAP = {"−": "-", "–": "-", "·": "*", "×": "*", "⋅": "*", "∙": "*", "÷": "/", "²": "^2",
              "³": "^3", "√": "sqrt", "（": "(", "）": ")", "，": ",", "＝": "=", "∑": "sum",
-             "ŷ": "yhat", "\t": " ", "\n": " ", "\r": " "}
+             "ŷ": "yhat", "π": "pi", "\t": " ", "\n": " ", "\r": " "}
 
 
 def _fail(msg: str, col: int | None, text: str) -> ParseError:
@@ -515,7 +515,8 @@ class _Parser:
         if raw in self.let:
             return raw
         pool = list(FUNCTIONS) + list(GREEK) + list(self.let) + ["pi", "lam", "yhat"]
-        near = difflib.get_close_matches(raw, pool, n=1, cutoff=0.6)
+        near = [c for c in pool if sorted(c) == sorted(raw)] or \
+            difflib.get_close_matches(raw, pool, n=1, cutoff=0.6)
         hint = f"; did you mean '{near[0]}'?" if near else \
             f"; for a product write {'*'.join(raw)}" if raw.isalpha() and len(raw) <= 4 else ""
         raise self.error(f"unknown name '{raw}'{hint}", t)
@@ -1056,7 +1057,7 @@ def unicode_name(name: str) -> str:
     for acc, mark in _ACCENT_CHAR.items():
         if base.endswith(acc) and len(base) > len(acc):
             stem = base[: -len(acc)]
-            base = GREEK.get(stem, stem) + mark
+            base = unicodedata.normalize("NFC", GREEK.get(stem, stem) + mark)
             break
     else:
         base = GREEK.get(base, base)
