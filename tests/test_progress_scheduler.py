@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from fsrs import Rating
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from dlquiz.bank.model import Item, Text
 from dlquiz.progress import open_store
@@ -200,3 +202,44 @@ def test_forecast_counts_overdue_today() -> None:
         for k, d in enumerate([-3, 0, 1, 1, 5, 13, 14, 40])
     ]
     assert forecast(cards, T0, None) == [2, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]
+
+
+@settings(max_examples=200, deadline=None)
+@example(stability=0.2, reviewed_days_ago=0, exam_in=1, target=0.9)  # exam tomorrow: its morning
+@example(stability=8.0, reviewed_days_ago=0, exam_in=6, target=0.95)
+@given(
+    stability=st.floats(0.2, 400),
+    reviewed_days_ago=st.integers(0, 30),
+    exam_in=st.integers(1, 90),
+    target=st.floats(0.6, 0.98),
+)
+def test_exam_mode_keeps_recall_at_the_target(stability: float, reviewed_days_ago: int,
+                                              exam_in: int, target: float) -> None:
+    """Whatever the card, a Good review on the pulled-forward day keeps recall ≥ target."""
+    last = T0 - timedelta(days=reviewed_days_ago)
+    fsrs_due = last + timedelta(days=max(1, round(stability)))
+    card = CardRow(1, "x", "act.relu", 2, None, stability, 5.0, fsrs_due, last, last)
+    exam_day = local_day(T0) + timedelta(days=exam_in)
+    plan = ExamPlan(exam_day, target)
+    due = effective_due(card, plan)
+    assert due <= card.due  # only ever earlier
+    assert local_day(due) > local_day(last)  # never the day of the last review
+    exam_at = datetime.combine(exam_day, datetime.min.time()).astimezone().astimezone(UTC)
+    if local_day(due) > exam_day:  # not before the exam: fine only if recall holds anyway
+        assert card_retrievability(card, exam_at) >= target
+    elif due != card.due:  # pulled: review then (at the latest on the exam morning)
+        at = max(due, T0)
+        after = review(card, Rating.Good, at)
+        gap = max(0.0, (exam_at - at).total_seconds() / 86400)
+        assert retrievability(after.stability, gap) >= target - 1e-9
+
+
+@pytest.mark.parametrize(
+    ("offsets", "expected"),
+    [([], 0), ([0], 1), ([0, 1, 2], 3), ([1, 2], 2), ([0, 2, 3], 1), ([2, 3], 0), ([0, 0, 1], 2)],
+)
+def test_streak(offsets: list[int], expected: int) -> None:
+    from dlquiz.progress.stats import streak
+
+    today = date(2026, 11, 25)
+    assert streak([today - timedelta(days=k) for k in offsets], today) == expected

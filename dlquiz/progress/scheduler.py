@@ -188,7 +188,9 @@ def effective_due(card: CardRow, plan: ExamPlan | None) -> datetime:
     or above R*. A review then leaves at most g days to the exam with a stability ≥ S (a Good
     answer never lowers S), so the recall on E stays ≥ R*; a failed review gets a short FSRS
     interval and is capped again. The moved date is never earlier than a day after the last
-    review. Cards FSRS already brings back before E are left alone.
+    review, so a card last seen the day before the exam comes back on the exam morning (recall
+    is measured at the start of day E; a review on E itself counts as before the exam). Cards
+    FSRS already brings back before E are left alone.
     """
     if plan is None or card.stability is None or card.last_review is None:
         return card.due
