@@ -85,7 +85,9 @@ def review(limit: int | None, new: int | None, topics: tuple[str, ...], seed: in
     \b
     Due items come first, most overdue first; then new items up to the daily
     limit (20 unless `dlquiz plan --new-per-day N` or an exam date says otherwise).
-    Every answer is saved at once.
+    Every answer is saved at once and rated for FSRS: wrong → Again; right →
+    Good, or Hard when slow (≥ 1.5 × the item's estimated time) or hinted, Easy
+    when fast (≤ ¼ of it); skipped answers are logged but not rated.
     \b
     Examples:
       dlquiz review
