@@ -484,7 +484,8 @@ def _assignments(sizes: Sequence[Symbol], indices: Sequence[Symbol], rng: random
                  top_size: int = 8) -> list[dict[Symbol, int]]:
     """Concrete sizes (2…8) and indices (1…size): the cases a sum is expanded for."""
     out: list[dict[Symbol, int]] = []
-    size_values = list(range(2, top_size + 1)) if sizes else [4]
+    # without a size, indices run over 2…5 (an index 1 would reach below a recursion's start)
+    size_values = list(range(2, top_size + 1)) if sizes else [3, 5]
     for n in size_values:
         base = {s: n for s in sizes}
         # recursions indexed by time are unrolled from 1; shorter ranges for several sizes
@@ -494,7 +495,8 @@ def _assignments(sizes: Sequence[Symbol], indices: Sequence[Symbol], rng: random
         if not indices:
             out.append(base)
             continue
-        same = {**base, **{i: min(1 + n % 3, top) for i in indices}}
+        low = 1 if sizes else 2
+        same = {**base, **{i: max(low, min(1 + n % 3, top)) for i in indices}}
         out.append(same)
         if len(indices) > 1:
             diff = dict(base)
@@ -502,7 +504,7 @@ def _assignments(sizes: Sequence[Symbol], indices: Sequence[Symbol], rng: random
                 diff[i] = 1 + (k + n) % top
             out.append(diff)
         elif top > 1:
-            out.append({**base, indices[0]: rng.randint(1, top)})
+            out.append({**base, indices[0]: rng.randint(low, top)})
     return out
 
 
@@ -667,8 +669,8 @@ def _match_rule(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int) -> str 
 
     candidates: list[tuple[str, Callable[[], bool]]] = []
     candidates.append(("sign-flip", lambda: _equal_quick(prev, -cur, ctx, seed)))
-    both = [prev, cur]
-    for e in both:
+    full_prev, full_cur = _expand_defs(prev, ctx), _expand_defs(cur, ctx)
+    for e in (full_prev, full_cur):
         for app in e.atoms(F.sigma):
             u = app.args[0]
             candidates.append(("missing-sigma-prime", lambda u=u: _equal_quick(
@@ -677,13 +679,18 @@ def _match_rule(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int) -> str 
             u = app.args[0]
             candidates.append(("missing-sigma-prime", lambda u=u: _equal_quick(
                 prev, cur * (1 - sympy.tanh(u) ** 2), ctx, seed)))
-    full = _expand_defs(prev, ctx)
-    for p in full.atoms(sympy.Pow) | _expand_defs(cur, ctx).atoms(sympy.Pow):
-        b, ex = p.args
-        if isinstance(b, Symbol) and ("beta" in b.name or "β" in b.name) and ex.free_symbols:
-            candidates.append(("missing-bias-correction", lambda b=b, ex=ex: _equal_quick(
-                prev, cur / (1 - b ** ex), ctx, seed) or _equal_quick(
-                prev * (1 - b ** ex), cur, ctx, seed)))
+    # β-like decay rates and the step counters they are raised to
+    free = full_prev.free_symbols | full_cur.free_symbols
+    betas: set[Any] = set()
+    for e in (full_prev, full_cur):
+        betas |= {a for a in e.atoms(Symbol) if "beta" in a.name or "β" in a.name}
+        betas |= {a for a in e.atoms(Indexed) if "beta" in str(a.base) or "β" in str(a.base)}
+    steps_t = [x for x in free if isinstance(x, Symbol) and x.name in ("t", "T", "n")]
+    for b in betas:
+        for t in steps_t:
+            corr = 1 - b ** t
+            candidates.append(("missing-bias-correction", lambda corr=corr: _equal_quick(
+                prev, cur * corr, ctx, seed) or _equal_quick(prev, cur / corr, ctx, seed)))
     for s in cur.atoms(sympy.Sum):
         for shift in ((0, 1), (-1, 0), (0, -1), (1, 0)):
             var, lo, hi = s.limits[0]
@@ -895,10 +902,10 @@ def check_item_derivation(*, given: Sequence[str], start: str, goal: str,
         if ln.kind in ("let", "assume", "shape"):
             lines.append(ln)
             continue
-        text = ln.text
-        if ln.kind == "step" and len(_pieces(ln)) == 1:
-            text = "= " + text  # a bare line continues from the start
-        lines.append(_Line(ln.no, "cont", text, ln.col if ln.kind == "cont" else ln.col - 2))
+        if ln.kind == "cont":
+            lines.append(ln)
+        else:  # every line continues the chain from the start
+            lines.append(_Line(ln.no, "cont", "= " + ln.text, ln.col - 2))
     try:
         checked, final = _check_scalar(lines, timeout, 0, ctx=ctx, chain_start=start_expr,
                                        soft=True)
