@@ -27,7 +27,7 @@ def _make(stderr: bool, width: int | None = None) -> Console:
         force_terminal=is_tty and not no_color,
         highlight=False,
         emoji=False,
-        soft_wrap=not is_tty,
+        soft_wrap=False,  # soft wrap would crop long lines inside panels
         width=width if width is not None else (None if is_tty else 100),
     )
 

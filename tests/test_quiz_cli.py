@@ -49,6 +49,15 @@ def test_piped_session_grades_and_summarises_without_ansi(tmp_path: Path) -> Non
     assert "Score by topic" in out and "2/3" in out
 
 
+def test_long_prompts_are_wrapped_not_cropped_without_a_terminal(tiny_bank: Path) -> None:
+    path = tiny_bank / "04-fnn" / "act.sigmoid.toml"
+    long = "word " * 60 + "THE-END"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'prompt.en = "The sigmoid\'s output is zero-centred."', f'prompt.en = "{long}"'), encoding="utf-8")
+    proc = run(["quiz", "--bank", str(tiny_bank), "--kind", "truefalse", "--n", "1", "--no-save"], "t\n")
+    assert "THE-END" in proc.stdout
+
+
 def test_same_seed_same_questions() -> None:
     args = ["quiz", "--bank", str(FIXTURE_BANK), "--n", "4", "--seed", "11", "--no-save"]
     first, second = run(args, ""), run(args, "")

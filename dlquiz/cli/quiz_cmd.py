@@ -18,15 +18,13 @@ from dlquiz.cli.common import (
 )
 
 
-def open_recorder(home: Path | None, save: bool):  # type: ignore[no-untyped-def]
-    """The progress store's recorder, or None when not saving or not available."""
+def open_recorder(home: Path | None, save: bool, item_times: dict[str, int]):  # type: ignore[no-untyped-def]
+    """The progress store (answers are committed as given), or None when not saving."""
     if not save:
         return None
-    try:
-        from dlquiz.progress import open_store
-    except ImportError:
-        return None
-    return open_store(home)
+    from dlquiz.progress import open_store
+
+    return open_store(home, item_times=item_times)
 
 
 @click.command()
@@ -68,7 +66,7 @@ def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int, seed: int 
     bank = load_bank(bank_dir)
     seed = seed if seed is not None else random.randrange(10**6)
     items = pick_items(bank.select(topics=topics, kinds=kinds), n=count, seed=seed)
-    store = open_recorder(home, save=not no_save)
+    store = open_recorder(home, not no_save, {i.id: i.time for i in bank.items})
     out = make_console()
     try:
         result = run_session(
