@@ -285,3 +285,21 @@ def test_explain_text_has_steps_and_answer() -> None:
     assert text.splitlines()[-1] == "Answer: 3.0001"
     zh = explain_text(ex, "zh")
     assert zh.splitlines()[-1] == "答案: 3.0001"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_notes_and_conventions_exist_in_chinese(kind: str) -> None:
+    import re
+
+    from dlquiz.worked.i18n import prose, step_name
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for seed in [None, *range(8)]:
+        ex = generate_example(kind, seed=seed)
+        texts = [ex.convention] + [s.note for s in ex.steps]
+        for t in texts:
+            if len(re.findall(r"\b[a-z]{3,}\b", t)) >= 2:  # real English prose, not a formula
+                assert cjk.search(prose(t, "zh")), (kind, t)
+        for s in ex.steps:
+            if re.fullmatch(r"[A-Z][a-z]+( [a-z]+)*( \d+)?", s.name) and s.name not in ("Adam",):
+                assert cjk.search(step_name(s.name, "zh")), (kind, s.name)

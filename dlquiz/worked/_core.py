@@ -528,25 +528,27 @@ _ZH_HEADINGS: dict[str, str] = {
 
 
 def explain_text(example: WorkedExample, lang: str = "en") -> str:
-    """Plain-text worked steps (headings in English or Chinese; formulas are shared)."""
-    from dlquiz.worked.i18n import step_name
+    """Plain-text worked steps (headings, notes and conventions in English or Chinese)."""
+    from dlquiz.worked.i18n import prose, step_name
 
     info = generator_info(example.kind)
     lines: list[str] = [info.title_zh if lang == "zh" else info.title_en]
     if example.convention:
-        lines.append(f"{_ZH_HEADINGS['Convention'] if lang == 'zh' else 'Convention'}: {example.convention}")
+        label = _ZH_HEADINGS["Convention"] if lang == "zh" else "Convention"
+        lines.append(f"{label}: {prose(example.convention, lang)}")
     for i, s in enumerate(example.steps, 1):
-        head = f"{i}. {step_name(s.name, lang)}: {s.formula}"
+        formula = prose(s.formula, lang)
+        head = f"{i}. {step_name(s.name, lang)}: {formula}"
         val = format_value(s.value)
         if "\n" in val:
             lines.append(head)
             lines.extend("     " + r for r in val.splitlines())
-        elif val and not s.formula.rstrip().endswith(val):
+        elif val and not formula.rstrip().endswith(val):
             lines.append(f"{head} → {val}")
         else:
             lines.append(head)
         if s.note:
-            lines.append(f"   ({s.note})")
+            lines.append(f"   ({prose(s.note, lang)})")
     ans = format_value(example.answer)
     label = _ZH_HEADINGS["Answer"] if lang == "zh" else "Answer"
     if "\n" in ans:

@@ -13,7 +13,7 @@ from dlquiz.worked._core import (
     generator_info,
     list_generators,
 )
-from dlquiz.worked.i18n import step_name
+from dlquiz.worked.i18n import prose, step_name
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -74,16 +74,16 @@ def rich_example(example: WorkedExample, lang: str = "en") -> RenderableType:
             parts.append(Text(f"{k} ="))
             parts.append(_grid(v))
     if example.convention:
-        parts.append(Text(f"{_l(lang, 'convention')}: {example.convention}", style="italic"))
+        parts.append(Text(f"{_l(lang, 'convention')}: {prose(example.convention, lang)}", style="italic"))
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column(_l(lang, "step"), style="bold", ratio=1)
     table.add_column(_l(lang, "working"), ratio=3)
     table.add_column(_l(lang, "value"), justify="right", ratio=1)
     for i, s in enumerate(example.steps, 1):
-        working = Text(s.formula)
+        working = Text(prose(s.formula, lang))
         if s.note:
-            working.append(f"\n({s.note})", style="dim")
+            working.append(f"\n({prose(s.note, lang)})", style="dim")
         table.add_row(str(i), step_name(s.name, lang), working, _grid(s.value))
     parts.append(table)
     ans = Table(show_header=False, box=None, padding=(0, 1))
@@ -133,7 +133,7 @@ def question_md(example: WorkedExample, lang: str = "en", number: int | None = N
     lines += _given_md(example)
     ask = _title(example, lang)
     lines += ["", f"{_l(lang, 'compute')}: {ask[0].lower() + ask[1:] if lang == 'en' else ask}"
-              + (f" ({example.convention})" if example.convention else ""), ""]
+              + (f" ({prose(example.convention, lang)})" if example.convention else ""), ""]
     return "\n".join(lines)
 
 
@@ -142,13 +142,14 @@ def to_markdown(example: WorkedExample, lang: str = "en", *, heading: str | None
     lines = [f"### {heading or _title(example, lang)} (`{example.kind}`)", ""]
     lines += [f"{_l(lang, 'given')}:", ""] + _given_md(example) + [""]
     if example.convention:
-        lines += [f"*{_l(lang, 'convention')}: {example.convention}*", ""]
+        lines += [f"*{_l(lang, 'convention')}: {prose(example.convention, lang)}*", ""]
     for i, s in enumerate(example.steps, 1):
         val = format_value(s.value)
-        tail = "" if s.formula.rstrip().endswith(val) else " → " + _md_value(s.value)
-        lines.append(f"{i}. **{step_name(s.name, lang)}**: {s.formula}{tail}")
+        formula = prose(s.formula, lang)
+        tail = "" if formula.rstrip().endswith(val) else " → " + _md_value(s.value)
+        lines.append(f"{i}. **{step_name(s.name, lang)}**: {formula}{tail}")
         if s.note:
-            lines.append(f"   *({s.note})*")
+            lines.append(f"   *({prose(s.note, lang)})*")
     lines += ["", f"**{_l(lang, 'answer')}:** {_md_value(example.answer)}", ""]
     return "\n".join(lines)
 
@@ -181,11 +182,11 @@ def to_latex(example: WorkedExample, lang: str = "en", *, heading: str | None = 
     out = [rf"\subsection*{{{tex_escape(heading or _title(example, lang))} (\texttt{{{tex_escape(example.kind)}}})}}",
            tex_escape(_l(lang, "given")) + ":", _tex_given(example)]
     if example.convention:
-        out.append(rf"\emph{{{tex_escape(_l(lang, 'convention'))}: {tex_escape(example.convention)}}}" + "\n")
+        out.append(rf"\emph{{{tex_escape(_l(lang, 'convention'))}: {tex_escape(prose(example.convention, lang))}}}" + "\n")
     out.append("\\begin{enumerate}")
     for s in example.steps:
-        note = rf" \emph{{({tex_escape(s.note)})}}" if s.note else ""
-        out.append(rf"\item \textbf{{{tex_escape(step_name(s.name, lang))}}}: {tex_escape(s.formula)}"
+        note = rf" \emph{{({tex_escape(prose(s.note, lang))})}}" if s.note else ""
+        out.append(rf"\item \textbf{{{tex_escape(step_name(s.name, lang))}}}: {tex_escape(prose(s.formula, lang))}"
                    rf" $\rightarrow$ {_tex_value(s.value)}{note}")
     out.append("\\end{enumerate}")
     out.append(rf"\textbf{{{tex_escape(_l(lang, 'answer'))}:}} {_tex_value(example.answer)}" + "\n")
