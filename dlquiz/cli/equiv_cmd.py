@@ -86,6 +86,9 @@ def run_batch(stream: IO[str], jobs: int, timeout: float, seed: int, out: IO[str
         return n
     import multiprocessing
 
+    from dlquiz.symbolic.equivalence import check_equivalence
+
+    check_equivalence(expected="sigma(x)", given="1/(1+exp(-x))")  # warm caches before forking
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     with ctx.Pool(processes=min(jobs, len(work))) as pool:
         for r in pool.imap(_check_line, work, chunksize=1):

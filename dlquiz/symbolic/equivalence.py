@@ -46,7 +46,7 @@ from dlquiz.symbolic.parse import Parsed, parse_math, to_unicode
 
 N_POINTS = 24
 MIN_AGREE = 12
-PROOF_SECONDS = 0.6
+PROOF_SECONDS = 0.4
 SUM_LIMIT_DOMAIN = Domain(low=sympy.Integer(2), high=sympy.Integer(8), low_strict=False,
                           high_strict=False, integer=True)
 OPAQUE_DOMAIN = Domain(low=sympy.Integer(0), high=sympy.Integer(1))
@@ -230,14 +230,21 @@ def _with_assumptions(expr: sympy.Expr, ctx: Context) -> sympy.Expr:
 def _proof_job(d: sympy.Expr) -> bool:
     if d == 0:
         return True
-    for step in (sympy.expand, lambda x: sympy.cancel(sympy.together(x)),
-                 lambda x: sympy.expand(sympy.powsimp(x)), sympy.simplify,
-                 lambda x: sympy.simplify(x.rewrite(sympy.exp))):
+    r = d.rewrite(sympy.exp) if d.has(sympy.tanh, sympy.sinh, sympy.cosh) else d
+    steps: tuple[Any, ...] = (
+        sympy.expand,
+        lambda x: sympy.factor_terms(sympy.together(sympy.expand(r))),
+        lambda x: sympy.cancel(sympy.expand(r)),
+        lambda x: sympy.cancel(sympy.powsimp(sympy.expand(r))),
+    )
+    if not d.has(sympy.Piecewise, sympy.Max, sympy.Min, sympy.floor, sympy.ceiling):
+        steps += (lambda x: sympy.simplify(r), sympy.simplify)  # slow; piecewise ones slower
+    for step in steps:
         try:
             if step(d) == 0:
                 return True
         except (TypeError, ValueError, NotImplementedError, RecursionError,
-                AttributeError, ZeroDivisionError):
+                AttributeError, ZeroDivisionError, sympy.PolynomialError):
             continue
     return False
 
@@ -319,6 +326,8 @@ def _where(s: Sampling) -> str:
             continue
         from dlquiz.symbolic.parse import unicode_name
 
+        if set(av).isdisjoint(dv) and len(set(av)) == 1 and float(av[0]).is_integer():
+            return f"{unicode_name(name)} = {int(av[0])}"
         if all(a > 0 for a in av) and all(d < 0 for d in dv):
             return f"{unicode_name(name)} > 0"
         if all(a < 0 for a in av) and all(d > 0 for d in dv):
@@ -330,15 +339,24 @@ def _where(s: Sampling) -> str:
     return ""
 
 
+def _unknown_functions(e: sympy.Expr) -> set[sympy.Basic]:
+    return {f.func for f in e.atoms(sympy.core.function.AppliedUndef)}
+
+
 def _decide(e: sympy.Expr, g: sympy.Expr, ctx: Context, seed: int,
             deadline: float) -> tuple[Verdict, str, dict[str, Any] | None, bool]:
     if e == g:
         return Verdict.EQUAL, "identical after rewriting", None, True
+    ue, ug = _unknown_functions(e), _unknown_functions(g)
+    if ue != ug:
+        names = ", ".join(sorted(str(f) for f in ue ^ ug))
+        return Verdict.UNDECIDED, f"depends on an unknown function ({names}); define it with " \
+            "an abbreviation (let)", None, False
     s = sample(e, g, ctx, seed, N_POINTS, deadline)
     if s.differ:
         p, ev, gv = s.differ[0]
         cx = _counterexample(p, ev, gv)
-        at = _point_text(p)
+        at = _point_text(p) or "a sampled point"
         values = f"expected {cx['expected']}, given {cx['given']}"
         if len(s.agree) >= 2:
             where = _where(s)

@@ -153,7 +153,8 @@ def elementary(expr: sympy.Expr) -> sympy.Expr:
     """Rewrite every named function into elementary functions and carry out derivatives."""
     out = expr
     if out.has(sympy.Derivative):
-        out = out.replace(lambda e: isinstance(e, sympy.Derivative), lambda e: e.doit())
+        out = out.replace(lambda e: isinstance(e, sympy.Derivative),
+                          lambda e: sympy.diff(e.expr, *e.variable_count))
     for _ in range(8):
         if not out.atoms(Named):
             break

@@ -18,6 +18,7 @@ from mpmath import mp, mpc, mpf
 
 from dlquiz.symbolic.assumptions import Context, Domain
 from dlquiz.symbolic.functions import softmax
+from dlquiz.symbolic.parse import SUBSCRIPTS
 
 DPS = 40
 MAX_SUM_TERMS = 2000
@@ -95,6 +96,9 @@ class Point:
             return self.fixed[name]
         return self.ctx.domain(name)
 
+    def is_integer_name(self, name: str) -> bool:
+        return self.domain(name).integer
+
     def __call__(self, name: str) -> Num:
         v = self.values.get(name)
         if v is None:
@@ -115,7 +119,8 @@ _FUNCS: dict[type, Callable[[Num], Num]] = {
     sympy.exp: mpmath.exp, sympy.log: mpmath.log, sympy.tanh: mpmath.tanh,
     sympy.sinh: mpmath.sinh, sympy.cosh: mpmath.cosh, sympy.sin: mpmath.sin,
     sympy.cos: mpmath.cos, sympy.tan: mpmath.tan, sympy.erf: mpmath.erf,
-    sympy.atan: mpmath.atan, sympy.asinh: mpmath.asinh,
+    sympy.atan: mpmath.atan, sympy.asinh: mpmath.asinh, sympy.floor: mpmath.floor,
+    sympy.ceiling: mpmath.ceil,
 }
 
 
@@ -130,6 +135,11 @@ def _real(v: Num) -> mpf:
 class _Eval:
     def __init__(self, lookup: Callable[[str], Num]) -> None:
         self.lookup = lookup
+        self.integer_names: Callable[[str], bool] = getattr(lookup, "is_integer_name",
+                                                            lambda name: False)
+
+    def is_integer(self, sub: sympy.Expr, bound: dict[sympy.Symbol, int]) -> bool:
+        return all(s in bound or self.integer_names(str(s)) for s in sub.free_symbols)
 
     def ev(self, e: sympy.Basic, bound: dict[sympy.Symbol, int]) -> Num:
         if e.is_Integer:
@@ -147,6 +157,12 @@ class _Eval:
         if isinstance(e, sympy.Symbol):
             if e in bound:
                 return mpf(bound[e])
+            info = SUBSCRIPTS.get(e.name)
+            if info is not None and info[1].free_symbols and self.is_integer(info[1], bound):
+                # y_K with K a whole number (a sum limit): the same variable as y_3 when K = 3
+                v = _real(self.ev(info[1], bound))
+                if v == int(v):
+                    return self.lookup(f"{info[0]}_{int(v)}")
             return self.lookup(e.name)
         if isinstance(e, sympy.Indexed):
             idx = []
@@ -291,4 +307,5 @@ def fmt(v: Num, digits: int = 6) -> str:
         return "undefined"
     with mp.workdps(DPS):
         r = v.real if isinstance(v, mpc) else v
-        return str(mpmath.nstr(r, digits, strip_zeros=True))
+        out = str(mpmath.nstr(r, digits, strip_zeros=True))
+        return out[:-2] if out.endswith(".0") else out

@@ -10,7 +10,7 @@ Calculator syntax (``sigma(x)*(1-sigma(x))``):
 - ``e`` is Euler's number (``e^x`` = exp(x)), ``pi``/``π``; decimals are exact (``0.01`` = 1/100),
   ``1e-8`` is scientific notation.
 - functions: ``sigma σ sigmoid exp ln log`` (natural) ``tanh sinh cosh sin cos tan sqrt abs``
-  ``relu`` (= max(0, x)) ``max min softplus erf Phi Φ leaky_relu(x[, γ]) elu(x[, γ])``
+  ``relu`` (= max(0, x)) ``max min floor ceil softplus erf Phi Φ leaky_relu(x[, γ]) elu(x[, γ])``
   ``swish(x[, β])`` (= x·σ(βx)) ``gelu`` (= x·Φ(x)) ``delta(i, j)`` (Kronecker);
   a prime is the derivative: ``sigma'(x)``; a power before the argument: ``tanh^2(x)``.
 - ``softmax``: ``softmax(o)_i``, ``softmax_i(o)``, ``softmax(o_i)`` and ``softmax_i`` all mean
@@ -84,7 +84,8 @@ FUNCTIONS: dict[str, str] = {
     "relu": "relu", "ReLU": "relu", "max": "max", "min": "min", "softplus": "softplus",
     "softmax": "softmax", "erf": "erf", "Phi": "Phi", "Φ": "Phi", "leaky_relu": "leaky_relu",
     "lrelu": "leaky_relu", "elu": "elu", "ELU": "elu", "swish": "swish", "gelu": "gelu",
-    "GELU": "gelu", "delta": "delta", "diff": "diff", "sum": "sum",
+    "GELU": "gelu", "delta": "delta", "diff": "diff", "sum": "sum", "floor": "floor",
+    "ceil": "ceil",
 }
 # names that are a function only when followed by "(" (otherwise a Greek symbol)
 _DUAL = {"sigma", "σ", "delta", "Phi", "Φ"}
@@ -338,7 +339,8 @@ class _Parser:
         if t.kind == "OP":
             return t.text in ("(", "[") or (self.latex and t.text == "{")
         if t.kind == "CMD":
-            return t.text not in ("cdot", "times", "ast", "div", "right", "partial", "top")
+            return t.text not in ("cdot", "times", "ast", "div", "right", "partial", "top",
+                                  "rfloor", "rceil")
         return False
 
     def term(self) -> sympy.Expr:
@@ -740,6 +742,13 @@ class _Parser:
             return self._latex_sum(t)
         if c == "left":  # pragma: no cover - dropped by the tokenizer
             return self.atom()
+        if c in ("lfloor", "lceil"):
+            inner = self.additive()
+            close = "rfloor" if c == "lfloor" else "rceil"
+            if not (self.tok.kind == "CMD" and self.tok.text == close):
+                raise self.error(f"expected '\\{close}' to close '\\{c}'")
+            self.advance()
+            return sympy.floor(inner) if c == "lfloor" else sympy.ceiling(inner)
         if c in ("exp", "log", "ln", "tanh", "sinh", "cosh", "sin", "cos", "tan", "max", "min",
                  "erf"):
             return self.call(FUNCTIONS[c], t)
@@ -927,6 +936,8 @@ _BUILDERS: dict[str, tuple[int, int, _BuildFn]] = {
     "swish": (1, 2, lambda a: a[0] * sigma((a[1] if len(a) > 1 else 1) * a[0])),
     "gelu": (1, 1, lambda a: a[0] * Phi(a[0])),
     "delta": (2, 2, lambda a: sympy.KroneckerDelta(a[0], a[1])),
+    "floor": (1, 1, lambda a: sympy.floor(a[0])),
+    "ceil": (1, 1, lambda a: sympy.ceiling(a[0])),
 }
 
 
