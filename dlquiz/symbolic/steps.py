@@ -477,6 +477,12 @@ def _index_symbols(exprs: Sequence[sympy.Expr], sizes: Sequence[Symbol]) -> list
         for sym in e.free_symbols:
             if isinstance(sym, Symbol) and sym.is_integer and sym.name not in size_names:
                 idx[sym.name] = sym
+        for d in e.atoms(sympy.Derivative):  # d/do_j: j is free although o_j is "bound"
+            for v in d.variables:
+                if isinstance(v, Indexed):
+                    for sym in v.indices[0].free_symbols:
+                        if isinstance(sym, Symbol) and sym.name not in size_names:
+                            idx[sym.name] = sym
     return [idx[k] for k in sorted(idx)]
 
 
@@ -580,7 +586,7 @@ def _concrete_uncached(expr: sympy.Expr, assign: dict[Symbol, int], ctx: _Ctx) -
 
 
 def _sample(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int, deadline: float,
-            points: int = 2) -> _Outcome:
+            points: int = 2, complete: bool = False) -> _Outcome:
     """Compare two expressions at concrete sizes, indices and random points."""
     rng = random.Random(seed)
     full = [_expand_defs(prev, ctx), _expand_defs(cur, ctx)]
@@ -590,6 +596,8 @@ def _sample(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int, deadline: f
     top = 5 if ctx.recursive else 8  # unrolled recursions grow with every step
     for assign in _assignments(sizes, indices, rng, top):
         if time.monotonic() > deadline:
+            if complete:
+                return _Outcome("undecided", "ran out of time")
             break
         a = _concrete(prev, assign, ctx)
         b = _concrete(cur, assign, ctx)
@@ -657,8 +665,9 @@ def _compare(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, timeout: float, seed:
 
 def _equal_quick(a: sympy.Expr, b: sympy.Expr, ctx: _Ctx, seed: int) -> bool:
     try:
-        with _time_limit(1.0):
-            return _sample(a, b, ctx, seed, time.monotonic() + 0.8, points=1).status == "ok"
+        with _time_limit(3.0):
+            return _sample(a, b, ctx, seed, time.monotonic() + 2.5, points=1,
+                           complete=True).status == "ok"
     except Exception:  # noqa: BLE001
         return False
 
@@ -697,8 +706,7 @@ def _match_rule(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int) -> str 
             fixed = sympy.Sum(s.function, (var, lo + shift[0], hi + shift[1]), *s.limits[1:])
             candidates.append(("bptt-time-range", lambda s=s, fixed=fixed: _equal_quick(
                 prev, cur.xreplace({s: fixed}), ctx, seed)))
-    idx = [s for s in (prev.free_symbols | cur.free_symbols)
-           if isinstance(s, Symbol) and s.name in ("i", "j")]
+    idx = [s for s in (prev.atoms(Symbol) | cur.atoms(Symbol)) if s.name in ("i", "j")]
     if len({s.name for s in idx}) == 2:
         i = next(s for s in idx if s.name == "i")
         j = next(s for s in idx if s.name == "j")
@@ -920,13 +928,30 @@ def check_item_derivation(*, given: Sequence[str], start: str, goal: str,
     if steps_done and all(r.status in ("ok", "given") for r in checked) and final is not None:
         goal_expr, goal_pretty = _parse(goal, ctx, 0, 1, timeout)
         o = _compare(goal_expr, final, ctx, timeout, 0)
+        last = steps_done[-1]
         if o.status != "ok":
-            last = steps_done[-1]
             results.append(StepResult(
                 last.line, goal, goal_pretty, "fail" if o.status == "fail" else o.status,
                 f"every step holds, but the chain ends at {last.pretty.lstrip('= ')}, "
                 f"not at the goal {goal_pretty}", o.counterexample))
+        elif not _same_form(goal_expr, final, ctx):
+            results.append(StepResult(
+                last.line, goal, goal_pretty, "fail",
+                f"every step holds, but the chain stops at {last.pretty.lstrip('= ')}: "
+                f"bring it to the goal's form {goal_pretty}"))
     return _report(results)
+
+
+def _same_form(goal: sympy.Expr, final: sympy.Expr, ctx: _Ctx) -> bool:
+    """Whether the last step is written as the goal (up to expanding products, no calculus)."""
+    a, b = _expand_defs(goal, ctx), _expand_defs(final, ctx)
+    if b.has(sympy.Derivative) and not a.has(sympy.Derivative):
+        return False
+    try:
+        with _time_limit(1.0):
+            return bool(sympy.expand(a - b) == 0)
+    except Exception:  # noqa: BLE001 - _Timeout or SymPy trouble: do not insist on the form
+        return True
 
 
 # ----------------------------------------------------------------------------- text report
