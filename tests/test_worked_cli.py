@@ -47,7 +47,9 @@ def test_example_list_json_and_zh() -> None:
 
 
 def test_example_json_is_exactly_to_dict() -> None:
-    code, out, _ = run("example", "conv.output-size", "--set", "n=64", "--set", "f=3", "--set", "s=2", "--format", "json")
+    code, out, _ = run(
+        "example", "conv.output-size", "--set", "n=64", "--set", "f=3", "--set", "s=2", "--format", "json"
+    )
     assert code == 0
     data = json.loads(out)
     assert data == generate_example("conv.output-size", {"n": 64, "f": 3, "s": 2}).to_dict()
@@ -161,8 +163,13 @@ def test_worksheet_random_seed_printed_and_bad_kind() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["plot", "activation", "sigmoid"], ["plot", "activation", "all"], ["plot", "lr-decay"],
-     ["plot", "optimizers"], ["plot", "optimizers", "--surface", "bowl"]],
+    [
+        ["plot", "activation", "sigmoid"],
+        ["plot", "activation", "all"],
+        ["plot", "lr-decay"],
+        ["plot", "optimizers"],
+        ["plot", "optimizers", "--surface", "bowl"],
+    ],
 )
 def test_plot_draws_plain_text(args: list[str]) -> None:
     code, out, _ = run(*args, "--width", "60", "--height", "15")
@@ -202,8 +209,10 @@ def test_help_has_an_example(command: str) -> None:
 
 
 def test_cli_module_imports_no_numpy_or_sympy() -> None:
-    code = ("import sys, dlquiz.cli.worked_cmd; "
-            "print('numpy' in sys.modules, 'sympy' in sys.modules, 'plotext' in sys.modules)")
+    code = (
+        "import sys, dlquiz.cli.worked_cmd; "
+        "print('numpy' in sys.modules, 'sympy' in sys.modules, 'plotext' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False", "False"]
 
@@ -246,8 +255,9 @@ def test_example_in_a_terminal_is_coloured() -> None:
     exe = Path(sys.executable).parent / "dlquiz"
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     env.update(TERM="xterm-256color", COLUMNS="100", LINES="40")
-    child = pexpect.spawn(str(exe), ["example", "gradcheck"], env=env, encoding="utf-8", timeout=60,
-                          dimensions=(40, 100))
+    child = pexpect.spawn(
+        str(exe), ["example", "gradcheck"], env=env, encoding="utf-8", timeout=60, dimensions=(40, 100)
+    )
     child.expect(pexpect.EOF)
     out = child.before
     child.close()

@@ -28,14 +28,17 @@ def _positions(n: int, k: int, p: int, s: int) -> int:
     return sum(1 for start in range(0, n + 2 * p) if start % s == 0 and start + k <= n + 2 * p)
 
 
-@pytest.mark.parametrize(("n", "f", "p", "s", "d", "expected"), [
-    (32, 5, 0, 1, 1, 28),  # LeNet-style valid convolution
-    (227, 11, 0, 4, 1, 55),  # AlexNet conv1
-    (6, 3, 1, 1, 1, 6),  # same
-    (7, 3, 0, 2, 1, 3),
-    (8, 3, 0, 1, 2, 4),  # dilated: k_eff = 5
-    (5, 3, 2, 1, 1, 7),  # wide: M + K − 1
-])
+@pytest.mark.parametrize(
+    ("n", "f", "p", "s", "d", "expected"),
+    [
+        (32, 5, 0, 1, 1, 28),  # LeNet-style valid convolution
+        (227, 11, 0, 4, 1, 55),  # AlexNet conv1
+        (6, 3, 1, 1, 1, 6),  # same
+        (7, 3, 0, 2, 1, 3),
+        (8, 3, 0, 1, 2, 4),  # dilated: k_eff = 5
+        (5, 3, 2, 1, 1, 7),  # wide: M + K − 1
+    ],
+)
 def test_output_size_textbook(n: int, f: int, p: int, s: int, d: int, expected: int) -> None:
     assert generate_example("conv.output-size", {"n": n, "f": f, "p": p, "s": s, "d": d}).answer == expected
 
@@ -313,7 +316,9 @@ def test_gradcheck_exact_against_sympy(seed: int) -> None:
     sp = _sympy_guard()
     ex = generate_example("gradcheck", seed=seed)
     t = sp.Symbol("t")
-    f = {"cube": t ** 3, "square": t ** 2, "exp": sp.exp(t), "sin": sp.sin(t), "sigmoid": 1 / (1 + sp.exp(-t))}[ex.params["f"]]
+    f = {"cube": t**3, "square": t**2, "exp": sp.exp(t), "sin": sp.sin(t), "sigmoid": 1 / (1 + sp.exp(-t))}[
+        ex.params["f"]
+    ]
     th, eps = ex.params["theta"], ex.params["eps"]
     assert ex.values["exact"] == pytest.approx(float(f.diff(t).subs(t, th)), rel=1e-10)
     two = float((f.subs(t, th + eps) - f.subs(t, th - eps)) / (2 * eps))
@@ -324,14 +329,14 @@ def test_gradcheck_exact_against_sympy(seed: int) -> None:
 def test_ewma_closed_form() -> None:
     ex = generate_example("opt.ewma")
     assert ex.values["vs"] == pytest.approx([1.0, 2.1, 2.99])
-    assert ex.answer == pytest.approx(2.99 / (1 - 0.9 ** 3))
+    assert ex.answer == pytest.approx(2.99 / (1 - 0.9**3))
     for seed in SEEDS:
         e = generate_example("opt.ewma", seed=seed)
         th, b = e.params["thetas"], e.params["beta"]
         t = len(th)
         closed = (1 - b) * sum(b ** (t - i) * th[i - 1] for i in range(1, t + 1))
         assert e.values["v_k"] == pytest.approx(closed)
-        assert e.answer == pytest.approx(closed / (1 - b ** t) if e.params["bias_correction"] else closed)
+        assert e.answer == pytest.approx(closed / (1 - b**t) if e.params["bias_correction"] else closed)
 
 
 def _grad_fn(ex_params: dict[str, Any]) -> Any:
@@ -339,7 +344,7 @@ def _grad_fn(ex_params: dict[str, Any]) -> Any:
     w = sp.Symbol("w")
     from dlquiz.worked._core import parse_poly
 
-    poly = sum(c * w ** k for k, c in parse_poly(ex_params["f"]).items())
+    poly = sum(c * w**k for k, c in parse_poly(ex_params["f"]).items())
     return sp.lambdify(w, sp.diff(poly, w))
 
 
@@ -358,21 +363,21 @@ def test_optimisers_against_reference_loops(seed: int) -> None:
     for kind in ("opt.momentum", "opt.rmsprop", "opt.adam"):
         ex = generate_example(kind, seed=seed)
         p = ex.params
-        grad = (lambda t, w: p["grads"][t - 1]) if p["grads"] else (lambda t, w, g=_grad_fn(p): float(g(w)))
+        dfdw = None if p["grads"] else _grad_fn(p)
         w, m, v = float(p["w0"]), 0.0, 0.0
         for t in range(1, p["k"] + 1):
-            g = grad(t, w)
+            g = p["grads"][t - 1] if dfdw is None else float(dfdw(w))
             if kind == "opt.momentum":
                 m = p["beta"] * m + ((1 - p["beta"]) * g if p["convention"] == "notes" else g)
                 w -= p["lr"] * m
             elif kind == "opt.rmsprop":
-                v = p["beta"] * v + (1 - p["beta"]) * g ** 2
-                w -= p["lr"] * g / ((v + p["eps"]) ** 0.5 if p["eps_inside"] else v ** 0.5 + p["eps"])
+                v = p["beta"] * v + (1 - p["beta"]) * g**2
+                w -= p["lr"] * g / ((v + p["eps"]) ** 0.5 if p["eps_inside"] else v**0.5 + p["eps"])
             else:
                 m = p["beta1"] * m + (1 - p["beta1"]) * g
-                v = p["beta2"] * v + (1 - p["beta2"]) * g ** 2
+                v = p["beta2"] * v + (1 - p["beta2"]) * g**2
                 mh, vh = m / (1 - p["beta1"] ** t), v / (1 - p["beta2"] ** t)
-                w -= p["lr"] * mh / ((vh + p["eps"]) ** 0.5 if p["eps_inside"] else vh ** 0.5 + p["eps"])
+                w -= p["lr"] * mh / ((vh + p["eps"]) ** 0.5 if p["eps_inside"] else vh**0.5 + p["eps"])
         assert ex.answer == pytest.approx(w, rel=1e-9, abs=1e-12), (kind, p)
         assert ex.values["w_k"] == ex.answer
 
@@ -391,7 +396,9 @@ def test_lr_decay_notes_numbers() -> None:
     ex = generate_example("opt.lr-decay")
     assert ex.values["alphas"] == pytest.approx([0.2, 0.1, 0.2 / 3, 0.05, 0.04])
     assert ex.answer == pytest.approx(0.04)
-    assert generate_example("opt.lr-decay", {"schedule": "exponential", "epoch": 3}).answer == pytest.approx(0.95 ** 3 * 0.2)
+    assert generate_example("opt.lr-decay", {"schedule": "exponential", "epoch": 3}).answer == pytest.approx(
+        0.95**3 * 0.2
+    )
     assert generate_example("opt.lr-decay", {"schedule": "sqrt", "t": 4}).answer == pytest.approx(0.1)
     assert generate_example("opt.lr-decay", {"schedule": "sqrt-epoch", "epoch": 4, "k": 2}).answer == pytest.approx(0.2)
     assert generate_example("opt.lr-decay", {"schedule": "step", "epoch": 4}).answer == pytest.approx(0.05)
@@ -486,7 +493,9 @@ def test_nms_kept_boxes_do_not_overlap(seed: int) -> None:
     # every dropped box above the score threshold overlaps a better kept box
     for i in range(len(boxes)):
         if i not in kept and scores[i] > ex.params["score_threshold"]:
-            assert any(scores[k] >= scores[i] and _raster_iou(boxes[k], boxes[i]) > ex.params["iou_threshold"] for k in kept)
+            assert any(
+                scores[k] >= scores[i] and _raster_iou(boxes[k], boxes[i]) > ex.params["iou_threshold"] for k in kept
+            )
 
 
 # --------------------------------------------------------------------------- networks by hand
@@ -496,10 +505,12 @@ def _cost(params: dict[str, Any], ex_values: dict[str, Any], layers: int) -> flo
     np = pytest.importorskip("numpy")
     a = np.array(ex_values["X"], dtype=float)
     y = np.array(ex_values["Y"], dtype=float)
-    act = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}[params["activation"]]
-    for l in range(1, layers + 1):
-        z = np.array(ex_values[f"W{l}"]) @ a + np.array(ex_values[f"b{l}"])
-        if l < layers:
+    act = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}[
+        params["activation"]
+    ]
+    for layer in range(1, layers + 1):
+        z = np.array(ex_values[f"W{layer}"]) @ a + np.array(ex_values[f"b{layer}"])
+        if layer < layers:
             a = act(z)
         else:
             a = 1 / (1 + np.exp(-z)) if params["loss"] == "bce" else z
@@ -516,14 +527,12 @@ def test_forward_backward_against_finite_differences(seed: int) -> None:
     vals = {k: v for k, v in ex.values.items()}
     assert ex.answer == pytest.approx(_cost(ex.params, vals, layers), abs=1e-9)
     h = 1e-5
-    for l in range(1, layers + 1):
-        for name in (f"W{l}", f"b{l}"):
+    for layer in range(1, layers + 1):
+        for name in (f"W{layer}", f"b{layer}"):
             mat = vals[name]
             grad = ex.values["d" + name]
             for i in range(len(mat)):
                 for j in range(len(mat[0])):
-                    if ex.params["activation"] == "relu" and l < layers:
-                        pass  # finite differences still fine away from kinks; tolerance below
                     old = mat[i][j]
                     mat[i][j] = old + h
                     up = _cost(ex.params, vals, layers)

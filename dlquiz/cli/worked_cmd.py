@@ -25,8 +25,12 @@ def _default_lang() -> str:
 
 
 def _lang_option(f: Any) -> Any:
-    return click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
-                        help="Language of the content (default: from LANG/LC_ALL).")(f)
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "zh"]),
+        default=None,
+        help="Language of the content (default: from LANG/LC_ALL).",
+    )(f)
 
 
 def _parse_sets(kind: str, sets: tuple[str, ...]) -> dict[str, Any]:
@@ -46,16 +50,21 @@ def _parse_sets(kind: str, sets: tuple[str, ...]) -> dict[str, Any]:
 
 @click.command()
 @click.argument("kind", required=False)
-@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
-              help="Fix a parameter (repeatable): lists 1,2,3; matrices 1,2;3,4.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Fix a parameter (repeatable): lists 1,2,3; matrices 1,2;3,4.",
+)
 @click.option("--random", "random_", is_flag=True, help="Draw fresh numbers (prints the seed).")
 @click.option("--seed", type=int, default=None, help="Draw reproducible numbers from this seed.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @_lang_option
-def example(kind: str | None, sets: tuple[str, ...], random_: bool, seed: int | None, fmt: str,
-            as_json: bool, lang: str | None) -> None:
+def example(
+    kind: str | None, sets: tuple[str, ...], random_: bool, seed: int | None, fmt: str, as_json: bool, lang: str | None
+) -> None:
     """Show a worked example step by step, or list the kinds.
 
     \b
@@ -75,11 +84,32 @@ def example(kind: str | None, sets: tuple[str, ...], random_: bool, seed: int | 
     if kind is None:
         gens = list_generators()
         if fmt == "json":
-            click.echo(json.dumps([
-                {"name": g.name, "topic": g.topic, "title_en": g.title_en, "title_zh": g.title_zh,
-                 "params": [{"name": p.name, "type": p.type, "default": p.default, "help": p.help,
-                             **({"choices": list(p.choices)} if p.choices else {})} for p in g.params],
-                 "values": list(g.value_names)} for g in gens], ensure_ascii=False, indent=2))
+            click.echo(
+                json.dumps(
+                    [
+                        {
+                            "name": g.name,
+                            "topic": g.topic,
+                            "title_en": g.title_en,
+                            "title_zh": g.title_zh,
+                            "params": [
+                                {
+                                    "name": p.name,
+                                    "type": p.type,
+                                    "default": p.default,
+                                    "help": p.help,
+                                    **({"choices": list(p.choices)} if p.choices else {}),
+                                }
+                                for p in g.params
+                            ],
+                            "values": list(g.value_names),
+                        }
+                        for g in gens
+                    ],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         from rich.table import Table
 
@@ -126,8 +156,13 @@ def example(kind: str | None, sets: tuple[str, ...], random_: bool, seed: int | 
 @click.option("--kinds", default=None, metavar="K1,K2", help="Comma-separated kinds (default: all).")
 @click.option("--seed", type=int, default=None, help="Seed of the numbers (default: random, printed).")
 @click.option("--format", "fmt", type=click.Choice(["md", "latex"]), default="md", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write to this file instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to this file instead of stdout.",
+)
 @_lang_option
 def worksheet(n: int, kinds: str | None, seed: int | None, fmt: str, output: str | None, lang: str | None) -> None:
     """Write a practice sheet and, after a page break, its answer key.
@@ -172,17 +207,35 @@ PLOTS = ("activation", "lr-decay", "optimizers")
 @click.command()
 @click.argument("what", type=click.Choice(PLOTS))
 @click.argument("name", required=False)
-@click.option("--save", type=click.Path(dir_okay=False), default=None,
-              help="Also save a PNG (needs matplotlib, which is optional).")
+@click.option(
+    "--save",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also save a PNG (needs matplotlib, which is optional).",
+)
 @click.option("--width", type=click.IntRange(30, 300), default=None, help="Plot width in characters.")
 @click.option("--height", type=click.IntRange(10, 100), default=None, help="Plot height in lines.")
 @click.option("--alpha0", type=float, default=0.2, show_default=True, help="lr-decay: initial rate.")
 @click.option("--epochs", type=click.IntRange(1, 200), default=20, show_default=True, help="lr-decay: epochs.")
 @click.option("--steps", type=click.IntRange(1, 500), default=30, show_default=True, help="optimizers: steps.")
-@click.option("--surface", type=click.Choice(["1d", "bowl"]), default="1d", show_default=True,
-              help="optimizers: f(w) = w² − 10w + 25, or a 2-D elongated bowl.")
-def plot(what: str, name: str | None, save: str | None, width: int | None, height: int | None,
-         alpha0: float, epochs: int, steps: int, surface: str) -> None:
+@click.option(
+    "--surface",
+    type=click.Choice(["1d", "bowl"]),
+    default="1d",
+    show_default=True,
+    help="optimizers: f(w) = w² − 10w + 25, or a 2-D elongated bowl.",
+)
+def plot(
+    what: str,
+    name: str | None,
+    save: str | None,
+    width: int | None,
+    height: int | None,
+    alpha0: float,
+    epochs: int,
+    steps: int,
+    surface: str,
+) -> None:
     """Draw activations, learning-rate schedules or optimiser paths in the terminal.
 
     \b
@@ -205,7 +258,7 @@ def plot(what: str, name: str | None, save: str | None, width: int | None, heigh
     try:
         if what == "activation":
             series = plots.activation_series(name or "all")
-            title = f"activation {name or 'all'}" + ("" if (name or 'all') == 'all' else " and its derivative (′)")
+            title = f"activation {name or 'all'}" + ("" if (name or "all") == "all" else " and its derivative (′)")
         elif what == "lr-decay":
             if name:
                 raise click.UsageError("plot lr-decay takes no NAME")
@@ -215,8 +268,11 @@ def plot(what: str, name: str | None, save: str | None, width: int | None, heigh
             if name:
                 raise click.UsageError("plot optimizers takes no NAME")
             series = plots.optimizer_series(steps, surface)
-            title = ("w over steps on f(w) = w² − 10w + 25" if surface == "1d"
-                     else "paths on the bowl f = x²/20 + y² (x horizontal)")
+            title = (
+                "w over steps on f(w) = w² − 10w + 25"
+                if surface == "1d"
+                else "paths on the bowl f = x²/20 + y² (x horizontal)"
+            )
     except ParamError as exc:
         raise click.BadParameter(str(exc), param_hint="NAME") from None
     click.echo(plots.terminal_plot(series, title, width, height))

@@ -1,8 +1,8 @@
 """Worked examples computed with NumPy: every intermediate number, fresh numbers on demand.
 
-    >>> ex = generate_example("conv.output-size", {"n": 32, "f": 5})
-    >>> ex.answer
-    28
+>>> ex = generate_example("conv.output-size", {"n": 32, "f": 5})
+>>> ex.answer
+28
 """
 
 from __future__ import annotations

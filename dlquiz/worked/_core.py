@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import difflib
 import math
 import re
@@ -41,8 +42,7 @@ class WorkedExample:
             "kind": self.kind,
             "params": {k: plain(v) for k, v in self.params.items()},
             "steps": [
-                {"name": s.name, "formula": s.formula, "value": plain(s.value), "note": s.note}
-                for s in self.steps
+                {"name": s.name, "formula": s.formula, "value": plain(s.value), "note": s.note} for s in self.steps
             ],
             "answer": plain(self.answer),
             "values": {k: plain(v) for k, v in self.values.items()},
@@ -147,9 +147,7 @@ def _get(kind: str) -> _Generator:
     if gen is None:
         close = difflib.get_close_matches(kind, list(_REGISTRY), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise ParamError(
-            f"unknown example kind {kind!r}{hint}; valid kinds: {', '.join(sorted(_REGISTRY))}"
-        )
+        raise ParamError(f"unknown example kind {kind!r}{hint}; valid kinds: {', '.join(sorted(_REGISTRY))}")
     return gen
 
 
@@ -192,12 +190,13 @@ class Draw:
             return self.fixed[name]
         return make()
 
-    def ints(self, shape: tuple[int, ...], lo: int, hi: int) -> list[Any]:
+    def ints(self, shape: tuple[builtins.int, ...], lo: builtins.int, hi: builtins.int) -> list[Any]:
         """A nested list of integers in [lo, hi] (not tied to a parameter)."""
         arr = self.rng.integers(lo, hi + 1, size=shape)
-        return [int(v) for v in arr] if len(shape) == 1 else arr.tolist()  # type: ignore[no-any-return]
+        out: list[Any] = arr.tolist()
+        return out
 
-    def decimals(self, n: int, lo: float, hi: float, places: int = 1) -> list[float]:
+    def decimals(self, n: builtins.int, lo: float, hi: float, places: builtins.int = 1) -> list[float]:
         """`n` short decimals in [lo, hi]."""
         return [round(float(v), places) for v in self.rng.uniform(lo, hi, size=n)]
 
@@ -304,8 +303,7 @@ def parse_poly(text: str, where: str = "f") -> dict[int, float]:
         m = _POLY_TERM.match(t, pos)
         if m is None or m.end() == pos or (not m.group(2) and not m.group(3)):
             raise ParamError(
-                f"{where}: cannot read {text!r} at column {pos + 1}; "
-                "write a polynomial in w such as 'w^2-10w+25'"
+                f"{where}: cannot read {text!r} at column {pos + 1}; write a polynomial in w such as 'w^2-10w+25'"
             )
         sign = -1.0 if m.group(1) == "-" else 1.0
         if pos > 0 and not m.group(1):
@@ -355,9 +353,7 @@ def _coerce(spec: ParamSpec, v: Any, kind: str) -> Any:
             try:
                 out = _as_matrix(v, where)
             except ParamError as exc:
-                raise ParamError(
-                    f"{exc} (or one of: {', '.join(spec.choices)})"
-                ) from None
+                raise ParamError(f"{exc} (or one of: {', '.join(spec.choices)})") from None
     else:  # pragma: no cover - a programming error in a generator table
         raise AssertionError(f"unknown param type {t}")
     _check_range(spec, out, where)
@@ -394,9 +390,7 @@ def parse_param(kind: str, name: str, text: str) -> Any:
     return _coerce(_spec(gen, name), text, kind)
 
 
-def generate_example(
-    kind: str, params: Mapping[str, Any] | None = None, *, seed: int | None = None
-) -> WorkedExample:
+def generate_example(kind: str, params: Mapping[str, Any] | None = None, *, seed: int | None = None) -> WorkedExample:
     """Compute a worked example.
 
     Explicit `params` always win; with `seed=None` the others take their defaults, with a seed
@@ -496,7 +490,7 @@ def format_value(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(format_value(x) for x in value) + "]"
     if isinstance(value, (int, float, np.integer, np.floating, bool, np.bool_)):
-        return _fmt_num(value)
+        return _fmt_num(value)  # type: ignore[arg-type]
     if value is None:
         return "—"
     return str(value)
@@ -518,6 +512,7 @@ def fp(value: Any) -> str:
     """A number as a factor: negatives in parentheses, 2·(−1)."""
     s = inline(value)
     return f"({s})" if s.startswith("-") else s
+
 
 # --------------------------------------------------------------------------- explanations
 

@@ -5,10 +5,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
+from dlquiz.worked._core import Out, Params, ParamSpec, Step, fv, register
 
 ACTIVATIONS: tuple[str, ...] = (
-    "sigmoid", "tanh", "relu", "leaky_relu", "elu", "swish", "gelu", "softplus",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "elu",
+    "swish",
+    "gelu",
+    "softplus",
 )
 
 
@@ -25,7 +32,9 @@ def phi(x: float) -> float:
     return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
 
 
-def activation(name: str, gamma: float = 0.01, beta: float = 1.0) -> tuple[Callable[[float], float], Callable[[float], float]]:
+def activation(
+    name: str, gamma: float = 0.01, beta: float = 1.0
+) -> tuple[Callable[[float], float], Callable[[float], float]]:
     """(f, f′) of an activation; γ for leaky ReLU / ELU, β for swish."""
     if name == "sigmoid":
         return sigmoid, lambda x: sigmoid(x) * (1 - sigmoid(x))  # σ′ = σ(1 − σ)
@@ -40,11 +49,11 @@ def activation(name: str, gamma: float = 0.01, beta: float = 1.0) -> tuple[Calla
     if name == "swish":
         # x·σ(βx); derivative σ(βx) + βx·σ(βx)(1 − σ(βx))
         return (lambda x: x * sigmoid(beta * x)), (
-            lambda x: sigmoid(beta * x) + beta * x * sigmoid(beta * x) * (1 - sigmoid(beta * x)))
+            lambda x: sigmoid(beta * x) + beta * x * sigmoid(beta * x) * (1 - sigmoid(beta * x))
+        )
     if name == "gelu":
         # x·Φ(x); derivative Φ(x) + x·φ(x)
-        return (lambda x: x * phi(x)), (
-            lambda x: phi(x) + x * math.exp(-x * x / 2) / math.sqrt(2 * math.pi))
+        return (lambda x: x * phi(x)), (lambda x: phi(x) + x * math.exp(-x * x / 2) / math.sqrt(2 * math.pi))
     if name == "softplus":
         # log(1 + eˣ); softplus′ = σ
         return (lambda x: max(x, 0.0) + math.log1p(math.exp(-abs(x)))), sigmoid
@@ -70,7 +79,10 @@ def _prepare(p: Params) -> Params:
 
 
 @register(
-    "act.eval", "act.sigmoid", "An activation and its derivative at a point", "激活函数及其导数在某点的值",
+    "act.eval",
+    "act.sigmoid",
+    "An activation and its derivative at a point",
+    "激活函数及其导数在某点的值",
     [
         ParamSpec("fn", "activation", "sigmoid", "choice", choices=ACTIVATIONS),
         ParamSpec("x", "input", 0.5, "float", min=-50, max=50),
@@ -78,8 +90,7 @@ def _prepare(p: Params) -> Params:
         ParamSpec("beta", "β of swish", 1.0, "float", min=0, max=10),
     ],
     ["derivative"],
-    draw=lambda d: {"fn": d.pick("fn", list(ACTIVATIONS)),
-                    "x": d.pick("x", [-2, -1, -0.5, 0, 0.5, 1, 2, 1.5, -1.5])},
+    draw=lambda d: {"fn": d.pick("fn", list(ACTIVATIONS)), "x": d.pick("x", [-2, -1, -0.5, 0, 0.5, 1, 2, 1.5, -1.5])},
     prepare=_prepare,
 )
 def _act_eval(p: Params) -> Out:
@@ -88,8 +99,11 @@ def _act_eval(p: Params) -> Out:
     f, df = activation(name, gamma, beta)
     y, dy = f(x), df(x)
     fwd, bwd = _FORMULA[name]
-    sub = f"x = {fv(x)}" + (f", γ = {fv(gamma)}" if name in ("leaky_relu", "elu") else "") + (
-        f", β = {fv(beta)}" if name == "swish" else "")
+    sub = (
+        f"x = {fv(x)}"
+        + (f", γ = {fv(gamma)}" if name in ("leaky_relu", "elu") else "")
+        + (f", β = {fv(beta)}" if name == "swish" else "")
+    )
     steps = [
         Step("Value", f"{fwd} at {sub}: {fv(y)}", y),
         Step("Derivative", f"{bwd} at {sub}: {fv(dy)}", dy),

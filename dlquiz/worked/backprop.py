@@ -1,5 +1,7 @@
 """Feed-forward networks: parameter counts, a forward and backward pass, perceptron, XOR."""
 
+# ruff: noqa: E741  (l is the layer index, as in the notes' W[l], b[l])
+
 from __future__ import annotations
 
 from dlquiz.errors import ParamError
@@ -12,12 +14,22 @@ def _check_sizes(kind: str, sizes: list[int]) -> None:
 
 
 @register(
-    "mlp.params", "mlp.shapes", "Parameters of a fully connected network", "全连接网络的参数个数",
+    "mlp.params",
+    "mlp.shapes",
+    "Parameters of a fully connected network",
+    "全连接网络的参数个数",
     [ParamSpec("sizes", "layer sizes from input to output", [784, 128, 10], "intlist", min=1)],
     ["weights", "biases"],
-    draw=lambda d: {"sizes": d.value("sizes", lambda: [int(d.rng.choice([2, 3, 4, 10, 784, 100]))]
-                                    + [int(d.rng.choice([3, 4, 5, 16, 64, 128])) for _ in range(int(d.rng.integers(1, 3)))]
-                                    + [int(d.rng.choice([1, 2, 10]))])},
+    draw=lambda d: {
+        "sizes": d.value(
+            "sizes",
+            lambda: (
+                [int(d.rng.choice([2, 3, 4, 10, 784, 100]))]
+                + [int(d.rng.choice([3, 4, 5, 16, 64, 128])) for _ in range(int(d.rng.integers(1, 3)))]
+                + [int(d.rng.choice([1, 2, 10]))]
+            ),
+        )
+    },
     check=lambda p: _check_sizes("mlp.params", p["sizes"]),
 )
 def _mlp_params(p: Params) -> Out:
@@ -26,7 +38,9 @@ def _mlp_params(p: Params) -> Out:
     tw = tb = 0
     for l in range(1, len(sizes)):
         w, b = sizes[l] * sizes[l - 1], sizes[l]
-        steps.append(Step(f"Layer {l}", f"W[{l}] is {sizes[l]}×{sizes[l - 1]} = {w}, b[{l}] is {sizes[l]}×1 = {b}", w + b))
+        steps.append(
+            Step(f"Layer {l}", f"W[{l}] is {sizes[l]}×{sizes[l - 1]} = {w}, b[{l}] is {sizes[l]}×1 = {b}", w + b)
+        )
         tw, tb = tw + w, tb + b
     steps.append(Step("Total", f"weights {tw} + biases {tb} = {tw + tb}", tw + tb))
     return Out(steps, tw + tb, {"weights": tw, "biases": tb}, "W[l] is n[l] × n[l−1], b[l] is n[l] × 1")
@@ -87,12 +101,17 @@ def cost(ws: list[np.ndarray], bs: list[np.ndarray], x: np.ndarray, y: np.ndarra
 def _check_fb(p: Params) -> None:
     _check_sizes("mlp.forward-backward", p["sizes"])
     if len(p["sizes"]) > 4 or max(p["sizes"]) > 5:
-        raise ParamError(f"mlp.forward-backward: parameter sizes: {p['sizes']} is too big to work by hand "
-                         "(at most 4 layers of at most 5 units)")
+        raise ParamError(
+            f"mlp.forward-backward: parameter sizes: {p['sizes']} is too big to work by hand "
+            "(at most 4 layers of at most 5 units)"
+        )
 
 
 @register(
-    "mlp.forward-backward", "backprop.layer", "Forward and backward pass of a small network", "小网络的前向与反向传播",
+    "mlp.forward-backward",
+    "backprop.layer",
+    "Forward and backward pass of a small network",
+    "小网络的前向与反向传播",
     [
         ParamSpec("sizes", "layer sizes from input to output", [2, 3, 1], "intlist", min=1, max=5),
         ParamSpec("m", "batch size", 2, "int", min=1, max=4),
@@ -101,9 +120,13 @@ def _check_fb(p: Params) -> None:
         ParamSpec("init_seed", "seed of the inputs, labels and weights", 0, "int", min=0),
     ],
     ["loss", "grad_check", "X", "Y"],
-    draw=lambda d: {"sizes": d.value("sizes", lambda: [int(d.rng.integers(1, 4)), int(d.rng.integers(2, 4)), 1]),
-                    "m": d.int("m", 1, 3), "activation": d.pick("activation", list(HIDDEN)),
-                    "loss": d.pick("loss", ["bce", "mse"]), "init_seed": d.int("init_seed", 0, 9999)},
+    draw=lambda d: {
+        "sizes": d.value("sizes", lambda: [int(d.rng.integers(1, 4)), int(d.rng.integers(2, 4)), 1]),
+        "m": d.int("m", 1, 3),
+        "activation": d.pick("activation", list(HIDDEN)),
+        "loss": d.pick("loss", ["bce", "mse"]),
+        "init_seed": d.int("init_seed", 0, 9999),
+    },
     check=_check_fb,
 )
 def _forward_backward(p: Params) -> Out:
@@ -111,8 +134,10 @@ def _forward_backward(p: Params) -> Out:
     x, y, ws, bs = network(sizes, m, p["init_seed"])
     big_l = len(ws)
     out_act = "sigmoid" if loss == "bce" else "linear"
-    steps: list[Step] = [Step("X", f"inputs, {sizes[0]}×{m} (one column per sample)", x.tolist()),
-                         Step("Y", f"labels, {sizes[-1]}×{m}", y.tolist())]
+    steps: list[Step] = [
+        Step("X", f"inputs, {sizes[0]}×{m} (one column per sample)", x.tolist()),
+        Step("Y", f"labels, {sizes[-1]}×{m}", y.tolist()),
+    ]
     values: dict[str, object] = {"X": x.tolist(), "Y": y.tolist()}
     a_s, z_s = [x], []
     for l in range(1, big_l + 1):
@@ -128,12 +153,18 @@ def _forward_backward(p: Params) -> Out:
         z_s.append(z)
         a_s.append(a)
     j = cost(ws, bs, x, y, act, loss)
-    jtext = ("J = −(1/m) Σ [y log a + (1 − y) log(1 − a)]" if loss == "bce" else "J = 1/(2m) Σ (a − y)²")
+    jtext = "J = −(1/m) Σ [y log a + (1 − y) log(1 − a)]" if loss == "bce" else "J = 1/(2m) Σ (a − y)²"
     steps.append(Step("Loss", f"{jtext} = {fv(j)}", j))
     # backward: dZ[L] = A[L] − Y for sigmoid + BCE and for linear + MSE (cost per sample, ÷ m below)
     dz = a_s[-1] - y
-    steps.append(Step(f"dZ{big_l}", f"dZ{big_l} = A{big_l} − Y", dz.tolist(),
-                      "sigmoid output with cross-entropy" if loss == "bce" else "linear output with ½ squared error"))
+    steps.append(
+        Step(
+            f"dZ{big_l}",
+            f"dZ{big_l} = A{big_l} − Y",
+            dz.tolist(),
+            "sigmoid output with cross-entropy" if loss == "bce" else "linear output with ½ squared error",
+        )
+    )
     values[f"dZ{big_l}"] = dz.tolist()
     grads_w: list[np.ndarray] = [np.zeros(1)] * big_l
     grads_b: list[np.ndarray] = [np.zeros(1)] * big_l
@@ -167,8 +198,14 @@ def _forward_backward(p: Params) -> Out:
     an, nu = np.array(analytic), np.array(numeric)
     denom = np.linalg.norm(an) + np.linalg.norm(nu)
     check = float(np.linalg.norm(an - nu) / denom) if denom > 0 else 0.0
-    steps.append(Step("Gradient check", f"‖dθ − dθ_approx‖/(‖dθ‖ + ‖dθ_approx‖) = {fv(check)}", check,
-                      "two-sided differences with ε = 1e-6; below 1e-7 means the backward pass is right"))
+    steps.append(
+        Step(
+            "Gradient check",
+            f"‖dθ − dθ_approx‖/(‖dθ‖ + ‖dθ_approx‖) = {fv(check)}",
+            check,
+            "two-sided differences with ε = 1e-6; below 1e-7 means the backward pass is right",
+        )
+    )
     values["grad_check"] = check
     values["loss"] = j
     return Out(steps, j, values, "columns are samples: Z[l] is n[l] × m; dW = (1/m)·dZ·A_prevᵀ (note 004 omits the ᵀ)")
@@ -177,7 +214,9 @@ def _forward_backward(p: Params) -> Out:
 # --------------------------------------------------------------------------- perceptron
 
 
-def perceptron(data: list[list[float]], lr: float, epochs: int) -> tuple[list[tuple[int, int, list[float], float]], list[float], float, bool]:
+def perceptron(
+    data: list[list[float]], lr: float, epochs: int
+) -> tuple[list[tuple[int, int, list[float], float]], list[float], float, bool]:
     """Run the perceptron; returns (updates as (epoch, i, w, b)), w, b, converged."""
     dim = len(data[0]) - 1
     w, b = [0.0] * dim, 0.0
@@ -211,7 +250,7 @@ def _draw_perceptron(d: Draw) -> Params:
                 s = wstar[0] * x[0] + wstar[1] * x[1] + bstar
                 if s != 0 and x not in [r[:2] for r in rows]:
                     rows.append([*x, 1 if s > 0 else -1])
-            if len({r[2] for r in rows}) == 2 and perceptron(rows, 1, 10)[3]:
+            if len({r[2] for r in rows}) == 2 and perceptron([[float(v) for v in r] for r in rows], 1, 10)[3]:
                 return rows
 
     return {"data": d.value("data", make), "lr": d.pick("lr", [1, 1, 0.5]), "epochs": d.pick("epochs", [10])}
@@ -220,45 +259,82 @@ def _draw_perceptron(d: Draw) -> Params:
 def _check_perceptron(p: Params) -> None:
     for i, row in enumerate(p["data"]):
         if row[-1] not in (1, -1):
-            raise ParamError(f"perceptron.trace: parameter data row {i + 1}: the last column is the label, "
-                             f"which must be 1 or -1 (got {fv(row[-1])})")
+            raise ParamError(
+                f"perceptron.trace: parameter data row {i + 1}: the last column is the label, "
+                f"which must be 1 or -1 (got {fv(row[-1])})"
+            )
     if len(p["data"][0]) < 2:
         raise ParamError("perceptron.trace: parameter data: each row is x1,…,xd,y")
 
 
 @register(
-    "perceptron.trace", "perceptron", "Perceptron training trace", "感知机训练过程",
+    "perceptron.trace",
+    "perceptron",
+    "Perceptron training trace",
+    "感知机训练过程",
     [
         ParamSpec("data", "one sample per row: x1,x2,y with y = ±1", [[3, 3, 1], [4, 3, 1], [1, 1, -1]], "matrix"),
         ParamSpec("lr", "learning rate (1 in the notes)", 1, "float", min=0.001, max=10),
         ParamSpec("epochs", "maximum passes over the data", 10, "int", min=1, max=10),
     ],
     ["updates", "w", "b", "converged", "epochs_run"],
-    draw=_draw_perceptron, check=_check_perceptron,
+    draw=_draw_perceptron,
+    check=_check_perceptron,
 )
 def _perceptron(p: Params) -> Out:
     data, lr, epochs = p["data"], float(p["lr"]), p["epochs"]
     ups, w, b, ok = perceptron(data, lr, epochs)
-    steps = [Step("Start", "w = 0, b = 0; visit the samples in order; update when y(⟨w, x⟩ + b) ≤ 0", [0.0] * (len(data[0]) - 1))]
+    steps = [
+        Step(
+            "Start",
+            "w = 0, b = 0; visit the samples in order; update when y(⟨w, x⟩ + b) ≤ 0",
+            [0.0] * (len(data[0]) - 1),
+        )
+    ]
     for n, (e, i, wu, bu) in enumerate(ups, 1):
         x, y = data[i][:-1], data[i][-1]
-        steps.append(Step(f"Update {n}", f"epoch {e}, sample {i} x = {fv(x)}, y = {fv(y)} misclassified: "
-                          f"w ← w + {fv(lr)}·y·x = {fv(wu)}, b ← b + {fv(lr)}·y = {fv(bu)}", wu))
+        steps.append(
+            Step(
+                f"Update {n}",
+                f"epoch {e}, sample {i} x = {fv(x)}, y = {fv(y)} misclassified: "
+                f"w ← w + {fv(lr)}·y·x = {fv(wu)}, b ← b + {fv(lr)}·y = {fv(bu)}",
+                wu,
+            )
+        )
     epochs_run = (ups[-1][0] + 1 if ups else 1) if ok else epochs
-    steps.append(Step("Result", f"{'converged' if ok else 'not converged'} after {len(ups)} updates: "
-                      f"w = {fv(w)}, b = {fv(b)}", len(ups),
-                      "an epoch without mistakes ends training" if ok else f"stopped after {epochs} epochs"))
-    return Out(steps, len(ups), {"updates": len(ups), "w": w, "b": b, "converged": int(ok), "epochs_run": epochs_run},
-               "sign(⟨w, x⟩ + b); on a mistake w ← w + η·y·x, b ← b + η·y (note 001, η = 1)")
+    steps.append(
+        Step(
+            "Result",
+            f"{'converged' if ok else 'not converged'} after {len(ups)} updates: w = {fv(w)}, b = {fv(b)}",
+            len(ups),
+            "an epoch without mistakes ends training" if ok else f"stopped after {epochs} epochs",
+        )
+    )
+    return Out(
+        steps,
+        len(ups),
+        {"updates": len(ups), "w": w, "b": b, "converged": int(ok), "epochs_run": epochs_run},
+        "sign(⟨w, x⟩ + b); on a mistake w ← w + η·y·x, b ← b + η·y (note 001, η = 1)",
+    )
 
 
 # --------------------------------------------------------------------------- XOR
 
 
 @register(
-    "mlp.xor", "mlp.xor", "An MLP that computes XOR", "用多层感知机实现异或",
-    [ParamSpec("activation", "relu (Goodfellow's weights) or step (OR and AND units)", "relu", "choice",
-               choices=("relu", "step"))],
+    "mlp.xor",
+    "mlp.xor",
+    "An MLP that computes XOR",
+    "用多层感知机实现异或",
+    [
+        ParamSpec(
+            "activation",
+            "relu (Goodfellow's weights) or step (OR and AND units)",
+            "relu",
+            "choice",
+            choices=("relu", "step"),
+        )
+    ],
     ["H", "hidden"],
     draw=lambda d: {"activation": d.pick("activation", ["relu", "step"])},
 )
@@ -273,7 +349,9 @@ def _xor(p: Params) -> Out:
         h = np.stack([(x.sum(axis=1) - 0.5 > 0), (x.sum(axis=1) - 1.5 > 0)], axis=1).astype(float)
         out = (h[:, 0] - h[:, 1] - 0.5 > 0).astype(float)
         desc = ("h1 = step(x1 + x2 − 0.5) (OR), h2 = step(x1 + x2 − 1.5) (AND)", "y = step(h1 − h2 − 0.5)")
-    steps = [Step("Hidden layer", desc[0], h.tolist(), "one row per input (0,0), (0,1), (1,0), (1,1)"),
-             Step("Output", desc[1], out.tolist(), "XOR: a single linear split cannot do this; two can")]
+    steps = [
+        Step("Hidden layer", desc[0], h.tolist(), "one row per input (0,0), (0,1), (1,0), (1,1)"),
+        Step("Output", desc[1], out.tolist(), "XOR: a single linear split cannot do this; two can"),
+    ]
     outs = [int(v) for v in out]
     return Out(steps, outs, {"H": h.tolist(), "hidden": h.tolist()})

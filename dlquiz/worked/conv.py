@@ -47,7 +47,10 @@ def _check_size(p: Params) -> None:
 
 
 @register(
-    "conv.output-size", "conv.size", "Output size of a convolution", "卷积输出大小",
+    "conv.output-size",
+    "conv.size",
+    "Output size of a convolution",
+    "卷积输出大小",
     [
         ParamSpec("n", "input height/width", 32, "int", min=1, max=4096),
         ParamSpec("f", "kernel size", 5, "int", min=1, max=64),
@@ -55,7 +58,9 @@ def _check_size(p: Params) -> None:
         ParamSpec("s", "stride", 1, "int", min=1, max=64),
         ParamSpec("d", "dilation rate (1 = ordinary kernel)", 1, "int", min=1, max=16),
     ],
-    ["k_eff"], draw=_draw_size, check=_check_size,
+    ["k_eff"],
+    draw=_draw_size,
+    check=_check_size,
 )
 def _output_size(p: Params) -> Out:
     n, f, pad, s, d = p["n"], p["f"], p["p"], p["s"], p["d"]
@@ -65,7 +70,8 @@ def _output_size(p: Params) -> Out:
         Step("Effective kernel size", f"k_eff = f + (f − 1)(d − 1) = {f} + {f - 1}·{d - 1} = {k_eff}", k_eff),
         Step(
             "Output size",
-            f"⌊(n + 2p − k_eff)/s⌋ + 1 = ⌊({n} + {2 * pad} − {k_eff})/{s}⌋ + 1 = {(n + 2 * pad - k_eff) // s} + 1 = {ans}",
+            f"⌊(n + 2p − k_eff)/s⌋ + 1 = ⌊({n} + {2 * pad} − {k_eff})/{s}⌋ + 1"
+            f" = {(n + 2 * pad - k_eff) // s} + 1 = {ans}",
             ans,
         ),
     ]
@@ -73,18 +79,26 @@ def _output_size(p: Params) -> Out:
 
 
 @register(
-    "conv.same-padding", "conv.size", "Padding for a 'same' convolution", "等宽卷积的填充",
-    [ParamSpec("f", "kernel size (odd)", 3, "int", min=1, max=63)], [],
+    "conv.same-padding",
+    "conv.size",
+    "Padding for a 'same' convolution",
+    "等宽卷积的填充",
+    [ParamSpec("f", "kernel size (odd)", 3, "int", min=1, max=63)],
+    [],
     draw=lambda d: {"f": d.pick("f", [1, 3, 5, 7, 9, 11])},
-    check=lambda p: None if p["f"] % 2 == 1 else _raise(
-        f"conv.same-padding: parameter f: {p['f']} is even; 'same' padding (f − 1)/2 needs an odd kernel"
+    check=lambda p: (
+        None
+        if p["f"] % 2 == 1
+        else _raise(f"conv.same-padding: parameter f: {p['f']} is even; 'same' padding (f − 1)/2 needs an odd kernel")
     ),
 )
 def _same_padding(p: Params) -> Out:
     f = p["f"]
     ans = (f - 1) // 2
-    return Out([Step("Same padding", f"p = (f − 1)/2 = ({f} − 1)/2 = {ans}", ans,
-                     "with stride 1 the output size equals n")], ans)
+    return Out(
+        [Step("Same padding", f"p = (f − 1)/2 = ({f} − 1)/2 = {ans}", ans, "with stride 1 the output size equals n")],
+        ans,
+    )
 
 
 def _raise(msg: str) -> None:
@@ -92,7 +106,10 @@ def _raise(msg: str) -> None:
 
 
 @register(
-    "conv.params", "conv.channels", "Parameters of a convolutional layer", "卷积层的参数个数",
+    "conv.params",
+    "conv.channels",
+    "Parameters of a convolutional layer",
+    "卷积层的参数个数",
     [
         ParamSpec("f", "kernel size", 3, "int", min=1, max=64),
         ParamSpec("c_in", "input channels", 3, "int", min=1, max=4096),
@@ -114,8 +131,12 @@ def _conv_params(p: Params) -> Out:
     steps = [
         Step("Weights", f"f·f·c_in·c_out = {f}·{f}·{ci}·{co} = {w}", w),
         Step("Biases", f"one per kernel: {b}·c_out = {b * co}", b * co),
-        Step("Parameters", f"(f·f·c_in + {b})·c_out = ({f * f * ci} + {b})·{co} = {ans}", ans,
-             "independent of the image size"),
+        Step(
+            "Parameters",
+            f"(f·f·c_in + {b})·c_out = ({f * f * ci} + {b})·{co} = {ans}",
+            ans,
+            "independent of the image size",
+        ),
     ]
     return Out(steps, ans, {"weights": w, "biases": b * co})
 
@@ -129,7 +150,10 @@ def _draw_shape(d: Draw) -> Params:
 
 
 @register(
-    "conv.output-shape", "conv.channels", "Output shape of a convolutional layer", "卷积层的输出形状",
+    "conv.output-shape",
+    "conv.channels",
+    "Output shape of a convolutional layer",
+    "卷积层的输出形状",
     [
         ParamSpec("n", "input height/width", 32, "int", min=1, max=4096),
         ParamSpec("f", "kernel size", 5, "int", min=1, max=64),
@@ -138,7 +162,8 @@ def _draw_shape(d: Draw) -> Params:
         ParamSpec("c_in", "input channels", 3, "int", min=1, max=4096),
         ParamSpec("c_out", "output channels", 8, "int", min=1, max=4096),
     ],
-    ["out_size", "params"], draw=_draw_shape,
+    ["out_size", "params"],
+    draw=_draw_shape,
     check=lambda p: _check_size({**p, "d": 1}),
 )
 def _output_shape(p: Params) -> Out:
@@ -148,8 +173,12 @@ def _output_shape(p: Params) -> Out:
     ans = o * o * co
     steps = [
         Step("Output size", f"⌊({n} + 2·{pad} − {f})/{s}⌋ + 1 = {o}", o),
-        Step("Output shape", f"{o} × {o} × c_out = {o} × {o} × {co}", [o, o, co],
-             "each kernel spans all c_in input channels and gives one output channel"),
+        Step(
+            "Output shape",
+            f"{o} × {o} × c_out = {o} × {o} × {co}",
+            [o, o, co],
+            "each kernel spans all c_in input channels and gives one output channel",
+        ),
         Step("Output values", f"{o}·{o}·{co} = {ans}", ans),
         Step("Parameters", f"(f·f·c_in + 1)·c_out = ({f}·{f}·{ci} + 1)·{co} = {params}", params),
     ]
@@ -157,19 +186,31 @@ def _output_shape(p: Params) -> Out:
 
 
 @register(
-    "conv.dilated", "conv.dilated", "Effective size of a dilated kernel", "空洞卷积的有效核大小",
+    "conv.dilated",
+    "conv.dilated",
+    "Effective size of a dilated kernel",
+    "空洞卷积的有效核大小",
     [
         ParamSpec("k", "kernel size", 3, "int", min=1, max=31),
         ParamSpec("d", "dilation rate", 2, "int", min=1, max=16),
     ],
-    [], draw=lambda d: {"k": d.pick("k", [2, 3, 3, 5, 7]), "d": d.int("d", 1, 4)},
+    [],
+    draw=lambda d: {"k": d.pick("k", [2, 3, 3, 5, 7]), "d": d.int("d", 1, 4)},
 )
 def _dilated(p: Params) -> Out:
     k, d = p["k"], p["d"]
     ans = k + (k - 1) * (d - 1)
-    return Out([Step("Effective kernel size",
-                     f"K′ = K + (K − 1)(D − 1) = {k} + {k - 1}·{d - 1} = {ans}", ans,
-                     f"{d - 1} hole(s) between neighbouring kernel elements")], ans)
+    return Out(
+        [
+            Step(
+                "Effective kernel size",
+                f"K′ = K + (K − 1)(D − 1) = {k} + {k - 1}·{d - 1} = {ans}",
+                ans,
+                f"{d - 1} hole(s) between neighbouring kernel elements",
+            )
+        ],
+        ans,
+    )
 
 
 def _draw_rf(d: Draw) -> Params:
@@ -188,12 +229,17 @@ def _check_rf(p: Params) -> None:
 
 
 @register(
-    "conv.receptive-field", "conv.dilated", "Receptive field of stacked convolutions", "堆叠卷积的感受野",
+    "conv.receptive-field",
+    "conv.dilated",
+    "Receptive field of stacked convolutions",
+    "堆叠卷积的感受野",
     [
         ParamSpec("kernels", "kernel size of each layer", [3, 3, 3], "intlist", min=1, max=64),
         ParamSpec("strides", "stride of each layer", [1, 1, 1], "intlist", min=1, max=16),
     ],
-    ["jumps"], draw=_draw_rf, check=_check_rf,
+    ["jumps"],
+    draw=_draw_rf,
+    check=_check_rf,
 )
 def _receptive_field(p: Params) -> Out:
     r, j = 1, 1
@@ -201,12 +247,17 @@ def _receptive_field(p: Params) -> Out:
     jumps = []
     for i, (k, s) in enumerate(zip(p["kernels"], p["strides"], strict=True), 1):
         new_r = r + (k - 1) * j
-        steps.append(Step(f"Layer {i}", f"r = {r} + (k − 1)·jump = {r} + {k - 1}·{j} = {new_r}", new_r,
-                          f"jump (input pixels between neighbouring outputs) becomes {j}·{s} = {j * s}"))
+        steps.append(
+            Step(
+                f"Layer {i}",
+                f"r = {r} + (k − 1)·jump = {r} + {k - 1}·{j} = {new_r}",
+                new_r,
+                f"jump (input pixels between neighbouring outputs) becomes {j}·{s} = {j * s}",
+            )
+        )
         r, j = new_r, j * s
         jumps.append(j)
-    return Out(steps, r, {"jumps": jumps},
-               "r_l = r_(l−1) + (k_l − 1)·∏ strides of the earlier layers; r_0 = 1")
+    return Out(steps, r, {"jumps": jumps}, "r_l = r_(l−1) + (k_l − 1)·∏ strides of the earlier layers; r_0 = 1")
 
 
 # --------------------------------------------------------------------------- cross-correlation
@@ -221,7 +272,7 @@ def xcorr2d(x: np.ndarray, k: np.ndarray, p: int = 0, s: int = 1) -> np.ndarray:
     y = np.empty((oh, ow), dtype=float)
     for i in range(oh):
         for j in range(ow):
-            y[i, j] = float(np.sum(xp[i * s:i * s + kh, j * s:j * s + kw] * k))
+            y[i, j] = float(np.sum(xp[i * s : i * s + kh, j * s : j * s + kw] * k))
     return y
 
 
@@ -266,15 +317,19 @@ _KERNEL_CHOICES = tuple(KERNELS)
 
 
 @register(
-    "conv.xcorr", "conv.xcorr", "2-D cross-correlation by hand", "手算二维互相关",
+    "conv.xcorr",
+    "conv.xcorr",
+    "2-D cross-correlation by hand",
+    "手算二维互相关",
     [
         ParamSpec("X", "input matrix", [[1, 2, 0, 1], [0, 1, 3, 2], [2, 1, 0, 1], [1, 0, 2, 3]], "matrix"),
-        ParamSpec("K", "kernel: edge, sharpen, blur or a matrix", [[1, 0], [0, -1]], "kernel",
-                  choices=_KERNEL_CHOICES),
+        ParamSpec("K", "kernel: edge, sharpen, blur or a matrix", [[1, 0], [0, -1]], "kernel", choices=_KERNEL_CHOICES),
         ParamSpec("p", "zero padding", 0, "int", min=0, max=3),
         ParamSpec("s", "stride", 1, "int", min=1, max=4),
     ],
-    ["top_left", "out_size", "sum", "out_shape"], draw=_draw_xcorr, check=_check_xcorr,
+    ["top_left", "out_size", "sum", "out_shape"],
+    draw=_draw_xcorr,
+    check=_check_xcorr,
 )
 def _xcorr(p: Params) -> Out:
     x = np.array(p["X"], dtype=float)
@@ -289,14 +344,17 @@ def _xcorr(p: Params) -> Out:
     kname = f"{p['K']} kernel (note 001)" if isinstance(p["K"], str) else "given kernel"
     steps.append(Step("Kernel", kname, _nums(k)))
     oh, ow = y.shape
-    steps.append(Step("Output size", f"⌊({x.shape[0]} + 2·{pad} − {kh})/{s}⌋ + 1 = {oh}"
-                      + (f" (× {ow})" if ow != oh else ""), oh))
+    steps.append(
+        Step(
+            "Output size", f"⌊({x.shape[0]} + 2·{pad} − {kh})/{s}⌋ + 1 = {oh}" + (f" (× {ow})" if ow != oh else ""), oh
+        )
+    )
     shown = 0
     for i in range(oh):
         for j in range(ow):
             if shown >= 6:
                 break
-            patch = xp[i * s:i * s + kh, j * s:j * s + kw]
+            patch = xp[i * s : i * s + kh, j * s : j * s + kw]
             terms = " + ".join(f"{fp(_num(a))}·{fp(_num(b))}" for a, b in zip(patch.ravel(), k.ravel(), strict=True))
             steps.append(Step(f"Y[{i}][{j}]", f"{terms} = {fv(_num(y[i, j]))}", _num(y[i, j])))
             shown += 1
@@ -304,9 +362,12 @@ def _xcorr(p: Params) -> Out:
     steps.append(Step("Output", "Y = X ⋆ K (slide the kernel, multiply element-wise, add)", y_out))
     total = _num(float(y.sum()))
     steps.append(Step("Sum of outputs", "Σ Y", total))
-    return Out(steps, y_out, {"top_left": y_out[0][0], "out_size": oh, "sum": total,
-                             "out_shape": [oh, ow]},
-               "cross-correlation: the kernel is not flipped (what CNN layers compute)")
+    return Out(
+        steps,
+        y_out,
+        {"top_left": y_out[0][0], "out_size": oh, "sum": total, "out_shape": [oh, ow]},
+        "cross-correlation: the kernel is not flipped (what CNN layers compute)",
+    )
 
 
 def _draw_pool(d: Draw) -> Params:
@@ -320,19 +381,25 @@ def _draw_pool(d: Draw) -> Params:
 def _check_pool(p: Params) -> None:
     x = np.array(p["X"])
     if x.shape[0] < p["f"] or x.shape[1] < p["f"]:
-        raise ParamError(f"pool: parameter f: the {p['f']}×{p['f']} window does not fit the "
-                         f"{x.shape[0]}×{x.shape[1]} input")
+        raise ParamError(
+            f"pool: parameter f: the {p['f']}×{p['f']} window does not fit the {x.shape[0]}×{x.shape[1]} input"
+        )
 
 
 @register(
-    "pool", "pool", "Max / average pooling by hand", "手算最大/平均池化",
+    "pool",
+    "pool",
+    "Max / average pooling by hand",
+    "手算最大/平均池化",
     [
         ParamSpec("X", "input matrix", [[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [0, 2, 4, 3]], "matrix"),
         ParamSpec("f", "window size", 2, "int", min=1, max=8),
         ParamSpec("s", "stride", 2, "int", min=1, max=8),
         ParamSpec("mode", "max or avg", "max", "choice", choices=("max", "avg")),
     ],
-    ["top_left", "out_size", "sum", "params"], draw=_draw_pool, check=_check_pool,
+    ["top_left", "out_size", "sum", "params"],
+    draw=_draw_pool,
+    check=_check_pool,
 )
 def _pool(p: Params) -> Out:
     x = np.array(p["X"], dtype=float)
@@ -343,14 +410,13 @@ def _pool(p: Params) -> Out:
     steps = [Step("Output size", f"⌊({x.shape[0]} − {f})/{s}⌋ + 1 = {oh}", oh)]
     for i in range(oh):
         for j in range(ow):
-            win = x[i * s:i * s + f, j * s:j * s + f]
+            win = x[i * s : i * s + f, j * s : j * s + f]
             y[i, j] = win.max() if mode == "max" else win.mean()
             cells = ", ".join(fv(_num(v)) for v in win.ravel())
             if i * ow + j < 6:
                 steps.append(Step(f"Y[{i}][{j}]", f"{mode}({cells}) = {fv(_num(y[i, j]))}", _num(y[i, j])))
     y_out = _nums(y)
-    steps.append(Step("Output", f"{mode} pooling {f}×{f}, stride {s}", y_out,
-                      "pooling has no learnable parameters"))
+    steps.append(Step("Output", f"{mode} pooling {f}×{f}, stride {s}", y_out, "pooling has no learnable parameters"))
     total = _num(float(y.sum()))
     steps.append(Step("Sum of outputs", "Σ Y", total))
     return Out(steps, y_out, {"top_left": y_out[0][0], "out_size": oh, "sum": total, "params": 0})
@@ -362,8 +428,12 @@ def _pool(p: Params) -> Out:
 def _conv_layer(name: str, n: int, c_in: int, f: int, c_out: int, p: int, s: int) -> tuple[Step, int, int]:
     o = out_size(n, f, p, s)
     params = (f * f * c_in + 1) * c_out
-    st = Step(name, f"{f}×{f} conv, {c_out} kernels, pad {p}, stride {s}: ⌊({n} + {2 * p} − {f})/{s}⌋ + 1 = {o}; "
-              f"params ({f}·{f}·{c_in} + 1)·{c_out} = {params}", [o, o, c_out])
+    st = Step(
+        name,
+        f"{f}×{f} conv, {c_out} kernels, pad {p}, stride {s}: ⌊({n} + {2 * p} − {f})/{s}⌋ + 1 = {o}; "
+        f"params ({f}·{f}·{c_in} + 1)·{c_out} = {params}",
+        [o, o, c_out],
+    )
     return st, o, params
 
 
@@ -378,13 +448,27 @@ def _dense_layer(name: str, n_in: int, n_out: int) -> tuple[Step, int]:
 
 
 @register(
-    "cnn.lenet", "cnn.lenet", "LeNet-5: layer shapes and parameters", "LeNet-5 的各层形状与参数",
+    "cnn.lenet",
+    "cnn.lenet",
+    "LeNet-5: layer shapes and parameters",
+    "LeNet-5 的各层形状与参数",
     [
         ParamSpec("n", "input size (28 with padding 2, or 32 without)", 28, "int", min=28, max=64),
         ParamSpec("classes", "number of classes", 10, "int", min=2, max=1000),
     ],
-    ["conv1_out", "pool1_out", "conv2_out", "pool2_out", "flatten", "conv1_params", "conv2_params",
-     "fc1_params", "fc2_params", "fc3_params", "total_params"],
+    [
+        "conv1_out",
+        "pool1_out",
+        "conv2_out",
+        "pool2_out",
+        "flatten",
+        "conv1_params",
+        "conv2_params",
+        "fc1_params",
+        "fc2_params",
+        "fc3_params",
+        "total_params",
+    ],
     draw=lambda d: {"n": d.pick("n", [28, 32]), "classes": d.pick("classes", [10, 10, 26])},
 )
 def _lenet(p: Params) -> Out:
@@ -401,22 +485,57 @@ def _lenet(p: Params) -> Out:
     s8, d3 = _dense_layer("fc3", 84, classes)
     total = p1 + p2 + d1 + d2 + d3
     s9 = Step("Total", f"{p1} + {p2} + {d1} + {d2} + {d3} = {total}", total)
-    values = {"conv1_out": o1, "pool1_out": q1, "conv2_out": o2, "pool2_out": q2, "flatten": flat,
-              "conv1_params": p1, "conv2_params": p2, "fc1_params": d1, "fc2_params": d2,
-              "fc3_params": d3, "total_params": total}
-    return Out([s1, s2, s3, s4, s5, s6, s7, s8, s9], total, values,
-               "d2l's LeNet-5: sigmoid, average pooling, one grey input channel, biases counted")
+    values = {
+        "conv1_out": o1,
+        "pool1_out": q1,
+        "conv2_out": o2,
+        "pool2_out": q2,
+        "flatten": flat,
+        "conv1_params": p1,
+        "conv2_params": p2,
+        "fc1_params": d1,
+        "fc2_params": d2,
+        "fc3_params": d3,
+        "total_params": total,
+    }
+    return Out(
+        [s1, s2, s3, s4, s5, s6, s7, s8, s9],
+        total,
+        values,
+        "d2l's LeNet-5: sigmoid, average pooling, one grey input channel, biases counted",
+    )
 
 
 @register(
-    "cnn.alexnet", "cnn.alexnet", "AlexNet: layer shapes and parameters", "AlexNet 的各层形状与参数",
+    "cnn.alexnet",
+    "cnn.alexnet",
+    "AlexNet: layer shapes and parameters",
+    "AlexNet 的各层形状与参数",
     [
         ParamSpec("n", "input size (227 gives the 55×55 first layer)", 227, "int", min=67, max=512),
         ParamSpec("classes", "number of classes", 1000, "int", min=2, max=100000),
     ],
-    ["conv1_out", "pool1_out", "conv2_out", "pool2_out", "conv3_out", "conv5_out", "pool3_out",
-     "flatten", "conv1_params", "conv2_params", "conv3_params", "conv4_params", "conv5_params",
-     "fc6_params", "fc7_params", "fc8_params", "conv_params", "fc_params", "total_params"],
+    [
+        "conv1_out",
+        "pool1_out",
+        "conv2_out",
+        "pool2_out",
+        "conv3_out",
+        "conv5_out",
+        "pool3_out",
+        "flatten",
+        "conv1_params",
+        "conv2_params",
+        "conv3_params",
+        "conv4_params",
+        "conv5_params",
+        "fc6_params",
+        "fc7_params",
+        "fc8_params",
+        "conv_params",
+        "fc_params",
+        "total_params",
+    ],
     draw=lambda d: {"n": 227, "classes": d.pick("classes", [1000, 1000, 10, 100])},
 )
 def _alexnet(p: Params) -> Out:
@@ -449,29 +568,53 @@ def _alexnet(p: Params) -> Out:
     conv = c1 + c2 + c3 + c4 + c5
     fc = f6 + f7 + f8
     total = conv + fc
-    st.append(Step("Total", f"conv {conv} + dense {fc} = {total}", total,
-                   "most parameters sit in the dense layers"))
-    values = {"conv1_out": o1, "pool1_out": q1, "conv2_out": o2, "pool2_out": q2, "conv3_out": o3,
-              "conv5_out": o5, "pool3_out": q3, "flatten": flat, "conv1_params": c1,
-              "conv2_params": c2, "conv3_params": c3, "conv4_params": c4, "conv5_params": c5,
-              "fc6_params": f6, "fc7_params": f7, "fc8_params": f8, "conv_params": conv,
-              "fc_params": fc, "total_params": total}
-    return Out(st, total, values,
-               "single-tower AlexNet, 3 input channels; the 3×3 convolutions have 384, 384, 256 "
-               "kernels (note 001 lists 384 three times: an erratum)")
+    st.append(Step("Total", f"conv {conv} + dense {fc} = {total}", total, "most parameters sit in the dense layers"))
+    values = {
+        "conv1_out": o1,
+        "pool1_out": q1,
+        "conv2_out": o2,
+        "pool2_out": q2,
+        "conv3_out": o3,
+        "conv5_out": o5,
+        "pool3_out": q3,
+        "flatten": flat,
+        "conv1_params": c1,
+        "conv2_params": c2,
+        "conv3_params": c3,
+        "conv4_params": c4,
+        "conv5_params": c5,
+        "fc6_params": f6,
+        "fc7_params": f7,
+        "fc8_params": f8,
+        "conv_params": conv,
+        "fc_params": fc,
+        "total_params": total,
+    }
+    return Out(
+        st,
+        total,
+        values,
+        "single-tower AlexNet, 3 input channels; the 3×3 convolutions have 384, 384, 256 "
+        "kernels (note 001 lists 384 three times: an erratum)",
+    )
 
 
 @register(
-    "cnn.dense-image", "cnn.motivation", "A dense layer on a whole photo", "全连接层直接处理整张照片",
+    "cnn.dense-image",
+    "cnn.motivation",
+    "A dense layer on a whole photo",
+    "全连接层直接处理整张照片",
     [
         ParamSpec("megapixels", "pixels in millions", 12, "float", min=0.001, max=1000),
         ParamSpec("channels", "colour channels", 3, "int", min=1, max=16),
         ParamSpec("hidden", "hidden units", 100, "int", min=1, max=100000),
     ],
     ["inputs", "with_bias"],
-    draw=lambda d: {"megapixels": d.pick("megapixels", [1, 2, 4, 8, 12, 24]),
-                    "channels": d.pick("channels", [1, 3, 3]),
-                    "hidden": d.pick("hidden", [10, 100, 100, 1000])},
+    draw=lambda d: {
+        "megapixels": d.pick("megapixels", [1, 2, 4, 8, 12, 24]),
+        "channels": d.pick("channels", [1, 3, 3]),
+        "hidden": d.pick("hidden", [10, 100, 100, 1000]),
+    },
 )
 def _dense_image(p: Params) -> Out:
     mp, c, h = p["megapixels"], p["channels"], p["hidden"]
@@ -479,8 +622,16 @@ def _dense_image(p: Params) -> Out:
     ans = _num(inputs * h)
     steps = [
         Step("Inputs", f"{fv(mp)}·10⁶ pixels × {c} channels = {fv(inputs)}", inputs),
-        Step("Weights", f"{fv(inputs)} inputs × {h} hidden units = {fv(ans)}", ans,
-             "every hidden unit connects to every input"),
+        Step(
+            "Weights",
+            f"{fv(inputs)} inputs × {h} hidden units = {fv(ans)}",
+            ans,
+            "every hidden unit connects to every input",
+        ),
     ]
-    return Out(steps, ans, {"inputs": inputs, "with_bias": _num(ans + h)},
-               "weights only, as in note 001's 12-megapixel example (3.6 B); biases add one per hidden unit")
+    return Out(
+        steps,
+        ans,
+        {"inputs": inputs, "with_bias": _num(ans + h)},
+        "weights only, as in note 001's 12-megapixel example (3.6 B); biases add one per hidden unit",
+    )

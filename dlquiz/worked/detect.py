@@ -36,7 +36,10 @@ def _check_iou(p: Params) -> None:
 
 
 @register(
-    "det.iou", "det.iou", "Intersection over union", "交并比 IoU",
+    "det.iou",
+    "det.iou",
+    "Intersection over union",
+    "交并比 IoU",
     [
         ParamSpec("box1", "x1,y1,x2,y2", [0, 0, 2, 2], "floatlist"),
         ParamSpec("box2", "x1,y1,x2,y2", [1, 1, 3, 3], "floatlist"),
@@ -53,13 +56,16 @@ def _iou(p: Params) -> Out:
     ih = max(0, min(a[3], b[3]) - max(a[1], b[1]))
     inter, union, r = iou(a, b)
     steps = [
-        Step("Intersection", f"width max(0, min({fv(a[2])}, {fv(b[2])}) − max({fv(a[0])}, {fv(b[0])})) = {fv(iw)}, "
-             f"height {fv(ih)}; area {fv(inter)}", inter),
+        Step(
+            "Intersection",
+            f"width max(0, min({fv(a[2])}, {fv(b[2])}) − max({fv(a[0])}, {fv(b[0])})) = {fv(iw)}, "
+            f"height {fv(ih)}; area {fv(inter)}",
+            inter,
+        ),
         Step("Union", f"{fv(a1)} + {fv(a2)} − {fv(inter)} = {fv(union)}", union),
         Step("IoU", f"{fv(inter)}/{fv(union)} = {fv(r)}", r),
     ]
-    return Out(steps, r, {"inter": inter, "union": union, "area1": a1, "area2": a2},
-               "boxes as corners x1, y1, x2, y2")
+    return Out(steps, r, {"inter": inter, "union": union, "area1": a1, "area2": a2}, "boxes as corners x1, y1, x2, y2")
 
 
 def nms(boxes: list[Box], scores: list[float], iou_threshold: float, score_threshold: float) -> list[int]:
@@ -88,8 +94,15 @@ def _draw_nms(d: Draw) -> Params:
         return out
 
     boxes = d.value("boxes", make)
-    scores = d.value("scores", lambda: [round(float(v), 2) for v in d.rng.choice(
-        [0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5, 0.4], size=len(boxes), replace=False)])
+    scores = d.value(
+        "scores",
+        lambda: [
+            round(float(v), 2)
+            for v in d.rng.choice(
+                [0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5, 0.4], size=len(boxes), replace=False
+            )
+        ],
+    )
     return {"boxes": boxes, "scores": scores}
 
 
@@ -101,15 +114,24 @@ def _check_nms(p: Params) -> None:
 
 
 @register(
-    "det.nms", "det.nms", "Non-max suppression step by step", "逐步进行非极大值抑制",
+    "det.nms",
+    "det.nms",
+    "Non-max suppression step by step",
+    "逐步进行非极大值抑制",
     [
-        ParamSpec("boxes", "one box x1,y1,x2,y2 per row", [[0, 0, 4, 4], [1, 1, 5, 5], [0, 1, 4, 5], [6, 6, 9, 9], [6, 7, 9, 10]], "matrix"),
+        ParamSpec(
+            "boxes",
+            "one box x1,y1,x2,y2 per row",
+            [[0, 0, 4, 4], [1, 1, 5, 5], [0, 1, 4, 5], [6, 6, 9, 9], [6, 7, 9, 10]],
+            "matrix",
+        ),
         ParamSpec("scores", "confidence of each box", [0.9, 0.75, 0.8, 0.7, 0.5], "floatlist", min=0, max=1),
         ParamSpec("iou_threshold", "suppress boxes with IoU above this", 0.5, "float", min=0, max=1),
         ParamSpec("score_threshold", "discard boxes with score ≤ this", 0.6, "float", min=0, max=1),
     ],
     ["kept", "kept_count", "discarded"],
-    draw=_draw_nms, check=_check_nms,
+    draw=_draw_nms,
+    check=_check_nms,
 )
 def _nms(p: Params) -> Out:
     boxes, scores = p["boxes"], p["scores"]
@@ -130,11 +152,20 @@ def _nms(p: Params) -> Out:
                 gone.append(i)
         left = [i for i in left if i not in gone]
         detail = "; ".join(parts) if parts else "no boxes left to compare"
-        steps.append(Step(f"Keep box {best}", f"highest score {fv(scores[best])}; {detail}; "
-                          f"suppressed (IoU > {fv(it)}): {fv(gone) if gone else 'none'}", best))
+        steps.append(
+            Step(
+                f"Keep box {best}",
+                f"highest score {fv(scores[best])}; {detail}; "
+                f"suppressed (IoU > {fv(it)}): {fv(gone) if gone else 'none'}",
+                best,
+            )
+        )
     ans = len(kept)
     steps.append(Step("Kept", f"boxes {fv(kept)}", kept))
-    return Out(steps, ans, {"kept": kept, "kept_count": ans,
-                            "discarded": sorted(set(range(len(boxes))) - set(kept))},
-               "boxes are numbered from 0; drop score ≤ threshold first, then repeatedly keep the best box "
-               "and suppress those overlapping it with IoU > threshold (note 004)")
+    return Out(
+        steps,
+        ans,
+        {"kept": kept, "kept_count": ans, "discarded": sorted(set(range(len(boxes))) - set(kept))},
+        "boxes are numbered from 0; drop score ≤ threshold first, then repeatedly keep the best box "
+        "and suppress those overlapping it with IoU > threshold (note 004)",
+    )

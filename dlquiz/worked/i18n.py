@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (translation tables: one phrase per line reads better than wrapped strings)
 """Chinese for the worked steps: headings, notes, conventions and the words inside formulas.
 
 Generators write English; `step_name` and `prose` translate whole phrases first, then the
@@ -80,8 +81,7 @@ _PHRASES: dict[str, str] = {
     "XOR: a single linear split cannot do this; two can": "异或：一条直线分不开，两条可以",
     "an epoch without mistakes ends training": "一轮中没有分错的样本即停止训练",
     "divide by m, not m − 1": "除以 m，而不是 m − 1",
-    "each kernel spans all c_in input channels and gives one output channel":
-        "每个卷积核覆盖全部 c_in 个输入通道，产生一个输出通道",
+    "each kernel spans all c_in input channels and gives one output channel": "每个卷积核覆盖全部 c_in 个输入通道，产生一个输出通道",
     "every hidden unit connects to every input": "每个隐藏单元与每个输入相连",
     "every mini-batch is full": "每个小批量都是满的",
     "for y = 1 only −log ŷ remains; for y = 0 only −log(1 − ŷ)": "y = 1 时只剩 −log ŷ；y = 0 时只剩 −log(1 − ŷ)",
@@ -101,33 +101,26 @@ _PHRASES: dict[str, str] = {
     "the additive path": "加法通路",
     "the ½ cancels the 2 of the derivative": "½ 与求导得到的 2 相消",
     "they sum to 1": "它们的和为 1",
-    "two-sided differences with ε = 1e-6; below 1e-7 means the backward pass is right":
-        "双边差分，ε = 1e-6；小于 1e-7 说明反向传播正确",
+    "two-sided differences with ε = 1e-6; below 1e-7 means the backward pass is right": "双边差分，ε = 1e-6；小于 1e-7 说明反向传播正确",
     "w = np.random.randn(n_out, n_in) · std": "初始化时 w = np.random.randn(n_out, n_in) · std",
     "with stride 1 the output size equals n": "步长为 1 时输出大小等于 n",
     # conventions
     "GELU exact (Φ = standard normal CDF); ReLU′(0) taken as 0": "GELU 取精确形式（Φ 为标准正态分布函数）；ReLU′(0) 取 0",
     "He: 2/n (suits ReLU)": "He 初始化：2/n（适合 ReLU）",
     "J = 1/(2m) Σ (a − y)² (course notes)": "J = 1/(2m) Σ (a − y)²（课程笔记）",
-    "RMSprop: s = βs + (1 − β)g², w = w − αg/(√s + ε); the notes omit ε (erratum)":
-        "RMSprop：s = βs + (1 − β)g²，w = w − αg/(√s + ε)；笔记漏了 ε（勘误）",
+    "RMSprop: s = βs + (1 − β)g², w = w − αg/(√s + ε); the notes omit ε (erratum)": "RMSprop：s = βs + (1 − β)g²，w = w − αg/(√s + ε)；笔记漏了 ε（勘误）",
     "RMSprop with ε inside the root: w = w − αg/√(s + ε)": "RMSprop，ε 放在根号内：w = w − αg/√(s + ε)",
     "Var(w) = 1/n (note 004; suits tanh)": "Var(w) = 1/n（笔记 004；适合 tanh）",
     "W[l] is n[l] × n[l−1], b[l] is n[l] × 1": "W[l] 为 n[l] × n[l−1]，b[l] 为 n[l] × 1",
     "Xavier/Glorot: 2/(n_in + n_out)": "Xavier/Glorot 初始化：2/(n_in + n_out)",
-    "batch statistics over the mini-batch, variance divided by m; applied before the activation":
-        "在小批量上统计，方差除以 m；在激活函数之前进行",
+    "batch statistics over the mini-batch, variance divided by m; applied before the activation": "在小批量上统计，方差除以 m；在激活函数之前进行",
     "boxes are numbered from 0; drop score ≤ threshold first, then repeatedly keep the best box and "
-    "suppress those overlapping it with IoU > threshold (note 004)":
-        "框从 0 开始编号；先丢弃得分 ≤ 阈值的框，再反复保留得分最高的框并抑制与它 IoU > 阈值的框（笔记 004）",
+    "suppress those overlapping it with IoU > threshold (note 004)": "框从 0 开始编号；先丢弃得分 ≤ 阈值的框，再反复保留得分最高的框并抑制与它 IoU > 阈值的框（笔记 004）",
     "boxes as corners x1, y1, x2, y2": "框用角点 x1, y1, x2, y2 表示",
-    "columns are samples: Z[l] is n[l] × m; dW = (1/m)·dZ·A_prevᵀ (note 004 omits the ᵀ)":
-        "每列是一个样本：Z[l] 为 n[l] × m；dW = (1/m)·dZ·A_prevᵀ（笔记 004 漏了 ᵀ）",
+    "columns are samples: Z[l] is n[l] × m; dW = (1/m)·dZ·A_prevᵀ (note 004 omits the ᵀ)": "每列是一个样本：Z[l] 为 n[l] × m；dW = (1/m)·dZ·A_prevᵀ（笔记 004 漏了 ᵀ）",
     "cross-correlation: the kernel is not flipped (what CNN layers compute)": "互相关：卷积核不翻转（CNN 层实际计算的就是它）",
-    "d2l's LeNet-5: sigmoid, average pooling, one grey input channel, biases counted":
-        "d2l 中的 LeNet-5：sigmoid、平均池化、单个灰度输入通道，计入偏置",
-    "fₜ = σ(W_f hₜ₋₁ + U_f xₜ + b_f), …, cₜ = fₜ cₜ₋₁ + iₜ c̃ₜ, hₜ = oₜ tanh(cₜ) (note 000)":
-        "fₜ = σ(W_f hₜ₋₁ + U_f xₜ + b_f)，…，cₜ = fₜ cₜ₋₁ + iₜ c̃ₜ，hₜ = oₜ tanh(cₜ)（笔记 000）",
+    "d2l's LeNet-5: sigmoid, average pooling, one grey input channel, biases counted": "d2l 中的 LeNet-5：sigmoid、平均池化、单个灰度输入通道，计入偏置",
+    "fₜ = σ(W_f hₜ₋₁ + U_f xₜ + b_f), …, cₜ = fₜ cₜ₋₁ + iₜ c̃ₜ, hₜ = oₜ tanh(cₜ) (note 000)": "fₜ = σ(W_f hₜ₋₁ + U_f xₜ + b_f)，…，cₜ = fₜ cₜ₋₁ + iₜ c̃ₜ，hₜ = oₜ tanh(cₜ)（笔记 000）",
     "inverted dropout: a = a ⊙ d / keep_prob during training only": "反向随机失活：仅在训练时 a = a ⊙ d / keep_prob",
     "momentum: v = βv + (1 − β)g, w = w − αv (course notes)": "动量：v = βv + (1 − β)g，w = w − αv（课程笔记）",
     "momentum: v = βv + g, w = w − αv (framework form, e.g. PyTorch SGD)": "动量：v = βv + g，w = w − αv（框架写法，如 PyTorch SGD）",
@@ -135,71 +128,72 @@ _PHRASES: dict[str, str] = {
     "natural log; y is a 0-based class index": "自然对数；y 为从 0 开始的类别编号",
     "natural log; y is a 0-based class index (one-hot label)": "自然对数；y 为从 0 开始的类别编号（独热标签）",
     "r_l = r_(l−1) + (k_l − 1)·∏ strides of the earlier layers; r_0 = 1": "r_l = r_(l−1) + (k_l − 1)·前面各层步长之积；r_0 = 1",
-    "sign(⟨w, x⟩ + b); on a mistake w ← w + η·y·x, b ← b + η·y (note 001, η = 1)":
-        "sign(⟨w, x⟩ + b)；分错时 w ← w + η·y·x，b ← b + η·y（笔记 001，η = 1）",
+    "sign(⟨w, x⟩ + b); on a mistake w ← w + η·y·x, b ← b + η·y (note 001, η = 1)": "sign(⟨w, x⟩ + b)；分错时 w ← w + η·y·x，b ← b + η·y（笔记 001，η = 1）",
     "single-tower AlexNet, 3 input channels; the 3×3 convolutions have 384, 384, 256 kernels "
-    "(note 001 lists 384 three times: an erratum)":
-        "单路 AlexNet，3 个输入通道；三个 3×3 卷积层分别有 384、384、256 个卷积核（笔记 001 写成三个 384：勘误）",
+    "(note 001 lists 384 three times: an erratum)": "单路 AlexNet，3 个输入通道；三个 3×3 卷积层分别有 384、384、256 个卷积核（笔记 001 写成三个 384：勘误）",
     "sₜ = U xₜ + W hₜ₋₁, hₜ = f(sₜ), oₜ = σ(V hₜ), Lₜ = cross-entropy, h₀ = 0 (note 000; a sigmoid output "
-    "stands in for softmax with one output)":
-        "sₜ = U xₜ + W hₜ₋₁，hₜ = f(sₜ)，oₜ = σ(V hₜ)，Lₜ 为交叉熵，h₀ = 0（笔记 000；单输出时用 sigmoid 代替 softmax）",
-    "t is the mini-batch (iteration) number (note 004 calls it the sample count: an erratum)":
-        "t 是小批量（迭代）序号（笔记 004 说成样本数：勘误）",
+    "stands in for softmax with one output)": "sₜ = U xₜ + W hₜ₋₁，hₜ = f(sₜ)，oₜ = σ(V hₜ)，Lₜ 为交叉熵，h₀ = 0（笔记 000；单输出时用 sigmoid 代替 softmax）",
+    "t is the mini-batch (iteration) number (note 004 calls it the sample count: an erratum)": "t 是小批量（迭代）序号（笔记 004 说成样本数：勘误）",
     "v₀ = 0; vₜ = βvₜ₋₁ + (1 − β)θₜ (course notes)": "v₀ = 0；vₜ = βvₜ₋₁ + (1 − β)θₜ（课程笔记）",
-    "weights only, as in note 001's 12-megapixel example (3.6 B); biases add one per hidden unit":
-        "只计权重，与笔记 001 的 1200 万像素例子（36 亿）一致；偏置每个隐藏单元再加一个",
+    "weights only, as in note 001's 12-megapixel example (3.6 B); biases add one per hidden unit": "只计权重，与笔记 001 的 1200 万像素例子（36 亿）一致；偏置每个隐藏单元再加一个",
 }
 
 # English fragments inside notes and formulas (applied in order)
-_FRAGMENTS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
-    (r"(\d+) hole\(s\) between neighbouring kernel elements", r"相邻卷积核元素之间插入 \1 个空洞"),
-    (r"adds (δ\d+)·(h\d+)ᵀ to dW and (δ\d+)·(x\d+) to dU", r"dW 加上 \1·\2ᵀ，dU 加上 \3·\4"),
-    (r"^error (\S+): O\(ε\)$", r"误差 \1：O(ε)"),
-    (r"^error (\S+): O\(ε²\)$", r"误差 \1：O(ε²)"),
-    (r"jump \(input pixels between neighbouring outputs\) becomes", "跳距（相邻输出在输入上相隔的像素）变为"),
-    (r"only the true class (\d+) gets ŷ − 1", r"只有真实类别 \1 取 ŷ − 1"),
-    (r"the last mini-batch holds (\d+) samples", r"最后一个小批量有 \1 个样本"),
-    (r"stopped after (\d+) epochs", r"\1 轮后停止"),
-    (r"add (\d+) ring\(s\) of zeros", r"外圈补 \1 圈 0"),
-    (r"(\w+) kernel \(note 001\)", r"\1 卷积核（笔记 001）"),
-    (r"^given kernel$", "给定的卷积核"),
-    (r"slide the kernel, multiply element-wise, add", "滑动卷积核，逐元素相乘再相加"),
-    (r"(max|avg) pooling (\d+)×(\d+), stride (\d+)", r"\1 池化 \2×\3，步长 \4"),
-    (r"(\d+)×(\d+) conv, (\d+) kernels, pad (\d+), stride (\d+)", r"\1×\2 卷积，\3 个卷积核，填充 \4，步长 \5"),
-    (r"(\d+)×(\d+) (max|avg) pool, stride (\d+)", r"\1×\2 \3 池化，步长 \4"),
-    (r"; no parameters", "；无参数"),
-    (r"; params ", "；参数 "),
-    (r"^dense (\d+) → (\d+)", r"全连接 \1 → \2"),
-    (r"^conv (\d+) \+ dense (\d+)", r"卷积 \1 + 全连接 \2"),
-    (r"pixels × (\d+) channels", r"像素 × \1 个通道"),
-    (r"inputs × (\d+) hidden units", r"个输入 × \1 个隐藏单元"),
-    (r"one per kernel", "每个卷积核一个"),
-    (r"given gradients", "给定的梯度"),
-    (r"dᵢ = 1 with probability", "dᵢ 以如下概率取 1："),
-    (r"inputs, (\d+)×(\d+) \(one column per sample\)", r"输入，\1×\2（每列一个样本）"),
-    (r"^labels, ", "标签，"),
-    (r" over the batch", "（对批量求和）"),
-    (r"w = 0, b = 0; visit the samples in order; update when", "w = 0，b = 0；按顺序遍历样本；当"),
-    (r"≤ 0$", "≤ 0 时更新"),
-    (r"epoch (\d+), sample (\d+)", r"第 \1 轮，样本 \2"),
-    (r" misclassified:", " 分错："),
-    (r"^converged after (\d+) updates", r"经过 \1 次更新后收敛"),
-    (r"^not converged after (\d+) updates", r"\1 次更新后仍未收敛"),
-    (r"highest score", "最高得分"),
-    (r"no boxes left to compare", "没有剩余的框可比较"),
-    (r"suppressed", "被抑制"),
-    (r"score ≤ ([\d.]+): boxes", r"得分 ≤ \1 的框："),
-    (r"^boxes ", "框 "),
-    (r"\bnone\b", "无"),
-    (r"^width (.*), height (\S+); area (\S+)$", r"宽 \1，高 \2；面积 \3"),
-    (r"^weights (\d+) \+ biases (\d+)", r"权重 \1 + 偏置 \2"),
-    (r"(\S+) if x > 0 else (\S+)", r"x > 0 时为 \1，否则为 \2"),
-    (r"^Adam: m = β₁m \+ \(1 − β₁\)g, v = β₂v \+ \(1 − β₂\)g², bias-corrected m̂, v̂; ", "Adam：m = β₁m + (1 − β₁)g，v = β₂v + (1 − β₂)g²，偏差修正得 m̂、v̂；"),
-    (r" \(the notes write √s without the correction: an erratum\)$", "（笔记写成未修正的 √s：勘误）"),
-    (r" for f = ", "，f = "),
-    (r" at θ = ", "，θ = "),
-    (r" at x = ", "，x = "),
-]]
+_FRAGMENTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"(\d+) hole\(s\) between neighbouring kernel elements", r"相邻卷积核元素之间插入 \1 个空洞"),
+        (r"adds (δ\d+)·(h\d+)ᵀ to dW and (δ\d+)·(x\d+) to dU", r"dW 加上 \1·\2ᵀ，dU 加上 \3·\4"),
+        (r"^error (\S+): O\(ε\)$", r"误差 \1：O(ε)"),
+        (r"^error (\S+): O\(ε²\)$", r"误差 \1：O(ε²)"),
+        (r"jump \(input pixels between neighbouring outputs\) becomes", "跳距（相邻输出在输入上相隔的像素）变为"),
+        (r"only the true class (\d+) gets ŷ − 1", r"只有真实类别 \1 取 ŷ − 1"),
+        (r"the last mini-batch holds (\d+) samples", r"最后一个小批量有 \1 个样本"),
+        (r"stopped after (\d+) epochs", r"\1 轮后停止"),
+        (r"add (\d+) ring\(s\) of zeros", r"外圈补 \1 圈 0"),
+        (r"(\w+) kernel \(note 001\)", r"\1 卷积核（笔记 001）"),
+        (r"^given kernel$", "给定的卷积核"),
+        (r"slide the kernel, multiply element-wise, add", "滑动卷积核，逐元素相乘再相加"),
+        (r"(max|avg) pooling (\d+)×(\d+), stride (\d+)", r"\1 池化 \2×\3，步长 \4"),
+        (r"(\d+)×(\d+) conv, (\d+) kernels, pad (\d+), stride (\d+)", r"\1×\2 卷积，\3 个卷积核，填充 \4，步长 \5"),
+        (r"(\d+)×(\d+) (max|avg) pool, stride (\d+)", r"\1×\2 \3 池化，步长 \4"),
+        (r"; no parameters", "；无参数"),
+        (r"; params ", "；参数 "),
+        (r"^dense (\d+) → (\d+)", r"全连接 \1 → \2"),
+        (r"^conv (\d+) \+ dense (\d+)", r"卷积 \1 + 全连接 \2"),
+        (r"pixels × (\d+) channels", r"像素 × \1 个通道"),
+        (r"inputs × (\d+) hidden units", r"个输入 × \1 个隐藏单元"),
+        (r"one per kernel", "每个卷积核一个"),
+        (r"given gradients", "给定的梯度"),
+        (r"dᵢ = 1 with probability", "dᵢ 以如下概率取 1："),
+        (r"inputs, (\d+)×(\d+) \(one column per sample\)", r"输入，\1×\2（每列一个样本）"),
+        (r"^labels, ", "标签，"),
+        (r" over the batch", "（对批量求和）"),
+        (r"w = 0, b = 0; visit the samples in order; update when", "w = 0，b = 0；按顺序遍历样本；当"),
+        (r"≤ 0$", "≤ 0 时更新"),
+        (r"epoch (\d+), sample (\d+)", r"第 \1 轮，样本 \2"),
+        (r" misclassified:", " 分错："),
+        (r"^converged after (\d+) updates", r"经过 \1 次更新后收敛"),
+        (r"^not converged after (\d+) updates", r"\1 次更新后仍未收敛"),
+        (r"highest score", "最高得分"),
+        (r"no boxes left to compare", "没有剩余的框可比较"),
+        (r"suppressed", "被抑制"),
+        (r"score ≤ ([\d.]+): boxes", r"得分 ≤ \1 的框："),
+        (r"^boxes ", "框 "),
+        (r"\bnone\b", "无"),
+        (r"^width (.*), height (\S+); area (\S+)$", r"宽 \1，高 \2；面积 \3"),
+        (r"^weights (\d+) \+ biases (\d+)", r"权重 \1 + 偏置 \2"),
+        (r"(\S+) if x > 0 else (\S+)", r"x > 0 时为 \1，否则为 \2"),
+        (
+            r"^Adam: m = β₁m \+ \(1 − β₁\)g, v = β₂v \+ \(1 − β₂\)g², bias-corrected m̂, v̂; ",
+            "Adam：m = β₁m + (1 − β₁)g，v = β₂v + (1 − β₂)g²，偏差修正得 m̂、v̂；",
+        ),
+        (r" \(the notes write √s without the correction: an erratum\)$", "（笔记写成未修正的 √s：勘误）"),
+        (r" for f = ", "，f = "),
+        (r" at θ = ", "，θ = "),
+        (r" at x = ", "，x = "),
+    ]
+]
 
 
 def step_name(name: str, lang: str) -> str:

@@ -29,13 +29,17 @@ def _draw_softmax(d: Draw) -> Params:
 
 
 @register(
-    "softmax", "softmax.grad", "Softmax, its cross-entropy and the gradient", "softmax、交叉熵与梯度",
+    "softmax",
+    "softmax.grad",
+    "Softmax, its cross-entropy and the gradient",
+    "softmax、交叉熵与梯度",
     [
         ParamSpec("o", "logits (scores) o", [1, 2, 3], "floatlist", min=-50, max=50),
         ParamSpec("y", "index of the true class (0-based)", 0, "int", min=0),
     ],
     ["p_max", "p_y", "loss", "grad_y", "grad", "argmax"],
-    draw=_draw_softmax, check=lambda p: _check_index("softmax", "o", p),
+    draw=_draw_softmax,
+    check=lambda p: _check_index("softmax", "o", p),
 )
 def _softmax(p: Params) -> Out:
     o = np.array(p["o"], dtype=float)
@@ -47,19 +51,31 @@ def _softmax(p: Params) -> Out:
     grad[y] -= 1
     loss = -math.log(prob[y])
     steps = [
-        Step("Shift by the maximum", f"o − max(o) = {fv(shifted)}", shifted.tolist(),
-             "softmax(o) = softmax(o − c) for any constant c"),
+        Step(
+            "Shift by the maximum",
+            f"o − max(o) = {fv(shifted)}",
+            shifted.tolist(),
+            "softmax(o) = softmax(o − c) for any constant c",
+        ),
         Step("Exponentials", f"exp(o − max) = {fv(e)}", e.tolist()),
         Step("Sum of exponentials", f"Σ = {fv(float(e.sum()))}", float(e.sum())),
         Step("Probabilities", f"ŷ = exp(oᵢ)/Σₖ exp(oₖ) = {fv(prob)}", prob.tolist(), "they sum to 1"),
         Step("Loss", f"l = −log ŷ_y = −log {fv(float(prob[y]))} = {fv(loss)}", loss),
-        Step("Gradient", f"∂l/∂oᵢ = ŷᵢ − yᵢ = {fv(grad)}", grad.tolist(),
-             f"only the true class {y} gets ŷ − 1"),
+        Step("Gradient", f"∂l/∂oᵢ = ŷᵢ − yᵢ = {fv(grad)}", grad.tolist(), f"only the true class {y} gets ŷ − 1"),
     ]
-    return Out(steps, prob.tolist(), {
-        "p_max": float(prob.max()), "p_y": float(prob[y]), "loss": loss,
-        "grad_y": float(prob[y] - 1), "grad": grad.tolist(), "argmax": int(prob.argmax()),
-    }, "natural log; y is a 0-based class index (one-hot label)")
+    return Out(
+        steps,
+        prob.tolist(),
+        {
+            "p_max": float(prob.max()),
+            "p_y": float(prob[y]),
+            "loss": loss,
+            "grad_y": float(prob[y] - 1),
+            "grad": grad.tolist(),
+            "argmax": int(prob.argmax()),
+        },
+        "natural log; y is a 0-based class index (one-hot label)",
+    )
 
 
 def _check_bce(p: Params) -> None:
@@ -68,7 +84,10 @@ def _check_bce(p: Params) -> None:
 
 
 @register(
-    "loss.bce", "loss.bce", "Binary cross-entropy of one sample", "单个样本的二元交叉熵",
+    "loss.bce",
+    "loss.bce",
+    "Binary cross-entropy of one sample",
+    "单个样本的二元交叉熵",
     [
         ParamSpec("y", "label (0 or 1)", 1, "int", min=0, max=1),
         ParamSpec("p", "predicted probability ŷ of class 1", 0.8, "float"),
@@ -82,9 +101,12 @@ def _bce(p: Params) -> Out:
     loss = -(y * math.log(q) + (1 - y) * math.log(1 - q))
     term = f"−log {fv(q)}" if y == 1 else f"−log(1 − {fv(q)})"
     steps = [
-        Step("Loss", f"−[y log ŷ + (1 − y) log(1 − ŷ)] = −[{y}·log {fv(q)} + {1 - y}·log {fv(1 - q)}]"
-             f" = {term} = {fv(loss)}", loss,
-             "for y = 1 only −log ŷ remains; for y = 0 only −log(1 − ŷ)"),
+        Step(
+            "Loss",
+            f"−[y log ŷ + (1 − y) log(1 − ŷ)] = −[{y}·log {fv(q)} + {1 - y}·log {fv(1 - q)}] = {term} = {fv(loss)}",
+            loss,
+            "for y = 1 only −log ŷ remains; for y = 0 only −log(1 − ŷ)",
+        ),
     ]
     return Out(steps, loss, {}, "natural log")
 
@@ -110,12 +132,17 @@ def _check_ce(p: Params) -> None:
 
 
 @register(
-    "loss.ce", "loss.ce", "Cross-entropy with a one-hot label", "独热标签的交叉熵",
+    "loss.ce",
+    "loss.ce",
+    "Cross-entropy with a one-hot label",
+    "独热标签的交叉熵",
     [
         ParamSpec("p", "predicted probabilities ŷ (sum 1)", [0.7, 0.2, 0.1], "floatlist"),
         ParamSpec("y", "index of the true class (0-based)", 0, "int", min=0),
     ],
-    [], draw=_draw_ce, check=_check_ce,
+    [],
+    draw=_draw_ce,
+    check=_check_ce,
 )
 def _ce(p: Params) -> Out:
     probs, y = p["p"], p["y"]
@@ -123,8 +150,12 @@ def _ce(p: Params) -> Out:
     loss = -math.log(probs[y])
     steps = [
         Step("One-hot label", f"y = {fv(onehot)}", onehot),
-        Step("Loss", f"l = −Σ yᵢ log ŷᵢ = −log ŷ_{y} = −log {fv(probs[y])} = {fv(loss)}", loss,
-             "only the true class contributes"),
+        Step(
+            "Loss",
+            f"l = −Σ yᵢ log ŷᵢ = −log ŷ_{y} = −log {fv(probs[y])} = {fv(loss)}",
+            loss,
+            "only the true class contributes",
+        ),
     ]
     return Out(steps, loss, {}, "natural log; y is a 0-based class index")
 
@@ -142,26 +173,30 @@ def _check_mse(p: Params) -> None:
 
 
 @register(
-    "loss.mse", "loss.mse", "Mean squared error J = 1/(2m) Σ (a − y)²", "均方误差 J = 1/(2m) Σ (a − y)²",
+    "loss.mse",
+    "loss.mse",
+    "Mean squared error J = 1/(2m) Σ (a − y)²",
+    "均方误差 J = 1/(2m) Σ (a − y)²",
     [
         ParamSpec("a", "predictions a", [0.5, 0.8], "floatlist"),
         ParamSpec("y", "targets y", [1, 0], "floatlist"),
     ],
-    ["sum_sq", "m"], draw=_draw_mse, check=_check_mse,
+    ["sum_sq", "m"],
+    draw=_draw_mse,
+    check=_check_mse,
 )
 def _mse(p: Params) -> Out:
     a = np.array(p["a"], dtype=float)
     y = np.array(p["y"], dtype=float)
     m = len(a)
     diff = a - y
-    sq = diff ** 2
+    sq = diff**2
     total = float(sq.sum())
     j = total / (2 * m)
     steps = [
         Step("Errors", f"a − y = {fv(diff)}", diff.tolist()),
         Step("Squares", f"(a − y)² = {fv(sq)}", sq.tolist()),
         Step("Sum of squares", f"Σ (a − y)² = {fv(total)}", total),
-        Step("Loss", f"J = 1/(2m) · Σ = 1/(2·{m}) · {fv(total)} = {fv(j)}", j,
-             "the ½ cancels the 2 of the derivative"),
+        Step("Loss", f"J = 1/(2m) · Σ = 1/(2·{m}) · {fv(total)} = {fv(j)}", j, "the ½ cancels the 2 of the derivative"),
     ]
     return Out(steps, j, {"sum_sq": total, "m": m}, "J = 1/(2m) Σ (a − y)² (course notes)")

@@ -85,13 +85,17 @@ def _draw_ewma(d: Draw) -> Params:
 
 
 @register(
-    "opt.ewma", "opt.ewma", "Exponentially weighted average", "指数加权平均",
+    "opt.ewma",
+    "opt.ewma",
+    "Exponentially weighted average",
+    "指数加权平均",
     [
         ParamSpec("thetas", "the observations θ₁, θ₂, …", [10, 12, 11], "floatlist"),
         ParamSpec("beta", "β", 0.9, "float", min=0, max=0.9999),
         ParamSpec("bias_correction", "divide by 1 − βᵗ", True, "bool"),
     ],
-    ["v_k", "v_k_corrected", "vs"], draw=_draw_ewma,
+    ["v_k", "v_k_corrected", "vs"],
+    draw=_draw_ewma,
 )
 def _ewma(p: Params) -> Out:
     beta = float(p["beta"])
@@ -100,32 +104,48 @@ def _ewma(p: Params) -> Out:
     vs = []
     for t, th in enumerate(p["thetas"], 1):
         new = beta * v + (1 - beta) * th
-        steps.append(Step(f"v{t}", f"β·v{t - 1} + (1 − β)·θ{t} = {fv(beta)}·{fp(v)} + {fv(1 - beta)}·{fp(th)} = {fv(new)}", new))
+        steps.append(
+            Step(f"v{t}", f"β·v{t - 1} + (1 − β)·θ{t} = {fv(beta)}·{fp(v)} + {fv(1 - beta)}·{fp(th)} = {fv(new)}", new)
+        )
         v = new
         vs.append(v)
     t = len(p["thetas"])
-    corr = v / (1 - beta ** t)
-    steps.append(Step("Bias correction", f"v{t}/(1 − β^{t}) = {fv(v)}/{fv(1 - beta ** t)} = {fv(corr)}", corr,
-                      "used" if p["bias_correction"] else "not asked for here"))
+    corr = v / (1 - beta**t)
+    steps.append(
+        Step(
+            "Bias correction",
+            f"v{t}/(1 − β^{t}) = {fv(v)}/{fv(1 - beta**t)} = {fv(corr)}",
+            corr,
+            "used" if p["bias_correction"] else "not asked for here",
+        )
+    )
     ans = corr if p["bias_correction"] else v
-    return Out(steps, ans, {"v_k": v, "v_k_corrected": corr, "vs": vs},
-               "v₀ = 0; vₜ = βvₜ₋₁ + (1 − β)θₜ (course notes)")
+    return Out(steps, ans, {"v_k": v, "v_k_corrected": corr, "vs": vs}, "v₀ = 0; vₜ = βvₜ₋₁ + (1 − β)θₜ (course notes)")
 
 
 # --------------------------------------------------------------------------- momentum
 
 
 @register(
-    "opt.momentum", "opt.momentum", "Gradient descent with momentum", "动量梯度下降",
+    "opt.momentum",
+    "opt.momentum",
+    "Gradient descent with momentum",
+    "动量梯度下降",
     [
         *_OPT_COMMON,
         ParamSpec("beta", "β", 0.9, "float", min=0, max=0.9999),
         ParamSpec("k", "number of steps", 3, "int", min=1, max=10),
-        ParamSpec("convention", "notes: v = βv + (1 − β)g; framework: v = βv + g", "notes", "choice",
-                  choices=("notes", "framework")),
+        ParamSpec(
+            "convention",
+            "notes: v = βv + (1 − β)g; framework: v = βv + g",
+            "notes",
+            "choice",
+            choices=("notes", "framework"),
+        ),
     ],
     ["v_k", "w_k", "ws"],
-    draw=lambda d: _draw_opt(d, {"beta": [0.9, 0.9, 0.5, 0.8]}, 3), prepare=_k_from_grads,
+    draw=lambda d: _draw_opt(d, {"beta": [0.9, 0.9, 0.5, 0.8]}, 3),
+    prepare=_k_from_grads,
 )
 def _momentum(p: Params) -> Out:
     grad, desc, k = _grads_source(p, "opt.momentum")
@@ -136,13 +156,18 @@ def _momentum(p: Params) -> Out:
     for t in range(1, k + 1):
         g = grad(t, w)
         nv = beta * v + (1 - beta) * g if notes else beta * v + g
-        form = (f"{fv(beta)}·{fp(v)} + {fv(1 - beta)}·{fp(g)}" if notes else f"{fv(beta)}·{fp(v)} + {fv(g)}")
+        form = f"{fv(beta)}·{fp(v)} + {fv(1 - beta)}·{fp(g)}" if notes else f"{fv(beta)}·{fp(v)} + {fv(g)}"
         nw = w - lr * nv
-        steps.append(Step(f"Step {t}", f"g = {fv(g)}; v = {form} = {fv(nv)}; w = {fv(w)} − {fv(lr)}·{fp(nv)} = {fv(nw)}", nw))
+        steps.append(
+            Step(f"Step {t}", f"g = {fv(g)}; v = {form} = {fv(nv)}; w = {fv(w)} − {fv(lr)}·{fp(nv)} = {fv(nw)}", nw)
+        )
         v, w = nv, nw
         ws.append(w)
-    conv = ("momentum: v = βv + (1 − β)g, w = w − αv (course notes)" if notes
-            else "momentum: v = βv + g, w = w − αv (framework form, e.g. PyTorch SGD)")
+    conv = (
+        "momentum: v = βv + (1 − β)g, w = w − αv (course notes)"
+        if notes
+        else "momentum: v = βv + g, w = w − αv (framework form, e.g. PyTorch SGD)"
+    )
     return Out(steps, w, {"v_k": v, "w_k": w, "ws": ws}, conv)
 
 
@@ -150,7 +175,10 @@ def _momentum(p: Params) -> Out:
 
 
 @register(
-    "opt.rmsprop", "opt.rmsprop", "RMSprop step by step", "RMSprop 逐步计算",
+    "opt.rmsprop",
+    "opt.rmsprop",
+    "RMSprop step by step",
+    "RMSprop 逐步计算",
     [
         *_OPT_COMMON,
         ParamSpec("beta", "β", 0.999, "float", min=0, max=0.9999),
@@ -159,7 +187,8 @@ def _momentum(p: Params) -> Out:
         ParamSpec("k", "number of steps", 3, "int", min=1, max=10),
     ],
     ["s_k", "w_k", "ws"],
-    draw=lambda d: _draw_opt(d, {"beta": [0.999, 0.9, 0.99]}, 3), prepare=_k_from_grads,
+    draw=lambda d: _draw_opt(d, {"beta": [0.999, 0.9, 0.99]}, 3),
+    prepare=_k_from_grads,
 )
 def _rmsprop(p: Params) -> Out:
     grad, desc, k = _grads_source(p, "opt.rmsprop")
@@ -174,12 +203,21 @@ def _rmsprop(p: Params) -> Out:
         den = math.sqrt(ns + eps) if inside else math.sqrt(ns) + eps
         nw = w - lr * g / den if den > 0 else w
         dtext = f"√({fv(ns)} + ε)" if inside else f"(√{fv(ns)} + ε)"
-        steps.append(Step(f"Step {t}", f"g = {fv(g)}; s = {fv(beta)}·{fp(s)} + {fv(1 - beta)}·{fp(g)}² = {fv(ns)}; "
-                          f"w = {fv(w)} − {fv(lr)}·{fp(g)}/{dtext} = {fv(nw)}", nw))
+        steps.append(
+            Step(
+                f"Step {t}",
+                f"g = {fv(g)}; s = {fv(beta)}·{fp(s)} + {fv(1 - beta)}·{fp(g)}² = {fv(ns)}; "
+                f"w = {fv(w)} − {fv(lr)}·{fp(g)}/{dtext} = {fv(nw)}",
+                nw,
+            )
+        )
         s, w = ns, nw
         ws.append(w)
-    conv = ("RMSprop: s = βs + (1 − β)g², w = w − αg/(√s + ε); the notes omit ε (erratum)" if not inside
-            else "RMSprop with ε inside the root: w = w − αg/√(s + ε)")
+    conv = (
+        "RMSprop: s = βs + (1 − β)g², w = w − αg/(√s + ε); the notes omit ε (erratum)"
+        if not inside
+        else "RMSprop with ε inside the root: w = w − αg/√(s + ε)"
+    )
     return Out(steps, w, {"s_k": s, "w_k": w, "ws": ws}, conv)
 
 
@@ -187,7 +225,10 @@ def _rmsprop(p: Params) -> Out:
 
 
 @register(
-    "opt.adam", "opt.adam", "Adam with bias correction", "带偏差修正的 Adam",
+    "opt.adam",
+    "opt.adam",
+    "Adam with bias correction",
+    "带偏差修正的 Adam",
     [
         *_OPT_COMMON,
         ParamSpec("beta1", "β₁", 0.9, "float", min=0, max=0.9999),
@@ -197,7 +238,8 @@ def _rmsprop(p: Params) -> Out:
         ParamSpec("k", "number of steps (1…5)", 1, "int", min=1, max=10),
     ],
     ["m_k", "v_k", "m_hat", "v_hat", "w_k", "ws"],
-    draw=lambda d: _draw_opt(d, {}, 3), prepare=_k_from_grads,
+    draw=lambda d: _draw_opt(d, {}, 3),
+    prepare=_k_from_grads,
 )
 def _adam(p: Params) -> Out:
     grad, desc, k = _grads_source(p, "opt.adam")
@@ -205,25 +247,35 @@ def _adam(p: Params) -> Out:
     inside = bool(p["eps_inside"])
     w, m, v = float(p["w0"]), 0.0, 0.0
     mh = vh = 0.0
-    steps = [Step("Start", f"{desc}; w₀ = {fv(w)}, m₀ = v₀ = 0, α = {fv(lr)}, β₁ = {fv(b1)}, β₂ = {fv(b2)}, ε = {fv(eps)}", w)]
+    steps = [
+        Step(
+            "Start", f"{desc}; w₀ = {fv(w)}, m₀ = v₀ = 0, α = {fv(lr)}, β₁ = {fv(b1)}, β₂ = {fv(b2)}, ε = {fv(eps)}", w
+        )
+    ]
     ws = [w]
     for t in range(1, k + 1):
         g = grad(t, w)
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
-        mh = m / (1 - b1 ** t)
-        vh = v / (1 - b2 ** t)
+        mh = m / (1 - b1**t)
+        vh = v / (1 - b2**t)
         den = math.sqrt(vh + eps) if inside else math.sqrt(vh) + eps
         nw = w - lr * mh / den if den > 0 else w
-        steps.append(Step(f"Step {t}",
-                          f"g = {fv(g)}; m = {fv(m)}, v = {fv(v)}; m̂ = m/(1 − β₁^{t}) = {fv(mh)}, "
-                          f"v̂ = v/(1 − β₂^{t}) = {fv(vh)}; w = {fv(w)} − {fv(lr)}·{fp(mh)}/(√{fv(vh)} + ε) = {fv(nw)}",
-                          nw))
+        steps.append(
+            Step(
+                f"Step {t}",
+                f"g = {fv(g)}; m = {fv(m)}, v = {fv(v)}; m̂ = m/(1 − β₁^{t}) = {fv(mh)}, "
+                f"v̂ = v/(1 − β₂^{t}) = {fv(vh)}; w = {fv(w)} − {fv(lr)}·{fp(mh)}/(√{fv(vh)} + ε) = {fv(nw)}",
+                nw,
+            )
+        )
         w = nw
         ws.append(w)
-    conv = ("Adam: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², bias-corrected m̂, v̂; "
-            + ("w = w − α m̂/(√v̂ + ε)" if not inside else "w = w − α m̂/√(v̂ + ε)")
-            + " (the notes write √s without the correction: an erratum)")
+    conv = (
+        "Adam: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², bias-corrected m̂, v̂; "
+        + ("w = w − α m̂/(√v̂ + ε)" if not inside else "w = w − α m̂/√(v̂ + ε)")
+        + " (the notes write √s without the correction: an erratum)"
+    )
     return Out(steps, w, {"m_k": m, "v_k": v, "m_hat": mh, "v_hat": vh, "w_k": w, "ws": ws}, conv)
 
 
@@ -232,13 +284,22 @@ def _adam(p: Params) -> Out:
 SCHEDULES = ("inverse", "exponential", "sqrt", "sqrt-epoch", "step")
 
 
-def lr_at(schedule: str, alpha0: float, epoch: int, decay_rate: float = 1.0, k: float = 1.0,
-          base: float = 0.95, t: int | None = None, drop_every: int = 2, drop: float = 0.5) -> float:
+def lr_at(
+    schedule: str,
+    alpha0: float,
+    epoch: int,
+    decay_rate: float = 1.0,
+    k: float = 1.0,
+    base: float = 0.95,
+    t: int | None = None,
+    drop_every: int = 2,
+    drop: float = 0.5,
+) -> float:
     """α for `epoch` under one of the schedules of note 004."""
     if schedule == "inverse":
         return alpha0 / (1 + decay_rate * epoch)
     if schedule == "exponential":
-        return base ** epoch * alpha0
+        return base**epoch * alpha0
     if schedule == "sqrt":
         return k / math.sqrt(t if t is not None else epoch) * alpha0
     if schedule == "sqrt-epoch":
@@ -254,11 +315,19 @@ def _check_decay(p: Params) -> None:
 
 
 @register(
-    "opt.lr-decay", "opt.lr-decay", "Learning-rate decay", "学习率衰减",
+    "opt.lr-decay",
+    "opt.lr-decay",
+    "Learning-rate decay",
+    "学习率衰减",
     [
-        ParamSpec("schedule", "inverse α0/(1 + decay·epoch), exponential base^epoch·α0, "
-                  "sqrt k/√t·α0 (t = iteration), sqrt-epoch k/√epoch·α0, step (halve every drop_every epochs)",
-                  "inverse", "choice", choices=SCHEDULES),
+        ParamSpec(
+            "schedule",
+            "inverse α0/(1 + decay·epoch), exponential base^epoch·α0, "
+            "sqrt k/√t·α0 (t = iteration), sqrt-epoch k/√epoch·α0, step (halve every drop_every epochs)",
+            "inverse",
+            "choice",
+            choices=SCHEDULES,
+        ),
         ParamSpec("alpha0", "initial learning rate α0", 0.2, "float", min=0, max=10),
         ParamSpec("decay_rate", "decay rate (inverse)", 1, "float", min=0, max=100),
         ParamSpec("epoch", "epoch number", 4, "int", min=0, max=1000),
@@ -268,10 +337,12 @@ def _check_decay(p: Params) -> None:
         ParamSpec("drop_every", "epochs between drops (step)", 2, "int", min=1, max=100),
     ],
     ["alphas"],
-    draw=lambda d: {"schedule": d.pick("schedule", list(SCHEDULES)),
-                    "alpha0": d.pick("alpha0", [0.1, 0.2, 0.5, 1]),
-                    "decay_rate": d.pick("decay_rate", [1, 0.5, 2]),
-                    "epoch": d.int("epoch", 1, 4)},
+    draw=lambda d: {
+        "schedule": d.pick("schedule", list(SCHEDULES)),
+        "alpha0": d.pick("alpha0", [0.1, 0.2, 0.5, 1]),
+        "decay_rate": d.pick("decay_rate", [1, 0.5, 2]),
+        "epoch": d.int("epoch", 1, 4),
+    },
     check=_check_decay,
 )
 def _lr_decay(p: Params) -> Out:
@@ -297,34 +368,49 @@ def _lr_decay(p: Params) -> Out:
 
     alphas = [alpha(e) for e in range(first, max(epoch, first) + 1)]
     steps = [Step(f"Epoch {e}", f"{text(e)} = {fv(alpha(e))}", alpha(e)) for e in range(first, max(epoch, first) + 1)]
-    conv = "t is the mini-batch (iteration) number (note 004 calls it the sample count: an erratum)" if sch == "sqrt" else ""
+    conv = (
+        "t is the mini-batch (iteration) number (note 004 calls it the sample count: an erratum)"
+        if sch == "sqrt"
+        else ""
+    )
     return Out(steps, alpha(epoch), {"alphas": alphas}, conv)
 
 
 @register(
-    "opt.minibatch", "opt.minibatch", "Iterations per epoch of mini-batch GD", "小批量梯度下降每轮的迭代次数",
+    "opt.minibatch",
+    "opt.minibatch",
+    "Iterations per epoch of mini-batch GD",
+    "小批量梯度下降每轮的迭代次数",
     [
         ParamSpec("m", "training samples", 50000, "int", min=1),
         ParamSpec("batch", "mini-batch size", 100, "int", min=1),
     ],
     ["last_batch"],
-    draw=lambda d: {"m": d.pick("m", [1000, 5000, 50000, 60000, 1200, 10000]),
-                    "batch": d.pick("batch", [32, 64, 100, 128, 256, 500])},
+    draw=lambda d: {
+        "m": d.pick("m", [1000, 5000, 50000, 60000, 1200, 10000]),
+        "batch": d.pick("batch", [32, 64, 100, 128, 256, 500]),
+    },
 )
 def _minibatch(p: Params) -> Out:
     m, b = p["m"], p["batch"]
     it = -(-m // b)
     last = m - (it - 1) * b
-    steps = [Step("Iterations", f"⌈m/batch⌉ = ⌈{m}/{b}⌉ = {it}", it,
-                  f"the last mini-batch holds {last} samples" if last != b else "every mini-batch is full")]
+    steps = [
+        Step(
+            "Iterations",
+            f"⌈m/batch⌉ = ⌈{m}/{b}⌉ = {it}",
+            it,
+            f"the last mini-batch holds {last} samples" if last != b else "every mini-batch is full",
+        )
+    ]
     return Out(steps, it, {"last_batch": last})
 
 
 # --------------------------------------------------------------------------- gradient checking
 
 GRADCHECK_FNS: dict[str, tuple[str, Callable[[float], float], Callable[[float], float]]] = {
-    "cube": ("θ³", lambda t: t ** 3, lambda t: 3 * t ** 2),
-    "square": ("θ²", lambda t: t ** 2, lambda t: 2 * t),
+    "cube": ("θ³", lambda t: t**3, lambda t: 3 * t**2),
+    "square": ("θ²", lambda t: t**2, lambda t: 2 * t),
     "exp": ("e^θ", math.exp, math.exp),
     "sin": ("sin θ", math.sin, math.cos),
     "sigmoid": ("σ(θ)", lambda t: 1 / (1 + math.exp(-t)), lambda t: math.exp(-t) / (1 + math.exp(-t)) ** 2),
@@ -332,16 +418,27 @@ GRADCHECK_FNS: dict[str, tuple[str, Callable[[float], float], Callable[[float], 
 
 
 @register(
-    "gradcheck", "gradcheck", "Numerical gradient: one-sided vs two-sided", "数值梯度：单边与双边差分",
+    "gradcheck",
+    "gradcheck",
+    "Numerical gradient: one-sided vs two-sided",
+    "数值梯度：单边与双边差分",
     [
         ParamSpec("theta", "θ", 1, "float", min=-10, max=10),
         ParamSpec("eps", "ε", 0.01, "float", min=1e-8, max=1),
-        ParamSpec("f", "function: " + ", ".join(f"{k} ({v[0]})" for k, v in GRADCHECK_FNS.items()),
-                  "cube", "choice", choices=tuple(GRADCHECK_FNS)),
+        ParamSpec(
+            "f",
+            "function: " + ", ".join(f"{k} ({v[0]})" for k, v in GRADCHECK_FNS.items()),
+            "cube",
+            "choice",
+            choices=tuple(GRADCHECK_FNS),
+        ),
     ],
     ["one_sided", "two_sided", "exact", "err_one", "err_two"],
-    draw=lambda d: {"theta": d.pick("theta", [1, 2, 0.5, -1, 1.5]), "eps": d.pick("eps", [0.01, 0.1, 0.001]),
-                    "f": d.pick("f", ["cube", "cube", "square", "exp"])},
+    draw=lambda d: {
+        "theta": d.pick("theta", [1, 2, 0.5, -1, 1.5]),
+        "eps": d.pick("eps", [0.01, 0.1, 0.001]),
+        "f": d.pick("f", ["cube", "cube", "square", "exp"]),
+    },
 )
 def _gradcheck(p: Params) -> Out:
     th, eps = float(p["theta"]), float(p["eps"])
@@ -350,11 +447,22 @@ def _gradcheck(p: Params) -> Out:
     two = (f(th + eps) - f(th - eps)) / (2 * eps)
     exact = df(th)
     steps = [
-        Step("One-sided", f"(f(θ + ε) − f(θ))/ε = ({fv(f(th + eps))} − {fv(f(th))})/{fv(eps)} = {fv(one)}", one,
-             f"error {fv(abs(one - exact))}: O(ε)"),
-        Step("Two-sided", f"(f(θ + ε) − f(θ − ε))/(2ε) = ({fv(f(th + eps))} − {fv(f(th - eps))})/{fv(2 * eps)} = {fv(two)}",
-             two, f"error {fv(abs(two - exact))}: O(ε²)"),
+        Step(
+            "One-sided",
+            f"(f(θ + ε) − f(θ))/ε = ({fv(f(th + eps))} − {fv(f(th))})/{fv(eps)} = {fv(one)}",
+            one,
+            f"error {fv(abs(one - exact))}: O(ε)",
+        ),
+        Step(
+            "Two-sided",
+            f"(f(θ + ε) − f(θ − ε))/(2ε) = ({fv(f(th + eps))} − {fv(f(th - eps))})/{fv(2 * eps)} = {fv(two)}",
+            two,
+            f"error {fv(abs(two - exact))}: O(ε²)",
+        ),
         Step("Exact", f"f′(θ) for f = {label} at θ = {fv(th)}: {fv(exact)}", exact),
     ]
-    return Out(steps, two, {"one_sided": one, "two_sided": two, "exact": exact,
-                            "err_one": abs(one - exact), "err_two": abs(two - exact)})
+    return Out(
+        steps,
+        two,
+        {"one_sided": one, "two_sided": two, "exact": exact, "err_one": abs(one - exact), "err_two": abs(two - exact)},
+    )

@@ -57,14 +57,17 @@ def lr_decay_series(alpha0: float, epochs: int) -> list[Series]:
 def optimizer_paths(steps: int, surface: str = "1d", lr: float = 0.1) -> dict[str, np.ndarray]:
     """Iterates of GD, momentum, RMSprop and Adam (notes' conventions) from the same start."""
     if surface == "1d":
+
         def grad(w: np.ndarray) -> np.ndarray:
             return 2 * w - 10  # f(w) = w² − 10w + 25
+
         start = np.array([0.0])
     else:
         scale = np.array([1 / 10, 2.0])  # f = x²/20 + y²: elongated along x
 
         def grad(w: np.ndarray) -> np.ndarray:
             return scale * w  # type: ignore[no-any-return]
+
         start = np.array([-9.0, 1.5])
         lr = 0.3
     paths: dict[str, np.ndarray] = {}
@@ -86,7 +89,7 @@ def optimizer_paths(steps: int, surface: str = "1d", lr: float = 0.1) -> dict[st
             else:
                 v = 0.9 * v + 0.1 * g
                 s = 0.999 * s + 0.001 * g * g
-                w = w - lr * (v / (1 - 0.9 ** t)) / (np.sqrt(s / (1 - 0.999 ** t)) + 1e-8)
+                w = w - lr * (v / (1 - 0.9**t)) / (np.sqrt(s / (1 - 0.999**t)) + 1e-8)
             pts.append(w.copy())
         paths[name] = np.array(pts)
     return paths

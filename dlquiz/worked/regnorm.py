@@ -11,19 +11,26 @@ from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
 
 def _draw_bn(d: Draw) -> Params:
     n = int(d.rng.integers(3, 6))
-    return {"x": d.value("x", lambda: [int(v) for v in d.rng.integers(0, 10, size=n)]),
-            "gamma": d.pick("gamma", [1, 1, 2, 0.5]), "beta": d.pick("beta", [0, 0, 1, -1])}
+    return {
+        "x": d.value("x", lambda: [int(v) for v in d.rng.integers(0, 10, size=n)]),
+        "gamma": d.pick("gamma", [1, 1, 2, 0.5]),
+        "beta": d.pick("beta", [0, 0, 1, -1]),
+    }
 
 
 @register(
-    "norm.batch", "norm.batch", "Batch normalisation of one feature", "对一个特征做批归一化",
+    "norm.batch",
+    "norm.batch",
+    "Batch normalisation of one feature",
+    "对一个特征做批归一化",
     [
         ParamSpec("x", "the feature's values over the mini-batch", [1, 2, 3, 6], "floatlist"),
         ParamSpec("gamma", "scale γ", 1, "float", min=-100, max=100),
         ParamSpec("beta", "shift β", 0, "float", min=-100, max=100),
         ParamSpec("eps", "ε", 1e-8, "float", min=0, max=1),
     ],
-    ["mean", "var", "std", "x_hat", "y0"], draw=_draw_bn,
+    ["mean", "var", "std", "x_hat", "y0"],
+    draw=_draw_bn,
 )
 def _batch_norm(p: Params) -> Out:
     x = np.array(p["x"], dtype=float)
@@ -40,9 +47,12 @@ def _batch_norm(p: Params) -> Out:
         Step("Normalised", f"x̂ = (x − μ)/√(σ² + ε) = {fv(xh)}", xh.tolist(), "mean 0, variance 1"),
         Step("Scale and shift", f"y = γx̂ + β = {fv(g)}·x̂ + {fv(b)} = {fv(y)}", y.tolist()),
     ]
-    return Out(steps, y.tolist(), {"mean": mu, "var": var, "std": std, "x_hat": xh.tolist(),
-                                   "y0": float(y[0])},
-               "batch statistics over the mini-batch, variance divided by m; applied before the activation")
+    return Out(
+        steps,
+        y.tolist(),
+        {"mean": mu, "var": var, "std": std, "x_hat": xh.tolist(), "y0": float(y[0])},
+        "batch statistics over the mini-batch, variance divided by m; applied before the activation",
+    )
 
 
 def dropout_mask(n: int, keep_prob: float, seed: int) -> list[int]:
@@ -52,7 +62,10 @@ def dropout_mask(n: int, keep_prob: float, seed: int) -> list[int]:
 
 
 @register(
-    "reg.dropout", "reg.dropout", "Inverted dropout on one layer", "对一层做反向随机失活（inverted dropout）",
+    "reg.dropout",
+    "reg.dropout",
+    "Inverted dropout on one layer",
+    "对一层做反向随机失活（inverted dropout）",
     [
         ParamSpec("a", "activations", [1, 2, 3, 4, 5], "floatlist"),
         ParamSpec("keep_prob", "probability of keeping a unit", 0.8, "float", min=0.01, max=1),
@@ -60,9 +73,11 @@ def dropout_mask(n: int, keep_prob: float, seed: int) -> list[int]:
         ParamSpec("mask", "an explicit 0/1 mask instead of the seed", None, "intlist", min=0, max=1),
     ],
     ["mask", "scale", "kept"],
-    draw=lambda d: {"a": d.value("a", lambda: d.decimals(int(d.rng.integers(4, 7)), 0, 2)),
-                    "keep_prob": d.pick("keep_prob", [0.5, 0.8, 0.8, 0.9]),
-                    "seed": d.int("seed", 0, 999)},
+    draw=lambda d: {
+        "a": d.value("a", lambda: d.decimals(int(d.rng.integers(4, 7)), 0, 2)),
+        "keep_prob": d.pick("keep_prob", [0.5, 0.8, 0.8, 0.9]),
+        "seed": d.int("seed", 0, 999),
+    },
     check=lambda p: _check_mask(p),
 )
 def _dropout(p: Params) -> Out:
@@ -74,11 +89,19 @@ def _dropout(p: Params) -> Out:
     steps = [
         Step("Mask", f"dᵢ = 1 with probability {fv(kp)}: {fv(mask)}", mask),
         Step("Drop", f"a ⊙ d = {fv(masked)}", masked.tolist()),
-        Step("Scale", f"÷ keep_prob = ×{fv(1 / kp)}: {fv(out)}", out.tolist(),
-             "keeps the expected activation unchanged, so nothing changes at test time"),
+        Step(
+            "Scale",
+            f"÷ keep_prob = ×{fv(1 / kp)}: {fv(out)}",
+            out.tolist(),
+            "keeps the expected activation unchanged, so nothing changes at test time",
+        ),
     ]
-    return Out(steps, out.tolist(), {"mask": mask, "scale": 1 / kp, "kept": int(sum(mask))},
-               "inverted dropout: a = a ⊙ d / keep_prob during training only")
+    return Out(
+        steps,
+        out.tolist(),
+        {"mask": mask, "scale": 1 / kp, "kept": int(sum(mask))},
+        "inverted dropout: a = a ⊙ d / keep_prob during training only",
+    )
 
 
 def _check_mask(p: Params) -> None:
@@ -92,16 +115,21 @@ SCHEMES = ("lecun", "xavier", "he")
 
 
 @register(
-    "init.variance", "init", "Variance of the initial weights", "初始权重的方差",
+    "init.variance",
+    "init",
+    "Variance of the initial weights",
+    "初始权重的方差",
     [
         ParamSpec("n_in", "inputs of the layer (fan-in)", 256, "int", min=1),
         ParamSpec("scheme", "lecun 1/n_in, xavier 2/(n_in + n_out), he 2/n_in", "lecun", "choice", choices=SCHEMES),
         ParamSpec("n_out", "outputs of the layer (fan-out, xavier only)", 128, "int", min=1),
     ],
     ["std"],
-    draw=lambda d: {"n_in": d.pick("n_in", [64, 100, 128, 256, 400, 512]),
-                    "scheme": d.pick("scheme", list(SCHEMES)),
-                    "n_out": d.pick("n_out", [10, 64, 100, 128])},
+    draw=lambda d: {
+        "n_in": d.pick("n_in", [64, 100, 128, 256, 400, 512]),
+        "scheme": d.pick("scheme", list(SCHEMES)),
+        "n_out": d.pick("n_out", [10, 64, 100, 128]),
+    },
 )
 def _init_variance(p: Params) -> Out:
     n, s, o = p["n_in"], p["scheme"], p["n_out"]
@@ -114,9 +142,11 @@ def _init_variance(p: Params) -> Out:
     std = math.sqrt(var)
     steps = [
         Step("Variance", f"Var(w) = {text} = {fv(var)}", var),
-        Step("Standard deviation", f"√{fv(var)} = {fv(std)}", std,
-             "w = np.random.randn(n_out, n_in) · std"),
+        Step("Standard deviation", f"√{fv(var)} = {fv(std)}", std, "w = np.random.randn(n_out, n_in) · std"),
     ]
-    note = {"lecun": "Var(w) = 1/n (note 004; suits tanh)", "xavier": "Xavier/Glorot: 2/(n_in + n_out)",
-            "he": "He: 2/n (suits ReLU)"}[s]
+    note = {
+        "lecun": "Var(w) = 1/n (note 004; suits tanh)",
+        "xavier": "Xavier/Glorot: 2/(n_in + n_out)",
+        "he": "He: 2/n (suits ReLU)",
+    }[s]
     return Out(steps, var, {"std": std}, note)

@@ -19,12 +19,32 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 _LABELS = {
-    "en": {"answer": "Answer", "convention": "Convention", "step": "Step", "working": "Working",
-           "value": "Value", "given": "Given", "questions": "Practice worksheet", "key": "Answer key",
-           "question": "Question", "compute": "Compute", "seed": "seed"},
-    "zh": {"answer": "答案", "convention": "约定", "step": "步骤", "working": "计算", "value": "结果",
-           "given": "已知", "questions": "练习题", "key": "答案与详解", "question": "题", "compute": "求",
-           "seed": "随机种子"},
+    "en": {
+        "answer": "Answer",
+        "convention": "Convention",
+        "step": "Step",
+        "working": "Working",
+        "value": "Value",
+        "given": "Given",
+        "questions": "Practice worksheet",
+        "key": "Answer key",
+        "question": "Question",
+        "compute": "Compute",
+        "seed": "seed",
+    },
+    "zh": {
+        "answer": "答案",
+        "convention": "约定",
+        "step": "步骤",
+        "working": "计算",
+        "value": "结果",
+        "given": "已知",
+        "questions": "练习题",
+        "key": "答案与详解",
+        "question": "题",
+        "compute": "求",
+        "seed": "随机种子",
+    },
 }
 
 
@@ -101,8 +121,16 @@ def render_text(example: WorkedExample, lang: str = "en", width: int = 80) -> st
     from rich.console import Console
 
     buf = StringIO()
-    con = Console(file=buf, width=width, no_color=True, color_system=None, force_terminal=False,
-                  highlight=False, emoji=False, legacy_windows=False)
+    con = Console(
+        file=buf,
+        width=width,
+        no_color=True,
+        color_system=None,
+        force_terminal=False,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
     con.print(rich_example(example, lang))
     return buf.getvalue()
 
@@ -121,8 +149,11 @@ def _given_md(example: WorkedExample) -> list[str]:
         if v is None:
             continue
         text = format_value(v)
-        out.append(f"- {k} =\n\n  ```\n" + "\n".join("  " + r for r in text.splitlines()) + "\n  ```"
-                   if "\n" in text else f"- {k} = `{text}`")
+        out.append(
+            f"- {k} =\n\n  ```\n" + "\n".join("  " + r for r in text.splitlines()) + "\n  ```"
+            if "\n" in text
+            else f"- {k} = `{text}`"
+        )
     return out
 
 
@@ -132,8 +163,12 @@ def question_md(example: WorkedExample, lang: str = "en", number: int | None = N
     lines = [f"### {head}{_title(example, lang)} (`{example.kind}`)", "", f"{_l(lang, 'given')}:", ""]
     lines += _given_md(example)
     ask = _title(example, lang)
-    lines += ["", f"{_l(lang, 'compute')}: {ask[0].lower() + ask[1:] if lang == 'en' else ask}"
-              + (f" ({prose(example.convention, lang)})" if example.convention else ""), ""]
+    lines += [
+        "",
+        f"{_l(lang, 'compute')}: {ask[0].lower() + ask[1:] if lang == 'en' else ask}"
+        + (f" ({prose(example.convention, lang)})" if example.convention else ""),
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -155,8 +190,16 @@ def to_markdown(example: WorkedExample, lang: str = "en", *, heading: str | None
 
 
 _TEX_MAP = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 
 
@@ -179,15 +222,22 @@ def _tex_given(example: WorkedExample) -> str:
 
 def to_latex(example: WorkedExample, lang: str = "en", *, heading: str | None = None) -> str:
     """The worked example as a LaTeX fragment (a subsection)."""
-    out = [rf"\subsection*{{{tex_escape(heading or _title(example, lang))} (\texttt{{{tex_escape(example.kind)}}})}}",
-           tex_escape(_l(lang, "given")) + ":", _tex_given(example)]
+    out = [
+        rf"\subsection*{{{tex_escape(heading or _title(example, lang))} (\texttt{{{tex_escape(example.kind)}}})}}",
+        tex_escape(_l(lang, "given")) + ":",
+        _tex_given(example),
+    ]
     if example.convention:
-        out.append(rf"\emph{{{tex_escape(_l(lang, 'convention'))}: {tex_escape(prose(example.convention, lang))}}}" + "\n")
+        out.append(
+            rf"\emph{{{tex_escape(_l(lang, 'convention'))}: {tex_escape(prose(example.convention, lang))}}}" + "\n"
+        )
     out.append("\\begin{enumerate}")
     for s in example.steps:
         note = rf" \emph{{({tex_escape(prose(s.note, lang))})}}" if s.note else ""
-        out.append(rf"\item \textbf{{{tex_escape(step_name(s.name, lang))}}}: {tex_escape(prose(s.formula, lang))}"
-                   rf" $\rightarrow$ {_tex_value(s.value)}{note}")
+        out.append(
+            rf"\item \textbf{{{tex_escape(step_name(s.name, lang))}}}: {tex_escape(prose(s.formula, lang))}"
+            rf" $\rightarrow$ {_tex_value(s.value)}{note}"
+        )
     out.append("\\end{enumerate}")
     out.append(rf"\textbf{{{tex_escape(_l(lang, 'answer'))}:}} {_tex_value(example.answer)}" + "\n")
     return "\n".join(out)
@@ -199,12 +249,21 @@ def latex_document(example: WorkedExample, lang: str = "en") -> str:
 
 
 def _tex_doc(body: str, lang: str) -> str:
-    pre = [r"\documentclass[11pt]{article}", r"\usepackage{amsmath}", r"\usepackage{fontspec}",
-           r"\usepackage[margin=2cm]{geometry}"]
+    pre = [
+        r"\documentclass[11pt]{article}",
+        r"\usepackage{amsmath}",
+        r"\usepackage{fontspec}",
+        r"\usepackage[margin=2cm]{geometry}",
+    ]
     if lang == "zh":
         pre.append(r"\usepackage{xeCJK}")
     pre.append(r"\setlength{\parindent}{0pt}")
-    return "\n".join(pre) + "\n% compile with xelatex (Unicode maths and Chinese)\n\\begin{document}\n" + body + "\n\\end{document}\n"
+    return (
+        "\n".join(pre)
+        + "\n% compile with xelatex (Unicode maths and Chinese)\n\\begin{document}\n"
+        + body
+        + "\n\\end{document}\n"
+    )
 
 
 # --------------------------------------------------------------------------- worksheets

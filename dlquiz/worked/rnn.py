@@ -20,7 +20,8 @@ def _f(name: str, s: np.ndarray) -> np.ndarray:
 
 def _df(name: str, h: np.ndarray) -> np.ndarray:
     # derivative written with the output h = f(s): σ′ = h(1 − h), tanh′ = 1 − h²
-    return h * (1 - h) if name == "sigmoid" else 1 - h ** 2  # type: ignore[no-any-return]
+    out: np.ndarray = h * (1 - h) if name == "sigmoid" else 1 - h**2
+    return out
 
 
 def _mat(v: Any, shape: tuple[int, int]) -> np.ndarray:
@@ -28,8 +29,9 @@ def _mat(v: Any, shape: tuple[int, int]) -> np.ndarray:
     return a.reshape(shape)
 
 
-def rnn_loss(w: np.ndarray, u: np.ndarray, v: np.ndarray, xs: list[float], ys: list[float], act: str,
-             h0: np.ndarray) -> float:
+def rnn_loss(
+    w: np.ndarray, u: np.ndarray, v: np.ndarray, xs: list[float], ys: list[float], act: str, h0: np.ndarray
+) -> float:
     """L = Σₜ BCE(yₜ, σ(V hₜ)) with hₜ = f(U xₜ + W hₜ₋₁)."""
     h = h0
     total = 0.0
@@ -52,8 +54,9 @@ def _shapes(p: Params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _check_rnn(p: Params) -> None:
     if len(p["x"]) != p["T"] or len(p["y"]) != p["T"]:
-        raise ParamError(f"rnn.bptt: parameters x and y need T = {p['T']} entries each "
-                         f"(got {len(p['x'])} and {len(p['y'])})")
+        raise ParamError(
+            f"rnn.bptt: parameters x and y need T = {p['T']} entries each (got {len(p['x'])} and {len(p['y'])})"
+        )
     if any(t not in (0, 1) for t in p["y"]):
         raise ParamError(f"rnn.bptt: parameter y: targets must be 0 or 1, got {fv(p['y'])}")
     try:
@@ -86,7 +89,10 @@ def _draw_rnn(d: Draw) -> Params:
 
 
 @register(
-    "rnn.bptt", "rnn.bptt", "Back-propagation through time", "随时间反向传播（BPTT）",
+    "rnn.bptt",
+    "rnn.bptt",
+    "Back-propagation through time",
+    "随时间反向传播（BPTT）",
     [
         ParamSpec("T", "time steps", 3, "int", min=1, max=6),
         ParamSpec("hidden", "hidden size: 1 (scalars) or 2", 1, "int", min=1, max=2),
@@ -101,7 +107,9 @@ def _draw_rnn(d: Draw) -> Params:
         ParamSpec("activation", "hidden activation f", "tanh", "choice", choices=("tanh", "sigmoid")),
     ],
     ["h1", "h2", "h3", "h_T", "loss", "dW", "dU", "dV", "hs", "os"],
-    draw=_draw_rnn, check=_check_rnn, prepare=_prepare_rnn,
+    draw=_draw_rnn,
+    check=_check_rnn,
+    prepare=_prepare_rnn,
 )
 def _bptt(p: Params) -> Out:
     w, u, v = _shapes(p)
@@ -123,8 +131,11 @@ def _bptt(p: Params) -> Out:
         o = float(_sig(v @ h)[0, 0])
         hs.append(h)
         os_.append(o)
-        form = (f"s{t} = U·x{t} + W·h{t - 1} = {fv(show(u))}·{fp(x)} + {fv(show(w))}·{fp(show(hs[-2]))} = {fv(show(s))}"
-                if scalar else f"s{t} = U·x{t} + W·h{t - 1} = {fv(show(s))}")
+        form = (
+            f"s{t} = U·x{t} + W·h{t - 1} = {fv(show(u))}·{fp(x)} + {fv(show(w))}·{fp(show(hs[-2]))} = {fv(show(s))}"
+            if scalar
+            else f"s{t} = U·x{t} + W·h{t - 1} = {fv(show(s))}"
+        )
         steps.append(Step(f"h{t}", f"{form}; h{t} = {act}(s{t}) = {fv(show(h))}", show(h)))
         steps.append(Step(f"o{t}", f"o{t} = σ(V·h{t}) = {fv(o)}", o))
         values[f"h{t}"] = show(h)
@@ -140,19 +151,30 @@ def _bptt(p: Params) -> Out:
         dw += delta @ hs[t - 1].T
         du += delta * xs[t - 1]
         dh_next = w.T @ delta
-        steps.append(Step(f"δ{t}", f"∂L/∂s{t} = (Vᵀ(o{t} − y{t}) + Wᵀδ{t + 1}) ⊙ f′(s{t}) = {fv(show(delta))}",
-                          show(delta), f"adds δ{t}·h{t - 1}ᵀ to dW and δ{t}·x{t} to dU"))
+        steps.append(
+            Step(
+                f"δ{t}",
+                f"∂L/∂s{t} = (Vᵀ(o{t} − y{t}) + Wᵀδ{t + 1}) ⊙ f′(s{t}) = {fv(show(delta))}",
+                show(delta),
+                f"adds δ{t}·h{t - 1}ᵀ to dW and δ{t}·x{t} to dU",
+            )
+        )
     dW = float(dw[0, 0]) if scalar else dw.tolist()
     dU = float(du[0, 0]) if scalar else du.ravel().tolist()
     dV = float(dv[0, 0]) if scalar else dv.ravel().tolist()
     steps.append(Step("dL/dW", f"Σₜ δₜ·hₜ₋₁ᵀ = {fv(dW)}", dW))
     steps.append(Step("dL/dU", f"Σₜ δₜ·xₜ = {fv(dU)}", dU))
     steps.append(Step("dL/dV", f"Σₜ (oₜ − yₜ)·hₜᵀ = {fv(dV)}", dV))
-    values.update({"h_T": show(hs[-1]), "loss": loss, "dW": dW, "dU": dU, "dV": dV,
-                   "hs": [show(h) for h in hs[1:]], "os": os_})
-    return Out(steps, dW, values,
-               "sₜ = U xₜ + W hₜ₋₁, hₜ = f(sₜ), oₜ = σ(V hₜ), Lₜ = cross-entropy, h₀ = 0 (note 000; "
-               "a sigmoid output stands in for softmax with one output)")
+    values.update(
+        {"h_T": show(hs[-1]), "loss": loss, "dW": dW, "dU": dU, "dV": dV, "hs": [show(h) for h in hs[1:]], "os": os_}
+    )
+    return Out(
+        steps,
+        dW,
+        values,
+        "sₜ = U xₜ + W hₜ₋₁, hₜ = f(sₜ), oₜ = σ(V hₜ), Lₜ = cross-entropy, h₀ = 0 (note 000; "
+        "a sigmoid output stands in for softmax with one output)",
+    )
 
 
 # --------------------------------------------------------------------------- LSTM
@@ -170,29 +192,62 @@ def lstm_step(x: float, h_prev: float, c_prev: float, weights: list[list[float]]
     return {"f": f, "i": i, "o": o, "c_tilde": ct, "c": c, "h": h}
 
 
+def _draw_lstm(d: Draw) -> Params:
+    # redraw until no gate input is 0 and the new cell state is not 0 (no degenerate exam numbers)
+    for _ in range(50):
+        out = {
+            "x": d.pick("x", [1, -1, 0.5, 2]),
+            "h_prev": d.pick("h_prev", [0, 0.5, -0.5]),
+            "c_prev": d.pick("c_prev", [0, 0.5, 1, -1]),
+            "weights": d.value(
+                "weights",
+                lambda: [
+                    [
+                        float(d.rng.choice([-1, -0.5, 0.5, 1])),
+                        float(d.rng.choice([-1, 0.5, 1, 2])),
+                        float(d.rng.choice([0, 0, 1, -1])),
+                    ]
+                    for _ in range(4)
+                ],
+            ),
+        }
+        pre = [w * out["h_prev"] + u * out["x"] + b for w, u, b in out["weights"]]
+        if (
+            all(abs(v) > 1e-9 for v in pre)
+            and abs(lstm_step(out["x"], out["h_prev"], out["c_prev"], out["weights"])["c"]) > 1e-6
+        ):
+            return out
+    return out
+
+
 def _check_lstm(p: Params) -> None:
     w = p["weights"]
     if len(w) != 4 or any(len(r) != 3 for r in w):
-        raise ParamError("lstm.step: parameter weights: need 4 rows (f, i, c̃, o) of 3 numbers W,U,b, "
-                         f"got {len(w)} rows")
+        raise ParamError(
+            f"lstm.step: parameter weights: need 4 rows (f, i, c̃, o) of 3 numbers W,U,b, got {len(w)} rows"
+        )
 
 
 @register(
-    "lstm.step", "lstm.gates", "One LSTM step (and dc_prev)", "LSTM 的一步（及 dc_prev）",
+    "lstm.step",
+    "lstm.gates",
+    "One LSTM step (and dc_prev)",
+    "LSTM 的一步（及 dc_prev）",
     [
         ParamSpec("x", "input xₜ", 1, "float", min=-10, max=10),
         ParamSpec("h_prev", "hₜ₋₁", 0, "float", min=-1, max=1),
         ParamSpec("c_prev", "cₜ₋₁", 0.5, "float", min=-10, max=10),
-        ParamSpec("weights", "rows f, i, c̃, o: W (for h), U (for x), b", [[0.5, 1, 0], [0.5, 1, 0], [1, 1, 0], [0.5, 1, 0]], "matrix"),
+        ParamSpec(
+            "weights",
+            "rows f, i, c̃, o: W (for h), U (for x), b",
+            [[0.5, 1, 0], [0.5, 1, 0], [1, 1, 0], [0.5, 1, 0]],
+            "matrix",
+        ),
         ParamSpec("dh", "upstream gradient ∂L/∂hₜ", 1, "float", min=-10, max=10),
         ParamSpec("dc", "upstream gradient ∂L/∂cₜ from the next step", 0, "float", min=-10, max=10),
     ],
     ["f", "i", "o", "c_tilde", "c", "h", "dc_prev"],
-    draw=lambda d: {"x": d.pick("x", [1, -1, 0.5, 2]), "h_prev": d.pick("h_prev", [0, 0.5, -0.5]),
-                    "c_prev": d.pick("c_prev", [0, 0.5, 1, -1]),
-                    "weights": d.value("weights", lambda: [[float(d.rng.choice([-1, -0.5, 0.5, 1])),
-                                                            float(d.rng.choice([-1, 0.5, 1, 2])),
-                                                            float(d.rng.choice([0, 0, 1, -1]))] for _ in range(4)])},
+    draw=lambda d: _draw_lstm(d),
     check=_check_lstm,
 )
 def _lstm(p: Params) -> Out:
@@ -205,16 +260,38 @@ def _lstm(p: Params) -> Out:
         pre = wg * hp + ug * x + bg
         fn = "tanh" if g == "c" else "σ"
         key = "c_tilde" if g == "c" else g
-        steps.append(Step(names[g], f"{fn}(W·h + U·x + b) = {fn}({fv(wg)}·{fp(hp)} + {fv(ug)}·{fp(x)} + {fv(bg)}) "
-                          f"= {fn}({fv(pre)}) = {fv(r[key])}", r[key]))
-    steps.append(Step("cell c", f"f·c_prev + i·c̃ = {fv(r['f'])}·{fp(cp)} + {fv(r['i'])}·{fp(r['c_tilde'])} = {fv(r['c'])}",
-                      r["c"], "the additive path"))
+        steps.append(
+            Step(
+                names[g],
+                f"{fn}(W·h + U·x + b) = {fn}({fv(wg)}·{fp(hp)} + {fv(ug)}·{fp(x)} + {fv(bg)}) "
+                f"= {fn}({fv(pre)}) = {fv(r[key])}",
+                r[key],
+            )
+        )
+    steps.append(
+        Step(
+            "cell c",
+            f"f·c_prev + i·c̃ = {fv(r['f'])}·{fp(cp)} + {fv(r['i'])}·{fp(r['c_tilde'])} = {fv(r['c'])}",
+            r["c"],
+            "the additive path",
+        )
+    )
     steps.append(Step("hidden h", f"o·tanh(c) = {fv(r['o'])}·tanh({fv(r['c'])}) = {fv(r['h'])}", r["h"]))
     dh, dc = float(p["dh"]), float(p["dc"])
     dct = dh * r["o"] * (1 - np.tanh(r["c"]) ** 2) + dc
     dcp = float(dct * r["f"])
     steps.append(Step("dc", f"∂L/∂c = dh·o·(1 − tanh²c) + dc_next = {fv(float(dct))}", float(dct)))
-    steps.append(Step("dc_prev", f"∂L/∂c_prev = ∂L/∂c · f = {fv(float(dct))}·{fp(r['f'])} = {fv(dcp)}", dcp,
-                      "only a product with f: gradients survive many steps when f ≈ 1"))
-    return Out(steps, r["h"], {**r, "dc_prev": dcp},
-               "fₜ = σ(W_f hₜ₋₁ + U_f xₜ + b_f), …, cₜ = fₜ cₜ₋₁ + iₜ c̃ₜ, hₜ = oₜ tanh(cₜ) (note 000)")
+    steps.append(
+        Step(
+            "dc_prev",
+            f"∂L/∂c_prev = ∂L/∂c · f = {fv(float(dct))}·{fp(r['f'])} = {fv(dcp)}",
+            dcp,
+            "only a product with f: gradients survive many steps when f ≈ 1",
+        )
+    )
+    return Out(
+        steps,
+        r["h"],
+        {**r, "dc_prev": dcp},
+        "fₜ = σ(W_f hₜ₋₁ + U_f xₜ + b_f), …, cₜ = fₜ cₜ₋₁ + iₜ c̃ₜ, hₜ = oₜ tanh(cₜ) (note 000)",
+    )
