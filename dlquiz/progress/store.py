@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -416,6 +417,31 @@ def _migrate(con: sqlite3.Connection, path: Path, version: int) -> None:
         raise ProgressError(f"{path}: could not upgrade the progress database: {exc}") from exc
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    """Connect in WAL mode; switching the journal mode does not wait on the busy handler, so a
+    second process opening a new database at the same moment retries until the timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        con = None
+        try:
+            con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":  # e.g. a file system without shared memory
+                con.execute("PRAGMA journal_mode = DELETE")
+            con.execute("PRAGMA synchronous = FULL")
+            con.execute("PRAGMA foreign_keys = ON")
+            return con
+        except sqlite3.OperationalError as exc:
+            if con is not None:
+                con.close()
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise ProgressError(f"{path}: cannot open the progress database ({exc})") from exc
+            time.sleep(0.05)
+        except sqlite3.DatabaseError as exc:
+            raise ProgressError(f"{path}: cannot open the progress database ({exc})") from exc
+
+
 def open_store(
     home: Path | None = None,
     *,
@@ -454,16 +480,7 @@ def open_store(
                 f"{path}: progress database schema {version} is newer than this dlquiz "
                 f"understands ({SCHEMA_VERSION}); upgrade dlquiz."
             )
-    try:
-        con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":  # e.g. a file system without shared memory
-            con.execute("PRAGMA journal_mode = DELETE")
-        con.execute("PRAGMA synchronous = FULL")
-        con.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.DatabaseError as exc:
-        raise ProgressError(f"{path}: cannot open the progress database ({exc})") from exc
+    con = _connect(path)
     if version < SCHEMA_VERSION:
         _migrate(con, path, version)
     return Store(path, con, now=now, item_times=item_times)
