@@ -127,8 +127,12 @@ def prepare(item: Item, *, number: int, seed: int) -> Question:
             f"{item.where}: item {item.id}: ask: generator {item.generator!r} has no value "
             f"{item.ask!r} (it has: {', '.join(example.values)})"
         )
+    expected = float(example.values[item.ask])
+    worked, worked_zh = explain_text(example, "en"), explain_text(example, "zh")
+    if item.ask != "answer":  # the generator's final answer is not what this item asks
+        worked += f"\nAsked: {item.ask} = {format_number(expected)}"
+        worked_zh += f"\n本题所求: {item.ask} = {format_number(expected)}"
     return Question(
-        item, number, params=dict(example.params), expected=float(example.values[item.ask]),
-        worked=explain_text(example, "en"), worked_zh=explain_text(example, "zh"),
-        values=dict(example.values),
+        item, number, params=dict(example.params), expected=expected,
+        worked=worked, worked_zh=worked_zh, values=dict(example.values),
     )
