@@ -264,3 +264,28 @@ def test_example_in_a_terminal_is_coloured() -> None:
     assert child.exitstatus == 0
     assert "\x1b[" in out  # colour on a TTY
     assert "3.0001" in out
+
+
+def test_english_latex_is_ascii_so_pdflatex_compiles_it() -> None:
+    from dlquiz.worked.render import latex_document, tex_escape
+
+    for g in list_generators():
+        for seed in (None, 1, 2):
+            text = latex_document(generate_example(g.name, seed=seed), "en")
+            assert all(ord(c) < 128 for c in text), g.name
+            assert text.count("\\begin{") == text.count("\\end{")
+    assert (
+        tex_escape("σ′ = σ(1 − σ)")
+        == r"\ensuremath{\sigma}\ensuremath{^{\prime}} = \ensuremath{\sigma}(1 - \ensuremath{\sigma})"
+    )
+    assert tex_escape("m̂ 50% a_b") == r"\ensuremath{\hat{m}} 50\% a\_b"
+
+
+def test_chinese_worksheet() -> None:
+    code, out, _ = run("worksheet", "--n", "2", "--kinds", "gradcheck", "--seed", "1", "--lang", "zh")
+    assert code == 0
+    assert out.startswith("# 练习题") and "# 答案与详解" in out
+    code, out, _ = run(
+        "worksheet", "--n", "1", "--kinds", "gradcheck", "--seed", "1", "--lang", "zh", "--format", "latex"
+    )
+    assert "\\usepackage{xeCJK}" in out

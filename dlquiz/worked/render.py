@@ -203,15 +203,93 @@ _TEX_MAP = {
 }
 
 
+# Unicode maths of the formulas as LaTeX, so an English sheet compiles with plain pdflatex
+_TEX_UNICODE = {
+    "²": "^{2}",
+    "³": "^{3}",
+    "⁴": "^{4}",
+    "⁵": "^{5}",
+    "⁶": "^{6}",
+    "⁻": "^{-}",
+    "ˣ": "^{x}",
+    "ᵀ": "^{\\top}",
+    "ᵢ": "_{i}",
+    "₀": "_{0}",
+    "₁": "_{1}",
+    "₂": "_{2}",
+    "₋": "_{-}",
+    "ₖ": "_{k}",
+    "ₜ": "_{t}",
+    "′": "^{\\prime}",
+    "·": "\\cdot",
+    "½": "\\tfrac{1}{2}",
+    "×": "\\times",
+    "÷": "\\div",
+    "ŷ": "\\hat{y}",
+    "Σ": "\\Sigma",
+    "Φ": "\\Phi",
+    "α": "\\alpha",
+    "β": "\\beta",
+    "γ": "\\gamma",
+    "δ": "\\delta",
+    "ε": "\\varepsilon",
+    "η": "\\eta",
+    "θ": "\\theta",
+    "μ": "\\mu",
+    "σ": "\\sigma",
+    "φ": "\\varphi",
+    "‖": "\\|",
+    "…": "\\ldots",
+    "←": "\\leftarrow",
+    "→": "\\rightarrow",
+    "∂": "\\partial",
+    "∏": "\\prod",
+    "∑": "\\sum",
+    "−": "-",
+    "√": "\\surd",
+    "≈": "\\approx",
+    "≤": "\\leq",
+    "≥": "\\geq",
+    "⊙": "\\odot",
+    "⋆": "\\star",
+    "⌈": "\\lceil",
+    "⌉": "\\rceil",
+    "⌊": "\\lfloor",
+    "⌋": "\\rfloor",
+    "⟨": "\\langle",
+    "⟩": "\\rangle",
+    "ℓ": "\\ell",
+    "∈": "\\in",
+    "≠": "\\neq",
+    "∞": "\\infty",
+}
+_ACCENTS = {"\u0302": "\\hat", "\u0303": "\\tilde"}
+
+
 def tex_escape(text: str) -> str:
-    """Escape LaTeX specials; Unicode maths stays as is (compile with xelatex or lualatex)."""
-    return "".join(_TEX_MAP.get(c, c) for c in text)
+    """Escape LaTeX specials and turn the formulas' Unicode maths into LaTeX commands."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if nxt in _ACCENTS:
+            out.append(f"\\ensuremath{{{_ACCENTS[nxt]}{{{_TEX_MAP.get(c, c)}}}}}")
+            i += 2
+            continue
+        if c in _TEX_UNICODE:
+            sym = _TEX_UNICODE[c]
+            out.append(sym if c == "−" else f"\\ensuremath{{{sym}}}")
+        else:
+            out.append(_TEX_MAP.get(c, c))
+        i += 1
+    return "".join(out)
 
 
 def _tex_value(v: Any) -> str:
     if _is_matrix(v):
-        rows = [" & ".join(tex_escape(format_value(x)) for x in r) + r" \\" for r in v]
-        return r"$\begin{bmatrix}" + " ".join(rows) + r"\end{bmatrix}$"
+        rows = [" & ".join(tex_escape(format_value(x)) for x in r) for r in v]
+        return r"$\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}$"
     return r"\texttt{" + tex_escape(format_value(v)) + "}"
 
 
@@ -249,18 +327,16 @@ def latex_document(example: WorkedExample, lang: str = "en") -> str:
 
 
 def _tex_doc(body: str, lang: str) -> str:
-    pre = [
-        r"\documentclass[11pt]{article}",
-        r"\usepackage{amsmath}",
-        r"\usepackage{fontspec}",
-        r"\usepackage[margin=2cm]{geometry}",
-    ]
+    pre = [r"\documentclass[11pt]{article}", r"\usepackage{amsmath,amssymb}", r"\usepackage[margin=2cm]{geometry}"]
     if lang == "zh":
-        pre.append(r"\usepackage{xeCJK}")
+        pre += [r"\usepackage{fontspec}", r"\usepackage{xeCJK}"]
+    else:
+        pre += [r"\usepackage[utf8]{inputenc}", r"\usepackage[T1]{fontenc}"]
     pre.append(r"\setlength{\parindent}{0pt}")
     return (
         "\n".join(pre)
-        + "\n% compile with xelatex (Unicode maths and Chinese)\n\\begin{document}\n"
+        + ("\n% compile with xelatex\n" if lang == "zh" else "\n% compile with pdflatex or xelatex\n")
+        + "\\begin{document}\n"
         + body
         + "\n\\end{document}\n"
     )
