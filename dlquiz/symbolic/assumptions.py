@@ -180,11 +180,15 @@ def parse_assumption(text: str) -> Assumption:
     # type words: x real, n positive integer, x, y > 0 handled below
     m = re.fullmatch(r"(.+?)\s+(?:is\s+)?(?:an?\s+)?([a-z][a-z -]*)", s)
     if m and not _REL.search(s):
-        word = " ".join(m.group(2).split())
-        if word not in _TYPES:
-            raise _fail(text, f"unknown property '{word}' (expected one of: "
+        norm = " ".join(s.split())
+        for word in sorted(_TYPES, key=len, reverse=True):
+            if norm.endswith(" " + word):
+                head = re.sub(r"\s+(?:is\s+)?(?:an?\s+)?$", "", norm[: -len(word)] + " ").strip()
+                break
+        else:
+            raise _fail(text, f"unknown property '{m.group(2).strip()}' (expected one of: "
                         f"{', '.join(_TYPES)})", lead + m.start(2) + 1)
-        names = _names(text, m.group(1), lead)
+        names = _names(text, head, lead)
         opts = _TYPES[word]
         return Assumption(text, "type", names,
                           low=sympy.Integer(opts["low"]) if "low" in opts else None,  # type: ignore[call-overload]

@@ -227,9 +227,11 @@ def _with_assumptions(expr: sympy.Expr, ctx: Context) -> sympy.Expr:
     return expr.xreplace(repl)
 
 
-def _proof_job(d: sympy.Expr) -> bool:
+def _proof_job(d: sympy.Expr) -> tuple[str, str]:
+    """("zero", "") when d simplifies to 0, ("constant", c) for a nonzero constant, else
+    ("unknown", "")."""
     if d == 0:
-        return True
+        return "zero", ""
     r = d.rewrite(sympy.exp) if d.has(sympy.tanh, sympy.sinh, sympy.cosh) else d
     steps: tuple[Any, ...] = (
         sympy.expand,
@@ -241,17 +243,21 @@ def _proof_job(d: sympy.Expr) -> bool:
         steps += (lambda x: sympy.simplify(r), sympy.simplify)  # slow; piecewise ones slower
     for step in steps:
         try:
-            if step(d) == 0:
-                return True
+            out = step(d)
         except (TypeError, ValueError, NotImplementedError, RecursionError,
                 AttributeError, ZeroDivisionError, sympy.PolynomialError):
             continue
-    return False
+        if out == 0:
+            return "zero", ""
+        if out.is_number and out.is_real and out.is_zero is False:
+            return "constant", to_unicode(out)
+    return "unknown", ""
 
 
 def prove_equal(expected: sympy.Expr, given: sympy.Expr, ctx: Context,
-                seconds: float) -> bool | None:
-    """True if expected − given simplifies to 0 in time; None when it ran out of time."""
+                seconds: float) -> bool | None | str:
+    """True if expected − given simplifies to 0 in time, None when time ran out, False when no
+    proof was found, or the text of a nonzero constant difference."""
     if expected.has(sympy.Sum) or given.has(sympy.Sum):
         return False  # sums with symbolic limits are checked for K = 2..8 numerically
     d = expected - given
@@ -259,11 +265,14 @@ def prove_equal(expected: sympy.Expr, given: sympy.Expr, ctx: Context,
         d = d.subs(sympy.Symbol(name), sol)
     d = _with_assumptions(d, ctx)
     try:
-        return run_limited(_proof_job, d, seconds=seconds)
+        status, value = run_limited(_proof_job, d, seconds=seconds)
     except TimeLimit:
         return None
     except RuntimeError:
         return False
+    if status == "zero":
+        return True
+    return value if status == "constant" else False
 
 
 # --------------------------------------------------------------------------- checks
@@ -366,8 +375,11 @@ def _decide(e: sympy.Expr, g: sympy.Expr, ctx: Context, seed: int,
         return Verdict.NOT_EQUAL, f"differs at {at} ({values})", cx, False
     remaining = deadline - time.monotonic()
     proved = prove_equal(e, g, ctx, min(PROOF_SECONDS, remaining)) if remaining > 0.05 else None
-    if proved:
+    if proved is True:
         return Verdict.EQUAL, "proved symbolically", None, True
+    if isinstance(proved, str):
+        return Verdict.NOT_EQUAL, f"the two differ by the constant {proved} (too small to " \
+            "see at the sampled points)", None, False
     if s.unsupported:
         return Verdict.UNDECIDED, f"cannot evaluate numerically ({s.unsupported}) and no proof " \
             "was found", None, False

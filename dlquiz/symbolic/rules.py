@@ -169,17 +169,27 @@ def _sum_range(ref: sympy.Expr) -> list[sympy.Expr]:
 
 
 def _leaky_slope(ref: sympy.Expr) -> list[sympy.Expr]:
-    hundredth = sympy.Rational(1, 100)
-    if not ref.has(hundredth):
-        return []
-    return [ref.xreplace({hundredth: sympy.Rational(1, 10)})]
+    from dlquiz.symbolic.functions import leaky_relu
+
+    hundredth, tenth = sympy.Rational(1, 100), sympy.Rational(1, 10)
+    out = []
+    repl = {f: leaky_relu(f.args[0], tenth) for f in ref.atoms(leaky_relu)
+            if f.slope == hundredth}
+    if repl:
+        out.append(ref.xreplace(repl))
+    if ref.has(hundredth):
+        out.append(ref.xreplace({hundredth: tenth}))
+    return out
 
 
 def transpose_variants(expr: sympy.Expr) -> list[sympy.Expr]:
     """Hook for matrix expressions: each transpose dropped (Wᵀ dz -> W dz), one at a time."""
     out = []
     for t in expr.atoms(sympy.Transpose):
-        out.append(expr.xreplace({t: t.arg}))
+        try:
+            out.append(expr.xreplace({t: t.arg}))
+        except sympy.ShapeError:  # shapes no longer fit: that variant cannot be written
+            continue
     return out
 
 
