@@ -28,6 +28,11 @@ class Grade:
     mistake: Text | None = None  # targeted feedback of a known mistake that matched
     interpreted: str = ""  # how a formula was understood
     rule: str = ""  # name of a catalogue wrong rule that matched (formulas, derivations)
+    rule_text: Text | None = None  # what that rule is about, in both languages
+    message_zh: str = ""  # `message` in Chinese, where it has been translated
+
+    def detail(self, lang: str) -> str:
+        return self.message_zh if lang == "zh" and self.message_zh else self.message
 
 
 TRUE_WORDS = {"t", "true", "y", "yes", "1", "对", "是", "正确", "真", "√", "✓"}
@@ -170,14 +175,28 @@ def _grade_formula(item: Item, response: str) -> Grade:
     mistake = item.mistakes[result.mistake].message if result.mistake is not None else None
     rule = result.rule or ""
     detail = result.message
-    if rule and getattr(result, "rule_message", ""):
-        detail = f"{detail}\n{rule}: {result.rule_message}".strip()
+    rule_text = None
+    if rule and result.rule_message:
+        rule_text = Text(result.rule_message, result.rule_message_zh or result.rule_message)
+    detail_zh = _counterexample_zh(result.counterexample, verdict, detail)
     if verdict == "equal":
         return Grade("correct", interpreted=result.interpreted)
     if verdict == "undecided":
         return Grade("undecided", detail or "could not decide within the time limit",
                      interpreted=result.interpreted)
-    return Grade("wrong", detail, mistake=mistake, interpreted=result.interpreted, rule=rule)
+    return Grade("wrong", detail, mistake=mistake, interpreted=result.interpreted, rule=rule,
+                 rule_text=rule_text, message_zh=detail_zh)
+
+
+def _counterexample_zh(counterexample: dict[str, Any] | None, verdict: str, english: str) -> str:
+    """The counterexample sentence in Chinese (the checker words it in English)."""
+    if not counterexample or "point" not in counterexample:
+        return ""
+    point = ", ".join(f"{k} = {v}" for k, v in counterexample["point"].items())
+    text = f"反例：{point} 时，正确值为 {counterexample.get('expected')}，你的答案为 {counterexample.get('given')}"
+    if verdict == "domain_only" and ";" in english:
+        text = f"只在部分定义域上相等（{english.split(';')[0]}）；" + text
+    return text
 
 
 def _grade_derivation(item: Item, response: str) -> Grade:

@@ -204,8 +204,11 @@ class _Loop:
         if grade is not None and grade.mistake is not None:
             self.console.print(f"[magenta]{self.t('Known mistake', '常见错误')}:[/magenta] ", end="")
             self.console.print(grade.mistake(self.lang), markup=False)
+        if grade is not None and grade.rule_text is not None and grade.mistake is None:
+            self.console.print(f"[magenta]{self.t('Common slip', '常见错误')}:[/magenta] ", end="")
+            self.console.print(grade.rule_text(self.lang), markup=False)
         if grade is not None and grade.message and result != "correct":
-            self.console.print(grade.message, markup=False)
+            self.console.print(grade.detail(self.lang), markup=False)
         if result != "correct":
             self.console.print(f"[bold]{self.t('Answer', '答案')}:[/bold] ", end="")
             self.console.print(q.key_text(self.lang), markup=False)

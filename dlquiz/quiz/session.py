@@ -77,13 +77,24 @@ class Question:
             value = self.expected if self.expected is not None else item.answer
             return f"{format_number(value)} {item.unit}".strip()
         if item.kind == "formula":
-            return str(item.answer)
+            return _pretty_formula(str(item.answer), item.let)
         return str(item.solution or item.goal or "").strip()
 
     def explanation_text(self, lang: str) -> str:
         text = self.item.explanation(lang)
         worked = self.worked_zh if lang == "zh" and self.worked_zh else self.worked
         return f"{text}\n\n{worked}" if worked else text
+
+
+def _pretty_formula(text: str, let: dict[str, str]) -> str:
+    """A key formula in readable Unicode (σ(x)⋅(1 − σ(x))), else as written."""
+    from dlquiz.errors import DlquizError
+    from dlquiz.symbolic.parse import parse_math
+
+    try:
+        return parse_math(text).pretty
+    except DlquizError:
+        return text
 
 
 def format_number(value: Any) -> str:
