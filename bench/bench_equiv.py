@@ -59,10 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         flag = "ok" if stats[key] < target else "OVER"
         ok = ok and stats[key] < target
         print(f"{key:>9}: {stats[key]:8.1f}   target < {target:.0f}   {flag}")
-    slow = sorted(zip(ms, range(len(ms))), reverse=True)[:5]
     by_ms = sorted(results, key=lambda r: -r["ms"])[:5]
     print("slowest:", ", ".join(f"{r['id']} {r['ms']:.0f} ms" for r in by_ms))
-    del slow
     return 0 if ok else 1
 
 

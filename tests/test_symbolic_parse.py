@@ -12,7 +12,7 @@ import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sympy import E, Abs, Derivative, Function, Max, Rational, Sum, Symbol, exp, log, pi, sqrt, tanh
+from sympy import Abs, Derivative, E, Function, Max, Rational, Sum, Symbol, exp, log, pi, sqrt, tanh
 from sympy import IndexedBase as IB
 
 from dlquiz.errors import ParseError

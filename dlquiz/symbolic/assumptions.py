@@ -191,8 +191,8 @@ def parse_assumption(text: str) -> Assumption:
         names = _names(text, head, lead)
         opts = _TYPES[word]
         return Assumption(text, "type", names,
-                          low=sympy.Integer(opts["low"]) if "low" in opts else None,  # type: ignore[call-overload]
-                          high=sympy.Integer(opts["high"]) if "high" in opts else None,  # type: ignore[call-overload]
+                          low=sympy.Integer(opts["low"]) if "low" in opts else None,
+                          high=sympy.Integer(opts["high"]) if "high" in opts else None,
                           low_strict=bool(opts.get("low_strict", True)),
                           high_strict=bool(opts.get("high_strict", True)),
                           integer=bool(opts.get("integer", False)))
@@ -203,9 +203,9 @@ def parse_assumption(text: str) -> Assumption:
                     "n positive integer) or a set (y in {0,1})")
     pieces: list[tuple[str, int]] = []
     start = 0
-    for op in ops:
-        pieces.append((s[start:op.start()], lead + start + 1))
-        start = op.end()
+    for found in ops:
+        pieces.append((s[start:found.start()], lead + start + 1))
+        start = found.end()
     pieces.append((s[start:], lead + start + 1))
     for piece, col in pieces:
         if not piece.strip():
@@ -236,8 +236,8 @@ def parse_assumption(text: str) -> Assumption:
         return Assumption(text, "nonzero", names)
     if len(ops) > 2:
         raise _fail(text, "at most a chain of two relations, e.g. 0 < p < 1")
-    norm = {"≤": "<=", "≥": ">="}
-    opnames = [norm.get(o, o) for o in opnames]
+    canon = {"≤": "<=", "≥": ">="}
+    opnames = [canon.get(o, o) for o in opnames]
     if len(ops) == 2:
         if {opnames[0][0], opnames[1][0]} != {"<"} and {opnames[0][0], opnames[1][0]} != {">"}:
             raise _fail(text, "a chain must go one way, e.g. 0 < p < 1")

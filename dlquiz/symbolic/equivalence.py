@@ -52,7 +52,7 @@ SUM_LIMIT_DOMAIN = Domain(low=sympy.Integer(2), high=sympy.Integer(8), low_stric
 OPAQUE_DOMAIN = Domain(low=sympy.Integer(0), high=sympy.Integer(1))
 
 
-class Verdict(str, Enum):
+class Verdict(str, Enum):  # noqa: UP042 - the interface promises (str, Enum)
     """The outcome of an equivalence check."""
 
     EQUAL = "equal"

@@ -14,7 +14,7 @@ import sympy
 from sympy import Function, Piecewise, Rational, S, exp, log
 
 
-class Named(Function):
+class Named(Function):  # type: ignore[misc]
     """Base of the named functions: subclasses give their elementary rewrite."""
 
     def elementary(self) -> sympy.Expr:  # pragma: no cover - overridden
@@ -130,7 +130,7 @@ class elu(Named):
         return Piecewise((x, x > 0), (self.scale * (exp(x) - 1), True))
 
 
-class softmax(Function):
+class softmax(Function):  # type: ignore[misc]
     """softmax(o_i): the i-th softmax output, opaque, in (0, 1); ∂/∂o_i gives p_i(1 − p_i)."""
 
     nargs = 1

@@ -145,7 +145,7 @@ class _Eval:
         if e.is_Integer:
             return mpf(int(e))
         if e.is_Rational:
-            return mpf(int(e.p)) / int(e.q)  # type: ignore[attr-defined]
+            return mpf(int(e.p)) / int(e.q)
         if e.is_Float:
             return mpf(str(e))
         if e is sympy.E:
@@ -198,7 +198,7 @@ class _Eval:
                 return mpmath.power(b, x)
             except (ZeroDivisionError, OverflowError, ValueError):
                 raise Undefined("power") from None
-        f = _FUNCS.get(type(e))  # type: ignore[call-overload]
+        f = _FUNCS.get(type(e))
         if f is not None:
             v = self.ev(e.args[0], bound)
             try:
@@ -257,8 +257,8 @@ class _Eval:
             a = _real(self.ev(c.lhs, bound))
             b = _real(self.ev(c.rhs, bound))
             op = c.rel_op
-            return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b,
-                    "!=": a != b}[op]
+            return bool({"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b,
+                         "!=": a != b}[op])
         raise Unsupported(type(c).__name__)
 
     def sum(self, e: sympy.Sum, bound: dict[sympy.Symbol, int]) -> Num:

@@ -110,7 +110,7 @@ def make_symbol(base: str, sub: sympy.Expr | None = None) -> Symbol:
 def _sub_text(sub: sympy.Expr) -> str:
     if isinstance(sub, Symbol) or (sub.is_Integer and sub >= 0):
         return str(sub)
-    return "{" + sympy.sstr(sub).replace(" ", "") + "}"
+    return "{" + str(sympy.sstr(sub)).replace(" ", "") + "}"
 
 
 # --------------------------------------------------------------------------- tokens
@@ -860,7 +860,7 @@ class _Parser:
         if not self.at("{"):
             return None
         self.advance()
-        if not (self.tok.text in ("partial", "d")):
+        if self.tok.text not in ("partial", "d"):
             return None
         self.advance()
         vt = self.tok
@@ -1053,7 +1053,7 @@ def canonical_name(name: str) -> str:
         raise ParseError(f"'{name}' is not a name: {exc}", column=exc.column, text=name) from None
     if not isinstance(e.expr, Symbol):
         raise ParseError(f"'{name}' is not a single name", column=1, text=name)
-    return e.expr.name
+    return str(e.expr.name)
 
 
 # --------------------------------------------------------------------------- echo
@@ -1085,13 +1085,13 @@ def to_unicode(expr: sympy.Basic) -> str:
     """A one-line readable echo of an expression (σ, β₁, ŷ, ^, ·)."""
     from sympy.printing.str import StrPrinter
 
-    class _Printer(StrPrinter):
+    class _Printer(StrPrinter):  # type: ignore[misc]
         printmethod = "_dlquiz_str"
         def _print_Symbol(self, e: Symbol) -> str:  # noqa: N802
             return unicode_name(e.name)
 
         def _print_Dummy(self, e: sympy.Dummy) -> str:  # noqa: N802
-            return e.name
+            return str(e.name)
 
         def _print_Indexed(self, e: Indexed) -> str:  # noqa: N802
             idx = ",".join(self._print(i) for i in e.indices)
@@ -1140,5 +1140,5 @@ def to_unicode(expr: sympy.Basic) -> str:
                 return f"exp({self._print(e.exp)})"
             return str(super()._print_Pow(e, rational))
 
-    s = _Printer().doprint(expr)
+    s = str(_Printer().doprint(expr))
     return s.replace("**", "^").replace("*", "·")
