@@ -289,3 +289,20 @@ def test_chinese_worksheet() -> None:
         "worksheet", "--n", "1", "--kinds", "gradcheck", "--seed", "1", "--lang", "zh", "--format", "latex"
     )
     assert "\\usepackage{xeCJK}" in out
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdflatex") is None, reason="pdflatex is not installed")
+def test_latex_worksheet_compiles(tmp_path: Path) -> None:
+    from dlquiz.worked.render import worksheet
+
+    exs = [generate_example(g.name, seed=3) for g in list_generators()]
+    (tmp_path / "sheet.tex").write_text(worksheet(exs, "latex", "en", 3), encoding="utf-8")
+    proc = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "sheet.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert (tmp_path / "sheet.pdf").exists()
