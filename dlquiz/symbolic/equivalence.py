@@ -31,7 +31,7 @@ import sympy
 from dlquiz.errors import ParseError
 from dlquiz.symbolic.assumptions import Context, Domain, build_context, sympy_assumptions
 from dlquiz.symbolic.functions import elementary, softmax
-from dlquiz.symbolic.limits import TimeLimit, run_limited, time_limit
+from dlquiz.symbolic.limits import TimeLimit, can_signal, run_limited, time_limit
 from dlquiz.symbolic.numeric import (
     Num,
     Point,
@@ -399,8 +399,24 @@ def check_equivalence(*, expected: str | sympy.Expr, given: str | sympy.Expr,
     """Decide whether `given` equals `expected` under the assumptions.
 
     Returns an AnswerCheck; a candidate that cannot be read gives verdict ERROR with the
-    message and column (never an exception).
+    message and column (never an exception). The whole check runs under a hard time limit:
+    a timer signal in the main thread, a child process elsewhere.
     """
+    args = (expected, given, tuple(assumptions), latex, dict(let) if let else None, timeout, seed)
+    if can_signal():
+        return _check(*args)
+    t0 = time.perf_counter()
+    try:
+        return run_limited(_check, *args, seconds=timeout + 2.0)
+    except (TimeLimit, RuntimeError) as exc:
+        return AnswerCheck(verdict=Verdict.UNDECIDED, ms=(time.perf_counter() - t0) * 1000,
+                           message="time limit reached" if isinstance(exc, TimeLimit) else
+                           f"the check failed: {exc}")
+
+
+def _check(expected: str | sympy.Expr, given: str | sympy.Expr, assumptions: tuple[str, ...],
+           latex: bool | None, let: dict[str, str] | None, timeout: float,
+           seed: int) -> AnswerCheck:
     t0 = time.perf_counter()
     deadline = time.monotonic() + timeout
 
@@ -421,9 +437,10 @@ def check_equivalence(*, expected: str | sympy.Expr, given: str | sympy.Expr,
         return done(verdict=Verdict.ERROR, message=str(exc), column=exc.column,
                     reference=ref.pretty)
     try:
-        e = prepare(ref.expr, max(0.05, deadline - time.monotonic()))
-        g = prepare(cand.expr, max(0.05, deadline - time.monotonic()))
-        verdict, msg, cx, proved = _decide(e, g, ctx, seed, deadline)
+        with time_limit(max(0.05, deadline - time.monotonic())):
+            e = prepare(ref.expr, max(0.05, deadline - time.monotonic()))
+            g = prepare(cand.expr, max(0.05, deadline - time.monotonic()))
+            verdict, msg, cx, proved = _decide(e, g, ctx, seed, deadline)
     except TimeLimit:
         return done(verdict=Verdict.UNDECIDED, message="time limit reached",
                     interpreted=cand.pretty, reference=ref.pretty)
@@ -449,25 +466,33 @@ def check_answer(*, expected: str, given: str, assumptions: Sequence[str] = (),
         return res
     from dataclasses import replace
 
-    from dlquiz.symbolic import rules
-
     try:
-        ctx = build_context(assumptions)
-        g = prepare(parse_math(given, latex=latex, let=let).expr)
-        mistake: int | None = None
-        for i, m in enumerate(mistakes):
-            try:
-                me = prepare(parse_math(m, let=let).expr)
-            except ParseError:
-                continue
-            if numerically_equal(me, g, ctx, seed):
-                mistake = i
-                break
-        ref = parse_math(expected, latex=latex, let=let).expr
-        rule = rules.match(ref, g, ctx)
+        with time_limit(max(0.2, timeout - res.ms / 1000)):
+            mistake, rule = _diagnose(expected, given, assumptions, let, mistakes, latex, seed)
     except (ParseError, TimeLimit):
         return res
     out = replace(res, mistake=mistake)
     if rule is not None:
         out = replace(out, rule=rule.name, rule_message=rule.en, rule_message_zh=rule.zh)
     return replace(out, ms=(time.perf_counter() - t0) * 1000)
+
+
+def _diagnose(expected: str, given: str, assumptions: Sequence[str],
+              let: Mapping[str, str] | None, mistakes: Sequence[str], latex: bool | None,
+              seed: int) -> tuple[int | None, Any]:
+    """The index of the known mistake the candidate equals, and the matching catalogue rule."""
+    from dlquiz.symbolic import rules
+
+    ctx = build_context(assumptions)
+    g = prepare(parse_math(given, latex=latex, let=let).expr)
+    mistake: int | None = None
+    for i, m in enumerate(mistakes):
+        try:
+            me = prepare(parse_math(m, let=let).expr)
+        except ParseError:
+            continue
+        if numerically_equal(me, g, ctx, seed):
+            mistake = i
+            break
+    ref = parse_math(expected, latex=latex, let=let).expr
+    return mistake, rules.match(ref, g, ctx)

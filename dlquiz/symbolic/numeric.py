@@ -22,6 +22,7 @@ from dlquiz.symbolic.parse import SUBSCRIPTS
 
 DPS = 40
 MAX_SUM_TERMS = 2000
+MAX_TERMS_PER_POINT = 20_000
 Num = Any  # mpf | mpc
 
 
@@ -135,6 +136,7 @@ def _real(v: Num) -> mpf:
 class _Eval:
     def __init__(self, lookup: Callable[[str], Num]) -> None:
         self.lookup = lookup
+        self.terms = 0
         self.integer_names: Callable[[str], bool] = getattr(lookup, "is_integer_name",
                                                             lambda name: False)
 
@@ -277,6 +279,9 @@ class _Eval:
                 raise Undefined("too many terms in a sum")
             total: Num = mpf(0)
             for kv in range(int(a), int(b) + 1):
+                self.terms += 1
+                if self.terms > MAX_TERMS_PER_POINT:
+                    raise Unsupported("sums too large to evaluate")
                 total += rec(i + 1, {**env, k: kv})
             return total
 
