@@ -74,6 +74,7 @@ _NUMBERED = [
     (re.compile(r"^Layer (\d+)$"), r"第 \1 层"),
     (re.compile(r"^Update (\d+)$"), r"第 \1 次更新"),
     (re.compile(r"^Keep box (\d+)$"), r"保留框 \1"),
+    (re.compile(r"^Iteration (\d+)$"), r"第 \1 次迭代"),
 ]
 
 # whole notes and conventions

@@ -103,7 +103,7 @@ def _bce(p: Params) -> Out:
     steps = [
         Step(
             "Loss",
-            f"−[y log ŷ + (1 − y) log(1 − ŷ)] = −[{y}·log {fv(q)} + {1 - y}·log {fv(1 - q)}] = {term} = {fv(loss)}",
+            f"−[y log ŷ + (1 − y) log(1 − ŷ)] = −[{y}·log {fv(q)} + {1 - y}·log(1 − {fv(q)})] = {term} = {fv(loss)}",
             loss,
             "for y = 1 only −log ŷ remains; for y = 0 only −log(1 − ŷ)",
         ),

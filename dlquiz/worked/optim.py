@@ -366,8 +366,20 @@ def _lr_decay(p: Params) -> Out:
             return f"k/√epoch·α0 = {fv(k)}/√{e}·{fp(a0)}"
         return f"α0·{fp(0.5)}^⌊{e}/{every}⌋"
 
-    alphas = [alpha(e) for e in range(first, max(epoch, first) + 1)]
-    steps = [Step(f"Epoch {e}", f"{text(e)} = {fv(alpha(e))}", alpha(e)) for e in range(first, max(epoch, first) + 1)]
+    if sch == "sqrt" and t is not None:
+        # t counts mini-batch steps, not epochs: one step at that iteration
+        only = k / math.sqrt(t) * a0
+        steps = [Step(f"Iteration {t}", f"k/√t·α0 = {fv(k)}/√{t}·{fp(a0)} = {fv(only)}", only)]
+        return Out(
+            steps,
+            only,
+            {"alphas": [only]},
+            "t is the mini-batch (iteration) number (note 004 calls it the sample count: an erratum)",
+        )
+    epochs = range(first, max(epoch, first) + 1)
+    alphas = [alpha(e) for e in epochs]
+    label = "t = {}" if sch == "sqrt" else "Epoch {}"
+    steps = [Step(label.format(e), f"{text(e)} = {fv(alpha(e))}", alpha(e)) for e in epochs]
     conv = (
         "t is the mini-batch (iteration) number (note 004 calls it the sample count: an erratum)"
         if sch == "sqrt"

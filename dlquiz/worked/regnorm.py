@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, register
 
 
 def _draw_bn(d: Draw) -> Params:
@@ -45,7 +45,7 @@ def _batch_norm(p: Params) -> Out:
         Step("Mean", f"μ = (1/m) Σ xᵢ = {fv(float(x.sum()))}/{m} = {fv(mu)}", mu),
         Step("Variance", f"σ² = (1/m) Σ (xᵢ − μ)² = {fv(var)}", var, "divide by m, not m − 1"),
         Step("Normalised", f"x̂ = (x − μ)/√(σ² + ε) = {fv(xh)}", xh.tolist(), "mean 0, variance 1"),
-        Step("Scale and shift", f"y = γx̂ + β = {fv(g)}·x̂ + {fv(b)} = {fv(y)}", y.tolist()),
+        Step("Scale and shift", f"y = γx̂ + β = {fv(g)}·x̂ + {fp(b)} = {fv(y)}", y.tolist()),
     ]
     return Out(
         steps,

@@ -263,7 +263,7 @@ def _lstm(p: Params) -> Out:
         steps.append(
             Step(
                 names[g],
-                f"{fn}(W·h + U·x + b) = {fn}({fv(wg)}·{fp(hp)} + {fv(ug)}·{fp(x)} + {fv(bg)}) "
+                f"{fn}(W·h + U·x + b) = {fn}({fv(wg)}·{fp(hp)} + {fp(ug)}·{fp(x)} + {fp(bg)}) "
                 f"= {fn}({fv(pre)}) = {fv(r[key])}",
                 r[key],
             )
