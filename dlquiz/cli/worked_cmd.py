@@ -153,7 +153,7 @@ def example(
 
 @click.command()
 @click.option("--n", "n", type=click.IntRange(1, 200), default=10, show_default=True, help="Number of questions.")
-@click.option("--kinds", default=None, metavar="K1,K2", help="Comma-separated kinds (default: all).")
+@click.option("--kinds", multiple=True, metavar="K1,K2", help="Kinds, comma-separated or repeated (default: all).")
 @click.option("--seed", type=int, default=None, help="Seed of the numbers (default: random, printed).")
 @click.option("--format", "fmt", type=click.Choice(["md", "latex"]), default="md", show_default=True)
 @click.option(
@@ -164,7 +164,7 @@ def example(
     help="Write to this file instead of stdout.",
 )
 @_lang_option
-def worksheet(n: int, kinds: str | None, seed: int | None, fmt: str, output: str | None, lang: str | None) -> None:
+def worksheet(n: int, kinds: tuple[str, ...], seed: int | None, fmt: str, output: str | None, lang: str | None) -> None:
     """Write a practice sheet and, after a page break, its answer key.
 
     \b
@@ -182,8 +182,8 @@ def worksheet(n: int, kinds: str | None, seed: int | None, fmt: str, output: str
 
         seed = secrets.randbelow(1_000_000)
         error_console().print(f"seed {seed} (repeat this sheet with --seed {seed})")
-    names = [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
-    if kinds is not None and not names:
+    names = [k.strip() for item in kinds for k in item.split(",") if k.strip()] or None
+    if kinds and not names:
         raise click.BadParameter("no kinds given", param_hint="--kinds")
     try:
         exs = worksheet_examples(n, names, seed)
@@ -257,13 +257,23 @@ def plot(
             ) from None
     try:
         if what == "activation":
-            series = plots.activation_series(name or "all")
-            title = f"activation {name or 'all'}" + ("" if (name or "all") == "all" else " and its derivative (′)")
+            which = name or "all"
+            series = plots.activation_series(which)
+            title = f"activation {which}" + ("" if which == "all" else " and its derivative (′)")
+            if which == "all":  # one small plot per activation, each with its derivative
+                for i in range(0, len(series), 2):
+                    pair = series[i : i + 2]
+                    click.echo(
+                        plots.terminal_plot(pair, f"{pair[0].label} and its derivative (′)", width, height or 15)
+                    )
+            else:
+                click.echo(plots.terminal_plot(series, title, width, height))
         elif what == "lr-decay":
             if name:
                 raise click.UsageError("plot lr-decay takes no NAME")
             series = plots.lr_decay_series(alpha0, epochs)
             title = f"learning-rate decay, α0 = {alpha0}"
+            click.echo(plots.terminal_plot(series, title, width, height))
         else:
             if name:
                 raise click.UsageError("plot optimizers takes no NAME")
@@ -273,9 +283,9 @@ def plot(
                 if surface == "1d"
                 else "paths on the bowl f = x²/20 + y² (x horizontal)"
             )
+            click.echo(plots.terminal_plot(series, title, width, height))
     except ParamError as exc:
         raise click.BadParameter(str(exc), param_hint="NAME") from None
-    click.echo(plots.terminal_plot(series, title, width, height))
     if save is not None:
         plots.save_png(series, title, save)
         click.echo(f"saved {save}", err=True)

@@ -23,7 +23,7 @@ class Series:
 
 
 def activation_series(name: str) -> list[Series]:
-    """Each activation with its derivative on [−4, 4] ("all": every activation, no derivatives)."""
+    """The activation with its derivative on [−4, 4] ("all": every activation, then its derivative)."""
     xs = np.linspace(-4, 4, 161)
     if name == "all":
         names = list(ACTIVATIONS)
@@ -35,8 +35,7 @@ def activation_series(name: str) -> list[Series]:
     for n in names:
         f, df = activation(n, 0.1 if n == "leaky_relu" else 1.0, 1.0)
         out.append(Series(n, tuple(xs), tuple(f(float(x)) for x in xs)))
-        if len(names) == 1 or name != "all":
-            out.append(Series(f"{n}′", tuple(xs), tuple(df(float(x)) for x in xs)))
+        out.append(Series(f"{n}′", tuple(xs), tuple(df(float(x)) for x in xs)))
     return out
 
 
@@ -135,8 +134,8 @@ def save_png(series: list[Series], title: str, path: str) -> None:
 
     fig, ax = plt.subplots(figsize=(8, 5))
     for s in series:
-        ax.plot(s.xs, s.ys, label=s.label)
+        ax.plot(s.xs, s.ys, label=s.label, linestyle="--" if s.label.endswith("′") else "-")
     ax.set_title(title)
-    ax.legend()
+    ax.legend(fontsize="small", ncol=2)
     fig.savefig(path, dpi=120)
     plt.close(fig)
