@@ -96,7 +96,7 @@ def test_check_shape_error_names_the_rule() -> None:
     r = invoke("check", str(EXAMPLES / "broken-dw.txt"))
     assert r.exit_code == 1
     assert "shape error: dz (n1×1) times a_prev (n0×1)" in r.output
-    assert "forgotten-transpose" in r.output
+    assert "forgotten transpose" in r.output
 
 
 @pytest.mark.parametrize("name", ["sigmoid.txt", "softmax-ce.txt", "backprop-layer.txt",

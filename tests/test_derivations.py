@@ -9,6 +9,12 @@ import pytest
 from dlquiz.errors import DlquizError, ParseError
 from dlquiz.symbolic.library import list_derivations, load_derivation
 from dlquiz.symbolic.steps import (
+    BPTT_RANGE,
+    FORGOTTEN_TRANSPOSE,
+    MISSING_SIGMA_PRIME,
+    NO_BIAS_CORRECTION,
+    SIGN_FLIP,
+    SOFTMAX_DIAGONAL,
     DerivationReport,
     check_derivation,
     check_item_derivation,
@@ -60,14 +66,14 @@ def test_unknown_derivation_lists_close_names() -> None:
 
 # ---------------------------------------------------------------------------- broken ones
 
-SIGN_FLIP = """\
+SIGN_SLIP = """\
 let s = sigma(x)
     d/dx (1 + exp(-x))^(-1)
   = -exp(-x)/(1 + exp(-x))^2
   = -s*(1 - s)
 """
 
-MISSING_SIGMA_PRIME = """\
+NO_SIGMA_PRIME = """\
 let a = sigma(z)
     d/dz ((a - y)^2/2)
   = a - y
@@ -128,14 +134,14 @@ assume y one-hot over K classes
 
 BROKEN = [
     # (name, text, failing line, rule)
-    ("sign flip", SIGN_FLIP, 3, "sign-flip"),
-    ("missing σ′", MISSING_SIGMA_PRIME, 3, "missing-sigma-prime"),
-    ("softmax Jacobian, diagonal only", SOFTMAX_DIAGONAL_ONLY, 3, "softmax-jacobian-diagonal"),
-    ("dW = dz a", NO_TRANSPOSE, 8, "forgotten-transpose"),
-    ("da_prev = W dz", TRANSPOSE_ON_THE_WRONG_SIDE, 7, "forgotten-transpose"),
-    ("BPTT sum to T-1", BPTT_SHORT_RANGE, 7, "bptt-time-range"),
-    ("Adam without bias correction", ADAM_NO_CORRECTION, 5, "missing-bias-correction"),
-    ("CE gradient with the sign flipped", CE_WRONG_SIGN, 5, "sign-flip"),
+    ("sign flip", SIGN_SLIP, 3, SIGN_FLIP),
+    ("missing σ′", NO_SIGMA_PRIME, 3, MISSING_SIGMA_PRIME),
+    ("softmax Jacobian, diagonal only", SOFTMAX_DIAGONAL_ONLY, 3, SOFTMAX_DIAGONAL),
+    ("dW = dz a", NO_TRANSPOSE, 8, FORGOTTEN_TRANSPOSE),
+    ("da_prev = W dz", TRANSPOSE_ON_THE_WRONG_SIDE, 7, FORGOTTEN_TRANSPOSE),
+    ("BPTT sum to T-1", BPTT_SHORT_RANGE, 7, BPTT_RANGE),
+    ("Adam without bias correction", ADAM_NO_CORRECTION, 5, NO_BIAS_CORRECTION),
+    ("CE gradient with the sign flipped", CE_WRONG_SIGN, 5, SIGN_FLIP),
 ]
 
 
@@ -158,7 +164,7 @@ def test_shape_error_is_named() -> None:
 
 
 def test_counterexample_really_separates_the_steps() -> None:
-    report = check_derivation(SIGN_FLIP)
+    report = check_derivation(SIGN_SLIP)
     step = next(s for s in report.steps if s.line == 3)
     cex = step.counterexample
     assert cex is not None
@@ -169,7 +175,7 @@ def test_counterexample_really_separates_the_steps() -> None:
 
 
 def test_later_steps_are_checked_against_each_other() -> None:
-    report = check_derivation(SIGN_FLIP)
+    report = check_derivation(SIGN_SLIP)
     last = report.steps[-1]
     assert report.first_failure == 3
     assert last.status == "ok"  # −σ(1 − σ) does follow from −e⁻ˣ/(1 + e⁻ˣ)²
@@ -287,7 +293,7 @@ def test_item_derivation_with_sums() -> None:
 def test_report_round_trips_to_json() -> None:
     import json
 
-    report = check_derivation(SIGN_FLIP)
+    report = check_derivation(SIGN_SLIP)
     data = json.loads(json.dumps(report.to_dict()))
     assert data["ok"] is False
     assert data["first_failure"] == 3
@@ -296,7 +302,7 @@ def test_report_round_trips_to_json() -> None:
 
 
 def test_format_report_marks_each_step() -> None:
-    text = format_report(check_derivation(SIGN_FLIP))
+    text = format_report(check_derivation(SIGN_SLIP))
     assert "✗   3" in text and "✓   4" in text
-    zh = format_report(check_derivation(SIGN_FLIP), lang="zh")
+    zh = format_report(check_derivation(SIGN_SLIP), lang="zh")
     assert "第 3 行" in zh

@@ -36,7 +36,7 @@ def _step_lines(step: Any, lang: str) -> list[str]:
     """Rich markup for one step: mark, line number, interpreted form, and details."""
     from rich.markup import escape
 
-    from dlquiz.symbolic.steps import rule_message
+    from dlquiz.symbolic.steps import SHAPE, rule_message
 
     mark, colour = _MARK[step.status]
     out = [f"[{colour}]{mark}[/{colour}] [dim]{step.line:>3}[/dim]  {escape(step.pretty)}"]
@@ -44,7 +44,7 @@ def _step_lines(step: Any, lang: str) -> list[str]:
         out.append(f"        [dim]{escape(step.message)}[/dim]")
     if step.status in ("fail", "error", "undecided") and step.message:
         out.append(f"        [{colour}]{escape(step.message)}[/{colour}]")
-    if step.status == "fail" and step.rule and step.rule != "shape":
+    if step.status == "fail" and step.rule and step.rule != SHAPE:
         label = "常见错误" if lang == "zh" else "known slip"
         out.append(f"        [bold]{label}:[/bold] {escape(rule_message(step.rule, lang))}")
     return out

@@ -467,7 +467,14 @@ def _read(text: str, line: int, col: int) -> Node:
 
 def check_matrix_lines(lines: list[Any], *, timeout: float = 3.0, seed: int = 0) -> list[Any]:
     """Check the steps of a derivation that declares shapes (lines from steps._split_lines)."""
-    from dlquiz.symbolic.steps import _LET, StepResult, _line_error, _pieces
+    from dlquiz.symbolic.steps import (
+        _LET,
+        FORGOTTEN_TRANSPOSE,
+        SHAPE,
+        StepResult,
+        _line_error,
+        _pieces,
+    )
 
     model = MatrixModel(seed=seed)
     results: list[StepResult] = []
@@ -521,7 +528,7 @@ def check_matrix_lines(lines: list[Any], *, timeout: float = 3.0, seed: int = 0)
                 prev = (first, model.evaluate(first))
             except ShapeError as exc:
                 results.append(StepResult(ln.no, ln.text, pretty, "fail", f"shape error: {exc}",
-                                          rule="forgotten-transpose", culprit=_node_text(exc)))
+                                          rule=FORGOTTEN_TRANSPOSE, culprit=_node_text(exc)))
                 broken = True
                 prev = None
                 continue
@@ -551,15 +558,17 @@ def _node_text(exc: ShapeError) -> str | None:
 
 def _compare_node(model: MatrixModel, prev: tuple[Node, Array], node: Node,
                   want: tuple[int, ...] | None) -> tuple[str, str, Any, Any, Any, Any]:
+    from dlquiz.symbolic.steps import FORGOTTEN_TRANSPOSE, SHAPE
+
     pnode, pval = prev
     target = want if want is not None else _shape(pval)
     try:
         value = model.evaluate(node)
     except ShapeError as exc:
-        rule = "forgotten-transpose" if _transpose_fixes(model, node, pval, target) else "shape"
+        rule = FORGOTTEN_TRANSPOSE if _transpose_fixes(model, node, pval, target) else SHAPE
         return ("fail", f"shape error: {exc}", None, rule, _node_text(exc), None)
     if _shape(value) != target:
-        rule = "forgotten-transpose" if _transpose_fixes(model, node, pval, target) else "shape"
+        rule = FORGOTTEN_TRANSPOSE if _transpose_fixes(model, node, pval, target) else SHAPE
         whose = f" ({show(pnode)} must have the shape of {pnode.value[1:]})" \
             if want is not None else ""
         return ("fail", f"shape error: {show(node)} is {model.shape_text(_shape(value))} but "
@@ -580,7 +589,7 @@ def _compare_node(model: MatrixModel, prev: tuple[Node, Array], node: Node,
     cex = {"at": at, "previous": float(f"{pv:.6g}"), "this": float(f"{tv:.6g}")}
     msg = (f"does not follow from the previous step: with random matrices, entry "
            f"{at.get('entry', '')} is {cex['previous']} before and {cex['this']} here")
-    rule = "forgotten-transpose" if _transpose_fixes(model, node, pval, target) else None
+    rule = FORGOTTEN_TRANSPOSE if _transpose_fixes(model, node, pval, target) else None
     return ("fail", msg, cex, rule, None, value)
 
 

@@ -20,11 +20,8 @@ from __future__ import annotations
 import math
 import random
 import re
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -32,6 +29,8 @@ import sympy
 from sympy import Indexed, IndexedBase, Integer, Symbol
 
 from dlquiz.errors import DlquizError, ParseError
+from dlquiz.symbolic.limits import TimeLimit, time_limit
+from dlquiz.symbolic.numeric import sample_value
 
 Status = Literal["ok", "fail", "error", "undecided", "given"]
 
@@ -72,64 +71,46 @@ class DerivationReport:
         }
 
 
-# Rules: the classic slips a failing step is matched against (ids shared with the quiz).
-RULES: dict[str, tuple[str, str]] = {
-    "sign-flip": ("a sign flipped: the step equals minus the previous one",
-                  "符号错误：这一步等于上一步的相反数"),
-    "missing-sigma-prime": ("a σ′ factor is missing (chain rule through the sigmoid/tanh)",
-                            "漏了 σ′ 因子（链式法则经过 sigmoid/tanh 时要乘它的导数）"),
-    "softmax-jacobian-diagonal": (
-        "softmax Jacobian without its off-diagonal terms: ∂p_i/∂o_j = p_i(δ_ij − p_j), "
-        "not only p_i(1 − p_i)",
-        "softmax 的雅可比矩阵漏了非对角项：∂p_i/∂o_j = p_i(δ_ij − p_j)，不只是 p_i(1 − p_i)"),
-    "forgotten-transpose": ("a transpose is missing or misplaced: a gradient has the shape of "
-                            "the variable (dW is n[l]×n[l−1], so dW = dz a_prevᵀ)",
-                            "漏了或放错了转置：梯度与变量同形（dW 为 n[l]×n[l−1]，所以 dW = dz a_prevᵀ）"),
-    "bptt-time-range": ("wrong time range in the BPTT sum: every time step t = 1…T contributes",
-                        "BPTT 求和的时间范围错了：t = 1…T 的每一步都有贡献"),
-    "missing-bias-correction": ("the bias correction is missing: divide by 1 − βᵗ",
-                                "漏了偏差修正：要除以 1 − βᵗ"),
-    "factor-two": ("off by a factor of 2 (the ½ in front of the squared error cancels the 2)",
-                   "差了 2 倍（平方误差前的 ½ 正好消去求导得到的 2）"),
-    "shape": ("the shapes do not fit", "形状不匹配"),
+# Rules: the classic slips a failing step is matched against. Names are those of the shared
+# catalogue (rules.py) where it has the rule, so the quiz shows one message for one slip.
+SIGN_FLIP = "sign flip"
+MISSING_SIGMA_PRIME = "missing σ′ factor"
+SOFTMAX_DIAGONAL = "softmax Jacobian without off-diagonal terms"
+FORGOTTEN_TRANSPOSE = "forgotten transpose"
+BPTT_RANGE = "wrong BPTT time range"
+NO_BIAS_CORRECTION = "missing bias correction in Adam"
+FACTOR_TWO = "missing ½ / factor 2 in the MSE gradient"
+SHAPE = "shape mismatch"
+
+_OWN_RULES: dict[str, tuple[str, str]] = {
+    SIGN_FLIP: ("A sign flipped: this step is minus the previous one.",
+                "符号错误：这一步等于上一步的相反数。"),
+    FORGOTTEN_TRANSPOSE: ("A transpose is missing or misplaced: a gradient has the shape of its "
+                          "variable, so dW = dz a_prevᵀ (n[l]×n[l−1]) and da_prev = Wᵀ dz.",
+                          "漏了或放错了转置：梯度与变量同形，所以 dW = dz a_prevᵀ（n[l]×n[l−1]），"
+                          "da_prev = Wᵀ dz。"),
+    BPTT_RANGE: ("Wrong time range in the BPTT sum: every time step t = 1…T contributes.",
+                 "BPTT 求和的时间范围错了：t = 1…T 的每一步都有贡献。"),
+    SHAPE: ("The shapes do not fit.", "形状不匹配。"),
 }
 
 
 def rule_message(rule: str, lang: str = "en") -> str:
-    """The explanation of a rule id, in `lang`."""
-    en, zh = RULES.get(rule, (rule, rule))
-    return zh if lang == "zh" else en
+    """The explanation of a rule, in `lang` (the shared catalogue's text where it has one)."""
+    if rule in _OWN_RULES:
+        en, zh = _OWN_RULES[rule]
+        return zh if lang == "zh" else en
+    from dlquiz.symbolic.rules import BY_NAME
+
+    found = BY_NAME.get(rule)
+    return found.message(lang) if found is not None else rule
 
 
 # ----------------------------------------------------------------------------- time limits
 
 
-class _Timeout(Exception):
-    pass
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """A hard limit on the enclosed SymPy work (SIGALRM; a soft no-op off the main thread)."""
-    if seconds <= 0:
-        raise _Timeout()
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def _raise(signum: int, frame: Any) -> None:
-        raise _Timeout()
-
-    old = signal.signal(signal.SIGALRM, _raise)
-    prev_left, _ = signal.getitimer(signal.ITIMER_REAL)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-        if prev_left:
-            signal.setitimer(signal.ITIMER_REAL, prev_left)
+_Timeout = TimeLimit
+_time_limit = time_limit
 
 
 # ----------------------------------------------------------------------------- lines
@@ -217,13 +198,27 @@ class _Ctx:
     recursive: dict[str, tuple[Symbol, sympy.Expr]] = field(default_factory=dict)
     base_cases: dict[str, list[tuple[sympy.Expr, sympy.Expr]]] = field(default_factory=dict)
     onehot: set[str] = field(default_factory=set)
-    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    parsed: list[Any] = field(default_factory=list)  # assumptions.Assumption
     integers: set[str] = field(default_factory=set)
     classes: Symbol | None = None
     index_vars: set[str] = field(default_factory=lambda: set(_INDEX_LETTERS))
     let_text: dict[str, str] = field(default_factory=dict)
     assumptions: list[str] = field(default_factory=list)
     cache: dict[Any, sympy.Expr] = field(default_factory=dict)
+    _context: Any = None
+
+    def domain(self, name: str) -> Any:
+        """The sampling domain the assumptions give a name (None: no assumption about it)."""
+        if not self.parsed:
+            return None
+        if self._context is None:
+            from dlquiz.symbolic.assumptions import build_context
+
+            self._context = build_context(self.parsed)
+        from dlquiz.symbolic.assumptions import Domain
+
+        d = self._context.domain(name)
+        return None if d == Domain() else d
 
 
 def _idx_expr(idx: str) -> sympy.Expr:
@@ -302,33 +297,38 @@ def _parse(text: str, ctx: _Ctx, line: int, col: int, timeout: float) -> tuple[s
     return expr, getattr(parsed, "pretty", "") or str(expr)
 
 
-_ONEHOT = re.compile(r"(?P<name>\w+)\s+(?:is\s+)?one[- ]hot(?:\s+over\s+(?P<K>\w+)(?:\s+classes)?)?$")
-_RANGE = re.compile(r"(?P<lo>[-\d.]+)\s*<=?\s*(?P<name>\w+)\s*<=?\s*(?P<hi>[-\d.]+)$")
-_POS = re.compile(r"(?P<name>\w+)\s*(?:>\s*0|positive|real positive|is positive)$")
-_INT = re.compile(r"(?P<name>\w+)\s+(?:positive\s+)?integer$")
+_ONEHOT = re.compile(
+    r"(?P<name>\w+)\s+(?:is\s+)?one[- ]hot(?:\s+over\s+(?P<K>\w+)(?:\s+classes)?)?$")
 
 
 def _assume(text: str, ctx: _Ctx, line: _Line) -> None:
+    """`assume …`: one-hot labels here, everything else in the language of `dlquiz equiv`."""
+    from dlquiz.symbolic.assumptions import parse_assumption
+
     body = text[len("assume"):].strip()
-    for part in re.split(r"\s*[,;]\s*|\s+and\s+", body):
+    offset = line.col + len(text) - len(text[len("assume"):].lstrip())
+    for part in re.split(r"\s*;\s*|\s+and\s+|,\s*(?![^{(\[]*[})\]])", body):
+        part = part.strip()
         if not part:
             continue
         if m := _ONEHOT.match(part):
             ctx.onehot.add(m.group("name"))
             if m.group("K"):
                 ctx.classes = Symbol(m.group("K"), integer=True, positive=True)
-        elif m := _RANGE.match(part):
-            ctx.ranges[m.group("name")] = (float(m.group("lo")), float(m.group("hi")))
-        elif m := _INT.match(part):
-            ctx.integers.add(m.group("name"))
-        elif m := _POS.match(part):
-            ctx.ranges[m.group("name")] = (0.05, 3.0)
-        elif re.fullmatch(r"\w+\s+real", part):
+                ctx.integers.add(m.group("K"))
+            ctx.assumptions.append(part)
             continue
-        else:
-            raise _line_error(
-                line.no, line.col, f"cannot read the assumption {part!r} (expected e.g. "
-                "'x > 0', '0 < p < 1', 'n positive integer', 'y one-hot over K classes')", text)
+        try:
+            a = parse_assumption(part)
+        except ParseError as exc:
+            col = offset + body.find(part) + ((exc.column or 1) - 1)
+            raise _line_error(line.no, col, f"cannot read the assumption {part!r}: {exc} "
+                              "(e.g. 'x > 0', '0 < p < 1', 'T positive integer', "
+                              "'y one-hot over K classes')", text) from None
+        ctx.parsed.append(a)
+        ctx._context = None
+        if a.integer and a.kind == "type":
+            ctx.integers.update(a.names)
         ctx.assumptions.append(part)
 
 
@@ -523,9 +523,12 @@ def _point(atoms: Sequence[Any], ctx: _Ctx, rng: random.Random, positive: bool,
         if name in ctx.onehot:
             onehot_groups.setdefault(name, []).append(a)
             continue
-        lo, hi = ctx.ranges.get(name, (0.1, 2.0) if positive else (-2.0, 2.0))
-        x = rng.uniform(lo, hi)
-        values[a] = sympy.Float(round(x, 6), 30)
+        domain = ctx.domain(name)
+        if domain is not None:
+            values[a] = sympy.Float(float(sample_value(domain, rng)), 30)
+            continue
+        lo, hi = (0.1, 2.0) if positive else (-2.0, 2.0)
+        values[a] = sympy.Float(round(rng.uniform(lo, hi), 6), 30)
     classes = next((v for s, v in (assign or {}).items()
                     if ctx.classes is not None and s.name == ctx.classes.name), None)
     for group in onehot_groups.values():
@@ -677,16 +680,16 @@ def _match_rule(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int) -> str 
     from dlquiz.symbolic import functions as F
 
     candidates: list[tuple[str, Callable[[], bool]]] = []
-    candidates.append(("sign-flip", lambda: _equal_quick(prev, -cur, ctx, seed)))
+    candidates.append((SIGN_FLIP, lambda: _equal_quick(prev, -cur, ctx, seed)))
     full_prev, full_cur = _expand_defs(prev, ctx), _expand_defs(cur, ctx)
     for e in (full_prev, full_cur):
         for app in e.atoms(F.sigma):
             u = app.args[0]
-            candidates.append(("missing-sigma-prime", lambda u=u: _equal_quick(
+            candidates.append((MISSING_SIGMA_PRIME, lambda u=u: _equal_quick(
                 prev, cur * F.sigma(u) * (1 - F.sigma(u)), ctx, seed)))
         for app in e.atoms(sympy.tanh):
             u = app.args[0]
-            candidates.append(("missing-sigma-prime", lambda u=u: _equal_quick(
+            candidates.append((MISSING_SIGMA_PRIME, lambda u=u: _equal_quick(
                 prev, cur * (1 - sympy.tanh(u) ** 2), ctx, seed)))
     # β-like decay rates and the step counters they are raised to
     free = full_prev.free_symbols | full_cur.free_symbols
@@ -698,13 +701,13 @@ def _match_rule(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int) -> str 
     for b in betas:
         for t in steps_t:
             corr = 1 - b ** t
-            candidates.append(("missing-bias-correction", lambda corr=corr: _equal_quick(
+            candidates.append((NO_BIAS_CORRECTION, lambda corr=corr: _equal_quick(
                 prev, cur * corr, ctx, seed) or _equal_quick(prev, cur / corr, ctx, seed)))
     for s in cur.atoms(sympy.Sum):
         for shift in ((0, 1), (-1, 0), (0, -1), (1, 0)):
             var, lo, hi = s.limits[0]
             fixed = sympy.Sum(s.function, (var, lo + shift[0], hi + shift[1]), *s.limits[1:])
-            candidates.append(("bptt-time-range", lambda s=s, fixed=fixed: _equal_quick(
+            candidates.append((BPTT_RANGE, lambda s=s, fixed=fixed: _equal_quick(
                 prev, cur.xreplace({s: fixed}), ctx, seed)))
     idx = [s for s in (prev.atoms(Symbol) | cur.atoms(Symbol)) if s.name in ("i", "j")]
     if len({s.name for s in idx}) == 2:
@@ -714,8 +717,8 @@ def _match_rule(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int) -> str 
         def diagonal_only() -> bool:
             return _equal_quick(prev.xreplace({j: i}), cur.xreplace({j: i}), ctx, seed)
 
-        candidates.append(("softmax-jacobian-diagonal", diagonal_only))
-    candidates.append(("factor-two", lambda: _equal_quick(prev, 2 * cur, ctx, seed)
+        candidates.append((SOFTMAX_DIAGONAL, diagonal_only))
+    candidates.append((FACTOR_TWO, lambda: _equal_quick(prev, 2 * cur, ctx, seed)
                        or _equal_quick(2 * prev, cur, ctx, seed)))
     for rule, test in candidates:
         try:
