@@ -130,3 +130,45 @@ def test_key_text_and_same_seed_same_session() -> None:
 
 def test_fill_replaces_only_parameters() -> None:
     assert _fill("n={n}, set {a}, {{x}}", {"n": "32"}) == "n=32, set {a}, {x}"
+
+
+def test_choices_are_shown_shuffled_and_graded_by_what_is_shown() -> None:
+    from dlquiz.quiz.session import prepare
+
+    single = item("act.sigmoid.range")
+    orders = {prepare(single, number=1, seed=seed).order for seed in range(30)}
+    assert len(orders) > 1  # the right answer does not always sit at the same letter
+    for seed in range(10):
+        q = prepare(single, number=1, seed=seed)
+        shown = [c.en for c in q.shown_choices()]
+        right = "abc"[shown.index("(0, 1)")]
+        tanh = "abc"[shown.index("(−1, 1)")]
+        assert q.grade(right).status == "correct"
+        wrong = q.grade(tanh)
+        assert wrong.status == "wrong" and wrong.mistake is not None  # the tanh mistake still matches
+        assert q.key_text("en") == f"{right}) (0, 1)"
+    multi = item("act.sigmoid.multi")
+    q = prepare(multi, number=1, seed=4)
+    shown = [c.en for c in q.shown_choices()]
+    sat, centred, diff = (shown.index(t) for t in ("Saturation kills gradients", "Not zero-centred", "Not differentiable at 0"))
+    assert q.grade("abc"[sat] + "abc"[centred]).status == "correct"
+    assert q.grade("abc"[sat] + "abc"[diff]).message == f"missing {'abc'[centred]}; not {'abc'[diff]}"
+    order = prepare(item("act.sigmoid.order"), number=1, seed=2)
+    steps = [c.en for c in order.shown_choices()]
+    typed = "".join("abc"[steps.index(t)] for t in ("Write σ = (1 + e⁻ˣ)⁻¹", "Apply the chain rule", "Replace e⁻ˣ/(1 + e⁻ˣ) by 1 − σ"))
+    assert order.grade(typed).status == "correct"
+    assert order.key_text("en") == " → ".join(typed)
+
+
+def test_forbidden_names_and_derivative_operators_are_sent_back() -> None:
+    from dataclasses import replace
+
+    definition = replace(item("act.sigmoid.derivative"), forbid=("sigma",), answer="exp(-x)/(1+exp(-x))^2",
+                         let={}, mistakes=())
+    bad = grade(definition, "sigma(x)*(1-sigma(x))")
+    assert bad.status == "invalid" and "without 'sigma' (column 1)" in bad.message
+    assert grade(definition, "exp(x)/(1+exp(x))^2").status == "correct"
+    derivative = item("act.sigmoid.derivative")
+    assert grade(derivative, "d/dx sigma(x)").status == "invalid"
+    assert grade(derivative, "diff(sigma(x), x)").status == "invalid"
+    assert grade(derivative, r"\frac{d}{dx}\sigma(x)").status == "invalid"

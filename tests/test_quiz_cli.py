@@ -33,11 +33,34 @@ def order_of(seed: int, n: int, *filters: str) -> list[str]:
     return [i.id for i in pick_items(bank.select(kinds=kinds), n=n, seed=seed)]
 
 
+def typed_answers(seed: int, n: int, *kinds: str) -> tuple[list[str], list[str]]:
+    """(right, wrong) answers as a student types them for the session's questions,
+    worked out independently of the grader from the shown order of the choices."""
+    from dlquiz.bank import load_bank
+    from dlquiz.quiz import pick_items, prepare
+
+    bank = load_bank(FIXTURE_BANK)
+    right, wrong = [], []
+    for number, item in enumerate(pick_items(bank.select(kinds=list(kinds)), n=n, seed=seed), 1):
+        q = prepare(item, number=number, seed=seed)
+        if item.kind == "single":
+            shown = [c.en for c in q.shown_choices()]
+            key_text = item.choices["abc".index(item.answer)].en
+            r = "abc"[shown.index(key_text)]
+            right.append(r)
+            wrong.append(next(x for x in "abc"[: len(shown)] if x != r))
+        elif item.kind == "truefalse":
+            right.append("t" if item.answer else "f")
+            wrong.append("f" if item.answer else "t")
+        else:  # numeric
+            right.append(str(item.answer))
+            wrong.append(str(item.answer + 1))
+    return right, wrong
+
+
 def test_piped_session_grades_and_summarises_without_ansi(tmp_path: Path) -> None:
-    ids = order_of(5, 3, "single", "truefalse", "numeric")
-    right = {"act.sigmoid.range": "b", "act.sigmoid.zero-centred": "f", "act.sigmoid.max-derivative": "1/4"}
-    answers = [right[i] for i in ids]
-    answers[1] = "zzz\n" + ("a" if ids[1] == "act.sigmoid.range" else "t" if ids[1] == "act.sigmoid.zero-centred" else "0.5")
+    right, wrong = typed_answers(5, 3, "single", "truefalse", "numeric")
+    answers = [right[0], "zzz\n" + wrong[1], right[2]]
     proc = run(["quiz", "--bank", str(FIXTURE_BANK), "--kind", "single", "--kind", "truefalse",
                 "--kind", "numeric", "--n", "3", "--seed", "5", "--no-save"], "\n".join(answers) + "\n")
     assert proc.returncode == 0, proc.stderr
@@ -104,26 +127,24 @@ def test_no_color_and_lang_zh() -> None:
 
 
 def test_pty_session_right_wrong_malformed_hint_and_ctrl_c() -> None:
-    ids = order_of(3, 4, "single", "numeric", "truefalse")
+    right, wrong = typed_answers(3, 3, "single", "numeric", "truefalse")
     child = pexpect.spawn(
         sys.executable, ["-m", "dlquiz", "quiz", "--bank", str(FIXTURE_BANK), "--kind", "single",
                          "--kind", "numeric", "--kind", "truefalse", "--n", "3", "--seed", "3", "--no-save"],
         cwd=str(ROOT), env=subprocess_env(TERM="xterm-256color", COLUMNS="100"), encoding="utf-8", timeout=60,
     )
-    right = {"act.sigmoid.range": "b", "act.sigmoid.zero-centred": "f", "act.sigmoid.max-derivative": "0.25"}
-    wrong = {"act.sigmoid.range": "a", "act.sigmoid.zero-centred": "t", "act.sigmoid.max-derivative": "0.5"}
     # first question: a malformed answer, then a hint request, then the right answer
     child.expect("1/3")
     child.expect("> ")
     child.sendline("@@")
     child.expect("Could not read that")
     child.expect("> ")
-    child.sendline(right[ids[0]])
+    child.sendline(right[0])
     child.expect("Correct")
     # second question: a wrong answer gets the key and the explanation
     child.expect("2/3")
     child.expect("> ")
-    child.sendline(wrong[ids[1]])
+    child.sendline(wrong[1])
     child.expect("Incorrect")
     child.expect("Answer")
     # third question: Ctrl-C ends with the score so far and exit 130

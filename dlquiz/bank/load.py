@@ -26,13 +26,13 @@ COMMON_FIELDS = {
     "hints", "mistakes",
 }
 KIND_FIELDS: dict[str, set[str]] = {
-    "single": {"choices", "answer"},
-    "multi": {"choices", "answer"},
+    "single": {"choices", "answer", "shuffle"},
+    "multi": {"choices", "answer", "shuffle"},
     "truefalse": {"answer"},
     "short": {"answer"},
-    "ordering": {"choices", "answer"},
+    "ordering": {"choices", "answer", "shuffle"},
     "numeric": {"answer", "tolerance", "rel_tolerance", "unit", "generator", "ask", "params"},
-    "formula": {"answer", "canonical", "assume", "let", "latex"},
+    "formula": {"answer", "canonical", "assume", "let", "latex", "forbid"},
     "derivation": {"given", "start", "goal", "solution"},
 }
 
@@ -192,6 +192,11 @@ class _Reader:
         if not 2 <= len(raw.get("choices", [])) <= len(LETTERS):
             self.problem("choices", f"expected 2 to {len(LETTERS)} choices")
         fields["choices"] = choices
+        shuffle = raw.get("shuffle", True)
+        if not isinstance(shuffle, bool):
+            self.problem("shuffle", f"expected true or false, got {shuffle!r}")
+            shuffle = True
+        fields["shuffle"] = shuffle
         return len(raw.get("choices", []))
 
     def _kind_single(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
@@ -287,7 +292,11 @@ class _Reader:
         if not isinstance(let, dict) or not all(isinstance(v, str) for v in let.values()):
             self.problem("let", "expected a table of abbreviations such as { s = \"sigma(x)\" }")
             let = {}
-        fields.update(canonical=canonical, assume=tuple(assume), let=dict(let))
+        forbid = raw.get("forbid", [])
+        if not isinstance(forbid, list) or not all(isinstance(f, str) and f.isidentifier() for f in forbid):
+            self.problem("forbid", "expected an array of function names such as [\"relu\"]")
+            forbid = []
+        fields.update(canonical=canonical, assume=tuple(assume), let=dict(let), forbid=tuple(forbid))
         return answer
 
     def _kind_derivation(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:

@@ -72,6 +72,7 @@ class Item:
     hints: tuple[Text, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
     choices: tuple[Text, ...] = ()
+    shuffle: bool = True  # show choices in a seeded random order (false: as written)
     # numeric
     tolerance: float | None = None
     rel_tolerance: float | None = None
@@ -83,6 +84,7 @@ class Item:
     canonical: str | None = None
     assume: tuple[str, ...] = ()
     let: dict[str, str] = field(default_factory=dict)
+    forbid: tuple[str, ...] = ()  # names the answer may not use (e.g. relu when asked to define ReLU)
     # derivation
     given: tuple[str, ...] = ()
     start: str | None = None

@@ -35,6 +35,9 @@ class Grade:
         return self.message_zh if lang == "zh" and self.message_zh else self.message
 
 
+# a derivative operator typed as part of an answer (d/dx f, diff(f, x), \frac{d}{dx}, ∂)
+DERIVATIVE = re.compile(r"(?<![A-Za-z])d\s*/\s*d[A-Za-z]|\bdiff\s*\(|\\frac\s*\{\s*(d|\\partial)\s*\}|\\partial|∂")
+
 TRUE_WORDS = {"t", "true", "y", "yes", "1", "对", "是", "正确", "真", "√", "✓"}
 FALSE_WORDS = {"f", "false", "n", "no", "0", "错", "否", "错误", "假", "×", "✗"}
 
@@ -165,6 +168,13 @@ def _grade_formula(item: Item, response: str) -> Grade:
 
     if not response.strip():
         return Grade("invalid", "type a formula")
+    if DERIVATIVE.search(response) and not DERIVATIVE.search(str(item.answer)):
+        return Grade("invalid", "give the result itself, not a derivative still to be taken (d/dx, diff, ∂)")
+    for name in item.forbid:
+        match = re.search(rf"(?<![A-Za-z_])\\?{re.escape(name)}(?![A-Za-z_])", response, re.IGNORECASE)
+        if match:
+            return Grade("invalid", f"write it without {name!r} (column {match.start() + 1}): "
+                                    "the question asks what it is made of")
     result = check_answer(
         expected=str(item.answer), given=response, assumptions=item.assume, let=item.let,
         mistakes=[str(m.answer) for m in item.mistakes],

@@ -123,7 +123,7 @@ class _Loop:
         body = Text(q.prompt_text(self.lang))
         if item.choices:
             body.append("\n")
-            for letter, choice in zip(LETTERS, item.choices, strict=False):
+            for letter, choice in zip(LETTERS, q.shown_choices(), strict=False):
                 body.append(f"\n  {letter}) ", style="bold")
                 body.append(choice(self.lang))
         if item.kind == "derivation" and item.given:

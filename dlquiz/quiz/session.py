@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dlquiz.bank.load import LETTERS
-from dlquiz.bank.model import Item
+from dlquiz.bank.model import Item, Text
 from dlquiz.errors import DlquizError, UsageError
 from dlquiz.quiz.grade import Grade, grade
 
@@ -47,6 +47,27 @@ class Question:
     worked: str = ""  # worked steps of a parametric item (English)
     worked_zh: str = ""
     values: dict[str, Any] = field(default_factory=dict)
+    order: tuple[int, ...] = ()  # choices as shown: position -> index in the item (empty: as written)
+
+    def shown_choices(self) -> list[Text]:
+        """The choices in the order they are shown (lettered a, b, c, ...)."""
+        if not self.order:
+            return list(self.item.choices)
+        return [self.item.choices[i] for i in self.order]
+
+    def _shown(self, letter: str) -> str:
+        """The letter under which an item's choice `letter` is shown."""
+        index = LETTERS.index(letter)
+        return LETTERS[self.order.index(index)] if self.order else letter
+
+    def _original(self, response: str) -> str:
+        """A typed response with shown letters replaced by the item's own letters."""
+        if not self.order:
+            return response
+        n = len(self.order)
+        return "".join(
+            LETTERS[self.order[LETTERS.index(c)]] if c in LETTERS[:n] else c for c in response.lower()
+        )
 
     def prompt_text(self, lang: str) -> str:
         text = self.item.prompt(lang)
@@ -57,18 +78,30 @@ class Question:
         return text
 
     def grade(self, response: str) -> Grade:
-        return grade(self.item, response, expected=self.expected)
+        if self.item.kind not in ("single", "multi", "ordering"):
+            return grade(self.item, response, expected=self.expected)
+        result = grade(self.item, self._original(response))
+        if self.item.kind == "multi" and result.status == "wrong":
+            chosen = set(self._original(response))
+            key = set(self.item.answer)
+            missing = sorted(self._shown(a) for a in key - chosen)
+            extra = sorted(self._shown(a) for a in chosen - key if a in LETTERS)
+            parts = [f"missing {', '.join(missing)}" if missing else "", f"not {', '.join(extra)}" if extra else ""]
+            parts_zh = [f"漏选 {', '.join(missing)}" if missing else "", f"多选 {', '.join(extra)}" if extra else ""]
+            result = replace(result, message="; ".join(p for p in parts if p),
+                             message_zh="；".join(p for p in parts_zh if p))
+        return result
 
     def key_text(self, lang: str) -> str:
         """The right answer, as a student should read it."""
         item = self.item
         zh = lang == "zh"
-        if item.kind == "single":
-            return f"{item.answer}) {item.choices[LETTERS.index(item.answer)](lang)}"
-        if item.kind == "multi":
-            return "; ".join(f"{a}) {item.choices[LETTERS.index(a)](lang)}" for a in item.answer)
+        if item.kind in ("single", "multi"):
+            keys = [item.answer] if item.kind == "single" else list(item.answer)
+            shown = sorted((self._shown(a), item.choices[LETTERS.index(a)](lang)) for a in keys)
+            return "; ".join(f"{letter}) {text}" for letter, text in shown)
         if item.kind == "ordering":
-            return " → ".join(item.answer)
+            return " → ".join(self._shown(a) for a in item.answer)
         if item.kind == "truefalse":
             return ("正确" if item.answer else "错误") if zh else ("true" if item.answer else "false")
         if item.kind == "short":
@@ -125,7 +158,12 @@ def _fill(template: str, values: dict[str, str]) -> str:
 def prepare(item: Item, *, number: int, seed: int) -> Question:
     """A question for `item`; a parametric item draws its numbers from `seed` and its id."""
     if item.generator is None:
-        return Question(item, number)
+        order: tuple[int, ...] = ()
+        if item.choices and item.shuffle:
+            indices = list(range(len(item.choices)))
+            random.Random(f"{seed}:{item.id}:choices").shuffle(indices)
+            order = tuple(indices)
+        return Question(item, number, order=order)
     from dlquiz.worked import explain_text, generate_example
 
     item_seed = random.Random(f"{seed}:{item.id}").randrange(2**31)
