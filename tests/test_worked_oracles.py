@@ -570,7 +570,11 @@ def test_perceptron_random_separates(seed: int) -> None:
 
 def test_xor() -> None:
     for act in ("relu", "step"):
-        assert generate_example("mlp.xor", {"activation": act}).answer == [0, 1, 1, 0]
+        ex = generate_example("mlp.xor", {"activation": act})
+        assert ex.answer == [0, 1, 1, 0] and ex.values["solves_xor"] == 1
+    # other weights: the outputs follow y = wᵀReLU(Wx + c) + b computed by hand
+    ex = generate_example("mlp.xor", {"W": "1,0;0,1", "c": "0,0", "w": "1,1", "b": -1})
+    assert ex.answer == [-1, 0, 0, 1] and ex.values["solves_xor"] == 0
 
 
 def _rnn_loss(p: dict[str, Any], w: float) -> float:
@@ -594,21 +598,25 @@ def test_bptt_against_finite_differences(seed: int) -> None:
     assert ex.values["h3"] == ex.values["h_T"]
 
 
-def test_bptt_two_dimensional_against_finite_differences() -> None:
+@pytest.mark.parametrize("seed", [None, *range(8)])
+def test_bptt_two_dimensional_against_finite_differences(seed: int | None) -> None:
     np = pytest.importorskip("numpy")
     from dlquiz.worked.rnn import rnn_loss
 
-    ex = generate_example("rnn.bptt", {"hidden": 2})
-    w = np.array([[0.5, -0.3], [0.2, 0.4]])
-    u, v = np.array([[1.0], [-0.5]]), np.array([[1.0, -1.0]])
-    xs, ys = ex.params["x"], ex.params["y"]
+    ex = generate_example("rnn.bptt", {"hidden": 2}, seed=seed)
+    p = ex.params
+    w = np.array(p["W"] if p["W"] is not None else [[0.5, -0.3], [0.2, 0.4]])
+    u = np.array(p["U"] if p["U"] is not None else [[1.0], [-0.5]])
+    v = np.array(p["V"] if p["V"] is not None else [[1.0, -1.0]])
+    xs, ys, act = p["x"], p["y"], p["activation"]
     h0 = np.zeros((2, 1))
+    assert ex.values["loss"] == pytest.approx(rnn_loss(w, u, v, xs, ys, act, h0), abs=1e-9)
     for i in range(2):
         for j in range(2):
             wp, wm = w.copy(), w.copy()
             wp[i, j] += 1e-6
             wm[i, j] -= 1e-6
-            num = (rnn_loss(wp, u, v, xs, ys, "tanh", h0) - rnn_loss(wm, u, v, xs, ys, "tanh", h0)) / 2e-6
+            num = (rnn_loss(wp, u, v, xs, ys, act, h0) - rnn_loss(wm, u, v, xs, ys, act, h0)) / 2e-6
             assert ex.answer[i][j] == pytest.approx(num, abs=1e-6)
 
 

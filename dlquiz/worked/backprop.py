@@ -333,18 +333,24 @@ def _perceptron(p: Params) -> Out:
             "relu",
             "choice",
             choices=("relu", "step"),
-        )
+        ),
+        ParamSpec("W", "relu: 2×2 hidden weights", [[1, 1], [1, 1]], "matrix"),
+        ParamSpec("c", "relu: hidden biases", [0, -1], "floatlist"),
+        ParamSpec("w", "relu: output weights", [1, -2], "floatlist"),
+        ParamSpec("b", "relu: output bias", 0, "float"),
     ],
-    ["H", "hidden"],
+    ["H", "hidden", "solves_xor"],
     draw=lambda d: {"activation": d.pick("activation", ["relu", "step"])},
+    check=lambda p: _check_xor(p),
 )
 def _xor(p: Params) -> Out:
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     if p["activation"] == "relu":
-        w, c, v, b = np.array([[1, 1], [1, 1]]), np.array([0, -1]), np.array([1, -2]), 0
+        w, c = np.array(p["W"], dtype=float), np.array(p["c"], dtype=float)
+        v, b = np.array(p["w"], dtype=float), float(p["b"])
         h = np.maximum(0, x @ w.T + c)
         out = h @ v + b
-        desc = ("h = ReLU(W·x + c), W = [[1, 1], [1, 1]], c = [0, −1]", "y = wᵀh, w = [1, −2]")
+        desc = (f"h = ReLU(W·x + c), W = {fv(p['W'])}, c = {fv(p['c'])}", f"y = wᵀh + b, w = {fv(p['w'])}, b = {fv(b)}")
     else:
         h = np.stack([(x.sum(axis=1) - 0.5 > 0), (x.sum(axis=1) - 1.5 > 0)], axis=1).astype(float)
         out = (h[:, 0] - h[:, 1] - 0.5 > 0).astype(float)
@@ -353,5 +359,15 @@ def _xor(p: Params) -> Out:
         Step("Hidden layer", desc[0], h.tolist(), "one row per input (0,0), (0,1), (1,0), (1,1)"),
         Step("Output", desc[1], out.tolist(), "XOR: a single linear split cannot do this; two can"),
     ]
-    outs = [int(v) for v in out]
-    return Out(steps, outs, {"H": h.tolist(), "hidden": h.tolist()})
+    solves = int(np.allclose(out, [0, 1, 1, 0]))
+    outs = [_int_if_whole(v) for v in out]
+    return Out(steps, outs, {"H": h.tolist(), "hidden": h.tolist(), "solves_xor": solves})
+
+
+def _int_if_whole(v: float) -> int | float:
+    return int(round(v)) if abs(v - round(v)) < 1e-9 else float(v)
+
+
+def _check_xor(p: Params) -> None:
+    if len(p["W"]) != 2 or len(p["W"][0]) != 2 or len(p["c"]) != 2 or len(p["w"]) != 2:
+        raise ParamError("mlp.xor: parameters W (2×2), c (2 numbers) and w (2 numbers) describe 2 hidden units")

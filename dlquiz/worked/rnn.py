@@ -76,9 +76,18 @@ def _prepare_rnn(p: Params) -> Params:
 
 def _draw_rnn(d: Draw) -> Params:
     t = d.int("T", 3, 3)
+    hidden = d.pick("hidden", [1, 1, 1, 2])
+    extra: Params = {}
+    if hidden == 2:
+        extra = {
+            "W": d.value("W", lambda: [d.decimals(2, -1, 1) for _ in range(2)]),
+            "U": d.value("U", lambda: [d.decimals(1, -1, 1) for _ in range(2)]),
+            "V": d.value("V", lambda: [d.decimals(2, -1, 1)]),
+        }
     return {
+        **extra,
         "T": t,
-        "hidden": d.pick("hidden", [1, 1, 1, 2]),
+        "hidden": hidden,
         "w": d.pick("w", [0.5, -0.5, 1, 0.8, 0.2]),
         "u": d.pick("u", [1, 0.5, -1, 2]),
         "v": d.pick("v", [1, 2, -1, 0.5]),
