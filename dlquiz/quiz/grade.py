@@ -175,6 +175,9 @@ def _grade_formula(item: Item, response: str) -> Grade:
         if match:
             return Grade("invalid", f"write it without {name!r} (column {match.start() + 1}): "
                                     "the question asks what it is made of")
+    extra = _unknown_names(item, response)
+    if extra:
+        return Grade("invalid", extra)
     result = check_answer(
         expected=str(item.answer), given=response, assumptions=item.assume, let=item.let,
         mistakes=[str(m.answer) for m in item.mistakes],
@@ -196,6 +199,28 @@ def _grade_formula(item: Item, response: str) -> Grade:
                      interpreted=result.interpreted)
     return Grade("wrong", detail, mistake=mistake, interpreted=result.interpreted, rule=rule,
                  rule_text=rule_text, message_zh=detail_zh)
+
+
+def _unknown_names(item: Item, response: str) -> str:
+    """A message when the answer uses a quantity the question does not have (e.g. a typo `b`)."""
+    from dlquiz.errors import DlquizError
+    from dlquiz.symbolic.parse import parse_math
+
+    try:
+        given = parse_math(response, let=item.let).expr
+        known: set[str] = set()
+        # the key, its canonical form and the known mistakes name every quantity in play
+        for text in (str(item.answer), item.canonical, *(str(m.answer) for m in item.mistakes)):
+            if text:
+                known |= {str(s) for s in parse_math(text, let=item.let).expr.free_symbols}
+    except DlquizError:
+        return ""  # the checker reports unreadable input with its column
+    extra = sorted({str(s) for s in given.free_symbols} - known)
+    if not extra:
+        return ""
+    names = ", ".join(repr(n) for n in extra)
+    expected = ", ".join(sorted(known) + sorted(item.let)) or "no variables: a constant"
+    return f"{names} does not appear in this question (write the answer in terms of: {expected})"
 
 
 def _counterexample_zh(counterexample: dict[str, Any] | None, verdict: str, english: str) -> str:
