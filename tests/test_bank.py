@@ -103,6 +103,10 @@ def test_broken_toml_names_the_line(tmp_path: Path) -> None:
         ('kind = "derivation"\ngiven = []\nstart = "x"', r"goal: missing"),
         ('kind = "numeric"\nanswer = 1\nmistakes = [{ answer = "x", en = "m", zh = "m" }]',
          r"mistakes\[1\]\.answer: expected a number"),
+        ('kind = "numeric"\nanswer = 1\nmistakes = [{ answer = 1, en = "m", zh = "m" }]',
+         r"mistakes\[1\]\.answer: 1 is the key itself, not a mistake"),
+        ('kind = "numeric"\nanswer = 1\nmistakes = [{ answer = 2, en = "m", zh = "m" }, { answer = 2, en = "n", zh = "n" }]',
+         r"mistakes\[2\]\.answer: 2 is listed twice"),
     ],
 )
 def test_malformed_answers_per_kind(tmp_path: Path, kind_fields: str, expected: str) -> None:

@@ -173,6 +173,7 @@ class _Reader:
         fields: dict[str, Any] = {}
         answer = getattr(self, f"_kind_{kind}")(raw, fields)
         mistakes = self._mistakes(raw, kind, fields)
+        self._check_mistakes_differ(mistakes, answer, kind)
 
         if len(self.problems) > n_before or prompt is None or explanation is None:
             return None
@@ -312,6 +313,19 @@ class _Reader:
             solution=raw.get("solution"),
         )
         return None
+
+    def _check_mistakes_differ(self, mistakes: tuple[Mistake, ...], answer: Any, kind: str) -> None:
+        """A known mistake must not be the key itself, nor listed twice."""
+        seen: list[Any] = []
+        for n, m in enumerate(mistakes, 1):
+            value = m.answer
+            if kind in ("single", "multi", "ordering", "numeric") and value == answer:
+                self.problem(f"mistakes[{n}].answer", f"{value!r} is the key itself, not a mistake")
+            elif kind == "short" and isinstance(answer, tuple) and str(value) in answer:
+                self.problem(f"mistakes[{n}].answer", f"{value!r} is an accepted answer, not a mistake")
+            if value in seen:
+                self.problem(f"mistakes[{n}].answer", f"{value!r} is listed twice")
+            seen.append(value)
 
     def _mistakes(self, raw: dict[str, Any], kind: str, fields: dict[str, Any]) -> tuple[Mistake, ...]:
         value = raw.get("mistakes", [])
