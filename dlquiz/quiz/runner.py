@@ -141,6 +141,12 @@ class _Loop:
         helptext = INPUT_HELP[item.kind][1 if self.lang == "zh" else 0]
         prompt = f"[dim]{helptext}; ? {self.t('hint', '提示')}, s {self.t('skip', '跳过')}[/dim]\n> "
         while True:
+            left = self.time_left()
+            if left is not None:  # the countdown, refreshed at every prompt
+                minutes, seconds = divmod(max(0, int(left)), 60)
+                clock = self.t(f"{minutes}:{seconds:02d} left", f"剩余 {minutes}:{seconds:02d}")
+                prompt = f"[dim]{helptext}; ? {self.t('hint', '提示')}, s {self.t('skip', '跳过')}[/dim]" \
+                         f" [bold yellow]⏱ {clock}[/bold yellow]\n> "
             response = self.read_line(prompt)
             stripped = response.strip()
             if self.deadline is not None and self.clock() >= self.deadline:
