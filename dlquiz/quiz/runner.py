@@ -152,7 +152,9 @@ class _Loop:
             if self.deadline is not None and self.clock() >= self.deadline:
                 return "timeout", response, None, hints
             if stripped == "?":
-                if hints < len(item.hints):
+                if not self.feedback:
+                    self.console.print(self.t("No hints during an exam.", "考试中没有提示。"))
+                elif hints < len(item.hints):
                     self.console.print(f"[yellow]{self.t('Hint', '提示')}:[/yellow] ", end="")
                     self.console.print(item.hints[hints](self.lang), markup=False)
                     hints += 1
