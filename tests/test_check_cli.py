@@ -106,6 +106,12 @@ def test_example_files_hold(name: str) -> None:
     assert r.exit_code == 0, r.output
 
 
+def test_check_undecided_exits_3() -> None:
+    r = invoke("check", str(EXAMPLES / "softmax-ce.txt"), "--timeout", "0.1")
+    assert r.exit_code == 3
+    assert "could not be decided" in r.output
+
+
 def test_check_help_has_an_example() -> None:
     r = invoke("check", "--help")
     assert r.exit_code == 0

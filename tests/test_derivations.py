@@ -132,6 +132,22 @@ assume y one-hot over K classes
   = y_i - p_i
 """
 
+WRONG_SIGMA_PRIME_FORM = """\
+let s = sigma(x)
+    d/dx s
+  = s*(1 - s)
+  = (1 - s)^2
+"""
+
+MATRIX_NO_ACTIVATION_PRIME = """\
+matrix W: n1 x n0
+vector x: n0
+vector da: n1
+let z = W x
+let a = tanh(z)
+dz = da
+"""
+
 BROKEN = [
     # (name, text, failing line, rule)
     ("sign flip", SIGN_SLIP, 3, SIGN_FLIP),
@@ -142,6 +158,9 @@ BROKEN = [
     ("BPTT sum to T-1", BPTT_SHORT_RANGE, 7, BPTT_RANGE),
     ("Adam without bias correction", ADAM_NO_CORRECTION, 5, NO_BIAS_CORRECTION),
     ("CE gradient with the sign flipped", CE_WRONG_SIGN, 5, SIGN_FLIP),
+    # from the shared catalogue (rules.py)
+    ("(1 − σ)² for σ′", WRONG_SIGMA_PRIME_FORM, 4, "wrong form of σ′"),
+    ("dz = da in matrix form", MATRIX_NO_ACTIVATION_PRIME, 6, MISSING_SIGMA_PRIME),
 ]
 
 
@@ -216,6 +235,51 @@ def test_latex_steps() -> None:
     assert check_derivation(text).ok
 
 
+def test_assumptions_restrict_the_sample_points() -> None:
+    # log(x²) = 2 log(x) only for x > 0; without the assumption a negative x breaks it
+    text = "    log(x^2)\n  = 2*log(x)\n"
+    assert check_derivation("assume x > 0\n" + text).ok
+    assert not check_derivation(text).ok
+
+
+def test_batch_gradients_against_finite_differences() -> None:
+    # J is the mean over m columns, so dZ already carries 1/m and dW needs no second 1/m
+    head = """\
+matrix W: n1 x n0
+matrix A_prev: n0 x m
+vector b: n1
+matrix Y: n1 x m
+let Z = W A_prev + b
+let A = sigma(Z)
+let J = (A - Y) ⊙ (A - Y) / (2 m)
+dZ = (A - Y) ⊙ A ⊙ (1 - A) / m
+dW = dZ A_prev^T
+db = sum(dZ)
+dA_prev = W^T dZ
+"""
+    assert check_derivation(head).ok
+    report = check_derivation(head + "dW = dZ A_prev^T / m\n")
+    assert report.first_failure == 12
+    assert report.steps[-1].counterexample is not None
+
+
+def test_matrix_gradient_of_wrong_shape() -> None:
+    text = NO_TRANSPOSE.replace("dW = dz a_prev", "dW = a_prev dz^T")
+    report = check_derivation(text)
+    step = report.steps[-1]
+    assert step.status == "fail"
+    assert "shape" in step.message and step.rule == FORGOTTEN_TRANSPOSE
+
+
+def test_tiny_time_limit_gives_undecided_not_a_hang() -> None:
+    d = load_derivation("softmax-ce-gradient")
+    report = check_derivation(d.text, timeout=0.05)
+    assert not report.ok
+    assert report.first_failure is None
+    assert report.undecided
+    assert any(s.status == "undecided" for s in report.steps)
+
+
 # ---------------------------------------------------------------------------- bad input
 
 MALFORMED = [
@@ -225,6 +289,7 @@ MALFORMED = [
     ("matrix W: n1\nvector x: n0\nW x = W x\n", 1),
     ("let s = sigma(x)\nassume x is shiny\n d/dx s\n = s*(1-s)\n", 2),
     ("matrix W: n1 x n0\nvector x: n0\n W x = W $ x\n", 3),
+    ("matrix W: n1 x n0\nvector x: n0\nlet z = W x\n dz = dz\n dq = W x\n", 5),
 ]
 
 

@@ -330,8 +330,13 @@ class MatrixModel:
         self._grads[target] = grad
         return grad
 
+    def dimension_names(self) -> set[str]:
+        return {d for shape in self.shapes.values() for d in shape if not d.isdigit()}
+
     def knows(self, name: str) -> bool:
-        if name in self.shapes or any(n == name for n, _ in self.lets) or name in self._dims:
+        if name in self.shapes or any(n == name for n, _ in self.lets):
+            return True
+        if name in self.dimension_names():
             return True
         return self.is_gradient(name)
 
@@ -346,7 +351,7 @@ class MatrixModel:
             return env[name]
         if self.is_gradient(name):
             return self.gradient(name[1:])
-        if name in self._dims or re.fullmatch(r"n\d*|m|K|T", name):
+        if name in self._dims or name in self.dimension_names():
             return float(self.dim(name))
         raise ShapeError(f"unknown name {name!r}: declare it (matrix/vector) or define it (let)")
 
@@ -470,7 +475,6 @@ def check_matrix_lines(lines: list[Any], *, timeout: float = 3.0, seed: int = 0)
     from dlquiz.symbolic.steps import (
         _LET,
         FORGOTTEN_TRANSPOSE,
-        SHAPE,
         StepResult,
         _line_error,
         _pieces,
@@ -513,10 +517,14 @@ def check_matrix_lines(lines: list[Any], *, timeout: float = 3.0, seed: int = 0)
             nodes.append(_read(text, ln.no, col))
         for node in nodes:
             for name in names_in(node):
-                if not model.knows(name) and not name.startswith("d"):
-                    col = ln.col + ln.text.find(name)
-                    raise _line_error(ln.no, col, f"unknown name {name!r}: declare its shape "
-                                      f"('vector {name}: n0') or define it (let)", ln.text)
+                if model.knows(name):
+                    continue
+                col = ln.col + max(ln.text.find(name), 0)
+                if name.startswith("d") and len(name) > 1:
+                    raise _line_error(ln.no, col, f"unknown gradient {name!r}: nothing called "
+                                      f"{name[1:]!r} is declared or defined", ln.text)
+                raise _line_error(ln.no, col, f"unknown name {name!r}: declare its shape "
+                                  f"('vector {name}: n0') or define it (let)", ln.text)
         pretty = " = ".join(show(n) for n in nodes)
         if ln.kind == "cont":
             pretty = "= " + pretty
@@ -580,17 +588,43 @@ def _compare_node(model: MatrixModel, prev: tuple[Node, Array], node: Node,
                 None, None, None, value)
     diff = np.abs(np.asarray(value) - np.asarray(pval))
     idx = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
-    at = {k: v for k, v in sorted(model._dims.items())}
+    at: dict[str, Any] = dict(sorted(model._dims.items()))
     at["seed"] = model.seed
     if idx:
         at["entry"] = "(" + ", ".join(str(i + 1) for i in idx) + ")"
     pv = float(np.asarray(pval)[idx]) if idx else float(pval)
     tv = float(np.asarray(value)[idx]) if idx else float(value)
     cex = {"at": at, "previous": float(f"{pv:.6g}"), "this": float(f"{tv:.6g}")}
-    msg = (f"does not follow from the previous step: with random matrices, entry "
-           f"{at.get('entry', '')} is {cex['previous']} before and {cex['this']} here")
-    rule = FORGOTTEN_TRANSPOSE if _transpose_fixes(model, node, pval, target) else None
-    return ("fail", msg, cex, rule, None, value)
+    entry = at.get("entry", "")
+    if pnode.op == "name" and model.is_gradient(pnode.value):
+        loss = model.loss_name() or "L"
+        msg = (f"does not follow: with random matrices the true ∂{loss}/∂{pnode.value[1:]} "
+               f"(finite differences) has entry {entry} = {cex['previous']}, this step gives "
+               f"{cex['this']}")
+    else:
+        msg = (f"does not follow from the previous step: with random matrices, entry {entry} "
+               f"is {cex['previous']} before and {cex['this']} here")
+    slip = FORGOTTEN_TRANSPOSE if _transpose_fixes(model, node, pval, target) else None
+    if slip is None and _activation_prime_fixes(model, node, pval):
+        from dlquiz.symbolic.steps import MISSING_SIGMA_PRIME
+
+        slip = MISSING_SIGMA_PRIME
+    return ("fail", msg, cex, slip, None, value)
+
+
+def _activation_prime_fixes(model: MatrixModel, node: Node, want_value: Array) -> bool:
+    """Whether `node ⊙ g′(z)` is right for an activation a = g(z) of the forward pass."""
+    for _, forward in model.lets:
+        if forward.op != "call" or forward.value + "'" not in _ELEMENTWISE:
+            continue
+        prime = Node("call", forward.args, value=forward.value + "'")
+        try:
+            v = model.evaluate(Node("hadamard", (node, prime)))
+        except ShapeError:
+            continue
+        if _shape(v) == _shape(want_value) and np.allclose(v, want_value, rtol=1e-5, atol=1e-7):
+            return True
+    return False
 
 
 def _transpose_fixes(model: MatrixModel, node: Node, want_value: Array,

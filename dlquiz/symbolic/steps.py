@@ -289,7 +289,7 @@ def _parse(text: str, ctx: _Ctx, line: int, col: int, timeout: float) -> tuple[s
     from dlquiz.symbolic.parse import parse_math
 
     try:
-        parsed = parse_math(text, timeout=timeout)
+        parsed = parse_math(text, timeout=max(timeout, 2.0))
     except ParseError as exc:
         c = (col + exc.column - 1) if exc.column else col
         raise _line_error(line, c, str(exc), text) from None
@@ -619,7 +619,7 @@ def _sample(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int, deadline: f
                 if va is None or vb is None:
                     continue
                 if not _close(va, vb):
-                    at = {str(k): int(v) for k, v in assign.items()}
+                    at: dict[str, Any] = {str(k): int(v) for k, v in assign.items()}
                     at.update({_show(k): _fmt_num(complex(v)) for k, v in vals.items()})
                     return _Outcome("fail", "", {"at": at, "previous": _fmt_num(va),
                                                  "this": _fmt_num(vb)})
@@ -627,7 +627,7 @@ def _sample(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int, deadline: f
                 break
     if checked == 0:
         return _Outcome("undecided", "could not evaluate the two steps at any sample point")
-    what = "checked at {} sample points".format(checked)
+    what = f"checked at {checked} sample points"
     if sizes:
         what += " (" + ", ".join(f"{s} = 2…{top}" for s in sizes) + ")"
     return _Outcome("ok", what)
@@ -680,17 +680,18 @@ def _match_rule(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int) -> str 
     from dlquiz.symbolic import functions as F
 
     candidates: list[tuple[str, Callable[[], bool]]] = []
-    candidates.append((SIGN_FLIP, lambda: _equal_quick(prev, -cur, ctx, seed)))
+
+    def same(a: sympy.Expr, b: sympy.Expr) -> Callable[[], bool]:
+        return lambda: _equal_quick(a, b, ctx, seed)
+
+    candidates.append((SIGN_FLIP, same(prev, -cur)))
     full_prev, full_cur = _expand_defs(prev, ctx), _expand_defs(cur, ctx)
     for e in (full_prev, full_cur):
         for app in e.atoms(F.sigma):
-            u = app.args[0]
-            candidates.append((MISSING_SIGMA_PRIME, lambda u=u: _equal_quick(
-                prev, cur * F.sigma(u) * (1 - F.sigma(u)), ctx, seed)))
+            s_u = F.sigma(app.args[0])
+            candidates.append((MISSING_SIGMA_PRIME, same(prev, cur * s_u * (1 - s_u))))
         for app in e.atoms(sympy.tanh):
-            u = app.args[0]
-            candidates.append((MISSING_SIGMA_PRIME, lambda u=u: _equal_quick(
-                prev, cur * (1 - sympy.tanh(u) ** 2), ctx, seed)))
+            candidates.append((MISSING_SIGMA_PRIME, same(prev, cur * (1 - app ** 2))))
     # β-like decay rates and the step counters they are raised to
     free = full_prev.free_symbols | full_cur.free_symbols
     betas: set[Any] = set()
@@ -701,14 +702,13 @@ def _match_rule(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int) -> str 
     for b in betas:
         for t in steps_t:
             corr = 1 - b ** t
-            candidates.append((NO_BIAS_CORRECTION, lambda corr=corr: _equal_quick(
-                prev, cur * corr, ctx, seed) or _equal_quick(prev, cur / corr, ctx, seed)))
-    for s in cur.atoms(sympy.Sum):
-        for shift in ((0, 1), (-1, 0), (0, -1), (1, 0)):
-            var, lo, hi = s.limits[0]
-            fixed = sympy.Sum(s.function, (var, lo + shift[0], hi + shift[1]), *s.limits[1:])
-            candidates.append((BPTT_RANGE, lambda s=s, fixed=fixed: _equal_quick(
-                prev, cur.xreplace({s: fixed}), ctx, seed)))
+            candidates.append((NO_BIAS_CORRECTION, same(prev, cur * corr)))
+            candidates.append((NO_BIAS_CORRECTION, same(prev, cur / corr)))
+    for sm in cur.atoms(sympy.Sum):
+        var, lo, hi = sm.limits[0]
+        for d_lo, d_hi in ((0, 1), (-1, 0), (0, -1), (1, 0)):
+            fixed = sympy.Sum(sm.function, (var, lo + d_lo, hi + d_hi), *sm.limits[1:])
+            candidates.append((BPTT_RANGE, same(prev, cur.xreplace({sm: fixed}))))
     idx = [s for s in (prev.atoms(Symbol) | cur.atoms(Symbol)) if s.name in ("i", "j")]
     if len({s.name for s in idx}) == 2:
         i = next(s for s in idx if s.name == "i")
@@ -718,15 +718,32 @@ def _match_rule(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int) -> str 
             return _equal_quick(prev.xreplace({j: i}), cur.xreplace({j: i}), ctx, seed)
 
         candidates.append((SOFTMAX_DIAGONAL, diagonal_only))
-    candidates.append((FACTOR_TWO, lambda: _equal_quick(prev, 2 * cur, ctx, seed)
-                       or _equal_quick(2 * prev, cur, ctx, seed)))
+    candidates.append((FACTOR_TWO, same(prev, 2 * cur)))
+    candidates.append((FACTOR_TWO, same(2 * prev, cur)))
     for rule, test in candidates:
         try:
             if test():
                 return rule
         except Exception:  # noqa: BLE001
             continue
-    return None
+    return _catalogue_rule(full_prev, full_cur, ctx)
+
+
+def _catalogue_rule(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx) -> str | None:
+    """The shared catalogue (rules.py) for scalar steps without indexed quantities."""
+    if any(e.has(Indexed, sympy.Sum, sympy.Product) for e in (prev, cur)):
+        return None
+    from dlquiz.symbolic.assumptions import build_context
+    from dlquiz.symbolic.equivalence import prepare
+    from dlquiz.symbolic.rules import match
+
+    try:
+        with _time_limit(2.0):
+            reference = prev.doit()
+            found = match(reference, prepare(cur), build_context(ctx.parsed))
+    except Exception:  # noqa: BLE001 - TimeLimit or SymPy trouble: no rule
+        return None
+    return found.name if found is not None else None
 
 
 def _culprit(a: sympy.Expr, b: sympy.Expr, depth: int = 0) -> tuple[Any, Any] | None:
