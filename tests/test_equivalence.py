@@ -381,8 +381,10 @@ def test_cli_exit_codes(args: tuple[str, ...], code: int) -> None:
 
 def test_cli_human_output() -> None:
     res = _cli("tanh(x)", "(e^x-e^-x)/(e^x+e^x)")
-    assert "reference:  tanh(x)" in res.output
-    assert "candidate:  " in res.output
+    lines = res.output.splitlines()
+    assert lines[0] == "reference interpreted as:  tanh(x)"
+    assert lines[1].startswith("candidate interpreted as:  ")
+    assert lines[2].startswith("verdict:                   NOT EQUAL — differs at x = ")
     assert "NOT EQUAL" in res.output
     assert "counterexample" in res.output
 

@@ -89,6 +89,9 @@ def run_batch(stream: IO[str], jobs: int, timeout: float, seed: int, out: IO[str
     from dlquiz.symbolic.equivalence import check_equivalence
 
     check_equivalence(expected="sigma(x)", given="1/(1+exp(-x))")  # warm caches before forking
+    import gc
+
+    gc.freeze()  # keep the collector from touching (and so copying) the parent's pages
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     with ctx.Pool(processes=min(jobs, len(work))) as pool:
         for r in pool.imap(_check_line, work, chunksize=1):
@@ -104,15 +107,15 @@ def _show(res: Any, lang: str) -> None:
     from dlquiz.render import console, plain
 
     con = console()
-    con.print(f"reference:  {plain(res.reference)}")
-    con.print(f"candidate:  {plain(res.interpreted)}")
+    con.print(f"reference interpreted as:  {plain(res.reference)}")
+    con.print(f"candidate interpreted as:  {plain(res.interpreted)}")
     styles = {"equal": "bold green", "not_equal": "bold red", "domain_only": "bold yellow",
               "undecided": "bold magenta", "error": "bold red"}
     v = res.verdict.value
-    con.print(f"verdict:    [{styles[v]}]{v.replace('_', ' ').upper()}[/] — {plain(res.message)}")
+    con.print(f"verdict:                   [{styles[v]}]{v.replace('_', ' ').upper()}[/] — {plain(res.message)}")
     if res.rule:
         msg = res.rule_message_zh if lang == "zh" else res.rule_message
-        con.print(f"known slip: {plain(res.rule)}: {plain(msg)}")
+        con.print(f"known slip:                {plain(res.rule)}: {plain(msg)}")
     cx = res.counterexample
     if cx:
         table = Table(title="counterexample", show_header=True, header_style="bold")

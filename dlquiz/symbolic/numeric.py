@@ -42,8 +42,9 @@ def _nice(v: float) -> float:
     return round(v, digits)
 
 
-def sample_value(d: Domain, rng: random.Random) -> mpf:
-    """One value from a domain (reals by default), 3 significant digits."""
+def sample_value(d: Domain, rng: random.Random, wide: bool = False) -> mpf:
+    """One value from a domain (reals by default), 3 significant digits; `wide` reaches out to
+    10^4 where the domain is unbounded (so that kinks like relu(x - 50) are seen)."""
     if d.values:
         return _exact(rng.choice(d.values))
     lo = None if d.low is None else float(d.low)
@@ -59,12 +60,15 @@ def sample_value(d: Domain, rng: random.Random) -> mpf:
             raise Undefined("no integer in the domain")
         return mpf(rng.randint(a, b))
     for _ in range(50):
+        top = math.log(1e4) if wide else math.log(10.0)
         if lo is not None and hi is not None:
             v = lo + (hi - lo) * rng.uniform(0.02, 0.98)
         elif lo is not None:
-            v = lo + math.exp(rng.uniform(math.log(0.05), math.log(10.0)))
+            v = lo + math.exp(rng.uniform(math.log(0.05), top))
         elif hi is not None:
-            v = hi - math.exp(rng.uniform(math.log(0.05), math.log(10.0)))
+            v = hi - math.exp(rng.uniform(math.log(0.05), top))
+        elif top > math.log(10.0):
+            v = rng.choice((-1, 1)) * math.exp(rng.uniform(math.log(10.0), top))
         elif rng.random() < 0.7:
             v = rng.uniform(-3.0, 3.0)
         else:
@@ -85,11 +89,12 @@ class Point:
     """One sample point: values drawn on first use from each name's domain."""
 
     def __init__(self, ctx: Context, seed: int, index: int,
-                 fixed: dict[str, Domain] | None = None) -> None:
+                 fixed: dict[str, Domain] | None = None, wide: bool = False) -> None:
         self.ctx = ctx
         self.seed = seed
         self.index = index
         self.fixed = fixed or {}
+        self.wide = wide
         self.values: dict[str, Num] = {}
 
     def domain(self, name: str) -> Domain:
@@ -105,14 +110,14 @@ class Point:
         if v is None:
             rng = random.Random((self.seed * 1_000_003 + self.index) * 4_294_967_311
                                 + zlib.crc32(name.encode()))
-            v = sample_value(self.domain(name), rng)
+            v = sample_value(self.domain(name), rng, self.wide)
             self.values[name] = v
         return v
 
 
-def evaluate(expr: sympy.Basic, lookup: Callable[[str], Num]) -> Num:
+def evaluate(expr: sympy.Basic, lookup: Callable[[str], Num], dps: int = DPS) -> Num:
     """Value of expr at a point given by `lookup(name)`; raises Undefined or Unsupported."""
-    with mp.workdps(DPS):
+    with mp.workdps(dps):
         return _Eval(lookup).ev(expr, {})
 
 
@@ -137,6 +142,7 @@ class _Eval:
     def __init__(self, lookup: Callable[[str], Num]) -> None:
         self.lookup = lookup
         self.terms = 0
+        self.memo: dict[sympy.Basic, Num] = {}
         self.integer_names: Callable[[str], bool] = getattr(lookup, "is_integer_name",
                                                             lambda name: False)
 
@@ -144,6 +150,14 @@ class _Eval:
         return all(s in bound or self.integer_names(str(s)) for s in sub.free_symbols)
 
     def ev(self, e: sympy.Basic, bound: dict[sympy.Symbol, int]) -> Num:
+        if bound or e.is_Atom:
+            return self._ev(e, bound)
+        v = self.memo.get(e)  # repeated subtrees (σ(z) three times in a gradient) once
+        if v is None:
+            v = self.memo[e] = self._ev(e, bound)
+        return v
+
+    def _ev(self, e: sympy.Basic, bound: dict[sympy.Symbol, int]) -> Num:
         if e.is_Integer:
             return mpf(int(e))
         if e.is_Rational:
@@ -297,13 +311,19 @@ def defined(v: Num) -> bool:
     return bool(mpmath.isfinite(v))
 
 
-def close(a: Num, b: Num, rel: float = 1e-25) -> bool:
+def close(a: Num, b: Num, rel: float = 1e-25, dps: int = DPS) -> bool:
     """Equal up to a relative tolerance far below any real slip (1e-25 at 40 digits)."""
-    with mp.workdps(DPS):
+    with mp.workdps(dps):
         ra = a.real if isinstance(a, mpc) else a
         rb = b.real if isinstance(b, mpc) else b
         scale = max(mpf(1), abs(ra), abs(rb))
         return bool(abs(ra - rb) <= mpf(rel) * scale)
+
+
+def negligible(v: Num) -> bool:
+    """Too close to 0 to tell two formulas apart (|v| < 1e-15)."""
+    with mp.workdps(DPS):
+        return bool(abs(v) < mpf(10) ** -15)
 
 
 def fmt(v: Num, digits: int = 6) -> str:
