@@ -280,6 +280,21 @@ def test_tiny_time_limit_gives_undecided_not_a_hang() -> None:
     assert any(s.status == "undecided" for s in report.steps)
 
 
+def test_latex_partial_of_a_defined_loss() -> None:
+    text = r"""
+let p_i = exp(o_i)/sum(exp(o_k), k, 1, K)
+let L = -sum(y_k*log(p_k), k, 1, K)
+let \hat{y}_i = p_i
+assume y one-hot over K classes
+    \frac{\partial L}{\partial o_i}
+  = \hat{y}_i - y_i
+  = \hat{y}_i + y_i
+"""
+    report = check_derivation(text, timeout=10.0)
+    assert [s.status for s in report.steps][-2:] == ["ok", "fail"]
+    assert report.first_failure == 8
+
+
 # ---------------------------------------------------------------------------- bad input
 
 MALFORMED = [

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 import sympy
 from sympy import Indexed, IndexedBase, Integer, Symbol
+from sympy.core.function import AppliedUndef
 
 from dlquiz.errors import DlquizError, ParseError
 from dlquiz.symbolic.limits import TimeLimit, time_limit
@@ -339,27 +340,34 @@ def _define(line: _Line, ctx: _Ctx, timeout: float) -> str:
     name = m.group("name").strip()
     rhs_col = line.col + m.start("rhs")
     rhs, pretty = _parse(m.group("rhs"), ctx, line.no, rhs_col, timeout)
-    sub = _INDEX_SUB.match(name)
-    size_letter = bool(sub and (sub.group("idx") in ctx.integers or sub.group("idx") in "TK"))
-    if sub and (sub.group("idx").isdigit() or size_letter):
+    bad = _line_error(line.no, line.col + m.start("name"), f"cannot define {name!r}: write a "
+                      "name such as s, beta, p_i, h_t or h_0", line.text)
+    from dlquiz.symbolic.parse import parse_math
+
+    try:
+        sym = parse_math(name, timeout=2.0).expr
+    except ParseError:
+        raise bad from None
+    if not isinstance(sym, Symbol):
+        raise bad
+    base, sub = _subscript_of(sym.name)
+    ints = {x: Symbol(str(x), integer=True) for x in (sub.free_symbols if sub is not None else ())}
+    if base is None or sub is None:
+        ctx.plain[Symbol(sym.name)] = rhs
+    elif sub.is_Integer or (isinstance(sub, Symbol) and (sub.name in ctx.integers
+                                                          or sub.name in ("T", "K"))):
         # a base case: h_0 = 0, or P_T = 1 at the last time step
-        key = _idx_expr(sub.group("idx")).xreplace(
-            {x: Symbol(str(x), integer=True) for x in _idx_expr(sub.group("idx")).free_symbols})
-        ctx.base_cases.setdefault(sub.group("base"), []).append((key, rhs))
-    elif sub and re.fullmatch(r"[A-Za-z]", sub.group("idx")):
-        var = Symbol(sub.group("idx"), integer=True)
+        ctx.base_cases.setdefault(base, []).append((sub.xreplace(ints), rhs))
+    elif isinstance(sub, Symbol):
+        var = Symbol(sub.name, integer=True)
         ctx.index_vars.add(var.name)
         rhs = _indexify(rhs, ctx)
-        base = sub.group("base")
         if any(isinstance(a, Indexed) and str(a.base) == base for a in rhs.atoms(Indexed)):
             ctx.recursive[base] = (var, rhs)
         else:
             ctx.indexed[base] = (var, rhs)
-    elif re.fullmatch(r"[A-Za-zα-ωΑ-Ω][\w′']*", name):
-        ctx.plain[Symbol(name)] = rhs
     else:
-        raise _line_error(line.no, line.col + 4, f"cannot define {name!r}: write a name such "
-                          "as s, p_i or h_t", line.text)
+        raise bad
     ctx.let_text[name] = m.group("rhs").strip()
     return f"{name} = {pretty}"
 
@@ -378,6 +386,11 @@ def _expand_defs(expr: sympy.Expr, ctx: _Ctx) -> sympy.Expr:
                      if isinstance(s, Symbol) and s.name in names}
             if extra:
                 out = out.xreplace(extra)
+            # \frac{\partial L}{\partial o_i} reads L as a function L(o_i): use its definition
+            applied = {f: names[type(f).__name__] for f in out.atoms(AppliedUndef)
+                       if type(f).__name__ in names}
+            if applied:
+                out = out.xreplace(applied)
         for base, (var, rhs) in ctx.indexed.items():
             out = out.replace(
                 lambda e, base=base: isinstance(e, Indexed) and str(e.base) == base,
