@@ -469,3 +469,12 @@ def test_bench_cases_match_their_expected_verdicts() -> None:
     assert wrong == []
     expects = {c["expect"] for c in cases}
     assert {"equal", "not_equal", "domain_only", "undecided", "error"} <= expects
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("xy+-*/^()0123456789.e σ_|,")), max_size=25))
+def test_any_candidate_text_gets_a_verdict(text: str) -> None:
+    res = check_answer(expected="x*y + 1", given=text, timeout=2.0)
+    assert isinstance(res.verdict, Verdict)
+    if res.verdict is ERR:
+        assert res.message

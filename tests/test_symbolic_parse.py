@@ -374,3 +374,22 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
 def test_constants() -> None:
     assert parse_math("e").expr == E
     assert parse_math("e_1").expr == Symbol("e_1")
+
+
+@pytest.mark.parametrize("text", [
+    "sigma(x)*(1-sigma(x))",
+    "m_t/(1-beta_1^t)",
+    "alpha*g/(sqrt(s)+epsilon)",
+    "yhat_i - y_i",
+    "exp(-x^2/2)/sqrt(2*pi)",
+    "max(0, x) + |x|",
+    "2*x*y^3 - 1/3",
+])
+def test_echo_reads_back(text: str) -> None:
+    # what the student sees as "interpreted as" can be typed back and means the same
+    p = parse_math(text)
+    assert parse_math(p.pretty).expr == p.expr
+
+
+def test_unicode_subscript_digits() -> None:
+    assert parse_math("β₁ + y₁₂").expr == S("beta_1") + S("y_12")

@@ -4,18 +4,29 @@ Cheap checks first, then proof:
 
 1. Both sides are parsed (whitelist grammar) and named functions are rewritten into
    elementary ones (σ -> 1/(1+e^(−x)), softplus -> ln(1+e^x), ...); derivatives are carried out.
-2. Numeric sampling at 40 significant digits: up to 24 points, each variable drawn from its own
-   domain (reals by default; ``x>0``, ``0<p<1``, ``y1 in {0,1}``, ``y1+y2+y3=1``, integers; sum
-   limits such as K take whole values 2..8). A point where the values differ (relative
-   difference above 1e-25) gives NOT_EQUAL with that counterexample; agreement at some random
-   points and not at others gives DOMAIN_ONLY ("equal for x > 0, differs at x = -1.37").
-3. Symbolic proof of ``expected − given = 0`` (expand, cancel, simplify, rewrite to exp) under a
-   hard time limit.
+2. Numeric sampling at 40 significant digits: 30 reproducible points (from `seed`), each
+   variable drawn from its own domain (reals by default; ``x>0``, ``0<p<1``, ``y1 in {0,1}``,
+   ``y1+y2+y3=1`` (solved for one variable), integers; sum limits such as K take whole values
+   2..8, so a sum with a symbolic limit is checked for K = 2..8 concretely). Values are rounded
+   to 3 significant digits so counterexamples read well. Every third point reaches out to
+   |x| ≤ 10^4 on unbounded domains: those points can refute (a kink like relu(x − 50)) but never
+   count as agreement, since saturating functions agree there to any precision.
+   Two values differ when their difference exceeds 1e-25 relative (absolute below 1); a
+   difference is confirmed at 90 digits, so rounding in a cancellation never refutes.
+   A differing point gives NOT_EQUAL with that counterexample; agreement at some moderate
+   points and not at others gives DOMAIN_ONLY ("equal for x > 0; differs at x = -0.785").
+   Points where both sides are undefined (complex, division by zero) or both vanish are skipped.
+3. Symbolic proof of ``expected − given = 0`` (expand, cancel, rewrite to exp, simplify) with
+   the assumptions as SymPy symbol assumptions, under a hard time limit. A proof that ends in a
+   nonzero constant (``x`` vs ``x + 10^-30``) is NOT_EQUAL.
 
-Policy: EQUAL when the proof succeeds, or -- when it does not finish in time -- when at least
-12 random points agree to 25 significant digits (the message says "numerically"); with fewer
-defined points and no proof the verdict is UNDECIDED. A near miss (a factor off by 1e-12, a sign
-on a sub-domain, a missing ε) differs at some point and is never EQUAL.
+Policy: EQUAL when the proof succeeds, or -- when it fails or runs out of time -- when at least
+12 moderate random points agree to 25 significant digits and none differs (the message says
+"numerically"). For analytic formulas agreement on many random points implies identity; for
+piecewise ones a kink outside the sampled range (|x| > 10^4) can escape. With fewer defined
+points and no proof the verdict is UNDECIDED. A near miss (a factor off by 1e-12, a sign on a
+sub-domain, a missing ε) differs at some point and is never EQUAL. Formulas that depend on an
+unknown function (∂L/∂o_i with L undefined) on one side only are UNDECIDED.
 """
 
 from __future__ import annotations

@@ -133,6 +133,10 @@ _CHAR_MAP = {"−": "-", "–": "-", "·": "*", "×": "*", "⋅": "*", "∙": "*
              "ŷ": "yhat", "π": "pi", "\t": " ", "\n": " ", "\r": " "}
 
 
+_SUB_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
+_FROM_SUB = str.maketrans(_SUB_DIGITS, "0123456789")
+
+
 def _fail(msg: str, col: int | None, text: str) -> ParseError:
     where = f" at column {col}" if col is not None else ""
     head, sep, hint = msg.partition("; ")
@@ -171,6 +175,15 @@ def tokenize(text: str, latex: bool) -> list[Tok]:
         if ch in " \t\n\r":
             space = True
             i += 1
+            continue
+        if ch in _SUB_DIGITS:  # β₁ -> β_1 (the echo writes subscript digits)
+            j = i
+            while j < n and text[j] in _SUB_DIGITS:
+                j += 1
+            toks.append(Tok("OP", "_", col, space))
+            toks.append(Tok("NUM", text[i:j].translate(_FROM_SUB), col, False))
+            i = j
+            space = False
             continue
         mapped = _CHAR_MAP.get(ch)
         if mapped is not None and mapped.strip():
