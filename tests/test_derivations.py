@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dlquiz.errors import DlquizError, ParseError
 from dlquiz.symbolic.library import list_derivations, load_derivation
@@ -320,6 +322,27 @@ def test_malformed_column_points_into_the_line() -> None:
         check_derivation("let s = sigma(x)\n d/dx s\n = s*(1 - )\n")
     assert info.value.column is not None
     assert 8 <= info.value.column <= 12  # the ')' after the dangling '-'
+
+
+FRAGMENTS = [
+    "let s = sigma(x)", "let p_i = exp(o_i)/sum(exp(o_k), k, 1, K)", "let h_0 = 0",
+    "let h_t = tanh(W*h_{t-1} + U*x_t)", "assume y one-hot over K classes", "assume x > 0",
+    "matrix W: n1 x n0", "vector a: n0", "d/dx s", "= s*(1 - s)", "= sum(y_k, k, 1, K)",
+    "= p_i - y_i", "= h_T", "dW = dz a^T", "= W^T", "s*(1 -", "= 1/0", "= x^x^x", "= )(",
+    "# comment", "", "= d/do_j p_i", "let = 3", "assume nonsense here", "\\frac{1}{",
+]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=6))
+def test_any_input_gives_a_report_or_a_clean_error(lines: list[str]) -> None:
+    try:
+        report = check_derivation("\n".join(lines), timeout=0.3)
+    except DlquizError as exc:
+        assert str(exc)
+    else:
+        assert all(s.status in ("ok", "fail", "error", "undecided", "given")
+                   for s in report.steps)
 
 
 def test_no_steps_is_an_error() -> None:

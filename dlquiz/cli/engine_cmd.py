@@ -151,6 +151,9 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
         report = _run(check_derivation, text, timeout=timeout, seed=seed)
     except DlquizError as exc:
         fail(f"{name}: {exc}", CheckExit.INPUT)
+    except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError) as exc:
+        fail(f"{name}: could not check this derivation ({type(exc).__name__}: {exc})",
+             CheckExit.INPUT)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
