@@ -478,3 +478,10 @@ def test_any_candidate_text_gets_a_verdict(text: str) -> None:
     assert isinstance(res.verdict, Verdict)
     if res.verdict is ERR:
         assert res.message
+
+
+def test_sums_with_a_symbolic_limit_are_checked_for_every_k_from_2_to_8() -> None:
+    # equal for K = 2..7, wrong for K = 8 only: must not pass
+    res = check("sum(k, k, 1, K)", "K(K+1)/2 + (K-2)(K-3)(K-4)(K-5)(K-6)(K-7)")
+    assert res.verdict is not EQ
+    assert res.counterexample is not None and res.counterexample["point"]["K"] == "8"

@@ -168,7 +168,7 @@ def _point(ctx: Context, seed: int, index: int, fixed: dict[str, Domain],
            sols: list[tuple[str, sympy.Expr]]) -> Point | None:
     for attempt in range(200):
         p = Point(ctx, seed, index * 1000 + attempt, fixed,
-                  wide=index % WIDE_EVERY == WIDE_EVERY - 1)
+                  wide=index % WIDE_EVERY == WIDE_EVERY - 1, cycle=index)
         ok = True
         for name, sol in sols:
             try:

@@ -89,12 +89,14 @@ class Point:
     """One sample point: values drawn on first use from each name's domain."""
 
     def __init__(self, ctx: Context, seed: int, index: int,
-                 fixed: dict[str, Domain] | None = None, wide: bool = False) -> None:
+                 fixed: dict[str, Domain] | None = None, wide: bool = False,
+                 cycle: int | None = None) -> None:
         self.ctx = ctx
         self.seed = seed
         self.index = index
         self.fixed = fixed or {}
         self.wide = wide
+        self.cycle = cycle  # sum limits take low, low+1, ... in turn (K = 2..8 all checked)
         self.values: dict[str, Num] = {}
 
     def domain(self, name: str) -> Domain:
@@ -107,6 +109,11 @@ class Point:
 
     def __call__(self, name: str) -> Num:
         v = self.values.get(name)
+        if v is None and self.cycle is not None and name in self.fixed \
+                and name not in self.ctx.domains and self.fixed[name].integer:
+            d = self.fixed[name]
+            lo, hi = int(d.low or 0), int(d.high or 0)
+            v = self.values[name] = mpf(lo + self.cycle % (hi - lo + 1))
         if v is None:
             rng = random.Random((self.seed * 1_000_003 + self.index) * 4_294_967_311
                                 + zlib.crc32(name.encode()))
