@@ -242,6 +242,10 @@ RULE_CASES = [
     ("g/(sqrt(s) + epsilon)", "g/sqrt(s)", "ε missing from the denominator"),
     ("sum(W^(t-k)*x_k, k, 1, t)", "sum(W^(t-k)*x_k, k, 0, t)", "wrong BPTT time range"),
     ("leaky_relu(x)", "leaky_relu(x, 0.1)", "Leaky ReLU slope 0.1 instead of 0.01"),
+    # the reference as a derivative: the rule sees the derivative carried out
+    ("d/dz (1/2*(sigma(z)-y)^2)", "sigma(z) - y", "missing σ′ factor"),
+    ("d/dx tanh(x)", "1 - tanh(x)", "tanh′ as 1 − tanh (not squared)"),
+    ("-log(p)", "log(p)", "sign error"),
 ]
 
 

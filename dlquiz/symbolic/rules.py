@@ -104,7 +104,17 @@ def _softmax_diagonal(ref: sympy.Expr) -> list[sympy.Expr]:
     return out
 
 
+def _has_difference(ref: sympy.Expr) -> bool:
+    return any(any(a.could_extract_minus_sign() for a in add.args) and
+               any(not a.could_extract_minus_sign() for a in add.args)
+               for add in ref.atoms(sympy.Add))
+
+
 def _sign_flip(ref: sympy.Expr) -> list[sympy.Expr]:
+    return [-ref] if ref != 0 and _has_difference(ref) else []
+
+
+def _negated(ref: sympy.Expr) -> list[sympy.Expr]:
     return [-ref] if ref != 0 else []
 
 
@@ -255,6 +265,11 @@ RULES: tuple[Rule, ...] = (
          "label); y − p is its negative and makes gradient descent climb.",
          "交叉熵对 logits 的梯度是 p − y（预测减标签）；y − p 方向相反，会让梯度下降变成上升。",
          _sign_flip),
+    Rule("sign error",
+         "The whole expression has the wrong sign: check each minus sign (−log, the direction of "
+         "the gradient step).",
+         "整个表达式符号反了：检查每个负号（−log、梯度下降的方向）。",
+         _negated),
     Rule("softmax replaced by sigmoid",
          "For several classes the output is softmax(o)_i = e^{o_i}/Σ_k e^{o_k}, not σ(o_i).",
          "多分类输出是 softmax(o)_i = e^{o_i}/Σ_k e^{o_k}，不是 σ(o_i)。",
@@ -277,9 +292,16 @@ def match(reference: sympy.Expr, given: sympy.Expr, ctx: Context | None = None) 
     from dlquiz.symbolic.equivalence import numerically_equal, prepare
 
     ctx = ctx or Context()
+    refs = [reference]
+    if reference.has(sympy.Derivative):  # d/dz σ(z) -> σ(z)(1 − σ(z)): the patterns show
+        try:
+            refs.append(reference.replace(lambda e: isinstance(e, sympy.Derivative),
+                                          lambda e: sympy.diff(e.expr, *e.variable_count)))
+        except (TypeError, ValueError, AttributeError):
+            pass
     for rule in RULES:
         try:
-            variants = rule.variants(reference)
+            variants = [v for r in refs for v in rule.variants(r)]
         except (TypeError, ValueError, AttributeError):
             continue
         for v in variants:
