@@ -29,6 +29,8 @@ def _exit_code(report: Any) -> CheckExit:
         return CheckExit.OK
     if report.first_failure is not None:
         return CheckExit.FAILED
+    if any(s.status == "error" for s in report.steps):
+        return CheckExit.INPUT
     return CheckExit.UNDECIDED
 
 

@@ -60,8 +60,10 @@ class DerivationReport:
 
     @property
     def undecided(self) -> bool:
-        """No step fails but at least one could not be decided."""
-        return not self.ok and self.first_failure is None
+        """No step fails or is unreadable, but at least one could not be decided."""
+        return (self.first_failure is None
+                and not any(s.status == "error" for s in self.steps)
+                and any(s.status == "undecided" for s in self.steps))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -887,7 +889,7 @@ def _check_scalar(lines: list[_Line], timeout: float, seed: int, ctx: _Ctx | Non
 
 
 def _report(results: list[StepResult]) -> DerivationReport:
-    fail = next((r.line for r in results if r.status in ("fail", "error")), None)
+    fail = next((r.line for r in results if r.status == "fail"), None)
     ok = all(r.status in ("ok", "given") for r in results) and any(
         r.status == "ok" for r in results)
     return DerivationReport(ok, tuple(results), fail)
@@ -998,17 +1000,23 @@ def format_report(report: DerivationReport, *, lang: str = "en") -> str:
     out: list[str] = []
     for s in report.steps:
         out.append(f"{_MARK[s.status]} {s.line:>3}  {s.pretty}")
-        if s.status in ("fail", "error", "undecided") and s.message:
+        if s.message and (s.status in ("fail", "error", "undecided")
+                          or s.message.startswith("follows")):
             out.append(f"        {s.message}")
         if s.culprit:
             out.append(("        改动出错处：" if zh else "        changed part: ") + s.culprit)
         if s.rule:
-            out.append(("        常见错误：" if zh else "        known slip: ") + rule_message(s.rule, lang))
+            out.append(("        常见错误：" if zh else "        known slip: ")
+                       + rule_message(s.rule, lang))
     if report.ok:
         out.append("每一步都成立。" if zh else "Every step holds.")
     elif report.first_failure is not None:
         out.append(f"第 {report.first_failure} 行不成立。" if zh
                    else f"The derivation breaks at line {report.first_failure}.")
-    else:
+    elif any(s.status == "error" for s in report.steps):
+        out.append("有一行无法读取。" if zh else "A line could not be read.")
+    elif report.undecided:
         out.append("有的步骤无法判定。" if zh else "Some steps could not be decided.")
+    else:
+        out.append("还没有任何步骤。" if zh else "There are no steps yet.")
     return "\n".join(out)
