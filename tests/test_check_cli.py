@@ -53,6 +53,13 @@ def test_check_reads_stdin() -> None:
     assert "Every step holds." in r.output
 
 
+def test_check_accepts_a_byte_order_mark_and_crlf(tmp_path: Path) -> None:
+    f = tmp_path / "windows.txt"
+    f.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode("utf-8"))
+    r = invoke("check", str(f))
+    assert r.exit_code == 0, r.output
+
+
 def test_check_json_is_the_report() -> None:
     r = invoke("check", "-", "--json", input=BAD)
     assert r.exit_code == 1

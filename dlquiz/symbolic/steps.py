@@ -905,7 +905,7 @@ def check_derivation(text: str, *, timeout: float = 3.0, seed: int = 0) -> Deriv
     Raises:
         ParseError: a malformed line (the message names the line and column).
     """
-    lines = _split_lines(text)
+    lines = _split_lines(text.lstrip("\ufeff"))  # a byte-order mark from some editors
     if _is_matrix(lines):
         from dlquiz.symbolic.matrices import check_matrix_lines
 
