@@ -306,3 +306,19 @@ def test_latex_worksheet_compiles(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert (tmp_path / "sheet.pdf").exists()
+
+
+def test_plot_json_points() -> None:
+    code, out, _ = run("plot", "activation", "sigmoid", "--json")
+    assert code == 0
+    data = json.loads(out)
+    labels = [s["label"] for s in data["series"]]
+    assert labels == ["sigmoid", "sigmoid′"]
+    sig, dsig = data["series"]
+    mid = sig["x"].index(0.0)
+    assert sig["y"][mid] == pytest.approx(0.5) and dsig["y"][mid] == pytest.approx(0.25)
+    code, out, _ = run("plot", "lr-decay", "--json", "--epochs", "4")
+    inverse = next(s for s in json.loads(out)["series"] if s["label"] == "inverse")
+    assert inverse["y"] == pytest.approx([0.2, 0.1, 0.2 / 3, 0.05, 0.04])
+    code, _, err = run("plot", "lr-decay", "extra")
+    assert code == 2 and "takes no NAME" in err

@@ -7,6 +7,8 @@ import math
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dlquiz.errors import ParamError
 from dlquiz.worked import (
@@ -303,3 +305,12 @@ def test_notes_and_conventions_exist_in_chinese(kind: str) -> None:
         for s in ex.steps:
             if re.fullmatch(r"[A-Z][a-z]+( [a-z]+)*( \d+)?", s.name) and s.name not in ("Adam",):
                 assert cjk.search(step_name(s.name, "zh")), (kind, s.name)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(kind=st.sampled_from(KINDS), seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_any_seed_gives_a_valid_reproducible_example(kind: str, seed: int) -> None:
+    a = generate_example(kind, seed=seed)
+    assert a.to_dict() == generate_example(kind, seed=seed).to_dict()
+    assert _finite(a.answer)
+    assert _plain_types(a.to_dict())

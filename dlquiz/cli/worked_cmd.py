@@ -225,6 +225,7 @@ PLOTS = ("activation", "lr-decay", "optimizers")
     show_default=True,
     help="optimizers: f(w) = w² − 10w + 25, or a 2-D elongated bowl.",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print the curves' points as JSON instead of a picture.")
 def plot(
     what: str,
     name: str | None,
@@ -235,6 +236,7 @@ def plot(
     epochs: int,
     steps: int,
     surface: str,
+    as_json: bool,
 ) -> None:
     """Draw activations, learning-rate schedules or optimiser paths in the terminal.
 
@@ -244,6 +246,7 @@ def plot(
       dlquiz plot activation all
       dlquiz plot lr-decay --alpha0 0.2 --epochs 10
       dlquiz plot optimizers --surface bowl
+      dlquiz plot optimizers --json
     """
     from dlquiz.worked import plots
 
@@ -255,37 +258,36 @@ def plot(
                 "--save needs matplotlib, which is not installed (pip install matplotlib); "
                 "the terminal plot works without it"
             ) from None
+    if name and what != "activation":
+        raise click.UsageError(f"plot {what} takes no NAME (got {name!r})")
     try:
         if what == "activation":
             which = name or "all"
             series = plots.activation_series(which)
             title = f"activation {which}" + ("" if which == "all" else " and its derivative (′)")
-            if which == "all":  # one small plot per activation, each with its derivative
-                for i in range(0, len(series), 2):
-                    pair = series[i : i + 2]
-                    click.echo(
-                        plots.terminal_plot(pair, f"{pair[0].label} and its derivative (′)", width, height or 15)
-                    )
-            else:
-                click.echo(plots.terminal_plot(series, title, width, height))
         elif what == "lr-decay":
-            if name:
-                raise click.UsageError("plot lr-decay takes no NAME")
+            if alpha0 <= 0:
+                raise click.BadParameter(f"{alpha0} is not positive", param_hint="--alpha0")
             series = plots.lr_decay_series(alpha0, epochs)
             title = f"learning-rate decay, α0 = {alpha0}"
-            click.echo(plots.terminal_plot(series, title, width, height))
         else:
-            if name:
-                raise click.UsageError("plot optimizers takes no NAME")
             series = plots.optimizer_series(steps, surface)
             title = (
                 "w over steps on f(w) = w² − 10w + 25"
                 if surface == "1d"
                 else "paths on the bowl f = x²/20 + y² (x horizontal)"
             )
-            click.echo(plots.terminal_plot(series, title, width, height))
     except ParamError as exc:
         raise click.BadParameter(str(exc), param_hint="NAME") from None
+    if as_json:
+        data = [{"label": s.label, "x": list(s.xs), "y": list(s.ys)} for s in series]
+        click.echo(json.dumps({"title": title, "series": data}, ensure_ascii=False))
+    elif what == "activation" and (name or "all") == "all":  # one small plot per activation and its derivative
+        for i in range(0, len(series), 2):
+            pair = series[i : i + 2]
+            click.echo(plots.terminal_plot(pair, f"{pair[0].label} and its derivative (′)", width, height or 15))
+    else:
+        click.echo(plots.terminal_plot(series, title, width, height))
     if save is not None:
         plots.save_png(series, title, save)
         click.echo(f"saved {save}", err=True)
