@@ -75,6 +75,9 @@ def _grid(value: Any) -> RenderableType:
     return Text(format_value(value))
 
 
+_VALUE_WIDTH = 14  # longer values are written under the working instead of in the Value column
+
+
 def rich_example(example: WorkedExample, lang: str = "en") -> RenderableType:
     """A panel with one row per step (matrices as grids) and the answer highlighted."""
     from rich import box
@@ -98,13 +101,23 @@ def rich_example(example: WorkedExample, lang: str = "en") -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column(_l(lang, "step"), style="bold", ratio=1)
-    table.add_column(_l(lang, "working"), ratio=3)
-    table.add_column(_l(lang, "value"), justify="right", ratio=1)
+    table.add_column(_l(lang, "working"), ratio=4)
+    table.add_column(_l(lang, "value"), justify="right", no_wrap=True)
     for i, s in enumerate(example.steps, 1):
-        working = Text(prose(s.formula, lang))
+        formula = prose(s.formula, lang)
+        cells: list[RenderableType] = [Text(formula)]
+        shown = format_value(s.value)
+        value: RenderableType = Text(shown, style="cyan")
+        if _is_matrix(s.value):
+            cells.append(_grid(s.value))  # grids go under the working, where there is room
+            value = Text("")
+        elif len(shown) > _VALUE_WIDTH:
+            if not formula.rstrip().endswith(shown):
+                cells.append(Text(f"→ {shown}", style="cyan"))
+            value = Text("")
         if s.note:
-            working.append(f"\n({prose(s.note, lang)})", style="dim")
-        table.add_row(str(i), step_name(s.name, lang), working, _grid(s.value))
+            cells.append(Text(f"({prose(s.note, lang)})", style="dim"))
+        table.add_row(str(i), step_name(s.name, lang), Group(*cells), value)
     parts.append(table)
     ans = Table(show_header=False, box=None, padding=(0, 1))
     ans.add_column(style="bold green")
