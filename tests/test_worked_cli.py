@@ -229,6 +229,9 @@ SNAPSHOT_CASES = [
     ("det.nms", None, "en"),
     ("gradcheck", None, "zh"),
     ("lstm.step", None, "en"),
+    ("cnn.lenet", None, "en"),
+    ("rnn.bptt", None, "zh"),
+    ("perceptron.trace", None, "en"),
 ]
 
 
