@@ -222,6 +222,8 @@ ERRORS = [
     ("diff(x^2)", 1, "diff takes"),
     ("1..2", 1, "malformed number"),
     ("x!", 2, "factorial"),
+    ("1/0", 2, "division by zero"),
+    ("x + log(0)", 5, "no finite value"),
     ("", 1, "empty input"),
     ("xy", 1, "write x*y"),
     (r"\foo{x}", 1, "unknown LaTeX command"),
@@ -343,8 +345,10 @@ def _extend(children: st.SearchStrategy[tuple[str, sympy.Expr]]
     small_pow = st.tuples(children, st.integers(1, 4)).map(
         lambda p: (f"({p[0][0]})^{p[1]}", p[0][1] ** p[1]))
     neg = children.map(lambda c: (f"-({c[0]})", -c[1]))
+    # no subtree without a value (ln(0), 0^-1): the parser rightly refuses those
     return st.one_of(binop("+"), binop("-"), binop("*"), small_pow, neg,
-                     st.tuples(st.sampled_from(sorted(_FUNCS)), children).map(func))
+                     st.tuples(st.sampled_from(sorted(_FUNCS)), children).map(func)).filter(
+        lambda p: not p[1].has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

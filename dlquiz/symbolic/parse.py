@@ -268,6 +268,7 @@ def tokenize(text: str, latex: bool) -> list[Tok]:
 # --------------------------------------------------------------------------- parser
 
 _BuildFn = Callable[[list[sympy.Expr]], sympy.Expr]
+_NO_VALUE = {sympy.zoo, sympy.nan, sympy.oo, -sympy.oo}
 
 
 class _Parser:
@@ -338,12 +339,15 @@ class _Parser:
         return e
 
     def additive(self) -> sympy.Expr:
-        left = self.term()
+        start = self.tok
+        terms = [self.term()]
         while self.at("+", "-"):
             op = self.advance().text
             right = self.term()
-            left = left + right if op == "+" else left - right
-        return left
+            terms.append(right if op == "+" else -right)
+        if len(terms) == 1:
+            return terms[0]
+        return self._checked(sympy.Add(*terms), start)  # one flattening, not one per term
 
     def _starts_factor(self) -> bool:
         t = self.tok
@@ -357,17 +361,25 @@ class _Parser:
         return False
 
     def term(self) -> sympy.Expr:
-        left = self.unary()
+        start = self.tok
+        factors = [self.unary()]
         while True:
             if self.at("*", "/") or (self.tok.kind == "CMD" and self.tok.text in
                                      ("cdot", "times", "ast", "div")):
                 t = self.advance()
                 right = self.unary()
-                left = left / right if t.text in ("/", "div") else left * right
+                if t.text in ("/", "div"):
+                    if right == 0:
+                        raise self.error("division by zero", t)
+                    right = self._checked(sympy.Pow(right, -1), t)
+                factors.append(right)
             elif self._starts_factor():
-                left = left * self.power()
+                factors.append(self.power())
             else:
-                return left
+                break
+        if len(factors) == 1:
+            return factors[0]
+        return self._checked(sympy.Mul(*factors), start)  # one flattening, not one per factor
 
     def unary(self) -> sympy.Expr:
         if self.at("-", "+"):
@@ -417,7 +429,17 @@ class _Parser:
                                      f"{MAX_RESULT_DIGITS} digits", where)
         elif exp.is_number:
             raise self.error("a constant exponent that is not a plain number", where)
-        return sympy.Pow(base, exp)
+        try:
+            return self._checked(sympy.Pow(base, exp), where)
+        except (ValueError, TypeError, ArithmeticError):
+            raise self.error("this power has no value", where) from None
+
+    def _checked(self, e: sympy.Expr, where: Tok) -> sympy.Expr:
+        # children were checked when they were built, so the new node and its arguments suffice
+        if e in _NO_VALUE or any(a in _NO_VALUE for a in e.args):
+            raise self.error("the expression has no finite value here (division by zero, "
+                             "log of 0?)", where)
+        return e
 
     def _group(self) -> sympy.Expr:
         open_tok = self.expect("{")
@@ -687,13 +709,17 @@ class _Parser:
         if not lo <= len(args) <= hi:
             want = str(lo) if lo == hi else f"{lo} to {hi}"
             raise self.error(f"'{t.text}' takes {want} argument(s), got {len(args)}", t)
-        if primes:
-            if primes > 3 or len(args) != 1:
-                raise self.error(f"derivative prime on '{t.text}': only f'(x) for one argument", t)
-            u = sympy.Dummy("u")
-            d = sympy.diff(fn([u]), u, primes)
-            return d.subs(u, args[0])
-        return fn(args)
+        try:
+            if primes:
+                if primes > 3 or len(args) != 1:
+                    raise self.error(f"derivative prime on '{t.text}': only f'(x) for one "
+                                     "argument", t)
+                u = sympy.Dummy("u")
+                d = sympy.diff(fn([u]), u, primes)
+                return self._checked(d.subs(u, args[0]), t)
+            return self._checked(fn(args), t)
+        except (ValueError, TypeError, ArithmeticError):
+            raise self.error(f"'{t.text}' has no value for this argument", t) from None
 
     def _sum(self, args: list[sympy.Expr], t: Tok) -> sympy.Expr:
         if len(args) != 4 or not isinstance(args[1], Symbol):
@@ -856,7 +882,7 @@ class _Parser:
         den = self._arg()
         if den == 0:
             raise self.error("division by zero in \\frac", t)
-        return num / den
+        return self._checked(num / den, t)
 
     def _try_derivative(self, t: Tok) -> sympy.Expr | None:
         self.advance()  # {
