@@ -188,6 +188,16 @@ def test_seed_none_uses_defaults() -> None:
         ("opt.momentum", {"f": "w^2 + import os"}, "cannot read"),
         ("conv.xcorr", {"K": "edgy"}, "edge, sharpen, blur"),
         ("conv.xcorr", {"X": "1,2;3"}, "different lengths"),
+        ("conv.xcorr", {"X": [[1] * 13] * 13}, "too large to work by hand"),
+        ("conv.output-size", {"n": None}, "parameter n: a value is required"),
+        ("opt.momentum", {"f": "w^6", "lr": 10, "w0": 100, "k": 10}, "overflow"),
+        ("mlp.forward-backward", {"sizes": "2,9,1"}, "parameter sizes: [2, 9, 1] is too large (allowed: ≤ 5)"),
+        ("mlp.forward-backward", {"sizes": "2,2,2,2,2"}, "too big to work by hand"),
+        ("reg.dropout", {"mask": "1,0"}, "mask has 2 entries but a has 5"),
+        ("rnn.bptt", {"x": "1,2"}, "need T = 3 entries"),
+        ("lstm.step", {"weights": "1,2,3"}, "need 4 rows"),
+        ("det.nms", {"scores": "0.9"}, "one score per box"),
+        ("perceptron.trace", {"data": "1,1,2"}, "must be 1 or -1"),
     ],
 )
 def test_bad_input_names_the_parameter_and_what_is_allowed(kind: str, params: dict[str, Any], fragment: str) -> None:

@@ -322,7 +322,9 @@ def parse_poly(text: str, where: str = "f") -> dict[int, float]:
 def _coerce(spec: ParamSpec, v: Any, kind: str) -> Any:
     where = f"{kind}: parameter {spec.name}"
     if v is None:
-        return None
+        if spec.default is None:
+            return None  # optional parameter left unset
+        raise ParamError(f"{where}: a value is required (default {format_value(spec.default)})")
     t = spec.type
     if t == "int":
         out: Any = _as_int(v, where)
@@ -411,9 +413,16 @@ def generate_example(kind: str, params: Mapping[str, Any] | None = None, *, seed
         full = gen.prepare(full)
     if gen.check is not None:
         gen.check(full)
-    out = gen.compute(full)
+    try:
+        with np.errstate(all="ignore"):
+            out = gen.compute(full)
+    except (OverflowError, ZeroDivisionError) as exc:
+        raise ParamError(f"{kind}: these numbers overflow ({exc}); choose smaller values") from None
     values = {k: plain(v) for k, v in out.values.items()}
     values["answer"] = plain(out.answer)
+    if not _all_finite(values):
+        bad = ", ".join(k for k, v in values.items() if not _all_finite(v))
+        raise ParamError(f"{kind}: the numbers diverge ({bad} not finite); choose a smaller learning rate or inputs")
     return WorkedExample(
         kind=kind,
         params={k: plain(v) for k, v in full.items()},
@@ -425,6 +434,14 @@ def generate_example(kind: str, params: Mapping[str, Any] | None = None, *, seed
 
 
 # --------------------------------------------------------------------------- values
+
+
+def _all_finite(v: Any) -> bool:
+    if isinstance(v, dict):
+        return all(_all_finite(x) for x in v.values())
+    if isinstance(v, list):
+        return all(_all_finite(x) for x in v)
+    return not isinstance(v, float) or math.isfinite(v)
 
 
 def plain(v: Any) -> Any:

@@ -303,7 +303,17 @@ def _draw_xcorr(d: Draw) -> Params:
     return {"X": x, "K": kern, "p": pad, "s": s}
 
 
+def _check_small(kind: str, name: str, m: list[list[Any]], limit: int = 12) -> None:
+    if len(m) > limit or len(m[0]) > limit:
+        raise ParamError(
+            f"{kind}: parameter {name}: {len(m)}×{len(m[0])} is too large to work by hand (at most {limit}×{limit})"
+        )
+
+
 def _check_xcorr(p: Params) -> None:
+    _check_small("conv.xcorr", "X", p["X"])
+    if not isinstance(p["K"], str):
+        _check_small("conv.xcorr", "K", p["K"], 7)
     x, k = np.array(p["X"]), _kernel(p["K"])
     xp = x.shape[0] + 2 * p["p"], x.shape[1] + 2 * p["p"]
     if xp[0] < k.shape[0] or xp[1] < k.shape[1]:
@@ -379,6 +389,7 @@ def _draw_pool(d: Draw) -> Params:
 
 
 def _check_pool(p: Params) -> None:
+    _check_small("pool", "X", p["X"])
     x = np.array(p["X"])
     if x.shape[0] < p["f"] or x.shape[1] < p["f"]:
         raise ParamError(
