@@ -325,3 +325,35 @@ def test_plot_json_points() -> None:
     assert inverse["y"] == pytest.approx([0.2, 0.1, 0.2 / 3, 0.05, 0.04])
     code, _, err = run("plot", "lr-decay", "extra")
     assert code == 2 and "takes no NAME" in err
+
+
+def test_language_follows_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    code, out, _ = run("example", "gradcheck")
+    assert code == 0 and "数值梯度" in out and "答案" in out
+    code, out, _ = run("example", "gradcheck", "--lang", "en")
+    assert "Numerical gradient" in out
+    monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")
+    assert "Numerical gradient" in run("example", "gradcheck")[1]
+
+
+def test_plot_in_a_terminal_is_coloured() -> None:
+    pexpect = pytest.importorskip("pexpect")
+    exe = Path(sys.executable).parent / "dlquiz"
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(TERM="xterm-256color")
+    child = pexpect.spawn(
+        str(exe),
+        ["plot", "activation", "tanh", "--width", "60"],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 100),
+    )
+    child.expect(pexpect.EOF)
+    out = child.before
+    child.close()
+    assert child.exitstatus == 0
+    assert "\x1b[" in out and "tanh" in out

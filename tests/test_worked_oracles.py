@@ -635,3 +635,9 @@ def test_lstm_step(seed: int) -> None:
     num = (h_of(p["c_prev"] + 1e-6) - h_of(p["c_prev"] - 1e-6)) / 2e-6
     assert ex.values["dc_prev"] == pytest.approx(num, abs=1e-7)
     assert ex.values["c"] == pytest.approx(ex.values["f"] * p["c_prev"] + ex.values["i"] * ex.values["c_tilde"])
+
+
+def test_discrete_is_the_step_schedule() -> None:
+    a = generate_example("opt.lr-decay", {"schedule": "discrete", "epoch": 5})
+    assert a.params["schedule"] == "step"
+    assert a.answer == pytest.approx(0.2 * 0.5**2)

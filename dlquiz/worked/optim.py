@@ -326,7 +326,7 @@ def _check_decay(p: Params) -> None:
             "sqrt k/√t·α0 (t = iteration), sqrt-epoch k/√epoch·α0, step (halve every drop_every epochs)",
             "inverse",
             "choice",
-            choices=SCHEDULES,
+            choices=(*SCHEDULES, "discrete"),
         ),
         ParamSpec("alpha0", "initial learning rate α0", 0.2, "float", min=0, max=10),
         ParamSpec("decay_rate", "decay rate (inverse)", 1, "float", min=0, max=100),
@@ -344,6 +344,7 @@ def _check_decay(p: Params) -> None:
         "epoch": d.int("epoch", 1, 4),
     },
     check=_check_decay,
+    prepare=lambda p: {**p, "schedule": "step"} if p["schedule"] == "discrete" else p,
 )
 def _lr_decay(p: Params) -> Out:
     sch, a0, epoch = p["schedule"], float(p["alpha0"]), int(p["epoch"])
