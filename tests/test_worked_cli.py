@@ -357,3 +357,15 @@ def test_plot_in_a_terminal_is_coloured() -> None:
     child.close()
     assert child.exitstatus == 0
     assert "\x1b[" in out and "tanh" in out
+
+
+def test_example_params_listing() -> None:
+    code, out, _ = run("example", "opt.momentum", "--params")
+    assert code == 0
+    for name in ("f", "grads", "w0", "lr", "beta", "k", "convention"):
+        assert any(line.split("│")[1].strip() == name for line in out.splitlines() if line.count("│") > 2)
+    assert "values (for ask =): answer, v_k, w_k" in out
+    code, out, _ = run("example", "conv.xcorr", "--params", "--json")
+    data = json.loads(out)
+    assert data["name"] == "conv.xcorr" and "top_left" in data["values"]
+    assert next(p for p in data["params"] if p["name"] == "K")["choices"] == ["edge", "sharpen", "blur"]

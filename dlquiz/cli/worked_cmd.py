@@ -48,6 +48,26 @@ def _parse_sets(kind: str, sets: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
+def _info_dict(g: Any) -> dict[str, Any]:
+    return {
+        "name": g.name,
+        "topic": g.topic,
+        "title_en": g.title_en,
+        "title_zh": g.title_zh,
+        "params": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "default": p.default,
+                "help": p.help,
+                **({"choices": list(p.choices)} if p.choices else {}),
+            }
+            for p in g.params
+        ],
+        "values": list(g.value_names),
+    }
+
+
 @click.command()
 @click.argument("kind", required=False)
 @click.option(
@@ -61,9 +81,17 @@ def _parse_sets(kind: str, sets: tuple[str, ...]) -> dict[str, Any]:
 @click.option("--seed", type=int, default=None, help="Draw reproducible numbers from this seed.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--params", "show_params", is_flag=True, help="List KIND's parameters and values instead.")
 @_lang_option
 def example(
-    kind: str | None, sets: tuple[str, ...], random_: bool, seed: int | None, fmt: str, as_json: bool, lang: str | None
+    kind: str | None,
+    sets: tuple[str, ...],
+    random_: bool,
+    seed: int | None,
+    fmt: str,
+    as_json: bool,
+    show_params: bool,
+    lang: str | None,
 ) -> None:
     """Show a worked example step by step, or list the kinds.
 
@@ -74,9 +102,10 @@ def example(
       dlquiz example opt.adam --random
       dlquiz example conv.xcorr --seed 7 --format md
       dlquiz example softmax --set o=2,1,0.1 --json
+      dlquiz example opt.momentum --params
     """
     from dlquiz.render import console, error_console
-    from dlquiz.worked import generate_example, list_generators
+    from dlquiz.worked import format_value, generate_example, generator_info, list_generators
 
     lang = lang or _default_lang()
     if as_json:
@@ -84,32 +113,7 @@ def example(
     if kind is None:
         gens = list_generators()
         if fmt == "json":
-            click.echo(
-                json.dumps(
-                    [
-                        {
-                            "name": g.name,
-                            "topic": g.topic,
-                            "title_en": g.title_en,
-                            "title_zh": g.title_zh,
-                            "params": [
-                                {
-                                    "name": p.name,
-                                    "type": p.type,
-                                    "default": p.default,
-                                    "help": p.help,
-                                    **({"choices": list(p.choices)} if p.choices else {}),
-                                }
-                                for p in g.params
-                            ],
-                            "values": list(g.value_names),
-                        }
-                        for g in gens
-                    ],
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
+            click.echo(json.dumps([_info_dict(g) for g in gens], ensure_ascii=False, indent=2))
             return
         from rich.table import Table
 
@@ -119,6 +123,27 @@ def example(
         for g in gens:
             table.add_row(g.name, g.topic, g.title_zh if lang == "zh" else g.title_en)
         console().print(table)
+        return
+    if show_params:
+        try:
+            info = generator_info(kind)
+        except ParamError as exc:
+            raise click.UsageError(str(exc)) from None
+        if fmt == "json":
+            click.echo(json.dumps(_info_dict(info), ensure_ascii=False, indent=2))
+            return
+        from rich.table import Table
+
+        table = Table(title=f"{info.name}: {info.title_zh if lang == 'zh' else info.title_en}", title_justify="left")
+        for col in ("param", "type", "default", "meaning"):
+            table.add_column(col)
+        for p in info.params:
+            default = format_value(p.default).replace("\n", " ")
+            meaning = p.help + (f" (one of: {', '.join(p.choices)})" if p.choices and p.type == "choice" else "")
+            table.add_row(p.name, p.type, default, meaning)
+        con = console()
+        con.print(table)
+        con.print(f"values (for ask =): {', '.join(info.value_names)}")
         return
     try:
         params = _parse_sets(kind, sets)
