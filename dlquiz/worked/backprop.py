@@ -98,6 +98,40 @@ def cost(ws: list[np.ndarray], bs: list[np.ndarray], x: np.ndarray, y: np.ndarra
     return float(np.sum((a - y) ** 2) / (2 * m))
 
 
+def _has_kink(sizes: list[int], m: int, seed: int) -> bool:
+    """Whether some hidden pre-activation is exactly 0 (ReLU's kink: no derivative there)."""
+    x, _, ws, bs = network(sizes, m, seed)
+    a = x
+    for w, b in zip(ws[:-1], bs[:-1], strict=True):
+        z = w @ a + b
+        if np.any(np.abs(z) < 1e-9):
+            return True
+        a = np.maximum(0, z)
+    return False
+
+
+def _draw_fb(d: Draw) -> Params:
+    sizes = d.value("sizes", lambda: [int(d.rng.integers(1, 4)), int(d.rng.integers(2, 4)), 1])
+    m = d.int("m", 1, 3)
+    act = d.pick("activation", list(HIDDEN))
+
+    def seed_without_kink() -> int:
+        seed = int(d.rng.integers(0, 10000))
+        for _ in range(50):
+            if act != "relu" or not _has_kink(sizes, m, seed):
+                break
+            seed = int(d.rng.integers(0, 10000))
+        return seed
+
+    return {
+        "sizes": sizes,
+        "m": m,
+        "activation": act,
+        "loss": d.pick("loss", ["bce", "mse"]),
+        "init_seed": d.value("init_seed", seed_without_kink),
+    }
+
+
 def _check_fb(p: Params) -> None:
     _check_sizes("mlp.forward-backward", p["sizes"])
     if len(p["sizes"]) > 4 or max(p["sizes"]) > 5:
@@ -120,13 +154,7 @@ def _check_fb(p: Params) -> None:
         ParamSpec("init_seed", "seed of the inputs, labels and weights", 0, "int", min=0),
     ],
     ["loss", "grad_check", "X", "Y"],
-    draw=lambda d: {
-        "sizes": d.value("sizes", lambda: [int(d.rng.integers(1, 4)), int(d.rng.integers(2, 4)), 1]),
-        "m": d.int("m", 1, 3),
-        "activation": d.pick("activation", list(HIDDEN)),
-        "loss": d.pick("loss", ["bce", "mse"]),
-        "init_seed": d.int("init_seed", 0, 9999),
-    },
+    draw=lambda d: _draw_fb(d),
     check=_check_fb,
 )
 def _forward_backward(p: Params) -> Out:
