@@ -80,6 +80,9 @@ TABLE: list[tuple[str, str, tuple[str, ...], Verdict]] = [
     ("exp(o_1)/(exp(o_1)+exp(o_2))", "sigma(o_1 - o_2)", (), EQ),
     ("d/do_i (-log(softmax(o_i)))", "softmax(o_i) - 1", (), EQ),
     ("softmax(o)_i - y_i", "y_i - softmax(o)_i", (), NE),
+    ("p_i*(delta(i,j) - p_j)", "p_i*delta(i,j) - p_i*p_j", (), EQ),
+    ("p_i*(delta(i,j) - p_j)", "p_i*(1 - p_i)", (), DOM),  # right on the diagonal only
+    ("delta(i,j)", "delta(i,j)*1.0000000001", (), DOM),
     # --- backprop.layer (erratum 004: dW = dz·a_prevᵀ averaged over m)
     ("dz*a_prev/m", "dz*a_prev", (), NE),
     ("da*sigma(z)*(1-sigma(z))", "da*sigma'(z)", (), EQ),
@@ -157,6 +160,11 @@ def test_domain_only_says_where() -> None:
     assert float(res.counterexample["point"]["x"]) < 0
     res = check("relu(x)", "0")
     assert res.verdict is DOM and "x < 0" in res.message
+
+
+def test_kronecker_delta_says_where() -> None:
+    assert "equal for i = j" in check("p_i*(delta(i,j) - p_j)", "p_i*(1 - p_i)").message
+    assert "equal for i ≠ j" in check("p_i*(delta(i,j) - p_j)", "-p_i*p_j").message
 
 
 def test_near_miss_shows_enough_digits() -> None:

@@ -61,6 +61,8 @@ MIN_AGREE = 12
 PROOF_SECONDS = 0.4
 SUM_LIMIT_DOMAIN = Domain(low=sympy.Integer(2), high=sympy.Integer(8), low_strict=False,
                           high_strict=False, integer=True)
+INDEX_DOMAIN = Domain(low=sympy.Integer(1), high=sympy.Integer(3), low_strict=False,
+                      high_strict=False, integer=True)
 OPAQUE_DOMAIN = Domain(low=sympy.Integer(0), high=sympy.Integer(1))
 
 
@@ -136,6 +138,9 @@ def _implicit_domains(*exprs: sympy.Basic) -> dict[str, Domain]:
                     out[str(sym)] = SUM_LIMIT_DOMAIN
         for f in e.atoms(softmax):
             out[f"softmax({f.args[0]})"] = OPAQUE_DOMAIN
+        for d in e.atoms(sympy.KroneckerDelta):  # indices i, j: whole numbers, often equal
+            for sym in d.free_symbols:
+                out.setdefault(str(sym), INDEX_DOMAIN)
     return out
 
 
@@ -168,7 +173,8 @@ def _point(ctx: Context, seed: int, index: int, fixed: dict[str, Domain],
            sols: list[tuple[str, sympy.Expr]]) -> Point | None:
     for attempt in range(200):
         p = Point(ctx, seed, index * 1000 + attempt, fixed,
-                  wide=index % WIDE_EVERY == WIDE_EVERY - 1, cycle=index)
+                  wide=index % WIDE_EVERY == WIDE_EVERY - 1, cycle=index,
+                  cyclic=frozenset(n for n, d in fixed.items() if d is SUM_LIMIT_DOMAIN))
         ok = True
         for name, sol in sols:
             try:
@@ -362,6 +368,19 @@ def _num(v: float) -> str:
 
 def _where(s: Sampling) -> str:
     names = sorted(set().union(*(p.values for p in s.agree)))
+    from dlquiz.symbolic.parse import unicode_name
+
+    for i, a in enumerate(names):  # equal on the diagonal: i = j
+        for b in names[i + 1:]:
+            pts = [p for p in s.agree] + [p for p, _, _ in s.differ]
+            if not all(a in p.values and b in p.values for p in pts):
+                continue
+            if all(p.values[a] == p.values[b] for p in s.agree) and \
+                    all(p.values[a] != p.values[b] for p, _, _ in s.differ):
+                return f"{unicode_name(a)} = {unicode_name(b)}"
+            if all(p.values[a] != p.values[b] for p in s.agree) and \
+                    all(p.values[a] == p.values[b] for p, _, _ in s.differ):
+                return f"{unicode_name(a)} ≠ {unicode_name(b)}"
     for name in names:
         try:
             av = [float(p.values[name].real) for p in s.agree if name in p.values]

@@ -90,13 +90,14 @@ class Point:
 
     def __init__(self, ctx: Context, seed: int, index: int,
                  fixed: dict[str, Domain] | None = None, wide: bool = False,
-                 cycle: int | None = None) -> None:
+                 cycle: int | None = None, cyclic: frozenset[str] = frozenset()) -> None:
         self.ctx = ctx
         self.seed = seed
         self.index = index
         self.fixed = fixed or {}
         self.wide = wide
-        self.cycle = cycle  # sum limits take low, low+1, ... in turn (K = 2..8 all checked)
+        self.cycle = cycle  # names in `cyclic` (sum limits) take low, low+1, ... in turn
+        self.cyclic = cyclic
         self.values: dict[str, Num] = {}
 
     def domain(self, name: str) -> Domain:
@@ -109,8 +110,8 @@ class Point:
 
     def __call__(self, name: str) -> Num:
         v = self.values.get(name)
-        if v is None and self.cycle is not None and name in self.fixed \
-                and name not in self.ctx.domains and self.fixed[name].integer:
+        if v is None and self.cycle is not None and name in self.cyclic \
+                and name not in self.ctx.domains:
             d = self.fixed[name]
             lo, hi = int(d.low or 0), int(d.high or 0)
             v = self.values[name] = mpf(lo + self.cycle % (hi - lo + 1))
@@ -248,7 +249,7 @@ class _Eval:
             raise Undefined("no branch of a piecewise function applies")
         if isinstance(e, sympy.KroneckerDelta):
             i, j = e.args
-            if (i.free_symbols | j.free_symbols) <= set(bound):
+            if self.is_integer(i, bound) and self.is_integer(j, bound):
                 return mpf(1) if self.ev(i, bound) == self.ev(j, bound) else mpf(0)
             return mpf(1) if i == j else mpf(0)
         if isinstance(e, sympy.Sum):
