@@ -66,6 +66,13 @@ def show(node: Node, parent: int = 0) -> str:
         sym = {"add": " + ", "sub": " − ", "matmul": " ", "hadamard": " ⊙ ", "div": "/"}[op]
         left = show(node.args[0], _PREC[op])
         right = show(node.args[1], _PREC[op] + (1 if op in ("sub", "div") else 0))
+        # a product inside a ⊙ (or the reverse) keeps its parentheses: (Wᵀ g) ⊙ h
+        if op in ("matmul", "hadamard"):
+            other = "hadamard" if op == "matmul" else "matmul"
+            if node.args[0].op == other:
+                left = f"({left})"
+            if node.args[1].op == other:
+                right = f"({right})"
         text = left + sym + right
     return f"({text})" if _PREC[op] < parent else text
 
