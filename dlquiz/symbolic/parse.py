@@ -201,7 +201,8 @@ def tokenize(text: str, latex: bool) -> list[Tok]:
             m = re.compile(r"\d*\.?\d*").match(text, i)
             assert m is not None
             j = m.end()
-            if not latex:
+            after_underscore = bool(toks) and toks[-1].text == "_" and toks[-1].kind == "OP"
+            if not latex and not after_underscore:  # y_1e-3 is y_1·e − 3, not y_0.001
                 e = re.compile(r"[eE][+-]?\d+").match(text, j)
                 if e:
                     j = e.end()
