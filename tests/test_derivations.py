@@ -150,6 +150,19 @@ let a = tanh(z)
 dz = da
 """
 
+RNN_MATRIX = """\
+matrix W: n x n
+matrix U: n x d
+vector h0, dh3: n
+vector x1, x2, x3: d
+let h1 = tanh(W h0 + U x1)
+let h2 = tanh(W h1 + U x2)
+let h3 = tanh(W h2 + U x3)
+let g3 = dh3 ⊙ (1 - h3 ⊙ h3)
+let g2 = (W^T g3) ⊙ (1 - h2 ⊙ h2)
+let g1 = (W^T g2) ⊙ (1 - h1 ⊙ h1)
+"""
+
 BROKEN = [
     # (name, text, failing line, rule)
     ("sign flip", SIGN_SLIP, 3, SIGN_FLIP),
@@ -163,6 +176,8 @@ BROKEN = [
     # from the shared catalogue (rules.py)
     ("(1 − σ)² for σ′", WRONG_SIGMA_PRIME_FORM, 4, "wrong form of σ′"),
     ("dz = da in matrix form", MATRIX_NO_ACTIVATION_PRIME, 6, MISSING_SIGMA_PRIME),
+    ("matrix BPTT without t = 1", RNN_MATRIX + "dW = g3 h2^T + g2 h1^T\n", 11, BPTT_RANGE),
+    ("matrix BPTT, W for Wᵀ (square)", RNN_MATRIX + "dh2 = W g3\n", 11, FORGOTTEN_TRANSPOSE),
 ]
 
 

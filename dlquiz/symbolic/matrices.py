@@ -616,7 +616,55 @@ def _compare_node(model: MatrixModel, prev: tuple[Node, Array], node: Node,
         from dlquiz.symbolic.steps import MISSING_SIGMA_PRIME
 
         slip = MISSING_SIGMA_PRIME
+    if slip is None and _time_range_fixes(model, node, pval):
+        from dlquiz.symbolic.steps import BPTT_RANGE
+
+        slip = BPTT_RANGE
     return ("fail", msg, cex, slip, None, value)
+
+
+def _terms(node: Node) -> list[Node]:
+    if node.op == "add":
+        return _terms(node.args[0]) + _terms(node.args[1])
+    return [node]
+
+
+def _time_range_fixes(model: MatrixModel, node: Node, want_value: Array) -> bool:
+    """A sum over time steps such as g3 h2ᵀ + g2 h1ᵀ that is right once every t is included."""
+    pattern: set[tuple[str, str, int]] = set()
+    steps: set[int] = set()
+    for term in _terms(node):
+        if term.op != "matmul" or term.args[0].op != "name":
+            return False
+        right = term.args[1]
+        name_b = right.args[0] if right.op == "T" else right
+        if name_b.op != "name":
+            return False
+        ma = re.fullmatch(r"(\D+)(\d+)", term.args[0].value)
+        mb = re.fullmatch(r"(\D+)(\d+)", name_b.value)
+        if not ma or not mb:
+            return False
+        t = int(ma.group(2))
+        pattern.add((ma.group(1), mb.group(1), t - int(mb.group(2))))
+        steps.add(t)
+    if len(pattern) != 1:
+        return False
+    a, b, lag = pattern.pop()
+    every = [t for t in range(0, 20) if model.knows(f"{a}{t}") and model.knows(f"{b}{t - lag}")]
+    if set(every) == steps or not every:
+        return False
+    total: Node | None = None
+    for t in every:
+        bt = Node("name", value=f"{b}{t - lag}")
+        term = Node("matmul", (Node("name", value=f"{a}{t}"),
+                               Node("T", (bt,)) if _terms(node)[0].args[1].op == "T" else bt))
+        total = term if total is None else Node("add", (total, term))
+    try:
+        v = model.evaluate(total) if total is not None else None
+    except ShapeError:
+        return False
+    return v is not None and _shape(v) == _shape(want_value) and bool(
+        np.allclose(v, want_value, rtol=1e-5, atol=1e-7))
 
 
 def _activation_prime_fixes(model: MatrixModel, node: Node, want_value: Array) -> bool:
