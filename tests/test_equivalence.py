@@ -497,3 +497,80 @@ def test_sums_with_a_symbolic_limit_are_checked_for_every_k_from_2_to_8() -> Non
     res = check("sum(k, k, 1, K)", "K(K+1)/2 + (K-2)(K-3)(K-4)(K-5)(K-6)(K-7)")
     assert res.verdict is not EQ
     assert res.counterexample is not None and res.counterexample["point"]["K"] == "8"
+
+
+# --------------------------------------------------------------------------- engine parts
+@pytest.mark.parametrize("text,oracle", [
+    ("sigma(x)", lambda x: 1 / (1 + math.exp(-x))),
+    ("d/dx sigma(x)", lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2),
+    ("softplus(x)", lambda x: math.log1p(math.exp(x))),
+    ("d/dx softplus(x)", lambda x: 1 / (1 + math.exp(-x))),
+    ("Phi(x)", lambda x: 0.5 * (1 + math.erf(x / math.sqrt(2)))),
+    ("gelu(x)", lambda x: x * 0.5 * (1 + math.erf(x / math.sqrt(2)))),
+    ("swish(x)", lambda x: x / (1 + math.exp(-x))),
+    ("leaky_relu(x)", lambda x: x if x >= 0 else 0.01 * x),
+    ("elu(x)", lambda x: x if x > 0 else math.expm1(x)),
+    ("relu(x)", lambda x: max(0.0, x)),
+    ("tanh'(x)", lambda x: 1 - math.tanh(x) ** 2),
+    ("sum(x^k, k, 0, 4)", lambda x: 1 + x + x**2 + x**3 + x**4),
+    ("floor(3x)", lambda x: math.floor(3 * x)),
+])
+@pytest.mark.parametrize("x", [-2.5, -0.3, 0.7, 3.1])
+def test_numeric_evaluation_matches_python_math(text: str, oracle: Any, x: float) -> None:
+    from mpmath import mpf
+
+    from dlquiz.symbolic.equivalence import prepare
+    from dlquiz.symbolic.numeric import evaluate
+    from dlquiz.symbolic.parse import parse_math
+
+    v = evaluate(prepare(parse_math(text).expr), lambda name: mpf(x))
+    assert float(v) == pytest.approx(oracle(x), rel=1e-12, abs=1e-15)
+
+
+def test_time_limits_nest_and_restore() -> None:
+    import signal
+    import time
+
+    from dlquiz.symbolic.limits import TimeLimit, time_limit
+
+    with pytest.raises(TimeLimit):
+        with time_limit(0.05):
+            time.sleep(1)
+    with time_limit(2.0):
+        with pytest.raises(TimeLimit):
+            with time_limit(0.05):
+                time.sleep(1)
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 0 < left <= 2.0  # the outer limit is running again
+
+
+def _sleepy(seconds: float) -> str:
+    import time
+
+    time.sleep(seconds)
+    return "done"
+
+
+def test_process_limit_outside_the_main_thread() -> None:
+    from dlquiz.symbolic.limits import TimeLimit, run_limited
+
+    out: list[object] = []
+
+    def work() -> None:
+        try:
+            out.append(run_limited(_sleepy, 0.0, seconds=5))
+            run_limited(_sleepy, 10.0, seconds=0.3)
+        except TimeLimit:
+            out.append("limited")
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join(20)
+    assert out == ["done", "limited"]
+
+
+def test_parse_relation_latex() -> None:
+    from dlquiz.symbolic.parse import parse_relation
+
+    lhs, rhs = parse_relation(r"\frac{d}{dx}\sigma(x) = \sigma(x)(1-\sigma(x))")
+    assert check_equivalence(expected=lhs.expr, given=rhs.expr).verdict is EQ
