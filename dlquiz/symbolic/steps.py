@@ -295,7 +295,8 @@ def _parse(text: str, ctx: _Ctx, line: int, col: int, timeout: float) -> tuple[s
         parsed = parse_math(text, timeout=max(timeout, 2.0))
     except ParseError as exc:
         c = (col + exc.column - 1) if exc.column else col
-        raise _line_error(line, c, str(exc), text) from None
+        msg = re.sub(r"\s*\(?at column \d+\)?", "", str(exc))  # the column is in front now
+        raise _line_error(line, c, msg, text) from None
     expr = _indexify(parsed.expr, ctx)
     return expr, getattr(parsed, "pretty", "") or str(expr)
 
@@ -690,8 +691,13 @@ def _equal_quick(a: sympy.Expr, b: sympy.Expr, ctx: _Ctx, seed: int) -> bool:
         return False
 
 
-def _match_rule(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int) -> str | None:
-    """The classic slip that explains why `cur` does not follow from `prev`, if any."""
+def _match_rule(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int,
+                seconds: float = 6.0) -> str | None:
+    """The classic slip that explains why `cur` does not follow from `prev`, if any.
+
+    Candidates are tried in order until one matches or `seconds` have passed.
+    """
+    deadline = time.monotonic() + seconds
     from dlquiz.symbolic import functions as F
 
     candidates: list[tuple[str, Callable[[], bool]]] = []
@@ -736,11 +742,15 @@ def _match_rule(prev: sympy.Expr, cur: sympy.Expr, ctx: _Ctx, seed: int) -> str 
     candidates.append((FACTOR_TWO, same(prev, 2 * cur)))
     candidates.append((FACTOR_TWO, same(2 * prev, cur)))
     for rule, test in candidates:
+        if time.monotonic() > deadline:
+            return None
         try:
             if test():
                 return rule
         except Exception:  # noqa: BLE001
             continue
+    if time.monotonic() > deadline:
+        return None
     return _catalogue_rule(full_prev, full_cur, ctx)
 
 
@@ -872,7 +882,7 @@ def _check_scalar(lines: list[_Line], timeout: float, seed: int, ctx: _Ctx | Non
             else:
                 outcome = _compare(prev, expr, ctx, left, seed)
             if outcome.status == "fail":
-                rule = _match_rule(prev, expr, ctx, seed)
+                rule = _match_rule(prev, expr, ctx, seed, max(2.0, min(timeout, 6.0)))
                 culprit = _culprit_text(prev, expr)
                 prev = expr
                 break
