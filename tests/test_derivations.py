@@ -409,6 +409,30 @@ def test_item_derivation_with_sums() -> None:
     assert report.ok, format_report(report)
 
 
+LAYER_GIVEN = ["matrix W: n1 x n0", "vector a_prev: n0", "vector da: n1",
+               "let z = W a_prev", "let a = sigma(z)"]
+
+
+@pytest.mark.parametrize(("steps", "ok", "first_failure"), [
+    (["(da ⊙ sigma'(z)) a_prev^T"], True, None),
+    (["dz a_prev^T", "(da ⊙ a ⊙ (1 - a)) a_prev^T"], True, None),
+    (["dz a_prev"], False, 1),
+    (["dz a_prev^T", "da a_prev^T"], False, 2),
+])
+def test_matrix_item_derivation(steps: list[str], ok: bool, first_failure: int | None) -> None:
+    report = check_item_derivation(given=LAYER_GIVEN, start="dW", goal="dz a_prev^T",
+                                   steps=steps)
+    assert report.ok is ok, format_report(report)
+    assert report.first_failure == first_failure
+
+
+def test_matrix_item_report_lists_the_start_and_the_student_lines() -> None:
+    report = check_item_derivation(given=LAYER_GIVEN, start="da_prev", goal="W^T dz",
+                                   steps=["W^T dz", "W^T (da ⊙ sigma'(z))"])
+    assert report.ok
+    assert [(s.line, s.status) for s in report.steps] == [(0, "given"), (1, "ok"), (2, "ok")]
+
+
 def test_report_round_trips_to_json() -> None:
     import json
 

@@ -937,9 +937,12 @@ def check_item_derivation(*, given: Sequence[str], start: str, goal: str,
     """
     body = steps if isinstance(steps, str) else "\n".join(steps)
     ctx = _Ctx()
-    given_text = "\n".join(g if g.split(None, 1)[0] in ("let", "assume") else f"let {g}"
+    keep = ("let", "assume", "matrix", "vector", "scalar")
+    given_text = "\n".join(g if g.split(None, 1)[0] in keep else f"let {g}"
                            for g in given if g.strip())
     pre = _split_lines(given_text)
+    if _is_matrix(pre):
+        return _check_matrix_item(pre, start, goal, _split_lines(body), timeout)
     for ln in pre:
         if ln.kind == "let":
             _define(ln, ctx, timeout)
@@ -984,6 +987,38 @@ def check_item_derivation(*, given: Sequence[str], start: str, goal: str,
                 last.line, goal, goal_pretty, "fail",
                 f"every step holds, but the chain stops at {last.pretty.lstrip('= ')}: "
                 f"bring it to the goal's form {goal_pretty}"))
+    return _report(results)
+
+
+def _check_matrix_item(pre: list[_Line], start: str, goal: str, student: list[_Line],
+                       timeout: float) -> DerivationReport:
+    """`check_item_derivation` for items whose givens declare shapes."""
+    from dlquiz.symbolic.matrices import check_matrix_lines
+
+    givens = [_Line(-1, ln.kind, ln.text, ln.col) for ln in pre]
+    chain = [ln if ln.kind != "step" else _Line(ln.no, "cont", "= " + ln.text, ln.col - 2)
+             for ln in student]
+    if not any(ln.kind == "cont" for ln in chain):
+        return DerivationReport(False, (StepResult(0, start, start, "given", "start"),), None)
+    goal_no = max(ln.no for ln in chain) + 1
+    lines = givens + [_Line(0, "step", start, 1)] + chain + [_Line(goal_no, "cont", "= " + goal,
+                                                                    1)]
+    try:
+        checked = check_matrix_lines(lines, timeout=timeout)
+    except ParseError as exc:
+        line = getattr(exc, "line", 0)
+        if line <= 0 or line == goal_no:
+            raise  # the bank's givens, start or goal are malformed
+        bad = next(ln for ln in student if ln.no == line)
+        return _report([StepResult(line, bad.text, bad.text, "error", str(exc))])
+    results = [r for r in checked if r.line >= 0 and r.line != goal_no]
+    goal_result = next(r for r in checked if r.line == goal_no)
+    if all(r.status in ("ok", "given") for r in results) and goal_result.status != "ok":
+        last = results[-1]
+        results.append(StepResult(last.line, goal, goal_result.pretty.lstrip("= "), "fail",
+                                  f"every step holds, but the chain ends at "
+                                  f"{last.pretty.lstrip('= ')}, not at the goal {goal}",
+                                  goal_result.counterexample))
     return _report(results)
 
 
