@@ -130,6 +130,19 @@ LATEX = [
     (r"h_{t-1}", lambda: S("h_{t-1}")),
     (r"\frac{m}{1-\beta_1^t}", lambda: S("m") / (1 - S("beta_1") ** t)),
     (r"\frac{x}{\sqrt{s}+\epsilon}", lambda: x / (sqrt(S("s")) + S("epsilon"))),
+    # as the course notes write them
+    (r"\frac{1}{1 + \mathbf{exp}(-x)}", lambda: 1 / (1 + exp(-x))),
+    (r"sigmoid(x)", lambda: sigma(x)),
+    (r"tanh(x)", lambda: tanh(x)),
+    (r"\hat{y_i}", lambda: S("yhat_i")),
+    (r"-\sum_i y_i \log \hat{y}_i",
+     lambda: -Sum(IB("y")[S("i")] * log(IB("yhat")[S("i")]), (S("i"), 1, S("I")))),
+    (r"max\left(0, -y x\right)", lambda: Max(0, -x * y)),
+    (r"~~\sigma \left( W_1 x + b_1 \right)", lambda: sigma(S("W_1") * x + S("b_1"))),
+    (r"\lvert x \rvert", lambda: Abs(x)),
+    (r"\mathbf{max}(x, 0)", lambda: Max(0, x)),
+    (r"\operatorname{ReLU}(x)", lambda: Max(0, x)),
+    (r"\frac{r^2 + 1}{\rho^2}", lambda: (S("r") ** 2 + 1) / S("rho") ** 2),
 ]
 
 

@@ -126,7 +126,7 @@ class Tok:
 
 _LATEX_WORDS = ("softmax", "softplus", "sigmoid", "leaky_relu", "relu", "ReLU", "gelu", "swish",
                 "tanh", "sqrt", "exp", "log", "max", "min", "erf", "ln")
-_SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "big", "Big", "bigg",
+_SPACING = {",", ";", ":", "!", " ", "space", "quad", "qquad", "displaystyle", "big", "Big", "bigg",
             "Bigg", "bigl", "bigr", "Bigl", "Bigr", "left", "right", "limits", "nolimits"}
 _CHAR_MAP = {"−": "-", "–": "-", "·": "*", "×": "*", "⋅": "*", "∙": "*", "÷": "/", "²": "^2",
              "³": "^3", "√": "sqrt", "（": "(", "）": ")", "，": ",", "＝": "=", "∑": "sum",
@@ -172,7 +172,7 @@ def tokenize(text: str, latex: bool) -> list[Tok]:
     while i < n:
         ch = text[i]
         col = i + 1
-        if ch in " \t\n\r":
+        if ch in " \t\n\r" or (latex and ch == "~"):
             space = True
             i += 1
             continue
@@ -358,7 +358,7 @@ class _Parser:
             return t.text in ("(", "[") or (self.latex and t.text == "{")
         if t.kind == "CMD":
             return t.text not in ("cdot", "times", "ast", "div", "right", "partial", "top",
-                                  "rfloor", "rceil")
+                                  "rfloor", "rceil", "rvert", "rVert")
         return False
 
     def term(self) -> sympy.Expr:
@@ -753,6 +753,7 @@ class _Parser:
             return sympy.sqrt(self._arg())
         if c in ("hat", "widehat", "bar", "overline", "tilde", "widetilde"):
             inner = self.tok
+            inner_sub: sympy.Expr | None = None
             self.enter()
             if self.at("{"):
                 self.advance()
@@ -764,6 +765,7 @@ class _Parser:
                 else:
                     raise self.error(f"\\{c}{{...}} takes one letter", inner)
                 self.advance()
+                inner_sub = self._subscript() if self.at("_") else None  # \hat{y_i}
                 self.expect("}", f"\\{c}")
             elif inner.kind == "ID" and len(inner.text) == 1:
                 base = self.advance().text
@@ -773,7 +775,11 @@ class _Parser:
                 raise self.error(f"\\{c} takes one letter, e.g. \\{c}{{y}}", inner)
             self.depth -= 1
             acc = {"widehat": "hat", "overline": "bar", "widetilde": "tilde"}.get(c, c)
-            sub = self._subscript() if self.at("_") else None
+            sub = inner_sub
+            if self.at("_"):
+                if sub is not None:
+                    raise self.error("a name with two subscripts")
+                sub = self._subscript()
             sym = make_symbol(base + acc, sub)
             return self.let.get(sym.name, sym)
         if c in ("mathrm", "operatorname", "text", "mathbf", "boldsymbol", "mathit", "rm"):
@@ -782,6 +788,12 @@ class _Parser:
             return self._latex_sum(t)
         if c == "left":  # pragma: no cover - dropped by the tokenizer
             return self.atom()
+        if c in ("lvert", "vert", "lVert"):
+            inner = self.additive()
+            if not (self.tok.kind == "CMD" and self.tok.text in ("rvert", "vert", "rVert")):
+                raise self.error(f"expected '\\rvert' to close '\\{c}'")
+            self.advance()
+            return sympy.Abs(inner)
         if c in ("lfloor", "lceil"):
             inner = self.additive()
             close = "rfloor" if c == "lfloor" else "rceil"
@@ -863,6 +875,9 @@ class _Parser:
                 raise self.error("the index of \\sum must be a name, e.g. \\sum_{k=1}^{K}", kt)
         if self.at("^"):
             hi = self._exponent()
+        if k is not None and lo is None and hi is None and len(str(k)) == 1:
+            # \sum_k as in the notes: k runs from 1 to K (the capital letter)
+            lo, hi = Integer(1), Symbol(str(k).upper())
         if k is None or lo is None or hi is None:
             raise self.error("write the sum with its range, e.g. \\sum_{k=1}^{K}", t)
         self.enter()
