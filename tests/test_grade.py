@@ -82,13 +82,16 @@ def test_multi_wrong_says_what_is_missing_and_extra() -> None:
 @pytest.mark.parametrize(
     ("text", "value"),
     [("0.25", 0.25), ("-3", -3.0), ("−3", -3.0), ("3/4", 0.75), ("1e-8", 1e-8), ("75%", 0.75),
-     ("1,000", 1000.0), (".5", 0.5), ("３", 3.0)],
+     ("1,000", 1000.0), (".5", 0.5), ("３", 3.0), ("0.25^10", 0.25**10), ("9.5×10^-7", 9.5e-7),
+     ("9.5 × 10⁻⁷", 9.5e-7), ("9.5*10^(-7)", 9.5e-7), ("2^-3", 0.125), ("2**3", 8.0), ("1.5/2", 0.75),
+     ("-2^2", -4.0), ("-8^0.5", -8**0.5)],
 )
 def test_parse_number(text: str, value: float) -> None:
     assert parse_number(text) == pytest.approx(value, abs=1e-15)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1/0", "1e999", "2x", "1..2"])
+@pytest.mark.parametrize("text", ["", "abc", "1/0", "1e999", "2x", "1..2", "9^9^9", "10^99999", "(-8)^0.5",
+                                  "2^^3", "__import__('os')"])
 def test_parse_number_rejects_with_a_message(text: str) -> None:
     assert isinstance(parse_number(text), str)
 

@@ -21,6 +21,12 @@ from dlquiz.errors import BankError
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 LETTERS = "abcdefgh"
 
+UNIT_ZH = {
+    "parameters": "个参数", "weights": "个权重", "biases": "个偏置", "updates": "次更新",
+    "iterations": "次迭代", "units": "个单元", "steps": "步", "images": "张图像", "epoch": "轮",
+    "epochs": "轮", "boxes": "个框", "pixels": "像素", "values": "个数值", "layers": "层",
+}
+
 COMMON_FIELDS = {
     "id", "topic", "kind", "difficulty", "source", "prompt", "explanation", "time", "tags",
     "hints", "mistakes",
@@ -272,9 +278,20 @@ class _Reader:
             self.problem("generator", "params/ask given without a generator")
         fields.update(
             tolerance=raw.get("tolerance"), rel_tolerance=raw.get("rel_tolerance"),
-            unit=str(raw.get("unit", "")), generator=generator, ask=ask, params=params,
+            unit=self._unit(raw.get("unit")), generator=generator, ask=ask, params=params,
         )
         return None if answer is None else float(answer)
+
+    def _unit(self, value: Any) -> Text | None:
+        """A unit: a table { en, zh }, or an English word (common ones have a Chinese form)."""
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            return self._bilingual(value, "unit")
+        if isinstance(value, str) and value.strip():
+            return Text(value, UNIT_ZH.get(value.strip(), value))
+        self.problem("unit", f"expected a word or {{ en = ..., zh = ... }}, got {value!r}")
+        return None
 
     def _kind_formula(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
         answer = raw.get("answer")

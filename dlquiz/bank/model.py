@@ -76,7 +76,7 @@ class Item:
     # numeric
     tolerance: float | None = None
     rel_tolerance: float | None = None
-    unit: str = ""
+    unit: Text | None = None
     generator: str | None = None
     ask: str = "answer"
     params: dict[str, Any] = field(default_factory=dict)

@@ -64,19 +64,43 @@ def parse_number(text: str) -> float | str:
         s = s[:-1]
     if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", s):
         s = s.replace(",", "")
+    s = s.translate(SUPERSCRIPTS).replace("**", "^")
     try:
-        if re.fullmatch(r"[+-]?\d+/\d+", s):
-            value = float(Fraction(s))
-        elif re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
-            value = float(s)
-        else:
-            raise ValueError
-    except (ValueError, ZeroDivisionError):
-        col = next((i + 1 for i, c in enumerate(text) if not (c.isdigit() or c in "+-−.eE/%, ")), 1)
-        return f"not a number at column {col}: {text.strip()!r} (examples: 0.25, 3/4, 1e-8, 75%)"
+        value = _number_value(s)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        col = next((i + 1 for i, c in enumerate(text) if not (c.isdigit() or c in "+-−.eE/%, ^*×·")), 1)
+        return f"not a number at column {col}: {text.strip()!r} (examples: 0.25, 3/4, 1e-8, 9.5×10^-7, 75%)"
     if not math.isfinite(value):
         return "the number is too large"
     return value / 100 if percent else value
+
+
+NUM = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+SUPERSCRIPTS = str.maketrans({"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
+                              "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+"})
+
+
+def _number_value(s: str) -> float:
+    """The value of a plain number, a fraction, a power or scientific notation written out.
+
+    Accepted: 0.25, 3/4, 1.5/2, 1e-8, 9.5×10^-7 (also 9.5*10^-7, 9.5·10⁻⁷), 0.25^10, 2^-3.
+    Raises ValueError for anything else (nothing is evaluated as code).
+    """
+    s = re.sub(r"10(?=[+-]?\d)", "10^", s) if re.fullmatch(NUM + r"[×x*·]10[+-]?\d+", s) else s
+    if m := re.fullmatch(rf"({NUM})/({NUM})", s):
+        return float(Fraction(m.group(1)) / Fraction(m.group(2)))
+    if m := re.fullmatch(rf"({NUM})[×x*·]10\^\(?([+-]?\d{{1,3}})\)?", s):
+        return float(m.group(1)) * 10.0 ** int(m.group(2))
+    if m := re.fullmatch(rf"([+-]?)({NUM})\^\(?({NUM})\)?", s):
+        # a leading sign applies to the power, as on paper: -2^2 = -(2^2)
+        sign = -1.0 if m.group(1) == "-" else 1.0
+        base, exponent = float(m.group(2)), float(m.group(3))
+        if abs(exponent) > 1000 or (base < 0 and not exponent.is_integer()):
+            raise ValueError
+        return sign * float(base**exponent)
+    if re.fullmatch(NUM, s):
+        return float(s)
+    raise ValueError
 
 
 def numbers_match(expected: float, given: float, item: Item) -> bool:

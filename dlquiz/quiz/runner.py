@@ -131,7 +131,7 @@ class _Loop:
             body.append("\n".join(f"  {g}" for g in item.given))
             body.append("\n" + self.t("Start from: ", "从这里开始：") + str(item.start))
         if item.kind == "numeric" and item.unit:
-            body.append(f"\n({item.unit})", style="dim")
+            body.append(f"\n({item.unit(self.lang)})", style="dim")
         self.console.print()
         self.console.print(Panel(body, title=title, title_align="left", border_style="cyan"))
 

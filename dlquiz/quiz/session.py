@@ -108,7 +108,8 @@ class Question:
             return " / ".join(item.answer)
         if item.kind == "numeric":
             value = self.expected if self.expected is not None else item.answer
-            return f"{format_number(value)} {item.unit}".strip()
+            unit = item.unit(lang) if item.unit else ""
+            return f"{format_number(value)} {unit}".strip()
         if item.kind == "formula":
             return _pretty_formula(str(item.answer), item.let)
         return str(item.solution or item.goal or "").strip()
@@ -155,6 +156,14 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return "".join(out).replace("\0", "{").replace("\1", "}")
 
 
+def _replace_answer_line(worked: str, asked: str) -> str:
+    """Put the asked value where the worked steps end with the generator's own answer."""
+    lines = worked.rstrip("\n").split("\n")
+    if lines and lines[-1].startswith(("Answer:", "答案:", "答案：")):
+        lines = lines[:-1]
+    return "\n".join([*lines, asked])
+
+
 def prepare(item: Item, *, number: int, seed: int) -> Question:
     """A question for `item`; a parametric item draws its numbers from `seed` and its id."""
     if item.generator is None:
@@ -179,8 +188,8 @@ def prepare(item: Item, *, number: int, seed: int) -> Question:
     expected = float(example.values[item.ask])
     worked, worked_zh = explain_text(example, "en"), explain_text(example, "zh")
     if item.ask != "answer":  # the generator's final answer is not what this item asks
-        worked += f"\nAsked: {item.ask} = {format_number(expected)}"
-        worked_zh += f"\n本题所求: {item.ask} = {format_number(expected)}"
+        worked = _replace_answer_line(worked, f"Asked: {item.ask} = {format_number(expected)}")
+        worked_zh = _replace_answer_line(worked_zh, f"本题所求: {item.ask} = {format_number(expected)}")
     return Question(
         item, number, params=dict(example.params), expected=expected,
         worked=worked, worked_zh=worked_zh, values=dict(example.values),
