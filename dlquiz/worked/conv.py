@@ -381,11 +381,31 @@ def _xcorr(p: Params) -> Out:
 
 
 def _draw_pool(d: Draw) -> Params:
-    n = len(d.fixed["X"]) if "X" in d.fixed else int(d.rng.choice([4, 4, 5, 6]))
-    x = d.value("X", lambda: d.ints((n, n), 0, 9))
-    f = d.pick("f", [2, 2, 3])
-    options = [s for s in (1, 2, 2, 3) if (len(x) - f) % s == 0 and len(x) >= f]
-    return {"X": x, "f": f, "s": d.pick("s", options or [1]), "mode": d.pick("mode", ["max", "max", "avg"])}
+    # exam-like: s ≤ f and the windows cover every pixel; usually f = s = 2, sometimes a 3×3
+    # window with stride 2, or stride 1 on a small input (at most 3×3 outputs)
+    layouts = _POOL_LAYOUTS
+    if "X" in d.fixed:  # a given input: prefer a window and stride that cover it exactly
+        n_x = len(d.fixed["X"])
+        layouts = tuple(fs for fs in _POOL_LAYOUTS if fs[0] <= n_x and (n_x - fs[0]) % fs[1] == 0) or ((1, 1),)
+    f_draw, s_draw = layouts[int(d.rng.integers(0, len(layouts)))]
+    if "f" in d.fixed and "s" not in d.fixed:
+        f = int(d.fixed["f"])
+        s = d.pick("s", [v for v in (f, 2, 1) if v <= f])
+    elif "s" in d.fixed and "f" not in d.fixed:
+        s = int(d.fixed["s"])
+        f = d.pick("f", [max(s, 2), max(s, 2), max(s, 3)])
+    else:
+        f, s = d.int("f", f_draw, f_draw), d.int("s", s_draw, s_draw)
+    if "X" in d.fixed:
+        x = d.fixed["X"]
+    else:
+        sizes = [n for n in range(f, 9) if (n - f) % s == 0 and 2 <= (n - f) // s + 1 <= 3]
+        n = int(d.rng.choice(sizes)) if sizes else f + s
+        x = d.ints((n, n), 0, 9)
+    return {"X": x, "f": f, "s": s, "mode": d.pick("mode", ["max", "max", "avg"])}
+
+
+_POOL_LAYOUTS = ((2, 2), (2, 2), (2, 2), (3, 2), (2, 1), (3, 1))  # (f, s)
 
 
 def _check_pool(p: Params) -> None:
@@ -424,7 +444,7 @@ def _pool(p: Params) -> Out:
             win = x[i * s : i * s + f, j * s : j * s + f]
             y[i, j] = win.max() if mode == "max" else win.mean()
             cells = ", ".join(fv(_num(v)) for v in win.ravel())
-            if i * ow + j < 6:
+            if i * ow + j < 9:
                 steps.append(Step(f"Y[{i}][{j}]", f"{mode}({cells}) = {fv(_num(y[i, j]))}", _num(y[i, j])))
     y_out = _nums(y)
     steps.append(Step("Output", f"{mode} pooling {f}×{f}, stride {s}", y_out, "pooling has no learnable parameters"))
