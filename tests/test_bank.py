@@ -19,7 +19,7 @@ SHARED_SYLLABUS = ROOT.parent / "shared" / "syllabus.md"
 def test_fixture_bank_loads_every_kind() -> None:
     bank = load_bank(FIXTURE_BANK)
     kinds = {i.kind for i in bank.items}
-    assert kinds == {"single", "multi", "truefalse", "short", "ordering", "numeric", "formula"}
+    assert kinds == {"single", "multi", "truefalse", "short", "ordering", "numeric", "formula", "derivation"}
     item = bank.get("act.sigmoid.range")
     assert item is not None
     assert item.answer == "b" and item.chapter == 4 and item.line == 1
@@ -150,14 +150,14 @@ def test_coverage_problems_name_missing_kinds() -> None:
     problems: dict[str, list[str]] = {}
     for p in coverage_problems(bank.items, bank.syllabus):
         problems.setdefault(p.field, []).append(p.message)
-    # act.sigmoid has 7 items but no derivation (the syllabus asks C, F, N, D)
-    assert problems["act.sigmoid"] == ["no item of kind D (needs C, F, N, D)"]
+    assert "act.sigmoid" not in problems  # 8 items of every kind letter it needs
+    assert problems["act.tanh"] == ["only 0 item(s), needs at least 4", "no item of kind C, F, N, D (needs C, F, N, D)"]
     assert problems["det.iou"] == ["only 0 item(s), needs at least 4", "no item of kind C, N (needs C, N)"]
 
 
 def test_select_by_prefix_kind_and_letter() -> None:
     bank = load_bank(FIXTURE_BANK)
-    assert len(bank.select(topics=["act."])) == 7
+    assert len(bank.select(topics=["act."])) == 8
     assert {i.kind for i in bank.select(kinds=["C"])} == {"single", "multi", "truefalse", "short", "ordering"}
     assert [i.kind for i in bank.select(kinds=["formula"])] == ["formula"]
     with pytest.raises(UsageError, match="--topic 'actt': no syllabus topic starts with it"):

@@ -175,3 +175,15 @@ def test_forbidden_names_and_derivative_operators_are_sent_back() -> None:
     assert grade(derivative, "d/dx sigma(x)").status == "invalid"
     assert grade(derivative, "diff(sigma(x), x)").status == "invalid"
     assert grade(derivative, r"\frac{d}{dx}\sigma(x)").status == "invalid"
+
+
+def test_derivation_items_check_every_step_and_want_the_work_shown() -> None:
+    d = item("act.sigmoid.symmetry")
+    right = "= 1 - 1/(1 + exp(-x))\n= exp(-x)/(1 + exp(-x))\n= sigma(-x)"
+    assert grade(d, right).status == "correct"
+    broken = grade(d, "= 1 - 1/(1 + exp(-x))\n= exp(x)/(1 + exp(-x))\n= sigma(-x)")
+    assert broken.status == "wrong"
+    assert "✗" in broken.message and "2" in broken.message  # the second step is the one that breaks
+    assert grade(d, "sigma(-x)").status == "invalid"  # only the goal: no work shown
+    assert grade(d, "= 1 - sigma(x)\n= sigma(-x)").status == "invalid"  # the start again, then the goal
+    assert grade(d, "= 1 - 1/(1 + exp(-x)\n= sigma(-x)").status == "invalid"  # unreadable line

@@ -258,21 +258,27 @@ def _counterexample_zh(counterexample: dict[str, Any] | None, verdict: str, engl
     return text
 
 
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
 def _grade_derivation(item: Item, response: str) -> Grade:
     from dlquiz.symbolic import check_item_derivation
     from dlquiz.symbolic.steps import format_report
 
     lines = [line for line in response.splitlines() if line.strip()]
-    if not lines:
-        return Grade("invalid", "write at least one step")
+    steps = [ln for ln in lines if _squash(ln.lstrip().removeprefix("=")) != _squash(str(item.start))]
+    if len(steps) < 2:
+        return Grade("invalid", "show your work: at least one intermediate step, then the goal",
+                     message_zh="请写出推导过程：至少一个中间步骤，最后一步是目标式")
     report = check_item_derivation(
         given=item.given, start=str(item.start), goal=str(item.goal), steps=lines
     )
-    text = format_report(report)
+    text, text_zh = format_report(report, lang="en"), format_report(report, lang="zh")
     statuses = {s.status for s in report.steps}
     if report.ok:
-        return Grade("correct", text)
+        return Grade("correct", text, message_zh=text_zh)
     if "error" in statuses and report.first_failure is None:
-        return Grade("invalid", text)
+        return Grade("invalid", text, message_zh=text_zh)
     rule = next((s.rule for s in report.steps if s.rule), None) or ""
-    return Grade("wrong", text, rule=rule)
+    return Grade("wrong", text, rule=rule, message_zh=text_zh)

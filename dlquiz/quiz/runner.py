@@ -126,10 +126,14 @@ class _Loop:
             for letter, choice in zip(LETTERS, q.shown_choices(), strict=False):
                 body.append(f"\n  {letter}) ", style="bold")
                 body.append(choice(self.lang))
-        if item.kind == "derivation" and item.given:
-            body.append("\n\n" + self.t("Given:", "已知：") + "\n")
-            body.append("\n".join(f"  {g}" for g in item.given))
-            body.append("\n" + self.t("Start from: ", "从这里开始：") + str(item.start))
+        if item.kind == "derivation":
+            if item.given:
+                body.append("\n\n" + self.t("Given:", "已知：") + "\n")
+                body.append("\n".join(f"  {g}" for g in item.given))
+            body.append("\n\n" + self.t("Start from: ", "从这里开始：") + str(item.start))
+            body.append("\n" + self.t("Reach: ", "推到：") + str(item.goal))
+            body.append("\n" + self.t("Write one step per line, each beginning with =.",
+                                       "每行写一步，以 = 开头。"), style="dim")
         if item.kind == "numeric" and item.unit:
             body.append(f"\n({item.unit(self.lang)})", style="dim")
         self.console.print()
@@ -170,7 +174,7 @@ class _Loop:
             grade = self.grade(q, response)
             if grade.status == "invalid":
                 self.console.print(f"[yellow]{self.t('Could not read that', '无法识别')}:[/yellow] ", end="")
-                self.console.print(grade.message, markup=False)
+                self.console.print(grade.detail(self.lang), markup=False)
                 self.console.print(self.t("Try again.", "请重新输入。"))
                 continue
             if grade.interpreted:
