@@ -65,3 +65,75 @@ def test_pool_given_window_or_stride_is_kept() -> None:
         assert p["f"] == 3 and p["s"] <= 3
         p = generate_example("pool", {"s": 1}, seed=seed).params
         assert p["s"] == 1 and p["f"] >= 2
+
+
+# --------------------------------------------------------------------------- detection
+
+
+def _cells(b: list[float]) -> set[tuple[int, int]]:
+    """Unit cells covered by an integer box (an independent way to measure areas)."""
+    return {(x, y) for x in range(int(b[0]), int(b[2])) for y in range(int(b[1]), int(b[3]))}
+
+
+def _kind(a: list[float], b: list[float]) -> str:
+    ca, cb = _cells(a), _cells(b)
+    if not ca & cb:
+        return "disjoint"
+    return "nested" if ca <= cb or cb <= ca else "overlap"
+
+
+def test_iou_draws_mostly_overlap_sometimes_disjoint_or_nested() -> None:
+    kinds: Counter[str] = Counter()
+    for seed in SEEDS:
+        p = generate_example("det.iou", seed=seed).params
+        assert all(float(v).is_integer() and v >= 0 for v in p["box1"] + p["box2"])
+        kinds[_kind(p["box1"], p["box2"])] += 1
+    assert kinds["overlap"] > 0.55 * len(SEEDS)
+    assert kinds["disjoint"] + kinds["overlap"] + kinds["nested"] == len(SEEDS)
+    assert 0 < kinds["disjoint"] < 0.25 * len(SEEDS)
+    assert kinds["nested"] > 0
+
+
+def test_iou_draw_around_a_given_box_overlaps_mostly() -> None:
+    box1 = [1, 1, 5, 5]
+    kinds = Counter(_kind(box1, generate_example("det.iou", {"box1": box1}, seed=s).params["box2"]) for s in SEEDS)
+    assert kinds["overlap"] > 0.55 * len(SEEDS)
+
+
+def _nms_by_cells(boxes: list[list[float]], scores: list[float], it: float, st: float) -> list[int]:
+    left = sorted((i for i in range(len(boxes)) if scores[i] > st), key=lambda i: -scores[i])
+    kept: list[int] = []
+    while left:
+        best = left.pop(0)
+        kept.append(best)
+        cb = _cells(boxes[best])
+        left = [i for i in left if len(cb & _cells(boxes[i])) / len(cb | _cells(boxes[i])) <= it]
+    return kept
+
+
+def test_nms_draws_involve_suppression_around_two_or_three_objects() -> None:
+    suppressing = 0
+    for seed in SEEDS:
+        p = generate_example("det.nms", seed=seed).params
+        boxes, scores = p["boxes"], p["scores"]
+        assert 3 <= len(boxes) <= 6 and len(scores) == len(boxes)
+        assert all(v >= 0 for b in boxes for v in b)
+        survivors = [i for i in range(len(boxes)) if scores[i] > p["score_threshold"]]
+        kept = _nms_by_cells(boxes, scores, p["iou_threshold"], p["score_threshold"])
+        suppressing += len(kept) < len(survivors)
+        # objects: groups of boxes connected by any overlap
+        groups: list[set[int]] = []
+        for i in range(len(boxes)):
+            joined = [g for g in groups if any(_cells(boxes[i]) & _cells(boxes[j]) for j in g)]
+            merged = {i}.union(*joined)
+            groups = [g for g in groups if g not in joined] + [merged]
+        assert 2 <= len(groups) <= 3, f"seed {seed}: {len(groups)} objects"
+    assert suppressing > 0.8 * len(SEEDS)
+
+
+def test_nms_given_boxes_get_scores_that_make_suppression_happen() -> None:
+    boxes = [[0, 0, 4, 4], [1, 0, 5, 4], [0, 1, 4, 5], [6, 6, 9, 9], [6, 6, 9, 8]]
+    for seed in range(1, 60):
+        p = generate_example("det.nms", {"boxes": boxes}, seed=seed).params
+        survivors = [i for i in range(5) if p["scores"][i] > p["score_threshold"]]
+        assert len(_nms_by_cells(boxes, p["scores"], 0.5, 0.6)) < len(survivors)

@@ -24,10 +24,40 @@ def _check_box(kind: str, name: str, box: Box) -> None:
         raise ParamError(f"{kind}: parameter {name}: {fv(box)} needs x2 > x1 and y2 > y1")
 
 
-def _rand_box(d: Draw) -> list[int]:
+def _rand_box(d: Draw, lo: int = 1, hi: int = 4) -> list[int]:
     x, y = (int(v) for v in d.rng.integers(0, 5, size=2))
-    w, h = (int(v) for v in d.rng.integers(1, 5, size=2))
+    w, h = (int(v) for v in d.rng.integers(lo, hi + 1, size=2))
     return [x, y, x + w, y + h]
+
+
+def _relation(a: Box, b: Box) -> str:
+    """"disjoint", "nested" (one inside the other) or "overlap" (partial)."""
+    if iou(a, b)[0] == 0:
+        return "disjoint"
+    inside = a[0] <= b[0] and a[1] <= b[1] and b[2] <= a[2] and b[3] <= a[3]
+    outside = b[0] <= a[0] and b[1] <= a[1] and a[2] <= b[2] and a[3] <= b[3]
+    return "nested" if inside or outside else "overlap"
+
+
+def _near_box(d: Draw, base: Box) -> list[int]:
+    """A box of side 2–5 whose corner lies within 3 of the corner of `base`."""
+    x, y = (max(0, int(c) + int(v)) for c, v in zip(base[:2], d.rng.integers(-3, 4, size=2), strict=True))
+    w, h = (int(v) for v in d.rng.integers(2, 6, size=2))
+    return [x, y, x + w, y + h]
+
+
+def _draw_iou(d: Draw) -> Params:
+    # mostly partial overlaps (the exam case); sometimes one box inside the other, sometimes disjoint
+    want = str(d.rng.choice(["overlap"] * 7 + ["nested"] * 2 + ["disjoint"]))
+    box1 = d.value("box1", lambda: [int(v) for v in _rand_box(d, 2, 5)])
+    if "box2" in d.fixed:
+        return {"box1": box1, "box2": d.fixed["box2"]}
+    box2 = _near_box(d, box1)
+    for _ in range(200):
+        if _relation(box1, box2) == want:
+            break
+        box2 = _near_box(d, box1)
+    return {"box1": box1, "box2": box2}
 
 
 def _check_iou(p: Params) -> None:
@@ -45,7 +75,7 @@ def _check_iou(p: Params) -> None:
         ParamSpec("box2", "x1,y1,x2,y2", [1, 1, 3, 3], "floatlist"),
     ],
     ["inter", "union", "area1", "area2"],
-    draw=lambda d: {"box1": d.value("box1", lambda: _rand_box(d)), "box2": d.value("box2", lambda: _rand_box(d))},
+    draw=lambda d: _draw_iou(d),
     check=_check_iou,
 )
 def _iou(p: Params) -> Out:
@@ -80,29 +110,44 @@ def nms(boxes: list[Box], scores: list[float], iou_threshold: float, score_thres
     return kept
 
 
-def _draw_nms(d: Draw) -> Params:
-    def make() -> list[list[int]]:
-        n = int(d.rng.integers(3, 6))
-        base = _rand_box(d)
-        out = []
-        for _ in range(n):
-            if d.rng.random() < 0.6:
-                dx, dy = (int(v) for v in d.rng.integers(-1, 2, size=2))
-                out.append([base[0] + dx, base[1] + dy, base[2] + dx, base[3] + dy])
-            else:
-                out.append(_rand_box(d))
-        return out
+def _cluster_boxes(d: Draw) -> list[list[int]]:
+    """2–3 objects far apart, each seen by 1–3 boxes that differ by a pixel or two at a side."""
+    n_obj = int(d.rng.integers(2, 4))
+    out: list[list[int]] = []
+    for k in range(n_obj):
+        x, y = 9 * k + int(d.rng.integers(1, 3)), int(d.rng.integers(1, 4))
+        w, h = (int(v) for v in d.rng.integers(3, 6, size=2))
+        base = [x, y, x + w, y + h]
+        out.append(base)
+        for _ in range(int(d.rng.choice([0, 1, 1, 2]))):
+            jitter = [int(v) for v in d.rng.integers(-1, 2, size=4)]
+            box = [c + j for c, j in zip(base, jitter, strict=True)]
+            if box[2] > box[0] and box[3] > box[1] and box not in out:
+                out.append(box)
+    order = d.rng.permutation(len(out))
+    return [out[int(i)] for i in order][:6]
 
-    boxes = d.value("boxes", make)
-    scores = d.value(
-        "scores",
-        lambda: [
-            round(float(v), 2)
-            for v in d.rng.choice(
-                [0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5, 0.4], size=len(boxes), replace=False
-            )
-        ],
-    )
+
+_SCORES = [0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5, 0.4]
+
+
+def _draw_nms(d: Draw) -> Params:
+    # clusters of overlapping boxes around 2–3 objects, so that suppression happens
+    it = float(d.fixed.get("iou_threshold", 0.5))
+    st = float(d.fixed.get("score_threshold", 0.6))
+
+    def scores_for(n: int) -> list[float]:
+        return [round(float(v), 2) for v in d.rng.choice(_SCORES, size=min(n, len(_SCORES)), replace=False)]
+
+    boxes = scores = None
+    for _ in range(100):
+        boxes = d.value("boxes", lambda: _cluster_boxes(d))
+        scores = d.value("scores", lambda: scores_for(len(boxes)))
+        if len(scores) != len(boxes):
+            break  # the check reports the mismatch
+        survivors = [i for i in range(len(boxes)) if scores[i] > st]
+        if len(nms(boxes, scores, it, st)) < len(survivors):
+            break
     return {"boxes": boxes, "scores": scores}
 
 
