@@ -137,3 +137,34 @@ def test_nms_given_boxes_get_scores_that_make_suppression_happen() -> None:
         p = generate_example("det.nms", {"boxes": boxes}, seed=seed).params
         survivors = [i for i in range(5) if p["scores"][i] > p["score_threshold"]]
         assert len(_nms_by_cells(boxes, p["scores"], 0.5, 0.6)) < len(survivors)
+
+
+# --------------------------------------------------------------------------- perceptron
+
+
+def _perceptron_updates(rows: list[list[float]], lr: float, epochs: int = 10) -> tuple[int, bool]:
+    """Rosenblatt's rule written out again: (number of updates, converged)."""
+    d = len(rows[0]) - 1
+    w, b, count = [0.0] * d, 0.0, 0
+    for _ in range(epochs):
+        clean = True
+        for row in rows:
+            x, y = row[:d], row[d]
+            if y * (sum(a * c for a, c in zip(w, x)) + b) <= 0:
+                w = [a + lr * y * c for a, c in zip(w, x)]
+                b += lr * y
+                count += 1
+                clean = False
+        if clean:
+            return count, True
+    return count, False
+
+
+def test_perceptron_draws_need_several_updates_and_stay_small() -> None:
+    for seed in SEEDS:
+        p = generate_example("perceptron.trace", seed=seed).params
+        count, ok = _perceptron_updates(p["data"], float(p["lr"]))
+        assert ok, f"seed {seed} does not converge"
+        assert 3 <= count <= 8, f"seed {seed}: {count} updates"
+        assert 3 <= len(p["data"]) <= 5
+        assert all(abs(v) <= 3 for row in p["data"] for v in row[:-1])

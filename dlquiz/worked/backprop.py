@@ -263,6 +263,9 @@ def perceptron(
     return updates, w, b, False
 
 
+_MIN_UPDATES, _MAX_UPDATES = 3, 8
+
+
 def _draw_perceptron(d: Draw) -> Params:
     def make() -> list[list[int]]:
         while True:
@@ -278,7 +281,10 @@ def _draw_perceptron(d: Draw) -> Params:
                 s = wstar[0] * x[0] + wstar[1] * x[1] + bstar
                 if s != 0 and x not in [r[:2] for r in rows]:
                     rows.append([*x, 1 if s > 0 else -1])
-            if len({r[2] for r in rows}) == 2 and perceptron([[float(v) for v in r] for r in rows], 1, 10)[3]:
+            if len({r[2] for r in rows}) != 2:
+                continue
+            ups, _, _, ok = perceptron([[float(v) for v in r] for r in rows], 1, 10)
+            if ok and _MIN_UPDATES <= len(ups) <= _MAX_UPDATES:  # not trivial, still a page by hand
                 return rows
 
     return {"data": d.value("data", make), "lr": d.pick("lr", [1, 1, 0.5]), "epochs": d.pick("epochs", [10])}
