@@ -168,3 +168,32 @@ def test_perceptron_draws_need_several_updates_and_stay_small() -> None:
         assert 3 <= count <= 8, f"seed {seed}: {count} updates"
         assert 3 <= len(p["data"]) <= 5
         assert all(abs(v) <= 3 for row in p["data"] for v in row[:-1])
+
+
+# --------------------------------------------------------------------------- BPTT
+
+
+@pytest.mark.parametrize("T", [1, 2, 3, 4])
+@pytest.mark.parametrize("hidden", [1, 2])
+def test_bptt_steps_name_no_delta_after_the_last_step(T: int, hidden: int) -> None:
+    import math
+    import re
+
+    from dlquiz.worked import explain_text
+
+    ex = generate_example("rnn.bptt", {"T": T, "hidden": hidden}, seed=3)
+    for lang in ("en", "zh"):
+        text = explain_text(ex, lang)
+        used = {int(n) for n in re.findall(r"δ(\d+)", text)}
+        assert used == set(range(1, T + 1)), f"{lang}: δ indices {sorted(used)} for T = {T}"
+    if hidden == 1:
+        # δ_T = v·(o_T − y_T)·f′(s_T) recomputed from the parameters
+        p = ex.params
+        h, s = 0.0, 0.0
+        for x in p["x"]:
+            s = p["u"] * x + p["w"] * h
+            h = math.tanh(s) if p["activation"] == "tanh" else 1 / (1 + math.exp(-s))
+        o = 1 / (1 + math.exp(-p["v"] * h))
+        fprime = 1 - h * h if p["activation"] == "tanh" else h * (1 - h)
+        last = next(st for st in ex.steps if st.name == f"δ{T}")
+        assert last.value == pytest.approx(p["v"] * (o - p["y"][-1]) * fprime, rel=1e-9)

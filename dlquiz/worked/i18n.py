@@ -144,6 +144,7 @@ _FRAGMENTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
     for p, r in [
         (r"(\d+) hole\(s\) between neighbouring kernel elements", r"相邻卷积核元素之间插入 \1 个空洞"),
+        (r"^last step, nothing flows back from a later step; ", "最后一步，没有后面时间步传回的梯度；"),
         (r"adds (δ\d+)·(h\d+)ᵀ to dW and (δ\d+)·(x\d+) to dU", r"dW 加上 \1·\2ᵀ，dU 加上 \3·\4"),
         (r"^error (\S+): O\(ε\)$", r"误差 \1：O(ε)"),
         (r"^error (\S+): O\(ε²\)$", r"误差 \1：O(ε²)"),

@@ -160,14 +160,13 @@ def _bptt(p: Params) -> Out:
         dw += delta @ hs[t - 1].T
         du += delta * xs[t - 1]
         dh_next = w.T @ delta
-        steps.append(
-            Step(
-                f"δ{t}",
-                f"∂L/∂s{t} = (Vᵀ(o{t} − y{t}) + Wᵀδ{t + 1}) ⊙ f′(s{t}) = {fv(show(delta))}",
-                show(delta),
-                f"adds δ{t}·h{t - 1}ᵀ to dW and δ{t}·x{t} to dU",
-            )
-        )
+        if t == len(xs):  # the last step: nothing comes back from a step T + 1
+            form = f"∂L/∂s{t} = Vᵀ(o{t} − y{t}) ⊙ f′(s{t}) = {fv(show(delta))}"
+            note = f"last step, nothing flows back from a later step; adds δ{t}·h{t - 1}ᵀ to dW and δ{t}·x{t} to dU"
+        else:
+            form = f"∂L/∂s{t} = (Vᵀ(o{t} − y{t}) + Wᵀδ{t + 1}) ⊙ f′(s{t}) = {fv(show(delta))}"
+            note = f"adds δ{t}·h{t - 1}ᵀ to dW and δ{t}·x{t} to dU"
+        steps.append(Step(f"δ{t}", form, show(delta), note))
     dW = float(dw[0, 0]) if scalar else dw.tolist()
     dU = float(du[0, 0]) if scalar else du.ravel().tolist()
     dV = float(dv[0, 0]) if scalar else dv.ravel().tolist()
