@@ -410,3 +410,12 @@ def test_echo_reads_back(text: str) -> None:
 
 def test_unicode_subscript_digits() -> None:
     assert parse_math("β₁ + y₁₂").expr == S("beta_1") + S("y_12")
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("text", ["¹", "x²³", "٣", "x+¹", "½", "Ⅳ", "𝟙", "x⁻¹"])
+def test_unicode_digits_are_errors_not_hangs(text: str) -> None:
+    try:
+        parse_math(text)
+    except ParseError as exc:
+        assert exc.column is not None

@@ -133,6 +133,7 @@ _CHAR_MAP = {"−": "-", "–": "-", "·": "*", "×": "*", "⋅": "*", "∙": "*
              "ŷ": "yhat", "π": "pi", "\t": " ", "\n": " ", "\r": " "}
 
 
+_DIGITS = "0123456789"
 _SUB_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
 _FROM_SUB = str.maketrans(_SUB_DIGITS, "0123456789")
 
@@ -164,12 +165,14 @@ def _check_raw(text: str) -> None:
             raise _fail(f"'{m.group(0)}' is not allowed in a formula{hint}", m.start() + 1, text)
 
 
-def tokenize(text: str, latex: bool) -> list[Tok]:
+def tokenize(text: str, latex: bool, deadline: float | None = None) -> list[Tok]:
     """Split text into whitelisted tokens; anything else is a ParseError with its column."""
     toks: list[Tok] = []
     i, n = 0, len(text)
     space = False
     while i < n:
+        if deadline is not None and time.monotonic() > deadline:
+            raise _fail("input took too long to read", i + 1, text)
         ch = text[i]
         col = i + 1
         if ch in " \t\n\r" or (latex and ch == "~"):
@@ -197,13 +200,13 @@ def tokenize(text: str, latex: bool) -> list[Tok]:
             i += 1
             space = False
             continue
-        if ch.isdigit() or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
-            m = re.compile(r"\d*\.?\d*").match(text, i)
-            assert m is not None
+        if ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
+            m = re.compile(r"[0-9]*\.?[0-9]*").match(text, i)
+            assert m is not None and m.end() > i
             j = m.end()
             after_underscore = bool(toks) and toks[-1].text == "_" and toks[-1].kind == "OP"
             if not latex and not after_underscore:  # y_1e-3 is y_1·e − 3, not y_0.001
-                e = re.compile(r"[eE][+-]?\d+").match(text, j)
+                e = re.compile(r"[eE][+-]?[0-9]+").match(text, j)
                 if e:
                     j = e.end()
             num = text[i:j]
@@ -952,7 +955,7 @@ def _number(t: Tok, text: str) -> sympy.Expr:
     s = t.text
     if s.count(".") > 1 or s == ".":
         raise _fail(f"malformed number '{s}'", t.col, text)
-    m = re.fullmatch(r"(\d*\.?\d*)(?:[eE]([+-]?\d+))?", s)
+    m = re.fullmatch(r"([0-9]*\.?[0-9]*)(?:[eE]([+-]?[0-9]+))?", s)
     if m is None:  # pragma: no cover - the tokenizer only makes these
         raise _fail(f"malformed number '{s}'", t.col, text)
     mant, ex = m.group(1), m.group(2)
@@ -1035,7 +1038,7 @@ def parse_math(text: str, *, latex: bool | None = None, let: Mapping[str, str] |
     _check_raw(text)
     use_latex = is_latex(text) if latex is None else latex
     lets = _parse_let(let, timeout)
-    toks = tokenize(text, use_latex)
+    toks = tokenize(text, use_latex, deadline)
     expr = _Parser(text, toks, use_latex, lets, deadline).parse()
     return Parsed(expr=expr, text=text, syntax="latex" if use_latex else "calc",
                   pretty=to_unicode(expr))
