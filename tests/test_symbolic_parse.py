@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 import sympy
@@ -419,3 +420,16 @@ def test_unicode_digits_are_errors_not_hangs(text: str) -> None:
         parse_math(text)
     except ParseError as exc:
         assert exc.column is not None
+
+
+@pytest.mark.parametrize("text,build", [
+    ("sigma^2", lambda: S("sigma") ** 2),  # a variance, not the function
+    ("sigma_1", lambda: S("sigma_1")),
+    ("sigma^2(x)", lambda: sigma(x) ** 2),
+    (r"\sigma^2", lambda: S("sigma") ** 2),
+    (r"\sigma^2(x)", lambda: sigma(x) ** 2),
+    ("delta_1", lambda: S("delta_1")),
+    ("Phi", lambda: S("Phi")),
+])
+def test_greek_letter_or_function(text: str, build: Any) -> None:
+    assert parse_math(text).expr == build()

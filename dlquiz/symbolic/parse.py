@@ -68,7 +68,7 @@ GREEK: dict[str, str] = {
     "eta": "η", "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν",
     "xi": "ξ", "rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ", "phi": "φ", "chi": "χ",
     "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ",
-    "Xi": "Ξ", "Sigma": "Σ", "Psi": "Ψ", "Omega": "Ω",
+    "Xi": "Ξ", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
 }
 _GREEK_BY_CHAR: dict[str, str] = {v: k for k, v in GREEK.items()}
 _GREEK_BY_CHAR.update({"ϵ": "epsilon", "ϑ": "theta", "ϕ": "phi", "ς": "sigma"})
@@ -515,11 +515,18 @@ class _Parser:
             self.depth -= 1
             return sympy.Derivative(f, var)
         fname = FUNCTIONS.get(raw)
-        if fname is not None and not (raw in _DUAL and not self.at("(", "'", "^", "_")):
-            return self.call(fname, t)
-        if raw in _DUAL and fname == "sigma" and self.at("_"):
+        if fname is not None and (raw not in _DUAL or self._applied()):
             return self.call(fname, t)
         return self._name_symbol(raw, t)
+
+    def _applied(self) -> bool:
+        """σ(x), σ'(x), σ^2(x) apply the function; σ, σ^2, σ_1 are the Greek letter."""
+        if self.at("(", "'"):
+            return True
+        if self.at("^"):
+            nxt, after = self.peek(1), self.peek(2)
+            return nxt.kind in ("NUM", "ID") and after.kind == "OP" and after.text == "("
+        return False
 
     def _name_symbol(self, raw: str, t: Tok) -> sympy.Expr:
         sub: sympy.Expr | None = None
@@ -807,8 +814,7 @@ class _Parser:
         if c in ("exp", "log", "ln", "tanh", "sinh", "cosh", "sin", "cos", "tan", "max", "min",
                  "erf"):
             return self.call(FUNCTIONS[c], t)
-        if c in ("sigma", "Phi", "delta") and (self.at("(", "'") or self.at("^") and
-                                               self.peek(2).text == "("):
+        if c in ("sigma", "Phi", "delta") and self._applied():
             return self.call(FUNCTIONS[c], t)
         if c in GREEK or c in _ALIASES:
             name = _ALIASES.get(c, c)
