@@ -19,12 +19,21 @@ Calculator syntax (``sigma(x)*(1-sigma(x))``):
   ...; ``lambda`` is reserved, write ``lam`` or ``λ``), a hat (``yhat``, ``ŷ``), subscripts
   ``y_1 x_t h_{t-1} W_f o_i`` and trailing digits (``y1`` = ``y_1``, ``beta1`` = ``beta_1``).
   Other multi-letter names are rejected (``xy`` must be written ``x*y``).
+- ``sigma``, ``delta``, ``Phi`` are the function only when applied (``σ(x)``, ``σ'(x)``,
+  ``σ^2(x)``); otherwise the Greek letter (``sigma^2`` is a variance, ``sigma_1`` a name).
 - derivatives ``d/dx f`` (f is the following term) and ``diff(f, x[, n])``; sums
-  ``sum(expr, k, 1, K)``.
+  ``sum(expr, k, 1, K)``; ``|x|`` is abs; ``β₁`` = ``beta_1``.
 
 LaTeX (auto-detected by a backslash): ``\\frac \\sqrt \\left( \\right) \\cdot \\times \\exp \\log
 \\ln \\tanh^2(x) \\sigma \\max \\sum_{k=1}^{K} \\hat{y}_i \\partial`` (``\\frac{\\partial L}{\\partial o_i}``
-is a derivative node), Greek commands, ``{}`` grouping; letters are single names (``xy`` = x·y).
+is a derivative node), Greek commands, ``{}`` grouping; letters are single names (``xy`` = x·y),
+except function words (``tanh``, ``sigmoid``, ``max`` ...). As the notes write it: ``\\hat{y_i}``,
+``\\mathbf{exp}``, ``\\operatorname{ReLU}``, ``\\lvert x \\rvert``, and ``\\sum_k`` (k from 1 to K).
+
+Refused, with the 1-based column and a hint: unknown names (``sigm`` -> did you mean ``sigma``?),
+Python-looking text (``__``, attribute access, ``lambda``, ``import``), control characters,
+more than 2000 characters, nesting deeper than 60, exponents above 1000 or results above 2000
+digits (``9**9**9**9``), division by zero and values like ``log(0)``.
 """
 
 from __future__ import annotations
