@@ -72,9 +72,6 @@ def _missing_act_prime(ref: sympy.Expr) -> list[sympy.Expr]:
             out.append(ref.xreplace({m: m / (s * om)}))
         for tp in _tanh_prime_factors(m):
             out.append(ref.xreplace({m: m / tp}))
-    if isinstance(ref, sigma):
-        pass
-    # the reference *is* σ(u)(1 − σ(u)) times nothing else: the slip leaves 1
     return out
 
 
