@@ -359,10 +359,12 @@ def _extend(children: st.SearchStrategy[tuple[str, sympy.Expr]]
     small_pow = st.tuples(children, st.integers(1, 4)).map(
         lambda p: (f"({p[0][0]})^{p[1]}", p[0][1] ** p[1]))
     neg = children.map(lambda c: (f"-({c[0]})", -c[1]))
-    # no subtree without a value (ln(0), 0^-1): the parser rightly refuses those
+    # no subtree without a value (ln(0), 0^-1; the parser rightly refuses those): such a
+    # subtree is replaced by the leaf 1
     return st.one_of(binop("+"), binop("-"), binop("*"), small_pow, neg,
-                     st.tuples(st.sampled_from(sorted(_FUNCS)), children).map(func)).filter(
-        lambda p: not p[1].has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo))
+                     st.tuples(st.sampled_from(sorted(_FUNCS)), children).map(func)).map(
+        lambda p: ("1", sympy.Integer(1)) if p[1].has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
+        else p)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
