@@ -574,3 +574,10 @@ def test_parse_relation_latex() -> None:
 
     lhs, rhs = parse_relation(r"\frac{d}{dx}\sigma(x) = \sigma(x)(1-\sigma(x))")
     assert check_equivalence(expected=lhs.expr, given=rhs.expr).verdict is EQ
+
+
+def test_integer_variables_are_also_tried_far_out() -> None:
+    # equal for n = 1..9 only: sampling 1..8 alone would call it equal
+    res = check("n", "n + floor(n/10)", "n positive integer")
+    assert res.verdict is DOM
+    assert res.counterexample is not None and int(res.counterexample["point"]["n"]) >= 10

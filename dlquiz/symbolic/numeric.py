@@ -50,10 +50,10 @@ def sample_value(d: Domain, rng: random.Random, wide: bool = False) -> mpf:
     lo = None if d.low is None else float(d.low)
     hi = None if d.high is None else float(d.high)
     if d.integer:
-        a = math.ceil(lo) if lo is not None else -5
+        a = math.ceil(lo) if lo is not None else (-10_000 if wide and hi is None else -5)
         if lo is not None and d.low_strict and float(lo).is_integer():
             a += 1
-        b = math.floor(hi) if hi is not None else a + 7
+        b = math.floor(hi) if hi is not None else a + (10_000 if wide else 7)
         if hi is not None and d.high_strict and float(hi).is_integer():
             b -= 1
         if b < a:
