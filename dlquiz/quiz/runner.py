@@ -92,6 +92,12 @@ class _Loop:
     def t(self, en: str, zh: str) -> str:
         return _t(self.lang, en, zh)
 
+    def say(self, label: str, text: str, style: str) -> None:
+        """`label: text` as one paragraph, so that wrapping accounts for the label."""
+        from rich.text import Text
+
+        self.console.print(Text.assemble((f"{label}: ", style), text))
+
     def time_left(self) -> float | None:
         return None if self.deadline is None else self.deadline - self.clock()
 
@@ -109,6 +115,7 @@ class _Loop:
         self.result.grades.append(grade)
 
     def show(self, q: Question, total: int) -> None:
+        from rich.console import Group
         from rich.panel import Panel
         from rich.text import Text
 
@@ -121,11 +128,15 @@ class _Loop:
             minutes, seconds = divmod(max(0, int(left)), 60)
             title += " · " + self.t(f"{minutes}:{seconds:02d} left", f"剩余 {minutes}:{seconds:02d}")
         body = Text(q.prompt_text(self.lang))
-        if item.choices:
-            body.append("\n")
+        choices = None
+        if item.choices:  # a grid, so that a long choice wraps under its own text
+            from rich.table import Table
+
+            choices = Table.grid(padding=(0, 1))
+            choices.add_column(justify="right", style="bold", no_wrap=True)
+            choices.add_column()
             for letter, choice in zip(LETTERS, q.shown_choices(), strict=False):
-                body.append(f"\n  {letter}) ", style="bold")
-                body.append(choice(self.lang))
+                choices.add_row(f"  {letter})", Text(choice(self.lang)))
         if item.kind == "derivation":
             if item.given:
                 body.append("\n\n" + self.t("Given:", "已知：") + "\n")
@@ -137,7 +148,8 @@ class _Loop:
         if item.kind == "numeric" and item.unit:
             body.append(f"\n({item.unit(self.lang)})", style="dim")
         self.console.print()
-        self.console.print(Panel(body, title=title, title_align="left", border_style="cyan"))
+        content = body if choices is None else Group(body, Text(""), choices)
+        self.console.print(Panel(content, title=title, title_align="left", border_style="cyan"))
 
     def ask(self, q: Question) -> tuple[Result, str, Grade | None, int]:
         item = q.item
@@ -159,8 +171,7 @@ class _Loop:
                 if not self.feedback:
                     self.console.print(self.t("No hints during an exam.", "考试中没有提示。"))
                 elif hints < len(item.hints):
-                    self.console.print(f"[yellow]{self.t('Hint', '提示')}:[/yellow] ", end="")
-                    self.console.print(item.hints[hints](self.lang), markup=False)
+                    self.say(self.t('Hint', '提示'), item.hints[hints](self.lang), "yellow")
                     hints += 1
                 else:
                     self.console.print(self.t("No more hints for this question.", "这道题没有更多提示了。"))
@@ -173,13 +184,11 @@ class _Loop:
                 response = self.read_more_lines(response)
             grade = self.grade(q, response)
             if grade.status == "invalid":
-                self.console.print(f"[yellow]{self.t('Could not read that', '无法识别')}:[/yellow] ", end="")
-                self.console.print(grade.detail(self.lang), markup=False)
+                self.say(self.t('Could not read that', '无法识别'), grade.detail(self.lang), "yellow")
                 self.console.print(self.t("Try again.", "请重新输入。"))
                 continue
             if grade.interpreted:
-                self.console.print(f"[dim]{self.t('interpreted as', '理解为')}:[/dim] ", end="")
-                self.console.print(grade.interpreted, markup=False)
+                self.say(self.t('interpreted as', '理解为'), grade.interpreted, "dim")
             if grade.status == "undecided":
                 self.console.print(self.t(
                     "Could not decide in time; not counted. Compare with the key below.",
@@ -214,18 +223,14 @@ class _Loop:
         else:
             self.console.print(f"[yellow]{self.t('Skipped', '已跳过')}[/yellow]")
         if grade is not None and grade.mistake is not None:
-            self.console.print(f"[magenta]{self.t('Known mistake', '常见错误')}:[/magenta] ", end="")
-            self.console.print(grade.mistake(self.lang), markup=False)
+            self.say(self.t('Known mistake', '常见错误'), grade.mistake(self.lang), "magenta")
         if grade is not None and grade.rule_text is not None and grade.mistake is None:
-            self.console.print(f"[magenta]{self.t('Common slip', '常见错误')}:[/magenta] ", end="")
-            self.console.print(grade.rule_text(self.lang), markup=False)
+            self.say(self.t('Common slip', '常见错误'), grade.rule_text(self.lang), "magenta")
         if grade is not None and grade.message and result != "correct":
             self.console.print(grade.detail(self.lang), markup=False)
         if result != "correct":
-            self.console.print(f"[bold]{self.t('Answer', '答案')}:[/bold] ", end="")
-            self.console.print(q.key_text(self.lang), markup=False)
-        self.console.print(f"[dim]{self.t('Why', '解析')}:[/dim] ", end="")
-        self.console.print(q.explanation_text(self.lang), markup=False)
+            self.say(self.t('Answer', '答案'), q.key_text(self.lang), "bold")
+        self.say(self.t('Why', '解析'), q.explanation_text(self.lang), "dim")
 
     def run(self, questions: Sequence[Question]) -> SessionResult:
         total = len(questions)
