@@ -576,6 +576,18 @@ def test_parse_relation_latex() -> None:
     assert check_equivalence(expected=lhs.expr, given=rhs.expr).verdict is EQ
 
 
+def test_points_close_to_zero_and_to_bounds() -> None:
+    # differs only for |x| < 0.03, and only for p < 0.01: probes near 0 and near bounds see it
+    assert check("x", "x + relu(0.001 - x^2)").verdict is DOM
+    assert check("log(p)", "log(p) + relu(0.01 - p)", "0<p<1").verdict is DOM
+
+
+def test_relu_derivative_forms() -> None:
+    assert check("d/dx relu(x)", "step(x)").verdict is EQ
+    assert check("d/dx relu(x)", "(sign(x) + 1)/2").verdict is EQ
+    assert check("d/dx relu(x)", "sign(x)").verdict is DOM
+
+
 def test_integer_variables_are_also_tried_far_out() -> None:
     # equal for n = 1..9 only: sampling 1..8 alone would call it equal
     res = check("n", "n + floor(n/10)", "n positive integer")

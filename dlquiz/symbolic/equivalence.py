@@ -169,12 +169,16 @@ WIDE_EVERY = 3  # every 3rd point reaches far out (|x| up to 10^4) on unbounded 
 CONFIRM_DPS = 90
 
 
+PROBES = (1e-3, 1e-6)  # extra points this close to 0 or to a bound (refute only)
+
+
 def _point(ctx: Context, seed: int, index: int, fixed: dict[str, Domain],
-           sols: list[tuple[str, sympy.Expr]]) -> Point | None:
+           sols: list[tuple[str, sympy.Expr]], probe: float | None = None) -> Point | None:
     for attempt in range(200):
         p = Point(ctx, seed, index * 1000 + attempt, fixed,
-                  wide=index % WIDE_EVERY == WIDE_EVERY - 1, cycle=index,
-                  cyclic=frozenset(n for n, d in fixed.items() if d is SUM_LIMIT_DOMAIN))
+                  wide=probe is None and index % WIDE_EVERY == WIDE_EVERY - 1, cycle=index,
+                  cyclic=frozenset(n for n, d in fixed.items() if d is SUM_LIMIT_DOMAIN),
+                  probe=probe)
         ok = True
         for name, sol in sols:
             try:
@@ -197,10 +201,12 @@ def sample(expected: sympy.Expr, given: sympy.Expr, ctx: Context, seed: int,
     res = Sampling()
     fixed = _implicit_domains(expected, given)
     sols = _solutions(ctx)
-    for i in range(n):
+    plan: list[tuple[int, float | None]] = [(i, None) for i in range(n)]
+    plan += [(n + j, PROBES[j % len(PROBES)]) for j in range(2 * len(PROBES))]
+    for i, probe in plan:
         if deadline is not None and time.monotonic() > deadline:
             break
-        p = _point(ctx, seed, i, fixed, sols)
+        p = _point(ctx, seed, i, fixed, sols, probe)
         if p is None:
             res.unsupported = "could not draw a point that meets the assumptions"
             break
@@ -223,7 +229,8 @@ def sample(expected: sympy.Expr, given: sympy.Expr, ctx: Context, seed: int,
         if not e_ok and not g_ok:
             res.skipped += 1
         elif e_ok and g_ok and close(ev, gv):
-            if p.wide or (negligible(ev) and negligible(gv) and not (ev == 0 and gv == 0)):
+            if p.wide or p.probe is not None or \
+                    (negligible(ev) and negligible(gv) and not (ev == 0 and gv == 0)):
                 # far out, saturating functions agree to any precision (tanh and 2σ(x) − 1 are
                 # both 1 at x = 5000): such points may refute, never support
                 res.skipped += 1

@@ -42,13 +42,24 @@ def _nice(v: float) -> float:
     return round(v, digits)
 
 
-def sample_value(d: Domain, rng: random.Random, wide: bool = False) -> mpf:
+def sample_value(d: Domain, rng: random.Random, wide: bool = False,
+                 probe: float | None = None) -> mpf:
     """One value from a domain (reals by default), 3 significant digits; `wide` reaches out to
-    10^4 where the domain is unbounded (so that kinks like relu(x - 50) are seen)."""
+    10^4 where the domain is unbounded (so that kinks like relu(x - 50) are seen); `probe`
+    (a small number) goes that close to 0 or to a bound of the domain."""
     if d.values:
         return _exact(rng.choice(d.values))
     lo = None if d.low is None else float(d.low)
     hi = None if d.high is None else float(d.high)
+    if probe is not None and not d.integer:
+        if lo is None and hi is None:
+            return rng.choice((-1, 1)) * mpf(probe)
+        side = lo if lo is not None and (hi is None or rng.random() < 0.5) else hi
+        assert side is not None
+        v = side + (probe if side == lo else -probe)
+        if d.contains(v):
+            return mpf(repr(float(d.low if side == lo else d.high))) + \
+                (mpf(probe) if side == lo else -mpf(probe))
     if d.integer:
         a = math.ceil(lo) if lo is not None else (-10_000 if wide and hi is None else -5)
         if lo is not None and d.low_strict and float(lo).is_integer():
@@ -90,12 +101,14 @@ class Point:
 
     def __init__(self, ctx: Context, seed: int, index: int,
                  fixed: dict[str, Domain] | None = None, wide: bool = False,
-                 cycle: int | None = None, cyclic: frozenset[str] = frozenset()) -> None:
+                 cycle: int | None = None, cyclic: frozenset[str] = frozenset(),
+                 probe: float | None = None) -> None:
         self.ctx = ctx
         self.seed = seed
         self.index = index
         self.fixed = fixed or {}
         self.wide = wide
+        self.probe = probe  # a point close to 0 or to a bound: refutes only, like `wide`
         self.cycle = cycle  # names in `cyclic` (sum limits) take low, low+1, ... in turn
         self.cyclic = cyclic
         self.values: dict[str, Num] = {}
@@ -118,7 +131,7 @@ class Point:
         if v is None:
             rng = random.Random((self.seed * 1_000_003 + self.index) * 4_294_967_311
                                 + zlib.crc32(name.encode()))
-            v = sample_value(self.domain(name), rng, self.wide)
+            v = sample_value(self.domain(name), rng, self.wide, self.probe)
             self.values[name] = v
         return v
 

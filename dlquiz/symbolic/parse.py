@@ -10,7 +10,7 @@ Calculator syntax (``sigma(x)*(1-sigma(x))``):
 - ``e`` is Euler's number (``e^x`` = exp(x)), ``pi``/``π``; decimals are exact (``0.01`` = 1/100),
   ``1e-8`` is scientific notation.
 - functions: ``sigma σ sigmoid exp ln log`` (natural) ``tanh sinh cosh sin cos tan sqrt abs``
-  ``relu`` (= max(0, x)) ``max min floor ceil softplus erf Phi Φ leaky_relu(x[, γ]) elu(x[, γ])``
+  ``relu`` (= max(0, x)) ``max min floor ceil sign heaviside``/``step`` ``softplus erf Phi Φ leaky_relu(x[, γ]) elu(x[, γ])``
   ``swish(x[, β])`` (= x·σ(βx)) ``gelu`` (= x·Φ(x)) ``delta(i, j)`` (Kronecker);
   a prime is the derivative: ``sigma'(x)``; a power before the argument: ``tanh^2(x)``.
 - ``softmax``: ``softmax(o)_i``, ``softmax_i(o)``, ``softmax(o_i)`` and ``softmax_i`` all mean
@@ -94,7 +94,7 @@ FUNCTIONS: dict[str, str] = {
     "softmax": "softmax", "erf": "erf", "Phi": "Phi", "Φ": "Phi", "leaky_relu": "leaky_relu",
     "lrelu": "leaky_relu", "elu": "elu", "ELU": "elu", "swish": "swish", "gelu": "gelu",
     "GELU": "gelu", "delta": "delta", "diff": "diff", "sum": "sum", "floor": "floor",
-    "ceil": "ceil",
+    "ceil": "ceil", "sign": "sign", "sgn": "sign", "heaviside": "heaviside", "step": "heaviside",
 }
 # names that are a function only when followed by "(" (otherwise a Greek symbol)
 _DUAL = {"sigma", "σ", "delta", "Phi", "Φ"}
@@ -1010,6 +1010,8 @@ _BUILDERS: dict[str, tuple[int, int, _BuildFn]] = {
     "gelu": (1, 1, lambda a: a[0] * Phi(a[0])),
     "delta": (2, 2, lambda a: sympy.KroneckerDelta(a[0], a[1])),
     "floor": (1, 1, lambda a: sympy.floor(a[0])),
+    "sign": (1, 1, lambda a: sympy.sign(a[0])),
+    "heaviside": (1, 1, lambda a: sympy.Heaviside(a[0], sympy.S.Half)),
     "ceil": (1, 1, lambda a: sympy.ceiling(a[0])),
 }
 
