@@ -54,12 +54,13 @@ def sample_value(d: Domain, rng: random.Random, wide: bool = False,
     if probe is not None and not d.integer:
         if lo is None and hi is None:
             return rng.choice((-1, 1)) * mpf(probe)
-        side = lo if lo is not None and (hi is None or rng.random() < 0.5) else hi
-        assert side is not None
-        v = side + (probe if side == lo else -probe)
-        if d.contains(v):
-            return mpf(repr(float(d.low if side == lo else d.high))) + \
-                (mpf(probe) if side == lo else -mpf(probe))
+        use_low = lo is not None and (hi is None or rng.random() < 0.5)
+        bound = d.low if use_low else d.high
+        if bound is not None and bound.is_Rational:
+            step = mpf(probe) if use_low else -mpf(probe)
+            v = _exact(bound) + step
+            if d.contains(float(v)):
+                return v
     if d.integer:
         a = math.ceil(lo) if lo is not None else (-10_000 if wide and hi is None else -5)
         if lo is not None and d.low_strict and float(lo).is_integer():

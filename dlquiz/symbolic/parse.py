@@ -10,8 +10,8 @@ Calculator syntax (``sigma(x)*(1-sigma(x))``):
 - ``e`` is Euler's number (``e^x`` = exp(x)), ``pi``/``π``; decimals are exact (``0.01`` = 1/100),
   ``1e-8`` is scientific notation.
 - functions: ``sigma σ sigmoid exp ln log`` (natural) ``tanh sinh cosh sin cos tan sqrt abs``
-  ``relu`` (= max(0, x)) ``max min floor ceil sign heaviside``/``step`` ``softplus erf Phi Φ leaky_relu(x[, γ]) elu(x[, γ])``
-  ``swish(x[, β])`` (= x·σ(βx)) ``gelu`` (= x·Φ(x)) ``delta(i, j)`` (Kronecker);
+  ``relu`` (= max(0, x)) ``max min floor ceil sign heaviside``/``step`` ``softplus erf``
+  ``Phi Φ leaky_relu(x[, γ]) elu(x[, γ]) swish(x[, β])`` (= x·σ(βx)) ``gelu`` (= x·Φ(x)) ``delta(i, j)`` (Kronecker);
   a prime is the derivative: ``sigma'(x)``; a power before the argument: ``tanh^2(x)``.
 - ``softmax``: ``softmax(o)_i``, ``softmax_i(o)``, ``softmax(o_i)`` and ``softmax_i`` all mean
   the i-th softmax output over the logits o, written ``softmax(o_i)`` (an opaque value in (0, 1)).
