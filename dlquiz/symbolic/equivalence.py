@@ -9,8 +9,10 @@ Cheap checks first, then proof:
    ``y1+y2+y3=1`` (solved for one variable), integers; sum limits such as K take whole values
    2..8, so a sum with a symbolic limit is checked for K = 2..8 concretely). Values are rounded
    to 3 significant digits so counterexamples read well. Every third point reaches out to
-   |x| ≤ 10^4 on unbounded domains: those points can refute (a kink like relu(x − 50)) but never
-   count as agreement, since saturating functions agree there to any precision.
+   |x| ≤ 10^4 on unbounded domains (whole numbers too), and 4 probe points go within 10^-3 and
+   10^-6 of 0 or of a domain bound: those points can refute (a kink like relu(x − 50), a change
+   near p = 0) but never count as agreement, since saturating functions agree far out to any
+   precision.
    Two values differ when their difference exceeds 1e-25 relative (absolute below 1); a
    difference is confirmed at 90 digits, so rounding in a cancellation never refutes.
    A differing point gives NOT_EQUAL with that counterexample; agreement at some moderate
