@@ -107,22 +107,25 @@ def _show(res: Any, lang: str) -> None:
     from dlquiz.render import console, plain
 
     con = console()
-    con.print(f"reference interpreted as:  {plain(res.reference)}")
-    con.print(f"candidate interpreted as:  {plain(res.interpreted)}")
+    con.print(f"reference interpreted as:  {plain(res.reference)}", soft_wrap=True)
+    con.print(f"candidate interpreted as:  {plain(res.interpreted)}", soft_wrap=True)
     styles = {"equal": "bold green", "not_equal": "bold red", "domain_only": "bold yellow",
               "undecided": "bold magenta", "error": "bold red"}
     v = res.verdict.value
-    con.print(f"verdict:                   [{styles[v]}]{v.replace('_', ' ').upper()}[/] — {plain(res.message)}")
+    con.print(f"verdict:                   [{styles[v]}]{v.replace('_', ' ').upper()}[/] — "
+              f"{plain(res.message)}", soft_wrap=True)
     if res.rule:
         msg = res.rule_message_zh if lang == "zh" else res.rule_message
-        con.print(f"known slip:                {plain(res.rule)}: {plain(msg)}")
+        con.print(f"known slip:                {plain(res.rule)}: {plain(msg)}", soft_wrap=True)
     cx = res.counterexample
     if cx:
         table = Table(title="counterexample", show_header=True, header_style="bold")
         table.add_column("name")
         table.add_column("value", justify="right")
+        from dlquiz.symbolic.parse import unicode_name
+
         for k, val in cx["point"].items():
-            table.add_row(plain(k), plain(val))
+            table.add_row(plain(unicode_name(k)), plain(val))
         table.add_row("[bold]reference[/]", plain(cx["expected"]))
         table.add_row("[bold]candidate[/]", plain(cx["given"]))
         con.print(table)
