@@ -477,12 +477,60 @@ def _fmt_num(x: float | int) -> str:
         return "0"
     if f.is_integer() and abs(f) < 1e15:
         return str(int(f))
-    if abs(f) < 1e-3 or abs(f) >= 1e7:
-        s = f"{f:.4g}"
+    if abs(f) < 1 or abs(f) >= 1e7:
+        # significant digits, not decimals: 1/256 is 0.003906, not 0.0039 (whose root is not 0.0625)
+        s = f"{f:.{_SIG}g}"
         mant, _, exp = s.partition("e")
         return f"{mant}e{int(exp)}" if exp else s
-    s = f"{f:.4f}".rstrip("0").rstrip(".")
+    s = f"{f:.{_DECIMALS}f}".rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s
+
+
+_SIG = 4  # significant digits of numbers below 1
+_DECIMALS = 4  # decimals of numbers from 1 up
+
+
+def fixed(x: float, decimals: int) -> str:
+    """`x` with at most `decimals` decimals (trailing zeros dropped): fixed(8.1206009, 6) = "8.120601"."""
+    s = f"{float(x):.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def significant(x: float, digits: int) -> str:
+    """`x` to `digits` significant digits: significant(0.0034722, 5) = "0.0034722"."""
+    f = float(x)
+    if f == 0 or not math.isfinite(f):
+        return _fmt_num(f)
+    s = f"{f:.{digits}g}"
+    mant, _, exp = s.partition("e")
+    return f"{mant}e{int(exp)}" if exp else s
+
+
+def operand(x: float, step: Callable[[float], float], result: float) -> str:
+    """`x` with the fewest significant digits (4 to 12) from which `step` gives the shown result.
+
+    −log 0.08259 = 2.4938 is false to the shown digits (the result is 2.4938 for ŷ = 0.082588…):
+    operand(0.082588, lambda v: -math.log(v), 2.4938…) shows "0.082588".
+    """
+    shown = _fmt_num(result)
+    for k in range(_SIG, 13):
+        text = significant(x, k)
+        if _fmt_num(step(float(text))) == shown:
+            return text
+    return significant(x, 12)
+
+
+def operand_decimals(operands: Sequence[float], recompute: Callable[[list[float]], float], result: float) -> int:
+    """The fewest decimals (4 to 12) at which the shown operands give the shown result.
+
+    `recompute` applies the step's formula to the operands as rounded; e.g. for (a − b)/0.02 the
+    operands 8.1206 and 7.8806 give 12 where the result is 12.0001, so 8.120601 and 7.880599 are needed.
+    """
+    shown = _fmt_num(result)
+    for k in range(_DECIMALS, 13):
+        if _fmt_num(recompute([round(float(v), k) for v in operands])) == shown:
+            return k
+    return 12
 
 
 def _is_matrix(v: Any) -> bool:

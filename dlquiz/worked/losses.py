@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, operand, register
 
 
 def softmax(o: np.ndarray) -> np.ndarray:
@@ -60,7 +60,7 @@ def _softmax(p: Params) -> Out:
         Step("Exponentials", f"exp(o − max) = {fv(e)}", e.tolist()),
         Step("Sum of exponentials", f"Σ = {fv(float(e.sum()))}", float(e.sum())),
         Step("Probabilities", f"ŷ = exp(oᵢ)/Σₖ exp(oₖ) = {fv(prob)}", prob.tolist(), "they sum to 1"),
-        Step("Loss", f"l = −log ŷ_y = −log {fv(float(prob[y]))} = {fv(loss)}", loss),
+        Step("Loss", f"l = −log ŷ_y = −log {operand(float(prob[y]), lambda v: -math.log(v), loss)} = {fv(loss)}", loss),
         Step("Gradient", f"∂l/∂oᵢ = ŷᵢ − yᵢ = {fv(grad)}", grad.tolist(), f"only the true class {y} gets ŷ − 1"),
     ]
     return Out(

@@ -134,15 +134,21 @@ SCHEMES = ("lecun", "xavier", "he")
 def _init_variance(p: Params) -> Out:
     n, s, o = p["n_in"], p["scheme"], p["n_out"]
     if s == "lecun":
-        var, text = 1 / n, f"1/n = 1/{n}"
+        var, text, frac = 1 / n, f"1/n = 1/{n}", f"1/{n}"
     elif s == "xavier":
-        var, text = 2 / (n + o), f"2/(n_in + n_out) = 2/({n} + {o})"
+        var, text, frac = 2 / (n + o), f"2/(n_in + n_out) = 2/({n} + {o})", f"2/{n + o}"
     else:
-        var, text = 2 / n, f"2/n = 2/{n}"
+        var, text, frac = 2 / n, f"2/n = 2/{n}", f"2/{n}"
     std = math.sqrt(var)
+    # the root of the exact fraction: a rounded variance need not give the shown std
     steps = [
         Step("Variance", f"Var(w) = {text} = {fv(var)}", var),
-        Step("Standard deviation", f"√{fv(var)} = {fv(std)}", std, "w = np.random.randn(n_out, n_in) · std"),
+        Step(
+            "Standard deviation",
+            f"√Var(w) = √({frac}) = {fv(std)}",
+            std,
+            "w = np.random.randn(n_out, n_in) · std",
+        ),
     ]
     note = {
         "lecun": "Var(w) = 1/n (note 004; suits tanh)",

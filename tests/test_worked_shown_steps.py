@@ -1,0 +1,78 @@
+"""The numbers a step shows reproduce the number it shows as the result (recomputed from the text)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from dlquiz.worked import explain_text, generate_example, list_generators
+
+NUM = r"\(?(-?\d+(?:\.\d+)?(?:e-?\d+)?)\)?"
+
+
+def _half_unit(shown: str) -> float:
+    """Half a unit in the last shown digit: 12.0001 → 0.00005, 3 → 0.5, 9.766e-4 → 0.0000005."""
+    mant, _, exp = shown.partition("e")
+    decimals = len(mant.partition(".")[2])
+    return 0.5 * 10 ** (-decimals + (int(exp) if exp else 0))
+
+
+def _agrees(computed: float, shown: str) -> bool:
+    return abs(computed - float(shown)) <= _half_unit(shown) * (1 + 1e-9) + 1e-15
+
+
+def _all_texts(seeds: range = range(1, 51)) -> list[tuple[str, int, str]]:
+    out = []
+    for info in list_generators():
+        for seed in seeds:
+            try:
+                ex = generate_example(info.name, seed=seed)
+            except Exception:  # a generator without random draws gives the same example each time
+                continue
+            out.append((info.name, seed, explain_text(ex, "en")))
+    return out
+
+
+TEXTS = _all_texts()
+
+
+def _matches(pattern: str) -> list[tuple[str, int, tuple[str, ...]]]:
+    rx = re.compile(pattern)
+    return [(kind, seed, m.groups()) for kind, seed, text in TEXTS for m in rx.finditer(text)]
+
+
+def test_square_roots_follow_from_the_shown_radicand() -> None:
+    found = _matches(rf"√{NUM} = {NUM}(?![\d.])")
+    bad = [(k, s, g) for k, s, g in found if not _agrees(math.sqrt(float(g[0])), g[1])]
+    fractions = _matches(rf"√\((\d+)/(\d+)\) = {NUM}(?![\d.])")
+    assert found or fractions, "no √x step found"
+    bad += [(k, s, g) for k, s, g in fractions if not _agrees(math.sqrt(int(g[0]) / int(g[1])), g[2])]
+    assert not bad, bad[:5]
+
+
+def test_logs_follow_from_the_shown_argument() -> None:
+    found = _matches(rf"−log {NUM} = {NUM}(?![\d.])")
+    assert found, "no −log x step found"
+    bad = [(k, s, g) for k, s, g in found if not _agrees(-math.log(float(g[0])), g[1])]
+    assert not bad, bad[:5]
+
+
+def test_fractions_are_shown_to_significant_digits() -> None:
+    # "1/512 = 0.002" hides the 1.953: a small quotient keeps at least 3 significant digits
+    found = _matches(rf"(?<![\d.])(\d+)/(\d+) = {NUM}(?![\d.])")
+    assert found, "no p/q step found"
+    for kind, seed, (p, q, shown) in found:
+        exact = int(p) / int(q)
+        assert _agrees(exact, shown), (kind, seed, p, q, shown)
+        digits = shown.partition("e")[0].lstrip("-").replace(".", "").lstrip("0")
+        if float(shown) != exact and len(digits) < 3:
+            pytest.fail(f"{kind} seed {seed}: {p}/{q} shown as {shown}")
+
+
+@pytest.mark.parametrize(("n", "var", "std"), [(256, "0.003906", "0.0625"), (512, "0.001953", "0.04419")])
+def test_init_variance_steps_by_hand(n: int, var: str, std: str) -> None:
+    text = explain_text(generate_example("init.variance", {"n_in": n, "scheme": "lecun"}), "en")
+    assert f"1/{n} = {var}" in text
+    assert f"√({1}/{n}) = {std}" in text
