@@ -43,6 +43,22 @@ def _matches(pattern: str) -> list[tuple[str, int, tuple[str, ...]]]:
     return [(kind, seed, m.groups()) for kind, seed, text in TEXTS for m in rx.finditer(text)]
 
 
+def test_quotients_of_differences_follow_from_the_shown_operands() -> None:
+    found = _matches(rf"\({NUM} − {NUM}\)/{NUM} = {NUM}(?![\d.])")
+    assert found, "no (a − b)/c step found"
+    bad = [(k, s, g) for k, s, g in found if not _agrees((float(g[0]) - float(g[1])) / float(g[2]), g[3])]
+    assert not bad, bad[:5]
+
+
+def test_gradcheck_reported_case() -> None:
+    text = explain_text(generate_example("gradcheck", {"theta": 2, "eps": 0.01}), "en")
+    m = re.search(rf"\({NUM} − {NUM}\)/0\.02 = {NUM}", text)
+    assert m is not None
+    a, b, r = m.groups()
+    assert r == "12.0001"  # (2.01³ − 1.99³)/0.02 = 12.0001 exactly
+    assert _agrees((float(a) - float(b)) / 0.02, r)
+
+
 def test_square_roots_follow_from_the_shown_radicand() -> None:
     found = _matches(rf"√{NUM} = {NUM}(?![\d.])")
     bad = [(k, s, g) for k, s, g in found if not _agrees(math.sqrt(float(g[0])), g[1])]

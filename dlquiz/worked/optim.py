@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 
 from dlquiz.errors import ParamError
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, parse_poly, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fixed, fp, fv, operand_decimals, parse_poly, register
 
 # --------------------------------------------------------------------------- helpers
 
@@ -459,16 +459,27 @@ def _gradcheck(p: Params) -> Out:
     one = (f(th + eps) - f(th)) / eps
     two = (f(th + eps) - f(th - eps)) / (2 * eps)
     exact = df(th)
+    # the operands nearly cancel: show as many decimals as the shown quotient needs
+    hi, mid, lo = f(th + eps), f(th), f(th - eps)
+    k = max(
+        operand_decimals([hi, mid], lambda v: (v[0] - v[1]) / eps, one),
+        operand_decimals([hi, lo], lambda v: (v[0] - v[1]) / (2 * eps), two),
+    )
+
+    def op(x: float) -> str:
+        s = fixed(x, k)
+        return f"({s})" if s.startswith("-") else s
+
     steps = [
         Step(
             "One-sided",
-            f"(f(θ + ε) − f(θ))/ε = ({fv(f(th + eps))} − {fv(f(th))})/{fv(eps)} = {fv(one)}",
+            f"(f(θ + ε) − f(θ))/ε = ({fixed(hi, k)} − {op(mid)})/{fv(eps)} = {fv(one)}",
             one,
             f"error {fv(abs(one - exact))}: O(ε)",
         ),
         Step(
             "Two-sided",
-            f"(f(θ + ε) − f(θ − ε))/(2ε) = ({fv(f(th + eps))} − {fv(f(th - eps))})/{fv(2 * eps)} = {fv(two)}",
+            f"(f(θ + ε) − f(θ − ε))/(2ε) = ({fixed(hi, k)} − {op(lo)})/{fv(2 * eps)} = {fv(two)}",
             two,
             f"error {fv(abs(two - exact))}: O(ε²)",
         ),
