@@ -62,7 +62,7 @@ def assemble_paper(
     """Choose a balanced paper; the same seed and bank give the same paper.
 
     Items are grouped by (chapter, kind letter); each group is shuffled by the seed. One
-    derivation is taken first when the chapters have one that fits. Then, one item at a time:
+    derivation is taken first when the chapters have one that takes at most a third of the time. Then, one item at a time:
     the kind furthest below its share of the paper (`KIND_SHARE`: 40 % concepts, 20 % formulas,
     30 % numeric, 10 % derivations), from the chapter with the fewest items so far, at the
     difficulty with the fewest items so far. An item is taken only if it still fits the time
@@ -82,8 +82,8 @@ def assemble_paper(
     """
     if n is not None and n < 1:
         raise UsageError(f"--n must be at least 1, got {n}")
-    if minutes is not None and not minutes > 0:
-        raise UsageError(f"--minutes must be positive, got {minutes}")
+    if minutes is not None and not (0 < minutes <= 24 * 60):
+        raise UsageError(f"--minutes must be a positive number of minutes up to 1440, got {minutes}")
     present = sorted({i.chapter for i in items})
     for c in chapters:
         if c not in present:
@@ -119,7 +119,8 @@ def assemble_paper(
     if derivation_groups:
         first = derivation_groups[rng.randrange(len(derivation_groups))]
         for item in list(groups[first]):
-            if take(item):
+            # a derivation only where it leaves room for the rest: at most a third of the time
+            if item.time <= budget / 3 and take(item):
                 groups[first].remove(item)
                 break
     chapter_rank = {c: k for k, c in enumerate(rng.sample(sorted({c for c, _ in groups}),
