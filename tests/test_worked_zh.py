@@ -1,0 +1,34 @@
+"""Chinese worked steps carry no English prose: only symbols, function names and proper names."""
+
+from __future__ import annotations
+
+import re
+
+from dlquiz.worked import explain_text, generate_example, list_generators
+
+# symbols and names that stay as they are in Chinese text (functions, variables, models, methods)
+ALLOWED = {
+    "log", "max", "min", "avg", "exp", "tanh", "sigmoid", "softmax", "relu", "linear", "step", "sign", "ReLU",
+    "GELU", "IoU", "dZ", "dW", "db", "dA", "dU", "dV", "dL", "dc", "dh", "prev", "next", "in", "out", "eff",
+    "approx", "keep", "prob", "np", "random", "randn", "std", "Var", "conv", "fc", "pool", "decay", "epoch",
+    "batch", "AlexNet", "LeNet-", "LSTM", "CNN", "BPTT", "Adam", "RMSprop", "He", "Xavier", "Glorot",
+    "inverted", "dropout", "e-",
+}
+
+
+def test_chinese_steps_have_no_english_words() -> None:
+    leftovers: dict[str, str] = {}
+    for info in list_generators():
+        examples = [generate_example(info.name)] + [generate_example(info.name, seed=s) for s in range(1, 21)]
+        for ex in examples:
+            for line in explain_text(ex, "zh").splitlines():
+                for word in re.findall(r"[A-Za-z][A-Za-z\-]+", line):
+                    if word not in ALLOWED:
+                        leftovers.setdefault(word, f"{info.name}: {line.strip()}")
+    assert not leftovers, leftovers
+
+
+def test_mlp_params_in_chinese() -> None:
+    text = explain_text(generate_example("mlp.params", {"sizes": [10, 5, 1]}), "zh")
+    assert "W[1] 为 5×10 = 50" in text
+    assert " is " not in text
