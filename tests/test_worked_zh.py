@@ -32,3 +32,24 @@ def test_mlp_params_in_chinese() -> None:
     text = explain_text(generate_example("mlp.params", {"sizes": [10, 5, 1]}), "zh")
     assert "W[1] 为 5×10 = 50" in text
     assert " is " not in text
+
+
+def test_softmax_steps_name_the_true_class_and_show_the_largest_probability() -> None:
+    import math
+
+    for seed in range(1, 31):
+        ex = generate_example("softmax", seed=seed)
+        o, y = ex.params["o"], ex.params["y"]
+        exps = [math.exp(v) for v in o]
+        probs = [e / sum(exps) for e in exps]
+        by_name = {s.name: s for s in ex.steps}
+        largest = by_name["Largest probability"]
+        assert largest.value == max(probs) or abs(largest.value - max(probs)) < 1e-9
+        # the loss and gradient steps say which class they are about, in both languages
+        for name in ("Loss", "Gradient"):
+            assert f"true class y = {y}:" in by_name[name].formula
+        assert f"ŷ_{y}" in by_name["Loss"].formula
+        zh = explain_text(ex, "zh")
+        assert zh.count(f"真实类别 y = {y}") == 2
+        top = [i for i, v in enumerate(o) if v == max(o)]
+        assert all(f"ŷ_{i}" in largest.formula for i in top)

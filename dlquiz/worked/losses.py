@@ -50,6 +50,8 @@ def _softmax(p: Params) -> Out:
     grad = prob.copy()
     grad[y] -= 1
     loss = -math.log(prob[y])
+    top = int(prob.argmax())
+    tops = [i for i in range(len(o)) if o[i] == o.max()]
     steps = [
         Step(
             "Shift by the maximum",
@@ -60,8 +62,27 @@ def _softmax(p: Params) -> Out:
         Step("Exponentials", f"exp(o − max) = {fv(e)}", e.tolist()),
         Step("Sum of exponentials", f"Σ = {fv(float(e.sum()))}", float(e.sum())),
         Step("Probabilities", f"ŷ = exp(oᵢ)/Σₖ exp(oₖ) = {fv(prob)}", prob.tolist(), "they sum to 1"),
-        Step("Loss", f"l = −log ŷ_y = −log {operand(float(prob[y]), lambda v: -math.log(v), loss)} = {fv(loss)}", loss),
-        Step("Gradient", f"∂l/∂oᵢ = ŷᵢ − yᵢ = {fv(grad)}", grad.tolist(), f"only the true class {y} gets ŷ − 1"),
+        Step(
+            "Largest probability",
+            "max ŷ = " + " = ".join(f"ŷ_{i}" for i in tops) + f" = {fv(float(prob[top]))}",
+            float(prob[top]),
+            f"class {top} has the largest score"
+            if len(tops) == 1
+            else f"classes {', '.join(map(str, tops))} share the largest score",
+        ),
+        # the loss and its gradient need a true class: the given y (0-based), named in every step
+        Step(
+            "Loss",
+            f"true class y = {y}: l = −log ŷ_{y} = "
+            f"−log {operand(float(prob[y]), lambda v: -math.log(v), loss)} = {fv(loss)}",
+            loss,
+        ),
+        Step(
+            "Gradient",
+            f"true class y = {y}: ∂l/∂oᵢ = ŷᵢ − [i = {y}] = {fv(grad)}",
+            grad.tolist(),
+            f"only the true class {y} gets ŷ − 1",
+        ),
     ]
     return Out(
         steps,
