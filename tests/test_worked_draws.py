@@ -197,3 +197,29 @@ def test_bptt_steps_name_no_delta_after_the_last_step(T: int, hidden: int) -> No
         fprime = 1 - h * h if p["activation"] == "tanh" else h * (1 - h)
         last = next(st for st in ex.steps if st.name == f"δ{T}")
         assert last.value == pytest.approx(p["v"] * (o - p["y"][-1]) * fprime, rel=1e-9)
+
+
+# --------------------------------------------------------------------------- general spot checks
+
+
+def test_xcorr_draws_have_at_most_4x4_outputs() -> None:
+    for seed in SEEDS:
+        p = generate_example("conv.xcorr", seed=seed).params
+        k = 3 if isinstance(p["K"], str) else len(p["K"])
+        out = (len(p["X"]) + 2 * p["p"] - k) // p["s"] + 1
+        assert 1 <= out <= 4, f"seed {seed}: {out}×{out} outputs"
+
+
+def test_conv_params_without_bias_does_not_claim_one_per_kernel() -> None:
+    ex = generate_example("conv.params", {"f": 3, "c_in": 3, "c_out": 8, "bias": 0})
+    biases = next(s for s in ex.steps if s.name == "Biases")
+    assert biases.value == 0 and "one per kernel" not in biases.formula
+    assert ex.answer == 3 * 3 * 3 * 8
+
+
+def test_gradcheck_square_two_sided_error_is_exactly_zero() -> None:
+    # (θ + ε)² − (θ − ε)² = 4θε, so the two-sided difference of θ² is exact; float noise is not an error
+    for theta in (1, 1.5, 2, -1):
+        ex = generate_example("gradcheck", {"f": "square", "theta": theta, "eps": 0.1})
+        assert ex.values["err_two"] == 0
+        assert "error 0: O(ε²)" in next(s.note for s in ex.steps if s.name == "Two-sided")

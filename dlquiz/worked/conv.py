@@ -130,7 +130,7 @@ def _conv_params(p: Params) -> Out:
     ans = (f * f * ci + b) * co
     steps = [
         Step("Weights", f"f·f·c_in·c_out = {f}·{f}·{ci}·{co} = {w}", w),
-        Step("Biases", f"one per kernel: {b}·c_out = {b * co}", b * co),
+        Step("Biases", f"one per kernel: 1·c_out = {co}" if b else "no biases: 0", b * co),
         Step(
             "Parameters",
             f"(f·f·c_in + {b})·c_out = ({f * f * ci} + {b})·{co} = {ans}",
@@ -297,7 +297,8 @@ def _draw_xcorr(d: Draw) -> Params:
     elif kern == "3x3":
         kern = d.ints((3, 3), -1, 1)
     kh = len(_kernel(kern))
-    pad = d.pick("p", [0, 0, 0, 1])
+    # at most a 4×4 output: a padded 4×4 input with a 2×2 kernel would mean 25 sums by hand
+    pad = d.pick("p", [v for v in (0, 0, 0, 1) if len(x) + 2 * v - kh + 1 <= 4] or [0])
     options = [s for s in (1, 1, 1, 2) if (len(x) + 2 * pad - kh) % s == 0 and len(x) + 2 * pad >= kh]
     s = d.pick("s", options or [1])
     return {"X": x, "K": kern, "p": pad, "s": s}

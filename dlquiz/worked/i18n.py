@@ -179,6 +179,7 @@ _FRAGMENTS: list[tuple[re.Pattern[str], str]] = [
         (r"pixels × (\d+) channels", r"像素 × \1 个通道"),
         (r"inputs × (\d+) hidden units", r"个输入 × \1 个隐藏单元"),
         (r"one per kernel", "每个卷积核一个"),
+        (r"^no biases: 0$", "无偏置：0"),
         (r"given gradients", "给定的梯度"),
         (r"dᵢ = 1 with probability", "dᵢ 以如下概率取 1："),
         (r"inputs, (\d+)×(\d+) \(one column per sample\)", r"输入，\1×\2（每列一个样本）"),
