@@ -42,6 +42,7 @@ def _item(topic: str, item_id: str, kind: str, answer: str, seconds: int) -> str
         lines.append('choices = [{ en = "first", zh = "一" }, { en = "second", zh = "二" }, '
                      '{ en = "third", zh = "三" }, { en = "fourth", zh = "四" }]')
         lines.append(f'answer = "{answer}"')
+        lines.append("shuffle = false  # answers are typed by letter, in the written order")
     elif kind == "truefalse":
         lines.append(f"answer = {answer}")
     else:
