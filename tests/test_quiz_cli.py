@@ -195,3 +195,21 @@ def test_topics_json_and_show() -> None:
     assert "答案" in proc.stdout and "b) (0, 1)" in proc.stdout
     proc = run(["show", "act.sigmoid.rang", "--bank", str(FIXTURE_BANK)])
     assert proc.returncode == 2 and "did you mean: act.sigmoid.range" in proc.stderr
+
+
+def test_exam_time_up_interrupts_the_waiting_prompt(tmp_path: Path) -> None:
+    """In a real terminal the countdown ends the exam while the student is still thinking."""
+    import time as _time
+
+    child = pexpect.spawn(
+        sys.executable, ["-m", "dlquiz", "exam", "--bank", str(FIXTURE_BANK), "--n", "2", "--minutes", "0.05",
+                         "--seed", "1", "--home", str(tmp_path / "home")],
+        cwd=str(ROOT), env=subprocess_env(TERM="xterm-256color", COLUMNS="100"), encoding="utf-8", timeout=60,
+    )
+    child.expect("> ")
+    started = _time.monotonic()
+    child.expect("Time is up")  # nothing typed: the 3-second exam ends by itself
+    assert _time.monotonic() - started < 20
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -6,7 +6,9 @@ loop serves a real terminal, piped stdin, the mock exam (no feedback, a deadline
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +69,14 @@ def make_reader(console: Console) -> ReadLine:
         return line
 
     return read_piped
+
+
+class TimeUp(Exception):
+    """The exam's time ran out while waiting for an answer."""
+
+
+def _can_alarm() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
 def _t(lang: str, en: str, zh: str) -> str:
@@ -163,7 +173,10 @@ class _Loop:
                 clock = self.t(f"{minutes}:{seconds:02d} left", f"剩余 {minutes}:{seconds:02d}")
                 prompt = f"[dim]{helptext}; ? {self.t('hint', '提示')}, s {self.t('skip', '跳过')}[/dim]" \
                          f" [bold yellow]⏱ {clock}[/bold yellow]\n> "
-            response = self.read_line(prompt)
+            try:
+                response = self.read_before_deadline(prompt)
+            except TimeUp:
+                return "timeout", "", None, hints
             stripped = response.strip()
             if self.deadline is not None and self.clock() >= self.deadline:
                 return "timeout", response, None, hints
@@ -181,7 +194,10 @@ class _Loop:
             if not stripped:
                 continue  # an empty line asks again
             if item.kind == "derivation":
-                response = self.read_more_lines(response)
+                try:
+                    response = self.read_more_lines(response)
+                except TimeUp:
+                    return "timeout", response, None, hints
             grade = self.grade(q, response)
             if grade.status == "invalid":
                 self.say(self.t('Could not read that', '无法识别'), grade.detail(self.lang), "yellow")
@@ -196,10 +212,29 @@ class _Loop:
                 return "skipped", response, grade, hints
             return ("correct" if grade.status == "correct" else "wrong"), response, grade, hints
 
+    def read_before_deadline(self, prompt: str) -> str:
+        """Read a line; with a real-time deadline, time-up interrupts the wait (SIGALRM)."""
+        left = self.time_left()
+        if left is None or self.clock is not time.monotonic or not _can_alarm():
+            return self.read_line(prompt)
+        if left <= 0:
+            raise TimeUp
+
+        def on_alarm(signum: int, frame: object) -> None:
+            raise TimeUp
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, left)
+        try:
+            return self.read_line(prompt)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
     def read_more_lines(self, first: str) -> str:
         lines = [first]
         while True:
-            line = self.read_line("… ")
+            line = self.read_before_deadline("… ")
             if not line.strip():
                 return "\n".join(lines)
             lines.append(line)
