@@ -100,16 +100,18 @@ def show(item_id: str, lang: str | None, as_json: bool, bank_dir: Path | None) -
     for letter, choice in zip("abcdefgh", item.choices, strict=False):
         body.append(f"\n  {letter}) {choice(lang)}")
     body.append("\n\n")
-    body.append("Answer: " if lang == "en" else "答案：", style="bold")
+    body.append("答案：" if lang == "zh" else "Answer: ", style="bold")
     body.append(q.key_text(lang))
     for m in item.mistakes:
         body.append(f"\n  ✗ {m.answer}: {m.message(lang)}", style="dim")
     body.append("\n\n")
     body.append(q.explanation_text(lang))
     kind = KIND_NAMES[item.kind][1 if lang == "zh" else 0]
-    title = f"{item.id} · {item.topic} · {kind} · difficulty {item.difficulty}"
+    level = ("难度" if lang == "zh" else "difficulty") + f" {item.difficulty}"
+    title = f"{item.id} · {item.topic} · {kind} · {level}"
     console().print(Panel(body, title=title, title_align="left",
-                          subtitle=f"{item.where} · source {item.source}", subtitle_align="right"))
+                          subtitle=f"{item.where} · {'出处' if lang == 'zh' else 'source'} {item.source}",
+                          subtitle_align="right"))
 
 
 @click.group()

@@ -131,7 +131,7 @@ def _show(res: Any, lang: str) -> None:
         con.print(table)
 
 
-@click.command("equiv")
+@click.command("equiv", context_settings={"ignore_unknown_options": True})
 @click.argument("reference", required=False)
 @click.argument("candidate", required=False)
 @click.option("--latex", is_flag=True, default=None,

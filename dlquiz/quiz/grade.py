@@ -244,7 +244,8 @@ def _unknown_names(item: Item, response: str) -> str:
         return ""
     names = ", ".join(repr(n) for n in extra)
     expected = ", ".join(sorted(known) + sorted(item.let)) or "no variables: a constant"
-    return f"{names} does not appear in this question (write the answer in terms of: {expected})"
+    verb = "does" if len(extra) == 1 else "do"
+    return f"{names} {verb} not appear in this question (write the answer in terms of: {expected})"
 
 
 def _counterexample_zh(counterexample: dict[str, Any] | None, verdict: str, english: str) -> str:

@@ -186,6 +186,8 @@ class _Loop:
                 elif hints < len(item.hints):
                     self.say(self.t('Hint', '提示'), item.hints[hints](self.lang), "yellow")
                     hints += 1
+                elif not item.hints:
+                    self.console.print(self.t("This question has no hints.", "这道题没有提示。"))
                 else:
                     self.console.print(self.t("No more hints for this question.", "这道题没有更多提示了。"))
                 continue
