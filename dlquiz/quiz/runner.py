@@ -292,6 +292,10 @@ class _Loop:
         except (KeyboardInterrupt, EOFError) as exc:
             self.result.interrupted = isinstance(exc, KeyboardInterrupt)
             self.console.print()
+            if isinstance(exc, EOFError):
+                asked = len(self.result.events)
+                self.console.print(self.t(f"Input ended: {asked} of {total} questions answered.",
+                                          f"输入结束：共 {total} 题，已答 {asked} 题。"))
             return self.result
         if self.result.timed_out:
             self.console.print(f"[bold yellow]{self.t('Time is up.', '时间到。')}[/bold yellow]")
