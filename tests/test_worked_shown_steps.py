@@ -92,3 +92,95 @@ def test_init_variance_steps_by_hand(n: int, var: str, std: str) -> None:
     text = explain_text(generate_example("init.variance", {"n_in": n, "scheme": "lecun"}), "en")
     assert f"1/{n} = {var}" in text
     assert f"√({1}/{n}) = {std}" in text
+
+
+# --------------------------------------------------------------------------- arithmetic written out in steps
+
+_TOKEN = re.compile(r"\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?|[()+·/−])")
+
+
+class _Arith:
+    """A reader for '0.8·0.36 + 0.2·(-0.8)': numbers, + − · / and parentheses; None if it is not that."""
+
+    def __init__(self, text: str) -> None:
+        self.toks: list[str] = []
+        pos = 0
+        while pos < len(text):
+            m = _TOKEN.match(text, pos)
+            if m is None:
+                raise ValueError(text)
+            self.toks.append(m.group(1))
+            pos = m.end()
+        self.i = 0
+
+    def _peek(self) -> str | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def _take(self) -> str:
+        if self.i >= len(self.toks):
+            raise ValueError("end")
+        self.i += 1
+        return self.toks[self.i - 1]
+
+    def value(self) -> float:
+        v = self._sum()
+        if self.i != len(self.toks):
+            raise ValueError("trailing")
+        return v
+
+    def _sum(self) -> float:
+        v = self._product()
+        while self._peek() in ("+", "−"):
+            op, rhs = self._take(), self._product()
+            v = v + rhs if op == "+" else v - rhs
+        return v
+
+    def _product(self) -> float:
+        v = self._atom()
+        while self._peek() in ("·", "/"):
+            op, rhs = self._take(), self._atom()
+            v = v * rhs if op == "·" else v / rhs
+        return v
+
+    def _atom(self) -> float:
+        t = self._take()
+        if t == "(":
+            v = self._sum()
+            if self._take() != ")":
+                raise ValueError(")")
+            return v
+        if t in "+·/−)":
+            raise ValueError(t)
+        return float(t)
+
+
+def _written_sums() -> list[tuple[str, int, str, str, str]]:
+    """(kind, seed, step, expression, shown result) for every 'numbers-only expression = number' in a formula."""
+    out = []
+    for info in list_generators():
+        for seed in range(1, 51):
+            try:
+                ex = generate_example(info.name, seed=seed)
+            except Exception:
+                continue
+            for st in ex.steps:
+                parts = [p.strip() for p in st.formula.split("=")]
+                for left, right in zip(parts, parts[1:]):
+                    left = left.split(":")[-1].split(";")[-1].strip()
+                    m = re.match(r"^-?\d+(?:\.\d+)?(?:e-?\d+)?", right)
+                    if m is None or not re.search(r"[+·/−]", left):
+                        continue
+                    try:
+                        _Arith(left).value()
+                    except (ValueError, ZeroDivisionError):
+                        continue
+                    out.append((info.name, seed, st.name, left, m.group(0)))
+    return out
+
+
+def test_written_arithmetic_gives_the_shown_result() -> None:
+    # e.g. 'dc_prev: 0.4804·0.04743 = 0.02278' was false (0.022785…): the operands need one more digit
+    found = _written_sums()
+    assert len(found) > 1000
+    bad = [f for f in found if not _agrees(_Arith(f[3]).value(), f[4])]
+    assert not bad, bad[:5]

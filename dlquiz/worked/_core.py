@@ -520,6 +520,41 @@ def operand(x: float, step: Callable[[float], float], result: float) -> str:
     return significant(x, 12)
 
 
+def _more_digits(x: float, extra: int) -> str:
+    """`x` as format_value shows it, with `extra` more digits (significant below 1, decimals from 1 up)."""
+    f = float(x)
+    if extra == 0 or f == 0 or not math.isfinite(f) or (f.is_integer() and abs(f) < 1e15):
+        return _fmt_num(f)
+    if abs(f) < 1 or abs(f) >= 1e7:
+        return significant(f, _SIG + extra)
+    return fixed(f, _DECIMALS + extra)
+
+
+def operands(
+    values: Sequence[float], step: Callable[[list[float]], float], result: float, shown: str | None = None
+) -> list[str]:
+    """`values` shown with the fewest extra digits (the same for all) from which `step` gives the shown result.
+
+    0.4804·0.04743 is 0.022785, but the shown result 0.02278 comes from 0.48037·0.047428: the
+    operands get one more digit. A number already shown exactly (0.9, 1) keeps its short form.
+    `shown` is the result as displayed when it has more digits than format_value gives.
+    """
+    target = shown if shown is not None else _fmt_num(result)
+    extra_result = 0
+    if shown is not None:
+        extra_result = next((e for e in range(0, 9) if _more_digits(result, e) == shown), 0)
+    for extra in range(0, 9):
+        texts = [_more_digits(v, extra) for v in values]
+        if _more_digits(step([float(t) for t in texts]), extra_result) == target:
+            return texts
+    return [_more_digits(v, 8) for v in values]
+
+
+def paren(text: str) -> str:
+    """A shown number as a factor: negatives in parentheses."""
+    return f"({text})" if text.startswith("-") else text
+
+
 def operand_decimals(operands: Sequence[float], recompute: Callable[[list[float]], float], result: float) -> int:
     """The fewest decimals (4 to 12) at which the shown operands give the shown result.
 

@@ -6,7 +6,21 @@ import math
 from collections.abc import Callable
 
 from dlquiz.errors import ParamError
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fixed, fp, fv, operand_decimals, parse_poly, register
+from dlquiz.worked._core import (
+    Draw,
+    Out,
+    Params,
+    ParamSpec,
+    Step,
+    fixed,
+    fp,
+    fv,
+    operand_decimals,
+    operands,
+    paren,
+    parse_poly,
+    register,
+)
 
 # --------------------------------------------------------------------------- helpers
 
@@ -105,7 +119,13 @@ def _ewma(p: Params) -> Out:
     for t, th in enumerate(p["thetas"], 1):
         new = beta * v + (1 - beta) * th
         steps.append(
-            Step(f"v{t}", f"β·v{t - 1} + (1 − β)·θ{t} = {fv(beta)}·{fp(v)} + {fv(1 - beta)}·{fp(th)} = {fv(new)}", new)
+            Step(
+                f"v{t}",
+                f"β·v{t - 1} + (1 − β)·θ{t} = {fv(beta)}·"
+                + paren(operands([v], lambda a, th=th: beta * a[0] + (1 - beta) * th, new)[0])
+                + f" + {fv(1 - beta)}·{fp(th)} = {fv(new)}",
+                new,
+            )
         )
         v = new
         vs.append(v)
@@ -114,7 +134,7 @@ def _ewma(p: Params) -> Out:
     steps.append(
         Step(
             "Bias correction",
-            f"v{t}/(1 − β^{t}) = {fv(v)}/{fv(1 - beta**t)} = {fv(corr)}",
+            f"v{t}/(1 − β^{t}) = " + "/".join(operands([v, 1 - beta**t], lambda a: a[0] / a[1], corr)) + f" = {fv(corr)}",
             corr,
             "used" if p["bias_correction"] else "not asked for here",
         )
@@ -156,10 +176,13 @@ def _momentum(p: Params) -> Out:
     for t in range(1, k + 1):
         g = grad(t, w)
         nv = beta * v + (1 - beta) * g if notes else beta * v + g
-        form = f"{fv(beta)}·{fp(v)} + {fv(1 - beta)}·{fp(g)}" if notes else f"{fv(beta)}·{fp(v)} + {fv(g)}"
         nw = w - lr * nv
+        c = (1 - beta) if notes else 1.0
+        v_, g_ = operands([v, g], lambda a: beta * a[0] + c * a[1], nv)
+        form = f"{fv(beta)}·{paren(v_)} + {fv(1 - beta)}·{paren(g_)}" if notes else f"{fv(beta)}·{paren(v_)} + {g_}"
+        w_, nv_ = operands([w, nv], lambda a: a[0] - lr * a[1], nw)
         steps.append(
-            Step(f"Step {t}", f"g = {fv(g)}; v = {form} = {fv(nv)}; w = {fv(w)} − {fv(lr)}·{fp(nv)} = {fv(nw)}", nw)
+            Step(f"Step {t}", f"g = {g_}; v = {form} = {fv(nv)}; w = {w_} − {fv(lr)}·{paren(nv_)} = {fv(nw)}", nw)
         )
         v, w = nv, nw
         ws.append(w)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, operands, paren, register
 
 
 def _sig(z: Any) -> Any:
@@ -140,11 +140,14 @@ def _bptt(p: Params) -> Out:
         o = float(_sig(v @ h)[0, 0])
         hs.append(h)
         os_.append(o)
-        form = (
-            f"s{t} = U·x{t} + W·h{t - 1} = {fv(show(u))}·{fp(x)} + {fv(show(w))}·{fp(show(hs[-2]))} = {fv(show(s))}"
-            if scalar
-            else f"s{t} = U·x{t} + W·h{t - 1} = {fv(show(s))}"
-        )
+        if scalar:
+            # h_{t−1} and s_t with enough digits that the shown numbers give the shown s_t and h_t
+            s_txt = operands([float(s[0, 0])], lambda v: float(_f(act, np.array([[v[0]]]))[0, 0]), show(h))[0]
+            uu, ww = float(u[0, 0]), float(w[0, 0])
+            hp_txt = operands([show(hs[-2])], lambda v: uu * x + ww * v[0], float(s[0, 0]), s_txt)[0]
+            form = f"s{t} = U·x{t} + W·h{t - 1} = {fv(uu)}·{fp(x)} + {fv(ww)}·{paren(hp_txt)} = {s_txt}"
+        else:
+            form = f"s{t} = U·x{t} + W·h{t - 1} = {fv(show(s))}"
         steps.append(Step(f"h{t}", f"{form}; h{t} = {act}(s{t}) = {fv(show(h))}", show(h)))
         steps.append(Step(f"o{t}", f"o{t} = σ(V·h{t}) = {fv(o)}", o))
         values[f"h{t}"] = show(h)
@@ -276,15 +279,20 @@ def _lstm(p: Params) -> Out:
                 r[key],
             )
         )
+    # shown operands reproduce the shown result (a digit more where rounding would break it)
+    f_, cp_, i_, ct_ = operands(
+        [r["f"], cp, r["i"], r["c_tilde"]], lambda v: v[0] * v[1] + v[2] * v[3], r["c"]
+    )
     steps.append(
         Step(
             "cell c",
-            f"f·c_prev + i·c̃ = {fv(r['f'])}·{fp(cp)} + {fv(r['i'])}·{fp(r['c_tilde'])} = {fv(r['c'])}",
+            f"f·c_prev + i·c̃ = {f_}·{paren(cp_)} + {i_}·{paren(ct_)} = {fv(r['c'])}",
             r["c"],
             "the additive path",
         )
     )
-    steps.append(Step("hidden h", f"o·tanh(c) = {fv(r['o'])}·tanh({fv(r['c'])}) = {fv(r['h'])}", r["h"]))
+    o_, c_ = operands([r["o"], r["c"]], lambda v: v[0] * float(np.tanh(v[1])), r["h"])
+    steps.append(Step("hidden h", f"o·tanh(c) = {o_}·tanh({c_}) = {fv(r['h'])}", r["h"]))
     dh, dc = float(p["dh"]), float(p["dc"])
     dct = dh * r["o"] * (1 - np.tanh(r["c"]) ** 2) + dc
     dcp = float(dct * r["f"])
@@ -292,7 +300,9 @@ def _lstm(p: Params) -> Out:
     steps.append(
         Step(
             "dc_prev",
-            f"∂L/∂c_prev = ∂L/∂c · f = {fv(float(dct))}·{fp(r['f'])} = {fv(dcp)}",
+            "∂L/∂c_prev = ∂L/∂c · f = "
+            + "·".join(paren(t) for t in operands([float(dct), r["f"]], lambda v: v[0] * v[1], dcp))
+            + f" = {fv(dcp)}",
             dcp,
             "only a product with f: gradients survive many steps when f ≈ 1",
         )
