@@ -20,6 +20,8 @@ from dlquiz.bank.syllabus import Syllabus
 from dlquiz.errors import DlquizError
 
 MIN_ITEMS_PER_TOPIC = 4
+# generous per check: a key proved in 50 ms on a quiet machine must not turn "undecided" on a busy one
+KEY_TIMEOUT = 10.0
 
 
 def coverage(items: Sequence[Item], syllabus: Syllabus) -> dict[str, dict[str, int]]:
@@ -90,7 +92,7 @@ def _check_formula(item: Item) -> list[Problem]:
         return problems
     if item.canonical is not None:
         result = check_equivalence(expected=item.canonical, given=key, assumptions=item.assume,
-                                   let=item.let)
+                                   let=item.let, timeout=KEY_TIMEOUT)
         if _verdict(result) != "equal":
             problems.append(_problem(
                 item, "canonical",
@@ -98,7 +100,7 @@ def _check_formula(item: Item) -> list[Problem]:
                 f"{_verdict(result)} {result.message}".strip()))
     for n, mistake in enumerate(item.mistakes, 1):
         result = check_equivalence(expected=key, given=str(mistake.answer), assumptions=item.assume,
-                                   let=item.let)
+                                   let=item.let, timeout=KEY_TIMEOUT)
         verdict = _verdict(result)
         if verdict == "equal":
             problems.append(_problem(item, f"mistakes[{n}]",
@@ -153,7 +155,7 @@ def _check_derivation(item: Item) -> list[Problem]:
 
     lines = [ln for ln in str(item.solution).splitlines() if ln.strip()]
     report = check_item_derivation(given=item.given, start=str(item.start), goal=str(item.goal),
-                                   steps=lines)
+                                   steps=lines, timeout=KEY_TIMEOUT)
     if not report.ok:
         return [_problem(item, "solution", "model solution does not pass the checker:\n"
                          + format_report(report))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import IntEnum
 from typing import IO, Any
 
@@ -121,7 +122,7 @@ def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @lang_option
-@click.option("--timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(0.1, 60), default=10.0, show_default=True,
               help="Seconds allowed for each step.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the random sample points.")
@@ -152,6 +153,10 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
     try:
         report = _run(check_derivation, text, timeout=timeout, seed=seed)
     except DlquizError as exc:
+        if as_json:  # scripts get JSON on stdout for input errors too
+            click.echo(json.dumps({"ok": False, "error": f"{name}: {exc}",
+                                   "column": getattr(exc, "column", None)}, ensure_ascii=False))
+            sys.exit(CheckExit.INPUT)
         fail(f"{name}: {exc}", CheckExit.INPUT)
     except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError) as exc:
         fail(f"{name}: could not check this derivation ({type(exc).__name__}: {exc})",

@@ -273,7 +273,7 @@ def _grade_derivation(item: Item, response: str) -> Grade:
         return Grade("invalid", "show your work: at least one intermediate step, then the goal",
                      message_zh="请写出推导过程：至少一个中间步骤，最后一步是目标式")
     report = check_item_derivation(
-        given=item.given, start=str(item.start), goal=str(item.goal), steps=lines
+        given=item.given, start=str(item.start), goal=str(item.goal), steps=lines, timeout=8.0
     )
     text, text_zh = format_report(report, lang="en"), format_report(report, lang="zh")
     statuses = {s.status for s in report.steps}
@@ -281,5 +281,7 @@ def _grade_derivation(item: Item, response: str) -> Grade:
         return Grade("correct", text, message_zh=text_zh)
     if "error" in statuses and report.first_failure is None:
         return Grade("invalid", text, message_zh=text_zh)
+    if report.first_failure is None and "undecided" in statuses:
+        return Grade("undecided", text, message_zh=text_zh)  # never "wrong" for lack of time
     rule = next((s.rule for s in report.steps if s.rule), None) or ""
     return Grade("wrong", text, rule=rule, message_zh=text_zh)
