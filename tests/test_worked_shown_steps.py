@@ -184,3 +184,26 @@ def test_written_arithmetic_gives_the_shown_result() -> None:
     assert len(found) > 1000
     bad = [f for f in found if not _agrees(_Arith(f[3]).value(), f[4])]
     assert not bad, bad[:5]
+
+
+_UPDATE = re.compile(rf"w = {NUM} − {NUM}·{NUM}/(?:\(√{NUM} \+ ε\)|√\({NUM} \+ ε\)) = {NUM}(?![\d.])")
+
+
+@pytest.mark.parametrize("kind", ["opt.rmsprop", "opt.adam"])
+@pytest.mark.parametrize("inside", [False, True])
+def test_rmsprop_and_adam_updates_follow_from_the_shown_numbers(kind: str, inside: bool) -> None:
+    checked = 0
+    for seed in range(1, 51):
+        ex = generate_example(kind, {"eps_inside": inside}, seed=seed)
+        eps = float(ex.params["eps"])
+        for st in ex.steps:
+            for m in _UPDATE.finditer(st.formula):
+                w, lr, g, s_out, s_in, shown = m.groups()
+                assert (s_in is not None) == inside, st.formula  # the root is written as configured
+                s = float(s_in if inside else s_out)
+                if s == 0:
+                    continue
+                den = math.sqrt(s + eps) if inside else math.sqrt(s) + eps
+                assert _agrees(float(w) - float(lr) * float(g) / den, shown), (seed, st.formula)
+                checked += 1
+    assert checked > 50

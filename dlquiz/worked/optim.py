@@ -197,6 +197,11 @@ def _momentum(p: Params) -> Out:
 # --------------------------------------------------------------------------- RMSprop
 
 
+def _root(s: float, eps: float, inside: bool) -> float:
+    """The denominator of RMSprop and Adam: √(s + ε) or √s + ε."""
+    return math.sqrt(s + eps) if inside else math.sqrt(s) + eps
+
+
 @register(
     "opt.rmsprop",
     "opt.rmsprop",
@@ -225,12 +230,17 @@ def _rmsprop(p: Params) -> Out:
         ns = beta * s + (1 - beta) * g * g
         den = math.sqrt(ns + eps) if inside else math.sqrt(ns) + eps
         nw = w - lr * g / den if den > 0 else w
-        dtext = f"√({fv(ns)} + ε)" if inside else f"(√{fv(ns)} + ε)"
+        # operands with the digits their results need (shown s and g must give the shown s, then w)
+        s_, g_ = operands([s, g], lambda a: beta * a[0] + (1 - beta) * a[1] ** 2, ns)
+        w_, g2_, ns_ = operands(
+            [w, g, ns], lambda a: a[0] - lr * a[1] / _root(a[2], eps, inside) if a[2] > 0 else a[0], nw
+        )
+        dtext = f"√({ns_} + ε)" if inside else f"(√{ns_} + ε)"
         steps.append(
             Step(
                 f"Step {t}",
-                f"g = {fv(g)}; s = {fv(beta)}·{fp(s)} + {fv(1 - beta)}·{fp(g)}² = {fv(ns)}; "
-                f"w = {fv(w)} − {fv(lr)}·{fp(g)}/{dtext} = {fv(nw)}",
+                f"g = {fv(g)}; s = {fv(beta)}·{paren(s_)} + {fv(1 - beta)}·{paren(g_)}² = {fv(ns)}; "
+                f"w = {w_} − {fv(lr)}·{paren(g2_)}/{dtext} = {fv(nw)}",
                 nw,
             )
         )
@@ -284,11 +294,15 @@ def _adam(p: Params) -> Out:
         vh = v / (1 - b2**t)
         den = math.sqrt(vh + eps) if inside else math.sqrt(vh) + eps
         nw = w - lr * mh / den if den > 0 else w
+        w_, mh_, vh_ = operands(
+            [w, mh, vh], lambda a: a[0] - lr * a[1] / _root(a[2], eps, inside) if a[2] > 0 else a[0], nw
+        )
+        dtext = f"√({vh_} + ε)" if inside else f"(√{vh_} + ε)"
         steps.append(
             Step(
                 f"Step {t}",
                 f"g = {fv(g)}; m = {fv(m)}, v = {fv(v)}; m̂ = m/(1 − β₁^{t}) = {fv(mh)}, "
-                f"v̂ = v/(1 − β₂^{t}) = {fv(vh)}; w = {fv(w)} − {fv(lr)}·{fp(mh)}/(√{fv(vh)} + ε) = {fv(nw)}",
+                f"v̂ = v/(1 − β₂^{t}) = {fv(vh)}; w = {w_} − {fv(lr)}·{paren(mh_)}/{dtext} = {fv(nw)}",
                 nw,
             )
         )
