@@ -435,3 +435,10 @@ def test_unicode_digits_are_errors_not_hangs(text: str) -> None:
 ])
 def test_greek_letter_or_function(text: str, build: Any) -> None:
     assert parse_math(text).expr == build()
+
+
+def test_latex_mode_reads_a_plain_sigma_as_the_sigmoid() -> None:
+    from dlquiz.symbolic import check_equivalence
+
+    result = check_equivalence(expected=r"\frac{1}{1+e^{-x}}", given="sigma(x)", latex=True)
+    assert result.verdict.value == "equal"

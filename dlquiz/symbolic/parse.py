@@ -133,7 +133,7 @@ class Tok:
     space_before: bool = False
 
 
-_LATEX_WORDS = ("softmax", "softplus", "sigmoid", "leaky_relu", "relu", "ReLU", "gelu", "swish",
+_LATEX_WORDS = ("softmax", "softplus", "sigmoid", "sigma", "leaky_relu", "relu", "ReLU", "gelu", "swish",
                 "tanh", "sqrt", "exp", "log", "max", "min", "erf", "ln")
 _SPACING = {",", ";", ":", "!", " ", "space", "quad", "qquad", "displaystyle", "big", "Big", "bigg",
             "Bigg", "bigl", "bigr", "Bigl", "Bigr", "left", "right", "limits", "nolimits"}
