@@ -196,6 +196,9 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
     clock = make_clock(now_text)
     lang = lang or default_lang()
     zh = lang == "zh"
+    if report_path is not None and not report_path.resolve().parent.is_dir():
+        raise click.BadParameter(f"{report_path}: the folder {report_path.resolve().parent} does not exist",
+                                 param_hint="--report")
     bank = load_bank(bank_dir)
     seed = seed if seed is not None else random.randrange(10**6)
     paper = assemble_paper(bank.items, seed=seed, minutes=minutes, n=count, chapters=chapters)
