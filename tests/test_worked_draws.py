@@ -150,8 +150,8 @@ def _perceptron_updates(rows: list[list[float]], lr: float, epochs: int = 10) ->
         clean = True
         for row in rows:
             x, y = row[:d], row[d]
-            if y * (sum(a * c for a, c in zip(w, x)) + b) <= 0:
-                w = [a + lr * y * c for a, c in zip(w, x)]
+            if y * (sum(a * c for a, c in zip(w, x, strict=True)) + b) <= 0:
+                w = [a + lr * y * c for a, c in zip(w, x, strict=True)]
                 b += lr * y
                 count += 1
                 clean = False

@@ -165,7 +165,7 @@ def _written_sums() -> list[tuple[str, int, str, str, str]]:
                 continue
             for st in ex.steps:
                 parts = [p.strip() for p in st.formula.split("=")]
-                for left, right in zip(parts, parts[1:]):
+                for left, right in zip(parts, parts[1:], strict=False):
                     left = left.split(":")[-1].split(";")[-1].strip()
                     m = re.match(r"^-?\d+(?:\.\d+)?(?:e-?\d+)?", right)
                     if m is None or not re.search(r"[+·/−]", left):

@@ -550,6 +550,12 @@ def operands(
     return [_more_digits(v, 8) for v in values]
 
 
+def linear(coeffs: Sequence[float], const: float = 0.0) -> Callable[[list[float]], float]:
+    """The step const + Σ coeffs[i]·a[i], for `operands`."""
+    cs = [float(c) for c in coeffs]
+    return lambda a: const + sum(c * x for c, x in zip(cs, a, strict=True))
+
+
 def paren(text: str) -> str:
     """A shown number as a factor: negatives in parentheses."""
     return f"({text})" if text.startswith("-") else text

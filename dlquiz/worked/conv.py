@@ -384,7 +384,7 @@ def _xcorr(p: Params) -> Out:
 def _draw_pool(d: Draw) -> Params:
     # exam-like: s ≤ f and the windows cover every pixel; usually f = s = 2, sometimes a 3×3
     # window with stride 2, or stride 1 on a small input (at most 3×3 outputs)
-    layouts = _POOL_LAYOUTS
+    layouts: tuple[tuple[int, int], ...] = _POOL_LAYOUTS
     if "X" in d.fixed:  # a given input: prefer a window and stride that cover it exactly
         n_x = len(d.fixed["X"])
         layouts = tuple(fs for fs in _POOL_LAYOUTS if fs[0] <= n_x and (n_x - fs[0]) % fs[1] == 0) or ((1, 1),)

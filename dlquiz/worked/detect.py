@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
+
 from dlquiz.errors import ParamError
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
 
 Box = list[float]
 
 
-def iou(a: Box, b: Box) -> tuple[float, float, float]:
+def iou(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float]:
     """(intersection, union, IoU) of boxes given as x1, y1, x2, y2."""
     iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
     ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
@@ -30,8 +33,8 @@ def _rand_box(d: Draw, lo: int = 1, hi: int = 4) -> list[int]:
     return [x, y, x + w, y + h]
 
 
-def _relation(a: Box, b: Box) -> str:
-    """"disjoint", "nested" (one inside the other) or "overlap" (partial)."""
+def _relation(a: Sequence[float], b: Sequence[float]) -> str:
+    """Whether two boxes are disjoint, nested (one inside the other) or overlap partly."""
     if iou(a, b)[0] == 0:
         return "disjoint"
     inside = a[0] <= b[0] and a[1] <= b[1] and b[2] <= a[2] and b[3] <= a[3]
@@ -142,7 +145,8 @@ def _draw_nms(d: Draw) -> Params:
     boxes = scores = None
     for _ in range(100):
         boxes = d.value("boxes", lambda: _cluster_boxes(d))
-        scores = d.value("scores", lambda: scores_for(len(boxes)))
+        n_boxes = len(boxes)
+        scores = d.value("scores", functools.partial(scores_for, n_boxes))
         if len(scores) != len(boxes):
             break  # the check reports the mismatch
         survivors = [i for i in range(len(boxes)) if scores[i] > st]

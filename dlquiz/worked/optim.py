@@ -15,6 +15,7 @@ from dlquiz.worked._core import (
     fixed,
     fp,
     fv,
+    linear,
     operand_decimals,
     operands,
     paren,
@@ -118,12 +119,12 @@ def _ewma(p: Params) -> Out:
     vs = []
     for t, th in enumerate(p["thetas"], 1):
         new = beta * v + (1 - beta) * th
+        shift = (1 - beta) * th
+        v_ = operands([v], linear([beta], shift), new)[0]
         steps.append(
             Step(
                 f"v{t}",
-                f"β·v{t - 1} + (1 − β)·θ{t} = {fv(beta)}·"
-                + paren(operands([v], lambda a, th=th: beta * a[0] + (1 - beta) * th, new)[0])
-                + f" + {fv(1 - beta)}·{fp(th)} = {fv(new)}",
+                f"β·v{t - 1} + (1 − β)·θ{t} = {fv(beta)}·{paren(v_)} + {fv(1 - beta)}·{fp(th)} = {fv(new)}",
                 new,
             )
         )
@@ -134,7 +135,9 @@ def _ewma(p: Params) -> Out:
     steps.append(
         Step(
             "Bias correction",
-            f"v{t}/(1 − β^{t}) = " + "/".join(operands([v, 1 - beta**t], lambda a: a[0] / a[1], corr)) + f" = {fv(corr)}",
+            f"v{t}/(1 − β^{t}) = "
+            + "/".join(operands([v, 1 - beta**t], lambda a: a[0] / a[1], corr))
+            + f" = {fv(corr)}",
             corr,
             "used" if p["bias_correction"] else "not asked for here",
         )
@@ -178,7 +181,7 @@ def _momentum(p: Params) -> Out:
         nv = beta * v + (1 - beta) * g if notes else beta * v + g
         nw = w - lr * nv
         c = (1 - beta) if notes else 1.0
-        v_, g_ = operands([v, g], lambda a: beta * a[0] + c * a[1], nv)
+        v_, g_ = operands([v, g], linear([beta, c]), nv)
         form = f"{fv(beta)}·{paren(v_)} + {fv(1 - beta)}·{paren(g_)}" if notes else f"{fv(beta)}·{paren(v_)} + {g_}"
         w_, nv_ = operands([w, nv], lambda a: a[0] - lr * a[1], nw)
         steps.append(

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, operands, paren, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, linear, operands, paren, register
 
 
 def _sig(z: Any) -> Any:
@@ -144,7 +144,7 @@ def _bptt(p: Params) -> Out:
             # h_{t−1} and s_t with enough digits that the shown numbers give the shown s_t and h_t
             s_txt = operands([float(s[0, 0])], lambda v: float(_f(act, np.array([[v[0]]]))[0, 0]), show(h))[0]
             uu, ww = float(u[0, 0]), float(w[0, 0])
-            hp_txt = operands([show(hs[-2])], lambda v: uu * x + ww * v[0], float(s[0, 0]), s_txt)[0]
+            hp_txt = operands([show(hs[-2])], linear([ww], uu * x), float(s[0, 0]), s_txt)[0]
             form = f"s{t} = U·x{t} + W·h{t - 1} = {fv(uu)}·{fp(x)} + {fv(ww)}·{paren(hp_txt)} = {s_txt}"
         else:
             form = f"s{t} = U·x{t} + W·h{t - 1} = {fv(show(s))}"
@@ -280,9 +280,7 @@ def _lstm(p: Params) -> Out:
             )
         )
     # shown operands reproduce the shown result (a digit more where rounding would break it)
-    f_, cp_, i_, ct_ = operands(
-        [r["f"], cp, r["i"], r["c_tilde"]], lambda v: v[0] * v[1] + v[2] * v[3], r["c"]
-    )
+    f_, cp_, i_, ct_ = operands([r["f"], cp, r["i"], r["c_tilde"]], lambda v: v[0] * v[1] + v[2] * v[3], r["c"])
     steps.append(
         Step(
             "cell c",
