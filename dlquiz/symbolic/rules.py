@@ -108,7 +108,12 @@ def _has_difference(ref: sympy.Expr) -> bool:
 
 
 def _sign_flip(ref: sympy.Expr) -> list[sympy.Expr]:
-    return [-ref] if ref != 0 and _has_difference(ref) else []
+    # only a gradient of the form prediction − label (two terms, no log): a negated loss or
+    # cost is the generic "sign error" below, not this slip
+    if ref == 0 or not isinstance(ref, sympy.Add) or len(ref.args) != 2 or ref.has(sympy.log):
+        return []
+    a, b = ref.args
+    return [-ref] if a.could_extract_minus_sign() != b.could_extract_minus_sign() else []
 
 
 def _negated(ref: sympy.Expr) -> list[sympy.Expr]:
