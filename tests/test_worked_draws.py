@@ -223,3 +223,21 @@ def test_gradcheck_square_two_sided_error_is_exactly_zero() -> None:
         ex = generate_example("gradcheck", {"f": "square", "theta": theta, "eps": 0.1})
         assert ex.values["err_two"] == 0
         assert "error 0: O(ε²)" in next(s.note for s in ex.steps if s.name == "Two-sided")
+
+
+def test_worksheet_questions_can_be_answered() -> None:
+    """A drawn dropout question shows its mask and drops something; NMS says what its answer counts."""
+    from dlquiz.worked import generate_example
+    from dlquiz.worked.render import question_md, to_markdown
+
+    for seed in range(40):
+        example = generate_example("reg.dropout", None, seed=seed)
+        mask = example.values["mask"]
+        assert 0 < sum(mask) < len(mask)
+        assert f"mask = `{format_mask(mask)}`" in question_md(example)
+    nms = generate_example("det.nms", None, seed=3)
+    assert "Answer (the number of boxes kept):" in to_markdown(nms)
+
+
+def format_mask(mask: list[int]) -> str:
+    return "[" + ", ".join(str(m) for m in mask) + "]"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import math
 
 import numpy as np
@@ -55,6 +57,19 @@ def _batch_norm(p: Params) -> Out:
     )
 
 
+def _draw_dropout(d: Any) -> dict[str, Any]:
+    """A drawn variant drops at least one unit and keeps at least one (else nothing to practise)."""
+    a = d.value("a", lambda: d.decimals(int(d.rng.integers(4, 7)), 0, 2))
+    keep_prob = d.pick("keep_prob", [0.5, 0.8, 0.8, 0.9])
+    seed = d.int("seed", 0, 999)
+    if "seed" not in d.fixed and "mask" not in d.fixed and keep_prob < 1:
+        for _ in range(1000):
+            if 0 < sum(dropout_mask(len(a), keep_prob, seed)) < len(a):
+                break
+            seed = (seed + 1) % 1000
+    return {"a": a, "keep_prob": keep_prob, "seed": seed}
+
+
 def dropout_mask(n: int, keep_prob: float, seed: int) -> list[int]:
     """The 0/1 mask: unit i is kept when a uniform draw is below keep_prob."""
     rng = np.random.default_rng(seed)
@@ -73,11 +88,7 @@ def dropout_mask(n: int, keep_prob: float, seed: int) -> list[int]:
         ParamSpec("mask", "an explicit 0/1 mask instead of the seed", None, "intlist", min=0, max=1),
     ],
     ["mask", "scale", "kept"],
-    draw=lambda d: {
-        "a": d.value("a", lambda: d.decimals(int(d.rng.integers(4, 7)), 0, 2)),
-        "keep_prob": d.pick("keep_prob", [0.5, 0.8, 0.8, 0.9]),
-        "seed": d.int("seed", 0, 999),
-    },
+    draw=lambda d: _draw_dropout(d),
     check=lambda p: _check_mask(p),
 )
 def _dropout(p: Params) -> Out:

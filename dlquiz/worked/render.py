@@ -156,11 +156,30 @@ def _md_value(v: Any) -> str:
     return f"\n\n```\n{text}\n```\n" if "\n" in text else f"`{text}`"
 
 
+# values a question must show besides the parameters (a mask drawn from a seed cannot be guessed)
+_SHOWN_VALUES: dict[str, tuple[str, ...]] = {"reg.dropout": ("mask",)}
+# what the final answer is, where the number alone is ambiguous
+_ANSWER_WHAT: dict[str, tuple[str, str]] = {
+    "det.nms": ("the number of boxes kept", "保留的框数"),
+    "perceptron.trace": ("the number of updates until convergence", "收敛前的更新次数"),
+}
+
+
+def _givens(example: WorkedExample) -> list[tuple[str, Any]]:
+    shown = [(k, v) for k, v in example.params.items() if v is not None]
+    shown += [(k, example.values[k]) for k in _SHOWN_VALUES.get(example.kind, ()) if k in example.values]
+    return shown
+
+
+def _answer_label(example: WorkedExample, lang: str) -> str:
+    what = _ANSWER_WHAT.get(example.kind)
+    label = _l(lang, "answer")
+    return f"{label} ({what[1] if lang == 'zh' else what[0]})" if what else label
+
+
 def _given_md(example: WorkedExample) -> list[str]:
     out = []
-    for k, v in example.params.items():
-        if v is None:
-            continue
+    for k, v in _givens(example):
         text = format_value(v)
         out.append(
             f"- {k} =\n\n  ```\n" + "\n".join("  " + r for r in text.splitlines()) + "\n  ```"
@@ -168,6 +187,16 @@ def _given_md(example: WorkedExample) -> list[str]:
             else f"- {k} = `{text}`"
         )
     return out
+
+
+def _lower_first(text: str) -> str:
+    """`Adam step` -> `adam step`, but names stay: `RMSprop`, `LeNet-5`, `IoU`."""
+    if len(text) > 1 and (text[1].isupper() or text[1].isdigit() or not text[0].isalpha()):
+        return text
+    first_word = text.split(" ", 1)[0].rstrip(":,")
+    if first_word in ("Adam", "LeNet-5", "AlexNet", "LSTM", "XOR"):
+        return text
+    return text[0].lower() + text[1:]
 
 
 def question_md(example: WorkedExample, lang: str = "en", number: int | None = None) -> str:
@@ -178,7 +207,7 @@ def question_md(example: WorkedExample, lang: str = "en", number: int | None = N
     ask = _title(example, lang)
     lines += [
         "",
-        f"{_l(lang, 'compute')}: {ask[0].lower() + ask[1:] if lang == 'en' else ask}"
+        f"{_l(lang, 'compute')}: {_lower_first(ask) if lang == 'en' else ask}"
         + (f" ({prose(example.convention, lang)})" if example.convention else ""),
         "",
     ]
@@ -198,7 +227,7 @@ def to_markdown(example: WorkedExample, lang: str = "en", *, heading: str | None
         lines.append(f"{i}. **{step_name(s.name, lang)}**: {formula}{tail}")
         if s.note:
             lines.append(f"   *({prose(s.note, lang)})*")
-    lines += ["", f"**{_l(lang, 'answer')}:** {_md_value(example.answer)}", ""]
+    lines += ["", f"**{_answer_label(example, lang)}:** {_md_value(example.answer)}", ""]
     return "\n".join(lines)
 
 
@@ -307,7 +336,7 @@ def _tex_value(v: Any) -> str:
 
 
 def _tex_given(example: WorkedExample) -> str:
-    items = [rf"\item {tex_escape(k)} = {_tex_value(v)}" for k, v in example.params.items() if v is not None]
+    items = [rf"\item {tex_escape(k)} = {_tex_value(v)}" for k, v in _givens(example)]
     return "\\begin{itemize}\n" + "\n".join(items) + "\n\\end{itemize}\n"
 
 
@@ -330,7 +359,7 @@ def to_latex(example: WorkedExample, lang: str = "en", *, heading: str | None = 
             rf" $\rightarrow$ {_tex_value(s.value)}{note}"
         )
     out.append("\\end{enumerate}")
-    out.append(rf"\textbf{{{tex_escape(_l(lang, 'answer'))}:}} {_tex_value(example.answer)}" + "\n")
+    out.append(rf"\textbf{{{tex_escape(_answer_label(example, lang))}:}} {_tex_value(example.answer)}" + "\n")
     return "\n".join(out)
 
 
