@@ -442,3 +442,21 @@ def test_latex_mode_reads_a_plain_sigma_as_the_sigmoid() -> None:
 
     result = check_equivalence(expected=r"\frac{1}{1+e^{-x}}", given="sigma(x)", latex=True)
     assert result.verdict.value == "equal"
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    ["e^(o_i)/sum_{k=1}^K e^(o_k)", "exp(o_i)/sum_{k=1}^{K} exp(o_k)", r"\frac{e^{o_i}}{\sum_{k=1}^{K} e^{o_k}}"],
+)
+def test_sum_with_a_subscript_range_as_on_paper(candidate: str) -> None:
+    from dlquiz.symbolic import check_equivalence
+
+    result = check_equivalence(expected="exp(o_i)/sum(exp(o_k), k, 1, K)", given=candidate)
+    assert result.verdict.value == "equal"
+
+
+def test_sech_is_one_over_cosh() -> None:
+    from dlquiz.symbolic import check_equivalence
+
+    assert check_equivalence(expected="1 - tanh(x)^2", given="sech(x)^2").verdict.value == "equal"
+    assert check_equivalence(expected="1 - tanh(x)^2", given="sech(x)").verdict.value == "not_equal"

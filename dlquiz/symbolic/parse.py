@@ -89,6 +89,7 @@ _ACCENTS = ("hat", "bar", "tilde")
 FUNCTIONS: dict[str, str] = {
     "sigma": "sigma", "sigmoid": "sigma", "logistic": "sigma", "σ": "sigma",
     "exp": "exp", "ln": "log", "log": "log", "tanh": "tanh", "sinh": "sinh", "cosh": "cosh",
+    "sech": "sech",
     "sin": "sin", "cos": "cos", "tan": "tan", "sqrt": "sqrt", "abs": "abs",
     "relu": "relu", "ReLU": "relu", "max": "max", "min": "min", "softplus": "softplus",
     "softmax": "softmax", "erf": "erf", "Phi": "Phi", "Φ": "Phi", "leaky_relu": "leaky_relu",
@@ -672,6 +673,8 @@ class _Parser:
 
     def call(self, fname: str, t: Tok) -> sympy.Expr:
         sub: sympy.Expr | None = None
+        if fname == "sum" and self.at("_"):  # sum_{k=1}^K body, as on paper
+            return self._latex_sum(t)
         if self.at("_"):
             if fname != "softmax":
                 raise self.error(f"a subscript on '{t.text}' is only meaningful for softmax")
@@ -993,6 +996,7 @@ _BUILDERS: dict[str, tuple[int, int, _BuildFn]] = {
     "tanh": (1, 1, lambda a: sympy.tanh(a[0])),
     "sinh": (1, 1, lambda a: sympy.sinh(a[0])),
     "cosh": (1, 1, lambda a: sympy.cosh(a[0])),
+    "sech": (1, 1, lambda a: 1 / sympy.cosh(a[0])),
     "sin": (1, 1, lambda a: sympy.sin(a[0])),
     "cos": (1, 1, lambda a: sympy.cos(a[0])),
     "tan": (1, 1, lambda a: sympy.tan(a[0])),
