@@ -6,9 +6,9 @@ import re
 import subprocess
 import sys
 
-from dlquiz.cli import COMMANDS
-
 from conftest import ROOT, subprocess_env
+
+from dlquiz.cli import COMMANDS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
