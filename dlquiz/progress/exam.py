@@ -63,7 +63,8 @@ def assemble_paper(
 
     Items are grouped by (chapter, kind letter); each group is shuffled by the seed. One
     derivation is taken first when the chapters have one that takes at most a third of the time.
-    Then, one item at a time: the kind furthest below its share of the paper (`KIND_SHARE`: 40 % concepts, 20 % formulas,
+    Then, one item at a time: the kind furthest below its share of the paper (`KIND_SHARE`:
+    40 % concepts, 20 % formulas,
     30 % numeric, 10 % derivations), from the chapter with the fewest items so far, at the
     difficulty with the fewest items so far. An item is taken only if it still fits the time
     budget (estimated times summing to at most `minutes`). This stops at `n` items or when
