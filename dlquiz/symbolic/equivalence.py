@@ -328,9 +328,10 @@ def prove_equal(expected: sympy.Expr, given: sympy.Expr, ctx: Context,
 
 def _parse_side(value: str | sympy.Expr, which: str, latex: bool | None,
                 let: Mapping[str, str] | None, timeout: float) -> Parsed:
-    if isinstance(value, sympy.Basic):
-        expr = sympy.sympify(value) if not isinstance(value, sympy.Expr) else value
-        return Parsed(expr=expr, text=to_unicode(expr), syntax="calc", pretty=to_unicode(expr))
+    if isinstance(value, sympy.Basic):  # an expression built by code, not typed text
+        if not isinstance(value, sympy.Expr):
+            raise ParseError(f"{which}: expected an expression, got a {type(value).__name__}", column=None)
+        return Parsed(expr=value, text=to_unicode(value), syntax="calc", pretty=to_unicode(value))
     if not isinstance(value, str):
         raise ParseError(f"{which}: expected a text or a SymPy expression", column=None)
     return parse_math(value, latex=latex, let=let, timeout=min(timeout, 1.0))
