@@ -8,6 +8,10 @@ from dlquiz.worked import explain_text, generate_example, list_generators
 
 # symbols and names that stay as they are in Chinese text (functions, variables, models, methods)
 ALLOWED = {
+    "dz",
+    "dw",
+    "db",
+    "MSE",
     "log",
     "max",
     "min",

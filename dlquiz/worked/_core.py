@@ -102,7 +102,7 @@ class _Generator:
 
 
 _REGISTRY: dict[str, _Generator] = {}
-_MODULES = ("conv", "losses", "activations", "backprop", "rnn", "optim", "regnorm", "detect")
+_MODULES = ("conv", "losses", "linear", "activations", "backprop", "rnn", "optim", "regnorm", "detect")
 _loaded = False
 
 
