@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -120,8 +120,41 @@ def normalize_text(text: str) -> str:
     return "".join(c for c in s if unicodedata.category(c)[0] in "LN")
 
 
+# Chinese for the messages that send an answer back (the engine's own parse errors stay English)
+_INVALID_ZH: list[tuple[str, str]] = [
+    (r"type t \(true\) or f \(false\)", "请输入 t（对）或 f（错）"),
+    (r"type a word or phrase", "请输入一个词或短语"),
+    (r"type the letter of a choice", "请输入选项字母"),
+    (r"'(.)' is not a choice; type letters from (.) to (.)", r"'\1' 不是选项；请输入 \2 到 \3 之间的字母"),
+    (r"pick one letter", "只能选一个字母"),
+    (r"give every letter exactly once, e\.g\. (\w+)", r"每个字母恰好写一次，例如 \1"),
+    (r"type a number", "请输入一个数"),
+    (r"the number is too large", "数值太大"),
+    (r"not a number at column (\d+): (.*) \(examples: (.*)\)", r"第 \1 列起不是数：\2（例如 \3）"),
+    (r"type a formula", "请输入公式"),
+    (r"give the result itself, .*", "请给出结果本身，而不是还要求导的式子（d/dx、diff、∂）"),
+    (r"write it without '(\w+)' \(column (\d+)\).*", r"请不要使用 '\1'（第 \2 列）：题目问的正是它由什么构成"),
+    (r"(.*) (?:does|do) not appear in this question \(write the answer in terms of: (.*)\)",
+     r"\1 不是本题中的量（请用这些量表示：\2）"),
+]
+
+
+def _invalid_zh(message: str) -> str:
+    for pattern, zh in _INVALID_ZH:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, zh, message)
+    return ""
+
+
 def grade(item: Item, response: str, *, expected: Any = None) -> Grade:
     """Grade `response` to `item`; `expected` overrides the key (parametric items)."""
+    result = _grade(item, response, expected)
+    if result.status == "invalid" and not result.message_zh:
+        result = replace(result, message_zh=_invalid_zh(result.message))
+    return result
+
+
+def _grade(item: Item, response: str, expected: Any) -> Grade:
     key = item.answer if expected is None else expected
     kind = item.kind
     if kind in ("single", "multi", "ordering"):

@@ -144,7 +144,7 @@ class _Loop:
 
             choices = Table.grid(padding=(0, 1))
             choices.add_column(justify="right", style="bold", no_wrap=True)
-            choices.add_column()
+            choices.add_column(overflow="fold")  # CJK text has no spaces to wrap at
             for letter, choice in zip(LETTERS, q.shown_choices(), strict=False):
                 choices.add_row(f"  {letter})", Text(choice(self.lang)))
         if item.kind == "derivation":

@@ -190,6 +190,9 @@ def prepare(item: Item, *, number: int, seed: int) -> Question:
     if item.ask != "answer":  # the generator's final answer is not what this item asks
         worked = _replace_answer_line(worked, f"Asked: {item.ask} = {format_number(expected)}")
         worked_zh = _replace_answer_line(worked_zh, f"本题所求: {item.ask} = {format_number(expected)}")
+    else:  # the key to the digits it is graded with, not rounded for display
+        worked = _replace_answer_line(worked, f"Answer: {format_number(expected)}")
+        worked_zh = _replace_answer_line(worked_zh, f"答案: {format_number(expected)}")
     return Question(
         item, number, params=dict(example.params), expected=expected,
         worked=worked, worked_zh=worked_zh, values=dict(example.values),
