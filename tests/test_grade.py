@@ -187,3 +187,18 @@ def test_derivation_items_check_every_step_and_want_the_work_shown() -> None:
     assert grade(d, "sigma(-x)").status == "invalid"  # only the goal: no work shown
     assert grade(d, "= 1 - sigma(x)\n= sigma(-x)").status == "invalid"  # the start again, then the goal
     assert grade(d, "= 1 - 1/(1 + exp(-x)\n= sigma(-x)").status == "invalid"  # unreadable line
+
+
+@pytest.mark.parametrize(
+    ("item_id", "response", "zh"),
+    [
+        ("act.sigmoid.zero-centred", "maybe", "请输入 t（对）或 f（错）"),
+        ("act.sigmoid.range", "z", "'z' 不是选项；请输入 a 到 c 之间的字母"),
+        ("act.sigmoid.max-derivative", "四十九", "第 1 列起不是数"),
+    ],
+)
+def test_sent_back_messages_have_chinese(item_id: str, response: str, zh: str) -> None:
+    result = grade(item(item_id), response)
+    assert result.status == "invalid"
+    assert result.detail("zh").startswith(zh)
+    assert result.detail("en") == result.message
