@@ -23,7 +23,7 @@ def _draw_bn(d: Draw) -> Params:
     "norm.batch",
     "norm.batch",
     "Batch normalisation of one feature",
-    "对一个特征做批归一化",
+    "对一个特征做批量归一化",
     [
         ParamSpec("x", "the feature's values over the mini-batch", [1, 2, 3, 6], "floatlist"),
         ParamSpec("gamma", "scale γ", 1, "float", min=-100, max=100),
