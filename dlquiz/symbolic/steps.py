@@ -1039,6 +1039,29 @@ def _same_form(goal: sympy.Expr, final: sympy.Expr, ctx: _Ctx) -> bool:
 _MARK = {"ok": "✓", "fail": "✗", "error": "✗", "undecided": "?", "given": "·"}
 
 
+# Chinese for the step messages of a report (parse errors keep the parser's English)
+_STEP_MESSAGES_ZH: list[tuple[str, str]] = [
+    (r"does not follow from the previous step: at (.*) the previous step is (.*) but this one is (.*)",
+     r"与上一步不相等：在 \1 处，上一步的值为 \2，这一步为 \3"),
+    (r"does not follow from the previous step: with random matrices, entry (.*) is (.*) before and (.*) here",
+     r"与上一步不相等：用随机矩阵检验，元素 \1 上一步为 \2，这一步为 \3"),
+    (r"does not follow: with random matrices the true ∂(.*)/∂(.*) \(finite differences\) has entry (.*) = (.*), "
+     r"this step gives (.*)", r"不成立：用随机矩阵检验，真实的 ∂\1/∂\2（有限差分）元素 \3 = \4，这一步给出 \5"),
+    (r"does not follow from the previous step", "与上一步不相等"),
+    (r"follows from the previous step \(the chain broke earlier\)", "由上一步可得（但推导链在前面已断开）"),
+    (r"no verdict within the time limit \((.*)\)", r"在时限（\1）内未能判定"),
+    (r"ran out of time", "超时"),
+    (r"the time budget of the derivation is used up", "整个推导的检查时间已用完"),
+]
+
+
+def _message_zh(message: str) -> str:
+    for pattern, zh in _STEP_MESSAGES_ZH:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, zh, message)
+    return message
+
+
 def format_report(report: DerivationReport, *, lang: str = "en") -> str:
     """Plain text: one line per step with ✓/✗, then the details of the first failure."""
     zh = lang == "zh"
@@ -1047,7 +1070,7 @@ def format_report(report: DerivationReport, *, lang: str = "en") -> str:
         out.append(f"{_MARK[s.status]} {s.line:>3}  {s.pretty}")
         if s.message and (s.status in ("fail", "error", "undecided")
                           or s.message.startswith("follows")):
-            out.append(f"        {s.message}")
+            out.append(f"        {_message_zh(s.message) if zh else s.message}")
         if s.culprit:
             out.append(("        改动出错处：" if zh else "        changed part: ") + s.culprit)
         if s.rule:
