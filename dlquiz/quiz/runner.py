@@ -57,6 +57,10 @@ class SessionResult:
 def make_reader(console: Console) -> ReadLine:
     """`read_line` for this process: Rich input on a terminal, plain lines from a pipe."""
     if sys.stdin.isatty():
+        try:  # line editing and history: ← → to fix a typo, ↑ to recall an earlier line
+            import readline  # noqa: F401
+        except ImportError:  # pragma: no cover - not on every platform
+            pass
         return lambda prompt: console.input(prompt)
 
     def read_piped(prompt: str) -> str:
@@ -165,16 +169,18 @@ class _Loop:
         item = q.item
         hints = 0
         helptext = INPUT_HELP[item.kind][1 if self.lang == "zh" else 0]
-        prompt = f"[dim]{helptext}; ? {self.t('hint', '提示')}, s {self.t('skip', '跳过')}[/dim]\n> "
+        usage = f"[dim]{helptext}; ? {self.t('hint', '提示')}, s {self.t('skip', '跳过')}[/dim]"
         while True:
             left = self.time_left()
             if left is not None:  # the countdown, refreshed at every prompt
                 minutes, seconds = divmod(max(0, int(left)), 60)
                 clock = self.t(f"{minutes}:{seconds:02d} left", f"剩余 {minutes}:{seconds:02d}")
-                prompt = f"[dim]{helptext}; ? {self.t('hint', '提示')}, s {self.t('skip', '跳过')}[/dim]" \
-                         f" [bold yellow]⏱ {clock}[/bold yellow]\n> "
+                self.console.print(f"{usage} [bold yellow]⏱ {clock}[/bold yellow]")
+            else:
+                self.console.print(usage)
             try:
-                response = self.read_before_deadline(prompt)
+                # a plain prompt: line editing (readline) must know its exact width
+                response = self.read_before_deadline("> ")
             except TimeUp:
                 return "timeout", "", None, hints
             stripped = response.strip()
