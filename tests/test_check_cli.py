@@ -114,7 +114,7 @@ def test_example_files_hold(name: str) -> None:
 
 
 def test_check_undecided_exits_3() -> None:
-    r = invoke("check", str(EXAMPLES / "softmax-ce.txt"), "--timeout", "0.1")
+    r = invoke("check", str(EXAMPLES / "softmax-ce.txt"), "--timeout", "0.001")  # far below one step's cost, warm caches or not
     assert r.exit_code == 3
     assert "could not be decided" in r.output
 

@@ -122,7 +122,7 @@ def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @lang_option
-@click.option("--timeout", type=click.FloatRange(0.1, 60), default=10.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(0.001, 60), default=10.0, show_default=True,
               help="Seconds allowed for each step.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the random sample points.")
