@@ -38,7 +38,7 @@ class Row:
     answered: int  # graded answers (right or wrong)
     correct: int
     due: int  # due today (overdue included)
-    mean_recall: float | None  # mean FSRS retrievability now, over seen items
+    mean_recall: float | None  # mean FSRS retrievability one day from now, over seen items
     exam_recall: float | None  # mean predicted retrievability on the exam day, seen items
 
     @property
@@ -151,7 +151,8 @@ def compute_stats(
             key=key, title=title, chapter=chapter, total=len(ids), seen=len(seen),
             answered=len(results), correct=sum(results),
             due=sum(1 for c in seen if local_day(effective_due(c, plan)) <= today),
-            mean_recall=_mean([card_retrievability(c, now) for c in seen]),
+            # a day ahead: right after an answer, retrievability "now" is 100 % even for a miss
+            mean_recall=_mean([card_retrievability(c, now + timedelta(days=1)) for c in seen]),
             exam_recall=None if exam_at is None else _mean(
                 [card_retrievability(c, exam_at) for c in seen]),
         )
@@ -229,7 +230,7 @@ def render_stats(stats: Stats) -> list[Any]:
     exam = stats.exam_date is not None
     table = Table(title="By chapter and topic", title_justify="left", show_edge=False)
     for name, justify in (("topic", "left"), ("seen", "right"), ("accuracy", "right"),
-                          ("recall", "right"), ("due", "right")):
+                          ("recall tomorrow", "right"), ("due", "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     if exam:
         table.add_column("on exam day", justify="right")
