@@ -1,0 +1,69 @@
+"""`dlquiz bank check` over the shipped bank, and on deliberately broken keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dlquiz.bank import load_bank
+from dlquiz.bank.check import check_keys, coverage_problems
+from dlquiz.cli import cli
+
+HEAD = '''
+[[item]]
+id = "{id}"
+topic = "{topic}"
+kind = "{kind}"
+difficulty = 1
+source = "000_ffe98cf169f07fd8"
+prompt.en = "p"
+prompt.zh = "题"
+explanation.en = "e"
+explanation.zh = "解"
+'''
+
+BROKEN = {
+    # a formula key that is not its canonical form (sign slip in the key)
+    "act.sigmoid.bad-key": ("act.sigmoid", "formula",
+                            'answer = "sigma(x)*(1 + sigma(x))"\ncanonical = "exp(-x)/(1 + exp(-x))^2"'),
+    # a "known mistake" that is in fact equal to the key
+    "act.tanh.bad-mistake": ("act.tanh", "formula",
+                             'answer = "1 - tanh(x)^2"\n'
+                             'mistakes = [{ answer = "1/cosh(x)^2", en = "m", zh = "m" }]'),
+    # a numeric key that its generator does not compute: ⌊(32 − 5)/1⌋ + 1 = 28, not 27
+    "conv.size.bad-number": ("conv.size", "numeric",
+                             'generator = "conv.output-size"\nparams = { n = 32, f = 5, p = 0, s = 1 }\n'
+                             'answer = 27'),
+    # a model derivation with a broken step
+    "act.softplus.bad-derivation": ("act.softplus", "derivation",
+                                    'start = "d/dx log(1 + exp(x))"\ngoal = "sigma(x)"\n'
+                                    "solution = '''\n= exp(x)/(1 + exp(-x))\n= sigma(x)\n'''"),
+}
+
+
+def test_the_shipped_bank_covers_every_syllabus_topic() -> None:
+    bank = load_bank()
+    assert coverage_problems(bank.items, bank.syllabus) == []
+    assert len(bank.items) >= 300
+
+
+def test_every_key_of_the_shipped_bank_is_proved() -> None:
+    bank = load_bank()
+    problems = check_keys(bank.items, jobs=2)
+    assert [str(p) for p in problems] == []
+
+
+def test_deliberately_broken_keys_are_caught(tmp_path: Path) -> None:
+    root = tmp_path / "bank" / "04-fnn"
+    root.mkdir(parents=True)
+    text = "".join(HEAD.format(id=i, topic=t, kind=k) + body + "\n" for i, (t, k, body) in BROKEN.items())
+    (root / "broken.toml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["bank", "check", "--bank", str(tmp_path / "bank"), "--no-coverage",
+                                      "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    for item_id, field in (("act.sigmoid.bad-key", "canonical"), ("act.tanh.bad-mistake", "mistakes[1]"),
+                           ("conv.size.bad-number", "answer"), ("act.softplus.bad-derivation", "solution")):
+        assert any(f"item {item_id}: {field}:" in line for line in lines), (item_id, result.output)
+    assert "4 items checked" in result.output
