@@ -213,16 +213,7 @@ def sample(expected: sympy.Expr, given: sympy.Expr, ctx: Context, seed: int,
             res.unsupported = "could not draw a point that meets the assumptions"
             break
         try:
-            ev = evaluate(expected, p)
-        except Undefined:
-            ev = None
-        except Unsupported as exc:
-            res.unsupported = str(exc)
-            break
-        try:
-            gv = evaluate(given, p)
-        except Undefined:
-            gv = None
+            ev, gv = _value_at(expected, p), _value_at(given, p)
         except Unsupported as exc:
             res.unsupported = str(exc)
             break
@@ -243,6 +234,14 @@ def sample(expected: sympy.Expr, given: sympy.Expr, ctx: Context, seed: int,
         else:
             res.differ.append((p, ev, gv))
     return res
+
+
+def _value_at(expr: sympy.Expr, p: Point) -> Any:
+    """The value of `expr` at `p`, or None where it is undefined (Unsupported propagates)."""
+    try:
+        return evaluate(expr, p)
+    except Undefined:
+        return None
 
 
 def _cancellation(expected: sympy.Expr, given: sympy.Expr, p: Point) -> bool:
