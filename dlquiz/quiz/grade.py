@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from dlquiz.bank.load import LETTERS
 from dlquiz.bank.model import Item, Text
+from dlquiz.i18n import translate
 
 Status = Literal["correct", "wrong", "invalid", "undecided"]
 
@@ -139,18 +140,11 @@ _INVALID_ZH: list[tuple[str, str]] = [
 ]
 
 
-def _invalid_zh(message: str) -> str:
-    for pattern, zh in _INVALID_ZH:
-        if re.fullmatch(pattern, message):
-            return re.sub(pattern, zh, message)
-    return ""
-
-
 def grade(item: Item, response: str, *, expected: Any = None) -> Grade:
     """Grade `response` to `item`; `expected` overrides the key (parametric items)."""
     result = _grade(item, response, expected)
     if result.status == "invalid" and not result.message_zh:
-        result = replace(result, message_zh=_invalid_zh(result.message))
+        result = replace(result, message_zh=translate(result.message, _INVALID_ZH))
     return result
 
 

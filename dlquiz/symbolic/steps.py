@@ -30,6 +30,7 @@ from sympy import Indexed, IndexedBase, Integer, Symbol
 from sympy.core.function import AppliedUndef
 
 from dlquiz.errors import DlquizError, ParseError
+from dlquiz.i18n import translate
 from dlquiz.symbolic.limits import TimeLimit, time_limit
 from dlquiz.symbolic.numeric import sample_value
 
@@ -1055,13 +1056,6 @@ _STEP_MESSAGES_ZH: list[tuple[str, str]] = [
 ]
 
 
-def _message_zh(message: str) -> str:
-    for pattern, zh in _STEP_MESSAGES_ZH:
-        if re.fullmatch(pattern, message):
-            return re.sub(pattern, zh, message)
-    return message
-
-
 def format_report(report: DerivationReport, *, lang: str = "en") -> str:
     """Plain text: one line per step with ✓/✗, then the details of the first failure."""
     zh = lang == "zh"
@@ -1070,7 +1064,8 @@ def format_report(report: DerivationReport, *, lang: str = "en") -> str:
         out.append(f"{_MARK[s.status]} {s.line:>3}  {s.pretty}")
         if s.message and (s.status in ("fail", "error", "undecided")
                           or s.message.startswith("follows")):
-            out.append(f"        {_message_zh(s.message) if zh else s.message}")
+            shown = (translate(s.message, _STEP_MESSAGES_ZH) or s.message) if zh else s.message
+            out.append(f"        {shown}")
         if s.culprit:
             out.append(("        改动出错处：" if zh else "        changed part: ") + s.culprit)
         if s.rule:
