@@ -55,6 +55,7 @@ def _logreg(p: Params) -> Out:
     dw = dz * x
     w_new = w - lr * dw
     b_new = b - lr * dz
+    db_shown = operand(dz, lambda v: b - lr * v, b_new)  # digits enough to give the shown new b
     products = " + ".join(f"{paren(fv(wi))}·{paren(fv(xi))}" for wi, xi in zip(w, x, strict=True))
     steps = [
         Step("Linear part", f"z = wᵀx + b = {products} + {fv(b)} = {fv(z)}", z),
@@ -67,7 +68,7 @@ def _logreg(p: Params) -> Out:
         Step("Gradient db", f"db = dz = {fv(dz)}", dz),
         Step("Updated weights", f"w ← w − α·dw = {fv(list(w))} − {fv(lr)}·{fv(list(dw))} = {fv(list(w_new))}",
              list(w_new)),
-        Step("Updated bias", f"b ← b − α·db = {fv(b)} − {fv(lr)}·{paren(operand(dz, lambda v: b - lr * v, b_new))} = {fv(b_new)}", b_new),
+        Step("Updated bias", f"b ← b − α·db = {fv(b)} − {fv(lr)}·{paren(db_shown)} = {fv(b_new)}", b_new),
     ]
     values = {"z": z, "a": a, "loss": loss, "dz": dz, "db": dz, "b_new": b_new, "w1_new": float(w_new[0])}
     return Out(steps, loss, values, "cross-entropy loss, natural log")
