@@ -29,7 +29,6 @@ ALLOWED = {
     "IoU",
     "dZ",
     "dW",
-    "db",
     "dA",
     "dU",
     "dV",
