@@ -1,0 +1,79 @@
+"""Where an item's facts come from: the course notes by file name, or a book or course section.
+
+Part 1 of the syllabus cites a note file (`004_96e5ea7d078c6618`); part 2 cites a section of a
+textbook or course (`book:nndl §7.7`, `book:d2l §8.7`, `course:dlai C2W1`). Students see a
+readable title, never the bare file name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dlquiz.bank.model import SOURCES
+
+
+@dataclass(frozen=True)
+class Work:
+    """A note, book or course, titled in both languages."""
+
+    en: str
+    zh: str
+
+
+NOTES: dict[str, Work] = {
+    "000_ffe98cf169f07fd8": Work("review notes on Qiu's textbook, ch. 1–6", "《神经网络与深度学习》第 1–6 章复习笔记"),
+    "001_5341a1bc78b11cf8": Work("notes on Dive into Deep Learning (d2l)", "《动手学深度学习》课程笔记"),
+    "002_84c513d9e61824c6": Work("Q&A articles on deep vs. shallow learning", "深度学习与浅层学习问答汇编"),
+    "003_af4b22134ec6ff82": Work("notes on Lee Hung-yi's ML course", "李宏毅机器学习课程笔记"),
+    "004_96e5ea7d078c6618": Work("summary of Andrew Ng's Deep Learning specialisation", "吴恩达深度学习专项课程总结"),
+}
+assert set(NOTES) == set(SOURCES)
+
+BOOKS: dict[str, Work] = {
+    "nndl": Work("Qiu Xipeng, Neural Networks and Deep Learning", "邱锡鹏《神经网络与深度学习》"),
+    "d2l": Work("Zhang et al., Dive into Deep Learning", "《动手学深度学习》"),
+    "dlbook": Work("Goodfellow, Bengio, Courville, Deep Learning", "Goodfellow 等《深度学习》"),
+}
+COURSES: dict[str, Work] = {
+    "dlai": Work("Andrew Ng, Deep Learning Specialization", "吴恩达《深度学习专项课程》"),
+    "cs231n": Work("Stanford CS231n", "斯坦福 CS231n"),
+}
+
+# `book:nndl §7.7`, `book:d2l §8.7`, `course:dlai C2W1`
+_CITATION = re.compile(r"(?P<type>book|course):(?P<work>[a-z0-9]+)\s+(?P<section>\S.*)")
+
+
+def source_problem(source: object) -> str:
+    """Why `source` is not a valid citation ("" when it is)."""
+    if isinstance(source, str) and source in NOTES:
+        return ""
+    if isinstance(source, str):
+        m = _CITATION.fullmatch(source.strip())
+        if m:
+            table = BOOKS if m["type"] == "book" else COURSES
+            if m["work"] in table:
+                return ""
+            return f"unknown {m['type']} {m['work']!r} (expected one of: {', '.join(sorted(table))})"
+    books = ", ".join(f"book:{k} §N.N" for k in sorted(BOOKS))
+    courses = ", ".join(f"course:{k} SECTION" for k in sorted(COURSES))
+    return f"unknown source {source!r} (expected a note file: {', '.join(SOURCES)}; or {books}; or {courses})"
+
+
+def source_title(source: str, lang: str = "en") -> str:
+    """A readable title of a citation: the note's subject, or the book/course and its section."""
+    note = NOTES.get(source)
+    if note is not None:
+        return note.zh if lang == "zh" else note.en
+    m = _CITATION.fullmatch(source.strip())
+    if m is None:
+        return source
+    work = (BOOKS if m["type"] == "book" else COURSES).get(m["work"])
+    if work is None:
+        return source
+    return f"{work.zh if lang == 'zh' else work.en} {m['section']}"
+
+
+def beyond_the_notes(source: str) -> bool:
+    """Whether the item follows a book or course rather than the notes (syllabus part 2)."""
+    return source not in NOTES
