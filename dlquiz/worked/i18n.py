@@ -251,3 +251,15 @@ def prose(text: str, lang: str) -> str:
     for pat, repl in _FRAGMENTS:
         text = pat.sub(repl, text)
     return text
+
+
+def add_chinese(
+    names: dict[str, str] | None = None,
+    phrases: dict[str, str] | None = None,
+    fragments: list[tuple[str, str]] | None = None,
+) -> None:
+    """Let a generator module keep its own Chinese: step names, whole phrases, and fragment patterns
+    (applied after the ones above, in the order given)."""
+    _ZH.update(names or {})
+    _PHRASES.update(phrases or {})
+    _FRAGMENTS.extend((re.compile(p), r) for p, r in fragments or [])
