@@ -1,0 +1,275 @@
+"""Formula text -> a plain-Python expression tree, for numeric work outside the symbolic engine.
+
+The worked examples (NumPy, no SymPy) evaluate and differentiate formulas the student types,
+such as ``(x*y + z)^2`` or ``(w1 - 3)^2 + 10*w2^2``. This bridge reads the text with the
+whitelist parser ``parse_math`` (never ``eval``/``sympify``) and hands back frozen dataclasses:
+an operation name, its children, a symbol name or a float constant. Nothing in the result is a
+SymPy object, so ``dlquiz.worked`` can walk it with ``math``.
+
+The tree keeps the shape the student typed where SymPy would rewrite it: the text is read a
+second time with SymPy's automatic evaluation off, so ``-(a + b)`` stays a negation of a sum and
+``x*x`` a product (not ``x²``). Subtraction and division come back as ``add`` with signs and
+``div``; ``e^x`` as ``exp``; ``max(0, x)``/``relu(x)`` as ``relu``; sub-trees without variables
+are folded into one constant.
+
+>>> t = parse_tree("(x*y + z)^2")
+>>> t.variables
+('x', 'y', 'z')
+>>> t.root.op, t.root.args[0].op
+('pow', 'add')
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+
+import sympy
+
+from dlquiz.errors import ParseError
+from dlquiz.symbolic.functions import sigma
+from dlquiz.symbolic.parse import parse_math, unicode_name
+
+# the operations a tree can hold
+UNARY = ("neg", "exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "sin", "cos")
+OPS = ("var", "const", "add", "mul", "div", "pow", "max", "min", *UNARY)
+MAX_NODES = 300
+
+# SymPy function name -> tree operation (one argument)
+_FUNCS: dict[str, str] = {
+    "exp": "exp",
+    "log": "log",
+    "sigma": "sigmoid",
+    "tanh": "tanh",
+    "sin": "sin",
+    "cos": "cos",
+    "Abs": "abs",
+}
+SUPPORTED = "+ − × ÷ ^, exp, log/ln, sqrt, abs, sigmoid/σ, tanh, relu, max, min, sin, cos"
+
+
+@dataclass(frozen=True)
+class Expr:
+    """One node: `op` (see OPS), its children, and for leaves a symbol name or a constant.
+
+    ``var``: `name` is the symbol's canonical name (``w_1``); ``const``: `value`; ``add``:
+    `signs` holds +1 or −1 per child (a − b is add with signs (1, −1)); ``pow``: two children,
+    base and exponent; ``div``: numerator, denominator; ``max``/``min``/``mul``: two or more.
+    """
+
+    op: str
+    args: tuple[Expr, ...] = ()
+    name: str = ""
+    value: float = 0.0
+    signs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed formula: its tree, its variables (sorted canonical names), labels and echo."""
+
+    root: Expr
+    variables: tuple[str, ...]
+    labels: tuple[tuple[str, str], ...]
+    text: str
+    pretty: str
+
+    def label(self, name: str) -> str:
+        """The readable form of a variable (``w_1`` -> ``w₁``)."""
+        return dict(self.labels).get(name, name)
+
+
+def _err(text: str, msg: str) -> ParseError:
+    return ParseError(msg, column=None, text=text)
+
+
+def _const(v: float) -> Expr:
+    return Expr("const", value=v)
+
+
+def _fold(e: sympy.Expr, text: str) -> Expr:
+    """A sub-expression without variables, as one float constant."""
+    try:
+        c = complex(sympy.N(e, 30))
+    except (TypeError, ValueError, ArithmeticError):
+        raise _err(text, f"the constant {sympy.sstr(e)} has no numeric value") from None
+    if c.imag != 0 or not math.isfinite(c.real):
+        raise _err(text, f"the constant {sympy.sstr(e)} has no finite real value")
+    return _const(float(c.real))
+
+
+def _number(e: sympy.Basic) -> float | None:
+    """The value of a plain SymPy number (Integer, Rational, Float), else None."""
+    if isinstance(e, sympy.Number):
+        return float(e)
+    return None
+
+
+class _Builder:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.count = 0
+
+    def node(self, op: str, args: tuple[Expr, ...] = (), signs: tuple[int, ...] = ()) -> Expr:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _err(self.text, f"the formula is too large (more than {MAX_NODES} operations)")
+        return Expr(op, args, signs=signs)
+
+    def build(self, e: sympy.Basic) -> Expr:
+        if isinstance(e, sympy.Symbol):
+            return Expr("var", name=e.name)
+        if not isinstance(e, sympy.Expr):
+            raise _err(self.text, f"{type(e).__name__} is not a formula")
+        if not e.free_symbols:
+            return _fold(e, self.text)
+        if isinstance(e, sympy.Add):
+            return self._add(e)
+        if isinstance(e, sympy.Mul):
+            return self._mul(e)
+        if isinstance(e, sympy.Pow):
+            return self._pow(e)
+        if isinstance(e, sympy.Max):
+            args = [a for a in e.args]
+            if len(args) == 2 and any(_number(a) == 0 for a in args):
+                other = args[1] if _number(args[0]) == 0 else args[0]
+                return self.node("relu", (self.build(other),))
+            return self.node("max", tuple(self.build(a) for a in args))
+        if isinstance(e, sympy.Min):
+            return self.node("min", tuple(self.build(a) for a in e.args))
+        if isinstance(e, sigma):
+            return self.node("sigmoid", (self.build(e.args[0]),))
+        fname = type(e).__name__
+        if isinstance(e, sympy.Function) and fname in _FUNCS and len(e.args) == 1:
+            return self.node(_FUNCS[fname], (self.build(e.args[0]),))
+        raise _err(self.text, f"{_construct(e)} is not supported here (supported: {SUPPORTED})")
+
+    def _add(self, e: sympy.Add) -> Expr:
+        args: list[Expr] = []
+        signs: list[int] = []
+        for term in e.args:
+            sign, rest = _split_sign(term)
+            args.append(self.build(rest))
+            signs.append(sign)
+        if all(s < 0 for s in signs):  # −a − b: keep the first term negated inside
+            args[0] = self.node("neg", (args[0],))
+            signs[0] = 1
+        return self.node("add", tuple(args), tuple(signs))
+
+    def _mul(self, e: sympy.Mul) -> Expr:
+        factors = list(e.args)
+        coef = 1.0
+        nums: list[sympy.Expr] = []
+        dens: list[sympy.Expr] = []
+        for f in factors:
+            v = _number(f)
+            if v is not None and len(factors) > 1:
+                coef *= v
+                continue
+            if isinstance(f, sympy.Pow) and f.exp.is_Number and f.exp < 0 and f.base.free_symbols:
+                dens.append(f.base if f.exp == -1 else sympy.Pow(f.base, -f.exp, evaluate=False))
+                continue
+            nums.append(f)
+        negate = coef < 0 and (nums or dens)
+        mag = -coef if negate else coef
+        top: list[Expr] = [self.build(n) for n in nums]
+        if mag != 1 or not (top or dens):
+            top.insert(0, _const(mag))
+        if not top:
+            top = [_const(1.0)]
+        num = top[0] if len(top) == 1 else self.node("mul", tuple(top))
+        out = num
+        if dens:
+            bottom = [self.build(d) for d in dens]
+            den = bottom[0] if len(bottom) == 1 else self.node("mul", tuple(bottom))
+            out = self.node("div", (num, den))
+        return self.node("neg", (out,)) if negate else out
+
+    def _pow(self, e: sympy.Pow) -> Expr:
+        base, ex = e.base, e.exp
+        if base is sympy.E:
+            return self.node("exp", (self.build(ex),))
+        if ex == sympy.S.Half:
+            return self.node("sqrt", (self.build(base),))
+        if ex == -1:
+            return self.node("div", (_const(1.0), self.build(base)))
+        if ex == -sympy.S.Half:
+            return self.node("div", (_const(1.0), self.node("sqrt", (self.build(base),))))
+        return self.node("pow", (self.build(base), self.build(ex)))
+
+
+def _split_sign(term: sympy.Expr) -> tuple[int, sympy.Expr]:
+    """A term of a sum as (sign, magnitude): −3·x -> (−1, 3·x), −x -> (−1, x)."""
+    v = _number(term)
+    if v is not None and v < 0:
+        return -1, -term
+    if isinstance(term, sympy.Mul) and term.args:
+        c = _number(term.args[0])
+        if c is not None and c < 0:
+            rest = term.args[1:]
+            if c == -1:
+                body = rest[0] if len(rest) == 1 else sympy.Mul(*rest, evaluate=False)
+            else:
+                body = sympy.Mul(-term.args[0], *rest, evaluate=False)
+            return -1, body
+    return 1, term
+
+
+def _construct(e: sympy.Basic) -> str:
+    """How an unsupported construct is named in a message."""
+    name = type(e).__name__
+    names = {"Phi": "Φ", "erf": "erf", "Heaviside": "step/heaviside", "KroneckerDelta": "delta",
+             "Derivative": "a derivative", "Sum": "a sum", "Indexed": "an indexed name",
+             "softmax": "softmax", "floor": "floor", "ceiling": "ceil", "sign": "sign",
+             "leaky_relu": "leaky_relu", "elu": "elu", "softplus": "softplus"}
+    return f"'{names.get(name, name)}'"
+
+
+def _variables(root: Expr) -> tuple[str, ...]:
+    seen: set[str] = set()
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.op == "var":
+            seen.add(n.name)
+        stack.extend(n.args)
+    return tuple(sorted(seen, key=_natural))
+
+
+def _natural(name: str) -> tuple[tuple[int, str], ...]:
+    """Sort key: w_2 before w_10."""
+    return tuple((int(p), "") if p.isdigit() else (0, p) for p in re.split(r"(\d+)", name))
+
+
+@functools.lru_cache(maxsize=256)
+def parse_tree(text: str) -> Formula:
+    """Read a formula into a plain tree (ParseError naming the problem, with a column if known)."""
+    parsed = parse_math(text)  # validates: unknown names, columns, log(0), division by zero …
+    try:
+        with sympy.evaluate(False):
+            shaped = parse_math(text).expr
+    except (ParseError, TypeError, ValueError, ArithmeticError):
+        shaped = parsed.expr
+    root = _Builder(text).build(shaped)
+    names = _variables(root)
+    labels = tuple((n, unicode_name(n)) for n in names)
+    return Formula(root, names, labels, text, parsed.pretty)
+
+
+@functools.lru_cache(maxsize=256)
+def canonical_variable(name: str) -> str:
+    """The canonical name of a typed variable (``w1`` -> ``w_1``, ``β_1`` -> ``beta_1``)."""
+    try:
+        e = parse_math(name.strip()).expr
+    except ParseError as exc:
+        raise ParseError(f"{name.strip()!r} is not a variable name: {exc}", column=exc.column, text=name) from None
+    if not isinstance(e, sympy.Symbol):
+        raise ParseError(f"{name.strip()!r} is not a single variable name", column=1, text=name)
+    return str(e.name)
+
+
+def variable_label(name: str) -> str:
+    """The readable form of a canonical variable name (``beta_1`` -> ``β₁``)."""
+    return unicode_name(name)

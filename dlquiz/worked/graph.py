@@ -1,0 +1,640 @@
+"""Backprop on any expression: the computational graph of a typed formula, node by node.
+
+The formula is read by the symbolic engine's bridge (`dlquiz.symbolic.tree`, imported only when a
+formula is read) into a plain tree; this module evaluates and differentiates it with `math` only:
+forward in topological order, backward in reverse, each input's gradient = upstream × local,
+summed over its uses (the staged computation of CS231n).
+
+The same engine (`compile_formula`, `Program.gradient`) gives the analytic gradient of
+`gradcheck` and of the optimisers' objective functions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dlquiz.errors import DlquizError, ParamError
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, register
+
+if TYPE_CHECKING:
+    from dlquiz.symbolic.tree import Expr, Formula
+
+# --------------------------------------------------------------------------- the engine
+
+
+@dataclass(frozen=True)
+class Program:
+    """A formula compiled to a list of distinct nodes, children before parents (a DAG)."""
+
+    nodes: tuple[Expr, ...]
+    kids: tuple[tuple[int, ...], ...]
+    root: int
+    variables: tuple[str, ...]
+    labels: dict[str, str]
+    text: str
+    pretty: str
+
+    def forward(self, env: dict[str, float]) -> list[float]:
+        """Every node's value (index as in `nodes`)."""
+        vals: list[float] = []
+        for node, kids in zip(self.nodes, self.kids, strict=True):
+            vals.append(_value(node, [vals[k] for k in kids], env, self, len(vals)))
+        return vals
+
+    def local(self, i: int, vals: list[float]) -> list[float]:
+        """The local gradients ∂node/∂child, one per child slot."""
+        node = self.nodes[i]
+        return _local(node, [vals[k] for k in self.kids[i]], vals[i], self, i)
+
+    def backward(self, vals: list[float]) -> list[float]:
+        """∂f/∂node for every node (f is the root), in one reverse sweep."""
+        grads = [0.0] * len(self.nodes)
+        grads[self.root] = 1.0
+        for i in range(len(self.nodes) - 1, -1, -1):
+            if not self.kids[i] or grads[i] == 0.0:
+                continue
+            for k, loc in zip(self.kids[i], self.local(i, vals), strict=True):
+                grads[k] += grads[i] * loc
+        return grads
+
+    def value(self, env: dict[str, float]) -> float:
+        """f at a point."""
+        return self.forward(env)[self.root]
+
+    def gradient(self, env: dict[str, float]) -> tuple[float, dict[str, float]]:
+        """f and ∂f/∂v for every variable v at a point."""
+        vals = self.forward(env)
+        grads = self.backward(vals)
+        out = {v: 0.0 for v in self.variables}
+        for i, node in enumerate(self.nodes):
+            if node.op == "var":
+                out[node.name] = grads[i]
+        return vals[self.root], out
+
+    def label(self, name: str) -> str:
+        """A variable as shown (w_1 -> w₁)."""
+        return self.labels.get(name, name)
+
+
+def compile_formula(text: str, where: str) -> Program:
+    """Read a formula (ParamError naming `where` if it cannot be read or is not supported)."""
+    from dlquiz.symbolic.tree import parse_tree
+
+    try:
+        formula = parse_tree(text)
+    except DlquizError as exc:
+        raise ParamError(f"{where}: {exc}") from None
+    return _compile(formula)
+
+
+def _compile(formula: Formula) -> Program:
+    index: dict[Expr, int] = {}
+    nodes: list[Expr] = []
+    kids: list[tuple[int, ...]] = []
+
+    def visit(e: Expr) -> int:
+        # iterative post-order, so deep formulas do not hit the recursion limit
+        stack: list[tuple[Expr, bool]] = [(e, False)]
+        while stack:
+            node, done = stack.pop()
+            if node in index:
+                continue
+            if done:
+                index[node] = len(nodes)
+                nodes.append(node)
+                kids.append(tuple(index[a] for a in node.args))
+                continue
+            stack.append((node, True))
+            for a in reversed(node.args):
+                if a not in index:
+                    stack.append((a, False))
+        return index[e]
+
+    root = visit(formula.root)
+    return Program(
+        tuple(nodes), tuple(kids), root, formula.variables, dict(formula.labels), formula.text, formula.pretty
+    )
+
+
+class _Domain(ParamError):
+    """A value outside a function's domain (log of a negative number …)."""
+
+
+def _where(prog: Program, i: int) -> str:
+    return describe(prog, i, {})
+
+
+def _value(node: Expr, a: list[float], env: dict[str, float], prog: Program, i: int) -> float:
+    op = node.op
+    if op == "var":
+        return float(env[node.name])
+    if op == "const":
+        return float(node.value)
+    if op == "add":
+        return math.fsum(s * x for s, x in zip(node.signs, a, strict=True))
+    if op == "mul":
+        out = 1.0
+        for x in a:
+            out *= x
+        return out
+    if op == "div":
+        if a[1] == 0:
+            raise _Domain(f"division by zero in {_where(prog, i)}")
+        return a[0] / a[1]
+    if op == "neg":
+        return -a[0]
+    if op == "pow":
+        return _pow(a[0], a[1], prog, i)
+    if op == "exp":
+        return math.exp(a[0])
+    if op == "log":
+        if a[0] <= 0:
+            raise _Domain(f"ln needs a positive argument, got {fv(a[0])} in {_where(prog, i)}")
+        return math.log(a[0])
+    if op == "sqrt":
+        if a[0] < 0:
+            raise _Domain(f"√ needs a non-negative argument, got {fv(a[0])} in {_where(prog, i)}")
+        return math.sqrt(a[0])
+    if op == "abs":
+        return abs(a[0])
+    if op == "sigmoid":
+        x = a[0]
+        return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+    if op == "tanh":
+        return math.tanh(a[0])
+    if op == "relu":
+        return a[0] if a[0] > 0 else 0.0
+    if op == "sin":
+        return math.sin(a[0])
+    if op == "cos":
+        return math.cos(a[0])
+    if op == "max":
+        return max(a)
+    if op == "min":
+        return min(a)
+    raise AssertionError(op)  # pragma: no cover - the bridge makes only these
+
+
+def _pow(b: float, e: float, prog: Program, i: int) -> float:
+    if b < 0 and not float(e).is_integer():
+        raise _Domain(f"a negative number to a fractional power in {_where(prog, i)}")
+    if b == 0 and e < 0:
+        raise _Domain(f"0 to a negative power in {_where(prog, i)}")
+    return float(b**e)
+
+
+def _argbest(a: list[float], op: str) -> int:
+    best = max(a) if op == "max" else min(a)
+    return a.index(best)
+
+
+def _local(node: Expr, a: list[float], out: float, prog: Program, i: int) -> list[float]:
+    op = node.op
+    if op == "add":
+        return [float(s) for s in node.signs]
+    if op == "mul":
+        res = []
+        for j in range(len(a)):
+            p = 1.0
+            for k, x in enumerate(a):
+                if k != j:
+                    p *= x
+            res.append(p)
+        return res
+    if op == "div":
+        return [1 / a[1], -a[0] / (a[1] * a[1])]
+    if op == "neg":
+        return [-1.0]
+    if op == "pow":
+        b, e = a
+        if b == 0 and e < 1 and e != 0:
+            raise _Domain(f"the gradient of {_where(prog, i)} is infinite at 0")
+        db = e * _pow(b, e - 1, prog, i) if e != 0 else 0.0
+        if node.args[1].op == "const":
+            return [db, 0.0]
+        if b <= 0:
+            if out == 0:
+                return [db, 0.0]
+            raise _Domain(f"the exponent's gradient needs a positive base in {_where(prog, i)}")
+        return [db, out * math.log(b)]
+    if op == "exp":
+        return [out]
+    if op == "log":
+        return [1 / a[0]]
+    if op == "sqrt":
+        if out == 0:
+            raise _Domain(f"the gradient of {_where(prog, i)} is infinite at 0")
+        return [1 / (2 * out)]
+    if op == "abs":
+        return [1.0 if a[0] > 0 else (-1.0 if a[0] < 0 else 0.0)]
+    if op == "sigmoid":
+        return [out * (1 - out)]
+    if op == "tanh":
+        return [1 - out * out]
+    if op == "relu":
+        return [1.0 if a[0] > 0 else 0.0]
+    if op == "sin":
+        return [math.cos(a[0])]
+    if op == "cos":
+        return [-math.sin(a[0])]
+    if op in ("max", "min"):
+        j = _argbest(a, op)
+        return [1.0 if k == j else 0.0 for k in range(len(a))]
+    return []
+
+
+# --------------------------------------------------------------------------- reading values
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def read_number(text: str, where: str) -> float:
+    """A number typed as text (decimals, 1e-3, a fraction 1/3, the Unicode minus); never evaluated."""
+    t = text.strip().replace("−", "-")
+    if "/" in t:
+        num, _, den = t.partition("/")
+        a, b = read_number(num, where), read_number(den, where)
+        if b == 0:
+            raise ParamError(f"{where}: division by zero in {text.strip()!r}")
+        return a / b
+    if not _NUMBER.match(t):
+        raise ParamError(f"{where}: {text.strip()!r} is not a number")
+    return float(t)
+
+
+def read_point(text: str, prog: Program, where: str) -> dict[str, float]:
+    """Values of the formula's variables from 'x=1, y=2, z=-1' (a vector: 'theta=[1, 2]' sets θ₁, θ₂).
+
+    Every variable of the formula needs a value; a value for a name the formula does not use is refused.
+    """
+    from dlquiz.symbolic.tree import canonical_variable
+
+    out: dict[str, float] = {}
+    body = text.strip()
+    if not body:
+        raise ParamError(f"{where}: no values given (write e.g. 'x=1, y=2')")
+    # split on commas and semicolons outside brackets
+    parts: list[str] = []
+    depth, cur = 0, ""
+    for ch in body:
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        if ch in ",;" and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    for part in parts:
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise ParamError(f"{where}: {part.strip()!r} is not 'name=value' (write e.g. 'x=1, y=2')")
+        name_text, _, value_text = part.partition("=")
+        try:
+            name = canonical_variable(name_text)
+        except DlquizError as exc:
+            raise ParamError(f"{where}: {exc}") from None
+        vt = value_text.strip()
+        if vt.startswith("["):
+            items = [x for x in re.split(r"[,\s]+", vt.strip("[]")) if x]
+            for k, item in enumerate(items, 1):
+                sub = f"{name}_{k}"
+                _put(out, sub, read_number(item, f"{where}: {name_text.strip()}[{k}]"), where, prog)
+            continue
+        _put(out, name, read_number(vt, f"{where}: {name_text.strip()}"), where, prog)
+    missing = [v for v in prog.variables if v not in out]
+    if missing:
+        raise ParamError(
+            f"{where}: no value for {', '.join(prog.label(v) for v in missing)} "
+            f"(the formula uses {', '.join(prog.label(v) for v in prog.variables)})"
+        )
+    return out
+
+
+def _put(out: dict[str, float], name: str, value: float, where: str, prog: Program) -> None:
+    if name not in prog.variables:
+        uses = ", ".join(prog.label(v) for v in prog.variables) or "no variables"
+        raise ParamError(f"{where}: the formula has no variable {prog.label(name)} (it uses {uses})")
+    if name in out:
+        raise ParamError(f"{where}: {prog.label(name)} is given twice")
+    out[name] = value
+
+
+# --------------------------------------------------------------------------- showing nodes
+
+_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_FN_TEXT = {"exp": "exp", "log": "ln", "sigmoid": "σ", "tanh": "tanh", "relu": "relu", "sin": "sin", "cos": "cos"}
+
+
+def _child_text(prog: Program, k: int, names: dict[int, str], vals: list[float] | None) -> str:
+    node = prog.nodes[k]
+    if vals is not None or node.op == "const":
+        v = vals[k] if vals is not None else node.value
+        return fv(v)
+    if node.op == "var":
+        return prog.label(node.name)
+    return names.get(k, describe(prog, k, names))
+
+
+_PREC = {"add": 1, "neg": 2, "mul": 3, "div": 3, "pow": 5}
+
+
+def _prec(prog: Program, k: int, names: dict[int, str], vals: list[float] | None) -> int:
+    """How tightly a shown child binds: names, numbers and functions are atoms (9)."""
+    if vals is not None or k in names:
+        return 9
+    return _PREC.get(prog.nodes[k].op, 9)
+
+
+def describe(prog: Program, i: int, names: dict[int, str], vals: list[float] | None = None) -> str:
+    """A node's operation on its inputs: 'x·y', 'q + z', 'r²'; with `vals`, the inputs' numbers.
+
+    Inputs without a name in `names` are written out in full, so `describe(prog, root, {})` is the formula.
+    """
+    node = prog.nodes[i]
+    kids = prog.kids[i]
+
+    def c(j: int, below: int = 0) -> str:
+        """Child j, in parentheses when it binds less tightly than `below` or is a negative number."""
+        t = _child_text(prog, kids[j], names, vals)
+        if _prec(prog, kids[j], names, vals) < below or (below and t.startswith("-")):
+            return f"({t})"
+        return t
+
+    op = node.op
+    if op == "var":
+        return prog.label(node.name)
+    if op == "const":
+        return fv(node.value)
+    if op == "add":
+        out = ""
+        for j, s in enumerate(node.signs):
+            if j == 0:
+                out = c(j) if s > 0 else f"−{c(j, 3)}"
+            else:
+                out += f" + {c(j, 2)}" if s > 0 else f" − {c(j, 2)}"
+        return out
+    if op == "mul":
+        return "·".join(c(j, 3) for j in range(len(kids)))
+    if op == "div":
+        return f"{c(0, 3)}/{c(1, 4)}"
+    if op == "neg":
+        return f"−{c(0, 3)}" if vals is None else f"−({c(0)})"
+    if op == "pow":
+        ex = prog.nodes[kids[1]]
+        base = c(0, 6)
+        if ex.op == "const" and float(ex.value).is_integer() and 0 <= ex.value < 10:
+            return base + str(int(ex.value)).translate(_SUP)
+        return f"{base}^{c(1, 6)}"
+    if op == "sqrt":
+        return f"√{c(0, 6)}"
+    if op == "abs":
+        return f"|{c(0)}|"
+    if op in ("max", "min"):
+        return f"{op}({', '.join(c(j) for j in range(len(kids)))})"
+    return f"{_FN_TEXT[op]}({c(0)})"
+
+
+# --------------------------------------------------------------------------- the generator
+
+_GATES: dict[str, str] = {
+    "add": "add gate: distributes the upstream gradient to each input unchanged (× ±1)",
+    "mul": "multiply gate: each input gets upstream × the other input (the inputs swap)",
+    "div": "divide gate: ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²",
+    "neg": "negation: the local gradient is −1",
+    "pow": "power: ∂(aⁿ)/∂a = n·aⁿ⁻¹; ∂(aᵇ)/∂b = aᵇ·ln a",
+    "exp": "exp: the local gradient is its own output",
+    "log": "ln: the local gradient is 1/input",
+    "sqrt": "square root: the local gradient is 1/(2√a)",
+    "abs": "abs: the local gradient is the sign of the input (0 at 0)",
+    "sigmoid": "sigmoid: the local gradient is σ(1 − σ), from its output",
+    "tanh": "tanh: the local gradient is 1 − tanh², from its output",
+    "relu": "ReLU: passes the gradient where the input is > 0, else 0 (also at 0)",
+    "sin": "sin: the local gradient is cos of the input",
+    "cos": "cos: the local gradient is −sin of the input",
+    "max": "max gate: routes the upstream gradient to the largest input; the others get 0",
+    "min": "min gate: routes the upstream gradient to the smallest input; the others get 0",
+}
+
+_ZH_GATES: dict[str, str] = {
+    _GATES["add"]: "加法门：把上游梯度原样分给每个输入（乘 ±1）",
+    _GATES["mul"]: "乘法门：每个输入得到上游梯度 × 另一个输入（两者互换）",
+    _GATES["div"]: "除法门：∂(a/b)/∂a = 1/b，∂(a/b)/∂b = −a/b²",
+    _GATES["neg"]: "取负：局部梯度为 −1",
+    _GATES["pow"]: "幂：∂(aⁿ)/∂a = n·aⁿ⁻¹；∂(aᵇ)/∂b = aᵇ·ln a",
+    _GATES["exp"]: "exp：局部梯度就是它自己的输出",
+    _GATES["log"]: "ln：局部梯度为 1/输入",
+    _GATES["sqrt"]: "平方根：局部梯度为 1/(2√a)",
+    _GATES["abs"]: "绝对值：局部梯度为输入的符号（0 处取 0）",
+    _GATES["sigmoid"]: "sigmoid：局部梯度为 σ(1 − σ)，由输出算出",
+    _GATES["tanh"]: "tanh：局部梯度为 1 − tanh²，由输出算出",
+    _GATES["relu"]: "ReLU：输入 > 0 时梯度原样通过，否则为 0（0 处也为 0）",
+    _GATES["sin"]: "sin：局部梯度为输入的 cos",
+    _GATES["cos"]: "cos：局部梯度为输入的 −sin",
+    _GATES["max"]: "max 门：把上游梯度全部传给最大的输入，其余为 0",
+    _GATES["min"]: "min 门：把上游梯度全部传给最小的输入，其余为 0",
+}
+
+_CONVENTION = (
+    "staged computation: forward in topological order, backward in reverse; "
+    "gradient of an input = upstream × local, summed over every use"
+)
+_ZH_PHRASES: dict[str, str] = {
+    _CONVENTION: "分步计算：按拓扑顺序前向，逆序反向；输入的梯度 = 上游梯度 × 局部梯度，对每处使用求和",
+    **_ZH_GATES,
+}
+_ZH_FRAGMENTS: list[tuple[str, str]] = [
+    (r"^(\S+) is used (\d+) times: its gradients add$", r"\1 被使用 \2 次：梯度相加"),
+    (r"^(\S+) is used (\d+) times: its gradients add; ", r"\1 被使用 \2 次：梯度相加；"),
+]
+_ZH_NAMES: list[tuple[str, str]] = [
+    (r"^Forward (\S+)$", r"前向 \1"),
+    (r"^Backward (\S+)$", r"反向 \1"),
+]
+_ZH_WORDS = {"Inputs": "输入", "Gradient": "梯度", "Value": "函数值"}
+
+
+def _register_zh() -> None:
+    """Add this module's Chinese to the worked-step tables (kept here, beside the English)."""
+    from dlquiz.worked import i18n
+
+    i18n._ZH.update(_ZH_WORDS)
+    i18n._PHRASES.update(_ZH_PHRASES)
+    for pat, repl in _ZH_NAMES:
+        if all(p.pattern != pat for p, _ in i18n._NUMBERED):
+            i18n._NUMBERED.append((re.compile(pat), repl))
+    for pat, repl in _ZH_FRAGMENTS:
+        if all(p.pattern != pat for p, _ in i18n._FRAGMENTS):
+            i18n._FRAGMENTS.insert(0, (re.compile(pat), repl))
+
+
+_register_zh()
+
+_LETTERS = "qrstuvpghkmnabcdjl"
+
+
+def node_names(prog: Program) -> dict[int, str]:
+    """Names of the intermediate nodes: q, r, s … in forward order, the output f (never a variable's name)."""
+    taken = {_key(v) for v in prog.variables} | set(prog.variables) | {"e"}
+    out: dict[int, str] = {}
+    pool = [c for c in _LETTERS if c not in taken and c != "f"]
+    extra = 1
+    inner = [i for i, n in enumerate(prog.nodes) if n.op not in ("var", "const") and i != prog.root]
+    for i in inner:
+        if pool:
+            out[i] = pool.pop(0)
+        else:
+            while f"n{extra}" in taken:
+                extra += 1
+            out[i] = f"n{extra}"
+            extra += 1
+    root_name = "f" if "f" not in taken else "out"
+    out[prog.root] = root_name
+    return out
+
+
+def _key(name: str) -> str:
+    """A variable's name in `values` keys: w_1 stays w_1, x_{t-1} becomes x_t1."""
+    return re.sub(r"[^A-Za-z0-9_]", "", name.replace("-", "")) or "v"
+
+
+def _draw_graph(d: Draw) -> Params:
+    presets = [
+        ("(x*y + z)^2", "x", "y", "z"),
+        ("(x + y)*z", "x", "y", "z"),
+        ("1/(1 + exp(-(w0*x0 + w1*x1 + w2)))", "w0", "x0", "w1", "x1", "w2"),
+        ("(x + sigma(y))/(sigma(x) + (x + y)^2)", "x", "y"),
+        ("max(x, y)*z", "x", "y", "z"),
+        ("relu(w*x + b)", "w", "x", "b"),
+        ("tanh(a*b) + a", "a", "b"),
+    ]
+    f = d.value("f", lambda: presets[int(d.rng.integers(0, len(presets)))][0])
+    match = next((p for p in presets if p[0] == f), None)
+    names = match[1:] if match else ()
+    if "at" in d.fixed or not names:
+        return {"f": f}
+    vals = [int(v) for v in d.rng.integers(-3, 4, size=len(names))]
+    return {"f": f, "at": ", ".join(f"{n}={v}" for n, v in zip(names, vals, strict=True))}
+
+
+def _check_graph(p: Params) -> None:
+    prog = compile_formula(str(p["f"]), "backprop.graph: parameter f")
+    read_point(str(p["at"]), prog, "backprop.graph: parameter at")
+
+
+@register(
+    "backprop.graph",
+    "backprop.chain",
+    "Backprop on a computational graph, node by node",
+    "计算图上的反向传播（逐节点）",
+    [
+        ParamSpec(
+            "f",
+            "the formula in dlquiz's math syntax (calculator or LaTeX): + − * / ^, exp, ln/log, sqrt, abs, "
+            "sigmoid/σ, tanh, relu, max, min, sin, cos; e.g. '(x*y + z)^2'",
+            "(x*y + z)^2",
+            "str",
+        ),
+        ParamSpec(
+            "at",
+            "the point: 'x=1, y=2, z=-1' (every variable of f, no other; 'theta=[1,2]' sets θ₁, θ₂)",
+            "x=1, y=2, z=-1",
+            "str",
+        ),
+    ],
+    ["f", "grad"],
+    draw=_draw_graph,
+    check=_check_graph,
+)
+def _graph(p: Params) -> Out:
+    kind = "backprop.graph"
+    prog = compile_formula(str(p["f"]), f"{kind}: parameter f")
+    env = read_point(str(p["at"]), prog, f"{kind}: parameter at")
+    try:
+        vals = prog.forward(env)
+        grads = prog.backward(vals)
+    except _Domain as exc:
+        raise ParamError(f"{kind}: {exc}") from None
+    names = node_names(prog)
+    out_name = names[prog.root]
+    values: dict[str, Any] = {}
+    steps: list[Step] = []
+    var_idx = {n.name: i for i, n in enumerate(prog.nodes) if n.op == "var"}
+    inputs = [n.name for n in prog.nodes if n.op == "var"]  # in the order they appear
+    steps.append(
+        Step(
+            "Inputs",
+            f"{out_name} = {describe(prog, prog.root, {})}; "
+            + ", ".join(f"{prog.label(v)} = {fv(env[v])}" for v in inputs),
+            [env[v] for v in inputs],
+        )
+    )
+    for v in inputs:
+        values[_key(v)] = env[v]
+    order = [i for i, n in enumerate(prog.nodes) if n.op not in ("var", "const")]
+    if prog.nodes[prog.root].op in ("var", "const"):
+        order = [prog.root]
+    # ---- forward
+    for i in order:
+        nm = names[i]
+        sym = describe(prog, i, names)
+        num = describe(prog, i, names, vals)
+        text = f"{nm} = {sym}" + (f" = {num}" if num != sym else "") + f" = {fv(vals[i])}"
+        steps.append(Step(f"Forward {nm}", text, vals[i], key=nm))
+        values[nm] = vals[i]
+    # ---- backward
+    uses: dict[int, int] = {}
+    for i in order:
+        for k in prog.kids[i]:
+            uses[k] = uses.get(k, 0) + 1
+    def who(k: int) -> str:
+        return prog.label(prog.nodes[k].name) if prog.nodes[k].op == "var" else names.get(k, "")
+
+    values[f"grad_{out_name}"] = 1.0
+    for i in reversed(order):
+        nm = names[i]
+        locs = prog.local(i, vals) if prog.kids[i] else []
+        parts: list[str] = []
+        seen: dict[int, float] = {}
+        for k, loc in zip(prog.kids[i], locs, strict=True):
+            if prog.nodes[k].op == "const":
+                continue
+            seen[k] = seen.get(k, 0.0) + loc
+        for k, loc in seen.items():
+            child = who(k)
+            key_child = _key(prog.nodes[k].name) if prog.nodes[k].op == "var" else names[k]
+            values[f"d{nm}_d{key_child}"] = loc
+            contrib = grads[i] * loc
+            chain = f"∂{out_name}/∂{nm}·∂{nm}/∂{child} = {fp(grads[i])}·{fp(loc)} = {fv(contrib)}"
+            parts.append(f"∂{nm}/∂{child} = {fv(loc)}, {chain}")
+        if not parts:
+            continue
+        if i == prog.root:
+            parts.insert(0, f"∂{out_name}/∂{out_name} = 1")
+        note = _GATES.get(prog.nodes[i].op, "")
+        steps.append(Step(f"Backward {nm}", "; ".join(parts), grads[i], note, key=f"grad_{nm}"))
+    for i in names:
+        values[f"grad_{names[i]}"] = grads[i]
+    shared = [k for k, c in uses.items() if c > 1 and prog.nodes[k].op != "const"]
+    grad_list = [grads[var_idx[v]] for v in inputs]
+    for v, g in zip(inputs, grad_list, strict=True):
+        values[f"grad_{_key(v)}"] = g
+    note = "; ".join(f"{who(k)} is used {uses[k]} times: its gradients add" for k in shared)
+    steps.append(
+        Step(
+            "Gradient",
+            ", ".join(f"∂{out_name}/∂{prog.label(v)} = {fv(g)}" for v, g in zip(inputs, grad_list, strict=True)),
+            grad_list,
+            note,
+        )
+    )
+    values["f"] = vals[prog.root]
+    values["grad"] = grad_list
+    return Out(steps, grad_list, values, _CONVENTION)
