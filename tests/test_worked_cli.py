@@ -54,7 +54,7 @@ def test_example_json_is_exactly_to_dict() -> None:
     data = json.loads(out)
     assert data == generate_example("conv.output-size", {"n": 64, "f": 3, "s": 2}).to_dict()
     assert data["answer"] == 31
-    assert list(data) == ["kind", "params", "steps", "answer", "values", "convention"]
+    assert list(data) == ["kind", "params", "steps", "answer", "values", "asked", "shapes", "convention", "warnings"]
 
 
 def test_example_json_flag_matrix_and_list_params() -> None:

@@ -148,7 +148,7 @@ def test_random_variants_are_valid_finite_and_reproducible(kind: str) -> None:
         assert _finite(a.answer) and _finite(list(a.values.values()))
         assert set(info.value_names) <= set(a.values), (kind, seed)
         # the drawn parameters are valid: feeding them back explicitly reproduces the example
-        again = generate_example(kind, {k: v for k, v in a.params.items() if v is not None})
+        again = generate_example(kind, {k: v for k, v in a.params.items() if v is not None and k not in a.unused})
         assert again.answer == a.answer
         answers.add(json.dumps(a.answer))
     if kind not in ("mlp.xor", "cnn.lenet", "cnn.alexnet", "conv.same-padding"):
@@ -191,8 +191,8 @@ def test_seed_none_uses_defaults() -> None:
         ("conv.xcorr", {"X": [[1] * 13] * 13}, "too large to work by hand"),
         ("conv.output-size", {"n": None}, "parameter n: a value is required"),
         ("opt.momentum", {"f": "w^6", "lr": 10, "w0": 100, "k": 10}, "overflow"),
-        ("mlp.forward-backward", {"sizes": "2,9,1"}, "parameter sizes: [2, 9, 1] is too large (allowed: ≤ 5)"),
-        ("mlp.forward-backward", {"sizes": "2,2,2,2,2"}, "too big to work by hand"),
+        ("mlp.forward-backward", {"sizes": "2,17,1"}, "[2, 17, 1] with m = 2 is too big to work by hand"),
+        ("mlp.forward-backward", {"sizes": "2,2,2,2,2,2,2,2"}, "too big to work by hand (at most 6 layers"),
         ("reg.dropout", {"mask": "1,0"}, "mask has 2 entries but a has 5"),
         ("rnn.bptt", {"x": "1,2"}, "need T = 3 entries"),
         ("lstm.step", {"weights": "1,2,3"}, "need 4 rows"),

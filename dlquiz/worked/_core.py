@@ -1,11 +1,23 @@
-"""Values, the generator registry and parameter handling of the worked examples."""
+"""The generator registry, computing an example, and the plain-text explanation.
+
+Parameter handling lives in `params.py`, the display of numbers in `values.py`; every name that
+generators import from here (`register, ParamSpec, Out, Step, Draw, Params, fv, fp, fixed, …`)
+stays importable from this module.
+
+Two framework rules are enforced here for every generator:
+
+- **No ignored parameter**: `compute` (and `prepare`) receive the parameters in a mapping that
+  records what they read; a parameter set explicitly but never read is an error naming it and
+  the settings under which it has no effect. A generator that uses a parameter without reading
+  it (say, only through `check`) calls `mark_used(p, name)`.
+- **Ask**: `generate_example(kind, …, ask=NAME)` boxes the value NAME as the answer; the names are
+  the example's `values` (each step with a `key` adds its value under that name).
+"""
 
 from __future__ import annotations
 
 import builtins
 import difflib
-import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,21 +25,119 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.worked.params import (
+    ParamSpec,
+    _as_bool,
+    _as_float,
+    _as_int,
+    _as_list,
+    _as_matrix,
+    _check_range,
+    _coerce,
+    _number,
+    coerce,
+    parse_expr,
+    parse_poly,
+    parse_tensor,
+    require_shape,
+    shape_text,
+)
+from dlquiz.worked.values import (
+    _DECIMALS,
+    _SIG,
+    _all_finite,
+    _fmt_num,
+    _is_matrix,
+    _more_digits,
+    fixed,
+    format_value,
+    fp,
+    fv,
+    inline,
+    linear,
+    matrix_rows,
+    operand,
+    operand_decimals,
+    operands,
+    paren,
+    plain,
+    significant,
+)
+
+__all__ = [
+    "_DECIMALS",
+    "_SIG",
+    "Draw",
+    "GeneratorInfo",
+    "Out",
+    "ParamSpec",
+    "Params",
+    "Step",
+    "WorkedExample",
+    "_all_finite",
+    "_as_bool",
+    "_as_float",
+    "_as_int",
+    "_as_list",
+    "_as_matrix",
+    "_check_range",
+    "_coerce",
+    "_fmt_num",
+    "_is_matrix",
+    "_more_digits",
+    "_number",
+    "coerce",
+    "describe_generator",
+    "explain_text",
+    "fixed",
+    "format_value",
+    "fp",
+    "fv",
+    "generate_example",
+    "generator_info",
+    "inline",
+    "linear",
+    "list_generators",
+    "mark_used",
+    "matrix_rows",
+    "operand",
+    "operand_decimals",
+    "operands",
+    "paren",
+    "parse_expr",
+    "parse_param",
+    "parse_poly",
+    "parse_tensor",
+    "plain",
+    "register",
+    "require_shape",
+    "shape_text",
+    "significant",
+    "value_shape",
+]
 
 
 @dataclass(frozen=True)
 class Step:
-    """One intermediate result: a name, the formula with numbers substituted, the value."""
+    """One intermediate result: a name, the formula with numbers substituted, the value.
+
+    `key` names the value in the example's `values` (and so for `--ask`, `--mine` and JSON).
+    """
 
     name: str
     formula: str
     value: Any
     note: str = ""
+    key: str = ""
 
 
 @dataclass(frozen=True)
 class WorkedExample:
-    """A computed example: its parameters, every step and the named results."""
+    """A computed example: its parameters, every step and the named results.
+
+    `asked` names the boxed value (a key of `values`); `warnings` are shown before the answer
+    (e.g. a size that does not divide evenly), in English, translated by `i18n.prose`.
+    """
 
     kind: str
     params: dict[str, Any]
@@ -35,6 +145,9 @@ class WorkedExample:
     answer: Any
     values: dict[str, Any]
     convention: str = ""
+    asked: str = "answer"
+    warnings: tuple[str, ...] = ()
+    unused: tuple[str, ...] = ()  # parameters these settings do not read (defaults of another mode)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form: numbers and nested lists only, keys in a fixed order."""
@@ -42,29 +155,16 @@ class WorkedExample:
             "kind": self.kind,
             "params": {k: plain(v) for k, v in self.params.items()},
             "steps": [
-                {"name": s.name, "formula": s.formula, "value": plain(s.value), "note": s.note} for s in self.steps
+                {"name": s.name, "key": s.key, "formula": s.formula, "value": plain(s.value), "note": s.note}
+                for s in self.steps
             ],
             "answer": plain(self.answer),
             "values": {k: plain(v) for k, v in self.values.items()},
+            "asked": self.asked,
+            "shapes": {k: list(value_shape(v)) for k, v in self.values.items()},
             "convention": self.convention,
+            "warnings": list(self.warnings),
         }
-
-
-@dataclass(frozen=True)
-class ParamSpec:
-    """A generator parameter: name, help, default and type.
-
-    `type` is one of: int, float, bool, choice, str, intlist, floatlist, matrix,
-    kernel (a named kernel or a matrix), poly (a polynomial in w such as "w^2-10w+25").
-    """
-
-    name: str
-    help: str
-    default: Any
-    type: str
-    choices: tuple[str, ...] = ()
-    min: float | None = None
-    max: float | None = None
 
 
 @dataclass(frozen=True)
@@ -81,15 +181,43 @@ class GeneratorInfo:
 
 @dataclass(frozen=True)
 class Out:
-    """What a generator's compute function returns."""
+    """What a generator's compute function returns.
+
+    `asked` names the value boxed by default when it is one of `values` (then `answer` may be
+    None); `warnings` flag a setting many questions call invalid (a size that does not divide).
+    """
 
     steps: list[Step]
     answer: Any
     values: dict[str, Any] = field(default_factory=dict)
     convention: str = ""
+    asked: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 Params = dict[str, Any]
+
+
+class _Tracked(dict[str, Any]):
+    """The parameters as a generator reads them: every `p[name]` and `p.get(name)` is recorded."""
+
+    def __init__(self, data: Mapping[str, Any], seen: set[str]) -> None:
+        super().__init__(data)
+        self.seen = seen
+
+    def __getitem__(self, key: str) -> Any:
+        self.seen.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.seen.add(key)
+        return super().get(key, default)
+
+
+def mark_used(p: Params, *names: str) -> None:
+    """Record `names` as used by the generator though it does not read them from `p`."""
+    if isinstance(p, _Tracked):
+        p.seen.update(names)
 
 
 @dataclass(frozen=True)
@@ -102,7 +230,8 @@ class _Generator:
 
 
 _REGISTRY: dict[str, _Generator] = {}
-_MODULES = ("conv", "losses", "linear", "activations", "backprop", "rnn", "optim", "regnorm", "detect")
+# modules that hold no generators; every other module of the package is imported to register its own
+_NOT_GENERATORS = frozenset({"_core", "params", "values", "mine", "render", "i18n", "plots"})
 _loaded = False
 
 
@@ -135,9 +264,13 @@ def _load() -> None:
     global _loaded
     if not _loaded:
         import importlib
+        import pkgutil
 
-        for mod in _MODULES:
-            importlib.import_module(f"dlquiz.worked.{mod}")
+        import dlquiz.worked as package
+
+        for mod in sorted(m.name for m in pkgutil.iter_modules(package.__path__)):
+            if mod not in _NOT_GENERATORS and not mod.startswith(("_", "test")):
+                importlib.import_module(f"dlquiz.worked.{mod}")
         _loaded = True
 
 
@@ -203,179 +336,7 @@ class Draw:
 
 # --------------------------------------------------------------------------- parsing
 
-_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def _number(text: str, where: str) -> float | int:
-    t = text.strip().replace("−", "-")
-    if "/" in t:
-        num, _, den = t.partition("/")
-        a, b = _number(num, where), _number(den, where)
-        if b == 0:
-            raise ParamError(f"{where}: division by zero in {text!r}")
-        return a / b
-    if not _NUM.match(t):
-        raise ParamError(f"{where}: {text!r} is not a number")
-    if re.match(r"^[+-]?\d+$", t):
-        return int(t)
-    return float(t)
-
-
-def _as_int(v: Any, where: str) -> int:
-    if isinstance(v, bool):
-        raise ParamError(f"{where}: expected an integer, got {v!r}")
-    if isinstance(v, str):
-        v = _number(v, where)
-    if isinstance(v, (int, np.integer)):
-        return int(v)
-    if isinstance(v, (float, np.floating)) and float(v).is_integer():
-        return int(v)
-    raise ParamError(f"{where}: expected an integer, got {v!r}")
-
-
-def _as_float(v: Any, where: str) -> float | int:
-    if isinstance(v, bool):
-        raise ParamError(f"{where}: expected a number, got {v!r}")
-    if isinstance(v, str):
-        v = _number(v, where)
-    if isinstance(v, (int, np.integer)):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        if not math.isfinite(float(v)):
-            raise ParamError(f"{where}: expected a finite number, got {v!r}")
-        return float(v)
-    raise ParamError(f"{where}: expected a number, got {v!r}")
-
-
-def _as_list(v: Any, where: str, conv: Callable[[Any, str], Any]) -> list[Any]:
-    if isinstance(v, str):
-        parts = [p for p in re.split(r"[,\s]+", v.strip().strip("[]")) if p]
-        if not parts:
-            raise ParamError(f"{where}: empty list")
-        return [conv(p, f"{where} item {i + 1}") for i, p in enumerate(parts)]
-    if isinstance(v, (list, tuple, np.ndarray)):
-        if len(v) == 0:
-            raise ParamError(f"{where}: empty list")
-        return [conv(x, f"{where} item {i + 1}") for i, x in enumerate(v)]
-    return [conv(v, where)]
-
-
-def _as_matrix(v: Any, where: str) -> list[list[float | int]]:
-    if isinstance(v, str):
-        rows = [r for r in v.strip().strip("[]").split(";") if r.strip()]
-        out = [_as_list(r, f"{where} row {i + 1}", _as_float) for i, r in enumerate(rows)]
-    elif isinstance(v, (list, tuple, np.ndarray)):
-        out = [_as_list(r, f"{where} row {i + 1}", _as_float) for i, r in enumerate(v)]
-    else:
-        raise ParamError(f"{where}: expected a matrix such as '1,2;3,4', got {v!r}")
-    if not out:
-        raise ParamError(f"{where}: empty matrix")
-    widths = {len(r) for r in out}
-    if len(widths) != 1:
-        raise ParamError(f"{where}: rows have different lengths {sorted(widths)}")
-    return out
-
-
-def _as_bool(v: Any, where: str) -> bool:
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, (int, np.integer)) and int(v) in (0, 1):
-        return bool(v)
-    if isinstance(v, str) and v.strip().lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-        return v.strip().lower() in ("1", "true", "yes", "on")
-    raise ParamError(f"{where}: expected true or false, got {v!r}")
-
-
-_POLY_TERM = re.compile(r"([+-]?)(\d*\.?\d*)\*?(w(?:\^(\d+))?)?")
-
-
-def parse_poly(text: str, where: str = "f") -> dict[int, float]:
-    """Read a polynomial in w ("w^2-10w+25", "3w^3 - w") into {power: coefficient}.
-
-    A small hand-written reader: nothing the user types is evaluated.
-    """
-    t = text.replace(" ", "").replace("−", "-").replace("**", "^").replace("²", "^2").replace("³", "^3")
-    if not t:
-        raise ParamError(f"{where}: empty polynomial")
-    coeffs: dict[int, float] = {}
-    pos = 0
-    while pos < len(t):
-        m = _POLY_TERM.match(t, pos)
-        if m is None or m.end() == pos or (not m.group(2) and not m.group(3)):
-            raise ParamError(
-                f"{where}: cannot read {text!r} at column {pos + 1}; write a polynomial in w such as 'w^2-10w+25'"
-            )
-        sign = -1.0 if m.group(1) == "-" else 1.0
-        if pos > 0 and not m.group(1):
-            raise ParamError(f"{where}: expected + or - at column {pos + 1} of {text!r}")
-        if m.group(2) in (".",):
-            raise ParamError(f"{where}: bad number at column {pos + 1} of {text!r}")
-        c = float(m.group(2)) if m.group(2) else 1.0
-        power = (int(m.group(4)) if m.group(4) else 1) if m.group(3) else 0
-        if power > 6:
-            raise ParamError(f"{where}: powers above 6 are not supported ({text!r})")
-        coeffs[power] = coeffs.get(power, 0.0) + sign * c
-        pos = m.end()
-    return coeffs
-
-
-def _coerce(spec: ParamSpec, v: Any, kind: str) -> Any:
-    where = f"{kind}: parameter {spec.name}"
-    if v is None:
-        if spec.default is None:
-            return None  # optional parameter left unset
-        raise ParamError(f"{where}: a value is required (default {format_value(spec.default)})")
-    t = spec.type
-    if t == "int":
-        out: Any = _as_int(v, where)
-    elif t == "float":
-        out = _as_float(v, where)
-    elif t == "bool":
-        out = _as_bool(v, where)
-    elif t == "choice":
-        s = str(v).strip()
-        if s not in spec.choices:
-            raise ParamError(f"{where}: {s!r} is not allowed (choose one of: {', '.join(spec.choices)})")
-        out = s
-    elif t == "str":
-        out = str(v)
-    elif t == "poly":
-        out = str(v).strip()
-        parse_poly(out, where)
-    elif t == "intlist":
-        out = _as_list(v, where, _as_int)
-    elif t == "floatlist":
-        out = _as_list(v, where, _as_float)
-    elif t == "matrix":
-        out = _as_matrix(v, where)
-    elif t == "kernel":
-        if isinstance(v, str) and v.strip() in spec.choices:
-            out = v.strip()
-        else:
-            try:
-                out = _as_matrix(v, where)
-            except ParamError as exc:
-                raise ParamError(f"{exc} (or one of: {', '.join(spec.choices)})") from None
-    else:  # pragma: no cover - a programming error in a generator table
-        raise AssertionError(f"unknown param type {t}")
-    _check_range(spec, out, where)
-    return out
-
-
-def _check_range(spec: ParamSpec, v: Any, where: str) -> None:
-    if spec.min is None and spec.max is None:
-        return
-    items: list[Any] = v if isinstance(v, list) else [v]
-    flat: list[Any] = []
-    for x in items:
-        flat.extend(x if isinstance(x, list) else [x])
-    for x in flat:
-        if not isinstance(x, (int, float)) or isinstance(x, bool):
-            continue
-        if spec.min is not None and x < spec.min:
-            raise ParamError(f"{where}: {format_value(v)} is too small (allowed: ≥ {format_value(spec.min)})")
-        if spec.max is not None and x > spec.max:
-            raise ParamError(f"{where}: {format_value(v)} is too large (allowed: ≤ {format_value(spec.max)})")
+# --------------------------------------------------------------------------- computing an example
 
 
 def _spec(gen: _Generator, name: str) -> ParamSpec:
@@ -383,241 +344,160 @@ def _spec(gen: _Generator, name: str) -> ParamSpec:
         if s.name == name:
             return s
     valid = ", ".join(s.name for s in gen.info.params) or "none"
-    raise ParamError(f"{gen.info.name}: unknown parameter {name!r} (valid: {valid})")
+    close = difflib.get_close_matches(name, [s.name for s in gen.info.params], n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise ParamError(f"{gen.info.name}: unknown parameter {name!r}{hint} (valid: {valid})")
 
 
 def parse_param(kind: str, name: str, text: str) -> Any:
     """Read the text of `--set NAME=VALUE` for a generator parameter (ParamError if bad)."""
     gen = _get(kind)
-    return _coerce(_spec(gen, name), text, kind)
+    return coerce(_spec(gen, name), text, kind)
 
 
-def generate_example(kind: str, params: Mapping[str, Any] | None = None, *, seed: int | None = None) -> WorkedExample:
+def _mode(gen: _Generator, full: Mapping[str, Any], skip: str) -> str:
+    """The settings that decide which parameters apply: the choice and bool parameters."""
+    parts = [
+        f"{s.name}={format_value(full.get(s.name))}"
+        for s in gen.info.params
+        if s.type in ("choice", "bool") and s.name != skip and full.get(s.name) is not None
+    ]
+    return ", ".join(parts)
+
+
+def _refuse_ignored(gen: _Generator, explicit: Mapping[str, Any], seen: set[str], full: Mapping[str, Any]) -> None:
+    unused = [n for n in explicit if n not in seen]
+    if not unused:
+        return
+    name = unused[0]
+    spec = _spec(gen, name)
+    mode = _mode(gen, full, name)
+    where = f" with {mode}" if mode else " with these settings"
+    applies = f"; it applies {spec.applies}" if spec.applies else ""
+    others = f" (nor does {', '.join(unused[1:])})" if len(unused) > 1 else ""
+    raise ParamError(
+        f"{gen.info.name}: parameter {name} has no effect{where}{applies}{others}; remove it or change the mode"
+    )
+
+
+def generate_example(
+    kind: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    seed: int | None = None,
+    ask: str | None = None,
+) -> WorkedExample:
     """Compute a worked example.
 
     Explicit `params` always win; with `seed=None` the others take their defaults, with a seed
-    they are drawn at random (reproducibly). Raises ParamError for an unknown kind, an unknown
-    parameter or an invalid value.
+    they are drawn at random (reproducibly). `ask` names the value to box as the answer (one of
+    the example's `values`). Raises ParamError for an unknown kind, an unknown parameter, an
+    invalid value, a parameter that has no effect, or an unknown `ask`.
     """
     gen = _get(kind)
     explicit: Params = {}
     for name, v in (params or {}).items():
-        explicit[name] = _coerce(_spec(gen, name), v, kind)
+        if name == "ask":
+            raise ParamError(f"{kind}: 'ask' is not a parameter; use --ask NAME (or ask=NAME)")
+        explicit[name] = coerce(_spec(gen, name), v, kind)
     full: Params = {s.name: s.default for s in gen.info.params}
     if seed is not None and gen.draw is not None:
         drawn = gen.draw(Draw(np.random.default_rng(seed), explicit))
         for name, v in drawn.items():
-            full[name] = _coerce(_spec(gen, name), v, kind)
+            full[name] = coerce(_spec(gen, name), v, kind)
     full.update(explicit)
+    seen: set[str] = set()
     if gen.prepare is not None:
-        full = gen.prepare(full)
+        full = gen.prepare(_Tracked(full, seen))
     if gen.check is not None:
         gen.check(full)
     try:
         with np.errstate(all="ignore"):
-            out = gen.compute(full)
+            out = gen.compute(_Tracked(full, seen))
     except (OverflowError, ZeroDivisionError) as exc:
         raise ParamError(f"{kind}: these numbers overflow ({exc}); choose smaller values") from None
-    values = {k: plain(v) for k, v in out.values.items()}
-    values["answer"] = plain(out.answer)
+    _refuse_ignored(gen, explicit, seen, full)
+    values: dict[str, Any] = {}
+    for s in out.steps:
+        if s.key:
+            values[s.key] = plain(s.value)
+    values.update({k: plain(v) for k, v in out.values.items()})
+    default_asked = out.asked or "answer"
+    default_answer = values[out.asked] if out.answer is None and out.asked else plain(out.answer)
+    values["answer"] = default_answer
     if not _all_finite(values):
         bad = ", ".join(k for k, v in values.items() if not _all_finite(v))
         raise ParamError(f"{kind}: the numbers diverge ({bad} not finite); choose a smaller learning rate or inputs")
+    asked, answer = default_asked, default_answer
+    if ask is not None and ask != default_asked:
+        if ask not in values:
+            close = difflib.get_close_matches(ask, list(values), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ParamError(f"{kind}: cannot ask for {ask!r}{hint}; valid names: {', '.join(values)}")
+        asked, answer = ask, values[ask]
     return WorkedExample(
         kind=kind,
         params={k: plain(v) for k, v in full.items()},
-        steps=tuple(Step(s.name, s.formula, plain(s.value), s.note) for s in out.steps),
-        answer=plain(out.answer),
+        steps=tuple(Step(s.name, s.formula, plain(s.value), s.note, s.key) for s in out.steps),
+        answer=answer,
         values=values,
         convention=out.convention,
+        asked=asked,
+        warnings=tuple(out.warnings),
+        unused=tuple(n for n in full if n not in seen),
     )
 
 
-# --------------------------------------------------------------------------- values
-
-
-def _all_finite(v: Any) -> bool:
-    if isinstance(v, dict):
-        return all(_all_finite(x) for x in v.values())
+def value_shape(v: Any) -> tuple[int, ...]:
+    """The shape of a plain value: () for a number, (3,) for a vector, (2, 3) for a matrix."""
+    if isinstance(v, list) and v:
+        return (len(v), *value_shape(v[0]))
     if isinstance(v, list):
-        return all(_all_finite(x) for x in v)
-    return not isinstance(v, float) or math.isfinite(v)
+        return (0,)
+    return ()
 
 
-def plain(v: Any) -> Any:
-    """Numbers and nested lists without numpy types; floats rounded to 12 significant digits."""
-    if isinstance(v, np.ndarray):
-        return plain(v.tolist())
-    if isinstance(v, (bool, np.bool_)):
-        return bool(v)
-    if isinstance(v, (int, np.integer)):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        f = float(v)
-        if not math.isfinite(f):
-            return f
-        f = float(f"{f:.12g}")
-        return 0.0 if f == 0 else f
-    if isinstance(v, (list, tuple)):
-        return [plain(x) for x in v]
-    if isinstance(v, dict):
-        return {k: plain(x) for k, x in v.items()}
-    return v
-
-
-def _fmt_num(x: float | int) -> str:
-    if isinstance(x, (bool, np.bool_)):
-        return "true" if x else "false"
-    if isinstance(x, (int, np.integer)):
-        return str(int(x))
-    f = float(x)
-    if not math.isfinite(f):
-        return str(f)
-    if f == 0:
-        return "0"
-    if f.is_integer() and abs(f) < 1e15:
-        return str(int(f))
-    if abs(f) < 1 or abs(f) >= 1e7:
-        # significant digits, not decimals: 1/256 is 0.003906, not 0.0039 (whose root is not 0.0625)
-        s = f"{f:.{_SIG}g}"
-        mant, _, exp = s.partition("e")
-        return f"{mant}e{int(exp)}" if exp else s
-    s = f"{f:.{_DECIMALS}f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
-
-
-_SIG = 4  # significant digits of numbers below 1
-_DECIMALS = 4  # decimals of numbers from 1 up
-
-
-def fixed(x: float, decimals: int) -> str:
-    """`x` with at most `decimals` decimals (trailing zeros dropped): fixed(8.1206009, 6) = "8.120601"."""
-    s = f"{float(x):.{decimals}f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
-
-
-def significant(x: float, digits: int) -> str:
-    """`x` to `digits` significant digits: significant(0.0034722, 5) = "0.0034722"."""
-    f = float(x)
-    if f == 0 or not math.isfinite(f):
-        return _fmt_num(f)
-    s = f"{f:.{digits}g}"
-    mant, _, exp = s.partition("e")
-    return f"{mant}e{int(exp)}" if exp else s
-
-
-def operand(x: float, step: Callable[[float], float], result: float) -> str:
-    """`x` with the fewest significant digits (4 to 12) from which `step` gives the shown result.
-
-    −log 0.08259 = 2.4938 is false to the shown digits (the result is 2.4938 for ŷ = 0.082588…):
-    operand(0.082588, lambda v: -math.log(v), 2.4938…) shows "0.082588".
-    """
-    shown = _fmt_num(result)
-    for k in range(_SIG, 13):
-        text = significant(x, k)
-        if _fmt_num(step(float(text))) == shown:
-            return text
-    return significant(x, 12)
-
-
-def _more_digits(x: float, extra: int) -> str:
-    """`x` as format_value shows it, with `extra` more digits (significant below 1, decimals from 1 up)."""
-    f = float(x)
-    if extra == 0 or f == 0 or not math.isfinite(f) or (f.is_integer() and abs(f) < 1e15):
-        return _fmt_num(f)
-    if abs(f) < 1 or abs(f) >= 1e7:
-        return significant(f, _SIG + extra)
-    return fixed(f, _DECIMALS + extra)
-
-
-def operands(
-    values: Sequence[float], step: Callable[[list[float]], float], result: float, shown: str | None = None
-) -> list[str]:
-    """`values` shown with the fewest extra digits (the same for all) from which `step` gives the shown result.
-
-    0.4804·0.04743 is 0.022785, but the shown result 0.02278 comes from 0.48037·0.047428: the
-    operands get one more digit. A number already shown exactly (0.9, 1) keeps its short form.
-    `shown` is the result as displayed when it has more digits than format_value gives.
-    """
-    target = shown if shown is not None else _fmt_num(result)
-    extra_result = 0
-    if shown is not None:
-        extra_result = next((e for e in range(0, 9) if _more_digits(result, e) == shown), 0)
-    for extra in range(0, 9):
-        texts = [_more_digits(v, extra) for v in values]
-        if _more_digits(step([float(t) for t in texts]), extra_result) == target:
-            return texts
-    return [_more_digits(v, 8) for v in values]
-
-
-def linear(coeffs: Sequence[float], const: float = 0.0) -> Callable[[list[float]], float]:
-    """The step const + Σ coeffs[i]·a[i], for `operands`."""
-    cs = [float(c) for c in coeffs]
-    return lambda a: const + sum(c * x for c, x in zip(cs, a, strict=True))
-
-
-def paren(text: str) -> str:
-    """A shown number as a factor: negatives in parentheses."""
-    return f"({text})" if text.startswith("-") else text
-
-
-def operand_decimals(operands: Sequence[float], recompute: Callable[[list[float]], float], result: float) -> int:
-    """The fewest decimals (4 to 12) at which the shown operands give the shown result.
-
-    `recompute` applies the step's formula to the operands as rounded; e.g. for (a − b)/0.02 the
-    operands 8.1206 and 7.8806 give 12 where the result is 12.0001, so 8.120601 and 7.880599 are needed.
-    """
-    shown = _fmt_num(result)
-    for k in range(_DECIMALS, 13):
-        if _fmt_num(recompute([round(float(v), k) for v in operands])) == shown:
-            return k
-    return 12
-
-
-def _is_matrix(v: Any) -> bool:
-    return isinstance(v, (list, tuple)) and len(v) > 0 and all(isinstance(r, (list, tuple)) for r in v)
-
-
-def matrix_rows(v: Sequence[Sequence[Any]]) -> list[str]:
-    """The rows of a matrix as aligned strings "[ 1, -2]"."""
-    cells = [[_fmt_num(x) if not isinstance(x, str) else x for x in row] for row in v]
-    width = max((len(c) for row in cells for c in row), default=1)
-    return ["[" + ", ".join(c.rjust(width) for c in row) + "]" for row in cells]
-
-
-def format_value(value: Any) -> str:
-    """How a parameter or value is shown: ints as ints, short floats, "[1, 2, 3]", matrices by row."""
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if isinstance(value, str):
-        return value
-    if _is_matrix(value):
-        return "\n".join(matrix_rows(value))
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(format_value(x) for x in value) + "]"
-    if isinstance(value, (int, float, np.integer, np.floating, bool, np.bool_)):
-        return _fmt_num(value)  # type: ignore[arg-type]
-    if value is None:
-        return "—"
-    return str(value)
-
-
-def inline(value: Any) -> str:
-    """Like format_value, but a matrix on one line: [[1, 2], [3, 4]]."""
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if _is_matrix(value):
-        return "[" + ", ".join(format_value(list(r)) for r in value) + "]"
-    return format_value(value)
-
-
-fv = inline  # short name used inside formulas
-
-
-def fp(value: Any) -> str:
-    """A number as a factor: negatives in parentheses, 2·(−1)."""
-    s = inline(value)
-    return f"({s})" if s.startswith("-") else s
+def describe_generator(kind: str) -> dict[str, Any]:
+    """What `--params --json` prints: each parameter (type, rank, default, choices, range, help) and
+    each value the default run produces (name and shape)."""
+    gen = _get(kind)
+    info = gen.info
+    params = []
+    for p in info.params:
+        d: dict[str, Any] = {"name": p.name, "type": p.type, "default": plain(p.default)}
+        if p.ranks():
+            d["rank"] = list(p.ranks()) if len(p.ranks()) > 1 else p.ranks()[0]
+        if p.shape:
+            d["shape"] = p.shape
+        elif p.default is not None and p.type in ("tensor", "matrix", "floatlist", "intlist"):
+            d["shape"] = shape_text(value_shape(plain(p.default)))
+        if p.choices:
+            d["choices"] = list(p.choices)
+        if p.min is not None:
+            d["min"] = p.min
+        if p.max is not None:
+            d["max"] = p.max
+        d["help"] = p.help
+        d["help_zh"] = p.help_zh
+        if p.applies:
+            d["applies"] = p.applies
+        params.append(d)
+    ex = generate_example(kind)
+    names = list(ex.values)
+    names += [n for n in info.value_names if n not in ex.values]
+    values = [
+        {"name": n, "shape": list(value_shape(ex.values[n])) if n in ex.values else None, "default_run": n in ex.values}
+        for n in names
+    ]
+    return {
+        "name": info.name,
+        "topic": info.topic,
+        "title_en": info.title_en,
+        "title_zh": info.title_zh,
+        "params": params,
+        "values": values,
+        "asked": ex.asked,
+    }
 
 
 # --------------------------------------------------------------------------- explanations
@@ -625,11 +505,18 @@ def fp(value: Any) -> str:
 _ZH_HEADINGS: dict[str, str] = {
     "Answer": "答案",
     "Convention": "约定",
+    "Warning": "注意",
 }
 
 
+def answer_label(example: WorkedExample, lang: str = "en") -> str:
+    """"Answer", or "Answer (dw)" when the boxed value is not the generator's default answer."""
+    label = _ZH_HEADINGS["Answer"] if lang == "zh" else "Answer"
+    return label if example.asked == "answer" else f"{label} ({example.asked})"
+
+
 def explain_text(example: WorkedExample, lang: str = "en") -> str:
-    """Plain-text worked steps (headings, notes and conventions in English or Chinese)."""
+    """Plain-text worked steps (headings, notes, conventions and warnings in English or Chinese)."""
     from dlquiz.worked.i18n import prose, step_name
 
     info = generator_info(example.kind)
@@ -650,8 +537,11 @@ def explain_text(example: WorkedExample, lang: str = "en") -> str:
             lines.append(head)
         if s.note:
             lines.append(f"   ({prose(s.note, lang)})")
+    for w in example.warnings:
+        label = _ZH_HEADINGS["Warning"] if lang == "zh" else "Warning"
+        lines.append(f"{label}: {prose(w, lang)}")
     ans = format_value(example.answer)
-    label = _ZH_HEADINGS["Answer"] if lang == "zh" else "Answer"
+    label = answer_label(example, lang)
     if "\n" in ans:
         lines.append(f"{label}:")
         lines.extend("     " + r for r in ans.splitlines())
