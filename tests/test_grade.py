@@ -184,8 +184,8 @@ def test_derivation_items_check_every_step_and_want_the_work_shown() -> None:
     broken = grade(d, "= 1 - 1/(1 + exp(-x))\n= exp(x)/(1 + exp(-x))\n= sigma(-x)")
     assert broken.status == "wrong"
     assert "✗" in broken.message and "2" in broken.message  # the second step is the one that breaks
-    assert grade(d, "sigma(-x)").status == "invalid"  # only the goal: no work shown
-    assert grade(d, "= 1 - sigma(x)\n= sigma(-x)").status == "invalid"  # the start again, then the goal
+    assert grade(d, "sigma(-x)").status == "sent_back"  # only the goal: no work shown
+    assert grade(d, "= 1 - sigma(x)\n= sigma(-x)").status == "sent_back"  # the start again, then the goal
     assert grade(d, "= 1 - 1/(1 + exp(-x)\n= sigma(-x)").status == "invalid"  # unreadable line
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dlquiz.bank.model import DEFAULT_TIME, KIND_LETTER, KINDS, SOURCES, Item, Mistake, Text
+from dlquiz.bank.model import DEFAULT_TIME, KIND_LETTER, KINDS, SOURCES, Item, Milestone, Mistake, Order, Text
 from dlquiz.bank.syllabus import Syllabus, load_syllabus
 from dlquiz.errors import BankError
 
@@ -36,10 +36,12 @@ KIND_FIELDS: dict[str, set[str]] = {
     "multi": {"choices", "answer", "shuffle"},
     "truefalse": {"answer"},
     "short": {"answer"},
-    "ordering": {"choices", "answer", "shuffle"},
-    "numeric": {"answer", "tolerance", "rel_tolerance", "unit", "generator", "ask", "params"},
-    "formula": {"answer", "canonical", "assume", "let", "latex", "forbid"},
-    "derivation": {"given", "start", "goal", "solution"},
+    "ordering": {"choices", "answer", "answers", "shuffle"},
+    "numeric": {"answer", "tolerance", "rel_tolerance", "unit", "generator", "ask", "params", "decimals",
+                "sig_figs"},
+    "formula": {"answer", "canonical", "assume", "let", "latex", "forbid", "require", "constraint"},
+    "derivation": {"given", "start", "goal", "solution", "milestones"},
+    "explain": {"model_answer", "rubric"},
 }
 
 
@@ -223,6 +225,8 @@ class _Reader:
 
     def _kind_ordering(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
         n = self._choices(raw, fields)
+        if "answers" in raw:
+            return self._orders(raw, n, fields)
         answer = raw.get("answer")
         if not isinstance(answer, list):
             self.problem("answer", f"expected an array of choice letters in order, got {answer!r}")
@@ -231,6 +235,42 @@ class _Reader:
         if sorted(x or "" for x in letters) != list(LETTERS[:n]):
             self.problem("answer", f"must name every choice exactly once ({LETTERS[:n]})")
         return tuple(x for x in letters if x)
+
+    def _orders(self, raw: dict[str, Any], n: int, fields: dict[str, Any]) -> Any:
+        """`answers = [{ order = [...], en = "convention", zh = "..." }, ...]`: every defensible order."""
+        if "answer" in raw:
+            self.problem("answers", "give either answer or answers, not both")
+        value = raw.get("answers")
+        if not isinstance(value, list) or not value:
+            self.problem("answers", "expected an array of { order = [letters], en = ..., zh = ... }")
+            return None
+        orders: list[Order] = []
+        for k, entry in enumerate(value, 1):
+            field = f"answers[{k}]"
+            if not isinstance(entry, dict) or not isinstance(entry.get("order"), list):
+                self.problem(field, "expected { order = [letters], en = ..., zh = ... }")
+                continue
+            letters = [self.letter(a, n, f"{field}.order") for a in entry["order"]]
+            if sorted(x or "" for x in letters) != list(LETTERS[:n]):
+                self.problem(f"{field}.order", f"must name every choice exactly once ({LETTERS[:n]})")
+                continue
+            note = None
+            if len(value) > 1 or "en" in entry or "zh" in entry:
+                note = self._bilingual({k2: v for k2, v in entry.items() if k2 != "order"}, field)
+            order = tuple(x for x in letters if x)
+            if any(o.answer == order for o in orders):
+                self.problem(f"{field}.order", "the same order is listed twice")
+            orders.append(Order(order, note))
+        fields["orders"] = tuple(orders)
+        return orders[0].answer if orders else None
+
+    def _kind_explain(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
+        model = self.text(raw, "model_answer")
+        rubric = self.text_list(raw, "rubric")
+        if not 3 <= len(raw.get("rubric", [])) <= 5:
+            self.problem("rubric", "expected 3 to 5 key points { en = ..., zh = ... }")
+        fields.update(model_answer=model, rubric=rubric)
+        return None
 
     def _kind_truefalse(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
         answer = raw.get("answer")
@@ -276,6 +316,17 @@ class _Reader:
             ask = "answer"
         if generator is None and ("params" in raw or "ask" in raw):
             self.problem("generator", "params/ask given without a generator")
+        for name, low, high in (("decimals", 0, 10), ("sig_figs", 1, 12)):
+            digits = raw.get(name)
+            if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int)
+                                       or not low <= digits <= high):
+                self.problem(name, f"expected a whole number from {low} to {high}, got {digits!r}")
+                raw = {k: v for k, v in raw.items() if k != name}
+        if "decimals" in raw and "sig_figs" in raw:
+            self.problem("sig_figs", "give either decimals or sig_figs, not both")
+        if ("decimals" in raw or "sig_figs" in raw) and ("tolerance" in raw or "rel_tolerance" in raw):
+            self.problem("tolerance", "the tolerance follows from decimals/sig_figs; do not give both")
+        fields.update(decimals=raw.get("decimals"), sig_figs=raw.get("sig_figs"))
         fields.update(
             tolerance=raw.get("tolerance"), rel_tolerance=raw.get("rel_tolerance"),
             unit=self._unit(raw.get("unit")), generator=generator, ask=ask, params=params,
@@ -314,7 +365,13 @@ class _Reader:
         if not isinstance(forbid, list) or not all(isinstance(f, str) and f.isidentifier() for f in forbid):
             self.problem("forbid", "expected an array of function names such as [\"relu\"]")
             forbid = []
-        fields.update(canonical=canonical, assume=tuple(assume), let=dict(let), forbid=tuple(forbid))
+        require = raw.get("require", [])
+        if not isinstance(require, list) or not all(isinstance(f, str) and f.isidentifier() for f in require):
+            self.problem("require", "expected an array of names the answer must use, such as [\"sigma\"]")
+            require = []
+        constraint = self.text(raw, "constraint", required=False)
+        fields.update(canonical=canonical, assume=tuple(assume), let=dict(let), forbid=tuple(forbid),
+                      require=tuple(require), constraint=constraint)
         return answer
 
     def _kind_derivation(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
@@ -327,9 +384,29 @@ class _Reader:
                 self.problem(name, "missing (a derivation needs start, goal and solution)")
         fields.update(
             given=tuple(given), start=raw.get("start"), goal=raw.get("goal"),
-            solution=raw.get("solution"),
+            solution=raw.get("solution"), milestones=self._milestones(raw),
         )
         return None
+
+    def _milestones(self, raw: dict[str, Any]) -> tuple[Milestone, ...]:
+        """`milestones = [{ form = "..." or ["...", ...], en = "...", zh = "..." }]`."""
+        value = raw.get("milestones", [])
+        if not isinstance(value, list):
+            self.problem("milestones", "expected an array of { form = ..., en = ..., zh = ... }")
+            return ()
+        out = []
+        for n, entry in enumerate(value, 1):
+            field = f"milestones[{n}]"
+            form = entry.get("form") if isinstance(entry, dict) else None
+            forms = [form] if isinstance(form, str) else form
+            if not isinstance(forms, list) or not forms or not all(isinstance(f, str) and f.strip()
+                                                                    for f in forms):
+                self.problem(field, "expected { form = \"formula\" (or an array of alternatives), en, zh }")
+                continue
+            text = self._bilingual({k: v for k, v in entry.items() if k != "form"}, field)
+            if text:
+                out.append(Milestone(tuple(f.strip() for f in forms), text))
+        return tuple(out)
 
     def _check_mistakes_differ(self, mistakes: tuple[Mistake, ...], answer: Any, kind: str) -> None:
         """A known mistake must not be the key itself, nor listed twice."""

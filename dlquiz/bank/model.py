@@ -8,16 +8,17 @@ from typing import Any, Literal
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
 
-Kind = Literal["single", "multi", "truefalse", "short", "ordering", "numeric", "formula", "derivation"]
+Kind = Literal["single", "multi", "truefalse", "short", "ordering", "numeric", "formula", "derivation",
+               "explain"]
 KINDS: tuple[str, ...] = (
-    "single", "multi", "truefalse", "short", "ordering", "numeric", "formula", "derivation",
+    "single", "multi", "truefalse", "short", "ordering", "numeric", "formula", "derivation", "explain",
 )
-# syllabus letter of each kind: C concept, F formula, N numeric, D derivation
+# syllabus letter of each kind: C concept, F formula, N numeric, D derivation, E explain-why
 KIND_LETTER: dict[str, str] = {
     "single": "C", "multi": "C", "truefalse": "C", "short": "C", "ordering": "C",
-    "formula": "F", "numeric": "N", "derivation": "D",
+    "formula": "F", "numeric": "N", "derivation": "D", "explain": "E",
 }
-DEFAULT_TIME: dict[str, int] = {"C": 45, "F": 90, "N": 120, "D": 300}
+DEFAULT_TIME: dict[str, int] = {"C": 45, "F": 90, "N": 120, "D": 300, "E": 240}
 
 SOURCES: tuple[str, ...] = (
     "000_ffe98cf169f07fd8",
@@ -48,12 +49,29 @@ class Mistake:
 
 
 @dataclass(frozen=True)
+class Milestone:
+    """A key intermediate result of a derivation: alternative forms, and what it is."""
+
+    forms: tuple[str, ...]
+    text: Text
+
+
+@dataclass(frozen=True)
+class Order:
+    """One defensible order of an ordering item and the convention it follows."""
+
+    answer: tuple[str, ...]
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
 class Item:
     """One question of the bank.
 
     `answer` holds the key in the kind's own form: a letter (single), a tuple of letters
     (multi, ordering), a bool (truefalse), a float or None (numeric; None when a generator is
-    the key), a formula string (formula), a tuple of accepted strings (short), None (derivation).
+    the key), a formula string (formula), a tuple of accepted strings (short), None (derivation,
+    explain).
     """
 
     id: str
@@ -80,20 +98,30 @@ class Item:
     generator: str | None = None
     ask: str = "answer"
     params: dict[str, Any] = field(default_factory=dict)
+    decimals: int | None = None  # precision the prompt asks: digits after the point
+    sig_figs: int | None = None  # ... or significant figures
+    # ordering: every defensible order (the first is `answer`), each with its convention
+    orders: tuple[Order, ...] = ()
     # formula
     canonical: str | None = None
     assume: tuple[str, ...] = ()
     let: dict[str, str] = field(default_factory=dict)
     forbid: tuple[str, ...] = ()  # names the answer may not use (e.g. relu when asked to define ReLU)
+    require: tuple[str, ...] = ()  # names the answer must use ("in terms of σ": require sigma, forbid exp)
+    constraint: Text | None = None  # the prompt's constraint in words, shown when it is violated
     # derivation
     given: tuple[str, ...] = ()
     start: str | None = None
     goal: str | None = None
     solution: str | None = None
+    milestones: tuple[Milestone, ...] = ()
+    # explain
+    model_answer: Text | None = None
+    rubric: tuple[Text, ...] = ()
 
     @property
     def letter(self) -> str:
-        """The syllabus letter of the item's kind (C, F, N or D)."""
+        """The syllabus letter of the item's kind (C, F, N, D or E)."""
         return KIND_LETTER[self.kind]
 
     @property

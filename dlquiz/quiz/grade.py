@@ -1,7 +1,9 @@
 """Grading a typed answer against an item's key, one function per kind.
 
 A response that cannot be read (a letter that is not a choice, a malformed number or formula)
-is `invalid`: the student is asked again and it is never marked wrong.
+is `invalid`, and one that is readable but not gradable as it stands (a derivation that shows no
+work, a formula that breaks the prompt's "in terms of σ", a near miss by spelling) is
+`sent_back`: either way the student is asked again and it is never marked wrong.
 """
 
 from __future__ import annotations
@@ -10,14 +12,27 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 
 from dlquiz.bank.load import LETTERS
 from dlquiz.bank.model import Item, Text
 from dlquiz.i18n import translate
 
-Status = Literal["correct", "wrong", "invalid", "undecided"]
+
+class Status(StrEnum):
+    """The verdict on a response (a str, so `status == "correct"` also reads naturally)."""
+
+    CORRECT = "correct"
+    WRONG = "wrong"
+    INVALID = "invalid"  # cannot be read: asked again
+    SENT_BACK = "sent_back"  # readable, but not gradable as it stands: asked again, with the reason
+    UNDECIDED = "undecided"  # the checker could not decide in time: not counted
+
+    @property
+    def asks_again(self) -> bool:
+        return self in (Status.INVALID, Status.SENT_BACK)
 
 
 @dataclass(frozen=True)
@@ -31,6 +46,11 @@ class Grade:
     rule: str = ""  # name of a catalogue wrong rule that matched (formulas, derivations)
     rule_text: Text | None = None  # what that rule is about, in both languages
     message_zh: str = ""  # `message` in Chinese, where it has been translated
+    notes: tuple[Text, ...] = ()  # further feedback in both languages (milestones, the order's convention)
+    self_rating: int | None = None  # explain items: the student's own rating 1..4 from the points made
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
 
     def detail(self, lang: str) -> str:
         return self.message_zh if lang == "zh" and self.message_zh else self.message
@@ -45,7 +65,7 @@ FALSE_WORDS = {"f", "false", "n", "no", "0", "错", "否", "错误", "假", "×"
 
 def _letters(text: str, n_choices: int) -> list[str] | str:
     """Letters typed for choices (`ac`, `a c`, `A,C`); a string is an error message."""
-    cleaned = re.sub(r"[\s,;/、，→>-]+", "", text.lower())
+    cleaned = re.sub(r"[\s,;/、，→>-]+", "", unicodedata.normalize("NFKC", text).lower())
     valid = LETTERS[:n_choices]
     if not cleaned:
         return "type the letter of a choice"
@@ -55,15 +75,33 @@ def _letters(text: str, n_choices: int) -> list[str] | str:
     return list(cleaned)
 
 
+# ----------------------------------------------------------------------------- numbers
+
+_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?")
+
+
 def parse_number(text: str) -> float | str:
-    """A typed number: `0.25`, `-3`, `3/4`, `1e-8`, `75%`, `1,000`; a string is an error message."""
+    """A typed number: `0.25`, `-3`, `3/4`, `1e-8`, `75%`, `1,000`; a string is an error message.
+
+    A comma that may be a decimal comma (`0,665`, `1,5`, `12,544`) is never guessed: the message
+    asks for a decimal point.
+    """
     s = unicodedata.normalize("NFKC", text).strip().replace("−", "-").replace(" ", "")
     if not s:
         return "type a number"
     percent = s.endswith("%")
     if percent:
         s = s[:-1]
-    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", s):
+    if "," in s:
+        unambiguous = _THOUSANDS.fullmatch(s) and (s.count(",") > 1 or s.split(",")[1][:3] == "000")
+        if not unambiguous:
+            if re.fullmatch(r"[+-]?\d+,\d+", s):
+                point = s.replace(",", ".")
+                return (f"is the comma a decimal comma? write {point} with a decimal point "
+                        f"(or {s.replace(',', '')} without the comma)")
+            if not _THOUSANDS.fullmatch(s):
+                col = text.find(",") + 1
+                return f"not a number at column {col}: {text.strip()!r} (write decimals with a point: 0.665)"
         s = s.replace(",", "")
     s = s.translate(SUPERSCRIPTS).replace("**", "^")
     try:
@@ -104,21 +142,130 @@ def _number_value(s: str) -> float:
     raise ValueError
 
 
-def numbers_match(expected: float, given: float, item: Item) -> bool:
-    """Within the item's tolerance: absolute, relative, exact for integers, else 0.1 % relative."""
+def tolerance_for(expected: float, item: Item) -> float:
+    """The absolute tolerance an item grades with.
+
+    From the stated precision: `decimals = d` accepts half a unit of the d-th decimal (an answer
+    rounded as asked passes; one off in the last asked digit fails); `sig_figs = s` the same at
+    the s-th significant digit of the exact value. Else an explicit `tolerance`/`rel_tolerance`.
+    Else: integers exactly, other numbers to 0.1 % or a fair rounding to two decimals (two
+    significant figures below 0.1).
+    """
+    slack = 1e-9 * max(1.0, abs(expected))  # floating-point noise in the key, not a tolerance
+    if item.decimals is not None:
+        return 0.5 * 10.0 ** -item.decimals + slack
+    if item.sig_figs is not None:
+        if expected == 0:
+            return 0.5 * 10.0 ** -item.sig_figs + slack
+        exponent = math.floor(math.log10(abs(expected)))
+        return 0.5 * 10.0 ** (exponent - item.sig_figs + 1) + slack
     if item.tolerance is not None:
-        return abs(given - expected) <= item.tolerance + 1e-12
+        return item.tolerance + 1e-12
     if item.rel_tolerance is not None:
-        return abs(given - expected) <= item.rel_tolerance * abs(expected) + 1e-12
+        return item.rel_tolerance * abs(expected) + 1e-12
     if float(expected).is_integer() and abs(expected) >= 1:
-        return given == expected
-    return abs(given - expected) <= 1e-3 * abs(expected) + 1e-12
+        return 0.0
+    if expected == 0:
+        return 0.005
+    if abs(expected) >= 0.1:
+        return max(1e-3 * abs(expected), 0.005) + slack
+    exponent = math.floor(math.log10(abs(expected)))
+    return max(1e-3 * abs(expected), 0.5 * 10.0 ** (exponent - 1)) + slack
+
+
+def numbers_match(expected: float, given: float, item: Item) -> bool:
+    """Within the item's tolerance (see `tolerance_for`)."""
+    return abs(given - expected) <= tolerance_for(expected, item)
+
+
+def precision_text(item: Item) -> Text | None:
+    """The precision an item asks for, in words (None: not stated)."""
+    if item.decimals is not None:
+        return Text(f"{item.decimals} decimal places", f"保留 {item.decimals} 位小数")
+    if item.sig_figs is not None:
+        return Text(f"{item.sig_figs} significant figures", f"保留 {item.sig_figs} 位有效数字")
+    return None
+
+
+def _number_echo(response: str, value: float) -> str:
+    """How a typed number was read: `3/4 = 0.75`, `75% = 0.75`, or the number itself."""
+    shown = f"{value:.12g}"
+    typed = unicodedata.normalize("NFKC", response).strip()
+    return shown if typed == shown else f"{typed} = {shown}"
+
+
+# ----------------------------------------------------------------------------- short answers
+
+# common variant (traditional) characters of the course's terms -> the simplified form, in pairs
+_VARIANT_PAIRS = (
+    "捲卷積积網网絡络經经層层數数殘残範范權权歸归優优遞递對对損损啟启發发學学習习機机標标準准確确陣阵閘闸門门"
+    "記记憶忆長长時时間间隨随參参輸输連连並并線线單单計计擬拟過过強强訓训練练測测試试驗验證证與与個个為为種种"
+    "徵征樣样規规則则減减動动態态後后傳传饋馈環环圖图識识別别檢检錨锚區区邏逻輯辑佈布於于擾扰雜杂訊讯聲声據据"
+    "處处題题類类設设預预濾滤補补齊齐邊边緣缘觀观視视覺觉遺遗輕轻擴扩張张兩两異异雙双導导獨独熱热編编碼码實实"
+    "際际臺台彙汇匯汇總总結结構构關关係系聯联極极衝冲適适應应圍围鬆松緩缓頻频復复")
+_VARIANTS = str.maketrans(dict(zip(_VARIANT_PAIRS[0::2], _VARIANT_PAIRS[1::2], strict=True)))
+_ARTICLES = {"a", "an", "the"}
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _words(text: str) -> list[str]:
+    s = unicodedata.normalize("NFKC", text).lower().translate(_VARIANTS)
+    s = "".join(c if unicodedata.category(c)[0] in "LN" else " " for c in s)
+    return [w for w in s.split() if w not in _ARTICLES]
+
+
+def _singular(word: str) -> set[str]:
+    """A word and its possible singulars (accepting a singular where the key has a plural)."""
+    out = {word}
+    if len(word) > 3 and not _CJK.search(word):
+        if word.endswith("ies"):
+            out.add(word[:-3] + "y")
+        if word.endswith("es"):
+            out.add(word[:-2])
+        if word.endswith("s") and not word.endswith("ss"):
+            out.add(word[:-1])
+    return out
 
 
 def normalize_text(text: str) -> str:
-    """Lower case, without spaces, hyphens and punctuation (for short answers)."""
-    s = unicodedata.normalize("NFKC", text).lower()
-    return "".join(c for c in s if unicodedata.category(c)[0] in "LN")
+    """Lower case, full-width folded, variant characters unified, without articles, spaces,
+    hyphens and punctuation (for short answers)."""
+    return "".join(_words(text))
+
+
+def _short_forms(text: str) -> set[str]:
+    """Every normal form a short answer may take: the text and the singular of each word."""
+    words = _words(text)
+    if not words:
+        return set()
+    forms = {"".join(words)}
+    for n, word in enumerate(words):
+        for single in _singular(word):
+            forms.add("".join([*words[:n], single, *words[n + 1:]]))
+    return forms
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with adjacent transpositions (a typo is one edit)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _near_miss(given: str, accepted: set[str]) -> bool:
+    """A Latin-letter answer one typo (two for long words) away from an accepted form."""
+    if _CJK.search(given) or len(given) < 5:
+        return False
+    allowed = 1 if len(given) < 9 else 2
+    return any(not _CJK.search(a) and abs(len(a) - len(given)) <= allowed
+               and _edit_distance(given, a) <= allowed for a in accepted)
 
 
 # Chinese for the messages that send an answer back (the engine's own parse errors stay English)
@@ -132,18 +279,24 @@ _INVALID_ZH: list[tuple[str, str]] = [
     (r"type a number", "请输入一个数"),
     (r"the number is too large", "数值太大"),
     (r"not a number at column (\d+): (.*) \(examples: (.*)\)", r"第 \1 列起不是数：\2（例如 \3）"),
+    (r"not a number at column (\d+): (.*) \(write decimals with a point: 0\.665\)",
+     r"第 \1 列起不是数：\2（小数请用小数点，如 0.665）"),
+    (r"is the comma a decimal comma\? write (.*) with a decimal point \(or (.*) without the comma\)",
+     r"逗号是小数点吗？请用小数点写成 \1（或不带逗号写成 \2）"),
     (r"type a formula", "请输入公式"),
     (r"give the result itself, .*", "请给出结果本身，而不是还要求导的式子（d/dx、diff、∂）"),
     (r"write it without '(\w+)' \(column (\d+)\).*", r"请不要使用 '\1'（第 \2 列）：题目问的正是它由什么构成"),
     (r"(.*) (?:does|do) not appear in this question \(write the answer in terms of: (.*)\)",
      r"\1 不是本题中的量（请用这些量表示：\2）"),
+    (r"check the spelling: (.*)", r"请检查拼写：\1"),
+    (r"write your answer in words, then rate it", "请写出答案，再对照要点自评"),
 ]
 
 
 def grade(item: Item, response: str, *, expected: Any = None) -> Grade:
     """Grade `response` to `item`; `expected` overrides the key (parametric items)."""
     result = _grade(item, response, expected)
-    if result.status == "invalid" and not result.message_zh:
+    if result.status.asks_again and not result.message_zh:
         result = replace(result, message_zh=translate(result.message, _INVALID_ZH))
     return result
 
@@ -156,26 +309,18 @@ def _grade(item: Item, response: str, expected: Any) -> Grade:
     if kind == "truefalse":
         word = unicodedata.normalize("NFKC", response).strip().lower()
         if word not in TRUE_WORDS | FALSE_WORDS:
-            return Grade("invalid", "type t (true) or f (false)")
-        return Grade("correct" if (word in TRUE_WORDS) == key else "wrong")
+            return Grade(Status.INVALID, "type t (true) or f (false)")
+        return Grade(Status.CORRECT if (word in TRUE_WORDS) == key else Status.WRONG)
     if kind == "short":
-        given = normalize_text(response)
-        if not given:
-            return Grade("invalid", "type a word or phrase")
-        if any(given == normalize_text(a) for a in key):
-            return Grade("correct")
-        return Grade("wrong", mistake=_mistake(item, lambda m: normalize_text(str(m)) == given))
+        return _grade_short(item, response, key)
     if kind == "numeric":
-        value = parse_number(response)
-        if isinstance(value, str):
-            return Grade("invalid", value)
-        if numbers_match(float(key), value, item):
-            return Grade("correct")
-        return Grade("wrong", mistake=_mistake(item, lambda m: numbers_match(float(m), value, item)))
+        return _grade_numeric(item, response, key)
     if kind == "formula":
         return _grade_formula(item, response)
     if kind == "derivation":
         return _grade_derivation(item, response)
+    if kind == "explain":
+        return _grade_explain(item, response)
     raise ValueError(f"unknown kind {kind!r}")
 
 
@@ -183,20 +328,45 @@ def _mistake(item: Item, matches: Any) -> Text | None:
     return next((m.message for m in item.mistakes if matches(m.answer)), None)
 
 
+def _grade_short(item: Item, response: str, key: Any) -> Grade:
+    given = _short_forms(response)
+    if not given:
+        return Grade(Status.INVALID, "type a word or phrase")
+    accepted = set().union(*(_short_forms(a) for a in key))
+    exact = normalize_text(response)
+    mistake = _mistake(item, lambda m: normalize_text(str(m)) == exact)
+    if mistake is None and given & accepted:
+        return Grade(Status.CORRECT)
+    if mistake is None and _near_miss(exact, accepted):
+        return Grade(Status.SENT_BACK, f"check the spelling: {response.strip()!r} is close to an accepted answer")
+    return Grade(Status.WRONG, mistake=mistake)
+
+
+def _grade_numeric(item: Item, response: str, key: Any) -> Grade:
+    value = parse_number(response)
+    if isinstance(value, str):
+        return Grade(Status.INVALID, value)
+    echo = _number_echo(response, value)
+    if numbers_match(float(key), value, item):
+        return Grade(Status.CORRECT, interpreted=echo)
+    mistake = _mistake(item, lambda m: numbers_match(float(m), value, item))
+    return Grade(Status.WRONG, mistake=mistake, interpreted=echo)
+
+
 def _grade_choices(item: Item, response: str, key: Any) -> Grade:
     letters = _letters(response, len(item.choices))
     if isinstance(letters, str):
-        return Grade("invalid", letters)
+        return Grade(Status.INVALID, letters)
     if item.kind == "single":
         if len(letters) != 1:
-            return Grade("invalid", "pick one letter")
+            return Grade(Status.INVALID, "pick one letter")
         if letters[0] == key:
-            return Grade("correct")
-        return Grade("wrong", mistake=_mistake(item, lambda m: m == letters[0]))
+            return Grade(Status.CORRECT)
+        return Grade(Status.WRONG, mistake=_mistake(item, lambda m: m == letters[0]))
     if item.kind == "multi":
         chosen = tuple(sorted(set(letters)))
         if chosen == tuple(key):
-            return Grade("correct")
+            return Grade(Status.CORRECT)
         missing = sorted(set(key) - set(chosen))
         extra = sorted(set(chosen) - set(key))
         detail = "; ".join(
@@ -205,68 +375,132 @@ def _grade_choices(item: Item, response: str, key: Any) -> Grade:
                 f"not {', '.join(extra)}" if extra else "",
             ) if part
         )
-        return Grade("wrong", detail, mistake=_mistake(item, lambda m: tuple(sorted(m)) == chosen))
-    # ordering
+        return Grade(Status.WRONG, detail, mistake=_mistake(item, lambda m: tuple(sorted(m)) == chosen))
+    # ordering: any defensible order passes, and the student learns which convention it follows
     if sorted(letters) != sorted(key):
-        return Grade("invalid", f"give every letter exactly once, e.g. {''.join(sorted(key))}")
-    if tuple(letters) == tuple(key):
-        return Grade("correct")
-    return Grade("wrong", mistake=_mistake(item, lambda m: tuple(m) == tuple(letters)))
+        return Grade(Status.INVALID, f"give every letter exactly once, e.g. {''.join(sorted(key))}")
+    orders = [(o.answer, o.note) for o in item.orders] or [(tuple(key), None)]
+    for order, note in orders:
+        if tuple(letters) == tuple(order):
+            return Grade(Status.CORRECT, notes=(note,) if note is not None and len(orders) > 1 else ())
+    return Grade(Status.WRONG, mistake=_mistake(item, lambda m: tuple(m) == tuple(letters)))
+
+
+def _formula_constraint(item: Item, response: str) -> Grade | None:
+    """The prompt's constraint ("in terms of σ(x)", "without exp"): a violation is sent back."""
+    from dlquiz.errors import DlquizError
+    from dlquiz.symbolic.milestones import names_used
+
+    if not item.require and not item.forbid:
+        return None
+    try:
+        used = names_used(response, let=item.let)
+    except DlquizError:
+        return None  # unreadable: the checker reports it with its column
+    forbidden = [n for n in item.forbid if n.lower() in used]
+    missing = [n for n in item.require if n.lower() not in used]
+    if not forbidden and not missing:
+        return None
+    parts = []
+    parts_zh = []
+    if missing:
+        parts.append(f"the answer must use {', '.join(missing)}")
+        parts_zh.append(f"答案必须用到 {', '.join(missing)}")
+    if forbidden:
+        parts.append(f"write it without {', '.join(forbidden)}")
+        parts_zh.append(f"请不要使用 {', '.join(forbidden)}")
+    reason = item.constraint
+    en = "; ".join(parts) + (f" (the question asks: {reason.en})" if reason else "")
+    zh = "；".join(parts_zh) + (f"（题目要求：{reason.zh}）" if reason else "")
+    return Grade(Status.SENT_BACK, en, message_zh=zh)
 
 
 def _grade_formula(item: Item, response: str) -> Grade:
-    from dlquiz.symbolic import check_answer
+    from dlquiz.symbolic import Verdict, check_answer
 
     if not response.strip():
-        return Grade("invalid", "type a formula")
+        return Grade(Status.INVALID, "type a formula")
     if DERIVATIVE.search(response) and not DERIVATIVE.search(str(item.answer)):
-        return Grade("invalid", "give the result itself, not a derivative still to be taken (d/dx, diff, ∂)")
+        return Grade(Status.INVALID, "give the result itself, not a derivative still to be taken (d/dx, diff, ∂)")
     for name in item.forbid:
         match = re.search(rf"(?<![A-Za-z_])\\?{re.escape(name)}(?![A-Za-z_])", response, re.IGNORECASE)
-        if match:
-            return Grade("invalid", f"write it without {name!r} (column {match.start() + 1}): "
-                                    "the question asks what it is made of")
+        if match and not item.require:
+            return Grade(Status.INVALID, f"write it without {name!r} (column {match.start() + 1}): "
+                                         "the question asks what it is made of")
     extra = _unknown_names(item, response)
     if extra:
-        return Grade("invalid", extra)
+        return Grade(Status.INVALID, extra)
+    violated = _formula_constraint(item, response)
+    if violated is not None:
+        return violated
+    parsed = _parsed_keys(item)
     result = check_answer(
-        expected=str(item.answer), given=response, assumptions=item.assume, let=item.let,
-        mistakes=[str(m.answer) for m in item.mistakes],
+        expected=parsed.key, given=response, assumptions=item.assume, let=item.let,
+        mistakes=parsed.mistakes,
     )
-    verdict = str(getattr(result.verdict, "value", result.verdict))
-    if verdict == "error":
-        return Grade("invalid", result.message)
+    verdict = result.verdict
+    if verdict is Verdict.ERROR:
+        return Grade(Status.INVALID, result.message)
     mistake = item.mistakes[result.mistake].message if result.mistake is not None else None
     rule = result.rule or ""
     detail = result.message
     rule_text = None
     if rule and result.rule_message:
         rule_text = Text(result.rule_message, result.rule_message_zh or result.rule_message)
-    detail_zh = _counterexample_zh(result.counterexample, verdict, detail)
-    if verdict == "equal":
-        return Grade("correct", interpreted=result.interpreted)
-    if verdict == "undecided":
-        return Grade("undecided", detail or "could not decide within the time limit",
+    detail_zh = _counterexample_zh(result.counterexample, verdict is Verdict.DOMAIN_ONLY, detail)
+    if verdict is Verdict.EQUAL:
+        return Grade(Status.CORRECT, interpreted=result.interpreted)
+    if verdict is Verdict.UNDECIDED:
+        return Grade(Status.UNDECIDED, detail or "could not decide within the time limit",
                      interpreted=result.interpreted)
-    return Grade("wrong", detail, mistake=mistake, interpreted=result.interpreted, rule=rule,
+    return Grade(Status.WRONG, detail, mistake=mistake, interpreted=result.interpreted, rule=rule,
                  rule_text=rule_text, message_zh=detail_zh)
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """What grading needs from an item's texts, read once per item (see `_parsed_keys`)."""
+
+    key: str
+    mistakes: tuple[str, ...]
+    known_names: frozenset[str]  # quantities the key, canonical form and mistakes use
+
+
+_KEYS: dict[tuple[str, str, int], _Keys] = {}
+
+
+def _parsed_keys(item: Item) -> _Keys:
+    """The key, mistakes and the names they use, parsed once per item (keyed by id and place)."""
+    from dlquiz.errors import DlquizError
+    from dlquiz.symbolic.milestones import symbol_names
+
+    cache_key = (item.id, item.file, item.line)
+    found = _KEYS.get(cache_key)
+    if found is not None:
+        return found
+    known: set[str] = set()
+    for text in (str(item.answer), item.canonical, *(str(m.answer) for m in item.mistakes)):
+        if text:
+            try:
+                known |= symbol_names(text, let=item.let)
+            except DlquizError:
+                pass
+    keys = _Keys(str(item.answer), tuple(str(m.answer) for m in item.mistakes), frozenset(known))
+    _KEYS[cache_key] = keys
+    return keys
 
 
 def _unknown_names(item: Item, response: str) -> str:
     """A message when the answer uses a quantity the question does not have (e.g. a typo `b`)."""
     from dlquiz.errors import DlquizError
-    from dlquiz.symbolic.parse import parse_math
+    from dlquiz.symbolic.milestones import symbol_names
 
     try:
-        given = parse_math(response, let=item.let).expr
-        known: set[str] = set()
-        # the key, its canonical form and the known mistakes name every quantity in play
-        for text in (str(item.answer), item.canonical, *(str(m.answer) for m in item.mistakes)):
-            if text:
-                known |= {str(s) for s in parse_math(text, let=item.let).expr.free_symbols}
+        given = symbol_names(response, let=item.let)
     except DlquizError:
         return ""  # the checker reports unreadable input with its column
-    extra = sorted({str(s) for s in given.free_symbols} - known)
+    known = _parsed_keys(item).known_names
+    extra = sorted(given - known)
     if not extra:
         return ""
     names = ", ".join(repr(n) for n in extra)
@@ -275,40 +509,111 @@ def _unknown_names(item: Item, response: str) -> str:
     return f"{names} {verb} not appear in this question (write the answer in terms of: {expected})"
 
 
-def _counterexample_zh(counterexample: dict[str, Any] | None, verdict: str, english: str) -> str:
+def _counterexample_zh(counterexample: dict[str, Any] | None, domain_only: bool, english: str) -> str:
     """The counterexample sentence in Chinese (the checker words it in English)."""
     if not counterexample or "point" not in counterexample:
         return ""
     point = ", ".join(f"{k} = {v}" for k, v in counterexample["point"].items())
     text = f"反例：{point} 时，正确值为 {counterexample.get('expected')}，你的答案为 {counterexample.get('given')}"
-    if verdict == "domain_only" and ";" in english:
+    if domain_only and ";" in english:
         text = f"只在部分定义域上相等（{english.split(';')[0]}）；" + text
     return text
 
 
-def _squash(text: str) -> str:
-    return "".join(text.split())
+# ----------------------------------------------------------------------------- derivations
+
+SHOW_STEPS = Text("show the intermediate steps: the start followed by the goal, or lines that only "
+                  "restate them, earn no credit",
+                  "请写出中间步骤：只写起点和目标式，或只是重写它们的行，不能得分")
+
+
+def _milestone_notes(item: Item, shown: tuple[int, ...], missing: tuple[int, ...]) -> tuple[Text, ...]:
+    notes = []
+    if shown:
+        notes.append(Text("Shown: " + "; ".join(item.milestones[n].text.en for n in shown),
+                          "已写出：" + "；".join(item.milestones[n].text.zh for n in shown)))
+    if missing:
+        notes.append(Text("Missing: " + "; ".join(item.milestones[n].text.en for n in missing),
+                          "缺少：" + "；".join(item.milestones[n].text.zh for n in missing)))
+    return tuple(notes)
 
 
 def _grade_derivation(item: Item, response: str) -> Grade:
     from dlquiz.symbolic import check_item_derivation
+    from dlquiz.symbolic.milestones import assess_work
     from dlquiz.symbolic.steps import format_report
 
     lines = [line for line in response.splitlines() if line.strip()]
-    steps = [ln for ln in lines if _squash(ln.lstrip().removeprefix("=")) != _squash(str(item.start))]
-    if len(steps) < 2:
-        return Grade("invalid", "show your work: at least one intermediate step, then the goal",
+    if not lines:
+        return Grade(Status.INVALID, "show your work: at least one intermediate step, then the goal",
                      message_zh="请写出推导过程：至少一个中间步骤，最后一步是目标式")
     report = check_item_derivation(
         given=item.given, start=str(item.start), goal=str(item.goal), steps=lines, timeout=8.0
     )
     text, text_zh = format_report(report, lang="en"), format_report(report, lang="zh")
     statuses = {s.status for s in report.steps}
+    work = assess_work(given=item.given, start=str(item.start), goal=str(item.goal), lines=lines,
+                       milestones=[m.forms for m in item.milestones])
+    notes = _milestone_notes(item, work.shown, work.missing)
     if report.ok:
-        return Grade("correct", text, message_zh=text_zh)
+        if work.intermediate == 0:
+            return Grade(Status.SENT_BACK, f"{SHOW_STEPS.en}\n{text}", message_zh=f"{SHOW_STEPS.zh}\n{text_zh}",
+                         notes=notes)
+        if work.missing:
+            return Grade(Status.SENT_BACK,
+                         "every step holds, but a key step an examiner looks for is not shown\n" + text,
+                         message_zh="每一步都成立，但缺少阅卷时要看的关键步骤\n" + text_zh, notes=notes)
+        return Grade(Status.CORRECT, text, message_zh=text_zh, notes=notes)
     if "error" in statuses and report.first_failure is None:
-        return Grade("invalid", text, message_zh=text_zh)
+        return Grade(Status.INVALID, text, message_zh=text_zh)
     if report.first_failure is None and "undecided" in statuses:
-        return Grade("undecided", text, message_zh=text_zh)  # never "wrong" for lack of time
+        return Grade(Status.UNDECIDED, text, message_zh=text_zh)  # never "wrong" for lack of time
+    if report.first_failure is None:  # no step yet (e.g. only `let` lines)
+        return Grade(Status.SENT_BACK, f"{SHOW_STEPS.en}\n{text}", message_zh=f"{SHOW_STEPS.zh}\n{text_zh}")
     rule = next((s.rule for s in report.steps if s.rule), None) or ""
-    return Grade("wrong", text, rule=rule, message_zh=text_zh)
+    return Grade(Status.WRONG, text, rule=rule, message_zh=text_zh, notes=notes)
+
+
+# ----------------------------------------------------------------------------- explain-why
+
+
+def parse_points(text: str, n_points: int) -> list[int] | str:
+    """Key points a student says they made: `1 3`, `1,3`, `all`, `none` (1-based); a string is an
+    error message."""
+    s = unicodedata.normalize("NFKC", text).strip().lower()
+    if s in ("all", "a", "全部", "全"):
+        return list(range(1, n_points + 1))
+    if s in ("none", "0", "-", "无", "没有"):
+        return []
+    parts = [p for p in re.split(r"[\s,;、，]+", s) if p]
+    if not parts or not all(p.isdigit() for p in parts):
+        return f"type the numbers of the points you made (1 to {n_points}), all or none"
+    points = sorted({int(p) for p in parts})
+    bad = [p for p in points if not 1 <= p <= n_points]
+    if bad:
+        return f"there is no point {bad[0]}: type numbers from 1 to {n_points}, all or none"
+    return points
+
+
+def rating_for_points(made: int, total: int) -> int:
+    """The spaced-repetition rating of a self-graded answer: 1 Again (under half the points),
+    2 Hard (half or more), 3 Good (all)."""
+    if total and made >= total:
+        return 3
+    if total and 2 * made >= total:
+        return 2
+    return 1
+
+
+def grade_points(item: Item, points: list[int]) -> Grade:
+    """The verdict of a self-graded explain item: correct with half the key points or more."""
+    rating = rating_for_points(len(points), len(item.rubric))
+    made = Text("Points made: " + (", ".join(map(str, points)) or "none") + f" of {len(item.rubric)}",
+                "做到的要点：" + ("、".join(map(str, points)) or "无") + f"（共 {len(item.rubric)} 条）")
+    return Grade(Status.CORRECT if rating >= 2 else Status.WRONG, notes=(made,), self_rating=rating)
+
+
+def _grade_explain(item: Item, response: str) -> Grade:
+    """An explain item is graded by the student against the rubric (`grade_points`)."""
+    return Grade(Status.UNDECIDED, "write your answer in words, then rate it against the key points",
+                 message_zh="请写出答案，再对照要点自评")

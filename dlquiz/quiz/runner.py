@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from dlquiz.bank.load import LETTERS
 from dlquiz.bank.model import Item
 from dlquiz.quiz.events import AnswerEvent, Result
-from dlquiz.quiz.grade import Grade
+from dlquiz.quiz.grade import Grade, Status
 from dlquiz.quiz.session import KIND_NAMES, Question, prepare
 
 if TYPE_CHECKING:
@@ -207,18 +207,26 @@ class _Loop:
                 except TimeUp:
                     return "timeout", response, None, hints
             grade = self.grade(q, response)
-            if grade.status == "invalid":
-                self.say(self.t('Could not read that', '无法识别'), grade.detail(self.lang), "yellow")
+            if grade.status.asks_again:
+                if grade.status is Status.SENT_BACK:
+                    label = self.t("Sent back", "退回")
+                else:
+                    label = self.t("Could not read that", "无法识别")
+                if grade.interpreted:
+                    self.say(self.t('interpreted as', '理解为'), grade.interpreted, "dim")
+                self.say(label, grade.detail(self.lang), "yellow")
+                for note in grade.notes:
+                    self.console.print(note(self.lang), markup=False, highlight=False)
                 self.console.print(self.t("Try again.", "请重新输入。"))
                 continue
             if grade.interpreted:
                 self.say(self.t('interpreted as', '理解为'), grade.interpreted, "dim")
-            if grade.status == "undecided":
+            if grade.status is Status.UNDECIDED:
                 self.console.print(self.t(
                     "Could not decide in time; not counted. Compare with the key below.",
                     "未能在时限内判定，不计分。请对照下面的答案。"))
                 return "skipped", response, grade, hints
-            return ("correct" if grade.status == "correct" else "wrong"), response, grade, hints
+            return ("correct" if grade.status is Status.CORRECT else "wrong"), response, grade, hints
 
     def read_before_deadline(self, prompt: str) -> str:
         """Read a line; with a real-time deadline, time-up interrupts the wait (SIGALRM)."""
@@ -253,7 +261,7 @@ class _Loop:
         try:
             return q.grade(response)
         except DlquizError as exc:
-            return Grade("invalid", str(exc))
+            return Grade(Status.INVALID, str(exc))
 
     def give_feedback(self, q: Question, result: Result, grade: Grade | None) -> None:
         if not self.feedback:
@@ -271,6 +279,9 @@ class _Loop:
             self.say(self.t('Common slip', '常见错误'), grade.rule_text(self.lang), "magenta")
         if grade is not None and grade.message and result != "correct":
             self.console.print(grade.detail(self.lang), markup=False)
+        if grade is not None:
+            for note in grade.notes:
+                self.console.print(note(self.lang), markup=False, highlight=False)
         if result != "correct":
             self.say(self.t('Answer', '答案'), q.key_text(self.lang), "bold")
         self.say(self.t('Why', '解析'), q.explanation_text(self.lang), "dim")
