@@ -501,53 +501,7 @@ def test_nms_kept_boxes_do_not_overlap(seed: int) -> None:
 # --------------------------------------------------------------------------- networks by hand
 
 
-def _cost(params: dict[str, Any], ex_values: dict[str, Any], layers: int) -> float:
-    np = pytest.importorskip("numpy")
-    a = np.array(ex_values["X"], dtype=float)
-    y = np.array(ex_values["Y"], dtype=float)
-    act = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}[
-        params["activation"]
-    ]
-    for layer in range(1, layers + 1):
-        z = np.array(ex_values[f"W{layer}"]) @ a + np.array(ex_values[f"b{layer}"])
-        if layer < layers:
-            a = act(z)
-        else:
-            a = 1 / (1 + np.exp(-z)) if params["loss"] == "bce" else z
-    m = y.shape[1]
-    if params["loss"] == "bce":
-        return float(-np.sum(y * np.log(a) + (1 - y) * np.log(1 - a)) / m)
-    return float(np.sum((a - y) ** 2) / (2 * m))
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-def test_forward_backward_against_finite_differences(seed: int) -> None:
-    ex = generate_example("mlp.forward-backward", seed=seed)
-    layers = len(ex.params["sizes"]) - 1
-    vals = {k: v for k, v in ex.values.items()}
-    assert ex.answer == pytest.approx(_cost(ex.params, vals, layers), abs=1e-9)
-    h = 1e-5
-    for layer in range(1, layers + 1):
-        for name in (f"W{layer}", f"b{layer}"):
-            mat = vals[name]
-            grad = ex.values["d" + name]
-            for i in range(len(mat)):
-                for j in range(len(mat[0])):
-                    old = mat[i][j]
-                    mat[i][j] = old + h
-                    up = _cost(ex.params, vals, layers)
-                    mat[i][j] = old - h
-                    down = _cost(ex.params, vals, layers)
-                    mat[i][j] = old
-                    assert grad[i][j] == pytest.approx((up - down) / (2 * h), abs=1e-6)
-    assert ex.values["grad_check"] < 1e-6
-
-
-def test_forward_backward_shapes() -> None:
-    ex = generate_example("mlp.forward-backward", {"sizes": "2,3,1", "m": 2})
-    assert len(ex.values["Z1"]) == 3 and len(ex.values["Z1"][0]) == 2
-    assert len(ex.values["dW1"]) == 3 and len(ex.values["dW1"][0]) == 2
-    assert len(ex.values["dZ2"]) == 1 and len(ex.values["dZ2"][0]) == 2
+# mlp.forward-backward: tests/test_worked_nets.py (loops, finite differences, given networks)
 
 
 def test_perceptron_textbook() -> None:

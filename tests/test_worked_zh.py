@@ -32,6 +32,8 @@ ALLOWED = {
     "dA",
     "dU",
     "dV",
+    "dX",
+    "leaky",
     "dL",
     "dc",
     "dh",

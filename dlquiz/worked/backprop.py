@@ -50,75 +50,100 @@ def _mlp_params(p: Params) -> Out:
 
 import numpy as np  # noqa: E402
 
+from dlquiz.worked import _nets  # noqa: E402
 from dlquiz.worked._core import fv  # noqa: E402
 
-HIDDEN = ("sigmoid", "relu", "tanh")
+KIND_FB = "mlp.forward-backward"
+MAX_LAYERS = 6  # W1 … W6
+MAX_UNITS = 16
+MAX_M = 16
+HIDDEN = _nets.ACTIVATIONS
+OUTPUTS = ("sigmoid", "softmax", "linear", "tanh", "relu", "leaky_relu")
+LOSSES = ("bce", "ce", "mse")
+DEFAULT_OUTPUT = {"bce": "sigmoid", "ce": "softmax", "mse": "linear"}
+_GIVEN = ("X", "Y", *(f"W{l}" for l in range(1, MAX_LAYERS + 1)), *(f"b{l}" for l in range(1, MAX_LAYERS + 1)))
 
 
-def _g(name: str, z: np.ndarray) -> np.ndarray:
-    if name == "sigmoid":
-        return 1 / (1 + np.exp(-z))  # type: ignore[no-any-return]
-    if name == "tanh":
-        return np.tanh(z)  # type: ignore[no-any-return]
-    if name == "relu":
-        return np.maximum(0, z)  # type: ignore[no-any-return]
-    return z  # linear
-
-
-def _dg(name: str, z: np.ndarray) -> np.ndarray:
-    if name == "sigmoid":
-        s = 1 / (1 + np.exp(-z))
-        return s * (1 - s)  # type: ignore[no-any-return]  # σ′ = σ(1 − σ)
-    if name == "tanh":
-        return 1 - np.tanh(z) ** 2  # type: ignore[no-any-return]
-    if name == "relu":
-        return (z > 0).astype(float)
-    return np.ones_like(z)
-
-
-def network(sizes: list[int], m: int, seed: int) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
-    """Exam-sized inputs X (n0 × m), labels Y (n_L × m), weights W[l] and biases b[l] (one decimal)."""
+def network(
+    sizes: list[int], m: int, seed: int, loss: str = "bce"
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """Exam-sized inputs X (n0 × m), labels Y (n_L × m; one-hot columns for ce), W[l] and b[l] (one decimal)."""
     rng = np.random.default_rng(seed)
     x = rng.integers(-2, 3, size=(sizes[0], m)).astype(float)
-    y = rng.integers(0, 2, size=(sizes[-1], m)).astype(float)
+    if loss == "ce":
+        y = np.eye(sizes[-1])[:, rng.integers(0, sizes[-1], size=m)]
+    else:
+        y = rng.integers(0, 2, size=(sizes[-1], m)).astype(float)
     ws = [np.round(rng.uniform(-1, 1, size=(sizes[l], sizes[l - 1])), 1) for l in range(1, len(sizes))]
     bs = [np.round(rng.uniform(-0.5, 0.5, size=(sizes[l], 1)), 1) for l in range(1, len(sizes))]
     return x, y, ws, bs
 
 
-def cost(ws: list[np.ndarray], bs: list[np.ndarray], x: np.ndarray, y: np.ndarray, act: str, loss: str) -> float:
-    """J of the network (used for the forward pass and for gradient checking)."""
-    a = x
-    for l, (w, b) in enumerate(zip(ws, bs, strict=True), 1):
-        z = w @ a + b
-        a = _g(act if l < len(ws) else ("sigmoid" if loss == "bce" else "linear"), z)
-    m = x.shape[1]
+def _factor(reduction: str, m: int, n_out: int) -> float:
+    return {"mean": 1 / m, "sum": 1.0, "mean_all": 1 / (m * n_out)}[reduction]
+
+
+def per_sample_loss(a: np.ndarray, y: np.ndarray, loss: str, half: bool) -> np.ndarray:
+    """ℓ for each column (sample), summed over the output units."""
     if loss == "bce":
-        return float(-np.sum(y * np.log(a) + (1 - y) * np.log(1 - a)) / m)
-    return float(np.sum((a - y) ** 2) / (2 * m))
+        out: np.ndarray = -np.sum(y * np.log(a) + (1 - y) * np.log(1 - a), axis=0)
+    elif loss == "ce":
+        out = -np.sum(y * np.log(a), axis=0)
+    else:
+        out = (0.5 if half else 1.0) * np.sum((a - y) ** 2, axis=0)
+    return out
 
 
-def _has_kink(sizes: list[int], m: int, seed: int) -> bool:
-    """Whether some hidden pre-activation is exactly 0 (ReLU's kink: no derivative there)."""
-    x, _, ws, bs = network(sizes, m, seed)
-    a = x
-    for w, b in zip(ws[:-1], bs[:-1], strict=True):
-        z = w @ a + b
-        if np.any(np.abs(z) < 1e-9):
-            return True
-        a = np.maximum(0, z)
-    return False
+def forward(
+    ws: list[np.ndarray], bs: list[np.ndarray], x: np.ndarray, hidden: str, output: str, alpha: float
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Z[1..L] and A[0..L] (A[0] = X)."""
+    zs: list[np.ndarray] = []
+    acts = [x]
+    for l, (w, b) in enumerate(zip(ws, bs, strict=True), 1):
+        z = w @ acts[-1] + b
+        zs.append(z)
+        acts.append(_nets.act(hidden if l < len(ws) else output, z, alpha))
+    return zs, acts
+
+
+def cost(
+    ws: list[np.ndarray],
+    bs: list[np.ndarray],
+    x: np.ndarray,
+    y: np.ndarray,
+    hidden: str,
+    output: str,
+    loss: str,
+    *,
+    half: bool = True,
+    reduction: str = "mean",
+    alpha: float = 0.01,
+) -> float:
+    """J of the network (the forward pass; also what gradient checking differentiates)."""
+    _, acts = forward(ws, bs, x, hidden, output, alpha)
+    return float(_factor(reduction, x.shape[1], y.shape[0]) * per_sample_loss(acts[-1], y, loss, half).sum())
+
+
+def _given_mode(p: Params) -> bool:
+    return any(p.get(k) is not None for k in _GIVEN)
 
 
 def _draw_fb(d: Draw) -> Params:
-    sizes = d.value("sizes", lambda: [int(d.rng.integers(1, 4)), int(d.rng.integers(2, 4)), 1])
+    if any(k in d.fixed for k in _GIVEN):  # the student's own network: draw nothing of it
+        return {}
+    loss = d.pick("loss", ["bce", "mse", "ce"])
+    out_n = 1 if loss != "ce" else int(d.rng.integers(2, 4))
+    sizes = d.value("sizes", lambda: [int(d.rng.integers(1, 4)), int(d.rng.integers(2, 4)), out_n])
     m = d.int("m", 1, 3)
-    act = d.pick("activation", list(HIDDEN))
+    act = d.pick("activation", ["sigmoid", "tanh", "relu", "leaky_relu"])
 
     def seed_without_kink() -> int:
         seed = int(d.rng.integers(0, 10000))
         for _ in range(50):
-            if act != "relu" or not _has_kink(sizes, m, seed):
+            x, _, ws, bs = network(sizes, m, seed, loss)
+            zs, _ = forward(ws[:-1], bs[:-1], x, act, act, 0.01) if len(ws) > 1 else ([], [])
+            if not any(_nets.kinked(act, z) for z in zs):
                 break
             seed = int(d.rng.integers(0, 10000))
         return seed
@@ -127,116 +152,335 @@ def _draw_fb(d: Draw) -> Params:
         "sizes": sizes,
         "m": m,
         "activation": act,
-        "loss": d.pick("loss", ["bce", "mse"]),
+        "loss": loss,
         "init_seed": d.value("init_seed", seed_without_kink),
     }
 
 
-def _check_fb(p: Params) -> None:
-    _check_sizes("mlp.forward-backward", p["sizes"])
-    if len(p["sizes"]) > 4 or max(p["sizes"]) > 5:
-        raise ParamError(
-            f"mlp.forward-backward: parameter sizes: {p['sizes']} is too big to work by hand "
-            "(at most 4 layers of at most 5 units)"
+def _err(msg: str) -> ParamError:
+    return ParamError(f"{KIND_FB}: {msg}")
+
+
+def _prepare_fb(p: Params) -> Params:
+    p = dict(p)
+    if not _given_mode(p):
+        p["sizes"] = p["sizes"] if p["sizes"] is not None else [2, 3, 1]
+        p["m"] = p["m"] if p["m"] is not None else 2
+        p["init_seed"] = p["init_seed"] if p["init_seed"] is not None else 0
+    if p["output"] is None:
+        p["output"] = DEFAULT_OUTPUT[p["loss"]]
+    if p["loss"] == "mse" and p["half"] is None:
+        p["half"] = True
+    return p
+
+
+def _given_network(p: Params) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray], list[str]]:
+    """X, Y, W[l], b[l] as typed, with every shape checked; notes on what was filled in."""
+    if p["init_seed"] is not None:
+        raise _err("parameter init_seed draws X, Y and the weights; it cannot be combined with given X/Y/W/b")
+    if p["X"] is None:
+        raise _err("parameter X is needed when weights are given (n[0] × m, one column per sample)")
+    x = _nets.matrix(KIND_FB, "X", p["X"])
+    depth = 0
+    while depth < MAX_LAYERS and p[f"W{depth + 1}"] is not None:
+        depth += 1
+    if depth == 0:
+        raise _err("parameter W1 is needed when X is given (W[l] is n[l] × n[l−1])")
+    for l in range(depth + 1, MAX_LAYERS + 1):
+        if p[f"W{l}"] is not None:
+            raise _err(f"parameter W{l} is given but W{depth + 1} is not: the layers are W1 … W{depth}, without a gap")
+        if p[f"b{l}"] is not None:
+            raise _err(f"parameter b{l} is given but there is no W{l}: the network has {depth} layer(s)")
+    notes: list[str] = []
+    ws: list[np.ndarray] = []
+    bs: list[np.ndarray] = []
+    rows_in, what_in = x.shape[0], "X has"
+    for l in range(1, depth + 1):
+        w = _nets.matrix(KIND_FB, f"W{l}", p[f"W{l}"])
+        if w.shape[1] != rows_in:
+            prev = "X" if l == 1 else f"W{l - 1}"
+            hint = (
+                " (X's columns are samples: one sample goes in as a column)"
+                if l == 1 and x.shape[0] == 1 and x.shape[1] == w.shape[1]
+                else ""
+            )
+            raise _err(
+                f"parameter W{l} is {_nets.shape_text(w.shape)} but {what_in} {_nets.count(rows_in, 'row')}: "
+                f"W{l} needs {_nets.count(rows_in, 'column')} (W[l] is n[l] × n[l−1]), "
+                f"or {prev} needs {_nets.count(w.shape[1], 'row')}{hint}"
+            )
+        if p[f"b{l}"] is None:
+            b = np.zeros((w.shape[0], 1))
+            notes.append(f"b{l}")
+        else:
+            b = _nets.column(KIND_FB, f"b{l}", p[f"b{l}"])
+            if b.shape[0] != w.shape[0]:
+                raise _err(
+                    f"parameter b{l} has {b.shape[0]} numbers but W{l} is {_nets.shape_text(w.shape)}: "
+                    f"b{l} needs {w.shape[0]} (one per unit of layer {l})"
+                )
+        ws.append(w)
+        bs.append(b)
+        rows_in, what_in = w.shape[0], f"W{l} has"
+    if p["Y"] is None:
+        raise _err(f"parameter Y is needed for the loss ({ws[-1].shape[0]} × {x.shape[1]}, one column per sample)")
+    y = _nets.matrix(KIND_FB, "Y", p["Y"])
+    n_out, m = ws[-1].shape[0], x.shape[1]
+    if p["loss"] == "ce" and n_out > 1 and y.shape == (1, m):
+        labels = y.ravel()
+        if not all(v.is_integer() and 0 <= v < n_out for v in labels):
+            raise _err(
+                f"parameter Y: a single row of Y holds class indices 0 … {n_out - 1} for softmax-CE; "
+                f"got {fv(labels.tolist())}"
+            )
+        y = np.eye(n_out)[:, labels.astype(int)]
+        notes.append("Y-indices")
+    if y.shape != (n_out, m):
+        raise _err(
+            f"parameter Y is {_nets.shape_text(y.shape)} but the output layer has {_nets.count(n_out, 'unit')} "
+            f"and X has {_nets.count(m, 'column')} ({'sample' if m == 1 else 'samples'}): Y must be {n_out}×{m}"
         )
+    if p["sizes"] is not None:
+        sizes = [x.shape[0], *(w.shape[0] for w in ws)]
+        if list(p["sizes"]) != sizes:
+            raise _err(f"parameter sizes is {fv(p['sizes'])} but the given X and W1 … W{depth} make {fv(sizes)}")
+    if p["m"] is not None and p["m"] != m:
+        raise _err(f"parameter m is {p['m']} but X has {m} column(s) (samples)")
+    return x, y, ws, bs, notes
+
+
+def _check_limits(sizes: list[int], m: int) -> None:
+    if len(sizes) < 2:
+        raise _err(f"parameter sizes: need at least an input and an output layer, got {sizes}")
+    if len(sizes) > MAX_LAYERS + 1 or max(sizes) > MAX_UNITS or m > MAX_M:
+        raise _err(
+            f"{fv(sizes)} with m = {m} is too big to work by hand "
+            f"(at most {MAX_LAYERS} layers of at most {MAX_UNITS} units, at most {MAX_M} samples)"
+        )
+
+
+def _check_fb(p: Params) -> None:
+    loss, out = p["loss"], p["output"]
+    uses_leaky = "leaky_relu" in (p["activation"], out)
+    if p["alpha"] is not None and not uses_leaky:
+        raise _err("parameter alpha is the slope of leaky_relu, which neither activation nor output uses")
+    if p["half"] is not None and loss != "mse":
+        raise _err(f"parameter half applies to loss mse only (loss is {loss})")
+    if p["reduction"] == "mean_all" and loss != "mse":
+        raise _err("parameter reduction: mean_all (÷ m·n_L, as PyTorch's MSELoss) applies to loss mse only")
+    if loss in ("bce", "ce") and out not in ("sigmoid", "softmax"):
+        raise _err(
+            f"parameter output: loss {loss} takes logs of the outputs, which need sigmoid or softmax (got {out})"
+        )
+    if not _given_mode(p):
+        _check_limits(list(p["sizes"]), int(p["m"]))
+        if out == "softmax" and p["sizes"][-1] < 2 and loss == "ce":
+            raise _err("parameter sizes: softmax-CE needs at least 2 output units (use bce for one)")
+        return
+    x, y, ws, _, _ = _given_network(p)
+    _check_limits([x.shape[0], *(w.shape[0] for w in ws)], x.shape[1])
+    if loss == "bce" and np.any((y < 0) | (y > 1)):
+        raise _err(f"parameter Y: binary cross-entropy needs labels between 0 and 1, got {fv(y.tolist())}")
+    if loss == "ce" and np.any(y < 0):
+        raise _err(f"parameter Y: cross-entropy needs non-negative targets, got {fv(y.tolist())}")
+
+
+def _gradients(
+    ws: list[np.ndarray],
+    zs: list[np.ndarray],
+    acts: list[np.ndarray],
+    y: np.ndarray,
+    p: Params,
+) -> dict[str, np.ndarray]:
+    """dA, dZ (per sample), dW, db (× the loss factor), dA0 and dX: the backward pass."""
+    hidden, output, loss, alpha = p["activation"], p["output"], p["loss"], _alpha(p)
+    c = 1.0 if (loss != "mse" or p["half"]) else 2.0
+    big_l = len(ws)
+    a, z = acts[-1], zs[-1]
+    k = _factor(p["reduction"], acts[0].shape[1], a.shape[0])
+    out: dict[str, np.ndarray] = {}
+    if (loss, output) == ("bce", "sigmoid"):
+        dz = a - y
+    elif (loss, output) == ("ce", "softmax"):
+        dz = a * y.sum(axis=0, keepdims=True) - y
+    elif (loss, output) == ("mse", "linear"):
+        dz = c * (a - y)
+    else:
+        if loss == "bce":
+            da = (a - y) / (a * (1 - a))
+        elif loss == "ce":
+            da = -y / a
+        else:
+            da = c * (a - y)
+        out[f"dA{big_l}"] = da
+        if output == "softmax":
+            dz = a * (da - np.sum(a * da, axis=0, keepdims=True))
+        else:
+            dz = da * _nets.dact(output, z, alpha)
+    out[f"dZ{big_l}"] = dz
+    for l in range(big_l, 0, -1):
+        out[f"dW{l}"] = k * dz @ acts[l - 1].T
+        out[f"db{l}"] = k * dz.sum(axis=1, keepdims=True)
+        da_prev = ws[l - 1].T @ dz
+        out[f"dA{l - 1}"] = da_prev
+        if l > 1:
+            dz = da_prev * _nets.dact(hidden, zs[l - 2], alpha)
+            out[f"dZ{l - 1}"] = dz
+    out["dX"] = k * out["dA0"]
+    return out
+
+
+def _alpha(p: Params) -> float:
+    return float(p["alpha"]) if p["alpha"] is not None else 0.01
+
+
+_LOSS_TEXT = {
+    "bce": "−Σ [y log a + (1 − y) log(1 − a)]",
+    "ce": "−Σ y log a",
+    "mse": "Σ (a − y)²",
+}
+
+
+def _convention(p: Params, n_out: int) -> str:
+    loss, red = p["loss"], p["reduction"]
+    per = _LOSS_TEXT[loss]
+    if loss == "mse" and p["half"]:
+        per = "½ Σ (a − y)²"
+    scale = {"mean": "(1/m)", "sum": "", "mean_all": f"1/(m·{n_out})"}[red]
+    j = f"J = {scale}·Σ_samples {per}" if scale else f"J = Σ_samples {per}"
+    k = {"mean": "(1/m)·", "sum": "", "mean_all": f"1/(m·{n_out})·"}[red]
+    return (
+        f"{j}; W[l] is n[l] × n[l−1], columns are samples; dZ[l], dA[l] are per-sample derivatives "
+        f"(column by column, note 004); dW[l] = {k}dZ[l]·A[l−1]ᵀ, db[l] = {k}Σ dZ[l], dX = ∂J/∂X = {k}W[1]ᵀ·dZ[1]"
+    )
 
 
 @register(
-    "mlp.forward-backward",
+    KIND_FB,
     "backprop.layer",
-    "Forward and backward pass of a small network",
-    "小网络的前向与反向传播",
+    "Forward and backward pass of a network",
+    "网络的前向与反向传播",
     [
-        ParamSpec("sizes", "layer sizes from input to output", [2, 3, 1], "intlist", min=1, max=5),
-        ParamSpec("m", "batch size", 2, "int", min=1, max=4),
+        ParamSpec("sizes", "layer sizes from input to output (drawn network; default 2,3,1)", None, "intlist", min=1),
+        ParamSpec("m", "batch size of the drawn network (default 2)", None, "int", min=1),
         ParamSpec("activation", "hidden activation", "sigmoid", "choice", choices=HIDDEN),
-        ParamSpec("loss", "bce (sigmoid output) or mse (linear output)", "bce", "choice", choices=("bce", "mse")),
-        ParamSpec("init_seed", "seed of the inputs, labels and weights", 0, "int", min=0),
+        ParamSpec("loss", "bce, ce (softmax cross-entropy) or mse", "bce", "choice", choices=LOSSES),
+        ParamSpec(
+            "output",
+            "output activation (default: sigmoid for bce, softmax for ce, linear for mse)",
+            None,
+            "choice",
+            choices=OUTPUTS,
+        ),
+        ParamSpec("half", "mse: ½ in front of the squares (default true)", None, "bool"),
+        ParamSpec(
+            "reduction",
+            "mean (÷ m samples), sum, or mean_all (÷ m·n_L, mse only)",
+            "mean",
+            "choice",
+            choices=("mean", "sum", "mean_all"),
+        ),
+        ParamSpec("alpha", "slope of leaky_relu for z < 0 (default 0.01)", None, "float", min=0, max=1),
+        ParamSpec("init_seed", "seed of the drawn inputs, labels and weights (default 0)", None, "int", min=0),
+        ParamSpec("X", "inputs n[0] × m, one column per sample", None, "matrix"),
+        ParamSpec("Y", "labels n[L] × m (for ce also one row of class indices)", None, "matrix"),
+        *(ParamSpec(f"W{l}", f"weights of layer {l}, n[{l}] × n[{l - 1}]", None, "matrix") for l in range(1, 7)),
+        *(
+            ParamSpec(f"b{l}", f"biases of layer {l}, n[{l}] numbers (default 0)", None, "floatlist")
+            for l in range(1, 7)
+        ),
     ],
-    ["loss", "grad_check", "X", "Y"],
+    ["loss", "grad_check", "X", "Y", "Z1", "A1", "dZ1", "dW1", "db1", "dA0", "dX"],
     draw=lambda d: _draw_fb(d),
     check=_check_fb,
+    prepare=_prepare_fb,
 )
 def _forward_backward(p: Params) -> Out:
-    sizes, m, act, loss = p["sizes"], p["m"], p["activation"], p["loss"]
-    x, y, ws, bs = network(sizes, m, p["init_seed"])
-    big_l = len(ws)
-    out_act = "sigmoid" if loss == "bce" else "linear"
+    hidden, output, loss, alpha = p["activation"], p["output"], p["loss"], _alpha(p)
+    half = bool(p["half"]) if loss == "mse" else True
+    notes: list[str] = []
+    if _given_mode(p):
+        x, y, ws, bs, notes = _given_network(p)
+    else:
+        x, y, ws, bs = network(list(p["sizes"]), int(p["m"]), int(p["init_seed"]), loss)
+    big_l, m, n_out = len(ws), x.shape[1], ws[-1].shape[0]
     steps: list[Step] = [
-        Step("X", f"inputs, {sizes[0]}×{m} (one column per sample)", x.tolist()),
-        Step("Y", f"labels, {sizes[-1]}×{m}", y.tolist()),
+        Step("X", f"inputs, {x.shape[0]}×{m} (one column per sample)", x.tolist()),
+        Step(
+            "Y",
+            f"labels, {n_out}×{m}",
+            y.tolist(),
+            "class indices as one-hot columns" if "Y-indices" in notes else "",
+        ),
     ]
     values: dict[str, object] = {"X": x.tolist(), "Y": y.tolist()}
-    a_s, z_s = [x], []
+    zs, acts = forward(ws, bs, x, hidden, output, alpha)
     for l in range(1, big_l + 1):
         w, b = ws[l - 1], bs[l - 1]
+        g = hidden if l < big_l else output
         steps.append(Step(f"W{l}", f"{w.shape[0]}×{w.shape[1]}", w.tolist()))
-        steps.append(Step(f"b{l}", f"{b.shape[0]}×1", b.tolist()))
-        z = w @ a_s[-1] + b
-        g = act if l < big_l else out_act
-        a = _g(g, z)
-        steps.append(Step(f"Z{l}", f"Z{l} = W{l}·A{l - 1} + b{l}", z.tolist()))
-        steps.append(Step(f"A{l}", f"A{l} = {g}(Z{l})", a.tolist()))
-        values.update({f"W{l}": w.tolist(), f"b{l}": b.tolist(), f"Z{l}": z.tolist(), f"A{l}": a.tolist()})
-        z_s.append(z)
-        a_s.append(a)
-    j = cost(ws, bs, x, y, act, loss)
-    jtext = "J = −(1/m) Σ [y log a + (1 − y) log(1 − a)]" if loss == "bce" else "J = 1/(2m) Σ (a − y)²"
-    steps.append(Step("Loss", f"{jtext} = {fv(j)}", j))
-    # backward: dZ[L] = A[L] − Y for sigmoid + BCE and for linear + MSE (cost per sample, ÷ m below)
-    dz = a_s[-1] - y
-    steps.append(
-        Step(
-            f"dZ{big_l}",
-            f"dZ{big_l} = A{big_l} − Y",
-            dz.tolist(),
-            "sigmoid output with cross-entropy" if loss == "bce" else "linear output with ½ squared error",
+        steps.append(Step(f"b{l}", f"{b.shape[0]}×1", b.tolist(), "not given: 0" if f"b{l}" in notes else ""))
+        steps.append(Step(f"Z{l}", f"Z{l} = W{l}·A{l - 1} + b{l}", zs[l - 1].tolist()))
+        steps.append(Step(f"A{l}", f"A{l} = {g}(Z{l})", acts[l].tolist()))
+        values.update(
+            {f"W{l}": w.tolist(), f"b{l}": b.tolist(), f"Z{l}": zs[l - 1].tolist(), f"A{l}": acts[l].tolist()}
         )
-    )
-    values[f"dZ{big_l}"] = dz.tolist()
-    grads_w: list[np.ndarray] = [np.zeros(1)] * big_l
-    grads_b: list[np.ndarray] = [np.zeros(1)] * big_l
+    j = cost(ws, bs, x, y, hidden, output, loss, half=half, reduction=p["reduction"], alpha=alpha)
+    conv = _convention(p, n_out)
+    steps.append(Step("Loss", f"{conv.split(';')[0]} = {fv(j)}", j))
+    grads = _gradients(ws, zs, acts, y, {**p, "half": half})
+    if f"dA{big_l}" in grads:
+        steps.append(Step(f"dA{big_l}", f"dA{big_l} = ∂ℓ/∂A{big_l}", grads[f"dA{big_l}"].tolist()))
+        g_out = f"dZ{big_l} = dA{big_l} ⊙ {output}′(Z{big_l})"
+        if output == "softmax":
+            g_out = f"dZ{big_l} = A{big_l} ⊙ (dA{big_l} − Σ_k A{big_l}·dA{big_l})"
+        steps.append(
+            Step(f"dZ{big_l}", g_out, grads[f"dZ{big_l}"].tolist(), "softmax Jacobian" if output == "softmax" else "")
+        )
+    else:
+        form = {
+            "bce": (f"dZ{big_l} = A{big_l} − Y", "sigmoid output with cross-entropy"),
+            "ce": (f"dZ{big_l} = A{big_l} − Y", "softmax output with cross-entropy"),
+            "mse": (
+                (f"dZ{big_l} = A{big_l} − Y", "linear output with ½ squared error")
+                if half
+                else (f"dZ{big_l} = 2·(A{big_l} − Y)", "linear output with squared error")
+            ),
+        }[loss]
+        steps.append(Step(f"dZ{big_l}", form[0], grads[f"dZ{big_l}"].tolist(), form[1]))
+    k = {"mean": "(1/m)·", "sum": "", "mean_all": f"1/(m·{n_out})·"}[p["reduction"]]
     for l in range(big_l, 0, -1):
-        dw = dz @ a_s[l - 1].T / m
-        db = dz.sum(axis=1, keepdims=True) / m
-        grads_w[l - 1], grads_b[l - 1] = dw, db
-        steps.append(Step(f"dW{l}", f"dW{l} = (1/m)·dZ{l}·A{l - 1}ᵀ", dw.tolist()))
-        steps.append(Step(f"db{l}", f"db{l} = (1/m)·Σ dZ{l} over the batch", db.tolist()))
-        values.update({f"dW{l}": dw.tolist(), f"db{l}": db.tolist()})
+        steps.append(Step(f"dW{l}", f"dW{l} = {k}dZ{l}·A{l - 1}ᵀ", grads[f"dW{l}"].tolist()))
+        steps.append(Step(f"db{l}", f"db{l} = {k}Σ dZ{l} over the batch", grads[f"db{l}"].tolist()))
+        steps.append(Step(f"dA{l - 1}", f"dA{l - 1} = W{l}ᵀ·dZ{l}", grads[f"dA{l - 1}"].tolist()))
         if l > 1:
-            da = ws[l - 1].T @ dz
-            dz = da * _dg(act, z_s[l - 2])
-            steps.append(Step(f"dA{l - 1}", f"dA{l - 1} = W{l}ᵀ·dZ{l}", da.tolist()))
-            steps.append(Step(f"dZ{l - 1}", f"dZ{l - 1} = dA{l - 1} ⊙ {act}′(Z{l - 1})", dz.tolist()))
-            values.update({f"dA{l - 1}": da.tolist(), f"dZ{l - 1}": dz.tolist()})
-    # gradient check: two-sided differences on every parameter
-    eps = 1e-6
-    analytic, numeric = [], []
-    for params, grads in ((ws, grads_w), (bs, grads_b)):
-        for t, g in zip(params, grads, strict=True):
-            for idx in np.ndindex(t.shape):
-                old = t[idx]
-                t[idx] = old + eps
-                jp = cost(ws, bs, x, y, act, loss)
-                t[idx] = old - eps
-                jm = cost(ws, bs, x, y, act, loss)
-                t[idx] = old
-                numeric.append((jp - jm) / (2 * eps))
-                analytic.append(g[idx])
-    an, nu = np.array(analytic), np.array(numeric)
-    denom = np.linalg.norm(an) + np.linalg.norm(nu)
-    check = float(np.linalg.norm(an - nu) / denom) if denom > 0 else 0.0
+            steps.append(
+                Step(f"dZ{l - 1}", f"dZ{l - 1} = dA{l - 1} ⊙ {hidden}′(Z{l - 1})", grads[f"dZ{l - 1}"].tolist())
+            )
+    steps.append(Step("dX", f"dX = ∂J/∂X = {k}dA0" if k else "dX = ∂J/∂X = dA0", grads["dX"].tolist()))
+    values.update({name: g.tolist() for name, g in grads.items()})
+    # gradient check: two-sided differences on every weight, bias and input
+
+    def j_now() -> float:
+        return cost(ws, bs, x, y, hidden, output, loss, half=half, reduction=p["reduction"], alpha=alpha)
+
+    analytic = [grads[f"dW{l}"] for l in range(1, big_l + 1)] + [grads[f"db{l}"] for l in range(1, big_l + 1)]
+    numeric = [_nets.numeric_grad(j_now, w) for w in ws] + [_nets.numeric_grad(j_now, b) for b in bs]
+    check = _nets.rel_error([*analytic, grads["dX"]], [*numeric, _nets.numeric_grad(j_now, x)])
+    kinks = any(_nets.kinked(hidden, z) for z in zs[:-1]) or _nets.kinked(output, zs[-1])
     steps.append(
         Step(
             "Gradient check",
             f"‖dθ − dθ_approx‖/(‖dθ‖ + ‖dθ_approx‖) = {fv(check)}",
             check,
-            "two-sided differences with ε = 1e-6; below 1e-7 means the backward pass is right",
+            "a pre-activation is exactly 0, on the ReLU kink: the derivative there is taken as 0"
+            if kinks
+            else "two-sided differences with ε = 1e-6; below 1e-7 means the backward pass is right",
         )
     )
     values["grad_check"] = check
     values["loss"] = j
-    return Out(steps, j, values, "columns are samples: Z[l] is n[l] × m; dW = (1/m)·dZ·A_prevᵀ (note 004 omits the ᵀ)")
+    return Out(steps, j, values, conv)
 
 
 # --------------------------------------------------------------------------- perceptron
@@ -405,3 +649,26 @@ def _int_if_whole(v: float) -> int | float:
 def _check_xor(p: Params) -> None:
     if len(p["W"]) != 2 or len(p["W"][0]) != 2 or len(p["c"]) != 2 or len(p["w"]) != 2:
         raise ParamError("mlp.xor: parameters W (2×2), c (2 numbers) and w (2 numbers) describe 2 hidden units")
+
+
+_nets.zh(
+    {},
+    {
+        "not given: 0": "未给出：取 0",
+        "class indices as one-hot columns": "类别编号转为独热列",
+        "softmax output with cross-entropy": "softmax 输出配合交叉熵",
+        "linear output with squared error": "线性输出配合平方误差",
+        "softmax Jacobian": "softmax 的雅可比矩阵",
+        "a pre-activation is exactly 0, on the ReLU kink: the derivative there is taken as 0": (
+            "有净输入恰好为 0，落在 ReLU 的折点上：该处导数取 0"
+        ),
+    },
+    [
+        (r"Σ_samples", "Σ_样本"),
+        (
+            r"; W\[l\] is n\[l\] × n\[l−1\], columns are samples; dZ\[l\], dA\[l\] are per-sample derivatives "
+            r"\(column by column, note 004\); ",
+            "；W[l] 为 n[l] × n[l−1]，每列是一个样本；dZ[l]、dA[l] 是单个样本损失的导数（逐列计算，笔记 004）；",
+        ),
+    ],
+)
