@@ -149,9 +149,14 @@ class _Builder:
     def _add(self, e: sympy.Add) -> Expr:
         args: list[Expr] = []
         signs: list[int] = []
+        built = []
         for term in e.args:
             sign, rest = _split_sign(term)
-            args.append(self.build(rest))
+            built.append((sign, self.build(rest)))
+        # a stable order whatever order the parser keeps: added terms, then subtracted, constants last
+        built.sort(key=lambda t: (t[1].op == "const", t[0] < 0))
+        for sign, node in built:
+            args.append(node)
             signs.append(sign)
         if all(s < 0 for s in signs):  # −a − b: keep the first term negated inside
             args[0] = self.node("neg", (args[0],))

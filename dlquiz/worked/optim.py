@@ -1,9 +1,13 @@
 """Optimisers step by step (course-notes conventions), learning-rate decay, gradient checking."""
 
+# ruff: noqa: E501  (translation table at the end: one phrase per line)
+
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from dlquiz.errors import ParamError
 from dlquiz.worked._core import (
@@ -22,6 +26,7 @@ from dlquiz.worked._core import (
     parse_poly,
     register,
 )
+from dlquiz.worked.graph import compile_formula, describe
 
 # --------------------------------------------------------------------------- helpers
 
@@ -46,23 +51,130 @@ def poly_grad(coeffs: dict[int, float]) -> Callable[[float], float]:
     return lambda w: sum(k * c * w ** (k - 1) for k, c in coeffs.items() if k > 0)
 
 
-def _grads_source(p: Params, kind: str) -> tuple[Callable[[int, float], float], str, int]:
-    """(gradient at step t for weight w, description, number of steps)."""
-    if p.get("grads"):
-        gs = [float(g) for g in p["grads"]]
-        return (lambda t, w: gs[t - 1]), "given gradients", len(gs)
-    coeffs = parse_poly(p["f"], f"{kind}: parameter f")
-    d = poly_grad(coeffs)
-    deriv = {k - 1: k * c for k, c in coeffs.items() if k > 0}
-    return (lambda t, w: d(w)), f"f(w) = {poly_text(coeffs)}, f′(w) = {poly_text(deriv)}", int(p["k"])
+def _vec(v: Any) -> list[float]:
+    """A weight vector from a number or a list."""
+    if isinstance(v, (list, tuple)):
+        return [float(x) for x in v]
+    return [float(v)]
 
+
+def _scalar_if_one(p: Params, *names: str) -> Params:
+    """A one-entry list shown as the number it is (w0 = 0, not [0])."""
+    out = dict(p)
+    for n in names:
+        v = out.get(n)
+        if isinstance(v, list) and len(v) == 1 and not isinstance(v[0], list):
+            out[n] = v[0]
+    return out
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where each step's gradient comes from, and the weights' names."""
+
+    grad: Callable[[int, list[float]], list[float]]
+    desc: str
+    k: int
+    labels: list[str]
+    w0: list[float]
+
+
+def _source(p: Params, kind: str) -> _Source:
+    """The gradients of the k steps: given per step (`grads`) or from the objective `f` at each w."""
+    w0 = _vec(p["w0"])
+    if p["grads"] is not None:
+        g = p["grads"]
+        rows: list[list[float]]
+        if g and isinstance(g[0], list):
+            rows = [[float(x) for x in r] for r in g]
+        elif len(w0) == 1:
+            rows = [[float(x)] for x in g]  # a scalar weight: one gradient per step
+        else:
+            rows = [[float(x) for x in g]]  # a vector weight: one step
+        n = len(rows[0])
+        if len(w0) == 1 and n > 1:
+            w0 = w0 * n
+        if n != len(w0):
+            raise ParamError(
+                f"{kind}: parameter grads: each step's gradient has {n} entries but w0 has {len(w0)}; "
+                f"grads needs one row per step with {len(w0)} entries (one per weight)"
+            )
+        k = len(rows)
+        if k > MAX_STEPS:
+            raise ParamError(f"{kind}: parameter grads: {k} steps; at most {MAX_STEPS}")
+        labels = ["w"] if n == 1 else [f"w{_sub(i + 1)}" for i in range(n)]
+        return _Source(lambda t, w: rows[t - 1], "given gradients", k, labels, w0)
+    text = str(p["f"])
+    where = f"{kind}: parameter f"
+    try:
+        coeffs = parse_poly(text, where)
+    except ParamError:
+        coeffs = None
+    k = int(p["k"])
+    if coeffs is not None:
+        d = poly_grad(coeffs)
+        deriv = {e - 1: e * c for e, c in coeffs.items() if e > 0}
+        if len(w0) != 1:
+            raise ParamError(f"{kind}: parameter w0: f has one variable w but w0 has {len(w0)} values")
+        desc = f"f(w) = {poly_text(coeffs)}, f′(w) = {poly_text(deriv)}"
+        return _Source(lambda t, w: [d(w[0])], desc, k, ["w"], w0)
+    from dlquiz.worked.graph import _Domain
+
+    prog = compile_formula(text, where)
+    names = list(prog.variables)
+    if not names:
+        raise ParamError(f"{where}: {text!r} has no variable to optimise")
+    if len(w0) == 1 and len(names) > 1:
+        w0 = w0 * len(names)  # one starting value for every weight
+    if len(w0) != len(names):
+        raise ParamError(
+            f"{kind}: parameter w0: f has {len(names)} variables ({', '.join(prog.label(v) for v in names)}) "
+            f"but w0 has {len(w0)} values"
+        )
+
+    def grad(t: int, w: list[float]) -> list[float]:
+        try:
+            _, gs = prog.gradient(dict(zip(names, w, strict=True)))
+        except _Domain as exc:
+            raise ParamError(f"{kind}: step {t}: {exc}") from None
+        return [gs[v] for v in names]
+
+    labels = [prog.label(v) for v in names]
+    grad_text = "f′(w)" if len(names) == 1 else "∇f = (" + ", ".join(f"∂f/∂{x}" for x in labels) + ")"
+    desc = f"f({', '.join(labels)}) = {describe(prog, prog.root, {})}, {grad_text} by backprop on its graph"
+    return _Source(grad, desc, k, labels, w0)
+
+
+_SUBS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _sub(i: int) -> str:
+    return str(i).translate(_SUBS)
+
+
+MAX_STEPS = 100
 
 _OPT_COMMON = [
-    ParamSpec("f", "objective, a polynomial in w", "w^2-10w+25", "poly"),
-    ParamSpec("grads", "gradients of the k steps instead of f (e.g. '1,0.5,-1')", None, "floatlist"),
-    ParamSpec("w0", "starting weight", 0, "float", min=-100, max=100),
+    ParamSpec(
+        "f",
+        "objective: any differentiable function of the weights in dlquiz's math syntax, e.g. 'w^2-10w+25', "
+        "'(w - 3)^2', '(w1 - 3)^2 + 10*w2^2' (weights in the order w1, w2, …)",
+        "w^2-10w+25",
+        "str",
+    ),
+    ParamSpec(
+        "grads",
+        "gradients given per step instead of f: '1,0.5,-1' (scalar w, one per step) or one row per step "
+        "'1,2; 0.5,1' (vector w)",
+        None,
+        "tensor",
+        rank=(1, 2),
+    ),
+    ParamSpec("w0", "starting weight(s): '0' or '0, 0' (one value is used for every weight)", 0, "floatlist",
+              min=-1000, max=1000),
     ParamSpec("lr", "learning rate α", 0.1, "float", min=0, max=10),
 ]
+_K = ParamSpec("k", f"number of steps (1…{MAX_STEPS}; with grads: the number of rows)", 3, "int", min=1, max=MAX_STEPS)
 
 
 def _draw_opt(d: Draw, betas: dict[str, list[float]], kmax: int) -> Params:
@@ -71,7 +183,8 @@ def _draw_opt(d: Draw, betas: dict[str, list[float]], kmax: int) -> Params:
         "lr": d.pick("lr", [0.1, 0.1, 0.01, 0.2, 0.5]),
         "k": d.int("k", 1, kmax),
     }
-    if "grads" not in d.fixed and "f" not in d.fixed and d.rng.random() < 0.4:
+    r = d.rng.random()
+    if "grads" not in d.fixed and "f" not in d.fixed and r < 0.4:
         out["grads"] = d.decimals(out["k"], -2, 2)
     else:
         out["f"] = d.pick("f", ["w^2-10w+25", "w^2-10w+25", "w^2-4w", "2w^2-8w+3", "w^2"])
@@ -80,12 +193,13 @@ def _draw_opt(d: Draw, betas: dict[str, list[float]], kmax: int) -> Params:
     return out
 
 
-def _k_from_grads(p: Params) -> Params:
-    """Given gradients fix the number of steps."""
-    if p.get("grads"):
-        return {**p, "k": len(p["grads"])}
-    return p
-
+def _prepare_opt(p: Params) -> Params:
+    """Given gradients fix the number of steps; a one-entry w0 is shown as a number."""
+    out = _scalar_if_one(p, "w0", "v0", "s0", "m0")
+    g = out.get("grads")
+    if g is not None:
+        out["k"] = len(g) if (isinstance(g[0], list) or not isinstance(out["w0"], list)) else 1
+    return out
 
 # --------------------------------------------------------------------------- EWMA
 
@@ -146,7 +260,153 @@ def _ewma(p: Params) -> Out:
     return Out(steps, ans, {"v_k": v, "v_k_corrected": corr, "vs": vs}, "v₀ = 0; vₜ = βvₜ₋₁ + (1 − β)θₜ (course notes)")
 
 
-# --------------------------------------------------------------------------- momentum
+# ------------------------------------------------------------- SGD, momentum, Nesterov, AdaGrad, RMSprop, Adam
+
+
+def _root(s: float, eps: float, inside: bool) -> float:
+    """The denominator of AdaGrad, RMSprop and Adam: √(s + ε) or √s + ε."""
+    return math.sqrt(s + eps) if inside else math.sqrt(s) + eps
+
+
+def _show(xs: list[float]) -> str:
+    """A weight-sized quantity: a number for one weight, [a, b] for several."""
+    return fv(xs[0]) if len(xs) == 1 else fv(xs)
+
+
+def _showp(xs: list[float]) -> str:
+    return fp(xs[0]) if len(xs) == 1 else fv(xs)
+
+
+def _start(xs: Any, n: int, kind: str, name: str) -> list[float]:
+    """A starting state (v₀, s₀, m₀): zeros unless given; one value is used for every weight."""
+    if xs is None:
+        return [0.0] * n
+    v = _vec(xs)
+    if len(v) == 1:
+        v = v * n
+    if len(v) != n:
+        raise ParamError(f"{kind}: parameter {name}: {len(v)} values but there are {n} weights")
+    return v
+
+
+MOMENTUM_CONVENTIONS = ("notes", "framework", "cs231n")
+_MOMENTUM_TEXT = {
+    "notes": "v = βv + (1 − β)g, w = w − αv (course notes)",
+    "framework": "v = βv + g, w = w − αv (framework form, e.g. PyTorch SGD)",
+    "cs231n": "v = βv − αg, w = w + v (CS231n form: the velocity holds the step)",
+}
+
+
+def _momentum_params(default_beta: float) -> list[ParamSpec]:
+    return [
+        ParamSpec("beta", "β (momentum)", default_beta, "float", min=0, max=0.9999),
+        _K,
+        ParamSpec(
+            "convention",
+            "notes: v = βv + (1 − β)g, w = w − αv; framework: v = βv + g, w = w − αv; cs231n: v = βv − αg, w = w + v",
+            "notes",
+            "choice",
+            choices=MOMENTUM_CONVENTIONS,
+        ),
+        ParamSpec("v0", "starting velocity v₀ (default 0)", None, "floatlist", min=-1e6, max=1e6),
+    ]
+
+
+def _run_momentum(p: Params, kind: str, nesterov: bool) -> Out:
+    src = _source(p, kind)
+    beta, lr = float(p["beta"]), float(p["lr"])
+    conv = p["convention"]
+    w = list(src.w0)
+    n = len(w)
+    v = _start(p["v0"], n, kind, "v0")
+    look = "; g at the look-ahead point " + ("w + βv" if conv == "cs231n" else "w − αβv") if nesterov else ""
+    steps = [
+        Step("Start", f"{src.desc}; w₀ = {_show(w)}, v₀ = {_show(v)}, α = {fv(lr)}, β = {fv(beta)}{look}", _one(w))
+    ]
+    values: dict[str, Any] = {"w0": _one(w)}
+    ws, gs = [_one(w)], []
+    for t in range(1, src.k + 1):
+        if nesterov:
+            ahead = [wi + beta * vi for wi, vi in zip(w, v, strict=True)] if conv == "cs231n" else \
+                [wi - lr * beta * vi for wi, vi in zip(w, v, strict=True)]
+            g = src.grad(t, ahead)
+        else:
+            ahead = w
+            g = src.grad(t, w)
+        if conv == "notes":
+            nv = [beta * vi + (1 - beta) * gi for vi, gi in zip(v, g, strict=True)]
+            nw = [wi - lr * vi for wi, vi in zip(w, nv, strict=True)]
+        elif conv == "framework":
+            nv = [beta * vi + gi for vi, gi in zip(v, g, strict=True)]
+            nw = [wi - lr * vi for wi, vi in zip(w, nv, strict=True)]
+        else:
+            nv = [beta * vi - lr * gi for vi, gi in zip(v, g, strict=True)]
+            nw = [wi + vi for wi, vi in zip(w, nv, strict=True)]
+        if n == 1 and conv != "cs231n":
+            c = (1 - beta) if conv == "notes" else 1.0
+            v_, g_ = operands([v[0], g[0]], linear([beta, c]), nv[0])
+            form = f"{fv(beta)}·{paren(v_)} + {fv(1 - beta)}·{paren(g_)}" if conv == "notes" else \
+                f"{fv(beta)}·{paren(v_)} + {g_}"
+            w_, nv_ = operands([w[0], nv[0]], lambda a: a[0] - lr * a[1], nw[0])
+            wtext = f"w = {w_} − {fv(lr)}·{paren(nv_)} = {fv(nw[0])}"
+        elif conv == "cs231n":
+            form = f"{fv(beta)}·{_showp(v)} − {fv(lr)}·{_showp(g)}"
+            wtext = f"w = {_show(w)} + {_showp(nv)} = {_show(nw)}"
+        else:
+            form = f"{fv(beta)}·{_showp(v)} + " + (f"{fv(1 - beta)}·{_showp(g)}" if conv == "notes" else _showp(g))
+            wtext = f"w = {_show(w)} − {fv(lr)}·{_showp(nv)} = {_show(nw)}"
+        at = f"g = ∇f({_show(ahead)}) = {_show(g)}" if nesterov and p["grads"] is None else f"g = {_show(g)}"
+        steps.append(Step(f"Step {t}", f"{at}; v = {form} = {_show(nv)}; {wtext}", _one(nw), key=f"w{t}"))
+        values.update({f"g{t}": _one(g), f"v{t}": _one(nv), f"w{t}": _one(nw)})
+        v, w = nv, nw
+        ws.append(_one(w))
+        gs.append(_one(g))
+    name = "Nesterov momentum: " if nesterov else "momentum: "
+    values.update({"v_k": _one(v), "w_k": _one(w), "ws": ws, "gs": gs})
+    return Out(steps, _one(w), values, name + _MOMENTUM_TEXT[conv])
+
+
+def _one(xs: list[float]) -> Any:
+    """A one-weight vector as its number (w_k = 0.55, not [0.55])."""
+    return xs[0] if len(xs) == 1 else list(xs)
+
+
+@register(
+    "opt.sgd",
+    "opt.momentum",
+    "Gradient descent step by step",
+    "梯度下降逐步计算",
+    [*_OPT_COMMON, _K],
+    ["w_k", "ws", "gs"],
+    draw=lambda d: _draw_opt(d, {}, 3),
+    prepare=_prepare_opt,
+)
+def _sgd(p: Params) -> Out:
+    kind = "opt.sgd"
+    src = _source(p, kind)
+    lr = float(p["lr"])
+    w = list(src.w0)
+    steps = [Step("Start", f"{src.desc}; w₀ = {_show(w)}, α = {fv(lr)}", _one(w))]
+    values: dict[str, Any] = {"w0": _one(w)}
+    ws, gs = [_one(w)], []
+    for t in range(1, src.k + 1):
+        g = src.grad(t, w)
+        nw = [wi - lr * gi for wi, gi in zip(w, g, strict=True)]
+        if len(w) == 1:
+            w_, g_ = operands([w[0], g[0]], lambda a: a[0] - lr * a[1], nw[0])
+            text = f"g = {fv(g[0])}; w = {w_} − {fv(lr)}·{paren(g_)} = {fv(nw[0])}"
+        else:
+            text = f"g = {_show(g)}; w = {_show(w)} − {fv(lr)}·{_showp(g)} = {_show(nw)}"
+        steps.append(Step(f"Step {t}", text, _one(nw), key=f"w{t}"))
+        values.update({f"g{t}": _one(g), f"w{t}": _one(nw)})
+        w = nw
+        ws.append(_one(w))
+        gs.append(_one(g))
+    values.update({"w_k": _one(w), "ws": ws, "gs": gs})
+    return Out(steps, _one(w), values, _SGD_CONVENTION)
+
+
+_SGD_CONVENTION = "gradient descent: w = w − αg (SGD when g is a mini-batch's gradient)"
 
 
 @register(
@@ -154,55 +414,100 @@ def _ewma(p: Params) -> Out:
     "opt.momentum",
     "Gradient descent with momentum",
     "动量梯度下降",
-    [
-        *_OPT_COMMON,
-        ParamSpec("beta", "β", 0.9, "float", min=0, max=0.9999),
-        ParamSpec("k", "number of steps", 3, "int", min=1, max=10),
-        ParamSpec(
-            "convention",
-            "notes: v = βv + (1 − β)g; framework: v = βv + g",
-            "notes",
-            "choice",
-            choices=("notes", "framework"),
-        ),
-    ],
-    ["v_k", "w_k", "ws"],
+    [*_OPT_COMMON, *_momentum_params(0.9)],
+    ["v_k", "w_k", "ws", "gs"],
     draw=lambda d: _draw_opt(d, {"beta": [0.9, 0.9, 0.5, 0.8]}, 3),
-    prepare=_k_from_grads,
+    prepare=_prepare_opt,
 )
 def _momentum(p: Params) -> Out:
-    grad, desc, k = _grads_source(p, "opt.momentum")
-    beta, lr, w, v = float(p["beta"]), float(p["lr"]), float(p["w0"]), 0.0
-    notes = p["convention"] == "notes"
-    steps = [Step("Start", f"{desc}; w₀ = {fv(w)}, v₀ = 0, α = {fv(lr)}, β = {fv(beta)}", w)]
-    ws = [w]
-    for t in range(1, k + 1):
-        g = grad(t, w)
-        nv = beta * v + (1 - beta) * g if notes else beta * v + g
-        nw = w - lr * nv
-        c = (1 - beta) if notes else 1.0
-        v_, g_ = operands([v, g], linear([beta, c]), nv)
-        form = f"{fv(beta)}·{paren(v_)} + {fv(1 - beta)}·{paren(g_)}" if notes else f"{fv(beta)}·{paren(v_)} + {g_}"
-        w_, nv_ = operands([w, nv], lambda a: a[0] - lr * a[1], nw)
-        steps.append(
-            Step(f"Step {t}", f"g = {g_}; v = {form} = {fv(nv)}; w = {w_} − {fv(lr)}·{paren(nv_)} = {fv(nw)}", nw)
-        )
-        v, w = nv, nw
-        ws.append(w)
-    conv = (
-        "momentum: v = βv + (1 − β)g, w = w − αv (course notes)"
-        if notes
-        else "momentum: v = βv + g, w = w − αv (framework form, e.g. PyTorch SGD)"
-    )
-    return Out(steps, w, {"v_k": v, "w_k": w, "ws": ws}, conv)
+    return _run_momentum(p, "opt.momentum", nesterov=False)
 
 
-# --------------------------------------------------------------------------- RMSprop
+@register(
+    "opt.nesterov",
+    "opt.momentum",
+    "Nesterov momentum (look-ahead gradient)",
+    "Nesterov 动量（前瞻梯度）",
+    [*_OPT_COMMON, *_momentum_params(0.9)],
+    ["v_k", "w_k", "ws", "gs"],
+    draw=lambda d: _draw_opt(d, {"beta": [0.9, 0.9, 0.5, 0.8]}, 3),
+    prepare=_prepare_opt,
+)
+def _nesterov(p: Params) -> Out:
+    return _run_momentum(p, "opt.nesterov", nesterov=True)
 
 
-def _root(s: float, eps: float, inside: bool) -> float:
-    """The denominator of RMSprop and Adam: √(s + ε) or √s + ε."""
-    return math.sqrt(s + eps) if inside else math.sqrt(s) + eps
+_EPS = ParamSpec("eps", "ε", 1e-8, "float", min=0, max=1)
+_INSIDE = ParamSpec("eps_inside", "ε inside the square root: √(s + ε)", False, "bool")
+_S0 = ParamSpec("s0", "starting accumulator s₀ (default 0)", None, "floatlist", min=0, max=1e9)
+
+
+def _run_scaled(p: Params, kind: str, adagrad: bool) -> Out:
+    """AdaGrad (s = s + g²) and RMSprop (s = βs + (1 − β)g²), then w = w − αg/(√s + ε)."""
+    src = _source(p, kind)
+    lr, eps = float(p["lr"]), float(p["eps"])
+    beta = 1.0 if adagrad else float(p["beta"])
+    inside = bool(p["eps_inside"])
+    w = list(src.w0)
+    n = len(w)
+    s = _start(p["s0"], n, kind, "s0")
+    head = f"α = {fv(lr)}" + ("" if adagrad else f", β = {fv(beta)}") + f", ε = {fv(eps)}"
+    steps = [Step("Start", f"{src.desc}; w₀ = {_show(w)}, s₀ = {_show(s)}, {head}", _one(w))]
+    values: dict[str, Any] = {"w0": _one(w)}
+    ws, gs = [_one(w)], []
+    for t in range(1, src.k + 1):
+        g = src.grad(t, w)
+        ns = [si + gi * gi for si, gi in zip(s, g, strict=True)] if adagrad else \
+            [beta * si + (1 - beta) * gi * gi for si, gi in zip(s, g, strict=True)]
+        nw = []
+        for wi, gi, si in zip(w, g, ns, strict=True):
+            den = _root(si, eps, inside)
+            nw.append(wi - lr * gi / den if den > 0 else wi)
+        if n == 1:
+            if adagrad:
+                s_, g_ = operands([s[0], g[0]], lambda a: a[0] + a[1] ** 2, ns[0])
+                stext = f"s = {s_} + {paren(g_)}² = {fv(ns[0])}"
+            else:
+                s_, g_ = operands([s[0], g[0]], lambda a: beta * a[0] + (1 - beta) * a[1] ** 2, ns[0])
+                stext = f"s = {fv(beta)}·{paren(s_)} + {fv(1 - beta)}·{paren(g_)}² = {fv(ns[0])}"
+            w_, g2_, ns_ = operands(
+                [w[0], g[0], ns[0]], lambda a: a[0] - lr * a[1] / _root(a[2], eps, inside) if a[2] > 0 else a[0], nw[0]
+            )
+            dtext = f"√({ns_} + ε)" if inside else f"(√{ns_} + ε)"
+            text = f"g = {fv(g[0])}; {stext}; w = {w_} − {fv(lr)}·{paren(g2_)}/{dtext} = {fv(nw[0])}"
+        else:
+            sq = "g²" if adagrad else ""
+            stext = f"s = {_show(s)} + {_showp(g)}² = {_show(ns)}" if adagrad else \
+                f"s = {fv(beta)}·{_show(s)} + {fv(1 - beta)}·{_showp(g)}² = {_show(ns)}{sq}"
+            dtext = f"√({_show(ns)} + ε)" if inside else f"(√{_show(ns)} + ε)"
+            text = f"g = {_show(g)}; {stext}; w = {_show(w)} − {fv(lr)}·{_showp(g)}/{dtext} = {_show(nw)}"
+        steps.append(Step(f"Step {t}", text, _one(nw), key=f"w{t}"))
+        values.update({f"g{t}": _one(g), f"s{t}": _one(ns), f"w{t}": _one(nw)})
+        s, w = ns, nw
+        ws.append(_one(w))
+        gs.append(_one(g))
+    values.update({"s_k": _one(s), "w_k": _one(w), "ws": ws, "gs": gs})
+    if adagrad:
+        conv = "AdaGrad: s = s + g², w = w − αg/" + ("√(s + ε)" if inside else "(√s + ε)") + " (element-wise)"
+    elif not inside:
+        conv = "RMSprop: s = βs + (1 − β)g², w = w − αg/(√s + ε); the notes omit ε (erratum)"
+    else:
+        conv = "RMSprop with ε inside the root: w = w − αg/√(s + ε)"
+    return Out(steps, _one(w), values, conv)
+
+
+@register(
+    "opt.adagrad",
+    "opt.rmsprop",
+    "AdaGrad step by step",
+    "AdaGrad 逐步计算",
+    [*_OPT_COMMON, _EPS, _INSIDE, _K, _S0],
+    ["s_k", "w_k", "ws", "gs"],
+    draw=lambda d: _draw_opt(d, {}, 3),
+    prepare=_prepare_opt,
+)
+def _adagrad(p: Params) -> Out:
+    return _run_scaled(p, "opt.adagrad", adagrad=True)
 
 
 @register(
@@ -210,54 +515,13 @@ def _root(s: float, eps: float, inside: bool) -> float:
     "opt.rmsprop",
     "RMSprop step by step",
     "RMSprop 逐步计算",
-    [
-        *_OPT_COMMON,
-        ParamSpec("beta", "β", 0.999, "float", min=0, max=0.9999),
-        ParamSpec("eps", "ε", 1e-8, "float", min=0, max=1),
-        ParamSpec("eps_inside", "ε inside the square root: √(s + ε)", False, "bool"),
-        ParamSpec("k", "number of steps", 3, "int", min=1, max=10),
-    ],
-    ["s_k", "w_k", "ws"],
+    [*_OPT_COMMON, ParamSpec("beta", "β", 0.999, "float", min=0, max=0.9999), _EPS, _INSIDE, _K, _S0],
+    ["s_k", "w_k", "ws", "gs"],
     draw=lambda d: _draw_opt(d, {"beta": [0.999, 0.9, 0.99]}, 3),
-    prepare=_k_from_grads,
+    prepare=_prepare_opt,
 )
 def _rmsprop(p: Params) -> Out:
-    grad, desc, k = _grads_source(p, "opt.rmsprop")
-    beta, lr, eps = float(p["beta"]), float(p["lr"]), float(p["eps"])
-    inside = bool(p["eps_inside"])
-    w, s = float(p["w0"]), 0.0
-    steps = [Step("Start", f"{desc}; w₀ = {fv(w)}, s₀ = 0, α = {fv(lr)}, β = {fv(beta)}, ε = {fv(eps)}", w)]
-    ws = [w]
-    for t in range(1, k + 1):
-        g = grad(t, w)
-        ns = beta * s + (1 - beta) * g * g
-        den = math.sqrt(ns + eps) if inside else math.sqrt(ns) + eps
-        nw = w - lr * g / den if den > 0 else w
-        # operands with the digits their results need (shown s and g must give the shown s, then w)
-        s_, g_ = operands([s, g], lambda a: beta * a[0] + (1 - beta) * a[1] ** 2, ns)
-        w_, g2_, ns_ = operands(
-            [w, g, ns], lambda a: a[0] - lr * a[1] / _root(a[2], eps, inside) if a[2] > 0 else a[0], nw
-        )
-        dtext = f"√({ns_} + ε)" if inside else f"(√{ns_} + ε)"
-        steps.append(
-            Step(
-                f"Step {t}",
-                f"g = {fv(g)}; s = {fv(beta)}·{paren(s_)} + {fv(1 - beta)}·{paren(g_)}² = {fv(ns)}; "
-                f"w = {w_} − {fv(lr)}·{paren(g2_)}/{dtext} = {fv(nw)}",
-                nw,
-            )
-        )
-        s, w = ns, nw
-        ws.append(w)
-    conv = (
-        "RMSprop: s = βs + (1 − β)g², w = w − αg/(√s + ε); the notes omit ε (erratum)"
-        if not inside
-        else "RMSprop with ε inside the root: w = w − αg/√(s + ε)"
-    )
-    return Out(steps, w, {"s_k": s, "w_k": w, "ws": ws}, conv)
-
-
-# --------------------------------------------------------------------------- Adam
+    return _run_scaled(p, "opt.rmsprop", adagrad=False)
 
 
 @register(
@@ -269,55 +533,84 @@ def _rmsprop(p: Params) -> Out:
         *_OPT_COMMON,
         ParamSpec("beta1", "β₁", 0.9, "float", min=0, max=0.9999),
         ParamSpec("beta2", "β₂", 0.999, "float", min=0, max=0.99999),
-        ParamSpec("eps", "ε", 1e-8, "float", min=0, max=1),
+        _EPS,
         ParamSpec("eps_inside", "ε inside the square root", False, "bool"),
-        ParamSpec("k", "number of steps (1…5)", 1, "int", min=1, max=10),
+        ParamSpec("k", f"number of steps (1…{MAX_STEPS})", 1, "int", min=1, max=MAX_STEPS),
+        ParamSpec("bias_correction", "divide m and v by 1 − βᵗ (m̂, v̂); false: use m and v as they are", True, "bool"),
+        ParamSpec("m0", "starting first moment m₀ (default 0)", None, "floatlist", min=-1e6, max=1e6),
+        ParamSpec("v0", "starting second moment v₀ (default 0)", None, "floatlist", min=0, max=1e9),
     ],
-    ["m_k", "v_k", "m_hat", "v_hat", "w_k", "ws"],
+    ["m_k", "v_k", "m_hat", "v_hat", "w_k", "ws", "gs"],
     draw=lambda d: _draw_opt(d, {}, 3),
-    prepare=_k_from_grads,
+    prepare=_prepare_opt,
 )
 def _adam(p: Params) -> Out:
-    grad, desc, k = _grads_source(p, "opt.adam")
+    kind = "opt.adam"
+    src = _source(p, kind)
     b1, b2, lr, eps = float(p["beta1"]), float(p["beta2"]), float(p["lr"]), float(p["eps"])
     inside = bool(p["eps_inside"])
-    w, m, v = float(p["w0"]), 0.0, 0.0
-    mh = vh = 0.0
+    bc = bool(p["bias_correction"])
+    w = list(src.w0)
+    n = len(w)
+    m = _start(p["m0"], n, kind, "m0")
+    v = _start(p["v0"], n, kind, "v0")
+    mh, vh = list(m), list(v)
+    zero = p["m0"] is None and p["v0"] is None and n == 1
+    moments = "m₀ = v₀ = 0" if zero else f"m₀ = {_show(m)}, v₀ = {_show(v)}"
     steps = [
         Step(
-            "Start", f"{desc}; w₀ = {fv(w)}, m₀ = v₀ = 0, α = {fv(lr)}, β₁ = {fv(b1)}, β₂ = {fv(b2)}, ε = {fv(eps)}", w
+            "Start",
+            f"{src.desc}; w₀ = {_show(w)}, {moments}, α = {fv(lr)}, β₁ = {fv(b1)}, "
+            f"β₂ = {fv(b2)}, ε = {fv(eps)}",
+            _one(w),
         )
     ]
-    ws = [w]
-    for t in range(1, k + 1):
-        g = grad(t, w)
-        m = b1 * m + (1 - b1) * g
-        v = b2 * v + (1 - b2) * g * g
-        mh = m / (1 - b1**t)
-        vh = v / (1 - b2**t)
-        den = math.sqrt(vh + eps) if inside else math.sqrt(vh) + eps
-        nw = w - lr * mh / den if den > 0 else w
-        w_, mh_, vh_ = operands(
-            [w, mh, vh], lambda a: a[0] - lr * a[1] / _root(a[2], eps, inside) if a[2] > 0 else a[0], nw
-        )
-        dtext = f"√({vh_} + ε)" if inside else f"(√{vh_} + ε)"
-        steps.append(
-            Step(
-                f"Step {t}",
-                f"g = {fv(g)}; m = {fv(m)}, v = {fv(v)}; m̂ = m/(1 − β₁^{t}) = {fv(mh)}, "
-                f"v̂ = v/(1 − β₂^{t}) = {fv(vh)}; w = {w_} − {fv(lr)}·{paren(mh_)}/{dtext} = {fv(nw)}",
-                nw,
+    values: dict[str, Any] = {"w0": _one(w)}
+    ws, gs = [_one(w)], []
+    for t in range(1, src.k + 1):
+        g = src.grad(t, w)
+        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g, strict=True)]
+        v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v, g, strict=True)]
+        mh = [mi / (1 - b1**t) for mi in m] if bc else list(m)
+        vh = [vi / (1 - b2**t) for vi in v] if bc else list(v)
+        nw = []
+        for wi, mi, vi in zip(w, mh, vh, strict=True):
+            den = _root(vi, eps, inside)
+            nw.append(wi - lr * mi / den if den > 0 else wi)
+        mname, vname = ("m̂", "v̂") if bc else ("m", "v")
+        corr = f"m̂ = m/(1 − β₁^{t}) = {_show(mh)}, v̂ = v/(1 − β₂^{t}) = {_show(vh)}; " if bc else ""
+        if n == 1:
+            w_, mh_, vh_ = operands(
+                [w[0], mh[0], vh[0]], lambda a: a[0] - lr * a[1] / _root(a[2], eps, inside) if a[2] > 0 else a[0], nw[0]
             )
+            dtext = f"√({vh_} + ε)" if inside else f"(√{vh_} + ε)"
+            upd = f"w = {w_} − {fv(lr)}·{paren(mh_)}/{dtext} = {fv(nw[0])}"
+        else:
+            dtext = f"√({vname} + ε)" if inside else f"(√{vname} + ε)"
+            upd = f"w = w − α·{mname}/{dtext} = {_show(nw)}"
+        steps.append(
+            Step(f"Step {t}", f"g = {_show(g)}; m = {_show(m)}, v = {_show(v)}; {corr}{upd}", _one(nw), key=f"w{t}")
         )
+        values.update({f"g{t}": _one(g), f"m{t}": _one(m), f"v{t}": _one(v), f"w{t}": _one(nw)})
+        if bc:
+            values.update({f"mhat{t}": _one(mh), f"vhat{t}": _one(vh)})
         w = nw
-        ws.append(w)
-    conv = (
-        "Adam: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², bias-corrected m̂, v̂; "
-        + ("w = w − α m̂/(√v̂ + ε)" if not inside else "w = w − α m̂/√(v̂ + ε)")
-        + " (the notes write √s without the correction: an erratum)"
-    )
-    return Out(steps, w, {"m_k": m, "v_k": v, "m_hat": mh, "v_hat": vh, "w_k": w, "ws": ws}, conv)
-
+        ws.append(_one(w))
+        gs.append(_one(g))
+    root = "w = w − α m̂/(√v̂ + ε)" if not inside else "w = w − α m̂/√(v̂ + ε)"
+    if bc:
+        conv = (
+            "Adam: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², bias-corrected m̂, v̂; "
+            + root
+            + " (the notes write √s without the correction: an erratum)"
+        )
+    else:
+        conv = "Adam without bias correction: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², " + (
+            "w = w − α m/(√v + ε)" if not inside else "w = w − α m/√(v + ε)"
+        )
+    values.update({"m_k": _one(m), "v_k": _one(v), "m_hat": _one(mh), "v_hat": _one(vh), "w_k": _one(w)})
+    values.update({"ws": ws, "gs": gs})
+    return Out(steps, _one(w), values, conv)
 
 # --------------------------------------------------------------------------- learning-rate decay
 
@@ -369,12 +662,31 @@ def _check_decay(p: Params) -> None:
             choices=(*SCHEDULES, "discrete"),
         ),
         ParamSpec("alpha0", "initial learning rate α0", 0.2, "float", min=0, max=10),
-        ParamSpec("decay_rate", "decay rate (inverse)", 1, "float", min=0, max=100),
+        ParamSpec("decay_rate", "decay rate (inverse)", 1, "float", min=0, max=100, applies="with schedule=inverse"),
         ParamSpec("epoch", "epoch number", 4, "int", min=0, max=1000),
-        ParamSpec("k", "constant k (sqrt schedules)", 1, "float", min=0, max=100),
-        ParamSpec("base", "base of the exponential schedule", 0.95, "float", min=0, max=1),
-        ParamSpec("t", "mini-batch (iteration) number for sqrt; default: the epoch", None, "int", min=1),
-        ParamSpec("drop_every", "epochs between drops (step)", 2, "int", min=1, max=100),
+        ParamSpec(
+            "k", "constant k (sqrt schedules)", 1, "float", min=0, max=100, applies="with schedule=sqrt or sqrt-epoch"
+        ),
+        ParamSpec(
+            "base",
+            "base of the exponential schedule (base^epoch·α0; a 'decay rate' of 0.95 there is this base)",
+            0.95,
+            "float",
+            min=0,
+            max=1,
+            applies="with schedule=exponential",
+        ),
+        ParamSpec(
+            "t",
+            "mini-batch (iteration) number for sqrt; default: the epoch",
+            None,
+            "int",
+            min=1,
+            applies="with schedule=sqrt",
+        ),
+        ParamSpec(
+            "drop_every", "epochs between drops (step)", 2, "int", min=1, max=100, applies="with schedule=step"
+        ),
     ],
     ["alphas"],
     draw=lambda d: {
@@ -388,7 +700,12 @@ def _check_decay(p: Params) -> None:
 )
 def _lr_decay(p: Params) -> Out:
     sch, a0, epoch = p["schedule"], float(p["alpha0"]), int(p["epoch"])
-    dr, k, base, t, every = float(p["decay_rate"]), float(p["k"]), float(p["base"]), p["t"], int(p["drop_every"])
+    # read only what this schedule uses: a parameter set for another schedule is refused by name
+    dr = float(p["decay_rate"]) if sch == "inverse" else 1.0
+    k = float(p["k"]) if sch in ("sqrt", "sqrt-epoch") else 1.0
+    base = float(p["base"]) if sch == "exponential" else 0.95
+    t = p["t"] if sch == "sqrt" else None
+    every = int(p["drop_every"]) if sch == "step" else 2
     first = 1 if sch in ("sqrt", "sqrt-epoch") else 0
 
     def alpha(e: int) -> float:
@@ -470,67 +787,245 @@ GRADCHECK_FNS: dict[str, tuple[str, Callable[[float], float], Callable[[float], 
 }
 
 
+def _rel_error(num: list[float], exact: list[float]) -> float:
+    """‖num − exact‖₂ / (‖num‖₂ + ‖exact‖₂) (course notes), 0 when both are 0."""
+    diff = math.sqrt(sum((a - b) ** 2 for a, b in zip(num, exact, strict=True)))
+    den = math.sqrt(sum(a * a for a in num)) + math.sqrt(sum(b * b for b in exact))
+    return diff / den if den > 0 else 0.0
+
+
+def _verdict(rel: float) -> str:
+    if rel < 1e-7:
+        return "relative error below 1e-7: the gradient is right"
+    if rel < 1e-5:
+        return "relative error below 1e-5: probably right (look again if it is near 1e-5)"
+    if rel < 1e-3:
+        return "relative error between 1e-5 and 1e-3: suspicious; check the gradient"
+    return "relative error above 1e-3: the gradient is very likely wrong"
+
+
+def _check_gradcheck(p: Params) -> None:
+    if str(p["f"]).strip() not in GRADCHECK_FNS:
+        compile_formula(str(p["f"]), "gradcheck: parameter f")
+
+
 @register(
     "gradcheck",
     "gradcheck",
     "Numerical gradient: one-sided vs two-sided",
     "数值梯度：单边与双边差分",
     [
-        ParamSpec("theta", "θ", 1, "float", min=-10, max=10),
+        ParamSpec(
+            "theta",
+            "the point θ: one number, or one per variable of f in the order x, y, … (w₁, w₂, …)",
+            1,
+            "floatlist",
+            min=-100,
+            max=100,
+        ),
         ParamSpec("eps", "ε", 0.01, "float", min=1e-8, max=1),
         ParamSpec(
             "f",
-            "function: " + ", ".join(f"{k} ({v[0]})" for k, v in GRADCHECK_FNS.items()),
+            "a preset: "
+            + ", ".join(f"{k} ({v[0]})" for k, v in GRADCHECK_FNS.items())
+            + "; or any function typed in dlquiz's math syntax, e.g. 'theta^3', 'x^2*y + exp(y)'",
             "cube",
+            "str",
+        ),
+        ParamSpec(
+            "sided",
+            "both: show both differences, answer the two-sided; one or two: only that difference (and its answer)",
+            "both",
             "choice",
-            choices=tuple(GRADCHECK_FNS),
+            choices=("both", "one", "two"),
         ),
     ],
-    ["one_sided", "two_sided", "exact", "err_one", "err_two"],
+    ["one_sided", "two_sided", "exact", "err_one", "err_two", "rel_error"],
     draw=lambda d: {
         "theta": d.pick("theta", [1, 2, 0.5, -1, 1.5]),
         "eps": d.pick("eps", [0.01, 0.1, 0.001]),
         "f": d.pick("f", ["cube", "cube", "square", "exp"]),
     },
+    check=_check_gradcheck,
+    prepare=lambda p: _scalar_if_one(p, "theta"),
 )
 def _gradcheck(p: Params) -> Out:
-    th, eps = float(p["theta"]), float(p["eps"])
-    label, f, df = GRADCHECK_FNS[p["f"]]
-    one = (f(th + eps) - f(th)) / eps
-    two = (f(th + eps) - f(th - eps)) / (2 * eps)
-    exact = df(th)
-    # the operands nearly cancel: show as many decimals as the shown quotient needs
-    hi, mid, lo = f(th + eps), f(th), f(th - eps)
-    # rounding noise of the differences (≈ 1e-15) is no error of the method: shown as 0
-    noise = 1e-9 * max(1.0, abs(exact))
-    err_one = abs(one - exact) if abs(one - exact) > noise else 0.0
-    err_two = abs(two - exact) if abs(two - exact) > noise else 0.0
-    k = max(
-        operand_decimals([hi, mid], lambda v: (v[0] - v[1]) / eps, one),
-        operand_decimals([hi, lo], lambda v: (v[0] - v[1]) / (2 * eps), two),
+    kind = "gradcheck"
+    eps = float(p["eps"])
+    sided = p["sided"]
+    fname = str(p["f"]).strip()
+    point = _vec(p["theta"])
+    labels: list[str]
+    if fname in GRADCHECK_FNS:
+        label, f1, df1 = GRADCHECK_FNS[fname]
+        if len(point) != 1:
+            raise ParamError(f"{kind}: parameter theta: {fname} is a function of one θ, got {len(point)} values")
+
+        def f(x: list[float]) -> float:
+            return f1(x[0])
+
+        def grad(x: list[float]) -> list[float]:
+            return [df1(x[0])]
+
+        labels = ["θ"]
+        exact_text = f"f′(θ) for f = {label}"
+    else:
+        from dlquiz.worked.graph import _Domain
+
+        prog = compile_formula(fname, f"{kind}: parameter f")
+        names = list(prog.variables)
+        if not names:
+            raise ParamError(f"{kind}: parameter f: {fname!r} has no variable")
+        if len(point) == 1 and len(names) > 1:
+            point = point * len(names)
+        if len(point) != len(names):
+            raise ParamError(
+                f"{kind}: parameter theta: f has {len(names)} variables ({', '.join(prog.label(v) for v in names)}) "
+                f"but theta has {len(point)} values"
+            )
+
+        def f(x: list[float]) -> float:
+            try:
+                return prog.value(dict(zip(names, x, strict=True)))
+            except _Domain as exc:
+                raise ParamError(f"{kind}: {exc}") from None
+
+        def grad(x: list[float]) -> list[float]:
+            try:
+                _, g = prog.gradient(dict(zip(names, x, strict=True)))
+            except _Domain as exc:
+                raise ParamError(f"{kind}: {exc}") from None
+            return [g[v] for v in names]
+
+        labels = [prog.label(v) for v in names]
+        exact_text = f"analytic gradient of f = {describe(prog, prog.root, {})} (backprop on its graph)"
+    exact = grad(point)
+    mid = f(point)
+    ones: list[float] = []
+    twos: list[float] = []
+    steps: list[Step] = []
+    err_ones: list[float] = []
+    err_twos: list[float] = []
+    for j, lab in enumerate(labels):
+        up = list(point)
+        up[j] += eps
+        dn = list(point)
+        dn[j] -= eps
+        hi, lo = f(up), f(dn)
+        one = (hi - mid) / eps
+        two = (hi - lo) / (2 * eps)
+        # rounding noise of the differences (≈ 1e-15) is no error of the method: shown as 0
+        noise = 1e-9 * max(1.0, abs(exact[j]))
+        err_one = abs(one - exact[j]) if abs(one - exact[j]) > noise else 0.0
+        err_two = abs(two - exact[j]) if abs(two - exact[j]) > noise else 0.0
+        # the operands nearly cancel: show as many decimals as the shown quotient needs
+        k = max(
+            operand_decimals([hi, mid], lambda v: (v[0] - v[1]) / eps, one),
+            operand_decimals([hi, lo], lambda v: (v[0] - v[1]) / (2 * eps), two),
+        )
+
+        def op(x: float, k: int = k) -> str:
+            s = fixed(x, k)
+            return f"({s})" if s.startswith("-") else s
+
+        if len(labels) == 1:
+            arg_up, arg, arg_dn, tag = "θ + ε", "θ", "θ − ε", ""
+        else:
+            arg_up, arg, arg_dn, tag = f"θ + ε·e_{lab}", "θ", f"θ − ε·e_{lab}", f"∂f/∂{lab}: "
+        if sided in ("both", "one"):
+            steps.append(
+                Step(
+                    "One-sided",
+                    f"{tag}(f({arg_up}) − f({arg}))/ε = ({fixed(hi, k)} − {op(mid)})/{fv(eps)} = {fv(one)}",
+                    one,
+                    f"error {fv(err_one)}: O(ε)",
+                )
+            )
+        if sided in ("both", "two"):
+            steps.append(
+                Step(
+                    "Two-sided",
+                    f"{tag}(f({arg_up}) − f({arg_dn}))/(2ε) = ({fixed(hi, k)} − {op(lo)})/{fv(2 * eps)} = {fv(two)}",
+                    two,
+                    f"error {fv(err_two)}: O(ε²)",
+                )
+            )
+        ones.append(one)
+        twos.append(two)
+        err_ones.append(err_one)
+        err_twos.append(err_two)
+    at = ", ".join(f"{lab} = {fv(x)}" for lab, x in zip(labels, point, strict=True)) if len(labels) > 1 else \
+        f"θ = {fv(point[0])}"
+    if len(labels) == 1:
+        steps.append(Step("Exact", f"{exact_text} at {at}: {fv(exact[0])}", exact[0]))
+    else:
+        steps.append(Step("Exact", f"{exact_text} at {at}: {fv(exact)}", exact))
+    used = ones if sided == "one" else twos
+    rel = _rel_error(used, exact)
+    name = "one-sided" if sided == "one" else "two-sided"
+    steps.append(
+        Step(
+            "Relative error",
+            f"‖Δ − ∇f‖/(‖Δ‖ + ‖∇f‖) = {fv(rel)}",
+            rel,
+            f"Δ = the {name} difference; " + _verdict(rel),
+            key="rel_error",
+        )
     )
 
-    def op(x: float) -> str:
-        s = fixed(x, k)
-        return f"({s})" if s.startswith("-") else s
+    def one_or_list(xs: list[float]) -> Any:
+        return xs[0] if len(xs) == 1 else xs
 
-    steps = [
-        Step(
-            "One-sided",
-            f"(f(θ + ε) − f(θ))/ε = ({fixed(hi, k)} − {op(mid)})/{fv(eps)} = {fv(one)}",
-            one,
-            f"error {fv(err_one)}: O(ε)",
-        ),
-        Step(
-            "Two-sided",
-            f"(f(θ + ε) − f(θ − ε))/(2ε) = ({fixed(hi, k)} − {op(lo)})/{fv(2 * eps)} = {fv(two)}",
-            two,
-            f"error {fv(err_two)}: O(ε²)",
-        ),
-        Step("Exact", f"f′(θ) for f = {label} at θ = {fv(th)}: {fv(exact)}", exact),
-    ]
-    return Out(
-        steps,
-        two,
-        {"one_sided": one, "two_sided": two, "exact": exact, "err_one": err_one, "err_two": err_two},
-    )
+    values = {
+        "one_sided": one_or_list(ones),
+        "two_sided": one_or_list(twos),
+        "exact": one_or_list(exact),
+        "err_one": one_or_list(err_ones),
+        "err_two": one_or_list(err_twos),
+        "rel_error": rel,
+    }
+    return Out(steps, one_or_list(used), values)
+
+
+# --------------------------------------------------------------------------- Chinese
+
+_ZH_WORDS = {"Relative error": "相对误差"}
+_ZH_PHRASES = {
+    "relative error below 1e-7: the gradient is right": "相对误差小于 1e-7：梯度正确",
+    "relative error below 1e-5: probably right (look again if it is near 1e-5)": "相对误差小于 1e-5：大概正确（接近 1e-5 时再检查一遍）",
+    "relative error between 1e-5 and 1e-3: suspicious; check the gradient": "相对误差在 1e-5 与 1e-3 之间：可疑，请检查梯度",
+    "relative error above 1e-3: the gradient is very likely wrong": "相对误差大于 1e-3：梯度很可能有错",
+    _SGD_CONVENTION: "梯度下降：w = w − αg（g 为小批量的梯度时即 SGD）",
+    "momentum: " + _MOMENTUM_TEXT["cs231n"]: "动量：v = βv − αg，w = w + v（CS231n 写法：速度里存的就是步长）",
+    "Nesterov momentum: " + _MOMENTUM_TEXT["notes"]: "Nesterov 动量：v = βv + (1 − β)g，w = w − αv（课程笔记）；g 在前瞻点求",
+    "Nesterov momentum: " + _MOMENTUM_TEXT["framework"]: "Nesterov 动量：v = βv + g，w = w − αv（框架写法，如 PyTorch SGD）；g 在前瞻点求",
+    "Nesterov momentum: " + _MOMENTUM_TEXT["cs231n"]: "Nesterov 动量：v = βv − αg，w = w + v（CS231n 写法）；g 在前瞻点求",
+    "AdaGrad: s = s + g², w = w − αg/(√s + ε) (element-wise)": "AdaGrad：s = s + g²，w = w − αg/(√s + ε)（逐元素）",
+    "AdaGrad: s = s + g², w = w − αg/√(s + ε) (element-wise)": "AdaGrad：s = s + g²，w = w − αg/√(s + ε)（逐元素）",
+    "Adam without bias correction: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w = w − α m/(√v + ε)": "不做偏差修正的 Adam：m = β₁m + (1 − β₁)g，v = β₂v + (1 − β₂)g²，w = w − α m/(√v + ε)",
+    "Adam without bias correction: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w = w − α m/√(v + ε)": "不做偏差修正的 Adam：m = β₁m + (1 − β₁)g，v = β₂v + (1 − β₂)g²，w = w − α m/√(v + ε)",
+}
+_ZH_FRAGMENTS = [
+    (r"^Δ = the one-sided difference; ", "Δ 为单边差分；"),
+    (r"^Δ = the two-sided difference; ", "Δ 为双边差分；"),
+    (r" by backprop on its graph", "（在计算图上反向传播求得）"),
+    (r"; g at the look-ahead point ", "；g 在前瞻点求："),
+    (r"^analytic gradient of f = (.*) \(backprop on its graph\) at ", r"f = \1 的解析梯度（计算图反向传播），"),
+    (r"(\S+) is used (\d+) times: its gradients add", r"\1 被使用 \2 次：梯度相加"),
+]
+
+
+def _register_zh() -> None:
+    """Add this module's Chinese to the worked-step tables (kept here, beside the English)."""
+    import re
+
+    from dlquiz.worked import i18n
+
+    i18n._ZH.update(_ZH_WORDS)
+    i18n._PHRASES.update(_ZH_PHRASES)
+    for pat, repl in _ZH_FRAGMENTS + [(re.escape(k) + "$", v) for k, v in _ZH_PHRASES.items()]:
+        if all(p.pattern != pat for p, _ in i18n._FRAGMENTS):
+            i18n._FRAGMENTS.insert(0, (re.compile(pat), repl))
+
+
+_register_zh()
