@@ -168,8 +168,12 @@ def test_backslash_means_latex() -> None:
     assert parse_math("xy" if False else "x*y").syntax == "calc"
     # the same letters mean different things in the two syntaxes
     assert parse_math("xy", latex=True).expr == x * y
-    with pytest.raises(ParseError, match="unknown name 'xy'"):
-        parse_math("xy")
+    # an undeclared letter run is a product, and the echo and the notes say so
+    p = parse_math("xy")
+    assert p.expr == x * y
+    assert p.pretty == "x·y"
+    assert any("declare" in n for n in p.notes)
+    assert parse_math("xy", names={"xy"}).expr == Symbol("xy")
 
 
 @pytest.mark.parametrize("calc,tex", [
@@ -239,7 +243,7 @@ ERRORS = [
     ("1/0", 2, "division by zero"),
     ("x + log(0)", 5, "no finite value"),
     ("", 1, "empty input"),
-    ("xy", 1, "write x*y"),
+    ("sigm(x)", 1, "declare it"),
     (r"\foo{x}", 1, "unknown LaTeX command"),
     (r"\frac{1}", 9, "end of the input"),
     (r"\sum x", 1, "with its range"),
@@ -260,7 +264,9 @@ def test_errors_name_the_column(text: str, column: int, fragment: str) -> None:
 def test_message_order_column_before_hint() -> None:
     with pytest.raises(ParseError) as err:
         parse_math("x*sigm(x)")
-    assert str(err.value) == "unknown name 'sigm' at column 3; did you mean 'sigma'?"
+    assert str(err.value) == ("unknown name 'sigm' at column 3; did you mean 'sigma'? Or declare it to "
+                              "use it as one name (dlquiz equiv --let/--assume; a 'let' or 'assume' "
+                              "line in a derivation)")
 
 
 # --------------------------------------------------------------------------- hostile input
@@ -269,7 +275,7 @@ HOSTILE = [
     "__import__('os')",
     "().__class__.__bases__[0]",
     "lambda: 1",
-    "lambda",
+    "lambda x: x",
     "import os",
     "exec(x)",
     "eval(x)",
