@@ -17,9 +17,12 @@ FORMATS = ("text", "md", "json", "latex")
 
 
 def _default_lang() -> str:
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
+    """zh or en from the environment, in gettext's order: LANGUAGE (a list, first entry), LC_ALL, LC_MESSAGES, LANG."""
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if var == "LANGUAGE":
+            value = value.split(":", 1)[0]
+        if value and value not in ("C", "POSIX"):
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
 
@@ -29,7 +32,7 @@ def _lang_option(f: Any) -> Any:
         "--lang",
         type=click.Choice(["en", "zh"]),
         default=None,
-        help="Language of the content (default: from LANG/LC_ALL).",
+        help="Language of the content (default: from LANGUAGE/LC_ALL/LC_MESSAGES/LANG).",
     )(f)
 
 
@@ -68,6 +71,56 @@ def _info_dict(g: Any) -> dict[str, Any]:
     }
 
 
+def _params_table(desc: dict[str, Any], lang: str) -> None:
+    from rich.table import Table
+
+    from dlquiz.render import console
+
+    zh = lang == "zh"
+    title = desc["title_zh"] if zh else desc["title_en"]
+    table = Table(title=f"{desc['name']}: {title}", title_justify="left")
+    for col in ("param", "type", "default", "allowed", "meaning"):
+        table.add_column(col)
+    from dlquiz.worked import format_value
+
+    for p in desc["params"]:
+        kind = p["type"] + (f" {p['shape']}" if p.get("shape") else "")
+        default = format_value(p["default"]).replace("\n", " ")
+        allowed = ", ".join(p.get("choices", []))
+        if "min" in p or "max" in p:
+            lo = format_value(p["min"]) if "min" in p else ""
+            hi = format_value(p["max"]) if "max" in p else ""
+            allowed = f"{lo} … {hi}".strip()
+        meaning = (p["help_zh"] if zh and p["help_zh"] else p["help"])
+        if p.get("applies"):
+            meaning += f" ({p['applies']})"
+        table.add_row(p["name"], kind, default, allowed, meaning)
+    con = console()
+    con.print(table)
+    vals = Table(title="values (--ask NAME, --mine)" if not zh else "结果（--ask NAME、--mine）",
+                         title_justify="left")
+    vals.add_column("value")
+    vals.add_column("shape")
+    for v in desc["values"]:
+        shape = "—" if v["shape"] is None else ("scalar" if not v["shape"] else "×".join(map(str, v["shape"])))
+        vals.add_row(v["name"] + (" (boxed)" if v["name"] == desc["asked"] else ""), shape)
+    con.print(vals)
+
+
+def _read_mine(source: str) -> str:
+    if source == "-":
+        import sys
+
+        return sys.stdin.read()
+    try:
+        with open(source, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise click.BadParameter(f"cannot read {source}: {exc.strerror}", param_hint="--mine") from None
+    except UnicodeDecodeError:
+        raise click.BadParameter(f"{source} is not UTF-8 text", param_hint="--mine") from None
+
+
 @click.command()
 @click.argument("kind", required=False)
 @click.option(
@@ -75,7 +128,15 @@ def _info_dict(g: Any) -> dict[str, Any]:
     "sets",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Fix a parameter (repeatable): lists 1,2,3; matrices 1,2;3,4.",
+    help="Fix a parameter (repeatable): vectors 1,2,3; matrices 1,2;3,4 or [[1,2],[3,4]]; fractions 1/3.",
+)
+@click.option("--ask", "ask", metavar="NAME", default=None, help="Box this value as the answer (names: --params).")
+@click.option(
+    "--mine",
+    "mine",
+    metavar="FILE|-",
+    default=None,
+    help="Check your own values (NAME = VALUE lines) against the example; exit 1 if one is wrong.",
 )
 @click.option("--random", "random_", is_flag=True, help="Draw fresh numbers (prints the seed).")
 @click.option("--seed", type=int, default=None, help="Draw reproducible numbers from this seed.")
@@ -86,6 +147,8 @@ def _info_dict(g: Any) -> dict[str, Any]:
 def example(
     kind: str | None,
     sets: tuple[str, ...],
+    ask: str | None,
+    mine: str | None,
     random_: bool,
     seed: int | None,
     fmt: str,
@@ -101,11 +164,19 @@ def example(
       dlquiz example conv.output-size --set n=64 --set f=3 --set s=2
       dlquiz example opt.adam --random
       dlquiz example conv.xcorr --seed 7 --format md
-      dlquiz example softmax --set o=2,1,0.1 --json
-      dlquiz example opt.momentum --params
+      dlquiz example softmax --set o=2,1,0.1 --ask probs --json
+      dlquiz example logreg.step --params
+      dlquiz example logreg.step --set x=1,2 --mine my-working.txt
+
+    \b
+    --mine reads lines such as
+      z = 0        # comments and blank lines are ignored
+      a = 0.5
+      dw = -0.5, -1
+    and marks each value ✓ or ✗ (rounded to the digits you wrote); exit 0 all right, 1 some wrong, 2 bad input.
     """
     from dlquiz.render import console, error_console
-    from dlquiz.worked import format_value, generate_example, generator_info, list_generators
+    from dlquiz.worked import generate_example, list_generators
 
     lang = lang or _default_lang()
     if as_json:
@@ -125,41 +196,46 @@ def example(
         console().print(table)
         return
     if show_params:
+        from dlquiz.worked import describe_generator
+
         try:
-            info = generator_info(kind)
+            desc = describe_generator(kind)
         except ParamError as exc:
             raise click.UsageError(str(exc)) from None
         if fmt == "json":
-            click.echo(json.dumps(_info_dict(info), ensure_ascii=False, indent=2))
-            return
-        from rich.table import Table
-
-        table = Table(title=f"{info.name}: {info.title_zh if lang == 'zh' else info.title_en}", title_justify="left")
-        for col in ("param", "type", "default", "meaning"):
-            table.add_column(col)
-        for p in info.params:
-            default = format_value(p.default).replace("\n", " ")
-            meaning = p.help + (f" (one of: {', '.join(p.choices)})" if p.choices and p.type == "choice" else "")
-            table.add_row(p.name, p.type, default, meaning)
-        con = console()
-        con.print(table)
-        con.print(f"values (for ask =): {', '.join(info.value_names)}")
+            click.echo(json.dumps(desc, ensure_ascii=False, indent=2))
+        else:
+            _params_table(desc, lang)
         return
     try:
         params = _parse_sets(kind, sets)
     except ParamError as exc:  # unknown kind
         raise click.UsageError(str(exc)) from None
+    mine_text = _read_mine(mine) if mine is not None else None
     if random_ and seed is None:
         import secrets
 
         seed = secrets.randbelow(1_000_000)
         error_console().print(f"seed {seed} (repeat this variant with --seed {seed})")
     try:
-        ex = generate_example(kind, params, seed=seed)
+        ex = generate_example(kind, params, seed=seed, ask=ask)
     except ParamError as exc:
         raise click.UsageError(str(exc)) from None
     except DlquizError as exc:
         raise click.ClickException(str(exc)) from None
+    if mine_text is not None:
+        from dlquiz.worked.mine import check_mine
+        from dlquiz.worked.mine import mine_text as render_mine
+
+        try:
+            report = check_mine(ex, mine_text, where="--mine" if mine == "-" else str(mine))
+        except ParamError as exc:
+            raise click.UsageError(str(exc)) from None
+        if fmt == "json":
+            click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            click.echo(render_mine(report, lang))
+        raise SystemExit(0 if report.all_right else 1)
     if fmt == "json":
         click.echo(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
     elif fmt == "md":

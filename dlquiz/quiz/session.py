@@ -159,7 +159,7 @@ def _fill(template: str, values: dict[str, str]) -> str:
 def _replace_answer_line(worked: str, asked: str) -> str:
     """Put the asked value where the worked steps end with the generator's own answer."""
     lines = worked.rstrip("\n").split("\n")
-    if lines and lines[-1].startswith(("Answer:", "答案:", "答案：")):
+    if lines and lines[-1].startswith(("Answer:", "Answer (", "答案:", "答案：", "答案 (")):
         lines = lines[:-1]
     return "\n".join([*lines, asked])
 
@@ -177,15 +177,11 @@ def prepare(item: Item, *, number: int, seed: int) -> Question:
 
     item_seed = random.Random(f"{seed}:{item.id}").randrange(2**31)
     try:
-        example = generate_example(item.generator, item.params, seed=item_seed)
+        # the same function `dlquiz example --ask` calls: the asked value is the example's answer
+        example = generate_example(item.generator, item.params, seed=item_seed, ask=item.ask)
     except DlquizError as exc:
         raise DlquizError(f"{item.where}: item {item.id}: generator {item.generator!r}: {exc}") from exc
-    if item.ask not in example.values:
-        raise DlquizError(
-            f"{item.where}: item {item.id}: ask: generator {item.generator!r} has no value "
-            f"{item.ask!r} (it has: {', '.join(example.values)})"
-        )
-    expected = float(example.values[item.ask])
+    expected = float(example.answer)
     worked, worked_zh = explain_text(example, "en"), explain_text(example, "zh")
     if item.ask != "answer":  # the generator's final answer is not what this item asks
         worked = _replace_answer_line(worked, f"Asked: {item.ask} = {format_number(expected)}")

@@ -470,7 +470,7 @@ def describe_generator(kind: str) -> dict[str, Any]:
         if p.shape:
             d["shape"] = p.shape
         elif p.default is not None and p.type in ("tensor", "matrix", "floatlist", "intlist"):
-            d["shape"] = shape_text(value_shape(plain(p.default)))
+            d["shape"] = "×".join(str(n) for n in value_shape(plain(p.default)))
         if p.choices:
             d["choices"] = list(p.choices)
         if p.min is not None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from dlquiz.worked._core import (
     WorkedExample,
     _is_matrix,
+    answer_label,
     format_value,
     generate_example,
     generator_info,
@@ -31,6 +32,7 @@ _LABELS = {
         "question": "Question",
         "compute": "Compute",
         "seed": "seed",
+        "warning": "Warning",
     },
     "zh": {
         "answer": "答案",
@@ -44,6 +46,7 @@ _LABELS = {
         "question": "题",
         "compute": "求",
         "seed": "随机种子",
+        "warning": "注意",
     },
 }
 
@@ -119,10 +122,12 @@ def rich_example(example: WorkedExample, lang: str = "en") -> RenderableType:
             cells.append(Text(f"({prose(s.note, lang)})", style="dim"))
         table.add_row(str(i), step_name(s.name, lang), Group(*cells), value)
     parts.append(table)
+    for w in example.warnings:
+        parts.append(Text(f"{_l(lang, 'warning')}: {prose(w, lang)}", style="bold yellow"))
     ans = Table(show_header=False, box=None, padding=(0, 1))
     ans.add_column(style="bold green")
     ans.add_column()
-    ans.add_row(f"{_l(lang, 'answer')}:", _grid(example.answer))
+    ans.add_row(f"{answer_label(example, lang)}:", _grid(example.answer))
     parts.append(Panel(ans, border_style="green", expand=False))
     return Panel(Group(*parts), title=f"{_title(example, lang)} · {example.kind}", title_align="left")
 
@@ -172,8 +177,8 @@ def _givens(example: WorkedExample) -> list[tuple[str, Any]]:
 
 
 def _answer_label(example: WorkedExample, lang: str) -> str:
-    what = _ANSWER_WHAT.get(example.kind)
-    label = _l(lang, "answer")
+    what = _ANSWER_WHAT.get(example.kind) if example.asked == "answer" else None
+    label = answer_label(example, lang)
     return f"{label} ({what[1] if lang == 'zh' else what[0]})" if what else label
 
 
@@ -227,6 +232,8 @@ def to_markdown(example: WorkedExample, lang: str = "en", *, heading: str | None
         lines.append(f"{i}. **{step_name(s.name, lang)}**: {formula}{tail}")
         if s.note:
             lines.append(f"   *({prose(s.note, lang)})*")
+    for w in example.warnings:
+        lines += ["", f"**{_l(lang, 'warning')}:** {prose(w, lang)}"]
     lines += ["", f"**{_answer_label(example, lang)}:** {_md_value(example.answer)}", ""]
     return "\n".join(lines)
 
@@ -359,6 +366,8 @@ def to_latex(example: WorkedExample, lang: str = "en", *, heading: str | None = 
             rf" $\rightarrow$ {_tex_value(s.value)}{note}"
         )
     out.append("\\end{enumerate}")
+    for w in example.warnings:
+        out.append(rf"\textbf{{{tex_escape(_l(lang, 'warning'))}:}} {tex_escape(prose(w, lang))}" + "\n")
     out.append(rf"\textbf{{{tex_escape(_answer_label(example, lang))}:}} {_tex_value(example.answer)}" + "\n")
     return "\n".join(out)
 

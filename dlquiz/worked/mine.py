@@ -1,0 +1,262 @@
+"""Check my working: the student's own intermediate values marked against a worked example.
+
+The student writes `name = value` lines (a number, a fraction, a vector or a matrix in the syntax
+of `--set`; `#` comments and blank lines are ignored). Each value is right when it is the computed
+value rounded to the digits the student wrote: 0.731 for 0.7310586 is right, 0.732 is wrong.
+Fewer than three significant digits are only right when the value is exact (0.5, 2), since a
+one-digit answer would otherwise be "right" for a wide range of values.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dlquiz.errors import ParamError
+from dlquiz.worked._core import Step, WorkedExample, format_value, inline, value_shape
+from dlquiz.worked.params import _tokens, parse_tensor, shape_text
+
+MIN_SIGNIFICANT = 3  # digits a rounded (not exact) value needs to count as right
+_EXACT = 1e-9  # relative difference below which a value is exact (float noise)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One of the student's values: what they wrote, the computed value and the verdict.
+
+    `reason` is "" when right, else one of: "value", "shape", "digits".
+    """
+
+    name: str
+    line: int
+    text: str
+    yours: Any
+    expected: Any
+    ok: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class MineReport:
+    """The verdicts in the student's order, and the step that produces the first wrong value."""
+
+    example: WorkedExample
+    checked: tuple[Checked, ...]
+    first_wrong: Checked | None
+    step_index: int | None  # 1-based index of the step producing the first wrong value
+    step: Step | None
+
+    @property
+    def all_right(self) -> bool:
+        """True when every value the student wrote is right."""
+        return self.first_wrong is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        first: dict[str, Any] | None = None
+        if self.first_wrong is not None:
+            first = _checked_dict(self.first_wrong)
+            first["step"] = (
+                None
+                if self.step is None
+                else {"index": self.step_index, "name": self.step.name, "key": self.step.key,
+                      "formula": self.step.formula}
+            )
+        return {
+            "kind": self.example.kind,
+            "checked": [_checked_dict(c) for c in self.checked],
+            "right": sum(c.ok for c in self.checked),
+            "total": len(self.checked),
+            "first_wrong": first,
+        }
+
+
+def _checked_dict(c: Checked) -> dict[str, Any]:
+    return {
+        "name": c.name,
+        "line": c.line,
+        "yours": c.yours,
+        "expected": c.expected,
+        "ok": c.ok,
+        "reason": c.reason,
+    }
+
+
+_LINE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.\[\]]*)\s*=\s*(.*?)\s*$")
+
+
+def parse_mine(text: str, valid: list[str], where: str = "mine") -> list[tuple[int, str, str]]:
+    """(line number, name, value text) of each `name = value` line; ParamError for a bad line or name."""
+    out: list[tuple[int, str, str]] = []
+    seen: dict[str, int] = {}
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = _LINE.match(line)
+        if m is None or not m.group(2):
+            raise ParamError(f"{where} line {n}: {raw.strip()!r} is not NAME = VALUE (e.g. a = 0.731)")
+        name, value = m.group(1), m.group(2)
+        if name not in valid:
+            close = difflib.get_close_matches(name, valid, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ParamError(f"{where} line {n}: unknown name {name!r}{hint}; valid names: {', '.join(valid)}")
+        if name in seen:
+            raise ParamError(f"{where} line {n}: {name} is already given on line {seen[name]}")
+        seen[name] = n
+        out.append((n, name, value))
+    if not out:
+        raise ParamError(f"{where}: no values given; write lines such as 'a = 0.731' (names: {', '.join(valid)})")
+    return out
+
+
+def _decimals(word: str) -> int | None:
+    """Decimals the student wrote in one number word (None for a fraction: compared as exact)."""
+    w = word.replace("−", "-").lstrip("+-")
+    if "/" in w:
+        return None
+    mant, _, exp = w.lower().partition("e")
+    d = len(mant.partition(".")[2])
+    return d - (int(exp) if exp else 0)
+
+
+def _significant(word: str) -> int:
+    w = word.replace("−", "-").lstrip("+-").lower().partition("e")[0]
+    digits = w.replace(".", "").lstrip("0")
+    return len(digits) if digits else 1
+
+
+def _number_ok(yours: float, expected: float, word: str) -> tuple[bool, str]:
+    diff = abs(yours - expected)
+    if diff <= _EXACT * max(1.0, abs(expected)):
+        return True, ""
+    d = _decimals(word)
+    if d is None:
+        return False, "value"
+    if diff > 0.5 * 10.0 ** (-d) * (1 + 1e-9) + 1e-12 * max(1.0, abs(expected)):
+        return False, "value"
+    if _significant(word) < MIN_SIGNIFICANT:
+        return False, "digits"
+    return True, ""
+
+
+def _flat(v: Any) -> list[Any]:
+    if isinstance(v, list):
+        return [x for item in v for x in _flat(item)]
+    return [v]
+
+
+def _judge(name: str, line: int, text: str, expected: Any, where: str) -> Checked:
+    if isinstance(expected, str):
+        return Checked(name, line, text, text, expected, text.strip() == expected.strip(),
+                       "" if text.strip() == expected.strip() else "value")
+    yours = parse_tensor(text, f"{where} line {line}: {name}")
+    if isinstance(expected, bool):
+        expected = int(expected)
+    if value_shape(yours) != value_shape(expected):
+        return Checked(name, line, text, yours, expected, False, "shape")
+    words = [w for kind, w, _ in _tokens(text, where) if kind == "num"]
+    reason = ""
+    for y, e, w in zip(_flat(yours), _flat(expected), words, strict=False):
+        if not isinstance(e, (int, float)) or (isinstance(e, float) and not math.isfinite(e)):
+            ok, why = (y == e), "value"
+        else:
+            ok, why = _number_ok(float(y), float(e), w)
+        if not ok:
+            reason = why
+            if why == "value":
+                break
+    return Checked(name, line, text, yours, expected, not reason, reason)
+
+
+def _producing_step(example: WorkedExample, name: str) -> tuple[int | None, Step | None]:
+    for i, s in enumerate(example.steps, 1):
+        if s.key == name:
+            return i, s
+    value = example.values.get(name)
+    for i, s in enumerate(example.steps, 1):
+        if s.value == value:
+            return i, s
+    return None, None
+
+
+def check_mine(example: WorkedExample, text: str | Mapping[str, str], where: str = "mine") -> MineReport:
+    """Mark the student's values (`name = value` lines, or a mapping name → value text) against `example`."""
+    valid = list(example.values)
+    if isinstance(text, str):
+        entries = parse_mine(text, valid, where)
+    else:
+        entries = parse_mine("\n".join(f"{k} = {v}" for k, v in text.items()), valid, where)
+    checked = tuple(_judge(name, line, value, example.values[name], where) for line, name, value in entries)
+    first = next((c for c in checked if not c.ok), None)
+    index, step = _producing_step(example, first.name) if first is not None else (None, None)
+    return MineReport(example, checked, first, index, step)
+
+
+# --------------------------------------------------------------------------- text
+
+_T = {
+    "en": {
+        "head": "Checking your working: {kind} ({n} values)",
+        "right": "right",
+        "first": "First wrong: {name} = {yours}; the right value is {expected}",
+        "from": "it comes from step {i} ({step}): {formula}",
+        "shape": "your {name} is {yours}, the computed one is {expected}",
+        "digits": "too few digits: write at least {k} significant digits",
+        "score": "{right} of {total} right.",
+        "all": "All {total} right.",
+    },
+    "zh": {
+        "head": "核对你的计算：{kind}（共 {n} 个值）",
+        "right": "正确值",
+        "first": "第一个错误：{name} = {yours}；正确值为 {expected}",
+        "from": "它来自第 {i} 步（{step}）：{formula}",
+        "shape": "你的 {name} 形状为 {yours}，计算结果的形状为 {expected}",
+        "digits": "有效数字太少：请至少写 {k} 位有效数字",
+        "score": "{total} 个中对 {right} 个。",
+        "all": "全部 {total} 个都对。",
+    },
+}
+
+
+def _zh_shape(text: str) -> str:
+    return re.sub(r"^a vector of (\S+)$", r"长度为 \1 的向量", text).replace("a scalar", "标量")
+
+
+def mine_text(report: MineReport, lang: str = "en") -> str:
+    """The verdicts as plain text: ✓/✗ per value, then the first wrong one beside the right value."""
+    from dlquiz.worked.i18n import prose, step_name
+
+    t = _T["zh" if lang == "zh" else "en"]
+    lines = [t["head"].format(kind=report.example.kind, n=len(report.checked))]
+    width = max(len(c.name) for c in report.checked)
+    for c in report.checked:
+        mark = "✓" if c.ok else "✗"
+        row = f" {mark} {c.name.ljust(width)} = {c.text}"
+        if not c.ok:
+            colon = "：" if lang == "zh" else ": "
+            row += f"   ({t['right']}{colon}{inline(c.expected)})"
+        lines.append(row)
+    first = report.first_wrong
+    if first is not None:
+        lines.append("")
+        lines.append(t["first"].format(name=first.name, yours=first.text, expected=format_value(first.expected)
+                                       .replace("\n", "; ")))
+        if first.reason == "shape":
+            shapes = (shape_text(value_shape(first.yours)), shape_text(value_shape(first.expected)))
+            if lang == "zh":
+                shapes = (_zh_shape(shapes[0]), _zh_shape(shapes[1]))
+            lines.append("  " + t["shape"].format(name=first.name, yours=shapes[0], expected=shapes[1]))
+        elif first.reason == "digits":
+            lines.append("  " + t["digits"].format(k=MIN_SIGNIFICANT))
+        if report.step is not None:
+            lines.append("  " + t["from"].format(i=report.step_index, step=step_name(report.step.name, lang),
+                                                 formula=prose(report.step.formula, lang)))
+    right = sum(c.ok for c in report.checked)
+    total = len(report.checked)
+    lines.append(t["all"].format(total=total) if right == total else t["score"].format(right=right, total=total))
+    return "\n".join(lines)
