@@ -6,11 +6,10 @@ whitelist parser ``parse_math`` (never ``eval``/``sympify``) and hands back froz
 an operation name, its children, a symbol name or a float constant. Nothing in the result is a
 SymPy object, so ``dlquiz.worked`` can walk it with ``math``.
 
-The tree keeps the shape the student typed where SymPy would rewrite it: the text is read a
-second time with SymPy's automatic evaluation off, so ``-(a + b)`` stays a negation of a sum and
-``x*x`` a product (not ``x²``). Subtraction and division come back as ``add`` with signs and
-``div``; ``e^x`` as ``exp``; ``max(0, x)``/``relu(x)`` as ``relu``; sub-trees without variables
-are folded into one constant.
+The tree is the formula as the engine normalises it (``x*x`` is ``x²``, ``-(a + b)`` is
+``−a − b``); subtraction and division come back as ``add`` with signs and ``div``; ``e^x`` as
+``exp``; ``max(0, x)``/``relu(x)`` as ``relu``; sub-trees without variables are folded into one
+constant; sums list added terms, then subtracted ones, constants last.
 
 >>> t = parse_tree("(x*y + z)^2")
 >>> t.variables
@@ -251,13 +250,11 @@ def _natural(name: str) -> tuple[tuple[int, str], ...]:
 @functools.lru_cache(maxsize=256)
 def parse_tree(text: str) -> Formula:
     """Read a formula into a plain tree (ParseError naming the problem, with a column if known)."""
+    # The graph follows the formula as the engine normalises it. Reading it again with SymPy's
+    # evaluation off would keep more of the typed shape, but SymPy's constructor cache does not
+    # key on that switch: unevaluated objects could reach later readers (a false "equal" risk).
     parsed = parse_math(text)  # validates: unknown names, columns, log(0), division by zero …
-    try:
-        with sympy.evaluate(False):
-            shaped = parse_math(text).expr
-    except (ParseError, TypeError, ValueError, ArithmeticError):
-        shaped = parsed.expr
-    root = _Builder(text).build(shaped)
+    root = _Builder(text).build(parsed.expr)
     names = _variables(root)
     labels = tuple((n, unicode_name(n)) for n in names)
     return Formula(root, names, labels, text, parsed.pretty)
