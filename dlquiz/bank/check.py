@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -53,6 +54,64 @@ def coverage_problems(items: Sequence[Item], syllabus: Syllabus) -> list[Problem
 
 def _problem(item: Item, field: str, message: str) -> Problem:
     return Problem(item.file, item.line, item.id, field, message)
+
+
+MIN_SHORT_FORMS = 3
+# how a prompt states the precision it grades
+PRECISION_EN = re.compile(r"\b(\d+|one|two|three|four|five|six)\s+(decimal|significant)", re.IGNORECASE)
+PRECISION_ZH = re.compile(r"(\d+|一|两|二|三|四|五|六)\s*位(小数|有效数字)")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def content_problems(items: Sequence[Item]) -> list[Problem]:
+    """Quality gates that need no engine: enough accepted forms for short answers, a stated
+    precision for numbers, explain items with a model answer of 3-6 sentences."""
+    problems: list[Problem] = []
+    for item in items:
+        if item.kind == "short":
+            zh = [a for a in item.answer if _CJK.search(a)]
+            en = [a for a in item.answer if not _CJK.search(a)]
+            for lang, forms in (("en", en), ("zh", zh)):
+                if len(forms) < MIN_SHORT_FORMS:
+                    problems.append(_problem(item, "answer", f"only {len(forms)} accepted {lang} form(s), needs at "
+                                             f"least {MIN_SHORT_FORMS}: add the textbook's term, synonyms, the "
+                                             "abbreviation, the full term"))
+        elif item.kind == "numeric":
+            problems.extend(_precision_problems(item))
+        elif item.kind == "explain" and item.model_answer is not None:
+            for lang in ("en", "zh"):
+                text = item.model_answer(lang)
+                n = len([s for s in re.split(r"(?<=[.!?。！？])\s*", text) if s.strip()])
+                if not 3 <= n <= 6:
+                    problems.append(_problem(item, f"model_answer.{lang}", f"{n} sentence(s); write 3 to 6"))
+        elif item.kind == "ordering":
+            orders = {o.answer for o in item.orders} or {item.answer}
+            for n, m in enumerate(item.mistakes, 1):
+                if tuple(m.answer) in orders:
+                    problems.append(_problem(item, f"mistakes[{n}].answer", "is an accepted order, not a mistake"))
+    return problems
+
+
+def _precision_problems(item: Item) -> list[Problem]:
+    """A numeric item whose key is not a whole number states its precision in the field and in
+    both prompts."""
+    exact = item.answer is not None and float(item.answer).is_integer()
+    if exact and item.decimals is None and item.sig_figs is None:
+        return []
+    if item.answer is None and item.decimals is None and item.sig_figs is None and item.tolerance == 0:
+        return []
+    out = []
+    if item.decimals is None and item.sig_figs is None:
+        if item.generator and item.answer is None:
+            return []  # the deep check decides from the generator's values
+        out.append(_problem(item, "decimals", "the answer is not a whole number: state the precision it is graded "
+                                              "with (decimals = 3 or sig_figs = 4) and say it in the prompt"))
+        return out
+    if not PRECISION_EN.search(item.prompt.en):
+        out.append(_problem(item, "prompt.en", "does not state the precision (e.g. 'to 3 decimal places')"))
+    if not PRECISION_ZH.search(item.prompt.zh):
+        out.append(_problem(item, "prompt.zh", "does not state the precision (e.g. '保留 3 位小数')"))
+    return out
 
 
 def check_item(item: Item) -> list[Problem]:
@@ -128,6 +187,11 @@ def _check_generator(item: Item) -> list[Problem]:
             if name not in example.params:
                 problems.append(_problem(item, "prompt", f"placeholder {{{name}}} is not a parameter "
                                                          f"of {item.generator!r}"))
+        if (not float(value).is_integer() and item.decimals is None and item.sig_figs is None
+                and item.tolerance is None and item.rel_tolerance is None):
+            problems.append(_problem(item, "decimals", f"the generator gives {value}, not a whole number: state the "
+                                                       "precision (decimals = 3 or sig_figs = 4) and say it in the "
+                                                       "prompt"))
         if item.answer is not None:
             from dlquiz.quiz.grade import numbers_match
 
@@ -150,16 +214,36 @@ def _placeholders(item: Item) -> set[str]:
 
 
 def _check_derivation(item: Item) -> list[Problem]:
+    """The model solution passes the quiz's own grading (steps and milestones); the goal typed
+    twice and the start followed by the goal do not; every milestone shows work."""
+    from dlquiz.quiz.grade import grade
     from dlquiz.symbolic import check_item_derivation
+    from dlquiz.symbolic.milestones import milestone_problems
     from dlquiz.symbolic.steps import format_report
 
+    problems = []
+    if not item.milestones:
+        problems.append(_problem(item, "milestones", "missing: name the key intermediate results an examiner "
+                                                     "looks for (milestones = [{ form = ..., en = ..., zh = ... }])"))
+    for n, message in milestone_problems(given=item.given, start=str(item.start), goal=str(item.goal),
+                                         milestones=[m.forms for m in item.milestones]):
+        problems.append(_problem(item, f"milestones[{n + 1}]", message))
     lines = [ln for ln in str(item.solution).splitlines() if ln.strip()]
     report = check_item_derivation(given=item.given, start=str(item.start), goal=str(item.goal),
                                    steps=lines, timeout=KEY_TIMEOUT)
     if not report.ok:
-        return [_problem(item, "solution", "model solution does not pass the checker:\n"
-                         + format_report(report))]
-    return []
+        return [*problems, _problem(item, "solution", "model solution does not pass the checker:\n"
+                                    + format_report(report))]
+    verdict = grade(item, str(item.solution))
+    if verdict.status != "correct":
+        notes = "; ".join(n.en for n in verdict.notes)
+        problems.append(_problem(item, "solution", f"model solution is {verdict.status} in the quiz: "
+                                                   f"{verdict.message.splitlines()[0]} {notes}".strip()))
+    for name, attempt in (("the goal twice", f"{item.goal}\n{item.goal}"),
+                          ("the start then the goal", f"{item.start}\n{item.goal}")):
+        if grade(item, attempt).status == "correct":
+            problems.append(_problem(item, "milestones", f"{name} passes: the item can be passed with no work"))
+    return problems
 
 
 def _check_batch(items: list[Item]) -> list[Problem]:
@@ -194,4 +278,4 @@ def check_keys(items: Sequence[Item], *, jobs: int | None = None,
     return sorted(problems, key=lambda p: order.get(p.item, 0))
 
 
-__all__ = ["check_item", "check_keys", "coverage", "coverage_problems"]
+__all__ = ["check_item", "check_keys", "content_problems", "coverage", "coverage_problems"]

@@ -140,12 +140,13 @@ def bank_check(format_only: bool, no_coverage: bool, jobs: int | None, as_json: 
       dlquiz bank check --bank my-questions/ --no-coverage
     """
     from dlquiz.bank import default_root, read_bank
-    from dlquiz.bank.check import check_keys, coverage_problems
+    from dlquiz.bank.check import check_keys, content_problems, coverage_problems
     from dlquiz.bank.syllabus import load_syllabus
     from dlquiz.render import console, error_console
 
     root = bank_dir or default_root()
     items, problems = read_bank(root)
+    problems += content_problems(items)
     if not no_coverage:
         problems += coverage_problems(items, load_syllabus())
     if not format_only:

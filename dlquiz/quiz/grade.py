@@ -97,6 +97,8 @@ def parse_number(text: str) -> float | str:
         if not unambiguous:
             if re.fullmatch(r"[+-]?\d+,\d+", s):
                 point = s.replace(",", ".")
+                if re.fullmatch(r"[+-]?0,\d+", s):
+                    return f"is the comma a decimal comma? write {point} with a decimal point"
                 return (f"is the comma a decimal comma? write {point} with a decimal point "
                         f"(or {s.replace(',', '')} without the comma)")
             if not _THOUSANDS.fullmatch(s):
@@ -283,6 +285,7 @@ _INVALID_ZH: list[tuple[str, str]] = [
      r"第 \1 列起不是数：\2（小数请用小数点，如 0.665）"),
     (r"is the comma a decimal comma\? write (.*) with a decimal point \(or (.*) without the comma\)",
      r"逗号是小数点吗？请用小数点写成 \1（或不带逗号写成 \2）"),
+    (r"is the comma a decimal comma\? write (.*) with a decimal point", r"逗号是小数点吗？请用小数点写成 \1"),
     (r"type a formula", "请输入公式"),
     (r"give the result itself, .*", "请给出结果本身，而不是还要求导的式子（d/dx、diff、∂）"),
     (r"write it without '(\w+)' \(column (\d+)\).*", r"请不要使用 '\1'（第 \2 列）：题目问的正是它由什么构成"),
