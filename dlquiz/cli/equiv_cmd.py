@@ -38,7 +38,7 @@ def _parse_let(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def _check_line(job: tuple[int, str, float, int]) -> dict[str, Any]:
-    """Check one JSON line of a batch (runs in a worker process)."""
+    """Check one JSON line of a batch (runs in a batch thread; the check in a worker process)."""
     lineno, line, timeout, seed = job
     try:
         data = json.loads(line)
@@ -74,30 +74,20 @@ def _check_line(job: tuple[int, str, float, int]) -> dict[str, Any]:
 
 
 def run_batch(stream: IO[str], jobs: int, timeout: float, seed: int, out: IO[str]) -> int:
-    """Check every JSON line of `stream`, writing one result line each, in input order."""
-    work = [(i, line, timeout, seed) for i, line in enumerate(stream, start=1) if line.strip()]
+    """Check every JSON line of `stream`, writing one result line each, in input order.
+
+    Lines are read and written as they go (memory stays bounded over any number of lines);
+    with `jobs` > 1 that many checks run at once, each in its own worker process, so a slow
+    line is undecided at its limit while the others go on. Verdicts do not depend on `jobs`.
+    """
+    from dlquiz.symbolic.worker import map_ordered
+
+    work = ((i, line, timeout, seed) for i, line in enumerate(stream, start=1) if line.strip())
     n = 0
-    if jobs <= 1 or len(work) <= 1:
-        results: Any = map(_check_line, work)
-        for r in results:
-            out.write(json.dumps(r, ensure_ascii=False) + "\n")
-            out.flush()
-            n += 1
-        return n
-    import multiprocessing
-
-    from dlquiz.symbolic.equivalence import check_equivalence
-
-    check_equivalence(expected="sigma(x)", given="1/(1+exp(-x))")  # warm caches before forking
-    import gc
-
-    gc.freeze()  # keep the collector from touching (and so copying) the parent's pages
-    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ctx.Pool(processes=min(jobs, len(work))) as pool:
-        for r in pool.imap(_check_line, work, chunksize=1):
-            out.write(json.dumps(r, ensure_ascii=False) + "\n")
-            out.flush()
-            n += 1
+    for r in map_ordered(_check_line, work, jobs=jobs):
+        out.write(json.dumps(r, ensure_ascii=False) + "\n")
+        out.flush()
+        n += 1
     return n
 
 
@@ -145,7 +135,7 @@ def _show(res: Any, lang: str) -> None:
 @click.option("--batch", type=click.File("r", encoding="utf-8"), default=None, metavar="FILE|-",
               help="JSON lines {id, reference, candidate, latex, assume}; one result line each.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
-              help="Worker processes for --batch (default: the number of cores).")
+              help="Checks at a time for --batch (default: the number of cores).")
 @click.option("--timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True,
               help="Seconds allowed per check.")
 @click.option("--seed", type=int, default=0, show_default=True,

@@ -1,7 +1,23 @@
-"""Hard time limits for SymPy work.
+"""Time limits for SymPy work.
 
-In the main thread a SIGALRM interval timer interrupts the computation (cheap, in-process);
-elsewhere (a worker thread) the call runs in a forked child process that is killed on time-out.
+Two layers:
+
+- The hard limit of every check (worker.py): the check runs in a worker process that is killed
+  at its limit + GRACE, whatever it is doing (a C-level big-integer loop included), in any thread.
+- Soft limits inside a check (`time_limit`, `run_limited`): a SIGALRM interval timer interrupts
+  Python code in the main thread -- which is where a worker runs its checks -- so a part of a
+  check (a proof attempt, one derivation step) can stop early and leave time for the rest.
+  Called outside the main thread, `run_limited` sends the call to a worker process.
+
+Default limits (the documented ones; the CLI options show them too):
+
+- a formula check (``dlquiz equiv``, quiz grading, `check_equivalence`): EQUIV_SECONDS = 3 s;
+- a derivation: each transition STEP_SECONDS = 3 s in the library, 10 s in ``dlquiz check``
+  (CHECK_CLI_SECONDS; a person waits for one file), 8 s in quiz grading; the whole derivation
+  at most its limit × (transitions + 1), then every step not yet decided is undecided;
+- a bank key proof (``dlquiz bank check``): the key timeout of bank/check.py.
+
+A check that hits its limit is "undecided" with the reason, never "wrong" and never a hang.
 """
 
 from __future__ import annotations
@@ -16,6 +32,11 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+GRACE = 0.5  # seconds a worker gets past a check's own limit before it is killed
+EQUIV_SECONDS = 3.0
+STEP_SECONDS = 3.0
+CHECK_CLI_SECONDS = 10.0
 
 
 class TimeLimit(Exception):
@@ -69,7 +90,27 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
 
 
 def run_limited(fn: Callable[..., T], *args: Any, seconds: float) -> T:
-    """Run fn(*args) with a hard time limit; raise TimeLimit when it is exceeded."""
+    """Run fn(*args) with a time limit; raise TimeLimit when it is exceeded.
+
+    In the main thread (and so inside a check worker) a timer signal; in any other thread the
+    call goes to a worker process (worker.run), which is killed at the limit.
+    """
+    if seconds <= 0:
+        raise TimeLimit()
+    if can_signal():
+        with time_limit(seconds):
+            return fn(*args)
+    from dlquiz.symbolic import worker
+
+    return worker.run(fn, *args, seconds=seconds)
+
+
+def run_in_process(fn: Callable[..., T], *args: Any, seconds: float) -> T:
+    """The mechanism before worker processes (``DLQUIZ_CHECK_WORKERS=0``; benchmarks compare).
+
+    A timer signal in the main thread (it cannot stop a long C-level loop); elsewhere a forked
+    child (which can deadlock on a lock another thread held at the fork).
+    """
     if seconds <= 0:
         raise TimeLimit()
     if can_signal():
