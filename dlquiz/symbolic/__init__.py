@@ -2,7 +2,8 @@
 
 Public names are loaded lazily from their modules:
 
-- ``parse_math`` (parse.py): student text (calculator syntax or LaTeX) -> SymPy, whitelist only.
+- ``parse_math`` (parse.py, run by worker.py under a hard time limit): student text (calculator
+  syntax or LaTeX) -> SymPy, whitelist only.
 - ``check_equivalence``, ``check_answer``, ``Verdict``, ``AnswerCheck`` (equivalence.py).
 - ``check_derivation``, ``check_item_derivation``, ``DerivationReport`` (steps.py).
 """
@@ -13,7 +14,7 @@ import importlib
 from typing import Any
 
 _LAZY: dict[str, str] = {
-    "parse_math": "dlquiz.symbolic.parse",
+    "parse_math": "dlquiz.symbolic.worker",  # parse.parse_math under a hard time limit
     "Parsed": "dlquiz.symbolic.parse",
     "check_equivalence": "dlquiz.symbolic.equivalence",
     "check_answer": "dlquiz.symbolic.equivalence",
