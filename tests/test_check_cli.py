@@ -31,7 +31,7 @@ def test_check_good_file_exits_0(tmp_path: Path) -> None:
     lines = r.output.splitlines()
     assert lines[0].startswith("·   1  let s = σ(x)")
     assert lines[2].startswith("✓   3  = ")
-    assert lines[3] == "✓   4  = s·(1 - s)"
+    assert lines[3] == "✓   4  = s·(1 − s)"
     assert lines[-1] == "Every step holds."
 
 
@@ -40,7 +40,7 @@ def test_check_bad_file_exits_1_with_the_failure_panel(tmp_path: Path) -> None:
     f.write_text(BAD, encoding="utf-8")
     r = invoke("check", str(f))
     assert r.exit_code == 1
-    assert "✗   5  = s·(s + 1)" in r.output
+    assert "✗   5  = s·(1 + s)" in r.output
     assert "first break" in r.output
     assert "counterexample: x = " in r.output
     assert "changed part: s (where the previous step has -s)" in r.output
@@ -144,7 +144,7 @@ def test_derive_shows_prose_and_live_checks() -> None:
     r = invoke("derive", "sigmoid-derivative", "--lang", "en")
     assert r.exit_code == 0
     assert "Abbreviate the sigmoid as s." in r.output
-    assert "✓   5  = s·(1 - s)" in r.output
+    assert "✓   5  = s·(1 − s)" in r.output
     assert "Every step holds." in r.output
 
 

@@ -271,7 +271,7 @@ let A = sigma(Z)
 let J = (A - Y) ⊙ (A - Y) / (2 m)
 dZ = (A - Y) ⊙ A ⊙ (1 - A) / m
 dW = dZ A_prev^T
-db = sum(dZ)
+db = rowsum(dZ)
 dA_prev = W^T dZ
 """
     assert check_derivation(head).ok

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from dlquiz.errors import ParseError
 from dlquiz.symbolic.assumptions import build_context, parse_assumption
 from dlquiz.symbolic.equivalence import AnswerCheck, Verdict, check_answer, check_equivalence
-from dlquiz.symbolic.rules import RULES, transpose_variants
+from dlquiz.symbolic.slips import SLIPS as RULES
+from dlquiz.symbolic.slips import matrix_transpose_variants as transpose_variants
 
 EQ, NE, DOM, UND, ERR = (Verdict.EQUAL, Verdict.NOT_EQUAL, Verdict.DOMAIN_ONLY,
                          Verdict.UNDECIDED, Verdict.ERROR)
@@ -242,7 +243,7 @@ RULE_CASES = [
     ("(sigma(z)-y)*sigma(z)*(1-sigma(z))", "sigma(z)-y", "missing σ′ factor"),
     ("p_i*(delta(i,j) - p_j)", "p_i*(1-p_i)", "softmax Jacobian without off-diagonal terms"),
     ("softmax(o)_i - y_i", "y_i - softmax(o)_i", "p − y sign flipped (y − p)"),
-    ("a - y", "2(a - y)", "missing ½ / factor 2 in the MSE gradient"),
+    ("a - y", "2(a - y)", "dropped ½ / factor 2"),
     ("dz*a_prev/m", "dz*a_prev", "missing 1/m"),
     ("1 - tanh(x)^2", "1 - tanh(x)", "tanh′ as 1 − tanh (not squared)"),
     ("m/(1-beta_1^t)", "m", "missing bias correction in Adam"),

@@ -30,6 +30,11 @@ class Undefined(Exception):
     """The expression has no value at this point (division by zero, overflow...)."""
 
 
+class Underflow(Undefined):
+    """No value at this precision: an argument rounded to 0 (log(1 − σ(250)) at 40 digits).
+    The sampler tries again with more digits before it calls the point undefined."""
+
+
 class Unsupported(Exception):
     """The evaluator does not know a node type."""
 
@@ -43,10 +48,13 @@ def _nice(v: float) -> float:
 
 
 def sample_value(d: Domain, rng: random.Random, wide: bool = False,
-                 probe: float | None = None) -> mpf:
+                 probe: float | None = None, positive: bool = False) -> mpf:
     """One value from a domain (reals by default), 3 significant digits; `wide` reaches out to
     10^4 where the domain is unbounded (so that kinks like relu(x - 50) are seen); `probe`
-    (a small number) goes that close to 0 or to a bound of the domain."""
+    (a small number) goes that close to 0 or to a bound of the domain; `positive` draws
+    unconstrained reals from x > 0."""
+    if positive and not d.values and not d.integer and d.low is None and d.high is None:
+        d = Domain(low=sympy.Integer(0))
     if d.values:
         return _exact(rng.choice(d.values))
     lo = None if d.low is None else float(d.low)
@@ -103,13 +111,16 @@ class Point:
     def __init__(self, ctx: Context, seed: int, index: int,
                  fixed: dict[str, Domain] | None = None, wide: bool = False,
                  cycle: int | None = None, cyclic: frozenset[str] = frozenset(),
-                 probe: float | None = None) -> None:
+                 probe: float | None = None, positive: bool = False,
+                 refute_only: bool = False) -> None:
         self.ctx = ctx
         self.seed = seed
         self.index = index
         self.fixed = fixed or {}
         self.wide = wide
         self.probe = probe  # a point close to 0 or to a bound: refutes only, like `wide`
+        self.positive = positive  # unconstrained reals drawn positive
+        self.refute_only = refute_only  # e.g. next to a kink: may refute, never support
         self.cycle = cycle  # names in `cyclic` (sum limits) take low, low+1, ... in turn
         self.cyclic = cyclic
         self.values: dict[str, Num] = {}
@@ -132,15 +143,16 @@ class Point:
         if v is None:
             rng = random.Random((self.seed * 1_000_003 + self.index) * 4_294_967_311
                                 + zlib.crc32(name.encode()))
-            v = sample_value(self.domain(name), rng, self.wide, self.probe)
+            v = sample_value(self.domain(name), rng, self.wide, self.probe, self.positive)
             self.values[name] = v
         return v
 
 
 def evaluate(expr: sympy.Basic, lookup: Callable[[str], Num], dps: int = DPS) -> Num:
-    """Value of expr at a point given by `lookup(name)`; raises Undefined or Unsupported."""
+    """Value of expr at a point given by `lookup(name)`; raises Undefined (Underflow when more
+    digits may help) or Unsupported."""
     with mp.workdps(dps):
-        return _Eval(lookup).ev(expr, {})
+        return _Eval(lookup, dps).ev(expr, {})
 
 
 _FUNCS: dict[type, Callable[[Num], Num]] = {
@@ -161,8 +173,9 @@ def _real(v: Num) -> mpf:
 
 
 class _Eval:
-    def __init__(self, lookup: Callable[[str], Num]) -> None:
+    def __init__(self, lookup: Callable[[str], Num], dps: int = DPS) -> None:
         self.lookup = lookup
+        self.tiny = mpf(10) ** -(dps - 8)  # below this a value may be a rounded-off 0
         self.terms = 0
         self.memo: dict[sympy.Basic, Num] = {}
         self.integer_names: Callable[[str], bool] = getattr(lookup, "is_integer_name",
@@ -229,8 +242,8 @@ class _Eval:
             b = self.ev(e.base, bound)
             x = self.ev(e.exp, bound)
             try:
-                if b == 0 and (x.real if isinstance(x, mpc) else x) < 0:
-                    raise Undefined("division by zero")
+                if (x.real if isinstance(x, mpc) else x) < 0 and abs(b) <= self.tiny:
+                    raise Underflow("division by (nearly) zero")
                 if not isinstance(b, mpc) and b < 0 and not isinstance(x, mpc) and x == int(x):
                     return b ** int(x)
                 return mpmath.power(b, x)
@@ -240,11 +253,16 @@ class _Eval:
         if f is not None:
             v = self.ev(e.args[0], bound)
             try:
-                if isinstance(e, sympy.log) and v == 0:
-                    raise Undefined("log(0)")
+                if isinstance(e, sympy.log) and abs(v) <= self.tiny:
+                    raise Underflow("log of (nearly) 0")
                 return f(v)
             except (ZeroDivisionError, OverflowError, ValueError):
                 raise Undefined(type(e).__name__) from None
+        if isinstance(e, sympy.Mod):
+            a, m = (_real(self.ev(x, bound)) for x in e.args)
+            if m == 0:
+                raise Undefined("mod 0")
+            return a - m * mpmath.floor(a / m)
         if isinstance(e, sympy.Abs):
             return abs(self.ev(e.args[0], bound))
         if isinstance(e, (sympy.Max, sympy.Min)):

@@ -1,0 +1,64 @@
+"""The text report of a checked derivation: one line per step with ✓/✗, in English or Chinese."""
+
+from __future__ import annotations
+
+from dlquiz.i18n import translate
+from dlquiz.symbolic.lines import DerivationReport
+from dlquiz.symbolic.slips import slip_message
+
+
+def rule_message(rule: str, lang: str = "en") -> str:
+    """The explanation of a slip named in a report, in `lang`."""
+    return slip_message(rule, lang)
+
+
+_MARK = {"ok": "✓", "fail": "✗", "error": "✗", "undecided": "?", "given": "·"}
+
+
+# Chinese for the step messages of a report (parse errors keep the parser's English)
+_STEP_MESSAGES_ZH: list[tuple[str, str]] = [
+    (r"does not follow from the previous step: at (.*) the previous step is (.*) but this one is (.*)",
+     r"与上一步不相等：在 \1 处，上一步的值为 \2，这一步为 \3"),
+    (r"does not follow from the previous step: with random matrices, entry (.*) is (.*) before and (.*) here",
+     r"与上一步不相等：用随机矩阵检验，元素 \1 上一步为 \2，这一步为 \3"),
+    (r"does not follow: with random matrices the true ∂(.*)/∂(.*) \(finite differences\) has entry (.*) = (.*), "
+     r"this step gives (.*)", r"不成立：用随机矩阵检验，真实的 ∂\1/∂\2（有限差分）元素 \3 = \4，这一步给出 \5"),
+    (r"does not follow from the previous step", "与上一步不相等"),
+    (r"follows from the previous step \(the chain broke earlier\)", "由上一步可得（但推导链在前面已断开）"),
+    (r"no verdict within the time limit \((.*)\)", r"在时限（\1）内未能判定"),
+    (r"ran out of time", "超时"),
+    (r"the time budget of the derivation is used up", "整个推导的检查时间已用完"),
+    (r"the check stopped: (.*)", r"检查中止：\1"),
+    (r"cannot check this line: (.*)", r"无法检查这一行：\1"),
+    (r"does not follow from the previous step: (.*)", r"与上一步不相等：\1"),
+    (r"the check stopped: (.*)", r"检查中止：\1"),
+]
+
+
+def format_report(report: DerivationReport, *, lang: str = "en") -> str:
+    """Plain text: one line per step with ✓/✗, then the details of the first failure."""
+    zh = lang == "zh"
+    out: list[str] = []
+    for s in report.steps:
+        out.append(f"{_MARK[s.status]} {s.line:>3}  {s.pretty}")
+        if s.message and (s.status in ("fail", "error", "undecided")
+                          or s.message.startswith("follows")):
+            shown = (translate(s.message, _STEP_MESSAGES_ZH) or s.message) if zh else s.message
+            out.append(f"        {shown}")
+        if s.culprit:
+            out.append(("        改动出错处：" if zh else "        changed part: ") + s.culprit)
+        if s.rule:
+            out.append(("        常见错误：" if zh else "        known slip: ")
+                       + rule_message(s.rule, lang))
+    if report.ok:
+        out.append("每一步都成立。" if zh else "Every step holds.")
+    elif report.first_failure is not None:
+        out.append(f"第 {report.first_failure} 行不成立。" if zh
+                   else f"The derivation breaks at line {report.first_failure}.")
+    elif any(s.status == "error" for s in report.steps):
+        out.append("有一行无法读取。" if zh else "A line could not be read.")
+    elif report.undecided:
+        out.append("有的步骤无法判定。" if zh else "Some steps could not be decided.")
+    else:
+        out.append("还没有任何步骤。" if zh else "There are no steps yet.")
+    return "\n".join(out)

@@ -1,0 +1,496 @@
+"""The slip catalogue: the classic wrong rules of the course, each with its detector and message.
+
+One table (`SLIPS`), in order of specificity: every wrong answer (`check_answer`) and every
+failing derivation step (`check`, scalar or matrix) is tried against each slip in turn and named
+by the first that explains it.
+
+A detector gets the right expression (the reference, or the step before) and the wrong one,
+and yields pairs of expressions: the slip explains the error when the two of a pair are equal
+(numerically, by the caller's comparison). A pair is either (a wrong version of the right
+expression, the wrong one) -- σ(z)(1 − σ(z)) replaced by (1 − σ(z))² -- or (the right one, a
+repair of the wrong one) -- the wrong one times σ(u)(1 − σ(u)). Scalar detectors work on SymPy
+expressions; matrix detectors on matexpr.Node trees, with the facts of the forward pass.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import sympy
+
+from dlquiz.symbolic.assumptions import Context
+from dlquiz.symbolic.functions import leaky_relu, sigma, softmax
+from dlquiz.symbolic.matexpr import Node, terms, transpose_variants
+from dlquiz.symbolic.policy import prepare
+from dlquiz.symbolic.sampling import numerically_equal
+
+Pairs = Iterator[tuple[sympy.Expr, sympy.Expr]]
+ScalarDetector = Callable[[sympy.Expr, sympy.Expr], Iterable[tuple[sympy.Expr, sympy.Expr]]]
+
+
+@dataclass(frozen=True)
+class MatrixFacts:
+    """What a matrix detector may know: the forward pass (`let` name, expression) and which
+    names exist."""
+
+    lets: tuple[tuple[str, Node], ...] = ()
+    knows: Callable[[str], bool] = field(default=lambda name: False)
+
+
+MatrixDetector = Callable[[Node, Node, MatrixFacts], Iterable[tuple[Node, Node]]]
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A known wrong rule: its name, the explanation in English and Chinese, its detectors."""
+
+    name: str
+    en: str
+    zh: str
+    scalar: ScalarDetector | None = None
+    matrix: MatrixDetector | None = None
+
+    def message(self, lang: str) -> str:
+        """The explanation in `lang` (zh or en)."""
+        return self.zh if lang == "zh" else self.en
+
+
+# --------------------------------------------------------------------------- scalar helpers
+
+
+def _muls(expr: sympy.Expr) -> Iterator[sympy.Mul]:
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Mul):
+            yield node
+
+
+def _sigma_prime_factors(m: sympy.Mul) -> list[tuple[sympy.Expr, sympy.Expr]]:
+    return [(a, 1 - a) for a in m.args if isinstance(a, sigma) and (1 - a) in m.args]
+
+
+def _tanh_prime_factors(m: sympy.Mul) -> list[sympy.Expr]:
+    return [a for a in m.args if isinstance(a, sympy.Add)
+            for t in a.atoms(sympy.tanh) if a == 1 - t**2]
+
+
+def _wrong(ref: sympy.Expr, given: sympy.Expr, variants: Iterable[sympy.Expr]) -> Pairs:
+    for v in variants:
+        if v != ref:
+            yield v, given
+
+
+def _repaired(ref: sympy.Expr, repairs: Iterable[sympy.Expr]) -> Pairs:
+    for r in repairs:
+        yield ref, r
+
+
+def _sigma_prime_forms(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    def variants() -> Iterator[sympy.Expr]:
+        for m in _muls(ref):
+            for s, om in _sigma_prime_factors(m):
+                rest = m / (s * om)
+                for wrong in (om**2, s * (1 + s), s**2, s, om):
+                    yield ref.xreplace({m: rest * wrong})
+    return _wrong(ref, given, variants())
+
+
+def _missing_act_prime(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    def variants() -> Iterator[sympy.Expr]:
+        for m in _muls(ref):
+            for s, om in _sigma_prime_factors(m):
+                yield ref.xreplace({m: m / (s * om)})
+            for tp in _tanh_prime_factors(m):
+                yield ref.xreplace({m: m / tp})
+    yield from _wrong(ref, given, variants())
+    acts = {a for e in (ref, given) for a in e.atoms(sigma)}
+    yield from _repaired(ref, [given * a * (1 - a) for a in sorted(acts, key=str)])
+    tanhs = {a for e in (ref, given) for a in e.atoms(sympy.tanh)}
+    yield from _repaired(ref, [given * (1 - a**2) for a in sorted(tanhs, key=str)])
+
+
+def _ij(ref: sympy.Expr, given: sympy.Expr) -> tuple[sympy.Symbol, sympy.Symbol] | None:
+    syms = {s.name: s for e in (ref, given) for s in e.atoms(sympy.Symbol)}
+    return (syms["i"], syms["j"]) if "i" in syms and "j" in syms else None
+
+
+def _softmax_diagonal(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    for d in ref.atoms(sympy.KroneckerDelta):
+        i, j = d.args
+        if not (isinstance(i, sympy.Symbol) and isinstance(j, sympy.Symbol)):
+            continue
+        repl: dict[sympy.Basic, sympy.Basic] = {d: sympy.Integer(1)}
+        for s in ref.free_symbols:
+            if isinstance(s, sympy.Symbol) and s.name.endswith(f"_{j.name}"):
+                repl[s] = sympy.Symbol(s.name[: -len(j.name)] + i.name)
+        repl[j] = i
+        yield from _wrong(ref, given, [ref.xreplace(repl), ref.xreplace({d: sympy.Integer(0)})])
+    pair = _ij(ref, given)
+    if pair is not None and (ref.has(sympy.KroneckerDelta) or ref.has(sympy.Derivative)):
+        i, j = pair  # right on the diagonal (i = j), wrong off it
+        if ref.xreplace({j: i}) != ref:
+            yield ref.xreplace({j: i}), given.xreplace({j: i})
+
+
+def _tanh_not_squared(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    repl = {p: p.base for p in ref.atoms(sympy.Pow)
+            if isinstance(p.base, sympy.tanh) and p.exp == 2}
+    if repl:
+        yield ref.xreplace(repl), given
+
+
+def _is_beta(s: sympy.Basic) -> bool:
+    name = str(s.base) if isinstance(s, sympy.Indexed) else getattr(s, "name", "")
+    return name.split("_")[0] in ("beta", "β", "rho", "gamma")
+
+
+def _no_bias_correction(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    pows = [p for p in ref.atoms(sympy.Pow) if _is_beta(p.base) and p.exp.free_symbols]
+    variants = [ref.xreplace({p: sympy.Integer(0)}) for p in pows]
+    if len(pows) > 1:
+        variants.append(ref.xreplace({p: sympy.Integer(0) for p in pows}))
+    yield from _wrong(ref, given, variants)
+    free = ref.free_symbols | given.free_symbols
+    betas = {a for e in (ref, given) for a in e.atoms(sympy.Symbol, sympy.Indexed) if _is_beta(a)}
+    steps = [x for x in free if isinstance(x, sympy.Symbol) and x.name in ("t", "T", "n")]
+    for b in sorted(betas, key=str):
+        for t in sorted(steps, key=str):
+            corr = 1 - b**t
+            yield from _repaired(ref, [given * corr, given / corr])
+
+
+def _beta_swap(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    for b in sorted(ref.free_symbols, key=str):
+        if _is_beta(b):
+            yield from _wrong(ref, given, [ref.xreplace({b: 1 - b}), ref.xreplace({1 - b: b}),
+                                           ref.xreplace({b: 1 - b, 1 - b: b})])
+
+
+def _missing_eps(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    yield from _wrong(ref, given, [ref.xreplace({s: sympy.Integer(0)}) for s in ref.free_symbols
+                                   if isinstance(s, sympy.Symbol)
+                                   and s.name.split("_")[0] in ("epsilon", "ε")])
+
+
+_RANGE_SHIFTS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1))
+
+
+def _sum_range(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    def shifted(e: sympy.Expr) -> Iterator[sympy.Expr]:
+        for s in e.atoms(sympy.Sum):
+            k, lo, hi = s.limits[0]
+            for a, b in _RANGE_SHIFTS:
+                yield e.xreplace({s: sympy.Sum(s.function, (k, lo + a, hi + b), *s.limits[1:])})
+    yield from _wrong(ref, given, shifted(ref))
+    yield from _repaired(ref, shifted(given))
+
+
+def _leaky_slope(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    hundredth, tenth = sympy.Rational(1, 100), sympy.Rational(1, 10)
+    repl = {f: leaky_relu(f.args[0], tenth) for f in ref.atoms(leaky_relu)
+            if f.slope == hundredth}
+    variants = [ref.xreplace(repl)] if repl else []
+    if ref.has(hundredth):
+        variants.append(ref.xreplace({hundredth: tenth}))
+    yield from _wrong(ref, given, variants)
+
+
+def _log_base(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    logs = [f for f in ref.atoms(sympy.log)]
+    for base in (10, 2):
+        lb = sympy.log(base)
+        yield from _wrong(ref, given, [ref.xreplace({f: f / lb}) for f in logs])
+        yield from _wrong(ref, given, [ref.xreplace({f: f * lb}) for f in logs])
+        if not logs:  # a derivative of log_b x: a factor ln b too many or too few
+            yield from _wrong(ref, given, [ref * lb, ref / lb])
+
+
+def _sum_over_classes(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    extra = sorted((s for s in given.free_symbols - ref.free_symbols
+                    if isinstance(s, sympy.Symbol)), key=str)
+    idx = [s for s in extra if s.name in ("i", "j", "k", "c", "y")] + extra
+    for s in ref.atoms(sympy.Sum):
+        k = s.limits[0][0]
+        body = s.function
+        for target in [k, *idx, *(sympy.Symbol(x.name, integer=True) for x in idx)]:
+            yield ref.xreplace({s: body.xreplace({k: target})}), given
+
+
+def _softmax_as_sigma(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    repl = {f: sigma(f.args[0]) for f in ref.atoms(softmax)}
+    if repl:
+        yield ref.xreplace(repl), given
+
+
+def matrix_transpose_variants(expr: sympy.Expr) -> list[sympy.Expr]:
+    """SymPy matrix expressions: each transpose dropped (Wᵀ dz -> W dz), one at a time."""
+    out = []
+    for t in expr.atoms(sympy.Transpose):
+        try:
+            out.append(expr.xreplace({t: t.arg}))
+        except sympy.ShapeError:  # shapes no longer fit: that variant cannot be written
+            continue
+    return out
+
+
+def _transpose_scalar(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    yield from _wrong(ref, given, matrix_transpose_variants(ref))
+
+
+_COUNT_NAMES = ("m", "n", "N", "M")
+
+
+def _missing_mean(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    for s in sorted(ref.free_symbols, key=str):
+        if isinstance(s, sympy.Symbol) and s.name in _COUNT_NAMES:
+            yield from _wrong(ref, given, [ref * s, ref / s])
+
+
+def _pred_minus_label(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    # only a gradient of the form prediction − label (two terms, no log): a negated loss or
+    # cost is the generic "sign error" below, not this slip
+    if ref == 0 or not isinstance(ref, sympy.Add) or len(ref.args) != 2 or ref.has(sympy.log):
+        return
+    a, b = ref.args
+    if a.could_extract_minus_sign() != b.could_extract_minus_sign():
+        yield -ref, given
+
+
+def _factor_two(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    yield from _wrong(ref, given, [2 * ref, ref / 2])
+
+
+def _negated(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
+    if ref != 0:
+        yield -ref, given
+
+
+# --------------------------------------------------------------------------- matrix detectors
+
+
+def _m_transpose(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[Node, Node]]:
+    for v in transpose_variants(given):
+        yield ref, v
+
+
+_PRIMED = ("sigma", "tanh", "relu", "exp", "log", "g", "f")
+
+
+def _m_act_prime(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[Node, Node]]:
+    for _, forward in facts.lets:
+        if forward.op == "call" and forward.value in _PRIMED:
+            prime = Node("call", forward.args, value=forward.value + "'")
+            yield ref, Node("hadamard", (given, prime))
+
+
+def _m_time_range(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[Node, Node]]:
+    """A sum over time steps such as g3 h2ᵀ + g2 h1ᵀ, completed to every t that exists."""
+    pattern: set[tuple[str, str, int]] = set()
+    steps: set[int] = set()
+    transposed = False
+    for term in terms(given):
+        if term.op != "matmul" or term.args[0].op != "name":
+            return
+        right = term.args[1]
+        transposed = right.op == "T"
+        name_b = right.args[0] if transposed else right
+        ma = re.fullmatch(r"(\D+)(\d+)", term.args[0].value)
+        mb = re.fullmatch(r"(\D+)(\d+)", name_b.value) if name_b.op == "name" else None
+        if not ma or not mb:
+            return
+        t = int(ma.group(2))
+        pattern.add((ma.group(1), mb.group(1), t - int(mb.group(2))))
+        steps.add(t)
+    if len(pattern) != 1:
+        return
+    a, b, lag = pattern.pop()
+    every = [t for t in range(0, 20) if facts.knows(f"{a}{t}") and facts.knows(f"{b}{t - lag}")]
+    if not every or set(every) == steps:
+        return
+    total: Node | None = None
+    for t in every:
+        bt = Node("name", value=f"{b}{t - lag}")
+        term = Node("matmul", (Node("name", value=f"{a}{t}"), Node("T", (bt,)) if transposed
+                               else bt))
+        total = term if total is None else Node("add", (total, term))
+    if total is not None:
+        yield ref, total
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+SLIPS: tuple[Slip, ...] = (
+    Slip("wrong form of σ′",
+         "σ′(z) = σ(z)(1 − σ(z)); (1 − σ)², σ(1 + σ) or σ² are not the derivative of σ.",
+         "σ′(z) = σ(z)(1 − σ(z))；(1 − σ)²、σ(1 + σ) 或 σ² 都不是 σ 的导数。",
+         _sigma_prime_forms),
+    Slip("tanh′ as 1 − tanh (not squared)",
+         "tanh′(x) = 1 − tanh²(x): the tanh is squared.",
+         "tanh′(x) = 1 − tanh²(x)：tanh 要平方。",
+         _tanh_not_squared),
+    Slip("softmax Jacobian without off-diagonal terms",
+         "∂p_i/∂o_j = p_i(δ_ij − p_j): for i ≠ j it is −p_i p_j, not zero, and not p_i(1 − p_i) "
+         "for every pair.",
+         "∂p_i/∂o_j = p_i(δ_ij − p_j)：i ≠ j 时为 −p_i p_j，既不是 0，也不是对所有 i, j 都取 "
+         "p_i(1 − p_i)。",
+         _softmax_diagonal),
+    Slip("missing bias correction in Adam",
+         "Adam divides the moments by (1 − β₁ᵗ) and (1 − β₂ᵗ) before the update: "
+         "m̂ = m/(1 − β₁ᵗ), ŝ = s/(1 − β₂ᵗ).",
+         "Adam 在更新前要做偏差修正：m̂ = m/(1 − β₁ᵗ)，ŝ = s/(1 − β₂ᵗ)。",
+         _no_bias_correction),
+    Slip("β instead of 1 − β in the moving average",
+         "The exponentially weighted average is v_t = βv_{t−1} + (1 − β)θ_t: the old value gets "
+         "β, the new one 1 − β.",
+         "指数加权平均为 v_t = βv_{t−1} + (1 − β)θ_t：旧值乘 β，新值乘 1 − β。",
+         _beta_swap),
+    Slip("ε missing from the denominator",
+         "RMSprop and Adam divide by √s + ε; without ε the step can divide by zero.",
+         "RMSprop 和 Adam 的分母是 √s + ε；没有 ε 可能除以零。",
+         _missing_eps),
+    Slip("wrong BPTT time range",
+         "Back-propagation through time sums over every step that influences the loss: check "
+         "the first and last index of the sum (k = 1 … t; every time step t = 1 … T).",
+         "BPTT 要对所有影响损失的时间步求和：检查求和的起止下标（k = 1 … t；每一步 t = 1 … T）。",
+         _sum_range, _m_time_range),
+    Slip("Leaky ReLU slope 0.1 instead of 0.01",
+         "Leaky ReLU uses a small slope γ ≈ 0.01 for x < 0 (the notes' 0.1 is a slip).",
+         "Leaky ReLU 在 x < 0 时斜率 γ ≈ 0.01（笔记中的 0.1 是笔误）。",
+         _leaky_slope),
+    Slip("softmax replaced by sigmoid",
+         "For several classes the output is softmax(o)_i = e^{o_i}/Σ_k e^{o_k}, not σ(o_i).",
+         "多分类输出是 softmax(o)_i = e^{o_i}/Σ_k e^{o_k}，不是 σ(o_i)。",
+         _softmax_as_sigma),
+    Slip("forgotten transpose",
+         "A transpose is missing or misplaced: a gradient has the shape of its variable, so "
+         "dW = dz a_prevᵀ (n[l]×n[l−1]) and da_prev = Wᵀ dz.",
+         "漏了或放错了转置：梯度与变量同形，所以 dW = dz a_prevᵀ（n[l]×n[l−1]），da_prev = Wᵀ dz。",
+         _transpose_scalar, _m_transpose),
+    Slip("missing σ′ factor",
+         "The chain rule through the activation is missing: multiply by σ′(z) = σ(z)(1 − σ(z)) "
+         "(or g′(z) for the layer's activation: 1 − tanh²(z) for tanh).",
+         "链式法则漏掉了激活函数的导数：还要乘以 σ′(z) = σ(z)(1 − σ(z))（或该层激活的 g′(z)："
+         "tanh 为 1 − tanh²(z)）。",
+         _missing_act_prime, _m_act_prime),
+    Slip("log base",
+         "ln and log₁₀ (or log₂) differ by a constant factor: log_b x = ln x / ln b, and "
+         "d/dx log_b x = 1/(x ln b). The course's log is the natural logarithm.",
+         "ln 与 log₁₀（或 log₂）相差一个常数因子：log_b x = ln x / ln b，"
+         "d/dx log_b x = 1/(x ln b)。课程中的 log 指自然对数。",
+         _log_base),
+    Slip("missing sum over classes",
+         "The cross-entropy sums over all classes: L = −Σ_k y_k log p_k. A single term (one k) "
+         "is only the loss when y is one-hot and k is the true class.",
+         "交叉熵要对所有类别求和：L = −Σ_k y_k log p_k。只写一项（一个 k）只有在 y 为独热编码且 "
+         "k 为真实类别时才等于损失。",
+         _sum_over_classes),
+    Slip("missing 1/m",
+         "The cost averages over the m examples of the batch: the gradient carries the factor "
+         "1/m.",
+         "代价函数对批内 m 个样本取平均：梯度中要有 1/m。",
+         _missing_mean),
+    Slip("p − y sign flipped (y − p)",
+         "The gradient of cross-entropy with respect to the logits is p − y (prediction minus "
+         "label); y − p is its negative and makes gradient descent climb.",
+         "交叉熵对 logits 的梯度是 p − y（预测减标签）；y − p 方向相反，会让梯度下降变成上升。",
+         _pred_minus_label),
+    Slip("dropped ½ / factor 2",
+         "A factor 2 is missing or extra: d/da ½(a − y)² = a − y and d/dx x² = 2x. Keep the "
+         "factor that matches the loss as defined.",
+         "漏了或多了因子 2：½(a − y)² 对 a 求导为 a − y，x² 的导数为 2x。因子要与损失的定义一致。",
+         _factor_two),
+    Slip("sign error",
+         "The whole expression has the wrong sign: check each minus sign (−log, the direction "
+         "of the gradient step).",
+         "整个表达式符号反了：检查每个负号（−log、梯度下降的方向）。",
+         _negated),
+)
+
+BY_NAME: dict[str, Slip] = {s.name: s for s in SLIPS}
+
+# names the derivation checker's API has exported since before the catalogue
+SIGN_FLIP = "sign error"
+MISSING_SIGMA_PRIME = "missing σ′ factor"
+SOFTMAX_DIAGONAL = "softmax Jacobian without off-diagonal terms"
+FORGOTTEN_TRANSPOSE = "forgotten transpose"
+BPTT_RANGE = "wrong BPTT time range"
+NO_BIAS_CORRECTION = "missing bias correction in Adam"
+FACTOR_TWO = "dropped ½ / factor 2"
+SHAPE = "shape mismatch"  # not a slip: a product or sum whose shapes do not fit
+SHAPE_TEXT = ("The shapes do not fit.", "形状不匹配。")
+
+
+def slip_message(name: str, lang: str = "en") -> str:
+    """The explanation of a slip (or of a shape mismatch) in `lang`."""
+    if name == SHAPE:
+        return SHAPE_TEXT[1] if lang == "zh" else SHAPE_TEXT[0]
+    found = BY_NAME.get(name)
+    return found.message(lang) if found is not None else name
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _derivatives_done(e: sympy.Expr) -> sympy.Expr:
+    try:
+        return e.replace(lambda x: isinstance(x, sympy.Derivative),
+                         lambda x: sympy.diff(x.expr, *x.variable_count))
+    except (TypeError, ValueError, AttributeError):
+        return e
+
+
+def find_slip(right: sympy.Expr, wrong: sympy.Expr, same: Callable[[sympy.Expr, sympy.Expr], bool],
+              deadline: float | None = None) -> Slip | None:
+    """The first slip in SLIPS whose detector yields a pair that `same` calls equal.
+
+    `right` is seen as written and with its derivatives carried out (d/dz σ(z) shows the
+    pattern σ(z)(1 − σ(z))); a pair equal to (right, wrong) itself is skipped.
+    """
+    rights = [right]
+    if right.has(sympy.Derivative):
+        rights.append(_derivatives_done(right))
+    for slip in SLIPS:
+        if slip.scalar is None:
+            continue
+        for r in rights:
+            try:
+                pairs = list(slip.scalar(r, wrong))
+            except (TypeError, ValueError, AttributeError, sympy.ShapeError):
+                continue
+            for a, b in pairs:
+                if deadline is not None and time.monotonic() > deadline:
+                    return None
+                if a == right and b == wrong:
+                    continue
+                try:
+                    if same(a, b):
+                        return slip
+                except (TypeError, ValueError, AttributeError, ZeroDivisionError):
+                    continue
+    return None
+
+
+def find_matrix_slip(right: Node, wrong: Node, same: Callable[[Node, Node], bool],
+                     facts: MatrixFacts) -> Slip | None:
+    """The first slip with a matrix detector that explains a wrong matrix step."""
+    for slip in SLIPS:
+        if slip.matrix is None:
+            continue
+        for a, b in slip.matrix(right, wrong, facts):
+            if same(a, b):
+                return slip
+    return None
+
+
+def match_answer(reference: sympy.Expr, given: sympy.Expr, ctx: Context | None = None,
+                 seed: int = 0) -> Slip | None:
+    """The slip that explains a wrong answer: `reference` as parsed (patterns visible),
+    `given` prepared (elementary functions)."""
+    c = ctx or Context()
+
+    def same(a: sympy.Expr, b: sympy.Expr) -> bool:
+        return numerically_equal(prepare(a), prepare(b), c, seed)
+
+    return find_slip(reference, given, same)
