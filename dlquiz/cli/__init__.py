@@ -17,6 +17,7 @@ from dlquiz import __version__
 # command name -> "module:attribute"; the order is the order of `dlquiz --help`.
 COMMANDS: dict[str, str] = {
     "quiz": "dlquiz.cli.quiz_cmd:quiz",
+    "grade": "dlquiz.cli.grade_cmd:grade",
     "review": "dlquiz.cli.progress_cmd:review",
     "exam": "dlquiz.cli.progress_cmd:exam",
     "topics": "dlquiz.cli.bank_cmd:topics",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +18,9 @@ from dlquiz.cli.common import (
     lang_option,
 )
 
+if TYPE_CHECKING:
+    from dlquiz.bank import Bank, Item
+
 
 def open_recorder(home: Path | None, save: bool, item_times: dict[str, int]):  # type: ignore[no-untyped-def]
     """The progress store (answers are committed as given), or None when not saving."""
@@ -27,14 +31,37 @@ def open_recorder(home: Path | None, save: bool, item_times: dict[str, int]):  #
     return open_store(home, item_times=item_times)
 
 
+def _named_items(bank: Bank, item_ids: tuple[str, ...], topics: tuple[str, ...],
+                 kinds: tuple[str, ...]) -> list[Item]:
+    """The items named by --id, in the order given (an unknown id is a usage error)."""
+    import difflib
+
+    from dlquiz.errors import UsageError
+
+    if topics or kinds:
+        raise UsageError("--id names the items itself: give no --topic or --kind with it")
+    items: list[Item] = []
+    for item_id in item_ids:
+        item = bank.get(item_id)
+        if item is None:
+            close = difflib.get_close_matches(item_id, [i.id for i in bank.items], n=5, cutoff=0.5)
+            hint = f"; did you mean: {', '.join(close)}" if close else " (`dlquiz show ID` shows one item)"
+            raise UsageError(f"--id {item_id!r}: no such item{hint}")
+        if item not in items:
+            items.append(item)
+    return items
+
+
 @click.command()
 @click.option("--topic", "-t", "topics", multiple=True, metavar="ID",
               help="Topic id or prefix (repeatable): act.sigmoid, act., conv.")
 @click.option("--kind", "-k", "kinds", multiple=True, metavar="KIND",
               help="single, multi, truefalse, short, ordering, numeric, formula, derivation, "
                    "or a syllabus letter C/F/N/D (repeatable).")
-@click.option("--n", "-n", "count", type=int, default=10, show_default=True,
-              help="Number of questions.")
+@click.option("--n", "-n", "count", type=int, default=None,
+              help="Number of questions (default 10; with --id, every item named).")
+@click.option("--id", "item_ids", multiple=True, metavar="ID",
+              help="Quiz exactly this item (repeatable; asked in the order given).")
 @click.option("--seed", type=int, default=None,
               help="Same seed, same questions in the same order (and the same numbers).")
 @click.option("--no-save", is_flag=True, help="Do not record answers in the progress store.")
@@ -42,7 +69,8 @@ def open_recorder(home: Path | None, save: bool, item_times: dict[str, int]):  #
 @bank_option
 @home_option
 @handle_errors
-def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int, seed: int | None,
+def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int | None, item_ids: tuple[str, ...],
+         seed: int | None,
          no_save: bool, lang: str | None, bank_dir: Path | None, home: Path | None) -> None:
     """Answer questions in the terminal, with feedback after each one.
 
@@ -52,6 +80,7 @@ def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int, seed: int 
       dlquiz quiz --topic act. --n 5           activation functions
       dlquiz quiz --topic conv --kind numeric  convolution arithmetic
       dlquiz quiz --kind formula --lang zh     formulas, in Chinese
+      dlquiz quiz --id act.sigmoid.range --id loss.ce.fixed   exactly these items
       printf 'b\\nt\\n' | dlquiz quiz --n 2 --seed 1   scripted (no terminal)
     \b
     Answer with a letter (ac for several), t/f, a number (3/4 works), a formula
@@ -65,7 +94,12 @@ def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int, seed: int 
     lang = lang or default_lang()
     bank = load_bank(bank_dir)
     seed = seed if seed is not None else random.randrange(10**6)
-    items = pick_items(bank.select(topics=topics, kinds=kinds), n=count, seed=seed)
+    if item_ids:
+        items = _named_items(bank, item_ids, topics, kinds)
+        if count is not None:
+            items = items[:max(count, 1)]
+    else:
+        items = pick_items(bank.select(topics=topics, kinds=kinds), n=10 if count is None else count, seed=seed)
     store = open_recorder(home, not no_save, {i.id: i.time for i in bank.items})
     out = make_console()
     try:

@@ -1,0 +1,206 @@
+"""`dlquiz grade`: grade one answer to one bank item (or a file of answers) without a session."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import click
+
+from dlquiz.cli.common import bank_option, default_lang, handle_errors, lang_option
+
+if TYPE_CHECKING:
+    from dlquiz.bank import Bank, Item
+    from dlquiz.quiz.grade import Grade
+
+EXIT_CORRECT, EXIT_WRONG, EXIT_NOT_GRADED = 0, 1, 2
+
+VERDICT = {
+    "correct": ("✓ correct", "✓ 正确"),
+    "wrong": ("✗ wrong", "✗ 错误"),
+    "invalid": ("? could not read the answer", "? 无法识别答案"),
+    "sent_back": ("↩ sent back", "↩ 退回"),
+    "undecided": ("? undecided (not graded)", "? 无法判定（不计分）"),
+}
+
+
+def _find(bank: Bank, item_id: str) -> Item:
+    import difflib
+
+    from dlquiz.errors import UsageError
+
+    item = bank.get(item_id)
+    if item is None:
+        close = difflib.get_close_matches(item_id, [i.id for i in bank.items], n=5, cutoff=0.5)
+        hint = f"; did you mean: {', '.join(close)}" if close else " (`dlquiz topics` and `dlquiz show ID`)"
+        raise UsageError(f"no item with id {item_id!r}{hint}")
+    return item
+
+
+def grade_one(item: Item, answer: str, *, seed: int, points: str | None = None) -> tuple[Grade, Any]:
+    """The verdict on `answer` (choice letters are the item's own, as `dlquiz show` prints them)
+    and the key it was graded against (a parametric item's numbers are drawn from `seed`)."""
+    from dlquiz.quiz.grade import Grade, Status, grade, grade_points, parse_points
+    from dlquiz.quiz.session import prepare
+
+    expected = None
+    if item.generator:
+        expected = prepare(item, number=1, seed=seed).expected
+    if item.kind == "explain":
+        if points is None:
+            return grade(item, answer), expected
+        made = parse_points(points, len(item.rubric))
+        if isinstance(made, str):
+            return Grade(Status.INVALID, f"--points: {made}"), expected
+        return grade_points(item, made), expected
+    return grade(item, answer, expected=expected), expected
+
+
+def exit_code(result: Grade) -> int:
+    if result.status == "correct":
+        return EXIT_CORRECT
+    if result.status == "wrong":
+        return EXIT_WRONG
+    return EXIT_NOT_GRADED
+
+
+def _key_text(item: Item, seed: int, lang: str) -> str:
+    from dlquiz.quiz.session import Question, prepare
+
+    q = prepare(item, number=1, seed=seed) if item.generator else Question(item, 1)
+    if item.kind == "explain":
+        return item.model_answer(lang) if item.model_answer else ""
+    return q.key_text(lang)
+
+
+def verdict_record(item: Item, result: Grade, *, seed: int, lang: str) -> dict[str, Any]:
+    """The verdict as a JSON-ready record (both languages for the texts)."""
+    record: dict[str, Any] = {
+        "item": item.id,
+        "kind": item.kind,
+        "status": str(result.status),
+        "correct": result.status == "correct",
+        "message": result.detail(lang),
+        "interpreted": result.interpreted,
+        "mistake": result.mistake(lang) if result.mistake else None,
+        "rule": result.rule or None,
+        "notes": [n(lang) for n in result.notes],
+        "key": _key_text(item, seed, lang),
+    }
+    if item.generator:
+        record["seed"] = seed
+    if item.kind == "explain":
+        record["rubric"] = [p(lang) for p in item.rubric]
+        record["self_rating"] = result.self_rating
+    return record
+
+
+def _print(record: dict[str, Any], item: Item, lang: str) -> None:
+    zh = lang == "zh"
+    status = record["status"]
+    click.echo(VERDICT[status][1 if zh else 0])
+    if record["interpreted"]:
+        click.echo(("理解为：" if zh else "interpreted as: ") + record["interpreted"])
+    if record["mistake"]:
+        click.echo(("常见错误：" if zh else "known mistake: ") + record["mistake"])
+    if record["message"] and status != "correct":
+        click.echo(record["message"])
+    for note in record["notes"]:
+        click.echo(note)
+    if item.kind == "explain":
+        click.echo(("参考答案：" if zh else "model answer: ") + record["key"])
+        for n, point in enumerate(record["rubric"], 1):
+            click.echo(f"  {n}. {point}")
+        if status != "correct" and record["self_rating"] is None:
+            click.echo("用 --points \"1 3\"（或 all、none）写出你答到的要点。" if zh else
+                       "Say which key points you made with --points \"1 3\" (or all, none).")
+    elif status == "wrong":
+        click.echo(("答案：" if zh else "answer: ") + record["key"])
+
+
+def _batch(bank: Bank, source: IO[str], lang: str) -> int:
+    """One verdict line per input line, in order; a bad line gets an error line, not a stop."""
+    from dlquiz.errors import DlquizError
+
+    worst = EXIT_CORRECT
+    for n, line in enumerate(source, 1):
+        if not line.strip():
+            continue
+        out: dict[str, Any] = {"line": n}
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise ValueError("expected a JSON object")
+            out["id"] = row.get("id")
+            item_id = row.get("item") or row.get("id")
+            answer = row.get("answer")
+            if not isinstance(item_id, str) or not isinstance(answer, str):
+                raise ValueError('needs "item" (a bank item id) and "answer" (a string)')
+            seed = row.get("seed", 0)
+            if not isinstance(seed, int):
+                raise ValueError('"seed" must be a whole number')
+            item = _find(bank, item_id)
+            points = row.get("points")
+            result, _ = grade_one(item, answer, seed=seed, points=None if points is None else str(points))
+            out.update(verdict_record(item, result, seed=seed, lang=lang))
+        except (ValueError, DlquizError) as exc:
+            out.update(status="error", correct=False, message=f"line {n}: {exc}")
+            worst = EXIT_NOT_GRADED
+        click.echo(json.dumps(out, ensure_ascii=False))
+        sys.stdout.flush()
+    return worst
+
+
+@click.command()
+@click.argument("item_id", required=False, metavar="ID")
+@click.argument("answer", required=False)
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Numbers of a parametric item (the same seed shows the same numbers in `dlquiz show`).")
+@click.option("--points", default=None, metavar="LIST",
+              help='Explain items: the key points you made, e.g. "1 3", all or none.')
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as one JSON object.")
+@click.option("--batch", "batch", type=click.File("r", encoding="utf-8"), default=None, metavar="FILE|-",
+              help='Grade JSON lines {"id", "item", "answer", "seed"}; one verdict line each, in order.')
+@lang_option
+@bank_option
+@handle_errors
+def grade(item_id: str | None, answer: str | None, seed: int, points: str | None, as_json: bool,
+          batch: IO[str] | None, lang: str | None, bank_dir: Path | None) -> None:
+    """Grade ANSWER to bank item ID, without a session, and print the verdict and feedback.
+
+    Letters of choice and ordering items are the item's own, as `dlquiz show ID` prints them.
+    ANSWER `-` reads the answer from stdin (derivations: one step per line).
+    Exit status: 0 correct, 1 wrong, 2 unreadable, sent back or not gradable.
+
+    \b
+    Examples:
+      dlquiz grade act.sigmoid.range b
+      dlquiz grade softmax.def.pmax-fixed 0.665 --json
+      dlquiz grade loss.bce.generated 0.693 --seed 1
+      printf '= 1 - 1/(1 + exp(-x))\\n= exp(-x)/(1 + exp(-x))\\n= sigma(-x)\\n' \\
+        | dlquiz grade act.sigmoid.derive-symmetry -
+      dlquiz grade --batch answers.jsonl > verdicts.jsonl
+    """
+    from dlquiz.bank import load_bank
+    from dlquiz.errors import UsageError
+
+    lang = lang or default_lang()
+    bank = load_bank(bank_dir)
+    if batch is not None:
+        if item_id is not None:
+            raise UsageError("--batch takes its items and answers from the file: give no ID or ANSWER")
+        sys.exit(_batch(bank, batch, lang))
+    if item_id is None or answer is None:
+        raise UsageError("give an item ID and an ANSWER (or - to read it from stdin), or --batch FILE")
+    item = _find(bank, item_id)
+    if answer == "-":
+        answer = sys.stdin.read()
+    result, _ = grade_one(item, answer, seed=seed, points=points)
+    record = verdict_record(item, result, seed=seed, lang=lang)
+    if as_json:
+        click.echo(json.dumps(record, ensure_ascii=False))
+    else:
+        _print(record, item, lang)
+    sys.exit(exit_code(result))
