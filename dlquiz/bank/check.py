@@ -149,6 +149,16 @@ def _check_formula(item: Item) -> list[Problem]:
             problems.append(_problem(item, field, f"cannot parse {text!r}: {exc}"))
     if problems:
         return problems
+    if item.require or item.forbid:
+        from dlquiz.symbolic.milestones import names_used
+
+        used = names_used(key, let=item.let)
+        for name in item.require:
+            if name.lower() not in used:
+                problems.append(_problem(item, "require", f"the key {key!r} does not use {name!r} itself"))
+        for name in item.forbid:
+            if name.lower() in used:
+                problems.append(_problem(item, "forbid", f"the key {key!r} uses {name!r}, which the item forbids"))
     if item.canonical is not None:
         result = check_equivalence(expected=item.canonical, given=key, assumptions=item.assume,
                                    let=item.let, timeout=KEY_TIMEOUT)
