@@ -291,7 +291,7 @@ _INVALID_ZH: list[tuple[str, str]] = [
     (r"write it without '(\w+)' \(column (\d+)\).*", r"请不要使用 '\1'（第 \2 列）：题目问的正是它由什么构成"),
     (r"(.*) (?:does|do) not appear in this question \(write the answer in terms of: (.*)\)",
      r"\1 不是本题中的量（请用这些量表示：\2）"),
-    (r"check the spelling: (.*)", r"请检查拼写：\1"),
+    (r"check the spelling: (.*) is close to an accepted answer", r"请检查拼写：\1 与某个可接受的答案很接近"),
     (r"write your answer in words, then rate it", "请写出答案，再对照要点自评"),
 ]
 
