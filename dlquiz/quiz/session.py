@@ -101,6 +101,10 @@ class Question:
             shown = sorted((self._shown(a), item.choices[LETTERS.index(a)](lang)) for a in keys)
             return "; ".join(f"{letter}) {text}" for letter, text in shown)
         if item.kind == "ordering":
+            if len(item.orders) > 1:
+                joiner = "；或 " if zh else "; or "
+                return joiner.join(" → ".join(self._shown(a) for a in o.answer)
+                                   + (f" ({o.note(lang)})" if o.note else "") for o in item.orders)
             return " → ".join(self._shown(a) for a in item.answer)
         if item.kind == "truefalse":
             return ("正确" if item.answer else "错误") if zh else ("true" if item.answer else "false")
