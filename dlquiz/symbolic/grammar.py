@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import keyword
+import math
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -63,12 +64,15 @@ def _too_big(e: sympy.Basic) -> bool:
     return False
 
 
-def _bits(e: sympy.Expr) -> int:
+def _digits(e: sympy.Expr) -> tuple[float, float]:
+    """Decimal digits (log10) of a number's numerator and denominator; (0, 0) for the rest."""
     if isinstance(e, sympy.Rational):
-        return max(abs(int(e.p)).bit_length(), int(e.q).bit_length())
+        return math.log10(abs(int(e.p))) if e.p else 0.0, math.log10(int(e.q))
     if isinstance(e, sympy.Pow) and isinstance(e.base, sympy.Rational) and e.exp.is_Rational:
-        return int(abs(float(e.exp)) * max(abs(int(e.base.p)).bit_length(), int(e.base.q).bit_length()))
-    return 0
+        n, d = _digits(e.base)
+        f = float(e.exp)
+        return (n * f, d * f) if f > 0 else (-d * f, -n * f)
+    return 0.0, 0.0
 
 
 class Grammar:
@@ -202,7 +206,7 @@ class Grammar:
         factors = [self.unary()]
         ops = [""]
         values = [factors[0].expr]
-        bits = _bits(values[0])
+        num, den = _digits(values[0])
         while True:
             t = self.tok
             if self.at("*", "/") or self.at_cmd(*_MULTIPLY):
@@ -224,8 +228,9 @@ class Grammar:
                 ops.append(" ")
             else:
                 break
-            bits += _bits(values[-1])
-            if bits > _MAX_BITS:  # a product of numbers beyond the limit, before SymPy builds it
+            n, d = _digits(values[-1])
+            num, den = num + n, den + d
+            if max(num, den) > MAX_RESULT_DIGITS:  # a product beyond the limit, before SymPy builds it
                 raise self.error(f"number too large: more than {MAX_RESULT_DIGITS} digits", t)
         if len(factors) == 1:
             return factors[0]
@@ -277,7 +282,7 @@ class Grammar:
         b, x = base.expr, exp.expr
         if x.is_Number:
             if abs(x) > MAX_EXPONENT:
-                raise self.error(f"exponent too large ({_short(x)}; at most {MAX_EXPONENT})", where)
+                raise self.error(f"exponent too large: {_short(x)} (at most {MAX_EXPONENT})", where)
             if b.is_Number and b != 0:
                 size = abs(float(x)) * abs(float(sympy.log(abs(b), 10).evalf(15)))
                 if size > MAX_RESULT_DIGITS:
@@ -318,7 +323,7 @@ class Grammar:
         self.leave()
         if close == "|":
             return Node("abs", sympy.Abs(e.expr), (e,))
-        if open_tok.text == "{" and self.latex:
+        if open_tok.text == "{":
             return Node("group", e.expr, (e,))
         return Node("paren", e.expr, (e,))
 
@@ -391,7 +396,7 @@ class Grammar:
         raw = t.text
         if raw in FORBIDDEN or (keyword.iskeyword(raw) and raw != "lambda"):
             raise self.error(f"'{raw}' is not allowed in a formula", t)
-        if raw == "∂" and (self.at("/") or self.tok.kind == "SUP"):
+        if raw == "∂" and (self.at("/") or (self.tok.kind == "SUP" and self.peek().text == "/")):
             return self.derivative_operator(t)
         if raw == "d" and self._d_over():
             return self.derivative_operator(t)
@@ -473,13 +478,13 @@ class Grammar:
         the letters of an undeclared run."""
         sub: Node | None = None
         m = re.fullmatch(r"([A-Za-z]+?)(\d+)", raw)
-        if m and raw not in self.names and raw not in self.bases:
+        if m:  # y1 = y_1, W1 = W_1 (declared or not)
             base = self.base_name(m.group(1), t)
             sub = leaf("num", Integer(int(m.group(2))), m.group(2))
         else:
             base = self.base_name(raw, t)
         if base is None:
-            return self.letter_product(raw, t)
+            return self.letter_product(m.group(1) if m else raw, m.group(2) if m else "", t)
         layer = self.layer()
         if self.at("_"):
             if sub is not None:
@@ -531,14 +536,15 @@ class Grammar:
         self.leave()
         return sub_text(e).strip("{}")
 
-    def letter_product(self, raw: str, t: Tok) -> Node:
-        """An undeclared run of letters: the product of its letters (``pad`` = p·a·d)."""
+    def letter_product(self, raw: str, digits: str, t: Tok) -> Node:
+        """An undeclared run of letters: the product of its letters (``pad`` = p·a·d); trailing
+        digits are the last letter's subscript (``dh3`` = d·h₃)."""
         factors: list[Node] = []
         for ch in raw[:-1]:
             factors.append(leaf("const", sympy.E, "e") if ch == "e" else
                            leaf("name", Symbol(ch), ch))
-        factors.append(self.name_node(raw[-1], t))
-        self.notes.append(f"'{raw}' is read as the product {'·'.join(raw)}; to use it as one "
+        factors.append(self.name_node(raw[-1] + digits, t))
+        self.notes.append(f"'{raw}{digits}' is read as the product {'·'.join(raw)}{digits}; to use it as one "
                           f"name, {_DECLARE}")
         value = self.checked(sympy.Mul(*[f.expr for f in factors]), t)
         return Node("mul", value, tuple(factors), ops=("",) + (" ",) * (len(factors) - 1))
@@ -562,7 +568,8 @@ class Grammar:
             return raw
         pool = list(FUNCTIONS) + list(GREEK) + list(self.let) + sorted(self.bases) + \
             ["pi", "lam", "yhat"]
-        near = [c for c in pool if sorted(c) == sorted(raw) and len(c) > 1] or \
+        near = [c for c in pool if c.lower() == raw.lower()] or \
+            [c for c in pool if sorted(c) == sorted(raw) and len(c) > 1] or \
             difflib.get_close_matches(raw, pool, n=1, cutoff=0.6)
         if near or not raw.isascii() or not raw.isalpha():
             hint = f"; did you mean '{near[0]}'? Or {_DECLARE}" if near else f"; {_DECLARE}"
@@ -1173,6 +1180,8 @@ _BUILDERS: dict[str, tuple[int, int, _BuildFn]] = {
     "sign": (1, 1, lambda a: sympy.sign(a[0])),
     "heaviside": (1, 2, lambda a: sympy.Heaviside(a[0], a[1] if len(a) > 1 else sympy.S.Half)),
     "ceil": (1, 1, lambda a: sympy.ceiling(a[0])),
+    "re": (1, 1, lambda a: sympy.re(a[0])),  # SymPy prints |2^y| as 2^re(y)
+    "im": (1, 1, lambda a: sympy.im(a[0])),
 }
 
 

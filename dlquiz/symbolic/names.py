@@ -36,10 +36,10 @@ FUNCTIONS: dict[str, str] = {
     "diff": "diff", "Derivative": "diff", "sum": "sum", "Sum": "sum", "prod": "prod",
     "product": "prod", "Product": "prod", "floor": "floor", "ceil": "ceil", "ceiling": "ceil",
     "sign": "sign", "sgn": "sign", "heaviside": "heaviside", "Heaviside": "heaviside",
-    "step": "heaviside", "Piecewise": "piecewise",
+    "step": "heaviside", "Piecewise": "piecewise", "re": "re", "im": "im",
 }
 # names that are a function only when applied (otherwise a Greek symbol)
-DUAL = {"sigma", "σ", "delta", "δ", "Phi", "Φ"}
+DUAL = {"sigma", "σ", "delta", "δ", "Phi", "Φ", "re", "im"}
 FORBIDDEN = {"import", "eval", "exec", "open", "os", "sys", "globals", "locals", "getattr",
              "setattr", "compile", "builtins", "subprocess", "class", "def"}
 # Ng's gradient names and the learning rate: names without being declared
