@@ -158,6 +158,9 @@ def equiv(reference: str | None, candidate: str | None, latex: bool | None,
       dlquiz equiv '\\frac{1}{1+e^{-x}}' 'sigma(x)' --json
       dlquiz equiv --batch cases.jsonl --jobs 2
     """
+    from dlquiz.symbolic.worker import prestart
+
+    prestart()  # the checking process imports the engine while this one reads the input
     if batch is not None:
         if reference is not None or candidate is not None:
             raise click.UsageError("--batch takes no REFERENCE/CANDIDATE arguments")

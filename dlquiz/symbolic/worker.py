@@ -27,6 +27,9 @@ API for the rest of dlquiz (and for other front ends):
 - ``map_ordered(fn, items, jobs=...)``: ``fn`` over an iterable with `jobs` threads (each check in
   ``fn`` then runs in its own worker), results in input order, at most ``2 × jobs`` in flight.
 - ``parse_math(text, latex=..., let=..., timeout=...)``: the parser and its echo under the limit.
+- ``derivation(fn, args, timeout, text)``: a derivation check, limited to timeout × (transitions
+  + 1) + GRACE, every step undecided past it.
+- ``prestart()``: start the zygote now, e.g. when a command or a quiz session begins.
 - ``GRACE``: seconds a worker gets past the check's own limit before it is killed.
 """
 
@@ -55,8 +58,8 @@ MAX_TASKS = 500  # checks per worker before it is replaced (bounds cache growth)
 STARTUP_SECONDS = 120.0  # a worker that is not ready by then is a failure, not a hang
 MEMORY_MB = int(os.environ.get("DLQUIZ_WORKER_MEMORY_MB", "2048") or 0)  # address space per worker
 
-__all__ = ["GRACE", "MAX_TASKS", "TimeLimit", "WorkerFailed", "enabled", "in_worker", "map_ordered",
-           "parse_math", "run", "shutdown"]
+__all__ = ["GRACE", "MAX_TASKS", "TimeLimit", "WorkerFailed", "derivation", "enabled", "in_worker",
+           "map_ordered", "parse_math", "prestart", "reason", "run", "shutdown"]
 
 
 class WorkerFailed(RuntimeError):
@@ -377,6 +380,16 @@ class _Pool:
 
 _POOL = _Pool()
 atexit.register(_POOL.shutdown)
+
+
+def prestart() -> None:
+    """Start the zygote now (it imports the engine while the caller does other work); cheap."""
+    if enabled() and not _IN_WORKER:
+        _POOL._reset_if_forked()
+        try:
+            _POOL._zygote()
+        except OSError:  # pragma: no cover - the first check will report it
+            pass
 
 
 def shutdown() -> None:
