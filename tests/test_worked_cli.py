@@ -228,6 +228,8 @@ SNAPSHOT_CASES = [
     ("opt.adam", 11, "en"),
     ("det.nms", None, "en"),
     ("gradcheck", None, "zh"),
+    ("backprop.graph", None, "en"),
+    ("opt.nesterov", None, "en"),
     ("lstm.step", None, "en"),
     ("cnn.lenet", None, "en"),
     ("rnn.bptt", None, "zh"),

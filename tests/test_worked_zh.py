@@ -8,6 +8,13 @@ from dlquiz.worked import explain_text, generate_example, list_generators
 
 # symbols and names that stay as they are in Chinese text (functions, variables, models, methods)
 ALLOWED = {
+    "SGD",  # optimiser and function names in the optimiser and backprop.graph steps
+    "Nesterov",
+    "AdaGrad",
+    "CS",
+    "ln",
+    "sin",
+    "cos",
     "dz",
     "dw",
     "db",

@@ -6,10 +6,12 @@ whitelist parser ``parse_math`` (never ``eval``/``sympify``) and hands back froz
 an operation name, its children, a symbol name or a float constant. Nothing in the result is a
 SymPy object, so ``dlquiz.worked`` can walk it with ``math``.
 
-The tree is the formula as the engine normalises it (``x*x`` is ``x²``, ``-(a + b)`` is
-``−a − b``); subtraction and division come back as ``add`` with signs and ``div``; ``e^x`` as
-``exp``; ``max(0, x)``/``relu(x)`` as ``relu``; sub-trees without variables are folded into one
-constant; sums list added terms, then subtracted ones, constants last.
+The tree follows the structure the formula was written with (the parser's ``Parsed.tree``:
+``-(a + b)`` stays a negation of a sum, ``x*x`` a product), or, where the parser gives none,
+the formula as the engine normalises it (``x*x`` is ``x²``; sums list added terms, then
+subtracted ones, constants last). Subtraction and division come back as ``add`` with signs and
+``div``; ``e^x`` as ``exp``; ``max(0, x)``/``relu(x)`` as ``relu``; sub-trees without variables
+are folded into one constant.
 
 >>> t = parse_tree("(x*y + z)^2")
 >>> t.variables
@@ -24,6 +26,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import sympy
 
@@ -204,6 +207,83 @@ class _Builder:
         return self.node("pow", (self.build(base), self.build(ex)))
 
 
+# how the parser shows a function it applied -> tree operation
+_CALLS: dict[str, str] = {
+    "σ": "sigmoid", "sigmoid": "sigmoid", "exp": "exp", "ln": "log", "log": "log", "tanh": "tanh",
+    "relu": "relu", "max": "max", "min": "min", "sin": "sin", "cos": "cos", "sqrt": "sqrt", "abs": "abs",
+}
+_WRITTEN_ONLY = {"deriv": "a derivative", "dfrac": "a derivative", "sum": "a sum", "prod": "a product",
+                 "indicator": "an indicator 1[…]", "piecewise": "a piecewise function", "relation": "a comparison"}
+
+
+class _Written(_Builder):
+    """Builds the tree from the structure the formula was written with (the parser's `Parsed.tree`).
+
+    Each written node carries its meaning (a SymPy expression): sub-trees without variables are
+    folded from it, names are its symbols; anything written in a form this reader does not know
+    is built from its meaning instead.
+    """
+
+    def written(self, n: Any) -> Expr:
+        kind = n.kind
+        expr = n.expr
+        if kind in _WRITTEN_ONLY:
+            raise _err(self.text, f"{_WRITTEN_ONLY[kind]} is not supported here (supported: {SUPPORTED})")
+        if isinstance(expr, sympy.Expr) and not expr.free_symbols:
+            return _fold(expr, self.text)
+        if kind in ("paren", "group") and len(n.args) == 1:
+            return self.written(n.args[0])
+        if kind == "name":
+            return self.build(expr)
+        if kind == "add":
+            args: list[Expr] = []
+            signs: list[int] = []
+            for a, op in zip(n.args, n.ops, strict=True):
+                args.append(self.written(a))
+                signs.append(-1 if op == "-" else 1)
+            if all(x < 0 for x in signs):
+                args[0] = self.node("neg", (args[0],))
+                signs[0] = 1
+            return self.node("add", tuple(args), tuple(signs))
+        if kind == "neg" and len(n.args) == 1:
+            return self.node("neg", (self.written(n.args[0]),))
+        if kind == "mul":
+            top = [self.written(a) for a, op in zip(n.args, n.ops, strict=True) if op != "/"]
+            bottom = [self.written(a) for a, op in zip(n.args, n.ops, strict=True) if op == "/"]
+            num = top[0] if len(top) == 1 else (self.node("mul", tuple(top)) if top else _const(1.0))
+            if not bottom:
+                return num
+            den = bottom[0] if len(bottom) == 1 else self.node("mul", tuple(bottom))
+            return self.node("div", (num, den))
+        if kind == "div" and len(n.args) == 2:
+            return self.node("div", (self.written(n.args[0]), self.written(n.args[1])))
+        if kind == "pow" and len(n.args) == 2:
+            base, ex = n.args
+            if base.kind == "const" and base.expr is sympy.E:
+                return self.node("exp", (self.written(ex),))
+            return self.node("pow", (self.written(base), self.written(ex)))
+        if kind == "sqrt" and len(n.args) == 1:
+            return self.node("sqrt", (self.written(n.args[0]),))
+        if kind == "abs" and len(n.args) == 1:
+            return self.node("abs", (self.written(n.args[0]),))
+        if kind == "call":
+            name = str(n.text).strip()
+            op = _CALLS.get(name, _CALLS.get(name.lower(), ""))
+            if not op:
+                raise _err(self.text, f"'{name}' is not supported here (supported: {SUPPORTED})")
+            kids = tuple(self.written(a) for a in n.args)
+            if op == "relu" and len(kids) == 2:  # max(0, x) read as relu(0, x) by some parsers
+                kids = tuple(k for k in kids if not (k.op == "const" and k.value == 0)) or kids
+            if op in ("max", "min"):
+                if op == "max" and len(kids) == 2 and any(k.op == "const" and k.value == 0 for k in kids):
+                    return self.node("relu", tuple(k for k in kids if not (k.op == "const" and k.value == 0)))
+                return self.node(op, kids)
+            if len(kids) != 1:
+                raise _err(self.text, f"'{name}' takes one argument here")
+            return self.node(op, kids)
+        return self.build(expr)  # a form without a better written shape: from its meaning
+
+
 def _split_sign(term: sympy.Expr) -> tuple[int, sympy.Expr]:
     """A term of a sum as (sign, magnitude): −3·x -> (−1, 3·x), −x -> (−1, x)."""
     v = _number(term)
@@ -250,11 +330,12 @@ def _natural(name: str) -> tuple[tuple[int, str], ...]:
 @functools.lru_cache(maxsize=256)
 def parse_tree(text: str) -> Formula:
     """Read a formula into a plain tree (ParseError naming the problem, with a column if known)."""
-    # The graph follows the formula as the engine normalises it. Reading it again with SymPy's
-    # evaluation off would keep more of the typed shape, but SymPy's constructor cache does not
-    # key on that switch: unevaluated objects could reach later readers (a false "equal" risk).
+    # The graph follows the structure as written when the parser gives it (Parsed.tree), else the
+    # formula as the engine normalises it. (Reading the text again with SymPy's evaluation off is
+    # no way to keep the shape: SymPy's constructor cache does not key on that switch.)
     parsed = parse_math(text)  # validates: unknown names, columns, log(0), division by zero …
-    root = _Builder(text).build(parsed.expr)
+    written = getattr(parsed, "tree", None)
+    root = _Written(text).written(written) if written is not None else _Builder(text).build(parsed.expr)
     names = _variables(root)
     labels = tuple((n, unicode_name(n)) for n in names)
     return Formula(root, names, labels, text, parsed.pretty)

@@ -405,11 +405,12 @@ def describe(prog: Program, i: int, names: dict[int, str], vals: list[float] | N
 # --------------------------------------------------------------------------- the generator
 
 _GATES: dict[str, str] = {
-    "add": "add gate: distributes the upstream gradient to each input unchanged (× ±1)",
+    "add": "add gate: distributes the upstream gradient to each input unchanged (a subtracted one gets its negative)",
     "mul": "multiply gate: each input gets upstream × the other input (the inputs swap)",
     "div": "divide gate: ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²",
     "neg": "negation: the local gradient is −1",
-    "pow": "power: ∂(aⁿ)/∂a = n·aⁿ⁻¹; ∂(aᵇ)/∂b = aᵇ·ln a",
+    "pow": "power: ∂(a^n)/∂a = n·a^(n − 1)",
+    "powvar": "power with a variable exponent: ∂(a^b)/∂a = b·a^(b − 1), ∂(a^b)/∂b = a^b·ln(a)",
     "exp": "exp: the local gradient is its own output",
     "log": "ln: the local gradient is 1/input",
     "sqrt": "square root: the local gradient is 1/(2√a)",
@@ -424,11 +425,12 @@ _GATES: dict[str, str] = {
 }
 
 _ZH_GATES: dict[str, str] = {
-    _GATES["add"]: "加法门：把上游梯度原样分给每个输入（乘 ±1）",
+    _GATES["add"]: "加法门：把上游梯度原样分给每个输入（被减的输入得到它的相反数）",
     _GATES["mul"]: "乘法门：每个输入得到上游梯度 × 另一个输入（两者互换）",
     _GATES["div"]: "除法门：∂(a/b)/∂a = 1/b，∂(a/b)/∂b = −a/b²",
     _GATES["neg"]: "取负：局部梯度为 −1",
-    _GATES["pow"]: "幂：∂(aⁿ)/∂a = n·aⁿ⁻¹；∂(aᵇ)/∂b = aᵇ·ln a",
+    _GATES["pow"]: "幂：∂(a^n)/∂a = n·a^(n − 1)",
+    _GATES["powvar"]: "指数也是变量的幂：∂(a^b)/∂a = b·a^(b − 1)，∂(a^b)/∂b = a^b·log(a)（自然对数）",
     _GATES["exp"]: "exp：局部梯度就是它自己的输出",
     _GATES["log"]: "ln：局部梯度为 1/输入",
     _GATES["sqrt"]: "平方根：局部梯度为 1/(2√a)",
@@ -618,7 +620,10 @@ def _graph(p: Params) -> Out:
             continue
         if i == prog.root:
             parts.insert(0, f"∂{out_name}/∂{out_name} = 1")
-        note = _GATES.get(prog.nodes[i].op, "")
+        op = prog.nodes[i].op
+        if op == "pow" and prog.nodes[prog.kids[i][1]].op != "const":
+            op = "powvar"
+        note = _GATES.get(op, "")
         steps.append(Step(f"Backward {nm}", "; ".join(parts), grads[i], note, key=f"grad_{nm}"))
     for i in names:
         values[f"grad_{names[i]}"] = grads[i]

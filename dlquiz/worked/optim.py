@@ -140,7 +140,7 @@ def _source(p: Params, kind: str) -> _Source:
         return [gs[v] for v in names]
 
     labels = [prog.label(v) for v in names]
-    grad_text = "f′(w)" if len(names) == 1 else "∇f = (" + ", ".join(f"∂f/∂{x}" for x in labels) + ")"
+    grad_text = "f′(w)" if len(names) == 1 else "∂f/∂w = (" + ", ".join(f"∂f/∂{x}" for x in labels) + ")"
     desc = f"f({', '.join(labels)}) = {describe(prog, prog.root, {})}, {grad_text} by backprop on its graph"
     return _Source(grad, desc, k, labels, w0)
 
@@ -355,7 +355,8 @@ def _run_momentum(p: Params, kind: str, nesterov: bool) -> Out:
         else:
             form = f"{fv(beta)}·{_showp(v)} + " + (f"{fv(1 - beta)}·{_showp(g)}" if conv == "notes" else _showp(g))
             wtext = f"w = {_show(w)} − {fv(lr)}·{_showp(nv)} = {_show(nw)}"
-        at = f"g = ∇f({_show(ahead)}) = {_show(g)}" if nesterov and p["grads"] is None else f"g = {_show(g)}"
+        gname = "f′" if n == 1 else "∂f/∂w"
+        at = f"g = {gname}({_show(ahead)}) = {_show(g)}" if nesterov and p["grads"] is None else f"g = {_show(g)}"
         steps.append(Step(f"Step {t}", f"{at}; v = {form} = {_show(nv)}; {wtext}", _one(nw), key=f"w{t}"))
         values.update({f"g{t}": _one(g), f"v{t}": _one(nv), f"w{t}": _one(nw)})
         v, w = nv, nw
@@ -966,9 +967,9 @@ def _gradcheck(p: Params) -> Out:
     steps.append(
         Step(
             "Relative error",
-            f"‖Δ − ∇f‖/(‖Δ‖ + ‖∇f‖) = {fv(rel)}",
+            f"‖d − g‖/(‖d‖ + ‖g‖) = {fv(rel)}",
             rel,
-            f"Δ = the {name} difference; " + _verdict(rel),
+            f"d = the {name} difference, g = the exact gradient; " + _verdict(rel),
             key="rel_error",
         )
     )
@@ -1006,8 +1007,8 @@ _ZH_PHRASES = {
     "Adam without bias correction: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w = w − α m/√(v + ε)": "不做偏差修正的 Adam：m = β₁m + (1 − β₁)g，v = β₂v + (1 − β₂)g²，w = w − α m/√(v + ε)",
 }
 _ZH_FRAGMENTS = [
-    (r"^Δ = the one-sided difference; ", "Δ 为单边差分；"),
-    (r"^Δ = the two-sided difference; ", "Δ 为双边差分；"),
+    (r"^d = the one-sided difference, g = the exact gradient; ", "d 为单边差分，g 为精确梯度；"),
+    (r"^d = the two-sided difference, g = the exact gradient; ", "d 为双边差分，g 为精确梯度；"),
     (r" by backprop on its graph", "（在计算图上反向传播求得）"),
     (r"; g at the look-ahead point ", "；g 在前瞻点求："),
     (r"^analytic gradient of f = (.*) \(backprop on its graph\) at ", r"f = \1 的解析梯度（计算图反向传播），"),
