@@ -58,7 +58,7 @@ answer = "a"
         (('answer = "a"', 'answer = "d"'), r"answer: choice 'd' is not among the choices \(a, b\)"),
         (('kind = "single"', 'kind = "singel"'), r"kind: unknown kind 'singel' \(expected one of: single"),
         (('difficulty = 1', 'difficulty = 7'), r"difficulty: expected 1, 2 or 3, got 7"),
-        (('source = "004_96e5ea7d078c6618"', 'source = "005"'), r"source: unknown note '005'"),
+        (('source = "004_96e5ea7d078c6618"', 'source = "005"'), r"source: unknown source '005' \(expected a note file"),
         (('answer = "a"', 'answer = "a"\nanswr = "b"'), r"answr: unknown field for kind single"),
         (('id = "act.relu.a"', 'id = "Bad Id"'), r"id: missing or invalid id 'Bad Id'"),
         (('choices = [{ en = "x", zh = "x" }, { en = "y", zh = "y" }]', 'choices = [{ en = "x" }, { en = "y", zh = "y" }]'),

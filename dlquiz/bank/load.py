@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dlquiz.bank.model import DEFAULT_TIME, KIND_LETTER, KINDS, SOURCES, Item, Milestone, Mistake, Order, Text
+from dlquiz.bank.model import DEFAULT_TIME, KIND_LETTER, KINDS, Item, Milestone, Mistake, Order, Text
+from dlquiz.bank.sources import source_problem
 from dlquiz.bank.syllabus import Syllabus, load_syllabus
 from dlquiz.errors import BankError
 
@@ -165,8 +166,9 @@ class _Reader:
         if difficulty not in (1, 2, 3):
             self.problem("difficulty", f"expected 1, 2 or 3, got {difficulty!r}")
         source = raw.get("source")
-        if source not in SOURCES:
-            self.problem("source", f"unknown note {source!r} (expected one of: {', '.join(SOURCES)})")
+        source_error = source_problem(source)
+        if source_error:
+            self.problem("source", source_error)
         prompt = self.text(raw, "prompt")
         explanation = self.text(raw, "explanation")
         hints = self.text_list(raw, "hints")
