@@ -1,4 +1,9 @@
-"""The syllabus: every topic id the bank covers, by chapter (a copy of shared/syllabus.md)."""
+"""The syllabus: every topic id the bank covers, by chapter.
+
+A copy of shared/syllabus.md (chapters 1-9, drawn from the notes) and shared/syllabus-beyond.md
+(chapter 10, what finals ask beyond the notes, marked `beyond`). Kind letters: C concept,
+F formula, N numeric, D derivation, E explain-why.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +17,16 @@ from importlib import resources
 class Topic:
     id: str
     chapter: int
-    kinds: tuple[str, ...]  # syllabus letters: C, F, N, D
+    kinds: tuple[str, ...]  # syllabus letters: C, F, N, D, E
     title: str
+    beyond: bool = False  # part 2: taught from books and courses, not from the notes
 
 
 @dataclass(frozen=True)
 class Chapter:
     number: int
     title: str
+    beyond: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,9 +49,11 @@ def load_syllabus() -> Syllabus:
     """The syllabus shipped with the package."""
     text = resources.files("dlquiz.bank").joinpath("syllabus.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
+    chapters = tuple(Chapter(c["number"], c["title"], bool(c.get("beyond", False))) for c in data["chapter"])
+    beyond = {c.number for c in chapters if c.beyond}
     return Syllabus(
-        chapters=tuple(Chapter(c["number"], c["title"]) for c in data["chapter"]),
+        chapters=chapters,
         topics=tuple(
-            Topic(t["id"], t["chapter"], tuple(t["kinds"]), t["title"]) for t in data["topic"]
+            Topic(t["id"], t["chapter"], tuple(t["kinds"]), t["title"], t["chapter"] in beyond) for t in data["topic"]
         ),
     )
