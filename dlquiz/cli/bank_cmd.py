@@ -41,16 +41,17 @@ def topics(as_json: bool, bank_dir: Path | None) -> None:
     for chapter in bank.syllabus.chapters:
         t = Table(title=f"{chapter.number}. {chapter.title}", title_justify="left", expand=False)
         t.add_column("topic")
-        for letter, name in (("C", "concept"), ("F", "formula"), ("N", "numeric"), ("D", "derivation")):
+        for letter, name in (("C", "concept"), ("F", "formula"), ("N", "numeric"), ("D", "derivation"),
+                             ("E", "explain")):
             t.add_column(f"{letter} {name}", justify="right")
         t.add_column("total", justify="right")
         t.add_column("needs")
         for topic in (x for x in bank.syllabus.topics if x.chapter == chapter.number):
             counts = table[topic.id]
-            by_letter = {lt: sum(n for k, n in counts.items() if KIND_LETTER[k] == lt) for lt in "CFND"}
+            by_letter = {lt: sum(n for k, n in counts.items() if KIND_LETTER[k] == lt) for lt in "CFNDE"}
             cells = [
                 str(by_letter[lt]) if by_letter[lt] or lt not in topic.kinds
-                else "[red]0[/red]" for lt in "CFND"
+                else "[red]0[/red]" for lt in "CFNDE"
             ]
             t.add_row(topic.id, *cells, str(sum(counts.values())), ",".join(topic.kinds))
         out.print(t)
@@ -102,6 +103,8 @@ def show(item_id: str, lang: str | None, as_json: bool, bank_dir: Path | None) -
     body.append("\n\n")
     body.append("答案：" if lang == "zh" else "Answer: ", style="bold")
     body.append(q.key_text(lang))
+    for n, point in enumerate(item.rubric, 1):
+        body.append(f"\n  {n}. {point(lang)}")
     for m in item.mistakes:
         body.append(f"\n  ✗ {m.answer}: {m.message(lang)}", style="dim")
     body.append("\n\n")

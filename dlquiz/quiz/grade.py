@@ -293,7 +293,16 @@ _INVALID_ZH: list[tuple[str, str]] = [
      r"\1 不是本题中的量（请用这些量表示：\2）"),
     (r"check the spelling: (.*) is close to an accepted answer", r"请检查拼写：\1 与某个可接受的答案很接近"),
     (r"write your answer in words, then rate it", "请写出答案，再对照要点自评"),
+    (r"type the numbers of the points you made \(1 to (\d+)\), all or none",
+     r"请输入你答到的要点编号（1 到 \1），或 all、none"),
+    (r"there is no point (\d+): type numbers from 1 to (\d+), all or none",
+     r"没有第 \1 条：请输入 1 到 \2 之间的编号，或 all、none"),
 ]
+
+
+def message_zh(message: str) -> str:
+    """A sent-back message in Chinese (the English one when there is no translation)."""
+    return translate(message, _INVALID_ZH) or message
 
 
 def grade(item: Item, response: str, *, expected: Any = None) -> Grade:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from dlquiz.bank.load import LETTERS
 from dlquiz.bank.model import Item
+from dlquiz.errors import ProgressError
 from dlquiz.quiz.events import AnswerEvent, Result
 from dlquiz.quiz.grade import Grade, Status
 from dlquiz.quiz.session import KIND_NAMES, Question, prepare
@@ -36,6 +37,8 @@ INPUT_HELP = {
     "numeric": ("number; 3/4, 1e-3, 75% work", "数字；可写 3/4、1e-3、75%"),
     "formula": ("formula, e.g. x*(1-x)^2 or LaTeX", "公式，如 x*(1-x)^2 或 LaTeX"),
     "derivation": ("one step per line, empty line ends", "每行一步，空行结束"),
+    "explain": ("your answer, empty line ends; or just Enter to think it",
+                "写下你的答案，空行结束；或直接回车在心里作答"),
 }
 
 
@@ -121,6 +124,7 @@ class _Loop:
             item_id=q.item.id, topic=q.item.topic, kind=q.item.kind, result=result,
             response=response, duration_s=round(max(0.0, self.clock() - started), 3),
             answered_at=self.now(), hints_used=hints, params=q.params,
+            self_rating=grade.self_rating if grade is not None else None,
         )
         if self.recorder is not None:
             self.recorder(event)  # committed before the next question is shown
@@ -199,6 +203,8 @@ class _Loop:
                 continue
             if stripped.lower() in ("s", ":skip"):
                 return "skipped", "", None, hints
+            if item.kind == "explain":
+                return self.ask_explain(q, response, hints)
             if not stripped:
                 continue  # an empty line asks again
             if item.kind == "derivation":
@@ -227,6 +233,42 @@ class _Loop:
                     "未能在时限内判定，不计分。请对照下面的答案。"))
                 return "skipped", response, grade, hints
             return ("correct" if grade.status is Status.CORRECT else "wrong"), response, grade, hints
+
+    def ask_explain(self, q: Question, first: str, hints: int) -> tuple[Result, str, Grade | None, int]:
+        """An explain item: the answer (or nothing: thought through), then the model answer with
+        its key points, and the student ticks the points they made; that is the rating."""
+        from dlquiz.quiz.grade import grade_points, parse_points
+
+        item = q.item
+        try:
+            response = self.read_more_lines(first) if first.strip() else ""
+        except TimeUp:
+            return "timeout", first, None, hints
+        if not self.feedback:  # a mock exam shows no model answer: the answer is kept, not graded
+            return "skipped", response, None, hints
+        if item.model_answer is not None:
+            self.say(self.t("Model answer", "参考答案"), item.model_answer(self.lang), "bold")
+        self.console.print(self.t("Key points:", "要点："), style="bold")
+        for n, point in enumerate(item.rubric, 1):
+            self.console.print(f"  {n}. {point(self.lang)}", markup=False, highlight=False)
+        while True:
+            self.console.print(self.t("Which points did you make? e.g. 1 3, all or none",
+                                      "你答到了哪几条？例如 1 3、all 或 none"), style="dim")
+            try:
+                typed = self.read_before_deadline("> ")
+            except TimeUp:
+                return "timeout", response, None, hints
+            points = parse_points(typed, len(item.rubric))
+            if isinstance(points, str):
+                self.say(self.t("Could not read that", "无法识别"), self._points_zh(points), "yellow")
+                continue
+            result = grade_points(item, points)
+            return ("correct" if result.status is Status.CORRECT else "wrong"), response, result, hints
+
+    def _points_zh(self, message: str) -> str:
+        from dlquiz.quiz.grade import message_zh
+
+        return message_zh(message) if self.lang == "zh" else message
 
     def read_before_deadline(self, prompt: str) -> str:
         """Read a line; with a real-time deadline, time-up interrupts the wait (SIGALRM)."""
@@ -282,7 +324,7 @@ class _Loop:
         if grade is not None:
             for note in grade.notes:
                 self.console.print(note(self.lang), markup=False, highlight=False)
-        if result != "correct":
+        if result != "correct" and q.item.kind != "explain":  # explain: the model answer is shown already
             self.say(self.t('Answer', '答案'), q.key_text(self.lang), "bold")
         self.say(self.t('Why', '解析'), q.explanation_text(self.lang), "dim")
 
@@ -306,6 +348,8 @@ class _Loop:
                 self.give_feedback(q, result, grade)
             else:
                 index = total
+        except ProgressError as exc:  # an answer could not be saved: end here, keep the score so far
+            return self._save_failed(exc)
         except (KeyboardInterrupt, EOFError) as exc:
             self.result.interrupted = isinstance(exc, KeyboardInterrupt)
             self.console.print()
@@ -316,8 +360,24 @@ class _Loop:
             return self.result
         if self.result.timed_out:
             self.console.print(f"[bold yellow]{self.t('Time is up.', '时间到。')}[/bold yellow]")
-            for q in questions[index:]:
-                self.record(q, "timeout", "", self.clock(), 0, None)
+            try:
+                for q in questions[index:]:
+                    self.record(q, "timeout", "", self.clock(), 0, None)
+            except ProgressError as exc:
+                return self._save_failed(exc)
+        return self.result
+
+    def _save_failed(self, exc: ProgressError) -> SessionResult:
+        from rich.markup import escape
+
+        self.result.interrupted = True
+        saved = len(self.result.events)
+        self.console.print()
+        self.console.print("[bold red]" + escape(self.t(
+            f"This answer could not be saved, so the session ends here; the {saved} answers "
+            "before it are saved.",
+            f"这道题的答案无法保存，练习到此结束；之前的 {saved} 个答案都已保存。")) + "[/bold red]")
+        self.console.print(escape(str(exc)))
         return self.result
 
 

@@ -22,6 +22,7 @@ KIND_NAMES = {
     "numeric": ("numeric", "计算"),
     "formula": ("formula", "公式"),
     "derivation": ("derivation", "推导"),
+    "explain": ("explain why", "简答"),
 }
 
 
@@ -116,6 +117,8 @@ class Question:
             return f"{format_number(value)} {unit}".strip()
         if item.kind == "formula":
             return _pretty_formula(str(item.answer), item.let)
+        if item.kind == "explain":
+            return item.model_answer(lang) if item.model_answer else ""
         return str(item.solution or item.goal or "").strip()
 
     def explanation_text(self, lang: str) -> str:
