@@ -191,12 +191,12 @@ def test_bptt_steps_name_no_delta_after_the_last_step(T: int, hidden: int) -> No
         p = ex.params
         h, s = 0.0, 0.0
         for x in p["x"]:
-            s = p["u"] * x + p["w"] * h
+            s = p["U"] * x + p["W"] * h
             h = math.tanh(s) if p["activation"] == "tanh" else 1 / (1 + math.exp(-s))
-        o = 1 / (1 + math.exp(-p["v"] * h))
+        o = 1 / (1 + math.exp(-p["V"] * h))
         fprime = 1 - h * h if p["activation"] == "tanh" else h * (1 - h)
         last = next(st for st in ex.steps if st.name == f"δ{T}")
-        assert last.value == pytest.approx(p["v"] * (o - p["y"][-1]) * fprime, rel=1e-9)
+        assert last.value == pytest.approx(p["V"] * (o - p["y"][-1]) * fprime, rel=1e-9)
 
 
 # --------------------------------------------------------------------------- general spot checks

@@ -535,8 +535,8 @@ def _rnn_loss(p: dict[str, Any], w: float) -> float:
     f = math.tanh if p["activation"] == "tanh" else (lambda s: 1 / (1 + math.exp(-s)))
     h, total = 0.0, 0.0
     for x, y in zip(p["x"], p["y"], strict=True):
-        h = f(p["u"] * x + w * h)
-        o = 1 / (1 + math.exp(-p["v"] * h))
+        h = f(p["U"] * x + w * h)
+        o = 1 / (1 + math.exp(-p["V"] * h))
         total += -(y * math.log(o) + (1 - y) * math.log(1 - o))
     return total
 
@@ -546,8 +546,8 @@ def test_bptt_against_finite_differences(seed: int) -> None:
     ex = generate_example("rnn.bptt", {"hidden": 1}, seed=seed)
     p = ex.params
     h = 1e-6
-    assert ex.values["loss"] == pytest.approx(_rnn_loss(p, p["w"]), abs=1e-9)
-    numeric = (_rnn_loss(p, p["w"] + h) - _rnn_loss(p, p["w"] - h)) / (2 * h)
+    assert ex.values["loss"] == pytest.approx(_rnn_loss(p, p["W"]), abs=1e-9)
+    numeric = (_rnn_loss(p, p["W"] + h) - _rnn_loss(p, p["W"] - h)) / (2 * h)
     assert ex.answer == pytest.approx(numeric, abs=1e-6)
     assert ex.values["h3"] == ex.values["h_T"]
 
@@ -559,9 +559,7 @@ def test_bptt_two_dimensional_against_finite_differences(seed: int | None) -> No
 
     ex = generate_example("rnn.bptt", {"hidden": 2}, seed=seed)
     p = ex.params
-    w = np.array(p["W"] if p["W"] is not None else [[0.5, -0.3], [0.2, 0.4]])
-    u = np.array(p["U"] if p["U"] is not None else [[1.0], [-0.5]])
-    v = np.array(p["V"] if p["V"] is not None else [[1.0, -1.0]])
+    w, u, v = np.array(p["W"]), np.array(p["U"]), np.array(p["V"])
     xs, ys, act = p["x"], p["y"], p["activation"]
     h0 = np.zeros((2, 1))
     assert ex.values["loss"] == pytest.approx(rnn_loss(w, u, v, xs, ys, act, h0), abs=1e-9)

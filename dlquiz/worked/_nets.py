@@ -76,6 +76,20 @@ def matrix(kind: str, name: str, v: Any) -> np.ndarray:
     return a
 
 
+def oriented(kind: str, name: str, v: Any, rows: int | None, cols: int | None, why: str = "") -> np.ndarray:
+    """A given matrix parameter; a number is 1×1 and a list is a row or a column, whichever fits `rows` × `cols`."""
+    a = array(v)
+    if a.ndim != 1:
+        return matrix(kind, name, v)
+    k = a.size
+    if rows in (None, 1) and cols in (None, k):
+        return a.reshape(1, k)
+    if cols in (None, 1) and rows in (None, k):
+        return a.reshape(k, 1)
+    want = f"{rows if rows is not None else 'n_y'}×{cols if cols is not None else 'n'}"
+    raise ParamError(f"{kind}: parameter {name} is a vector of {k} but {why}: {name} must be {want}")
+
+
 def column(kind: str, name: str, v: Any) -> np.ndarray:
     """A given vector parameter as an n×1 column: a list, a 1×n row or an n×1 column all work."""
     a = array(v)
@@ -100,14 +114,20 @@ def need_shape(kind: str, name: str, a: np.ndarray, want: tuple[int, ...], why: 
 
 def vec_value(a: np.ndarray) -> Any:
     """A column vector as a flat list (one number when it has one entry)."""
-    flat = np.asarray(a, dtype=float).ravel()
+    flat = _clean(np.asarray(a, dtype=float).ravel())
     return float(flat[0]) if flat.size == 1 else flat.tolist()
 
 
 def mat_value(a: np.ndarray) -> Any:
     """A matrix as nested lists (one number when it is 1×1)."""
-    arr = np.asarray(a, dtype=float)
+    arr = _clean(np.asarray(a, dtype=float))
     return float(arr.ravel()[0]) if arr.size == 1 else arr.tolist()
+
+
+def _clean(a: np.ndarray) -> np.ndarray:
+    """Rounding noise of sums of short decimals (−2.8e-17 for 0.3 − 0.1 − 0.2) shown as 0."""
+    out: np.ndarray = np.where(np.abs(a) < 1e-13, 0.0, a)
+    return out
 
 
 def numeric_grad(f: Callable[[], float], t: np.ndarray, eps: float = 1e-6) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Recurrent networks: BPTT over a few steps, one LSTM step (note 000's notation)."""
+"""A vanilla RNN over T steps and back-propagation through time (note 000's notation)."""
 
 from __future__ import annotations
 
@@ -7,307 +7,436 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.worked import _nets
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, linear, operands, paren, register
+
+KIND = "rnn.bptt"
+HIDDEN_ACTS = ("tanh", "sigmoid", "relu")
+OUTPUTS = ("sigmoid", "softmax", "linear")
+MAX_T, MAX_SIZE = 10, 8
+_DEFAULT_X, _DEFAULT_Y = [1, 0.5, -1], [1, 0, 1]
 
 
 def _sig(z: Any) -> Any:
     return 1 / (1 + np.exp(-z))
 
 
-def _f(name: str, s: np.ndarray) -> np.ndarray:
-    return _sig(s) if name == "sigmoid" else np.tanh(s)  # type: ignore[no-any-return]
-
-
-def _df(name: str, h: np.ndarray) -> np.ndarray:
-    # derivative written with the output h = f(s): σ′ = h(1 − h), tanh′ = 1 − h²
-    out: np.ndarray = h * (1 - h) if name == "sigmoid" else 1 - h**2
-    return out
-
-
-def _mat(v: Any, shape: tuple[int, int]) -> np.ndarray:
-    a = np.array(v, dtype=float)
-    return a.reshape(shape)
+def _err(msg: str) -> ParamError:
+    return ParamError(f"{KIND}: {msg}")
 
 
 def rnn_loss(
     w: np.ndarray, u: np.ndarray, v: np.ndarray, xs: list[float], ys: list[float], act: str, h0: np.ndarray
 ) -> float:
-    """L = Σₜ BCE(yₜ, σ(V hₜ)) with hₜ = f(U xₜ + W hₜ₋₁)."""
+    """L = Σₜ BCE(yₜ, σ(V hₜ)) with hₜ = f(U xₜ + W hₜ₋₁) (scalar inputs): the notes' example."""
     h = h0
     total = 0.0
     for x, y in zip(xs, ys, strict=True):
-        h = _f(act, u * x + w @ h)
+        h = _nets.act(act, u * x + w @ h)
         o = float(_sig(v @ h)[0, 0])
         total += -(y * np.log(o) + (1 - y) * np.log(1 - o))
     return float(total)
 
 
-def _shapes(p: Params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    hdim = p["hidden"]
-    if hdim == 1:
-        return _mat(p["w"], (1, 1)), _mat(p["u"], (1, 1)), _mat(p["v"], (1, 1))
-    w = p["W"] if p["W"] is not None else [[0.5, -0.3], [0.2, 0.4]]
-    u = p["U"] if p["U"] is not None else [[1.0], [-0.5]]
-    v = p["V"] if p["V"] is not None else [[1.0, -1.0]]
-    return _mat(w, (2, 2)), _mat(u, (2, 1)), _mat(v, (1, 2))
+# --------------------------------------------------------------------------- the network as given
 
 
-def _check_rnn(p: Params) -> None:
-    if len(p["x"]) != p["T"] or len(p["y"]) != p["T"]:
-        raise ParamError(
-            f"rnn.bptt: parameters x and y need T = {p['T']} entries each (got {len(p['x'])} and {len(p['y'])})"
+class Net:
+    """The RNN of an example: input matrix A (n_h × n_x), recurrent R (n_h × n_h), V, b, c, h0, x, y."""
+
+    def __init__(self, p: Params) -> None:
+        rec = p["recurrent"]
+        self.rec_name, self.in_name = rec, ("U" if rec == "W" else "W")
+        x = _nets.array(p["x"])
+        self.x = x.reshape(1, -1) if x.ndim == 1 else x  # n_x × T, one column per time step
+        self.T, n_x = self.x.shape[1], self.x.shape[0]
+        if p["T"] is not None and p["T"] != self.T:
+            raise _err(f"parameters x and y need T = {p['T']} entries each (x has {self.T} time steps)")
+        r = _nets.oriented(KIND, self.rec_name, p[self.rec_name], None, None)
+        if r.shape[0] != r.shape[1]:
+            raise _err(
+                f"parameter {self.rec_name} is {_nets.shape_text(r.shape)} but it multiplies hₜ₋₁ and gives sₜ: "
+                f"it must be square, n_h × n_h"
+            )
+        n_h = r.shape[0]
+        if p["hidden"] is not None and p["hidden"] != n_h:
+            raise _err(f"parameter hidden is {p['hidden']} but {self.rec_name} is {_nets.shape_text(r.shape)}")
+        a = _nets.oriented(
+            KIND, self.in_name, p[self.in_name], n_h, n_x, f"x has {_nets.count(n_x, 'row')} and hₜ {n_h} entries"
         )
-    if any(t not in (0, 1) for t in p["y"]):
-        raise ParamError(f"rnn.bptt: parameter y: targets must be 0 or 1, got {fv(p['y'])}")
-    try:
-        _shapes(p)
-    except ValueError:
-        raise ParamError("rnn.bptt: parameters W, U, V must be 2×2, 2×1 and 1×2 for hidden = 2") from None
+        if a.shape != (n_h, n_x):
+            raise _err(
+                f"parameter {self.in_name} is {_nets.shape_text(a.shape)} but x has {_nets.count(n_x, 'row')} "
+                f"(n_x = {n_x}, one column per time step) and {self.rec_name} is {_nets.shape_text(r.shape)} "
+                f"(n_h = {n_h}): {self.in_name} must be {n_h}×{n_x}"
+            )
+        v = _nets.oriented(KIND, "V", p["V"], None, n_h, f"hₜ has {n_h} entries")
+        if v.shape[1] != n_h:
+            raise _err(f"parameter V is {_nets.shape_text(v.shape)} but hₜ has {n_h} entries: V must be n_y×{n_h}")
+        n_y = v.shape[0]
+        if p["output"] == "softmax" and n_y < 2:
+            raise _err("parameter V: a softmax output needs at least 2 outputs (V with 2 or more rows); use sigmoid")
+        self.r, self.a, self.v = r, a, v
+        self.n_h, self.n_x, self.n_y = n_h, n_x, n_y
+        self.b = self._vector(p, "b", n_h, f"one per hidden unit (n_h = {n_h})")
+        self.c = self._vector(p, "c", n_y, f"one per output (V has {n_y} rows)")
+        self.h0 = self._vector(p, "h0", n_h, f"one per hidden unit (n_h = {n_h})")
+        self.act, self.out, self.loss = p["activation"], p["output"], p["loss"]
+        self.last_only = p["loss_at"] == "last"
+        self.loss_steps = [self.T] if self.last_only else list(range(1, self.T + 1))
+        self.y = self._targets(p["y"])
+
+    def _vector(self, p: Params, name: str, n: int, why: str) -> np.ndarray:
+        if p[name] is None:
+            return np.zeros((n, 1))
+        col = _nets.column(KIND, name, p[name])
+        if col.shape[0] != n:
+            raise _err(f"parameter {name} has {_nets.count(col.shape[0], 'number')} but needs {n}: {why}")
+        return col
+
+    def _targets(self, given: Any) -> dict[int, np.ndarray]:
+        y = _nets.array(given)
+        want = len(self.loss_steps)
+        softmax_ce = self.out == "softmax" and self.loss == "ce"
+        if y.ndim == 0:
+            y = y.reshape(1)
+        if y.ndim == 1 and (softmax_ce and self.n_y > 1):
+            cols = y.size
+            if not all(float(v).is_integer() and 0 <= v < self.n_y for v in y):
+                raise _err(
+                    f"parameter y: a list of targets holds class indices 0 … {self.n_y - 1} for a softmax output; "
+                    f"got {fv(y.tolist())}"
+                )
+            y = np.eye(self.n_y)[:, y.astype(int)]
+        elif y.ndim == 1:
+            if self.n_y != 1:
+                raise _err(
+                    f"parameter y is a list but the output has {self.n_y} entries (V has {self.n_y} rows): "
+                    f"give y as an {self.n_y}×T matrix, one column per step"
+                )
+            y = y.reshape(1, -1)
+        cols = y.shape[1]
+        if y.shape[0] != self.n_y or cols not in (want, self.T):
+            steps = "the last step" if self.last_only else f"T = {self.T} steps"
+            raise _err(
+                f"parameters x and y need T = {self.T} entries each "
+                f"(y is {_nets.shape_text(y.shape)}; the loss at {steps} needs {self.n_y}×{want})"
+                if y.shape[0] == self.n_y
+                else f"parameter y is {_nets.shape_text(y.shape)} but the output has {self.n_y} entries: "
+                f"y must be {self.n_y}×{want}"
+            )
+        if self.loss == "ce" and self.out == "sigmoid" and np.any((y < 0) | (y > 1)):
+            raise _err(f"parameter y: targets must be between 0 and 1 for a sigmoid output, got {fv(y.tolist())}")
+        if self.loss == "ce" and np.any(y < 0):
+            raise _err(f"parameter y: cross-entropy needs non-negative targets, got {fv(y.tolist())}")
+        return {t: y[:, [k if cols == want else t - 1]] for k, t in enumerate(self.loss_steps)}
+
+    # ------------------------------------------------------------------ computing
+
+    def forward(self) -> dict[str, list[np.ndarray]]:
+        hs, ss, zs, os_ = [self.h0], [], [], []
+        for t in range(1, self.T + 1):
+            s = self.a @ self.x[:, [t - 1]] + self.r @ hs[-1] + self.b
+            h = _nets.act(self.act, s)
+            z = self.v @ h + self.c
+            o = _nets.act(self.out, z)
+            ss.append(s)
+            hs.append(h)
+            zs.append(z)
+            os_.append(o)
+        return {"h": hs, "s": ss, "z": zs, "o": os_}
+
+    def step_loss(self, o: np.ndarray, y: np.ndarray) -> float:
+        if self.loss == "mse":
+            return float(0.5 * np.sum((o - y) ** 2))
+        if self.out == "sigmoid":
+            return float(-np.sum(y * np.log(o) + (1 - y) * np.log(1 - o)))
+        return float(-np.sum(y * np.log(o)))
+
+    def total_loss(self) -> float:
+        f = self.forward()
+        return sum(self.step_loss(f["o"][t - 1], self.y[t]) for t in self.loss_steps)
+
+    def dz(self, o: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """∂Lₜ/∂zₜ, zₜ = V hₜ + c."""
+        d: np.ndarray = o - y
+        if self.loss == "ce" and self.out == "softmax":
+            d = o * float(y.sum()) - y
+        elif self.loss == "mse" and self.out == "sigmoid":
+            d = d * o * (1 - o)
+        elif self.loss == "mse" and self.out == "softmax":
+            d = o * (d - float(np.sum(o * d)))
+        return d
+
+    def backward(self, f: dict[str, list[np.ndarray]]) -> dict[str, Any]:
+        g: dict[str, Any] = {
+            "dA": np.zeros_like(self.a),
+            "dR": np.zeros_like(self.r),
+            "dV": np.zeros_like(self.v),
+            "db": np.zeros_like(self.b),
+            "dc": np.zeros_like(self.c),
+            "dz": {},
+            "dh": {},
+            "delta": {},
+            "dx": np.zeros_like(self.x),
+        }
+        from_next = np.zeros((self.n_h, 1))
+        for t in range(self.T, 0, -1):
+            dh = from_next.copy()
+            if t in self.y:
+                dz = self.dz(f["o"][t - 1], f["z"][t - 1], self.y[t])
+                g["dz"][t] = dz
+                g["dV"] += dz @ f["h"][t].T
+                g["dc"] += dz
+                dh += self.v.T @ dz
+            delta = dh * _nets.dact(self.act, f["s"][t - 1])
+            g["dh"][t], g["delta"][t] = dh, delta
+            g["dR"] += delta @ f["h"][t - 1].T
+            g["dA"] += delta @ self.x[:, [t - 1]].T
+            g["db"] += delta
+            g["dx"][:, [t - 1]] = self.a.T @ delta
+            from_next = self.r.T @ delta
+        g["dh0"] = from_next
+        return g
 
 
-def _prepare_rnn(p: Params) -> Params:
+# --------------------------------------------------------------------------- parameters, draws
+
+
+def _prepare(p: Params) -> Params:
+    p = dict(p)
     t = p["T"]
-    if len(p["x"]) != t and p["x"] == [1, 0.5, -1][: len(p["x"])]:
-        p = {**p, "x": [[1, 0.5, -1, 2, 0][i % 5] for i in range(t)]}
-    if len(p["y"]) != t and p["y"] == [1, 0, 1][: len(p["y"])]:
-        p = {**p, "y": [(i + 1) % 2 for i in range(t)]}
+    if t is not None and p["x"] == _DEFAULT_X and t != len(_DEFAULT_X):
+        p["x"] = [[1, 0.5, -1, 2, 0][i % 5] for i in range(t)]
+    if t is not None and p["y"] == _DEFAULT_Y and t != len(_DEFAULT_Y):
+        p["y"] = [(i + 1) % 2 for i in range(t)]
+    given = [n for n in ("U", "W", "V") if p[n] is not None]
+    if not given:
+        hidden = p["hidden"] if p["hidden"] is not None else 1
+        x = _nets.array(p["x"])
+        n_x = 1 if x.ndim < 2 else x.shape[0]
+        if hidden == 1 and n_x == 1:
+            rec, inp, v = 0.5, 1.0, 1.0
+        elif hidden == 2 and n_x == 1:
+            rec, inp, v = [[0.5, -0.3], [0.2, 0.4]], [[1.0], [-0.5]], [[1.0, -1.0]]  # type: ignore[assignment]
+        else:
+            raise _err(f"parameters U, W and V are needed for hidden = {hidden} with {n_x} inputs (or use --seed)")
+        p[p["recurrent"]] = rec
+        p["U" if p["recurrent"] == "W" else "W"] = inp
+        p["V"] = v
+    elif len(given) < 3:
+        missing = ", ".join(n for n in ("U", "W", "V") if p[n] is None)
+        raise _err(f"parameters U, W and V go together: {missing} missing")
     return p
 
 
-def _draw_rnn(d: Draw) -> Params:
+def _check(p: Params) -> None:
+    if p["loss"] == "ce" and p["output"] == "linear":
+        raise _err("parameter output: cross-entropy takes the log of the outputs, which needs sigmoid or softmax")
+    net = Net(p)
+    if net.T > MAX_T or max(net.n_h, net.n_x, net.n_y) > MAX_SIZE:
+        raise _err(
+            f"T = {net.T}, n_x = {net.n_x}, n_h = {net.n_h}, n_y = {net.n_y} is too big to work by hand "
+            f"(at most T = {MAX_T} and sizes of {MAX_SIZE})"
+        )
+
+
+def _draw(d: Draw) -> Params:
+    if any(n in d.fixed for n in ("U", "W", "V")):  # the student's own weights: keep the rest as given
+        return {}
     t = d.int("T", 3, 3)
     hidden = d.pick("hidden", [1, 1, 1, 2])
-    extra: Params = {}
-    if hidden == 2:
-        extra = {
-            "W": d.value("W", lambda: [d.decimals(2, -1, 1) for _ in range(2)]),
-            "U": d.value("U", lambda: [d.decimals(1, -1, 1) for _ in range(2)]),
-            "V": d.value("V", lambda: [d.decimals(2, -1, 1)]),
-        }
-    return {
-        **extra,
-        "T": t,
-        "hidden": hidden,
-        "w": d.pick("w", [0.5, -0.5, 1, 0.8, 0.2]),
-        "u": d.pick("u", [1, 0.5, -1, 2]),
-        "v": d.pick("v", [1, 2, -1, 0.5]),
-        "x": d.value("x", lambda: [float(v) for v in d.rng.choice([-1, -0.5, 0.5, 1, 2], size=t)]),
-        "y": d.value("y", lambda: [int(v) for v in d.rng.integers(0, 2, size=t)]),
-        "activation": d.pick("activation", ["tanh", "sigmoid"]),
-    }
+    rec = d.fixed.get("recurrent", "W")
+    inp = "U" if rec == "W" else "W"
+    out: Params = {"T": t, "hidden": hidden}
+    if hidden == 1:
+        out[rec] = d.pick(rec, [0.5, -0.5, 1, 0.8, 0.2])
+        out[inp] = d.pick(inp, [1, 0.5, -1, 2])
+        out["V"] = d.pick("V", [1, 2, -1, 0.5])
+    else:
+        out[rec] = [d.decimals(hidden, -1, 1) for _ in range(hidden)]
+        out[inp] = [d.decimals(1, -1, 1) for _ in range(hidden)]
+        out["V"] = [d.decimals(hidden, -1, 1)]
+    out["x"] = d.value("x", lambda: [float(v) for v in d.rng.choice([-1, -0.5, 0.5, 1, 2], size=t)])
+    out["y"] = d.value("y", lambda: [int(v) for v in d.rng.integers(0, 2, size=t)])
+    out["activation"] = d.pick("activation", ["tanh", "sigmoid"])
+    return out
+
+
+# --------------------------------------------------------------------------- the example
+
+
+def _conv(net: Net, p: Params) -> str:
+    rec, inp = net.rec_name, net.in_name
+    out = {"sigmoid": "σ(zₜ)", "softmax": "softmax(zₜ)", "linear": "zₜ"}[net.out]
+    loss = (
+        "½‖oₜ − yₜ‖²"
+        if net.loss == "mse"
+        else ("−[yₜ log oₜ + (1 − yₜ) log(1 − oₜ)]" if net.out == "sigmoid" else "−Σ yₜ log oₜ")
+    )
+    where = f"L = L_{net.T} only (the last step)" if net.last_only else "L = Σₜ Lₜ (every step)"
+    book = "note 000" if rec == "W" else "Qiu's book: U multiplies hₜ₋₁"
+    return (
+        f"sₜ = {inp} xₜ + {rec} hₜ₋₁ + b, hₜ = f(sₜ), zₜ = V hₜ + c, oₜ = {out}, Lₜ = {loss}, {where}; "
+        f"x is n_x × T (column t is xₜ), δₜ = ∂L/∂sₜ ({book})"
+    )
 
 
 @register(
-    "rnn.bptt",
+    KIND,
     "rnn.bptt",
     "Back-propagation through time",
     "随时间反向传播（BPTT）",
     [
-        ParamSpec("T", "time steps", 3, "int", min=1, max=6),
-        ParamSpec("hidden", "hidden size: 1 (scalars) or 2", 1, "int", min=1, max=2),
-        ParamSpec("w", "recurrent weight W (hidden = 1)", 0.5, "float", min=-10, max=10),
-        ParamSpec("u", "input weight U (hidden = 1)", 1, "float", min=-10, max=10),
-        ParamSpec("v", "output weight V (hidden = 1)", 1, "float", min=-10, max=10),
-        ParamSpec("W", "2×2 recurrent matrix (hidden = 2)", None, "matrix"),
-        ParamSpec("U", "2×1 input matrix (hidden = 2)", None, "matrix"),
-        ParamSpec("V", "1×2 output matrix (hidden = 2)", None, "matrix"),
-        ParamSpec("x", "input sequence x₁ … x_T", [1, 0.5, -1], "floatlist"),
-        ParamSpec("y", "targets y₁ … y_T (0 or 1)", [1, 0, 1], "floatlist"),
-        ParamSpec("activation", "hidden activation f", "tanh", "choice", choices=("tanh", "sigmoid")),
+        ParamSpec("T", "time steps (default: from x, 3)", None, "int", min=1, max=MAX_T),
+        ParamSpec("hidden", "hidden size n_h (default: from W, 1)", None, "int", min=1, max=MAX_SIZE),
+        ParamSpec("x", "inputs: x₁ … x_T as a list, or n_x × T (column t is xₜ)", _DEFAULT_X, "tensor", rank=(1, 2)),
+        ParamSpec(
+            "y",
+            "targets: a list (one per step, class indices for softmax) or n_y × T; one column with loss_at=last",
+            _DEFAULT_Y,
+            "tensor",
+            rank=(0, 1, 2),
+        ),
+        ParamSpec("U", "input matrix n_h × n_x (recurrent matrix with recurrent=U)", None, "tensor", rank=(0, 1, 2)),
+        ParamSpec("W", "recurrent matrix n_h × n_h (input matrix with recurrent=U)", None, "tensor", rank=(0, 1, 2)),
+        ParamSpec("V", "output matrix n_y × n_h (a list is a row)", None, "tensor", rank=(0, 1, 2)),
+        ParamSpec("b", "hidden bias, n_h numbers (default 0)", None, "tensor", rank=(0, 1)),
+        ParamSpec("c", "output bias, n_y numbers (default 0)", None, "tensor", rank=(0, 1)),
+        ParamSpec("h0", "initial state h₀, n_h numbers (default 0)", None, "tensor", rank=(0, 1)),
+        ParamSpec("activation", "hidden activation f", "tanh", "choice", choices=HIDDEN_ACTS),
+        ParamSpec("output", "output g: oₜ = g(V hₜ + c)", "sigmoid", "choice", choices=OUTPUTS),
+        ParamSpec("loss", "ce (cross-entropy) or mse (½‖oₜ − yₜ‖²)", "ce", "choice", choices=("ce", "mse")),
+        ParamSpec("loss_at", "a loss at every step, or only at the last", "every", "choice", choices=("every", "last")),
+        ParamSpec(
+            "recurrent",
+            "the letter of the matrix that multiplies hₜ₋₁: W (note 000) or U (Qiu's book)",
+            "W",
+            "choice",
+            choices=("W", "U"),
+        ),
     ],
-    ["h1", "h2", "h3", "h_T", "loss", "dW", "dU", "dV", "hs", "os"],
-    draw=_draw_rnn,
-    check=_check_rnn,
-    prepare=_prepare_rnn,
+    ["h1", "h2", "h3", "h_T", "loss", "dW", "dU", "dV", "db", "dc", "dh0", "hs", "os", "deltas"],
+    draw=_draw,
+    check=_check,
+    prepare=_prepare,
 )
 def _bptt(p: Params) -> Out:
-    w, u, v = _shapes(p)
-    act = p["activation"]
-    xs, ys = [float(x) for x in p["x"]], [float(y) for y in p["y"]]
-    hdim = w.shape[0]
-    scalar = hdim == 1
-
-    def show(a: np.ndarray) -> Any:
-        return float(a.ravel()[0]) if scalar else a.ravel().tolist()
-
-    hs = [np.zeros((hdim, 1))]
-    os_: list[float] = []
+    net = Net(p)
+    f = net.forward()
+    scalar = net.n_h == 1 and net.n_x == 1 and net.n_y == 1
+    rec, inp = net.rec_name, net.in_name
     steps: list[Step] = []
     values: dict[str, Any] = {}
-    for t, x in enumerate(xs, 1):
-        s = u * x + w @ hs[-1]
-        h = _f(act, s)
-        o = float(_sig(v @ h)[0, 0])
-        hs.append(h)
-        os_.append(o)
+    vec = _nets.vec_value
+    for t in range(1, net.T + 1):
+        s, h, z, o = f["s"][t - 1], f["h"][t], f["z"][t - 1], f["o"][t - 1]
+        bias = " + b" if p["b"] is not None else ""
         if scalar:
             # h_{t−1} and s_t with enough digits that the shown numbers give the shown s_t and h_t
-            s_txt = operands([float(s[0, 0])], lambda v: float(_f(act, np.array([[v[0]]]))[0, 0]), show(h))[0]
-            uu, ww = float(u[0, 0]), float(w[0, 0])
-            hp_txt = operands([show(hs[-2])], linear([ww], uu * x), float(s[0, 0]), s_txt)[0]
-            form = f"s{t} = U·x{t} + W·h{t - 1} = {fv(uu)}·{fp(x)} + {fv(ww)}·{paren(hp_txt)} = {s_txt}"
-        else:
-            form = f"s{t} = U·x{t} + W·h{t - 1} = {fv(show(s))}"
-        steps.append(Step(f"h{t}", f"{form}; h{t} = {act}(s{t}) = {fv(show(h))}", show(h)))
-        steps.append(Step(f"o{t}", f"o{t} = σ(V·h{t}) = {fv(o)}", o))
-        values[f"h{t}"] = show(h)
-    loss = rnn_loss(w, u, v, xs, ys, act, hs[0])
-    steps.append(Step("Loss", "L = Σₜ −[yₜ log oₜ + (1 − yₜ) log(1 − oₜ)] = " + fv(loss), loss))
-    dw, du, dv = np.zeros_like(w), np.zeros_like(u), np.zeros_like(v)
-    dh_next = np.zeros((hdim, 1))
-    for t in range(len(xs), 0, -1):
-        e = os_[t - 1] - ys[t - 1]  # ∂Lₜ/∂(V hₜ) for sigmoid + cross-entropy
-        dv += e * hs[t].T
-        dh = v.T * e + dh_next  # from the output at t and from s_{t+1}
-        delta = dh * _df(act, hs[t])  # ∂L/∂sₜ
-        dw += delta @ hs[t - 1].T
-        du += delta * xs[t - 1]
-        dh_next = w.T @ delta
-        if t == len(xs):  # the last step: nothing comes back from a step T + 1
-            form = f"∂L/∂s{t} = Vᵀ(o{t} − y{t}) ⊙ f′(s{t}) = {fv(show(delta))}"
-            note = f"last step, nothing flows back from a later step; adds δ{t}·h{t - 1}ᵀ to dW and δ{t}·x{t} to dU"
-        else:
-            form = f"∂L/∂s{t} = (Vᵀ(o{t} − y{t}) + Wᵀδ{t + 1}) ⊙ f′(s{t}) = {fv(show(delta))}"
-            note = f"adds δ{t}·h{t - 1}ᵀ to dW and δ{t}·x{t} to dU"
-        steps.append(Step(f"δ{t}", form, show(delta), note))
-    dW = float(dw[0, 0]) if scalar else dw.tolist()
-    dU = float(du[0, 0]) if scalar else du.ravel().tolist()
-    dV = float(dv[0, 0]) if scalar else dv.ravel().tolist()
-    steps.append(Step("dL/dW", f"Σₜ δₜ·hₜ₋₁ᵀ = {fv(dW)}", dW))
-    steps.append(Step("dL/dU", f"Σₜ δₜ·xₜ = {fv(dU)}", dU))
-    steps.append(Step("dL/dV", f"Σₜ (oₜ − yₜ)·hₜᵀ = {fv(dV)}", dV))
-    values.update(
-        {"h_T": show(hs[-1]), "loss": loss, "dW": dW, "dU": dU, "dV": dV, "hs": [show(h) for h in hs[1:]], "os": os_}
-    )
-    return Out(
-        steps,
-        dW,
-        values,
-        "sₜ = U xₜ + W hₜ₋₁, hₜ = f(sₜ), oₜ = σ(V hₜ), Lₜ = cross-entropy, h₀ = 0 (note 000; "
-        "a sigmoid output stands in for softmax with one output)",
-    )
-
-
-# --------------------------------------------------------------------------- LSTM
-
-GATES = ("f", "i", "c", "o")
-
-
-def lstm_step(x: float, h_prev: float, c_prev: float, weights: list[list[float]]) -> dict[str, float]:
-    """One scalar LSTM step; weights rows [W, U, b] for the gates f, i, c̃, o."""
-    pre = {g: weights[k][0] * h_prev + weights[k][1] * x + weights[k][2] for k, g in enumerate(GATES)}
-    f, i, o = float(_sig(pre["f"])), float(_sig(pre["i"])), float(_sig(pre["o"]))
-    ct = float(np.tanh(pre["c"]))
-    c = f * c_prev + i * ct
-    h = o * float(np.tanh(c))
-    return {"f": f, "i": i, "o": o, "c_tilde": ct, "c": c, "h": h}
-
-
-def _draw_lstm(d: Draw) -> Params:
-    # redraw until no gate input is 0 and the new cell state is not 0 (no degenerate exam numbers)
-    for _ in range(50):
-        out = {
-            "x": d.pick("x", [1, -1, 0.5, 2]),
-            "h_prev": d.pick("h_prev", [0, 0.5, -0.5]),
-            "c_prev": d.pick("c_prev", [0, 0.5, 1, -1]),
-            "weights": d.value(
-                "weights",
-                lambda: [
-                    [
-                        float(d.rng.choice([-1, -0.5, 0.5, 1])),
-                        float(d.rng.choice([-1, 0.5, 1, 2])),
-                        float(d.rng.choice([0, 0, 1, -1])),
-                    ]
-                    for _ in range(4)
-                ],
-            ),
-        }
-        pre = [w * out["h_prev"] + u * out["x"] + b for w, u, b in out["weights"]]
-        if (
-            all(abs(v) > 1e-9 for v in pre)
-            and abs(lstm_step(out["x"], out["h_prev"], out["c_prev"], out["weights"])["c"]) > 1e-6
-        ):
-            return out
-    return out
-
-
-def _check_lstm(p: Params) -> None:
-    w = p["weights"]
-    if len(w) != 4 or any(len(r) != 3 for r in w):
-        raise ParamError(
-            f"lstm.step: parameter weights: need 4 rows (f, i, c̃, o) of 3 numbers W,U,b, got {len(w)} rows"
-        )
-
-
-@register(
-    "lstm.step",
-    "lstm.gates",
-    "One LSTM step (and dc_prev)",
-    "LSTM 的一步（及 dc_prev）",
-    [
-        ParamSpec("x", "input xₜ", 1, "float", min=-10, max=10),
-        ParamSpec("h_prev", "hₜ₋₁", 0, "float", min=-1, max=1),
-        ParamSpec("c_prev", "cₜ₋₁", 0.5, "float", min=-10, max=10),
-        ParamSpec(
-            "weights",
-            "rows f, i, c̃, o: W (for h), U (for x), b",
-            [[0.5, 1, 0], [0.5, 1, 0], [1, 1, 0], [0.5, 1, 0]],
-            "matrix",
-        ),
-        ParamSpec("dh", "upstream gradient ∂L/∂hₜ", 1, "float", min=-10, max=10),
-        ParamSpec("dc", "upstream gradient ∂L/∂cₜ from the next step", 0, "float", min=-10, max=10),
-    ],
-    ["f", "i", "o", "c_tilde", "c", "h", "dc_prev"],
-    draw=lambda d: _draw_lstm(d),
-    check=_check_lstm,
-)
-def _lstm(p: Params) -> Out:
-    x, hp, cp, wts = float(p["x"]), float(p["h_prev"]), float(p["c_prev"]), p["weights"]
-    r = lstm_step(x, hp, cp, wts)
-    names = {"f": "forget gate f", "i": "input gate i", "c": "candidate c̃", "o": "output gate o"}
-    steps: list[Step] = []
-    for k, g in enumerate(GATES):
-        wg, ug, bg = wts[k]
-        pre = wg * hp + ug * x + bg
-        fn = "tanh" if g == "c" else "σ"
-        key = "c_tilde" if g == "c" else g
-        steps.append(
-            Step(
-                names[g],
-                f"{fn}(W·h + U·x + b) = {fn}({fv(wg)}·{fp(hp)} + {fp(ug)}·{fp(x)} + {fp(bg)}) "
-                f"= {fn}({fv(pre)}) = {fv(r[key])}",
-                r[key],
+            sv, hv = float(s[0, 0]), float(h[0, 0])
+            s_txt = operands([sv], lambda v: float(_nets.act(net.act, np.array([[v[0]]]))[0, 0]), hv)[0]
+            aa, rr, x, bb = float(net.a[0, 0]), float(net.r[0, 0]), float(net.x[0, t - 1]), float(net.b[0, 0])
+            hp_txt = operands([float(f["h"][t - 1][0, 0])], linear([rr], aa * x + bb), sv, s_txt)[0]
+            btxt = f" + {fp(bb)}" if p["b"] is not None else ""
+            form = (
+                f"s{t} = {inp}·x{t} + {rec}·h{t - 1}{bias} = {fv(aa)}·{fp(x)} + {fv(rr)}·{paren(hp_txt)}{btxt} "
+                f"= {s_txt}; h{t} = {net.act}(s{t}) = {fv(hv)}"
             )
-        )
-    # shown operands reproduce the shown result (a digit more where rounding would break it)
-    f_, cp_, i_, ct_ = operands([r["f"], cp, r["i"], r["c_tilde"]], lambda v: v[0] * v[1] + v[2] * v[3], r["c"])
-    steps.append(
-        Step(
-            "cell c",
-            f"f·c_prev + i·c̃ = {f_}·{paren(cp_)} + {i_}·{paren(ct_)} = {fv(r['c'])}",
-            r["c"],
-            "the additive path",
-        )
+        else:
+            form = f"s{t} = {inp}·x{t} + {rec}·h{t - 1}{bias} = {fv(vec(s))}; h{t} = {net.act}(s{t})"
+        steps.append(Step(f"h{t}", form, vec(h), key=f"h{t}"))
+        values[f"s{t}"] = vec(s)
+        cz = " + c" if p["c"] is not None else ""
+        if net.out == "linear":
+            steps.append(Step(f"o{t}", f"o{t} = V·h{t}{cz}", vec(o), key=f"o{t}"))
+        else:
+            gname = "σ" if net.out == "sigmoid" else "softmax"
+            steps.append(Step(f"o{t}", f"z{t} = V·h{t}{cz} = {fv(vec(z))}; o{t} = {gname}(z{t})", vec(o), key=f"o{t}"))
+        values[f"z{t}"] = vec(z)
+    losses = {t: net.step_loss(f["o"][t - 1], net.y[t]) for t in net.loss_steps}
+    loss = float(sum(losses.values()))
+    for t, lt in losses.items():
+        values[f"L{t}"] = lt
+    lform = {
+        ("ce", "sigmoid"): "−[yₜ log oₜ + (1 − yₜ) log(1 − oₜ)]",
+        ("ce", "softmax"): "−Σ yₜ log oₜ",
+    }.get((net.loss, net.out), "½‖oₜ − yₜ‖²")
+    total = f"L = L{net.T}" if net.last_only else "L = Σₜ Lₜ"
+    steps.append(Step("Loss", f"{total}, Lₜ = {lform} = {fv(loss)}", loss))
+    g = net.backward(f)
+    dz_form = {
+        ("ce", "sigmoid"): "o{t} − y{t}",
+        ("ce", "softmax"): "o{t} − y{t}",
+        ("mse", "linear"): "o{t} − y{t}",
+        ("mse", "sigmoid"): "(o{t} − y{t}) ⊙ o{t} ⊙ (1 − o{t})",
+        ("mse", "softmax"): "o{t} ⊙ ((o{t} − y{t}) − Σ o{t}·(o{t} − y{t}))",
+    }[(net.loss, net.out)]
+    for t in range(net.T, 0, -1):
+        parts = []
+        if t in g["dz"]:
+            values[f"dz{t}"] = vec(g["dz"][t])
+            parts.append(f"Vᵀ·dz{t}")
+            steps.append(Step(f"dz{t}", f"dz{t} = ∂L{t}/∂z{t} = {dz_form.format(t=t)}", vec(g["dz"][t]), key=f"dz{t}"))
+        if t < net.T:
+            parts.append(f"{rec}ᵀ·δ{t + 1}")
+        dh_txt = " + ".join(parts) if parts else "0"
+        values[f"dh{t}"] = vec(g["dh"][t])
+        if len(parts) > 1:
+            form = f"∂L/∂s{t} = ({dh_txt}) ⊙ f′(s{t}) = {fv(vec(g['delta'][t]))}"
+        else:
+            form = f"∂L/∂s{t} = {dh_txt} ⊙ f′(s{t}) = {fv(vec(g['delta'][t]))}"
+        if t == net.T:
+            note = (
+                f"last step, nothing flows back from a later step; adds δ{t}·h{t - 1}ᵀ to d{rec} "
+                f"and δ{t}·x{t} to d{inp}"
+            )
+        else:
+            note = f"adds δ{t}·h{t - 1}ᵀ to d{rec} and δ{t}·x{t} to d{inp}"
+        steps.append(Step(f"δ{t}", form, vec(g["delta"][t]), note, key=f"delta{t}"))
+    mat = _nets.mat_value
+    d_rec, d_in = mat(g["dR"]), mat(g["dA"])
+    d_v = mat(g["dV"])
+    steps.append(Step(f"dL/d{rec}", "Σₜ δₜ·hₜ₋₁ᵀ", d_rec, key=f"d{rec}"))
+    steps.append(Step(f"dL/d{inp}", "Σₜ δₜ·xₜᵀ", d_in, key=f"d{inp}"))
+    steps.append(Step("dL/db", "Σₜ δₜ", vec(g["db"]), key="db"))
+    steps.append(Step("dL/dV", "Σₜ dzₜ·hₜᵀ", d_v, key="dV"))
+    steps.append(Step("dL/dc", "Σₜ dzₜ", vec(g["dc"]), key="dc"))
+    steps.append(Step("dL/dh0", f"{rec}ᵀ·δ1", vec(g["dh0"]), key="dh0"))
+    dx = g["dx"]
+    values.update(
+        {
+            "h_T": vec(f["h"][-1]),
+            "loss": loss,
+            f"d{rec}": d_rec,
+            f"d{inp}": d_in,
+            "dV": d_v,
+            "db": vec(g["db"]),
+            "dc": vec(g["dc"]),
+            "dh0": vec(g["dh0"]),
+            "dx": float(dx[0, 0]) if dx.size == 1 else (dx.ravel().tolist() if net.n_x == 1 else dx.tolist()),
+            "hs": [vec(h) for h in f["h"][1:]],
+            "os": [vec(o) for o in f["o"]],
+            "deltas": [vec(g["delta"][t]) for t in range(1, net.T + 1)],
+        }
     )
-    o_, c_ = operands([r["o"], r["c"]], lambda v: v[0] * float(np.tanh(v[1])), r["h"])
-    steps.append(Step("hidden h", f"o·tanh(c) = {o_}·tanh({c_}) = {fv(r['h'])}", r["h"]))
-    dh, dc = float(p["dh"]), float(p["dc"])
-    dct = dh * r["o"] * (1 - np.tanh(r["c"]) ** 2) + dc
-    dcp = float(dct * r["f"])
-    steps.append(Step("dc", f"∂L/∂c = dh·o·(1 − tanh²c) + dc_next = {fv(float(dct))}", float(dct)))
-    steps.append(
-        Step(
-            "dc_prev",
-            "∂L/∂c_prev = ∂L/∂c · f = "
-            + "·".join(paren(t) for t in operands([float(dct), r["f"]], lambda v: v[0] * v[1], dcp))
-            + f" = {fv(dcp)}",
-            dcp,
-            "only a product with f: gradients survive many steps when f ≈ 1",
-        )
-    )
-    return Out(
-        steps,
-        r["h"],
-        {**r, "dc_prev": dcp},
-        "fₜ = σ(W_f hₜ₋₁ + U_f xₜ + b_f), …, cₜ = fₜ cₜ₋₁ + iₜ c̃ₜ, hₜ = oₜ tanh(cₜ) (note 000)",
-    )
+    return Out(steps, values[f"d{rec}"], values, _conv(net, p), asked=f"d{rec}")
+
+
+_nets.zh(
+    {},
+    {},
+    [
+        (
+            r"^(s\S+ = [^;]+); x is n_x × T \(column t is xₜ\), δₜ = ∂L/∂sₜ \(note 000\)$",
+            r"\1；x 为 n_x × T（第 t 列是 xₜ），δₜ = ∂L/∂sₜ（笔记 000）",
+        ),
+        (
+            r"^(s\S+ = [^;]+); x is n_x × T \(column t is xₜ\), δₜ = ∂L/∂sₜ \(Qiu's book: U multiplies hₜ₋₁\)$",
+            r"\1；x 为 n_x × T（第 t 列是 xₜ），δₜ = ∂L/∂sₜ（邱锡鹏《神经网络与深度学习》：U 乘 hₜ₋₁）",
+        ),
+        (r"L = L_(\d+) only \(the last step\)", r"L = L_\1（只在最后一步计算损失）"),
+        (r"L = Σₜ Lₜ \(every step\)", "L = Σₜ Lₜ（每一步都有损失）"),
+        (r"adds (δ\d+)·(h\d+)ᵀ to (d\w) and (δ\d+)·(x\d+) to (d\w)", r"\3 加上 \1·\2ᵀ，\6 加上 \4·\5"),
+    ],
+)
