@@ -157,3 +157,14 @@ def zh(names: dict[str, str], phrases: dict[str, str], fragments: Sequence[tuple
     from dlquiz.worked.i18n import add_chinese
 
     add_chinese(names, phrases, list(fragments))
+
+
+def described(specs: Sequence[Any], table: dict[str, tuple[str, str]]) -> list[Any]:
+    """The ParamSpecs with their Chinese help and shape in words: table[name] = (help_zh, shape)."""
+    import dataclasses
+
+    out = []
+    for s in specs:
+        zh_help, shape = table.get(s.name, ("", ""))
+        out.append(dataclasses.replace(s, help_zh=zh_help or s.help_zh, shape=shape or s.shape))
+    return out

@@ -355,41 +355,63 @@ def _convention(p: Params, n_out: int) -> str:
     )
 
 
+_FB_ZH = {
+    "sizes": ("各层大小，从输入到输出（随机网络用；默认 2,3,1）", "n0,n1,…,nL"),
+    "m": ("随机网络的批量大小（默认 2）", ""),
+    "activation": ("隐藏层激活函数", ""),
+    "loss": ("bce（二元交叉熵）、ce（softmax 交叉熵）或 mse（均方误差）", ""),
+    "output": ("输出层激活函数（默认：bce 用 sigmoid，ce 用 softmax，mse 用 linear）", ""),
+    "half": ("mse：平方前是否乘 ½（默认是）", ""),
+    "reduction": ("mean（除以样本数 m）、sum（求和）或 mean_all（除以 m·n_L，仅 mse）", ""),
+    "alpha": ("leaky_relu 在 z < 0 时的斜率（默认 0.01）", ""),
+    "init_seed": ("随机生成输入、标签和权重的种子（默认 0）", ""),
+    "X": ("输入，n[0] × m，每列一个样本", "n0×m"),
+    "Y": ("标签，n[L] × m（ce 也可以是一行类别编号）", "nL×m"),
+    **{f"W{l}": (f"第 {l} 层权重，n[{l}] × n[{l - 1}]", f"n{l}×n{l - 1}") for l in range(1, 7)},
+    **{f"b{l}": (f"第 {l} 层偏置，n[{l}] 个数（默认 0）", f"n{l}") for l in range(1, 7)},
+}
+
+
 @register(
     KIND_FB,
     "backprop.layer",
     "Forward and backward pass of a network",
     "网络的前向与反向传播",
-    [
-        ParamSpec("sizes", "layer sizes from input to output (drawn network; default 2,3,1)", None, "intlist", min=1),
-        ParamSpec("m", "batch size of the drawn network (default 2)", None, "int", min=1),
-        ParamSpec("activation", "hidden activation", "sigmoid", "choice", choices=HIDDEN),
-        ParamSpec("loss", "bce, ce (softmax cross-entropy) or mse", "bce", "choice", choices=LOSSES),
-        ParamSpec(
-            "output",
-            "output activation (default: sigmoid for bce, softmax for ce, linear for mse)",
-            None,
-            "choice",
-            choices=OUTPUTS,
-        ),
-        ParamSpec("half", "mse: ½ in front of the squares (default true)", None, "bool"),
-        ParamSpec(
-            "reduction",
-            "mean (÷ m samples), sum, or mean_all (÷ m·n_L, mse only)",
-            "mean",
-            "choice",
-            choices=("mean", "sum", "mean_all"),
-        ),
-        ParamSpec("alpha", "slope of leaky_relu for z < 0 (default 0.01)", None, "float", min=0, max=1),
-        ParamSpec("init_seed", "seed of the drawn inputs, labels and weights (default 0)", None, "int", min=0),
-        ParamSpec("X", "inputs n[0] × m, one column per sample", None, "matrix"),
-        ParamSpec("Y", "labels n[L] × m (for ce also one row of class indices)", None, "matrix"),
-        *(ParamSpec(f"W{l}", f"weights of layer {l}, n[{l}] × n[{l - 1}]", None, "matrix") for l in range(1, 7)),
-        *(
-            ParamSpec(f"b{l}", f"biases of layer {l}, n[{l}] numbers (default 0)", None, "floatlist")
-            for l in range(1, 7)
-        ),
-    ],
+    _nets.described(
+        [
+            ParamSpec(
+                "sizes", "layer sizes from input to output (drawn network; default 2,3,1)", None, "intlist", min=1
+            ),
+            ParamSpec("m", "batch size of the drawn network (default 2)", None, "int", min=1),
+            ParamSpec("activation", "hidden activation", "sigmoid", "choice", choices=HIDDEN),
+            ParamSpec("loss", "bce, ce (softmax cross-entropy) or mse", "bce", "choice", choices=LOSSES),
+            ParamSpec(
+                "output",
+                "output activation (default: sigmoid for bce, softmax for ce, linear for mse)",
+                None,
+                "choice",
+                choices=OUTPUTS,
+            ),
+            ParamSpec("half", "mse: ½ in front of the squares (default true)", None, "bool"),
+            ParamSpec(
+                "reduction",
+                "mean (÷ m samples), sum, or mean_all (÷ m·n_L, mse only)",
+                "mean",
+                "choice",
+                choices=("mean", "sum", "mean_all"),
+            ),
+            ParamSpec("alpha", "slope of leaky_relu for z < 0 (default 0.01)", None, "float", min=0, max=1),
+            ParamSpec("init_seed", "seed of the drawn inputs, labels and weights (default 0)", None, "int", min=0),
+            ParamSpec("X", "inputs n[0] × m, one column per sample", None, "matrix"),
+            ParamSpec("Y", "labels n[L] × m (for ce also one row of class indices)", None, "matrix"),
+            *(ParamSpec(f"W{l}", f"weights of layer {l}, n[{l}] × n[{l - 1}]", None, "matrix") for l in range(1, 7)),
+            *(
+                ParamSpec(f"b{l}", f"biases of layer {l}, n[{l}] numbers (default 0)", None, "floatlist")
+                for l in range(1, 7)
+            ),
+        ],
+        _FB_ZH,
+    ),
     ["loss", "grad_check", "X", "Y", "Z1", "A1", "dZ1", "dW1", "db1", "dA0", "dX"],
     draw=lambda d: _draw_fb(d),
     check=_check_fb,

@@ -216,27 +216,45 @@ def _prepare_lstm(p: Params) -> Params:
 _LSTM_NAMES = {"f": "forget gate", "i": "input gate", "c": "candidate c̃", "o": "output gate"}
 
 
+_LSTM_ZH = {
+    "x": ("输入 xₜ（n_x 个数）", "n_x"),
+    "h_prev": ("hₜ₋₁（n_h 个数）", "n_h"),
+    "c_prev": ("cₜ₋₁（n_h 个数）", "n_h"),
+    "weights": ("单个单元：f、i、c̃、o 各一行，依次为 W（乘 h）、U（乘 x）、b", "4×3"),
+    **{f"W_{g}": (f"门 {g}：乘 hₜ₋₁ 的矩阵（recurrent=U 时乘 xₜ）", "n_h×n_h") for g in "fico"},
+    **{f"U_{g}": (f"门 {g}：乘 xₜ 的矩阵（recurrent=U 时乘 hₜ₋₁）", "n_h×n_x") for g in "fico"},
+    **{f"b_{g}": (f"门 {g}：偏置，n_h 个数（默认 0）", "n_h") for g in "fico"},
+    "dh": ("上游梯度 ∂L/∂hₜ（默认每个单元为 1）", "n_h"),
+    "dc": ("来自下一步的上游梯度 ∂L/∂cₜ（默认 0）", "n_h"),
+    "y": ("代替 dh：目标值，L = ½‖hₜ − y‖²", "n_h"),
+    "recurrent": ("乘 hₜ₋₁ 的矩阵的字母：W（笔记 000）或 U（邱锡鹏书）", ""),
+}
+
+
 @register(
     "lstm.step",
     "lstm.gates",
     "One LSTM step, forward and backward",
     "LSTM 的一步：前向与反向",
-    [
-        ParamSpec("x", "input xₜ (n_x numbers)", 1, "tensor", rank=(0, 1)),
-        ParamSpec("h_prev", "hₜ₋₁ (n_h numbers)", 0, "tensor", rank=(0, 1)),
-        ParamSpec("c_prev", "cₜ₋₁ (n_h numbers)", 0.5, "tensor", rank=(0, 1)),
-        ParamSpec(
-            "weights",
-            "one unit: rows f, i, c̃, o of W (for h), U (for x), b (default 0.5,1,0;0.5,1,0;1,1,0;0.5,1,0)",
-            None,
-            "matrix",
-        ),
-        *_gate_specs(GATES, _LSTM_NAMES),
-        ParamSpec("dh", "upstream ∂L/∂hₜ (default 1 per unit)", None, "tensor", rank=(0, 1)),
-        ParamSpec("dc", "upstream ∂L/∂cₜ from the next step (default 0)", None, "tensor", rank=(0, 1)),
-        ParamSpec("y", "instead of dh: a target for L = ½‖hₜ − y‖²", None, "tensor", rank=(0, 1)),
-        _RECURRENT,
-    ],
+    _nets.described(
+        [
+            ParamSpec("x", "input xₜ (n_x numbers)", 1, "tensor", rank=(0, 1)),
+            ParamSpec("h_prev", "hₜ₋₁ (n_h numbers)", 0, "tensor", rank=(0, 1)),
+            ParamSpec("c_prev", "cₜ₋₁ (n_h numbers)", 0.5, "tensor", rank=(0, 1)),
+            ParamSpec(
+                "weights",
+                "one unit: rows f, i, c̃, o of W (for h), U (for x), b (default 0.5,1,0;0.5,1,0;1,1,0;0.5,1,0)",
+                None,
+                "matrix",
+            ),
+            *_gate_specs(GATES, _LSTM_NAMES),
+            ParamSpec("dh", "upstream ∂L/∂hₜ (default 1 per unit)", None, "tensor", rank=(0, 1)),
+            ParamSpec("dc", "upstream ∂L/∂cₜ from the next step (default 0)", None, "tensor", rank=(0, 1)),
+            ParamSpec("y", "instead of dh: a target for L = ½‖hₜ − y‖²", None, "tensor", rank=(0, 1)),
+            _RECURRENT,
+        ],
+        _LSTM_ZH,
+    ),
     ["f", "i", "o", "c_tilde", "c", "h", "dc_total", "dc_prev", "dh_prev", "dx"],
     draw=_draw_lstm,
     prepare=_prepare_lstm,
@@ -420,28 +438,48 @@ def _prepare_gru(p: Params) -> Params:
     return p
 
 
+_GRU_ZH = {
+    "x": ("输入 xₜ（n_x 个数）", "n_x"),
+    "h_prev": ("hₜ₋₁（n_h 个数）", "n_h"),
+    **{f"W_{g}": (f"门 {g}：乘 hₜ₋₁ 的矩阵（recurrent=U 时乘 xₜ）", "n_h×n_h") for g in "rzh"},
+    **{f"U_{g}": (f"门 {g}：乘 xₜ 的矩阵（recurrent=U 时乘 hₜ₋₁）", "n_h×n_x") for g in "rzh"},
+    **{f"b_{g}": (f"门 {g}：偏置，n_h 个数（默认 0）", "n_h") for g in "rzh"},
+    "dh": ("上游梯度 ∂L/∂hₜ（默认每个单元为 1）", "n_h"),
+    "y": ("代替 dh：目标值，L = ½‖hₜ − y‖²", "n_h"),
+    "update": (
+        "z_old：hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ（邱锡鹏书、Cho 等 2014、PyTorch）；z_new：hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ",
+        "",
+    ),
+    "hidden": ("随机生成时的隐状态大小", ""),
+    "recurrent": ("乘 hₜ₋₁ 的矩阵的字母：W（笔记 000）或 U（邱锡鹏书）", ""),
+}
+
+
 @register(
     "gru.step",
     "rnn.gru",
     "One GRU step, forward and backward",
     "GRU 的一步：前向与反向",
-    [
-        ParamSpec("x", "input xₜ (n_x numbers)", 1, "tensor", rank=(0, 1)),
-        ParamSpec("h_prev", "hₜ₋₁ (n_h numbers)", 0.5, "tensor", rank=(0, 1)),
-        *_gate_specs(GRU_GATES, _GRU_NAMES),
-        ParamSpec("dh", "upstream ∂L/∂hₜ (default 1 per unit)", None, "tensor", rank=(0, 1)),
-        ParamSpec("y", "instead of dh: a target for L = ½‖hₜ − y‖²", None, "tensor", rank=(0, 1)),
-        ParamSpec(
-            "update",
-            "z_old: hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ (Qiu, Cho et al. 2014, PyTorch); "
-            "z_new: hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ (Chung et al. 2014, some courses)",
-            "z_old",
-            "choice",
-            choices=("z_old", "z_new"),
-        ),
-        ParamSpec("hidden", "random draws: hidden size", None, "int", min=1, max=2),
-        _RECURRENT,
-    ],
+    _nets.described(
+        [
+            ParamSpec("x", "input xₜ (n_x numbers)", 1, "tensor", rank=(0, 1)),
+            ParamSpec("h_prev", "hₜ₋₁ (n_h numbers)", 0.5, "tensor", rank=(0, 1)),
+            *_gate_specs(GRU_GATES, _GRU_NAMES),
+            ParamSpec("dh", "upstream ∂L/∂hₜ (default 1 per unit)", None, "tensor", rank=(0, 1)),
+            ParamSpec("y", "instead of dh: a target for L = ½‖hₜ − y‖²", None, "tensor", rank=(0, 1)),
+            ParamSpec(
+                "update",
+                "z_old: hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ (Qiu, Cho et al. 2014, PyTorch); "
+                "z_new: hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ (Chung et al. 2014, some courses)",
+                "z_old",
+                "choice",
+                choices=("z_old", "z_new"),
+            ),
+            ParamSpec("hidden", "random draws: hidden size", None, "int", min=1, max=2),
+            _RECURRENT,
+        ],
+        _GRU_ZH,
+    ),
     ["r", "z", "h_tilde", "h", "dh_prev", "dx", "da_r", "da_z", "da_h"],
     draw=_draw_gru,
     prepare=_prepare_gru,
@@ -565,26 +603,40 @@ CELLS = {"rnn": 1, "lstm": 4, "gru": 3}
 _CELL_TEXT = {"rnn": "RNN", "lstm": "LSTM (4 blocks: f, i, c̃, o)", "gru": "GRU (3 blocks: r, z, h̃)"}
 
 
+_COUNT_ZH = {
+    "cell": ("rnn、lstm 或 gru", ""),
+    "input_size": ("n_x，xₜ 的特征数", ""),
+    "hidden_size": ("n_h，hₜ 的单元数", ""),
+    "bias": ("one（每组一个偏置，Keras/教材）、two（b_ih 与 b_hh，PyTorch/cuDNN）或 none（无偏置）", ""),
+    "layers": ("堆叠的层数", ""),
+    "bidirectional": ("每层是否双向", ""),
+    "outputs": ("顶部输出层 oₜ = V hₜ + c 的 n_y（0：无）", ""),
+}
+
+
 @register(
     "rnn.params",
     "rnn.gru",
     "Parameters of a recurrent layer (RNN, LSTM, GRU)",
     "循环层（RNN、LSTM、GRU）的参数个数",
-    [
-        ParamSpec("cell", "rnn, lstm or gru", "lstm", "choice", choices=tuple(CELLS)),
-        ParamSpec("input_size", "n_x, features of xₜ", 10, "int", min=1),
-        ParamSpec("hidden_size", "n_h, units of hₜ", 20, "int", min=1),
-        ParamSpec(
-            "bias",
-            "one (b per block, Keras/textbooks), two (b_ih and b_hh, PyTorch/cuDNN) or none",
-            "one",
-            "choice",
-            choices=("one", "two", "none"),
-        ),
-        ParamSpec("layers", "stacked layers", 1, "int", min=1, max=20),
-        ParamSpec("bidirectional", "two directions per layer", False, "bool"),
-        ParamSpec("outputs", "n_y of an output layer oₜ = V hₜ + c on top (0: none)", 0, "int", min=0),
-    ],
+    _nets.described(
+        [
+            ParamSpec("cell", "rnn, lstm or gru", "lstm", "choice", choices=tuple(CELLS)),
+            ParamSpec("input_size", "n_x, features of xₜ", 10, "int", min=1),
+            ParamSpec("hidden_size", "n_h, units of hₜ", 20, "int", min=1),
+            ParamSpec(
+                "bias",
+                "one (b per block, Keras/textbooks), two (b_ih and b_hh, PyTorch/cuDNN) or none",
+                "one",
+                "choice",
+                choices=("one", "two", "none"),
+            ),
+            ParamSpec("layers", "stacked layers", 1, "int", min=1, max=20),
+            ParamSpec("bidirectional", "two directions per layer", False, "bool"),
+            ParamSpec("outputs", "n_y of an output layer oₜ = V hₜ + c on top (0: none)", 0, "int", min=0),
+        ],
+        _COUNT_ZH,
+    ),
     ["total", "weights", "biases", "per_layer", "per_direction", "output_params"],
     draw=lambda d: {
         "cell": d.pick("cell", list(CELLS)),

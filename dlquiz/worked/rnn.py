@@ -282,40 +282,70 @@ def _conv(net: Net, p: Params) -> str:
     )
 
 
+_BPTT_ZH = {
+    "T": ("时间步数（默认：由 x 决定，3）", ""),
+    "hidden": ("隐状态大小 n_h（默认：由 W 决定，1）", ""),
+    "x": ("输入：x₁ … x_T 的列表，或 n_x × T 矩阵（第 t 列是 xₜ）", "T 或 n_x×T"),
+    "y": ("目标：每步一个的列表（softmax 时为类别编号）或 n_y × T；loss_at=last 时为一列", "T 或 n_y×T"),
+    "U": ("输入矩阵 n_h × n_x（recurrent=U 时为循环矩阵）", "n_h×n_x"),
+    "W": ("循环矩阵 n_h × n_h（recurrent=U 时为输入矩阵）", "n_h×n_h"),
+    "V": ("输出矩阵 n_y × n_h（列表为一行）", "n_y×n_h"),
+    "b": ("隐藏层偏置，n_h 个数（默认 0）", "n_h"),
+    "c": ("输出层偏置，n_y 个数（默认 0）", "n_y"),
+    "h0": ("初始状态 h₀，n_h 个数（默认 0）", "n_h"),
+    "activation": ("隐藏层激活函数 f", ""),
+    "output": ("输出函数 g：oₜ = g(V hₜ + c)", ""),
+    "loss": ("ce（交叉熵）或 mse（½‖oₜ − yₜ‖²）", ""),
+    "loss_at": ("每一步都有损失，或只在最后一步", ""),
+    "recurrent": ("乘 hₜ₋₁ 的矩阵的字母：W（笔记 000）或 U（邱锡鹏书）", ""),
+}
+
+
 @register(
     KIND,
     "rnn.bptt",
     "Back-propagation through time",
     "随时间反向传播（BPTT）",
-    [
-        ParamSpec("T", "time steps (default: from x, 3)", None, "int", min=1, max=MAX_T),
-        ParamSpec("hidden", "hidden size n_h (default: from W, 1)", None, "int", min=1, max=MAX_SIZE),
-        ParamSpec("x", "inputs: x₁ … x_T as a list, or n_x × T (column t is xₜ)", _DEFAULT_X, "tensor", rank=(1, 2)),
-        ParamSpec(
-            "y",
-            "targets: a list (one per step, class indices for softmax) or n_y × T; one column with loss_at=last",
-            _DEFAULT_Y,
-            "tensor",
-            rank=(0, 1, 2),
-        ),
-        ParamSpec("U", "input matrix n_h × n_x (recurrent matrix with recurrent=U)", None, "tensor", rank=(0, 1, 2)),
-        ParamSpec("W", "recurrent matrix n_h × n_h (input matrix with recurrent=U)", None, "tensor", rank=(0, 1, 2)),
-        ParamSpec("V", "output matrix n_y × n_h (a list is a row)", None, "tensor", rank=(0, 1, 2)),
-        ParamSpec("b", "hidden bias, n_h numbers (default 0)", None, "tensor", rank=(0, 1)),
-        ParamSpec("c", "output bias, n_y numbers (default 0)", None, "tensor", rank=(0, 1)),
-        ParamSpec("h0", "initial state h₀, n_h numbers (default 0)", None, "tensor", rank=(0, 1)),
-        ParamSpec("activation", "hidden activation f", "tanh", "choice", choices=HIDDEN_ACTS),
-        ParamSpec("output", "output g: oₜ = g(V hₜ + c)", "sigmoid", "choice", choices=OUTPUTS),
-        ParamSpec("loss", "ce (cross-entropy) or mse (½‖oₜ − yₜ‖²)", "ce", "choice", choices=("ce", "mse")),
-        ParamSpec("loss_at", "a loss at every step, or only at the last", "every", "choice", choices=("every", "last")),
-        ParamSpec(
-            "recurrent",
-            "the letter of the matrix that multiplies hₜ₋₁: W (note 000) or U (Qiu's book)",
-            "W",
-            "choice",
-            choices=("W", "U"),
-        ),
-    ],
+    _nets.described(
+        [
+            ParamSpec("T", "time steps (default: from x, 3)", None, "int", min=1, max=MAX_T),
+            ParamSpec("hidden", "hidden size n_h (default: from W, 1)", None, "int", min=1, max=MAX_SIZE),
+            ParamSpec(
+                "x", "inputs: x₁ … x_T as a list, or n_x × T (column t is xₜ)", _DEFAULT_X, "tensor", rank=(1, 2)
+            ),
+            ParamSpec(
+                "y",
+                "targets: a list (one per step, class indices for softmax) or n_y × T; one column with loss_at=last",
+                _DEFAULT_Y,
+                "tensor",
+                rank=(0, 1, 2),
+            ),
+            ParamSpec(
+                "U", "input matrix n_h × n_x (recurrent matrix with recurrent=U)", None, "tensor", rank=(0, 1, 2)
+            ),
+            ParamSpec(
+                "W", "recurrent matrix n_h × n_h (input matrix with recurrent=U)", None, "tensor", rank=(0, 1, 2)
+            ),
+            ParamSpec("V", "output matrix n_y × n_h (a list is a row)", None, "tensor", rank=(0, 1, 2)),
+            ParamSpec("b", "hidden bias, n_h numbers (default 0)", None, "tensor", rank=(0, 1)),
+            ParamSpec("c", "output bias, n_y numbers (default 0)", None, "tensor", rank=(0, 1)),
+            ParamSpec("h0", "initial state h₀, n_h numbers (default 0)", None, "tensor", rank=(0, 1)),
+            ParamSpec("activation", "hidden activation f", "tanh", "choice", choices=HIDDEN_ACTS),
+            ParamSpec("output", "output g: oₜ = g(V hₜ + c)", "sigmoid", "choice", choices=OUTPUTS),
+            ParamSpec("loss", "ce (cross-entropy) or mse (½‖oₜ − yₜ‖²)", "ce", "choice", choices=("ce", "mse")),
+            ParamSpec(
+                "loss_at", "a loss at every step, or only at the last", "every", "choice", choices=("every", "last")
+            ),
+            ParamSpec(
+                "recurrent",
+                "the letter of the matrix that multiplies hₜ₋₁: W (note 000) or U (Qiu's book)",
+                "W",
+                "choice",
+                choices=("W", "U"),
+            ),
+        ],
+        _BPTT_ZH,
+    ),
     ["h1", "h2", "h3", "h_T", "loss", "dW", "dU", "dV", "db", "dc", "dh0", "hs", "os", "deltas"],
     draw=_draw,
     check=_check,
