@@ -1,6 +1,11 @@
 """Assumptions as a student writes them: ``x>0``, ``0<p<1``, ``n positive integer``,
+``f odd positive integer``, ``n even``, ``1 <= k <= K`` (an integer range up to a size),
 ``y1+y2+y3=1``, ``y1 in {0,1}``; they set the domain each variable is sampled from and the
-SymPy assumptions used in proofs.
+SymPy assumptions used in proofs. Names may have any length and case (``t``, ``T``, ``pad``,
+``lambda``): the name being described is declared by the assumption.
+
+Property words combine: ``real positive negative nonnegative nonpositive integer natural
+probability odd even`` (odd and even imply integer).
 """
 
 from __future__ import annotations
@@ -45,6 +50,9 @@ class Assumption:
     integer: bool = False
     values: tuple[sympy.Expr, ...] = ()
     equation: sympy.Expr | None = None  # for kind "equation": lhs - rhs, meant to be 0
+    parity: Literal["odd", "even"] | None = None
+    high_name: sympy.Expr | None = None  # a symbolic upper bound: 1 <= k <= K
+    low_name: sympy.Expr | None = None  # a symbolic lower bound: T <= t
 
 
 @dataclass(frozen=True)
@@ -57,9 +65,15 @@ class Domain:
     high_strict: bool = True
     integer: bool = False
     values: tuple[sympy.Expr, ...] = ()
+    parity: Literal["odd", "even"] | None = None
+    high_name: sympy.Expr | None = None  # symbolic bounds (sizes): checked in proofs, not here
+    low_name: sympy.Expr | None = None
 
     def contains(self, v: float) -> bool:
         """Whether a sampled value lies in the domain."""
+        if self.parity is not None and (not float(v).is_integer() or
+                                        int(v) % 2 != (1 if self.parity == "odd" else 0)):
+            return False
         if self.values:
             return any(abs(v - float(x)) < 1e-12 for x in self.values)
         if self.low is not None:
@@ -77,13 +91,16 @@ class Domain:
         if self.values:
             return f"{name} ∈ {{{', '.join(str(v) for v in self.values)}}}"
         parts = []
-        if self.low is not None:
-            parts.append(f"{self.low} {'<' if self.low_strict else '≤'} ")
+        low = self.low if self.low is not None else self.low_name
+        high = self.high if self.high is not None else self.high_name
+        if low is not None:
+            parts.append(f"{low} {'<' if self.low_strict else '≤'} ")
         parts.append(name)
-        if self.high is not None:
-            parts.append(f" {'<' if self.high_strict else '≤'} {self.high}")
+        if high is not None:
+            parts.append(f" {'<' if self.high_strict else '≤'} {high}")
         s = "".join(parts)
-        return s + (" (integer)" if self.integer else "")
+        kind = f"{self.parity} integer" if self.parity else "integer"
+        return s + (f" ({kind})" if self.integer else "")
 
 
 @dataclass(frozen=True)
@@ -115,7 +132,7 @@ def _names(text: str, part: str, offset: int) -> tuple[str, ...]:
         if not piece:
             continue
         try:
-            e = parse_math(piece).expr
+            e = parse_math(piece, any_names=True).expr  # the assumption declares the name
         except ParseError as exc:
             raise _fail(text, str(exc), offset + m.start() + 1) from None
         if isinstance(e, sympy.Indexed) or not isinstance(e, sympy.Symbol):
@@ -141,6 +158,75 @@ def _number(text: str, piece: str, col: int) -> sympy.Expr:
     if not e.is_number or not e.is_real:
         raise _fail(text, f"'{p}' is not a number", col)
     return e
+
+
+def _bound(text: str, piece: str, col: int) -> tuple[sympy.Expr | None, sympy.Expr | None]:
+    """A bound: (number, None) or (None, size name) for ``K``, ``T``, ``n - 1``."""
+    from dlquiz.symbolic.parse import parse_math
+
+    try:
+        return _number(text, piece, col), None
+    except ParseError:
+        pass
+    try:
+        e = parse_math(piece.strip(), any_names=True).expr
+    except ParseError as exc:
+        raise _fail(text, str(exc), col) from None
+    if not e.free_symbols or not (e.is_polynomial() and sympy.degree(e, *e.free_symbols) == 1
+                                  if len(e.free_symbols) == 1 else False):
+        raise _fail(text, f"'{piece.strip()}' is not a number or a size such as K or n - 1", col)
+    return None, e
+
+
+_WORDS = {"real", "positive", "negative", "nonnegative", "non-negative", "nonpositive",
+          "non-positive", "integer", "natural", "probability", "odd", "even"}
+
+
+def _properties(text: str, words: list[str], col: int) -> dict[str, object]:
+    """Combine property words (``odd positive integer``) into domain options."""
+    opts: dict[str, object] = {}
+    for w in words:
+        w = {"non-negative": "nonnegative", "non-positive": "nonpositive"}.get(w, w)
+        if w in ("odd", "even"):
+            if opts.get("parity") not in (None, w):
+                raise _fail(text, "odd and even at once", col)
+            opts["parity"] = w
+            opts["integer"] = True
+        elif w in _TYPES:
+            for key, value in _TYPES[w].items():
+                opts[key] = value
+    if "positive" in words and ("negative" in words or "nonpositive" in words):
+        raise _fail(text, "positive and negative at once", col)
+    if opts.get("integer") and opts.get("low") == 0 and opts.get("low_strict"):
+        opts.update(low=1, low_strict=False)  # a positive integer is at least 1
+    return opts
+
+
+def _typed(text: str, s: str, lead: int) -> Assumption | None:
+    """``n positive integer``, ``f odd positive integer``, ``x is a real``: a property phrase."""
+    words = s.split()
+    k = len(words)
+    while k > 1 and words[k - 1].lower() in _WORDS:
+        k -= 1
+    tail = [w.lower() for w in words[k:]]
+    if not tail:
+        return None
+    head_words = words[:k]
+    while head_words and head_words[-1].lower() in ("is", "are", "a", "an"):
+        head_words.pop()
+    if not head_words:
+        return None
+    head = " ".join(head_words)
+    col = lead + s.find(words[k]) + 1
+    opts = _properties(text, tail, col)
+    names = _names(text, head, lead)
+    return Assumption(text, "type", names,
+                      low=sympy.Integer(opts["low"]) if "low" in opts else None,
+                      high=sympy.Integer(opts["high"]) if "high" in opts else None,
+                      low_strict=bool(opts.get("low_strict", True)),
+                      high_strict=bool(opts.get("high_strict", True)),
+                      integer=bool(opts.get("integer", False)),
+                      parity=opts.get("parity"))  # type: ignore[arg-type]
 
 
 _REL = re.compile(r"<=|>=|≤|≥|!=|≠|<|>|=")
@@ -177,7 +263,11 @@ def parse_assumption(text: str) -> Assumption:
                               high=None if hi == sympy.oo else hi,
                               low_strict=im.group(1) == "(", high_strict=im.group(4) == ")")
         raise _fail(text, "expected a set like {0, 1} or an interval like (0, 1)", rhs_col)
-    # type words: x real, n positive integer, x, y > 0 handled below
+    # type words: x real, n positive integer, f odd positive integer; x, y > 0 handled below
+    if not _REL.search(s):
+        typed = _typed(text, s, lead)
+        if typed is not None:
+            return typed
     m = re.fullmatch(r"(.+?)\s+(?:is\s+)?(?:an?\s+)?([a-z][a-z -]*)", s)
     if m and not _REL.search(s):
         norm = " ".join(s.split())
@@ -187,7 +277,7 @@ def parse_assumption(text: str) -> Assumption:
                 break
         else:
             raise _fail(text, f"unknown property '{m.group(2).strip()}' (expected one of: "
-                        f"{', '.join(_TYPES)})", lead + m.start(2) + 1)
+                        f"{', '.join(_TYPES)}, odd, even)", lead + m.start(2) + 1)
         names = _names(text, head, lead)
         opts = _TYPES[word]
         return Assumption(text, "type", names,
@@ -242,13 +332,18 @@ def parse_assumption(text: str) -> Assumption:
         if {opnames[0][0], opnames[1][0]} != {"<"} and {opnames[0][0], opnames[1][0]} != {">"}:
             raise _fail(text, "a chain must go one way, e.g. 0 < p < 1")
         names = _names(text, pieces[1][0], pieces[1][1] - 1)
-        a = _number(text, pieces[0][0], pieces[0][1])
-        b = _number(text, pieces[2][0], pieces[2][1])
+        a, a_name = _bound(text, pieces[0][0], pieces[0][1])
+        b, b_name = _bound(text, pieces[2][0], pieces[2][1])
         if opnames[0][0] == ">":
-            a, b = b, a
+            a, b, a_name, b_name = b, a, b_name, a_name
             opnames = opnames[::-1]
-        if a >= b:
+        if a is not None and b is not None and a >= b:
             raise _fail(text, "empty range")
+        if a_name is not None or b_name is not None:
+            # an index range up to a size: 1 <= k <= K, 0 <= t < T (whole numbers)
+            return Assumption(text, "bounds", names, low=a, high=b, low_strict=opnames[0] == "<",
+                              high_strict=opnames[1] == "<", integer=True, low_name=a_name,
+                              high_name=b_name)
         return Assumption(text, "bounds", names, low=a, high=b,
                           low_strict=opnames[0] == "<", high_strict=opnames[1] == "<")
     op = opnames[0]
@@ -289,6 +384,15 @@ def build_context(assumptions: Iterable[str | Assumption]) -> Context:
                     d = replace(d, high=a.high, high_strict=a.high_strict)
                 if a.integer:
                     d = replace(d, integer=True)
+                if a.parity is not None:
+                    if d.parity not in (None, a.parity):
+                        raise ParseError(f"assumptions make {name} both odd and even ({a.text})",
+                                         column=None, text=a.text)
+                    d = replace(d, parity=a.parity)
+                if a.high_name is not None:
+                    d = replace(d, high_name=a.high_name, high_strict=a.high_strict)
+                if a.low_name is not None:
+                    d = replace(d, low_name=a.low_name, low_strict=a.low_strict)
             if d.low is not None and d.high is not None and d.low >= d.high:
                 raise ParseError(f"assumptions leave no value for {name} ({a.text})",
                                  column=None, text=a.text)
@@ -311,6 +415,8 @@ def sympy_assumptions(d: Domain) -> dict[str, bool]:
         out["negative" if (d.high < 0 or d.high_strict) else "nonpositive"] = True
     if d.integer:
         out["integer"] = True
+    if d.parity is not None:
+        out[d.parity] = True
     return out
 
 

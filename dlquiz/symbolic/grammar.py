@@ -565,7 +565,11 @@ class Grammar:
                 if len(stem) == 1 or stem in GREEK:
                     return stem + acc
         if self.any_names and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", raw):
-            return raw
+            # a declared name, unless it is a typo of a function word (sigm, Relu)
+            near_fn = [c for c in FUNCTIONS if c.lower() == raw.lower()] or \
+                difflib.get_close_matches(raw, list(FUNCTIONS), n=1, cutoff=0.8)
+            if not near_fn:
+                return raw
         pool = list(FUNCTIONS) + list(GREEK) + list(self.let) + sorted(self.bases) + \
             ["pi", "lam", "yhat"]
         near = [c for c in pool if c.lower() == raw.lower()] or \
