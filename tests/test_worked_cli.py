@@ -232,6 +232,9 @@ SNAPSHOT_CASES = [
     ("opt.nesterov", None, "en"),
     ("lstm.step", None, "en"),
     ("cnn.lenet", None, "en"),
+    ("cnn.summary", None, "en"),
+    ("cnn.summary", None, "zh"),
+    ("conv.by-hand", None, "en"),
     ("rnn.bptt", None, "zh"),
     ("perceptron.trace", None, "en"),
 ]

@@ -224,8 +224,8 @@ def test_unknown_kind_lists_valid_ones_and_a_suggestion() -> None:
 @pytest.mark.parametrize(
     ("kind", "name", "text", "expected"),
     [
-        ("conv.output-size", "n", "32", 32),
-        ("conv.output-size", "n", " 7 ", 7),
+        ("conv.params", "c_in", "32", 32),
+        ("conv.params", "c_in", " 7 ", 7),
         ("loss.bce", "p", "0.25", 0.25),
         ("loss.bce", "p", "1/4", 0.25),
         ("opt.rmsprop", "eps", "1e-8", 1e-8),
@@ -248,8 +248,8 @@ def test_parse_param(kind: str, name: str, text: str, expected: Any) -> None:
 @pytest.mark.parametrize(
     ("kind", "name", "text"),
     [
-        ("conv.output-size", "n", "2**10"),
-        ("conv.output-size", "n", "__import__('os')"),
+        ("conv.params", "c_in", "2**10"),
+        ("conv.params", "c_in", "__import__('os')"),
         ("softmax", "o", "1,,x"),
         ("opt.ewma", "bias_correction", "maybe"),
         ("conv.output-size", "zz", "1"),

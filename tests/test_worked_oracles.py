@@ -75,7 +75,8 @@ def test_output_shape(seed: int) -> None:
     p = ex.params
     o = _positions(p["n"], p["f"], p["p"], p["s"])
     assert ex.values["out_size"] == o
-    assert ex.answer == o * o * p["c_out"]
+    assert ex.answer == [o, o, p["c_out"]]  # the shape is boxed, height × width × channels
+    assert ex.values["out_values"] == o * o * p["c_out"]
     assert ex.values["params"] == (p["f"] ** 2 * p["c_in"] + 1) * p["c_out"]
 
 

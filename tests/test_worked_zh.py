@@ -86,6 +86,10 @@ ALLOWED = {
     "inverted",
     "dropout",
     "e-",
+    # layer names of the network-summary syntax (cnn.summary), shown as typed
+    "flatten",
+    "maxpool",
+    "avgpool",
 }
 
 

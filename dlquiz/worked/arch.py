@@ -119,7 +119,7 @@ LENET_C3_TABLE: tuple[tuple[int, ...], ...] = (
 
 CONVENTION = (
     "shapes C×H×W; params = trainable weights + biases (batch norm: γ and β; its running mean and variance "
-    "are not parameters); MACs = multiply–accumulates of the weights (biases, pooling, activations and "
+    "are not parameters); MACs = multiply-accumulates of the weights (biases, pooling, activations and "
     "additions not counted), FLOPs = 2·MACs; connections = output values × (inputs each reads + 1 for a bias), "
     "as in LeCun et al. 1998"
 )
@@ -190,11 +190,12 @@ def _where(index: int, text: str, column: int) -> str:
 def parse_layers(text: str) -> list[LayerSpec]:
     """Read the layer text into specs (ParamError naming the layer, its column and what would fit)."""
     out: list[LayerSpec] = []
-    depth, start = 0, 0
+    depth, start, opened = 0, 0, 0
     pieces: list[tuple[str, int]] = []
     for i, ch in enumerate(text + ";"):
         if ch == "(":
             depth += 1
+            opened = i
         elif ch == ")":
             depth -= 1
             if depth < 0:
@@ -203,9 +204,8 @@ def parse_layers(text: str) -> list[LayerSpec]:
             pieces.append((text[start:i], start))
             start = i + 1
         elif ch in ";\n" and depth > 0:
-            raise ParamError(f"{KIND}: layers: column {i + 1}: '(' opened at an earlier column is not closed")
-    if depth > 0:
-        raise ParamError(f"{KIND}: layers: the last '(' is not closed")
+            where = f"before the ';' at column {i + 1}" if i < len(text) else "at the end"
+            raise ParamError(f"{KIND}: layers: column {opened + 1}: the '(' is not closed {where}")
     index = 0
     for piece, offset in pieces:
         if not piece.strip():
@@ -749,7 +749,7 @@ def table(rows: list[Row]) -> list[list[str]]:
         params = _group(r.params) if r.params else ""
         if r.fixed:
             params = (params + " " if params else "") + f"({_group(r.fixed)})"
-        out.append([r.label, shape_text(r.shape), params or "—", _group(r.macs) if r.macs else "—"])
+        out.append([r.label, shape_text(r.shape), params or "--", _group(r.macs) if r.macs else "--"])
     return out
 
 
@@ -803,12 +803,20 @@ def _check(p: Params) -> None:
 
 @register(
     KIND,
-    "conv.cost",
+    "conv.channels",
     "Network summary: shapes, parameters, MACs, connections",
     "网络概览：各层形状、参数、乘加次数、连接数",
     [
         ParamSpec("input", "input shape C×H×W (e.g. 3x224x224) or a vector length; default: the preset's", None, "str"),
-        ParamSpec("layers", "layer list, e.g. conv(6,5,p=2); pool(2); flatten; dense(10) — see below", None, "str"),
+        ParamSpec(
+            "layers",
+            "layer list, e.g. conv(6,5,p=2); pool(2); flatten; dense(10) (syntax: README, worked examples); "
+            "each layer L also gives the values L_shape, L_params, L_weights, L_biases, L_macs, L_connections",
+            None,
+            "str",
+            help_zh="层列表，例如 conv(6,5,p=2); pool(2); flatten; dense(10)；每层 L 另有 L_shape、L_params、"
+            "L_weights、L_biases、L_macs、L_connections 等值",
+        ),
         ParamSpec("preset", "a classic network instead of layers", None, "choice", choices=tuple(PRESETS)),
         ParamSpec("classes", "size of a preset's last layer (classes)", None, "int", min=1, max=1000000),
     ],
@@ -821,13 +829,7 @@ def _check(p: Params) -> None:
         "total_flops",
         "total_connections",
         "output_shape",
-        "flatten",
-        "LABEL_shape",
-        "LABEL_params",
-        "LABEL_weights",
-        "LABEL_biases",
-        "LABEL_macs",
-        "LABEL_connections",
+        "input_shape",
     ],
     draw=_draw,
     check=_check,
@@ -902,7 +904,78 @@ def _summary(p: Params) -> Out:
             "output_shape": list(rows[-1].shape),
         }
     )
-    return Out(steps, None, values, CONVENTION, asked="total_params", warnings=warnings)
+    return Out(steps, total, values, CONVENTION, warnings=warnings)
 
 
 __all__ = ["LAYER_SYNTAX", "PRESETS", "parse_layers", "summarize"]
+
+
+def _register_chinese() -> None:
+    from dlquiz.worked.i18n import add_chinese
+
+    notes = {
+        PRESETS["lenet5"][3]: "d2l 的 LeNet-5（sigmoid 激活与平均池化没有参数，未单独列出）",
+        PRESETS["lenet5-1998"][3]: "LeNet-5 1998 年的原版：C3 的每张特征图只连接 S2 中的 3、4 或 6 张（表 I）；"
+        "RBF 输出层的 840 个中心是固定的，不参与训练",
+        PRESETS["alexnet"][3]: "单塔 AlexNet，采用论文的卷积核个数（96、256、384、384、256），输入 227×227；"
+        "torchvision 的版本（64、192、384、256、256）见预设 alexnet-torchvision",
+        PRESETS["alexnet-torchvision"][3]: "torchvision 的 AlexNet（单塔，卷积核 64/192/384/256/256）；"
+        "省略了到 6×6 的自适应池化，输入 224×224 时它不起作用",
+        PRESETS["vgg16"][3]: "VGG-16（配置 D）：13 个填充为 1 的 3×3 卷积、5 个 2×2 最大池化、3 个全连接层",
+        PRESETS["resnet-basic"][3]: "ResNet 基本块（两个 3×3 卷积，各接批量归一化）",
+        PRESETS["resnet-bottleneck"][3]: "ResNet 瓶颈块（1×1 降维、3×3、1×1 升维 ×4，各接批量归一化）",
+        PRESETS["resnet18"][3]: "torchvision 的 ResNet-18（每个卷积后接批量归一化，卷积不带偏置）",
+        PRESETS["resnet34"][3]: "torchvision 的 ResNet-34（每个卷积后接批量归一化，卷积不带偏置）",
+        PRESETS["resnet50"][3]: "torchvision v1.5 的 ResNet-50（瓶颈块的步幅放在 3×3 卷积上）",
+    }
+    add_chinese(
+        names={"Input": "输入", "Summary": "概览", "Connections": "连接数", "Warning": "提示"},
+        phrases={
+            **notes,
+            CONVENTION: "形状为 C×H×W；参数 = 可训练的权重 + 偏置（批量归一化为 γ 和 β，其滑动均值和方差不是参数）；"
+            "乘加次数只计权重的乘加（偏置、池化、激活函数和加法不计），浮点运算次数 = 2·乘加次数；"
+            "连接数 = 输出个数 × （每个输出读取的输入数 + 1 个偏置），与 LeNet-5 原论文（1998）的算法相同",
+            "shape kept, no parameters": "形状不变，无参数",
+            "one multiply and one add per MAC": "每次乘加含一次乘法和一次加法",
+            "one row per layer and per part of a block: name, output shape, parameters, MACs": (
+                "每层（以及残差块的每个部分）一行：名称、输出形状、参数个数、乘加次数"
+            ),
+            "one row per layer and per part of a block: name, output shape, parameters, MACs; "
+            "fixed parameters in parentheses": (
+                "每层（以及残差块的每个部分）一行：名称、输出形状、参数个数、乘加次数；括号内为固定参数"
+            ),
+        },
+        fragments=[
+            (r"^(\d+) values$", r"\1 个数"),
+            (r"(\d+)×(\d+) conv, (\d+) kernels", r"\1×\2 卷积，\3 个卷积核"),
+            (r"(\d+)×(\d+) subsampling", r"\1×\2 下采样"),
+            (r", stride ([\d×]+)", r"，步幅 \1"),
+            (r", dilation ([\d×]+)", r"，膨胀率 \1"),
+            (r", pad ([\d×+]+)", r"，填充 \1"),
+            (r", groups (\d+)", r"，分组 \1"),
+            (r" on (\d+×\d+×\d+): ", r"，输入 \1："),
+            (r" \(W the same\)", "（W 相同）"),
+            (r"(\d+) map pairs \(Table I\)", r"\1 对特征图（表 I）"),
+            (r"coefficient and bias per map", "每张特征图一个系数和一个偏置"),
+            (r"average of each (\d+×\d+) map", r"每张 \1 特征图取平均"),
+            (r"γ and β per channel", "每个通道一个 γ 和一个 β"),
+            (r"(\d+) units, each with (\d+) fixed centre coordinates: ", r"\1 个单元，每个有 \2 个固定的中心坐标："),
+            (r" \(not trained\)", "（不参与训练）"),
+            (r"\(already flat\)", "（已是向量）"),
+            (r"1×1 projection \(channels (\d+) → (\d+)，步幅 (\d+)\)", r"1×1 投影捷径（通道 \1 → \2，步幅 \3）"),
+            (r"identity shortcut", "恒等捷径"),
+            (r"^main path \+ ", "主路径 + "),
+            (r", then relu$", "，再经 relu"),
+            (r"(\d+) fixed parameters not counted", r"另有 \1 个固定参数未计入"),
+            (r"\bno biases\b", "无偏置"),
+            (r"\bweights\b", "权重"),
+            (r"\bbiases\b", "偏置"),
+            (r"\bparams\b", "参数"),
+            (r"\bMACs\b", "乘加"),
+            (r"\bconnections\b", "连接数"),
+            (r"\bdense (\d+) → (\d+)", r"全连接 \1 → \2"),
+        ],
+    )
+
+
+_register_chinese()

@@ -1,13 +1,15 @@
-"""Convolution and pooling: sizes, parameter counts, cross-correlation by hand, LeNet, AlexNet."""
+"""Convolution sizes (rectangular, padding modes, dilation), parameter counts, receptive fields, LeNet, AlexNet.
+
+Convolution and pooling by hand are in `convolve.py`, network summaries in `arch.py`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from dlquiz.errors import ParamError
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
+from dlquiz.worked.cnnsize import PAD_MODES, Axis, read_pair, resolve_padding, uneven_warning
 
 # the notes' kernels (note 001): edge detection, sharpen, Gaussian blur (1/16 · …)
 KERNELS: dict[str, list[list[float]]] = {
@@ -22,28 +24,146 @@ def out_size(n: int, f: int, p: int, s: int) -> int:
     return (n + 2 * p - f) // s + 1
 
 
+def _num(x: float) -> int | float:
+    return int(round(x)) if abs(x - round(x)) < 1e-9 else float(x)
+
+
 # --------------------------------------------------------------------------- output size
+
+_SIZE_FORMS = "a number or h×w (e.g. 32 or 32x24)"
+
+
+def _canon(v: tuple[int | str, int | str]) -> int | str | list[int | str]:
+    """(5, 5) → 5; (3, 5) → [3, 5]: square sizes stay plain numbers in params and JSON."""
+    return v[0] if v[0] == v[1] else [v[0], v[1]]
+
+
+def _pairs(kind: str, p: Params, names: tuple[str, ...]) -> Params:
+    """Read the size parameters (a number, h×w, or a padding mode for p) into canonical values."""
+    out = dict(p)
+    limits = {"n": (1, 4096), "f": (1, 64), "s": (1, 64), "d": (1, 16), "p": (0, 64)}
+    for name in names:
+        lo, hi = limits[name]
+        modes = PAD_MODES if name == "p" else ()
+        out[name] = _canon(read_pair(p[name], f"{kind}: parameter {name}", lo=lo, hi=hi, modes=modes))
+    return out
+
+
+def _hw(v: Any) -> tuple[Any, Any]:
+    return (v[0], v[1]) if isinstance(v, list) else (v, v)
+
+
+def _axes(kind: str, p: Params) -> tuple[Axis, Axis]:
+    """The two axes of a size problem; ParamError when the kernel does not fit."""
+    (nh, nw), (fh, fw), (sh, sw) = _hw(p["n"]), _hw(p["f"]), _hw(p["s"])
+    dh, dw = _hw(p.get("d", 1))
+    ph, pw = _hw(p["p"])
+    out = []
+    for n, f, s, d, pad in ((nh, fh, sh, dh, ph), (nw, fw, sw, dw, pw)):
+        k_eff = f + (f - 1) * (d - 1)
+        lo, hi = resolve_padding(pad, n, k_eff, s)
+        out.append(Axis(n, f, s, d, lo, hi))
+    ah, aw = out
+    for name, ax in (("height", ah), ("width", aw)):
+        if ax.span < 0:
+            raise ParamError(
+                f"{kind}: the kernel ({name}: effective size {ax.k_eff}) is larger than the padded input "
+                f"n + 2p = {ax.n + ax.lo + ax.hi}; choose a larger n or p (at most f = {ax.n + ax.lo + ax.hi} fits)"
+            )
+    return ah, aw
+
+
+def _uneven(where: str, ah: Axis, aw: Axis) -> list[str]:
+    bad = [(name, ax) for name, ax in (("height", ah), ("width", aw)) if not ax.even]
+    if len(bad) == 2 and ah == aw:
+        bad = [("height and width", ah)]
+    return [uneven_warning(where, ax, name) for name, ax in bad]
 
 
 def _draw_size(d: Draw) -> Params:
-    n = d.int("n", 5, 64)
+    fixed = {k: max(_hw(_canon(read_pair(v, f"parameter {k}", lo=0, modes=PAD_MODES)))) for k, v in d.fixed.items()
+             if k in ("n", "f", "d")}  # fmt: skip
     f = d.pick("f", [1, 3, 3, 5, 5, 7, 11])
     dil = d.pick("d", [1, 1, 1, 2])
-    k_eff = f + (f - 1) * (dil - 1)
-    p = d.pick("p", [0, 0, (f - 1) // 2, 1, 2])
+    fi, di = fixed.get("f", f), fixed.get("d", dil)
+    k_eff = fi + (fi - 1) * (di - 1)
+    n = d.int("n", 5, 64) if "n" not in d.fixed else d.fixed["n"]
+    p = d.pick("p", [0, 0, (fi - 1) // 2, 1, 2])
     s = d.pick("s", [1, 1, 2, 2, 3, 4])
-    if n < k_eff + 2:
-        n = d.value("n", lambda: k_eff + int(d.rng.integers(2, 30)))
+    if "n" not in d.fixed and n < k_eff + 2:
+        n = k_eff + int(d.rng.integers(2, 30))
     return {"n": n, "f": f, "p": p, "s": s, "d": dil}
 
 
-def _check_size(p: Params) -> None:
-    k_eff = p["f"] + (p["f"] - 1) * (p["d"] - 1)
-    if p["n"] + 2 * p["p"] < k_eff:
-        raise ParamError(
-            f"conv.output-size: the kernel (effective size {k_eff}) is larger than the padded input "
-            f"n + 2p = {p['n'] + 2 * p['p']}; choose a larger n or p"
+def _prepare_size(p: Params) -> Params:
+    return _pairs("conv.output-size", p, ("n", "f", "p", "s", "d"))
+
+
+def _size_params(with_d: bool) -> list[ParamSpec]:
+    out = [
+        ParamSpec(
+            "n", f"input height×width: {_SIZE_FORMS}", 32, "str", shape="h×w", help_zh="输入的高×宽：一个数或 h×w"
+        ),
+        ParamSpec("f", f"kernel size: {_SIZE_FORMS}", 5, "str", shape="h×w", help_zh="卷积核大小：一个数或 h×w"),
+        ParamSpec(
+            "p",
+            "zeros added on each side: a number, h×w, or same / valid / full",
+            0,
+            "str",
+            help_zh="每侧补零：一个数、h×w，或 same / valid / full",
+        ),
+        ParamSpec("s", f"stride: {_SIZE_FORMS}", 1, "str", shape="h×w", help_zh="步幅：一个数或 h×w"),
+    ]
+    if with_d:
+        out.append(
+            ParamSpec(
+                "d",
+                f"dilation rate (1 = ordinary kernel): {_SIZE_FORMS}",
+                1,
+                "str",
+                shape="h×w",
+                help_zh="膨胀率（1 为普通卷积核）：一个数或 h×w",
+            )
         )
+    return out
+
+
+def _size_steps(ah: Axis, aw: Axis, p: Params) -> list[Step]:
+    """Padding resolved from a mode, the effective kernel, then the output size of each axis."""
+    steps: list[Step] = []
+    modes = _hw(p["p"])
+    axes = (
+        [("", ah, modes[0])]
+        if ah == aw and modes[0] == modes[1]
+        else [("height", ah, modes[0]), ("width", aw, modes[1])]
+    )
+    for name, ax, mode in axes:
+        if isinstance(mode, str):
+            how = {
+                "valid": "valid: no padding",
+                "full": f"full: k_eff − 1 = {ax.k_eff - 1} zeros on each side",
+                "same": f"same: {ax.lo + ax.hi} zeros in all, {ax.lo} before and {ax.hi} after",
+            }[mode]
+            steps.append(
+                Step(_named("Padding", name), how, [ax.lo, ax.hi], key="pad_w" if name == "width" else "pad_h")
+            )
+    for name, ax, _ in axes:
+        steps.append(
+            Step(
+                _named("Effective kernel size", name),
+                f"k_eff = f + (f − 1)(d − 1) = {ax.k} + {ax.k - 1}·{ax.d - 1} = {ax.k_eff}",
+                ax.k_eff,
+                key="k_eff_w" if name == "width" else "k_eff",
+            )
+        )
+    for name, ax, _ in axes:
+        formula = "⌊(n + 2p − k_eff)/s⌋ + 1 = " + ax.formula()
+        steps.append(Step(_named("Output size", name), formula, ax.out, key="out_w" if name == "width" else "out_h"))
+    return steps
+
+
+def _named(step: str, axis: str) -> str:
+    return f"{step} ({axis})" if axis else step
 
 
 @register(
@@ -51,31 +171,19 @@ def _check_size(p: Params) -> None:
     "conv.size",
     "Output size of a convolution",
     "卷积输出大小",
-    [
-        ParamSpec("n", "input height/width", 32, "int", min=1, max=4096),
-        ParamSpec("f", "kernel size", 5, "int", min=1, max=64),
-        ParamSpec("p", "padding on each side", 0, "int", min=0, max=64),
-        ParamSpec("s", "stride", 1, "int", min=1, max=64),
-        ParamSpec("d", "dilation rate (1 = ordinary kernel)", 1, "int", min=1, max=16),
-    ],
-    ["k_eff"],
+    _size_params(True),
+    ["k_eff", "out_h", "out_w", "out_size"],
     draw=_draw_size,
-    check=_check_size,
+    prepare=_prepare_size,
 )
 def _output_size(p: Params) -> Out:
-    n, f, pad, s, d = p["n"], p["f"], p["p"], p["s"], p["d"]
-    k_eff = f + (f - 1) * (d - 1)
-    ans = out_size(n, k_eff, pad, s)
-    steps = [
-        Step("Effective kernel size", f"k_eff = f + (f − 1)(d − 1) = {f} + {f - 1}·{d - 1} = {k_eff}", k_eff),
-        Step(
-            "Output size",
-            f"⌊(n + 2p − k_eff)/s⌋ + 1 = ⌊({n} + {2 * pad} − {k_eff})/{s}⌋ + 1"
-            f" = {(n + 2 * pad - k_eff) // s} + 1 = {ans}",
-            ans,
-        ),
-    ]
-    return Out(steps, ans, {"k_eff": k_eff})
+    ah, aw = _axes("conv.output-size", p)
+    steps = _size_steps(ah, aw, p)
+    square = ah == aw
+    ans: Any = ah.out if square else [ah.out, aw.out]
+    values = {"k_eff": ah.k_eff, "k_eff_w": aw.k_eff, "out_h": ah.out, "out_w": aw.out, "out_size": ans}
+    conv = "out = ⌊(n + 2p − k_eff)/s⌋ + 1 per axis; a stride that does not divide n + 2p − k_eff is flagged"
+    return Out(steps, ans, values, conv, warnings=_uneven("", ah, aw))
 
 
 @register(
@@ -105,16 +213,21 @@ def _raise(msg: str) -> None:
     raise ParamError(msg)
 
 
+def _prepare_params(p: Params) -> Params:
+    return _pairs("conv.params", p, ("f",))
+
+
 @register(
     "conv.params",
     "conv.channels",
     "Parameters of a convolutional layer",
     "卷积层的参数个数",
     [
-        ParamSpec("f", "kernel size", 3, "int", min=1, max=64),
+        ParamSpec("f", f"kernel size: {_SIZE_FORMS}", 3, "str", shape="h×w", help_zh="卷积核大小：一个数或 h×w"),
         ParamSpec("c_in", "input channels", 3, "int", min=1, max=4096),
         ParamSpec("c_out", "output channels (number of kernels)", 16, "int", min=1, max=4096),
         ParamSpec("bias", "1 with a bias per kernel, 0 without", 1, "int", min=0, max=1),
+        ParamSpec("groups", "groups (c_in and c_out split into this many groups)", 1, "int", min=1, max=4096),
     ],
     ["weights", "biases"],
     draw=lambda d: {
@@ -123,17 +236,26 @@ def _raise(msg: str) -> None:
         "c_out": d.pick("c_out", [6, 8, 10, 16, 32, 64, 128]),
         "bias": d.pick("bias", [1, 1, 1, 0]),
     },
+    prepare=_prepare_params,
 )
 def _conv_params(p: Params) -> Out:
-    f, ci, co, b = p["f"], p["c_in"], p["c_out"], p["bias"]
-    w = f * f * ci * co
-    ans = (f * f * ci + b) * co
+    (fh, fw), ci, co, b, g = _hw(p["f"]), p["c_in"], p["c_out"], p["bias"], p["groups"]
+    if ci % g or co % g:
+        raise ParamError(f"conv.params: parameter groups: {g} must divide c_in = {ci} and c_out = {co}")
+    cg = ci // g
+    w = fh * fw * cg * co
+    ans = (fh * fw * cg + b) * co
+    depth = f"{fh}·{fw}·{ci}" if g == 1 else f"{fh}·{fw}·({ci}/{g})"
     steps = [
-        Step("Weights", f"f·f·c_in·c_out = {f}·{f}·{ci}·{co} = {w}", w),
+        Step(
+            "Weights",
+            f"f·f·c_in·c_out = {depth}·{co} = {w}" if g == 1 else f"f·f·(c_in/g)·c_out = {depth}·{co} = {w}",
+            w,
+        ),
         Step("Biases", f"one per kernel: 1·c_out = {co}" if b else "no biases: 0", b * co),
         Step(
             "Parameters",
-            f"(f·f·c_in + {b})·c_out = ({f * f * ci} + {b})·{co} = {ans}",
+            f"(f·f·c_in + {b})·c_out = ({fh * fw * cg} + {b})·{co} = {ans}",
             ans,
             "independent of the image size",
         ),
@@ -149,40 +271,57 @@ def _draw_shape(d: Draw) -> Params:
     return out
 
 
+def _prepare_shape(p: Params) -> Params:
+    return _pairs("conv.output-shape", p, ("n", "f", "p", "s"))
+
+
 @register(
     "conv.output-shape",
     "conv.channels",
     "Output shape of a convolutional layer",
     "卷积层的输出形状",
     [
-        ParamSpec("n", "input height/width", 32, "int", min=1, max=4096),
-        ParamSpec("f", "kernel size", 5, "int", min=1, max=64),
-        ParamSpec("p", "padding", 0, "int", min=0, max=64),
-        ParamSpec("s", "stride", 1, "int", min=1, max=64),
+        *_size_params(False),
         ParamSpec("c_in", "input channels", 3, "int", min=1, max=4096),
         ParamSpec("c_out", "output channels", 8, "int", min=1, max=4096),
     ],
-    ["out_size", "params"],
+    ["out_shape", "out_h", "out_w", "out_size", "out_values", "params", "macs"],
     draw=_draw_shape,
-    check=lambda p: _check_size({**p, "d": 1}),
+    prepare=_prepare_shape,
 )
 def _output_shape(p: Params) -> Out:
-    n, f, pad, s, ci, co = p["n"], p["f"], p["p"], p["s"], p["c_in"], p["c_out"]
-    o = out_size(n, f, pad, s)
-    params = (f * f * ci + 1) * co
-    ans = o * o * co
-    steps = [
-        Step("Output size", f"⌊({n} + 2·{pad} − {f})/{s}⌋ + 1 = {o}", o),
+    ci, co = p["c_in"], p["c_out"]
+    ah, aw = _axes("conv.output-shape", p)
+    steps = _size_steps(ah, aw, p)
+    oh, ow = ah.out, aw.out
+    params = (ah.k * aw.k * ci + 1) * co
+    count = oh * ow * co
+    macs = oh * ow * co * ah.k * aw.k * ci
+    steps += [
         Step(
             "Output shape",
-            f"{o} × {o} × c_out = {o} × {o} × {co}",
-            [o, o, co],
+            f"{oh} × {ow} × c_out = {oh} × {ow} × {co}",
+            [oh, ow, co],
             "each kernel spans all c_in input channels and gives one output channel",
+            key="out_shape",
         ),
-        Step("Output values", f"{o}·{o}·{co} = {ans}", ans),
-        Step("Parameters", f"(f·f·c_in + 1)·c_out = ({f}·{f}·{ci} + 1)·{co} = {params}", params),
+        Step("Output values", f"{oh}·{ow}·{co} = {count}", count, key="out_values"),
+        Step(
+            "Parameters",
+            f"(f·f·c_in + 1)·c_out = ({ah.k}·{aw.k}·{ci} + 1)·{co} = {params}",
+            params,
+            key="params",
+        ),
+        Step("MACs", f"out_h·out_w·c_out·f·f·c_in = {oh}·{ow}·{co}·{ah.k}·{aw.k}·{ci} = {macs}", macs, key="macs"),
     ]
-    return Out(steps, ans, {"out_size": o, "params": params})
+    values = {"k_eff": ah.k_eff, "out_h": oh, "out_w": ow, "out_size": oh if ah == aw else [oh, ow]}
+    return Out(
+        steps,
+        [oh, ow, co],
+        values,
+        "shape height × width × channels, as in the notes",
+        warnings=_uneven("", ah, aw),
+    )
 
 
 @register(
@@ -258,200 +397,6 @@ def _receptive_field(p: Params) -> Out:
         r, j = new_r, j * s
         jumps.append(j)
     return Out(steps, r, {"jumps": jumps}, "r_l = r_(l−1) + (k_l − 1)·∏ strides of the earlier layers; r_0 = 1")
-
-
-# --------------------------------------------------------------------------- cross-correlation
-
-
-def xcorr2d(x: np.ndarray, k: np.ndarray, p: int = 0, s: int = 1) -> np.ndarray:
-    """2-D cross-correlation (what deep-learning 'convolution' computes), zero padding p, stride s."""
-    xp = np.pad(x, p)
-    kh, kw = k.shape
-    oh = (xp.shape[0] - kh) // s + 1
-    ow = (xp.shape[1] - kw) // s + 1
-    y = np.empty((oh, ow), dtype=float)
-    for i in range(oh):
-        for j in range(ow):
-            y[i, j] = float(np.sum(xp[i * s : i * s + kh, j * s : j * s + kw] * k))
-    return y
-
-
-def _kernel(k: Any) -> np.ndarray:
-    return np.array(KERNELS[k] if isinstance(k, str) else k, dtype=float)
-
-
-def _num(x: float) -> int | float:
-    return int(round(x)) if abs(x - round(x)) < 1e-9 else float(x)
-
-
-def _nums(a: np.ndarray) -> list[Any]:
-    return [[_num(v) for v in row] for row in a.tolist()]
-
-
-def _draw_xcorr(d: Draw) -> Params:
-    n = d.pick("X", [4, 4, 5]) if "X" not in d.fixed else len(d.fixed["X"])
-    x = d.value("X", lambda: d.ints((n, n), 0, 5))
-    kern = d.value("K", lambda: d.pick("K", ["edge", "sharpen", "blur", "2x2", "2x2", "3x3"]))
-    if kern == "2x2":
-        kern = d.ints((2, 2), -1, 2)
-    elif kern == "3x3":
-        kern = d.ints((3, 3), -1, 1)
-    kh = len(_kernel(kern))
-    # at most a 4×4 output: a padded 4×4 input with a 2×2 kernel would mean 25 sums by hand
-    pad = d.pick("p", [v for v in (0, 0, 0, 1) if len(x) + 2 * v - kh + 1 <= 4] or [0])
-    options = [s for s in (1, 1, 1, 2) if (len(x) + 2 * pad - kh) % s == 0 and len(x) + 2 * pad >= kh]
-    s = d.pick("s", options or [1])
-    return {"X": x, "K": kern, "p": pad, "s": s}
-
-
-def _check_small(kind: str, name: str, m: list[list[Any]], limit: int = 12) -> None:
-    if len(m) > limit or len(m[0]) > limit:
-        raise ParamError(
-            f"{kind}: parameter {name}: {len(m)}×{len(m[0])} is too large to work by hand (at most {limit}×{limit})"
-        )
-
-
-def _check_xcorr(p: Params) -> None:
-    _check_small("conv.xcorr", "X", p["X"])
-    if not isinstance(p["K"], str):
-        _check_small("conv.xcorr", "K", p["K"], 7)
-    x, k = np.array(p["X"]), _kernel(p["K"])
-    xp = x.shape[0] + 2 * p["p"], x.shape[1] + 2 * p["p"]
-    if xp[0] < k.shape[0] or xp[1] < k.shape[1]:
-        raise ParamError(
-            f"conv.xcorr: parameter K: the {k.shape[0]}×{k.shape[1]} kernel does not fit the padded "
-            f"{xp[0]}×{xp[1]} input"
-        )
-
-
-_KERNEL_CHOICES = tuple(KERNELS)
-
-
-@register(
-    "conv.xcorr",
-    "conv.xcorr",
-    "2-D cross-correlation by hand",
-    "手算二维互相关",
-    [
-        ParamSpec("X", "input matrix", [[1, 2, 0, 1], [0, 1, 3, 2], [2, 1, 0, 1], [1, 0, 2, 3]], "matrix"),
-        ParamSpec("K", "kernel: edge, sharpen, blur or a matrix", [[1, 0], [0, -1]], "kernel", choices=_KERNEL_CHOICES),
-        ParamSpec("p", "zero padding", 0, "int", min=0, max=3),
-        ParamSpec("s", "stride", 1, "int", min=1, max=4),
-    ],
-    ["top_left", "out_size", "sum", "out_shape"],
-    draw=_draw_xcorr,
-    check=_check_xcorr,
-)
-def _xcorr(p: Params) -> Out:
-    x = np.array(p["X"], dtype=float)
-    k = _kernel(p["K"])
-    pad, s = p["p"], p["s"]
-    y = xcorr2d(x, k, pad, s)
-    xp = np.pad(x, pad)
-    kh, kw = k.shape
-    steps: list[Step] = []
-    if pad:
-        steps.append(Step("Padded input", f"add {pad} ring(s) of zeros", _nums(xp)))
-    kname = f"{p['K']} kernel (note 001)" if isinstance(p["K"], str) else "given kernel"
-    steps.append(Step("Kernel", kname, _nums(k)))
-    oh, ow = y.shape
-    steps.append(
-        Step(
-            "Output size", f"⌊({x.shape[0]} + 2·{pad} − {kh})/{s}⌋ + 1 = {oh}" + (f" (× {ow})" if ow != oh else ""), oh
-        )
-    )
-    shown = 0
-    for i in range(oh):
-        for j in range(ow):
-            if shown >= 6:
-                break
-            patch = xp[i * s : i * s + kh, j * s : j * s + kw]
-            terms = " + ".join(f"{fp(_num(a))}·{fp(_num(b))}" for a, b in zip(patch.ravel(), k.ravel(), strict=True))
-            steps.append(Step(f"Y[{i}][{j}]", f"{terms} = {fv(_num(y[i, j]))}", _num(y[i, j])))
-            shown += 1
-    y_out = _nums(y)
-    steps.append(Step("Output", "Y = X ⋆ K (slide the kernel, multiply element-wise, add)", y_out))
-    total = _num(float(y.sum()))
-    steps.append(Step("Sum of outputs", "Σ Y", total))
-    return Out(
-        steps,
-        y_out,
-        {"top_left": y_out[0][0], "out_size": oh, "sum": total, "out_shape": [oh, ow]},
-        "cross-correlation: the kernel is not flipped (what CNN layers compute)",
-    )
-
-
-def _draw_pool(d: Draw) -> Params:
-    # exam-like: s ≤ f and the windows cover every pixel; usually f = s = 2, sometimes a 3×3
-    # window with stride 2, or stride 1 on a small input (at most 3×3 outputs)
-    layouts: tuple[tuple[int, int], ...] = _POOL_LAYOUTS
-    if "X" in d.fixed:  # a given input: prefer a window and stride that cover it exactly
-        n_x = len(d.fixed["X"])
-        layouts = tuple(fs for fs in _POOL_LAYOUTS if fs[0] <= n_x and (n_x - fs[0]) % fs[1] == 0) or ((1, 1),)
-    f_draw, s_draw = layouts[int(d.rng.integers(0, len(layouts)))]
-    if "f" in d.fixed and "s" not in d.fixed:
-        f = int(d.fixed["f"])
-        s = d.pick("s", [v for v in (f, 2, 1) if v <= f])
-    elif "s" in d.fixed and "f" not in d.fixed:
-        s = int(d.fixed["s"])
-        f = d.pick("f", [max(s, 2), max(s, 2), max(s, 3)])
-    else:
-        f, s = d.int("f", f_draw, f_draw), d.int("s", s_draw, s_draw)
-    if "X" in d.fixed:
-        x = d.fixed["X"]
-    else:
-        sizes = [n for n in range(f, 9) if (n - f) % s == 0 and 2 <= (n - f) // s + 1 <= 3]
-        n = int(d.rng.choice(sizes)) if sizes else f + s
-        x = d.ints((n, n), 0, 9)
-    return {"X": x, "f": f, "s": s, "mode": d.pick("mode", ["max", "max", "avg"])}
-
-
-_POOL_LAYOUTS = ((2, 2), (2, 2), (2, 2), (3, 2), (2, 1), (3, 1))  # (f, s)
-
-
-def _check_pool(p: Params) -> None:
-    _check_small("pool", "X", p["X"])
-    x = np.array(p["X"])
-    if x.shape[0] < p["f"] or x.shape[1] < p["f"]:
-        raise ParamError(
-            f"pool: parameter f: the {p['f']}×{p['f']} window does not fit the {x.shape[0]}×{x.shape[1]} input"
-        )
-
-
-@register(
-    "pool",
-    "pool",
-    "Max / average pooling by hand",
-    "手算最大/平均池化",
-    [
-        ParamSpec("X", "input matrix", [[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [0, 2, 4, 3]], "matrix"),
-        ParamSpec("f", "window size", 2, "int", min=1, max=8),
-        ParamSpec("s", "stride", 2, "int", min=1, max=8),
-        ParamSpec("mode", "max or avg", "max", "choice", choices=("max", "avg")),
-    ],
-    ["top_left", "out_size", "sum", "params"],
-    draw=_draw_pool,
-    check=_check_pool,
-)
-def _pool(p: Params) -> Out:
-    x = np.array(p["X"], dtype=float)
-    f, s, mode = p["f"], p["s"], p["mode"]
-    oh = (x.shape[0] - f) // s + 1
-    ow = (x.shape[1] - f) // s + 1
-    y = np.empty((oh, ow))
-    steps = [Step("Output size", f"⌊({x.shape[0]} − {f})/{s}⌋ + 1 = {oh}", oh)]
-    for i in range(oh):
-        for j in range(ow):
-            win = x[i * s : i * s + f, j * s : j * s + f]
-            y[i, j] = win.max() if mode == "max" else win.mean()
-            cells = ", ".join(fv(_num(v)) for v in win.ravel())
-            if i * ow + j < 9:
-                steps.append(Step(f"Y[{i}][{j}]", f"{mode}({cells}) = {fv(_num(y[i, j]))}", _num(y[i, j])))
-    y_out = _nums(y)
-    steps.append(Step("Output", f"{mode} pooling {f}×{f}, stride {s}", y_out, "pooling has no learnable parameters"))
-    total = _num(float(y.sum()))
-    steps.append(Step("Sum of outputs", "Σ Y", total))
-    return Out(steps, y_out, {"top_left": y_out[0][0], "out_size": oh, "sum": total, "params": 0})
 
 
 # --------------------------------------------------------------------------- classic networks
@@ -667,3 +612,22 @@ def _dense_image(p: Params) -> Out:
         {"inputs": inputs, "with_bias": _num(ans + h)},
         "weights only, as in note 001's 12-megapixel example (3.6 B); biases add one per hidden unit",
     )
+
+
+def _register_chinese() -> None:
+    from dlquiz.worked.i18n import add_chinese
+
+    add_chinese(
+        phrases={
+            "out = ⌊(n + 2p − k_eff)/s⌋ + 1 per axis; a stride that does not divide n + 2p − k_eff is flagged": (
+                "每个方向 out = ⌊(n + 2p − k_eff)/s⌋ + 1；步幅除不尽 n + 2p − k_eff 时给出提示"
+            ),
+            "shape height × width × channels, as in the notes": "形状按 高 × 宽 × 通道数，与笔记一致",
+        },
+        fragments=[
+            (r"^out_h·out_w·c_out·f·f·c_in = ", "out_h·out_w·c_out·f·f·c_in = "),
+        ],
+    )
+
+
+_register_chinese()
