@@ -88,7 +88,11 @@ def _operand(n: Node) -> str:
 
 def _sup(n: Node) -> str | None:
     """An integer exponent as superscript digits (x², x⁻¹), else None."""
-    inner = n.args[0] if n.kind in ("neg", "group") else n
+    while n.kind in ("paren", "group"):
+        n = n.args[0]
+    inner = n.args[0] if n.kind == "neg" else n
+    while inner.kind in ("paren", "group"):
+        inner = inner.args[0]
     if inner.kind == "num" and inner.text.isdigit() and len(inner.text) <= 3:
         return (("-" if n.kind == "neg" else "") + inner.text).translate(_SUPER)
     return None
