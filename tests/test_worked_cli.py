@@ -224,6 +224,8 @@ SNAPSHOT_CASES = [
     ("conv.xcorr", 3, "en"),
     ("pool", None, "en"),
     ("softmax", None, "en"),
+    ("eval.metrics", None, "en"),
+    ("loss.hinge", None, "zh"),
     ("opt.momentum", None, "en"),
     ("opt.adam", 11, "en"),
     ("det.nms", None, "en"),

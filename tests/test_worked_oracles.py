@@ -224,8 +224,8 @@ def test_softmax_against_sympy(seed: int) -> None:
     subs = dict(zip(syms, o, strict=True))
     probs = [float((sp.exp(s) / denom).subs(subs)) for s in syms]
     grad = [float(sp.diff(loss, s).subs(subs)) for s in syms]
-    assert ex.answer == pytest.approx(probs, abs=1e-9)
-    assert ex.values["loss"] == pytest.approx(float(loss.subs(subs)), abs=1e-9)
+    assert ex.values["probs"] == pytest.approx(probs, abs=1e-9)
+    assert ex.answer == ex.values["loss"] == pytest.approx(float(loss.subs(subs)), abs=1e-9)
     assert ex.values["grad"] == pytest.approx(grad, abs=1e-9)
     assert ex.values["grad_y"] == pytest.approx(grad[y], abs=1e-9)
     assert ex.values["p_max"] == pytest.approx(max(probs))
@@ -233,7 +233,9 @@ def test_softmax_against_sympy(seed: int) -> None:
 
 def test_softmax_default() -> None:
     ex = generate_example("softmax")
-    assert ex.answer == pytest.approx([0.09003057, 0.24472847, 0.66524096], abs=1e-8)
+    assert ex.values["probs"] == pytest.approx([0.09003057, 0.24472847, 0.66524096], abs=1e-8)
+    assert ex.asked == "loss" and ex.answer == pytest.approx(2.40760596, abs=1e-8)
+    assert generate_example("softmax", ask="probs").answer == ex.values["probs"]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -290,7 +292,7 @@ def test_activation_against_sympy(fn: str, x: float) -> None:
     ex = generate_example("act.eval", {"fn": fn, "x": x})
     sym, expr = _sympy_activation(fn, ex.params["gamma"], ex.params["beta"])
     # values are rounded to 12 significant digits
-    assert ex.answer == pytest.approx(float(expr.subs(sym, x)), rel=1e-10, abs=1e-12)
+    assert ex.answer == ex.values["value"] == pytest.approx(float(expr.subs(sym, x)), rel=1e-10, abs=1e-12)
     assert ex.values["derivative"] == pytest.approx(float(expr.diff(sym).subs(sym, x)), rel=1e-10, abs=1e-12)
 
 

@@ -86,6 +86,15 @@ ALLOWED = {
     "inverted",
     "dropout",
     "e-",
+    # counts and names of the losses and metrics (TP/FP/FN/TN, SVM, KL divergence, SSE)
+    "TP",
+    "FP",
+    "FN",
+    "TN",
+    "SVM",
+    "KL",
+    "SSE",
+    "lg",
     # layer names of the network-summary syntax (cnn.summary), shown as typed
     "flatten",
     "maxpool",

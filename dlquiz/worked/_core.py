@@ -148,6 +148,7 @@ class WorkedExample:
     asked: str = "answer"
     warnings: tuple[str, ...] = ()
     unused: tuple[str, ...] = ()  # parameters these settings do not read (defaults of another mode)
+    ask_given: bool = False  # the boxed value was asked for (--ask), not the generator's default
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form: numbers and nested lists only, keys in a fixed order."""
@@ -355,12 +356,12 @@ def parse_param(kind: str, name: str, text: str) -> Any:
     return coerce(_spec(gen, name), text, kind)
 
 
-def _mode(gen: _Generator, full: Mapping[str, Any], skip: str) -> str:
-    """The settings that decide which parameters apply: the choice and bool parameters."""
+def _mode(gen: _Generator, full: Mapping[str, Any], skip: str, seen: set[str]) -> str:
+    """The settings that decide which parameters apply: the choice and bool parameters in use."""
     parts = [
         f"{s.name}={format_value(full.get(s.name))}"
         for s in gen.info.params
-        if s.type in ("choice", "bool") and s.name != skip and full.get(s.name) is not None
+        if s.type in ("choice", "bool") and s.name != skip and s.name in seen and full.get(s.name) is not None
     ]
     return ", ".join(parts)
 
@@ -371,7 +372,7 @@ def _refuse_ignored(gen: _Generator, explicit: Mapping[str, Any], seen: set[str]
         return
     name = unused[0]
     spec = _spec(gen, name)
-    mode = _mode(gen, full, name)
+    mode = _mode(gen, full, name, seen)
     where = f" with {mode}" if mode else " with these settings"
     applies = f"; it applies {spec.applies}" if spec.applies else ""
     others = f" (nor does {', '.join(unused[1:])})" if len(unused) > 1 else ""
@@ -445,6 +446,7 @@ def generate_example(
         asked=asked,
         warnings=tuple(out.warnings),
         unused=tuple(n for n in full if n not in seen),
+        ask_given=asked != default_asked,
     )
 
 
@@ -510,9 +512,9 @@ _ZH_HEADINGS: dict[str, str] = {
 
 
 def answer_label(example: WorkedExample, lang: str = "en") -> str:
-    """"Answer", or "Answer (dw)" when the boxed value is not the generator's default answer."""
+    """"Answer", or "Answer (dw)" when the boxed value was asked for instead of the generator's default."""
     label = _ZH_HEADINGS["Answer"] if lang == "zh" else "Answer"
-    return label if example.asked == "answer" else f"{label} ({example.asked})"
+    return f"{label} ({example.asked})" if example.ask_given else label
 
 
 def explain_text(example: WorkedExample, lang: str = "en") -> str:

@@ -5,18 +5,25 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import numpy as np
+
 from dlquiz.worked._core import Out, Params, ParamSpec, Step, fv, register
+from dlquiz.worked.i18n import add_chinese
 
 ACTIVATIONS: tuple[str, ...] = (
     "sigmoid",
     "tanh",
     "relu",
     "leaky_relu",
+    "prelu",
     "elu",
     "swish",
     "gelu",
     "softplus",
+    "identity",
 )
+GELU_FORMS = ("exact", "tanh", "sigmoid")
+_GELU_C = math.sqrt(2.0 / math.pi)
 
 
 def sigmoid(x: float) -> float:
@@ -32,17 +39,32 @@ def phi(x: float) -> float:
     return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
 
 
+def _tanh_prime(x: float) -> float:
+    """1 − tanh²(x) = 1/cosh²(x), without cancellation for large |x|."""
+    if abs(x) > 300:
+        return 4.0 * math.exp(-2.0 * abs(x))
+    return 1.0 / math.cosh(x) ** 2
+
+
+def _gelu_tanh(x: float) -> tuple[float, float]:
+    """0.5x(1 + tanh(√(2/π)(x + 0.044715x³))) and its derivative."""
+    u = _GELU_C * (x + 0.044715 * x**3)
+    t = math.tanh(u)
+    du = _GELU_C * (1 + 3 * 0.044715 * x**2)
+    return 0.5 * x * (1 + t), 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
+
+
 def activation(
-    name: str, gamma: float = 0.01, beta: float = 1.0
+    name: str, gamma: float = 0.01, beta: float = 1.0, gelu: str = "exact"
 ) -> tuple[Callable[[float], float], Callable[[float], float]]:
-    """(f, f′) of an activation; γ for leaky ReLU / ELU, β for swish."""
+    """(f, f′) of an activation; γ for leaky ReLU / PReLU / ELU, β for swish, the GELU form."""
     if name == "sigmoid":
-        return sigmoid, lambda x: sigmoid(x) * (1 - sigmoid(x))  # σ′ = σ(1 − σ)
+        return sigmoid, lambda x: sigmoid(x) * sigmoid(-x)  # σ′ = σ(1 − σ), and 1 − σ(x) = σ(−x) keeps the tail
     if name == "tanh":
-        return math.tanh, lambda x: 1 - math.tanh(x) ** 2  # tanh′ = 1 − tanh²
+        return math.tanh, _tanh_prime  # tanh′ = 1 − tanh²
     if name == "relu":
         return (lambda x: max(0.0, x)), (lambda x: 1.0 if x > 0 else 0.0)
-    if name == "leaky_relu":
+    if name in ("leaky_relu", "prelu"):
         return (lambda x: x if x > 0 else gamma * x), (lambda x: 1.0 if x > 0 else gamma)
     if name == "elu":
         return (lambda x: x if x > 0 else gamma * (math.exp(x) - 1)), (lambda x: 1.0 if x > 0 else gamma * math.exp(x))
@@ -51,12 +73,21 @@ def activation(
         return (lambda x: x * sigmoid(beta * x)), (
             lambda x: sigmoid(beta * x) + beta * x * sigmoid(beta * x) * (1 - sigmoid(beta * x))
         )
+    if name == "gelu" and gelu == "tanh":
+        return (lambda x: _gelu_tanh(x)[0]), (lambda x: _gelu_tanh(x)[1])
+    if name == "gelu" and gelu == "sigmoid":
+        # x·σ(1.702x), derivative σ(1.702x) + 1.702x·σ(1.702x)(1 − σ(1.702x))
+        return (lambda x: x * sigmoid(1.702 * x)), (
+            lambda x: sigmoid(1.702 * x) + 1.702 * x * sigmoid(1.702 * x) * (1 - sigmoid(1.702 * x))
+        )
     if name == "gelu":
         # x·Φ(x); derivative Φ(x) + x·φ(x)
         return (lambda x: x * phi(x)), (lambda x: phi(x) + x * math.exp(-x * x / 2) / math.sqrt(2 * math.pi))
     if name == "softplus":
         # log(1 + eˣ); softplus′ = σ
         return (lambda x: max(x, 0.0) + math.log1p(math.exp(-abs(x)))), sigmoid
+    if name == "identity":
+        return (lambda x: x), (lambda x: 1.0)
     raise ValueError(name)
 
 
@@ -65,16 +96,24 @@ _FORMULA: dict[str, tuple[str, str]] = {
     "tanh": ("tanh(x) = (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ)", "tanh′(x) = 1 − tanh²(x)"),
     "relu": ("ReLU(x) = max(0, x)", "ReLU′(x) = 1 if x > 0 else 0"),
     "leaky_relu": ("x if x > 0 else γx", "1 if x > 0 else γ"),
+    "prelu": ("x if x > 0 else γx", "1 if x > 0 else γ"),
     "elu": ("x if x > 0 else γ(eˣ − 1)", "1 if x > 0 else γeˣ"),
     "swish": ("x·σ(βx)", "σ(βx) + βx·σ(βx)(1 − σ(βx))"),
     "gelu": ("x·Φ(x)", "Φ(x) + x·φ(x)"),
+    "gelu/tanh": ("0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))", "0.5(1 + tanh u) + 0.5x(1 − tanh² u)·u′"),
+    "gelu/sigmoid": ("x·σ(1.702x)", "σ(1.702x) + 1.702x·σ(1.702x)(1 − σ(1.702x))"),
     "softplus": ("log(1 + eˣ)", "σ(x)"),
+    "identity": ("x", "1"),
 }
 
 
+_GAMMA = {"leaky_relu": 0.01, "prelu": 0.25, "elu": 1.0}
+
+
 def _prepare(p: Params) -> Params:
-    if p.get("gamma") is None:
-        p = {**p, "gamma": 1.0 if p["fn"] == "elu" else 0.01}
+    # read without recording: γ is used only by the functions that have it (an explicit γ elsewhere is refused)
+    if dict.get(p, "gamma") is None:
+        p = {**p, "gamma": _GAMMA.get(dict.__getitem__(p, "fn"), 0.01)}
     return p
 
 
@@ -84,29 +123,68 @@ def _prepare(p: Params) -> Params:
     "An activation and its derivative at a point",
     "激活函数及其导数在某点的值",
     [
-        ParamSpec("fn", "activation", "sigmoid", "choice", choices=ACTIVATIONS),
-        ParamSpec("x", "input", 0.5, "float", min=-50, max=50),
-        ParamSpec("gamma", "γ: slope of leaky ReLU (0.01) or scale of ELU (1.0)", None, "float", min=0, max=10),
-        ParamSpec("beta", "β of swish", 1.0, "float", min=0, max=10),
+        ParamSpec("fn", "activation", "sigmoid", "choice", choices=ACTIVATIONS, help_zh="激活函数"),
+        ParamSpec("x", "input: a number, a vector or a matrix", 0.5, "tensor", rank=(0, 1, 2), min=-1e6, max=1e6,
+                  help_zh="输入：数、向量或矩阵"),
+        ParamSpec("gamma", "γ: slope of leaky ReLU (0.01) or PReLU (0.25), scale of ELU (1.0)", None, "float",
+                  min=0, max=10, help_zh="γ：Leaky ReLU（0.01）或 PReLU（0.25）的斜率，ELU 的系数（1.0）",
+                  applies="with fn=leaky_relu, prelu or elu"),
+        ParamSpec("beta", "β of swish", 1.0, "float", min=0, max=10, help_zh="swish 的 β", applies="with fn=swish"),
+        ParamSpec("gelu", "GELU form: exact x·Φ(x), tanh approximation, or x·σ(1.702x)", "exact", "choice",
+                  choices=GELU_FORMS, help_zh="GELU 的形式：精确 x·Φ(x)、tanh 近似或 x·σ(1.702x)",
+                  applies="with fn=gelu"),
     ],
-    ["derivative"],
+    ["value", "derivative"],
     draw=lambda d: {"fn": d.pick("fn", list(ACTIVATIONS)), "x": d.pick("x", [-2, -1, -0.5, 0, 0.5, 1, 2, 1.5, -1.5])},
     prepare=_prepare,
 )
 def _act_eval(p: Params) -> Out:
-    name, x = p["fn"], float(p["x"])
-    gamma, beta = float(p["gamma"]), float(p["beta"])
-    f, df = activation(name, gamma, beta)
-    y, dy = f(x), df(x)
-    fwd, bwd = _FORMULA[name]
-    sub = (
-        f"x = {fv(x)}"
-        + (f", γ = {fv(gamma)}" if name in ("leaky_relu", "elu") else "")
-        + (f", β = {fv(beta)}" if name == "swish" else "")
-    )
-    steps = [
-        Step("Value", f"{fwd} at {sub}: {fv(y)}", y),
-        Step("Derivative", f"{bwd} at {sub}: {fv(dy)}", dy),
-    ]
-    conv = "GELU exact (Φ = standard normal CDF); ReLU′(0) taken as 0" if name in ("gelu", "relu") else ""
-    return Out(steps, y, {"derivative": dy}, conv)
+    name = p["fn"]
+    gamma = float(p["gamma"]) if name in _GAMMA else 0.0
+    beta = float(p["beta"]) if name == "swish" else 1.0
+    form = p["gelu"] if name == "gelu" else "exact"
+    f, df = activation(name, gamma, beta, form)
+    key = f"gelu/{form}" if name == "gelu" and form != "exact" else name
+    fwd, bwd = _FORMULA[key]
+    extra = (f", γ = {fv(gamma)}" if name in _GAMMA else "") + (f", β = {fv(beta)}" if name == "swish" else "")
+    x = p["x"]
+    if isinstance(x, list):
+        arr = np.array(x, dtype=float)
+        y = np.vectorize(f, otypes=[float])(arr).tolist()
+        dy = np.vectorize(df, otypes=[float])(arr).tolist()
+        sub = f"each entry of x{extra}"
+        steps = [
+            Step("Value", f"{fwd} at {sub}: {fv(y)}", y, key="value"),
+            Step("Derivative", f"{bwd} at {sub}: {fv(dy)}", dy, key="derivative"),
+        ]
+    else:
+        xf = float(x)
+        y, dy = f(xf), df(xf)
+        sub = f"x = {fv(xf)}{extra}"
+        steps = [
+            Step("Value", f"{fwd} at {sub}: {fv(y)}", y, key="value"),
+            Step("Derivative", f"{bwd} at {sub}: {fv(dy)}", dy, key="derivative"),
+        ]
+    conv = ""
+    if name == "gelu":
+        conv = {
+            "exact": "GELU exact (Φ = standard normal CDF)",
+            "tanh": "GELU tanh approximation, u = √(2/π)(x + 0.044715x³)",
+            "sigmoid": "GELU sigmoid approximation x·σ(1.702x)",
+        }[form]
+    elif name == "relu":
+        conv = "ReLU′(0) taken as 0"
+    return Out(steps, None, {}, conv, asked="value")
+
+
+add_chinese(
+    phrases={
+        "GELU exact (Φ = standard normal CDF)": "GELU 取精确形式（Φ 为标准正态分布函数）",
+        "ReLU′(0) taken as 0": "ReLU′(0) 取 0",
+        "GELU sigmoid approximation x·σ(1.702x)": "GELU 的 sigmoid 近似 x·σ(1.702x)",
+    },
+    fragments=[
+        (r"^GELU tanh approximation, ", "GELU 的 tanh 近似，"),
+        (r" at each entry of x", "，对 x 的每个元素"),
+    ],
+)

@@ -7,7 +7,8 @@ import math
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, operand, paren, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, operand, paren, register, require_shape
+from dlquiz.worked.i18n import add_chinese
 
 
 def _draw_logreg(d: Draw) -> Params:
@@ -21,10 +22,19 @@ def _draw_logreg(d: Draw) -> Params:
 
 
 def _check_logreg(p: Params) -> None:
-    if len(p["x"]) != len(p["w"]):
-        raise ParamError(f"logreg.step: parameters x and w need the same length, got {len(p['x'])} and {len(p['w'])}")
-    if p["y"] not in (0, 1):
-        raise ParamError(f"logreg.step: parameter y must be 0 or 1, got {p['y']}")
+    x = np.array(p["x"], dtype=float)
+    n = x.shape[0]
+    if len(p["w"]) != n:
+        what = f"x has {n} features" if x.ndim == 1 else f"X has {n} rows (features; one column per sample)"
+        require_shape("logreg.step", "w", p["w"], (n,), because=what)
+    m = 1 if x.ndim == 1 else x.shape[1]
+    y = np.atleast_1d(np.array(p["y"], dtype=float))
+    if y.size != m:
+        raise ParamError(
+            f"logreg.step: y has {y.size} labels but X has {m} samples (columns); give one label per sample"
+        )
+    if np.any((y != 0) & (y != 1)):
+        raise ParamError(f"logreg.step: parameter y: labels are 0 or 1, got {fv(p['y'])}")
 
 
 @register(
@@ -33,24 +43,29 @@ def _check_logreg(p: Params) -> None:
     "One gradient-descent step of logistic regression",
     "逻辑回归的一步梯度下降",
     [
-        ParamSpec("x", "features of one sample", [1.0, 2.0], "floatlist"),
-        ParamSpec("y", "label (0 or 1)", 1, "int", min=0, max=1),
-        ParamSpec("w", "weights", [0.5, -0.25], "floatlist"),
-        ParamSpec("b", "bias", 0.0, "float"),
-        ParamSpec("lr", "learning rate α", 0.1, "float", min=0),
+        ParamSpec("x", "features of one sample (a vector), or X with one column per sample", [1.0, 2.0], "tensor",
+                  rank=(1, 2), shape="n or n×m", help_zh="一个样本的特征（向量），或每列一个样本的 X"),
+        ParamSpec("y", "label 0 or 1 (a vector of m labels for X)", 1, "tensor", rank=(0, 1),
+                  help_zh="标签 0 或 1（X 时为 m 个标签的向量）"),
+        ParamSpec("w", "weights (one per feature)", [0.5, -0.25], "floatlist", help_zh="权重（每个特征一个）"),
+        ParamSpec("b", "bias", 0.0, "float", help_zh="偏置"),
+        ParamSpec("lr", "learning rate α", 0.1, "float", min=0, help_zh="学习率 α"),
     ],
-    ["z", "a", "loss", "dz", "db", "b_new", "w1_new"],
+    ["z", "a", "loss", "dz", "dw", "db", "w_new", "b_new", "w1_new"],
     draw=_draw_logreg,
     check=_check_logreg,
 )
 def _logreg(p: Params) -> Out:
     x = np.array(p["x"], dtype=float)
     w = np.array(p["w"], dtype=float)
-    b, y, lr = float(p["b"]), int(p["y"]), float(p["lr"])
+    b, lr = float(p["b"]), float(p["lr"])
+    if x.ndim == 2:
+        return _logreg_batch(x, np.atleast_1d(np.array(p["y"], dtype=float)), w, b, lr)
+    y = int(np.atleast_1d(p["y"])[0])
     # forward: z = wᵀx + b, a = σ(z); backward: dz = a − y, dw = dz·x, db = dz
     z = float(w @ x + b)
-    a = 1 / (1 + math.exp(-z))
-    loss = -(y * math.log(a) + (1 - y) * math.log(1 - a))
+    a = sigmoid(z)
+    loss = -(y * math.log(a) + (1 - y) * math.log(1 - a)) if 0 < a < 1 else _bce_from_z(z, y)
     dz = a - y
     dw = dz * x
     w_new = w - lr * dw
@@ -58,20 +73,63 @@ def _logreg(p: Params) -> Out:
     db_shown = operand(dz, lambda v: b - lr * v, b_new)  # digits enough to give the shown new b
     products = " + ".join(f"{paren(fv(wi))}·{paren(fv(xi))}" for wi, xi in zip(w, x, strict=True))
     steps = [
-        Step("Linear part", f"z = wᵀx + b = {products} + {fv(b)} = {fv(z)}", z),
-        Step("Prediction", f"a = σ(z) = 1/(1 + e^(−z)) = {fv(a)}", a),
+        Step("Linear part", f"z = wᵀx + b = {products} + {fv(b)} = {fv(z)}", z, key="z"),
+        Step("Prediction", f"a = σ(z) = 1/(1 + e^(−z)) = {fv(a)}", a, key="a"),
         Step("Loss", f"L = −[y log a + (1 − y) log(1 − a)] = −log {_log_arg(a, y, loss)} = {fv(loss)}", loss,
-             "natural log"),
+             "natural log", key="loss"),
         Step("Gradient dz", f"dz = a − y = {operand(a, lambda v: v - y, dz)} − {y} = {fv(dz)}", dz,
-             "the σ′ factor cancels against the derivative of the log"),
-        Step("Gradient dw", f"dw = dz·x = {paren(fv(dz))}·{fv(list(x))} = {fv(list(dw))}", list(dw)),
-        Step("Gradient db", f"db = dz = {fv(dz)}", dz),
+             "the σ′ factor cancels against the derivative of the log", key="dz"),
+        Step("Gradient dw", f"dw = dz·x = {paren(fv(dz))}·{fv(list(x))} = {fv(list(dw))}", list(dw), key="dw"),
+        Step("Gradient db", f"db = dz = {fv(dz)}", dz, key="db"),
         Step("Updated weights", f"w ← w − α·dw = {fv(list(w))} − {fv(lr)}·{fv(list(dw))} = {fv(list(w_new))}",
-             list(w_new)),
-        Step("Updated bias", f"b ← b − α·db = {fv(b)} − {fv(lr)}·{paren(db_shown)} = {fv(b_new)}", b_new),
+             list(w_new), key="w_new"),
+        Step("Updated bias", f"b ← b − α·db = {fv(b)} − {fv(lr)}·{paren(db_shown)} = {fv(b_new)}", b_new,
+             key="b_new"),
     ]
-    values = {"z": z, "a": a, "loss": loss, "dz": dz, "db": dz, "b_new": b_new, "w1_new": float(w_new[0])}
-    return Out(steps, loss, values, "cross-entropy loss, natural log")
+    return Out(steps, None, {"w1_new": float(w_new[0])}, "cross-entropy loss, natural log", asked="dw")
+
+
+def _bce_from_z(z: float, y: int) -> float:
+    """−[y log σ(z) + (1 − y) log(1 − σ(z))] = softplus(z) − y·z, finite for any z."""
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z))) - y * z
+
+
+def sigmoid(z: float) -> float:
+    """σ(z) without overflow."""
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def _logreg_batch(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, lr: float) -> Out:
+    m = x.shape[1]
+    z = w @ x + b
+    a = np.array([sigmoid(float(v)) for v in z])
+    losses = np.array([_bce_from_z(float(zi), int(yi)) for zi, yi in zip(z, y, strict=True)])
+    loss = float(losses.mean())
+    dz = a - y
+    dw = x @ dz / m
+    db = float(dz.mean())
+    w_new = w - lr * dw
+    b_new = b - lr * db
+    steps = [
+        Step("Linear part", f"z = wᵀX + b = {fv(z.tolist())}", z.tolist(), "one entry per sample (column of X)",
+             key="z"),
+        Step("Prediction", f"a = σ(z) = {fv(a.tolist())}", a.tolist(), key="a"),
+        Step("Loss per sample", f"Lᵢ = −[yᵢ log aᵢ + (1 − yᵢ) log(1 − aᵢ)] = {fv(losses.tolist())}",
+             losses.tolist(), "natural log", key="losses"),
+        Step("Cost", f"J = (1/{m})·Σ Lᵢ = {fv(loss)}", loss, key="loss"),
+        Step("Gradient dz", f"dz = a − y = {fv(dz.tolist())}", dz.tolist(), key="dz"),
+        Step("Gradient dw", f"dw = (1/{m})·X·dzᵀ = {fv(dw.tolist())}", dw.tolist(), key="dw"),
+        Step("Gradient db", f"db = (1/{m})·Σ dzᵢ = {fv(db)}", db, key="db"),
+        Step("Updated weights", f"w ← w − α·dw = {fv(w.tolist())} − {fv(lr)}·{fv(dw.tolist())} = {fv(w_new.tolist())}",
+             w_new.tolist(), key="w_new"),
+        Step("Updated bias", f"b ← b − α·db = {fv(b)} − {fv(lr)}·{fp(db)} = {fv(b_new)}", b_new, key="b_new"),
+    ]
+    return Out(steps, None, {"w1_new": float(w_new[0])},
+               f"cross-entropy cost averaged over m = {m} samples, natural log; X has one column per sample",
+               asked="dw")
 
 
 def _log_arg(a: float, y: int, loss: float) -> str:
@@ -130,3 +188,15 @@ def _fit(p: Params) -> Out:
     ]
     values = {"slope_x": float(slope), "intercept_x": float(intercept), "mse_x": mse_x, "w": w, "mse_z": mse_z}
     return Out(steps, w, values)
+
+
+add_chinese(
+    names={"Cost": "代价"},
+    phrases={"one entry per sample (column of X)": "每个样本（X 的一列）一个值"},
+    fragments=[
+        (
+            r"^cross-entropy cost averaged over m = (\d+) samples, natural log; X has one column per sample",
+            r"交叉熵代价，对 m = \1 个样本取平均，自然对数；X 每列一个样本",
+        ),
+    ],
+)

@@ -1,4 +1,9 @@
-"""Softmax and the losses: binary and multi-class cross-entropy, mean squared error."""
+"""Softmax and the losses: cross-entropy (binary, one-hot, soft labels, any log base), squared error
+in its four conventions, hinge (binary and multi-class SVM) and entropy.
+
+Logits of any size are handled through the log-sum-exp: log ŷᵢ = (oᵢ − max o) − ln Σ exp(o − max o),
+so a probability that underflows to 0 still has a finite loss.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,11 @@ import math
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, operand, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, operand, register
+from dlquiz.worked.i18n import add_chinese
+
+LOG_BASES = ("e", "2", "10", "ln", "lg")
+_LOG_NAME = {"e": "ln", "ln": "ln", "2": "log₂", "10": "lg", "lg": "lg"}
 
 
 def softmax(o: np.ndarray) -> np.ndarray:
@@ -16,10 +25,54 @@ def softmax(o: np.ndarray) -> np.ndarray:
     return e / e.sum()  # type: ignore[no-any-return]
 
 
-def _check_index(kind: str, vec: str, p: Params) -> None:
-    n = len(p[vec])
-    if not 0 <= p["y"] < n:
-        raise ParamError(f"{kind}: parameter y: class {p['y']} does not exist (allowed: 0 … {n - 1}, 0-based)")
+def log_factor(base: str) -> float:
+    """1/ln b: log_b x = ln x · (1/ln b)."""
+    return 1.0 / math.log({"e": math.e, "ln": math.e, "2": 2.0, "10": 10.0, "lg": 10.0}[base])
+
+
+def _base_note(base: str) -> str:
+    name = _LOG_NAME[base]
+    return "natural log" if name == "ln" else f"{name}: log base {10 if name == 'lg' else 2}"
+
+
+def _log_param(default: str = "e") -> ParamSpec:
+    return ParamSpec(
+        "log_base",
+        "base of the logarithm: e (ln), 2 (log₂, bits) or 10 (lg)",
+        default,
+        "choice",
+        choices=LOG_BASES,
+        help_zh="对数的底：e（ln）、2（log₂，比特）或 10（lg）",
+    )
+
+
+def _probabilities(kind: str, name: str, v: list[float], *, strict: bool) -> None:
+    """A probability vector: entries in [0, 1] ((0, 1] when `strict`) summing to 1."""
+    if any((q <= 0 if strict else q < 0) or q > 1 for q in v):
+        rng = "(0, 1]" if strict else "[0, 1]"
+        raise ParamError(f"{kind}: parameter {name}: every probability must be in {rng}, got {fv(v)}")
+    if abs(sum(v) - 1) > 1e-6:
+        raise ParamError(f"{kind}: parameter {name}: the probabilities {fv(v)} sum to {fv(sum(v))}, not 1")
+
+
+def _index_list(kind: str, name: str, y: object, k: int, m: int) -> list[int]:
+    """Class indices (one per sample), each 0 … k − 1."""
+    ys = y if isinstance(y, list) else [y]
+    out = []
+    for v in ys:
+        if not isinstance(v, int) and not (isinstance(v, float) and v.is_integer()):
+            raise ParamError(f"{kind}: parameter {name}: a class index is a whole number, got {fv(v)}")
+        if not 0 <= int(v) < k:
+            raise ParamError(f"{kind}: parameter {name}: class {fv(v)} does not exist (allowed: 0 … {k - 1}, 0-based)")
+        out.append(int(v))
+    if len(out) != m:
+        raise ParamError(
+            f"{kind}: parameter {name} has {len(out)} class indices but there are {m} samples; give one per sample"
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- softmax
 
 
 def _draw_softmax(d: Draw) -> Params:
@@ -28,108 +81,229 @@ def _draw_softmax(d: Draw) -> Params:
     return {"o": o, "y": d.int("y", 0, len(o) - 1)}
 
 
+def _softmax_shape(p: Params) -> tuple[np.ndarray, bool, bool]:
+    """The logits as samples × classes, whether they were a matrix, and whether samples are columns."""
+    o = np.array(p["o"], dtype=float)
+    if o.ndim == 1:
+        return o[None, :], False, False
+    cols = p["samples"] == "columns"
+    return (o.T if cols else o), True, cols
+
+
+def _check_softmax(p: Params) -> None:
+    o, _, _ = _softmax_shape(p)
+    m, k = o.shape
+    if p["target"] is not None:
+        t = np.array(p["target"], dtype=float)
+        t2 = t[None, :] if t.ndim == 1 else (t.T if p["samples"] == "columns" else t)
+        if t2.shape != o.shape:
+            raise ParamError(
+                f"softmax: target is {'×'.join(map(str, t.shape))} but o is {'×'.join(map(str, np.shape(p['o'])))};"
+                " target must have the shape of o (one probability per class and sample)"
+            )
+        for row in t2.tolist():
+            _probabilities("softmax", "target", row, strict=False)
+    elif p["y"] is not None:
+        _index_list("softmax", "y", p["y"], k, m)
+
+
 @register(
     "softmax",
     "softmax.grad",
     "Softmax, its cross-entropy and the gradient",
     "softmax、交叉熵与梯度",
     [
-        ParamSpec("o", "logits (scores) o", [1, 2, 3], "floatlist", min=-50, max=50),
-        ParamSpec("y", "index of the true class (0-based)", 0, "int", min=0),
+        ParamSpec("o", "logits (scores) o: a vector, or a matrix of samples", [1, 2, 3], "tensor", rank=(1, 2),
+                  help_zh="logits（得分）o：向量，或每个样本一行的矩阵"),
+        ParamSpec("y", "true class index (0-based; one per sample for a matrix)", 0, "tensor", rank=(0, 1),
+                  help_zh="真实类别的下标（从 0 开始；矩阵时每个样本一个）", applies="when no target is given"),
+        ParamSpec("target", "soft labels: a probability vector (or matrix) instead of y", None, "tensor",
+                  rank=(1, 2), help_zh="软标签：代替 y 的概率向量（或矩阵）"),
+        _log_param(),
+        ParamSpec("samples", "for a matrix o: one sample per row or per column", "rows", "choice",
+                  choices=("rows", "columns"), help_zh="矩阵 o 中每行还是每列是一个样本",
+                  applies="when o is a matrix"),
     ],
-    ["p_max", "p_y", "loss", "grad_y", "grad", "argmax"],
+    ["probs", "p_max", "p_y", "loss", "grad_y", "grad", "argmax"],
     draw=_draw_softmax,
-    check=lambda p: _check_index("softmax", "o", p),
+    check=_check_softmax,
 )
 def _softmax(p: Params) -> Out:
-    o = np.array(p["o"], dtype=float)
-    y = p["y"]
-    shifted = o - o.max()
+    o, matrix, cols = _softmax_shape(p)
+    m, k = o.shape
+    base = p["log_base"]
+    ln, f = _LOG_NAME[base], log_factor(base)
+    shifted = o - o.max(axis=1, keepdims=True)
     e = np.exp(shifted)
-    prob = e / e.sum()
-    grad = prob.copy()
-    grad[y] -= 1
-    loss = -math.log(prob[y])
-    top = int(prob.argmax())
-    tops = [i for i in range(len(o)) if o[i] == o.max()]
+    total = e.sum(axis=1)
+    prob = e / total[:, None]
+    logp = shifted - np.log(total)[:, None]
+
+    def shown(a: np.ndarray) -> object:
+        """A per-sample array as the user laid it out (a vector, or rows/columns of a matrix)."""
+        if not matrix:
+            return a[0].tolist() if a.ndim == 2 else float(a[0])
+        return (a.T if cols and a.ndim == 2 else a).tolist()
+
+    tops = [[i for i in range(k) if o[r, i] == o[r].max()] for r in range(m)]
     steps = [
-        Step(
-            "Shift by the maximum",
-            f"o − max(o) = {fv(shifted)}",
-            shifted.tolist(),
-            "softmax(o) = softmax(o − c) for any constant c",
-        ),
-        Step("Exponentials", f"exp(o − max) = {fv(e)}", e.tolist()),
-        Step("Sum of exponentials", f"Σ = {fv(float(e.sum()))}", float(e.sum())),
-        Step("Probabilities", f"ŷ = exp(oᵢ)/Σₖ exp(oₖ) = {fv(prob)}", prob.tolist(), "they sum to 1"),
-        Step(
-            "Largest probability",
-            "max ŷ = " + " = ".join(f"ŷ_{i}" for i in tops) + f" = {fv(float(prob[top]))}",
-            float(prob[top]),
-            f"class {top} has the largest score"
-            if len(tops) == 1
-            else f"classes {', '.join(map(str, tops))} share the largest score",
-        ),
-        # the loss and its gradient need a true class: the given y (0-based), named in every step
-        Step(
-            "Loss",
-            f"true class y = {y}: l = −log ŷ_{y} = "
-            f"−log {operand(float(prob[y]), lambda v: -math.log(v), loss)} = {fv(loss)}",
-            loss,
-        ),
-        Step(
-            "Gradient",
-            f"true class y = {y}: ∂l/∂oᵢ = ŷᵢ − [i = {y}] = {fv(grad)}",
-            grad.tolist(),
-            f"only the true class {y} gets ŷ − 1",
-        ),
+        Step("Shift by the maximum", f"o − max(o) = {fv(shown(shifted))}", shown(shifted),
+             "softmax(o) = softmax(o − c) for any constant c", key="shifted"),
+        Step("Exponentials", f"exp(o − max) = {fv(shown(e))}", shown(e), key="exp"),
+        Step("Sum of exponentials", f"Σ = {fv(shown(total))}", shown(total), key="sum_exp"),
+        Step("Probabilities", f"ŷ = exp(oᵢ)/Σₖ exp(oₖ) = {fv(shown(prob))}", shown(prob), "they sum to 1",
+             key="probs"),
     ]
-    return Out(
-        steps,
-        prob.tolist(),
-        {
-            "p_max": float(prob.max()),
-            "p_y": float(prob[y]),
-            "loss": loss,
-            "grad_y": float(prob[y] - 1),
-            "grad": grad.tolist(),
-            "argmax": int(prob.argmax()),
-        },
-        "natural log; y is a 0-based class index (one-hot label)",
-    )
+    pmax = prob.max(axis=1)
+    if not matrix:
+        top = tops[0]
+        steps.append(Step(
+            "Largest probability",
+            "max ŷ = " + " = ".join(f"ŷ_{i}" for i in top) + f" = {fv(float(pmax[0]))}",
+            float(pmax[0]),
+            f"class {top[0]} has the largest score" if len(top) == 1
+            else f"classes {', '.join(map(str, top))} share the largest score",
+            key="p_max",
+        ))
+    else:
+        steps.append(Step("Largest probability", f"max ŷ per sample = {fv(pmax.tolist())}", pmax.tolist(),
+                          key="p_max"))
+    values: dict[str, object] = {"argmax": shown(prob.argmax(axis=1).astype(float)) if matrix
+                                 else int(prob.argmax())}
+    conv = _base_note(base) + ("; one sample per " + ("column" if cols else "row") if matrix else "")
+    target = p["target"]
+    if target is None and p["y"] is None:
+        return Out(steps, None, values, conv, asked="probs")
+    if target is not None:
+        t = np.array(p["target"], dtype=float)
+        t2 = t[None, :] if t.ndim == 1 else (t.T if cols else t)
+        losses = -(t2 * logp).sum(axis=1) * f
+        grad = (prob - t2) * f
+        terms = " + ".join(f"{fv(float(ti))}·{ln} {fv(float(pi))}" for ti, pi in zip(t2[0], prob[0], strict=True)
+                           if ti != 0)
+        lead = f"l = −Σ tᵢ {ln} ŷᵢ" + (f" = −({terms})" if not matrix and len(terms) < 160 else "")
+        conv = conv + "; soft labels t (a probability vector per sample)"
+        label_note = "every class contributes in proportion to its label tᵢ"
+        grad_formula = "∂l/∂oᵢ = ŷᵢ − tᵢ"
+    else:
+        ys = _index_list("softmax", "y", p["y"], k, m)
+        onehot = np.zeros_like(prob)
+        onehot[np.arange(m), ys] = 1
+        losses = -logp[np.arange(m), ys] * f
+        grad = (prob - onehot) * f
+        yi = ys[0]
+        if matrix:
+            lead = f"l = −{ln} ŷ_y per sample, y = {fv(ys)}"
+        elif prob[0, yi] > 1e-6:
+            arg = operand(float(prob[0, yi]), lambda v: -math.log(v) * f, float(losses[0]))
+            lead = f"true class y = {yi}: l = −{ln} ŷ_{yi} = −{ln} {arg}"
+        else:  # ŷ_y underflows: the log-sum-exp form
+            lead = (f"true class y = {yi}: l = −{ln} ŷ_{yi} = ln Σ exp(o − max) − (o_{yi} − max)"
+                    f" = {fv(float(np.log(total[0])))} − {fp(float(shifted[0, yi]))}"
+                    + ("" if base in ("e", "ln") else f", divided by ln {2 if ln == 'log₂' else 10}"))
+        steps.insert(5, Step("One-hot label", f"y = {fv(shown(onehot))}", shown(onehot), key="onehot"))
+        values["p_y"] = shown(prob[np.arange(m), ys]) if matrix else float(prob[0, yi])
+        values["grad_y"] = shown(grad[np.arange(m), ys]) if matrix else float(grad[0, yi])
+        label_note = "only the true class contributes"
+        grad_formula = (f"true class y = {yi}: " if not matrix else "") + f"∂l/∂oᵢ = ŷᵢ − [i = {'y' if matrix else yi}]"
+    if base not in ("e", "ln"):
+        grad_formula += f", times 1/ln {2 if ln == 'log₂' else 10}"
+    if matrix:
+        steps.append(Step("Loss per sample", f"{lead} = {fv(losses.tolist())}", losses.tolist(), label_note,
+                          key="losses"))
+        loss = float(losses.mean())
+        steps.append(Step("Mean loss", f"l = (1/{m})·Σ lᵢ = {fv(loss)}", loss, key="loss"))
+        steps.append(Step("Gradient", f"{grad_formula} = {fv(shown(grad))}", shown(grad),
+                          "the gradient of each sample's loss", key="grad"))
+        gm = grad / m
+        steps.append(Step("Gradient of the mean loss", f"∂l/∂o = (ŷ − y)/{m} = {fv(shown(gm))}", shown(gm),
+                          key="grad_mean"))
+    else:
+        loss = float(losses[0])
+        steps.append(Step("Loss", f"{lead} = {fv(loss)}", loss, label_note, key="loss"))
+        note = f"only the true class {p['y']} gets ŷ − 1" if target is None else "ŷ − t"
+        steps.append(Step("Gradient", f"{grad_formula} = {fv(shown(grad))}", shown(grad), note, key="grad"))
+    return Out(steps, None, values, conv + ("; y is a 0-based class index (one-hot label)"
+                                            if target is None else ""), asked="loss")
+
+
+# --------------------------------------------------------------------------- binary cross-entropy
 
 
 def _check_bce(p: Params) -> None:
-    if not 0 < p["p"] < 1:
-        raise ParamError(f"loss.bce: parameter p: {p['p']} must lie strictly between 0 and 1")
+    q = np.atleast_1d(np.array(p["p"], dtype=float))
+    y = np.atleast_1d(np.array(p["y"], dtype=float))
+    if np.any((q <= 0) | (q >= 1)):
+        raise ParamError(f"loss.bce: parameter p: {fv(p['p'])} must lie strictly between 0 and 1")
+    if np.any((y < 0) | (y > 1)):
+        raise ParamError(f"loss.bce: parameter y: a label is 0 or 1 (or a soft label in [0, 1]), got {fv(p['y'])}")
+    if q.shape != y.shape:
+        raise ParamError(f"loss.bce: y has {y.size} labels but p has {q.size} probabilities; give one label per p")
 
 
 @register(
     "loss.bce",
     "loss.bce",
-    "Binary cross-entropy of one sample",
-    "单个样本的二元交叉熵",
+    "Binary cross-entropy",
+    "二元交叉熵",
     [
-        ParamSpec("y", "label (0 or 1)", 1, "int", min=0, max=1),
-        ParamSpec("p", "predicted probability ŷ of class 1", 0.8, "float"),
+        ParamSpec("y", "label 0 or 1 (or a soft label in [0, 1]); a vector for several samples", 1, "tensor",
+                  rank=(0, 1), help_zh="标签 0 或 1（或 [0, 1] 中的软标签）；多个样本时为向量"),
+        ParamSpec("p", "predicted probability ŷ of class 1 (a vector for several samples)", 0.8, "tensor",
+                  rank=(0, 1), help_zh="预测为类别 1 的概率 ŷ（多个样本时为向量）"),
+        _log_param(),
+        ParamSpec("reduction", "several samples: mean or sum of the losses", "mean", "choice",
+                  choices=("mean", "sum"), help_zh="多个样本时取平均或求和", applies="when p is a vector"),
     ],
     [],
     draw=lambda d: {"y": d.int("y", 0, 1), "p": d.pick("p", [0.1, 0.2, 0.25, 0.4, 0.5, 0.6, 0.75, 0.8, 0.9])},
     check=_check_bce,
 )
 def _bce(p: Params) -> Out:
-    y, q = p["y"], float(p["p"])
-    loss = -(y * math.log(q) + (1 - y) * math.log(1 - q))
-    term = f"−log {fv(q)}" if y == 1 else f"−log(1 − {fv(q)})"
+    base = p["log_base"]
+    ln, f = _LOG_NAME[base], log_factor(base)
+    conv = _base_note(base)
+    if not isinstance(p["p"], list):
+        y, q = p["y"], float(p["p"])
+        loss = -(y * math.log(q) + (1 - y) * math.log(1 - q)) * f
+        if y == 1:
+            term = f"−{ln} {fv(q)}"
+        elif y == 0:
+            term = f"−{ln}(1 − {fv(q)})"
+        else:
+            term = f"−[{fv(y)}·{ln} {fv(q)} + {fv(1 - y)}·{ln} {fv(1 - q)}]"
+        steps = [
+            Step(
+                "Loss",
+                f"−[y {ln} ŷ + (1 − y) {ln}(1 − ŷ)] = −[{fv(y)}·{ln} {fv(q)} + {fv(1 - y)}·{ln}(1 − {fv(q)})] = "
+                f"{term} = {fv(loss)}",
+                loss,
+                "for y = 1 only −log ŷ remains; for y = 0 only −log(1 − ŷ)",
+                key="loss",
+            ),
+        ]
+        grad = (q - y) / (q * (1 - q)) * f
+        steps.append(Step("Gradient", f"∂l/∂ŷ = (ŷ − y)/(ŷ(1 − ŷ)) = {fv(grad)}", grad, key="grad"))
+        return Out(steps, None, {}, conv, asked="loss")
+    ys = np.array(p["y"], dtype=float)
+    qs = np.array(p["p"], dtype=float)
+    losses = -(ys * np.log(qs) + (1 - ys) * np.log(1 - qs)) * f
+    m = len(qs)
+    red = p["reduction"]
+    loss = float(losses.mean() if red == "mean" else losses.sum())
+    grad = (qs - ys) / (qs * (1 - qs)) * f / (m if red == "mean" else 1)
     steps = [
-        Step(
-            "Loss",
-            f"−[y log ŷ + (1 − y) log(1 − ŷ)] = −[{y}·log {fv(q)} + {1 - y}·log(1 − {fv(q)})] = {term} = {fv(loss)}",
-            loss,
-            "for y = 1 only −log ŷ remains; for y = 0 only −log(1 − ŷ)",
-        ),
+        Step("Loss per sample", f"lᵢ = −[yᵢ {ln} ŷᵢ + (1 − yᵢ) {ln}(1 − ŷᵢ)] = {fv(losses.tolist())}",
+             losses.tolist(), key="losses"),
+        Step("Mean loss" if red == "mean" else "Total loss",
+             (f"L = (1/{m})·Σ lᵢ = {fv(loss)}" if red == "mean" else f"L = Σ lᵢ = {fv(loss)}"), loss, key="loss"),
+        Step("Gradient", "∂L/∂ŷᵢ = (ŷᵢ − yᵢ)/(ŷᵢ(1 − ŷᵢ))" + (f"/{m}" if red == "mean" else "")
+             + f" = {fv(grad.tolist())}", grad.tolist(), key="grad"),
     ]
-    return Out(steps, loss, {}, "natural log")
+    return Out(steps, None, {}, conv + f"; {red} over {m} samples", asked="loss")
+
+
+# --------------------------------------------------------------------------- cross-entropy of given probabilities
 
 
 def _draw_ce(d: Draw) -> Params:
@@ -144,41 +318,68 @@ def _draw_ce(d: Draw) -> Params:
 
 
 def _check_ce(p: Params) -> None:
-    _check_index("loss.ce", "p", p)
     probs = p["p"]
-    if any(q <= 0 or q > 1 for q in probs):
-        raise ParamError(f"loss.ce: parameter p: every probability must be in (0, 1], got {fv(probs)}")
-    if abs(sum(probs) - 1) > 1e-6:
-        raise ParamError(f"loss.ce: parameter p: the probabilities {fv(probs)} sum to {fv(sum(probs))}, not 1")
+    _probabilities("loss.ce", "p", probs, strict=p["target"] is None)
+    if p["target"] is not None:
+        t = p["target"]
+        if len(t) != len(probs):
+            raise ParamError(f"loss.ce: target has {len(t)} entries but p has {len(probs)}; give one per class")
+        _probabilities("loss.ce", "target", t, strict=False)
+        if any(ti > 0 and pi == 0 for ti, pi in zip(t, probs, strict=True)):
+            raise ParamError("loss.ce: a class with target > 0 has ŷ = 0: the loss is infinite")
+    else:
+        _index_list("loss.ce", "y", p["y"], len(probs), 1)
 
 
 @register(
     "loss.ce",
     "loss.ce",
-    "Cross-entropy with a one-hot label",
-    "独热标签的交叉熵",
+    "Cross-entropy of given probabilities",
+    "给定概率的交叉熵",
     [
-        ParamSpec("p", "predicted probabilities ŷ (sum 1)", [0.7, 0.2, 0.1], "floatlist"),
-        ParamSpec("y", "index of the true class (0-based)", 0, "int", min=0),
+        ParamSpec("p", "predicted probabilities ŷ (sum 1)", [0.7, 0.2, 0.1], "floatlist",
+                  help_zh="预测概率 ŷ（和为 1）"),
+        ParamSpec("y", "index of the true class (0-based)", 0, "int", min=0, help_zh="真实类别的下标（从 0 开始）",
+                  applies="when no target is given"),
+        ParamSpec("target", "soft labels t (a probability vector) instead of y", None, "floatlist",
+                  help_zh="软标签 t（概率向量），代替 y"),
+        _log_param(),
     ],
     [],
     draw=_draw_ce,
     check=_check_ce,
 )
 def _ce(p: Params) -> Out:
-    probs, y = p["p"], p["y"]
+    probs = p["p"]
+    base = p["log_base"]
+    ln, f = _LOG_NAME[base], log_factor(base)
+    if p["target"] is not None:
+        t = p["target"]
+        loss = -sum(ti * math.log(pi) for ti, pi in zip(t, probs, strict=True) if ti != 0) * f
+        terms = " + ".join(f"{fv(ti)}·{ln} {fv(pi)}" for ti, pi in zip(t, probs, strict=True) if ti != 0)
+        steps = [
+            Step("Soft label", f"t = {fv(t)}", list(t), key="target"),
+            Step("Loss", f"l = −Σ tᵢ {ln} ŷᵢ = −({terms}) = {fv(loss)}", loss,
+                 "every class contributes in proportion to its label tᵢ", key="loss"),
+        ]
+        return Out(steps, None, {}, _base_note(base) + "; soft labels", asked="loss")
+    y = p["y"]
     onehot = [1 if i == y else 0 for i in range(len(probs))]
-    loss = -math.log(probs[y])
+    loss = -math.log(probs[y]) * f
     steps = [
-        Step("One-hot label", f"y = {fv(onehot)}", onehot),
+        Step("One-hot label", f"y = {fv(onehot)}", onehot, key="onehot"),
         Step(
             "Loss",
-            f"l = −Σ yᵢ log ŷᵢ = −log ŷ_{y} = −log {fv(probs[y])} = {fv(loss)}",
+            f"l = −Σ yᵢ {ln} ŷᵢ = −{ln} ŷ_{y} = −{ln} {fv(probs[y])} = {fv(loss)}",
             loss,
             "only the true class contributes",
+            key="loss",
         ),
     ]
-    return Out(steps, loss, {}, "natural log; y is a 0-based class index")
+    return Out(steps, None, {}, _base_note(base) + "; y is a 0-based class index", asked="loss")
+
+
+# --------------------------------------------------------------------------- squared error
 
 
 def _draw_mse(d: Draw) -> Params:
@@ -189,35 +390,251 @@ def _draw_mse(d: Draw) -> Params:
 
 
 def _check_mse(p: Params) -> None:
-    if len(p["a"]) != len(p["y"]):
-        raise ParamError(f"loss.mse: parameters a and y have different lengths ({len(p['a'])} and {len(p['y'])})")
+    sa, sy = np.shape(p["a"]), np.shape(p["y"])
+    if sa != sy:
+        raise ParamError(
+            f"loss.mse: a is {'×'.join(map(str, sa)) or 'a scalar'} but y is {'×'.join(map(str, sy)) or 'a scalar'};"
+            " y must have the shape of a (one target per output)"
+        )
+
+
+_MSE_FORM = {
+    (True, "mean"): ("J = 1/(2m) Σ (a − y)²", "J = 1/(2m) Σ (a − y)² (course notes)"),
+    (True, "sum"): ("E = Σ ½(y − a)²", "E = Σ ½(target − out)² (classic backprop examples)"),
+    (False, "mean"): ("MSE = 1/m Σ (a − y)²", "MSE = 1/m Σ (a − y)²"),
+    (False, "sum"): ("SSE = Σ (a − y)²", "sum of squared errors Σ (a − y)²"),
+}
 
 
 @register(
     "loss.mse",
     "loss.mse",
-    "Mean squared error J = 1/(2m) Σ (a − y)²",
-    "均方误差 J = 1/(2m) Σ (a − y)²",
+    "Squared error: J = 1/(2m)Σ, E = ½Σ, mean or sum",
+    "平方误差：J = 1/(2m)Σ、E = ½Σ、均值或求和",
     [
-        ParamSpec("a", "predictions a", [0.5, 0.8], "floatlist"),
-        ParamSpec("y", "targets y", [1, 0], "floatlist"),
+        ParamSpec("a", "predictions (outputs) a: a number, a vector, or a matrix with one column per sample",
+                  [0.5, 0.8], "tensor", rank=(0, 1, 2), help_zh="预测（输出）a：数、向量，或每列一个样本的矩阵"),
+        ParamSpec("y", "targets y, the shape of a", [1, 0], "tensor", rank=(0, 1, 2), help_zh="目标值 y，形状同 a"),
+        ParamSpec("half", "multiply by ½ (it cancels the 2 of the derivative)", True, "bool",
+                  help_zh="是否乘 ½（与导数中的 2 抵消）"),
+        ParamSpec("reduction", "mean over the m samples, or sum", "mean", "choice", choices=("mean", "sum"),
+                  help_zh="对 m 个样本取平均或求和"),
     ],
-    ["sum_sq", "m"],
+    ["sum_sq", "m", "grad"],
     draw=_draw_mse,
     check=_check_mse,
 )
 def _mse(p: Params) -> Out:
     a = np.array(p["a"], dtype=float)
     y = np.array(p["y"], dtype=float)
-    m = len(a)
+    half, red = bool(p["half"]), p["reduction"]
+    m = 1 if a.ndim == 0 else (a.shape[-1] if a.ndim == 2 else a.shape[0])
     diff = a - y
     sq = diff**2
     total = float(sq.sum())
-    j = total / (2 * m)
+    c = (0.5 if half else 1.0) / (m if red == "mean" else 1)
+    loss = c * total
+    grad = 2 * c * diff
+    name, conv = _MSE_FORM[(half, red)]
+    factor = {(True, "mean"): f"1/(2·{m})", (True, "sum"): "½", (False, "mean"): f"1/{m}", (False, "sum"): "1"}
     steps = [
-        Step("Errors", f"a − y = {fv(diff)}", diff.tolist()),
-        Step("Squares", f"(a − y)² = {fv(sq)}", sq.tolist()),
-        Step("Sum of squares", f"Σ (a − y)² = {fv(total)}", total),
-        Step("Loss", f"J = 1/(2m) · Σ = 1/(2·{m}) · {fv(total)} = {fv(j)}", j, "the ½ cancels the 2 of the derivative"),
+        Step("Errors", f"a − y = {fv(diff.tolist())}", diff.tolist(), key="diff"),
+        Step("Squares", f"(a − y)² = {fv(sq.tolist())}", sq.tolist(), key="sq"),
+        Step("Sum of squares", f"Σ (a − y)² = {fv(total)}", total, key="sum_sq"),
+        Step("Loss", f"{name} = {factor[(half, red)]} · {fv(total)} = {fv(loss)}", loss,
+             "the ½ cancels the 2 of the derivative" if half else "", key="loss"),
+        Step("Gradient", f"∂/∂a = {fv(2 * c)}·(a − y) = {fv(grad.tolist())}", grad.tolist(), key="grad"),
     ]
-    return Out(steps, j, {"sum_sq": total, "m": m}, "J = 1/(2m) Σ (a − y)² (course notes)")
+    if a.ndim == 2:
+        conv += "; one column per sample"
+    return Out(steps, None, {"m": m}, conv, asked="loss")
+
+
+# --------------------------------------------------------------------------- hinge loss
+
+
+def _check_hinge(p: Params) -> None:
+    s = np.atleast_1d(np.array(p["s"], dtype=float))
+    y = np.atleast_1d(np.array(p["y"], dtype=float))
+    if p["mode"] == "binary":
+        if np.any((y != 1) & (y != -1)):
+            raise ParamError(f"loss.hinge: parameter y: binary labels are +1 or −1, got {fv(p['y'])}")
+        if s.shape != y.shape:
+            raise ParamError(f"loss.hinge: s has {s.size} scores but y has {y.size} labels; give one label per score")
+    else:
+        if np.ndim(p["s"]) != 1:
+            raise ParamError("loss.hinge: multiclass: parameter s is the score vector of one sample, e.g. 3.2,5.1,-1.7")
+        _index_list("loss.hinge", "y", p["y"], s.size, 1)
+
+
+@register(
+    "loss.hinge",
+    "loss.choice",
+    "Hinge loss: binary and multi-class SVM",
+    "合页损失：二分类与多分类 SVM",
+    [
+        ParamSpec("mode", "multiclass: Σ_{j≠y} max(0, s_j − s_y + Δ); binary: max(0, Δ − y·s)", "multiclass",
+                  "choice", choices=("multiclass", "binary"), help_zh="多分类或二分类"),
+        ParamSpec("s", "scores: one per class (multiclass) or one per sample (binary)", [3.2, 5.1, -1.7], "tensor",
+                  rank=(0, 1), help_zh="得分：每类一个（多分类）或每个样本一个（二分类）"),
+        ParamSpec("y", "true class index (multiclass), or labels ±1 (binary)", 0, "tensor", rank=(0, 1),
+                  help_zh="真实类别下标（多分类）或标签 ±1（二分类）"),
+        ParamSpec("margin", "margin Δ", 1.0, "float", min=0, help_zh="间隔 Δ"),
+        ParamSpec("reduction", "binary with several samples: mean or sum", "mean", "choice", choices=("mean", "sum"),
+                  help_zh="二分类多个样本时取平均或求和", applies="with mode=binary and several samples"),
+    ],
+    ["loss", "grad"],
+    draw=lambda d: {
+        "s": d.value("s", lambda: [round(float(v), 1) for v in d.rng.uniform(-3, 6, size=3)]),
+        "y": d.int("y", 0, 2),
+    },
+    check=_check_hinge,
+)
+def _hinge(p: Params) -> Out:
+    delta = float(p["margin"])
+    if p["mode"] == "binary":
+        s = np.atleast_1d(np.array(p["s"], dtype=float))
+        y = np.atleast_1d(np.array(p["y"], dtype=float))
+        ys = y * s
+        terms = np.maximum(0.0, delta - ys)
+        m = s.size
+        red = p["reduction"] if m > 1 else "sum"
+        loss = float(terms.mean() if red == "mean" else terms.sum())
+        active = (ys < delta).astype(float)
+        grad = -y * active / (m if red == "mean" else 1)
+        steps = [
+            Step("Margins y·s", f"y·s = {fv(ys.tolist())}", ys.tolist(), key="ys"),
+            Step("Hinge terms", f"max(0, {fv(delta)} − y·s) = {fv(terms.tolist())}", terms.tolist(),
+                 "zero once a sample is beyond the margin", key="terms"),
+            Step("Loss", (f"L = (1/{m})·Σ = {fv(loss)}" if red == "mean" else f"L = Σ = {fv(loss)}"), loss,
+                 key="loss"),
+            Step("Gradient", "∂L/∂s = −y where y·s < Δ, else 0" + (f", divided by {m}" if red == "mean" else "")
+                 + f" = {fv(grad.tolist())}", grad.tolist(), key="grad"),
+        ]
+        return Out(steps, None, {}, f"binary hinge max(0, Δ − y·s), Δ = {fv(delta)}, labels ±1", asked="loss")
+    s = np.array(p["s"], dtype=float)
+    c = _index_list("loss.hinge", "y", p["y"], s.size, 1)[0]
+    margins = s - s[c] + delta
+    margins[c] = 0.0
+    terms = np.maximum(0.0, margins)
+    loss = float(terms.sum())
+    grad = (terms > 0).astype(float)
+    grad[c] = -grad.sum()
+    parts = " + ".join(f"max(0, {fv(float(s[j]))} − {fp(float(s[c]))} + {fv(delta)})" for j in range(s.size) if j != c)
+    steps = [
+        Step("Margins", f"s_j − s_y + Δ (j ≠ y = {c}) = {fv(margins.tolist())}", margins.tolist(),
+             "the true class itself is left out", key="margins"),
+        Step("Loss", f"L = Σ_(j≠y) max(0, s_j − s_y + Δ) = {parts} = {fv(loss)}", loss, key="loss"),
+        Step("Gradient", f"∂L/∂s_j = 1 for each violating j; ∂L/∂s_y = −(number of violations) = {fv(grad.tolist())}",
+             grad.tolist(), key="grad"),
+    ]
+    return Out(steps, None, {"violations": int((terms > 0).sum())},
+               f"multi-class SVM loss, Δ = {fv(delta)}; y is a 0-based class index", asked="loss")
+
+
+# --------------------------------------------------------------------------- entropy
+
+
+def _check_entropy(p: Params) -> None:
+    _probabilities("loss.entropy", "p", p["p"], strict=False)
+    if p["q"] is not None:
+        if len(p["q"]) != len(p["p"]):
+            raise ParamError(f"loss.entropy: q has {len(p['q'])} entries but p has {len(p['p'])}; give one per outcome")
+        _probabilities("loss.entropy", "q", p["q"], strict=False)
+        if any(pi > 0 and qi == 0 for pi, qi in zip(p["p"], p["q"], strict=True)):
+            raise ParamError("loss.entropy: q is 0 where p is not: the cross-entropy and KL divergence are infinite")
+
+
+@register(
+    "loss.entropy",
+    "loss.ce",
+    "Entropy, cross-entropy and KL divergence",
+    "熵、交叉熵与 KL 散度",
+    [
+        ParamSpec("p", "a probability distribution p (sum 1)", [0.5, 0.25, 0.25], "floatlist",
+                  help_zh="概率分布 p（和为 1）"),
+        ParamSpec("q", "a second distribution q (optional)", None, "floatlist", help_zh="第二个分布 q（可选）"),
+        _log_param("2"),
+    ],
+    ["entropy"],
+    check=_check_entropy,
+)
+def _entropy(p: Params) -> Out:
+    ps = p["p"]
+    base = p["log_base"]
+    ln, f = _LOG_NAME[base], log_factor(base)
+    terms = [-(pi * math.log(pi)) * f if pi > 0 else 0.0 for pi in ps]
+    h = float(sum(terms))
+    steps = [
+        Step("Terms", f"−pᵢ {ln} pᵢ = {fv(terms)}", terms, "0·log 0 is taken as 0", key="terms"),
+        Step("Entropy", f"H(p) = −Σ pᵢ {ln} pᵢ = {fv(h)}", h, key="entropy"),
+    ]
+    if p["q"] is not None:
+        qs = p["q"]
+        ce = float(-sum(pi * math.log(qi) for pi, qi in zip(ps, qs, strict=True) if pi > 0) * f)
+        steps.append(Step("Cross-entropy", f"H(p, q) = −Σ pᵢ {ln} qᵢ = {fv(ce)}", ce, key="cross_entropy"))
+        steps.append(Step("KL divergence", f"KL(p‖q) = H(p, q) − H(p) = {fv(ce)} − {fv(h)} = {fv(ce - h)}", ce - h,
+                          "never negative; 0 only when q = p", key="kl"))
+    unit = {"log₂": "bits", "ln": "nats", "lg": "bans (base 10)"}[ln]
+    return Out(steps, None, {}, f"{_base_note(base)}; unit: {unit}", asked="entropy")
+
+
+add_chinese(
+    names={
+        "Loss per sample": "每个样本的损失",
+        "Mean loss": "平均损失",
+        "Total loss": "总损失",
+        "Gradient of the mean loss": "平均损失的梯度",
+        "Soft label": "软标签",
+        "Margins": "间隔项",
+        "Margins y·s": "间隔 y·s",
+        "Hinge terms": "合页项",
+        "Terms": "各项",
+        "Entropy": "熵",
+        "Cross-entropy": "交叉熵",
+        "KL divergence": "KL 散度",
+    },
+    phrases={
+        "the gradient of each sample's loss": "每个样本损失的梯度",
+        "every class contributes in proportion to its label tᵢ": "每个类别按其标签 tᵢ 的大小计入",
+        "the true class itself is left out": "真实类别本身不计入",
+        "zero once a sample is beyond the margin": "样本超出间隔后为零",
+        "0·log 0 is taken as 0": "约定 0·log 0 = 0",
+        "never negative; 0 only when q = p": "恒非负；仅当 q = p 时为 0",
+        "ŷ − t": "ŷ − t",
+    },
+    fragments=[
+        (r"^natural log", "自然对数"),
+        (r"^log₂: log base 2", "log₂：以 2 为底"),
+        (r"^lg: log base 10", "lg：以 10 为底"),
+        (r"; one sample per row", "；每行一个样本"),
+        (r"; one sample per column", "；每列一个样本"),
+        (r"; one column per sample", "；每列一个样本"),
+        (r" \(course notes\)", "（课程笔记）"),
+        (r"; y is a 0-based class index \(one-hot label\)", "；y 为从 0 开始的类别编号（独热标签）"),
+        (r"; y is a 0-based class index", "；y 为从 0 开始的类别编号"),
+        (r"; soft labels t \(a probability vector per sample\)", "；软标签 t（每个样本一个概率向量）"),
+        (r"; soft labels$", "；软标签"),
+        (r"; mean over (\d+) samples", r"；对 \1 个样本取平均"),
+        (r"; sum over (\d+) samples", r"；对 \1 个样本求和"),
+        (r"^max ŷ per sample", "每个样本的 max ŷ"),
+        (r" per sample, y = ", "（每个样本），y = "),
+        (r", times 1/ln (\d+)", r"，再乘以 1/ln \1"),
+        (r", divided by ln (\d+)", r"，再除以 ln \1"),
+        (r"^E = Σ ½\(target − out\)² \(classic backprop examples\)", "E = Σ ½(目标 − 输出)²（经典反向传播例题）"),
+        (r"^sum of squared errors", "误差平方和"),
+        (r"^MSE = 1/m Σ \(a − y\)²$", "MSE = 1/m Σ (a − y)²（均方误差）"),
+        (r"^multi-class SVM loss", "多分类 SVM 损失"),
+        (r"^binary hinge", "二分类合页损失"),
+        (r", labels ±1", "，标签为 ±1"),
+        (
+            r"= 1 for each violating j; ∂L/∂s_y = −\(number of violations\)",
+            "= 1（对每个违反间隔的 j）；∂L/∂s_y = −（违反的个数）",
+        ),
+        (r"= −y where y·s < Δ, else 0", "= −y（当 y·s < Δ），否则为 0"),
+        (r", divided by (\d+)", r"，再除以 \1"),
+        (r"; unit: bits", "；单位：比特"),
+        (r"; unit: nats", "；单位：奈特"),
+        (r"; unit: bans \(base 10\)", "；单位：哈特莱（以 10 为底）"),
+    ],
+)

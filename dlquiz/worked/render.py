@@ -90,12 +90,11 @@ def rich_example(example: WorkedExample, lang: str = "en") -> RenderableType:
     from rich.text import Text
 
     parts: list[RenderableType] = []
-    given = ", ".join(
-        f"{k} = {format_value(v)}" for k, v in example.params.items() if v is not None and not _is_matrix(v)
-    )
+    params = {k: v for k, v in example.params.items() if k not in example.unused}
+    given = ", ".join(f"{k} = {format_value(v)}" for k, v in params.items() if v is not None and not _is_matrix(v))
     if given:
         parts.append(Text(f"{_l(lang, 'given')}: {given}"))
-    for k, v in example.params.items():
+    for k, v in params.items():
         if _is_matrix(v):
             parts.append(Text(f"{k} ="))
             parts.append(_grid(v))
@@ -171,13 +170,13 @@ _ANSWER_WHAT: dict[str, tuple[str, str]] = {
 
 
 def _givens(example: WorkedExample) -> list[tuple[str, Any]]:
-    shown = [(k, v) for k, v in example.params.items() if v is not None]
+    shown = [(k, v) for k, v in example.params.items() if v is not None and k not in example.unused]
     shown += [(k, example.values[k]) for k in _SHOWN_VALUES.get(example.kind, ()) if k in example.values]
     return shown
 
 
 def _answer_label(example: WorkedExample, lang: str) -> str:
-    what = _ANSWER_WHAT.get(example.kind) if example.asked == "answer" else None
+    what = _ANSWER_WHAT.get(example.kind) if not example.ask_given else None
     label = answer_label(example, lang)
     return f"{label} ({what[1] if lang == 'zh' else what[0]})" if what else label
 
@@ -311,6 +310,18 @@ _TEX_UNICODE = {
     "∈": "\\in",
     "≠": "\\neq",
     "∞": "\\infty",
+    "±": "\\pm",
+    "Δ": "\\Delta",
+    "π": "\\pi",
+    "λ": "\\lambda",
+    "ρ": "\\rho",
+    "τ": "\\tau",
+    "ω": "\\omega",
+    "Ω": "\\Omega",
+    "∇": "\\nabla",
+    "ₘ": "_{m}",
+    "ₙ": "_{n}",
+    "ⱼ": "_{j}",
 }
 _ACCENTS = {"\u0302": "\\hat", "\u0303": "\\tilde"}
 

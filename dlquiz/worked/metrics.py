@@ -1,0 +1,214 @@
+"""Classification metrics from labels and predictions (or a confusion matrix).
+
+Conventions (stated in every example): the confusion matrix C has one row per true class and one
+column per predicted class; a ratio 0/0 is taken as 0 (and flagged); macro averages are the plain
+mean over classes of the per-class precision, recall and F1 (macro F1 is the mean of the per-class
+F1, as in scikit-learn, not the F1 of the macro precision and recall); micro averages pool the counts
+of all classes, so for single-label data micro P = micro R = micro F1 = accuracy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlquiz.errors import ParamError
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
+from dlquiz.worked.i18n import add_chinese
+
+
+def _draw(d: Draw) -> Params:
+    n = int(d.rng.integers(8, 13))
+    k = d.pick("classes", [2, 2, 3])
+    y_true = d.value("y_true", lambda: [int(v) for v in d.rng.integers(0, k, size=n)])
+    # mostly right predictions, some wrong
+    wrong = d.rng.random(len(y_true)) < 0.3
+    noise = d.rng.integers(0, k, size=len(y_true))
+    y_pred = d.value(
+        "y_pred", lambda: [int(nz) if w else int(t) for t, w, nz in zip(y_true, wrong, noise, strict=True)]
+    )
+    return {"y_true": y_true, "y_pred": y_pred}
+
+
+def _check(p: Params) -> None:
+    cm = p["cm"]
+    if cm is not None:
+        rows, cols = len(cm), len(cm[0])
+        if rows != cols or rows < 2:
+            raise ParamError(
+                f"eval.metrics: cm is {rows}×{cols}; a confusion matrix is k×k with k ≥ 2 "
+                "(row = true class, column = predicted class)"
+            )
+        if any(v < 0 or float(v) != int(v) for row in cm for v in row):
+            raise ParamError(f"eval.metrics: cm holds counts: whole numbers ≥ 0, got {fv(cm)}")
+        if sum(sum(row) for row in cm) == 0:
+            raise ParamError("eval.metrics: cm counts no sample")
+        return
+    t, q = p["y_true"], p["y_pred"]
+    if len(t) != len(q):
+        raise ParamError(
+            f"eval.metrics: y_true has {len(t)} labels but y_pred has {len(q)}; give one prediction per label"
+        )
+    if any(v < 0 for v in [*t, *q]):
+        raise ParamError("eval.metrics: class labels are 0, 1, 2, … (0-based indices)")
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else 0.0
+
+
+@register(
+    "eval.metrics",
+    "ml.fit",  # eval.metrics is a topic of syllabus-beyond.md, not of the bank's syllabus.toml
+    "Classification metrics: confusion matrix, P, R, F1",
+    "分类指标：混淆矩阵、精确率、召回率、F1",
+    [
+        ParamSpec("y_true", "true class of each sample (0-based)", [1, 0, 1, 1, 0, 1, 0, 0, 1, 1], "intlist",
+                  help_zh="每个样本的真实类别（从 0 开始）", applies="when no confusion matrix cm is given"),
+        ParamSpec("y_pred", "predicted class of each sample", [1, 0, 0, 1, 1, 1, 0, 0, 1, 0], "intlist",
+                  help_zh="每个样本的预测类别", applies="when no confusion matrix cm is given"),
+        ParamSpec("cm", "a confusion matrix instead (row = true class, column = predicted)", None, "matrix",
+                  help_zh="直接给出混淆矩阵（行 = 真实类别，列 = 预测类别）"),
+        ParamSpec("positive", "binary: the positive class", 1, "int", min=0, help_zh="二分类时的正类",
+                  applies="with two classes"),
+        ParamSpec("classes", "number of classes (default: the largest label + 1)", None, "int", min=2, max=100,
+                  help_zh="类别数（默认：最大标签 + 1）", applies="when labels are given"),
+    ],
+    ["cm", "accuracy", "precision_per_class", "recall_per_class", "f1_per_class", "macro_f1", "micro_f1"],
+    draw=_draw,
+    check=_check,
+)
+def _metrics(p: Params) -> Out:
+    if p["cm"] is not None:
+        cm = np.array(p["cm"], dtype=float)
+        source = "given"
+    else:
+        t, q = p["y_true"], p["y_pred"]
+        k = max([*t, *q]) + 1
+        if p["classes"] is not None:
+            if p["classes"] < k:
+                raise ParamError(
+                    f"eval.metrics: classes = {p['classes']} but a label is {k - 1}; classes must be ≥ {k}"
+                )
+            k = p["classes"]
+        cm = np.zeros((k, k))
+        for ti, qi in zip(t, q, strict=True):
+            cm[ti, qi] += 1
+        source = "counted"
+    k = cm.shape[0]
+    n = float(cm.sum())
+    tp = np.diag(cm)
+    fp = cm.sum(axis=0) - tp
+    fn = cm.sum(axis=1) - tp
+    support = cm.sum(axis=1)
+    prec = np.array([_ratio(a, a + b) for a, b in zip(tp, fp, strict=True)])
+    rec = np.array([_ratio(a, a + b) for a, b in zip(tp, fn, strict=True)])
+    f1 = np.array([_ratio(2 * pr * rc, pr + rc) for pr, rc in zip(prec, rec, strict=True)])
+    acc = float(tp.sum() / n)
+    cmi = cm.astype(int).tolist()
+    steps = [
+        Step("Confusion matrix", f"C[true, predicted] ({source}), n = {int(n)}", cmi,
+             "row = true class, column = predicted class", key="cm"),
+        Step("True positives per class", f"TP = diagonal of C = {fv(tp.astype(int).tolist())}",
+             tp.astype(int).tolist(), key="tp"),
+        Step("False positives per class", f"FP = column sum − TP = {fv(fp.astype(int).tolist())}",
+             fp.astype(int).tolist(), key="fp"),
+        Step("False negatives per class", f"FN = row sum − TP = {fv(fn.astype(int).tolist())}",
+             fn.astype(int).tolist(), key="fn"),
+        Step("Accuracy", f"accuracy = Σ TP / n = {int(tp.sum())}/{int(n)} = {fv(acc)}", acc, key="accuracy"),
+    ]
+    values: dict[str, object] = {"support": support.astype(int).tolist()}
+    zero = [c for c in range(k) if tp[c] + fp[c] == 0 or tp[c] + fn[c] == 0]
+    warnings = []
+    if zero:
+        warnings.append(f"0/0 taken as 0 for class {', '.join(map(str, zero))} (no sample predicted or present)")
+    if k == 2:
+        pos = p["positive"]
+        if pos > 1:
+            raise ParamError(f"eval.metrics: parameter positive: class {pos} does not exist (allowed: 0 or 1)")
+        neg = 1 - pos
+        tn = cm[neg, neg]
+        a, b, c = int(tp[pos]), int(fp[pos]), int(fn[pos])
+        spec = _ratio(tn, tn + fp[pos])
+        steps += [
+            Step("Counts for the positive class",
+                 f"positive class {pos}: TP = {a}, FP = {b}, FN = {c}, TN = {int(tn)}", [a, b, c, int(tn)],
+                 key="counts"),
+            Step("Precision", f"P = TP/(TP + FP) = {a}/{a + b} = {fv(float(prec[pos]))}", float(prec[pos]),
+                 key="precision"),
+            Step("Recall", f"R = TP/(TP + FN) = {a}/{a + c} = {fv(float(rec[pos]))}", float(rec[pos]),
+                 "also called sensitivity or true-positive rate", key="recall"),
+            Step("F1", f"F1 = 2·P·R/(P + R) = 2·TP/(2·TP + FP + FN) = {2 * a}/{2 * a + b + c} = {fv(float(f1[pos]))}",
+                 float(f1[pos]), key="f1"),
+            Step("Specificity", f"TN/(TN + FP) = {int(tn)}/{int(tn) + b} = {fv(spec)}", spec, key="specificity"),
+        ]
+    steps += [
+        Step("Precision per class", f"Pₖ = TPₖ/(TPₖ + FPₖ) = {fv(prec.tolist())}", prec.tolist(),
+             key="precision_per_class"),
+        Step("Recall per class", f"Rₖ = TPₖ/(TPₖ + FNₖ) = {fv(rec.tolist())}", rec.tolist(), key="recall_per_class"),
+        Step("F1 per class", f"F1ₖ = 2·Pₖ·Rₖ/(Pₖ + Rₖ) = {fv(f1.tolist())}", f1.tolist(), key="f1_per_class"),
+        Step("Macro precision", f"(1/{k})·Σ Pₖ = {fv(float(prec.mean()))}", float(prec.mean()), key="macro_precision"),
+        Step("Macro recall", f"(1/{k})·Σ Rₖ = {fv(float(rec.mean()))}", float(rec.mean()), key="macro_recall"),
+        Step("Macro F1", f"(1/{k})·Σ F1ₖ = {fv(float(f1.mean()))}", float(f1.mean()),
+             "the mean of the per-class F1", key="macro_f1"),
+        Step("Micro precision", f"Σ TP / Σ (TP + FP) = {int(tp.sum())}/{int(tp.sum() + fp.sum())} = {fv(acc)}",
+             _ratio(tp.sum(), tp.sum() + fp.sum()), key="micro_precision"),
+        Step("Micro recall", f"Σ TP / Σ (TP + FN) = {int(tp.sum())}/{int(tp.sum() + fn.sum())} = {fv(acc)}",
+             _ratio(tp.sum(), tp.sum() + fn.sum()), key="micro_recall"),
+        Step("Micro F1", f"micro F1 = micro P = micro R = accuracy = {fv(acc)}", acc,
+             "one label per sample: every false positive of one class is a false negative of another",
+             key="micro_f1"),
+        Step("Weighted F1", f"Σ (supportₖ/n)·F1ₖ = {fv(float((support * f1).sum() / n))}",
+             float((support * f1).sum() / n), key="weighted_f1"),
+    ]
+    conv = "rows = true class, columns = predicted class; 0/0 taken as 0; macro F1 = mean of per-class F1"
+    return Out(steps, None, values, conv, asked="f1" if k == 2 else "macro_f1", warnings=warnings)
+
+
+add_chinese(
+    names={
+        "Confusion matrix": "混淆矩阵",
+        "True positives per class": "每类的真正例",
+        "False positives per class": "每类的假正例",
+        "False negatives per class": "每类的假反例",
+        "Accuracy": "准确率",
+        "Counts for the positive class": "正类的计数",
+        "Precision": "精确率",
+        "Recall": "召回率",
+        "F1": "F1",
+        "Specificity": "特异度",
+        "Precision per class": "每类精确率",
+        "Recall per class": "每类召回率",
+        "F1 per class": "每类 F1",
+        "Macro precision": "宏平均精确率",
+        "Macro recall": "宏平均召回率",
+        "Macro F1": "宏平均 F1",
+        "Micro precision": "微平均精确率",
+        "Micro recall": "微平均召回率",
+        "Micro F1": "微平均 F1",
+        "Weighted F1": "加权 F1",
+    },
+    phrases={
+        "row = true class, column = predicted class": "行 = 真实类别，列 = 预测类别",
+        "also called sensitivity or true-positive rate": "也称灵敏度或真正例率",
+        "the mean of the per-class F1": "各类 F1 的平均",
+        "one label per sample: every false positive of one class is a false negative of another":
+            "每个样本一个标签：一类的假正例就是另一类的假反例",
+        "rows = true class, columns = predicted class; 0/0 taken as 0; macro F1 = mean of per-class F1":
+            "行 = 真实类别，列 = 预测类别；0/0 取 0；宏平均 F1 = 各类 F1 的平均",
+    },
+    fragments=[
+        (r"^C\[true, predicted\] \(counted\)", "C[真实, 预测]（由标签统计）"),
+        (r"^C\[true, predicted\] \(given\)", "C[真实, 预测]（已给出）"),
+        (r"diagonal of C", "C 的对角线"),
+        (r"column sum − TP", "列和 − TP"),
+        (r"row sum − TP", "行和 − TP"),
+        (r"^accuracy = ", "准确率 = "),
+        (r"^positive class (\d+): ", r"正类 \1："),
+        (r"^micro F1 = micro P = micro R = accuracy", "微平均 F1 = 微平均 P = 微平均 R = 准确率"),
+        (r"supportₖ", "样本数ₖ"),
+        (
+            r"^0/0 taken as 0 for class (.+) \(no sample predicted or present\)",
+            r"类别 \1 出现 0/0，取 0（没有样本被预测为该类或属于该类）",
+        ),
+    ],
+)
