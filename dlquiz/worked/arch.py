@@ -807,18 +807,47 @@ def _check(p: Params) -> None:
     "Network summary: shapes, parameters, MACs, connections",
     "网络概览：各层形状、参数、乘加次数、连接数",
     [
-        ParamSpec("input", "input shape C×H×W (e.g. 3x224x224) or a vector length; default: the preset's", None, "str"),
         ParamSpec(
-            "layers",
-            "layer list, e.g. conv(6,5,p=2); pool(2); flatten; dense(10) (syntax: README, worked examples); "
-            "each layer L also gives the values L_shape, L_params, L_weights, L_biases, L_macs, L_connections",
+            "input",
+            "input shape C×H×W (e.g. 3x224x224) or a vector length; default: the preset's (1x28x28 for layers)",
             None,
             "str",
-            help_zh="层列表，例如 conv(6,5,p=2); pool(2); flatten; dense(10)；每层 L 另有 L_shape、L_params、"
-            "L_weights、L_biases、L_macs、L_connections 等值",
+            shape="C×H×W",
+            help_zh="输入形状 C×H×W（如 3x224x224）或向量长度；默认取预设的输入（layers 时为 1x28x28）",
         ),
-        ParamSpec("preset", "a classic network instead of layers", None, "choice", choices=tuple(PRESETS)),
-        ParamSpec("classes", "size of a preset's last layer (classes)", None, "int", min=1, max=1000000),
+        ParamSpec(
+            "layers",
+            "layers separated by ';', e.g. conv(6,5,p=2); pool(2); flatten; dense(10). Layers: "
+            "conv(out,k,s,p,d,bias,groups,in), pool/maxpool/avgpool(k,s,p), gap, flatten, dense(out,bias), bn, "
+            "relu/sigmoid/tanh/dropout, res(out,s), bottleneck(mid,s,expand), sub(k), rbf(out); sizes 3 or 3x5; "
+            "p = a number, same, valid or full; 'C1: conv(6,5)' names a layer, 'conv(64,3,p=1)*2' repeats it. "
+            "Each layer L gives L_shape, L_params, L_weights, L_biases, L_macs, L_connections",
+            None,
+            "str",
+            help_zh="以 ';' 分隔的层列表，例如 conv(6,5,p=2); pool(2); flatten; dense(10)。层：conv(out,k,s,p,d,bias,"
+            "groups,in)、pool/maxpool/avgpool(k,s,p)、gap、flatten、dense(out,bias)、bn、relu/sigmoid/tanh/dropout、"
+            "res(out,s)、bottleneck(mid,s,expand)、sub(k)、rbf(out)；大小写 3 或 3x5；p 为数字或 same/valid/full；"
+            "'C1: conv(6,5)' 给层命名，'conv(64,3,p=1)*2' 重复该层。每层 L 给出 L_shape、L_params、L_weights、"
+            "L_biases、L_macs、L_connections",
+        ),
+        ParamSpec(
+            "preset",
+            "a classic network instead of layers (its input and classes can be changed)",
+            None,
+            "choice",
+            choices=tuple(PRESETS),
+            help_zh="经典网络（可改输入与类别数），代替 layers",
+        ),
+        ParamSpec(
+            "classes",
+            "size of a preset's last layer (classes)",
+            None,
+            "int",
+            min=1,
+            max=1000000,
+            help_zh="预设网络最后一层的大小（类别数）",
+            applies="with a preset",
+        ),
     ],
     [
         "total_params",
