@@ -45,6 +45,8 @@ CATALOGUE: dict[str, tuple[set[str], set[str]]] = {
     "mlp.xor": (set(), set()),
     "rnn.bptt": ({"T", "W", "U", "V", "x"}, {"h1", "h2", "h3", "h_T", "loss", "dW", "dU"}),
     "lstm.step": ({"x", "h_prev", "c_prev", "weights"}, {"f", "i", "o", "c_tilde", "c", "h", "dc_prev"}),
+    "gru.step": ({"x", "h_prev", "W_r", "U_z", "b_h", "update", "recurrent"}, {"r", "z", "h_tilde", "h", "dh_prev"}),
+    "rnn.params": ({"cell", "input_size", "hidden_size", "bias", "layers", "bidirectional"}, {"weights", "biases"}),
     "opt.ewma": ({"thetas", "beta", "bias_correction"}, {"v_k", "v_k_corrected"}),
     "opt.momentum": ({"f", "grads", "w0", "lr", "beta", "k", "convention"}, {"v_k", "w_k"}),
     "opt.rmsprop": ({"f", "grads", "w0", "lr", "beta", "eps", "eps_inside", "k"}, {"s_k", "w_k"}),

@@ -169,11 +169,25 @@ MLP_CASES: list[dict[str, Any]] = [
         "reduction": "mean_all",
     },
     # relu hidden, tanh output with mse (the general dA ⊙ g′ path)
-    {"X": "1;2", "W1": "1,0.5;-0.5,1", "W2": "0.3,-0.2", "Y": "0.2", "activation": "relu", "loss": "mse",
-     "output": "tanh"},
+    {
+        "X": "1;2",
+        "W1": "1,0.5;-0.5,1",
+        "W2": "0.3,-0.2",
+        "Y": "0.2",
+        "activation": "relu",
+        "loss": "mse",
+        "output": "tanh",
+    },
     # softmax output with mse (the softmax Jacobian path), linear hidden
-    {"X": "1;0", "W1": "1,0;0,1", "W2": "1,2;3,4;5,6", "Y": "0;1;0", "activation": "linear", "loss": "mse",
-     "output": "softmax"},
+    {
+        "X": "1;0",
+        "W1": "1,0;0,1",
+        "W2": "1,2;3,4;5,6",
+        "Y": "0;1;0",
+        "activation": "linear",
+        "loss": "mse",
+        "output": "softmax",
+    },
     # sigmoid output with ce on one unit (−y log a only)
     {"X": "1;1", "W1": "0.2,0.3", "Y": "1", "loss": "ce", "output": "sigmoid"},
 ]
@@ -187,8 +201,9 @@ def test_mlp_given_networks_against_loops_and_finite_differences(params: dict[st
 
 
 def test_mlp_class_indices_become_one_hot_columns() -> None:
-    ex = generate_example("mlp.forward-backward", {"X": "1,2;0,1", "W1": "1,-1;0.5,0.2;-0.3,0.4", "Y": "2,0",
-                                                   "loss": "ce"})
+    ex = generate_example(
+        "mlp.forward-backward", {"X": "1,2;0,1", "W1": "1,-1;0.5,0.2;-0.3,0.4", "Y": "2,0", "loss": "ce"}
+    )
     assert ex.values["Y"] == [[0, 1], [0, 0], [1, 0]]
 
 
@@ -197,8 +212,17 @@ def test_mlp_mazur_worked_example() -> None:
     # ∂E/∂w5 = 0.082167041, ∂E/∂w1 = 0.000438568 (sigmoid everywhere, E = Σ ½(target − out)²)
     ex = generate_example(
         "mlp.forward-backward",
-        {"X": "0.05;0.10", "W1": "0.15,0.20;0.25,0.30", "b1": "0.35,0.35", "W2": "0.40,0.45;0.50,0.55",
-         "b2": "0.60,0.60", "Y": "0.01;0.99", "loss": "mse", "output": "sigmoid", "reduction": "sum"},
+        {
+            "X": "0.05;0.10",
+            "W1": "0.15,0.20;0.25,0.30",
+            "b1": "0.35,0.35",
+            "W2": "0.40,0.45;0.50,0.55",
+            "b2": "0.60,0.60",
+            "Y": "0.01;0.99",
+            "loss": "mse",
+            "output": "sigmoid",
+            "reduction": "sum",
+        },
     )
     assert ex.values["loss"] == pytest.approx(0.298371109, abs=1e-9)
     assert ex.values["A1"][0][0] == pytest.approx(0.593269992, abs=1e-9)
@@ -225,18 +249,28 @@ def test_mlp_drawn_networks_keep_the_old_defaults() -> None:
 
 
 MLP_ERRORS = [
-    ({"X": "1;2;3;4", "W1": "1,2;3,4;5,6"},
-     "mlp.forward-backward: parameter W1 is 3×2 but X has 4 rows: W1 needs 4 columns (W[l] is n[l] × n[l−1]), "
-     "or X needs 2 rows"),
-    ({"X": "1,2", "W1": "1,2;3,4"},
-     "parameter W1 is 2×2 but X has 1 row: W1 needs 1 column (W[l] is n[l] × n[l−1]), or X needs 2 rows "
-     "(X's columns are samples: one sample goes in as a column)"),
-    ({"X": "1;2", "W1": "1,2;3,4", "W2": "1,2,3", "Y": "1"},
-     "parameter W2 is 1×3 but W1 has 2 rows: W2 needs 2 columns (W[l] is n[l] × n[l−1]), or W1 needs 3 rows"),
-    ({"X": "1;2", "W1": "1,2;3,4", "b1": "1,2,3", "Y": "1"},
-     "parameter b1 has 3 numbers but W1 is 2×2: b1 needs 2 (one per unit of layer 1)"),
-    ({"X": "1;2", "W1": "1,2", "Y": "1,0"},
-     "parameter Y is 1×2 but the output layer has 1 unit and X has 1 column (sample): Y must be 1×1"),
+    (
+        {"X": "1;2;3;4", "W1": "1,2;3,4;5,6"},
+        "mlp.forward-backward: parameter W1 is 3×2 but X has 4 rows: W1 needs 4 columns (W[l] is n[l] × n[l−1]), "
+        "or X needs 2 rows",
+    ),
+    (
+        {"X": "1,2", "W1": "1,2;3,4"},
+        "parameter W1 is 2×2 but X has 1 row: W1 needs 1 column (W[l] is n[l] × n[l−1]), or X needs 2 rows "
+        "(X's columns are samples: one sample goes in as a column)",
+    ),
+    (
+        {"X": "1;2", "W1": "1,2;3,4", "W2": "1,2,3", "Y": "1"},
+        "parameter W2 is 1×3 but W1 has 2 rows: W2 needs 2 columns (W[l] is n[l] × n[l−1]), or W1 needs 3 rows",
+    ),
+    (
+        {"X": "1;2", "W1": "1,2;3,4", "b1": "1,2,3", "Y": "1"},
+        "parameter b1 has 3 numbers but W1 is 2×2: b1 needs 2 (one per unit of layer 1)",
+    ),
+    (
+        {"X": "1;2", "W1": "1,2", "Y": "1,0"},
+        "parameter Y is 1×2 but the output layer has 1 unit and X has 1 column (sample): Y must be 1×1",
+    ),
     ({"X": "1;2", "W1": "1,2", "W3": "1", "Y": "1"}, "parameter W3 is given but W2 is not"),
     ({"W1": "1,2", "Y": "1"}, "parameter X is needed when weights are given"),
     ({"X": "1;2", "Y": "1"}, "parameter W1 is needed when X is given"),
@@ -268,8 +302,17 @@ def test_mlp_bad_shape_on_the_command_line_exits_2_without_traceback() -> None:
 
 def test_mlp_json_carries_every_layer() -> None:
     code, out, _ = run(
-        "example", "mlp.forward-backward", "--set", "X=1;2", "--set", "W1=1,2;3,4;5,6", "--set", "W2=1,1,1",
-        "--set", "Y=1", "--json",
+        "example",
+        "mlp.forward-backward",
+        "--set",
+        "X=1;2",
+        "--set",
+        "W1=1,2;3,4;5,6",
+        "--set",
+        "W2=1,1,1",
+        "--set",
+        "Y=1",
+        "--json",
     )
     assert code == 0
     values = json.loads(out)["values"]
@@ -401,16 +444,31 @@ RNN_CASES: list[dict[str, Any]] = [
         "output": "softmax",
     },
     # linear output, ½-squared loss at the last step only, sigmoid hidden
-    {"x": "1,2,3", "y": "0.5", "U": "1;-1", "W": "0.5,0.1;-0.2,0.3", "V": "1,1", "loss": "mse", "output": "linear",
-     "loss_at": "last", "activation": "sigmoid"},
+    {
+        "x": "1,2,3",
+        "y": "0.5",
+        "U": "1;-1",
+        "W": "0.5,0.1;-0.2,0.3",
+        "V": "1,1",
+        "loss": "mse",
+        "output": "linear",
+        "loss_at": "last",
+        "activation": "sigmoid",
+    },
     # Qiu's letters: U multiplies h_{t−1}, W multiplies x_t
     {"x": "1,-1", "y": "1,0", "U": "0.5,0.2;-0.1,0.4", "W": "1;0.5", "V": "1,-1", "recurrent": "U"},
     # sigmoid output with mse, relu hidden
-    {"x": "1,0.5,-0.5", "y": "0.2,0.8,0.5", "U": 1.5, "W": 0.4, "V": 2, "b": 0.1, "loss": "mse",
-     "activation": "relu"},
+    {"x": "1,0.5,-0.5", "y": "0.2,0.8,0.5", "U": 1.5, "W": 0.4, "V": 2, "b": 0.1, "loss": "mse", "activation": "relu"},
     # softmax output with mse; one-hot targets as a matrix
-    {"x": "1,2", "y": "1,0;0,1", "U": "1;0.5", "W": "0.1,0.2;0.3,0.1", "V": "1,0;0,1", "loss": "mse",
-     "output": "softmax"},
+    {
+        "x": "1,2",
+        "y": "1,0;0,1",
+        "U": "1;0.5",
+        "W": "0.1,0.2;0.3,0.1",
+        "V": "1,0;0,1",
+        "loss": "mse",
+        "output": "softmax",
+    },
     # three inputs, one hidden unit
     {"x": "1,0;0,1;1,1", "y": "1,1", "U": "0.2,-0.4,0.6", "W": 0.9, "V": 1.2, "h0": 0.5},
 ]
@@ -444,11 +502,16 @@ def test_rnn_notes_example_keeps_its_numbers() -> None:
 
 
 RNN_ERRORS = [
-    ({"x": "1,2;3,4", "U": "1;2", "W": "1,0;0,1", "V": "1,1", "y": "1,0"},
-     "rnn.bptt: parameter U is 2×1 but x has 2 rows (n_x = 2, one column per time step) and W is 2×2 (n_h = 2): "
-     "U must be 2×2"),
+    (
+        {"x": "1,2;3,4", "U": "1;2", "W": "1,0;0,1", "V": "1,1", "y": "1,0"},
+        "rnn.bptt: parameter U is 2×1 but x has 2 rows (n_x = 2, one column per time step) and W is 2×2 (n_h = 2): "
+        "U must be 2×2",
+    ),
     ({"U": "1;2", "W": "1,0", "V": "1,1"}, "parameter W is 1×2 but it multiplies hₜ₋₁ and gives sₜ: it must be square"),
-    ({"U": "1;2", "W": "1,0;0,1", "V": "1,1,1"}, "rnn.bptt: parameter V is a vector of 3 but hₜ has 2 entries: V must be n_y×2"),
+    (
+        {"U": "1;2", "W": "1,0;0,1", "V": "1,1,1"},
+        "rnn.bptt: parameter V is a vector of 3 but hₜ has 2 entries: V must be n_y×2",
+    ),
     ({"U": "1;2", "W": "1,0;0,1", "V": "1,1", "b": "1,2,3"}, "parameter b has 3 numbers but needs 2"),
     ({"U": "1;2", "W": "1,0;0,1", "V": "1,1", "h0": "1"}, "parameter h0 has 1 number but needs 2"),
     ({"U": "1", "W": "1"}, "parameters U, W and V go together: V missing"),
@@ -565,9 +628,16 @@ LSTM_CASES: list[dict[str, Any]] = [
         "x": "1,-1,0.5",
         "h_prev": "0.2,-0.4",
         "c_prev": "0.5,-0.1",
-        "W_f": "0.1,0.2;0.3,0.4", "W_i": "-0.1,0.2;0.1,0", "W_c": "0.5,-0.5;0.2,0.2", "W_o": "0.3,0;0,0.3",
-        "U_f": "0.1,0,0.2;0,0.1,0", "U_i": "0.2,0.1,0;0,-0.2,0.3", "U_c": "1,0,0;0,1,0", "U_o": "0.1,0.1,0.1;0.2,0.2,0.2",
-        "b_f": "1,1", "b_o": "0,-0.5",
+        "W_f": "0.1,0.2;0.3,0.4",
+        "W_i": "-0.1,0.2;0.1,0",
+        "W_c": "0.5,-0.5;0.2,0.2",
+        "W_o": "0.3,0;0,0.3",
+        "U_f": "0.1,0,0.2;0,0.1,0",
+        "U_i": "0.2,0.1,0;0,-0.2,0.3",
+        "U_c": "1,0,0;0,1,0",
+        "U_o": "0.1,0.1,0.1;0.2,0.2,0.2",
+        "b_f": "1,1",
+        "b_o": "0,-0.5",
         "dh": "1,-2",
         "dc": "0.1,0.2",
     },
@@ -576,8 +646,12 @@ LSTM_CASES: list[dict[str, Any]] = [
         "x": "0.7",
         "h_prev": "0.1,0.2,-0.1,0,0.3",
         "c_prev": "0,0.5,-0.5,1,0.2",
-        **{f"U_{g}": ";".join(",".join(str(round(0.1 * ((i + j + k) % 5) - 0.2, 2)) for j in range(5)) for i in range(5))
-           for k, g in enumerate("fico")},
+        **{
+            f"U_{g}": ";".join(
+                ",".join(str(round(0.1 * ((i + j + k) % 5) - 0.2, 2)) for j in range(5)) for i in range(5)
+            )
+            for k, g in enumerate("fico")
+        },
         **{f"W_{g}": "0.5;-0.5;0.3;0.1;-0.2" for g in "fico"},
         "recurrent": "U",
         "y": "0,0,0,0,1",
@@ -638,9 +712,15 @@ GRU_CASES: list[dict[str, Any]] = [
     {
         "x": "1,-1",
         "h_prev": "0.5,-0.5,0.1",
-        "W_r": "0.1,0,0.2;0,0.3,0;0.1,0.1,0.1", "W_z": "0.2,0.1,0;0,0.2,0.1;0.1,0,0.2", "W_h": "1,0,0;0,1,0;0,0,1",
-        "U_r": "0.5,0;0,0.5;0.2,0.2", "U_z": "-0.5,0.1;0.1,-0.5;0,0", "U_h": "1,1;-1,1;0.5,0",
-        "b_r": "0,0.1,0", "b_z": "1,1,1", "b_h": "0.1,0.2,0.3",
+        "W_r": "0.1,0,0.2;0,0.3,0;0.1,0.1,0.1",
+        "W_z": "0.2,0.1,0;0,0.2,0.1;0.1,0,0.2",
+        "W_h": "1,0,0;0,1,0;0,0,1",
+        "U_r": "0.5,0;0,0.5;0.2,0.2",
+        "U_z": "-0.5,0.1;0.1,-0.5;0,0",
+        "U_h": "1,1;-1,1;0.5,0",
+        "b_r": "0,0.1,0",
+        "b_z": "1,1,1",
+        "b_h": "0.1,0.2,0.3",
         "dh": "1,0.5,-1",
     },
 ]
@@ -668,12 +748,28 @@ GATE_ERRORS = [
     ("lstm.step", {"weights": "1,2,3"}, "need 4 rows"),
     ("lstm.step", {"weights": "1,2,3", "W_f": 1}, "parameter weights (the one-unit form) and W_f (the per-gate form)"),
     ("lstm.step", {"W_f": 1}, "parameter W_i is missing"),
-    ("lstm.step", {"x": "1,2", "h_prev": "0,0", "c_prev": "0,0", **{f"W_{g}": "1,0;0,1" for g in "fico"},
-                   **{f"U_{g}": "1,2;3,4;5,6" for g in "fico"}},
-     "lstm.step: parameter U_f is 3×2 but x has 2 numbers and h_prev 2: U_f multiplies xₜ and must be 2×2"),
-    ("lstm.step", {"x": "1", "h_prev": "0,0", "c_prev": "0,0", **{f"W_{g}": "1,0" for g in "fico"},
-                   **{f"U_{g}": "1;1" for g in "fico"}},
-     "lstm.step: parameter W_f is a vector of 2 but h_prev has 2 numbers: W_f must be 2×2"),
+    (
+        "lstm.step",
+        {
+            "x": "1,2",
+            "h_prev": "0,0",
+            "c_prev": "0,0",
+            **{f"W_{g}": "1,0;0,1" for g in "fico"},
+            **{f"U_{g}": "1,2;3,4;5,6" for g in "fico"},
+        },
+        "lstm.step: parameter U_f is 3×2 but x has 2 numbers and h_prev 2: U_f multiplies xₜ and must be 2×2",
+    ),
+    (
+        "lstm.step",
+        {
+            "x": "1",
+            "h_prev": "0,0",
+            "c_prev": "0,0",
+            **{f"W_{g}": "1,0" for g in "fico"},
+            **{f"U_{g}": "1;1" for g in "fico"},
+        },
+        "lstm.step: parameter W_f is a vector of 2 but h_prev has 2 numbers: W_f must be 2×2",
+    ),
     ("lstm.step", {"c_prev": "1,2"}, "parameter c_prev has 2 numbers but h_prev has 1: c_prev needs 1"),
     ("lstm.step", {"dh": 1, "y": 0}, "parameters y and dh both set the gradient"),
     ("gru.step", {"h_prev": "1,2"}, "parameter W_r is 1×1 but h_prev has 2 numbers"),
@@ -710,11 +806,15 @@ def _torch_count(cell: str, n: int, h: int, layers: int, bidi: bool, biases: int
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 @pytest.mark.parametrize("bias", ["one", "two", "none"])
-@pytest.mark.parametrize(("n", "h", "layers", "bidi"), [(1, 1, 1, False), (10, 20, 1, False), (3, 5, 2, True),
-                                                         (28, 128, 3, False), (7, 4, 4, True)])
+@pytest.mark.parametrize(
+    ("n", "h", "layers", "bidi"),
+    [(1, 1, 1, False), (10, 20, 1, False), (3, 5, 2, True), (28, 128, 3, False), (7, 4, 4, True)],
+)
 def test_rnn_params_against_the_per_tensor_count(cell: str, bias: str, n: int, h: int, layers: int, bidi: bool) -> None:
-    ex = generate_example("rnn.params", {"cell": cell, "input_size": n, "hidden_size": h, "bias": bias,
-                                         "layers": layers, "bidirectional": bidi})
+    ex = generate_example(
+        "rnn.params",
+        {"cell": cell, "input_size": n, "hidden_size": h, "bias": bias, "layers": layers, "bidirectional": bidi},
+    )
     nb = {"one": 1, "two": 2, "none": 0}[bias]
     assert ex.answer == _torch_count(cell, n, h, layers, bidi, nb)
     assert ex.values["weights"] + ex.values["biases"] == ex.answer
@@ -742,10 +842,69 @@ def test_rnn_params_textbook_counts(params: dict[str, Any], total: int) -> None:
 
 
 def test_rnn_params_show_each_part_in_both_languages() -> None:
-    ex = generate_example("rnn.params", {"cell": "gru", "input_size": 3, "hidden_size": 2, "layers": 2,
-                                         "bidirectional": True})
+    ex = generate_example(
+        "rnn.params", {"cell": "gru", "input_size": 3, "hidden_size": 2, "layers": 2, "bidirectional": True}
+    )
     text = explain_text(ex, "en")
     assert "input 3·2·3 = 18 (n_x = 3) + recurrent 3·2·2 = 12 + 3·1·2 = 6 → 36; ×2 directions = 72" in text
     assert "input 3·2·4 = 24 (2·n_h = 4)" in text
     zh = explain_text(ex, "zh")
     assert "输入 3·2·3 = 18" in zh and "×2 个方向" in zh
+
+
+# =========================================================================== rendering snapshots
+
+SNAPSHOTS = __import__("pathlib").Path(__file__).resolve().parent / "snapshots"
+NET_SNAPSHOTS: list[tuple[str, str, dict[str, Any], int | None, str]] = [
+    (
+        "mlp.mazur",
+        "mlp.forward-backward",
+        {
+            "X": "0.05;0.10",
+            "W1": "0.15,0.20;0.25,0.30",
+            "b1": "0.35,0.35",
+            "W2": "0.40,0.45;0.50,0.55",
+            "b2": "0.60,0.60",
+            "Y": "0.01;0.99",
+            "loss": "mse",
+            "output": "sigmoid",
+            "reduction": "sum",
+        },
+        None,
+        "en",
+    ),
+    (
+        "rnn.bptt.vector",
+        "rnn.bptt",
+        {"x": "1,0;0,1", "y": "1,0", "U": "0.5,0;0,0.5", "W": "0.1,0.2;0,0.1", "V": "1,-1", "b": "0.1,0"},
+        None,
+        "en",
+    ),
+    ("gru.step", "gru.step", {}, 3, "zh"),
+    (
+        "rnn.params",
+        "rnn.params",
+        {"cell": "lstm", "input_size": 10, "hidden_size": 20, "layers": 2, "bidirectional": True, "bias": "two"},
+        None,
+        "zh",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "params", "seed", "lang"), NET_SNAPSHOTS)
+def test_network_rendering_snapshot(name: str, kind: str, params: dict[str, Any], seed: int | None, lang: str) -> None:
+    import os
+
+    from rich.cells import cell_len
+
+    from dlquiz.worked.render import render_text
+
+    text = render_text(generate_example(kind, params, seed=seed), lang, width=80)
+    assert "\x1b[" not in text
+    assert all(cell_len(line) <= 80 for line in text.splitlines())
+    path = SNAPSHOTS / f"{name}.{lang}.txt"
+    if os.environ.get("DLQUIZ_UPDATE_SNAPSHOTS") == "1" or not path.exists():
+        if os.environ.get("DLQUIZ_UPDATE_SNAPSHOTS") != "1":
+            pytest.fail(f"missing snapshot {path.name}; run with DLQUIZ_UPDATE_SNAPSHOTS=1 and review it")
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")

@@ -310,6 +310,8 @@ def _lstm(p: Params) -> Out:
         loss = float(0.5 * np.sum((h - up) ** 2))
         values["loss"] = loss
         steps.append(Step("Loss", f"L = ½‖h − y‖² = {fv(loss)}; ∂L/∂h = h − y = {fv(vec(dh))}", loss))
+    else:
+        steps.append(Step("dh", "∂L/∂hₜ coming back from the loss (given)", vec(dh), key="dh"))
     dct = dh * o * (1 - np.tanh(c) ** 2) + dc_next
     dcp = dct * f
     steps.append(Step("dc", f"∂L/∂c = dh ⊙ o ⊙ (1 − tanh²c) + dc_next = {fv(vec(dct))}", vec(dct), key="dc_total"))
@@ -522,6 +524,8 @@ def _gru(p: Params) -> Out:
         loss = float(0.5 * np.sum((h - up) ** 2))
         values["loss"] = loss
         steps.append(Step("Loss", f"L = ½‖h − y‖² = {fv(loss)}; ∂L/∂h = h − y = {fv(vec(dh))}", loss))
+    else:
+        steps.append(Step("dh", "∂L/∂hₜ coming back from the loss (given)", vec(dh), key="dh"))
     if z_old:
         dz, dht, dhp = dh * (hp - ht), dh * (1 - z), dh * z
         dz_text, dht_text = "dh ⊙ (hₜ₋₁ − h̃)", "dh ⊙ (1 − z)"
@@ -767,3 +771,5 @@ _nets.zh(
         ),
     ],
 )
+
+_nets.zh({}, {"∂L/∂hₜ coming back from the loss (given)": "从损失一侧传回的 ∂L/∂hₜ（已知）"})
