@@ -75,12 +75,25 @@ def indexify(expr: sympy.Expr, ctx: ScalarContext) -> sympy.Expr:
     for s in expr.atoms(sympy.Sum, sympy.Product):
         bound |= {str(lim[0]) for lim in s.limits}
     letters = ctx.index_vars | bound | ctx.integers
+    # a default index letter (i, j, k, n, t, T, K) is a whole number only where it is used as
+    # one here: in a subscript, a Kronecker delta or a sum's limits; elsewhere (n alone, t in
+    # β^t) it is a real variable, as in `dlquiz equiv`
+    used = set(bound) | (ctx.index_vars - _INDEX_LETTERS) | ctx.integers
+    for sym in expr.atoms(Symbol):
+        _b, sub = subscript_of(sym.name)
+        if sub is not None:
+            used |= {str(x) for x in sub.free_symbols}
+    for node in expr.atoms(sympy.KroneckerDelta, sympy.Sum, sympy.Product):
+        if isinstance(node, sympy.KroneckerDelta):
+            used |= {str(x) for x in node.free_symbols}
+        else:
+            used |= {str(x) for lim in node.limits for b in lim[1:] for x in b.free_symbols}
     mapping: dict[Any, Any] = {}
     for sym in expr.atoms(Symbol):
         if not isinstance(sym, Symbol):
             continue
         name = sym.name
-        if name in letters and not sym.is_integer:
+        if name in letters and name in used and not sym.is_integer:
             mapping[sym] = Symbol(name, integer=True)
             continue
         base, sub = subscript_of(name)
@@ -283,8 +296,11 @@ def size_symbols(exprs: Sequence[sympy.Expr], ctx: ScalarContext) -> list[Symbol
                     for sym in bound.free_symbols:
                         if isinstance(sym, Symbol) and sym in free:
                             sizes[sym.name] = sym
+        # a declared whole number is a size where it indexes (h_T, P_T = 1); elsewhere the
+        # sampler checks it at every residue like `dlquiz equiv` does
+        in_index = {str(x) for a in e.atoms(Indexed) for i in a.indices for x in i.free_symbols}
         for sym in e.free_symbols:
-            if isinstance(sym, Symbol) and sym.name in ctx.integers:
+            if isinstance(sym, Symbol) and sym.name in ctx.integers and sym.name in in_index:
                 sizes[sym.name] = sym
     if ctx.classes is not None and ctx.onehot and any(
             isinstance(a, Indexed) and str(a.base) in ctx.onehot
@@ -303,9 +319,10 @@ def index_symbols(exprs: Sequence[sympy.Expr], sizes: Sequence[Symbol]) -> list[
                 for sym in i.free_symbols:
                     if isinstance(sym, Symbol) and sym.name not in size_names and sym in free:
                         idx[sym.name] = sym
-        for sym in e.free_symbols:
-            if isinstance(sym, Symbol) and sym.is_integer and sym.name not in size_names:
-                idx[sym.name] = sym
+        for d in e.atoms(sympy.KroneckerDelta):
+            for sym in d.free_symbols:
+                if isinstance(sym, Symbol) and sym.name not in size_names and sym in free:
+                    idx[sym.name] = sym
         for d in e.atoms(sympy.Derivative):  # d/do_j: j is free although o_j is "bound"
             for v in d.variables:
                 if isinstance(v, Indexed):

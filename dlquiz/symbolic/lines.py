@@ -124,6 +124,9 @@ def pieces(line: Line) -> list[tuple[str, int]]:
     raw: list[tuple[str, int]] = []
     start = 0
     for m in EQ.finditer(line.text):
+        before = line.text[:m.start()]
+        if sum(before.count(c) for c in "({[") > sum(before.count(c) for c in ")}]"):
+            continue  # inside brackets: \sum_{k=1}^{K}, sum(…, k=1…)
         raw.append((line.text[start: m.start()], line.col + start))
         start = m.end()
     raw.append((line.text[start:], line.col + start))
