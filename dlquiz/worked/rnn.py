@@ -129,6 +129,7 @@ class Net:
             raise _err(f"parameter y: targets must be between 0 and 1 for a sigmoid output, got {fv(y.tolist())}")
         if self.loss == "ce" and np.any(y < 0):
             raise _err(f"parameter y: cross-entropy needs non-negative targets, got {fv(y.tolist())}")
+        self.y_unused = self.last_only and cols == self.T > 1
         return {t: y[:, [k if cols == want else t - 1]] for k, t in enumerate(self.loss_steps)}
 
     # ------------------------------------------------------------------ computing
@@ -393,7 +394,8 @@ def _bptt(p: Params) -> Out:
         ("ce", "softmax"): "−Σ yₜ log oₜ",
     }.get((net.loss, net.out), "½‖oₜ − yₜ‖²")
     total = f"L = L{net.T}" if net.last_only else "L = Σₜ Lₜ"
-    steps.append(Step("Loss", f"{total}, Lₜ = {lform} = {fv(loss)}", loss))
+    note = "the loss is taken at the last step only: y₁ … y_(T−1) are not used" if net.y_unused else ""
+    steps.append(Step("Loss", f"{total}, Lₜ = {lform} = {fv(loss)}", loss, note))
     g = net.backward(f)
     dz_form = {
         ("ce", "sigmoid"): "o{t} − y{t}",
@@ -469,4 +471,12 @@ _nets.zh(
         (r"L = Σₜ Lₜ \(every step\)", "L = Σₜ Lₜ（每一步都有损失）"),
         (r"adds (δ\d+)·(h\d+)ᵀ to (d\w) and (δ\d+)·(x\d+) to (d\w)", r"\3 加上 \1·\2ᵀ，\6 加上 \4·\5"),
     ],
+)
+_nets.zh(
+    {},
+    {
+        "the loss is taken at the last step only: y₁ … y_(T−1) are not used": (
+            "只在最后一步计算损失：y₁ … y_(T−1) 未被使用"
+        )
+    },
 )
