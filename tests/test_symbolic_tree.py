@@ -59,8 +59,13 @@ def test_typed_shape_is_kept() -> None:
 
 @pytest.mark.parametrize(
     ("text", "fragment"),
-    [("foo(x)", "unknown name"), ("erf(x)", "'erf' is not supported"), ("softplus(x)", "'softplus'"),
-     ("__import__('os')", ""), ("x +", "")],
+    [
+        ("foo(x)", "unknown name"),
+        ("erf(x)", "'erf' is not supported"),
+        ("softplus(x)", "'softplus'"),
+        ("__import__('os')", ""),
+        ("x +", ""),
+    ],
 )
 def test_refusals(text: str, fragment: str) -> None:
     with pytest.raises(ParseError) as err:

@@ -209,11 +209,29 @@ class _Builder:
 
 # how the parser shows a function it applied -> tree operation
 _CALLS: dict[str, str] = {
-    "σ": "sigmoid", "sigmoid": "sigmoid", "exp": "exp", "ln": "log", "log": "log", "tanh": "tanh",
-    "relu": "relu", "max": "max", "min": "min", "sin": "sin", "cos": "cos", "sqrt": "sqrt", "abs": "abs",
+    "σ": "sigmoid",
+    "sigmoid": "sigmoid",
+    "exp": "exp",
+    "ln": "log",
+    "log": "log",
+    "tanh": "tanh",
+    "relu": "relu",
+    "max": "max",
+    "min": "min",
+    "sin": "sin",
+    "cos": "cos",
+    "sqrt": "sqrt",
+    "abs": "abs",
 }
-_WRITTEN_ONLY = {"deriv": "a derivative", "dfrac": "a derivative", "sum": "a sum", "prod": "a product",
-                 "indicator": "an indicator 1[…]", "piecewise": "a piecewise function", "relation": "a comparison"}
+_WRITTEN_ONLY = {
+    "deriv": "a derivative",
+    "dfrac": "a derivative",
+    "sum": "a sum",
+    "prod": "a product",
+    "indicator": "an indicator 1[…]",
+    "piecewise": "a piecewise function",
+    "relation": "a comparison",
+}
 
 
 class _Written(_Builder):
@@ -304,10 +322,22 @@ def _split_sign(term: sympy.Expr) -> tuple[int, sympy.Expr]:
 def _construct(e: sympy.Basic) -> str:
     """How an unsupported construct is named in a message."""
     name = type(e).__name__
-    names = {"Phi": "Φ", "erf": "erf", "Heaviside": "step/heaviside", "KroneckerDelta": "delta",
-             "Derivative": "a derivative", "Sum": "a sum", "Indexed": "an indexed name",
-             "softmax": "softmax", "floor": "floor", "ceiling": "ceil", "sign": "sign",
-             "leaky_relu": "leaky_relu", "elu": "elu", "softplus": "softplus"}
+    names = {
+        "Phi": "Φ",
+        "erf": "erf",
+        "Heaviside": "step/heaviside",
+        "KroneckerDelta": "delta",
+        "Derivative": "a derivative",
+        "Sum": "a sum",
+        "Indexed": "an indexed name",
+        "softmax": "softmax",
+        "floor": "floor",
+        "ceiling": "ceil",
+        "sign": "sign",
+        "leaky_relu": "leaky_relu",
+        "elu": "elu",
+        "softplus": "softplus",
+    }
     return f"'{names.get(name, name)}'"
 
 

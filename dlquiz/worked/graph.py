@@ -404,6 +404,27 @@ def describe(prog: Program, i: int, names: dict[int, str], vals: list[float] | N
 
 # --------------------------------------------------------------------------- the generator
 
+
+def with_zh(specs: list[ParamSpec], table: dict[str, str]) -> list[ParamSpec]:
+    """The specs with their Chinese help from `table` (keyed by the English help)."""
+    import dataclasses
+
+    return [dataclasses.replace(p, help_zh=table[p.help]) if p.help in table else p for p in specs]
+
+
+_HELP_ZH = {
+    "the formula in dlquiz's math syntax (calculator or LaTeX): + − * / ^, exp, ln/log, sqrt, abs, "
+    "sigmoid/σ, tanh, relu, max, min, sin, cos; e.g. '(x*y + z)^2'. Values: each variable and node "
+    "(q, r, …, f), grad_NAME = ∂f/∂NAME, dNODE_dINPUT = a local gradient, grad = the gradient": (
+        "用 dlquiz 数学语法（计算器写法或 LaTeX）写的公式：+ − * / ^、exp、ln/log、sqrt、abs、sigmoid/σ、tanh、relu、"
+        "max、min、sin、cos；如 '(x*y + z)^2'。结果值：每个变量和节点（q、r、…、f），grad_名字 = ∂f/∂名字，"
+        "d节点_d输入 = 局部梯度，grad = 梯度"
+    ),
+    "the point: 'x=1, y=2, z=-1' (every variable of f, no other; 'theta=[1,2]' sets θ₁, θ₂)": (
+        "求值点：'x=1, y=2, z=-1'（f 的每个变量都要给，不能多给；'theta=[1,2]' 表示 θ₁、θ₂）"
+    ),
+}
+
 _GATES: dict[str, str] = {
     "add": "add gate: distributes the upstream gradient to each input unchanged (a subtracted one gets its negative)",
     "mul": "multiply gate: each input gets upstream × the other input (the inputs swap)",
@@ -536,21 +557,25 @@ def _check_graph(p: Params) -> None:
     "backprop.chain",
     "Backprop on a computational graph, node by node",
     "计算图上的反向传播（逐节点）",
-    [
-        ParamSpec(
-            "f",
-            "the formula in dlquiz's math syntax (calculator or LaTeX): + − * / ^, exp, ln/log, sqrt, abs, "
-            "sigmoid/σ, tanh, relu, max, min, sin, cos; e.g. '(x*y + z)^2'",
-            "(x*y + z)^2",
-            "str",
-        ),
-        ParamSpec(
-            "at",
-            "the point: 'x=1, y=2, z=-1' (every variable of f, no other; 'theta=[1,2]' sets θ₁, θ₂)",
-            "x=1, y=2, z=-1",
-            "str",
-        ),
-    ],
+    with_zh(
+        [
+            ParamSpec(
+                "f",
+                "the formula in dlquiz's math syntax (calculator or LaTeX): + − * / ^, exp, ln/log, sqrt, abs, "
+                "sigmoid/σ, tanh, relu, max, min, sin, cos; e.g. '(x*y + z)^2'. Values: each variable and node "
+                "(q, r, …, f), grad_NAME = ∂f/∂NAME, dNODE_dINPUT = a local gradient, grad = the gradient",
+                "(x*y + z)^2",
+                "str",
+            ),
+            ParamSpec(
+                "at",
+                "the point: 'x=1, y=2, z=-1' (every variable of f, no other; 'theta=[1,2]' sets θ₁, θ₂)",
+                "x=1, y=2, z=-1",
+                "str",
+            ),
+        ],
+        _HELP_ZH,
+    ),
     ["f", "grad"],
     draw=_draw_graph,
     check=_check_graph,
@@ -596,6 +621,7 @@ def _graph(p: Params) -> Out:
     for i in order:
         for k in prog.kids[i]:
             uses[k] = uses.get(k, 0) + 1
+
     def who(k: int) -> str:
         return prog.label(prog.nodes[k].name) if prog.nodes[k].op == "var" else names.get(k, "")
 

@@ -26,7 +26,7 @@ from dlquiz.worked._core import (
     parse_poly,
     register,
 )
-from dlquiz.worked.graph import compile_formula, describe
+from dlquiz.worked.graph import compile_formula, describe, with_zh
 
 # --------------------------------------------------------------------------- helpers
 
@@ -170,8 +170,14 @@ _OPT_COMMON = [
         "tensor",
         rank=(1, 2),
     ),
-    ParamSpec("w0", "starting weight(s): '0' or '0, 0' (one value is used for every weight)", 0, "floatlist",
-              min=-1000, max=1000),
+    ParamSpec(
+        "w0",
+        "starting weight(s): '0' or '0, 0' (one value is used for every weight)",
+        0,
+        "floatlist",
+        min=-1000,
+        max=1000,
+    ),
     ParamSpec("lr", "learning rate α", 0.1, "float", min=0, max=10),
 ]
 _K = ParamSpec("k", f"number of steps (1…{MAX_STEPS}; with grads: the number of rows)", 3, "int", min=1, max=MAX_STEPS)
@@ -201,6 +207,45 @@ def _prepare_opt(p: Params) -> Params:
         out["k"] = len(g) if (isinstance(g[0], list) or not isinstance(out["w0"], list)) else 1
     return out
 
+
+_HELP_ZH = {
+    "objective: any differentiable function of the weights in dlquiz's math syntax, e.g. 'w^2-10w+25', "
+    "'(w - 3)^2', '(w1 - 3)^2 + 10*w2^2' (weights in the order w1, w2, …)": "目标函数：用 dlquiz 数学语法写的任意可微函数，如 'w^2-10w+25'、'(w - 3)^2'、'(w1 - 3)^2 + 10*w2^2'（权重按 w1、w2、… 排序）",
+    "gradients given per step instead of f: '1,0.5,-1' (scalar w, one per step) or one row per step "
+    "'1,2; 0.5,1' (vector w)": "直接给出每一步的梯度（代替 f）：'1,0.5,-1'（标量 w，每步一个）或每步一行 '1,2; 0.5,1'（向量 w）",
+    "starting weight(s): '0' or '0, 0' (one value is used for every weight)": "初始权重：'0' 或 '0, 0'（只给一个值时所有权重都用它）",
+    "learning rate α": "学习率 α",
+    f"number of steps (1…{MAX_STEPS}; with grads: the number of rows)": f"步数（1…{MAX_STEPS}；给出 grads 时为其行数）",
+    "β (momentum)": "β（动量）",
+    "notes: v = βv + (1 − β)g, w = w − αv; framework: v = βv + g, w = w − αv; cs231n: v = βv − αg, w = w + v": "notes：v = βv + (1 − β)g，w = w − αv；framework：v = βv + g，w = w − αv；cs231n：v = βv − αg，w = w + v",
+    "starting velocity v₀ (default 0)": "初始速度 v₀（默认 0）",
+    "ε": "ε",
+    "ε inside the square root: √(s + ε)": "ε 放在根号内：√(s + ε)",
+    "starting accumulator s₀ (default 0)": "初始累积量 s₀（默认 0）",
+    "β": "β",
+    "β₁": "β₁",
+    "β₂": "β₂",
+    "ε inside the square root": "ε 放在根号内",
+    f"number of steps (1…{MAX_STEPS})": f"步数（1…{MAX_STEPS}）",
+    "divide m and v by 1 − βᵗ (m̂, v̂); false: use m and v as they are": "m、v 除以 1 − βᵗ（得 m̂、v̂）；false：直接用 m、v",
+    "starting first moment m₀ (default 0)": "初始一阶矩 m₀（默认 0）",
+    "starting second moment v₀ (default 0)": "初始二阶矩 v₀（默认 0）",
+    "the point θ: one number, or one per variable of f in the order x, y, … (w₁, w₂, …)": "求值点 θ：一个数，或按 x、y、…（w₁、w₂、…）的顺序给 f 的每个变量一个数",
+    "both: show both differences, answer the two-sided; one or two: only that difference (and its answer)": "both：两种差分都算，答案取双边；one 或 two：只算这一种（答案也取它）",
+    "the observations θ₁, θ₂, …": "观测值 θ₁、θ₂、…",
+    "divide by 1 − βᵗ": "除以 1 − βᵗ",
+    "initial learning rate α0": "初始学习率 α0",
+    "decay rate (inverse)": "衰减率（inverse）",
+    "epoch number": "轮数",
+    "constant k (sqrt schedules)": "常数 k（sqrt 类衰减）",
+    "base of the exponential schedule (base^epoch·α0; a 'decay rate' of 0.95 there is this base)": "指数衰减的底数（base^epoch·α0；指数衰减里所说的“衰减率 0.95”就是它）",
+    "mini-batch (iteration) number for sqrt; default: the epoch": "sqrt 衰减的小批量（迭代）序号；默认取轮数",
+    "epochs between drops (step)": "每隔多少轮下降一次（step）",
+    "training samples": "训练样本数",
+    "mini-batch size": "小批量大小",
+}
+
+
 # --------------------------------------------------------------------------- EWMA
 
 
@@ -218,11 +263,14 @@ def _draw_ewma(d: Draw) -> Params:
     "opt.ewma",
     "Exponentially weighted average",
     "指数加权平均",
-    [
-        ParamSpec("thetas", "the observations θ₁, θ₂, …", [10, 12, 11], "floatlist"),
-        ParamSpec("beta", "β", 0.9, "float", min=0, max=0.9999),
-        ParamSpec("bias_correction", "divide by 1 − βᵗ", True, "bool"),
-    ],
+    with_zh(
+        [
+            ParamSpec("thetas", "the observations θ₁, θ₂, …", [10, 12, 11], "floatlist"),
+            ParamSpec("beta", "β", 0.9, "float", min=0, max=0.9999),
+            ParamSpec("bias_correction", "divide by 1 − βᵗ", True, "bool"),
+        ],
+        _HELP_ZH,
+    ),
     ["v_k", "v_k_corrected", "vs"],
     draw=_draw_ewma,
 )
@@ -327,8 +375,11 @@ def _run_momentum(p: Params, kind: str, nesterov: bool) -> Out:
     ws, gs = [_one(w)], []
     for t in range(1, src.k + 1):
         if nesterov:
-            ahead = [wi + beta * vi for wi, vi in zip(w, v, strict=True)] if conv == "cs231n" else \
-                [wi - lr * beta * vi for wi, vi in zip(w, v, strict=True)]
+            ahead = (
+                [wi + beta * vi for wi, vi in zip(w, v, strict=True)]
+                if conv == "cs231n"
+                else [wi - lr * beta * vi for wi, vi in zip(w, v, strict=True)]
+            )
             g = src.grad(t, ahead)
         else:
             ahead = w
@@ -345,8 +396,11 @@ def _run_momentum(p: Params, kind: str, nesterov: bool) -> Out:
         if n == 1 and conv != "cs231n":
             c = (1 - beta) if conv == "notes" else 1.0
             v_, g_ = operands([v[0], g[0]], linear([beta, c]), nv[0])
-            form = f"{fv(beta)}·{paren(v_)} + {fv(1 - beta)}·{paren(g_)}" if conv == "notes" else \
-                f"{fv(beta)}·{paren(v_)} + {g_}"
+            form = (
+                f"{fv(beta)}·{paren(v_)} + {fv(1 - beta)}·{paren(g_)}"
+                if conv == "notes"
+                else f"{fv(beta)}·{paren(v_)} + {g_}"
+            )
             w_, nv_ = operands([w[0], nv[0]], lambda a: a[0] - lr * a[1], nw[0])
             wtext = f"w = {w_} − {fv(lr)}·{paren(nv_)} = {fv(nw[0])}"
         elif conv == "cs231n":
@@ -377,7 +431,7 @@ def _one(xs: list[float]) -> Any:
     "opt.momentum",
     "Gradient descent step by step",
     "梯度下降逐步计算",
-    [*_OPT_COMMON, _K],
+    with_zh([*_OPT_COMMON, _K], _HELP_ZH),
     ["w_k", "ws", "gs"],
     draw=lambda d: _draw_opt(d, {}, 3),
     prepare=_prepare_opt,
@@ -415,7 +469,7 @@ _SGD_CONVENTION = "gradient descent: w = w − αg (SGD when g is a mini-batch's
     "opt.momentum",
     "Gradient descent with momentum",
     "动量梯度下降",
-    [*_OPT_COMMON, *_momentum_params(0.9)],
+    with_zh([*_OPT_COMMON, *_momentum_params(0.9)], _HELP_ZH),
     ["v_k", "w_k", "ws", "gs"],
     draw=lambda d: _draw_opt(d, {"beta": [0.9, 0.9, 0.5, 0.8]}, 3),
     prepare=_prepare_opt,
@@ -429,7 +483,7 @@ def _momentum(p: Params) -> Out:
     "opt.momentum",
     "Nesterov momentum (look-ahead gradient)",
     "Nesterov 动量（前瞻梯度）",
-    [*_OPT_COMMON, *_momentum_params(0.9)],
+    with_zh([*_OPT_COMMON, *_momentum_params(0.9)], _HELP_ZH),
     ["v_k", "w_k", "ws", "gs"],
     draw=lambda d: _draw_opt(d, {"beta": [0.9, 0.9, 0.5, 0.8]}, 3),
     prepare=_prepare_opt,
@@ -458,8 +512,11 @@ def _run_scaled(p: Params, kind: str, adagrad: bool) -> Out:
     ws, gs = [_one(w)], []
     for t in range(1, src.k + 1):
         g = src.grad(t, w)
-        ns = [si + gi * gi for si, gi in zip(s, g, strict=True)] if adagrad else \
-            [beta * si + (1 - beta) * gi * gi for si, gi in zip(s, g, strict=True)]
+        ns = (
+            [si + gi * gi for si, gi in zip(s, g, strict=True)]
+            if adagrad
+            else [beta * si + (1 - beta) * gi * gi for si, gi in zip(s, g, strict=True)]
+        )
         nw = []
         for wi, gi, si in zip(w, g, ns, strict=True):
             den = _root(si, eps, inside)
@@ -478,8 +535,11 @@ def _run_scaled(p: Params, kind: str, adagrad: bool) -> Out:
             text = f"g = {fv(g[0])}; {stext}; w = {w_} − {fv(lr)}·{paren(g2_)}/{dtext} = {fv(nw[0])}"
         else:
             sq = "g²" if adagrad else ""
-            stext = f"s = {_show(s)} + {_showp(g)}² = {_show(ns)}" if adagrad else \
-                f"s = {fv(beta)}·{_show(s)} + {fv(1 - beta)}·{_showp(g)}² = {_show(ns)}{sq}"
+            stext = (
+                f"s = {_show(s)} + {_showp(g)}² = {_show(ns)}"
+                if adagrad
+                else f"s = {fv(beta)}·{_show(s)} + {fv(1 - beta)}·{_showp(g)}² = {_show(ns)}{sq}"
+            )
             dtext = f"√({_show(ns)} + ε)" if inside else f"(√{_show(ns)} + ε)"
             text = f"g = {_show(g)}; {stext}; w = {_show(w)} − {fv(lr)}·{_showp(g)}/{dtext} = {_show(nw)}"
         steps.append(Step(f"Step {t}", text, _one(nw), key=f"w{t}"))
@@ -502,7 +562,7 @@ def _run_scaled(p: Params, kind: str, adagrad: bool) -> Out:
     "opt.rmsprop",
     "AdaGrad step by step",
     "AdaGrad 逐步计算",
-    [*_OPT_COMMON, _EPS, _INSIDE, _K, _S0],
+    with_zh([*_OPT_COMMON, _EPS, _INSIDE, _K, _S0], _HELP_ZH),
     ["s_k", "w_k", "ws", "gs"],
     draw=lambda d: _draw_opt(d, {}, 3),
     prepare=_prepare_opt,
@@ -516,7 +576,9 @@ def _adagrad(p: Params) -> Out:
     "opt.rmsprop",
     "RMSprop step by step",
     "RMSprop 逐步计算",
-    [*_OPT_COMMON, ParamSpec("beta", "β", 0.999, "float", min=0, max=0.9999), _EPS, _INSIDE, _K, _S0],
+    with_zh(
+        [*_OPT_COMMON, ParamSpec("beta", "β", 0.999, "float", min=0, max=0.9999), _EPS, _INSIDE, _K, _S0], _HELP_ZH
+    ),
     ["s_k", "w_k", "ws", "gs"],
     draw=lambda d: _draw_opt(d, {"beta": [0.999, 0.9, 0.99]}, 3),
     prepare=_prepare_opt,
@@ -530,17 +592,22 @@ def _rmsprop(p: Params) -> Out:
     "opt.adam",
     "Adam with bias correction",
     "带偏差修正的 Adam",
-    [
-        *_OPT_COMMON,
-        ParamSpec("beta1", "β₁", 0.9, "float", min=0, max=0.9999),
-        ParamSpec("beta2", "β₂", 0.999, "float", min=0, max=0.99999),
-        _EPS,
-        ParamSpec("eps_inside", "ε inside the square root", False, "bool"),
-        ParamSpec("k", f"number of steps (1…{MAX_STEPS})", 1, "int", min=1, max=MAX_STEPS),
-        ParamSpec("bias_correction", "divide m and v by 1 − βᵗ (m̂, v̂); false: use m and v as they are", True, "bool"),
-        ParamSpec("m0", "starting first moment m₀ (default 0)", None, "floatlist", min=-1e6, max=1e6),
-        ParamSpec("v0", "starting second moment v₀ (default 0)", None, "floatlist", min=0, max=1e9),
-    ],
+    with_zh(
+        [
+            *_OPT_COMMON,
+            ParamSpec("beta1", "β₁", 0.9, "float", min=0, max=0.9999),
+            ParamSpec("beta2", "β₂", 0.999, "float", min=0, max=0.99999),
+            _EPS,
+            ParamSpec("eps_inside", "ε inside the square root", False, "bool"),
+            ParamSpec("k", f"number of steps (1…{MAX_STEPS})", 1, "int", min=1, max=MAX_STEPS),
+            ParamSpec(
+                "bias_correction", "divide m and v by 1 − βᵗ (m̂, v̂); false: use m and v as they are", True, "bool"
+            ),
+            ParamSpec("m0", "starting first moment m₀ (default 0)", None, "floatlist", min=-1e6, max=1e6),
+            ParamSpec("v0", "starting second moment v₀ (default 0)", None, "floatlist", min=0, max=1e9),
+        ],
+        _HELP_ZH,
+    ),
     ["m_k", "v_k", "m_hat", "v_hat", "w_k", "ws", "gs"],
     draw=lambda d: _draw_opt(d, {}, 3),
     prepare=_prepare_opt,
@@ -561,8 +628,7 @@ def _adam(p: Params) -> Out:
     steps = [
         Step(
             "Start",
-            f"{src.desc}; w₀ = {_show(w)}, {moments}, α = {fv(lr)}, β₁ = {fv(b1)}, "
-            f"β₂ = {fv(b2)}, ε = {fv(eps)}",
+            f"{src.desc}; w₀ = {_show(w)}, {moments}, α = {fv(lr)}, β₁ = {fv(b1)}, β₂ = {fv(b2)}, ε = {fv(eps)}",
             _one(w),
         )
     ]
@@ -613,6 +679,7 @@ def _adam(p: Params) -> Out:
     values.update({"ws": ws, "gs": gs})
     return Out(steps, _one(w), values, conv)
 
+
 # --------------------------------------------------------------------------- learning-rate decay
 
 SCHEDULES = ("inverse", "exponential", "sqrt", "sqrt-epoch", "step")
@@ -653,42 +720,53 @@ def _check_decay(p: Params) -> None:
     "opt.lr-decay",
     "Learning-rate decay",
     "学习率衰减",
-    [
-        ParamSpec(
-            "schedule",
-            "inverse α0/(1 + decay·epoch), exponential base^epoch·α0, "
-            "sqrt k/√t·α0 (t = iteration), sqrt-epoch k/√epoch·α0, step (halve every drop_every epochs)",
-            "inverse",
-            "choice",
-            choices=(*SCHEDULES, "discrete"),
-        ),
-        ParamSpec("alpha0", "initial learning rate α0", 0.2, "float", min=0, max=10),
-        ParamSpec("decay_rate", "decay rate (inverse)", 1, "float", min=0, max=100, applies="with schedule=inverse"),
-        ParamSpec("epoch", "epoch number", 4, "int", min=0, max=1000),
-        ParamSpec(
-            "k", "constant k (sqrt schedules)", 1, "float", min=0, max=100, applies="with schedule=sqrt or sqrt-epoch"
-        ),
-        ParamSpec(
-            "base",
-            "base of the exponential schedule (base^epoch·α0; a 'decay rate' of 0.95 there is this base)",
-            0.95,
-            "float",
-            min=0,
-            max=1,
-            applies="with schedule=exponential",
-        ),
-        ParamSpec(
-            "t",
-            "mini-batch (iteration) number for sqrt; default: the epoch",
-            None,
-            "int",
-            min=1,
-            applies="with schedule=sqrt",
-        ),
-        ParamSpec(
-            "drop_every", "epochs between drops (step)", 2, "int", min=1, max=100, applies="with schedule=step"
-        ),
-    ],
+    with_zh(
+        [
+            ParamSpec(
+                "schedule",
+                "inverse α0/(1 + decay·epoch), exponential base^epoch·α0, "
+                "sqrt k/√t·α0 (t = iteration), sqrt-epoch k/√epoch·α0, step (halve every drop_every epochs)",
+                "inverse",
+                "choice",
+                choices=(*SCHEDULES, "discrete"),
+            ),
+            ParamSpec("alpha0", "initial learning rate α0", 0.2, "float", min=0, max=10),
+            ParamSpec(
+                "decay_rate", "decay rate (inverse)", 1, "float", min=0, max=100, applies="with schedule=inverse"
+            ),
+            ParamSpec("epoch", "epoch number", 4, "int", min=0, max=1000),
+            ParamSpec(
+                "k",
+                "constant k (sqrt schedules)",
+                1,
+                "float",
+                min=0,
+                max=100,
+                applies="with schedule=sqrt or sqrt-epoch",
+            ),
+            ParamSpec(
+                "base",
+                "base of the exponential schedule (base^epoch·α0; a 'decay rate' of 0.95 there is this base)",
+                0.95,
+                "float",
+                min=0,
+                max=1,
+                applies="with schedule=exponential",
+            ),
+            ParamSpec(
+                "t",
+                "mini-batch (iteration) number for sqrt; default: the epoch",
+                None,
+                "int",
+                min=1,
+                applies="with schedule=sqrt",
+            ),
+            ParamSpec(
+                "drop_every", "epochs between drops (step)", 2, "int", min=1, max=100, applies="with schedule=step"
+            ),
+        ],
+        _HELP_ZH,
+    ),
     ["alphas"],
     draw=lambda d: {
         "schedule": d.pick("schedule", list(SCHEDULES)),
@@ -752,10 +830,13 @@ def _lr_decay(p: Params) -> Out:
     "opt.minibatch",
     "Iterations per epoch of mini-batch GD",
     "小批量梯度下降每轮的迭代次数",
-    [
-        ParamSpec("m", "training samples", 50000, "int", min=1),
-        ParamSpec("batch", "mini-batch size", 100, "int", min=1),
-    ],
+    with_zh(
+        [
+            ParamSpec("m", "training samples", 50000, "int", min=1),
+            ParamSpec("batch", "mini-batch size", 100, "int", min=1),
+        ],
+        _HELP_ZH,
+    ),
     ["last_batch"],
     draw=lambda d: {
         "m": d.pick("m", [1000, 5000, 50000, 60000, 1200, 10000]),
@@ -815,32 +896,35 @@ def _check_gradcheck(p: Params) -> None:
     "gradcheck",
     "Numerical gradient: one-sided vs two-sided",
     "数值梯度：单边与双边差分",
-    [
-        ParamSpec(
-            "theta",
-            "the point θ: one number, or one per variable of f in the order x, y, … (w₁, w₂, …)",
-            1,
-            "floatlist",
-            min=-100,
-            max=100,
-        ),
-        ParamSpec("eps", "ε", 0.01, "float", min=1e-8, max=1),
-        ParamSpec(
-            "f",
-            "a preset: "
-            + ", ".join(f"{k} ({v[0]})" for k, v in GRADCHECK_FNS.items())
-            + "; or any function typed in dlquiz's math syntax, e.g. 'theta^3', 'x^2*y + exp(y)'",
-            "cube",
-            "str",
-        ),
-        ParamSpec(
-            "sided",
-            "both: show both differences, answer the two-sided; one or two: only that difference (and its answer)",
-            "both",
-            "choice",
-            choices=("both", "one", "two"),
-        ),
-    ],
+    with_zh(
+        [
+            ParamSpec(
+                "theta",
+                "the point θ: one number, or one per variable of f in the order x, y, … (w₁, w₂, …)",
+                1,
+                "floatlist",
+                min=-100,
+                max=100,
+            ),
+            ParamSpec("eps", "ε", 0.01, "float", min=1e-8, max=1),
+            ParamSpec(
+                "f",
+                "a preset: "
+                + ", ".join(f"{k} ({v[0]})" for k, v in GRADCHECK_FNS.items())
+                + "; or any function typed in dlquiz's math syntax, e.g. 'theta^3', 'x^2*y + exp(y)'",
+                "cube",
+                "str",
+            ),
+            ParamSpec(
+                "sided",
+                "both: show both differences, answer the two-sided; one or two: only that difference (and its answer)",
+                "both",
+                "choice",
+                choices=("both", "one", "two"),
+            ),
+        ],
+        _HELP_ZH,
+    ),
     ["one_sided", "two_sided", "exact", "err_one", "err_two", "rel_error"],
     draw=lambda d: {
         "theta": d.pick("theta", [1, 2, 0.5, -1, 1.5]),
@@ -955,8 +1039,11 @@ def _gradcheck(p: Params) -> Out:
         twos.append(two)
         err_ones.append(err_one)
         err_twos.append(err_two)
-    at = ", ".join(f"{lab} = {fv(x)}" for lab, x in zip(labels, point, strict=True)) if len(labels) > 1 else \
-        f"θ = {fv(point[0])}"
+    at = (
+        ", ".join(f"{lab} = {fv(x)}" for lab, x in zip(labels, point, strict=True))
+        if len(labels) > 1
+        else f"θ = {fv(point[0])}"
+    )
     if len(labels) == 1:
         steps.append(Step("Exact", f"{exact_text} at {at}: {fv(exact[0])}", exact[0]))
     else:
@@ -998,9 +1085,12 @@ _ZH_PHRASES = {
     "relative error above 1e-3: the gradient is very likely wrong": "相对误差大于 1e-3：梯度很可能有错",
     _SGD_CONVENTION: "梯度下降：w = w − αg（g 为小批量的梯度时即 SGD）",
     "momentum: " + _MOMENTUM_TEXT["cs231n"]: "动量：v = βv − αg，w = w + v（CS231n 写法：速度里存的就是步长）",
-    "Nesterov momentum: " + _MOMENTUM_TEXT["notes"]: "Nesterov 动量：v = βv + (1 − β)g，w = w − αv（课程笔记）；g 在前瞻点求",
-    "Nesterov momentum: " + _MOMENTUM_TEXT["framework"]: "Nesterov 动量：v = βv + g，w = w − αv（框架写法，如 PyTorch SGD）；g 在前瞻点求",
-    "Nesterov momentum: " + _MOMENTUM_TEXT["cs231n"]: "Nesterov 动量：v = βv − αg，w = w + v（CS231n 写法）；g 在前瞻点求",
+    "Nesterov momentum: "
+    + _MOMENTUM_TEXT["notes"]: "Nesterov 动量：v = βv + (1 − β)g，w = w − αv（课程笔记）；g 在前瞻点求",
+    "Nesterov momentum: "
+    + _MOMENTUM_TEXT["framework"]: "Nesterov 动量：v = βv + g，w = w − αv（框架写法，如 PyTorch SGD）；g 在前瞻点求",
+    "Nesterov momentum: "
+    + _MOMENTUM_TEXT["cs231n"]: "Nesterov 动量：v = βv − αg，w = w + v（CS231n 写法）；g 在前瞻点求",
     "AdaGrad: s = s + g², w = w − αg/(√s + ε) (element-wise)": "AdaGrad：s = s + g²，w = w − αg/(√s + ε)（逐元素）",
     "AdaGrad: s = s + g², w = w − αg/√(s + ε) (element-wise)": "AdaGrad：s = s + g²，w = w − αg/√(s + ε)（逐元素）",
     "Adam without bias correction: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w = w − α m/(√v + ε)": "不做偏差修正的 Adam：m = β₁m + (1 − β₁)g，v = β₂v + (1 − β₂)g²，w = w − α m/(√v + ε)",
