@@ -78,6 +78,13 @@ def content_problems(items: Sequence[Item]) -> list[Problem]:
                                              "abbreviation, the full term"))
         elif item.kind == "numeric":
             problems.extend(_precision_problems(item))
+            if item.answer is not None:
+                from dlquiz.quiz.grade import numbers_match
+
+                for n, m in enumerate(item.mistakes, 1):
+                    if isinstance(m.answer, int | float) and numbers_match(float(item.answer), float(m.answer), item):
+                        problems.append(_problem(item, f"mistakes[{n}].answer", f"{m.answer} is within the tolerance "
+                                                 "of the key: it would be marked right (ask for more digits)"))
         elif item.kind == "explain" and item.model_answer is not None:
             for lang in ("en", "zh"):
                 text = item.model_answer(lang)
