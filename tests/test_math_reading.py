@@ -121,6 +121,14 @@ EXAMPLES: list[tuple[str, tuple[str, ...], Callable[[], Any]]] = [
     ("x⁻¹ + x²", (), lambda: 1 / x + x**2),
     ("a ⊙ b", (), lambda: a * S("b")),
     ("tanh²(x)", (), lambda: tanh(x) ** 2),
+    ("(1 + e⁻ˣ)⁻¹", (), lambda: 1 / (1 + exp(-x))),
+    ("1 − β₁ᵗ", (), lambda: 1 - S("beta_1") ** S("t")),
+    ("xᵗ⁺¹", (), lambda: x ** (S("t") + 1)),
+    ("Pₖ + xᵢⱼ", (), lambda: S("P_k") + S("x_ij")),
+    ("⌊(n + 2p − k)/s⌋ + 1", (), lambda: sympy.floor((S("n") + 2 * S("p") - k) / S("s")) + 1),
+    ("⌈x⌉", (), lambda: sympy.ceiling(x)),
+    ("||x| - 1|", (), lambda: Abs(Abs(x) - 1)),
+    ("1[x + 1]", (), lambda: x + 1),
 ]
 
 

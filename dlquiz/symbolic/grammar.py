@@ -312,7 +312,7 @@ class Grammar:
         open_tok = self.advance()
         close = {"(": ")", "[": "]", "{": "}", "|": "|"}[open_tok.text]
         self.enter()
-        if self.at(close):
+        if self.at(close) and close != "|":  # || opens a nested |…| (||x| − 1|)
             raise self.error(f"empty '{open_tok.text}{close}'")
         e = self.additive()
         if not self.at(close):
@@ -337,6 +337,16 @@ class Grammar:
         if t.kind == "OP":
             if t.text in ("(", "[", "|", "{"):
                 return self.paren()
+            if t.text in ("⌊", "⌈"):  # ⌊x⌋ ⌈x⌉
+                self.advance()
+                self.enter()
+                inner = self.additive()
+                close = "⌋" if t.text == "⌊" else "⌉"
+                self.expect(close, f"the '{t.text}' at column {t.col}")
+                self.leave()
+                fn = "floor" if close == "⌋" else "ceil"
+                value = sympy.floor(inner.expr) if fn == "floor" else sympy.ceiling(inner.expr)
+                return Node("call", self.checked(value, t), (inner,), fn)
             if t.text in (")", "]", "}"):
                 raise self.error(f"unbalanced '{t.text}'")
             if t.text == "_":
@@ -374,6 +384,15 @@ class Grammar:
         """``1[i=j]``: 1 when the condition holds, else 0 (δ for '=', a step for '<' '>')."""
         open_tok = self.advance()
         self.enter()
+        if t.kind == "NUM":  # 1[x + 1] without a comparison is 1·(x + 1)
+            save = self.pos
+            inner = self.additive()
+            if self.at("]"):
+                self.advance()
+                self.leave()
+                one = leaf("num", Integer(1), "1")
+                return Node("mul", inner.expr, (one, Node("paren", inner.expr, (inner,))), ops=("", " "))
+            self.pos = save
         rel = self.relation()
         self.expect("]", f"the '[' at column {open_tok.col}")
         self.leave()

@@ -45,11 +45,20 @@ _CHAR_MAP = {"−": "-", "–": "-", "·": "*", "×": "*", "⋅": "*", "∙": "*
              "π": "pi", "⊙": "*", "≤": "<=", "≥": ">=", "≠": "!=", "∂": "∂", "𝟙": "𝟙",
              "\t": " ", "\n": " ", "\r": " "}
 _PRIMES = {"'": 1, "′": 1, "″": 2, "‴": 3}
-_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
-_SUP_CHARS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺"
+_SUP_LETTERS = {"ⁿ": "n", "ⁱ": "i", "ᵗ": "t", "ᵏ": "k", "ˣ": "x", "ʸ": "y", "ᵐ": "m", "ᵃ": "a",
+                "ᵇ": "b", "ᶜ": "c", "ᵈ": "d", "ᵉ": "e", "ᶠ": "f", "ᵍ": "g", "ʰ": "h", "ʲ": "j",
+                "ˡ": "l", "ᵒ": "o", "ᵖ": "p", "ʳ": "r", "ˢ": "s", "ᵘ": "u", "ᵛ": "v", "ʷ": "w",
+                "ᶻ": "z"}
+_SUPERSCRIPT = str.maketrans({**dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+", strict=True)), **_SUP_LETTERS})
+_SUP_CHARS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺" + "".join(_SUP_LETTERS)
 _DIGITS = "0123456789"
+_SUB_LETTERS = {"ₐ": "a", "ₑ": "e", "ₒ": "o", "ₓ": "x", "ₕ": "h", "ₖ": "k", "ₗ": "l", "ₘ": "m",
+                "ₙ": "n", "ₚ": "p", "ₛ": "s", "ₜ": "t", "ᵢ": "i", "ⱼ": "j", "ᵣ": "r", "ᵤ": "u",
+                "ᵥ": "v"}
 _SUB_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
-_FROM_SUB = str.maketrans(_SUB_DIGITS, "0123456789")
+_SUB_CHARS = _SUB_DIGITS + "".join(_SUB_LETTERS)
+_FROM_SUB = str.maketrans({**dict(zip(_SUB_DIGITS, "0123456789", strict=True)), **_SUB_LETTERS})
+_BRACKETS = {"⌊": "⌊", "⌋": "⌋", "⌈": "⌈", "⌉": "⌉"}
 _COMBINING = {"\u0302": "hat", "\u0304": "bar", "\u0303": "tilde", "\u0305": "bar"}
 _NUMBER = re.compile(r"[0-9]*\.?[0-9]*")
 _EXPONENT = re.compile(r"[eE][+-]?[0-9]+")
@@ -125,20 +134,37 @@ class _Lexer:
     def _special(self, ch: str) -> bool:
         """Unicode forms dlquiz prints (subscript digits, superscripts, primes, ½ ...)."""
         col = self.i + 1
-        if ch in _SUB_DIGITS:  # β₁ -> β_1
-            j = self._run_of(_SUB_DIGITS)
+        if ch in _SUB_CHARS:  # β₁ -> β_1, Pₖ -> P_k
+            j = self._run_of(_SUB_CHARS)
+            value = self.text[self.i:j].translate(_FROM_SUB)
             self.add("OP", "_", col)
-            self.add("NUM", self.text[self.i:j].translate(_FROM_SUB), col)
+            self.add("NUM" if value.isdigit() else "ID", value, col)
             self.i = j
             return True
-        if ch in _SUP_CHARS:  # x² x⁻¹
+        if ch in _SUP_CHARS:  # x² x⁻¹ β₁ᵗ e⁻ˣ
             j = self._run_of(_SUP_CHARS)
             value = self.text[self.i:j].translate(_SUPERSCRIPT)
-            if not re.fullmatch(r"[-+]?[0-9]+", value):
-                raise fail(f"malformed superscript '{self.text[self.i:j]}'", col, self.text)
-            self.add("SUP", value, col)
             self.i = j
+            if re.fullmatch(r"[-+]?[0-9]+", value):
+                self.add("SUP", value, col)
+            elif value.isalpha() and len(value) == 1:  # β₁ᵗ
+                self.add("OP", "^", col)
+                self.add("ID", value, col)
+            elif re.fullmatch(r"[-+]?[a-z0-9]+([-+][a-z0-9]+)*", value):
+                self.add("OP", "^", col)
+                self.add("OP", "(", col)
+                for part in re.findall(r"[-+]|[0-9]+|[a-z]", value):
+                    self.add("NUM" if part.isdigit() else "ID" if part.isalpha() else "OP", part, col)
+                self.add("OP", ")", col)
+            else:
+                raise fail(f"malformed superscript '{self.text[col - 1:j]}'", col, self.text)
             return True
+        if ch in _BRACKETS:
+            self.add("OP", ch, col)
+            self.i += 1
+            return True
+        if ch == "ᵀ":
+            raise fail("transpose is a matrix operation; scalar formulas only here", col, self.text)
         if ch in _PRIMES:
             for _ in range(_PRIMES[ch]):
                 self.add("OP", "'", col)
