@@ -97,8 +97,8 @@ def _params_table(desc: dict[str, Any], lang: str) -> None:
         table.add_row(p["name"], kind, default, allowed, meaning)
     con = console()
     con.print(table)
-    vals = Table(title="values (--ask NAME, --mine)" if not zh else "结果（--ask NAME、--mine）",
-                         title_justify="left")
+    con.print("values (--ask NAME, --mine)" if not zh else "结果（--ask NAME、--mine）")
+    vals = Table()
     vals.add_column("value")
     vals.add_column("shape")
     for v in desc["values"]:

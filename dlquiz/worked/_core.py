@@ -113,6 +113,7 @@ __all__ = [
     "require_shape",
     "shape_text",
     "significant",
+    "suggest",
     "value_shape",
 ]
 
@@ -340,13 +341,23 @@ class Draw:
 # --------------------------------------------------------------------------- computing an example
 
 
+def suggest(name: str, options: Sequence[str]) -> str:
+    """" (did you mean X?)" for the nearest option (case-insensitive), or ""."""
+    lower = {o.lower(): o for o in options}
+    if name.lower() in lower:
+        return f" (did you mean {lower[name.lower()]}?)"
+    close = difflib.get_close_matches(name.lower(), list(lower), n=1)
+    return f" (did you mean {lower[close[0]]}?)" if close else ""
+
+
 def _spec(gen: _Generator, name: str) -> ParamSpec:
     for s in gen.info.params:
         if s.name == name:
             return s
+    if name == "ask":
+        raise ParamError(f"{gen.info.name}: 'ask' is not a parameter; use --ask NAME (or ask=NAME)")
     valid = ", ".join(s.name for s in gen.info.params) or "none"
-    close = difflib.get_close_matches(name, [s.name for s in gen.info.params], n=1)
-    hint = f" (did you mean {close[0]}?)" if close else ""
+    hint = suggest(name, [s.name for s in gen.info.params])
     raise ParamError(f"{gen.info.name}: unknown parameter {name!r}{hint} (valid: {valid})")
 
 
@@ -432,8 +443,7 @@ def generate_example(
     asked, answer = default_asked, default_answer
     if ask is not None and ask != default_asked:
         if ask not in values:
-            close = difflib.get_close_matches(ask, list(values), n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
+            hint = suggest(ask, list(values))
             raise ParamError(f"{kind}: cannot ask for {ask!r}{hint}; valid names: {', '.join(values)}")
         asked, answer = ask, values[ask]
     return WorkedExample(

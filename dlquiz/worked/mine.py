@@ -9,7 +9,6 @@ one-digit answer would otherwise be "right" for a wide range of values.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Mapping
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dlquiz.errors import ParamError
-from dlquiz.worked._core import Step, WorkedExample, format_value, inline, value_shape
+from dlquiz.worked._core import Step, WorkedExample, inline, significant, suggest, value_shape
 from dlquiz.worked.params import _tokens, parse_tensor, shape_text
 
 MIN_SIGNIFICANT = 3  # digits a rounded (not exact) value needs to count as right
@@ -102,8 +101,7 @@ def parse_mine(text: str, valid: list[str], where: str = "mine") -> list[tuple[i
             raise ParamError(f"{where} line {n}: {raw.strip()!r} is not NAME = VALUE (e.g. a = 0.731)")
         name, value = m.group(1), m.group(2)
         if name not in valid:
-            close = difflib.get_close_matches(name, valid, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
+            hint = suggest(name, valid)
             raise ParamError(f"{where} line {n}: unknown name {name!r}{hint}; valid names: {', '.join(valid)}")
         if name in seen:
             raise ParamError(f"{where} line {n}: {name} is already given on line {seen[name]}")
@@ -223,6 +221,15 @@ _T = {
 }
 
 
+def _right(v: Any) -> str:
+    """The computed value with a few more digits than the worked steps show (6 significant)."""
+    if isinstance(v, float):
+        return significant(v, 6)
+    if isinstance(v, list):
+        return "[" + ", ".join(_right(x) for x in v) + "]"
+    return inline(v)
+
+
 def _zh_shape(text: str) -> str:
     return re.sub(r"^a vector of (\S+)$", r"长度为 \1 的向量", text).replace("a scalar", "标量")
 
@@ -239,13 +246,12 @@ def mine_text(report: MineReport, lang: str = "en") -> str:
         row = f" {mark} {c.name.ljust(width)} = {c.text}"
         if not c.ok:
             colon = "：" if lang == "zh" else ": "
-            row += f"   ({t['right']}{colon}{inline(c.expected)})"
+            row += f"   ({t['right']}{colon}{_right(c.expected)})"
         lines.append(row)
     first = report.first_wrong
     if first is not None:
         lines.append("")
-        lines.append(t["first"].format(name=first.name, yours=first.text, expected=format_value(first.expected)
-                                       .replace("\n", "; ")))
+        lines.append(t["first"].format(name=first.name, yours=first.text, expected=_right(first.expected)))
         if first.reason == "shape":
             shapes = (shape_text(value_shape(first.yours)), shape_text(value_shape(first.expected)))
             if lang == "zh":
