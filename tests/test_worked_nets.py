@@ -846,10 +846,13 @@ def test_rnn_params_show_each_part_in_both_languages() -> None:
         "rnn.params", {"cell": "gru", "input_size": 3, "hidden_size": 2, "layers": 2, "bidirectional": True}
     )
     text = explain_text(ex, "en")
-    assert "input 3·2·3 = 18 (n_x = 3) + recurrent 3·2·2 = 12 + 3·1·2 = 6 → 36; ×2 directions = 72" in text
+    assert (
+        "input 3·2·3 = 18 (n_x = 3); recurrent 3·2·2 = 12; biases 3·1·2 = 6; 18 + 12 + 6 = 36; ×2 directions: 2·36 = 72"
+        in text
+    )
     assert "input 3·2·4 = 24 (2·n_h = 4)" in text
     zh = explain_text(ex, "zh")
-    assert "输入 3·2·3 = 18" in zh and "×2 个方向" in zh
+    assert "输入 3·2·3 = 18（n_x = 3）；循环 3·2·2 = 12；偏置 3·1·2 = 6；18 + 12 + 6 = 36；×2 个方向：2·36 = 72" in zh
 
 
 # =========================================================================== rendering snapshots

@@ -666,10 +666,13 @@ def _rnn_params(p: Params) -> Out:
         w_in, w_rec, b = g * h * n_in, g * h * h, g * h * nb
         one = w_in + w_rec + b
         src = f"n_x = {n}" if layer == 1 else (f"{dirs}·n_h = {n_in}" if dirs == 2 else f"n_h = {n_in}")
-        btxt = f" + {gx}{nb}·{h} = {b}" if nb else " (no biases)"
-        form = f"input {gx}{h}·{n_in} = {w_in} ({src}) + recurrent {gx}{h}·{h} = {w_rec}{btxt} → {one}"
+        parts = f"input {gx}{h}·{n_in} = {w_in} ({src}); recurrent {gx}{h}·{h} = {w_rec}; "
+        if nb:
+            form = parts + f"biases {gx}{nb}·{h} = {b}; {w_in} + {w_rec} + {b} = {one}"
+        else:
+            form = parts + f"no biases; {w_in} + {w_rec} = {one}"
         if dirs == 2:
-            form += f"; ×2 directions = {2 * one}"
+            form += f"; ×2 directions: 2·{one} = {2 * one}"
         steps.append(Step(f"Layer {layer}", form, one * dirs))
         per_layer.append(one * dirs)
         if layer == 1:
@@ -685,7 +688,8 @@ def _rnn_params(p: Params) -> Out:
         steps.append(
             Step(
                 "Output layer",
-                f"V is {n_y}×{feat} = {n_y * feat}" + (f", c is {n_y}" if vb else " (no biases)") + f" → {out_params}",
+                f"V is {n_y}×{feat} = {n_y * feat}"
+                + (f"; c is {n_y}; {n_y * feat} + {n_y} = {out_params}" if vb else "; no biases"),
                 out_params,
             )
         )
@@ -742,12 +746,19 @@ _nets.zh(
             "：z 放入新的候选状态（Chung 等 2014、部分课程）；",
         ),
         (r"a_g is the pre-activation of gate g$", "a_g 为门 g 的净输入"),
-        (r"^input ", "输入 "),
-        (r" \+ recurrent ", " + 循环 "),
-        (r" \(no biases\)", "（无偏置）"),
-        (r"; ×2 directions = ", "；×2 个方向 = "),
-        (r"^V is ", "V 为 "),
-        (r", c is ", "，c 为 "),
+        (r"; ×2 directions: (2·\d+ = \d+)$", r"；×2 个方向：\1"),
+        (
+            r"^(?:input|输入) (.+?) \(((?:\d·)?n_[xh] = \d+)\); (?:recurrent|循环) (.+?); "
+            r"(?:biases|偏置) ([^;]+); ([^;]+)",
+            r"输入 \1（\2）；循环 \3；偏置 \4；\5",
+        ),
+        (
+            r"^(?:input|输入) (.+?) \(((?:\d·)?n_[xh] = \d+)\); (?:recurrent|循环) (.+?); "
+            r"(?:no biases|无偏置); ([^;]+)",
+            r"输入 \1（\2）；循环 \3；无偏置；\4",
+        ),
+        (r"^V is (\S+ = \d+); c is (\d+); ", r"V 为 \1；c 为 \2；"),
+        (r"^V is (\S+ = \d+); (?:no biases|无偏置)$", r"V 为 \1；无偏置"),
         (r"^RNN: ", "RNN："),
         (r"^LSTM \(4 blocks: f, i, c̃, o\): ", "LSTM（4 组：f、i、c̃、o）："),
         (r"^GRU \(3 blocks: r, z, h̃\): ", "GRU（3 组：r、z、h̃）："),
