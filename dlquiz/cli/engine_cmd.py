@@ -39,14 +39,15 @@ def _step_lines(step: Any, lang: str) -> list[str]:
     """Rich markup for one step: mark, line number, interpreted form, and details."""
     from rich.markup import escape
 
+    from dlquiz.symbolic.report import step_message
     from dlquiz.symbolic.steps import SHAPE, rule_message
 
     mark, colour = _MARK[step.status]
     out = [f"[{colour}]{mark}[/{colour}] [dim]{step.line:>3}[/dim]  {escape(step.pretty)}"]
     if step.status == "ok" and step.message.startswith("follows"):
-        out.append(f"        [dim]{escape(step.message)}[/dim]")
+        out.append(f"        [dim]{escape(step_message(step.message, lang))}[/dim]")
     if step.status in ("fail", "error", "undecided") and step.message:
-        out.append(f"        [{colour}]{escape(step.message)}[/{colour}]")
+        out.append(f"        [{colour}]{escape(step_message(step.message, lang))}[/{colour}]")
     if step.status == "fail" and step.rule and step.rule != SHAPE:
         label = "常见错误" if lang == "zh" else "known slip"
         out.append(f"        [bold]{label}:[/bold] {escape(rule_message(step.rule, lang))}")
@@ -69,7 +70,9 @@ def _failure_panel(step: Any, lang: str) -> Any:
         rows.append(f"  {'上一步' if zh else 'previous step'} = {cex.get('previous')}, "
                     f"{'这一步' if zh else 'this step'} = {cex.get('this')}")
     elif step.message:
-        rows.append(escape(step.message))
+        from dlquiz.symbolic.report import step_message
+
+        rows.append(escape(step_message(step.message, lang)))
     if step.culprit:
         rows.append(f"[bold]{'出错的部分' if zh else 'changed part'}:[/bold] "
                     f"{escape(step.culprit)}")
@@ -102,6 +105,11 @@ def _print_report(report: Any, lang: str, prose: dict[int, str] | None = None) -
         out.print("[red]" + (f"推导在第 {report.first_failure} 行断开。" if zh
                              else f"The derivation breaks at line {report.first_failure}.")
                   + "[/red]")
+    elif any(s.status == "undecided" and s.message.startswith("cannot check this line")
+             for s in report.steps):
+        out.print("[yellow]" + ("有的行无法检查（矩阵模式不支持其中的写法）。" if zh
+                                else "Some lines cannot be checked (a construct matrix mode does "
+                                "not support).") + "[/yellow]")
     else:
         out.print("[yellow]" + ("有的步骤在时限内无法判定。" if zh
                                 else "Some steps could not be decided in time.") + "[/yellow]")
@@ -131,8 +139,17 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
     """Check a derivation step by step: ✓ or ✗ for every line.
 
     FILE holds one step per line ('-' reads standard input); see
-    examples/derivations/README.md for the format. Exit status: 0 every
-    step holds, 1 a step fails, 2 bad input, 3 some step is undecided.
+    examples/derivations/README.md for the format. Every step is judged by
+    the same definition of equal as `dlquiz equiv`.
+
+    \b
+    Exit status:
+      0  every step holds
+      1  a step fails (does not follow from the one before)
+      2  bad input (an unreadable line: the message names line and column)
+      3  undecided: some step could not be decided in time, or a line cannot
+         be checked (matrix mode: a construct it does not know, e.g. A^2 of
+         a square matrix or det(A)); nothing failed
 
     \b
     Examples:
@@ -158,9 +175,14 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
                                    "column": getattr(exc, "column", None)}, ensure_ascii=False))
             sys.exit(CheckExit.INPUT)
         fail(f"{name}: {exc}", CheckExit.INPUT)
-    except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError) as exc:
-        fail(f"{name}: could not check this derivation ({type(exc).__name__}: {exc})",
-             CheckExit.INPUT)
+    except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError, KeyError,
+            IndexError, AttributeError, NotImplementedError) as exc:
+        msg = f"{name}: could not check this derivation ({type(exc).__name__}: {exc})"
+        if as_json:
+            click.echo(json.dumps({"ok": False, "error": msg, "column": None},
+                                  ensure_ascii=False))
+            sys.exit(CheckExit.UNDECIDED)
+        fail(msg, CheckExit.UNDECIDED)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

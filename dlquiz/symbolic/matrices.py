@@ -326,13 +326,12 @@ class MatrixModel:
                             + ("the inner sizes differ" if word == "times" else
                                "the shapes differ"))
 
-        if op == "div":
-            if shape_of(b) != ():
-                raise ShapeError(f"division by a matrix ({show(node.args[1])})", node)
-            y = _num(b)
-            if y == 0:
-                raise Unsupported("division by 0 at the random matrices")
-            return a.map(lambda x: x / y) if isinstance(a, Mat) else a / y
+        if op == "div":  # elementwise, with the broadcasting of a sum (numpy's a / b)
+            def divide(x: float, y: float) -> float:
+                if y == 0:
+                    raise Unsupported("division by 0 at the random matrices")
+                return x / y
+            return _zip(a, b, divide, node, describe("divided by"))
         if op == "matmul":
             return _matmul(a, b, node, describe("times"))
         fn: dict[str, Callable[[float, float], float]] = {
@@ -457,7 +456,12 @@ def check_matrix_lines(lines: list[Line], *, timeout: float = 3.0,
     prev: tuple[Node, Value] | None = None
     want: tuple[int, ...] | None = None
     broken = False
+    skipped = False  # the step line this chain continues could not be checked
     for ln in lines:
+        if ln.kind == "cont" and prev is None and skipped:
+            results.append(StepResult(ln.no, ln.text, ln.text, "undecided", "cannot check this "
+                                      "line: the expression it continues cannot be checked"))
+            continue
         if ln.kind in ("shape", "assume"):
             if ln.kind == "shape":
                 _declare(model, ln.text, ln.no, ln.col)
@@ -496,7 +500,7 @@ def check_matrix_lines(lines: list[Line], *, timeout: float = 3.0,
             result = StepResult(ln.no, ln.text, ln.text, "undecided",
                                 f"cannot check this line: {why}")
             if ln.kind == "step":
-                prev = None
+                prev, skipped = None, True
         results.append(result)
         broken = broken or result.status == "fail"
     return results
@@ -582,13 +586,14 @@ def _compare_node(model: MatrixModel, prev: tuple[Node, Value], node: Node,
         cols = value.shape[1]
         at["entry"] = f"({k // cols + 1}, {k % cols + 1})"
     cex = {"at": at, "previous": float(f"{pv[k]:.6g}"), "this": float(f"{ev[k]:.6g}")}
-    entry = at.get("entry", "")
+    entry = f"entry {at['entry']} = {cex['previous']}" if "entry" in at else \
+        f"the value {cex['previous']}"
     if pnode.op == "name" and model.is_gradient(pnode.value):
         loss = model.loss_name() or "L"
         msg = (f"does not follow: with random matrices the true ∂{loss}/∂{pnode.value[1:]} "
-               f"(finite differences) has entry {entry} = {cex['previous']}, this step gives "
-               f"{cex['this']}")
+               f"(finite differences) has {entry}, this step gives {cex['this']}")
     else:
-        msg = (f"does not follow from the previous step: with random matrices, entry {entry} "
+        where = f"entry {at['entry']}" if "entry" in at else "the value"
+        msg = (f"does not follow from the previous step: with random matrices, {where} "
                f"is {cex['previous']} before and {cex['this']} here")
     return ("fail", msg, cex, _slip(model, pnode, pval, node, target), None, value)

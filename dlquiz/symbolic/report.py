@@ -21,18 +21,37 @@ _STEP_MESSAGES_ZH: list[tuple[str, str]] = [
      r"与上一步不相等：在 \1 处，上一步的值为 \2，这一步为 \3"),
     (r"does not follow from the previous step: with random matrices, entry (.*) is (.*) before and (.*) here",
      r"与上一步不相等：用随机矩阵检验，元素 \1 上一步为 \2，这一步为 \3"),
+    (r"does not follow from the previous step: with random matrices, the value is (.*) before and (.*) here",
+     r"与上一步不相等：用随机矩阵检验，上一步的值为 \1，这一步为 \2"),
     (r"does not follow: with random matrices the true ∂(.*)/∂(.*) \(finite differences\) has entry (.*) = (.*), "
      r"this step gives (.*)", r"不成立：用随机矩阵检验，真实的 ∂\1/∂\2（有限差分）元素 \3 = \4，这一步给出 \5"),
+    (r"does not follow: with random matrices the true ∂(.*)/∂(.*) \(finite differences\) has the value (.*), "
+     r"this step gives (.*)", r"不成立：用随机矩阵检验，真实的 ∂\1/∂\2（有限差分）为 \3，这一步给出 \4"),
     (r"does not follow from the previous step", "与上一步不相等"),
     (r"follows from the previous step \(the chain broke earlier\)", "由上一步可得（但推导链在前面已断开）"),
     (r"no verdict within the time limit \((.*)\)", r"在时限（\1）内未能判定"),
     (r"ran out of time", "超时"),
     (r"the time budget of the derivation is used up", "整个推导的检查时间已用完"),
     (r"the check stopped: (.*)", r"检查中止：\1"),
+    (r"cannot check this line: the expression it continues cannot be checked",
+     "无法检查这一行：它所接续的表达式无法检查"),
+    (r"cannot check this line: (.*) of a square matrix: write (.*) for the product or (.*) elementwise",
+     r"无法检查这一行：方阵的 \1 有歧义：矩阵乘积写作 \2，逐元素平方写作 \3"),
+    (r"cannot check this line: the LaTeX command (.*) is not part of matrix mode",
+     r"无法检查这一行：矩阵模式不支持 LaTeX 命令 \1"),
+    (r"cannot check this line: the function '(.*)' \(matrix mode knows (.*)\)",
+     r"无法检查这一行：矩阵模式不认识函数 '\1'（可用：\2）"),
     (r"cannot check this line: (.*)", r"无法检查这一行：\1"),
     (r"does not follow from the previous step: (.*)", r"与上一步不相等：\1"),
     (r"the check stopped: (.*)", r"检查中止：\1"),
 ]
+
+
+def step_message(message: str, lang: str = "en") -> str:
+    """A step's message in `lang` (parse errors keep the parser's English)."""
+    if lang != "zh":
+        return message
+    return translate(message, _STEP_MESSAGES_ZH) or message
 
 
 def format_report(report: DerivationReport, *, lang: str = "en") -> str:
@@ -43,7 +62,7 @@ def format_report(report: DerivationReport, *, lang: str = "en") -> str:
         out.append(f"{_MARK[s.status]} {s.line:>3}  {s.pretty}")
         if s.message and (s.status in ("fail", "error", "undecided")
                           or s.message.startswith("follows")):
-            shown = (translate(s.message, _STEP_MESSAGES_ZH) or s.message) if zh else s.message
+            shown = step_message(s.message, lang)
             out.append(f"        {shown}")
         if s.culprit:
             out.append(("        改动出错处：" if zh else "        changed part: ") + s.culprit)

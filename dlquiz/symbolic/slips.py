@@ -285,6 +285,25 @@ def _m_act_prime(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[N
             yield ref, Node("hadamard", (given, prime))
 
 
+def _m_tanh_not_squared(ref: Node, given: Node, facts: MatrixFacts
+                        ) -> Iterator[tuple[Node, Node]]:
+    """1 − a where a = tanh(z) (or 1 − tanh(z)), repaired to 1 − a²."""
+    tanhs = {n for n, f in facts.lets if f.op == "call" and f.value == "tanh"}
+
+    def is_tanh(n: Node) -> bool:
+        return (n.op == "name" and n.value in tanhs) or (n.op == "call" and n.value == "tanh")
+
+    def fix(n: Node) -> Node:
+        if n.op == "sub" and n.args[0].op == "num" and float(n.args[0].value) == 1 \
+                and is_tanh(n.args[1]):
+            return Node("sub", (n.args[0], Node("pow", (n.args[1],), value="2")))
+        return Node(n.op, tuple(fix(a) for a in n.args), n.value, n.column) if n.args else n
+
+    repaired = fix(given)
+    if repaired != given:
+        yield ref, repaired
+
+
 def _m_time_range(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[Node, Node]]:
     """A sum over time steps such as g3 h2ᵀ + g2 h1ᵀ, completed to every t that exists."""
     pattern: set[tuple[str, str, int]] = set()
@@ -329,7 +348,7 @@ SLIPS: tuple[Slip, ...] = (
     Slip("tanh′ as 1 − tanh (not squared)",
          "tanh′(x) = 1 − tanh²(x): the tanh is squared.",
          "tanh′(x) = 1 − tanh²(x)：tanh 要平方。",
-         _tanh_not_squared),
+         _tanh_not_squared, _m_tanh_not_squared),
     Slip("softmax Jacobian without off-diagonal terms",
          "∂p_i/∂o_j = p_i(δ_ij − p_j): for i ≠ j it is −p_i p_j, not zero, and not p_i(1 − p_i) "
          "for every pair.",
