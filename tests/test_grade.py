@@ -202,3 +202,180 @@ def test_sent_back_messages_have_chinese(item_id: str, response: str, zh: str) -
     assert result.status == "invalid"
     assert result.detail("zh").startswith(zh)
     assert result.detail("en") == result.message
+
+
+# ----------------------------------------------------------------------------- precision
+
+
+@pytest.mark.parametrize(
+    ("answer", "fields", "typed", "status"),
+    [
+        # decimals = 3: an answer rounded as asked passes, one off in the third decimal fails
+        (0.66524, {"decimals": 3}, "0.665", "correct"),
+        (0.66524, {"decimals": 3}, "0.6652", "correct"),
+        (0.66524, {"decimals": 3}, "0.666", "wrong"),
+        (0.66524, {"decimals": 3}, "0.664", "wrong"),
+        (0.66524, {"decimals": 3}, "66.5%", "correct"),
+        (0.66524, {"decimals": 3}, "0.67", "wrong"),
+        # 4 decimals no longer accept ±5 in the fourth decimal
+        (0.19994, {"decimals": 4}, "0.1999", "correct"),
+        (0.19994, {"decimals": 4}, "0.2", "wrong"),
+        (0.19994, {"decimals": 4}, "0.1995", "wrong"),
+        # significant figures, at any magnitude: 3 s.f. never passes for 4 asked
+        (0.005153775, {"sig_figs": 4}, "0.005154", "correct"),
+        (0.005153775, {"sig_figs": 4}, "0.00515", "wrong"),
+        (0.005153775, {"sig_figs": 4}, "5.154e-3", "correct"),
+        (1234.5678, {"sig_figs": 4}, "1235", "correct"),
+        (1234.5678, {"sig_figs": 4}, "1234", "wrong"),
+        (1234.5678, {"sig_figs": 4}, "1230", "wrong"),
+        # exact fractions of the exact value
+        (1 / 7, {"decimals": 3}, "1/7", "correct"),
+        (1 / 7, {"decimals": 3}, "0.143", "correct"),
+        (1 / 7, {"decimals": 3}, "0.14", "wrong"),
+        # no stated precision: a fair two-decimal rounding passes
+        (0.66524, {}, "0.67", "correct"),
+        (0.66524, {}, "0.68", "wrong"),
+        (3.3333, {}, "3.33", "correct"),
+        (0.004321, {}, "0.0043", "correct"),
+        (0.004321, {}, "0.004", "wrong"),
+        (456.0, {}, "456.3", "wrong"),
+    ],
+)
+def test_numbers_are_graded_by_the_stated_precision(answer: float, fields: dict[str, int], typed: str,
+                                                      status: str) -> None:
+    from dataclasses import replace
+
+    numeric = replace(item("act.sigmoid.max-derivative"), answer=answer, mistakes=(), **fields)
+    assert grade(numeric, typed).status == status
+
+
+@pytest.mark.parametrize(
+    ("typed", "status", "fragment"),
+    [
+        ("0,665", "invalid", "decimal comma"),
+        ("1,5", "invalid", "1.5"),
+        ("12,544", "invalid", "12544"),
+        ("0.665", "correct", ""),
+    ],
+)
+def test_a_decimal_comma_is_asked_about_never_misread(typed: str, status: str, fragment: str) -> None:
+    from dataclasses import replace
+
+    numeric = replace(item("act.sigmoid.max-derivative"), answer=0.66524, decimals=3, mistakes=())
+    result = grade(numeric, typed)
+    assert result.status == status
+    assert fragment in result.message
+    if status == "invalid":
+        assert result.detail("zh").startswith("逗号是小数点吗")
+
+
+@pytest.mark.parametrize(("typed", "echo"), [("3/4", "3/4 = 0.75"), ("75%", "75% = 0.75"), ("0.75", "0.75")])
+def test_numbers_echo_how_they_were_read(typed: str, echo: str) -> None:
+    from dataclasses import replace
+
+    numeric = replace(item("act.sigmoid.max-derivative"), answer=0.75, mistakes=())
+    assert grade(numeric, typed).interpreted == echo
+
+
+# ----------------------------------------------------------------------------- short answers
+
+
+@pytest.mark.parametrize(
+    ("accepted", "typed", "status"),
+    [
+        (("fully convolutional network", "全卷积网络"), "Fully-Convolutional Networks", "correct"),  # case, plural
+        (("fully convolutional network", "全卷积网络"), "ｆｕｌｌｙ ｃｏｎｖｏｌｕｔｉｏｎａｌ ｎｅｔｗｏｒｋ", "correct"),
+        (("fully convolutional network", "全卷积网络"), "a fully convolutional network.", "correct"),
+        (("fully convolutional network", "全卷积网络"), "全卷積網絡", "correct"),  # traditional characters
+        (("fully convolutional network", "全卷积网络"), "全卷积网络。", "correct"),
+        (("fully convolutional network", "全卷积网络"), "fully convolutonal network", "sent_back"),  # typo
+        (("fully convolutional network", "全卷积网络"), "fully connected network", "wrong"),
+        (("anchor boxes",), "anchor box", "correct"),  # singular for a plural key
+        (("bias",), "biases", "correct"),
+        (("ELU",), "ReLU", "wrong"),  # too short to be a typo
+        (("最大池化",), "最小池化", "wrong"),  # Chinese: one character is a different term
+    ],
+)
+def test_short_answers_are_normalised(accepted: tuple[str, ...], typed: str, status: str) -> None:
+    from dataclasses import replace
+
+    short = replace(item("act.sigmoid.range"), kind="short", answer=accepted, choices=(), mistakes=())
+    result = grade(short, typed)
+    assert result.status == status
+    if status == "sent_back":
+        assert "spelling" in result.message and "拼写" in result.detail("zh")
+
+
+# ----------------------------------------------------------------------------- constraints, orders, explain
+
+
+@pytest.mark.parametrize(
+    ("typed", "status"),
+    [
+        ("sigma(x)*(1 - sigma(x))", "correct"),
+        ("s - s^2", "correct"),  # the abbreviation s = sigma(x)
+        ("exp(-x)/(1 + exp(-x))^2", "sent_back"),  # right, but not in terms of σ
+        ("e^(-x)*sigma(x)^2", "sent_back"),  # exp written as a power of e
+        ("sigma(x)*(1 + sigma(x))", "wrong"),
+    ],
+)
+def test_in_terms_of_sigma_is_enforced(typed: str, status: str) -> None:
+    from dataclasses import replace
+
+    from dlquiz.bank.model import Text
+
+    f = replace(item("act.sigmoid.derivative"), require=("sigma",), forbid=("exp",),
+                constraint=Text("in terms of σ(x)", "用 σ(x) 表示"))
+    result = grade(f, typed)
+    assert result.status == status
+    if status == "sent_back":
+        assert "exp" in result.message and "用 σ(x) 表示" in result.detail("zh")
+
+
+def test_every_listed_order_is_accepted_with_its_convention() -> None:
+    from dataclasses import replace
+
+    from dlquiz.bank.model import Order, Text
+
+    base = item("act.sigmoid.order")
+    first, second = base.answer, (base.answer[1], base.answer[0], *base.answer[2:])
+    two = replace(base, orders=(Order(first, Text("one way", "一种")), Order(second, Text("other way", "另一种"))),
+                  mistakes=())
+    assert grade(two, "".join(first)).notes[0].en == "one way"
+    assert grade(two, "".join(second)).status == "correct"
+    assert grade(two, "".join(second)).notes[0].zh == "另一种"
+    assert grade(two, "".join(reversed(first))).status == "wrong"
+    assert " or " in Question(two, 1).key_text("en")
+
+
+@pytest.mark.parametrize(
+    ("typed", "points"),
+    [("1 3", [1, 3]), ("3,1", [1, 3]), ("all", [1, 2, 3, 4]), ("none", []), ("全部", [1, 2, 3, 4])],
+)
+def test_points_made_are_read(typed: str, points: list[int]) -> None:
+    from dlquiz.quiz.grade import parse_points
+
+    assert parse_points(typed, 4) == points
+
+
+@pytest.mark.parametrize("typed", ["5", "x", "1 two", ""])
+def test_points_that_are_not_points_get_a_message(typed: str) -> None:
+    from dlquiz.quiz.grade import parse_points
+
+    assert isinstance(parse_points(typed, 4), str)
+
+
+@pytest.mark.parametrize(("made", "total", "rating"), [(4, 4, 3), (3, 4, 2), (2, 4, 2), (1, 4, 1), (0, 3, 1),
+                                                        (2, 3, 2), (1, 3, 1)])
+def test_points_made_give_the_review_rating(made: int, total: int, rating: int) -> None:
+    from dlquiz.quiz.grade import rating_for_points
+
+    assert rating_for_points(made, total) == rating
+
+
+def test_status_is_an_enum_end_to_end() -> None:
+    from dlquiz.quiz.grade import Status
+
+    assert grade(item("act.sigmoid.range"), "b").status is Status.CORRECT
+    assert grade(item("act.sigmoid.derivative"), "sigma(x)*(1-sigma(x))").status is Status.CORRECT
+    assert grade(item("act.sigmoid.derivative"), "sigma(x)").status is Status.WRONG
