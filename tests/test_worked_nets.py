@@ -707,6 +707,20 @@ def test_gru_random_variants_against_finite_differences(seed: int, update: str) 
 
 GRU_CASES: list[dict[str, Any]] = [
     {},
+    # hidden size 5, one input
+    {
+        "x": "0.3",
+        "h_prev": "0.1,-0.2,0.3,-0.4,0.5",
+        **{
+            f"W_{g}": ";".join(
+                ",".join(str(round(0.1 * ((2 * i + j + k) % 5) - 0.2, 2)) for j in range(5)) for i in range(5)
+            )
+            for k, g in enumerate("rzh")
+        },
+        **{f"U_{g}": "0.5;-0.5;0.25;1;-1" for g in "rzh"},
+        "b_z": "0.1,0.2,0.3,0.4,0.5",
+        "dh": "1,-1,0.5,0,2",
+    },
     {"update": "z_new", "dh": -2},
     {"recurrent": "U", "y": 0.3},
     {

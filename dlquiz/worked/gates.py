@@ -501,22 +501,40 @@ def _gru(p: Params) -> Out:
     ht = np.tanh(a_h)
     h = z * hp + (1 - z) * ht if z_old else (1 - z) * hp + z * ht
     vec = _nets.vec_value
+    forms = {
+        "r": f"σ({rec}_r·hₜ₋₁ + {inp}_r·xₜ + b_r) = σ({fv(vec(a_r))})",
+        "z": f"σ({rec}_z·hₜ₋₁ + {inp}_z·xₜ + b_z) = σ({fv(vec(a_z))})",
+        "h": f"tanh({rec}_h·(r ⊙ hₜ₋₁) + {inp}_h·xₜ + b_h) = tanh({fv(vec(a_h))})",
+    }
+    rule = "z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃" if z_old else "(1 − z) ⊙ hₜ₋₁ + z ⊙ h̃"
+    h_form = f"{rule} = {fv(vec(h))}"
+    if cell.n_h == 1 and cell.n_x == 1:  # one unit: the numbers written out, digits enough to redo each step
+        x0, hp0 = float(cell.x[0, 0]), float(hp[0, 0])
+        for g, val, a_g in (("r", r, a_r), ("z", z, a_z)):
+            w0, u0, b0 = (float(m[g][0, 0]) for m in (cell.R, cell.A, cell.b))
+            forms[g] = (
+                f"σ({rec}_{g}·h + {inp}_{g}·x + b_{g}) = σ({fv(w0)}·{fp(hp0)} + {fp(u0)}·{fp(x0)} + {fp(b0)}) "
+                f"= σ({fv(float(a_g[0, 0]))}) = {fv(float(val[0, 0]))}"
+            )
+        w0, u0, b0 = (float(m["h"][0, 0]) for m in (cell.R, cell.A, cell.b))
+        rh = float((r * hp)[0, 0])
+        rh_txt = operands([rh], lambda v: w0 * v[0] + u0 * x0 + b0, float(a_h[0, 0]))[0]
+        forms["h"] = (
+            f"tanh({rec}_h·(r·h) + {inp}_h·x + b_h) = tanh({fv(w0)}·{paren(rh_txt)} + {fp(u0)}·{fp(x0)} + {fp(b0)}) "
+            f"= tanh({fv(float(a_h[0, 0]))}) = {fv(float(ht[0, 0]))}"
+        )
+        z0, ht0 = float(z[0, 0]), float(ht[0, 0])
+        if z_old:
+            z_t, ht_t = operands([z0, ht0], lambda v: v[0] * hp0 + (1 - v[0]) * v[1], float(h[0, 0]))
+            h_form = f"{rule} = {z_t}·{fp(hp0)} + (1 − {z_t})·{paren(ht_t)} = {fv(float(h[0, 0]))}"
+        else:
+            z_t, ht_t = operands([z0, ht0], lambda v: (1 - v[0]) * hp0 + v[0] * v[1], float(h[0, 0]))
+            h_form = f"{rule} = (1 − {z_t})·{fp(hp0)} + {z_t}·{paren(ht_t)} = {fv(float(h[0, 0]))}"
     steps = [
-        Step("reset gate r", f"σ({rec}_r·hₜ₋₁ + {inp}_r·xₜ + b_r) = σ({fv(vec(a_r))})", vec(r), key="r"),
-        Step("update gate z", f"σ({rec}_z·hₜ₋₁ + {inp}_z·xₜ + b_z) = σ({fv(vec(a_z))})", vec(z), key="z"),
-        Step(
-            "candidate h̃",
-            f"tanh({rec}_h·(r ⊙ hₜ₋₁) + {inp}_h·xₜ + b_h) = tanh({fv(vec(a_h))})",
-            vec(ht),
-            "the reset gate scales hₜ₋₁ before the matrix",
-            key="h_tilde",
-        ),
-        Step(
-            "hidden h",
-            ("z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃" if z_old else "(1 − z) ⊙ hₜ₋₁ + z ⊙ h̃") + f" = {fv(vec(h))}",
-            vec(h),
-            key="h",
-        ),
+        Step("reset gate r", forms["r"], vec(r), key="r"),
+        Step("update gate z", forms["z"], vec(z), key="z"),
+        Step("candidate h̃", forms["h"], vec(ht), "the reset gate scales hₜ₋₁ before the matrix", key="h_tilde"),
+        Step("hidden h", h_form, vec(h), key="h"),
     ]
     values: dict[str, Any] = {"a_r": vec(a_r), "a_z": vec(a_z), "a_h": vec(a_h), "rh": vec(r * hp)}
     dh = h - up if up_kind == "y" else up
