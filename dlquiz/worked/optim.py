@@ -161,6 +161,7 @@ _OPT_COMMON = [
         "'(w - 3)^2', '(w1 - 3)^2 + 10*w2^2' (weights in the order w1, w2, …)",
         "w^2-10w+25",
         "str",
+        applies="when grads is not given",
     ),
     ParamSpec(
         "grads",
@@ -180,10 +181,20 @@ _OPT_COMMON = [
     ),
     ParamSpec("lr", "learning rate α", 0.1, "float", min=0, max=10),
 ]
-_K = ParamSpec("k", f"number of steps (1…{MAX_STEPS}; with grads: the number of rows)", 3, "int", min=1, max=MAX_STEPS)
+_K = ParamSpec(
+    "k",
+    f"number of steps (1…{MAX_STEPS}; with grads: the number of rows)",
+    3,
+    "int",
+    min=1,
+    max=MAX_STEPS,
+    applies="when grads is not given (given gradients fix the number of steps)",
+)
 
 
-def _draw_opt(d: Draw, betas: dict[str, list[float]], kmax: int) -> Params:
+def _draw_opt(d: Draw, betas: dict[str, list[float]], kmax: int, typed: bool = False) -> Params:
+    """Random settings: a polynomial in w or given gradients; with `typed`, also a typed function of w₁, w₂."""
+    # the draws keep their order (w0, lr, k, the source): a seed gives the same example as before
     out: Params = {
         "w0": d.pick("w0", [0, 0, 1, 2, -1]),
         "lr": d.pick("lr", [0.1, 0.1, 0.01, 0.2, 0.5]),
@@ -192,6 +203,12 @@ def _draw_opt(d: Draw, betas: dict[str, list[float]], kmax: int) -> Params:
     r = d.rng.random()
     if "grads" not in d.fixed and "f" not in d.fixed and r < 0.4:
         out["grads"] = d.decimals(out["k"], -2, 2)
+    elif typed and "f" not in d.fixed and "grads" not in d.fixed and r < 0.7:
+        out["f"] = d.pick("f", ["(w1 - 3)^2 + 10*w2^2", "(w - 3)^2", "w1^2 + 4*w2^2 - 2*w1*w2", "(w1 + w2 - 1)^2"])
+        n = 1 if out["f"] == "(w - 3)^2" else 2
+        out["w0"] = d.value("w0", lambda: [int(v) for v in d.rng.integers(-2, 3, size=n)])
+        if "lr" not in d.fixed:
+            out["lr"] = d.pick("lr", [0.01, 0.02, 0.05])
     else:
         out["f"] = d.pick("f", ["w^2-10w+25", "w^2-10w+25", "w^2-4w", "2w^2-8w+3", "w^2"])
     for name, options in betas.items():
@@ -433,7 +450,7 @@ def _one(xs: list[float]) -> Any:
     "梯度下降逐步计算",
     with_zh([*_OPT_COMMON, _K], _HELP_ZH),
     ["w_k", "ws", "gs"],
-    draw=lambda d: _draw_opt(d, {}, 3),
+    draw=lambda d: _draw_opt(d, {}, 4, typed=True),
     prepare=_prepare_opt,
 )
 def _sgd(p: Params) -> Out:
@@ -485,7 +502,10 @@ def _momentum(p: Params) -> Out:
     "Nesterov 动量（前瞻梯度）",
     with_zh([*_OPT_COMMON, *_momentum_params(0.9)], _HELP_ZH),
     ["v_k", "w_k", "ws", "gs"],
-    draw=lambda d: _draw_opt(d, {"beta": [0.9, 0.9, 0.5, 0.8]}, 3),
+    draw=lambda d: {
+        **_draw_opt(d, {"beta": [0.9, 0.9, 0.5, 0.8]}, 3, typed=True),
+        "convention": d.pick("convention", list(MOMENTUM_CONVENTIONS)),
+    },
     prepare=_prepare_opt,
 )
 def _nesterov(p: Params) -> Out:
@@ -564,7 +584,7 @@ def _run_scaled(p: Params, kind: str, adagrad: bool) -> Out:
     "AdaGrad 逐步计算",
     with_zh([*_OPT_COMMON, _EPS, _INSIDE, _K, _S0], _HELP_ZH),
     ["s_k", "w_k", "ws", "gs"],
-    draw=lambda d: _draw_opt(d, {}, 3),
+    draw=lambda d: {**_draw_opt(d, {}, 3, typed=True), "eps_inside": d.pick("eps_inside", [False, False, True])},
     prepare=_prepare_opt,
 )
 def _adagrad(p: Params) -> Out:
@@ -599,7 +619,15 @@ def _rmsprop(p: Params) -> Out:
             ParamSpec("beta2", "β₂", 0.999, "float", min=0, max=0.99999),
             _EPS,
             ParamSpec("eps_inside", "ε inside the square root", False, "bool"),
-            ParamSpec("k", f"number of steps (1…{MAX_STEPS})", 1, "int", min=1, max=MAX_STEPS),
+            ParamSpec(
+                "k",
+                f"number of steps (1…{MAX_STEPS})",
+                1,
+                "int",
+                min=1,
+                max=MAX_STEPS,
+                applies="when grads is not given (given gradients fix the number of steps)",
+            ),
             ParamSpec(
                 "bias_correction", "divide m and v by 1 − βᵗ (m̂, v̂); false: use m and v as they are", True, "bool"
             ),
