@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sympy
 from sympy import Symbol
@@ -186,16 +187,25 @@ def _forms(forms: Sequence[str], defs: _Defs) -> list[sympy.Expr]:
     return [defs.expand(_parse(f)) for f in forms]
 
 
+@lru_cache(maxsize=512)
+def _prepared(given: tuple[str, ...], start: str, goal: str, milestones: tuple[tuple[str, ...], ...]
+              ) -> tuple[dict[str, sympy.Expr], sympy.Expr, sympy.Expr, list[list[sympy.Expr]]]:
+    """An item's givens, start, goal and milestone forms, read once (they are the bank's, fixed)."""
+    defs = _defs(given)
+    return (dict(defs.by_name), defs.expand(_parse(start)), defs.expand(_parse(goal)),
+            [_forms(forms, defs) for forms in milestones])
+
+
 def assess_work(*, given: Sequence[str], start: str, goal: str, lines: Sequence[str],
                 milestones: Sequence[Sequence[str]]) -> WorkAssessment:
     """Count the lines that do work and find the milestones (each a list of alternative forms).
 
     The bank's givens, start, goal and milestone forms must be readable (DlquizError if not).
     """
-    defs = _defs(given)
-    start_expr = defs.expand(_parse(start))
-    goal_expr = defs.expand(_parse(goal))
-    wanted = [_forms(forms, defs) for forms in milestones]
+    base, start_expr, goal_expr, wanted = _prepared(tuple(given), start, goal,
+                                                    tuple(tuple(f) for f in milestones))
+    defs = _Defs()
+    defs.by_name = dict(base)  # the student's own `let` lines add to a copy
     try:
         exprs = _line_exprs(lines, defs)
     except DlquizError:
