@@ -73,7 +73,31 @@ def default_root() -> Path:
 
 
 def bank_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*.toml") if p.is_file())
+    return _bank_entries(root)[0]
+
+
+def _bank_entries(root: Path) -> tuple[list[Path], list[Problem]]:
+    """The bank's .toml files, and a problem for every .toml entry that is not a readable file
+    (a symlink loop, a dangling link, a folder): none is skipped silently."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for p in sorted(root.rglob("*.toml")):
+        name = str(p.relative_to(root.parent)) if p.is_relative_to(root.parent) else str(p)
+        try:
+            p.stat()
+        except OSError as exc:
+            import errno
+
+            why = ("a symbolic link loop" if exc.errno == errno.ELOOP
+                   else "a link to a missing file" if p.is_symlink() and exc.errno == errno.ENOENT
+                   else exc.strerror or str(exc))
+            problems.append(Problem(name, 0, "", "", f"cannot read: {why}"))
+            continue
+        if p.is_file():
+            files.append(p)
+        else:
+            problems.append(Problem(name, 0, "", "", "cannot read: not a regular file"))
+    return files, problems
 
 
 def _item_lines(text: str) -> list[int]:
@@ -456,15 +480,26 @@ def read_file(path: Path, root: Path, syllabus: Syllabus) -> tuple[list[Item], l
     """Items and problems of one bank file."""
     name = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(name, 0, "", "", f"cannot read: {exc}")]
+        raw_bytes = path.read_bytes()
+    except OSError as exc:
+        return [], [Problem(name, 0, "", "", f"cannot read: {exc.strerror or exc}")]
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw_bytes[:exc.start].count(b"\n") + 1
+        return [], [Problem(name, line, "", "", f"not UTF-8 text (byte {exc.start + 1}: {exc.reason}); "
+                                                "save the file as UTF-8")]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else 0
         return [], [Problem(name, line, "", "", f"not valid TOML: {exc}")]
+    except RecursionError:
+        return [], [Problem(name, 0, "", "", "not readable: arrays or tables nested too deeply")]
+    except (ValueError, OverflowError, MemoryError) as exc:  # e.g. an integer of 5 000 digits
+        why = ("a number has more than 4300 digits" if "digits" in str(exc) else _short(exc))
+        return [], [Problem(name, _long_number_line(text), "", "", f"not readable: {why}")]
     reader = _Reader(name, syllabus)
     raw_items = data.get("item", [])
     others = set(data) - {"item"}
@@ -477,10 +512,26 @@ def read_file(path: Path, root: Path, syllabus: Syllabus) -> tuple[list[Item], l
     items = []
     for n, raw in enumerate(raw_items):
         line = lines[n] if n < len(lines) else 0
-        item = reader.item(raw, line) if isinstance(raw, dict) else None
+        try:
+            item = reader.item(raw, line) if isinstance(raw, dict) else None
+        except (RecursionError, ValueError, TypeError, OverflowError) as exc:  # hostile values
+            reader.problems.append(Problem(name, line, str(raw.get("id", "")) if isinstance(raw, dict) else "",
+                                           "", f"cannot read this item: {_short(exc)}"))
+            item = None
         if item is not None:
             items.append(item)
     return items, reader.problems
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 160 else text[:160] + "…"
+
+
+def _long_number_line(text: str) -> int:
+    """The line of the first run of over 4 000 digits (0 when there is none)."""
+    match = re.search(r"\d{4000,}", text)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
 
 
 def read_bank(root: Path, syllabus: Syllabus | None = None) -> tuple[list[Item], list[Problem]]:
@@ -491,8 +542,9 @@ def read_bank(root: Path, syllabus: Syllabus | None = None) -> tuple[list[Item],
     items: list[Item] = []
     problems: list[Problem] = []
     seen: dict[str, Item] = {}
-    files = bank_files(root)
-    if not files:
+    files, unreadable = _bank_entries(root)
+    problems.extend(unreadable)
+    if not files and not unreadable:
         problems.append(Problem(str(root), 0, "", "", "no .toml files"))
     for path in files:
         file_items, file_problems = read_file(path, root, syllabus)

@@ -473,10 +473,12 @@ def export_md_cmd(output: Path | None, topics: tuple[str, ...], lang: str | None
 @home_option
 @handle_errors
 def doctor(as_json: bool, home: Path | None) -> None:
-    """Check the progress database: format, identity, schema, integrity, counts.
+    """Check what a session needs: the home folder, free disk, and the progress database.
 
     \b
-    Exit status 1 when something is wrong; the file is only read, never changed.
+    Exit status 1 where a session would fail: a home that cannot be reached or written, a full
+    disk, a database that is damaged, foreign, newer, or cannot take a write. Nothing is
+    changed (the trial write is rolled back).
     \b
     Examples:
       dlquiz doctor

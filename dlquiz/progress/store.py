@@ -154,6 +154,32 @@ class AnswerRow:
     exam_id: int | None
 
 
+class StoreWriteError(ProgressError):
+    """An answer could not be saved (read-only, disk full, busy); everything saved before stays."""
+
+
+def explain(exc: BaseException, path: Path) -> str:
+    """A clear sentence for an SQLite or OS error met while writing the progress database."""
+    text = str(exc).lower()
+    errno = getattr(exc, "errno", None)
+    import errno as codes
+
+    if "readonly" in text or "read-only" in text or errno in (codes.EROFS, codes.EACCES, codes.EPERM):
+        return (f"{path}: the progress database is read-only, so answers cannot be saved "
+                f"({exc}). Make the file and its folder writable, or use another --home / "
+                "DLQUIZ_HOME (or --no-save).")
+    if "full" in text or errno == codes.ENOSPC:
+        return (f"{path}: the disk is full, so answers cannot be saved ({exc}). Free some space "
+                "and start again; every answer saved so far is kept.")
+    if "locked" in text or "busy" in text:
+        return (f"{path}: another dlquiz session kept the progress database locked for more than "
+                f"{BUSY_TIMEOUT_MS // 1000} s ({exc}); try again when it has finished.")
+    if "i/o" in text or errno == codes.EIO:
+        return (f"{path}: the disk reported an error while saving ({exc}); every answer saved "
+                "so far is kept. Run `dlquiz doctor`.")
+    return f"{path}: the progress database could not be written ({exc}). Run `dlquiz doctor`."
+
+
 def _check_file(path: Path) -> None:
     """Refuse a file that is not an SQLite database, before SQLite touches it."""
     try:
@@ -230,15 +256,33 @@ class Store:
         con = self._con
         try:
             con.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise ProgressError(f"{self.path}: the database is busy ({exc}); try again") from exc
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise StoreWriteError(explain(exc, self.path)) from exc
         try:
             yield con
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        else:
             con.execute("COMMIT")
+        except BaseException as exc:
+            try:
+                con.execute("ROLLBACK")  # only this transaction is undone
+            except sqlite3.DatabaseError:
+                pass  # SQLite already rolled back (e.g. after a full disk)
+            if isinstance(exc, sqlite3.DatabaseError | OSError):
+                raise StoreWriteError(explain(exc, self.path)) from exc
+            raise
+
+    def check_writable(self) -> str | None:
+        """None when the database can take a write (tried in a transaction that is rolled back),
+        else what is wrong."""
+        con = self._con
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                con.execute("CREATE TABLE main.dlquiz_write_check (x INTEGER)")
+            finally:
+                con.execute("ROLLBACK")
+        except (sqlite3.DatabaseError, OSError) as exc:
+            return explain(exc, self.path)
+        return None
 
     # -- settings ----------------------------------------------------------------------------
 
@@ -277,13 +321,19 @@ class Store:
         duration_ms = max(0, round(event.duration_s * 1000))
         with self.transaction() as con:
             card_id: int | None = None
+            late = False
             if rating is not None:
                 row = con.execute(
                     "SELECT * FROM cards WHERE item_id = ?", (event.item_id,)
                 ).fetchone()
                 card = _card_row(row) if row is not None else None
+                late = (card is not None and card.last_review is not None
+                        and answered_at < card.last_review)
                 new = scheduler.review(card, rating, answered_at, duration_ms)
-                if card is None:
+                if late:
+                    assert card is not None
+                    card_id = card.card_id  # another session stored a later review first
+                elif card is None:
                     cur = con.execute(
                         "INSERT INTO cards(item_id, topic, state, step, stability, difficulty,"
                         " due, last_review, introduced_at) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -308,6 +358,9 @@ class Store:
                  event.self_rating, card_id, None if rating is None else int(rating),
                  duration_ms if rating is not None else None, exam_id),
             )
+            if late and card_id is not None:
+                _replay(con, card_id)
+
 
     # -- exams -------------------------------------------------------------------------------
 
@@ -389,6 +442,37 @@ class Store:
         return out
 
 
+def _replay(con: sqlite3.Connection, card_id: int) -> None:
+    """Recompute a card from its review log in review-time order (a review arrived late)."""
+    from dlquiz.progress import scheduler
+
+    row = con.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
+    base = _card_row(row)
+    card: CardRow | None = None
+    log = con.execute("SELECT rating, answered_at, review_duration_ms FROM answers WHERE card_id = ? "
+                      "AND rating IS NOT NULL ORDER BY answered_at, answer_id", (card_id,)).fetchall()
+    last = None
+    for rating, at_text, ms in log:
+        at = from_iso(at_text)
+        new = scheduler.review(card, scheduler_rating(int(rating)), at, ms)
+        card = CardRow(card_id=card_id, item_id=base.item_id, topic=base.topic, state=new.state,
+                       step=new.step, stability=new.stability, difficulty=new.difficulty,
+                       due=new.due, last_review=at, introduced_at=base.introduced_at)
+        last = at
+    if card is None or last is None:
+        return
+    con.execute("UPDATE cards SET state=?, step=?, stability=?, difficulty=?, due=?, last_review=? "
+                "WHERE card_id=?", (card.state, card.step, card.stability, card.difficulty,
+                                    iso(card.due), iso(last), card_id))
+
+
+def scheduler_rating(value: int) -> Any:
+    """The FSRS Rating of a stored rating number."""
+    from fsrs import Rating
+
+    return Rating(value)
+
+
 def _card_row(r: Any) -> CardRow:
     return CardRow(
         card_id=int(r[0]), item_id=r[1], topic=r[2], state=int(r[3]), step=r[4],
@@ -436,6 +520,8 @@ def _connect(path: Path) -> sqlite3.Connection:
             if con is not None:
                 con.close()
             if "locked" not in str(exc) or time.monotonic() > deadline:
+                if "readonly" in str(exc) or "locked" in str(exc):
+                    raise StoreWriteError(explain(exc, path)) from exc
                 raise ProgressError(f"{path}: cannot open the progress database ({exc})") from exc
             time.sleep(0.05)
         except sqlite3.DatabaseError as exc:
@@ -502,12 +588,25 @@ def diagnose(home: Path | None) -> tuple[Path, list[Check], dict[str, int]]:
     counts (empty when the file cannot be read).
     """
     path = db_path(home)
-    checks: list[Check] = []
-    if not path.exists():
+    checks: list[Check] = _home_checks(path.parent)
+    if not all(c.ok for c in checks):
+        return path, checks, {}
+    try:
+        exists = path.exists()
+        size = path.stat().st_size if exists else 0
+    except OSError as exc:  # a symlink loop, a dangling link, no permission
+        checks.append(Check("file", False, f"{path}: cannot be opened ({exc.strerror or exc})"))
+        return path, checks, {}
+    if path.is_symlink() and not exists:
+        checks.append(Check("file", False, f"{path} is a link to a missing file"))
+        return path, checks, {}
+    if not exists:
         checks.append(Check("file", True, f"no progress database yet at {path}; it is created "
                                           "with the first answer"))
         return path, checks, {}
-    size = path.stat().st_size
+    if not path.is_file():
+        checks.append(Check("file", False, f"{path} is not a file"))
+        return path, checks, {}
     checks.append(Check("file", True, f"{path} ({size:,} bytes)"))
     if size == 0:
         checks.append(Check("format", True, "empty file; it will be initialised on first use"))
@@ -565,4 +664,70 @@ def diagnose(home: Path | None) -> tuple[Path, list[Check], dict[str, int]]:
             con.close()
     except sqlite3.DatabaseError as exc:
         checks.append(Check("read", False, f"cannot read the database: {exc}"))
+    if all(c.ok for c in checks):
+        checks.append(_write_check(path))
     return path, checks, counts
+
+
+MIN_FREE_BYTES = 1 << 20  # a session needs a little room for its answers and the journal
+
+
+def _home_checks(home: Path) -> list[Check]:
+    """The data directory: reachable, a directory, writable, with free space."""
+    import shutil
+    import tempfile
+
+    try:
+        resolved = home.resolve(strict=False)
+        if home.is_symlink() and not home.exists():
+            return [Check("home", False, f"{home} is a link to a missing folder")]
+        if home.exists() and not home.is_dir():
+            return [Check("home", False, f"{home} is not a folder")]
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        return [Check("home", False, f"{home}: cannot be reached ({getattr(exc, 'strerror', None) or exc})")]
+    if not home.exists():
+        parent = next((p for p in resolved.parents if p.exists()), None)
+        if parent is None or not os.access(parent, os.W_OK):
+            return [Check("home", False, f"{home} does not exist and cannot be created")]
+        return [Check("home", True, f"{home} does not exist yet; it is created with the first answer")]
+    checks = []
+    try:
+        with tempfile.NamedTemporaryFile(dir=home, prefix=".dlquiz-write-check-") as fh:
+            fh.write(b"\0" * 65536)
+            fh.flush()
+            os.fsync(fh.fileno())
+        checks.append(Check("home", True, f"{home} is writable"))
+    except OSError as exc:
+        return [Check("home", False, explain(exc, home).replace("the progress database", "the folder"))]
+    try:
+        free = shutil.disk_usage(home).free
+    except OSError:
+        return checks
+    if free < MIN_FREE_BYTES:
+        checks.append(Check("disk", False, f"only {free:,} bytes free on the disk of {home}: a session "
+                                           "could not save its answers"))
+    else:
+        checks.append(Check("disk", True, f"{free / 2**30:.1f} GiB free"))
+    return checks
+
+
+def _write_check(path: Path) -> Check:
+    """Whether the database takes a write: one made in a transaction that is rolled back."""
+    try:
+        con = sqlite3.connect(str(path), timeout=2.0, isolation_level=None)
+    except sqlite3.DatabaseError as exc:
+        return Check("write", False, explain(exc, path))
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute("CREATE TABLE main.dlquiz_write_check (x INTEGER)")
+        finally:
+            con.execute("ROLLBACK")
+    except (sqlite3.DatabaseError, OSError) as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            return Check("write", True, "busy now: another session is writing (a session waits "
+                                        f"up to {BUSY_TIMEOUT_MS // 1000} s for it)")
+        return Check("write", False, explain(exc, path))
+    finally:
+        con.close()
+    return Check("write", True, "takes a write (tried and rolled back)")
