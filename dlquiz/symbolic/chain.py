@@ -130,10 +130,25 @@ def subscript_of(name: str) -> tuple[str | None, sympy.Expr | None]:
         return None, None
 
 
+def _mentions(expr: sympy.Expr, base: str) -> bool:
+    """Whether an expression refers to the sequence `base` (v[t-1], v_{t-1})."""
+    return any(isinstance(a, Indexed) and str(a.base) == base for a in expr.atoms(Indexed)) or \
+        any(subscript_of(s.name)[0] == base for s in expr.atoms(Symbol))
+
+
+def declared_names(ctx: ScalarContext) -> frozenset[str]:
+    """Names the givens declare (let lines, assumptions): one name whatever their length (pad, lr)."""
+    names = {str(s) for s in ctx.plain} | set(ctx.indexed) | set(ctx.recursive) | set(ctx.base_cases)
+    names |= ctx.integers | ctx.onehot
+    for a in ctx.parsed:
+        names.update(a.names)
+    return frozenset(names)
+
+
 def read_expr(text: str, ctx: ScalarContext, line: int, col: int, timeout: float) -> tuple[sympy.Expr, str]:
     """Parse one expression with the shared parser, then index its subscripts."""
     try:
-        parsed = parse_math(text, timeout=max(timeout, 2.0))
+        parsed = parse_math(text, timeout=max(timeout, 2.0), names=declared_names(ctx))
     except ParseError as exc:
         c = (col + exc.column - 1) if exc.column else col
         msg = re.sub(r"\s*\(?at column \d+\)?", "", str(exc))  # the column is in front now
@@ -185,7 +200,7 @@ def define(line: Line, ctx: ScalarContext, timeout: float) -> str:
     bad = LineError(line.no, line.col + m.start("name"), f"cannot define {name!r}: write a "
                       "name such as s, beta, p_i, h_t or h_0", line.text)
     try:
-        sym = parse_math(name, timeout=2.0).expr
+        sym = parse_math(name, timeout=2.0, any_names=True).expr  # the let line declares the name
     except ParseError:
         raise bad from None
     if not isinstance(sym, Symbol):
@@ -195,7 +210,8 @@ def define(line: Line, ctx: ScalarContext, timeout: float) -> str:
     if base is None or sub is None:
         ctx.plain[Symbol(sym.name)] = rhs
     elif sub.is_Integer or (isinstance(sub, Symbol) and (sub.name in ctx.integers
-                                                          or sub.name in ("T", "K"))):
+                                                          or sub.name in ("T", "K"))
+                            and not _mentions(rhs, base)):  # v_t = 0.9 v_{t-1} + 1 recurs
         # a base case: h_0 = 0, or P_T = 1 at the last time step
         ctx.base_cases.setdefault(base, []).append((sub.xreplace(ints), rhs))
     elif isinstance(sub, Symbol):
