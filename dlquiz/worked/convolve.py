@@ -226,26 +226,29 @@ def _st(shape: tuple[int, ...]) -> str:
 
 
 def _draw_by_hand(d: Draw) -> Params:
-    nd = 1 if d.rng.random() < 0.4 else 2
+    """Small exam-like problems: 1-D (sometimes 2 input channels) or 2-D single-channel.
+
+    Draws stay within matrices (rank ≤ 2) so that every output format can print the given tensors.
+    """
     fixed = d.fixed
     if "X" in fixed or "K" in fixed:
         return {}
-    c_in = 1 if d.rng.random() < 0.6 else 2
-    c_out = 1 if d.rng.random() < 0.7 else 2
+    nd = 1 if d.rng.random() < 0.4 else 2
     if nd == 1:
+        c_in = 1 if d.rng.random() < 0.6 else 2
         n = int(d.rng.integers(4, 8))
         k = int(d.rng.integers(2, 4))
         x = d.ints((c_in, n) if c_in > 1 else (n,), -2, 4)
-        kern = d.ints((c_out, c_in, k) if c_out > 1 else ((c_in, k) if c_in > 1 else (k,)), -1, 2)
+        kern = d.ints((c_in, k) if c_in > 1 else (k,), -1, 2)
     else:
         n = int(d.rng.integers(3, 6))
         k = 2 if n <= 3 else int(d.rng.choice([2, 3]))
-        x = d.ints((c_in, n, n) if c_in > 1 else (n, n), 0, 4)
-        kern = d.ints((c_out, c_in, k, k) if c_out > 1 else ((c_in, k, k) if c_in > 1 else (k, k)), -1, 1)
+        x = d.ints((n, n), 0, 4)
+        kern = d.ints((k, k), -1, 1)
     out: Params = {"X": x, "K": kern, "dim": str(nd)}
     out["op"] = d.pick("op", ["xcorr", "xcorr", "conv"])
     out["p"] = d.pick("p", [0, 0, "valid", "same", "full"] if nd == 1 or n <= 4 else [0, "valid", "same"])
-    out["b"] = d.value("b", lambda: None if d.rng.random() < 0.6 else d.ints((c_out,), -1, 2))
+    out["b"] = d.value("b", lambda: None if d.rng.random() < 0.6 else d.ints((1,), -1, 2))
     return out
 
 
@@ -371,24 +374,37 @@ def _by_hand(p: Params) -> Out:
     y = np.zeros((c_out, *outs))
     shown = 0
     total_entries = c_out * int(np.prod(outs))
+    # flat offsets into each padded channel: the kernel taps once, each output's corner per entry
+    pshape = xp.shape[1:]
+    pstride = [int(np.prod(pshape[a + 1 :])) for a in range(nd)]
+    taps = [sum(t[a] * axes[a].d * pstride[a] for a in range(nd)) for t in np.ndindex(*ksz)]
+    xflat = xp.reshape(c_in, -1).tolist()
+    kflat = kk.reshape(c_out, c_in, -1).tolist()
+    shown_as: dict[float, str] = {}
+
+    def factor(v: float) -> str:
+        if v not in shown_as:
+            shown_as[v] = fp(_num(v))
+        return shown_as[v]
+
     for o in range(c_out):
         for idx in np.ndindex(*outs):
+            corner = sum(idx[a] * axes[a].s * pstride[a] for a in range(nd))
+            write = shown < _MAX_SHOWN
             terms: list[str] = []
             acc = 0.0
             for c in range(c_in):
-                products = []
-                for kidx in np.ndindex(*ksz):
-                    pos = tuple(idx[a] * axes[a].s + kidx[a] * axes[a].d for a in range(nd))
-                    xv = float(xp[(c, *pos)])
-                    kv = float(kk[(o, c, *kidx)])
-                    acc += xv * kv
-                    products.append(f"{fp(_num(xv))}·{fp(_num(kv))}")
-                terms.append(f"({' + '.join(products)})" if c_in > 1 else " + ".join(products))
+                xs_c, ks_c = xflat[c], kflat[o][c]
+                vals = [(xs_c[corner + t], kv) for t, kv in zip(taps, ks_c, strict=True)]
+                acc += sum(xv * kv for xv, kv in vals)
+                if write:
+                    products = " + ".join(f"{factor(xv)}·{factor(kv)}" for xv, kv in vals)
+                    terms.append(f"({products})" if c_in > 1 else products)
             if bias is not None:
                 acc += float(bias[o])
-                terms.append(fp(_num(float(bias[o]))))
+                terms.append(factor(float(bias[o])))
             y[(o, *idx)] = acc
-            if shown < _MAX_SHOWN:
+            if write:
                 key = _index(o if c_out > 1 else None, idx)
                 steps.append(Step(key, f"{' + '.join(terms)} = {fv(_num(acc))}", _num(acc), key=key))
                 shown += 1
