@@ -229,6 +229,10 @@ def test_mlp_mazur_worked_example() -> None:
     assert ex.values["A2"][0][0] == pytest.approx(0.75136507, abs=1e-8)
     assert ex.values["dW2"][0][0] == pytest.approx(0.082167041, abs=1e-9)
     assert ex.values["dW1"][0][0] == pytest.approx(0.000438568, abs=1e-9)
+    # one sample of a small layer: every weighted sum is written out, as on the worked example's page
+    text = explain_text(ex, "en")
+    assert "z₁ = 0.15·0.05 + 0.2·0.1 + 0.35 = 0.3775; z₂ = 0.25·0.05 + 0.3·0.1 + 0.35 = 0.3925" in text
+    assert "sigmoid(0.3775) = 0.5933" in text
 
 
 def test_mlp_hand_values_one_unit() -> None:

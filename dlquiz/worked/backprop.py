@@ -51,7 +51,7 @@ def _mlp_params(p: Params) -> Out:
 import numpy as np  # noqa: E402
 
 from dlquiz.worked import _nets  # noqa: E402
-from dlquiz.worked._core import fv  # noqa: E402
+from dlquiz.worked._core import fv, operand, operands, paren  # noqa: E402
 
 KIND_FB = "mlp.forward-backward"
 MAX_LAYERS = 6  # W1 … W6
@@ -372,6 +372,41 @@ _FB_ZH = {
 }
 
 
+def _written_sums(w: np.ndarray, b: np.ndarray, a_prev: np.ndarray, z: np.ndarray) -> str:
+    """z_i = w_i1·a_1 + … + b_i = value for each unit, with digits enough that the shown numbers give the result."""
+    parts = []
+    n = w.shape[1]
+    for i in range(w.shape[0]):
+        texts = operands(
+            [*w[i].tolist(), *a_prev[:, 0].tolist(), float(b[i, 0])],
+            lambda v: sum(v[k] * v[n + k] for k in range(n)) + v[2 * n],
+            float(z[i, 0]),
+        )
+        terms = " + ".join(f"{texts[k]}·{paren(texts[n + k])}" for k in range(n))
+        parts.append(f"z{_sub(i + 1)} = {terms} + {paren(texts[2 * n])} = {fv(float(z[i, 0]))}")
+    return "; ".join(parts)
+
+
+def _sub(n: int) -> str:
+    """12 -> "₁₂": the unit index of z and a inside a layer."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def _written_acts(g: str, z: np.ndarray, a: np.ndarray, alpha: float) -> str:
+    """g(z_i) = a_i for each unit, z_i with digits enough to give the shown a_i."""
+    out = []
+    for i in range(z.shape[0]):
+
+        def f(v: float) -> float:
+            return float(_nets.act(g, np.array([[v]]), alpha)[0, 0])
+
+        zt = fv(float(z[i, 0]))
+        if fv(f(float(zt))) != fv(float(a[i, 0])):
+            zt = operand(float(z[i, 0]), f, float(a[i, 0]))
+        out.append(f"{g}({zt}) = {fv(float(a[i, 0]))}")
+    return ", ".join(out)
+
+
 @register(
     KIND_FB,
     "backprop.layer",
@@ -442,8 +477,13 @@ def _forward_backward(p: Params) -> Out:
         g = hidden if l < big_l else output
         steps.append(Step(f"W{l}", f"{w.shape[0]}×{w.shape[1]}", w.tolist()))
         steps.append(Step(f"b{l}", f"{b.shape[0]}×1", b.tolist(), "not given: 0" if f"b{l}" in notes else ""))
-        steps.append(Step(f"Z{l}", f"Z{l} = W{l}·A{l - 1} + b{l}", zs[l - 1].tolist()))
-        steps.append(Step(f"A{l}", f"A{l} = {g}(Z{l})", acts[l].tolist()))
+        z_form, a_form = f"Z{l} = W{l}·A{l - 1} + b{l}", f"A{l} = {g}(Z{l})"
+        if m == 1 and w.shape[0] <= 4 and w.shape[1] <= 4:  # one sample of a small layer: every sum written out
+            z_form += ": " + _written_sums(w, b, acts[l - 1], zs[l - 1])
+            if g != "softmax":
+                a_form += ": " + _written_acts(g, zs[l - 1], acts[l], alpha)
+        steps.append(Step(f"Z{l}", z_form, zs[l - 1].tolist()))
+        steps.append(Step(f"A{l}", a_form, acts[l].tolist()))
         values.update(
             {f"W{l}": w.tolist(), f"b{l}": b.tolist(), f"Z{l}": zs[l - 1].tolist(), f"A{l}": acts[l].tolist()}
         )
