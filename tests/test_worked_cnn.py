@@ -487,3 +487,34 @@ def test_summary_json_carries_every_layer() -> None:
 def test_ask_a_layer_value() -> None:
     ex = generate_example("cnn.summary", {"preset": "vgg16"}, ask="fc1_params")
     assert ex.answer == 7 * 7 * 512 * 4096 + 4096
+
+
+# --------------------------------------------------------------------------- both languages, checking working
+
+
+@pytest.mark.parametrize("preset", ["lenet5", "lenet5-1998", "alexnet", "alexnet-torchvision", "vgg16", "resnet-basic",
+                                    "resnet-bottleneck", "resnet18", "resnet34", "resnet50"])  # fmt: skip
+def test_every_preset_reads_in_chinese(preset: str) -> None:
+    import re
+
+    zh = explain_text(generate_example("cnn.summary", {"preset": preset}), "zh")
+    prose_words = {"the", "and", "with", "of", "each", "per", "kernels", "weights", "biases", "connections", "shape"}
+    leftovers = {w for w in re.findall(r"[A-Za-z]+", zh) if w.lower() in prose_words}
+    assert not leftovers, leftovers
+    assert "批量归一化" in zh or "卷积" in zh
+
+
+def test_uneven_pool_and_convolution_by_hand_warn() -> None:
+    pool = generate_example("pool", {"X": [[1, 2, 3, 4, 5]] * 5, "f": 2, "s": 2})
+    assert pool.answer == [[2, 4], [2, 4]] and len(pool.warnings) == 1
+    conv = generate_example("conv.by-hand", {"X": [1, 2, 3, 4, 5, 6], "K": [1, 1], "s": 3})
+    assert conv.answer == [3, 9] and "length" in conv.warnings[0]
+    assert "不是整数" in explain_text(conv, "zh")
+
+
+def test_mine_marks_a_students_layer_counts() -> None:
+    result = CliRunner().invoke(
+        cli, ["example", "cnn.summary", "--mine", "-"], input="conv1_params = 156\nfc1_params = 48000\n"
+    )
+    out = result.stdout
+    assert "✓ conv1_params" in out and "✗ fc1_params" in out and "48120" in out

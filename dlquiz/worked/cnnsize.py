@@ -174,7 +174,8 @@ _ZH_WORDS: list[tuple[str, str]] = [
     (r" \(many exams call this setting invalid\)", "（许多考试认为这种设置无效）"),
     (r"^valid: no padding$", "窄卷积：不填充"),
     (r"^full: k_eff − 1 = (\d+) zeros on each side$", r"宽卷积：每侧补 k_eff − 1 = \1 个 0"),
-    (r"^same: (\d+) zeros in all, (\d+) before and (\d+) after$", r"等宽卷积：共补 \1 个 0，前 \2 个、后 \3 个"),
+    (r"^same: (\d+) zeros in all, (\d+) before and (\d+) after", r"等宽卷积：共补 \1 个 0，前 \2 个、后 \3 个"),
+    (r" \(out = ⌈n/s⌉ = ⌈(\d+)/(\d+)⌉, as TensorFlow pads\)$", r"（输出 = ⌈n/s⌉ = ⌈\1/\2⌉，与 TensorFlow 的补法相同）"),
 ]
 
 _ZH_NAMES = {

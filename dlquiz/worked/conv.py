@@ -142,7 +142,8 @@ def _size_steps(ah: Axis, aw: Axis, p: Params) -> list[Step]:
             how = {
                 "valid": "valid: no padding",
                 "full": f"full: k_eff − 1 = {ax.k_eff - 1} zeros on each side",
-                "same": f"same: {ax.lo + ax.hi} zeros in all, {ax.lo} before and {ax.hi} after",
+                "same": f"same: {ax.lo + ax.hi} zeros in all, {ax.lo} before and {ax.hi} after"
+                + (f" (out = ⌈n/s⌉ = ⌈{ax.n}/{ax.s}⌉, as TensorFlow pads)" if ax.s > 1 else ""),
             }[mode]
             steps.append(
                 Step(_named("Padding", name), how, [ax.lo, ax.hi], key="pad_w" if name == "width" else "pad_h")
