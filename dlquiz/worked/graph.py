@@ -474,6 +474,8 @@ _ZH_PHRASES: dict[str, str] = {
     **_ZH_GATES,
 }
 _ZH_FRAGMENTS: list[tuple[str, str]] = [
+    (r"\[(\S+) is the largest\]", r"[\1 最大]"),
+    (r"\[(\S+) is the smallest\]", r"[\1 最小]"),
     (r"^(\S+) is used (\d+) times: its gradients add$", r"\1 被使用 \2 次：梯度相加"),
     (r"^(\S+) is used (\d+) times: its gradients add; ", r"\1 被使用 \2 次：梯度相加；"),
 ]
@@ -526,6 +528,62 @@ def node_names(prog: Program) -> dict[int, str]:
 def _key(name: str) -> str:
     """A variable's name in `values` keys: w_1 stays w_1, x_{t-1} becomes x_t1."""
     return re.sub(r"[^A-Za-z0-9_]", "", name.replace("-", "")) or "v"
+
+
+def _local_text(prog: Program, i: int, j: int, names: dict[int, str]) -> str:
+    """The local gradient ∂node/∂(child j) in symbols: 'y' for x·y, '2·r' for r², 's·(1 − s)' for σ."""
+    node = prog.nodes[i]
+    kids = prog.kids[i]
+    me = names.get(i, "")
+
+    def c(k: int, below: int = 0) -> str:
+        t = _child_text(prog, kids[k], names, None)
+        if _prec(prog, kids[k], names, None) < below or (below and t.startswith("-")):
+            return f"({t})"
+        return t
+
+    op = node.op
+    if op == "add":
+        return "1" if node.signs[j] > 0 else "−1"
+    if op == "neg":
+        return "−1"
+    if op == "mul":
+        return "·".join(c(k, 3) for k in range(len(kids)) if k != j)
+    if op == "div":
+        return f"1/{c(1, 4)}" if j == 0 else f"−{c(0, 3)}/{c(1, 6)}²"
+    if op == "pow":
+        ex = prog.nodes[kids[1]]
+        if j == 1:
+            return f"{me}·ln({c(0)})"
+        if ex.op == "const":
+            n = ex.value
+            if n == 2:
+                return f"2·{c(0, 3)}"
+            lower = fv(n - 1)
+            power = str(int(n - 1)).translate(_SUP) if float(n).is_integer() and 0 <= n - 1 < 10 else f"^{lower}"
+            return f"{fv(n)}·{c(0, 6)}{power}"
+        return f"{c(1, 6)}·{c(0, 6)}^({c(1)} − 1)"
+    if op == "exp":
+        return me
+    if op == "log":
+        return f"1/{c(0, 4)}"
+    if op == "sqrt":
+        return f"1/(2·{me})"
+    if op == "abs":
+        return f"sign({c(0)})"
+    if op == "sigmoid":
+        return f"{me}·(1 − {me})"
+    if op == "tanh":
+        return f"1 − {me}²"
+    if op == "relu":
+        return f"[{c(0)} > 0]"
+    if op == "sin":
+        return f"cos({c(0)})"
+    if op == "cos":
+        return f"−sin({c(0)})"
+    if op in ("max", "min"):
+        return f"[{c(j)} is the {'largest' if op == 'max' else 'smallest'}]"
+    return ""
 
 
 def _draw_graph(d: Draw) -> Params:
@@ -626,22 +684,30 @@ def _graph(p: Params) -> Out:
         return prog.label(prog.nodes[k].name) if prog.nodes[k].op == "var" else names.get(k, "")
 
     values[f"grad_{out_name}"] = 1.0
+    contribs: dict[int, list[float]] = {}
     for i in reversed(order):
         nm = names[i]
         locs = prog.local(i, vals) if prog.kids[i] else []
         parts: list[str] = []
         seen: dict[int, float] = {}
-        for k, loc in zip(prog.kids[i], locs, strict=True):
+        slots: dict[int, list[int]] = {}
+        for j, (k, loc) in enumerate(zip(prog.kids[i], locs, strict=True)):
             if prog.nodes[k].op == "const":
                 continue
             seen[k] = seen.get(k, 0.0) + loc
+            slots.setdefault(k, []).append(j)
         for k, loc in seen.items():
             child = who(k)
             key_child = _key(prog.nodes[k].name) if prog.nodes[k].op == "var" else names[k]
             values[f"d{nm}_d{key_child}"] = loc
             contrib = grads[i] * loc
+            contribs.setdefault(k, []).append(contrib)
+            forms = [_local_text(prog, i, j, names) for j in slots[k]]
+            sym = " + ".join(f for f in forms if f) if all(forms) else ""
+            same = sym.replace("−", "-") == fv(loc)
+            local = f"∂{nm}/∂{child} = " + (f"{sym} = " if sym and not same else "") + fv(loc)
             chain = f"∂{out_name}/∂{nm}·∂{nm}/∂{child} = {fp(grads[i])}·{fp(loc)} = {fv(contrib)}"
-            parts.append(f"∂{nm}/∂{child} = {fv(loc)}, {chain}")
+            parts.append(f"{local}, {chain}")
         if not parts:
             continue
         if i == prog.root:
@@ -658,10 +724,18 @@ def _graph(p: Params) -> Out:
     for v, g in zip(inputs, grad_list, strict=True):
         values[f"grad_{_key(v)}"] = g
     note = "; ".join(f"{who(k)} is used {uses[k]} times: its gradients add" for k in shared)
+
+    def total(v: str, g: float) -> str:
+        parts = contribs.get(var_idx[v], [])
+        head = f"∂{out_name}/∂{prog.label(v)} = "
+        if len(parts) > 1:
+            return head + " + ".join(fp(x) if n else fv(x) for n, x in enumerate(parts)) + f" = {fv(g)}"
+        return head + fv(g)
+
     steps.append(
         Step(
             "Gradient",
-            ", ".join(f"∂{out_name}/∂{prog.label(v)} = {fv(g)}" for v, g in zip(inputs, grad_list, strict=True)),
+            ", ".join(total(v, g) for v, g in zip(inputs, grad_list, strict=True)),
             grad_list,
             note,
         )
