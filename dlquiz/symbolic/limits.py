@@ -15,14 +15,13 @@ Default limits (the documented ones; the CLI options show them too):
 - a derivation: each transition STEP_SECONDS = 3 s in the library, 10 s in ``dlquiz check``
   (CHECK_CLI_SECONDS; a person waits for one file), 8 s in quiz grading; the whole derivation
   at most its limit × (transitions + 1), then every step not yet decided is undecided;
-- a bank key proof (``dlquiz bank check``): the key timeout of bank/check.py.
+- a bank key proof (``dlquiz bank check``): 10 s per check (KEY_TIMEOUT in bank/check.py).
 
 A check that hits its limit is "undecided" with the reason, never "wrong" and never a hang.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
@@ -118,6 +117,8 @@ def run_in_process(fn: Callable[..., T], *args: Any, seconds: float) -> T:
             return fn(*args)
     if os.name != "posix":  # pragma: no cover - no fork: best effort in-process
         return fn(*args)
+    import multiprocessing
+
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, fn, args), daemon=True)
