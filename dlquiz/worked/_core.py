@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import builtins
 import difflib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -276,9 +277,39 @@ def _load() -> None:
         _loaded = True
 
 
+_KIND_RE = re.compile(r'@register\(\s*"([^"]+)"')
+
+
+def _kind_index() -> dict[str, str]:
+    """kind → module, read from the sources (`@register("kind", …)`), so one example imports one module."""
+    from pathlib import Path
+
+    index: dict[str, str] = {}
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        mod = path.stem
+        if mod in _NOT_GENERATORS or mod.startswith(("_", "test")):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        for kind in _KIND_RE.findall(text):
+            index.setdefault(kind, mod)
+    return index
+
+
 def _get(kind: str) -> _Generator:
-    _load()
     gen = _REGISTRY.get(kind)
+    if gen is None and not _loaded:
+        import importlib
+
+        mod = _kind_index().get(kind)
+        if mod is not None:
+            importlib.import_module(f"dlquiz.worked.{mod}")
+            gen = _REGISTRY.get(kind)
+    if gen is None:
+        _load()
+        gen = _REGISTRY.get(kind)
     if gen is None:
         close = difflib.get_close_matches(kind, list(_REGISTRY), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
