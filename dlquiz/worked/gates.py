@@ -459,7 +459,7 @@ _GRU_ZH = {
 
 @register(
     "gru.step",
-    "rnn.gru",
+    "lstm.variants",
     "One GRU step, forward and backward",
     "GRU 的一步：前向与反向",
     _nets.described(
@@ -638,7 +638,7 @@ _COUNT_ZH = {
 
 @register(
     "rnn.params",
-    "rnn.gru",
+    "rnn.forward",
     "Parameters of a recurrent layer (RNN, LSTM, GRU)",
     "循环层（RNN、LSTM、GRU）的参数个数",
     _nets.described(
