@@ -11,6 +11,7 @@ The same engine (`compile_formula`, `Program.gradient`) gives the analytic gradi
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -81,13 +82,17 @@ class Program:
 
 def compile_formula(text: str, where: str) -> Program:
     """Read a formula (ParamError naming `where` if it cannot be read or is not supported)."""
-    from dlquiz.symbolic.tree import parse_tree
-
     try:
-        formula = parse_tree(text)
+        return _compiled(text)
     except DlquizError as exc:
         raise ParamError(f"{where}: {exc}") from None
-    return _compile(formula)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(text: str) -> Program:
+    from dlquiz.symbolic.tree import parse_tree
+
+    return _compile(parse_tree(text))
 
 
 def _compile(formula: Formula) -> Program:
