@@ -121,6 +121,17 @@ def test_bottleneck_block_by_hand() -> None:
     assert (v["bneck1.proj_params"], v["bneck1.proj_bn_params"]) == (64 * 256, 2 * 256)
 
 
+def test_inception_3a_against_the_googlenet_table() -> None:
+    # Szegedy et al. 2015, Table 1, inception (3a): 159K parameters (K = 1024, biases left out), 128M ops
+    v = generate_example("cnn.summary", {"input": "192x28x28", "layers": "inception(64, 96, 128, 16, 32, 32, bias=0)"})
+    params, macs = v.values["total_params"], v.values["total_macs"]
+    assert params == 192 * 64 + 192 * 96 + 9 * 96 * 128 + 192 * 16 + 25 * 16 * 32 + 192 * 32
+    assert params // 1024 == 159 and round(macs / 1e6) == 128  # the table truncates to whole K
+    assert v.values["incep1_shape"] == [64 + 128 + 32 + 32, 28, 28]
+    with_bias = generate_example("cnn.summary", {"preset": "inception-3a"}).values["total_params"]
+    assert with_bias == params + 64 + 96 + 128 + 16 + 32 + 32
+
+
 # --------------------------------------------------------------------------- MACs by counting
 
 
@@ -492,7 +503,8 @@ def test_ask_a_layer_value() -> None:
 # --------------------------------------------------------------------------- both languages, checking working
 
 
-@pytest.mark.parametrize("preset", ["lenet5", "lenet5-1998", "alexnet", "alexnet-torchvision", "vgg16", "resnet-basic",
+@pytest.mark.parametrize("preset", ["lenet5", "lenet5-1998", "alexnet", "alexnet-torchvision", "vgg16", "inception-3a",
+                                    "resnet-basic",
                                     "resnet-bottleneck", "resnet18", "resnet34", "resnet50"])  # fmt: skip
 def test_every_preset_reads_in_chinese(preset: str) -> None:
     import re

@@ -31,6 +31,7 @@ valid or full.
   res(out, s=1, bn=1)          basic residual block: 3×3, 3×3 (+ 1×1 projection when shapes change)
   bottleneck(mid, s=1, expand=4, bn=1)   1×1 (mid), 3×3 (mid, stride s), 1×1 (mid·expand) + projection
   rbf(out)                     LeNet-1998 output: out·in fixed (not trained) centre coordinates
+  inception(c1, c3r, c3, c5r, c5, pp, bias=1)   GoogLeNet module: four branches concatenated
 Example: conv(6,5,p=2); pool(2); conv(16,5); pool(2); flatten; dense(120); dense(84); dense(10)"""
 
 # each preset: input shape, layer text ({classes} = the last layer's size), default classes, note
@@ -72,6 +73,12 @@ PRESETS: dict[str, tuple[str, str, int | None, str]] = {
         "dense({classes})",
         1000,
         "VGG-16 (configuration D): thirteen 3×3 convolutions with padding 1, five 2×2 max-pools, three dense layers",
+    ),
+    "inception-3a": (
+        "192x28x28",
+        "inception(64, 96, 128, 16, 32, 32)",
+        None,
+        "GoogLeNet's inception (3a): 1×1, 1×1 → 3×3, 1×1 → 5×5 and 3×3 max-pool → 1×1 branches, with biases",
     ),
     "resnet-basic": (
         "64x56x56",
@@ -163,6 +170,7 @@ _LAYERS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "res": ("res", ("out", "s"), ("out", "s", "bn")),
     "bottleneck": ("bottleneck", ("mid", "s"), ("mid", "s", "expand", "bn")),
     "rbf": ("rbf", ("out",), ("out",)),
+    "inception": ("inception", ("c1", "c3r", "c3", "c5r", "c5", "pp"), ("c1", "c3r", "c3", "c5r", "c5", "pp", "bias")),
 }
 
 _REQUIRED = {
@@ -175,6 +183,7 @@ _REQUIRED = {
     "res": ("out",),
     "bottleneck": ("mid",),
     "rbf": ("out",),
+    "inception": ("c1", "c3r", "c3", "c5r", "c5", "pp"),
 }
 
 _SEGMENT = re.compile(
@@ -471,6 +480,8 @@ class _Builder:
             return self.res(spec, depth)
         if k == "bottleneck":
             return self.bottleneck(spec, depth)
+        if k == "inception":
+            return self.inception(spec, depth)
         raise AssertionError(k)  # pragma: no cover
 
     def conv(self, spec: LayerSpec, depth: int, label: str | None = None) -> Row:
@@ -552,7 +563,7 @@ class _Builder:
             depth,
         )
 
-    def pool(self, spec: LayerSpec, depth: int) -> Row:
+    def pool(self, spec: LayerSpec, depth: int, label: str | None = None) -> Row:
         c, h, w = self.spatial(spec)
         k = self.pair(spec, "k", (2, 2))
         s = self.pair(spec, "s", k)
@@ -583,7 +594,7 @@ class _Builder:
         conns = outs * k[0] * k[1]
         formula = f"{head}; no parameters; connections {outs}·{k[0] * k[1]} = {conns}"
         return Row(
-            self.label(spec, "pool"),
+            label or self.label(spec, "pool"),
             f"{mode} pool {k[0]}×{k[1]}",
             self.shape,
             connections=conns,
@@ -689,6 +700,54 @@ class _Builder:
         )
         what = "basic block" if base == "res" else "bottleneck block"
         return Row(label, what, main, weights, biases, 0, macs, conns, formula, depth, kids)
+
+    def inception(self, spec: LayerSpec, depth: int) -> Row:
+        """GoogLeNet's module: 1×1 | 1×1 → 3×3 | 1×1 → 5×5 | 3×3 max-pool → 1×1, concatenated by channel."""
+        label = self.label(spec, "incep")
+        c_in, h, w = self.spatial(spec)
+        start = self.shape
+        n = {key: self.int_opt(spec, key, 1, lo=1) for key in ("c1", "c3r", "c3", "c5r", "c5", "pp")}
+        bias = "1" if self.bool_opt(spec, "bias", True) else "0"
+        branches: list[list[tuple[str, dict[str, str]]]] = [
+            [("b1", {"out": str(n["c1"]), "k": "1"})],
+            [("b2_reduce", {"out": str(n["c3r"]), "k": "1"}), ("b2", {"out": str(n["c3"]), "k": "3", "p": "1"})],
+            [("b3_reduce", {"out": str(n["c5r"]), "k": "1"}), ("b3", {"out": str(n["c5"]), "k": "5", "p": "2"})],
+            [("b4_pool", {}), ("b4", {"out": str(n["pp"]), "k": "1"})],
+        ]
+        kids: list[Row] = []
+        for branch in branches:
+            self.shape = start
+            for name, opts in branch:
+                if not opts:
+                    sub = LayerSpec(
+                        "maxpool", None, (), {"k": "3", "s": "1", "p": "1"}, spec.text, spec.index, spec.column
+                    )
+                    kids.append(self.pool(sub, depth + 1, f"{label}.{name}"))
+                else:
+                    kids.append(self._sub(spec, label, name, {**opts, "bias": bias}, depth + 1))
+        c_out = n["c1"] + n["c3"] + n["c5"] + n["pp"]
+        self.shape = (c_out, h, w)
+        kids.append(
+            Row(
+                f"{label}.concat",
+                "concat",
+                self.shape,
+                formula=f"channels {n['c1']} + {n['c3']} + {n['c5']} + {n['pp']} = {c_out}",
+                depth=depth + 1,
+            )
+        )
+        weights = sum(r.weights for r in kids)
+        biases = sum(r.biases for r in kids)
+        macs = sum(r.macs for r in kids)
+        conns = sum(r.connections for r in kids)
+        formula = (
+            f"{c_in}×{h}×{w} → {shape_text(self.shape)}, four branches concatenated; params "
+            + " + ".join(str(r.params) for r in kids if r.params)
+            + f" = {weights + biases}; MACs "
+            + " + ".join(str(r.macs) for r in kids if r.macs)
+            + f" = {macs}"
+        )
+        return Row(label, "inception module", self.shape, weights, biases, 0, macs, conns, formula, depth, kids)
 
     def res(self, spec: LayerSpec, depth: int) -> Row:
         out_c = self.int_opt(spec, "out", 1, lo=1)
@@ -819,14 +878,16 @@ def _check(p: Params) -> None:
             "layers",
             "layers separated by ';', e.g. conv(6,5,p=2); pool(2); flatten; dense(10). Layers: "
             "conv(out,k,s,p,d,bias,groups,in), pool/maxpool/avgpool(k,s,p), gap, flatten, dense(out,bias), bn, "
-            "relu/sigmoid/tanh/dropout, res(out,s), bottleneck(mid,s,expand), sub(k), rbf(out); sizes 3 or 3x5; "
+            "relu/sigmoid/tanh/dropout, res(out,s), bottleneck(mid,s,expand), inception(c1,c3r,c3,c5r,c5,pp), "
+            "sub(k), rbf(out); sizes 3 or 3x5; "
             "p = a number, same, valid or full; 'C1: conv(6,5)' names a layer, 'conv(64,3,p=1)*2' repeats it. "
             "Each layer L gives L_shape, L_params, L_weights, L_biases, L_macs, L_connections",
             None,
             "str",
             help_zh="以 ';' 分隔的层列表，例如 conv(6,5,p=2); pool(2); flatten; dense(10)。层：conv(out,k,s,p,d,bias,"
             "groups,in)、pool/maxpool/avgpool(k,s,p)、gap、flatten、dense(out,bias)、bn、relu/sigmoid/tanh/dropout、"
-            "res(out,s)、bottleneck(mid,s,expand)、sub(k)、rbf(out)；大小写 3 或 3x5；p 为数字或 same/valid/full；"
+            "res(out,s)、bottleneck(mid,s,expand)、inception(c1,c3r,c3,c5r,c5,pp)、"
+            "sub(k)、rbf(out)；大小写 3 或 3x5；p 为数字或 same/valid/full；"
             "'C1: conv(6,5)' 给层命名，'conv(64,3,p=1)*2' 重复该层。每层 L 给出 L_shape、L_params、L_weights、"
             "L_biases、L_macs、L_connections",
         ),
@@ -951,6 +1012,8 @@ def _register_chinese() -> None:
         PRESETS["alexnet-torchvision"][3]: "torchvision 的 AlexNet（单塔，卷积核 64/192/384/256/256）；"
         "省略了到 6×6 的自适应池化，输入 224×224 时它不起作用",
         PRESETS["vgg16"][3]: "VGG-16（配置 D）：13 个填充为 1 的 3×3 卷积、5 个 2×2 最大池化、3 个全连接层",
+        PRESETS["inception-3a"][3]: "GoogLeNet 的 inception (3a) 模块：1×1、1×1 → 3×3、1×1 → 5×5、3×3 最大池化 → 1×1 "
+        "四个分支，带偏置",
         PRESETS["resnet-basic"][3]: "ResNet 基本块（两个 3×3 卷积，各接批量归一化）",
         PRESETS["resnet-bottleneck"][3]: "ResNet 瓶颈块（1×1 降维、3×3、1×1 升维 ×4，各接批量归一化）",
         PRESETS["resnet18"][3]: "torchvision 的 ResNet-18（每个卷积后接批量归一化，卷积不带偏置）",
@@ -993,6 +1056,8 @@ def _register_chinese() -> None:
             (r"\(already flat\)", "（已是向量）"),
             (r"1×1 projection \(channels (\d+) → (\d+)，步幅 (\d+)\)", r"1×1 投影捷径（通道 \1 → \2，步幅 \3）"),
             (r"identity shortcut", "恒等捷径"),
+            (r", four branches concatenated[;；] ?", "，四个分支按通道拼接；"),
+            (r"^channels (\d+) \+ ", r"通道 \1 + "),
             (r"^main path \+ ", "主路径 + "),
             (r", then relu$", "，再经 relu"),
             (r"(\d+) fixed parameters not counted", r"另有 \1 个固定参数未计入"),
