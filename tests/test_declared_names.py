@@ -42,3 +42,20 @@ def test_a_wrong_step_with_declared_names_fails(name: str) -> None:
     report = check_derivation(BAD[name])
     assert not report.ok
     assert any(s.status == "fail" for s in report.steps)
+
+
+@pytest.mark.parametrize("reference,candidate,assume,verdict", [
+    ("(n + 2*pad - f)/stride + 1", "(n - f + 2*pad)/stride + 1",
+     ["stride positive integer", "pad nonnegative integer"], "equal"),
+    ("(n + 2*pad - f)/stride + 1", "(n - f + pad)/stride + 1",
+     ["stride positive integer", "pad nonnegative integer"], "domain_only"),  # equal at pad = 0
+    ("w - lr*dW", "-dW*lr + w", [], "equal"),
+    ("w - lr*dW", "w - l*r*dW", [], "not_equal"),  # lr is one name, l*r a product
+    ("lambda*w", "w*λ", [], "equal"),
+])
+def test_equiv_reads_declared_names(reference: str, candidate: str, assume: list[str],
+                                    verdict: str) -> None:
+    from dlquiz.symbolic.equivalence import check_equivalence
+
+    res = check_equivalence(expected=reference, given=candidate, assumptions=assume)
+    assert res.verdict.value == verdict, res.message

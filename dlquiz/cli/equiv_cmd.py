@@ -177,8 +177,11 @@ def equiv(reference: str | None, candidate: str | None, latex: bool | None,
         click.echo(json.dumps(res.to_dict(), ensure_ascii=False))
     elif res.verdict.value == "error":
         from dlquiz.render import error_console, plain
+        from dlquiz.symbolic.messages import parse_error_zh
 
-        error_console().print(f"[bold red]Error:[/bold red] {plain(res.message)}")
+        zh = (lang or default_lang()) == "zh"
+        message = parse_error_zh(res.message) if zh else res.message
+        error_console().print(f"[bold red]{'错误：' if zh else 'Error:'}[/bold red] {plain(message)}")
         if res.column is not None and not res.message.startswith("reference"):
             error_console().print(f"  {plain(candidate)}\n  {' ' * (res.column - 1)}^")
     else:

@@ -70,14 +70,15 @@ class AnswerCheck:
 
 
 def _parse_side(value: str | sympy.Expr, which: str, latex: bool | None,
-                let: Mapping[str, str] | None, timeout: float) -> Parsed:
+                let: Mapping[str, str] | None, timeout: float,
+                names: frozenset[str] = frozenset()) -> Parsed:
     if isinstance(value, sympy.Basic):  # an expression built by code, not typed text
         if not isinstance(value, sympy.Expr):
             raise ParseError(f"{which}: expected an expression, got a {type(value).__name__}", column=None)
         return Parsed(expr=value, text=to_unicode(value), syntax="calc", pretty=to_unicode(value))
     if not isinstance(value, str):
         raise ParseError(f"{which}: expected a text or a SymPy expression", column=None)
-    return parse_math(value, latex=latex, let=let, timeout=min(timeout, 1.0))
+    return parse_math(value, latex=latex, let=let, timeout=min(timeout, 1.0), names=names)
 
 
 def check_equivalence(*, expected: str | sympy.Expr, given: str | sympy.Expr,
@@ -115,11 +116,12 @@ def _check(expected: str | sympy.Expr, given: str | sympy.Expr, assumptions: tup
     except ParseError as exc:
         return done(verdict=Verdict.ERROR, message=str(exc))
     try:
-        ref = _parse_side(expected, "reference", latex, let, timeout)
+        declared = frozenset(n for d in ctx.domains for n in (d, d.removesuffix("_*")))
+        ref = _parse_side(expected, "reference", latex, let, timeout, declared)
     except ParseError as exc:
         return done(verdict=Verdict.ERROR, message=f"reference: {exc}")
     try:
-        cand = _parse_side(given, "candidate", latex, let, timeout)
+        cand = _parse_side(given, "candidate", latex, let, timeout, declared | ref.names)
     except ParseError as exc:
         return done(verdict=Verdict.ERROR, message=str(exc), column=exc.column,
                     reference=ref.pretty)
@@ -171,15 +173,17 @@ def _diagnose(expected: str, given: str, assumptions: Sequence[str],
               seed: int) -> tuple[int | None, Slip | None]:
     """The index of the known mistake the candidate equals, and the matching catalogue slip."""
     ctx = build_context(assumptions)
-    g = prepare(parse_math(given, latex=latex, let=let).expr)
+    declared = frozenset(ctx.domains)
+    ref_parsed = parse_math(expected, latex=latex, let=let, names=declared)
+    names = declared | ref_parsed.names  # the reference and the assumptions declare names
+    g = prepare(parse_math(given, latex=latex, let=let, names=names).expr)
     mistake: int | None = None
     for i, m in enumerate(mistakes):
         try:
-            me = prepare(parse_math(m, let=let).expr)
+            me = prepare(parse_math(m, let=let, names=names).expr)
         except ParseError:
             continue
         if numerically_equal(me, g, ctx, seed):
             mistake = i
             break
-    ref = parse_math(expected, latex=latex, let=let).expr
-    return mistake, match_answer(ref, g, ctx, seed)
+    return mistake, match_answer(ref_parsed.expr, g, ctx, seed)
