@@ -261,3 +261,16 @@ def test_texts_in_both_languages() -> None:
         ex = generate_example(kind, params)
         en, zh = explain_text(ex, "en"), explain_text(ex, "zh")
         assert en != zh and "Step 1" in en and "第 1 步" in zh
+
+
+def test_adam_continues_a_run_with_t0() -> None:
+    # two steps from zero, then one more step given the state after them, agree with three steps from zero
+    rows = [[0.5, -1.0], [0.25, 2.0], [-1.0, 0.5]]
+    full = generate_example("opt.adam", {"grads": rows, "w0": "0, 0"})
+    head = generate_example("opt.adam", {"grads": rows[:2], "w0": "0, 0"})
+    tail = generate_example(
+        "opt.adam",
+        {"grads": rows[2:], "w0": head.values["w2"], "m0": head.values["m2"], "v0": head.values["v2"], "t0": 2},
+    )
+    assert tail.answer == pytest.approx(full.answer, rel=1e-9)
+    assert tail.values["mhat1"] == pytest.approx(full.values["mhat3"], rel=1e-9)

@@ -247,6 +247,7 @@ _HELP_ZH = {
     "divide m and v by 1 − βᵗ (m̂, v̂); false: use m and v as they are": "m、v 除以 1 − βᵗ（得 m̂、v̂）；false：直接用 m、v",
     "starting first moment m₀ (default 0)": "初始一阶矩 m₀（默认 0）",
     "starting second moment v₀ (default 0)": "初始二阶矩 v₀（默认 0）",
+    "steps taken before these (with m0, v0 of a run in progress): the correction divides by 1 − β^(t0 + t)": "此前已走的步数（m0、v0 来自进行中的训练时）：偏差修正除以 1 − β^(t0 + t)",
     "the point θ: one number, or one per variable of f in the order x, y, … (w₁, w₂, …)": "求值点 θ：一个数，或按 x、y、…（w₁、w₂、…）的顺序给 f 的每个变量一个数",
     "both: show both differences, answer the two-sided; one or two: only that difference (and its answer)": "both：两种差分都算，答案取双边；one 或 two：只算这一种（答案也取它）",
     "the observations θ₁, θ₂, …": "观测值 θ₁、θ₂、…",
@@ -633,6 +634,15 @@ def _rmsprop(p: Params) -> Out:
             ),
             ParamSpec("m0", "starting first moment m₀ (default 0)", None, "floatlist", min=-1e6, max=1e6),
             ParamSpec("v0", "starting second moment v₀ (default 0)", None, "floatlist", min=0, max=1e9),
+            ParamSpec(
+                "t0",
+                "steps taken before these (with m0, v0 of a run in progress): the correction divides by 1 − β^(t0 + t)",
+                0,
+                "int",
+                min=0,
+                max=100000,
+                applies="with bias_correction=true",
+            ),
         ],
         _HELP_ZH,
     ),
@@ -646,6 +656,7 @@ def _adam(p: Params) -> Out:
     b1, b2, lr, eps = float(p["beta1"]), float(p["beta2"]), float(p["lr"]), float(p["eps"])
     inside = bool(p["eps_inside"])
     bc = bool(p["bias_correction"])
+    t0 = int(p["t0"]) if bc else 0
     w = list(src.w0)
     n = len(w)
     m = _start(p["m0"], n, kind, "m0")
@@ -656,7 +667,8 @@ def _adam(p: Params) -> Out:
     steps = [
         Step(
             "Start",
-            f"{src.desc}; w₀ = {_show(w)}, {moments}, α = {fv(lr)}, β₁ = {fv(b1)}, β₂ = {fv(b2)}, ε = {fv(eps)}",
+            f"{src.desc}; w₀ = {_show(w)}, {moments}, α = {fv(lr)}, β₁ = {fv(b1)}, β₂ = {fv(b2)}, ε = {fv(eps)}"
+            + (f"; {t0} steps already taken: the correction uses t₀ + t" if t0 else ""),
             _one(w),
         )
     ]
@@ -666,14 +678,15 @@ def _adam(p: Params) -> Out:
         g = src.grad(t, w)
         m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g, strict=True)]
         v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v, g, strict=True)]
-        mh = [mi / (1 - b1**t) for mi in m] if bc else list(m)
-        vh = [vi / (1 - b2**t) for vi in v] if bc else list(v)
+        tt = t0 + t  # the step count of the bias correction
+        mh = [mi / (1 - b1**tt) for mi in m] if bc else list(m)
+        vh = [vi / (1 - b2**tt) for vi in v] if bc else list(v)
         nw = []
         for wi, mi, vi in zip(w, mh, vh, strict=True):
             den = _root(vi, eps, inside)
             nw.append(wi - lr * mi / den if den > 0 else wi)
         mname, vname = ("m̂", "v̂") if bc else ("m", "v")
-        corr = f"m̂ = m/(1 − β₁^{t}) = {_show(mh)}, v̂ = v/(1 − β₂^{t}) = {_show(vh)}; " if bc else ""
+        corr = f"m̂ = m/(1 − β₁^{tt}) = {_show(mh)}, v̂ = v/(1 − β₂^{tt}) = {_show(vh)}; " if bc else ""
         if n == 1:
             w_, mh_, vh_ = operands(
                 [w[0], mh[0], vh[0]], lambda a: a[0] - lr * a[1] / _root(a[2], eps, inside) if a[2] > 0 else a[0], nw[0]
@@ -1125,6 +1138,7 @@ _ZH_PHRASES = {
     "Adam without bias correction: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w = w − α m/√(v + ε)": "不做偏差修正的 Adam：m = β₁m + (1 − β₁)g，v = β₂v + (1 − β₂)g²，w = w − α m/√(v + ε)",
 }
 _ZH_FRAGMENTS = [
+    (r"; (\d+) steps already taken: the correction uses t₀ \+ t$", r"；此前已走 \1 步：偏差修正用 t₀ + t"),
     (r"^d = the one-sided difference, g = the exact gradient; ", "d 为单边差分，g 为精确梯度；"),
     (r"^d = the two-sided difference, g = the exact gradient; ", "d 为双边差分，g 为精确梯度；"),
     (r" by backprop on its graph", "（在计算图上反向传播求得）"),
