@@ -91,12 +91,45 @@ def content_problems(items: Sequence[Item]) -> list[Problem]:
                 n = len([s for s in re.split(r"(?<=[.!?。！？])\s*", text) if s.strip()])
                 if not 3 <= n <= 6:
                     problems.append(_problem(item, f"model_answer.{lang}", f"{n} sentence(s); write 3 to 6"))
+        elif item.kind == "derivation":
+            for name in _undefined_prompt_names(item):
+                problems.append(_problem(item, "given", f"the prompt defines {name} but no given does: a derivation "
+                                                        f"written with {name} would be checked without its meaning"))
         elif item.kind == "ordering":
             orders = {o.answer for o in item.orders} or {item.answer}
             for n, m in enumerate(item.mistakes, 1):
                 if tuple(m.answer) in orders:
                     problems.append(_problem(item, f"mistakes[{n}].answer", "is an accepted order, not a mistake"))
     return problems
+
+
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉ₜ", "0123456789t")
+# `a = σ(wx + b)`, `L = −[…]`, `v̂_2 = …` in a prompt: a name defined as an expression
+_PROMPT_DEFINITION = re.compile(
+    r"(?<![\w′'/∂])([A-Za-zσθβ](?:\u0302)?(?:_?\{?[0-9tk]\}?|[₀-₉ₜ])?)\s*=\s*(?=([^=,;.。，；]+))")
+
+
+def _plain_name(name: str) -> str:
+    return re.sub(r"[_{}\u0302]|hat", "", name.translate(_SUBSCRIPTS))
+
+
+def _undefined_prompt_names(item: Item) -> list[str]:
+    """Names the English prompt defines as an expression that no given defines (`h_t` is covered by
+    h_1, h_2, ... and a name set to a number needs no given)."""
+    defined = set()
+    for g in item.given:
+        m = re.match(r"\s*(?:let\s+)?([^=\s]+)\s*(?::=|=)", g)
+        if m:
+            defined.add(_plain_name(m.group(1)))
+    missing = []
+    for m in _PROMPT_DEFINITION.finditer(item.prompt.en):
+        name, rhs = _plain_name(m.group(1)), m.group(2).strip()
+        if not re.search(r"[A-Za-zσθβ]", rhs):
+            continue  # a value, such as v_0 = 0
+        if name in defined or (name.endswith("t") and any(d[:-1] == name[:-1] and d[-1:].isdigit() for d in defined)):
+            continue
+        missing.append(m.group(1))
+    return sorted(set(missing))
 
 
 def _precision_problems(item: Item) -> list[Problem]:
