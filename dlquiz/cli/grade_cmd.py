@@ -157,7 +157,8 @@ def _batch(bank: Bank, source: IO[str], lang: str) -> int:
 @click.argument("item_id", required=False, metavar="ID")
 @click.argument("answer", required=False)
 @click.option("--seed", type=int, default=0, show_default=True,
-              help="Numbers of a parametric item (the same seed shows the same numbers in `dlquiz show`).")
+              help="Numbers of a parametric item: 0 gives those `dlquiz show` prints, a quiz's seed "
+                   "those of that session.")
 @click.option("--points", default=None, metavar="LIST",
               help='Explain items: the key points you made, e.g. "1 3", all or none.')
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as one JSON object.")
@@ -178,7 +179,7 @@ def grade(item_id: str | None, answer: str | None, seed: int, points: str | None
     Examples:
       dlquiz grade act.sigmoid.range b
       dlquiz grade softmax.def.pmax-fixed 0.665 --json
-      dlquiz grade loss.bce.generated 0.693 --seed 1
+      dlquiz grade loss.bce.generated 0.288 --seed 1
       printf '= 1 - 1/(1 + exp(-x))\\n= exp(-x)/(1 + exp(-x))\\n= sigma(-x)\\n' \\
         | dlquiz grade act.sigmoid.derive-symmetry -
       dlquiz grade --batch answers.jsonl > verdicts.jsonl
