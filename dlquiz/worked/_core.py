@@ -16,7 +16,6 @@ Two framework rules are enforced here for every generator:
 
 from __future__ import annotations
 
-import builtins
 import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -26,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.worked.draw import Draw
 from dlquiz.worked.params import (
     ParamSpec,
     _as_bool,
@@ -234,7 +234,7 @@ class _Generator:
 
 _REGISTRY: dict[str, _Generator] = {}
 # modules that hold no generators; every other module of the package is imported to register its own
-_NOT_GENERATORS = frozenset({"_core", "params", "values", "mine", "render", "i18n", "plots"})
+_NOT_GENERATORS = frozenset({"_core", "draw", "params", "values", "mine", "render", "i18n", "plots"})
 _loaded = False
 
 
@@ -327,47 +327,6 @@ def generator_info(kind: str) -> GeneratorInfo:
     """The description of one generator (ParamError if unknown)."""
     return _get(kind).info
 
-
-# --------------------------------------------------------------------------- random draws
-
-
-class Draw:
-    """Random parameter drawing that keeps the explicitly given values."""
-
-    def __init__(self, rng: np.random.Generator, fixed: Mapping[str, Any]) -> None:
-        self.rng = rng
-        self.fixed = dict(fixed)
-
-    def int(self, name: str, lo: int, hi: int) -> int:
-        """An integer in [lo, hi], unless `name` was given."""
-        if name in self.fixed:
-            return int(self.fixed[name])
-        return int(self.rng.integers(lo, hi + 1))
-
-    def pick(self, name: str, options: Sequence[Any]) -> Any:
-        """One of `options`, unless `name` was given."""
-        if name in self.fixed:
-            return self.fixed[name]
-        return options[int(self.rng.integers(0, len(options)))]
-
-    def value(self, name: str, make: Callable[[], Any]) -> Any:
-        """`make()`, unless `name` was given."""
-        if name in self.fixed:
-            return self.fixed[name]
-        return make()
-
-    def ints(self, shape: tuple[builtins.int, ...], lo: builtins.int, hi: builtins.int) -> list[Any]:
-        """A nested list of integers in [lo, hi] (not tied to a parameter)."""
-        arr = self.rng.integers(lo, hi + 1, size=shape)
-        out: list[Any] = arr.tolist()
-        return out
-
-    def decimals(self, n: builtins.int, lo: float, hi: float, places: builtins.int = 1) -> list[float]:
-        """`n` short decimals in [lo, hi]."""
-        return [round(float(v), places) for v in self.rng.uniform(lo, hi, size=n)]
-
-
-# --------------------------------------------------------------------------- parsing
 
 # --------------------------------------------------------------------------- computing an example
 
