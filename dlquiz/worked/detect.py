@@ -94,9 +94,10 @@ def _iou(p: Params) -> Out:
             f"width max(0, min({fv(a[2])}, {fv(b[2])}) − max({fv(a[0])}, {fv(b[0])})) = {fv(iw)}, "
             f"height {fv(ih)}; area {fv(inter)}",
             inter,
+            key="inter",
         ),
-        Step("Union", f"{fv(a1)} + {fv(a2)} − {fv(inter)} = {fv(union)}", union),
-        Step("IoU", f"{fv(inter)}/{fv(union)} = {fv(r)}", r),
+        Step("Union", f"{fv(a1)} + {fv(a2)} − {fv(inter)} = {fv(union)}", union, key="union"),
+        Step("IoU", f"{fv(inter)}/{fv(union)} = {fv(r)}", r, key="iou"),
     ]
     return Out(steps, r, {"inter": inter, "union": union, "area1": a1, "area2": a2}, "boxes as corners x1, y1, x2, y2")
 
@@ -187,7 +188,7 @@ def _nms(p: Params) -> Out:
     it, st = float(p["iou_threshold"]), float(p["score_threshold"])
     low = [i for i in range(len(boxes)) if scores[i] <= st]
     left = sorted((i for i in range(len(boxes)) if scores[i] > st), key=lambda i: -scores[i])
-    steps = [Step("Discard low scores", f"score ≤ {fv(st)}: boxes {fv(low) if low else 'none'}", low)]
+    steps = [Step("Discard low scores", f"score ≤ {fv(st)}: boxes {fv(low) if low else 'none'}", low, key="low_score")]
     kept: list[int] = []
     while left:
         best = left.pop(0)
@@ -210,7 +211,7 @@ def _nms(p: Params) -> Out:
             )
         )
     ans = len(kept)
-    steps.append(Step("Kept", f"boxes {fv(kept)}", kept))
+    steps.append(Step("Kept", f"boxes {fv(kept)}", kept, key="kept"))
     return Out(
         steps,
         ans,

@@ -176,15 +176,15 @@ def _fit(p: Params) -> Out:
     w = float(z @ y / (z @ z))
     mse_z = float(np.mean((w * z - y) ** 2))
     steps = [
-        Step("Targets", f"y = {fv(c)}·x² = {fv(list(y))}", list(y)),
+        Step("Targets", f"y = {fv(c)}·x² = {fv(list(y))}", list(y), key="y"),
         Step("Best straight line", f"y ≈ {fv(float(slope))}·x + {paren(fv(float(intercept)))}",
-             [float(slope), float(intercept)], "least squares"),
+             [float(slope), float(intercept)], "least squares", key="line"),
         Step("Error of the line", f"MSE = {fv(mse_x)}", mse_x,
-             "no choice of slope and intercept removes it: the model is too simple (under-fitting)"),
-        Step("New feature", f"z = x² = {fv(list(z))}", list(z)),
-        Step("Fit on the feature", f"w = Σ z·y / Σ z² = {fv(float(z @ y))}/{fv(float(z @ z))} = {fv(w)}", w),
+             "no choice of slope and intercept removes it: the model is too simple (under-fitting)", key="mse_x"),
+        Step("New feature", f"z = x² = {fv(list(z))}", list(z), key="z"),
+        Step("Fit on the feature", f"w = Σ z·y / Σ z² = {fv(float(z @ y))}/{fv(float(z @ z))} = {fv(w)}", w, key="w"),
         Step("Error on the feature", f"MSE = {fv(mse_z)}", mse_z,
-             "y is linear in z: the feature, not a bigger model, fixed the fit"),
+             "y is linear in z: the feature, not a bigger model, fixed the fit", key="mse_z"),
     ]
     values = {"slope_x": float(slope), "intercept_x": float(intercept), "mse_x": mse_x, "w": w, "mse_z": mse_z}
     return Out(steps, w, values)

@@ -43,10 +43,10 @@ def _batch_norm(p: Params) -> Out:
     xh = (x - mu) / std
     y = g * xh + b
     steps = [
-        Step("Mean", f"μ = (1/m) Σ xᵢ = {fv(float(x.sum()))}/{m} = {fv(mu)}", mu),
-        Step("Variance", f"σ² = (1/m) Σ (xᵢ − μ)² = {fv(var)}", var, "divide by m, not m − 1"),
-        Step("Normalised", f"x̂ = (x − μ)/√(σ² + ε) = {fv(xh)}", xh.tolist(), "mean 0, variance 1"),
-        Step("Scale and shift", f"y = γx̂ + β = {fv(g)}·x̂ + {fp(b)} = {fv(y)}", y.tolist()),
+        Step("Mean", f"μ = (1/m) Σ xᵢ = {fv(float(x.sum()))}/{m} = {fv(mu)}", mu, key="mean"),
+        Step("Variance", f"σ² = (1/m) Σ (xᵢ − μ)² = {fv(var)}", var, "divide by m, not m − 1", key="var"),
+        Step("Normalised", f"x̂ = (x − μ)/√(σ² + ε) = {fv(xh)}", xh.tolist(), "mean 0, variance 1", key="x_hat"),
+        Step("Scale and shift", f"y = γx̂ + β = {fv(g)}·x̂ + {fp(b)} = {fv(y)}", y.tolist(), key="y"),
     ]
     return Out(
         steps,
@@ -97,13 +97,14 @@ def _dropout(p: Params) -> Out:
     masked = a * np.array(mask)
     out = masked / kp
     steps = [
-        Step("Mask", f"dᵢ = 1 with probability {fv(kp)}: {fv(mask)}", mask),
-        Step("Drop", f"a ⊙ d = {fv(masked)}", masked.tolist()),
+        Step("Mask", f"dᵢ = 1 with probability {fv(kp)}: {fv(mask)}", mask, key="mask"),
+        Step("Drop", f"a ⊙ d = {fv(masked)}", masked.tolist(), key="dropped"),
         Step(
             "Scale",
             f"÷ keep_prob = ×{fv(1 / kp)}: {fv(out)}",
             out.tolist(),
             "keeps the expected activation unchanged, so nothing changes at test time",
+            key="out",
         ),
     ]
     return Out(
@@ -152,12 +153,13 @@ def _init_variance(p: Params) -> Out:
     std = math.sqrt(var)
     # the root of the exact fraction: a rounded variance need not give the shown std
     steps = [
-        Step("Variance", f"Var(w) = {text} = {fv(var)}", var),
+        Step("Variance", f"Var(w) = {text} = {fv(var)}", var, key="var"),
         Step(
             "Standard deviation",
             f"√Var(w) = √({frac}) = {fv(std)}",
             std,
             "w = np.random.randn(n_out, n_in) · std",
+            key="std",
         ),
     ]
     note = {
