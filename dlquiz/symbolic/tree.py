@@ -31,8 +31,8 @@ from typing import Any
 import sympy
 
 from dlquiz.errors import ParseError
+from dlquiz.symbolic import parse_math
 from dlquiz.symbolic.functions import sigma
-from dlquiz.symbolic.parse import parse_math, unicode_name
 
 # the operations a tree can hold
 UNARY = ("neg", "exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "sin", "cos")
@@ -367,7 +367,7 @@ def parse_tree(text: str) -> Formula:
     written = getattr(parsed, "tree", None)
     root = _Written(text).written(written) if written is not None else _Builder(text).build(parsed.expr)
     names = _variables(root)
-    labels = tuple((n, unicode_name(n)) for n in names)
+    labels = tuple((n, variable_label(n)) for n in names)
     return Formula(root, names, labels, text, parsed.pretty)
 
 
@@ -383,6 +383,32 @@ def canonical_variable(name: str) -> str:
     return str(e.name)
 
 
+_GREEK = dict(
+    zip(
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi rho sigma tau upsilon phi chi "
+        "psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega".split(),
+        "αβγδεζηθικλμνξρστυφχψωΓΔΘΛΞΣΦΨΩ",
+        strict=True,
+    )
+)
+_ACCENTS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303"}
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
 def variable_label(name: str) -> str:
-    """The readable form of a canonical variable name (``beta_1`` -> ``β₁``)."""
-    return unicode_name(name)
+    """The readable form of a canonical variable name (``beta_1`` -> ``β₁``, ``yhat`` -> ``ŷ``)."""
+    import unicodedata
+
+    base, _, sub = name.partition("_")
+    for acc, mark in _ACCENTS.items():
+        if base.endswith(acc) and len(base) > len(acc):
+            stem = base[: -len(acc)]
+            base = unicodedata.normalize("NFC", _GREEK.get(stem, stem) + mark)
+            break
+    else:
+        base = _GREEK.get(base, base)
+    if not sub:
+        return base
+    if sub.isdigit():
+        return base + sub.translate(_SUBSCRIPT)
+    return f"{base}_{_GREEK.get(sub, sub)}"
