@@ -83,7 +83,7 @@ def dropout_mask(n: int, keep_prob: float, seed: int) -> list[int]:
     [
         ParamSpec("a", "activations", [1, 2, 3, 4, 5], "floatlist"),
         ParamSpec("keep_prob", "probability of keeping a unit", 0.8, "float", min=0.01, max=1),
-        ParamSpec("seed", "seed of the mask", 0, "int", min=0),
+        ParamSpec("seed", "seed of the mask", 0, "int", min=0, applies="when no mask is given"),
         ParamSpec("mask", "an explicit 0/1 mask instead of the seed", None, "intlist", min=0, max=1),
     ],
     ["mask", "scale", "kept"],
@@ -133,7 +133,8 @@ SCHEMES = ("lecun", "xavier", "he")
     [
         ParamSpec("n_in", "inputs of the layer (fan-in)", 256, "int", min=1),
         ParamSpec("scheme", "lecun 1/n_in, xavier 2/(n_in + n_out), he 2/n_in", "lecun", "choice", choices=SCHEMES),
-        ParamSpec("n_out", "outputs of the layer (fan-out, xavier only)", 128, "int", min=1),
+        ParamSpec("n_out", "outputs of the layer (fan-out, xavier only)", 128, "int", min=1,
+                  applies="with scheme=xavier"),
     ],
     ["std"],
     draw=lambda d: {
@@ -143,10 +144,11 @@ SCHEMES = ("lecun", "xavier", "he")
     },
 )
 def _init_variance(p: Params) -> Out:
-    n, s, o = p["n_in"], p["scheme"], p["n_out"]
+    n, s = p["n_in"], p["scheme"]
     if s == "lecun":
         var, text, frac = 1 / n, f"1/n = 1/{n}", f"1/{n}"
     elif s == "xavier":
+        o = p["n_out"]  # the fan-out counts only for Xavier/Glorot
         var, text, frac = 2 / (n + o), f"2/(n_in + n_out) = 2/({n} + {o})", f"2/{n + o}"
     else:
         var, text, frac = 2 / n, f"2/n = 2/{n}", f"2/{n}"
