@@ -205,6 +205,9 @@ def test_errors_name_the_column_in_both_languages(text: str, column: int, fragme
     ("unknown name 'sigm' at column 3; did you mean 'sigma'?", "未知的名字 'sigm'（第 3 列）；你是想写 'sigma' 吗？"),
     ("division by zero at column 2", "除以零（第 2 列）"),
     ("number too large: more than 1000 digits at column 8", "数太大：超过 1000 位（第 8 列）"),
+    ("line 3, column 8: unknown name 'sigm'; did you mean 'sigma'?",
+     "第 3 行第 8 列：未知的名字 'sigm'；你是想写 'sigma' 吗？"),
+    ("does not follow", "does not follow"),  # not the reader's: left as it is
 ])
 def test_parse_errors_in_chinese(message: str, expected: str) -> None:
     assert parse_error_zh(message) == expected

@@ -174,7 +174,9 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
             click.echo(json.dumps({"ok": False, "error": f"{name}: {exc}",
                                    "column": getattr(exc, "column", None)}, ensure_ascii=False))
             sys.exit(CheckExit.INPUT)
-        fail(f"{name}: {exc}", CheckExit.INPUT)
+        from dlquiz.symbolic.messages import parse_error_zh
+
+        fail(f"{name}: {parse_error_zh(str(exc)) if lang == 'zh' else exc}", CheckExit.INPUT)
     except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError, KeyError,
             IndexError, AttributeError, NotImplementedError) as exc:
         msg = f"{name}: could not check this derivation ({type(exc).__name__}: {exc})"

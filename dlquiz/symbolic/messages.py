@@ -85,9 +85,16 @@ _SHAPE = re.compile(r"(?P<side>(?:left|right) side: )?(?P<head>.*?)(?: at column
                     r"(?:; (?P<hint>.*))?", re.S)
 
 
+_LINE = re.compile(r"line (?P<line>\d+)(?:, column (?P<col>\d+))?: (?P<rest>.*)", re.S)
+
+
 def parse_error_zh(message: str) -> str:
-    """The Chinese form of a reader message (``… at column N; hint``); parts without a Chinese
-    pattern stay in English."""
+    """The Chinese form of a reader message (``… at column N; hint``, also after a derivation's
+    ``line N, column M: ``); parts without a Chinese pattern stay in English."""
+    lm = _LINE.fullmatch(message)
+    if lm is not None:
+        where = f"第 {lm.group('line')} 行" + (f"第 {lm.group('col')} 列" if lm.group("col") else "")
+        return f"{where}：{parse_error_zh(lm.group('rest'))}"
     m = _SHAPE.fullmatch(message)
     if m is None:  # pragma: no cover - the pattern matches any text
         return message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dlquiz.i18n import translate
 from dlquiz.symbolic.lines import DerivationReport
+from dlquiz.symbolic.messages import parse_error_zh
 from dlquiz.symbolic.slips import slip_message
 
 
@@ -48,10 +49,10 @@ _STEP_MESSAGES_ZH: list[tuple[str, str]] = [
 
 
 def step_message(message: str, lang: str = "en") -> str:
-    """A step's message in `lang` (parse errors keep the parser's English)."""
+    """A step's message in `lang` (parse errors through the reader's own table)."""
     if lang != "zh":
         return message
-    return translate(message, _STEP_MESSAGES_ZH) or message
+    return translate(message, _STEP_MESSAGES_ZH) or parse_error_zh(message)
 
 
 def format_report(report: DerivationReport, *, lang: str = "en") -> str:
