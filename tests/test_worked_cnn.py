@@ -530,3 +530,19 @@ def test_mine_marks_a_students_layer_counts() -> None:
     )
     out = result.stdout
     assert "✓ conv1_params" in out and "✗ fc1_params" in out and "48120" in out
+
+
+@pytest.mark.parametrize(
+    ("kind", "preset", "c_in", "n"), [("cnn.lenet", "lenet5", 3, 28), ("cnn.alexnet", "alexnet", 1, 227)]
+)
+def test_fixed_networks_take_input_channels_and_agree_with_the_summary(
+    kind: str, preset: str, c_in: int, n: int
+) -> None:
+    old = generate_example(kind, {"c_in": c_in}).values["total_params"]
+    new = generate_example("cnn.summary", {"preset": preset, "input": f"{c_in}x{n}x{n}"}).values["total_params"]
+    assert old == new
+    # only the first convolution depends on the input channels: (k·k·c_in + 1)·c_out
+    k, c_out = (5, 6) if kind == "cnn.lenet" else (11, 96)
+    base = generate_example(kind).values["total_params"]
+    default_c = 1 if kind == "cnn.lenet" else 3
+    assert old - base == k * k * (c_in - default_c) * c_out

@@ -433,6 +433,9 @@ def _dense_layer(name: str, n_in: int, n_out: int) -> tuple[Step, int]:
     [
         ParamSpec("n", "input size (28 with padding 2, or 32 without)", 28, "int", min=28, max=64),
         ParamSpec("classes", "number of classes", 10, "int", min=2, max=1000),
+        ParamSpec(
+            "c_in", "input channels (1 for grey images)", 1, "int", min=1, max=64, help_zh="输入通道数（灰度图为 1）"
+        ),
     ],
     [
         "conv1_out",
@@ -452,7 +455,7 @@ def _dense_layer(name: str, n_in: int, n_out: int) -> tuple[Step, int]:
 def _lenet(p: Params) -> Out:
     n, classes = p["n"], p["classes"]
     pad = 2 if n == 28 else 0
-    s1, o1, p1 = _conv_layer("conv1", n, 1, 5, 6, pad, 1)
+    s1, o1, p1 = _conv_layer("conv1", n, p["c_in"], 5, 6, pad, 1)
     s2, q1 = _pool_layer("pool1", o1, 6, 2, 2, "avg")
     s3, o2, p2 = _conv_layer("conv2", q1, 6, 5, 16, 0, 1)
     s4, q2 = _pool_layer("pool2", o2, 16, 2, 2, "avg")
@@ -480,7 +483,9 @@ def _lenet(p: Params) -> Out:
         [s1, s2, s3, s4, s5, s6, s7, s8, s9],
         total,
         values,
-        "d2l's LeNet-5: sigmoid, average pooling, one grey input channel, biases counted",
+        "d2l's LeNet-5: sigmoid, average pooling, one grey input channel, biases counted"
+        if p["c_in"] == 1
+        else f"d2l's LeNet-5: sigmoid, average pooling, biases counted; {p['c_in']} input channels",
     )
 
 
@@ -492,6 +497,7 @@ def _lenet(p: Params) -> Out:
     [
         ParamSpec("n", "input size (227 gives the 55×55 first layer)", 227, "int", min=67, max=512),
         ParamSpec("classes", "number of classes", 1000, "int", min=2, max=100000),
+        ParamSpec("c_in", "input channels", 3, "int", min=1, max=64, help_zh="输入通道数"),
     ],
     [
         "conv1_out",
@@ -519,7 +525,7 @@ def _lenet(p: Params) -> Out:
 def _alexnet(p: Params) -> Out:
     n, classes = p["n"], p["classes"]
     st: list[Step] = []
-    s, o1, c1 = _conv_layer("conv1", n, 3, 11, 96, 0, 4)
+    s, o1, c1 = _conv_layer("conv1", n, p["c_in"], 11, 96, 0, 4)
     st.append(s)
     s, q1 = _pool_layer("pool1", o1, 96, 3, 2, "max")
     st.append(s)
@@ -572,7 +578,7 @@ def _alexnet(p: Params) -> Out:
         st,
         total,
         values,
-        "single-tower AlexNet, 3 input channels; the 3×3 convolutions have 384, 384, 256 "
+        f"single-tower AlexNet, {p['c_in']} input channels; the 3×3 convolutions have 384, 384, 256 "
         "kernels (note 001 lists 384 three times: an erratum)",
     )
 
@@ -626,7 +632,16 @@ def _register_chinese() -> None:
             "shape height × width × channels, as in the notes": "形状按 高 × 宽 × 通道数，与笔记一致",
         },
         fragments=[
-            (r"^out_h·out_w·c_out·f·f·c_in = ", "out_h·out_w·c_out·f·f·c_in = "),
+            (
+                r"^d2l's LeNet-5: sigmoid, average pooling, biases counted; (\d+) input channels$",
+                r"d2l 中的 LeNet-5：sigmoid、平均池化，计入偏置；\1 个输入通道",
+            ),
+            (
+                r"^single-tower AlexNet, (\d+) input channels; the 3×3 convolutions have 384, 384, 256 kernels "
+                r"\(note 001 lists 384 three times: an erratum\)$",
+                r"单塔 AlexNet，\1 个输入通道；三个 3×3 卷积层分别有 384、384、256 个卷积核"
+                r"（笔记 001 写成三个 384：勘误）",
+            ),
         ],
     )
 
