@@ -52,21 +52,14 @@ def _parse_sets(kind: str, sets: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _info_dict(g: Any) -> dict[str, Any]:
+    from dlquiz.worked._core import describe_param
+
     return {
         "name": g.name,
         "topic": g.topic,
         "title_en": g.title_en,
         "title_zh": g.title_zh,
-        "params": [
-            {
-                "name": p.name,
-                "type": p.type,
-                "default": p.default,
-                "help": p.help,
-                **({"choices": list(p.choices)} if p.choices else {}),
-            }
-            for p in g.params
-        ],
+        "params": [describe_param(p) for p in g.params],
         "values": list(g.value_names),
     }
 

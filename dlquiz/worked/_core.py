@@ -89,6 +89,7 @@ __all__ = [
     "_number",
     "coerce",
     "describe_generator",
+    "describe_param",
     "explain_text",
     "fixed",
     "format_value",
@@ -459,31 +460,34 @@ def value_shape(v: Any) -> tuple[int, ...]:
     return ()
 
 
+def describe_param(p: ParamSpec) -> dict[str, Any]:
+    """One parameter as `--params --json` shows it: type, rank, shape, default, choices, range, help."""
+    d: dict[str, Any] = {"name": p.name, "type": p.type, "default": plain(p.default)}
+    if p.ranks():
+        d["rank"] = list(p.ranks()) if len(p.ranks()) > 1 else p.ranks()[0]
+    if p.shape:
+        d["shape"] = p.shape
+    elif p.default is not None and p.type in ("tensor", "matrix", "floatlist", "intlist"):
+        d["shape"] = "×".join(str(n) for n in value_shape(plain(p.default)))
+    if p.choices:
+        d["choices"] = list(p.choices)
+    if p.min is not None:
+        d["min"] = p.min
+    if p.max is not None:
+        d["max"] = p.max
+    d["help"] = p.help
+    d["help_zh"] = p.help_zh
+    if p.applies:
+        d["applies"] = p.applies
+    return d
+
+
 def describe_generator(kind: str) -> dict[str, Any]:
     """What `--params --json` prints: each parameter (type, rank, default, choices, range, help) and
     each value the default run produces (name and shape)."""
     gen = _get(kind)
     info = gen.info
-    params = []
-    for p in info.params:
-        d: dict[str, Any] = {"name": p.name, "type": p.type, "default": plain(p.default)}
-        if p.ranks():
-            d["rank"] = list(p.ranks()) if len(p.ranks()) > 1 else p.ranks()[0]
-        if p.shape:
-            d["shape"] = p.shape
-        elif p.default is not None and p.type in ("tensor", "matrix", "floatlist", "intlist"):
-            d["shape"] = "×".join(str(n) for n in value_shape(plain(p.default)))
-        if p.choices:
-            d["choices"] = list(p.choices)
-        if p.min is not None:
-            d["min"] = p.min
-        if p.max is not None:
-            d["max"] = p.max
-        d["help"] = p.help
-        d["help_zh"] = p.help_zh
-        if p.applies:
-            d["applies"] = p.applies
-        params.append(d)
+    params = [describe_param(p) for p in info.params]
     ex = generate_example(kind)
     names = list(ex.values)
     names += [n for n in info.value_names if n not in ex.values]
