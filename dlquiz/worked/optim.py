@@ -132,6 +132,8 @@ def _source(p: Params, kind: str) -> _Source:
             f"but w0 has {len(w0)} values"
         )
 
+    labels = [prog.label(v) for v in names]
+
     def grad(t: int, w: list[float]) -> list[float]:
         try:
             _, gs = prog.gradient(dict(zip(names, w, strict=True)))
@@ -139,8 +141,7 @@ def _source(p: Params, kind: str) -> _Source:
             raise ParamError(f"{kind}: step {t}: {exc}") from None
         return [gs[v] for v in names]
 
-    labels = [prog.label(v) for v in names]
-    grad_text = "f′(w)" if len(names) == 1 else "∂f/∂w = (" + ", ".join(f"∂f/∂{x}" for x in labels) + ")"
+    grad_text = f"f′({labels[0]})" if len(names) == 1 else "∂f/∂w = (" + ", ".join(f"∂f/∂{x}" for x in labels) + ")"
     desc = f"f({', '.join(labels)}) = {describe(prog, prog.root, {})}, {grad_text} by backprop on its graph"
     return _Source(grad, desc, k, labels, w0)
 
@@ -555,11 +556,10 @@ def _run_scaled(p: Params, kind: str, adagrad: bool) -> Out:
             dtext = f"√({ns_} + ε)" if inside else f"(√{ns_} + ε)"
             text = f"g = {fv(g[0])}; {stext}; w = {w_} − {fv(lr)}·{paren(g2_)}/{dtext} = {fv(nw[0])}"
         else:
-            sq = "g²" if adagrad else ""
             stext = (
                 f"s = {_show(s)} + {_showp(g)}² = {_show(ns)}"
                 if adagrad
-                else f"s = {fv(beta)}·{_show(s)} + {fv(1 - beta)}·{_showp(g)}² = {_show(ns)}{sq}"
+                else f"s = {fv(beta)}·{_show(s)} + {fv(1 - beta)}·{_showp(g)}² = {_show(ns)}"
             )
             dtext = f"√({_show(ns)} + ε)" if inside else f"(√{_show(ns)} + ε)"
             text = f"g = {_show(g)}; {stext}; w = {_show(w)} − {fv(lr)}·{_showp(g)}/{dtext} = {_show(nw)}"
