@@ -287,6 +287,8 @@ MLP_ERRORS = [
     ({"half": "true"}, "parameter half applies to loss mse only"),
     ({"loss": "bce", "output": "linear"}, "loss bce takes logs of the outputs"),
     ({"reduction": "mean_all"}, "mean_all (÷ m·n_L, as PyTorch's MSELoss) applies to loss mse only"),
+    ({"X": "1;2", "W1": "1,2", "Y": "1", "output": "softmax"}, "softmax over one unit is always 1; W1 has 1 row"),
+    ({"loss": "ce"}, "parameter sizes: a softmax output needs at least 2 output units"),
 ]
 
 

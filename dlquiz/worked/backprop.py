@@ -274,11 +274,15 @@ def _check_fb(p: Params) -> None:
         )
     if not _given_mode(p):
         _check_limits(list(p["sizes"]), int(p["m"]))
-        if out == "softmax" and p["sizes"][-1] < 2 and loss == "ce":
-            raise _err("parameter sizes: softmax-CE needs at least 2 output units (use bce for one)")
+        if out == "softmax" and p["sizes"][-1] < 2:
+            raise _err("parameter sizes: a softmax output needs at least 2 output units (use sigmoid for one)")
         return
     x, y, ws, _, _ = _given_network(p)
     _check_limits([x.shape[0], *(w.shape[0] for w in ws)], x.shape[1])
+    if out == "softmax" and ws[-1].shape[0] < 2:
+        raise _err(
+            f"parameter output: softmax over one unit is always 1; W{len(ws)} has 1 row (use sigmoid for one output)"
+        )
     if loss == "bce" and np.any((y < 0) | (y > 1)):
         raise _err(f"parameter Y: binary cross-entropy needs labels between 0 and 1, got {fv(y.tolist())}")
     if loss == "ce" and np.any(y < 0):
