@@ -210,7 +210,11 @@ def test_every_default_parameter_set_explicitly_is_accepted_or_named(kind: str) 
     """Feeding an example's own used parameters back changes nothing (none is wrongly refused)."""
     ex = generate_example(kind, seed=5)
     used = {k: v for k, v in ex.params.items() if v is not None and k not in ex.unused}
-    assert generate_example(kind, used).to_dict() == ex.to_dict()
+    again = generate_example(kind, used)
+    assert {k: v for k, v in again.params.items() if k in used} == used
+    a, b = again.to_dict(), ex.to_dict()
+    del a["params"], b["params"]  # parameters the mode does not read keep their defaults
+    assert a == b
 
 
 # --------------------------------------------------------------------------- ask
