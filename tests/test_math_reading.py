@@ -323,3 +323,14 @@ def test_bank_and_library_formulas_read_back() -> None:
         back = parse_math(to_unicode(p.expr), names=p.names).expr
         assert back == p.expr or sympy.simplify(back - p.expr) == 0, (text, to_unicode(p.expr))
     assert read > 200
+
+
+def test_quiz_sends_back_unreadable_formulas_in_chinese() -> None:
+    from dlquiz.bank import load_bank
+    from dlquiz.quiz.grade import grade
+
+    item = next(it for it in load_bank().items if it.kind == "formula" and it.answer == "a - y")
+    g = grade(item, "a - sigm(y)")
+    assert g.status.asks_again
+    assert "column 5" in g.message
+    assert "第 5 列" in g.message_zh and "未知的名字" in g.message_zh

@@ -300,16 +300,24 @@ _INVALID_ZH: list[tuple[str, str]] = [
 ]
 
 
+def _reader_zh(message: str) -> str:
+    """The math reader's input errors in Chinese ("" when the reader has no translation)."""
+    from dlquiz.symbolic.messages import parse_error_zh
+
+    zh = parse_error_zh(message)
+    return zh if zh != message else ""
+
+
 def message_zh(message: str) -> str:
     """A sent-back message in Chinese (the English one when there is no translation)."""
-    return translate(message, _INVALID_ZH) or message
+    return translate(message, _INVALID_ZH) or _reader_zh(message) or message
 
 
 def grade(item: Item, response: str, *, expected: Any = None) -> Grade:
     """Grade `response` to `item`; `expected` overrides the key (parametric items)."""
     result = _grade(item, response, expected)
     if result.status.asks_again and not result.message_zh:
-        result = replace(result, message_zh=translate(result.message, _INVALID_ZH))
+        result = replace(result, message_zh=translate(result.message, _INVALID_ZH) or _reader_zh(result.message))
     return result
 
 
