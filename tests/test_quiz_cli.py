@@ -84,7 +84,9 @@ def test_long_prompts_are_wrapped_not_cropped_without_a_terminal(tiny_bank: Path
 def test_same_seed_same_questions() -> None:
     args = ["quiz", "--bank", str(FIXTURE_BANK), "--n", "4", "--seed", "11", "--no-save"]
     first, second = run(args, ""), run(args, "")
-    titles = lambda text: re.findall(r"\d/\d · act\.sigmoid · [a-z /]+", text)  # noqa: E731
+
+    def titles(text: str) -> list[str]:
+        return re.findall(r"\d/\d · act\.sigmoid · [a-z /]+", text)
     assert titles(first.stdout) and titles(first.stdout) == titles(second.stdout)
 
 
