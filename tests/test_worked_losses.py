@@ -415,3 +415,22 @@ def test_metrics_from_a_confusion_matrix() -> None:
 def test_metrics_bad_input(params: dict[str, Any], message: str) -> None:
     with pytest.raises(ParamError, match=message):
         generate_example("eval.metrics", params)
+
+
+# --------------------------------------------------------------------------- random variants
+
+
+MINE = ["softmax", "loss.bce", "loss.ce", "loss.mse", "loss.hinge", "loss.entropy", "act.eval", "logreg.step",
+        "eval.metrics"]
+
+
+@pytest.mark.parametrize("kind", MINE)
+def test_random_variants_vary_and_reproduce(kind: str) -> None:
+    import json
+
+    answers = set()
+    for seed in range(1, 31):
+        a = generate_example(kind, seed=seed)
+        assert a.to_dict() == generate_example(kind, seed=seed).to_dict()
+        answers.add(json.dumps(a.answer))
+    assert len(answers) > 2

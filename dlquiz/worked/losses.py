@@ -378,6 +378,10 @@ def _hinge(p: Params) -> Out:
 # --------------------------------------------------------------------------- entropy
 
 
+_DISTRIBUTIONS = [[0.5, 0.5], [0.25, 0.75], [0.5, 0.25, 0.25], [0.125, 0.125, 0.25, 0.5], [0.1, 0.2, 0.7],
+                  [0.25, 0.25, 0.25, 0.25]]
+
+
 def _check_entropy(p: Params) -> None:
     _probabilities("loss.entropy", "p", p["p"], strict=False)
     if p["q"] is not None:
@@ -400,6 +404,10 @@ def _check_entropy(p: Params) -> None:
         _log_param("2"),
     ],
     ["entropy"],
+    draw=lambda d: {
+        "p": d.value("p", lambda: d.pick("dist", _DISTRIBUTIONS)),
+        "log_base": d.pick("log_base", ["2", "2", "e"]),
+    },
     check=_check_entropy,
 )
 def _entropy(p: Params) -> Out:
