@@ -576,6 +576,10 @@ def _grade_derivation(item: Item, response: str) -> Grade:
                        milestones=[m.forms for m in item.milestones])
     notes = _milestone_notes(item, work.shown, work.missing)
     if report.ok:
+        if not work.readable:  # the checker read every line, the form matcher could not: do not guess
+            return Grade(Status.UNDECIDED, "every step holds, but the shown work could not be checked against the "
+                                           "key steps; compare with the model solution\n" + text,
+                         message_zh="每一步都成立，但无法核对是否写出了关键步骤；请对照参考解答\n" + text_zh)
         if work.intermediate == 0:
             return Grade(Status.SENT_BACK, f"{SHOW_STEPS.en}\n{text}", message_zh=f"{SHOW_STEPS.zh}\n{text_zh}",
                          notes=notes)
