@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlquiz.bank.load import Problem, default_root, format_problems, read_bank
-from dlquiz.bank.model import KIND_LETTER, KINDS, Item, Mistake, Text
+from dlquiz.bank.model import KIND_LETTER, KINDS, Item, Milestone, Mistake, Order, Text
 from dlquiz.bank.syllabus import Chapter, Syllabus, Topic, load_syllabus
 from dlquiz.errors import BankError, UsageError
 
 __all__ = [
-    "Bank", "Chapter", "Item", "Mistake", "Problem", "Syllabus", "Text", "Topic",
+    "Bank", "Chapter", "Item", "Milestone", "Mistake", "Order", "Problem", "Syllabus", "Text", "Topic",
     "default_root", "load_bank", "load_syllabus", "read_bank",
 ]
 
@@ -57,8 +57,8 @@ class Bank:
 
 
 def _expand_kinds(kinds: Sequence[str]) -> set[str]:
-    """Kinds by name (`formula`) or syllabus letter (`C`, `concept`)."""
-    aliases = {"concept": "C", "c": "C", "f": "F", "n": "N", "d": "D"}
+    """Kinds by name (`formula`) or syllabus letter (`C`, `concept`, `E`)."""
+    aliases = {"concept": "C", "c": "C", "f": "F", "n": "N", "d": "D", "e": "E"}
     out: set[str] = set()
     for k in kinds:
         letter = aliases.get(k.lower(), k)
@@ -68,7 +68,7 @@ def _expand_kinds(kinds: Sequence[str]) -> set[str]:
             out.update(name for name, lt in KIND_LETTER.items() if lt == letter)
         else:
             raise UsageError(
-                f"--kind {k!r}: unknown kind (expected one of: {', '.join(KINDS)}, or C, F, N, D)"
+                f"--kind {k!r}: unknown kind (expected one of: {', '.join(KINDS)}, or C, F, N, D, E)"
             )
     return out
 

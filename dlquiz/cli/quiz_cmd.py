@@ -56,8 +56,8 @@ def _named_items(bank: Bank, item_ids: tuple[str, ...], topics: tuple[str, ...],
 @click.option("--topic", "-t", "topics", multiple=True, metavar="ID",
               help="Topic id or prefix (repeatable): act.sigmoid, act., conv.")
 @click.option("--kind", "-k", "kinds", multiple=True, metavar="KIND",
-              help="single, multi, truefalse, short, ordering, numeric, formula, derivation, "
-                   "or a syllabus letter C/F/N/D (repeatable).")
+              help="single, multi, truefalse, short, ordering, numeric, formula, derivation, explain, "
+                   "or a syllabus letter C/F/N/D/E (repeatable).")
 @click.option("--n", "-n", "count", type=int, default=None,
               help="Number of questions (default 10; with --id, every item named).")
 @click.option("--id", "item_ids", multiple=True, metavar="ID",
