@@ -275,6 +275,32 @@ add(T, "x", "x +", X)
 add(T, "x +* 2", "x", X)
 add(T, "x", "x.__class__", X)
 add(T, "x", "9**9**9**9", X)
+# one definition of equal: cases that the old derivation sampler, or random points alone, got wrong
+T = "integers"
+add(T, "floor(n/10)", "floor((n+1)/10)", D, ["n integer"])
+add(T, "floor(n/10)", "floor((n+1)/10)", D, ["n positive integer"])
+add(T, "ceil(n/10)", "floor((n+9)/10)", E, ["n integer"])
+add(T, "floor(n/2) + floor((n+1)/2)", "n", E, ["n integer"])
+add(T, "(-1)^n", "1 - 2*(n - 2*floor(n/2))", E, ["n integer"])
+add(T, "(-1)^n", "1", D, ["n integer"])
+add(T, "floor(n/4) + floor(n/6)", "floor(n/4) + floor((n+1)/6)", D, ["n integer"])
+T = "saturation"
+add(T, "log(1 - sigma(x))", "-x - log(1 + exp(-x))", E)
+add(T, "log(1 - sigma(x))", "log(sigma(-x))", E)
+add(T, "log(sigma(x)) - log(1 - sigma(x))", "x", E)
+add(T, "softplus(x) - softplus(-x)", "x", E)
+add(T, "log(1 - sigma(x))", "-x", N)
+T = "kinks"
+add(T, "relu(x - 20000)", "0", D)
+add(T, "max(x, 20000)", "20000", D)
+add(T, "heaviside(x - 12000)", "0", D)
+add(T, "abs(x - 15000)", "15000 - x", D)
+add(T, "relu(x)", "(x + abs(x))/2", E)
+add(T, "max(x, y)", "(x + y + abs(x - y))/2", E)
+T = "check-equiv"
+add(T, "relu(x - 5)", "0", D)
+add(T, "max(x, 3)", "3", D)
+add(T, "x^2", "x^2 + 10^-9", N)
 print(len(C))
 with open(Path(__file__).resolve().parent / "equiv_cases.jsonl", "w", encoding="utf-8") as f:
     for c in C:

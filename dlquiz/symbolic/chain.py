@@ -165,7 +165,14 @@ def assume(text: str, ctx: ScalarContext, line: Line) -> None:
     """`assume …`: one-hot labels here, everything else in the language of `dlquiz equiv`."""
     body = text[len("assume"):].strip()
     offset = line.col + len(text) - len(text[len("assume"):].lstrip())
-    for part in re.split(r"\s*;\s*|\s+and\s+|,\s*(?![^{(\[]*[})\]])", body):
+    parts: list[str] = []
+    for chunk in re.split(r"\s*;\s*|\s+and\s+", body):
+        try:  # "n, p, f, s positive integer" is one assumption about four names
+            parse_assumption(chunk.strip())
+            parts.append(chunk)
+        except ParseError:
+            parts += re.split(r",\s*(?![^{(\[]*[})\]])", chunk)
+    for part in parts:
         part = part.strip()
         if not part:
             continue

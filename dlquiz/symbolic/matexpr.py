@@ -51,6 +51,8 @@ def show(node: Node, parent: int = 0) -> str:
     op = node.op
     if op in ("name", "num"):
         return node.value
+    if op == "call" and node.value == "norm2":
+        return f"‖{show(node.args[0])}‖₂"
     if op == "call":
         return f"{node.value}({', '.join(show(a) for a in node.args)})"
     if op == "norm":
@@ -253,8 +255,7 @@ class _Reader:
                 if sub not in ("F", "2"):
                     raise Unsupported(f"the norm ‖·‖_{sub} (only ‖·‖ and ‖·‖_F)", col)
                 if sub == "2":
-                    return Node("call", (Node("norm", (inner,), column=col),), value="norm2",
-                                column=col)
+                    return Node("call", (inner,), value="norm2", column=col)
             return Node("norm", (inner,), column=col)
         if val == "|":
             raise Unsupported("|·| in matrix mode (write ‖x‖ for a norm)", col)

@@ -375,7 +375,8 @@ class MatrixModel:
         if name == "norm2":
             if isinstance(v, Mat) and 1 not in v.shape:
                 raise Unsupported("the spectral norm ‖M‖₂ of a matrix (use ‖M‖ or ‖M‖_F)")
-            return v
+            return math.sqrt(math.fsum(x * x for x in v.entries())) if isinstance(v, Mat) \
+                else abs(v)
         f = ELEMENTWISE.get(name)
         if f is None:
             raise Unsupported(f"the function {name}")

@@ -210,12 +210,19 @@ def _log_base(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
 def _sum_over_classes(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
     extra = sorted((s for s in given.free_symbols - ref.free_symbols
                     if isinstance(s, sympy.Symbol)), key=str)
-    idx = [s for s in extra if s.name in ("i", "j", "k", "c", "y")] + extra
+    subs = sorted({x.name.rsplit("_", 1)[1] for x in extra if "_" in x.name}
+                  - {x.name for x in extra})  # y_i, p_i: the index i
+    idx = [s for s in extra if s.name in ("i", "j", "k", "c", "y")] + extra + \
+        [sympy.Symbol(n) for n in subs if n.isalnum()]
     for s in ref.atoms(sympy.Sum):
         k = s.limits[0][0]
         body = s.function
         for target in [k, *idx, *(sympy.Symbol(x.name, integer=True) for x in idx)]:
-            yield ref.xreplace({s: body.xreplace({k: target})}), given
+            repl: dict[sympy.Basic, sympy.Basic] = {k: target}
+            for sym in body.free_symbols:  # y_k as one symbol (an answer) -> y_i
+                if isinstance(sym, sympy.Symbol) and sym.name.endswith(f"_{k.name}"):
+                    repl[sym] = sympy.Symbol(sym.name[: -len(k.name)] + str(target))
+            yield ref.xreplace({s: body.xreplace(repl)}), given
 
 
 def _softmax_as_sigma(ref: sympy.Expr, given: sympy.Expr) -> Pairs:

@@ -44,10 +44,10 @@ class Outcome:
     counterexample: dict[str, Any] | None = None
 
 
-def _number(v: Any) -> float | str:
+def _number(v: Any) -> int | float | str:
     text = fmt(v, 6)
     try:
-        return float(text)
+        return int(text) if text.lstrip("-").isdigit() else float(text)
     except ValueError:
         return text
 
