@@ -176,9 +176,29 @@ def _givens(example: WorkedExample) -> list[tuple[str, Any]]:
 
 
 def _answer_label(example: WorkedExample, lang: str) -> str:
-    what = _ANSWER_WHAT.get(example.kind) if not example.ask_given else None
+    what = _what(example)
     label = answer_label(example, lang)
     return f"{label} ({what[1] if lang == 'zh' else what[0]})" if what else label
+
+
+# what a boxed value is, by its name, where the title alone does not say it
+_ASKED_WHAT: dict[str, tuple[str, str]] = {
+    "loss": ("the loss", "损失"),
+    "probs": ("the probabilities", "各类概率"),
+    "entropy": ("the entropy", "熵"),
+    "value": ("the value of the activation", "激活函数值"),
+    "derivative": ("the derivative", "导数"),
+    "dw": ("the gradient dw", "梯度 dw"),
+    "f1": ("F1 of the positive class", "正类的 F1"),
+    "macro_f1": ("the macro-averaged F1", "宏平均 F1"),
+    "accuracy": ("the accuracy", "准确率"),
+}
+
+
+def _what(example: WorkedExample) -> tuple[str, str] | None:
+    if example.ask_given:
+        return None
+    return _ANSWER_WHAT.get(example.kind) or _ASKED_WHAT.get(example.asked)
 
 
 def _given_md(example: WorkedExample) -> list[str]:
@@ -209,6 +229,9 @@ def question_md(example: WorkedExample, lang: str = "en", number: int | None = N
     lines = [f"### {head}{_title(example, lang)} (`{example.kind}`)", "", f"{_l(lang, 'given')}:", ""]
     lines += _given_md(example)
     ask = _title(example, lang)
+    what = _what(example) or ((example.asked, example.asked) if example.ask_given else None)
+    if what is not None:
+        ask += f" — {what[1] if lang == 'zh' else what[0]}"
     lines += [
         "",
         f"{_l(lang, 'compute')}: {_lower_first(ask) if lang == 'en' else ask}"
