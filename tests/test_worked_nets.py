@@ -687,13 +687,34 @@ def _gru_oracle(ex: Any) -> tuple[Callable[[], float], dict[str, Mat], Mat, Mat]
     p = ex.params
     mats, x, hp = _gate_mats(ex, "rzh")
     rec, inp = p["recurrent"], ("U" if p["recurrent"] == "W" else "W")
+    after = p["reset"] == "after"
+    if after:
+        mats["b_hn"] = _as_mat(p["b_hn"]) if p["b_hn"] is not None else [[0.0] for _ in hp]
 
     def loss() -> float:
         h_prev, xs = [r[0] for r in hp], [r[0] for r in x]
         r = [_sig(v) for v in _pre(mats, rec, inp, "r", h_prev, xs)]
         z = [_sig(v) for v in _pre(mats, rec, inp, "z", h_prev, xs)]
-        rh = [r[j] * h_prev[j] for j in range(len(h_prev))]
-        ht = [math.tanh(v) for v in _pre(mats, rec, inp, "h", rh, xs)]
+        if after:  # tanh(U_h·x + b_h + r ⊙ (W_h·h + b_hn)), PyTorch's n_t
+            zero = [0.0] * len(h_prev)
+            inner = [
+                v + mats["b_hn"][j][0]
+                for j, v in enumerate(
+                    _pre(
+                        {**mats, f"{inp}_h": [[0.0] * len(xs) for _ in h_prev], "b_h": [[0.0] for _ in h_prev]},
+                        rec,
+                        inp,
+                        "h",
+                        h_prev,
+                        xs,
+                    )
+                )
+            ]
+            outer = _pre({**mats, f"{rec}_h": [[0.0] * len(h_prev) for _ in h_prev]}, rec, inp, "h", zero, xs)
+            ht = [math.tanh(outer[j] + r[j] * inner[j]) for j in range(len(h_prev))]
+        else:
+            rh = [r[j] * h_prev[j] for j in range(len(h_prev))]
+            ht = [math.tanh(v) for v in _pre(mats, rec, inp, "h", rh, xs)]
         if p["update"] == "z_old":
             h = [z[j] * h_prev[j] + (1 - z[j]) * ht[j] for j in range(len(ht))]
         else:
@@ -729,6 +750,21 @@ GRU_CASES: list[dict[str, Any]] = [
     },
     {"update": "z_new", "dh": -2},
     {"recurrent": "U", "y": 0.3},
+    {"reset": "after", "b_hn": 0.2},
+    {"reset": "after", "update": "z_new", "recurrent": "U", "dh": 0.5},
+    {
+        "reset": "after",
+        "x": "1,0.5",
+        "h_prev": "0.1,-0.3",
+        "W_r": "0.2,0;0,0.2",
+        "W_z": "0.1,0.1;0,0.1",
+        "W_h": "0.5,-0.5;0.3,0.3",
+        "U_r": "1,0;0,1",
+        "U_z": "0.5,0;0,0.5",
+        "U_h": "1,1;1,-1",
+        "b_h": "0.1,0",
+        "b_hn": "-0.2,0.4",
+    },
     {
         "x": "1,-1",
         "h_prev": "0.5,-0.5,0.1",
@@ -795,6 +831,8 @@ GATE_ERRORS = [
     ("gru.step", {"h_prev": "1,2"}, "parameter W_r is 1×1 but h_prev has 2 numbers"),
     ("gru.step", {"b_z": "1,2"}, "parameter b_z has 2 numbers but h_prev has 1"),
     ("gru.step", {"W_r": 1}, "parameter W_z is missing"),
+    ("gru.step", {"b_hn": 1}, "parameter b_hn is the bias inside r ⊙ (…) of reset=after"),
+    ("gru.step", {"reset": "after", "b_hn": "1,2"}, "parameter b_hn has 2 numbers but h_prev has 1"),
 ]
 
 

@@ -45,6 +45,7 @@ ALLOWED = {
     "dx",
     "ih",
     "hh",
+    "hn",
     "RNN",
     "GRU",
     "PyTorch",

@@ -452,6 +452,8 @@ _GRU_ZH = {
         "z_old：hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ（邱锡鹏书、Cho 等 2014、PyTorch）；z_new：hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ",
         "",
     ),
+    "reset": ("before：W_h·(r ⊙ hₜ₋₁)（邱锡鹏书、Cho 等 2014）；after：r ⊙ (W_h·hₜ₋₁ + b_hn)（PyTorch、cuDNN）", ""),
+    "b_hn": ("reset=after 时 r ⊙ (…) 内的偏置，n_h 个数（默认 0）", "n_h"),
     "hidden": ("随机生成时的隐状态大小", ""),
     "recurrent": ("乘 hₜ₋₁ 的矩阵的字母：W（笔记 000）或 U（邱锡鹏书）", ""),
 }
@@ -477,6 +479,16 @@ _GRU_ZH = {
                 "choice",
                 choices=("z_old", "z_new"),
             ),
+            ParamSpec(
+                "reset",
+                "before: W_h·(r ⊙ hₜ₋₁) (Qiu, Cho et al. 2014); after: r ⊙ (W_h·hₜ₋₁ + b_hn) (PyTorch, cuDNN)",
+                "before",
+                "choice",
+                choices=("before", "after"),
+            ),
+            ParamSpec(
+                "b_hn", "reset=after: the bias inside r ⊙ (…), n_h numbers (default 0)", None, "tensor", rank=(0, 1)
+            ),
             ParamSpec("hidden", "random draws: hidden size", None, "int", min=1, max=2),
             _RECURRENT,
         ],
@@ -497,7 +509,12 @@ def _gru(p: Params) -> Out:
     hp = cell.h_prev
     a_r, a_z = cell.pre("r"), cell.pre("z")
     r, z = _sig(a_r), _sig(a_z)
-    a_h = cell.pre("h", r * hp)
+    after = p["reset"] == "after"
+    if p["b_hn"] is not None and not after:
+        raise ParamError(f"{kind}: parameter b_hn is the bias inside r ⊙ (…) of reset=after; with reset=before use b_h")
+    b_hn = cell.column(p, "b_hn", 0.0) if after else np.zeros_like(hp)
+    q = cell.R["h"] @ hp + b_hn  # reset=after: what r scales
+    a_h = cell.A["h"] @ cell.x + cell.b["h"] + r * q if after else cell.pre("h", r * hp)
     ht = np.tanh(a_h)
     h = z * hp + (1 - z) * ht if z_old else (1 - z) * hp + z * ht
     vec = _nets.vec_value
@@ -506,6 +523,8 @@ def _gru(p: Params) -> Out:
         "z": f"σ({rec}_z·hₜ₋₁ + {inp}_z·xₜ + b_z) = σ({fv(vec(a_z))})",
         "h": f"tanh({rec}_h·(r ⊙ hₜ₋₁) + {inp}_h·xₜ + b_h) = tanh({fv(vec(a_h))})",
     }
+    if after:
+        forms["h"] = f"tanh({inp}_h·xₜ + b_h + r ⊙ ({rec}_h·hₜ₋₁ + b_hn)) = tanh({fv(vec(a_h))})"
     rule = "z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃" if z_old else "(1 − z) ⊙ hₜ₋₁ + z ⊙ h̃"
     h_form = f"{rule} = {fv(vec(h))}"
     if cell.n_h == 1 and cell.n_x == 1:  # one unit: the numbers written out, digits enough to redo each step
@@ -517,12 +536,23 @@ def _gru(p: Params) -> Out:
                 f"= σ({fv(float(a_g[0, 0]))}) = {fv(float(val[0, 0]))}"
             )
         w0, u0, b0 = (float(m["h"][0, 0]) for m in (cell.R, cell.A, cell.b))
-        rh = float((r * hp)[0, 0])
-        rh_txt = operands([rh], lambda v: w0 * v[0] + u0 * x0 + b0, float(a_h[0, 0]))[0]
-        forms["h"] = (
-            f"tanh({rec}_h·(r·h) + {inp}_h·x + b_h) = tanh({fv(w0)}·{paren(rh_txt)} + {fp(u0)}·{fp(x0)} + {fp(b0)}) "
-            f"= tanh({fv(float(a_h[0, 0]))}) = {fv(float(ht[0, 0]))}"
-        )
+        if after:
+            r_t, q_t = operands(
+                [float(r[0, 0]), float(q[0, 0])], lambda v: u0 * x0 + b0 + v[0] * v[1], float(a_h[0, 0])
+            )
+            forms["h"] = (
+                f"tanh({inp}_h·x + b_h + r·({rec}_h·h + b_hn)) "
+                f"= tanh({fp(u0)}·{fp(x0)} + {fp(b0)} + {r_t}·{paren(q_t)}) "
+                f"= tanh({fv(float(a_h[0, 0]))}) = {fv(float(ht[0, 0]))}"
+            )
+        else:
+            rh = float((r * hp)[0, 0])
+            rh_txt = operands([rh], lambda v: w0 * v[0] + u0 * x0 + b0, float(a_h[0, 0]))[0]
+            forms["h"] = (
+                f"tanh({rec}_h·(r·h) + {inp}_h·x + b_h) "
+                f"= tanh({fv(w0)}·{paren(rh_txt)} + {fp(u0)}·{fp(x0)} + {fp(b0)}) "
+                f"= tanh({fv(float(a_h[0, 0]))}) = {fv(float(ht[0, 0]))}"
+            )
         z0, ht0 = float(z[0, 0]), float(ht[0, 0])
         if z_old:
             z_t, ht_t = operands([z0, ht0], lambda v: v[0] * hp0 + (1 - v[0]) * v[1], float(h[0, 0]))
@@ -533,10 +563,19 @@ def _gru(p: Params) -> Out:
     steps = [
         Step("reset gate r", forms["r"], vec(r), key="r"),
         Step("update gate z", forms["z"], vec(z), key="z"),
-        Step("candidate h̃", forms["h"], vec(ht), "the reset gate scales hₜ₋₁ before the matrix", key="h_tilde"),
+        Step(
+            "candidate h̃",
+            forms["h"],
+            vec(ht),
+            "the reset gate scales W_h·hₜ₋₁ + b_hn, after the matrix (PyTorch, cuDNN)"
+            if after
+            else "the reset gate scales hₜ₋₁ before the matrix",
+            key="h_tilde",
+        ),
         Step("hidden h", h_form, vec(h), key="h"),
     ]
-    values: dict[str, Any] = {"a_r": vec(a_r), "a_z": vec(a_z), "a_h": vec(a_h), "rh": vec(r * hp)}
+    values: dict[str, Any] = {"a_r": vec(a_r), "a_z": vec(a_z), "a_h": vec(a_h)}
+    values.update({"q": vec(q)} if after else {"rh": vec(r * hp)})
     dh = h - up if up_kind == "y" else up
     if up_kind == "y":
         loss = float(0.5 * np.sum((h - up) ** 2))
@@ -551,24 +590,36 @@ def _gru(p: Params) -> Out:
         dz, dht, dhp = dh * (ht - hp), dh * z, dh * (1 - z)
         dz_text, dht_text = "dh ⊙ (h̃ − hₜ₋₁)", "dh ⊙ z"
     da_h = dht * (1 - ht**2)
-    d_rh = cell.R["h"].T @ da_h
-    dr = d_rh * hp
+    if after:
+        dq = da_h * r
+        dr = da_h * q
+        via_h = cell.R["h"].T @ dq
+    else:
+        d_rh = cell.R["h"].T @ da_h
+        dr = d_rh * hp
+        via_h = d_rh * r
     da_r = dr * r * (1 - r)
     da_z = dz * z * (1 - z)
-    dh_prev = dhp + d_rh * r + cell.R["z"].T @ da_z + cell.R["r"].T @ da_r
+    dh_prev = dhp + via_h + cell.R["z"].T @ da_z + cell.R["r"].T @ da_r
+    if after:
+        values["db_hn"] = vec(dq)
     dx = sum(cell.A[g].T @ d for g, d in (("r", da_r), ("z", da_z), ("h", da_h)))
     steps += [
         Step("da_h", f"∂L/∂h̃ = {dht_text}; ∂L/∂a_h = ∂L/∂h̃ ⊙ (1 − h̃²)", vec(da_h), key="da_h"),
         Step("da_z", f"∂L/∂z = {dz_text}; ∂L/∂a_z = ∂L/∂z ⊙ z(1 − z)", vec(da_z), key="da_z"),
         Step(
             "da_r",
-            f"∂L/∂(r ⊙ hₜ₋₁) = {rec}_hᵀ·∂L/∂a_h; ∂L/∂r = ∂L/∂(r ⊙ hₜ₋₁) ⊙ hₜ₋₁; ∂L/∂a_r = ∂L/∂r ⊙ r(1 − r)",
+            f"∂L/∂r = ∂L/∂a_h ⊙ ({rec}_h·hₜ₋₁ + b_hn); ∂L/∂a_r = ∂L/∂r ⊙ r(1 − r)"
+            if after
+            else f"∂L/∂(r ⊙ hₜ₋₁) = {rec}_hᵀ·∂L/∂a_h; ∂L/∂r = ∂L/∂(r ⊙ hₜ₋₁) ⊙ hₜ₋₁; ∂L/∂a_r = ∂L/∂r ⊙ r(1 − r)",
             vec(da_r),
             key="da_r",
         ),
         Step(
             "dh_prev",
-            ("dh ⊙ z" if z_old else "dh ⊙ (1 − z)") + f" + (∂L/∂(r ⊙ hₜ₋₁)) ⊙ r + {rec}_zᵀ·∂L/∂a_z + {rec}_rᵀ·∂L/∂a_r",
+            ("dh ⊙ z" if z_old else "dh ⊙ (1 − z)")
+            + (f" + {rec}_hᵀ·(∂L/∂a_h ⊙ r)" if after else " + (∂L/∂(r ⊙ hₜ₋₁)) ⊙ r")
+            + f" + {rec}_zᵀ·∂L/∂a_z + {rec}_rᵀ·∂L/∂a_r",
             vec(dh_prev),
             "four paths back to hₜ₋₁",
             key="dh_prev",
@@ -578,12 +629,14 @@ def _gru(p: Params) -> Out:
     mat = _nets.mat_value
     h_in = {"r": hp, "z": hp, "h": r * hp}
     for g, d in (("r", da_r), ("z", da_z), ("h", da_h)):
-        values[f"d{rec}_{g}"] = mat(d @ h_in[g].T)
+        values[f"d{rec}_{g}"] = mat((dq if after and g == "h" else d) @ (hp if after else h_in[g]).T)
         values[f"d{inp}_{g}"] = mat(d @ cell.x.T)
         values[f"db_{g}"] = vec(d)
     for g in GRU_GATES:
         h_txt = "(r ⊙ hₜ₋₁)ᵀ" if g == "h" else "hₜ₋₁ᵀ"
-        steps.append(Step(f"d{rec}_{g}", f"∂L/∂a_{g}·{h_txt}", values[f"d{rec}_{g}"], key=f"d{rec}_{g}"))
+        rec_form = "(∂L/∂a_h ⊙ r)·hₜ₋₁ᵀ" if after and g == "h" else f"∂L/∂a_{g}·{h_txt}"
+        note = "db_hn = ∂L/∂a_h ⊙ r" if after and g == "h" else ""
+        steps.append(Step(f"d{rec}_{g}", rec_form, values[f"d{rec}_{g}"], note, key=f"d{rec}_{g}"))
         steps.append(
             Step(f"d{inp}_{g}", f"∂L/∂a_{g}·xₜᵀ", values[f"d{inp}_{g}"], f"db_{g} = ∂L/∂a_{g}", key=f"d{inp}_{g}")
         )
@@ -614,7 +667,12 @@ def _gru(p: Params) -> Out:
         values["h"],
         values,
         f"rₜ = σ({rec}_r hₜ₋₁ + {inp}_r xₜ + b_r), zₜ = σ({rec}_z hₜ₋₁ + {inp}_z xₜ + b_z), "
-        f"h̃ₜ = tanh({rec}_h (rₜ ⊙ hₜ₋₁) + {inp}_h xₜ + b_h), {rule}: {who}; a_g is the pre-activation of gate g",
+        + (
+            f"h̃ₜ = tanh({inp}_h xₜ + b_h + rₜ ⊙ ({rec}_h hₜ₋₁ + b_hn)) (reset after the matrix, PyTorch/cuDNN), "
+            if after
+            else f"h̃ₜ = tanh({rec}_h (rₜ ⊙ hₜ₋₁) + {inp}_h xₜ + b_h), "
+        )
+        + f"{rule}: {who}; a_g is the pre-activation of gate g",
         asked="h",
     )
 
@@ -748,6 +806,9 @@ _nets.zh(
     {
         "four paths back to hₜ₋₁": "共有四条路径回到 hₜ₋₁",
         "the reset gate scales hₜ₋₁ before the matrix": "重置门先缩放 hₜ₋₁，再乘矩阵",
+        "the reset gate scales W_h·hₜ₋₁ + b_hn, after the matrix (PyTorch, cuDNN)": (
+            "重置门缩放 W_h·hₜ₋₁ + b_hn，即在乘矩阵之后（PyTorch、cuDNN）"
+        ),
     },
     [
         (r" \(note 000\); a_g is the pre-activation of gate g$", "（笔记 000）；a_g 为门 g 的净输入"),
@@ -764,6 +825,7 @@ _nets.zh(
             "：z 放入新的候选状态（Chung 等 2014、部分课程）；",
         ),
         (r"a_g is the pre-activation of gate g$", "a_g 为门 g 的净输入"),
+        (r" \(reset after the matrix, PyTorch/cuDNN\), ", "（重置门作用在矩阵之后，同 PyTorch/cuDNN），"),
         (r"; ×2 directions: (2·\d+ = \d+)$", r"；×2 个方向：\1"),
         (
             r"^(?:input|输入) (.+?) \(((?:\d·)?n_[xh] = \d+)\); (?:recurrent|循环) (.+?); "
