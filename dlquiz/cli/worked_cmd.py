@@ -72,7 +72,7 @@ def _params_table(desc: dict[str, Any], lang: str) -> None:
     zh = lang == "zh"
     title = desc["title_zh"] if zh else desc["title_en"]
     table = Table(title=f"{desc['name']}: {title}", title_justify="left")
-    for col in ("param", "type", "default", "allowed", "meaning"):
+    for col in ("参数", "类型", "默认值", "取值", "含义") if zh else ("param", "type", "default", "allowed", "meaning"):
         table.add_column(col)
     from dlquiz.worked import format_value
 
@@ -92,11 +92,12 @@ def _params_table(desc: dict[str, Any], lang: str) -> None:
     con.print(table)
     con.print("values (--ask NAME, --mine)" if not zh else "结果（--ask NAME、--mine）")
     vals = Table()
-    vals.add_column("value")
-    vals.add_column("shape")
+    vals.add_column("结果" if zh else "value")
+    vals.add_column("形状" if zh else "shape")
+    scalar, boxed = ("标量", "（答案）") if zh else ("scalar", " (boxed)")
     for v in desc["values"]:
-        shape = "—" if v["shape"] is None else ("scalar" if not v["shape"] else "×".join(map(str, v["shape"])))
-        vals.add_row(v["name"] + (" (boxed)" if v["name"] == desc["asked"] else ""), shape)
+        shape = "—" if v["shape"] is None else (scalar if not v["shape"] else "×".join(map(str, v["shape"])))
+        vals.add_row(v["name"] + (boxed if v["name"] == desc["asked"] else ""), shape)
     con.print(vals)
 
 
