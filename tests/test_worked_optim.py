@@ -274,3 +274,14 @@ def test_adam_continues_a_run_with_t0() -> None:
     )
     assert tail.answer == pytest.approx(full.answer, rel=1e-9)
     assert tail.values["mhat1"] == pytest.approx(full.values["mhat3"], rel=1e-9)
+
+
+def test_gradcheck_point_by_name() -> None:
+    by_name = generate_example("gradcheck", {"f": "x^2*y", "at": "y=2, x=1", "eps": 1e-3})
+    by_order = generate_example("gradcheck", {"f": "x^2*y", "theta": "1, 2", "eps": 1e-3})
+    assert by_name.values == by_order.values
+    assert by_name.values["exact"] == [4, 1]  # ∂/∂x = 2xy, ∂/∂y = x²
+    with pytest.raises(ParamError, match="parameter at: the preset cube"):
+        generate_example("gradcheck", {"at": "theta=1"})
+    with pytest.raises(ParamError, match="theta has no effect"):
+        generate_example("gradcheck", {"f": "x^2*y", "at": "y=2, x=1", "theta": 3})

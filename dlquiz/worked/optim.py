@@ -250,6 +250,7 @@ _HELP_ZH = {
     "starting second moment v₀ (default 0)": "初始二阶矩 v₀（默认 0）",
     "steps taken before these (with m0, v0 of a run in progress): the correction divides by 1 − β^(t0 + t)": "此前已走的步数（m0、v0 来自进行中的训练时）：偏差修正除以 1 − β^(t0 + t)",
     "the point θ: one number, or one per variable of f in the order x, y, … (w₁, w₂, …)": "求值点 θ：一个数，或按 x、y、…（w₁、w₂、…）的顺序给 f 的每个变量一个数",
+    "the point written by name, 'x=1, y=2' (instead of theta; for a typed f)": "按名字给出的求值点 'x=1, y=2'（代替 theta；用于自己输入的 f）",
     "both: show both differences, answer the two-sided; one or two: only that difference (and its answer)": "both：两种差分都算，答案取双边；one 或 two：只算这一种（答案也取它）",
     "the observations θ₁, θ₂, …": "观测值 θ₁、θ₂、…",
     "divide by 1 − βᵗ": "除以 1 − βᵗ",
@@ -451,7 +452,7 @@ def _one(xs: list[float]) -> Any:
     "Gradient descent step by step",
     "梯度下降逐步计算",
     with_zh([*_OPT_COMMON, _K], _HELP_ZH),
-    ["w_k", "ws", "gs"],
+    ["w_k", "ws", "gs", "g1", "w1"],
     draw=lambda d: _draw_opt(d, {}, 4, typed=True),
     prepare=_prepare_opt,
 )
@@ -489,7 +490,7 @@ _SGD_CONVENTION = "gradient descent: w = w − αg (SGD when g is a mini-batch's
     "Gradient descent with momentum",
     "动量梯度下降",
     with_zh([*_OPT_COMMON, *_momentum_params(0.9)], _HELP_ZH),
-    ["v_k", "w_k", "ws", "gs"],
+    ["v_k", "w_k", "ws", "gs", "g1", "v1", "w1"],
     draw=lambda d: _draw_opt(d, {"beta": [0.9, 0.9, 0.5, 0.8]}, 3),
     prepare=_prepare_opt,
 )
@@ -503,7 +504,7 @@ def _momentum(p: Params) -> Out:
     "Nesterov momentum (look-ahead gradient)",
     "Nesterov 动量（前瞻梯度）",
     with_zh([*_OPT_COMMON, *_momentum_params(0.9)], _HELP_ZH),
-    ["v_k", "w_k", "ws", "gs"],
+    ["v_k", "w_k", "ws", "gs", "g1", "v1", "w1"],
     draw=lambda d: {
         **_draw_opt(d, {"beta": [0.9, 0.9, 0.5, 0.8]}, 3, typed=True),
         "convention": d.pick("convention", list(MOMENTUM_CONVENTIONS)),
@@ -584,7 +585,7 @@ def _run_scaled(p: Params, kind: str, adagrad: bool) -> Out:
     "AdaGrad step by step",
     "AdaGrad 逐步计算",
     with_zh([*_OPT_COMMON, _EPS, _INSIDE, _K, _S0], _HELP_ZH),
-    ["s_k", "w_k", "ws", "gs"],
+    ["s_k", "w_k", "ws", "gs", "g1", "s1", "w1"],
     draw=lambda d: {**_draw_opt(d, {}, 3, typed=True), "eps_inside": d.pick("eps_inside", [False, False, True])},
     prepare=_prepare_opt,
 )
@@ -600,7 +601,7 @@ def _adagrad(p: Params) -> Out:
     with_zh(
         [*_OPT_COMMON, ParamSpec("beta", "β", 0.999, "float", min=0, max=0.9999), _EPS, _INSIDE, _K, _S0], _HELP_ZH
     ),
-    ["s_k", "w_k", "ws", "gs"],
+    ["s_k", "w_k", "ws", "gs", "g1", "s1", "w1"],
     draw=lambda d: _draw_opt(d, {"beta": [0.999, 0.9, 0.99]}, 3),
     prepare=_prepare_opt,
 )
@@ -646,7 +647,7 @@ def _rmsprop(p: Params) -> Out:
         ],
         _HELP_ZH,
     ),
-    ["m_k", "v_k", "m_hat", "v_hat", "w_k", "ws", "gs"],
+    ["m_k", "v_k", "m_hat", "v_hat", "w_k", "ws", "gs", "g1", "m1", "v1", "w1"],
     draw=lambda d: _draw_opt(d, {}, 3),
     prepare=_prepare_opt,
 )
@@ -946,6 +947,7 @@ def _check_gradcheck(p: Params) -> None:
                 "floatlist",
                 min=-100,
                 max=100,
+                applies="when at is not given",
             ),
             ParamSpec("eps", "ε", 0.01, "float", min=1e-8, max=1),
             ParamSpec(
@@ -954,6 +956,12 @@ def _check_gradcheck(p: Params) -> None:
                 + ", ".join(f"{k} ({v[0]})" for k, v in GRADCHECK_FNS.items())
                 + "; or any function typed in dlquiz's math syntax, e.g. 'theta^3', 'x^2*y + exp(y)'",
                 "cube",
+                "str",
+            ),
+            ParamSpec(
+                "at",
+                "the point written by name, 'x=1, y=2' (instead of theta; for a typed f)",
+                None,
                 "str",
             ),
             ParamSpec(
@@ -980,9 +988,11 @@ def _gradcheck(p: Params) -> Out:
     eps = float(p["eps"])
     sided = p["sided"]
     fname = str(p["f"]).strip()
-    point = _vec(p["theta"])
     labels: list[str]
     if fname in GRADCHECK_FNS:
+        if p["at"] is not None:
+            raise ParamError(f"{kind}: parameter at: the preset {fname} is a function of θ; give the point as theta")
+        point = _vec(p["theta"])
         label, f1, df1 = GRADCHECK_FNS[fname]
         if len(point) != 1:
             raise ParamError(f"{kind}: parameter theta: {fname} is a function of one θ, got {len(point)} values")
@@ -1002,6 +1012,13 @@ def _gradcheck(p: Params) -> Out:
         names = list(prog.variables)
         if not names:
             raise ParamError(f"{kind}: parameter f: {fname!r} has no variable")
+        if p["at"] is not None:
+            from dlquiz.worked.graph import read_point
+
+            given = read_point(str(p["at"]), prog, f"{kind}: parameter at")
+            point = [given[v] for v in names]
+        else:
+            point = _vec(p["theta"])
         if len(point) == 1 and len(names) > 1:
             point = point * len(names)
         if len(point) != len(names):
