@@ -412,7 +412,7 @@ def _written_acts(g: str, z: np.ndarray, a: np.ndarray, alpha: float) -> str:
 
 
 @register(
-    KIND_FB,
+    "mlp.forward-backward",
     "backprop.layer",
     "Forward and backward pass of a network",
     "网络的前向与反向传播",

@@ -303,7 +303,7 @@ _BPTT_ZH = {
 
 
 @register(
-    KIND,
+    "rnn.bptt",
     "rnn.bptt",
     "Back-propagation through time",
     "随时间反向传播（BPTT）",
