@@ -89,10 +89,10 @@ def enabled() -> bool:
 # ----------------------------------------------------------------------------- the worker side
 
 
-def warm_up() -> None:
-    """Import the engine and run one small check of each kind, so the first real check is fast."""
-    global _IN_WORKER
-    _IN_WORKER = True
+def _warm_up() -> None:
+    """Import the engine and run one small check of each kind, so the first real check is fast
+    (in the zygote, whose forks inherit the warm caches)."""
+    assert _IN_WORKER, "checks here would start a pool of their own"
     try:
         from dlquiz.symbolic.equivalence import check_answer
         from dlquiz.symbolic.steps import check_derivation
@@ -120,14 +120,13 @@ def _limit_memory() -> None:
         pass
 
 
-def _serve(conn: Any, warm: bool) -> None:
+def _serve(conn: Any) -> None:
     """A worker's loop: receive (fn, args), send back the outcome, until the pipe closes."""
     global _IN_WORKER
     _IN_WORKER = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; a check may wait on a child
     _limit_memory()
-    if warm:
-        warm_up()
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -173,10 +172,12 @@ def _zygote(fd: int) -> None:  # pragma: no cover - runs in its own process
     import struct
     from multiprocessing.connection import Connection
 
+    global _IN_WORKER
+    _IN_WORKER = True
     sock = socket.socket(fileno=fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
-    warm_up()
+    _warm_up()
     children: list[int] = []
     try:
         while True:
@@ -192,7 +193,7 @@ def _zygote(fd: int) -> None:  # pragma: no cover - runs in its own process
                 for extra in fds[1:]:
                     os.close(extra)
                 try:
-                    _serve(Connection(fds[0]), False)
+                    _serve(Connection(fds[0]))
                 finally:
                     os._exit(0)
             for f in fds:
