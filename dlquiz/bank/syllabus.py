@@ -27,6 +27,7 @@ class Chapter:
     number: int
     title: str
     beyond: bool = False
+    weight: float = 1.0  # how much the exam asks of it, relative to a typical chapter (1)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ def load_syllabus() -> Syllabus:
     """The syllabus shipped with the package."""
     text = resources.files("dlquiz.bank").joinpath("syllabus.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    chapters = tuple(Chapter(c["number"], c["title"], bool(c.get("beyond", False))) for c in data["chapter"])
+    chapters = tuple(Chapter(c["number"], c["title"], bool(c.get("beyond", False)), float(c.get("weight", 1.0)))
+                     for c in data["chapter"])
     beyond = {c.number for c in chapters if c.beyond}
     return Syllabus(
         chapters=chapters,

@@ -65,39 +65,53 @@ def _print_json(data: Any) -> None:
 # -- review -----------------------------------------------------------------------------------
 
 @click.command()
+@click.option("--minutes", "-m", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Study this long: the queue fits the items' estimated times, and the session "
+                   "ends when the time is up (default: with an exam date, the minutes a day left today).")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="At most this many items in all (default: every due item).")
 @click.option("--new", "new", type=click.IntRange(min=0), default=None,
               help="New items for this session (default: the daily limit left; see `dlquiz plan`).")
 @click.option("--topic", "-t", "topics", multiple=True, metavar="ID",
               help="Only topics with this id or prefix (repeatable).")
+@click.option("--rate/--no-rate", default=None,
+              help="Ask for Again/Hard/Good/Easy after each answer (default: on a terminal).")
 @click.option("--seed", type=int, default=None, help="Seed for the numbers of parametric items.")
 @lang_option
 @bank_option
 @home_option
 @now_option
 @handle_errors
-def review(limit: int | None, new: int | None, topics: tuple[str, ...], seed: int | None,
-           lang: str | None, bank_dir: Path | None, home: Path | None,
-           now_text: str | None) -> None:
+def review(minutes: float | None, limit: int | None, new: int | None, topics: tuple[str, ...],
+           rate: bool | None, seed: int | None, lang: str | None, bank_dir: Path | None,
+           home: Path | None, now_text: str | None) -> None:
     """Review what spaced repetition says is due today, then some new items.
 
     \b
     Due items come first, most overdue first; then new items up to the daily
     limit (20 unless `dlquiz plan --new-per-day N` or an exam date says otherwise).
-    Every answer is saved at once and rated for FSRS: wrong → Again; right →
-    Good, or Hard when slow (≥ 1.5 × the item's estimated time) or hinted, Easy
-    when fast (≤ ¼ of it); skipped answers are logged but not rated.
+    With --minutes (or an exam date: `dlquiz plan --exam DATE`), the queue fits
+    the time, and on the last 3 days before the exam it is for cramming: your
+    weak topics first, then the chapters the exam weights most, new items as
+    the time allows (`dlquiz plan` shows the day's plan).
+    \b
+    After each answer: Enter keeps the automatic rating (wrong → Again; right →
+    Good, or Hard when slow or hinted, Easy when fast), 1 Again, 2 Hard, 3 Good,
+    4 Easy override it, u undoes the answer (also typed instead of the next
+    answer). Items rated Again come back later in the session.
     \b
     Examples:
       dlquiz review
-      dlquiz review --limit 15 --new 0        only what is due, at most 15
+      dlquiz review --minutes 20               a 20-minute session
+      dlquiz review --limit 15 --new 0         only what is due, at most 15
       dlquiz review --topic conv. --lang zh
     """
     from dlquiz.bank import load_bank
     from dlquiz.progress import open_store
+    from dlquiz.progress.plan import chapter_weights, minutes_per_day, session_for, studied_seconds
+    from dlquiz.progress.review_loop import ReviewSession
     from dlquiz.progress.scheduler import build_queue, effective_due, exam_plan, local_day
-    from dlquiz.quiz import make_reader, run_session, summary_table
+    from dlquiz.quiz import make_reader, summary_table
     from dlquiz.render import console as make_console
 
     clock = make_clock(now_text)
@@ -108,29 +122,59 @@ def review(limit: int | None, new: int | None, topics: tuple[str, ...], seed: in
     with open_store(home, now=clock, item_times=_items_times(bank.items)) as store:
         cards, settings = store.cards(), store.settings()
         now = clock()
-        queue = build_queue(items, cards, settings, now, limit=limit, new_limit=new)
         zh = lang == "zh"
-        if not queue.items:
+        budget: float | None = None
+        if minutes is not None or exam_plan(settings, local_day(now)) is not None:
+            answers = store.answers()
+            if minutes is not None:
+                budget = minutes * 60
+            else:
+                budget = max(0.0, minutes_per_day(settings) * 60 - studied_seconds(answers, local_day(now)))
+            session = session_for(items, cards, answers, settings, now,
+                                  chapter_weights(bank.syllabus, settings), budget_s=budget, new_allowed=new)
+            picks = list(session.picks)[:limit] if limit is not None else list(session.picks)
+            entries = [(p.item, "new" if p.reason == "new" else "due") for p in picks]
+            n_due = sum(1 for _, k in entries if k == "due")
+            n_new = len(entries) - n_due
+            new_allowed = 1 if session.left_out else 0
+            if session.cram:
+                note = (f"冲刺：先练薄弱主题，再练考试占比高的章节；{len(session.left_out)} 题放不进 "
+                        f"{budget / 60:g} 分钟。" if zh else
+                        f"Cramming: weak topics first, then the chapters the exam weights most; "
+                        f"{len(session.left_out)} items do not fit in {budget / 60:g} min.")
+                out.print(f"[dim]{note}[/dim]")
+        else:
+            queue = build_queue(items, cards, settings, now, limit=limit, new_limit=new)
+            entries = [(i, "due") for i in queue.due] + [(i, "new") for i in queue.new]
+            n_due, n_new, new_allowed = len(queue.due), len(queue.new), queue.new_allowed
+        if not entries:
             plan = exam_plan(settings, local_day(now))
             ids = {i.id for i in items}
             upcoming = sorted(effective_due(c, plan) for i, c in cards.items() if i in ids)
-            msg = "今天没有要复习的内容。" if zh else "Nothing to review today."
+            if budget is not None and budget <= 0:
+                msg = "今天的学习时间已用完。" if zh else "Today's study time is used up."
+            else:
+                msg = "今天没有要复习的内容。" if zh else "Nothing to review today."
             if upcoming:
                 nxt = local_day(upcoming[0])
                 count = sum(1 for d in upcoming if local_day(d) == nxt)
                 msg += (f" 下次：{nxt.isoformat()}（{count} 题）。" if zh
                         else f" Next: {nxt.isoformat()} ({count} item{'s' * (count != 1)}).")
-            if queue.new_allowed == 0 and len(cards) < len(items):
+            if new_allowed == 0 and len(cards) < len(items) and budget is None:
                 msg += (" 今日新题已达上限（dlquiz review --new N 可再学）。" if zh
                         else " Today's new items are done (dlquiz review --new N for more).")
             out.print(msg)
             return
         seed = seed if seed is not None else random.randrange(10**6)
-        title = (f"复习 · {len(queue.due)} 到期 · {len(queue.new)} 新题" if zh
-                 else f"Review · {len(queue.due)} due · {len(queue.new)} new")
-        result = run_session(queue.items, lang=lang, seed=seed, console=out,
-                             read_line=make_reader(out), recorder=store.record, now=clock,
-                             title=title)
+        title = (f"复习 · {n_due} 到期 · {n_new} 新题" if zh else f"Review · {n_due} due · {n_new} new")
+        if budget is not None:
+            title += f" · {budget / 60:.0f} 分钟" if zh else f" · {budget / 60:.0f} min"
+        out.print(f"[bold]{title}[/bold]")
+        if rate is None:
+            rate = sys.stdin.isatty()
+        runner = ReviewSession(entries, store=store, lang=lang, seed=seed, console=out,
+                               read_line=make_reader(out), rate=rate, budget_s=budget, now=clock)
+        result = runner.run()
     out.print()
     if result.events:
         out.print(summary_table(result, lang))

@@ -307,8 +307,10 @@ class Store:
 
     # -- recording ---------------------------------------------------------------------------
 
-    def record(self, event: AnswerEvent, *, exam_id: int | None = None) -> None:
-        """Store one answer and, when it is graded, review its FSRS card; committed at once."""
+    def record(self, event: AnswerEvent, *, exam_id: int | None = None) -> int:
+        """Store one answer and, when it is graded, review its FSRS card; committed at once.
+
+        Returns the answer's id (what `rerate` and `undo` take)."""
         from dlquiz.progress import scheduler
 
         answered_at = event.answered_at
@@ -349,7 +351,7 @@ class Store:
                         (event.topic, new.state, new.step, new.stability, new.difficulty,
                          iso(new.due), iso(answered_at), card_id),
                     )
-            con.execute(
+            cur = con.execute(
                 "INSERT INTO answers(item_id, topic, kind, result, response, duration_s,"
                 " answered_at, hints_used, params, self_rating, card_id, rating,"
                 " review_duration_ms, exam_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -360,6 +362,40 @@ class Store:
             )
             if late and card_id is not None:
                 _replay(con, card_id)
+            return int(cur.lastrowid or 0)
+
+    def rerate(self, answer_id: int, rating: int) -> None:
+        """Change the FSRS rating of a stored review (the student's Again/Hard/Good/Easy over the
+        automatic grade) and recompute its card from the log."""
+        if not 1 <= rating <= 4:
+            raise ProgressError(f"rating {rating}: must be 1 (Again) to 4 (Easy)")
+        with self.transaction() as con:
+            row = con.execute("SELECT card_id, rating FROM answers WHERE answer_id = ?",
+                              (answer_id,)).fetchone()
+            if row is None or row[0] is None or row[1] is None:
+                raise ProgressError(f"answer {answer_id} is not a stored review; it cannot be rated")
+            con.execute("UPDATE answers SET rating = ?, self_rating = ? WHERE answer_id = ?",
+                        (rating, rating, answer_id))
+            _replay(con, int(row[0]))
+
+    def undo(self, answer_id: int) -> None:
+        """Take back a stored answer: its row leaves the log and its card is recomputed from the
+        reviews left (a card with none left is removed, as before its first review)."""
+        with self.transaction() as con:
+            row = con.execute("SELECT card_id FROM answers WHERE answer_id = ?", (answer_id,)).fetchone()
+            if row is None:
+                raise ProgressError(f"answer {answer_id} is not stored; nothing to undo")
+            con.execute("DELETE FROM answers WHERE answer_id = ?", (answer_id,))
+            if row[0] is None:
+                return
+            card_id = int(row[0])
+            left = con.execute("SELECT count(*) FROM answers WHERE card_id = ? AND rating IS NOT NULL",
+                               (card_id,)).fetchone()[0]
+            if left:
+                _replay(con, card_id)
+            else:
+                con.execute("UPDATE answers SET card_id = NULL WHERE card_id = ?", (card_id,))
+                con.execute("DELETE FROM cards WHERE card_id = ?", (card_id,))
 
 
     # -- exams -------------------------------------------------------------------------------
