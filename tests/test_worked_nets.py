@@ -125,6 +125,22 @@ def _check_mlp(ex: Any) -> None:
         assert _close(v[f"dW{l}"], _fd(j, ws[l - 1])), f"dW{l}"
         assert _close(v[f"db{l}"], _fd(j, bs[l - 1])), f"db{l}"
     assert _close(v["dX"], _fd(j, x)), "dX"
+    # dA[L] is the per-sample derivative of the loss with respect to the outputs (note 004's da[L])
+    out = _copy(v[f"A{big_l}"])
+
+    def ell() -> float:
+        if p["loss"] == "bce":
+            return -sum(
+                t * math.log(a) + (1 - t) * math.log(1 - a)
+                for ra, rt in zip(out, y, strict=True)
+                for a, t in zip(ra, rt, strict=True)
+            )
+        if p["loss"] == "ce":
+            return -sum(t * math.log(a) for ra, rt in zip(out, y, strict=True) for a, t in zip(ra, rt, strict=True))
+        half = 0.5 if p["half"] else 1.0
+        return half * sum((a - t) ** 2 for ra, rt in zip(out, y, strict=True) for a, t in zip(ra, rt, strict=True))
+
+    assert _close(v[f"dA{big_l}"], _fd(ell, out), 1e-5), f"dA{big_l}"
     # the vectorised forward pass agrees with loops: Z1 = W1·X + b1 entry by entry
     z1 = _matmul(ws[0], x)
     assert _close(v["Z1"], [[z1[i][s] + bs[0][i][0] for s in range(len(x[0]))] for i in range(len(z1))], 1e-9)

@@ -58,6 +58,7 @@ MAX_LAYERS = 6  # W1 … W6
 MAX_UNITS = 16
 MAX_M = 16
 HIDDEN = _nets.ACTIVATIONS
+PAIRED = {("bce", "sigmoid"), ("ce", "softmax"), ("mse", "linear")}  # dZ[L] = A[L] − Y (×2 without the ½)
 OUTPUTS = ("sigmoid", "softmax", "linear", "tanh", "relu", "leaky_relu")
 LOSSES = ("bce", "ce", "mse")
 DEFAULT_OUTPUT = {"bce": "sigmoid", "ce": "softmax", "mse": "linear"}
@@ -303,6 +304,15 @@ def _gradients(
     a, z = acts[-1], zs[-1]
     k = _factor(p["reduction"], acts[0].shape[1], a.shape[0])
     out: dict[str, np.ndarray] = {}
+    with np.errstate(all="ignore"):
+        if loss == "bce":
+            da = -y / a + (1 - y) / (1 - a)
+        elif loss == "ce":
+            da = -y / a
+        else:
+            da = c * (a - y)
+    if bool(np.all(np.isfinite(da))):  # an output saturated to exactly 0 or 1 has no finite dA (dZ still is)
+        out[f"dA{big_l}"] = da
     if (loss, output) == ("bce", "sigmoid"):
         dz = a - y
     elif (loss, output) == ("ce", "softmax"):
@@ -310,13 +320,6 @@ def _gradients(
     elif (loss, output) == ("mse", "linear"):
         dz = c * (a - y)
     else:
-        if loss == "bce":
-            da = (a - y) / (a * (1 - a))
-        elif loss == "ce":
-            da = -y / a
-        else:
-            da = c * (a - y)
-        out[f"dA{big_l}"] = da
         if output == "softmax":
             dz = a * (da - np.sum(a * da, axis=0, keepdims=True))
         else:
@@ -495,8 +498,15 @@ def _forward_backward(p: Params) -> Out:
     conv = _convention(p, n_out)
     steps.append(Step("Loss", f"{conv.split(';')[0]} = {fv(j)}", j))
     grads = _gradients(ws, zs, acts, y, {**p, "half": half})
+    paired = (loss, output) in PAIRED
     if f"dA{big_l}" in grads:
-        steps.append(Step(f"dA{big_l}", f"dA{big_l} = ∂ℓ/∂A{big_l}", grads[f"dA{big_l}"].tolist()))
+        da_text = {
+            "bce": f"−Y/A{big_l} + (1 − Y)/(1 − A{big_l})",
+            "ce": f"−Y/A{big_l}",
+            "mse": f"A{big_l} − Y" if half else f"2·(A{big_l} − Y)",
+        }[loss]
+        steps.append(Step(f"dA{big_l}", f"dA{big_l} = ∂ℓ/∂A{big_l} = {da_text}", grads[f"dA{big_l}"].tolist()))
+    if not paired:
         g_out = f"dZ{big_l} = dA{big_l} ⊙ {output}′(Z{big_l})"
         if output == "softmax":
             g_out = f"dZ{big_l} = A{big_l} ⊙ (dA{big_l} − Σ_k A{big_l}·dA{big_l})"
