@@ -343,42 +343,67 @@ def stats(as_json: bool, bank_dir: Path | None, home: Path | None, now_text: str
 
 # -- plan -------------------------------------------------------------------------------------
 
+def _weights_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> dict[int, float]:
+    from dlquiz.errors import UsageError
+    from dlquiz.progress.plan import parse_weights
+
+    out: dict[int, float] = {}
+    for text in value:
+        try:
+            out.update(parse_weights(text))
+        except UsageError as exc:
+            raise click.BadParameter(str(exc).removeprefix("--weight: "), ctx=ctx, param=param) from None
+    return out
+
+
 @click.command()
 @click.option("--exam", "exam_date", default=None, metavar="YYYY-MM-DD",
               help="Set the exam date: scheduling then aims at recall on that day.")
+@click.option("--minutes-per-day", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Study time a day (kept; default 60): each day's session fits it.")
+@click.option("--weight", "weights", multiple=True, callback=_weights_option, metavar="CH=W",
+              help="Exam weight of a chapter, e.g. 5=2 (kept; repeatable; 1 is a typical chapter; "
+                   "the syllabus has defaults).")
 @click.option("--target", type=click.FloatRange(0.5, 0.99), default=None,
               help="Recall to reach on the exam day (default 0.9).")
 @click.option("--new-per-day", type=click.IntRange(min=0), default=None,
               help="Daily limit of new items outside exam mode (default 20).")
 @click.option("--clear", is_flag=True, help="Forget the exam date.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@lang_option
 @bank_option
 @home_option
 @now_option
 @handle_errors
-def plan(exam_date: str | None, target: float | None, new_per_day: int | None, clear: bool,
-         as_json: bool, bank_dir: Path | None, home: Path | None, now_text: str | None) -> None:
-    """Set or show the exam date and the study plan toward it.
+def plan(exam_date: str | None, minutes_per_day: float | None, weights: dict[int, float],
+         target: float | None, new_per_day: int | None, clear: bool, as_json: bool, lang: str | None,
+         bank_dir: Path | None, home: Path | None, now_text: str | None) -> None:
+    """Set or show the exam date and the study plan toward it, day by day.
 
     \b
-    With an exam date, items whose recall would fall below the target by the
-    exam are brought back before it, and new items come at the pace that covers
-    the whole bank in time.
+    Each day's session fits the minutes a day, using the items' estimated
+    times. In the weeks before the exam: due reviews, then new items at the
+    pace the time allows. On the last 3 days: cramming, your weak topics
+    first (from your answers), then the chapters the exam weights most, new
+    items only as the time allows. The plan says what will not fit.
+    `dlquiz review` serves today's session.
     \b
     Examples:
-      dlquiz plan --exam 2027-01-08
+      dlquiz plan --exam 2027-01-08 --minutes-per-day 60
       dlquiz plan                      show the plan
-      dlquiz plan --new-per-day 10
+      dlquiz plan --weight 5=3 --weight 1=0   weigh convolution more, skip chapter 1
       dlquiz plan --clear
     """
     from dlquiz.bank import load_bank
     from dlquiz.progress import open_store
+    from dlquiz.progress.plan import CHAPTER_WEIGHTS, MINUTES_PER_DAY, chapter_weights, format_weights, study_plan
     from dlquiz.progress.scheduler import EXAM_DATE, EXAM_TARGET, NEW_PER_DAY, local_day
     from dlquiz.progress.stats import compute_stats
     from dlquiz.render import console as make_console
 
     clock = make_clock(now_text)
     today = local_day(clock())
+    zh = (lang or default_lang()) == "zh"
     if clear and exam_date:
         raise click.UsageError("--clear and --exam exclude each other")
     day: date | None = None
@@ -398,36 +423,36 @@ def plan(exam_date: str | None, target: float | None, new_per_day: int | None, c
             store.set_setting(EXAM_DATE, None)
             store.set_setting(EXAM_TARGET, None)
             if not as_json:
-                out.print("Exam date cleared: back to steady spaced repetition.")
+                out.print("已清除考试日期：恢复常规间隔重复。" if zh
+                          else "Exam date cleared: back to steady spaced repetition.")
         if day is not None:
             store.set_setting(EXAM_DATE, day.isoformat())
         if target is not None:
             store.set_setting(EXAM_TARGET, f"{target:g}")
         if new_per_day is not None:
             store.set_setting(NEW_PER_DAY, str(new_per_day))
-        result = compute_stats(bank, store.cards(), store.answers(), store.settings(), clock())
+        if minutes_per_day is not None:
+            store.set_setting(MINUTES_PER_DAY, f"{minutes_per_day:g}")
+        if weights:
+            kept = {**chapter_weights(bank.syllabus, {}), **chapter_weights(bank.syllabus, store.settings())}
+            defaults = chapter_weights(bank.syllabus, {})
+            kept.update(weights)
+            changed = {k: v for k, v in kept.items() if defaults.get(k) != v}
+            store.set_setting(CHAPTER_WEIGHTS, format_weights(changed) or None)
+        settings = store.settings()
+        now = clock()
+        result = compute_stats(bank, store.cards(), store.answers(), settings, now)
+        study = study_plan(syllabus_order(bank, bank.items), store.cards(), store.answers(), settings, now,
+                           chapter_weights(bank.syllabus, settings))
     data = result.to_dict()
     if as_json:
-        _print_json({k: data[k] for k in ("exam", "new_per_day", "unseen", "due_today",
-                                          "forecast")})
+        _print_json({**{k: data[k] for k in ("exam", "new_per_day", "unseen", "due_today", "forecast")},
+                     "plan": study.to_dict()})
         return
-    if result.exam_date is None:
-        out.print("No exam date set (dlquiz plan --exam YYYY-MM-DD). Steady spaced repetition: "
-                  f"{result.new_per_day} new items a day, {result.unseen} of "
-                  f"{len(bank.items)} items not seen yet, {data['due_today']} due today.")
-        return
-    days = (result.exam_date - today).days
-    target_pct = f"{(result.exam_target or 0):.0%}"
-    recall = "–" if result.exam_recall is None else f"{result.exam_recall:.0%}"
-    out.print(f"Exam on {result.exam_date.isoformat()}: {days} day{'s' * (days != 1)} left; "
-              f"target recall {target_pct}.")
-    out.print(f"{result.unseen} of {len(bank.items)} items not seen yet: "
-              f"{result.new_per_day} new a day covers them in time.")
-    out.print(f"Due today: {data['due_today']}. Predicted recall on the exam day if you stopped "
-              f"now: {recall} of the bank.")
-    from dlquiz.progress.stats import forecast_chart
+    from dlquiz.progress.plan_render import render_plan
 
-    out.print(forecast_chart(result))
+    for part in render_plan(study, result, n_items=len(bank.items), lang="zh" if zh else "en"):
+        out.print(part)
 
 
 # -- export -----------------------------------------------------------------------------------
