@@ -121,10 +121,14 @@ def value_at(expr: sympy.Basic, p: Point, start: int = DPS) -> Num | None:
     return None
 
 
-def _confirm(expected: sympy.Expr, given: sympy.Expr, p: Point) -> bool | None:
-    """Whether a difference seen at 40 digits is real: True (stable and different), False (it
-    vanishes at higher precision: rounding), None (undecidable here: skip the point)."""
-    last: tuple[Num, Num] | None = None
+def _confirm(expected: sympy.Expr, given: sympy.Expr, p: Point,
+             first: tuple[Num, Num] | None = None) -> bool | None:
+    """Whether a difference seen at 40 digits (`first`: the two values there) is real: True
+    (stable across two precisions and different), False (it vanishes at higher precision:
+    rounding), None (undecidable here: skip the point)."""
+    if first is not None and (first[0] is None) != (first[1] is None):
+        return True  # value_at already tried every precision: one side is undefined here
+    last: tuple[Num, Num] | None = first
     for dps in PRECISIONS:
         try:
             ev, gv = value_at(expected, p, dps), value_at(given, p, dps)
@@ -400,7 +404,7 @@ def sample(expected: sympy.Expr, given: sympy.Expr, ctx: Context, seed: int,
             else:
                 res.agree.append(p)
         else:
-            confirmed = _confirm(case.expected, case.given, p)
+            confirmed = _confirm(case.expected, case.given, p, (ev, gv))
             if confirmed:
                 res.differ.append((p, ev, gv))
             elif confirmed is False and not refute_only and ev is not None:
