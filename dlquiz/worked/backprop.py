@@ -556,7 +556,7 @@ def _forward_backward(p: Params) -> Out:
     )
     values["grad_check"] = check
     values["loss"] = j
-    return Out(steps, j, values, conv)
+    return Out(steps, j, values, conv, asked="loss")
 
 
 # --------------------------------------------------------------------------- perceptron

@@ -220,7 +220,7 @@ _LSTM_ZH = {
     "x": ("输入 xₜ（n_x 个数）", "n_x"),
     "h_prev": ("hₜ₋₁（n_h 个数）", "n_h"),
     "c_prev": ("cₜ₋₁（n_h 个数）", "n_h"),
-    "weights": ("单个单元：f、i、c̃、o 各一行，依次为 W（乘 h）、U（乘 x）、b", "4×3"),
+    "weights": ("单个单元：f、i、c̃、o 各一行，依次为 hₜ₋₁ 的权重、xₜ 的权重、b", "4×3"),
     **{f"W_{g}": (f"门 {g}：乘 hₜ₋₁ 的矩阵（recurrent=U 时乘 xₜ）", "n_h×n_h") for g in "fico"},
     **{f"U_{g}": (f"门 {g}：乘 xₜ 的矩阵（recurrent=U 时乘 hₜ₋₁）", "n_h×n_x") for g in "fico"},
     **{f"b_{g}": (f"门 {g}：偏置，n_h 个数（默认 0）", "n_h") for g in "fico"},
@@ -243,7 +243,7 @@ _LSTM_ZH = {
             ParamSpec("c_prev", "cₜ₋₁ (n_h numbers)", 0.5, "tensor", rank=(0, 1)),
             ParamSpec(
                 "weights",
-                "one unit: rows f, i, c̃, o of W (for h), U (for x), b (default 0.5,1,0;0.5,1,0;1,1,0;0.5,1,0)",
+                "one unit: rows f, i, c̃, o of (weight of hₜ₋₁, weight of xₜ, b), default 0.5,1,0;0.5,1,0;1,1,0;0.5,1,0",
                 None,
                 "matrix",
             ),
@@ -790,6 +790,7 @@ def _rnn_params(p: Params) -> Out:
         },
         f"{_CELL_TEXT[cell]}: each block has an n_h × n_x input matrix, an n_h × n_h recurrent matrix and "
         f"{bias_text}; a stacked layer reads the previous layer's n_h (2·n_h when bidirectional)",
+        asked="total",
     )
 
 
