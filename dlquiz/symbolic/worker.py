@@ -59,7 +59,7 @@ STARTUP_SECONDS = 120.0  # a worker that is not ready by then is a failure, not 
 MEMORY_MB = int(os.environ.get("DLQUIZ_WORKER_MEMORY_MB", "2048") or 0)  # address space per worker
 
 __all__ = ["GRACE", "MAX_TASKS", "TimeLimit", "WorkerFailed", "derivation", "enabled", "in_worker",
-           "map_ordered", "parse_math", "prestart", "reason", "run", "shutdown"]
+           "known_slow", "map_ordered", "parse_math", "prestart", "reason", "run", "shutdown"]
 
 
 class WorkerFailed(RuntimeError):
@@ -67,6 +67,7 @@ class WorkerFailed(RuntimeError):
 
 
 _IN_WORKER = False
+_SLOW_LOCK = threading.Lock()
 
 
 def in_worker() -> bool:
@@ -501,6 +502,28 @@ def undecided_report(text: str, message: str, *, start: str | None = None) -> An
 # ----------------------------------------------------------------------------- parse and echo
 
 
+_SLOW: dict[tuple[str, bool | None, tuple[tuple[str, str], ...]], float] = {}  # text -> limit it ran past
+_SLOW_MAX = 256
+
+
+def _slow_key(text: str, latex: bool | None, let: Mapping[str, str] | None
+              ) -> tuple[str, bool | None, tuple[tuple[str, str], ...]]:
+    return text, latex, tuple(sorted((let or {}).items()))
+
+
+def known_slow(text: object, latex: bool | None = None, let: Mapping[str, str] | None = None,
+               timeout: float = 1.0) -> str:
+    """The reason, when reading `text` already ran past a limit of at least `timeout` in this
+    process (so a second check of the same answer does not wait for it again); else ""."""
+    if not isinstance(text, str):
+        return ""
+    with _SLOW_LOCK:
+        past = _SLOW.get(_slow_key(text, latex, let))
+    if past is None or past < timeout:
+        return ""
+    return f"time limit reached (reading the formula took over {past:g} s)"
+
+
 def _parse(text: str, latex: bool | None, let: dict[str, str] | None, timeout: float) -> Parsed:
     from dlquiz.symbolic.parse import parse_math as parse_here
 
@@ -514,9 +537,17 @@ def parse_math(text: str, *, latex: bool | None = None, let: Mapping[str, str] |
     Raises ParseError for unreadable text (with the column) and also when reading takes longer
     than `timeout` (+ GRACE) or fails inside the engine -- the text is then refused, never a hang.
     """
+    if known_slow(text, latex, let, timeout):  # it ran past this limit before: refuse at once
+        raise ParseError(f"this formula takes too long to read (over {timeout:g} s); "
+                         "write it in a simpler form", column=None, text=text)
     try:
         return run(_parse, text, latex, dict(let) if let else None, timeout, seconds=timeout + GRACE)
     except TimeLimit:
+        with _SLOW_LOCK:
+            if len(_SLOW) >= _SLOW_MAX:
+                _SLOW.pop(next(iter(_SLOW)))
+            key = _slow_key(text, latex, let)
+            _SLOW[key] = max(timeout, _SLOW.get(key, 0.0))
         raise ParseError(f"this formula takes too long to read (over {timeout:g} s); "
                          "write it in a simpler form", column=None, text=text) from None
     except WorkerFailed as exc:
