@@ -6,6 +6,17 @@ Public names are loaded lazily from their modules:
   syntax or LaTeX) -> SymPy, whitelist only.
 - ``check_equivalence``, ``check_answer``, ``Verdict``, ``AnswerCheck`` (equivalence.py).
 - ``check_derivation``, ``check_item_derivation``, ``DerivationReport`` (steps.py).
+- ``decide``, ``Verdict`` (policy.py): the one definition of "equal" that equiv, grading,
+  ``bank check`` and ``check`` share; ``SLIPS`` (slips.py): the one catalogue of slips.
+
+Layers, each module importing only those above it (tests/test_architecture.py checks it):
+
+1. reading: the parser (parse.py and its stages), assumptions.py, functions.py; limits.py
+2. values: numeric.py (mpmath evaluation), sampling.py (the one sampler)
+3. policy.py (verdicts), slips.py (the slip catalogue; matexpr.py reads matrix expressions)
+4. equivalence.py (answers); lines.py → chain.py → transitions.py (scalar derivations),
+   matvalues.py → matrices.py (matrix mode), report.py; steps.py (the derivation entry points)
+5. worker.py runs the entry points under hard time limits.
 """
 
 from __future__ import annotations
@@ -23,6 +34,8 @@ _LAZY: dict[str, str] = {
     "check_derivation": "dlquiz.symbolic.steps",
     "check_item_derivation": "dlquiz.symbolic.steps",
     "DerivationReport": "dlquiz.symbolic.steps",
+    "decide": "dlquiz.symbolic.policy",
+    "SLIPS": "dlquiz.symbolic.slips",
 }
 
 __all__ = list(_LAZY)

@@ -10,6 +10,9 @@ and yields pairs of expressions: the slip explains the error when the two of a p
 expression, the wrong one) -- σ(z)(1 − σ(z)) replaced by (1 − σ(z))² -- or (the right one, a
 repair of the wrong one) -- the wrong one times σ(u)(1 − σ(u)). Scalar detectors work on SymPy
 expressions; matrix detectors on matexpr.Node trees, with the facts of the forward pass.
+
+(Over 500 lines on purpose: a table of 17 slips whose detectors sit right above it; splitting
+detectors from their rows would separate each slip from what recognises it.)
 """
 
 from __future__ import annotations
