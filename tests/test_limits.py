@@ -331,3 +331,36 @@ def test_batch_jobs_give_the_same_verdicts() -> None:
     three, _ = _batch(lines, 3)
     assert [r["verdict"] for r in one] == [r["verdict"] for r in three]
     assert [r["id"] for r in one if "id" in r] == [r["id"] for r in three if "id" in r]
+
+
+def test_an_answer_too_slow_to_read_is_not_read_again() -> None:
+    """Grading reads an answer in several steps; one that ran past its reading limit is
+    refused at once by the next step instead of costing the limit again."""
+    from dlquiz.errors import ParseError
+    from dlquiz.symbolic import parse_math
+
+    text = "heaviside(w^999)"
+    t0 = time.monotonic()
+    with pytest.raises(ParseError, match="too long to read"):
+        parse_math(text, timeout=LIMIT)
+    first = time.monotonic() - t0
+    assert first < LIMIT + 1.0
+    t0 = time.monotonic()
+    with pytest.raises(ParseError, match="too long to read"):
+        parse_math(text, timeout=LIMIT)
+    res = check_equivalence(expected="w", given=text, timeout=LIMIT)
+    assert time.monotonic() - t0 < 0.2
+    assert res.verdict is Verdict.UNDECIDED and "reading" in res.message
+    assert worker.known_slow(text, timeout=2 * LIMIT) == ""  # a longer limit may still read it
+
+
+def test_grading_a_hostile_answer_stays_within_its_limits() -> None:
+    from dlquiz.bank import load_bank
+    from dlquiz.quiz.grade import grade
+
+    item = next(i for i in load_bank().items if i.kind == "formula")
+    t0 = time.monotonic()
+    result = grade(item, "step(x^998)")
+    took = time.monotonic() - t0
+    assert str(getattr(result.status, "value", result.status)) in ("undecided", "invalid", "wrong")
+    assert took < 2.0 + GRACE + 3.0 + 1.0  # one reading limit (2 s) and one check (3 s) at most
