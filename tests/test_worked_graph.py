@@ -185,3 +185,37 @@ def test_random_variants_are_reproducible_and_check_out() -> None:
         a = generate_example("backprop.graph", seed=seed)
         assert a.to_dict() == generate_example("backprop.graph", seed=seed).to_dict()
         assert all(math.isfinite(g) for g in a.answer)
+
+
+def test_built_in_formulas_agree_with_the_parser() -> None:
+    """The formulas random variants draw are built without the parser; they must be what it reads."""
+    import random
+
+    from dlquiz.symbolic.tree import parse_tree
+    from dlquiz.worked.graph import _compile, _presets
+
+    rng = random.Random(5)
+    for text, built in _presets().items():
+        parsed = parse_tree(text)
+        assert built.variables == parsed.variables, text
+        if WRITTEN:
+            assert built.root == parsed.root, text
+        a, b = _compile(built), _compile(parsed)
+        for _ in range(5):
+            env = {v: rng.uniform(0.5, 2.0) for v in built.variables}
+            va, ga = a.gradient(env)
+            vb, gb = b.gradient(env)
+            assert va == pytest.approx(vb, rel=1e-12)
+            assert ga == pytest.approx(gb, rel=1e-12)
+
+
+def test_default_and_random_variants_need_no_sympy() -> None:
+    code = (
+        "import sys\n"
+        "from dlquiz.worked import generate_example\n"
+        "for s in [None, *range(20)]:\n"
+        "    generate_example('backprop.graph', seed=s)\n"
+        "    generate_example('opt.sgd', seed=s)\n"
+        "assert 'sympy' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -24,19 +24,17 @@ from __future__ import annotations
 
 import functools
 import math
-import re
-from dataclasses import dataclass
 from typing import Any
 
 import sympy
 
 from dlquiz.errors import ParseError
 from dlquiz.symbolic import parse_math
+from dlquiz.symbolic.exprtree import OPS, UNARY, Expr, Formula, make_formula, variable_label
 from dlquiz.symbolic.functions import sigma
 
-# the operations a tree can hold
-UNARY = ("neg", "exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "sin", "cos")
-OPS = ("var", "const", "add", "mul", "div", "pow", "max", "min", *UNARY)
+__all__ = ["OPS", "UNARY", "Expr", "Formula", "canonical_variable", "parse_tree", "variable_label"]
+
 MAX_NODES = 300
 
 # SymPy function name -> tree operation (one argument)
@@ -50,37 +48,6 @@ _FUNCS: dict[str, str] = {
     "Abs": "abs",
 }
 SUPPORTED = "+ − × ÷ ^, exp, log/ln, sqrt, abs, sigmoid/σ, tanh, relu, max, min, sin, cos"
-
-
-@dataclass(frozen=True)
-class Expr:
-    """One node: `op` (see OPS), its children, and for leaves a symbol name or a constant.
-
-    ``var``: `name` is the symbol's canonical name (``w_1``); ``const``: `value`; ``add``:
-    `signs` holds +1 or −1 per child (a − b is add with signs (1, −1)); ``pow``: two children,
-    base and exponent; ``div``: numerator, denominator; ``max``/``min``/``mul``: two or more.
-    """
-
-    op: str
-    args: tuple[Expr, ...] = ()
-    name: str = ""
-    value: float = 0.0
-    signs: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A parsed formula: its tree, its variables (sorted canonical names), labels and echo."""
-
-    root: Expr
-    variables: tuple[str, ...]
-    labels: tuple[tuple[str, str], ...]
-    text: str
-    pretty: str
-
-    def label(self, name: str) -> str:
-        """The readable form of a variable (``w_1`` -> ``w₁``)."""
-        return dict(self.labels).get(name, name)
 
 
 def _err(text: str, msg: str) -> ParseError:
@@ -341,22 +308,6 @@ def _construct(e: sympy.Basic) -> str:
     return f"'{names.get(name, name)}'"
 
 
-def _variables(root: Expr) -> tuple[str, ...]:
-    seen: set[str] = set()
-    stack = [root]
-    while stack:
-        n = stack.pop()
-        if n.op == "var":
-            seen.add(n.name)
-        stack.extend(n.args)
-    return tuple(sorted(seen, key=_natural))
-
-
-def _natural(name: str) -> tuple[tuple[int, str], ...]:
-    """Sort key: w_2 before w_10."""
-    return tuple((int(p), "") if p.isdigit() else (0, p) for p in re.split(r"(\d+)", name))
-
-
 @functools.lru_cache(maxsize=256)
 def parse_tree(text: str) -> Formula:
     """Read a formula into a plain tree (ParseError naming the problem, with a column if known)."""
@@ -366,9 +317,7 @@ def parse_tree(text: str) -> Formula:
     parsed = parse_math(text)  # validates: unknown names, columns, log(0), division by zero …
     written = getattr(parsed, "tree", None)
     root = _Written(text).written(written) if written is not None else _Builder(text).build(parsed.expr)
-    names = _variables(root)
-    labels = tuple((n, variable_label(n)) for n in names)
-    return Formula(root, names, labels, text, parsed.pretty)
+    return make_formula(root, text, parsed.pretty)
 
 
 @functools.lru_cache(maxsize=256)
@@ -381,34 +330,3 @@ def canonical_variable(name: str) -> str:
     if not isinstance(e, sympy.Symbol):
         raise ParseError(f"{name.strip()!r} is not a single variable name", column=1, text=name)
     return str(e.name)
-
-
-_GREEK = dict(
-    zip(
-        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi rho sigma tau upsilon phi chi "
-        "psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega".split(),
-        "αβγδεζηθικλμνξρστυφχψωΓΔΘΛΞΣΦΨΩ",
-        strict=True,
-    )
-)
-_ACCENTS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303"}
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def variable_label(name: str) -> str:
-    """The readable form of a canonical variable name (``beta_1`` -> ``β₁``, ``yhat`` -> ``ŷ``)."""
-    import unicodedata
-
-    base, _, sub = name.partition("_")
-    for acc, mark in _ACCENTS.items():
-        if base.endswith(acc) and len(base) > len(acc):
-            stem = base[: -len(acc)]
-            base = unicodedata.normalize("NFC", _GREEK.get(stem, stem) + mark)
-            break
-    else:
-        base = _GREEK.get(base, base)
-    if not sub:
-        return base
-    if sub.isdigit():
-        return base + sub.translate(_SUBSCRIPT)
-    return f"{base}_{_GREEK.get(sub, sub)}"

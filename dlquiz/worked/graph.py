@@ -21,7 +21,7 @@ from dlquiz.errors import DlquizError, ParamError
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, register
 
 if TYPE_CHECKING:
-    from dlquiz.symbolic.tree import Expr, Formula
+    from dlquiz.symbolic.exprtree import Expr, Formula
 
 # --------------------------------------------------------------------------- the engine
 
@@ -90,9 +90,54 @@ def compile_formula(text: str, where: str) -> Program:
 
 @functools.lru_cache(maxsize=256)
 def _compiled(text: str) -> Program:
+    preset = _presets().get(text)
+    if preset is not None:  # a formula the generators draw: built here, no parser (and no SymPy) needed
+        return _compile(preset)
     from dlquiz.symbolic.tree import parse_tree
 
     return _compile(parse_tree(text))
+
+
+@functools.cache
+def _presets() -> dict[str, Formula]:
+    """The formulas random variants draw, as the parser reads them (a test checks they agree)."""
+    from dlquiz.symbolic.exprtree import C, V, make_formula, node
+
+    x, y, z, w, a, b = V("x"), V("y"), V("z"), V("w"), V("a"), V("b")
+    w0, w1, w2, x0, x1 = V("w_0"), V("w_1"), V("w_2"), V("x_0"), V("x_1")
+    one, two = C(1), C(2)
+    trees = {
+        "(x*y + z)^2": node("pow", node("add", node("mul", x, y), z), two),
+        "(x + y)*z": node("mul", node("add", x, y), z),
+        "1/(1 + exp(-(w0*x0 + w1*x1 + w2)))": node(
+            "div",
+            one,
+            node("add", one, node("exp", node("neg", node("add", node("mul", w0, x0), node("mul", w1, x1), w2)))),
+        ),
+        "(x + sigma(y))/(sigma(x) + (x + y)^2)": node(
+            "div",
+            node("add", x, node("sigmoid", y)),
+            node("add", node("sigmoid", x), node("pow", node("add", x, y), two)),
+        ),
+        "max(x, y)*z": node("mul", node("max", x, y), z),
+        "relu(w*x + b)": node("relu", node("add", node("mul", w, x), b)),
+        "tanh(a*b) + a": node("add", node("tanh", node("mul", a, b)), a),
+        "(w1 - 3)^2 + 10*w2^2": node(
+            "add",
+            node("pow", node("add", w1, C(3), signs=(1, -1)), two),
+            node("mul", C(10), node("pow", w2, two)),
+        ),
+        "(w - 3)^2": node("pow", node("add", w, C(3), signs=(1, -1)), two),
+        "w1^2 + 4*w2^2 - 2*w1*w2": node(
+            "add",
+            node("pow", w1, two),
+            node("mul", C(4), node("pow", w2, two)),
+            node("mul", two, w1, w2),
+            signs=(1, 1, -1),
+        ),
+        "(w1 + w2 - 1)^2": node("pow", node("add", w1, w2, one, signs=(1, 1, -1)), two),
+    }
+    return {text: make_formula(root, text) for text, root in trees.items()}
 
 
 def _compile(formula: Formula) -> Program:
@@ -276,8 +321,6 @@ def read_point(text: str, prog: Program, where: str) -> dict[str, float]:
 
     Every variable of the formula needs a value; a value for a name the formula does not use is refused.
     """
-    from dlquiz.symbolic.tree import canonical_variable
-
     out: dict[str, float] = {}
     body = text.strip()
     if not body:
@@ -302,10 +345,14 @@ def read_point(text: str, prog: Program, where: str) -> dict[str, float]:
         if "=" not in part:
             raise ParamError(f"{where}: {part.strip()!r} is not 'name=value' (write e.g. 'x=1, y=2')")
         name_text, _, value_text = part.partition("=")
-        try:
-            name = canonical_variable(name_text)
-        except DlquizError as exc:
-            raise ParamError(f"{where}: {exc}") from None
+        name = _known_name(name_text.strip(), prog)
+        if name is None:
+            from dlquiz.symbolic.tree import canonical_variable
+
+            try:
+                name = canonical_variable(name_text)
+            except DlquizError as exc:
+                raise ParamError(f"{where}: {exc}") from None
         vt = value_text.strip()
         if vt.startswith("["):
             items = [x for x in re.split(r"[,\s]+", vt.strip("[]")) if x]
@@ -321,6 +368,16 @@ def read_point(text: str, prog: Program, where: str) -> dict[str, float]:
             f"(the formula uses {', '.join(prog.label(v) for v in prog.variables)})"
         )
     return out
+
+
+def _known_name(name: str, prog: Program) -> str | None:
+    """A typed name that is plainly one of the formula's variables (x, w1 for w_1), without the parser."""
+    if name in prog.variables:
+        return name
+    m = re.fullmatch(r"([A-Za-z]+)_?(\d+)", name)
+    if m and f"{m.group(1)}_{m.group(2)}" in prog.variables:
+        return f"{m.group(1)}_{m.group(2)}"
+    return None
 
 
 def _put(out: dict[str, float], name: str, value: float, where: str, prog: Program) -> None:
