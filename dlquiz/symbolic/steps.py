@@ -74,7 +74,9 @@ def check_derivation(text: str, *, timeout: float = 3.0, seed: int = 0) -> Deriv
     """
     from dlquiz.symbolic import worker
 
-    return worker.derivation(_check_derivation, (text, timeout, seed), timeout, text)
+    report: DerivationReport = worker.derivation(_check_derivation, (text, timeout, seed),
+                                                 timeout, text)
+    return report
 
 
 def _check_derivation(text: str, timeout: float = 3.0, seed: int = 0) -> DerivationReport:
@@ -99,9 +101,10 @@ def check_item_derivation(*, given: Sequence[str], start: str, goal: str,
     """
     from dlquiz.symbolic import worker
 
-    return worker.derivation(_check_item_derivation, (tuple(given), start, goal, steps, timeout),
-                             timeout, steps if isinstance(steps, str) else "\n".join(steps),
-                             start=start)
+    report: DerivationReport = worker.derivation(
+        _check_item_derivation, (tuple(given), start, goal, steps, timeout), timeout,
+        steps if isinstance(steps, str) else "\n".join(steps), start=start)
+    return report
 
 
 def _check_item_derivation(given: Sequence[str], start: str, goal: str, steps: str | Sequence[str],
