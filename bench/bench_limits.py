@@ -51,10 +51,6 @@ A B C A B C A B C
 """
 
 
-def _noop() -> int:
-    return 0
-
-
 def ms(values: list[float]) -> str:
     p95 = sorted(values)[int(0.95 * (len(values) - 1))]
     return f"median {statistics.median(values) * 1000:7.2f} ms  p95 {p95 * 1000:7.2f} ms"
@@ -64,11 +60,11 @@ def overhead(runs: int) -> float:
     from dlquiz.symbolic import worker
     from dlquiz.symbolic.equivalence import _check, check_equivalence
 
-    worker.run(_noop, seconds=30)  # start and warm the pool
+    worker.run(os.getpid, seconds=30)  # start and warm the pool
     trips = []
     for _ in range(runs * 10):
         t0 = time.perf_counter()
-        worker.run(_noop, seconds=30)
+        worker.run(os.getpid, seconds=30)
         trips.append(time.perf_counter() - t0)
     print(f"empty job through the pool              {ms(trips)}")
     pooled, local = [], []

@@ -364,3 +364,22 @@ def test_grading_a_hostile_answer_stays_within_its_limits() -> None:
     took = time.monotonic() - t0
     assert str(getattr(result.status, "value", result.status)) in ("undecided", "invalid", "wrong")
     assert took < 2.0 + GRACE + 3.0 + 1.0  # one reading limit (2 s) and one check (3 s) at most
+
+
+def test_a_job_the_worker_cannot_load_is_a_failure_and_the_worker_lives() -> None:
+    import sys
+    import types
+
+    module = types.ModuleType("dlquiz_only_in_this_process")  # like a script's __main__
+    fake = types.FunctionType(_pid.__code__, {"os": os}, "job")
+    fake.__module__ = module.__name__
+    fake.__qualname__ = "job"
+    module.job = fake  # type: ignore[attr-defined]
+    sys.modules[module.__name__] = module
+    try:
+        before = worker.run(_pid, seconds=5)
+        with pytest.raises(worker.WorkerFailed, match="cannot be run"):
+            worker.run(fake, seconds=5)
+        assert worker.run(_pid, seconds=5) == before  # the same worker goes on
+    finally:
+        del sys.modules[module.__name__]

@@ -129,15 +129,23 @@ def _serve(conn: Any) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; a check may wait on a child
     _limit_memory()
     conn.send(("ready", os.getpid()))
+    import pickle
+
     while True:
         try:
-            msg = conn.recv()
+            data = conn.recv_bytes()
         except (EOFError, OSError):
             return
+        reply: tuple[Any, ...]
+        try:
+            msg = pickle.loads(data)
+        except Exception as exc:  # noqa: BLE001 - e.g. a function of the caller's __main__
+            conn.send(("fail", f"the job cannot be run in a checking process ({_describe(exc)}); "
+                               "send a function defined in an importable module"))
+            continue
         if msg is None:
             return
         fn, args = msg
-        reply: tuple[Any, ...]
         try:
             reply = ("ok", fn(*args))
         except DlquizError as exc:
