@@ -245,6 +245,9 @@ def test_check_json_never_a_traceback(text: str) -> None:
 
 # --------------------------------------------------------------------------- the slip catalogue
 
+BATCH = ("matrix W: n1 x n0\nmatrix A_prev: n0 x m\nvector b: n1\nmatrix Y: n1 x m\n"
+         "let Z = W A_prev + b\nlet A = sigma(Z)\nlet J = (A - Y) ⊙ (A - Y) / (2 m)\n")
+
 SLIP_STEPS = [
     ("wrong form of σ′", "let s = sigma(x)\n    d/dx s\n  = (1 - s)^2\n"),
     ("tanh′ as 1 − tanh (not squared)", "    d/dx tanh(x)\n  = 1 - tanh(x)\n"),
@@ -285,6 +288,9 @@ SLIP_STEPS = [
     ("forgotten transpose",
      "matrix W: n1 x n0\nvector a_prev: n0\nvector da: n1\nlet z = W a_prev\nlet a = tanh(z)\n"
      "dz = da ⊙ tanh'(z)\nda_prev = W dz\n"),
+    ("missing 1/m", BATCH + "dZ = (A - Y) ⊙ A ⊙ (1 - A)\n"),
+    ("sign error", BATCH + "dZ = (Y - A) ⊙ A ⊙ (1 - A) / m\n"),
+    ("dropped ½ / factor 2", BATCH + "dZ = 2 (A - Y) ⊙ A ⊙ (1 - A) / m\n"),
 ]
 
 

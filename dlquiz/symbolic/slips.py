@@ -348,6 +348,22 @@ def _m_time_range(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[
         yield ref, total
 
 
+def _m_scaled(*factors: str) -> MatrixDetector:
+    """Matrix detector: the wrong step times a number is right (−1, 2, ½)."""
+    def detect(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[Node, Node]]:
+        for f in factors:
+            yield ref, Node("matmul", (Node("num", value=f), given)) if not f.startswith("-") \
+                else Node("neg", (given,))
+    return detect
+
+
+def _m_mean(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[Node, Node]]:
+    for dim in ("m", "n", "N", "M"):
+        if facts.knows(dim):
+            yield ref, Node("div", (given, Node("name", value=dim)))
+            yield ref, Node("matmul", (Node("name", value=dim), given))
+
+
 # --------------------------------------------------------------------------- the catalogue
 
 SLIPS: tuple[Slip, ...] = (
@@ -419,7 +435,7 @@ SLIPS: tuple[Slip, ...] = (
          "The cost averages over the m examples of the batch: the gradient carries the factor "
          "1/m.",
          "代价函数对批内 m 个样本取平均：梯度中要有 1/m。",
-         _missing_mean),
+         _missing_mean, _m_mean),
     Slip("p − y sign flipped (y − p)",
          "The gradient of cross-entropy with respect to the logits is p − y (prediction minus "
          "label); y − p is its negative and makes gradient descent climb.",
@@ -429,12 +445,12 @@ SLIPS: tuple[Slip, ...] = (
          "A factor 2 is missing or extra: d/da ½(a − y)² = a − y and d/dx x² = 2x. Keep the "
          "factor that matches the loss as defined.",
          "漏了或多了因子 2：½(a − y)² 对 a 求导为 a − y，x² 的导数为 2x。因子要与损失的定义一致。",
-         _factor_two),
+         _factor_two, _m_scaled("2", "0.5")),
     Slip("sign error",
          "The whole expression has the wrong sign: check each minus sign (−log, the direction "
          "of the gradient step).",
          "整个表达式符号反了：检查每个负号（−log、梯度下降的方向）。",
-         _negated),
+         _negated, _m_scaled("-1")),
 )
 
 BY_NAME: dict[str, Slip] = {s.name: s for s in SLIPS}
