@@ -76,6 +76,8 @@ def _print_json(data: Any) -> None:
               help="Only topics with this id or prefix (repeatable).")
 @click.option("--rate/--no-rate", default=None,
               help="Ask for Again/Hard/Good/Easy after each answer (default: on a terminal).")
+@click.option("--relearn/--no-relearn", default=True,
+              help="Bring items rated Again back later in the session (default: on).")
 @click.option("--seed", type=int, default=None, help="Seed for the numbers of parametric items.")
 @lang_option
 @bank_option
@@ -83,7 +85,7 @@ def _print_json(data: Any) -> None:
 @now_option
 @handle_errors
 def review(minutes: float | None, limit: int | None, new: int | None, topics: tuple[str, ...],
-           rate: bool | None, seed: int | None, lang: str | None, bank_dir: Path | None,
+           rate: bool | None, relearn: bool, seed: int | None, lang: str | None, bank_dir: Path | None,
            home: Path | None, now_text: str | None) -> None:
     """Review what spaced repetition says is due today, then some new items.
 
@@ -173,7 +175,8 @@ def review(minutes: float | None, limit: int | None, new: int | None, topics: tu
         if rate is None:
             rate = sys.stdin.isatty()
         runner = ReviewSession(entries, store=store, lang=lang, seed=seed, console=out,
-                               read_line=make_reader(out), rate=rate, budget_s=budget, now=clock)
+                               read_line=make_reader(out), rate=rate, budget_s=budget, now=clock,
+                               relearn=relearn)
         result = runner.run()
     out.print()
     if result.events:
@@ -306,12 +309,14 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@lang_option
 @bank_option
 @home_option
 @now_option
 @handle_errors
-def stats(as_json: bool, bank_dir: Path | None, home: Path | None, now_text: str | None) -> None:
-    """Show progress: per chapter and topic, a due forecast, the streak, weak spots.
+def stats(as_json: bool, lang: str | None, bank_dir: Path | None, home: Path | None, now_text: str | None) -> None:
+    """Show progress: per chapter and topic what is learned, shaky and untouched, the recall
+    forecast on the exam day, a due forecast, the streak, weak spots.
 
     \b
     Examples:
@@ -332,11 +337,13 @@ def stats(as_json: bool, bank_dir: Path | None, home: Path | None, now_text: str
         _print_json(result.to_dict())
         return
     out = make_console()
+    lang = lang or default_lang()
     if result.empty:
-        out.print("No answers yet. Start with `dlquiz quiz` or `dlquiz review`; "
+        out.print("还没有作答记录。先用 `dlquiz quiz` 或 `dlquiz review`，之后进度会显示在这里。" if lang == "zh"
+                  else "No answers yet. Start with `dlquiz quiz` or `dlquiz review`; "
                   "progress shows here afterwards.")
         return
-    for part in render_stats(result):
+    for part in render_stats(result, lang):
         out.print(part)
         out.print()
 

@@ -67,8 +67,9 @@ class ReviewSession:
         self, entries: Sequence[tuple[Item, str]], *, store: Store | None, lang: str, seed: int,
         console: Console, read_line: ReadLine, rate: bool = True, budget_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Callable[[], datetime] = lambda: datetime.now(UTC), relearn: bool = True,
     ) -> None:
+        self.relearn = relearn
         self.queue: deque[Entry] = deque(Entry(item, kind) for item, kind in entries)
         self.store = store
         self.lang = lang
@@ -172,7 +173,7 @@ class ReviewSession:
             final = self.ask_rating(final, answer_id)
         self.ratings.append(final)
         relearn = None
-        if final == 1 and entry.attempt < RELEARN_MAX:
+        if final == 1 and self.relearn and entry.attempt < RELEARN_MAX:
             relearn = Entry(entry.item, "learning", entry.attempt + 1)
             position = min(RELEARN_GAP, len(self.queue))
             self.queue.insert(position, relearn)

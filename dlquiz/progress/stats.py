@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 FORECAST_DAYS = 14
 WEAK_LIMIT = 3
 WEAK_BELOW = 0.85  # a topic is weak when (accuracy + mean recall) / 2 is below this
+LEARNED_AT = 0.9  # an item is learned when its recall (tomorrow, or on the exam day) is at least this
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,16 @@ class Row:
     due: int  # due today (overdue included)
     mean_recall: float | None  # mean FSRS retrievability one day from now, over seen items
     exam_recall: float | None  # mean predicted retrievability on the exam day, seen items
+    learned: int = 0  # seen items last answered right whose recall (on the exam day, if set) is ≥ LEARNED_AT
+
+    @property
+    def shaky(self) -> int:
+        """Seen items not learned yet."""
+        return self.seen - self.learned
+
+    @property
+    def untouched(self) -> int:
+        return self.total - self.seen
 
     @property
     def accuracy(self) -> float | None:
@@ -53,6 +64,8 @@ class Row:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["accuracy"] = None if self.accuracy is None else round(self.accuracy, 4)
+        d["shaky"] = self.shaky
+        d["untouched"] = self.untouched
         for key in ("mean_recall", "exam_recall"):
             d[key] = None if d[key] is None else round(d[key], 4)
         return d
@@ -144,10 +157,18 @@ def compute_stats(
         if a.item_id in known and a.result in ("correct", "wrong"):
             graded.setdefault(a.item_id, []).append(a.result == "correct")
 
+    learn_at = exam_at if exam_at is not None else now + timedelta(days=1)
+
+    def learned(item_id: str) -> bool:
+        card = cards.get(item_id)
+        return (card is not None and bool(graded.get(item_id)) and graded[item_id][-1]
+                and card_retrievability(card, learn_at) >= LEARNED_AT)
+
     def row(key: str, title: str, chapter: int, ids: Sequence[str]) -> Row:
         seen = [cards[i] for i in ids if i in cards]
         results = [ok for i in ids for ok in graded.get(i, [])]
         return Row(
+            learned=sum(1 for i in ids if learned(i)),
             key=key, title=title, chapter=chapter, total=len(ids), seen=len(seen),
             answered=len(results), correct=sum(results),
             due=sum(1 for c in seen if local_day(effective_due(c, plan)) <= today),
@@ -207,67 +228,84 @@ def bar(fraction: float, width: int = 20) -> str:
     return ("█" * full + partial).ljust(width)
 
 
-def render_stats(stats: Stats) -> list[Any]:
+def _t(lang: str, en: str, zh: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def render_stats(stats: Stats, lang: str = "en") -> list[Any]:
     """Rich renderables for `dlquiz stats`, in order."""
     from rich.table import Table
     from rich.text import Text
 
+    def t(en: str, zh: str) -> str:
+        return _t(lang, en, zh)
+
     out: list[Any] = []
-    head = Text()
-    head.append(f"{stats.answers_total} answers, {stats.answers_today} today · ")
-    head.append(f"streak {stats.streak} day{'s' if stats.streak != 1 else ''} · ")
-    head.append(f"due today {stats.forecast[0] if stats.forecast else 0} · ")
-    head.append(f"new per day {stats.new_per_day} ({stats.unseen} unseen)")
+    due_today = stats.forecast[0] if stats.forecast else 0
+    head = Text(t(
+        f"{stats.answers_total} answers, {stats.answers_today} today · streak {stats.streak} "
+        f"day{'s' if stats.streak != 1 else ''} · due today {due_today} · new per day {stats.new_per_day} "
+        f"({stats.unseen} unseen)",
+        f"共 {stats.answers_total} 次作答，今天 {stats.answers_today} 次 · 连续 {stats.streak} 天 · "
+        f"今天到期 {due_today} · 每天新题 {stats.new_per_day}（{stats.unseen} 题未见过）"))
     out.append(head)
     if stats.exam_date is not None:
         days = (stats.exam_date - local_day(stats.now)).days
-        out.append(Text(
+        out.append(Text(t(
             f"Exam on {stats.exam_date.isoformat()} (in {days} day{'s' if days != 1 else ''}): "
             f"predicted recall {_pct(stats.exam_recall)} of the whole bank, target "
-            f"{_pct(stats.exam_target)} per seen item."
-        ))
+            f"{_pct(stats.exam_target)} per seen item.",
+            f"考试日期 {stats.exam_date.isoformat()}（{days} 天后）：预计考试当天记得整个题库的 "
+            f"{_pct(stats.exam_recall)}，每道已学题的目标为 {_pct(stats.exam_target)}。")))
 
     exam = stats.exam_date is not None
-    table = Table(title="By chapter and topic", title_justify="left", show_edge=False)
-    for name, justify in (("topic", "left"), ("seen", "right"), ("accuracy", "right"),
-                          ("recall tomorrow", "right"), ("due", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table = Table(title=t("By chapter and topic", "按章节和主题"), title_justify="left", show_edge=False)
+    learned_head = t("learned", "已掌握")
+    columns = [(t("topic", "主题"), "left"), (learned_head, "right"), (t("shaky", "不牢"), "right"),
+               (t("untouched", "未学"), "right"), (t("accuracy", "正确率"), "right"),
+               (t("recall tomorrow", "明日记忆"), "right"), (t("due", "到期"), "right")]
     if exam:
-        table.add_column("on exam day", justify="right")
-    for chapter in stats.chapters:
-        cells = [f"{chapter.key}. {chapter.title}", f"{chapter.seen}/{chapter.total}",
-                 _pct(chapter.accuracy), _pct(chapter.mean_recall), str(chapter.due)]
-        if exam:
-            cells.append(_pct(chapter.exam_recall))
-        table.add_row(*cells, style="bold")
-        for t in stats.topics:
-            if t.chapter != chapter.chapter:
-                continue
-            cells = [f"  {t.key}", f"{t.seen}/{t.total}", _pct(t.accuracy), _pct(t.mean_recall),
-                     str(t.due)]
-            if exam:
-                cells.append(_pct(t.exam_recall))
-            table.add_row(*cells)
-    out.append(table)
+        columns.append((t("on exam day", "考试当天"), "right"))
+    for name, justify in columns:
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
 
-    answered = [t for t in stats.topics if t.accuracy is not None]
+    def cells(r: Row, label: str) -> list[str]:
+        row = [label, str(r.learned), str(r.shaky), str(r.untouched), _pct(r.accuracy),
+               _pct(r.mean_recall), str(r.due)]
+        if exam:
+            row.append(_pct(r.exam_recall))
+        return row
+
+    for chapter in stats.chapters:
+        table.add_row(*cells(chapter, f"{chapter.key}. {chapter.title}"), style="bold")
+        for tp in stats.topics:
+            if tp.chapter == chapter.chapter:
+                table.add_row(*cells(tp, f"  {tp.key}"))
+    out.append(table)
+    out.append(Text(t(f"learned: last answer right and recall {'on the exam day' if exam else 'tomorrow'} "
+                      f"≥ {LEARNED_AT:.0%}; shaky: seen, not learned; untouched: never answered.",
+                      f"已掌握：最近一次答对且{'考试当天' if exam else '明天'}记忆率 ≥ {LEARNED_AT:.0%}；"
+                      "不牢：学过但未掌握；未学：从未作答。"), style="dim"))
+
+    answered = [tp for tp in stats.topics if tp.accuracy is not None]
     if answered:
-        chart = Table(title="Accuracy per topic", title_justify="left", show_header=False,
+        chart = Table(title=t("Accuracy per topic", "各主题正确率"), title_justify="left", show_header=False,
                       show_edge=False, box=None)
         chart.add_column("topic")
         chart.add_column("bar")
         chart.add_column("pct", justify="right")
-        for t in answered:
-            acc = t.accuracy or 0.0
+        for tp in answered:
+            acc = tp.accuracy or 0.0
             style = "green" if acc >= 0.8 else "yellow" if acc >= 0.5 else "red"
-            chart.add_row(t.key, Text(bar(acc), style=style), f"{acc:.0%} of {t.answered}")
+            chart.add_row(tp.key, Text(bar(acc), style=style), t(f"{acc:.0%} of {tp.answered}",
+                                                                 f"{tp.answered} 次中 {acc:.0%}"))
         out.append(chart)
 
-    out.append(forecast_chart(stats))
+    out.append(forecast_chart(stats, lang=lang))
     if stats.exams:
-        exams = Table(title="Mock exams", title_justify="left", show_edge=False)
-        for name in ("date", "score", "minutes", "seed"):
-            exams.add_column(name, justify="left" if name == "date" else "right")
+        exams = Table(title=t("Mock exams", "模拟考试"), title_justify="left", show_edge=False)
+        for name in (t("date", "日期"), t("score", "得分"), t("minutes", "分钟"), "seed"):
+            exams.add_column(name, justify="left" if name in ("date", "日期") else "right")
         for e in stats.exams[:5]:
             total = e["total"] or 0
             score = f"{e['correct']}/{total}" + (f" ({e['correct'] / total:.0%})" if total else "")
@@ -275,7 +313,7 @@ def render_stats(stats: Stats) -> list[Any]:
                           str(e["seed"]))
         out.append(exams)
     if stats.weakest:
-        weak = Text("Weakest topics:\n", style="bold")
+        weak = Text(t("Weakest topics:\n", "最薄弱的主题：\n"), style="bold")
         for topic in stats.weakest:
             weak.append(f"  {topic}: ")
             weak.append(f"dlquiz quiz --topic {topic}\n", style="cyan")
@@ -283,15 +321,17 @@ def render_stats(stats: Stats) -> list[Any]:
     return out
 
 
-def forecast_chart(stats: Stats, height: int = 6) -> Any:
+def forecast_chart(stats: Stats, height: int = 6, lang: str = "en") -> Any:
     """A column chart of the due forecast, one column per day."""
     from rich.text import Text
 
     counts = list(stats.forecast)
     if not any(counts):
-        return Text(f"Nothing due in the next {len(counts)} days.")
+        return Text(_t(lang, f"Nothing due in the next {len(counts)} days.",
+                       f"未来 {len(counts)} 天没有到期的题。"))
     top = max(counts)
-    text = Text(f"Due in the next {len(counts)} days (max {top} a day)\n", style="bold")
+    text = Text(_t(lang, f"Due in the next {len(counts)} days (max {top} a day)\n",
+                   f"未来 {len(counts)} 天的到期题数（最多一天 {top} 题）\n"), style="bold")
     blocks = " ▁▂▃▄▅▆▇█"
     for level in range(height, 0, -1):
         line = []
