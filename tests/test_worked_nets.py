@@ -92,7 +92,8 @@ def _mlp_cost(p: dict[str, Any], x: Mat, y: Mat, ws: list[Mat], bs: list[Mat]) -
         a = [row[s] for row in x]
         for l in range(big_l):
             z = [sum(ws[l][i][k] * a[k] for k in range(len(a))) + bs[l][i][0] for i in range(len(ws[l]))]
-            g = p["activation"] if l < big_l - 1 else p["output"]
+            per_layer = p["activations"].split(",") if p.get("activations") else None
+            g = (per_layer[l] if per_layer else p["activation"]) if l < big_l - 1 else p["output"]
             if g == "softmax":
                 top = max(z)
                 e = [math.exp(v - top) for v in z]
@@ -204,6 +205,17 @@ MLP_CASES: list[dict[str, Any]] = [
         "loss": "mse",
         "output": "softmax",
     },
+    # a different activation in each hidden layer
+    {
+        "X": "1,-1;0.5,2",
+        "W1": "0.3,-0.2;0.1,0.4;-0.5,0.2",
+        "b1": "0.1,0,-0.1",
+        "W2": "1,0.5,-0.5;0.2,-0.3,0.4",
+        "W3": "0.7,-0.6",
+        "Y": "1,0",
+        "activations": "leaky_relu,tanh",
+        "alpha": 0.2,
+    },
     # sigmoid output with ce on one unit (−y log a only)
     {"X": "1;1", "W1": "0.2,0.3", "Y": "1", "loss": "ce", "output": "sigmoid"},
 ]
@@ -305,6 +317,12 @@ MLP_ERRORS = [
     ({"reduction": "mean_all"}, "mean_all (÷ m·n_L, as PyTorch's MSELoss) applies to loss mse only"),
     ({"X": "1;2", "W1": "1,2", "Y": "1", "output": "softmax"}, "softmax over one unit is always 1; W1 has 1 row"),
     ({"loss": "ce"}, "parameter sizes: a softmax output needs at least 2 output units"),
+    ({"activations": "relu,tanh"}, "parameter activations has 2 names but the network has 1 hidden layer"),
+    (
+        {"activations": "relu", "activation": "tanh"},
+        "parameters activation (one for every hidden layer) and activations",
+    ),
+    ({"activations": "relux"}, "parameter activations: 'relux' is not an activation"),
 ]
 
 

@@ -48,6 +48,8 @@ def _mlp_params(p: Params) -> Out:
 
 # --------------------------------------------------------------------------- forward and backward
 
+import re  # noqa: E402
+
 import numpy as np  # noqa: E402
 
 from dlquiz.worked import _nets  # noqa: E402
@@ -80,6 +82,27 @@ def network(
     return x, y, ws, bs
 
 
+def _layer_act(hidden: str | list[str], l: int) -> str:
+    """The activation of hidden layer l (1-based): one name for all, or one per layer."""
+    return hidden if isinstance(hidden, str) else hidden[l - 1]
+
+
+def _hidden(p: Params, depth: int) -> str | list[str]:
+    """`activations` (one per hidden layer) or `activation` (the same for all), checked against the depth."""
+    if p["activations"] is None:
+        return str(p["activation"])
+    names = [a for a in re.split(r"[,\s]+", str(p["activations"]).strip()) if a]
+    bad = [a for a in names if a not in HIDDEN]
+    if bad:
+        raise _err(f"parameter activations: {bad[0]!r} is not an activation (choose from: {', '.join(HIDDEN)})")
+    if len(names) != depth - 1:
+        raise _err(
+            f"parameter activations has {_nets.count(len(names), 'name')} but the network has "
+            f"{_nets.count(depth - 1, 'hidden layer')}: give one per hidden layer, input side first"
+        )
+    return names
+
+
 def _factor(reduction: str, m: int, n_out: int) -> float:
     return {"mean": 1 / m, "sum": 1.0, "mean_all": 1 / (m * n_out)}[reduction]
 
@@ -96,7 +119,12 @@ def per_sample_loss(a: np.ndarray, y: np.ndarray, loss: str, half: bool) -> np.n
 
 
 def forward(
-    ws: list[np.ndarray], bs: list[np.ndarray], x: np.ndarray, hidden: str, output: str, alpha: float
+    ws: list[np.ndarray],
+    bs: list[np.ndarray],
+    x: np.ndarray,
+    hidden: str | list[str],
+    output: str,
+    alpha: float,
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Z[1..L] and A[0..L] (A[0] = X)."""
     zs: list[np.ndarray] = []
@@ -104,7 +132,7 @@ def forward(
     for l, (w, b) in enumerate(zip(ws, bs, strict=True), 1):
         z = w @ acts[-1] + b
         zs.append(z)
-        acts.append(_nets.act(hidden if l < len(ws) else output, z, alpha))
+        acts.append(_nets.act(_layer_act(hidden, l) if l < len(ws) else output, z, alpha))
     return zs, acts
 
 
@@ -113,7 +141,7 @@ def cost(
     bs: list[np.ndarray],
     x: np.ndarray,
     y: np.ndarray,
-    hidden: str,
+    hidden: str | list[str],
     output: str,
     loss: str,
     *,
@@ -133,11 +161,14 @@ def _given_mode(p: Params) -> bool:
 def _draw_fb(d: Draw) -> Params:
     if any(k in d.fixed for k in _GIVEN):  # the student's own network: draw nothing of it
         return {}
-    loss = d.pick("loss", ["bce", "mse", "ce"])
+    one_out = "sizes" in d.fixed and list(d.fixed["sizes"])[-1] < 2  # softmax-CE needs 2 or more outputs
+    loss = d.pick("loss", ["bce", "mse"] if one_out else ["bce", "mse", "ce"])
     out_n = 1 if loss != "ce" else int(d.rng.integers(2, 4))
     sizes = d.value("sizes", lambda: [int(d.rng.integers(1, 4)), int(d.rng.integers(2, 4)), out_n])
     m = d.int("m", 1, 3)
     act = d.pick("activation", ["sigmoid", "tanh", "relu", "leaky_relu"])
+    if "activations" in d.fixed:  # the student's own per-layer activations: the draws only check kinks with one
+        act = str(d.fixed["activations"]).split(",")[0].strip()
 
     def seed_without_kink() -> int:
         seed = int(d.rng.integers(0, 10000))
@@ -149,13 +180,10 @@ def _draw_fb(d: Draw) -> Params:
             seed = int(d.rng.integers(0, 10000))
         return seed
 
-    return {
-        "sizes": sizes,
-        "m": m,
-        "activation": act,
-        "loss": loss,
-        "init_seed": d.value("init_seed", seed_without_kink),
-    }
+    out = {"sizes": sizes, "m": m, "loss": loss, "init_seed": d.value("init_seed", seed_without_kink)}
+    if "activations" not in d.fixed:
+        out["activation"] = act
+    return out
 
 
 def _err(msg: str) -> ParamError:
@@ -168,6 +196,8 @@ def _prepare_fb(p: Params) -> Params:
         p["sizes"] = p["sizes"] if p["sizes"] is not None else [2, 3, 1]
         p["m"] = p["m"] if p["m"] is not None else 2
         p["init_seed"] = p["init_seed"] if p["init_seed"] is not None else 0
+    if p["activation"] is None and p["activations"] is None:
+        p["activation"] = "sigmoid"
     if p["output"] is None:
         p["output"] = DEFAULT_OUTPUT[p["loss"]]
     if p["loss"] == "mse" and p["half"] is None:
@@ -262,7 +292,10 @@ def _check_limits(sizes: list[int], m: int) -> None:
 
 def _check_fb(p: Params) -> None:
     loss, out = p["loss"], p["output"]
-    uses_leaky = "leaky_relu" in (p["activation"], out)
+    if p["activations"] is not None and p["activation"] is not None:
+        raise _err("parameters activation (one for every hidden layer) and activations (one each) cannot both be set")
+    named = [p["activation"], out, *re.split(r"[,\s]+", str(p["activations"] or ""))]
+    uses_leaky = "leaky_relu" in named
     if p["alpha"] is not None and not uses_leaky:
         raise _err("parameter alpha is the slope of leaky_relu, which neither activation nor output uses")
     if p["half"] is not None and loss != "mse":
@@ -298,7 +331,7 @@ def _gradients(
     p: Params,
 ) -> dict[str, np.ndarray]:
     """dA, dZ (per sample), dW, db (× the loss factor), dA0 and dX: the backward pass."""
-    hidden, output, loss, alpha = p["activation"], p["output"], p["loss"], _alpha(p)
+    hidden, output, loss, alpha = p["_hidden"], p["output"], p["loss"], _alpha(p)
     c = 1.0 if (loss != "mse" or p["half"]) else 2.0
     big_l = len(ws)
     a, z = acts[-1], zs[-1]
@@ -331,7 +364,7 @@ def _gradients(
         da_prev = ws[l - 1].T @ dz
         out[f"dA{l - 1}"] = da_prev
         if l > 1:
-            dz = da_prev * _nets.dact(hidden, zs[l - 2], alpha)
+            dz = da_prev * _nets.dact(_layer_act(hidden, l - 1), zs[l - 2], alpha)
             out[f"dZ{l - 1}"] = dz
     out["dX"] = k * out["dA0"]
     return out
@@ -365,7 +398,8 @@ def _convention(p: Params, n_out: int) -> str:
 _FB_ZH = {
     "sizes": ("各层大小，从输入到输出（随机网络用；默认 2,3,1）", "n0,n1,…,nL"),
     "m": ("随机网络的批量大小（默认 2）", ""),
-    "activation": ("隐藏层激活函数", ""),
+    "activation": ("所有隐藏层的激活函数（默认 sigmoid）", ""),
+    "activations": ("每个隐藏层各一个激活函数，从输入一侧开始：relu,tanh", ""),
     "loss": ("bce（二元交叉熵）、ce（softmax 交叉熵）或 mse（均方误差）", ""),
     "output": ("输出层激活函数（默认：bce 用 sigmoid，ce 用 softmax，mse 用 linear）", ""),
     "half": ("mse：平方前是否乘 ½（默认是）", ""),
@@ -425,7 +459,16 @@ def _written_acts(g: str, z: np.ndarray, a: np.ndarray, alpha: float) -> str:
                 "sizes", "layer sizes from input to output (drawn network; default 2,3,1)", None, "intlist", min=1
             ),
             ParamSpec("m", "batch size of the drawn network (default 2)", None, "int", min=1),
-            ParamSpec("activation", "hidden activation", "sigmoid", "choice", choices=HIDDEN),
+            ParamSpec(
+                "activation",
+                "hidden activation of every hidden layer (default sigmoid)",
+                None,
+                "choice",
+                choices=HIDDEN,
+            ),
+            ParamSpec(
+                "activations", "one hidden activation per hidden layer, input side first: relu,tanh", None, "str"
+            ),
             ParamSpec("loss", "bce, ce (softmax cross-entropy) or mse", "bce", "choice", choices=LOSSES),
             ParamSpec(
                 "output",
@@ -460,7 +503,7 @@ def _written_acts(g: str, z: np.ndarray, a: np.ndarray, alpha: float) -> str:
     prepare=_prepare_fb,
 )
 def _forward_backward(p: Params) -> Out:
-    hidden, output, loss, alpha = p["activation"], p["output"], p["loss"], _alpha(p)
+    output, loss, alpha = p["output"], p["loss"], _alpha(p)
     half = bool(p["half"]) if loss == "mse" else True
     notes: list[str] = []
     if _given_mode(p):
@@ -468,6 +511,7 @@ def _forward_backward(p: Params) -> Out:
     else:
         x, y, ws, bs = network(list(p["sizes"]), int(p["m"]), int(p["init_seed"]), loss)
     big_l, m, n_out = len(ws), x.shape[1], ws[-1].shape[0]
+    hidden = _hidden(p, big_l)
     steps: list[Step] = [
         Step("X", f"inputs, {x.shape[0]}×{m} (one column per sample)", x.tolist()),
         Step(
@@ -481,7 +525,7 @@ def _forward_backward(p: Params) -> Out:
     zs, acts = forward(ws, bs, x, hidden, output, alpha)
     for l in range(1, big_l + 1):
         w, b = ws[l - 1], bs[l - 1]
-        g = hidden if l < big_l else output
+        g = _layer_act(hidden, l) if l < big_l else output
         steps.append(Step(f"W{l}", f"{w.shape[0]}×{w.shape[1]}", w.tolist()))
         steps.append(Step(f"b{l}", f"{b.shape[0]}×1", b.tolist(), "not given: 0" if f"b{l}" in notes else ""))
         z_form, a_form = f"Z{l} = W{l}·A{l - 1} + b{l}", f"A{l} = {g}(Z{l})"
@@ -497,7 +541,7 @@ def _forward_backward(p: Params) -> Out:
     j = cost(ws, bs, x, y, hidden, output, loss, half=half, reduction=p["reduction"], alpha=alpha)
     conv = _convention(p, n_out)
     steps.append(Step("Loss", f"{conv.split(';')[0]} = {fv(j)}", j))
-    grads = _gradients(ws, zs, acts, y, {**p, "half": half})
+    grads = _gradients(ws, zs, acts, y, {**p, "half": half, "_hidden": hidden})
     paired = (loss, output) in PAIRED
     if f"dA{big_l}" in grads:
         da_text = {
@@ -531,7 +575,11 @@ def _forward_backward(p: Params) -> Out:
         steps.append(Step(f"dA{l - 1}", f"dA{l - 1} = W{l}ᵀ·dZ{l}", grads[f"dA{l - 1}"].tolist()))
         if l > 1:
             steps.append(
-                Step(f"dZ{l - 1}", f"dZ{l - 1} = dA{l - 1} ⊙ {hidden}′(Z{l - 1})", grads[f"dZ{l - 1}"].tolist())
+                Step(
+                    f"dZ{l - 1}",
+                    f"dZ{l - 1} = dA{l - 1} ⊙ {_layer_act(hidden, l - 1)}′(Z{l - 1})",
+                    grads[f"dZ{l - 1}"].tolist(),
+                )
             )
     steps.append(Step("dX", f"dX = ∂J/∂X = {k}dA0" if k else "dX = ∂J/∂X = dA0", grads["dX"].tolist()))
     values.update({name: g.tolist() for name, g in grads.items()})
@@ -543,7 +591,9 @@ def _forward_backward(p: Params) -> Out:
     analytic = [grads[f"dW{l}"] for l in range(1, big_l + 1)] + [grads[f"db{l}"] for l in range(1, big_l + 1)]
     numeric = [_nets.numeric_grad(j_now, w) for w in ws] + [_nets.numeric_grad(j_now, b) for b in bs]
     check = _nets.rel_error([*analytic, grads["dX"]], [*numeric, _nets.numeric_grad(j_now, x)])
-    kinks = any(_nets.kinked(hidden, z) for z in zs[:-1]) or _nets.kinked(output, zs[-1])
+    kinks = any(_nets.kinked(_layer_act(hidden, l), z) for l, z in enumerate(zs[:-1], 1)) or _nets.kinked(
+        output, zs[-1]
+    )
     steps.append(
         Step(
             "Gradient check",
