@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 from pathlib import Path
@@ -62,6 +63,8 @@ def _named_items(bank: Bank, item_ids: tuple[str, ...], topics: tuple[str, ...],
               help="Number of questions (default 10; with --id, every item named).")
 @click.option("--id", "item_ids", multiple=True, metavar="ID",
               help="Quiz exactly this item (repeatable; asked in the order given).")
+@click.option("--wrong", is_flag=True, help="The items you most recently missed (latest answer wrong).")
+@click.option("--due", is_flag=True, help="The items spaced repetition says are due today.")
 @click.option("--seed", type=int, default=None,
               help="Same seed, same questions in the same order (and the same numbers).")
 @click.option("--no-save", is_flag=True, help="Do not record answers in the progress store.")
@@ -70,7 +73,7 @@ def _named_items(bank: Bank, item_ids: tuple[str, ...], topics: tuple[str, ...],
 @home_option
 @handle_errors
 def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int | None, item_ids: tuple[str, ...],
-         seed: int | None,
+         wrong: bool, due: bool, seed: int | None,
          no_save: bool, lang: str | None, bank_dir: Path | None, home: Path | None) -> None:
     """Answer questions in the terminal, with feedback after each one.
 
@@ -81,6 +84,8 @@ def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int | None, ite
       dlquiz quiz --topic conv --kind numeric  convolution arithmetic
       dlquiz quiz --kind formula --lang zh     formulas, in Chinese
       dlquiz quiz --id act.sigmoid.range --id loss.ce.fixed   exactly these items
+      dlquiz quiz --wrong                      drill what you last got wrong
+      dlquiz quiz --due --topic conv.          what is due today, convolution only
       printf 'b\\nt\\n' | dlquiz quiz --n 2 --seed 1   scripted (no terminal)
     \b
     Answer with a letter (ac for several), t/f, a number (3/4 works), a formula
@@ -94,7 +99,15 @@ def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int | None, ite
     lang = lang or default_lang()
     bank = load_bank(bank_dir)
     seed = seed if seed is not None else random.randrange(10**6)
-    if item_ids:
+    if wrong or due:
+        from dlquiz.cli.progress_cmd import make_clock
+        from dlquiz.progress.drill import drill_items
+
+        if item_ids:
+            raise click.UsageError("--id names the items itself: give no --wrong or --due with it")
+        items = drill_items(bank.select(topics=topics, kinds=kinds), home, wrong=wrong, due=due,
+                            n=10 if count is None else count, now=make_clock(os.environ.get("DLQUIZ_NOW"))())
+    elif item_ids:
         items = _named_items(bank, item_ids, topics, kinds)
         if count is not None:
             items = items[:max(count, 1)]
