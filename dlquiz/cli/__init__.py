@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "exam": "dlquiz.cli.progress_cmd:exam",
     "topics": "dlquiz.cli.bank_cmd:topics",
     "show": "dlquiz.cli.bank_cmd:show",
+    "search": "dlquiz.cli.search_cmd:search",
     "bank": "dlquiz.cli.bank_cmd:bank",
     "equiv": "dlquiz.cli.equiv_cmd:equiv",
     "check": "dlquiz.cli.engine_cmd:check",
