@@ -552,14 +552,11 @@ def _register_zh() -> None:
     """Add this module's Chinese to the worked-step tables (kept here, beside the English)."""
     from dlquiz.worked import i18n
 
-    i18n._ZH.update(_ZH_WORDS)
-    i18n._PHRASES.update(_ZH_PHRASES)
+    i18n.add_chinese(_ZH_WORDS, _ZH_PHRASES, _ZH_FRAGMENTS)
+    # "Forward q", "Backward q": step names with a node's name in them
     for pat, repl in _ZH_NAMES:
         if all(p.pattern != pat for p, _ in i18n._NUMBERED):
             i18n._NUMBERED.append((re.compile(pat), repl))
-    for pat, repl in _ZH_FRAGMENTS:
-        if all(p.pattern != pat for p, _ in i18n._FRAGMENTS):
-            i18n._FRAGMENTS.insert(0, (re.compile(pat), repl))
 
 
 _register_zh()

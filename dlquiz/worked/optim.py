@@ -1097,15 +1097,12 @@ def _gradcheck(p: Params) -> Out:
         twos.append(two)
         err_ones.append(err_one)
         err_twos.append(err_two)
-    at = (
-        ", ".join(f"{lab} = {fv(x)}" for lab, x in zip(labels, point, strict=True))
-        if len(labels) > 1
-        else f"θ = {fv(point[0])}"
-    )
-    if len(labels) == 1:
-        steps.append(Step("Exact", f"{exact_text} at {at}: {fv(exact[0])}", exact[0]))
+    if fname in GRADCHECK_FNS:
+        where = f" at θ = {fv(point[0])}"
     else:
-        steps.append(Step("Exact", f"{exact_text} at {at}: {fv(exact)}", exact))
+        where = ", point " + ", ".join(f"{lab} = {fv(x)}" for lab, x in zip(labels, point, strict=True))
+    exact_value: Any = exact[0] if len(labels) == 1 else exact
+    steps.append(Step("Exact", f"{exact_text}{where}: {fv(exact_value)}", exact_value))
     used = ones if sided == "one" else twos
     rel = _rel_error(used, exact)
     name = "one-sided" if sided == "one" else "two-sided"
@@ -1160,7 +1157,8 @@ _ZH_FRAGMENTS = [
     (r"^d = the two-sided difference, g = the exact gradient; ", "d 为双边差分，g 为精确梯度；"),
     (r" by backprop on its graph", "（在计算图上反向传播求得）"),
     (r"; g at the look-ahead point ", "；g 在前瞻点求："),
-    (r"^analytic gradient of f = (.*) \(backprop on its graph\) at ", r"f = \1 的解析梯度（计算图反向传播），"),
+    (r"^analytic gradient of f = ", "解析梯度：f = "),
+    (r" \(backprop on its graph\), point ", "（计算图反向传播），求值点 "),
     (r"(\S+) is used (\d+) times: its gradients add", r"\1 被使用 \2 次：梯度相加"),
 ]
 
@@ -1169,13 +1167,10 @@ def _register_zh() -> None:
     """Add this module's Chinese to the worked-step tables (kept here, beside the English)."""
     import re
 
-    from dlquiz.worked import i18n
+    from dlquiz.worked.i18n import add_chinese
 
-    i18n._ZH.update(_ZH_WORDS)
-    i18n._PHRASES.update(_ZH_PHRASES)
-    for pat, repl in _ZH_FRAGMENTS + [(re.escape(k) + "$", v) for k, v in _ZH_PHRASES.items()]:
-        if all(p.pattern != pat for p, _ in i18n._FRAGMENTS):
-            i18n._FRAGMENTS.insert(0, (re.compile(pat), repl))
+    # whole phrases also as patterns anchored at the end: a note may start with a prefix ("d = …; ")
+    add_chinese(_ZH_WORDS, _ZH_PHRASES, _ZH_FRAGMENTS + [(re.escape(k) + "$", v) for k, v in _ZH_PHRASES.items()])
 
 
 _register_zh()
