@@ -440,7 +440,7 @@ def _rnn_oracle(ex: Any) -> tuple[Callable[[], float], dict[str, Mat], Mat]:
                 total += -sum(yi * math.log(oi) + (1 - yi) * math.log(1 - oi) for oi, yi in zip(o, y, strict=True))
             else:
                 total += -sum(yi * math.log(oi) for oi, yi in zip(o, y, strict=True))
-        return total
+        return total / big_t if p["reduction"] == "mean" else total
 
     return loss, mats, x
 
@@ -509,6 +509,8 @@ RNN_CASES: list[dict[str, Any]] = [
         "loss": "mse",
         "output": "softmax",
     },
+    # the mean of the step losses
+    {"x": "1,0.5,-0.5", "y": "1,0,1", "U": 0.7, "W": -0.4, "V": 1.5, "reduction": "mean"},
     # three inputs, one hidden unit
     {"x": "1,0;0,1;1,1", "y": "1,1", "U": "0.2,-0.4,0.6", "W": 0.9, "V": 1.2, "h0": 0.5},
 ]
@@ -561,6 +563,7 @@ RNN_ERRORS = [
     ({"output": "softmax"}, "a softmax output needs at least 2 outputs"),
     ({"y": "1,2,0"}, "targets must be between 0 and 1 for a sigmoid output"),
     ({"hidden": 2, "U": 1, "W": 1, "V": 1}, "parameter hidden is 2 but W is 1×1"),
+    ({"reduction": "mean", "loss_at": "last"}, "reduction=mean averages the losses of every step"),
 ]
 
 

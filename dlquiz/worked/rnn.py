@@ -84,6 +84,10 @@ class Net:
         self.act, self.out, self.loss = p["activation"], p["output"], p["loss"]
         self.last_only = p["loss_at"] == "last"
         self.loss_steps = [self.T] if self.last_only else list(range(1, self.T + 1))
+        self.mean = p["reduction"] == "mean" and not self.last_only  # L = (1/T) Σₜ Lₜ
+        if p["reduction"] == "mean" and self.last_only:
+            raise _err("parameter reduction=mean averages the losses of every step; with loss_at=last there is one")
+        self.scale = 1 / self.T if self.mean else 1.0
         self.y = self._targets(p["y"])
 
     def _vector(self, p: Params, name: str, n: int, why: str) -> np.ndarray:
@@ -156,7 +160,7 @@ class Net:
 
     def total_loss(self) -> float:
         f = self.forward()
-        return sum(self.step_loss(f["o"][t - 1], self.y[t]) for t in self.loss_steps)
+        return self.scale * sum(self.step_loss(f["o"][t - 1], self.y[t]) for t in self.loss_steps)
 
     def dz(self, o: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         """∂Lₜ/∂zₜ, zₜ = V hₜ + c."""
@@ -185,7 +189,7 @@ class Net:
         for t in range(self.T, 0, -1):
             dh = from_next.copy()
             if t in self.y:
-                dz = self.dz(f["o"][t - 1], f["z"][t - 1], self.y[t])
+                dz = self.scale * self.dz(f["o"][t - 1], f["z"][t - 1], self.y[t])
                 g["dz"][t] = dz
                 g["dV"] += dz @ f["h"][t].T
                 g["dc"] += dz
@@ -276,6 +280,8 @@ def _conv(net: Net, p: Params) -> str:
         else ("−[yₜ log oₜ + (1 − yₜ) log(1 − oₜ)]" if net.out == "sigmoid" else "−Σ yₜ log oₜ")
     )
     where = f"L = L_{net.T} only (the last step)" if net.last_only else "L = Σₜ Lₜ (every step)"
+    if net.mean:
+        where = "L = (1/T) Σₜ Lₜ (the mean over the steps)"
     book = "note 000" if rec == "W" else "Qiu's book: U multiplies hₜ₋₁"
     return (
         f"sₜ = {inp} xₜ + {rec} hₜ₋₁ + b, hₜ = f(sₜ), zₜ = V hₜ + c, oₜ = {out}, Lₜ = {loss}, {where}; "
@@ -298,6 +304,7 @@ _BPTT_ZH = {
     "output": ("输出函数 g：oₜ = g(V hₜ + c)", ""),
     "loss": ("ce（交叉熵）或 mse（½‖oₜ − yₜ‖²）", ""),
     "loss_at": ("每一步都有损失，或只在最后一步", ""),
+    "reduction": ("各步损失求和（笔记 000）或取平均（除以 T）", ""),
     "recurrent": ("乘 hₜ₋₁ 的矩阵的字母：W（笔记 000）或 U（邱锡鹏书）", ""),
 }
 
@@ -336,6 +343,13 @@ _BPTT_ZH = {
             ParamSpec("loss", "ce (cross-entropy) or mse (½‖oₜ − yₜ‖²)", "ce", "choice", choices=("ce", "mse")),
             ParamSpec(
                 "loss_at", "a loss at every step, or only at the last", "every", "choice", choices=("every", "last")
+            ),
+            ParamSpec(
+                "reduction",
+                "sum of the step losses (note 000) or their mean (÷ T)",
+                "sum",
+                "choice",
+                choices=("sum", "mean"),
             ),
             ParamSpec(
                 "recurrent",
@@ -386,14 +400,14 @@ def _bptt(p: Params) -> Out:
             steps.append(Step(f"o{t}", f"z{t} = V·h{t}{cz} = {fv(vec(z))}; o{t} = {gname}(z{t})", vec(o), key=f"o{t}"))
         values[f"z{t}"] = vec(z)
     losses = {t: net.step_loss(f["o"][t - 1], net.y[t]) for t in net.loss_steps}
-    loss = float(sum(losses.values()))
+    loss = float(net.scale * sum(losses.values()))
     for t, lt in losses.items():
         values[f"L{t}"] = lt
     lform = {
         ("ce", "sigmoid"): "−[yₜ log oₜ + (1 − yₜ) log(1 − oₜ)]",
         ("ce", "softmax"): "−Σ yₜ log oₜ",
     }.get((net.loss, net.out), "½‖oₜ − yₜ‖²")
-    total = f"L = L{net.T}" if net.last_only else "L = Σₜ Lₜ"
+    total = f"L = L{net.T}" if net.last_only else ("L = (1/T)·Σₜ Lₜ" if net.mean else "L = Σₜ Lₜ")
     note = "the loss is taken at the last step only: y₁ … y_(T−1) are not used" if net.y_unused else ""
     steps.append(Step("Loss", f"{total}, Lₜ = {lform} = {fv(loss)}", loss, note))
     g = net.backward(f)
@@ -469,6 +483,7 @@ _nets.zh(
         ),
         (r"L = L_(\d+) only \(the last step\)", r"L = L_\1（只在最后一步计算损失）"),
         (r"L = Σₜ Lₜ \(every step\)", "L = Σₜ Lₜ（每一步都有损失）"),
+        (r"L = \(1/T\) Σₜ Lₜ \(the mean over the steps\)", "L = (1/T) Σₜ Lₜ（各步损失取平均）"),
         (r"adds (δ\d+)·(h\d+)ᵀ to (d\w) and (δ\d+)·(x\d+) to (d\w)", r"\3 加上 \1·\2ᵀ，\6 加上 \4·\5"),
     ],
 )
