@@ -236,7 +236,7 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
       dlquiz exam --minutes 20 --report exam.json       the report for scripts
     """
     from dlquiz.bank import load_bank
-    from dlquiz.progress.exam import assemble_paper, build_report, render_report, report_markdown
+    from dlquiz.progress.exam import assemble_paper, build_report, render_report, report_markdown, shortfall
     from dlquiz.quiz import make_reader, run_session
     from dlquiz.render import console as make_console
 
@@ -251,8 +251,10 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
     paper = assemble_paper(bank.items, seed=seed, minutes=minutes, n=count, chapters=chapters)
     out = make_console()
     if count is not None and len(paper.items) < count:
-        out.print(f"[yellow]Only {len(paper.items)} of {count} questions fit in "
-                  f"{paper.minutes:g} minutes.[/yellow]")
+        en, zh_text = shortfall(bank.items, paper, count, chapters)
+        from dlquiz.render import error_console
+
+        error_console().print(f"[yellow]{zh_text if zh else en}[/yellow]", soft_wrap=True)
     store = None
     exam_id: int | None = None
     started = clock()
@@ -275,9 +277,18 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
                  else f"Mock exam · {len(paper.items)} questions · {paper.minutes:g} min · "
                       f"seed {seed}")
         mono = time.monotonic
+        deadline = mono() + paper.minutes * 60
+        reader = make_reader(out, deadline=deadline, clock=mono, lang=lang)
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            # the terminal reader ends the wait itself at time-up (its countdown redraws every
+            # second), so the loop's alarm signal is not armed: a clock other than time.monotonic
+            def session_clock() -> float:
+                return mono()
+        else:
+            session_clock = mono
         result = run_session(paper.items, lang=lang, seed=seed, console=out,
-                             read_line=make_reader(out), recorder=recorder, feedback=False,
-                             deadline=mono() + paper.minutes * 60, clock=mono, now=clock,
+                             read_line=reader, recorder=recorder, feedback=False,
+                             deadline=deadline, clock=session_clock, now=clock,
                              title=title)
         report = build_report(paper, result, lang=lang, started_at=started, finished_at=clock())
         if store is not None and exam_id is not None:
@@ -300,7 +311,10 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
             from dlquiz.errors import DlquizError
 
             raise DlquizError(f"{report_path}: cannot write the report ({exc.strerror})") from exc
-        out.print(f"Report written to {report_path}")
+        from dlquiz.render import error_console
+
+        error_console().print(f"报告已写入 {report_path}" if zh else f"Wrote the report to {report_path}",
+                              soft_wrap=True, markup=False)
     if result.interrupted:
         sys.exit(EXIT_INTERRUPTED)
 
@@ -503,7 +517,7 @@ def export_anki_cmd(file: Path, topics: tuple[str, ...], lang: str | None,
     bank = load_bank(bank_dir)
     items = sorted(bank.select(topics=topics), key=lambda i: i.chapter)
     result = export_anki(items, file, lang=(lang or default_lang()))  # type: ignore[arg-type]
-    click.echo(f"Wrote {result.notes} cards to {result.path}")
+    click.echo(f"Wrote {result.notes} cards to {result.path}", err=True)
 
 
 @export.command("md")

@@ -59,6 +59,60 @@ def assemble_paper(
     n: int | None = None,
     chapters: Sequence[int] = (),
 ) -> Paper:
+    """Choose a balanced paper; the same seed and bank give the same paper (see `_assemble`).
+
+    With both `n` and `minutes`, when the balanced choice leaves fewer than `n` questions, the
+    paper is chosen again among the items that take at most `minutes / n` each, so that `n`
+    questions fit whenever the bank has `n` such items; `shortfall` explains any that remain
+    missing.
+    """
+    paper = _assemble(items, seed=seed, minutes=minutes, n=n, chapters=chapters)
+    if n is None or minutes is None or len(paper.items) >= n:
+        return paper
+    short = [i for i in items if i.time <= minutes * 60 / n]
+    if short and (not chapters or any(i.chapter in chapters for i in short)):
+        try:
+            again = _assemble(short, seed=seed, minutes=minutes, n=n, chapters=chapters,
+                              check_chapters=False)
+        except UsageError:
+            return paper
+        if len(again.items) > len(paper.items):
+            return again
+    return paper
+
+
+def shortfall(items: Sequence[Item], paper: Paper, n: int, chapters: Sequence[int] = ()) -> tuple[str, str]:
+    """Why a paper has fewer than `n` questions, and what would fit (English, Chinese)."""
+    pool = sorted(i.time for i in items if not chapters or i.chapter in chapters)
+    have = len(paper.items)
+    minutes = paper.minutes
+    if len(pool) < n:
+        return (f"Only {have} of {n} questions: the chosen chapters have {len(pool)} items in all.",
+                f"只有 {have} 题，不足 {n} 题：所选章节一共只有 {len(pool)} 道题。")
+    need = math.ceil(sum(pool[:n]) / 60)
+    fit = 0
+    used = 0
+    for t in pool:
+        if used + t > minutes * 60:
+            break
+        used += t
+        fit += 1
+    return (f"Only {have} of {n} questions fit in {minutes:g} minutes: by the bank's estimates even "
+            f"the {n} quickest items take {need} min. What fits: --n {max(fit, 1)} --minutes {minutes:g}, "
+            f"or --n {n} --minutes {need}.",
+            f"{minutes:g} 分钟内只放得下 {n} 题中的 {have} 题：按题库的估计，最快的 {n} 道题也要 {need} 分钟。"
+            f"可以改为 --n {max(fit, 1)} --minutes {minutes:g}，或 --n {n} --minutes {need}。")
+
+
+def _assemble(
+    items: Sequence[Item],
+    *,
+    seed: int,
+    minutes: float | None = None,
+    n: int | None = None,
+    chapters: Sequence[int] = (),
+    check_chapters: bool = True,
+) -> Paper:
     """Choose a balanced paper; the same seed and bank give the same paper.
 
     Items are grouped by (chapter, kind letter); each group is shuffled by the seed. One
@@ -87,7 +141,7 @@ def assemble_paper(
         raise UsageError(f"--minutes must be a positive number of minutes up to 1440, got {minutes}")
     present = sorted({i.chapter for i in items})
     for c in chapters:
-        if c not in present:
+        if check_chapters and c not in present:
             raise UsageError(
                 f"--chapters: chapter {c} has no items (chapters with items: "
                 f"{', '.join(map(str, present))})"
@@ -378,9 +432,12 @@ def render_report(report: ExamReport) -> list[Any]:
         return _t(lang, en, zh)
 
     pct = 100 * report.correct / report.total if report.total else 0.0
+    answered = [q for q in report.questions if q.result not in ("unanswered", "timeout")]
+    per = (f" · {_mmss(report.used_seconds / len(answered))} {t('per question', '每题')}"
+           if answered else "")
     out: list[Any] = [Text(
         f"{t('Score', '得分')}: {report.correct}/{report.total} ({pct:.0f}%) · "
-        f"{t('time used', '用时')} {_mmss(report.used_seconds)} / {report.minutes:g} min",
+        f"{t('time used', '用时')} {_mmss(report.used_seconds)} / {report.minutes:g} {t('min', '分钟')}{per}",
         style="bold",
     )]
     topics = Table(title=t("By topic", "各主题"), title_justify="left", show_edge=False)

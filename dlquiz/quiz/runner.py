@@ -57,8 +57,14 @@ class SessionResult:
         return sum(e.correct for e in self.events), len(self.events)
 
 
-def make_reader(console: Console) -> ReadLine:
-    """`read_line` for this process: Rich input on a terminal, plain lines from a pipe."""
+def make_reader(console: Console, *, deadline: float | None = None,
+                clock: Callable[[], float] = time.monotonic, lang: str = "en") -> ReadLine:
+    """`read_line` for this process: prompt_toolkit on a terminal (line editing that keeps the
+    prompt; with a `deadline`, a countdown redrawn every second), plain lines from a pipe."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from dlquiz.quiz.lineedit import terminal_reader
+
+        return terminal_reader(console, deadline=deadline, clock=clock, lang=lang, on_time_up=TimeUp)
     if sys.stdin.isatty():
         try:  # line editing and history: ← → to fix a typo, ↑ to recall an earlier line
             import readline  # noqa: F401
