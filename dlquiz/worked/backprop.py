@@ -180,9 +180,17 @@ def _draw_fb(d: Draw) -> Params:
             seed = int(d.rng.integers(0, 10000))
         return seed
 
-    out = {"sizes": sizes, "m": m, "loss": loss, "init_seed": d.value("init_seed", seed_without_kink)}
+    seed = d.value("init_seed", seed_without_kink)
+    out: Params = {"loss": loss}
     if "activations" not in d.fixed:
         out["activation"] = act
+    if "init_seed" in d.fixed:  # the network of that seed, as before
+        return {**out, "sizes": sizes, "m": m, "init_seed": seed}
+    # the drawn numbers themselves, so a printed question (worksheet, quiz) shows X, Y and every W, b
+    x, y, ws, bs = network(sizes, m, seed, loss)
+    out.update({"X": x.tolist(), "Y": y.tolist()})
+    for l, (w, b) in enumerate(zip(ws, bs, strict=True), 1):
+        out[f"W{l}"], out[f"b{l}"] = w.tolist(), b.ravel().tolist()
     return out
 
 

@@ -419,6 +419,8 @@ def _draw_gru(d: Draw) -> Params:
         out[f"{rec}_{g}"] = [d.decimals(n_h, -1, 1) for _ in range(n_h)]
         out[f"{inp}_{g}"] = [d.decimals(n_x, -1, 1) for _ in range(n_h)]
         out[f"b_{g}"] = d.decimals(n_h, -0.5, 0.5)
+    if n_h == 1:  # one unit: plain numbers, as an exam prints them
+        out = {k: (v[0][0] if isinstance(v[0], list) else v[0]) if isinstance(v, list) else v for k, v in out.items()}
     return out
 
 
