@@ -534,6 +534,36 @@ def test_rnn_one_step_by_hand() -> None:
     assert ex.values["dh0"] == pytest.approx(0.3 * delta)
 
 
+@pytest.mark.parametrize("act", ["tanh", "sigmoid", "relu"])
+def test_rnn_without_v_is_the_forward_pass_only(act: str) -> None:
+    # h_t = f(U x_t + W h_{t−1} + b) by hand, vector inputs and two hidden units
+    u, w, b, h0 = [[1.0, 0.0], [0.5, -1.0]], [[0.2, -0.1], [0.3, 0.4]], [0.1, -0.2], [0.0, 0.5]
+    xs = [[1.0, 2.0], [-1.0, 0.5], [0.0, 1.0]]
+    ex = generate_example(
+        "rnn.bptt",
+        {
+            "x": "1,-1,0;2,0.5,1",
+            "U": "1,0;0.5,-1",
+            "W": "0.2,-0.1;0.3,0.4",
+            "b": "0.1,-0.2",
+            "h0": "0,0.5",
+            "activation": act,
+        },
+    )
+    f = _act(act)
+    h = h0
+    for t, xt in enumerate(xs, 1):
+        h = [f(sum(u[j][k] * xt[k] for k in range(2)) + sum(w[j][k] * h[k] for k in range(2)) + b[j]) for j in range(2)]
+        assert _close(ex.values[f"h{t}"], h, 1e-9)
+    assert ex.answer == ex.values["h_T"] and "loss" not in ex.values
+
+
+def test_rnn_without_v_refuses_loss_settings() -> None:
+    with pytest.raises(ParamError) as err:
+        generate_example("rnn.bptt", {"U": 0.5, "W": 1, "x": "1,2", "loss": "mse"})
+    assert "parameter loss has no effect" in str(err.value) and "it applies when V is given" in str(err.value)
+
+
 def test_rnn_notes_example_keeps_its_numbers() -> None:
     # s1 = 1·1 + 0.5·0 = 1, h1 = tanh 1 = 0.7616; s2 = 0.5 + 0.5·h1; h2 = tanh s2
     ex = generate_example("rnn.bptt")
@@ -556,7 +586,7 @@ RNN_ERRORS = [
     ),
     ({"U": "1;2", "W": "1,0;0,1", "V": "1,1", "b": "1,2,3"}, "parameter b has 3 numbers but needs 2"),
     ({"U": "1;2", "W": "1,0;0,1", "V": "1,1", "h0": "1"}, "parameter h0 has 1 number but needs 2"),
-    ({"U": "1", "W": "1"}, "parameters U, W and V go together: V missing"),
+    ({"U": "1", "V": "1"}, "parameters U and W go together (V too, for outputs and a loss): W missing"),
     ({"y": "1,0"}, "parameters x and y need T = 3 entries each (y is 1×2"),
     ({"x": "1,2", "T": 3}, "need T = 3 entries"),
     ({"output": "linear"}, "cross-entropy takes the log of the outputs"),

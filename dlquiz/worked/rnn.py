@@ -70,18 +70,23 @@ class Net:
                 f"(n_x = {n_x}, one column per time step) and {self.rec_name} is {_nets.shape_text(r.shape)} "
                 f"(n_h = {n_h}): {self.in_name} must be {n_h}×{n_x}"
             )
+        self.r, self.a = r, a
+        self.n_h, self.n_x, self.n_y = n_h, n_x, 0
+        self.b = self._vector(p, "b", n_h, f"one per hidden unit (n_h = {n_h})")
+        self.h0 = self._vector(p, "h0", n_h, f"one per hidden unit (n_h = {n_h})")
+        self.act = p["activation"]
+        self.forward_only = p["V"] is None  # no output layer given: the hidden states are the question
+        if self.forward_only:
+            return
         v = _nets.oriented(KIND, "V", p["V"], None, n_h, f"hₜ has {n_h} entries")
         if v.shape[1] != n_h:
             raise _err(f"parameter V is {_nets.shape_text(v.shape)} but hₜ has {n_h} entries: V must be n_y×{n_h}")
         n_y = v.shape[0]
         if p["output"] == "softmax" and n_y < 2:
             raise _err("parameter V: a softmax output needs at least 2 outputs (V with 2 or more rows); use sigmoid")
-        self.r, self.a, self.v = r, a, v
-        self.n_h, self.n_x, self.n_y = n_h, n_x, n_y
-        self.b = self._vector(p, "b", n_h, f"one per hidden unit (n_h = {n_h})")
+        self.v, self.n_y = v, n_y
         self.c = self._vector(p, "c", n_y, f"one per output (V has {n_y} rows)")
-        self.h0 = self._vector(p, "h0", n_h, f"one per hidden unit (n_h = {n_h})")
-        self.act, self.out, self.loss = p["activation"], p["output"], p["loss"]
+        self.out, self.loss = p["output"], p["loss"]
         self.last_only = p["loss_at"] == "last"
         self.loss_steps = [self.T] if self.last_only else list(range(1, self.T + 1))
         self.mean = p["reduction"] == "mean" and not self.last_only  # L = (1/T) Σₜ Lₜ
@@ -143,12 +148,12 @@ class Net:
         for t in range(1, self.T + 1):
             s = self.a @ self.x[:, [t - 1]] + self.r @ hs[-1] + self.b
             h = _nets.act(self.act, s)
-            z = self.v @ h + self.c
-            o = _nets.act(self.out, z)
             ss.append(s)
             hs.append(h)
-            zs.append(z)
-            os_.append(o)
+            if not self.forward_only:
+                z = self.v @ h + self.c
+                zs.append(z)
+                os_.append(_nets.act(self.out, z))
         return {"h": hs, "s": ss, "z": zs, "o": os_}
 
     def step_loss(self, o: np.ndarray, y: np.ndarray) -> float:
@@ -215,8 +220,8 @@ def _prepare(p: Params) -> Params:
         p["x"] = [[1, 0.5, -1, 2, 0][i % 5] for i in range(t)]
     if t is not None and p["y"] == _DEFAULT_Y and t != len(_DEFAULT_Y):
         p["y"] = [(i + 1) % 2 for i in range(t)]
-    given = [n for n in ("U", "W", "V") if p[n] is not None]
-    if not given:
+    given = [n for n in ("U", "W") if p[n] is not None]
+    if not given and p["V"] is None:
         hidden = p["hidden"] if p["hidden"] is not None else 1
         x = _nets.array(p["x"])
         n_x = 1 if x.ndim < 2 else x.shape[0]
@@ -229,14 +234,14 @@ def _prepare(p: Params) -> Params:
         p[p["recurrent"]] = rec
         p["U" if p["recurrent"] == "W" else "W"] = inp
         p["V"] = v
-    elif len(given) < 3:
-        missing = ", ".join(n for n in ("U", "W", "V") if p[n] is None)
-        raise _err(f"parameters U, W and V go together: {missing} missing")
+    elif len(given) < 2:
+        missing = ", ".join(n for n in ("U", "W") if p[n] is None)
+        raise _err(f"parameters U and W go together (V too, for outputs and a loss): {missing} missing")
     return p
 
 
 def _check(p: Params) -> None:
-    if p["loss"] == "ce" and p["output"] == "linear":
+    if p["loss"] == "ce" and p["output"] == "linear" and p["V"] is not None:
         raise _err("parameter output: cross-entropy takes the log of the outputs, which needs sigmoid or softmax")
     net = Net(p)
     if net.T > MAX_T or max(net.n_h, net.n_x, net.n_y) > MAX_SIZE:
@@ -327,6 +332,7 @@ _BPTT_ZH = {
                 _DEFAULT_Y,
                 "tensor",
                 rank=(0, 1, 2),
+                applies="when V is given (outputs and a loss)",
             ),
             ParamSpec(
                 "U", "input matrix n_h × n_x (recurrent matrix with recurrent=U)", None, "tensor", rank=(0, 1, 2)
@@ -336,13 +342,39 @@ _BPTT_ZH = {
             ),
             ParamSpec("V", "output matrix n_y × n_h (a list is a row)", None, "tensor", rank=(0, 1, 2)),
             ParamSpec("b", "hidden bias, n_h numbers (default 0)", None, "tensor", rank=(0, 1)),
-            ParamSpec("c", "output bias, n_y numbers (default 0)", None, "tensor", rank=(0, 1)),
+            ParamSpec(
+                "c",
+                "output bias, n_y numbers (default 0)",
+                None,
+                "tensor",
+                rank=(0, 1),
+                applies="when V is given (outputs and a loss)",
+            ),
             ParamSpec("h0", "initial state h₀, n_h numbers (default 0)", None, "tensor", rank=(0, 1)),
             ParamSpec("activation", "hidden activation f", "tanh", "choice", choices=HIDDEN_ACTS),
-            ParamSpec("output", "output g: oₜ = g(V hₜ + c)", "sigmoid", "choice", choices=OUTPUTS),
-            ParamSpec("loss", "ce (cross-entropy) or mse (½‖oₜ − yₜ‖²)", "ce", "choice", choices=("ce", "mse")),
             ParamSpec(
-                "loss_at", "a loss at every step, or only at the last", "every", "choice", choices=("every", "last")
+                "output",
+                "output g: oₜ = g(V hₜ + c)",
+                "sigmoid",
+                "choice",
+                choices=OUTPUTS,
+                applies="when V is given (outputs and a loss)",
+            ),
+            ParamSpec(
+                "loss",
+                "ce (cross-entropy) or mse (½‖oₜ − yₜ‖²)",
+                "ce",
+                "choice",
+                choices=("ce", "mse"),
+                applies="when V is given (outputs and a loss)",
+            ),
+            ParamSpec(
+                "loss_at",
+                "a loss at every step, or only at the last",
+                "every",
+                "choice",
+                choices=("every", "last"),
+                applies="when V is given (outputs and a loss)",
             ),
             ParamSpec(
                 "reduction",
@@ -350,6 +382,7 @@ _BPTT_ZH = {
                 "sum",
                 "choice",
                 choices=("sum", "mean"),
+                applies="when V is given (outputs and a loss)",
             ),
             ParamSpec(
                 "recurrent",
@@ -369,13 +402,13 @@ _BPTT_ZH = {
 def _bptt(p: Params) -> Out:
     net = Net(p)
     f = net.forward()
-    scalar = net.n_h == 1 and net.n_x == 1 and net.n_y == 1
+    scalar = net.n_h == 1 and net.n_x == 1 and net.n_y <= 1
     rec, inp = net.rec_name, net.in_name
     steps: list[Step] = []
     values: dict[str, Any] = {}
     vec = _nets.vec_value
     for t in range(1, net.T + 1):
-        s, h, z, o = f["s"][t - 1], f["h"][t], f["z"][t - 1], f["o"][t - 1]
+        s, h = f["s"][t - 1], f["h"][t]
         bias = " + b" if p["b"] is not None else ""
         if scalar:
             # h_{t−1} and s_t with enough digits that the shown numbers give the shown s_t and h_t
@@ -392,6 +425,9 @@ def _bptt(p: Params) -> Out:
             form = f"s{t} = {inp}·x{t} + {rec}·h{t - 1}{bias} = {fv(vec(s))}; h{t} = {net.act}(s{t})"
         steps.append(Step(f"h{t}", form, vec(h), key=f"h{t}"))
         values[f"s{t}"] = vec(s)
+        if net.forward_only:
+            continue
+        z, o = f["z"][t - 1], f["o"][t - 1]
         cz = " + c" if p["c"] is not None else ""
         if net.out == "linear":
             steps.append(Step(f"o{t}", f"o{t} = V·h{t}{cz}", vec(o), key=f"o{t}"))
@@ -399,6 +435,16 @@ def _bptt(p: Params) -> Out:
             gname = "σ" if net.out == "sigmoid" else "softmax"
             steps.append(Step(f"o{t}", f"z{t} = V·h{t}{cz} = {fv(vec(z))}; o{t} = {gname}(z{t})", vec(o), key=f"o{t}"))
         values[f"z{t}"] = vec(z)
+    if net.forward_only:
+        values.update({"h_T": vec(f["h"][-1]), "hs": [vec(h) for h in f["h"][1:]]})
+        return Out(
+            steps,
+            values["h_T"],
+            values,
+            f"sₜ = {inp} xₜ + {rec} hₜ₋₁ + b, hₜ = f(sₜ); x is n_x × T (column t is xₜ); "
+            "no V given: the hidden states only, no outputs, loss or gradients",
+            asked="h_T",
+        )
     losses = {t: net.step_loss(f["o"][t - 1], net.y[t]) for t in net.loss_steps}
     loss = float(net.scale * sum(losses.values()))
     for t, lt in losses.items():
@@ -483,6 +529,10 @@ _nets.zh(
         ),
         (r"L = L_(\d+) only \(the last step\)", r"L = L_\1（只在最后一步计算损失）"),
         (r"L = Σₜ Lₜ \(every step\)", "L = Σₜ Lₜ（每一步都有损失）"),
+        (
+            r"; x is n_x × T \(column t is xₜ\); no V given: the hidden states only, no outputs, loss or gradients$",
+            "；x 为 n_x × T（第 t 列是 xₜ）；未给出 V：只求隐状态，没有输出、损失和梯度",
+        ),
         (r"L = \(1/T\) Σₜ Lₜ \(the mean over the steps\)", "L = (1/T) Σₜ Lₜ（各步损失取平均）"),
         (r"adds (δ\d+)·(h\d+)ᵀ to (d\w) and (δ\d+)·(x\d+) to (d\w)", r"\3 加上 \1·\2ᵀ，\6 加上 \4·\5"),
     ],
