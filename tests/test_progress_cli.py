@@ -239,7 +239,7 @@ def test_exam_in_a_terminal(bank: Path, tmp_path: Path) -> None:
         child.sendline(RIGHT[item_id] if k != 1 else WRONG[item_id])
         child.expect("Answer recorded")
     child.expect(r"Score: 2/3 \(67%\)")
-    child.expect("Report written")
+    child.expect("Wrote the report to")  # on stderr, like every "Wrote …"
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

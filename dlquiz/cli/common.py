@@ -20,8 +20,16 @@ EXIT_INTERRUPTED = 130
 
 
 def default_lang() -> str:
-    """zh when the locale is Chinese, else en."""
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+    """zh when the locale asks for Chinese, else en: the one rule every command follows.
+
+    As gettext does: LANGUAGE first (a colon-separated list; its first zh or en entry decides),
+    then the first set of LC_ALL, LC_MESSAGES, LANG.
+    """
+    for entry in os.environ.get("LANGUAGE", "").split(":"):
+        entry = entry.strip().lower()
+        if entry.startswith(("zh", "en")):
+            return entry[:2]
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
             return "zh" if value.lower().startswith("zh") else "en"

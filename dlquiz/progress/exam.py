@@ -62,23 +62,34 @@ def assemble_paper(
     """Choose a balanced paper; the same seed and bank give the same paper (see `_assemble`).
 
     With both `n` and `minutes`, when the balanced choice leaves fewer than `n` questions, the
-    paper is chosen again among the items that take at most `minutes / n` each, so that `n`
-    questions fit whenever the bank has `n` such items; `shortfall` explains any that remain
-    missing.
+    paper is chosen again with the longest items left out (the longest cut first, derivations kept
+    where they fit, as always), as long as the paper keeps its derivation and, from 10 questions
+    on, every kind it had; `shortfall` explains any questions still missing.
     """
     paper = _assemble(items, seed=seed, minutes=minutes, n=n, chapters=chapters)
     if n is None or minutes is None or len(paper.items) >= n:
         return paper
-    short = [i for i in items if i.time <= minutes * 60 / n]
-    if short and (not chapters or any(i.chapter in chapters for i in short)):
+    best = paper
+    for cut in sorted({i.time for i in items if i.kind != "derivation"}, reverse=True)[1:]:
+        pool = [i for i in items if i.time <= cut or i.kind == "derivation"]
         try:
-            again = _assemble(short, seed=seed, minutes=minutes, n=n, chapters=chapters,
-                              check_chapters=False)
+            again = _assemble(pool, seed=seed, minutes=minutes, n=n, chapters=chapters, check_chapters=False)
         except UsageError:
-            return paper
-        if len(again.items) > len(paper.items):
-            return again
-    return paper
+            continue
+        if len(again.items) > len(best.items) and _keeps_balance(paper, again):
+            best = again
+            if len(best.items) >= n:
+                break
+    return best
+
+
+def _keeps_balance(first: Paper, second: Paper) -> bool:
+    """The second paper keeps the first's derivation and, from 10 questions on, each of its kinds."""
+    kinds = {KIND_LETTER[i.kind] for i in second.items}
+    had = {KIND_LETTER[i.kind] for i in first.items}
+    if "D" in had and "D" not in kinds:
+        return False
+    return len(second.items) < 10 or had <= kinds
 
 
 def shortfall(items: Sequence[Item], paper: Paper, n: int, chapters: Sequence[int] = ()) -> tuple[str, str]:

@@ -9,9 +9,10 @@ already studied that day). What goes in, in order:
   whole bank), up to the daily limit of new items.
 * On the last `CRAM_DAYS` days: first the items of the student's *weak* topics (from their own
   history: a recency-weighted error rate, plus how much of the item the forgetting curve says is
-  lost by the exam), weakest × most weighted first; then the other due reviews, the chapters the
-  exam weights most first; then new items, most weighted chapters first, as far as the budget
-  allows. Items already solid are left alone.
+  lost by the exam), weakest × most weighted first; then the chapters the exam weights most
+  first: in each chapter weight its due reviews, then its new items, as far as the budget allows
+  (so the night before, a due review of a lightly weighted chapter waits behind the heavy
+  chapters). Items already solid are left alone.
 
 Chapter weights come from the syllabus (`weight` of each `[[chapter]]`, 1 = a typical chapter)
 and can be changed with the `chapter_weights` setting ("5=2,1=0.5"; `dlquiz plan --weight`).
@@ -123,7 +124,9 @@ def recently_missed(answers: Sequence[AnswerRow]) -> list[str]:
     for a in answers:
         if a.result in ("correct", "wrong"):
             wrong = a.result == "wrong" or a.rating == 1
-            latest[a.item_id] = (a.answered_at, a.answer_id, "wrong" if wrong else "correct")
+            mark = (a.answered_at, a.answer_id, "wrong" if wrong else "correct")
+            if a.item_id not in latest or mark[:2] > latest[a.item_id][:2]:
+                latest[a.item_id] = mark
     missed = [(at, aid, i) for i, (at, aid, r) in latest.items() if r == "wrong"]
     return [i for _, _, i in sorted(missed, reverse=True)]
 
@@ -220,7 +223,7 @@ def candidates(
         card = cards.get(item.id)
         if card is None:
             pick = Pick(item, "new", topics.get(item.topic, 0.0), weight)
-            key: tuple[Any, ...] = (-weight,) if (cram or weight_new) else ()
+            key: tuple[Any, ...] = (-weight, 1) if cram else (-weight,) if weight_new else ()
             new.append((key, index, pick))
             continue
         lost = 1.0 - card_retrievability(card, at)
@@ -232,9 +235,12 @@ def candidates(
             weak.append((-weakness * weight, index, Pick(item, "weak", weakness, weight)))
         elif is_due:
             when = effective_due(card, plan)
-            key = (-weight, when) if cram else (when,)
+            key = (-weight, 0, when) if cram else (when,)
             due.append((key, index, Pick(item, "due", weakness, weight)))
     weak.sort(key=lambda t: (t[0], t[1]))
+    if cram:  # by chapter weight; in a weight, reviews before new items
+        rest = sorted(due + new, key=lambda t: (t[0][:2], t[0][2:], t[1]))
+        return [p for _, _, p in weak] + [p for _, _, p in rest]
     due.sort(key=lambda t: (t[0], t[1]))
     new.sort(key=lambda t: (t[0], t[1]))
     return [p for _, _, p in weak] + [p for _, _, p in due] + [p for _, _, p in new]

@@ -47,12 +47,15 @@ def terminal_reader(
 
     def read(prompt: str) -> str:
         console.file.flush()
+        # a colour of its own (the default one), so that the renderer writes the trailing space (a blank
+        # cell in the default style is skipped with a cursor move, and scripts wait for "> ")
+        shown = ("fg:ansidefault", prompt)
         if deadline is None:
-            return session.prompt(prompt)
+            return session.prompt(FormattedText([shown]))
 
         def message() -> Any:
             return FormattedText([("bold fg:ansiyellow", f"⏱ {countdown(deadline - clock(), lang)} "),
-                                  ("", prompt)])
+                                  shown])
 
         async def watch() -> None:
             import asyncio
