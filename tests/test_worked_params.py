@@ -245,11 +245,14 @@ def test_ask_from_the_cli() -> None:
 def test_the_quiz_computes_a_parametric_key_through_ask() -> None:
     from dataclasses import replace
 
-    from dlquiz.bank import load_bank
+    from dlquiz.bank.load import default_root, read_file
+    from dlquiz.bank.syllabus import load_syllabus
     from dlquiz.quiz.session import prepare
 
-    bank = load_bank()
-    item = next(i for i in bank.items if i.generator == "softmax" and i.ask == "grad_y")
+    root = default_root()
+    items, problems = read_file(root / "03-linear" / "softmax.grad.toml", root, load_syllabus())
+    assert not problems
+    item = next(i for i in items if i.generator == "softmax" and i.ask == "grad_y")
     q = prepare(item, number=1, seed=3)
     ex = generate_example("softmax", item.params, seed=_item_seed(3, item.id), ask="grad_y")
     assert q.expected == ex.answer
