@@ -25,6 +25,7 @@ from dlquiz.symbolic.tokenize import Tok, fail
 
 MAX_DEPTH = 60
 MAX_EXPONENT = 1000
+MAX_PRIMED = 8  # f′(g′(…)) nesting: each level doubles the size of the meaning
 MAX_RESULT_DIGITS = 1000  # digits of any number the formula builds (numerator or denominator)
 
 BuildFn = Callable[[list[sympy.Expr]], sympy.Expr]
@@ -75,6 +76,7 @@ class Reader:
         self.depth = 0
         self.notes: list[str] = []
         self.used: set[str] = set()  # multi-letter names read as one name
+        self.primed = 0  # primed calls being read (σ′(σ′(x)))
 
     # ------------------------------------------------------------------ helpers
     @property

@@ -18,12 +18,7 @@ from dlquiz.symbolic.names import (
     make_symbol,
 )
 from dlquiz.symbolic.printing import unicode_name
-from dlquiz.symbolic.read_base import (
-    RELATIONS,
-    SHOWN_FN,
-    BuildFn,
-    Reader,
-)
+from dlquiz.symbolic.read_base import MAX_PRIMED, RELATIONS, SHOWN_FN, BuildFn, Reader
 from dlquiz.symbolic.syntax import Node, leaf
 from dlquiz.symbolic.tokenize import Tok
 
@@ -73,9 +68,9 @@ class Calculus(Reader):
         elif op == "!=":
             value = 1 - sympy.KroneckerDelta(a, b)
         elif op in (">", ">="):
-            value = sympy.Heaviside(a - b, 0 if op == ">" else 1)
+            value = heaviside(a - b, 0 if op == ">" else 1)
         else:
-            value = sympy.Heaviside(b - a, 0 if op == "<" else 1)
+            value = heaviside(b - a, 0 if op == "<" else 1)
         return Node("indicator", self.checked(value, t), rel.args, op)
 
     def args(self, fname: str, t: Tok) -> list[Node]:
@@ -124,7 +119,14 @@ class Calculus(Reader):
             power = leaf("num", Integer(int(s.text)), s.text)
         elif self.at("^"):
             power = self.exponent()
-        result = self._call_body(fname, t, sub, primes)
+        if primes:  # σ′(σ′(…)): each level doubles the meaning, so the nesting is bounded
+            self.primed += 1
+            if self.primed > MAX_PRIMED:
+                raise self.error(f"derivatives (′) nested more than {MAX_PRIMED} deep", t)
+        try:
+            result = self._call_body(fname, t, sub, primes)
+        finally:
+            self.primed -= 1 if primes else 0
         if power is not None:
             result = self.pow(result, power, power_tok)
         return result
@@ -188,7 +190,10 @@ class Calculus(Reader):
                                      "argument", t)
                 u = sympy.Dummy("u")
                 d = sympy.diff(fn([u]), u, primes)
-                return self.checked(d.subs(u, args[0]), t)
+                return self.checked(substitute(d, u, args[0]), t)
+            if len(args) == 1 and _nesting(args[0]) >= _DEEP:
+                with sympy.evaluate(False):  # SymPy's own evaluation of tanh(tanh(…)) is exponential
+                    return self.checked(fn(args), t)
             return self.checked(fn(args), t)
         except (ValueError, TypeError, ArithmeticError):
             raise self.error(f"'{t.text}' has no value for this argument", t) from None
@@ -384,6 +389,38 @@ class Calculus(Reader):
             return None
 
 
+_DEEP = 4
+
+
+def _nesting(e: sympy.Expr) -> int:
+    """How many functions are applied one inside the other at the head of e (up to _DEEP)."""
+    n = 0
+    while n < _DEEP and isinstance(e, sympy.Function) and e.args:
+        e = e.args[0]
+        n += 1
+    return n
+
+
+def heaviside(x: sympy.Expr, at_zero: sympy.Expr | int) -> sympy.Expr:
+    """H(x) with its value at 0, built without SymPy's evaluation: Heaviside's own evaluation of
+    a large power (z^1000) asks for its imaginary part and expands it, which runs for minutes."""
+    if x.is_Number:
+        return sympy.Heaviside(x, at_zero)
+    return sympy.Heaviside(x, at_zero, evaluate=False)
+
+
+def substitute(e: sympy.Expr, u: sympy.Expr, value: sympy.Expr) -> sympy.Expr:
+    """e with u replaced by value, keeping Heaviside unevaluated (see ``heaviside``)."""
+    if e == u:
+        return value
+    if not e.args:
+        return e
+    args = [substitute(a, u, value) for a in e.args]
+    if isinstance(e, sympy.Heaviside):
+        return heaviside(args[0], args[1] if len(args) > 1 else sympy.S.Half)
+    return e.func(*args)
+
+
 def short_number(n: sympy.Expr) -> str:
     s = str(n)
     return s if len(s) < 20 else s[:8] + "…"
@@ -415,7 +452,7 @@ BUILDERS: dict[str, tuple[int, int, BuildFn]] = {
     "delta": (2, 2, lambda a: sympy.KroneckerDelta(a[0], a[1])),
     "floor": (1, 1, lambda a: sympy.floor(a[0])),
     "sign": (1, 1, lambda a: sympy.sign(a[0])),
-    "heaviside": (1, 2, lambda a: sympy.Heaviside(a[0], a[1] if len(a) > 1 else sympy.S.Half)),
+    "heaviside": (1, 2, lambda a: heaviside(a[0], a[1] if len(a) > 1 else sympy.S.Half)),
     "ceil": (1, 1, lambda a: sympy.ceiling(a[0])),
     "re": (1, 1, lambda a: sympy.re(a[0])),  # SymPy prints |2^y| as 2^re(y)
     "im": (1, 1, lambda a: sympy.im(a[0])),
