@@ -107,7 +107,11 @@ def test_cli_export(tmp_path: Path) -> None:
     res = runner.invoke(cli, ["export", "anki", str(tmp_path / "x.apkg"), "--bank", str(bank),
                               "--topic", "act.relu", "--lang", "zh"])
     assert res.exit_code == 0, res.output
-    assert res.output.strip() == f"Wrote 3 cards to {tmp_path / 'x.apkg'}"
+    # "Wrote …" goes to stderr, in the language asked
+    assert res.stderr.strip() == f"已写入 3 张卡片到 {tmp_path / 'x.apkg'}" and res.stdout == ""
+    res = runner.invoke(cli, ["export", "anki", str(tmp_path / "y.apkg"), "--bank", str(bank),
+                              "--topic", "act.relu", "--lang", "en"])
+    assert res.stderr.strip() == f"Wrote 3 cards to {tmp_path / 'y.apkg'}" and res.stdout == ""
     res = runner.invoke(cli, ["export", "md", "--bank", str(bank), "--topic", "pool"])
     assert res.exit_code == 0
     assert "pool.p3" in res.output and "act.relu.p1" not in res.output

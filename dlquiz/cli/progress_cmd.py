@@ -516,8 +516,10 @@ def export_anki_cmd(file: Path, topics: tuple[str, ...], lang: str | None,
 
     bank = load_bank(bank_dir)
     items = sorted(bank.select(topics=topics), key=lambda i: i.chapter)
-    result = export_anki(items, file, lang=(lang or default_lang()))  # type: ignore[arg-type]
-    click.echo(f"Wrote {result.notes} cards to {result.path}", err=True)
+    lang = lang or default_lang()
+    result = export_anki(items, file, lang=lang)  # type: ignore[arg-type]
+    click.echo(f"已写入 {result.notes} 张卡片到 {result.path}" if lang == "zh"
+               else f"Wrote {result.notes} cards to {result.path}", err=True)
 
 
 @export.command("md")
@@ -553,7 +555,8 @@ def export_md_cmd(output: Path | None, topics: tuple[str, ...], lang: str | None
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise DlquizError(f"{output}: cannot write ({exc.strerror})") from exc
-    click.echo(f"Wrote {len(items)} questions to {output}", err=True)
+    click.echo(f"已写入 {len(items)} 道题到 {output}" if (lang or default_lang()) == "zh"
+               else f"Wrote {len(items)} questions to {output}", err=True)
 
 
 # -- doctor -----------------------------------------------------------------------------------
