@@ -257,3 +257,15 @@ def test_one_language_rule(monkeypatch: pytest.MonkeyPatch, env: dict[str, str],
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     assert default_lang() == lang
+
+
+@pytest.mark.parametrize(("args", "env", "heading", "footer"), [
+    (["--lang", "zh"], None, "C 概念", "共 10 题"),
+    (["--lang", "en"], {"LANGUAGE": "zh"}, "C concept", "10 items in"),
+    ([], {"LANGUAGE": "zh_CN", "LANG": "en_US.UTF-8"}, "C 概念", "共 10 题"),
+])
+def test_topics_speaks_the_language_asked(bank_dir: Path, args: list[str], env: dict[str, str] | None,
+                                          heading: str, footer: str) -> None:
+    code, out = invoke(["topics", "--bank", str(bank_dir), *args], env=env)
+    assert code == 0, out
+    assert heading in out and footer in out

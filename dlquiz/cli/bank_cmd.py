@@ -14,9 +14,10 @@ from dlquiz.cli.common import bank_option, default_lang, handle_errors, lang_opt
 @click.command()
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"topic id": {"kind": count, ...}, ...} over every syllabus topic.')
+@lang_option
 @bank_option
 @handle_errors
-def topics(as_json: bool, bank_dir: Path | None) -> None:
+def topics(as_json: bool, lang: str | None, bank_dir: Path | None) -> None:
     """List the syllabus topics with item counts per kind, by chapter.
 
     \b
@@ -38,14 +39,15 @@ def topics(as_json: bool, bank_dir: Path | None) -> None:
     from dlquiz.render import console
 
     out = console()
+    zh = (lang or default_lang()) == "zh"
     for chapter in bank.syllabus.chapters:
         t = Table(title=f"{chapter.number}. {chapter.title}", title_justify="left", expand=False)
-        t.add_column("topic")
-        for letter, name in (("C", "concept"), ("F", "formula"), ("N", "numeric"), ("D", "derivation"),
-                             ("E", "explain")):
-            t.add_column(f"{letter} {name}", justify="right")
-        t.add_column("total", justify="right")
-        t.add_column("needs")
+        t.add_column("主题" if zh else "topic")
+        for letter, name, name_zh in (("C", "concept", "概念"), ("F", "formula", "公式"), ("N", "numeric", "计算"),
+                                      ("D", "derivation", "推导"), ("E", "explain", "简答")):
+            t.add_column(f"{letter} {name_zh if zh else name}", justify="right")
+        t.add_column("合计" if zh else "total", justify="right")
+        t.add_column("需要" if zh else "needs")
         for topic in (x for x in bank.syllabus.topics if x.chapter == chapter.number):
             counts = table[topic.id]
             by_letter = {lt: sum(n for k, n in counts.items() if KIND_LETTER[k] == lt) for lt in "CFNDE"}
@@ -55,7 +57,7 @@ def topics(as_json: bool, bank_dir: Path | None) -> None:
             ]
             t.add_row(topic.id, *cells, str(sum(counts.values())), ",".join(topic.kinds))
         out.print(t)
-    out.print(f"{len(bank.items)} items in {bank.root}")
+    out.print(f"共 {len(bank.items)} 题，位于 {bank.root}" if zh else f"{len(bank.items)} items in {bank.root}")
 
 
 @click.command()
