@@ -75,7 +75,7 @@ _HINTS: tuple[tuple[str, str], ...] = (
 )
 
 _NOTES: tuple[tuple[str, str], ...] = (
-    (rf"'(.+)' is read as the product (.+); to use it as one name, {_DECLARE_EN}",
+    (rf"'(.+)' is read as the product (.+); {_DECLARE_EN}",
      rf"'\1' 被理解为乘积 \2；{_DECLARE_ZH}"),
     (r"'(.+)' is not declared but '(.+)' is \(names are case-sensitive\)",
      r"'\1' 没有声明，但 '\2' 声明了（名字区分大小写）"),

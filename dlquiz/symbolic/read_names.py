@@ -193,8 +193,7 @@ class Names(Reader):
             factors.append(leaf("const", sympy.E, "e") if ch == "e" else
                            leaf("name", Symbol(ch), ch))
         factors.append(self.name_node(raw[-1] + digits, t))
-        self.notes.append(f"'{raw}{digits}' is read as the product {'·'.join(raw)}{digits}; to use it as one "
-                          f"name, {DECLARE}")
+        self.notes.append(f"'{raw}{digits}' is read as the product {'·'.join(raw)}{digits}; {DECLARE}")
         value = self.checked(sympy.Mul(*[f.expr for f in factors]), t)
         return Node("mul", value, tuple(factors), ops=("",) + (" ",) * (len(factors) - 1))
 
