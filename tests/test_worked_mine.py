@@ -156,3 +156,12 @@ def test_mine_from_the_library_with_a_mapping() -> None:
     assert report.all_right
     with pytest.raises(ParamError, match="unknown name 'los'"):
         check_mine(ex, {"los": "2.4"})
+
+
+def test_entries_of_a_vector_can_be_checked_one_by_one() -> None:
+    code, out = mine("dw[1] = -1\ndw[0] = -0.4\n", "logreg.step")
+    assert code == 1
+    assert " ✓ dw[1] = -1" in out and " ✗ dw[0] = -0.4   (right: -0.5)" in out
+    assert "it comes from step 5 (Gradient dw)" in out
+    code, out = mine("w_new[2] = 1\n", "logreg.step")
+    assert code == 2 and "--mine line 1: w_new[2]: w_new is a vector of 2" in out

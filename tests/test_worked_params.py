@@ -4,6 +4,7 @@ effect, --ask, --params --json, warnings and the default language."""
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import pytest
@@ -343,3 +344,32 @@ def test_default_language_follows_the_environment(env: dict[str, str], lang: str
     code, out = run("example", "loss.ce", env=full)
     assert code == 0
     assert ("答案" in out) is (lang == "zh")
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "ask", "expected"),
+    [
+        ("logreg.step", {}, "dw[1]", -1.0),
+        ("logreg.step", {}, "dw[ 0 ]", -0.5),
+        ("eval.metrics", {"cm": "5,1;2,3"}, "cm[1,0]", 2),
+        ("eval.metrics", {"cm": "5,1;2,3"}, "cm[0][1]", 1),
+        ("softmax", {"o": "1,2;3,1", "y": "0,1"}, "probs[1][0]", 1 / (1 + math.exp(-2))),
+    ],
+)
+def test_ask_for_one_entry(kind: str, params: dict[str, Any], ask: str, expected: float) -> None:
+    assert generate_example(kind, params, ask=ask).answer == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("ask", "message"),
+    [
+        ("dw[2]", "logreg.step: dw[2]: dw is a vector of 2; indices are 0-based and must fit it"),
+        ("z[0]", "logreg.step: z[0]: z is a scalar"),
+        ("dw[0,1]", "dw is a vector of 2"),
+        ("dww[0]", "cannot ask for 'dww[0]' (did you mean dw?)"),
+    ],
+)
+def test_ask_for_an_entry_that_does_not_exist(ask: str, message: str) -> None:
+    with pytest.raises(ParamError) as err:
+        generate_example("logreg.step", ask=ask)
+    assert message in str(err.value)

@@ -221,16 +221,18 @@ def _check_formula(item: Item) -> list[Problem]:
 
 
 def _check_generator(item: Item) -> list[Problem]:
+    from dlquiz.errors import ParamError
     from dlquiz.worked import generate_example
+    from dlquiz.worked._core import lookup_value
 
     problems = []
     seeds: list[int | None] = [None] if item.answer is not None else [1, 2, 3]
     for seed in seeds:
         example = generate_example(str(item.generator), item.params, seed=seed)
-        if item.ask not in example.values:
-            return [_problem(item, "ask", f"generator {item.generator!r} has no value {item.ask!r} "
-                                          f"(it has: {', '.join(example.values)})")]
-        value = example.values[item.ask]
+        try:  # the lookup `dlquiz example --ask` and the quiz use: a name, or an entry such as dw[0]
+            value = lookup_value(str(item.generator), example.values, item.ask)
+        except ParamError as exc:
+            return [_problem(item, "ask", str(exc))]
         if not isinstance(value, int | float) or not math.isfinite(float(value)):
             return [_problem(item, "ask", f"value {item.ask!r} is not a finite number: {value!r}")]
         for name in _placeholders(item):

@@ -100,6 +100,7 @@ __all__ = [
     "inline",
     "linear",
     "list_generators",
+    "lookup_value",
     "mark_used",
     "matrix_rows",
     "operand",
@@ -433,10 +434,7 @@ def generate_example(
         raise ParamError(f"{kind}: the numbers diverge ({bad} not finite); choose a smaller learning rate or inputs")
     asked, answer = default_asked, default_answer
     if ask is not None and ask != default_asked:
-        if ask not in values:
-            hint = suggest(ask, list(values))
-            raise ParamError(f"{kind}: cannot ask for {ask!r}{hint}; valid names: {', '.join(values)}")
-        asked, answer = ask, values[ask]
+        asked, answer = ask, lookup_value(kind, values, ask)
     return WorkedExample(
         kind=kind,
         params={k: plain(v) for k, v in full.items()},
@@ -449,6 +447,35 @@ def generate_example(
         unused=tuple(n for n in full if n not in seen),
         ask_given=asked != default_asked,
     )
+
+
+_ELEMENT = re.compile(r"^([A-Za-z_][\w.]*)((?:\[\s*\d+\s*(?:,\s*\d+\s*)*\])+)$")
+
+
+def lookup_value(kind: str, values: Mapping[str, Any], name: str) -> Any:
+    """A value by name, or one entry of it: `dw[0]`, `W1[1,0]` or `W1[1][0]` (0-based).
+
+    A ParamError names the valid names, or the shape when an index does not fit.
+    """
+    if name in values:
+        return values[name]
+    m = _ELEMENT.match(name.replace(" ", ""))
+    if m is None or m.group(1) not in values:
+        base = m.group(1) if m else name
+        raise ParamError(
+            f"{kind}: cannot ask for {name!r}{suggest(base, list(values))}; valid names: {', '.join(values)}"
+            " (an entry: NAME[i] or NAME[i,j], 0-based)"
+        )
+    v = values[m.group(1)]
+    idx = [int(i) for i in re.findall(r"\d+", m.group(2))]
+    shape = value_shape(v)
+    if len(idx) > len(shape) or any(i >= n for i, n in zip(idx, shape, strict=False)):
+        raise ParamError(
+            f"{kind}: {name}: {m.group(1)} is {shape_text(shape)}; indices are 0-based and must fit it"
+        )
+    for i in idx:
+        v = v[i]
+    return v
 
 
 def value_shape(v: Any) -> tuple[int, ...]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dlquiz.errors import ParamError
-from dlquiz.worked._core import Step, WorkedExample, inline, significant, suggest, value_shape
+from dlquiz.worked._core import Step, WorkedExample, inline, lookup_value, significant, suggest, value_shape
 from dlquiz.worked.params import _tokens, parse_tensor, shape_text
 
 MIN_SIGNIFICANT = 3  # digits a rounded (not exact) value needs to count as right
@@ -85,7 +85,7 @@ def _checked_dict(c: Checked) -> dict[str, Any]:
     }
 
 
-_LINE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.\[\]]*)\s*=\s*(.*?)\s*$")
+_LINE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*(?:\[[\d,\s]+\])*)\s*=\s*(.*?)\s*$")
 
 
 def parse_mine(text: str, valid: list[str], where: str = "mine") -> list[tuple[int, str, str]]:
@@ -99,9 +99,10 @@ def parse_mine(text: str, valid: list[str], where: str = "mine") -> list[tuple[i
         m = _LINE.match(line)
         if m is None or not m.group(2):
             raise ParamError(f"{where} line {n}: {raw.strip()!r} is not NAME = VALUE (e.g. a = 0.731)")
-        name, value = m.group(1), m.group(2)
-        if name not in valid:
-            hint = suggest(name, valid)
+        name, value = m.group(1).replace(" ", ""), m.group(2)
+        base = name.split("[", 1)[0]
+        if base not in valid:
+            hint = suggest(base, valid)
             raise ParamError(f"{where} line {n}: unknown name {name!r}{hint}; valid names: {', '.join(valid)}")
         if name in seen:
             raise ParamError(f"{where} line {n}: {name} is already given on line {seen[name]}")
@@ -171,7 +172,15 @@ def _judge(name: str, line: int, text: str, expected: Any, where: str) -> Checke
     return Checked(name, line, text, yours, expected, not reason, reason)
 
 
+def _expected(example: WorkedExample, name: str, where: str) -> Any:
+    try:
+        return lookup_value(example.kind, example.values, name)
+    except ParamError as exc:
+        raise ParamError(f"{where}: {str(exc).removeprefix(example.kind + ': ')}") from None
+
+
 def _producing_step(example: WorkedExample, name: str) -> tuple[int | None, Step | None]:
+    name = name.split("[", 1)[0]
     for i, s in enumerate(example.steps, 1):
         if s.key == name:
             return i, s
@@ -189,7 +198,10 @@ def check_mine(example: WorkedExample, text: str | Mapping[str, str], where: str
         entries = parse_mine(text, valid, where)
     else:
         entries = parse_mine("\n".join(f"{k} = {v}" for k, v in text.items()), valid, where)
-    checked = tuple(_judge(name, line, value, example.values[name], where) for line, name, value in entries)
+    checked = tuple(
+        _judge(name, line, value, _expected(example, name, f"{where} line {line}"), where)
+        for line, name, value in entries
+    )
     first = next((c for c in checked if not c.ok), None)
     index, step = _producing_step(example, first.name) if first is not None else (None, None)
     return MineReport(example, checked, first, index, step)
