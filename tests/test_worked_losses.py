@@ -434,3 +434,30 @@ def test_random_variants_vary_and_reproduce(kind: str) -> None:
         assert a.to_dict() == generate_example(kind, seed=seed).to_dict()
         answers.add(json.dumps(a.answer))
     assert len(answers) > 2
+
+
+# --------------------------------------------------------------------------- box formats
+
+
+@pytest.mark.parametrize(
+    ("fmt", "box1", "box2"),
+    [
+        ("corners", [0, 0, 4, 4], [1, 1, 5, 5]),
+        ("xywh", [0, 0, 4, 4], [1, 1, 4, 4]),
+        ("center", [2, 2, 4, 4], [3, 3, 4, 4]),
+    ],
+)
+def test_iou_in_every_box_format(fmt: str, box1: list[float], box2: list[float]) -> None:
+    # the same two 4×4 squares, offset by 1: intersection 3·3 = 9, union 16 + 16 − 9 = 23
+    ex = generate_example("det.iou", {"box1": box1, "box2": box2, "format": fmt})
+    assert ex.answer == pytest.approx(9 / 23)
+    if fmt != "corners":
+        assert ex.values["box1_corners"] == [0, 0, 4, 4] and ex.values["box2_corners"] == [1, 1, 5, 5]
+
+
+def test_nms_in_xywh_keeps_what_corners_keep() -> None:
+    corners = {"boxes": "0,0,4,4;1,1,5,5;6,6,9,9", "scores": "0.9,0.8,0.7"}
+    xywh = {"boxes": "0,0,4,4;1,1,4,4;6,6,3,3", "scores": "0.9,0.8,0.7", "format": "xywh"}
+    assert generate_example("det.nms", corners).values["kept"] == generate_example("det.nms", xywh).values["kept"]
+    with pytest.raises(ParamError, match="needs a width w > 0"):
+        generate_example("det.iou", {"box1": "0,0,-1,2", "format": "xywh"})

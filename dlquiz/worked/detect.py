@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from dlquiz.errors import ParamError
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
+from dlquiz.worked.i18n import add_chinese
 
 Box = list[float]
 
@@ -20,11 +21,56 @@ def iou(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float]:
     return inter, union, (inter / union if union > 0 else 0.0)
 
 
-def _check_box(kind: str, name: str, box: Box) -> None:
+FORMATS = ("corners", "xywh", "center")
+_FORMAT_TEXT = {"corners": "x1,y1,x2,y2", "xywh": "x,y,w,h (top-left corner, width, height)",
+                "center": "cx,cy,w,h (centre, width, height)"}
+
+
+def to_corners(box: Sequence[float], fmt: str) -> list[float]:
+    """A box as corners x1, y1, x2, y2, from corners, x,y,w,h (top-left and size) or cx,cy,w,h (centre and size)."""
+    x, y, u, v = (float(c) for c in box)
+    if fmt == "xywh":
+        return [x, y, x + u, y + v]
+    if fmt == "center":
+        return [x - u / 2, y - v / 2, x + u / 2, y + v / 2]
+    return [x, y, u, v]
+
+
+def _check_box(kind: str, name: str, box: Box, fmt: str = "corners") -> None:
     if len(box) != 4:
-        raise ParamError(f"{kind}: parameter {name}: a box is 4 numbers x1,y1,x2,y2, got {fv(box)}")
-    if box[2] <= box[0] or box[3] <= box[1]:
+        raise ParamError(f"{kind}: parameter {name}: a box is 4 numbers {_FORMAT_TEXT[fmt]}, got {fv(box)}")
+    if fmt != "corners" and (box[2] <= 0 or box[3] <= 0):
+        raise ParamError(f"{kind}: parameter {name}: {fv(box)} needs a width w > 0 and a height h > 0")
+    if fmt == "corners" and (box[2] <= box[0] or box[3] <= box[1]):
         raise ParamError(f"{kind}: parameter {name}: {fv(box)} needs x2 > x1 and y2 > y1")
+
+
+def _format_param() -> ParamSpec:
+    return ParamSpec(
+        "format",
+        "how a box is written: corners x1,y1,x2,y2; xywh = top-left x,y and w,h; center = cx,cy,w,h (YOLO)",
+        "corners",
+        "choice",
+        choices=FORMATS,
+        help_zh="框的写法：corners 为 x1,y1,x2,y2；xywh 为左上角 x,y 与宽高；center 为中心 cx,cy 与宽高（YOLO）",
+    )
+
+
+_CORNER_RULE = {
+    "xywh": "x1 = x, y1 = y, x2 = x + w, y2 = y + h",
+    "center": "x1 = cx − w/2, y1 = cy − h/2, x2 = cx + w/2, y2 = cy + h/2",
+}
+
+
+def _corner_steps(boxes: dict[str, Box], fmt: str) -> list[Step]:
+    if fmt == "corners":
+        return []
+    formula = _CORNER_RULE[fmt]
+    return [
+        Step(f"Corners of {name}", f"{formula}: {fv(list(box))} → {fv(to_corners(box, fmt))}", to_corners(box, fmt),
+             key=f"{name}_corners")
+        for name, box in boxes.items()
+    ]
 
 
 def _rand_box(d: Draw, lo: int = 1, hi: int = 4) -> list[int]:
@@ -64,8 +110,8 @@ def _draw_iou(d: Draw) -> Params:
 
 
 def _check_iou(p: Params) -> None:
-    _check_box("det.iou", "box1", p["box1"])
-    _check_box("det.iou", "box2", p["box2"])
+    _check_box("det.iou", "box1", p["box1"], p["format"])
+    _check_box("det.iou", "box2", p["box2"], p["format"])
 
 
 @register(
@@ -74,21 +120,26 @@ def _check_iou(p: Params) -> None:
     "Intersection over union",
     "交并比 IoU",
     [
-        ParamSpec("box1", "x1,y1,x2,y2", [0, 0, 2, 2], "floatlist"),
-        ParamSpec("box2", "x1,y1,x2,y2", [1, 1, 3, 3], "floatlist"),
+        ParamSpec("box1", "first box (x1,y1,x2,y2 unless format says otherwise)", [0, 0, 2, 2], "floatlist",
+                  help_zh="第一个框（默认 x1,y1,x2,y2，见 format）"),
+        ParamSpec("box2", "second box", [1, 1, 3, 3], "floatlist", help_zh="第二个框"),
+        _format_param(),
     ],
     ["inter", "union", "area1", "area2"],
     draw=lambda d: _draw_iou(d),
     check=_check_iou,
 )
 def _iou(p: Params) -> Out:
-    a, b = p["box1"], p["box2"]
+    fmt = p["format"]
+    a, b = to_corners(p["box1"], fmt), to_corners(p["box2"], fmt)
+    shown = _corner_steps({"box1": p["box1"], "box2": p["box2"]}, fmt)
     a1 = (a[2] - a[0]) * (a[3] - a[1])
     a2 = (b[2] - b[0]) * (b[3] - b[1])
     iw = max(0, min(a[2], b[2]) - max(a[0], b[0]))
     ih = max(0, min(a[3], b[3]) - max(a[1], b[1]))
     inter, union, r = iou(a, b)
     steps = [
+        *shown,
         Step(
             "Intersection",
             f"width max(0, min({fv(a[2])}, {fv(b[2])}) − max({fv(a[0])}, {fv(b[0])})) = {fv(iw)}, "
@@ -99,7 +150,9 @@ def _iou(p: Params) -> Out:
         Step("Union", f"{fv(a1)} + {fv(a2)} − {fv(inter)} = {fv(union)}", union, key="union"),
         Step("IoU", f"{fv(inter)}/{fv(union)} = {fv(r)}", r, key="iou"),
     ]
-    return Out(steps, r, {"inter": inter, "union": union, "area1": a1, "area2": a2}, "boxes as corners x1, y1, x2, y2")
+    conv = {"corners": "boxes as corners x1, y1, x2, y2", "xywh": "boxes as x, y, w, h (top-left corner and size)",
+            "center": "boxes as cx, cy, w, h (centre and size, as in YOLO)"}[fmt]
+    return Out(steps, r, {"inter": inter, "union": union, "area1": a1, "area2": a2}, conv)
 
 
 def nms(boxes: list[Box], scores: list[float], iou_threshold: float, score_threshold: float) -> list[int]:
@@ -160,7 +213,7 @@ def _check_nms(p: Params) -> None:
     if len(p["boxes"]) != len(p["scores"]):
         raise ParamError(f"det.nms: {len(p['boxes'])} boxes but {len(p['scores'])} scores; give one score per box")
     for i, b in enumerate(p["boxes"]):
-        _check_box("det.nms", f"boxes row {i + 1}", b)
+        _check_box("det.nms", f"boxes row {i + 1}", b, p["format"])
 
 
 @register(
@@ -178,17 +231,22 @@ def _check_nms(p: Params) -> None:
         ParamSpec("scores", "confidence of each box", [0.9, 0.75, 0.8, 0.7, 0.5], "floatlist", min=0, max=1),
         ParamSpec("iou_threshold", "suppress boxes with IoU above this", 0.5, "float", min=0, max=1),
         ParamSpec("score_threshold", "discard boxes with score ≤ this", 0.6, "float", min=0, max=1),
+        _format_param(),
     ],
     ["kept", "kept_count", "discarded"],
     draw=_draw_nms,
     check=_check_nms,
 )
 def _nms(p: Params) -> Out:
-    boxes, scores = p["boxes"], p["scores"]
+    fmt = p["format"]
+    boxes, scores = [to_corners(b, fmt) for b in p["boxes"]], p["scores"]
+    corners = [] if fmt == "corners" else [Step("Corners", f"{_CORNER_RULE[fmt]}, one box per row", boxes,
+                                                key="corners")]
     it, st = float(p["iou_threshold"]), float(p["score_threshold"])
     low = [i for i in range(len(boxes)) if scores[i] <= st]
     left = sorted((i for i in range(len(boxes)) if scores[i] > st), key=lambda i: -scores[i])
-    steps = [Step("Discard low scores", f"score ≤ {fv(st)}: boxes {fv(low) if low else 'none'}", low, key="low_score")]
+    discard = Step("Discard low scores", f"score ≤ {fv(st)}: boxes {fv(low) if low else 'none'}", low, key="low_score")
+    steps = [*corners, discard]
     kept: list[int] = []
     while left:
         best = left.pop(0)
@@ -219,3 +277,13 @@ def _nms(p: Params) -> Out:
         "boxes are numbered from 0; drop score ≤ threshold first, then repeatedly keep the best box "
         "and suppress those overlapping it with IoU > threshold (note 004)",
     )
+
+
+add_chinese(
+    names={"Corners of box1": "box1 的角点坐标", "Corners of box2": "box2 的角点坐标", "Corners": "角点坐标"},
+    phrases={
+        "boxes as x, y, w, h (top-left corner and size)": "框写作 x, y, w, h（左上角与宽高）",
+        "boxes as cx, cy, w, h (centre and size, as in YOLO)": "框写作 cx, cy, w, h（中心与宽高，同 YOLO）",
+    },
+    fragments=[(r", one box per row$", "，每行一个框")],
+)
