@@ -461,3 +461,25 @@ def test_nms_in_xywh_keeps_what_corners_keep() -> None:
     assert generate_example("det.nms", corners).values["kept"] == generate_example("det.nms", xywh).values["kept"]
     with pytest.raises(ParamError, match="needs a width w > 0"):
         generate_example("det.iou", {"box1": "0,0,-1,2", "format": "xywh"})
+
+
+@pytest.mark.parametrize("x", [[1.0, 2.0], [[1.0, 2.0, 0.0], [0.0, 1.0, 1.0]]])
+def test_logreg_l2_regularisation_matches_differences(x: Any) -> None:
+    lam, w, b = 0.7, [0.5, -0.25], 0.1
+    cols = [list(c) for c in zip(*x, strict=True)] if isinstance(x[0], list) else [x]
+    ys = [1, 0, 1][: len(cols)]
+    m = len(cols)
+
+    def cost(wb: list[float]) -> float:
+        ww, bb = wb[:-1], wb[-1]
+        total = 0.0
+        for xs, y in zip(cols, ys, strict=True):
+            a = 1 / (1 + math.exp(-(sum(wi * xi for wi, xi in zip(ww, xs, strict=True)) + bb)))
+            total += -(y * math.log(a) + (1 - y) * math.log(1 - a))
+        return total / m + lam / (2 * m) * sum(wi * wi for wi in ww)
+
+    ex = generate_example("logreg.step", {"x": x, "y": ys if m > 1 else 1, "w": w, "b": b, "l2": lam})
+    num = _num_grad(cost, [*w, b])
+    assert ex.values["loss"] == pytest.approx(cost([*w, b]), rel=1e-10)
+    assert ex.answer == pytest.approx(num[:-1], abs=1e-6)
+    assert ex.values["db"] == pytest.approx(num[-1], abs=1e-6)

@@ -50,6 +50,8 @@ def _check_logreg(p: Params) -> None:
         ParamSpec("w", "weights (one per feature)", [0.5, -0.25], "floatlist", help_zh="权重（每个特征一个）"),
         ParamSpec("b", "bias", 0.0, "float", help_zh="偏置"),
         ParamSpec("lr", "learning rate α", 0.1, "float", min=0, help_zh="学习率 α"),
+        ParamSpec("l2", "L2 regularisation λ: J + λ/(2m)·‖w‖², dw + (λ/m)·w (the bias is not regularised)", 0.0,
+                  "float", min=0, help_zh="L2 正则化系数 λ：J + λ/(2m)·‖w‖²，dw + (λ/m)·w（偏置不正则化）"),
     ],
     ["z", "a", "loss", "dz", "dw", "db", "w_new", "b_new", "w1_new"],
     draw=_draw_logreg,
@@ -58,9 +60,10 @@ def _check_logreg(p: Params) -> None:
 def _logreg(p: Params) -> Out:
     x = np.array(p["x"], dtype=float)
     w = np.array(p["w"], dtype=float)
-    b, lr = float(p["b"]), float(p["lr"])
-    if x.ndim == 2:
-        return _logreg_batch(x, np.atleast_1d(np.array(p["y"], dtype=float)), w, b, lr)
+    b, lr, lam = float(p["b"]), float(p["lr"]), float(p["l2"])
+    if x.ndim == 2 or lam != 0:
+        xs = x if x.ndim == 2 else x[:, None]  # one sample is a batch of m = 1
+        return _logreg_batch(xs, np.atleast_1d(np.array(p["y"], dtype=float)), w, b, lr, lam)
     y = int(np.atleast_1d(p["y"])[0])
     # forward: z = wᵀx + b, a = σ(z); backward: dz = a − y, dw = dz·x, db = dz
     z = float(w @ x + b)
@@ -102,14 +105,17 @@ def sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-def _logreg_batch(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, lr: float) -> Out:
+def _logreg_batch(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, lr: float, lam: float = 0.0) -> Out:
     m = x.shape[1]
     z = w @ x + b
     a = np.array([sigmoid(float(v)) for v in z])
     losses = np.array([_bce_from_z(float(zi), int(yi)) for zi, yi in zip(z, y, strict=True)])
-    loss = float(losses.mean())
+    data_loss = float(losses.mean())
+    penalty = lam / (2 * m) * float(w @ w)
+    loss = data_loss + penalty
     dz = a - y
-    dw = x @ dz / m
+    dw_data = x @ dz / m
+    dw = dw_data + lam / m * w
     db = float(dz.mean())
     w_new = w - lr * dw
     b_new = b - lr * db
@@ -119,9 +125,24 @@ def _logreg_batch(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, lr: flo
         Step("Prediction", f"a = σ(z) = {fv(a.tolist())}", a.tolist(), key="a"),
         Step("Loss per sample", f"Lᵢ = −[yᵢ log aᵢ + (1 − yᵢ) log(1 − aᵢ)] = {fv(losses.tolist())}",
              losses.tolist(), "natural log", key="losses"),
-        Step("Cost", f"J = (1/{m})·Σ Lᵢ = {fv(loss)}", loss, key="loss"),
-        Step("Gradient dz", f"dz = a − y = {fv(dz.tolist())}", dz.tolist(), key="dz"),
-        Step("Gradient dw", f"dw = (1/{m})·X·dzᵀ = {fv(dw.tolist())}", dw.tolist(), key="dw"),
+        *(
+            [
+                Step("Cost", f"J = (1/{m})·Σ Lᵢ = {fv(loss)}", loss, key="loss"),
+                Step("Gradient dz", f"dz = a − y = {fv(dz.tolist())}", dz.tolist(), key="dz"),
+                Step("Gradient dw", f"dw = (1/{m})·X·dzᵀ = {fv(dw.tolist())}", dw.tolist(), key="dw"),
+            ]
+            if lam == 0
+            else [
+                Step("Cost without the penalty", f"(1/{m})·Σ Lᵢ = {fv(data_loss)}", data_loss, key="data_loss"),
+                Step("L2 penalty", f"λ/(2m)·‖w‖² = {fv(lam)}/(2·{m})·{fv(float(w @ w))} = {fv(penalty)}", penalty,
+                     "the bias is not regularised", key="penalty"),
+                Step("Cost", f"J = {fv(data_loss)} + {fv(penalty)} = {fv(loss)}", loss, key="loss"),
+                Step("Gradient dz", f"dz = a − y = {fv(dz.tolist())}", dz.tolist(), key="dz"),
+                Step("Gradient dw", f"dw = (1/{m})·X·dzᵀ + (λ/m)·w = {fv(dw_data.tolist())} + "
+                     f"{fv(lam / m)}·{fv(w.tolist())} = {fv(dw.tolist())}", dw.tolist(),
+                     "weight decay: the penalty pulls every weight towards 0", key="dw"),
+            ]
+        ),
         Step("Gradient db", f"db = (1/{m})·Σ dzᵢ = {fv(db)}", db, key="db"),
         Step("Updated weights", f"w ← w − α·dw = {fv(w.tolist())} − {fv(lr)}·{fv(dw.tolist())} = {fv(w_new.tolist())}",
              w_new.tolist(), key="w_new"),
@@ -191,8 +212,17 @@ def _fit(p: Params) -> Out:
 
 
 add_chinese(
-    names={"Cost": "代价"},
-    phrases={"one entry per sample (column of X)": "每个样本（X 的一列）一个值"},
+    names={
+        "Cost": "代价",
+        "Cost without the penalty": "不含惩罚项的代价",
+        "L2 penalty": "L2 惩罚项",
+        "Loss per sample": "每个样本的损失",
+    },
+    phrases={
+        "one entry per sample (column of X)": "每个样本（X 的一列）一个值",
+        "the bias is not regularised": "偏置不做正则化",
+        "weight decay: the penalty pulls every weight towards 0": "权重衰减：惩罚项把每个权重拉向 0",
+    },
     fragments=[
         (
             r"^cross-entropy cost averaged over m = (\d+) samples, natural log; X has one column per sample",
