@@ -141,9 +141,9 @@ def review(minutes: float | None, limit: int | None, new: int | None, topics: tu
             new_allowed = 1 if session.left_out else 0
             if session.cram:
                 note = (f"冲刺：先练薄弱主题，再练考试占比高的章节；{len(session.left_out)} 题放不进 "
-                        f"{budget / 60:g} 分钟。" if zh else
+                        f"{budget / 60:.0f} 分钟。" if zh else
                         f"Cramming: weak topics first, then the chapters the exam weights most; "
-                        f"{len(session.left_out)} items do not fit in {budget / 60:g} min.")
+                        f"{len(session.left_out)} items do not fit in {budget / 60:.0f} min.")
                 out.print(f"[dim]{note}[/dim]")
         else:
             queue = build_queue(items, cards, settings, now, limit=limit, new_limit=new)
