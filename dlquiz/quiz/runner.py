@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 ReadLine = Callable[[str], str]
-Recorder = Callable[[AnswerEvent], None]
+Recorder = Callable[[AnswerEvent], object]  # what it returns (e.g. the stored answer id) is ignored
 
 INPUT_HELP = {
     "single": ("letter", "字母"),
