@@ -71,7 +71,11 @@ EXAMPLES: list[tuple[str, tuple[str, ...], Callable[[], Any]]] = [
     ("dz", (), lambda: S("dz")),
     ("da_prev", ("da_prev",), lambda: S("da_prev")),
     ("W1*x", ("W1",), lambda: S("W_1") * x),
+    (r"\frac{n + 2 pad - f}{stride} + 1", ("pad", "stride"),
+     lambda: (S("n") + 2 * S("pad") - S("f")) / S("stride") + 1),
+    (r"lr \cdot g", ("lr",), lambda: S("lr") * S("g")),
     # undeclared letter runs stay products
+    (r"pad", ("lr",), lambda: S("p") * S("a") * S("d")),
     ("pad", (), lambda: S("p") * S("a") * S("d")),
     # Greek names, lambda included
     ("lambda", (), lambda: S("lambda")),

@@ -43,6 +43,8 @@ class Names(Reader):
     def name(self) -> Node:
         t = self.advance()
         raw = t.text
+        if self.latex and len(raw) == 1 and raw.isascii() and self.bases:
+            raw = self._latex_declared(raw)
         if raw in FORBIDDEN or (keyword.iskeyword(raw) and raw != "lambda"):
             raise self.error(f"'{raw}' is not allowed in a formula", t)
         if raw == "∂" and (self.at("/") or (self.tok.kind == "SUP" and self.peek().text == "/")):
@@ -71,6 +73,21 @@ class Names(Reader):
         if raw not in self.names and re.fullmatch(r"[A-Za-z]+'+", raw + "'" * self._primes_ahead()):
             return self.prime_name(raw, t)
         return self.name_node(raw, t)
+
+    def _latex_declared(self, first: str) -> str:
+        """In LaTeX letters are single names, except a run that spells a declared name (lr, pad)."""
+        run, best, used, k = first, first, 0, 0
+        while True:
+            nxt = self.peek(k)
+            if nxt.kind != "ID" or nxt.space_before or len(nxt.text) != 1 or not nxt.text.isascii():
+                break
+            run += nxt.text
+            k += 1
+            if run in self.bases:
+                best, used = run, k
+        for _ in range(used):
+            self.advance()
+        return best
 
     def _d_over(self) -> bool:
         """``d/dx``, ``d²/dx²``: a 'd' followed by '/' and a 'd…' name."""
