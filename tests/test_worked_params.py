@@ -373,3 +373,21 @@ def test_ask_for_an_entry_that_does_not_exist(ask: str, message: str) -> None:
     with pytest.raises(ParamError) as err:
         generate_example("logreg.step", ask=ask)
     assert message in str(err.value)
+
+
+def test_one_example_imports_one_module_but_chinese_has_every_phrase() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from dlquiz.worked import explain_text, generate_example\n"
+        "ex = generate_example('logreg.step', {'x': '1,2;3,4', 'y': '1,0'})\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('dlquiz.worked.') and m.count('.') == 2)\n"
+        "print(' '.join(loaded))\n"
+        "print(explain_text(ex, 'zh'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = out.splitlines()[0].split()
+    assert "dlquiz.worked.linear" in loaded and "dlquiz.worked.conv" not in loaded
+    assert "每个样本的损失" in out and "Loss per sample" not in out

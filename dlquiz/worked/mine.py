@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from dlquiz.errors import ParamError
-from dlquiz.worked._core import Step, WorkedExample, inline, lookup_value, significant, suggest, value_shape
+from dlquiz.worked._core import (
+    Step,
+    WorkedExample,
+    chinese_ready,
+    inline,
+    lookup_value,
+    significant,
+    suggest,
+    value_shape,
+)
 from dlquiz.worked.params import _tokens, parse_tensor, shape_text
 
 MIN_SIGNIFICANT = 3  # digits a rounded (not exact) value needs to count as right
@@ -250,6 +259,7 @@ def mine_text(report: MineReport, lang: str = "en") -> str:
     """The verdicts as plain text: ✓/✗ per value, then the first wrong one beside the right value."""
     from dlquiz.worked.i18n import prose, step_name
 
+    chinese_ready(lang)
     t = _T["zh" if lang == "zh" else "en"]
     lines = [t["head"].format(kind=report.example.kind, n=len(report.checked))]
     width = max(len(c.name) for c in report.checked)
