@@ -109,7 +109,7 @@ def _softmax(p: Params) -> Out:
     else:
         steps.append(Step("Largest probability", f"max ŷ per sample = {fv(pmax.tolist())}", pmax.tolist(),
                           key="p_max"))
-    values: dict[str, object] = {"argmax": shown(prob.argmax(axis=1).astype(float)) if matrix
+    values: dict[str, object] = {"argmax": prob.argmax(axis=1).tolist() if matrix
                                  else int(prob.argmax())}
     conv = _base_note(base) + ("; one sample per " + ("column" if cols else "row") if matrix else "")
     target = p["target"]
