@@ -165,3 +165,12 @@ def test_entries_of_a_vector_can_be_checked_one_by_one() -> None:
     assert "it comes from step 5 (Gradient dw)" in out
     code, out = mine("w_new[2] = 1\n", "logreg.step")
     assert code == 2 and "--mine line 1: w_new[2]: w_new is a vector of 2" in out
+
+
+def test_true_or_false_values() -> None:
+    from dlquiz.worked import WorkedExample
+
+    ex = WorkedExample(kind="toy", params={}, steps=(), answer=True, values={"converged": True, "answer": True})
+    assert check_mine(ex, "converged = yes").all_right
+    assert check_mine(ex, "converged = true").all_right
+    assert not check_mine(ex, "converged = false").all_right

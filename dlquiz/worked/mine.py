@@ -162,6 +162,10 @@ def _judge(name: str, line: int, text: str, expected: Any, where: str) -> Checke
     if isinstance(expected, str):
         return Checked(name, line, text, text, expected, text.strip() == expected.strip(),
                        "" if text.strip() == expected.strip() else "value")
+    word = text.strip().lower()
+    if isinstance(expected, bool) and word in ("true", "false", "yes", "no", "1", "0"):
+        ok = (word in ("true", "yes", "1")) == expected
+        return Checked(name, line, text, word in ("true", "yes", "1"), expected, ok, "" if ok else "value")
     yours = parse_tensor(text, f"{where} line {line}: {name}")
     if isinstance(expected, bool):
         expected = int(expected)
