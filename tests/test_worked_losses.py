@@ -483,3 +483,17 @@ def test_logreg_l2_regularisation_matches_differences(x: Any) -> None:
     assert ex.values["loss"] == pytest.approx(cost([*w, b]), rel=1e-10)
     assert ex.answer == pytest.approx(num[:-1], abs=1e-6)
     assert ex.values["db"] == pytest.approx(num[-1], abs=1e-6)
+
+
+def test_metrics_from_scores_and_a_threshold() -> None:
+    t, scores = [1, 0, 1, 1, 0, 0], [0.9, 0.4, 0.45, 0.8, 0.6, 0.1]
+    for th in (0.3, 0.5, 0.85):
+        pred = [1 if s >= th else 0 for s in scores]
+        ex = generate_example("eval.metrics", {"y_true": t, "scores": scores, "threshold": th})
+        assert ex.values["y_pred"] == pred
+        ref = _metrics_loop(t, pred, 2)
+        assert ex.values["f1"] == pytest.approx(ref["f1"][1]) and ex.values["accuracy"] == pytest.approx(ref["accuracy"])
+    with pytest.raises(ParamError, match="parameter y_pred has no effect"):
+        generate_example("eval.metrics", {"y_true": t, "scores": scores, "y_pred": [1, 0, 1, 1, 0, 0]})
+    with pytest.raises(ParamError, match="parameter threshold has no effect"):
+        generate_example("eval.metrics", {"threshold": 0.7})

@@ -43,11 +43,15 @@ def _check(p: Params) -> None:
         if sum(sum(row) for row in cm) == 0:
             raise ParamError("eval.metrics: cm counts no sample")
         return
-    t, q = p["y_true"], p["y_pred"]
+    t = p["y_true"]
+    q = p["scores"] if p["scores"] is not None else p["y_pred"]
+    what = "scores" if p["scores"] is not None else "y_pred"
     if len(t) != len(q):
         raise ParamError(
-            f"eval.metrics: y_true has {len(t)} labels but y_pred has {len(q)}; give one prediction per label"
+            f"eval.metrics: y_true has {len(t)} labels but {what} has {len(q)}; give one prediction per label"
         )
+    if p["scores"] is not None and any(v not in (0, 1) for v in t):
+        raise ParamError("eval.metrics: scores are for two classes: y_true must hold 0 and 1")
     if any(v < 0 for v in [*t, *q]):
         raise ParamError("eval.metrics: class labels are 0, 1, 2, … (0-based indices)")
 
@@ -68,6 +72,10 @@ def _ratio(a: float, b: float) -> float:
                   help_zh="每个样本的预测类别", applies="when no confusion matrix cm is given"),
         ParamSpec("cm", "a confusion matrix instead (row = true class, column = predicted)", None, "matrix",
                   help_zh="直接给出混淆矩阵（行 = 真实类别，列 = 预测类别）"),
+        ParamSpec("scores", "binary: predicted probabilities of class 1 instead of y_pred", None, "floatlist",
+                  min=0, max=1, help_zh="二分类：代替 y_pred 的类别 1 预测概率"),
+        ParamSpec("threshold", "scores ≥ threshold are predicted as class 1", 0.5, "float", min=0, max=1,
+                  help_zh="得分 ≥ 阈值时预测为类别 1", applies="when scores are given"),
         ParamSpec("positive", "binary: the positive class", 1, "int", min=0, help_zh="二分类时的正类",
                   applies="with two classes"),
         ParamSpec("classes", "number of classes (default: the largest label + 1)", None, "int", min=2, max=100,
@@ -78,12 +86,19 @@ def _ratio(a: float, b: float) -> float:
     check=_check,
 )
 def _metrics(p: Params) -> Out:
+    pre: list[Step] = []
     if p["cm"] is not None:
         cm = np.array(p["cm"], dtype=float)
         source = "given"
     else:
-        t, q = p["y_true"], p["y_pred"]
-        k = max([*t, *q]) + 1
+        t = p["y_true"]
+        if p["scores"] is not None:
+            th = float(p["threshold"])
+            q = [1 if v >= th else 0 for v in p["scores"]]
+            pre.append(Step("Predictions", f"ŷ = 1 where score ≥ {fv(th)}: {fv(q)}", q, key="y_pred"))
+        else:
+            q = p["y_pred"]
+        k = max([*t, *q, 1]) + 1
         if p["classes"] is not None:
             if p["classes"] < k:
                 raise ParamError(
@@ -106,6 +121,7 @@ def _metrics(p: Params) -> Out:
     acc = float(tp.sum() / n)
     cmi = cm.astype(int).tolist()
     steps = [
+        *pre,
         Step("Confusion matrix", f"C[true, predicted] ({source}), n = {int(n)}", cmi,
              "row = true class, column = predicted class", key="cm"),
         Step("True positives per class", f"TP = diagonal of C = {fv(tp.astype(int).tolist())}",
@@ -186,6 +202,7 @@ add_chinese(
         "Micro recall": "微平均召回率",
         "Micro F1": "微平均 F1",
         "Weighted F1": "加权 F1",
+        "Predictions": "预测类别",
     },
     phrases={
         "row = true class, column = predicted class": "行 = 真实类别，列 = 预测类别",
@@ -206,6 +223,7 @@ add_chinese(
         (r"^positive class (\d+): ", r"正类 \1："),
         (r"^micro F1 = micro P = micro R = accuracy", "微平均 F1 = 微平均 P = 微平均 R = 准确率"),
         (r"supportₖ", "样本数ₖ"),
+        (r"^ŷ = 1 where score ≥ (\S+): ", r"得分 ≥ \1 时 ŷ = 1："),
         (
             r"^0/0 taken as 0 for class (.+) \(no sample predicted or present\)",
             r"类别 \1 出现 0/0，取 0（没有样本被预测为该类或属于该类）",
