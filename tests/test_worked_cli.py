@@ -123,7 +123,6 @@ def test_worksheet_markdown_questions_then_key(tmp_path: Path) -> None:
     assert key, "no page break"
     assert questions.count("### ") == 4 and key.count("### ") == 4
     assert "Answer:" not in questions and key.count("**Answer:**") == 4
-    exs = [generate_example(k, seed=None) for k in ()]  # noqa: F841 - shapes only
     again = run("worksheet", "--n", "4", "--kinds", "conv.output-size,gradcheck", "--seed", "3")[1]
     assert again == out
 
