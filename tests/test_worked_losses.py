@@ -497,3 +497,20 @@ def test_metrics_from_scores_and_a_threshold() -> None:
         generate_example("eval.metrics", {"y_true": t, "scores": scores, "y_pred": [1, 0, 1, 1, 0, 0]})
     with pytest.raises(ParamError, match="parameter threshold has no effect"):
         generate_example("eval.metrics", {"threshold": 0.7})
+
+
+@pytest.mark.parametrize("base", ["e", "2"])
+def test_ce_of_a_batch_of_probabilities(base: str) -> None:
+    p = [[0.7, 0.2, 0.1], [0.1, 0.6, 0.3], [0.25, 0.25, 0.5]]
+    ys = [0, 2, 2]
+    log = LOGS[base]
+    ex = generate_example("loss.ce", {"p": p, "y": ys, "log_base": base})
+    losses = [-log(row[y]) for row, y in zip(p, ys, strict=True)]
+    assert ex.values["losses"] == pytest.approx(losses)
+    assert ex.answer == pytest.approx(sum(losses) / 3)
+    soft = generate_example("loss.ce", {"p": p[:2], "target": [[0.5, 0.5, 0], [0, 0, 1]]})
+    assert soft.answer == pytest.approx((-(0.5 * math.log(0.7) + 0.5 * math.log(0.2)) - math.log(0.3)) / 2)
+    with pytest.raises(ParamError, match="has 1 class indices but there are 3 samples"):
+        generate_example("loss.ce", {"p": p, "y": 0})
+    with pytest.raises(ParamError, match="p row 2: the probabilities .* sum to 0.9, not 1"):
+        generate_example("loss.ce", {"p": "0.5,0.5;0.4,0.5", "y": "0,1"})

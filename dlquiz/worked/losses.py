@@ -160,18 +160,31 @@ def _draw_ce(d: Draw) -> Params:
     return {"p": probs, "y": d.int("y", 0, len(probs) - 1)}
 
 
+def _rows(v: object) -> list[list[float]]:
+    """A vector as one row, a matrix as its rows."""
+    assert isinstance(v, list)
+    return [list(r) for r in v] if v and isinstance(v[0], list) else [list(v)]
+
+
 def _check_ce(p: Params) -> None:
-    probs = p["p"]
-    _probabilities("loss.ce", "p", probs, strict=p["target"] is None)
+    rows = _rows(p["p"])
+    k = len(rows[0])
+    for i, r in enumerate(rows):
+        name = "p" if len(rows) == 1 else f"p row {i + 1}"
+        _probabilities("loss.ce", name, r, strict=p["target"] is None)
     if p["target"] is not None:
-        t = p["target"]
-        if len(t) != len(probs):
-            raise ParamError(f"loss.ce: target has {len(t)} entries but p has {len(probs)}; give one per class")
-        _probabilities("loss.ce", "target", t, strict=False)
-        if any(ti > 0 and pi == 0 for ti, pi in zip(t, probs, strict=True)):
-            raise ParamError("loss.ce: a class with target > 0 has ŷ = 0: the loss is infinite")
+        ts = _rows(p["target"])
+        if len(ts) != len(rows) or len(ts[0]) != k:
+            raise ParamError(
+                f"loss.ce: target is {len(ts)}×{len(ts[0])} but p is {len(rows)}×{k}; "
+                "target must have the shape of p (one probability per class and sample)"
+            )
+        for t, r in zip(ts, rows, strict=True):
+            _probabilities("loss.ce", "target", t, strict=False)
+            if any(ti > 0 and pi == 0 for ti, pi in zip(t, r, strict=True)):
+                raise ParamError("loss.ce: a class with target > 0 has ŷ = 0: the loss is infinite")
     else:
-        _index_list("loss.ce", "y", p["y"], len(probs), 1)
+        _index_list("loss.ce", "y", p["y"], k, len(rows))
 
 
 @register(
@@ -180,12 +193,12 @@ def _check_ce(p: Params) -> None:
     "Cross-entropy of given probabilities",
     "给定概率的交叉熵",
     [
-        ParamSpec("p", "predicted probabilities ŷ (sum 1)", [0.7, 0.2, 0.1], "floatlist",
-                  help_zh="预测概率 ŷ（和为 1）"),
-        ParamSpec("y", "index of the true class (0-based)", 0, "int", min=0, help_zh="真实类别的下标（从 0 开始）",
-                  applies="when no target is given"),
-        ParamSpec("target", "soft labels t (a probability vector) instead of y", None, "floatlist",
-                  help_zh="软标签 t（概率向量），代替 y"),
+        ParamSpec("p", "predicted probabilities ŷ (sum 1); a matrix with one row per sample", [0.7, 0.2, 0.1],
+                  "tensor", rank=(1, 2), help_zh="预测概率 ŷ（和为 1）；多个样本时每行一个样本"),
+        ParamSpec("y", "index of the true class (0-based; one per sample)", 0, "tensor", rank=(0, 1),
+                  help_zh="真实类别的下标（从 0 开始；每个样本一个）", applies="when no target is given"),
+        ParamSpec("target", "soft labels t (a probability vector, or one per row) instead of y", None, "tensor",
+                  rank=(1, 2), help_zh="软标签 t（概率向量，或每行一个），代替 y"),
         _log_param(),
     ],
     [],
@@ -193,7 +206,10 @@ def _check_ce(p: Params) -> None:
     check=_check_ce,
 )
 def _ce(p: Params) -> Out:
-    probs = p["p"]
+    rows = _rows(p["p"])
+    if len(rows) > 1 or isinstance(p["p"][0], list):
+        return _ce_batch(p, rows)
+    probs = rows[0]
     base = p["log_base"]
     ln, f = _LOG_NAME[base], log_factor(base)
     if p["target"] is not None:
@@ -206,7 +222,7 @@ def _ce(p: Params) -> Out:
                  "every class contributes in proportion to its label tᵢ", key="loss"),
         ]
         return Out(steps, None, {}, _base_note(base) + "; soft labels", asked="loss")
-    y = p["y"]
+    y = _index_list("loss.ce", "y", p["y"], len(probs), 1)[0]
     onehot = [1 if i == y else 0 for i in range(len(probs))]
     loss = -math.log(probs[y]) * f
     steps = [
@@ -220,6 +236,30 @@ def _ce(p: Params) -> Out:
         ),
     ]
     return Out(steps, None, {}, _base_note(base) + "; y is a 0-based class index", asked="loss")
+
+
+def _ce_batch(p: Params, rows: list[list[float]]) -> Out:
+    base = p["log_base"]
+    ln, f = _LOG_NAME[base], log_factor(base)
+    m, k = len(rows), len(rows[0])
+    if p["target"] is not None:
+        ts = _rows(p["target"])
+        label = "soft labels"
+        formula = f"lᵢ = −Σⱼ tᵢⱼ {ln} ŷᵢⱼ"
+    else:
+        ys = _index_list("loss.ce", "y", p["y"], k, m)
+        ts = [[1.0 if j == y else 0.0 for j in range(k)] for y in ys]
+        label = "one 0-based class index y per sample"
+        formula = f"lᵢ = −{ln} ŷ_(i, yᵢ)"
+    losses = [-sum(t * math.log(q) for t, q in zip(tr, r, strict=True) if t != 0) * f
+              for tr, r in zip(ts, rows, strict=True)]
+    loss = sum(losses) / m
+    steps = [
+        Step("Labels", f"one row per sample: {fv(ts)}", ts, key="target"),
+        Step("Loss per sample", f"{formula} = {fv(losses)}", losses, key="losses"),
+        Step("Mean loss", f"L = (1/{m})·Σ lᵢ = {fv(loss)}", loss, key="loss"),
+    ]
+    return Out(steps, None, {}, f"{_base_note(base)}; one sample per row; {label}", asked="loss")
 
 
 # --------------------------------------------------------------------------- squared error
@@ -437,6 +477,7 @@ add_chinese(
         "Total loss": "总损失",
         "Gradient of the mean loss": "平均损失的梯度",
         "Soft label": "软标签",
+        "Labels": "标签",
         "Margins": "间隔项",
         "Margins y·s": "间隔 y·s",
         "Hinge terms": "合页项",
@@ -466,6 +507,9 @@ add_chinese(
         (r"; y is a 0-based class index", "；y 为从 0 开始的类别编号"),
         (r"; soft labels t \(a probability vector per sample\)", "；软标签 t（每个样本一个概率向量）"),
         (r"; soft labels$", "；软标签"),
+        (r"; one 0-based class index y per sample", "；每个样本一个从 0 开始的类别编号 y"),
+        (r"; one sample per row; soft labels", "；每行一个样本；软标签"),
+        (r"^one row per sample: ", "每行一个样本："),
         (r"; mean over (\d+) samples", r"；对 \1 个样本取平均"),
         (r"; sum over (\d+) samples", r"；对 \1 个样本求和"),
         (r"^max ŷ per sample", "每个样本的 max ŷ"),
