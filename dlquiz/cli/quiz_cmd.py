@@ -106,7 +106,8 @@ def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int | None, ite
         if item_ids:
             raise click.UsageError("--id names the items itself: give no --wrong or --due with it")
         items = drill_items(bank.select(topics=topics, kinds=kinds), home, wrong=wrong, due=due,
-                            n=10 if count is None else count, now=make_clock(os.environ.get("DLQUIZ_NOW"))())
+                            n=10 if count is None else count, now=make_clock(os.environ.get("DLQUIZ_NOW"))(),
+                            lang=lang)
     elif item_ids:
         items = _named_items(bank, item_ids, topics, kinds)
         if count is not None:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def drill_items(items: Sequence[Item], home: Path | None, *, wrong: bool, due: bool, n: int | None,
-                now: datetime) -> list[Item]:
+                now: datetime, lang: str = "en") -> list[Item]:
     """`--wrong`: the items whose latest answer was wrong (or rated Again), most recently missed
     first; `--due`: the items due today, most overdue first (both: missed ones first). `items` are
     the candidates (already filtered by topic and kind); at most `n`."""
@@ -34,6 +34,9 @@ def drill_items(items: Sequence[Item], home: Path | None, *, wrong: bool, due: b
                            if i in by_id and local_day(effective_due(c, plan)) <= local_day(now))
             chosen += [by_id[i] for _, i in ready if by_id[i] not in chosen]
     if not chosen:
+        if lang == "zh":
+            what = "或".join(w for w, on in (("答错过", wrong), ("今天到期", due)) if on)
+            raise UsageError(f"没有符合条件的{what}的题（已有的作答见 `dlquiz stats`）")
         what = " or ".join(w for w, on in (("missed", wrong), ("due today", due)) if on)
         raise UsageError(f"no item {what} matches (answers so far are in `dlquiz stats`)")
     return chosen[:n] if n is not None else chosen
