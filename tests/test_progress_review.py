@@ -269,3 +269,33 @@ def test_topics_speaks_the_language_asked(bank_dir: Path, args: list[str], env: 
     code, out = invoke(["topics", "--bank", str(bank_dir), *args], env=env)
     assert code == 0, out
     assert heading in out and footer in out
+
+
+EXPLAIN = '''
+[[item]]
+id = "act.relu.explain"
+topic = "act.relu"
+kind = "explain"
+difficulty = 1
+source = "004_96e5ea7d078c6618"
+prompt.en = "Question act.relu.explain?"
+prompt.zh = "问题 act.relu.explain？"
+model_answer.en = "Because."
+model_answer.zh = "因为。"
+rubric = [{ en = "one", zh = "一" }, { en = "two", zh = "二" }, { en = "three", zh = "三" }, { en = "four", zh = "四" }]
+explanation.en = "e"
+explanation.zh = "解"
+'''
+
+
+@pytest.mark.parametrize(("points", "rating"), [("all", 3), ("1 2", 2), ("1", 1), ("none", 1)])
+def test_explain_items_are_rated_by_their_points_not_asked_again(tmp_path: Path, points: str, rating: int) -> None:
+    bank_dir = write_bank(tmp_path / "bank")
+    with (bank_dir / "04-fnn" / "act.relu.toml").open("a", encoding="utf-8") as fh:
+        fh.write(EXPLAIN)
+    home = tmp_path / "home"
+    # the answer, the empty line that ends it, the points made; no rating prompt follows
+    _, shown, text = run(bank_dir, home, ["act.relu.explain"], ["my answer", "", points, "2"])
+    assert ratings(home)[0][1] == rating
+    assert "Enter keeps it" not in text
+    assert len(shown) == (2 if rating == 1 else 1)  # Again comes back
