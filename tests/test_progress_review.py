@@ -246,7 +246,8 @@ def test_exam_n_and_minutes(bank_dir: Path, tmp_path: Path, n: str, minutes: str
     ({"LANGUAGE": "en", "LC_ALL": "zh_CN.UTF-8"}, "en"),
     ({"LANGUAGE": "fr:zh", "LANG": "en_US.UTF-8"}, "zh"),
     ({"LANGUAGE": "", "LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
-    ({"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "C", "LANG": "zh_CN.UTF-8"}, "en"),
+    ({"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "C", "LANG": "zh_CN.UTF-8"}, "zh"),  # C/POSIX: not set
+    ({"LANGUAGE": "", "LC_ALL": "POSIX", "LANG": ""}, "en"),
     ({"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"}, "zh"),
 ])
 def test_one_language_rule(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], lang: str) -> None:
@@ -299,3 +300,14 @@ def test_explain_items_are_rated_by_their_points_not_asked_again(tmp_path: Path,
     assert ratings(home)[0][1] == rating
     assert "Enter keeps it" not in text
     assert len(shown) == (2 if rating == 1 else 1)  # Again comes back
+
+
+@pytest.mark.parametrize(("args", "env", "title"), [
+    (["--lang", "zh"], None, "学习率衰减"),
+    ([], {"LANGUAGE": "zh_CN:en"}, "学习率衰减"),
+    (["--lang", "en"], {"LANGUAGE": "zh_CN"}, "learning-rate decay"),
+])
+def test_plot_titles_speak_the_language_asked(args: list[str], env: dict[str, str] | None, title: str) -> None:
+    code, out = invoke(["plot", "lr-decay", "--epochs", "3", "--json", *args], env=env)
+    assert code == 0, out
+    assert json.loads(out)["title"].startswith(title)

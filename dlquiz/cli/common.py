@@ -23,7 +23,7 @@ def default_lang() -> str:
     """zh when the locale asks for Chinese, else en: the one rule every command follows.
 
     As gettext does: LANGUAGE first (a colon-separated list; its first zh or en entry decides),
-    then the first set of LC_ALL, LC_MESSAGES, LANG.
+    then the first of LC_ALL, LC_MESSAGES, LANG that is set to something other than C/POSIX.
     """
     for entry in os.environ.get("LANGUAGE", "").split(":"):
         entry = entry.strip().lower()
@@ -31,7 +31,7 @@ def default_lang() -> str:
             return entry[:2]
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
-        if value:
+        if value and value not in ("C", "POSIX"):
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
 

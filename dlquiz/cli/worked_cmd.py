@@ -6,25 +6,19 @@ NumPy, Rich and plotext are imported inside the commands so `dlquiz --help` stay
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import click
 
+from dlquiz.cli.common import default_lang
 from dlquiz.errors import DlquizError, ParamError
 
 FORMATS = ("text", "md", "json", "latex")
 
 
 def _default_lang() -> str:
-    """zh or en from the environment, in gettext's order: LANGUAGE (a list, first entry), LC_ALL, LC_MESSAGES, LANG."""
-    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if var == "LANGUAGE":
-            value = value.split(":", 1)[0]
-        if value and value not in ("C", "POSIX"):
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+    """zh or en from the environment: the rule every command follows (`dlquiz.cli.common.default_lang`)."""
+    return default_lang()
 
 
 def _lang_option(f: Any) -> Any:
@@ -321,6 +315,7 @@ PLOTS = ("activation", "lr-decay", "optimizers")
     help="optimizers: f(w) = w² − 10w + 25, or a 2-D elongated bowl.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the curves' points as JSON instead of a picture.")
+@_lang_option
 def plot(
     what: str,
     name: str | None,
@@ -332,6 +327,7 @@ def plot(
     steps: int,
     surface: str,
     as_json: bool,
+    lang: str | None,
 ) -> None:
     """Draw activations, learning-rate schedules or optimiser paths in the terminal.
 
@@ -355,23 +351,25 @@ def plot(
             ) from None
     if name and what != "activation":
         raise click.UsageError(f"plot {what} takes no NAME (got {name!r})")
+    zh = (lang or _default_lang()) == "zh"
+    derivative = " 及其导数 (′)" if zh else " and its derivative (′)"
     try:
         if what == "activation":
             which = name or "all"
             series = plots.activation_series(which)
-            title = f"activation {which}" + ("" if which == "all" else " and its derivative (′)")
+            title = ("激活函数 " if zh else "activation ") + which + ("" if which == "all" else derivative)
         elif what == "lr-decay":
             if alpha0 <= 0:
                 raise click.BadParameter(f"{alpha0} is not positive", param_hint="--alpha0")
             series = plots.lr_decay_series(alpha0, epochs)
-            title = f"learning-rate decay, α0 = {alpha0}"
+            title = f"学习率衰减，α0 = {alpha0}" if zh else f"learning-rate decay, α0 = {alpha0}"
         else:
             series = plots.optimizer_series(steps, surface)
-            title = (
-                "w over steps on f(w) = w² − 10w + 25"
-                if surface == "1d"
-                else "paths on the bowl f = x²/20 + y² (x horizontal)"
-            )
+            if surface == "1d":
+                title = "f(w) = w² − 10w + 25 上 w 随步数的变化" if zh else "w over steps on f(w) = w² − 10w + 25"
+            else:
+                title = ("碗形曲面 f = x²/20 + y² 上的路径（x 为横轴）" if zh
+                         else "paths on the bowl f = x²/20 + y² (x horizontal)")
     except ParamError as exc:
         raise click.BadParameter(str(exc), param_hint="NAME") from None
     if as_json:
@@ -380,9 +378,9 @@ def plot(
     elif what == "activation" and (name or "all") == "all":  # one small plot per activation and its derivative
         for i in range(0, len(series), 2):
             pair = series[i : i + 2]
-            click.echo(plots.terminal_plot(pair, f"{pair[0].label} and its derivative (′)", width, height or 15))
+            click.echo(plots.terminal_plot(pair, f"{pair[0].label}{derivative}", width, height or 15))
     else:
         click.echo(plots.terminal_plot(series, title, width, height))
     if save is not None:
         plots.save_png(series, title, save)
-        click.echo(f"saved {save}", err=True)
+        click.echo(f"已写入 {save}" if zh else f"Wrote {save}", err=True)
