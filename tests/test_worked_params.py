@@ -237,8 +237,12 @@ def test_ask_from_the_cli() -> None:
     assert data["asked"] == "probs" and data["answer"] == data["values"]["probs"]
     code, out = run("example", "softmax", "--ask", "prob")
     assert code == 2 and "cannot ask for 'prob' (did you mean probs?)" in out
-    code, out = run("example", "softmax", "--set", "ask=probs")
-    assert code == 2 and "use --ask NAME" in out
+    code, out = run("example", "softmax", "--set", "ask=probs", "--json")  # the bank's field name works too
+    assert code == 0 and json.loads(out)["asked"] == "probs"
+    code, out = run("example", "softmax", "--set", "ask=probs", "--ask", "loss")
+    assert code == 2 and "--set ask=probs and --ask loss contradict each other" in out
+    with pytest.raises(ParamError, match="use --ask NAME"):
+        generate_example("softmax", {"ask": "probs"})
     code, out = run("example", "logreg.step", "--ask", "loss")
     assert code == 0 and "Answer (loss)" in out
 

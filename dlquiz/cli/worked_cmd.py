@@ -38,6 +38,9 @@ def _parse_sets(kind: str, sets: tuple[str, ...]) -> dict[str, Any]:
         name, eq, text = item.partition("=")
         if not eq or not name.strip():
             raise click.BadParameter(f"{item!r} is not NAME=VALUE (e.g. --set n=32)", param_hint="--set")
+        if name.strip() == "ask":  # the bank's field name: --set ask=NAME is --ask NAME
+            out["ask"] = text.strip()
+            continue
         try:
             out[name.strip()] = parse_param(kind, name.strip(), text)
         except ParamError as exc:
@@ -199,6 +202,10 @@ def example(
         params = _parse_sets(kind, sets)
     except ParamError as exc:  # unknown kind
         raise click.UsageError(str(exc)) from None
+    set_ask = params.pop("ask", None)
+    if set_ask is not None and ask is not None and set_ask != ask:
+        raise click.UsageError(f"--set ask={set_ask} and --ask {ask} contradict each other; give one")
+    ask = ask or set_ask
     mine_text = _read_mine(mine) if mine is not None else None
     if random_ and seed is None:
         import secrets
