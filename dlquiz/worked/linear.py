@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -63,7 +64,7 @@ def _logreg(p: Params) -> Out:
     b, lr, lam = float(p["b"]), float(p["lr"]), float(p["l2"])
     if x.ndim == 2 or lam != 0:
         xs = x if x.ndim == 2 else x[:, None]  # one sample is a batch of m = 1
-        return _logreg_batch(xs, np.atleast_1d(np.array(p["y"], dtype=float)), w, b, lr, lam)
+        return _logreg_batch(xs, np.atleast_1d(np.array(p["y"], dtype=float)), w, b, lr, lam, single=x.ndim == 1)
     y = int(np.atleast_1d(p["y"])[0])
     # forward: z = wᵀx + b, a = σ(z); backward: dz = a − y, dw = dz·x, db = dz
     z = float(w @ x + b)
@@ -105,8 +106,15 @@ def sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-def _logreg_batch(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, lr: float, lam: float = 0.0) -> Out:
+def _logreg_batch(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, lr: float, lam: float = 0.0, *, single: bool = False
+) -> Out:
+    """The batch step (one column of X per sample); `single`: one sample given as a vector, shown as numbers."""
     m = x.shape[1]
+
+    def per(arr: np.ndarray) -> Any:
+        return float(arr[0]) if single else arr.tolist()
+
     z = w @ x + b
     a = np.array([sigmoid(float(v)) for v in z])
     losses = np.array([_bce_from_z(float(zi), int(yi)) for zi, yi in zip(z, y, strict=True)])
@@ -120,15 +128,15 @@ def _logreg_batch(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, lr: flo
     w_new = w - lr * dw
     b_new = b - lr * db
     steps = [
-        Step("Linear part", f"z = wᵀX + b = {fv(z.tolist())}", z.tolist(), "one entry per sample (column of X)",
+        Step("Linear part", f"z = wᵀX + b = {fv(per(z))}", per(z), "one entry per sample (column of X)",
              key="z"),
-        Step("Prediction", f"a = σ(z) = {fv(a.tolist())}", a.tolist(), key="a"),
-        Step("Loss per sample", f"Lᵢ = −[yᵢ log aᵢ + (1 − yᵢ) log(1 − aᵢ)] = {fv(losses.tolist())}",
-             losses.tolist(), "natural log", key="losses"),
+        Step("Prediction", f"a = σ(z) = {fv(per(a))}", per(a), key="a"),
+        Step("Loss per sample", f"Lᵢ = −[yᵢ log aᵢ + (1 − yᵢ) log(1 − aᵢ)] = {fv(per(losses))}",
+             per(losses), "natural log", key="losses"),
         *(
             [
                 Step("Cost", f"J = (1/{m})·Σ Lᵢ = {fv(loss)}", loss, key="loss"),
-                Step("Gradient dz", f"dz = a − y = {fv(dz.tolist())}", dz.tolist(), key="dz"),
+                Step("Gradient dz", f"dz = a − y = {fv(per(dz))}", per(dz), key="dz"),
                 Step("Gradient dw", f"dw = (1/{m})·X·dzᵀ = {fv(dw.tolist())}", dw.tolist(), key="dw"),
             ]
             if lam == 0
@@ -137,7 +145,7 @@ def _logreg_batch(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, lr: flo
                 Step("L2 penalty", f"λ/(2m)·‖w‖² = {fv(lam)}/(2·{m})·{fv(float(w @ w))} = {fv(penalty)}", penalty,
                      "the bias is not regularised", key="penalty"),
                 Step("Cost", f"J = {fv(data_loss)} + {fv(penalty)} = {fv(loss)}", loss, key="loss"),
-                Step("Gradient dz", f"dz = a − y = {fv(dz.tolist())}", dz.tolist(), key="dz"),
+                Step("Gradient dz", f"dz = a − y = {fv(per(dz))}", per(dz), key="dz"),
                 Step("Gradient dw", f"dw = (1/{m})·X·dzᵀ + (λ/m)·w = {fv(dw_data.tolist())} + "
                      f"{fv(lam / m)}·{fv(w.tolist())} = {fv(dw.tolist())}", dw.tolist(),
                      "weight decay: the penalty pulls every weight towards 0", key="dw"),
