@@ -422,17 +422,23 @@ def run(fn: Callable[..., T], *args: Any, seconds: float) -> T:
         from dlquiz.symbolic.limits import run_in_process
 
         return run_in_process(fn, *args, seconds=seconds)
-    w = _POOL.acquire()
-    try:
-        w.conn.send((fn, args))
-    except Exception:
-        _POOL.release(w)  # the job could not be pickled: nothing was sent
-        raise
+    from multiprocessing.reduction import ForkingPickler
+
+    job = bytes(ForkingPickler.dumps((fn, args)))  # a job that cannot be pickled fails here
+    for attempt in (1, 2):
+        w = _POOL.acquire()
+        try:
+            w.conn.send_bytes(job)
+            break
+        except OSError:  # an idle worker that died meanwhile: take another one
+            _POOL.discard(w)
+            if attempt == 2:
+                raise WorkerFailed("the checking process could not be reached") from None
     try:
         if not w.conn.poll(seconds):
             _POOL.discard(w)
             raise TimeLimit()
-        reply = w.conn.recv()
+        data = w.conn.recv_bytes()
     except (EOFError, OSError) as exc:
         _POOL.discard(w)
         raise WorkerFailed("the checking process stopped (out of memory?)") from exc
@@ -442,6 +448,10 @@ def run(fn: Callable[..., T], *args: Any, seconds: float) -> T:
         _POOL.discard(w)
         raise
     _POOL.release(w)
+    try:
+        reply = _loads(data)
+    except Exception as exc:  # noqa: BLE001
+        raise WorkerFailed(f"the result could not be read ({_describe(exc)})") from exc
     status = reply[0]
     if status == "ok":
         return reply[1]  # type: ignore[no-any-return]
@@ -452,6 +462,20 @@ def run(fn: Callable[..., T], *args: Any, seconds: float) -> T:
         err.__dict__.update(attrs)
         raise err
     raise WorkerFailed(str(reply[1]))
+
+
+def _loads(data: bytes) -> Any:
+    """Unpickle a worker's reply. SymPy objects are rebuilt without evaluation: they arrive in
+    their final form, and evaluating again could take as long as the check itself (unpickling
+    Heaviside(x**999) expands (re + i·im)**999 to find its imaginary part)."""
+    import pickle
+
+    if b"sympy" not in data:
+        return pickle.loads(data)
+    from sympy.core.parameters import evaluate
+
+    with evaluate(False):
+        return pickle.loads(data)
 
 
 def reason(exc: BaseException, seconds: float) -> str:
@@ -548,18 +572,27 @@ def parse_math(text: str, *, latex: bool | None = None, let: Mapping[str, str] |
     if known_slow(text, latex, let, timeout):  # it ran past this limit before: refuse at once
         raise ParseError(f"this formula takes too long to read (over {timeout:g} s); "
                          "write it in a simpler form", column=None, text=text)
+    t0 = time.monotonic()
     try:
         return run(_parse, text, latex, dict(let) if let else None, timeout, seconds=timeout + GRACE)
     except TimeLimit:
-        with _SLOW_LOCK:
-            if len(_SLOW) >= _SLOW_MAX:
-                _SLOW.pop(next(iter(_SLOW)))
-            key = _slow_key(text, latex, let)
-            _SLOW[key] = max(timeout, _SLOW.get(key, 0.0))
+        _remember_slow(text, latex, let, timeout)
         raise ParseError(f"this formula takes too long to read (over {timeout:g} s); "
                          "write it in a simpler form", column=None, text=text) from None
     except WorkerFailed as exc:
         raise ParseError(f"this formula cannot be read ({exc})", column=None, text=text) from None
+    except ParseError:
+        if time.monotonic() - t0 >= 0.8 * timeout:  # the parser's own deadline stopped it
+            _remember_slow(text, latex, let, timeout)
+        raise
+
+
+def _remember_slow(text: str, latex: bool | None, let: Mapping[str, str] | None, timeout: float) -> None:
+    with _SLOW_LOCK:
+        if len(_SLOW) >= _SLOW_MAX:
+            _SLOW.pop(next(iter(_SLOW)))
+        key = _slow_key(text, latex, let)
+        _SLOW[key] = max(timeout, _SLOW.get(key, 0.0))
 
 
 # ----------------------------------------------------------------------------- batches
