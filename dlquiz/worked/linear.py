@@ -186,8 +186,8 @@ def _check_fit(p: Params) -> None:
     "A new feature makes y = c·x² linear",
     "构造新特征使 y = c·x² 变为线性",
     [
-        ParamSpec("c", "coefficient of y = c·x²", 5, "float"),
-        ParamSpec("xs", "inputs x", [1.0, 2.0, 3.0], "floatlist"),
+        ParamSpec("c", "coefficient of y = c·x²", 5, "float", help_zh="y = c·x² 的系数"),
+        ParamSpec("xs", "inputs x", [1.0, 2.0, 3.0], "floatlist", help_zh="输入 x"),
     ],
     ["slope_x", "intercept_x", "mse_x", "w", "mse_z"],
     draw=_draw_fit,
