@@ -72,6 +72,7 @@ def _params_table(desc: dict[str, Any], lang: str) -> None:
     for col in ("参数", "类型", "默认值", "取值", "含义") if zh else ("param", "type", "default", "allowed", "meaning"):
         table.add_column(col)
     from dlquiz.worked import format_value
+    from dlquiz.worked.i18n import prose
 
     for p in desc["params"]:
         kind = p["type"] + (f" {p['shape']}" if p.get("shape") else "")
@@ -83,7 +84,7 @@ def _params_table(desc: dict[str, Any], lang: str) -> None:
             allowed = f"{lo} … {hi}".strip()
         meaning = (p["help_zh"] if zh and p["help_zh"] else p["help"])
         if p.get("applies"):
-            meaning += f" ({p['applies']})"
+            meaning += f"（{prose(p['applies'], 'zh')}）" if zh else f" ({p['applies']})"
         table.add_row(p["name"], kind, default, allowed, meaning)
     con = console()
     con.print(table)

@@ -230,6 +230,26 @@ _FRAGMENTS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# when a parameter applies (ParamSpec.applies), for the Chinese --params table
+_PHRASES.update(
+    {
+        "when labels are given": "给出标签时使用",
+        "when no confusion matrix cm is given": "未给出混淆矩阵 cm 时使用",
+        "when no mask is given": "未给出掩码时使用",
+        "when no target is given": "未给出 target 时使用",
+        "when o is a matrix": "o 为矩阵时使用",
+        "when p is a vector": "p 为向量时使用",
+        "when scores are given": "给出 scores 时使用",
+        "with fn=gelu": "仅用于 fn=gelu",
+        "with fn=leaky_relu, prelu or elu": "仅用于 fn=leaky_relu、prelu 或 elu",
+        "with fn=swish": "仅用于 fn=swish",
+        "with mode=binary and several samples": "仅用于 mode=binary 且有多个样本时",
+        "with scheme=xavier": "仅用于 scheme=xavier",
+        "with two classes": "仅用于二分类",
+    }
+)
+
+
 def step_name(name: str, lang: str) -> str:
     """The heading of a step in `lang` (falls back to English)."""
     if lang != "zh":
