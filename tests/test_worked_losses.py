@@ -514,3 +514,19 @@ def test_ce_of_a_batch_of_probabilities(base: str) -> None:
         generate_example("loss.ce", {"p": p, "y": 0})
     with pytest.raises(ParamError, match="p row 2: the probabilities .* sum to 0.9, not 1"):
         generate_example("loss.ce", {"p": "0.5,0.5;0.4,0.5", "y": "0,1"})
+
+
+def test_multiclass_svm_over_samples_cs231n() -> None:
+    # CS231n's three images (cat, car, frog): losses 2.9, 0 and 12.9, mean 5.27
+    s = [[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]]
+    ex = generate_example("loss.hinge", {"s": s, "y": [0, 1, 2]})
+    assert ex.values["losses"] == pytest.approx([2.9, 0.0, 12.9])
+    assert ex.answer == pytest.approx(15.8 / 3)
+
+    def mean_loss(flat: list[float]) -> float:
+        rows = [flat[0:3], flat[3:6], flat[6:9]]
+        return sum(max(0.0, r[j] - r[y] + 1) for r, y in zip(rows, [0, 1, 2], strict=True)
+                   for j in range(3) if j != y) / 3
+
+    num = _num_grad(mean_loss, [v for r in s for v in r])
+    assert [g for r in ex.values["grad"] for g in r] == pytest.approx(num, abs=1e-6)

@@ -345,9 +345,13 @@ def _check_hinge(p: Params) -> None:
         if s.shape != y.shape:
             raise ParamError(f"loss.hinge: s has {s.size} scores but y has {y.size} labels; give one label per score")
     else:
-        if np.ndim(p["s"]) != 1:
-            raise ParamError("loss.hinge: multiclass: parameter s is the score vector of one sample, e.g. 3.2,5.1,-1.7")
-        _index_list("loss.hinge", "y", p["y"], s.size, 1)
+        if np.ndim(p["s"]) not in (1, 2):
+            raise ParamError(
+                "loss.hinge: multiclass: parameter s is the score vector of one sample (3.2,5.1,-1.7) "
+                "or a matrix with one row of scores per sample"
+            )
+        rows = np.atleast_2d(np.array(p["s"], dtype=float))
+        _index_list("loss.hinge", "y", p["y"], rows.shape[1], rows.shape[0])
 
 
 @register(
@@ -358,8 +362,9 @@ def _check_hinge(p: Params) -> None:
     [
         ParamSpec("mode", "multiclass: Σ_{j≠y} max(0, s_j − s_y + Δ); binary: max(0, Δ − y·s)", "multiclass",
                   "choice", choices=("multiclass", "binary"), help_zh="多分类或二分类"),
-        ParamSpec("s", "scores: one per class (multiclass) or one per sample (binary)", [3.2, 5.1, -1.7], "tensor",
-                  rank=(0, 1), help_zh="得分：每类一个（多分类）或每个样本一个（二分类）"),
+        ParamSpec("s", "scores: one per class (multiclass; a row per sample for several) or one per sample (binary)",
+                  [3.2, 5.1, -1.7], "tensor", rank=(0, 1, 2),
+                  help_zh="得分：每类一个（多分类；多个样本时每行一个样本）或每个样本一个（二分类）"),
         ParamSpec("y", "true class index (multiclass), or labels ±1 (binary)", 0, "tensor", rank=(0, 1),
                   help_zh="真实类别下标（多分类）或标签 ±1（二分类）"),
         ParamSpec("margin", "margin Δ", 1.0, "float", min=0, help_zh="间隔 Δ"),
@@ -395,6 +400,8 @@ def _hinge(p: Params) -> Out:
                  + f" = {fv(grad.tolist())}", grad.tolist(), key="grad"),
         ]
         return Out(steps, None, {}, f"binary hinge max(0, Δ − y·s), Δ = {fv(delta)}, labels ±1", asked="loss")
+    if np.ndim(p["s"]) == 2:
+        return _hinge_rows(np.array(p["s"], dtype=float), p["y"], delta)
     s = np.array(p["s"], dtype=float)
     c = _index_list("loss.hinge", "y", p["y"], s.size, 1)[0]
     margins = s - s[c] + delta
@@ -413,6 +420,32 @@ def _hinge(p: Params) -> Out:
     ]
     return Out(steps, None, {"violations": int((terms > 0).sum())},
                f"multi-class SVM loss, Δ = {fv(delta)}; y is a 0-based class index", asked="loss")
+
+
+def _hinge_rows(s: np.ndarray, y: object, delta: float) -> Out:
+    """The multi-class SVM loss of several samples (one row of scores each) and its mean."""
+    m, k = s.shape
+    ys = _index_list("loss.hinge", "y", y, k, m)
+    margins = s - s[np.arange(m), ys][:, None] + delta
+    margins[np.arange(m), ys] = 0.0
+    terms = np.maximum(0.0, margins)
+    losses = terms.sum(axis=1)
+    loss = float(losses.mean())
+    grad = (terms > 0).astype(float)
+    grad[np.arange(m), ys] = -grad.sum(axis=1)
+    grad /= m
+    steps = [
+        Step("Margins", f"s_j − s_y + Δ per sample, y = {fv(ys)} = {fv(margins.tolist())}", margins.tolist(),
+             "the true class itself is left out", key="margins"),
+        Step("Loss per sample", f"lᵢ = Σ_(j≠yᵢ) max(0, s_ij − s_(i,yᵢ) + Δ) = {fv(losses.tolist())}", losses.tolist(),
+             key="losses"),
+        Step("Mean loss", f"L = (1/{m})·Σ lᵢ = {fv(loss)}", loss, key="loss"),
+        Step("Gradient", f"∂L/∂s = (violations, with −count at yᵢ)/{m} = {fv(grad.tolist())}", grad.tolist(),
+             key="grad"),
+    ]
+    return Out(steps, None, {"violations": int((terms > 0).sum())},
+               f"multi-class SVM loss, Δ = {fv(delta)}; one sample per row; y is a 0-based class index",
+               asked="loss")
 
 
 # --------------------------------------------------------------------------- entropy
@@ -527,6 +560,8 @@ add_chinese(
             "= 1（对每个违反间隔的 j）；∂L/∂s_y = −（违反的个数）",
         ),
         (r"= −y where y·s < Δ, else 0", "= −y（当 y·s < Δ），否则为 0"),
+        (r" per sample, y = ", "（每个样本），y = "),
+        (r"\(violations, with −count at yᵢ\)", "（违反间隔处为 1，yᵢ 处为 −违反个数）"),
         (r", divided by (\d+)", r"，再除以 \1"),
         (r"; unit: bits", "；单位：比特"),
         (r"; unit: nats", "；单位：奈特"),
