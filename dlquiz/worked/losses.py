@@ -1,6 +1,6 @@
 """The losses: cross-entropy of given probabilities (binary, one-hot, soft labels, any log base),
-squared error in its four conventions, hinge (binary and multi-class SVM) and entropy; the helpers
-for log bases and labels that `softmax.py` shares.
+squared error in its four conventions and entropy; the helpers for log bases and labels that
+`softmax.py` and `hinge.py` share.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
 from dlquiz.worked.i18n import add_chinese
 
 LOG_BASES = ("e", "2", "10", "ln", "lg")
@@ -333,121 +333,6 @@ def _mse(p: Params) -> Out:
     return Out(steps, None, {"m": m}, conv, asked="loss")
 
 
-# --------------------------------------------------------------------------- hinge loss
-
-
-def _check_hinge(p: Params) -> None:
-    s = np.atleast_1d(np.array(p["s"], dtype=float))
-    y = np.atleast_1d(np.array(p["y"], dtype=float))
-    if p["mode"] == "binary":
-        if np.any((y != 1) & (y != -1)):
-            raise ParamError(f"loss.hinge: parameter y: binary labels are +1 or −1, got {fv(p['y'])}")
-        if s.shape != y.shape:
-            raise ParamError(f"loss.hinge: s has {s.size} scores but y has {y.size} labels; give one label per score")
-    else:
-        if np.ndim(p["s"]) not in (1, 2):
-            raise ParamError(
-                "loss.hinge: multiclass: parameter s is the score vector of one sample (3.2,5.1,-1.7) "
-                "or a matrix with one row of scores per sample"
-            )
-        rows = np.atleast_2d(np.array(p["s"], dtype=float))
-        _index_list("loss.hinge", "y", p["y"], rows.shape[1], rows.shape[0])
-
-
-@register(
-    "loss.hinge",
-    "loss.choice",
-    "Hinge loss: binary and multi-class SVM",
-    "合页损失：二分类与多分类 SVM",
-    [
-        ParamSpec("mode", "multiclass: Σ_{j≠y} max(0, s_j − s_y + Δ); binary: max(0, Δ − y·s)", "multiclass",
-                  "choice", choices=("multiclass", "binary"), help_zh="多分类或二分类"),
-        ParamSpec("s", "scores: one per class (multiclass; a row per sample for several) or one per sample (binary)",
-                  [3.2, 5.1, -1.7], "tensor", rank=(0, 1, 2),
-                  help_zh="得分：每类一个（多分类；多个样本时每行一个样本）或每个样本一个（二分类）"),
-        ParamSpec("y", "true class index (multiclass), or labels ±1 (binary)", 0, "tensor", rank=(0, 1),
-                  help_zh="真实类别下标（多分类）或标签 ±1（二分类）"),
-        ParamSpec("margin", "margin Δ", 1.0, "float", min=0, help_zh="间隔 Δ"),
-        ParamSpec("reduction", "binary with several samples: mean or sum", "mean", "choice", choices=("mean", "sum"),
-                  help_zh="二分类多个样本时取平均或求和", applies="with mode=binary and several samples"),
-    ],
-    ["loss", "grad"],
-    draw=lambda d: {
-        "s": d.value("s", lambda: [round(float(v), 1) for v in d.rng.uniform(-3, 6, size=3)]),
-        "y": d.int("y", 0, 2),
-    },
-    check=_check_hinge,
-)
-def _hinge(p: Params) -> Out:
-    delta = float(p["margin"])
-    if p["mode"] == "binary":
-        s = np.atleast_1d(np.array(p["s"], dtype=float))
-        y = np.atleast_1d(np.array(p["y"], dtype=float))
-        ys = y * s
-        terms = np.maximum(0.0, delta - ys)
-        m = s.size
-        red = p["reduction"] if m > 1 else "sum"
-        loss = float(terms.mean() if red == "mean" else terms.sum())
-        active = (ys < delta).astype(float)
-        grad = -y * active / (m if red == "mean" else 1)
-        steps = [
-            Step("Margins y·s", f"y·s = {fv(ys.tolist())}", ys.tolist(), key="ys"),
-            Step("Hinge terms", f"max(0, {fv(delta)} − y·s) = {fv(terms.tolist())}", terms.tolist(),
-                 "zero once a sample is beyond the margin", key="terms"),
-            Step("Loss", (f"L = (1/{m})·Σ = {fv(loss)}" if red == "mean" else f"L = Σ = {fv(loss)}"), loss,
-                 key="loss"),
-            Step("Gradient", "∂L/∂s = −y where y·s < Δ, else 0" + (f", divided by {m}" if red == "mean" else "")
-                 + f" = {fv(grad.tolist())}", grad.tolist(), key="grad"),
-        ]
-        return Out(steps, None, {}, f"binary hinge max(0, Δ − y·s), Δ = {fv(delta)}, labels ±1", asked="loss")
-    if np.ndim(p["s"]) == 2:
-        return _hinge_rows(np.array(p["s"], dtype=float), p["y"], delta)
-    s = np.array(p["s"], dtype=float)
-    c = _index_list("loss.hinge", "y", p["y"], s.size, 1)[0]
-    margins = s - s[c] + delta
-    margins[c] = 0.0
-    terms = np.maximum(0.0, margins)
-    loss = float(terms.sum())
-    grad = (terms > 0).astype(float)
-    grad[c] = -grad.sum()
-    parts = " + ".join(f"max(0, {fv(float(s[j]))} − {fp(float(s[c]))} + {fv(delta)})" for j in range(s.size) if j != c)
-    steps = [
-        Step("Margins", f"s_j − s_y + Δ (j ≠ y = {c}) = {fv(margins.tolist())}", margins.tolist(),
-             "the true class itself is left out", key="margins"),
-        Step("Loss", f"L = Σ_(j≠y) max(0, s_j − s_y + Δ) = {parts} = {fv(loss)}", loss, key="loss"),
-        Step("Gradient", f"∂L/∂s_j = 1 for each violating j; ∂L/∂s_y = −(number of violations) = {fv(grad.tolist())}",
-             grad.tolist(), key="grad"),
-    ]
-    return Out(steps, None, {"violations": int((terms > 0).sum())},
-               f"multi-class SVM loss, Δ = {fv(delta)}; y is a 0-based class index", asked="loss")
-
-
-def _hinge_rows(s: np.ndarray, y: object, delta: float) -> Out:
-    """The multi-class SVM loss of several samples (one row of scores each) and its mean."""
-    m, k = s.shape
-    ys = _index_list("loss.hinge", "y", y, k, m)
-    margins = s - s[np.arange(m), ys][:, None] + delta
-    margins[np.arange(m), ys] = 0.0
-    terms = np.maximum(0.0, margins)
-    losses = terms.sum(axis=1)
-    loss = float(losses.mean())
-    grad = (terms > 0).astype(float)
-    grad[np.arange(m), ys] = -grad.sum(axis=1)
-    grad /= m
-    steps = [
-        Step("Margins", f"s_j − s_y + Δ per sample, y = {fv(ys)} = {fv(margins.tolist())}", margins.tolist(),
-             "the true class itself is left out", key="margins"),
-        Step("Loss per sample", f"lᵢ = Σ_(j≠yᵢ) max(0, s_ij − s_(i,yᵢ) + Δ) = {fv(losses.tolist())}", losses.tolist(),
-             key="losses"),
-        Step("Mean loss", f"L = (1/{m})·Σ lᵢ = {fv(loss)}", loss, key="loss"),
-        Step("Gradient", f"∂L/∂s = (violations, with −count at yᵢ)/{m} = {fv(grad.tolist())}", grad.tolist(),
-             key="grad"),
-    ]
-    return Out(steps, None, {"violations": int((terms > 0).sum())},
-               f"multi-class SVM loss, Δ = {fv(delta)}; one sample per row; y is a 0-based class index",
-               asked="loss")
-
-
 # --------------------------------------------------------------------------- entropy
 
 
@@ -511,9 +396,6 @@ add_chinese(
         "Gradient of the mean loss": "平均损失的梯度",
         "Soft label": "软标签",
         "Labels": "标签",
-        "Margins": "间隔项",
-        "Margins y·s": "间隔 y·s",
-        "Hinge terms": "合页项",
         "Terms": "各项",
         "Entropy": "熵",
         "Cross-entropy": "交叉熵",
@@ -522,8 +404,6 @@ add_chinese(
     phrases={
         "the gradient of each sample's loss": "每个样本损失的梯度",
         "every class contributes in proportion to its label tᵢ": "每个类别按其标签 tᵢ 的大小计入",
-        "the true class itself is left out": "真实类别本身不计入",
-        "zero once a sample is beyond the margin": "样本超出间隔后为零",
         "0·log 0 is taken as 0": "约定 0·log 0 = 0",
         "never negative; 0 only when q = p": "恒非负；仅当 q = p 时为 0",
         "ŷ − t": "ŷ − t",
@@ -552,16 +432,7 @@ add_chinese(
         (r"^E = Σ ½\(target − out\)² \(classic backprop examples\)", "E = Σ ½(目标 − 输出)²（经典反向传播例题）"),
         (r"^sum of squared errors", "误差平方和"),
         (r"^MSE = 1/m Σ \(a − y\)²$", "MSE = 1/m Σ (a − y)²（均方误差）"),
-        (r"^multi-class SVM loss", "多分类 SVM 损失"),
-        (r"^binary hinge", "二分类合页损失"),
-        (r", labels ±1", "，标签为 ±1"),
-        (
-            r"= 1 for each violating j; ∂L/∂s_y = −\(number of violations\)",
-            "= 1（对每个违反间隔的 j）；∂L/∂s_y = −（违反的个数）",
-        ),
-        (r"= −y where y·s < Δ, else 0", "= −y（当 y·s < Δ），否则为 0"),
         (r" per sample, y = ", "（每个样本），y = "),
-        (r"\(violations, with −count at yᵢ\)", "（违反间隔处为 1，yᵢ 处为 −违反个数）"),
         (r", divided by (\d+)", r"，再除以 \1"),
         (r"; unit: bits", "；单位：比特"),
         (r"; unit: nats", "；单位：奈特"),
