@@ -6,7 +6,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from dlquiz.bank.load import LETTERS
 from dlquiz.errors import DlquizError, UsageError
@@ -44,17 +44,11 @@ def question_for(item: Item) -> Question:
 
 
 def formula_latex(text: str) -> str | None:
-    """LaTeX of a formula key through the symbolic engine, or None when that is not available."""
-    try:
-        from dlquiz.symbolic import parse_math
+    """LaTeX of a formula key through the symbolic engine, or None when it cannot be read."""
+    from dlquiz.symbolic import formula_latex as latex_of
 
-        parsed: Any = parse_math(text)
-        expr = getattr(parsed, "expr", parsed)
-        import sympy
-
-        return str(sympy.latex(expr))
-    except Exception:  # noqa: BLE001 - any failure falls back to the calculator form
-        return None
+    result: str | None = latex_of(text)
+    return result
 
 
 def _html(text: str) -> str:

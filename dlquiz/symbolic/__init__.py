@@ -36,6 +36,7 @@ _LAZY: dict[str, str] = {
     "DerivationReport": "dlquiz.symbolic.steps",
     "decide": "dlquiz.symbolic.policy",
     "SLIPS": "dlquiz.symbolic.slips",
+    "formula_latex": "dlquiz.symbolic.latex",
 }
 
 __all__ = list(_LAZY)
