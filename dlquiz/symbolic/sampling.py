@@ -15,7 +15,8 @@ Points (all reproducible from `seed`):
   residue modulo M, the lcm of the moduli in floor/ceil/Mod and of the denominators of the
   rational coefficients inside them (2 for (−1)^n): a block of 2M consecutive whole numbers per
   variable, or all values of a finite range. More than MAX_RESIDUE_POINTS combinations cannot
-  be covered: the sampling is then marked incomplete and no numeric "equal" is given.
+  be covered: the sampling is then marked incomplete and no numeric "equal" is given. A modulus
+  that is itself a variable (floor(n/s)) is not enumerated: random points cover it.
 - Kinks of piecewise functions (|u|, sign, Heaviside, max/min, relu, Piecewise conditions,
   floor/ceil at whole values of their argument) are located on a variable the argument is
   linear in and probed on both sides, 10^-3 and 10^-8 (relative) away.
