@@ -160,15 +160,23 @@ def check_answer(*, expected: str, given: str, assumptions: Sequence[str] = (),
     from dlquiz.symbolic import worker
 
     try:  # a second job, so that a diagnosis out of time keeps the verdict
-        mistake, rule = worker.run(_diagnose, expected, given, tuple(assumptions),
+        mistake, rule = worker.run(_diagnose_job, expected, given, tuple(assumptions),
                                    dict(let) if let else None, tuple(mistakes), latex, seed,
                                    seconds=max(0.2, timeout - res.ms / 1000) + worker.GRACE)
     except (ParseError, TimeLimit, worker.WorkerFailed):
         return res
     out = replace(res, mistake=mistake)
     if rule is not None:
-        out = replace(out, rule=rule.name, rule_message=rule.en, rule_message_zh=rule.zh)
+        out = replace(out, rule=rule[0], rule_message=rule[1], rule_message_zh=rule[2])
     return replace(out, ms=(time.perf_counter() - t0) * 1000)
+
+
+def _diagnose_job(expected: str, given: str, assumptions: Sequence[str],
+                  let: Mapping[str, str] | None, mistakes: Sequence[str], latex: bool | None,
+                  seed: int) -> tuple[int | None, tuple[str, str, str] | None]:
+    """`_diagnose` with the slip as plain texts (name, en, zh), to cross the process boundary."""
+    mistake, slip = _diagnose(expected, given, assumptions, let, mistakes, latex, seed)
+    return mistake, None if slip is None else (slip.name, slip.en, slip.zh)
 
 
 def _diagnose(expected: str, given: str, assumptions: Sequence[str],
