@@ -120,7 +120,7 @@ def test_queue_order(bank_dir: Path, tmp_path: Path, history: list[tuple[str, st
 
 def test_weakness_by_hand() -> None:
     """(wrong + ½) / (n + 1), each answer weighted 2^(−age / 7 days)."""
-    from dlquiz.progress.store import AnswerRow
+    from dlquiz.progress.cards import AnswerRow
 
     def row(k: int, topic: str, result: str, days_ago: float) -> AnswerRow:
         return AnswerRow(k, f"{topic}.x", topic, "single", result, "", 1.0, NOW - timedelta(days=days_ago),

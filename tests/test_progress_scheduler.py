@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from dlquiz.bank.model import Item, Text
 from dlquiz.progress import open_store
+from dlquiz.progress.cards import CardRow
 from dlquiz.progress.scheduler import (
     ExamPlan,
     build_queue,
@@ -26,7 +27,6 @@ from dlquiz.progress.scheduler import (
     retrievability,
     review,
 )
-from dlquiz.progress.store import CardRow
 from dlquiz.quiz.events import AnswerEvent
 
 T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -40,7 +40,7 @@ from dlquiz.progress.scheduler import (
 if TYPE_CHECKING:
     from dlquiz.bank.model import Item
     from dlquiz.bank.syllabus import Syllabus
-    from dlquiz.progress.store import AnswerRow, CardRow
+    from dlquiz.progress.cards import AnswerRow, CardRow
 
 DEFAULT_MINUTES_PER_DAY = 60
 CRAM_DAYS = 3  # the last days before the exam are for cramming

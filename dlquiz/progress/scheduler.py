@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from fsrs import Rating, Scheduler
 
     from dlquiz.bank.model import Item
-    from dlquiz.progress.store import CardRow
+    from dlquiz.progress.cards import CardRow
 
 SLOW_FACTOR = 1.5  # duration ≥ SLOW_FACTOR × estimated time → Hard
 FAST_FACTOR = 0.25  # duration ≤ FAST_FACTOR × estimated time (no hints) → Easy

@@ -19,7 +19,7 @@ from dlquiz.progress.scheduler import (
 
 if TYPE_CHECKING:
     from dlquiz.bank import Bank
-    from dlquiz.progress.store import AnswerRow, CardRow
+    from dlquiz.progress.cards import AnswerRow, CardRow
 
 FORECAST_DAYS = 14
 WEAK_LIMIT = 3

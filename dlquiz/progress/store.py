@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from dlquiz.errors import ProgressError
+from dlquiz.progress.cards import AnswerRow, CardRow
 from dlquiz.quiz.events import AnswerEvent
 
 APPLICATION_ID = 0x444C515A  # "DLQZ"
@@ -117,41 +118,6 @@ def from_iso(text: str) -> datetime:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class CardRow:
-    """The stored FSRS state of one item."""
-
-    card_id: int
-    item_id: str
-    topic: str
-    state: int
-    step: int | None
-    stability: float | None
-    difficulty: float | None
-    due: datetime
-    last_review: datetime | None
-    introduced_at: datetime
-
-
-@dataclass(frozen=True)
-class AnswerRow:
-    """One stored answer (a review when `rating` is set)."""
-
-    answer_id: int
-    item_id: str
-    topic: str
-    kind: str
-    result: str
-    response: str
-    duration_s: float
-    answered_at: datetime
-    hints_used: int
-    self_rating: int | None
-    card_id: int | None
-    rating: int | None
-    exam_id: int | None
 
 
 class StoreWriteError(ProgressError):
