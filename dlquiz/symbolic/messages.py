@@ -62,6 +62,9 @@ _HEADS: tuple[tuple[str, str], ...] = (
     (r"a prime \(\'\) only follows a function name, e\.g\. sigma'\(x\)", "撇号 (') 只能跟在函数名后，例如 sigma'(x)"),
     (r"expected the variable, e\.g\. (.+), but found (.+)", r"应有求导变量，例如 \1，但遇到 \2"),
     (r"'lambda …:' is Python, not math; λ alone is a name", "'lambda …:' 是 Python，不是数学；单独的 λ 是名字"),
+    (r"'(.+)': a function takes its argument in parentheses", r"'\1'：函数的参数要写在括号里"),
+    (r"'(.+)': a logarithm to base (\d+) is log\(x\)/log\((\d+)\)",
+     r"'\1'：以 \2 为底的对数写作 log(x)/log(\3)"),
 )
 
 _HINTS: tuple[tuple[str, str], ...] = (
@@ -72,6 +75,8 @@ _HINTS: tuple[tuple[str, str], ...] = (
     (r"did you mean (.+)\? Write a decimal point \(a comma separates arguments\)",
      r"你是想写 \1 吗？请用小数点（逗号用来分隔参数）"),
     (r"this is not part of a formula", "这不是公式的一部分"),
+    (r"did you mean (.+)\?", r"你是想写 \1 吗？"),
+    (r"log and ln are natural", "log 与 ln 都是自然对数"),
 )
 
 _NOTES: tuple[tuple[str, str], ...] = (

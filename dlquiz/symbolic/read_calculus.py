@@ -78,7 +78,7 @@ class Calculus(Reader):
             if self.latex or fname in ("log", "exp", "tanh", "sqrt", "sin", "cos", "sinh",
                                        "cosh", "tan"):
                 # \log x, ln x: the argument is the next power-level factor
-                if not self.starts_factor():
+                if not (self.starts_factor() or self.at("|")):  # √|x|
                     raise self.error(f"'{t.text}' needs an argument")
                 self.enter()
                 a = self.power()

@@ -144,6 +144,13 @@ class Names(Reader):
         the letters of an undeclared run."""
         sub: Node | None = None
         m = re.fullmatch(r"([A-Za-z]+?)(\d+)", raw)
+        if m and m.group(1) in FUNCTIONS and m.group(1) not in GREEK and m.group(1) not in self.bases:
+            word, digits = m.group(1), m.group(2)
+            if word in ("log", "ln") and self.at("("):
+                raise self.error(f"'{raw}(…)': a logarithm to base {digits} is log(x)/log({digits}); "
+                                 "log and ln are natural", t)
+            raise self.error(f"'{raw}': a function takes its argument in parentheses; did you mean "
+                             f"{word}({digits})?", t)
         if m:  # y1 = y_1, W1 = W_1 (declared or not)
             base = self.base_name(m.group(1), t)
             sub = leaf("num", Integer(int(m.group(2))), m.group(2))
