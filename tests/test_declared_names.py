@@ -33,13 +33,13 @@ BAD = {
 
 @pytest.mark.parametrize("name", list(GOOD))
 def test_declared_names_read_and_the_chain_holds(name: str) -> None:
-    report = check_derivation(GOOD[name])
+    report = check_derivation(GOOD[name], timeout=20.0)  # a loaded machine must not make it undecided
     assert report.ok, [(s.line, s.status, s.message) for s in report.steps]
 
 
 @pytest.mark.parametrize("name", list(BAD))
 def test_a_wrong_step_with_declared_names_fails(name: str) -> None:
-    report = check_derivation(BAD[name])
+    report = check_derivation(BAD[name], timeout=20.0)
     assert not report.ok
     assert any(s.status == "fail" for s in report.steps)
 
@@ -57,5 +57,5 @@ def test_equiv_reads_declared_names(reference: str, candidate: str, assume: list
                                     verdict: str) -> None:
     from dlquiz.symbolic.equivalence import check_equivalence
 
-    res = check_equivalence(expected=reference, given=candidate, assumptions=assume)
+    res = check_equivalence(expected=reference, given=candidate, assumptions=assume, timeout=20.0)
     assert res.verdict.value == verdict, res.message
