@@ -100,7 +100,7 @@ def worst(limit: float) -> bool:
     t0 = time.perf_counter()
     report = check_derivation(CHAIN, timeout=limit)
     took = time.perf_counter() - t0
-    from dlquiz.symbolic.worker import GRACE, transitions
+    from dlquiz.symbolic.limited import GRACE, transitions
 
     budget = limit * (transitions(CHAIN) + 1) + GRACE
     ok &= took < budget + 1.0 and not report.ok

@@ -20,7 +20,7 @@ from conftest import FIXTURE_BANK, dlquiz_cmd, subprocess_env
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dlquiz.symbolic import worker
+from dlquiz.symbolic import limited, worker
 from dlquiz.symbolic.equivalence import Verdict, check_answer, check_equivalence
 from dlquiz.symbolic.limits import GRACE, TimeLimit
 from dlquiz.symbolic.steps import check_derivation
@@ -136,7 +136,7 @@ def test_matrix_chain_is_undecided_within_its_budget() -> None:
     t0 = time.monotonic()
     report = check_derivation(CHAIN, timeout=1.0)
     took = time.monotonic() - t0
-    budget = 1.0 * (worker.transitions(CHAIN) + 1) + GRACE
+    budget = 1.0 * (limited.transitions(CHAIN) + 1) + GRACE
     assert took < budget + 1.0
     assert not report.ok  # never ✓ for a chain that was not checked
     assert report.first_failure is None  # and never ✗ for lack of time
@@ -159,7 +159,7 @@ def test_derivation_in_a_thread_keeps_its_limit() -> None:
 
 
 def test_undecided_report_keeps_every_line() -> None:
-    report = worker.undecided_report("let s = sigma(x)\n# note\n d/dx s\n = s*(1 - s)\n", "out of time")
+    report = limited.undecided_report("let s = sigma(x)\n# note\n d/dx s\n = s*(1 - s)\n", "out of time")
     assert [s.status for s in report.steps] == ["given", "undecided", "undecided"]
     assert [s.line for s in report.steps] == [1, 3, 4]
     assert report.undecided and not report.ok
@@ -362,7 +362,7 @@ def test_an_answer_too_slow_to_read_is_not_read_again() -> None:
     res = check_equivalence(expected="w", given=text, timeout=0.05)
     assert time.monotonic() - t0 < 0.2
     assert res.verdict is Verdict.UNDECIDED and "reading" in res.message
-    assert worker.known_slow(text, timeout=1.0) == ""  # a longer limit may still read it
+    assert limited.known_slow(text, timeout=1.0) == ""  # a longer limit may still read it
 
 
 def test_grading_a_hostile_answer_stays_within_its_limits() -> None:

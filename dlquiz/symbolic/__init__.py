@@ -2,7 +2,7 @@
 
 Public names are loaded lazily from their modules:
 
-- ``parse_math`` (parse.py, run by worker.py under a hard time limit): student text (calculator
+- ``parse_math`` (parse.py, run by limited.py under a hard time limit): student text (calculator
   syntax or LaTeX) -> SymPy, whitelist only.
 - ``check_equivalence``, ``check_answer``, ``Verdict``, ``AnswerCheck`` (equivalence.py).
 - ``check_derivation``, ``check_item_derivation``, ``DerivationReport`` (steps.py).
@@ -16,7 +16,9 @@ Layers, each module importing only those above it (tests/test_architecture.py ch
 3. policy.py (verdicts), slips.py (the slip catalogue; matexpr.py reads matrix expressions)
 4. equivalence.py (answers); lines.py → chain.py → transitions.py (scalar derivations),
    matvalues.py → matrices.py (matrix mode), report.py; steps.py (the derivation entry points)
-5. worker.py runs the entry points under hard time limits.
+0. worker.py (below every layer: it imports limits.py only) runs a check in a worker process
+   killed at its limit; limited.py (reading, derivations) and the entry points of layer 4 use
+   it; zygote.py, started as a program, loads the engine for the workers.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import importlib
 from typing import Any
 
 _LAZY: dict[str, str] = {
-    "parse_math": "dlquiz.symbolic.worker",  # parse.parse_math under a hard time limit
+    "parse_math": "dlquiz.symbolic.limited",  # parse.parse_math under a hard time limit
     "Parsed": "dlquiz.symbolic.parse",
     "check_equivalence": "dlquiz.symbolic.equivalence",
     "check_answer": "dlquiz.symbolic.equivalence",

@@ -91,11 +91,11 @@ def check_equivalence(*, expected: str | sympy.Expr, given: str | sympy.Expr,
     message and column (never an exception). The whole check runs in a worker process that is
     killed at `timeout` + GRACE (worker.py): past it the verdict is UNDECIDED with the reason.
     """
-    from dlquiz.symbolic import worker
+    from dlquiz.symbolic import limited, worker
 
     args = (expected, given, tuple(assumptions), latex, dict(let) if let else None, timeout, seed)
     t0 = time.perf_counter()
-    slow = worker.known_slow(given, latex, let, min(timeout, 1.0))
+    slow = limited.known_slow(given, latex, let, min(timeout, 1.0))
     if slow:  # this caller already waited for it to be read: do not wait again
         return AnswerCheck(verdict=Verdict.UNDECIDED, message=slow)
     try:

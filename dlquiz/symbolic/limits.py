@@ -7,7 +7,8 @@ Two layers:
 - Soft limits inside a check (`time_limit`, `run_limited`): a SIGALRM interval timer interrupts
   Python code in the main thread -- which is where a worker runs its checks -- so a part of a
   check (a proof attempt, one derivation step) can stop early and leave time for the rest.
-  Called outside the main thread, `run_limited` sends the call to a worker process.
+  Called outside the main thread, `run_limited` sends the call to a worker process (worker.py
+  registers itself here).
 
 Default limits (the documented ones; the CLI options show them too):
 
@@ -99,9 +100,19 @@ def run_limited(fn: Callable[..., T], *args: Any, seconds: float) -> T:
     if can_signal():
         with time_limit(seconds):
             return fn(*args)
-    from dlquiz.symbolic import worker
+    if _delegate is not None:
+        return _delegate(fn, *args, seconds=seconds)  # type: ignore[no-any-return]
+    return run_in_process(fn, *args, seconds=seconds)
 
-    return worker.run(fn, *args, seconds=seconds)
+
+_delegate: Callable[..., Any] | None = None
+
+
+def register_delegate(run: Callable[..., Any]) -> None:
+    """Where `run_limited` sends work outside the main thread: worker.run registers itself on
+    import (so this module, below the worker in the layers, does not import it)."""
+    global _delegate
+    _delegate = run
 
 
 def run_in_process(fn: Callable[..., T], *args: Any, seconds: float) -> T:

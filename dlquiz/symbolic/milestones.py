@@ -54,7 +54,7 @@ def _strip_comment(raw: str) -> str:
 
 
 def _parse(text: str) -> sympy.Expr:
-    from dlquiz.symbolic.worker import parse_math  # under the hard limit: a student's text
+    from dlquiz.symbolic.limited import parse_math  # under the hard limit: a student's text
 
     return parse_math(text, timeout=2.0).expr
 
@@ -240,7 +240,7 @@ def milestone_problems(*, given: Sequence[str], start: str, goal: str,
 
 
 def _let_parse(text: str, let: Mapping[str, str] | None) -> sympy.Expr:
-    from dlquiz.symbolic.worker import parse_math  # under the hard limit: a student's text
+    from dlquiz.symbolic.limited import parse_math  # under the hard limit: a student's text
 
     return parse_math(text, let=let or None, timeout=2.0).expr
 

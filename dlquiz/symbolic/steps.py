@@ -66,16 +66,16 @@ def _is_matrix(lines: Sequence[Line]) -> bool:
 def check_derivation(text: str, *, timeout: float = 3.0, seed: int = 0) -> DerivationReport:
     """Check every transition of a derivation written in the plain-text format.
 
-    Runs in a worker process (worker.py) killed after `timeout` × (transitions + 1) + GRACE;
+    Runs in a worker process (limited.py) killed after `timeout` × (transitions + 1) + GRACE;
     then every step is undecided ("the time budget of the derivation is used up").
 
     Raises:
         ParseError: a malformed line (the message names the line and column).
     """
-    from dlquiz.symbolic import worker
+    from dlquiz.symbolic import limited
 
-    report: DerivationReport = worker.derivation(_check_derivation, (text, timeout, seed),
-                                                 timeout, text)
+    report: DerivationReport = limited.derivation(_check_derivation, (text, timeout, seed),
+                                                  timeout, text)
     return report
 
 
@@ -99,9 +99,9 @@ def check_item_derivation(*, given: Sequence[str], start: str, goal: str,
     lines become steps with status "error" (the givens are the bank's and must be valid).
     Runs in a worker process, like check_derivation.
     """
-    from dlquiz.symbolic import worker
+    from dlquiz.symbolic import limited
 
-    report: DerivationReport = worker.derivation(
+    report: DerivationReport = limited.derivation(
         _check_item_derivation, (tuple(given), start, goal, steps, timeout), timeout,
         steps if isinstance(steps, str) else "\n".join(steps), start=start)
     return report

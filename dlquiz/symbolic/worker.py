@@ -19,16 +19,14 @@ would fill the memory ends in MemoryError, undecided, instead of taking the mach
 Inside a worker, and with ``DLQUIZ_CHECK_WORKERS=0`` in the environment, a call runs in the
 calling process (the old mechanism of limits.py: a timer signal in the main thread).
 
-API for the rest of dlquiz (and for other front ends):
+API for the rest of dlquiz (and for other front ends); limited.py builds on it for reading a
+formula (``limited.parse_math``) and for derivations (``limited.derivation``):
 
 - ``run(fn, *args, seconds=...)``: ``fn(*args)`` in a worker; raises `TimeLimit` at the deadline,
   `WorkerFailed` when the computation died or raised something that is not a DlquizError
   (a DlquizError such as ParseError is raised again here, column and all).
 - ``map_ordered(fn, items, jobs=...)``: ``fn`` over an iterable with `jobs` threads (each check in
   ``fn`` then runs in its own worker), results in input order, at most ``2 × jobs`` in flight.
-- ``parse_math(text, latex=..., let=..., timeout=...)``: the parser and its echo under the limit.
-- ``derivation(fn, args, timeout, text)``: a derivation check, limited to timeout × (transitions
-  + 1) + GRACE, every step undecided past it.
 - ``prestart()``: start the zygote now, e.g. when a command or a quiz session begins.
 - ``GRACE``: seconds a worker gets past the check's own limit before it is killed.
 """
@@ -41,15 +39,13 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-from dlquiz.errors import DlquizError, ParseError
+from dlquiz.errors import DlquizError
+from dlquiz.symbolic import limits
 from dlquiz.symbolic.limits import GRACE, TimeLimit
-
-if TYPE_CHECKING:
-    from dlquiz.symbolic.parse import Parsed
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -58,16 +54,15 @@ MAX_TASKS = 500  # checks per worker before it is replaced (bounds cache growth)
 STARTUP_SECONDS = 120.0  # a worker that is not ready by then is a failure, not a hang
 MEMORY_MB = int(os.environ.get("DLQUIZ_WORKER_MEMORY_MB", "2048") or 0)  # address space per worker
 
-__all__ = ["GRACE", "MAX_TASKS", "TimeLimit", "WorkerFailed", "derivation", "enabled", "in_worker",
-           "known_slow", "map_ordered", "parse_math", "prestart", "reason", "run", "shutdown"]
+__all__ = ["GRACE", "MAX_TASKS", "TimeLimit", "WorkerFailed", "enabled", "in_worker", "map_ordered",
+           "prestart", "reason", "run", "shutdown"]
 
 
 class WorkerFailed(RuntimeError):
     """The check's process stopped or the check raised an unexpected error (message says which)."""
 
 
-_IN_WORKER = False
-_SLOW_LOCK = threading.Lock()
+_IN_WORKER = False  # set by zygote.py in the zygote and so in every worker it forks
 
 
 def in_worker() -> bool:
@@ -88,21 +83,6 @@ def enabled() -> bool:
 
 
 # ----------------------------------------------------------------------------- the worker side
-
-
-def _warm_up() -> None:
-    """Import the engine and run one small check of each kind, so the first real check is fast
-    (in the zygote, whose forks inherit the warm caches)."""
-    assert _IN_WORKER, "checks here would start a pool of their own"
-    try:
-        from dlquiz.symbolic.equivalence import check_answer
-        from dlquiz.symbolic.steps import check_derivation
-
-        check_answer(expected="sigma(x)*(1-sigma(x))", given="exp(-x)/(1+exp(-x))^2", timeout=3.0)
-        check_answer(expected="2*x", given="x^2", mistakes=["x"], timeout=3.0)
-        check_derivation("let s = sigma(x)\n d/dx s\n = s*(1 - s)\n", timeout=3.0)
-    except Exception:  # noqa: BLE001 - a warm-up is an optimisation; the real check reports
-        pass
 
 
 def _limit_memory() -> None:
@@ -169,60 +149,11 @@ def _describe(exc: BaseException) -> str:
 
 # ----------------------------------------------------------------------------- the zygote
 
-# Workers are forked by a "zygote": a process started fresh (python -c ...) that imports the
-# engine, warms it up and then forks one worker per request. It is single-threaded, so a fork
+# Workers are forked by a "zygote" (zygote.py): a process started fresh (python -c ...) that
+# imports the engine, warms it up and then forks one worker per request. It is single-threaded, so a fork
 # never copies a lock held by another thread; it never imports the caller's __main__ (a script
 # is not run again, as it would be with multiprocessing's spawn or forkserver). The caller
 # passes each new worker's end of a socket pair to the zygote (SCM_RIGHTS) and gets its pid.
-
-
-def _zygote(fd: int) -> None:  # pragma: no cover - runs in its own process
-    import socket
-    import struct
-    from multiprocessing.connection import Connection
-
-    global _IN_WORKER
-    _IN_WORKER = True
-    sock = socket.socket(fileno=fd)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
-    _warm_up()
-    children: list[int] = []
-    try:
-        while True:
-            try:
-                _msg, fds, _flags, _addr = socket.recv_fds(sock, 16, 1)
-            except OSError:
-                break
-            if not fds:
-                break  # the caller closed its end: it has exited
-            pid = os.fork()
-            if pid == 0:
-                sock.close()
-                for extra in fds[1:]:
-                    os.close(extra)
-                try:
-                    _serve(Connection(fds[0]))
-                finally:
-                    os._exit(0)
-            for f in fds:
-                os.close(f)
-            children = [c for c in children if _alive(c)] + [pid]
-            sock.sendall(struct.pack("!q", pid))
-    finally:
-        for c in children:  # the caller is gone: so is any check it started
-            try:
-                os.kill(c, signal.SIGKILL)
-            except OSError:
-                pass
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
 
 
 class _Zygote:
@@ -233,7 +164,7 @@ class _Zygote:
 
         ours, theirs = socket.socketpair()
         code = (f"import sys; sys.path[:0] = {[p for p in sys.path if p]!r}; "
-                f"from dlquiz.symbolic.worker import _zygote; _zygote({theirs.fileno()})")
+                f"from dlquiz.symbolic.zygote import main; main({theirs.fileno()})")
         quiet = None if os.environ.get("DLQUIZ_WORKER_STDERR") else subprocess.DEVNULL
         self.proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=[theirs.fileno()],
                                      stdin=subprocess.DEVNULL, stdout=quiet, stderr=quiet,
@@ -390,6 +321,7 @@ class _Pool:
 
 _POOL = _Pool()
 atexit.register(_POOL.shutdown)
+limits.register_delegate(lambda fn, *args, seconds: run(fn, *args, seconds=seconds))
 
 
 def prestart() -> None:
@@ -483,116 +415,6 @@ def reason(exc: BaseException, seconds: float) -> str:
     if isinstance(exc, TimeLimit):
         return f"time limit reached ({seconds:g} s)"
     return f"the check failed: {exc}"
-
-
-# ----------------------------------------------------------------------------- derivations
-
-_GIVEN_WORDS = ("let", "assume", "matrix", "vector", "scalar")
-
-
-def transitions(text: str) -> int:
-    """An upper bound on the transitions of a derivation: its '=' signs, at least 1."""
-    return max(1, text.count("="))
-
-
-def derivation(fn: Callable[..., Any], args: tuple[Any, ...], timeout: float, text: str, *,
-               start: str | None = None) -> Any:
-    """A derivation check in a worker, limited to `timeout` × (transitions + 1) + GRACE.
-
-    Past that (or when the worker stops) the report has every step undecided with the reason.
-    """
-    seconds = timeout * (transitions(text) + 1) + GRACE
-    try:
-        return run(fn, *args, seconds=seconds)
-    except (TimeLimit, WorkerFailed) as exc:
-        message = ("the time budget of the derivation is used up" if isinstance(exc, TimeLimit)
-                   else f"the check stopped: {exc}")
-        return undecided_report(text, message, start=start)
-
-
-def undecided_report(text: str, message: str, *, start: str | None = None) -> Any:
-    """A report with every step of `text` undecided (`message`), givens as givens."""
-    try:
-        from dlquiz.symbolic.lines import DerivationReport, StepResult
-    except ImportError:  # pragma: no cover - before the derivation checker was split up
-        from dlquiz.symbolic.steps import DerivationReport, StepResult
-
-    steps: list[StepResult] = []
-    if start is not None:
-        steps.append(StepResult(0, start, start, "given", "start"))
-    for no, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
-        body = raw.split("#", 1)[0].strip()
-        if not body:
-            continue
-        if body.split(None, 1)[0] in _GIVEN_WORDS:
-            steps.append(StepResult(no, body, body, "given"))
-        else:
-            steps.append(StepResult(no, body, body, "undecided", message))
-    return DerivationReport(False, tuple(steps), None)
-
-
-# ----------------------------------------------------------------------------- parse and echo
-
-
-_SLOW: dict[tuple[str, bool | None, tuple[tuple[str, str], ...]], float] = {}  # text -> limit it ran past
-_SLOW_MAX = 256
-
-
-def _slow_key(text: str, latex: bool | None, let: Mapping[str, str] | None
-              ) -> tuple[str, bool | None, tuple[tuple[str, str], ...]]:
-    return text, latex, tuple(sorted((let or {}).items()))
-
-
-def known_slow(text: object, latex: bool | None = None, let: Mapping[str, str] | None = None,
-               timeout: float = 1.0) -> str:
-    """The reason, when reading `text` already ran past a limit of at least `timeout` in this
-    process (so a second check of the same answer does not wait for it again); else ""."""
-    if not isinstance(text, str):
-        return ""
-    with _SLOW_LOCK:
-        past = _SLOW.get(_slow_key(text, latex, let))
-    if past is None or past < timeout:
-        return ""
-    return f"time limit reached (reading the formula took over {past:g} s)"
-
-
-def _parse(text: str, latex: bool | None, let: dict[str, str] | None, timeout: float) -> Parsed:
-    from dlquiz.symbolic.parse import parse_math as parse_here
-
-    return parse_here(text, latex=latex, let=let, timeout=timeout)
-
-
-def parse_math(text: str, *, latex: bool | None = None, let: Mapping[str, str] | None = None,
-               timeout: float = 1.0) -> Parsed:
-    """`dlquiz.symbolic.parse.parse_math` (reading and the "interpreted as" echo) under a hard limit.
-
-    Raises ParseError for unreadable text (with the column) and also when reading takes longer
-    than `timeout` (+ GRACE) or fails inside the engine -- the text is then refused, never a hang.
-    """
-    if known_slow(text, latex, let, timeout):  # it ran past this limit before: refuse at once
-        raise ParseError(f"this formula takes too long to read (over {timeout:g} s); "
-                         "write it in a simpler form", column=None, text=text)
-    t0 = time.monotonic()
-    try:
-        return run(_parse, text, latex, dict(let) if let else None, timeout, seconds=timeout + GRACE)
-    except TimeLimit:
-        _remember_slow(text, latex, let, timeout)
-        raise ParseError(f"this formula takes too long to read (over {timeout:g} s); "
-                         "write it in a simpler form", column=None, text=text) from None
-    except WorkerFailed as exc:
-        raise ParseError(f"this formula cannot be read ({exc})", column=None, text=text) from None
-    except ParseError:
-        if time.monotonic() - t0 >= 0.8 * timeout:  # the parser's own deadline stopped it
-            _remember_slow(text, latex, let, timeout)
-        raise
-
-
-def _remember_slow(text: str, latex: bool | None, let: Mapping[str, str] | None, timeout: float) -> None:
-    with _SLOW_LOCK:
-        if len(_SLOW) >= _SLOW_MAX:
-            _SLOW.pop(next(iter(_SLOW)))
-        key = _slow_key(text, latex, let)
-        _SLOW[key] = max(timeout, _SLOW.get(key, 0.0))
 
 
 # ----------------------------------------------------------------------------- batches
