@@ -63,6 +63,15 @@ PRECISION_ZH = re.compile(r"(\d+|一|两|二|三|四|五|六)\s*位(小数|有�
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+# a sentence ends at 。！？, or at . ! ? before a space or the end -- not inside 0.5, nor after e.g./i.e./etc./vs.
+_SENTENCE_END = re.compile(r"[。！？]+|(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.!?]+(?=\s|$)")
+
+
+def count_sentences(text: str) -> int:
+    """How many sentences `text` has (for the 3-6 sentences of an explain item's model answer)."""
+    return len([s for s in _SENTENCE_END.split(text) if s.strip()])
+
+
 def content_problems(items: Sequence[Item]) -> list[Problem]:
     """Quality gates that need no engine: enough accepted forms for short answers, a stated
     precision for numbers, explain items with a model answer of 3-6 sentences."""
@@ -88,7 +97,7 @@ def content_problems(items: Sequence[Item]) -> list[Problem]:
         elif item.kind == "explain" and item.model_answer is not None:
             for lang in ("en", "zh"):
                 text = item.model_answer(lang)
-                n = len([s for s in re.split(r"(?<=[.!?。！？])\s*", text) if s.strip()])
+                n = count_sentences(text)
                 if not 3 <= n <= 6:
                     problems.append(_problem(item, f"model_answer.{lang}", f"{n} sentence(s); write 3 to 6"))
         elif item.kind == "derivation":
