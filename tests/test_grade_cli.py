@@ -23,6 +23,8 @@ def grade(*args: str, stdin: str | None = None) -> tuple[int, str]:
         (["act.sigmoid.range", "c"], 1, "✗ wrong"),
         (["act.sigmoid.range", "z"], 2, "not a choice"),
         (["softmax.def.pmax-fixed", "0.665"], 0, "interpreted as: 0.665"),
+        (["rnn.training.clip-norm-component", "-1.538"], 0, "interpreted as: -1.538"),  # not an option
+        (["rnn.training.clip-norm-component", "1.538"], 1, "✗ wrong"),
         (["softmax.def.pmax-fixed", "0.666"], 1, "answer: 0.665"),
         (["softmax.def.pmax-fixed", "0,665"], 2, "decimal comma"),
         (["softmax.def.pmax-fixed", "0,665", "--lang", "zh"], 2, "逗号是小数点吗"),

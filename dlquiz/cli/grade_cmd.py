@@ -153,7 +153,8 @@ def _batch(bank: Bank, source: IO[str], lang: str) -> int:
     return worst
 
 
-@click.command()
+# a negative number is an answer, not an option: `dlquiz grade ID -1.538`
+@click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("item_id", required=False, metavar="ID")
 @click.argument("answer", required=False)
 @click.option("--seed", type=int, default=0, show_default=True,
