@@ -228,12 +228,14 @@ def _st(shape: tuple[int, ...]) -> str:
 def _draw_by_hand(d: Draw) -> Params:
     """Small exam-like problems: 1-D (sometimes 2 input channels) or 2-D single-channel.
 
-    Draws stay within matrices (rank ≤ 2) so that every output format can print the given tensors.
+    Multi-channel 2-D inputs are given with --set (every output format prints them as channel blocks).
     """
     fixed = d.fixed
     if "X" in fixed or "K" in fixed:
         return {}
-    nd = 1 if d.rng.random() < 0.4 else 2
+    draw_1d = d.rng.random() < 0.4  # drawn even when dim is fixed, so that a seed draws the rest the same way
+    dim = str(fixed.get("dim", "auto"))
+    nd = int(dim) if dim in ("1", "2") else (1 if draw_1d else 2)
     if nd == 1:
         c_in = 1 if d.rng.random() < 0.6 else 2
         n = int(d.rng.integers(4, 8))
@@ -415,7 +417,6 @@ def _by_hand(p: Params) -> Out:
         rule = "Y = X * K (flipped kernel)" if flip else "Y = X ⋆ K (slide the kernel, multiply element-wise, add)"
         steps.append(Step(f"Output{tag}", rule + (" + b" if bias is not None else ""), _nums_any(y[o])))
     y_out = _nums_any(y[0] if c_out == 1 else y)
-    steps += _rows_step(y)
     total = _num(float(y.sum()))
     steps.append(Step("Sum of outputs", "Σ Y", total, key="sum"))
     values.update({"out_shape": list(np.asarray(y_out).shape), "top_left": _num(float(y.flat[0]))})
@@ -433,27 +434,17 @@ def _by_hand(p: Params) -> Out:
     if c_in > 1:
         conv += "; each output channel sums over all input channels"
     named, asked = _channel_values(y)
-    answer = named["Y"] if asked else _nums_any(y.reshape(c_out, -1))
+    answer = named["Y"]
     return Out(steps, answer, {**named, **values}, conv, asked=asked, warnings=warnings)
 
 
 def _channel_values(y: np.ndarray) -> tuple[dict[str, Any], str]:
-    """The output as values: Y for one channel; Y0, Y1, … and Y_rows (one row per channel) for several.
-
-    Several channels are boxed as Y_rows (the step before the sum), a C × (H·W) matrix: each row is one
-    channel's map read row by row.
-    """
+    """The output as values: Y (H×W for one channel, C×H×W for several) and Y0, Y1, … per channel."""
     if y.shape[0] == 1:
         return {"Y": _nums_any(y[0])}, "Y"
-    out: dict[str, Any] = {f"Y{c}": _nums_any(y[c]) for c in range(y.shape[0])}
-    return out, ""
-
-
-def _rows_step(y: np.ndarray) -> list[Step]:
-    if y.shape[0] == 1:
-        return []
-    rows = _nums_any(y.reshape(y.shape[0], -1))
-    return [Step("Output rows", "one row per channel: its map read row by row", rows, key="Y_rows")]
+    out: dict[str, Any] = {"Y": _nums_any(y)}
+    out.update({f"Y{c}": _nums_any(y[c]) for c in range(y.shape[0])})
+    return out, "Y"
 
 
 def _chan(o: int, c: int, c_out: int, c_in: int) -> str:
@@ -586,8 +577,7 @@ def _pool(p: Params) -> Out:
         note = "pooling has no learnable parameters" if c == xs.shape[0] - 1 else ""
         steps.append(Step(f"Output{tag}", f"{mode} pooling {f}×{f}, stride {s}", _nums(y[c]), note))
     named, asked = _channel_values(y)
-    steps += _rows_step(y)
-    answer = named["Y"] if asked else _nums_any(y.reshape(y.shape[0], -1))
+    answer = named["Y"]
     total = _num(float(y.sum()))
     steps.append(Step("Sum of outputs", "Σ Y", total, key="sum"))
     conv = ""
@@ -621,7 +611,7 @@ def _register_chinese() -> None:
     from dlquiz.worked.i18n import add_chinese
 
     add_chinese(
-        names={**_zh_names(), "Output rows": "按通道排列的输出"},
+        names=_zh_names(),
         phrases={
             "true convolution: the kernel is flipped (Y[i] = Σ X[i + m]·K[k − 1 − m])": (
                 "真正的卷积：卷积核翻转（Y[i] = Σ X[i + m]·K[k − 1 − m]）"

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 from dlquiz.worked._core import (
     WorkedExample,
     _is_matrix,
+    _is_tensor,
     answer_label,
+    channel_blocks,
     chinese_ready,
     format_value,
     generate_example,
@@ -69,6 +71,13 @@ def _grid(value: Any) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
+    if _is_tensor(value):
+        from rich.console import Group
+
+        parts: list[RenderableType] = []
+        for tag, m in channel_blocks(value):
+            parts += [Text(tag, style="dim"), _grid(m)]
+        return Group(*parts)
     if _is_matrix(value):
         t = Table(show_header=False, box=box.SQUARE, padding=(0, 1))
         for _ in value[0]:
@@ -77,6 +86,11 @@ def _grid(value: Any) -> RenderableType:
             t.add_row(*[format_value(x) for x in row])
         return t
     return Text(format_value(value))
+
+
+def _blockish(v: Any) -> bool:
+    """A matrix or a tensor of channels: shown as grids, not inline."""
+    return _is_matrix(v) or _is_tensor(v)
 
 
 _VALUE_WIDTH = 14  # longer values are written under the working instead of in the Value column
@@ -93,11 +107,11 @@ def rich_example(example: WorkedExample, lang: str = "en") -> RenderableType:
 
     parts: list[RenderableType] = []
     params = {k: v for k, v in example.params.items() if k not in example.unused}
-    given = ", ".join(f"{k} = {format_value(v)}" for k, v in params.items() if v is not None and not _is_matrix(v))
+    given = ", ".join(f"{k} = {format_value(v)}" for k, v in params.items() if v is not None and not _blockish(v))
     if given:
         parts.append(Text(f"{_l(lang, 'given')}: {given}"))
     for k, v in params.items():
-        if _is_matrix(v):
+        if _blockish(v):
             parts.append(Text(f"{k} ="))
             parts.append(_grid(v))
     if example.convention:
@@ -112,7 +126,7 @@ def rich_example(example: WorkedExample, lang: str = "en") -> RenderableType:
         cells: list[RenderableType] = [Text(formula)]
         shown = format_value(s.value)
         value: RenderableType = Text(shown, style="cyan")
-        if _is_matrix(s.value):
+        if _blockish(s.value):
             cells.append(_grid(s.value))  # grids go under the working, where there is room
             value = Text("")
         elif len(shown) > _VALUE_WIDTH:
@@ -374,6 +388,8 @@ def tex_escape(text: str) -> str:
 
 
 def _tex_value(v: Any) -> str:
+    if _is_tensor(v):
+        return ", ".join(f"{tex_escape(tag)}: {_tex_value(m)}" for tag, m in channel_blocks(v))
     if _is_matrix(v):
         rows = [" & ".join(tex_escape(format_value(x)) for x in r) for r in v]
         return r"$\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}$"

@@ -148,7 +148,33 @@ def operand_decimals(operands: Sequence[float], recompute: Callable[[list[float]
 
 
 def _is_matrix(v: Any) -> bool:
-    return isinstance(v, (list, tuple)) and len(v) > 0 and all(isinstance(r, (list, tuple)) for r in v)
+    """A non-empty list of rows of numbers (rank 2 exactly: a list of matrices is a tensor, see _is_tensor)."""
+    return (
+        isinstance(v, (list, tuple))
+        and len(v) > 0
+        and all(isinstance(r, (list, tuple)) and not any(isinstance(x, (list, tuple)) for x in r) for r in v)
+    )
+
+
+def _is_tensor(v: Any) -> bool:
+    """Rank 3 or more: a non-empty list whose entries are matrices or tensors (channels)."""
+    return (
+        isinstance(v, (list, tuple))
+        and len(v) > 0
+        and all(_is_matrix(r) or _is_tensor(r) for r in v)
+    )
+
+
+def channel_blocks(v: Sequence[Any], prefix: str = "") -> list[tuple[str, list[list[Any]]]]:
+    """A rank-3/4 tensor as its matrices with their leading indices: [("[0]", m0), ("[1]", m1)] or "[0][1]"."""
+    out: list[tuple[str, list[list[Any]]]] = []
+    for i, r in enumerate(v):
+        tag = f"{prefix}[{i}]"
+        if _is_matrix(r):
+            out.append((tag, [list(row) for row in r]))
+        else:
+            out += channel_blocks(r, tag)
+    return out
 
 
 def matrix_rows(v: Sequence[Sequence[Any]]) -> list[str]:
@@ -166,6 +192,9 @@ def format_value(value: Any) -> str:
         return value
     if _is_matrix(value):
         return "\n".join(matrix_rows(value))
+    if _is_tensor(value):
+        # channel blocks, each headed by its leading indices: "[0]" then its rows ("[0][1]" for rank 4)
+        return "\n".join(f"{tag}\n" + "\n".join(matrix_rows(m)) for tag, m in channel_blocks(value))
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(format_value(x) for x in value) + "]"
     if isinstance(value, (int, float, np.integer, np.floating, bool, np.bool_)):
@@ -179,8 +208,8 @@ def inline(value: Any) -> str:
     """Like format_value, but a matrix on one line: [[1, 2], [3, 4]]."""
     if isinstance(value, np.ndarray):
         value = value.tolist()
-    if _is_matrix(value):
-        return "[" + ", ".join(format_value(list(r)) for r in value) + "]"
+    if _is_matrix(value) or _is_tensor(value):
+        return "[" + ", ".join(inline(list(r)) for r in value) + "]"
     return format_value(value)
 
 

@@ -1,0 +1,100 @@
+"""Regression tests for defects found by using the worked examples: each failed before its fix."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from dlquiz.cli import cli
+from dlquiz.worked import format_value, generate_example
+from dlquiz.worked.render import render_text, to_latex, to_markdown
+
+X2 = [[[1, 2, 0], [0, 1, 3], [2, 1, 0]], [[1, 0, 1], [2, 2, 0], [0, 1, 1]]]
+K2 = [[[[1, 0], [0, 1]], [[0, 1], [1, 0]]], [[[1, 1], [0, 0]], [[0, 0], [1, 1]]]]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _xcorr_loops(x: list[Any], k: list[Any]) -> np.ndarray:
+    xs, ks = np.asarray(x, dtype=float), np.asarray(k, dtype=float)
+    c_out, c_in, kh, kw = ks.shape
+    oh, ow = xs.shape[1] - kh + 1, xs.shape[2] - kw + 1
+    y = np.zeros((c_out, oh, ow))
+    for o in range(c_out):
+        for i in range(oh):
+            for j in range(ow):
+                y[o, i, j] = sum(
+                    xs[c, i + a, j + b] * ks[o, c, a, b] for c in range(c_in) for a in range(kh) for b in range(kw)
+                )
+    return y
+
+
+# --------------------------------------------------------------------------- 1. tensors of rank 3 and 4
+
+
+@pytest.mark.parametrize(
+    ("value", "lines"),
+    [
+        ([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], ["[0]", "[1, 2]", "[3, 4]", "[1]", "[5, 6]", "[7, 8]"]),
+        ([[[[1]], [[2]]]], ["[0][0]", "[1]", "[0][1]", "[2]"]),
+        ([[1, -2], [3, 4]], ["[ 1, -2]", "[ 3,  4]"]),
+    ],
+)
+def test_format_value_prints_channel_blocks(value: Any, lines: list[str]) -> None:
+    assert format_value(value).splitlines() == lines
+    assert format_value(np.asarray(value)).splitlines() == lines
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "latex", "json"])
+def test_multi_channel_convolution_prints_in_every_format(fmt: str) -> None:
+    code, out, err = run("example", "conv.by-hand", "--set", f"X={X2}", "--set", f"K={K2}", "--format", fmt)
+    assert code == 0, err
+    assert "Traceback" not in out + err
+
+
+def test_multi_channel_convolution_boxes_the_tensor() -> None:
+    ex = generate_example("conv.by-hand", {"X": X2, "K": K2})
+    want = _xcorr_loops(X2, K2)
+    assert np.asarray(ex.answer, dtype=float).shape == want.shape == (2, 2, 2)
+    assert np.asarray(ex.answer, dtype=float) == pytest.approx(want)
+    assert ex.asked == "Y"
+    md = to_markdown(ex)
+    assert "[0]\n[4, 8]\n[3, 2]\n[1]\n[7, 4]\n[2, 6]" in md.split("**Answer:**")[1]
+    assert "[1][1]" in to_latex(ex) or "[1]" in to_latex(ex)
+    assert "│ 7 │ 4 │" in render_text(ex, width=100)
+
+
+def test_multi_channel_pool_ask_entry_and_worksheet() -> None:
+    x = [[[1, 2, 0, 1], [0, 1, 3, 2], [2, 1, 0, 1], [1, 0, 2, 3]], [[1, 0, 1, 0], [2, 2, 0, 1], [0, 1, 1, 4], [3, 0, 0, 1]]]
+    code, out, err = run("example", "pool", "--set", f"X={x}", "--ask", "Y[1][1][1]", "--json")
+    assert code == 0, err
+    assert json.loads(out)["answer"] == max(1, 4, 0, 1)
+    code, out, err = run("example", "pool", "--set", f"X={x}", "--ask", "Y", "--format", "md")
+    assert code == 0, err
+    assert "[1]\n[2, 1]\n[3, 4]" in out
+
+
+# --------------------------------------------------------------------------- 2. a fixed dim steers the draw
+
+
+@pytest.mark.parametrize("seed", range(1, 13))
+@pytest.mark.parametrize("dim", ["1", "2"])
+def test_fixed_dim_steers_the_draw(seed: int, dim: str) -> None:
+    ex = generate_example("conv.by-hand", {"dim": dim}, seed=seed)
+    x = np.asarray(ex.params["X"])
+    assert ex.params["dim"] == dim
+    assert x.ndim in ((1, 2) if dim == "1" else (2, 3))
+    assert np.asarray(ex.answer).ndim == int(dim)
+
+
+def test_fixed_dim_cli_seed_1() -> None:
+    code, out, err = run("example", "conv.by-hand", "--set", "dim=1", "--seed", "1", "--json")
+    assert code == 0, err
+    assert json.loads(out)["params"]["dim"] == "1"
