@@ -21,6 +21,11 @@ from dlquiz.cli.common import (
     home_option,
     lang_option,
 )
+from dlquiz.i18n import N_, t
+
+# what `dlquiz doctor` names: its checks and the rows it counts
+DOCTOR_WORDS = (N_("home"), N_("disk"), N_("file"), N_("format"), N_("identity"), N_("schema"), N_("integrity"),
+                N_("reviews"), N_("read"), N_("write"), N_("answers"), N_("cards"), N_("exams"), N_("settings"))
 
 # a fixed "now" for trying things out and for tests: --now 2026-12-01T09:00 or DLQUIZ_NOW
 now_option = click.option(
@@ -124,7 +129,6 @@ def review(minutes: float | None, limit: int | None, new: int | None, topics: tu
     with open_store(home, now=clock, item_times=_items_times(bank.items)) as store:
         cards, settings = store.cards(), store.settings()
         now = clock()
-        zh = lang == "zh"
         budget: float | None = None
         if minutes is not None or exam_plan(settings, local_day(now)) is not None:
             answers = store.answers()
@@ -140,10 +144,9 @@ def review(minutes: float | None, limit: int | None, new: int | None, topics: tu
             n_new = len(entries) - n_due
             new_allowed = 1 if session.left_out else 0
             if session.cram:
-                note = (f"冲刺：先练薄弱主题，再练考试占比高的章节；{len(session.left_out)} 题放不进 "
-                        f"{budget / 60:.0f} 分钟。" if zh else
-                        f"Cramming: weak topics first, then the chapters the exam weights most; "
-                        f"{len(session.left_out)} items do not fit in {budget / 60:.0f} min.")
+                note = t("Cramming: weak topics first, then the chapters the exam weights most; "
+                         "{n} items do not fit in {minutes:.0f} min.", lang, n=len(session.left_out),
+                         minutes=budget / 60)
                 out.print(f"[dim]{note}[/dim]")
         else:
             queue = build_queue(items, cards, settings, now, limit=limit, new_limit=new)
@@ -154,23 +157,22 @@ def review(minutes: float | None, limit: int | None, new: int | None, topics: tu
             ids = {i.id for i in items}
             upcoming = sorted(effective_due(c, plan) for i, c in cards.items() if i in ids)
             if budget is not None and budget <= 0:
-                msg = "今天的学习时间已用完。" if zh else "Today's study time is used up."
+                msg = t("Today's study time is used up.", lang)
             else:
-                msg = "今天没有要复习的内容。" if zh else "Nothing to review today."
+                msg = t("Nothing to review today.", lang)
             if upcoming:
                 nxt = local_day(upcoming[0])
                 count = sum(1 for d in upcoming if local_day(d) == nxt)
-                msg += (f" 下次：{nxt.isoformat()}（{count} 题）。" if zh
-                        else f" Next: {nxt.isoformat()} ({count} item{'s' * (count != 1)}).")
+                msg += " " + (t("Next: {day} (1 item).", lang, day=nxt.isoformat()) if count == 1
+                              else t("Next: {day} ({count} items).", lang, day=nxt.isoformat(), count=count))
             if new_allowed == 0 and len(cards) < len(items) and budget is None:
-                msg += (" 今日新题已达上限（dlquiz review --new N 可再学）。" if zh
-                        else " Today's new items are done (dlquiz review --new N for more).")
+                msg += " " + t("Today's new items are done (dlquiz review --new N for more).", lang)
             out.print(msg)
             return
         seed = seed if seed is not None else random.randrange(10**6)
-        title = (f"复习 · {n_due} 到期 · {n_new} 新题" if zh else f"Review · {n_due} due · {n_new} new")
+        title = t("Review · {due} due · {new} new", lang, due=n_due, new=n_new)
         if budget is not None:
-            title += f" · {budget / 60:.0f} 分钟" if zh else f" · {budget / 60:.0f} min"
+            title += " · " + t("{minutes:.0f} min", lang, minutes=budget / 60)
         out.print(f"[bold]{title}[/bold]")
         if rate is None:
             rate = sys.stdin.isatty()
@@ -242,19 +244,18 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
 
     clock = make_clock(now_text)
     lang = lang or default_lang()
-    zh = lang == "zh"
     if report_path is not None and not report_path.resolve().parent.is_dir():
-        raise click.BadParameter(f"{report_path}: the folder {report_path.resolve().parent} does not exist",
-                                 param_hint="--report")
+        raise click.BadParameter(t("{path}: the folder {folder} does not exist", lang, path=report_path,
+                                   folder=report_path.resolve().parent), param_hint="--report")
     bank = load_bank(bank_dir)
     seed = seed if seed is not None else random.randrange(10**6)
     paper = assemble_paper(bank.items, seed=seed, minutes=minutes, n=count, chapters=chapters)
     out = make_console()
     if count is not None and len(paper.items) < count:
-        en, zh_text = shortfall(bank.items, paper, count, chapters)
-        from dlquiz.render import error_console
+        from dlquiz.render import error_console, plain
 
-        error_console().print(f"[yellow]{zh_text if zh else en}[/yellow]", soft_wrap=True)
+        error_console().print(f"[yellow]{plain(shortfall(bank.items, paper, count, chapters, lang))}[/yellow]",
+                              soft_wrap=True)
     store = None
     exam_id: int | None = None
     started = clock()
@@ -273,9 +274,8 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
             def recorder(event: Any) -> None:
                 active.record(event, exam_id=exam_id)
 
-        title = (f"模拟考试 · {len(paper.items)} 题 · {paper.minutes:g} 分钟 · seed {seed}" if zh
-                 else f"Mock exam · {len(paper.items)} questions · {paper.minutes:g} min · "
-                      f"seed {seed}")
+        title = t("Mock exam · {n} questions · {minutes:g} min · seed {seed}", lang, n=len(paper.items),
+                  minutes=paper.minutes, seed=seed)
         mono = time.monotonic
         deadline = mono() + paper.minutes * 60
         reader = make_reader(out, deadline=deadline, clock=mono, lang=lang)
@@ -310,10 +310,11 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
         except OSError as exc:
             from dlquiz.errors import DlquizError
 
-            raise DlquizError(f"{report_path}: cannot write the report ({exc.strerror})") from exc
+            raise DlquizError(t("{path}: cannot write the report ({reason})", lang, path=report_path,
+                                reason=exc.strerror)) from exc
         from dlquiz.render import error_console
 
-        error_console().print(f"报告已写入 {report_path}" if zh else f"Wrote the report to {report_path}",
+        error_console().print(t("Wrote the report to {path}", lang, path=report_path),
                               soft_wrap=True, markup=False)
     if result.interrupted:
         sys.exit(EXIT_INTERRUPTED)
@@ -353,9 +354,8 @@ def stats(as_json: bool, lang: str | None, bank_dir: Path | None, home: Path | N
     out = make_console()
     lang = lang or default_lang()
     if result.empty:
-        out.print("还没有作答记录。先用 `dlquiz quiz` 或 `dlquiz review`，之后进度会显示在这里。" if lang == "zh"
-                  else "No answers yet. Start with `dlquiz quiz` or `dlquiz review`; "
-                  "progress shows here afterwards.")
+        out.print(t("No answers yet. Start with `dlquiz quiz` or `dlquiz review`; progress shows here afterwards.",
+                    lang))
         return
     for part in render_stats(result, lang):
         out.print(part)
@@ -424,19 +424,19 @@ def plan(exam_date: str | None, minutes_per_day: float | None, weights: dict[int
 
     clock = make_clock(now_text)
     today = local_day(clock())
-    zh = (lang or default_lang()) == "zh"
+    lang = lang or default_lang()
     if clear and exam_date:
-        raise click.UsageError("--clear and --exam exclude each other")
+        raise click.UsageError(t("--clear and --exam exclude each other", lang))
     day: date | None = None
     if exam_date is not None:
         try:
             day = date.fromisoformat(exam_date)
         except ValueError:
-            raise click.BadParameter(f"{exam_date!r} is not a date like 2027-01-08",
+            raise click.BadParameter(t("{text} is not a date like 2027-01-08", lang, text=repr(exam_date)),
                                      param_hint="--exam") from None
         if day < today:
-            raise click.BadParameter(f"{exam_date} is in the past (today is {today})",
-                                     param_hint="--exam")
+            raise click.BadParameter(t("{day} is in the past (today is {today})", lang, day=exam_date,
+                                       today=today), param_hint="--exam")
     bank = load_bank(bank_dir)
     out = make_console()
     with open_store(home, now=clock) as store:
@@ -444,8 +444,7 @@ def plan(exam_date: str | None, minutes_per_day: float | None, weights: dict[int
             store.set_setting(EXAM_DATE, None)
             store.set_setting(EXAM_TARGET, None)
             if not as_json:
-                out.print("已清除考试日期：恢复常规间隔重复。" if zh
-                          else "Exam date cleared: back to steady spaced repetition.")
+                out.print(t("Exam date cleared: back to steady spaced repetition.", lang))
         if day is not None:
             store.set_setting(EXAM_DATE, day.isoformat())
         if target is not None:
@@ -472,7 +471,7 @@ def plan(exam_date: str | None, minutes_per_day: float | None, weights: dict[int
         return
     from dlquiz.progress.plan_render import render_plan
 
-    for part in render_plan(study, result, n_items=len(bank.items), lang="zh" if zh else "en"):
+    for part in render_plan(study, result, n_items=len(bank.items), lang=lang):
         out.print(part)
 
 
@@ -518,8 +517,7 @@ def export_anki_cmd(file: Path, topics: tuple[str, ...], lang: str | None,
     items = sorted(bank.select(topics=topics), key=lambda i: i.chapter)
     lang = lang or default_lang()
     result = export_anki(items, file, lang=lang)  # type: ignore[arg-type]
-    click.echo(f"已写入 {result.notes} 张卡片到 {result.path}" if lang == "zh"
-               else f"Wrote {result.notes} cards to {result.path}", err=True)
+    click.echo(t("Wrote {n} cards to {path}", lang, n=result.notes, path=result.path), err=True)
 
 
 @export.command("md")
@@ -554,18 +552,19 @@ def export_md_cmd(output: Path | None, topics: tuple[str, ...], lang: str | None
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise DlquizError(f"{output}: cannot write ({exc.strerror})") from exc
-    click.echo(f"已写入 {len(items)} 道题到 {output}" if (lang or default_lang()) == "zh"
-               else f"Wrote {len(items)} questions to {output}", err=True)
+        raise DlquizError(t("{path}: cannot write ({reason})", lang or default_lang(), path=output,
+                            reason=exc.strerror)) from exc
+    click.echo(t("Wrote {n} questions to {path}", lang or default_lang(), n=len(items), path=output), err=True)
 
 
 # -- doctor -----------------------------------------------------------------------------------
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@lang_option
 @home_option
 @handle_errors
-def doctor(as_json: bool, home: Path | None) -> None:
+def doctor(as_json: bool, lang: str | None, home: Path | None) -> None:
     """Check what a session needs: the home folder, free disk, and the progress database.
 
     \b
@@ -580,7 +579,8 @@ def doctor(as_json: bool, home: Path | None) -> None:
     from dlquiz.progress.store import diagnose
     from dlquiz.render import console as make_console
 
-    path, checks, counts = diagnose(home)
+    lang = lang or default_lang()
+    path, checks, counts = diagnose(home, "en" if as_json else lang)
     ok = all(c.ok for c in checks)
     if as_json:
         _print_json({"path": str(path), "ok": ok,
@@ -592,9 +592,9 @@ def doctor(as_json: bool, home: Path | None) -> None:
 
         out = make_console()
         for c in checks:
-            mark = "[green]ok[/green]  " if c.ok else "[bold red]FAIL[/bold red]"
-            out.print(f"{mark} {c.name}: {escape(c.message)}")
+            mark = f"[green]{t('ok', lang)}[/green]  " if c.ok else f"[bold red]{t('FAIL', lang)}[/bold red]"
+            out.print(f"{mark} {t(c.name, lang)}: {escape(c.message)}")
         if counts:
-            out.print("counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            out.print(t("counts: ", lang) + ", ".join(f"{t(k, lang)} {v}" for k, v in counts.items()))
     if not ok:
         sys.exit(1)

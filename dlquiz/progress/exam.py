@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from dlquiz.bank.model import KIND_LETTER, Item
 from dlquiz.errors import UsageError
+from dlquiz.i18n import N_
+from dlquiz.i18n import t as tr
 
 if TYPE_CHECKING:
     from dlquiz.quiz.runner import SessionResult
@@ -92,14 +94,14 @@ def _keeps_balance(first: Paper, second: Paper) -> bool:
     return len(second.items) < 10 or had <= kinds
 
 
-def shortfall(items: Sequence[Item], paper: Paper, n: int, chapters: Sequence[int] = ()) -> tuple[str, str]:
-    """Why a paper has fewer than `n` questions, and what would fit (English, Chinese)."""
+def shortfall(items: Sequence[Item], paper: Paper, n: int, chapters: Sequence[int] = (), lang: str = "en") -> str:
+    """Why a paper has fewer than `n` questions, and what would fit, in `lang`."""
     pool = sorted(i.time for i in items if not chapters or i.chapter in chapters)
     have = len(paper.items)
     minutes = paper.minutes
     if len(pool) < n:
-        return (f"Only {have} of {n} questions: the chosen chapters have {len(pool)} items in all.",
-                f"只有 {have} 题，不足 {n} 题：所选章节一共只有 {len(pool)} 道题。")
+        return tr("Only {have} of {n} questions: the chosen chapters have {pool} items in all.", lang,
+                  have=have, n=n, pool=len(pool))
     need = math.ceil(sum(pool[:n]) / 60)
     fit = 0
     used = 0
@@ -108,11 +110,10 @@ def shortfall(items: Sequence[Item], paper: Paper, n: int, chapters: Sequence[in
             break
         used += t
         fit += 1
-    return (f"Only {have} of {n} questions fit in {minutes:g} minutes: by the bank's estimates even "
-            f"the {n} quickest items take {need} min. What fits: --n {max(fit, 1)} --minutes {minutes:g}, "
-            f"or --n {n} --minutes {need}.",
-            f"{minutes:g} 分钟内只放得下 {n} 题中的 {have} 题：按题库的估计，最快的 {n} 道题也要 {need} 分钟。"
-            f"可以改为 --n {max(fit, 1)} --minutes {minutes:g}，或 --n {n} --minutes {need}。")
+    return tr("Only {have} of {n} questions fit in {minutes:g} minutes: by the bank's estimates even the {n} "
+              "quickest items take {need} min. "
+              "What fits: --n {fit} --minutes {minutes:g}, or --n {n} --minutes {need}.",
+              lang, have=have, n=n, minutes=minutes, need=need, fit=max(fit, 1))
 
 
 def _assemble(
@@ -361,19 +362,14 @@ def _mmss(seconds: float) -> str:
     return f"{m}:{s:02d}"
 
 
-def _t(lang: str, en: str, zh: str) -> str:
-    return zh if lang == "zh" else en
-
-
 RESULT_WORDS = {
-    "correct": ("correct", "正确"), "wrong": ("wrong", "错误"), "skipped": ("skipped", "跳过"),
-    "timeout": ("time up", "超时"), "unanswered": ("not reached", "未作答"),
+    "correct": N_("correct"), "wrong": N_("wrong"), "skipped": N_("skipped"),
+    "timeout": N_("time up"), "unanswered": N_("not reached"),
 }
 
 
 def _word(result: str, lang: str) -> str:
-    en, zh = RESULT_WORDS.get(result, (result, result))
-    return _t(lang, en, zh)
+    return tr(RESULT_WORDS.get(result, result), lang)
 
 
 def _cell(text: str) -> str:
@@ -383,50 +379,46 @@ def _cell(text: str) -> str:
 def report_markdown(report: ExamReport) -> str:
     """The report as a Markdown document."""
     lang = report.lang
-
-    def t(en: str, zh: str) -> str:
-        return _t(lang, en, zh)
-
     pct = 100 * report.correct / report.total if report.total else 0.0
     lines = [
-        f"# {t('Mock exam', '模拟考试')} · {report.started_at:%Y-%m-%d %H:%M} UTC",
+        f"# {tr('Mock exam', lang)} · {report.started_at:%Y-%m-%d %H:%M} UTC",
         "",
-        f"**{t('Score', '得分')}: {report.correct}/{report.total} ({pct:.0f}%)** · "
-        f"{t('time used', '用时')} {_mmss(report.used_seconds)} / {report.minutes:g} min · "
+        f"**{tr('Score', lang)}: {report.correct}/{report.total} ({pct:.0f}%)** · "
+        f"{tr('time used', lang)} {_mmss(report.used_seconds)} / {report.minutes:g} {tr('min', lang)} · "
         f"seed {report.seed}",
     ]
     if report.timed_out:
         lines.append("")
-        lines.append(t("Time ran out before the end.", "考试时间已到，未完成全部题目。"))
+        lines.append(tr("Time ran out before the end.", lang))
     if report.interrupted:
         lines.append("")
-        lines.append(t("The exam was interrupted.", "考试被中断。"))
-    lines += ["", f"## {t('By topic', '各主题')}", "",
-              f"| {t('topic', '主题')} | {t('score', '得分')} | {t('time', '用时')} |",
+        lines.append(tr("The exam was interrupted.", lang))
+    lines += ["", f"## {tr('By topic', lang)}", "",
+              f"| {tr('topic', lang)} | {tr('score', lang)} | {tr('time', lang)} |",
               "|---|---:|---:|"]
     for ts in report.topics:
         lines.append(f"| {ts.topic} | {ts.correct}/{ts.asked} | {_mmss(ts.seconds)} |")
-    lines += ["", f"## {t('Questions', '各题')}", "",
-              f"| # | {t('item', '题目')} | {t('kind', '题型')} | {t('result', '结果')} | "
-              f"{t('time', '用时')} | {t('estimated', '预计')} |",
+    lines += ["", f"## {tr('Questions', lang)}", "",
+              f"| # | {tr('item', lang)} | {tr('kind', lang)} | {tr('result', lang)} | "
+              f"{tr('time', lang)} | {tr('estimated', lang)} |",
               "|---:|---|---|---|---:|---:|"]
     for q in report.questions:
         lines.append(f"| {q.number} | {q.item_id} | {q.kind} | {_word(q.result, lang)} | "
                      f"{_mmss(q.duration_s)} | {_mmss(q.estimated_s)} |")
     mistakes = report.mistakes
-    lines += ["", f"## {t('Mistakes', '错题')}", ""]
+    lines += ["", f"## {tr('Mistakes', lang)}", ""]
     if not mistakes:
-        lines.append(t("None. Well done.", "全对，做得好。"))
+        lines.append(tr("None. Well done.", lang))
     for q in mistakes:
         lines += [
             f"### {q.number}. {q.item_id} ({_word(q.result, lang)})", "",
             q.prompt, "",
-            f"- **{t('Your answer', '你的答案')}:** "
+            f"- **{tr('Your answer', lang)}:** "
             + (_cell(q.response) if q.response.strip() else "—"),
-            f"- **{t('Answer', '答案')}:** {_cell(q.key)}",
+            f"- **{tr('Answer', lang)}:** {_cell(q.key)}",
         ]
         if q.detail:
-            lines.append(f"- **{t('Note', '说明')}:** {_cell(q.detail)}")
+            lines.append(f"- **{tr('Note', lang)}:** {_cell(q.detail)}")
         lines += ["", q.explanation, ""]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -438,28 +430,24 @@ def render_report(report: ExamReport) -> list[Any]:
     from rich.text import Text
 
     lang = report.lang
-
-    def t(en: str, zh: str) -> str:
-        return _t(lang, en, zh)
-
     pct = 100 * report.correct / report.total if report.total else 0.0
     answered = [q for q in report.questions if q.result not in ("unanswered", "timeout")]
-    per = (f" · {_mmss(report.used_seconds / len(answered))} {t('per question', '每题')}"
+    per = (f" · {_mmss(report.used_seconds / len(answered))} {tr('per question', lang)}"
            if answered else "")
     out: list[Any] = [Text(
-        f"{t('Score', '得分')}: {report.correct}/{report.total} ({pct:.0f}%) · "
-        f"{t('time used', '用时')} {_mmss(report.used_seconds)} / {report.minutes:g} {t('min', '分钟')}{per}",
+        f"{tr('Score', lang)}: {report.correct}/{report.total} ({pct:.0f}%) · "
+        f"{tr('time used', lang)} {_mmss(report.used_seconds)} / {report.minutes:g} {tr('min', lang)}{per}",
         style="bold",
     )]
-    topics = Table(title=t("By topic", "各主题"), title_justify="left", show_edge=False)
-    for name in (t("topic", "主题"), t("score", "得分"), t("time", "用时")):
+    topics = Table(title=tr("By topic", lang), title_justify="left", show_edge=False)
+    for name in (tr("topic", lang), tr("score", lang), tr("time", lang)):
         topics.add_column(name)
     for ts in report.topics:
         topics.add_row(ts.topic, f"{ts.correct}/{ts.asked}", _mmss(ts.seconds))
     out.append(topics)
-    questions = Table(title=t("Questions", "各题"), title_justify="left", show_edge=False)
-    for name in ("#", t("item", "题目"), t("result", "结果"), t("time", "用时"),
-                 t("estimated", "预计")):
+    questions = Table(title=tr("Questions", lang), title_justify="left", show_edge=False)
+    for name in ("#", tr("item", lang), tr("result", lang), tr("time", lang),
+                 tr("estimated", lang)):
         questions.add_column(name)
     for q in report.questions:
         style = "green" if q.result == "correct" else "red"
@@ -471,8 +459,8 @@ def render_report(report: ExamReport) -> list[Any]:
         out.append(Rule(Text(f"{q.number}. {q.item_id} · {_word(q.result, lang)}"), align="left",
                         style="red"))
         body = Text(q.prompt + "\n\n")
-        body.append(t("Your answer: ", "你的答案：") + (q.response.strip() or "—") + "\n")
-        body.append(t("Answer: ", "答案：") + q.key + "\n", style="bold")
+        body.append(tr("Your answer: ", lang) + (q.response.strip() or "—") + "\n")
+        body.append(tr("Answer: ", lang) + q.key + "\n", style="bold")
         if q.detail:
             body.append(q.detail + "\n", style="magenta")
         body.append("\n" + q.explanation + "\n")

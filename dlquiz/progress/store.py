@@ -583,42 +583,45 @@ class Check:
     message: str
 
 
-def diagnose(home: Path | None) -> tuple[Path, list[Check], dict[str, int]]:
+def diagnose(home: Path | None, lang: str = "en") -> tuple[Path, list[Check], dict[str, int]]:
     """Inspect the progress database without changing it: what `dlquiz doctor` reports.
 
     Returns the path, the checks (a failed one says what is wrong and what to do) and the row
-    counts (empty when the file cannot be read).
+    counts (empty when the file cannot be read). The messages are in `lang`.
     """
+    from dlquiz.i18n import t
+
     path = db_path(home)
-    checks: list[Check] = _home_checks(path.parent)
+    checks: list[Check] = _home_checks(path.parent, lang)
     if not all(c.ok for c in checks):
         return path, checks, {}
     try:
         exists = path.exists()
         size = path.stat().st_size if exists else 0
     except OSError as exc:  # a symlink loop, a dangling link, no permission
-        checks.append(Check("file", False, f"{path}: cannot be opened ({exc.strerror or exc})"))
+        checks.append(Check("file", False, t("{path}: cannot be opened ({reason})", lang, path=path,
+                                                 reason=exc.strerror or exc)))
         return path, checks, {}
     if path.is_symlink() and not exists:
-        checks.append(Check("file", False, f"{path} is a link to a missing file"))
+        checks.append(Check("file", False, t("{path} is a link to a missing file", lang, path=path)))
         return path, checks, {}
     if not exists:
-        checks.append(Check("file", True, f"no progress database yet at {path}; it is created "
-                                          "with the first answer"))
+        checks.append(Check("file", True, t("no progress database yet at {path}; it is created with the first answer",
+                                            lang, path=path)))
         return path, checks, {}
     if not path.is_file():
-        checks.append(Check("file", False, f"{path} is not a file"))
+        checks.append(Check("file", False, t("{path} is not a file", lang, path=path)))
         return path, checks, {}
-    checks.append(Check("file", True, f"{path} ({size:,} bytes)"))
+    checks.append(Check("file", True, t("{path} ({size:,} bytes)", lang, path=path, size=size)))
     if size == 0:
-        checks.append(Check("format", True, "empty file; it will be initialised on first use"))
+        checks.append(Check("format", True, t("empty file; it will be initialised on first use", lang)))
         return path, checks, {}
     try:
         _check_file(path)
     except ProgressError as exc:
         checks.append(Check("format", False, str(exc)))
         return path, checks, {}
-    checks.append(Check("format", True, "SQLite 3 database"))
+    checks.append(Check("format", True, t("SQLite 3 database", lang)))
     uri = f"{path.resolve().as_uri()}?mode=ro"
     counts: dict[str, int] = {}
     try:
@@ -631,20 +634,21 @@ def diagnose(home: Path | None) -> tuple[Path, list[Check], dict[str, int]]:
                     "some other program's database. Point --home / DLQUIZ_HOME elsewhere or "
                     "move the file away.")))
                 return path, checks, {}
-            checks.append(Check("identity", True, "a dlquiz progress database"))
+            checks.append(Check("identity", True, t("a dlquiz progress database", lang)))
             version = int(con.execute("PRAGMA user_version").fetchone()[0])
             if version > SCHEMA_VERSION:
-                checks.append(Check("schema", False, (
-                    f"schema version {version} is newer than this dlquiz ({SCHEMA_VERSION}); "
-                    "upgrade dlquiz")))
+                checks.append(Check("schema", False, t(
+                    "schema version {version} is newer than this dlquiz ({current}); upgrade dlquiz", lang,
+                    version=version, current=SCHEMA_VERSION)))
             elif version < SCHEMA_VERSION:
-                checks.append(Check("schema", True, (
-                    f"schema version {version}; it is upgraded to {SCHEMA_VERSION} when opened")))
+                checks.append(Check("schema", True, t(
+                    "schema version {version}; it is upgraded to {current} when opened", lang,
+                    version=version, current=SCHEMA_VERSION)))
             else:
-                checks.append(Check("schema", True, f"schema version {version} (current)"))
+                checks.append(Check("schema", True, t("schema version {version} (current)", lang, version=version)))
             problems = [r[0] for r in con.execute("PRAGMA integrity_check(20)").fetchall()]
             if problems == ["ok"]:
-                checks.append(Check("integrity", True, "integrity_check: ok"))
+                checks.append(Check("integrity", True, t("integrity_check: ok", lang)))
             else:
                 checks.append(Check("integrity", False, (
                     "integrity_check found damage: " + "; ".join(problems[:5])
@@ -660,45 +664,48 @@ def diagnose(home: Path | None) -> tuple[Path, list[Check], dict[str, int]]:
                     "SELECT count(*) FROM answers WHERE rating IS NOT NULL AND card_id NOT IN "
                     "(SELECT card_id FROM cards)").fetchone()[0])
                 checks.append(Check("reviews", orphans == 0, (
-                    "every review belongs to a card" if orphans == 0
-                    else f"{orphans} reviews point to missing cards")))
+                    t("every review belongs to a card", lang) if orphans == 0
+                    else t("{n} reviews point to missing cards", lang, n=orphans))))
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
         checks.append(Check("read", False, f"cannot read the database: {exc}"))
     if all(c.ok for c in checks):
-        checks.append(_write_check(path))
+        checks.append(_write_check(path, lang))
     return path, checks, counts
 
 
 MIN_FREE_BYTES = 1 << 20  # a session needs a little room for its answers and the journal
 
 
-def _home_checks(home: Path) -> list[Check]:
+def _home_checks(home: Path, lang: str = "en") -> list[Check]:
     """The data directory: reachable, a directory, writable, with free space."""
     import shutil
     import tempfile
 
+    from dlquiz.i18n import t
+
     try:
         resolved = home.resolve(strict=False)
         if home.is_symlink() and not home.exists():
-            return [Check("home", False, f"{home} is a link to a missing folder")]
+            return [Check("home", False, t("{home} is a link to a missing folder", lang, home=home))]
         if home.exists() and not home.is_dir():
-            return [Check("home", False, f"{home} is not a folder")]
+            return [Check("home", False, t("{home} is not a folder", lang, home=home))]
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
         return [Check("home", False, f"{home}: cannot be reached ({getattr(exc, 'strerror', None) or exc})")]
     if not home.exists():
         parent = next((p for p in resolved.parents if p.exists()), None)
         if parent is None or not os.access(parent, os.W_OK):
-            return [Check("home", False, f"{home} does not exist and cannot be created")]
-        return [Check("home", True, f"{home} does not exist yet; it is created with the first answer")]
+            return [Check("home", False, t("{home} does not exist and cannot be created", lang, home=home))]
+        return [Check("home", True, t("{home} does not exist yet; it is created with the first answer", lang,
+                                       home=home))]
     checks = []
     try:
         with tempfile.NamedTemporaryFile(dir=home, prefix=".dlquiz-write-check-") as fh:
             fh.write(b"\0" * 65536)
             fh.flush()
             os.fsync(fh.fileno())
-        checks.append(Check("home", True, f"{home} is writable"))
+        checks.append(Check("home", True, t("{home} is writable", lang, home=home)))
     except OSError as exc:
         return [Check("home", False, explain(exc, home).replace("the progress database", "the folder"))]
     try:
@@ -706,15 +713,16 @@ def _home_checks(home: Path) -> list[Check]:
     except OSError:
         return checks
     if free < MIN_FREE_BYTES:
-        checks.append(Check("disk", False, f"only {free:,} bytes free on the disk of {home}: a session "
-                                           "could not save its answers"))
+        checks.append(Check("disk", False, t("only {free:,} bytes free on the disk of {home}: a session could not "
+                                             "save its answers", lang, free=free, home=home)))
     else:
-        checks.append(Check("disk", True, f"{free / 2**30:.1f} GiB free"))
+        checks.append(Check("disk", True, t("{gib:.1f} GiB free", lang, gib=free / 2**30)))
     return checks
 
 
-def _write_check(path: Path) -> Check:
+def _write_check(path: Path, lang: str = "en") -> Check:
     """Whether the database takes a write: one made in a transaction that is rolled back."""
+    from dlquiz.i18n import t
     try:
         con = sqlite3.connect(str(path), timeout=2.0, isolation_level=None)
     except sqlite3.DatabaseError as exc:
@@ -727,9 +735,9 @@ def _write_check(path: Path) -> Check:
             con.execute("ROLLBACK")
     except (sqlite3.DatabaseError, OSError) as exc:
         if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-            return Check("write", True, "busy now: another session is writing (a session waits "
-                                        f"up to {BUSY_TIMEOUT_MS // 1000} s for it)")
+            return Check("write", True, t("busy now: another session is writing (a session waits up to {s} s for it)",
+                                          lang, s=BUSY_TIMEOUT_MS // 1000))
         return Check("write", False, explain(exc, path))
     finally:
         con.close()
-    return Check("write", True, "takes a write (tried and rolled back)")
+    return Check("write", True, t("takes a write (tried and rolled back)", lang))
