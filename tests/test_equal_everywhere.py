@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dlquiz.cli import cli
 from dlquiz.errors import ParseError
@@ -334,3 +336,21 @@ def test_answers_use_the_same_catalogue(expected: str, given: str, slip: str | N
     assert res.rule == slip
     if slip is not None:
         assert (res.rule_message, res.rule_message_zh) == (BY_NAME[slip].en, BY_NAME[slip].zh)
+
+
+_TOKENS = ["x", "W", "A", "b", "n", "m", "1", "2", "0.5", "+", "-", "*", "/", "^", "(", ")",
+           "sigma(", "tanh(", "relu(", "sum(", "trace(", "‖", "⊙", "^T", " ", "=", "\n = ",
+           "d/dx ", "log(", "exp(", "\\frac{", "}{", "}", "\\sigma", ",", "_1", "'"]
+_HEADS = ["", "matrix W: n x m\nmatrix A: m x n\nvector x: m\nscalar b\n", "assume x > 0\n"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_HEADS), st.lists(st.sampled_from(_TOKENS), min_size=1, max_size=14),
+       st.lists(st.sampled_from(_TOKENS), min_size=1, max_size=14))
+def test_check_json_never_a_traceback_on_random_lines(head: str, left: list[str],
+                                                     right: list[str]) -> None:
+    text = head + "".join(left) + "\n = " + "".join(right) + "\n"
+    r = CliRunner().invoke(cli, ["check", "-", "--json", "--timeout", "2"], input=text,
+                           catch_exceptions=False)
+    assert r.exit_code in (0, 1, 2, 3), r.output
+    assert "ok" in json.loads(r.output)
