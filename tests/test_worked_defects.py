@@ -98,3 +98,24 @@ def test_fixed_dim_cli_seed_1() -> None:
     code, out, err = run("example", "conv.by-hand", "--set", "dim=1", "--seed", "1", "--json")
     assert code == 0, err
     assert json.loads(out)["params"]["dim"] == "1"
+
+
+# --------------------------------------------------------------------------- 3. max/min at a tie
+
+
+@pytest.mark.parametrize(
+    ("f", "at", "tied", "grad"),
+    [
+        ("max(x, y)*z", "x=2, y=2, z=3", True, [3, 0, 2]),
+        ("min(x, y)*z", "x=-1, y=-1, z=2", True, [2, 0, -1]),
+        ("max(x, y)*z", "x=1, y=2, z=3", False, [0, 3, 2]),
+    ],
+)
+def test_tie_at_max_is_flagged_in_both_languages(f: str, at: str, tied: bool, grad: list[float]) -> None:
+    ex = generate_example("backprop.graph", {"f": f, "at": at})
+    assert ex.answer == grad
+    assert bool(ex.warnings) == tied
+    if tied:
+        assert "no derivative" in ex.warnings[0] and "first of them, x" in ex.warnings[0]
+        zh = render_text(ex, lang="zh", width=200)
+        assert "不可导" in zh and "no derivative" not in zh

@@ -14,11 +14,12 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dlquiz.errors import DlquizError, ParamError
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, _more_digits, fv, operands, paren, register
 
 if TYPE_CHECKING:
     from dlquiz.symbolic.exprtree import Expr, Formula
@@ -395,8 +396,10 @@ _SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _FN_TEXT = {"exp": "exp", "log": "ln", "sigmoid": "σ", "tanh": "tanh", "relu": "relu", "sin": "sin", "cos": "cos"}
 
 
-def _child_text(prog: Program, k: int, names: dict[int, str], vals: list[float] | None) -> str:
+def _child_text(prog: Program, k: int, names: dict[int, str], vals: list[float] | None, extra: int = 0) -> str:
     node = prog.nodes[k]
+    if vals is not None and node.op != "const":
+        return _more_digits(vals[k], extra)
     if vals is not None or node.op == "const":
         v = vals[k] if vals is not None else node.value
         return fv(v)
@@ -415,17 +418,18 @@ def _prec(prog: Program, k: int, names: dict[int, str], vals: list[float] | None
     return _PREC.get(prog.nodes[k].op, 9)
 
 
-def describe(prog: Program, i: int, names: dict[int, str], vals: list[float] | None = None) -> str:
+def describe(prog: Program, i: int, names: dict[int, str], vals: list[float] | None = None, extra: int = 0) -> str:
     """A node's operation on its inputs: 'x·y', 'q + z', 'r²'; with `vals`, the inputs' numbers.
 
     Inputs without a name in `names` are written out in full, so `describe(prog, root, {})` is the formula.
+    `extra` more digits for the inputs' numbers (so that the shown operation gives the shown result).
     """
     node = prog.nodes[i]
     kids = prog.kids[i]
 
     def c(j: int, below: int = 0) -> str:
         """Child j, in parentheses when it binds less tightly than `below` or is a negative number."""
-        t = _child_text(prog, kids[j], names, vals)
+        t = _child_text(prog, kids[j], names, vals, extra)
         if _prec(prog, kids[j], names, vals) < below or (below and t.startswith("-")):
             return f"({t})"
         return t
@@ -536,6 +540,15 @@ _ZH_PHRASES: dict[str, str] = {
     **_ZH_GATES,
 }
 _ZH_FRAGMENTS: list[tuple[str, str]] = [
+    (re.escape(_GATES["max"]), _ZH_GATES[_GATES["max"]]),
+    (re.escape(_GATES["min"]), _ZH_GATES[_GATES["min"]]),
+    (
+        r"tie: (max|min) has no derivative where its inputs are equal \(([^()]*)\); "
+        r"convention: the whole upstream gradient goes to the first of them, (\S+) "
+        r"\(a subgradient; splitting it equally is another valid choice\)",
+        r"并列：\1 在输入相等处不可导（\2）；约定：上游梯度全部传给其中第一个，即 \3"
+        r"（这是一个次梯度；平均分配也是同样合理的选择）",
+    ),
     (r"\[(\S+) is the largest\]", r"[\1 最大]"),
     (r"\[(\S+) is the smallest\]", r"[\1 最小]"),
     (r"^(\S+) is used (\d+) times: its gradients add$", r"\1 被使用 \2 次：梯度相加"),
@@ -729,7 +742,7 @@ def _graph(p: Params) -> Out:
     for i in order:
         nm = names[i]
         sym = describe(prog, i, names)
-        num = describe(prog, i, names, vals)
+        num = describe(prog, i, names, vals, _forward_digits(prog, i, vals, env))
         text = f"{nm} = {sym}" + (f" = {num}" if num != sym else "") + f" = {fv(vals[i])}"
         steps.append(Step(f"Forward {nm}", text, vals[i], key=nm))
         values[nm] = vals[i]
@@ -744,6 +757,7 @@ def _graph(p: Params) -> Out:
 
     values[f"grad_{out_name}"] = 1.0
     contribs: dict[int, list[float]] = {}
+    ties: list[str] = []
     for i in reversed(order):
         nm = names[i]
         locs = prog.local(i, vals) if prog.kids[i] else []
@@ -765,7 +779,8 @@ def _graph(p: Params) -> Out:
             sym = " + ".join(f for f in forms if f) if all(forms) else ""
             same = sym.replace("−", "-") == fv(loc)
             local = f"∂{nm}/∂{child} = " + (f"{sym} = " if sym and not same else "") + fv(loc)
-            chain = f"∂{out_name}/∂{nm}·∂{nm}/∂{child} = {fp(grads[i])}·{fp(loc)} = {fv(contrib)}"
+            up_t, loc_t = operands([grads[i], loc], lambda a: a[0] * a[1], contrib)
+            chain = f"∂{out_name}/∂{nm}·∂{nm}/∂{child} = {paren(up_t)}·{paren(loc_t)} = {fv(contrib)}"
             parts.append(f"{local}, {chain}")
         if not parts:
             continue
@@ -775,6 +790,11 @@ def _graph(p: Params) -> Out:
         if op == "pow" and prog.nodes[prog.kids[i][1]].op != "const":
             op = "powvar"
         note = _GATES.get(op, "")
+        if op in ("max", "min"):
+            tie = _tie_note(prog, i, vals, who)
+            if tie:
+                note = f"{note}; {tie}"
+                ties.append(tie)
         steps.append(Step(f"Backward {nm}", "; ".join(parts), grads[i], note, key=f"grad_{nm}"))
     for i in names:
         values[f"grad_{names[i]}"] = grads[i]
@@ -788,7 +808,8 @@ def _graph(p: Params) -> Out:
         parts = contribs.get(var_idx[v], [])
         head = f"∂{out_name}/∂{prog.label(v)} = "
         if len(parts) > 1:
-            return head + " + ".join(fp(x) if n else fv(x) for n, x in enumerate(parts)) + f" = {fv(g)}"
+            texts = operands(parts, sum, g)
+            return head + " + ".join(paren(x) if n else x for n, x in enumerate(texts)) + f" = {fv(g)}"
         return head + fv(g)
 
     steps.append(
@@ -801,4 +822,40 @@ def _graph(p: Params) -> Out:
     )
     values["f"] = vals[prog.root]
     values["grad"] = grad_list
-    return Out(steps, grad_list, values, _CONVENTION)
+    return Out(steps, grad_list, values, _CONVENTION, warnings=ties)
+
+
+def _forward_digits(prog: Program, i: int, vals: list[float], env: dict[str, float]) -> int:
+    """The fewest extra digits of node i's inputs from which its operation gives its shown value."""
+    target = fv(vals[i])
+    kids = prog.kids[i]
+    for extra in range(0, 9):
+        shown = [
+            vals[k] if prog.nodes[k].op == "const" else float(_more_digits(vals[k], extra).replace("−", "-"))
+            for k in kids
+        ]
+        try:
+            again = _value(prog.nodes[i], shown, env, prog, i)
+        except (_Domain, ArithmeticError, ValueError):
+            return 0
+        if fv(again) == target:
+            return extra
+    return 8
+
+
+def _tie_note(prog: Program, i: int, vals: list[float], who: Callable[[int], str]) -> str:
+    """The note at a max/min node whose best inputs are equal: no derivative there, and the convention used."""
+    op = prog.nodes[i].op
+    kids = prog.kids[i]
+    a = [vals[k] for k in kids]
+    best = max(a) if op == "max" else min(a)
+    tied = [k for k, v in zip(kids, a, strict=True) if v == best]
+    if len(tied) < 2:
+        return ""
+    first = kids[_argbest(a, op)]
+    names = " = ".join(who(k) or fv(vals[k]) for k in tied)
+    return (
+        f"tie: {op} has no derivative where its inputs are equal ({names} = {fv(best)}); "
+        f"convention: the whole upstream gradient goes to the first of them, {who(first) or fv(best)} "
+        "(a subgradient; splitting it equally is another valid choice)"
+    )
