@@ -34,9 +34,8 @@ def drill_items(items: Sequence[Item], home: Path | None, *, wrong: bool, due: b
                            if i in by_id and local_day(effective_due(c, plan)) <= local_day(now))
             chosen += [by_id[i] for _, i in ready if by_id[i] not in chosen]
     if not chosen:
-        if lang == "zh":
-            what = "或".join(w for w, on in (("答错过", wrong), ("今天到期", due)) if on)
-            raise UsageError(f"没有符合条件的{what}的题（已有的作答见 `dlquiz stats`）")
-        what = " or ".join(w for w, on in (("missed", wrong), ("due today", due)) if on)
-        raise UsageError(f"no item {what} matches (answers so far are in `dlquiz stats`)")
+        from dlquiz.i18n import t
+
+        what = t(" or ", lang).join(w for w, on in ((t("missed", lang), wrong), (t("due today", lang), due)) if on)
+        raise UsageError(t("no item {what} matches (answers so far are in `dlquiz stats`)", lang, what=what))
     return chosen[:n] if n is not None else chosen

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from dlquiz.bank.load import LETTERS
 from dlquiz.errors import DlquizError, UsageError
+from dlquiz.i18n import t
 
 if TYPE_CHECKING:
     from dlquiz.bank.model import Item
@@ -22,8 +23,8 @@ MODEL_ID = 1_735_201_801
 DECK_IDS: dict[str, int] = {"en": 1_735_201_811, "zh": 1_735_201_812, "both": 1_735_201_813}
 DECK_NAMES: dict[str, str] = {
     "en": "dlquiz::Neural networks and deep learning",
-    "zh": "dlquiz::神经网络与深度学习",
-    "both": "dlquiz::Neural networks and deep learning (en + 中文)",
+    "zh": t("dlquiz::Neural networks and deep learning", "zh"),
+    "both": "dlquiz::Neural networks and deep learning (en + " + t("Chinese", "zh") + ")",
 }
 CSS = """.card { font-family: sans-serif; font-size: 18px; text-align: left; }
 .choices { margin-top: .5em; } .meta { color: #888; font-size: 13px; }
@@ -141,9 +142,8 @@ def export_markdown(items: Sequence[Item], *, lang: ExportLang = "en",
     """A printable question set: the questions by chapter, then every answer with its reason."""
     langs = _langs(lang)
     if not items:
-        raise UsageError("no item to export (check --topic)")
-    zh_first = langs[0] == "zh"
-    title = "深度学习练习题" if zh_first else "Neural networks and deep learning: practice set"
+        raise UsageError(t("no item to export (check --topic)", langs[0]))
+    title = t("Neural networks and deep learning: practice set", langs[0])
     out = [f"# {title}", ""]
     questions = [question_for(i) for i in items]
     chapter = None
@@ -151,7 +151,7 @@ def export_markdown(items: Sequence[Item], *, lang: ExportLang = "en",
         if q.item.chapter != chapter:
             chapter = q.item.chapter
             name = (chapter_titles or {}).get(chapter, "")
-            head = f"第 {chapter} 章" if zh_first else f"Chapter {chapter}"
+            head = t("Chapter {n}", langs[0], n=chapter)
             out += [f"## {head}" + (f". {name}" if name else ""), ""]
         out.append(f"**{n}.** `{q.item.id}`")
         out.append("")
@@ -164,7 +164,7 @@ def export_markdown(items: Sequence[Item], *, lang: ExportLang = "en",
                 out.append("")
             if q.item.kind == "derivation" and q.item.given:
                 out += ["```", *q.item.given, "```", ""]
-    out += ["---", "", "## " + ("答案" if zh_first else "Answers"), ""]
+    out += ["---", "", "## " + t("Answers", langs[0]), ""]
     for n, q in enumerate(questions, 1):
         for x in langs:
             key = q.key_text(x)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from dlquiz.i18n import N_, t
+
 if TYPE_CHECKING:
     from dlquiz.progress.plan import StudyPlan
     from dlquiz.progress.stats import Stats
@@ -12,18 +14,14 @@ SHOW_TOPICS = 6  # the first topics of today's session, named
 SHOW_DAYS = 14
 
 
-def _t(lang: str, en: str, zh: str) -> str:
-    return zh if lang == "zh" else en
-
-
 def hours(seconds: float, lang: str) -> str:
     """"45 min" or "3.2 h" ("45 分钟", "3.2 小时")."""
     if seconds < 90 * 60:
-        return _t(lang, f"{seconds / 60:.0f} min", f"{seconds / 60:.0f} 分钟")
-    return _t(lang, f"{seconds / 3600:.1f} h", f"{seconds / 3600:.1f} 小时")
+        return t("{minutes:.0f} min", lang, minutes=seconds / 60)
+    return t("{hours:.1f} h", lang, hours=seconds / 3600)
 
 
-REASONS = {"weak": ("weak", "薄弱"), "due": ("due", "到期"), "new": ("new", "新题")}
+REASONS = {"weak": N_("weak"), "due": N_("due"), "new": N_("new")}
 
 
 def render_plan(study: StudyPlan, stats: Stats, *, n_items: int, lang: str) -> list[Any]:
@@ -31,57 +29,49 @@ def render_plan(study: StudyPlan, stats: Stats, *, n_items: int, lang: str) -> l
     from rich.table import Table
     from rich.text import Text
 
-    def t(en: str, zh: str) -> str:
-        return _t(lang, en, zh)
-
     out: list[Any] = []
     today = study.today
     per_day = f"{study.minutes_per_day:g}"
     if study.exam_day is None:
         out.append(Text(t(
-            f"No exam date set (dlquiz plan --exam YYYY-MM-DD). Steady spaced repetition: "
-            f"{stats.new_per_day} new items a day, {stats.unseen} of {n_items} items not seen yet, "
-            f"{stats.forecast[0] if stats.forecast else 0} due today; {per_day} min a day.",
-            f"未设置考试日期（dlquiz plan --exam YYYY-MM-DD）。常规间隔重复：每天 {stats.new_per_day} 道新题，"
-            f"{n_items} 题中还有 {stats.unseen} 题没见过，今天到期 {stats.forecast[0] if stats.forecast else 0} 题；"
-            f"每天 {per_day} 分钟。")))
+            "No exam date set (dlquiz plan --exam YYYY-MM-DD). Steady spaced repetition: {new} new items a day, "
+            "{unseen} of {total} items not seen yet, {due} due today; {per_day} min a day.", lang,
+            new=stats.new_per_day, unseen=stats.unseen, total=n_items,
+            due=stats.forecast[0] if stats.forecast else 0, per_day=per_day)))
     else:
         days = (study.exam_day - study.days[0].day).days
         recall = "–" if stats.exam_recall is None else f"{stats.exam_recall:.0%}"
         target = f"{(stats.exam_target or 0):.0%}"
+        left = t("1 day left", lang) if days == 1 else t("{days} days left", lang, days=days)
         out.append(Text(t(
-            f"Exam on {study.exam_day.isoformat()}: {days} day{'s' * (days != 1)} left; {per_day} min a day; "
-            f"target recall {target}. Predicted recall on the exam day if you stopped now: {recall} of the bank.",
-            f"考试日期 {study.exam_day.isoformat()}：还剩 {days} 天；每天 {per_day} 分钟；目标记忆率 {target}。"
-            f"如果现在停下，考试当天预计记得题库的 {recall}。")))
-    mode = t("cramming", "冲刺") if today.cram else t("steady", "常规")
-    weak, due, new = today.count("weak"), today.count("due"), today.count("new")
+            "Exam on {day}: {left}; {per_day} min a day; target recall {target}. "
+            "Predicted recall on the exam day if you stopped now: {recall} of the bank.", lang,
+            day=study.exam_day.isoformat(), left=left, per_day=per_day, target=target, recall=recall)))
+    mode = t("cramming", lang) if today.cram else t("steady", lang)
     out.append(Text(t(
-        f"Today ({mode}): {weak} weak, {due} due, {new} new ≈ {hours(today.used_s, lang)} of "
-        f"{hours(today.budget_s, lang)} left today. `dlquiz review` serves it.",
-        f"今天（{mode}）：薄弱 {weak} 题，到期 {due} 题，新题 {new} 题 ≈ {hours(today.used_s, lang)}，"
-        f"今天还剩 {hours(today.budget_s, lang)}。用 `dlquiz review` 开始。")))
+        "Today ({mode}): {weak} weak, {due} due, {new} new ≈ {used} of {budget} left today. "
+        "`dlquiz review` serves it.", lang, mode=mode, weak=today.count("weak"), due=today.count("due"),
+        new=today.count("new"), used=hours(today.used_s, lang), budget=hours(today.budget_s, lang))))
     if today.cram:
         out.append(Text(t("Cramming: your weak topics first, then the chapters the exam weights most; "
-                          "new items only as the time allows.",
-                          "冲刺：先练你的薄弱主题，再练考试占比高的章节；时间允许才学新题。"), style="dim"))
+                          "new items only as the time allows.", lang), style="dim"))
     first: list[str] = []
     for p in today.picks:
-        label = f"{p.item.topic} ({t('ch.', '第')}{p.item.chapter}{t('', '章')} ×{p.weight:g}, " \
-                f"{REASONS[p.reason][1 if lang == 'zh' else 0]})"
+        label = t("{topic} (ch.{chapter} ×{weight:g}, {reason})", lang, topic=p.item.topic,
+                  chapter=p.item.chapter, weight=p.weight, reason=t(REASONS[p.reason], lang))
         if label not in first:
             first.append(label)
         if len(first) >= SHOW_TOPICS:
             break
     if first:
-        out.append(Text(t("First up: ", "先练：") + "; ".join(first)))
+        out.append(Text(t("First up: ", lang) + "; ".join(first)))
     if len(study.days) > 1:
-        table = Table(title=t("Day by day", "逐日计划"), title_justify="left", show_edge=False)
-        for name in (t("date", "日期"), t("mode", "方式"), t("reviews", "复习"), t("new", "新题"),
-                     t("time", "用时")):
-            table.add_column(name, justify="left" if name in ("date", "日期", "mode", "方式") else "right")
+        table = Table(title=t("Day by day", lang), title_justify="left", show_edge=False)
+        for name, justify in ((N_("date"), "left"), (N_("mode"), "left"), (N_("reviews"), "right"),
+                              (N_("new"), "right"), (N_("time"), "right")):
+            table.add_column(t(name, lang), justify=justify)  # type: ignore[arg-type]
         for d in study.days[:SHOW_DAYS]:
-            table.add_row(d.day.isoformat(), t("cram", "冲刺") if d.cram else t("steady", "常规"), str(d.reviews),
+            table.add_row(d.day.isoformat(), t("cram", lang) if d.cram else t("steady", lang), str(d.reviews),
                           str(d.new), hours(d.used_s, lang))
         if len(study.days) > SHOW_DAYS:
             table.add_row("…", "", "", "", "")
@@ -91,16 +81,13 @@ def render_plan(study: StudyPlan, stats: Stats, *, n_items: int, lang: str) -> l
             by_chapter: dict[int, int] = {}
             for i in study.not_fitting:
                 by_chapter[i.chapter] = by_chapter.get(i.chapter, 0) + 1
-            chapters = ", ".join(f"{t('ch.', '第')}{k}{t('', '章')} {v}" for k, v in sorted(by_chapter.items()))
+            chapters = ", ".join(t("ch.{chapter} {n}", lang, chapter=k, n=v) for k, v in sorted(by_chapter.items()))
             n = len(study.not_fitting)
+            items = t("1 new item", lang) if n == 1 else t("{n} new items", lang, n=n)
             out.append(Text(t(
-                f"Will not fit before the exam: {n} new item{'s' * (n != 1)} "
-                f"({hours(study.not_fitting_s, lang)} by their estimates): {chapters}. More minutes a day "
-                "(--minutes-per-day) or lower chapter weights (--weight CH=W) change this.",
-                f"考前放不下：{n} 道新题（按估计用时共 {hours(study.not_fitting_s, lang)}）：{chapters}。"
-                "增加每天的分钟数（--minutes-per-day）或降低章节权重（--weight 章=权重）可以改变这一点。"),
-                style="yellow"))
+                "Will not fit before the exam: {items} ({time} by their estimates): {chapters}. More minutes a day "
+                "(--minutes-per-day) or lower chapter weights (--weight CH=W) change this.", lang,
+                items=items, time=hours(study.not_fitting_s, lang), chapters=chapters), style="yellow"))
         else:
-            out.append(Text(t("Everything fits: every item is met before the exam.",
-                              "全部放得下：考前每道题都能学到。"), style="green"))
+            out.append(Text(t("Everything fits: every item is met before the exam.", lang), style="green"))
     return out

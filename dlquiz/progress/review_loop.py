@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from dlquiz.errors import ProgressError
+from dlquiz.i18n import N_, t
 from dlquiz.quiz.runner import ReadLine, SessionResult, _Loop
 from dlquiz.quiz.session import prepare
 
@@ -36,10 +37,10 @@ if TYPE_CHECKING:
 RELEARN_GAP = 3
 RELEARN_MAX = 3
 
-RATINGS = {1: ("Again", "重来"), 2: ("Hard", "困难"), 3: ("Good", "良好"), 4: ("Easy", "简单")}
+RATINGS = {1: N_("Again"), 2: N_("Hard"), 3: N_("Good"), 4: N_("Easy")}
 RATING_WORDS = {"1": 1, "2": 2, "3": 3, "4": 4, "a": 1, "again": 1, "h": 2, "hard": 2, "g": 3,
                 "good": 3, "e": 4, "easy": 4}
-UNDO_WORDS = {"u", ":undo", "撤销"}
+UNDO_WORDS = {"u", ":undo", t("undo", "zh")}
 
 
 class Undo(Exception):
@@ -88,9 +89,6 @@ class ReviewSession:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def t(self, en: str, zh: str) -> str:
-        return zh if self.lang == "zh" else en
-
     def _record(self, event: object) -> None:
         assert self.store is not None
         self._ids.append(self.store.record(event))  # type: ignore[arg-type]
@@ -114,12 +112,11 @@ class ReviewSession:
 
     def status_line(self) -> str:
         c = self.counts()
-        text = self.t(f"due {c['due']} · new {c['new']} · learning {c['learning']}",
-                      f"到期 {c['due']} · 新题 {c['new']} · 重学 {c['learning']}")
+        text = t("due {due} · new {new} · learning {learning}", self.lang, **c)
         left = self.time_left()
         if left is not None:
             minutes, seconds = divmod(max(0, int(left)), 60)
-            text += " · " + self.t(f"{minutes}:{seconds:02d} left", f"剩余 {minutes}:{seconds:02d}")
+            text += " · " + t("{minutes}:{seconds:02d} left", self.lang, minutes=minutes, seconds=seconds)
         return text
 
     @property
@@ -135,9 +132,9 @@ class ReviewSession:
                 if left is not None and left <= 0:
                     self.result.timed_out = True
                     n = len(self.queue)
-                    self.console.print(self.t(
-                        f"[bold yellow]Time is up.[/bold yellow] {n} item{'s' * (n != 1)} left for next time.",
-                        f"[bold yellow]时间到。[/bold yellow]还有 {n} 题留到下次。"))
+                    self.console.print(
+                        t("[bold yellow]Time is up.[/bold yellow] 1 item left for next time.", self.lang) if n == 1
+                        else t("[bold yellow]Time is up.[/bold yellow] {n} items left for next time.", self.lang, n=n))
                     break
                 entry = self.queue.popleft()
                 try:
@@ -181,12 +178,12 @@ class ReviewSession:
 
     def ask_rating(self, auto: int, answer_id: int | None) -> int:
         """Enter keeps the automatic rating; 1-4 (or a/h/g/e) overrides it; u undoes the answer."""
-        name = RATINGS[auto][1 if self.lang == "zh" else 0]
-        choices = " ".join(f"{k} {RATINGS[k][1 if self.lang == 'zh' else 0]}" for k in RATINGS)
+        name = t(RATINGS[auto], self.lang)
+        choices = " ".join(f"{k} {t(RATINGS[k], self.lang)}" for k in RATINGS)
         while True:
-            self.console.print(f"[dim]{self.t('Rating', '评分')}: [bold]{name}[/bold] · "
-                               f"{self.t('Enter keeps it', '回车保留')} · {choices} · "
-                               f"u {self.t('undo', '撤销')}[/dim]")
+            self.console.print(f"[dim]{t('Rating', self.lang)}: [bold]{name}[/bold] · "
+                               f"{t('Enter keeps it', self.lang)} · {choices} · "
+                               f"u {t('undo', self.lang)}[/dim]")
             typed = self._read("> ").strip().lower()  # `u` here is read below, not raised
             if not typed:
                 return auto
@@ -194,14 +191,12 @@ class ReviewSession:
                 raise Undo
             rating = RATING_WORDS.get(typed)
             if rating is None:
-                self.console.print(self.t("Type 1, 2, 3 or 4 (or Enter, or u).",
-                                          "请输入 1、2、3 或 4（或回车，或 u）。"))
+                self.console.print(t("Type 1, 2, 3 or 4 (or Enter, or u).", self.lang))
                 continue
             if rating != auto and answer_id is not None and self.store is not None:
                 self.store.rerate(answer_id, rating)
             if rating != auto:
-                label = RATINGS[rating][1 if self.lang == "zh" else 0]
-                self.console.print(self.t(f"Rated {label}.", f"已评为{label}。"))
+                self.console.print(t("Rated {label}.", self.lang, label=t(RATINGS[rating], self.lang)))
             return rating
 
     def undo(self) -> None:
@@ -228,5 +223,4 @@ class ReviewSession:
         if len(self.ratings) > len(self.result.events):
             self.ratings.pop()
         self.queue.appendleft(last.entry)
-        self.console.print(self.t(f"[yellow]Undone:[/yellow] {last.entry.item.id}; asked again.",
-                                  f"[yellow]已撤销：[/yellow]{last.entry.item.id}，重新作答。"))
+        self.console.print(t("[yellow]Undone:[/yellow] {id}; asked again.", self.lang, id=last.entry.item.id))

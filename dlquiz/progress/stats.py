@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from dlquiz.i18n import t
 from dlquiz.progress.scheduler import (
     card_retrievability,
     day_start,
@@ -228,44 +229,37 @@ def bar(fraction: float, width: int = 20) -> str:
     return ("█" * full + partial).ljust(width)
 
 
-def _t(lang: str, en: str, zh: str) -> str:
-    return zh if lang == "zh" else en
-
-
 def render_stats(stats: Stats, lang: str = "en") -> list[Any]:
     """Rich renderables for `dlquiz stats`, in order."""
     from rich.table import Table
     from rich.text import Text
 
-    def t(en: str, zh: str) -> str:
-        return _t(lang, en, zh)
-
     out: list[Any] = []
     due_today = stats.forecast[0] if stats.forecast else 0
-    head = Text(t(
-        f"{stats.answers_total} answers, {stats.answers_today} today · streak {stats.streak} "
-        f"day{'s' if stats.streak != 1 else ''} · due today {due_today} · new per day {stats.new_per_day} "
-        f"({stats.unseen} unseen)",
-        f"共 {stats.answers_total} 次作答，今天 {stats.answers_today} 次 · 连续 {stats.streak} 天 · "
-        f"今天到期 {due_today} · 每天新题 {stats.new_per_day}（{stats.unseen} 题未见过）"))
+    fields = {"answers": stats.answers_total, "today": stats.answers_today, "streak": stats.streak,
+              "due": due_today, "new": stats.new_per_day, "unseen": stats.unseen}
+    head = Text(t("{answers} answers, {today} today · streak 1 day · due today {due} · new per day {new} "
+                  "({unseen} unseen)", lang, **fields) if stats.streak == 1 else
+                t("{answers} answers, {today} today · streak {streak} days · due today {due} · new per day {new} "
+                  "({unseen} unseen)", lang, **fields))
     out.append(head)
     if stats.exam_date is not None:
         days = (stats.exam_date - local_day(stats.now)).days
-        out.append(Text(t(
-            f"Exam on {stats.exam_date.isoformat()} (in {days} day{'s' if days != 1 else ''}): "
-            f"predicted recall {_pct(stats.exam_recall)} of the whole bank, target "
-            f"{_pct(stats.exam_target)} per seen item.",
-            f"考试日期 {stats.exam_date.isoformat()}（{days} 天后）：预计考试当天记得整个题库的 "
-            f"{_pct(stats.exam_recall)}，每道已学题的目标为 {_pct(stats.exam_target)}。")))
+        exam_fields = {"day": stats.exam_date.isoformat(), "days": days, "recall": _pct(stats.exam_recall),
+                       "target": _pct(stats.exam_target)}
+        out.append(Text(t("Exam on {day} (in 1 day): predicted recall {recall} of the whole bank, target {target} "
+                          "per seen item.", lang, **exam_fields) if days == 1 else
+                        t("Exam on {day} (in {days} days): predicted recall {recall} of the whole bank, "
+                          "target {target} per seen item.", lang, **exam_fields)))
 
     exam = stats.exam_date is not None
-    table = Table(title=t("By chapter and topic", "按章节和主题"), title_justify="left", show_edge=False)
-    learned_head = t("learned", "已掌握")
-    columns = [(t("topic", "主题"), "left"), (learned_head, "right"), (t("shaky", "不牢"), "right"),
-               (t("untouched", "未学"), "right"), (t("accuracy", "正确率"), "right"),
-               (t("recall tomorrow", "明日记忆"), "right"), (t("due", "到期"), "right")]
+    table = Table(title=t("By chapter and topic", lang), title_justify="left", show_edge=False)
+    learned_head = t("learned", lang)
+    columns = [(t("topic", lang), "left"), (learned_head, "right"), (t("shaky", lang), "right"),
+               (t("untouched", lang), "right"), (t("accuracy", lang), "right"),
+               (t("recall tomorrow", lang), "right"), (t("due", lang), "right")]
     if exam:
-        columns.append((t("on exam day", "考试当天"), "right"))
+        columns.append((t("on exam day", lang), "right"))
     for name, justify in columns:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
 
@@ -282,14 +276,14 @@ def render_stats(stats: Stats, lang: str = "en") -> list[Any]:
             if tp.chapter == chapter.chapter:
                 table.add_row(*cells(tp, f"  {tp.key}"))
     out.append(table)
-    out.append(Text(t(f"learned: last answer right and recall {'on the exam day' if exam else 'tomorrow'} "
-                      f"≥ {LEARNED_AT:.0%}; shaky: seen, not learned; untouched: never answered.",
-                      f"已掌握：最近一次答对且{'考试当天' if exam else '明天'}记忆率 ≥ {LEARNED_AT:.0%}；"
-                      "不牢：学过但未掌握；未学：从未作答。"), style="dim"))
+    out.append(Text(t("learned: last answer right and recall on the exam day ≥ {at:.0%}; shaky: seen, not "
+                      "learned; untouched: never answered.", lang, at=LEARNED_AT) if exam else
+                    t("learned: last answer right and recall tomorrow ≥ {at:.0%}; shaky: seen, not learned; "
+                      "untouched: never answered.", lang, at=LEARNED_AT), style="dim"))
 
     answered = [tp for tp in stats.topics if tp.accuracy is not None]
     if answered:
-        chart = Table(title=t("Accuracy per topic", "各主题正确率"), title_justify="left", show_header=False,
+        chart = Table(title=t("Accuracy per topic", lang), title_justify="left", show_header=False,
                       show_edge=False, box=None)
         chart.add_column("topic")
         chart.add_column("bar")
@@ -297,15 +291,15 @@ def render_stats(stats: Stats, lang: str = "en") -> list[Any]:
         for tp in answered:
             acc = tp.accuracy or 0.0
             style = "green" if acc >= 0.8 else "yellow" if acc >= 0.5 else "red"
-            chart.add_row(tp.key, Text(bar(acc), style=style), t(f"{acc:.0%} of {tp.answered}",
-                                                                 f"{tp.answered} 次中 {acc:.0%}"))
+            chart.add_row(tp.key, Text(bar(acc), style=style), t("{acc:.0%} of {n}", lang, acc=acc,
+                                                                 n=tp.answered))
         out.append(chart)
 
     out.append(forecast_chart(stats, lang=lang))
     if stats.exams:
-        exams = Table(title=t("Mock exams", "模拟考试"), title_justify="left", show_edge=False)
-        for name in (t("date", "日期"), t("score", "得分"), t("minutes", "分钟"), "seed"):
-            exams.add_column(name, justify="left" if name in ("date", "日期") else "right")
+        exams = Table(title=t("Mock exams", lang), title_justify="left", show_edge=False)
+        for k, name in enumerate((t("date", lang), t("score", lang), t("minutes", lang), "seed")):
+            exams.add_column(name, justify="left" if k == 0 else "right")
         for e in stats.exams[:5]:
             total = e["total"] or 0
             score = f"{e['correct']}/{total}" + (f" ({e['correct'] / total:.0%})" if total else "")
@@ -313,7 +307,7 @@ def render_stats(stats: Stats, lang: str = "en") -> list[Any]:
                           str(e["seed"]))
         out.append(exams)
     if stats.weakest:
-        weak = Text(t("Weakest topics:\n", "最薄弱的主题：\n"), style="bold")
+        weak = Text(t("Weakest topics:\n", lang), style="bold")
         for topic in stats.weakest:
             weak.append(f"  {topic}: ")
             weak.append(f"dlquiz quiz --topic {topic}\n", style="cyan")
@@ -327,11 +321,9 @@ def forecast_chart(stats: Stats, height: int = 6, lang: str = "en") -> Any:
 
     counts = list(stats.forecast)
     if not any(counts):
-        return Text(_t(lang, f"Nothing due in the next {len(counts)} days.",
-                       f"未来 {len(counts)} 天没有到期的题。"))
+        return Text(t("Nothing due in the next {days} days.", lang, days=len(counts)))
     top = max(counts)
-    text = Text(_t(lang, f"Due in the next {len(counts)} days (max {top} a day)\n",
-                   f"未来 {len(counts)} 天的到期题数（最多一天 {top} 题）\n"), style="bold")
+    text = Text(t("Due in the next {days} days (max {top} a day)\n", lang, days=len(counts), top=top), style="bold")
     blocks = " ▁▂▃▄▅▆▇█"
     for level in range(height, 0, -1):
         line = []
