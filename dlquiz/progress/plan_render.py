@@ -15,7 +15,7 @@ SHOW_DAYS = 14
 
 
 def hours(seconds: float, lang: str) -> str:
-    """"45 min" or "3.2 h" ("45 分钟", "3.2 小时")."""
+    """"45 min" or "3.2 h", in `lang`."""
     if seconds < 90 * 60:
         return t("{minutes:.0f} min", lang, minutes=seconds / 60)
     return t("{hours:.1f} h", lang, hours=seconds / 3600)
