@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from conftest import ROOT, subprocess_env
 
 from dlquiz.cli import cli
@@ -19,7 +19,7 @@ GOOD = "let s = sigma(x)\n    d/dx s\n  = exp(-x)/(1 + exp(-x))^2\n  = s*(1 - s)
 BAD = GOOD + "  = s*(1 + s)\n"
 
 
-def invoke(*args: str, input: str | None = None) -> object:
+def invoke(*args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -367,7 +368,8 @@ def test_no_steps_is_an_error() -> None:
 
 # ---------------------------------------------------------------------------- quiz items
 
-SIGMOID_ITEM = dict(given=["s = sigma(x)"], start="d/dx sigma(x)", goal="s*(1 - s)")
+SIGMOID_ITEM: dict[str, Any] = dict(given=["s = sigma(x)"], start="d/dx sigma(x)",
+                                    goal="s*(1 - s)")
 
 
 @pytest.mark.parametrize(("steps", "ok", "first_failure"), [

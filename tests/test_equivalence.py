@@ -346,7 +346,7 @@ _X, _Y = sympy.symbols("x y")
 
 
 def _calc(e: sympy.Expr) -> str:
-    return sympy.sstr(e).replace("**", "^")
+    return str(sympy.sstr(e)).replace("**", "^")
 
 
 polys = st.lists(st.tuples(st.integers(-4, 4), st.integers(0, 3), st.integers(0, 2)),
