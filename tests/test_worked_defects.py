@@ -119,3 +119,53 @@ def test_tie_at_max_is_flagged_in_both_languages(f: str, at: str, tied: bool, gr
         assert "no derivative" in ex.warnings[0] and "first of them, x" in ex.warnings[0]
         zh = render_text(ex, lang="zh", width=200)
         assert "不可导" in zh and "no derivative" not in zh
+
+
+# --------------------------------------------------------------------------- 4. optimisers on a vector w
+
+
+def _adam(w: list[float], grad: Any, k: int, lr: float = 0.001) -> list[list[float]]:
+    """Adam with bias correction, plain Python: the iterates w0 … wk."""
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    m = [0.0] * len(w)
+    v = [0.0] * len(w)
+    out = [list(w)]
+    for t in range(1, k + 1):
+        g = grad(w)
+        m = [b1 * a + (1 - b1) * x for a, x in zip(m, g, strict=True)]
+        v = [b2 * a + (1 - b2) * x * x for a, x in zip(v, g, strict=True)]
+        w = [
+            wi - lr * (mi / (1 - b1**t)) / ((vi / (1 - b2**t)) ** 0.5 + eps)
+            for wi, mi, vi in zip(w, m, v, strict=True)
+        ]
+        out.append(list(w))
+    return out
+
+
+VEC = ["--set", "f=(w1-3)^2+10*w2^2", "--set", "w0=1,1", "--set", "k=2", "--set", "lr=0.1"]
+
+
+@pytest.mark.parametrize(("name", "step", "coord"), [("w2[1]", 2, 1), ("w2[0]", 2, 0), ("w1[1]", 1, 1)])
+def test_optimiser_coordinates_are_askable(name: str, step: int, coord: int) -> None:
+    want = _adam([1.0, 1.0], lambda w: [2 * (w[0] - 3), 20 * w[1]], 2, lr=0.1)[step][coord]
+    code, out, err = run("example", "opt.adam", *VEC, "--ask", name, "--json")
+    assert code == 0, err
+    assert json.loads(out)["answer"] == pytest.approx(want, rel=1e-9)
+    # the bank's `ask = "w2[1]"` goes through the same lookup
+    from dlquiz.worked._core import lookup_value
+
+    ex = generate_example("opt.adam", {"f": "(w1-3)^2+10*w2^2", "w0": [1, 1], "k": 2, "lr": 0.1})
+    assert lookup_value("opt.adam", ex.values, name) == pytest.approx(want, rel=1e-9)
+
+
+def test_params_shapes_follow_the_given_parameters() -> None:
+    code, out, err = run("example", "opt.adam", *VEC, "--params", "--json")
+    assert code == 0, err
+    desc = json.loads(out)
+    shapes = {v["name"]: v["shape"] for v in desc["values"]}
+    assert desc["shapes_from"] == "given"
+    assert shapes["w2"] == [2] and shapes["g1"] == [2] and shapes["ws"] == [3, 2]
+    code, out, _ = run("example", "opt.adam", "--params", "--json")
+    assert json.loads(out)["shapes_from"] == "default"
+    code, out, _ = run("example", "opt.adam", "--params")
+    assert "NAME[i]" in out and "shapes of the default run" in out

@@ -88,7 +88,18 @@ def _params_table(desc: dict[str, Any], lang: str) -> None:
         table.add_row(p["name"], kind, default, allowed, meaning)
     con = console()
     con.print(table)
-    con.print("values (--ask NAME, --mine)" if not zh else "结果（--ask NAME、--mine）")
+    if desc.get("shapes_from") == "given":
+        head = "结果（--ask NAME 或 NAME[i]、--mine），形状按你给的参数" if zh else (
+            "values (--ask NAME or NAME[i], --mine), shapes for the parameters you gave")
+    else:
+        head = (
+            "结果（--ask NAME 或 NAME[i]、--mine），形状为默认参数下的；形状随输入而变（例如向量参数给出向量结果），"
+            "在 --params 前加上你的 --set 可查看你的问题的形状"
+            if zh
+            else "values (--ask NAME or NAME[i], --mine), shapes of the default run; shapes follow the input "
+            "(e.g. a vector parameter gives vector values): add your --set values to --params to see yours"
+        )
+    con.print(head, markup=False)
     vals = Table()
     vals.add_column("结果" if zh else "value")
     vals.add_column("形状" if zh else "shape")
@@ -191,7 +202,9 @@ def example(
         from dlquiz.worked import describe_generator
 
         try:
-            desc = describe_generator(kind)
+            given = _parse_sets(kind, sets)
+            given.pop("ask", None)
+            desc = describe_generator(kind, given, seed)
         except ParamError as exc:
             raise click.UsageError(str(exc)) from None
         if fmt == "json":

@@ -514,13 +514,15 @@ def describe_param(p: ParamSpec) -> dict[str, Any]:
     return d
 
 
-def describe_generator(kind: str) -> dict[str, Any]:
+def describe_generator(kind: str, given: Mapping[str, Any] | None = None, seed: int | None = None) -> dict[str, Any]:
     """What `--params --json` prints: each parameter (type, rank, default, choices, range, help) and
-    each value the default run produces (name and shape)."""
+    each value a run produces (name and shape): the default run, or the run with the `given` parameters
+    (and `seed`), since shapes follow the input (a vector w0 gives vector w1, g1, …; ask w1[0])."""
     gen = _get(kind)
     info = gen.info
     params = [describe_param(p) for p in info.params]
-    ex = generate_example(kind)
+    ex = generate_example(kind, dict(given or {}), seed=seed)
+    shapes_from = "given" if given or seed is not None else "default"
     names = list(ex.values)
     names += [n for n in info.value_names if n not in ex.values]
     values = [
@@ -535,6 +537,7 @@ def describe_generator(kind: str) -> dict[str, Any]:
         "params": params,
         "values": values,
         "asked": ex.asked,
+        "shapes_from": shapes_from,
     }
 
 
