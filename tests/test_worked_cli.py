@@ -375,7 +375,7 @@ def test_example_params_listing() -> None:
     assert code == 0
     for name in ("f", "grads", "w0", "lr", "beta", "k", "convention"):
         assert any(line.split("│")[1].strip() == name for line in out.splitlines() if line.count("│") > 2)
-    assert "values (--ask NAME, --mine)" in out
+    assert "values (--ask NAME or NAME[i], --mine)" in out
     code, out, _ = run("example", "conv.xcorr", "--params", "--json")
     data = json.loads(out)
     assert data["name"] == "conv.xcorr" and "top_left" in [v["name"] for v in data["values"]]
