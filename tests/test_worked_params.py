@@ -299,7 +299,7 @@ def test_params_json_describes_parameters_and_values() -> None:
 @pytest.mark.parametrize("kind", sorted(g.name for g in list_generators()))
 def test_params_json_schema_for_every_kind(kind: str) -> None:
     data = describe_generator(kind)
-    assert set(data) == {"name", "topic", "title_en", "title_zh", "params", "values", "asked"}
+    assert set(data) == {"name", "topic", "title_en", "title_zh", "params", "values", "asked", "shapes_from"}
     for p in data["params"]:
         assert {"name", "type", "default", "help", "help_zh"} <= set(p)
         assert set(p) <= {"name", "type", "default", "rank", "shape", "choices", "min", "max", "help", "help_zh",
