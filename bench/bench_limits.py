@@ -42,6 +42,8 @@ WORST = [
     "relu'(z^1000)",
     "tanh(" * 45 + "x" + ")" * 45,
     "*".join(["10^1000"] * 5),
+    "sum(k^k,k,1,5000)",  # still slow once the parser reads the ones above fast
+    "exp(exp(exp(exp(x))))",
 ]
 CHAIN = """matrix A: 5000 x 5000
 matrix B: 5000 x 5000

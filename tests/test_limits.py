@@ -35,6 +35,8 @@ HOSTILE = [
     "relu'(z^1000)",
     "tanh(" * 45 + "x" + ")" * 45,
     "*".join(["10^1000"] * 5),
+    "sum(k^k,k,1,5000)",  # still slow once the parser reads the ones above fast
+    "exp(exp(exp(exp(x))))",
     "x^(10^10)",
     "factorial(10^6)",
 ]
