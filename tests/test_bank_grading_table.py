@@ -264,7 +264,10 @@ def test_one_unit_off_in_the_last_asked_digit_is_refused(item_id: str) -> None:
         assert grade(item, typed).status == "wrong", (typed, item.where)
 
 
-@pytest.mark.parametrize("item", _of("numeric"), ids=_ids(_of("numeric")))
+SINGLE_NUMERIC = [i for i in _of("numeric") if not i.parts]  # multi-part items: tests/test_multipart.py
+
+
+@pytest.mark.parametrize("item", SINGLE_NUMERIC, ids=_ids(SINGLE_NUMERIC))
 def test_numeric_key_and_its_forms_pass_and_mistakes_fail(item: Item) -> None:
     for seed in ((0, 1, 2) if item.generator else (0,)):
         key = float(prepare(item, number=1, seed=seed).expected if item.generator else item.answer)

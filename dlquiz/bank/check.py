@@ -234,6 +234,8 @@ def _check_generator(item: Item) -> list[Problem]:
     from dlquiz.worked import generate_example
     from dlquiz.worked._core import lookup_value
 
+    if item.parts:
+        return _check_parts(item)
     problems = []
     seeds: list[int | None] = [None] if item.answer is not None else [1, 2, 3]
     for seed in seeds:
@@ -260,6 +262,55 @@ def _check_generator(item: Item) -> list[Problem]:
                 problems.append(_problem(item, "answer",
                                          f"stated {item.answer} but generator {item.generator!r} "
                                          f"computes {value} with params {item.params}"))
+    return problems
+
+
+def _finite_numbers(value: object) -> bool:
+    if isinstance(value, list):
+        return bool(value) and all(_finite_numbers(v) for v in value)
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(float(value))
+
+
+def _entries(value: object) -> list[float]:
+    if isinstance(value, list):
+        return [x for v in value for x in _entries(v)]
+    return [float(value)] if isinstance(value, int | float) else []
+
+
+def _check_parts(item: Item) -> list[Problem]:
+    """A multi-part item: every part names a value the generator produces (numbers, a vector or a
+    matrix), on three draws; placeholders name parameters; a value that is not whole asks for a
+    stated precision; the quiz can prepare the item."""
+    from dlquiz.errors import ParamError
+    from dlquiz.worked import generate_example
+    from dlquiz.worked._core import lookup_value
+
+    problems: list[Problem] = []
+    fractional = False
+    for seed in (1, 2, 3):
+        example = generate_example(str(item.generator), item.params, seed=seed)
+        for n, part in enumerate(item.parts, 1):
+            try:
+                value = lookup_value(str(item.generator), example.values, part.ask)
+            except ParamError as exc:
+                return [_problem(item, f"parts[{n}].ask", f"{part.ask!r} is not a value {item.generator!r} "
+                                                          f"produces: {exc}")]
+            if not _finite_numbers(value):
+                return [_problem(item, f"parts[{n}].ask", f"value {part.ask!r} is not a number, vector or matrix "
+                                                          f"of finite numbers: {value!r}")]
+            fractional = fractional or any(not float(x).is_integer() for x in _entries(value))
+        if seed == 1:
+            for name in _placeholders(item):
+                if name not in example.params:
+                    problems.append(_problem(item, "prompt", f"placeholder {{{name}}} is not a parameter "
+                                                             f"of {item.generator!r}"))
+    if fractional and item.decimals is None and item.sig_figs is None and item.tolerance is None \
+            and item.rel_tolerance is None:
+        problems.append(_problem(item, "decimals", "the parts are not whole numbers: state the precision "
+                                                   "(decimals = 3 or sig_figs = 4) and say it in the prompt"))
+    from dlquiz.quiz.session import prepare
+
+    prepare(item, number=1, seed=0)  # the quiz's own preparation (a DlquizError is reported by the caller)
     return problems
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dlquiz.bank.model import DEFAULT_TIME, KIND_LETTER, KINDS, Item, Milestone, Mistake, Order, Text
+from dlquiz.bank.model import DEFAULT_TIME, KIND_LETTER, KINDS, Item, Milestone, Mistake, Order, Part, Text
 from dlquiz.bank.sources import source_problem
 from dlquiz.bank.syllabus import Syllabus, load_syllabus
 from dlquiz.errors import BankError
@@ -39,7 +39,7 @@ KIND_FIELDS: dict[str, set[str]] = {
     "short": {"answer"},
     "ordering": {"choices", "answer", "answers", "shuffle"},
     "numeric": {"answer", "tolerance", "rel_tolerance", "unit", "generator", "ask", "params", "decimals",
-                "sig_figs"},
+                "sig_figs", "parts"},
     "formula": {"answer", "canonical", "assume", "let", "latex", "forbid", "require", "constraint"},
     "derivation": {"given", "start", "goal", "solution", "milestones"},
     "explain": {"model_answer", "rubric"},
@@ -337,11 +337,23 @@ class _Reader:
             self.problem("params", "expected a table of parameter values")
             params = {}
         ask = raw.get("ask", "answer")
-        if not isinstance(ask, str):
-            self.problem("ask", f"expected a value name, got {ask!r}")
+        parts = self._parts(raw)
+        if isinstance(ask, list) and "parts" not in raw:
+            parts = self._parts({"parts": [{"ask": a} for a in ask]}, field="ask")
             ask = "answer"
-        if generator is None and ("params" in raw or "ask" in raw):
-            self.problem("generator", "params/ask given without a generator")
+        elif not isinstance(ask, str):
+            self.problem("ask", f"expected a value name (or an array of names for a multi-part item), got {ask!r}")
+            ask = "answer"
+        elif "parts" in raw and "ask" in raw:
+            self.problem("ask", "give either ask or parts, not both (parts lists every value asked)")
+        if generator is None and ("params" in raw or "ask" in raw or "parts" in raw):
+            self.problem("generator", "params/ask/parts given without a generator")
+        if parts and answer is not None:
+            self.problem("answer", "a multi-part item takes its keys from the generator: remove answer")
+        if parts and raw.get("mistakes"):
+            self.problem("mistakes", "not supported on a multi-part item (the wrong part, its right value and its "
+                                     "worked step are shown); use hints")
+        fields["parts"] = parts
         for name, low, high in (("decimals", 0, 10), ("sig_figs", 1, 12)):
             digits = raw.get(name)
             if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int)
@@ -358,6 +370,31 @@ class _Reader:
             unit=self._unit(raw.get("unit")), generator=generator, ask=ask, params=params,
         )
         return None if answer is None else float(answer)
+
+    def _parts(self, raw: dict[str, Any], field: str = "parts") -> tuple[Part, ...]:
+        """`parts = [{ ask = "Z1", en = "…", zh = "…" }, …]` (labels optional, both or neither);
+        `ask = ["Z1", "A1"]` is the same without labels."""
+        value = raw.get("parts")
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not 2 <= len(value) <= 12:
+            self.problem(field, "expected an array of 2 to 12 parts { ask = \"NAME\", en = \"…\", zh = \"…\" }")
+            return ()
+        out: list[Part] = []
+        for n, entry in enumerate(value, 1):
+            where = f"{field}[{n}]"
+            name = entry.get("ask") if isinstance(entry, dict) else None
+            if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][\w.]*(\[[\d,\s]+\])*", name.strip()):
+                self.problem(where, f"expected {{ ask = \"NAME\" }} naming a value of the generator, got {entry!r}")
+                continue
+            label = None
+            rest = {k: v for k, v in entry.items() if k != "ask"}
+            if rest:
+                label = self._bilingual(rest, where)
+            if any(p.ask == name.strip() for p in out):
+                self.problem(where, f"{name!r} is asked twice")
+            out.append(Part(name.strip(), label))
+        return tuple(out)
 
     def _unit(self, value: Any) -> Text | None:
         """A unit: a table { en, zh }, or an English word (common ones have a Chinese form)."""

@@ -57,6 +57,18 @@ class Milestone:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One value a multi-part numeric item asks, in turn: a name of its generator's values
+    (or an entry, `Z1[0,1]`) and how the question words it (None: the name itself)."""
+
+    ask: str
+    label: Text | None = None
+
+    def text(self, lang: str) -> str:
+        return self.label(lang) if self.label is not None else self.ask
+
+
+@dataclass(frozen=True)
 class Order:
     """One defensible order of an ordering item and the convention it follows."""
 
@@ -100,6 +112,7 @@ class Item:
     params: dict[str, Any] = field(default_factory=dict)
     decimals: int | None = None  # precision the prompt asks: digits after the point
     sig_figs: int | None = None  # ... or significant figures
+    parts: tuple[Part, ...] = ()  # multi-part: the generator's values asked in turn (each graded alike)
     # ordering: every defensible order (the first is `answer`), each with its convention
     orders: tuple[Order, ...] = ()
     # formula

@@ -39,13 +39,34 @@ def _find(bank: Bank, item_id: str) -> Item:
     return item
 
 
-def grade_one(item: Item, answer: str, *, seed: int, points: str | None = None) -> tuple[Grade, Any]:
+def _part_index(item: Item, part: str) -> int:
+    """The 0-based index of `--part` (a number from 1, or the name of the value asked)."""
+    from dlquiz.errors import UsageError
+
+    names = [p.ask for p in item.parts]
+    if not names:
+        raise UsageError(f"item {item.id} has no parts: give the answer without --part")
+    if part.strip().isdigit() and 1 <= int(part) <= len(names):
+        return int(part) - 1
+    if part.strip() in names:
+        return names.index(part.strip())
+    listing = ", ".join(f"{n} {k}" for n, k in enumerate(names, 1))
+    raise UsageError(f"--part {part!r}: item {item.id} has parts {listing}")
+
+
+def grade_one(item: Item, answer: str, *, seed: int, points: str | None = None,
+              part: str | None = None) -> tuple[Grade, Any]:
     """The verdict on `answer` (choice letters are the item's own, as `dlquiz show` prints them)
-    and the key it was graded against (a parametric item's numbers are drawn from `seed`)."""
-    from dlquiz.quiz.grade import Grade, Status, grade, grade_points, parse_points
+    and the key it was graded against (a parametric item's numbers are drawn from `seed`).
+    A multi-part item takes one answer per line, or with `part` (a number or a name) that part's."""
+    from dlquiz.quiz.grade import Grade, Status, grade, grade_part, grade_points, parse_points
     from dlquiz.quiz.session import prepare
 
     expected = None
+    if part is not None:
+        index = _part_index(item, part)
+        q = prepare(item, number=1, seed=seed)
+        return grade_part(item, q.part_keys[index], answer.strip(), index + 1), q.part_keys[index].value
     if item.generator:
         expected = prepare(item, number=1, seed=seed).expected
     if item.kind == "explain":
@@ -91,6 +112,17 @@ def verdict_record(item: Item, result: Grade, *, seed: int, lang: str) -> dict[s
     }
     if item.generator:
         record["seed"] = seed
+    if item.parts and result.parts:
+        from dlquiz.quiz.grade import value_text
+        from dlquiz.quiz.session import prepare
+
+        keys = prepare(item, number=1, seed=seed).part_keys
+        record["parts"] = [
+            {"part": n, "ask": k.name, "label": k.label(lang), "status": str(g.status),
+             "correct": g.status == "correct", "message": g.detail(lang), "interpreted": g.interpreted,
+             "expected": value_text(k.value), "step": k.step(lang) if k.step else None}
+            for n, (k, g) in enumerate(zip(keys, result.parts, strict=True), 1)
+        ]
     if item.kind == "explain":
         record["rubric"] = [p(lang) for p in item.rubric]
         record["self_rating"] = result.self_rating
@@ -143,8 +175,12 @@ def _batch(bank: Bank, source: IO[str], lang: str) -> int:
                 raise ValueError('"seed" must be a whole number')
             item = _find(bank, item_id)
             points = row.get("points")
-            result, _ = grade_one(item, answer, seed=seed, points=None if points is None else str(points))
+            part = row.get("part")
+            result, _ = grade_one(item, answer, seed=seed, points=None if points is None else str(points),
+                                  part=None if part is None else str(part))
             out.update(verdict_record(item, result, seed=seed, lang=lang))
+            if part is not None:
+                out["part"] = part
         except (ValueError, DlquizError) as exc:
             out.update(status="error", correct=False, message=f"line {n}: {exc}")
             worst = EXIT_NOT_GRADED
@@ -162,18 +198,22 @@ def _batch(bank: Bank, source: IO[str], lang: str) -> int:
                    "those of that session.")
 @click.option("--points", default=None, metavar="LIST",
               help='Explain items: the key points you made, e.g. "1 3", all or none.')
+@click.option("--part", default=None, metavar="N|NAME",
+              help="Multi-part items: grade ANSWER as this part only (a number from 1, or the value's name).")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as one JSON object.")
 @click.option("--batch", "batch", type=click.File("r", encoding="utf-8"), default=None, metavar="FILE|-",
               help='Grade JSON lines {"id", "item", "answer", "seed"}; one verdict line each, in order.')
 @lang_option
 @bank_option
 @handle_errors
-def grade(item_id: str | None, answer: str | None, seed: int, points: str | None, as_json: bool,
-          batch: IO[str] | None, lang: str | None, bank_dir: Path | None) -> None:
+def grade(item_id: str | None, answer: str | None, seed: int, points: str | None, part: str | None,
+          as_json: bool, batch: IO[str] | None, lang: str | None, bank_dir: Path | None) -> None:
     """Grade ANSWER to bank item ID, without a session, and print the verdict and feedback.
 
     Letters of choice and ordering items are the item's own, as `dlquiz show ID` prints them.
-    ANSWER `-` reads the answer from stdin (derivations: one step per line).
+    ANSWER `-` reads the answer from stdin (derivations: one step per line; multi-part items: one
+    answer per part and line, in order, or NAME = VALUE lines; a vector is 1, 2, 3 and a matrix
+    1, 2; 3, 4). `--part N` grades one part alone.
     Exit status: 0 correct, 1 wrong, 2 unreadable, sent back or not gradable.
 
     \b
@@ -183,6 +223,8 @@ def grade(item_id: str | None, answer: str | None, seed: int, points: str | None
       dlquiz grade loss.bce.generated 0.288 --seed 1
       printf '= 1 - 1/(1 + exp(-x))\\n= exp(-x)/(1 + exp(-x))\\n= sigma(-x)\\n' \\
         | dlquiz grade act.sigmoid.derive-symmetry -
+      printf '0.1, 0.2; 0.3, 0.4\\n0.693\\n' | dlquiz grade backprop.layer.two-layer-exam -
+      dlquiz grade backprop.layer.two-layer-exam '0.1, 0.2; 0.3, 0.4' --part Z1
       dlquiz grade --batch answers.jsonl > verdicts.jsonl
     """
     from dlquiz.bank import load_bank
@@ -199,8 +241,10 @@ def grade(item_id: str | None, answer: str | None, seed: int, points: str | None
     item = _find(bank, item_id)
     if answer == "-":
         answer = sys.stdin.read()
-    result, _ = grade_one(item, answer, seed=seed, points=points)
+    result, _ = grade_one(item, answer, seed=seed, points=points, part=part)
     record = verdict_record(item, result, seed=seed, lang=lang)
+    if part is not None:
+        record["part"] = part
     if as_json:
         click.echo(json.dumps(record, ensure_ascii=False))
     else:

@@ -48,6 +48,7 @@ class Grade:
     message_zh: str = ""  # `message` in Chinese, where it has been translated
     notes: tuple[Text, ...] = ()  # further feedback in both languages (milestones, the order's convention)
     self_rating: int | None = None  # explain items: the student's own rating 1..4 from the points made
+    parts: tuple[Grade, ...] = ()  # multi-part items: the verdict on each part, in order
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))
@@ -297,6 +298,14 @@ _INVALID_ZH: list[tuple[str, str]] = [
      r"请输入你答到的要点编号（1 到 \1），或 all、none"),
     (r"there is no point (\d+): type numbers from 1 to (\d+), all or none",
      r"没有第 \1 条：请输入 1 到 \2 之间的编号，或 all、none"),
+    (r"(.*): row 1 has (\d+) entries but row (\d+) has (\d+) \(every row needs the same length\)",
+     r"\1：第 1 行有 \2 个数，第 \3 行却有 \4 个（每行的个数必须相同）"),
+    (r"(.*) row (\d+): '(.*)' is not a number", r"\1 第 \2 行：'\3' 不是数"),
+    (r"(.*) item (\d+): '(.*)' is not a number", r"\1 第 \2 个数：'\3' 不是数"),
+    (r"(.*): '(.*)' is not a number", r"\1：'\2' 不是数"),
+    (r"(.*): cannot read (.*) at column (\d+): (.*)", r"\1：第 \3 列无法识别 \2：\4"),
+    (r"(.*): cannot read (.*): brackets must enclose the whole value", r"\1：无法识别 \2：方括号必须包住整个值"),
+    (r"(.*): division by zero in (.*)", r"\1：\2 中除以零"),
 ]
 
 
@@ -324,6 +333,8 @@ def grade(item: Item, response: str, *, expected: Any = None) -> Grade:
 def _grade(item: Item, response: str, expected: Any) -> Grade:
     key = item.answer if expected is None else expected
     kind = item.kind
+    if kind == "numeric" and item.parts:
+        return grade_parts(item, response, _part_keys(item, expected))
     if kind in ("single", "multi", "ordering"):
         return _grade_choices(item, response, key)
     if kind == "truefalse":
@@ -641,3 +652,209 @@ def _grade_explain(item: Item, response: str) -> Grade:
     """An explain item is graded by the student against the rubric (`grade_points`)."""
     return Grade(Status.UNDECIDED, "write your answer in words, then rate it against the key points",
                  message_zh="请写出答案，再对照要点自评")
+
+
+# ----------------------------------------------------------------------------- multi-part numeric items
+
+
+@dataclass(frozen=True)
+class PartKey:
+    """The key of one part of a multi-part item, as one showing of the item computed it."""
+
+    name: str  # the generator's value name (or an entry, Z1[0,1])
+    label: Text  # how the question words the part
+    value: Any  # a number, or nested lists (a vector or a matrix)
+    step: Text | None = None  # the worked step that produces the value
+
+
+def _part_keys(item: Item, expected: Any) -> tuple[PartKey, ...]:
+    if not isinstance(expected, tuple) or not all(isinstance(k, PartKey) for k in expected):
+        raise ValueError(f"item {item.id}: a multi-part item is graded against the keys of a prepared question")
+    return expected
+
+
+def _squeeze(value: Any) -> Any:
+    """A value without its dimensions of size 1: [[0.5]] → 0.5, [[1], [2]] → [1, 2]."""
+    if isinstance(value, list) and len(value) == 1:
+        return _squeeze(value[0])
+    if isinstance(value, list) and value and all(isinstance(v, list) and len(v) == 1 for v in value):
+        return [_squeeze(v[0]) for v in value]
+    return value
+
+
+def _shape(value: Any) -> tuple[int, ...]:
+    if isinstance(value, list) and value:
+        return (len(value), *_shape(value[0]))
+    return ()
+
+
+def value_text(value: Any) -> str:
+    """A value in the syntax a student types it: 0.25; 1, 2, 3; 1, 2; 3, 4 (rows by ;)."""
+    if isinstance(value, list):
+        if value and isinstance(value[0], list):
+            return "; ".join(value_text(row) for row in value)
+        return ", ".join(value_text(x) for x in value)
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else f"{x:.6g}"
+
+
+def part_format(value: Any) -> Text:
+    """What a part's answer looks like: a number, n numbers, or an r×c matrix typed by rows."""
+    shape = _shape(_squeeze(value))
+    if not shape:
+        return Text("a number", "一个数")
+    if len(shape) == 1:
+        return Text(f"{shape[0]} numbers separated by commas", f"{shape[0]} 个数，用逗号分隔")
+    dims = "×".join(map(str, shape))
+    return Text(f"a {dims} matrix, rows separated by ; (e.g. 1, 2; 3, 4)",
+                f"{dims} 矩阵，行之间用 ; 分隔（如 1, 2; 3, 4）")
+
+
+def _entry_text(index: tuple[int, ...], vector: bool) -> Text:
+    if vector or len(index) == 1:
+        n = (index[-1] if vector else index[0]) + 1
+        return Text(f"entry {n}", f"第 {n} 个数")
+    if len(index) == 2:
+        return Text(f"row {index[0] + 1}, column {index[1] + 1}", f"第 {index[0] + 1} 行第 {index[1] + 1} 列")
+    where = ", ".join(str(i + 1) for i in index)
+    return Text(f"entry ({where})", f"位置 ({where})")
+
+
+def _flat_entries(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return [x for v in value for x in _flat_entries(v)]
+    return [value]
+
+
+def _at(value: Any, index: tuple[int, ...]) -> Any:
+    for i in index:
+        value = value[i]
+    return value
+
+
+def grade_part(item: Item, key: PartKey, response: str, number: int = 0) -> Grade:
+    """One part of a multi-part item: a number, or a vector/matrix compared entry by entry, each
+    with the item's precision; a wrong part carries its right value and the step producing it."""
+    from dlquiz.errors import DlquizError
+
+    prefix = Text(f"part {number} ({key.name}): ", f"第 {number} 问（{key.name}）：") if number else Text("", "")
+    right = Text(f"right value: {key.name} = {value_text(key.value)}", f"正确值：{key.name} = {value_text(key.value)}")
+    notes = (right,) if key.step is None else (right, key.step)
+    expected = _squeeze(key.value)
+    if not isinstance(expected, list):  # a number: the grader's own reading and comparison
+        value = parse_number(response)
+        if isinstance(value, str):
+            zh = message_zh(value)
+            return Grade(Status.INVALID, prefix.en + value, message_zh=prefix.zh + zh)
+        echo = _number_echo(response, value)
+        if numbers_match(float(expected), value, item):
+            return Grade(Status.CORRECT, interpreted=echo)
+        return Grade(Status.WRONG, prefix.en + f"you gave {echo}", message_zh=prefix.zh + f"你的答案为 {echo}",
+                     interpreted=echo, notes=notes)
+    from dlquiz.worked.mine import judge_value
+
+    if not response.strip():
+        return Grade(Status.INVALID, prefix.en + "type the values", message_zh=prefix.zh + "请输入数值")
+    try:  # the comparison `dlquiz example --mine` makes, entry by entry with the item's precision
+        checked = judge_value(key.name, response.replace("−", "-"), key.value, where="answer", loose_shape=True,
+                              number_ok=lambda yours, exp, _w: (numbers_match(exp, yours, item), "value"))
+    except DlquizError as exc:
+        return Grade(Status.INVALID, prefix.en + str(exc), message_zh=prefix.zh + message_zh(str(exc)))
+    if checked.reason == "shape":
+        got = "×".join(map(str, _shape(checked.yours))) or "1"
+        want = part_format(key.value)
+        return Grade(Status.SENT_BACK, prefix.en + f"{key.name} is {want.en}; you gave {got} values",
+                     message_zh=prefix.zh + f"{key.name} 应为{want.zh}；你给出的是 {got} 个数")
+    echo = value_text(checked.yours)
+    if checked.ok:
+        return Grade(Status.CORRECT, interpreted=echo)
+    vector = len(_shape(expected)) == 1
+    shown = []
+    for index in checked.wrong[:4]:
+        where = _entry_text(index, vector)
+        yours = _flat_entries(checked.yours)[_flat_index(index, _shape(key.value))]
+        shown.append((where, value_text(yours), value_text(_at(key.value, index))))
+    more = len(checked.wrong) - len(shown)
+    en = "; ".join(f"{w.en}: you gave {y}, right {r}" for w, y, r in shown) + (f"; and {more} more" if more > 0 else "")
+    zh = "；".join(f"{w.zh}：你的 {y}，正确 {r}" for w, y, r in shown) + (f"；另有 {more} 处" if more > 0 else "")
+    n_wrong = len(checked.wrong)
+    head = Text(f"{n_wrong} of {len(_flat_entries(key.value))} entries wrong — ",
+                f"{len(_flat_entries(key.value))} 个数中错了 {n_wrong} 个——")
+    return Grade(Status.WRONG, prefix.en + head.en + en, message_zh=prefix.zh + head.zh + zh, interpreted=echo,
+                 notes=notes)
+
+
+def _flat_index(index: tuple[int, ...], shape: tuple[int, ...]) -> int:
+    n = 0
+    for i, size in zip(index, shape, strict=False):
+        n = n * size + i
+    return n
+
+
+_NAMED_LINE = re.compile(r"^\s*([A-Za-z_][\w.]*(?:\[[\d,\s]+\])*)\s*=\s*(.*)$")
+
+
+def split_part_answers(keys: tuple[PartKey, ...], response: str) -> list[str] | str:
+    """The answer to each part from one answer per line (in order), or `NAME = value` lines in any
+    order; a string is an error message."""
+    lines = [ln.strip() for ln in response.splitlines() if ln.strip()]
+    names = [k.name for k in keys]
+    named = [_NAMED_LINE.match(ln) for ln in lines]
+    if lines and all(m is not None and m.group(1).replace(" ", "") in names for m in named):
+        found: dict[str, str] = {}
+        for m in named:
+            assert m is not None
+            found[m.group(1).replace(" ", "")] = m.group(2)
+        missing = [f"{n} ({k})" for n, k in enumerate(names, 1) if k not in found]
+        if missing:
+            return f"no answer for part {', '.join(missing)}"
+        return [found[k] for k in names]
+    if len(lines) != len(keys):
+        listing = ", ".join(f"{n} {k}" for n, k in enumerate(names, 1))
+        return f"give one answer per line, {len(keys)} in all ({listing}); got {len(lines)} line(s)"
+    return lines
+
+
+def grade_parts(item: Item, response: str, keys: tuple[PartKey, ...]) -> Grade:
+    """Every part of a multi-part item: right only when every part is; a part that cannot be read
+    sends the whole answer back, naming the part."""
+    answers = split_part_answers(keys, response)
+    if isinstance(answers, str):
+        zh = answers
+        m = re.match(r"give one answer per line, (\d+) in all \((.*)\); got (\d+) line\(s\)", answers)
+        if m:
+            zh = f"每行写一问的答案，共 {m.group(1)} 行（{m.group(2)}）；收到 {m.group(3)} 行"
+        elif answers.startswith("no answer for part"):
+            zh = "缺少第 " + answers.removeprefix("no answer for part ") + " 问的答案"
+        return Grade(Status.INVALID, answers, message_zh=zh)
+    grades = [grade_part(item, key, text, n) for n, (key, text) in enumerate(zip(keys, answers, strict=True), 1)]
+    for g in grades:
+        if g.status.asks_again:
+            return replace(g, parts=tuple(grades))
+    return combine_parts(keys, grades, detailed=True)
+
+
+def combine_parts(keys: tuple[PartKey, ...], grades: list[Grade], *, detailed: bool) -> Grade:
+    """The verdict on the whole item from its parts' verdicts: one note per part (✓/✗, and with
+    `detailed` the wrong entries, the right value and the step), correct only when every part is."""
+    notes: list[Text] = []
+    for n, (key, g) in enumerate(zip(keys, grades, strict=True), 1):
+        ok = g.status is Status.CORRECT
+        mark = "✓" if ok else "✗"
+        line = Text(f"{mark} ({n}) {key.label.en}", f"{mark} （{n}）{key.label.zh}")
+        if detailed and not ok:
+            extra = [g.message.split(": ", 1)[-1] if g.message else "", *(t.en for t in g.notes)]
+            extra_zh = [g.message_zh.split("：", 1)[-1] if g.message_zh else "", *(t.zh for t in g.notes)]
+            line = Text(line.en + "".join(f"\n    {x}" for x in extra if x),
+                        line.zh + "".join(f"\n    {x}" for x in extra_zh if x))
+        notes.append(line)
+    right = sum(g.status is Status.CORRECT for g in grades)
+    status = Status.CORRECT if right == len(grades) else Status.WRONG
+    if any(g.status is Status.UNDECIDED for g in grades) and status is not Status.CORRECT:
+        status = Status.UNDECIDED
+    head = Text(f"{right} of {len(grades)} parts right", f"{len(grades)} 问中答对 {right} 问")
+    return Grade(status, "" if status is Status.CORRECT else head.en,
+                 message_zh="" if status is Status.CORRECT else head.zh, notes=tuple(notes), parts=tuple(grades))

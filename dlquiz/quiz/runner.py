@@ -178,6 +178,8 @@ class _Loop:
     def ask(self, q: Question) -> tuple[Result, str, Grade | None, int]:
         item = q.item
         hints = 0
+        if q.part_keys:
+            return self.ask_parts(q)
         helptext = INPUT_HELP[item.kind][1 if self.lang == "zh" else 0]
         usage = f"[dim]{helptext}; ? {self.t('hint', '提示')}, s {self.t('skip', '跳过')}[/dim]"
         while True:
@@ -197,15 +199,7 @@ class _Loop:
             if self.deadline is not None and self.clock() >= self.deadline:
                 return "timeout", response, None, hints
             if stripped == "?":
-                if not self.feedback:
-                    self.console.print(self.t("No hints during an exam.", "考试中没有提示。"))
-                elif hints < len(item.hints):
-                    self.say(self.t('Hint', '提示'), item.hints[hints](self.lang), "yellow")
-                    hints += 1
-                elif not item.hints:
-                    self.console.print(self.t("This question has no hints.", "这道题没有提示。"))
-                else:
-                    self.console.print(self.t("No more hints for this question.", "这道题没有更多提示了。"))
+                hints = self.hint(q, hints)
                 continue
             if stripped.lower() in ("s", ":skip"):
                 return "skipped", "", None, hints
@@ -239,6 +233,81 @@ class _Loop:
                     "未能在时限内判定，不计分。请对照下面的答案。"))
                 return "skipped", response, grade, hints
             return ("correct" if grade.status is Status.CORRECT else "wrong"), response, grade, hints
+
+    def hint(self, q: Question, hints: int) -> int:
+        """Show the next hint (not during an exam); the number of hints used after it."""
+        item = q.item
+        if not self.feedback:
+            self.console.print(self.t("No hints during an exam.", "考试中没有提示。"))
+        elif hints < len(item.hints):
+            self.say(self.t('Hint', '提示'), item.hints[hints](self.lang), "yellow")
+            hints += 1
+        elif not item.hints:
+            self.console.print(self.t("This question has no hints.", "这道题没有提示。"))
+        else:
+            self.console.print(self.t("No more hints for this question.", "这道题没有更多提示了。"))
+        return hints
+
+    def ask_parts(self, q: Question) -> tuple[Result, str, Grade | None, int]:
+        """A multi-part item: each part asked in turn and marked ✓/✗ at once (a wrong part with its
+        right value and the step producing it); the item is right only when every part is."""
+        import re
+
+        from rich.markup import escape
+
+        from dlquiz.quiz.grade import combine_parts, part_format
+
+        keys = q.part_keys
+        hints = 0
+        answers: list[str] = []
+        grades: list[Grade] = []
+        while len(grades) < len(keys):
+            n = len(grades)
+            key = keys[n]
+            self.console.print(f"[bold]({n + 1}/{len(keys)})[/bold] ", end="")
+            self.console.print(key.label(self.lang), markup=False, highlight=False)
+            self.console.print(f"[dim]{escape(part_format(key.value)(self.lang))}; "
+                               f"? {self.t('hint', '提示')}, s {self.t('skip', '跳过')}[/dim]")
+            try:
+                response = self.read_before_deadline("> ")
+            except TimeUp:
+                return "timeout", "\n".join(answers), None, hints
+            stripped = response.strip()
+            if self.deadline is not None and self.clock() >= self.deadline:
+                return "timeout", "\n".join([*answers, response]), None, hints
+            if stripped == "?":
+                hints = self.hint(q, hints)
+                continue
+            if stripped.lower() in ("s", ":skip"):
+                return "skipped", "\n".join(answers), None, hints
+            if not stripped:
+                continue
+            try:
+                grade = q.grade_part(n, response)
+            except Exception as exc:  # noqa: BLE001 - a grading failure asks again, never crashes the session
+                grade = Grade(Status.INVALID, str(exc))
+            if grade.status.asks_again:
+                label = self.t("Sent back", "退回") if grade.status is Status.SENT_BACK else self.t(
+                    "Could not read that", "无法识别")
+                self.say(label, grade.detail(self.lang), "yellow")
+                self.console.print(self.t("Try again.", "请重新输入。"))
+                continue
+            answers.append(stripped)
+            grades.append(grade)
+            if self.feedback:
+                if grade.interpreted and re.search(r"[/%^×*]", stripped):  # a fraction, a percentage, a power
+                    self.say(self.t('interpreted as', '理解为'), grade.interpreted, "dim")
+                if grade.status is Status.CORRECT:
+                    self.console.print(f"[green]✓ ({n + 1}) {self.t('right', '正确')}[/green]")
+                else:
+                    self.console.print(f"[red]✗ ({n + 1}) {self.t('wrong', '错误')}[/red]")
+                    if grade.message:
+                        self.console.print(grade.detail(self.lang), markup=False, highlight=False)
+                    for note in grade.notes:
+                        self.console.print("  " + note(self.lang), markup=False, highlight=False)
+        overall = combine_parts(keys, grades, detailed=not self.feedback)
+        result: Result = "correct" if overall.status is Status.CORRECT else "wrong"
+        return result, "\n".join(answers), overall, hints
 
     def ask_explain(self, q: Question, first: str, hints: int) -> tuple[Result, str, Grade | None, int]:
         """An explain item: the answer (or nothing: thought through), then the model answer with

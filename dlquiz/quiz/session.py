@@ -11,7 +11,7 @@ from typing import Any
 from dlquiz.bank.load import LETTERS
 from dlquiz.bank.model import Item, Text
 from dlquiz.errors import DlquizError, UsageError
-from dlquiz.quiz.grade import Grade, grade
+from dlquiz.quiz.grade import Grade, PartKey, grade
 
 KIND_NAMES = {
     "single": ("single choice", "单选"),
@@ -75,8 +75,27 @@ class Question:
         if self.params:
             from dlquiz.worked import format_value
 
-            text = _fill(text, {k: format_value(v) for k, v in self.params.items()})
+            text = _fill(text, {k: _matrix_text(v) if _is_nested(v) else format_value(v)
+                                for k, v in self.params.items()})
+        if self.part_keys:
+            from dlquiz.quiz.grade import part_format
+
+            head = "依次回答（每行一问）：" if lang == "zh" else "Answer in turn (one line each):"
+            lines = [f"  ({n}) {k.label(lang)} — {part_format(k.value)(lang)}"
+                     for n, k in enumerate(self.part_keys, 1)]
+            text = "\n".join([text, "", head, *lines])
         return text
+
+    @property
+    def part_keys(self) -> tuple[PartKey, ...]:
+        """The keys of a multi-part item's parts, in order (empty for any other item)."""
+        return self.expected if self.item.parts and isinstance(self.expected, tuple) else ()
+
+    def grade_part(self, index: int, response: str) -> Grade:
+        """The verdict on part `index` (0-based) of a multi-part item."""
+        from dlquiz.quiz.grade import grade_part
+
+        return grade_part(self.item, self.part_keys[index], response, index + 1)
 
     def grade(self, response: str) -> Grade:
         if self.item.kind not in ("single", "multi", "ordering"):
@@ -111,6 +130,11 @@ class Question:
             return ("正确" if item.answer else "错误") if zh else ("true" if item.answer else "false")
         if item.kind == "short":
             return " / ".join(item.answer)
+        if item.kind == "numeric" and self.part_keys:
+            from dlquiz.quiz.grade import _squeeze, value_text
+
+            return "\n".join(f"({n}) {k.name} = {value_text(_squeeze(k.value))}"
+                             for n, k in enumerate(self.part_keys, 1))
         if item.kind == "numeric":
             value = self.expected if self.expected is not None else item.answer
             unit = item.unit(lang) if item.unit else ""
@@ -149,6 +173,18 @@ def format_number(value: Any) -> str:
     return f"{x:.6g}"
 
 
+def _is_nested(v: Any) -> bool:
+    return isinstance(v, list) and bool(v) and isinstance(v[0], list)
+
+
+def _matrix_text(v: Any) -> str:
+    """A matrix on one line, rows by `;` as a student types it: [0.9, 0.7; 0.2, -0.8]; a stack of
+    matrices (channels) as a list of them: [[1, 2; 3, 4], [5, 6; 7, 8]]."""
+    if _is_nested(v) and _is_nested(v[0]):
+        return "[" + ", ".join(_matrix_text(m) for m in v) + "]"
+    return "[" + "; ".join(", ".join(format_number(x) for x in row) for row in v) + "]"
+
+
 def _fill(template: str, values: dict[str, str]) -> str:
     """Replace {name} placeholders that name a parameter; leave every other brace alone."""
     out = []
@@ -166,8 +202,11 @@ def _fill(template: str, values: dict[str, str]) -> str:
 def _replace_answer_line(worked: str, asked: str) -> str:
     """Put the asked value where the worked steps end with the generator's own answer."""
     lines = worked.rstrip("\n").split("\n")
-    if lines and lines[-1].startswith(("Answer:", "Answer (", "答案:", "答案：", "答案 (")):
-        lines = lines[:-1]
+    end = len(lines)
+    while end > 1 and lines[end - 1].startswith(" "):  # the rows of a vector or matrix answer
+        end -= 1
+    if end and lines[end - 1].startswith(("Answer:", "Answer (", "答案:", "答案：", "答案 (")):
+        lines = lines[:end - 1]
     return "\n".join([*lines, asked])
 
 
@@ -183,6 +222,8 @@ def prepare(item: Item, *, number: int, seed: int) -> Question:
     from dlquiz.worked import explain_text, generate_example
 
     item_seed = random.Random(f"{seed}:{item.id}").randrange(2**31)
+    if item.parts:
+        return _prepare_parts(item, number, item_seed)
     try:
         # the same function `dlquiz example --ask` calls: the asked value is the example's answer
         example = generate_example(item.generator, item.params, seed=item_seed, ask=item.ask)
@@ -200,3 +241,32 @@ def prepare(item: Item, *, number: int, seed: int) -> Question:
         item, number, params=dict(example.params), expected=expected,
         worked=worked, worked_zh=worked_zh, values=dict(example.values),
     )
+
+
+def _prepare_parts(item: Item, number: int, item_seed: int) -> Question:
+    """A multi-part item: one example, and each part's value with the worked step producing it."""
+    from dlquiz.worked import explain_text, generate_example
+    from dlquiz.worked._core import lookup_value
+    from dlquiz.worked.i18n import prose, step_name
+    from dlquiz.worked.mine import producing_step
+
+    assert item.generator is not None
+    try:
+        example = generate_example(item.generator, item.params, seed=item_seed)
+        keys = []
+        for part in item.parts:
+            value = lookup_value(item.generator, example.values, part.ask)
+            index, step = producing_step(example, part.ask)
+            step_text = None
+            if step is not None:
+                step_text = Text(f"from step {index} ({step.name}): {step.formula}",
+                                 f"来自第 {index} 步（{step_name(step.name, 'zh')}）：{prose(step.formula, 'zh')}")
+            label = part.label or Text(part.ask, part.ask)
+            keys.append(PartKey(part.ask, label, value, step_text))
+    except DlquizError as exc:
+        raise DlquizError(f"{item.where}: item {item.id}: generator {item.generator!r}: {exc}") from exc
+    names = ", ".join(p.ask for p in item.parts)
+    worked = _replace_answer_line(explain_text(example, "en"), f"Asked: {names}")
+    worked_zh = _replace_answer_line(explain_text(example, "zh"), f"本题所求: {names}")
+    return Question(item, number, params=dict(example.params), expected=tuple(keys), worked=worked,
+                    worked_zh=worked_zh, values=dict(example.values))

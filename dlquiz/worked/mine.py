@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,7 @@ class Checked:
     expected: Any
     ok: bool
     reason: str = ""
+    wrong: tuple[tuple[int, ...], ...] = ()  # 0-based indices of the wrong entries of a vector or matrix
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,35 @@ def _flat(v: Any) -> list[Any]:
     return [v]
 
 
-def _judge(name: str, line: int, text: str, expected: Any, where: str) -> Checked:
+NumberOk = Callable[[float, float, str], tuple[bool, str]]
+
+
+def _index(n: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The 0-based index of the n-th entry (row-major) of a value of `shape`."""
+    out: list[int] = []
+    for size in reversed(shape):
+        n, r = divmod(n, size)
+        out.append(r)
+    return tuple(reversed(out))
+
+
+def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(d for d in shape if d != 1)
+
+
+def judge_value(name: str, text: str, expected: Any, *, where: str = "mine", line: int = 0,
+                number_ok: NumberOk | None = None, loose_shape: bool = False) -> Checked:
+    """One typed value (a number, vector or matrix in the syntax of `--set`) against `expected`.
+
+    `number_ok(yours, expected, word)` compares one entry (default: right to the digits written);
+    `loose_shape` accepts a vector for an n×1 or 1×n matrix (the same entries in the same order).
+    ParamError when the text cannot be read (the message names the row or column).
+    """
+    return _judge(name, line, text, expected, where, number_ok or _number_ok, loose_shape)
+
+
+def _judge(name: str, line: int, text: str, expected: Any, where: str,
+           number_ok: NumberOk = _number_ok, loose_shape: bool = False) -> Checked:
     if isinstance(expected, str):
         return Checked(name, line, text, text, expected, text.strip() == expected.strip(),
                        "" if text.strip() == expected.strip() else "value")
@@ -166,23 +195,25 @@ def _judge(name: str, line: int, text: str, expected: Any, where: str) -> Checke
     if isinstance(expected, bool) and word in ("true", "false", "yes", "no", "1", "0"):
         ok = (word in ("true", "yes", "1")) == expected
         return Checked(name, line, text, word in ("true", "yes", "1"), expected, ok, "" if ok else "value")
-    yours = parse_tensor(text, f"{where} line {line}: {name}")
+    yours = parse_tensor(text, f"{where} line {line}: {name}" if line else f"{where}: {name}")
     if isinstance(expected, bool):
         expected = int(expected)
-    if value_shape(yours) != value_shape(expected):
+    shape_yours, shape_expected = value_shape(yours), value_shape(expected)
+    if shape_yours != shape_expected and not (loose_shape and _squeezed(shape_yours) == _squeezed(shape_expected)):
         return Checked(name, line, text, yours, expected, False, "shape")
     words = [w for kind, w, _ in _tokens(text, where) if kind == "num"]
     reason = ""
-    for y, e, w in zip(_flat(yours), _flat(expected), words, strict=False):
+    wrong: list[tuple[int, ...]] = []
+    for n, (y, e, w) in enumerate(zip(_flat(yours), _flat(expected), words, strict=False)):
         if not isinstance(e, (int, float)) or (isinstance(e, float) and not math.isfinite(e)):
             ok, why = (y == e), "value"
         else:
-            ok, why = _number_ok(float(y), float(e), w)
+            ok, why = number_ok(float(y), float(e), w)
         if not ok:
-            reason = why
-            if why == "value":
-                break
-    return Checked(name, line, text, yours, expected, not reason, reason)
+            wrong.append(_index(n, shape_expected))
+            if reason != "value":
+                reason = why
+    return Checked(name, line, text, yours, expected, not reason, reason, tuple(wrong))
 
 
 def _expected(example: WorkedExample, name: str, where: str) -> Any:
@@ -190,6 +221,11 @@ def _expected(example: WorkedExample, name: str, where: str) -> Any:
         return lookup_value(example.kind, example.values, name)
     except ParamError as exc:
         raise ParamError(f"{where}: {str(exc).removeprefix(example.kind + ': ')}") from None
+
+
+def producing_step(example: WorkedExample, name: str) -> tuple[int | None, Step | None]:
+    """The 1-based index and the step that produces value `name` (or an entry of it, `Z1[0,1]`)."""
+    return _producing_step(example, name)
 
 
 def _producing_step(example: WorkedExample, name: str) -> tuple[int | None, Step | None]:
