@@ -314,7 +314,7 @@ def test_params_json_schema_for_every_kind(kind: str) -> None:
 def test_params_table_lists_values_with_shapes() -> None:
     code, out = run("example", "logreg.step", "--params")
     assert code == 0
-    assert "values (--ask NAME, --mine)" in out
+    assert "values (--ask NAME or NAME[i], --mine)" in out
     assert any(line.split("│")[1].strip() == "dw (boxed)" for line in out.splitlines() if line.count("│") > 2)
 
 
