@@ -407,3 +407,26 @@ def test_an_idle_worker_killed_from_outside_is_replaced() -> None:
     fresh = worker.run(_pid, seconds=5)
     assert fresh != pid
     assert check_equivalence(expected="x", given="x").verdict is Verdict.EQUAL
+
+
+@pytest.mark.parametrize(("line", "words"), [
+    ('{"id": 1, "reference": ' + "[" * 3000 + "]" * 3000 + "}", "nested too deeply"),
+    ('{"id": 1, "reference": ' + "7" * 5000 + "}", "too many digits"),
+    ('{"id": [1, 2], "reference": "x", "candidate": "x"}', "'id' must be"),
+    ("[1, 2]", "expected a JSON object"),
+])
+def test_batch_line_that_cannot_be_read_is_an_error_row(line: str, words: str) -> None:
+    rows, _ = _batch([line, FAST[0][0]], 1)
+    assert rows[0]["verdict"] == "error" and words in rows[0]["message"]
+    assert rows[1]["verdict"] == "equal"  # the batch goes on
+
+
+def test_batch_file_with_a_line_that_is_not_utf8(tmp_path: Any) -> None:
+    path = tmp_path / "cases.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"id": "a", "reference": "x", "candidate": "x"}\r\n'
+                     b'{"id": "caf\xe9"}\n{"id": "b", "reference": "x", "candidate": "x^2"}\n')
+    proc = subprocess.run([*dlquiz_cmd(), "equiv", "--batch", str(path)], capture_output=True, text=True,
+                          env=subprocess_env(), timeout=60)
+    rows = [json.loads(r) for r in proc.stdout.splitlines()]
+    assert [r["verdict"] for r in rows] == ["equal", "error", "not_equal"]
+    assert "not UTF-8" in rows[1]["message"] and "Traceback" not in proc.stderr

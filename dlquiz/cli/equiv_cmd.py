@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from enum import IntEnum
 from typing import IO, Any
 
 import click
 
 from dlquiz.cli.common import default_lang, handle_errors
+from dlquiz.i18n import N_, t
 
 
 class ExitCode(IntEnum):
@@ -22,6 +24,8 @@ class ExitCode(IntEnum):
     UNDECIDED = 3
 
 
+VERDICT_WORDS = {"equal": N_("equal"), "not_equal": N_("not equal"), "domain_only": N_("domain only"),
+                 "undecided": N_("undecided"), "error": N_("error")}
 _EXIT = {"equal": ExitCode.EQUAL, "not_equal": ExitCode.DIFFERENT,
          "domain_only": ExitCode.DIFFERENT, "error": ExitCode.INPUT_ERROR,
          "undecided": ExitCode.UNDECIDED}
@@ -37,19 +41,29 @@ def _parse_let(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def _check_line(job: tuple[int, str, float, int]) -> dict[str, Any]:
+def _check_line(job: tuple[int, str | None, float, int]) -> dict[str, Any]:
     """Check one JSON line of a batch (runs in a batch thread; the check in a worker process)."""
     lineno, line, timeout, seed = job
+    if line is None:
+        return {"id": None, "line": lineno, "verdict": "error", "ms": 0.0,
+                "message": f"line {lineno}: not UTF-8 text"}
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         return {"id": None, "line": lineno, "verdict": "error", "ms": 0.0,
                 "message": f"line {lineno}: invalid JSON: {exc.msg} (column {exc.colno})"}
+    except (ValueError, RecursionError) as exc:  # a 5 000-digit number, 3 000 nested arrays
+        why = "a number with too many digits" if "digits" in str(exc) else "nested too deeply"
+        return {"id": None, "line": lineno, "verdict": "error", "ms": 0.0,
+                "message": f"line {lineno}: invalid JSON: {why}"}
     if not isinstance(data, dict):
         return {"id": None, "line": lineno, "verdict": "error", "ms": 0.0,
                 "message": f"line {lineno}: expected a JSON object"}
     ident = data.get("id")
     problems = []
+    if not isinstance(ident, str | int | float | None):
+        problems.append("'id' must be a string or a number")
+        ident = None
     for key in ("reference", "candidate"):
         if not isinstance(data.get(key), str):
             problems.append(f"'{key}' must be a string")
@@ -73,6 +87,19 @@ def _check_line(job: tuple[int, str, float, int]) -> dict[str, Any]:
     return out
 
 
+def _numbered(stream: IO[str]) -> Iterator[tuple[int, str | None]]:
+    """The lines of `stream` with their numbers; None for a line that is not UTF-8 text."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # already text (a StringIO)
+        yield from enumerate(stream, start=1)
+        return
+    for n, raw in enumerate(iter(buffer.readline, b""), start=1):
+        try:
+            yield n, raw.decode("utf-8-sig" if n == 1 else "utf-8")  # a byte-order mark is fine
+        except UnicodeDecodeError:
+            yield n, None
+
+
 def run_batch(stream: IO[str], jobs: int, timeout: float, seed: int, out: IO[str]) -> int:
     """Check every JSON line of `stream`, writing one result line each, in input order.
 
@@ -82,7 +109,7 @@ def run_batch(stream: IO[str], jobs: int, timeout: float, seed: int, out: IO[str
     """
     from dlquiz.symbolic.worker import map_ordered
 
-    work = ((i, line, timeout, seed) for i, line in enumerate(stream, start=1) if line.strip())
+    work = ((i, line, timeout, seed) for i, line in _numbered(stream) if line is None or line.strip())
     n = 0
     for r in map_ordered(_check_line, work, jobs=jobs):
         out.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -92,32 +119,40 @@ def run_batch(stream: IO[str], jobs: int, timeout: float, seed: int, out: IO[str
 
 
 def _show(res: Any, lang: str) -> None:
+    from rich.cells import cell_len
     from rich.table import Table
 
     from dlquiz.render import console, plain
 
     con = console()
-    con.print(f"reference interpreted as:  {plain(res.reference)}", soft_wrap=True)
-    con.print(f"candidate interpreted as:  {plain(res.interpreted)}", soft_wrap=True)
+    labels = {k: t(k, lang) for k in (N_("reference interpreted as:"), N_("candidate interpreted as:"), N_("verdict:"),
+                                      N_("known slip:"))}
+    width = max(cell_len(x) for x in labels.values()) + 2  # aligned by cells: a Chinese character takes two
+
+    def label(key: str) -> str:
+        return labels[key] + " " * (width - cell_len(labels[key]))
+
+    con.print(f"{label('reference interpreted as:')}{plain(res.reference)}", soft_wrap=True)
+    con.print(f"{label('candidate interpreted as:')}{plain(res.interpreted)}", soft_wrap=True)
     styles = {"equal": "bold green", "not_equal": "bold red", "domain_only": "bold yellow",
               "undecided": "bold magenta", "error": "bold red"}
     v = res.verdict.value
-    con.print(f"verdict:                   [{styles[v]}]{v.replace('_', ' ').upper()}[/] — "
+    con.print(f"{label('verdict:')}[{styles[v]}]{t(VERDICT_WORDS.get(v, v), lang).upper()}[/] — "
               f"{plain(res.message)}", soft_wrap=True)
     if res.rule:
         msg = res.rule_message_zh if lang == "zh" else res.rule_message
-        con.print(f"known slip:                {plain(res.rule)}: {plain(msg)}", soft_wrap=True)
+        con.print(f"{label('known slip:')}{plain(res.rule)}: {plain(msg)}", soft_wrap=True)
     cx = res.counterexample
     if cx:
-        table = Table(title="counterexample", show_header=True, header_style="bold")
-        table.add_column("name")
-        table.add_column("value", justify="right")
+        table = Table(title=t("counterexample", lang), show_header=True, header_style="bold")
+        table.add_column(t("name", lang))
+        table.add_column(t("value", lang), justify="right")
         from dlquiz.symbolic.parse import unicode_name
 
         for k, val in cx["point"].items():
             table.add_row(plain(unicode_name(k)), plain(val))
-        table.add_row("[bold]reference[/]", plain(cx["expected"]))
-        table.add_row("[bold]candidate[/]", plain(cx["given"]))
+        table.add_row(f"[bold]{t('reference', lang)}[/]", plain(cx["expected"]))
+        table.add_row(f"[bold]{t('candidate', lang)}[/]", plain(cx["given"]))
         con.print(table)
 
 
@@ -181,7 +216,7 @@ def equiv(reference: str | None, candidate: str | None, latex: bool | None,
 
         zh = (lang or default_lang()) == "zh"
         message = parse_error_zh(res.message) if zh else res.message
-        error_console().print(f"[bold red]{'错误：' if zh else 'Error:'}[/bold red] {plain(message)}")
+        error_console().print(f"[bold red]{t('Error:', lang or default_lang())}[/bold red] {plain(message)}")
         if res.column is not None and not res.message.startswith("reference"):
             error_console().print(f"  {plain(candidate)}\n  {' ' * (res.column - 1)}^")
     else:
