@@ -169,3 +169,26 @@ def test_params_shapes_follow_the_given_parameters() -> None:
     assert json.loads(out)["shapes_from"] == "default"
     code, out, _ = run("example", "opt.adam", "--params")
     assert "NAME[i]" in out and "shapes of the default run" in out
+
+
+# --------------------------------------------------------------------------- 5. rnn.params draws a plain layer
+
+
+@pytest.mark.parametrize("seed", range(1, 21))
+@pytest.mark.parametrize("fixed", [{"cell": "gru"}, {"input_size": 100, "hidden_size": 128}, {"bias": "two"}])
+def test_rnn_params_with_a_fixed_parameter_is_one_plain_layer(seed: int, fixed: dict[str, Any]) -> None:
+    ex = generate_example("rnn.params", fixed, seed=seed)
+    assert ex.params["layers"] == 1 and ex.params["bidirectional"] is False and ex.params["outputs"] == 0
+    p = ex.params
+    gates = {"rnn": 1, "gru": 3, "lstm": 4}[p["cell"]]
+    nb = {"one": 1, "two": 2, "none": 0}[p["bias"]]
+    h, n = p["hidden_size"], p["input_size"]
+    assert ex.answer == gates * (h * n + h * h + nb * h)
+
+
+def test_rnn_params_fully_random_still_varies_the_structure() -> None:
+    shapes = {(generate_example("rnn.params", seed=s).params["layers"],
+               generate_example("rnn.params", seed=s).params["bidirectional"]) for s in range(1, 40)}
+    assert len(shapes) > 1
+    stacked = generate_example("rnn.params", {"cell": "lstm", "layers": 2}, seed=3)
+    assert stacked.params["layers"] == 2

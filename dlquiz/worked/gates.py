@@ -690,10 +690,32 @@ _COUNT_ZH = {
     "input_size": ("n_x，xₜ 的特征数", ""),
     "hidden_size": ("n_h，hₜ 的单元数", ""),
     "bias": ("one（每组一个偏置，Keras/教材）、two（b_ih 与 b_hh，PyTorch/cuDNN）或 none（无偏置）", ""),
-    "layers": ("堆叠的层数", ""),
-    "bidirectional": ("每层是否双向", ""),
+    "layers": ("堆叠的层数（只有在不固定任何参数时 --seed/--random 才随机取 1 或 2）", ""),
+    "bidirectional": ("每层是否双向（只有在不固定任何参数时 --seed/--random 才随机选取）", ""),
     "outputs": ("顶部输出层 oₜ = V hₜ + c 的 n_y（0：无）", ""),
 }
+
+
+def _draw_counts(d: Draw) -> Params:
+    """A random layer; stacking and direction vary only in a fully random variant (no parameter fixed).
+
+    A problem that fixes any parameter (the cell, a size, the bias convention) means one plain layer
+    unless it also sets layers or bidirectional: those then keep their defaults (1 layer, one direction).
+    """
+    plain_layer = bool(d.fixed)
+    out: Params = {
+        "cell": d.pick("cell", list(CELLS)),
+        "input_size": d.pick("input_size", [1, 3, 10, 28, 100, 128]),
+        "hidden_size": d.pick("hidden_size", [2, 4, 20, 32, 64, 128]),
+        "bias": d.pick("bias", ["one", "one", "two"]),
+        "layers": d.pick("layers", [1, 1, 2]),
+        "bidirectional": d.pick("bidirectional", [False, False, True]),
+    }
+    if plain_layer:
+        for name in ("layers", "bidirectional"):
+            if name not in d.fixed:
+                del out[name]
+    return out
 
 
 @register(
@@ -713,21 +735,26 @@ _COUNT_ZH = {
                 "choice",
                 choices=("one", "two", "none"),
             ),
-            ParamSpec("layers", "stacked layers", 1, "int", min=1, max=20),
-            ParamSpec("bidirectional", "two directions per layer", False, "bool"),
+            ParamSpec(
+                "layers",
+                "stacked layers (--seed/--random draw 1 or 2 only when no parameter is fixed)",
+                1,
+                "int",
+                min=1,
+                max=20,
+            ),
+            ParamSpec(
+                "bidirectional",
+                "two directions per layer (--seed/--random draw it only when no parameter is fixed)",
+                False,
+                "bool",
+            ),
             ParamSpec("outputs", "n_y of an output layer oₜ = V hₜ + c on top (0: none)", 0, "int", min=0),
         ],
         _COUNT_ZH,
     ),
     ["total", "weights", "biases", "per_layer", "per_direction", "output_params"],
-    draw=lambda d: {
-        "cell": d.pick("cell", list(CELLS)),
-        "input_size": d.pick("input_size", [1, 3, 10, 28, 100, 128]),
-        "hidden_size": d.pick("hidden_size", [2, 4, 20, 32, 64, 128]),
-        "bias": d.pick("bias", ["one", "one", "two"]),
-        "layers": d.pick("layers", [1, 1, 2]),
-        "bidirectional": d.pick("bidirectional", [False, False, True]),
-    },
+    draw=lambda d: _draw_counts(d),
 )
 def _rnn_params(p: Params) -> Out:
     cell, n, h = p["cell"], p["input_size"], p["hidden_size"]
