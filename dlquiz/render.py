@@ -59,3 +59,30 @@ def plain(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+def crop(text: str, cells: int) -> str:
+    """`text` on one line, at most `cells` terminal cells wide (a Chinese character takes two cells,
+    so counting characters would make a Chinese line twice too wide), ending in … where it is cut."""
+    from rich.cells import cell_len, set_cell_size
+
+    line = " ".join(text.split())
+    if cell_len(line) <= cells:
+        return line
+    return set_cell_size(line, max(cells - 1, 0)).rstrip() + "…"
+
+
+def hanging(rows: list[tuple[str, Any]], indent: int = 2) -> Any:
+    """Marked lines (`(marker, text)`: "a)", "1.", "✗") `indent` cells in, each text wrapping under
+    itself: Rich wraps by cell width, so a Chinese line breaks at the edge and keeps its indent
+    (a string with spaces in front would lose it on the next line)."""
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")  # Chinese has no spaces to wrap at: fold by cells
+    for marker, text in rows:
+        grid.add_row(marker, Text(text) if isinstance(text, str) else text)
+    return Padding(grid, (0, 0, 0, indent))

@@ -5,10 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from dlquiz.cli.common import bank_option, default_lang, handle_errors, lang_option
+from dlquiz.i18n import N_, t
+
+# the kinds by syllabus letter, as `dlquiz topics` heads its columns
+KIND_COLUMNS = (("C", N_("concept")), ("F", N_("formula")), ("N", N_("numeric")), ("D", N_("derivation")),
+                ("E", N_("explain")))
 
 
 @click.command()
@@ -39,15 +45,14 @@ def topics(as_json: bool, lang: str | None, bank_dir: Path | None) -> None:
     from dlquiz.render import console
 
     out = console()
-    zh = (lang or default_lang()) == "zh"
+    lang = lang or default_lang()
     for chapter in bank.syllabus.chapters:
-        t = Table(title=f"{chapter.number}. {chapter.title}", title_justify="left", expand=False)
-        t.add_column("主题" if zh else "topic")
-        for letter, name, name_zh in (("C", "concept", "概念"), ("F", "formula", "公式"), ("N", "numeric", "计算"),
-                                      ("D", "derivation", "推导"), ("E", "explain", "简答")):
-            t.add_column(f"{letter} {name_zh if zh else name}", justify="right")
-        t.add_column("合计" if zh else "total", justify="right")
-        t.add_column("需要" if zh else "needs")
+        grid = Table(title=f"{chapter.number}. {chapter.title}", title_justify="left", expand=False)
+        grid.add_column(t("topic", lang))
+        for letter, name in KIND_COLUMNS:
+            grid.add_column(f"{letter} {t(name, lang)}", justify="right")
+        grid.add_column(t("total", lang), justify="right")
+        grid.add_column(t("needs", lang))
         for topic in (x for x in bank.syllabus.topics if x.chapter == chapter.number):
             counts = table[topic.id]
             by_letter = {lt: sum(n for k, n in counts.items() if KIND_LETTER[k] == lt) for lt in "CFNDE"}
@@ -55,9 +60,9 @@ def topics(as_json: bool, lang: str | None, bank_dir: Path | None) -> None:
                 str(by_letter[lt]) if by_letter[lt] or lt not in topic.kinds
                 else "[red]0[/red]" for lt in "CFNDE"
             ]
-            t.add_row(topic.id, *cells, str(sum(counts.values())), ",".join(topic.kinds))
-        out.print(t)
-    out.print(f"共 {len(bank.items)} 题，位于 {bank.root}" if zh else f"{len(bank.items)} items in {bank.root}")
+            grid.add_row(topic.id, *cells, str(sum(counts.values())), ",".join(topic.kinds))
+        out.print(grid)
+    out.print(t("{n} items in {root}", lang, n=len(bank.items), root=bank.root), markup=False)
 
 
 @click.command()
@@ -76,47 +81,51 @@ def show(item_id: str, lang: str | None, as_json: bool, bank_dir: Path | None) -
     import dataclasses
     import difflib
 
+    from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
 
     from dlquiz.bank import load_bank
+    from dlquiz.bank.sources import source_title
     from dlquiz.errors import UsageError
     from dlquiz.quiz.session import KIND_NAMES, Question
-    from dlquiz.render import console
+    from dlquiz.render import console, hanging
 
+    lang = lang or default_lang()
     bank = load_bank(bank_dir)
     item = bank.get(item_id)
     if item is None:
         close = difflib.get_close_matches(item_id, [i.id for i in bank.items], n=5, cutoff=0.5)
-        hint = f"; did you mean: {', '.join(close)}" if close else ""
-        raise UsageError(f"no item with id {item_id!r}{hint}")
+        hint = t("; did you mean: {ids}", lang, ids=", ".join(close)) if close else ""
+        raise UsageError(t("no item with id {id}{hint}", lang, id=repr(item_id), hint=hint))
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(item), ensure_ascii=False, indent=2, default=str))
         return
-    lang = lang or default_lang()
     q = Question(item, 1)
     if item.generator:
         from dlquiz.quiz.session import prepare
 
         q = prepare(item, number=1, seed=0)
-    body = Text(q.prompt_text(lang))
-    for letter, choice in zip("abcdefgh", item.choices, strict=False):
-        body.append(f"\n  {letter}) {choice(lang)}")
-    body.append("\n\n")
-    body.append("答案：" if lang == "zh" else "Answer: ", style="bold")
-    body.append(q.key_text(lang))
-    for n, point in enumerate(item.rubric, 1):
-        body.append(f"\n  {n}. {point(lang)}")
-    for m in item.mistakes:
-        body.append(f"\n  ✗ {m.answer}: {m.message(lang)}", style="dim")
-    body.append("\n\n")
-    body.append(q.explanation_text(lang))
+    # lists as hanging lines: a long (Chinese) choice or point wraps under its own text, not under the marker
+    parts: list[Any] = [Text(q.prompt_text(lang))]
+    if item.choices:
+        parts.append(hanging([(f"{letter})", choice(lang)) for letter, choice in zip("abcdefgh", item.choices,
+                                                                                     strict=False)]))
+    answer = Text("\n")
+    answer.append(t("Answer: ", lang), style="bold")
+    answer.append(q.key_text(lang))
+    parts.append(answer)
+    if item.rubric:
+        parts.append(hanging([(f"{n}.", point(lang)) for n, point in enumerate(item.rubric, 1)]))
+    if item.mistakes:
+        parts.append(hanging([("✗", Text(f"{m.answer}: {m.message(lang)}", style="dim")) for m in item.mistakes]))
+    parts.append(Text("\n" + q.explanation_text(lang)))
     kind = KIND_NAMES[item.kind][1 if lang == "zh" else 0]
-    level = ("难度" if lang == "zh" else "difficulty") + f" {item.difficulty}"
+    level = t("difficulty", lang) + f" {item.difficulty}"
     title = f"{item.id} · {item.topic} · {kind} · {level}"
-    console().print(Panel(body, title=title, title_align="left",
-                          subtitle=f"{item.where} · {'出处' if lang == 'zh' else 'source'} {item.source}",
-                          subtitle_align="right"))
+    source = source_title(item.source, lang) or item.source
+    console().print(Panel(Group(*parts), title=title, title_align="left",
+                          subtitle=f"{item.where} · {t('source', lang)} {source}", subtitle_align="right"))
 
 
 @click.group()
@@ -129,9 +138,10 @@ def bank() -> None:
 @click.option("--no-coverage", is_flag=True, help="Do not require syllabus coverage.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores).")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON list.")
+@lang_option
 @bank_option
 @handle_errors
-def bank_check(format_only: bool, no_coverage: bool, jobs: int | None, as_json: bool,
+def bank_check(format_only: bool, no_coverage: bool, jobs: int | None, as_json: bool, lang: str | None,
                bank_dir: Path | None) -> None:
     """List every problem in the bank; exit 1 if there is any.
 
@@ -145,13 +155,15 @@ def bank_check(format_only: bool, no_coverage: bool, jobs: int | None, as_json: 
       dlquiz bank check --bank my-questions/ --no-coverage
     """
     from dlquiz.bank import default_root, read_bank
-    from dlquiz.bank.check import check_keys, content_problems, coverage_problems
+    from dlquiz.bank.check import check_keys, content_problems, coverage_problems, duplicate_problems
     from dlquiz.bank.syllabus import load_syllabus
     from dlquiz.render import console, error_console
 
+    lang = lang or default_lang()
     root = bank_dir or default_root()
     items, problems = read_bank(root)
     problems += content_problems(items)
+    problems += duplicate_problems(items)
     if not no_coverage:
         problems += coverage_problems(items, load_syllabus())
     if not format_only:
@@ -160,7 +172,7 @@ def bank_check(format_only: bool, no_coverage: bool, jobs: int | None, as_json: 
             from rich.progress import Progress
 
             with Progress(console=err, transient=True) as bar:
-                task = bar.add_task("checking keys", total=None)
+                task = bar.add_task(t("checking keys", lang), total=None)
                 problems += check_keys(items, jobs=jobs, progress=lambda n: bar.advance(task, n))
         else:
             problems += check_keys(items, jobs=jobs)
@@ -170,6 +182,7 @@ def bank_check(format_only: bool, no_coverage: bool, jobs: int | None, as_json: 
         out = console()
         for p in problems:
             out.print(str(p), markup=False, highlight=False)
-        status = "ok" if not problems else f"{len(problems)} problem(s)"
-        out.print(f"{len(items)} items checked in {root}: {status}", markup=False)
+        status = t("ok", lang) if not problems else t("{n} problem(s)", lang, n=len(problems))
+        out.print(t("{n} items checked in {root}: {status}", lang, n=len(items), root=root, status=status),
+                  markup=False)
     sys.exit(1 if problems else 0)

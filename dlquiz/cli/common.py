@@ -36,11 +36,12 @@ def default_lang() -> str:
     return "en"
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
-    """Print `Error: message` on stderr and exit with `code`."""
+def fail(message: str, code: int = 1, lang: str | None = None) -> NoReturn:
+    """Print `Error: message` on stderr (the word in `lang`, default: the locale's) and exit with `code`."""
+    from dlquiz.i18n import t
     from dlquiz.render import error_console
 
-    error_console().print(f"[bold red]Error:[/bold red] {_escape(message)}")
+    error_console().print(f"[bold red]{t('Error:', lang or default_lang())}[/bold red] {_escape(message)}")
     sys.exit(code)
 
 
@@ -55,14 +56,17 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = kwargs.get("lang") if kwargs.get("lang") in ("en", "zh") else None  # the command's --lang
         try:
             return func(*args, **kwargs)
         except UsageError as exc:
-            fail(str(exc), EXIT_USAGE)
+            fail(str(exc), EXIT_USAGE, lang)
         except DlquizError as exc:
-            fail(str(exc), 1)
+            fail(str(exc), 1, lang)
         except KeyboardInterrupt:
-            sys.stderr.write("\ninterrupted\n")
+            from dlquiz.i18n import t
+
+            sys.stderr.write("\n" + t("interrupted", lang or default_lang()) + "\n")
             sys.exit(EXIT_INTERRUPTED)
 
     return wrapper  # type: ignore[return-value]
@@ -75,7 +79,7 @@ bank_option = click.option(
 )
 lang_option = click.option(
     "--lang", type=click.Choice(["zh", "en"]), default=None,
-    help="Language of questions and explanations (default: from the locale).",
+    help="Language of messages, tables and questions (default: from the locale).",
 )
 home_option = click.option(
     "--home", type=click.Path(file_okay=False, path_type=Path), envvar="DLQUIZ_HOME", default=None,

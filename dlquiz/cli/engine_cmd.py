@@ -10,6 +10,7 @@ from typing import IO, Any
 import click
 
 from dlquiz.cli.common import default_lang, fail, handle_errors, lang_option
+from dlquiz.i18n import t
 
 
 class CheckExit(IntEnum):
@@ -49,7 +50,7 @@ def _step_lines(step: Any, lang: str) -> list[str]:
     if step.status in ("fail", "error", "undecided") and step.message:
         out.append(f"        [{colour}]{escape(step_message(step.message, lang))}[/{colour}]")
     if step.status == "fail" and step.rule and step.rule != SHAPE:
-        label = "常见错误" if lang == "zh" else "known slip"
+        label = t("known slip", lang)
         out.append(f"        [bold]{label}:[/bold] {escape(rule_message(step.rule, lang))}")
     return out
 
@@ -60,26 +61,23 @@ def _failure_panel(step: Any, lang: str) -> Any:
 
     from dlquiz.symbolic.steps import rule_message
 
-    zh = lang == "zh"
-    rows = [f"[bold]{'第' if zh else 'line'} {step.line}{'行' if zh else ''}:[/bold] "
-            f"{escape(step.text)}"]
+    rows = [f"[bold]{t('line {n}', lang, n=step.line)}:[/bold] {escape(step.text)}"]
     if step.counterexample:
         cex = step.counterexample
         at = ", ".join(f"{k} = {v}" for k, v in cex.get("at", {}).items())
-        rows.append(f"[bold]{'反例' if zh else 'counterexample'}:[/bold] {escape(at)}")
-        rows.append(f"  {'上一步' if zh else 'previous step'} = {cex.get('previous')}, "
-                    f"{'这一步' if zh else 'this step'} = {cex.get('this')}")
+        rows.append(f"[bold]{t('counterexample', lang)}:[/bold] {escape(at)}")
+        rows.append(f"  {t('previous step', lang)} = {cex.get('previous')}, "
+                    f"{t('this step', lang)} = {cex.get('this')}")
     elif step.message:
         from dlquiz.symbolic.report import step_message
 
         rows.append(escape(step_message(step.message, lang)))
     if step.culprit:
-        rows.append(f"[bold]{'出错的部分' if zh else 'changed part'}:[/bold] "
-                    f"{escape(step.culprit)}")
+        rows.append(f"[bold]{t('changed part', lang)}:[/bold] {escape(step.culprit)}")
     if step.rule:
-        rows.append(f"[bold]{'常见错误' if zh else 'rule'}:[/bold] {step.rule} — "
+        rows.append(f"[bold]{t('rule', lang)}:[/bold] {step.rule} — "
                     f"{escape(rule_message(step.rule, lang))}")
-    title = "第一处错误" if zh else "first break"
+    title = t("first break", lang)
     return Panel("\n".join(rows), title=title, border_style="red", expand=False)
 
 
@@ -94,35 +92,30 @@ def _print_report(report: Any, lang: str, prose: dict[int, str] | None = None) -
             out.print(f"\n[italic]{escape(prose[step.line])}[/italic]")
         for row in _step_lines(step, lang):
             out.print(row)
-    zh = lang == "zh"
     if report.first_failure is not None:
         first = next(s for s in report.steps if s.line == report.first_failure
                      and s.status in ("fail", "error"))
         out.print(_failure_panel(first, lang))
     if report.ok:
-        out.print("[green]" + ("每一步都成立。" if zh else "Every step holds.") + "[/green]")
+        out.print("[green]" + t("Every step holds.", lang) + "[/green]")
     elif report.first_failure is not None:
-        out.print("[red]" + (f"推导在第 {report.first_failure} 行断开。" if zh
-                             else f"The derivation breaks at line {report.first_failure}.")
-                  + "[/red]")
+        out.print("[red]" + t("The derivation breaks at line {n}.", lang, n=report.first_failure) + "[/red]")
     elif any(s.status == "undecided" and s.message.startswith("cannot check this line")
              for s in report.steps):
-        out.print("[yellow]" + ("有的行无法检查（矩阵模式不支持其中的写法）。" if zh
-                                else "Some lines cannot be checked (a construct matrix mode does "
-                                "not support).") + "[/yellow]")
+        out.print("[yellow]" + t("Some lines cannot be checked (a construct matrix mode does not support).", lang)
+                  + "[/yellow]")
     else:
-        out.print("[yellow]" + ("有的步骤在时限内无法判定。" if zh
-                                else "Some steps could not be decided in time.") + "[/yellow]")
+        out.print("[yellow]" + t("Some steps could not be decided in time.", lang) + "[/yellow]")
 
 
-def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
+def _run(func: Any, *args: Any, lang: str = "en", **kwargs: Any) -> Any:
     """Run a check with a Rich status spinner on an interactive terminal."""
     from dlquiz.render import error_console
 
     err = error_console()
     if not err.is_terminal:
         return func(*args, **kwargs)
-    with err.status("checking the steps…"):
+    with err.status(t("checking the steps…", lang)):
         return func(*args, **kwargs)
 
 
@@ -166,9 +159,10 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
     try:
         text = file.read()
     except UnicodeDecodeError as exc:
-        fail(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})", CheckExit.INPUT)
+        fail(t("{name}: not UTF-8 text ({reason} at byte {start})", lang, name=name, reason=exc.reason,
+               start=exc.start), CheckExit.INPUT, lang)
     try:
-        report = _run(check_derivation, text, timeout=timeout, seed=seed)
+        report = _run(check_derivation, text, timeout=timeout, seed=seed, lang=lang)
     except DlquizError as exc:
         if as_json:  # scripts get JSON on stdout for input errors too
             click.echo(json.dumps({"ok": False, "error": f"{name}: {exc}",
@@ -176,7 +170,7 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
             sys.exit(CheckExit.INPUT)
         from dlquiz.symbolic.messages import parse_error_zh
 
-        fail(f"{name}: {parse_error_zh(str(exc)) if lang == 'zh' else exc}", CheckExit.INPUT)
+        fail(f"{name}: {parse_error_zh(str(exc)) if lang == 'zh' else exc}", CheckExit.INPUT, lang)
     except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError, KeyError,
             IndexError, AttributeError, NotImplementedError) as exc:
         msg = f"{name}: could not check this derivation ({type(exc).__name__}: {exc})"
@@ -223,10 +217,10 @@ def derive(name: str | None, lang: str | None, as_json: bool, timeout: float) ->
 
         from dlquiz.render import console
 
-        table = Table(title="derivations" if lang == "en" else "推导", title_justify="left")
-        table.add_column("name", no_wrap=True)
-        table.add_column("topic", no_wrap=True)
-        table.add_column("title")
+        table = Table(title=t("derivations", lang), title_justify="left")
+        table.add_column(t("name", lang), no_wrap=True)
+        table.add_column(t("topic", lang), no_wrap=True)
+        table.add_column(t("title", lang))
         for d in items:
             table.add_row(d.name, d.topic, d.title(lang))
         console().print(table)
@@ -235,7 +229,7 @@ def derive(name: str | None, lang: str | None, as_json: bool, timeout: float) ->
     from dlquiz.symbolic.steps import check_derivation
 
     d = load_derivation(name)
-    report = _run(check_derivation, d.text, timeout=timeout)
+    report = _run(check_derivation, d.text, timeout=timeout, lang=lang)
     prose: dict[int, str] = {}
     line = 1
     for step in d.steps:

@@ -18,6 +18,7 @@ from dlquiz.cli.common import (
     home_option,
     lang_option,
 )
+from dlquiz.i18n import t
 
 if TYPE_CHECKING:
     from dlquiz.bank import Bank, Item
@@ -33,21 +34,22 @@ def open_recorder(home: Path | None, save: bool, item_times: dict[str, int]):  #
 
 
 def _named_items(bank: Bank, item_ids: tuple[str, ...], topics: tuple[str, ...],
-                 kinds: tuple[str, ...]) -> list[Item]:
+                 kinds: tuple[str, ...], lang: str = "en") -> list[Item]:
     """The items named by --id, in the order given (an unknown id is a usage error)."""
     import difflib
 
     from dlquiz.errors import UsageError
 
     if topics or kinds:
-        raise UsageError("--id names the items itself: give no --topic or --kind with it")
+        raise UsageError(t("--id names the items itself: give no --topic or --kind with it", lang))
     items: list[Item] = []
     for item_id in item_ids:
         item = bank.get(item_id)
         if item is None:
             close = difflib.get_close_matches(item_id, [i.id for i in bank.items], n=5, cutoff=0.5)
-            hint = f"; did you mean: {', '.join(close)}" if close else " (`dlquiz show ID` shows one item)"
-            raise UsageError(f"--id {item_id!r}: no such item{hint}")
+            hint = (t("; did you mean: {ids}", lang, ids=", ".join(close)) if close
+                    else t(" (`dlquiz show ID` shows one item)", lang))
+            raise UsageError(t("--id {id}: no such item{hint}", lang, id=repr(item_id), hint=hint))
         if item not in items:
             items.append(item)
     return items
@@ -104,12 +106,12 @@ def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int | None, ite
         from dlquiz.progress.drill import drill_items
 
         if item_ids:
-            raise click.UsageError("--id names the items itself: give no --wrong or --due with it")
+            raise click.UsageError(t("--id names the items itself: give no --wrong or --due with it", lang))
         items = drill_items(bank.select(topics=topics, kinds=kinds), home, wrong=wrong, due=due,
                             n=10 if count is None else count, now=make_clock(os.environ.get("DLQUIZ_NOW"))(),
                             lang=lang)
     elif item_ids:
-        items = _named_items(bank, item_ids, topics, kinds)
+        items = _named_items(bank, item_ids, topics, kinds, lang)
         if count is not None:
             items = items[:max(count, 1)]
     else:
@@ -120,7 +122,7 @@ def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int | None, ite
         result = run_session(
             items, lang=lang, seed=seed, console=out, read_line=make_reader(out),
             recorder=store.record if store is not None else None,
-            title=("练习" if lang == "zh" else "Quiz") + f" · {len(items)} · seed {seed}",
+            title=t("Quiz · {n} · seed {seed}", lang, n=len(items), seed=seed),
         )
     finally:
         if store is not None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from dlquiz.cli.common import bank_option, default_lang, handle_errors, home_option, lang_option
+from dlquiz.i18n import N_, t
 
 if TYPE_CHECKING:
     from dlquiz.bank.model import Item
@@ -68,8 +69,10 @@ def search_items(items: Sequence[Item], text: str) -> list[Hit]:
 
 
 def _snippet(text: str, width: int = 70) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1] + "…"
+    """The question on one line, at most `width` terminal cells (not characters: Chinese takes two each)."""
+    from dlquiz.render import crop
+
+    return crop(text, width)
 
 
 @click.command()
@@ -119,7 +122,7 @@ def search(ctx: click.Context, text: tuple[str, ...], count: int, start_quiz: bo
         return
     out = make_console()
     if not hits:
-        out.print(f"没有题目包含“{query}”。" if zh else f"No item matches {query!r}.")
+        out.print(t("No item matches {query}.", lang, query=query if zh else repr(query)))
         sys.exit(1)
     if start_quiz:
         from dlquiz.cli.quiz_cmd import quiz
@@ -130,15 +133,16 @@ def search(ctx: click.Context, text: tuple[str, ...], count: int, start_quiz: bo
 
     from dlquiz.quiz.session import KIND_NAMES
 
-    title = (f"“{query}”：{len(hits)} 个结果" if zh else
-             f"{query!r}: {len(hits)} hit{'s' * (len(hits) != 1)}")
+    shown_query = query if zh else repr(query)
+    title = (t("{query}: 1 hit", lang, query=shown_query) if len(hits) == 1
+             else t("{query}: {n} hits", lang, query=shown_query, n=len(hits)))
     if len(hits) > len(shown):
-        title += f"（显示前 {len(shown)} 个）" if zh else f" (first {len(shown)} shown)"
+        title += t(" (first {n} shown)", lang, n=len(shown))
     table = Table(title=title, title_justify="left", show_edge=False)
-    for name in (("编号", "题型", "题目") if zh else ("id", "kind", "question")):
-        table.add_column(name, overflow="fold")
+    for name in (N_("id"), N_("kind"), N_("question")):
+        table.add_column(t(name, lang), overflow="fold")
     for h in shown:
         table.add_row(h.item.id, KIND_NAMES[h.item.kind][1 if zh else 0], _snippet(h.item.prompt(lang)))
     out.print(table)
     ids = " ".join(f"--id {h.item.id}" for h in shown)
-    out.print(("练习这些题：" if zh else "Quiz them: ") + f"dlquiz quiz {ids}", soft_wrap=True)
+    out.print(t("Quiz them: ", lang) + f"dlquiz quiz {ids}", soft_wrap=True)
