@@ -192,3 +192,19 @@ def test_rnn_params_fully_random_still_varies_the_structure() -> None:
     assert len(shapes) > 1
     stacked = generate_example("rnn.params", {"cell": "lstm", "layers": 2}, seed=3)
     assert stacked.params["layers"] == 2
+
+
+# --------------------------------------------------------------------------- 6. long Chinese cells wrap
+
+
+def test_chinese_cells_wrap_instead_of_being_cut() -> None:
+    ex = generate_example("cnn.summary")
+    zh = render_text(ex, lang="zh", width=80)
+    assert "…" not in zh
+    assert "偏置 10;" in zh and "浮点运算" in zh
+    import re
+
+    code, out, _ = run("example", "cnn.summary", "--params", "--lang", "zh")
+    assert code == 0
+    cut = [line for line in out.splitlines() if re.search(r"…\s*│\s*$", line)]
+    assert not cut, cut

@@ -70,7 +70,7 @@ def _params_table(desc: dict[str, Any], lang: str) -> None:
     title = desc["title_zh"] if zh else desc["title_en"]
     table = Table(title=f"{desc['name']}: {title}", title_justify="left")
     for col in ("参数", "类型", "默认值", "取值", "含义") if zh else ("param", "type", "default", "allowed", "meaning"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # fold by cell width: Chinese has no spaces to wrap at
     from dlquiz.worked import format_value
     from dlquiz.worked.i18n import prose
 
