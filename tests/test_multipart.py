@@ -272,3 +272,20 @@ def test_grade_reads_one_answer_per_line_and_one_part_with_part() -> None:
     assert same.returncode == 0
     bad = _run(["grade", TWO_LAYER, "1", "--part", "9"])
     assert bad.returncode == 2 and "1 Z1" in bad.stderr
+
+
+def test_a_mock_exam_shows_no_part_marks_but_grades_every_part() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from dlquiz.quiz.runner import run_session
+
+    lines = iter(_right_lines(_oracle_two_layer()))
+    out = StringIO()
+    result = run_session([_item(TWO_LAYER)], lang="en", seed=0, console=Console(file=out, width=100),
+                         read_line=lambda prompt: next(lines), feedback=False)
+    assert result.score == (1, 1)
+    assert "✓ (1)" not in out.getvalue() and "Answer recorded." in out.getvalue()
+    grade_ = result.grades[0]
+    assert grade_ is not None and len(grade_.parts) == 7

@@ -844,7 +844,7 @@ def combine_parts(keys: tuple[PartKey, ...], grades: list[Grade], *, detailed: b
     for n, (key, g) in enumerate(zip(keys, grades, strict=True), 1):
         ok = g.status is Status.CORRECT
         mark = "✓" if ok else "✗"
-        line = Text(f"{mark} ({n}) {key.label.en}", f"{mark} （{n}）{key.label.zh}")
+        line = Text(f"{mark} ({n}) {key.label.en}", f"{mark} ({n}) {key.label.zh}")
         if detailed and not ok:
             extra = [g.message.split(": ", 1)[-1] if g.message else "", *(t.en for t in g.notes)]
             extra_zh = [g.message_zh.split("：", 1)[-1] if g.message_zh else "", *(t.zh for t in g.notes)]
