@@ -41,7 +41,9 @@ def fail(message: str, code: int = 1, lang: str | None = None) -> NoReturn:
     from dlquiz.i18n import t
     from dlquiz.render import error_console
 
-    error_console().print(f"[bold red]{t('Error:', lang or default_lang())}[/bold red] {_escape(message)}")
+    word = t("Error:", lang or default_lang())
+    space = "" if word.endswith("：") else " "  # a full-width colon has its space built in
+    error_console().print(f"[bold red]{word}[/bold red]{space}{_escape(message)}")
     sys.exit(code)
 
 
