@@ -208,3 +208,47 @@ def test_chinese_cells_wrap_instead_of_being_cut() -> None:
     assert code == 0
     cut = [line for line in out.splitlines() if re.search(r"…\s*│\s*$", line)]
     assert not cut, cut
+
+
+# --------------------------------------------------------------------------- 7. params copied in compute
+
+
+def _copying_generators() -> None:
+    from dlquiz.worked._core import Out, ParamSpec, Step, register
+
+    specs = [
+        ParamSpec("a", "first number", 1.0, "float"),
+        ParamSpec("b", "second number", 2.0, "float"),
+        ParamSpec("mode", "sum or first", "sum", "choice", choices=("sum", "first")),
+    ]
+
+    def body(q: dict[str, Any]) -> Out:
+        total = q["a"] + q["b"] if q["mode"] == "sum" else q["a"]
+        return Out([Step("Result", "a + b" if q["mode"] == "sum" else "a", total)], total, {})
+
+    register("test.copy-dict", "t", "dict(p)", "dict(p)", specs, [])(lambda p: body(dict(p)))
+    register("test.copy-star", "t", "{**p}", "{**p}", specs, [])(lambda p: body({**p}))
+    register("test.copy-method", "t", "p.copy()", "p.copy()", specs, [])(lambda p: body(p.copy()))
+
+
+@pytest.fixture
+def copying() -> Any:
+    from dlquiz.worked import _core
+
+    _core._load()
+    saved = dict(_core._REGISTRY)
+    _copying_generators()
+    yield
+    _core._REGISTRY.clear()
+    _core._REGISTRY.update(saved)
+
+
+@pytest.mark.parametrize("kind", ["test.copy-dict", "test.copy-star", "test.copy-method"])
+def test_a_parameter_read_through_a_copy_is_used(copying: Any, kind: str) -> None:
+    assert generate_example(kind, {"b": 5}).answer == 6
+    assert generate_example(kind, {"a": 3, "b": 5, "mode": "sum"}).answer == 8
+    # still refused where it truly has no effect: b in mode 'first'
+    from dlquiz.errors import ParamError
+
+    with pytest.raises(ParamError, match="parameter b has no effect"):
+        generate_example(kind, {"b": 5, "mode": "first"})

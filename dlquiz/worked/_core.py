@@ -209,19 +209,50 @@ Params = dict[str, Any]
 
 
 class _Tracked(dict[str, Any]):
-    """The parameters as a generator reads them: every `p[name]` and `p.get(name)` is recorded."""
+    """The parameters as a generator reads them: every `p[name]` and `p.get(name)` is recorded.
+
+    A copy keeps track: `p.copy()` is tracked too; `dict(p)` and `{**p}` give a plain dict whose
+    reads cannot be seen, so any bulk access (keys, items, values, iteration) sets `copied`, and
+    generate_example then tests each parameter that looks unread by computing without it.
+    """
 
     def __init__(self, data: Mapping[str, Any], seen: set[str]) -> None:
         super().__init__(data)
         self.seen = seen
+        self.copied = False
+        self._pending: list[str] = []  # keys that dict(p) / {**p} is about to read for its copy
 
     def __getitem__(self, key: str) -> Any:
-        self.seen.add(key)
+        if self._pending and self._pending[0] == key:
+            self._pending.pop(0)  # the copy reading it, not the generator
+        else:
+            self.seen.add(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default: Any = None) -> Any:
         self.seen.add(key)
         return super().get(key, default)
+
+    def copy(self) -> _Tracked:
+        twin = _Tracked(self, self.seen)
+        return twin
+
+    def keys(self) -> Any:
+        self.copied = True
+        self._pending = list(super().keys())
+        return self._pending[:]
+
+    def __iter__(self) -> Any:
+        self.copied = True
+        return super().__iter__()
+
+    def items(self) -> Any:
+        self.copied = True
+        return super().items()
+
+    def values(self) -> Any:
+        self.copied = True
+        return super().values()
 
 
 def mark_used(p: Params, *names: str) -> None:
@@ -374,6 +405,52 @@ def _mode(gen: _Generator, full: Mapping[str, Any], skip: str, seen: set[str]) -
     return ", ".join(parts)
 
 
+def _run_plain(gen: _Generator, full: Params) -> Any:
+    """One computation without tracking, as comparable plain data (None if these settings are refused)."""
+    try:
+        params = dict(full)
+        if gen.prepare is not None:
+            params = gen.prepare(params)
+        if gen.check is not None:
+            gen.check(params)
+        with np.errstate(all="ignore"):
+            out = gen.compute(params)
+    except (ParamError, OverflowError, ZeroDivisionError, ValueError):
+        return None
+    return _fingerprint(out)
+
+
+def _fingerprint(out: Out) -> Any:
+    return (
+        [(s.name, s.formula, plain(s.value), s.note) for s in out.steps],
+        plain(out.answer),
+        {k: plain(v) for k, v in out.values.items()},
+        out.convention,
+    )
+
+
+def _used_by_difference(
+    gen: _Generator, explicit: Mapping[str, Any], seen: set[str], full: Params, out: Out
+) -> set[str]:
+    """The explicit parameters that look unread but change the result (read through a copy of the params).
+
+    Each is put back to its default and the example computed again; a value equal to the default is
+    harmless and counted as used (there is nothing to compare it with).
+    """
+    used: set[str] = set()
+    mine = _fingerprint(out)
+    for name in explicit:
+        if name in seen:
+            continue
+        default = _spec(gen, name).default
+        if plain(explicit[name]) == plain(default):
+            used.add(name)
+            continue
+        if _run_plain(gen, {**full, name: default}) != mine:
+            used.add(name)
+    return used
+
+
 def _refuse_ignored(gen: _Generator, explicit: Mapping[str, Any], seen: set[str], full: Mapping[str, Any]) -> None:
     unused = [n for n in explicit if n not in seen]
     if not unused:
@@ -416,15 +493,19 @@ def generate_example(
             full[name] = coerce(_spec(gen, name), v, kind)
     full.update(explicit)
     seen: set[str] = set()
+    before_prepare = dict(full)
     if gen.prepare is not None:
         full = gen.prepare(_Tracked(full, seen))
     if gen.check is not None:
         gen.check(full)
+    tracked = _Tracked(full, seen)
     try:
         with np.errstate(all="ignore"):
-            out = gen.compute(_Tracked(full, seen))
+            out = gen.compute(tracked)
     except (OverflowError, ZeroDivisionError) as exc:
         raise ParamError(f"{kind}: these numbers overflow ({exc}); choose smaller values") from None
+    if tracked.copied:  # compute copied its parameters: reads of the copy are not recorded
+        seen |= _used_by_difference(gen, explicit, seen, before_prepare, out)
     _refuse_ignored(gen, explicit, seen, full)
     values: dict[str, Any] = {}
     for s in out.steps:
