@@ -163,3 +163,13 @@ def test_migrated_module_writes_no_chinese_itself(module: str) -> None:
     skip = _docstring_lines(ast.parse(source))
     lines = [n for n, line in enumerate(source.splitlines(), 1) if _has_cjk(line) and n not in skip]
     assert not lines, f"{module}: Chinese text outside the catalog on lines {lines}"
+
+
+def test_worked_examples_register_their_chinese_in_the_one_catalog() -> None:
+    from dlquiz.worked.i18n import add_chinese, step_name
+
+    assert t("Output size", "zh") == step_name("Output size", "zh") != "Output size"
+    add_chinese(names={"A step only this test names": "只有本测试用的步骤"},
+                phrases={"A note only this test writes": "只有本测试写的说明"})
+    assert t("A step only this test names", "zh") == "只有本测试用的步骤"
+    assert t("A note only this test writes", "zh") == "只有本测试写的说明"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from dlquiz.i18n import register
+
 _ZH: dict[str, str] = {
     "Effective kernel size": "有效卷积核大小",
     "Output size": "输出大小",
@@ -283,3 +285,7 @@ def add_chinese(
     _ZH.update(names or {})
     _PHRASES.update(phrases or {})
     _FRAGMENTS.extend((re.compile(p), r) for p, r in fragments or [])
+    register({**(names or {}), **(phrases or {})})  # the one catalog: dlquiz.i18n.t knows them too
+
+
+register({**_ZH, **_PHRASES})
