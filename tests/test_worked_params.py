@@ -14,7 +14,7 @@ from dlquiz.cli import cli
 from dlquiz.errors import ParamError
 from dlquiz.worked import describe_generator, generate_example, list_generators
 from dlquiz.worked._core import _REGISTRY, Out, ParamSpec, Step, mark_used, register
-from dlquiz.worked.params import parse_expr, parse_tensor, require_shape
+from dlquiz.worked.params import parse_tensor, read_expression, require_shape
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -124,11 +124,11 @@ def test_shape_error_from_the_cli_exits_2_without_a_traceback() -> None:
 
 
 def test_expr_is_checked_by_the_whitelist_parser_and_kept_as_text() -> None:
-    assert parse_expr(" (x*y + z)^2 ") == "(x*y + z)^2"
+    assert read_expression(" (x*y + z)^2 ") == "(x*y + z)^2"
     with pytest.raises(ParamError, match="f: .*column"):
-        parse_expr("__import__('os')", "f")
+        read_expression("__import__('os')", "f")
     with pytest.raises(ParamError, match="empty expression"):
-        parse_expr("  ", "f")
+        read_expression("  ", "f")
 
 
 # --------------------------------------------------------------------------- no ignored parameter

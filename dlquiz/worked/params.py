@@ -374,8 +374,8 @@ def require_shape(
 # --------------------------------------------------------------------------- expressions
 
 
-def parse_expr(text: Any, where: str = "expression") -> str:
-    """The text of a math expression, validated by the symbolic engine's whitelist parser.
+def read_expression(text: Any, where: str = "expression") -> str:
+    """The text of a math expression, checked (not evaluated) by the symbolic engine's whitelist parser.
 
     Only the text is kept: the worked examples never hold SymPy objects.
     """
@@ -420,7 +420,7 @@ def coerce(spec: ParamSpec, v: Any, kind: str) -> Any:
         out = str(v).strip()
         parse_poly(out, where)
     elif t == "expr":
-        out = parse_expr(v, where)
+        out = read_expression(v, where)
     elif t == "intlist":
         out = _as_list(v, where, _as_int)
     elif t == "floatlist":
