@@ -59,6 +59,10 @@ POLICY = [
     ("max(x, 20000)", "20000", (), "rejected"),
     ("heaviside(x - 12000)", "0", (), "rejected"),
     ("sign(x)*abs(x)", "x", (), "equal"),
+    # near misses below the 40-digit tolerance: seen at 250 digits
+    ("x", "x + 10^-40*x", (), "rejected"),
+    ("sigma(x)", "1/(1 + exp(-x)) + 10^-45*x^2", (), "rejected"),
+    ("softplus(x) - softplus(-x)", "x", (), "equal"),
 ]
 
 

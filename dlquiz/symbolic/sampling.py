@@ -105,6 +105,19 @@ class Sampling:
 # --------------------------------------------------------------------------- values
 
 
+def _at_precision(p: Point, dps: int) -> Point:
+    """The point with the names it solved from equations (y3 = 1 − y1 − y2) computed again at
+    `dps` digits, so that more digits do not meet a value rounded at 40."""
+    if not p.solved or dps <= DPS:
+        return p
+    q = Point(p.ctx, p.seed, p.index, p.fixed, p.wide, p.cycle, p.cyclic, p.probe, p.positive,
+              p.refute_only)
+    q.values = dict(p.values)
+    for name, sol in p.solved:
+        q.values[name] = evaluate(sol, q, dps)
+    return q
+
+
 def value_at(expr: sympy.Basic, p: Point, start: int = DPS) -> Num | None:
     """The value of `expr` at `p`, at the precision it needs; None where it is undefined.
 
@@ -113,7 +126,7 @@ def value_at(expr: sympy.Basic, p: Point, start: int = DPS) -> Num | None:
     """
     for dps in (start, *[d for d in PRECISIONS if d > start]):
         try:
-            v = evaluate(expr, p, dps)
+            v = evaluate(expr, _at_precision(p, dps), dps)
         except Underflow:
             continue
         except Undefined:
@@ -334,6 +347,7 @@ def _kink_points(case: Case, bases: Sequence[Point], ctx: Context, fixed: dict[s
 
 
 def _fill(p: Point, sols: list[tuple[str, sympy.Expr]], ctx: Context) -> bool:
+    p.solved = sols
     for name, sol in sols:
         try:
             v = evaluate(sol, p)
@@ -459,6 +473,37 @@ def sample(expected: sympy.Expr, given: sympy.Expr, ctx: Context, seed: int,
                 return res
     res.finished = not out_of_time()
     return res
+
+
+FINE_DPS, FINE_CONFIRM_DPS, FINE_TOL = 250, 700, 1e-150
+
+
+def fine_agreement(s: Sampling, k: int = 3) -> tuple[str, tuple[Point, Num, Num] | None]:
+    """Agreement at 250 digits (to 1e-150) at the first `k` agreeing points: "fine"; a stable
+    difference below the 40-digit tolerance (x vs x + 10^-40·x): "differ" with the point and
+    values at 700 digits; otherwise "unclear"."""
+    checked = 0
+    for p in s.agree[:k]:
+        case = s.cases[id(p)]
+        try:
+            ev, gv = value_at(case.expected, p, FINE_DPS), value_at(case.given, p, FINE_DPS)
+        except Unsupported:
+            return "unclear", None
+        if ev is None or gv is None:
+            continue
+        if not close(ev, gv, FINE_TOL, FINE_DPS):
+            try:
+                e7 = value_at(case.expected, p, FINE_CONFIRM_DPS)
+                g7 = value_at(case.given, p, FINE_CONFIRM_DPS)
+            except Unsupported:
+                return "unclear", None
+            if e7 is not None and g7 is not None and not close(e7, g7, FINE_TOL, FINE_CONFIRM_DPS) \
+                    and close(e7, ev, 1e-180, FINE_CONFIRM_DPS) \
+                    and close(g7, gv, 1e-180, FINE_CONFIRM_DPS):
+                return "differ", (p, e7, g7)
+            return "unclear", None
+        checked += 1
+    return ("fine" if checked else "unclear"), None
 
 
 def numerically_equal(a: sympy.Expr, b: sympy.Expr, ctx: Context, seed: int = 0,
