@@ -36,17 +36,17 @@ import sympy
 from dlquiz.symbolic.assumptions import Context, sympy_assumptions
 from dlquiz.symbolic.functions import elementary
 from dlquiz.symbolic.limits import TimeLimit, run_limited, time_limit
-from dlquiz.symbolic.numeric import Num, Point, fmt
+from dlquiz.symbolic.numeric import Num, Point, Unsupported, close, fmt
 from dlquiz.symbolic.parse import to_unicode, unicode_name
 from dlquiz.symbolic.sampling import (
     MIN_AGREE,
     N_POINTS,
     Case,
     Sampling,
-    fine_agreement,
     point_values,
     sample,
     solutions,
+    value_at,
 )
 
 PROOF_SECONDS = 0.4
@@ -153,6 +153,37 @@ def prove_equal(expected: sympy.Expr, given: sympy.Expr, ctx: Context,
     if status == "zero":
         return True
     return value if status == "constant" else False
+
+
+FINE_DPS, FINE_CONFIRM_DPS, FINE_TOL = 250, 700, 1e-150
+
+
+def fine_agreement(s: Sampling, k: int = 3) -> tuple[str, tuple[Point, Num, Num] | None]:
+    """Agreement at 250 digits (to 1e-150) at the first `k` agreeing points: "fine"; a stable
+    difference below the 40-digit tolerance (x vs x + 10^-40·x): "differ" with the point and
+    values at 700 digits; otherwise "unclear"."""
+    checked = 0
+    for p in s.agree[:k]:
+        case = s.cases[id(p)]
+        try:
+            ev, gv = value_at(case.expected, p, FINE_DPS), value_at(case.given, p, FINE_DPS)
+        except Unsupported:
+            return "unclear", None
+        if ev is None or gv is None:
+            continue
+        if not close(ev, gv, FINE_TOL, FINE_DPS):
+            try:
+                e7 = value_at(case.expected, p, FINE_CONFIRM_DPS)
+                g7 = value_at(case.given, p, FINE_CONFIRM_DPS)
+            except Unsupported:
+                return "unclear", None
+            if e7 is not None and g7 is not None and not close(e7, g7, FINE_TOL, FINE_CONFIRM_DPS) \
+                    and close(e7, ev, 1e-180, FINE_CONFIRM_DPS) \
+                    and close(g7, gv, 1e-180, FINE_CONFIRM_DPS):
+                return "differ", (p, e7, g7)
+            return "unclear", None
+        checked += 1
+    return ("fine" if checked else "unclear"), None
 
 
 # --------------------------------------------------------------------------- messages

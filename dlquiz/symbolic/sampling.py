@@ -475,37 +475,6 @@ def sample(expected: sympy.Expr, given: sympy.Expr, ctx: Context, seed: int,
     return res
 
 
-FINE_DPS, FINE_CONFIRM_DPS, FINE_TOL = 250, 700, 1e-150
-
-
-def fine_agreement(s: Sampling, k: int = 3) -> tuple[str, tuple[Point, Num, Num] | None]:
-    """Agreement at 250 digits (to 1e-150) at the first `k` agreeing points: "fine"; a stable
-    difference below the 40-digit tolerance (x vs x + 10^-40·x): "differ" with the point and
-    values at 700 digits; otherwise "unclear"."""
-    checked = 0
-    for p in s.agree[:k]:
-        case = s.cases[id(p)]
-        try:
-            ev, gv = value_at(case.expected, p, FINE_DPS), value_at(case.given, p, FINE_DPS)
-        except Unsupported:
-            return "unclear", None
-        if ev is None or gv is None:
-            continue
-        if not close(ev, gv, FINE_TOL, FINE_DPS):
-            try:
-                e7 = value_at(case.expected, p, FINE_CONFIRM_DPS)
-                g7 = value_at(case.given, p, FINE_CONFIRM_DPS)
-            except Unsupported:
-                return "unclear", None
-            if e7 is not None and g7 is not None and not close(e7, g7, FINE_TOL, FINE_CONFIRM_DPS) \
-                    and close(e7, ev, 1e-180, FINE_CONFIRM_DPS) \
-                    and close(g7, gv, 1e-180, FINE_CONFIRM_DPS):
-                return "differ", (p, e7, g7)
-            return "unclear", None
-        checked += 1
-    return ("fine" if checked else "unclear"), None
-
-
 def numerically_equal(a: sympy.Expr, b: sympy.Expr, ctx: Context, seed: int = 0,
                       n: int = 16, cases: Sequence[Case] | None = None,
                       deadline: float | None = None) -> bool:
