@@ -59,6 +59,8 @@ CASES = [
     ("doctor --home {home}", "no progress database yet", "还没有进度数据库"),
     ("show no.such.item --bank {bank}", "Error: no item with id", "错误：没有编号为"),
     ("plan --exam 2000-01-01 --home {home}", "is in the past", "已经过去"),
+    ("exam --n 0 --no-save --bank {bank}", "--n must be at least 1", "--n 至少为 1"),
+    ("exam --n 40 --minutes 2 --no-save --seed 1 --bank {bank}", "Only", "不足"),
 ]
 STDIN = {"quiz": "s\n", "check": "x^2 + 2*x + 1\n= (x + 1)^2\n"}
 

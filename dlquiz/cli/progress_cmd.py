@@ -249,7 +249,7 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
                                    folder=report_path.resolve().parent), param_hint="--report")
     bank = load_bank(bank_dir)
     seed = seed if seed is not None else random.randrange(10**6)
-    paper = assemble_paper(bank.items, seed=seed, minutes=minutes, n=count, chapters=chapters)
+    paper = assemble_paper(bank.items, seed=seed, minutes=minutes, n=count, chapters=chapters, lang=lang)
     out = make_console()
     if count is not None and len(paper.items) < count:
         from dlquiz.render import error_console, plain

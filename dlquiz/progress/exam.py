@@ -60,22 +60,25 @@ def assemble_paper(
     minutes: float | None = None,
     n: int | None = None,
     chapters: Sequence[int] = (),
+    lang: str = "en",
 ) -> Paper:
     """Choose a balanced paper; the same seed and bank give the same paper (see `_assemble`).
+    Errors are worded in `lang`.
 
     With both `n` and `minutes`, when the balanced choice leaves fewer than `n` questions, the
     paper is chosen again with the longest items left out (the longest cut first, derivations kept
     where they fit, as always), as long as the paper keeps its derivation and, from 10 questions
     on, every kind it had; `shortfall` explains any questions still missing.
     """
-    paper = _assemble(items, seed=seed, minutes=minutes, n=n, chapters=chapters)
+    paper = _assemble(items, seed=seed, minutes=minutes, n=n, chapters=chapters, lang=lang)
     if n is None or minutes is None or len(paper.items) >= n:
         return paper
     best = paper
     for cut in sorted({i.time for i in items if i.kind != "derivation"}, reverse=True)[1:]:
         pool = [i for i in items if i.time <= cut or i.kind == "derivation"]
         try:
-            again = _assemble(pool, seed=seed, minutes=minutes, n=n, chapters=chapters, check_chapters=False)
+            again = _assemble(pool, seed=seed, minutes=minutes, n=n, chapters=chapters, check_chapters=False,
+                              lang=lang)
         except UsageError:
             continue
         if len(again.items) > len(best.items) and _keeps_balance(paper, again):
@@ -124,6 +127,7 @@ def _assemble(
     n: int | None = None,
     chapters: Sequence[int] = (),
     check_chapters: bool = True,
+    lang: str = "en",
 ) -> Paper:
     """Choose a balanced paper; the same seed and bank give the same paper.
 
@@ -148,19 +152,18 @@ def _assemble(
         UsageError: a bad count, time or chapter, or nothing fits.
     """
     if n is not None and n < 1:
-        raise UsageError(f"--n must be at least 1, got {n}")
+        raise UsageError(tr("--n must be at least 1, got {n}", lang, n=n))
     if minutes is not None and not (0 < minutes <= 24 * 60):
-        raise UsageError(f"--minutes must be a positive number of minutes up to 1440, got {minutes}")
+        raise UsageError(tr("--minutes must be a positive number of minutes up to 1440, got {minutes}", lang,
+                            minutes=minutes))
     present = sorted({i.chapter for i in items})
     for c in chapters:
         if check_chapters and c not in present:
-            raise UsageError(
-                f"--chapters: chapter {c} has no items (chapters with items: "
-                f"{', '.join(map(str, present))})"
-            )
+            raise UsageError(tr("--chapters: chapter {chapter} has no items (chapters with items: {present})", lang,
+                                chapter=c, present=", ".join(map(str, present))))
     pool = sorted((i for i in items if not chapters or i.chapter in chapters), key=lambda i: i.id)
     if not pool:
-        raise UsageError("no item to build an exam from")
+        raise UsageError(tr("no item to build an exam from", lang))
     if minutes is None and n is None:
         minutes = DEFAULT_MINUTES
     budget = math.inf if minutes is None else minutes * 60
@@ -220,10 +223,8 @@ def _assemble(
             per_kind[letter] += 1
             per_chapter[chapter] = per_chapter.get(chapter, 0) + 1
     if not chosen:
-        raise UsageError(
-            f"no item fits in {minutes:g} minutes (the shortest takes "
-            f"{min(i.time for i in pool) / 60:.1f} min); give more --minutes"
-        )
+        raise UsageError(tr("no item fits in {minutes:g} minutes (the shortest takes {shortest:.1f} min); "
+                            "give more --minutes", lang, minutes=minutes, shortest=min(i.time for i in pool) / 60))
     rank = {x: k for k, x in enumerate(LETTER_ORDER)}
     position = {item.id: k for k, item in enumerate(chosen)}
     ordered = sorted(chosen, key=lambda i: (rank[KIND_LETTER[i.kind]], i.chapter, position[i.id]))

@@ -107,7 +107,7 @@ def export_anki(items: Sequence[Item], path: Path, *, lang: ExportLang = "en",
 
     langs = _langs(lang)
     if not items:
-        raise UsageError("no item to export (check --topic)")
+        raise UsageError(t("no item to export (check --topic)", langs[0]))
     model = genanki.Model(
         MODEL_ID, "dlquiz item",
         fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Item"}],
@@ -133,7 +133,8 @@ def export_anki(items: Sequence[Item], path: Path, *, lang: ExportLang = "en",
         path.parent.mkdir(parents=True, exist_ok=True)
         genanki.Package(deck).write_to_file(str(path))
     except OSError as exc:
-        raise DlquizError(f"{path}: cannot write the Anki package ({exc.strerror})") from exc
+        raise DlquizError(t("{path}: cannot write the Anki package ({reason})", langs[0], path=path,
+                            reason=exc.strerror)) from exc
     return ExportResult(path, len(items), lang)
 
 
