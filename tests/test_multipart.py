@@ -104,6 +104,7 @@ CASES = [
     ("one entry of dW1 wrong", (6, "-0.0227, -0.0454; 0.0287, 0.5"), "wrong",
      ["row 2, column 2", "you gave 0.5", "✗ (7)", "✓ (6)", "right value: dW1", "from step"]),
     ("one entry of dW1 one unit off in the 4th decimal", (6, None), "wrong", ["row 1, column 1"]),
+    ("the second entry of a column vector wrong", (0, "0.25, 0.16"), "wrong", ["entry 2: you gave 0.16, right 0.15"]),
     ("a scalar part wrong", (3, "0.6182"), "wrong", ["✗ (4)", "right value: loss = 0.618114"]),
     ("a ragged matrix", (6, "-0.0227, -0.0454; 0.0287"), "invalid", ["part 7 (dW1)", "row 2 has 1"]),
     ("a word in a matrix", (6, "-0.0227, abc; 0.0287, 0.0573"), "invalid", ["part 7 (dW1)", "row 1", "'abc'"]),
@@ -289,3 +290,11 @@ def test_a_mock_exam_shows_no_part_marks_but_grades_every_part() -> None:
     assert "✓ (1)" not in out.getvalue() and "Answer recorded." in out.getvalue()
     grade_ = result.grades[0]
     assert grade_ is not None and len(grade_.parts) == 7
+
+
+def test_the_bank_check_command_names_the_file_line_and_part(tmp_path: Path) -> None:
+    _read(tmp_path, 'parts = [{ ask = "Z1", en = "Z1", zh = "Z1" }, { ask = "dZ9", en = "dZ9", zh = "dZ9" }]')
+    out = _run(["bank", "check", "--bank", str(tmp_path / "questions"), "--no-coverage", "--jobs", "1"])
+    assert out.returncode != 0
+    text = out.stdout + out.stderr
+    assert "t.toml:2" in text and "backprop.layer.parts-test" in text and "parts[2].ask" in text and "dZ9" in text

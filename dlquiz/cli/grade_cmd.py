@@ -202,7 +202,7 @@ def _batch(bank: Bank, source: IO[str], lang: str) -> int:
               help="Multi-part items: grade ANSWER as this part only (a number from 1, or the value's name).")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as one JSON object.")
 @click.option("--batch", "batch", type=click.File("r", encoding="utf-8"), default=None, metavar="FILE|-",
-              help='Grade JSON lines {"id", "item", "answer", "seed"}; one verdict line each, in order.')
+              help='Grade JSON lines {"id", "item", "answer", "seed", "part"}; one verdict line each, in order.')
 @lang_option
 @bank_option
 @handle_errors
@@ -223,8 +223,8 @@ def grade(item_id: str | None, answer: str | None, seed: int, points: str | None
       dlquiz grade loss.bce.generated 0.288 --seed 1
       printf '= 1 - 1/(1 + exp(-x))\\n= exp(-x)/(1 + exp(-x))\\n= sigma(-x)\\n' \\
         | dlquiz grade act.sigmoid.derive-symmetry -
-      printf '0.1, 0.2; 0.3, 0.4\\n0.693\\n' | dlquiz grade backprop.layer.two-layer-exam -
-      dlquiz grade backprop.layer.two-layer-exam '0.1, 0.2; 0.3, 0.4' --part Z1
+      dlquiz grade backprop.layer.two-layer-exam - < my-parts.txt    # one answer per part and line
+      dlquiz grade backprop.layer.two-layer-exam '0.25, 0.15' --part Z1
       dlquiz grade --batch answers.jsonl > verdicts.jsonl
     """
     from dlquiz.bank import load_bank

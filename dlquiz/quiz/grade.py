@@ -713,9 +713,11 @@ def part_format(value: Any) -> Text:
                 f"{dims} 矩阵，行之间用 ; 分隔（如 1, 2; 3, 4）")
 
 
-def _entry_text(index: tuple[int, ...], vector: bool) -> Text:
+def _entry_text(index: tuple[int, ...], shape: tuple[int, ...], vector: bool) -> Text:
+    """Where an entry is, in words: a vector's (also an n×1 or 1×n value's) by its number, a matrix's by
+    row and column (1-based)."""
     if vector or len(index) == 1:
-        n = (index[-1] if vector else index[0]) + 1
+        n = _flat_index(index, shape) + 1
         return Text(f"entry {n}", f"第 {n} 个数")
     if len(index) == 2:
         return Text(f"row {index[0] + 1}, column {index[1] + 1}", f"第 {index[0] + 1} 行第 {index[1] + 1} 列")
@@ -741,7 +743,8 @@ def grade_part(item: Item, key: PartKey, response: str, number: int = 0) -> Grad
     from dlquiz.errors import DlquizError
 
     prefix = Text(f"part {number} ({key.name}): ", f"第 {number} 问（{key.name}）：") if number else Text("", "")
-    right = Text(f"right value: {key.name} = {value_text(key.value)}", f"正确值：{key.name} = {value_text(key.value)}")
+    right_text = value_text(_squeeze(key.value))
+    right = Text(f"right value: {key.name} = {right_text}", f"正确值：{key.name} = {right_text}")
     notes = (right,) if key.step is None else (right, key.step)
     expected = _squeeze(key.value)
     if not isinstance(expected, list):  # a number: the grader's own reading and comparison
@@ -774,7 +777,7 @@ def grade_part(item: Item, key: PartKey, response: str, number: int = 0) -> Grad
     vector = len(_shape(expected)) == 1
     shown = []
     for index in checked.wrong[:4]:
-        where = _entry_text(index, vector)
+        where = _entry_text(index, _shape(key.value), vector)
         yours = _flat_entries(checked.yours)[_flat_index(index, _shape(key.value))]
         shown.append((where, value_text(yours), value_text(_at(key.value, index))))
     more = len(checked.wrong) - len(shown)
