@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 import dlquiz
-from dlquiz.i18n import N_, catalog, chinese, register, t
+from dlquiz.i18n import N_, catalog, chinese, lazy, localized, register, t
 
 PACKAGE = Path(dlquiz.__file__).parent
-FUNCTIONS = {"t", "N_"}  # the names `dlquiz.i18n` exports for marking messages
+FUNCTIONS = {"t", "N_", "lazy"}  # the names `dlquiz.i18n` exports for marking messages
 
 
 def _extract(tree: ast.AST) -> tuple[list[tuple[int, str]], list[int]]:
@@ -173,3 +173,13 @@ def test_worked_examples_register_their_chinese_in_the_one_catalog() -> None:
                 phrases={"A note only this test writes": "只有本测试写的说明"})
     assert t("A step only this test names", "zh") == "只有本测试用的步骤"
     assert t("A note only this test writes", "zh") == "只有本测试写的说明"
+
+
+def test_lazy_messages_are_english_until_shown() -> None:
+    from dlquiz.errors import ProgressError
+
+    exc = ProgressError(lazy("{path}: cannot read the progress database ({reason})", path="/x/p.db", reason="EIO"))
+    assert str(exc) == "/x/p.db: cannot read the progress database (EIO)"
+    assert localized(exc, "zh") == "/x/p.db：无法读取进度数据库（EIO）"
+    assert localized(exc, "en") == str(exc)
+    assert localized(ProgressError("plain words"), "zh") == "plain words"

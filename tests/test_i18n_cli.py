@@ -103,3 +103,14 @@ def test_without_lang_a_command_follows_the_locale(locale: str, phrase: str, tmp
     env = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": locale, "NO_COLOR": "1"}
     res = CliRunner().invoke(cli, ["stats", "--home", str(tmp_path)], env=env)
     assert phrase in res.stdout
+
+
+@pytest.mark.parametrize(("lang", "phrase"), [("en", "not an SQLite database"), ("zh", "不是 SQLite 数据库")])
+def test_library_errors_are_shown_in_the_language_asked(lang: str, phrase: str, tmp_path: Path) -> None:
+    from dlquiz.progress.store import db_path
+
+    path = db_path(tmp_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"this is no database at all, just some text long enough\n" * 4)
+    res = CliRunner().invoke(cli, ["stats", "--home", str(tmp_path), "--lang", lang], env={"NO_COLOR": "1"})
+    assert res.exit_code == 1 and phrase in res.stderr and str(path) in res.stderr.replace("\n", "")

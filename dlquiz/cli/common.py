@@ -53,6 +53,12 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+def _message(exc: BaseException, lang: str | None) -> str:
+    from dlquiz.i18n import localized
+
+    return localized(exc, lang or default_lang())
+
+
 def handle_errors(func: F) -> F:
     """Turn library errors into a clean message and exit code, never a traceback."""
 
@@ -62,9 +68,9 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except UsageError as exc:
-            fail(str(exc), EXIT_USAGE, lang)
+            fail(_message(exc, lang), EXIT_USAGE, lang)
         except DlquizError as exc:
-            fail(str(exc), 1, lang)
+            fail(_message(exc, lang), 1, lang)
         except KeyboardInterrupt:
             from dlquiz.i18n import t
 

@@ -7,9 +7,14 @@ With ``lang == "zh"`` the message is looked up in the one Chinese catalog, ``dlq
 decided in one place, ``dlquiz.cli.common.default_lang`` (``--lang`` overrides it).
 
 Messages kept in tables (rating names, column headings) are marked with ``N_("...")`` where they are
-written and translated with ``t(value, lang)`` where they are shown. ``tests/test_i18n.py`` extracts every
-literal passed to ``t``/``N_`` across ``dlquiz/`` and fails on one without a Chinese form, and on catalog
-entries that no code uses.
+written and translated with ``t(value, lang)`` where they are shown. Library code that does not know the
+language raises its errors with ``lazy("{path}: cannot ...", path=p)``; the CLI shows them translated.
+
+``tests/test_i18n.py`` extracts every literal passed to ``t``/``N_``/``lazy`` across ``dlquiz/`` and fails
+on one without a Chinese form, and on catalog entries that no code uses.
+
+How to add a message: write ``t("English text with {field}", lang, field=value)`` in the code, add
+``"English text with {field}" = "中文 {field}"`` to ``zh.toml`` (same placeholders), run the test.
 
 Areas that keep their own word lists (worked-example step names, formula-reader messages) add them
 to the same catalog with `register`, so ``t`` is the one function to call everywhere.
@@ -59,6 +64,34 @@ def t(message: str, lang: str, /, **fields: Any) -> str:
 def N_(message: str) -> str:  # noqa: N802 - the gettext name for "mark for translation, translate later"
     """Mark `message` for the catalog where it is written (a table); `t(value, lang)` translates it later."""
     return message
+
+
+class Lazy(str):
+    """A message that is English now and in the reader's language later: library code, which does not know
+    the language, raises its errors with one (it is the English string, so ``str(exc)`` is unchanged);
+    the CLI shows ``localized(exc, lang)``."""
+
+    msgid: str
+    fields: dict[str, Any]
+
+    def __new__(cls, msgid: str, fields: dict[str, Any]) -> Lazy:
+        obj = super().__new__(cls, msgid.format(**fields) if fields else msgid)
+        obj.msgid, obj.fields = msgid, fields
+        return obj
+
+    def text(self, lang: str) -> str:
+        return t(self.msgid, lang, **self.fields)
+
+
+def lazy(message: str, /, **fields: Any) -> Lazy:
+    """`message` with its fields, to be translated when it is shown (see `Lazy`)."""
+    return Lazy(message, fields)
+
+
+def localized(exc: BaseException, lang: str) -> str:
+    """The message of `exc` in `lang` where it was made with `lazy`, else as it is."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first.text(lang) if isinstance(first, Lazy) else str(exc)
 
 
 def translate(message: str, table: Sequence[tuple[str, str]]) -> str:

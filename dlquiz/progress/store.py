@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from dlquiz.errors import ProgressError
+from dlquiz.i18n import lazy
 from dlquiz.progress.cards import AnswerRow, CardRow
 from dlquiz.quiz.events import AnswerEvent
 
@@ -131,19 +132,20 @@ def explain(exc: BaseException, path: Path) -> str:
     import errno as codes
 
     if "readonly" in text or "read-only" in text or errno in (codes.EROFS, codes.EACCES, codes.EPERM):
-        return (f"{path}: the progress database is read-only, so answers cannot be saved "
-                f"({exc}). Make the file and its folder writable, or use another --home / "
-                "DLQUIZ_HOME (or --no-save).")
+        return lazy("{path}: the progress database is read-only, so answers cannot be saved ({reason}). Make "
+                    "the file and its folder writable, or use another --home / DLQUIZ_HOME (or --no-save).",
+                    path=path, reason=exc)
     if "full" in text or errno == codes.ENOSPC:
-        return (f"{path}: the disk is full, so answers cannot be saved ({exc}). Free some space "
-                "and start again; every answer saved so far is kept.")
+        return lazy("{path}: the disk is full, so answers cannot be saved ({reason}). Free some space and "
+                    "start again; every answer saved so far is kept.", path=path, reason=exc)
     if "locked" in text or "busy" in text:
-        return (f"{path}: another dlquiz session kept the progress database locked for more than "
-                f"{BUSY_TIMEOUT_MS // 1000} s ({exc}); try again when it has finished.")
+        return lazy("{path}: another dlquiz session kept the progress database locked for more than {s} s "
+                    "({reason}); try again when it has finished.", path=path, s=BUSY_TIMEOUT_MS // 1000, reason=exc)
     if "i/o" in text or errno == codes.EIO:
-        return (f"{path}: the disk reported an error while saving ({exc}); every answer saved "
-                "so far is kept. Run `dlquiz doctor`.")
-    return f"{path}: the progress database could not be written ({exc}). Run `dlquiz doctor`."
+        return lazy("{path}: the disk reported an error while saving ({reason}); every answer saved so far "
+                    "is kept. Run `dlquiz doctor`.", path=path, reason=exc)
+    return lazy("{path}: the progress database could not be written ({reason}). Run `dlquiz doctor`.", path=path,
+                reason=exc)
 
 
 def _check_file(path: Path) -> None:
@@ -152,12 +154,12 @@ def _check_file(path: Path) -> None:
         with path.open("rb") as fh:
             head = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise ProgressError(f"{path}: cannot read the progress database ({exc.strerror})") from exc
+        raise ProgressError(lazy("{path}: cannot read the progress database ({reason})", path=path,
+                                 reason=exc.strerror)) from exc
     if head != SQLITE_HEADER:
-        raise ProgressError(
-            f"{path}: not an SQLite database (corrupt or some other file); it was left "
-            "untouched. Move it away, or use another --home / DLQUIZ_HOME."
-        )
+        raise ProgressError(lazy(
+            "{path}: not an SQLite database (corrupt or some other file); it was left untouched. Move it away, "
+            "or use another --home / DLQUIZ_HOME.", path=path))
 
 
 def _inspect(path: Path) -> tuple[int, int, int]:
@@ -174,17 +176,15 @@ def _inspect(path: Path) -> tuple[int, int, int]:
             if app_id == APPLICATION_ID:
                 check = con.execute("PRAGMA quick_check").fetchone()[0]
                 if check != "ok":
-                    raise ProgressError(
-                        f"{path}: the progress database is damaged ({check}); it was left "
-                        "untouched. Run `dlquiz doctor` for details."
-                    )
+                    raise ProgressError(lazy(
+                        "{path}: the progress database is damaged ({check}); it was left untouched. "
+                        "Run `dlquiz doctor` for details.", path=path, check=check))
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise ProgressError(
-            f"{path}: cannot read the progress database ({exc}); it was left untouched. "
-            "Run `dlquiz doctor`, or move the file away to start afresh."
-        ) from exc
+        raise ProgressError(lazy(
+            "{path}: cannot read the progress database ({reason}); it was left untouched. "
+            "Run `dlquiz doctor`, or move the file away to start afresh.", path=path, reason=exc)) from exc
     return app_id, version, tables
 
 
@@ -500,7 +500,8 @@ def _migrate(con: sqlite3.Connection, path: Path, version: int) -> None:
         con.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
         con.execute("ROLLBACK")
-        raise ProgressError(f"{path}: could not upgrade the progress database: {exc}") from exc
+        raise ProgressError(lazy("{path}: could not upgrade the progress database: {reason}", path=path,
+                                 reason=exc)) from exc
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -524,10 +525,12 @@ def _connect(path: Path) -> sqlite3.Connection:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 if "readonly" in str(exc) or "locked" in str(exc):
                     raise StoreWriteError(explain(exc, path)) from exc
-                raise ProgressError(f"{path}: cannot open the progress database ({exc})") from exc
+                raise ProgressError(lazy("{path}: cannot open the progress database ({reason})", path=path,
+                                         reason=exc)) from exc
             time.sleep(0.05)
         except sqlite3.DatabaseError as exc:
-            raise ProgressError(f"{path}: cannot open the progress database ({exc})") from exc
+            raise ProgressError(lazy("{path}: cannot open the progress database ({reason})", path=path,
+                                     reason=exc)) from exc
 
 
 def open_store(
@@ -552,22 +555,21 @@ def open_store(
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ProgressError(f"{path.parent}: cannot create the data directory ({exc})") from exc
+            raise ProgressError(lazy("{path}: cannot create the data directory ({reason})", path=path.parent,
+                                     reason=exc)) from exc
         version = 0
     else:
         _check_file(path)
         app_id, version, tables = _inspect(path)
         if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or tables != 0):
-            raise ProgressError(
-                f"{path}: this SQLite file is not a dlquiz progress database (application_id "
-                f"{app_id:#x}, {tables} tables); it was left untouched. Use another --home or "
-                "DLQUIZ_HOME, or move the file away."
-            )
+            raise ProgressError(lazy(
+                "{path}: this SQLite file is not a dlquiz progress database (application_id {app_id}, {tables} "
+                "tables); it was left untouched. Use another --home or DLQUIZ_HOME, or move the file away.",
+                path=path, app_id=f"{app_id:#x}", tables=tables))
         if version > SCHEMA_VERSION:
-            raise ProgressError(
-                f"{path}: progress database schema {version} is newer than this dlquiz "
-                f"understands ({SCHEMA_VERSION}); upgrade dlquiz."
-            )
+            raise ProgressError(lazy(
+                "{path}: progress database schema {version} is newer than this dlquiz understands ({current}); "
+                "upgrade dlquiz.", path=path, version=version, current=SCHEMA_VERSION))
     con = _connect(path)
     if version < SCHEMA_VERSION:
         _migrate(con, path, version)
