@@ -373,7 +373,11 @@ def _weights_option(ctx: click.Context, param: click.Parameter, value: tuple[str
         try:
             out.update(parse_weights(text))
         except UsageError as exc:
-            raise click.BadParameter(str(exc).removeprefix("--weight: "), ctx=ctx, param=param) from None
+            from dlquiz.i18n import localized
+
+            message = localized(exc, ctx.params.get("lang") or default_lang())  # --lang if it came first
+            raise click.BadParameter(message.removeprefix("--weight: ").removeprefix("--weight："), ctx=ctx,
+                                     param=param) from None
     return out
 
 

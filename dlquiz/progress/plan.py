@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dlquiz.errors import UsageError
+from dlquiz.i18n import lazy
 from dlquiz.progress.scheduler import (
     DEFAULT_NEW_PER_DAY,
     NEW_PER_DAY,
@@ -68,9 +69,10 @@ def parse_weights(text: str, *, where: str = "--weight") -> dict[int, float]:
                 raise ValueError
             number, weight = int(chapter), float(value)
         except ValueError:
-            raise UsageError(f"{where}: {part!r} is not CHAPTER=WEIGHT, e.g. 5=2") from None
+            raise UsageError(lazy("{where}: {part} is not CHAPTER=WEIGHT, e.g. 5=2", where=where,
+                                  part=repr(part))) from None
         if not math.isfinite(weight) or weight < 0:
-            raise UsageError(f"{where}: {part!r}: the weight must be a number ≥ 0")
+            raise UsageError(lazy("{where}: {part}: the weight must be a number ≥ 0", where=where, part=repr(part)))
         out[number] = weight
     return out
 
