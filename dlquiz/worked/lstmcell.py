@@ -1,0 +1,138 @@
+"""One LSTM step from given gate values: the exam question that prints f, i, c̃, o and cₜ₋₁ (no weights).
+
+cₜ = f ⊙ cₜ₋₁ + i ⊙ c̃ₜ, hₜ = o ⊙ tanh(cₜ); with an upstream ∂L/∂hₜ, the gradients of the gate values
+and of cₜ₋₁ (the weights are not given, so there are no weight gradients: use lstm.step for those).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from dlquiz.errors import ParamError
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
+from dlquiz.worked.i18n import add_chinese
+
+KIND = "lstm.cell"
+_GATE_NAMES = ("f", "i", "c_tilde", "o")
+
+
+def _vec(p: Params, name: str) -> np.ndarray:
+    return np.atleast_1d(np.asarray(p[name], dtype=float)).reshape(-1)
+
+
+def _out(a: np.ndarray) -> Any:
+    """A vector as a list, one unit as a plain number (as the exam prints it)."""
+    return float(a[0]) if a.size == 1 else [float(v) for v in a]
+
+
+def _check(p: Params) -> None:
+    sizes = {name: _vec(p, name).size for name in (*_GATE_NAMES, "c_prev") if p[name] is not None}
+    sizes.update({name: _vec(p, name).size for name in ("dh", "dc") if p[name] is not None})
+    n = max(sizes.values())
+    wrong = [f"{k} has {v}" for k, v in sizes.items() if v not in (1, n)]
+    if wrong:
+        raise ParamError(f"{KIND}: every vector needs n_h = {n} numbers (one per unit), but {', '.join(wrong)}")
+    for name in ("f", "i", "o"):
+        v = _vec(p, name)
+        if np.any((v < 0) | (v > 1)):
+            raise ParamError(f"{KIND}: parameter {name}: a sigmoid gate lies in [0, 1], got {fv(_out(v))}")
+    ct = _vec(p, "c_tilde")
+    if np.any(np.abs(ct) > 1):
+        raise ParamError(f"{KIND}: parameter c_tilde: a tanh candidate lies in [−1, 1], got {fv(_out(ct))}")
+    if p["dc"] is not None and p["dh"] is None:
+        raise ParamError(f"{KIND}: parameter dc (∂L/∂cₜ from the next step) needs dh (∂L/∂hₜ) for a backward pass")
+
+
+def _draw(d: Draw) -> Params:
+    return {
+        "f": d.pick("f", [0.2, 0.5, 0.8, 0.9]),
+        "i": d.pick("i", [0.1, 0.4, 0.5, 0.7]),
+        "c_tilde": d.pick("c_tilde", [-0.6, -0.3, 0.4, 0.6]),
+        "o": d.pick("o", [0.3, 0.6, 0.9]),
+        "c_prev": d.pick("c_prev", [-1, 0.5, 1, 2]),
+    }
+
+
+@register(
+    KIND,
+    "lstm.gates",
+    "One LSTM step from given gate values",
+    "已知门值的一步 LSTM",
+    [
+        ParamSpec("f", "forget gate fₜ (a number or one per unit)", 0.8, "tensor", rank=(0, 1),
+                  help_zh="遗忘门 fₜ（一个数或每个单元一个）"),
+        ParamSpec("i", "input gate iₜ", 0.5, "tensor", rank=(0, 1), help_zh="输入门 iₜ"),
+        ParamSpec("c_tilde", "candidate c̃ₜ (also written gₜ)", 0.6, "tensor", rank=(0, 1),
+                  help_zh="候选记忆 c̃ₜ（也写作 gₜ）"),
+        ParamSpec("o", "output gate oₜ", 0.9, "tensor", rank=(0, 1), help_zh="输出门 oₜ"),
+        ParamSpec("c_prev", "previous cell state cₜ₋₁", 0.4, "tensor", rank=(0, 1), help_zh="上一步的记忆单元 cₜ₋₁"),
+        ParamSpec("dh", "upstream ∂L/∂hₜ for a backward pass (default: none, forward only)", None, "tensor",
+                  rank=(0, 1), help_zh="反向传播的上游梯度 ∂L/∂hₜ（默认不做反向传播）"),
+        ParamSpec("dc", "∂L/∂cₜ from the next step (default 0; with dh)", None, "tensor", rank=(0, 1),
+                  help_zh="来自下一步的 ∂L/∂cₜ（默认 0；需同时给 dh）"),
+    ],
+    ["c", "tanh_c", "h", "fc_prev", "ic_tilde", "dc_total", "do", "df", "di", "dc_tilde", "dc_prev"],
+    draw=_draw,
+    check=_check,
+)
+def _cell(p: Params) -> Out:
+    f, i, ct, o, cp = (_vec(p, k) for k in (*_GATE_NAMES, "c_prev"))
+    n = max(v.size for v in (f, i, ct, o, cp))
+    f, i, ct, o, cp = (np.broadcast_to(v, (n,)) for v in (f, i, ct, o, cp))
+    keep, add = f * cp, i * ct
+    c = keep + add
+    tc = np.tanh(c)
+    h = o * tc
+    steps = [
+        Step("Keep", f"f ⊙ cₜ₋₁ = {fv(_out(f))} ⊙ {fv(_out(cp))} = {fv(_out(keep))}", _out(keep), key="fc_prev"),
+        Step("Write", f"i ⊙ c̃ = {fv(_out(i))} ⊙ {fv(_out(ct))} = {fv(_out(add))}", _out(add), key="ic_tilde"),
+        Step("Cell state", f"cₜ = f ⊙ cₜ₋₁ + i ⊙ c̃ = {fv(_out(keep))} + {fv(_out(add))} = {fv(_out(c))}", _out(c),
+             key="c"),
+        Step("tanh(cₜ)", f"tanh({fv(_out(c))}) = {fv(_out(tc))}", _out(tc), key="tanh_c"),
+        Step("Hidden state", f"hₜ = o ⊙ tanh(cₜ) = {fv(_out(o))} ⊙ {fv(_out(tc))} = {fv(_out(h))}", _out(h), key="h"),
+    ]
+    values: dict[str, Any] = {}
+    if p["dh"] is not None:
+        dh = np.broadcast_to(_vec(p, "dh"), (n,))
+        dc_next = np.broadcast_to(_vec(p, "dc"), (n,)) if p["dc"] is not None else np.zeros(n)
+        dct = dh * o * (1 - tc**2) + dc_next
+        grads = {
+            "do": dh * tc,
+            "df": dct * cp,
+            "di": dct * ct,
+            "dc_tilde": dct * i,
+            "dc_prev": dct * f,
+        }
+        extra = f" + {fv(_out(dc_next))}" if p["dc"] is not None else ""
+        steps.append(Step("dc", f"∂L/∂cₜ = ∂L/∂hₜ ⊙ o ⊙ (1 − tanh²cₜ){extra} = {fv(_out(dct))}", _out(dct),
+                          key="dc_total"))
+        steps.append(Step("do", f"∂L/∂o = ∂L/∂hₜ ⊙ tanh(cₜ) = {fv(_out(grads['do']))}", _out(grads["do"]), key="do"))
+        steps.append(Step("df", f"∂L/∂f = ∂L/∂cₜ ⊙ cₜ₋₁ = {fv(_out(grads['df']))}", _out(grads["df"]), key="df"))
+        steps.append(Step("di", f"∂L/∂i = ∂L/∂cₜ ⊙ c̃ = {fv(_out(grads['di']))}", _out(grads["di"]), key="di"))
+        steps.append(Step("dc̃", f"∂L/∂c̃ = ∂L/∂cₜ ⊙ i = {fv(_out(grads['dc_tilde']))}", _out(grads["dc_tilde"]),
+                          key="dc_tilde"))
+        steps.append(Step("dcₜ₋₁", f"∂L/∂cₜ₋₁ = ∂L/∂cₜ ⊙ f = {fv(_out(grads['dc_prev']))}", _out(grads["dc_prev"]),
+                          key="dc_prev"))
+    return Out(
+        steps,
+        None,
+        values,
+        "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ, hₜ = oₜ ⊙ tanh(cₜ); the gate values are given (no weights)",
+        asked="h",
+    )
+
+
+add_chinese(
+    names={
+        "Keep": "保留的记忆",
+        "Write": "写入的记忆",
+        "Cell state": "记忆单元",
+        "Hidden state": "隐状态",
+    },
+    phrases={
+        "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ, hₜ = oₜ ⊙ tanh(cₜ); the gate values are given (no weights)":
+            "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ，hₜ = oₜ ⊙ tanh(cₜ)；门值已给出（没有权重）",
+    },
+)
