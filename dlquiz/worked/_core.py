@@ -385,8 +385,32 @@ def _spec(gen: _Generator, name: str) -> ParamSpec:
     if name == "ask":
         raise ParamError(f"{gen.info.name}: 'ask' is not a parameter; use --ask NAME (or ask=NAME)")
     valid = ", ".join(s.name for s in gen.info.params) or "none"
-    hint = suggest(name, [s.name for s in gen.info.params])
+    by_name = {s.name: s for s in gen.info.params}
+    meant = next((t for t in _SYNONYMS.get(name.lower(), ()) if t in by_name), None)
+    if meant is not None:
+        hint = f" (did you mean {meant}: {by_name[meant].help}?)"
+    else:
+        hint = suggest(name, [s.name for s in gen.info.params])
     raise ParamError(f"{gen.info.name}: unknown parameter {name!r}{hint} (valid: {valid})")
+
+
+# what a student may type for a parameter, from exam papers and other tools (a hint only, never an alias)
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "steps": ("k", "T"), "iterations": ("k",), "iters": ("k",), "n_steps": ("k",), "num_steps": ("k",),
+    "epochs": ("k",), "t": ("k", "T"), "n": ("k",),
+    "yhat": ("p", "y_pred"), "y_hat": ("p", "y_pred"), "prob": ("p",), "probs": ("p",), "pred": ("p", "y_pred"),
+    "base": ("log_base",), "log": ("log_base",), "logits": ("o", "z", "x"), "scores": ("o",), "z": ("x", "o"),
+    "learning_rate": ("lr",), "eta": ("lr",), "alpha": ("lr",), "w": ("w0",), "theta": ("w0",),
+    "momentum": ("beta",), "rho": ("beta",), "gamma": ("beta",), "beta_1": ("beta1",), "beta_2": ("beta2",),
+    "stride": ("s",), "padding": ("p",), "pad": ("p",), "dilation": ("d",), "kernel": ("K", "f"),
+    "kernel_size": ("f",), "filter": ("K", "f"), "filters": ("c_out",), "in_channels": ("c_in",),
+    "out_channels": ("c_out",), "input": ("X", "x", "n"), "image": ("X",), "h_0": ("h0",), "hprev": ("h_prev",),
+    "cprev": ("c_prev",), "hidden": ("hidden_size", "hidden"), "input_dim": ("input_size",),
+    "target": ("y",), "label": ("y",), "labels": ("y", "y_true"), "truth": ("y_true",),
+    "confusion": ("cm",), "confusion_matrix": ("cm",), "formula": ("f",), "function": ("f",), "expr": ("f",),
+    "point": ("at",), "eps": ("h",), "epsilon": ("h", "eps"), "g": ("c_tilde",), "candidate": ("c_tilde",),
+    "g_t": ("c_tilde",), "ct": ("c_tilde",), "c_t_1": ("c_prev",), "forget": ("f",), "c0": ("c_prev",),
+}
 
 
 def parse_param(kind: str, name: str, text: str) -> Any:

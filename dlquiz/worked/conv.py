@@ -360,6 +360,13 @@ def _draw_rf(d: Draw) -> Params:
     return {"kernels": kernels, "strides": strides}
 
 
+def _prepare_rf(p: Params) -> Params:
+    out = dict(p)
+    if out["strides"] is None:
+        out["strides"] = [1] * len(out["kernels"])
+    return out
+
+
 def _check_rf(p: Params) -> None:
     if len(p["kernels"]) != len(p["strides"]):
         raise ParamError(
@@ -374,12 +381,15 @@ def _check_rf(p: Params) -> None:
     "Receptive field of stacked convolutions",
     "堆叠卷积的感受野",
     [
-        ParamSpec("kernels", "kernel size of each layer", [3, 3, 3], "intlist", min=1, max=64),
-        ParamSpec("strides", "stride of each layer", [1, 1, 1], "intlist", min=1, max=16),
+        ParamSpec("kernels", "kernel size of each layer, e.g. 3,3 for two stacked 3×3 convolutions", [3, 3, 3],
+                  "intlist", min=1, max=64, help_zh="每层的卷积核大小，如 3,3 表示两个堆叠的 3×3 卷积"),
+        ParamSpec("strides", "stride of each layer (default 1 for every layer)", None, "intlist", min=1, max=16,
+                  help_zh="每层的步幅（默认每层都为 1）"),
     ],
     ["jumps"],
     draw=_draw_rf,
     check=_check_rf,
+    prepare=_prepare_rf,
 )
 def _receptive_field(p: Params) -> Out:
     r, j = 1, 1

@@ -297,8 +297,8 @@ def _conv(net: Net, p: Params) -> str:
 _BPTT_ZH = {
     "T": ("时间步数（默认：由 x 决定，3）", ""),
     "hidden": ("隐状态大小 n_h（默认：由 W 决定，1）", ""),
-    "x": ("输入：x₁ … x_T 的列表，或 n_x × T 矩阵（第 t 列是 xₜ）", "T 或 n_x×T"),
-    "y": ("目标：每步一个的列表（softmax 时为类别编号）或 n_y × T；loss_at=last 时为一列", "T 或 n_y×T"),
+    "x": ("输入：x₁ … x_T 的列表，或 n_x × T 矩阵（第 t 列是 xₜ）", "T / n_x×T"),
+    "y": ("目标：每步一个的列表（softmax 时为类别编号）或 n_y × T；loss_at=last 时为一列", "T / n_y×T"),
     "U": ("输入矩阵 n_h × n_x（recurrent=U 时为循环矩阵）", "n_h×n_x"),
     "W": ("循环矩阵 n_h × n_h（recurrent=U 时为输入矩阵）", "n_h×n_h"),
     "V": ("输出矩阵 n_y × n_h（列表为一行）", "n_y×n_h"),
