@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dlquiz.errors import ParamError
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, register
+from dlquiz.worked.i18n import add_chinese
 
 
 def _check_sizes(kind: str, sizes: list[int]) -> None:
@@ -418,6 +419,7 @@ _FB_ZH = {
     "Y": ("标签，n[L] × m（ce 也可以是一行类别编号）", "nL×m"),
     **{f"W{l}": (f"第 {l} 层权重，n[{l}] × n[{l - 1}]", f"n{l}×n{l - 1}") for l in range(1, 7)},
     **{f"b{l}": (f"第 {l} 层偏置，n[{l}] 个数（默认 0）", f"n{l}") for l in range(1, 7)},
+    "lr": ("学习率 α：再做一次更新 W[l] − α·dW[l]、b[l] − α·db[l]（结果 W1_new、b1_new、…）", ""),
 }
 
 
@@ -501,6 +503,13 @@ def _written_acts(g: str, z: np.ndarray, a: np.ndarray, alpha: float) -> str:
             *(
                 ParamSpec(f"b{l}", f"biases of layer {l}, n[{l}] numbers (default 0)", None, "floatlist")
                 for l in range(1, 7)
+            ),
+            ParamSpec(
+                "lr",
+                "learning rate α: also one update W[l] − α·dW[l], b[l] − α·db[l] (values W1_new, b1_new, …)",
+                None,
+                "float",
+                min=0,
             ),
         ],
         _FB_ZH,
@@ -614,6 +623,14 @@ def _forward_backward(p: Params) -> Out:
     )
     values["grad_check"] = check
     values["loss"] = j
+    if p["lr"] is not None:  # one gradient-descent update, as the classic worked examples end
+        lr = float(p["lr"])
+        for l in range(1, big_l + 1):
+            for name, old, grad in ((f"W{l}", ws[l - 1], grads[f"dW{l}"]), (f"b{l}", bs[l - 1], grads[f"db{l}"])):
+                new = old - lr * grad
+                steps.append(Step(f"{name}_new", f"{name}_new = {name} − α·d{name} (α = {fv(lr)})", new.tolist()))
+                values[f"{name}_new"] = new.tolist()
+        conv += f"; update with α = {fv(lr)}: W[l] − α·dW[l], b[l] − α·db[l]"
     return Out(steps, j, values, conv, asked="loss")
 
 
@@ -803,6 +820,16 @@ _nets.zh(
             r"; W\[l\] is n\[l\] × n\[l−1\], columns are samples; dZ\[l\], dA\[l\] are per-sample derivatives "
             r"\(column by column, note 004\); ",
             "；W[l] 为 n[l] × n[l−1]，每列是一个样本；dZ[l]、dA[l] 是单个样本损失的导数（逐列计算，笔记 004）；",
+        ),
+    ],
+)
+
+
+add_chinese(
+    fragments=[
+        (
+            r"; update with α = (\S+): W\[l\] − α·dW\[l\], b\[l\] − α·db\[l\]",
+            r"；用 α = \1 更新一次：W[l] − α·dW[l]，b[l] − α·db[l]",
         ),
     ],
 )
