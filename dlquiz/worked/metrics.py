@@ -56,6 +56,27 @@ def _check(p: Params) -> None:
         raise ParamError("eval.metrics: class labels are 0, 1, 2, … (0-based indices)")
 
 
+def _from_counts(p: Params) -> Params:
+    """TP, FP, FN, TN as the 2×2 confusion matrix [[TN, FP], [FN, TP]] (row = true class, positive class 1)."""
+    counts = {name: p[name] for name in ("TP", "FP", "FN", "TN")}
+    given = [k for k, v in counts.items() if v is not None]
+    if not given:
+        return p
+    missing = [k for k, v in counts.items() if v is None]
+    if missing:
+        raise ParamError(
+            f"eval.metrics: {', '.join(given)} given but {', '.join(missing)} missing; give all four TP, FP, FN, TN "
+            "(or a confusion matrix cm)"
+        )
+    if p["cm"] is not None:
+        raise ParamError("eval.metrics: give either cm or the counts TP, FP, FN, TN, not both")
+    if p["positive"] != 1:
+        raise ParamError("eval.metrics: with TP, FP, FN, TN the positive class is 1; leave out positive")
+    out = dict(p)
+    out["cm"] = [[counts["TN"], counts["FP"]], [counts["FN"], counts["TP"]]]
+    return out
+
+
 def _ratio(a: float, b: float) -> float:
     return a / b if b else 0.0
 
@@ -80,10 +101,21 @@ def _ratio(a: float, b: float) -> float:
                   applies="with two classes"),
         ParamSpec("classes", "number of classes (default: the largest label + 1)", None, "int", min=2, max=100,
                   help_zh="类别数（默认：最大标签 + 1）", applies="when labels are given"),
+        *(
+            ParamSpec(name, f"binary counts instead of cm: {what} (give all four TP, FP, FN, TN)", None, "int",
+                      min=0, help_zh=f"二分类计数，代替 cm：{zh}（TP、FP、FN、TN 四个都要给）")
+            for name, what, zh in (
+                ("TP", "true positives", "真正例"),
+                ("FP", "false positives", "假正例"),
+                ("FN", "false negatives", "假反例"),
+                ("TN", "true negatives", "真反例"),
+            )
+        ),
     ],
     ["cm", "accuracy", "precision_per_class", "recall_per_class", "f1_per_class", "macro_f1", "micro_f1"],
     draw=_draw,
     check=_check,
+    prepare=lambda p: _from_counts(p),
 )
 def _metrics(p: Params) -> Out:
     pre: list[Step] = []
