@@ -267,6 +267,22 @@ def test_parse_math_under_the_limit() -> None:
     assert time.monotonic() - t0 < LIMIT + 1.0
 
 
+@pytest.mark.parametrize(("text", "kwargs", "pretty"), [
+    ("pad + 1", {}, "p·a·d + 1"),  # undeclared: a product of letters
+    ("pad + 1", {"names": ["pad"]}, "pad + 1"),  # declared: one name
+    ("lr*dW", {"names": ("lr", "dW")}, "lr·dW"),
+    ("stride*x", {"any_names": True}, "stride·x"),
+])
+def test_parse_math_under_the_limit_reads_declared_names(text: str, kwargs: dict[str, Any], pretty: str) -> None:
+    """dlquiz.symbolic.parse_math (the worker's) forwards names= and any_names= to the parser."""
+    from dlquiz.symbolic import parse_math
+    from dlquiz.symbolic.parse import parse_math as parse_here
+
+    assert parse_math(text, **kwargs).pretty == pretty
+    assert parse_math(text, **kwargs).expr == parse_here(text, **kwargs).expr  # same as in process
+    assert parse_math(text, **kwargs).names == parse_here(text, **kwargs).names
+
+
 def test_in_process_mode_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DLQUIZ_CHECK_WORKERS", "0")
     assert worker.run(_pid, seconds=5) == os.getpid()

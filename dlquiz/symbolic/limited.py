@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from dlquiz.errors import ParseError
@@ -98,15 +98,20 @@ def known_slow(text: object, latex: bool | None = None, let: Mapping[str, str] |
     return f"time limit reached (reading the formula took over {past:g} s)"
 
 
-def _parse(text: str, latex: bool | None, let: dict[str, str] | None, timeout: float) -> Parsed:
+def _parse(text: str, latex: bool | None, let: dict[str, str] | None, timeout: float,
+           names: frozenset[str] = frozenset(), any_names: bool = False) -> Parsed:
     from dlquiz.symbolic.parse import parse_math as parse_here
 
-    return parse_here(text, latex=latex, let=let, timeout=timeout)
+    return parse_here(text, latex=latex, let=let, timeout=timeout, names=names, any_names=any_names)
 
 
 def parse_math(text: str, *, latex: bool | None = None, let: Mapping[str, str] | None = None,
-               timeout: float = 1.0) -> Parsed:
+               timeout: float = 1.0, names: Collection[str] = (), any_names: bool = False) -> Parsed:
     """`dlquiz.symbolic.parse.parse_math` (reading and the "interpreted as" echo) under a hard limit.
+
+    `names` (declared multi-letter names, e.g. a reference's ``Parsed.names``) and `any_names`
+    (every letter run is one name) mean what they mean there; the worker caches the result per
+    process for each combination.
 
     Raises ParseError for unreadable text (with the column) and also when reading takes longer
     than `timeout` (+ GRACE) or fails inside the engine -- the text is then refused, never a hang.
@@ -116,7 +121,8 @@ def parse_math(text: str, *, latex: bool | None = None, let: Mapping[str, str] |
                          "write it in a simpler form", column=None, text=text)
     t0 = time.monotonic()
     try:
-        return run(_parse, text, latex, dict(let) if let else None, timeout, seconds=timeout + GRACE)
+        return run(_parse, text, latex, dict(let) if let else None, timeout, frozenset(names),
+                   bool(any_names), seconds=timeout + GRACE)
     except TimeLimit:
         _remember_slow(text, latex, let, timeout)
         raise ParseError(f"this formula takes too long to read (over {timeout:g} s); "
