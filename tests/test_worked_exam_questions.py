@@ -153,6 +153,30 @@ def lstm_weights_h() -> list[float]:
     return out
 
 
+def gru() -> float:
+    """hₜ = z·hₜ₋₁ + (1 − z)·h̃ₜ, r and z sigmoids, h̃ₜ = tanh(W_h (r·hₜ₋₁) + U_h x + b_h) (Cho et al. 2014)."""
+    x, h = 1.0, 0.5
+    r = _sig(0.2 * h + 0.5 * x)
+    z = _sig(0.3 * h - 0.5 * x + 0.1)
+    return z * h + (1 - z) * math.tanh(0.4 * r * h + x)
+
+
+def perceptron_w() -> list[float]:
+    """Li Hang's example: cycle through the samples, update on y(w·x + b) ≤ 0, η = 1."""
+    data = [((3, 3), 1), ((4, 3), 1), ((1, 1), -1)]
+    w, b = [0.0, 0.0], 0.0
+    changed = True
+    while changed:
+        changed = False
+        for x, y in data:
+            if y * (w[0] * x[0] + w[1] * x[1] + b) <= 0:
+                w = [w[0] + y * x[0], w[1] + y * x[1]]
+                b += y
+                changed = True
+                break
+    return w
+
+
 LSTM_W = (
     "lstm.step --set x=1,2 --set h_prev=0.1,-0.2 --set c_prev=0.5,-0.5 --set 'W_f=0.1,0.2;0.3,0.4' "
     "--set 'W_i=0.2,0;0,0.2' --set 'W_c=0.5,-0.5;0.1,0.1' --set 'W_o=0,0.1;0.1,0' --set 'U_f=0.1,0.1;0.2,-0.1' "
@@ -204,6 +228,10 @@ QUESTIONS: list[tuple[str, str, str | None, Callable[[], Any]]] = [
      lambda: 4 * (128 * 100 + 128 * 128 + 128)),
     ("lstm-layer-params-pytorch", "rnn.params --set cell=lstm --set input_size=100 --set hidden_size=128 --set bias=two",
      None, lambda: 4 * (128 * 100 + 128 * 128 + 2 * 128)),
+    ("gru-step-scalar",
+     "gru.step --set x=1 --set h_prev=0.5 --set W_r=0.2 --set W_z=0.3 --set W_h=0.4 --set U_r=0.5 --set U_z=-0.5 "
+     "--set U_h=1 --set b_r=0 --set b_z=0.1 --set b_h=0", None, gru),
+    ("perceptron-li-hang", "perceptron.trace --set 'data=3,3,1;4,3,1;1,1,-1' --set lr=1", "w", perceptron_w),
     ("conv-same-size", "conv.output-size --set n=32 --set f=5 --set p=2 --set s=1", None, lambda: 32 + 4 - 5 + 1),
 ]
 
