@@ -126,6 +126,7 @@ MIGRATED = [
     "cli/bank_cmd.py",
     "cli/common.py",
     "cli/engine_cmd.py",
+    "cli/grade_cmd.py",
     "cli/equiv_cmd.py",
     "cli/progress_cmd.py",
     "cli/quiz_cmd.py",

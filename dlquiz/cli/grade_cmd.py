@@ -10,6 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from dlquiz.cli.common import bank_option, default_lang, handle_errors, lang_option
+from dlquiz.i18n import N_, t
 
 if TYPE_CHECKING:
     from dlquiz.bank import Bank, Item
@@ -18,11 +19,11 @@ if TYPE_CHECKING:
 EXIT_CORRECT, EXIT_WRONG, EXIT_NOT_GRADED = 0, 1, 2
 
 VERDICT = {
-    "correct": ("✓ correct", "✓ 正确"),
-    "wrong": ("✗ wrong", "✗ 错误"),
-    "invalid": ("? could not read the answer", "? 无法识别答案"),
-    "sent_back": ("↩ sent back", "↩ 退回"),
-    "undecided": ("? undecided (not graded)", "? 无法判定（不计分）"),
+    "correct": N_("✓ correct"),
+    "wrong": N_("✗ wrong"),
+    "invalid": N_("? could not read the answer"),
+    "sent_back": N_("↩ sent back"),
+    "undecided": N_("? undecided (not graded)"),
 }
 
 
@@ -130,26 +131,24 @@ def verdict_record(item: Item, result: Grade, *, seed: int, lang: str) -> dict[s
 
 
 def _print(record: dict[str, Any], item: Item, lang: str) -> None:
-    zh = lang == "zh"
     status = record["status"]
-    click.echo(VERDICT[status][1 if zh else 0])
+    click.echo(t(VERDICT[status], lang))
     if record["interpreted"]:
-        click.echo(("理解为：" if zh else "interpreted as: ") + record["interpreted"])
+        click.echo(t("interpreted as: ", lang) + record["interpreted"])
     if record["mistake"]:
-        click.echo(("常见错误：" if zh else "known mistake: ") + record["mistake"])
+        click.echo(t("known mistake: ", lang) + record["mistake"])
     if record["message"] and status != "correct":
         click.echo(record["message"])
     for note in record["notes"]:
         click.echo(note)
     if item.kind == "explain":
-        click.echo(("参考答案：" if zh else "model answer: ") + record["key"])
+        click.echo(t("model answer: ", lang) + record["key"])
         for n, point in enumerate(record["rubric"], 1):
             click.echo(f"  {n}. {point}")
         if status != "correct" and record["self_rating"] is None:
-            click.echo("用 --points \"1 3\"（或 all、none）写出你答到的要点。" if zh else
-                       "Say which key points you made with --points \"1 3\" (or all, none).")
+            click.echo(t("Say which key points you made with --points \"1 3\" (or all, none).", lang))
     elif status == "wrong":
-        click.echo(("答案：" if zh else "answer: ") + record["key"])
+        click.echo(t("answer: ", lang) + record["key"])
 
 
 def _batch(bank: Bank, source: IO[str], lang: str) -> int:
