@@ -114,3 +114,23 @@ def test_library_errors_are_shown_in_the_language_asked(lang: str, phrase: str, 
     path.write_bytes(b"this is no database at all, just some text long enough\n" * 4)
     res = CliRunner().invoke(cli, ["stats", "--home", str(tmp_path), "--lang", lang], env={"NO_COLOR": "1"})
     assert res.exit_code == 1 and phrase in res.stderr and str(path) in res.stderr.replace("\n", "")
+
+
+def test_only_default_lang_reads_the_locale() -> None:
+    """One language rule: no other module looks at the locale variables or the locale module."""
+    import ast
+
+    import dlquiz
+
+    package = Path(dlquiz.__file__).parent
+    readers = []
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and node.value in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+                readers.append(f"{path.relative_to(package)}:{node.lineno}")
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                if "locale" in names:
+                    readers.append(f"{path.relative_to(package)}:{node.lineno} imports locale")
+    assert readers and all(r.startswith("cli/common.py:") for r in readers), readers
