@@ -34,6 +34,7 @@ def test_wheel_contains_every_bank_file(wheel: Path) -> None:
     missing = [f for f in bank_files if f"dlquiz/{f}" not in names]
     assert missing == []
     assert "dlquiz/bank/syllabus.toml" in names
+    assert "dlquiz/i18n/zh.toml" in names  # the Chinese catalog
     assert "dlquiz/py.typed" in names
 
 
