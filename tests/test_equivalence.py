@@ -594,3 +594,37 @@ def test_integer_variables_are_also_tried_far_out() -> None:
     res = check("n", "n + floor(n/10)", "n positive integer")
     assert res.verdict is DOM
     assert res.counterexample is not None and int(res.counterexample["point"]["n"]) >= 10
+
+
+# --------------------------------------------------------------------------- reading notes
+
+@pytest.mark.parametrize(("expected", "given_", "assume", "notes", "ref_notes"), [
+    ("x + pad", "pad + x", (), ["'pad' is read as the product p·a·d"], ["'pad' is read as the product p·a·d"]),
+    ("x", "x + dz - dz", (), [], []),  # dz is a known name: nothing to note
+    ("pad", "pad", ("pad > 0",), [], []),  # declared by an assumption: one name
+    ("p*a*d", "pad", (), ["'pad' is read as the product p·a·d"], []),
+    ("2*x", "x + x", (), [], []),
+])
+def test_reading_notes_are_carried_into_the_check(expected: str, given_: str, assume: tuple[str, ...],
+                                                   notes: list[str], ref_notes: list[str]) -> None:
+    res = check(expected, given_, *assume)
+    assert [n.split(";")[0] for n in res.notes] == notes
+    assert [n.split(";")[0] for n in res.reference_notes] == ref_notes
+    assert all("--let" in n for n in res.notes)  # says how to declare the name
+    zh = res.notes_in("zh")
+    assert len(zh) == len(notes) and all("乘积" in n for n in zh)
+    d = json.loads(json.dumps(res.to_dict(), ensure_ascii=False))
+    assert d["notes"] == list(res.notes) and d["notes_zh"] == list(zh)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_equiv_shows_notes_under_interpreted_as(lang: str) -> None:
+    out = _cli("x + y", "pad + x", "--lang", lang)
+    lines = out.output.splitlines()
+    cand = next(i for i, line in enumerate(lines) if "p·a·d + x" in line)
+    assert lines[cand + 1].lstrip().startswith("'pad'")
+    assert ("被理解为乘积" if lang == "zh" else "is read as the product p·a·d") in lines[cand + 1]
+    js = json.loads(_cli("x + y", "pad + x", "--json").output)
+    assert js["notes"] and js["notes"][0].startswith("'pad' is read as the product")
+    assert js["notes_zh"][0].startswith("'pad' 被理解为乘积")
+    assert js["reference_notes"] == []

@@ -133,7 +133,11 @@ def _show(res: Any, lang: str) -> None:
         return labels[key] + " " * (width - cell_len(labels[key]))
 
     con.print(f"{label('reference interpreted as:')}{plain(res.reference)}", soft_wrap=True)
+    for note in res.reference_notes_in(lang):  # how a name was read (pad as p·a·d), under its echo
+        con.print(f"{' ' * width}{plain(note)}", soft_wrap=True, style="dim")
     con.print(f"{label('candidate interpreted as:')}{plain(res.interpreted)}", soft_wrap=True)
+    for note in res.notes_in(lang):
+        con.print(f"{' ' * width}{plain(note)}", soft_wrap=True, style="dim")
     styles = {"equal": "bold green", "not_equal": "bold red", "domain_only": "bold yellow",
               "undecided": "bold magenta", "error": "bold red"}
     v = res.verdict.value

@@ -479,13 +479,15 @@ def _grade_formula(item: Item, response: str) -> Grade:
     if rule and result.rule_message:
         rule_text = Text(result.rule_message, result.rule_message_zh or result.rule_message)
     detail_zh = _counterexample_zh(result.counterexample, verdict is Verdict.DOMAIN_ONLY, detail)
+    # how the answer was read where the student may not expect it (`pad` as p·a·d), both languages
+    notes = tuple(Text(en, zh) for en, zh in zip(result.notes, result.notes_in("zh"), strict=True))
     if verdict is Verdict.EQUAL:
-        return Grade(Status.CORRECT, interpreted=result.interpreted)
+        return Grade(Status.CORRECT, interpreted=result.interpreted, notes=notes)
     if verdict is Verdict.UNDECIDED:
         return Grade(Status.UNDECIDED, detail or "could not decide within the time limit",
-                     interpreted=result.interpreted)
+                     interpreted=result.interpreted, notes=notes)
     return Grade(Status.WRONG, detail, mistake=mistake, interpreted=result.interpreted, rule=rule,
-                 rule_text=rule_text, message_zh=detail_zh)
+                 rule_text=rule_text, message_zh=detail_zh, notes=notes)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,16 @@ class AnswerCheck:
     column: int | None = None  # for ERROR: 1-based column of the problem in the candidate
     reference: str = ""  # unicode echo of the reference
     proved: bool = False  # EQUAL by symbolic proof (False: by the numeric policy)
+    notes: tuple[str, ...] = ()  # how the candidate was read where the writer may not expect it
+    reference_notes: tuple[str, ...] = ()  # the same for the reference (``Parsed.notes``)
+
+    def notes_in(self, lang: str) -> tuple[str, ...]:
+        """The candidate's reading notes in `lang` ("zh" or "en")."""
+        return _notes_in(self.notes, lang)
+
+    def reference_notes_in(self, lang: str) -> tuple[str, ...]:
+        """The reference's reading notes in `lang` ("zh" or "en")."""
+        return _notes_in(self.reference_notes, lang)
 
     @property
     def ok(self) -> bool:
@@ -62,8 +72,20 @@ class AnswerCheck:
             "rule_message_zh": self.rule_message_zh,
             "column": self.column,
             "proved": self.proved,
+            "notes": list(self.notes),
+            "notes_zh": list(self.notes_in("zh")),
+            "reference_notes": list(self.reference_notes),
+            "reference_notes_zh": list(self.reference_notes_in("zh")),
             "ms": round(self.ms, 2),
         }
+
+
+def _notes_in(notes: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    if lang != "zh" or not notes:
+        return notes
+    from dlquiz.symbolic.messages import note_zh
+
+    return tuple(note_zh(n) for n in notes)
 
 
 # --------------------------------------------------------------------------- checks
@@ -127,21 +149,20 @@ def _check(expected: str | sympy.Expr, given: str | sympy.Expr, assumptions: tup
         cand = _parse_side(given, "candidate", latex, let, timeout, declared | ref.names)
     except ParseError as exc:
         return done(verdict=Verdict.ERROR, message=str(exc), column=exc.column,
-                    reference=ref.pretty)
+                    reference=ref.pretty, reference_notes=ref.notes)
+    seen = {"interpreted": cand.pretty, "reference": ref.pretty, "notes": cand.notes,
+            "reference_notes": ref.notes}
     try:
         with time_limit(max(0.05, deadline - time.monotonic())):
             e = prepare(ref.expr, max(0.05, deadline - time.monotonic()))
             g = prepare(cand.expr, max(0.05, deadline - time.monotonic()))
             decision = decide(e, g, ctx, seed, deadline)
     except TimeLimit:
-        return done(verdict=Verdict.UNDECIDED, message="time limit reached",
-                    interpreted=cand.pretty, reference=ref.pretty)
+        return done(verdict=Verdict.UNDECIDED, message="time limit reached", **seen)
     except ParseError as exc:
-        return done(verdict=Verdict.ERROR, message=str(exc), interpreted=cand.pretty,
-                    reference=ref.pretty)
+        return done(verdict=Verdict.ERROR, message=str(exc), **seen)
     return done(verdict=decision.verdict, message=decision.message,
-                counterexample=decision.counterexample, interpreted=cand.pretty,
-                reference=ref.pretty, proved=decision.proved)
+                counterexample=decision.counterexample, proved=decision.proved, **seen)
 
 
 def check_answer(*, expected: str, given: str, assumptions: Sequence[str] = (),
