@@ -131,6 +131,7 @@ MIGRATED = [
     "cli/progress_cmd.py",
     "cli/quiz_cmd.py",
     "cli/search_cmd.py",
+    "quiz/lineedit.py",
     "render.py",
     "progress/drill.py",
     "progress/exam.py",

@@ -21,9 +21,11 @@ WATCH_S = 0.2  # how often time-up is checked while waiting
 
 
 def countdown(left: float, lang: str) -> str:
-    """"2:53 left" / "剩余 2:53"."""
+    """"2:53 left", in `lang`."""
+    from dlquiz.i18n import t
+
     minutes, seconds = divmod(max(0, math.ceil(left)), 60)
-    return f"剩余 {minutes}:{seconds:02d}" if lang == "zh" else f"{minutes}:{seconds:02d} left"
+    return t("{minutes}:{seconds:02d} left", lang, minutes=minutes, seconds=seconds)
 
 
 def terminal_reader(
