@@ -86,3 +86,16 @@ def hanging(rows: list[tuple[str, Any]], indent: int = 2) -> Any:
     for marker, text in rows:
         grid.add_row(marker, Text(text) if isinstance(text, str) else text)
     return Padding(grid, (0, 0, 0, indent))
+
+
+def print_indented(console: Console, row: str) -> None:
+    """Print a markup line whose leading spaces are its indent. On a terminal the lines it wraps into keep
+    the indent (Rich wraps by cells, so Chinese breaks at the edge); elsewhere it stays one line."""
+    from rich.padding import Padding
+
+    text = row.lstrip(" ")
+    indent = len(row) - len(text)
+    if indent and console.is_terminal:
+        console.print(Padding(text, (0, 0, 0, indent)))
+    else:
+        console.print(row)

@@ -54,3 +54,18 @@ def test_crop_counts_cells(text: str, width: int) -> None:
     else:
         assert out.endswith("…") and whole.startswith(out[:-1].rstrip())
         assert cells(out) >= width - 2  # at most a double-width character short of the width
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_print_indented_keeps_the_indent_on_a_terminal_and_one_line_elsewhere(terminal: bool) -> None:
+    from dlquiz.render import print_indented
+
+    buf = io.StringIO()
+    con = Console(file=buf, width=30, color_system=None, force_terminal=terminal, soft_wrap=not terminal)
+    print_indented(con, "        [red]" + POINT + "[/red]")
+    lines = buf.getvalue().rstrip("\n").split("\n")
+    if terminal:
+        assert len(lines) > 1 and all(line.startswith(" " * 8) and cells(line.rstrip()) <= 30 for line in lines)
+        assert "".join(line.strip() for line in lines) == POINT
+    else:
+        assert lines == [" " * 8 + POINT]

@@ -84,14 +84,14 @@ def _failure_panel(step: Any, lang: str) -> Any:
 def _print_report(report: Any, lang: str, prose: dict[int, str] | None = None) -> None:
     from rich.markup import escape
 
-    from dlquiz.render import console
+    from dlquiz.render import console, print_indented
 
     out = console()
     for step in report.steps:
         if prose and step.line in prose:
             out.print(f"\n[italic]{escape(prose[step.line])}[/italic]")
         for row in _step_lines(step, lang):
-            out.print(row)
+            print_indented(out, row)  # a long (Chinese) message wraps under itself
     if report.first_failure is not None:
         first = next(s for s in report.steps if s.line == report.first_failure
                      and s.status in ("fail", "error"))
