@@ -280,3 +280,9 @@ def test_what_a_student_types_first_gets_a_useful_error(args: str, fragment: str
     result = CliRunner().invoke(cli, ["example", *shlex.split(args)])
     assert result.exit_code == 2
     assert fragment in result.output
+
+
+@pytest.mark.parametrize(("base", "divisor"), [("log2", math.log(2)), ("log10", math.log(10)), ("lg", math.log(10))])
+def test_log_base_as_a_student_writes_it(base: str, divisor: float) -> None:
+    got = _run(f"softmax --set o=2,1,0.1 --set y=0 --set log_base={base}", None)["answer"]
+    assert got == pytest.approx(softmax_ce([2, 1, 0.1], 0) / divisor, rel=1e-9)

@@ -290,7 +290,7 @@ def test_params_json_describes_parameters_and_values() -> None:
         "help": "logits (scores) o: a vector, or a matrix of samples",
         "help_zh": "logits（得分）o：向量，或每个样本一行的矩阵",
     }
-    assert by_name["log_base"]["choices"] == ["e", "2", "10", "ln", "lg"]
+    assert by_name["log_base"]["choices"] == ["e", "2", "10", "ln", "lg", "log2", "log10"]
     assert by_name["samples"]["applies"] == "when o is a matrix"
     values = {v["name"]: v["shape"] for v in data["values"]}
     assert values["probs"] == [3] and values["loss"] == [] and values["grad"] == [3]

@@ -13,8 +13,8 @@ from dlquiz.errors import ParamError
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
 from dlquiz.worked.i18n import add_chinese
 
-LOG_BASES = ("e", "2", "10", "ln", "lg")
-_LOG_NAME = {"e": "ln", "ln": "ln", "2": "log₂", "10": "lg", "lg": "lg"}
+LOG_BASES = ("e", "2", "10", "ln", "lg", "log2", "log10")  # lg is base 10, as in Chinese textbooks
+_LOG_NAME = {"e": "ln", "ln": "ln", "2": "log₂", "log2": "log₂", "10": "lg", "lg": "lg", "log10": "lg"}
 
 
 def softmax(o: np.ndarray) -> np.ndarray:
@@ -25,7 +25,7 @@ def softmax(o: np.ndarray) -> np.ndarray:
 
 def log_factor(base: str) -> float:
     """1/ln b: log_b x = ln x · (1/ln b)."""
-    return 1.0 / math.log({"e": math.e, "ln": math.e, "2": 2.0, "10": 10.0, "lg": 10.0}[base])
+    return 1.0 / math.log({"ln": math.e, "log₂": 2.0, "lg": 10.0}[_LOG_NAME[base]])
 
 
 def _base_note(base: str) -> str:
@@ -36,11 +36,11 @@ def _base_note(base: str) -> str:
 def _log_param(default: str = "e") -> ParamSpec:
     return ParamSpec(
         "log_base",
-        "base of the logarithm: e (ln), 2 (log₂, bits) or 10 (lg)",
+        "base of the logarithm: e (ln), 2 (log₂, log2, bits) or 10 (lg, log10)",
         default,
         "choice",
         choices=LOG_BASES,
-        help_zh="对数的底：e（ln）、2（log₂，比特）或 10（lg）",
+        help_zh="对数的底：e（ln）、2（log₂、log2，比特）或 10（lg、log10）",
     )
 
 
