@@ -50,8 +50,7 @@ def _step_lines(step: Any, lang: str) -> list[str]:
     if step.status in ("fail", "error", "undecided") and step.message:
         out.append(f"        [{colour}]{escape(step_message(step.message, lang))}[/{colour}]")
     if step.status == "fail" and step.rule and step.rule != SHAPE:
-        label = t("known slip", lang)
-        out.append(f"        [bold]{label}:[/bold] {escape(rule_message(step.rule, lang))}")
+        out.append(f"        [bold]{t('known slip:', lang)}[/bold] {escape(rule_message(step.rule, lang))}")
     return out
 
 
@@ -61,11 +60,11 @@ def _failure_panel(step: Any, lang: str) -> Any:
 
     from dlquiz.symbolic.steps import rule_message
 
-    rows = [f"[bold]{t('line {n}', lang, n=step.line)}:[/bold] {escape(step.text)}"]
+    rows = [f"[bold]{t('line {n}:', lang, n=step.line)}[/bold] {escape(step.text)}"]
     if step.counterexample:
         cex = step.counterexample
         at = ", ".join(f"{k} = {v}" for k, v in cex.get("at", {}).items())
-        rows.append(f"[bold]{t('counterexample', lang)}:[/bold] {escape(at)}")
+        rows.append(f"[bold]{t('counterexample:', lang)}[/bold] {escape(at)}")
         rows.append(f"  {t('previous step', lang)} = {cex.get('previous')}, "
                     f"{t('this step', lang)} = {cex.get('this')}")
     elif step.message:
@@ -73,9 +72,9 @@ def _failure_panel(step: Any, lang: str) -> Any:
 
         rows.append(escape(step_message(step.message, lang)))
     if step.culprit:
-        rows.append(f"[bold]{t('changed part', lang)}:[/bold] {escape(step.culprit)}")
+        rows.append(f"[bold]{t('changed part:', lang)}[/bold] {escape(step.culprit)}")
     if step.rule:
-        rows.append(f"[bold]{t('rule', lang)}:[/bold] {step.rule} — "
+        rows.append(f"[bold]{t('rule:', lang)}[/bold] {step.rule} — "
                     f"{escape(rule_message(step.rule, lang))}")
     title = t("first break", lang)
     return Panel("\n".join(rows), title=title, border_style="red", expand=False)
