@@ -134,3 +134,18 @@ def test_only_default_lang_reads_the_locale() -> None:
                 if "locale" in names:
                     readers.append(f"{path.relative_to(package)}:{node.lineno} imports locale")
     assert readers and all(r.startswith("cli/common.py:") for r in readers), readers
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("line", "english", "chinese"), CASES, ids=[c[0].split(" --")[0] for c in CASES])
+def test_without_lang_every_command_follows_language(line: str, english: str, chinese: str, lang: str,
+                                                    tmp_path: Path) -> None:
+    # LANGUAGE decides over LC_ALL/LANG, as in gettext
+    env = {"LANGUAGE": "zh_CN:en" if lang == "zh" else "en_GB:zh", "LC_ALL": "", "LC_MESSAGES": "",
+           "LANG": "en_US.UTF-8" if lang == "zh" else "zh_CN.UTF-8", "DLQUIZ_NOW": "2026-12-01T09:00",
+           "NO_COLOR": "1", "COLUMNS": "200"}
+    args = line.format(bank=FIXTURE_BANK, home=tmp_path / "home").split()
+    res = CliRunner().invoke(cli, args, input=STDIN.get(args[0], ""), env=env)
+    out = res.stdout + res.stderr
+    want, other = (chinese, english) if lang == "zh" else (english, chinese)
+    assert want in out and other not in out, out
