@@ -252,3 +252,9 @@ def test_a_parameter_read_through_a_copy_is_used(copying: Any, kind: str) -> Non
 
     with pytest.raises(ParamError, match="parameter b has no effect"):
         generate_example(kind, {"b": 5, "mode": "first"})
+
+
+def test_kinds_list_headings_in_chinese() -> None:
+    code, out, _ = run("example", "--lang", "zh")
+    assert code == 0
+    assert out.splitlines()[0].split() == ["类型", "主题", "标题"]

@@ -192,7 +192,7 @@ def example(
         from rich.table import Table
 
         table = Table(box=None, show_header=True, pad_edge=False)
-        for col in ("kind", "topic", "title"):
+        for col in ("类型", "主题", "标题") if lang == "zh" else ("kind", "topic", "title"):
             table.add_column(col)
         for g in gens:
             table.add_row(g.name, g.topic, g.title_zh if lang == "zh" else g.title_en)
