@@ -31,12 +31,12 @@ _EXIT = {"equal": ExitCode.EQUAL, "not_equal": ExitCode.DIFFERENT,
          "undecided": ExitCode.UNDECIDED}
 
 
-def _parse_let(values: tuple[str, ...]) -> dict[str, str]:
+def _parse_let(values: tuple[str, ...], lang: str = "en") -> dict[str, str]:
     out: dict[str, str] = {}
     for v in values:
         name, sep, expr = v.partition("=")
         if not sep or not name.strip() or not expr.strip():
-            raise click.BadParameter(f"expected NAME=EXPR, got {v!r}", param_hint="'--let'")
+            raise click.BadParameter(t("expected NAME=EXPR, got {value}", lang, value=repr(v)), param_hint="'--let'")
         out[name.strip()] = expr.strip()
     return out
 
@@ -202,14 +202,14 @@ def equiv(reference: str | None, candidate: str | None, latex: bool | None,
     prestart()  # the checking process imports the engine while this one reads the input
     if batch is not None:
         if reference is not None or candidate is not None:
-            raise click.UsageError("--batch takes no REFERENCE/CANDIDATE arguments")
+            raise click.UsageError(t("--batch takes no REFERENCE/CANDIDATE arguments", lang or default_lang()))
         run_batch(batch, jobs or os.cpu_count() or 1, timeout, seed, sys.stdout)
         return
     if reference is None or candidate is None:
-        raise click.UsageError("give REFERENCE and CANDIDATE (or --batch FILE)")
+        raise click.UsageError(t("give REFERENCE and CANDIDATE (or --batch FILE)", lang or default_lang()))
     from dlquiz.symbolic.equivalence import check_answer
 
-    let = _parse_let(lets)
+    let = _parse_let(lets, lang or default_lang())
     res = check_answer(expected=reference, given=candidate, assumptions=assume, let=let,
                        latex=latex or None, timeout=timeout, seed=seed)
     if as_json:

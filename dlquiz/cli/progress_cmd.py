@@ -198,9 +198,9 @@ def _chapters(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
             try:
                 out.append(int(part))
             except ValueError:
-                raise click.BadParameter(
-                    f"{part!r} is not a chapter number (use e.g. 3,4)", ctx=ctx, param=param
-                ) from None
+                raise click.BadParameter(  # in --lang if it came first, else the locale's
+                    t("{part} is not a chapter number (use e.g. 3,4)", ctx.params.get("lang") or default_lang(),
+                      part=repr(part)), ctx=ctx, param=param) from None
     return tuple(out)
 
 
