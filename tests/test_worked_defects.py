@@ -258,3 +258,61 @@ def test_kinds_list_headings_in_chinese() -> None:
     code, out, _ = run("example", "--lang", "zh")
     assert code == 0
     assert out.splitlines()[0].split() == ["类型", "主题", "标题"]
+
+
+# --------------------------------------------------------------------------- lstm.cell: gates given
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"f": 0.8, "i": 0.5, "c_tilde": 0.6, "o": 0.9, "c_prev": 0.4, "dh": 1},
+        {"f": [0.2, 0.7], "i": [0.4, 0.1], "c_tilde": [-0.6, 0.3], "o": [0.3, 0.9], "c_prev": [2, -1],
+         "dh": [0.5, -1], "dc": [0.1, 0.2]},
+    ],
+)
+def test_lstm_cell_gradients_against_finite_differences(given: dict[str, Any]) -> None:
+    ex = generate_example("lstm.cell", given)
+    names = ("f", "i", "c_tilde", "o", "c_prev")
+    base = {k: np.atleast_1d(np.asarray(given[k], dtype=float)) for k in names}
+    dh = np.atleast_1d(np.asarray(given["dh"], dtype=float))
+    dc = np.atleast_1d(np.asarray(given.get("dc", 0.0), dtype=float))
+
+    def loss(v: dict[str, np.ndarray]) -> float:
+        c = v["f"] * v["c_prev"] + v["i"] * v["c_tilde"]
+        return float((dh * v["o"] * np.tanh(c)).sum() + (dc * c).sum())  # linear in h and c: upstream dh, dc
+
+    assert np.atleast_1d(ex.values["h"]) == pytest.approx(
+        base["o"] * np.tanh(base["f"] * base["c_prev"] + base["i"] * base["c_tilde"])
+    )
+    for name, key in (("f", "df"), ("i", "di"), ("c_tilde", "dc_tilde"), ("o", "do"), ("c_prev", "dc_prev")):
+        num = []
+        for j in range(base[name].size):
+            hi = {k: v.copy() for k, v in base.items()}
+            lo = {k: v.copy() for k, v in base.items()}
+            hi[name][j] += 1e-6
+            lo[name][j] -= 1e-6
+            num.append((loss(hi) - loss(lo)) / 2e-6)
+        assert np.atleast_1d(ex.values[key]) == pytest.approx(num, rel=1e-6, abs=1e-9), key
+
+
+@pytest.mark.parametrize(
+    ("given", "fragment"),
+    [
+        ({"f": 1.2}, "a sigmoid gate lies in [0, 1]"),
+        ({"c_tilde": -2}, "a tanh candidate lies in [−1, 1]"),
+        ({"f": [0.1, 0.2], "o": [0.1, 0.2, 0.3]}, "every vector needs n_h"),
+        ({"dc": 1}, "needs dh"),
+    ],
+)
+def test_lstm_cell_bad_input(given: dict[str, Any], fragment: str) -> None:
+    from dlquiz.errors import ParamError
+
+    with pytest.raises(ParamError, match=re_escape(fragment)):
+        generate_example("lstm.cell", given)
+
+
+def re_escape(text: str) -> str:
+    import re
+
+    return re.escape(text)
