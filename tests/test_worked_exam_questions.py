@@ -289,3 +289,9 @@ def test_what_a_student_types_first_gets_a_useful_error(args: str, fragment: str
 def test_log_base_as_a_student_writes_it(base: str, divisor: float) -> None:
     got = _run(f"softmax --set o=2,1,0.1 --set y=0 --set log_base={base}", None)["answer"]
     assert got == pytest.approx(softmax_ce([2, 1, 0.1], 0) / divisor, rel=1e-9)
+
+
+@pytest.mark.parametrize(("epoch", "rate"), [(0, 0.5), (2, 0.5), (3, 0.1)])
+def test_natural_exponential_decay(epoch: int, rate: float) -> None:
+    args = f"opt.lr-decay --set schedule=exp --set alpha0=0.1 --set decay_rate={rate} --set epoch={epoch}"
+    assert _run(args, None)["answer"] == pytest.approx(0.1 * math.exp(-rate * epoch), rel=1e-9)

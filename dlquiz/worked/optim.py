@@ -255,7 +255,7 @@ _HELP_ZH = {
     "the observations θ₁, θ₂, …": "观测值 θ₁、θ₂、…",
     "divide by 1 − βᵗ": "除以 1 − βᵗ",
     "initial learning rate α0": "初始学习率 α0",
-    "decay rate (inverse)": "衰减率（inverse）",
+    "decay rate (inverse, exp)": "衰减率（inverse、exp）",
     "epoch number": "轮数",
     "constant k (sqrt schedules)": "常数 k（sqrt 类衰减）",
     "base of the exponential schedule (base^epoch·α0; a 'decay rate' of 0.95 there is this base)": "指数衰减的底数（base^epoch·α0；指数衰减里所说的“衰减率 0.95”就是它）",
@@ -724,7 +724,7 @@ def _adam(p: Params) -> Out:
 
 # --------------------------------------------------------------------------- learning-rate decay
 
-SCHEDULES = ("inverse", "exponential", "sqrt", "sqrt-epoch", "step")
+SCHEDULES = ("inverse", "exponential", "sqrt", "sqrt-epoch", "step", "exp")
 
 
 def lr_at(
@@ -749,6 +749,8 @@ def lr_at(
         return k / math.sqrt(epoch) * alpha0
     if schedule == "step":
         return alpha0 * drop ** (epoch // drop_every)
+    if schedule == "exp":
+        return alpha0 * math.exp(-decay_rate * epoch)
     raise ValueError(schedule)
 
 
@@ -767,14 +769,21 @@ def _check_decay(p: Params) -> None:
             ParamSpec(
                 "schedule",
                 "inverse α0/(1 + decay·epoch), exponential base^epoch·α0, "
-                "sqrt k/√t·α0 (t = iteration), sqrt-epoch k/√epoch·α0, step (halve every drop_every epochs)",
+                "sqrt k/√t·α0 (t = iteration), sqrt-epoch k/√epoch·α0, step (halve every drop_every epochs), "
+                "exp α0·e^(−decay·epoch) (natural exponential, as in Keras/d2l)",
                 "inverse",
                 "choice",
                 choices=(*SCHEDULES, "discrete"),
             ),
             ParamSpec("alpha0", "initial learning rate α0", 0.2, "float", min=0, max=10),
             ParamSpec(
-                "decay_rate", "decay rate (inverse)", 1, "float", min=0, max=100, applies="with schedule=inverse"
+                "decay_rate",
+                "decay rate (inverse, exp)",
+                1,
+                "float",
+                min=0,
+                max=100,
+                applies="with schedule=inverse or exp",
             ),
             ParamSpec("epoch", "epoch number", 4, "int", min=0, max=1000),
             ParamSpec(
@@ -811,7 +820,7 @@ def _check_decay(p: Params) -> None:
     ),
     ["alphas"],
     draw=lambda d: {
-        "schedule": d.pick("schedule", list(SCHEDULES)),
+        "schedule": d.pick("schedule", list(SCHEDULES[:5])),  # the draws of before exp was added
         "alpha0": d.pick("alpha0", [0.1, 0.2, 0.5, 1]),
         "decay_rate": d.pick("decay_rate", [1, 0.5, 2]),
         "epoch": d.int("epoch", 1, 4),
@@ -822,7 +831,7 @@ def _check_decay(p: Params) -> None:
 def _lr_decay(p: Params) -> Out:
     sch, a0, epoch = p["schedule"], float(p["alpha0"]), int(p["epoch"])
     # read only what this schedule uses: a parameter set for another schedule is refused by name
-    dr = float(p["decay_rate"]) if sch == "inverse" else 1.0
+    dr = float(p["decay_rate"]) if sch in ("inverse", "exp") else 1.0
     k = float(p["k"]) if sch in ("sqrt", "sqrt-epoch") else 1.0
     base = float(p["base"]) if sch == "exponential" else 0.95
     t = p["t"] if sch == "sqrt" else None
@@ -843,6 +852,8 @@ def _lr_decay(p: Params) -> Out:
             return f"k/√t·α0 = {fv(k)}/√{tt}·{fp(a0)}"
         if sch == "sqrt-epoch":
             return f"k/√epoch·α0 = {fv(k)}/√{e}·{fp(a0)}"
+        if sch == "exp":
+            return f"α0·e^(−decay·epoch) = {fv(a0)}·e^(−{fv(dr)}·{e})"
         return f"α0·{fp(0.5)}^⌊{e}/{every}⌋"
 
     if sch == "sqrt" and t is not None:
