@@ -240,7 +240,7 @@ class _Tracked(dict[str, Any]):
     def keys(self) -> Any:
         self.copied = True
         self._pending = list(super().keys())
-        return self._pending[:]
+        return super().keys()  # a view: set operations keep working
 
     def __iter__(self) -> Any:
         self.copied = True
