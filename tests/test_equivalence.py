@@ -628,3 +628,73 @@ def test_equiv_shows_notes_under_interpreted_as(lang: str) -> None:
     assert js["notes"] and js["notes"][0].startswith("'pad' is read as the product")
     assert js["notes_zh"][0].startswith("'pad' 被理解为乘积")
     assert js["reference_notes"] == []
+
+
+# --------------------------------------------------------------------------- parity and symbolic ranges
+
+SIZE = ("K positive integer", "1 <= k <= K")
+
+# Each row got a wrong verdict while the sampler drew even values for `n odd` and k > K for
+# `1 <= k <= K` (a false "equal only on part of the domain"); the NE/DOM rows keep a real
+# difference visible (at k = K, at the residues the parity allows).
+PARITY_AND_RANGES: list[tuple[str, str, tuple[str, ...], set[Verdict]]] = [
+    ("floor(n/2)", "(n-1)/2", ("n odd",), {EQ}),
+    ("ceiling(n/2)", "(n+1)/2", ("n odd",), {EQ}),
+    ("floor(n/2)", "(n-1)/2", ("n odd positive integer",), {EQ}),
+    ("floor(n/2) + floor(m/2)", "(n-1)/2 + m/2", ("n odd", "m even"), {EQ}),
+    ("floor(n/2)", "(n+1)/2", ("n odd",), {NE, DOM}),
+    ("floor(n/4)", "(n-1)/4", ("n odd",), {NE, DOM}),  # n = 3: 0 vs 1/2
+    ("floor(n/2)", "(n-1)/2", ("n even",), {NE, DOM}),
+    ("min(k, K)", "k", SIZE, {EQ}),
+    ("max(K - k, 0)", "K - k", SIZE, {EQ}),
+    ("floor((k-1)/K)", "0", SIZE, {EQ}),
+    ("floor(k/(K+1))", "0", SIZE, {EQ}),
+    ("floor(k/2) + floor((K-k)/K)", "floor(k/2)", SIZE, {EQ}),
+    ("floor(t/T)", "0", ("T positive integer", "0 <= t < T"), {EQ}),
+    ("floor(t/T)", "0", ("T positive integer", "0 <= t <= T"), {NE, DOM}),  # t = T
+    ("floor(k/K)", "0", SIZE, {NE, DOM}),  # k = K only
+    ("min(k, K)", "K", SIZE, {NE, DOM}),
+    ("floor((k-1)/K)", "1", SIZE, {NE, DOM}),
+]
+
+
+@pytest.mark.parametrize(("expected", "given_", "assume", "verdicts"), PARITY_AND_RANGES)
+def test_parity_and_symbolic_ranges_are_sampled(expected: str, given_: str, assume: tuple[str, ...],
+                                                verdicts: set[Verdict]) -> None:
+    res = check(expected, given_, *assume)
+    assert res.verdict in verdicts, (res.verdict, res.message)
+    if res.counterexample:  # a counterexample lies in the assumed domain
+        point = res.counterexample["point"]
+        for name, parity in (("n", "odd"), ("m", "even")):
+            if f"{name} {parity}" in " ".join(assume) and name in point:
+                assert int(float(point[name])) % 2 == (parity == "odd")
+        if "k" in point and "K" in point:
+            assert 1 <= float(point["k"]) <= float(point["K"])
+
+
+@pytest.mark.parametrize("parity", ["odd", "even"])
+def test_parity_draws_only_that_parity(parity: str) -> None:
+    import random
+
+    from dlquiz.symbolic.numeric import sample_value
+
+    d = build_context([f"n {parity}"]).domain("n")
+    rng = random.Random(3)
+    values = {int(sample_value(d, rng, wide=w)) for w in (False, True) for _ in range(200)}
+    assert {v % 2 for v in values} == {1 if parity == "odd" else 0}
+
+
+def test_residue_plan_meets_parity_and_named_bounds() -> None:
+    import random
+
+    from dlquiz.symbolic.sampling import residue_plan
+
+    k, K, n = sympy.symbols("k K n")
+    ctx = build_context([*SIZE, "n odd"])
+    plan, why = residue_plan([sympy.floor(k / 3) + sympy.floor(K / 3) + sympy.floor(n / 3)], ctx, {},
+                             random.Random(0))
+    assert not why and plan
+    assert all(1 <= p["k"] <= p["K"] and p["n"] % 2 == 1 for p in plan)
+    # every residue modulo 3 of k and K together, and every residue modulo 6 an odd n can have
+    assert {(p["k"] % 3, p["K"] % 3) for p in plan} == {(a, b) for a in range(3) for b in range(3)}
+    assert {p["n"] % 6 for p in plan} == {1, 3, 5}

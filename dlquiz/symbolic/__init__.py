@@ -12,7 +12,8 @@ Public names are loaded lazily from their modules:
 Layers, each module importing only those above it (tests/test_architecture.py checks it):
 
 1. reading: the parser (parse.py and its stages), assumptions.py, functions.py; limits.py
-2. values: numeric.py (mpmath evaluation), sampling.py (the one sampler)
+2. values: numeric.py (mpmath evaluation), residues.py (whole-number ranges), sampling.py (the one
+   sampler)
 3. policy.py (verdicts), slips.py (the slip catalogue; matexpr.py reads matrix expressions)
 4. equivalence.py (answers); lines.py → chain.py → transitions.py (scalar derivations),
    matvalues.py → matrices.py (matrix mode), report.py; steps.py (the derivation entry points)

@@ -66,7 +66,7 @@ class Domain:
     integer: bool = False
     values: tuple[sympy.Expr, ...] = ()
     parity: Literal["odd", "even"] | None = None
-    high_name: sympy.Expr | None = None  # symbolic bounds (sizes): checked in proofs, not here
+    high_name: sympy.Expr | None = None  # symbolic bounds (sizes): the sampler draws inside them
     low_name: sympy.Expr | None = None
 
     def contains(self, v: float) -> bool:

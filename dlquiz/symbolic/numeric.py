@@ -69,7 +69,7 @@ def sample_value(d: Domain, rng: random.Random, wide: bool = False,
             v = _exact(bound) + step
             if d.contains(float(v)):
                 return v
-    if d.integer:
+    if d.integer or d.parity is not None:
         a = math.ceil(lo) if lo is not None else (-10_000 if wide and hi is None else -5)
         if lo is not None and d.low_strict and float(lo).is_integer():
             a += 1
@@ -78,7 +78,12 @@ def sample_value(d: Domain, rng: random.Random, wide: bool = False,
             b -= 1
         if b < a:
             raise Undefined("no integer in the domain")
-        return mpf(rng.randint(a, b))
+        v = rng.randint(a, b)
+        if d.parity is not None and v % 2 != (1 if d.parity == "odd" else 0):
+            v = v + 1 if v + 1 <= b else v - 1  # the neighbour has the parity asked for
+            if v < a:
+                raise Undefined(f"no {d.parity} integer in the domain")
+        return mpf(v)
     for _ in range(50):
         top = math.log(1e4) if wide else math.log(10.0)
         if lo is not None and hi is not None:
@@ -125,6 +130,7 @@ class Point:
         self.cycle = cycle  # names in `cyclic` (sum limits) take low, low+1, ... in turn
         self.cyclic = cyclic
         self.values: dict[str, Num] = {}
+        self._bounding: set[str] = set()  # names whose symbolic bounds are being evaluated
 
     def domain(self, name: str) -> Domain:
         if name in self.fixed and name not in self.ctx.domains:
@@ -144,9 +150,34 @@ class Point:
         if v is None:
             rng = random.Random((self.seed * 1_000_003 + self.index) * 4_294_967_311
                                 + zlib.crc32(name.encode()))
-            v = sample_value(self.domain(name), rng, self.wide, self.probe, self.positive)
+            d = self.domain(name)
+            if d.low_name is not None or d.high_name is not None:
+                d = self.bounded(name, d)
+            v = sample_value(d, rng, self.wide, self.probe, self.positive)
             self.values[name] = v
         return v
+
+    def bounded(self, name: str, d: Domain) -> Domain:
+        """`d` with its symbolic bounds (``1 <= k <= K``) replaced by their values at this point
+        (the sizes are drawn first), the tighter of a numeric and a named bound kept."""
+        if name in self._bounding:  # k <= K and K <= k: a cycle, no value to take
+            raise Undefined(f"the bounds of {name} depend on {name}")
+        self._bounding.add(name)
+        try:
+            low, high = d.low, d.high
+            low_strict, high_strict = d.low_strict, d.high_strict
+            if d.low_name is not None:
+                v = sympy.Integer(int(mpmath.ceil(_real(evaluate(d.low_name, self)))))
+                if low is None or v > low:
+                    low = v
+            if d.high_name is not None:
+                v = sympy.Integer(int(mpmath.floor(_real(evaluate(d.high_name, self)))))
+                if high is None or v < high:
+                    high = v
+        finally:
+            self._bounding.discard(name)
+        return Domain(low=low, high=high, low_strict=low_strict, high_strict=high_strict, integer=True,
+                      parity=d.parity)
 
 
 def evaluate(expr: sympy.Basic, lookup: Callable[[str], Num], dps: int = DPS) -> Num:

@@ -17,6 +17,11 @@ Points (all reproducible from `seed`):
   variable, or all values of a finite range. More than MAX_RESIDUE_POINTS combinations cannot
   be covered: the sampling is then marked incomplete and no numeric "equal" is given. A modulus
   that is itself a variable (floor(n/s)) is not enumerated: random points cover it.
+- An odd or even variable (``n odd``) takes values of its parity only, at random points and in
+  the exhaustive check. An index with a symbolic range (``1 <= k <= K``, ``0 <= t < T``) is
+  drawn after its size, inside the range; the exhaustive check keeps the combinations that meet
+  the range and moves the others by whole periods until they do (residues.py), or is marked
+  incomplete.
 - Kinks of piecewise functions (|u|, sign, Heaviside, max/min, relu, Piecewise conditions,
   floor/ceil at whole values of their argument) are located on a variable the argument is
   linear in and probed on both sides, 10^-3 and 10^-8 (relative) away.
@@ -57,6 +62,7 @@ from dlquiz.symbolic.numeric import (
     evaluate,
     negligible,
 )
+from dlquiz.symbolic.residues import modulus, named_bounds_hold, point_meets_bounds, repair
 
 N_POINTS = 30
 MIN_AGREE = 12
@@ -210,31 +216,12 @@ def solutions(ctx: Context) -> list[tuple[str, sympy.Expr]]:
 # --------------------------------------------------------------------------- integer residues
 
 
-def modulus(*exprs: sympy.Basic) -> int:
-    """The period in whole numbers of the floor/ceil/Mod parts of the expressions."""
-    m = 1
-    for e in exprs:
-        for node in sympy.preorder_traversal(e):
-            if isinstance(node, (sympy.floor, sympy.ceiling)):
-                parts = [node.args[0]]
-            elif isinstance(node, sympy.Mod):
-                parts = [node.args[0] / node.args[1]]
-                if node.args[1].is_Integer:
-                    m = math.lcm(m, abs(int(node.args[1])))
-            elif isinstance(node, sympy.Pow) and node.base == -1:
-                m = math.lcm(m, 2)
-                continue
-            else:
-                continue
-            for part in parts:
-                for r in part.atoms(sympy.Rational):
-                    if r.q > 1:
-                        m = math.lcm(m, int(r.q))
-    return min(m, 10_000)
-
-
 def _int_block(d: Domain, m: int, rng: random.Random) -> list[int]:
-    """Whole numbers of a domain covering every residue modulo m twice (all of a small range)."""
+    """Whole numbers of a domain covering every residue modulo m twice (all of a small range);
+    for an odd or even variable only the numbers of its parity (every residue modulo m that
+    such a number can have)."""
+    if d.parity is not None:
+        m = math.lcm(m, 2)
     lo = None if d.low is None else math.ceil(float(d.low))
     if lo is not None and d.low is not None and d.low_strict and float(d.low).is_integer():
         lo += 1
@@ -243,20 +230,28 @@ def _int_block(d: Domain, m: int, rng: random.Random) -> list[int]:
         hi -= 1
     if lo is not None and hi is not None:
         if hi - lo + 1 <= 2 * m:
-            return list(range(lo, hi + 1))
-        start = rng.randint(lo, hi - 2 * m + 1)
+            block = list(range(lo, hi + 1))
+        else:
+            start = rng.randint(lo, hi - 2 * m + 1)
+            block = list(range(start, start + 2 * m))
     elif lo is not None:
-        start = lo
+        block = list(range(lo, lo + 2 * m))
     elif hi is not None:
-        start = hi - 2 * m + 1
+        block = list(range(hi - 2 * m + 1, hi + 1))
     else:
-        start = -m
-    return list(range(start, start + 2 * m))
+        block = list(range(-m, m))
+    if d.parity is not None:
+        block = [v for v in block if v % 2 == (1 if d.parity == "odd" else 0)]
+    return block
 
 
 def residue_plan(exprs: Sequence[sympy.Basic], ctx: Context, fixed: dict[str, Domain],
                  rng: random.Random) -> tuple[list[dict[str, int]], str]:
-    """Values of the integer variables that cover every residue (and an excuse if they can't)."""
+    """Values of the integer variables that cover every residue (and an excuse if they can't).
+
+    Odd and even variables take only values of their parity; values that break a symbolic
+    bound (``1 <= k <= K``) are left out, or moved by whole periods until they meet it.
+    """
     names = sorted({s.name for e in exprs for s in e.free_symbols
                     if isinstance(s, sympy.Symbol) and s.name not in fixed
                     and ctx.domain(s.name).integer and not ctx.domain(s.name).values})
@@ -266,16 +261,35 @@ def residue_plan(exprs: Sequence[sympy.Basic], ctx: Context, fixed: dict[str, Do
     if m == 1 and not any(e.has(sympy.floor, sympy.ceiling, sympy.Mod) for e in exprs):
         return [], ""  # polynomial and analytic in whole numbers: random points suffice
     blocks = [_int_block(ctx.domain(n), m, rng) for n in names]
+    present = frozenset(str(x) for e in exprs for x in e.free_symbols)
+    named = any(ctx.domain(n).low_name is not None or ctx.domain(n).high_name is not None for n in names)
     if len(names) == 1:
         return [{names[0]: v} for v in blocks[0]], ""
     # several variables: every combination of residues, each at one value of its block
-    residues = [sorted({v % m: v for v in b}.items()) for b in blocks]
+    period = math.lcm(m, 2) if any(ctx.domain(n).parity for n in names) else m
+    residues = [sorted({v % period: v for v in b}.items()) for b in blocks]
     total = math.prod(len(r) for r in residues)
     if total > MAX_RESIDUE_POINTS:
         return [], (f"{total} combinations of residues modulo {m} of "
                     f"{', '.join(names)} are too many to check")
-    return [{n: v for n, (_r, v) in zip(names, combo, strict=True)}
-            for combo in product(*residues)], ""
+    plan = [{n: v for n, (_r, v) in zip(names, combo, strict=True)} for combo in product(*residues)]
+    if not named:
+        return plan, ""
+    # symbolic bounds: every combination of values that meets them (when few), then each
+    # combination of residues not yet covered, moved by whole periods until it meets them
+    out: list[dict[str, int]] = []
+    if math.prod(len(b) for b in blocks) <= MAX_RESIDUE_POINTS:
+        combos = [dict(zip(names, vs, strict=True)) for vs in product(*blocks)]
+        out = [c for c in combos if named_bounds_hold(c, ctx, names, present) is True]
+    covered = {tuple(c[n] % period for n in names) for c in out}
+    for c in plan:
+        if tuple(c[n] % period for n in names) in covered:
+            continue
+        fixed_c = repair(c, ctx, names, period, present)
+        if fixed_c is None:
+            return [], f"the ranges of {', '.join(names)} leave residues modulo {m} that cannot be checked"
+        out.append(fixed_c)
+    return out, ""
 
 
 # --------------------------------------------------------------------------- kinks
@@ -458,6 +472,11 @@ def sample(expected: sympy.Expr, given: sympy.Expr, ctx: Context, seed: int,
             if out_of_time():
                 return res
             p = _draw(ctx, seed, 5000 + c * 1000 + k, fixed, sols, case, preset=preset)
+            if p is not None and not point_meets_bounds(
+                    p, preset, {str(x) for e in (case.expected, case.given) for x in e.free_symbols}):
+                res.incomplete = res.incomplete or (
+                    f"whole values of {', '.join(preset)} within their ranges could not all be checked")
+                continue
             if p is not None and not run(p, case):
                 return res
     by_case: dict[int, list[Point]] = {}
