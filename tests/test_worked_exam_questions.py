@@ -295,3 +295,10 @@ def test_log_base_as_a_student_writes_it(base: str, divisor: float) -> None:
 def test_natural_exponential_decay(epoch: int, rate: float) -> None:
     args = f"opt.lr-decay --set schedule=exp --set alpha0=0.1 --set decay_rate={rate} --set epoch={epoch}"
     assert _run(args, None)["answer"] == pytest.approx(0.1 * math.exp(-rate * epoch), rel=1e-9)
+
+
+def test_pooling_stride_defaults_to_the_window() -> None:
+    x = [[(3 * r + 5 * c) % 7 for c in range(6)] for r in range(6)]
+    got = _run(f"pool --set 'X={x}' --set f=3", None)["answer"]
+    want = [[max(x[3 * i + a][3 * j + b] for a in range(3) for b in range(3)) for j in range(2)] for i in range(2)]
+    assert got == want

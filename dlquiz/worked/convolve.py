@@ -524,7 +524,8 @@ def _check_pool(p: Params) -> None:
             help_zh="输入：H×W，多通道时为 C×H×W（各通道分别池化）",
         ),
         ParamSpec("f", "window size", 2, "int", min=1, max=8),
-        ParamSpec("s", "stride", 2, "int", min=1, max=8),
+        ParamSpec("s", "stride (default: the window size f, as PyTorch)", None, "int", min=1, max=8,
+                  help_zh="步幅（默认等于窗口大小 f，与 PyTorch 相同）"),
         ParamSpec("mode", "max or avg", "max", "choice", choices=("max", "avg")),
         ParamSpec(
             "p",
@@ -539,6 +540,7 @@ def _check_pool(p: Params) -> None:
     ["top_left", "out_size", "sum", "params", "Y"],
     draw=_draw_pool,
     check=_check_pool,
+    prepare=lambda p: {**p, "s": p["f"]} if p["s"] is None else p,
 )
 def _pool(p: Params) -> Out:
     x = np.asarray(p["X"], dtype=float)
