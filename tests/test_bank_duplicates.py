@@ -16,13 +16,14 @@ from dlquiz.bank.check import (
     near_duplicates,
     normalise_prompt,
     prompt_shingles,
+    same_key,
 )
 from dlquiz.bank.model import Item, Part, Text
 
 
-def make(item_id: str, en: str, zh: str, kind: str = "single", **fields: Any) -> Item:
+def make(item_id: str, en: str, zh: str, kind: str = "single", answer: Any = None, **fields: Any) -> Item:
     return Item(id=item_id, topic="t", kind=kind, difficulty=1, source="000_ffe98cf169f07fd8",
-                prompt=Text(en, zh), explanation=Text("e", "解释"), answer=None, **fields)
+                prompt=Text(en, zh), explanation=Text("e", "解释"), answer=answer, **fields)
 
 
 # (first prompt, second prompt, extra fields of each) -> flagged?
@@ -53,6 +54,16 @@ MUST_FLAG = [
         make("b", "Two layers: what is h₂ after the update?", "两层：更新后 h₂ 是多少？", kind="numeric",
              generator="g", parts=(Part("h2"), Part("y"))),
         id="subscript-typed-two-ways-same-parts"),
+    pytest.param(
+        make("a", "A random-number generator gives u uniform on [0, 1]. You want learning rates spread evenly on a log "
+                  "scale from 10⁻⁴ to 1, with u = 0 giving 10⁻⁴ and u = 1 giving 1. Write α in terms of u.",
+             "随机数生成器给出 [0, 1] 上均匀分布的 u。希望学习率在 10⁻⁴ 到 1 之间按对数尺度均匀分布，u = 0 时为 10⁻⁴，"
+             "u = 1 时为 1。用 u 写出 α。", kind="formula", answer="10^(4*u - 4)"),
+        make("b", "A random number u is uniform on [0, 1]. Write a learning rate α, in terms of u, that is spread evenly "
+                  "on a log scale between 10⁻⁴ (at u = 0) and 1 (at u = 1).",
+             "随机数 u 在 [0, 1] 上均匀分布。用 u 写出一个在 10⁻⁴（u = 0 时）到 1（u = 1 时）之间按对数尺度均匀分布的"
+             "学习率 α。", kind="formula", answer="10^(4*u-4)"),
+        id="reworded-with-the-same-formula-key"),
 ]
 
 MUST_NOT_FLAG = [
@@ -91,7 +102,36 @@ MUST_NOT_FLAG = [
         make("a", "Which statements about momentum are correct?", "关于动量法，下列哪些说法正确？", kind="multi"),
         make("b", "Which statements about dropout are correct?", "关于 dropout，下列哪些说法正确？", kind="multi"),
         id="generic-frame-other-subject"),
+    pytest.param(
+        make("a", "Three outputs o₁, o₂, o₃ (type o_1, o_2, o_3). Write the softmax probability of class 2. You may write "
+                  "S for exp(o_1) + exp(o_2) + exp(o_3).",
+             "三个输出 o₁、o₂、o₃（输入时写作 o_1、o_2、o_3）。写出第 2 类的 softmax 概率。可用 S 代表 "
+             "exp(o_1) + exp(o_2) + exp(o_3)。", kind="formula", answer="exp(o_2)/S"),
+        make("b", "Three scores o₁, o₂, o₃ (type o_1, o_2, o_3), softmax + cross-entropy, true class 1. Write ∂l/∂o₂, the "
+                  "gradient for a WRONG class. You may write S for exp(o_1) + exp(o_2) + exp(o_3).",
+             "三个分数 o₁、o₂、o₃（输入时写作 o_1、o_2、o_3），softmax + 交叉熵，真实类别为 1。写出错误类别的梯度 "
+             "∂l/∂o₂。可用 S 代表 exp(o_1) + exp(o_2) + exp(o_3)。", kind="formula", answer="exp(o_2)/S"),
+        id="same-key-other-question"),
 ]
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    (make("a", "p", "p", kind="formula", answer="10^(4*u - 4)"), make("b", "q", "q", kind="formula",
+                                                                     answer="10^(4*u-4)"), True),
+    (make("a", "p", "p", kind="formula", answer="x^2"), make("b", "q", "q", kind="formula", answer="x^3"), False),
+    (make("a", "p", "p", kind="numeric", answer=0.5), make("b", "q", "q", kind="numeric", answer=0.5), True),
+    (make("a", "p", "p", kind="numeric", answer=0.5), make("b", "q", "q", kind="numeric", answer=0.51), False),
+    (make("a", "p", "p", kind="numeric", answer=0.5, generator="g", ask="x"),
+     make("b", "q", "q", kind="numeric", answer=0.5, generator="g", ask="y"), False),
+    (make("a", "p", "p", kind="short", answer=("ReLU", "线性整流")),
+     make("b", "q", "q", kind="short", answer=("relu", "修正线性单元")), True),
+    (make("a", "p", "p", kind="short", answer=("tanh",)), make("b", "q", "q", kind="short", answer=("ReLU",)), False),
+    (make("a", "p", "p", kind="single", answer="a"), make("b", "q", "q", kind="single", answer="a"), False),
+    (make("a", "p", "p", kind="formula", answer="x"), make("b", "q", "q", kind="numeric", answer=1.0), False),
+], ids=["formula-spacing", "formula-other", "number", "number-other", "other-value-asked", "short-shared-form",
+        "short-other", "choice-letters-say-nothing", "other-kind"])
+def test_same_key(a: Item, b: Item, expected: bool) -> None:
+    assert same_key(a, b) is expected
 
 
 @pytest.mark.parametrize(("a", "b"), MUST_FLAG)

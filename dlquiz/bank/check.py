@@ -122,6 +122,9 @@ def content_problems(items: Sequence[Item]) -> list[Problem]:
 # nor two prompts that name different indexed quantities (∂l/∂o₁ vs ∂l/∂o₂, h_3 vs h_t). A
 # spot-the-error item (tag "erratum") is not compared with the plain item it mirrors.
 DUPLICATE_THRESHOLD = 0.85
+# two items with the same key (formula, derivation goal, fixed number, a shared short form) ask the same
+# thing in other words at a lower overlap; the same key alone is no duplicate (softmax(o)₂ is also ∂l/∂o₂)
+SAME_KEY_THRESHOLD = 0.45
 # pairs of ids deliberately similar, each with the reason (kept short: rewrite rather than allow)
 ALLOWED_SIMILAR: dict[frozenset[str], str] = {}
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_]\w*\}")  # a parameter of the generator, {x}
@@ -155,10 +158,34 @@ def _asked(item: Item) -> tuple[str | None, tuple[str, ...]]:
     return item.generator, tuple(p.ask for p in item.parts) or (item.ask,)
 
 
+def _flat(text: object) -> str:
+    return re.sub(r"\s+", "", str(text)).lower()
+
+
+def same_key(a: Item, b: Item) -> bool:
+    """Whether two items of one kind expect the same answer: the same formula or derivation goal,
+    the same fixed number (of the same generator value, if any), or a shared accepted short form."""
+    if a.kind != b.kind:
+        return False
+    if a.kind == "formula":
+        return _flat(a.answer) == _flat(b.answer)
+    if a.kind == "derivation":
+        return a.goal is not None and _flat(a.goal) == _flat(b.goal)
+    if a.kind == "numeric":
+        if a.answer is None or b.answer is None or (a.generator or b.generator) and _asked(a) != _asked(b):
+            return False
+        return math.isclose(float(a.answer), float(b.answer), rel_tol=1e-9, abs_tol=1e-12)
+    if a.kind == "short":
+        return bool({str(x).casefold() for x in a.answer} & {str(x).casefold() for x in b.answer})
+    return False
+
+
 def near_duplicates(items: Sequence[Item], threshold: float = DUPLICATE_THRESHOLD
                     ) -> list[tuple[Item, Item, float]]:
     """Pairs of items of the same kind whose prompts are near-duplicates in both languages, with
-    their similarity (the smaller of the two languages' Jaccard indices)."""
+    their similarity (the smaller of the two languages' Jaccard indices); items with the same key
+    need only SAME_KEY_THRESHOLD."""
+    low = min(threshold, SAME_KEY_THRESHOLD)
     shingles = {id(i): (prompt_shingles(i.prompt.en), prompt_shingles(i.prompt.zh)) for i in items}
     by_kind: dict[str, list[Item]] = {}
     for item in items:
@@ -176,9 +203,9 @@ def near_duplicates(items: Sequence[Item], threshold: float = DUPLICATE_THRESHOL
                 if any(_INDEXED_NAME.match(t) for t in en_a ^ en_b):
                     continue  # they ask about different quantities (o1 and o2)
                 score = jaccard(en_a, en_b)
-                if score >= threshold:
+                if score >= low:
                     score = min(score, jaccard(zh_a, zh_b))
-                    if score >= threshold:
+                    if score >= threshold or score >= low and same_key(a, b):
                         pairs.append((a, b, score))
     return pairs
 
@@ -189,8 +216,9 @@ def duplicate_problems(items: Sequence[Item], threshold: float = DUPLICATE_THRES
     for a, b, score in near_duplicates(items, threshold):
         if frozenset((a.id, b.id)) in ALLOWED_SIMILAR:
             continue
-        problems.append(_problem(b, "prompt", f"asks the same as {a.id} ({a.where}; prompt similarity {score:.2f} "
-                                              f">= {threshold}): merge the two or make one test something else"))
+        why = "the same key and " if score < threshold else ""
+        problems.append(_problem(b, "prompt", f"asks the same as {a.id} ({a.where}; {why}prompt similarity "
+                                              f"{score:.2f}): merge the two or make one test something else"))
     return problems
 
 
@@ -473,4 +501,4 @@ def check_keys(items: Sequence[Item], *, jobs: int | None = None,
 
 
 __all__ = ["check_item", "check_keys", "content_problems", "coverage", "coverage_problems",
-           "duplicate_problems", "near_duplicates", "normalise_prompt", "prompt_shingles"]
+           "duplicate_problems", "near_duplicates", "normalise_prompt", "prompt_shingles", "same_key"]
