@@ -154,6 +154,9 @@ def bank_check(format_only: bool, no_coverage: bool, jobs: int | None, as_json: 
       dlquiz bank check
       dlquiz bank check --bank my-questions/ --no-coverage
     """
+    from dlquiz.symbolic.worker import prestart
+
+    prestart()  # the checking process loads the engine while this command reads its input
     from dlquiz.bank import default_root, read_bank
     from dlquiz.bank.check import check_keys, content_problems, coverage_problems, duplicate_problems
     from dlquiz.bank.syllabus import load_syllabus

@@ -149,6 +149,9 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
       printf 'let s = sigma(x)\\n d/dx s\\n = s*(1-s)\\n' | dlquiz check -
       dlquiz check steps.txt --json
     """
+    from dlquiz.symbolic.worker import prestart
+
+    prestart()  # the checking process loads the engine while this command reads its input
     from dlquiz.errors import DlquizError
     from dlquiz.symbolic.steps import check_derivation
 

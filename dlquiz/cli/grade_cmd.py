@@ -226,6 +226,9 @@ def grade(item_id: str | None, answer: str | None, seed: int, points: str | None
       dlquiz grade backprop.layer.two-layer-exam '0.25, 0.15' --part Z1
       dlquiz grade --batch answers.jsonl > verdicts.jsonl
     """
+    from dlquiz.symbolic.worker import prestart
+
+    prestart()  # the checking process loads the engine while this command reads its input
     from dlquiz.bank import load_bank
     from dlquiz.errors import UsageError
 

@@ -113,6 +113,9 @@ def review(minutes: float | None, limit: int | None, new: int | None, topics: tu
       dlquiz review --limit 15 --new 0         only what is due, at most 15
       dlquiz review --topic conv. --lang zh
     """
+    from dlquiz.symbolic.worker import prestart
+
+    prestart()  # the checking process loads the engine while this command reads its input
     from dlquiz.bank import load_bank
     from dlquiz.progress import open_store
     from dlquiz.progress.plan import chapter_weights, minutes_per_day, session_for, studied_seconds
@@ -237,6 +240,9 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
       dlquiz exam --n 12 --chapters 3,4 --seed 7 --report exam.md
       dlquiz exam --minutes 20 --report exam.json       the report for scripts
     """
+    from dlquiz.symbolic.worker import prestart
+
+    prestart()  # the checking process loads the engine while this command reads its input
     from dlquiz.bank import load_bank
     from dlquiz.progress.exam import assemble_paper, build_report, render_report, report_markdown, shortfall
     from dlquiz.quiz import make_reader, run_session

@@ -94,6 +94,9 @@ def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int | None, ite
     (s*(1-s) or \\sigma(x)(1-\\sigma(x))), or letters in order. ? shows a hint,
     s skips, Ctrl-C ends with the score so far.
     """
+    from dlquiz.symbolic.worker import prestart
+
+    prestart()  # the checking process loads the engine while this command reads its input
     from dlquiz.bank import load_bank
     from dlquiz.quiz import make_reader, pick_items, run_session, summary_table
     from dlquiz.render import console as make_console
