@@ -415,7 +415,8 @@ def _by_hand(p: Params) -> Out:
     for o in range(c_out):
         tag = f" (channel {o})" if c_out > 1 else ""
         rule = "Y = X * K (flipped kernel)" if flip else "Y = X ⋆ K (slide the kernel, multiply element-wise, add)"
-        steps.append(Step(f"Output{tag}", rule + (" + b" if bias is not None else ""), _nums_any(y[o])))
+        steps.append(Step(f"Output{tag}", rule + (" + b" if bias is not None else ""), _nums_any(y[o]),
+                          key=f"Y{o}" if c_out > 1 else "Y"))
     y_out = _nums_any(y[0] if c_out == 1 else y)
     total = _num(float(y.sum()))
     steps.append(Step("Sum of outputs", "Σ Y", total, key="sum"))
@@ -577,7 +578,8 @@ def _pool(p: Params) -> Out:
     for c in range(xs.shape[0]):
         tag = f" (channel {c})" if xs.shape[0] > 1 else ""
         note = "pooling has no learnable parameters" if c == xs.shape[0] - 1 else ""
-        steps.append(Step(f"Output{tag}", f"{mode} pooling {f}×{f}, stride {s}", _nums(y[c]), note))
+        steps.append(Step(f"Output{tag}", f"{mode} pooling {f}×{f}, stride {s}", _nums(y[c]), note,
+                          key=f"Y{c}" if xs.shape[0] > 1 else "Y"))
     named, asked = _channel_values(y)
     answer = named["Y"]
     total = _num(float(y.sum()))
