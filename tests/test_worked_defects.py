@@ -316,3 +316,16 @@ def re_escape(text: str) -> str:
     import re
 
     return re.escape(text)
+
+
+def test_mine_with_a_wrong_channel_names_its_step() -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["example", "conv.by-hand", "--set", f"X={X2}", "--set", f"K={K2}", "--mine", "-"],
+        input="Y0 = 4,8;3,2\nY1 = 7,4;2,7\n",
+    )
+    assert result.exit_code == 1
+    right = _xcorr_loops(X2, K2)
+    assert right[1, 1, 1] == 6  # the typed 7 is wrong
+    assert "✓ Y0" in result.stdout and "✗ Y1" in result.stdout
+    assert "Output (channel 1)" in result.stdout
