@@ -603,7 +603,7 @@ def doctor(as_json: bool, lang: str | None, home: Path | None) -> None:
         out = make_console()
         for c in checks:
             mark = f"[green]{t('ok', lang)}[/green]  " if c.ok else f"[bold red]{t('FAIL', lang)}[/bold red]"
-            out.print(f"{mark} {t(c.name, lang)}: {escape(c.message)}")
+            out.print(f"{mark} " + t("{name}: {message}", lang, name=t(c.name, lang), message=escape(c.message)))
         if counts:
             out.print(t("counts: ", lang) + ", ".join(f"{t(k, lang)} {v}" for k, v in counts.items()))
     if not ok:
