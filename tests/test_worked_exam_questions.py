@@ -177,6 +177,18 @@ def perceptron_w() -> list[float]:
     return w
 
 
+def attention(q: list[list[float]], k: list[list[float]], v: list[list[float]]) -> list[list[float]]:
+    """softmax(q·kᵀ/√d)·v row by row, in loops."""
+    d = len(q[0])
+    out = []
+    for qi in q:
+        s = [sum(a * b for a, b in zip(qi, kj, strict=True)) / math.sqrt(d) for kj in k]
+        e = [math.exp(x - max(s)) for x in s]
+        w = [x / sum(e) for x in e]
+        out.append([sum(w[j] * v[j][c] for j in range(len(v))) for c in range(len(v[0]))])
+    return out
+
+
 LSTM_W = (
     "lstm.step --set x=1,2 --set h_prev=0.1,-0.2 --set c_prev=0.5,-0.5 --set 'W_f=0.1,0.2;0.3,0.4' "
     "--set 'W_i=0.2,0;0,0.2' --set 'W_c=0.5,-0.5;0.1,0.1' --set 'W_o=0,0.1;0.1,0' --set 'U_f=0.1,0.1;0.2,-0.1' "
@@ -235,6 +247,12 @@ QUESTIONS: list[tuple[str, str, str | None, Callable[[], Any]]] = [
      "gru.step --set x=1 --set h_prev=0.5 --set W_r=0.2 --set W_z=0.3 --set W_h=0.4 --set U_r=0.5 --set U_z=-0.5 "
      "--set U_h=1 --set b_r=0 --set b_z=0.1 --set b_h=0", None, gru),
     ("perceptron-li-hang", "perceptron.trace --set 'data=3,3,1;4,3,1;1,1,-1' --set lr=1", "w", perceptron_w),
+    ("attention-2-queries-3-keys",
+     "attn.dot --set 'Q=1,0;0,1' --set 'K=1,0;0,1;1,1' --set 'V=1,2;3,4;5,6'", None,
+     lambda: attention([[1, 0], [0, 1]], [[1, 0], [0, 1], [1, 1]], [[1, 2], [3, 4], [5, 6]])),
+    ("mha-params-512-8", "attn.params --set d_model=512 --set heads=8", None, lambda: 4 * (512 * 512 + 512)),
+    ("clip-by-norm", "grad.clip --set g=3,4 --set threshold=1", None, lambda: [0.6, 0.8]),
+    ("clip-by-value", "grad.clip --set g=3,-4,0.5 --set threshold=1 --set mode=value", None, lambda: [1, -1, 0.5]),
     ("conv-same-size", "conv.output-size --set n=32 --set f=5 --set p=2 --set s=1", None, lambda: 32 + 4 - 5 + 1),
 ]
 

@@ -96,6 +96,8 @@ ALLOWED = {
     "KL",
     "SSE",
     "lg",
+    # d_model, the width of an attention layer (a symbol, as in the Transformer paper)
+    "model",
     # layer names of the network-summary syntax (cnn.summary), shown as typed
     "flatten",
     "maxpool",

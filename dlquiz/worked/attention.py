@@ -1,0 +1,241 @@
+"""Attention by hand (scaled dot-product, the rows of Q attending over the rows of K and V), the parameters
+of a multi-head attention layer, and gradient clipping (by norm or by value)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from dlquiz.errors import ParamError
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
+from dlquiz.worked.i18n import add_chinese
+
+
+def _rows(p: Params, name: str) -> np.ndarray:
+    return np.atleast_2d(np.asarray(p[name], dtype=float))
+
+
+def _shape(a: np.ndarray) -> str:
+    return "×".join(str(v) for v in a.shape)
+
+
+def _check_attn(p: Params) -> None:
+    q, k, v = _rows(p, "Q"), _rows(p, "K"), _rows(p, "V")
+    if q.shape[1] != k.shape[1]:
+        raise ParamError(
+            f"attn.dot: Q is {_shape(q)} but K is {_shape(k)}; queries and keys need the same length d_k "
+            f"(K must be m×{q.shape[1]})"
+        )
+    if k.shape[0] != v.shape[0]:
+        raise ParamError(
+            f"attn.dot: K is {_shape(k)} but V is {_shape(v)}; one value row per key (V must be {k.shape[0]}×d_v)"
+        )
+    if max(q.shape[0], k.shape[0]) > 8 or max(q.shape[1], v.shape[1]) > 8:
+        raise ParamError("attn.dot: at most 8 queries, 8 keys and 8 features by hand")
+    if p["causal"] and q.shape[0] != k.shape[0]:
+        raise ParamError(
+            f"attn.dot: causal=true masks key j > query i, which needs as many queries as keys "
+            f"(Q has {q.shape[0]} rows, K {k.shape[0]})"
+        )
+
+
+def _draw_attn(d: Draw) -> Params:
+    n = int(d.rng.integers(2, 4))
+    dk = 2
+    return {
+        "Q": d.value("Q", lambda: d.ints((n, dk), -1, 2)),
+        "K": d.value("K", lambda: d.ints((n, dk), -1, 2)),
+        "V": d.value("V", lambda: d.ints((n, 2), 0, 4)),
+    }
+
+
+def _nums(a: np.ndarray) -> Any:
+    return [[float(x) for x in row] for row in a]
+
+
+@register(
+    "attn.dot",
+    "attn.basics",
+    "Scaled dot-product attention by hand",
+    "手算缩放点积注意力",
+    [
+        ParamSpec("Q", "queries, one per row: n × d_k (a list is one query)", [[1, 0], [0, 1]], "tensor",
+                  rank=(1, 2), shape="n×d_k", help_zh="查询，每行一个：n × d_k（一个列表表示一个查询）"),
+        ParamSpec("K", "keys, one per row: m × d_k", [[1, 0], [0, 1], [1, 1]], "tensor", rank=(1, 2),
+                  shape="m×d_k", help_zh="键，每行一个：m × d_k"),
+        ParamSpec("V", "values, one per row: m × d_v", [[1, 2], [3, 4], [5, 6]], "tensor", rank=(1, 2),
+                  shape="m×d_v", help_zh="值，每行一个：m × d_v"),
+        ParamSpec("scaled", "divide the scores by √d_k (true, Transformer) or not (plain dot product)", True,
+                  "bool", help_zh="得分是否除以 √d_k（true 为 Transformer 的缩放点积，false 为普通点积）"),
+        ParamSpec("causal", "mask key j > query i with −∞ (decoder self-attention)", False, "bool",
+                  help_zh="用 −∞ 遮住 j > i 的键（解码器自注意力）"),
+    ],
+    ["scores", "weights", "context"],
+    draw=_draw_attn,
+    check=_check_attn,
+)
+def _attn(p: Params) -> Out:
+    q, k, v = _rows(p, "Q"), _rows(p, "K"), _rows(p, "V")
+    dk = q.shape[1]
+    raw = q @ k.T
+    scale = math.sqrt(dk) if p["scaled"] else 1.0
+    scores = raw / scale
+    steps = [Step("Dot products", "Q·Kᵀ: row i, column j is qᵢ·kⱼ", _nums(raw), key="dots")]
+    if p["scaled"]:
+        steps.append(Step("Scores", f"S = Q·Kᵀ/√d_k = Q·Kᵀ/√{dk} = Q·Kᵀ/{fv(scale)}", _nums(scores), key="scores"))
+    else:
+        steps.append(Step("Scores", "S = Q·Kᵀ (not scaled)", _nums(scores), key="scores"))
+    masked = scores.copy()
+    if p["causal"]:
+        masked[np.triu_indices_from(masked, k=1)] = -np.inf
+        shown = [["−∞" if x == -np.inf else float(x) for x in row] for row in masked]
+        steps.append(Step("Mask", "key j > query i set to −∞ (it gets weight 0)", shown))
+    e = np.exp(masked - masked.max(axis=1, keepdims=True))
+    w = e / e.sum(axis=1, keepdims=True)
+    steps.append(Step("Weights", "A = softmax of each row of S (each row sums to 1)", _nums(w), key="weights"))
+    ctx = w @ v
+    steps.append(Step("Context", "C = A·V: row i is Σⱼ aᵢⱼ·vⱼ, a weighted average of the values", _nums(ctx),
+                      key="context"))
+    conv = (
+        "scaled dot-product attention softmax(Q·Kᵀ/√d_k)·V" if p["scaled"] else "dot-product attention softmax(Q·Kᵀ)·V"
+    )
+    return Out(steps, None, {}, conv + "; queries, keys and values are rows", asked="context")
+
+
+# --------------------------------------------------------------------------- multi-head attention parameters
+
+
+def _check_mha(p: Params) -> None:
+    if p["d_k"] is None and p["d_model"] % p["heads"]:
+        raise ParamError(
+            f"attn.params: d_model = {p['d_model']} is not divisible by heads = {p['heads']}; "
+            "give d_k (and d_v) per head, or a d_model that divides"
+        )
+
+
+@register(
+    "attn.params",
+    "attn.basics",
+    "Parameters of a multi-head attention layer",
+    "多头注意力层的参数个数",
+    [
+        ParamSpec("d_model", "model width (input and output size)", 512, "int", min=1, max=100_000,
+                  help_zh="模型宽度（输入与输出的维数）"),
+        ParamSpec("heads", "number of heads h", 8, "int", min=1, max=1024, help_zh="头数 h"),
+        ParamSpec("d_k", "query/key size per head (default d_model/h)", None, "int", min=1,
+                  help_zh="每个头的查询/键维数（默认 d_model/h）"),
+        ParamSpec("d_v", "value size per head (default d_k)", None, "int", min=1,
+                  help_zh="每个头的值维数（默认等于 d_k）"),
+        ParamSpec("bias", "biases in the four projections (PyTorch: true)", True, "bool",
+                  help_zh="四个投影是否有偏置（PyTorch 默认有）"),
+    ],
+    ["W_Q", "W_K", "W_V", "W_O", "total"],
+    draw=lambda d: {"d_model": d.pick("d_model", [64, 128, 256, 512]), "heads": d.pick("heads", [1, 2, 4, 8])},
+    check=_check_mha,
+)
+def _mha(p: Params) -> Out:
+    dm, h = p["d_model"], p["heads"]
+    dk = p["d_k"] if p["d_k"] is not None else dm // h
+    dv = p["d_v"] if p["d_v"] is not None else dk
+    b = 1 if p["bias"] else 0
+    parts = {
+        "W_Q": (dm * h * dk, h * dk * b, f"{dm}·{h}·{dk}"),
+        "W_K": (dm * h * dk, h * dk * b, f"{dm}·{h}·{dk}"),
+        "W_V": (dm * h * dv, h * dv * b, f"{dm}·{h}·{dv}"),
+        "W_O": (h * dv * dm, dm * b, f"{h}·{dv}·{dm}"),
+    }
+    steps = []
+    values: dict[str, Any] = {}
+    for name, (w, bias, form) in parts.items():
+        text = f"{form} = {w}" + (f", bias {bias}: {w} + {bias} = {w + bias}" if b else "")
+        steps.append(Step(name, text, w + bias, key=name))
+        values[name] = w + bias
+    total = sum(w + bias for w, bias, _ in parts.values())
+    steps.append(Step("Total", " + ".join(str(w + bias) for w, bias, _ in parts.values()) + f" = {total}", total,
+                      key="total"))
+    conv = (
+        f"h = {h} heads of d_k = {dk}, d_v = {dv}; W_Q, W_K, W_V map d_model → h·d_k (h·d_v), W_O maps h·d_v → d_model"
+        + ("; each projection has a bias" if b else "; no biases")
+    )
+    return Out(steps, total, values, conv, asked="total")
+
+
+# --------------------------------------------------------------------------- gradient clipping
+
+
+@register(
+    "grad.clip",
+    "rnn.training",
+    "Gradient clipping by norm or by value",
+    "梯度裁剪（按范数或按值）",
+    [
+        ParamSpec("g", "the gradient (a vector)", [3, 4], "floatlist", help_zh="梯度（向量）"),
+        ParamSpec("threshold", "the threshold θ (norm) or c (value)", 1, "float", min=0,
+                  help_zh="阈值：θ（按范数）或 c（按值）"),
+        ParamSpec("mode", "norm: g·θ/‖g‖ when ‖g‖ > θ; value: each entry clipped to [−c, c]", "norm", "choice",
+                  choices=("norm", "value"), help_zh="norm：‖g‖ > θ 时 g·θ/‖g‖；value：每个分量截断到 [−c, c]"),
+    ],
+    ["norm", "clipped"],
+    draw=lambda d: {"g": d.value("g", lambda: d.ints((3,), -6, 6)), "threshold": d.pick("threshold", [1, 2, 5])},
+)
+def _clip(p: Params) -> Out:
+    g = np.asarray(p["g"], dtype=float)
+    th = float(p["threshold"])
+    norm = float(np.sqrt((g * g).sum()))
+    squares = " + ".join(f"{fv(float(x))}²" for x in g)
+    steps = [Step("Norm", f"‖g‖ = √({squares}) = {fv(norm)}", norm, key="norm")]
+    if p["mode"] == "norm":
+        if norm > th:
+            out = g * (th / norm)
+            steps.append(Step("Clipped", f"‖g‖ = {fv(norm)} > θ = {fv(th)}: g·θ/‖g‖ = g·{fv(th / norm)}",
+                              [float(x) for x in out], key="clipped"))
+        else:
+            out = g
+            steps.append(Step("Clipped", f"‖g‖ = {fv(norm)} ≤ θ = {fv(th)}: unchanged", [float(x) for x in out],
+                              key="clipped"))
+        conv = "clip by norm: the direction is kept, only the length is cut to θ"
+    else:
+        out = np.clip(g, -th, th)
+        steps.append(Step("Clipped", f"each entry clipped to [−{fv(th)}, {fv(th)}]", [float(x) for x in out],
+                          key="clipped"))
+        conv = "clip by value: each entry on its own (the direction may change)"
+    return Out(steps, None, {}, conv, asked="clipped")
+
+
+add_chinese(
+    names={
+        "Dot products": "点积",
+        "Scores": "得分",
+        "Mask": "掩码",
+        "Weights": "注意力权重",
+        "Context": "上下文向量",
+        "Norm": "范数",
+        "Clipped": "裁剪后",
+    },
+    phrases={
+        "clip by norm: the direction is kept, only the length is cut to θ": "按范数裁剪：方向不变，只把长度截到 θ",
+        "clip by value: each entry on its own (the direction may change)": "按值裁剪：逐个分量截断（方向可能改变）",
+        "A = softmax of each row of S (each row sums to 1)": "A = 对 S 的每一行做 softmax（每行之和为 1）",
+        "key j > query i set to −∞ (it gets weight 0)": "键 j > 查询 i 处置为 −∞（权重为 0）",
+    },
+    fragments=[
+        (r"^Q·Kᵀ: row i, column j is qᵢ·kⱼ$", "Q·Kᵀ：第 i 行第 j 列为 qᵢ·kⱼ"),
+        (r" \(not scaled\)$", "（不缩放）"),
+        (r"^C = A·V: row i is Σⱼ aᵢⱼ·vⱼ, a weighted average of the values$",
+         "C = A·V：第 i 行为 Σⱼ aᵢⱼ·vⱼ，即值的加权平均"),
+        (r"^scaled dot-product attention ", "缩放点积注意力 "),
+        (r"^dot-product attention ", "点积注意力 "),
+        (r"; queries, keys and values are rows$", "；查询、键、值都按行排列"),
+        (r"^h = (\d+) heads of d_k = (\d+), d_v = (\d+); W_Q, W_K, W_V map d_model → h·d_k \(h·d_v\), "
+         r"W_O maps h·d_v → d_model",
+         r"h = \1 个头，d_k = \2，d_v = \3；W_Q、W_K、W_V 把 d_model 映射到 h·d_k（h·d_v），"
+         r"W_O 把 h·d_v 映射回 d_model"),
+        (r"; each projection has a bias$", "；每个投影都有偏置"),
+        (r"; no biases$", "；无偏置"),
+        (r", bias (\d+): ", r"，偏置 \1："),
+        (r": unchanged$", "：不变"),
+        (r"^each entry clipped to ", "每个分量截断到 "),
+    ],
+)
