@@ -295,6 +295,9 @@ def test_mazur_check_my_working_marks_the_first_wrong_value() -> None:
         ("conv.output-size --set stride=2", "did you mean s"),
         ("lstm.cell --set g=0.5", "did you mean c_tilde"),
         ("eval.metrics --set TP=4 --set FP=1", "FN, TN missing"),
+        ("attn.dot --set Q=1,0,1 --set 'K=1,0;0,1'", "queries and keys need the same length d_k"),
+        ("attn.dot --set 'V=1,2;3,4'", "one value row per key"),
+        ("attn.params --set d_model=100 --set heads=3", "not divisible by heads"),
     ],
 )
 def test_what_a_student_types_first_gets_a_useful_error(args: str, fragment: str) -> None:
