@@ -7,6 +7,7 @@ Commands live in sibling modules and are imported only when used, so that
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -76,8 +77,56 @@ def cli() -> None:
     """
 
 
+EXIT_OUTPUT_ERROR = 74  # the output could not be written (EX_IOERR): disk full, a closed device
+
+
+class _GuardedStdout:
+    """Standard output that a closed pipe or a full disk cannot turn into a traceback.
+
+    A reader that goes away (`dlquiz grade … | head -1`) only stops the output: the command
+    finishes and exits with its own code (a right answer stays exit 0). Any other write error
+    ends the command with one line on stderr and exit 74.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._closed = False
+
+    def write(self, text: str) -> int:
+        if not self._closed:
+            try:
+                return int(self._stream.write(text))
+            except OSError as exc:
+                self._failed(exc)
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._closed:
+            try:
+                self._stream.flush()
+            except OSError as exc:
+                self._failed(exc)
+
+    def _failed(self, exc: OSError) -> None:
+        self._closed = True
+        try:  # later writes, and the interpreter's last flush, go nowhere
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+        except (OSError, ValueError):
+            pass
+        if not isinstance(exc, BrokenPipeError):
+            sys.stderr.write(f"Error: cannot write the output ({exc.strerror or exc})\n")
+            sys.stderr.flush()
+            raise SystemExit(EXIT_OUTPUT_ERROR)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the console script."""
+    if not isinstance(sys.stdout, _GuardedStdout) and hasattr(sys.stdout, "fileno"):
+        sys.stdout = _GuardedStdout(sys.stdout)
     return cli.main(args=argv, prog_name="dlquiz")
 
 
