@@ -253,6 +253,11 @@ QUESTIONS: list[tuple[str, str, str | None, Callable[[], Any]]] = [
     ("mha-params-512-8", "attn.params --set d_model=512 --set heads=8", None, lambda: 4 * (512 * 512 + 512)),
     ("clip-by-norm", "grad.clip --set g=3,4 --set threshold=1", None, lambda: [0.6, 0.8]),
     ("clip-by-value", "grad.clip --set g=3,-4,0.5 --set threshold=1 --set mode=value", None, lambda: [1, -1, 0.5]),
+    ("batch-norm-test-time",
+     "norm.batch --set x=1,2,3 --set running_mean=1.5 --set running_var=4 --set gamma=2 --set beta=1 --set eps=0",
+     None, lambda: [2 * (v - 1.5) / math.sqrt(4) + 1 for v in (1, 2, 3)]),
+    ("batch-norm-train-time", "norm.batch --set x=1,2,3,6 --set gamma=2 --set beta=0.5 --set eps=0", None,
+     lambda: [2 * (v - 3) / math.sqrt(3.5) + 0.5 for v in (1, 2, 3, 6)]),
     ("conv-same-size", "conv.output-size --set n=32 --set f=5 --set p=2 --set s=1", None, lambda: 32 + 4 - 5 + 1),
 ]
 
@@ -295,6 +300,7 @@ def test_mazur_check_my_working_marks_the_first_wrong_value() -> None:
         ("conv.output-size --set stride=2", "did you mean s"),
         ("lstm.cell --set g=0.5", "did you mean c_tilde"),
         ("eval.metrics --set TP=4 --set FP=1", "FN, TN missing"),
+        ("norm.batch --set running_mean=1", "running_var missing"),
         ("attn.dot --set Q=1,0,1 --set 'K=1,0;0,1'", "queries and keys need the same length d_k"),
         ("attn.dot --set 'V=1,2;3,4'", "one value row per key"),
         ("attn.params --set d_model=100 --set heads=3", "not divisible by heads"),

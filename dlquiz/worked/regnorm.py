@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 
+from dlquiz.errors import ParamError
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, register
+from dlquiz.worked.i18n import add_chinese
 
 
 def _draw_bn(d: Draw) -> Params:
@@ -17,6 +19,13 @@ def _draw_bn(d: Draw) -> Params:
         "gamma": d.pick("gamma", [1, 1, 2, 0.5]),
         "beta": d.pick("beta", [0, 0, 1, -1]),
     }
+
+
+def _check_bn(p: Params) -> None:
+    if (p["running_mean"] is None) != (p["running_var"] is None):
+        given, missing = ("running_mean", "running_var") if p["running_var"] is None else ("running_var",
+                                                                                          "running_mean")
+        raise ParamError(f"norm.batch: {given} given but {missing} missing; test time needs both running statistics")
 
 
 @register(
@@ -30,30 +39,50 @@ def _draw_bn(d: Draw) -> Params:
         ParamSpec("gamma", "scale γ", 1, "float", min=-100, max=100, help_zh="缩放 γ"),
         ParamSpec("beta", "shift β", 0, "float", min=-100, max=100, help_zh="平移 β"),
         ParamSpec("eps", "ε", 1e-8, "float", min=0, max=1, help_zh="ε（加在方差上，防止除以 0）"),
+        ParamSpec("running_mean", "test time: the running mean μ used instead of the batch's (give running_var too)",
+                  None, "float", help_zh="测试时：用滑动平均的均值 μ 代替本批的均值（同时给 running_var）"),
+        ParamSpec("running_var", "test time: the running variance σ² used instead of the batch's", None, "float",
+                  min=0, help_zh="测试时：用滑动平均的方差 σ² 代替本批的方差"),
     ],
     ["mean", "var", "std", "x_hat", "y0"],
     draw=_draw_bn,
+    check=_check_bn,
 )
 def _batch_norm(p: Params) -> Out:
     x = np.array(p["x"], dtype=float)
     g, b, eps = float(p["gamma"]), float(p["beta"]), float(p["eps"])
     m = len(x)
-    mu = float(x.mean())
-    var = float(((x - mu) ** 2).mean())
+    inference = p["running_mean"] is not None
+    if inference:
+        mu, var = float(p["running_mean"]), float(p["running_var"])
+        first = [
+            Step("Mean", f"μ = running mean = {fv(mu)}", mu, "given: test time uses the training statistics",
+                 key="mean"),
+            Step("Variance", f"σ² = running variance = {fv(var)}", var, key="var"),
+        ]
+    else:
+        mu = float(x.mean())
+        var = float(((x - mu) ** 2).mean())
+        first = [
+            Step("Mean", f"μ = (1/m) Σ xᵢ = {fv(float(x.sum()))}/{m} = {fv(mu)}", mu, key="mean"),
+            Step("Variance", f"σ² = (1/m) Σ (xᵢ − μ)² = {fv(var)}", var, "divide by m, not m − 1", key="var"),
+        ]
     std = math.sqrt(var + eps)
     xh = (x - mu) / std
     y = g * xh + b
     steps = [
-        Step("Mean", f"μ = (1/m) Σ xᵢ = {fv(float(x.sum()))}/{m} = {fv(mu)}", mu, key="mean"),
-        Step("Variance", f"σ² = (1/m) Σ (xᵢ − μ)² = {fv(var)}", var, "divide by m, not m − 1", key="var"),
-        Step("Normalised", f"x̂ = (x − μ)/√(σ² + ε) = {fv(xh)}", xh.tolist(), "mean 0, variance 1", key="x_hat"),
+        *first,
+        Step("Normalised", f"x̂ = (x − μ)/√(σ² + ε) = {fv(xh)}", xh.tolist(),
+             "" if inference else "mean 0, variance 1", key="x_hat"),
         Step("Scale and shift", f"y = γx̂ + β = {fv(g)}·x̂ + {fp(b)} = {fv(y)}", y.tolist(), key="y"),
     ]
     return Out(
         steps,
         y.tolist(),
         {"mean": mu, "var": var, "std": std, "x_hat": xh.tolist(), "y0": float(y[0])},
-        "batch statistics over the mini-batch, variance divided by m; applied before the activation",
+        "test time: the running mean and variance from training, not the batch's; applied before the activation"
+        if inference
+        else "batch statistics over the mini-batch, variance divided by m; applied before the activation",
     )
 
 
@@ -176,3 +205,16 @@ def _init_variance(p: Params) -> Out:
         "he": "He: 2/n (suits ReLU)",
     }[s]
     return Out(steps, var, {"std": std}, note)
+
+
+add_chinese(
+    phrases={
+        "given: test time uses the training statistics": "已给出：测试时使用训练时统计的量",
+        "test time: the running mean and variance from training, not the batch's; applied before the activation":
+            "测试时：使用训练时的滑动平均均值和方差，而不是本批的；在激活函数之前进行",
+    },
+    fragments=[
+        (r"^μ = running mean = ", "μ = 滑动平均均值 = "),
+        (r"^σ² = running variance = ", "σ² = 滑动平均方差 = "),
+    ],
+)
