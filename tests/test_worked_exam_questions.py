@@ -258,6 +258,9 @@ QUESTIONS: list[tuple[str, str, str | None, Callable[[], Any]]] = [
      None, lambda: [2 * (v - 1.5) / math.sqrt(4) + 1 for v in (1, 2, 3)]),
     ("batch-norm-train-time", "norm.batch --set x=1,2,3,6 --set gamma=2 --set beta=0.5 --set eps=0", None,
      lambda: [2 * (v - 3) / math.sqrt(3.5) + 0.5 for v in (1, 2, 3, 6)]),
+    ("xavier-uniform-limit", "init.variance --set scheme=xavier --set n_in=256 --set n_out=128", "uniform_limit",
+     lambda: math.sqrt(6 / (256 + 128))),
+    ("he-std", "init.variance --set scheme=he --set n_in=512", "std", lambda: math.sqrt(2 / 512)),
     ("conv-same-size", "conv.output-size --set n=32 --set f=5 --set p=2 --set s=1", None, lambda: 32 + 4 - 5 + 1),
 ]
 

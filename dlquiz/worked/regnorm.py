@@ -199,22 +199,36 @@ def _init_variance(p: Params) -> Out:
             key="std",
         ),
     ]
+    limit = math.sqrt(3 * var)
+    steps.append(
+        Step(
+            "Uniform range",
+            f"U(−a, a) has variance a²/3, so a = √(3·Var(w)) = √(3·{frac}) = {fv(limit)}",
+            limit,
+            "the same variance from a uniform draw (Glorot's √(6/(n_in + n_out)) for Xavier)",
+            key="uniform_limit",
+        )
+    )
     note = {
         "lecun": "Var(w) = 1/n (note 004; suits tanh)",
         "xavier": "Xavier/Glorot: 2/(n_in + n_out)",
         "he": "He: 2/n (suits ReLU)",
     }[s]
-    return Out(steps, var, {"std": std}, note)
+    return Out(steps, var, {"std": std, "uniform_limit": limit}, note)
 
 
 add_chinese(
+    names={"Uniform range": "均匀分布的范围"},
     phrases={
         "given: test time uses the training statistics": "已给出：测试时使用训练时统计的量",
+        "the same variance from a uniform draw (Glorot's √(6/(n_in + n_out)) for Xavier)":
+            "用均匀分布得到同样的方差（Xavier 即 Glorot 的 √(6/(n_in + n_out))）",
         "test time: the running mean and variance from training, not the batch's; applied before the activation":
             "测试时：使用训练时的滑动平均均值和方差，而不是本批的；在激活函数之前进行",
     },
     fragments=[
         (r"^μ = running mean = ", "μ = 滑动平均均值 = "),
+        (r"^U\(−a, a\) has variance a²/3, so a = ", "U(−a, a) 的方差为 a²/3，所以 a = "),
         (r"^σ² = running variance = ", "σ² = 滑动平均方差 = "),
     ],
 )
