@@ -189,6 +189,21 @@ def attention(q: list[list[float]], k: list[list[float]], v: list[list[float]]) 
     return out
 
 
+def perceptron_updates(w: list[float], b: float) -> int:
+    """Epochs over the samples in order, an update at every y(w·x + b) ≤ 0, until an epoch has none."""
+    data = [((3, 3), 1), ((4, 3), 1), ((1, 1), -1)]
+    n = 0
+    while True:
+        mistakes = 0
+        for x, y in data:
+            if y * (w[0] * x[0] + w[1] * x[1] + b) <= 0:
+                w, b = [w[0] + y * x[0], w[1] + y * x[1]], b + y
+                mistakes += 1
+        n += mistakes
+        if not mistakes:
+            return n
+
+
 LSTM_W = (
     "lstm.step --set x=1,2 --set h_prev=0.1,-0.2 --set c_prev=0.5,-0.5 --set 'W_f=0.1,0.2;0.3,0.4' "
     "--set 'W_i=0.2,0;0,0.2' --set 'W_c=0.5,-0.5;0.1,0.1' --set 'W_o=0,0.1;0.1,0' --set 'U_f=0.1,0.1;0.2,-0.1' "
@@ -261,6 +276,8 @@ QUESTIONS: list[tuple[str, str, str | None, Callable[[], Any]]] = [
     ("xavier-uniform-limit", "init.variance --set scheme=xavier --set n_in=256 --set n_out=128", "uniform_limit",
      lambda: math.sqrt(6 / (256 + 128))),
     ("he-std", "init.variance --set scheme=he --set n_in=512", "std", lambda: math.sqrt(2 / 512)),
+    ("perceptron-from-w0", "perceptron.trace --set 'data=3,3,1;4,3,1;1,1,-1' --set w0=1,1 --set b0=-1", "updates",
+     lambda: perceptron_updates([1.0, 1.0], -1.0)),
     ("conv-same-size", "conv.output-size --set n=32 --set f=5 --set p=2 --set s=1", None, lambda: 32 + 4 - 5 + 1),
 ]
 

@@ -638,11 +638,11 @@ def _forward_backward(p: Params) -> Out:
 
 
 def perceptron(
-    data: list[list[float]], lr: float, epochs: int
+    data: list[list[float]], lr: float, epochs: int, w0: list[float] | None = None, b0: float = 0.0
 ) -> tuple[list[tuple[int, int, list[float], float]], list[float], float, bool]:
-    """Run the perceptron; returns (updates as (epoch, i, w, b)), w, b, converged."""
+    """Run the perceptron from w0, b0 (default 0); returns (updates as (epoch, i, w, b)), w, b, converged."""
     dim = len(data[0]) - 1
-    w, b = [0.0] * dim, 0.0
+    w, b = (list(w0) if w0 is not None else [0.0] * dim), float(b0)
     updates: list[tuple[int, int, list[float], float]] = []
     for e in range(1, epochs + 1):
         mistakes = 0
@@ -705,6 +705,9 @@ def _check_perceptron(p: Params) -> None:
         ParamSpec("data", "one sample per row: x1,x2,y with y = ±1", [[3, 3, 1], [4, 3, 1], [1, 1, -1]], "matrix"),
         ParamSpec("lr", "learning rate (1 in the notes)", 1, "float", min=0.001, max=10),
         ParamSpec("epochs", "maximum passes over the data", 10, "int", min=1, max=10),
+        ParamSpec("w0", "starting weights, one per feature (default 0)", None, "floatlist",
+                  help_zh="初始权重，每个特征一个（默认 0）"),
+        ParamSpec("b0", "starting bias (default 0)", None, "float", help_zh="初始偏置（默认 0）"),
     ],
     ["updates", "w", "b", "converged", "epochs_run"],
     draw=_draw_perceptron,
@@ -712,12 +715,18 @@ def _check_perceptron(p: Params) -> None:
 )
 def _perceptron(p: Params) -> Out:
     data, lr, epochs = p["data"], float(p["lr"]), p["epochs"]
-    ups, w, b, ok = perceptron(data, lr, epochs)
+    dim = len(data[0]) - 1
+    w0 = [float(v) for v in p["w0"]] if p["w0"] is not None else [0.0] * dim
+    b0 = float(p["b0"]) if p["b0"] is not None else 0.0
+    if len(w0) != dim:
+        raise ParamError(f"perceptron.trace: w0 has {len(w0)} weights but the samples have {dim} features")
+    ups, w, b, ok = perceptron(data, lr, epochs, w0, b0)
+    start = "w = 0, b = 0" if not any(w0) and b0 == 0 else f"w = {fv(w0)}, b = {fv(b0)}"
     steps = [
         Step(
             "Start",
-            "w = 0, b = 0; visit the samples in order; update when y(⟨w, x⟩ + b) ≤ 0",
-            [0.0] * (len(data[0]) - 1),
+            f"{start}; visit the samples in order; update when y(⟨w, x⟩ + b) ≤ 0",
+            w0,
         )
     ]
     for n, (e, i, wu, bu) in enumerate(ups, 1):

@@ -206,6 +206,7 @@ _FRAGMENTS: list[tuple[re.Pattern[str], str]] = [
         (r"^labels, ", "标签，"),
         (r" over the batch", "（对批量求和）"),
         (r"w = 0, b = 0; visit the samples in order; update when", "w = 0，b = 0；按顺序遍历样本；当"),
+        (r"^w = (.+), b = (\S+); visit the samples in order; update when", r"w = \1，b = \2；按顺序遍历样本；当"),
         (r"≤ 0$", "≤ 0 时更新"),
         (r"epoch (\d+), sample (\d+)", r"第 \1 轮，样本 \2"),
         (r" misclassified:", " 分错："),
