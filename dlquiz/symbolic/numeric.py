@@ -126,6 +126,7 @@ class Point:
         self.probe = probe  # a point close to 0 or to a bound: refutes only, like `wide`
         self.positive = positive  # unconstrained reals drawn positive
         self.refute_only = refute_only  # e.g. next to a kink: may refute, never support
+        self.at_kink = False  # exactly at a kink: a difference there leaves the verdict undecided
         self.solved: list[tuple[str, sympy.Expr]] = []  # names computed from equations
         self.cycle = cycle  # names in `cyclic` (sum limits) take low, low+1, ... in turn
         self.cyclic = cyclic

@@ -341,17 +341,18 @@ def _kink_points(case: Case, bases: Sequence[Point], ctx: Context, fixed: dict[s
                     continue
                 with mp.workdps(DPS):
                     root = (target - b.real) / a.real
-                    for off in KINK_OFFSETS:
-                        for side in (-1, 1):
-                            v = root + side * off * max(mpf(1), abs(root))
-                            if not ctx.domain(sym.name).contains(float(v)):
-                                continue
-                            p = Point(ctx, seed, first + len(out), fixed, refute_only=True)
-                            p.values = {k: x for k, x in base.values.items()
-                                        if k not in dict(sols)}
-                            p.values[sym.name] = v
-                            if _fill(p, sols, ctx):
-                                out.append(p)
+                    # on both sides of the kink, and at the kink itself (sign(x)² is 0 there, not 1)
+                    for off, side in [(mpf(0), 0)] + [(o, d) for o in KINK_OFFSETS for d in (-1, 1)]:
+                        v = root + side * off * max(mpf(1), abs(root))
+                        if not ctx.domain(sym.name).contains(float(v)):
+                            continue
+                        p = Point(ctx, seed, first + len(out), fixed, refute_only=True)
+                        p.at_kink = side == 0
+                        p.values = {k: x for k, x in base.values.items()
+                                    if k not in dict(sols)}
+                        p.values[sym.name] = v
+                        if _fill(p, sols, ctx):
+                            out.append(p)
                 if len(out) >= MAX_KINK_POINTS:
                     return out
     return out
@@ -434,7 +435,13 @@ def sample(expected: sympy.Expr, given: sympy.Expr, ctx: Context, seed: int,
                 res.agree.append(p)
         else:
             confirmed = _confirm(case.expected, case.given, p, (ev, gv))
-            if confirmed:
+            if confirmed and p.at_kink:
+                # a value at the kink itself is often a convention (relu′(0), H(0)): not a
+                # refutation, but no longer a numeric "equal" either
+                res.incomplete = res.incomplete or (
+                    "the two differ exactly at a kink (" + ", ".join(
+                        f"{k} = {float(mp.re(v)):.6g}" for k, v in point_values(p).items()) + ")")
+            elif confirmed:
                 res.differ.append((p, ev, gv))
             elif confirmed is False and not refute_only and ev is not None:
                 res.agree.append(p)  # rounding at 40 digits: equal at the precision it needs
