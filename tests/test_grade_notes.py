@@ -13,7 +13,7 @@ from dlquiz.quiz.grade import grade
 BANK = load_bank(FIXTURE_BANK)
 BASE = next(i for i in BANK.items if i.id == "act.sigmoid.derivative")
 # an item whose key uses the letters p, a, d and x (no abbreviations, no constraints)
-ITEM = replace(BASE, answer="p*a*d + x", canonical=None, let={}, mistakes=(), assume=(), require=(),
+ITEM = replace(BASE, id="test.pad-notes", answer="p*a*d + x", canonical=None, let={}, mistakes=(), assume=(), require=(),
                forbid=())
 
 

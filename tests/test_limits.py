@@ -395,6 +395,32 @@ def test_grading_a_hostile_answer_stays_within_its_limits() -> None:
     assert took < 2.0 + GRACE + 3.0 + 1.0  # one reading limit (2 s) and one check (3 s) at most
 
 
+@pytest.mark.parametrize("deadline", [None, 1.5])
+@pytest.mark.parametrize("text", [*HOSTILE, "sum(k^k,k,1,6000) + x", "x + step(x^999) + heaviside(x^1000)"])
+def test_a_hostile_quiz_answer_keeps_the_answer_deadline(text: str, deadline: float | None,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inputs of issue 15 typed as quiz answers: grading one answer (reading it twice, the
+    check, the diagnosis) ends within the answer's deadline (ANSWER_SECONDS, here also a short
+    one) + 1 s, and never as correct."""
+    import importlib
+    from dataclasses import replace
+
+    from dlquiz.bank import load_bank
+
+    grading = importlib.import_module("dlquiz.quiz.grade")  # the module (dlquiz.quiz.grade is also a function)
+    if deadline is not None:
+        monkeypatch.setattr(grading, "ANSWER_SECONDS", deadline, raising=False)
+    base = next(i for i in load_bank(FIXTURE_BANK).items if i.id == "act.sigmoid.derivative")
+    item = base if deadline is None else replace(base, id="test.answer-x", answer="x", canonical=None, let={},
+                                                    mistakes=())
+    grading.grade(item, "x")  # SymPy loaded in this process too before timing starts
+    t0 = time.monotonic()
+    result = grading.grade(item, text)
+    took = time.monotonic() - t0
+    assert took < grading.ANSWER_SECONDS + 1.0, f"{text[:40]!r} took {took:.2f} s"
+    assert str(result.status) in ("undecided", "invalid", "wrong", "sent_back"), result
+
+
 def test_a_job_the_worker_cannot_load_is_a_failure_and_the_worker_lives() -> None:
     import sys
     import types

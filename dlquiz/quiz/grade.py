@@ -4,6 +4,11 @@ A response that cannot be read (a letter that is not a choice, a malformed numbe
 is `invalid`, and one that is readable but not gradable as it stands (a derivation that shows no
 work, a formula that breaks the prompt's "in terms of σ", a near miss by spelling) is
 `sent_back`: either way the student is asked again and it is never marked wrong.
+
+Time: a formula answer is read (up to 2 s) and checked (up to 3 s) in several limited steps,
+all within one overall deadline, ANSWER_SECONDS (5 s) from the moment grading starts: each step
+gets what is left of it, so a hostile answer (``sum(k^k, k, 1, 6000)``, ``step(x^999)``) is
+undecided or sent back within ANSWER_SECONDS + 1 s in total, never a stalled session.
 """
 
 from __future__ import annotations
@@ -56,6 +61,10 @@ class Grade:
     def detail(self, lang: str) -> str:
         return self.message_zh if lang == "zh" and self.message_zh else self.message
 
+
+ANSWER_SECONDS = 5.0  # overall deadline for grading one formula answer (reading and checking)
+READ_SECONDS = 2.0  # of which reading the answer (its names, the prompt's constraint) at most
+CHECK_SECONDS = 3.0  # and the check itself at most
 
 # a derivative operator typed as part of an answer (d/dx f, diff(f, x), \frac{d}{dx}, ∂)
 DERIVATIVE = re.compile(r"(?<![A-Za-z])d\s*/\s*d[A-Za-z]|\bdiff\s*\(|\\frac\s*\{\s*(d|\\partial)\s*\}|\\partial|∂")
@@ -417,15 +426,15 @@ def _grade_choices(item: Item, response: str, key: Any) -> Grade:
     return Grade(Status.WRONG, mistake=_mistake(item, lambda m: tuple(m) == tuple(letters)))
 
 
-def _formula_constraint(item: Item, response: str) -> Grade | None:
+def _formula_constraint(item: Item, response: str, timeout: float = READ_SECONDS) -> Grade | None:
     """The prompt's constraint ("in terms of σ(x)", "without exp"): a violation is sent back."""
     from dlquiz.errors import DlquizError
     from dlquiz.symbolic.milestones import names_used
 
-    if not item.require and not item.forbid:
-        return None
+    if (not item.require and not item.forbid) or timeout < 0.1:
+        return None  # nothing asked, or no time left to read it here (the check reports it)
     try:
-        used = names_used(response, let=item.let)
+        used = names_used(response, let=item.let, timeout=timeout)
     except DlquizError:
         return None  # unreadable: the checker reports it with its column
     forbidden = [n for n in item.forbid if n.lower() in used]
@@ -447,7 +456,16 @@ def _formula_constraint(item: Item, response: str) -> Grade | None:
 
 
 def _grade_formula(item: Item, response: str) -> Grade:
+    import time
+
     from dlquiz.symbolic import Verdict, check_answer
+    from dlquiz.symbolic.limits import GRACE  # what a check may run past its limit before it is stopped
+
+    deadline = time.monotonic() + ANSWER_SECONDS  # one deadline for every step below
+
+    def left(most: float) -> float:
+        """Seconds the next limited step may take: at most `most`, within the deadline."""
+        return min(most, deadline - time.monotonic() - GRACE)
 
     if not response.strip():
         return Grade(Status.INVALID, "type a formula")
@@ -458,16 +476,19 @@ def _grade_formula(item: Item, response: str) -> Grade:
         if match and not item.require:
             return Grade(Status.INVALID, f"write it without {name!r} (column {match.start() + 1}): "
                                          "the question asks what it is made of")
-    extra = _unknown_names(item, response)
+    extra = _unknown_names(item, response, left(READ_SECONDS))
     if extra:
         return Grade(Status.INVALID, extra)
-    violated = _formula_constraint(item, response)
+    violated = _formula_constraint(item, response, left(READ_SECONDS))
     if violated is not None:
         return violated
     parsed = _parsed_keys(item)
+    if left(CHECK_SECONDS) < 0.1:
+        return Grade(Status.UNDECIDED, f"time limit reached (grading an answer takes at most {ANSWER_SECONDS:g} s)",
+                     message_zh=f"已到时限（每个答案最多判定 {ANSWER_SECONDS:g} 秒），不计分")
     result = check_answer(
         expected=parsed.key, given=response, assumptions=item.assume, let=item.let,
-        mistakes=parsed.mistakes,
+        mistakes=parsed.mistakes, timeout=left(CHECK_SECONDS),
     )
     verdict = result.verdict
     if verdict is Verdict.ERROR:
@@ -523,13 +544,15 @@ def _parsed_keys(item: Item) -> _Keys:
     return keys
 
 
-def _unknown_names(item: Item, response: str) -> str:
+def _unknown_names(item: Item, response: str, timeout: float = READ_SECONDS) -> str:
     """A message when the answer uses a quantity the question does not have (e.g. a typo `b`)."""
     from dlquiz.errors import DlquizError
     from dlquiz.symbolic.milestones import symbol_names
 
+    if timeout < 0.1:
+        return ""  # no time left to read it here: the check reports it
     try:
-        given = symbol_names(response, let=item.let)
+        given = symbol_names(response, let=item.let, timeout=timeout)
     except DlquizError:
         return ""  # the checker reports unreadable input with its column
     known = _parsed_keys(item).known_names

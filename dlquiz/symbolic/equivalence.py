@@ -172,6 +172,8 @@ def check_answer(*, expected: str, given: str, assumptions: Sequence[str] = (),
 
     `mistakes` are formulas of known wrong answers; `mistake` in the result is the index of the
     one the candidate is equivalent to. `rule` names the deep-learning wrong rule that matches.
+    The whole call (check and diagnosis) returns within `timeout` + GRACE; a diagnosis that does
+    not fit is left out and the verdict kept.
     """
     t0 = time.perf_counter()
     res = check_equivalence(expected=expected, given=given, assumptions=assumptions,
@@ -180,10 +182,13 @@ def check_answer(*, expected: str, given: str, assumptions: Sequence[str] = (),
         return res
     from dlquiz.symbolic import worker
 
+    left = timeout + worker.GRACE - (time.perf_counter() - t0)  # the whole call keeps its limit
+    if left < 0.2:
+        return res
     try:  # a second job, so that a diagnosis out of time keeps the verdict
         mistake, rule = worker.run(_diagnose_job, expected, given, tuple(assumptions),
                                    dict(let) if let else None, tuple(mistakes), latex, seed,
-                                   seconds=max(0.2, timeout - res.ms / 1000) + worker.GRACE)
+                                   seconds=left)
     except (ParseError, TimeLimit, worker.WorkerFailed):
         return res
     out = replace(res, mistake=mistake)

@@ -239,21 +239,28 @@ def milestone_problems(*, given: Sequence[str], start: str, goal: str,
     return problems
 
 
-def _let_parse(text: str, let: Mapping[str, str] | None) -> sympy.Expr:
+READ_SECONDS = 2.0  # reading a student's formula (the default of `symbol_names`, `names_used`)
+
+
+def _let_parse(text: str, let: Mapping[str, str] | None, timeout: float = READ_SECONDS) -> sympy.Expr:
     from dlquiz.symbolic.limited import parse_math  # under the hard limit: a student's text
 
-    return parse_math(text, let=let or None, timeout=2.0).expr
+    return parse_math(text, let=let or None, timeout=timeout).expr
 
 
-def symbol_names(text: str, *, let: Mapping[str, str] | None = None) -> set[str]:
-    """The names of the quantities (free symbols) a formula uses. Raises ParseError."""
-    return {str(s) for s in _let_parse(text, let).free_symbols}
+def symbol_names(text: str, *, let: Mapping[str, str] | None = None,
+                 timeout: float = READ_SECONDS) -> set[str]:
+    """The names of the quantities (free symbols) a formula uses. Raises ParseError (also when
+    reading takes longer than `timeout` seconds)."""
+    return {str(s) for s in _let_parse(text, let, timeout).free_symbols}
 
 
-def names_used(text: str, *, let: Mapping[str, str] | None = None) -> set[str]:
+def names_used(text: str, *, let: Mapping[str, str] | None = None,
+               timeout: float = READ_SECONDS) -> set[str]:
     """Lower-case names of the functions and quantities a formula uses, as read (so `e^(-x)`
-    uses exp and `s` with let s = sigma(x) uses sigma). Raises ParseError."""
-    expr = _let_parse(text, let)
+    uses exp and `s` with let s = sigma(x) uses sigma). Raises ParseError (also when reading
+    takes longer than `timeout` seconds)."""
+    expr = _let_parse(text, let, timeout)
     names = {str(s).lower() for s in expr.free_symbols}
     for f in expr.atoms(sympy.Function):
         names.add(type(f).__name__.lower())
