@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -148,3 +149,8 @@ def test_explain_in_a_session_records_the_self_rating() -> None:
     assert [e.result for e in events] == ["correct"]
     assert events[0].self_rating == 2 and events[0].response == "shortcuts carry the gradient"
     assert result.grades[0] is not None and result.grades[0].notes[0].en.startswith("Points made: 2, 4")
+
+
+def test_a_bank_that_cannot_be_read_is_not_gradable_exit_2(tmp_path: Path) -> None:
+    code, out = grade("det.iou.name", "union", "--bank", str(tmp_path))
+    assert code == 2 and "no .toml files" in out

@@ -230,10 +230,13 @@ def grade(item_id: str | None, answer: str | None, seed: int, points: str | None
 
     prestart()  # the checking process loads the engine while this command reads its input
     from dlquiz.bank import load_bank
-    from dlquiz.errors import UsageError
+    from dlquiz.errors import DlquizError, UsageError
 
     lang = lang or default_lang()
-    bank = load_bank(bank_dir)
+    try:
+        bank = load_bank(bank_dir)
+    except DlquizError as exc:  # exit 1 means "wrong": a bank that cannot be read is "not gradable", 2
+        raise UsageError(*exc.args) from None
     if batch is not None:
         if item_id is not None:
             raise UsageError("--batch takes its items and answers from the file: give no ID or ANSWER")
