@@ -197,7 +197,7 @@ ORACLES: dict[str, Callable[[], float]] = {
     # chapters 2, 3, 6 and 9: items of the top-up to 900
     "ml.loss-cost.four-losses": lambda: sum([0.2, 0.5, 0.1, 1.2]) / 4,
     "loss.bce.confident-wrong-ratio": lambda: math.log1p(-0.9) / math.log1p(-0.1),
-    "loss.choice.mse-saturated-gradient": lambda: (_sig(3) - 0) * _sig(3) * _sig(-3),
+    "loss.choice.ce-vs-mse-factor": lambda: (_sig(3) - 0) / ((_sig(3) - 0) * _sig(3) * _sig(-3)),
     "loss.ce.cross-entropy-vs-entropy": lambda: float(-(np.array([0.7, 0.2, 0.1]) * np.log([0.5, 0.3, 0.2])).sum()),
     "lstm.variants.coupled-cell": lambda: 0.8 * 2 + (1 - 0.8) * -1,
     "lstm.variants.gru-interpolate": lambda: 0.9 * 1 + (1 - 0.9) * -1,
