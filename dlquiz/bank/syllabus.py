@@ -28,6 +28,11 @@ class Chapter:
     title: str
     beyond: bool = False
     weight: float = 1.0  # how much the exam asks of it, relative to a typical chapter (1)
+    title_zh: str = ""
+
+    def name(self, lang: str = "en") -> str:
+        """The chapter's title in `lang` (English where no Chinese title is given)."""
+        return self.title_zh if lang == "zh" and self.title_zh else self.title
 
 
 @dataclass(frozen=True)
@@ -41,8 +46,8 @@ class Syllabus:
     def _by_id(self) -> dict[str, Topic]:
         return {t.id: t for t in self.topics}
 
-    def chapter_title(self, number: int) -> str:
-        return next((c.title for c in self.chapters if c.number == number), str(number))
+    def chapter_title(self, number: int, lang: str = "en") -> str:
+        return next((c.name(lang) for c in self.chapters if c.number == number), str(number))
 
 
 @lru_cache(maxsize=1)
@@ -50,8 +55,8 @@ def load_syllabus() -> Syllabus:
     """The syllabus shipped with the package."""
     text = resources.files("dlquiz.bank").joinpath("syllabus.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    chapters = tuple(Chapter(c["number"], c["title"], bool(c.get("beyond", False)), float(c.get("weight", 1.0)))
-                     for c in data["chapter"])
+    chapters = tuple(Chapter(c["number"], c["title"], bool(c.get("beyond", False)), float(c.get("weight", 1.0)),
+                             str(c.get("title_zh", ""))) for c in data["chapter"])
     beyond = {c.number for c in chapters if c.beyond}
     return Syllabus(
         chapters=chapters,

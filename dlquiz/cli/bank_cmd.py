@@ -47,7 +47,7 @@ def topics(as_json: bool, lang: str | None, bank_dir: Path | None) -> None:
     out = console()
     lang = lang or default_lang()
     for chapter in bank.syllabus.chapters:
-        grid = Table(title=f"{chapter.number}. {chapter.title}", title_justify="left", expand=False)
+        grid = Table(title=f"{chapter.number}. {chapter.name(lang)}", title_justify="left", expand=False)
         grid.add_column(t("topic", lang))
         for letter, name in KIND_COLUMNS:
             grid.add_column(f"{letter} {t(name, lang)}", justify="right")

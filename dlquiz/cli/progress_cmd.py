@@ -553,8 +553,9 @@ def export_md_cmd(output: Path | None, topics: tuple[str, ...], lang: str | None
 
     bank = load_bank(bank_dir)
     items = sorted(bank.select(topics=topics), key=lambda i: i.chapter)
-    titles = {c.number: c.title for c in bank.syllabus.chapters}
-    text = export_markdown(items, lang=(lang or default_lang()),  # type: ignore[arg-type]
+    lang = lang or default_lang()
+    titles = {c.number: c.name(lang) for c in bank.syllabus.chapters}
+    text = export_markdown(items, lang=lang,  # type: ignore[arg-type]
                            chapter_titles=titles)
     if output is None:
         click.echo(text, nl=False)

@@ -43,6 +43,11 @@ class Row:
     mean_recall: float | None  # mean FSRS retrievability one day from now, over seen items
     exam_recall: float | None  # mean predicted retrievability on the exam day, seen items
     learned: int = 0  # seen items last answered right whose recall (on the exam day, if set) is ≥ LEARNED_AT
+    title_zh: str = ""  # a chapter's Chinese title
+
+    def name(self, lang: str = "en") -> str:
+        """The title in `lang` (English where there is no Chinese one)."""
+        return self.title_zh if lang == "zh" and self.title_zh else self.title
 
     @property
     def shaky(self) -> int:
@@ -165,10 +170,11 @@ def compute_stats(
         return (card is not None and bool(graded.get(item_id)) and graded[item_id][-1]
                 and card_retrievability(card, learn_at) >= LEARNED_AT)
 
-    def row(key: str, title: str, chapter: int, ids: Sequence[str]) -> Row:
+    def row(key: str, title: str, chapter: int, ids: Sequence[str], title_zh: str = "") -> Row:
         seen = [cards[i] for i in ids if i in cards]
         results = [ok for i in ids for ok in graded.get(i, [])]
         return Row(
+            title_zh=title_zh,
             learned=sum(1 for i in ids if learned(i)),
             key=key, title=title, chapter=chapter, total=len(ids), seen=len(seen),
             answered=len(results), correct=sum(results),
@@ -185,7 +191,7 @@ def compute_stats(
     )
     chapters = tuple(
         row(str(c.number), c.title, c.number,
-            [i for t in syllabus.topics if t.chapter == c.number for i in items_by_topic.get(t.id, [])])
+            [i for t in syllabus.topics if t.chapter == c.number for i in items_by_topic.get(t.id, [])], c.title_zh)
         for c in syllabus.chapters
     )
     chapters = tuple(c for c in chapters if c.total)
@@ -271,7 +277,7 @@ def render_stats(stats: Stats, lang: str = "en") -> list[Any]:
         return row
 
     for chapter in stats.chapters:
-        table.add_row(*cells(chapter, f"{chapter.key}. {chapter.title}"), style="bold")
+        table.add_row(*cells(chapter, f"{chapter.key}. {chapter.name(lang)}"), style="bold")
         for tp in stats.topics:
             if tp.chapter == chapter.chapter:
                 table.add_row(*cells(tp, f"  {tp.key}"))
