@@ -329,3 +329,9 @@ def test_mine_with_a_wrong_channel_names_its_step() -> None:
     assert right[1, 1, 1] == 6  # the typed 7 is wrong
     assert "✓ Y0" in result.stdout and "✗ Y1" in result.stdout
     assert "Output (channel 1)" in result.stdout
+
+
+def test_mine_heading_says_one_value() -> None:
+    result = CliRunner().invoke(cli, ["example", "lstm.cell", "--mine", "-"], input="c = 0.62\n")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "Checking your working: lstm.cell (1 value)"

@@ -301,7 +301,8 @@ def mine_text(report: MineReport, lang: str = "en") -> str:
 
     chinese_ready(lang)
     t = _T["zh" if lang == "zh" else "en"]
-    lines = [t["head"].format(kind=report.example.kind, n=len(report.checked))]
+    head = t["head"].format(kind=report.example.kind, n=len(report.checked))
+    lines = [head.replace("(1 values)", "(1 value)")]
     width = max(len(c.name) for c in report.checked)
     for c in report.checked:
         mark = "✓" if c.ok else "✗"
