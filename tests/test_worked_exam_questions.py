@@ -46,6 +46,12 @@ RNN_ARGS = (
 )
 
 
+RNN_SOFTMAX = (
+    "rnn.bptt --set 'x=1,0;0,1' --set 'U=1,0;0,1' --set 'W=0.5,0;0,0.5' --set 'V=1,-1;-1,1;0.5,0.5' "
+    "--set output=softmax --set loss=ce --set y=2,0"
+)
+
+
 def rnn(params: dict[str, np.ndarray] | None = None) -> tuple[float, np.ndarray]:
     """The 3-step RNN hₜ = tanh(U xₜ + W hₜ₋₁ + b), oₜ = V hₜ + c, L = Σ ½(oₜ − yₜ)²: (L, h₃)."""
     p = params or {
@@ -204,6 +210,26 @@ def perceptron_updates(w: list[float], b: float) -> int:
             return n
 
 
+def rnn_softmax_loss(wscale: float = 0.5, dv: tuple[int, int, float] | None = None) -> float:
+    """Two steps, x₁ = e₁, x₂ = e₂, U = I, W = wscale·I, V given, softmax outputs, CE for classes 2 then 0."""
+    v = [[1.0, -1.0], [-1.0, 1.0], [0.5, 0.5]]
+    if dv is not None:
+        v[dv[0]][dv[1]] += dv[2]
+    h = [0.0, 0.0]
+    total = 0.0
+    for t, y in enumerate((2, 0)):
+        h = [math.tanh((1.0 if r == t else 0.0) + wscale * h[r]) for r in range(2)]
+        o = [sum(v[c][k] * h[k] for k in range(2)) for c in range(3)]
+        total -= o[y] - math.log(sum(math.exp(z) for z in o))
+    return total
+
+
+def rnn_softmax_dv() -> list[list[float]]:
+    e = 1e-6
+    return [[(rnn_softmax_loss(dv=(c, k, e)) - rnn_softmax_loss(dv=(c, k, -e))) / (2 * e) for k in range(2)]
+            for c in range(3)]
+
+
 LSTM_W = (
     "lstm.step --set x=1,2 --set h_prev=0.1,-0.2 --set c_prev=0.5,-0.5 --set 'W_f=0.1,0.2;0.3,0.4' "
     "--set 'W_i=0.2,0;0,0.2' --set 'W_c=0.5,-0.5;0.1,0.1' --set 'W_o=0,0.1;0.1,0' --set 'U_f=0.1,0.1;0.2,-0.1' "
@@ -223,6 +249,8 @@ QUESTIONS: list[tuple[str, str, str | None, Callable[[], Any]]] = [
     ("rnn-3-steps-h3", RNN_ARGS, "h3", lambda: rnn()[1].tolist()),
     ("rnn-3-steps-loss", RNN_ARGS, "loss", lambda: rnn()[0]),
     ("rnn-3-steps-dW", RNN_ARGS, "dW", lambda: [[rnn_dw(r, k) for k in range(2)] for r in range(2)]),
+    ("rnn-softmax-ce-loss", RNN_SOFTMAX, "loss", rnn_softmax_loss),
+    ("rnn-softmax-ce-dV", RNN_SOFTMAX, "dV", rnn_softmax_dv),
     ("lstm-given-gates", "lstm.cell --set f=0.8 --set i=0.5 --set c_tilde=0.6 --set o=0.9 --set c_prev=0.4", None,
      lambda: 0.9 * math.tanh(0.8 * 0.4 + 0.5 * 0.6)),
     ("lstm-given-weights", LSTM_W, "h", lstm_weights_h),
@@ -283,7 +311,7 @@ QUESTIONS: list[tuple[str, str, str | None, Callable[[], Any]]] = [
 
 
 # answers found by central differences (ε = 1e-6) agree to about 1e-9 relative, not to rounding
-_FINITE_DIFFERENCES = {"rnn-3-steps-dW": 1e-6}
+_FINITE_DIFFERENCES = {"rnn-3-steps-dW": 1e-6, "rnn-softmax-ce-dV": 1e-6}
 
 
 def _run(args: str, ask: str | None) -> dict[str, Any]:
