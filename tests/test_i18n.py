@@ -132,6 +132,8 @@ MIGRATED = [
     "cli/quiz_cmd.py",
     "cli/search_cmd.py",
     "quiz/lineedit.py",
+    "quiz/runner.py",
+    "quiz/session.py",
     "render.py",
     "progress/drill.py",
     "progress/exam.py",

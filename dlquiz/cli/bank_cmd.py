@@ -88,7 +88,7 @@ def show(item_id: str, lang: str | None, as_json: bool, bank_dir: Path | None) -
     from dlquiz.bank import load_bank
     from dlquiz.bank.sources import source_title
     from dlquiz.errors import UsageError
-    from dlquiz.quiz.session import KIND_NAMES, Question
+    from dlquiz.quiz.session import Question, kind_name
     from dlquiz.render import console, hanging
 
     lang = lang or default_lang()
@@ -120,7 +120,7 @@ def show(item_id: str, lang: str | None, as_json: bool, bank_dir: Path | None) -
     if item.mistakes:
         parts.append(hanging([("✗", Text(f"{m.answer}: {m.message(lang)}", style="dim")) for m in item.mistakes]))
     parts.append(Text("\n" + q.explanation_text(lang)))
-    kind = KIND_NAMES[item.kind][1 if lang == "zh" else 0]
+    kind = kind_name(item.kind, lang)
     level = t("difficulty", lang) + f" {item.difficulty}"
     title = f"{item.id} · {item.topic} · {kind} · {level}"
     source = source_title(item.source, lang) or item.source

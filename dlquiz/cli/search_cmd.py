@@ -131,7 +131,7 @@ def search(ctx: click.Context, text: tuple[str, ...], count: int, start_quiz: bo
         return
     from rich.table import Table
 
-    from dlquiz.quiz.session import KIND_NAMES
+    from dlquiz.quiz.session import kind_name
 
     shown_query = query if zh else repr(query)
     title = (t("{query}: 1 hit", lang, query=shown_query) if len(hits) == 1
@@ -142,7 +142,7 @@ def search(ctx: click.Context, text: tuple[str, ...], count: int, start_quiz: bo
     for name in (N_("id"), N_("kind"), N_("question")):
         table.add_column(t(name, lang), overflow="fold")
     for h in shown:
-        table.add_row(h.item.id, KIND_NAMES[h.item.kind][1 if zh else 0], _snippet(h.item.prompt(lang)))
+        table.add_row(h.item.id, kind_name(h.item.kind, lang), _snippet(h.item.prompt(lang)))
     out.print(table)
     ids = " ".join(f"--id {h.item.id}" for h in shown)
     out.print(t("Quiz them: ", lang) + f"dlquiz quiz {ids}", soft_wrap=True)

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 from dlquiz.bank.load import LETTERS
 from dlquiz.bank.model import Item
 from dlquiz.errors import ProgressError
+from dlquiz.i18n import N_, t
 from dlquiz.quiz.events import AnswerEvent, Result
 from dlquiz.quiz.grade import Grade, Status
-from dlquiz.quiz.session import KIND_NAMES, Question, prepare
+from dlquiz.quiz.session import Question, kind_name, prepare
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,17 +29,16 @@ if TYPE_CHECKING:
 ReadLine = Callable[[str], str]
 Recorder = Callable[[AnswerEvent], object]  # what it returns (e.g. the stored answer id) is ignored
 
-INPUT_HELP = {
-    "single": ("letter", "字母"),
-    "multi": ("letters, e.g. ac", "字母，如 ac"),
-    "truefalse": ("t or f", "t 或 f"),
-    "short": ("word or phrase", "词或短语"),
-    "ordering": ("letters in order, e.g. cab", "按顺序的字母，如 cab"),
-    "numeric": ("number; 3/4, 1e-3, 75% work", "数字；可写 3/4、1e-3、75%"),
-    "formula": ("formula, e.g. x*(1-x)^2 or LaTeX", "公式，如 x*(1-x)^2 或 LaTeX"),
-    "derivation": ("one step per line, empty line ends", "每行一步，空行结束"),
-    "explain": ("your answer, empty line ends; or just Enter to think it",
-                "写下你的答案，空行结束；或直接回车在心里作答"),
+INPUT_HELP = {  # what to type, per kind (translated with `t` where it is shown)
+    "single": N_("letter"),
+    "multi": N_("letters, e.g. ac"),
+    "truefalse": N_("t or f"),
+    "short": N_("word or phrase"),
+    "ordering": N_("letters in order, e.g. cab"),
+    "numeric": N_("number; 3/4, 1e-3, 75% work"),
+    "formula": N_("formula, e.g. x*(1-x)^2 or LaTeX"),
+    "derivation": N_("one step per line, empty line ends"),
+    "explain": N_("your answer, empty line ends; or just Enter to think it"),
 }
 
 
@@ -92,10 +92,6 @@ def _can_alarm() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
-def _t(lang: str, en: str, zh: str) -> str:
-    return zh if lang == "zh" else en
-
-
 class _Loop:
     def __init__(
         self, console: Console, read_line: ReadLine, lang: str, recorder: Recorder | None,
@@ -111,9 +107,6 @@ class _Loop:
         self.clock = clock
         self.now = now
         self.result = SessionResult()
-
-    def t(self, en: str, zh: str) -> str:
-        return _t(self.lang, en, zh)
 
     def say(self, label: str, text: str, style: str) -> None:
         """`label: text` as one paragraph, so that wrapping accounts for the label."""
@@ -144,13 +137,12 @@ class _Loop:
         from rich.text import Text
 
         item = q.item
-        kind_name = KIND_NAMES[item.kind][1 if self.lang == "zh" else 0]
         stars = "★" * item.difficulty + "☆" * (3 - item.difficulty)
-        title = f"{q.number}/{total} · {item.topic} · {kind_name} · {stars}"
+        title = f"{q.number}/{total} · {item.topic} · {kind_name(item.kind, self.lang)} · {stars}"
         left = self.time_left()
         if left is not None:
             minutes, seconds = divmod(max(0, int(left)), 60)
-            title += " · " + self.t(f"{minutes}:{seconds:02d} left", f"剩余 {minutes}:{seconds:02d}")
+            title += " · " + t("{minutes}:{seconds:02d} left", self.lang, minutes=minutes, seconds=seconds)
         body = Text(q.prompt_text(self.lang))
         choices = None
         if item.choices:  # a grid, so that a long choice wraps under its own text
@@ -163,12 +155,11 @@ class _Loop:
                 choices.add_row(f"  {letter})", Text(choice(self.lang)))
         if item.kind == "derivation":
             if item.given:
-                body.append("\n\n" + self.t("Given:", "已知：") + "\n")
+                body.append("\n\n" + t("Given:", self.lang) + "\n")
                 body.append("\n".join(f"  {g}" for g in item.given))
-            body.append("\n\n" + self.t("Start from: ", "从这里开始：") + str(item.start))
-            body.append("\n" + self.t("Reach: ", "推到：") + str(item.goal))
-            body.append("\n" + self.t("Write one step per line, each beginning with =.",
-                                       "每行写一步，以 = 开头。"), style="dim")
+            body.append("\n\n" + t("Start from: ", self.lang) + str(item.start))
+            body.append("\n" + t("Reach: ", self.lang) + str(item.goal))
+            body.append("\n" + t("Write one step per line, each beginning with =.", self.lang), style="dim")
         if item.kind == "numeric" and item.unit:
             body.append(f"\n({item.unit(self.lang)})", style="dim")
         self.console.print()
@@ -180,13 +171,12 @@ class _Loop:
         hints = 0
         if q.part_keys:
             return self.ask_parts(q)
-        helptext = INPUT_HELP[item.kind][1 if self.lang == "zh" else 0]
-        usage = f"[dim]{helptext}; ? {self.t('hint', '提示')}, s {self.t('skip', '跳过')}[/dim]"
+        usage = f"[dim]{t(INPUT_HELP[item.kind], self.lang)}; {t('? hint, s skip', self.lang)}[/dim]"
         while True:
             left = self.time_left()
             if left is not None:  # the countdown, refreshed at every prompt
                 minutes, seconds = divmod(max(0, int(left)), 60)
-                clock = self.t(f"{minutes}:{seconds:02d} left", f"剩余 {minutes}:{seconds:02d}")
+                clock = t("{minutes}:{seconds:02d} left", self.lang, minutes=minutes, seconds=seconds)
                 self.console.print(f"{usage} [bold yellow]⏱ {clock}[/bold yellow]")
             else:
                 self.console.print(usage)
@@ -215,22 +205,20 @@ class _Loop:
             grade = self.grade(q, response)
             if grade.status.asks_again:
                 if grade.status is Status.SENT_BACK:
-                    label = self.t("Sent back", "退回")
+                    label = t("Sent back", self.lang)
                 else:
-                    label = self.t("Could not read that", "无法识别")
+                    label = t("Could not read that", self.lang)
                 if grade.interpreted:
-                    self.say(self.t('interpreted as', '理解为'), grade.interpreted, "dim")
+                    self.say(t('interpreted as', self.lang), grade.interpreted, "dim")
                 self.say(label, grade.detail(self.lang), "yellow")
                 for note in grade.notes:
                     self.console.print(note(self.lang), markup=False, highlight=False)
-                self.console.print(self.t("Try again.", "请重新输入。"))
+                self.console.print(t("Try again.", self.lang))
                 continue
             if grade.interpreted:
-                self.say(self.t('interpreted as', '理解为'), grade.interpreted, "dim")
+                self.say(t('interpreted as', self.lang), grade.interpreted, "dim")
             if grade.status is Status.UNDECIDED:
-                self.console.print(self.t(
-                    "Could not decide in time; not counted. Compare with the key below.",
-                    "未能在时限内判定，不计分。请对照下面的答案。"))
+                self.console.print(t("Could not decide in time; not counted. Compare with the key below.", self.lang))
                 return "skipped", response, grade, hints
             return ("correct" if grade.status is Status.CORRECT else "wrong"), response, grade, hints
 
@@ -238,14 +226,14 @@ class _Loop:
         """Show the next hint (not during an exam); the number of hints used after it."""
         item = q.item
         if not self.feedback:
-            self.console.print(self.t("No hints during an exam.", "考试中没有提示。"))
+            self.console.print(t("No hints during an exam.", self.lang))
         elif hints < len(item.hints):
-            self.say(self.t('Hint', '提示'), item.hints[hints](self.lang), "yellow")
+            self.say(t('Hint', self.lang), item.hints[hints](self.lang), "yellow")
             hints += 1
         elif not item.hints:
-            self.console.print(self.t("This question has no hints.", "这道题没有提示。"))
+            self.console.print(t("This question has no hints.", self.lang))
         else:
-            self.console.print(self.t("No more hints for this question.", "这道题没有更多提示了。"))
+            self.console.print(t("No more hints for this question.", self.lang))
         return hints
 
     def ask_parts(self, q: Question) -> tuple[Result, str, Grade | None, int]:
@@ -267,7 +255,7 @@ class _Loop:
             self.console.print(f"[bold]({n + 1}/{len(keys)})[/bold] ", end="")
             self.console.print(key.label(self.lang), markup=False, highlight=False)
             self.console.print(f"[dim]{escape(part_format(key.value)(self.lang))}; "
-                               f"? {self.t('hint', '提示')}, s {self.t('skip', '跳过')}[/dim]")
+                               f"{t('? hint, s skip', self.lang)}[/dim]")
             try:
                 response = self.read_before_deadline("> ")
             except TimeUp:
@@ -287,20 +275,20 @@ class _Loop:
             except Exception as exc:  # noqa: BLE001 - a grading failure asks again, never crashes the session
                 grade = Grade(Status.INVALID, str(exc))
             if grade.status.asks_again:
-                label = self.t("Sent back", "退回") if grade.status is Status.SENT_BACK else self.t(
-                    "Could not read that", "无法识别")
+                label = t("Sent back", self.lang) if grade.status is Status.SENT_BACK else t(
+                    "Could not read that", self.lang)
                 self.say(label, grade.detail(self.lang), "yellow")
-                self.console.print(self.t("Try again.", "请重新输入。"))
+                self.console.print(t("Try again.", self.lang))
                 continue
             answers.append(stripped)
             grades.append(grade)
             if self.feedback:
                 if grade.interpreted and re.search(r"[/%^×*]", stripped):  # a fraction, a percentage, a power
-                    self.say(self.t('interpreted as', '理解为'), grade.interpreted, "dim")
+                    self.say(t('interpreted as', self.lang), grade.interpreted, "dim")
                 if grade.status is Status.CORRECT:
-                    self.console.print(f"[green]✓ ({n + 1}) {self.t('right', '正确')}[/green]")
+                    self.console.print(f"[green]{t('✓ ({n}) right', self.lang, n=n + 1)}[/green]")
                 else:
-                    self.console.print(f"[red]✗ ({n + 1}) {self.t('wrong', '错误')}[/red]")
+                    self.console.print(f"[red]{t('✗ ({n}) wrong', self.lang, n=n + 1)}[/red]")
                     if grade.message:
                         self.console.print(grade.detail(self.lang), markup=False, highlight=False)
                     for note in grade.notes:
@@ -322,20 +310,19 @@ class _Loop:
         if not self.feedback:  # a mock exam shows no model answer: the answer is kept, not graded
             return "skipped", response, None, hints
         if item.model_answer is not None:
-            self.say(self.t("Model answer", "参考答案"), item.model_answer(self.lang), "bold")
-        self.console.print(self.t("Key points:", "要点："), style="bold")
+            self.say(t("Model answer", self.lang), item.model_answer(self.lang), "bold")
+        self.console.print(t("Key points:", self.lang), style="bold")
         for n, point in enumerate(item.rubric, 1):
             self.console.print(f"  {n}. {point(self.lang)}", markup=False, highlight=False)
         while True:
-            self.console.print(self.t("Which points did you make? e.g. 1 3, all or none",
-                                      "你答到了哪几条？例如 1 3、all 或 none"), style="dim")
+            self.console.print(t("Which points did you make? e.g. 1 3, all or none", self.lang), style="dim")
             try:
                 typed = self.read_before_deadline("> ")
             except TimeUp:
                 return "timeout", response, None, hints
             points = parse_points(typed, len(item.rubric))
             if isinstance(points, str):
-                self.say(self.t("Could not read that", "无法识别"), self._points_zh(points), "yellow")
+                self.say(t("Could not read that", self.lang), self._points_zh(points), "yellow")
                 continue
             result = grade_points(item, points)
             return ("correct" if result.status is Status.CORRECT else "wrong"), response, result, hints
@@ -382,26 +369,26 @@ class _Loop:
 
     def give_feedback(self, q: Question, result: Result, grade: Grade | None) -> None:
         if not self.feedback:
-            self.console.print(f"[dim]{self.t('Answer recorded.', '已记录。')}[/dim]")
+            self.console.print(f"[dim]{t('Answer recorded.', self.lang)}[/dim]")
             return
         if result == "correct":
-            self.console.print(f"[bold green]✓ {self.t('Correct', '正确')}[/bold green]")
+            self.console.print(f"[bold green]✓ {t('Correct', self.lang)}[/bold green]")
         elif result == "wrong":
-            self.console.print(f"[bold red]✗ {self.t('Incorrect', '错误')}[/bold red]")
+            self.console.print(f"[bold red]✗ {t('Incorrect', self.lang)}[/bold red]")
         else:
-            self.console.print(f"[yellow]{self.t('Skipped', '已跳过')}[/yellow]")
+            self.console.print(f"[yellow]{t('Skipped', self.lang)}[/yellow]")
         if grade is not None and grade.mistake is not None:
-            self.say(self.t('Known mistake', '常见错误'), grade.mistake(self.lang), "magenta")
+            self.say(t('Known mistake', self.lang), grade.mistake(self.lang), "magenta")
         if grade is not None and grade.rule_text is not None and grade.mistake is None:
-            self.say(self.t('Common slip', '常见错误'), grade.rule_text(self.lang), "magenta")
+            self.say(t('Common slip', self.lang), grade.rule_text(self.lang), "magenta")
         if grade is not None and grade.message and result != "correct":
             self.console.print(grade.detail(self.lang), markup=False)
         if grade is not None:
             for note in grade.notes:
                 self.console.print(note(self.lang), markup=False, highlight=False)
         if result != "correct" and q.item.kind != "explain":  # explain: the model answer is shown already
-            self.say(self.t('Answer', '答案'), q.key_text(self.lang), "bold")
-        self.say(self.t('Why', '解析'), q.explanation_text(self.lang), "dim")
+            self.say(t('Answer', self.lang), q.key_text(self.lang), "bold")
+        self.say(t('Why', self.lang), q.explanation_text(self.lang), "dim")
 
     def run(self, questions: Sequence[Question]) -> SessionResult:
         total = len(questions)
@@ -430,11 +417,11 @@ class _Loop:
             self.console.print()
             if isinstance(exc, EOFError):
                 asked = len(self.result.events)
-                self.console.print(self.t(f"Input ended: {asked} of {total} questions answered.",
-                                          f"输入结束：共 {total} 题，已答 {asked} 题。"))
+                self.console.print(t("Input ended: {asked} of {total} questions answered.", self.lang,
+                                     asked=asked, total=total))
             return self.result
         if self.result.timed_out:
-            self.console.print(f"[bold yellow]{self.t('Time is up.', '时间到。')}[/bold yellow]")
+            self.console.print(f"[bold yellow]{t('Time is up.', self.lang)}[/bold yellow]")
             try:
                 for q in questions[index:]:
                     self.record(q, "timeout", "", self.clock(), 0, None)
@@ -448,10 +435,9 @@ class _Loop:
         self.result.interrupted = True
         saved = len(self.result.events)
         self.console.print()
-        self.console.print("[bold red]" + escape(self.t(
-            f"This answer could not be saved, so the session ends here; the {saved} answers "
-            "before it are saved.",
-            f"这道题的答案无法保存，练习到此结束；之前的 {saved} 个答案都已保存。")) + "[/bold red]")
+        self.console.print("[bold red]" + escape(t(
+            "This answer could not be saved, so the session ends here; the {saved} answers before it are saved.",
+            self.lang, saved=saved)) + "[/bold red]")
         self.console.print(escape(str(exc)))
         return self.result
 
@@ -478,24 +464,20 @@ def summary_table(result: SessionResult, lang: str) -> object:
     """A Rich table of the score by topic (and the total)."""
     from rich.table import Table
 
-    def t(en: str, zh: str) -> str:
-        return _t(lang, en, zh)
-
     rows: dict[str, list[int]] = {}
     for event in result.events:
         row = rows.setdefault(event.topic, [0, 0, 0, 0])
         row[0] += 1
         row[{"correct": 1, "wrong": 2}.get(event.result, 3)] += 1
-    table = Table(title=t("Score by topic", "各主题得分"), title_justify="left")
-    for name in (t("topic", "主题"), t("asked", "题数"), t("right", "对"), t("wrong", "错"),
-                 t("skipped", "跳过"), t("score", "得分")):
-        table.add_column(name, justify="left" if name in ("topic", "主题") else "right")
+    table = Table(title=t("Score by topic", lang), title_justify="left")
+    for name in (N_("topic"), N_("asked"), N_("right"), N_("wrong"), N_("skipped"), N_("score")):
+        table.add_column(t(name, lang), justify="left" if name == "topic" else "right")
     totals = [0, 0, 0, 0]
     for topic, (asked, right, wrong, skipped) in sorted(rows.items()):
         table.add_row(topic, str(asked), str(right), str(wrong), str(skipped), f"{right / asked:.0%}")
         totals = [a + b for a, b in zip(totals, (asked, right, wrong, skipped), strict=True)]
     if totals[0]:
         table.add_section()
-        table.add_row(t("total", "合计"), *(str(x) for x in totals), f"{totals[1] / totals[0]:.0%}",
+        table.add_row(t("total", lang), *(str(x) for x in totals), f"{totals[1] / totals[0]:.0%}",
                       style="bold")
     return table

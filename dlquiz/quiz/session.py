@@ -11,19 +11,25 @@ from typing import Any
 from dlquiz.bank.load import LETTERS
 from dlquiz.bank.model import Item, Text
 from dlquiz.errors import DlquizError, UsageError
+from dlquiz.i18n import N_, t
 from dlquiz.quiz.grade import Grade, PartKey, grade
 
-KIND_NAMES = {
-    "single": ("single choice", "单选"),
-    "multi": ("multiple choice", "多选"),
-    "truefalse": ("true / false", "判断"),
-    "short": ("short answer", "填空"),
-    "ordering": ("ordering", "排序"),
-    "numeric": ("numeric", "计算"),
-    "formula": ("formula", "公式"),
-    "derivation": ("derivation", "推导"),
-    "explain": ("explain why", "简答"),
+KIND_NAMES = {  # the name of each kind of question, in English (`kind_name` gives it in a language)
+    "single": N_("single choice"),
+    "multi": N_("multiple choice"),
+    "truefalse": N_("true / false"),
+    "short": N_("short answer"),
+    "ordering": N_("ordering"),
+    "numeric": N_("numeric"),
+    "formula": N_("formula"),
+    "derivation": N_("derivation"),
+    "explain": N_("explain why"),
 }
+
+
+def kind_name(kind: str, lang: str) -> str:
+    """The name of a kind of question ("single choice", "单选") in `lang`."""
+    return t(KIND_NAMES[kind], lang)
 
 
 def pick_items(items: Sequence[Item], *, n: int | None, seed: int) -> list[Item]:
@@ -80,7 +86,7 @@ class Question:
         if self.part_keys:
             from dlquiz.quiz.grade import part_format
 
-            head = "依次回答（每行一问）：" if lang == "zh" else "Answer in turn (one line each):"
+            head = t("Answer in turn (one line each):", lang)
             lines = [f"  ({n}) {k.label(lang)} — {part_format(k.value)(lang)}"
                      for n, k in enumerate(self.part_keys, 1)]
             text = "\n".join([text, "", head, *lines])
@@ -106,28 +112,28 @@ class Question:
             key = set(self.item.answer)
             missing = sorted(self._shown(a) for a in key - chosen)
             extra = sorted(self._shown(a) for a in chosen - key if a in LETTERS)
-            parts = [f"missing {', '.join(missing)}" if missing else "", f"not {', '.join(extra)}" if extra else ""]
-            parts_zh = [f"漏选 {', '.join(missing)}" if missing else "", f"多选 {', '.join(extra)}" if extra else ""]
-            result = replace(result, message="; ".join(p for p in parts if p),
-                             message_zh="；".join(p for p in parts_zh if p))
+            def said(lang: str) -> str:
+                parts = [t("missing {letters}", lang, letters=", ".join(missing)) if missing else "",
+                         t("not {letters}", lang, letters=", ".join(extra)) if extra else ""]
+                return t("; ", lang).join(p for p in parts if p)
+
+            result = replace(result, message=said("en"), message_zh=said("zh"))
         return result
 
     def key_text(self, lang: str) -> str:
         """The right answer, as a student should read it."""
         item = self.item
-        zh = lang == "zh"
         if item.kind in ("single", "multi"):
             keys = [item.answer] if item.kind == "single" else list(item.answer)
             shown = sorted((self._shown(a), item.choices[LETTERS.index(a)](lang)) for a in keys)
             return "; ".join(f"{letter}) {text}" for letter, text in shown)
         if item.kind == "ordering":
             if len(item.orders) > 1:
-                joiner = "；或 " if zh else "; or "
-                return joiner.join(" → ".join(self._shown(a) for a in o.answer)
+                return t("; or ", lang).join(" → ".join(self._shown(a) for a in o.answer)
                                    + (f" ({o.note(lang)})" if o.note else "") for o in item.orders)
             return " → ".join(self._shown(a) for a in item.answer)
         if item.kind == "truefalse":
-            return ("正确" if item.answer else "错误") if zh else ("true" if item.answer else "false")
+            return t("true", lang) if item.answer else t("false", lang)
         if item.kind == "short":
             return " / ".join(item.answer)
         if item.kind == "numeric" and self.part_keys:
@@ -205,7 +211,8 @@ def _replace_answer_line(worked: str, asked: str) -> str:
     end = len(lines)
     while end > 1 and lines[end - 1].startswith(" "):  # the rows of a vector or matrix answer
         end -= 1
-    if end and lines[end - 1].startswith(("Answer:", "Answer (", "答案:", "答案：", "答案 (")):
+    answer = t("Answer", "zh")  # the worked steps end with "Answer: ..." in either language
+    if end and lines[end - 1].startswith(("Answer:", "Answer (", f"{answer}:", f"{answer}：", f"{answer} (")):
         lines = lines[:end - 1]
     return "\n".join([*lines, asked])
 
@@ -232,11 +239,12 @@ def prepare(item: Item, *, number: int, seed: int) -> Question:
     expected = float(example.answer)
     worked, worked_zh = explain_text(example, "en"), explain_text(example, "zh")
     if item.ask != "answer":  # the generator's final answer is not what this item asks
-        worked = _replace_answer_line(worked, f"Asked: {item.ask} = {format_number(expected)}")
-        worked_zh = _replace_answer_line(worked_zh, f"本题所求: {item.ask} = {format_number(expected)}")
+        asked = {"name": item.ask, "value": format_number(expected)}
+        worked = _replace_answer_line(worked, t("Asked: {name} = {value}", "en", **asked))
+        worked_zh = _replace_answer_line(worked_zh, t("Asked: {name} = {value}", "zh", **asked))
     else:  # the key to the digits it is graded with, not rounded for display
-        worked = _replace_answer_line(worked, f"Answer: {format_number(expected)}")
-        worked_zh = _replace_answer_line(worked_zh, f"答案: {format_number(expected)}")
+        worked = _replace_answer_line(worked, t("Answer: {value}", "en", value=format_number(expected)))
+        worked_zh = _replace_answer_line(worked_zh, t("Answer: {value}", "zh", value=format_number(expected)))
     return Question(
         item, number, params=dict(example.params), expected=expected,
         worked=worked, worked_zh=worked_zh, values=dict(example.values),
@@ -259,14 +267,17 @@ def _prepare_parts(item: Item, number: int, item_seed: int) -> Question:
             index, step = producing_step(example, part.ask)
             step_text = None
             if step is not None:
-                step_text = Text(f"from step {index} ({step.name}): {step.formula}",
-                                 f"来自第 {index} 步（{step_name(step.name, 'zh')}）：{prose(step.formula, 'zh')}")
+                step_text = Text(
+                    t("from step {index} ({name}): {formula}", "en", index=index, name=step.name,
+                      formula=step.formula),
+                    t("from step {index} ({name}): {formula}", "zh", index=index, name=step_name(step.name, "zh"),
+                      formula=prose(step.formula, "zh")))
             label = part.label or Text(part.ask, part.ask)
             keys.append(PartKey(part.ask, label, value, step_text))
     except DlquizError as exc:
         raise DlquizError(f"{item.where}: item {item.id}: generator {item.generator!r}: {exc}") from exc
     names = ", ".join(p.ask for p in item.parts)
-    worked = _replace_answer_line(explain_text(example, "en"), f"Asked: {names}")
-    worked_zh = _replace_answer_line(explain_text(example, "zh"), f"本题所求: {names}")
+    worked = _replace_answer_line(explain_text(example, "en"), t("Asked: {names}", "en", names=names))
+    worked_zh = _replace_answer_line(explain_text(example, "zh"), t("Asked: {names}", "zh", names=names))
     return Question(item, number, params=dict(example.params), expected=tuple(keys), worked=worked,
                     worked_zh=worked_zh, values=dict(example.values))
