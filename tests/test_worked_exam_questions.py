@@ -92,6 +92,13 @@ def adam(w: float, steps: int, lr: float) -> float:
     return w
 
 
+def sgd_decay(w: float, grads: list[float], lr: float, lam: float) -> float:
+    """w ← w − α(g + λw): SGD on the loss plus (λ/2)w²."""
+    for g in grads:
+        w -= lr * (g + lam * w)
+    return w
+
+
 def momentum(w: float, steps: int, lr: float, beta: float) -> float:
     """v = βv + (1 − β)g, w = w − αv (the notes' form), on f(w) = w²."""
     v = 0.0
@@ -264,6 +271,8 @@ QUESTIONS: list[tuple[str, str, str | None, Callable[[], Any]]] = [
     ("conv-2-channels", f"conv.by-hand --set 'X={X2}' --set 'K={K2}'", None, conv2ch),
     ("maxpool-2x2", "pool --set 'X=1,3,2,4;5,6,1,2;7,2,3,0;1,8,4,5' --set mode=max --set f=2 --set s=2", None, maxpool),
     ("adam-2-steps", "opt.adam --set f=w^2 --set w0=1 --set lr=0.1 --set k=2", None, lambda: adam(1.0, 2, 0.1)),
+    ("sgd-weight-decay", "opt.sgd --set grads=0.5,0.2 --set w0=1 --set lr=0.1 --set weight_decay=0.01", None,
+     lambda: sgd_decay(1.0, [0.5, 0.2], 0.1, 0.01)),
     ("momentum-0.9", "opt.momentum --set f=w^2 --set w0=1 --set lr=0.1 --set beta=0.9 --set k=3", None,
      lambda: momentum(1.0, 3, 0.1, 0.9)),
     ("f1-from-counts", "eval.metrics --set TP=40 --set FP=10 --set FN=20 --set TN=30", "f1",

@@ -91,6 +91,7 @@ _NUMBERED = [
     (re.compile(r"^Update (\d+)$"), r"第 \1 次更新"),
     (re.compile(r"^Keep box (\d+)$"), r"保留框 \1"),
     (re.compile(r"^Iteration (\d+)$"), r"第 \1 次迭代"),
+    (re.compile(r"^Decay (\d+)$"), r"权重衰减 \1"),
 ]
 
 # whole notes and conventions

@@ -451,7 +451,22 @@ def _one(xs: list[float]) -> Any:
     "opt.momentum",
     "Gradient descent step by step",
     "梯度下降逐步计算",
-    with_zh([*_OPT_COMMON, _K], _HELP_ZH),
+    with_zh(
+        [
+            *_OPT_COMMON,
+            _K,
+            ParamSpec(
+                "weight_decay",
+                "L2 weight decay λ: each step uses g + λ·w, the gradient of f + (λ/2)‖w‖² (default 0)",
+                None,
+                "float",
+                min=0,
+                max=100,
+                help_zh="L2 权重衰减 λ：每步用 g + λ·w，即 f + (λ/2)‖w‖² 的梯度（默认 0）",
+            ),
+        ],
+        _HELP_ZH,
+    ),
     ["w_k", "ws", "gs", "g1", "w1"],
     draw=lambda d: _draw_opt(d, {}, 4, typed=True),
     prepare=_prepare_opt,
@@ -460,12 +475,17 @@ def _sgd(p: Params) -> Out:
     kind = "opt.sgd"
     src = _source(p, kind)
     lr = float(p["lr"])
+    lam = float(p["weight_decay"]) if p["weight_decay"] is not None else 0.0
     w = list(src.w0)
     steps = [Step("Start", f"{src.desc}; w₀ = {_show(w)}, α = {fv(lr)}", _one(w))]
     values: dict[str, Any] = {"w0": _one(w)}
     ws, gs = [_one(w)], []
     for t in range(1, src.k + 1):
-        g = src.grad(t, w)
+        raw = src.grad(t, w)
+        g = [gi + lam * wi for gi, wi in zip(raw, w, strict=True)]
+        if lam:
+            steps.append(Step(f"Decay {t}", f"g + λ·w = {_show(raw)} + {fv(lam)}·{_showp(w)} = {_show(g)}", _one(g),
+                              key=f"gd{t}"))
         nw = [wi - lr * gi for wi, gi in zip(w, g, strict=True)]
         if len(w) == 1:
             w_, g_ = operands([w[0], g[0]], lambda a: a[0] - lr * a[1], nw[0])
@@ -473,12 +493,13 @@ def _sgd(p: Params) -> Out:
         else:
             text = f"g = {_show(g)}; w = {_show(w)} − {fv(lr)}·{_showp(g)} = {_show(nw)}"
         steps.append(Step(f"Step {t}", text, _one(nw), key=f"w{t}"))
-        values.update({f"g{t}": _one(g), f"w{t}": _one(nw)})
+        values.update({f"g{t}": _one(raw), f"w{t}": _one(nw)})
         w = nw
         ws.append(_one(w))
-        gs.append(_one(g))
+        gs.append(_one(raw))
     values.update({"w_k": _one(w), "ws": ws, "gs": gs})
-    return Out(steps, _one(w), values, _SGD_CONVENTION)
+    conv = _SGD_CONVENTION + (f"; L2 weight decay λ = {fv(lam)}: the step uses g + λ·w" if lam else "")
+    return Out(steps, _one(w), values, conv)
 
 
 _SGD_CONVENTION = "gradient descent: w = w − αg (SGD when g is a mini-batch's gradient)"
@@ -1171,6 +1192,9 @@ _ZH_FRAGMENTS = [
     (r"^analytic gradient of f = ", "解析梯度：f = "),
     (r" \(backprop on its graph\), point ", "（计算图反向传播），求值点 "),
     (r"(\S+) is used (\d+) times: its gradients add", r"\1 被使用 \2 次：梯度相加"),
+    (r"; L2 weight decay λ = (\S+): the step uses g \+ λ·w$", r"；L2 权重衰减 λ = \1：每步用 g + λ·w"),
+    (r"^gradient descent: w = w − αg \(SGD when g is a mini-batch's gradient\)(?=；L2)",
+     "梯度下降：w = w − αg（g 为小批量的梯度时即 SGD）"),
 ]
 
 
