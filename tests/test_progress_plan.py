@@ -205,10 +205,10 @@ def test_plan_text_in_both_languages(bank_dir: Path, tmp_path: Path) -> None:
     base = ["plan", "--bank", str(bank_dir), "--home", str(home), "--now", NOW.isoformat(), "--minutes-per-day", "2"]
     code, out = invoke([*base, "--lang", "en"])
     assert code == 0, out
-    assert "Today (cramming): 2 weak, 0 due, 0 new" in out and "Will not fit before the exam: 5 new items" in out
+    assert "Today (cramming): 0 weak, 2 due, 0 new" in out and "Will not fit before the exam: 5 new items" in out
     code, out = invoke([*base, "--lang", "zh"])
     assert code == 0, out
-    assert "今天（冲刺）：薄弱 2 题" in out and "考前放不下：5 道新题" in out
+    assert "今天（冲刺）：薄弱 0 题，到期 2 题" in out and "考前放不下：5 道新题" in out
     code, out = invoke(base, env={"LANGUAGE": "zh_CN:en", "LANG": "en_US.UTF-8"})
     assert "今天（冲刺）" in out
 

@@ -32,7 +32,7 @@ def test_review_override_undo_and_ctrl_c(bank: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     child = spawn(["-m", "dlquiz", "review", "--bank", str(bank), "--new", "3", "--lang", "en", "--now", DAY,
                    "--home", str(home)])
-    child.expect(r"due 0 · new 2 · learning 0")
+    child.expect(r"due 0 · new 3 · learning 0")
     child.expect(SHOWN)
     first = child.match.group(1)
     child.expect("> ")
@@ -42,7 +42,7 @@ def test_review_override_undo_and_ctrl_c(bank: Path, tmp_path: Path) -> None:
     child.expect("> ")
     child.sendline("1")  # I did not really know it: Again
     child.expect("Rated Again.")
-    child.expect(r"due 0 · new 1 · learning 1")  # it comes back later
+    child.expect(r"due 0 · new 2 · learning 1")  # the card shown counts; it comes back later
     child.expect(SHOWN)
     second = child.match.group(1)
     child.expect("> ")

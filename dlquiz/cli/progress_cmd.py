@@ -142,19 +142,26 @@ def review(minutes: float | None, limit: int | None, new: int | None, topics: tu
             session = session_for(items, cards, answers, settings, now,
                                   chapter_weights(bank.syllabus, settings), budget_s=budget, new_allowed=new)
             picks = list(session.picks)[:limit] if limit is not None else list(session.picks)
-            entries = [(p.item, "new" if p.reason == "new" else "due") for p in picks]
+            entries = [(p.item, p.reason) for p in picks]
             n_due = sum(1 for _, k in entries if k == "due")
-            n_new = len(entries) - n_due
+            n_weak = sum(1 for _, k in entries if k == "weak")
+            n_new = len(entries) - n_due - n_weak
             new_allowed = 1 if session.left_out else 0
-            if session.cram:
-                note = t("Cramming: weak topics first, then the chapters the exam weights most; "
-                         "{n} items do not fit in {minutes:.0f} min.", lang, n=len(session.left_out),
-                         minutes=budget / 60)
-                out.print(f"[dim]{note}[/dim]")
+            from dlquiz.progress.plan_render import left_out_text
+
+            notes = [t("Cramming: weak topics first, then the chapters the exam weights most.", lang)
+                     ] if session.cram else []
+            if session.left_out and limit is None:
+                notes.append(left_out_text(session, lang))
+            if notes:
+                from rich.markup import escape
+
+                out.print(f"[dim]{escape(' '.join(notes))}[/dim]")
         else:
             queue = build_queue(items, cards, settings, now, limit=limit, new_limit=new)
             entries = [(i, "due") for i in queue.due] + [(i, "new") for i in queue.new]
             n_due, n_new, new_allowed = len(queue.due), len(queue.new), queue.new_allowed
+            n_weak = 0
         if not entries:
             plan = exam_plan(settings, local_day(now))
             ids = {i.id for i in items}
@@ -173,7 +180,8 @@ def review(minutes: float | None, limit: int | None, new: int | None, topics: tu
             out.print(msg)
             return
         seed = seed if seed is not None else random.randrange(10**6)
-        title = t("Review · {due} due · {new} new", lang, due=n_due, new=n_new)
+        title = (t("Review · {due} due · {weak} weak · {new} new", lang, due=n_due, weak=n_weak, new=n_new)
+                 if n_weak else t("Review · {due} due · {new} new", lang, due=n_due, new=n_new))
         if budget is not None:
             title += " · " + t("{minutes:.0f} min", lang, minutes=budget / 60)
         out.print(f"[bold]{title}[/bold]")

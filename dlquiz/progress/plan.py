@@ -14,6 +14,10 @@ already studied that day). What goes in, in order:
   (so the night before, a due review of a lightly weighted chapter waits behind the heavy
   chapters). Items already solid are left alone.
 
+One definition of *due* everywhere (`review`, `stats`, `plan`, `quiz --due`): the card's due time
+(pulled forward in exam mode, `effective_due`) falls on today or earlier. A weak item that is due
+counts as due; *weak* names only the items cramming pulls forward although they are not due yet.
+
 Chapter weights come from the syllabus (`weight` of each `[[chapter]]`, 1 = a typical chapter)
 and can be changed with the `chapter_weights` setting ("5=2,1=0.5"; `dlquiz plan --weight`).
 """
@@ -145,7 +149,7 @@ class Pick:
     """An item chosen (or left out) for a session, and why."""
 
     item: Item
-    reason: str  # "weak", "due" or "new"
+    reason: str  # "due" (due today, as in `stats`), "weak" (not due, pulled forward when cramming) or "new"
     weakness: float  # 0 (solid or unknown) … 1
     weight: float  # the chapter's exam weight
 
@@ -233,8 +237,8 @@ def candidates(
         if last.get(item.id) == "wrong":
             weakness = max(weakness, 0.75)
         is_due = local_day(effective_due(card, plan)) <= today
-        if cram and weakness >= WEAK_AT and weight > 0:
-            weak.append((-weakness * weight, index, Pick(item, "weak", weakness, weight)))
+        if cram and weakness >= WEAK_AT and weight > 0:  # first, and named "due" if it is due (one definition)
+            weak.append((-weakness * weight, index, Pick(item, "due" if is_due else "weak", weakness, weight)))
         elif is_due:
             when = effective_due(card, plan)
             key = (-weight, 0, when) if cram else (when,)

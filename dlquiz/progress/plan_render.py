@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from dlquiz.i18n import N_, t
 
 if TYPE_CHECKING:
-    from dlquiz.progress.plan import StudyPlan
+    from dlquiz.progress.plan import Session, StudyPlan
     from dlquiz.progress.stats import Stats
 
 SHOW_TOPICS = 6  # the first topics of today's session, named
@@ -22,6 +22,13 @@ def hours(seconds: float, lang: str) -> str:
 
 
 REASONS = {"weak": N_("weak"), "due": N_("due"), "new": N_("new")}
+
+
+def left_out_text(session: Session, lang: str) -> str:
+    """What of today's candidates does not fit today's time: the same line in `plan` and `review`."""
+    n = {r: sum(1 for p in session.left_out if p.reason == r) for r in REASONS}
+    return t("Not today ({time} do not hold them): {due} due, {weak} weak, {new} new items.", lang,
+             time=hours(session.budget_s, lang), **n)
 
 
 def render_plan(study: StudyPlan, stats: Stats, *, n_items: int, lang: str) -> list[Any]:
@@ -52,6 +59,8 @@ def render_plan(study: StudyPlan, stats: Stats, *, n_items: int, lang: str) -> l
         "Today ({mode}): {weak} weak, {due} due, {new} new ≈ {used} of {budget} left today. "
         "`dlquiz review` serves it.", lang, mode=mode, weak=today.count("weak"), due=today.count("due"),
         new=today.count("new"), used=hours(today.used_s, lang), budget=hours(today.budget_s, lang))))
+    if today.left_out:
+        out.append(Text(left_out_text(today, lang), style="dim"))
     if today.cram:
         out.append(Text(t("Cramming: your weak topics first, then the chapters the exam weights most; "
                           "new items only as the time allows.", lang), style="dim"))

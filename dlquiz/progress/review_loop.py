@@ -10,7 +10,8 @@ adds what spaced repetition needs:
   the log and its card is recomputed from the reviews left (`Store.undo`), and it is asked again;
 * an item rated Again comes back later in the same session (after `RELEARN_GAP` other items, at
   most `RELEARN_MAX` times);
-* before each question a line shows what is left: due, new, learning, and the time left;
+* before each question a line shows what is left, the question shown included: due, (weak,) new,
+  learning, and the time left;
 * with a time budget the session ends when the time is up (nothing is marked as timed out).
 """
 
@@ -50,7 +51,7 @@ class Undo(Exception):
 @dataclass
 class Entry:
     item: Item
-    kind: str  # "due", "new" or "learning"
+    kind: str  # "due", "weak", "new" or "learning"
     attempt: int = 0
 
 
@@ -104,15 +105,20 @@ class ReviewSession:
             return None
         return self.budget_s - (self.clock() - self.started)
 
-    def counts(self) -> dict[str, int]:
-        out = {"due": 0, "new": 0, "learning": 0}
-        for e in self.queue:
+    def counts(self, current: Entry | None = None) -> dict[str, int]:
+        """What is left, the card being shown (`current`) included, so the first card's line
+        agrees with the session's header."""
+        out = {"due": 0, "weak": 0, "new": 0, "learning": 0}
+        for e in ([current] if current is not None else []) + list(self.queue):
             out[e.kind] += 1
         return out
 
-    def status_line(self) -> str:
-        c = self.counts()
-        text = t("due {due} · new {new} · learning {learning}", self.lang, **c)
+    def status_line(self, current: Entry | None = None) -> str:
+        c = self.counts(current)
+        if c["weak"] or any(e.entry.kind == "weak" for e in self.done):
+            text = t("due {due} · weak {weak} · new {new} · learning {learning}", self.lang, **c)
+        else:
+            text = t("due {due} · new {new} · learning {learning}", self.lang, **c)
         left = self.time_left()
         if left is not None:
             minutes, seconds = divmod(max(0, int(left)), 60)
@@ -155,7 +161,7 @@ class ReviewSession:
         number = len(self.done) + 1
         q = prepare(entry.item, number=number, seed=self.seed + entry.attempt)
         self.console.print()
-        self.console.print(f"[dim]{self.status_line()}[/dim]")
+        self.console.print(f"[dim]{self.status_line(entry)}[/dim]")
         self.loop.show(q, len(self.done) + len(self.queue) + 1)
         started = self.clock()
         result, response, grade, hints = self.loop.ask(q)
