@@ -1,9 +1,10 @@
 """Benchmark of `dlquiz equiv --batch` over bench/equiv_cases.jsonl.
 
 Reports wrong verdicts (false "equal" must be 0), the median, p95 and max time per check
-against the targets (median < 50 ms, p95 < 300 ms, none over 3 s).
+against the targets (median < 50 ms, p95 < 50 ms as issue 10 asks, none over 3 s), and the
+load average while it ran (the machine is shared: compare runs at similar load).
 
-    .venv/bin/python bench/bench_equiv.py [--jobs N] [--cases FILE]
+    .venv/bin/python bench/bench_equiv.py [--jobs N] [--cases FILE] [--repeat N]
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TARGETS = {"median_ms": 50.0, "p95_ms": 300.0, "max_ms": 3000.0}
+TARGETS = {"median_ms": 50.0, "p95_ms": 50.0, "max_ms": 3000.0}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +27,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cases", type=Path, default=HERE / "equiv_cases.jsonl")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--timeout", type=float, default=3.0)
+    ap.add_argument("--repeat", type=int, default=1, help="runs in a row (the spread shows the noise)")
     args = ap.parse_args(argv)
+    code = 0
+    for run in range(args.repeat):
+        if args.repeat > 1:
+            print(f"--- run {run + 1} of {args.repeat}")
+        code = max(code, _run(args))
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
     from dlquiz.cli.equiv_cmd import run_batch
 
@@ -49,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
     stats = {"median_ms": statistics.median(ms), "p95_ms": p95, "max_ms": ms[-1]}
 
-    print(f"{len(cases)} cases, {args.jobs} jobs, {wall:.1f} s wall")
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{len(cases)} cases, {args.jobs} jobs, {wall:.1f} s wall, load {load_before:.1f} -> {load_after:.1f}")
     print(f"wrong verdicts: {len(wrong)}   false equal: {len(false_equal)} (must be 0)")
     for case, res in wrong:
         print(f"  {case['id']}: expected {case['expect']}, got {res['verdict']}: "

@@ -698,3 +698,20 @@ def test_residue_plan_meets_parity_and_named_bounds() -> None:
     # every residue modulo 3 of k and K together, and every residue modulo 6 an odd n can have
     assert {(p["k"] % 3, p["K"] % 3) for p in plan} == {(a, b) for a in range(3) for b in range(3)}
     assert {p["n"] % 6 for p in plan} == {1, 3, 5}
+
+
+# --------------------------------------------------------------------------- extreme constants
+
+@pytest.mark.parametrize(("expected", "given_", "verdicts"), [
+    ("x", "x*(1+10^-200)", {NE, UND}),  # was "numerically equal": 10^-200 hides below 150 digits
+    ("sigma(x)", "sigma(x) + 10^-300*x^2", {NE, UND}),
+    ("x", "x*(1+exp(-500))", {NE, UND}),
+    ("x", "x + 10^-200", {NE}),  # a constant difference: the proof names it
+    ("x", "x + 1 - cos(10^-80)", {NE, UND}),
+    ("x/10^8", "x*1e-8", {EQ}),  # ordinary small constants still compare
+    ("(x+1)^2", "x^2 + 2x + 1", {EQ}),
+    ("log(1 - sigma(x))", "log(sigma(-x))", {EQ}),
+])
+def test_extreme_constants_are_never_numerically_equal(expected: str, given_: str, verdicts: set[Verdict]) -> None:
+    res = check(expected, given_)
+    assert res.verdict in verdicts, (res.verdict, res.message)

@@ -16,7 +16,10 @@ MIN_AGREE (12) moderate random points agree to 25 significant digits, none diffe
 integer residues were all covered and the first three agreeing points also agree to 150 digits
 at 250-digit precision (the message says "numerically"; a stable difference there is
 NOT_EQUAL, "differs by a tiny amount"). With that agreement the proof only tries the quick
-rewritings (expand, together, cancel), not sympy.simplify. For analytic formulas
+rewritings (expand, together, cancel), not sympy.simplify, for QUICK_PROOF_SECONDS: it can then
+only name the verdict ("proved"), since a constant difference would have shown at 250 digits --
+unless a constant is extreme (10^-200, 1 + 10^-200, exp(-500): `extreme_constant`), when
+agreement proves nothing and only a proof (full time) can say EQUAL, else UNDECIDED. For analytic formulas
 agreement on many random points implies identity; piecewise ones are also probed on both sides
 of each kink, and integer ones at every residue. With fewer defined points and no proof the
 verdict is UNDECIDED. Formulas that depend on an unknown function (∂L/∂o_i with L undefined)
@@ -38,6 +41,7 @@ from dlquiz.symbolic.functions import elementary
 from dlquiz.symbolic.limits import TimeLimit, run_limited, time_limit
 from dlquiz.symbolic.numeric import Num, Point, Unsupported, close, fmt
 from dlquiz.symbolic.parse import to_unicode, unicode_name
+from dlquiz.symbolic.parse import to_unicode as _to_unicode
 from dlquiz.symbolic.sampling import (
     MIN_AGREE,
     N_POINTS,
@@ -50,6 +54,8 @@ from dlquiz.symbolic.sampling import (
 )
 
 PROOF_SECONDS = 0.4
+QUICK_PROOF_SECONDS = 0.02  # with agreement at 250 digits and no extreme constant: the proof only names it
+EXTREME = 30  # a constant below 10^-30 or above 10^30 (or a fraction with a 31-digit part) is extreme
 
 
 class Verdict(str, Enum):  # noqa: UP042 - the interface promises (str, Enum)
@@ -186,6 +192,34 @@ def fine_agreement(s: Sampling, k: int = 3) -> tuple[str, tuple[Point, Num, Num]
     return ("fine" if checked else "unclear"), None
 
 
+def extreme_constant(*exprs: sympy.Expr) -> str:
+    """A constant part of the expressions so small or so large (10^-200, 1 + 10^-200, exp(-500))
+    that a difference it makes may hide below the digits the sampler compares; "" if none.
+    Agreement at sampled points then proves nothing: only a symbolic proof can say "equal"."""
+
+    def to_unicode(c: sympy.Expr) -> str:
+        text = _to_unicode(c)
+        return text if len(text) <= 40 else text[:36] + " …"
+
+    for e in exprs:
+        for node in sympy.preorder_traversal(e):
+            if isinstance(node, sympy.Rational):
+                if max(abs(int(node.p)), int(node.q)) >= 10 ** EXTREME:
+                    return to_unicode(node)
+                continue
+            if node.free_symbols or not isinstance(node, sympy.Expr) or node.is_Atom:
+                continue
+            try:
+                v = abs(sympy.N(node, 15))
+            except (TypeError, ValueError, ArithmeticError):
+                return to_unicode(node)
+            if not v.is_Number or v == 0:
+                continue
+            if v < sympy.Float(f"1e-{EXTREME}") or v > sympy.Float(f"1e{EXTREME}"):
+                return to_unicode(node)
+    return ""
+
+
 # --------------------------------------------------------------------------- messages
 
 
@@ -282,8 +316,12 @@ def decide(e: sympy.Expr, g: sympy.Expr, ctx: Context, seed: int, deadline: floa
     # take the whole proof time, would only turn "numerically equal" into "proved")
     strong = len(s.agree) >= MIN_AGREE and s.finished and not s.unsupported and not s.incomplete
     fine, tiny = fine_agreement(s) if strong else ("unclear", None)
+    extreme = extreme_constant(e, g) if strong else ""
     remaining = deadline - time.monotonic()
-    proved = prove_equal(e, g, ctx, min(PROOF_SECONDS, remaining), full=fine == "unclear") \
+    # with agreement to 150 digits and no extreme constant the proof decides nothing (a constant
+    # difference would have shown): it only says "proved", so it gets a short time
+    budget = QUICK_PROOF_SECONDS if fine == "fine" and not extreme else PROOF_SECONDS
+    proved = prove_equal(e, g, ctx, min(budget, remaining), full=fine == "unclear") \
         if proof and remaining > 0.05 else None
     if isinstance(proved, str):
         return Decision(Verdict.NOT_EQUAL, f"the two differ by the constant {proved} (too small "
@@ -304,6 +342,9 @@ def decide(e: sympy.Expr, g: sympy.Expr, ctx: Context, seed: int, deadline: floa
     if not s.finished:
         return Decision(Verdict.UNDECIDED, "ran out of time before every sample point was "
                         "checked")
+    if extreme:
+        return Decision(Verdict.UNDECIDED, f"the constant {extreme} is too small or too large to "
+                        "compare numerically, and no proof was found")
     if len(s.agree) >= MIN_AGREE:
         how = "no symbolic proof within the time limit" if proved is None else \
             "no symbolic proof found"
