@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from dlquiz.symbolic import worker
+
+    worker.shutdown()  # every run starts with fresh workers (no parse cache from the run before)
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
     from dlquiz.cli.equiv_cmd import run_batch
