@@ -115,3 +115,71 @@ def test_live_counter_agrees_with_the_header(bank_dir: Path, tmp_path: Path, exa
     # one fewer before each next card, down to 1 on the last
     totals = [sum(int(x or 0) for x in c) for c in counters]
     assert totals == list(range(totals[0], 0, -1))
+
+
+# -- 2. doctor: a home below a file can never be created ----------------------------------------
+
+@pytest.mark.parametrize(("below", "lang", "reason"), [
+    ("sub", "en", "is a file, not a folder"),
+    ("sub/deeper", "en", "is a file, not a folder"),
+    ("sub", "zh", "是文件，不是文件夹"),
+])
+def test_doctor_refuses_a_home_below_a_file(tmp_path: Path, below: str, lang: str, reason: str) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    home = afile / below
+    code, out = invoke(["doctor", "--home", str(home), "--lang", lang])
+    assert code == 1, out
+    assert reason in out.replace("\n", "") and "created with the first answer" not in out
+    code, out = invoke(["doctor", "--home", str(home), "--json"])
+    data = json.loads(out)
+    assert code == 1 and not data["ok"] and str(afile) in data["checks"][0]["message"]
+
+
+def test_doctor_still_accepts_a_home_to_be_made(tmp_path: Path) -> None:
+    code, out = invoke(["doctor", "--home", str(tmp_path / "new" / "home"), "--lang", "en"])
+    assert code == 0 and "created with the first answer" in out, out
+
+
+# -- 5. plan --weight names a chapter the bank has ----------------------------------------------
+
+@pytest.mark.parametrize(("weights", "lang", "refused", "named"), [
+    (["99=2"], "en", True, "there is no chapter 99 (chapters with items: 3, 4, 5)"),
+    (["3=2,42=1"], "en", True, "there is no chapter 42"),
+    (["0=1"], "zh", True, "没有第 0 章（有题的章节：3, 4, 5）"),
+    (["5=2"], "en", False, ""),
+])
+def test_plan_weight_refuses_an_unknown_chapter(bank_dir: Path, tmp_path: Path, weights: list[str], lang: str,
+                                                refused: bool, named: str) -> None:
+    home = tmp_path / "home"
+    args = ["plan", "--exam", "2026-12-20", *[x for w in weights for x in ("--weight", w)],
+            *common(bank_dir, home)[:-1], lang]
+    code, out = invoke(args)
+    if refused:
+        assert code == 2 and named in out.replace("\n", " ") and "--weight" in out, out
+        assert not home.exists()  # refused before anything is kept (the exam date included)
+    else:
+        assert code == 0, out
+
+
+# -- 6. export: a missing folder is refused the same way for anki and md --------------------------
+
+@pytest.mark.parametrize(("args", "lang", "said"), [
+    (["export", "anki", "{missing}/x.apkg", "--topic", "act."], "en", "the folder {folder} does not exist"),
+    (["export", "md", "-o", "{missing}/x.md", "--topic", "act."], "en", "the folder {folder} does not exist"),
+    (["export", "anki", "{missing}/x.apkg", "--topic", "act."], "zh", "文件夹 {folder} 不存在"),
+    (["export", "md", "-o", "{missing}/x.md", "--topic", "act."], "zh", "文件夹 {folder} 不存在"),
+])
+def test_export_refuses_a_missing_folder(tmp_path: Path, args: list[str], lang: str, said: str) -> None:
+    missing = tmp_path / "no" / "dir"
+    code, out = invoke([a.format(missing=missing) for a in args] + ["--lang", lang])
+    assert code == 2, out
+    assert said.format(folder=missing) in out.replace("\n", "")
+    assert not missing.exists() and not missing.parent.exists()
+
+
+@pytest.mark.parametrize("args", [["export", "anki", "{folder}/x.apkg"], ["export", "md", "-o", "{folder}/x.md"]])
+def test_export_writes_into_an_existing_folder(tmp_path: Path, args: list[str]) -> None:
+    code, out = invoke([a.format(folder=tmp_path) for a in args] + ["--topic", "act.relu", "--lang", "en"])
+    assert code == 0, out
+    assert len(list(tmp_path.iterdir())) == 1

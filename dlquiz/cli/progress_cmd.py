@@ -456,6 +456,12 @@ def plan(exam_date: str | None, minutes_per_day: float | None, weights: dict[int
             raise click.BadParameter(t("{day} is in the past (today is {today})", lang, day=exam_date,
                                        today=today), param_hint="--exam")
     bank = load_bank(bank_dir)
+    present = sorted({i.chapter for i in bank.items})
+    unknown = sorted(set(weights) - set(present))
+    if unknown:  # a weight for a chapter the bank does not have would be kept and never used
+        raise click.BadParameter(t("there is no chapter {chapter} (chapters with items: {present})", lang,
+                                   chapter=", ".join(map(str, unknown)), present=", ".join(map(str, present))),
+                                 param_hint="--weight")
     out = make_console()
     with open_store(home, now=clock) as store:
         if clear:
@@ -495,6 +501,14 @@ def plan(exam_date: str | None, minutes_per_day: float | None, weights: dict[int
 
 # -- export -----------------------------------------------------------------------------------
 
+def _check_folder(path: Path, lang: str, hint: str) -> None:
+    """Refuse a file whose folder does not exist (no folders are made), as `exam --report` does."""
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise click.BadParameter(t("{path}: the folder {folder} does not exist", lang, path=path, folder=folder),
+                                 param_hint=hint)
+
+
 @click.group()
 def export() -> None:
     """Export the question bank: an Anki deck or a printable Markdown set.
@@ -531,9 +545,10 @@ def export_anki_cmd(file: Path, topics: tuple[str, ...], lang: str | None,
     from dlquiz.bank import load_bank
     from dlquiz.progress.export import export_anki
 
+    lang = lang or default_lang()
+    _check_folder(file, lang, "FILE")
     bank = load_bank(bank_dir)
     items = sorted(bank.select(topics=topics), key=lambda i: i.chapter)
-    lang = lang or default_lang()
     result = export_anki(items, file, lang=lang)  # type: ignore[arg-type]
     click.echo(t("Wrote {n} cards to {path}", lang, n=result.notes, path=result.path), err=True)
 
@@ -559,9 +574,11 @@ def export_md_cmd(output: Path | None, topics: tuple[str, ...], lang: str | None
     from dlquiz.errors import DlquizError
     from dlquiz.progress.export import export_markdown
 
+    lang = lang or default_lang()
+    if output is not None:
+        _check_folder(output, lang, "-o/--output")
     bank = load_bank(bank_dir)
     items = sorted(bank.select(topics=topics), key=lambda i: i.chapter)
-    lang = lang or default_lang()
     titles = {c.number: c.name(lang) for c in bank.syllabus.chapters}
     text = export_markdown(items, lang=lang,  # type: ignore[arg-type]
                            chapter_titles=titles)

@@ -129,8 +129,7 @@ def export_anki(items: Sequence[Item], path: Path, *, lang: ExportLang = "en",
             guid=genanki.guid_for("dlquiz", item.id, lang),
             tags=[item.topic, item.kind, f"chapter{item.chapter}"],
         ))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    try:  # a missing folder is not made (a typo would scatter folders): the write fails and says so
         genanki.Package(deck).write_to_file(str(path))
     except OSError as exc:
         raise DlquizError(t("{path}: cannot write the Anki package ({reason})", langs[0], path=path,

@@ -697,7 +697,10 @@ def _home_checks(home: Path, lang: str = "en") -> list[Check]:
         return [Check("home", False, f"{home}: cannot be reached ({getattr(exc, 'strerror', None) or exc})")]
     if not home.exists():
         parent = next((p for p in resolved.parents if p.exists()), None)
-        if parent is None or not os.access(parent, os.W_OK):
+        if parent is not None and not parent.is_dir():  # mkdir would fail: "Not a directory"
+            return [Check("home", False, t("{home} cannot be created: {parent} is a file, not a folder", lang,
+                                           home=home, parent=parent))]
+        if parent is None or not os.access(parent, os.W_OK | os.X_OK):
             return [Check("home", False, t("{home} does not exist and cannot be created", lang, home=home))]
         return [Check("home", True, t("{home} does not exist yet; it is created with the first answer", lang,
                                        home=home))]
