@@ -183,3 +183,46 @@ def test_export_writes_into_an_existing_folder(tmp_path: Path, args: list[str]) 
     code, out = invoke([a.format(folder=tmp_path) for a in args] + ["--topic", "act.relu", "--lang", "en"])
     assert code == 0, out
     assert len(list(tmp_path.iterdir())) == 1
+
+
+# -- 3. search shows parametric prompts with their numbers ---------------------------------------
+
+PLACEHOLDER = re.compile(r"(?<!\{)\{[A-Za-z_]\w*(?:[:!][^{}]*)?\}(?!\})")
+
+
+@pytest.mark.parametrize(("query", "lang"), [("LSTM", "en"), ("LSTM", "zh"), ("GRU", "en")])
+def test_search_fills_parametric_prompts_as_show_does(query: str, lang: str) -> None:
+    from dlquiz.bank import load_bank
+    from dlquiz.cli.search_cmd import search_items
+
+    hits = search_items(load_bank(None).items, query)
+    parametric = [h.item for h in hits[:50] if h.item.generator and PLACEHOLDER.search(h.item.prompt(lang))]
+    assert parametric, "the bank has parametric items for this query"
+    code, out = invoke(["search", query, "--json", "--n", "50", "--lang", lang])
+    assert code == 0, out
+    prompts = {x["id"]: x["prompt"] for x in json.loads(out)}
+    for item in parametric[:4]:
+        assert not PLACEHOLDER.search(prompts[item.id]), prompts[item.id]
+        code, shown = invoke(["show", item.id, "--lang", lang])  # the same numbers as `dlquiz show`
+        assert code == 0, shown
+        def squeeze(text: str) -> str:
+            return "".join(text.replace("│", " ").split())
+
+        assert squeeze(prompts[item.id])[:60] in squeeze(shown)
+    code, out = invoke(["search", query, "--n", "50", "--lang", lang])
+    assert code == 0 and not PLACEHOLDER.search(out), out
+
+
+def test_search_falls_back_to_readable_placeholders(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dlquiz.bank import load_bank
+    from dlquiz.cli import search_cmd
+    from dlquiz.errors import DlquizError
+
+    item = next(i for i in load_bank(None).items if i.id == "lstm.gates.step-drawn")
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise DlquizError("cannot draw")
+
+    monkeypatch.setattr("dlquiz.quiz.session.prepare", broken)
+    text = search_cmd.shown_prompt(item, "en")
+    assert "x = ⟨x⟩, h_prev = ⟨h_prev⟩" in text and not PLACEHOLDER.search(text)

@@ -68,6 +68,22 @@ def search_items(items: Sequence[Item], text: str) -> list[Hit]:
     return hits
 
 
+def shown_prompt(item: Item, lang: str) -> str:
+    """The question as `dlquiz show` gives it: a parametric item with its seed-0 numbers (its
+    placeholders as ⟨name⟩ if the numbers cannot be drawn), never a raw `{x}`."""
+    if not item.generator:
+        return item.prompt(lang)
+    from dlquiz.errors import DlquizError
+    from dlquiz.quiz.session import prepare
+
+    try:
+        return prepare(item, number=1, seed=0).prompt_text(lang)
+    except (DlquizError, ArithmeticError, ValueError):
+        import re
+
+        return re.sub(r"\{(\w+)(?:[:!][^{}]*)?\}", "⟨\\1⟩", item.prompt(lang))
+
+
 def _snippet(text: str, width: int = 70) -> str:
     """The question on one line, at most `width` terminal cells (not characters: Chinese takes two each)."""
     from dlquiz.render import crop
@@ -115,7 +131,7 @@ def search(ctx: click.Context, text: tuple[str, ...], count: int, start_quiz: bo
     if as_json:
         click.echo(json.dumps([{"id": h.item.id, "topic": h.item.topic, "kind": h.item.kind,
                                 "score": h.score, "matched": list(h.where),
-                                "prompt": h.item.prompt(lang)} for h in shown],
+                                "prompt": shown_prompt(h.item, lang)} for h in shown],
                               ensure_ascii=False, indent=2))
         if not hits:
             sys.exit(1)
@@ -142,7 +158,7 @@ def search(ctx: click.Context, text: tuple[str, ...], count: int, start_quiz: bo
     for name in (N_("id"), N_("kind"), N_("question")):
         table.add_column(t(name, lang), overflow="fold")
     for h in shown:
-        table.add_row(h.item.id, kind_name(h.item.kind, lang), _snippet(h.item.prompt(lang)))
+        table.add_row(h.item.id, kind_name(h.item.kind, lang), _snippet(shown_prompt(h.item, lang)))
     out.print(table)
     ids = " ".join(f"--id {h.item.id}" for h in shown)
     out.print(t("Quiz them: ", lang) + f"dlquiz quiz {ids}", soft_wrap=True)
