@@ -226,3 +226,20 @@ def test_search_falls_back_to_readable_placeholders(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("dlquiz.quiz.session.prepare", broken)
     text = search_cmd.shown_prompt(item, "en")
     assert "x = ⟨x⟩, h_prev = ⟨h_prev⟩" in text and not PLACEHOLDER.search(text)
+
+
+# -- 4. the exam prompt offers no hint -----------------------------------------------------------
+
+@pytest.mark.parametrize(("command", "lang", "hint_shown", "skip"), [
+    (["exam", "--n", "3", "--seed", "1", "--no-save"], "en", False, "s skip"),
+    (["exam", "--n", "3", "--seed", "1", "--no-save"], "zh", False, "s 跳过"),
+    (["quiz", "--n", "3", "--seed", "1", "--no-save"], "en", True, "s skip"),
+    (["quiz", "--n", "3", "--seed", "1", "--no-save"], "zh", True, "s 跳过"),
+])
+def test_hint_is_offered_only_where_there_are_hints(bank_dir: Path, tmp_path: Path, command: list[str], lang: str,
+                                                    hint_shown: bool, skip: str) -> None:
+    code, out = invoke([*command, "--bank", str(bank_dir), "--home", str(tmp_path / "home"), "--lang", lang],
+                       stdin="s\n" * 10)
+    assert code == 0, out
+    assert skip in out
+    assert (("? hint" in out) or ("? 提示" in out)) == hint_shown, out

@@ -171,7 +171,7 @@ class _Loop:
         hints = 0
         if q.part_keys:
             return self.ask_parts(q)
-        usage = f"[dim]{t(INPUT_HELP[item.kind], self.lang)}; {t('? hint, s skip', self.lang)}[/dim]"
+        usage = f"[dim]{t(INPUT_HELP[item.kind], self.lang)}; {self.keys_help()}[/dim]"
         while True:
             left = self.time_left()
             if left is not None:  # the countdown, refreshed at every prompt
@@ -222,6 +222,10 @@ class _Loop:
                 return "skipped", response, grade, hints
             return ("correct" if grade.status is Status.CORRECT else "wrong"), response, grade, hints
 
+    def keys_help(self) -> str:
+        """The keys the answer prompt offers: no hint during an exam (there are none)."""
+        return t("? hint, s skip", self.lang) if self.feedback else t("s skip", self.lang)
+
     def hint(self, q: Question, hints: int) -> int:
         """Show the next hint (not during an exam); the number of hints used after it."""
         item = q.item
@@ -255,7 +259,7 @@ class _Loop:
             self.console.print(f"[bold]({n + 1}/{len(keys)})[/bold] ", end="")
             self.console.print(key.label(self.lang), markup=False, highlight=False)
             self.console.print(f"[dim]{escape(part_format(key.value)(self.lang))}; "
-                               f"{t('? hint, s skip', self.lang)}[/dim]")
+                               f"{self.keys_help()}[/dim]")
             try:
                 response = self.read_before_deadline("> ")
             except TimeUp:
