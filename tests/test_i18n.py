@@ -131,6 +131,7 @@ MIGRATED = [
     "cli/progress_cmd.py",
     "cli/quiz_cmd.py",
     "cli/search_cmd.py",
+    "quiz/grade.py",
     "quiz/lineedit.py",
     "quiz/runner.py",
     "quiz/session.py",

@@ -80,7 +80,8 @@ class Lazy(str):
         return obj
 
     def text(self, lang: str) -> str:
-        return t(self.msgid, lang, **self.fields)
+        """The message in `lang`; a field that is itself a `Lazy` message is translated too."""
+        return t(self.msgid, lang, **{k: v.text(lang) if isinstance(v, Lazy) else v for k, v in self.fields.items()})
 
 
 def lazy(message: str, /, **fields: Any) -> Lazy:

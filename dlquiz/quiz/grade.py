@@ -23,7 +23,8 @@ from typing import Any
 
 from dlquiz.bank.load import LETTERS
 from dlquiz.bank.model import Item, Text
-from dlquiz.i18n import translate
+from dlquiz.i18n import N_, Lazy, lazy, t
+from dlquiz.quiz.words import ALL_WORDS, FALSE_WORDS, NONE_WORDS, TRUE_WORDS, VARIANT_PAIRS
 
 
 class Status(StrEnum):
@@ -57,6 +58,8 @@ class Grade:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))
+        if isinstance(self.message, Lazy) and not self.message_zh:  # a message of ours: its Chinese from the catalog
+            object.__setattr__(self, "message_zh", self.message.text("zh"))
 
     def detail(self, lang: str) -> str:
         return self.message_zh if lang == "zh" and self.message_zh else self.message
@@ -69,8 +72,6 @@ CHECK_SECONDS = 3.0  # and the check itself at most
 # a derivative operator typed as part of an answer (d/dx f, diff(f, x), \frac{d}{dx}, ∂)
 DERIVATIVE = re.compile(r"(?<![A-Za-z])d\s*/\s*d[A-Za-z]|\bdiff\s*\(|\\frac\s*\{\s*(d|\\partial)\s*\}|\\partial|∂")
 
-TRUE_WORDS = {"t", "true", "y", "yes", "1", "对", "是", "正确", "真", "√", "✓"}
-FALSE_WORDS = {"f", "false", "n", "no", "0", "错", "否", "错误", "假", "×", "✗"}
 
 
 def _letters(text: str, n_choices: int) -> list[str] | str:
@@ -78,10 +79,11 @@ def _letters(text: str, n_choices: int) -> list[str] | str:
     cleaned = re.sub(r"[\s,;/、，→>-]+", "", unicodedata.normalize("NFKC", text).lower())
     valid = LETTERS[:n_choices]
     if not cleaned:
-        return "type the letter of a choice"
+        return lazy("type the letter of a choice")
     bad = [c for c in cleaned if c not in valid]
     if bad:
-        return f"{bad[0]!r} is not a choice; type letters from {valid[0]} to {valid[-1]}"
+        return lazy("{letter} is not a choice; type letters from {first} to {last}", letter=repr(bad[0]),
+                    first=valid[0], last=valid[-1])
     return list(cleaned)
 
 
@@ -98,7 +100,7 @@ def parse_number(text: str) -> float | str:
     """
     s = unicodedata.normalize("NFKC", text).strip().replace("−", "-").replace(" ", "")
     if not s:
-        return "type a number"
+        return lazy("type a number")
     percent = s.endswith("%")
     if percent:
         s = s[:-1]
@@ -108,21 +110,23 @@ def parse_number(text: str) -> float | str:
             if re.fullmatch(r"[+-]?\d+,\d+", s):
                 point = s.replace(",", ".")
                 if re.fullmatch(r"[+-]?0,\d+", s):
-                    return f"is the comma a decimal comma? write {point} with a decimal point"
-                return (f"is the comma a decimal comma? write {point} with a decimal point "
-                        f"(or {s.replace(',', '')} without the comma)")
+                    return lazy("is the comma a decimal comma? write {point} with a decimal point", point=point)
+                return lazy("is the comma a decimal comma? write {point} with a decimal point (or {plain} without "
+                            "the comma)", point=point, plain=s.replace(",", ""))
             if not _THOUSANDS.fullmatch(s):
                 col = text.find(",") + 1
-                return f"not a number at column {col}: {text.strip()!r} (write decimals with a point: 0.665)"
+                return lazy("not a number at column {column}: {text} (write decimals with a point: 0.665)",
+                            column=col, text=repr(text.strip()))
         s = s.replace(",", "")
     s = s.translate(SUPERSCRIPTS).replace("**", "^")
     try:
         value = _number_value(s)
     except (ValueError, ZeroDivisionError, OverflowError):
         col = next((i + 1 for i, c in enumerate(text) if not (c.isdigit() or c in "+-−.eE/%, ^*×·")), 1)
-        return f"not a number at column {col}: {text.strip()!r} (examples: 0.25, 3/4, 1e-8, 9.5×10^-7, 75%)"
+        return lazy("not a number at column {column}: {text} (examples: 0.25, 3/4, 1e-8, 9.5×10^-7, 75%)",
+                    column=col, text=repr(text.strip()))
     if not math.isfinite(value):
-        return "the number is too large"
+        return lazy("the number is too large")
     return value / 100 if percent else value
 
 
@@ -193,9 +197,9 @@ def numbers_match(expected: float, given: float, item: Item) -> bool:
 def precision_text(item: Item) -> Text | None:
     """The precision an item asks for, in words (None: not stated)."""
     if item.decimals is not None:
-        return Text(f"{item.decimals} decimal places", f"保留 {item.decimals} 位小数")
+        return _text(lazy("{n} decimal places", n=item.decimals))
     if item.sig_figs is not None:
-        return Text(f"{item.sig_figs} significant figures", f"保留 {item.sig_figs} 位有效数字")
+        return _text(lazy("{n} significant figures", n=item.sig_figs))
     return None
 
 
@@ -208,14 +212,7 @@ def _number_echo(response: str, value: float) -> str:
 
 # ----------------------------------------------------------------------------- short answers
 
-# common variant (traditional) characters of the course's terms -> the simplified form, in pairs
-_VARIANT_PAIRS = (
-    "捲卷積积網网絡络經经層层數数殘残範范權权歸归優优遞递對对損损啟启發发學学習习機机標标準准確确陣阵閘闸門门"
-    "記记憶忆長长時时間间隨随參参輸输連连並并線线單单計计擬拟過过強强訓训練练測测試试驗验證证與与個个為为種种"
-    "徵征樣样規规則则減减動动態态後后傳传饋馈環环圖图識识別别檢检錨锚區区邏逻輯辑佈布於于擾扰雜杂訊讯聲声據据"
-    "處处題题類类設设預预濾滤補补齊齐邊边緣缘觀观視视覺觉遺遗輕轻擴扩張张兩两異异雙双導导獨独熱热編编碼码實实"
-    "際际臺台彙汇匯汇總总結结構构關关係系聯联極极衝冲適适應应圍围鬆松緩缓頻频復复")
-_VARIANTS = str.maketrans(dict(zip(_VARIANT_PAIRS[0::2], _VARIANT_PAIRS[1::2], strict=True)))
+_VARIANTS = str.maketrans(dict(zip(VARIANT_PAIRS[0::2], VARIANT_PAIRS[1::2], strict=True)))
 _ARTICLES = {"a", "an", "the"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -280,42 +277,69 @@ def _near_miss(given: str, accepted: set[str]) -> bool:
                and _edit_distance(given, a) <= allowed for a in accepted)
 
 
-# Chinese for the messages that send an answer back (the engine's own parse errors stay English)
-_INVALID_ZH: list[tuple[str, str]] = [
-    (r"type t \(true\) or f \(false\)", "请输入 t（对）或 f（错）"),
-    (r"type a word or phrase", "请输入一个词或短语"),
-    (r"type the letter of a choice", "请输入选项字母"),
-    (r"'(.)' is not a choice; type letters from (.) to (.)", r"'\1' 不是选项；请输入 \2 到 \3 之间的字母"),
-    (r"pick one letter", "只能选一个字母"),
-    (r"give every letter exactly once, e\.g\. (\w+)", r"每个字母恰好写一次，例如 \1"),
-    (r"type a number", "请输入一个数"),
-    (r"the number is too large", "数值太大"),
-    (r"not a number at column (\d+): (.*) \(examples: (.*)\)", r"第 \1 列起不是数：\2（例如 \3）"),
-    (r"not a number at column (\d+): (.*) \(write decimals with a point: 0\.665\)",
-     r"第 \1 列起不是数：\2（小数请用小数点，如 0.665）"),
-    (r"is the comma a decimal comma\? write (.*) with a decimal point \(or (.*) without the comma\)",
-     r"逗号是小数点吗？请用小数点写成 \1（或不带逗号写成 \2）"),
-    (r"is the comma a decimal comma\? write (.*) with a decimal point", r"逗号是小数点吗？请用小数点写成 \1"),
-    (r"type a formula", "请输入公式"),
-    (r"give the result itself, .*", "请给出结果本身，而不是还要求导的式子（d/dx、diff、∂）"),
-    (r"write it without '(\w+)' \(column (\d+)\).*", r"请不要使用 '\1'（第 \2 列）：题目问的正是它由什么构成"),
-    (r"(.*) (?:does|do) not appear in this question \(write the answer in terms of: (.*)\)",
-     r"\1 不是本题中的量（请用这些量表示：\2）"),
-    (r"check the spelling: (.*) is close to an accepted answer", r"请检查拼写：\1 与某个可接受的答案很接近"),
-    (r"write your answer in words, then rate it", "请写出答案，再对照要点自评"),
-    (r"type the numbers of the points you made \(1 to (\d+)\), all or none",
-     r"请输入你答到的要点编号（1 到 \1），或 all、none"),
-    (r"there is no point (\d+): type numbers from 1 to (\d+), all or none",
-     r"没有第 \1 条：请输入 1 到 \2 之间的编号，或 all、none"),
-    (r"(.*): row 1 has (\d+) entries but row (\d+) has (\d+) \(every row needs the same length\)",
-     r"\1：第 1 行有 \2 个数，第 \3 行却有 \4 个（每行的个数必须相同）"),
-    (r"(.*) row (\d+): '(.*)' is not a number", r"\1 第 \2 行：'\3' 不是数"),
-    (r"(.*) item (\d+): '(.*)' is not a number", r"\1 第 \2 个数：'\3' 不是数"),
-    (r"(.*): '(.*)' is not a number", r"\1：'\2' 不是数"),
-    (r"(.*): cannot read (.*) at column (\d+): (.*)", r"\1：第 \3 列无法识别 \2：\4"),
-    (r"(.*): cannot read (.*): brackets must enclose the whole value", r"\1：无法识别 \2：方括号必须包住整个值"),
-    (r"(.*): division by zero in (.*)", r"\1：\2 中除以零"),
-]
+def _text(message: Lazy) -> Text:
+    """A message of ours in both languages (for the notes and labels a Grade carries as Text)."""
+    return Text(message.text("en"), message.text("zh"))
+
+
+# Messages that send an answer back, as templates: one of ours made elsewhere as a plain string, or one the
+# worked examples' value reader raises, is matched against them and shown in Chinese from the catalog.
+_TEMPLATES = (
+    N_("type t (true) or f (false)"),
+    N_("type a word or phrase"),
+    N_("type the letter of a choice"),
+    N_("{letter} is not a choice; type letters from {first} to {last}"),
+    N_("pick one letter"),
+    N_("give every letter exactly once, e.g. {example}"),
+    N_("type a number"),
+    N_("the number is too large"),
+    N_("not a number at column {column}: {text} (examples: 0.25, 3/4, 1e-8, 9.5×10^-7, 75%)"),
+    N_("not a number at column {column}: {text} (write decimals with a point: 0.665)"),
+    N_("is the comma a decimal comma? write {point} with a decimal point (or {plain} without the comma)"),
+    N_("is the comma a decimal comma? write {point} with a decimal point"),
+    N_("type a formula"),
+    N_("give the result itself, not a derivative still to be taken (d/dx, diff, ∂)"),
+    N_("write it without {name} (column {column}): the question asks what it is made of"),
+    N_("{names} does not appear in this question (write the answer in terms of: {expected})"),
+    N_("{names} do not appear in this question (write the answer in terms of: {expected})"),
+    N_("check the spelling: {answer} is close to an accepted answer"),
+    N_("write your answer in words, then rate it against the key points"),
+    N_("type the numbers of the points you made (1 to {n}), all or none"),
+    N_("there is no point {point}: type numbers from 1 to {n}, all or none"),
+    # the worked examples' reader of vectors and matrices (dlquiz/worked/params.py)
+    N_("{where}: row 1 has {first} entries but row {row} has {n} (every row needs the same length)"),
+    N_("{where} row {row}: '{value}' is not a number"),
+    N_("{where} item {n}: '{value}' is not a number"),
+    N_("{where}: '{value}' is not a number"),
+    N_("{where}: cannot read {what} at column {column}: {reason}"),
+    N_("{where}: cannot read {what}: brackets must enclose the whole value"),
+    N_("{where}: division by zero in {what}"),
+)
+_NUMBERS = {"column", "row", "n", "first", "point"}  # fields that are always whole numbers
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """A regular expression matching the messages `template` makes, its fields as named groups."""
+    import string
+
+    out = []
+    for literal, name, _spec, _conv in string.Formatter().parse(template):
+        out.append(re.escape(literal))
+        if name is not None:
+            out.append(rf"(?P<{name}>\d+)" if name in _NUMBERS else f"(?P<{name}>.*)")
+    return re.compile("".join(out), re.DOTALL)
+
+
+_PATTERNS = [(_template_pattern(template), template) for template in _TEMPLATES]
+
+
+def _template_zh(message: str) -> str:
+    """`message` in Chinese when it is one of `_TEMPLATES` filled in, else ""."""
+    for pattern, template in _PATTERNS:
+        m = pattern.fullmatch(message)
+        if m:
+            return t(template, "zh", **m.groupdict())
+    return ""
 
 
 def _reader_zh(message: str) -> str:
@@ -328,14 +352,16 @@ def _reader_zh(message: str) -> str:
 
 def message_zh(message: str) -> str:
     """A sent-back message in Chinese (the English one when there is no translation)."""
-    return translate(message, _INVALID_ZH) or _reader_zh(message) or message
+    if isinstance(message, Lazy):
+        return message.text("zh")
+    return _template_zh(message) or _reader_zh(message) or message
 
 
 def grade(item: Item, response: str, *, expected: Any = None) -> Grade:
     """Grade `response` to `item`; `expected` overrides the key (parametric items)."""
     result = _grade(item, response, expected)
     if result.status.asks_again and not result.message_zh:
-        result = replace(result, message_zh=translate(result.message, _INVALID_ZH) or _reader_zh(result.message))
+        result = replace(result, message_zh=_template_zh(result.message) or _reader_zh(result.message))
     return result
 
 
@@ -349,7 +375,7 @@ def _grade(item: Item, response: str, expected: Any) -> Grade:
     if kind == "truefalse":
         word = unicodedata.normalize("NFKC", response).strip().lower()
         if word not in TRUE_WORDS | FALSE_WORDS:
-            return Grade(Status.INVALID, "type t (true) or f (false)")
+            return Grade(Status.INVALID, lazy("type t (true) or f (false)"))
         return Grade(Status.CORRECT if (word in TRUE_WORDS) == key else Status.WRONG)
     if kind == "short":
         return _grade_short(item, response, key)
@@ -371,14 +397,15 @@ def _mistake(item: Item, matches: Any) -> Text | None:
 def _grade_short(item: Item, response: str, key: Any) -> Grade:
     given = _short_forms(response)
     if not given:
-        return Grade(Status.INVALID, "type a word or phrase")
+        return Grade(Status.INVALID, lazy("type a word or phrase"))
     accepted = set().union(*(_short_forms(a) for a in key))
     exact = normalize_text(response)
     mistake = _mistake(item, lambda m: normalize_text(str(m)) == exact)
     if mistake is None and given & accepted:
         return Grade(Status.CORRECT)
     if mistake is None and _near_miss(exact, accepted):
-        return Grade(Status.SENT_BACK, f"check the spelling: {response.strip()!r} is close to an accepted answer")
+        return Grade(Status.SENT_BACK, lazy("check the spelling: {answer} is close to an accepted answer",
+                                            answer=repr(response.strip())))
     return Grade(Status.WRONG, mistake=mistake)
 
 
@@ -399,7 +426,7 @@ def _grade_choices(item: Item, response: str, key: Any) -> Grade:
         return Grade(Status.INVALID, letters)
     if item.kind == "single":
         if len(letters) != 1:
-            return Grade(Status.INVALID, "pick one letter")
+            return Grade(Status.INVALID, lazy("pick one letter"))
         if letters[0] == key:
             return Grade(Status.CORRECT)
         return Grade(Status.WRONG, mistake=_mistake(item, lambda m: m == letters[0]))
@@ -409,21 +436,25 @@ def _grade_choices(item: Item, response: str, key: Any) -> Grade:
             return Grade(Status.CORRECT)
         missing = sorted(set(key) - set(chosen))
         extra = sorted(set(chosen) - set(key))
-        detail = "; ".join(
-            part for part in (
-                f"missing {', '.join(missing)}" if missing else "",
-                f"not {', '.join(extra)}" if extra else "",
-            ) if part
-        )
-        return Grade(Status.WRONG, detail, mistake=_mistake(item, lambda m: tuple(sorted(m)) == chosen))
+        return Grade(Status.WRONG, choices_missed(missing, extra, "en"),
+                     message_zh=choices_missed(missing, extra, "zh"),
+                     mistake=_mistake(item, lambda m: tuple(sorted(m)) == chosen))
     # ordering: any defensible order passes, and the student learns which convention it follows
     if sorted(letters) != sorted(key):
-        return Grade(Status.INVALID, f"give every letter exactly once, e.g. {''.join(sorted(key))}")
+        return Grade(Status.INVALID, lazy("give every letter exactly once, e.g. {example}",
+                                          example="".join(sorted(key))))
     orders = [(o.answer, o.note) for o in item.orders] or [(tuple(key), None)]
     for order, note in orders:
         if tuple(letters) == tuple(order):
             return Grade(Status.CORRECT, notes=(note,) if note is not None and len(orders) > 1 else ())
     return Grade(Status.WRONG, mistake=_mistake(item, lambda m: tuple(m) == tuple(letters)))
+
+
+def choices_missed(missing: list[str], extra: list[str], lang: str) -> str:
+    """What a wrong multiple-choice answer left out and chose too many ("missing b; not c")."""
+    parts = [t("missing {letters}", lang, letters=", ".join(missing)) if missing else "",
+             t("not {letters}", lang, letters=", ".join(extra)) if extra else ""]
+    return t("; ", lang).join(p for p in parts if p)
 
 
 def _formula_constraint(item: Item, response: str, timeout: float = READ_SECONDS) -> Grade | None:
@@ -441,18 +472,15 @@ def _formula_constraint(item: Item, response: str, timeout: float = READ_SECONDS
     missing = [n for n in item.require if n.lower() not in used]
     if not forbidden and not missing:
         return None
-    parts = []
-    parts_zh = []
-    if missing:
-        parts.append(f"the answer must use {', '.join(missing)}")
-        parts_zh.append(f"答案必须用到 {', '.join(missing)}")
-    if forbidden:
-        parts.append(f"write it without {', '.join(forbidden)}")
-        parts_zh.append(f"请不要使用 {', '.join(forbidden)}")
     reason = item.constraint
-    en = "; ".join(parts) + (f" (the question asks: {reason.en})" if reason else "")
-    zh = "；".join(parts_zh) + (f"（题目要求：{reason.zh}）" if reason else "")
-    return Grade(Status.SENT_BACK, en, message_zh=zh)
+
+    def said(lang: str) -> str:
+        parts = [t("the answer must use {names}", lang, names=", ".join(missing)) if missing else "",
+                 t("write it without {names}", lang, names=", ".join(forbidden)) if forbidden else ""]
+        asks = t(" (the question asks: {reason})", lang, reason=reason(lang)) if reason else ""
+        return t("; ", lang).join(p for p in parts if p) + asks
+
+    return Grade(Status.SENT_BACK, said("en"), message_zh=said("zh"))
 
 
 def _grade_formula(item: Item, response: str) -> Grade:
@@ -468,14 +496,14 @@ def _grade_formula(item: Item, response: str) -> Grade:
         return min(most, deadline - time.monotonic() - GRACE)
 
     if not response.strip():
-        return Grade(Status.INVALID, "type a formula")
+        return Grade(Status.INVALID, lazy("type a formula"))
     if DERIVATIVE.search(response) and not DERIVATIVE.search(str(item.answer)):
-        return Grade(Status.INVALID, "give the result itself, not a derivative still to be taken (d/dx, diff, ∂)")
+        return Grade(Status.INVALID, lazy("give the result itself, not a derivative still to be taken (d/dx, diff, ∂)"))
     for name in item.forbid:
         match = re.search(rf"(?<![A-Za-z_])\\?{re.escape(name)}(?![A-Za-z_])", response, re.IGNORECASE)
         if match and not item.require:
-            return Grade(Status.INVALID, f"write it without {name!r} (column {match.start() + 1}): "
-                                         "the question asks what it is made of")
+            return Grade(Status.INVALID, lazy("write it without {name} (column {column}): the question asks what it "
+                                              "is made of", name=repr(name), column=match.start() + 1))
     extra = _unknown_names(item, response, left(READ_SECONDS))
     if extra:
         return Grade(Status.INVALID, extra)
@@ -484,8 +512,8 @@ def _grade_formula(item: Item, response: str) -> Grade:
         return violated
     parsed = _parsed_keys(item)
     if left(CHECK_SECONDS) < 0.1:
-        return Grade(Status.UNDECIDED, f"time limit reached (grading an answer takes at most {ANSWER_SECONDS:g} s)",
-                     message_zh=f"已到时限（每个答案最多判定 {ANSWER_SECONDS:g} 秒），不计分")
+        return Grade(Status.UNDECIDED, lazy("time limit reached (grading an answer takes at most {seconds:g} s)",
+                                            seconds=ANSWER_SECONDS))
     result = check_answer(
         expected=parsed.key, given=response, assumptions=item.assume, let=item.let,
         mistakes=parsed.mistakes, timeout=left(CHECK_SECONDS),
@@ -505,7 +533,7 @@ def _grade_formula(item: Item, response: str) -> Grade:
     if verdict is Verdict.EQUAL:
         return Grade(Status.CORRECT, interpreted=result.interpreted, notes=notes)
     if verdict is Verdict.UNDECIDED:
-        return Grade(Status.UNDECIDED, detail or "could not decide within the time limit",
+        return Grade(Status.UNDECIDED, detail or lazy("could not decide within the time limit"),
                      interpreted=result.interpreted, notes=notes)
     return Grade(Status.WRONG, detail, mistake=mistake, interpreted=result.interpreted, rule=rule,
                  rule_text=rule_text, message_zh=detail_zh, notes=notes)
@@ -560,9 +588,12 @@ def _unknown_names(item: Item, response: str, timeout: float = READ_SECONDS) -> 
     if not extra:
         return ""
     names = ", ".join(repr(n) for n in extra)
-    expected = ", ".join(sorted(known) + sorted(item.let)) or "no variables: a constant"
-    verb = "does" if len(extra) == 1 else "do"
-    return f"{names} {verb} not appear in this question (write the answer in terms of: {expected})"
+    expected = ", ".join(sorted(known) + sorted(item.let)) or lazy("no variables: a constant")
+    if len(extra) == 1:
+        return lazy("{names} does not appear in this question (write the answer in terms of: {expected})",
+                    names=names, expected=expected)
+    return lazy("{names} do not appear in this question (write the answer in terms of: {expected})",
+                names=names, expected=expected)
 
 
 def _counterexample_zh(counterexample: dict[str, Any] | None, domain_only: bool, english: str) -> str:
@@ -570,27 +601,30 @@ def _counterexample_zh(counterexample: dict[str, Any] | None, domain_only: bool,
     if not counterexample or "point" not in counterexample:
         return ""
     point = ", ".join(f"{k} = {v}" for k, v in counterexample["point"].items())
-    text = f"反例：{point} 时，正确值为 {counterexample.get('expected')}，你的答案为 {counterexample.get('given')}"
+    text = t("counterexample: at {point} the right value is {expected}, yours is {given}", "zh", point=point,
+             expected=counterexample.get("expected"), given=counterexample.get("given"))
     if domain_only and ";" in english:
-        text = f"只在部分定义域上相等（{english.split(';')[0]}）；" + text
+        text = t("equal only on part of the domain ({where}); ", "zh", where=english.split(";")[0]) + text
     return text
 
 
 # ----------------------------------------------------------------------------- derivations
 
-SHOW_STEPS = Text("show the intermediate steps: the start followed by the goal, or lines that only "
-                  "restate them, earn no credit",
-                  "请写出中间步骤：只写起点和目标式，或只是重写它们的行，不能得分")
+SHOW_STEPS = _text(lazy("show the intermediate steps: the start followed by the goal, or lines that only restate "
+                        "them, earn no credit"))
 
 
 def _milestone_notes(item: Item, shown: tuple[int, ...], missing: tuple[int, ...]) -> tuple[Text, ...]:
+    def steps(numbers: tuple[int, ...], lang: str) -> str:
+        return t("; ", lang).join(item.milestones[n].text(lang) for n in numbers)
+
     notes = []
     if shown:
-        notes.append(Text("Shown: " + "; ".join(item.milestones[n].text.en for n in shown),
-                          "已写出：" + "；".join(item.milestones[n].text.zh for n in shown)))
+        notes.append(Text(t("Shown: {steps}", "en", steps=steps(shown, "en")),
+                          t("Shown: {steps}", "zh", steps=steps(shown, "zh"))))
     if missing:
-        notes.append(Text("Missing: " + "; ".join(item.milestones[n].text.en for n in missing),
-                          "缺少：" + "；".join(item.milestones[n].text.zh for n in missing)))
+        notes.append(Text(t("Missing: {steps}", "en", steps=steps(missing, "en")),
+                          t("Missing: {steps}", "zh", steps=steps(missing, "zh"))))
     return tuple(notes)
 
 
@@ -601,8 +635,7 @@ def _grade_derivation(item: Item, response: str) -> Grade:
 
     lines = [line for line in response.splitlines() if line.strip()]
     if not lines:
-        return Grade(Status.INVALID, "show your work: at least one intermediate step, then the goal",
-                     message_zh="请写出推导过程：至少一个中间步骤，最后一步是目标式")
+        return Grade(Status.INVALID, lazy("show your work: at least one intermediate step, then the goal"))
     report = check_item_derivation(
         given=item.given, start=str(item.start), goal=str(item.goal), steps=lines, timeout=8.0
     )
@@ -613,16 +646,17 @@ def _grade_derivation(item: Item, response: str) -> Grade:
     notes = _milestone_notes(item, work.shown, work.missing)
     if report.ok:
         if not work.readable:  # the checker read every line, the form matcher could not: do not guess
-            return Grade(Status.UNDECIDED, "every step holds, but the shown work could not be checked against the "
-                                           "key steps; compare with the model solution\n" + text,
-                         message_zh="每一步都成立，但无法核对是否写出了关键步骤；请对照参考解答\n" + text_zh)
+            unchecked = N_("every step holds, but the shown work could not be checked against the key steps; compare "
+                           "with the model solution")
+            return Grade(Status.UNDECIDED, t(unchecked, "en") + "\n" + text,
+                         message_zh=t(unchecked, "zh") + "\n" + text_zh)
         if work.intermediate == 0:
             return Grade(Status.SENT_BACK, f"{SHOW_STEPS.en}\n{text}", message_zh=f"{SHOW_STEPS.zh}\n{text_zh}",
                          notes=notes)
         if work.missing:
-            return Grade(Status.SENT_BACK,
-                         "every step holds, but a key step an examiner looks for is not shown\n" + text,
-                         message_zh="每一步都成立，但缺少阅卷时要看的关键步骤\n" + text_zh, notes=notes)
+            unshown = N_("every step holds, but a key step an examiner looks for is not shown")
+            return Grade(Status.SENT_BACK, t(unshown, "en") + "\n" + text, message_zh=t(unshown, "zh") + "\n" + text_zh,
+                         notes=notes)
         return Grade(Status.CORRECT, text, message_zh=text_zh, notes=notes)
     if "error" in statuses and report.first_failure is None:
         return Grade(Status.INVALID, text, message_zh=text_zh)
@@ -641,17 +675,17 @@ def parse_points(text: str, n_points: int) -> list[int] | str:
     """Key points a student says they made: `1 3`, `1,3`, `all`, `none` (1-based); a string is an
     error message."""
     s = unicodedata.normalize("NFKC", text).strip().lower()
-    if s in ("all", "a", "全部", "全"):
+    if s in ALL_WORDS:
         return list(range(1, n_points + 1))
-    if s in ("none", "0", "-", "无", "没有"):
+    if s in NONE_WORDS:
         return []
     parts = [p for p in re.split(r"[\s,;、，]+", s) if p]
     if not parts or not all(p.isdigit() for p in parts):
-        return f"type the numbers of the points you made (1 to {n_points}), all or none"
+        return lazy("type the numbers of the points you made (1 to {n}), all or none", n=n_points)
     points = sorted({int(p) for p in parts})
     bad = [p for p in points if not 1 <= p <= n_points]
     if bad:
-        return f"there is no point {bad[0]}: type numbers from 1 to {n_points}, all or none"
+        return lazy("there is no point {point}: type numbers from 1 to {n}, all or none", point=bad[0], n=n_points)
     return points
 
 
@@ -668,15 +702,17 @@ def rating_for_points(made: int, total: int) -> int:
 def grade_points(item: Item, points: list[int]) -> Grade:
     """The verdict of a self-graded explain item: correct with half the key points or more."""
     rating = rating_for_points(len(points), len(item.rubric))
-    made = Text("Points made: " + (", ".join(map(str, points)) or "none") + f" of {len(item.rubric)}",
-                "做到的要点：" + ("、".join(map(str, points)) or "无") + f"（共 {len(item.rubric)} 条）")
+    def made_in(lang: str) -> str:
+        listed = t(", ", lang).join(map(str, points)) or t("none", lang)
+        return t("Points made: {points} of {total}", lang, points=listed, total=len(item.rubric))
+
+    made = Text(made_in("en"), made_in("zh"))
     return Grade(Status.CORRECT if rating >= 2 else Status.WRONG, notes=(made,), self_rating=rating)
 
 
 def _grade_explain(item: Item, response: str) -> Grade:
     """An explain item is graded by the student against the rubric (`grade_points`)."""
-    return Grade(Status.UNDECIDED, "write your answer in words, then rate it against the key points",
-                 message_zh="请写出答案，再对照要点自评")
+    return Grade(Status.UNDECIDED, lazy("write your answer in words, then rate it against the key points"))
 
 
 # ----------------------------------------------------------------------------- multi-part numeric items
@@ -730,12 +766,10 @@ def part_format(value: Any) -> Text:
     """What a part's answer looks like: a number, n numbers, or an r×c matrix typed by rows."""
     shape = _shape(_squeeze(value))
     if not shape:
-        return Text("a number", "一个数")
+        return _text(lazy("a number"))
     if len(shape) == 1:
-        return Text(f"{shape[0]} numbers separated by commas", f"{shape[0]} 个数，用逗号分隔")
-    dims = "×".join(map(str, shape))
-    return Text(f"a {dims} matrix, rows separated by ; (e.g. 1, 2; 3, 4)",
-                f"{dims} 矩阵，行之间用 ; 分隔（如 1, 2; 3, 4）")
+        return _text(lazy("{n} numbers separated by commas", n=shape[0]))
+    return _text(lazy("a {dims} matrix, rows separated by ; (e.g. 1, 2; 3, 4)", dims="×".join(map(str, shape))))
 
 
 def _entry_text(index: tuple[int, ...], shape: tuple[int, ...], vector: bool) -> Text:
@@ -743,11 +777,10 @@ def _entry_text(index: tuple[int, ...], shape: tuple[int, ...], vector: bool) ->
     row and column (1-based)."""
     if vector or len(index) == 1:
         n = _flat_index(index, shape) + 1
-        return Text(f"entry {n}", f"第 {n} 个数")
+        return _text(lazy("entry {n}", n=n))
     if len(index) == 2:
-        return Text(f"row {index[0] + 1}, column {index[1] + 1}", f"第 {index[0] + 1} 行第 {index[1] + 1} 列")
-    where = ", ".join(str(i + 1) for i in index)
-    return Text(f"entry ({where})", f"位置 ({where})")
+        return _text(lazy("row {row}, column {column}", row=index[0] + 1, column=index[1] + 1))
+    return _text(lazy("entry ({where})", where=", ".join(str(i + 1) for i in index)))
 
 
 def _flat_entries(value: Any) -> list[Any]:
@@ -767,9 +800,8 @@ def grade_part(item: Item, key: PartKey, response: str, number: int = 0) -> Grad
     with the item's precision; a wrong part carries its right value and the step producing it."""
     from dlquiz.errors import DlquizError
 
-    prefix = Text(f"part {number} ({key.name}): ", f"第 {number} 问（{key.name}）：") if number else Text("", "")
-    right_text = value_text(_squeeze(key.value))
-    right = Text(f"right value: {key.name} = {right_text}", f"正确值：{key.name} = {right_text}")
+    prefix = _text(lazy("part {number} ({name}): ", number=number, name=key.name)) if number else Text("", "")
+    right = _text(lazy("right value: {name} = {value}", name=key.name, value=value_text(_squeeze(key.value))))
     notes = (right,) if key.step is None else (right, key.step)
     expected = _squeeze(key.value)
     if not isinstance(expected, list):  # a number: the grader's own reading and comparison
@@ -780,12 +812,13 @@ def grade_part(item: Item, key: PartKey, response: str, number: int = 0) -> Grad
         echo = _number_echo(response, value)
         if numbers_match(float(expected), value, item):
             return Grade(Status.CORRECT, interpreted=echo)
-        return Grade(Status.WRONG, prefix.en + f"you gave {echo}", message_zh=prefix.zh + f"你的答案为 {echo}",
-                     interpreted=echo, notes=notes)
+        gave = _text(lazy("you gave {echo}", echo=echo))
+        return Grade(Status.WRONG, prefix.en + gave.en, message_zh=prefix.zh + gave.zh, interpreted=echo, notes=notes)
     from dlquiz.worked.mine import judge_value
 
     if not response.strip():
-        return Grade(Status.INVALID, prefix.en + "type the values", message_zh=prefix.zh + "请输入数值")
+        values = _text(lazy("type the values"))
+        return Grade(Status.INVALID, prefix.en + values.en, message_zh=prefix.zh + values.zh)
     try:  # the comparison `dlquiz example --mine` makes, entry by entry with the item's precision
         checked = judge_value(key.name, response.replace("−", "-"), key.value, where="answer", loose_shape=True,
                               number_ok=lambda yours, exp, _w: (numbers_match(exp, yours, item), "value"))
@@ -794,8 +827,9 @@ def grade_part(item: Item, key: PartKey, response: str, number: int = 0) -> Grad
     if checked.reason == "shape":
         got = "×".join(map(str, _shape(checked.yours))) or "1"
         want = part_format(key.value)
-        return Grade(Status.SENT_BACK, prefix.en + f"{key.name} is {want.en}; you gave {got} values",
-                     message_zh=prefix.zh + f"{key.name} 应为{want.zh}；你给出的是 {got} 个数")
+        shape = N_("{name} is {want}; you gave {got} values")
+        return Grade(Status.SENT_BACK, prefix.en + t(shape, "en", name=key.name, want=want.en, got=got),
+                     message_zh=prefix.zh + t(shape, "zh", name=key.name, want=want.zh, got=got))
     echo = value_text(checked.yours)
     if checked.ok:
         return Grade(Status.CORRECT, interpreted=echo)
@@ -806,11 +840,14 @@ def grade_part(item: Item, key: PartKey, response: str, number: int = 0) -> Grad
         yours = _flat_entries(checked.yours)[_flat_index(index, _shape(key.value))]
         shown.append((where, value_text(yours), value_text(_at(key.value, index))))
     more = len(checked.wrong) - len(shown)
-    en = "; ".join(f"{w.en}: you gave {y}, right {r}" for w, y, r in shown) + (f"; and {more} more" if more > 0 else "")
-    zh = "；".join(f"{w.zh}：你的 {y}，正确 {r}" for w, y, r in shown) + (f"；另有 {more} 处" if more > 0 else "")
-    n_wrong = len(checked.wrong)
-    head = Text(f"{n_wrong} of {len(_flat_entries(key.value))} entries wrong — ",
-                f"{len(_flat_entries(key.value))} 个数中错了 {n_wrong} 个——")
+    def entries(lang: str) -> str:
+        listed = t("; ", lang).join(t("{where}: you gave {yours}, right {right}", lang, where=w(lang), yours=y, right=r)
+                                    for w, y, r in shown)
+        return listed + (t("; and {n} more", lang, n=more) if more > 0 else "")
+
+    en, zh = entries("en"), entries("zh")
+    head = _text(lazy("{wrong} of {total} entries wrong — ", wrong=len(checked.wrong),
+                      total=len(_flat_entries(key.value))))
     return Grade(Status.WRONG, prefix.en + head.en + en, message_zh=prefix.zh + head.zh + zh, interpreted=echo,
                  notes=notes)
 
@@ -838,11 +875,12 @@ def split_part_answers(keys: tuple[PartKey, ...], response: str) -> list[str] | 
             found[m.group(1).replace(" ", "")] = m.group(2)
         missing = [f"{n} ({k})" for n, k in enumerate(names, 1) if k not in found]
         if missing:
-            return f"no answer for part {', '.join(missing)}"
+            return lazy("no answer for part {parts}", parts=", ".join(missing))
         return [found[k] for k in names]
     if len(lines) != len(keys):
         listing = ", ".join(f"{n} {k}" for n, k in enumerate(names, 1))
-        return f"give one answer per line, {len(keys)} in all ({listing}); got {len(lines)} line(s)"
+        return lazy("give one answer per line, {n} in all ({listing}); got {got} line(s)", n=len(keys), listing=listing,
+                    got=len(lines))
     return lines
 
 
@@ -851,13 +889,7 @@ def grade_parts(item: Item, response: str, keys: tuple[PartKey, ...]) -> Grade:
     sends the whole answer back, naming the part."""
     answers = split_part_answers(keys, response)
     if isinstance(answers, str):
-        zh = answers
-        m = re.match(r"give one answer per line, (\d+) in all \((.*)\); got (\d+) line\(s\)", answers)
-        if m:
-            zh = f"每行写一问的答案，共 {m.group(1)} 行（{m.group(2)}）；收到 {m.group(3)} 行"
-        elif answers.startswith("no answer for part"):
-            zh = "缺少第 " + answers.removeprefix("no answer for part ") + " 问的答案"
-        return Grade(Status.INVALID, answers, message_zh=zh)
+        return Grade(Status.INVALID, answers, message_zh=message_zh(answers))
     grades = [grade_part(item, key, text, n) for n, (key, text) in enumerate(zip(keys, answers, strict=True), 1)]
     for g in grades:
         if g.status.asks_again:
@@ -883,6 +915,6 @@ def combine_parts(keys: tuple[PartKey, ...], grades: list[Grade], *, detailed: b
     status = Status.CORRECT if right == len(grades) else Status.WRONG
     if any(g.status is Status.UNDECIDED for g in grades) and status is not Status.CORRECT:
         status = Status.UNDECIDED
-    head = Text(f"{right} of {len(grades)} parts right", f"{len(grades)} 问中答对 {right} 问")
+    head = _text(lazy("{right} of {total} parts right", right=right, total=len(grades)))
     return Grade(status, "" if status is Status.CORRECT else head.en,
                  message_zh="" if status is Status.CORRECT else head.zh, notes=tuple(notes), parts=tuple(grades))

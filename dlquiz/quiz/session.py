@@ -12,7 +12,7 @@ from dlquiz.bank.load import LETTERS
 from dlquiz.bank.model import Item, Text
 from dlquiz.errors import DlquizError, UsageError
 from dlquiz.i18n import N_, t
-from dlquiz.quiz.grade import Grade, PartKey, grade
+from dlquiz.quiz.grade import Grade, PartKey, choices_missed, grade
 
 KIND_NAMES = {  # the name of each kind of question, in English (`kind_name` gives it in a language)
     "single": N_("single choice"),
@@ -112,12 +112,8 @@ class Question:
             key = set(self.item.answer)
             missing = sorted(self._shown(a) for a in key - chosen)
             extra = sorted(self._shown(a) for a in chosen - key if a in LETTERS)
-            def said(lang: str) -> str:
-                parts = [t("missing {letters}", lang, letters=", ".join(missing)) if missing else "",
-                         t("not {letters}", lang, letters=", ".join(extra)) if extra else ""]
-                return t("; ", lang).join(p for p in parts if p)
-
-            result = replace(result, message=said("en"), message_zh=said("zh"))
+            result = replace(result, message=choices_missed(missing, extra, "en"),
+                             message_zh=choices_missed(missing, extra, "zh"))
         return result
 
     def key_text(self, lang: str) -> str:
