@@ -243,3 +243,29 @@ def test_hint_is_offered_only_where_there_are_hints(bank_dir: Path, tmp_path: Pa
     assert code == 0, out
     assert skip in out
     assert (("? hint" in out) or ("? 提示" in out)) == hint_shown, out
+
+
+# -- 9. quiz --n larger than the selection says so ---------------------------------------------
+
+@pytest.mark.parametrize(("args", "n", "lang", "said"), [
+    (["--topic", "pool"], 5, "en", "Only 3 items match: 3 questions, not 5."),
+    (["--topic", "pool"], 5, "zh", "只有 3 题符合：出 3 题，而不是 5 题。"),
+    (["--id", "pool.p1"], 3, "en", "Only 1 item matches: 1 question, not 3."),
+    (["--topic", "pool"], 3, "en", None),
+    (["--topic", "pool"], 2, "en", None),
+])
+def test_quiz_n_beyond_the_selection_says_so(bank_dir: Path, tmp_path: Path, args: list[str], n: int, lang: str,
+                                             said: str | None) -> None:
+    from dlquiz.bank import load_bank
+
+    have = len(load_bank(bank_dir).select(topics=("pool",)))
+    assert have == 3  # the tiny bank's pooling items, counted independently of the quiz
+    res = CliRunner().invoke(cli, ["quiz", *args, "--n", str(n), "--no-save", "--bank", str(bank_dir),
+                                   "--home", str(tmp_path / "home"), "--lang", lang], input="s\n" * 10)
+    assert res.exit_code == 0, res.output
+    asked = min(n, 1 if "--id" in args else have)
+    assert res.output.count("╭─ ") == asked
+    if said is None:
+        assert "Only" not in res.output and "只有" not in res.output
+    else:
+        assert said in res.output.replace("\n", "")

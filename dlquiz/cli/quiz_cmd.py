@@ -119,6 +119,13 @@ def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int | None, ite
             items = items[:max(count, 1)]
     else:
         items = pick_items(bank.select(topics=topics, kinds=kinds), n=10 if count is None else count, seed=seed)
+    if count is not None and 0 < len(items) < count:  # say so, on stderr (the quiz goes on)
+        from dlquiz.render import error_console
+
+        error_console().print(
+            t("Only 1 item matches: 1 question, not {n}.", lang, n=count) if len(items) == 1
+            else t("Only {have} items match: {have} questions, not {n}.", lang, have=len(items), n=count),
+            style="yellow", soft_wrap=True, markup=False)
     store = open_recorder(home, not no_save, {i.id: i.time for i in bank.items})
     out = make_console()
     try:
