@@ -315,7 +315,7 @@ _TEMPLATES = (
     N_("{where}: cannot read {what}: brackets must enclose the whole value"),
     N_("{where}: division by zero in {what}"),
 )
-_NUMBERS = {"column", "row", "n", "first", "point"}  # fields that are always whole numbers
+_NUMBERS = {"column", "row", "n", "point"}  # fields that are always whole numbers
 
 
 def _template_pattern(template: str) -> re.Pattern[str]:
