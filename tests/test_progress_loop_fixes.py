@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from test_progress_bank import write_bank
 from test_progress_plan import NIGHT_BEFORE, NOW, make_home
 
+from dlquiz.bank.model import Item
 from dlquiz.cli import cli
 
 HEADER = re.compile(r"Review · (\d+) due(?: · (\d+) weak)? · (\d+) new")
@@ -269,3 +270,95 @@ def test_quiz_n_beyond_the_selection_says_so(bank_dir: Path, tmp_path: Path, arg
         assert "Only" not in res.output and "只有" not in res.output
     else:
         assert said in res.output.replace("\n", "")
+
+
+# -- 8. the mock exam: explain-why items, self-graded after it; per-part lines in the report -----
+
+def _pool_with_explains() -> list[Item]:
+    from test_exam import POOL, mk
+
+    return [*POOL, *(mk(f"c{ch}.explain.{k}", ch, "explain", seconds=240) for ch in (1, 2, 3, 4) for k in range(3))]
+
+
+@pytest.mark.parametrize(("seed", "n", "minutes"), [(0, 10, None), (1, 20, None), (2, None, 60), (3, None, 30)])
+def test_exam_papers_include_explain_items(seed: int, n: int | None, minutes: float | None) -> None:
+    from dlquiz.progress.exam import assemble_paper
+
+    paper = assemble_paper(_pool_with_explains(), seed=seed, n=n, minutes=minutes)
+    kinds = [i.kind for i in paper.items]
+    assert kinds.count("explain") >= 1
+    assert kinds.index("explain") > max(k for k, x in enumerate(kinds) if x != "explain")  # asked last
+    assert kinds.count("explain") <= max(1, round(0.1 * len(kinds)) + 1)  # about its share, not flooding
+
+
+@pytest.mark.parametrize(("lang", "points", "result"), [
+    ("en", "1 3", "correct"),  # half the key points or more: right
+    ("en", "none", "wrong"),
+    ("zh", "all", "correct"),
+])
+def test_exam_explain_answer_is_self_graded_after_the_exam(tmp_path: Path, lang: str, points: str,
+                                                            result: str) -> None:
+    from dlquiz.bank import load_bank
+    from dlquiz.progress import open_store
+    from dlquiz.progress.exam import assemble_paper
+
+    paper = assemble_paper(load_bank(None).items, seed=0, n=10)
+    kinds = [i.kind for i in paper.items]
+    assert kinds[-1] == "explain" and kinds.count("explain") == 1
+    explain = paper.items[-1]
+    stdin = "s\n" * (len(kinds) - 1) + "it adds varied copies of the data\n\n" + points + "\n"
+    home = tmp_path / "home"
+    code, out = invoke(["exam", "--n", "10", "--seed", "0", "--home", str(home), "--lang", lang,
+                        "--report", str(tmp_path / "r.json")], stdin=stdin)
+    assert code == 0, out
+    assert ("Grade your explain-why answers" if lang == "en" else "请对照要点给你的简答题打分") in out
+    report = json.loads((tmp_path / "r.json").read_text())
+    row = next(q for q in report["questions"] if q["item_id"] == explain.id)
+    assert row["result"] == result and row["response"].startswith("it adds varied")
+    assert row["parts"] and row["parts"][0].startswith("Points made: " if lang == "en" else "做到的要点：")
+    with open_store(home) as store:
+        answers = [a for a in store.answers() if a.item_id == explain.id]
+        assert [a.result for a in answers] == [result] and answers[0].exam_id is not None
+        assert explain.id in store.cards()  # a graded answer is a review
+
+
+def test_exam_explain_left_empty_stays_skipped(tmp_path: Path) -> None:
+    code, out = invoke(["exam", "--n", "10", "--seed", "0", "--no-save", "--lang", "en",
+                        "--report", str(tmp_path / "r.json")], stdin="s\n" * 10)
+    assert code == 0, out
+    assert "Grade your explain-why answers" not in out
+    assert json.loads((tmp_path / "r.json").read_text())["questions"][-1]["result"] == "skipped"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_exam_report_shows_one_line_per_part(lang: str) -> None:
+    import io
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from dlquiz.bank import load_bank
+    from dlquiz.progress.exam import Paper, build_report, render_report, report_markdown
+    from dlquiz.quiz import run_session
+    from dlquiz.quiz.session import prepare
+
+    item = next(i for i in load_bank(None).items if i.id == "ml.loss-cost.total-and-cost")
+    keys = prepare(item, number=1, seed=5).part_keys
+    assert len(keys) == 2
+    typed = iter([str(keys[0].value), "12345"])  # the first part right, the second wrong
+    out = io.StringIO()
+    paper = Paper((item,), 5.0, 5)
+    result = run_session(list(paper.items), lang=lang, seed=5, console=Console(file=out, width=100),
+                         read_line=lambda prompt: next(typed), recorder=None, feedback=False)
+    t0 = datetime(2026, 12, 1, tzinfo=UTC)
+    report = build_report(paper, result, lang=lang, started_at=t0, finished_at=t0)
+    q = report.questions[0]
+    assert q.result == "wrong" and len(q.parts) == 2
+    assert q.parts[0].startswith("✓ (1)") and q.parts[1].startswith("✗ (2)")
+    md = report_markdown(report)
+    assert "  - ✓ (1)" in md and "  - ✗ (2)" in md
+    screen = io.StringIO()
+    console = Console(file=screen, width=120)
+    for part in render_report(report):
+        console.print(part)
+    assert "✓ (1)" in screen.getvalue() and "✗ (2)" in screen.getvalue()

@@ -238,10 +238,12 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
     """Sit a timed mock exam: no feedback until the end, then a graded report.
 
     \b
-    The paper mixes chapters and kinds (concepts, formulas, numeric items and a
-    derivation when there is one) to fit the time; the countdown shows with each
-    question. Time up ends the exam; unanswered questions count as wrong in the
-    score but do not touch spaced repetition.
+    The paper mixes chapters and kinds (concepts, formulas, numeric items, a
+    derivation when there is one, explain-why items) to fit the time; the
+    countdown shows with each question. Time up ends the exam; unanswered
+    questions count as wrong in the score but do not touch spaced repetition.
+    Explain-why answers are written during the exam; after it, each is shown
+    with the model answer and key points and you type the points you made.
     \b
     Examples:
       dlquiz exam --minutes 30
@@ -252,7 +254,14 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
 
     prestart()  # the checking process loads the engine while this command reads its input
     from dlquiz.bank import load_bank
-    from dlquiz.progress.exam import assemble_paper, build_report, render_report, report_markdown, shortfall
+    from dlquiz.progress.exam import (
+        assemble_paper,
+        build_report,
+        render_report,
+        report_markdown,
+        self_grade_explains,
+        shortfall,
+    )
     from dlquiz.quiz import make_reader, run_session
     from dlquiz.render import console as make_console
 
@@ -280,13 +289,14 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
         exam_id = store.start_exam(started_at=started, seed=seed, minutes=paper.minutes,
                                    n_items=len(paper.items),
                                    chapters=",".join(map(str, paper.chapters)))
+    answer_ids: list[int] = []
     try:
         recorder = None
         if store is not None:
             active = store
 
             def recorder(event: Any) -> None:
-                active.record(event, exam_id=exam_id)
+                answer_ids.append(active.record(event, exam_id=exam_id))
 
         title = t("Mock exam · {n} questions · {minutes:g} min · seed {seed}", lang, n=len(paper.items),
                   minutes=paper.minutes, seed=seed)
@@ -304,7 +314,14 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
                              read_line=reader, recorder=recorder, feedback=False,
                              deadline=deadline, clock=session_clock, now=clock,
                              title=title)
-        report = build_report(paper, result, lang=lang, started_at=started, finished_at=clock())
+        finished = clock()
+        if not result.interrupted:  # explain-why answers: graded by the student, now that time is over
+            graded = self_grade_explains(paper, result, console=out, read_line=make_reader(out), lang=lang)
+            if store is not None and len(answer_ids) == len(result.events):
+                for k in graded:  # the skipped row becomes the graded answer (and a review of its card)
+                    store.undo(answer_ids[k])
+                    answer_ids[k] = store.record(result.events[k], exam_id=exam_id)
+        report = build_report(paper, result, lang=lang, started_at=started, finished_at=finished)
         if store is not None and exam_id is not None:
             store.finish_exam(exam_id, finished_at=report.finished_at, correct=report.correct,
                               report=report.to_dict())

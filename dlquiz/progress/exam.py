@@ -11,17 +11,18 @@ from typing import TYPE_CHECKING, Any
 
 from dlquiz.bank.model import KIND_LETTER, Item
 from dlquiz.errors import UsageError
-from dlquiz.i18n import N_
+from dlquiz.i18n import N_, Lazy
 from dlquiz.i18n import t as tr
 
 if TYPE_CHECKING:
     from dlquiz.quiz.runner import SessionResult
 
-LETTER_ORDER = ("C", "F", "N", "D")  # concepts first, derivations last
-LETTER_NAMES = {"C": "concept", "F": "formula", "N": "numeric", "D": "derivation"}
+LETTER_ORDER = ("C", "F", "N", "D", "E")  # concepts first, derivations and explain-why last
+LETTER_NAMES = {"C": "concept", "F": "formula", "N": "numeric", "D": "derivation", "E": "explain"}
 DEFAULT_MINUTES = 60.0
-# target share of each kind in a paper (renormalised over the kinds the chapters have)
-KIND_SHARE = {"C": 0.4, "F": 0.2, "N": 0.3, "D": 0.1}
+# target share of each kind in a paper (renormalised over the kinds the chapters have); explain-why
+# answers are written during the exam and graded by the student against the key points after it
+KIND_SHARE = {"C": 0.35, "F": 0.2, "N": 0.25, "D": 0.1, "E": 0.1}
 
 
 @dataclass(frozen=True)
@@ -134,12 +135,12 @@ def _assemble(
     Items are grouped by (chapter, kind letter); each group is shuffled by the seed. One
     derivation is taken first when the chapters have one that takes at most a third of the time.
     Then, one item at a time: the kind furthest below its share of the paper (`KIND_SHARE`:
-    40 % concepts, 20 % formulas,
-    30 % numeric, 10 % derivations), from the chapter with the fewest items so far, at the
+    35 % concepts, 20 % formulas,
+    25 % numeric, 10 % derivations, 10 % explain-why), from the chapter with the fewest items so far, at the
     difficulty with the fewest items so far. An item is taken only if it still fits the time
     budget (estimated times summing to at most `minutes`). This stops at `n` items or when
-    nothing is left. The paper is asked concepts first, then formulas, numeric items and
-    derivations.
+    nothing is left. The paper is asked concepts first, then formulas, numeric items,
+    derivations and explain-why items.
 
     Args:
         items: the bank's items.
@@ -251,6 +252,7 @@ class QuestionReport:
     key: str = ""
     explanation: str = ""  # with the worked steps of a parametric item
     detail: str = ""  # the grader's message or a known mistake's explanation
+    parts: tuple[str, ...] = ()  # a multi-part item: one line per part (✓/✗, the right value); explain: points made
 
 
 @dataclass(frozen=True)
@@ -324,14 +326,17 @@ def build_report(
         if k < len(result.events):
             event, question, grade = result.events[k], result.questions[k], result.grades[k]
             detail = ""
+            parts: tuple[str, ...] = ()
             if grade is not None and event.result != "correct":
-                detail = grade.mistake(lang) if grade.mistake is not None else grade.message
+                detail = grade.mistake(lang) if grade.mistake is not None else grade.detail(lang)
+            if grade is not None and (grade.parts or grade.self_rating is not None):
+                parts = tuple(note(lang) for note in grade.notes)
             rows.append(QuestionReport(
                 number=k + 1, item_id=item.id, topic=item.topic, kind=item.kind,
                 result=event.result, duration_s=float(event.duration_s), estimated_s=item.time,
                 prompt=question.prompt_text(lang), response=event.response,
                 key=question.key_text(lang), explanation=question.explanation_text(lang),
-                detail=detail,
+                detail=detail, parts=parts,
             ))
         else:
             from dlquiz.quiz.session import prepare
@@ -420,6 +425,7 @@ def report_markdown(report: ExamReport) -> str:
         ]
         if q.detail:
             lines.append(f"- **{tr('Note', lang)}:** {_cell(q.detail)}")
+        lines += [f"  - {_cell(line)}" for line in q.parts]
         lines += ["", q.explanation, ""]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -464,6 +470,60 @@ def render_report(report: ExamReport) -> list[Any]:
         body.append(tr("Answer: ", lang) + q.key + "\n", style="bold")
         if q.detail:
             body.append(q.detail + "\n", style="magenta")
+        for line in q.parts:
+            body.append("  " + line.replace("\n", "\n  ") + "\n", style="green" if line.startswith("✓") else "red")
         body.append("\n" + q.explanation + "\n")
         out.append(body)
     return out
+
+
+# -- explain-why items: graded by the student after the time is up -----------------------------
+
+def self_grade_explains(paper: Paper, result: SessionResult, *, console: Any, read_line: Any, lang: str
+                        ) -> list[int]:
+    """After the exam: each explain-why answer written during it, with the model answer and the
+    key points; the student types the points they made (as in a review), which grades it. An
+    empty answer stays skipped. The indices of `result.events` graded (end of input: the rest
+    stay ungraded)."""
+    import dataclasses
+
+    from rich.markup import escape
+    from rich.rule import Rule
+
+    from dlquiz.quiz.grade import grade_points, parse_points
+
+    todo = [k for k, event in enumerate(result.events)
+            if k < len(paper.items) and paper.items[k].kind == "explain" and event.result == "skipped"
+            and event.response.strip()]
+    done: list[int] = []
+    if not todo:
+        return done
+    console.print()
+    console.print(tr("The exam is over. Grade your explain-why answers against their key points:", lang), style="bold")
+    for k in todo:
+        item, event = paper.items[k], result.events[k]
+        console.print(Rule(f"{k + 1}. {escape(item.id)}", align="left", style="cyan"))
+        console.print(result.questions[k].prompt_text(lang), markup=False, highlight=False)
+        console.print(tr("Your answer: ", lang) + event.response.strip(), markup=False, highlight=False)
+        if item.model_answer is not None:
+            console.print(tr("Model answer", lang) + ": " + item.model_answer(lang), markup=False, highlight=False)
+        console.print(tr("Key points:", lang), style="bold")
+        for n, point in enumerate(item.rubric, 1):
+            console.print(f"  {n}. {point(lang)}", markup=False, highlight=False)
+        while True:
+            console.print(tr("Which points did you make? e.g. 1 3, all or none", lang), style="dim")
+            try:
+                typed = read_line("> ")
+            except (EOFError, KeyboardInterrupt):
+                return done
+            points = parse_points(typed, len(item.rubric))
+            if isinstance(points, str):
+                console.print(points.text(lang) if isinstance(points, Lazy) else points, markup=False)
+                continue
+            break
+        grade = grade_points(item, points)
+        result.events[k] = dataclasses.replace(
+            event, result="correct" if grade.status.value == "correct" else "wrong", self_rating=grade.self_rating)
+        result.grades[k] = grade
+        done.append(k)
+    return done
