@@ -192,6 +192,7 @@ def test_sigkill_mid_session_keeps_every_committed_answer(tmp_path: Path) -> Non
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     reported += [line.split()[1] for line in proc.stdout.read().splitlines()]
+    proc.stdout.close()
     with open_store(tmp_path / "home") as store:
         stored = [a.item_id for a in store.answers()]
         assert set(store.cards()) == set(stored)
