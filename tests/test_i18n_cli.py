@@ -55,7 +55,7 @@ CASES = [
     ("stats --home {home}", "No answers yet", "还没有作答记录"),
     ("plan --bank {bank} --home {home}", "No exam date set", "未设置考试日期"),
     ("export md --bank {bank} --topic act.sigmoid", "practice set", "练习题"),
-    ("export anki {home}/deck.apkg --bank {bank} --topic act.sigmoid", "Wrote", "已写入"),
+    ("export anki {home}-deck.apkg --bank {bank} --topic act.sigmoid", "Wrote", "已写入"),
     ("doctor --home {home}", "no progress database yet", "还没有进度数据库"),
     ("show no.such.item --bank {bank}", "Error: no item with id", "错误：没有编号为"),
     ("plan --exam 2000-01-01 --home {home}", "is in the past", "已经过去"),
