@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from dlquiz.i18n import Text
+
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
 
@@ -27,17 +29,6 @@ SOURCES: tuple[str, ...] = (
     "003_af4b22134ec6ff82",
     "004_96e5ea7d078c6618",
 )
-
-
-@dataclass(frozen=True)
-class Text:
-    """A text in both languages."""
-
-    en: str
-    zh: str
-
-    def __call__(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 @dataclass(frozen=True)

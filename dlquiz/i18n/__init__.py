@@ -24,10 +24,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 LANGS = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in both languages (bank content, derivation titles): data, not a catalog message."""
+
+    en: str
+    zh: str
+
+    def __call__(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
 
 _registered: dict[str, str] = {}
 

@@ -15,8 +15,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from dlquiz.bank.model import Text
 from dlquiz.errors import BankError, UsageError
+from dlquiz.i18n import Text
 
 
 @dataclass(frozen=True)
