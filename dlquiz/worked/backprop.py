@@ -420,6 +420,7 @@ _FB_ZH = {
     **{f"W{l}": (f"第 {l} 层权重，n[{l}] × n[{l - 1}]", f"n{l}×n{l - 1}") for l in range(1, 7)},
     **{f"b{l}": (f"第 {l} 层偏置，n[{l}] 个数（默认 0）", f"n{l}") for l in range(1, 7)},
     "lr": ("学习率 α：再做一次更新 W[l] − α·dW[l]、b[l] − α·db[l]（结果 W1_new、b1_new、…）", ""),
+    "update_biases": ("与 lr 一起用：false 表示 b[l] 保持原值（经典例题：偏置不更新）", ""),
 }
 
 
@@ -510,6 +511,13 @@ def _written_acts(g: str, z: np.ndarray, a: np.ndarray, alpha: float) -> str:
                 None,
                 "float",
                 min=0,
+            ),
+            ParamSpec(
+                "update_biases",
+                "with lr: false keeps b[l] as given (the classic worked example: biases are not updated)",
+                None,
+                "bool",
+                applies="with lr",
             ),
         ],
         _FB_ZH,
@@ -625,12 +633,20 @@ def _forward_backward(p: Params) -> Out:
     values["loss"] = j
     if p["lr"] is not None:  # one gradient-descent update, as the classic worked examples end
         lr = float(p["lr"])
+        move_b = p["update_biases"] is None or bool(p["update_biases"])
         for l in range(1, big_l + 1):
             for name, old, grad in ((f"W{l}", ws[l - 1], grads[f"dW{l}"]), (f"b{l}", bs[l - 1], grads[f"db{l}"])):
+                if name.startswith("b") and not move_b:
+                    steps.append(Step(f"{name}_new", f"{name}_new = {name} (kept: b is not updated)", old.tolist()))
+                    values[f"{name}_new"] = old.tolist()
+                    continue
                 new = old - lr * grad
                 steps.append(Step(f"{name}_new", f"{name}_new = {name} − α·d{name} (α = {fv(lr)})", new.tolist()))
                 values[f"{name}_new"] = new.tolist()
-        conv += f"; update with α = {fv(lr)}: W[l] − α·dW[l], b[l] − α·db[l]"
+        if move_b:
+            conv += f"; update with α = {fv(lr)}: W[l] − α·dW[l], b[l] − α·db[l]"
+        else:
+            conv += f"; update with α = {fv(lr)}: W[l] − α·dW[l], b[l] kept (not updated)"
     return Out(steps, j, values, conv, asked="loss")
 
 
@@ -840,5 +856,11 @@ add_chinese(
             r"; update with α = (\S+): W\[l\] − α·dW\[l\], b\[l\] − α·db\[l\]",
             r"；用 α = \1 更新一次：W[l] − α·dW[l]，b[l] − α·db[l]",
         ),
+        (
+            r"; update with α = (\S+): W\[l\] − α·dW\[l\], b\[l\] kept \(not updated\)",
+            r"；用 α = \1 更新一次：W[l] − α·dW[l]，偏置不更新",
+        ),
+        (r" \(kept: b is not updated\)$", "（保持不变：偏置不更新）"),
     ],
+    phrases={"with lr": "仅在给出 lr 时使用"},
 )
