@@ -58,6 +58,7 @@ def _failure_panel(step: Any, lang: str) -> Any:
     from rich.markup import escape
     from rich.panel import Panel
 
+    from dlquiz.symbolic.slips import slip_name
     from dlquiz.symbolic.steps import rule_message
 
     rows = [f"[bold]{t('line {n}:', lang, n=step.line)}[/bold] {escape(step.text)}"]
@@ -74,7 +75,7 @@ def _failure_panel(step: Any, lang: str) -> Any:
     if step.culprit:
         rows.append(f"[bold]{t('changed part:', lang)}[/bold] {escape(step.culprit)}")
     if step.rule:
-        rows.append(f"[bold]{t('rule:', lang)}[/bold] {step.rule} — "
+        rows.append(f"[bold]{t('rule:', lang)}[/bold] {escape(slip_name(step.rule, lang))} — "
                     f"{escape(rule_message(step.rule, lang))}")
     title = t("first break", lang)
     return Panel("\n".join(rows), title=title, border_style="red", expand=False)

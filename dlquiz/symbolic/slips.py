@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from dlquiz.i18n import register
+from dlquiz.i18n import t as tr
 from dlquiz.symbolic.assumptions import Context
 from dlquiz.symbolic.functions import leaky_relu, sigma, softmax
 from dlquiz.symbolic.matexpr import Node, terms, transpose_variants
@@ -465,6 +467,35 @@ NO_BIAS_CORRECTION = "missing bias correction in Adam"
 FACTOR_TWO = "dropped ½ / factor 2"
 SHAPE = "shape mismatch"  # not a slip: a product or sum whose shapes do not fit
 SHAPE_TEXT = ("The shapes do not fit.", "形状不匹配。")
+
+
+# the slips' names in Chinese, in the one catalog (`dlquiz.i18n.t` finds them once this module is imported)
+NAMES_ZH: dict[str, str] = {
+    "wrong form of σ′": "σ′ 的形式写错",
+    "tanh′ as 1 − tanh (not squared)": "tanh′ 写成 1 − tanh（漏了平方）",
+    "softmax Jacobian without off-diagonal terms": "softmax 雅可比矩阵漏了非对角项",
+    "missing bias correction in Adam": "Adam 漏了偏差修正",
+    "β instead of 1 − β in the moving average": "滑动平均中把 1 − β 写成了 β",
+    "ε missing from the denominator": "分母中漏了 ε",
+    "wrong BPTT time range": "BPTT 的时间范围不对",
+    "Leaky ReLU slope 0.1 instead of 0.01": "Leaky ReLU 的斜率写成 0.1（应为 0.01）",
+    "softmax replaced by sigmoid": "把 softmax 换成了 sigmoid",
+    "forgotten transpose": "漏了转置",
+    "missing σ′ factor": "漏了 σ′ 因子",
+    "log base": "对数的底不对",
+    "missing sum over classes": "漏了对类别求和",
+    "missing 1/m": "漏了 1/m",
+    "p − y sign flipped (y − p)": "p − y 的符号反了（写成 y − p）",
+    "dropped ½ / factor 2": "漏了或多了 ½ / 因子 2",
+    "sign error": "符号错误",
+    SHAPE: "形状不匹配",
+}
+register(NAMES_ZH)
+
+
+def slip_name(name: str, lang: str = "en") -> str:
+    """The name of a slip (or "shape mismatch") in `lang`; an unknown name is shown as it is."""
+    return tr(name, lang)
 
 
 def slip_message(name: str, lang: str = "en") -> str:
