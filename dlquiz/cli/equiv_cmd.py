@@ -142,10 +142,10 @@ def _show(res: Any, lang: str) -> None:
               "undecided": "bold magenta", "error": "bold red"}
     v = res.verdict.value
     con.print(f"{label('verdict:')}[{styles[v]}]{t(VERDICT_WORDS.get(v, v), lang).upper()}[/] — "
-              f"{plain(res.message)}", soft_wrap=True)
+              f"{plain(res.message_in(lang))}", soft_wrap=True)
     if res.rule:
         msg = res.rule_message_zh if lang == "zh" else res.rule_message
-        con.print(f"{label('known slip:')}{plain(res.rule)}: {plain(msg)}", soft_wrap=True)
+        con.print(f"{label('known slip:')}{plain(res.rule_name_in(lang))}: {plain(msg)}", soft_wrap=True)
     cx = res.counterexample
     if cx:
         table = Table(title=t("counterexample", lang), show_header=True, header_style="bold")
@@ -216,10 +216,7 @@ def equiv(reference: str | None, candidate: str | None, latex: bool | None,
         click.echo(json.dumps(res.to_dict(), ensure_ascii=False))
     elif res.verdict.value == "error":
         from dlquiz.render import error_console, plain
-        from dlquiz.symbolic.messages import parse_error_zh
-
-        zh = (lang or default_lang()) == "zh"
-        message = parse_error_zh(res.message) if zh else res.message
+        message = res.message_in(lang or default_lang())
         error_console().print(f"[bold red]{t('Error:', lang or default_lang())}[/bold red] {plain(message)}")
         if res.column is not None and not res.message.startswith("reference"):
             error_console().print(f"  {plain(candidate)}\n  {' ' * (res.column - 1)}^")

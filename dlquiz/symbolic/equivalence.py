@@ -53,6 +53,23 @@ class AnswerCheck:
         """The reference's reading notes in `lang` ("zh" or "en")."""
         return _notes_in(self.reference_notes, lang)
 
+    def message_in(self, lang: str) -> str:
+        """The reason for the verdict (or the reader's error) in `lang` ("zh" or "en")."""
+        if lang != "zh" or not self.message:
+            return self.message
+        from dlquiz.symbolic.messages import parse_error_zh, verdict_zh
+
+        return parse_error_zh(self.message) if self.verdict is Verdict.ERROR and not self.message.startswith(
+            "reference: ") else verdict_zh(self.message)
+
+    def rule_name_in(self, lang: str) -> str:
+        """The name of the known slip in `lang` ("" when there is none)."""
+        if not self.rule:
+            return ""
+        from dlquiz.symbolic.slips import slip_name
+
+        return slip_name(self.rule, lang)
+
     @property
     def ok(self) -> bool:
         """The candidate is accepted."""
@@ -65,9 +82,11 @@ class AnswerCheck:
             "interpreted": self.interpreted,
             "reference": self.reference,
             "message": self.message,
+            "message_zh": self.message_in("zh"),
             "counterexample": self.counterexample,
             "mistake": self.mistake,
             "rule": self.rule,
+            "rule_zh": self.rule_name_in("zh") or None,
             "rule_message": self.rule_message,
             "rule_message_zh": self.rule_message_zh,
             "column": self.column,

@@ -16,6 +16,67 @@ _DECLARE_EN = (r"declare it to use it as one name \(dlquiz equiv --let/--assume;
 _DECLARE_ZH = "若要把它当作一个名字，请先声明（dlquiz equiv 用 --let/--assume；推导中写 let 或 assume 行）"
 
 _HEADS: tuple[tuple[str, str], ...] = (
+    # the grammar's "expected ... but found" family first (more specific than "unexpected (.+)")
+    (r"unexpected end of the input: expected a number, a name or '\(' after '(.+)'",
+     r"输入意外结束：'\1' 后应有数、名字或 '('"),
+    (r"unexpected end of the input: expected a number, a name or '\('", "输入意外结束：应有数、名字或 '('"),
+    (r"expected a number, a name or '\(' but found (.+)", r"应有数、名字或 '('，但遇到 \1"),
+    (r"a superscript must follow a number, a name or '\)'", "上标必须跟在数、名字或 ')' 后面"),
+    (r"unexpected (.+) in a subscript", r"下标中意外的 \1"),
+    (r"unexpected (.+) in a matrix expression", r"矩阵表达式中意外的 \1"),
+    (r"double superscript: use braces, e\.g\. (.+)", r"连续两个上标：请用花括号，例如 \1"),
+    (r"a constant exponent that is not a plain number", "常数指数不是一个普通的数"),
+    (r"this power has no value", "这个幂没有值"),
+    (r"empty braces '\{\}'", "空的花括号 '{}'"),
+    (r"empty subscript '_\{\}'", "空的下标 '_{}'"),
+    (r"empty assumption", "假设为空"),
+    (r"empty '(.+)'", r"空的 '\1'"),
+    (r"expected a comparison \(=, ≠, <, >, ≤, ≥\) but found (.+)", r"应有比较符号（=、≠、<、>、≤、≥），但遇到 \1"),
+    (r"this comparison is always true or false", "这个比较恒真或恒假"),
+    (r"'(.+)' needs parentheses, e\.g\. (.+)", r"'\1' 需要括号，例如 \2"),
+    (r"a subscript on '(.+)' is only meaningful for softmax", r"只有 softmax 才能带下标，'\1' 不能"),
+    (r"derivatives \(′\) nested more than (\d+) deep", r"导数（′）嵌套超过 \1 层"),
+    (r"softmax takes one argument: (.+) or (.+)", r"softmax 只有一个参数：\1 或 \2"),
+    (r"softmax with two subscripts", "softmax 带了两个下标"),
+    (r"write softmax\(o\)_i with a plain name o inside", "请写成 softmax(o)_i，括号里是一个单独的名字 o"),
+    (r"softmax needs the logit vector's name: (.+)", r"softmax 需要 logit 向量的名字：\1"),
+    (r"'(.+)' takes (\d+) to (\d+) argument\(s\), got (\d+)", r"'\1' 需要 \2 到 \3 个参数，给了 \4 个"),
+    (r"derivative prime on '(.+)': only f'\(x\) for one argument", r"'\1' 上的导数撇号：只能用于单变量的 f'(x)"),
+    (r"'(.+)' has no value for this argument", r"'\1' 在这个参数处没有值"),
+    (r"(sum|prod) takes \(expression, index, from, to\), e\.g\. (.+)", r"\1 的参数是（表达式, 下标, 起点, 终点），例如 \2"),
+    (r"diff takes \(expression, variable\[, order\]\), e\.g\. (.+)", r"diff 的参数是（表达式, 变量[, 阶数]），例如 \1"),
+    (r"the order of diff must be a whole number from 1 to 5", "diff 的阶数必须是 1 到 5 的整数"),
+    (r"this Piecewise has no value", "这个 Piecewise 没有值"),
+    (r"the index must be a name, e\.g\. (.+)", r"下标必须是名字，例如 \1"),
+    (r"write it with its range, e\.g\. (.+) or (.+)", r"请写出范围，例如 \1 或 \2"),
+    (r"the order of a derivative is a whole number", "导数的阶数是整数"),
+    (r"derivative order must be 1 to 5", "导数的阶数必须是 1 到 5"),
+    (r"expected the variable after '(.+)'", r"'\1' 后应有求导变量"),
+    (r"the derivative variable must be a name", "求导变量必须是名字"),
+    (r"the orders above and below the fraction differ", "分数线上下的阶数不同"),
+    (r"expected a name after '∂', e\.g\. (.+)", r"'∂' 后应有名字，例如 \1"),
+    (r"a zeroth root", "零次方根"),
+    (r"'\\partial' belongs in (.+)", r"'\\partial' 只能用在 \1 中"),
+    (r"transpose is a matrix operation", "转置是矩阵运算"),
+    (r"'(.+)' is not supported", r"不支持 '\1'"),
+    (r"\\(\w+)\{\.\.\.\} takes one letter", r"\\\1{...} 只接受一个字母"),
+    (r"\\(\w+) takes one letter, e\.g\. (.+)", r"\\\1 只接受一个字母，例如 \2"),
+    (r"𝟙 is the indicator: write (.+)", r"𝟙 是指示函数：请写 \1"),
+    (r"Π is the product: write (.+) or (.+)", r"Π 是连乘：请写 \1 或 \2"),
+    (r"at most three primes", "最多三个撇号"),
+    (r"write (.+) with one variable", r"请写成只有一个变量的 \1"),
+    (r"expected '\}' to close the subscript at column (\d+)", r"应有 '}' 来闭合第 \1 列的下标"),
+    (r"malformed superscript '(.+)'", r"上标 '\1' 格式不对"),
+    (r"an accent mark must follow a letter", "重音符号必须跟在字母后面"),
+    (r"a lone backslash", "单独的反斜杠"),
+    (r"expected a text", "应为文本"),
+    (r"expected an equation 'left = right' but found no '='", "应为等式 'left = right'，但没有 '='"),
+    (r"'(.+)' is not a single name", r"'\1' 不是单个名字"),
+    (r"'(.+)' is not a single variable name", r"'\1' 不是单个变量名"),
+    (r"this formula takes too long to read \(over (.+) s\)", r"读取这个公式太久（超过 \1 秒）"),
+    (r"this formula cannot be read \((.+)\)", r"无法读取这个公式（\1）"),
+    (r"(left|right|reference|candidate): expected an expression, got a (\w+)", r"\1：应为表达式，得到的是 \2"),
+    (r"(left|right|reference|candidate): expected a text or a SymPy expression", r"\1：应为文本或 SymPy 表达式"),
     (r"unknown name '(.+)'", r"未知的名字 '\1'"),
     (r"unknown name '(.+)' in (.+)", r"\2 中有未知的名字 '\1'"),
     (r"unknown LaTeX command '(.+)'", r"未知的 LaTeX 命令 '\1'"),
@@ -62,9 +123,11 @@ _HEADS: tuple[tuple[str, str], ...] = (
     (r"a prime \(\'\) only follows a function name, e\.g\. sigma'\(x\)", "撇号 (') 只能跟在函数名后，例如 sigma'(x)"),
     (r"expected the variable, e\.g\. (.+), but found (.+)", r"应有求导变量，例如 \1，但遇到 \2"),
     (r"'lambda …:' is Python, not math; λ alone is a name", "'lambda …:' 是 Python，不是数学；单独的 λ 是名字"),
+    (r"'lambda …:' is Python, not math", "'lambda …:' 是 Python，不是数学"),
     (r"'(.+)': a function takes its argument in parentheses", r"'\1'：函数的参数要写在括号里"),
     (r"'(.+)': a logarithm to base (\d+) is log\(x\)/log\((\d+)\)",
      r"'\1'：以 \2 为底的对数写作 log(x)/log(\3)"),
+    (r"expected '(.+)' to close '(.+)'", r"应有 '\1' 来闭合 '\2'"),
 )
 
 _HINTS: tuple[tuple[str, str], ...] = (
@@ -77,6 +140,9 @@ _HINTS: tuple[tuple[str, str], ...] = (
     (r"this is not part of a formula", "这不是公式的一部分"),
     (r"did you mean (.+)\?", r"你是想写 \1 吗？"),
     (r"log and ln are natural", "log 与 ln 都是自然对数"),
+    (r"scalar formulas only here", "这里只接受标量公式"),
+    (r"λ alone is a name", "单独的 λ 是名字"),
+    (r"write it in a simpler form", "请写得简单些"),
 )
 
 _NOTES: tuple[tuple[str, str], ...] = (
@@ -93,6 +159,28 @@ _SHAPE = re.compile(r"(?P<side>(?:left|right) side: )?(?P<head>.*?)(?: at column
 _LINE = re.compile(r"line (?P<line>\d+)(?:, column (?P<col>\d+))?: (?P<rest>.*)", re.S)
 
 
+# messages that wrap another reader message: (pattern whose last group is the inner message, Chinese prefix)
+_WRAPPERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"abbreviation '(.+?)' = '(.+?)': (.*)", re.S), r"缩写 '\1' = '\2'："),
+    (re.compile(r"('.+?') is not a name: (.*)", re.S), r"\1 不是名字："),
+    (re.compile(r"('.+?') is not a variable name: (.*)", re.S), r"\1 不是变量名："),
+    (re.compile(r"reference: (.*)", re.S), "参考答案："),
+    (re.compile(r"candidate: (.*)", re.S), "你的答案："),
+)
+# what the reader found where it expected something else (``ReaderBase.describe``), and what a bracket
+# was to close (``ReaderBase.expect``): phrases inside a translated message
+_FOUND = (
+    ("遇到 the end of the input", "遇到输入结尾"),
+    ("the end of the input", "输入结尾"),
+    ("来闭合 the subscript of the sum", "来闭合求和的下标"),
+    ("来闭合 a (value, condition) pair", "来闭合一对（值, 条件）"),
+    ("来闭合 the value of a Piecewise pair", "来闭合 Piecewise 一对中的值"),
+    ("来闭合 the root index", "来闭合根指数"),
+    ("来闭合 the derivative's denominator", "来闭合导数的分母"),
+    ("来闭合 the layer superscript", "来闭合层号上标"),
+)
+
+
 def parse_error_zh(message: str) -> str:
     """The Chinese form of a reader message (``… at column N; hint``, also after a derivation's
     ``line N, column M: ``); parts without a Chinese pattern stay in English."""
@@ -100,6 +188,17 @@ def parse_error_zh(message: str) -> str:
     if lm is not None:
         where = f"第 {lm.group('line')} 行" + (f"第 {lm.group('col')} 列" if lm.group("col") else "")
         return f"{where}：{parse_error_zh(lm.group('rest'))}"
+    for pattern, prefix in _WRAPPERS:
+        wm = pattern.fullmatch(message)
+        if wm is not None:
+            return wm.expand(prefix) + parse_error_zh(wm.group(wm.lastindex or 0))
+    out = _parts_zh(message)
+    for en, zh in _FOUND:
+        out = out.replace(en, zh)
+    return out
+
+
+def _parts_zh(message: str) -> str:
     m = _SHAPE.fullmatch(message)
     if m is None:  # pragma: no cover - the pattern matches any text
         return message
@@ -118,3 +217,62 @@ def parse_error_zh(message: str) -> str:
 def note_zh(note: str) -> str:
     """The Chinese form of a ``Parsed.notes`` entry."""
     return translate(note, _NOTES) or note
+
+
+# the equivalence checker's verdict reasons (policy.py, sampling.py, worker.py); placeholders of the
+# English (points, values, names) are kept as they are
+_NO_PROOF = "no proof was found"
+_VERDICTS: tuple[tuple[str, str], ...] = (
+    (r"identical after rewriting", "改写后完全相同"),
+    (r"proved symbolically", "已用符号方法证明"),
+    (r"depends on an unknown function \((.+)\); define it with an abbreviation \(let\)",
+     r"依赖未知函数（\1）；请用缩写（let）定义它"),
+    (r"differs at (.+) \(expected (.+), given (.+)\)", r"在 \1 处不相等（应为 \2，给出的是 \3）"),
+    (r"the two differ by the constant (.+) \(too small to see at the sampled points\)",
+     r"两者相差常数 \1（太小，在采样点上看不出来）"),
+    (r"differs by a tiny amount at (.+) \(expected − given = (.+)\)",
+     r"在 \1 处相差极小的量（应为值 − 给出值 = \2）"),
+    (rf"cannot evaluate numerically \((.+)\) and {_NO_PROOF}", r"无法数值求值（\1），也没有找到证明"),
+    (r"ran out of time before every sample point was checked", "在检查完所有采样点之前超时"),
+    (rf"the constant (.+) is too small or too large to compare numerically, and {_NO_PROOF}",
+     r"常数 \1 太小或太大，无法数值比较，也没有找到证明"),
+    (r"numerically equal at (\d+) random points to 25 significant digits \(no symbolic proof within the "
+     r"time limit\)", r"在 \1 个随机点上数值相等（25 位有效数字；时限内没有找到符号证明）"),
+    (r"numerically equal at (\d+) random points to 25 significant digits \(no symbolic proof found\)",
+     r"在 \1 个随机点上数值相等（25 位有效数字；没有找到符号证明）"),
+    (rf"only (\d+) sampled points are defined for both and {_NO_PROOF}",
+     r"只有 \1 个采样点对两者都有定义，也没有找到证明"),
+    (r"time limit reached \((.+) s\)", r"已到时限（\1 秒）"),
+    (r"time limit reached", "已到时限"),
+    (r"the check failed: (.+)", r"检查失败：\1"),
+)
+# parts of a verdict reason that are themselves sentences (kept apart so that they combine)
+_VERDICT_PARTS: tuple[tuple[str, str], ...] = (
+    (r"equal for (.+)", r"在 \1 时相等"),
+    (r"equal at (\d+) of (\d+) sampled points", r"在 \2 个采样点中的 \1 个上相等"),
+    (r"the two differ exactly at a kink \((.+)\)", r"两者恰好在折点处不同（\1）"),
+    (r"whole values of (.+) within their ranges could not all be checked", r"\1 在取值范围内的整数值无法全部检查"),
+    (r"could not draw a point that meets the assumptions", "无法取到满足假设的点"),
+)
+
+
+def _verdict_part(text: str) -> str:
+    return (translate(text, _VERDICTS) or translate(text, _VERDICT_PARTS) or text).replace(
+        "a sampled point", "某个采样点")
+
+
+def verdict_zh(message: str) -> str:
+    """The Chinese form of an equivalence verdict's reason (``AnswerCheck.message``); a reader error gets
+    `parse_error_zh`. Parts without a Chinese pattern stay in English."""
+    if message.startswith("reference: "):
+        return "参考答案：" + parse_error_zh(message.removeprefix("reference: "))
+    whole = translate(message, _VERDICTS)
+    if whole:
+        return whole.replace("a sampled point", "某个采样点")
+    m = re.fullmatch(rf"(.+), and {_NO_PROOF}", message, re.S)
+    if m:
+        return _verdict_part(m.group(1)) + "，也没有找到证明"
+    head, sep, rest = message.partition("; ")
+    if sep:
+        return _verdict_part(head) + "；" + _verdict_part(rest)
+    return translate(message, _VERDICT_PARTS) or parse_error_zh(message)
