@@ -43,7 +43,8 @@ _HEADS: tuple[tuple[str, str], ...] = (
     (r"'(.+)' takes (\d+) to (\d+) argument\(s\), got (\d+)", r"'\1' 需要 \2 到 \3 个参数，给了 \4 个"),
     (r"derivative prime on '(.+)': only f'\(x\) for one argument", r"'\1' 上的导数撇号：只能用于单变量的 f'(x)"),
     (r"'(.+)' has no value for this argument", r"'\1' 在这个参数处没有值"),
-    (r"(sum|prod) takes \(expression, index, from, to\), e\.g\. (.+)", r"\1 的参数是（表达式, 下标, 起点, 终点），例如 \2"),
+    (r"(sum|prod) takes \(expression, index, from, to\), e\.g\. (.+)",
+     r"\1 的参数是（表达式, 下标, 起点, 终点），例如 \2"),
     (r"diff takes \(expression, variable\[, order\]\), e\.g\. (.+)", r"diff 的参数是（表达式, 变量[, 阶数]），例如 \1"),
     (r"the order of diff must be a whole number from 1 to 5", "diff 的阶数必须是 1 到 5 的整数"),
     (r"this Piecewise has no value", "这个 Piecewise 没有值"),
@@ -70,6 +71,7 @@ _HEADS: tuple[tuple[str, str], ...] = (
     (r"an accent mark must follow a letter", "重音符号必须跟在字母后面"),
     (r"a lone backslash", "单独的反斜杠"),
     (r"expected a text", "应为文本"),
+    (r"more than one '=' in an equation", "等式中有不止一个 '='"),
     (r"expected an equation 'left = right' but found no '='", "应为等式 'left = right'，但没有 '='"),
     (r"'(.+)' is not a single name", r"'\1' 不是单个名字"),
     (r"'(.+)' is not a single variable name", r"'\1' 不是单个变量名"),
@@ -266,6 +268,9 @@ def verdict_zh(message: str) -> str:
     `parse_error_zh`. Parts without a Chinese pattern stay in English."""
     if message.startswith("reference: "):
         return "参考答案：" + parse_error_zh(message.removeprefix("reference: "))
+    m = re.fullmatch(rf"cannot evaluate numerically \((.+)\) and {_NO_PROOF}", message, re.S)
+    if m:
+        return f"无法数值求值（{_verdict_part(m.group(1))}），也没有找到证明"
     whole = translate(message, _VERDICTS)
     if whole:
         return whole.replace("a sampled point", "某个采样点")

@@ -1,0 +1,359 @@
+"""The formula reader, the slip catalogue and `equiv`'s verdicts speak Chinese with no English left over.
+
+Every error the reader can raise is triggered by a row of READER_ERRORS; a test reads the raise sites of
+the reader's modules (AST) and fails on a site no row reaches, so a new message cannot miss its Chinese.
+Leftover English is found by an independent check: after removing what is quoted ('x', \\frac, σ(x)_i …)
+and the names of functions and programs, no word of two or more Latin letters may remain.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import dlquiz
+from dlquiz.cli import cli
+from dlquiz.errors import ParseError
+from dlquiz.symbolic.messages import parse_error_zh, verdict_zh
+from dlquiz.symbolic.parse import canonical_name, parse_math, parse_relation
+
+# names that stay as they are in Chinese text: functions the student types, programs, languages
+ALLOWED = {"softmax", "sum", "prod", "diff", "log", "ln", "Piecewise", "LaTeX", "SymPy", "dlquiz", "equiv", "let",
+           "assume", "Python", "logit", "sigma", "tanh", "relu", "ReLU", "Leaky", "Adam", "BPTT", "sigmoid",
+           "RMSprop", "left", "right"}
+
+
+def english_words(zh: str) -> list[str]:
+    """Latin words of `zh` outside quotes, commands and formulas (tokens with math punctuation)."""
+    rest = re.sub(r"'[^']*'|\\\w+|\S*[_(){}^/\[\]=′'|]\S*", " ", zh)
+    return [w for w in re.findall(r"[A-Za-z]{2,}", rest) if w not in ALLOWED]
+
+
+def test_the_detector_sees_leftover_english() -> None:
+    assert english_words("意外的 end of the input（第 6 列）") == ["end", "of", "the", "input"]
+    assert english_words("未知的名字 'sigm'；你是想写 'sigma' 吗？例如 sum(y_k, k, 1, K) 或 \\frac") == []
+
+
+def _latex(text: str) -> Callable[[], object]:
+    return lambda: parse_math(text, latex=True)
+
+
+def _math(text: str, **kw: object) -> Callable[[], object]:
+    return lambda: parse_math(text, **kw)  # type: ignore[arg-type]
+
+
+# (what is read, how) -> the reader refuses it; one row at least for each message the reader can raise
+READER_ERRORS: list[tuple[str, Callable[[], object]]] = [
+    # tokenize.py
+    ("too long", _math("x+" * 1001)),
+    ("control character", _math("a\u0007b")),
+    ("attribute access", _math("x.real")),
+    ("double underscore", _math("x + __y")),
+    ("Python word", _math("import")),
+    ("lambda", _math("lambda x: x")),
+    ("malformed superscript", _math("x⁻")),
+    ("transpose mark", _math("xᵀ")),
+    ("lone accent", _math("\u0302")),
+    ("lone backslash", _math("\\")),
+    ("unexpected character", _math("x $ y")),
+    ("unexpected character, no hint", _math("x € y")),
+    ("malformed number", _math("1.2.3")),
+    ("number too long", _math("1" * 110)),
+    # grammar.py
+    ("empty", _math("")),
+    ("equation", _math("x = 1")),
+    ("comparison", _math("x < 1")),
+    ("unbalanced", _math("x)")),
+    ("unexpected token", _math("softmax(o)_i_j")),
+    ("decimal comma", _math("0,5")),
+    ("division by zero", _math("1/0")),
+    ("number too large", _math("10^1000*10^1000")),
+    ("prime after a bracket", _math("(x)'")),
+    ("factorial", _math("x!")),
+    ("missing exponent", _math("x^")),
+    ("double superscript", _latex("\\frac{1}{2}^2^3")),
+    ("exponent too large", _math("x^10000")),
+    ("power too large", _math("99^999")),
+    ("exponent not a number", _math("2^(sqrt(2))")),
+    ("empty braces", _latex("\\frac{}{1}")),
+    ("unclosed brace", _latex("\\frac{1}{2")),
+    ("empty parentheses", _math("()")),
+    ("unclosed parenthesis", _math("(x")),
+    ("unclosed floor", _math("⌊x")),
+    ("subscript first", _math("_x")),
+    ("operator first", _math("*x")),
+    ("superscript first", _math("²")),
+    ("end after minus (issue 12)", _math("3 + x-")),
+    ("exponent of a literal", _math("1e99999")),
+    # read_base.py
+    ("nested too deeply", _math("(" * 70 + "x" + ")" * 70)),
+    ("no finite value", _math("log(0)")),
+    ("expected '/'", _math("∂L")),
+    # read_calculus.py
+    ("indicator without comparison", _math("𝟙[x]")),
+    ("comparison always true", _math("𝟙[x = x]")),
+    ("function without argument", _math("tanh")),
+    ("function word needs parentheses", _math("max")),
+    ("empty call", _math("sigma()")),
+    ("unclosed call", _math("sigma(x")),
+    ("subscript on a function", _math("tanh_i(x)")),
+    ("primes nested", _math("sigma'(" * 9 + "x" + ")" * 9)),
+    ("sum needs parentheses", _math("sum")),
+    ("softmax arguments", _math("softmax(x, y)")),
+    ("softmax two subscripts", _math("softmax_i(o)_j")),
+    ("softmax plain name", _math("softmax(o+1)_i")),
+    ("softmax logits", _math("softmax(o + 1)")),
+    ("unknown function", _math("foo'(x)")),
+    ("argument count", _math("max(x)")),
+    ("prime on a function of two", _math("sigma''''(x)")),
+    ("sum arguments", _math("sum(x, k, 1)")),
+    ("diff arguments", _math("diff(x)")),
+    ("diff order", _math("diff(x, x, 9)")),
+    ("Piecewise pair", _math("Piecewise(x)")),
+    ("Piecewise value", _math("Piecewise((x x))")),
+    ("Piecewise unclosed", _math("Piecewise((x, x>0)")),
+    ("sum index", _latex("\\sum_{1=1}^{K} x")),
+    ("sum subscript", _latex("\\sum_{x+1=1}^{K} x")),
+    ("sum without range", _latex("\\sum x")),
+    ("derivative order not whole", _latex("\\frac{d^{1.5}}{dx^{1.5}} x")),
+    ("derivative order too high", _latex("\\frac{d^{9}}{dx^{9}} x")),
+    ("derivative variable", _math("d/d(1) x")),
+    ("derivative variable e.g.", _latex("\\frac{d}{d 1} x")),
+    ("derivative variable a name", _latex("\\frac{d}{d\\pi} x")),
+    ("orders differ", _math("∂L/∂w²")),
+    ("orders differ in d", _math("d/dx^2 y")),
+    ("name after ∂", _math("∂1/∂w")),
+    ("variable after ∂y/", _math("∂y/ 2")),
+    ("variable is an abbreviation", _math("d/ds x", let={"s": "sigma(x)"})),
+    ("variable after ∂", _math("∂L/∂ 1")),
+    # read_latex.py
+    ("zeroth root", _latex("\\sqrt[0]{x}")),
+    ("root index", _latex("\\sqrt[2 x")),
+    ("lvert", _latex("\\lvert x")),
+    ("left( unclosed", _latex("\\left( x")),
+    ("left. unclosed", _latex("\\left\\| x")),
+    ("partial alone", _latex("\\partial L")),
+    ("latex transpose", _latex("x^\\top")),
+    ("integral", _latex("\\int x")),
+    ("unknown command", _latex("\\foo")),
+    ("hat of two letters", _latex("\\hat{12}")),
+    ("hat of a digit", _latex("\\hat 1")),
+    ("hat unclosed", _latex("\\hat{xy}")),
+    ("accent subscript twice", _latex("\\hat{x_1}_2")),
+    ("mathrm unknown", _latex("\\mathrm{pad}")),
+    ("mathrm unclosed", _latex("\\mathrm{pad")),
+    ("mathbb one", _latex("\\mathbb{1 x")),
+    ("frac by zero", _latex("\\frac{1}{0}")),
+    ("derivative denominator", _latex("\\frac{d}{dx x")),
+    # read_names.py
+    ("indicator alone", _math("𝟙")),
+    ("product sign alone", _math("Π")),
+    ("four primes", _math("f''''(x)")),
+    ("unknown function name", _math("sigm'(x)")),
+    ("primes of two variables", _math("f'(x,y)")),
+    ("log base", _math("log10(x)")),
+    ("function word without parentheses", _math("ln2")),
+    ("name two subscripts", _math("x_1^{[1]}_2")),
+    ("unknown name", _math("sigm(x)")),
+    ("case", _math("Relu(x)")),
+    ("empty subscript", _math("x_{}")),
+    ("unclosed subscript", _math("x_{1")),
+    ("subscript missing", _math("x_*")),
+    ("bad subscript", _math("x_{1+}")),
+    ("layer superscript", _math("x^{[1}")),
+    ("layer superscript brace", _math("x^{[1]")),
+    # parse.py
+    ("not a text", lambda: parse_math(3)),  # type: ignore[arg-type]
+    ("no equation", lambda: parse_relation("x")),
+    ("two equals", lambda: parse_relation("x = y = z")),
+    ("left side", lambda: parse_relation("x- = 1")),
+    ("right side", lambda: parse_relation("x = y-")),
+    ("abbreviation", _math("s", let={"s": "sigm(x)"})),
+    ("not a name", lambda: canonical_name("x-")),
+    ("not a single name", lambda: canonical_name("x+y")),
+]
+
+# sites no input is known to reach: the reader's clock (a whole second of reading), and SymPy refusing a
+# value after the reader's own checks passed, or a function the tables know but no builder does (guards)
+CANNOT_TRIGGER = {"input took too long to read", "'sigma' has no value for this argument",
+                  "this Piecewise has no value", "this power has no value", "unknown function 'sigma'"}
+SITES_NOT_TRIGGERED = {"input took too long to read", "'.*' has no value for this argument", "this Piecewise has no value",
+                       "this power has no value", "unknown function '.*'"}
+
+
+def _raised(make: Callable[[], object]) -> ParseError:
+    with pytest.raises(ParseError) as err:
+        make()
+    return err.value
+
+
+@pytest.mark.parametrize("make", [m for _, m in READER_ERRORS], ids=[n for n, _ in READER_ERRORS])
+def test_every_reader_error_is_all_chinese(make: Callable[[], object]) -> None:
+    exc = _raised(make)
+    zh = parse_error_zh(str(exc))
+    assert re.search(r"[\u4e00-\u9fff]", zh), (str(exc), zh)
+    assert not english_words(zh), (str(exc), zh)
+    if f"at column {exc.column}" in str(exc):
+        assert f"第 {exc.column} 列" in zh, (str(exc), zh)
+
+
+def test_the_issue_example() -> None:
+    zh = parse_error_zh(str(_raised(_math("3 + x-"))))
+    assert zh == "输入意外结束：'-' 后应有数、名字或 '('（第 7 列）"
+    zh = parse_error_zh(str(_raised(_math("(x"))))
+    assert zh == "应有 ')' 来闭合第 1 列的 '('，但遇到输入结尾（第 3 列）"
+
+
+READER_MODULES = ["tokenize", "grammar", "read_base", "read_calculus", "read_latex", "read_names", "parse"]
+
+
+def _pattern(node: ast.expr) -> str | None:
+    """A regex for the message an error call builds (a placeholder matches anything); None for a variable."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return re.escape(node.value)
+    if isinstance(node, ast.JoinedStr):
+        return "".join(_pattern(v) or ".*" if isinstance(v, ast.Constant) else ".*" for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _pattern(node.left), _pattern(node.right)
+        return (left or ".*") + (right or ".*") if left or right else None
+    return None
+
+
+def raise_sites() -> list[tuple[str, str]]:
+    """(place, regex of the message) of every ``self.error(…)``, ``fail(…)``, ``ParseError(…)`` in the reader."""
+    out = []
+    for module in READER_MODULES:
+        path = Path(dlquiz.__file__).parent / "symbolic" / f"{module}.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+            if name in ("error", "fail", "ParseError"):
+                pattern = _pattern(node.args[0])
+                if pattern is not None and pattern != ".*":
+                    out.append((f"{module}.py:{node.lineno}", pattern))
+    return out
+
+
+def _as_written(exc: ParseError) -> str:
+    """The message as the site wrote it: without the column that `fail` puts before the hint."""
+    msg = str(exc)
+    where = f" at column {exc.column}"
+    if where + "; " in msg:
+        return msg.replace(where + "; ", "; ", 1)
+    return msg.removesuffix(where)
+
+
+def test_every_raise_site_has_a_row() -> None:
+    written = [_as_written(_raised(m)) for _, m in READER_ERRORS]
+    sites = raise_sites()
+    assert len(sites) > 100  # the extraction found the reader's messages
+    missing = [(place, p) for place, p in sites
+               if not any(re.fullmatch(p, w, re.S) for w in written) and p.replace("\\", "") not in SITES_NOT_TRIGGERED]
+    assert not missing, f"reader errors without a row in READER_ERRORS: {missing}"
+
+
+@pytest.mark.parametrize("message", sorted(CANNOT_TRIGGER))
+def test_errors_no_test_can_trigger_are_chinese_too(message: str) -> None:
+    zh = parse_error_zh(f"{message} at column 4")
+    assert zh.endswith("（第 4 列）") and not english_words(zh), zh
+
+
+# --------------------------------------------------------------------------- slip names
+
+def test_every_slip_has_a_chinese_name() -> None:
+    from dlquiz.symbolic.slips import SHAPE, SLIPS, slip_name
+
+    for name in [s.name for s in SLIPS] + [SHAPE]:
+        zh = slip_name(name, "zh")
+        assert zh != name and re.search(r"[\u4e00-\u9fff]", zh), name
+        assert not english_words(zh), (name, zh)
+        assert slip_name(name, "en") == name
+    assert slip_name("a rule nobody named", "zh") == "a rule nobody named"
+
+
+def test_check_names_the_slip_in_chinese() -> None:
+    text = "let s = sigma(x)\n    d/dx s\n  = (1 - s)^2\n"
+    r = CliRunner().invoke(cli, ["check", "-", "--lang", "zh"], input=text, catch_exceptions=False)
+    assert r.exit_code == 1, r.output
+    assert "wrong form of σ′" not in r.output
+    assert "σ′ 的形式写错" in r.output
+    r = CliRunner().invoke(cli, ["check", "-", "--lang", "en"], input=text, catch_exceptions=False)
+    assert "wrong form of σ′" in r.output
+
+
+# --------------------------------------------------------------------------- equiv's verdicts
+
+EQUIV = [
+    ("sigma(x)*(1-sigma(x))", "(1-sigma(x))^2", "not_equal"),
+    ("x", "sqrt(x^2)", "domain_only"),
+    ("x", "x + 1e-30", "not_equal"),
+    ("exp(log(x))", "x", "equal"),
+    ("x", "x + 1", "not_equal"),
+]
+
+
+@pytest.mark.parametrize(("ref", "cand", "verdict"), EQUIV)
+def test_equiv_verdict_reason_in_chinese(ref: str, cand: str, verdict: str) -> None:
+    r = CliRunner().invoke(cli, ["equiv", ref, cand, "--json", "--lang", "zh"], catch_exceptions=False)
+    d = json.loads(r.output)
+    assert d["verdict"] == verdict
+    zh = d["message_zh"]
+    assert zh and re.search(r"[\u4e00-\u9fff]", zh) and not english_words(zh), (d["message"], zh)
+    r = CliRunner().invoke(cli, ["equiv", ref, cand, "--lang", "zh"], catch_exceptions=False)
+    assert zh in r.output.replace("\n", "")
+    assert d["message"] not in r.output
+
+
+def test_equiv_names_the_slip_in_chinese() -> None:
+    r = CliRunner().invoke(cli, ["equiv", "sigma(x)*(1-sigma(x))", "(1-sigma(x))^2", "--lang", "zh"],
+                           catch_exceptions=False)
+    assert "σ′ 的形式写错" in r.output and "wrong form" not in r.output
+    d = json.loads(CliRunner().invoke(cli, ["equiv", "sigma(x)*(1-sigma(x))", "(1-sigma(x))^2", "--json"]).output)
+    assert d["rule"] == "wrong form of σ′" and d["rule_zh"] == "σ′ 的形式写错"
+
+
+def test_equiv_reader_error_in_chinese() -> None:
+    r = CliRunner().invoke(cli, ["equiv", "x", "3 + x-", "--lang", "zh"])
+    assert r.exit_code == 2
+    assert "输入意外结束" in r.output and "end of the input" not in r.output
+
+
+# the reasons the checker writes (policy.py, worker.py), by their English wording
+VERDICT_REASONS = [
+    "identical after rewriting",
+    "proved symbolically",
+    "depends on an unknown function (f); define it with an abbreviation (let)",
+    "differs at x = 0.922 (expected 0.2035, given 0.081)",
+    "differs at a sampled point (expected 1, given 2)",
+    "equal for x > 0; differs at x = -546 (expected -546, given 546)",
+    "equal at 12 of 20 sampled points; differs at x = 3 (expected 1, given 2)",
+    "the two differ by the constant 1e-40 (too small to see at the sampled points)",
+    "differs by a tiny amount at x = 1 (expected − given = 1e-30)",
+    "cannot evaluate numerically (could not draw a point that meets the assumptions) and no proof was found",
+    "the two differ exactly at a kink (x = 0), and no proof was found",
+    "whole values of n, k within their ranges could not all be checked, and no proof was found",
+    "ran out of time before every sample point was checked",
+    "the constant 10^400 is too small or too large to compare numerically, and no proof was found",
+    "numerically equal at 20 random points to 25 significant digits (no symbolic proof within the time limit)",
+    "numerically equal at 20 random points to 25 significant digits (no symbolic proof found)",
+    "only 3 sampled points are defined for both and no proof was found",
+    "time limit reached (3 s)",
+    "time limit reached",
+    "reference: unknown name 'sigm' at column 1; did you mean 'sigma'?",
+]
+
+
+@pytest.mark.parametrize("message", VERDICT_REASONS)
+def test_verdict_reasons_are_chinese(message: str) -> None:
+    zh = verdict_zh(message)
+    assert re.search(r"[\u4e00-\u9fff]", zh) and not english_words(zh), zh
+    for number in re.findall(r"-?\d+(?:\.\d+)?", message):  # the numbers of the reason are kept
+        assert number in zh, (number, zh)
