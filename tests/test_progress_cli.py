@@ -207,7 +207,7 @@ def test_help_has_an_example(name: str) -> None:
 
 
 def test_commands_do_not_import_sympy_or_numpy() -> None:
-    code = ("import sys, dlquiz.cli.progress_cmd, dlquiz.progress.store, dlquiz.progress.stats;"
+    code = ("import sys, dlquiz.cli.review_cmd, dlquiz.cli.exam_cmd, dlquiz.cli.plan_cmd, dlquiz.progress.store, dlquiz.progress.stats;"
             "print(sorted(m for m in ('sympy', 'numpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env=subprocess_env(), timeout=60)

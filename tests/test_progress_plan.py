@@ -70,7 +70,7 @@ def make_home(tmp_path: Path, history: list[tuple[str, str, float]], exam_in: in
 
 def today_session(bank_dir: Path, home: Path, minutes: float) -> tuple[list[str], list[str], bool]:
     bank = load_bank(bank_dir)
-    from dlquiz.cli.progress_cmd import syllabus_order
+    from dlquiz.progress.order import syllabus_order
 
     items = syllabus_order(bank, bank.items)
     with open_store(home) as store:

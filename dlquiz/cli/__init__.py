@@ -19,8 +19,8 @@ from dlquiz import __version__
 COMMANDS: dict[str, str] = {
     "quiz": "dlquiz.cli.quiz_cmd:quiz",
     "grade": "dlquiz.cli.grade_cmd:grade",
-    "review": "dlquiz.cli.progress_cmd:review",
-    "exam": "dlquiz.cli.progress_cmd:exam",
+    "review": "dlquiz.cli.review_cmd:review",
+    "exam": "dlquiz.cli.exam_cmd:exam",
     "topics": "dlquiz.cli.bank_cmd:topics",
     "show": "dlquiz.cli.bank_cmd:show",
     "search": "dlquiz.cli.search_cmd:search",
@@ -31,10 +31,10 @@ COMMANDS: dict[str, str] = {
     "example": "dlquiz.cli.worked_cmd:example",
     "worksheet": "dlquiz.cli.worked_cmd:worksheet",
     "plot": "dlquiz.cli.worked_cmd:plot",
-    "stats": "dlquiz.cli.progress_cmd:stats",
-    "plan": "dlquiz.cli.progress_cmd:plan",
-    "export": "dlquiz.cli.progress_cmd:export",
-    "doctor": "dlquiz.cli.progress_cmd:doctor",
+    "stats": "dlquiz.cli.plan_cmd:stats",
+    "plan": "dlquiz.cli.plan_cmd:plan",
+    "export": "dlquiz.cli.export_cmd:export",
+    "doctor": "dlquiz.cli.doctor_cmd:doctor",
 }
 
 

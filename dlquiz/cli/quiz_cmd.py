@@ -105,7 +105,7 @@ def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int | None, ite
     bank = load_bank(bank_dir)
     seed = seed if seed is not None else random.randrange(10**6)
     if wrong or due:
-        from dlquiz.cli.progress_cmd import make_clock
+        from dlquiz.cli.progress_common import make_clock
         from dlquiz.progress.drill import drill_items
 
         if item_ids:

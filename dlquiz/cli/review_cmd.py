@@ -1,0 +1,151 @@
+"""`dlquiz review`: today's spaced-repetition session."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import click
+
+from dlquiz.cli.common import (
+    EXIT_INTERRUPTED,
+    bank_option,
+    default_lang,
+    handle_errors,
+    home_option,
+    lang_option,
+)
+from dlquiz.cli.progress_common import make_clock, now_option
+from dlquiz.i18n import t
+from dlquiz.progress.order import items_times, syllabus_order
+
+# -- review -----------------------------------------------------------------------------------
+
+@click.command()
+@click.option("--minutes", "-m", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Study this long: the queue fits the items' estimated times, and the session "
+                   "ends when the time is up (default: with an exam date, the minutes a day left today).")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="At most this many items in all (default: every due item).")
+@click.option("--new", "new", type=click.IntRange(min=0), default=None,
+              help="New items for this session (default: the daily limit left; see `dlquiz plan`).")
+@click.option("--topic", "-t", "topics", multiple=True, metavar="ID",
+              help="Only topics with this id or prefix (repeatable).")
+@click.option("--rate/--no-rate", default=None,
+              help="Ask for Again/Hard/Good/Easy after each answer (default: on a terminal).")
+@click.option("--relearn/--no-relearn", default=True,
+              help="Bring items rated Again back later in the session (default: on).")
+@click.option("--seed", type=int, default=None, help="Seed for the numbers of parametric items.")
+@lang_option
+@bank_option
+@home_option
+@now_option
+@handle_errors
+def review(minutes: float | None, limit: int | None, new: int | None, topics: tuple[str, ...],
+           rate: bool | None, relearn: bool, seed: int | None, lang: str | None, bank_dir: Path | None,
+           home: Path | None, now_text: str | None) -> None:
+    """Review what spaced repetition says is due today, then some new items.
+
+    \b
+    Due items come first, most overdue first; then new items up to the daily
+    limit (20 unless `dlquiz plan --new-per-day N` or an exam date says otherwise).
+    With --minutes (or an exam date: `dlquiz plan --exam DATE`), the queue fits
+    the time, and on the last 3 days before the exam it is for cramming: your
+    weak topics first, then the chapters the exam weights most, new items as
+    the time allows (`dlquiz plan` shows the day's plan).
+    \b
+    After each answer: Enter keeps the automatic rating (wrong → Again; right →
+    Good, or Hard when slow or hinted, Easy when fast), 1 Again, 2 Hard, 3 Good,
+    4 Easy override it, u undoes the answer (also typed instead of the next
+    answer). Items rated Again come back later in the session.
+    \b
+    Examples:
+      dlquiz review
+      dlquiz review --minutes 20               a 20-minute session
+      dlquiz review --limit 15 --new 0         only what is due, at most 15
+      dlquiz review --topic conv. --lang zh
+    """
+    from dlquiz.symbolic.worker import prestart
+
+    prestart()  # the checking process loads the engine while this command reads its input
+    from dlquiz.bank import load_bank
+    from dlquiz.progress import open_store
+    from dlquiz.progress.plan import chapter_weights, minutes_per_day, session_for, studied_seconds
+    from dlquiz.progress.review_loop import ReviewSession
+    from dlquiz.progress.scheduler import build_queue, effective_due, exam_plan, local_day
+    from dlquiz.quiz import make_reader, summary_table
+    from dlquiz.render import console as make_console
+
+    clock = make_clock(now_text)
+    lang = lang or default_lang()
+    bank = load_bank(bank_dir)
+    items = syllabus_order(bank, bank.select(topics=topics))
+    out = make_console()
+    with open_store(home, now=clock, item_times=items_times(bank.items)) as store:
+        cards, settings = store.cards(), store.settings()
+        now = clock()
+        budget: float | None = None
+        if minutes is not None or exam_plan(settings, local_day(now)) is not None:
+            answers = store.answers()
+            if minutes is not None:
+                budget = minutes * 60
+            else:
+                budget = max(0.0, minutes_per_day(settings) * 60 - studied_seconds(answers, local_day(now)))
+            session = session_for(items, cards, answers, settings, now,
+                                  chapter_weights(bank.syllabus, settings), budget_s=budget, new_allowed=new)
+            picks = list(session.picks)[:limit] if limit is not None else list(session.picks)
+            entries = [(p.item, p.reason) for p in picks]
+            n_due = sum(1 for _, k in entries if k == "due")
+            n_weak = sum(1 for _, k in entries if k == "weak")
+            n_new = len(entries) - n_due - n_weak
+            new_allowed = 1 if session.left_out else 0
+            from dlquiz.progress.plan_render import left_out_text
+
+            notes = [t("Cramming: weak topics first, then the chapters the exam weights most.", lang)
+                     ] if session.cram else []
+            if session.left_out and limit is None:
+                notes.append(left_out_text(session, lang))
+            if notes:
+                from rich.markup import escape
+
+                out.print(f"[dim]{escape(' '.join(notes))}[/dim]")
+        else:
+            queue = build_queue(items, cards, settings, now, limit=limit, new_limit=new)
+            entries = [(i, "due") for i in queue.due] + [(i, "new") for i in queue.new]
+            n_due, n_new, new_allowed = len(queue.due), len(queue.new), queue.new_allowed
+            n_weak = 0
+        if not entries:
+            plan = exam_plan(settings, local_day(now))
+            ids = {i.id for i in items}
+            upcoming = sorted(effective_due(c, plan) for i, c in cards.items() if i in ids)
+            if budget is not None and budget <= 0:
+                msg = t("Today's study time is used up.", lang)
+            else:
+                msg = t("Nothing to review today.", lang)
+            if upcoming:
+                nxt = local_day(upcoming[0])
+                count = sum(1 for d in upcoming if local_day(d) == nxt)
+                msg += " " + (t("Next: {day} (1 item).", lang, day=nxt.isoformat()) if count == 1
+                              else t("Next: {day} ({count} items).", lang, day=nxt.isoformat(), count=count))
+            if new_allowed == 0 and len(cards) < len(items) and budget is None:
+                msg += " " + t("Today's new items are done (dlquiz review --new N for more).", lang)
+            out.print(msg)
+            return
+        seed = seed if seed is not None else random.randrange(10**6)
+        title = (t("Review · {due} due · {weak} weak · {new} new", lang, due=n_due, weak=n_weak, new=n_new)
+                 if n_weak else t("Review · {due} due · {new} new", lang, due=n_due, new=n_new))
+        if budget is not None:
+            title += " · " + t("{minutes:.0f} min", lang, minutes=budget / 60)
+        out.print(f"[bold]{title}[/bold]")
+        if rate is None:
+            rate = sys.stdin.isatty()
+        runner = ReviewSession(entries, store=store, lang=lang, seed=seed, console=out,
+                               read_line=make_reader(out), rate=rate, budget_s=budget, now=clock,
+                               relearn=relearn)
+        result = runner.run()
+    out.print()
+    if result.events:
+        out.print(summary_table(result, lang))
+    if result.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
