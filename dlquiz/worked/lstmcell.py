@@ -1,7 +1,10 @@
 """One LSTM step from given gate values: the exam question that prints f, i, c̃, o and cₜ₋₁ (no weights).
 
-cₜ = f ⊙ cₜ₋₁ + i ⊙ c̃ₜ, hₜ = o ⊙ tanh(cₜ); with an upstream ∂L/∂hₜ, the gradients of the gate values
-and of cₜ₋₁ (the weights are not given, so there are no weight gradients: use lstm.step for those).
+cₜ = f ⊙ cₜ₋₁ + i ⊙ c̃ₜ, hₜ = o ⊙ tanh(cₜ); with an upstream ∂L/∂hₜ, the gradients of the gate values,
+of cₜ₋₁ and of the gates' pre-activations a_g (f = σ(a_f), i = σ(a_i), c̃ = tanh(a_c), o = σ(a_o)).
+With xₜ and hₜ₋₁ also given, the weight gradients in note 000's letters (a_g = W_g·hₜ₋₁ + U_g·xₜ + b_g):
+dW_g = ∂L/∂a_g·hₜ₋₁ᵀ, dU_g = ∂L/∂a_g·xₜᵀ, db_g = ∂L/∂a_g. The weights themselves are not given, so
+∂L/∂hₜ₋₁ and ∂L/∂xₜ (which need W_g and U_g) are not computed: use lstm.step for those.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ import numpy as np
 
 from dlquiz.errors import ParamError
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
+from dlquiz.worked._nets import mat_value
 from dlquiz.worked.i18n import add_chinese
 
 KIND = "lstm.cell"
 _GATE_NAMES = ("f", "i", "c_tilde", "o")
+_PRE = ("f", "i", "c", "o")  # the gates' letters in a_g, W_g, U_g, b_g (c: the candidate c̃, as lstm.step)
+MAX_X = 8
 
 
 def _vec(p: Params, name: str) -> np.ndarray:
@@ -72,8 +78,15 @@ def _draw(d: Draw) -> Params:
                   rank=(0, 1), help_zh="反向传播的上游梯度 ∂L/∂hₜ（默认不做反向传播）"),
         ParamSpec("dc", "∂L/∂cₜ from the next step (default 0; with dh)", None, "tensor", rank=(0, 1),
                   help_zh="来自下一步的 ∂L/∂cₜ（默认 0；需同时给 dh）"),
+        ParamSpec("h_prev", "hₜ₋₁ (n_h numbers; with dh): gives dW_g = ∂L/∂a_g·hₜ₋₁ᵀ (W_g multiplies hₜ₋₁)",
+                  None, "tensor", rank=(0, 1), applies="with dh",
+                  help_zh="hₜ₋₁（n_h 个数；需 dh）：用于 dW_g = ∂L/∂a_g·hₜ₋₁ᵀ（W_g 乘 hₜ₋₁）"),
+        ParamSpec("x", "input xₜ (n_x numbers; with dh): gives dU_g = ∂L/∂a_g·xₜᵀ (U_g multiplies xₜ)",
+                  None, "tensor", rank=(0, 1), applies="with dh",
+                  help_zh="输入 xₜ（n_x 个数；需 dh）：用于 dU_g = ∂L/∂a_g·xₜᵀ（U_g 乘 xₜ）"),
     ],
-    ["c", "tanh_c", "h", "fc_prev", "ic_tilde", "dc_total", "do", "df", "di", "dc_tilde", "dc_prev"],
+    ["c", "tanh_c", "h", "fc_prev", "ic_tilde", "dc_total", "do", "df", "di", "dc_tilde", "dc_prev",
+     *(f"da_{g}" for g in _PRE), *(f"{m}_{g}" for m in ("dW", "dU", "db") for g in _PRE)],
     draw=_draw,
     check=_check,
 )
@@ -115,13 +128,64 @@ def _cell(p: Params) -> Out:
                           key="dc_tilde"))
         steps.append(Step("dcₜ₋₁", f"∂L/∂cₜ₋₁ = ∂L/∂cₜ ⊙ f = {fv(_out(grads['dc_prev']))}", _out(grads["dc_prev"]),
                           key="dc_prev"))
-    return Out(
-        steps,
-        None,
-        values,
-        "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ, hₜ = oₜ ⊙ tanh(cₜ); the gate values are given (no weights)",
-        asked="h",
-    )
+        da = {
+            "f": grads["df"] * f * (1 - f),
+            "i": grads["di"] * i * (1 - i),
+            "c": grads["dc_tilde"] * (1 - ct**2),
+            "o": grads["do"] * o * (1 - o),
+        }
+        local = {"f": ("f", "f(1 − f)"), "i": ("i", "i(1 − i)"), "c": ("c̃", "(1 − c̃²)"), "o": ("o", "o(1 − o)")}
+        for g in _PRE:
+            gate, deriv = local[g]
+            steps.append(Step(f"da_{g}", f"∂L/∂a_{g} = ∂L/∂{gate} ⊙ {deriv} = {fv(_out(da[g]))}", _out(da[g]),
+                              key=f"da_{g}"))
+        steps += _weight_steps(p, n, da)
+    conv = _CONV + (_CONV_BACK if p["dh"] is not None else "")
+    return Out(steps, None, values, conv, asked="h")
+
+
+_CONV = "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ, hₜ = oₜ ⊙ tanh(cₜ); the gate values are given (no weights)"
+_CONV_BACK = (
+    "; a_g = W_g·hₜ₋₁ + U_g·xₜ + b_g is the pre-activation of gate g (note 000: W multiplies hₜ₋₁, U multiplies xₜ; "
+    "c is the candidate c̃): dW_g = ∂L/∂a_g·hₜ₋₁ᵀ, dU_g = ∂L/∂a_g·xₜᵀ, db_g = ∂L/∂a_g"
+)
+_CONV_BACK_ZH = (
+    "；a_g = W_g·hₜ₋₁ + U_g·xₜ + b_g 为门 g 的净输入（笔记 000：W 乘 hₜ₋₁，U 乘 xₜ；c 指候选记忆 c̃）："
+    "dW_g = ∂L/∂a_g·hₜ₋₁ᵀ，dU_g = ∂L/∂a_g·xₜᵀ，db_g = ∂L/∂a_g"
+)
+
+
+def _eq(m: np.ndarray) -> str:
+    """" = value" after a formula when the result is one number (a matrix is shown as a table below it)."""
+    return f" = {fv(float(m.ravel()[0]))}" if m.size == 1 else ""
+
+
+def _weight_steps(p: Params, n: int, da: dict[str, np.ndarray]) -> list[Step]:
+    """dW_g = ∂L/∂a_g·hₜ₋₁ᵀ (with h_prev), dU_g = ∂L/∂a_g·xₜᵀ (with x), db_g = ∂L/∂a_g (with either)."""
+    steps: list[Step] = []
+    hp = x = None
+    if p["h_prev"] is not None:
+        hp = _vec(p, "h_prev")
+        if hp.size not in (1, n):
+            raise ParamError(
+                f"{KIND}: parameter h_prev has {hp.size} numbers but the gates have n_h = {n}: h_prev needs {n}"
+            )
+        hp = np.broadcast_to(hp, (n,))
+    if p["x"] is not None:
+        x = _vec(p, "x")
+        if x.size > MAX_X:
+            raise ParamError(f"{KIND}: parameter x has {x.size} numbers: too many to work by hand (at most {MAX_X})")
+    for g in _PRE:
+        col = da[g].reshape(-1, 1)
+        if hp is not None:
+            dw = col @ hp.reshape(1, -1)
+            steps.append(Step(f"dW_{g}", f"dW_{g} = ∂L/∂a_{g}·hₜ₋₁ᵀ{_eq(dw)}", mat_value(dw), key=f"dW_{g}"))
+        if x is not None:
+            du = col @ x.reshape(1, -1)
+            steps.append(Step(f"dU_{g}", f"dU_{g} = ∂L/∂a_{g}·xₜᵀ{_eq(du)}", mat_value(du), key=f"dU_{g}"))
+        if hp is not None or x is not None:
+            steps.append(Step(f"db_{g}", f"db_{g} = ∂L/∂a_{g} = {fv(_out(da[g]))}", _out(da[g]), key=f"db_{g}"))
+    return steps
 
 
 add_chinese(
@@ -132,7 +196,8 @@ add_chinese(
         "Hidden state": "隐状态",
     },
     phrases={
-        "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ, hₜ = oₜ ⊙ tanh(cₜ); the gate values are given (no weights)":
-            "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ，hₜ = oₜ ⊙ tanh(cₜ)；门值已给出（没有权重）",
+        _CONV: "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ，hₜ = oₜ ⊙ tanh(cₜ)；门值已给出（没有权重）",
+        _CONV + _CONV_BACK: "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ，hₜ = oₜ ⊙ tanh(cₜ)；门值已给出（没有权重）" + _CONV_BACK_ZH,
+        "with dh": "仅在给出 dh 时使用",
     },
 )
