@@ -410,6 +410,7 @@ def test_a_hostile_quiz_answer_keeps_the_answer_deadline(text: str, deadline: fl
     grading = importlib.import_module("dlquiz.quiz.grade")  # the module (dlquiz.quiz.grade is also a function)
     if deadline is not None:
         monkeypatch.setattr(grading, "ANSWER_SECONDS", deadline, raising=False)
+        monkeypatch.setattr("dlquiz.quiz.formulas.ANSWER_SECONDS", deadline)  # where the deadline is read
     base = next(i for i in load_bank(FIXTURE_BANK).items if i.id == "act.sigmoid.derivative")
     item = base if deadline is None else replace(base, id="test.answer-x", answer="x", canonical=None, let={},
                                                     mistakes=())
