@@ -149,6 +149,8 @@ MIGRATED = [
     "quiz/runner.py",
     "quiz/session.py",
     "render.py",
+    "progress/db.py",
+    "progress/doctor.py",
     "progress/drill.py",
     "progress/exam.py",
     "progress/export.py",

@@ -40,7 +40,7 @@ def doctor(as_json: bool, lang: str | None, home: Path | None) -> None:
       dlquiz doctor
       dlquiz doctor --home ~/exam-prep --json
     """
-    from dlquiz.progress.store import diagnose
+    from dlquiz.progress.doctor import diagnose
     from dlquiz.render import console as make_console
 
     lang = lang or default_lang()

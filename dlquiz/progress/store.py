@@ -1,21 +1,17 @@
 """The progress store: one SQLite file holding every answer, the FSRS cards and the settings.
 
-The file identifies itself with `PRAGMA application_id` (``DLQZ``) and carries its schema version
-in `PRAGMA user_version`; a file that is not ours is refused, never written to. Each answer is
-committed in its own transaction the moment it is recorded (WAL journal, `synchronous=FULL`), so
-killing the process loses nothing already answered, and a busy timeout lets two sessions write
-to the same file.
+Each answer is committed in its own transaction the moment it is recorded, so killing the
+process loses nothing already answered; an undone or re-rated review recomputes its card from
+the review log. The file itself (schema, identity checks, connecting) is `progress.db`; what
+`dlquiz doctor` reports is `progress.doctor`. Their public names are re-exported here.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,169 +19,30 @@ from typing import Any
 from dlquiz.errors import ProgressError
 from dlquiz.i18n import lazy
 from dlquiz.progress.cards import AnswerRow, CardRow
+from dlquiz.progress.db import (
+    APPLICATION_ID,
+    BUSY_TIMEOUT_MS,
+    DB_NAME,
+    SCHEMA_VERSION,
+    StoreWriteError,
+    check_file,
+    connect,
+    db_path,
+    explain,
+    from_iso,
+    inspect_file,
+    iso,
+    migrate,
+    resolve_home,
+    utc_now,
+)
+from dlquiz.progress.doctor import Check, diagnose
 from dlquiz.quiz.events import AnswerEvent
 
-APPLICATION_ID = 0x444C515A  # "DLQZ"
-SCHEMA_VERSION = 1
-DB_NAME = "progress.sqlite3"
-BUSY_TIMEOUT_MS = 10_000
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-# schema version -> statements that bring the previous version up to it
-MIGRATIONS: dict[int, tuple[str, ...]] = {
-    1: (
-        """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
-        """CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
-        """CREATE TABLE cards (
-            card_id INTEGER PRIMARY KEY,
-            item_id TEXT NOT NULL UNIQUE,
-            topic TEXT NOT NULL,
-            state INTEGER NOT NULL,
-            step INTEGER,
-            stability REAL,
-            difficulty REAL,
-            due TEXT NOT NULL,
-            last_review TEXT,
-            introduced_at TEXT NOT NULL
-        )""",
-        """CREATE TABLE exams (
-            exam_id INTEGER PRIMARY KEY,
-            started_at TEXT NOT NULL,
-            finished_at TEXT,
-            seed INTEGER NOT NULL,
-            minutes REAL NOT NULL,
-            n_items INTEGER NOT NULL,
-            correct INTEGER,
-            chapters TEXT NOT NULL DEFAULT '',
-            report TEXT
-        )""",
-        # every answer; rows with a rating are the FSRS review log (card_id, rating,
-        # review datetime, duration in ms), the form the FSRS optimizer reads
-        """CREATE TABLE answers (
-            answer_id INTEGER PRIMARY KEY,
-            item_id TEXT NOT NULL,
-            topic TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            result TEXT NOT NULL,
-            response TEXT NOT NULL,
-            duration_s REAL NOT NULL,
-            answered_at TEXT NOT NULL,
-            hints_used INTEGER NOT NULL DEFAULT 0,
-            params TEXT,
-            self_rating INTEGER,
-            card_id INTEGER REFERENCES cards(card_id),
-            rating INTEGER,
-            review_duration_ms INTEGER,
-            exam_id INTEGER REFERENCES exams(exam_id)
-        )""",
-        "CREATE INDEX answers_item ON answers(item_id)",
-        "CREATE INDEX answers_time ON answers(answered_at)",
-        "CREATE INDEX cards_due ON cards(due)",
-    ),
-}
-
-
-def resolve_home(home: Path | None) -> Path:
-    """The data directory: `home` if given, else `$DLQUIZ_HOME`, else the platform's user data dir."""
-    if home is not None:
-        return Path(home).expanduser()
-    env = os.environ.get("DLQUIZ_HOME", "").strip()
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("dlquiz", appauthor=False))
-
-
-def db_path(home: Path | None) -> Path:
-    """The progress database file inside the data directory."""
-    return resolve_home(home) / DB_NAME
-
-
-def iso(dt: datetime) -> str:
-    """A datetime as a sortable UTC ISO string (fixed width, so text order is time order)."""
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def from_iso(text: str) -> datetime:
-    """The inverse of `iso`: a timezone-aware UTC datetime."""
-    dt = datetime.fromisoformat(text)
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-class StoreWriteError(ProgressError):
-    """An answer could not be saved (read-only, disk full, busy); everything saved before stays."""
-
-
-def explain(exc: BaseException, path: Path) -> str:
-    """A clear sentence for an SQLite or OS error met while writing the progress database."""
-    text = str(exc).lower()
-    errno = getattr(exc, "errno", None)
-    import errno as codes
-
-    if "readonly" in text or "read-only" in text or errno in (codes.EROFS, codes.EACCES, codes.EPERM):
-        return lazy("{path}: the progress database is read-only, so answers cannot be saved ({reason}). Make "
-                    "the file and its folder writable, or use another --home / DLQUIZ_HOME (or --no-save).",
-                    path=path, reason=exc)
-    if "full" in text or errno == codes.ENOSPC:
-        return lazy("{path}: the disk is full, so answers cannot be saved ({reason}). Free some space and "
-                    "start again; every answer saved so far is kept.", path=path, reason=exc)
-    if "locked" in text or "busy" in text:
-        return lazy("{path}: another dlquiz session kept the progress database locked for more than {s} s "
-                    "({reason}); try again when it has finished.", path=path, s=BUSY_TIMEOUT_MS // 1000, reason=exc)
-    if "i/o" in text or errno == codes.EIO:
-        return lazy("{path}: the disk reported an error while saving ({reason}); every answer saved so far "
-                    "is kept. Run `dlquiz doctor`.", path=path, reason=exc)
-    return lazy("{path}: the progress database could not be written ({reason}). Run `dlquiz doctor`.", path=path,
-                reason=exc)
-
-
-def _check_file(path: Path) -> None:
-    """Refuse a file that is not an SQLite database, before SQLite touches it."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise ProgressError(lazy("{path}: cannot read the progress database ({reason})", path=path,
-                                 reason=exc.strerror)) from exc
-    if head != SQLITE_HEADER:
-        raise ProgressError(lazy(
-            "{path}: not an SQLite database (corrupt or some other file); it was left untouched. Move it away, "
-            "or use another --home / DLQUIZ_HOME.", path=path))
-
-
-def _inspect(path: Path) -> tuple[int, int, int]:
-    """(application_id, user_version, number of tables) read through a read-only connection."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    try:
-        con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
-            version = int(con.execute("PRAGMA user_version").fetchone()[0])
-            tables = int(
-                con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
-            )
-            if app_id == APPLICATION_ID:
-                check = con.execute("PRAGMA quick_check").fetchone()[0]
-                if check != "ok":
-                    raise ProgressError(lazy(
-                        "{path}: the progress database is damaged ({check}); it was left untouched. "
-                        "Run `dlquiz doctor` for details.", path=path, check=check))
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise ProgressError(lazy(
-            "{path}: cannot read the progress database ({reason}); it was left untouched. "
-            "Run `dlquiz doctor`, or move the file away to start afresh.", path=path, reason=exc)) from exc
-    return app_id, version, tables
+__all__ = [
+    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DB_NAME", "SCHEMA_VERSION", "Check", "Store", "StoreWriteError",
+    "db_path", "diagnose", "explain", "from_iso", "iso", "open_store", "resolve_home", "scheduler_rating", "utc_now",
+]
 
 
 class Store:
@@ -483,55 +340,6 @@ def _card_row(r: Any) -> CardRow:
     )
 
 
-def _migrate(con: sqlite3.Connection, path: Path, version: int) -> None:
-    con.execute("BEGIN IMMEDIATE")
-    try:
-        # re-read under the write lock: another process may have migrated meanwhile
-        version = int(con.execute("PRAGMA user_version").fetchone()[0])
-        if version == 0:
-            con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            for statement in MIGRATIONS[target]:
-                con.execute(statement)
-            con.execute(f"PRAGMA user_version = {target}")
-        con.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES ('application', 'dlquiz')"
-        )
-        con.execute("COMMIT")
-    except sqlite3.DatabaseError as exc:
-        con.execute("ROLLBACK")
-        raise ProgressError(lazy("{path}: could not upgrade the progress database: {reason}", path=path,
-                                 reason=exc)) from exc
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """Connect in WAL mode; switching the journal mode does not wait on the busy handler, so a
-    second process opening a new database at the same moment retries until the timeout."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    while True:
-        con = None
-        try:
-            con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":  # e.g. a file system without shared memory
-                con.execute("PRAGMA journal_mode = DELETE")
-            con.execute("PRAGMA synchronous = FULL")
-            con.execute("PRAGMA foreign_keys = ON")
-            return con
-        except sqlite3.OperationalError as exc:
-            if con is not None:
-                con.close()
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                if "readonly" in str(exc) or "locked" in str(exc):
-                    raise StoreWriteError(explain(exc, path)) from exc
-                raise ProgressError(lazy("{path}: cannot open the progress database ({reason})", path=path,
-                                         reason=exc)) from exc
-            time.sleep(0.05)
-        except sqlite3.DatabaseError as exc:
-            raise ProgressError(lazy("{path}: cannot open the progress database ({reason})", path=path,
-                                     reason=exc)) from exc
-
 
 def open_store(
     home: Path | None = None,
@@ -559,8 +367,8 @@ def open_store(
                                      reason=exc)) from exc
         version = 0
     else:
-        _check_file(path)
-        app_id, version, tables = _inspect(path)
+        check_file(path)
+        app_id, version, tables = inspect_file(path)
         if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or tables != 0):
             raise ProgressError(lazy(
                 "{path}: this SQLite file is not a dlquiz progress database (application_id {app_id}, {tables} "
@@ -570,179 +378,9 @@ def open_store(
             raise ProgressError(lazy(
                 "{path}: progress database schema {version} is newer than this dlquiz understands ({current}); "
                 "upgrade dlquiz.", path=path, version=version, current=SCHEMA_VERSION))
-    con = _connect(path)
+    con = connect(path)
     if version < SCHEMA_VERSION:
-        _migrate(con, path, version)
+        migrate(con, path, version)
     return Store(path, con, now=now, item_times=item_times)
 
 
-@dataclass(frozen=True)
-class Check:
-    """One finding of `diagnose`."""
-
-    name: str
-    ok: bool
-    message: str
-
-
-def diagnose(home: Path | None, lang: str = "en") -> tuple[Path, list[Check], dict[str, int]]:
-    """Inspect the progress database without changing it: what `dlquiz doctor` reports.
-
-    Returns the path, the checks (a failed one says what is wrong and what to do) and the row
-    counts (empty when the file cannot be read). The messages are in `lang`.
-    """
-    from dlquiz.i18n import t
-
-    path = db_path(home)
-    checks: list[Check] = _home_checks(path.parent, lang)
-    if not all(c.ok for c in checks):
-        return path, checks, {}
-    try:
-        exists = path.exists()
-        size = path.stat().st_size if exists else 0
-    except OSError as exc:  # a symlink loop, a dangling link, no permission
-        checks.append(Check("file", False, t("{path}: cannot be opened ({reason})", lang, path=path,
-                                                 reason=exc.strerror or exc)))
-        return path, checks, {}
-    if path.is_symlink() and not exists:
-        checks.append(Check("file", False, t("{path} is a link to a missing file", lang, path=path)))
-        return path, checks, {}
-    if not exists:
-        checks.append(Check("file", True, t("no progress database yet at {path}; it is created with the first answer",
-                                            lang, path=path)))
-        return path, checks, {}
-    if not path.is_file():
-        checks.append(Check("file", False, t("{path} is not a file", lang, path=path)))
-        return path, checks, {}
-    checks.append(Check("file", True, t("{path} ({size:,} bytes)", lang, path=path, size=size)))
-    if size == 0:
-        checks.append(Check("format", True, t("empty file; it will be initialised on first use", lang)))
-        return path, checks, {}
-    try:
-        _check_file(path)
-    except ProgressError as exc:
-        checks.append(Check("format", False, str(exc)))
-        return path, checks, {}
-    checks.append(Check("format", True, t("SQLite 3 database", lang)))
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    counts: dict[str, int] = {}
-    try:
-        con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
-            if app_id != APPLICATION_ID:
-                checks.append(Check("identity", False, (
-                    f"application_id is {app_id:#x}, not dlquiz's {APPLICATION_ID:#x}: this is "
-                    "some other program's database. Point --home / DLQUIZ_HOME elsewhere or "
-                    "move the file away.")))
-                return path, checks, {}
-            checks.append(Check("identity", True, t("a dlquiz progress database", lang)))
-            version = int(con.execute("PRAGMA user_version").fetchone()[0])
-            if version > SCHEMA_VERSION:
-                checks.append(Check("schema", False, t(
-                    "schema version {version} is newer than this dlquiz ({current}); upgrade dlquiz", lang,
-                    version=version, current=SCHEMA_VERSION)))
-            elif version < SCHEMA_VERSION:
-                checks.append(Check("schema", True, t(
-                    "schema version {version}; it is upgraded to {current} when opened", lang,
-                    version=version, current=SCHEMA_VERSION)))
-            else:
-                checks.append(Check("schema", True, t("schema version {version} (current)", lang, version=version)))
-            problems = [r[0] for r in con.execute("PRAGMA integrity_check(20)").fetchall()]
-            if problems == ["ok"]:
-                checks.append(Check("integrity", True, t("integrity_check: ok", lang)))
-            else:
-                checks.append(Check("integrity", False, (
-                    "integrity_check found damage: " + "; ".join(problems[:5])
-                    + ". Keep a copy of the file; `sqlite3 progress.sqlite3 .recover` may "
-                    "rescue the answers.")))
-            if version >= 1:
-                for table in ("answers", "cards", "exams", "settings"):
-                    counts[table] = int(
-                        con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-                counts["reviews"] = int(con.execute(
-                    "SELECT count(*) FROM answers WHERE rating IS NOT NULL").fetchone()[0])
-                orphans = int(con.execute(
-                    "SELECT count(*) FROM answers WHERE rating IS NOT NULL AND card_id NOT IN "
-                    "(SELECT card_id FROM cards)").fetchone()[0])
-                checks.append(Check("reviews", orphans == 0, (
-                    t("every review belongs to a card", lang) if orphans == 0
-                    else t("{n} reviews point to missing cards", lang, n=orphans))))
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        checks.append(Check("read", False, f"cannot read the database: {exc}"))
-    if all(c.ok for c in checks):
-        checks.append(_write_check(path, lang))
-    return path, checks, counts
-
-
-MIN_FREE_BYTES = 1 << 20  # a session needs a little room for its answers and the journal
-
-
-def _home_checks(home: Path, lang: str = "en") -> list[Check]:
-    """The data directory: reachable, a directory, writable, with free space."""
-    import shutil
-    import tempfile
-
-    from dlquiz.i18n import t
-
-    try:
-        resolved = home.resolve(strict=False)
-        if home.is_symlink() and not home.exists():
-            return [Check("home", False, t("{home} is a link to a missing folder", lang, home=home))]
-        if home.exists() and not home.is_dir():
-            return [Check("home", False, t("{home} is not a folder", lang, home=home))]
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
-        return [Check("home", False, f"{home}: cannot be reached ({getattr(exc, 'strerror', None) or exc})")]
-    if not home.exists():
-        parent = next((p for p in resolved.parents if p.exists()), None)
-        if parent is not None and not parent.is_dir():  # mkdir would fail: "Not a directory"
-            return [Check("home", False, t("{home} cannot be created: {parent} is a file, not a folder", lang,
-                                           home=home, parent=parent))]
-        if parent is None or not os.access(parent, os.W_OK | os.X_OK):
-            return [Check("home", False, t("{home} does not exist and cannot be created", lang, home=home))]
-        return [Check("home", True, t("{home} does not exist yet; it is created with the first answer", lang,
-                                       home=home))]
-    checks = []
-    try:
-        with tempfile.NamedTemporaryFile(dir=home, prefix=".dlquiz-write-check-") as fh:
-            fh.write(b"\0" * 65536)
-            fh.flush()
-            os.fsync(fh.fileno())
-        checks.append(Check("home", True, t("{home} is writable", lang, home=home)))
-    except OSError as exc:
-        return [Check("home", False, explain(exc, home).replace("the progress database", "the folder"))]
-    try:
-        free = shutil.disk_usage(home).free
-    except OSError:
-        return checks
-    if free < MIN_FREE_BYTES:
-        checks.append(Check("disk", False, t("only {free:,} bytes free on the disk of {home}: a session could not "
-                                             "save its answers", lang, free=free, home=home)))
-    else:
-        checks.append(Check("disk", True, t("{gib:.1f} GiB free", lang, gib=free / 2**30)))
-    return checks
-
-
-def _write_check(path: Path, lang: str = "en") -> Check:
-    """Whether the database takes a write: one made in a transaction that is rolled back."""
-    from dlquiz.i18n import t
-    try:
-        con = sqlite3.connect(str(path), timeout=2.0, isolation_level=None)
-    except sqlite3.DatabaseError as exc:
-        return Check("write", False, explain(exc, path))
-    try:
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            con.execute("CREATE TABLE main.dlquiz_write_check (x INTEGER)")
-        finally:
-            con.execute("ROLLBACK")
-    except (sqlite3.DatabaseError, OSError) as exc:
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-            return Check("write", True, t("busy now: another session is writing (a session waits up to {s} s for it)",
-                                          lang, s=BUSY_TIMEOUT_MS // 1000))
-        return Check("write", False, explain(exc, path))
-    finally:
-        con.close()
-    return Check("write", True, t("takes a write (tried and rolled back)", lang))
