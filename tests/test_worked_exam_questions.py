@@ -242,6 +242,22 @@ LSTM_W = (
     "--set 'W_i=0.2,0;0,0.2' --set 'W_c=0.5,-0.5;0.1,0.1' --set 'W_o=0,0.1;0.1,0' --set 'U_f=0.1,0.1;0.2,-0.1' "
     "--set 'U_i=0.3,0.1;0,0.2' --set 'U_c=0.2,0.2;-0.1,0.3' --set 'U_o=0.1,0;0,0.1' --set b_f=1,1"
 )
+GRU_G = "gru.cell --set z=0.3 --set h_tilde=-0.4 --set h_prev=0.5"
+LSTM_G = (
+    "lstm.cell --set f=0.8 --set i=0.5 --set c_tilde=0.6 --set o=0.9 --set c_prev=0.4 --set dh=1 --set x=2 "
+    "--set h_prev=0.5"
+)
+
+
+def lstm_gate_grad(g: str) -> float:
+    """∂L/∂a_g for the gates of LSTM_G, by the chain rule written out: σ′ = s(1 − s), tanh′ = 1 − t²."""
+    f, i, ct, o, cp, dh = 0.8, 0.5, 0.6, 0.9, 0.4, 1.0
+    c = f * cp + i * ct
+    dc = dh * o * (1 - math.tanh(c) ** 2)
+    return {"f": dc * cp * f * (1 - f), "i": dc * ct * i * (1 - i), "c": dc * i * (1 - ct**2),
+            "o": dh * math.tanh(c) * o * (1 - o)}[g]
+
+
 MAZUR = (
     "mlp.forward-backward --set 'X=0.05;0.10' --set 'Y=0.01;0.99' --set 'W1=0.15,0.20;0.25,0.30' "
     "--set b1=0.35,0.35 --set 'W2=0.40,0.45;0.50,0.55' --set b2=0.60,0.60 --set loss=mse --set output=sigmoid "
@@ -316,6 +332,22 @@ QUESTIONS: list[tuple[str, str, str | None, Callable[[], Any]]] = [
     ("perceptron-from-w0", "perceptron.trace --set 'data=3,3,1;4,3,1;1,1,-1' --set w0=1,1 --set b0=-1", "updates",
      lambda: perceptron_updates([1.0, 1.0], -1.0)),
     ("conv-same-size", "conv.output-size --set n=32 --set f=5 --set p=2 --set s=1", None, lambda: 32 + 4 - 5 + 1),
+    # the classic worked example keeps its biases: Mazur's published w5⁺, w1⁺ (8 decimals as printed)
+    ("mazur-no-bias-update-w5", MAZUR + " --set update_biases=false", "W2_new[0][0]", lambda: mazur()["w5"]),
+    ("mazur-no-bias-update-b2", MAZUR + " --set update_biases=false", "b2_new[0][0]", lambda: 0.60),
+    # GRU with the gate values printed (no weights): hₜ and the gradients, both update conventions
+    ("gru-given-gates-h", GRU_G, None, lambda: 0.3 * 0.5 + 0.7 * (-0.4)),
+    ("gru-given-gates-h-z-new", GRU_G + " --set update=z_new", None, lambda: 0.7 * 0.5 + 0.3 * (-0.4)),
+    ("gru-given-gates-dz", GRU_G + " --set dh=2", "dz", lambda: 2 * (0.5 - (-0.4))),
+    ("gru-given-gates-dz-z-new", GRU_G + " --set dh=2 --set update=z_new", "dz", lambda: 2 * (-0.4 - 0.5)),
+    ("gru-given-gates-dh-tilde", GRU_G + " --set dh=2", "dh_tilde", lambda: 2 * 0.7),
+    ("gru-given-gates-dh-prev", GRU_G + " --set dh=2", "dh_prev", lambda: 2 * 0.3),
+    ("gru-given-gates-dr", GRU_G + " --set dh=2 --set r=0.6 --set W_h=0.8", "dr",
+     lambda: 0.8 * (2 * 0.7 * (1 - 0.16)) * 0.5),
+    # LSTM weight gradients from the printed gate values, x and hₜ₋₁ (note 000: W_f multiplies hₜ₋₁)
+    ("lstm-given-gates-dW-f", LSTM_G, "dW_f", lambda: lstm_gate_grad("f") * 0.5),
+    ("lstm-given-gates-dU-o", LSTM_G, "dU_o", lambda: lstm_gate_grad("o") * 2),
+    ("lstm-given-gates-db-c", LSTM_G, "db_c", lambda: lstm_gate_grad("c")),
 ]
 
 
