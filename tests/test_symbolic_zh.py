@@ -266,6 +266,100 @@ def test_errors_no_test_can_trigger_are_chinese_too(message: str) -> None:
     assert zh.endswith("（第 4 列）") and not english_words(zh), zh
 
 
+# --------------------------------------------------------------------------- assumptions (--assume, 'assume' lines)
+
+ASSUMPTION_ERRORS: list[tuple[str, tuple[str, ...]]] = [
+    ("empty", ("",)),
+    ("too long", ("x" * 301,)),
+    ("missing side", ("x >> 0",)),
+    ("not a variable", ("1+ > 0",)),
+    ("no variable", (", positive",)),
+    ("not a number", ("x > abc",)),
+    ("not a size", ("k < x < m + y",)),
+    ("odd and even", ("n odd even",)),
+    ("positive and negative", ("x positive negative",)),
+    ("empty set", ("y in {}",)),
+    ("empty interval", ("y in (1, 0)",)),
+    ("set or interval", ("y in [a",)),
+    ("unknown property", ("x wobbly",)),
+    ("no relation", ("x ~ 0",)),
+    ("two equals", ("x = y = z",)),
+    ("equation without variable", ("1 = 2",)),
+    ("!= alone", ("x != 0 != y",)),
+    ("only x != 0", ("x != 1",)),
+    ("chain of three", ("0 < x < 1 < 2",)),
+    ("chain both ways", ("0 < x > 1",)),
+    ("set for a range", ("n in 3..1",)),
+    ("empty range", ("2 < x < 1",)),
+    ("reader error inside", ("x > 1e99999",)),
+    ("odd and even together", ("n odd", "n even")),
+    ("no value left", ("x > 1", "x < 0")),
+]
+# the words an assumption is written with (shown in the messages as examples of what to type)
+def _assumption_words() -> set[str]:
+    from dlquiz.symbolic.assumptions import _TYPES
+
+    return {w for key in _TYPES for w in re.findall(r"[a-z]+", key)} | {"odd", "even", "in"}
+
+
+ASSUMPTION_WORDS = _assumption_words()
+
+
+def _assumption_error(texts: tuple[str, ...]) -> ParseError:
+    from dlquiz.symbolic.assumptions import build_context, parse_assumption
+
+    return _raised(lambda: parse_assumption(texts[0]) if len(texts) == 1 else build_context(texts))
+
+
+@pytest.mark.parametrize("texts", [a for _, a in ASSUMPTION_ERRORS], ids=[n for n, _ in ASSUMPTION_ERRORS])
+def test_every_assumption_error_is_all_chinese(texts: tuple[str, ...]) -> None:
+    exc = _assumption_error(texts)
+    zh = parse_error_zh(str(exc))
+    assert re.search(r"[\u4e00-\u9fff]", zh), (str(exc), zh)
+    assert not set(english_words(zh)) - ASSUMPTION_WORDS, (str(exc), zh)
+    if exc.column is not None and f"at column {exc.column}" in str(exc):
+        assert f"第 {exc.column} 列" in zh
+
+
+def test_every_assumption_site_has_a_row() -> None:
+    path = Path(dlquiz.__file__).parent / "symbolic" / "assumptions.py"
+    sites = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_fail", "ParseError"):
+            arg = node.args[1] if node.func.id == "_fail" else node.args[0]
+            pattern = _pattern(arg)
+            if pattern is not None and pattern != ".*" and not pattern.startswith("assumption\\ '"):
+                sites.append((node.lineno, pattern))
+    written = [str(_assumption_error(a)) for _, a in ASSUMPTION_ERRORS]
+    assert len(sites) > 20
+    missing = [(n, p) for n, p in sites if not any(re.search(p, w, re.S) for w in written)]
+    assert not missing, f"assumption errors without a row in ASSUMPTION_ERRORS: {missing}"
+
+
+def test_equiv_assumption_error_in_chinese() -> None:
+    r = CliRunner().invoke(cli, ["equiv", "x", "x", "--assume", "x >> 0", "--lang", "zh"])
+    assert r.exit_code == 2
+    assert "关系缺少一边" in r.output and "missing" not in r.output
+
+
+DERIVATIONS_ZH = [
+    ("assume x >> 0\n    x\n  = x\n", "关系缺少一边"),
+    ("assume n odd\nassume n even\n    x\n  = x\n", "无法比较这两步"),
+    ("matrix W: n x n\nvector v: n\n    W v\n  = v W\n", "内侧的维度不同"),
+    ("matrix W: n x m\nvector v: n\n    W + v\n  = v\n", "形状错误：v 的形状是 n×1"),
+    ("matrix W: n x m\nmatrix A: m x n\n    W\n  = W + A\n", "W（n×m）与 A（m×n）的形状不同"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DERIVATIONS_ZH)
+def test_check_messages_in_chinese(text: str, expected: str) -> None:
+    r = CliRunner().invoke(cli, ["check", "-", "--lang", "zh"], input=text)
+    assert expected in r.output, r.output
+    shown = [line for line in r.output.splitlines() if not re.match(r"\s*[·✓✗?]\s+\d+ ", line)]  # not the echo
+    words = [w for line in shown for w in english_words(line)]
+    assert not set(words) - ASSUMPTION_WORDS - {"stdin"}, r.output
+
+
 # --------------------------------------------------------------------------- slip names
 
 def test_every_slip_has_a_chinese_name() -> None:

@@ -72,6 +72,30 @@ _HEADS: tuple[tuple[str, str], ...] = (
     (r"a lone backslash", "单独的反斜杠"),
     (r"expected a text", "应为文本"),
     (r"more than one '=' in an equation", "等式中有不止一个 '='"),
+    # assumptions.py (after "assumption 'text': ")
+    (r"'(.+)' is not a variable name", r"'\1' 不是变量名"),
+    (r"no variable named", "没有写出变量名"),
+    (r"'(.+)' is not a number", r"'\1' 不是数"),
+    (r"'(.+)' is not a number or a size such as K or n - 1", r"'\1' 不是数，也不是 K 或 n - 1 这样的大小"),
+    (r"odd and even at once", "同时是奇数和偶数"),
+    (r"positive and negative at once", "同时是正数和负数"),
+    (r"assumption too long \(at most (\d+) characters\)", r"假设太长（最多 \1 个字符）"),
+    (r"empty set", "空集"),
+    (r"empty interval", "空区间"),
+    (r"empty range", "空范围"),
+    (r"expected a set like (.+) or an interval like (.+)", r"应为集合（如 \1）或区间（如 \2）"),
+    (r"unknown property '(.+)' \(expected one of: (.+)\)", r"未知的性质 '\1'（可用：\2）"),
+    (r"expected a relation \((.+)\), a property \((.+)\) or a set \((.+)\)",
+     r"应为关系（\1）、性质（\2）或集合（\3）"),
+    (r"missing a side of a relation", "关系缺少一边"),
+    (r"an equation takes exactly one '='", "等式只能有一个 '='"),
+    (r"the equation has no variable to constrain", "这个等式没有可约束的变量"),
+    (r"write '!=' alone, e\.g\. (.+)", r"'!=' 要单独写，例如 \1"),
+    (r"only '(.+)' is supported", r"只支持 '\1'"),
+    (r"at most a chain of two relations, e\.g\. (.+)", r"最多两个关系连写，例如 \1"),
+    (r"a chain must go one way, e\.g\. (.+)", r"连写的关系方向要一致，例如 \1"),
+    (r"assumptions make (.+) both odd and even \((.+)\)", r"假设使 \1 既是奇数又是偶数（\2）"),
+    (r"assumptions leave no value for (.+) \((.+)\)", r"假设使 \1 无值可取（\2）"),
     (r"expected an equation 'left = right' but found no '='", "应为等式 'left = right'，但没有 '='"),
     (r"'(.+)' is not a single name", r"'\1' 不是单个名字"),
     (r"'(.+)' is not a single variable name", r"'\1' 不是单个变量名"),
@@ -158,6 +182,7 @@ _SHAPE = re.compile(r"(?P<side>(?:left|right) side: )?(?P<head>.*?)(?: at column
                     r"(?:; (?P<hint>.*))?", re.S)
 
 
+_AT_COLUMN = re.compile(r" at column \d+$")  # a message quoted inside another keeps its own column
 _LINE = re.compile(r"line (?P<line>\d+)(?:, column (?P<col>\d+))?: (?P<rest>.*)", re.S)
 
 
@@ -166,6 +191,9 @@ _WRAPPERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"abbreviation '(.+?)' = '(.+?)': (.*)", re.S), r"缩写 '\1' = '\2'："),
     (re.compile(r"('.+?') is not a name: (.*)", re.S), r"\1 不是名字："),
     (re.compile(r"('.+?') is not a variable name: (.*)", re.S), r"\1 不是变量名："),
+    (re.compile(r"cannot read the assumption ('.+?'): (?P<e>.*) \(e\.g\. ('.+')\)", re.S),
+     r"无法读取假设 \1（例如 \3）："),
+    (re.compile(r"assumption ('.+?'): (.*)", re.S), r"假设 \1："),
     (re.compile(r"reference: (.*)", re.S), "参考答案："),
     (re.compile(r"candidate: (.*)", re.S), "你的答案："),
 )
@@ -193,7 +221,8 @@ def parse_error_zh(message: str) -> str:
     for pattern, prefix in _WRAPPERS:
         wm = pattern.fullmatch(message)
         if wm is not None:
-            return wm.expand(prefix) + parse_error_zh(wm.group(wm.lastindex or 0))
+            inner = wm.group("e") if "e" in pattern.groupindex else wm.group(wm.lastindex or 0)
+            return wm.expand(prefix) + parse_error_zh(inner)
     out = _parts_zh(message)
     for en, zh in _FOUND:
         out = out.replace(en, zh)
@@ -205,7 +234,7 @@ def _parts_zh(message: str) -> str:
     if m is None:  # pragma: no cover - the pattern matches any text
         return message
     head = m.group("head")
-    out = translate(head, _HEADS) or head
+    out = translate(head, _HEADS) or (parse_error_zh(head) if _AT_COLUMN.search(head) else head)
     if m.group("side"):
         out = ("左边：" if m.group("side").startswith("left") else "右边：") + out
     if m.group("col"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dlquiz.i18n import translate
 from dlquiz.symbolic.lines import DerivationReport
 from dlquiz.symbolic.messages import parse_error_zh
@@ -43,6 +45,16 @@ _STEP_MESSAGES_ZH: list[tuple[str, str]] = [
     (r"cannot check this line: the function '(.*)' \(matrix mode knows (.*)\)",
      r"无法检查这一行：矩阵模式不认识函数 '\1'（可用：\2）"),
     (r"cannot check this line: (.*)", r"无法检查这一行：\1"),
+    (r"shape error: (.+) \((.+)\) times (.+) \((.+)\): the inner sizes differ",
+     r"形状错误：\1（\2）乘 \3（\4）：内侧的维度不同"),
+    (r"shape error: (.+) \((.+)\) (?:plus|minus|divided by|⊙) (.+) \((.+)\): the shapes differ",
+     r"形状错误：\1（\2）与 \3（\4）的形状不同"),
+    (r"shape error: (.+) is (.+) but (.+) is (.+) \((.+) must have the shape of (.+)\)",
+     r"形状错误：\1 的形状是 \2，而 \3 是 \4（\5 必须与 \6 同形）"),
+    (r"shape error: (.+) is (.+) but (.+) is (.+)", r"形状错误：\1 的形状是 \2，而 \3 是 \4"),
+    (r"shape error: unknown name '(.+)': declare it \(matrix/vector\) or define it \(let\)",
+     r"形状错误：未知的名字 '\1'：请先声明（matrix/vector）或定义（let）"),
+    (r"shape error: trace of a non-square (.+) \((.+)\)", r"形状错误：非方阵 \1（\2）没有迹"),
     (r"does not follow from the previous step: (.*)", r"与上一步不相等：\1"),
     (r"the check stopped: (.*)", r"检查中止：\1"),
 ]
@@ -52,6 +64,9 @@ def step_message(message: str, lang: str = "en") -> str:
     """A step's message in `lang` (parse errors through the reader's own table)."""
     if lang != "zh":
         return message
+    m = re.fullmatch(r"could not compare the steps \((.*)\)", message, re.S)
+    if m:
+        return f"无法比较这两步（{parse_error_zh(m.group(1))}）"
     return translate(message, _STEP_MESSAGES_ZH) or parse_error_zh(message)
 
 
