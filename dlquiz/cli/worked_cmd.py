@@ -170,6 +170,8 @@ def example(
       dlquiz example softmax --set o=2,1,0.1 --ask probs --json
       dlquiz example logreg.step --params
       dlquiz example logreg.step --set x=1,2 --mine my-working.txt
+      dlquiz example gru.cell --set z=0.3 --set h_tilde=-0.4 --set h_prev=0.5 --set dh=2 --ask dz
+      dlquiz example lstm.cell --set dh=1 --set x=2 --set h_prev=0.5 --ask dW_f
 
     \b
     --mine reads lines such as
