@@ -16,7 +16,8 @@ from dlquiz.bank import load_bank
 from dlquiz.bank.model import KIND_LETTER, Item, Text
 from dlquiz.errors import UsageError
 from dlquiz.progress import open_store
-from dlquiz.progress.exam import assemble_paper, build_report, report_markdown
+from dlquiz.progress.exam import assemble_paper
+from dlquiz.progress.exam_report import build_report, report_markdown
 
 T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

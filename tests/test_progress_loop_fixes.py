@@ -338,7 +338,8 @@ def test_exam_report_shows_one_line_per_part(lang: str) -> None:
     from rich.console import Console
 
     from dlquiz.bank import load_bank
-    from dlquiz.progress.exam import Paper, build_report, render_report, report_markdown
+    from dlquiz.progress.exam import Paper
+    from dlquiz.progress.exam_report import build_report, render_report, report_markdown
     from dlquiz.quiz import run_session
     from dlquiz.quiz.session import prepare
 

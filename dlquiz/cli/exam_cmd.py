@@ -79,14 +79,8 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
 
     prestart()  # the checking process loads the engine while this command reads its input
     from dlquiz.bank import load_bank
-    from dlquiz.progress.exam import (
-        assemble_paper,
-        build_report,
-        render_report,
-        report_markdown,
-        self_grade_explains,
-        shortfall,
-    )
+    from dlquiz.progress.exam import assemble_paper, shortfall
+    from dlquiz.progress.exam_report import build_report, render_report, report_markdown, self_grade_explains
     from dlquiz.quiz import make_reader, run_session
     from dlquiz.render import console as make_console
 
