@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, paren, register
 from dlquiz.worked.i18n import add_chinese
 
 KIND = "gru.cell"
@@ -125,11 +125,12 @@ def _cell(p: Params) -> Out:
     h = keep + take
     kw, tw = ("z", "(1 − z)") if z_old else ("(1 − z)", "z")
     steps = [
-        Step("Keep", f"{kw} ⊙ hₜ₋₁ = {fv(_out(keep_w))} ⊙ {fv(_out(hp))} = {fv(_out(keep))}", _out(keep),
+        Step("Keep", f"{kw} ⊙ hₜ₋₁ = {fv(_out(keep_w))} ⊙ {paren(fv(_out(hp)))} = {fv(_out(keep))}", _out(keep),
              key="z_h_prev"),
-        Step("Write", f"{tw} ⊙ h̃ = {fv(_out(take_w))} ⊙ {fv(_out(ht))} = {fv(_out(take))}", _out(take),
+        Step("Write", f"{tw} ⊙ h̃ = {fv(_out(take_w))} ⊙ {paren(fv(_out(ht)))} = {fv(_out(take))}", _out(take),
              key="z_h_tilde"),
-        Step("Hidden state", f"hₜ = {kw} ⊙ hₜ₋₁ + {tw} ⊙ h̃ = {fv(_out(keep))} + {fv(_out(take))} = {fv(_out(h))}",
+        Step("Hidden state",
+             f"hₜ = {kw} ⊙ hₜ₋₁ + {tw} ⊙ h̃ = {fv(_out(keep))} + {paren(fv(_out(take)))} = {fv(_out(h))}",
              _out(h), key="h"),
     ]
     if p["dh"] is not None:
@@ -153,7 +154,7 @@ def _cell(p: Params) -> Out:
             dr = d_rh * hp
             da_r = dr * r * (1 - r)
             steps += [
-                Step("dr", f"∂L/∂r = (W_hᵀ·∂L/∂a_h) ⊙ hₜ₋₁ = {fv(_out(d_rh))} ⊙ {fv(_out(hp))} = {fv(_out(dr))}",
+                Step("dr", f"∂L/∂r = (W_hᵀ·∂L/∂a_h) ⊙ hₜ₋₁ = {fv(_out(d_rh))} ⊙ {paren(fv(_out(hp)))} = {fv(_out(dr))}",
                      _out(dr), "r acts only inside h̃ = tanh(W_h·(r ⊙ hₜ₋₁) + …)", key="dr"),
                 Step("da_r", f"∂L/∂a_r = ∂L/∂r ⊙ r(1 − r) = {fv(_out(da_r))}", _out(da_r), key="da_r"),
             ]

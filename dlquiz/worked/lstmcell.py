@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, paren, register
 from dlquiz.worked._nets import mat_value
 from dlquiz.worked.i18n import add_chinese
 
@@ -99,10 +99,10 @@ def _cell(p: Params) -> Out:
     tc = np.tanh(c)
     h = o * tc
     steps = [
-        Step("Keep", f"f ⊙ cₜ₋₁ = {fv(_out(f))} ⊙ {fv(_out(cp))} = {fv(_out(keep))}", _out(keep), key="fc_prev"),
-        Step("Write", f"i ⊙ c̃ = {fv(_out(i))} ⊙ {fv(_out(ct))} = {fv(_out(add))}", _out(add), key="ic_tilde"),
-        Step("Cell state", f"cₜ = f ⊙ cₜ₋₁ + i ⊙ c̃ = {fv(_out(keep))} + {fv(_out(add))} = {fv(_out(c))}", _out(c),
-             key="c"),
+        Step("Keep", f"f ⊙ cₜ₋₁ = {fv(_out(f))} ⊙ {paren(fv(_out(cp)))} = {fv(_out(keep))}", _out(keep), key="fc_prev"),
+        Step("Write", f"i ⊙ c̃ = {fv(_out(i))} ⊙ {paren(fv(_out(ct)))} = {fv(_out(add))}", _out(add), key="ic_tilde"),
+        Step("Cell state", f"cₜ = f ⊙ cₜ₋₁ + i ⊙ c̃ = {fv(_out(keep))} + {paren(fv(_out(add)))} = {fv(_out(c))}",
+             _out(c), key="c"),
         Step("tanh(cₜ)", f"tanh({fv(_out(c))}) = {fv(_out(tc))}", _out(tc), key="tanh_c"),
         Step("Hidden state", f"hₜ = o ⊙ tanh(cₜ) = {fv(_out(o))} ⊙ {fv(_out(tc))} = {fv(_out(h))}", _out(h), key="h"),
     ]
