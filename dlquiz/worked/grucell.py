@@ -85,9 +85,9 @@ def _draw(d: Draw) -> Params:
     "One GRU step from given gate values",
     "已知门值的一步 GRU",
     [
-        ParamSpec("r", "reset gate rₜ (a number or one per unit; used only with W_h)", None, "tensor", rank=(0, 1),
+        ParamSpec("r", "reset gate rₜ (a number or one per unit)", None, "tensor", rank=(0, 1),
                   applies="with W_h and dh",
-                  help_zh="重置门 rₜ（一个数或每个单元一个；只在给出 W_h 时用到）"),
+                  help_zh="重置门 rₜ（一个数或每个单元一个）"),
         ParamSpec("z", "update gate zₜ", 0.4, "tensor", rank=(0, 1), help_zh="更新门 zₜ"),
         ParamSpec("h_tilde", "candidate h̃ₜ", 0.6, "tensor", rank=(0, 1), help_zh="候选状态 h̃ₜ"),
         ParamSpec("h_prev", "previous hidden state hₜ₋₁", 0.2, "tensor", rank=(0, 1), help_zh="上一步的隐状态 hₜ₋₁"),
