@@ -26,7 +26,7 @@ from dlquiz.symbolic.parse import canonical_name, parse_math, parse_relation
 # names that stay as they are in Chinese text: functions the student types, programs, languages
 ALLOWED = {"softmax", "sum", "prod", "diff", "log", "ln", "Piecewise", "LaTeX", "SymPy", "dlquiz", "equiv", "let",
            "assume", "Python", "logit", "sigma", "tanh", "relu", "ReLU", "Leaky", "Adam", "BPTT", "sigmoid",
-           "RMSprop", "left", "right"}
+           "RMSprop", "left", "right", "beta"}
 
 
 def english_words(zh: str) -> list[str]:
@@ -349,6 +349,34 @@ DERIVATIONS_ZH = [
     ("matrix W: n x m\nvector v: n\n    W + v\n  = v\n", "形状错误：v 的形状是 n×1"),
     ("matrix W: n x m\nmatrix A: m x n\n    W\n  = W + A\n", "W（n×m）与 A（m×n）的形状不同"),
 ]
+
+
+# malformed derivations: the error names the line and column, in Chinese
+DERIVATION_ERRORS = [
+    ("let = 3\n    x\n  = x\n", "应为 'let NAME = expression'"),
+    ("let 2x = 3\n    x\n  = x\n", "无法定义 '2x'"),
+    ("matrix W\n    x\n  = x\n", "矩阵需要两个大小"),
+    ("vector v: n x m\n    v\n  = v\n", "向量需要一个大小"),
+    ("matrix W: n x n\n    dQ\n  = W\n", "未知的梯度 'dQ'"),
+    ("matrix W: n x n\n    W\n  = Q\n", "未知的名字 'Q'"),
+    ("= x\n", "以 '=' 开头的一步前面需要有表达式"),
+    ("    x\n  = \n", "'=' 的一边是空的"),
+    ("matrix W: n x n\n    (W\n  = W\n", "缺少 ')'"),
+    ("matrix W: n x n\n    W^\n  = W\n", "幂需要指数"),
+    ("matrix W: n x n\n    W +\n  = W\n", "表达式提前结束"),
+    ("matrix W: n x n\n    ‖W\n  = W\n", "范数缺少右边的 ‖"),
+    ("matrix W: n x n\n    W $\n  = W\n", "矩阵表达式中意外的 '$'"),
+    ("let s = sigm(x)\n    s\n  = s\n", "未知的名字 'sigm'"),
+    ("# only a comment\nlet s = x\n", "推导中没有步骤"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DERIVATION_ERRORS)
+def test_derivation_errors_in_chinese(text: str, expected: str) -> None:
+    r = CliRunner().invoke(cli, ["check", "-", "--lang", "zh"], input=text)
+    assert r.exit_code == 2, r.output
+    assert expected in r.output, r.output
+    assert not set(english_words(r.output)) - ASSUMPTION_WORDS - {"stdin"}, r.output
 
 
 @pytest.mark.parametrize(("text", "expected"), DERIVATIONS_ZH)
