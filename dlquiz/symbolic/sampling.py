@@ -32,6 +32,9 @@ it is called undefined. A difference is confirmed at increasing precision (the v
 stable across two precisions and still differ); a difference that vanishes at higher precision
 was rounding. Wide, probe and kink points may refute but never count as agreement (saturating
 functions agree far out to any precision), nor do points where both values are below 1e-15.
+
+Size: the point plan, kink and residue probes and the precision ladder are one procedure; the
+integer-range helpers live in residues.py.
 """
 
 from __future__ import annotations

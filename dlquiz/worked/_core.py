@@ -12,6 +12,9 @@ Two framework rules are enforced here for every generator:
   it (say, only through `check`) calls `mark_used(p, name)`.
 - **Ask**: `generate_example(kind, …, ask=NAME)` boxes the value NAME as the answer; the names are
   the example's `values` (each step with a `key` adds its value under that name).
+
+Size: the registry, the parameter-tracking wrapper that refuses unread parameters and the
+explanation writer work on the same objects.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Feed-forward networks: parameter counts, a forward and backward pass, perceptron, XOR."""
+"""Feed-forward networks: parameter counts, a forward and backward pass, perceptron, XOR.
+
+Size: the general network's forward and backward pass side by side, per activation and loss
+convention, with their step text.
+"""
 
 # ruff: noqa: E741  (l is the layer index, as in the notes' W[l], b[l])
 

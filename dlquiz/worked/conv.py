@@ -1,6 +1,9 @@
 """Convolution sizes (rectangular, padding modes, dilation), parameter counts, receptive fields, LeNet, AlexNet.
 
 Convolution and pooling by hand are in `convolve.py`, network summaries in `arch.py`.
+
+Size: the size formulas and the fixed architectures share the output-size helper and its
+uneven-size warning.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@
 case (1-D or 2-D, channels in and out, bias, true convolution or cross-correlation,
 full/same/valid or any padding, stride, dilation); `pool` is max/average pooling with channels
 and padding.
+
+Size: three generators that share the padding, dilation and kernel-flip helpers and the writer of
+sums of products.
 """
 
 from __future__ import annotations

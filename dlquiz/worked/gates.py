@@ -1,5 +1,9 @@
 """Gated recurrent cells: one LSTM step, one GRU step (forward and backward), and parameter counts of
-recurrent layers (RNN, LSTM, GRU; stacked, bidirectional, one or two biases per gate)."""
+recurrent layers (RNN, LSTM, GRU; stacked, bidirectional, one or two biases per gate).
+
+Size: the LSTM and GRU steps share the gate helpers, the update and reset conventions and their
+step text in both languages.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Optimisers step by step (course-notes conventions), learning-rate decay, gradient checking."""
+"""Optimisers step by step (course-notes conventions), learning-rate decay, gradient checking.
+
+Size: six optimisers share the step loop, the typed-objective gradient and the per-step value
+names; the translation table sits at the end.
+"""
 
 # ruff: noqa: E501  (translation table at the end: one phrase per line)
 

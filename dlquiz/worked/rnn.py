@@ -1,4 +1,8 @@
-"""A vanilla RNN over T steps and back-propagation through time (note 000's notation)."""
+"""A vanilla RNN over T steps and back-propagation through time (note 000's notation).
+
+Size: one generator whose forward pass and BPTT sit side by side (each forward rule beside its
+derivative), with their step text in both languages.
+"""
 
 from __future__ import annotations
 
