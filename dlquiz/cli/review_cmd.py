@@ -71,9 +71,8 @@ def review(minutes: float | None, limit: int | None, new: int | None, topics: tu
     prestart()  # the checking process loads the engine while this command reads its input
     from dlquiz.bank import load_bank
     from dlquiz.progress import open_store
-    from dlquiz.progress.plan import chapter_weights, minutes_per_day, session_for, studied_seconds
     from dlquiz.progress.review_loop import ReviewSession
-    from dlquiz.progress.scheduler import build_queue, effective_due, exam_plan, local_day
+    from dlquiz.progress.today import next_due, todays_queue
     from dlquiz.quiz import make_reader, summary_table
     from dlquiz.render import console as make_console
 
@@ -84,22 +83,11 @@ def review(minutes: float | None, limit: int | None, new: int | None, topics: tu
     out = make_console()
     with open_store(home, now=clock, item_times=items_times(bank.items)) as store:
         cards, settings = store.cards(), store.settings()
-        now = clock()
-        budget: float | None = None
-        if minutes is not None or exam_plan(settings, local_day(now)) is not None:
-            answers = store.answers()
-            if minutes is not None:
-                budget = minutes * 60
-            else:
-                budget = max(0.0, minutes_per_day(settings) * 60 - studied_seconds(answers, local_day(now)))
-            session = session_for(items, cards, answers, settings, now,
-                                  chapter_weights(bank.syllabus, settings), budget_s=budget, new_allowed=new)
-            picks = list(session.picks)[:limit] if limit is not None else list(session.picks)
-            entries = [(p.item, p.reason) for p in picks]
-            n_due = sum(1 for _, k in entries if k == "due")
-            n_weak = sum(1 for _, k in entries if k == "weak")
-            n_new = len(entries) - n_due - n_weak
-            new_allowed = 1 if session.left_out else 0
+        today = todays_queue(items, cards, settings, store.answers, bank.syllabus, clock(), minutes=minutes,
+                             limit=limit, new=new)
+        budget, entries, session = today.budget_s, today.entries, today.session
+        n_due, n_weak, n_new = today.n_due, today.n_weak, today.n_new
+        if session is not None:
             from dlquiz.progress.plan_render import left_out_text
 
             notes = [t("Cramming: weak topics first, then the chapters the exam weights most.", lang)
@@ -110,25 +98,17 @@ def review(minutes: float | None, limit: int | None, new: int | None, topics: tu
                 from rich.markup import escape
 
                 out.print(f"[dim]{escape(' '.join(notes))}[/dim]")
-        else:
-            queue = build_queue(items, cards, settings, now, limit=limit, new_limit=new)
-            entries = [(i, "due") for i in queue.due] + [(i, "new") for i in queue.new]
-            n_due, n_new, new_allowed = len(queue.due), len(queue.new), queue.new_allowed
-            n_weak = 0
         if not entries:
-            plan = exam_plan(settings, local_day(now))
-            ids = {i.id for i in items}
-            upcoming = sorted(effective_due(c, plan) for i, c in cards.items() if i in ids)
             if budget is not None and budget <= 0:
                 msg = t("Today's study time is used up.", lang)
             else:
                 msg = t("Nothing to review today.", lang)
-            if upcoming:
-                nxt = local_day(upcoming[0])
-                count = sum(1 for d in upcoming if local_day(d) == nxt)
+            upcoming = next_due(items, today)
+            if upcoming is not None:
+                nxt, count = upcoming
                 msg += " " + (t("Next: {day} (1 item).", lang, day=nxt.isoformat()) if count == 1
                               else t("Next: {day} ({count} items).", lang, day=nxt.isoformat(), count=count))
-            if new_allowed == 0 and len(cards) < len(items) and budget is None:
+            if today.new_allowed == 0 and len(cards) < len(items) and budget is None:
                 msg += " " + t("Today's new items are done (dlquiz review --new N for more).", lang)
             out.print(msg)
             return
