@@ -26,7 +26,7 @@ from dlquiz.symbolic.parse import canonical_name, parse_math, parse_relation
 # names that stay as they are in Chinese text: functions the student types, programs, languages
 ALLOWED = {"softmax", "sum", "prod", "diff", "log", "ln", "Piecewise", "LaTeX", "SymPy", "dlquiz", "equiv", "let",
            "assume", "Python", "logit", "sigma", "tanh", "relu", "ReLU", "Leaky", "Adam", "BPTT", "sigmoid",
-           "RMSprop", "left", "right", "beta"}
+           "RMSprop", "left", "right", "beta", "diag", "exp", "norm", "rowsum", "sqrt", "trace"}
 
 
 def english_words(zh: str) -> list[str]:
@@ -348,6 +348,11 @@ DERIVATIONS_ZH = [
     ("matrix W: n x n\nvector v: n\n    W v\n  = v W\n", "内侧的维度不同"),
     ("matrix W: n x m\nvector v: n\n    W + v\n  = v\n", "形状错误：v 的形状是 n×1"),
     ("matrix W: n x m\nmatrix A: m x n\n    W\n  = W + A\n", "W（n×m）与 A（m×n）的形状不同"),
+    ("matrix W: n x n\n    W^(n)\n  = W\n", "只支持整数次的逐元素幂"),
+    ("matrix W: n x n\n    |W|\n  = W\n", "矩阵模式中不能用 |·|"),
+    ("matrix W: n x n\n    ‖W‖_3\n  = W\n", "范数 ‖·‖_3"),
+    ("matrix W: n x n\n    foo(W)\n  = W\n", "矩阵模式不认识函数 'foo'"),
+    ("matrix W: n x m\n    diag(W)\n  = W\n", "非方阵的 diag"),
 ]
 
 
