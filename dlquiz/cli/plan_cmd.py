@@ -119,8 +119,9 @@ def plan(exam_date: str | None, minutes_per_day: float | None, weights: dict[int
     """
     from dlquiz.bank import load_bank
     from dlquiz.progress import open_store
-    from dlquiz.progress.plan import CHAPTER_WEIGHTS, MINUTES_PER_DAY, chapter_weights, format_weights, study_plan
-    from dlquiz.progress.scheduler import EXAM_DATE, EXAM_TARGET, NEW_PER_DAY, local_day
+    from dlquiz.progress.plan import chapter_weights, study_plan
+    from dlquiz.progress.plan_settings import save_plan_settings
+    from dlquiz.progress.scheduler import local_day
     from dlquiz.progress.stats import compute_stats
     from dlquiz.render import console as make_console
 
@@ -149,24 +150,11 @@ def plan(exam_date: str | None, minutes_per_day: float | None, weights: dict[int
     out = make_console()
     with open_store(home, now=clock) as store:
         if clear:
-            store.set_setting(EXAM_DATE, None)
-            store.set_setting(EXAM_TARGET, None)
+            save_plan_settings(store, bank.syllabus, clear=True)
             if not as_json:
                 out.print(t("Exam date cleared: back to steady spaced repetition.", lang))
-        if day is not None:
-            store.set_setting(EXAM_DATE, day.isoformat())
-        if target is not None:
-            store.set_setting(EXAM_TARGET, f"{target:g}")
-        if new_per_day is not None:
-            store.set_setting(NEW_PER_DAY, str(new_per_day))
-        if minutes_per_day is not None:
-            store.set_setting(MINUTES_PER_DAY, f"{minutes_per_day:g}")
-        if weights:
-            kept = {**chapter_weights(bank.syllabus, {}), **chapter_weights(bank.syllabus, store.settings())}
-            defaults = chapter_weights(bank.syllabus, {})
-            kept.update(weights)
-            changed = {k: v for k, v in kept.items() if defaults.get(k) != v}
-            store.set_setting(CHAPTER_WEIGHTS, format_weights(changed) or None)
+        save_plan_settings(store, bank.syllabus, exam_day=day, target=target, new_per_day=new_per_day,
+                           minutes_per_day=minutes_per_day, weights=weights)
         settings = store.settings()
         now = clock()
         result = compute_stats(bank, store.cards(), store.answers(), settings, now)
