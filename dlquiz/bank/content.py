@@ -1,0 +1,155 @@
+"""Content gates of the bank that need no engine: syllabus coverage (every topic has at least 4
+items and one item of each kind letter it needs), enough accepted forms for short answers, a stated
+precision for numbers (and no listed mistake within the key's tolerance), a model answer of 3-6
+sentences for explain items, a prompt's definitions given to a derivation, and no ordering mistake
+that is an accepted order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from dlquiz.bank.load import Problem
+from dlquiz.bank.model import KIND_LETTER, Item
+from dlquiz.bank.syllabus import Syllabus
+
+MIN_ITEMS_PER_TOPIC = 4
+
+
+def coverage(items: Sequence[Item], syllabus: Syllabus) -> dict[str, dict[str, int]]:
+    """{topic id: {kind: count}} over every syllabus topic, zeros included."""
+    from dlquiz.bank.model import KINDS
+
+    table = {t.id: dict.fromkeys(KINDS, 0) for t in syllabus.topics}
+    for item in items:
+        table[item.topic][item.kind] += 1
+    return table
+
+
+def coverage_problems(items: Sequence[Item], syllabus: Syllabus) -> list[Problem]:
+    table = coverage(items, syllabus)
+    problems = []
+    for topic in syllabus.topics:
+        counts = table[topic.id]
+        total = sum(counts.values())
+        letters = {KIND_LETTER[k] for k, n in counts.items() if n}
+        missing = [k for k in topic.kinds if k not in letters]
+        if total < MIN_ITEMS_PER_TOPIC:
+            problems.append(Problem("syllabus", 0, "", topic.id,
+                                    f"only {total} item(s), needs at least {MIN_ITEMS_PER_TOPIC}"))
+        if missing:
+            problems.append(Problem("syllabus", 0, "", topic.id,
+                                    f"no item of kind {', '.join(missing)} (needs {', '.join(topic.kinds)})"))
+    return problems
+
+
+def _problem(item: Item, field: str, message: str) -> Problem:
+    return Problem(item.file, item.line, item.id, field, message)
+
+
+MIN_SHORT_FORMS = 3
+# how a prompt states the precision it grades
+PRECISION_EN = re.compile(r"\b(\d+|one|two|three|four|five|six)\s+(decimal|significant)", re.IGNORECASE)
+PRECISION_ZH = re.compile(r"(\d+|一|两|二|三|四|五|六)\s*位(小数|有效数字)")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+# a sentence ends at 。！？, or at . ! ? before a space or the end -- not inside 0.5, nor after e.g./i.e./etc./vs.
+_SENTENCE_END = re.compile(r"[。！？]+|(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.!?]+(?=\s|$)")
+
+
+def count_sentences(text: str) -> int:
+    """How many sentences `text` has (for the 3-6 sentences of an explain item's model answer)."""
+    return len([s for s in _SENTENCE_END.split(text) if s.strip()])
+
+
+def content_problems(items: Sequence[Item]) -> list[Problem]:
+    """Quality gates that need no engine: enough accepted forms for short answers, a stated
+    precision for numbers, explain items with a model answer of 3-6 sentences."""
+    problems: list[Problem] = []
+    for item in items:
+        if item.kind == "short":
+            zh = [a for a in item.answer if _CJK.search(a)]
+            en = [a for a in item.answer if not _CJK.search(a)]
+            for lang, forms in (("en", en), ("zh", zh)):
+                if len(forms) < MIN_SHORT_FORMS:
+                    problems.append(_problem(item, "answer", f"only {len(forms)} accepted {lang} form(s), needs at "
+                                             f"least {MIN_SHORT_FORMS}: add the textbook's term, synonyms, the "
+                                             "abbreviation, the full term"))
+        elif item.kind == "numeric":
+            problems.extend(_precision_problems(item))
+            if item.answer is not None:
+                from dlquiz.quiz.grade import numbers_match
+
+                for n, m in enumerate(item.mistakes, 1):
+                    if isinstance(m.answer, int | float) and numbers_match(float(item.answer), float(m.answer), item):
+                        problems.append(_problem(item, f"mistakes[{n}].answer", f"{m.answer} is within the tolerance "
+                                                 "of the key: it would be marked right (ask for more digits)"))
+        elif item.kind == "explain" and item.model_answer is not None:
+            for lang in ("en", "zh"):
+                text = item.model_answer(lang)
+                n = count_sentences(text)
+                if not 3 <= n <= 6:
+                    problems.append(_problem(item, f"model_answer.{lang}", f"{n} sentence(s); write 3 to 6"))
+        elif item.kind == "derivation":
+            for name in _undefined_prompt_names(item):
+                problems.append(_problem(item, "given", f"the prompt defines {name} but no given does: a derivation "
+                                                        f"written with {name} would be checked without its meaning"))
+        elif item.kind == "ordering":
+            orders = {o.answer for o in item.orders} or {item.answer}
+            for n, m in enumerate(item.mistakes, 1):
+                if tuple(m.answer) in orders:
+                    problems.append(_problem(item, f"mistakes[{n}].answer", "is an accepted order, not a mistake"))
+    return problems
+
+
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉ₜ", "0123456789t")
+# `a = σ(wx + b)`, `L = −[…]`, `v̂_2 = …` in a prompt: a name defined as an expression
+_PROMPT_DEFINITION = re.compile(
+    r"(?<![\w′'/∂])([A-Za-zσθβ](?:\u0302)?(?:_?\{?[0-9tk]\}?|[₀-₉ₜ])?)\s*=\s*(?=([^=,;.。，；]+))")
+
+
+def _plain_name(name: str) -> str:
+    return re.sub(r"[_{}\u0302]|hat", "", name.translate(_SUBSCRIPTS))
+
+
+def _undefined_prompt_names(item: Item) -> list[str]:
+    """Names the English prompt defines as an expression that no given defines (`h_t` is covered by
+    h_1, h_2, ... and a name set to a number needs no given)."""
+    defined = set()
+    for g in item.given:
+        m = re.match(r"\s*(?:let\s+)?([^=\s]+)\s*(?::=|=)", g)
+        if m:
+            defined.add(_plain_name(m.group(1)))
+    missing = []
+    for m in _PROMPT_DEFINITION.finditer(item.prompt.en):
+        name, rhs = _plain_name(m.group(1)), m.group(2).strip()
+        if not re.search(r"[A-Za-zσθβ]", rhs):
+            continue  # a value, such as v_0 = 0
+        if name in defined or (name.endswith("t") and any(d[:-1] == name[:-1] and d[-1:].isdigit() for d in defined)):
+            continue
+        missing.append(m.group(1))
+    return sorted(set(missing))
+
+
+def _precision_problems(item: Item) -> list[Problem]:
+    """A numeric item whose key is not a whole number states its precision in the field and in
+    both prompts."""
+    exact = item.answer is not None and float(item.answer).is_integer()
+    if exact and item.decimals is None and item.sig_figs is None:
+        return []
+    if item.answer is None and item.decimals is None and item.sig_figs is None and item.tolerance == 0:
+        return []
+    out = []
+    if item.decimals is None and item.sig_figs is None:
+        if item.generator and item.answer is None:
+            return []  # the deep check decides from the generator's values
+        out.append(_problem(item, "decimals", "the answer is not a whole number: state the precision it is graded "
+                                              "with (decimals = 3 or sig_figs = 4) and say it in the prompt"))
+        return out
+    if not PRECISION_EN.search(item.prompt.en):
+        out.append(_problem(item, "prompt.en", "does not state the precision (e.g. 'to 3 decimal places')"))
+    if not PRECISION_ZH.search(item.prompt.zh):
+        out.append(_problem(item, "prompt.zh", "does not state the precision (e.g. '保留 3 位小数')"))
+    return out
