@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from dlquiz.i18n import Text
+from dlquiz.i18n import Text as Text  # re-exported: an item holds its texts as Text
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
