@@ -7,7 +7,6 @@ import random
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -80,6 +79,7 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
     prestart()  # the checking process loads the engine while this command reads its input
     from dlquiz.bank import load_bank
     from dlquiz.progress.exam import assemble_paper, shortfall
+    from dlquiz.progress.exam_log import ExamLog
     from dlquiz.progress.exam_report import build_report, render_report, report_markdown, self_grade_explains
     from dlquiz.quiz import make_reader, run_session
     from dlquiz.render import console as make_console
@@ -99,24 +99,13 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
         error_console().print(f"[yellow]{plain(shortfall(bank.items, paper, count, chapters, lang))}[/yellow]",
                               soft_wrap=True)
     store = None
-    exam_id: int | None = None
     started = clock()
     if not no_save:
         from dlquiz.progress import open_store
 
         store = open_store(home, now=clock, item_times=items_times(bank.items))
-        exam_id = store.start_exam(started_at=started, seed=seed, minutes=paper.minutes,
-                                   n_items=len(paper.items),
-                                   chapters=",".join(map(str, paper.chapters)))
-    answer_ids: list[int] = []
+    log = ExamLog(store, paper, seed=seed, started_at=started)
     try:
-        recorder = None
-        if store is not None:
-            active = store
-
-            def recorder(event: Any) -> None:
-                answer_ids.append(active.record(event, exam_id=exam_id))
-
         title = t("Mock exam · {n} questions · {minutes:g} min · seed {seed}", lang, n=len(paper.items),
                   minutes=paper.minutes, seed=seed)
         mono = time.monotonic
@@ -130,23 +119,17 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
         else:
             session_clock = mono
         result = run_session(paper.items, lang=lang, seed=seed, console=out,
-                             read_line=reader, recorder=recorder, feedback=False,
+                             read_line=reader, recorder=log.recorder, feedback=False,
                              deadline=deadline, clock=session_clock, now=clock,
                              title=title)
         finished = clock()
         if not result.interrupted:  # explain-why answers: graded by the student, now that time is over
             graded = self_grade_explains(paper, result, console=out, read_line=make_reader(out), lang=lang)
-            if store is not None and len(answer_ids) == len(result.events):
-                for k in graded:  # the skipped row becomes the graded answer (and a review of its card)
-                    store.undo(answer_ids[k])
-                    answer_ids[k] = store.record(result.events[k], exam_id=exam_id)
+            log.regrade(graded, result.events)
         report = build_report(paper, result, lang=lang, started_at=started, finished_at=finished)
-        if store is not None and exam_id is not None:
-            store.finish_exam(exam_id, finished_at=report.finished_at, correct=report.correct,
-                              report=report.to_dict())
+        log.finish(report)
     finally:
-        if store is not None:
-            store.close()
+        log.close()
     out.print()
     for part in render_report(report):
         out.print(part)
