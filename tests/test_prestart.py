@@ -37,9 +37,11 @@ def test_checking_commands_prestart_the_worker(args: list[str], tmp_path: Path,
 
 
 def test_help_loads_no_heavy_library() -> None:
+    # listing the commands imports each command's module: the parts they drive load only when run
     code = ("import sys; from click.testing import CliRunner; from dlquiz.cli import cli; "
             "r = CliRunner().invoke(cli, ['--help']); assert r.exit_code == 0, r.output; "
-            "print(sorted(m for m in ('sympy', 'numpy', 'mpmath') if m in sys.modules))")
+            "print(sorted(m for m in ('sympy', 'numpy', 'mpmath', 'prompt_toolkit', 'dlquiz.progress', "
+            "'dlquiz.quiz', 'dlquiz.symbolic', 'dlquiz.worked') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          cwd=str(Path(FIXTURE_BANK).parents[2]))
     assert out.returncode == 0, out.stderr

@@ -20,7 +20,6 @@ from dlquiz.cli.common import (
 )
 from dlquiz.cli.progress_common import make_clock, now_option
 from dlquiz.i18n import t
-from dlquiz.progress.order import items_times
 
 # -- exam -------------------------------------------------------------------------------------
 
@@ -102,7 +101,7 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
     started = clock()
     if not no_save:
         from dlquiz.progress import open_store
-
+        from dlquiz.progress.order import items_times  # progress loads the store: not at start-up
         store = open_store(home, now=clock, item_times=items_times(bank.items))
     log = ExamLog(store, paper, seed=seed, started_at=started)
     try:

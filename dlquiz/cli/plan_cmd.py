@@ -16,7 +16,6 @@ from dlquiz.cli.common import (
 )
 from dlquiz.cli.progress_common import make_clock, now_option, print_json
 from dlquiz.i18n import t
-from dlquiz.progress.order import syllabus_order
 
 # -- stats ------------------------------------------------------------------------------------
 
@@ -158,6 +157,7 @@ def plan(exam_date: str | None, minutes_per_day: float | None, weights: dict[int
         settings = store.settings()
         now = clock()
         result = compute_stats(bank, store.cards(), store.answers(), settings, now)
+        from dlquiz.progress.order import syllabus_order  # progress loads the store: not at start-up
         study = study_plan(syllabus_order(bank, bank.items), store.cards(), store.answers(), settings, now,
                            chapter_weights(bank.syllabus, settings))
     data = result.to_dict()

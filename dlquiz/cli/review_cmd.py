@@ -18,7 +18,6 @@ from dlquiz.cli.common import (
 )
 from dlquiz.cli.progress_common import make_clock, now_option
 from dlquiz.i18n import t
-from dlquiz.progress.order import items_times, syllabus_order
 
 # -- review -----------------------------------------------------------------------------------
 
@@ -79,6 +78,7 @@ def review(minutes: float | None, limit: int | None, new: int | None, topics: tu
     clock = make_clock(now_text)
     lang = lang or default_lang()
     bank = load_bank(bank_dir)
+    from dlquiz.progress.order import items_times, syllabus_order  # progress loads the store: not at start-up
     items = syllabus_order(bank, bank.select(topics=topics))
     out = make_console()
     with open_store(home, now=clock, item_times=items_times(bank.items)) as store:
