@@ -68,8 +68,10 @@ def _run(args: argparse.Namespace) -> int:
     print(f"{len(cases)} cases, {args.jobs} jobs, {wall:.1f} s wall, load {load_before:.1f} -> {load_after:.1f}")
     print(f"wrong verdicts: {len(wrong)}   false equal: {len(false_equal)} (must be 0)")
     for case, res in wrong:
-        print(f"  {case['id']}: expected {case['expect']}, got {res['verdict']}: "
-              f"{case['reference']!r} vs {case['candidate']!r} -- {res.get('message', '')}")
+        print(
+            f"  {case['id']}: expected {case['expect']}, got {res['verdict']}: "
+            f"{case['reference']!r} vs {case['candidate']!r} -- {res.get('message', '')}"
+        )
     ok = not false_equal
     for key, target in TARGETS.items():
         flag = "ok" if stats[key] < target else "OVER"

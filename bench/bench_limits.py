@@ -82,9 +82,11 @@ def overhead(runs: int) -> float:
     print(f"typical checks, worker process          {ms(pooled)}")
     print(f"typical checks, in process (old)        {ms(local)}")
     extra = statistics.median(pooled) - statistics.median(local)
-    print(f"overhead per check (median difference)  {extra * 1000:7.2f} ms  (load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: on a busy machine the wait for the "
-          "worker's answer includes waiting for a core)")
+    print(
+        f"overhead per check (median difference)  {extra * 1000:7.2f} ms  (load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: on a busy machine the wait for the "
+        "worker's answer includes waiting for a core)"
+    )
     return statistics.median(trips)
 
 
@@ -128,8 +130,9 @@ def old(limit: float, cap: float) -> None:
     for text in WORST:
         t0 = time.perf_counter()
         try:
-            out = subprocess.run([sys.executable, "-c", _OLD.format(limit=limit), text], capture_output=True,
-                                 text=True, timeout=cap).stdout.strip()
+            out = subprocess.run(
+                [sys.executable, "-c", _OLD.format(limit=limit), text], capture_output=True, text=True, timeout=cap
+            ).stdout.strip()
         except subprocess.TimeoutExpired:
             out = f"> {cap:g} s (killed)"
         print(f"old  {time.perf_counter() - t0:6.2f} s  {text[:40]:<40}  {out}")
@@ -157,8 +160,10 @@ def batch(lines: int, jobs: int, limit: float) -> None:
     n = run_batch(Lines(), jobs, limit, 0, out)  # type: ignore[arg-type]
     took = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"batch {n} lines, jobs {jobs}: {took:.1f} s, {n / took:.0f} lines/s, "
-          f"parent peak memory {before / 1024:.0f} -> {after / 1024:.0f} MiB")
+    print(
+        f"batch {n} lines, jobs {jobs}: {took:.1f} s, {n / took:.0f} lines/s, "
+        f"parent peak memory {before / 1024:.0f} -> {after / 1024:.0f} MiB"
+    )
 
 
 def main() -> int:

@@ -70,8 +70,7 @@ def main(argv: list[str] | None = None) -> int:
                 pass
             times.append((time.perf_counter() - t0) * 1000)
     times.sort()
-    got = {"median_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))],
-           "max_ms": times[-1]}
+    got = {"median_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))], "max_ms": times[-1]}
     print(f"{len(texts)} formulas × {args.repeat}")
     ok = True
     for key, target in TARGETS.items():

@@ -104,8 +104,10 @@ def main() -> int:
     wall, per_kind = bench_variants(args.variants, args.workers)
     verdict = "ok" if wall < VARIANTS_LIMIT_S else "MISSED"
     ok &= wall < VARIANTS_LIMIT_S
-    print(f"{args.variants} random variants of {len(per_kind)} kinds to JSON on {args.workers} processes: "
-          f"{wall:.2f} s (target < {VARIANTS_LIMIT_S:g} s) {verdict}")
+    print(
+        f"{args.variants} random variants of {len(per_kind)} kinds to JSON on {args.workers} processes: "
+        f"{wall:.2f} s (target < {VARIANTS_LIMIT_S:g} s) {verdict}"
+    )
     print("slowest kinds (ms per variant):")
     for kind, sec in sorted(per_kind.items(), key=lambda kv: -kv[1])[:8]:
         print(f"  {kind:24} {sec * 1e3:8.2f}")

@@ -3,6 +3,7 @@
 Each expected verdict is the mathematics of the pair (decided by hand), not the checker's output.
 Run: .venv/bin/python bench/equiv_cases_make.py
 """
+
 import json
 from pathlib import Path
 
@@ -11,8 +12,13 @@ C: list[dict] = []
 
 
 def add(topic, ref, cand, expect, assume=(), latex=None, let=None):
-    d = {"id": f"{topic}-{sum(1 for c in C if c['topic']==topic)+1}", "topic": topic,
-         "reference": ref, "candidate": cand, "expect": expect}
+    d = {
+        "id": f"{topic}-{sum(1 for c in C if c['topic'] == topic) + 1}",
+        "topic": topic,
+        "reference": ref,
+        "candidate": cand,
+        "expect": expect,
+    }
     if assume:
         d["assume"] = list(assume)
     if latex is not None:
@@ -20,7 +26,6 @@ def add(topic, ref, cand, expect, assume=(), latex=None, let=None):
     if let:
         d["let"] = let
     C.append(d)
-
 
 
 E, N, D, U, X = "equal", "not_equal", "domain_only", "undecided", "error"
@@ -121,7 +126,13 @@ add(T, "sum(k,k,1,K)", "K(K+1)/2", E)
 add(T, "sum(k,k,1,K)", "K(K-1)/2", N)
 add(T, "sum(k^2,k,1,K)", "K(K+1)(2K+1)/6", E)
 add(T, "sum(2^k,k,0,K)", "2^(K+1)-1", E)
-add(T, "-(y1*log(p1)+y2*log(p2)+y3*log(p3))", "-log(p1)", D, ["y1+y2+y3=1", "y1 in {0,1}", "y2 in {0,1}", "y3 in {0,1}", "0<p<1"])
+add(
+    T,
+    "-(y1*log(p1)+y2*log(p2)+y3*log(p3))",
+    "-log(p1)",
+    D,
+    ["y1+y2+y3=1", "y1 in {0,1}", "y2 in {0,1}", "y3 in {0,1}", "0<p<1"],
+)
 add(T, "y1*log(p1)+y2*log(p2)+y3*log(p3)", "y1*log(p1)+y2*log(p2)+(1-y1-y2)*log(p3)", E, ["y1+y2+y3=1", "0<p<1"])
 add(T, r"-\sum_{k=1}^{K} y_k \log \hat{y}_k", "-sum(y_k*log(yhat_k),k,1,K)", E, ["0<yhat<1"])
 T = "softmax.grad"
@@ -187,7 +198,12 @@ add(T, "beta*v + (1-beta)*theta", "v + (1-beta)*(theta - v)", E)
 add(T, "beta*v + (1-beta)*theta", "(1-beta)*v + beta*theta", N)
 add(T, "beta*v + (1-beta)*theta", "beta*v + beta*theta", N)
 add(T, "v/(1-beta^t)", "v*(1/(1-beta^t))", E)
-add(T, "beta*(beta*v_0 + (1-beta)*theta_1) + (1-beta)*theta_2", "beta^2*v_0 + beta*(1-beta)*theta_1 + (1-beta)*theta_2", E)
+add(
+    T,
+    "beta*(beta*v_0 + (1-beta)*theta_1) + (1-beta)*theta_2",
+    "beta^2*v_0 + beta*(1-beta)*theta_1 + (1-beta)*theta_2",
+    E,
+)
 T = "opt.momentum"
 add(T, "w - alpha*(beta*v + (1-beta)*g)", "w - alpha*beta*v - alpha*(1-beta)*g", E)
 add(T, "w - alpha*(beta*v + (1-beta)*g)", "w - alpha*(beta*v + g)", N)
@@ -199,9 +215,21 @@ add(T, r"w - \frac{\alpha g}{\sqrt{s}+\varepsilon}", "w - alpha*g/(sqrt(s)+eps)"
 T = "opt.adam"
 add(T, "m/(1-beta_1^t)", "m/(1-beta1^t)", E)
 A = ["s>0", "epsilon>0", "0<beta_1<1", "0<beta_2<1", "t positive integer"]
-add(T, "w - alpha*(m/(1-beta_1^t))/(sqrt(s/(1-beta_2^t))+epsilon)", "w - alpha*m/(1-beta_1^t)/(sqrt(s/(1-beta_2^t)) + epsilon)", E, A)
+add(
+    T,
+    "w - alpha*(m/(1-beta_1^t))/(sqrt(s/(1-beta_2^t))+epsilon)",
+    "w - alpha*m/(1-beta_1^t)/(sqrt(s/(1-beta_2^t)) + epsilon)",
+    E,
+    A,
+)
 add(T, "w - alpha*(m/(1-beta_1^t))/(sqrt(s/(1-beta_2^t))+epsilon)", "w - alpha*m/(sqrt(s)+epsilon)", N, A)
-add(T, "w - alpha*(m/(1-beta_1^t))/(sqrt(s/(1-beta_2^t))+epsilon)", "w - alpha*(m/(1-beta_1^t))/sqrt(s/(1-beta_2^t))", N, A)  # erratum 004
+add(
+    T,
+    "w - alpha*(m/(1-beta_1^t))/(sqrt(s/(1-beta_2^t))+epsilon)",
+    "w - alpha*(m/(1-beta_1^t))/sqrt(s/(1-beta_2^t))",
+    N,
+    A,
+)  # erratum 004
 add(T, r"\frac{m_t}{1-\beta_1^t}", "m_t/(1-beta_1^t)", E)
 add(T, "beta_2*s + (1-beta_2)*g^2", "beta_2*s + (1-beta_2)*g^2", E)
 add(T, "beta_1*m + (1-beta_1)*g", "beta_1*m + (1-beta_2)*g", N)

@@ -52,8 +52,12 @@ def _imports(path: Path) -> set[str]:
                 parts = pkg.split(".")
                 base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
             subs = {f"{base}.{a.name}" for a in node.names}
-            modules = {m for m in subs if (PKG.parent / m.replace(".", "/")).with_suffix(".py")
-                       .exists() or (PKG.parent / m.replace(".", "/")).is_dir()}
+            modules = {
+                m
+                for m in subs
+                if (PKG.parent / m.replace(".", "/")).with_suffix(".py").exists()
+                or (PKG.parent / m.replace(".", "/")).is_dir()
+            }
             out |= modules  # `from pkg import module`: an edge to that module
             if modules != subs:
                 out.add(base)  # names defined in `base` itself
@@ -64,8 +68,7 @@ def _graph() -> dict[str, set[str]]:
     files = {_module_name(p): p for p in PKG.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in files.items():
-        graph[name] = {m for m in _imports(path) if m in files and m != name
-                       and (name, m) not in ALLOWED_EDGES}
+        graph[name] = {m for m in _imports(path) if m in files and m != name and (name, m) not in ALLOWED_EDGES}
     # importing a package runs its __init__, which is no edge of its own here: the lazy
     # __getattr__ of dlquiz.symbolic is a string table, not an import
     return graph
@@ -125,39 +128,52 @@ def test_every_allowed_import_still_exists() -> None:
 
 
 def test_no_cycles_inside_the_symbolic_engine() -> None:
-    graph = {k: {m for m in v if m.startswith("dlquiz.symbolic")}
-             for k, v in _graph().items() if k.startswith("dlquiz.symbolic")}
+    graph = {
+        k: {m for m in v if m.startswith("dlquiz.symbolic")}
+        for k, v in _graph().items()
+        if k.startswith("dlquiz.symbolic")
+    }
     assert _cycles(graph) == []
 
 
-@pytest.mark.parametrize(("library", "home"), [("sympy", "dlquiz.symbolic"),
-                                               ("mpmath", "dlquiz.symbolic"),
-                                               ("numpy", "dlquiz.worked")])
+@pytest.mark.parametrize(
+    ("library", "home"), [("sympy", "dlquiz.symbolic"), ("mpmath", "dlquiz.symbolic"), ("numpy", "dlquiz.worked")]
+)
 def test_heavy_dependencies_stay_home(library: str, home: str) -> None:
-    outside = sorted(_module_name(p) for p in PKG.rglob("*.py")
-                     if any(m == library or m.startswith(library + ".") for m in _imports(p))
-                     and not _module_name(p).startswith(home)
-                     and (library, _module_name(p)) not in ALLOWED_HEAVY)
+    outside = sorted(
+        _module_name(p)
+        for p in PKG.rglob("*.py")
+        if any(m == library or m.startswith(library + ".") for m in _imports(p))
+        and not _module_name(p).startswith(home)
+        and (library, _module_name(p)) not in ALLOWED_HEAVY
+    )
     assert outside == [], f"{library} imported outside {home}: {outside}"
 
 
 def test_every_allowed_heavy_import_still_exists() -> None:
     files = {_module_name(p): p for p in PKG.rglob("*.py")}
-    gone = sorted((lib, mod) for lib, mod in ALLOWED_HEAVY
-                  if mod not in files or not any(m == lib or m.startswith(lib + ".")
-                                                 for m in _imports(files[mod])))
+    gone = sorted(
+        (lib, mod)
+        for lib, mod in ALLOWED_HEAVY
+        if mod not in files or not any(m == lib or m.startswith(lib + ".") for m in _imports(files[mod]))
+    )
     assert gone == [], f"remove from ALLOWED_HEAVY: {gone}"
 
 
 def test_one_sampler() -> None:
     # points are drawn and compared in sampling.py only: the derivation checker, grading and
     # equiv all go through it (policy.decide), so "equal" means one thing everywhere
-    drawers = sorted(_module_name(p) for p in (PKG / "symbolic").glob("*.py")
-                     if {"dlquiz.symbolic.numeric.sample_value", "dlquiz.symbolic.numeric.Point",
-                         "random"} & _imports(p)
-                     and _module_name(p) not in ("dlquiz.symbolic.sampling",
-                                                 "dlquiz.symbolic.numeric",
-                                                 "dlquiz.symbolic.policy",
-                                                 "dlquiz.symbolic.matvalues",
-                                                 "dlquiz.symbolic.chain"))
+    drawers = sorted(
+        _module_name(p)
+        for p in (PKG / "symbolic").glob("*.py")
+        if {"dlquiz.symbolic.numeric.sample_value", "dlquiz.symbolic.numeric.Point", "random"} & _imports(p)
+        and _module_name(p)
+        not in (
+            "dlquiz.symbolic.sampling",
+            "dlquiz.symbolic.numeric",
+            "dlquiz.symbolic.policy",
+            "dlquiz.symbolic.matvalues",
+            "dlquiz.symbolic.chain",
+        )
+    )
     assert drawers == []

@@ -40,11 +40,14 @@ def test_domains(text: str, name: str, inside: list[float], outside: list[float]
         assert not d.contains(v), (text, v)
 
 
-@pytest.mark.parametrize("text,name,facts", [
-    ("f odd positive integer", "f", {"odd": True, "integer": True, "positive": True}),
-    ("n even", "n", {"even": True, "integer": True}),
-    ("1 <= k <= K", "k", {"integer": True, "positive": True}),
-])
+@pytest.mark.parametrize(
+    "text,name,facts",
+    [
+        ("f odd positive integer", "f", {"odd": True, "integer": True, "positive": True}),
+        ("n even", "n", {"even": True, "integer": True}),
+        ("1 <= k <= K", "k", {"integer": True, "positive": True}),
+    ],
+)
 def test_sympy_facts_follow(text: str, name: str, facts: dict[str, bool]) -> None:
     d = build_context([text]).domain(name)
     sym = sympy.Symbol(name, **sympy_assumptions(d))
@@ -58,11 +61,14 @@ def test_range_keeps_the_size_by_name() -> None:
     assert d.describe("k") == "1 ≤ k ≤ K (integer)"
 
 
-@pytest.mark.parametrize("text,fragment", [
-    ("k odd even", "odd and even"),
-    ("x foo", "unknown property 'foo'"),
-    ("1 <= k <= sin(K)", "not a number or a size"),
-])
+@pytest.mark.parametrize(
+    "text,fragment",
+    [
+        ("k odd even", "odd and even"),
+        ("x foo", "unknown property 'foo'"),
+        ("1 <= k <= sin(K)", "not a number or a size"),
+    ],
+)
 def test_bad_assumptions_say_why(text: str, fragment: str) -> None:
     with pytest.raises(ParseError, match=fragment):
         parse_assumption(text)

@@ -34,7 +34,7 @@ def _write(tmp_path: Path, text: str) -> Path:
     return root
 
 
-GOOD = '''
+GOOD = """
 [[item]]
 id = "act.relu.a"
 topic = "act.relu"
@@ -47,22 +47,30 @@ explanation.en = "e"
 explanation.zh = "解"
 choices = [{ en = "x", zh = "x" }, { en = "y", zh = "y" }]
 answer = "a"
-'''
+"""
 
 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (('topic = "act.relu"', 'topic = "act.relux"'), r"x\.toml:2: item act\.relu\.a: topic: unknown topic 'act\.relux'"),
+        (
+            ('topic = "act.relu"', 'topic = "act.relux"'),
+            r"x\.toml:2: item act\.relu\.a: topic: unknown topic 'act\.relux'",
+        ),
         (('prompt.zh = "题"\n', ""), r"item act\.relu\.a: prompt\.zh: missing language"),
         (('answer = "a"', 'answer = "d"'), r"answer: choice 'd' is not among the choices \(a, b\)"),
         (('kind = "single"', 'kind = "singel"'), r"kind: unknown kind 'singel' \(expected one of: single"),
-        (('difficulty = 1', 'difficulty = 7'), r"difficulty: expected 1, 2 or 3, got 7"),
+        (("difficulty = 1", "difficulty = 7"), r"difficulty: expected 1, 2 or 3, got 7"),
         (('source = "004_96e5ea7d078c6618"', 'source = "005"'), r"source: unknown source '005' \(expected a note file"),
         (('answer = "a"', 'answer = "a"\nanswr = "b"'), r"answr: unknown field for kind single"),
         (('id = "act.relu.a"', 'id = "Bad Id"'), r"id: missing or invalid id 'Bad Id'"),
-        (('choices = [{ en = "x", zh = "x" }, { en = "y", zh = "y" }]', 'choices = [{ en = "x" }, { en = "y", zh = "y" }]'),
-         r"choices\[1\]\.zh: missing language"),
+        (
+            (
+                'choices = [{ en = "x", zh = "x" }, { en = "y", zh = "y" }]',
+                'choices = [{ en = "x" }, { en = "y", zh = "y" }]',
+            ),
+            r"choices\[1\]\.zh: missing language",
+        ),
     ],
 )
 def test_invalid_item_names_file_line_item_and_field(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
@@ -96,23 +104,35 @@ def test_broken_toml_names_the_line(tmp_path: Path) -> None:
         ('kind = "truefalse"\nanswer = "yes"', r"answer: expected true or false, got 'yes'"),
         ('kind = "formula"\nanswer = 3', r"answer: expected a formula string, got 3"),
         ('kind = "short"\nanswer = []', r"answer: expected an array of accepted answers"),
-        ('kind = "ordering"\nchoices = [{ en = "x", zh = "x" }, { en = "y", zh = "y" }]\nanswer = ["a", "a"]',
-         r"answer: must name every choice exactly once \(ab\)"),
-        ('kind = "multi"\nchoices = [{ en = "x", zh = "x" }, { en = "y", zh = "y" }]\nanswer = "a"',
-         r"answer: expected an array of choice letters"),
+        (
+            'kind = "ordering"\nchoices = [{ en = "x", zh = "x" }, { en = "y", zh = "y" }]\nanswer = ["a", "a"]',
+            r"answer: must name every choice exactly once \(ab\)",
+        ),
+        (
+            'kind = "multi"\nchoices = [{ en = "x", zh = "x" }, { en = "y", zh = "y" }]\nanswer = "a"',
+            r"answer: expected an array of choice letters",
+        ),
         ('kind = "derivation"\ngiven = []\nstart = "x"', r"goal: missing"),
-        ('kind = "numeric"\nanswer = 1\nmistakes = [{ answer = "x", en = "m", zh = "m" }]',
-         r"mistakes\[1\]\.answer: expected a number"),
-        ('kind = "numeric"\nanswer = 1\nmistakes = [{ answer = 1, en = "m", zh = "m" }]',
-         r"mistakes\[1\]\.answer: 1 is the key itself, not a mistake"),
-        ('kind = "numeric"\nanswer = 1\nmistakes = [{ answer = 2, en = "m", zh = "m" }, { answer = 2, en = "n", zh = "n" }]',
-         r"mistakes\[2\]\.answer: 2 is listed twice"),
+        (
+            'kind = "numeric"\nanswer = 1\nmistakes = [{ answer = "x", en = "m", zh = "m" }]',
+            r"mistakes\[1\]\.answer: expected a number",
+        ),
+        (
+            'kind = "numeric"\nanswer = 1\nmistakes = [{ answer = 1, en = "m", zh = "m" }]',
+            r"mistakes\[1\]\.answer: 1 is the key itself, not a mistake",
+        ),
+        (
+            'kind = "numeric"\nanswer = 1\nmistakes = [{ answer = 2, en = "m", zh = "m" }, { answer = 2, en = "n", zh = "n" }]',
+            r"mistakes\[2\]\.answer: 2 is listed twice",
+        ),
     ],
 )
 def test_malformed_answers_per_kind(tmp_path: Path, kind_fields: str, expected: str) -> None:
     base = GOOD.split('kind = "single"')[0]
-    tail = 'difficulty = 1\nsource = "004_96e5ea7d078c6618"\nprompt.en = "p"\nprompt.zh = "题"\n' \
-           'explanation.en = "e"\nexplanation.zh = "解"\n'
+    tail = (
+        'difficulty = 1\nsource = "004_96e5ea7d078c6618"\nprompt.en = "p"\nprompt.zh = "题"\n'
+        'explanation.en = "e"\nexplanation.zh = "解"\n'
+    )
     root = _write(tmp_path, base + kind_fields + "\n" + tail)
     _, problems = read_bank(root)
     text = "\n".join(str(p) for p in problems)

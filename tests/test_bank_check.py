@@ -11,7 +11,7 @@ from dlquiz.bank import load_bank
 from dlquiz.bank.check import check_keys, coverage_problems
 from dlquiz.cli import cli
 
-HEAD = '''
+HEAD = """
 [[item]]
 id = "{id}"
 topic = "{topic}"
@@ -22,24 +22,34 @@ prompt.en = "p"
 prompt.zh = "题"
 explanation.en = "e"
 explanation.zh = "解"
-'''
+"""
 
 BROKEN = {
     # a formula key that is not its canonical form (sign slip in the key)
-    "act.sigmoid.bad-key": ("act.sigmoid", "formula",
-                            'answer = "sigma(x)*(1 + sigma(x))"\ncanonical = "exp(-x)/(1 + exp(-x))^2"'),
+    "act.sigmoid.bad-key": (
+        "act.sigmoid",
+        "formula",
+        'answer = "sigma(x)*(1 + sigma(x))"\ncanonical = "exp(-x)/(1 + exp(-x))^2"',
+    ),
     # a "known mistake" that is in fact equal to the key
-    "act.tanh.bad-mistake": ("act.tanh", "formula",
-                             'answer = "1 - tanh(x)^2"\n'
-                             'mistakes = [{ answer = "1/cosh(x)^2", en = "m", zh = "m" }]'),
+    "act.tanh.bad-mistake": (
+        "act.tanh",
+        "formula",
+        'answer = "1 - tanh(x)^2"\nmistakes = [{ answer = "1/cosh(x)^2", en = "m", zh = "m" }]',
+    ),
     # a numeric key that its generator does not compute: ⌊(32 − 5)/1⌋ + 1 = 28, not 27
-    "conv.size.bad-number": ("conv.size", "numeric",
-                             'generator = "conv.output-size"\nparams = { n = 32, f = 5, p = 0, s = 1 }\n'
-                             'answer = 27'),
+    "conv.size.bad-number": (
+        "conv.size",
+        "numeric",
+        'generator = "conv.output-size"\nparams = { n = 32, f = 5, p = 0, s = 1 }\nanswer = 27',
+    ),
     # a model derivation with a broken step
-    "act.softplus.bad-derivation": ("act.softplus", "derivation",
-                                    'start = "d/dx log(1 + exp(x))"\ngoal = "sigma(x)"\n'
-                                    "solution = '''\n= exp(x)/(1 + exp(-x))\n= sigma(x)\n'''"),
+    "act.softplus.bad-derivation": (
+        "act.softplus",
+        "derivation",
+        'start = "d/dx log(1 + exp(x))"\ngoal = "sigma(x)"\n'
+        "solution = '''\n= exp(x)/(1 + exp(-x))\n= sigma(x)\n'''",
+    ),
 }
 
 
@@ -60,12 +70,17 @@ def test_deliberately_broken_keys_are_caught(tmp_path: Path) -> None:
     root.mkdir(parents=True)
     text = "".join(HEAD.format(id=i, topic=t, kind=k) + body + "\n" for i, (t, k, body) in BROKEN.items())
     (root / "broken.toml").write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["bank", "check", "--bank", str(tmp_path / "bank"), "--no-coverage",
-                                      "--jobs", "1"])
+    result = CliRunner().invoke(
+        cli, ["bank", "check", "--bank", str(tmp_path / "bank"), "--no-coverage", "--jobs", "1"]
+    )
     assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
-    for item_id, field in (("act.sigmoid.bad-key", "canonical"), ("act.tanh.bad-mistake", "mistakes[1]"),
-                           ("conv.size.bad-number", "answer"), ("act.softplus.bad-derivation", "solution")):
+    for item_id, field in (
+        ("act.sigmoid.bad-key", "canonical"),
+        ("act.tanh.bad-mistake", "mistakes[1]"),
+        ("conv.size.bad-number", "answer"),
+        ("act.softplus.bad-derivation", "solution"),
+    ):
         assert any(f"item {item_id}: {field}:" in line for line in lines), (item_id, result.output)
     assert "4 items checked" in result.output
 
@@ -91,13 +106,17 @@ def test_content_gates_catch_what_the_issue_names() -> None:
     from dlquiz.bank.model import Text
 
     # a short item with too few accepted forms per language
-    assert any("accepted zh form" in p for p in _content("det.yolo.name", answer=("once", "one time", "only once", "一次")))
+    assert any(
+        "accepted zh form" in p for p in _content("det.yolo.name", answer=("once", "one time", "only once", "一次"))
+    )
     # a numeric item whose key is not whole, with no stated precision
     assert any(p.startswith("decimals:") for p in _content("softmax.def.pmax-fixed", decimals=None))
     # the precision set but not said in the Chinese prompt
     prompt = load_bank().get("softmax.def.pmax-fixed").prompt  # type: ignore[union-attr]
-    assert any(p.startswith("prompt.zh:") for p in _content("softmax.def.pmax-fixed",
-                                                             prompt=Text(prompt.en, "最大的 softmax 概率是多少？")))
+    assert any(
+        p.startswith("prompt.zh:")
+        for p in _content("softmax.def.pmax-fixed", prompt=Text(prompt.en, "最大的 softmax 概率是多少？"))
+    )
     # a mistake the tolerance would accept
     from dlquiz.bank.model import Mistake
 
@@ -106,8 +125,7 @@ def test_content_gates_catch_what_the_issue_names() -> None:
     # a derivation whose prompt defines a = σ(wx + b) without a matching given
     assert any(p.startswith("given:") and " a " in p for p in _content("logreg.derive-grad", given=()))
     # an explain item with a one-sentence model answer
-    assert any("sentence" in p for p in _content("act.why-nonlinear.explain",
-                                                 model_answer=Text("Because.", "因为。")))
+    assert any("sentence" in p for p in _content("act.why-nonlinear.explain", model_answer=Text("Because.", "因为。")))
 
 
 def test_a_derivation_that_can_be_passed_with_no_work_is_caught() -> None:

@@ -52,6 +52,7 @@ def _mse_grad_w() -> float:
 
     def cost(w: float) -> float:
         return float(((w * x - y) ** 2).sum() / (2 * len(x)))
+
     e = 1e-6
     return (cost(1 + e) - cost(1 - e)) / (2 * e)
 
@@ -65,8 +66,10 @@ def _perceptron_one_update_w1() -> float:
 
 def _softmax_grad_first() -> float:
     """d/do₀ of −log softmax(o)₀ at o = (1, 2, 3), by a central difference."""
+
     def loss(o0: float) -> float:
         return float(-math.log(_softmax([o0, 2.0, 3.0])[0]))
+
     e = 1e-6
     return (loss(1 + e) - loss(1 - e)) / (2 * e)
 
@@ -80,9 +83,11 @@ def _rnn_scalar(u: float, w: float, xs: list[float], f: Callable[[float], float]
 
 def _linear_rnn_grads() -> tuple[float, float]:
     """∂L/∂u and ∂L/∂w of h_t = w·h_{t−1} + u·x_t, L = ½(h_2 − y)², by finite differences."""
+
     def loss(u: float, w: float) -> float:
         h2 = _rnn_scalar(u, w, [1.0, 2.0], lambda s: s)[2]
         return 0.5 * (h2 - 1.0) ** 2
+
     e = 1e-6
     du = (loss(0.5 + e, 0.8) - loss(0.5 - e, 0.8)) / (2 * e)
     dw = (loss(0.5, 0.8 + e) - loss(0.5, 0.8 - e)) / (2 * e)
@@ -104,6 +109,7 @@ def _momentum(lr: float, beta: float, k: int) -> float:
         nonlocal v
         v = beta * v + (1 - beta) * g
         return lr * v
+
     return _descent(step, k)
 
 
@@ -114,6 +120,7 @@ def _rmsprop(lr: float, beta: float, k: int, eps: float = 1e-8) -> float:
         nonlocal s
         s = beta * s + (1 - beta) * g * g
         return lr * g / (math.sqrt(s) + eps)
+
     return _descent(step, k)
 
 
@@ -125,6 +132,7 @@ def _adam(lr: float, k: int, b1: float = 0.9, b2: float = 0.999, eps: float = 1e
         v = b1 * v + (1 - b1) * g
         s = b2 * s + (1 - b2) * g * g
         return lr * (v / (1 - b1**t)) / (math.sqrt(s / (1 - b2**t)) + eps)
+
     return _descent(step, k)
 
 
@@ -158,7 +166,6 @@ ORACLES: dict[str, Callable[[], float]] = {
     "perceptron.one-update": _perceptron_one_update_w1,
     "softmax.def.pmax-fixed": lambda: float(_softmax([1, 2, 3])[2]),
     "softmax.grad.fixed": _softmax_grad_first,
-
     # chapter 6
     "rnn.forward.param-count": lambda: 4 * 3 + 4 * 4 + 2 * 4,
     "rnn.forward.h2-numeric": lambda: _rnn_scalar(0.5, 1.0, [1.0, 2.0], _sig)[2],
@@ -192,8 +199,10 @@ ORACLES: dict[str, Callable[[], float]] = {
     "reg.dropout.expected-value": lambda: 0.8 * (3 / 0.8) + 0.2 * 0,
     "data.augment.crop-count": lambda: 2 * len(range(256 - 224 + 1)) ** 2,
     "opt.hyper.random-hit-rate": lambda: 1 - math.prod([1 - 0.05] * 20),
-    "gradcheck.relative-difference": lambda: float(np.linalg.norm(np.array([1.0001, 2]) - np.array([1, 2]))
-                                                   / (np.linalg.norm([1.0001, 2]) + np.linalg.norm([1, 2]))),
+    "gradcheck.relative-difference": lambda: float(
+        np.linalg.norm(np.array([1.0001, 2]) - np.array([1, 2]))
+        / (np.linalg.norm([1.0001, 2]) + np.linalg.norm([1, 2]))
+    ),
     # chapters 2, 3, 6 and 9: items of the top-up to 900
     "ml.loss-cost.four-losses": lambda: sum([0.2, 0.5, 0.1, 1.2]) / 4,
     "loss.bce.confident-wrong-ratio": lambda: math.log1p(-0.9) / math.log1p(-0.1),
@@ -245,8 +254,7 @@ def _rounded(item: Item, value: float, shift: int = 0) -> str:
 
 
 def _fixed_numeric() -> list[Item]:
-    return [i for i in ITEMS if i.kind == "numeric" and i.answer is not None
-            and i.chapter in (1, 2, 3, 6, 7, 9)]
+    return [i for i in ITEMS if i.kind == "numeric" and i.answer is not None and i.chapter in (1, 2, 3, 6, 7, 9)]
 
 
 def test_every_fixed_numeric_item_of_chapters_1_2_3_6_7_9_has_an_oracle() -> None:
@@ -285,7 +293,7 @@ SINGLE_NUMERIC = [i for i in _of("numeric") if not i.parts]  # multi-part items:
 
 @pytest.mark.parametrize("item", SINGLE_NUMERIC, ids=_ids(SINGLE_NUMERIC))
 def test_numeric_key_and_its_forms_pass_and_mistakes_fail(item: Item) -> None:
-    for seed in ((0, 1, 2) if item.generator else (0,)):
+    for seed in (0, 1, 2) if item.generator else (0,):
         key = float(prepare(item, number=1, seed=seed).expected if item.generator else item.answer)
         assert grade(item, repr(key), expected=key).status == "correct", (item.id, key)
         assert grade(item, _rounded(item, key), expected=key).status == "correct", (item.id, _rounded(item, key))
@@ -364,8 +372,11 @@ def test_formula_key_passes_canonical_obeys_the_constraint_and_mistakes_fail(ite
             from dlquiz.symbolic.milestones import names_used
 
             used = names_used(item.canonical, let=item.let)
-            expected = "correct" if all(r in used for r in item.require) and not any(
-                f in used for f in item.forbid) else "sent_back"
+            expected = (
+                "correct"
+                if all(r in used for r in item.require) and not any(f in used for f in item.forbid)
+                else "sent_back"
+            )
         assert grade(item, item.canonical).status == expected, item.canonical
     for mistake in item.mistakes:
         result = grade(item, str(mistake.answer))

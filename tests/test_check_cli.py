@@ -106,15 +106,16 @@ def test_check_shape_error_names_the_rule() -> None:
     assert "forgotten transpose" in r.output
 
 
-@pytest.mark.parametrize("name", ["sigmoid.txt", "softmax-ce.txt", "backprop-layer.txt",
-                                  "bptt.txt"])
+@pytest.mark.parametrize("name", ["sigmoid.txt", "softmax-ce.txt", "backprop-layer.txt", "bptt.txt"])
 def test_example_files_hold(name: str) -> None:
     r = invoke("check", str(EXAMPLES / name), "--timeout", "15")
     assert r.exit_code == 0, r.output
 
 
 def test_check_undecided_exits_3() -> None:
-    r = invoke("check", str(EXAMPLES / "softmax-ce.txt"), "--timeout", "0.001")  # far below one step's cost, warm caches or not
+    r = invoke(
+        "check", str(EXAMPLES / "softmax-ce.txt"), "--timeout", "0.001"
+    )  # far below one step's cost, warm caches or not
     assert r.exit_code == 3
     assert "could not be decided" in r.output
 
@@ -176,8 +177,12 @@ def test_check_in_a_pseudo_terminal(tmp_path: Path) -> None:
     f = tmp_path / "bad.txt"
     f.write_text(BAD, encoding="utf-8")
     child = pexpect.spawn(
-        sys.executable, ["-m", "dlquiz", "check", str(f)], cwd=str(ROOT),
-        env=subprocess_env(TERM="xterm-256color", COLUMNS="100"), encoding="utf-8", timeout=60,
+        sys.executable,
+        ["-m", "dlquiz", "check", str(f)],
+        cwd=str(ROOT),
+        env=subprocess_env(TERM="xterm-256color", COLUMNS="100"),
+        encoding="utf-8",
+        timeout=60,
     )
     child.expect("✓")
     child.expect("✗")

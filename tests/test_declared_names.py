@@ -12,8 +12,8 @@ from dlquiz.symbolic.steps import check_derivation
 
 GOOD = {
     "conv output size": "assume pad nonnegative integer\nassume stride positive integer\n"
-                        "let out = (n + 2*pad - f)/stride + 1\nout\n"
-                        "= n/stride + 2*pad/stride - f/stride + 1\n",
+    "let out = (n + 2*pad - f)/stride + 1\nout\n"
+    "= n/stride + 2*pad/stride - f/stride + 1\n",
     "weight decay": "let J = lambda*w^2/2\nd/dw J\n= lambda*w\n",
     "odd filter": "assume f odd positive integer\nlet p = (f - 1)/2\n2*p + 1\n= f\n",
     "lowercase size": "assume t positive integer\nlet v_0 = 0\nlet v_t = 0.9*v_{t-1} + 1\nv_2\n= 1.9\n",
@@ -44,17 +44,27 @@ def test_a_wrong_step_with_declared_names_fails(name: str) -> None:
     assert any(s.status == "fail" for s in report.steps)
 
 
-@pytest.mark.parametrize("reference,candidate,assume,verdict", [
-    ("(n + 2*pad - f)/stride + 1", "(n - f + 2*pad)/stride + 1",
-     ["stride positive integer", "pad nonnegative integer"], "equal"),
-    ("(n + 2*pad - f)/stride + 1", "(n - f + pad)/stride + 1",
-     ["stride positive integer", "pad nonnegative integer"], "domain_only"),  # equal at pad = 0
-    ("w - lr*dW", "-dW*lr + w", [], "equal"),
-    ("w - lr*dW", "w - l*r*dW", [], "not_equal"),  # lr is one name, l*r a product
-    ("lambda*w", "w*λ", [], "equal"),
-])
-def test_equiv_reads_declared_names(reference: str, candidate: str, assume: list[str],
-                                    verdict: str) -> None:
+@pytest.mark.parametrize(
+    "reference,candidate,assume,verdict",
+    [
+        (
+            "(n + 2*pad - f)/stride + 1",
+            "(n - f + 2*pad)/stride + 1",
+            ["stride positive integer", "pad nonnegative integer"],
+            "equal",
+        ),
+        (
+            "(n + 2*pad - f)/stride + 1",
+            "(n - f + pad)/stride + 1",
+            ["stride positive integer", "pad nonnegative integer"],
+            "domain_only",
+        ),  # equal at pad = 0
+        ("w - lr*dW", "-dW*lr + w", [], "equal"),
+        ("w - lr*dW", "w - l*r*dW", [], "not_equal"),  # lr is one name, l*r a product
+        ("lambda*w", "w*λ", [], "equal"),
+    ],
+)
+def test_equiv_reads_declared_names(reference: str, candidate: str, assume: list[str], verdict: str) -> None:
     from dlquiz.symbolic.equivalence import check_equivalence
 
     res = check_equivalence(expected=reference, given=candidate, assumptions=assume, timeout=20.0)

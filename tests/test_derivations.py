@@ -29,10 +29,22 @@ from dlquiz.symbolic.steps import (
 LIBRARY = [d.name for d in list_derivations()]
 
 REQUIRED = {
-    "sigmoid-derivative", "tanh-derivative", "tanh-from-sigmoid", "softplus-derivative",
-    "softmax-jacobian", "softmax-ce-gradient", "bce-sigmoid-gradient", "mse-gradient",
-    "mse-vs-ce-sigmoid", "backprop-layer", "bptt-rnn", "rnn-vanishing-gradient",
-    "lstm-cell-gradient", "momentum-ewma", "adam-bias-correction", "gradcheck-two-sided",
+    "sigmoid-derivative",
+    "tanh-derivative",
+    "tanh-from-sigmoid",
+    "softplus-derivative",
+    "softmax-jacobian",
+    "softmax-ce-gradient",
+    "bce-sigmoid-gradient",
+    "mse-gradient",
+    "mse-vs-ce-sigmoid",
+    "backprop-layer",
+    "bptt-rnn",
+    "rnn-vanishing-gradient",
+    "lstm-cell-gradient",
+    "momentum-ewma",
+    "adam-bias-correction",
+    "gradcheck-two-sided",
     "perceptron-sgd",
 }
 
@@ -183,8 +195,7 @@ BROKEN = [
 
 
 @pytest.mark.parametrize(("name", "text", "line", "rule"), BROKEN, ids=[b[0] for b in BROKEN])
-def test_broken_derivation_fails_at_the_right_line(name: str, text: str, line: int,
-                                                   rule: str) -> None:
+def test_broken_derivation_fails_at_the_right_line(name: str, text: str, line: int, rule: str) -> None:
     report = check_derivation(text, timeout=10.0)
     assert not report.ok
     assert report.first_failure == line, format_report(report)
@@ -229,10 +240,7 @@ def test_culprit_names_the_changed_subexpression() -> None:
 
 def test_sum_over_classes_is_checked_for_several_sizes() -> None:
     # true for K = 2 only: Σ_k y_k = 1 and 1 − y_1 = y_2 hold just for two classes
-    text = ("assume y one-hot over K classes\n"
-            "    1 - y_1\n"
-            "  = sum(y_k, k, 1, K) - y_1\n"
-            "  = y_2\n")
+    text = "assume y one-hot over K classes\n    1 - y_1\n  = sum(y_k, k, 1, K) - y_1\n  = y_2\n"
     report = check_derivation(text)
     assert report.first_failure == 4
     assert report.steps[-1].counterexample is not None
@@ -246,10 +254,7 @@ def test_equation_lines_are_steps() -> None:
 
 
 def test_latex_steps() -> None:
-    text = ("let s = sigma(x)\n"
-            "    \\frac{d}{dx} \\sigma(x)\n"
-            "  = \\frac{e^{-x}}{(1 + e^{-x})^2}\n"
-            "  = s(1 - s)\n")
+    text = "let s = sigma(x)\n    \\frac{d}{dx} \\sigma(x)\n  = \\frac{e^{-x}}{(1 + e^{-x})^2}\n  = s(1 - s)\n"
     assert check_derivation(text).ok
 
 
@@ -341,11 +346,31 @@ def test_malformed_column_points_into_the_line() -> None:
 
 
 FRAGMENTS = [
-    "let s = sigma(x)", "let p_i = exp(o_i)/sum(exp(o_k), k, 1, K)", "let h_0 = 0",
-    "let h_t = tanh(W*h_{t-1} + U*x_t)", "assume y one-hot over K classes", "assume x > 0",
-    "matrix W: n1 x n0", "vector a: n0", "d/dx s", "= s*(1 - s)", "= sum(y_k, k, 1, K)",
-    "= p_i - y_i", "= h_T", "dW = dz a^T", "= W^T", "s*(1 -", "= 1/0", "= x^x^x", "= )(",
-    "# comment", "", "= d/do_j p_i", "let = 3", "assume nonsense here", "\\frac{1}{",
+    "let s = sigma(x)",
+    "let p_i = exp(o_i)/sum(exp(o_k), k, 1, K)",
+    "let h_0 = 0",
+    "let h_t = tanh(W*h_{t-1} + U*x_t)",
+    "assume y one-hot over K classes",
+    "assume x > 0",
+    "matrix W: n1 x n0",
+    "vector a: n0",
+    "d/dx s",
+    "= s*(1 - s)",
+    "= sum(y_k, k, 1, K)",
+    "= p_i - y_i",
+    "= h_T",
+    "dW = dz a^T",
+    "= W^T",
+    "s*(1 -",
+    "= 1/0",
+    "= x^x^x",
+    "= )(",
+    "# comment",
+    "",
+    "= d/do_j p_i",
+    "let = 3",
+    "assume nonsense here",
+    "\\frac{1}{",
 ]
 
 
@@ -357,8 +382,7 @@ def test_any_input_gives_a_report_or_a_clean_error(lines: list[str]) -> None:
     except DlquizError as exc:
         assert str(exc)
     else:
-        assert all(s.status in ("ok", "fail", "error", "undecided", "given")
-                   for s in report.steps)
+        assert all(s.status in ("ok", "fail", "error", "undecided", "given") for s in report.steps)
 
 
 def test_no_steps_is_an_error() -> None:
@@ -368,18 +392,20 @@ def test_no_steps_is_an_error() -> None:
 
 # ---------------------------------------------------------------------------- quiz items
 
-SIGMOID_ITEM: dict[str, Any] = dict(given=["s = sigma(x)"], start="d/dx sigma(x)",
-                                    goal="s*(1 - s)")
+SIGMOID_ITEM: dict[str, Any] = dict(given=["s = sigma(x)"], start="d/dx sigma(x)", goal="s*(1 - s)")
 
 
-@pytest.mark.parametrize(("steps", "ok", "first_failure"), [
-    (["exp(-x)/(1 + exp(-x))^2", "s*(1 - s)"], True, None),
-    ("exp(-x)/(1 + exp(-x))^2\ns*(1 - s)\n", True, None),
-    (["d/dx sigma(x)", "= exp(-x)/(1 + exp(-x))^2", "= s*(1 - s)"], True, None),
-    (["sigma(x)*(1 - sigma(x))"], True, None),
-    (["exp(-x)/(1 + exp(-x))^2", "s*(1 + s)"], False, 2),
-    (["exp(x)/(1 + exp(-x))^2", "s*(1 - s)"], False, 1),
-])
+@pytest.mark.parametrize(
+    ("steps", "ok", "first_failure"),
+    [
+        (["exp(-x)/(1 + exp(-x))^2", "s*(1 - s)"], True, None),
+        ("exp(-x)/(1 + exp(-x))^2\ns*(1 - s)\n", True, None),
+        (["d/dx sigma(x)", "= exp(-x)/(1 + exp(-x))^2", "= s*(1 - s)"], True, None),
+        (["sigma(x)*(1 - sigma(x))"], True, None),
+        (["exp(-x)/(1 + exp(-x))^2", "s*(1 + s)"], False, 2),
+        (["exp(x)/(1 + exp(-x))^2", "s*(1 - s)"], False, 1),
+    ],
+)
 def test_item_derivation(steps: list[str] | str, ok: bool, first_failure: int | None) -> None:
     report = check_item_derivation(steps=steps, **SIGMOID_ITEM)
     assert isinstance(report, DerivationReport)
@@ -406,31 +432,36 @@ def test_item_derivation_malformed_student_line_is_a_step_error() -> None:
 def test_item_derivation_with_sums() -> None:
     report = check_item_derivation(
         given=["p_i = exp(o_i)/sum(exp(o_k), k, 1, K)", "assume y one-hot over K classes"],
-        start="d/do_i (-sum(y_k*log(p_k), k, 1, K))", goal="p_i - y_i",
-        steps=["-sum(y_k*(delta(i,k) - p_i), k, 1, K)", "p_i - y_i"], timeout=10.0)
+        start="d/do_i (-sum(y_k*log(p_k), k, 1, K))",
+        goal="p_i - y_i",
+        steps=["-sum(y_k*(delta(i,k) - p_i), k, 1, K)", "p_i - y_i"],
+        timeout=10.0,
+    )
     assert report.ok, format_report(report)
 
 
-LAYER_GIVEN = ["matrix W: n1 x n0", "vector a_prev: n0", "vector da: n1",
-               "let z = W a_prev", "let a = sigma(z)"]
+LAYER_GIVEN = ["matrix W: n1 x n0", "vector a_prev: n0", "vector da: n1", "let z = W a_prev", "let a = sigma(z)"]
 
 
-@pytest.mark.parametrize(("steps", "ok", "first_failure"), [
-    (["(da ⊙ sigma'(z)) a_prev^T"], True, None),
-    (["dz a_prev^T", "(da ⊙ a ⊙ (1 - a)) a_prev^T"], True, None),
-    (["dz a_prev"], False, 1),
-    (["dz a_prev^T", "da a_prev^T"], False, 2),
-])
+@pytest.mark.parametrize(
+    ("steps", "ok", "first_failure"),
+    [
+        (["(da ⊙ sigma'(z)) a_prev^T"], True, None),
+        (["dz a_prev^T", "(da ⊙ a ⊙ (1 - a)) a_prev^T"], True, None),
+        (["dz a_prev"], False, 1),
+        (["dz a_prev^T", "da a_prev^T"], False, 2),
+    ],
+)
 def test_matrix_item_derivation(steps: list[str], ok: bool, first_failure: int | None) -> None:
-    report = check_item_derivation(given=LAYER_GIVEN, start="dW", goal="dz a_prev^T",
-                                   steps=steps)
+    report = check_item_derivation(given=LAYER_GIVEN, start="dW", goal="dz a_prev^T", steps=steps)
     assert report.ok is ok, format_report(report)
     assert report.first_failure == first_failure
 
 
 def test_matrix_item_report_lists_the_start_and_the_student_lines() -> None:
-    report = check_item_derivation(given=LAYER_GIVEN, start="da_prev", goal="W^T dz",
-                                   steps=["W^T dz", "W^T (da ⊙ sigma'(z))"])
+    report = check_item_derivation(
+        given=LAYER_GIVEN, start="da_prev", goal="W^T dz", steps=["W^T dz", "W^T (da ⊙ sigma'(z))"]
+    )
     assert report.ok
     assert [(s.line, s.status) for s in report.steps] == [(0, "given"), (1, "ok"), (2, "ok")]
 
@@ -442,8 +473,7 @@ def test_report_round_trips_to_json() -> None:
     data = json.loads(json.dumps(report.to_dict()))
     assert data["ok"] is False
     assert data["first_failure"] == 3
-    assert {"line", "text", "pretty", "status", "message", "counterexample", "rule",
-            "culprit"} <= set(data["steps"][0])
+    assert {"line", "text", "pretty", "status", "message", "counterexample", "rule", "culprit"} <= set(data["steps"][0])
 
 
 def test_format_report_marks_each_step() -> None:

@@ -23,8 +23,7 @@ from dlquiz.symbolic.equivalence import AnswerCheck, Verdict, check_answer, chec
 from dlquiz.symbolic.slips import SLIPS as RULES
 from dlquiz.symbolic.slips import matrix_transpose_variants as transpose_variants
 
-EQ, NE, DOM, UND, ERR = (Verdict.EQUAL, Verdict.NOT_EQUAL, Verdict.DOMAIN_ONLY,
-                         Verdict.UNDECIDED, Verdict.ERROR)
+EQ, NE, DOM, UND, ERR = (Verdict.EQUAL, Verdict.NOT_EQUAL, Verdict.DOMAIN_ONLY, Verdict.UNDECIDED, Verdict.ERROR)
 CASES_FILE = Path(__file__).resolve().parent.parent / "bench" / "equiv_cases.jsonl"
 
 
@@ -73,8 +72,12 @@ TABLE: list[tuple[str, str, tuple[str, ...], Verdict]] = [
     ("sum(y_k, k, 1, K)", "sum(y_k, k, 1, K-1) + y_K", (), EQ),
     ("sum(y_k, k, 1, K)", "sum(y_k, k, 0, K)", (), NE),
     ("sum(k, k, 1, K)", "K(K+1)/2", (), EQ),
-    ("y1*log(p1) + y2*log(p2) + y3*log(p3)", "y1*log(p1) + y2*log(p2) + (1-y1-y2)*log(p3)",
-     ("y1+y2+y3=1", "0<p<1"), EQ),
+    (
+        "y1*log(p1) + y2*log(p2) + y3*log(p3)",
+        "y1*log(p1) + y2*log(p2) + (1-y1-y2)*log(p3)",
+        ("y1+y2+y3=1", "0<p<1"),
+        EQ,
+    ),
     ("d/da (1/2*(a-y)^2)", "a - y", (), EQ),
     ("d/da (1/2*(a-y)^2)", "2(a - y)", (), NE),
     # --- softmax.grad
@@ -92,13 +95,15 @@ TABLE: list[tuple[str, str, tuple[str, ...], Verdict]] = [
     ("beta*v + (1-beta)*theta", "(1-beta)*v + beta*theta", (), NE),
     ("w - alpha*g/(sqrt(s) + epsilon)", "w - alpha*g/sqrt(s)", ("s>0", "epsilon>0"), NE),
     ("m/(1-beta_1^t)", "m/(1 - beta1^t)", (), EQ),
-    ("w - alpha*(m/(1-beta_1^t))/(sqrt(s/(1-beta_2^t)) + epsilon)",
-     "w - alpha*(m/(1-beta_1^t))/sqrt(s/(1-beta_2^t))",
-     ("s>0", "epsilon>0", "0<beta_1<1", "0<beta_2<1", "t positive integer"), NE),
+    (
+        "w - alpha*(m/(1-beta_1^t))/(sqrt(s/(1-beta_2^t)) + epsilon)",
+        "w - alpha*(m/(1-beta_1^t))/sqrt(s/(1-beta_2^t))",
+        ("s>0", "epsilon>0", "0<beta_1<1", "0<beta_2<1", "t positive integer"),
+        NE,
+    ),
     # --- opt.lr-decay (erratum 004: t is the iteration number), gradcheck
     ("k/sqrt(t)*alpha_0", "k*alpha_0/sqrt(t)", ("t>0",), EQ),
-    ("((theta+epsilon)^3 - (theta-epsilon)^3)/(2epsilon)", "3theta^2 + epsilon^2",
-     ("epsilon>0",), EQ),
+    ("((theta+epsilon)^3 - (theta-epsilon)^3)/(2epsilon)", "3theta^2 + epsilon^2", ("epsilon>0",), EQ),
     ("((theta+epsilon)^3 - (theta-epsilon)^3)/(2epsilon)", "3theta^2", ("epsilon>0",), NE),
     # --- conv.size, conv.dilated
     ("floor((n+2p-f)/s) + 1", "floor((n+2p-f+s)/s)", ("n, p, f, s positive integer",), EQ),
@@ -118,8 +123,7 @@ TABLE: list[tuple[str, str, tuple[str, ...], Verdict]] = [
 ]
 
 
-@pytest.mark.parametrize("expected,given_,assume,verdict", TABLE,
-                         ids=[f"{t[0]} ~ {t[1]}"[:60] for t in TABLE])
+@pytest.mark.parametrize("expected,given_,assume,verdict", TABLE, ids=[f"{t[0]} ~ {t[1]}"[:60] for t in TABLE])
 def test_verdicts(expected: str, given_: str, assume: tuple[str, ...], verdict: Verdict) -> None:
     res = check(expected, given_, *assume)
     assert res.verdict is verdict, res.message
@@ -132,15 +136,20 @@ def _sig(v: float) -> float:
 
 
 # the oracle: plain Python math written by hand for each formula
-@pytest.mark.parametrize("expected,given_,py_expected,py_given", [
-    ("tanh(x)", "(e^x - e^-x)/(e^x + e^x)", lambda x: math.tanh(x),
-     lambda x: (math.exp(x) - math.exp(-x)) / (2 * math.exp(x))),
-    ("sigma(x)*(1-sigma(x))", "(1-sigma(x))^2", lambda x: _sig(x) * (1 - _sig(x)),
-     lambda x: (1 - _sig(x)) ** 2),
-    ("x*y + 1", "x*y - 1", lambda x, y: x * y + 1, lambda x, y: x * y - 1),
-])
-def test_counterexample_is_a_real_counterexample(expected: str, given_: str, py_expected: Any,
-                                                 py_given: Any) -> None:
+@pytest.mark.parametrize(
+    "expected,given_,py_expected,py_given",
+    [
+        (
+            "tanh(x)",
+            "(e^x - e^-x)/(e^x + e^x)",
+            lambda x: math.tanh(x),
+            lambda x: (math.exp(x) - math.exp(-x)) / (2 * math.exp(x)),
+        ),
+        ("sigma(x)*(1-sigma(x))", "(1-sigma(x))^2", lambda x: _sig(x) * (1 - _sig(x)), lambda x: (1 - _sig(x)) ** 2),
+        ("x*y + 1", "x*y - 1", lambda x, y: x * y + 1, lambda x, y: x * y - 1),
+    ],
+)
+def test_counterexample_is_a_real_counterexample(expected: str, given_: str, py_expected: Any, py_given: Any) -> None:
     res = check(expected, given_)
     assert res.verdict is NE
     cx = res.counterexample
@@ -278,8 +287,7 @@ def test_transpose_hook() -> None:
     W = sympy.MatrixSymbol("W", n, m)
     dz = sympy.MatrixSymbol("dz", n, 1)
     assert transpose_variants(W.T * dz) == [W * dz]
-    assert transpose_variants(sympy.MatrixSymbol("A", 3, 2).T * sympy.MatrixSymbol("b", 3, 1)) \
-        == []
+    assert transpose_variants(sympy.MatrixSymbol("A", 3, 2).T * sympy.MatrixSymbol("b", 3, 1)) == []
 
 
 def test_right_answer_matches_no_rule() -> None:
@@ -289,11 +297,9 @@ def test_right_answer_matches_no_rule() -> None:
 
 def test_mistakes_by_index() -> None:
     mistakes = ["(1-sigma(x))^2", "sigma(x)*(1+sigma(x))"]
-    res = check_answer(expected="sigma(x)*(1-sigma(x))", given="sigma(x)+sigma(x)^2",
-                       mistakes=mistakes)
+    res = check_answer(expected="sigma(x)*(1-sigma(x))", given="sigma(x)+sigma(x)^2", mistakes=mistakes)
     assert res.mistake == 1
-    res = check_answer(expected="sigma(x)*(1-sigma(x))", given="1-2sigma(x)+sigma(x)^2",
-                       mistakes=mistakes)
+    res = check_answer(expected="sigma(x)*(1-sigma(x))", given="1-2sigma(x)+sigma(x)^2", mistakes=mistakes)
     assert res.mistake == 0
     res = check_answer(expected="sigma(x)*(1-sigma(x))", given="sigma(x)", mistakes=mistakes)
     assert res.mistake is None
@@ -305,25 +311,29 @@ def test_check_answer_parse_error_is_never_wrong() -> None:
 
 
 # --------------------------------------------------------------------------- assumptions
-@pytest.mark.parametrize("text,kind,names", [
-    ("x>0", "bounds", ("x",)),
-    ("0<p<1", "bounds", ("p",)),
-    ("1 > p > 0", "bounds", ("p",)),
-    ("x real", "type", ("x",)),
-    ("n positive integer", "type", ("n",)),
-    ("x, y > 0", "bounds", ("x", "y")),
-    ("y1+y2+y3=1", "equation", ("y_1", "y_2", "y_3")),
-    ("y1 in {0,1}", "set", ("y_1",)),
-    ("p ∈ (0, 1)", "bounds", ("p",)),
-    ("x != 0", "nonzero", ("x",)),
-])
+@pytest.mark.parametrize(
+    "text,kind,names",
+    [
+        ("x>0", "bounds", ("x",)),
+        ("0<p<1", "bounds", ("p",)),
+        ("1 > p > 0", "bounds", ("p",)),
+        ("x real", "type", ("x",)),
+        ("n positive integer", "type", ("n",)),
+        ("x, y > 0", "bounds", ("x", "y")),
+        ("y1+y2+y3=1", "equation", ("y_1", "y_2", "y_3")),
+        ("y1 in {0,1}", "set", ("y_1",)),
+        ("p ∈ (0, 1)", "bounds", ("p",)),
+        ("x != 0", "nonzero", ("x",)),
+    ],
+)
 def test_parse_assumption(text: str, kind: str, names: tuple[str, ...]) -> None:
     a = parse_assumption(text)
     assert a.kind == kind and a.names == names
 
 
-@pytest.mark.parametrize("text", ["", "x >", "x lovely", "0 < p < -1", "x in {}", "sigm > 0",
-                                  "x = x", "1 < x > 2", "x.__class__ > 0"])
+@pytest.mark.parametrize(
+    "text", ["", "x >", "x lovely", "0 < p < -1", "x in {}", "sigm > 0", "x = x", "1 < x > 2", "x.__class__ > 0"]
+)
 def test_bad_assumption(text: str) -> None:
     with pytest.raises(ParseError):
         parse_assumption(text)
@@ -349,9 +359,9 @@ def _calc(e: sympy.Expr) -> str:
     return str(sympy.sstr(e)).replace("**", "^")
 
 
-polys = st.lists(st.tuples(st.integers(-4, 4), st.integers(0, 3), st.integers(0, 2)),
-                 min_size=1, max_size=4).map(
-    lambda terms: sympy.Add(*[c * _X**i * _Y**j for c, i, j in terms]))
+polys = st.lists(st.tuples(st.integers(-4, 4), st.integers(0, 3), st.integers(0, 2)), min_size=1, max_size=4).map(
+    lambda terms: sympy.Add(*[c * _X**i * _Y**j for c, i, j in terms])
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -378,15 +388,18 @@ def _cli(*args: str, input: str | None = None) -> Any:
     return CliRunner().invoke(cli, ["equiv", *args], input=input)
 
 
-@pytest.mark.parametrize("args,code", [
-    (("sigma(x)*(1-sigma(x))", "exp(-x)/(1+exp(-x))^2"), 0),
-    (("tanh(x)", "(e^x-e^-x)/(e^x+e^x)"), 1),
-    (("x", "sqrt(x^2)"), 1),
-    (("x", "sqrt(x^2)", "--assume", "x>0"), 0),
-    (("x", "sigm(x)"), 2),
-    (("x", "x", "--assume", "x lovely"), 2),
-    ((r"\frac{\partial L}{\partial o_i}", "p_i"), 3),
-])
+@pytest.mark.parametrize(
+    "args,code",
+    [
+        (("sigma(x)*(1-sigma(x))", "exp(-x)/(1+exp(-x))^2"), 0),
+        (("tanh(x)", "(e^x-e^-x)/(e^x+e^x)"), 1),
+        (("x", "sqrt(x^2)"), 1),
+        (("x", "sqrt(x^2)", "--assume", "x>0"), 0),
+        (("x", "sigm(x)"), 2),
+        (("x", "x", "--assume", "x lovely"), 2),
+        ((r"\frac{\partial L}{\partial o_i}", "p_i"), 3),
+    ],
+)
 def test_cli_exit_codes(args: tuple[str, ...], code: int) -> None:
     res = _cli(*args)
     assert res.exit_code == code, res.output
@@ -432,16 +445,21 @@ def test_cli_help_has_example() -> None:
     assert res.exit_code == 0 and "dlquiz equiv 'x' 'sqrt(x^2)' --assume 'x>0'" in res.output
 
 
-BATCH = "\n".join([
-    json.dumps({"id": "a", "reference": "x^2-1", "candidate": "(x-1)(x+1)"}),
-    "{not json",
-    json.dumps({"id": "c", "reference": "x", "candidate": "sqrt(x^2)", "assume": ["x>0"]}),
-    json.dumps({"id": "d", "reference": "x"}),
-    "",
-    json.dumps({"id": "e", "reference": r"\frac{1}{2}", "candidate": "0.5", "latex": True}),
-    json.dumps({"id": "f", "reference": "x", "candidate": "x+"}),
-    json.dumps({"id": "g", "reference": "x", "candidate": "y", "assume": "x>0"}),
-]) + "\n"
+BATCH = (
+    "\n".join(
+        [
+            json.dumps({"id": "a", "reference": "x^2-1", "candidate": "(x-1)(x+1)"}),
+            "{not json",
+            json.dumps({"id": "c", "reference": "x", "candidate": "sqrt(x^2)", "assume": ["x>0"]}),
+            json.dumps({"id": "d", "reference": "x"}),
+            "",
+            json.dumps({"id": "e", "reference": r"\frac{1}{2}", "candidate": "0.5", "latex": True}),
+            json.dumps({"id": "f", "reference": "x", "candidate": "x+"}),
+            json.dumps({"id": "g", "reference": "x", "candidate": "y", "assume": "x>0"}),
+        ]
+    )
+    + "\n"
+)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -450,8 +468,7 @@ def test_cli_batch(jobs: str) -> None:
     assert res.exit_code == 0, res.output
     rows = [json.loads(line) for line in res.output.splitlines()]
     assert [r["line"] for r in rows] == [1, 2, 3, 4, 6, 7, 8]
-    assert [r["verdict"] for r in rows] == ["equal", "error", "equal", "error", "equal", "error",
-                                            "error"]
+    assert [r["verdict"] for r in rows] == ["equal", "error", "equal", "error", "equal", "error", "error"]
     assert rows[1]["message"].startswith("line 2: invalid JSON")
     assert "'candidate' must be a string" in rows[3]["message"]
     assert rows[5]["column"] == 3
@@ -477,8 +494,9 @@ def test_bench_cases_match_their_expected_verdicts() -> None:
     out = io.StringIO()
     run_batch(io.StringIO("\n".join(lines) + "\n"), 2, 3.0, 0, out)
     results = [json.loads(r) for r in out.getvalue().splitlines()]
-    wrong = [(c["id"], c["expect"], r["verdict"]) for c, r in zip(cases, results, strict=True)
-             if c["expect"] != r["verdict"]]
+    wrong = [
+        (c["id"], c["expect"], r["verdict"]) for c, r in zip(cases, results, strict=True) if c["expect"] != r["verdict"]
+    ]
     assert wrong == []
     expects = {c["expect"] for c in cases}
     assert {"equal", "not_equal", "domain_only", "undecided", "error"} <= expects
@@ -501,21 +519,24 @@ def test_sums_with_a_symbolic_limit_are_checked_for_every_k_from_2_to_8() -> Non
 
 
 # --------------------------------------------------------------------------- engine parts
-@pytest.mark.parametrize("text,oracle", [
-    ("sigma(x)", lambda x: 1 / (1 + math.exp(-x))),
-    ("d/dx sigma(x)", lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2),
-    ("softplus(x)", lambda x: math.log1p(math.exp(x))),
-    ("d/dx softplus(x)", lambda x: 1 / (1 + math.exp(-x))),
-    ("Phi(x)", lambda x: 0.5 * (1 + math.erf(x / math.sqrt(2)))),
-    ("gelu(x)", lambda x: x * 0.5 * (1 + math.erf(x / math.sqrt(2)))),
-    ("swish(x)", lambda x: x / (1 + math.exp(-x))),
-    ("leaky_relu(x)", lambda x: x if x >= 0 else 0.01 * x),
-    ("elu(x)", lambda x: x if x > 0 else math.expm1(x)),
-    ("relu(x)", lambda x: max(0.0, x)),
-    ("tanh'(x)", lambda x: 1 - math.tanh(x) ** 2),
-    ("sum(x^k, k, 0, 4)", lambda x: 1 + x + x**2 + x**3 + x**4),
-    ("floor(3x)", lambda x: math.floor(3 * x)),
-])
+@pytest.mark.parametrize(
+    "text,oracle",
+    [
+        ("sigma(x)", lambda x: 1 / (1 + math.exp(-x))),
+        ("d/dx sigma(x)", lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2),
+        ("softplus(x)", lambda x: math.log1p(math.exp(x))),
+        ("d/dx softplus(x)", lambda x: 1 / (1 + math.exp(-x))),
+        ("Phi(x)", lambda x: 0.5 * (1 + math.erf(x / math.sqrt(2)))),
+        ("gelu(x)", lambda x: x * 0.5 * (1 + math.erf(x / math.sqrt(2)))),
+        ("swish(x)", lambda x: x / (1 + math.exp(-x))),
+        ("leaky_relu(x)", lambda x: x if x >= 0 else 0.01 * x),
+        ("elu(x)", lambda x: x if x > 0 else math.expm1(x)),
+        ("relu(x)", lambda x: max(0.0, x)),
+        ("tanh'(x)", lambda x: 1 - math.tanh(x) ** 2),
+        ("sum(x^k, k, 0, 4)", lambda x: 1 + x + x**2 + x**3 + x**4),
+        ("floor(3x)", lambda x: math.floor(3 * x)),
+    ],
+)
 @pytest.mark.parametrize("x", [-2.5, -0.3, 0.7, 3.1])
 def test_numeric_evaluation_matches_python_math(text: str, oracle: Any, x: float) -> None:
     from mpmath import mpf
@@ -598,15 +619,20 @@ def test_integer_variables_are_also_tried_far_out() -> None:
 
 # --------------------------------------------------------------------------- reading notes
 
-@pytest.mark.parametrize(("expected", "given_", "assume", "notes", "ref_notes"), [
-    ("x + pad", "pad + x", (), ["'pad' is read as the product p·a·d"], ["'pad' is read as the product p·a·d"]),
-    ("x", "x + dz - dz", (), [], []),  # dz is a known name: nothing to note
-    ("pad", "pad", ("pad > 0",), [], []),  # declared by an assumption: one name
-    ("p*a*d", "pad", (), ["'pad' is read as the product p·a·d"], []),
-    ("2*x", "x + x", (), [], []),
-])
-def test_reading_notes_are_carried_into_the_check(expected: str, given_: str, assume: tuple[str, ...],
-                                                   notes: list[str], ref_notes: list[str]) -> None:
+
+@pytest.mark.parametrize(
+    ("expected", "given_", "assume", "notes", "ref_notes"),
+    [
+        ("x + pad", "pad + x", (), ["'pad' is read as the product p·a·d"], ["'pad' is read as the product p·a·d"]),
+        ("x", "x + dz - dz", (), [], []),  # dz is a known name: nothing to note
+        ("pad", "pad", ("pad > 0",), [], []),  # declared by an assumption: one name
+        ("p*a*d", "pad", (), ["'pad' is read as the product p·a·d"], []),
+        ("2*x", "x + x", (), [], []),
+    ],
+)
+def test_reading_notes_are_carried_into_the_check(
+    expected: str, given_: str, assume: tuple[str, ...], notes: list[str], ref_notes: list[str]
+) -> None:
     res = check(expected, given_, *assume)
     assert [n.split(";")[0] for n in res.notes] == notes
     assert [n.split(";")[0] for n in res.reference_notes] == ref_notes
@@ -659,8 +685,9 @@ PARITY_AND_RANGES: list[tuple[str, str, tuple[str, ...], set[Verdict]]] = [
 
 
 @pytest.mark.parametrize(("expected", "given_", "assume", "verdicts"), PARITY_AND_RANGES)
-def test_parity_and_symbolic_ranges_are_sampled(expected: str, given_: str, assume: tuple[str, ...],
-                                                verdicts: set[Verdict]) -> None:
+def test_parity_and_symbolic_ranges_are_sampled(
+    expected: str, given_: str, assume: tuple[str, ...], verdicts: set[Verdict]
+) -> None:
     res = check(expected, given_, *assume)
     assert res.verdict in verdicts, (res.verdict, res.message)
     if res.counterexample:  # a counterexample lies in the assumed domain
@@ -691,8 +718,7 @@ def test_residue_plan_meets_parity_and_named_bounds() -> None:
 
     k, K, n = sympy.symbols("k K n")
     ctx = build_context([*SIZE, "n odd"])
-    plan, why = residue_plan([sympy.floor(k / 3) + sympy.floor(K / 3) + sympy.floor(n / 3)], ctx, {},
-                             random.Random(0))
+    plan, why = residue_plan([sympy.floor(k / 3) + sympy.floor(K / 3) + sympy.floor(n / 3)], ctx, {}, random.Random(0))
     assert not why and plan
     assert all(1 <= p["k"] <= p["K"] and p["n"] % 2 == 1 for p in plan)
     # every residue modulo 3 of k and K together, and every residue modulo 6 an odd n can have
@@ -702,16 +728,20 @@ def test_residue_plan_meets_parity_and_named_bounds() -> None:
 
 # --------------------------------------------------------------------------- extreme constants
 
-@pytest.mark.parametrize(("expected", "given_", "verdicts"), [
-    ("x", "x*(1+10^-200)", {NE, UND}),  # was "numerically equal": 10^-200 hides below 150 digits
-    ("sigma(x)", "sigma(x) + 10^-300*x^2", {NE, UND}),
-    ("x", "x*(1+exp(-500))", {NE, UND}),
-    ("x", "x + 10^-200", {NE}),  # a constant difference: the proof names it
-    ("x", "x + 1 - cos(10^-80)", {NE, UND}),
-    ("x/10^8", "x*1e-8", {EQ}),  # ordinary small constants still compare
-    ("(x+1)^2", "x^2 + 2x + 1", {EQ}),
-    ("log(1 - sigma(x))", "log(sigma(-x))", {EQ}),
-])
+
+@pytest.mark.parametrize(
+    ("expected", "given_", "verdicts"),
+    [
+        ("x", "x*(1+10^-200)", {NE, UND}),  # was "numerically equal": 10^-200 hides below 150 digits
+        ("sigma(x)", "sigma(x) + 10^-300*x^2", {NE, UND}),
+        ("x", "x*(1+exp(-500))", {NE, UND}),
+        ("x", "x + 10^-200", {NE}),  # a constant difference: the proof names it
+        ("x", "x + 1 - cos(10^-80)", {NE, UND}),
+        ("x/10^8", "x*1e-8", {EQ}),  # ordinary small constants still compare
+        ("(x+1)^2", "x^2 + 2x + 1", {EQ}),
+        ("log(1 - sigma(x))", "log(sigma(-x))", {EQ}),
+    ],
+)
 def test_extreme_constants_are_never_numerically_equal(expected: str, given_: str, verdicts: set[Verdict]) -> None:
     res = check(expected, given_)
     assert res.verdict in verdicts, (res.verdict, res.message)

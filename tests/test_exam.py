@@ -23,14 +23,28 @@ T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 def mk(item_id: str, chapter: int, kind: str, difficulty: int = 1, seconds: int = 60) -> Item:
-    return Item(id=item_id, topic=f"t{chapter}", kind=kind, difficulty=difficulty,
-                source="000_ffe98cf169f07fd8", prompt=Text(item_id, item_id),
-                explanation=Text("e", "e"), answer="a", chapter=chapter, time=seconds)
+    return Item(
+        id=item_id,
+        topic=f"t{chapter}",
+        kind=kind,
+        difficulty=difficulty,
+        source="000_ffe98cf169f07fd8",
+        prompt=Text(item_id, item_id),
+        explanation=Text("e", "e"),
+        answer="a",
+        chapter=chapter,
+        time=seconds,
+    )
 
 
 POOL = [
-    mk(f"c{ch}.{kind}.{k}", ch, kind, difficulty=1 + k % 3,
-       seconds={"single": 45, "truefalse": 30, "formula": 90, "numeric": 120, "derivation": 300}[kind])
+    mk(
+        f"c{ch}.{kind}.{k}",
+        ch,
+        kind,
+        difficulty=1 + k % 3,
+        seconds={"single": 45, "truefalse": 30, "formula": 90, "numeric": 120, "derivation": 300}[kind],
+    )
     for ch in (1, 2, 3, 4)
     for kind in ("single", "truefalse", "formula", "numeric", "derivation")
     if not (kind == "derivation" and ch != 3)
@@ -42,8 +56,7 @@ def test_same_seed_same_paper() -> None:
     a = assemble_paper(POOL, seed=11, minutes=30)
     b = assemble_paper(list(reversed(POOL)), seed=11, minutes=30)
     assert [i.id for i in a.items] == [i.id for i in b.items]
-    others = {tuple(i.id for i in assemble_paper(POOL, seed=s, minutes=30).items)
-              for s in range(12, 20)}
+    others = {tuple(i.id for i in assemble_paper(POOL, seed=s, minutes=30).items) for s in range(12, 20)}
     assert len(others) > 1
 
 
@@ -105,6 +118,7 @@ def test_assembly_properties(seed: int, minutes: int, n: int | None) -> None:
 
 # -- timing through the runner, with an injected clock -----------------------------------------
 
+
 class FakeClock:
     """A monotonic clock that moves only when the student "types"."""
 
@@ -137,20 +151,24 @@ def test_time_up_ends_the_exam_and_marks_the_rest(tmp_path: Path) -> None:
     store = open_store(tmp_path / "home", item_times={i.id: i.time for i in bank.items})
     exam_id = store.start_exam(started_at=T0, seed=4, minutes=paper.minutes, n_items=5)
     result = run_session(
-        paper.items, lang="en", seed=4, console=Console(file=out, width=100), read_line=read_line,
-        recorder=lambda e: store.record(e, exam_id=exam_id), feedback=False, deadline=deadline,
-        clock=clock, now=lambda: T0 + timedelta(seconds=clock.t - 1000),
+        paper.items,
+        lang="en",
+        seed=4,
+        console=Console(file=out, width=100),
+        read_line=read_line,
+        recorder=lambda e: store.record(e, exam_id=exam_id),
+        feedback=False,
+        deadline=deadline,
+        clock=clock,
+        now=lambda: T0 + timedelta(seconds=clock.t - 1000),
     )
-    report = build_report(paper, result, lang="en", started_at=T0,
-                          finished_at=T0 + timedelta(seconds=120))
-    store.finish_exam(exam_id, finished_at=report.finished_at, correct=report.correct,
-                      report=report.to_dict())
+    report = build_report(paper, result, lang="en", started_at=T0, finished_at=T0 + timedelta(seconds=120))
+    store.finish_exam(exam_id, finished_at=report.finished_at, correct=report.correct, report=report.to_dict())
     text = out.getvalue()
     assert "1:40 left" in text and "1:00 left" in text  # the countdown in the header
     assert "Correct" not in text and "Incorrect" not in text  # no feedback during the exam
     assert result.timed_out
-    assert [q.result for q in report.questions] == ["correct", "wrong", "timeout", "timeout",
-                                                   "timeout"]
+    assert [q.result for q in report.questions] == ["correct", "wrong", "timeout", "timeout", "timeout"]
     assert [q.duration_s for q in report.questions[:3]] == [40, 40, 40]
     assert report.correct == 1 and report.total == 5
     answers = store.answers()

@@ -104,13 +104,15 @@ def test_empty_selection_is_an_error() -> None:
 def test_cli_export(tmp_path: Path) -> None:
     bank = write_bank(tmp_path / "bank")
     runner = CliRunner()
-    res = runner.invoke(cli, ["export", "anki", str(tmp_path / "x.apkg"), "--bank", str(bank),
-                              "--topic", "act.relu", "--lang", "zh"])
+    res = runner.invoke(
+        cli, ["export", "anki", str(tmp_path / "x.apkg"), "--bank", str(bank), "--topic", "act.relu", "--lang", "zh"]
+    )
     assert res.exit_code == 0, res.output
     # "Wrote …" goes to stderr, in the language asked
     assert res.stderr.strip() == f"已写入 3 张卡片到 {tmp_path / 'x.apkg'}" and res.stdout == ""
-    res = runner.invoke(cli, ["export", "anki", str(tmp_path / "y.apkg"), "--bank", str(bank),
-                              "--topic", "act.relu", "--lang", "en"])
+    res = runner.invoke(
+        cli, ["export", "anki", str(tmp_path / "y.apkg"), "--bank", str(bank), "--topic", "act.relu", "--lang", "en"]
+    )
     assert res.stderr.strip() == f"Wrote 3 cards to {tmp_path / 'y.apkg'}" and res.stdout == ""
     res = runner.invoke(cli, ["export", "md", "--bank", str(bank), "--topic", "pool"])
     assert res.exit_code == 0

@@ -81,17 +81,34 @@ def test_multi_wrong_says_what_is_missing_and_extra() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("0.25", 0.25), ("-3", -3.0), ("−3", -3.0), ("3/4", 0.75), ("1e-8", 1e-8), ("75%", 0.75),
-     ("1,000", 1000.0), (".5", 0.5), ("３", 3.0), ("0.25^10", 0.25**10), ("9.5×10^-7", 9.5e-7),
-     ("9.5 × 10⁻⁷", 9.5e-7), ("9.5*10^(-7)", 9.5e-7), ("2^-3", 0.125), ("2**3", 8.0), ("1.5/2", 0.75),
-     ("-2^2", -4.0), ("-8^0.5", -8**0.5)],
+    [
+        ("0.25", 0.25),
+        ("-3", -3.0),
+        ("−3", -3.0),
+        ("3/4", 0.75),
+        ("1e-8", 1e-8),
+        ("75%", 0.75),
+        ("1,000", 1000.0),
+        (".5", 0.5),
+        ("３", 3.0),
+        ("0.25^10", 0.25**10),
+        ("9.5×10^-7", 9.5e-7),
+        ("9.5 × 10⁻⁷", 9.5e-7),
+        ("9.5*10^(-7)", 9.5e-7),
+        ("2^-3", 0.125),
+        ("2**3", 8.0),
+        ("1.5/2", 0.75),
+        ("-2^2", -4.0),
+        ("-8^0.5", -(8**0.5)),
+    ],
 )
 def test_parse_number(text: str, value: float) -> None:
     assert parse_number(text) == pytest.approx(value, abs=1e-15)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1/0", "1e999", "2x", "1..2", "9^9^9", "10^99999", "(-8)^0.5",
-                                  "2^^3", "__import__('os')"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "1/0", "1e999", "2x", "1..2", "9^9^9", "10^99999", "(-8)^0.5", "2^^3", "__import__('os')"]
+)
 def test_parse_number_rejects_with_a_message(text: str) -> None:
     assert isinstance(parse_number(text), str)
 
@@ -153,12 +170,17 @@ def test_choices_are_shown_shuffled_and_graded_by_what_is_shown() -> None:
     multi = item("act.sigmoid.multi")
     q = prepare(multi, number=1, seed=4)
     shown = [c.en for c in q.shown_choices()]
-    sat, centred, diff = (shown.index(t) for t in ("Saturation kills gradients", "Not zero-centred", "Not differentiable at 0"))
+    sat, centred, diff = (
+        shown.index(t) for t in ("Saturation kills gradients", "Not zero-centred", "Not differentiable at 0")
+    )
     assert q.grade("abc"[sat] + "abc"[centred]).status == "correct"
     assert q.grade("abc"[sat] + "abc"[diff]).message == f"missing {'abc'[centred]}; not {'abc'[diff]}"
     order = prepare(item("act.sigmoid.order"), number=1, seed=2)
     steps = [c.en for c in order.shown_choices()]
-    typed = "".join("abc"[steps.index(t)] for t in ("Write σ = (1 + e⁻ˣ)⁻¹", "Apply the chain rule", "Replace e⁻ˣ/(1 + e⁻ˣ) by 1 − σ"))
+    typed = "".join(
+        "abc"[steps.index(t)]
+        for t in ("Write σ = (1 + e⁻ˣ)⁻¹", "Apply the chain rule", "Replace e⁻ˣ/(1 + e⁻ˣ) by 1 − σ")
+    )
     assert order.grade(typed).status == "correct"
     assert order.key_text("en") == " → ".join(typed)
 
@@ -166,8 +188,9 @@ def test_choices_are_shown_shuffled_and_graded_by_what_is_shown() -> None:
 def test_forbidden_names_and_derivative_operators_are_sent_back() -> None:
     from dataclasses import replace
 
-    definition = replace(item("act.sigmoid.derivative"), forbid=("sigma",), answer="exp(-x)/(1+exp(-x))^2",
-                         let={}, mistakes=())
+    definition = replace(
+        item("act.sigmoid.derivative"), forbid=("sigma",), answer="exp(-x)/(1+exp(-x))^2", let={}, mistakes=()
+    )
     bad = grade(definition, "sigma(x)*(1-sigma(x))")
     assert bad.status == "invalid" and "without 'sigma' (column 1)" in bad.message
     assert grade(definition, "exp(x)/(1+exp(x))^2").status == "correct"
@@ -241,8 +264,9 @@ def test_sent_back_messages_have_chinese(item_id: str, response: str, zh: str) -
         (456.0, {}, "456.3", "wrong"),
     ],
 )
-def test_numbers_are_graded_by_the_stated_precision(answer: float, fields: dict[str, int], typed: str,
-                                                      status: str) -> None:
+def test_numbers_are_graded_by_the_stated_precision(
+    answer: float, fields: dict[str, int], typed: str, status: str
+) -> None:
     from dataclasses import replace
 
     numeric = replace(item("act.sigmoid.max-derivative"), answer=answer, mistakes=(), **fields)
@@ -284,7 +308,11 @@ def test_numbers_echo_how_they_were_read(typed: str, echo: str) -> None:
     ("accepted", "typed", "status"),
     [
         (("fully convolutional network", "全卷积网络"), "Fully-Convolutional Networks", "correct"),  # case, plural
-        (("fully convolutional network", "全卷积网络"), "ｆｕｌｌｙ ｃｏｎｖｏｌｕｔｉｏｎａｌ ｎｅｔｗｏｒｋ", "correct"),
+        (
+            ("fully convolutional network", "全卷积网络"),
+            "ｆｕｌｌｙ ｃｏｎｖｏｌｕｔｉｏｎａｌ ｎｅｔｗｏｒｋ",
+            "correct",
+        ),
         (("fully convolutional network", "全卷积网络"), "a fully convolutional network.", "correct"),
         (("fully convolutional network", "全卷积网络"), "全卷積網絡", "correct"),  # traditional characters
         (("fully convolutional network", "全卷积网络"), "全卷积网络。", "correct"),
@@ -324,8 +352,12 @@ def test_in_terms_of_sigma_is_enforced(typed: str, status: str) -> None:
 
     from dlquiz.bank.model import Text
 
-    f = replace(item("act.sigmoid.derivative"), require=("sigma",), forbid=("exp",),
-                constraint=Text("in terms of σ(x)", "用 σ(x) 表示"))
+    f = replace(
+        item("act.sigmoid.derivative"),
+        require=("sigma",),
+        forbid=("exp",),
+        constraint=Text("in terms of σ(x)", "用 σ(x) 表示"),
+    )
     result = grade(f, typed)
     assert result.status == status
     if status == "sent_back":
@@ -339,8 +371,9 @@ def test_every_listed_order_is_accepted_with_its_convention() -> None:
 
     base = item("act.sigmoid.order")
     first, second = base.answer, (base.answer[1], base.answer[0], *base.answer[2:])
-    two = replace(base, orders=(Order(first, Text("one way", "一种")), Order(second, Text("other way", "另一种"))),
-                  mistakes=())
+    two = replace(
+        base, orders=(Order(first, Text("one way", "一种")), Order(second, Text("other way", "另一种"))), mistakes=()
+    )
     assert grade(two, "".join(first)).notes[0].en == "one way"
     assert grade(two, "".join(second)).status == "correct"
     assert grade(two, "".join(second)).notes[0].zh == "另一种"
@@ -365,8 +398,9 @@ def test_points_that_are_not_points_get_a_message(typed: str) -> None:
     assert isinstance(parse_points(typed, 4), str)
 
 
-@pytest.mark.parametrize(("made", "total", "rating"), [(4, 4, 3), (3, 4, 2), (2, 4, 2), (1, 4, 1), (0, 3, 1),
-                                                        (2, 3, 2), (1, 3, 1)])
+@pytest.mark.parametrize(
+    ("made", "total", "rating"), [(4, 4, 3), (3, 4, 2), (2, 4, 2), (1, 4, 1), (0, 3, 1), (2, 3, 2), (1, 3, 1)]
+)
 def test_points_made_give_the_review_rating(made: int, total: int, rating: int) -> None:
     from dlquiz.quiz.grade import rating_for_points
 

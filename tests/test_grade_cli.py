@@ -83,8 +83,9 @@ def test_parametric_items_draw_their_numbers_from_the_seed() -> None:
 
 @pytest.mark.parametrize(("points", "code", "rating"), [("all", 0, 3), ("1 2", 0, 2), ("none", 1, 1)])
 def test_explain_items_are_self_graded_with_points(points: str, code: int, rating: int) -> None:
-    exit_code, out = grade("act.why-nonlinear.explain", "a composition of linear maps is linear", "--points",
-                           points, "--json")
+    exit_code, out = grade(
+        "act.why-nonlinear.explain", "a composition of linear maps is linear", "--points", points, "--json"
+    )
     assert exit_code == code
     assert json.loads(out)["self_rating"] == rating
 
@@ -120,8 +121,9 @@ def test_quiz_id_asks_exactly_those_items_in_order() -> None:
     ids = ["softmax.def.pmax-fixed", "act.sigmoid.range"]
     q = prepare(bank.get(ids[1]), number=2, seed=5)  # type: ignore[arg-type]
     shown = "abcdefgh"[q.order.index("abcdefgh".index(bank.get(ids[1]).answer))]  # type: ignore[union-attr]
-    result = CliRunner().invoke(cli, ["quiz", "--id", ids[0], "--id", ids[1], "--seed", "5", "--no-save"],
-                                input=f"0.665\n{shown}\n")
+    result = CliRunner().invoke(
+        cli, ["quiz", "--id", ids[0], "--id", ids[1], "--seed", "5", "--no-save"], input=f"0.665\n{shown}\n"
+    )
     assert result.exit_code == 0, result.output
     assert result.output.index("softmax.def") < result.output.index("act.sigmoid")
     assert "2/2" in result.output
@@ -144,8 +146,14 @@ def test_explain_in_a_session_records_the_self_rating() -> None:
     assert item is not None
     typed = iter(["shortcuts carry the gradient", "", "x", "2 4"])
     events: list[AnswerEvent] = []
-    result = run_session([item], lang="en", seed=1, console=Console(file=StringIO(), width=100),
-                         read_line=lambda prompt: next(typed), recorder=events.append)
+    result = run_session(
+        [item],
+        lang="en",
+        seed=1,
+        console=Console(file=StringIO(), width=100),
+        read_line=lambda prompt: next(typed),
+        recorder=events.append,
+    )
     assert [e.result for e in events] == ["correct"]
     assert events[0].self_rating == 2 and events[0].response == "shortcuts carry the gradient"
     assert result.grades[0] is not None and result.grades[0].notes[0].en.startswith("Points made: 2, 4")

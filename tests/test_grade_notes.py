@@ -13,18 +13,21 @@ from dlquiz.quiz.grade import grade
 BANK = load_bank(FIXTURE_BANK)
 BASE = next(i for i in BANK.items if i.id == "act.sigmoid.derivative")
 # an item whose key uses the letters p, a, d and x (no abbreviations, no constraints)
-ITEM = replace(BASE, id="test.pad-notes", answer="p*a*d + x", canonical=None, let={}, mistakes=(), assume=(), require=(),
-               forbid=())
+ITEM = replace(
+    BASE, id="test.pad-notes", answer="p*a*d + x", canonical=None, let={}, mistakes=(), assume=(), require=(), forbid=()
+)
 
 
-@pytest.mark.parametrize(("typed", "status", "run"), [
-    ("pad + x", "correct", "pad"),
-    ("x + dap", "correct", "dap"),
-    ("pad - x", "wrong", "pad"),
-    ("p*a*d + x", "correct", None),  # written as a product: nothing to note
-])
-def test_a_letter_run_read_as_a_product_is_noted_in_both_languages(typed: str, status: str,
-                                                                     run: str | None) -> None:
+@pytest.mark.parametrize(
+    ("typed", "status", "run"),
+    [
+        ("pad + x", "correct", "pad"),
+        ("x + dap", "correct", "dap"),
+        ("pad - x", "wrong", "pad"),
+        ("p*a*d + x", "correct", None),  # written as a product: nothing to note
+    ],
+)
+def test_a_letter_run_read_as_a_product_is_noted_in_both_languages(typed: str, status: str, run: str | None) -> None:
     g = grade(ITEM, typed)
     assert g.status == status
     if run is None:

@@ -76,7 +76,8 @@ def test_extractor_on_a_sample() -> None:
 def test_every_message_has_a_chinese_form() -> None:
     missing = {m: places for m, places in MESSAGES.items() if chinese(m) is None}
     assert not missing, "messages without a Chinese form in dlquiz/i18n/zh.toml:\n" + "\n".join(
-        f"  {m!r}  ({', '.join(p)})" for m, p in sorted(missing.items()))
+        f"  {m!r}  ({', '.join(p)})" for m, p in sorted(missing.items())
+    )
 
 
 def test_no_catalog_entry_is_unused() -> None:
@@ -97,11 +98,14 @@ def test_chinese_form_is_chinese(msgid: str) -> None:
     assert zh != msgid or not any(c.isalpha() for c in msgid), msgid
 
 
-@pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "Wrote 3 cards to deck.apkg"),
-    ("zh", "已写入 3 张卡片到 deck.apkg"),
-    ("fr", "Wrote 3 cards to deck.apkg"),  # any other language gets the English
-])
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Wrote 3 cards to deck.apkg"),
+        ("zh", "已写入 3 张卡片到 deck.apkg"),
+        ("fr", "Wrote 3 cards to deck.apkg"),  # any other language gets the English
+    ],
+)
 def test_t_fills_placeholders_in_the_language(lang: str, expected: str) -> None:
     assert t("Wrote {n} cards to {path}", lang, n=3, path="deck.apkg") == expected
 
@@ -173,8 +177,11 @@ def _docstring_lines(tree: ast.AST) -> set[int]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
             first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value,
-                                                                                                    str):
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
                 out |= set(range(first.lineno, (first.end_lineno or first.lineno) + 1))
     return out
 
@@ -191,8 +198,10 @@ def test_worked_examples_register_their_chinese_in_the_one_catalog() -> None:
     from dlquiz.worked.i18n import add_chinese, step_name
 
     assert t("Output size", "zh") == step_name("Output size", "zh") != "Output size"
-    add_chinese(names={"A step only this test names": "只有本测试用的步骤"},
-                phrases={"A note only this test writes": "只有本测试写的说明"})
+    add_chinese(
+        names={"A step only this test names": "只有本测试用的步骤"},
+        phrases={"A note only this test writes": "只有本测试写的说明"},
+    )
     assert t("A step only this test names", "zh") == "只有本测试用的步骤"
     assert t("A note only this test writes", "zh") == "只有本测试写的说明"
 

@@ -40,8 +40,11 @@ CASES = [
     ("quiz --bank {bank} --no-save --n 1 --seed 1", "Quiz · 1 · seed 1", "练习 · 1 · seed 1"),
     ("grade act.sigmoid.range b --bank {bank}", "correct", "正确"),
     ("review --bank {bank} --home {home} --seed 1", "Review · 0 due", "复习 · 0 到期"),
-    ("exam --bank {bank} --home {home} --n 1 --minutes 5 --seed 1 --no-save", "Mock exam · 1 questions",
-     "模拟考试 · 1 题"),
+    (
+        "exam --bank {bank} --home {home} --n 1 --minutes 5 --seed 1 --no-save",
+        "Mock exam · 1 questions",
+        "模拟考试 · 1 题",
+    ),
     ("topics --bank {bank}", "items in", "题，位于"),
     ("show act.sigmoid.range --bank {bank}", "Answer:", "答案："),
     ("search sigmoid --bank {bank}", "Quiz them:", "练习这些题："),
@@ -67,11 +70,17 @@ STDIN = {"quiz": "s\n", "check": "x^2 + 2*x + 1\n= (x + 1)^2\n"}
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize(("line", "english", "chinese"), CASES, ids=[c[0].split(" --")[0] for c in CASES])
-def test_command_speaks_the_language_asked(line: str, english: str, chinese: str, lang: str,
-                                           tmp_path: Path) -> None:
+def test_command_speaks_the_language_asked(line: str, english: str, chinese: str, lang: str, tmp_path: Path) -> None:
     # the locale says the other language: --lang wins
-    env = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "en_US.UTF-8" if lang == "zh" else "zh_CN.UTF-8",
-           "DLQUIZ_NOW": "2026-12-01T09:00", "NO_COLOR": "1", "COLUMNS": "200"}
+    env = {
+        "LANGUAGE": "",
+        "LC_ALL": "",
+        "LC_MESSAGES": "",
+        "LANG": "en_US.UTF-8" if lang == "zh" else "zh_CN.UTF-8",
+        "DLQUIZ_NOW": "2026-12-01T09:00",
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+    }
     args = line.format(bank=FIXTURE_BANK, home=tmp_path / "home").split() + ["--lang", lang]
     res = CliRunner().invoke(cli, args, input=STDIN.get(args[0], ""), env=env)
     out = res.stdout + res.stderr
@@ -81,15 +90,18 @@ def test_command_speaks_the_language_asked(line: str, english: str, chinese: str
     assert other not in out, out
 
 
-@pytest.mark.parametrize(("env", "expected"), [
-    ({"LANGUAGE": "zh_CN:en", "LANG": "en_US.UTF-8"}, "zh"),
-    ({"LANGUAGE": "en", "LC_ALL": "zh_CN.UTF-8"}, "en"),
-    ({"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
-    ({"LC_MESSAGES": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
-    ({"LANG": "zh_CN.UTF-8"}, "zh"),
-    ({"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}, "zh"),  # C/POSIX is "not set"
-    ({}, "en"),
-])
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LANGUAGE": "zh_CN:en", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LANGUAGE": "en", "LC_ALL": "zh_CN.UTF-8"}, "en"),
+        ({"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LC_MESSAGES": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}, "zh"),  # C/POSIX is "not set"
+        ({}, "en"),
+    ],
+)
 def test_the_one_language_rule(env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(var, raising=False)
@@ -138,12 +150,19 @@ def test_only_default_lang_reads_the_locale() -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize(("line", "english", "chinese"), CASES, ids=[c[0].split(" --")[0] for c in CASES])
-def test_without_lang_every_command_follows_language(line: str, english: str, chinese: str, lang: str,
-                                                    tmp_path: Path) -> None:
+def test_without_lang_every_command_follows_language(
+    line: str, english: str, chinese: str, lang: str, tmp_path: Path
+) -> None:
     # LANGUAGE decides over LC_ALL/LANG, as in gettext
-    env = {"LANGUAGE": "zh_CN:en" if lang == "zh" else "en_GB:zh", "LC_ALL": "", "LC_MESSAGES": "",
-           "LANG": "en_US.UTF-8" if lang == "zh" else "zh_CN.UTF-8", "DLQUIZ_NOW": "2026-12-01T09:00",
-           "NO_COLOR": "1", "COLUMNS": "200"}
+    env = {
+        "LANGUAGE": "zh_CN:en" if lang == "zh" else "en_GB:zh",
+        "LC_ALL": "",
+        "LC_MESSAGES": "",
+        "LANG": "en_US.UTF-8" if lang == "zh" else "zh_CN.UTF-8",
+        "DLQUIZ_NOW": "2026-12-01T09:00",
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+    }
     args = line.format(bank=FIXTURE_BANK, home=tmp_path / "home").split()
     res = CliRunner().invoke(cli, args, input=STDIN.get(args[0], ""), env=env)
     out = res.stdout + res.stderr

@@ -41,10 +41,17 @@ def test_hanging_wraps_chinese_by_cells_and_keeps_the_indent(width: int, indent:
     assert "".join(x[text_column:].strip() for x in [first, *continuation]) == POINT
 
 
-@pytest.mark.parametrize(("text", "width"), [
-    (POINT, 10), (POINT, 11), (POINT, 70), ("sigmoid 的导数 σ′(x) = σ(x)(1 − σ(x))", 15), ("short", 70),
-    ("a  b\n c", 70),
-])
+@pytest.mark.parametrize(
+    ("text", "width"),
+    [
+        (POINT, 10),
+        (POINT, 11),
+        (POINT, 70),
+        ("sigmoid 的导数 σ′(x) = σ(x)(1 − σ(x))", 15),
+        ("short", 70),
+        ("a  b\n c", 70),
+    ],
+)
 def test_crop_counts_cells(text: str, width: int) -> None:
     out = crop(text, width)
     assert cells(out) <= width

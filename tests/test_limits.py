@@ -145,8 +145,14 @@ def test_matrix_chain_is_undecided_within_its_budget() -> None:
 
 
 def test_matrix_chain_through_the_cli_exits_undecided() -> None:
-    proc = subprocess.run([*dlquiz_cmd(), "check", "-", "--timeout", "1"], input=CHAIN, text=True,
-                          capture_output=True, env=subprocess_env(), timeout=60)
+    proc = subprocess.run(
+        [*dlquiz_cmd(), "check", "-", "--timeout", "1"],
+        input=CHAIN,
+        text=True,
+        capture_output=True,
+        env=subprocess_env(),
+        timeout=60,
+    )
     assert proc.returncode in (0, 3), proc.stderr  # undecided (3), or proved quickly
     assert "Traceback" not in proc.stderr + proc.stdout
 
@@ -172,8 +178,13 @@ def test_undecided_report_keeps_every_line() -> None:
 
 @pytest.mark.parametrize("text", ["step(x^999)", "*".join(["10^1000"] * 5)])
 def test_equiv_cli_gives_a_verdict_or_an_input_error(text: str) -> None:
-    proc = subprocess.run([*dlquiz_cmd(), "equiv", "x", text, "--timeout", "1", "--json"], text=True,
-                          capture_output=True, env=subprocess_env(), timeout=60)
+    proc = subprocess.run(
+        [*dlquiz_cmd(), "equiv", "x", text, "--timeout", "1", "--json"],
+        text=True,
+        capture_output=True,
+        env=subprocess_env(),
+        timeout=60,
+    )
     assert proc.returncode in (1, 2, 3), proc.stderr
     assert "Traceback" not in proc.stderr
     assert json.loads(proc.stdout)["verdict"] in ("undecided", "error", "not_equal")
@@ -267,12 +278,15 @@ def test_parse_math_under_the_limit() -> None:
     assert time.monotonic() - t0 < LIMIT + 1.0
 
 
-@pytest.mark.parametrize(("text", "kwargs", "pretty"), [
-    ("pad + 1", {}, "p·a·d + 1"),  # undeclared: a product of letters
-    ("pad + 1", {"names": ["pad"]}, "pad + 1"),  # declared: one name
-    ("lr*dW", {"names": ("lr", "dW")}, "lr·dW"),
-    ("stride*x", {"any_names": True}, "stride·x"),
-])
+@pytest.mark.parametrize(
+    ("text", "kwargs", "pretty"),
+    [
+        ("pad + 1", {}, "p·a·d + 1"),  # undeclared: a product of letters
+        ("pad + 1", {"names": ["pad"]}, "pad + 1"),  # declared: one name
+        ("lr*dW", {"names": ("lr", "dW")}, "lr·dW"),
+        ("stride*x", {"any_names": True}, "stride·x"),
+    ],
+)
 def test_parse_math_under_the_limit_reads_declared_names(text: str, kwargs: dict[str, Any], pretty: str) -> None:
     """dlquiz.symbolic.parse_math (the worker's) forwards names= and any_names= to the parser."""
     from dlquiz.symbolic import parse_math
@@ -332,8 +346,9 @@ SLOW = ({"reference": "x", "candidate": "sum(k^k,k,1,5000)"}, "undecided")  # bi
 def _batch(lines: list[Any], jobs: int) -> tuple[list[dict[str, Any]], float]:
     from dlquiz.cli.equiv_cmd import run_batch
 
-    text = "".join((json.dumps({"id": i, **case}) if isinstance(case, dict) else case) + "\n"
-                   for i, case in enumerate(lines))
+    text = "".join(
+        (json.dumps({"id": i, **case}) if isinstance(case, dict) else case) + "\n" for i, case in enumerate(lines)
+    )
     out = io.StringIO()
     t0 = time.monotonic()
     n = run_batch(io.StringIO(text), jobs, LIMIT, 0, out)
@@ -344,8 +359,7 @@ def _batch(lines: list[Any], jobs: int) -> tuple[list[dict[str, Any]], float]:
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from([*FAST, SLOW]), min_size=1, max_size=5),
-       st.integers(min_value=1, max_value=3))
+@given(st.lists(st.sampled_from([*FAST, SLOW]), min_size=1, max_size=5), st.integers(min_value=1, max_value=3))
 def test_batch_with_slow_lines_finishes_in_order(cases: list[tuple[Any, str]], jobs: int) -> None:
     rows, took = _batch([c for c, _ in cases], jobs)
     assert [r["line"] for r in rows] == list(range(1, len(cases) + 1))
@@ -397,8 +411,9 @@ def test_grading_a_hostile_answer_stays_within_its_limits() -> None:
 
 @pytest.mark.parametrize("deadline", [None, 1.5])
 @pytest.mark.parametrize("text", [*HOSTILE, "sum(k^k,k,1,6000) + x", "x + step(x^999) + heaviside(x^1000)"])
-def test_a_hostile_quiz_answer_keeps_the_answer_deadline(text: str, deadline: float | None,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_hostile_quiz_answer_keeps_the_answer_deadline(
+    text: str, deadline: float | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The inputs of issue 15 typed as quiz answers: grading one answer (reading it twice, the
     check, the diagnosis) ends within the answer's deadline (ANSWER_SECONDS, here also a short
     one) + 1 s, and never as correct."""
@@ -412,8 +427,9 @@ def test_a_hostile_quiz_answer_keeps_the_answer_deadline(text: str, deadline: fl
         monkeypatch.setattr(grading, "ANSWER_SECONDS", deadline, raising=False)
         monkeypatch.setattr("dlquiz.quiz.formulas.ANSWER_SECONDS", deadline)  # where the deadline is read
     base = next(i for i in load_bank(FIXTURE_BANK).items if i.id == "act.sigmoid.derivative")
-    item = base if deadline is None else replace(base, id="test.answer-x", answer="x", canonical=None, let={},
-                                                    mistakes=())
+    item = (
+        base if deadline is None else replace(base, id="test.answer-x", answer="x", canonical=None, let={}, mistakes=())
+    )
     grading.grade(item, "x")  # SymPy loaded in this process too before timing starts
     t0 = time.monotonic()
     result = grading.grade(item, text)
@@ -452,12 +468,15 @@ def test_an_idle_worker_killed_from_outside_is_replaced() -> None:
     assert check_equivalence(expected="x", given="x").verdict is Verdict.EQUAL
 
 
-@pytest.mark.parametrize(("line", "words"), [
-    ('{"id": 1, "reference": ' + "[" * 3000 + "]" * 3000 + "}", "nested too deeply"),
-    ('{"id": 1, "reference": ' + "7" * 5000 + "}", "too many digits"),
-    ('{"id": [1, 2], "reference": "x", "candidate": "x"}', "'id' must be"),
-    ("[1, 2]", "expected a JSON object"),
-])
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ('{"id": 1, "reference": ' + "[" * 3000 + "]" * 3000 + "}", "nested too deeply"),
+        ('{"id": 1, "reference": ' + "7" * 5000 + "}", "too many digits"),
+        ('{"id": [1, 2], "reference": "x", "candidate": "x"}', "'id' must be"),
+        ("[1, 2]", "expected a JSON object"),
+    ],
+)
 def test_batch_line_that_cannot_be_read_is_an_error_row(line: str, words: str) -> None:
     rows, _ = _batch([line, FAST[0][0]], 1)
     assert rows[0]["verdict"] == "error" and words in rows[0]["message"]
@@ -466,10 +485,13 @@ def test_batch_line_that_cannot_be_read_is_an_error_row(line: str, words: str) -
 
 def test_batch_file_with_a_line_that_is_not_utf8(tmp_path: Any) -> None:
     path = tmp_path / "cases.jsonl"
-    path.write_bytes(b'\xef\xbb\xbf{"id": "a", "reference": "x", "candidate": "x"}\r\n'
-                     b'{"id": "caf\xe9"}\n{"id": "b", "reference": "x", "candidate": "x^2"}\n')
-    proc = subprocess.run([*dlquiz_cmd(), "equiv", "--batch", str(path)], capture_output=True, text=True,
-                          env=subprocess_env(), timeout=60)
+    path.write_bytes(
+        b'\xef\xbb\xbf{"id": "a", "reference": "x", "candidate": "x"}\r\n'
+        b'{"id": "caf\xe9"}\n{"id": "b", "reference": "x", "candidate": "x^2"}\n'
+    )
+    proc = subprocess.run(
+        [*dlquiz_cmd(), "equiv", "--batch", str(path)], capture_output=True, text=True, env=subprocess_env(), timeout=60
+    )
     rows = [json.loads(r) for r in proc.stdout.splitlines()]
     assert [r["verdict"] for r in rows] == ["equal", "error", "not_equal"]
     assert "not UTF-8" in rows[1]["message"] and "Traceback" not in proc.stderr

@@ -71,8 +71,11 @@ EXAMPLES: list[tuple[str, tuple[str, ...], Callable[[], Any]]] = [
     ("dz", (), lambda: S("dz")),
     ("da_prev", ("da_prev",), lambda: S("da_prev")),
     ("W1*x", ("W1",), lambda: S("W_1") * x),
-    (r"\frac{n + 2 pad - f}{stride} + 1", ("pad", "stride"),
-     lambda: (S("n") + 2 * S("pad") - S("f")) / S("stride") + 1),
+    (
+        r"\frac{n + 2 pad - f}{stride} + 1",
+        ("pad", "stride"),
+        lambda: (S("n") + 2 * S("pad") - S("f")) / S("stride") + 1,
+    ),
     (r"lr \cdot g", ("lr",), lambda: S("lr") * S("g")),
     # undeclared letter runs stay products
     (r"pad", ("lr",), lambda: S("p") * S("a") * S("d")),
@@ -90,8 +93,7 @@ EXAMPLES: list[tuple[str, tuple[str, ...], Callable[[], Any]]] = [
     ("Π_{k=1}^{K} x_k", (), lambda: Product(IndexedBase("x")[k], (k, 1, K))),
     ("∏_{k=1}^{K} x_k", (), lambda: Product(IndexedBase("x")[k], (k, 1, K))),
     # derivatives
-    (r"\frac{\partial p_i}{\partial z_j}", (),
-     lambda: Derivative(Function("p_i")(S("z_j")), S("z_j"))),
+    (r"\frac{\partial p_i}{\partial z_j}", (), lambda: Derivative(Function("p_i")(S("z_j")), S("z_j"))),
     ("d/dh_1 h_3", (), lambda: Derivative(S("h_3"), S("h_1"))),
     ("σ′(x)", (), lambda: sigma(x) * (1 - sigma(x))),
     ("σ'(x)", (), lambda: sigma(x) * (1 - sigma(x))),
@@ -137,8 +139,7 @@ EXAMPLES: list[tuple[str, tuple[str, ...], Callable[[], Any]]] = [
 
 
 @pytest.mark.parametrize("text,names,build", EXAMPLES, ids=[f"{e[0]}|{','.join(e[1])}" for e in EXAMPLES])
-def test_issue_examples_read_with_their_meaning(text: str, names: tuple[str, ...],
-                                                 build: Callable[[], Any]) -> None:
+def test_issue_examples_read_with_their_meaning(text: str, names: tuple[str, ...], build: Callable[[], Any]) -> None:
     p = parse_math(text, names=names)
     assert p.expr == build()
     assert not p.expr.free_symbols & {S("delta_ij"), S("delta_{ij}")}
@@ -146,21 +147,24 @@ def test_issue_examples_read_with_their_meaning(text: str, names: tuple[str, ...
     assert parse_math(p.pretty, names=p.names).expr == p.expr
 
 
-@pytest.mark.parametrize("text,shown", [
-    ("2*(a - y)", "2·(a − y)"),
-    ("sigma(x)*(1-sigma(x))", "σ(x)·(1 − σ(x))"),
-    ("(a+b)(a-b)", "(a + b)·(a − b)"),
-    ("x^2 + 2x + 1", "x² + 2·x + 1"),
-    ("1/(1+e^-x)", "1/(1 + e^(−x))"),
-    (r"\frac{1}{2}(a-y)^2", "1/2·(a − y)²"),
-    (r"\frac{a+b}{c d}", "(a + b)/(c·d)"),
-    ("beta1*m + (1-beta1)*g", "β₁·m + (1 − β₁)·g"),
-    ("pad", "p·a·d"),
-    ("yhat - y", "ŷ − y"),
-    (r"\sigma^{2}(x)", "σ(x)²"),
-    ("sigma'(z)*w", "σ′(z)·w"),
-    (r"\sum_{k=1}^{K} y_k \log \hat{y}_k", "∑_{k=1}^{K} y_k·log(ŷ_k)"),
-])
+@pytest.mark.parametrize(
+    "text,shown",
+    [
+        ("2*(a - y)", "2·(a − y)"),
+        ("sigma(x)*(1-sigma(x))", "σ(x)·(1 − σ(x))"),
+        ("(a+b)(a-b)", "(a + b)·(a − b)"),
+        ("x^2 + 2x + 1", "x² + 2·x + 1"),
+        ("1/(1+e^-x)", "1/(1 + e^(−x))"),
+        (r"\frac{1}{2}(a-y)^2", "1/2·(a − y)²"),
+        (r"\frac{a+b}{c d}", "(a + b)/(c·d)"),
+        ("beta1*m + (1-beta1)*g", "β₁·m + (1 − β₁)·g"),
+        ("pad", "p·a·d"),
+        ("yhat - y", "ŷ − y"),
+        (r"\sigma^{2}(x)", "σ(x)²"),
+        ("sigma'(z)*w", "σ′(z)·w"),
+        (r"\sum_{k=1}^{K} y_k \log \hat{y}_k", "∑_{k=1}^{K} y_k·log(ŷ_k)"),
+    ],
+)
 def test_echo_keeps_the_written_structure(text: str, shown: str) -> None:
     assert echo(text) == shown
 
@@ -207,14 +211,22 @@ def test_errors_name_the_column_in_both_languages(text: str, column: int, fragme
     assert re.search(r"[\u4e00-\u9fff]", zh)
 
 
-@pytest.mark.parametrize("message,expected", [
-    ("unknown name 'sigm' at column 3; did you mean 'sigma'?", "未知的名字 'sigm'（第 3 列）；你是想写 'sigma' 吗？"),
-    ("division by zero at column 2", "除以零（第 2 列）"),
-    ("number too large: more than 1000 digits at column 8", "数太大：超过 1000 位（第 8 列）"),
-    ("line 3, column 8: unknown name 'sigm'; did you mean 'sigma'?",
-     "第 3 行第 8 列：未知的名字 'sigm'；你是想写 'sigma' 吗？"),
-    ("does not follow", "does not follow"),  # not the reader's: left as it is
-])
+@pytest.mark.parametrize(
+    "message,expected",
+    [
+        (
+            "unknown name 'sigm' at column 3; did you mean 'sigma'?",
+            "未知的名字 'sigm'（第 3 列）；你是想写 'sigma' 吗？",
+        ),
+        ("division by zero at column 2", "除以零（第 2 列）"),
+        ("number too large: more than 1000 digits at column 8", "数太大：超过 1000 位（第 8 列）"),
+        (
+            "line 3, column 8: unknown name 'sigm'; did you mean 'sigma'?",
+            "第 3 行第 8 列：未知的名字 'sigm'；你是想写 'sigma' 吗？",
+        ),
+        ("does not follow", "does not follow"),  # not the reader's: left as it is
+    ],
+)
 def test_parse_errors_in_chinese(message: str, expected: str) -> None:
     assert parse_error_zh(message) == expected
 
@@ -243,18 +255,38 @@ def test_numbers_too_big_are_input_errors_with_the_column(text: str, column: int
     assert re.search(r"too (large|long)", str(err.value))
 
 
-@pytest.mark.parametrize("text,value", [
-    ("10^999", sympy.Integer(10) ** 999),
-    ("2^1000*3", 3 * sympy.Integer(2) ** 1000),
-    ("9" * 100, sympy.Integer("9" * 100)),
-])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("10^999", sympy.Integer(10) ** 999),
+        ("2^1000*3", 3 * sympy.Integer(2) ** 1000),
+        ("9" * 100, sympy.Integer("9" * 100)),
+    ],
+)
 def test_numbers_within_the_limit_read(text: str, value: sympy.Expr) -> None:
     assert parse_math(text).expr == value
 
 
 # --------------------------------------------------------------------------- round trip
-_LEAVES = ["x", "y", "z", "a_1", "h_{t-1}", "beta_1", "yhat", "2", "3", "0.5", "½", "pi", "e",
-           "lambda", "c̃_t", "W^[1]", "δ_ij"]
+_LEAVES = [
+    "x",
+    "y",
+    "z",
+    "a_1",
+    "h_{t-1}",
+    "beta_1",
+    "yhat",
+    "2",
+    "3",
+    "0.5",
+    "½",
+    "pi",
+    "e",
+    "lambda",
+    "c̃_t",
+    "W^[1]",
+    "δ_ij",
+]
 _FUNCS = ["sigma", "tanh", "exp", "ln", "relu", "abs", "sqrt", "softplus", "Abs", "sigma'", "tanh''"]
 
 
@@ -264,11 +296,11 @@ def _texts() -> st.SearchStrategy[str]:
     def extend(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         return st.one_of(
             st.tuples(children, st.sampled_from(["+", "-", "*", "/", " ", "·", "−"]), children).map(
-                lambda t: f"{t[0]}{t[1]}{t[2]}"),
+                lambda t: f"{t[0]}{t[1]}{t[2]}"
+            ),
             children.map(lambda c: f"({c})"),
             children.map(lambda c: f"-{c}"),
-            st.tuples(children, st.sampled_from(["2", "3", "-1", "(1/2)", "y"])).map(
-                lambda t: f"({t[0]})^{t[1]}"),
+            st.tuples(children, st.sampled_from(["2", "3", "-1", "(1/2)", "y"])).map(lambda t: f"({t[0]})^{t[1]}"),
             st.tuples(st.sampled_from(_FUNCS), children).map(lambda t: f"{t[0]}({t[1]})"),
             st.tuples(children, children).map(lambda t: f"max({t[0]}, {t[1]})"),
             children.map(lambda c: f"|{c}|"),

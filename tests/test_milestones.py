@@ -45,8 +45,11 @@ MILESTONES = [["a*(1 - a)", "y*(1 - a) - (1 - y)*a"]]
         (["-y + sigma(z)", "a - y"], 0, False),  # reorderings and the prompt's notation of the goal
         (["= -(y/a - (1 - y)/(1 - a))*a*(1 - a)", "= a - y"], 1, True),  # in the prompt's notation
         (["let s = sigma(z)", "= -(y*(1 - s) - (1 - y)*s)", "= s - y"], 1, True),  # a student's own name
-        (["= -(y*sigma(z)*(1-sigma(z))/sigma(z) - (1-y)*sigma(z)*(1-sigma(z))/(1-sigma(z)))", "= sigma(z) - y"],
-         1, True),  # SymPy cancels on reading: the cancelled form is the alternative
+        (
+            ["= -(y*sigma(z)*(1-sigma(z))/sigma(z) - (1-y)*sigma(z)*(1-sigma(z))/(1-sigma(z)))", "= sigma(z) - y"],
+            1,
+            True,
+        ),  # SymPy cancels on reading: the cancelled form is the alternative
         (["= -(y/a - (1 - y)/(1 - a))*(d/dz a)", "= a - y"], 1, False),  # work, but not the σ′ factor
     ],
 )

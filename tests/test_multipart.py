@@ -101,8 +101,12 @@ CASES = [
     ("all right", None, "correct", ["✓ (7)"]),
     ("Z1 typed as a column", (0, "0.25; 0.15"), "correct", []),
     ("A2 as a fraction-free exact value", (2, repr(_oracle_two_layer()["A2"])), "correct", []),
-    ("one entry of dW1 wrong", (6, "-0.0227, -0.0454; 0.0287, 0.5"), "wrong",
-     ["row 2, column 2", "you gave 0.5", "✗ (7)", "✓ (6)", "right value: dW1", "from step"]),
+    (
+        "one entry of dW1 wrong",
+        (6, "-0.0227, -0.0454; 0.0287, 0.5"),
+        "wrong",
+        ["row 2, column 2", "you gave 0.5", "✗ (7)", "✓ (6)", "right value: dW1", "from step"],
+    ),
     ("one entry of dW1 one unit off in the 4th decimal", (6, None), "wrong", ["row 1, column 1"]),
     ("the second entry of a column vector wrong", (0, "0.25, 0.16"), "wrong", ["entry 2: you gave 0.16, right 0.15"]),
     ("a scalar part wrong", (3, "0.6182"), "wrong", ["✗ (4)", "right value: loss = 0.618114"]),
@@ -114,8 +118,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "change", "status", "words"), CASES, ids=[c[0] for c in CASES])
-def test_a_table_through_the_quizs_grade(name: str, change: tuple[int, str | None] | None, status: str,
-                                         words: list[str]) -> None:
+def test_a_table_through_the_quizs_grade(
+    name: str, change: tuple[int, str | None] | None, status: str, words: list[str]
+) -> None:
     item = _item(TWO_LAYER)
     oracle = _oracle_two_layer()
     text = "\n".join(_right_lines(oracle))
@@ -123,8 +128,10 @@ def test_a_table_through_the_quizs_grade(name: str, change: tuple[int, str | Non
         n, typed = change
         if typed is None:  # dW1[0][0] shifted by one unit of the 4th decimal
             dw1 = [row[:] for row in oracle["dW1"]]
-            typed = "; ".join(", ".join(_r(v, 4, 1 if (i, j) == (0, 0) else 0) for j, v in enumerate(row))
-                              for i, row in enumerate(dw1))
+            typed = "; ".join(
+                ", ".join(_r(v, 4, 1 if (i, j) == (0, 0) else 0) for j, v in enumerate(row))
+                for i, row in enumerate(dw1)
+            )
         text = _lines_with(n, typed)
     result = grade(item, text, expected=_key(item))
     assert result.status == status, (result.status, result.message)
@@ -201,8 +208,9 @@ def _read(tmp_path: Path, fields: str) -> tuple[list[Item], list[str]]:
 
 
 def test_bank_check_catches_a_part_the_generator_does_not_produce(tmp_path: Path) -> None:
-    items, problems = _read(tmp_path, 'parts = [{ ask = "Z1", en = "Z1", zh = "Z1" }, '
-                                      '{ ask = "dZ9", en = "dZ9", zh = "dZ9" }]')
+    items, problems = _read(
+        tmp_path, 'parts = [{ ask = "Z1", en = "Z1", zh = "Z1" }, { ask = "dZ9", en = "dZ9", zh = "dZ9" }]'
+    )
     assert problems == []
     found = [str(p) for p in check_item(items[0])]
     assert len(found) == 1 and "parts[2].ask" in found[0] and "'dZ9'" in found[0] and "dZ2" in found[0], found
@@ -214,15 +222,18 @@ def test_bank_check_passes_good_parts_and_the_short_form(tmp_path: Path) -> None
     assert check_item(items[0]) == []
 
 
-@pytest.mark.parametrize(("fields", "words"), [
-    ('parts = [{ ask = "Z1" }]', "2 to 12 parts"),
-    ('parts = [{ ask = "Z1" }, { ask = "Z1" }]', "asked twice"),
-    ('parts = [{ ask = "Z1", en = "only English" }, { ask = "A1" }]', "parts[1].zh"),
-    ('ask = "Z1"\nparts = [{ ask = "Z1" }, { ask = "A1" }]', "either ask or parts"),
-    ('answer = 1.5\nparts = [{ ask = "Z1" }, { ask = "A1" }]', "remove answer"),
-    ('parts = [{ ask = "Z1" }, { ask = "A1" }]\nmistakes = [{ answer = 1, en = "x", zh = "x" }]', "multi-part"),
-    ('parts = [{ ask = 3 }, { ask = "A1" }]', "parts[1]"),
-])
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ('parts = [{ ask = "Z1" }]', "2 to 12 parts"),
+        ('parts = [{ ask = "Z1" }, { ask = "Z1" }]', "asked twice"),
+        ('parts = [{ ask = "Z1", en = "only English" }, { ask = "A1" }]', "parts[1].zh"),
+        ('ask = "Z1"\nparts = [{ ask = "Z1" }, { ask = "A1" }]', "either ask or parts"),
+        ('answer = 1.5\nparts = [{ ask = "Z1" }, { ask = "A1" }]', "remove answer"),
+        ('parts = [{ ask = "Z1" }, { ask = "A1" }]\nmistakes = [{ answer = 1, en = "x", zh = "x" }]', "multi-part"),
+        ('parts = [{ ask = 3 }, { ask = "A1" }]', "parts[1]"),
+    ],
+)
 def test_malformed_parts_are_reported_with_their_place(tmp_path: Path, fields: str, words: str) -> None:
     _items, problems = _read(tmp_path, fields)
     assert any(words in p for p in problems), problems
@@ -233,8 +244,15 @@ def test_malformed_parts_are_reported_with_their_place(tmp_path: Path, fields: s
 
 
 def _run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*dlquiz_cmd(), *args], input=stdin, capture_output=True, text=True, timeout=180,
-                          env=subprocess_env(NO_COLOR="1", COLUMNS="120"), cwd=ROOT)
+    return subprocess.run(
+        [*dlquiz_cmd(), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=subprocess_env(NO_COLOR="1", COLUMNS="120"),
+        cwd=ROOT,
+    )
 
 
 def test_a_piped_quiz_marks_each_part_in_english() -> None:
@@ -284,8 +302,14 @@ def test_a_mock_exam_shows_no_part_marks_but_grades_every_part() -> None:
 
     lines = iter(_right_lines(_oracle_two_layer()))
     out = StringIO()
-    result = run_session([_item(TWO_LAYER)], lang="en", seed=0, console=Console(file=out, width=100),
-                         read_line=lambda prompt: next(lines), feedback=False)
+    result = run_session(
+        [_item(TWO_LAYER)],
+        lang="en",
+        seed=0,
+        console=Console(file=out, width=100),
+        read_line=lambda prompt: next(lines),
+        feedback=False,
+    )
     assert result.score == (1, 1)
     assert "✓ (1)" not in out.getvalue() and "Answer recorded." in out.getvalue()
     grade_ = result.grades[0]

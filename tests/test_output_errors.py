@@ -17,8 +17,9 @@ def _run_into_closed_pipe(args: list[str]) -> subprocess.CompletedProcess[str]:
     read_end, write_end = os.pipe()
     os.close(read_end)  # nobody reads: every write gets EPIPE
     try:
-        return subprocess.run(args, stdout=write_end, stderr=subprocess.PIPE, text=True, env=subprocess_env(),
-                              cwd=ROOT, timeout=120)
+        return subprocess.run(
+            args, stdout=write_end, stderr=subprocess.PIPE, text=True, env=subprocess_env(), cwd=ROOT, timeout=120
+        )
     finally:
         os.close(write_end)
 
@@ -33,7 +34,14 @@ def test_a_reader_that_goes_away_does_not_change_the_verdict(answer: str, code: 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
 def test_a_full_device_is_one_line_and_exit_74() -> None:
     with open("/dev/full", "w") as full:
-        proc = subprocess.run([*GRADE, "s*(1-s)"], stdout=full, stderr=subprocess.PIPE, text=True,
-                              env=subprocess_env(), cwd=ROOT, timeout=120)
+        proc = subprocess.run(
+            [*GRADE, "s*(1-s)"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=subprocess_env(),
+            cwd=ROOT,
+            timeout=120,
+        )
     assert proc.returncode == 74
     assert proc.stderr == "Error: cannot write the output (No space left on device)\n"

@@ -12,17 +12,21 @@ from click.testing import CliRunner
 from conftest import FIXTURE_BANK
 
 
-@pytest.mark.parametrize("args", [
-    ["check", "{file}"],
-    ["grade", "no.such-item", "x"],
-    ["quiz", "--id", "no.such-item", "--no-save"],
-    ["review", "--limit", "1"],
-    ["exam", "--n", "1", "--minutes", "1"],
-    ["bank", "check"],
-    ["equiv", "x", "x"],
-])
-def test_checking_commands_prestart_the_worker(args: list[str], tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "{file}"],
+        ["grade", "no.such-item", "x"],
+        ["quiz", "--id", "no.such-item", "--no-save"],
+        ["review", "--limit", "1"],
+        ["exam", "--n", "1", "--minutes", "1"],
+        ["bank", "check"],
+        ["equiv", "x", "x"],
+    ],
+)
+def test_checking_commands_prestart_the_worker(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from dlquiz.cli import cli
     from dlquiz.symbolic import worker
 
@@ -38,11 +42,18 @@ def test_checking_commands_prestart_the_worker(args: list[str], tmp_path: Path,
 
 def test_help_loads_no_heavy_library() -> None:
     # listing the commands imports each command's module: the parts they drive load only when run
-    code = ("import sys; from click.testing import CliRunner; from dlquiz.cli import cli; "
-            "r = CliRunner().invoke(cli, ['--help']); assert r.exit_code == 0, r.output; "
-            "print(sorted(m for m in ('sympy', 'numpy', 'mpmath', 'prompt_toolkit', 'dlquiz.progress', "
-            "'dlquiz.quiz', 'dlquiz.symbolic', 'dlquiz.worked') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                         cwd=str(Path(FIXTURE_BANK).parents[2]))
+    code = (
+        "import sys; from click.testing import CliRunner; from dlquiz.cli import cli; "
+        "r = CliRunner().invoke(cli, ['--help']); assert r.exit_code == 0, r.output; "
+        "print(sorted(m for m in ('sympy', 'numpy', 'mpmath', 'prompt_toolkit', 'dlquiz.progress', "
+        "'dlquiz.quiz', 'dlquiz.symbolic', 'dlquiz.worked') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(Path(FIXTURE_BANK).parents[2]),
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"

@@ -18,10 +18,11 @@ ITEMS = [
     ("05-cnn", "pool", "pool.p3", "truefalse", "true", 45),
 ]
 
-RIGHT = {item_id: ("t" if a == "true" else "f" if a == "false" else a)
-         for _, _, item_id, _, a, _ in ITEMS}
-WRONG = {item_id: {"single": "d", "truefalse": "f" if a == "true" else "t", "numeric": "99"}[k]
-         for _, _, item_id, k, a, _ in ITEMS}
+RIGHT = {item_id: ("t" if a == "true" else "f" if a == "false" else a) for _, _, item_id, _, a, _ in ITEMS}
+WRONG = {
+    item_id: {"single": "d", "truefalse": "f" if a == "true" else "t", "numeric": "99"}[k]
+    for _, _, item_id, k, a, _ in ITEMS
+}
 
 
 def _item(topic: str, item_id: str, kind: str, answer: str, seconds: int) -> str:
@@ -39,8 +40,10 @@ def _item(topic: str, item_id: str, kind: str, answer: str, seconds: int) -> str
         f"time = {seconds}",
     ]
     if kind == "single":
-        lines.append('choices = [{ en = "first", zh = "一" }, { en = "second", zh = "二" }, '
-                     '{ en = "third", zh = "三" }, { en = "fourth", zh = "四" }]')
+        lines.append(
+            'choices = [{ en = "first", zh = "一" }, { en = "second", zh = "二" }, '
+            '{ en = "third", zh = "三" }, { en = "fourth", zh = "四" }]'
+        )
         lines.append(f'answer = "{answer}"')
         lines.append("shuffle = false  # answers are typed by letter, in the written order")
     elif kind == "truefalse":

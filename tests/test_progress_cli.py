@@ -48,12 +48,14 @@ def answer_all(bank: Path, home: Path, now: str, pick: dict[str, str], extra: li
     shutil.rmtree(probe, ignore_errors=True)
     if home.exists():
         shutil.copytree(home, probe)
-    code, out = invoke(["review", "--bank", str(bank), "--now", now, "--lang", "en", *extra],
-                       probe, stdin="s\n" * 50)
+    code, out = invoke(["review", "--bank", str(bank), "--now", now, "--lang", "en", *extra], probe, stdin="s\n" * 50)
     assert code == 0, out
     order = SHOWN.findall(out)
-    code, out = invoke(["review", "--bank", str(bank), "--now", now, "--lang", "en", *extra],
-                       home, stdin="".join(pick[i] + "\n" for i in order))
+    code, out = invoke(
+        ["review", "--bank", str(bank), "--now", now, "--lang", "en", *extra],
+        home,
+        stdin="".join(pick[i] + "\n" for i in order),
+    )
     assert code == 0, out
     assert SHOWN.findall(out) == order
     return out
@@ -108,8 +110,7 @@ def test_stats_without_history(bank: Path, tmp_path: Path) -> None:
 
 def test_stats_shows_tables_and_charts(bank: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    answer_all(bank, home, DAY1, {i: (WRONG[i] if i in MISSED else RIGHT[i]) for i in RIGHT},
-               ["--new", "20"])
+    answer_all(bank, home, DAY1, {i: (WRONG[i] if i in MISSED else RIGHT[i]) for i in RIGHT}, ["--new", "20"])
     code, out = invoke(["stats", "--bank", str(bank), "--now", DAY1], home)
     assert code == 0, out
     assert "By chapter and topic" in out and "Accuracy per topic" in out
@@ -144,8 +145,7 @@ def test_plan_sets_shows_and_clears(bank: Path, tmp_path: Path) -> None:
     [("2026-13-01", "is not a date like"), ("2026-11-01", "is in the past")],
 )
 def test_plan_rejects_bad_dates(bank: Path, tmp_path: Path, value: str, message: str) -> None:
-    code, out = invoke(["plan", "--exam", value, "--bank", str(bank), "--now", DAY1],
-                       tmp_path / "home")
+    code, out = invoke(["plan", "--exam", value, "--bank", str(bank), "--now", DAY1], tmp_path / "home")
     assert code == 2
     assert "--exam" in out and message in out
 
@@ -177,7 +177,11 @@ def test_doctor_and_commands_on_a_foreign_file(bank: Path, tmp_path: Path) -> No
     # a real process, to see the clean one-line error on stderr
     proc = subprocess.run(
         [sys.executable, "-m", "dlquiz", "stats", "--bank", str(bank), "--home", str(home)],
-        capture_output=True, text=True, env=subprocess_env(), cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        cwd=ROOT,
+        timeout=60,
     )
     assert proc.returncode == 1
     assert proc.stderr.startswith("Error: ") and "not a dlquiz progress database" in proc.stderr
@@ -207,27 +211,51 @@ def test_help_has_an_example(name: str) -> None:
 
 
 def test_commands_do_not_import_sympy_or_numpy() -> None:
-    code = ("import sys, dlquiz.cli.review_cmd, dlquiz.cli.exam_cmd, dlquiz.cli.plan_cmd, dlquiz.progress.store, dlquiz.progress.stats;"
-            "print(sorted(m for m in ('sympy', 'numpy') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         env=subprocess_env(), timeout=60)
+    code = (
+        "import sys, dlquiz.cli.review_cmd, dlquiz.cli.exam_cmd, dlquiz.cli.plan_cmd, dlquiz.progress.store, dlquiz.progress.stats;"
+        "print(sorted(m for m in ('sympy', 'numpy') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=subprocess_env(), timeout=60
+    )
     assert out.stdout.strip() == "[]", out.stderr
 
 
 # -- in a real terminal --------------------------------------------------------------------------
 
+
 def spawn(args: list[str], home: Path) -> pexpect.spawn:
     return pexpect.spawn(
-        sys.executable, ["-m", "dlquiz", *args, "--home", str(home)], cwd=str(ROOT),
-        env=subprocess_env(TERM="xterm-256color", COLUMNS="110"), encoding="utf-8", timeout=60,
+        sys.executable,
+        ["-m", "dlquiz", *args, "--home", str(home)],
+        cwd=str(ROOT),
+        env=subprocess_env(TERM="xterm-256color", COLUMNS="110"),
+        encoding="utf-8",
+        timeout=60,
     )
 
 
 def test_exam_in_a_terminal(bank: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     report = tmp_path / "exam.md"
-    child = spawn(["exam", "--bank", str(bank), "--n", "3", "--seed", "2", "--minutes", "10",
-                   "--lang", "en", "--report", str(report)], home)
+    child = spawn(
+        [
+            "exam",
+            "--bank",
+            str(bank),
+            "--n",
+            "3",
+            "--seed",
+            "2",
+            "--minutes",
+            "10",
+            "--lang",
+            "en",
+            "--report",
+            str(report),
+        ],
+        home,
+    )
     seen = []
     for k in range(3):
         child.expect(rf"{k + 1}/3 [^\n]*? (\d+):(\d\d) left")  # pexpect is DOTALL: stay on the title line
@@ -254,9 +282,26 @@ def test_exam_in_a_terminal(bank: Path, tmp_path: Path) -> None:
     assert data["answers_total"] == 3
     # the same paper again (same seed), scripted, with the report as JSON
     jreport = tmp_path / "exam.json"
-    code, out = invoke(["exam", "--bank", str(bank), "--n", "3", "--seed", "2", "--minutes", "10",
-                        "--lang", "en", "--report", str(jreport), "--no-save"], home,
-                       stdin="".join(RIGHT[i] + "\n" for i in seen))
+    code, out = invoke(
+        [
+            "exam",
+            "--bank",
+            str(bank),
+            "--n",
+            "3",
+            "--seed",
+            "2",
+            "--minutes",
+            "10",
+            "--lang",
+            "en",
+            "--report",
+            str(jreport),
+            "--no-save",
+        ],
+        home,
+        stdin="".join(RIGHT[i] + "\n" for i in seen),
+    )
     assert code == 0, out
     assert SHOWN.findall(out)[:3] == seen
     rep = json.loads(jreport.read_text(encoding="utf-8"))

@@ -39,14 +39,19 @@ def common(bank_dir: Path, home: Path) -> list[str]:
 
 # -- 1. one definition of due (and weak) -------------------------------------------------------
 
-@pytest.mark.parametrize(("exam_in", "history_age"), [
-    (0, 3),  # the exam is today: cramming
-    (1, 3),  # tomorrow: cramming
-    (2, 1),  # cramming, answers of yesterday (nothing due yet, the weak ones are pulled forward)
-    (None, 3),  # no exam date: steady
-])
-def test_due_counts_agree_across_review_stats_plan_and_quiz(bank_dir: Path, tmp_path: Path, exam_in: int | None,
-                                                            history_age: int) -> None:
+
+@pytest.mark.parametrize(
+    ("exam_in", "history_age"),
+    [
+        (0, 3),  # the exam is today: cramming
+        (1, 3),  # tomorrow: cramming
+        (2, 1),  # cramming, answers of yesterday (nothing due yet, the weak ones are pulled forward)
+        (None, 3),  # no exam date: steady
+    ],
+)
+def test_due_counts_agree_across_review_stats_plan_and_quiz(
+    bank_dir: Path, tmp_path: Path, exam_in: int | None, history_age: int
+) -> None:
     home = make_home(tmp_path, NIGHT_BEFORE, exam_in, at=NOW - timedelta(days=history_age))
     base = common(bank_dir, home)
     code, out = invoke(["stats", "--json", *base[:-2]])
@@ -59,15 +64,19 @@ def test_due_counts_agree_across_review_stats_plan_and_quiz(bank_dir: Path, tmp_
     weak_plan = sum(1 for p in picks if p["reason"] == "weak")
     code, out = invoke(["plan", *base])
     assert f"{weak_plan} weak, {due_plan} due" in out
-    code, out = invoke(["review", "--no-rate", "--no-relearn", "--new", "0", "--minutes", "600", *base],
-                       stdin="s\n" * 20)
+    code, out = invoke(
+        ["review", "--no-rate", "--no-relearn", "--new", "0", "--minutes", "600", *base], stdin="s\n" * 20
+    )
     assert code == 0, out
     header = HEADER.search(out)
     assert header is not None, out
     assert int(header[1]) == due_stats == due_plan
     assert int(header[2] or 0) == weak_plan
-    code, out = invoke(["quiz", "--due", "--no-save", *base[:2], *base[2:4], "--lang", "en", "--n", "50"],
-                       stdin="s\n" * 20, env={"DLQUIZ_NOW": NOW.isoformat()})
+    code, out = invoke(
+        ["quiz", "--due", "--no-save", *base[:2], *base[2:4], "--lang", "en", "--n", "50"],
+        stdin="s\n" * 20,
+        env={"DLQUIZ_NOW": NOW.isoformat()},
+    )
     if due_stats:
         assert code == 0, out
         assert out.count("╭─ ") == due_stats
@@ -79,12 +88,14 @@ def test_due_counts_agree_across_review_stats_plan_and_quiz(bank_dir: Path, tmp_
 def test_weak_items_are_named_weak_not_due(bank_dir: Path, tmp_path: Path) -> None:
     # items of a weak topic answered right yesterday are not due, yet cramming brings them: "weak"
     home = make_home(tmp_path, NIGHT_BEFORE, 1, at=NOW - timedelta(days=1))
-    code, out = invoke(["review", "--no-rate", "--new", "0", "--minutes", "600", *common(bank_dir, home)],
-                       stdin="s\n" * 20)
+    code, out = invoke(
+        ["review", "--no-rate", "--new", "0", "--minutes", "600", *common(bank_dir, home)], stdin="s\n" * 20
+    )
     header = HEADER.search(out)
     assert header is not None and int(header[2] or 0) > 0, out
-    code, out = invoke(["review", "--no-rate", "--new", "0", "--minutes", "600",
-                        *common(bank_dir, home)[:-1], "zh"], stdin="s\n" * 20)
+    code, out = invoke(
+        ["review", "--no-rate", "--new", "0", "--minutes", "600", *common(bank_dir, home)[:-1], "zh"], stdin="s\n" * 20
+    )
     assert "薄弱" in out
 
 
@@ -102,17 +113,23 @@ def test_left_out_line_is_the_same_in_plan_and_review(bank_dir: Path, tmp_path: 
 
 # -- 7. the live counter counts the card shown ----------------------------------------------
 
+
 @pytest.mark.parametrize(("exam_in", "new"), [(None, 3), (None, 0), (1, 2)])
 def test_live_counter_agrees_with_the_header(bank_dir: Path, tmp_path: Path, exam_in: int | None, new: int) -> None:
     home = make_home(tmp_path, NIGHT_BEFORE, exam_in)
-    code, out = invoke(["review", "--no-rate", "--no-relearn", "--new", str(new), *common(bank_dir, home)],
-                       stdin="s\n" * 20)
+    code, out = invoke(
+        ["review", "--no-rate", "--no-relearn", "--new", str(new), *common(bank_dir, home)], stdin="s\n" * 20
+    )
     assert code == 0, out
     header, counters = HEADER.search(out), COUNTER.findall(out)
     assert header is not None and counters, out
     first = counters[0]
-    assert (int(first[0]), int(first[1] or 0), int(first[2]), int(first[3])) == \
-        (int(header[1]), int(header[2] or 0), int(header[3]), 0)
+    assert (int(first[0]), int(first[1] or 0), int(first[2]), int(first[3])) == (
+        int(header[1]),
+        int(header[2] or 0),
+        int(header[3]),
+        0,
+    )
     # one fewer before each next card, down to 1 on the last
     totals = [sum(int(x or 0) for x in c) for c in counters]
     assert totals == list(range(totals[0], 0, -1))
@@ -120,11 +137,15 @@ def test_live_counter_agrees_with_the_header(bank_dir: Path, tmp_path: Path, exa
 
 # -- 2. doctor: a home below a file can never be created ----------------------------------------
 
-@pytest.mark.parametrize(("below", "lang", "reason"), [
-    ("sub", "en", "is a file, not a folder"),
-    ("sub/deeper", "en", "is a file, not a folder"),
-    ("sub", "zh", "是文件，不是文件夹"),
-])
+
+@pytest.mark.parametrize(
+    ("below", "lang", "reason"),
+    [
+        ("sub", "en", "is a file, not a folder"),
+        ("sub/deeper", "en", "is a file, not a folder"),
+        ("sub", "zh", "是文件，不是文件夹"),
+    ],
+)
 def test_doctor_refuses_a_home_below_a_file(tmp_path: Path, below: str, lang: str, reason: str) -> None:
     afile = tmp_path / "afile"
     afile.write_text("x")
@@ -144,17 +165,28 @@ def test_doctor_still_accepts_a_home_to_be_made(tmp_path: Path) -> None:
 
 # -- 5. plan --weight names a chapter the bank has ----------------------------------------------
 
-@pytest.mark.parametrize(("weights", "lang", "refused", "named"), [
-    (["99=2"], "en", True, "there is no chapter 99 (chapters with items: 3, 4, 5)"),
-    (["3=2,42=1"], "en", True, "there is no chapter 42"),
-    (["0=1"], "zh", True, "没有第 0 章（有题的章节：3, 4, 5）"),
-    (["5=2"], "en", False, ""),
-])
-def test_plan_weight_refuses_an_unknown_chapter(bank_dir: Path, tmp_path: Path, weights: list[str], lang: str,
-                                                refused: bool, named: str) -> None:
+
+@pytest.mark.parametrize(
+    ("weights", "lang", "refused", "named"),
+    [
+        (["99=2"], "en", True, "there is no chapter 99 (chapters with items: 3, 4, 5)"),
+        (["3=2,42=1"], "en", True, "there is no chapter 42"),
+        (["0=1"], "zh", True, "没有第 0 章（有题的章节：3, 4, 5）"),
+        (["5=2"], "en", False, ""),
+    ],
+)
+def test_plan_weight_refuses_an_unknown_chapter(
+    bank_dir: Path, tmp_path: Path, weights: list[str], lang: str, refused: bool, named: str
+) -> None:
     home = tmp_path / "home"
-    args = ["plan", "--exam", "2026-12-20", *[x for w in weights for x in ("--weight", w)],
-            *common(bank_dir, home)[:-1], lang]
+    args = [
+        "plan",
+        "--exam",
+        "2026-12-20",
+        *[x for w in weights for x in ("--weight", w)],
+        *common(bank_dir, home)[:-1],
+        lang,
+    ]
     code, out = invoke(args)
     if refused:
         assert code == 2 and named in out.replace("\n", " ") and "--weight" in out, out
@@ -165,12 +197,16 @@ def test_plan_weight_refuses_an_unknown_chapter(bank_dir: Path, tmp_path: Path, 
 
 # -- 6. export: a missing folder is refused the same way for anki and md --------------------------
 
-@pytest.mark.parametrize(("args", "lang", "said"), [
-    (["export", "anki", "{missing}/x.apkg", "--topic", "act."], "en", "the folder {folder} does not exist"),
-    (["export", "md", "-o", "{missing}/x.md", "--topic", "act."], "en", "the folder {folder} does not exist"),
-    (["export", "anki", "{missing}/x.apkg", "--topic", "act."], "zh", "文件夹 {folder} 不存在"),
-    (["export", "md", "-o", "{missing}/x.md", "--topic", "act."], "zh", "文件夹 {folder} 不存在"),
-])
+
+@pytest.mark.parametrize(
+    ("args", "lang", "said"),
+    [
+        (["export", "anki", "{missing}/x.apkg", "--topic", "act."], "en", "the folder {folder} does not exist"),
+        (["export", "md", "-o", "{missing}/x.md", "--topic", "act."], "en", "the folder {folder} does not exist"),
+        (["export", "anki", "{missing}/x.apkg", "--topic", "act."], "zh", "文件夹 {folder} 不存在"),
+        (["export", "md", "-o", "{missing}/x.md", "--topic", "act."], "zh", "文件夹 {folder} 不存在"),
+    ],
+)
 def test_export_refuses_a_missing_folder(tmp_path: Path, args: list[str], lang: str, said: str) -> None:
     missing = tmp_path / "no" / "dir"
     code, out = invoke([a.format(missing=missing) for a in args] + ["--lang", lang])
@@ -206,6 +242,7 @@ def test_search_fills_parametric_prompts_as_show_does(query: str, lang: str) -> 
         assert not PLACEHOLDER.search(prompts[item.id]), prompts[item.id]
         code, shown = invoke(["show", item.id, "--lang", lang])  # the same numbers as `dlquiz show`
         assert code == 0, shown
+
         def squeeze(text: str) -> str:
             return "".join(text.replace("│", " ").split())
 
@@ -231,16 +268,22 @@ def test_search_falls_back_to_readable_placeholders(monkeypatch: pytest.MonkeyPa
 
 # -- 4. the exam prompt offers no hint -----------------------------------------------------------
 
-@pytest.mark.parametrize(("command", "lang", "hint_shown", "skip"), [
-    (["exam", "--n", "3", "--seed", "1", "--no-save"], "en", False, "s skip"),
-    (["exam", "--n", "3", "--seed", "1", "--no-save"], "zh", False, "s 跳过"),
-    (["quiz", "--n", "3", "--seed", "1", "--no-save"], "en", True, "s skip"),
-    (["quiz", "--n", "3", "--seed", "1", "--no-save"], "zh", True, "s 跳过"),
-])
-def test_hint_is_offered_only_where_there_are_hints(bank_dir: Path, tmp_path: Path, command: list[str], lang: str,
-                                                    hint_shown: bool, skip: str) -> None:
-    code, out = invoke([*command, "--bank", str(bank_dir), "--home", str(tmp_path / "home"), "--lang", lang],
-                       stdin="s\n" * 10)
+
+@pytest.mark.parametrize(
+    ("command", "lang", "hint_shown", "skip"),
+    [
+        (["exam", "--n", "3", "--seed", "1", "--no-save"], "en", False, "s skip"),
+        (["exam", "--n", "3", "--seed", "1", "--no-save"], "zh", False, "s 跳过"),
+        (["quiz", "--n", "3", "--seed", "1", "--no-save"], "en", True, "s skip"),
+        (["quiz", "--n", "3", "--seed", "1", "--no-save"], "zh", True, "s 跳过"),
+    ],
+)
+def test_hint_is_offered_only_where_there_are_hints(
+    bank_dir: Path, tmp_path: Path, command: list[str], lang: str, hint_shown: bool, skip: str
+) -> None:
+    code, out = invoke(
+        [*command, "--bank", str(bank_dir), "--home", str(tmp_path / "home"), "--lang", lang], stdin="s\n" * 10
+    )
     assert code == 0, out
     assert skip in out
     assert (("? hint" in out) or ("? 提示" in out)) == hint_shown, out
@@ -248,21 +291,41 @@ def test_hint_is_offered_only_where_there_are_hints(bank_dir: Path, tmp_path: Pa
 
 # -- 9. quiz --n larger than the selection says so ---------------------------------------------
 
-@pytest.mark.parametrize(("args", "n", "lang", "said"), [
-    (["--topic", "pool"], 5, "en", "Only 3 items match: 3 questions, not 5."),
-    (["--topic", "pool"], 5, "zh", "只有 3 题符合：出 3 题，而不是 5 题。"),
-    (["--id", "pool.p1"], 3, "en", "Only 1 item matches: 1 question, not 3."),
-    (["--topic", "pool"], 3, "en", None),
-    (["--topic", "pool"], 2, "en", None),
-])
-def test_quiz_n_beyond_the_selection_says_so(bank_dir: Path, tmp_path: Path, args: list[str], n: int, lang: str,
-                                             said: str | None) -> None:
+
+@pytest.mark.parametrize(
+    ("args", "n", "lang", "said"),
+    [
+        (["--topic", "pool"], 5, "en", "Only 3 items match: 3 questions, not 5."),
+        (["--topic", "pool"], 5, "zh", "只有 3 题符合：出 3 题，而不是 5 题。"),
+        (["--id", "pool.p1"], 3, "en", "Only 1 item matches: 1 question, not 3."),
+        (["--topic", "pool"], 3, "en", None),
+        (["--topic", "pool"], 2, "en", None),
+    ],
+)
+def test_quiz_n_beyond_the_selection_says_so(
+    bank_dir: Path, tmp_path: Path, args: list[str], n: int, lang: str, said: str | None
+) -> None:
     from dlquiz.bank import load_bank
 
     have = len(load_bank(bank_dir).select(topics=("pool",)))
     assert have == 3  # the tiny bank's pooling items, counted independently of the quiz
-    res = CliRunner().invoke(cli, ["quiz", *args, "--n", str(n), "--no-save", "--bank", str(bank_dir),
-                                   "--home", str(tmp_path / "home"), "--lang", lang], input="s\n" * 10)
+    res = CliRunner().invoke(
+        cli,
+        [
+            "quiz",
+            *args,
+            "--n",
+            str(n),
+            "--no-save",
+            "--bank",
+            str(bank_dir),
+            "--home",
+            str(tmp_path / "home"),
+            "--lang",
+            lang,
+        ],
+        input="s\n" * 10,
+    )
     assert res.exit_code == 0, res.output
     asked = min(n, 1 if "--id" in args else have)
     assert res.output.count("╭─ ") == asked
@@ -273,6 +336,7 @@ def test_quiz_n_beyond_the_selection_says_so(bank_dir: Path, tmp_path: Path, arg
 
 
 # -- 8. the mock exam: explain-why items, self-graded after it; per-part lines in the report -----
+
 
 def _pool_with_explains() -> list[Item]:
     from test_exam import POOL, mk
@@ -291,13 +355,15 @@ def test_exam_papers_include_explain_items(seed: int, n: int | None, minutes: fl
     assert kinds.count("explain") <= max(1, round(0.1 * len(kinds)) + 1)  # about its share, not flooding
 
 
-@pytest.mark.parametrize(("lang", "points", "result"), [
-    ("en", "1 3", "correct"),  # half the key points or more: right
-    ("en", "none", "wrong"),
-    ("zh", "all", "correct"),
-])
-def test_exam_explain_answer_is_self_graded_after_the_exam(tmp_path: Path, lang: str, points: str,
-                                                            result: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "points", "result"),
+    [
+        ("en", "1 3", "correct"),  # half the key points or more: right
+        ("en", "none", "wrong"),
+        ("zh", "all", "correct"),
+    ],
+)
+def test_exam_explain_answer_is_self_graded_after_the_exam(tmp_path: Path, lang: str, points: str, result: str) -> None:
     from dlquiz.bank import load_bank
     from dlquiz.progress import open_store
     from dlquiz.progress.exam import assemble_paper
@@ -308,8 +374,10 @@ def test_exam_explain_answer_is_self_graded_after_the_exam(tmp_path: Path, lang:
     explain = paper.items[-1]
     stdin = "s\n" * (len(kinds) - 1) + "it adds varied copies of the data\n\n" + points + "\n"
     home = tmp_path / "home"
-    code, out = invoke(["exam", "--n", "10", "--seed", "0", "--home", str(home), "--lang", lang,
-                        "--report", str(tmp_path / "r.json")], stdin=stdin)
+    code, out = invoke(
+        ["exam", "--n", "10", "--seed", "0", "--home", str(home), "--lang", lang, "--report", str(tmp_path / "r.json")],
+        stdin=stdin,
+    )
     assert code == 0, out
     assert ("Grade your explain-why answers" if lang == "en" else "请对照要点给你的简答题打分") in out
     report = json.loads((tmp_path / "r.json").read_text())
@@ -323,8 +391,10 @@ def test_exam_explain_answer_is_self_graded_after_the_exam(tmp_path: Path, lang:
 
 
 def test_exam_explain_left_empty_stays_skipped(tmp_path: Path) -> None:
-    code, out = invoke(["exam", "--n", "10", "--seed", "0", "--no-save", "--lang", "en",
-                        "--report", str(tmp_path / "r.json")], stdin="s\n" * 10)
+    code, out = invoke(
+        ["exam", "--n", "10", "--seed", "0", "--no-save", "--lang", "en", "--report", str(tmp_path / "r.json")],
+        stdin="s\n" * 10,
+    )
     assert code == 0, out
     assert "Grade your explain-why answers" not in out
     assert json.loads((tmp_path / "r.json").read_text())["questions"][-1]["result"] == "skipped"
@@ -349,8 +419,15 @@ def test_exam_report_shows_one_line_per_part(lang: str) -> None:
     typed = iter([str(keys[0].value), "12345"])  # the first part right, the second wrong
     out = io.StringIO()
     paper = Paper((item,), 5.0, 5)
-    result = run_session(list(paper.items), lang=lang, seed=5, console=Console(file=out, width=100),
-                         read_line=lambda prompt: next(typed), recorder=None, feedback=False)
+    result = run_session(
+        list(paper.items),
+        lang=lang,
+        seed=5,
+        console=Console(file=out, width=100),
+        read_line=lambda prompt: next(typed),
+        recorder=None,
+        feedback=False,
+    )
     t0 = datetime(2026, 12, 1, tzinfo=UTC)
     report = build_report(paper, result, lang=lang, started_at=t0, finished_at=t0)
     q = report.questions[0]

@@ -38,12 +38,23 @@ from dlquiz.quiz.events import AnswerEvent
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 WEIGHTS = {3: 1.0, 4: 2.0, 5: 3.0}
 TIMES = {"loss.bce.p1": 120, "act.relu.p3": 120, "pool.p2": 120}
-KIND = {"loss.mse.p1": "single", "loss.mse.p2": "truefalse", "act.relu.p1": "single",
-        "act.relu.p2": "truefalse", "pool.p1": "single", "pool.p3": "truefalse"}
+KIND = {
+    "loss.mse.p1": "single",
+    "loss.mse.p2": "truefalse",
+    "act.relu.p1": "single",
+    "act.relu.p2": "truefalse",
+    "pool.p1": "single",
+    "pool.p3": "truefalse",
+}
 
 # (item, result, seconds taken): 30 s of 45 is Good, 5 s is Easy; all three days before NOW
-NIGHT_BEFORE: list[tuple[str, str, float]] = [("loss.mse.p1", "wrong", 30), ("loss.mse.p2", "wrong", 30), ("act.relu.p1", "wrong", 30),
-                ("act.relu.p2", "correct", 30), ("pool.p1", "correct", 5)]
+NIGHT_BEFORE: list[tuple[str, str, float]] = [
+    ("loss.mse.p1", "wrong", 30),
+    ("loss.mse.p2", "wrong", 30),
+    ("act.relu.p1", "wrong", 30),
+    ("act.relu.p2", "correct", 30),
+    ("pool.p1", "correct", 5),
+]
 
 
 @pytest.fixture(scope="module")
@@ -53,12 +64,20 @@ def bank_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def event(item_id: str, result: str, seconds: float, at: datetime) -> AnswerEvent:
     topic = item_id.rsplit(".", 1)[0]
-    return AnswerEvent(item_id=item_id, topic=topic, kind=KIND.get(item_id, "numeric"),
-                       result=result, response="x", duration_s=seconds, answered_at=at)  # type: ignore[arg-type]
+    return AnswerEvent(
+        item_id=item_id,
+        topic=topic,
+        kind=KIND.get(item_id, "numeric"),
+        result=result,
+        response="x",
+        duration_s=seconds,
+        answered_at=at,
+    )  # type: ignore[arg-type]
 
 
-def make_home(tmp_path: Path, history: list[tuple[str, str, float]], exam_in: int | None,
-              at: datetime = NOW - timedelta(days=3)) -> Path:
+def make_home(
+    tmp_path: Path, history: list[tuple[str, str, float]], exam_in: int | None, at: datetime = NOW - timedelta(days=3)
+) -> Path:
     home = tmp_path / "home"
     with open_store(home, item_times={}) as store:
         for k, (item_id, result, seconds) in enumerate(history):
@@ -74,8 +93,7 @@ def today_session(bank_dir: Path, home: Path, minutes: float) -> tuple[list[str]
 
     items = syllabus_order(bank, bank.items)
     with open_store(home) as store:
-        s = session_for(items, store.cards(), store.answers(), store.settings(), NOW, WEIGHTS,
-                        budget_s=minutes * 60)
+        s = session_for(items, store.cards(), store.answers(), store.settings(), NOW, WEIGHTS, budget_s=minutes * 60)
     return [p.item.id for p in s.picks], sorted(p.item.id for p in s.left_out), s.cram
 
 
@@ -84,32 +102,76 @@ def today_session(bank_dir: Path, home: Path, minutes: float) -> tuple[list[str]
     [
         # the night before: weak (act.relu.p1 0.75×2, act.relu.p2 ½×2, loss.mse ~0.8×1), nothing
         # else due (pool.p1 was easy), then new items by weight: pool, act.relu, loss.bce
-        (NIGHT_BEFORE, 1, 60,
-         ["act.relu.p1", "act.relu.p2", "loss.mse.p1", "loss.mse.p2", "pool.p2", "pool.p3", "act.relu.p3",
-          "loss.bce.p1", "loss.bce.p2"], [], True),
+        (
+            NIGHT_BEFORE,
+            1,
+            60,
+            [
+                "act.relu.p1",
+                "act.relu.p2",
+                "loss.mse.p1",
+                "loss.mse.p2",
+                "pool.p2",
+                "pool.p3",
+                "act.relu.p3",
+                "loss.bce.p1",
+                "loss.bce.p2",
+            ],
+            [],
+            True,
+        ),
         # the same in 5 minutes (300 s): 4 × 45 + 120 fill it exactly; the rest is left out
-        (NIGHT_BEFORE, 1, 5,
-         ["act.relu.p1", "act.relu.p2", "loss.mse.p1", "loss.mse.p2", "pool.p2"],
-         ["act.relu.p3", "loss.bce.p1", "loss.bce.p2", "pool.p3"], True),
+        (
+            NIGHT_BEFORE,
+            1,
+            5,
+            ["act.relu.p1", "act.relu.p2", "loss.mse.p1", "loss.mse.p2", "pool.p2"],
+            ["act.relu.p3", "loss.bce.p1", "loss.bce.p2", "pool.p3"],
+            True,
+        ),
         # no history, exam tomorrow: new items by weight only (45+120+45+45+45 = 300 s)
-        ([], 1, 5, ["pool.p1", "pool.p2", "pool.p3", "act.relu.p1", "act.relu.p2"],
-         ["act.relu.p3", "loss.bce.p1", "loss.bce.p2", "loss.mse.p1", "loss.mse.p2"], True),
+        (
+            [],
+            1,
+            5,
+            ["pool.p1", "pool.p2", "pool.p3", "act.relu.p1", "act.relu.p2"],
+            ["act.relu.p3", "loss.bce.p1", "loss.bce.p2", "loss.mse.p1", "loss.mse.p2"],
+            True,
+        ),
         # 4.5 minutes (270 s): pool.p2 (120 s) no longer fits after the weak ones (180 s), so the
         # shorter items after it take the room
-        (NIGHT_BEFORE, 1, 4.5,
-         ["act.relu.p1", "act.relu.p2", "loss.mse.p1", "loss.mse.p2", "pool.p3", "loss.bce.p2"],
-         ["act.relu.p3", "loss.bce.p1", "pool.p2"], True),
+        (
+            NIGHT_BEFORE,
+            1,
+            4.5,
+            ["act.relu.p1", "act.relu.p2", "loss.mse.p1", "loss.mse.p2", "pool.p3", "loss.bce.p2"],
+            ["act.relu.p3", "loss.bce.p1", "pool.p2"],
+            True,
+        ),
         # no history, no exam: syllabus order (the syllabus lists loss.bce before loss.mse)
-        ([], None, 5, ["loss.bce.p1", "loss.bce.p2", "loss.mse.p1", "loss.mse.p2", "act.relu.p1"],
-         ["act.relu.p2", "act.relu.p3", "pool.p1", "pool.p2", "pool.p3"], False),
+        (
+            [],
+            None,
+            5,
+            ["loss.bce.p1", "loss.bce.p2", "loss.mse.p1", "loss.mse.p2", "act.relu.p1"],
+            ["act.relu.p2", "act.relu.p3", "pool.p1", "pool.p2", "pool.p3"],
+            False,
+        ),
         ([], None, 3, ["loss.bce.p1", "loss.bce.p2"], None, False),
         # the weak items the night before come first even when the exam is 3 days away (cramming)
         (NIGHT_BEFORE, 3, 2, ["act.relu.p1", "act.relu.p2"], None, True),
     ],
 )
-def test_queue_order(bank_dir: Path, tmp_path: Path, history: list[tuple[str, str, float]],
-                     exam_in: int | None, minutes: float, order: list[str], left_out: list[str] | None,
-                     cram: bool) -> None:
+def test_queue_order(
+    bank_dir: Path,
+    tmp_path: Path,
+    history: list[tuple[str, str, float]],
+    exam_in: int | None,
+    minutes: float,
+    order: list[str],
+    left_out: list[str] | None,
+    cram: bool,
+) -> None:
     home = make_home(tmp_path, history, exam_in)
     got, left, is_cram = today_session(bank_dir, home, minutes)
     assert got == order
@@ -123,8 +185,9 @@ def test_weakness_by_hand() -> None:
     from dlquiz.progress.cards import AnswerRow
 
     def row(k: int, topic: str, result: str, days_ago: float) -> AnswerRow:
-        return AnswerRow(k, f"{topic}.x", topic, "single", result, "", 1.0, NOW - timedelta(days=days_ago),
-                         0, None, None, None, None)
+        return AnswerRow(
+            k, f"{topic}.x", topic, "single", result, "", 1.0, NOW - timedelta(days=days_ago), 0, None, None, None, None
+        )
 
     rows = [row(1, "a", "wrong", 0), row(2, "a", "correct", 7), row(3, "b", "correct", 0)]
     got = topic_weakness(rows, NOW)
@@ -133,8 +196,9 @@ def test_weakness_by_hand() -> None:
     assert recently_missed(rows) == ["a.x"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [("5=2", {5: 2.0}), ("1=0, 4=1.5", {1: 0.0, 4: 1.5}),
-                                                ("3=2;3=4", {3: 4.0})])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("5=2", {5: 2.0}), ("1=0, 4=1.5", {1: 0.0, 4: 1.5}), ("3=2;3=4", {3: 4.0})]
+)
 def test_parse_weights(text: str, expected: dict[int, float]) -> None:
     assert parse_weights(text) == expected
 
@@ -177,11 +241,13 @@ def test_exam_tomorrow_60_minutes_real_bank(tmp_path: Path) -> None:
         for k, item in enumerate(conv):
             store.record(AnswerEvent(item.id, item.topic, item.kind, "wrong", "x", 20.0, at + timedelta(minutes=k)))
         for k, item in enumerate(intro):
-            store.record(AnswerEvent(item.id, item.topic, item.kind, "correct", "x", 20.0,
-                                     at + timedelta(minutes=10 + k)))
+            store.record(
+                AnswerEvent(item.id, item.topic, item.kind, "correct", "x", 20.0, at + timedelta(minutes=10 + k))
+            )
     now = NOW.isoformat()
-    code, out = invoke(["plan", "--exam", "2026-12-02", "--minutes-per-day", "60", "--json", "--home", str(home),
-                        "--now", now])
+    code, out = invoke(
+        ["plan", "--exam", "2026-12-02", "--minutes-per-day", "60", "--json", "--home", str(home), "--now", now]
+    )
     assert code == 0, out
     today = json.loads(out)["plan"]["today"]
     ids = [x["id"] for x in today["items"]]
@@ -189,11 +255,13 @@ def test_exam_tomorrow_60_minutes_real_bank(tmp_path: Path) -> None:
     assert set(ids[:3]) == {i.id for i in conv}
     weights = {c.number: c.weight for c in bank.syllabus.chapters}
     chapters = [x["chapter"] for x in today["items"]]
-    assert chapters.index(1) > max(k for k, c in enumerate(chapters) if weights[c] > weights[1]) \
-        if 1 in chapters else True
+    assert (
+        chapters.index(1) > max(k for k, c in enumerate(chapters) if weights[c] > weights[1]) if 1 in chapters else True
+    )
     # review serves exactly that session (every question skipped: the order is what matters)
-    code, out = invoke(["review", "--home", str(home), "--now", now, "--no-rate", "--lang", "en"],
-                       stdin="s\n" * (len(ids) + 5))
+    code, out = invoke(
+        ["review", "--home", str(home), "--now", now, "--no-rate", "--lang", "en"], stdin="s\n" * (len(ids) + 5)
+    )
     assert code == 0, out
     assert f"· {len(ids) - 3} new · 60 min" in out
     shown = [line.split(" · ")[1] for line in out.splitlines() if line.startswith("╭─ ")]

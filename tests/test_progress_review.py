@@ -56,16 +56,26 @@ class Script:
         return self.lines.pop(0)
 
 
-def run(bank_dir: Path, home: Path, ids: list[str], lines: list[str], *, budget_s: float | None = None,
-        rate: bool = True) -> tuple[ReviewSession, list[str], str]:
+def run(
+    bank_dir: Path, home: Path, ids: list[str], lines: list[str], *, budget_s: float | None = None, rate: bool = True
+) -> tuple[ReviewSession, list[str], str]:
     bank = load_bank(bank_dir)
     items = [bank.get(i) for i in ids]
     script = Script(lines)
     out = io.StringIO()
     with open_store(home, item_times={i.id: float(i.time) for i in bank.items}) as store:
-        session = ReviewSession([(i, "new") for i in items if i is not None], store=store, lang="en", seed=1,
-                                console=Console(file=out, width=100), read_line=script.read, rate=rate,
-                                budget_s=budget_s, clock=script.clock, now=script.now)
+        session = ReviewSession(
+            [(i, "new") for i in items if i is not None],
+            store=store,
+            lang="en",
+            seed=1,
+            console=Console(file=out, width=100),
+            read_line=script.read,
+            rate=rate,
+            budget_s=budget_s,
+            clock=script.clock,
+            now=script.now,
+        )
         session.run()
     text = out.getvalue()
     return session, SHOWN.findall(text), text
@@ -89,8 +99,9 @@ def ratings(home: Path) -> list[tuple[str, int | None, int | None]]:
 @pytest.mark.parametrize("history", [None, "correct", "wrong"])
 @pytest.mark.parametrize("answer", ["right", "wrong"])
 @pytest.mark.parametrize("where", ["rating prompt", "next answer"])
-def test_undo_restores_the_exact_card(bank_dir: Path, tmp_path: Path, history: str | None, answer: str,
-                                      where: str) -> None:
+def test_undo_restores_the_exact_card(
+    bank_dir: Path, tmp_path: Path, history: str | None, answer: str, where: str
+) -> None:
     home = tmp_path / "home"
     item = "loss.mse.p1"
     if history is not None:
@@ -138,23 +149,33 @@ def test_relearning_stops_after_three_returns(bank_dir: Path, tmp_path: Path) ->
     assert shown == [item] * 4
 
 
-@pytest.mark.parametrize(("typed", "stored", "self_rating"),
-                         [("", 3, None), ("1", 1, 1), ("h", 2, 2), ("3", 3, None), ("easy", 4, 4)])
-def test_override_changes_the_stored_rating(bank_dir: Path, tmp_path: Path, typed: str, stored: int,
-                                            self_rating: int | None) -> None:
+@pytest.mark.parametrize(
+    ("typed", "stored", "self_rating"), [("", 3, None), ("1", 1, 1), ("h", 2, 2), ("3", 3, None), ("easy", 4, 4)]
+)
+def test_override_changes_the_stored_rating(
+    bank_dir: Path, tmp_path: Path, typed: str, stored: int, self_rating: int | None
+) -> None:
     from fsrs import Rating
 
     home = tmp_path / "home"
     item = "act.relu.p2"
-    _, shown, _ = run(bank_dir, home, [item], [RIGHT[item], typed], )
+    _, shown, _ = run(
+        bank_dir,
+        home,
+        [item],
+        [RIGHT[item], typed],
+    )
     got = [r for r in ratings(home) if r[0] == item]
     assert got[0] == (item, stored, self_rating)
     # the card is what FSRS makes of that rating (the answer came 20 s after the start)
     expected = fsrs_review(None, Rating(stored), START + timedelta(seconds=STEP_S), int(STEP_S * 1000))
     card = card_of(home, item)
     assert card is not None
-    assert (card.stability, card.difficulty, card.due) == (expected.stability, expected.difficulty,  # type: ignore[attr-defined]
-                                                           expected.due)
+    assert (card.stability, card.difficulty, card.due) == (
+        expected.stability,
+        expected.difficulty,  # type: ignore[attr-defined]
+        expected.due,
+    )
     # Again brings it back in the session
     assert len(shown) == (2 if stored == 1 else 1)
 
@@ -220,18 +241,30 @@ def test_search_in_both_languages(bank_dir: Path, tmp_path: Path) -> None:
     assert SHOWN.findall(out) == ["pool.p3"] and "1/1" in out
 
 
-@pytest.mark.parametrize(("n", "minutes", "asked", "message"), [
-    # four 45-second items fit 3 minutes (the balanced first choice takes a 2-minute item)
-    ("4", "3", 4, None),
-    # 2 minutes: even the four quickest items (4 × 45 s) take 3 min; two fit
-    ("4", "2", 2, "Only 2 of 4 questions fit in 2 minutes: by the bank's estimates even the 4 quickest items "
-                  "take 3 min. What fits: --n 2 --minutes 2, or --n 4 --minutes 3."),
-    ("20", "60", 10, "Only 10 of 20 questions: the chosen chapters have 10 items in all."),
-])
-def test_exam_n_and_minutes(bank_dir: Path, tmp_path: Path, n: str, minutes: str, asked: int,
-                            message: str | None) -> None:
-    res = CliRunner().invoke(cli, ["exam", "--bank", str(bank_dir), "--n", n, "--minutes", minutes, "--seed", "5",
-                                   "--no-save", "--lang", "en"], input="s\n" * 30)
+@pytest.mark.parametrize(
+    ("n", "minutes", "asked", "message"),
+    [
+        # four 45-second items fit 3 minutes (the balanced first choice takes a 2-minute item)
+        ("4", "3", 4, None),
+        # 2 minutes: even the four quickest items (4 × 45 s) take 3 min; two fit
+        (
+            "4",
+            "2",
+            2,
+            "Only 2 of 4 questions fit in 2 minutes: by the bank's estimates even the 4 quickest items "
+            "take 3 min. What fits: --n 2 --minutes 2, or --n 4 --minutes 3.",
+        ),
+        ("20", "60", 10, "Only 10 of 20 questions: the chosen chapters have 10 items in all."),
+    ],
+)
+def test_exam_n_and_minutes(
+    bank_dir: Path, tmp_path: Path, n: str, minutes: str, asked: int, message: str | None
+) -> None:
+    res = CliRunner().invoke(
+        cli,
+        ["exam", "--bank", str(bank_dir), "--n", n, "--minutes", minutes, "--seed", "5", "--no-save", "--lang", "en"],
+        input="s\n" * 30,
+    )
     assert res.exit_code == 0, res.output
     assert f"Mock exam · {asked} questions · {minutes} min" in res.output
     assert len(re.findall(r"╭─ \d+/\d+ ", res.output)) == asked  # the panels asked (the report repeats prompts)
@@ -241,15 +274,18 @@ def test_exam_n_and_minutes(bank_dir: Path, tmp_path: Path, n: str, minutes: str
         assert "Only" not in res.output
 
 
-@pytest.mark.parametrize(("env", "lang"), [
-    ({"LANGUAGE": "zh_CN:en", "LANG": "en_US.UTF-8"}, "zh"),
-    ({"LANGUAGE": "en", "LC_ALL": "zh_CN.UTF-8"}, "en"),
-    ({"LANGUAGE": "fr:zh", "LANG": "en_US.UTF-8"}, "zh"),
-    ({"LANGUAGE": "", "LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
-    ({"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "C", "LANG": "zh_CN.UTF-8"}, "zh"),  # C/POSIX: not set
-    ({"LANGUAGE": "", "LC_ALL": "POSIX", "LANG": ""}, "en"),
-    ({"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"}, "zh"),
-])
+@pytest.mark.parametrize(
+    ("env", "lang"),
+    [
+        ({"LANGUAGE": "zh_CN:en", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LANGUAGE": "en", "LC_ALL": "zh_CN.UTF-8"}, "en"),
+        ({"LANGUAGE": "fr:zh", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LANGUAGE": "", "LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "C", "LANG": "zh_CN.UTF-8"}, "zh"),  # C/POSIX: not set
+        ({"LANGUAGE": "", "LC_ALL": "POSIX", "LANG": ""}, "en"),
+        ({"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"}, "zh"),
+    ],
+)
 def test_one_language_rule(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], lang: str) -> None:
     from dlquiz.cli.common import default_lang
 
@@ -260,19 +296,23 @@ def test_one_language_rule(monkeypatch: pytest.MonkeyPatch, env: dict[str, str],
     assert default_lang() == lang
 
 
-@pytest.mark.parametrize(("args", "env", "heading", "footer"), [
-    (["--lang", "zh"], None, "C 概念", "共 10 题"),
-    (["--lang", "en"], {"LANGUAGE": "zh"}, "C concept", "10 items in"),
-    ([], {"LANGUAGE": "zh_CN", "LANG": "en_US.UTF-8"}, "C 概念", "共 10 题"),
-])
-def test_topics_speaks_the_language_asked(bank_dir: Path, args: list[str], env: dict[str, str] | None,
-                                          heading: str, footer: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "env", "heading", "footer"),
+    [
+        (["--lang", "zh"], None, "C 概念", "共 10 题"),
+        (["--lang", "en"], {"LANGUAGE": "zh"}, "C concept", "10 items in"),
+        ([], {"LANGUAGE": "zh_CN", "LANG": "en_US.UTF-8"}, "C 概念", "共 10 题"),
+    ],
+)
+def test_topics_speaks_the_language_asked(
+    bank_dir: Path, args: list[str], env: dict[str, str] | None, heading: str, footer: str
+) -> None:
     code, out = invoke(["topics", "--bank", str(bank_dir), *args], env=env)
     assert code == 0, out
     assert heading in out and footer in out
 
 
-EXPLAIN = '''
+EXPLAIN = """
 [[item]]
 id = "act.relu.explain"
 topic = "act.relu"
@@ -286,7 +326,7 @@ model_answer.zh = "因为。"
 rubric = [{ en = "one", zh = "一" }, { en = "two", zh = "二" }, { en = "three", zh = "三" }, { en = "four", zh = "四" }]
 explanation.en = "e"
 explanation.zh = "解"
-'''
+"""
 
 
 @pytest.mark.parametrize(("points", "rating"), [("all", 3), ("1 2", 2), ("1", 1), ("none", 1)])
@@ -302,11 +342,14 @@ def test_explain_items_are_rated_by_their_points_not_asked_again(tmp_path: Path,
     assert len(shown) == (2 if rating == 1 else 1)  # Again comes back
 
 
-@pytest.mark.parametrize(("args", "env", "title"), [
-    (["--lang", "zh"], None, "学习率衰减"),
-    ([], {"LANGUAGE": "zh_CN:en"}, "学习率衰减"),
-    (["--lang", "en"], {"LANGUAGE": "zh_CN"}, "learning-rate decay"),
-])
+@pytest.mark.parametrize(
+    ("args", "env", "title"),
+    [
+        (["--lang", "zh"], None, "学习率衰减"),
+        ([], {"LANGUAGE": "zh_CN:en"}, "学习率衰减"),
+        (["--lang", "en"], {"LANGUAGE": "zh_CN"}, "learning-rate decay"),
+    ],
+)
 def test_plot_titles_speak_the_language_asked(args: list[str], env: dict[str, str] | None, title: str) -> None:
     code, out = invoke(["plot", "lr-decay", "--epochs", "3", "--json", *args], env=env)
     assert code == 0, out

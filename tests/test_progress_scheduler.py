@@ -34,16 +34,40 @@ T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 W = (0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334)
 
 
-def ev(result: str = "correct", *, duration: float = 30.0, kind: str = "single",
-       hints: int = 0, self_rating: int | None = None, item_id: str = "x") -> AnswerEvent:
-    return AnswerEvent(item_id=item_id, topic="act.relu", kind=kind, result=result,  # type: ignore[arg-type]
-                       response="a", duration_s=duration, answered_at=T0, hints_used=hints,
-                       self_rating=self_rating)
+def ev(
+    result: str = "correct",
+    *,
+    duration: float = 30.0,
+    kind: str = "single",
+    hints: int = 0,
+    self_rating: int | None = None,
+    item_id: str = "x",
+) -> AnswerEvent:
+    return AnswerEvent(
+        item_id=item_id,
+        topic="act.relu",
+        kind=kind,
+        result=result,  # type: ignore[arg-type]
+        response="a",
+        duration_s=duration,
+        answered_at=T0,
+        hints_used=hints,
+        self_rating=self_rating,
+    )
 
 
 def item(item_id: str, topic: str = "act.relu", chapter: int = 4, kind: str = "single") -> Item:
-    return Item(id=item_id, topic=topic, kind=kind, difficulty=1, source="000_ffe98cf169f07fd8",
-                prompt=Text("q", "问"), explanation=Text("e", "解"), answer="a", chapter=chapter)
+    return Item(
+        id=item_id,
+        topic=topic,
+        kind=kind,
+        difficulty=1,
+        source="000_ffe98cf169f07fd8",
+        prompt=Text("q", "问"),
+        explanation=Text("e", "解"),
+        answer="a",
+        chapter=chapter,
+    )
 
 
 @pytest.mark.parametrize(
@@ -89,10 +113,18 @@ def test_first_review_uses_the_initial_weights(rating: Rating) -> None:
 
 
 def _card(state: object, at: datetime) -> CardRow:
-    return CardRow(card_id=1, item_id="x", topic="act.relu", state=state.state,  # type: ignore[attr-defined]
-                   step=state.step, stability=state.stability,  # type: ignore[attr-defined]
-                   difficulty=state.difficulty, due=state.due,  # type: ignore[attr-defined]
-                   last_review=at, introduced_at=at)
+    return CardRow(
+        card_id=1,
+        item_id="x",
+        topic="act.relu",
+        state=state.state,  # type: ignore[attr-defined]
+        step=state.step,
+        stability=state.stability,  # type: ignore[attr-defined]
+        difficulty=state.difficulty,
+        due=state.due,  # type: ignore[attr-defined]
+        last_review=at,
+        introduced_at=at,
+    )
 
 
 def test_second_review_moves_state_in_the_documented_direction() -> None:
@@ -138,12 +170,31 @@ def test_most_overdue_first() -> None:
     items = [item("a"), item("b"), item("c")]
     s = review(None, Rating.Again, T0)
     cards = {
-        "a": CardRow(1, "a", "act.relu", s.state, s.step, s.stability, s.difficulty,
-                     T0 + timedelta(days=1), T0, T0),
-        "b": CardRow(2, "b", "act.relu", s.state, s.step, s.stability, s.difficulty,
-                     T0 - timedelta(days=3), T0 - timedelta(days=4), T0 - timedelta(days=4)),
-        "c": CardRow(3, "c", "act.relu", s.state, s.step, s.stability, s.difficulty,
-                     T0 - timedelta(days=1), T0 - timedelta(days=2), T0 - timedelta(days=2)),
+        "a": CardRow(1, "a", "act.relu", s.state, s.step, s.stability, s.difficulty, T0 + timedelta(days=1), T0, T0),
+        "b": CardRow(
+            2,
+            "b",
+            "act.relu",
+            s.state,
+            s.step,
+            s.stability,
+            s.difficulty,
+            T0 - timedelta(days=3),
+            T0 - timedelta(days=4),
+            T0 - timedelta(days=4),
+        ),
+        "c": CardRow(
+            3,
+            "c",
+            "act.relu",
+            s.state,
+            s.step,
+            s.stability,
+            s.difficulty,
+            T0 - timedelta(days=1),
+            T0 - timedelta(days=2),
+            T0 - timedelta(days=2),
+        ),
     }
     q = build_queue(items, cards, {}, T0 + timedelta(days=1), new_limit=0)
     assert [i.id for i in q.due] == ["b", "c", "a"]
@@ -197,8 +248,7 @@ def test_exam_mode_new_item_pace() -> None:
 def test_forecast_counts_overdue_today() -> None:
     s = review(None, Rating.Again, T0)
     cards = [
-        CardRow(k, f"c{k}", "act.relu", s.state, s.step, s.stability, s.difficulty,
-                T0 + timedelta(days=d), T0, T0)
+        CardRow(k, f"c{k}", "act.relu", s.state, s.step, s.stability, s.difficulty, T0 + timedelta(days=d), T0, T0)
         for k, d in enumerate([-3, 0, 1, 1, 5, 13, 14, 40])
     ]
     assert forecast(cards, T0, None) == [2, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]
@@ -213,8 +263,9 @@ def test_forecast_counts_overdue_today() -> None:
     exam_in=st.integers(1, 90),
     target=st.floats(0.6, 0.98),
 )
-def test_exam_mode_keeps_recall_at_the_target(stability: float, reviewed_days_ago: int,
-                                              exam_in: int, target: float) -> None:
+def test_exam_mode_keeps_recall_at_the_target(
+    stability: float, reviewed_days_ago: int, exam_in: int, target: float
+) -> None:
     """Whatever the card, a Good review on the pulled-forward day keeps recall ≥ target."""
     last = T0 - timedelta(days=reviewed_days_ago)
     fsrs_due = last + timedelta(days=max(1, round(stability)))

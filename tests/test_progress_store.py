@@ -22,10 +22,25 @@ T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def event(item_id: str, result: str = "correct", *, at: datetime = T0, duration: float = 30.0,
-          kind: str = "single", **kw: object) -> AnswerEvent:
-    return AnswerEvent(item_id=item_id, topic="act.sigmoid", kind=kind, result=result,  # type: ignore[arg-type]
-                       response="b", duration_s=duration, answered_at=at, **kw)  # type: ignore[arg-type]
+def event(
+    item_id: str,
+    result: str = "correct",
+    *,
+    at: datetime = T0,
+    duration: float = 30.0,
+    kind: str = "single",
+    **kw: object,
+) -> AnswerEvent:
+    return AnswerEvent(
+        item_id=item_id,
+        topic="act.sigmoid",
+        kind=kind,
+        result=result,  # type: ignore[arg-type]
+        response="b",
+        duration_s=duration,
+        answered_at=at,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def test_record_persists_and_reopens(tmp_path: Path) -> None:
@@ -42,8 +57,7 @@ def test_record_persists_and_reopens(tmp_path: Path) -> None:
         # the skipped answer is logged but is no review and makes no card
         assert set(store.cards()) == {"a.one", "a.two"}
         assert answers[2].rating is None and answers[2].card_id is None
-        assert store.counts() == {"answers": 3, "cards": 2, "exams": 0, "settings": 0,
-                                  "reviews": 2}
+        assert store.counts() == {"answers": 3, "cards": 2, "exams": 0, "settings": 0, "reviews": 2}
     finally:
         store.close()
 
@@ -91,6 +105,7 @@ def test_settings_round_trip(tmp_path: Path) -> None:
 
 # -- refusing files that are not ours ---------------------------------------------------------
 
+
 def _assert_refused(tmp_path: Path, match: str) -> None:
     path = db_path(tmp_path)
     before = path.read_bytes()
@@ -128,7 +143,7 @@ def test_damaged_dlquiz_file_is_refused_untouched(tmp_path: Path) -> None:
     data = bytearray(path.read_bytes())
     page = 4096
     assert len(data) > 4 * page
-    data[2 * page: 4 * page] = b"\xa5" * (2 * page)  # smash two b-tree pages
+    data[2 * page : 4 * page] = b"\xa5" * (2 * page)  # smash two b-tree pages
     path.write_bytes(bytes(data))
     _assert_refused(tmp_path, "damaged|cannot read")
 
@@ -177,8 +192,12 @@ def _writer(tmp_path: Path, tag: str, n: int, pause: float) -> subprocess.Popen[
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, str(script), str(tmp_path / "home"), tag, str(n),
-                             str(pause)], stdout=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [sys.executable, str(script), str(tmp_path / "home"), tag, str(n), str(pause)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def test_sigkill_mid_session_keeps_every_committed_answer(tmp_path: Path) -> None:
@@ -218,8 +237,7 @@ def test_two_writers_at_once(tmp_path: Path) -> None:
 def test_parametric_items_are_one_card_by_id(tmp_path: Path) -> None:
     with open_store(tmp_path) as store:
         store.record(event("conv.size.p", "correct", kind="numeric", params={"n": 32, "f": 5}))
-        store.record(event("conv.size.p", "wrong", kind="numeric", params={"n": 7, "f": 3},
-                           at=T0 + timedelta(days=3)))
+        store.record(event("conv.size.p", "wrong", kind="numeric", params={"n": 7, "f": 3}, at=T0 + timedelta(days=3)))
         assert list(store.cards()) == ["conv.size.p"]
         assert [a.rating for a in store.answers()] == [4, 1]  # 30 s of 120 s: Easy; then Again
     con = sqlite3.connect(db_path(tmp_path))

@@ -24,14 +24,22 @@ def bank(tmp_path: Path) -> Path:
 
 
 def spawn(args: list[str], **env: str) -> pexpect.spawn:
-    return pexpect.spawn(sys.executable, args, cwd=str(ROOT), encoding="utf-8", timeout=30,
-                         env=subprocess_env(TERM="xterm-256color", COLUMNS="110", **env), dimensions=(40, 110))
+    return pexpect.spawn(
+        sys.executable,
+        args,
+        cwd=str(ROOT),
+        encoding="utf-8",
+        timeout=30,
+        env=subprocess_env(TERM="xterm-256color", COLUMNS="110", **env),
+        dimensions=(40, 110),
+    )
 
 
 def test_review_override_undo_and_ctrl_c(bank: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    child = spawn(["-m", "dlquiz", "review", "--bank", str(bank), "--new", "3", "--lang", "en", "--now", DAY,
-                   "--home", str(home)])
+    child = spawn(
+        ["-m", "dlquiz", "review", "--bank", str(bank), "--new", "3", "--lang", "en", "--now", DAY, "--home", str(home)]
+    )
     child.expect(r"due 0 · new 3 · learning 0")
     child.expect(SHOWN)
     first = child.match.group(1)
@@ -73,8 +81,26 @@ def test_review_override_undo_and_ctrl_c(bank: Path, tmp_path: Path) -> None:
 
 def test_exam_countdown_redraws_while_typing_and_ctrl_u_keeps_the_prompt(bank: Path, tmp_path: Path) -> None:
     report = tmp_path / "r.json"
-    child = spawn(["-m", "dlquiz", "exam", "--bank", str(bank), "--n", "1", "--minutes", "1", "--seed", "3",
-                   "--lang", "en", "--no-save", "--report", str(report)])
+    child = spawn(
+        [
+            "-m",
+            "dlquiz",
+            "exam",
+            "--bank",
+            str(bank),
+            "--n",
+            "1",
+            "--minutes",
+            "1",
+            "--seed",
+            "3",
+            "--lang",
+            "en",
+            "--no-save",
+            "--report",
+            str(report),
+        ]
+    )
     child.expect(SHOWN)
     item = child.match.group(1)
     child.expect(r"⏱ (\d):(\d\d) left ")

@@ -19,8 +19,13 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 def run(args: list[str], stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*dlquiz_cmd(), *args], input=stdin, capture_output=True, text=True, timeout=120,
-        env=subprocess_env(**env), cwd=ROOT,
+        [*dlquiz_cmd(), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=subprocess_env(**env),
+        cwd=ROOT,
     )
 
 
@@ -61,8 +66,25 @@ def typed_answers(seed: int, n: int, *kinds: str) -> tuple[list[str], list[str]]
 def test_piped_session_grades_and_summarises_without_ansi(tmp_path: Path) -> None:
     right, wrong = typed_answers(5, 3, "single", "truefalse", "numeric")
     answers = [right[0], "zzz\n" + wrong[1], right[2]]
-    proc = run(["quiz", "--bank", str(FIXTURE_BANK), "--kind", "single", "--kind", "truefalse",
-                "--kind", "numeric", "--n", "3", "--seed", "5", "--no-save"], "\n".join(answers) + "\n")
+    proc = run(
+        [
+            "quiz",
+            "--bank",
+            str(FIXTURE_BANK),
+            "--kind",
+            "single",
+            "--kind",
+            "truefalse",
+            "--kind",
+            "numeric",
+            "--n",
+            "3",
+            "--seed",
+            "5",
+            "--no-save",
+        ],
+        "\n".join(answers) + "\n",
+    )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert not ANSI.search(out)
@@ -75,8 +97,12 @@ def test_piped_session_grades_and_summarises_without_ansi(tmp_path: Path) -> Non
 def test_long_prompts_are_wrapped_not_cropped_without_a_terminal(tiny_bank: Path) -> None:
     path = tiny_bank / "04-fnn" / "act.sigmoid.toml"
     long = "word " * 60 + "THE-END"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        'prompt.en = "The sigmoid\'s output is zero-centred."', f'prompt.en = "{long}"'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'prompt.en = "The sigmoid\'s output is zero-centred."', f'prompt.en = "{long}"'
+        ),
+        encoding="utf-8",
+    )
     proc = run(["quiz", "--bank", str(tiny_bank), "--kind", "truefalse", "--n", "1", "--no-save"], "t\n")
     assert "THE-END" in proc.stdout
 
@@ -87,6 +113,7 @@ def test_same_seed_same_questions() -> None:
 
     def titles(text: str) -> list[str]:
         return re.findall(r"\d/\d · act\.sigmoid · [a-z /]+", text)
+
     assert titles(first.stdout) and titles(first.stdout) == titles(second.stdout)
 
 
@@ -122,8 +149,24 @@ def test_broken_bank_file_is_reported_not_a_traceback(tiny_bank: Path) -> None:
 
 
 def test_no_color_and_lang_zh() -> None:
-    proc = run(["quiz", "--bank", str(FIXTURE_BANK), "--kind", "truefalse", "--n", "1", "--seed", "1",
-                "--lang", "zh", "--no-save"], "f\n", NO_COLOR="1")
+    proc = run(
+        [
+            "quiz",
+            "--bank",
+            str(FIXTURE_BANK),
+            "--kind",
+            "truefalse",
+            "--n",
+            "1",
+            "--seed",
+            "1",
+            "--lang",
+            "zh",
+            "--no-save",
+        ],
+        "f\n",
+        NO_COLOR="1",
+    )
     assert "正确" in proc.stdout and "解析" in proc.stdout
     assert not ANSI.search(proc.stdout)
 
@@ -131,9 +174,29 @@ def test_no_color_and_lang_zh() -> None:
 def test_pty_session_right_wrong_malformed_hint_and_ctrl_c() -> None:
     right, wrong = typed_answers(3, 3, "single", "numeric", "truefalse")
     child = pexpect.spawn(
-        sys.executable, ["-m", "dlquiz", "quiz", "--bank", str(FIXTURE_BANK), "--kind", "single",
-                         "--kind", "numeric", "--kind", "truefalse", "--n", "3", "--seed", "3", "--no-save"],
-        cwd=str(ROOT), env=subprocess_env(TERM="xterm-256color", COLUMNS="100"), encoding="utf-8", timeout=60,
+        sys.executable,
+        [
+            "-m",
+            "dlquiz",
+            "quiz",
+            "--bank",
+            str(FIXTURE_BANK),
+            "--kind",
+            "single",
+            "--kind",
+            "numeric",
+            "--kind",
+            "truefalse",
+            "--n",
+            "3",
+            "--seed",
+            "3",
+            "--no-save",
+        ],
+        cwd=str(ROOT),
+        env=subprocess_env(TERM="xterm-256color", COLUMNS="100"),
+        encoding="utf-8",
+        timeout=60,
     )
     # first question: a malformed answer, then a hint request, then the right answer
     child.expect("1/3")
@@ -172,10 +235,12 @@ def test_every_command_has_help_with_an_example() -> None:
 
 
 def test_help_does_not_import_sympy_or_numpy() -> None:
-    code = ("import sys; from dlquiz.cli import cli, COMMANDS\n"
-            "[cli.get_command(None, n) for n in COMMANDS]\n"
-            "heavy = [m for m in ('sympy', 'numpy', 'fsrs', 'plotext', 'genanki') if m in sys.modules]\n"
-            "print(','.join(heavy))")
+    code = (
+        "import sys; from dlquiz.cli import cli, COMMANDS\n"
+        "[cli.get_command(None, n) for n in COMMANDS]\n"
+        "heavy = [m for m in ('sympy', 'numpy', 'fsrs', 'plotext', 'genanki') if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
@@ -204,9 +269,26 @@ def test_exam_time_up_interrupts_the_waiting_prompt(tmp_path: Path) -> None:
     import time as _time
 
     child = pexpect.spawn(
-        sys.executable, ["-m", "dlquiz", "exam", "--bank", str(FIXTURE_BANK), "--n", "2", "--minutes", "0.1",
-                         "--seed", "1", "--home", str(tmp_path / "home")],
-        cwd=str(ROOT), env=subprocess_env(TERM="xterm-256color", COLUMNS="100"), encoding="utf-8", timeout=60,
+        sys.executable,
+        [
+            "-m",
+            "dlquiz",
+            "exam",
+            "--bank",
+            str(FIXTURE_BANK),
+            "--n",
+            "2",
+            "--minutes",
+            "0.1",
+            "--seed",
+            "1",
+            "--home",
+            str(tmp_path / "home"),
+        ],
+        cwd=str(ROOT),
+        env=subprocess_env(TERM="xterm-256color", COLUMNS="100"),
+        encoding="utf-8",
+        timeout=60,
     )
     started = _time.monotonic()
     # nothing is typed: the 6-second exam ends by itself, at the prompt (or before it, when

@@ -31,8 +31,15 @@ T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 def event(item_id: str, result: str = "correct", *, at: datetime = T0) -> AnswerEvent:
-    return AnswerEvent(item_id=item_id, topic="act.sigmoid", kind="single", result=result,  # type: ignore[arg-type]
-                       response="b", duration_s=20.0, answered_at=at)
+    return AnswerEvent(
+        item_id=item_id,
+        topic="act.sigmoid",
+        kind="single",
+        result=result,  # type: ignore[arg-type]
+        response="b",
+        duration_s=20.0,
+        answered_at=at,
+    )
 
 
 class Faulty:
@@ -61,14 +68,18 @@ def stored(home: Path) -> list[str]:
 # --------------------------------------------------------------------------- the store
 
 
-@pytest.mark.parametrize(("marker", "error", "words"), [
-    ("INSERT INTO answers", "database or disk is full", "disk is full"),
-    ("COMMIT", "database or disk is full", "disk is full"),
-    ("BEGIN IMMEDIATE", "attempt to write a readonly database", "read-only"),
-    ("INSERT INTO answers", "disk I/O error", "disk reported an error"),
-])
-def test_write_fault_is_a_clear_error_and_keeps_what_was_stored(tmp_path: Path, marker: str, error: str,
-                                                                words: str) -> None:
+@pytest.mark.parametrize(
+    ("marker", "error", "words"),
+    [
+        ("INSERT INTO answers", "database or disk is full", "disk is full"),
+        ("COMMIT", "database or disk is full", "disk is full"),
+        ("BEGIN IMMEDIATE", "attempt to write a readonly database", "read-only"),
+        ("INSERT INTO answers", "disk I/O error", "disk reported an error"),
+    ],
+)
+def test_write_fault_is_a_clear_error_and_keeps_what_was_stored(
+    tmp_path: Path, marker: str, error: str, words: str
+) -> None:
     store = open_store(tmp_path)
     store.record(event("a.one"))
     faulty = Faulty(store._con, marker, error)
@@ -149,8 +160,7 @@ def test_late_review_keeps_review_time_order(tmp_path: Path) -> None:
     a, b = in_order.card("a.one"), raced.card("a.one")
     assert a is not None and b is not None
     assert b.last_review == late.answered_at
-    assert (b.state, b.step, b.due, b.stability, b.difficulty) == (a.state, a.step, a.due, a.stability,
-                                                                    a.difficulty)
+    assert (b.state, b.step, b.due, b.stability, b.difficulty) == (a.state, a.step, a.due, a.stability, a.difficulty)
     assert len(raced.answers()) == 2  # both stay in the log
     in_order.close()
     raced.close()
@@ -180,8 +190,14 @@ def test_session_ends_cleanly_when_an_answer_cannot_be_saved(tmp_path: Path) -> 
 
     out = io.StringIO()
     typed = itertools.cycle(["a", "t"])  # one of the two is valid for each kind
-    result = run_session(items, lang="en", seed=1, console=Console(file=out, width=100),
-                         read_line=lambda prompt: next(typed), recorder=recorder)
+    result = run_session(
+        items,
+        lang="en",
+        seed=1,
+        console=Console(file=out, width=100),
+        read_line=lambda prompt: next(typed),
+        recorder=recorder,
+    )
     store.close()
     text = out.getvalue()
     assert result.interrupted
@@ -257,13 +273,23 @@ def test_doctor_fails_on_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_doctor_cli_exit_status(tmp_path: Path) -> None:
     home = tmp_path / "loop"
     home.symlink_to(home)
-    proc = subprocess.run([*dlquiz_cmd(), "doctor", "--home", str(home), "--json"], capture_output=True,
-                          text=True, env=subprocess_env(), timeout=60)
+    proc = subprocess.run(
+        [*dlquiz_cmd(), "doctor", "--home", str(home), "--json"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=60,
+    )
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["ok"] is False
     assert "Traceback" not in proc.stderr
-    good = subprocess.run([*dlquiz_cmd(), "doctor", "--home", str(tmp_path / "fresh")], capture_output=True,
-                          text=True, env=subprocess_env(), timeout=60)
+    good = subprocess.run(
+        [*dlquiz_cmd(), "doctor", "--home", str(tmp_path / "fresh")],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=60,
+    )
     assert good.returncode == 0, good.stdout + good.stderr
 
 
@@ -280,8 +306,7 @@ HOSTILE_FILES: list[tuple[str, Any, str]] = [
 
 
 @pytest.mark.parametrize(("name", "content", "words"), HOSTILE_FILES)
-def test_malformed_bank_file_is_reported_with_its_reason(tiny_bank: Path, name: str, content: Any,
-                                                         words: str) -> None:
+def test_malformed_bank_file_is_reported_with_its_reason(tiny_bank: Path, name: str, content: Any, words: str) -> None:
     from dlquiz.bank.load import read_bank
 
     path = tiny_bank / name
@@ -302,8 +327,13 @@ def test_malformed_bank_file_is_reported_with_its_reason(tiny_bank: Path, name: 
 
 def test_bank_check_fails_on_a_symlink_loop(tiny_bank: Path) -> None:
     (tiny_bank / "loop.toml").symlink_to(tiny_bank / "loop.toml")
-    proc = subprocess.run([*dlquiz_cmd(), "bank", "check", "--bank", str(tiny_bank), "--format-only",
-                           "--no-coverage"], capture_output=True, text=True, env=subprocess_env(), timeout=120)
+    proc = subprocess.run(
+        [*dlquiz_cmd(), "bank", "check", "--bank", str(tiny_bank), "--format-only", "--no-coverage"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
     assert proc.returncode == 1
     assert "loop.toml" in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
 

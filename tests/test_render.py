@@ -32,8 +32,9 @@ def test_a_long_message_stays_on_one_line(piped: Piped) -> None:
 
 
 @pytest.mark.parametrize(("columns", "width"), [(None, 100), ("60", 60), ("132", 132)])
-def test_panels_lay_out_at_columns(piped: Piped, monkeypatch: pytest.MonkeyPatch, columns: str | None,
-                                   width: int) -> None:
+def test_panels_lay_out_at_columns(
+    piped: Piped, monkeypatch: pytest.MonkeyPatch, columns: str | None, width: int
+) -> None:
     if columns is not None:
         monkeypatch.setenv("COLUMNS", columns)
     render.console().print(Panel("text"))

@@ -104,8 +104,7 @@ LATEX = [
     (r"\frac{d}{dx} x^2", lambda: Derivative(x**2, x)),
     (r"\frac{\partial}{\partial x}\sigma(x)", lambda: Derivative(sigma(x), x)),
     (r"\sum_{k=1}^{K} y_k", lambda: Sum(IB("y")[k], (k, 1, K))),
-    (r"-\sum_{k=1}^{K} y_k \log \hat{y}_k",
-     lambda: -Sum(IB("y")[k] * log(IB("yhat")[k]), (k, 1, K))),
+    (r"-\sum_{k=1}^{K} y_k \log \hat{y}_k", lambda: -Sum(IB("y")[k] * log(IB("yhat")[k]), (k, 1, K))),
     (r"\hat{y}_i", lambda: S("yhat_i")),
     (r"\log x", lambda: log(x)),
     (r"\ln(x)", lambda: log(x)),
@@ -136,8 +135,7 @@ LATEX = [
     (r"sigmoid(x)", lambda: sigma(x)),
     (r"tanh(x)", lambda: tanh(x)),
     (r"\hat{y_i}", lambda: S("yhat_i")),
-    (r"-\sum_i y_i \log \hat{y}_i",
-     lambda: -Sum(IB("y")[S("i")] * log(IB("yhat")[S("i")]), (S("i"), 1, S("I")))),
+    (r"-\sum_i y_i \log \hat{y}_i", lambda: -Sum(IB("y")[S("i")] * log(IB("yhat")[S("i")]), (S("i"), 1, S("I")))),
     (r"max\left(0, -y x\right)", lambda: Max(0, -x * y)),
     (r"~~\sigma \left( W_1 x + b_1 \right)", lambda: sigma(S("W_1") * x + S("b_1"))),
     (r"\lvert x \rvert", lambda: Abs(x)),
@@ -176,13 +174,16 @@ def test_backslash_means_latex() -> None:
     assert parse_math("xy", names={"xy"}).expr == Symbol("xy")
 
 
-@pytest.mark.parametrize("calc,tex", [
-    ("sigma(x)*(1-sigma(x))", r"\sigma(x)\left(1-\sigma(x)\right)"),
-    ("1/(1+exp(-x))", r"\frac{1}{1+\exp(-x)}"),
-    ("m_t/(1-beta_1^t)", r"\frac{m_t}{1-\beta_1^{t}}"),
-    ("-sum(y_k*log(yhat_k), k, 1, K)", r"-\sum_{k=1}^{K} y_k \log \hat{y}_k"),
-    ("alpha*v/(sqrt(s)+epsilon)", r"\frac{\alpha v}{\sqrt{s}+\varepsilon}"),
-])
+@pytest.mark.parametrize(
+    "calc,tex",
+    [
+        ("sigma(x)*(1-sigma(x))", r"\sigma(x)\left(1-\sigma(x)\right)"),
+        ("1/(1+exp(-x))", r"\frac{1}{1+\exp(-x)}"),
+        ("m_t/(1-beta_1^t)", r"\frac{m_t}{1-\beta_1^{t}}"),
+        ("-sum(y_k*log(yhat_k), k, 1, K)", r"-\sum_{k=1}^{K} y_k \log \hat{y}_k"),
+        ("alpha*v/(sqrt(s)+epsilon)", r"\frac{\alpha v}{\sqrt{s}+\varepsilon}"),
+    ],
+)
 def test_calc_and_latex_agree(calc: str, tex: str) -> None:
     assert parse_math(calc).expr == parse_math(tex).expr
 
@@ -264,9 +265,11 @@ def test_errors_name_the_column(text: str, column: int, fragment: str) -> None:
 def test_message_order_column_before_hint() -> None:
     with pytest.raises(ParseError) as err:
         parse_math("x*sigm(x)")
-    assert str(err.value) == ("unknown name 'sigm' at column 3; did you mean 'sigma'? Or declare it to "
-                              "use it as one name (dlquiz equiv --let/--assume; a 'let' or 'assume' "
-                              "line in a derivation)")
+    assert str(err.value) == (
+        "unknown name 'sigm' at column 3; did you mean 'sigma'? Or declare it to "
+        "use it as one name (dlquiz equiv --let/--assume; a 'let' or 'assume' "
+        "line in a derivation)"
+    )
 
 
 # --------------------------------------------------------------------------- hostile input
@@ -322,8 +325,7 @@ def test_non_string_input() -> None:
 
 
 def test_cli_module_does_not_import_sympy() -> None:
-    code = ("import sys, dlquiz.cli, dlquiz.cli.equiv_cmd; "
-            "print('sympy' in sys.modules, 'numpy' in sys.modules)")
+    code = "import sys, dlquiz.cli, dlquiz.cli.equiv_cmd; print('sympy' in sys.modules, 'numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
 
@@ -332,8 +334,7 @@ def test_cli_module_does_not_import_sympy() -> None:
 # A small printer of our own: random expression trees printed in calculator syntax, built in
 # SymPy alongside, must parse back to the same expression.
 _VARS = ["x", "y", "z", "beta_1", "y_2", "alpha"]
-_FUNCS = {"sigma": sigma, "exp": exp, "tanh": tanh, "ln": log, "softplus": softplus,
-          "sqrt": sqrt}
+_FUNCS = {"sigma": sigma, "exp": exp, "tanh": tanh, "ln": log, "softplus": softplus, "sqrt": sqrt}
 
 
 def _leaf() -> st.SearchStrategy[tuple[str, sympy.Expr]]:
@@ -342,11 +343,9 @@ def _leaf() -> st.SearchStrategy[tuple[str, sympy.Expr]]:
     return st.one_of(ints, names)
 
 
-def _extend(children: st.SearchStrategy[tuple[str, sympy.Expr]]
-            ) -> st.SearchStrategy[tuple[str, sympy.Expr]]:
+def _extend(children: st.SearchStrategy[tuple[str, sympy.Expr]]) -> st.SearchStrategy[tuple[str, sympy.Expr]]:
     def binop(op: str) -> st.SearchStrategy[tuple[str, sympy.Expr]]:
-        def make(pair: tuple[tuple[str, sympy.Expr], tuple[str, sympy.Expr]]
-                 ) -> tuple[str, sympy.Expr]:
+        def make(pair: tuple[tuple[str, sympy.Expr], tuple[str, sympy.Expr]]) -> tuple[str, sympy.Expr]:
             (ls, le), (rs, re_) = pair
             if op == "+":
                 return f"({ls} + {rs})", le + re_
@@ -362,15 +361,18 @@ def _extend(children: st.SearchStrategy[tuple[str, sympy.Expr]]
         name, (s, e) = pair
         return f"{name}({s})", _FUNCS[name](e)
 
-    small_pow = st.tuples(children, st.integers(1, 4)).map(
-        lambda p: (f"({p[0][0]})^{p[1]}", p[0][1] ** p[1]))
+    small_pow = st.tuples(children, st.integers(1, 4)).map(lambda p: (f"({p[0][0]})^{p[1]}", p[0][1] ** p[1]))
     neg = children.map(lambda c: (f"-({c[0]})", -c[1]))
     # no subtree without a value (ln(0), 0^-1; the parser rightly refuses those): such a
     # subtree is replaced by the leaf 1
-    return st.one_of(binop("+"), binop("-"), binop("*"), small_pow, neg,
-                     st.tuples(st.sampled_from(sorted(_FUNCS)), children).map(func)).map(
-        lambda p: ("1", sympy.Integer(1)) if p[1].has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
-        else p)
+    return st.one_of(
+        binop("+"),
+        binop("-"),
+        binop("*"),
+        small_pow,
+        neg,
+        st.tuples(st.sampled_from(sorted(_FUNCS)), children).map(func),
+    ).map(lambda p: ("1", sympy.Integer(1)) if p[1].has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) else p)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -402,15 +404,18 @@ def test_constants() -> None:
     assert parse_math("e_1").expr == Symbol("e_1")
 
 
-@pytest.mark.parametrize("text", [
-    "sigma(x)*(1-sigma(x))",
-    "m_t/(1-beta_1^t)",
-    "alpha*g/(sqrt(s)+epsilon)",
-    "yhat_i - y_i",
-    "exp(-x^2/2)/sqrt(2*pi)",
-    "max(0, x) + |x|",
-    "2*x*y^3 - 1/3",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sigma(x)*(1-sigma(x))",
+        "m_t/(1-beta_1^t)",
+        "alpha*g/(sqrt(s)+epsilon)",
+        "yhat_i - y_i",
+        "exp(-x^2/2)/sqrt(2*pi)",
+        "max(0, x) + |x|",
+        "2*x*y^3 - 1/3",
+    ],
+)
 def test_echo_reads_back(text: str) -> None:
     # what the student sees as "interpreted as" can be typed back and means the same
     p = parse_math(text)
@@ -430,15 +435,18 @@ def test_unicode_digits_are_errors_not_hangs(text: str) -> None:
         assert exc.column is not None
 
 
-@pytest.mark.parametrize("text,build", [
-    ("sigma^2", lambda: S("sigma") ** 2),  # a variance, not the function
-    ("sigma_1", lambda: S("sigma_1")),
-    ("sigma^2(x)", lambda: sigma(x) ** 2),
-    (r"\sigma^2", lambda: S("sigma") ** 2),
-    (r"\sigma^2(x)", lambda: sigma(x) ** 2),
-    ("delta_1", lambda: S("delta_1")),
-    ("Phi", lambda: S("Phi")),
-])
+@pytest.mark.parametrize(
+    "text,build",
+    [
+        ("sigma^2", lambda: S("sigma") ** 2),  # a variance, not the function
+        ("sigma_1", lambda: S("sigma_1")),
+        ("sigma^2(x)", lambda: sigma(x) ** 2),
+        (r"\sigma^2", lambda: S("sigma") ** 2),
+        (r"\sigma^2(x)", lambda: sigma(x) ** 2),
+        ("delta_1", lambda: S("delta_1")),
+        ("Phi", lambda: S("Phi")),
+    ],
+)
 def test_greek_letter_or_function(text: str, build: Any) -> None:
     assert parse_math(text).expr == build()
 

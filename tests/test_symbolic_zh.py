@@ -24,9 +24,41 @@ from dlquiz.symbolic.messages import parse_error_zh, verdict_zh
 from dlquiz.symbolic.parse import canonical_name, parse_math, parse_relation
 
 # names that stay as they are in Chinese text: functions the student types, programs, languages
-ALLOWED = {"softmax", "sum", "prod", "diff", "log", "ln", "Piecewise", "LaTeX", "SymPy", "dlquiz", "equiv", "let",
-           "assume", "Python", "logit", "sigma", "tanh", "relu", "ReLU", "Leaky", "Adam", "BPTT", "sigmoid",
-           "RMSprop", "left", "right", "beta", "diag", "exp", "norm", "rowsum", "sqrt", "trace"}
+ALLOWED = {
+    "softmax",
+    "sum",
+    "prod",
+    "diff",
+    "log",
+    "ln",
+    "Piecewise",
+    "LaTeX",
+    "SymPy",
+    "dlquiz",
+    "equiv",
+    "let",
+    "assume",
+    "Python",
+    "logit",
+    "sigma",
+    "tanh",
+    "relu",
+    "ReLU",
+    "Leaky",
+    "Adam",
+    "BPTT",
+    "sigmoid",
+    "RMSprop",
+    "left",
+    "right",
+    "beta",
+    "diag",
+    "exp",
+    "norm",
+    "rowsum",
+    "sqrt",
+    "trace",
+}
 
 
 def english_words(zh: str) -> list[str]:
@@ -181,10 +213,20 @@ READER_ERRORS: list[tuple[str, Callable[[], object]]] = [
 
 # sites no input is known to reach: the reader's clock (a whole second of reading), and SymPy refusing a
 # value after the reader's own checks passed, or a function the tables know but no builder does (guards)
-CANNOT_TRIGGER = {"input took too long to read", "'sigma' has no value for this argument",
-                  "this Piecewise has no value", "this power has no value", "unknown function 'sigma'"}
-SITES_NOT_TRIGGERED = {"input took too long to read", "'.*' has no value for this argument", "this Piecewise has no value",
-                       "this power has no value", "unknown function '.*'"}
+CANNOT_TRIGGER = {
+    "input took too long to read",
+    "'sigma' has no value for this argument",
+    "this Piecewise has no value",
+    "this power has no value",
+    "unknown function 'sigma'",
+}
+SITES_NOT_TRIGGERED = {
+    "input took too long to read",
+    "'.*' has no value for this argument",
+    "this Piecewise has no value",
+    "this power has no value",
+    "unknown function '.*'",
+}
 
 
 def _raised(make: Callable[[], object]) -> ParseError:
@@ -255,8 +297,11 @@ def test_every_raise_site_has_a_row() -> None:
     written = [_as_written(_raised(m)) for _, m in READER_ERRORS]
     sites = raise_sites()
     assert len(sites) > 100  # the extraction found the reader's messages
-    missing = [(place, p) for place, p in sites
-               if not any(re.fullmatch(p, w, re.S) for w in written) and p.replace("\\", "") not in SITES_NOT_TRIGGERED]
+    missing = [
+        (place, p)
+        for place, p in sites
+        if not any(re.fullmatch(p, w, re.S) for w in written) and p.replace("\\", "") not in SITES_NOT_TRIGGERED
+    ]
     assert not missing, f"reader errors without a row in READER_ERRORS: {missing}"
 
 
@@ -295,6 +340,8 @@ ASSUMPTION_ERRORS: list[tuple[str, tuple[str, ...]]] = [
     ("odd and even together", ("n odd", "n even")),
     ("no value left", ("x > 1", "x < 0")),
 ]
+
+
 # the words an assumption is written with (shown in the messages as examples of what to type)
 def _assumption_words() -> set[str]:
     from dlquiz.symbolic.assumptions import _TYPES
@@ -395,6 +442,7 @@ def test_check_messages_in_chinese(text: str, expected: str) -> None:
 
 # --------------------------------------------------------------------------- slip names
 
+
 def test_every_slip_has_a_chinese_name() -> None:
     from dlquiz.symbolic.slips import SHAPE, SLIPS, slip_name
 
@@ -440,8 +488,9 @@ def test_equiv_verdict_reason_in_chinese(ref: str, cand: str, verdict: str) -> N
 
 
 def test_equiv_names_the_slip_in_chinese() -> None:
-    r = CliRunner().invoke(cli, ["equiv", "sigma(x)*(1-sigma(x))", "(1-sigma(x))^2", "--lang", "zh"],
-                           catch_exceptions=False)
+    r = CliRunner().invoke(
+        cli, ["equiv", "sigma(x)*(1-sigma(x))", "(1-sigma(x))^2", "--lang", "zh"], catch_exceptions=False
+    )
     assert "σ′ 的形式写错" in r.output and "wrong form" not in r.output
     d = json.loads(CliRunner().invoke(cli, ["equiv", "sigma(x)*(1-sigma(x))", "(1-sigma(x))^2", "--json"]).output)
     assert d["rule"] == "wrong form of σ′" and d["rule_zh"] == "σ′ 的形式写错"

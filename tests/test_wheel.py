@@ -16,12 +16,16 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(ROOT)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if proc.returncode != 0:  # no hatchling in this environment: build in isolation
         proc = subprocess.run(
             [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(out), str(ROOT)],
-            capture_output=True, text=True, timeout=600,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return next(out.glob("dlquiz-*.whl"))
@@ -40,12 +44,24 @@ def test_wheel_contains_every_bank_file(wheel: Path) -> None:
 
 def test_installed_wheel_loads_the_bank_outside_the_source_tree(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True, timeout=300)
-    code = ("import dlquiz.bank as b, pathlib; bank = b.load_bank(); "
-            f"print(len(bank.items), pathlib.Path(b.__file__).is_relative_to(pathlib.Path(r'{target}')))")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
-                          env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    code = (
+        "import dlquiz.bank as b, pathlib; bank = b.load_bank(); "
+        f"print(len(bank.items), pathlib.Path(b.__file__).is_relative_to(pathlib.Path(r'{target}')))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     count, inside = proc.stdout.split()
     expected = len(list((ROOT / "questions").rglob("*.toml")))

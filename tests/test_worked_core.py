@@ -53,7 +53,10 @@ CATALOGUE: dict[str, tuple[set[str], set[str]]] = {
     "opt.adam": ({"f", "grads", "w0", "lr", "beta1", "beta2", "eps", "k"}, {"m_k", "v_k", "m_hat", "v_hat", "w_k"}),
     "opt.lr-decay": ({"schedule", "alpha0", "decay_rate", "epoch", "k"}, {"alphas"}),
     "opt.minibatch": ({"m", "batch"}, set()),
-    "gradcheck": ({"theta", "eps", "f", "sided"}, {"one_sided", "two_sided", "exact", "err_one", "err_two", "rel_error"}),
+    "gradcheck": (
+        {"theta", "eps", "f", "sided"},
+        {"one_sided", "two_sided", "exact", "err_one", "err_two", "rel_error"},
+    ),
     "opt.sgd": ({"f", "grads", "w0", "lr", "k"}, {"w_k", "ws", "gs"}),
     "opt.nesterov": ({"f", "grads", "w0", "lr", "beta", "k", "convention", "v0"}, {"v_k", "w_k", "gs"}),
     "opt.adagrad": ({"f", "grads", "w0", "lr", "eps", "eps_inside", "k", "s0"}, {"s_k", "w_k", "gs"}),

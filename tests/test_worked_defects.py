@@ -72,7 +72,10 @@ def test_multi_channel_convolution_boxes_the_tensor() -> None:
 
 
 def test_multi_channel_pool_ask_entry_and_worksheet() -> None:
-    x = [[[1, 2, 0, 1], [0, 1, 3, 2], [2, 1, 0, 1], [1, 0, 2, 3]], [[1, 0, 1, 0], [2, 2, 0, 1], [0, 1, 1, 4], [3, 0, 0, 1]]]
+    x = [
+        [[1, 2, 0, 1], [0, 1, 3, 2], [2, 1, 0, 1], [1, 0, 2, 3]],
+        [[1, 0, 1, 0], [2, 2, 0, 1], [0, 1, 1, 4], [3, 0, 0, 1]],
+    ]
     code, out, err = run("example", "pool", "--set", f"X={x}", "--ask", "Y[1][1][1]", "--json")
     assert code == 0, err
     assert json.loads(out)["answer"] == max(1, 4, 0, 1)
@@ -135,8 +138,7 @@ def _adam(w: list[float], grad: Any, k: int, lr: float = 0.001) -> list[list[flo
         m = [b1 * a + (1 - b1) * x for a, x in zip(m, g, strict=True)]
         v = [b2 * a + (1 - b2) * x * x for a, x in zip(v, g, strict=True)]
         w = [
-            wi - lr * (mi / (1 - b1**t)) / ((vi / (1 - b2**t)) ** 0.5 + eps)
-            for wi, mi, vi in zip(w, m, v, strict=True)
+            wi - lr * (mi / (1 - b1**t)) / ((vi / (1 - b2**t)) ** 0.5 + eps) for wi, mi, vi in zip(w, m, v, strict=True)
         ]
         out.append(list(w))
     return out
@@ -187,8 +189,13 @@ def test_rnn_params_with_a_fixed_parameter_is_one_plain_layer(seed: int, fixed: 
 
 
 def test_rnn_params_fully_random_still_varies_the_structure() -> None:
-    shapes = {(generate_example("rnn.params", seed=s).params["layers"],
-               generate_example("rnn.params", seed=s).params["bidirectional"]) for s in range(1, 40)}
+    shapes = {
+        (
+            generate_example("rnn.params", seed=s).params["layers"],
+            generate_example("rnn.params", seed=s).params["bidirectional"],
+        )
+        for s in range(1, 40)
+    }
     assert len(shapes) > 1
     stacked = generate_example("rnn.params", {"cell": "lstm", "layers": 2}, seed=3)
     assert stacked.params["layers"] == 2
@@ -267,8 +274,15 @@ def test_kinds_list_headings_in_chinese() -> None:
     "given",
     [
         {"f": 0.8, "i": 0.5, "c_tilde": 0.6, "o": 0.9, "c_prev": 0.4, "dh": 1},
-        {"f": [0.2, 0.7], "i": [0.4, 0.1], "c_tilde": [-0.6, 0.3], "o": [0.3, 0.9], "c_prev": [2, -1],
-         "dh": [0.5, -1], "dc": [0.1, 0.2]},
+        {
+            "f": [0.2, 0.7],
+            "i": [0.4, 0.1],
+            "c_tilde": [-0.6, 0.3],
+            "o": [0.3, 0.9],
+            "c_prev": [2, -1],
+            "dh": [0.5, -1],
+            "dc": [0.1, 0.2],
+        },
     ],
 )
 def test_lstm_cell_gradients_against_finite_differences(given: dict[str, Any]) -> None:

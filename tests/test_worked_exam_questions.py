@@ -63,8 +63,9 @@ def rnn(params: dict[str, np.ndarray] | None = None) -> tuple[float, np.ndarray]
     h = np.array([0.1, 0.2])
     loss = 0.0
     for xt, yt in zip([1, 0.5, -1], [0.5, 0, 1], strict=True):
-        h = np.array([math.tanh(p["U"][r] * xt + sum(p["W"][r][k] * h[k] for k in range(2)) + p["b"][r])
-                      for r in range(2)])
+        h = np.array(
+            [math.tanh(p["U"][r] * xt + sum(p["W"][r][k] * h[k] for k in range(2)) + p["b"][r]) for r in range(2)]
+        )
         o = sum(p["V"][k] * h[k] for k in range(2)) + 0.2
         loss += 0.5 * (o - yt) ** 2
     return loss, h
@@ -72,8 +73,12 @@ def rnn(params: dict[str, np.ndarray] | None = None) -> tuple[float, np.ndarray]
 
 def rnn_dw(r: int, k: int) -> float:
     """∂L/∂W[r][k] by central differences."""
-    base = {"U": np.array([0.5, -0.3]), "W": np.array([[0.1, 0.2], [0.3, 0.4]]),
-            "V": np.array([1.0, -1.0]), "b": np.array([0.0, 0.1])}
+    base = {
+        "U": np.array([0.5, -0.3]),
+        "W": np.array([[0.1, 0.2], [0.3, 0.4]]),
+        "V": np.array([1.0, -1.0]),
+        "b": np.array([0.0, 0.1]),
+    }
     eps = 1e-6
     hi = {k2: v.copy() for k2, v in base.items()}
     lo = {k2: v.copy() for k2, v in base.items()}
@@ -108,7 +113,10 @@ def momentum(w: float, steps: int, lr: float, beta: float) -> float:
     return w
 
 
-X2 = [[[1, 2, 0, 1], [0, 1, 3, 2], [2, 1, 0, 1], [1, 0, 2, 3]], [[1, 0, 1, 0], [2, 2, 0, 1], [0, 1, 1, 4], [3, 0, 0, 1]]]
+X2 = [
+    [[1, 2, 0, 1], [0, 1, 3, 2], [2, 1, 0, 1], [1, 0, 2, 3]],
+    [[1, 0, 1, 0], [2, 2, 0, 1], [0, 1, 1, 4], [3, 0, 0, 1]],
+]
 K2 = [[[1, 0], [0, -1]], [[2, 1], [0, 1]]]
 
 
@@ -153,10 +161,18 @@ def gelu_tanh(x: float) -> float:
 def lstm_weights_h() -> list[float]:
     """One LSTM step, n_x = n_h = 2, gates σ(W h + U x + b), c̃ = tanh(…), written out unit by unit."""
     x, h, c = [1.0, 2.0], [0.1, -0.2], [0.5, -0.5]
-    w = {"f": [[0.1, 0.2], [0.3, 0.4]], "i": [[0.2, 0], [0, 0.2]], "c": [[0.5, -0.5], [0.1, 0.1]],
-         "o": [[0, 0.1], [0.1, 0]]}
-    u = {"f": [[0.1, 0.1], [0.2, -0.1]], "i": [[0.3, 0.1], [0, 0.2]], "c": [[0.2, 0.2], [-0.1, 0.3]],
-         "o": [[0.1, 0], [0, 0.1]]}
+    w = {
+        "f": [[0.1, 0.2], [0.3, 0.4]],
+        "i": [[0.2, 0], [0, 0.2]],
+        "c": [[0.5, -0.5], [0.1, 0.1]],
+        "o": [[0, 0.1], [0.1, 0]],
+    }
+    u = {
+        "f": [[0.1, 0.1], [0.2, -0.1]],
+        "i": [[0.3, 0.1], [0, 0.2]],
+        "c": [[0.2, 0.2], [-0.1, 0.3]],
+        "o": [[0.1, 0], [0, 0.1]],
+    }
     b = {"f": [1, 1], "i": [0, 0], "c": [0, 0], "o": [0, 0]}
     out = []
     for r in range(2):
@@ -233,8 +249,10 @@ def rnn_softmax_loss(wscale: float = 0.5, dv: tuple[int, int, float] | None = No
 
 def rnn_softmax_dv() -> list[list[float]]:
     e = 1e-6
-    return [[(rnn_softmax_loss(dv=(c, k, e)) - rnn_softmax_loss(dv=(c, k, -e))) / (2 * e) for k in range(2)]
-            for c in range(3)]
+    return [
+        [(rnn_softmax_loss(dv=(c, k, e)) - rnn_softmax_loss(dv=(c, k, -e))) / (2 * e) for k in range(2)]
+        for c in range(3)
+    ]
 
 
 LSTM_W = (
@@ -254,8 +272,12 @@ def lstm_gate_grad(g: str) -> float:
     f, i, ct, o, cp, dh = 0.8, 0.5, 0.6, 0.9, 0.4, 1.0
     c = f * cp + i * ct
     dc = dh * o * (1 - math.tanh(c) ** 2)
-    return {"f": dc * cp * f * (1 - f), "i": dc * ct * i * (1 - i), "c": dc * i * (1 - ct**2),
-            "o": dh * math.tanh(c) * o * (1 - o)}[g]
+    return {
+        "f": dc * cp * f * (1 - f),
+        "i": dc * ct * i * (1 - i),
+        "c": dc * i * (1 - ct**2),
+        "o": dh * math.tanh(c) * o * (1 - o),
+    }[g]
 
 
 MAZUR = (
@@ -274,63 +296,140 @@ QUESTIONS: list[tuple[str, str, str | None, Callable[[], Any]]] = [
     ("rnn-3-steps-dW", RNN_ARGS, "dW", lambda: [[rnn_dw(r, k) for k in range(2)] for r in range(2)]),
     ("rnn-softmax-ce-loss", RNN_SOFTMAX, "loss", rnn_softmax_loss),
     ("rnn-softmax-ce-dV", RNN_SOFTMAX, "dV", rnn_softmax_dv),
-    ("lstm-given-gates", "lstm.cell --set f=0.8 --set i=0.5 --set c_tilde=0.6 --set o=0.9 --set c_prev=0.4", None,
-     lambda: 0.9 * math.tanh(0.8 * 0.4 + 0.5 * 0.6)),
+    (
+        "lstm-given-gates",
+        "lstm.cell --set f=0.8 --set i=0.5 --set c_tilde=0.6 --set o=0.9 --set c_prev=0.4",
+        None,
+        lambda: 0.9 * math.tanh(0.8 * 0.4 + 0.5 * 0.6),
+    ),
     ("lstm-given-weights", LSTM_W, "h", lstm_weights_h),
     ("alexnet-conv1-size", "conv.output-size --set n=227 --set f=11 --set s=4", None, lambda: (227 - 11) // 4 + 1),
-    ("alexnet-conv1-params", "conv.params --set f=11 --set c_in=3 --set c_out=96", None,
-     lambda: (11 * 11 * 3 + 1) * 96),
-    ("alexnet-conv1-macs", "cnn.summary --set input=3x227x227 --set 'layers=conv(96,11,s=4)'", "total_macs",
-     lambda: 55 * 55 * 96 * 11 * 11 * 3),
-    ("vgg-block-params", "cnn.summary --set input=64x112x112 --set 'layers=conv(128,3,p=1);conv(128,3,p=1);pool(2)'",
-     None, lambda: (3 * 3 * 64 + 1) * 128 + (3 * 3 * 128 + 1) * 128),
+    (
+        "alexnet-conv1-params",
+        "conv.params --set f=11 --set c_in=3 --set c_out=96",
+        None,
+        lambda: (11 * 11 * 3 + 1) * 96,
+    ),
+    (
+        "alexnet-conv1-macs",
+        "cnn.summary --set input=3x227x227 --set 'layers=conv(96,11,s=4)'",
+        "total_macs",
+        lambda: 55 * 55 * 96 * 11 * 11 * 3,
+    ),
+    (
+        "vgg-block-params",
+        "cnn.summary --set input=64x112x112 --set 'layers=conv(128,3,p=1);conv(128,3,p=1);pool(2)'",
+        None,
+        lambda: (3 * 3 * 64 + 1) * 128 + (3 * 3 * 128 + 1) * 128,
+    ),
     ("conv-2-channels", f"conv.by-hand --set 'X={X2}' --set 'K={K2}'", None, conv2ch),
     ("maxpool-2x2", "pool --set 'X=1,3,2,4;5,6,1,2;7,2,3,0;1,8,4,5' --set mode=max --set f=2 --set s=2", None, maxpool),
     ("adam-2-steps", "opt.adam --set f=w^2 --set w0=1 --set lr=0.1 --set k=2", None, lambda: adam(1.0, 2, 0.1)),
-    ("sgd-weight-decay", "opt.sgd --set grads=0.5,0.2 --set w0=1 --set lr=0.1 --set weight_decay=0.01", None,
-     lambda: sgd_decay(1.0, [0.5, 0.2], 0.1, 0.01)),
-    ("momentum-0.9", "opt.momentum --set f=w^2 --set w0=1 --set lr=0.1 --set beta=0.9 --set k=3", None,
-     lambda: momentum(1.0, 3, 0.1, 0.9)),
-    ("f1-from-counts", "eval.metrics --set TP=40 --set FP=10 --set FN=20 --set TN=30", "f1",
-     lambda: 2 * 0.8 * (40 / 60) / (0.8 + 40 / 60)),
-    ("macro-f1-3-classes", "eval.metrics --set 'cm=5,1,0;2,6,2;0,1,3'", "macro_f1",
-     lambda: macro_f1([[5, 1, 0], [2, 6, 2], [0, 1, 3]])),
+    (
+        "sgd-weight-decay",
+        "opt.sgd --set grads=0.5,0.2 --set w0=1 --set lr=0.1 --set weight_decay=0.01",
+        None,
+        lambda: sgd_decay(1.0, [0.5, 0.2], 0.1, 0.01),
+    ),
+    (
+        "momentum-0.9",
+        "opt.momentum --set f=w^2 --set w0=1 --set lr=0.1 --set beta=0.9 --set k=3",
+        None,
+        lambda: momentum(1.0, 3, 0.1, 0.9),
+    ),
+    (
+        "f1-from-counts",
+        "eval.metrics --set TP=40 --set FP=10 --set FN=20 --set TN=30",
+        "f1",
+        lambda: 2 * 0.8 * (40 / 60) / (0.8 + 40 / 60),
+    ),
+    (
+        "macro-f1-3-classes",
+        "eval.metrics --set 'cm=5,1,0;2,6,2;0,1,3'",
+        "macro_f1",
+        lambda: macro_f1([[5, 1, 0], [2, 6, 2], [0, 1, 3]]),
+    ),
     ("softmax-ce", "softmax --set o=2,1,0.1 --set y=0", None, lambda: softmax_ce([2, 1, 0.1], 0)),
-    ("bce-log2", "loss.bce --set y=1,0,1 --set p=0.8,0.3,0.6 --set log_base=2", None,
-     lambda: bce2([1, 0, 1], [0.8, 0.3, 0.6])),
+    (
+        "bce-log2",
+        "loss.bce --set y=1,0,1 --set p=0.8,0.3,0.6 --set log_base=2",
+        None,
+        lambda: bce2([1, 0, 1], [0.8, 0.3, 0.6]),
+    ),
     ("gelu-tanh", "act.eval --set fn=gelu --set gelu=tanh --set x=1", None, lambda: gelu_tanh(1.0)),
-    ("grad-(xy+z)^2", "backprop.graph --set 'f=(x*y + z)^2' --set 'at=x=1, y=2, z=-1'", None,
-     lambda: [2 * (1 * 2 - 1) * 2, 2 * (1 * 2 - 1) * 1, 2 * (1 * 2 - 1)]),
-    ("cs231n-sigmoid-neuron",
-     "backprop.graph --set 'f=1/(1 + exp(-(w0*x0 + w1*x1 + w2)))' --set 'at=w0=2, x0=-1, w1=-3, x1=-2, w2=-3'", None,
-     lambda: [g * v for g in [_sig(1.0) * (1 - _sig(1.0))] for v in (-1, 2, -2, -3, 1)]),
-    ("gradcheck-cube", "gradcheck --set f=theta^3 --set theta=1 --set eps=0.01", "two_sided",
-     lambda: (1.01**3 - 0.99**3) / 0.02),
+    (
+        "grad-(xy+z)^2",
+        "backprop.graph --set 'f=(x*y + z)^2' --set 'at=x=1, y=2, z=-1'",
+        None,
+        lambda: [2 * (1 * 2 - 1) * 2, 2 * (1 * 2 - 1) * 1, 2 * (1 * 2 - 1)],
+    ),
+    (
+        "cs231n-sigmoid-neuron",
+        "backprop.graph --set 'f=1/(1 + exp(-(w0*x0 + w1*x1 + w2)))' --set 'at=w0=2, x0=-1, w1=-3, x1=-2, w2=-3'",
+        None,
+        lambda: [g * v for g in [_sig(1.0) * (1 - _sig(1.0))] for v in (-1, 2, -2, -3, 1)],
+    ),
+    (
+        "gradcheck-cube",
+        "gradcheck --set f=theta^3 --set theta=1 --set eps=0.01",
+        "two_sided",
+        lambda: (1.01**3 - 0.99**3) / 0.02,
+    ),
     ("receptive-field-3x3-3x3", "conv.receptive-field --set kernels=3,3", None, lambda: 1 + 2 + 2),
-    ("lstm-layer-params", "rnn.params --set cell=lstm --set input_size=100 --set hidden_size=128", None,
-     lambda: 4 * (128 * 100 + 128 * 128 + 128)),
-    ("lstm-layer-params-pytorch", "rnn.params --set cell=lstm --set input_size=100 --set hidden_size=128 --set bias=two",
-     None, lambda: 4 * (128 * 100 + 128 * 128 + 2 * 128)),
-    ("gru-step-scalar",
-     "gru.step --set x=1 --set h_prev=0.5 --set W_r=0.2 --set W_z=0.3 --set W_h=0.4 --set U_r=0.5 --set U_z=-0.5 "
-     "--set U_h=1 --set b_r=0 --set b_z=0.1 --set b_h=0", None, gru),
+    (
+        "lstm-layer-params",
+        "rnn.params --set cell=lstm --set input_size=100 --set hidden_size=128",
+        None,
+        lambda: 4 * (128 * 100 + 128 * 128 + 128),
+    ),
+    (
+        "lstm-layer-params-pytorch",
+        "rnn.params --set cell=lstm --set input_size=100 --set hidden_size=128 --set bias=two",
+        None,
+        lambda: 4 * (128 * 100 + 128 * 128 + 2 * 128),
+    ),
+    (
+        "gru-step-scalar",
+        "gru.step --set x=1 --set h_prev=0.5 --set W_r=0.2 --set W_z=0.3 --set W_h=0.4 --set U_r=0.5 --set U_z=-0.5 "
+        "--set U_h=1 --set b_r=0 --set b_z=0.1 --set b_h=0",
+        None,
+        gru,
+    ),
     ("perceptron-li-hang", "perceptron.trace --set 'data=3,3,1;4,3,1;1,1,-1' --set lr=1", "w", perceptron_w),
-    ("attention-2-queries-3-keys",
-     "attn.dot --set 'Q=1,0;0,1' --set 'K=1,0;0,1;1,1' --set 'V=1,2;3,4;5,6'", None,
-     lambda: attention([[1, 0], [0, 1]], [[1, 0], [0, 1], [1, 1]], [[1, 2], [3, 4], [5, 6]])),
+    (
+        "attention-2-queries-3-keys",
+        "attn.dot --set 'Q=1,0;0,1' --set 'K=1,0;0,1;1,1' --set 'V=1,2;3,4;5,6'",
+        None,
+        lambda: attention([[1, 0], [0, 1]], [[1, 0], [0, 1], [1, 1]], [[1, 2], [3, 4], [5, 6]]),
+    ),
     ("mha-params-512-8", "attn.params --set d_model=512 --set heads=8", None, lambda: 4 * (512 * 512 + 512)),
     ("clip-by-norm", "grad.clip --set g=3,4 --set threshold=1", None, lambda: [0.6, 0.8]),
     ("clip-by-value", "grad.clip --set g=3,-4,0.5 --set threshold=1 --set mode=value", None, lambda: [1, -1, 0.5]),
-    ("batch-norm-test-time",
-     "norm.batch --set x=1,2,3 --set running_mean=1.5 --set running_var=4 --set gamma=2 --set beta=1 --set eps=0",
-     None, lambda: [2 * (v - 1.5) / math.sqrt(4) + 1 for v in (1, 2, 3)]),
-    ("batch-norm-train-time", "norm.batch --set x=1,2,3,6 --set gamma=2 --set beta=0.5 --set eps=0", None,
-     lambda: [2 * (v - 3) / math.sqrt(3.5) + 0.5 for v in (1, 2, 3, 6)]),
-    ("xavier-uniform-limit", "init.variance --set scheme=xavier --set n_in=256 --set n_out=128", "uniform_limit",
-     lambda: math.sqrt(6 / (256 + 128))),
+    (
+        "batch-norm-test-time",
+        "norm.batch --set x=1,2,3 --set running_mean=1.5 --set running_var=4 --set gamma=2 --set beta=1 --set eps=0",
+        None,
+        lambda: [2 * (v - 1.5) / math.sqrt(4) + 1 for v in (1, 2, 3)],
+    ),
+    (
+        "batch-norm-train-time",
+        "norm.batch --set x=1,2,3,6 --set gamma=2 --set beta=0.5 --set eps=0",
+        None,
+        lambda: [2 * (v - 3) / math.sqrt(3.5) + 0.5 for v in (1, 2, 3, 6)],
+    ),
+    (
+        "xavier-uniform-limit",
+        "init.variance --set scheme=xavier --set n_in=256 --set n_out=128",
+        "uniform_limit",
+        lambda: math.sqrt(6 / (256 + 128)),
+    ),
     ("he-std", "init.variance --set scheme=he --set n_in=512", "std", lambda: math.sqrt(2 / 512)),
-    ("perceptron-from-w0", "perceptron.trace --set 'data=3,3,1;4,3,1;1,1,-1' --set w0=1,1 --set b0=-1", "updates",
-     lambda: perceptron_updates([1.0, 1.0], -1.0)),
+    (
+        "perceptron-from-w0",
+        "perceptron.trace --set 'data=3,3,1;4,3,1;1,1,-1' --set w0=1,1 --set b0=-1",
+        "updates",
+        lambda: perceptron_updates([1.0, 1.0], -1.0),
+    ),
     ("conv-same-size", "conv.output-size --set n=32 --set f=5 --set p=2 --set s=1", None, lambda: 32 + 4 - 5 + 1),
     # the classic worked example keeps its biases: Mazur's published w5⁺, w1⁺ (8 decimals as printed)
     ("mazur-no-bias-update-w5", MAZUR + " --set update_biases=false", "W2_new[0][0]", lambda: mazur()["w5"]),
@@ -342,8 +441,12 @@ QUESTIONS: list[tuple[str, str, str | None, Callable[[], Any]]] = [
     ("gru-given-gates-dz-z-new", GRU_G + " --set dh=2 --set update=z_new", "dz", lambda: 2 * (-0.4 - 0.5)),
     ("gru-given-gates-dh-tilde", GRU_G + " --set dh=2", "dh_tilde", lambda: 2 * 0.7),
     ("gru-given-gates-dh-prev", GRU_G + " --set dh=2", "dh_prev", lambda: 2 * 0.3),
-    ("gru-given-gates-dr", GRU_G + " --set dh=2 --set r=0.6 --set W_h=0.8", "dr",
-     lambda: 0.8 * (2 * 0.7 * (1 - 0.16)) * 0.5),
+    (
+        "gru-given-gates-dr",
+        GRU_G + " --set dh=2 --set r=0.6 --set W_h=0.8",
+        "dr",
+        lambda: 0.8 * (2 * 0.7 * (1 - 0.16)) * 0.5,
+    ),
     # LSTM weight gradients from the printed gate values, x and hₜ₋₁ (note 000: W_f multiplies hₜ₋₁)
     ("lstm-given-gates-dW-f", LSTM_G, "dW_f", lambda: lstm_gate_grad("f") * 0.5),
     ("lstm-given-gates-dU-o", LSTM_G, "dU_o", lambda: lstm_gate_grad("o") * 2),

@@ -89,10 +89,21 @@ def test_gradients_against_finite_differences(given: dict[str, Any]) -> None:
     [
         ({"r": 0.5, "z": 0.4, "h_tilde": 0.6, "h_prev": 0.2, "dh": 1}, [[0.7]]),
         ({"r": 0.3, "z": 0.6, "h_tilde": -0.2, "h_prev": -0.8, "dh": 2, "update": "z_new"}, [[-1.5]]),
-        ({"r": [0.3, 0.9], "z": [0.4, 0.6], "h_tilde": [0.6, -0.5], "h_prev": [0.2, 1.0], "dh": [1, -1]},
-         [[1, 2], [3, 4]]),
-        ({"r": [0.3, 0.9], "z": [0.4, 0.6], "h_tilde": [0.6, -0.5], "h_prev": [0.2, 1.0], "dh": [1, -1],
-          "update": "z_new"}, [[0.5, -2], [0.25, 1]]),
+        (
+            {"r": [0.3, 0.9], "z": [0.4, 0.6], "h_tilde": [0.6, -0.5], "h_prev": [0.2, 1.0], "dh": [1, -1]},
+            [[1, 2], [3, 4]],
+        ),
+        (
+            {
+                "r": [0.3, 0.9],
+                "z": [0.4, 0.6],
+                "h_tilde": [0.6, -0.5],
+                "h_prev": [0.2, 1.0],
+                "dh": [1, -1],
+                "update": "z_new",
+            },
+            [[0.5, -2], [0.25, 1]],
+        ),
     ],
 )
 def test_reset_gate_gradient_through_w_h(given: dict[str, Any], w_h: list[list[float]]) -> None:
@@ -132,8 +143,7 @@ def test_every_value_is_askable(ask: str) -> None:
 
 @pytest.mark.parametrize("ask", ["dr", "da_r"])
 def test_reset_values_are_askable_with_w_h(ask: str) -> None:
-    ex = generate_example("gru.cell", {"r": 0.5, "z": 0.4, "h_tilde": 0.6, "h_prev": 0.2, "dh": 1, "W_h": 0.7},
-                          ask=ask)
+    ex = generate_example("gru.cell", {"r": 0.5, "z": 0.4, "h_tilde": 0.6, "h_prev": 0.2, "dh": 1, "W_h": 0.7}, ask=ask)
     assert ex.answer == pytest.approx(ex.values[ask])
 
 
@@ -186,8 +196,21 @@ def test_cli_json_and_ask() -> None:
 
     res = CliRunner().invoke(
         cli,
-        ["example", "gru.cell", "--set", "z=0.4", "--set", "h_tilde=0.6", "--set", "h_prev=0.2", "--set", "dh=1",
-         "--ask", "dz", "--json"],
+        [
+            "example",
+            "gru.cell",
+            "--set",
+            "z=0.4",
+            "--set",
+            "h_tilde=0.6",
+            "--set",
+            "h_prev=0.2",
+            "--set",
+            "dh=1",
+            "--ask",
+            "dz",
+            "--json",
+        ],
     )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)

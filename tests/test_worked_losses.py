@@ -85,8 +85,9 @@ def test_softmax_matrix_of_samples(samples: str) -> None:
     probs = [_softmax_loop(r) for r in rows]
     got = ex.values["probs"] if samples == "rows" else [list(c) for c in zip(*ex.values["probs"], strict=True)]
     assert [v for row in got for v in row] == pytest.approx([v for row in probs for v in row], abs=1e-11)
-    grad_mean = ex.values["grad_mean"] if samples == "rows" else [list(c) for c in zip(*ex.values["grad_mean"],
-                                                                                           strict=True)]
+    grad_mean = (
+        ex.values["grad_mean"] if samples == "rows" else [list(c) for c in zip(*ex.values["grad_mean"], strict=True)]
+    )
 
     def mean_loss(flat: list[float]) -> float:
         r = [flat[:3], flat[3:]]
@@ -157,13 +158,24 @@ def test_ce_of_probabilities_in_bits() -> None:
 )
 @pytest.mark.parametrize(
     ("a", "y", "m"),
-    [([0.5, 0.8], [1, 0], 2), ([0.75], [1], 1), (0.3, 1, 1), ([[0.1, 0.2, 0.3], [0.9, 0.8, 0.7]], [[0, 0, 1], [1, 1, 0]], 3)],
+    [
+        ([0.5, 0.8], [1, 0], 2),
+        ([0.75], [1], 1),
+        (0.3, 1, 1),
+        ([[0.1, 0.2, 0.3], [0.9, 0.8, 0.7]], [[0, 0, 1], [1, 1, 0]], 3),
+    ],
 )
 def test_squared_error_conventions(half: bool, reduction: str, factor: str, a: Any, y: Any, m: int) -> None:
-    flat_a = [v for row in a for v in row] if isinstance(a, list) and isinstance(a[0], list) else (
-        a if isinstance(a, list) else [a])
-    flat_y = [v for row in y for v in row] if isinstance(y, list) and isinstance(y[0], list) else (
-        y if isinstance(y, list) else [y])
+    flat_a = (
+        [v for row in a for v in row]
+        if isinstance(a, list) and isinstance(a[0], list)
+        else (a if isinstance(a, list) else [a])
+    )
+    flat_y = (
+        [v for row in y for v in row]
+        if isinstance(y, list) and isinstance(y[0], list)
+        else (y if isinstance(y, list) else [y])
+    )
     c = {"1/(2m)": 1 / (2 * m), "1/2": 0.5, "1/m": 1 / m, "1": 1.0}[factor]
 
     def loss(v: list[float]) -> float:
@@ -172,8 +184,11 @@ def test_squared_error_conventions(half: bool, reduction: str, factor: str, a: A
     ex = generate_example("loss.mse", {"a": a, "y": y, "half": half, "reduction": reduction})
     assert ex.answer == pytest.approx(loss(flat_a), rel=1e-12)
     g = ex.values["grad"]
-    flat_g = [v for row in g for v in row] if isinstance(g, list) and g and isinstance(g[0], list) else (
-        g if isinstance(g, list) else [g])
+    flat_g = (
+        [v for row in g for v in row]
+        if isinstance(g, list) and g and isinstance(g[0], list)
+        else (g if isinstance(g, list) else [g])
+    )
     assert flat_g == pytest.approx(_num_grad(loss, [float(v) for v in flat_a]), abs=1e-6)
 
 
@@ -257,9 +272,18 @@ def _act(name: str, x: float, gamma: float = 0.01, beta: float = 1.0) -> float:
 @pytest.mark.parametrize(
     ("fn", "form", "gamma"),
     [
-        ("sigmoid", None, None), ("tanh", None, None), ("relu", None, None), ("leaky_relu", None, 0.01),
-        ("prelu", None, 0.25), ("elu", None, 1.0), ("swish", None, None), ("gelu", "exact", None),
-        ("gelu", "tanh", None), ("gelu", "sigmoid", None), ("softplus", None, None), ("identity", None, None),
+        ("sigmoid", None, None),
+        ("tanh", None, None),
+        ("relu", None, None),
+        ("leaky_relu", None, 0.01),
+        ("prelu", None, 0.25),
+        ("elu", None, 1.0),
+        ("swish", None, None),
+        ("gelu", "exact", None),
+        ("gelu", "tanh", None),
+        ("gelu", "sigmoid", None),
+        ("softplus", None, None),
+        ("identity", None, None),
     ],
 )
 @pytest.mark.parametrize("x", [-2.5, -0.3, 0.7, 1.9])
@@ -282,7 +306,8 @@ def test_gelu_tanh_textbook_value() -> None:
     # GELU(1) ≈ 0.841345 exactly, ≈ 0.841192 with the tanh approximation (Hendrycks & Gimpel)
     assert generate_example("act.eval", {"fn": "gelu", "x": 1}).answer == pytest.approx(0.8413447, abs=1e-7)
     assert generate_example("act.eval", {"fn": "gelu", "gelu": "tanh", "x": 1}).answer == pytest.approx(
-        0.8411920, abs=1e-7)
+        0.8411920, abs=1e-7
+    )
 
 
 @pytest.mark.parametrize("x", ["1,-2,0.5", "1,-2;0,3", "[[0.5]]", "-1"])
@@ -420,8 +445,17 @@ def test_metrics_bad_input(params: dict[str, Any], message: str) -> None:
 # --------------------------------------------------------------------------- random variants
 
 
-MINE = ["softmax", "loss.bce", "loss.ce", "loss.mse", "loss.hinge", "loss.entropy", "act.eval", "logreg.step",
-        "eval.metrics"]
+MINE = [
+    "softmax",
+    "loss.bce",
+    "loss.ce",
+    "loss.mse",
+    "loss.hinge",
+    "loss.entropy",
+    "act.eval",
+    "logreg.step",
+    "eval.metrics",
+]
 
 
 @pytest.mark.parametrize("kind", MINE)
@@ -492,7 +526,9 @@ def test_metrics_from_scores_and_a_threshold() -> None:
         ex = generate_example("eval.metrics", {"y_true": t, "scores": scores, "threshold": th})
         assert ex.values["y_pred"] == pred
         ref = _metrics_loop(t, pred, 2)
-        assert ex.values["f1"] == pytest.approx(ref["f1"][1]) and ex.values["accuracy"] == pytest.approx(ref["accuracy"])
+        assert ex.values["f1"] == pytest.approx(ref["f1"][1]) and ex.values["accuracy"] == pytest.approx(
+            ref["accuracy"]
+        )
     with pytest.raises(ParamError, match="parameter y_pred has no effect"):
         generate_example("eval.metrics", {"y_true": t, "scores": scores, "y_pred": [1, 0, 1, 1, 0, 0]})
     with pytest.raises(ParamError, match="parameter threshold has no effect"):
@@ -525,8 +561,9 @@ def test_multiclass_svm_over_samples_cs231n() -> None:
 
     def mean_loss(flat: list[float]) -> float:
         rows = [flat[0:3], flat[3:6], flat[6:9]]
-        return sum(max(0.0, r[j] - r[y] + 1) for r, y in zip(rows, [0, 1, 2], strict=True)
-                   for j in range(3) if j != y) / 3
+        return (
+            sum(max(0.0, r[j] - r[y] + 1) for r, y in zip(rows, [0, 1, 2], strict=True) for j in range(3) if j != y) / 3
+        )
 
     num = _num_grad(mean_loss, [v for r in s for v in r])
     assert [g for r in ex.values["grad"] for g in r] == pytest.approx(num, abs=1e-6)

@@ -69,9 +69,17 @@ def _text(v: np.ndarray) -> str:
 def test_weight_gradients_against_finite_differences(n_h: int, n_x: int, seed: int) -> None:
     net = Net(n_h, n_x, seed)
     v = net.gates()
-    given = {"f": _text(v["f"]), "i": _text(v["i"]), "c_tilde": _text(v["c"]), "o": _text(v["o"]),
-             "c_prev": _text(net.cp), "dh": _text(net.dh), "dc": _text(net.dc), "x": _text(net.x),
-             "h_prev": _text(net.hp)}
+    given = {
+        "f": _text(v["f"]),
+        "i": _text(v["i"]),
+        "c_tilde": _text(v["c"]),
+        "o": _text(v["o"]),
+        "c_prev": _text(net.cp),
+        "dh": _text(net.dh),
+        "dc": _text(net.dc),
+        "x": _text(net.x),
+        "h_prev": _text(net.hp),
+    }
     ex = generate_example("lstm.cell", given)
     for g in GATES:
         dw, du, db = (np.asarray(ex.values[f"{m}_{g}"], dtype=float) for m in ("dW", "dU", "db"))
@@ -105,10 +113,15 @@ def test_one_unit_by_hand() -> None:
     # f = 0.8, i = 0.5, c̃ = 0.6, o = 0.9, cₜ₋₁ = 0.4, dh = 1, x = 2, hₜ₋₁ = 0.5, written out here:
     c = 0.8 * 0.4 + 0.5 * 0.6
     dct = 0.9 * (1 - np.tanh(c) ** 2)
-    da = {"f": dct * 0.4 * 0.8 * 0.2, "i": dct * 0.6 * 0.5 * 0.5, "c": dct * 0.5 * (1 - 0.36),
-          "o": np.tanh(c) * 0.9 * 0.1}
-    ex = generate_example("lstm.cell", {"f": 0.8, "i": 0.5, "c_tilde": 0.6, "o": 0.9, "c_prev": 0.4, "dh": 1,
-                                        "x": 2, "h_prev": 0.5})
+    da = {
+        "f": dct * 0.4 * 0.8 * 0.2,
+        "i": dct * 0.6 * 0.5 * 0.5,
+        "c": dct * 0.5 * (1 - 0.36),
+        "o": np.tanh(c) * 0.9 * 0.1,
+    }
+    ex = generate_example(
+        "lstm.cell", {"f": 0.8, "i": 0.5, "c_tilde": 0.6, "o": 0.9, "c_prev": 0.4, "dh": 1, "x": 2, "h_prev": 0.5}
+    )
     for g in GATES:
         assert ex.values[f"da_{g}"] == pytest.approx(da[g], abs=1e-12)
         assert ex.values[f"dW_{g}"] == pytest.approx(da[g] * 0.5, abs=1e-12)

@@ -93,8 +93,12 @@ def test_tensor_from_python_values() -> None:
 @pytest.mark.parametrize(
     ("value", "expected", "because", "message"),
     [
-        ([[1, 2]] * 3, ("n1", 4), "X has 4 rows (n0 = 4)",
-         "mlp.forward-backward: W1 is 3×2 but X has 4 rows (n0 = 4); W1 must be n1×4"),
+        (
+            [[1, 2]] * 3,
+            ("n1", 4),
+            "X has 4 rows (n0 = 4)",
+            "mlp.forward-backward: W1 is 3×2 but X has 4 rows (n0 = 4); W1 must be n1×4",
+        ),
         ([1, 2, 3], (2,), "", "mlp.forward-backward: W1 is a vector of 3; W1 must be a vector of 2"),
         (5, (2, 2), "", "mlp.forward-backward: W1 is a scalar; W1 must be 2×2"),
         ([[1, 2]], (None, 3), "", "W1 is 1×2; W1 must be ?×3"),
@@ -302,8 +306,19 @@ def test_params_json_schema_for_every_kind(kind: str) -> None:
     assert set(data) == {"name", "topic", "title_en", "title_zh", "params", "values", "asked", "shapes_from"}
     for p in data["params"]:
         assert {"name", "type", "default", "help", "help_zh"} <= set(p)
-        assert set(p) <= {"name", "type", "default", "rank", "shape", "choices", "min", "max", "help", "help_zh",
-                          "applies"}
+        assert set(p) <= {
+            "name",
+            "type",
+            "default",
+            "rank",
+            "shape",
+            "choices",
+            "min",
+            "max",
+            "help",
+            "help_zh",
+            "applies",
+        }
     names = [v["name"] for v in data["values"]]
     assert len(names) == len(set(names)) and "answer" in names and data["asked"] in names
     ex = generate_example(kind)

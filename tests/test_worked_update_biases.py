@@ -69,7 +69,11 @@ def test_update_biases_without_lr_is_refused_by_name() -> None:
 
 @pytest.mark.parametrize(
     ("lang", "fragment"),
-    [("en", "b2_new: b2_new = b2 (kept: b is not updated)"), ("zh", "b2_new: b2_new = b2（保持不变：偏置不更新）"), ("zh", "偏置不更新")],
+    [
+        ("en", "b2_new: b2_new = b2 (kept: b is not updated)"),
+        ("zh", "b2_new: b2_new = b2（保持不变：偏置不更新）"),
+        ("zh", "偏置不更新"),
+    ],
 )
 def test_kept_biases_are_said_in_both_languages(lang: str, fragment: str) -> None:
     ex = generate_example("mlp.forward-backward", {**MAZUR, "update_biases": "false"})

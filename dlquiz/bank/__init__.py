@@ -1,8 +1,8 @@
 """The question bank: items read from TOML files, validated against the syllabus.
 
-    from dlquiz.bank import load_bank
-    bank = load_bank()                 # the shipped bank
-    bank.get("act.sigmoid.derivative")
+from dlquiz.bank import load_bank
+bank = load_bank()                 # the shipped bank
+bank.get("act.sigmoid.derivative")
 """
 
 from __future__ import annotations
@@ -17,8 +17,20 @@ from dlquiz.bank.syllabus import Chapter, Syllabus, Topic, load_syllabus
 from dlquiz.errors import BankError, UsageError
 
 __all__ = [
-    "Bank", "Chapter", "Item", "Milestone", "Mistake", "Order", "Problem", "Syllabus", "Text", "Topic",
-    "default_root", "load_bank", "load_syllabus", "read_bank",
+    "Bank",
+    "Chapter",
+    "Item",
+    "Milestone",
+    "Mistake",
+    "Order",
+    "Problem",
+    "Syllabus",
+    "Text",
+    "Topic",
+    "default_root",
+    "load_bank",
+    "load_syllabus",
+    "read_bank",
 ]
 
 
@@ -49,7 +61,8 @@ class Bank:
         expanded = _expand_kinds(kinds)
         chapter_set = set(chapters)
         return [
-            i for i in self.items
+            i
+            for i in self.items
             if (not topics or any(i.topic.startswith(p) for p in topics))
             and (not expanded or i.kind in expanded)
             and (not chapter_set or i.chapter in chapter_set)
@@ -67,9 +80,7 @@ def _expand_kinds(kinds: Sequence[str]) -> set[str]:
         elif letter in KIND_LETTER.values():
             out.update(name for name, lt in KIND_LETTER.items() if lt == letter)
         else:
-            raise UsageError(
-                f"--kind {k!r}: unknown kind (expected one of: {', '.join(KINDS)}, or C, F, N, D, E)"
-            )
+            raise UsageError(f"--kind {k!r}: unknown kind (expected one of: {', '.join(KINDS)}, or C, F, N, D, E)")
     return out
 
 
@@ -85,7 +96,6 @@ def load_bank(root: Path | str | None = None) -> Bank:
         shown = format_problems(problems[:20])
         more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise BankError(
-            f"the question bank has {len(problems)} problem(s):\n{shown}{more}\n"
-            "(`dlquiz bank check` lists them all)"
+            f"the question bank has {len(problems)} problem(s):\n{shown}{more}\n(`dlquiz bank check` lists them all)"
         )
     return Bank(tuple(items), load_syllabus(), path)

@@ -88,23 +88,29 @@ def _check_formula(item: Item) -> list[Problem]:
             if name.lower() in used:
                 problems.append(_problem(item, "forbid", f"the key {key!r} uses {name!r}, which the item forbids"))
     if item.canonical is not None:
-        result = check_equivalence(expected=item.canonical, given=key, assumptions=item.assume,
-                                   let=item.let, timeout=KEY_TIMEOUT)
+        result = check_equivalence(
+            expected=item.canonical, given=key, assumptions=item.assume, let=item.let, timeout=KEY_TIMEOUT
+        )
         if _verdict(result) != "equal":
-            problems.append(_problem(
-                item, "canonical",
-                f"key {key!r} is not proved equal to canonical {item.canonical!r}: "
-                f"{_verdict(result)} {result.message}".strip()))
+            problems.append(
+                _problem(
+                    item,
+                    "canonical",
+                    f"key {key!r} is not proved equal to canonical {item.canonical!r}: "
+                    f"{_verdict(result)} {result.message}".strip(),
+                )
+            )
     for n, mistake in enumerate(item.mistakes, 1):
-        result = check_equivalence(expected=key, given=str(mistake.answer), assumptions=item.assume,
-                                   let=item.let, timeout=KEY_TIMEOUT)
+        result = check_equivalence(
+            expected=key, given=str(mistake.answer), assumptions=item.assume, let=item.let, timeout=KEY_TIMEOUT
+        )
         verdict = _verdict(result)
         if verdict == "equal":
-            problems.append(_problem(item, f"mistakes[{n}]",
-                                     f"{mistake.answer!r} is equivalent to the key, not a mistake"))
+            problems.append(
+                _problem(item, f"mistakes[{n}]", f"{mistake.answer!r} is equivalent to the key, not a mistake")
+            )
         elif verdict in ("error", "undecided"):
-            problems.append(_problem(item, f"mistakes[{n}]",
-                                     f"{mistake.answer!r}: {verdict}: {result.message}"))
+            problems.append(_problem(item, f"mistakes[{n}]", f"{mistake.answer!r}: {verdict}: {result.message}"))
     return problems
 
 
@@ -127,20 +133,37 @@ def _check_generator(item: Item) -> list[Problem]:
             return [_problem(item, "ask", f"value {item.ask!r} is not a finite number: {value!r}")]
         for name in _placeholders(item):
             if name not in example.params:
-                problems.append(_problem(item, "prompt", f"placeholder {{{name}}} is not a parameter "
-                                                         f"of {item.generator!r}"))
-        if (not float(value).is_integer() and item.decimals is None and item.sig_figs is None
-                and item.tolerance is None and item.rel_tolerance is None):
-            problems.append(_problem(item, "decimals", f"the generator gives {value}, not a whole number: state the "
-                                                       "precision (decimals = 3 or sig_figs = 4) and say it in the "
-                                                       "prompt"))
+                problems.append(
+                    _problem(item, "prompt", f"placeholder {{{name}}} is not a parameter of {item.generator!r}")
+                )
+        if (
+            not float(value).is_integer()
+            and item.decimals is None
+            and item.sig_figs is None
+            and item.tolerance is None
+            and item.rel_tolerance is None
+        ):
+            problems.append(
+                _problem(
+                    item,
+                    "decimals",
+                    f"the generator gives {value}, not a whole number: state the "
+                    "precision (decimals = 3 or sig_figs = 4) and say it in the "
+                    "prompt",
+                )
+            )
         if item.answer is not None:
             from dlquiz.quiz.grade import numbers_match
 
             if not numbers_match(float(value), float(item.answer), item):
-                problems.append(_problem(item, "answer",
-                                         f"stated {item.answer} but generator {item.generator!r} "
-                                         f"computes {value} with params {item.params}"))
+                problems.append(
+                    _problem(
+                        item,
+                        "answer",
+                        f"stated {item.answer} but generator {item.generator!r} "
+                        f"computes {value} with params {item.params}",
+                    )
+                )
     return problems
 
 
@@ -172,21 +195,39 @@ def _check_parts(item: Item) -> list[Problem]:
             try:
                 value = lookup_value(str(item.generator), example.values, part.ask)
             except ParamError as exc:
-                return [_problem(item, f"parts[{n}].ask", f"{part.ask!r} is not a value {item.generator!r} "
-                                                          f"produces: {exc}")]
+                return [
+                    _problem(item, f"parts[{n}].ask", f"{part.ask!r} is not a value {item.generator!r} produces: {exc}")
+                ]
             if not _finite_numbers(value):
-                return [_problem(item, f"parts[{n}].ask", f"value {part.ask!r} is not a number, vector or matrix "
-                                                          f"of finite numbers: {value!r}")]
+                return [
+                    _problem(
+                        item,
+                        f"parts[{n}].ask",
+                        f"value {part.ask!r} is not a number, vector or matrix of finite numbers: {value!r}",
+                    )
+                ]
             fractional = fractional or any(not float(x).is_integer() for x in _entries(value))
         if seed == 1:
             for name in _placeholders(item):
                 if name not in example.params:
-                    problems.append(_problem(item, "prompt", f"placeholder {{{name}}} is not a parameter "
-                                                             f"of {item.generator!r}"))
-    if fractional and item.decimals is None and item.sig_figs is None and item.tolerance is None \
-            and item.rel_tolerance is None:
-        problems.append(_problem(item, "decimals", "the parts are not whole numbers: state the precision "
-                                                   "(decimals = 3 or sig_figs = 4) and say it in the prompt"))
+                    problems.append(
+                        _problem(item, "prompt", f"placeholder {{{name}}} is not a parameter of {item.generator!r}")
+                    )
+    if (
+        fractional
+        and item.decimals is None
+        and item.sig_figs is None
+        and item.tolerance is None
+        and item.rel_tolerance is None
+    ):
+        problems.append(
+            _problem(
+                item,
+                "decimals",
+                "the parts are not whole numbers: state the precision "
+                "(decimals = 3 or sig_figs = 4) and say it in the prompt",
+            )
+        )
     from dlquiz.quiz.session import prepare
 
     prepare(item, number=1, seed=0)  # the quiz's own preparation (a DlquizError is reported by the caller)
@@ -214,24 +255,41 @@ def _check_derivation(item: Item) -> list[Problem]:
 
     problems = []
     if not item.milestones:
-        problems.append(_problem(item, "milestones", "missing: name the key intermediate results an examiner "
-                                                     "looks for (milestones = [{ form = ..., en = ..., zh = ... }])"))
-    for n, message in milestone_problems(given=item.given, start=str(item.start), goal=str(item.goal),
-                                         milestones=[m.forms for m in item.milestones]):
+        problems.append(
+            _problem(
+                item,
+                "milestones",
+                "missing: name the key intermediate results an examiner "
+                "looks for (milestones = [{ form = ..., en = ..., zh = ... }])",
+            )
+        )
+    for n, message in milestone_problems(
+        given=item.given, start=str(item.start), goal=str(item.goal), milestones=[m.forms for m in item.milestones]
+    ):
         problems.append(_problem(item, f"milestones[{n + 1}]", message))
     lines = [ln for ln in str(item.solution).splitlines() if ln.strip()]
-    report = check_item_derivation(given=item.given, start=str(item.start), goal=str(item.goal),
-                                   steps=lines, timeout=KEY_TIMEOUT)
+    report = check_item_derivation(
+        given=item.given, start=str(item.start), goal=str(item.goal), steps=lines, timeout=KEY_TIMEOUT
+    )
     if not report.ok:
-        return [*problems, _problem(item, "solution", "model solution does not pass the checker:\n"
-                                    + format_report(report))]
+        return [
+            *problems,
+            _problem(item, "solution", "model solution does not pass the checker:\n" + format_report(report)),
+        ]
     verdict = grade(item, str(item.solution))
     if verdict.status != "correct":
         notes = "; ".join(n.en for n in verdict.notes)
-        problems.append(_problem(item, "solution", f"model solution is {verdict.status} in the quiz: "
-                                                   f"{verdict.message.splitlines()[0]} {notes}".strip()))
-    for name, attempt in (("the goal twice", f"{item.goal}\n{item.goal}"),
-                          ("the start then the goal", f"{item.start}\n{item.goal}")):
+        problems.append(
+            _problem(
+                item,
+                "solution",
+                f"model solution is {verdict.status} in the quiz: {verdict.message.splitlines()[0]} {notes}".strip(),
+            )
+        )
+    for name, attempt in (
+        ("the goal twice", f"{item.goal}\n{item.goal}"),
+        ("the start then the goal", f"{item.start}\n{item.goal}"),
+    ):
         if grade(item, attempt).status == "correct":
             problems.append(_problem(item, "milestones", f"{name} passes: the item can be passed with no work"))
     return problems
@@ -244,14 +302,14 @@ def _check_batch(items: list[Item]) -> list[Problem]:
     return out
 
 
-def check_keys(items: Sequence[Item], *, jobs: int | None = None,
-               progress: Callable[[int], None] | None = None) -> list[Problem]:
+def check_keys(
+    items: Sequence[Item], *, jobs: int | None = None, progress: Callable[[int], None] | None = None
+) -> list[Problem]:
     """Deep-check every item's key, spread over `jobs` processes (default: the cores)."""
-    todo = [i for i in items if i.kind in ("formula", "derivation")
-            or (i.kind == "numeric" and i.generator)]
+    todo = [i for i in items if i.kind in ("formula", "derivation") or (i.kind == "numeric" and i.generator)]
     jobs = jobs or os.cpu_count() or 1
     # Items are sent to the workers without their file name resolved (they are plain values).
-    chunks = [todo[n::jobs * 4] for n in range(jobs * 4)]
+    chunks = [todo[n :: jobs * 4] for n in range(jobs * 4)]
     chunks = [c for c in chunks if c]
     problems: list[Problem] = []
     if jobs == 1 or len(todo) < 8:
@@ -269,8 +327,24 @@ def check_keys(items: Sequence[Item], *, jobs: int | None = None,
     return sorted(problems, key=lambda p: order.get(p.item, 0))
 
 
-
-__all__ = ["ALLOWED_SIMILAR", "DUPLICATE_THRESHOLD", "MIN_ITEMS_PER_TOPIC", "MIN_SHORT_FORMS", "PRECISION_EN",
-           "PRECISION_ZH", "SAME_KEY_THRESHOLD", "check_item", "check_keys", "content_problems", "count_sentences",
-           "coverage", "coverage_problems", "duplicate_problems", "jaccard", "near_duplicates", "normalise_prompt",
-           "prompt_shingles", "same_key"]
+__all__ = [
+    "ALLOWED_SIMILAR",
+    "DUPLICATE_THRESHOLD",
+    "MIN_ITEMS_PER_TOPIC",
+    "MIN_SHORT_FORMS",
+    "PRECISION_EN",
+    "PRECISION_ZH",
+    "SAME_KEY_THRESHOLD",
+    "check_item",
+    "check_keys",
+    "content_problems",
+    "count_sentences",
+    "coverage",
+    "coverage_problems",
+    "duplicate_problems",
+    "jaccard",
+    "near_duplicates",
+    "normalise_prompt",
+    "prompt_shingles",
+    "same_key",
+]

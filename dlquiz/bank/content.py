@@ -36,11 +36,19 @@ def coverage_problems(items: Sequence[Item], syllabus: Syllabus) -> list[Problem
         letters = {KIND_LETTER[k] for k, n in counts.items() if n}
         missing = [k for k in topic.kinds if k not in letters]
         if total < MIN_ITEMS_PER_TOPIC:
-            problems.append(Problem("syllabus", 0, "", topic.id,
-                                    f"only {total} item(s), needs at least {MIN_ITEMS_PER_TOPIC}"))
+            problems.append(
+                Problem("syllabus", 0, "", topic.id, f"only {total} item(s), needs at least {MIN_ITEMS_PER_TOPIC}")
+            )
         if missing:
-            problems.append(Problem("syllabus", 0, "", topic.id,
-                                    f"no item of kind {', '.join(missing)} (needs {', '.join(topic.kinds)})"))
+            problems.append(
+                Problem(
+                    "syllabus",
+                    0,
+                    "",
+                    topic.id,
+                    f"no item of kind {', '.join(missing)} (needs {', '.join(topic.kinds)})",
+                )
+            )
     return problems
 
 
@@ -74,9 +82,15 @@ def content_problems(items: Sequence[Item]) -> list[Problem]:
             en = [a for a in item.answer if not _CJK.search(a)]
             for lang, forms in (("en", en), ("zh", zh)):
                 if len(forms) < MIN_SHORT_FORMS:
-                    problems.append(_problem(item, "answer", f"only {len(forms)} accepted {lang} form(s), needs at "
-                                             f"least {MIN_SHORT_FORMS}: add the textbook's term, synonyms, the "
-                                             "abbreviation, the full term"))
+                    problems.append(
+                        _problem(
+                            item,
+                            "answer",
+                            f"only {len(forms)} accepted {lang} form(s), needs at "
+                            f"least {MIN_SHORT_FORMS}: add the textbook's term, synonyms, the "
+                            "abbreviation, the full term",
+                        )
+                    )
         elif item.kind == "numeric":
             problems.extend(_precision_problems(item))
             if item.answer is not None:
@@ -84,8 +98,14 @@ def content_problems(items: Sequence[Item]) -> list[Problem]:
 
                 for n, m in enumerate(item.mistakes, 1):
                     if isinstance(m.answer, int | float) and numbers_match(float(item.answer), float(m.answer), item):
-                        problems.append(_problem(item, f"mistakes[{n}].answer", f"{m.answer} is within the tolerance "
-                                                 "of the key: it would be marked right (ask for more digits)"))
+                        problems.append(
+                            _problem(
+                                item,
+                                f"mistakes[{n}].answer",
+                                f"{m.answer} is within the tolerance "
+                                "of the key: it would be marked right (ask for more digits)",
+                            )
+                        )
         elif item.kind == "explain" and item.model_answer is not None:
             for lang in ("en", "zh"):
                 text = item.model_answer(lang)
@@ -94,8 +114,14 @@ def content_problems(items: Sequence[Item]) -> list[Problem]:
                     problems.append(_problem(item, f"model_answer.{lang}", f"{n} sentence(s); write 3 to 6"))
         elif item.kind == "derivation":
             for name in _undefined_prompt_names(item):
-                problems.append(_problem(item, "given", f"the prompt defines {name} but no given does: a derivation "
-                                                        f"written with {name} would be checked without its meaning"))
+                problems.append(
+                    _problem(
+                        item,
+                        "given",
+                        f"the prompt defines {name} but no given does: a derivation "
+                        f"written with {name} would be checked without its meaning",
+                    )
+                )
         elif item.kind == "ordering":
             orders = {o.answer for o in item.orders} or {item.answer}
             for n, m in enumerate(item.mistakes, 1):
@@ -107,7 +133,8 @@ def content_problems(items: Sequence[Item]) -> list[Problem]:
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉ₜ", "0123456789t")
 # `a = σ(wx + b)`, `L = −[…]`, `v̂_2 = …` in a prompt: a name defined as an expression
 _PROMPT_DEFINITION = re.compile(
-    r"(?<![\w′'/∂])([A-Za-zσθβ](?:\u0302)?(?:_?\{?[0-9tk]\}?|[₀-₉ₜ])?)\s*=\s*(?=([^=,;.。，；]+))")
+    r"(?<![\w′'/∂])([A-Za-zσθβ](?:\u0302)?(?:_?\{?[0-9tk]\}?|[₀-₉ₜ])?)\s*=\s*(?=([^=,;.。，；]+))"
+)
 
 
 def _plain_name(name: str) -> str:
@@ -145,8 +172,14 @@ def _precision_problems(item: Item) -> list[Problem]:
     if item.decimals is None and item.sig_figs is None:
         if item.generator and item.answer is None:
             return []  # the deep check decides from the generator's values
-        out.append(_problem(item, "decimals", "the answer is not a whole number: state the precision it is graded "
-                                              "with (decimals = 3 or sig_figs = 4) and say it in the prompt"))
+        out.append(
+            _problem(
+                item,
+                "decimals",
+                "the answer is not a whole number: state the precision it is graded "
+                "with (decimals = 3 or sig_figs = 4) and say it in the prompt",
+            )
+        )
         return out
     if not PRECISION_EN.search(item.prompt.en):
         out.append(_problem(item, "prompt.en", "does not state the precision (e.g. 'to 3 decimal places')"))

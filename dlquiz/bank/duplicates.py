@@ -77,8 +77,7 @@ def same_key(a: Item, b: Item) -> bool:
     return False
 
 
-def near_duplicates(items: Sequence[Item], threshold: float = DUPLICATE_THRESHOLD
-                    ) -> list[tuple[Item, Item, float]]:
+def near_duplicates(items: Sequence[Item], threshold: float = DUPLICATE_THRESHOLD) -> list[tuple[Item, Item, float]]:
     """Pairs of items of the same kind whose prompts are near-duplicates in both languages, with
     their similarity (the smaller of the two languages' Jaccard indices); items with the same key
     need only SAME_KEY_THRESHOLD."""
@@ -91,7 +90,7 @@ def near_duplicates(items: Sequence[Item], threshold: float = DUPLICATE_THRESHOL
     for group in by_kind.values():
         for n, a in enumerate(group):
             en_a, zh_a = shingles[id(a)]
-            for b in group[n + 1:]:
+            for b in group[n + 1 :]:
                 if ("erratum" in a.tags) != ("erratum" in b.tags):
                     continue  # a spot-the-error item and the plain item it mirrors
                 if a.generator and b.generator and _asked(a) != _asked(b):
@@ -114,6 +113,12 @@ def duplicate_problems(items: Sequence[Item], threshold: float = DUPLICATE_THRES
         if frozenset((a.id, b.id)) in ALLOWED_SIMILAR:
             continue
         why = "the same key and " if score < threshold else ""
-        problems.append(_problem(b, "prompt", f"asks the same as {a.id} ({a.where}; {why}prompt similarity "
-                                              f"{score:.2f}): merge the two or make one test something else"))
+        problems.append(
+            _problem(
+                b,
+                "prompt",
+                f"asks the same as {a.id} ({a.where}; {why}prompt similarity "
+                f"{score:.2f}): merge the two or make one test something else",
+            )
+        )
     return problems

@@ -20,14 +20,34 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 LETTERS = "abcdefgh"
 
 UNIT_ZH = {
-    "parameters": "个参数", "weights": "个权重", "biases": "个偏置", "updates": "次更新",
-    "iterations": "次迭代", "units": "个单元", "steps": "步", "images": "张图像", "epoch": "轮",
-    "epochs": "轮", "boxes": "个框", "pixels": "像素", "values": "个数值", "layers": "层",
+    "parameters": "个参数",
+    "weights": "个权重",
+    "biases": "个偏置",
+    "updates": "次更新",
+    "iterations": "次迭代",
+    "units": "个单元",
+    "steps": "步",
+    "images": "张图像",
+    "epoch": "轮",
+    "epochs": "轮",
+    "boxes": "个框",
+    "pixels": "像素",
+    "values": "个数值",
+    "layers": "层",
 }
 
 COMMON_FIELDS = {
-    "id", "topic", "kind", "difficulty", "source", "prompt", "explanation", "time", "tags",
-    "hints", "mistakes",
+    "id",
+    "topic",
+    "kind",
+    "difficulty",
+    "source",
+    "prompt",
+    "explanation",
+    "time",
+    "tags",
+    "hints",
+    "mistakes",
 }
 KIND_FIELDS: dict[str, set[str]] = {
     "single": {"choices", "answer", "shuffle"},
@@ -35,8 +55,18 @@ KIND_FIELDS: dict[str, set[str]] = {
     "truefalse": {"answer"},
     "short": {"answer"},
     "ordering": {"choices", "answer", "answers", "shuffle"},
-    "numeric": {"answer", "tolerance", "rel_tolerance", "unit", "generator", "ask", "params", "decimals",
-                "sig_figs", "parts"},
+    "numeric": {
+        "answer",
+        "tolerance",
+        "rel_tolerance",
+        "unit",
+        "generator",
+        "ask",
+        "params",
+        "decimals",
+        "sig_figs",
+        "parts",
+    },
     "formula": {"answer", "canonical", "assume", "let", "latex", "forbid", "require", "constraint"},
     "derivation": {"given", "start", "goal", "solution", "milestones"},
     "explain": {"model_answer", "rubric"},
@@ -170,9 +200,21 @@ class _Reader:
         assert topic is not None and isinstance(item_id, str) and isinstance(source, str)
         assert isinstance(difficulty, int)
         return Item(
-            id=item_id, topic=topic.id, kind=kind, difficulty=int(difficulty), source=source,
-            prompt=prompt, explanation=explanation, answer=answer, file=self.file, line=line,
-            chapter=topic.chapter, time=time, tags=tuple(tags), hints=hints, mistakes=mistakes,
+            id=item_id,
+            topic=topic.id,
+            kind=kind,
+            difficulty=int(difficulty),
+            source=source,
+            prompt=prompt,
+            explanation=explanation,
+            answer=answer,
+            file=self.file,
+            line=line,
+            chapter=topic.chapter,
+            time=time,
+            tags=tuple(tags),
+            hints=hints,
+            mistakes=mistakes,
             **fields,
         )
 
@@ -264,9 +306,7 @@ class _Reader:
         answer = raw.get("answer")
         if isinstance(answer, str):
             answer = [answer]
-        if not isinstance(answer, list) or not answer or not all(
-            isinstance(a, str) and a.strip() for a in answer
-        ):
+        if not isinstance(answer, list) or not answer or not all(isinstance(a, str) and a.strip() for a in answer):
             self.problem("answer", f"expected an array of accepted answers, got {answer!r}")
             return None
         return tuple(answer)
@@ -307,13 +347,17 @@ class _Reader:
         if parts and answer is not None:
             self.problem("answer", "a multi-part item takes its keys from the generator: remove answer")
         if parts and raw.get("mistakes"):
-            self.problem("mistakes", "not supported on a multi-part item (the wrong part, its right value and its "
-                                     "worked step are shown); use hints")
+            self.problem(
+                "mistakes",
+                "not supported on a multi-part item (the wrong part, its right value and its "
+                "worked step are shown); use hints",
+            )
         fields["parts"] = parts
         for name, low, high in (("decimals", 0, 10), ("sig_figs", 1, 12)):
             digits = raw.get(name)
-            if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int)
-                                       or not low <= digits <= high):
+            if digits is not None and (
+                isinstance(digits, bool) or not isinstance(digits, int) or not low <= digits <= high
+            ):
                 self.problem(name, f"expected a whole number from {low} to {high}, got {digits!r}")
                 raw = {k: v for k, v in raw.items() if k != name}
         if "decimals" in raw and "sig_figs" in raw:
@@ -322,8 +366,12 @@ class _Reader:
             self.problem("tolerance", "the tolerance follows from decimals/sig_figs; do not give both")
         fields.update(decimals=raw.get("decimals"), sig_figs=raw.get("sig_figs"))
         fields.update(
-            tolerance=raw.get("tolerance"), rel_tolerance=raw.get("rel_tolerance"),
-            unit=self._unit(raw.get("unit")), generator=generator, ask=ask, params=params,
+            tolerance=raw.get("tolerance"),
+            rel_tolerance=raw.get("rel_tolerance"),
+            unit=self._unit(raw.get("unit")),
+            generator=generator,
+            ask=ask,
+            params=params,
         )
         return None if answer is None else float(answer)
 
@@ -334,14 +382,14 @@ class _Reader:
         if value is None:
             return ()
         if not isinstance(value, list) or not 2 <= len(value) <= 12:
-            self.problem(field, "expected an array of 2 to 12 parts { ask = \"NAME\", en = \"…\", zh = \"…\" }")
+            self.problem(field, 'expected an array of 2 to 12 parts { ask = "NAME", en = "…", zh = "…" }')
             return ()
         out: list[Part] = []
         for n, entry in enumerate(value, 1):
             where = f"{field}[{n}]"
             name = entry.get("ask") if isinstance(entry, dict) else None
             if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][\w.]*(\[[\d,\s]+\])*", name.strip()):
-                self.problem(where, f"expected {{ ask = \"NAME\" }} naming a value of the generator, got {entry!r}")
+                self.problem(where, f'expected {{ ask = "NAME" }} naming a value of the generator, got {entry!r}')
                 continue
             label = None
             rest = {k: v for k, v in entry.items() if k != "ask"}
@@ -374,23 +422,29 @@ class _Reader:
             canonical = None
         assume = raw.get("assume", [])
         if not isinstance(assume, list) or not all(isinstance(a, str) for a in assume):
-            self.problem("assume", "expected an array of assumptions such as \"x>0\"")
+            self.problem("assume", 'expected an array of assumptions such as "x>0"')
             assume = []
         let = raw.get("let", {})
         if not isinstance(let, dict) or not all(isinstance(v, str) for v in let.values()):
-            self.problem("let", "expected a table of abbreviations such as { s = \"sigma(x)\" }")
+            self.problem("let", 'expected a table of abbreviations such as { s = "sigma(x)" }')
             let = {}
         forbid = raw.get("forbid", [])
         if not isinstance(forbid, list) or not all(isinstance(f, str) and f.isidentifier() for f in forbid):
-            self.problem("forbid", "expected an array of function names such as [\"relu\"]")
+            self.problem("forbid", 'expected an array of function names such as ["relu"]')
             forbid = []
         require = raw.get("require", [])
         if not isinstance(require, list) or not all(isinstance(f, str) and f.isidentifier() for f in require):
-            self.problem("require", "expected an array of names the answer must use, such as [\"sigma\"]")
+            self.problem("require", 'expected an array of names the answer must use, such as ["sigma"]')
             require = []
         constraint = self.text(raw, "constraint", required=False)
-        fields.update(canonical=canonical, assume=tuple(assume), let=dict(let), forbid=tuple(forbid),
-                      require=tuple(require), constraint=constraint)
+        fields.update(
+            canonical=canonical,
+            assume=tuple(assume),
+            let=dict(let),
+            forbid=tuple(forbid),
+            require=tuple(require),
+            constraint=constraint,
+        )
         return answer
 
     def _kind_derivation(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
@@ -402,8 +456,11 @@ class _Reader:
             if not isinstance(raw.get(name), str) or not raw[name].strip():
                 self.problem(name, "missing (a derivation needs start, goal and solution)")
         fields.update(
-            given=tuple(given), start=raw.get("start"), goal=raw.get("goal"),
-            solution=raw.get("solution"), milestones=self._milestones(raw),
+            given=tuple(given),
+            start=raw.get("start"),
+            goal=raw.get("goal"),
+            solution=raw.get("solution"),
+            milestones=self._milestones(raw),
         )
         return None
 
@@ -418,9 +475,8 @@ class _Reader:
             field = f"milestones[{n}]"
             form = entry.get("form") if isinstance(entry, dict) else None
             forms = [form] if isinstance(form, str) else form
-            if not isinstance(forms, list) or not forms or not all(isinstance(f, str) and f.strip()
-                                                                    for f in forms):
-                self.problem(field, "expected { form = \"formula\" (or an array of alternatives), en, zh }")
+            if not isinstance(forms, list) or not forms or not all(isinstance(f, str) and f.strip() for f in forms):
+                self.problem(field, 'expected { form = "formula" (or an array of alternatives), en, zh }')
                 continue
             text = self._bilingual({k: v for k, v in entry.items() if k != "form"}, field)
             if text:

@@ -46,9 +46,13 @@ def _bank_entries(root: Path) -> tuple[list[Path], list[Problem]]:
         except OSError as exc:
             import errno
 
-            why = ("a symbolic link loop" if exc.errno == errno.ELOOP
-                   else "a link to a missing file" if p.is_symlink() and exc.errno == errno.ENOENT
-                   else exc.strerror or str(exc))
+            why = (
+                "a symbolic link loop"
+                if exc.errno == errno.ELOOP
+                else "a link to a missing file"
+                if p.is_symlink() and exc.errno == errno.ENOENT
+                else exc.strerror or str(exc)
+            )
             problems.append(Problem(name, 0, "", "", f"cannot read: {why}"))
             continue
         if p.is_file():
@@ -72,9 +76,10 @@ def read_file(path: Path, root: Path, syllabus: Syllabus) -> tuple[list[Item], l
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw_bytes[:exc.start].count(b"\n") + 1
-        return [], [Problem(name, line, "", "", f"not UTF-8 text (byte {exc.start + 1}: {exc.reason}); "
-                                                "save the file as UTF-8")]
+        line = raw_bytes[: exc.start].count(b"\n") + 1
+        return [], [
+            Problem(name, line, "", "", f"not UTF-8 text (byte {exc.start + 1}: {exc.reason}); save the file as UTF-8")
+        ]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -84,7 +89,7 @@ def read_file(path: Path, root: Path, syllabus: Syllabus) -> tuple[list[Item], l
     except RecursionError:
         return [], [Problem(name, 0, "", "", "not readable: arrays or tables nested too deeply")]
     except (ValueError, OverflowError, MemoryError) as exc:  # e.g. an integer of 5 000 digits
-        why = ("a number has more than 4300 digits" if "digits" in str(exc) else _short(exc))
+        why = "a number has more than 4300 digits" if "digits" in str(exc) else _short(exc)
         return [], [Problem(name, _long_number_line(text), "", "", f"not readable: {why}")]
     reader = _Reader(name, syllabus)
     raw_items = data.get("item", [])
@@ -101,8 +106,15 @@ def read_file(path: Path, root: Path, syllabus: Syllabus) -> tuple[list[Item], l
         try:
             item = reader.item(raw, line) if isinstance(raw, dict) else None
         except (RecursionError, ValueError, TypeError, OverflowError) as exc:  # hostile values
-            reader.problems.append(Problem(name, line, str(raw.get("id", "")) if isinstance(raw, dict) else "",
-                                           "", f"cannot read this item: {_short(exc)}"))
+            reader.problems.append(
+                Problem(
+                    name,
+                    line,
+                    str(raw.get("id", "")) if isinstance(raw, dict) else "",
+                    "",
+                    f"cannot read this item: {_short(exc)}",
+                )
+            )
             item = None
         if item is not None:
             items.append(item)
@@ -139,8 +151,7 @@ def read_bank(root: Path, syllabus: Syllabus | None = None) -> tuple[list[Item],
             if item.id in seen:
                 first = seen[item.id]
                 problems.append(
-                    Problem(item.file, item.line, item.id, "id",
-                            f"duplicate id (first defined at {first.where})")
+                    Problem(item.file, item.line, item.id, "id", f"duplicate id (first defined at {first.where})")
                 )
                 continue
             seen[item.id] = item

@@ -10,15 +10,29 @@ from dlquiz.i18n import Text as Text  # re-exported: an item holds its texts as 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
 
-Kind = Literal["single", "multi", "truefalse", "short", "ordering", "numeric", "formula", "derivation",
-               "explain"]
+Kind = Literal["single", "multi", "truefalse", "short", "ordering", "numeric", "formula", "derivation", "explain"]
 KINDS: tuple[str, ...] = (
-    "single", "multi", "truefalse", "short", "ordering", "numeric", "formula", "derivation", "explain",
+    "single",
+    "multi",
+    "truefalse",
+    "short",
+    "ordering",
+    "numeric",
+    "formula",
+    "derivation",
+    "explain",
 )
 # syllabus letter of each kind: C concept, F formula, N numeric, D derivation, E explain-why
 KIND_LETTER: dict[str, str] = {
-    "single": "C", "multi": "C", "truefalse": "C", "short": "C", "ordering": "C",
-    "formula": "F", "numeric": "N", "derivation": "D", "explain": "E",
+    "single": "C",
+    "multi": "C",
+    "truefalse": "C",
+    "short": "C",
+    "ordering": "C",
+    "formula": "F",
+    "numeric": "N",
+    "derivation": "D",
+    "explain": "E",
 }
 DEFAULT_TIME: dict[str, int] = {"C": 45, "F": 90, "N": 120, "D": 300, "E": 240}
 

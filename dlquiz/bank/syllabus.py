@@ -55,8 +55,16 @@ def load_syllabus() -> Syllabus:
     """The syllabus shipped with the package."""
     text = resources.files("dlquiz.bank").joinpath("syllabus.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    chapters = tuple(Chapter(c["number"], c["title"], bool(c.get("beyond", False)), float(c.get("weight", 1.0)),
-                             str(c.get("title_zh", ""))) for c in data["chapter"])
+    chapters = tuple(
+        Chapter(
+            c["number"],
+            c["title"],
+            bool(c.get("beyond", False)),
+            float(c.get("weight", 1.0)),
+            str(c.get("title_zh", "")),
+        )
+        for c in data["chapter"]
+    )
     beyond = {c.number for c in chapters if c.beyond}
     return Syllabus(
         chapters=chapters,

@@ -13,13 +13,19 @@ from dlquiz.cli.common import bank_option, default_lang, handle_errors, lang_opt
 from dlquiz.i18n import N_, t
 
 # the kinds by syllabus letter, as `dlquiz topics` heads its columns
-KIND_COLUMNS = (("C", N_("concept")), ("F", N_("formula")), ("N", N_("numeric")), ("D", N_("derivation")),
-                ("E", N_("explain")))
+KIND_COLUMNS = (
+    ("C", N_("concept")),
+    ("F", N_("formula")),
+    ("N", N_("numeric")),
+    ("D", N_("derivation")),
+    ("E", N_("explain")),
+)
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True,
-              help='Print {"topic id": {"kind": count, ...}, ...} over every syllabus topic.')
+@click.option(
+    "--json", "as_json", is_flag=True, help='Print {"topic id": {"kind": count, ...}, ...} over every syllabus topic.'
+)
 @lang_option
 @bank_option
 @handle_errors
@@ -56,10 +62,7 @@ def topics(as_json: bool, lang: str | None, bank_dir: Path | None) -> None:
         for topic in (x for x in bank.syllabus.topics if x.chapter == chapter.number):
             counts = table[topic.id]
             by_letter = {lt: sum(n for k, n in counts.items() if KIND_LETTER[k] == lt) for lt in "CFNDE"}
-            cells = [
-                str(by_letter[lt]) if by_letter[lt] or lt not in topic.kinds
-                else "[red]0[/red]" for lt in "CFNDE"
-            ]
+            cells = [str(by_letter[lt]) if by_letter[lt] or lt not in topic.kinds else "[red]0[/red]" for lt in "CFNDE"]
             grid.add_row(topic.id, *cells, str(sum(counts.values())), ",".join(topic.kinds))
         out.print(grid)
     out.print(t("{n} items in {root}", lang, n=len(bank.items), root=bank.root), markup=False)
@@ -109,8 +112,9 @@ def show(item_id: str, lang: str | None, as_json: bool, bank_dir: Path | None) -
     # lists as hanging lines: a long (Chinese) choice or point wraps under its own text, not under the marker
     parts: list[Any] = [Text(q.prompt_text(lang))]
     if item.choices:
-        parts.append(hanging([(f"{letter})", choice(lang)) for letter, choice in zip("abcdefgh", item.choices,
-                                                                                     strict=False)]))
+        parts.append(
+            hanging([(f"{letter})", choice(lang)) for letter, choice in zip("abcdefgh", item.choices, strict=False)])
+        )
     answer = Text("\n")
     answer.append(t("Answer: ", lang), style="bold")
     answer.append(q.key_text(lang))
@@ -124,8 +128,15 @@ def show(item_id: str, lang: str | None, as_json: bool, bank_dir: Path | None) -
     level = t("difficulty", lang) + f" {item.difficulty}"
     title = f"{item.id} · {item.topic} · {kind} · {level}"
     source = source_title(item.source, lang) or item.source
-    console().print(Panel(Group(*parts), title=title, title_align="left",
-                          subtitle=f"{item.where} · {t('source', lang)} {source}", subtitle_align="right"))
+    console().print(
+        Panel(
+            Group(*parts),
+            title=title,
+            title_align="left",
+            subtitle=f"{item.where} · {t('source', lang)} {source}",
+            subtitle_align="right",
+        )
+    )
 
 
 @click.group()
@@ -141,8 +152,9 @@ def bank() -> None:
 @lang_option
 @bank_option
 @handle_errors
-def bank_check(format_only: bool, no_coverage: bool, jobs: int | None, as_json: bool, lang: str | None,
-               bank_dir: Path | None) -> None:
+def bank_check(
+    format_only: bool, no_coverage: bool, jobs: int | None, as_json: bool, lang: str | None, bank_dir: Path | None
+) -> None:
     """List every problem in the bank; exit 1 if there is any.
 
     Checks the format of every file, syllabus coverage, and every key: formula keys
@@ -186,6 +198,7 @@ def bank_check(format_only: bool, no_coverage: bool, jobs: int | None, as_json: 
         for p in problems:
             out.print(str(p), markup=False, highlight=False)
         status = t("ok", lang) if not problems else t("{n} problem(s)", lang, n=len(problems))
-        out.print(t("{n} items checked in {root}: {status}", lang, n=len(items), root=root, status=status),
-                  markup=False)
+        out.print(
+            t("{n} items checked in {root}: {status}", lang, n=len(items), root=root, status=status), markup=False
+        )
     sys.exit(1 if problems else 0)

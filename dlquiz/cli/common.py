@@ -81,15 +81,23 @@ def handle_errors(func: F) -> F:
 
 
 bank_option = click.option(
-    "--bank", "bank_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-    envvar="DLQUIZ_BANK", default=None,
+    "--bank",
+    "bank_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="DLQUIZ_BANK",
+    default=None,
     help="Question bank folder (default: the bank shipped with dlquiz; env DLQUIZ_BANK).",
 )
 lang_option = click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default=None,
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
     help="Language of messages, tables and questions (default: from the locale).",
 )
 home_option = click.option(
-    "--home", type=click.Path(file_okay=False, path_type=Path), envvar="DLQUIZ_HOME", default=None,
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="DLQUIZ_HOME",
+    default=None,
     help="Folder of the progress database (default: the user data folder; env DLQUIZ_HOME).",
 )

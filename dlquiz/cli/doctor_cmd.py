@@ -17,11 +17,26 @@ from dlquiz.cli.progress_common import print_json
 from dlquiz.i18n import N_, t
 
 # what `dlquiz doctor` names: its checks and the rows it counts
-DOCTOR_WORDS = (N_("home"), N_("disk"), N_("file"), N_("format"), N_("identity"), N_("schema"), N_("integrity"),
-                N_("reviews"), N_("read"), N_("write"), N_("answers"), N_("cards"), N_("exams"), N_("settings"))
+DOCTOR_WORDS = (
+    N_("home"),
+    N_("disk"),
+    N_("file"),
+    N_("format"),
+    N_("identity"),
+    N_("schema"),
+    N_("integrity"),
+    N_("reviews"),
+    N_("read"),
+    N_("write"),
+    N_("answers"),
+    N_("cards"),
+    N_("exams"),
+    N_("settings"),
+)
 
 
 # -- doctor -----------------------------------------------------------------------------------
+
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
@@ -47,10 +62,14 @@ def doctor(as_json: bool, lang: str | None, home: Path | None) -> None:
     path, checks, counts = diagnose(home, "en" if as_json else lang)
     ok = all(c.ok for c in checks)
     if as_json:
-        print_json({"path": str(path), "ok": ok,
-                     "checks": [{"name": c.name, "ok": c.ok, "message": c.message}
-                                for c in checks],
-                     "counts": counts})
+        print_json(
+            {
+                "path": str(path),
+                "ok": ok,
+                "checks": [{"name": c.name, "ok": c.ok, "message": c.message} for c in checks],
+                "counts": counts,
+            }
+        )
     else:
         from rich.markup import escape
 

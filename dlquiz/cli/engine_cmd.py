@@ -22,8 +22,13 @@ class CheckExit(IntEnum):
     UNDECIDED = 3
 
 
-_MARK = {"ok": ("✓", "green"), "fail": ("✗", "red"), "error": ("✗", "red"),
-         "undecided": ("?", "yellow"), "given": ("·", "dim")}
+_MARK = {
+    "ok": ("✓", "green"),
+    "fail": ("✗", "red"),
+    "error": ("✗", "red"),
+    "undecided": ("?", "yellow"),
+    "given": ("·", "dim"),
+}
 
 
 def _exit_code(report: Any) -> CheckExit:
@@ -66,8 +71,7 @@ def _failure_panel(step: Any, lang: str) -> Any:
         cex = step.counterexample
         at = ", ".join(f"{k} = {v}" for k, v in cex.get("at", {}).items())
         rows.append(f"[bold]{t('counterexample:', lang)}[/bold] {escape(at)}")
-        rows.append(f"  {t('previous step', lang)} = {cex.get('previous')}, "
-                    f"{t('this step', lang)} = {cex.get('this')}")
+        rows.append(f"  {t('previous step', lang)} = {cex.get('previous')}, {t('this step', lang)} = {cex.get('this')}")
     elif step.message:
         from dlquiz.symbolic.report import step_message
 
@@ -75,8 +79,10 @@ def _failure_panel(step: Any, lang: str) -> Any:
     if step.culprit:
         rows.append(f"[bold]{t('changed part:', lang)}[/bold] {escape(step.culprit)}")
     if step.rule:
-        rows.append(f"[bold]{t('rule:', lang)}[/bold] {escape(slip_name(step.rule, lang))} — "
-                    f"{escape(rule_message(step.rule, lang))}")
+        rows.append(
+            f"[bold]{t('rule:', lang)}[/bold] {escape(slip_name(step.rule, lang))} — "
+            f"{escape(rule_message(step.rule, lang))}"
+        )
     title = t("first break", lang)
     return Panel("\n".join(rows), title=title, border_style="red", expand=False)
 
@@ -93,17 +99,18 @@ def _print_report(report: Any, lang: str, prose: dict[int, str] | None = None) -
         for row in _step_lines(step, lang):
             print_indented(out, row)  # a long (Chinese) message wraps under itself
     if report.first_failure is not None:
-        first = next(s for s in report.steps if s.line == report.first_failure
-                     and s.status in ("fail", "error"))
+        first = next(s for s in report.steps if s.line == report.first_failure and s.status in ("fail", "error"))
         out.print(_failure_panel(first, lang))
     if report.ok:
         out.print("[green]" + t("Every step holds.", lang) + "[/green]")
     elif report.first_failure is not None:
         out.print("[red]" + t("The derivation breaks at line {n}.", lang, n=report.first_failure) + "[/red]")
-    elif any(s.status == "undecided" and s.message.startswith("cannot check this line")
-             for s in report.steps):
-        out.print("[yellow]" + t("Some lines cannot be checked (a construct matrix mode does not support).", lang)
-                  + "[/yellow]")
+    elif any(s.status == "undecided" and s.message.startswith("cannot check this line") for s in report.steps):
+        out.print(
+            "[yellow]"
+            + t("Some lines cannot be checked (a construct matrix mode does not support).", lang)
+            + "[/yellow]"
+        )
     else:
         out.print("[yellow]" + t("Some steps could not be decided in time.", lang) + "[/yellow]")
 
@@ -123,10 +130,14 @@ def _run(func: Any, *args: Any, lang: str = "en", **kwargs: Any) -> Any:
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @lang_option
-@click.option("--timeout", type=click.FloatRange(0.001, 60), default=10.0, show_default=True,
-              help="Seconds allowed for each step.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Seed of the random sample points.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.001, 60),
+    default=10.0,
+    show_default=True,
+    help="Seconds allowed for each step.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random sample points.")
 @handle_errors
 def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: int) -> None:
     """Check a derivation step by step: ✓ or ✗ for every line.
@@ -162,24 +173,38 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
     try:
         text = file.read()
     except UnicodeDecodeError as exc:
-        fail(t("{name}: not UTF-8 text ({reason} at byte {start})", lang, name=name, reason=exc.reason,
-               start=exc.start), CheckExit.INPUT, lang)
+        fail(
+            t("{name}: not UTF-8 text ({reason} at byte {start})", lang, name=name, reason=exc.reason, start=exc.start),
+            CheckExit.INPUT,
+            lang,
+        )
     try:
         report = _run(check_derivation, text, timeout=timeout, seed=seed, lang=lang)
     except DlquizError as exc:
         if as_json:  # scripts get JSON on stdout for input errors too
-            click.echo(json.dumps({"ok": False, "error": f"{name}: {exc}",
-                                   "column": getattr(exc, "column", None)}, ensure_ascii=False))
+            click.echo(
+                json.dumps(
+                    {"ok": False, "error": f"{name}: {exc}", "column": getattr(exc, "column", None)}, ensure_ascii=False
+                )
+            )
             sys.exit(CheckExit.INPUT)
         from dlquiz.symbolic.messages import parse_error_zh
 
         fail(f"{name}: {parse_error_zh(str(exc)) if lang == 'zh' else exc}", CheckExit.INPUT, lang)
-    except (RecursionError, MemoryError, ValueError, TypeError, ArithmeticError, KeyError,
-            IndexError, AttributeError, NotImplementedError) as exc:
+    except (
+        RecursionError,
+        MemoryError,
+        ValueError,
+        TypeError,
+        ArithmeticError,
+        KeyError,
+        IndexError,
+        AttributeError,
+        NotImplementedError,
+    ) as exc:
         msg = f"{name}: could not check this derivation ({type(exc).__name__}: {exc})"
         if as_json:
-            click.echo(json.dumps({"ok": False, "error": msg, "column": None},
-                                  ensure_ascii=False))
+            click.echo(json.dumps({"ok": False, "error": msg, "column": None}, ensure_ascii=False))
             sys.exit(CheckExit.UNDECIDED)
         fail(msg, CheckExit.UNDECIDED)
     if as_json:
@@ -192,10 +217,12 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
 @click.command()
 @click.argument("name", required=False)
 @lang_option
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the list, or the derivation with its live report, as JSON.")
-@click.option("--timeout", type=click.FloatRange(0.1, 120), default=15.0, show_default=True,
-              help="Seconds allowed for each step.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the list, or the derivation with its live report, as JSON."
+)
+@click.option(
+    "--timeout", type=click.FloatRange(0.1, 120), default=15.0, show_default=True, help="Seconds allowed for each step."
+)
 @handle_errors
 def derive(name: str | None, lang: str | None, as_json: bool, timeout: float) -> None:
     """Show a verified derivation, every step checked live; no NAME lists them.
@@ -212,9 +239,21 @@ def derive(name: str | None, lang: str | None, as_json: bool, timeout: float) ->
     if name is None:
         items = list_derivations()
         if as_json:
-            click.echo(json.dumps([{"name": d.name, "topic": d.topic, "source": d.source,
-                                    "title": {"en": d.title.en, "zh": d.title.zh}}
-                                   for d in items], ensure_ascii=False, indent=2))
+            click.echo(
+                json.dumps(
+                    [
+                        {
+                            "name": d.name,
+                            "topic": d.topic,
+                            "source": d.source,
+                            "title": {"en": d.title.en, "zh": d.title.zh},
+                        }
+                        for d in items
+                    ],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         from rich.table import Table
 
@@ -240,13 +279,17 @@ def derive(name: str | None, lang: str | None, as_json: bool, timeout: float) ->
             prose[line] = step.prose(lang)
         line += len(step.line.splitlines()) or 1
     if as_json:
-        data = {"name": d.name, "topic": d.topic, "source": d.source,
-                "title": {"en": d.title.en, "zh": d.title.zh},
-                "steps": [{"line": s.line,
-                           "prose": None if s.prose is None else {"en": s.prose.en,
-                                                                  "zh": s.prose.zh}}
-                          for s in d.steps],
-                "report": report.to_dict()}
+        data = {
+            "name": d.name,
+            "topic": d.topic,
+            "source": d.source,
+            "title": {"en": d.title.en, "zh": d.title.zh},
+            "steps": [
+                {"line": s.line, "prose": None if s.prose is None else {"en": s.prose.en, "zh": s.prose.zh}}
+                for s in d.steps
+            ],
+            "report": report.to_dict(),
+        }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         from rich.markup import escape

@@ -24,11 +24,20 @@ class ExitCode(IntEnum):
     UNDECIDED = 3
 
 
-VERDICT_WORDS = {"equal": N_("equal"), "not_equal": N_("not equal"), "domain_only": N_("domain only"),
-                 "undecided": N_("undecided"), "error": N_("error")}
-_EXIT = {"equal": ExitCode.EQUAL, "not_equal": ExitCode.DIFFERENT,
-         "domain_only": ExitCode.DIFFERENT, "error": ExitCode.INPUT_ERROR,
-         "undecided": ExitCode.UNDECIDED}
+VERDICT_WORDS = {
+    "equal": N_("equal"),
+    "not_equal": N_("not equal"),
+    "domain_only": N_("domain only"),
+    "undecided": N_("undecided"),
+    "error": N_("error"),
+}
+_EXIT = {
+    "equal": ExitCode.EQUAL,
+    "not_equal": ExitCode.DIFFERENT,
+    "domain_only": ExitCode.DIFFERENT,
+    "error": ExitCode.INPUT_ERROR,
+    "undecided": ExitCode.UNDECIDED,
+}
 
 
 def _parse_let(values: tuple[str, ...], lang: str = "en") -> dict[str, str]:
@@ -45,20 +54,34 @@ def _check_line(job: tuple[int, str | None, float, int]) -> dict[str, Any]:
     """Check one JSON line of a batch (runs in a batch thread; the check in a worker process)."""
     lineno, line, timeout, seed = job
     if line is None:
-        return {"id": None, "line": lineno, "verdict": "error", "ms": 0.0,
-                "message": f"line {lineno}: not UTF-8 text"}
+        return {"id": None, "line": lineno, "verdict": "error", "ms": 0.0, "message": f"line {lineno}: not UTF-8 text"}
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
-        return {"id": None, "line": lineno, "verdict": "error", "ms": 0.0,
-                "message": f"line {lineno}: invalid JSON: {exc.msg} (column {exc.colno})"}
+        return {
+            "id": None,
+            "line": lineno,
+            "verdict": "error",
+            "ms": 0.0,
+            "message": f"line {lineno}: invalid JSON: {exc.msg} (column {exc.colno})",
+        }
     except (ValueError, RecursionError) as exc:  # a 5 000-digit number, 3 000 nested arrays
         why = "a number with too many digits" if "digits" in str(exc) else "nested too deeply"
-        return {"id": None, "line": lineno, "verdict": "error", "ms": 0.0,
-                "message": f"line {lineno}: invalid JSON: {why}"}
+        return {
+            "id": None,
+            "line": lineno,
+            "verdict": "error",
+            "ms": 0.0,
+            "message": f"line {lineno}: invalid JSON: {why}",
+        }
     if not isinstance(data, dict):
-        return {"id": None, "line": lineno, "verdict": "error", "ms": 0.0,
-                "message": f"line {lineno}: expected a JSON object"}
+        return {
+            "id": None,
+            "line": lineno,
+            "verdict": "error",
+            "ms": 0.0,
+            "message": f"line {lineno}: expected a JSON object",
+        }
     ident = data.get("id")
     problems = []
     if not isinstance(ident, str | int | float | None):
@@ -77,12 +100,24 @@ def _check_line(job: tuple[int, str | None, float, int]) -> dict[str, Any]:
     if not isinstance(let, dict) or not all(isinstance(v, str) for v in let.values()):
         problems.append("'let' must map names to strings")
     if problems:
-        return {"id": ident, "line": lineno, "verdict": "error", "ms": 0.0,
-                "message": f"line {lineno}: " + "; ".join(problems)}
+        return {
+            "id": ident,
+            "line": lineno,
+            "verdict": "error",
+            "ms": 0.0,
+            "message": f"line {lineno}: " + "; ".join(problems),
+        }
     from dlquiz.symbolic.equivalence import check_equivalence
 
-    res = check_equivalence(expected=data["reference"], given=data["candidate"],
-                            assumptions=assume, latex=latex, let=let, timeout=timeout, seed=seed)
+    res = check_equivalence(
+        expected=data["reference"],
+        given=data["candidate"],
+        assumptions=assume,
+        latex=latex,
+        let=let,
+        timeout=timeout,
+        seed=seed,
+    )
     out: dict[str, Any] = {"id": ident, "line": lineno, **res.to_dict()}
     return out
 
@@ -125,8 +160,10 @@ def _show(res: Any, lang: str) -> None:
     from dlquiz.render import console, plain
 
     con = console()
-    labels = {k: t(k, lang) for k in (N_("reference interpreted as:"), N_("candidate interpreted as:"), N_("verdict:"),
-                                      N_("known slip:"))}
+    labels = {
+        k: t(k, lang)
+        for k in (N_("reference interpreted as:"), N_("candidate interpreted as:"), N_("verdict:"), N_("known slip:"))
+    }
     width = max(cell_len(x) for x in labels.values()) + 2  # aligned by cells: a Chinese character takes two
 
     def label(key: str) -> str:
@@ -138,11 +175,19 @@ def _show(res: Any, lang: str) -> None:
     con.print(f"{label('candidate interpreted as:')}{plain(res.interpreted)}", soft_wrap=True)
     for note in res.notes_in(lang):
         con.print(f"{' ' * width}{plain(note)}", soft_wrap=True, style="dim")
-    styles = {"equal": "bold green", "not_equal": "bold red", "domain_only": "bold yellow",
-              "undecided": "bold magenta", "error": "bold red"}
+    styles = {
+        "equal": "bold green",
+        "not_equal": "bold red",
+        "domain_only": "bold yellow",
+        "undecided": "bold magenta",
+        "error": "bold red",
+    }
     v = res.verdict.value
-    con.print(f"{label('verdict:')}[{styles[v]}]{t(VERDICT_WORDS.get(v, v), lang).upper()}[/] — "
-              f"{plain(res.message_in(lang))}", soft_wrap=True)
+    con.print(
+        f"{label('verdict:')}[{styles[v]}]{t(VERDICT_WORDS.get(v, v), lang).upper()}[/] — "
+        f"{plain(res.message_in(lang))}",
+        soft_wrap=True,
+    )
     if res.rule:
         msg = res.rule_message_zh if lang == "zh" else res.rule_message
         con.print(f"{label('known slip:')}{plain(res.rule_name_in(lang))}: {plain(msg)}", soft_wrap=True)
@@ -163,28 +208,55 @@ def _show(res: Any, lang: str) -> None:
 @click.command("equiv", context_settings={"ignore_unknown_options": True})
 @click.argument("reference", required=False)
 @click.argument("candidate", required=False)
-@click.option("--latex", is_flag=True, default=None,
-              help="Read both formulas as LaTeX (default: a backslash means LaTeX).")
-@click.option("--assume", "-a", multiple=True, metavar="A",
-              help="An assumption: 'x>0', '0<p<1', 'n positive integer', 'y1+y2=1', "
-                   "'y in {0,1}'. Repeatable.")
-@click.option("--let", "lets", multiple=True, metavar="NAME=EXPR",
-              help="An abbreviation, e.g. --let 's=sigma(x)'. Repeatable.")
+@click.option(
+    "--latex", is_flag=True, default=None, help="Read both formulas as LaTeX (default: a backslash means LaTeX)."
+)
+@click.option(
+    "--assume",
+    "-a",
+    multiple=True,
+    metavar="A",
+    help="An assumption: 'x>0', '0<p<1', 'n positive integer', 'y1+y2=1', 'y in {0,1}'. Repeatable.",
+)
+@click.option(
+    "--let", "lets", multiple=True, metavar="NAME=EXPR", help="An abbreviation, e.g. --let 's=sigma(x)'. Repeatable."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-@click.option("--batch", type=click.File("r", encoding="utf-8"), default=None, metavar="FILE|-",
-              help="JSON lines {id, reference, candidate, latex, assume}; one result line each.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
-              help="Checks at a time for --batch (default: the number of cores).")
-@click.option("--timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True,
-              help="Seconds allowed per check.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Seed of the sample points.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of explanations (default: from the locale).")
+@click.option(
+    "--batch",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    metavar="FILE|-",
+    help="JSON lines {id, reference, candidate, latex, assume}; one result line each.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Checks at a time for --batch (default: the number of cores).",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help="Seconds allowed per check."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sample points.")
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of explanations (default: from the locale)."
+)
 @handle_errors
-def equiv(reference: str | None, candidate: str | None, latex: bool | None,
-          assume: tuple[str, ...], lets: tuple[str, ...], as_json: bool, batch: IO[str] | None,
-          jobs: int | None, timeout: float, seed: int, lang: str | None) -> None:
+def equiv(
+    reference: str | None,
+    candidate: str | None,
+    latex: bool | None,
+    assume: tuple[str, ...],
+    lets: tuple[str, ...],
+    as_json: bool,
+    batch: IO[str] | None,
+    jobs: int | None,
+    timeout: float,
+    seed: int,
+    lang: str | None,
+) -> None:
     """Check whether CANDIDATE equals REFERENCE (symbolically, with counterexamples).
 
     Exit status: 0 equal, 1 not equal or equal only on part of the domain, 2 input error,
@@ -210,12 +282,20 @@ def equiv(reference: str | None, candidate: str | None, latex: bool | None,
     from dlquiz.symbolic.equivalence import check_answer
 
     let = _parse_let(lets, lang or default_lang())
-    res = check_answer(expected=reference, given=candidate, assumptions=assume, let=let,
-                       latex=latex or None, timeout=timeout, seed=seed)
+    res = check_answer(
+        expected=reference,
+        given=candidate,
+        assumptions=assume,
+        let=let,
+        latex=latex or None,
+        timeout=timeout,
+        seed=seed,
+    )
     if as_json:
         click.echo(json.dumps(res.to_dict(), ensure_ascii=False))
     elif res.verdict.value == "error":
         from dlquiz.render import error_console, plain
+
         message = res.message_in(lang or default_lang())
         error_console().print(f"[bold red]{t('Error:', lang or default_lang())}[/bold red] {plain(message)}")
         if res.column is not None and not res.message.startswith("reference"):

@@ -23,6 +23,7 @@ from dlquiz.i18n import t
 
 # -- exam -------------------------------------------------------------------------------------
 
+
 def _chapters(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[int, ...]:
     out: list[int] = []
     for text in value:
@@ -33,31 +34,62 @@ def _chapters(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
                 out.append(int(part))
             except ValueError:
                 raise click.BadParameter(  # in --lang if it came first, else the locale's
-                    t("{part} is not a chapter number (use e.g. 3,4)", ctx.params.get("lang") or default_lang(),
-                      part=repr(part)), ctx=ctx, param=param) from None
+                    t(
+                        "{part} is not a chapter number (use e.g. 3,4)",
+                        ctx.params.get("lang") or default_lang(),
+                        part=repr(part),
+                    ),
+                    ctx=ctx,
+                    param=param,
+                ) from None
     return tuple(out)
 
 
 @click.command()
-@click.option("--minutes", "-m", type=float, default=None,
-              help="Time limit in minutes (default 60; with only --n: the paper's estimated time).")
-@click.option("--n", "-n", "count", type=int, default=None,
-              help="Number of questions (default: as many as fit the time).")
-@click.option("--chapters", "-c", multiple=True, callback=_chapters, metavar="LIST",
-              help="Only these chapters, e.g. 3,4 (repeatable).")
+@click.option(
+    "--minutes",
+    "-m",
+    type=float,
+    default=None,
+    help="Time limit in minutes (default 60; with only --n: the paper's estimated time).",
+)
+@click.option(
+    "--n", "-n", "count", type=int, default=None, help="Number of questions (default: as many as fit the time)."
+)
+@click.option(
+    "--chapters",
+    "-c",
+    multiple=True,
+    callback=_chapters,
+    metavar="LIST",
+    help="Only these chapters, e.g. 3,4 (repeatable).",
+)
 @click.option("--seed", type=int, default=None, help="Same seed, same paper.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None,
-              help="Also write the graded report to this file: Markdown, or JSON if it ends in .json.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the graded report to this file: Markdown, or JSON if it ends in .json.",
+)
 @click.option("--no-save", is_flag=True, help="Do not record the exam in the progress store.")
 @lang_option
 @bank_option
 @home_option
 @now_option
 @handle_errors
-def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], seed: int | None,
-         report_path: Path | None, no_save: bool, lang: str | None, bank_dir: Path | None,
-         home: Path | None, now_text: str | None) -> None:
+def exam(
+    minutes: float | None,
+    count: int | None,
+    chapters: tuple[int, ...],
+    seed: int | None,
+    report_path: Path | None,
+    no_save: bool,
+    lang: str | None,
+    bank_dir: Path | None,
+    home: Path | None,
+    now_text: str | None,
+) -> None:
     """Sit a timed mock exam: no feedback until the end, then a graded report.
 
     \b
@@ -86,8 +118,15 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
     clock = make_clock(now_text)
     lang = lang or default_lang()
     if report_path is not None and not report_path.resolve().parent.is_dir():
-        raise click.BadParameter(t("{path}: the folder {folder} does not exist", lang, path=report_path,
-                                   folder=report_path.resolve().parent), param_hint="--report")
+        raise click.BadParameter(
+            t(
+                "{path}: the folder {folder} does not exist",
+                lang,
+                path=report_path,
+                folder=report_path.resolve().parent,
+            ),
+            param_hint="--report",
+        )
     bank = load_bank(bank_dir)
     seed = seed if seed is not None else random.randrange(10**6)
     paper = assemble_paper(bank.items, seed=seed, minutes=minutes, n=count, chapters=chapters, lang=lang)
@@ -95,18 +134,25 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
     if count is not None and len(paper.items) < count:
         from dlquiz.render import error_console, plain
 
-        error_console().print(f"[yellow]{plain(shortfall(bank.items, paper, count, chapters, lang))}[/yellow]",
-                              soft_wrap=True)
+        error_console().print(
+            f"[yellow]{plain(shortfall(bank.items, paper, count, chapters, lang))}[/yellow]", soft_wrap=True
+        )
     store = None
     started = clock()
     if not no_save:
         from dlquiz.progress import open_store
         from dlquiz.progress.order import items_times  # progress loads the store: not at start-up
+
         store = open_store(home, now=clock, item_times=items_times(bank.items))
     log = ExamLog(store, paper, seed=seed, started_at=started)
     try:
-        title = t("Mock exam · {n} questions · {minutes:g} min · seed {seed}", lang, n=len(paper.items),
-                  minutes=paper.minutes, seed=seed)
+        title = t(
+            "Mock exam · {n} questions · {minutes:g} min · seed {seed}",
+            lang,
+            n=len(paper.items),
+            minutes=paper.minutes,
+            seed=seed,
+        )
         mono = time.monotonic
         deadline = mono() + paper.minutes * 60
         reader = make_reader(out, deadline=deadline, clock=mono, lang=lang)
@@ -117,10 +163,19 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
                 return mono()
         else:
             session_clock = mono
-        result = run_session(paper.items, lang=lang, seed=seed, console=out,
-                             read_line=reader, recorder=log.recorder, feedback=False,
-                             deadline=deadline, clock=session_clock, now=clock,
-                             title=title)
+        result = run_session(
+            paper.items,
+            lang=lang,
+            seed=seed,
+            console=out,
+            read_line=reader,
+            recorder=log.recorder,
+            feedback=False,
+            deadline=deadline,
+            clock=session_clock,
+            now=clock,
+            title=title,
+        )
         finished = clock()
         if not result.interrupted:  # explain-why answers: graded by the student, now that time is over
             graded = self_grade_explains(paper, result, console=out, read_line=make_reader(out), lang=lang)
@@ -142,11 +197,11 @@ def exam(minutes: float | None, count: int | None, chapters: tuple[int, ...], se
         except OSError as exc:
             from dlquiz.errors import DlquizError
 
-            raise DlquizError(t("{path}: cannot write the report ({reason})", lang, path=report_path,
-                                reason=exc.strerror)) from exc
+            raise DlquizError(
+                t("{path}: cannot write the report ({reason})", lang, path=report_path, reason=exc.strerror)
+            ) from exc
         from dlquiz.render import error_console
 
-        error_console().print(t("Wrote the report to {path}", lang, path=report_path),
-                              soft_wrap=True, markup=False)
+        error_console().print(t("Wrote the report to {path}", lang, path=report_path), soft_wrap=True, markup=False)
     if result.interrupted:
         sys.exit(EXIT_INTERRUPTED)

@@ -15,12 +15,14 @@ from dlquiz.i18n import t
 
 # -- export -----------------------------------------------------------------------------------
 
+
 def _check_folder(path: Path, lang: str, hint: str) -> None:
     """Refuse a file whose folder does not exist (no folders are made), as `exam --report` does."""
     folder = path.resolve().parent
     if not folder.is_dir():
-        raise click.BadParameter(t("{path}: the folder {folder} does not exist", lang, path=path, folder=folder),
-                                 param_hint=hint)
+        raise click.BadParameter(
+            t("{path}: the folder {folder} does not exist", lang, path=path, folder=folder), param_hint=hint
+        )
 
 
 @click.group()
@@ -34,19 +36,23 @@ def export() -> None:
     """
 
 
-topic_option = click.option("--topic", "-t", "topics", multiple=True, metavar="ID",
-                             help="Only topics with this id or prefix (repeatable).")
+topic_option = click.option(
+    "--topic", "-t", "topics", multiple=True, metavar="ID", help="Only topics with this id or prefix (repeatable)."
+)
 
 
 @export.command("anki")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @topic_option
-@click.option("--lang", type=click.Choice(["en", "zh", "both"]), default=None,
-              help="Language of the cards (default: from the locale).")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh", "both"]),
+    default=None,
+    help="Language of the cards (default: from the locale).",
+)
 @bank_option
 @handle_errors
-def export_anki_cmd(file: Path, topics: tuple[str, ...], lang: str | None,
-                    bank_dir: Path | None) -> None:
+def export_anki_cmd(file: Path, topics: tuple[str, ...], lang: str | None, bank_dir: Path | None) -> None:
     """Write an Anki package (.apkg): one card per item, answer and explanation on the back.
 
     \b
@@ -68,15 +74,20 @@ def export_anki_cmd(file: Path, topics: tuple[str, ...], lang: str | None,
 
 
 @export.command("md")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (default: standard output).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (default: standard output).",
+)
 @topic_option
-@click.option("--lang", type=click.Choice(["en", "zh", "both"]), default=None,
-              help="Language (default: from the locale).")
+@click.option(
+    "--lang", type=click.Choice(["en", "zh", "both"]), default=None, help="Language (default: from the locale)."
+)
 @bank_option
 @handle_errors
-def export_md_cmd(output: Path | None, topics: tuple[str, ...], lang: str | None,
-                  bank_dir: Path | None) -> None:
+def export_md_cmd(output: Path | None, topics: tuple[str, ...], lang: str | None, bank_dir: Path | None) -> None:
     """Write a printable question set with the answers at the end (Markdown).
 
     \b
@@ -94,14 +105,18 @@ def export_md_cmd(output: Path | None, topics: tuple[str, ...], lang: str | None
     bank = load_bank(bank_dir)
     items = sorted(bank.select(topics=topics), key=lambda i: i.chapter)
     titles = {c.number: c.name(lang) for c in bank.syllabus.chapters}
-    text = export_markdown(items, lang=lang,  # type: ignore[arg-type]
-                           chapter_titles=titles)
+    text = export_markdown(
+        items,
+        lang=lang,  # type: ignore[arg-type]
+        chapter_titles=titles,
+    )
     if output is None:
         click.echo(text, nl=False)
         return
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise DlquizError(t("{path}: cannot write ({reason})", lang or default_lang(), path=output,
-                            reason=exc.strerror)) from exc
+        raise DlquizError(
+            t("{path}: cannot write ({reason})", lang or default_lang(), path=output, reason=exc.strerror)
+        ) from exc
     click.echo(t("Wrote {n} questions to {path}", lang or default_lang(), n=len(items), path=output), err=True)

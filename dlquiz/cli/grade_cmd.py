@@ -55,8 +55,9 @@ def _part_index(item: Item, part: str) -> int:
     raise UsageError(f"--part {part!r}: item {item.id} has parts {listing}")
 
 
-def grade_one(item: Item, answer: str, *, seed: int, points: str | None = None,
-              part: str | None = None) -> tuple[Grade, Any]:
+def grade_one(
+    item: Item, answer: str, *, seed: int, points: str | None = None, part: str | None = None
+) -> tuple[Grade, Any]:
     """The verdict on `answer` (choice letters are the item's own, as `dlquiz show` prints them)
     and the key it was graded against (a parametric item's numbers are drawn from `seed`).
     A multi-part item takes one answer per line, or with `part` (a number or a name) that part's."""
@@ -119,9 +120,17 @@ def verdict_record(item: Item, result: Grade, *, seed: int, lang: str) -> dict[s
 
         keys = prepare(item, number=1, seed=seed).part_keys
         record["parts"] = [
-            {"part": n, "ask": k.name, "label": k.label(lang), "status": str(g.status),
-             "correct": g.status == "correct", "message": g.detail(lang), "interpreted": g.interpreted,
-             "expected": value_text(k.value), "step": k.step(lang) if k.step else None}
+            {
+                "part": n,
+                "ask": k.name,
+                "label": k.label(lang),
+                "status": str(g.status),
+                "correct": g.status == "correct",
+                "message": g.detail(lang),
+                "interpreted": g.interpreted,
+                "expected": value_text(k.value),
+                "step": k.step(lang) if k.step else None,
+            }
             for n, (k, g) in enumerate(zip(keys, result.parts, strict=True), 1)
         ]
     if item.kind == "explain":
@@ -146,7 +155,7 @@ def _print(record: dict[str, Any], item: Item, lang: str) -> None:
         for n, point in enumerate(record["rubric"], 1):
             click.echo(f"  {n}. {point}")
         if status != "correct" and record["self_rating"] is None:
-            click.echo(t("Say which key points you made with --points \"1 3\" (or all, none).", lang))
+            click.echo(t('Say which key points you made with --points "1 3" (or all, none).', lang))
     elif status == "wrong":
         click.echo(t("answer: ", lang) + record["key"])
 
@@ -175,8 +184,13 @@ def _batch(bank: Bank, source: IO[str], lang: str) -> int:
             item = _find(bank, item_id)
             points = row.get("points")
             part = row.get("part")
-            result, _ = grade_one(item, answer, seed=seed, points=None if points is None else str(points),
-                                  part=None if part is None else str(part))
+            result, _ = grade_one(
+                item,
+                answer,
+                seed=seed,
+                points=None if points is None else str(points),
+                part=None if part is None else str(part),
+            )
             out.update(verdict_record(item, result, seed=seed, lang=lang))
             if part is not None:
                 out["part"] = part
@@ -192,21 +206,45 @@ def _batch(bank: Bank, source: IO[str], lang: str) -> int:
 @click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("item_id", required=False, metavar="ID")
 @click.argument("answer", required=False)
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Numbers of a parametric item: 0 gives those `dlquiz show` prints, a quiz's seed "
-                   "those of that session.")
-@click.option("--points", default=None, metavar="LIST",
-              help='Explain items: the key points you made, e.g. "1 3", all or none.')
-@click.option("--part", default=None, metavar="N|NAME",
-              help="Multi-part items: grade ANSWER as this part only (a number from 1, or the value's name).")
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Numbers of a parametric item: 0 gives those `dlquiz show` prints, a quiz's seed those of that session.",
+)
+@click.option(
+    "--points", default=None, metavar="LIST", help='Explain items: the key points you made, e.g. "1 3", all or none.'
+)
+@click.option(
+    "--part",
+    default=None,
+    metavar="N|NAME",
+    help="Multi-part items: grade ANSWER as this part only (a number from 1, or the value's name).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as one JSON object.")
-@click.option("--batch", "batch", type=click.File("r", encoding="utf-8"), default=None, metavar="FILE|-",
-              help='Grade JSON lines {"id", "item", "answer", "seed", "part"}; one verdict line each, in order.')
+@click.option(
+    "--batch",
+    "batch",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    metavar="FILE|-",
+    help='Grade JSON lines {"id", "item", "answer", "seed", "part"}; one verdict line each, in order.',
+)
 @lang_option
 @bank_option
 @handle_errors
-def grade(item_id: str | None, answer: str | None, seed: int, points: str | None, part: str | None,
-          as_json: bool, batch: IO[str] | None, lang: str | None, bank_dir: Path | None) -> None:
+def grade(
+    item_id: str | None,
+    answer: str | None,
+    seed: int,
+    points: str | None,
+    part: str | None,
+    as_json: bool,
+    batch: IO[str] | None,
+    lang: str | None,
+    bank_dir: Path | None,
+) -> None:
     """Grade ANSWER to bank item ID, without a session, and print the verdict and feedback.
 
     Letters of choice and ordering items are the item's own, as `dlquiz show ID` prints them.

@@ -19,6 +19,7 @@ from dlquiz.i18n import t
 
 # -- stats ------------------------------------------------------------------------------------
 
+
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @lang_option
@@ -43,16 +44,16 @@ def stats(as_json: bool, lang: str | None, bank_dir: Path | None, home: Path | N
     clock = make_clock(now_text)
     bank = load_bank(bank_dir)
     with open_store(home, now=clock) as store:
-        result = compute_stats(bank, store.cards(), store.answers(), store.settings(), clock(),
-                               exams=store.exams())
+        result = compute_stats(bank, store.cards(), store.answers(), store.settings(), clock(), exams=store.exams())
     if as_json:
         print_json(result.to_dict())
         return
     out = make_console()
     lang = lang or default_lang()
     if result.empty:
-        out.print(t("No answers yet. Start with `dlquiz quiz` or `dlquiz review`; progress shows here afterwards.",
-                    lang))
+        out.print(
+            t("No answers yet. Start with `dlquiz quiz` or `dlquiz review`; progress shows here afterwards.", lang)
+        )
         return
     for part in render_stats(result, lang):
         out.print(part)
@@ -60,6 +61,7 @@ def stats(as_json: bool, lang: str | None, bank_dir: Path | None, home: Path | N
 
 
 # -- plan -------------------------------------------------------------------------------------
+
 
 def _weights_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> dict[int, float]:
     from dlquiz.errors import UsageError
@@ -73,23 +75,43 @@ def _weights_option(ctx: click.Context, param: click.Parameter, value: tuple[str
             from dlquiz.i18n import localized
 
             message = localized(exc, ctx.params.get("lang") or default_lang())  # --lang if it came first
-            raise click.BadParameter(message.removeprefix("--weight: ").removeprefix("--weight："), ctx=ctx,
-                                     param=param) from None
+            raise click.BadParameter(
+                message.removeprefix("--weight: ").removeprefix("--weight："), ctx=ctx, param=param
+            ) from None
     return out
 
 
 @click.command()
-@click.option("--exam", "exam_date", default=None, metavar="YYYY-MM-DD",
-              help="Set the exam date: scheduling then aims at recall on that day.")
-@click.option("--minutes-per-day", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Study time a day (kept; default 60): each day's session fits it.")
-@click.option("--weight", "weights", multiple=True, callback=_weights_option, metavar="CH=W",
-              help="Exam weight of a chapter, e.g. 5=2 (kept; repeatable; 1 is a typical chapter; "
-                   "the syllabus has defaults).")
-@click.option("--target", type=click.FloatRange(0.5, 0.99), default=None,
-              help="Recall to reach on the exam day (default 0.9).")
-@click.option("--new-per-day", type=click.IntRange(min=0), default=None,
-              help="Daily limit of new items outside exam mode (default 20).")
+@click.option(
+    "--exam",
+    "exam_date",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Set the exam date: scheduling then aims at recall on that day.",
+)
+@click.option(
+    "--minutes-per-day",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Study time a day (kept; default 60): each day's session fits it.",
+)
+@click.option(
+    "--weight",
+    "weights",
+    multiple=True,
+    callback=_weights_option,
+    metavar="CH=W",
+    help="Exam weight of a chapter, e.g. 5=2 (kept; repeatable; 1 is a typical chapter; the syllabus has defaults).",
+)
+@click.option(
+    "--target", type=click.FloatRange(0.5, 0.99), default=None, help="Recall to reach on the exam day (default 0.9)."
+)
+@click.option(
+    "--new-per-day",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Daily limit of new items outside exam mode (default 20).",
+)
 @click.option("--clear", is_flag=True, help="Forget the exam date.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @lang_option
@@ -97,9 +119,19 @@ def _weights_option(ctx: click.Context, param: click.Parameter, value: tuple[str
 @home_option
 @now_option
 @handle_errors
-def plan(exam_date: str | None, minutes_per_day: float | None, weights: dict[int, float],
-         target: float | None, new_per_day: int | None, clear: bool, as_json: bool, lang: str | None,
-         bank_dir: Path | None, home: Path | None, now_text: str | None) -> None:
+def plan(
+    exam_date: str | None,
+    minutes_per_day: float | None,
+    weights: dict[int, float],
+    target: float | None,
+    new_per_day: int | None,
+    clear: bool,
+    as_json: bool,
+    lang: str | None,
+    bank_dir: Path | None,
+    home: Path | None,
+    now_text: str | None,
+) -> None:
     """Set or show the exam date and the study plan toward it, day by day.
 
     \b
@@ -134,36 +166,62 @@ def plan(exam_date: str | None, minutes_per_day: float | None, weights: dict[int
         try:
             day = date.fromisoformat(exam_date)
         except ValueError:
-            raise click.BadParameter(t("{text} is not a date like 2027-01-08", lang, text=repr(exam_date)),
-                                     param_hint="--exam") from None
+            raise click.BadParameter(
+                t("{text} is not a date like 2027-01-08", lang, text=repr(exam_date)), param_hint="--exam"
+            ) from None
         if day < today:
-            raise click.BadParameter(t("{day} is in the past (today is {today})", lang, day=exam_date,
-                                       today=today), param_hint="--exam")
+            raise click.BadParameter(
+                t("{day} is in the past (today is {today})", lang, day=exam_date, today=today), param_hint="--exam"
+            )
     bank = load_bank(bank_dir)
     present = sorted({i.chapter for i in bank.items})
     unknown = sorted(set(weights) - set(present))
     if unknown:  # a weight for a chapter the bank does not have would be kept and never used
-        raise click.BadParameter(t("there is no chapter {chapter} (chapters with items: {present})", lang,
-                                   chapter=", ".join(map(str, unknown)), present=", ".join(map(str, present))),
-                                 param_hint="--weight")
+        raise click.BadParameter(
+            t(
+                "there is no chapter {chapter} (chapters with items: {present})",
+                lang,
+                chapter=", ".join(map(str, unknown)),
+                present=", ".join(map(str, present)),
+            ),
+            param_hint="--weight",
+        )
     out = make_console()
     with open_store(home, now=clock) as store:
         if clear:
             save_plan_settings(store, bank.syllabus, clear=True)
             if not as_json:
                 out.print(t("Exam date cleared: back to steady spaced repetition.", lang))
-        save_plan_settings(store, bank.syllabus, exam_day=day, target=target, new_per_day=new_per_day,
-                           minutes_per_day=minutes_per_day, weights=weights)
+        save_plan_settings(
+            store,
+            bank.syllabus,
+            exam_day=day,
+            target=target,
+            new_per_day=new_per_day,
+            minutes_per_day=minutes_per_day,
+            weights=weights,
+        )
         settings = store.settings()
         now = clock()
         result = compute_stats(bank, store.cards(), store.answers(), settings, now)
         from dlquiz.progress.order import syllabus_order  # progress loads the store: not at start-up
-        study = study_plan(syllabus_order(bank, bank.items), store.cards(), store.answers(), settings, now,
-                           chapter_weights(bank.syllabus, settings))
+
+        study = study_plan(
+            syllabus_order(bank, bank.items),
+            store.cards(),
+            store.answers(),
+            settings,
+            now,
+            chapter_weights(bank.syllabus, settings),
+        )
     data = result.to_dict()
     if as_json:
-        print_json({**{k: data[k] for k in ("exam", "new_per_day", "unseen", "due_today", "forecast")},
-                     "plan": study.to_dict()})
+        print_json(
+            {
+                **{k: data[k] for k in ("exam", "new_per_day", "unseen", "due_today", "forecast")},
+                "plan": study.to_dict(),
+            }
+        )
         return
     from dlquiz.progress.plan_render import render_plan
 

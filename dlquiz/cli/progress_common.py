@@ -12,7 +12,11 @@ import click
 
 # a fixed "now" for trying things out and for tests: --now 2026-12-01T09:00 or DLQUIZ_NOW
 now_option = click.option(
-    "--now", "now_text", envvar="DLQUIZ_NOW", default=None, hidden=True,
+    "--now",
+    "now_text",
+    envvar="DLQUIZ_NOW",
+    default=None,
+    hidden=True,
     help="Pretend the current time is this ISO date-time (UTC unless it has an offset).",
 )
 

@@ -33,8 +33,9 @@ def open_recorder(home: Path | None, save: bool, item_times: dict[str, int]):  #
     return open_store(home, item_times=item_times)
 
 
-def _named_items(bank: Bank, item_ids: tuple[str, ...], topics: tuple[str, ...],
-                 kinds: tuple[str, ...], lang: str = "en") -> list[Item]:
+def _named_items(
+    bank: Bank, item_ids: tuple[str, ...], topics: tuple[str, ...], kinds: tuple[str, ...], lang: str = "en"
+) -> list[Item]:
     """The items named by --id, in the order given (an unknown id is a usage error)."""
     import difflib
 
@@ -47,8 +48,11 @@ def _named_items(bank: Bank, item_ids: tuple[str, ...], topics: tuple[str, ...],
         item = bank.get(item_id)
         if item is None:
             close = difflib.get_close_matches(item_id, [i.id for i in bank.items], n=5, cutoff=0.5)
-            hint = (t("; did you mean: {ids}", lang, ids=", ".join(close)) if close
-                    else t(" (`dlquiz show ID` shows one item)", lang))
+            hint = (
+                t("; did you mean: {ids}", lang, ids=", ".join(close))
+                if close
+                else t(" (`dlquiz show ID` shows one item)", lang)
+            )
             raise UsageError(t("--id {id}: no such item{hint}", lang, id=repr(item_id), hint=hint))
         if item not in items:
             items.append(item)
@@ -56,27 +60,56 @@ def _named_items(bank: Bank, item_ids: tuple[str, ...], topics: tuple[str, ...],
 
 
 @click.command()
-@click.option("--topic", "-t", "topics", multiple=True, metavar="ID",
-              help="Topic id or prefix (repeatable): act.sigmoid, act., conv.")
-@click.option("--kind", "-k", "kinds", multiple=True, metavar="KIND",
-              help="single, multi, truefalse, short, ordering, numeric, formula, derivation, explain, "
-                   "or a syllabus letter C/F/N/D/E (repeatable).")
-@click.option("--n", "-n", "count", type=int, default=None,
-              help="Number of questions (default 10; with --id, every item named).")
-@click.option("--id", "item_ids", multiple=True, metavar="ID",
-              help="Quiz exactly this item (repeatable; asked in the order given).")
+@click.option(
+    "--topic",
+    "-t",
+    "topics",
+    multiple=True,
+    metavar="ID",
+    help="Topic id or prefix (repeatable): act.sigmoid, act., conv.",
+)
+@click.option(
+    "--kind",
+    "-k",
+    "kinds",
+    multiple=True,
+    metavar="KIND",
+    help="single, multi, truefalse, short, ordering, numeric, formula, derivation, explain, "
+    "or a syllabus letter C/F/N/D/E (repeatable).",
+)
+@click.option(
+    "--n", "-n", "count", type=int, default=None, help="Number of questions (default 10; with --id, every item named)."
+)
+@click.option(
+    "--id",
+    "item_ids",
+    multiple=True,
+    metavar="ID",
+    help="Quiz exactly this item (repeatable; asked in the order given).",
+)
 @click.option("--wrong", is_flag=True, help="The items you most recently missed (latest answer wrong).")
 @click.option("--due", is_flag=True, help="The items spaced repetition says are due today.")
-@click.option("--seed", type=int, default=None,
-              help="Same seed, same questions in the same order (and the same numbers).")
+@click.option(
+    "--seed", type=int, default=None, help="Same seed, same questions in the same order (and the same numbers)."
+)
 @click.option("--no-save", is_flag=True, help="Do not record answers in the progress store.")
 @lang_option
 @bank_option
 @home_option
 @handle_errors
-def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int | None, item_ids: tuple[str, ...],
-         wrong: bool, due: bool, seed: int | None,
-         no_save: bool, lang: str | None, bank_dir: Path | None, home: Path | None) -> None:
+def quiz(
+    topics: tuple[str, ...],
+    kinds: tuple[str, ...],
+    count: int | None,
+    item_ids: tuple[str, ...],
+    wrong: bool,
+    due: bool,
+    seed: int | None,
+    no_save: bool,
+    lang: str | None,
+    bank_dir: Path | None,
+    home: Path | None,
+) -> None:
     """Answer questions in the terminal, with feedback after each one.
 
     \b
@@ -110,27 +143,41 @@ def quiz(topics: tuple[str, ...], kinds: tuple[str, ...], count: int | None, ite
 
         if item_ids:
             raise click.UsageError(t("--id names the items itself: give no --wrong or --due with it", lang))
-        items = drill_items(bank.select(topics=topics, kinds=kinds), home, wrong=wrong, due=due,
-                            n=10 if count is None else count, now=make_clock(os.environ.get("DLQUIZ_NOW"))(),
-                            lang=lang)
+        items = drill_items(
+            bank.select(topics=topics, kinds=kinds),
+            home,
+            wrong=wrong,
+            due=due,
+            n=10 if count is None else count,
+            now=make_clock(os.environ.get("DLQUIZ_NOW"))(),
+            lang=lang,
+        )
     elif item_ids:
         items = _named_items(bank, item_ids, topics, kinds, lang)
         if count is not None:
-            items = items[:max(count, 1)]
+            items = items[: max(count, 1)]
     else:
         items = pick_items(bank.select(topics=topics, kinds=kinds), n=10 if count is None else count, seed=seed)
     if count is not None and 0 < len(items) < count:  # say so, on stderr (the quiz goes on)
         from dlquiz.render import error_console
 
         error_console().print(
-            t("Only 1 item matches: 1 question, not {n}.", lang, n=count) if len(items) == 1
+            t("Only 1 item matches: 1 question, not {n}.", lang, n=count)
+            if len(items) == 1
             else t("Only {have} items match: {have} questions, not {n}.", lang, have=len(items), n=count),
-            style="yellow", soft_wrap=True, markup=False)
+            style="yellow",
+            soft_wrap=True,
+            markup=False,
+        )
     store = open_recorder(home, not no_save, {i.id: i.time for i in bank.items})
     out = make_console()
     try:
         result = run_session(
-            items, lang=lang, seed=seed, console=out, read_line=make_reader(out),
+            items,
+            lang=lang,
+            seed=seed,
+            console=out,
+            read_line=make_reader(out),
             recorder=store.record if store is not None else None,
             title=t("Quiz · {n} · seed {seed}", lang, n=len(items), seed=seed),
         )

@@ -21,29 +21,57 @@ from dlquiz.i18n import t
 
 # -- review -----------------------------------------------------------------------------------
 
+
 @click.command()
-@click.option("--minutes", "-m", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Study this long: the queue fits the items' estimated times, and the session "
-                   "ends when the time is up (default: with an exam date, the minutes a day left today).")
-@click.option("--limit", type=click.IntRange(min=1), default=None,
-              help="At most this many items in all (default: every due item).")
-@click.option("--new", "new", type=click.IntRange(min=0), default=None,
-              help="New items for this session (default: the daily limit left; see `dlquiz plan`).")
-@click.option("--topic", "-t", "topics", multiple=True, metavar="ID",
-              help="Only topics with this id or prefix (repeatable).")
-@click.option("--rate/--no-rate", default=None,
-              help="Ask for Again/Hard/Good/Easy after each answer (default: on a terminal).")
-@click.option("--relearn/--no-relearn", default=True,
-              help="Bring items rated Again back later in the session (default: on).")
+@click.option(
+    "--minutes",
+    "-m",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Study this long: the queue fits the items' estimated times, and the session "
+    "ends when the time is up (default: with an exam date, the minutes a day left today).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="At most this many items in all (default: every due item).",
+)
+@click.option(
+    "--new",
+    "new",
+    type=click.IntRange(min=0),
+    default=None,
+    help="New items for this session (default: the daily limit left; see `dlquiz plan`).",
+)
+@click.option(
+    "--topic", "-t", "topics", multiple=True, metavar="ID", help="Only topics with this id or prefix (repeatable)."
+)
+@click.option(
+    "--rate/--no-rate", default=None, help="Ask for Again/Hard/Good/Easy after each answer (default: on a terminal)."
+)
+@click.option(
+    "--relearn/--no-relearn", default=True, help="Bring items rated Again back later in the session (default: on)."
+)
 @click.option("--seed", type=int, default=None, help="Seed for the numbers of parametric items.")
 @lang_option
 @bank_option
 @home_option
 @now_option
 @handle_errors
-def review(minutes: float | None, limit: int | None, new: int | None, topics: tuple[str, ...],
-           rate: bool | None, relearn: bool, seed: int | None, lang: str | None, bank_dir: Path | None,
-           home: Path | None, now_text: str | None) -> None:
+def review(
+    minutes: float | None,
+    limit: int | None,
+    new: int | None,
+    topics: tuple[str, ...],
+    rate: bool | None,
+    relearn: bool,
+    seed: int | None,
+    lang: str | None,
+    bank_dir: Path | None,
+    home: Path | None,
+    now_text: str | None,
+) -> None:
     """Review what spaced repetition says is due today, then some new items.
 
     \b
@@ -79,19 +107,24 @@ def review(minutes: float | None, limit: int | None, new: int | None, topics: tu
     lang = lang or default_lang()
     bank = load_bank(bank_dir)
     from dlquiz.progress.order import items_times, syllabus_order  # progress loads the store: not at start-up
+
     items = syllabus_order(bank, bank.select(topics=topics))
     out = make_console()
     with open_store(home, now=clock, item_times=items_times(bank.items)) as store:
         cards, settings = store.cards(), store.settings()
-        today = todays_queue(items, cards, settings, store.answers, bank.syllabus, clock(), minutes=minutes,
-                             limit=limit, new=new)
+        today = todays_queue(
+            items, cards, settings, store.answers, bank.syllabus, clock(), minutes=minutes, limit=limit, new=new
+        )
         budget, entries, session = today.budget_s, today.entries, today.session
         n_due, n_weak, n_new = today.n_due, today.n_weak, today.n_new
         if session is not None:
             from dlquiz.progress.plan_render import left_out_text
 
-            notes = [t("Cramming: weak topics first, then the chapters the exam weights most.", lang)
-                     ] if session.cram else []
+            notes = (
+                [t("Cramming: weak topics first, then the chapters the exam weights most.", lang)]
+                if session.cram
+                else []
+            )
             if session.left_out and limit is None:
                 notes.append(left_out_text(session, lang))
             if notes:
@@ -106,23 +139,38 @@ def review(minutes: float | None, limit: int | None, new: int | None, topics: tu
             upcoming = next_due(items, today)
             if upcoming is not None:
                 nxt, count = upcoming
-                msg += " " + (t("Next: {day} (1 item).", lang, day=nxt.isoformat()) if count == 1
-                              else t("Next: {day} ({count} items).", lang, day=nxt.isoformat(), count=count))
+                msg += " " + (
+                    t("Next: {day} (1 item).", lang, day=nxt.isoformat())
+                    if count == 1
+                    else t("Next: {day} ({count} items).", lang, day=nxt.isoformat(), count=count)
+                )
             if today.new_allowed == 0 and len(cards) < len(items) and budget is None:
                 msg += " " + t("Today's new items are done (dlquiz review --new N for more).", lang)
             out.print(msg)
             return
         seed = seed if seed is not None else random.randrange(10**6)
-        title = (t("Review · {due} due · {weak} weak · {new} new", lang, due=n_due, weak=n_weak, new=n_new)
-                 if n_weak else t("Review · {due} due · {new} new", lang, due=n_due, new=n_new))
+        title = (
+            t("Review · {due} due · {weak} weak · {new} new", lang, due=n_due, weak=n_weak, new=n_new)
+            if n_weak
+            else t("Review · {due} due · {new} new", lang, due=n_due, new=n_new)
+        )
         if budget is not None:
             title += " · " + t("{minutes:.0f} min", lang, minutes=budget / 60)
         out.print(f"[bold]{title}[/bold]")
         if rate is None:
             rate = sys.stdin.isatty()
-        runner = ReviewSession(entries, store=store, lang=lang, seed=seed, console=out,
-                               read_line=make_reader(out), rate=rate, budget_s=budget, now=clock,
-                               relearn=relearn)
+        runner = ReviewSession(
+            entries,
+            store=store,
+            lang=lang,
+            seed=seed,
+            console=out,
+            read_line=make_reader(out),
+            rate=rate,
+            budget_s=budget,
+            now=clock,
+            relearn=relearn,
+        )
         result = runner.run()
     out.print()
     if result.events:

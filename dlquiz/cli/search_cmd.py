@@ -18,8 +18,7 @@ if TYPE_CHECKING:
     from dlquiz.bank.model import Item
 
 # where a term is found, and what that is worth
-FIELD_SCORES = (("id", 4.0), ("topic", 3.0), ("tags", 3.0), ("prompt", 2.0), ("choices", 1.0),
-                ("explanation", 0.5))
+FIELD_SCORES = (("id", 4.0), ("topic", 3.0), ("tags", 3.0), ("prompt", 2.0), ("choices", 1.0), ("explanation", 0.5))
 
 
 def _norm(text: str) -> str:
@@ -93,8 +92,9 @@ def _snippet(text: str, width: int = 70) -> str:
 
 @click.command()
 @click.argument("text", nargs=-1, required=True)
-@click.option("--n", "-n", "count", type=click.IntRange(min=1), default=20, show_default=True,
-              help="Show at most this many hits.")
+@click.option(
+    "--n", "-n", "count", type=click.IntRange(min=1), default=20, show_default=True, help="Show at most this many hits."
+)
 @click.option("--quiz", "start_quiz", is_flag=True, help="Quiz the hits shown, in order.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @lang_option
@@ -102,8 +102,16 @@ def _snippet(text: str, width: int = 70) -> str:
 @home_option
 @handle_errors
 @click.pass_context
-def search(ctx: click.Context, text: tuple[str, ...], count: int, start_quiz: bool, as_json: bool,
-           lang: str | None, bank_dir: Path | None, home: Path | None) -> None:
+def search(
+    ctx: click.Context,
+    text: tuple[str, ...],
+    count: int,
+    start_quiz: bool,
+    as_json: bool,
+    lang: str | None,
+    bank_dir: Path | None,
+    home: Path | None,
+) -> None:
     """Find items by id, topic, tags and the text of the question, in English or Chinese.
 
     \b
@@ -129,10 +137,23 @@ def search(ctx: click.Context, text: tuple[str, ...], count: int, start_quiz: bo
     hits = search_items(bank.items, query)
     shown = hits[:count]
     if as_json:
-        click.echo(json.dumps([{"id": h.item.id, "topic": h.item.topic, "kind": h.item.kind,
-                                "score": h.score, "matched": list(h.where),
-                                "prompt": shown_prompt(h.item, lang)} for h in shown],
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": h.item.id,
+                        "topic": h.item.topic,
+                        "kind": h.item.kind,
+                        "score": h.score,
+                        "matched": list(h.where),
+                        "prompt": shown_prompt(h.item, lang),
+                    }
+                    for h in shown
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         if not hits:
             sys.exit(1)
         return
@@ -150,8 +171,11 @@ def search(ctx: click.Context, text: tuple[str, ...], count: int, start_quiz: bo
     from dlquiz.quiz.session import kind_name
 
     shown_query = query if zh else repr(query)
-    title = (t("{query}: 1 hit", lang, query=shown_query) if len(hits) == 1
-             else t("{query}: {n} hits", lang, query=shown_query, n=len(hits)))
+    title = (
+        t("{query}: 1 hit", lang, query=shown_query)
+        if len(hits) == 1
+        else t("{query}: {n} hits", lang, query=shown_query, n=len(hits))
+    )
     if len(hits) > len(shown):
         title += t(" (first {n} shown)", lang, n=len(shown))
     table = Table(title=title, title_justify="left", show_edge=False)

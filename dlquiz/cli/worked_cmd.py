@@ -82,15 +82,18 @@ def _params_table(desc: dict[str, Any], lang: str) -> None:
             lo = format_value(p["min"]) if "min" in p else ""
             hi = format_value(p["max"]) if "max" in p else ""
             allowed = f"{lo} … {hi}".strip()
-        meaning = (p["help_zh"] if zh and p["help_zh"] else p["help"])
+        meaning = p["help_zh"] if zh and p["help_zh"] else p["help"]
         if p.get("applies"):
             meaning += f"（{prose(p['applies'], 'zh')}）" if zh else f" ({p['applies']})"
         table.add_row(p["name"], kind, default, allowed, meaning)
     con = console()
     con.print(table)
     if desc.get("shapes_from") == "given":
-        head = "结果（--ask NAME 或 NAME[i]、--mine），形状按你给的参数" if zh else (
-            "values (--ask NAME or NAME[i], --mine), shapes for the parameters you gave")
+        head = (
+            "结果（--ask NAME 或 NAME[i]、--mine），形状按你给的参数"
+            if zh
+            else ("values (--ask NAME or NAME[i], --mine), shapes for the parameters you gave")
+        )
     else:
         head = (
             "结果（--ask NAME 或 NAME[i]、--mine），形状为默认参数下的；形状随输入而变（例如向量参数给出向量结果），"
@@ -391,8 +394,11 @@ def plot(
             if surface == "1d":
                 title = "f(w) = w² − 10w + 25 上 w 随步数的变化" if zh else "w over steps on f(w) = w² − 10w + 25"
             else:
-                title = ("碗形曲面 f = x²/20 + y² 上的路径（x 为横轴）" if zh
-                         else "paths on the bowl f = x²/20 + y² (x horizontal)")
+                title = (
+                    "碗形曲面 f = x²/20 + y² 上的路径（x 为横轴）"
+                    if zh
+                    else "paths on the bowl f = x²/20 + y² (x horizontal)"
+                )
     except ParamError as exc:
         raise click.BadParameter(str(exc), param_hint="NAME") from None
     if as_json:

@@ -41,6 +41,7 @@ class Text:
     def __call__(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
+
 _registered: dict[str, str] = {}
 
 

@@ -1,9 +1,9 @@
 """The learning loop: progress store, FSRS scheduling, stats, mock exams and exports.
 
-    from dlquiz.progress import open_store
-    store = open_store(home)          # None: $DLQUIZ_HOME or the platform's data dir
-    store.record(event)               # an AnswerEvent; committed at once, FSRS card updated
-    store.close()
+from dlquiz.progress import open_store
+store = open_store(home)          # None: $DLQUIZ_HOME or the platform's data dir
+store.record(event)               # an AnswerEvent; committed at once, FSRS card updated
+store.close()
 """
 
 from __future__ import annotations

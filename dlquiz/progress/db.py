@@ -124,20 +124,37 @@ def explain(exc: BaseException, path: Path) -> str:
     import errno as codes
 
     if "readonly" in text or "read-only" in text or errno in (codes.EROFS, codes.EACCES, codes.EPERM):
-        return lazy("{path}: the progress database is read-only, so answers cannot be saved ({reason}). Make "
-                    "the file and its folder writable, or use another --home / DLQUIZ_HOME (or --no-save).",
-                    path=path, reason=exc)
+        return lazy(
+            "{path}: the progress database is read-only, so answers cannot be saved ({reason}). Make "
+            "the file and its folder writable, or use another --home / DLQUIZ_HOME (or --no-save).",
+            path=path,
+            reason=exc,
+        )
     if "full" in text or errno == codes.ENOSPC:
-        return lazy("{path}: the disk is full, so answers cannot be saved ({reason}). Free some space and "
-                    "start again; every answer saved so far is kept.", path=path, reason=exc)
+        return lazy(
+            "{path}: the disk is full, so answers cannot be saved ({reason}). Free some space and "
+            "start again; every answer saved so far is kept.",
+            path=path,
+            reason=exc,
+        )
     if "locked" in text or "busy" in text:
-        return lazy("{path}: another dlquiz session kept the progress database locked for more than {s} s "
-                    "({reason}); try again when it has finished.", path=path, s=BUSY_TIMEOUT_MS // 1000, reason=exc)
+        return lazy(
+            "{path}: another dlquiz session kept the progress database locked for more than {s} s "
+            "({reason}); try again when it has finished.",
+            path=path,
+            s=BUSY_TIMEOUT_MS // 1000,
+            reason=exc,
+        )
     if "i/o" in text or errno == codes.EIO:
-        return lazy("{path}: the disk reported an error while saving ({reason}); every answer saved so far "
-                    "is kept. Run `dlquiz doctor`.", path=path, reason=exc)
-    return lazy("{path}: the progress database could not be written ({reason}). Run `dlquiz doctor`.", path=path,
-                reason=exc)
+        return lazy(
+            "{path}: the disk reported an error while saving ({reason}); every answer saved so far "
+            "is kept. Run `dlquiz doctor`.",
+            path=path,
+            reason=exc,
+        )
+    return lazy(
+        "{path}: the progress database could not be written ({reason}). Run `dlquiz doctor`.", path=path, reason=exc
+    )
 
 
 def check_file(path: Path) -> None:
@@ -146,12 +163,17 @@ def check_file(path: Path) -> None:
         with path.open("rb") as fh:
             head = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise ProgressError(lazy("{path}: cannot read the progress database ({reason})", path=path,
-                                 reason=exc.strerror)) from exc
+        raise ProgressError(
+            lazy("{path}: cannot read the progress database ({reason})", path=path, reason=exc.strerror)
+        ) from exc
     if head != SQLITE_HEADER:
-        raise ProgressError(lazy(
-            "{path}: not an SQLite database (corrupt or some other file); it was left untouched. Move it away, "
-            "or use another --home / DLQUIZ_HOME.", path=path))
+        raise ProgressError(
+            lazy(
+                "{path}: not an SQLite database (corrupt or some other file); it was left untouched. Move it away, "
+                "or use another --home / DLQUIZ_HOME.",
+                path=path,
+            )
+        )
 
 
 def inspect_file(path: Path) -> tuple[int, int, int]:
@@ -162,23 +184,30 @@ def inspect_file(path: Path) -> tuple[int, int, int]:
         try:
             app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
             version = int(con.execute("PRAGMA user_version").fetchone()[0])
-            tables = int(
-                con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
-            )
+            tables = int(con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0])
             if app_id == APPLICATION_ID:
                 check = con.execute("PRAGMA quick_check").fetchone()[0]
                 if check != "ok":
-                    raise ProgressError(lazy(
-                        "{path}: the progress database is damaged ({check}); it was left untouched. "
-                        "Run `dlquiz doctor` for details.", path=path, check=check))
+                    raise ProgressError(
+                        lazy(
+                            "{path}: the progress database is damaged ({check}); it was left untouched. "
+                            "Run `dlquiz doctor` for details.",
+                            path=path,
+                            check=check,
+                        )
+                    )
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise ProgressError(lazy(
-            "{path}: cannot read the progress database ({reason}); it was left untouched. "
-            "Run `dlquiz doctor`, or move the file away to start afresh.", path=path, reason=exc)) from exc
+        raise ProgressError(
+            lazy(
+                "{path}: cannot read the progress database ({reason}); it was left untouched. "
+                "Run `dlquiz doctor`, or move the file away to start afresh.",
+                path=path,
+                reason=exc,
+            )
+        ) from exc
     return app_id, version, tables
-
 
 
 def migrate(con: sqlite3.Connection, path: Path, version: int) -> None:
@@ -192,14 +221,13 @@ def migrate(con: sqlite3.Connection, path: Path, version: int) -> None:
             for statement in MIGRATIONS[target]:
                 con.execute(statement)
             con.execute(f"PRAGMA user_version = {target}")
-        con.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES ('application', 'dlquiz')"
-        )
+        con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('application', 'dlquiz')")
         con.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
         con.execute("ROLLBACK")
-        raise ProgressError(lazy("{path}: could not upgrade the progress database: {reason}", path=path,
-                                 reason=exc)) from exc
+        raise ProgressError(
+            lazy("{path}: could not upgrade the progress database: {reason}", path=path, reason=exc)
+        ) from exc
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -223,10 +251,11 @@ def connect(path: Path) -> sqlite3.Connection:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 if "readonly" in str(exc) or "locked" in str(exc):
                     raise StoreWriteError(explain(exc, path)) from exc
-                raise ProgressError(lazy("{path}: cannot open the progress database ({reason})", path=path,
-                                         reason=exc)) from exc
+                raise ProgressError(
+                    lazy("{path}: cannot open the progress database ({reason})", path=path, reason=exc)
+                ) from exc
             time.sleep(0.05)
         except sqlite3.DatabaseError as exc:
-            raise ProgressError(lazy("{path}: cannot open the progress database ({reason})", path=path,
-                                     reason=exc)) from exc
-
+            raise ProgressError(
+                lazy("{path}: cannot open the progress database ({reason})", path=path, reason=exc)
+            ) from exc

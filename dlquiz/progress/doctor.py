@@ -44,15 +44,21 @@ def diagnose(home: Path | None, lang: str = "en") -> tuple[Path, list[Check], di
         exists = path.exists()
         size = path.stat().st_size if exists else 0
     except OSError as exc:  # a symlink loop, a dangling link, no permission
-        checks.append(Check("file", False, t("{path}: cannot be opened ({reason})", lang, path=path,
-                                                 reason=exc.strerror or exc)))
+        checks.append(
+            Check("file", False, t("{path}: cannot be opened ({reason})", lang, path=path, reason=exc.strerror or exc))
+        )
         return path, checks, {}
     if path.is_symlink() and not exists:
         checks.append(Check("file", False, t("{path} is a link to a missing file", lang, path=path)))
         return path, checks, {}
     if not exists:
-        checks.append(Check("file", True, t("no progress database yet at {path}; it is created with the first answer",
-                                            lang, path=path)))
+        checks.append(
+            Check(
+                "file",
+                True,
+                t("no progress database yet at {path}; it is created with the first answer", lang, path=path),
+            )
+        )
         return path, checks, {}
     if not path.is_file():
         checks.append(Check("file", False, t("{path} is not a file", lang, path=path)))
@@ -74,43 +80,87 @@ def diagnose(home: Path | None, lang: str = "en") -> tuple[Path, list[Check], di
         try:
             app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
             if app_id != APPLICATION_ID:
-                checks.append(Check("identity", False, (
-                    f"application_id is {app_id:#x}, not dlquiz's {APPLICATION_ID:#x}: this is "
-                    "some other program's database. Point --home / DLQUIZ_HOME elsewhere or "
-                    "move the file away.")))
+                checks.append(
+                    Check(
+                        "identity",
+                        False,
+                        (
+                            f"application_id is {app_id:#x}, not dlquiz's {APPLICATION_ID:#x}: this is "
+                            "some other program's database. Point --home / DLQUIZ_HOME elsewhere or "
+                            "move the file away."
+                        ),
+                    )
+                )
                 return path, checks, {}
             checks.append(Check("identity", True, t("a dlquiz progress database", lang)))
             version = int(con.execute("PRAGMA user_version").fetchone()[0])
             if version > SCHEMA_VERSION:
-                checks.append(Check("schema", False, t(
-                    "schema version {version} is newer than this dlquiz ({current}); upgrade dlquiz", lang,
-                    version=version, current=SCHEMA_VERSION)))
+                checks.append(
+                    Check(
+                        "schema",
+                        False,
+                        t(
+                            "schema version {version} is newer than this dlquiz ({current}); upgrade dlquiz",
+                            lang,
+                            version=version,
+                            current=SCHEMA_VERSION,
+                        ),
+                    )
+                )
             elif version < SCHEMA_VERSION:
-                checks.append(Check("schema", True, t(
-                    "schema version {version}; it is upgraded to {current} when opened", lang,
-                    version=version, current=SCHEMA_VERSION)))
+                checks.append(
+                    Check(
+                        "schema",
+                        True,
+                        t(
+                            "schema version {version}; it is upgraded to {current} when opened",
+                            lang,
+                            version=version,
+                            current=SCHEMA_VERSION,
+                        ),
+                    )
+                )
             else:
                 checks.append(Check("schema", True, t("schema version {version} (current)", lang, version=version)))
             problems = [r[0] for r in con.execute("PRAGMA integrity_check(20)").fetchall()]
             if problems == ["ok"]:
                 checks.append(Check("integrity", True, t("integrity_check: ok", lang)))
             else:
-                checks.append(Check("integrity", False, (
-                    "integrity_check found damage: " + "; ".join(problems[:5])
-                    + ". Keep a copy of the file; `sqlite3 progress.sqlite3 .recover` may "
-                    "rescue the answers.")))
+                checks.append(
+                    Check(
+                        "integrity",
+                        False,
+                        (
+                            "integrity_check found damage: "
+                            + "; ".join(problems[:5])
+                            + ". Keep a copy of the file; `sqlite3 progress.sqlite3 .recover` may "
+                            "rescue the answers."
+                        ),
+                    )
+                )
             if version >= 1:
                 for table in ("answers", "cards", "exams", "settings"):
-                    counts[table] = int(
-                        con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-                counts["reviews"] = int(con.execute(
-                    "SELECT count(*) FROM answers WHERE rating IS NOT NULL").fetchone()[0])
-                orphans = int(con.execute(
-                    "SELECT count(*) FROM answers WHERE rating IS NOT NULL AND card_id NOT IN "
-                    "(SELECT card_id FROM cards)").fetchone()[0])
-                checks.append(Check("reviews", orphans == 0, (
-                    t("every review belongs to a card", lang) if orphans == 0
-                    else t("{n} reviews point to missing cards", lang, n=orphans))))
+                    counts[table] = int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                counts["reviews"] = int(
+                    con.execute("SELECT count(*) FROM answers WHERE rating IS NOT NULL").fetchone()[0]
+                )
+                orphans = int(
+                    con.execute(
+                        "SELECT count(*) FROM answers WHERE rating IS NOT NULL AND card_id NOT IN "
+                        "(SELECT card_id FROM cards)"
+                    ).fetchone()[0]
+                )
+                checks.append(
+                    Check(
+                        "reviews",
+                        orphans == 0,
+                        (
+                            t("every review belongs to a card", lang)
+                            if orphans == 0
+                            else t("{n} reviews point to missing cards", lang, n=orphans)
+                        ),
+                    )
+                )
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
@@ -141,12 +191,18 @@ def _home_checks(home: Path, lang: str = "en") -> list[Check]:
     if not home.exists():
         parent = next((p for p in resolved.parents if p.exists()), None)
         if parent is not None and not parent.is_dir():  # mkdir would fail: "Not a directory"
-            return [Check("home", False, t("{home} cannot be created: {parent} is a file, not a folder", lang,
-                                           home=home, parent=parent))]
+            return [
+                Check(
+                    "home",
+                    False,
+                    t("{home} cannot be created: {parent} is a file, not a folder", lang, home=home, parent=parent),
+                )
+            ]
         if parent is None or not os.access(parent, os.W_OK | os.X_OK):
             return [Check("home", False, t("{home} does not exist and cannot be created", lang, home=home))]
-        return [Check("home", True, t("{home} does not exist yet; it is created with the first answer", lang,
-                                       home=home))]
+        return [
+            Check("home", True, t("{home} does not exist yet; it is created with the first answer", lang, home=home))
+        ]
     checks = []
     try:
         with tempfile.NamedTemporaryFile(dir=home, prefix=".dlquiz-write-check-") as fh:
@@ -161,8 +217,18 @@ def _home_checks(home: Path, lang: str = "en") -> list[Check]:
     except OSError:
         return checks
     if free < MIN_FREE_BYTES:
-        checks.append(Check("disk", False, t("only {free:,} bytes free on the disk of {home}: a session could not "
-                                             "save its answers", lang, free=free, home=home)))
+        checks.append(
+            Check(
+                "disk",
+                False,
+                t(
+                    "only {free:,} bytes free on the disk of {home}: a session could not save its answers",
+                    lang,
+                    free=free,
+                    home=home,
+                ),
+            )
+        )
     else:
         checks.append(Check("disk", True, t("{gib:.1f} GiB free", lang, gib=free / 2**30)))
     return checks
@@ -171,6 +237,7 @@ def _home_checks(home: Path, lang: str = "en") -> list[Check]:
 def _write_check(path: Path, lang: str = "en") -> Check:
     """Whether the database takes a write: one made in a transaction that is rolled back."""
     from dlquiz.i18n import t
+
     try:
         con = sqlite3.connect(str(path), timeout=2.0, isolation_level=None)
     except sqlite3.DatabaseError as exc:
@@ -183,8 +250,15 @@ def _write_check(path: Path, lang: str = "en") -> Check:
             con.execute("ROLLBACK")
     except (sqlite3.DatabaseError, OSError) as exc:
         if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-            return Check("write", True, t("busy now: another session is writing (a session waits up to {s} s for it)",
-                                          lang, s=BUSY_TIMEOUT_MS // 1000))
+            return Check(
+                "write",
+                True,
+                t(
+                    "busy now: another session is writing (a session waits up to {s} s for it)",
+                    lang,
+                    s=BUSY_TIMEOUT_MS // 1000,
+                ),
+            )
         return Check("write", False, explain(exc, path))
     finally:
         con.close()

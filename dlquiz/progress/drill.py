@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     from dlquiz.bank.model import Item
 
 
-def drill_items(items: Sequence[Item], home: Path | None, *, wrong: bool, due: bool, n: int | None,
-                now: datetime, lang: str = "en") -> list[Item]:
+def drill_items(
+    items: Sequence[Item], home: Path | None, *, wrong: bool, due: bool, n: int | None, now: datetime, lang: str = "en"
+) -> list[Item]:
     """`--wrong`: the items whose latest answer was wrong (or rated Again), most recently missed
     first; `--due`: the items due today, most overdue first (both: missed ones first). `items` are
     the candidates (already filtered by topic and kind); at most `n`."""
@@ -30,8 +31,11 @@ def drill_items(items: Sequence[Item], home: Path | None, *, wrong: bool, due: b
         if due:
             settings = store.settings()
             plan = exam_plan(settings, local_day(now))
-            ready = sorted((effective_due(c, plan), i) for i, c in store.cards().items()
-                           if i in by_id and local_day(effective_due(c, plan)) <= local_day(now))
+            ready = sorted(
+                (effective_due(c, plan), i)
+                for i, c in store.cards().items()
+                if i in by_id and local_day(effective_due(c, plan)) <= local_day(now)
+            )
             chosen += [by_id[i] for _, i in ready if by_id[i] not in chosen]
     if not chosen:
         from dlquiz.i18n import t

@@ -73,8 +73,7 @@ def assemble_paper(
     for cut in sorted({i.time for i in items if i.kind != "derivation"}, reverse=True)[1:]:
         pool = [i for i in items if i.time <= cut or i.kind == "derivation"]
         try:
-            again = _assemble(pool, seed=seed, minutes=minutes, n=n, chapters=chapters, check_chapters=False,
-                              lang=lang)
+            again = _assemble(pool, seed=seed, minutes=minutes, n=n, chapters=chapters, check_chapters=False, lang=lang)
         except UsageError:
             continue
         if len(again.items) > len(best.items) and _keeps_balance(paper, again):
@@ -99,8 +98,13 @@ def shortfall(items: Sequence[Item], paper: Paper, n: int, chapters: Sequence[in
     have = len(paper.items)
     minutes = paper.minutes
     if len(pool) < n:
-        return tr("Only {have} of {n} questions: the chosen chapters have {pool} items in all.", lang,
-                  have=have, n=n, pool=len(pool))
+        return tr(
+            "Only {have} of {n} questions: the chosen chapters have {pool} items in all.",
+            lang,
+            have=have,
+            n=n,
+            pool=len(pool),
+        )
     need = math.ceil(sum(pool[:n]) / 60)
     fit = 0
     used = 0
@@ -109,10 +113,17 @@ def shortfall(items: Sequence[Item], paper: Paper, n: int, chapters: Sequence[in
             break
         used += t
         fit += 1
-    return tr("Only {have} of {n} questions fit in {minutes:g} minutes: by the bank's estimates even the {n} "
-              "quickest items take {need} min. "
-              "What fits: --n {fit} --minutes {minutes:g}, or --n {n} --minutes {need}.",
-              lang, have=have, n=n, minutes=minutes, need=need, fit=max(fit, 1))
+    return tr(
+        "Only {have} of {n} questions fit in {minutes:g} minutes: by the bank's estimates even the {n} "
+        "quickest items take {need} min. "
+        "What fits: --n {fit} --minutes {minutes:g}, or --n {n} --minutes {need}.",
+        lang,
+        have=have,
+        n=n,
+        minutes=minutes,
+        need=need,
+        fit=max(fit, 1),
+    )
 
 
 def _assemble(
@@ -150,13 +161,20 @@ def _assemble(
     if n is not None and n < 1:
         raise UsageError(tr("--n must be at least 1, got {n}", lang, n=n))
     if minutes is not None and not (0 < minutes <= 24 * 60):
-        raise UsageError(tr("--minutes must be a positive number of minutes up to 1440, got {minutes}", lang,
-                            minutes=minutes))
+        raise UsageError(
+            tr("--minutes must be a positive number of minutes up to 1440, got {minutes}", lang, minutes=minutes)
+        )
     present = sorted({i.chapter for i in items})
     for c in chapters:
         if check_chapters and c not in present:
-            raise UsageError(tr("--chapters: chapter {chapter} has no items (chapters with items: {present})", lang,
-                                chapter=c, present=", ".join(map(str, present))))
+            raise UsageError(
+                tr(
+                    "--chapters: chapter {chapter} has no items (chapters with items: {present})",
+                    lang,
+                    chapter=c,
+                    present=", ".join(map(str, present)),
+                )
+            )
     pool = sorted((i for i in items if not chapters or i.chapter in chapters), key=lambda i: i.id)
     if not pool:
         raise UsageError(tr("no item to build an exam from", lang))
@@ -189,8 +207,7 @@ def _assemble(
             if item.time <= budget / 3 and take(item):
                 groups[first].remove(item)
                 break
-    chapter_rank = {c: k for k, c in enumerate(rng.sample(sorted({c for c, _ in groups}),
-                                                          len({c for c, _ in groups})))}
+    chapter_rank = {c: k for k, c in enumerate(rng.sample(sorted({c for c, _ in groups}), len({c for c, _ in groups})))}
     per_kind = {x: 0 for x in LETTER_ORDER}
     per_chapter: dict[int, int] = {}
     per_level: dict[int, int] = {}
@@ -205,11 +222,12 @@ def _assemble(
         total = sum(KIND_SHARE[x] for x in open_kinds)
         step = sum(per_kind.values()) + 1
         # the kind furthest below its share of the paper so far
-        letter = max(open_kinds, key=lambda x: (KIND_SHARE[x] / total * step - per_kind[x],
-                                                -LETTER_ORDER.index(x)))
+        letter = max(open_kinds, key=lambda x: (KIND_SHARE[x] / total * step - per_kind[x], -LETTER_ORDER.index(x)))
         # the chapter least represented so far that still has that kind
-        chapter = min((c for (c, x), g in groups.items() if x == letter and g),
-                      key=lambda c: (per_chapter.get(c, 0), chapter_rank[c]))
+        chapter = min(
+            (c for (c, x), g in groups.items() if x == letter and g),
+            key=lambda c: (per_chapter.get(c, 0), chapter_rank[c]),
+        )
         group = groups[(chapter, letter)]
         # the difficulty least represented so far (ties: the shuffled order)
         item = min(group, key=lambda i: (per_level.get(i.difficulty, 0), group.index(i)))
@@ -219,8 +237,14 @@ def _assemble(
             per_kind[letter] += 1
             per_chapter[chapter] = per_chapter.get(chapter, 0) + 1
     if not chosen:
-        raise UsageError(tr("no item fits in {minutes:g} minutes (the shortest takes {shortest:.1f} min); "
-                            "give more --minutes", lang, minutes=minutes, shortest=min(i.time for i in pool) / 60))
+        raise UsageError(
+            tr(
+                "no item fits in {minutes:g} minutes (the shortest takes {shortest:.1f} min); give more --minutes",
+                lang,
+                minutes=minutes,
+                shortest=min(i.time for i in pool) / 60,
+            )
+        )
     rank = {x: k for k, x in enumerate(LETTER_ORDER)}
     position = {item.id: k for k, item in enumerate(chosen)}
     ordered = sorted(chosen, key=lambda i: (rank[KIND_LETTER[i.kind]], i.chapter, position[i.id]))

@@ -23,8 +23,13 @@ class ExamLog:
         self.exam_id: int | None = None
         self.answer_ids: list[int] = []
         if store is not None:
-            self.exam_id = store.start_exam(started_at=started_at, seed=seed, minutes=paper.minutes,
-                                            n_items=len(paper.items), chapters=",".join(map(str, paper.chapters)))
+            self.exam_id = store.start_exam(
+                started_at=started_at,
+                seed=seed,
+                minutes=paper.minutes,
+                n_items=len(paper.items),
+                chapters=",".join(map(str, paper.chapters)),
+            )
 
     @property
     def recorder(self) -> Callable[[AnswerEvent], None] | None:
@@ -48,8 +53,9 @@ class ExamLog:
     def finish(self, report: ExamReport) -> None:
         """Store the result and the report with the exam row."""
         if self.store is not None and self.exam_id is not None:
-            self.store.finish_exam(self.exam_id, finished_at=report.finished_at, correct=report.correct,
-                                   report=report.to_dict())
+            self.store.finish_exam(
+                self.exam_id, finished_at=report.finished_at, correct=report.correct, report=report.to_dict()
+            )
 
     def close(self) -> None:
         if self.store is not None:

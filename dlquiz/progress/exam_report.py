@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 # -- the report -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class QuestionReport:
     """How one question of the exam went."""
@@ -79,15 +80,17 @@ class ExamReport:
             "finished_at": self.finished_at.isoformat(),
             "minutes": self.minutes,
             "seed": self.seed,
-            "score": {"correct": self.correct, "total": self.total,
-                      "percent": round(100 * self.correct / self.total, 1) if self.total else 0.0},
+            "score": {
+                "correct": self.correct,
+                "total": self.total,
+                "percent": round(100 * self.correct / self.total, 1) if self.total else 0.0,
+            },
             "timed_out": self.timed_out,
             "interrupted": self.interrupted,
             "used_seconds": round(self.used_seconds, 1),
             "topics": [t.__dict__ for t in self.topics],
             "questions": [
-                {k: v for k, v in q.__dict__.items() if k not in ("explanation", "prompt")}
-                for q in self.questions
+                {k: v for k, v in q.__dict__.items() if k not in ("explanation", "prompt")} for q in self.questions
             ],
         }
 
@@ -111,23 +114,41 @@ def build_report(
                 detail = grade.mistake(lang) if grade.mistake is not None else grade.detail(lang)
             if grade is not None and (grade.parts or grade.self_rating is not None):
                 parts = tuple(note(lang) for note in grade.notes)
-            rows.append(QuestionReport(
-                number=k + 1, item_id=item.id, topic=item.topic, kind=item.kind,
-                result=event.result, duration_s=float(event.duration_s), estimated_s=item.time,
-                prompt=question.prompt_text(lang), response=event.response,
-                key=question.key_text(lang), explanation=question.explanation_text(lang),
-                detail=detail, parts=parts,
-            ))
+            rows.append(
+                QuestionReport(
+                    number=k + 1,
+                    item_id=item.id,
+                    topic=item.topic,
+                    kind=item.kind,
+                    result=event.result,
+                    duration_s=float(event.duration_s),
+                    estimated_s=item.time,
+                    prompt=question.prompt_text(lang),
+                    response=event.response,
+                    key=question.key_text(lang),
+                    explanation=question.explanation_text(lang),
+                    detail=detail,
+                    parts=parts,
+                )
+            )
         else:
             from dlquiz.quiz.session import prepare
 
             question = prepare(item, number=k + 1, seed=paper.seed)
-            rows.append(QuestionReport(
-                number=k + 1, item_id=item.id, topic=item.topic, kind=item.kind,
-                result="unanswered", duration_s=0.0, estimated_s=item.time,
-                prompt=question.prompt_text(lang), key=question.key_text(lang),
-                explanation=question.explanation_text(lang),
-            ))
+            rows.append(
+                QuestionReport(
+                    number=k + 1,
+                    item_id=item.id,
+                    topic=item.topic,
+                    kind=item.kind,
+                    result="unanswered",
+                    duration_s=0.0,
+                    estimated_s=item.time,
+                    prompt=question.prompt_text(lang),
+                    key=question.key_text(lang),
+                    explanation=question.explanation_text(lang),
+                )
+            )
     topics: dict[str, list[float]] = {}
     for q in rows:
         t = topics.setdefault(q.topic, [0, 0, 0.0])
@@ -135,11 +156,15 @@ def build_report(
         t[1] += q.result == "correct"
         t[2] += q.duration_s
     return ExamReport(
-        started_at=started_at, finished_at=finished_at, minutes=paper.minutes, seed=paper.seed,
-        lang=lang, questions=tuple(rows), timed_out=result.timed_out,
+        started_at=started_at,
+        finished_at=finished_at,
+        minutes=paper.minutes,
+        seed=paper.seed,
+        lang=lang,
+        questions=tuple(rows),
+        timed_out=result.timed_out,
         interrupted=result.interrupted,
-        topics=tuple(TopicScore(t, int(a), int(c), round(s, 1))
-                     for t, (a, c, s) in sorted(topics.items())),
+        topics=tuple(TopicScore(t, int(a), int(c), round(s, 1)) for t, (a, c, s) in sorted(topics.items())),
     )
 
 
@@ -149,8 +174,11 @@ def _mmss(seconds: float) -> str:
 
 
 RESULT_WORDS = {
-    "correct": N_("correct"), "wrong": N_("wrong"), "skipped": N_("skipped"),
-    "timeout": N_("time up"), "unanswered": N_("not reached"),
+    "correct": N_("correct"),
+    "wrong": N_("wrong"),
+    "skipped": N_("skipped"),
+    "timeout": N_("time up"),
+    "unanswered": N_("not reached"),
 }
 
 
@@ -179,28 +207,39 @@ def report_markdown(report: ExamReport) -> str:
     if report.interrupted:
         lines.append("")
         lines.append(tr("The exam was interrupted.", lang))
-    lines += ["", f"## {tr('By topic', lang)}", "",
-              f"| {tr('topic', lang)} | {tr('score', lang)} | {tr('time', lang)} |",
-              "|---|---:|---:|"]
+    lines += [
+        "",
+        f"## {tr('By topic', lang)}",
+        "",
+        f"| {tr('topic', lang)} | {tr('score', lang)} | {tr('time', lang)} |",
+        "|---|---:|---:|",
+    ]
     for ts in report.topics:
         lines.append(f"| {ts.topic} | {ts.correct}/{ts.asked} | {_mmss(ts.seconds)} |")
-    lines += ["", f"## {tr('Questions', lang)}", "",
-              f"| # | {tr('item', lang)} | {tr('kind', lang)} | {tr('result', lang)} | "
-              f"{tr('time', lang)} | {tr('estimated', lang)} |",
-              "|---:|---|---|---|---:|---:|"]
+    lines += [
+        "",
+        f"## {tr('Questions', lang)}",
+        "",
+        f"| # | {tr('item', lang)} | {tr('kind', lang)} | {tr('result', lang)} | "
+        f"{tr('time', lang)} | {tr('estimated', lang)} |",
+        "|---:|---|---|---|---:|---:|",
+    ]
     for q in report.questions:
-        lines.append(f"| {q.number} | {q.item_id} | {q.kind} | {_word(q.result, lang)} | "
-                     f"{_mmss(q.duration_s)} | {_mmss(q.estimated_s)} |")
+        lines.append(
+            f"| {q.number} | {q.item_id} | {q.kind} | {_word(q.result, lang)} | "
+            f"{_mmss(q.duration_s)} | {_mmss(q.estimated_s)} |"
+        )
     mistakes = report.mistakes
     lines += ["", f"## {tr('Mistakes', lang)}", ""]
     if not mistakes:
         lines.append(tr("None. Well done.", lang))
     for q in mistakes:
         lines += [
-            f"### {q.number}. {q.item_id} ({_word(q.result, lang)})", "",
-            q.prompt, "",
-            f"- **{tr('Your answer', lang)}:** "
-            + (_cell(q.response) if q.response.strip() else "—"),
+            f"### {q.number}. {q.item_id} ({_word(q.result, lang)})",
+            "",
+            q.prompt,
+            "",
+            f"- **{tr('Your answer', lang)}:** " + (_cell(q.response) if q.response.strip() else "—"),
             f"- **{tr('Answer', lang)}:** {_cell(q.key)}",
         ]
         if q.detail:
@@ -219,13 +258,14 @@ def render_report(report: ExamReport) -> list[Any]:
     lang = report.lang
     pct = 100 * report.correct / report.total if report.total else 0.0
     answered = [q for q in report.questions if q.result not in ("unanswered", "timeout")]
-    per = (f" · {_mmss(report.used_seconds / len(answered))} {tr('per question', lang)}"
-           if answered else "")
-    out: list[Any] = [Text(
-        f"{tr('Score', lang)}: {report.correct}/{report.total} ({pct:.0f}%) · "
-        f"{tr('time used', lang)} {_mmss(report.used_seconds)} / {report.minutes:g} {tr('min', lang)}{per}",
-        style="bold",
-    )]
+    per = f" · {_mmss(report.used_seconds / len(answered))} {tr('per question', lang)}" if answered else ""
+    out: list[Any] = [
+        Text(
+            f"{tr('Score', lang)}: {report.correct}/{report.total} ({pct:.0f}%) · "
+            f"{tr('time used', lang)} {_mmss(report.used_seconds)} / {report.minutes:g} {tr('min', lang)}{per}",
+            style="bold",
+        )
+    ]
     topics = Table(title=tr("By topic", lang), title_justify="left", show_edge=False)
     for name in (tr("topic", lang), tr("score", lang), tr("time", lang)):
         topics.add_column(name)
@@ -233,18 +273,21 @@ def render_report(report: ExamReport) -> list[Any]:
         topics.add_row(ts.topic, f"{ts.correct}/{ts.asked}", _mmss(ts.seconds))
     out.append(topics)
     questions = Table(title=tr("Questions", lang), title_justify="left", show_edge=False)
-    for name in ("#", tr("item", lang), tr("result", lang), tr("time", lang),
-                 tr("estimated", lang)):
+    for name in ("#", tr("item", lang), tr("result", lang), tr("time", lang), tr("estimated", lang)):
         questions.add_column(name)
     for q in report.questions:
         style = "green" if q.result == "correct" else "red"
-        questions.add_row(str(q.number), q.item_id, Text(_word(q.result, lang), style=style),
-                          _mmss(q.duration_s), _mmss(q.estimated_s))
+        questions.add_row(
+            str(q.number),
+            q.item_id,
+            Text(_word(q.result, lang), style=style),
+            _mmss(q.duration_s),
+            _mmss(q.estimated_s),
+        )
     out.append(questions)
     # mistakes as plain text under a rule: it wraps in a terminal and is never cropped in a pipe
     for q in report.mistakes:
-        out.append(Rule(Text(f"{q.number}. {q.item_id} · {_word(q.result, lang)}"), align="left",
-                        style="red"))
+        out.append(Rule(Text(f"{q.number}. {q.item_id} · {_word(q.result, lang)}"), align="left", style="red"))
         body = Text(q.prompt + "\n\n")
         body.append(tr("Your answer: ", lang) + (q.response.strip() or "—") + "\n")
         body.append(tr("Answer: ", lang) + q.key + "\n", style="bold")
@@ -259,8 +302,8 @@ def render_report(report: ExamReport) -> list[Any]:
 
 # -- explain-why items: graded by the student after the time is up -----------------------------
 
-def self_grade_explains(paper: Paper, result: SessionResult, *, console: Any, read_line: Any, lang: str
-                        ) -> list[int]:
+
+def self_grade_explains(paper: Paper, result: SessionResult, *, console: Any, read_line: Any, lang: str) -> list[int]:
     """After the exam: each explain-why answer written during it, with the model answer and the
     key points; the student types the points they made (as in a review), which grades it. An
     empty answer stays skipped. The indices of `result.events` graded (end of input: the rest
@@ -272,9 +315,14 @@ def self_grade_explains(paper: Paper, result: SessionResult, *, console: Any, re
 
     from dlquiz.quiz.grade import grade_points, parse_points
 
-    todo = [k for k, event in enumerate(result.events)
-            if k < len(paper.items) and paper.items[k].kind == "explain" and event.result == "skipped"
-            and event.response.strip()]
+    todo = [
+        k
+        for k, event in enumerate(result.events)
+        if k < len(paper.items)
+        and paper.items[k].kind == "explain"
+        and event.result == "skipped"
+        and event.response.strip()
+    ]
     done: list[int] = []
     if not todo:
         return done
@@ -303,7 +351,8 @@ def self_grade_explains(paper: Paper, result: SessionResult, *, console: Any, re
             break
         grade = grade_points(item, points)
         result.events[k] = dataclasses.replace(
-            event, result="correct" if grade.status.value == "correct" else "wrong", self_rating=grade.self_rating)
+            event, result="correct" if grade.status.value == "correct" else "wrong", self_rating=grade.self_rating
+        )
         result.grades[k] = grade
         done.append(k)
     return done

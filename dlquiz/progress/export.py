@@ -73,8 +73,9 @@ def _front(question: Question, lang: str) -> str:
     item = question.item
     parts = [_html(question.prompt_text(lang))]
     if item.choices:
-        choices = "".join(f"<div>{letter}) {_html(c(lang))}</div>"
-                          for letter, c in zip(LETTERS, item.choices, strict=False))
+        choices = "".join(
+            f"<div>{letter}) {_html(c(lang))}</div>" for letter, c in zip(LETTERS, item.choices, strict=False)
+        )
         parts.append(f"<div class=choices>{choices}</div>")
     if item.kind == "derivation" and item.given:
         parts.append("<pre>" + html.escape("\n".join(item.given)) + "</pre>")
@@ -82,8 +83,7 @@ def _front(question: Question, lang: str) -> str:
 
 
 def _back(question: Question, lang: str, latex: bool) -> str:
-    return (f"<b>{_answer_html(question, lang, latex)}</b><br><br>"
-            f"{_html(question.explanation_text(lang))}")
+    return f"<b>{_answer_html(question, lang, latex)}</b><br><br>{_html(question.explanation_text(lang))}"
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,7 @@ class ExportResult:
     lang: str
 
 
-def export_anki(items: Sequence[Item], path: Path, *, lang: ExportLang = "en",
-                latex: bool = True) -> ExportResult:
+def export_anki(items: Sequence[Item], path: Path, *, lang: ExportLang = "en", latex: bool = True) -> ExportResult:
     """Write `items` as an Anki package: one note per item, front = question, back = answer.
 
     Raises:
@@ -109,13 +108,16 @@ def export_anki(items: Sequence[Item], path: Path, *, lang: ExportLang = "en",
     if not items:
         raise UsageError(t("no item to export (check --topic)", langs[0]))
     model = genanki.Model(
-        MODEL_ID, "dlquiz item",
+        MODEL_ID,
+        "dlquiz item",
         fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Item"}],
-        templates=[{
-            "name": "Card 1",
-            "qfmt": "{{Front}}",
-            "afmt": "{{FrontSide}}<hr id=answer>{{Back}}<div class=meta>{{Item}}</div>",
-        }],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": "{{Front}}",
+                "afmt": "{{FrontSide}}<hr id=answer>{{Back}}<div class=meta>{{Item}}</div>",
+            }
+        ],
         css=CSS,
     )
     deck = genanki.Deck(DECK_IDS[lang], DECK_NAMES[lang])
@@ -123,22 +125,26 @@ def export_anki(items: Sequence[Item], path: Path, *, lang: ExportLang = "en",
         question = question_for(item)
         fronts = [f"<div class={x}>{_front(question, x)}</div>" for x in langs]
         backs = [f"<div class={x}>{_back(question, x, latex)}</div>" for x in langs]
-        deck.add_note(genanki.Note(
-            model=model,
-            fields=["".join(fronts), "<hr>".join(backs), html.escape(f"{item.id} · {item.topic}")],
-            guid=genanki.guid_for("dlquiz", item.id, lang),
-            tags=[item.topic, item.kind, f"chapter{item.chapter}"],
-        ))
+        deck.add_note(
+            genanki.Note(
+                model=model,
+                fields=["".join(fronts), "<hr>".join(backs), html.escape(f"{item.id} · {item.topic}")],
+                guid=genanki.guid_for("dlquiz", item.id, lang),
+                tags=[item.topic, item.kind, f"chapter{item.chapter}"],
+            )
+        )
     try:  # a missing folder is not made (a typo would scatter folders): the write fails and says so
         genanki.Package(deck).write_to_file(str(path))
     except OSError as exc:
-        raise DlquizError(t("{path}: cannot write the Anki package ({reason})", langs[0], path=path,
-                            reason=exc.strerror)) from exc
+        raise DlquizError(
+            t("{path}: cannot write the Anki package ({reason})", langs[0], path=path, reason=exc.strerror)
+        ) from exc
     return ExportResult(path, len(items), lang)
 
 
-def export_markdown(items: Sequence[Item], *, lang: ExportLang = "en",
-                    chapter_titles: dict[int, str] | None = None) -> str:
+def export_markdown(
+    items: Sequence[Item], *, lang: ExportLang = "en", chapter_titles: dict[int, str] | None = None
+) -> str:
     """A printable question set: the questions by chapter, then every answer with its reason."""
     langs = _langs(lang)
     if not items:

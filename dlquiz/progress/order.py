@@ -14,5 +14,4 @@ def syllabus_order(bank: Any, items: Any) -> list[Any]:
     """Items by chapter, syllabus topic, difficulty, then bank order (how new items come)."""
     rank = {t.id: k for k, t in enumerate(bank.syllabus.topics)}
     pos = {i.id: k for k, i in enumerate(bank.items)}
-    return sorted(items, key=lambda i: (i.chapter, rank.get(i.topic, 10**6), i.difficulty,
-                                        pos.get(i.id, 0)))
+    return sorted(items, key=lambda i: (i.chapter, rank.get(i.topic, 10**6), i.difficulty, pos.get(i.id, 0)))

@@ -60,8 +60,9 @@ CHAPTER_WEIGHTS = "chapter_weights"
 
 # -- weights -----------------------------------------------------------------------------------
 
+
 def parse_weights(text: str, *, where: str = "--weight") -> dict[int, float]:
-    """"5=2,1=0.5" (or several such parts) as {chapter: weight}; a bad part is a UsageError."""
+    """ "5=2,1=0.5" (or several such parts) as {chapter: weight}; a bad part is a UsageError."""
     out: dict[int, float] = {}
     for part in text.replace(";", ",").split(","):
         part = part.strip()
@@ -73,8 +74,9 @@ def parse_weights(text: str, *, where: str = "--weight") -> dict[int, float]:
                 raise ValueError
             number, weight = int(chapter), float(value)
         except ValueError:
-            raise UsageError(lazy("{where}: {part} is not CHAPTER=WEIGHT, e.g. 5=2", where=where,
-                                  part=repr(part))) from None
+            raise UsageError(
+                lazy("{where}: {part} is not CHAPTER=WEIGHT, e.g. 5=2", where=where, part=repr(part))
+            ) from None
         if not math.isfinite(weight) or weight < 0:
             raise UsageError(lazy("{where}: {part}: the weight must be a number ≥ 0", where=where, part=repr(part)))
         out[number] = weight
@@ -98,6 +100,7 @@ def chapter_weights(syllabus: Syllabus, settings: Mapping[str, str]) -> dict[int
 
 
 # -- the student's history ---------------------------------------------------------------------
+
 
 def topic_weakness(answers: Iterable[AnswerRow], now: datetime) -> dict[str, float]:
     """Per topic with graded answers: the recency-weighted error rate, pulled toward ½ by one
@@ -144,6 +147,7 @@ def studied_seconds(answers: Iterable[AnswerRow], day: date) -> float:
 
 # -- one day's session -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Pick:
     """An item chosen (or left out) for a session, and why."""
@@ -154,9 +158,15 @@ class Pick:
     weight: float  # the chapter's exam weight
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.item.id, "topic": self.item.topic, "chapter": self.item.chapter,
-                "reason": self.reason, "weakness": round(self.weakness, 3),
-                "weight": self.weight, "seconds": self.item.time}
+        return {
+            "id": self.item.id,
+            "topic": self.item.topic,
+            "chapter": self.item.chapter,
+            "reason": self.reason,
+            "weakness": round(self.weakness, 3),
+            "weight": self.weight,
+            "seconds": self.item.time,
+        }
 
 
 @dataclass(frozen=True)
@@ -252,8 +262,7 @@ def candidates(
     return [p for _, _, p in weak] + [p for _, _, p in due] + [p for _, _, p in new]
 
 
-def fill(picks: Sequence[Pick], budget_s: float, new_allowed: int | None = None
-         ) -> tuple[list[Pick], list[Pick]]:
+def fill(picks: Sequence[Pick], budget_s: float, new_allowed: int | None = None) -> tuple[list[Pick], list[Pick]]:
     """Take picks in order while their times fit the budget (an item too long for what is left
     is passed over for shorter ones after it); new items only up to `new_allowed`."""
     chosen: list[Pick] = []
@@ -294,14 +303,23 @@ def session_for(
     if new_allowed is None and not cram and exam_plan(settings, today) is None:
         introduced = sum(1 for c in cards.values() if local_day(c.introduced_at) == today)
         new_allowed = max(0, _new_limit(settings) - introduced)
-    picks = candidates(items, cards, answers, settings, now, weights, cram=cram,
-                       weight_new=_short_of_time(items, cards, settings, today, budget_s))
+    picks = candidates(
+        items,
+        cards,
+        answers,
+        settings,
+        now,
+        weights,
+        cram=cram,
+        weight_new=_short_of_time(items, cards, settings, today, budget_s),
+    )
     chosen, left = fill(picks, max(0.0, budget_s), new_allowed)
     return Session(tuple(chosen), tuple(left), max(0.0, budget_s), cram)
 
 
-def _short_of_time(items: Sequence[Item], cards: Mapping[str, CardRow], settings: Mapping[str, str],
-                   today: date, budget_s: float) -> bool:
+def _short_of_time(
+    items: Sequence[Item], cards: Mapping[str, CardRow], settings: Mapping[str, str], today: date, budget_s: float
+) -> bool:
     """Whether the days left cannot introduce every unseen item (so new items go by weight)."""
     plan = exam_plan(settings, today)
     if plan is None:
@@ -312,6 +330,7 @@ def _short_of_time(items: Sequence[Item], cards: Mapping[str, CardRow], settings
 
 
 # -- the days to the exam ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Day:
@@ -328,9 +347,14 @@ class Day:
         return self.review_s + self.new_s
 
     def to_dict(self) -> dict[str, Any]:
-        return {"date": self.day.isoformat(), "cram": self.cram, "reviews": self.reviews,
-                "new": self.new, "minutes": round(self.used_s / 60, 1),
-                "budget_minutes": round(self.budget_s / 60, 1)}
+        return {
+            "date": self.day.isoformat(),
+            "cram": self.cram,
+            "reviews": self.reviews,
+            "new": self.new,
+            "minutes": round(self.used_s / 60, 1),
+            "budget_minutes": round(self.budget_s / 60, 1),
+        }
 
 
 @dataclass(frozen=True)
@@ -356,14 +380,19 @@ class StudyPlan:
             "exam_date": None if self.exam_day is None else self.exam_day.isoformat(),
             "minutes_per_day": self.minutes_per_day,
             "chapter_weights": {str(k): v for k, v in sorted(self.weights.items())},
-            "today": {"cram": self.today.cram, "minutes": round(self.today.used_s / 60, 1),
-                      "budget_minutes": round(self.today.budget_s / 60, 1),
-                      "items": [p.to_dict() for p in self.today.picks],
-                      "left_out": len(self.today.left_out)},
+            "today": {
+                "cram": self.today.cram,
+                "minutes": round(self.today.used_s / 60, 1),
+                "budget_minutes": round(self.today.budget_s / 60, 1),
+                "items": [p.to_dict() for p in self.today.picks],
+                "left_out": len(self.today.left_out),
+            },
             "days": [d.to_dict() for d in self.days],
-            "not_fitting": {"items": len(self.not_fitting),
-                            "minutes": round(self.not_fitting_s / 60, 1),
-                            "by_chapter": {str(k): v for k, v in sorted(by_chapter.items())}},
+            "not_fitting": {
+                "items": len(self.not_fitting),
+                "minutes": round(self.not_fitting_s / 60, 1),
+                "by_chapter": {str(k): v for k, v in sorted(by_chapter.items())},
+            },
         }
 
 
@@ -387,15 +416,24 @@ def study_plan(
     per_day = minutes if minutes is not None else minutes_per_day(settings)
     budget = per_day * 60
     plan = exam_plan(settings, today)
-    first = session_for(items, cards, answers, settings, now, weights,
-                        budget_s=budget - studied_seconds(answers, today))
+    first = session_for(
+        items, cards, answers, settings, now, weights, budget_s=budget - studied_seconds(answers, today)
+    )
     ids = {i.id for i in items}
     by_id = {i.id: i for i in items}
     introduced = {p.item.id for p in first.picks if p.reason == "new"}
     n_days = 1 if plan is None else max(1, (plan.day - today).days)
-    days = [Day(today, first.cram, len(first.picks) - len(introduced), len(introduced),
-                float(sum(p.item.time for p in first.picks if p.reason != "new")),
-                float(sum(p.item.time for p in first.picks if p.reason == "new")), first.budget_s)]
+    days = [
+        Day(
+            today,
+            first.cram,
+            len(first.picks) - len(introduced),
+            len(introduced),
+            float(sum(p.item.time for p in first.picks if p.reason != "new")),
+            float(sum(p.item.time for p in first.picks if p.reason == "new")),
+            first.budget_s,
+        )
+    ]
     # the reviews already scheduled on later days
     scheduled: dict[date, float] = {}
     counts: dict[date, int] = {}
@@ -420,9 +458,11 @@ def study_plan(
 
     schedule_comeback(today, (by_id[i] for i in introduced))
     short = _short_of_time(items, cards, settings, today, budget)
-    unseen = [p.item for p in candidates(items, cards, answers, settings, now, weights,
-                                         cram=first.cram, weight_new=short)
-              if p.reason == "new" and p.item.id not in introduced]
+    unseen = [
+        p.item
+        for p in candidates(items, cards, answers, settings, now, weights, cram=first.cram, weight_new=short)
+        if p.reason == "new" and p.item.id not in introduced
+    ]
     for k in range(1, n_days):
         day = today + timedelta(days=k)
         cram = plan is not None and (plan.day - day).days <= CRAM_DAYS
@@ -442,5 +482,11 @@ def study_plan(
         unseen = rest
         schedule_comeback(day, taken)
         days.append(Day(day, cram, reviews, len(taken), review_s, used, budget))
-    return StudyPlan(plan.day if plan else None, per_day, first, tuple(days),
-                     tuple(unseen) if plan is not None else (), dict(weights))
+    return StudyPlan(
+        plan.day if plan else None,
+        per_day,
+        first,
+        tuple(days),
+        tuple(unseen) if plan is not None else (),
+        dict(weights),
+    )

@@ -14,9 +14,17 @@ if TYPE_CHECKING:
     from dlquiz.progress.store import Store
 
 
-def save_plan_settings(store: Store, syllabus: Syllabus, *, clear: bool = False, exam_day: date | None = None,
-                       target: float | None = None, new_per_day: int | None = None,
-                       minutes_per_day: float | None = None, weights: dict[int, float] | None = None) -> None:
+def save_plan_settings(
+    store: Store,
+    syllabus: Syllabus,
+    *,
+    clear: bool = False,
+    exam_day: date | None = None,
+    target: float | None = None,
+    new_per_day: int | None = None,
+    minutes_per_day: float | None = None,
+    weights: dict[int, float] | None = None,
+) -> None:
     """Store what was given (None: unchanged); `clear` forgets the exam date and target first.
     `weights` update the kept ones; only weights that differ from the syllabus's are stored."""
     if clear:

@@ -39,8 +39,20 @@ RELEARN_GAP = 3
 RELEARN_MAX = 3
 
 RATINGS = {1: N_("Again"), 2: N_("Hard"), 3: N_("Good"), 4: N_("Easy")}
-RATING_WORDS = {"1": 1, "2": 2, "3": 3, "4": 4, "a": 1, "again": 1, "h": 2, "hard": 2, "g": 3,
-                "good": 3, "e": 4, "easy": 4}
+RATING_WORDS = {
+    "1": 1,
+    "2": 2,
+    "3": 3,
+    "4": 4,
+    "a": 1,
+    "again": 1,
+    "h": 2,
+    "hard": 2,
+    "g": 3,
+    "good": 3,
+    "e": 4,
+    "easy": 4,
+}
 UNDO_WORDS = {"u", ":undo", t("undo", "zh")}
 
 
@@ -66,10 +78,19 @@ class ReviewSession:
     """One review session over `entries`, recording into `store` (None: nothing is saved)."""
 
     def __init__(
-        self, entries: Sequence[tuple[Item, str]], *, store: Store | None, lang: str, seed: int,
-        console: Console, read_line: ReadLine, rate: bool = True, budget_s: float | None = None,
+        self,
+        entries: Sequence[tuple[Item, str]],
+        *,
+        store: Store | None,
+        lang: str,
+        seed: int,
+        console: Console,
+        read_line: ReadLine,
+        rate: bool = True,
+        budget_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC), relearn: bool = True,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        relearn: bool = True,
     ) -> None:
         self.relearn = relearn
         self.queue: deque[Entry] = deque(Entry(item, kind) for item, kind in entries)
@@ -83,8 +104,9 @@ class ReviewSession:
         self.done: list[Done] = []
         self._ids: list[int] = []
         self._read = read_line
-        self.loop = _Loop(console, self._read_line, lang, self._record if store is not None else None,
-                          True, None, clock, now)
+        self.loop = _Loop(
+            console, self._read_line, lang, self._record if store is not None else None, True, None, clock, now
+        )
         self.started = clock()
         self.ratings: list[int | None] = []  # the final rating of each answer in `result.events`
 
@@ -139,8 +161,10 @@ class ReviewSession:
                     self.result.timed_out = True
                     n = len(self.queue)
                     self.console.print(
-                        t("[bold yellow]Time is up.[/bold yellow] 1 item left for next time.", self.lang) if n == 1
-                        else t("[bold yellow]Time is up.[/bold yellow] {n} items left for next time.", self.lang, n=n))
+                        t("[bold yellow]Time is up.[/bold yellow] 1 item left for next time.", self.lang)
+                        if n == 1
+                        else t("[bold yellow]Time is up.[/bold yellow] {n} items left for next time.", self.lang, n=n)
+                    )
                     break
                 entry = self.queue.popleft()
                 try:
@@ -187,9 +211,11 @@ class ReviewSession:
         name = t(RATINGS[auto], self.lang)
         choices = " ".join(f"{k} {t(RATINGS[k], self.lang)}" for k in RATINGS)
         while True:
-            self.console.print(f"[dim]{t('Rating', self.lang)}: [bold]{name}[/bold] · "
-                               f"{t('Enter keeps it', self.lang)} · {choices} · "
-                               f"u {t('undo', self.lang)}[/dim]")
+            self.console.print(
+                f"[dim]{t('Rating', self.lang)}: [bold]{name}[/bold] · "
+                f"{t('Enter keeps it', self.lang)} · {choices} · "
+                f"u {t('undo', self.lang)}[/dim]"
+            )
             typed = self._read("> ").strip().lower()  # `u` here is read below, not raised
             if not typed:
                 return auto

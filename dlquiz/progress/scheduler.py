@@ -95,8 +95,7 @@ class CardState:
     due: datetime
 
 
-def review(card: CardRow | None, rating: Rating, at: datetime, duration_ms: int | None = None
-           ) -> CardState:
+def review(card: CardRow | None, rating: Rating, at: datetime, duration_ms: int | None = None) -> CardState:
     """Apply one FSRS review to a card (None: the item's first review)."""
     from fsrs import Card, State
 
@@ -104,17 +103,21 @@ def review(card: CardRow | None, rating: Rating, at: datetime, duration_ms: int 
         fcard = Card(card_id=0, due=at)
     else:
         fcard = Card(
-            card_id=card.card_id, state=State(card.state), step=card.step,
-            stability=card.stability, difficulty=card.difficulty, due=card.due,
+            card_id=card.card_id,
+            state=State(card.state),
+            step=card.step,
+            stability=card.stability,
+            difficulty=card.difficulty,
+            due=card.due,
             last_review=card.last_review,
         )
     new, _ = fsrs_scheduler().review_card(fcard, rating, at.astimezone(UTC), duration_ms)
     assert new.stability is not None and new.difficulty is not None
-    return CardState(int(new.state), new.step, float(new.stability), float(new.difficulty),
-                     new.due)
+    return CardState(int(new.state), new.step, float(new.stability), float(new.difficulty), new.due)
 
 
 # -- the forgetting curve --------------------------------------------------------------------
+
 
 def _curve() -> tuple[float, float]:
     decay = -float(fsrs_scheduler().parameters[20])
@@ -143,6 +146,7 @@ def card_retrievability(card: CardRow, at: datetime) -> float:
 
 # -- days ------------------------------------------------------------------------------------
 
+
 def local_day(dt: datetime) -> date:
     """The calendar day of `dt` in the local time zone."""
     return dt.astimezone().date()
@@ -154,6 +158,7 @@ def day_start(day: date) -> datetime:
 
 
 # -- exam-date mode --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ExamPlan:
@@ -226,6 +231,7 @@ def new_per_day(settings: Mapping[str, str], *, unseen: int, today: date) -> int
 
 # -- what to review --------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ReviewQueue:
     """Items to serve: due ones (most overdue first), then new ones."""
@@ -294,8 +300,7 @@ def build_queue(
     return ReviewQueue(tuple(due_items), tuple(new_items), len(due), new_allowed)
 
 
-def forecast(cards: Iterable[CardRow], now: datetime, plan: ExamPlan | None,
-             days: int = 14) -> list[int]:
+def forecast(cards: Iterable[CardRow], now: datetime, plan: ExamPlan | None, days: int = 14) -> list[int]:
     """Cards due on each of the next `days` days; day 0 (today) includes the overdue ones."""
     today = local_day(now)
     counts = [0] * days

@@ -113,7 +113,9 @@ class Stats:
             ],
             "new_per_day": self.new_per_day,
             "unseen": self.unseen,
-            "exam": None if self.exam_date is None else {
+            "exam": None
+            if self.exam_date is None
+            else {
                 "date": self.exam_date.isoformat(),
                 "days_left": (self.exam_date - local_day(self.now)).days,
                 "target": self.exam_target,
@@ -167,8 +169,12 @@ def compute_stats(
 
     def learned(item_id: str) -> bool:
         card = cards.get(item_id)
-        return (card is not None and bool(graded.get(item_id)) and graded[item_id][-1]
-                and card_retrievability(card, learn_at) >= LEARNED_AT)
+        return (
+            card is not None
+            and bool(graded.get(item_id))
+            and graded[item_id][-1]
+            and card_retrievability(card, learn_at) >= LEARNED_AT
+        )
 
     def row(key: str, title: str, chapter: int, ids: Sequence[str], title_zh: str = "") -> Row:
         seen = [cards[i] for i in ids if i in cards]
@@ -176,51 +182,69 @@ def compute_stats(
         return Row(
             title_zh=title_zh,
             learned=sum(1 for i in ids if learned(i)),
-            key=key, title=title, chapter=chapter, total=len(ids), seen=len(seen),
-            answered=len(results), correct=sum(results),
+            key=key,
+            title=title,
+            chapter=chapter,
+            total=len(ids),
+            seen=len(seen),
+            answered=len(results),
+            correct=sum(results),
             due=sum(1 for c in seen if local_day(effective_due(c, plan)) <= today),
             # a day ahead: right after an answer, retrievability "now" is 100 % even for a miss
             mean_recall=_mean([card_retrievability(c, now + timedelta(days=1)) for c in seen]),
-            exam_recall=None if exam_at is None else _mean(
-                [card_retrievability(c, exam_at) for c in seen]),
+            exam_recall=None if exam_at is None else _mean([card_retrievability(c, exam_at) for c in seen]),
         )
 
     topics = tuple(
-        row(t.id, t.title, t.chapter, items_by_topic.get(t.id, []))
-        for t in syllabus.topics if items_by_topic.get(t.id)
+        row(t.id, t.title, t.chapter, items_by_topic.get(t.id, [])) for t in syllabus.topics if items_by_topic.get(t.id)
     )
     chapters = tuple(
-        row(str(c.number), c.title, c.number,
-            [i for t in syllabus.topics if t.chapter == c.number for i in items_by_topic.get(t.id, [])], c.title_zh)
+        row(
+            str(c.number),
+            c.title,
+            c.number,
+            [i for t in syllabus.topics if t.chapter == c.number for i in items_by_topic.get(t.id, [])],
+            c.title_zh,
+        )
         for c in syllabus.chapters
     )
     chapters = tuple(c for c in chapters if c.total)
-    weak = sorted((t for t in topics if t.answered and t.weakness < WEAK_BELOW),
-                  key=lambda t: (t.weakness, t.key))
+    weak = sorted((t for t in topics if t.answered and t.weakness < WEAK_BELOW), key=lambda t: (t.weakness, t.key))
     bank_cards = [c for i, c in cards.items() if i in known]
     unseen = len(known) - len(bank_cards)
     exam_recall = None
     if exam_at is not None and known:
         exam_recall = sum(card_retrievability(c, exam_at) for c in bank_cards) / len(known)
     return Stats(
-        now=now, chapters=chapters, topics=topics,
+        now=now,
+        chapters=chapters,
+        topics=topics,
         forecast=tuple(forecast(bank_cards, now, plan, FORECAST_DAYS)),
         streak=streak((local_day(a.answered_at) for a in answers), today),
         answers_total=len(answers),
         answers_today=sum(1 for a in answers if local_day(a.answered_at) == today),
         weakest=tuple(t.key for t in weak[:WEAK_LIMIT]),
-        exam_date=plan.day if plan else None, exam_target=plan.target if plan else None,
+        exam_date=plan.day if plan else None,
+        exam_target=plan.target if plan else None,
         exam_recall=exam_recall,
-        new_per_day=new_per_day(settings, unseen=unseen, today=today), unseen=unseen,
+        new_per_day=new_per_day(settings, unseen=unseen, today=today),
+        unseen=unseen,
         exams=tuple(
-            {"started_at": e["started_at"], "correct": e["correct"], "total": e["n_items"],
-             "minutes": e["minutes"], "seed": e["seed"]}
-            for e in reversed(exams) if e.get("finished_at")
+            {
+                "started_at": e["started_at"],
+                "correct": e["correct"],
+                "total": e["n_items"],
+                "minutes": e["minutes"],
+                "seed": e["seed"],
+            }
+            for e in reversed(exams)
+            if e.get("finished_at")
         ),
     )
 
 
 # -- rendering ---------------------------------------------------------------------------------
+
 
 def _pct(x: float | None) -> str:
     return "–" if x is None else f"{x:.0%}"
@@ -242,36 +266,74 @@ def render_stats(stats: Stats, lang: str = "en") -> list[Any]:
 
     out: list[Any] = []
     due_today = stats.forecast[0] if stats.forecast else 0
-    fields = {"answers": stats.answers_total, "today": stats.answers_today, "streak": stats.streak,
-              "due": due_today, "new": stats.new_per_day, "unseen": stats.unseen}
-    head = Text(t("{answers} answers, {today} today · streak 1 day · due today {due} · new per day {new} "
-                  "({unseen} unseen)", lang, **fields) if stats.streak == 1 else
-                t("{answers} answers, {today} today · streak {streak} days · due today {due} · new per day {new} "
-                  "({unseen} unseen)", lang, **fields))
+    fields = {
+        "answers": stats.answers_total,
+        "today": stats.answers_today,
+        "streak": stats.streak,
+        "due": due_today,
+        "new": stats.new_per_day,
+        "unseen": stats.unseen,
+    }
+    head = Text(
+        t(
+            "{answers} answers, {today} today · streak 1 day · due today {due} · new per day {new} ({unseen} unseen)",
+            lang,
+            **fields,
+        )
+        if stats.streak == 1
+        else t(
+            "{answers} answers, {today} today · streak {streak} days · due today {due} · new per day {new} "
+            "({unseen} unseen)",
+            lang,
+            **fields,
+        )
+    )
     out.append(head)
     if stats.exam_date is not None:
         days = (stats.exam_date - local_day(stats.now)).days
-        exam_fields = {"day": stats.exam_date.isoformat(), "days": days, "recall": _pct(stats.exam_recall),
-                       "target": _pct(stats.exam_target)}
-        out.append(Text(t("Exam on {day} (in 1 day): predicted recall {recall} of the whole bank, target {target} "
-                          "per seen item.", lang, **exam_fields) if days == 1 else
-                        t("Exam on {day} (in {days} days): predicted recall {recall} of the whole bank, "
-                          "target {target} per seen item.", lang, **exam_fields)))
+        exam_fields = {
+            "day": stats.exam_date.isoformat(),
+            "days": days,
+            "recall": _pct(stats.exam_recall),
+            "target": _pct(stats.exam_target),
+        }
+        out.append(
+            Text(
+                t(
+                    "Exam on {day} (in 1 day): predicted recall {recall} of the whole bank, target {target} "
+                    "per seen item.",
+                    lang,
+                    **exam_fields,
+                )
+                if days == 1
+                else t(
+                    "Exam on {day} (in {days} days): predicted recall {recall} of the whole bank, "
+                    "target {target} per seen item.",
+                    lang,
+                    **exam_fields,
+                )
+            )
+        )
 
     exam = stats.exam_date is not None
     table = Table(title=t("By chapter and topic", lang), title_justify="left", show_edge=False)
     learned_head = t("learned", lang)
-    columns = [(t("topic", lang), "left"), (learned_head, "right"), (t("shaky", lang), "right"),
-               (t("untouched", lang), "right"), (t("accuracy", lang), "right"),
-               (t("recall tomorrow", lang), "right"), (t("due", lang), "right")]
+    columns = [
+        (t("topic", lang), "left"),
+        (learned_head, "right"),
+        (t("shaky", lang), "right"),
+        (t("untouched", lang), "right"),
+        (t("accuracy", lang), "right"),
+        (t("recall tomorrow", lang), "right"),
+        (t("due", lang), "right"),
+    ]
     if exam:
         columns.append((t("on exam day", lang), "right"))
     for name, justify in columns:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
 
     def cells(r: Row, label: str) -> list[str]:
-        row = [label, str(r.learned), str(r.shaky), str(r.untouched), _pct(r.accuracy),
-               _pct(r.mean_recall), str(r.due)]
+        row = [label, str(r.learned), str(r.shaky), str(r.untouched), _pct(r.accuracy), _pct(r.mean_recall), str(r.due)]
         if exam:
             row.append(_pct(r.exam_recall))
         return row
@@ -282,23 +344,37 @@ def render_stats(stats: Stats, lang: str = "en") -> list[Any]:
             if tp.chapter == chapter.chapter:
                 table.add_row(*cells(tp, f"  {tp.key}"))
     out.append(table)
-    out.append(Text(t("learned: last answer right and recall on the exam day ≥ {at:.0%}; shaky: seen, not "
-                      "learned; untouched: never answered.", lang, at=LEARNED_AT) if exam else
-                    t("learned: last answer right and recall tomorrow ≥ {at:.0%}; shaky: seen, not learned; "
-                      "untouched: never answered.", lang, at=LEARNED_AT), style="dim"))
+    out.append(
+        Text(
+            t(
+                "learned: last answer right and recall on the exam day ≥ {at:.0%}; shaky: seen, not "
+                "learned; untouched: never answered.",
+                lang,
+                at=LEARNED_AT,
+            )
+            if exam
+            else t(
+                "learned: last answer right and recall tomorrow ≥ {at:.0%}; shaky: seen, not learned; "
+                "untouched: never answered.",
+                lang,
+                at=LEARNED_AT,
+            ),
+            style="dim",
+        )
+    )
 
     answered = [tp for tp in stats.topics if tp.accuracy is not None]
     if answered:
-        chart = Table(title=t("Accuracy per topic", lang), title_justify="left", show_header=False,
-                      show_edge=False, box=None)
+        chart = Table(
+            title=t("Accuracy per topic", lang), title_justify="left", show_header=False, show_edge=False, box=None
+        )
         chart.add_column("topic")
         chart.add_column("bar")
         chart.add_column("pct", justify="right")
         for tp in answered:
             acc = tp.accuracy or 0.0
             style = "green" if acc >= 0.8 else "yellow" if acc >= 0.5 else "red"
-            chart.add_row(tp.key, Text(bar(acc), style=style), t("{acc:.0%} of {n}", lang, acc=acc,
-                                                                 n=tp.answered))
+            chart.add_row(tp.key, Text(bar(acc), style=style), t("{acc:.0%} of {n}", lang, acc=acc, n=tp.answered))
         out.append(chart)
 
     out.append(forecast_chart(stats, lang=lang))
@@ -309,8 +385,7 @@ def render_stats(stats: Stats, lang: str = "en") -> list[Any]:
         for e in stats.exams[:5]:
             total = e["total"] or 0
             score = f"{e['correct']}/{total}" + (f" ({e['correct'] / total:.0%})" if total else "")
-            exams.add_row(str(e["started_at"])[:16].replace("T", " "), score, f"{e['minutes']:g}",
-                          str(e["seed"]))
+            exams.add_row(str(e["started_at"])[:16].replace("T", " "), score, f"{e['minutes']:g}", str(e["seed"]))
         out.append(exams)
     if stats.weakest:
         weak = Text(t("Weakest topics:\n", lang), style="bold")
@@ -339,6 +414,5 @@ def forecast_chart(stats: Stats, height: int = 6, lang: str = "en") -> Any:
         text.append("".join(line).rstrip() + "\n")
     start = local_day(stats.now)
     text.append("".join(f"{n:>3}" for n in counts) + "\n")
-    text.append("".join(f"{(start + timedelta(days=k)).day:>3}" for k in range(len(counts))),
-                style="dim")
+    text.append("".join(f"{(start + timedelta(days=k)).day:>3}" for k in range(len(counts))), style="dim")
     return text

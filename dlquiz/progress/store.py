@@ -40,8 +40,22 @@ from dlquiz.progress.doctor import Check, diagnose
 from dlquiz.quiz.events import AnswerEvent
 
 __all__ = [
-    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DB_NAME", "SCHEMA_VERSION", "Check", "Store", "StoreWriteError",
-    "db_path", "diagnose", "explain", "from_iso", "iso", "open_store", "resolve_home", "scheduler_rating", "utc_now",
+    "APPLICATION_ID",
+    "BUSY_TIMEOUT_MS",
+    "DB_NAME",
+    "SCHEMA_VERSION",
+    "Check",
+    "Store",
+    "StoreWriteError",
+    "db_path",
+    "diagnose",
+    "explain",
+    "from_iso",
+    "iso",
+    "open_store",
+    "resolve_home",
+    "scheduler_rating",
+    "utc_now",
 ]
 
 
@@ -148,12 +162,9 @@ class Store:
             card_id: int | None = None
             late = False
             if rating is not None:
-                row = con.execute(
-                    "SELECT * FROM cards WHERE item_id = ?", (event.item_id,)
-                ).fetchone()
+                row = con.execute("SELECT * FROM cards WHERE item_id = ?", (event.item_id,)).fetchone()
                 card = _card_row(row) if row is not None else None
-                late = (card is not None and card.last_review is not None
-                        and answered_at < card.last_review)
+                late = card is not None and card.last_review is not None and answered_at < card.last_review
                 new = scheduler.review(card, rating, answered_at, duration_ms)
                 if late:
                     assert card is not None
@@ -162,8 +173,17 @@ class Store:
                     cur = con.execute(
                         "INSERT INTO cards(item_id, topic, state, step, stability, difficulty,"
                         " due, last_review, introduced_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                        (event.item_id, event.topic, new.state, new.step, new.stability,
-                         new.difficulty, iso(new.due), iso(answered_at), iso(answered_at)),
+                        (
+                            event.item_id,
+                            event.topic,
+                            new.state,
+                            new.step,
+                            new.stability,
+                            new.difficulty,
+                            iso(new.due),
+                            iso(answered_at),
+                            iso(answered_at),
+                        ),
                     )
                     card_id = int(cur.lastrowid or 0)
                 else:
@@ -171,17 +191,37 @@ class Store:
                     con.execute(
                         "UPDATE cards SET topic=?, state=?, step=?, stability=?, difficulty=?,"
                         " due=?, last_review=? WHERE card_id=?",
-                        (event.topic, new.state, new.step, new.stability, new.difficulty,
-                         iso(new.due), iso(answered_at), card_id),
+                        (
+                            event.topic,
+                            new.state,
+                            new.step,
+                            new.stability,
+                            new.difficulty,
+                            iso(new.due),
+                            iso(answered_at),
+                            card_id,
+                        ),
                     )
             cur = con.execute(
                 "INSERT INTO answers(item_id, topic, kind, result, response, duration_s,"
                 " answered_at, hints_used, params, self_rating, card_id, rating,"
                 " review_duration_ms, exam_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (event.item_id, event.topic, event.kind, event.result, event.response,
-                 float(event.duration_s), iso(answered_at), int(event.hints_used), params,
-                 event.self_rating, card_id, None if rating is None else int(rating),
-                 duration_ms if rating is not None else None, exam_id),
+                (
+                    event.item_id,
+                    event.topic,
+                    event.kind,
+                    event.result,
+                    event.response,
+                    float(event.duration_s),
+                    iso(answered_at),
+                    int(event.hints_used),
+                    params,
+                    event.self_rating,
+                    card_id,
+                    None if rating is None else int(rating),
+                    duration_ms if rating is not None else None,
+                    exam_id,
+                ),
             )
             if late and card_id is not None:
                 _replay(con, card_id)
@@ -193,12 +233,12 @@ class Store:
         if not 1 <= rating <= 4:
             raise ProgressError(f"rating {rating}: must be 1 (Again) to 4 (Easy)")
         with self.transaction() as con:
-            row = con.execute("SELECT card_id, rating FROM answers WHERE answer_id = ?",
-                              (answer_id,)).fetchone()
+            row = con.execute("SELECT card_id, rating FROM answers WHERE answer_id = ?", (answer_id,)).fetchone()
             if row is None or row[0] is None or row[1] is None:
                 raise ProgressError(f"answer {answer_id} is not a stored review; it cannot be rated")
-            con.execute("UPDATE answers SET rating = ?, self_rating = ? WHERE answer_id = ?",
-                        (rating, rating, answer_id))
+            con.execute(
+                "UPDATE answers SET rating = ?, self_rating = ? WHERE answer_id = ?", (rating, rating, answer_id)
+            )
             _replay(con, int(row[0]))
 
     def undo(self, answer_id: int) -> None:
@@ -212,30 +252,27 @@ class Store:
             if row[0] is None:
                 return
             card_id = int(row[0])
-            left = con.execute("SELECT count(*) FROM answers WHERE card_id = ? AND rating IS NOT NULL",
-                               (card_id,)).fetchone()[0]
+            left = con.execute(
+                "SELECT count(*) FROM answers WHERE card_id = ? AND rating IS NOT NULL", (card_id,)
+            ).fetchone()[0]
             if left:
                 _replay(con, card_id)
             else:
                 con.execute("UPDATE answers SET card_id = NULL WHERE card_id = ?", (card_id,))
                 con.execute("DELETE FROM cards WHERE card_id = ?", (card_id,))
 
-
     # -- exams -------------------------------------------------------------------------------
 
-    def start_exam(self, *, started_at: datetime, seed: int, minutes: float, n_items: int,
-                   chapters: str = "") -> int:
+    def start_exam(self, *, started_at: datetime, seed: int, minutes: float, n_items: int, chapters: str = "") -> int:
         """Open an exam row (answers then point to it); returns its id."""
         with self.transaction() as con:
             cur = con.execute(
-                "INSERT INTO exams(started_at, seed, minutes, n_items, chapters)"
-                " VALUES (?,?,?,?,?)",
+                "INSERT INTO exams(started_at, seed, minutes, n_items, chapters) VALUES (?,?,?,?,?)",
                 (iso(started_at), seed, minutes, n_items, chapters),
             )
             return int(cur.lastrowid or 0)
 
-    def finish_exam(self, exam_id: int, *, finished_at: datetime, correct: int,
-                    report: Mapping[str, Any]) -> None:
+    def finish_exam(self, exam_id: int, *, finished_at: datetime, correct: int, report: Mapping[str, Any]) -> None:
         with self.transaction() as con:
             con.execute(
                 "UPDATE exams SET finished_at=?, correct=?, report=? WHERE exam_id=?",
@@ -247,8 +284,7 @@ class Store:
             "SELECT exam_id, started_at, finished_at, seed, minutes, n_items, correct, chapters"
             " FROM exams ORDER BY exam_id"
         ).fetchall()
-        keys = ("exam_id", "started_at", "finished_at", "seed", "minutes", "n_items", "correct",
-                "chapters")
+        keys = ("exam_id", "started_at", "finished_at", "seed", "minutes", "n_items", "correct", "chapters")
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
     # -- reading -----------------------------------------------------------------------------
@@ -274,8 +310,21 @@ class Store:
             args = (iso(since),)
         rows = self._con.execute(sql + " ORDER BY answered_at, answer_id", args).fetchall()
         return [
-            AnswerRow(int(r[0]), r[1], r[2], r[3], r[4], r[5], float(r[6]), from_iso(r[7]),
-                      int(r[8]), r[9], r[10], r[11], r[12])
+            AnswerRow(
+                int(r[0]),
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                float(r[6]),
+                from_iso(r[7]),
+                int(r[8]),
+                r[9],
+                r[10],
+                r[11],
+                r[12],
+            )
             for r in rows
         ]
 
@@ -287,17 +336,17 @@ class Store:
             "SELECT card_id, rating, answered_at, review_duration_ms FROM answers"
             " WHERE rating IS NOT NULL ORDER BY answered_at, answer_id"
         ).fetchall()
-        return [ReviewLog(card_id=int(r[0]), rating=Rating(int(r[1])),
-                          review_datetime=from_iso(r[2]), review_duration=r[3]) for r in rows]
+        return [
+            ReviewLog(card_id=int(r[0]), rating=Rating(int(r[1])), review_datetime=from_iso(r[2]), review_duration=r[3])
+            for r in rows
+        ]
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables."""
         out = {}
         for table in ("answers", "cards", "exams", "settings"):
             out[table] = int(self._con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-        out["reviews"] = int(
-            self._con.execute("SELECT count(*) FROM answers WHERE rating IS NOT NULL").fetchone()[0]
-        )
+        out["reviews"] = int(self._con.execute("SELECT count(*) FROM answers WHERE rating IS NOT NULL").fetchone()[0])
         return out
 
 
@@ -308,21 +357,34 @@ def _replay(con: sqlite3.Connection, card_id: int) -> None:
     row = con.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
     base = _card_row(row)
     card: CardRow | None = None
-    log = con.execute("SELECT rating, answered_at, review_duration_ms FROM answers WHERE card_id = ? "
-                      "AND rating IS NOT NULL ORDER BY answered_at, answer_id", (card_id,)).fetchall()
+    log = con.execute(
+        "SELECT rating, answered_at, review_duration_ms FROM answers WHERE card_id = ? "
+        "AND rating IS NOT NULL ORDER BY answered_at, answer_id",
+        (card_id,),
+    ).fetchall()
     last = None
     for rating, at_text, ms in log:
         at = from_iso(at_text)
         new = scheduler.review(card, scheduler_rating(int(rating)), at, ms)
-        card = CardRow(card_id=card_id, item_id=base.item_id, topic=base.topic, state=new.state,
-                       step=new.step, stability=new.stability, difficulty=new.difficulty,
-                       due=new.due, last_review=at, introduced_at=base.introduced_at)
+        card = CardRow(
+            card_id=card_id,
+            item_id=base.item_id,
+            topic=base.topic,
+            state=new.state,
+            step=new.step,
+            stability=new.stability,
+            difficulty=new.difficulty,
+            due=new.due,
+            last_review=at,
+            introduced_at=base.introduced_at,
+        )
         last = at
     if card is None or last is None:
         return
-    con.execute("UPDATE cards SET state=?, step=?, stability=?, difficulty=?, due=?, last_review=? "
-                "WHERE card_id=?", (card.state, card.step, card.stability, card.difficulty,
-                                    iso(card.due), iso(last), card_id))
+    con.execute(
+        "UPDATE cards SET state=?, step=?, stability=?, difficulty=?, due=?, last_review=? WHERE card_id=?",
+        (card.state, card.step, card.stability, card.difficulty, iso(card.due), iso(last), card_id),
+    )
 
 
 def scheduler_rating(value: int) -> Any:
@@ -334,11 +396,17 @@ def scheduler_rating(value: int) -> Any:
 
 def _card_row(r: Any) -> CardRow:
     return CardRow(
-        card_id=int(r[0]), item_id=r[1], topic=r[2], state=int(r[3]), step=r[4],
-        stability=r[5], difficulty=r[6], due=from_iso(r[7]),
-        last_review=from_iso(r[8]) if r[8] else None, introduced_at=from_iso(r[9]),
+        card_id=int(r[0]),
+        item_id=r[1],
+        topic=r[2],
+        state=int(r[3]),
+        step=r[4],
+        stability=r[5],
+        difficulty=r[6],
+        due=from_iso(r[7]),
+        last_review=from_iso(r[8]) if r[8] else None,
+        introduced_at=from_iso(r[9]),
     )
-
 
 
 def open_store(
@@ -363,24 +431,34 @@ def open_store(
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ProgressError(lazy("{path}: cannot create the data directory ({reason})", path=path.parent,
-                                     reason=exc)) from exc
+            raise ProgressError(
+                lazy("{path}: cannot create the data directory ({reason})", path=path.parent, reason=exc)
+            ) from exc
         version = 0
     else:
         check_file(path)
         app_id, version, tables = inspect_file(path)
         if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or tables != 0):
-            raise ProgressError(lazy(
-                "{path}: this SQLite file is not a dlquiz progress database (application_id {app_id}, {tables} "
-                "tables); it was left untouched. Use another --home or DLQUIZ_HOME, or move the file away.",
-                path=path, app_id=f"{app_id:#x}", tables=tables))
+            raise ProgressError(
+                lazy(
+                    "{path}: this SQLite file is not a dlquiz progress database (application_id {app_id}, {tables} "
+                    "tables); it was left untouched. Use another --home or DLQUIZ_HOME, or move the file away.",
+                    path=path,
+                    app_id=f"{app_id:#x}",
+                    tables=tables,
+                )
+            )
         if version > SCHEMA_VERSION:
-            raise ProgressError(lazy(
-                "{path}: progress database schema {version} is newer than this dlquiz understands ({current}); "
-                "upgrade dlquiz.", path=path, version=version, current=SCHEMA_VERSION))
+            raise ProgressError(
+                lazy(
+                    "{path}: progress database schema {version} is newer than this dlquiz understands ({current}); "
+                    "upgrade dlquiz.",
+                    path=path,
+                    version=version,
+                    current=SCHEMA_VERSION,
+                )
+            )
     con = connect(path)
     if version < SCHEMA_VERSION:
         migrate(con, path, version)
     return Store(path, con, now=now, item_times=item_times)
-
-

@@ -33,9 +33,18 @@ class Today:
     now: datetime
 
 
-def todays_queue(items: Sequence[Item], cards: Mapping[str, CardRow], settings: Mapping[str, str],
-                 answers: Callable[[], list[AnswerRow]], syllabus: Syllabus, now: datetime, *,
-                 minutes: float | None, limit: int | None, new: int | None) -> Today:
+def todays_queue(
+    items: Sequence[Item],
+    cards: Mapping[str, CardRow],
+    settings: Mapping[str, str],
+    answers: Callable[[], list[AnswerRow]],
+    syllabus: Syllabus,
+    now: datetime,
+    *,
+    minutes: float | None,
+    limit: int | None,
+    new: int | None,
+) -> Today:
     """The queue for today. With `minutes`, or an exam date set, the session fits a time budget
     (`minutes`, else the minutes a day less what was already studied today); otherwise due items,
     most overdue first, then new ones up to the daily limit. `answers` is read only when needed."""
@@ -45,14 +54,25 @@ def todays_queue(items: Sequence[Item], cards: Mapping[str, CardRow], settings: 
             budget = minutes * 60
         else:
             budget = max(0.0, minutes_per_day(settings) * 60 - studied_seconds(log, local_day(now)))
-        session = session_for(items, cards, log, settings, now, chapter_weights(syllabus, settings),
-                              budget_s=budget, new_allowed=new)
+        session = session_for(
+            items, cards, log, settings, now, chapter_weights(syllabus, settings), budget_s=budget, new_allowed=new
+        )
         picks = list(session.picks)[:limit] if limit is not None else list(session.picks)
         entries = [(p.item, p.reason) for p in picks]
         n_due = sum(1 for _, k in entries if k == "due")
         n_weak = sum(1 for _, k in entries if k == "weak")
-        return Today(entries, n_due, n_weak, len(entries) - n_due - n_weak, 1 if session.left_out else 0,
-                     budget, session, cards, settings, now)
+        return Today(
+            entries,
+            n_due,
+            n_weak,
+            len(entries) - n_due - n_weak,
+            1 if session.left_out else 0,
+            budget,
+            session,
+            cards,
+            settings,
+            now,
+        )
     queue = build_queue(items, cards, settings, now, limit=limit, new_limit=new)
     entries = [(i, "due") for i in queue.due] + [(i, "new") for i in queue.new]
     return Today(entries, len(queue.due), 0, len(queue.new), queue.new_allowed, None, None, cards, settings, now)

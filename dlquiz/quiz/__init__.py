@@ -8,6 +8,15 @@ from dlquiz.quiz.runner import SessionResult, make_reader, run_session, summary_
 from dlquiz.quiz.session import Question, pick_items, prepare
 
 __all__ = [
-    "AnswerEvent", "Grade", "Question", "SessionResult", "grade", "make_reader", "parse_number",
-    "pick_items", "prepare", "run_session", "summary_table",
+    "AnswerEvent",
+    "Grade",
+    "Question",
+    "SessionResult",
+    "grade",
+    "make_reader",
+    "parse_number",
+    "pick_items",
+    "prepare",
+    "run_session",
+    "summary_table",
 ]

@@ -22,10 +22,13 @@ def _letters(text: str, n_choices: int) -> list[str] | str:
         return lazy("type the letter of a choice")
     bad = [c for c in cleaned if c not in valid]
     if bad:
-        return lazy("{letter} is not a choice; type letters from {first} to {last}", letter=repr(bad[0]),
-                    first=valid[0], last=valid[-1])
+        return lazy(
+            "{letter} is not a choice; type letters from {first} to {last}",
+            letter=repr(bad[0]),
+            first=valid[0],
+            last=valid[-1],
+        )
     return list(cleaned)
-
 
 
 # ----------------------------------------------------------------------------- short answers
@@ -68,7 +71,7 @@ def _short_forms(text: str) -> set[str]:
     forms = {"".join(words)}
     for n, word in enumerate(words):
         for single in _singular(word):
-            forms.add("".join([*words[:n], single, *words[n + 1:]]))
+            forms.add("".join([*words[:n], single, *words[n + 1 :]]))
     return forms
 
 
@@ -91,9 +94,10 @@ def _near_miss(given: str, accepted: set[str]) -> bool:
     if _CJK.search(given) or len(given) < 5:
         return False
     allowed = 1 if len(given) < 9 else 2
-    return any(not _CJK.search(a) and abs(len(a) - len(given)) <= allowed
-               and _edit_distance(given, a) <= allowed for a in accepted)
-
+    return any(
+        not _CJK.search(a) and abs(len(a) - len(given)) <= allowed and _edit_distance(given, a) <= allowed
+        for a in accepted
+    )
 
 
 def _grade_short(item: Item, response: str, key: Any) -> Grade:
@@ -106,10 +110,11 @@ def _grade_short(item: Item, response: str, key: Any) -> Grade:
     if mistake is None and given & accepted:
         return Grade(Status.CORRECT)
     if mistake is None and _near_miss(exact, accepted):
-        return Grade(Status.SENT_BACK, lazy("check the spelling: {answer} is close to an accepted answer",
-                                            answer=repr(response.strip())))
+        return Grade(
+            Status.SENT_BACK,
+            lazy("check the spelling: {answer} is close to an accepted answer", answer=repr(response.strip())),
+        )
     return Grade(Status.WRONG, mistake=mistake)
-
 
 
 def _grade_choices(item: Item, response: str, key: Any) -> Grade:
@@ -128,13 +133,17 @@ def _grade_choices(item: Item, response: str, key: Any) -> Grade:
             return Grade(Status.CORRECT)
         missing = sorted(set(key) - set(chosen))
         extra = sorted(set(chosen) - set(key))
-        return Grade(Status.WRONG, choices_missed(missing, extra, "en"),
-                     message_zh=choices_missed(missing, extra, "zh"),
-                     mistake=_mistake(item, lambda m: tuple(sorted(m)) == chosen))
+        return Grade(
+            Status.WRONG,
+            choices_missed(missing, extra, "en"),
+            message_zh=choices_missed(missing, extra, "zh"),
+            mistake=_mistake(item, lambda m: tuple(sorted(m)) == chosen),
+        )
     # ordering: any defensible order passes, and the student learns which convention it follows
     if sorted(letters) != sorted(key):
-        return Grade(Status.INVALID, lazy("give every letter exactly once, e.g. {example}",
-                                          example="".join(sorted(key))))
+        return Grade(
+            Status.INVALID, lazy("give every letter exactly once, e.g. {example}", example="".join(sorted(key)))
+        )
     orders = [(o.answer, o.note) for o in item.orders] or [(tuple(key), None)]
     for order, note in orders:
         if tuple(letters) == tuple(order):
@@ -144,6 +153,8 @@ def _grade_choices(item: Item, response: str, key: Any) -> Grade:
 
 def choices_missed(missing: list[str], extra: list[str], lang: str) -> str:
     """What a wrong multiple-choice answer left out and chose too many ("missing b; not c")."""
-    parts = [t("missing {letters}", lang, letters=", ".join(missing)) if missing else "",
-             t("not {letters}", lang, letters=", ".join(extra)) if extra else ""]
+    parts = [
+        t("missing {letters}", lang, letters=", ".join(missing)) if missing else "",
+        t("not {letters}", lang, letters=", ".join(extra)) if extra else "",
+    ]
     return t("; ", lang).join(p for p in parts if p)

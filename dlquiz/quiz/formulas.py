@@ -25,7 +25,6 @@ CHECK_SECONDS = 3.0  # and the check itself at most
 DERIVATIVE = re.compile(r"(?<![A-Za-z])d\s*/\s*d[A-Za-z]|\bdiff\s*\(|\\frac\s*\{\s*(d|\\partial)\s*\}|\\partial|∂")
 
 
-
 def _formula_constraint(item: Item, response: str, timeout: float = READ_SECONDS) -> Grade | None:
     """The prompt's constraint ("in terms of σ(x)", "without exp"): a violation is sent back."""
     from dlquiz.errors import DlquizError
@@ -44,8 +43,10 @@ def _formula_constraint(item: Item, response: str, timeout: float = READ_SECONDS
     reason = item.constraint
 
     def said(lang: str) -> str:
-        parts = [t("the answer must use {names}", lang, names=", ".join(missing)) if missing else "",
-                 t("write it without {names}", lang, names=", ".join(forbidden)) if forbidden else ""]
+        parts = [
+            t("the answer must use {names}", lang, names=", ".join(missing)) if missing else "",
+            t("write it without {names}", lang, names=", ".join(forbidden)) if forbidden else "",
+        ]
         asks = t(" (the question asks: {reason})", lang, reason=reason(lang)) if reason else ""
         return t("; ", lang).join(p for p in parts if p) + asks
 
@@ -71,8 +72,14 @@ def _grade_formula(item: Item, response: str) -> Grade:
     for name in item.forbid:
         match = re.search(rf"(?<![A-Za-z_])\\?{re.escape(name)}(?![A-Za-z_])", response, re.IGNORECASE)
         if match and not item.require:
-            return Grade(Status.INVALID, lazy("write it without {name} (column {column}): the question asks what it "
-                                              "is made of", name=repr(name), column=match.start() + 1))
+            return Grade(
+                Status.INVALID,
+                lazy(
+                    "write it without {name} (column {column}): the question asks what it is made of",
+                    name=repr(name),
+                    column=match.start() + 1,
+                ),
+            )
     extra = _unknown_names(item, response, left(READ_SECONDS))
     if extra:
         return Grade(Status.INVALID, extra)
@@ -81,11 +88,17 @@ def _grade_formula(item: Item, response: str) -> Grade:
         return violated
     parsed = _parsed_keys(item)
     if left(CHECK_SECONDS) < 0.1:
-        return Grade(Status.UNDECIDED, lazy("time limit reached (grading an answer takes at most {seconds:g} s)",
-                                            seconds=ANSWER_SECONDS))
+        return Grade(
+            Status.UNDECIDED,
+            lazy("time limit reached (grading an answer takes at most {seconds:g} s)", seconds=ANSWER_SECONDS),
+        )
     result = check_answer(
-        expected=parsed.key, given=response, assumptions=item.assume, let=item.let,
-        mistakes=parsed.mistakes, timeout=left(CHECK_SECONDS),
+        expected=parsed.key,
+        given=response,
+        assumptions=item.assume,
+        let=item.let,
+        mistakes=parsed.mistakes,
+        timeout=left(CHECK_SECONDS),
     )
     verdict = result.verdict
     if verdict is Verdict.ERROR:
@@ -102,10 +115,22 @@ def _grade_formula(item: Item, response: str) -> Grade:
     if verdict is Verdict.EQUAL:
         return Grade(Status.CORRECT, interpreted=result.interpreted, notes=notes)
     if verdict is Verdict.UNDECIDED:
-        return Grade(Status.UNDECIDED, detail or lazy("could not decide within the time limit"),
-                     interpreted=result.interpreted, notes=notes)
-    return Grade(Status.WRONG, detail, mistake=mistake, interpreted=result.interpreted, rule=rule,
-                 rule_text=rule_text, message_zh=detail_zh, notes=notes)
+        return Grade(
+            Status.UNDECIDED,
+            detail or lazy("could not decide within the time limit"),
+            interpreted=result.interpreted,
+            notes=notes,
+        )
+    return Grade(
+        Status.WRONG,
+        detail,
+        mistake=mistake,
+        interpreted=result.interpreted,
+        rule=rule,
+        rule_text=rule_text,
+        message_zh=detail_zh,
+        notes=notes,
+    )
 
 
 @dataclass(frozen=True)
@@ -159,10 +184,16 @@ def _unknown_names(item: Item, response: str, timeout: float = READ_SECONDS) -> 
     names = ", ".join(repr(n) for n in extra)
     expected = ", ".join(sorted(known) + sorted(item.let)) or lazy("no variables: a constant")
     if len(extra) == 1:
-        return lazy("{names} does not appear in this question (write the answer in terms of: {expected})",
-                    names=names, expected=expected)
-    return lazy("{names} do not appear in this question (write the answer in terms of: {expected})",
-                names=names, expected=expected)
+        return lazy(
+            "{names} does not appear in this question (write the answer in terms of: {expected})",
+            names=names,
+            expected=expected,
+        )
+    return lazy(
+        "{names} do not appear in this question (write the answer in terms of: {expected})",
+        names=names,
+        expected=expected,
+    )
 
 
 def _counterexample_zh(counterexample: dict[str, Any] | None, domain_only: bool, english: str) -> str:
@@ -170,8 +201,13 @@ def _counterexample_zh(counterexample: dict[str, Any] | None, domain_only: bool,
     if not counterexample or "point" not in counterexample:
         return ""
     point = ", ".join(f"{k} = {v}" for k, v in counterexample["point"].items())
-    text = t("counterexample: at {point} the right value is {expected}, yours is {given}", "zh", point=point,
-             expected=counterexample.get("expected"), given=counterexample.get("given"))
+    text = t(
+        "counterexample: at {point} the right value is {expected}, yours is {given}",
+        "zh",
+        point=point,
+        expected=counterexample.get("expected"),
+        given=counterexample.get("given"),
+    )
     if domain_only and ";" in english:
         text = t("equal only on part of the domain ({where}); ", "zh", where=english.split(";")[0]) + text
     return text

@@ -88,4 +88,3 @@ def _grade(item: Item, response: str, expected: Any) -> Grade:
     if kind == "explain":
         return _grade_explain(item, response)
     raise ValueError(f"unknown kind {kind!r}")
-

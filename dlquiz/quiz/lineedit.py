@@ -21,7 +21,7 @@ WATCH_S = 0.2  # how often time-up is checked while waiting
 
 
 def countdown(left: float, lang: str) -> str:
-    """"2:53 left", in `lang`."""
+    """ "2:53 left", in `lang`."""
     from dlquiz.i18n import t
 
     minutes, seconds = divmod(max(0, math.ceil(left)), 60)
@@ -29,8 +29,12 @@ def countdown(left: float, lang: str) -> str:
 
 
 def terminal_reader(
-    console: Console, *, deadline: float | None = None, clock: Callable[[], float] = time.monotonic,
-    lang: str = "en", on_time_up: Callable[[], BaseException] | None = None,
+    console: Console,
+    *,
+    deadline: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    lang: str = "en",
+    on_time_up: Callable[[], BaseException] | None = None,
 ) -> ReadLine:
     """A `read_line(prompt)` for a terminal.
 
@@ -56,8 +60,7 @@ def terminal_reader(
             return session.prompt(FormattedText([shown]))
 
         def message() -> Any:
-            return FormattedText([("bold fg:ansiyellow", f"⏱ {countdown(deadline - clock(), lang)} "),
-                                  shown])
+            return FormattedText([("bold fg:ansiyellow", f"⏱ {countdown(deadline - clock(), lang)} "), shown])
 
         async def watch() -> None:
             import asyncio

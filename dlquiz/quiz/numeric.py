@@ -35,28 +35,51 @@ def parse_number(text: str) -> float | str:
                 point = s.replace(",", ".")
                 if re.fullmatch(r"[+-]?0,\d+", s):
                     return lazy("is the comma a decimal comma? write {point} with a decimal point", point=point)
-                return lazy("is the comma a decimal comma? write {point} with a decimal point (or {plain} without "
-                            "the comma)", point=point, plain=s.replace(",", ""))
+                return lazy(
+                    "is the comma a decimal comma? write {point} with a decimal point (or {plain} without the comma)",
+                    point=point,
+                    plain=s.replace(",", ""),
+                )
             if not _THOUSANDS.fullmatch(s):
                 col = text.find(",") + 1
-                return lazy("not a number at column {column}: {text} (write decimals with a point: 0.665)",
-                            column=col, text=repr(text.strip()))
+                return lazy(
+                    "not a number at column {column}: {text} (write decimals with a point: 0.665)",
+                    column=col,
+                    text=repr(text.strip()),
+                )
         s = s.replace(",", "")
     s = s.translate(SUPERSCRIPTS).replace("**", "^")
     try:
         value = _number_value(s)
     except (ValueError, ZeroDivisionError, OverflowError):
         col = next((i + 1 for i, c in enumerate(text) if not (c.isdigit() or c in "+-−.eE/%, ^*×·")), 1)
-        return lazy("not a number at column {column}: {text} (examples: 0.25, 3/4, 1e-8, 9.5×10^-7, 75%)",
-                    column=col, text=repr(text.strip()))
+        return lazy(
+            "not a number at column {column}: {text} (examples: 0.25, 3/4, 1e-8, 9.5×10^-7, 75%)",
+            column=col,
+            text=repr(text.strip()),
+        )
     if not math.isfinite(value):
         return lazy("the number is too large")
     return value / 100 if percent else value
 
 
 NUM = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
-SUPERSCRIPTS = str.maketrans({"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
-                              "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+"})
+SUPERSCRIPTS = str.maketrans(
+    {
+        "⁰": "0",
+        "¹": "1",
+        "²": "2",
+        "³": "3",
+        "⁴": "4",
+        "⁵": "5",
+        "⁶": "6",
+        "⁷": "7",
+        "⁸": "8",
+        "⁹": "9",
+        "⁻": "-",
+        "⁺": "+",
+    }
+)
 
 
 def _number_value(s: str) -> float:
@@ -93,10 +116,10 @@ def tolerance_for(expected: float, item: Item) -> float:
     """
     slack = 1e-9 * max(1.0, abs(expected))  # floating-point noise in the key, not a tolerance
     if item.decimals is not None:
-        return 0.5 * 10.0 ** -item.decimals + slack
+        return 0.5 * 10.0**-item.decimals + slack
     if item.sig_figs is not None:
         if expected == 0:
-            return 0.5 * 10.0 ** -item.sig_figs + slack
+            return 0.5 * 10.0**-item.sig_figs + slack
         exponent = math.floor(math.log10(abs(expected)))
         return 0.5 * 10.0 ** (exponent - item.sig_figs + 1) + slack
     if item.tolerance is not None:
@@ -132,7 +155,6 @@ def _number_echo(response: str, value: float) -> str:
     shown = f"{value:.12g}"
     typed = unicodedata.normalize("NFKC", response).strip()
     return shown if typed == shown else f"{typed} = {shown}"
-
 
 
 def _grade_numeric(item: Item, response: str, key: Any) -> Grade:

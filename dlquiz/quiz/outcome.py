@@ -48,11 +48,9 @@ class Grade:
         return self.message_zh if lang == "zh" and self.message_zh else self.message
 
 
-
 def _text(message: Lazy) -> Text:
     """A message of ours in both languages (for the notes and labels a Grade carries as Text)."""
     return Text(message.text("en"), message.text("zh"))
-
 
 
 def _mistake(item: Item, matches: Any) -> Text | None:

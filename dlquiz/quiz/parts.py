@@ -117,16 +117,25 @@ def grade_part(item: Item, key: PartKey, response: str, number: int = 0) -> Grad
         values = _text(lazy("type the values"))
         return Grade(Status.INVALID, prefix.en + values.en, message_zh=prefix.zh + values.zh)
     try:  # the comparison `dlquiz example --mine` makes, entry by entry with the item's precision
-        checked = judge_value(key.name, response.replace("−", "-"), key.value, where="answer", loose_shape=True,
-                              number_ok=lambda yours, exp, _w: (numbers_match(exp, yours, item), "value"))
+        checked = judge_value(
+            key.name,
+            response.replace("−", "-"),
+            key.value,
+            where="answer",
+            loose_shape=True,
+            number_ok=lambda yours, exp, _w: (numbers_match(exp, yours, item), "value"),
+        )
     except DlquizError as exc:
         return Grade(Status.INVALID, prefix.en + str(exc), message_zh=prefix.zh + message_zh(str(exc)))
     if checked.reason == "shape":
         got = "×".join(map(str, _shape(checked.yours))) or "1"
         want = part_format(key.value)
         shape = N_("{name} is {want}; you gave {got} values")
-        return Grade(Status.SENT_BACK, prefix.en + t(shape, "en", name=key.name, want=want.en, got=got),
-                     message_zh=prefix.zh + t(shape, "zh", name=key.name, want=want.zh, got=got))
+        return Grade(
+            Status.SENT_BACK,
+            prefix.en + t(shape, "en", name=key.name, want=want.en, got=got),
+            message_zh=prefix.zh + t(shape, "zh", name=key.name, want=want.zh, got=got),
+        )
     echo = value_text(checked.yours)
     if checked.ok:
         return Grade(Status.CORRECT, interpreted=echo)
@@ -137,16 +146,20 @@ def grade_part(item: Item, key: PartKey, response: str, number: int = 0) -> Grad
         yours = _flat_entries(checked.yours)[_flat_index(index, _shape(key.value))]
         shown.append((where, value_text(yours), value_text(_at(key.value, index))))
     more = len(checked.wrong) - len(shown)
+
     def entries(lang: str) -> str:
-        listed = t("; ", lang).join(t("{where}: you gave {yours}, right {right}", lang, where=w(lang), yours=y, right=r)
-                                    for w, y, r in shown)
+        listed = t("; ", lang).join(
+            t("{where}: you gave {yours}, right {right}", lang, where=w(lang), yours=y, right=r) for w, y, r in shown
+        )
         return listed + (t("; and {n} more", lang, n=more) if more > 0 else "")
 
     en, zh = entries("en"), entries("zh")
-    head = _text(lazy("{wrong} of {total} entries wrong — ", wrong=len(checked.wrong),
-                      total=len(_flat_entries(key.value))))
-    return Grade(Status.WRONG, prefix.en + head.en + en, message_zh=prefix.zh + head.zh + zh, interpreted=echo,
-                 notes=notes)
+    head = _text(
+        lazy("{wrong} of {total} entries wrong — ", wrong=len(checked.wrong), total=len(_flat_entries(key.value)))
+    )
+    return Grade(
+        Status.WRONG, prefix.en + head.en + en, message_zh=prefix.zh + head.zh + zh, interpreted=echo, notes=notes
+    )
 
 
 def _flat_index(index: tuple[int, ...], shape: tuple[int, ...]) -> int:
@@ -176,8 +189,12 @@ def split_part_answers(keys: tuple[PartKey, ...], response: str) -> list[str] | 
         return [found[k] for k in names]
     if len(lines) != len(keys):
         listing = ", ".join(f"{n} {k}" for n, k in enumerate(names, 1))
-        return lazy("give one answer per line, {n} in all ({listing}); got {got} line(s)", n=len(keys), listing=listing,
-                    got=len(lines))
+        return lazy(
+            "give one answer per line, {n} in all ({listing}); got {got} line(s)",
+            n=len(keys),
+            listing=listing,
+            got=len(lines),
+        )
     return lines
 
 
@@ -205,13 +222,20 @@ def combine_parts(keys: tuple[PartKey, ...], grades: list[Grade], *, detailed: b
         if detailed and not ok:
             extra = [g.message.split(": ", 1)[-1] if g.message else "", *(t.en for t in g.notes)]
             extra_zh = [g.message_zh.split("：", 1)[-1] if g.message_zh else "", *(t.zh for t in g.notes)]
-            line = Text(line.en + "".join(f"\n    {x}" for x in extra if x),
-                        line.zh + "".join(f"\n    {x}" for x in extra_zh if x))
+            line = Text(
+                line.en + "".join(f"\n    {x}" for x in extra if x),
+                line.zh + "".join(f"\n    {x}" for x in extra_zh if x),
+            )
         notes.append(line)
     right = sum(g.status is Status.CORRECT for g in grades)
     status = Status.CORRECT if right == len(grades) else Status.WRONG
     if any(g.status is Status.UNDECIDED for g in grades) and status is not Status.CORRECT:
         status = Status.UNDECIDED
     head = _text(lazy("{right} of {total} parts right", right=right, total=len(grades)))
-    return Grade(status, "" if status is Status.CORRECT else head.en,
-                 message_zh="" if status is Status.CORRECT else head.zh, notes=tuple(notes), parts=tuple(grades))
+    return Grade(
+        status,
+        "" if status is Status.CORRECT else head.en,
+        message_zh="" if status is Status.CORRECT else head.zh,
+        notes=tuple(notes),
+        parts=tuple(grades),
+    )

@@ -43,6 +43,7 @@ def rating_for_points(made: int, total: int) -> int:
 def grade_points(item: Item, points: list[int]) -> Grade:
     """The verdict of a self-graded explain item: correct with half the key points or more."""
     rating = rating_for_points(len(points), len(item.rubric))
+
     def made_in(lang: str) -> str:
         listed = t(", ", lang).join(map(str, points)) or t("none", lang)
         return t("Points made: {points} of {total}", lang, points=listed, total=len(item.rubric))

@@ -57,8 +57,9 @@ class SessionResult:
         return sum(e.correct for e in self.events), len(self.events)
 
 
-def make_reader(console: Console, *, deadline: float | None = None,
-                clock: Callable[[], float] = time.monotonic, lang: str = "en") -> ReadLine:
+def make_reader(
+    console: Console, *, deadline: float | None = None, clock: Callable[[], float] = time.monotonic, lang: str = "en"
+) -> ReadLine:
     """`read_line` for this process: prompt_toolkit on a terminal (line editing that keeps the
     prompt; with a `deadline`, a countdown redrawn every second), plain lines from a pipe."""
     if sys.stdin.isatty() and sys.stdout.isatty():
@@ -94,8 +95,14 @@ def _can_alarm() -> bool:
 
 class _Loop:
     def __init__(
-        self, console: Console, read_line: ReadLine, lang: str, recorder: Recorder | None,
-        feedback: bool, deadline: float | None, clock: Callable[[], float],
+        self,
+        console: Console,
+        read_line: ReadLine,
+        lang: str,
+        recorder: Recorder | None,
+        feedback: bool,
+        deadline: float | None,
+        clock: Callable[[], float],
         now: Callable[[], datetime],
     ) -> None:
         self.console = console
@@ -117,12 +124,19 @@ class _Loop:
     def time_left(self) -> float | None:
         return None if self.deadline is None else self.deadline - self.clock()
 
-    def record(self, q: Question, result: Result, response: str, started: float, hints: int,
-               grade: Grade | None) -> None:
+    def record(
+        self, q: Question, result: Result, response: str, started: float, hints: int, grade: Grade | None
+    ) -> None:
         event = AnswerEvent(
-            item_id=q.item.id, topic=q.item.topic, kind=q.item.kind, result=result,
-            response=response, duration_s=round(max(0.0, self.clock() - started), 3),
-            answered_at=self.now(), hints_used=hints, params=q.params,
+            item_id=q.item.id,
+            topic=q.item.topic,
+            kind=q.item.kind,
+            result=result,
+            response=response,
+            duration_s=round(max(0.0, self.clock() - started), 3),
+            answered_at=self.now(),
+            hints_used=hints,
+            params=q.params,
             self_rating=grade.self_rating if grade is not None else None,
         )
         if self.recorder is not None:
@@ -209,14 +223,14 @@ class _Loop:
                 else:
                     label = t("Could not read that", self.lang)
                 if grade.interpreted:
-                    self.say(t('interpreted as', self.lang), grade.interpreted, "dim")
+                    self.say(t("interpreted as", self.lang), grade.interpreted, "dim")
                 self.say(label, grade.detail(self.lang), "yellow")
                 for note in grade.notes:
                     self.console.print(note(self.lang), markup=False, highlight=False)
                 self.console.print(t("Try again.", self.lang))
                 continue
             if grade.interpreted:
-                self.say(t('interpreted as', self.lang), grade.interpreted, "dim")
+                self.say(t("interpreted as", self.lang), grade.interpreted, "dim")
             if grade.status is Status.UNDECIDED:
                 self.console.print(t("Could not decide in time; not counted. Compare with the key below.", self.lang))
                 return "skipped", response, grade, hints
@@ -232,7 +246,7 @@ class _Loop:
         if not self.feedback:
             self.console.print(t("No hints during an exam.", self.lang))
         elif hints < len(item.hints):
-            self.say(t('Hint', self.lang), item.hints[hints](self.lang), "yellow")
+            self.say(t("Hint", self.lang), item.hints[hints](self.lang), "yellow")
             hints += 1
         elif not item.hints:
             self.console.print(t("This question has no hints.", self.lang))
@@ -258,8 +272,7 @@ class _Loop:
             key = keys[n]
             self.console.print(f"[bold]({n + 1}/{len(keys)})[/bold] ", end="")
             self.console.print(key.label(self.lang), markup=False, highlight=False)
-            self.console.print(f"[dim]{escape(part_format(key.value)(self.lang))}; "
-                               f"{self.keys_help()}[/dim]")
+            self.console.print(f"[dim]{escape(part_format(key.value)(self.lang))}; {self.keys_help()}[/dim]")
             try:
                 response = self.read_before_deadline("> ")
             except TimeUp:
@@ -276,11 +289,14 @@ class _Loop:
                 continue
             try:
                 grade = q.grade_part(n, response)
-            except Exception as exc:  # noqa: BLE001 - a grading failure asks again, never crashes the session
+            except Exception as exc:  # a grading failure asks again, never crashes the session
                 grade = Grade(Status.INVALID, str(exc))
             if grade.status.asks_again:
-                label = t("Sent back", self.lang) if grade.status is Status.SENT_BACK else t(
-                    "Could not read that", self.lang)
+                label = (
+                    t("Sent back", self.lang)
+                    if grade.status is Status.SENT_BACK
+                    else t("Could not read that", self.lang)
+                )
                 self.say(label, grade.detail(self.lang), "yellow")
                 self.console.print(t("Try again.", self.lang))
                 continue
@@ -288,7 +304,7 @@ class _Loop:
             grades.append(grade)
             if self.feedback:
                 if grade.interpreted and re.search(r"[/%^×*]", stripped):  # a fraction, a percentage, a power
-                    self.say(t('interpreted as', self.lang), grade.interpreted, "dim")
+                    self.say(t("interpreted as", self.lang), grade.interpreted, "dim")
                 if grade.status is Status.CORRECT:
                     self.console.print(f"[green]{t('✓ ({n}) right', self.lang, n=n + 1)}[/green]")
                 else:
@@ -382,17 +398,17 @@ class _Loop:
         else:
             self.console.print(f"[yellow]{t('Skipped', self.lang)}[/yellow]")
         if grade is not None and grade.mistake is not None:
-            self.say(t('Known mistake', self.lang), grade.mistake(self.lang), "magenta")
+            self.say(t("Known mistake", self.lang), grade.mistake(self.lang), "magenta")
         if grade is not None and grade.rule_text is not None and grade.mistake is None:
-            self.say(t('Common slip', self.lang), grade.rule_text(self.lang), "magenta")
+            self.say(t("Common slip", self.lang), grade.rule_text(self.lang), "magenta")
         if grade is not None and grade.message and result != "correct":
             self.console.print(grade.detail(self.lang), markup=False)
         if grade is not None:
             for note in grade.notes:
                 self.console.print(note(self.lang), markup=False, highlight=False)
         if result != "correct" and q.item.kind != "explain":  # explain: the model answer is shown already
-            self.say(t('Answer', self.lang), q.key_text(self.lang), "bold")
-        self.say(t('Why', self.lang), q.explanation_text(self.lang), "dim")
+            self.say(t("Answer", self.lang), q.key_text(self.lang), "bold")
+        self.say(t("Why", self.lang), q.explanation_text(self.lang), "dim")
 
     def run(self, questions: Sequence[Question]) -> SessionResult:
         total = len(questions)
@@ -421,8 +437,9 @@ class _Loop:
             self.console.print()
             if isinstance(exc, EOFError):
                 asked = len(self.result.events)
-                self.console.print(t("Input ended: {asked} of {total} questions answered.", self.lang,
-                                     asked=asked, total=total))
+                self.console.print(
+                    t("Input ended: {asked} of {total} questions answered.", self.lang, asked=asked, total=total)
+                )
             return self.result
         if self.result.timed_out:
             self.console.print(f"[bold yellow]{t('Time is up.', self.lang)}[/bold yellow]")
@@ -439,18 +456,35 @@ class _Loop:
         self.result.interrupted = True
         saved = len(self.result.events)
         self.console.print()
-        self.console.print("[bold red]" + escape(t(
-            "This answer could not be saved, so the session ends here; the {saved} answers before it are saved.",
-            self.lang, saved=saved)) + "[/bold red]")
+        self.console.print(
+            "[bold red]"
+            + escape(
+                t(
+                    "This answer could not be saved, so the session ends here; "
+                    "the {saved} answers before it are saved.",
+                    self.lang,
+                    saved=saved,
+                )
+            )
+            + "[/bold red]"
+        )
         self.console.print(escape(str(exc)))
         return self.result
 
 
 def run_session(
-    items: Sequence[Item], *, lang: str, seed: int, console: Console, read_line: ReadLine,
-    recorder: Recorder | None = None, feedback: bool = True, deadline: float | None = None,
+    items: Sequence[Item],
+    *,
+    lang: str,
+    seed: int,
+    console: Console,
+    read_line: ReadLine,
+    recorder: Recorder | None = None,
+    feedback: bool = True,
+    deadline: float | None = None,
     clock: Callable[[], float] = time.monotonic,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC), title: str = "",
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    title: str = "",
 ) -> SessionResult:
     """Ask `items` in order; report each graded answer to `recorder` the moment it is given.
 
@@ -482,6 +516,5 @@ def summary_table(result: SessionResult, lang: str) -> object:
         totals = [a + b for a, b in zip(totals, (asked, right, wrong, skipped), strict=True)]
     if totals[0]:
         table.add_section()
-        table.add_row(t("total", lang), *(str(x) for x in totals), f"{totals[1] / totals[0]:.0%}",
-                      style="bold")
+        table.add_row(t("total", lang), *(str(x) for x in totals), f"{totals[1] / totals[0]:.0%}", style="bold")
     return table

@@ -72,23 +72,21 @@ class Question:
         if not self.order:
             return response
         n = len(self.order)
-        return "".join(
-            LETTERS[self.order[LETTERS.index(c)]] if c in LETTERS[:n] else c for c in response.lower()
-        )
+        return "".join(LETTERS[self.order[LETTERS.index(c)]] if c in LETTERS[:n] else c for c in response.lower())
 
     def prompt_text(self, lang: str) -> str:
         text = self.item.prompt(lang)
         if self.params:
             from dlquiz.worked import format_value
 
-            text = _fill(text, {k: _matrix_text(v) if _is_nested(v) else format_value(v)
-                                for k, v in self.params.items()})
+            text = _fill(
+                text, {k: _matrix_text(v) if _is_nested(v) else format_value(v) for k, v in self.params.items()}
+            )
         if self.part_keys:
             from dlquiz.quiz.grade import part_format
 
             head = t("Answer in turn (one line each):", lang)
-            lines = [f"  ({n}) {k.label(lang)} — {part_format(k.value)(lang)}"
-                     for n, k in enumerate(self.part_keys, 1)]
+            lines = [f"  ({n}) {k.label(lang)} — {part_format(k.value)(lang)}" for n, k in enumerate(self.part_keys, 1)]
             text = "\n".join([text, "", head, *lines])
         return text
 
@@ -112,8 +110,9 @@ class Question:
             key = set(self.item.answer)
             missing = sorted(self._shown(a) for a in key - chosen)
             extra = sorted(self._shown(a) for a in chosen - key if a in LETTERS)
-            result = replace(result, message=choices_missed(missing, extra, "en"),
-                             message_zh=choices_missed(missing, extra, "zh"))
+            result = replace(
+                result, message=choices_missed(missing, extra, "en"), message_zh=choices_missed(missing, extra, "zh")
+            )
         return result
 
     def key_text(self, lang: str) -> str:
@@ -125,8 +124,10 @@ class Question:
             return "; ".join(f"{letter}) {text}" for letter, text in shown)
         if item.kind == "ordering":
             if len(item.orders) > 1:
-                return t("; or ", lang).join(" → ".join(self._shown(a) for a in o.answer)
-                                   + (f" ({o.note(lang)})" if o.note else "") for o in item.orders)
+                return t("; or ", lang).join(
+                    " → ".join(self._shown(a) for a in o.answer) + (f" ({o.note(lang)})" if o.note else "")
+                    for o in item.orders
+                )
             return " → ".join(self._shown(a) for a in item.answer)
         if item.kind == "truefalse":
             return t("true", lang) if item.answer else t("false", lang)
@@ -135,8 +136,9 @@ class Question:
         if item.kind == "numeric" and self.part_keys:
             from dlquiz.quiz.grade import _squeeze, value_text
 
-            return "\n".join(f"({n}) {k.name} = {value_text(_squeeze(k.value))}"
-                             for n, k in enumerate(self.part_keys, 1))
+            return "\n".join(
+                f"({n}) {k.name} = {value_text(_squeeze(k.value))}" for n, k in enumerate(self.part_keys, 1)
+            )
         if item.kind == "numeric":
             value = self.expected if self.expected is not None else item.answer
             unit = item.unit(lang) if item.unit else ""
@@ -209,7 +211,7 @@ def _replace_answer_line(worked: str, asked: str) -> str:
         end -= 1
     answer = t("Answer", "zh")  # the worked steps end with "Answer: ..." in either language
     if end and lines[end - 1].startswith(("Answer:", "Answer (", f"{answer}:", f"{answer}：", f"{answer} (")):
-        lines = lines[:end - 1]
+        lines = lines[: end - 1]
     return "\n".join([*lines, asked])
 
 
@@ -242,8 +244,13 @@ def prepare(item: Item, *, number: int, seed: int) -> Question:
         worked = _replace_answer_line(worked, t("Answer: {value}", "en", value=format_number(expected)))
         worked_zh = _replace_answer_line(worked_zh, t("Answer: {value}", "zh", value=format_number(expected)))
     return Question(
-        item, number, params=dict(example.params), expected=expected,
-        worked=worked, worked_zh=worked_zh, values=dict(example.values),
+        item,
+        number,
+        params=dict(example.params),
+        expected=expected,
+        worked=worked,
+        worked_zh=worked_zh,
+        values=dict(example.values),
     )
 
 
@@ -264,10 +271,15 @@ def _prepare_parts(item: Item, number: int, item_seed: int) -> Question:
             step_text = None
             if step is not None:
                 step_text = Text(
-                    t("from step {index} ({name}): {formula}", "en", index=index, name=step.name,
-                      formula=step.formula),
-                    t("from step {index} ({name}): {formula}", "zh", index=index, name=step_name(step.name, "zh"),
-                      formula=prose(step.formula, "zh")))
+                    t("from step {index} ({name}): {formula}", "en", index=index, name=step.name, formula=step.formula),
+                    t(
+                        "from step {index} ({name}): {formula}",
+                        "zh",
+                        index=index,
+                        name=step_name(step.name, "zh"),
+                        formula=prose(step.formula, "zh"),
+                    ),
+                )
             label = part.label or Text(part.ask, part.ask)
             keys.append(PartKey(part.ask, label, value, step_text))
     except DlquizError as exc:
@@ -275,5 +287,12 @@ def _prepare_parts(item: Item, number: int, item_seed: int) -> Question:
     names = ", ".join(p.ask for p in item.parts)
     worked = _replace_answer_line(explain_text(example, "en"), t("Asked: {names}", "en", names=names))
     worked_zh = _replace_answer_line(explain_text(example, "zh"), t("Asked: {names}", "zh", names=names))
-    return Question(item, number, params=dict(example.params), expected=tuple(keys), worked=worked,
-                    worked_zh=worked_zh, values=dict(example.values))
+    return Question(
+        item,
+        number,
+        params=dict(example.params),
+        expected=tuple(keys),
+        worked=worked,
+        worked_zh=worked_zh,
+        values=dict(example.values),
+    )

@@ -71,8 +71,7 @@ class Domain:
 
     def contains(self, v: float) -> bool:
         """Whether a sampled value lies in the domain."""
-        if self.parity is not None and (not float(v).is_integer() or
-                                        int(v) % 2 != (1 if self.parity == "odd" else 0)):
+        if self.parity is not None and (not float(v).is_integer() or int(v) % 2 != (1 if self.parity == "odd" else 0)):
             return False
         if self.values:
             return any(abs(v - float(x)) < 1e-12 for x in self.values)
@@ -172,14 +171,27 @@ def _bound(text: str, piece: str, col: int) -> tuple[sympy.Expr | None, sympy.Ex
         e = parse_math(piece.strip(), any_names=True).expr
     except ParseError as exc:
         raise _fail(text, str(exc), col) from None
-    if not e.free_symbols or not (e.is_polynomial() and sympy.degree(e, *e.free_symbols) == 1
-                                  if len(e.free_symbols) == 1 else False):
+    if not e.free_symbols or not (
+        e.is_polynomial() and sympy.degree(e, *e.free_symbols) == 1 if len(e.free_symbols) == 1 else False
+    ):
         raise _fail(text, f"'{piece.strip()}' is not a number or a size such as K or n - 1", col)
     return None, e
 
 
-_WORDS = {"real", "positive", "negative", "nonnegative", "non-negative", "nonpositive",
-          "non-positive", "integer", "natural", "probability", "odd", "even"}
+_WORDS = {
+    "real",
+    "positive",
+    "negative",
+    "nonnegative",
+    "non-negative",
+    "nonpositive",
+    "non-positive",
+    "integer",
+    "natural",
+    "probability",
+    "odd",
+    "even",
+}
 
 
 def _properties(text: str, words: list[str], col: int) -> dict[str, object]:
@@ -220,13 +232,17 @@ def _typed(text: str, s: str, lead: int) -> Assumption | None:
     col = lead + s.find(words[k]) + 1
     opts = _properties(text, tail, col)
     names = _names(text, head, lead)
-    return Assumption(text, "type", names,
-                      low=sympy.Integer(opts["low"]) if "low" in opts else None,
-                      high=sympy.Integer(opts["high"]) if "high" in opts else None,
-                      low_strict=bool(opts.get("low_strict", True)),
-                      high_strict=bool(opts.get("high_strict", True)),
-                      integer=bool(opts.get("integer", False)),
-                      parity=opts.get("parity"))  # type: ignore[arg-type]
+    return Assumption(
+        text,
+        "type",
+        names,
+        low=sympy.Integer(opts["low"]) if "low" in opts else None,
+        high=sympy.Integer(opts["high"]) if "high" in opts else None,
+        low_strict=bool(opts.get("low_strict", True)),
+        high_strict=bool(opts.get("high_strict", True)),
+        integer=bool(opts.get("integer", False)),
+        parity=opts.get("parity"),  # type: ignore[arg-type]
+    )
 
 
 _REL = re.compile(r"<=|>=|≤|≥|!=|≠|<|>|=")
@@ -258,10 +274,15 @@ def parse_assumption(text: str) -> Assumption:
             hi = _number(text, im.group(3), rhs_col)
             if lo >= hi:
                 raise _fail(text, "empty interval", rhs_col)
-            return Assumption(text, "bounds", names,
-                              low=None if lo == -sympy.oo else lo,
-                              high=None if hi == sympy.oo else hi,
-                              low_strict=im.group(1) == "(", high_strict=im.group(4) == ")")
+            return Assumption(
+                text,
+                "bounds",
+                names,
+                low=None if lo == -sympy.oo else lo,
+                high=None if hi == sympy.oo else hi,
+                low_strict=im.group(1) == "(",
+                high_strict=im.group(4) == ")",
+            )
         raise _fail(text, "expected a set like {0, 1} or an interval like (0, 1)", rhs_col)
     # type words: x real, n positive integer, f odd positive integer; x, y > 0 handled below
     if not _REL.search(s):
@@ -276,25 +297,34 @@ def parse_assumption(text: str) -> Assumption:
                 head = re.sub(r"\s+(?:is\s+)?(?:an?\s+)?$", "", norm[: -len(word)] + " ").strip()
                 break
         else:
-            raise _fail(text, f"unknown property '{m.group(2).strip()}' (expected one of: "
-                        f"{', '.join(_TYPES)}, odd, even)", lead + m.start(2) + 1)
+            raise _fail(
+                text,
+                f"unknown property '{m.group(2).strip()}' (expected one of: {', '.join(_TYPES)}, odd, even)",
+                lead + m.start(2) + 1,
+            )
         names = _names(text, head, lead)
         opts = _TYPES[word]
-        return Assumption(text, "type", names,
-                          low=sympy.Integer(opts["low"]) if "low" in opts else None,
-                          high=sympy.Integer(opts["high"]) if "high" in opts else None,
-                          low_strict=bool(opts.get("low_strict", True)),
-                          high_strict=bool(opts.get("high_strict", True)),
-                          integer=bool(opts.get("integer", False)))
+        return Assumption(
+            text,
+            "type",
+            names,
+            low=sympy.Integer(opts["low"]) if "low" in opts else None,
+            high=sympy.Integer(opts["high"]) if "high" in opts else None,
+            low_strict=bool(opts.get("low_strict", True)),
+            high_strict=bool(opts.get("high_strict", True)),
+            integer=bool(opts.get("integer", False)),
+        )
     # relations
     ops = list(_REL.finditer(s))
     if not ops:
-        raise _fail(text, "expected a relation (x>0, 0<p<1, y1+y2=1), a property (x real, "
-                    "n positive integer) or a set (y in {0,1})")
+        raise _fail(
+            text,
+            "expected a relation (x>0, 0<p<1, y1+y2=1), a property (x real, n positive integer) or a set (y in {0,1})",
+        )
     pieces: list[tuple[str, int]] = []
     start = 0
     for found in ops:
-        pieces.append((s[start:found.start()], lead + start + 1))
+        pieces.append((s[start : found.start()], lead + start + 1))
         start = found.end()
     pieces.append((s[start:], lead + start + 1))
     for piece, col in pieces:
@@ -341,11 +371,21 @@ def parse_assumption(text: str) -> Assumption:
             raise _fail(text, "empty range")
         if a_name is not None or b_name is not None:
             # an index range up to a size: 1 <= k <= K, 0 <= t < T (whole numbers)
-            return Assumption(text, "bounds", names, low=a, high=b, low_strict=opnames[0] == "<",
-                              high_strict=opnames[1] == "<", integer=True, low_name=a_name,
-                              high_name=b_name)
-        return Assumption(text, "bounds", names, low=a, high=b,
-                          low_strict=opnames[0] == "<", high_strict=opnames[1] == "<")
+            return Assumption(
+                text,
+                "bounds",
+                names,
+                low=a,
+                high=b,
+                low_strict=opnames[0] == "<",
+                high_strict=opnames[1] == "<",
+                integer=True,
+                low_name=a_name,
+                high_name=b_name,
+            )
+        return Assumption(
+            text, "bounds", names, low=a, high=b, low_strict=opnames[0] == "<", high_strict=opnames[1] == "<"
+        )
     op = opnames[0]
     left, right = pieces
     try:
@@ -386,16 +426,16 @@ def build_context(assumptions: Iterable[str | Assumption]) -> Context:
                     d = replace(d, integer=True)
                 if a.parity is not None:
                     if d.parity not in (None, a.parity):
-                        raise ParseError(f"assumptions make {name} both odd and even ({a.text})",
-                                         column=None, text=a.text)
+                        raise ParseError(
+                            f"assumptions make {name} both odd and even ({a.text})", column=None, text=a.text
+                        )
                     d = replace(d, parity=a.parity)
                 if a.high_name is not None:
                     d = replace(d, high_name=a.high_name, high_strict=a.high_strict)
                 if a.low_name is not None:
                     d = replace(d, low_name=a.low_name, low_strict=a.low_strict)
             if d.low is not None and d.high is not None and d.low >= d.high:
-                raise ParseError(f"assumptions leave no value for {name} ({a.text})",
-                                 column=None, text=a.text)
+                raise ParseError(f"assumptions leave no value for {name} ({a.text})", column=None, text=a.text)
             domains[name] = d
     return Context(domains=domains, equations=tuple(equations))
 

@@ -132,8 +132,9 @@ def subscript_of(name: str) -> tuple[str | None, sympy.Expr | None]:
 
 def _mentions(expr: sympy.Expr, base: str) -> bool:
     """Whether an expression refers to the sequence `base` (v[t-1], v_{t-1})."""
-    return any(isinstance(a, Indexed) and str(a.base) == base for a in expr.atoms(Indexed)) or \
-        any(subscript_of(s.name)[0] == base for s in expr.atoms(Symbol))
+    return any(isinstance(a, Indexed) and str(a.base) == base for a in expr.atoms(Indexed)) or any(
+        subscript_of(s.name)[0] == base for s in expr.atoms(Symbol)
+    )
 
 
 def declared_names(ctx: ScalarContext) -> frozenset[str]:
@@ -157,14 +158,13 @@ def read_expr(text: str, ctx: ScalarContext, line: int, col: int, timeout: float
     return expr, getattr(parsed, "pretty", "") or str(expr)
 
 
-_ONEHOT = re.compile(
-    r"(?P<name>\w+)\s+(?:is\s+)?one[- ]hot(?:\s+over\s+(?P<K>\w+)(?:\s+classes)?)?$")
+_ONEHOT = re.compile(r"(?P<name>\w+)\s+(?:is\s+)?one[- ]hot(?:\s+over\s+(?P<K>\w+)(?:\s+classes)?)?$")
 
 
 def assume(text: str, ctx: ScalarContext, line: Line) -> None:
     """`assume …`: one-hot labels here, everything else in the language of `dlquiz equiv`."""
-    body = text[len("assume"):].strip()
-    offset = line.col + len(text) - len(text[len("assume"):].lstrip())
+    body = text[len("assume") :].strip()
+    offset = line.col + len(text) - len(text[len("assume") :].lstrip())
     parts: list[str] = []
     for chunk in re.split(r"\s*;\s*|\s+and\s+", body):
         try:  # "n, p, f, s positive integer" is one assumption about four names
@@ -187,9 +187,14 @@ def assume(text: str, ctx: ScalarContext, line: Line) -> None:
             a = parse_assumption(part)
         except ParseError as exc:
             col = offset + body.find(part) + ((exc.column or 1) - 1)
-            raise LineError(line.no, col, f"cannot read the assumption {part!r}: {exc} "
-                              "(e.g. 'x > 0', '0 < p < 1', 'T positive integer', "
-                              "'y one-hot over K classes')", text) from None
+            raise LineError(
+                line.no,
+                col,
+                f"cannot read the assumption {part!r}: {exc} "
+                "(e.g. 'x > 0', '0 < p < 1', 'T positive integer', "
+                "'y one-hot over K classes')",
+                text,
+            ) from None
         ctx.parsed.append(a)
         ctx._context = None
         if a.integer and a.kind == "type":
@@ -204,8 +209,12 @@ def define(line: Line, ctx: ScalarContext, timeout: float) -> str:
     name = m.group("name").strip()
     rhs_col = line.col + m.start("rhs")
     rhs, pretty = read_expr(m.group("rhs"), ctx, line.no, rhs_col, timeout)
-    bad = LineError(line.no, line.col + m.start("name"), f"cannot define {name!r}: write a "
-                      "name such as s, beta, p_i, h_t or h_0", line.text)
+    bad = LineError(
+        line.no,
+        line.col + m.start("name"),
+        f"cannot define {name!r}: write a name such as s, beta, p_i, h_t or h_0",
+        line.text,
+    )
     try:
         sym = parse_math(name, timeout=2.0, any_names=True).expr  # the let line declares the name
     except ParseError:
@@ -216,9 +225,9 @@ def define(line: Line, ctx: ScalarContext, timeout: float) -> str:
     ints = {x: Symbol(str(x), integer=True) for x in (sub.free_symbols if sub is not None else ())}
     if base is None or sub is None:
         ctx.plain[Symbol(sym.name)] = rhs
-    elif sub.is_Integer or (isinstance(sub, Symbol) and (sub.name in ctx.integers
-                                                          or sub.name in ("T", "K"))
-                            and not _mentions(rhs, base)):  # v_t = 0.9 v_{t-1} + 1 recurs
+    elif sub.is_Integer or (
+        isinstance(sub, Symbol) and (sub.name in ctx.integers or sub.name in ("T", "K")) and not _mentions(rhs, base)
+    ):  # v_t = 0.9 v_{t-1} + 1 recurs
         # a base case: h_0 = 0, or P_T = 1 at the last time step
         ctx.base_cases.setdefault(base, []).append((sub.xreplace(ints), rhs))
     elif isinstance(sub, Symbol):
@@ -241,17 +250,18 @@ def expand_defs(expr: sympy.Expr, ctx: ScalarContext) -> sympy.Expr:
     for _ in range(12):
         before = out
         if ctx.plain:
-            out = out.xreplace({s: v for s, v in ctx.plain.items() if s in out.free_symbols}) \
-                if any(s in out.free_symbols for s in ctx.plain) else out
+            out = (
+                out.xreplace({s: v for s, v in ctx.plain.items() if s in out.free_symbols})
+                if any(s in out.free_symbols for s in ctx.plain)
+                else out
+            )
             # plain names may also appear with assumptions attached
             names = {s.name: v for s, v in ctx.plain.items()}
-            extra = {s: names[s.name] for s in out.free_symbols
-                     if isinstance(s, Symbol) and s.name in names}
+            extra = {s: names[s.name] for s in out.free_symbols if isinstance(s, Symbol) and s.name in names}
             if extra:
                 out = out.xreplace(extra)
             # \frac{\partial L}{\partial o_i} reads L as a function L(o_i): use its definition
-            applied = {f: names[type(f).__name__] for f in out.atoms(AppliedUndef)
-                       if type(f).__name__ in names}
+            applied = {f: names[type(f).__name__] for f in out.atoms(AppliedUndef) if type(f).__name__ in names}
             if applied:
                 out = out.xreplace(applied)
         for base, (var, rhs) in ctx.indexed.items():
@@ -264,8 +274,7 @@ def expand_defs(expr: sympy.Expr, ctx: ScalarContext) -> sympy.Expr:
     return out
 
 
-def unroll(expr: sympy.Expr, ctx: ScalarContext, sizes: dict[str, Integer] | None = None
-            ) -> sympy.Expr:
+def unroll(expr: sympy.Expr, ctx: ScalarContext, sizes: dict[str, Integer] | None = None) -> sympy.Expr:
     """Expand recursive definitions at concrete indices, down to their base cases."""
     out = expr
     sizes = sizes or {}
@@ -305,7 +314,6 @@ def to_elementary(expr: sympy.Expr) -> sympy.Expr:
     return elementary(expr.doit())
 
 
-
 # ----------------------------------------------------------------------------- concrete cases
 
 
@@ -325,9 +333,11 @@ def size_symbols(exprs: Sequence[sympy.Expr], ctx: ScalarContext) -> list[Symbol
         for sym in e.free_symbols:
             if isinstance(sym, Symbol) and sym.name in ctx.integers and sym.name in in_index:
                 sizes[sym.name] = sym
-    if ctx.classes is not None and ctx.onehot and any(
-            isinstance(a, Indexed) and str(a.base) in ctx.onehot
-            for e in exprs for a in e.atoms(Indexed)):
+    if (
+        ctx.classes is not None
+        and ctx.onehot
+        and any(isinstance(a, Indexed) and str(a.base) in ctx.onehot for e in exprs for a in e.atoms(Indexed))
+    ):
         sizes[ctx.classes.name] = ctx.classes
     return [sizes[k] for k in sorted(sizes)]
 
@@ -355,8 +365,9 @@ def index_symbols(exprs: Sequence[sympy.Expr], sizes: Sequence[Symbol]) -> list[
     return [idx[k] for k in sorted(idx)]
 
 
-def assignments(sizes: Sequence[Symbol], indices: Sequence[Symbol], rng: random.Random,
-                 top_size: int = 8) -> list[dict[Symbol, int]]:
+def assignments(
+    sizes: Sequence[Symbol], indices: Sequence[Symbol], rng: random.Random, top_size: int = 8
+) -> list[dict[Symbol, int]]:
     """Concrete sizes (2…8) and indices (1…size): the cases a sum is expanded for."""
     out: list[dict[Symbol, int]] = []
     # without a size, indices run over 2…5 (an index 1 would reach below a recursion's start)
@@ -402,19 +413,21 @@ def _concrete_uncached(expr: sympy.Expr, assign: dict[Symbol, int], ctx: ScalarC
     for _ in range(20):
         before = out
         out = sub(expand_defs(out, ctx))
-        out = out.replace(lambda e: isinstance(e, (sympy.Sum, sympy.Product))
-                          and all(b.is_Integer for lim in e.limits for b in lim[1:]),
-                          lambda e: e.doit(deep=False))
+        out = out.replace(
+            lambda e: (
+                isinstance(e, (sympy.Sum, sympy.Product)) and all(b.is_Integer for lim in e.limits for b in lim[1:])
+            ),
+            lambda e: e.doit(deep=False),
+        )
         out = sub(unroll(out, ctx, by_name))
         if out == before:
             break
     return to_elementary(out.doit())
 
 
-
-
-def cases(prev: sympy.Expr, cur: sympy.Expr, ctx: ScalarContext, seed: int,
-          limit: int | None = None) -> tuple[list[Case], list[Symbol], int]:
+def cases(
+    prev: sympy.Expr, cur: sympy.Expr, ctx: ScalarContext, seed: int, limit: int | None = None
+) -> tuple[list[Case], list[Symbol], int]:
     """The concrete cases to sample two steps on (sizes, indices, one-hot labels), the size
     symbols and the largest size used; `limit` keeps only the first few (a quick look)."""
     rng = random.Random(seed)
@@ -427,13 +440,15 @@ def cases(prev: sympy.Expr, cur: sympy.Expr, ctx: ScalarContext, seed: int,
         a, b = concrete(prev, assign, ctx), concrete(cur, assign, ctx)
         groups: list[tuple[str, ...]] = []
         for base in sorted(ctx.onehot):
-            seen = [int(x.indices[0]) for e in (a, b) for x in e.atoms(Indexed)
-                    if str(x.base) == base and x.indices[0].is_Integer]
-            k = next((v for s, v in assign.items()
-                      if ctx.classes is not None and s.name == ctx.classes.name), None)
+            seen = [
+                int(x.indices[0])
+                for e in (a, b)
+                for x in e.atoms(Indexed)
+                if str(x.base) == base and x.indices[0].is_Integer
+            ]
+            k = next((v for s, v in assign.items() if ctx.classes is not None and s.name == ctx.classes.name), None)
             n = k or max(seen or [0])
             if n:
                 groups.append(tuple(f"{base}_{i}" for i in range(1, n + 1)))
-        out.append(Case(a, b, tuple(sorted((s.name, v) for s, v in assign.items())),
-                        tuple(groups)))
+        out.append(Case(a, b, tuple(sorted((s.name, v) for s, v in assign.items())), tuple(groups)))
     return out, sizes, top

@@ -59,8 +59,11 @@ class AnswerCheck:
             return self.message
         from dlquiz.symbolic.messages import parse_error_zh, verdict_zh
 
-        return parse_error_zh(self.message) if self.verdict is Verdict.ERROR and not self.message.startswith(
-            "reference: ") else verdict_zh(self.message)
+        return (
+            parse_error_zh(self.message)
+            if self.verdict is Verdict.ERROR and not self.message.startswith("reference: ")
+            else verdict_zh(self.message)
+        )
 
     def rule_name_in(self, lang: str) -> str:
         """The name of the known slip in `lang` ("" when there is none)."""
@@ -110,9 +113,14 @@ def _notes_in(notes: tuple[str, ...], lang: str) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- checks
 
 
-def _parse_side(value: str | sympy.Expr, which: str, latex: bool | None,
-                let: Mapping[str, str] | None, timeout: float,
-                names: frozenset[str] = frozenset()) -> Parsed:
+def _parse_side(
+    value: str | sympy.Expr,
+    which: str,
+    latex: bool | None,
+    let: Mapping[str, str] | None,
+    timeout: float,
+    names: frozenset[str] = frozenset(),
+) -> Parsed:
     if isinstance(value, sympy.Basic):  # an expression built by code, not typed text
         if not isinstance(value, sympy.Expr):
             raise ParseError(f"{which}: expected an expression, got a {type(value).__name__}", column=None)
@@ -122,10 +130,16 @@ def _parse_side(value: str | sympy.Expr, which: str, latex: bool | None,
     return parse_math(value, latex=latex, let=let, timeout=min(timeout, 1.0), names=names)
 
 
-def check_equivalence(*, expected: str | sympy.Expr, given: str | sympy.Expr,
-                      assumptions: Sequence[str] = (), latex: bool | None = None,
-                      let: Mapping[str, str] | None = None, timeout: float = 3.0,
-                      seed: int = 0) -> AnswerCheck:
+def check_equivalence(
+    *,
+    expected: str | sympy.Expr,
+    given: str | sympy.Expr,
+    assumptions: Sequence[str] = (),
+    latex: bool | None = None,
+    let: Mapping[str, str] | None = None,
+    timeout: float = 3.0,
+    seed: int = 0,
+) -> AnswerCheck:
     """Decide whether `given` equals `expected` under the assumptions.
 
     Returns an AnswerCheck; a candidate that cannot be read gives verdict ERROR with the
@@ -142,13 +156,20 @@ def check_equivalence(*, expected: str | sympy.Expr, given: str | sympy.Expr,
     try:
         return worker.run(_check, *args, seconds=timeout + worker.GRACE)
     except (TimeLimit, worker.WorkerFailed) as exc:
-        return AnswerCheck(verdict=Verdict.UNDECIDED, ms=(time.perf_counter() - t0) * 1000,
-                           message=worker.reason(exc, timeout))
+        return AnswerCheck(
+            verdict=Verdict.UNDECIDED, ms=(time.perf_counter() - t0) * 1000, message=worker.reason(exc, timeout)
+        )
 
 
-def _check(expected: str | sympy.Expr, given: str | sympy.Expr, assumptions: tuple[str, ...],
-           latex: bool | None, let: dict[str, str] | None, timeout: float,
-           seed: int) -> AnswerCheck:
+def _check(
+    expected: str | sympy.Expr,
+    given: str | sympy.Expr,
+    assumptions: tuple[str, ...],
+    latex: bool | None,
+    let: dict[str, str] | None,
+    timeout: float,
+    seed: int,
+) -> AnswerCheck:
     t0 = time.perf_counter()
     deadline = time.monotonic() + timeout
 
@@ -167,10 +188,10 @@ def _check(expected: str | sympy.Expr, given: str | sympy.Expr, assumptions: tup
     try:
         cand = _parse_side(given, "candidate", latex, let, timeout, declared | ref.names)
     except ParseError as exc:
-        return done(verdict=Verdict.ERROR, message=str(exc), column=exc.column,
-                    reference=ref.pretty, reference_notes=ref.notes)
-    seen = {"interpreted": cand.pretty, "reference": ref.pretty, "notes": cand.notes,
-            "reference_notes": ref.notes}
+        return done(
+            verdict=Verdict.ERROR, message=str(exc), column=exc.column, reference=ref.pretty, reference_notes=ref.notes
+        )
+    seen = {"interpreted": cand.pretty, "reference": ref.pretty, "notes": cand.notes, "reference_notes": ref.notes}
     try:
         with time_limit(max(0.05, deadline - time.monotonic())):
             e = prepare(ref.expr, max(0.05, deadline - time.monotonic()))
@@ -180,13 +201,26 @@ def _check(expected: str | sympy.Expr, given: str | sympy.Expr, assumptions: tup
         return done(verdict=Verdict.UNDECIDED, message="time limit reached", **seen)
     except ParseError as exc:
         return done(verdict=Verdict.ERROR, message=str(exc), **seen)
-    return done(verdict=decision.verdict, message=decision.message,
-                counterexample=decision.counterexample, proved=decision.proved, **seen)
+    return done(
+        verdict=decision.verdict,
+        message=decision.message,
+        counterexample=decision.counterexample,
+        proved=decision.proved,
+        **seen,
+    )
 
 
-def check_answer(*, expected: str, given: str, assumptions: Sequence[str] = (),
-                 let: Mapping[str, str] | None = None, mistakes: Sequence[str] = (),
-                 latex: bool | None = None, timeout: float = 3.0, seed: int = 0) -> AnswerCheck:
+def check_answer(
+    *,
+    expected: str,
+    given: str,
+    assumptions: Sequence[str] = (),
+    let: Mapping[str, str] | None = None,
+    mistakes: Sequence[str] = (),
+    latex: bool | None = None,
+    timeout: float = 3.0,
+    seed: int = 0,
+) -> AnswerCheck:
     """check_equivalence, then for a wrong answer: which known mistake and which catalogue rule.
 
     `mistakes` are formulas of known wrong answers; `mistake` in the result is the index of the
@@ -195,8 +229,9 @@ def check_answer(*, expected: str, given: str, assumptions: Sequence[str] = (),
     not fit is left out and the verdict kept.
     """
     t0 = time.perf_counter()
-    res = check_equivalence(expected=expected, given=given, assumptions=assumptions,
-                            latex=latex, let=let, timeout=timeout, seed=seed)
+    res = check_equivalence(
+        expected=expected, given=given, assumptions=assumptions, latex=latex, let=let, timeout=timeout, seed=seed
+    )
     if res.verdict not in (Verdict.NOT_EQUAL, Verdict.DOMAIN_ONLY):
         return res
     from dlquiz.symbolic import worker
@@ -205,9 +240,17 @@ def check_answer(*, expected: str, given: str, assumptions: Sequence[str] = (),
     if left < 0.2:
         return res
     try:  # a second job, so that a diagnosis out of time keeps the verdict
-        mistake, rule = worker.run(_diagnose_job, expected, given, tuple(assumptions),
-                                   dict(let) if let else None, tuple(mistakes), latex, seed,
-                                   seconds=left)
+        mistake, rule = worker.run(
+            _diagnose_job,
+            expected,
+            given,
+            tuple(assumptions),
+            dict(let) if let else None,
+            tuple(mistakes),
+            latex,
+            seed,
+            seconds=left,
+        )
     except (ParseError, TimeLimit, worker.WorkerFailed):
         return res
     out = replace(res, mistake=mistake)
@@ -216,17 +259,29 @@ def check_answer(*, expected: str, given: str, assumptions: Sequence[str] = (),
     return replace(out, ms=(time.perf_counter() - t0) * 1000)
 
 
-def _diagnose_job(expected: str, given: str, assumptions: Sequence[str],
-                  let: Mapping[str, str] | None, mistakes: Sequence[str], latex: bool | None,
-                  seed: int) -> tuple[int | None, tuple[str, str, str] | None]:
+def _diagnose_job(
+    expected: str,
+    given: str,
+    assumptions: Sequence[str],
+    let: Mapping[str, str] | None,
+    mistakes: Sequence[str],
+    latex: bool | None,
+    seed: int,
+) -> tuple[int | None, tuple[str, str, str] | None]:
     """`_diagnose` with the slip as plain texts (name, en, zh), to cross the process boundary."""
     mistake, slip = _diagnose(expected, given, assumptions, let, mistakes, latex, seed)
     return mistake, None if slip is None else (slip.name, slip.en, slip.zh)
 
 
-def _diagnose(expected: str, given: str, assumptions: Sequence[str],
-              let: Mapping[str, str] | None, mistakes: Sequence[str], latex: bool | None,
-              seed: int) -> tuple[int | None, Slip | None]:
+def _diagnose(
+    expected: str,
+    given: str,
+    assumptions: Sequence[str],
+    let: Mapping[str, str] | None,
+    mistakes: Sequence[str],
+    latex: bool | None,
+    seed: int,
+) -> tuple[int | None, Slip | None]:
     """The index of the known mistake the candidate equals, and the matching catalogue slip."""
     ctx = build_context(assumptions)
     declared = frozenset(ctx.domains)

@@ -80,7 +80,7 @@ class Phi(Named):
 
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         x = self.args[0]
-        return exp(-x**2 / 2) / sympy.sqrt(2 * sympy.pi)
+        return exp(-(x**2) / 2) / sympy.sqrt(2 * sympy.pi)
 
     def elementary(self) -> sympy.Expr:
         return (1 + sympy.erf(self.args[0] / sympy.sqrt(2))) / 2
@@ -153,8 +153,7 @@ def elementary(expr: sympy.Expr) -> sympy.Expr:
     """Rewrite every named function into elementary functions and carry out derivatives."""
     out = expr
     if out.has(sympy.Derivative):
-        out = out.replace(lambda e: isinstance(e, sympy.Derivative),
-                          lambda e: sympy.diff(e.expr, *e.variable_count))
+        out = out.replace(lambda e: isinstance(e, sympy.Derivative), lambda e: sympy.diff(e.expr, *e.variable_count))
     for _ in range(8):
         if not out.atoms(Named):
             break

@@ -63,11 +63,21 @@ class Expressions(Reader):
 
     def _decimal_comma(self) -> None:
         t, prev, nxt = self.tok, self.toks[self.pos - 1] if self.pos else None, self.peek()
-        if t.text == "," and t.kind == "OP" and prev is not None and prev.kind == "NUM" and \
-                prev.text.isdigit() and nxt.kind == "NUM" and not t.space_before and \
-                not nxt.space_before:
-            raise self.error(f"a decimal comma; did you mean {prev.text}.{nxt.text}? Write a "
-                             "decimal point (a comma separates arguments)", t)
+        if (
+            t.text == ","
+            and t.kind == "OP"
+            and prev is not None
+            and prev.kind == "NUM"
+            and prev.text.isdigit()
+            and nxt.kind == "NUM"
+            and not t.space_before
+            and not nxt.space_before
+        ):
+            raise self.error(
+                f"a decimal comma; did you mean {prev.text}.{nxt.text}? Write a "
+                "decimal point (a comma separates arguments)",
+                t,
+            )
 
     def additive(self) -> Node:
         start = self.tok
@@ -88,9 +98,24 @@ class Expressions(Reader):
         if t.kind == "OP":
             return t.text in ("(", "[") or (self.latex and t.text == "{")
         if t.kind == "CMD":
-            return t.text not in (*MULTIPLY, "right", "partial", "top", "rfloor", "rceil",
-                                  "rvert", "rVert", "neq", "ne", "leq", "le", "geq", "ge", "lt",
-                                  "gt")
+            return t.text not in (
+                *MULTIPLY,
+                "right",
+                "partial",
+                "top",
+                "rfloor",
+                "rceil",
+                "rvert",
+                "rVert",
+                "neq",
+                "ne",
+                "leq",
+                "le",
+                "geq",
+                "ge",
+                "lt",
+                "gt",
+            )
         return False
 
     def term(self) -> Node:
@@ -145,10 +170,13 @@ class Expressions(Reader):
             raise self.error("factorial '!' is not supported")
         if self.tok.kind == "SUP":
             t = self.advance()
-            return self.pow(base, leaf("num", Integer(int(t.text)), t.text.lstrip("+")) if
-                            not t.text.startswith("-") else
-                            Node("neg", Integer(int(t.text)), (leaf("num", Integer(-int(t.text)),
-                                                                   t.text[1:]),)), t)
+            return self.pow(
+                base,
+                leaf("num", Integer(int(t.text)), t.text.lstrip("+"))
+                if not t.text.startswith("-")
+                else Node("neg", Integer(int(t.text)), (leaf("num", Integer(-int(t.text)), t.text[1:]),)),
+                t,
+            )
         if self.at("^"):
             caret = self.tok
             return self.pow(base, self.exponent(), caret)
@@ -178,8 +206,7 @@ class Expressions(Reader):
             if b.is_Number and b != 0:
                 size = abs(float(x)) * abs(float(sympy.log(abs(b), 10).evalf(15)))
                 if size > MAX_RESULT_DIGITS:
-                    raise self.error(f"number too large: the power has more than "
-                                     f"{MAX_RESULT_DIGITS} digits", where)
+                    raise self.error(f"number too large: the power has more than {MAX_RESULT_DIGITS} digits", where)
         elif x.is_number:
             raise self.error("a constant exponent that is not a plain number", where)
         try:
@@ -194,8 +221,9 @@ class Expressions(Reader):
             raise self.error("empty braces '{}'")
         e = self.additive()
         if not self.at("}"):
-            raise self.error(f"expected '}}' to close the '{{' at column {open_tok.col} but found "
-                             f"{self.describe(self.tok)}")
+            raise self.error(
+                f"expected '}}' to close the '{{' at column {open_tok.col} but found {self.describe(self.tok)}"
+            )
         self.advance()
         self.leave()
         return Node("group", e.expr, (e,))
@@ -209,8 +237,10 @@ class Expressions(Reader):
         e = self.additive()
         if not self.at(close):
             self._decimal_comma()
-            raise self.error(f"expected '{close}' to close the '{open_tok.text}' at column "
-                             f"{open_tok.col} but found {self.describe(self.tok)}")
+            raise self.error(
+                f"expected '{close}' to close the '{open_tok.text}' at column "
+                f"{open_tok.col} but found {self.describe(self.tok)}"
+            )
         self.advance()
         self.leave()
         if close == "|":
@@ -255,7 +285,6 @@ class Expressions(Reader):
         raise self.error(f"unexpected end of the input: expected a number, a name or '('{after}")
 
 
-
 class Grammar(Expressions, Names, Calculus, Latex):
     """One reading of one text (not reusable): every part of the grammar."""
 
@@ -281,5 +310,3 @@ def _number(t: Tok, text: str) -> sympy.Expr:
             raise fail(f"exponent of '{s}' too large", t.col, text)
         value = value * Rational(10) ** int(ex)
     return value
-
-

@@ -40,8 +40,9 @@ def transitions(text: str) -> int:
     return max(1, text.count("="))
 
 
-def derivation(fn: Callable[..., Any], args: tuple[Any, ...], timeout: float, text: str, *,
-               start: str | None = None) -> Any:
+def derivation(
+    fn: Callable[..., Any], args: tuple[Any, ...], timeout: float, text: str, *, start: str | None = None
+) -> Any:
     """A derivation check in a worker, limited to `timeout` × (transitions + 1) + GRACE.
 
     Past that (or when the worker stops) the report has every step undecided with the reason.
@@ -50,8 +51,11 @@ def derivation(fn: Callable[..., Any], args: tuple[Any, ...], timeout: float, te
     try:
         return run(fn, *args, seconds=seconds)
     except (TimeLimit, WorkerFailed) as exc:
-        message = ("the time budget of the derivation is used up" if isinstance(exc, TimeLimit)
-                   else f"the check stopped: {exc}")
+        message = (
+            "the time budget of the derivation is used up"
+            if isinstance(exc, TimeLimit)
+            else f"the check stopped: {exc}"
+        )
         return undecided_report(text, message, start=start)
 
 
@@ -80,13 +84,15 @@ _SLOW: dict[tuple[str, bool | None, tuple[tuple[str, str], ...]], float] = {}  #
 _SLOW_MAX = 256
 
 
-def _slow_key(text: str, latex: bool | None, let: Mapping[str, str] | None
-              ) -> tuple[str, bool | None, tuple[tuple[str, str], ...]]:
+def _slow_key(
+    text: str, latex: bool | None, let: Mapping[str, str] | None
+) -> tuple[str, bool | None, tuple[tuple[str, str], ...]]:
     return text, latex, tuple(sorted((let or {}).items()))
 
 
-def known_slow(text: object, latex: bool | None = None, let: Mapping[str, str] | None = None,
-               timeout: float = 1.0) -> str:
+def known_slow(
+    text: object, latex: bool | None = None, let: Mapping[str, str] | None = None, timeout: float = 1.0
+) -> str:
     """The reason, when reading `text` already ran past a limit of at least `timeout` in this
     process (so a second check of the same answer does not wait for it again); else ""."""
     if not isinstance(text, str):
@@ -98,15 +104,28 @@ def known_slow(text: object, latex: bool | None = None, let: Mapping[str, str] |
     return f"time limit reached (reading the formula took over {past:g} s)"
 
 
-def _parse(text: str, latex: bool | None, let: dict[str, str] | None, timeout: float,
-           names: frozenset[str] = frozenset(), any_names: bool = False) -> Parsed:
+def _parse(
+    text: str,
+    latex: bool | None,
+    let: dict[str, str] | None,
+    timeout: float,
+    names: frozenset[str] = frozenset(),
+    any_names: bool = False,
+) -> Parsed:
     from dlquiz.symbolic.parse import parse_math as parse_here
 
     return parse_here(text, latex=latex, let=let, timeout=timeout, names=names, any_names=any_names)
 
 
-def parse_math(text: str, *, latex: bool | None = None, let: Mapping[str, str] | None = None,
-               timeout: float = 1.0, names: Collection[str] = (), any_names: bool = False) -> Parsed:
+def parse_math(
+    text: str,
+    *,
+    latex: bool | None = None,
+    let: Mapping[str, str] | None = None,
+    timeout: float = 1.0,
+    names: Collection[str] = (),
+    any_names: bool = False,
+) -> Parsed:
     """`dlquiz.symbolic.parse.parse_math` (reading and the "interpreted as" echo) under a hard limit.
 
     `names` (declared multi-letter names, e.g. a reference's ``Parsed.names``) and `any_names`
@@ -117,16 +136,30 @@ def parse_math(text: str, *, latex: bool | None = None, let: Mapping[str, str] |
     than `timeout` (+ GRACE) or fails inside the engine -- the text is then refused, never a hang.
     """
     if known_slow(text, latex, let, timeout):  # it ran past this limit before: refuse at once
-        raise ParseError(f"this formula takes too long to read (over {timeout:g} s); "
-                         "write it in a simpler form", column=None, text=text)
+        raise ParseError(
+            f"this formula takes too long to read (over {timeout:g} s); write it in a simpler form",
+            column=None,
+            text=text,
+        )
     t0 = time.monotonic()
     try:
-        return run(_parse, text, latex, dict(let) if let else None, timeout, frozenset(names),
-                   bool(any_names), seconds=timeout + GRACE)
+        return run(
+            _parse,
+            text,
+            latex,
+            dict(let) if let else None,
+            timeout,
+            frozenset(names),
+            bool(any_names),
+            seconds=timeout + GRACE,
+        )
     except TimeLimit:
         _remember_slow(text, latex, let, timeout)
-        raise ParseError(f"this formula takes too long to read (over {timeout:g} s); "
-                         "write it in a simpler form", column=None, text=text) from None
+        raise ParseError(
+            f"this formula takes too long to read (over {timeout:g} s); write it in a simpler form",
+            column=None,
+            text=text,
+        ) from None
     except WorkerFailed as exc:
         raise ParseError(f"this formula cannot be read ({exc})", column=None, text=text) from None
     except ParseError:

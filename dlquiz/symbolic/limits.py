@@ -83,10 +83,10 @@ def time_limit(seconds: float) -> Iterator[None]:
 def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     try:
         conn.send(("ok", fn(*args)))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+    except BaseException as exc:  # reported to the parent
         try:
             conn.send(("err", repr(exc)))
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
     finally:
         conn.close()

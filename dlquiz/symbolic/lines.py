@@ -41,9 +41,11 @@ class DerivationReport:
     @property
     def undecided(self) -> bool:
         """No step fails or is unreadable, but at least one could not be decided (or checked)."""
-        return (self.first_failure is None
-                and not any(s.status == "error" for s in self.steps)
-                and any(s.status == "undecided" for s in self.steps))
+        return (
+            self.first_failure is None
+            and not any(s.status == "error" for s in self.steps)
+            and any(s.status == "undecided" for s in self.steps)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,8 +59,7 @@ class DerivationReport:
 def make_report(results: list[StepResult]) -> DerivationReport:
     """The report of a list of results: ok when every step holds and at least one was checked."""
     fail = next((r.line for r in results if r.status == "fail"), None)
-    ok = all(r.status in ("ok", "given") for r in results) and any(
-        r.status == "ok" for r in results)
+    ok = all(r.status in ("ok", "given") for r in results) and any(r.status == "ok" for r in results)
     return DerivationReport(ok, tuple(results), fail)
 
 
@@ -83,9 +84,7 @@ class Line:
 
 EQ = re.compile(r"(?<![<>!=:])=(?!=)")
 LET = re.compile(r"let\s+(?P<name>[^=]+?)\s*(?::=|=)\s*(?P<rhs>.+)$")
-SHAPE_LINE = re.compile(
-    r"(?P<kind>matrix|vector|scalar)\s+(?P<names>[\w′',\s]+?)\s*(?::\s*(?P<dims>.+))?$"
-)
+SHAPE_LINE = re.compile(r"(?P<kind>matrix|vector|scalar)\s+(?P<names>[\w′',\s]+?)\s*(?::\s*(?P<dims>.+))?$")
 
 
 def _strip_comment(raw: str) -> str:
@@ -124,10 +123,10 @@ def pieces(line: Line) -> list[tuple[str, int]]:
     raw: list[tuple[str, int]] = []
     start = 0
     for m in EQ.finditer(line.text):
-        before = line.text[:m.start()]
+        before = line.text[: m.start()]
         if sum(before.count(c) for c in "({[") > sum(before.count(c) for c in ")}]"):
             continue  # inside brackets: \sum_{k=1}^{K}, sum(…, k=1…)
-        raw.append((line.text[start: m.start()], line.col + start))
+        raw.append((line.text[start : m.start()], line.col + start))
         start = m.end()
     raw.append((line.text[start:], line.col + start))
     out = []

@@ -79,14 +79,25 @@ def show(node: Node, parent: int = 0) -> str:
     return f"({text})" if _PREC[op] < parent else text
 
 
-FUNCS = {"sigma", "tanh", "relu", "exp", "log", "sqrt", "g", "f", "sum", "rowsum", "trace",
-         "softmax", "diag", "norm"}
+FUNCS = {"sigma", "tanh", "relu", "exp", "log", "sqrt", "g", "f", "sum", "rowsum", "trace", "softmax", "diag", "norm"}
 ALIASES = {"σ": "sigma", "tr": "trace", "Tr": "trace", "ln": "log"}
 
 _LATEX_WORDS = {
-    r"\sigma": "sigma", r"\tanh": "tanh", r"\exp": "exp", r"\log": "log", r"\ln": "log",
-    r"\odot": "⊙", r"\circ": "⊙", r"\cdot": "·", r"\top": "T", r"\intercal": "T",
-    r"\|": "‖", r"\lVert": "‖", r"\rVert": "‖", r"\sqrt": "sqrt", r"\times": "·",
+    r"\sigma": "sigma",
+    r"\tanh": "tanh",
+    r"\exp": "exp",
+    r"\log": "log",
+    r"\ln": "log",
+    r"\odot": "⊙",
+    r"\circ": "⊙",
+    r"\cdot": "·",
+    r"\top": "T",
+    r"\intercal": "T",
+    r"\|": "‖",
+    r"\lVert": "‖",
+    r"\rVert": "‖",
+    r"\sqrt": "sqrt",
+    r"\times": "·",
 }
 
 
@@ -99,12 +110,17 @@ def _latex(text: str) -> str:
     for _ in range(4):  # nested fractions
         out = re.sub(r"\\t?frac\{([^{}]*)\}\{([^{}]*)\}", r"((\1)/(\2))", out)
     for word, repl in sorted(_LATEX_WORDS.items(), key=lambda kv: -len(kv[0])):
-        out = re.sub(re.escape(word) + (r"(?![A-Za-z])" if word[-1].isalpha() else ""),
-                     repl if repl in "⊙·T‖" else f" {repl}", out)
+        out = re.sub(
+            re.escape(word) + (r"(?![A-Za-z])" if word[-1].isalpha() else ""),
+            repl if repl in "⊙·T‖" else f" {repl}",
+            out,
+        )
     m = re.search(r"\\[A-Za-z]+|\\.", out)
     if m:
-        raise Unsupported(f"the LaTeX command {m.group(0)} is not part of matrix mode",
-                          text.find(m.group(0)) + 1 if m.group(0) in text else None)
+        raise Unsupported(
+            f"the LaTeX command {m.group(0)} is not part of matrix mode",
+            text.find(m.group(0)) + 1 if m.group(0) in text else None,
+        )
     return out.replace("{", "(").replace("}", ")") if "\\" in text else out
 
 
@@ -135,7 +151,7 @@ def norm_name(name: str) -> str:
     name = name.replace("′", "'").replace("{", "").replace("}", "")
     for short, full in ALIASES.items():
         if name.rstrip("'") == short:
-            return full + name[len(short):]
+            return full + name[len(short) :]
     return name
 
 
@@ -194,8 +210,7 @@ class _Reader:
             elif val == "/":
                 self.take()
                 node = Node("div", (node, self.postfix()), column=col)
-            elif kind in ("name", "num") or val == "(" or (val in ("‖", "||")
-                                                           and self.norm_depth == 0):
+            elif kind in ("name", "num") or val == "(" or (val in ("‖", "||") and self.norm_depth == 0):
                 node = Node("matmul", (node, self.postfix()), column=col)  # juxtaposition
             else:
                 break
@@ -223,12 +238,12 @@ class _Reader:
                         node = Node("T", (node,), column=col)
                         continue
                     if inner.op != "num":
-                        raise Unsupported(f"the power ^({show(inner)}) (only whole-number "
-                                          "elementwise powers such as h^2)", col)
+                        raise Unsupported(
+                            f"the power ^({show(inner)}) (only whole-number elementwise powers such as h^2)", col
+                        )
                     exp = ("num", inner.value, col)
                 if exp[0] != "num":
-                    raise Unsupported(f"the power ^{exp[1]} (only whole-number elementwise "
-                                      "powers such as h^2)", col)
+                    raise Unsupported(f"the power ^{exp[1]} (only whole-number elementwise powers such as h^2)", col)
                 node = Node("pow", (node,), value=exp[1], column=col)
             else:
                 break
@@ -271,10 +286,13 @@ class _Reader:
                 if name == "norm":
                     return Node("norm", (args[0],), column=col)
                 return Node("call", tuple(args), value=name, column=col)
-            if (t := self.peek()) and t[1] == "(" and name.rstrip("'") not in FUNCS \
-                    and re.fullmatch(r"[A-Za-z]{2,}'*", name):
-                raise Unsupported(f"the function {name!r} (matrix mode knows "
-                                  f"{', '.join(sorted(FUNCS))})", col)
+            if (
+                (t := self.peek())
+                and t[1] == "("
+                and name.rstrip("'") not in FUNCS
+                and re.fullmatch(r"[A-Za-z]{2,}'*", name)
+            ):
+                raise Unsupported(f"the function {name!r} (matrix mode knows {', '.join(sorted(FUNCS))})", col)
             return Node("name", value=name, column=col)
         raise ParseError(f"unexpected {val!r}", col, self.text)
 
@@ -312,10 +330,12 @@ def transpose_variants(node: Node) -> list[Node]:
         if n.op in ("name", "T", "call", "matmul"):
             out.append(rebuild(n.args[0] if n.op == "T" else Node("T", (n,))))
         for i, child in enumerate(n.args):
+
             def sub(new: Node, i: int = i, n: Node = n) -> Node:
                 args = list(n.args)
                 args[i] = new
                 return rebuild(Node(n.op, tuple(args), n.value, n.column))
+
             walk(child, sub)
 
     walk(node, lambda n: n)

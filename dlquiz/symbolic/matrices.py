@@ -33,8 +33,7 @@ from dlquiz.symbolic.slips import FORGOTTEN_TRANSPOSE, SHAPE, MatrixFacts, find_
 def _declare(model: MatrixModel, text: str, line: int, col: int) -> None:
     m = SHAPE_LINE.match(text)
     if not m:
-        raise LineError(line, col, "expected e.g. 'matrix W: n1 x n0', 'vector x: n0' or "
-                        "'scalar b'", text)
+        raise LineError(line, col, "expected e.g. 'matrix W: n1 x n0', 'vector x: n0' or 'scalar b'", text)
     kind, dims = m.group("kind"), (m.group("dims") or "").strip()
     names = [norm_name(n.strip()) for n in m.group("names").split(",") if n.strip()]
     if kind == "scalar":
@@ -42,14 +41,22 @@ def _declare(model: MatrixModel, text: str, line: int, col: int) -> None:
         model.scalars.update(names)
     elif kind == "vector":
         if not re.fullmatch(r"\w+", dims):
-            raise LineError(line, col + m.start("dims") if m.group("dims") else col,
-                            "a vector needs one size, e.g. 'vector x: n0'", text)
+            raise LineError(
+                line,
+                col + m.start("dims") if m.group("dims") else col,
+                "a vector needs one size, e.g. 'vector x: n0'",
+                text,
+            )
         shape = (dims, "1")
     else:
         parts = re.split(r"\s*[x×*,]\s*", dims)
         if len(parts) != 2 or not all(re.fullmatch(r"\w+", p) for p in parts):
-            raise LineError(line, col + (m.start("dims") if m.group("dims") else 0),
-                            "a matrix needs two sizes, e.g. 'matrix W: n1 x n0'", text)
+            raise LineError(
+                line,
+                col + (m.start("dims") if m.group("dims") else 0),
+                "a matrix needs two sizes, e.g. 'matrix W: n1 x n0'",
+                text,
+            )
         shape = (parts[0], parts[1])
     for name in names:
         model.declare(name, *shape)
@@ -69,14 +76,21 @@ def _unknown(model: MatrixModel, ln: Line, nodes: list[Node]) -> None:
                 continue
             col = ln.col + max(ln.text.find(name), 0)
             if name.startswith("d") and len(name) > 1:
-                raise LineError(ln.no, col, f"unknown gradient {name!r}: nothing called "
-                                f"{name[1:]!r} is declared or defined", ln.text)
-            raise LineError(ln.no, col, f"unknown name {name!r}: declare its shape "
-                            f"('vector {name}: n0', 'scalar {name}') or define it (let)", ln.text)
+                raise LineError(
+                    ln.no,
+                    col,
+                    f"unknown gradient {name!r}: nothing called {name[1:]!r} is declared or defined",
+                    ln.text,
+                )
+            raise LineError(
+                ln.no,
+                col,
+                f"unknown name {name!r}: declare its shape ('vector {name}: n0', 'scalar {name}') or define it (let)",
+                ln.text,
+            )
 
 
-def check_matrix_lines(lines: list[Line], *, timeout: float = 3.0,
-                       seed: int = 0) -> list[StepResult]:
+def check_matrix_lines(lines: list[Line], *, timeout: float = 3.0, seed: int = 0) -> list[StepResult]:
     """Check the steps of a derivation that declares shapes (lines from lines.split_lines)."""
     model = MatrixModel(seed=seed)
     results: list[StepResult] = []
@@ -86,8 +100,15 @@ def check_matrix_lines(lines: list[Line], *, timeout: float = 3.0,
     skipped = False  # the step line this chain continues could not be checked
     for ln in lines:
         if ln.kind == "cont" and prev is None and skipped:
-            results.append(StepResult(ln.no, ln.text, ln.text, "undecided", "cannot check this "
-                                      "line: the expression it continues cannot be checked"))
+            results.append(
+                StepResult(
+                    ln.no,
+                    ln.text,
+                    ln.text,
+                    "undecided",
+                    "cannot check this line: the expression it continues cannot be checked",
+                )
+            )
             continue
         if ln.kind in ("shape", "assume"):
             if ln.kind == "shape":
@@ -101,18 +122,19 @@ def check_matrix_lines(lines: list[Line], *, timeout: float = 3.0,
             try:
                 node = _read(m.group("rhs"), ln.no, ln.col + m.start("rhs"))
             except Unsupported as exc:
-                raise LineError(ln.no, ln.col + m.start("rhs"), f"cannot use this definition in "
-                                f"matrix mode: {exc}", ln.text) from None
+                raise LineError(
+                    ln.no, ln.col + m.start("rhs"), f"cannot use this definition in matrix mode: {exc}", ln.text
+                ) from None
             model.define(norm_name(m.group("name").strip()), node)
-            results.append(StepResult(ln.no, ln.text, f"let {m.group('name').strip()} = "
-                                      f"{show(node)}", "given"))
+            results.append(StepResult(ln.no, ln.text, f"let {m.group('name').strip()} = {show(node)}", "given"))
             continue
         parts = pieces(ln)
         if ln.kind == "cont":
             parts = parts[1:]
             if prev is None:
-                raise LineError(ln.no, ln.col, "a step starting with '=' needs a previous "
-                                "expression to continue", ln.text)
+                raise LineError(
+                    ln.no, ln.col, "a step starting with '=' needs a previous expression to continue", ln.text
+                )
         try:
             nodes = []
             for text, col in parts:
@@ -122,10 +144,12 @@ def check_matrix_lines(lines: list[Line], *, timeout: float = 3.0,
             _unknown(model, ln, nodes)
             result, prev, want = _step(model, ln, nodes, prev, want, broken)
         except (Unsupported, OverflowError, ZeroDivisionError, ValueError) as exc:
-            why = str(exc) if isinstance(exc, Unsupported) else \
-                f"the values overflow at the random matrices ({type(exc).__name__})"
-            result = StepResult(ln.no, ln.text, ln.text, "undecided",
-                                f"cannot check this line: {why}")
+            why = (
+                str(exc)
+                if isinstance(exc, Unsupported)
+                else f"the values overflow at the random matrices ({type(exc).__name__})"
+            )
+            result = StepResult(ln.no, ln.text, ln.text, "undecided", f"cannot check this line: {why}")
             if ln.kind == "step":
                 prev, skipped = None, True
         results.append(result)
@@ -133,9 +157,14 @@ def check_matrix_lines(lines: list[Line], *, timeout: float = 3.0,
     return results
 
 
-def _step(model: MatrixModel, ln: Line, nodes: list[Node], prev: tuple[Node, Value] | None,
-          want: tuple[int, ...] | None, broken: bool
-          ) -> tuple[StepResult, tuple[Node, Value] | None, tuple[int, ...] | None]:
+def _step(
+    model: MatrixModel,
+    ln: Line,
+    nodes: list[Node],
+    prev: tuple[Node, Value] | None,
+    want: tuple[int, ...] | None,
+    broken: bool,
+) -> tuple[StepResult, tuple[Node, Value] | None, tuple[int, ...] | None]:
     pretty = " = ".join(show(n) for n in nodes)
     if ln.kind == "cont":
         pretty = "= " + pretty
@@ -146,8 +175,19 @@ def _step(model: MatrixModel, ln: Line, nodes: list[Node], prev: tuple[Node, Val
         try:
             prev = (first, model.evaluate(first))
         except ShapeError as exc:
-            return (StepResult(ln.no, ln.text, pretty, "fail", f"shape error: {exc}",
-                               rule=FORGOTTEN_TRANSPOSE, culprit=_node_text(exc)), None, want)
+            return (
+                StepResult(
+                    ln.no,
+                    ln.text,
+                    pretty,
+                    "fail",
+                    f"shape error: {exc}",
+                    rule=FORGOTTEN_TRANSPOSE,
+                    culprit=_node_text(exc),
+                ),
+                None,
+                want,
+            )
         except KeyError as exc:
             raise LineError(ln.no, ln.col, f"unknown name {exc}", ln.text) from None
         todo = nodes[1:]
@@ -169,8 +209,7 @@ def _node_text(exc: ShapeError) -> str | None:
     return show(exc.node) if exc.node is not None else None
 
 
-def _slip(model: MatrixModel, pnode: Node, pval: Value, node: Node,
-          target: tuple[int, ...]) -> str | None:
+def _slip(model: MatrixModel, pnode: Node, pval: Value, node: Node, target: tuple[int, ...]) -> str | None:
     def same(a: Node, b: Node) -> bool:
         try:
             va = pval if a is pnode else model.evaluate(a)
@@ -184,8 +223,9 @@ def _slip(model: MatrixModel, pnode: Node, pval: Value, node: Node,
     return found.name if found is not None else None
 
 
-def _compare_node(model: MatrixModel, prev: tuple[Node, Value], node: Node,
-                  want: tuple[int, ...] | None) -> tuple[str, str, Any, Any, Any, Any]:
+def _compare_node(
+    model: MatrixModel, prev: tuple[Node, Value], node: Node, want: tuple[int, ...] | None
+) -> tuple[str, str, Any, Any, Any, Any]:
     pnode, pval = prev
     target = want if want is not None else shape_of(pval)
     try:
@@ -195,15 +235,25 @@ def _compare_node(model: MatrixModel, prev: tuple[Node, Value], node: Node,
         return ("fail", f"shape error: {exc}", None, rule, _node_text(exc), None)
     if shape_of(value) != target:
         rule = _slip(model, pnode, pval, node, target) or SHAPE
-        whose = f" ({show(pnode)} must have the shape of {pnode.value[1:]})" \
-            if want is not None else ""
-        return ("fail", f"shape error: {show(node)} is {model.shape_text(shape_of(value))} but "
-                f"{show(pnode)} is {model.shape_text(target)}{whose}", None, rule, show(node),
-                value)
+        whose = f" ({show(pnode)} must have the shape of {pnode.value[1:]})" if want is not None else ""
+        return (
+            "fail",
+            f"shape error: {show(node)} is {model.shape_text(shape_of(value))} but "
+            f"{show(pnode)} is {model.shape_text(target)}{whose}",
+            None,
+            rule,
+            show(node),
+            value,
+        )
     if allclose(value, pval):
-        return ("ok", "checked with random matrices "
-                + ", ".join(f"{k} = {v}" for k, v in sorted(model._dims.items())),
-                None, None, None, value)
+        return (
+            "ok",
+            "checked with random matrices " + ", ".join(f"{k} = {v}" for k, v in sorted(model._dims.items())),
+            None,
+            None,
+            None,
+            value,
+        )
     ev = value.entries() if isinstance(value, Mat) else [num(value)]
     pv = pval.entries() if isinstance(pval, Mat) else [num(pval)]
     k = max(range(len(ev)), key=lambda i: abs(ev[i] - pv[i]))
@@ -213,14 +263,17 @@ def _compare_node(model: MatrixModel, prev: tuple[Node, Value], node: Node,
         cols = value.shape[1]
         at["entry"] = f"({k // cols + 1}, {k % cols + 1})"
     cex = {"at": at, "previous": float(f"{pv[k]:.6g}"), "this": float(f"{ev[k]:.6g}")}
-    entry = f"entry {at['entry']} = {cex['previous']}" if "entry" in at else \
-        f"the value {cex['previous']}"
+    entry = f"entry {at['entry']} = {cex['previous']}" if "entry" in at else f"the value {cex['previous']}"
     if pnode.op == "name" and model.is_gradient(pnode.value):
         loss = model.loss_name() or "L"
-        msg = (f"does not follow: with random matrices the true ∂{loss}/∂{pnode.value[1:]} "
-               f"(finite differences) has {entry}, this step gives {cex['this']}")
+        msg = (
+            f"does not follow: with random matrices the true ∂{loss}/∂{pnode.value[1:]} "
+            f"(finite differences) has {entry}, this step gives {cex['this']}"
+        )
     else:
         where = f"entry {at['entry']}" if "entry" in at else "the value"
-        msg = (f"does not follow from the previous step: with random matrices, {where} "
-               f"is {cex['previous']} before and {cex['this']} here")
+        msg = (
+            f"does not follow from the previous step: with random matrices, {where} "
+            f"is {cex['previous']} before and {cex['this']} here"
+        )
     return ("fail", msg, cex, _slip(model, pnode, pval, node, target), None, value)

@@ -64,8 +64,7 @@ def num(v: Value) -> float:
     return v.rows[0][0] if isinstance(v, Mat) else v
 
 
-def _zip(a: Value, b: Value, f: Callable[[float, float], float], node: Node,
-         describe: Callable[[], str]) -> Value:
+def _zip(a: Value, b: Value, f: Callable[[float, float], float], node: Node, describe: Callable[[], str]) -> Value:
     """Elementwise with broadcasting of a number, a column or a row."""
     if shape_of(a) == ():
         x = num(a)
@@ -78,8 +77,7 @@ def _zip(a: Value, b: Value, f: Callable[[float, float], float], node: Node,
     (ra, ca), (rb, cb) = a.shape, b.shape
     if ra == rb and (ca == cb or 1 in (ca, cb)) or ca == cb and 1 in (ra, rb):
         rows, cols = max(ra, rb), max(ca, cb)
-        return Mat([[f(a.rows[i % ra][j % ca], b.rows[i % rb][j % cb]) for j in range(cols)]
-                    for i in range(rows)])
+        return Mat([[f(a.rows[i % ra][j % ca], b.rows[i % rb][j % cb]) for j in range(cols)] for i in range(rows)])
     raise ShapeError(describe(), node)
 
 
@@ -95,8 +93,7 @@ def _matmul(a: Value, b: Value, node: Node, describe: Callable[[], str]) -> Valu
     if a.shape[1] != b.shape[0]:
         raise ShapeError(describe(), node)
     cols = list(zip(*b.rows, strict=True))
-    return Mat([[math.fsum(x * y for x, y in zip(r, c, strict=True)) for c in cols]
-                for r in a.rows])
+    return Mat([[math.fsum(x * y for x, y in zip(r, c, strict=True)) for c in cols] for r in a.rows])
 
 
 def _sig(x: float) -> float:
@@ -120,14 +117,21 @@ def _sqrt(x: float) -> float:
 
 
 ELEMENTWISE: dict[str, Callable[[float], float]] = {
-    "sigma": _sig, "sigma'": lambda x: _sig(x) * (1 - _sig(x)),
-    "tanh": math.tanh, "tanh'": lambda x: 1 - math.tanh(x) ** 2,
-    "relu": lambda x: max(x, 0.0), "relu'": lambda x: 1.0 if x > 0 else 0.0,
-    "exp": math.exp, "exp'": math.exp,
-    "log": _log, "log'": lambda x: 1 / x,
+    "sigma": _sig,
+    "sigma'": lambda x: _sig(x) * (1 - _sig(x)),
+    "tanh": math.tanh,
+    "tanh'": lambda x: 1 - math.tanh(x) ** 2,
+    "relu": lambda x: max(x, 0.0),
+    "relu'": lambda x: 1.0 if x > 0 else 0.0,
+    "exp": math.exp,
+    "exp'": math.exp,
+    "log": _log,
+    "log'": lambda x: 1 / x,
     "sqrt": _sqrt,
-    "g": _g, "g'": lambda x: math.cos(x) + 0.5 * x,
-    "f": math.tanh, "f'": lambda x: 1 - math.tanh(x) ** 2,
+    "g": _g,
+    "g'": lambda x: math.cos(x) + 0.5 * x,
+    "f": math.tanh,
+    "f'": lambda x: 1 - math.tanh(x) ** 2,
 }
 
 
@@ -196,8 +200,7 @@ class MatrixModel:
                     self._values[name] = rng.uniform(-1.5, 1.5)
                     continue
                 rows, cols = self.dim(r), self.dim(c)
-                self._values[name] = Mat([[rng.uniform(-1.5, 1.5) for _ in range(cols)]
-                                          for _ in range(rows)])
+                self._values[name] = Mat([[rng.uniform(-1.5, 1.5) for _ in range(cols)] for _ in range(rows)])
         return self._values
 
     def forward(self, override: Mapping[str, Value] | None = None) -> dict[str, Value]:
@@ -217,8 +220,7 @@ class MatrixModel:
     def upstream(self) -> tuple[str, str] | None:
         """The given upstream gradient `dY` of a defined `Y` when no loss is written."""
         defined = [n for n, _ in self.lets]
-        return next(((n, n[1:]) for n in self.shapes if n.startswith("d") and n[1:] in defined),
-                    None)
+        return next(((n, n[1:]) for n in self.shapes if n.startswith("d") and n[1:] in defined), None)
 
     def loss(self, env: Mapping[str, Value]) -> float:
         name = self.loss_name()
@@ -298,8 +300,7 @@ class MatrixModel:
             return vals[0].map(lambda x: -x) if isinstance(vals[0], Mat) else -vals[0]
         if op == "norm":
             v = vals[0]
-            return math.sqrt(math.fsum(x * x for x in v.entries())) if isinstance(v, Mat) \
-                else abs(v)
+            return math.sqrt(math.fsum(x * x for x in v.entries())) if isinstance(v, Mat) else abs(v)
         if op == "pow":
             return self._power(node, vals[0])
         if op == "call":
@@ -307,21 +308,27 @@ class MatrixModel:
         a, b = vals
 
         def describe(word: str) -> Callable[[], str]:
-            return lambda: (f"{show(node.args[0])} ({self.shape_text(shape_of(a))}) {word} "
-                            f"{show(node.args[1])} ({self.shape_text(shape_of(b))}): "
-                            + ("the inner sizes differ" if word == "times" else
-                               "the shapes differ"))
+            return lambda: (
+                f"{show(node.args[0])} ({self.shape_text(shape_of(a))}) {word} "
+                f"{show(node.args[1])} ({self.shape_text(shape_of(b))}): "
+                + ("the inner sizes differ" if word == "times" else "the shapes differ")
+            )
 
         if op == "div":  # elementwise, with the broadcasting of a sum (numpy's a / b)
+
             def divide(x: float, y: float) -> float:
                 if y == 0:
                     raise Unsupported("division by 0 at the random matrices")
                 return x / y
+
             return _zip(a, b, divide, node, describe("divided by"))
         if op == "matmul":
             return _matmul(a, b, node, describe("times"))
         fn: dict[str, Callable[[float, float], float]] = {
-            "add": lambda x, y: x + y, "sub": lambda x, y: x - y, "hadamard": lambda x, y: x * y}
+            "add": lambda x, y: x + y,
+            "sub": lambda x, y: x - y,
+            "hadamard": lambda x, y: x * y,
+        }
         if op in fn:
             word = {"add": "plus", "sub": "minus", "hadamard": "⊙"}[op]
             return _zip(a, b, fn[op], node, describe(word))
@@ -333,9 +340,11 @@ class MatrixModel:
         except ValueError:
             raise Unsupported(f"the power ^{node.value}") from None
         if isinstance(v, Mat) and v.shape[0] == v.shape[1] and v.shape != (1, 1):
-            raise Unsupported(f"{show(node)} of a square matrix: write {show(node.args[0])} "
-                              f"{show(node.args[0])} for the product or "
-                              f"{show(node.args[0])} ⊙ {show(node.args[0])} elementwise")
+            raise Unsupported(
+                f"{show(node)} of a square matrix: write {show(node.args[0])} "
+                f"{show(node.args[0])} for the product or "
+                f"{show(node.args[0])} ⊙ {show(node.args[0])} elementwise"
+            )
         if not k.is_integer():
             raise Unsupported(f"the power ^{node.value} (whole numbers only)")
         return v.map(lambda x: x ** int(k)) if isinstance(v, Mat) else v ** int(k)
@@ -350,10 +359,8 @@ class MatrixModel:
             return Mat([[math.fsum(r)] for r in v.rows]) if isinstance(v, Mat) else v
         if name == "trace":
             if isinstance(v, Mat) and v.shape[0] != v.shape[1]:
-                raise ShapeError(f"trace of a non-square {show(node.args[0])} "
-                                 f"({self.shape_text(v.shape)})", node)
-            return math.fsum(v.rows[i][i] for i in range(v.shape[0])) if isinstance(v, Mat) \
-                else v
+                raise ShapeError(f"trace of a non-square {show(node.args[0])} ({self.shape_text(v.shape)})", node)
+            return math.fsum(v.rows[i][i] for i in range(v.shape[0])) if isinstance(v, Mat) else v
         if name == "softmax":
             return _softmax(v)
         if name == "diag":
@@ -361,8 +368,7 @@ class MatrixModel:
         if name == "norm2":
             if isinstance(v, Mat) and 1 not in v.shape:
                 raise Unsupported("the spectral norm ‖M‖₂ of a matrix (use ‖M‖ or ‖M‖_F)")
-            return math.sqrt(math.fsum(x * x for x in v.entries())) if isinstance(v, Mat) \
-                else abs(v)
+            return math.sqrt(math.fsum(x * x for x in v.entries())) if isinstance(v, Mat) else abs(v)
         f = ELEMENTWISE.get(name)
         if f is None:
             raise Unsupported(f"the function {name}")

@@ -11,14 +11,18 @@ import re
 
 from dlquiz.i18n import translate
 
-_DECLARE_EN = (r"declare it to use it as one name \(dlquiz equiv --let/--assume; a 'let' or "
-               r"'assume' line in a derivation\)")
+_DECLARE_EN = (
+    r"declare it to use it as one name \(dlquiz equiv --let/--assume; a 'let' or "
+    r"'assume' line in a derivation\)"
+)
 _DECLARE_ZH = "若要把它当作一个名字，请先声明（dlquiz equiv 用 --let/--assume；推导中写 let 或 assume 行）"
 
 _HEADS: tuple[tuple[str, str], ...] = (
     # the grammar's "expected ... but found" family first (more specific than "unexpected (.+)")
-    (r"unexpected end of the input: expected a number, a name or '\(' after '(.+)'",
-     r"输入意外结束：'\1' 后应有数、名字或 '('"),
+    (
+        r"unexpected end of the input: expected a number, a name or '\(' after '(.+)'",
+        r"输入意外结束：'\1' 后应有数、名字或 '('",
+    ),
     (r"unexpected end of the input: expected a number, a name or '\('", "输入意外结束：应有数、名字或 '('"),
     (r"expected a number, a name or '\(' but found (.+)", r"应有数、名字或 '('，但遇到 \1"),
     (r"a superscript must follow a number, a name or '\)'", "上标必须跟在数、名字或 ')' 后面"),
@@ -43,8 +47,10 @@ _HEADS: tuple[tuple[str, str], ...] = (
     (r"'(.+)' takes (\d+) to (\d+) argument\(s\), got (\d+)", r"'\1' 需要 \2 到 \3 个参数，给了 \4 个"),
     (r"derivative prime on '(.+)': only f'\(x\) for one argument", r"'\1' 上的导数撇号：只能用于单变量的 f'(x)"),
     (r"'(.+)' has no value for this argument", r"'\1' 在这个参数处没有值"),
-    (r"(sum|prod) takes \(expression, index, from, to\), e\.g\. (.+)",
-     r"\1 的参数是（表达式, 下标, 起点, 终点），例如 \2"),
+    (
+        r"(sum|prod) takes \(expression, index, from, to\), e\.g\. (.+)",
+        r"\1 的参数是（表达式, 下标, 起点, 终点），例如 \2",
+    ),
     (r"diff takes \(expression, variable\[, order\]\), e\.g\. (.+)", r"diff 的参数是（表达式, 变量[, 阶数]），例如 \1"),
     (r"the order of diff must be a whole number from 1 to 5", "diff 的阶数必须是 1 到 5 的整数"),
     (r"this Piecewise has no value", "这个 Piecewise 没有值"),
@@ -75,15 +81,21 @@ _HEADS: tuple[tuple[str, str], ...] = (
     # derivation lines (chain.py, matrices.py, transitions.py; after "line N, column C: ")
     (r"expected 'let NAME = expression'", "应为 'let NAME = expression'"),
     (r"cannot define '(.+)': write a name such as (.+) or (.+)", r"无法定义 '\1'：请写一个名字，例如 \2 或 \3"),
-    (r"the derivation has no steps \(every line is a comment, let, assume or shape declaration\)",
-     "推导中没有步骤（每一行都是注释、let、assume 或形状声明）"),
+    (
+        r"the derivation has no steps \(every line is a comment, let, assume or shape declaration\)",
+        "推导中没有步骤（每一行都是注释、let、assume 或形状声明）",
+    ),
     (r"expected e\.g\. (.+) or (.+)", r"应写成例如 \1 或 \2"),
     (r"a vector needs one size, e\.g\. (.+)", r"向量需要一个大小，例如 \1"),
     (r"a matrix needs two sizes, e\.g\. (.+)", r"矩阵需要两个大小，例如 \1"),
-    (r"unknown gradient '(.+)': nothing called '(.+)' is declared or defined",
-     r"未知的梯度 '\1'：没有声明或定义名为 '\2' 的量"),
-    (r"unknown name '(.+)': declare its shape \((.+)\) or define it \(let\)",
-     r"未知的名字 '\1'：请声明它的形状（\2）或定义它（let）"),
+    (
+        r"unknown gradient '(.+)': nothing called '(.+)' is declared or defined",
+        r"未知的梯度 '\1'：没有声明或定义名为 '\2' 的量",
+    ),
+    (
+        r"unknown name '(.+)': declare its shape \((.+)\) or define it \(let\)",
+        r"未知的名字 '\1'：请声明它的形状（\2）或定义它（let）",
+    ),
     (r"a step starting with '=' needs a previous expression to continue", "以 '=' 开头的一步前面需要有表达式"),
     (r"empty side of '='", "'=' 的一边是空的"),
     (r"shape declarations need matrix steps", "形状声明只能用于矩阵推导"),
@@ -107,8 +119,7 @@ _HEADS: tuple[tuple[str, str], ...] = (
     (r"empty range", "空范围"),
     (r"expected a set like (.+) or an interval like (.+)", r"应为集合（如 \1）或区间（如 \2）"),
     (r"unknown property '(.+)' \(expected one of: (.+)\)", r"未知的性质 '\1'（可用：\2）"),
-    (r"expected a relation \((.+)\), a property \((.+)\) or a set \((.+)\)",
-     r"应为关系（\1）、性质（\2）或集合（\3）"),
+    (r"expected a relation \((.+)\), a property \((.+)\) or a set \((.+)\)", r"应为关系（\1）、性质（\2）或集合（\3）"),
     (r"missing a side of a relation", "关系缺少一边"),
     (r"an equation takes exactly one '='", "等式只能有一个 '='"),
     (r"the equation has no variable to constrain", "这个等式没有可约束的变量"),
@@ -141,13 +152,17 @@ _HEADS: tuple[tuple[str, str], ...] = (
     (r"exponent of '(.+)' too large", r"'\1' 的指数太大"),
     (r"division by zero", "除以零"),
     (r"division by zero in \\frac", r"\\frac 中除以零"),
-    (r"the expression has no finite value here \(division by zero, log of 0\?\)",
-     "此处表达式没有有限值（除以零？log 0？）"),
+    (
+        r"the expression has no finite value here \(division by zero, log of 0\?\)",
+        "此处表达式没有有限值（除以零？log 0？）",
+    ),
     (r"expression nested too deeply \(more than (\d+) levels\)", r"表达式嵌套太深（超过 \1 层）"),
     (r"input too long: (\d+) characters \(at most (\d+)\)", r"输入太长：\1 个字符（最多 \2 个）"),
     (r"input took too long to read", "读取输入超时"),
-    (r"expected '(.+)' to close the '(.+)' at column (\d+) but found (.+)",
-     r"应有 '\1' 来闭合第 \3 列的 '\2'，但遇到 \4"),
+    (
+        r"expected '(.+)' to close the '(.+)' at column (\d+) but found (.+)",
+        r"应有 '\1' 来闭合第 \3 列的 '\2'，但遇到 \4",
+    ),
     (r"expected '(.+)' to close (.+) but found (.+)", r"应有 '\1' 来闭合 \2，但遇到 \3"),
     (r"expected '(.+)' but found (.+)", r"应有 '\1'，但遇到 \2"),
     (r"unbalanced '(.+)'", r"括号 '\1' 不配对"),
@@ -158,8 +173,10 @@ _HEADS: tuple[tuple[str, str], ...] = (
     (r"control character (.+) is not allowed", r"不允许控制字符 \1"),
     (r"double underscore is not allowed", "不允许双下划线"),
     (r"'\.' after a name: attribute access is not math", "名字后的 '.'：属性访问不是数学"),
-    (r"'=' here: type one expression \(or use an equation check\)",
-     "此处不应有 '='：请输入一个表达式（或使用等式检查）"),
+    (
+        r"'=' here: type one expression \(or use an equation check\)",
+        "此处不应有 '='：请输入一个表达式（或使用等式检查）",
+    ),
     (r"a comparison '(.+)' is not an expression", r"比较 '\1' 不是表达式"),
     (r"factorial '!' is not supported", "不支持阶乘 '!'"),
     (r"missing exponent after '\^'", "'^' 后缺少指数"),
@@ -173,8 +190,7 @@ _HEADS: tuple[tuple[str, str], ...] = (
     (r"'lambda …:' is Python, not math; λ alone is a name", "'lambda …:' 是 Python，不是数学；单独的 λ 是名字"),
     (r"'lambda …:' is Python, not math", "'lambda …:' 是 Python，不是数学"),
     (r"'(.+)': a function takes its argument in parentheses", r"'\1'：函数的参数要写在括号里"),
-    (r"'(.+)': a logarithm to base (\d+) is log\(x\)/log\((\d+)\)",
-     r"'\1'：以 \2 为底的对数写作 log(x)/log(\3)"),
+    (r"'(.+)': a logarithm to base (\d+) is log\(x\)/log\((\d+)\)", r"'\1'：以 \2 为底的对数写作 log(x)/log(\3)"),
     (r"expected '(.+)' to close '(.+)'", r"应有 '\1' 来闭合 '\2'"),
 )
 
@@ -183,8 +199,10 @@ _HINTS: tuple[tuple[str, str], ...] = (
     (r"did you mean '(.+)'\? \(names are case-sensitive\)", r"你是想写 '\1' 吗？（名字区分大小写）"),
     (r"did you mean '(.+)'\?", r"你是想写 '\1' 吗？"),
     (_DECLARE_EN, _DECLARE_ZH),
-    (r"did you mean (.+)\? Write a decimal point \(a comma separates arguments\)",
-     r"你是想写 \1 吗？请用小数点（逗号用来分隔参数）"),
+    (
+        r"did you mean (.+)\? Write a decimal point \(a comma separates arguments\)",
+        r"你是想写 \1 吗？请用小数点（逗号用来分隔参数）",
+    ),
     (r"this is not part of a formula", "这不是公式的一部分"),
     (r"did you mean (.+)\?", r"你是想写 \1 吗？"),
     (r"log and ln are natural", "log 与 ln 都是自然对数"),
@@ -194,14 +212,18 @@ _HINTS: tuple[tuple[str, str], ...] = (
 )
 
 _NOTES: tuple[tuple[str, str], ...] = (
-    (rf"'(.+)' is read as the product (.+); {_DECLARE_EN}",
-     rf"'\1' 被理解为乘积 \2；{_DECLARE_ZH}"),
-    (r"'(.+)' is not declared but '(.+)' is \(names are case-sensitive\)",
-     r"'\1' 没有声明，但 '\2' 声明了（名字区分大小写）"),
+    (rf"'(.+)' is read as the product (.+); {_DECLARE_EN}", rf"'\1' 被理解为乘积 \2；{_DECLARE_ZH}"),
+    (
+        r"'(.+)' is not declared but '(.+)' is \(names are case-sensitive\)",
+        r"'\1' 没有声明，但 '\2' 声明了（名字区分大小写）",
+    ),
 )
 
-_SHAPE = re.compile(r"(?P<side>(?:left|right) side: )?(?P<head>.*?)(?: at column (?P<col>\d+))?"
-                    r"(?:; (?P<hint>.*))?", re.S)
+_SHAPE = re.compile(
+    r"(?P<side>(?:left|right) side: )?(?P<head>.*?)(?: at column (?P<col>\d+))?"
+    r"(?:; (?P<hint>.*))?",
+    re.S,
+)
 
 
 _AT_COLUMN = re.compile(r" at column \d+$")  # a message quoted inside another keeps its own column
@@ -213,8 +235,10 @@ _WRAPPERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"abbreviation '(.+?)' = '(.+?)': (.*)", re.S), r"缩写 '\1' = '\2'："),
     (re.compile(r"('.+?') is not a name: (.*)", re.S), r"\1 不是名字："),
     (re.compile(r"('.+?') is not a variable name: (.*)", re.S), r"\1 不是变量名："),
-    (re.compile(r"cannot read the assumption ('.+?'): (?P<e>.*) \(e\.g\. ('.+')\)", re.S),
-     r"无法读取假设 \1（例如 \3）："),
+    (
+        re.compile(r"cannot read the assumption ('.+?'): (?P<e>.*) \(e\.g\. ('.+')\)", re.S),
+        r"无法读取假设 \1（例如 \3）：",
+    ),
     (re.compile(r"assumption ('.+?'): (.*)", re.S), r"假设 \1："),
     (re.compile(r"cannot use this definition in matrix mode: (.*)", re.S), "矩阵模式下无法使用这个定义："),
     (re.compile(r"reference: (.*)", re.S), "参考答案："),
@@ -279,23 +303,35 @@ _NO_PROOF = "no proof was found"
 _VERDICTS: tuple[tuple[str, str], ...] = (
     (r"identical after rewriting", "改写后完全相同"),
     (r"proved symbolically", "已用符号方法证明"),
-    (r"depends on an unknown function \((.+)\); define it with an abbreviation \(let\)",
-     r"依赖未知函数（\1）；请用缩写（let）定义它"),
+    (
+        r"depends on an unknown function \((.+)\); define it with an abbreviation \(let\)",
+        r"依赖未知函数（\1）；请用缩写（let）定义它",
+    ),
     (r"differs at (.+) \(expected (.+), given (.+)\)", r"在 \1 处不相等（应为 \2，给出的是 \3）"),
-    (r"the two differ by the constant (.+) \(too small to see at the sampled points\)",
-     r"两者相差常数 \1（太小，在采样点上看不出来）"),
-    (r"differs by a tiny amount at (.+) \(expected − given = (.+)\)",
-     r"在 \1 处相差极小的量（应为值 − 给出值 = \2）"),
+    (
+        r"the two differ by the constant (.+) \(too small to see at the sampled points\)",
+        r"两者相差常数 \1（太小，在采样点上看不出来）",
+    ),
+    (r"differs by a tiny amount at (.+) \(expected − given = (.+)\)", r"在 \1 处相差极小的量（应为值 − 给出值 = \2）"),
     (rf"cannot evaluate numerically \((.+)\) and {_NO_PROOF}", r"无法数值求值（\1），也没有找到证明"),
     (r"ran out of time before every sample point was checked", "在检查完所有采样点之前超时"),
-    (rf"the constant (.+) is too small or too large to compare numerically, and {_NO_PROOF}",
-     r"常数 \1 太小或太大，无法数值比较，也没有找到证明"),
-    (r"numerically equal at (\d+) random points to 25 significant digits \(no symbolic proof within the "
-     r"time limit\)", r"在 \1 个随机点上数值相等（25 位有效数字；时限内没有找到符号证明）"),
-    (r"numerically equal at (\d+) random points to 25 significant digits \(no symbolic proof found\)",
-     r"在 \1 个随机点上数值相等（25 位有效数字；没有找到符号证明）"),
-    (rf"only (\d+) sampled points are defined for both and {_NO_PROOF}",
-     r"只有 \1 个采样点对两者都有定义，也没有找到证明"),
+    (
+        rf"the constant (.+) is too small or too large to compare numerically, and {_NO_PROOF}",
+        r"常数 \1 太小或太大，无法数值比较，也没有找到证明",
+    ),
+    (
+        r"numerically equal at (\d+) random points to 25 significant digits \(no symbolic proof within the "
+        r"time limit\)",
+        r"在 \1 个随机点上数值相等（25 位有效数字；时限内没有找到符号证明）",
+    ),
+    (
+        r"numerically equal at (\d+) random points to 25 significant digits \(no symbolic proof found\)",
+        r"在 \1 个随机点上数值相等（25 位有效数字；没有找到符号证明）",
+    ),
+    (
+        rf"only (\d+) sampled points are defined for both and {_NO_PROOF}",
+        r"只有 \1 个采样点对两者都有定义，也没有找到证明",
+    ),
     (r"time limit reached \((.+) s\)", r"已到时限（\1 秒）"),
     (r"time limit reached", "已到时限"),
     (r"the check failed: (.+)", r"检查失败：\1"),
@@ -312,7 +348,8 @@ _VERDICT_PARTS: tuple[tuple[str, str], ...] = (
 
 def _verdict_part(text: str) -> str:
     return (translate(text, _VERDICTS) or translate(text, _VERDICT_PARTS) or text).replace(
-        "a sampled point", "某个采样点")
+        "a sampled point", "某个采样点"
+    )
 
 
 def verdict_zh(message: str) -> str:

@@ -88,8 +88,9 @@ class _Defs:
     def expand(self, expr: sympy.Expr) -> sympy.Expr:
         out = expr
         for _ in range(12):
-            hits = {s: self.by_name[s.name] for s in out.free_symbols
-                    if isinstance(s, Symbol) and s.name in self.by_name}
+            hits = {
+                s: self.by_name[s.name] for s in out.free_symbols if isinstance(s, Symbol) and s.name in self.by_name
+            }
             if not hits:
                 break
             out = out.xreplace(hits)
@@ -175,8 +176,12 @@ def contains_form(expr: sympy.Expr, form: sympy.Expr) -> bool:
     for node in sympy.preorder_traversal(expr):
         if node == form or node == neg:
             return True
-        if form_factors and isinstance(node, sympy.Mul) and len(form_factors) > 0 \
-                and _holds_factors(node, form_factors):
+        if (
+            form_factors
+            and isinstance(node, sympy.Mul)
+            and len(form_factors) > 0
+            and _holds_factors(node, form_factors)
+        ):
             return True
         if form_terms and isinstance(node, sympy.Add) and _holds_terms(node, form_terms):
             return True
@@ -188,22 +193,27 @@ def _forms(forms: Sequence[str], defs: _Defs) -> list[sympy.Expr]:
 
 
 @lru_cache(maxsize=512)
-def _prepared(given: tuple[str, ...], start: str, goal: str, milestones: tuple[tuple[str, ...], ...]
-              ) -> tuple[dict[str, sympy.Expr], sympy.Expr, sympy.Expr, list[list[sympy.Expr]]]:
+def _prepared(
+    given: tuple[str, ...], start: str, goal: str, milestones: tuple[tuple[str, ...], ...]
+) -> tuple[dict[str, sympy.Expr], sympy.Expr, sympy.Expr, list[list[sympy.Expr]]]:
     """An item's givens, start, goal and milestone forms, read once (they are the bank's, fixed)."""
     defs = _defs(given)
-    return (dict(defs.by_name), defs.expand(_parse(start)), defs.expand(_parse(goal)),
-            [_forms(forms, defs) for forms in milestones])
+    return (
+        dict(defs.by_name),
+        defs.expand(_parse(start)),
+        defs.expand(_parse(goal)),
+        [_forms(forms, defs) for forms in milestones],
+    )
 
 
-def assess_work(*, given: Sequence[str], start: str, goal: str, lines: Sequence[str],
-                milestones: Sequence[Sequence[str]]) -> WorkAssessment:
+def assess_work(
+    *, given: Sequence[str], start: str, goal: str, lines: Sequence[str], milestones: Sequence[Sequence[str]]
+) -> WorkAssessment:
     """Count the lines that do work and find the milestones (each a list of alternative forms).
 
     The bank's givens, start, goal and milestone forms must be readable (DlquizError if not).
     """
-    base, start_expr, goal_expr, wanted = _prepared(tuple(given), start, goal,
-                                                    tuple(tuple(f) for f in milestones))
+    base, start_expr, goal_expr, wanted = _prepared(tuple(given), start, goal, tuple(tuple(f) for f in milestones))
     defs = _Defs()
     defs.by_name = dict(base)  # the student's own `let` lines add to a copy
     try:
@@ -211,14 +221,14 @@ def assess_work(*, given: Sequence[str], start: str, goal: str, lines: Sequence[
     except DlquizError:
         return WorkAssessment(0, (), tuple(range(len(wanted))), readable=False)
     middle = [e for e in exprs if e not in (start_expr, goal_expr)]
-    shown = tuple(n for n, forms in enumerate(wanted)
-                  if any(contains_form(e, f) for e in exprs for f in forms))
+    shown = tuple(n for n, forms in enumerate(wanted) if any(contains_form(e, f) for e in exprs for f in forms))
     missing = tuple(n for n in range(len(wanted)) if n not in shown)
     return WorkAssessment(len(middle), shown, missing)
 
 
-def milestone_problems(*, given: Sequence[str], start: str, goal: str,
-                       milestones: Sequence[Sequence[str]]) -> list[tuple[int, str]]:
+def milestone_problems(
+    *, given: Sequence[str], start: str, goal: str, milestones: Sequence[Sequence[str]]
+) -> list[tuple[int, str]]:
     """(milestone index, message) for forms that cannot be read or that the start or the goal
     already contain (such a milestone shows no work)."""
     problems: list[tuple[int, str]] = []
@@ -234,8 +244,7 @@ def milestone_problems(*, given: Sequence[str], start: str, goal: str,
             if form.is_Atom:
                 problems.append((n, f"the form {text!r} is a single symbol or number: it shows no work"))
             elif any(contains_form(e, form) for e in ends):
-                problems.append((n, f"the form {text!r} already appears in the start or the goal: "
-                                    "it shows no work"))
+                problems.append((n, f"the form {text!r} already appears in the start or the goal: it shows no work"))
     return problems
 
 
@@ -248,15 +257,13 @@ def _let_parse(text: str, let: Mapping[str, str] | None, timeout: float = READ_S
     return parse_math(text, let=let or None, timeout=timeout).expr
 
 
-def symbol_names(text: str, *, let: Mapping[str, str] | None = None,
-                 timeout: float = READ_SECONDS) -> set[str]:
+def symbol_names(text: str, *, let: Mapping[str, str] | None = None, timeout: float = READ_SECONDS) -> set[str]:
     """The names of the quantities (free symbols) a formula uses. Raises ParseError (also when
     reading takes longer than `timeout` seconds)."""
     return {str(s) for s in _let_parse(text, let, timeout).free_symbols}
 
 
-def names_used(text: str, *, let: Mapping[str, str] | None = None,
-               timeout: float = READ_SECONDS) -> set[str]:
+def names_used(text: str, *, let: Mapping[str, str] | None = None, timeout: float = READ_SECONDS) -> set[str]:
     """Lower-case names of the functions and quantities a formula uses, as read (so `e^(-x)`
     uses exp and `s` with let s = sigma(x) uses sigma). Raises ParseError (also when reading
     takes longer than `timeout` seconds)."""
@@ -264,8 +271,9 @@ def names_used(text: str, *, let: Mapping[str, str] | None = None,
     names = {str(s).lower() for s in expr.free_symbols}
     for f in expr.atoms(sympy.Function):
         names.add(type(f).__name__.lower())
-    if expr.has(sympy.exp) or any(isinstance(a, sympy.Pow) and a.base == sympy.E
-                                  for a in sympy.preorder_traversal(expr)):
+    if expr.has(sympy.exp) or any(
+        isinstance(a, sympy.Pow) and a.base == sympy.E for a in sympy.preorder_traversal(expr)
+    ):
         names.add("exp")
     return names
 
@@ -275,5 +283,12 @@ def defined_names(given: Sequence[str]) -> Mapping[str, sympy.Expr]:
     return dict(_defs(given).by_name)
 
 
-__all__ = ["WorkAssessment", "assess_work", "contains_form", "defined_names", "milestone_problems", "names_used",
-           "symbol_names"]
+__all__ = [
+    "WorkAssessment",
+    "assess_work",
+    "contains_form",
+    "defined_names",
+    "milestone_problems",
+    "names_used",
+    "symbol_names",
+]

@@ -47,8 +47,9 @@ def _nice(v: float) -> float:
     return round(v, digits)
 
 
-def sample_value(d: Domain, rng: random.Random, wide: bool = False,
-                 probe: float | None = None, positive: bool = False) -> mpf:
+def sample_value(
+    d: Domain, rng: random.Random, wide: bool = False, probe: float | None = None, positive: bool = False
+) -> mpf:
     """One value from a domain (reals by default), 3 significant digits; `wide` reaches out to
     10^4 where the domain is unbounded (so that kinks like relu(x - 50) are seen); `probe`
     (a small number) goes that close to 0 or to a bound of the domain; `positive` draws
@@ -113,11 +114,19 @@ def _exact(x: sympy.Expr) -> mpf:
 class Point:
     """One sample point: values drawn on first use from each name's domain."""
 
-    def __init__(self, ctx: Context, seed: int, index: int,
-                 fixed: dict[str, Domain] | None = None, wide: bool = False,
-                 cycle: int | None = None, cyclic: frozenset[str] = frozenset(),
-                 probe: float | None = None, positive: bool = False,
-                 refute_only: bool = False) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        seed: int,
+        index: int,
+        fixed: dict[str, Domain] | None = None,
+        wide: bool = False,
+        cycle: int | None = None,
+        cyclic: frozenset[str] = frozenset(),
+        probe: float | None = None,
+        positive: bool = False,
+        refute_only: bool = False,
+    ) -> None:
         self.ctx = ctx
         self.seed = seed
         self.index = index
@@ -143,14 +152,12 @@ class Point:
 
     def __call__(self, name: str) -> Num:
         v = self.values.get(name)
-        if v is None and self.cycle is not None and name in self.cyclic \
-                and name not in self.ctx.domains:
+        if v is None and self.cycle is not None and name in self.cyclic and name not in self.ctx.domains:
             d = self.fixed[name]
             lo, hi = int(d.low or 0), int(d.high or 0)
             v = self.values[name] = mpf(lo + self.cycle % (hi - lo + 1))
         if v is None:
-            rng = random.Random((self.seed * 1_000_003 + self.index) * 4_294_967_311
-                                + zlib.crc32(name.encode()))
+            rng = random.Random((self.seed * 1_000_003 + self.index) * 4_294_967_311 + zlib.crc32(name.encode()))
             d = self.domain(name)
             if d.low_name is not None or d.high_name is not None:
                 d = self.bounded(name, d)
@@ -177,8 +184,7 @@ class Point:
                     high = v
         finally:
             self._bounding.discard(name)
-        return Domain(low=low, high=high, low_strict=low_strict, high_strict=high_strict, integer=True,
-                      parity=d.parity)
+        return Domain(low=low, high=high, low_strict=low_strict, high_strict=high_strict, integer=True, parity=d.parity)
 
 
 def evaluate(expr: sympy.Basic, lookup: Callable[[str], Num], dps: int = DPS) -> Num:
@@ -189,10 +195,18 @@ def evaluate(expr: sympy.Basic, lookup: Callable[[str], Num], dps: int = DPS) ->
 
 
 _FUNCS: dict[type, Callable[[Num], Num]] = {
-    sympy.exp: mpmath.exp, sympy.log: mpmath.log, sympy.tanh: mpmath.tanh,
-    sympy.sinh: mpmath.sinh, sympy.cosh: mpmath.cosh, sympy.sin: mpmath.sin,
-    sympy.cos: mpmath.cos, sympy.tan: mpmath.tan, sympy.erf: mpmath.erf,
-    sympy.atan: mpmath.atan, sympy.asinh: mpmath.asinh, sympy.floor: mpmath.floor,
+    sympy.exp: mpmath.exp,
+    sympy.log: mpmath.log,
+    sympy.tanh: mpmath.tanh,
+    sympy.sinh: mpmath.sinh,
+    sympy.cosh: mpmath.cosh,
+    sympy.sin: mpmath.sin,
+    sympy.cos: mpmath.cos,
+    sympy.tan: mpmath.tan,
+    sympy.erf: mpmath.erf,
+    sympy.atan: mpmath.atan,
+    sympy.asinh: mpmath.asinh,
+    sympy.floor: mpmath.floor,
     sympy.ceiling: mpmath.ceil,
 }
 
@@ -211,8 +225,7 @@ class _Eval:
         self.tiny = mpf(10) ** -(dps - 8)  # below this a value may be a rounded-off 0
         self.terms = 0
         self.memo: dict[sympy.Basic, Num] = {}
-        self.integer_names: Callable[[str], bool] = getattr(lookup, "is_integer_name",
-                                                            lambda name: False)
+        self.integer_names: Callable[[str], bool] = getattr(lookup, "is_integer_name", lambda name: False)
 
     def is_integer(self, sub: sympy.Expr, bound: dict[sympy.Symbol, int]) -> bool:
         return all(s in bound or self.integer_names(str(s)) for s in sub.free_symbols)
@@ -259,8 +272,9 @@ class _Eval:
                 else:
                     idx.append(str(i).replace(" ", ""))
             sub = ",".join(idx)
-            return self.lookup(f"{e.base}_{sub}" if len(idx) == 1 and
-                               (sub.isdigit() or sub.isalpha()) else f"{e.base}_{{{sub}}}")
+            return self.lookup(
+                f"{e.base}_{sub}" if len(idx) == 1 and (sub.isdigit() or sub.isalpha()) else f"{e.base}_{{{sub}}}"
+            )
         if isinstance(e, sympy.Add):
             total: Num = mpf(0)
             for a in e.args:
@@ -346,8 +360,7 @@ class _Eval:
             a = _real(self.ev(c.lhs, bound))
             b = _real(self.ev(c.rhs, bound))
             op = c.rel_op
-            return bool({"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b,
-                         "!=": a != b}[op])
+            return bool({"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b, "!=": a != b}[op])
         raise Unsupported(type(c).__name__)
 
     def sum(self, e: sympy.Sum, bound: dict[sympy.Symbol, int]) -> Num:

@@ -73,10 +73,30 @@ from dlquiz.symbolic.syntax import Node
 from dlquiz.symbolic.tokenize import MAX_DIGITS, MAX_LENGTH, Tok, check_raw, fail, tokenize
 
 __all__ = [
-    "EXTRA_NAMES", "FUNCTIONS", "GREEK", "MAX_DEPTH", "MAX_DIGITS", "MAX_EXPONENT", "MAX_LENGTH",
-    "MAX_RESULT_DIGITS", "SUBSCRIPTS", "Node", "Parsed", "Tok", "canonical_name", "echo",
-    "is_latex", "make_big", "make_sum", "make_symbol", "parse_math", "parse_relation", "show",
-    "to_unicode", "tokenize", "unicode_name",
+    "EXTRA_NAMES",
+    "FUNCTIONS",
+    "GREEK",
+    "MAX_DEPTH",
+    "MAX_DIGITS",
+    "MAX_EXPONENT",
+    "MAX_LENGTH",
+    "MAX_RESULT_DIGITS",
+    "SUBSCRIPTS",
+    "Node",
+    "Parsed",
+    "Tok",
+    "canonical_name",
+    "echo",
+    "is_latex",
+    "make_big",
+    "make_sum",
+    "make_symbol",
+    "parse_math",
+    "parse_relation",
+    "show",
+    "to_unicode",
+    "tokenize",
+    "unicode_name",
 ]
 
 
@@ -109,8 +129,15 @@ _CACHE: dict[tuple[object, ...], Parsed] = {}
 _CACHE_SIZE = 2048
 
 
-def parse_math(text: str, *, latex: bool | None = None, let: Mapping[str, str] | None = None,
-               timeout: float = 1.0, names: Collection[str] = (), any_names: bool = False) -> Parsed:
+def parse_math(
+    text: str,
+    *,
+    latex: bool | None = None,
+    let: Mapping[str, str] | None = None,
+    timeout: float = 1.0,
+    names: Collection[str] = (),
+    any_names: bool = False,
+) -> Parsed:
     """Parse student math into SymPy through the whitelist grammar.
 
     Args:
@@ -142,8 +169,15 @@ def parse_math(text: str, *, latex: bool | None = None, let: Mapping[str, str] |
     tree = grammar.parse()
     expr = tree.expr
     used = frozenset(s.name for s in expr.free_symbols if isinstance(s, Symbol)) | frozenset(grammar.used)
-    out = Parsed(expr=expr, text=text, syntax="latex" if use_latex else "calc", pretty=show(tree),
-                 tree=tree, names=used, notes=tuple(dict.fromkeys(grammar.notes)))
+    out = Parsed(
+        expr=expr,
+        text=text,
+        syntax="latex" if use_latex else "calc",
+        pretty=show(tree),
+        tree=tree,
+        names=used,
+        notes=tuple(dict.fromkeys(grammar.notes)),
+    )
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.clear()
     _CACHE[key] = out
@@ -156,10 +190,15 @@ def echo(text: str, **kwargs: object) -> str:
     return parse_math(text, **kwargs).pretty  # type: ignore[arg-type]
 
 
-def parse_relation(text: str, *, latex: bool | None = None,
-                   let: Mapping[str, str] | None = None,
-                   timeout: float = 1.0, names: Collection[str] = (),
-                   any_names: bool = False) -> tuple[Parsed, Parsed]:
+def parse_relation(
+    text: str,
+    *,
+    latex: bool | None = None,
+    let: Mapping[str, str] | None = None,
+    timeout: float = 1.0,
+    names: Collection[str] = (),
+    any_names: bool = False,
+) -> tuple[Parsed, Parsed]:
     """Parse ``lhs = rhs``, split on the top-level '='."""
     check_raw(text)
     depth = 0
@@ -169,18 +208,21 @@ def parse_relation(text: str, *, latex: bool | None = None,
             depth += 1
         elif ch in ")]}":
             depth -= 1
-        elif ch in "=＝" and depth == 0 and text[i - 1: i] not in ("<", ">", "!") and \
-                text[i + 1: i + 2] != "=":
+        elif ch in "=＝" and depth == 0 and text[i - 1 : i] not in ("<", ">", "!") and text[i + 1 : i + 2] != "=":
             cut.append(i)
     if not cut:
-        raise ParseError("expected an equation 'left = right' but found no '='", column=None,
-                         text=text)
+        raise ParseError("expected an equation 'left = right' but found no '='", column=None, text=text)
     if len(cut) > 1:
         raise fail("more than one '=' in an equation", cut[1] + 1, text)
     i = cut[0]
-    lhs_text, rhs_text = text[:i], text[i + 1:]
-    kw = {"latex": latex if latex is not None else is_latex(text), "let": let, "timeout": timeout,
-          "names": names, "any_names": any_names}
+    lhs_text, rhs_text = text[:i], text[i + 1 :]
+    kw = {
+        "latex": latex if latex is not None else is_latex(text),
+        "let": let,
+        "timeout": timeout,
+        "names": names,
+        "any_names": any_names,
+    }
     try:
         lhs = parse_math(lhs_text, **kw)  # type: ignore[arg-type]
     except ParseError as exc:
@@ -211,8 +253,7 @@ def _parse_let(let: Mapping[str, str] | None, timeout: float) -> dict[str, sympy
         try:
             out[cname] = parse_math(value, timeout=timeout, names=declared - {cname}).expr
         except ParseError as exc:
-            raise ParseError(f"abbreviation '{name}' = '{value}': {exc}", column=exc.column,
-                             text=value) from None
+            raise ParseError(f"abbreviation '{name}' = '{value}': {exc}", column=exc.column, text=value) from None
     if len(_LET_CACHE) < 256:
         _LET_CACHE[key] = out
     return out

@@ -90,10 +90,12 @@ def prepare(expr: sympy.Expr, seconds: float = 1.0) -> sympy.Expr:
         with time_limit(seconds):
             out = elementary(expr)
             if out.has(sympy.Sum):
-                out = out.replace(lambda e: isinstance(e, sympy.Sum) and
-                                  all(not (a.free_symbols | b.free_symbols)
-                                      for _k, a, b in e.limits),
-                                  lambda e: e.doit())
+                out = out.replace(
+                    lambda e: (
+                        isinstance(e, sympy.Sum) and all(not (a.free_symbols | b.free_symbols) for _k, a, b in e.limits)
+                    ),
+                    lambda e: e.doit(),
+                )
             return out
     except TimeLimit:
         raise
@@ -129,8 +131,15 @@ def _proof_job(d: sympy.Expr, full: bool = True) -> tuple[str, str]:
     for step in steps:
         try:
             out = step(d)
-        except (TypeError, ValueError, NotImplementedError, RecursionError,
-                AttributeError, ZeroDivisionError, sympy.PolynomialError):
+        except (
+            TypeError,
+            ValueError,
+            NotImplementedError,
+            RecursionError,
+            AttributeError,
+            ZeroDivisionError,
+            sympy.PolynomialError,
+        ):
             continue
         if out == 0:
             return "zero", ""
@@ -139,8 +148,9 @@ def _proof_job(d: sympy.Expr, full: bool = True) -> tuple[str, str]:
     return "unknown", ""
 
 
-def prove_equal(expected: sympy.Expr, given: sympy.Expr, ctx: Context,
-                seconds: float, full: bool = True) -> bool | None | str:
+def prove_equal(
+    expected: sympy.Expr, given: sympy.Expr, ctx: Context, seconds: float, full: bool = True
+) -> bool | None | str:
     """True if expected − given simplifies to 0 in time, None when time ran out, False when no
     proof was found, or the text of a nonzero constant difference; `full=False` tries only the
     quick rewritings (expand, together, cancel)."""
@@ -183,9 +193,13 @@ def fine_agreement(s: Sampling, k: int = 3) -> tuple[str, tuple[Point, Num, Num]
                 g7 = value_at(case.given, p, FINE_CONFIRM_DPS)
             except Unsupported:
                 return "unclear", None
-            if e7 is not None and g7 is not None and not close(e7, g7, FINE_TOL, FINE_CONFIRM_DPS) \
-                    and close(e7, ev, 1e-180, FINE_CONFIRM_DPS) \
-                    and close(g7, gv, 1e-180, FINE_CONFIRM_DPS):
+            if (
+                e7 is not None
+                and g7 is not None
+                and not close(e7, g7, FINE_TOL, FINE_CONFIRM_DPS)
+                and close(e7, ev, 1e-180, FINE_CONFIRM_DPS)
+                and close(g7, gv, 1e-180, FINE_CONFIRM_DPS)
+            ):
                 return "differ", (p, e7, g7)
             return "unclear", None
         checked += 1
@@ -204,7 +218,7 @@ def extreme_constant(*exprs: sympy.Expr) -> str:
     for e in exprs:
         for node in sympy.preorder_traversal(e):
             if isinstance(node, sympy.Rational):
-                if max(abs(int(node.p)), int(node.q)) >= 10 ** EXTREME:
+                if max(abs(int(node.p)), int(node.q)) >= 10**EXTREME:
                     return to_unicode(node)
                 continue
             if node.free_symbols or not isinstance(node, sympy.Expr) or node.is_Atom:
@@ -246,15 +260,17 @@ def _num(v: float) -> str:
 def _where(s: Sampling) -> str:
     names = sorted(set().union(*(p.values for p in s.agree)))
     for i, a in enumerate(names):  # equal on the diagonal: i = j
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             pts = [p for p in s.agree] + [p for p, _, _ in s.differ]
             if not all(a in p.values and b in p.values for p in pts):
                 continue
-            if all(p.values[a] == p.values[b] for p in s.agree) and \
-                    all(p.values[a] != p.values[b] for p, _, _ in s.differ):
+            if all(p.values[a] == p.values[b] for p in s.agree) and all(
+                p.values[a] != p.values[b] for p, _, _ in s.differ
+            ):
                 return f"{unicode_name(a)} = {unicode_name(b)}"
-            if all(p.values[a] != p.values[b] for p in s.agree) and \
-                    all(p.values[a] == p.values[b] for p, _, _ in s.differ):
+            if all(p.values[a] != p.values[b] for p in s.agree) and all(
+                p.values[a] == p.values[b] for p, _, _ in s.differ
+            ):
                 return f"{unicode_name(a)} ≠ {unicode_name(b)}"
     for name in names:
         try:
@@ -284,8 +300,15 @@ def _unknown_functions(e: sympy.Expr) -> set[sympy.Basic]:
 # --------------------------------------------------------------------------- the decision
 
 
-def decide(e: sympy.Expr, g: sympy.Expr, ctx: Context, seed: int, deadline: float,
-           cases: Sequence[Case] | None = None, proof: bool = True) -> Decision:
+def decide(
+    e: sympy.Expr,
+    g: sympy.Expr,
+    ctx: Context,
+    seed: int,
+    deadline: float,
+    cases: Sequence[Case] | None = None,
+    proof: bool = True,
+) -> Decision:
     """The verdict on two prepared expressions (module docstring); `cases` are concrete
     instances to sample instead of (e, g) (a derivation's sizes and indices); `proof=False`
     skips the symbolic proof (for expressions it cannot treat, such as unrolled recursions)."""
@@ -294,8 +317,9 @@ def decide(e: sympy.Expr, g: sympy.Expr, ctx: Context, seed: int, deadline: floa
     ue, ug = _unknown_functions(e), _unknown_functions(g)
     if ue != ug:
         names = ", ".join(sorted(str(f) for f in ue ^ ug))
-        return Decision(Verdict.UNDECIDED, f"depends on an unknown function ({names}); define "
-                        "it with an abbreviation (let)")
+        return Decision(
+            Verdict.UNDECIDED, f"depends on an unknown function ({names}); define it with an abbreviation (let)"
+        )
     s = sample(e, g, ctx, seed, N_POINTS, deadline, cases)
     if s.differ:
         p, ev, gv = s.differ[0]
@@ -305,12 +329,15 @@ def decide(e: sympy.Expr, g: sympy.Expr, ctx: Context, seed: int, deadline: floa
         pv, case = point_values(p), s.cases.get(id(p))
         if len(s.agree) >= 2:
             where = _where(s)
-            head = f"equal for {where}" if where else \
-                f"equal at {len(s.agree)} of {len(s.agree) + len(s.differ)} sampled points"
-            return Decision(Verdict.DOMAIN_ONLY, f"{head}; differs at {at} ({values})", cx,
-                            point=pv, case=case, values=(ev, gv))
-        return Decision(Verdict.NOT_EQUAL, f"differs at {at} ({values})", cx, point=pv,
-                        case=case, values=(ev, gv))
+            head = (
+                f"equal for {where}"
+                if where
+                else f"equal at {len(s.agree)} of {len(s.agree) + len(s.differ)} sampled points"
+            )
+            return Decision(
+                Verdict.DOMAIN_ONLY, f"{head}; differs at {at} ({values})", cx, point=pv, case=case, values=(ev, gv)
+            )
+        return Decision(Verdict.NOT_EQUAL, f"differs at {at} ({values})", cx, point=pv, case=case, values=(ev, gv))
     # many points agree: a check at 250 digits sees what 40 cannot (a difference of 10^-40
     # relative), and then the quick rewritings suffice for the proof (sympy.simplify, which can
     # take the whole proof time, would only turn "numerically equal" into "proved")
@@ -321,34 +348,42 @@ def decide(e: sympy.Expr, g: sympy.Expr, ctx: Context, seed: int, deadline: floa
     # with agreement to 150 digits and no extreme constant the proof decides nothing (a constant
     # difference would have shown): it only says "proved", so it gets a short time
     budget = QUICK_PROOF_SECONDS if fine == "fine" and not extreme else PROOF_SECONDS
-    proved = prove_equal(e, g, ctx, min(budget, remaining), full=fine == "unclear") \
-        if proof and remaining > 0.05 else None
+    proved = (
+        prove_equal(e, g, ctx, min(budget, remaining), full=fine == "unclear") if proof and remaining > 0.05 else None
+    )
     if isinstance(proved, str):
-        return Decision(Verdict.NOT_EQUAL, f"the two differ by the constant {proved} (too small "
-                        "to see at the sampled points)")
+        return Decision(
+            Verdict.NOT_EQUAL, f"the two differ by the constant {proved} (too small to see at the sampled points)"
+        )
     if tiny is not None:
         p, ev, gv = tiny
         cx = counterexample(p, ev, gv)
-        return Decision(Verdict.NOT_EQUAL, f"differs by a tiny amount at {_point_text(p)} "
-                        f"(expected − given = {fmt(ev - gv, 3)})", cx,
-                        point=point_values(p), case=s.cases.get(id(p)), values=(ev, gv))
+        return Decision(
+            Verdict.NOT_EQUAL,
+            f"differs by a tiny amount at {_point_text(p)} (expected − given = {fmt(ev - gv, 3)})",
+            cx,
+            point=point_values(p),
+            case=s.cases.get(id(p)),
+            values=(ev, gv),
+        )
     if proved is True:
         return Decision(Verdict.EQUAL, "proved symbolically", proved=True)
     if s.unsupported:
-        return Decision(Verdict.UNDECIDED, f"cannot evaluate numerically ({s.unsupported}) and "
-                        "no proof was found")
+        return Decision(Verdict.UNDECIDED, f"cannot evaluate numerically ({s.unsupported}) and no proof was found")
     if s.incomplete:
         return Decision(Verdict.UNDECIDED, f"{s.incomplete}, and no proof was found")
     if not s.finished:
-        return Decision(Verdict.UNDECIDED, "ran out of time before every sample point was "
-                        "checked")
+        return Decision(Verdict.UNDECIDED, "ran out of time before every sample point was checked")
     if extreme:
-        return Decision(Verdict.UNDECIDED, f"the constant {extreme} is too small or too large to "
-                        "compare numerically, and no proof was found")
+        return Decision(
+            Verdict.UNDECIDED,
+            f"the constant {extreme} is too small or too large to compare numerically, and no proof was found",
+        )
     if len(s.agree) >= MIN_AGREE:
-        how = "no symbolic proof within the time limit" if proved is None else \
-            "no symbolic proof found"
-        return Decision(Verdict.EQUAL, f"numerically equal at {len(s.agree)} random points to 25 "
-                        f"significant digits ({how})")
-    return Decision(Verdict.UNDECIDED, f"only {len(s.agree)} sampled points are defined for both "
-                    "and no proof was found")
+        how = "no symbolic proof within the time limit" if proved is None else "no symbolic proof found"
+        return Decision(
+            Verdict.EQUAL, f"numerically equal at {len(s.agree)} random points to 25 significant digits ({how})"
+        )
+    return Decision(
+        Verdict.UNDECIDED, f"only {len(s.agree)} sampled points are defined for both and no proof was found"
+    )

@@ -67,9 +67,15 @@ def _prec(n: Node) -> int:
         return ADD
     if k == "raw":
         e = n.expr
-        return ADD if e.is_Add else MUL if (e.is_Mul or (e.is_Rational and not e.is_Integer)
-                                           or (e.is_Number and e < 0)) else \
-            POW if e.is_Pow else ATOM
+        return (
+            ADD
+            if e.is_Add
+            else MUL
+            if (e.is_Mul or (e.is_Rational and not e.is_Integer) or (e.is_Number and e < 0))
+            else POW
+            if e.is_Pow
+            else ATOM
+        )
     return ATOM
 
 
@@ -195,8 +201,9 @@ def to_unicode(expr: sympy.Basic) -> str:
             return "π"
 
         def _print_Function(self, e: sympy.Function) -> str:  # noqa: N802
-            name = {"sigma": "σ", "Phi": "Φ", "log": "ln", "Max": "max", "Min": "min",
-                    "KroneckerDelta": "δ"}.get(e.func.__name__, e.func.__name__)
+            name = {"sigma": "σ", "Phi": "Φ", "log": "ln", "Max": "max", "Min": "min", "KroneckerDelta": "δ"}.get(
+                e.func.__name__, e.func.__name__
+            )
             return f"{name}({', '.join(self._print(a) for a in e.args)})"
 
         def _print_Max(self, e: sympy.Max) -> str:  # noqa: N802
@@ -210,8 +217,11 @@ def to_unicode(expr: sympy.Basic) -> str:
             return f"abs({inner})" if "|" in inner else f"|{inner}|"
 
         def _print_Derivative(self, e: sympy.Derivative) -> str:  # noqa: N802
-            if isinstance(e.expr, AppliedUndef) and len(e.variable_count) == 1 and \
-                    e.expr.args == (e.variable_count[0][0],):
+            if (
+                isinstance(e.expr, AppliedUndef)
+                and len(e.variable_count) == 1
+                and e.expr.args == (e.variable_count[0][0],)
+            ):
                 v, n = e.variable_count[0]
                 o = "" if n == 1 else str(n).translate(_SUPER)
                 return f"∂{o}{unicode_name(e.expr.func.__name__)}/∂{self._print(v)}{o}"

@@ -33,8 +33,7 @@ NO_VALUE = {sympy.zoo, sympy.nan, sympy.oo, -sympy.oo}
 MULTIPLY = ("cdot", "times", "ast", "div", "odot", "circ")
 RELATIONS = ("=", "!=", "<", ">", "<=", ">=")
 SHOWN_FN = {"sigma": "σ", "Phi": "Φ", "delta": "δ", "heaviside": "heaviside"}
-DECLARE = ("declare it to use it as one name (dlquiz equiv --let/--assume; a 'let' or 'assume' "
-            "line in a derivation)")
+DECLARE = "declare it to use it as one name (dlquiz equiv --let/--assume; a 'let' or 'assume' line in a derivation)"
 
 
 _MAX_BITS = int(MAX_RESULT_DIGITS * 3.3219280948873626) + 1
@@ -61,9 +60,16 @@ def number_digits(e: sympy.Expr) -> tuple[float, float]:
 class Reader:
     """One reading of one text (not reusable): state and helpers."""
 
-    def __init__(self, text: str, toks: list[Tok], latex: bool, let: Mapping[str, sympy.Expr],
-                 deadline: float, names: frozenset[str] = frozenset(), any_names: bool = False
-                 ) -> None:
+    def __init__(
+        self,
+        text: str,
+        toks: list[Tok],
+        latex: bool,
+        let: Mapping[str, sympy.Expr],
+        deadline: float,
+        names: frozenset[str] = frozenset(),
+        any_names: bool = False,
+    ) -> None:
         self.text = text
         self.toks = toks
         self.latex = latex
@@ -130,12 +136,10 @@ class Reader:
     def checked(self, e: sympy.Expr, where: Tok) -> sympy.Expr:
         # children were checked when they were built, so the new node and its arguments suffice
         if e in NO_VALUE or any(a in NO_VALUE for a in e.args):
-            raise self.error("the expression has no finite value here (division by zero, "
-                             "log of 0?)", where)
+            raise self.error("the expression has no finite value here (division by zero, log of 0?)", where)
         if too_big(e) or any(too_big(a) for a in e.args):
             raise self.error(f"number too large: more than {MAX_RESULT_DIGITS} digits", where)
         return e
-
 
     # ------------------------------------------------------------------ parts defined elsewhere
     def additive(self) -> Node:

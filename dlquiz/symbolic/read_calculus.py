@@ -30,16 +30,16 @@ class Calculus(Reader):
     def relation(self) -> Node:
         start = self.tok
         a = self.additive()
-        if not self.at(*RELATIONS) and not self.at_cmd("neq", "ne", "leq", "le", "geq", "ge",
-                                                        "lt", "gt"):
-            raise self.error(f"expected a comparison (=, ≠, <, >, ≤, ≥) but found "
-                             f"{self.describe(self.tok)}")
+        if not self.at(*RELATIONS) and not self.at_cmd("neq", "ne", "leq", "le", "geq", "ge", "lt", "gt"):
+            raise self.error(f"expected a comparison (=, ≠, <, >, ≤, ≥) but found {self.describe(self.tok)}")
         op_tok = self.advance()
-        op = {"neq": "!=", "ne": "!=", "leq": "<=", "le": "<=", "geq": ">=", "ge": ">=",
-              "lt": "<", "gt": ">"}.get(op_tok.text, op_tok.text)
+        op = {"neq": "!=", "ne": "!=", "leq": "<=", "le": "<=", "geq": ">=", "ge": ">=", "lt": "<", "gt": ">"}.get(
+            op_tok.text, op_tok.text
+        )
         b = self.additive()
-        rel = {"=": sympy.Eq, "!=": sympy.Ne, "<": sympy.Lt, ">": sympy.Gt, "<=": sympy.Le,
-               ">=": sympy.Ge}[op](a.expr, b.expr)
+        rel = {"=": sympy.Eq, "!=": sympy.Ne, "<": sympy.Lt, ">": sympy.Gt, "<=": sympy.Le, ">=": sympy.Ge}[op](
+            a.expr, b.expr
+        )
         if rel in (sympy.true, sympy.false) and not (a.expr.is_number and b.expr.is_number):
             raise self.error("this comparison is always true or false", start)
         return Node("relation", rel, (a, b), op)
@@ -75,8 +75,7 @@ class Calculus(Reader):
 
     def args(self, fname: str, t: Tok) -> list[Node]:
         if not self.at("("):
-            if self.latex or fname in ("log", "exp", "tanh", "sqrt", "sin", "cos", "sinh",
-                                       "cosh", "tan"):
+            if self.latex or fname in ("log", "exp", "tanh", "sqrt", "sin", "cos", "sinh", "cosh", "tan"):
                 # \log x, ln x: the argument is the next power-level factor
                 if not (self.starts_factor() or self.at("|")):  # √|x|
                     raise self.error(f"'{t.text}' needs an argument")
@@ -94,8 +93,9 @@ class Calculus(Reader):
             self.advance()
             args.append(self.additive())
         if not self.at(")"):
-            raise self.error(f"expected ')' to close the '(' at column {open_tok.col} but found "
-                             f"{self.describe(self.tok)}")
+            raise self.error(
+                f"expected ')' to close the '(' at column {open_tok.col} but found {self.describe(self.tok)}"
+            )
         self.advance()
         self.leave()
         return args
@@ -134,9 +134,10 @@ class Calculus(Reader):
     def _call_body(self, fname: str, t: Tok, sub: Node | None, primes: int) -> Node:
         if fname in ("sum", "prod", "diff"):
             if not self.at("("):
-                raise self.error(f"'{t.text}' needs parentheses, e.g. " + {
-                    "sum": "sum(x_k, k, 1, K)", "prod": "prod(x_k, k, 1, K)",
-                    "diff": "diff(f, x)"}[fname])
+                raise self.error(
+                    f"'{t.text}' needs parentheses, e.g. "
+                    + {"sum": "sum(x_k, k, 1, K)", "prod": "prod(x_k, k, 1, K)", "diff": "diff(f, x)"}[fname]
+                )
             args = self.args(fname, t)
             return self.diff_call(args, t) if fname == "diff" else self.big_call(fname, args, t)
         if fname == "piecewise":
@@ -144,8 +145,7 @@ class Calculus(Reader):
         if fname == "softmax":
             if sub is not None and not self.at("("):
                 sym = make_symbol("o", sub.expr)
-                return Node("call", softmax(sym), (leaf("name", sym, unicode_name(sym.name)),),
-                            "softmax")
+                return Node("call", softmax(sym), (leaf("name", sym, unicode_name(sym.name)),), "softmax")
             return self.softmax_call(self.args(fname, t), sub, t)
         args = self.args(fname, t)
         value = self.apply(fname, [a.expr for a in args], t, primes)
@@ -186,8 +186,7 @@ class Calculus(Reader):
         try:
             if primes:
                 if primes > 3 or len(args) != 1:
-                    raise self.error(f"derivative prime on '{t.text}': only f'(x) for one "
-                                     "argument", t)
+                    raise self.error(f"derivative prime on '{t.text}': only f'(x) for one argument", t)
                 u = sympy.Dummy("u")
                 d = sympy.diff(fn([u]), u, primes)
                 return self.checked(substitute(d, u, args[0]), t)
@@ -200,8 +199,7 @@ class Calculus(Reader):
 
     def big_call(self, fname: str, args: list[Node], t: Tok) -> Node:
         if len(args) != 4 or not isinstance(args[1].expr, Symbol):
-            raise self.error(f"{fname} takes (expression, index, from, to), e.g. "
-                             f"{fname}(y_k, k, 1, K)", t)
+            raise self.error(f"{fname} takes (expression, index, from, to), e.g. {fname}(y_k, k, 1, K)", t)
         body, k, lo, hi = args
         value = make_big(fname, body.expr, k.expr, lo.expr, hi.expr)
         return Node("sum" if fname == "sum" else "prod", value, (k, lo, hi, body))
@@ -216,8 +214,9 @@ class Calculus(Reader):
                 raise self.error("the order of diff must be a whole number from 1 to 5", t)
             order = int(n)
         value = sympy.Derivative(args[0].expr, (args[1].expr, order))
-        return Node("deriv", value, (args[1], args[0]), "d" if len(args[0].expr.free_symbols) <= 1
-                    else "∂", (str(order),))
+        return Node(
+            "deriv", value, (args[1], args[0]), "d" if len(args[0].expr.free_symbols) <= 1 else "∂", (str(order),)
+        )
 
     def piecewise(self, t: Tok) -> Node:
         """SymPy's printed form: ``Piecewise((x, x > 0), (0, True))``."""
@@ -320,8 +319,7 @@ class Calculus(Reader):
             self.advance()
             var = self.name_node(vt.text[1:], vt)
         else:
-            raise self.error(f"expected the variable, e.g. {marker}/{marker}x, but found "
-                             f"{self.describe(vt)}", vt)
+            raise self.error(f"expected the variable, e.g. {marker}/{marker}x, but found {self.describe(vt)}", vt)
         if not isinstance(var.expr, Symbol):
             raise self.error("the derivative variable must be a name", vt)
         return var
@@ -377,8 +375,13 @@ class Calculus(Reader):
                     j += 1
                 j += 1
         slash, nxt = self.peek(j), self.peek(j + 1)
-        if not (slash.kind == "OP" and slash.text == "/" and nxt.kind == "ID" and
-                nxt.text.startswith("d") and len(nxt.text) > 1):
+        if not (
+            slash.kind == "OP"
+            and slash.text == "/"
+            and nxt.kind == "ID"
+            and nxt.text.startswith("d")
+            and len(nxt.text) > 1
+        ):
             return None
         save, notes = self.pos, len(self.notes)
         try:
@@ -476,4 +479,3 @@ def make_big(fname: str, body: sympy.Expr, k: Symbol, lo: sympy.Expr, hi: sympy.
 def make_sum(body: sympy.Expr, k: Symbol, lo: sympy.Expr, hi: sympy.Expr) -> sympy.Expr:
     """A sum over k; subscripts that mention k become indexed (y_k -> y[k])."""
     return make_big("sum", body, k, lo, hi)
-

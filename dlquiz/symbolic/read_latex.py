@@ -46,8 +46,7 @@ class Latex(Reader):
             return Node("sqrt", sympy.sqrt(arg.expr), (arg,))
         if c in ("hat", "widehat", "bar", "overline", "tilde", "widetilde"):
             return self.accent(t)
-        if c in ("mathrm", "operatorname", "text", "mathbf", "boldsymbol", "mathit", "rm",
-                 "mathbb"):
+        if c in ("mathrm", "operatorname", "text", "mathbf", "boldsymbol", "mathit", "rm", "mathbb"):
             return self.textual(t)
         if c in ("sum", "prod"):
             return self.big_operator(c, t)
@@ -66,8 +65,7 @@ class Latex(Reader):
             fn = "floor" if c == "lfloor" else "ceil"
             value = sympy.floor(inner.expr) if fn == "floor" else sympy.ceiling(inner.expr)
             return Node("call", value, (inner,), fn)
-        if c in ("exp", "log", "ln", "tanh", "sinh", "cosh", "sin", "cos", "tan", "max", "min",
-                 "erf"):
+        if c in ("exp", "log", "ln", "tanh", "sinh", "cosh", "sin", "cos", "tan", "max", "min", "erf"):
             return self.call(FUNCTIONS[c], Tok("ID", "\\" + c, t.col))
         if c in ("sigma", "Phi") and self.applied():
             return self.call(FUNCTIONS[c], t)
@@ -126,8 +124,10 @@ class Latex(Reader):
             return self.group()
         t = self.tok
         if t.kind == "NUM" and len(t.text) > 1:  # \frac12: one digit per argument
-            self.toks[self.pos: self.pos + 1] = [Tok("NUM", t.text[0], t.col, t.space_before),
-                                                 Tok("NUM", t.text[1:], t.col + 1)]
+            self.toks[self.pos : self.pos + 1] = [
+                Tok("NUM", t.text[0], t.col, t.space_before),
+                Tok("NUM", t.text[1:], t.col + 1),
+            ]
         self.enter()
         v = self.atom()
         self.leave()
@@ -151,8 +151,14 @@ class Latex(Reader):
             return self.call(FUNCTIONS[word], Tok("ID", word, t.col))
         if word == "e":
             return leaf("const", sympy.E, "e")
-        if len(word) == 1 or word in GREEK or word in EXTRA_NAMES or word in self.bases or \
-                self.any_names and word.isalpha():
+        if (
+            len(word) == 1
+            or word in GREEK
+            or word in EXTRA_NAMES
+            or word in self.bases
+            or self.any_names
+            and word.isalpha()
+        ):
             return self.name_node(word, t)
         raise self.error(f"unknown name '{word}' in \\{t.text}{{...}}; {DECLARE}", t)
 
@@ -192,8 +198,5 @@ class Latex(Reader):
             self.enter()
             f = self.term()
             self.leave()
-            return Node("deriv", sympy.Derivative(f.expr, (var.expr, order)), (var, f), marker,
-                        (str(order),))
+            return Node("deriv", sympy.Derivative(f.expr, (var.expr, order)), (var, f), marker, (str(order),))
         return self.dfrac(f, var, marker, order)
-
-

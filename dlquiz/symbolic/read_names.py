@@ -147,10 +147,12 @@ class Names(Reader):
         if m and m.group(1) in FUNCTIONS and m.group(1) not in GREEK and m.group(1) not in self.bases:
             word, digits = m.group(1), m.group(2)
             if word in ("log", "ln") and self.at("("):
-                raise self.error(f"'{raw}(…)': a logarithm to base {digits} is log(x)/log({digits}); "
-                                 "log and ln are natural", t)
-            raise self.error(f"'{raw}': a function takes its argument in parentheses; did you mean "
-                             f"{word}({digits})?", t)
+                raise self.error(
+                    f"'{raw}(…)': a logarithm to base {digits} is log(x)/log({digits}); log and ln are natural", t
+                )
+            raise self.error(
+                f"'{raw}': a function takes its argument in parentheses; did you mean {word}({digits})?", t
+            )
         if m:  # y1 = y_1, W1 = W_1 (declared or not)
             base = self.base_name(m.group(1), t)
             sub = leaf("num", Integer(int(m.group(2))), m.group(2))
@@ -163,8 +165,7 @@ class Names(Reader):
             if sub is not None:
                 raise self.error("a name with two subscripts")
             sub = self.subscript()
-        if layer is None and self.at("^") and self.peek().kind == "OP" and \
-                self.peek().text in ("[", "{"):
+        if layer is None and self.at("^") and self.peek().kind == "OP" and self.peek().text in ("[", "{"):
             layer = self.layer()
         if base == "e" and sub is None and layer is None:
             return leaf("const", sympy.E, "e")
@@ -174,8 +175,12 @@ class Names(Reader):
             pair = re.fullmatch(r"([A-Za-z]),?([A-Za-z])", sub_text(sub.expr).strip("{}"))
             if pair:
                 i, j = Symbol(pair.group(1)), Symbol(pair.group(2))
-                return Node("call", sympy.KroneckerDelta(i, j),
-                            (leaf("name", i, pair.group(1)), leaf("name", j, pair.group(2))), "δ")
+                return Node(
+                    "call",
+                    sympy.KroneckerDelta(i, j),
+                    (leaf("name", i, pair.group(1)), leaf("name", j, pair.group(2))),
+                    "δ",
+                )
         if layer is not None:
             base = f"{base}^[{layer}]"
         sym = make_symbol(base, sub.expr if sub is not None else None)
@@ -183,10 +188,8 @@ class Names(Reader):
             return leaf("raw", self.let[sym.name], "")
         if len(base) > 1 and base not in GREEK and base != "pi":
             self.used.add(base)
-        if len(raw) == 1 and raw not in self.bases and raw.swapcase() in self.bases and \
-                raw.swapcase() != raw:
-            self.notes.append(f"'{raw}' is not declared but '{raw.swapcase()}' is "
-                              "(names are case-sensitive)")
+        if len(raw) == 1 and raw not in self.bases and raw.swapcase() in self.bases and raw.swapcase() != raw:
+            self.notes.append(f"'{raw}' is not declared but '{raw.swapcase()}' is (names are case-sensitive)")
         return leaf("name", sym, unicode_name(sym.name))
 
     def layer(self) -> str | None:
@@ -214,8 +217,7 @@ class Names(Reader):
         digits are the last letter's subscript (``dh3`` = d·h₃)."""
         factors: list[Node] = []
         for ch in raw[:-1]:
-            factors.append(leaf("const", sympy.E, "e") if ch == "e" else
-                           leaf("name", Symbol(ch), ch))
+            factors.append(leaf("const", sympy.E, "e") if ch == "e" else leaf("name", Symbol(ch), ch))
         factors.append(self.name_node(raw[-1] + digits, t))
         self.notes.append(f"'{raw}{digits}' is read as the product {'·'.join(raw)}{digits}; {DECLARE}")
         value = self.checked(sympy.Mul(*[f.expr for f in factors]), t)
@@ -238,15 +240,17 @@ class Names(Reader):
                     return stem + acc
         if self.any_names and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", raw):
             # a declared name, unless it is a typo of a function word (sigm, Relu)
-            near_fn = [c for c in FUNCTIONS if c.lower() == raw.lower()] or \
-                difflib.get_close_matches(raw, list(FUNCTIONS), n=1, cutoff=0.8)
+            near_fn = [c for c in FUNCTIONS if c.lower() == raw.lower()] or difflib.get_close_matches(
+                raw, list(FUNCTIONS), n=1, cutoff=0.8
+            )
             if not near_fn:
                 return raw
-        pool = list(FUNCTIONS) + list(GREEK) + list(self.let) + sorted(self.bases) + \
-            ["pi", "lam", "yhat"]
-        near = [c for c in pool if c.lower() == raw.lower()] or \
-            [c for c in pool if sorted(c) == sorted(raw) and len(c) > 1] or \
-            difflib.get_close_matches(raw, pool, n=1, cutoff=0.6)
+        pool = list(FUNCTIONS) + list(GREEK) + list(self.let) + sorted(self.bases) + ["pi", "lam", "yhat"]
+        near = (
+            [c for c in pool if c.lower() == raw.lower()]
+            or [c for c in pool if sorted(c) == sorted(raw) and len(c) > 1]
+            or difflib.get_close_matches(raw, pool, n=1, cutoff=0.6)
+        )
         if near or not raw.isascii() or not raw.isalpha():
             hint = f"; did you mean '{near[0]}'? Or {DECLARE}" if near else f"; {DECLARE}"
             if near and near[0].lower() == raw.lower():
@@ -315,12 +319,10 @@ class Names(Reader):
             self.advance()
             name = GREEK_BY_CHAR.get(t.text, ALIASES.get(t.text, t.text))
             if self.latex:  # letters run together in a subscript: ij -> "ij"
-                while self.tok.kind == "ID" and not self.tok.space_before and \
-                        len(self.tok.text) == 1:
+                while self.tok.kind == "ID" and not self.tok.space_before and len(self.tok.text) == 1:
                     name += self.advance().text
             return Symbol(name)
         if t.kind == "CMD" and (t.text in GREEK or t.text in ALIASES):
             self.advance()
             return Symbol(ALIASES.get(t.text, t.text))
         raise self.error(f"unexpected {self.describe(t)} in a subscript")
-

@@ -39,8 +39,9 @@ def modulus(*exprs: sympy.Basic) -> int:
     return min(m, 10_000)
 
 
-def named_bounds_hold(values: dict[str, int], ctx: Context, names: Sequence[str],
-                       present: frozenset[str]) -> bool | None:
+def named_bounds_hold(
+    values: dict[str, int], ctx: Context, names: Sequence[str], present: frozenset[str]
+) -> bool | None:
     """Whether the whole numbers in `values` meet the symbolic bounds of `names` (1 <= k <= K);
     None when a bound uses a name `values` does not give. A bound on a size the expressions do
     not use (`present`) bounds nothing they can see and is left out."""
@@ -61,8 +62,9 @@ def named_bounds_hold(values: dict[str, int], ctx: Context, names: Sequence[str]
     return True
 
 
-def repair(values: dict[str, int], ctx: Context, names: Sequence[str], m: int,
-            present: frozenset[str]) -> dict[str, int] | None:
+def repair(
+    values: dict[str, int], ctx: Context, names: Sequence[str], m: int, present: frozenset[str]
+) -> dict[str, int] | None:
     """`values` moved by multiples of `m` (so every residue stays) until the symbolic bounds hold:
     a size below its index is raised (k = 7, K = 3 -> K = 9 when m = 2); None if that fails."""
     out = dict(values)

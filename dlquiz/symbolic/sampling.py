@@ -77,10 +77,10 @@ MAX_KINK_POINTS = 48
 MAX_RESIDUE_POINTS = 400
 PRECISIONS = (90, 250, 700, 2000, 5000)  # adaptive precision for underflow and confirmation
 
-SUM_LIMIT_DOMAIN = Domain(low=sympy.Integer(2), high=sympy.Integer(8), low_strict=False,
-                          high_strict=False, integer=True)
-INDEX_DOMAIN = Domain(low=sympy.Integer(1), high=sympy.Integer(3), low_strict=False,
-                      high_strict=False, integer=True)
+SUM_LIMIT_DOMAIN = Domain(
+    low=sympy.Integer(2), high=sympy.Integer(8), low_strict=False, high_strict=False, integer=True
+)
+INDEX_DOMAIN = Domain(low=sympy.Integer(1), high=sympy.Integer(3), low_strict=False, high_strict=False, integer=True)
 OPAQUE_DOMAIN = Domain(low=sympy.Integer(0), high=sympy.Integer(1))
 POSITIVE = Domain(low=sympy.Integer(0))
 
@@ -119,8 +119,7 @@ def _at_precision(p: Point, dps: int) -> Point:
     `dps` digits, so that more digits do not meet a value rounded at 40."""
     if not p.solved or dps <= DPS:
         return p
-    q = Point(p.ctx, p.seed, p.index, p.fixed, p.wide, p.cycle, p.cyclic, p.probe, p.positive,
-              p.refute_only)
+    q = Point(p.ctx, p.seed, p.index, p.fixed, p.wide, p.cycle, p.cyclic, p.probe, p.positive, p.refute_only)
     q.values = dict(p.values)
     for name, sol in p.solved:
         q.values[name] = evaluate(sol, q, dps)
@@ -144,8 +143,7 @@ def value_at(expr: sympy.Basic, p: Point, start: int = DPS) -> Num | None:
     return None
 
 
-def _confirm(expected: sympy.Expr, given: sympy.Expr, p: Point,
-             first: tuple[Num, Num] | None = None) -> bool | None:
+def _confirm(expected: sympy.Expr, given: sympy.Expr, p: Point, first: tuple[Num, Num] | None = None) -> bool | None:
     """Whether a difference seen at 40 digits (`first`: the two values there) is real: True
     (stable across two precisions and different), False (it vanishes at higher precision:
     rounding), None (undecidable here: skip the point)."""
@@ -167,8 +165,13 @@ def _confirm(expected: sympy.Expr, given: sympy.Expr, p: Point,
         tol = 10.0 ** -(dps * 2 // 3)
         if close(ev, gv, tol, dps):
             return False
-        if last is not None and last[0] is not None and last[1] is not None and \
-                close(ev, last[0], 1e-20, dps) and close(gv, last[1], 1e-20, dps):
+        if (
+            last is not None
+            and last[0] is not None
+            and last[1] is not None
+            and close(ev, last[0], 1e-20, dps)
+            and close(gv, last[1], 1e-20, dps)
+        ):
             return True
         last = (ev, gv)
     return None
@@ -193,7 +196,7 @@ def implicit_domains(*exprs: sympy.Basic) -> dict[str, Domain]:
     for e in exprs:
         for s in e.atoms(sympy.Sum):
             for _k, lo, hi in s.limits:
-                for sym in (lo.free_symbols | hi.free_symbols):
+                for sym in lo.free_symbols | hi.free_symbols:
                     out[str(sym)] = SUM_LIMIT_DOMAIN
         for f in e.atoms(softmax):
             out[f"softmax({f.args[0]})"] = OPAQUE_DOMAIN
@@ -214,14 +217,19 @@ def solutions(ctx: Context) -> list[tuple[str, sympy.Expr]]:
                 continue
             sym = sympy.Symbol(name)
             coeff = eq.coeff(sym)
-            if coeff != 0 and not coeff.free_symbols and sympy.expand(eq - coeff * sym).coeff(
-                    sym) == 0 and not (eq - coeff * sym).has(sym):
+            if (
+                coeff != 0
+                and not coeff.free_symbols
+                and sympy.expand(eq - coeff * sym).coeff(sym) == 0
+                and not (eq - coeff * sym).has(sym)
+            ):
                 sols.append((name, -(eq - coeff * sym) / coeff))
                 used.add(name)
                 break
         else:
-            raise ParseError(f"cannot use the equation {eq} = 0: it must be linear in a variable",
-                             column=None, text=str(eq))
+            raise ParseError(
+                f"cannot use the equation {eq} = 0: it must be linear in a variable", column=None, text=str(eq)
+            )
     return sols
 
 
@@ -257,16 +265,25 @@ def _int_block(d: Domain, m: int, rng: random.Random) -> list[int]:
     return block
 
 
-def residue_plan(exprs: Sequence[sympy.Basic], ctx: Context, fixed: dict[str, Domain],
-                 rng: random.Random) -> tuple[list[dict[str, int]], str]:
+def residue_plan(
+    exprs: Sequence[sympy.Basic], ctx: Context, fixed: dict[str, Domain], rng: random.Random
+) -> tuple[list[dict[str, int]], str]:
     """Values of the integer variables that cover every residue (and an excuse if they can't).
 
     Odd and even variables take only values of their parity; values that break a symbolic
     bound (``1 <= k <= K``) are left out, or moved by whole periods until they meet it.
     """
-    names = sorted({s.name for e in exprs for s in e.free_symbols
-                    if isinstance(s, sympy.Symbol) and s.name not in fixed
-                    and ctx.domain(s.name).integer and not ctx.domain(s.name).values})
+    names = sorted(
+        {
+            s.name
+            for e in exprs
+            for s in e.free_symbols
+            if isinstance(s, sympy.Symbol)
+            and s.name not in fixed
+            and ctx.domain(s.name).integer
+            and not ctx.domain(s.name).values
+        }
+    )
     if not names:
         return [], ""
     m = modulus(*exprs)
@@ -282,8 +299,7 @@ def residue_plan(exprs: Sequence[sympy.Basic], ctx: Context, fixed: dict[str, Do
     residues = [sorted({v % period: v for v in b}.items()) for b in blocks]
     total = math.prod(len(r) for r in residues)
     if total > MAX_RESIDUE_POINTS:
-        return [], (f"{total} combinations of residues modulo {m} of "
-                    f"{', '.join(names)} are too many to check")
+        return [], (f"{total} combinations of residues modulo {m} of {', '.join(names)} are too many to check")
     plan = [{n: v for n, (_r, v) in zip(names, combo, strict=True)} for combo in product(*residues)]
     if not named:
         return plan, ""
@@ -316,28 +332,42 @@ def kinks(expr: sympy.Basic) -> list[tuple[sympy.Expr, bool]]:
             out.append((node.args[0], False))
         elif isinstance(node, (sympy.Max, sympy.Min)):
             args = node.args
-            out += [(a - b, False) for i, a in enumerate(args) for b in args[i + 1:]]
+            out += [(a - b, False) for i, a in enumerate(args) for b in args[i + 1 :]]
         elif isinstance(node, sympy.Piecewise):
             for _val, cond in node.args:
-                for rel in ([cond] if isinstance(cond, sympy.core.relational.Relational)
-                            else cond.atoms(sympy.core.relational.Relational)):
+                for rel in (
+                    [cond]
+                    if isinstance(cond, sympy.core.relational.Relational)
+                    else cond.atoms(sympy.core.relational.Relational)
+                ):
                     out.append((rel.lhs - rel.rhs, False))
         elif isinstance(node, (sympy.floor, sympy.ceiling)):
             out.append((node.args[0], True))
     return out
 
 
-def _kink_points(case: Case, bases: Sequence[Point], ctx: Context, fixed: dict[str, Domain],
-                 sols: list[tuple[str, sympy.Expr]], seed: int, first: int) -> list[Point]:
+def _kink_points(
+    case: Case,
+    bases: Sequence[Point],
+    ctx: Context,
+    fixed: dict[str, Domain],
+    sols: list[tuple[str, sympy.Expr]],
+    seed: int,
+    first: int,
+) -> list[Point]:
     """Points on both sides of each kink, from the values of `bases`."""
     found = {k for e in (case.expected, case.given) for k in kinks(e)}
-    held = {n for n, _ in case.values} | {n for g in case.onehot for n in g} | \
-        {n for n, _ in sols}
+    held = {n for n, _ in case.values} | {n for g in case.onehot for n in g} | {n for n, _ in sols}
     out: list[Point] = []
     for arg, whole in sorted(found, key=str):
         for sym in sorted(arg.free_symbols, key=str):
-            if not isinstance(sym, sympy.Symbol) or isinstance(sym, sympy.Dummy) or \
-                    sym.name in fixed or sym.name in held or ctx.domain(sym.name).integer:
+            if (
+                not isinstance(sym, sympy.Symbol)
+                or isinstance(sym, sympy.Dummy)
+                or sym.name in fixed
+                or sym.name in held
+                or ctx.domain(sym.name).integer
+            ):
                 continue
             slope = sympy.diff(arg, sym)
             if slope.has(sym) or slope == 0:
@@ -360,8 +390,7 @@ def _kink_points(case: Case, bases: Sequence[Point], ctx: Context, fixed: dict[s
                             continue
                         p = Point(ctx, seed, first + len(out), fixed, refute_only=True)
                         p.at_kink = side == 0
-                        p.values = {k: x for k, x in base.values.items()
-                                    if k not in dict(sols)}
+                        p.values = {k: x for k, x in base.values.items() if k not in dict(sols)}
                         p.values[sym.name] = v
                         if _fill(p, sols, ctx):
                             out.append(p)
@@ -396,16 +425,30 @@ def _preset(p: Point, case: Case) -> None:
             p.values[name] = mpf(1 if k == hot else 0)
 
 
-def _draw(ctx: Context, seed: int, index: int, fixed: dict[str, Domain],
-          sols: list[tuple[str, sympy.Expr]], case: Case, *, probe: float | None = None,
-          positive: bool = False, preset: dict[str, int] | None = None) -> Point | None:
+def _draw(
+    ctx: Context,
+    seed: int,
+    index: int,
+    fixed: dict[str, Domain],
+    sols: list[tuple[str, sympy.Expr]],
+    case: Case,
+    *,
+    probe: float | None = None,
+    positive: bool = False,
+    preset: dict[str, int] | None = None,
+) -> Point | None:
     for attempt in range(200):
-        p = Point(ctx, seed, index * 1000 + attempt, fixed,
-                  wide=probe is None and not positive and not preset
-                  and index % WIDE_EVERY == WIDE_EVERY - 1,
-                  cycle=index, cyclic=frozenset(n for n, d in fixed.items()
-                                                if d is SUM_LIMIT_DOMAIN),
-                  probe=probe, positive=positive)
+        p = Point(
+            ctx,
+            seed,
+            index * 1000 + attempt,
+            fixed,
+            wide=probe is None and not positive and not preset and index % WIDE_EVERY == WIDE_EVERY - 1,
+            cycle=index,
+            cyclic=frozenset(n for n, d in fixed.items() if d is SUM_LIMIT_DOMAIN),
+            probe=probe,
+            positive=positive,
+        )
         _preset(p, case)
         for name, v in (preset or {}).items():
             p.values[name] = mpf(v)
@@ -416,9 +459,15 @@ def _draw(ctx: Context, seed: int, index: int, fixed: dict[str, Domain],
     return None
 
 
-def sample(expected: sympy.Expr, given: sympy.Expr, ctx: Context, seed: int,
-           n: int = N_POINTS, deadline: float | None = None,
-           cases: Sequence[Case] | None = None) -> Sampling:
+def sample(
+    expected: sympy.Expr,
+    given: sympy.Expr,
+    ctx: Context,
+    seed: int,
+    n: int = N_POINTS,
+    deadline: float | None = None,
+    cases: Sequence[Case] | None = None,
+) -> Sampling:
     """Evaluate both expressions at reproducible points and sort the points (module docstring).
 
     Without `cases` the two expressions are compared as they are; with `cases`, point i uses
@@ -455,8 +504,10 @@ def sample(expected: sympy.Expr, given: sympy.Expr, ctx: Context, seed: int,
                 # a value at the kink itself is often a convention (relu′(0), H(0)): not a
                 # refutation, but no longer a numeric "equal" either
                 res.incomplete = res.incomplete or (
-                    "the two differ exactly at a kink (" + ", ".join(
-                        f"{k} = {float(mp.re(v)):.6g}" for k, v in point_values(p).items()) + ")")
+                    "the two differ exactly at a kink ("
+                    + ", ".join(f"{k} = {float(mp.re(v)):.6g}" for k, v in point_values(p).items())
+                    + ")"
+                )
             elif confirmed:
                 res.differ.append((p, ev, gv))
             elif confirmed is False and not refute_only and ev is not None:
@@ -496,9 +547,11 @@ def sample(expected: sympy.Expr, given: sympy.Expr, ctx: Context, seed: int,
                 return res
             p = _draw(ctx, seed, 5000 + c * 1000 + k, fixed, sols, case, preset=preset)
             if p is not None and not point_meets_bounds(
-                    p, preset, {str(x) for e in (case.expected, case.given) for x in e.free_symbols}):
+                p, preset, {str(x) for e in (case.expected, case.given) for x in e.free_symbols}
+            ):
                 res.incomplete = res.incomplete or (
-                    f"whole values of {', '.join(preset)} within their ranges could not all be checked")
+                    f"whole values of {', '.join(preset)} within their ranges could not all be checked"
+                )
                 continue
             if p is not None and not run(p, case):
                 return res
@@ -509,17 +562,22 @@ def sample(expected: sympy.Expr, given: sympy.Expr, ctx: Context, seed: int,
         if out_of_time() or k >= 4:
             break
         case = res.cases[id(pts[0])]
-        for p in _kink_points(case, pts[:KINK_BASES], ctx, fixed, sols, seed,
-                              100_000 + 1000 * k):
+        for p in _kink_points(case, pts[:KINK_BASES], ctx, fixed, sols, seed, 100_000 + 1000 * k):
             if not run(p, case):
                 return res
     res.finished = not out_of_time()
     return res
 
 
-def numerically_equal(a: sympy.Expr, b: sympy.Expr, ctx: Context, seed: int = 0,
-                      n: int = 16, cases: Sequence[Case] | None = None,
-                      deadline: float | None = None) -> bool:
+def numerically_equal(
+    a: sympy.Expr,
+    b: sympy.Expr,
+    ctx: Context,
+    seed: int = 0,
+    n: int = 16,
+    cases: Sequence[Case] | None = None,
+    deadline: float | None = None,
+) -> bool:
     """Whether two prepared expressions agree at every sampled point (used to match mistakes
     and slips; never to call an answer equal)."""
     try:

@@ -77,8 +77,7 @@ def _sigma_prime_factors(m: sympy.Mul) -> list[tuple[sympy.Expr, sympy.Expr]]:
 
 
 def _tanh_prime_factors(m: sympy.Mul) -> list[sympy.Expr]:
-    return [a for a in m.args if isinstance(a, sympy.Add)
-            for t in a.atoms(sympy.tanh) if a == 1 - t**2]
+    return [a for a in m.args if isinstance(a, sympy.Add) for t in a.atoms(sympy.tanh) if a == 1 - t**2]
 
 
 def _wrong(ref: sympy.Expr, given: sympy.Expr, variants: Iterable[sympy.Expr]) -> Pairs:
@@ -99,6 +98,7 @@ def _sigma_prime_forms(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
                 rest = m / (s * om)
                 for wrong in (om**2, s * (1 + s), s**2, s, om):
                     yield ref.xreplace({m: rest * wrong})
+
     return _wrong(ref, given, variants())
 
 
@@ -109,6 +109,7 @@ def _missing_act_prime(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
                 yield ref.xreplace({m: m / (s * om)})
             for tp in _tanh_prime_factors(m):
                 yield ref.xreplace({m: m / tp})
+
     yield from _wrong(ref, given, variants())
     acts = {a for e in (ref, given) for a in e.atoms(sigma)}
     yield from _repaired(ref, [given * a * (1 - a) for a in sorted(acts, key=str)])
@@ -140,8 +141,7 @@ def _softmax_diagonal(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
 
 
 def _tanh_not_squared(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
-    repl = {p: p.base for p in ref.atoms(sympy.Pow)
-            if isinstance(p.base, sympy.tanh) and p.exp == 2}
+    repl = {p: p.base for p in ref.atoms(sympy.Pow) if isinstance(p.base, sympy.tanh) and p.exp == 2}
     if repl:
         yield ref.xreplace(repl), given
 
@@ -169,14 +169,21 @@ def _no_bias_correction(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
 def _beta_swap(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
     for b in sorted(ref.free_symbols, key=str):
         if _is_beta(b):
-            yield from _wrong(ref, given, [ref.xreplace({b: 1 - b}), ref.xreplace({1 - b: b}),
-                                           ref.xreplace({b: 1 - b, 1 - b: b})])
+            yield from _wrong(
+                ref, given, [ref.xreplace({b: 1 - b}), ref.xreplace({1 - b: b}), ref.xreplace({b: 1 - b, 1 - b: b})]
+            )
 
 
 def _missing_eps(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
-    yield from _wrong(ref, given, [ref.xreplace({s: sympy.Integer(0)}) for s in ref.free_symbols
-                                   if isinstance(s, sympy.Symbol)
-                                   and s.name.split("_")[0] in ("epsilon", "ε")])
+    yield from _wrong(
+        ref,
+        given,
+        [
+            ref.xreplace({s: sympy.Integer(0)})
+            for s in ref.free_symbols
+            if isinstance(s, sympy.Symbol) and s.name.split("_")[0] in ("epsilon", "ε")
+        ],
+    )
 
 
 _RANGE_SHIFTS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1))
@@ -188,14 +195,14 @@ def _sum_range(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
             k, lo, hi = s.limits[0]
             for a, b in _RANGE_SHIFTS:
                 yield e.xreplace({s: sympy.Sum(s.function, (k, lo + a, hi + b), *s.limits[1:])})
+
     yield from _wrong(ref, given, shifted(ref))
     yield from _repaired(ref, shifted(given))
 
 
 def _leaky_slope(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
     hundredth, tenth = sympy.Rational(1, 100), sympy.Rational(1, 10)
-    repl = {f: leaky_relu(f.args[0], tenth) for f in ref.atoms(leaky_relu)
-            if f.slope == hundredth}
+    repl = {f: leaky_relu(f.args[0], tenth) for f in ref.atoms(leaky_relu) if f.slope == hundredth}
     variants = [ref.xreplace(repl)] if repl else []
     if ref.has(hundredth):
         variants.append(ref.xreplace({hundredth: tenth}))
@@ -213,12 +220,15 @@ def _log_base(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
 
 
 def _sum_over_classes(ref: sympy.Expr, given: sympy.Expr) -> Pairs:
-    extra = sorted((s for s in given.free_symbols - ref.free_symbols
-                    if isinstance(s, sympy.Symbol)), key=str)
-    subs = sorted({x.name.rsplit("_", 1)[1] for x in extra if "_" in x.name}
-                  - {x.name for x in extra})  # y_i, p_i: the index i
-    idx = [s for s in extra if s.name in ("i", "j", "k", "c", "y")] + extra + \
-        [sympy.Symbol(n) for n in subs if n.isalnum()]
+    extra = sorted((s for s in given.free_symbols - ref.free_symbols if isinstance(s, sympy.Symbol)), key=str)
+    subs = sorted(
+        {x.name.rsplit("_", 1)[1] for x in extra if "_" in x.name} - {x.name for x in extra}
+    )  # y_i, p_i: the index i
+    idx = (
+        [s for s in extra if s.name in ("i", "j", "k", "c", "y")]
+        + extra
+        + [sympy.Symbol(n) for n in subs if n.isalnum()]
+    )
     for s in ref.atoms(sympy.Sum):
         k = s.limits[0][0]
         body = s.function
@@ -297,8 +307,7 @@ def _m_act_prime(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[N
             yield ref, Node("hadamard", (given, prime))
 
 
-def _m_tanh_not_squared(ref: Node, given: Node, facts: MatrixFacts
-                        ) -> Iterator[tuple[Node, Node]]:
+def _m_tanh_not_squared(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[Node, Node]]:
     """1 − a where a = tanh(z) (or 1 − tanh(z)), repaired to 1 − a²."""
     tanhs = {n for n, f in facts.lets if f.op == "call" and f.value == "tanh"}
 
@@ -306,8 +315,7 @@ def _m_tanh_not_squared(ref: Node, given: Node, facts: MatrixFacts
         return (n.op == "name" and n.value in tanhs) or (n.op == "call" and n.value == "tanh")
 
     def fix(n: Node) -> Node:
-        if n.op == "sub" and n.args[0].op == "num" and float(n.args[0].value) == 1 \
-                and is_tanh(n.args[1]):
+        if n.op == "sub" and n.args[0].op == "num" and float(n.args[0].value) == 1 and is_tanh(n.args[1]):
             return Node("sub", (n.args[0], Node("pow", (n.args[1],), value="2")))
         return Node(n.op, tuple(fix(a) for a in n.args), n.value, n.column) if n.args else n
 
@@ -343,8 +351,7 @@ def _m_time_range(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[
     total: Node | None = None
     for t in every:
         bt = Node("name", value=f"{b}{t - lag}")
-        term = Node("matmul", (Node("name", value=f"{a}{t}"), Node("T", (bt,)) if transposed
-                               else bt))
+        term = Node("matmul", (Node("name", value=f"{a}{t}"), Node("T", (bt,)) if transposed else bt))
         total = term if total is None else Node("add", (total, term))
     if total is not None:
         yield ref, total
@@ -352,10 +359,11 @@ def _m_time_range(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[
 
 def _m_scaled(*factors: str) -> MatrixDetector:
     """Matrix detector: the wrong step times a number is right (−1, 2, ½)."""
+
     def detect(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[Node, Node]]:
         for f in factors:
-            yield ref, Node("matmul", (Node("num", value=f), given)) if not f.startswith("-") \
-                else Node("neg", (given,))
+            yield ref, Node("matmul", (Node("num", value=f), given)) if not f.startswith("-") else Node("neg", (given,))
+
     return detect
 
 
@@ -369,90 +377,124 @@ def _m_mean(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[Node, 
 # --------------------------------------------------------------------------- the catalogue
 
 SLIPS: tuple[Slip, ...] = (
-    Slip("wrong form of σ′",
-         "σ′(z) = σ(z)(1 − σ(z)); (1 − σ)², σ(1 + σ) or σ² are not the derivative of σ.",
-         "σ′(z) = σ(z)(1 − σ(z))；(1 − σ)²、σ(1 + σ) 或 σ² 都不是 σ 的导数。",
-         _sigma_prime_forms),
-    Slip("tanh′ as 1 − tanh (not squared)",
-         "tanh′(x) = 1 − tanh²(x): the tanh is squared.",
-         "tanh′(x) = 1 − tanh²(x)：tanh 要平方。",
-         _tanh_not_squared, _m_tanh_not_squared),
-    Slip("softmax Jacobian without off-diagonal terms",
-         "∂p_i/∂o_j = p_i(δ_ij − p_j): for i ≠ j it is −p_i p_j, not zero, and not p_i(1 − p_i) "
-         "for every pair.",
-         "∂p_i/∂o_j = p_i(δ_ij − p_j)：i ≠ j 时为 −p_i p_j，既不是 0，也不是对所有 i, j 都取 "
-         "p_i(1 − p_i)。",
-         _softmax_diagonal),
-    Slip("missing bias correction in Adam",
-         "Adam divides the moments by (1 − β₁ᵗ) and (1 − β₂ᵗ) before the update: "
-         "m̂ = m/(1 − β₁ᵗ), ŝ = s/(1 − β₂ᵗ).",
-         "Adam 在更新前要做偏差修正：m̂ = m/(1 − β₁ᵗ)，ŝ = s/(1 − β₂ᵗ)。",
-         _no_bias_correction),
-    Slip("β instead of 1 − β in the moving average",
-         "The exponentially weighted average is v_t = βv_{t−1} + (1 − β)θ_t: the old value gets "
-         "β, the new one 1 − β.",
-         "指数加权平均为 v_t = βv_{t−1} + (1 − β)θ_t：旧值乘 β，新值乘 1 − β。",
-         _beta_swap),
-    Slip("ε missing from the denominator",
-         "RMSprop and Adam divide by √s + ε; without ε the step can divide by zero.",
-         "RMSprop 和 Adam 的分母是 √s + ε；没有 ε 可能除以零。",
-         _missing_eps),
-    Slip("wrong BPTT time range",
-         "Back-propagation through time sums over every step that influences the loss: check "
-         "the first and last index of the sum (k = 1 … t; every time step t = 1 … T).",
-         "BPTT 要对所有影响损失的时间步求和：检查求和的起止下标（k = 1 … t；每一步 t = 1 … T）。",
-         _sum_range, _m_time_range),
-    Slip("Leaky ReLU slope 0.1 instead of 0.01",
-         "Leaky ReLU uses a small slope γ ≈ 0.01 for x < 0 (the notes' 0.1 is a slip).",
-         "Leaky ReLU 在 x < 0 时斜率 γ ≈ 0.01（笔记中的 0.1 是笔误）。",
-         _leaky_slope),
-    Slip("softmax replaced by sigmoid",
-         "For several classes the output is softmax(o)_i = e^{o_i}/Σ_k e^{o_k}, not σ(o_i).",
-         "多分类输出是 softmax(o)_i = e^{o_i}/Σ_k e^{o_k}，不是 σ(o_i)。",
-         _softmax_as_sigma),
-    Slip("forgotten transpose",
-         "A transpose is missing or misplaced: a gradient has the shape of its variable, so "
-         "dW = dz a_prevᵀ (n[l]×n[l−1]) and da_prev = Wᵀ dz.",
-         "漏了或放错了转置：梯度与变量同形，所以 dW = dz a_prevᵀ（n[l]×n[l−1]），da_prev = Wᵀ dz。",
-         _transpose_scalar, _m_transpose),
-    Slip("missing σ′ factor",
-         "The chain rule through the activation is missing: multiply by σ′(z) = σ(z)(1 − σ(z)) "
-         "(or g′(z) for the layer's activation: 1 − tanh²(z) for tanh).",
-         "链式法则漏掉了激活函数的导数：还要乘以 σ′(z) = σ(z)(1 − σ(z))（或该层激活的 g′(z)："
-         "tanh 为 1 − tanh²(z)）。",
-         _missing_act_prime, _m_act_prime),
-    Slip("log base",
-         "ln and log₁₀ (or log₂) differ by a constant factor: log_b x = ln x / ln b, and "
-         "d/dx log_b x = 1/(x ln b). The course's log is the natural logarithm.",
-         "ln 与 log₁₀（或 log₂）相差一个常数因子：log_b x = ln x / ln b，"
-         "d/dx log_b x = 1/(x ln b)。课程中的 log 指自然对数。",
-         _log_base),
-    Slip("missing sum over classes",
-         "The cross-entropy sums over all classes: L = −Σ_k y_k log p_k. A single term (one k) "
-         "is only the loss when y is one-hot and k is the true class.",
-         "交叉熵要对所有类别求和：L = −Σ_k y_k log p_k。只写一项（一个 k）只有在 y 为独热编码且 "
-         "k 为真实类别时才等于损失。",
-         _sum_over_classes),
-    Slip("missing 1/m",
-         "The cost averages over the m examples of the batch: the gradient carries the factor "
-         "1/m.",
-         "代价函数对批内 m 个样本取平均：梯度中要有 1/m。",
-         _missing_mean, _m_mean),
-    Slip("p − y sign flipped (y − p)",
-         "The gradient of cross-entropy with respect to the logits is p − y (prediction minus "
-         "label); y − p is its negative and makes gradient descent climb.",
-         "交叉熵对 logits 的梯度是 p − y（预测减标签）；y − p 方向相反，会让梯度下降变成上升。",
-         _pred_minus_label),
-    Slip("dropped ½ / factor 2",
-         "A factor 2 is missing or extra: d/da ½(a − y)² = a − y and d/dx x² = 2x. Keep the "
-         "factor that matches the loss as defined.",
-         "漏了或多了因子 2：½(a − y)² 对 a 求导为 a − y，x² 的导数为 2x。因子要与损失的定义一致。",
-         _factor_two, _m_scaled("2", "0.5")),
-    Slip("sign error",
-         "The whole expression has the wrong sign: check each minus sign (−log, the direction "
-         "of the gradient step).",
-         "整个表达式符号反了：检查每个负号（−log、梯度下降的方向）。",
-         _negated, _m_scaled("-1")),
+    Slip(
+        "wrong form of σ′",
+        "σ′(z) = σ(z)(1 − σ(z)); (1 − σ)², σ(1 + σ) or σ² are not the derivative of σ.",
+        "σ′(z) = σ(z)(1 − σ(z))；(1 − σ)²、σ(1 + σ) 或 σ² 都不是 σ 的导数。",
+        _sigma_prime_forms,
+    ),
+    Slip(
+        "tanh′ as 1 − tanh (not squared)",
+        "tanh′(x) = 1 − tanh²(x): the tanh is squared.",
+        "tanh′(x) = 1 − tanh²(x)：tanh 要平方。",
+        _tanh_not_squared,
+        _m_tanh_not_squared,
+    ),
+    Slip(
+        "softmax Jacobian without off-diagonal terms",
+        "∂p_i/∂o_j = p_i(δ_ij − p_j): for i ≠ j it is −p_i p_j, not zero, and not p_i(1 − p_i) for every pair.",
+        "∂p_i/∂o_j = p_i(δ_ij − p_j)：i ≠ j 时为 −p_i p_j，既不是 0，也不是对所有 i, j 都取 p_i(1 − p_i)。",
+        _softmax_diagonal,
+    ),
+    Slip(
+        "missing bias correction in Adam",
+        "Adam divides the moments by (1 − β₁ᵗ) and (1 − β₂ᵗ) before the update: m̂ = m/(1 − β₁ᵗ), ŝ = s/(1 − β₂ᵗ).",
+        "Adam 在更新前要做偏差修正：m̂ = m/(1 − β₁ᵗ)，ŝ = s/(1 − β₂ᵗ)。",
+        _no_bias_correction,
+    ),
+    Slip(
+        "β instead of 1 − β in the moving average",
+        "The exponentially weighted average is v_t = βv_{t−1} + (1 − β)θ_t: the old value gets β, the new one 1 − β.",
+        "指数加权平均为 v_t = βv_{t−1} + (1 − β)θ_t：旧值乘 β，新值乘 1 − β。",
+        _beta_swap,
+    ),
+    Slip(
+        "ε missing from the denominator",
+        "RMSprop and Adam divide by √s + ε; without ε the step can divide by zero.",
+        "RMSprop 和 Adam 的分母是 √s + ε；没有 ε 可能除以零。",
+        _missing_eps,
+    ),
+    Slip(
+        "wrong BPTT time range",
+        "Back-propagation through time sums over every step that influences the loss: check "
+        "the first and last index of the sum (k = 1 … t; every time step t = 1 … T).",
+        "BPTT 要对所有影响损失的时间步求和：检查求和的起止下标（k = 1 … t；每一步 t = 1 … T）。",
+        _sum_range,
+        _m_time_range,
+    ),
+    Slip(
+        "Leaky ReLU slope 0.1 instead of 0.01",
+        "Leaky ReLU uses a small slope γ ≈ 0.01 for x < 0 (the notes' 0.1 is a slip).",
+        "Leaky ReLU 在 x < 0 时斜率 γ ≈ 0.01（笔记中的 0.1 是笔误）。",
+        _leaky_slope,
+    ),
+    Slip(
+        "softmax replaced by sigmoid",
+        "For several classes the output is softmax(o)_i = e^{o_i}/Σ_k e^{o_k}, not σ(o_i).",
+        "多分类输出是 softmax(o)_i = e^{o_i}/Σ_k e^{o_k}，不是 σ(o_i)。",
+        _softmax_as_sigma,
+    ),
+    Slip(
+        "forgotten transpose",
+        "A transpose is missing or misplaced: a gradient has the shape of its variable, so "
+        "dW = dz a_prevᵀ (n[l]×n[l−1]) and da_prev = Wᵀ dz.",
+        "漏了或放错了转置：梯度与变量同形，所以 dW = dz a_prevᵀ（n[l]×n[l−1]），da_prev = Wᵀ dz。",
+        _transpose_scalar,
+        _m_transpose,
+    ),
+    Slip(
+        "missing σ′ factor",
+        "The chain rule through the activation is missing: multiply by σ′(z) = σ(z)(1 − σ(z)) "
+        "(or g′(z) for the layer's activation: 1 − tanh²(z) for tanh).",
+        "链式法则漏掉了激活函数的导数：还要乘以 σ′(z) = σ(z)(1 − σ(z))（或该层激活的 g′(z)：tanh 为 1 − tanh²(z)）。",
+        _missing_act_prime,
+        _m_act_prime,
+    ),
+    Slip(
+        "log base",
+        "ln and log₁₀ (or log₂) differ by a constant factor: log_b x = ln x / ln b, and "
+        "d/dx log_b x = 1/(x ln b). The course's log is the natural logarithm.",
+        "ln 与 log₁₀（或 log₂）相差一个常数因子：log_b x = ln x / ln b，"
+        "d/dx log_b x = 1/(x ln b)。课程中的 log 指自然对数。",
+        _log_base,
+    ),
+    Slip(
+        "missing sum over classes",
+        "The cross-entropy sums over all classes: L = −Σ_k y_k log p_k. A single term (one k) "
+        "is only the loss when y is one-hot and k is the true class.",
+        "交叉熵要对所有类别求和：L = −Σ_k y_k log p_k。只写一项（一个 k）只有在 y 为独热编码且 "
+        "k 为真实类别时才等于损失。",
+        _sum_over_classes,
+    ),
+    Slip(
+        "missing 1/m",
+        "The cost averages over the m examples of the batch: the gradient carries the factor 1/m.",
+        "代价函数对批内 m 个样本取平均：梯度中要有 1/m。",
+        _missing_mean,
+        _m_mean,
+    ),
+    Slip(
+        "p − y sign flipped (y − p)",
+        "The gradient of cross-entropy with respect to the logits is p − y (prediction minus "
+        "label); y − p is its negative and makes gradient descent climb.",
+        "交叉熵对 logits 的梯度是 p − y（预测减标签）；y − p 方向相反，会让梯度下降变成上升。",
+        _pred_minus_label,
+    ),
+    Slip(
+        "dropped ½ / factor 2",
+        "A factor 2 is missing or extra: d/da ½(a − y)² = a − y and d/dx x² = 2x. Keep the "
+        "factor that matches the loss as defined.",
+        "漏了或多了因子 2：½(a − y)² 对 a 求导为 a − y，x² 的导数为 2x。因子要与损失的定义一致。",
+        _factor_two,
+        _m_scaled("2", "0.5"),
+    ),
+    Slip(
+        "sign error",
+        "The whole expression has the wrong sign: check each minus sign (−log, the direction of the gradient step).",
+        "整个表达式符号反了：检查每个负号（−log、梯度下降的方向）。",
+        _negated,
+        _m_scaled("-1"),
+    ),
 )
 
 BY_NAME: dict[str, Slip] = {s.name: s for s in SLIPS}
@@ -511,14 +553,14 @@ def slip_message(name: str, lang: str = "en") -> str:
 
 def _derivatives_done(e: sympy.Expr) -> sympy.Expr:
     try:
-        return e.replace(lambda x: isinstance(x, sympy.Derivative),
-                         lambda x: sympy.diff(x.expr, *x.variable_count))
+        return e.replace(lambda x: isinstance(x, sympy.Derivative), lambda x: sympy.diff(x.expr, *x.variable_count))
     except (TypeError, ValueError, AttributeError):
         return e
 
 
-def find_slip(right: sympy.Expr, wrong: sympy.Expr, same: Callable[[sympy.Expr, sympy.Expr], bool],
-              deadline: float | None = None) -> Slip | None:
+def find_slip(
+    right: sympy.Expr, wrong: sympy.Expr, same: Callable[[sympy.Expr, sympy.Expr], bool], deadline: float | None = None
+) -> Slip | None:
     """The first slip in SLIPS whose detector yields a pair that `same` calls equal.
 
     `right` is seen as written and with its derivatives carried out (d/dz σ(z) shows the
@@ -548,8 +590,7 @@ def find_slip(right: sympy.Expr, wrong: sympy.Expr, same: Callable[[sympy.Expr, 
     return None
 
 
-def find_matrix_slip(right: Node, wrong: Node, same: Callable[[Node, Node], bool],
-                     facts: MatrixFacts) -> Slip | None:
+def find_matrix_slip(right: Node, wrong: Node, same: Callable[[Node, Node], bool], facts: MatrixFacts) -> Slip | None:
     """The first slip with a matrix detector that explains a wrong matrix step."""
     for slip in SLIPS:
         if slip.matrix is None:
@@ -560,8 +601,7 @@ def find_matrix_slip(right: Node, wrong: Node, same: Callable[[Node, Node], bool
     return None
 
 
-def match_answer(reference: sympy.Expr, given: sympy.Expr, ctx: Context | None = None,
-                 seed: int = 0) -> Slip | None:
+def match_answer(reference: sympy.Expr, given: sympy.Expr, ctx: Context | None = None, seed: int = 0) -> Slip | None:
     """The slip that explains a wrong answer: `reference` as parsed (patterns visible),
     `given` prepared (elementary functions)."""
     c = ctx or Context()

@@ -53,9 +53,20 @@ from dlquiz.symbolic.slips import (
 from dlquiz.symbolic.transitions import check_scalar, compare
 
 __all__ = [
-    "BPTT_RANGE", "FACTOR_TWO", "FORGOTTEN_TRANSPOSE", "MISSING_SIGMA_PRIME",
-    "NO_BIAS_CORRECTION", "SHAPE", "SIGN_FLIP", "SOFTMAX_DIAGONAL", "DerivationReport",
-    "StepResult", "check_derivation", "check_item_derivation", "format_report", "rule_message",
+    "BPTT_RANGE",
+    "FACTOR_TWO",
+    "FORGOTTEN_TRANSPOSE",
+    "MISSING_SIGMA_PRIME",
+    "NO_BIAS_CORRECTION",
+    "SHAPE",
+    "SIGN_FLIP",
+    "SOFTMAX_DIAGONAL",
+    "DerivationReport",
+    "StepResult",
+    "check_derivation",
+    "check_item_derivation",
+    "format_report",
+    "rule_message",
 ]
 
 
@@ -74,16 +85,14 @@ def check_derivation(text: str, *, timeout: float = 3.0, seed: int = 0) -> Deriv
     """
     from dlquiz.symbolic import limited
 
-    report: DerivationReport = limited.derivation(_check_derivation, (text, timeout, seed),
-                                                  timeout, text)
+    report: DerivationReport = limited.derivation(_check_derivation, (text, timeout, seed), timeout, text)
     return report
 
 
 def _check_derivation(text: str, timeout: float = 3.0, seed: int = 0) -> DerivationReport:
     lines = split_lines(text.lstrip("\ufeff"))  # a byte-order mark from some editors
     if not any(ln.kind in ("step", "cont") for ln in lines):
-        raise DlquizError("the derivation has no steps (every line is a comment, let, assume "
-                          "or shape declaration)")
+        raise DlquizError("the derivation has no steps (every line is a comment, let, assume or shape declaration)")
     if _is_matrix(lines):
         results = check_matrix_lines(lines, timeout=timeout, seed=seed)
     else:
@@ -91,8 +100,9 @@ def _check_derivation(text: str, timeout: float = 3.0, seed: int = 0) -> Derivat
     return make_report(results)
 
 
-def check_item_derivation(*, given: Sequence[str], start: str, goal: str,
-                          steps: str | Sequence[str], timeout: float = 3.0) -> DerivationReport:
+def check_item_derivation(
+    *, given: Sequence[str], start: str, goal: str, steps: str | Sequence[str], timeout: float = 3.0
+) -> DerivationReport:
     """Check a student's chain for a derivation item: from `start`, every step, to `goal`.
 
     The student's first line may be `start` itself or its first rewriting; malformed student
@@ -102,18 +112,22 @@ def check_item_derivation(*, given: Sequence[str], start: str, goal: str,
     from dlquiz.symbolic import limited
 
     report: DerivationReport = limited.derivation(
-        _check_item_derivation, (tuple(given), start, goal, steps, timeout), timeout,
-        steps if isinstance(steps, str) else "\n".join(steps), start=start)
+        _check_item_derivation,
+        (tuple(given), start, goal, steps, timeout),
+        timeout,
+        steps if isinstance(steps, str) else "\n".join(steps),
+        start=start,
+    )
     return report
 
 
-def _check_item_derivation(given: Sequence[str], start: str, goal: str, steps: str | Sequence[str],
-                           timeout: float = 3.0) -> DerivationReport:
+def _check_item_derivation(
+    given: Sequence[str], start: str, goal: str, steps: str | Sequence[str], timeout: float = 3.0
+) -> DerivationReport:
     body = steps if isinstance(steps, str) else "\n".join(steps)
     ctx = ScalarContext()
     keep = ("let", "assume", "matrix", "vector", "scalar")
-    given_text = "\n".join(g if g.split(None, 1)[0] in keep else f"let {g}"
-                           for g in given if g.strip())
+    given_text = "\n".join(g if g.split(None, 1)[0] in keep else f"let {g}" for g in given if g.strip())
     pre = split_lines(given_text)
     if _is_matrix(pre):
         return _check_matrix_item(pre, start, goal, split_lines(body), timeout)
@@ -127,11 +141,9 @@ def _check_item_derivation(given: Sequence[str], start: str, goal: str, steps: s
     results: list[StepResult] = [StepResult(0, start, start_pretty, "given", "start")]
     if not student:
         return DerivationReport(False, tuple(results), None)
-    lines = [ln if ln.kind in ("let", "assume", "shape") else as_continuation(ln)
-             for ln in student]
+    lines = [ln if ln.kind in ("let", "assume", "shape") else as_continuation(ln) for ln in student]
     try:
-        checked, final = check_scalar(lines, timeout, 0, ctx=ctx, chain_start=start_expr,
-                                      soft=True)
+        checked, final = check_scalar(lines, timeout, 0, ctx=ctx, chain_start=start_expr, soft=True)
     except LineError as exc:
         bad = next((ln for ln in student if ln.no == exc.line), None)
         text = bad.text if bad else ""
@@ -144,20 +156,32 @@ def _check_item_derivation(given: Sequence[str], start: str, goal: str, steps: s
         o = compare(goal_expr, final, ctx, timeout, 0)
         last = steps_done[-1]
         if o.status != "ok":
-            results.append(StepResult(
-                last.line, goal, goal_pretty, "fail" if o.status == "fail" else o.status,
-                f"every step holds, but the chain ends at {last.pretty.lstrip('= ')}, "
-                f"not at the goal {goal_pretty}", o.counterexample))
+            results.append(
+                StepResult(
+                    last.line,
+                    goal,
+                    goal_pretty,
+                    "fail" if o.status == "fail" else o.status,
+                    f"every step holds, but the chain ends at {last.pretty.lstrip('= ')}, "
+                    f"not at the goal {goal_pretty}",
+                    o.counterexample,
+                )
+            )
         elif not _same_form(goal_expr, final, ctx):
-            results.append(StepResult(
-                last.line, goal, goal_pretty, "fail",
-                f"every step holds, but the chain stops at {last.pretty.lstrip('= ')}: "
-                f"bring it to the goal's form {goal_pretty}"))
+            results.append(
+                StepResult(
+                    last.line,
+                    goal,
+                    goal_pretty,
+                    "fail",
+                    f"every step holds, but the chain stops at {last.pretty.lstrip('= ')}: "
+                    f"bring it to the goal's form {goal_pretty}",
+                )
+            )
     return make_report(results)
 
 
-def _check_matrix_item(pre: list[Line], start: str, goal: str, student: list[Line],
-                       timeout: float) -> DerivationReport:
+def _check_matrix_item(pre: list[Line], start: str, goal: str, student: list[Line], timeout: float) -> DerivationReport:
     """`check_item_derivation` for items whose givens declare shapes."""
     givens = [Line(-1, ln.kind, ln.text, ln.col) for ln in pre]
     chain = [as_continuation(ln) for ln in student]
@@ -176,10 +200,16 @@ def _check_matrix_item(pre: list[Line], start: str, goal: str, student: list[Lin
     goal_result = next(r for r in checked if r.line == goal_no)
     if all(r.status in ("ok", "given") for r in results) and goal_result.status != "ok":
         last = results[-1]
-        results.append(StepResult(last.line, goal, goal_result.pretty.lstrip("= "), "fail",
-                                  f"every step holds, but the chain ends at "
-                                  f"{last.pretty.lstrip('= ')}, not at the goal {goal}",
-                                  goal_result.counterexample))
+        results.append(
+            StepResult(
+                last.line,
+                goal,
+                goal_result.pretty.lstrip("= "),
+                "fail",
+                f"every step holds, but the chain ends at {last.pretty.lstrip('= ')}, not at the goal {goal}",
+                goal_result.counterexample,
+            )
+        )
     return make_report(results)
 
 

@@ -13,27 +13,27 @@ from typing import Literal
 import sympy
 
 Kind = Literal[
-    "num",        # a number literal; text as written (``0.01``, ``½``)
-    "name",       # a symbol (or an abbreviation); text is its display form
-    "const",      # e, π
-    "add",        # args with ops ("", "+", "-")
-    "neg",        # unary minus
-    "mul",        # args with ops ("", "*", "/", " ": implicit)
-    "div",        # LaTeX \frac: numerator, denominator
-    "pow",        # base, exponent
-    "call",       # a function applied: text is its display name (with primes), args
-    "abs",        # |x|
-    "paren",      # written parentheses or brackets
-    "group",      # LaTeX braces: no visible parentheses
-    "sqrt",       # √x
-    "deriv",      # d/dx f: args (variable, f); text "d" or "∂"; ops (order,)
-    "dfrac",      # ∂L/∂w: args (numerator name, variable); text "d" or "∂"; ops (order,)
-    "sum",        # ∑_{k=lo}^{hi} body: args (k, lo, hi, body)
-    "prod",       # ∏_{k=lo}^{hi} body
+    "num",  # a number literal; text as written (``0.01``, ``½``)
+    "name",  # a symbol (or an abbreviation); text is its display form
+    "const",  # e, π
+    "add",  # args with ops ("", "+", "-")
+    "neg",  # unary minus
+    "mul",  # args with ops ("", "*", "/", " ": implicit)
+    "div",  # LaTeX \frac: numerator, denominator
+    "pow",  # base, exponent
+    "call",  # a function applied: text is its display name (with primes), args
+    "abs",  # |x|
+    "paren",  # written parentheses or brackets
+    "group",  # LaTeX braces: no visible parentheses
+    "sqrt",  # √x
+    "deriv",  # d/dx f: args (variable, f); text "d" or "∂"; ops (order,)
+    "dfrac",  # ∂L/∂w: args (numerator name, variable); text "d" or "∂"; ops (order,)
+    "sum",  # ∑_{k=lo}^{hi} body: args (k, lo, hi, body)
+    "prod",  # ∏_{k=lo}^{hi} body
     "indicator",  # 1[a op b]: args (a, b); text op
     "piecewise",  # Piecewise((e, cond), ...): args alternate value, condition (or const True)
-    "relation",   # a op b inside a condition; text op
-    "raw",        # printed from the meaning (a form with no better written shape)
+    "relation",  # a op b inside a condition; text op
+    "raw",  # printed from the meaning (a form with no better written shape)
 ]
 
 

@@ -36,25 +36,126 @@ def fail(msg: str, col: int | None, text: str) -> ParseError:
     return ParseError(f"{head}{where}{sep}{hint}", column=col, text=text)
 
 
-_LATEX_WORDS = ("softmax", "softplus", "sigmoid", "sigma", "leaky_relu", "relu", "ReLU", "gelu", "swish",
-                "tanh", "sqrt", "exp", "log", "max", "min", "erf", "ln", "prod")
-SPACING = {",", ";", ":", "!", " ", "space", "quad", "qquad", "displaystyle", "big", "Big", "bigg",
-           "Bigg", "bigl", "bigr", "Bigl", "Bigr", "left", "right", "limits", "nolimits"}
-_CHAR_MAP = {"−": "-", "–": "-", "·": "*", "×": "*", "⋅": "*", "∙": "*", "÷": "/", "√": "sqrt",
-             "（": "(", "）": ")", "，": ",", "＝": "=", "∑": "sum", "∏": "prod", "ŷ": "yhat",
-             "π": "pi", "⊙": "*", "≤": "<=", "≥": ">=", "≠": "!=", "∂": "∂", "𝟙": "𝟙",
-             "\t": " ", "\n": " ", "\r": " "}
+_LATEX_WORDS = (
+    "softmax",
+    "softplus",
+    "sigmoid",
+    "sigma",
+    "leaky_relu",
+    "relu",
+    "ReLU",
+    "gelu",
+    "swish",
+    "tanh",
+    "sqrt",
+    "exp",
+    "log",
+    "max",
+    "min",
+    "erf",
+    "ln",
+    "prod",
+)
+SPACING = {
+    ",",
+    ";",
+    ":",
+    "!",
+    " ",
+    "space",
+    "quad",
+    "qquad",
+    "displaystyle",
+    "big",
+    "Big",
+    "bigg",
+    "Bigg",
+    "bigl",
+    "bigr",
+    "Bigl",
+    "Bigr",
+    "left",
+    "right",
+    "limits",
+    "nolimits",
+}
+_CHAR_MAP = {
+    "−": "-",
+    "–": "-",
+    "·": "*",
+    "×": "*",
+    "⋅": "*",
+    "∙": "*",
+    "÷": "/",
+    "√": "sqrt",
+    "（": "(",
+    "）": ")",
+    "，": ",",
+    "＝": "=",
+    "∑": "sum",
+    "∏": "prod",
+    "ŷ": "yhat",
+    "π": "pi",
+    "⊙": "*",
+    "≤": "<=",
+    "≥": ">=",
+    "≠": "!=",
+    "∂": "∂",
+    "𝟙": "𝟙",
+    "\t": " ",
+    "\n": " ",
+    "\r": " ",
+}
 _PRIMES = {"'": 1, "′": 1, "″": 2, "‴": 3}
-_SUP_LETTERS = {"ⁿ": "n", "ⁱ": "i", "ᵗ": "t", "ᵏ": "k", "ˣ": "x", "ʸ": "y", "ᵐ": "m", "ᵃ": "a",
-                "ᵇ": "b", "ᶜ": "c", "ᵈ": "d", "ᵉ": "e", "ᶠ": "f", "ᵍ": "g", "ʰ": "h", "ʲ": "j",
-                "ˡ": "l", "ᵒ": "o", "ᵖ": "p", "ʳ": "r", "ˢ": "s", "ᵘ": "u", "ᵛ": "v", "ʷ": "w",
-                "ᶻ": "z"}
+_SUP_LETTERS = {
+    "ⁿ": "n",
+    "ⁱ": "i",
+    "ᵗ": "t",
+    "ᵏ": "k",
+    "ˣ": "x",
+    "ʸ": "y",
+    "ᵐ": "m",
+    "ᵃ": "a",
+    "ᵇ": "b",
+    "ᶜ": "c",
+    "ᵈ": "d",
+    "ᵉ": "e",
+    "ᶠ": "f",
+    "ᵍ": "g",
+    "ʰ": "h",
+    "ʲ": "j",
+    "ˡ": "l",
+    "ᵒ": "o",
+    "ᵖ": "p",
+    "ʳ": "r",
+    "ˢ": "s",
+    "ᵘ": "u",
+    "ᵛ": "v",
+    "ʷ": "w",
+    "ᶻ": "z",
+}
 _SUPERSCRIPT = str.maketrans({**dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+", strict=True)), **_SUP_LETTERS})
 _SUP_CHARS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺" + "".join(_SUP_LETTERS)
 _DIGITS = "0123456789"
-_SUB_LETTERS = {"ₐ": "a", "ₑ": "e", "ₒ": "o", "ₓ": "x", "ₕ": "h", "ₖ": "k", "ₗ": "l", "ₘ": "m",
-                "ₙ": "n", "ₚ": "p", "ₛ": "s", "ₜ": "t", "ᵢ": "i", "ⱼ": "j", "ᵣ": "r", "ᵤ": "u",
-                "ᵥ": "v"}
+_SUB_LETTERS = {
+    "ₐ": "a",
+    "ₑ": "e",
+    "ₒ": "o",
+    "ₓ": "x",
+    "ₕ": "h",
+    "ₖ": "k",
+    "ₗ": "l",
+    "ₘ": "m",
+    "ₙ": "n",
+    "ₚ": "p",
+    "ₛ": "s",
+    "ₜ": "t",
+    "ᵢ": "i",
+    "ⱼ": "j",
+    "ᵣ": "r",
+    "ᵤ": "u",
+    "ᵥ": "v",
+}
 _SUB_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
 _SUB_CHARS = _SUB_DIGITS + "".join(_SUB_LETTERS)
 _FROM_SUB = str.maketrans({**dict(zip(_SUB_DIGITS, "0123456789", strict=True)), **_SUB_LETTERS})
@@ -77,8 +178,9 @@ def vulgar_fraction(ch: str) -> Fraction | None:
 def check_raw(text: str) -> None:
     """Refuse what is never math before tokenizing: length, control characters, Python."""
     if len(text) > MAX_LENGTH:
-        raise ParseError(f"input too long: {len(text)} characters (at most {MAX_LENGTH})",
-                         column=MAX_LENGTH + 1, text=text[:80])
+        raise ParseError(
+            f"input too long: {len(text)} characters (at most {MAX_LENGTH})", column=MAX_LENGTH + 1, text=text[:80]
+        )
     for i, ch in enumerate(text):
         if ch in "\t\n\r":
             continue
@@ -136,14 +238,14 @@ class _Lexer:
         col = self.i + 1
         if ch in _SUB_CHARS:  # β₁ -> β_1, Pₖ -> P_k
             j = self._run_of(_SUB_CHARS)
-            value = self.text[self.i:j].translate(_FROM_SUB)
+            value = self.text[self.i : j].translate(_FROM_SUB)
             self.add("OP", "_", col)
             self.add("NUM" if value.isdigit() else "ID", value, col)
             self.i = j
             return True
         if ch in _SUP_CHARS:  # x² x⁻¹ β₁ᵗ e⁻ˣ
             j = self._run_of(_SUP_CHARS)
-            value = self.text[self.i:j].translate(_SUPERSCRIPT)
+            value = self.text[self.i : j].translate(_SUPERSCRIPT)
             self.i = j
             if re.fullmatch(r"[-+]?[0-9]+", value):
                 self.add("SUP", value, col)
@@ -157,7 +259,7 @@ class _Lexer:
                     self.add("NUM" if part.isdigit() else "ID" if part.isalpha() else "OP", part, col)
                 self.add("OP", ")", col)
             else:
-                raise fail(f"malformed superscript '{self.text[col - 1:j]}'", col, self.text)
+                raise fail(f"malformed superscript '{self.text[col - 1 : j]}'", col, self.text)
             return True
         if ch in _BRACKETS:
             self.add("OP", ch, col)
@@ -197,7 +299,7 @@ class _Lexer:
             self.add("OP", "^", col)
             self.i += 2
         elif text.startswith(("<=", ">=", "!=", "=="), i):
-            self.add("OP", {"==": "="}.get(text[i:i + 2], text[i:i + 2]), col)
+            self.add("OP", {"==": "="}.get(text[i : i + 2], text[i : i + 2]), col)
             self.i += 2
         elif ch in "+-*/^_()[]{},=|'!<>":
             self.add("OP", ch, col)
@@ -223,7 +325,7 @@ class _Lexer:
                 self.i += 1
                 return
             hint = ""
-            if ch in ";:&$@#%`~?\"":
+            if ch in ';:&$@#%`~?"':
                 hint = "; this is not part of a formula"
             raise fail(f"unexpected character {ch!r}{hint}", col, text)
 

@@ -60,12 +60,14 @@ def _step_counterexample(d: Decision) -> dict[str, Any] | None:
         at.update({k: v for k, v in d.case.values})
     at.update({k: _number(v) for k, v in d.point.items() if k not in at})
     ev, gv = d.values
-    return {"at": at, "previous": "undefined" if ev is None else _number(ev),
-            "this": "undefined" if gv is None else _number(gv)}
+    return {
+        "at": at,
+        "previous": "undefined" if ev is None else _number(ev),
+        "this": "undefined" if gv is None else _number(gv),
+    }
 
 
-def compare(prev: sympy.Expr, cur: sympy.Expr, ctx: ScalarContext, timeout: float,
-            seed: int) -> Outcome:
+def compare(prev: sympy.Expr, cur: sympy.Expr, ctx: ScalarContext, timeout: float, seed: int) -> Outcome:
     """Whether `cur` follows from `prev` under the givens (the shared policy of "equal")."""
     deadline = time.monotonic() + timeout
     try:
@@ -79,8 +81,7 @@ def compare(prev: sympy.Expr, cur: sympy.Expr, ctx: ScalarContext, timeout: floa
         return Outcome("undecided", f"no verdict within the time limit ({timeout:g} s)")
     except ParseError as exc:
         return Outcome("undecided", f"could not compare the steps ({exc})")
-    except (TypeError, ValueError, AttributeError, ZeroDivisionError, RecursionError,
-            NotImplementedError) as exc:
+    except (TypeError, ValueError, AttributeError, ZeroDivisionError, RecursionError, NotImplementedError) as exc:
         return Outcome("undecided", f"could not compare the steps ({type(exc).__name__})")
     if d.verdict is Verdict.EQUAL:
         if d.proved:
@@ -94,8 +95,7 @@ def compare(prev: sympy.Expr, cur: sympy.Expr, ctx: ScalarContext, timeout: floa
     return Outcome("undecided", d.message)
 
 
-def match_slip(prev: sympy.Expr, cur: sympy.Expr, ctx: ScalarContext, seed: int,
-               seconds: float = 6.0) -> str | None:
+def match_slip(prev: sympy.Expr, cur: sympy.Expr, ctx: ScalarContext, seed: int, seconds: float = 6.0) -> str | None:
     """The slip of the catalogue that explains why `cur` does not follow from `prev`."""
     deadline = time.monotonic() + seconds
     sctx = ctx.context()
@@ -107,14 +107,20 @@ def match_slip(prev: sympy.Expr, cur: sympy.Expr, ctx: ScalarContext, seed: int,
         try:
             with time_limit(min(left, 3.0)):
                 cs, _, _ = cases(a, b, ctx, seed, limit=1)  # a quick look rejects most pairs
-                if not numerically_equal(cs[0].expected, cs[0].given, sctx, seed, n=4,
-                                         cases=cs, deadline=deadline):
+                if not numerically_equal(cs[0].expected, cs[0].given, sctx, seed, n=4, cases=cs, deadline=deadline):
                     return False
                 cs, _, _ = cases(a, b, ctx, seed)
-                return numerically_equal(cs[0].expected, cs[0].given, sctx, seed, cases=cs,
-                                         deadline=deadline)
-        except (TimeLimit, ParseError, TypeError, ValueError, AttributeError,
-                ZeroDivisionError, RecursionError, NotImplementedError):
+                return numerically_equal(cs[0].expected, cs[0].given, sctx, seed, cases=cs, deadline=deadline)
+        except (
+            TimeLimit,
+            ParseError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            ZeroDivisionError,
+            RecursionError,
+            NotImplementedError,
+        ):
             return False
 
     try:
@@ -153,7 +159,7 @@ def _show(e: Any) -> str:
 
 
 def culprit_text(prev: sympy.Expr, cur: sympy.Expr) -> str | None:
-    """"X (where the previous step has Y)" for the part of the step that changed."""
+    """ "X (where the previous step has Y)" for the part of the step that changed."""
     pair = _culprit(prev, cur)
     if pair is None or (pair[0] == prev and pair[1] == cur):
         return None
@@ -167,8 +173,10 @@ def fail_message(o: Outcome) -> str:
     """The message of a failing step, with its counterexample."""
     if o.counterexample:
         at = ", ".join(f"{k} = {v}" for k, v in o.counterexample["at"].items())
-        return (f"does not follow from the previous step: at {at} the previous step is "
-                f"{o.counterexample['previous']} but this one is {o.counterexample['this']}")
+        return (
+            f"does not follow from the previous step: at {at} the previous step is "
+            f"{o.counterexample['previous']} but this one is {o.counterexample['this']}"
+        )
     if o.message.startswith("the two differ by the constant"):
         return f"does not follow from the previous step: {o.message}"
     return "does not follow from the previous step"
@@ -183,9 +191,14 @@ class _Budget:
         return min(self.per_step, self.end - time.monotonic())
 
 
-def check_scalar(lines: list[Line], timeout: float, seed: int, ctx: ScalarContext | None = None,
-                 chain_start: sympy.Expr | None = None, soft: bool = False
-                 ) -> tuple[list[StepResult], sympy.Expr | None]:
+def check_scalar(
+    lines: list[Line],
+    timeout: float,
+    seed: int,
+    ctx: ScalarContext | None = None,
+    chain_start: sympy.Expr | None = None,
+    soft: bool = False,
+) -> tuple[list[StepResult], sympy.Expr | None]:
     """Check the lines of a scalar derivation; `soft` turns unreadable lines into "error"
     results instead of raising (a student's chain). Returns the results and the last step."""
     ctx = ctx or ScalarContext()
@@ -208,8 +221,9 @@ def check_scalar(lines: list[Line], timeout: float, seed: int, ctx: ScalarContex
         if ln.kind == "cont":
             parts = parts[1:]
             if prev is None:
-                raise LineError(ln.no, ln.col, "a step starting with '=' needs a previous "
-                                "expression to continue", ln.text)
+                raise LineError(
+                    ln.no, ln.col, "a step starting with '=' needs a previous expression to continue", ln.text
+                )
         exprs: list[tuple[sympy.Expr, str]] = []
         try:
             for text, col in parts:
@@ -237,8 +251,11 @@ def check_scalar(lines: list[Line], timeout: float, seed: int, ctx: ScalarContex
         for expr, _ in todo:
             assert prev is not None
             left = budget.slice()
-            outcome = compare(prev, expr, ctx, left, seed) if left > 0 else \
-                Outcome("undecided", "the time budget of the derivation is used up")
+            outcome = (
+                compare(prev, expr, ctx, left, seed)
+                if left > 0
+                else Outcome("undecided", "the time budget of the derivation is used up")
+            )
             if outcome.status == "fail":
                 rule = match_slip(prev, expr, ctx, seed, max(2.0, min(timeout, 6.0)))
                 culprit = culprit_text(prev, expr)
@@ -250,7 +267,6 @@ def check_scalar(lines: list[Line], timeout: float, seed: int, ctx: ScalarContex
             msg = fail_message(outcome)
         elif outcome.status == "ok" and broken:
             msg = "follows from the previous step (the chain broke earlier)"
-        results.append(StepResult(ln.no, ln.text, pretty, outcome.status, msg,
-                                  outcome.counterexample, rule, culprit))
+        results.append(StepResult(ln.no, ln.text, pretty, outcome.status, msg, outcome.counterexample, rule, culprit))
         broken = broken or outcome.status == "fail"
     return results, prev

@@ -54,8 +54,19 @@ MAX_TASKS = 500  # checks per worker before it is replaced (bounds cache growth)
 STARTUP_SECONDS = 120.0  # a worker that is not ready by then is a failure, not a hang
 MEMORY_MB = int(os.environ.get("DLQUIZ_WORKER_MEMORY_MB", "2048") or 0)  # address space per worker
 
-__all__ = ["GRACE", "MAX_TASKS", "TimeLimit", "WorkerFailed", "enabled", "in_worker", "map_ordered",
-           "prestart", "reason", "run", "shutdown"]
+__all__ = [
+    "GRACE",
+    "MAX_TASKS",
+    "TimeLimit",
+    "WorkerFailed",
+    "enabled",
+    "in_worker",
+    "map_ordered",
+    "prestart",
+    "reason",
+    "run",
+    "shutdown",
+]
 
 
 class WorkerFailed(RuntimeError):
@@ -78,8 +89,7 @@ def enabled() -> bool:
     """
     import socket
 
-    return (os.environ.get("DLQUIZ_CHECK_WORKERS", "1") != "0" and hasattr(os, "fork")
-            and hasattr(socket, "send_fds"))
+    return os.environ.get("DLQUIZ_CHECK_WORKERS", "1") != "0" and hasattr(os, "fork") and hasattr(socket, "send_fds")
 
 
 # ----------------------------------------------------------------------------- the worker side
@@ -119,9 +129,14 @@ def _serve(conn: Any) -> None:
         reply: tuple[Any, ...]
         try:
             msg = pickle.loads(data)
-        except Exception as exc:  # noqa: BLE001 - e.g. a function of the caller's __main__
-            conn.send(("fail", f"the job cannot be run in a checking process ({_describe(exc)}); "
-                               "send a function defined in an importable module"))
+        except Exception as exc:  # e.g. a function of the caller's __main__
+            conn.send(
+                (
+                    "fail",
+                    f"the job cannot be run in a checking process ({_describe(exc)}); "
+                    "send a function defined in an importable module",
+                )
+            )
             continue
         if msg is None:
             return
@@ -130,18 +145,18 @@ def _serve(conn: Any) -> None:
             reply = ("ok", fn(*args))
         except DlquizError as exc:
             reply = ("raise", type(exc), exc.args, dict(exc.__dict__))
-        except BaseException as exc:  # noqa: BLE001 - reported to the caller as WorkerFailed
+        except BaseException as exc:  # reported to the caller as WorkerFailed
             reply = ("fail", _describe(exc))
         try:
             conn.send(reply)
-        except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
+        except Exception as exc:  # e.g. a result that cannot be pickled
             conn.send(("fail", f"the result could not be sent back ({_describe(exc)})"))
 
 
 def _describe(exc: BaseException) -> str:
     try:
         text = str(exc)
-    except Exception:  # noqa: BLE001
+    except Exception:
         text = ""
     text = text if len(text) <= 300 else text[:300] + "…"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -163,12 +178,19 @@ class _Zygote:
         import sys
 
         ours, theirs = socket.socketpair()
-        code = (f"import sys; sys.path[:0] = {[p for p in sys.path if p]!r}; "
-                f"from dlquiz.symbolic.zygote import main; main({theirs.fileno()})")
+        code = (
+            f"import sys; sys.path[:0] = {[p for p in sys.path if p]!r}; "
+            f"from dlquiz.symbolic.zygote import main; main({theirs.fileno()})"
+        )
         quiet = None if os.environ.get("DLQUIZ_WORKER_STDERR") else subprocess.DEVNULL
-        self.proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=[theirs.fileno()],
-                                     stdin=subprocess.DEVNULL, stdout=quiet, stderr=quiet,
-                                     close_fds=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=quiet,
+            stderr=quiet,
+            close_fds=True,
+        )
         theirs.close()
         self.sock = ours
         self.lock = threading.Lock()
@@ -382,7 +404,7 @@ def run(fn: Callable[..., T], *args: Any, seconds: float) -> T:
     _POOL.release(w)
     try:
         reply = _loads(data)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise WorkerFailed(f"the result could not be read ({_describe(exc)})") from exc
     status = reply[0]
     if status == "ok":
@@ -420,8 +442,7 @@ def reason(exc: BaseException, seconds: float) -> str:
 # ----------------------------------------------------------------------------- batches
 
 
-def map_ordered(fn: Callable[[T], R], items: Iterable[T], *, jobs: int = 1,
-                window: int | None = None) -> Iterator[R]:
+def map_ordered(fn: Callable[[T], R], items: Iterable[T], *, jobs: int = 1, window: int | None = None) -> Iterator[R]:
     """``fn`` over `items`, results in input order, with `jobs` calls at a time.
 
     Items are read lazily and at most `window` (default 2 × jobs) results are held, so memory

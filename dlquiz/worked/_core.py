@@ -373,7 +373,7 @@ def generator_info(kind: str) -> GeneratorInfo:
 
 
 def suggest(name: str, options: Sequence[str]) -> str:
-    """" (did you mean X?)" for the nearest option (case-insensitive), or ""."""
+    """ " (did you mean X?)" for the nearest option (case-insensitive), or ""."""
     lower = {o.lower(): o for o in options}
     if name.lower() in lower:
         return f" (did you mean {lower[name.lower()]}?)"
@@ -399,20 +399,70 @@ def _spec(gen: _Generator, name: str) -> ParamSpec:
 
 # what a student may type for a parameter, from exam papers and other tools (a hint only, never an alias)
 _SYNONYMS: dict[str, tuple[str, ...]] = {
-    "steps": ("k", "T"), "iterations": ("k",), "iters": ("k",), "n_steps": ("k",), "num_steps": ("k",),
-    "epochs": ("k",), "t": ("k", "T"), "n": ("k",),
-    "yhat": ("p", "y_pred"), "y_hat": ("p", "y_pred"), "prob": ("p",), "probs": ("p",), "pred": ("p", "y_pred"),
-    "base": ("log_base",), "log": ("log_base",), "logits": ("o", "z", "x"), "scores": ("o",), "z": ("x", "o"),
-    "learning_rate": ("lr",), "eta": ("lr",), "alpha": ("lr",), "w": ("w0",), "theta": ("w0",),
-    "momentum": ("beta",), "rho": ("beta",), "gamma": ("beta",), "beta_1": ("beta1",), "beta_2": ("beta2",),
-    "stride": ("s",), "padding": ("p",), "pad": ("p",), "dilation": ("d",), "kernel": ("K", "f"),
-    "kernel_size": ("f",), "filter": ("K", "f"), "filters": ("c_out",), "in_channels": ("c_in",),
-    "out_channels": ("c_out",), "input": ("X", "x", "n"), "image": ("X",), "h_0": ("h0",), "hprev": ("h_prev",),
-    "cprev": ("c_prev",), "hidden": ("hidden_size", "hidden"), "input_dim": ("input_size",),
-    "target": ("y",), "label": ("y",), "labels": ("y", "y_true"), "truth": ("y_true",),
-    "confusion": ("cm",), "confusion_matrix": ("cm",), "formula": ("f",), "function": ("f",), "expr": ("f",),
-    "point": ("at",), "eps": ("h",), "epsilon": ("h", "eps"), "g": ("c_tilde",), "candidate": ("c_tilde",),
-    "g_t": ("c_tilde",), "ct": ("c_tilde",), "c_t_1": ("c_prev",), "forget": ("f",), "c0": ("c_prev",),
+    "steps": ("k", "T"),
+    "iterations": ("k",),
+    "iters": ("k",),
+    "n_steps": ("k",),
+    "num_steps": ("k",),
+    "epochs": ("k",),
+    "t": ("k", "T"),
+    "n": ("k",),
+    "yhat": ("p", "y_pred"),
+    "y_hat": ("p", "y_pred"),
+    "prob": ("p",),
+    "probs": ("p",),
+    "pred": ("p", "y_pred"),
+    "base": ("log_base",),
+    "log": ("log_base",),
+    "logits": ("o", "z", "x"),
+    "scores": ("o",),
+    "z": ("x", "o"),
+    "learning_rate": ("lr",),
+    "eta": ("lr",),
+    "alpha": ("lr",),
+    "w": ("w0",),
+    "theta": ("w0",),
+    "momentum": ("beta",),
+    "rho": ("beta",),
+    "gamma": ("beta",),
+    "beta_1": ("beta1",),
+    "beta_2": ("beta2",),
+    "stride": ("s",),
+    "padding": ("p",),
+    "pad": ("p",),
+    "dilation": ("d",),
+    "kernel": ("K", "f"),
+    "kernel_size": ("f",),
+    "filter": ("K", "f"),
+    "filters": ("c_out",),
+    "in_channels": ("c_in",),
+    "out_channels": ("c_out",),
+    "input": ("X", "x", "n"),
+    "image": ("X",),
+    "h_0": ("h0",),
+    "hprev": ("h_prev",),
+    "cprev": ("c_prev",),
+    "hidden": ("hidden_size", "hidden"),
+    "input_dim": ("input_size",),
+    "target": ("y",),
+    "label": ("y",),
+    "labels": ("y", "y_true"),
+    "truth": ("y_true",),
+    "confusion": ("cm",),
+    "confusion_matrix": ("cm",),
+    "formula": ("f",),
+    "function": ("f",),
+    "expr": ("f",),
+    "point": ("at",),
+    "eps": ("h",),
+    "epsilon": ("h", "eps"),
+    "g": ("c_tilde",),
+    "candidate": ("c_tilde",),
+    "g_t": ("c_tilde",),
+    "ct": ("c_tilde",),
+    "c_t_1": ("c_prev",),
+    "forget": ("f",),
+    "c0": ("c_prev",),
 }
 
 
@@ -583,9 +633,7 @@ def lookup_value(kind: str, values: Mapping[str, Any], name: str) -> Any:
     idx = [int(i) for i in re.findall(r"\d+", m.group(2))]
     shape = value_shape(v)
     if len(idx) > len(shape) or any(i >= n for i, n in zip(idx, shape, strict=False)):
-        raise ParamError(
-            f"{kind}: {name}: {m.group(1)} is {shape_text(shape)}; indices are 0-based and must fit it"
-        )
+        raise ParamError(f"{kind}: {name}: {m.group(1)} is {shape_text(shape)}; indices are 0-based and must fit it")
     for i in idx:
         v = v[i]
     return v
@@ -659,7 +707,7 @@ _ZH_HEADINGS: dict[str, str] = {
 
 
 def answer_label(example: WorkedExample, lang: str = "en") -> str:
-    """"Answer", or "Answer (dw)" when the boxed value was asked for instead of the generator's default."""
+    """ "Answer", or "Answer (dw)" when the boxed value was asked for instead of the generator's default."""
     label = _ZH_HEADINGS["Answer"] if lang == "zh" else "Answer"
     return f"{label} ({example.asked})" if example.ask_given else label
 

@@ -61,16 +61,47 @@ def _nums(a: np.ndarray) -> Any:
     "Scaled dot-product attention by hand",
     "手算缩放点积注意力",
     [
-        ParamSpec("Q", "queries, one per row: n × d_k (a list is one query)", [[1, 0], [0, 1]], "tensor",
-                  rank=(1, 2), shape="n×d_k", help_zh="查询，每行一个：n × d_k（一个列表表示一个查询）"),
-        ParamSpec("K", "keys, one per row: m × d_k", [[1, 0], [0, 1], [1, 1]], "tensor", rank=(1, 2),
-                  shape="m×d_k", help_zh="键，每行一个：m × d_k"),
-        ParamSpec("V", "values, one per row: m × d_v", [[1, 2], [3, 4], [5, 6]], "tensor", rank=(1, 2),
-                  shape="m×d_v", help_zh="值，每行一个：m × d_v"),
-        ParamSpec("scaled", "divide the scores by √d_k (true, Transformer) or not (plain dot product)", True,
-                  "bool", help_zh="得分是否除以 √d_k（true 为 Transformer 的缩放点积，false 为普通点积）"),
-        ParamSpec("causal", "mask key j > query i with −∞ (decoder self-attention)", False, "bool",
-                  help_zh="用 −∞ 遮住 j > i 的键（解码器自注意力）"),
+        ParamSpec(
+            "Q",
+            "queries, one per row: n × d_k (a list is one query)",
+            [[1, 0], [0, 1]],
+            "tensor",
+            rank=(1, 2),
+            shape="n×d_k",
+            help_zh="查询，每行一个：n × d_k（一个列表表示一个查询）",
+        ),
+        ParamSpec(
+            "K",
+            "keys, one per row: m × d_k",
+            [[1, 0], [0, 1], [1, 1]],
+            "tensor",
+            rank=(1, 2),
+            shape="m×d_k",
+            help_zh="键，每行一个：m × d_k",
+        ),
+        ParamSpec(
+            "V",
+            "values, one per row: m × d_v",
+            [[1, 2], [3, 4], [5, 6]],
+            "tensor",
+            rank=(1, 2),
+            shape="m×d_v",
+            help_zh="值，每行一个：m × d_v",
+        ),
+        ParamSpec(
+            "scaled",
+            "divide the scores by √d_k (true, Transformer) or not (plain dot product)",
+            True,
+            "bool",
+            help_zh="得分是否除以 √d_k（true 为 Transformer 的缩放点积，false 为普通点积）",
+        ),
+        ParamSpec(
+            "causal",
+            "mask key j > query i with −∞ (decoder self-attention)",
+            False,
+            "bool",
+            help_zh="用 −∞ 遮住 j > i 的键（解码器自注意力）",
+        ),
     ],
     ["scores", "weights", "context"],
     draw=_draw_attn,
@@ -96,8 +127,9 @@ def _attn(p: Params) -> Out:
     w = e / e.sum(axis=1, keepdims=True)
     steps.append(Step("Weights", "A = softmax of each row of S (each row sums to 1)", _nums(w), key="weights"))
     ctx = w @ v
-    steps.append(Step("Context", "C = A·V: row i is Σⱼ aᵢⱼ·vⱼ, a weighted average of the values", _nums(ctx),
-                      key="context"))
+    steps.append(
+        Step("Context", "C = A·V: row i is Σⱼ aᵢⱼ·vⱼ, a weighted average of the values", _nums(ctx), key="context")
+    )
     conv = (
         "scaled dot-product attention softmax(Q·Kᵀ/√d_k)·V" if p["scaled"] else "dot-product attention softmax(Q·Kᵀ)·V"
     )
@@ -121,15 +153,34 @@ def _check_mha(p: Params) -> None:
     "Parameters of a multi-head attention layer",
     "多头注意力层的参数个数",
     [
-        ParamSpec("d_model", "model width (input and output size)", 512, "int", min=1, max=100_000,
-                  help_zh="模型宽度（输入与输出的维数）"),
+        ParamSpec(
+            "d_model",
+            "model width (input and output size)",
+            512,
+            "int",
+            min=1,
+            max=100_000,
+            help_zh="模型宽度（输入与输出的维数）",
+        ),
         ParamSpec("heads", "number of heads h", 8, "int", min=1, max=1024, help_zh="头数 h"),
-        ParamSpec("d_k", "query/key size per head (default d_model/h)", None, "int", min=1,
-                  help_zh="每个头的查询/键维数（默认 d_model/h）"),
-        ParamSpec("d_v", "value size per head (default d_k)", None, "int", min=1,
-                  help_zh="每个头的值维数（默认等于 d_k）"),
-        ParamSpec("bias", "biases in the four projections (PyTorch: true)", True, "bool",
-                  help_zh="四个投影是否有偏置（PyTorch 默认有）"),
+        ParamSpec(
+            "d_k",
+            "query/key size per head (default d_model/h)",
+            None,
+            "int",
+            min=1,
+            help_zh="每个头的查询/键维数（默认 d_model/h）",
+        ),
+        ParamSpec(
+            "d_v", "value size per head (default d_k)", None, "int", min=1, help_zh="每个头的值维数（默认等于 d_k）"
+        ),
+        ParamSpec(
+            "bias",
+            "biases in the four projections (PyTorch: true)",
+            True,
+            "bool",
+            help_zh="四个投影是否有偏置（PyTorch 默认有）",
+        ),
     ],
     ["W_Q", "W_K", "W_V", "W_O", "total"],
     draw=lambda d: {"d_model": d.pick("d_model", [64, 128, 256, 512]), "heads": d.pick("heads", [1, 2, 4, 8])},
@@ -153,8 +204,9 @@ def _mha(p: Params) -> Out:
         steps.append(Step(name, text, w + bias, key=name))
         values[name] = w + bias
     total = sum(w + bias for w, bias, _ in parts.values())
-    steps.append(Step("Total", " + ".join(str(w + bias) for w, bias, _ in parts.values()) + f" = {total}", total,
-                      key="total"))
+    steps.append(
+        Step("Total", " + ".join(str(w + bias) for w, bias, _ in parts.values()) + f" = {total}", total, key="total")
+    )
     conv = (
         f"h = {h} heads of d_k = {dk}, d_v = {dv}; W_Q, W_K, W_V map d_model → h·d_k (h·d_v), W_O maps h·d_v → d_model"
         + ("; each projection has a bias" if b else "; no biases")
@@ -172,10 +224,22 @@ def _mha(p: Params) -> Out:
     "梯度裁剪（按范数或按值）",
     [
         ParamSpec("g", "the gradient (a vector)", [3, 4], "floatlist", help_zh="梯度（向量）"),
-        ParamSpec("threshold", "the threshold θ (norm) or c (value)", 1, "float", min=0,
-                  help_zh="阈值：θ（按范数）或 c（按值）"),
-        ParamSpec("mode", "norm: g·θ/‖g‖ when ‖g‖ > θ; value: each entry clipped to [−c, c]", "norm", "choice",
-                  choices=("norm", "value"), help_zh="norm：‖g‖ > θ 时 g·θ/‖g‖；value：每个分量截断到 [−c, c]"),
+        ParamSpec(
+            "threshold",
+            "the threshold θ (norm) or c (value)",
+            1,
+            "float",
+            min=0,
+            help_zh="阈值：θ（按范数）或 c（按值）",
+        ),
+        ParamSpec(
+            "mode",
+            "norm: g·θ/‖g‖ when ‖g‖ > θ; value: each entry clipped to [−c, c]",
+            "norm",
+            "choice",
+            choices=("norm", "value"),
+            help_zh="norm：‖g‖ > θ 时 g·θ/‖g‖；value：每个分量截断到 [−c, c]",
+        ),
     ],
     ["norm", "clipped"],
     draw=lambda d: {"g": d.value("g", lambda: d.ints((3,), -6, 6)), "threshold": d.pick("threshold", [1, 2, 5])},
@@ -189,17 +253,25 @@ def _clip(p: Params) -> Out:
     if p["mode"] == "norm":
         if norm > th:
             out = g * (th / norm)
-            steps.append(Step("Clipped", f"‖g‖ = {fv(norm)} > θ = {fv(th)}: g·θ/‖g‖ = g·{fv(th / norm)}",
-                              [float(x) for x in out], key="clipped"))
+            steps.append(
+                Step(
+                    "Clipped",
+                    f"‖g‖ = {fv(norm)} > θ = {fv(th)}: g·θ/‖g‖ = g·{fv(th / norm)}",
+                    [float(x) for x in out],
+                    key="clipped",
+                )
+            )
         else:
             out = g
-            steps.append(Step("Clipped", f"‖g‖ = {fv(norm)} ≤ θ = {fv(th)}: unchanged", [float(x) for x in out],
-                              key="clipped"))
+            steps.append(
+                Step("Clipped", f"‖g‖ = {fv(norm)} ≤ θ = {fv(th)}: unchanged", [float(x) for x in out], key="clipped")
+            )
         conv = "clip by norm: the direction is kept, only the length is cut to θ"
     else:
         out = np.clip(g, -th, th)
-        steps.append(Step("Clipped", f"each entry clipped to [−{fv(th)}, {fv(th)}]", [float(x) for x in out],
-                          key="clipped"))
+        steps.append(
+            Step("Clipped", f"each entry clipped to [−{fv(th)}, {fv(th)}]", [float(x) for x in out], key="clipped")
+        )
         conv = "clip by value: each entry on its own (the direction may change)"
     return Out(steps, None, {}, conv, asked="clipped")
 
@@ -223,15 +295,19 @@ add_chinese(
     fragments=[
         (r"^Q·Kᵀ: row i, column j is qᵢ·kⱼ$", "Q·Kᵀ：第 i 行第 j 列为 qᵢ·kⱼ"),
         (r" \(not scaled\)$", "（不缩放）"),
-        (r"^C = A·V: row i is Σⱼ aᵢⱼ·vⱼ, a weighted average of the values$",
-         "C = A·V：第 i 行为 Σⱼ aᵢⱼ·vⱼ，即值的加权平均"),
+        (
+            r"^C = A·V: row i is Σⱼ aᵢⱼ·vⱼ, a weighted average of the values$",
+            "C = A·V：第 i 行为 Σⱼ aᵢⱼ·vⱼ，即值的加权平均",
+        ),
         (r"^scaled dot-product attention ", "缩放点积注意力 "),
         (r"^dot-product attention ", "点积注意力 "),
         (r"; queries, keys and values are rows$", "；查询、键、值都按行排列"),
-        (r"^h = (\d+) heads of d_k = (\d+), d_v = (\d+); W_Q, W_K, W_V map d_model → h·d_k \(h·d_v\), "
-         r"W_O maps h·d_v → d_model",
-         r"h = \1 个头，d_k = \2，d_v = \3；W_Q、W_K、W_V 把 d_model 映射到 h·d_k（h·d_v），"
-         r"W_O 把 h·d_v 映射回 d_model"),
+        (
+            r"^h = (\d+) heads of d_k = (\d+), d_v = (\d+); W_Q, W_K, W_V map d_model → h·d_k \(h·d_v\), "
+            r"W_O maps h·d_v → d_model",
+            r"h = \1 个头，d_k = \2，d_v = \3；W_Q、W_K、W_V 把 d_model 映射到 h·d_k（h·d_v），"
+            r"W_O 把 h·d_v 映射回 d_model",
+        ),
         (r"; each projection has a bias$", "；每个投影都有偏置"),
         (r"; no biases$", "；无偏置"),
         (r", bias (\d+): ", r"，偏置 \1："),

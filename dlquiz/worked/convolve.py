@@ -418,8 +418,14 @@ def _by_hand(p: Params) -> Out:
     for o in range(c_out):
         tag = f" (channel {o})" if c_out > 1 else ""
         rule = "Y = X * K (flipped kernel)" if flip else "Y = X ⋆ K (slide the kernel, multiply element-wise, add)"
-        steps.append(Step(f"Output{tag}", rule + (" + b" if bias is not None else ""), _nums_any(y[o]),
-                          key=f"Y{o}" if c_out > 1 else "Y"))
+        steps.append(
+            Step(
+                f"Output{tag}",
+                rule + (" + b" if bias is not None else ""),
+                _nums_any(y[o]),
+                key=f"Y{o}" if c_out > 1 else "Y",
+            )
+        )
     y_out = _nums_any(y[0] if c_out == 1 else y)
     total = _num(float(y.sum()))
     steps.append(Step("Sum of outputs", "Σ Y", total, key="sum"))
@@ -528,8 +534,15 @@ def _check_pool(p: Params) -> None:
             help_zh="输入：H×W，多通道时为 C×H×W（各通道分别池化）",
         ),
         ParamSpec("f", "window size", 2, "int", min=1, max=8),
-        ParamSpec("s", "stride (default: the window size f, as PyTorch)", None, "int", min=1, max=8,
-                  help_zh="步幅（默认等于窗口大小 f，与 PyTorch 相同）"),
+        ParamSpec(
+            "s",
+            "stride (default: the window size f, as PyTorch)",
+            None,
+            "int",
+            min=1,
+            max=8,
+            help_zh="步幅（默认等于窗口大小 f，与 PyTorch 相同）",
+        ),
         ParamSpec("mode", "max or avg", "max", "choice", choices=("max", "avg")),
         ParamSpec(
             "p",
@@ -581,8 +594,15 @@ def _pool(p: Params) -> Out:
     for c in range(xs.shape[0]):
         tag = f" (channel {c})" if xs.shape[0] > 1 else ""
         note = "pooling has no learnable parameters" if c == xs.shape[0] - 1 else ""
-        steps.append(Step(f"Output{tag}", f"{mode} pooling {f}×{f}, stride {s}", _nums(y[c]), note,
-                          key=f"Y{c}" if xs.shape[0] > 1 else "Y"))
+        steps.append(
+            Step(
+                f"Output{tag}",
+                f"{mode} pooling {f}×{f}, stride {s}",
+                _nums(y[c]),
+                note,
+                key=f"Y{c}" if xs.shape[0] > 1 else "Y",
+            )
+        )
     named, asked = _channel_values(y)
     answer = named["Y"]
     total = _num(float(y.sum()))

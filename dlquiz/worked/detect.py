@@ -22,8 +22,11 @@ def iou(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float]:
 
 
 FORMATS = ("corners", "xywh", "center")
-_FORMAT_TEXT = {"corners": "x1,y1,x2,y2", "xywh": "x,y,w,h (top-left corner, width, height)",
-                "center": "cx,cy,w,h (centre, width, height)"}
+_FORMAT_TEXT = {
+    "corners": "x1,y1,x2,y2",
+    "xywh": "x,y,w,h (top-left corner, width, height)",
+    "center": "cx,cy,w,h (centre, width, height)",
+}
 
 
 def to_corners(box: Sequence[float], fmt: str) -> list[float]:
@@ -67,8 +70,12 @@ def _corner_steps(boxes: dict[str, Box], fmt: str) -> list[Step]:
         return []
     formula = _CORNER_RULE[fmt]
     return [
-        Step(f"Corners of {name}", f"{formula}: {fv(list(box))} → {fv(to_corners(box, fmt))}", to_corners(box, fmt),
-             key=f"{name}_corners")
+        Step(
+            f"Corners of {name}",
+            f"{formula}: {fv(list(box))} → {fv(to_corners(box, fmt))}",
+            to_corners(box, fmt),
+            key=f"{name}_corners",
+        )
         for name, box in boxes.items()
     ]
 
@@ -120,8 +127,13 @@ def _check_iou(p: Params) -> None:
     "Intersection over union",
     "交并比 IoU",
     [
-        ParamSpec("box1", "first box (x1,y1,x2,y2 unless format says otherwise)", [0, 0, 2, 2], "floatlist",
-                  help_zh="第一个框（默认 x1,y1,x2,y2，见 format）"),
+        ParamSpec(
+            "box1",
+            "first box (x1,y1,x2,y2 unless format says otherwise)",
+            [0, 0, 2, 2],
+            "floatlist",
+            help_zh="第一个框（默认 x1,y1,x2,y2，见 format）",
+        ),
         ParamSpec("box2", "second box", [1, 1, 3, 3], "floatlist", help_zh="第二个框"),
         _format_param(),
     ],
@@ -150,8 +162,11 @@ def _iou(p: Params) -> Out:
         Step("Union", f"{fv(a1)} + {fv(a2)} − {fv(inter)} = {fv(union)}", union, key="union"),
         Step("IoU", f"{fv(inter)}/{fv(union)} = {fv(r)}", r, key="iou"),
     ]
-    conv = {"corners": "boxes as corners x1, y1, x2, y2", "xywh": "boxes as x, y, w, h (top-left corner and size)",
-            "center": "boxes as cx, cy, w, h (centre and size, as in YOLO)"}[fmt]
+    conv = {
+        "corners": "boxes as corners x1, y1, x2, y2",
+        "xywh": "boxes as x, y, w, h (top-left corner and size)",
+        "center": "boxes as cx, cy, w, h (centre and size, as in YOLO)",
+    }[fmt]
     return Out(steps, r, {"inter": inter, "union": union, "area1": a1, "area2": a2}, conv)
 
 
@@ -229,12 +244,33 @@ def _check_nms(p: Params) -> None:
             "matrix",
             help_zh="每行一个框（默认 x1,y1,x2,y2，见 format）",
         ),
-        ParamSpec("scores", "confidence of each box", [0.9, 0.75, 0.8, 0.7, 0.5], "floatlist", min=0, max=1,
-                  help_zh="每个框的置信度"),
-        ParamSpec("iou_threshold", "suppress boxes with IoU above this", 0.5, "float", min=0, max=1,
-                  help_zh="IoU 超过该值的框被抑制"),
-        ParamSpec("score_threshold", "discard boxes with score ≤ this", 0.6, "float", min=0, max=1,
-                  help_zh="得分 ≤ 该值的框先被丢弃"),
+        ParamSpec(
+            "scores",
+            "confidence of each box",
+            [0.9, 0.75, 0.8, 0.7, 0.5],
+            "floatlist",
+            min=0,
+            max=1,
+            help_zh="每个框的置信度",
+        ),
+        ParamSpec(
+            "iou_threshold",
+            "suppress boxes with IoU above this",
+            0.5,
+            "float",
+            min=0,
+            max=1,
+            help_zh="IoU 超过该值的框被抑制",
+        ),
+        ParamSpec(
+            "score_threshold",
+            "discard boxes with score ≤ this",
+            0.6,
+            "float",
+            min=0,
+            max=1,
+            help_zh="得分 ≤ 该值的框先被丢弃",
+        ),
         _format_param(),
     ],
     ["kept", "kept_count", "discarded"],
@@ -244,8 +280,9 @@ def _check_nms(p: Params) -> None:
 def _nms(p: Params) -> Out:
     fmt = p["format"]
     boxes, scores = [to_corners(b, fmt) for b in p["boxes"]], p["scores"]
-    corners = [] if fmt == "corners" else [Step("Corners", f"{_CORNER_RULE[fmt]}, one box per row", boxes,
-                                                key="corners")]
+    corners = (
+        [] if fmt == "corners" else [Step("Corners", f"{_CORNER_RULE[fmt]}, one box per row", boxes, key="corners")]
+    )
     it, st = float(p["iou_threshold"]), float(p["score_threshold"])
     low = [i for i in range(len(boxes)) if scores[i] <= st]
     left = sorted((i for i in range(len(boxes)) if scores[i] > st), key=lambda i: -scores[i])

@@ -7,6 +7,8 @@ its gradient needs that one matrix W_h, which may be given; the full ∂L/∂h�
 needs every weight (use gru.step).
 """
 
+# ruff: noqa: E501  (translation table: one phrase per line)
+
 from __future__ import annotations
 
 from typing import Any
@@ -85,9 +87,15 @@ def _draw(d: Draw) -> Params:
     "One GRU step from given gate values",
     "已知门值的一步 GRU",
     [
-        ParamSpec("r", "reset gate rₜ (a number or one per unit)", None, "tensor", rank=(0, 1),
-                  applies="with W_h and dh",
-                  help_zh="重置门 rₜ（一个数或每个单元一个）"),
+        ParamSpec(
+            "r",
+            "reset gate rₜ (a number or one per unit)",
+            None,
+            "tensor",
+            rank=(0, 1),
+            applies="with W_h and dh",
+            help_zh="重置门 rₜ（一个数或每个单元一个）",
+        ),
         ParamSpec("z", "update gate zₜ", 0.4, "tensor", rank=(0, 1), help_zh="更新门 zₜ"),
         ParamSpec("h_tilde", "candidate h̃ₜ", 0.6, "tensor", rank=(0, 1), help_zh="候选状态 h̃ₜ"),
         ParamSpec("h_prev", "previous hidden state hₜ₋₁", 0.2, "tensor", rank=(0, 1), help_zh="上一步的隐状态 hₜ₋₁"),
@@ -101,8 +109,14 @@ def _draw(d: Draw) -> Params:
             help_zh="z_old：hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ（邱锡鹏书、Cho 等 2014、PyTorch）；"
             "z_new：hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ",
         ),
-        ParamSpec("dh", "upstream ∂L/∂hₜ for a backward pass (default: none, forward only)", None, "tensor",
-                  rank=(0, 1), help_zh="反向传播的上游梯度 ∂L/∂hₜ（默认不做反向传播）"),
+        ParamSpec(
+            "dh",
+            "upstream ∂L/∂hₜ for a backward pass (default: none, forward only)",
+            None,
+            "tensor",
+            rank=(0, 1),
+            help_zh="反向传播的上游梯度 ∂L/∂hₜ（默认不做反向传播）",
+        ),
         ParamSpec(
             "W_h",
             "the candidate's matrix of r ⊙ hₜ₋₁ (n_h × n_h; h̃ = tanh(W_h·(r ⊙ hₜ₋₁) + …)): gives ∂L/∂r (with dh)",
@@ -125,13 +139,24 @@ def _cell(p: Params) -> Out:
     h = keep + take
     kw, tw = ("z", "(1 − z)") if z_old else ("(1 − z)", "z")
     steps = [
-        Step("Keep", f"{kw} ⊙ hₜ₋₁ = {fv(_out(keep_w))} ⊙ {paren(fv(_out(hp)))} = {fv(_out(keep))}", _out(keep),
-             key="z_h_prev"),
-        Step("Write", f"{tw} ⊙ h̃ = {fv(_out(take_w))} ⊙ {paren(fv(_out(ht)))} = {fv(_out(take))}", _out(take),
-             key="z_h_tilde"),
-        Step("Hidden state",
-             f"hₜ = {kw} ⊙ hₜ₋₁ + {tw} ⊙ h̃ = {fv(_out(keep))} + {paren(fv(_out(take)))} = {fv(_out(h))}",
-             _out(h), key="h"),
+        Step(
+            "Keep",
+            f"{kw} ⊙ hₜ₋₁ = {fv(_out(keep_w))} ⊙ {paren(fv(_out(hp)))} = {fv(_out(keep))}",
+            _out(keep),
+            key="z_h_prev",
+        ),
+        Step(
+            "Write",
+            f"{tw} ⊙ h̃ = {fv(_out(take_w))} ⊙ {paren(fv(_out(ht)))} = {fv(_out(take))}",
+            _out(take),
+            key="z_h_tilde",
+        ),
+        Step(
+            "Hidden state",
+            f"hₜ = {kw} ⊙ hₜ₋₁ + {tw} ⊙ h̃ = {fv(_out(keep))} + {paren(fv(_out(take)))} = {fv(_out(h))}",
+            _out(h),
+            key="h",
+        ),
     ]
     if p["dh"] is not None:
         dh = np.broadcast_to(_vec(p, "dh"), (n,))
@@ -142,8 +167,13 @@ def _cell(p: Params) -> Out:
         steps += [
             Step("dz", f"∂L/∂z = {dz_text} = {fv(_out(dz))}", _out(dz), key="dz"),
             Step("dh̃", f"∂L/∂h̃ = ∂L/∂hₜ ⊙ {tw} = {fv(_out(dht))}", _out(dht), key="dh_tilde"),
-            Step("dhₜ₋₁", f"∂L/∂hₜ₋₁ = ∂L/∂hₜ ⊙ {kw} = {fv(_out(dhp))}", _out(dhp),
-                 "the direct path only: the paths through r, z and h̃ need the weights (gru.step)", key="dh_prev"),
+            Step(
+                "dhₜ₋₁",
+                f"∂L/∂hₜ₋₁ = ∂L/∂hₜ ⊙ {kw} = {fv(_out(dhp))}",
+                _out(dhp),
+                "the direct path only: the paths through r, z and h̃ need the weights (gru.step)",
+                key="dh_prev",
+            ),
             Step("da_z", f"∂L/∂a_z = ∂L/∂z ⊙ z(1 − z) = {fv(_out(da_z))}", _out(da_z), key="da_z"),
             Step("da_h", f"∂L/∂a_h = ∂L/∂h̃ ⊙ (1 − h̃²) = {fv(_out(da_h))}", _out(da_h), key="da_h"),
         ]
@@ -154,8 +184,13 @@ def _cell(p: Params) -> Out:
             dr = d_rh * hp
             da_r = dr * r * (1 - r)
             steps += [
-                Step("dr", f"∂L/∂r = (W_hᵀ·∂L/∂a_h) ⊙ hₜ₋₁ = {fv(_out(d_rh))} ⊙ {paren(fv(_out(hp)))} = {fv(_out(dr))}",
-                     _out(dr), "r acts only inside h̃ = tanh(W_h·(r ⊙ hₜ₋₁) + …)", key="dr"),
+                Step(
+                    "dr",
+                    f"∂L/∂r = (W_hᵀ·∂L/∂a_h) ⊙ hₜ₋₁ = {fv(_out(d_rh))} ⊙ {paren(fv(_out(hp)))} = {fv(_out(dr))}",
+                    _out(dr),
+                    "r acts only inside h̃ = tanh(W_h·(r ⊙ hₜ₋₁) + …)",
+                    key="dr",
+                ),
                 Step("da_r", f"∂L/∂a_r = ∂L/∂r ⊙ r(1 − r) = {fv(_out(da_r))}", _out(da_r), key="da_r"),
             ]
     rule = "hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ" if z_old else "hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ"
@@ -174,8 +209,7 @@ _TAIL_ZH = "；门值已给出（没有权重）；a_z、a_h 为 z 与 h̃ 的�
 add_chinese(
     names={"Keep": "保留的记忆", "Write": "写入的记忆", "Hidden state": "隐状态"},
     phrases={
-        "the direct path only: the paths through r, z and h̃ need the weights (gru.step)":
-            "只含直接路径：经过 r、z、h̃ 的路径需要权重（见 gru.step）",
+        "the direct path only: the paths through r, z and h̃ need the weights (gru.step)": "只含直接路径：经过 r、z、h̃ 的路径需要权重（见 gru.step）",
         "r acts only inside h̃ = tanh(W_h·(r ⊙ hₜ₋₁) + …)": "r 只在 h̃ = tanh(W_h·(r ⊙ hₜ₋₁) + …) 之内起作用",
         # whole conventions (a fragment could be pre-empted by another module's word patterns)
         f"hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ{_TAIL}": f"hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ{_TAIL_ZH}",

@@ -35,16 +35,40 @@ def _check_hinge(p: Params) -> None:
     "Hinge loss: binary and multi-class SVM",
     "合页损失：二分类与多分类 SVM",
     [
-        ParamSpec("mode", "multiclass: Σ_{j≠y} max(0, s_j − s_y + Δ); binary: max(0, Δ − y·s)", "multiclass",
-                  "choice", choices=("multiclass", "binary"), help_zh="多分类或二分类"),
-        ParamSpec("s", "scores: one per class (multiclass; a row per sample for several) or one per sample (binary)",
-                  [3.2, 5.1, -1.7], "tensor", rank=(0, 1, 2),
-                  help_zh="得分：每类一个（多分类；多个样本时每行一个样本）或每个样本一个（二分类）"),
-        ParamSpec("y", "true class index (multiclass), or labels ±1 (binary)", 0, "tensor", rank=(0, 1),
-                  help_zh="真实类别下标（多分类）或标签 ±1（二分类）"),
+        ParamSpec(
+            "mode",
+            "multiclass: Σ_{j≠y} max(0, s_j − s_y + Δ); binary: max(0, Δ − y·s)",
+            "multiclass",
+            "choice",
+            choices=("multiclass", "binary"),
+            help_zh="多分类或二分类",
+        ),
+        ParamSpec(
+            "s",
+            "scores: one per class (multiclass; a row per sample for several) or one per sample (binary)",
+            [3.2, 5.1, -1.7],
+            "tensor",
+            rank=(0, 1, 2),
+            help_zh="得分：每类一个（多分类；多个样本时每行一个样本）或每个样本一个（二分类）",
+        ),
+        ParamSpec(
+            "y",
+            "true class index (multiclass), or labels ±1 (binary)",
+            0,
+            "tensor",
+            rank=(0, 1),
+            help_zh="真实类别下标（多分类）或标签 ±1（二分类）",
+        ),
         ParamSpec("margin", "margin Δ", 1.0, "float", min=0, help_zh="间隔 Δ"),
-        ParamSpec("reduction", "binary with several samples: mean or sum", "mean", "choice", choices=("mean", "sum"),
-                  help_zh="二分类多个样本时取平均或求和", applies="with mode=binary and several samples"),
+        ParamSpec(
+            "reduction",
+            "binary with several samples: mean or sum",
+            "mean",
+            "choice",
+            choices=("mean", "sum"),
+            help_zh="二分类多个样本时取平均或求和",
+            applies="with mode=binary and several samples",
+        ),
     ],
     ["loss", "grad"],
     draw=lambda d: {
@@ -67,12 +91,22 @@ def _hinge(p: Params) -> Out:
         grad = -y * active / (m if red == "mean" else 1)
         steps = [
             Step("Margins y·s", f"y·s = {fv(ys.tolist())}", ys.tolist(), key="ys"),
-            Step("Hinge terms", f"max(0, {fv(delta)} − y·s) = {fv(terms.tolist())}", terms.tolist(),
-                 "zero once a sample is beyond the margin", key="terms"),
-            Step("Loss", (f"L = (1/{m})·Σ = {fv(loss)}" if red == "mean" else f"L = Σ = {fv(loss)}"), loss,
-                 key="loss"),
-            Step("Gradient", "∂L/∂s = −y where y·s < Δ, else 0" + (f", divided by {m}" if red == "mean" else "")
-                 + f" = {fv(grad.tolist())}", grad.tolist(), key="grad"),
+            Step(
+                "Hinge terms",
+                f"max(0, {fv(delta)} − y·s) = {fv(terms.tolist())}",
+                terms.tolist(),
+                "zero once a sample is beyond the margin",
+                key="terms",
+            ),
+            Step("Loss", (f"L = (1/{m})·Σ = {fv(loss)}" if red == "mean" else f"L = Σ = {fv(loss)}"), loss, key="loss"),
+            Step(
+                "Gradient",
+                "∂L/∂s = −y where y·s < Δ, else 0"
+                + (f", divided by {m}" if red == "mean" else "")
+                + f" = {fv(grad.tolist())}",
+                grad.tolist(),
+                key="grad",
+            ),
         ]
         return Out(steps, None, {}, f"binary hinge max(0, Δ − y·s), Δ = {fv(delta)}, labels ±1", asked="loss")
     if np.ndim(p["s"]) == 2:
@@ -87,14 +121,28 @@ def _hinge(p: Params) -> Out:
     grad[c] = -grad.sum()
     parts = " + ".join(f"max(0, {fv(float(s[j]))} − {fp(float(s[c]))} + {fv(delta)})" for j in range(s.size) if j != c)
     steps = [
-        Step("Margins", f"s_j − s_y + Δ (j ≠ y = {c}) = {fv(margins.tolist())}", margins.tolist(),
-             "the true class itself is left out", key="margins"),
+        Step(
+            "Margins",
+            f"s_j − s_y + Δ (j ≠ y = {c}) = {fv(margins.tolist())}",
+            margins.tolist(),
+            "the true class itself is left out",
+            key="margins",
+        ),
         Step("Loss", f"L = Σ_(j≠y) max(0, s_j − s_y + Δ) = {parts} = {fv(loss)}", loss, key="loss"),
-        Step("Gradient", f"∂L/∂s_j = 1 for each violating j; ∂L/∂s_y = −(number of violations) = {fv(grad.tolist())}",
-             grad.tolist(), key="grad"),
+        Step(
+            "Gradient",
+            f"∂L/∂s_j = 1 for each violating j; ∂L/∂s_y = −(number of violations) = {fv(grad.tolist())}",
+            grad.tolist(),
+            key="grad",
+        ),
     ]
-    return Out(steps, None, {"violations": int((terms > 0).sum())},
-               f"multi-class SVM loss, Δ = {fv(delta)}; y is a 0-based class index", asked="loss")
+    return Out(
+        steps,
+        None,
+        {"violations": int((terms > 0).sum())},
+        f"multi-class SVM loss, Δ = {fv(delta)}; y is a 0-based class index",
+        asked="loss",
+    )
 
 
 def _hinge_rows(s: np.ndarray, y: object, delta: float) -> Out:
@@ -110,17 +158,31 @@ def _hinge_rows(s: np.ndarray, y: object, delta: float) -> Out:
     grad[np.arange(m), ys] = -grad.sum(axis=1)
     grad /= m
     steps = [
-        Step("Margins", f"s_j − s_y + Δ per sample, y = {fv(ys)} = {fv(margins.tolist())}", margins.tolist(),
-             "the true class itself is left out", key="margins"),
-        Step("Loss per sample", f"lᵢ = Σ_(j≠yᵢ) max(0, s_ij − s_(i,yᵢ) + Δ) = {fv(losses.tolist())}", losses.tolist(),
-             key="losses"),
+        Step(
+            "Margins",
+            f"s_j − s_y + Δ per sample, y = {fv(ys)} = {fv(margins.tolist())}",
+            margins.tolist(),
+            "the true class itself is left out",
+            key="margins",
+        ),
+        Step(
+            "Loss per sample",
+            f"lᵢ = Σ_(j≠yᵢ) max(0, s_ij − s_(i,yᵢ) + Δ) = {fv(losses.tolist())}",
+            losses.tolist(),
+            key="losses",
+        ),
         Step("Mean loss", f"L = (1/{m})·Σ lᵢ = {fv(loss)}", loss, key="loss"),
-        Step("Gradient", f"∂L/∂s = (violations, with −count at yᵢ)/{m} = {fv(grad.tolist())}", grad.tolist(),
-             key="grad"),
+        Step(
+            "Gradient", f"∂L/∂s = (violations, with −count at yᵢ)/{m} = {fv(grad.tolist())}", grad.tolist(), key="grad"
+        ),
     ]
-    return Out(steps, None, {"violations": int((terms > 0).sum())},
-               f"multi-class SVM loss, Δ = {fv(delta)}; one sample per row; y is a 0-based class index",
-               asked="loss")
+    return Out(
+        steps,
+        None,
+        {"violations": int((terms > 0).sum())},
+        f"multi-class SVM loss, Δ = {fv(delta)}; one sample per row; y is a 0-based class index",
+        asked="loss",
+    )
 
 
 add_chinese(

@@ -44,15 +44,34 @@ def _check_logreg(p: Params) -> None:
     "One gradient-descent step of logistic regression",
     "逻辑回归的一步梯度下降",
     [
-        ParamSpec("x", "features of one sample (a vector), or X with one column per sample", [1.0, 2.0], "tensor",
-                  rank=(1, 2), shape="n or n×m", help_zh="一个样本的特征（向量），或每列一个样本的 X"),
-        ParamSpec("y", "label 0 or 1 (a vector of m labels for X)", 1, "tensor", rank=(0, 1),
-                  help_zh="标签 0 或 1（X 时为 m 个标签的向量）"),
+        ParamSpec(
+            "x",
+            "features of one sample (a vector), or X with one column per sample",
+            [1.0, 2.0],
+            "tensor",
+            rank=(1, 2),
+            shape="n or n×m",
+            help_zh="一个样本的特征（向量），或每列一个样本的 X",
+        ),
+        ParamSpec(
+            "y",
+            "label 0 or 1 (a vector of m labels for X)",
+            1,
+            "tensor",
+            rank=(0, 1),
+            help_zh="标签 0 或 1（X 时为 m 个标签的向量）",
+        ),
         ParamSpec("w", "weights (one per feature)", [0.5, -0.25], "floatlist", help_zh="权重（每个特征一个）"),
         ParamSpec("b", "bias", 0.0, "float", help_zh="偏置"),
         ParamSpec("lr", "learning rate α", 0.1, "float", min=0, help_zh="学习率 α"),
-        ParamSpec("l2", "L2 regularisation λ: J + λ/(2m)·‖w‖², dw + (λ/m)·w (the bias is not regularised)", 0.0,
-                  "float", min=0, help_zh="L2 正则化系数 λ：J + λ/(2m)·‖w‖²，dw + (λ/m)·w（偏置不正则化）"),
+        ParamSpec(
+            "l2",
+            "L2 regularisation λ: J + λ/(2m)·‖w‖², dw + (λ/m)·w (the bias is not regularised)",
+            0.0,
+            "float",
+            min=0,
+            help_zh="L2 正则化系数 λ：J + λ/(2m)·‖w‖²，dw + (λ/m)·w（偏置不正则化）",
+        ),
     ],
     ["z", "a", "loss", "dz", "dw", "db", "w_new", "b_new", "w1_new"],
     draw=_draw_logreg,
@@ -79,16 +98,29 @@ def _logreg(p: Params) -> Out:
     steps = [
         Step("Linear part", f"z = wᵀx + b = {products} + {fv(b)} = {fv(z)}", z, key="z"),
         Step("Prediction", f"a = σ(z) = 1/(1 + e^(−z)) = {fv(a)}", a, key="a"),
-        Step("Loss", f"L = −[y log a + (1 − y) log(1 − a)] = −log {_log_arg(a, y, loss)} = {fv(loss)}", loss,
-             "natural log", key="loss"),
-        Step("Gradient dz", f"dz = a − y = {operand(a, lambda v: v - y, dz)} − {y} = {fv(dz)}", dz,
-             "the σ′ factor cancels against the derivative of the log", key="dz"),
+        Step(
+            "Loss",
+            f"L = −[y log a + (1 − y) log(1 − a)] = −log {_log_arg(a, y, loss)} = {fv(loss)}",
+            loss,
+            "natural log",
+            key="loss",
+        ),
+        Step(
+            "Gradient dz",
+            f"dz = a − y = {operand(a, lambda v: v - y, dz)} − {y} = {fv(dz)}",
+            dz,
+            "the σ′ factor cancels against the derivative of the log",
+            key="dz",
+        ),
         Step("Gradient dw", f"dw = dz·x = {paren(fv(dz))}·{fv(list(x))} = {fv(list(dw))}", list(dw), key="dw"),
         Step("Gradient db", f"db = dz = {fv(dz)}", dz, key="db"),
-        Step("Updated weights", f"w ← w − α·dw = {fv(list(w))} − {fv(lr)}·{fv(list(dw))} = {fv(list(w_new))}",
-             list(w_new), key="w_new"),
-        Step("Updated bias", f"b ← b − α·db = {fv(b)} − {fv(lr)}·{paren(db_shown)} = {fv(b_new)}", b_new,
-             key="b_new"),
+        Step(
+            "Updated weights",
+            f"w ← w − α·dw = {fv(list(w))} − {fv(lr)}·{fv(list(dw))} = {fv(list(w_new))}",
+            list(w_new),
+            key="w_new",
+        ),
+        Step("Updated bias", f"b ← b − α·db = {fv(b)} − {fv(lr)}·{paren(db_shown)} = {fv(b_new)}", b_new, key="b_new"),
     ]
     return Out(steps, None, {"w1_new": float(w_new[0])}, "cross-entropy loss, natural log", asked="dw")
 
@@ -128,11 +160,15 @@ def _logreg_batch(
     w_new = w - lr * dw
     b_new = b - lr * db
     steps = [
-        Step("Linear part", f"z = wᵀX + b = {fv(per(z))}", per(z), "one entry per sample (column of X)",
-             key="z"),
+        Step("Linear part", f"z = wᵀX + b = {fv(per(z))}", per(z), "one entry per sample (column of X)", key="z"),
         Step("Prediction", f"a = σ(z) = {fv(per(a))}", per(a), key="a"),
-        Step("Loss per sample", f"Lᵢ = −[yᵢ log aᵢ + (1 − yᵢ) log(1 − aᵢ)] = {fv(per(losses))}",
-             per(losses), "natural log", key="losses"),
+        Step(
+            "Loss per sample",
+            f"Lᵢ = −[yᵢ log aᵢ + (1 − yᵢ) log(1 − aᵢ)] = {fv(per(losses))}",
+            per(losses),
+            "natural log",
+            key="losses",
+        ),
         *(
             [
                 Step("Cost", f"J = (1/{m})·Σ Lᵢ = {fv(loss)}", loss, key="loss"),
@@ -142,23 +178,41 @@ def _logreg_batch(
             if lam == 0
             else [
                 Step("Cost without the penalty", f"(1/{m})·Σ Lᵢ = {fv(data_loss)}", data_loss, key="data_loss"),
-                Step("L2 penalty", f"λ/(2m)·‖w‖² = {fv(lam)}/(2·{m})·{fv(float(w @ w))} = {fv(penalty)}", penalty,
-                     "the bias is not regularised", key="penalty"),
+                Step(
+                    "L2 penalty",
+                    f"λ/(2m)·‖w‖² = {fv(lam)}/(2·{m})·{fv(float(w @ w))} = {fv(penalty)}",
+                    penalty,
+                    "the bias is not regularised",
+                    key="penalty",
+                ),
                 Step("Cost", f"J = {fv(data_loss)} + {fv(penalty)} = {fv(loss)}", loss, key="loss"),
                 Step("Gradient dz", f"dz = a − y = {fv(per(dz))}", per(dz), key="dz"),
-                Step("Gradient dw", f"dw = (1/{m})·X·dzᵀ + (λ/m)·w = {fv(dw_data.tolist())} + "
-                     f"{fv(lam / m)}·{fv(w.tolist())} = {fv(dw.tolist())}", dw.tolist(),
-                     "weight decay: the penalty pulls every weight towards 0", key="dw"),
+                Step(
+                    "Gradient dw",
+                    f"dw = (1/{m})·X·dzᵀ + (λ/m)·w = {fv(dw_data.tolist())} + "
+                    f"{fv(lam / m)}·{fv(w.tolist())} = {fv(dw.tolist())}",
+                    dw.tolist(),
+                    "weight decay: the penalty pulls every weight towards 0",
+                    key="dw",
+                ),
             ]
         ),
         Step("Gradient db", f"db = (1/{m})·Σ dzᵢ = {fv(db)}", db, key="db"),
-        Step("Updated weights", f"w ← w − α·dw = {fv(w.tolist())} − {fv(lr)}·{fv(dw.tolist())} = {fv(w_new.tolist())}",
-             w_new.tolist(), key="w_new"),
+        Step(
+            "Updated weights",
+            f"w ← w − α·dw = {fv(w.tolist())} − {fv(lr)}·{fv(dw.tolist())} = {fv(w_new.tolist())}",
+            w_new.tolist(),
+            key="w_new",
+        ),
         Step("Updated bias", f"b ← b − α·db = {fv(b)} − {fv(lr)}·{fp(db)} = {fv(b_new)}", b_new, key="b_new"),
     ]
-    return Out(steps, None, {"w1_new": float(w_new[0])},
-               f"cross-entropy cost averaged over m = {m} samples, natural log; X has one column per sample",
-               asked="dw")
+    return Out(
+        steps,
+        None,
+        {"w1_new": float(w_new[0])},
+        f"cross-entropy cost averaged over m = {m} samples, natural log; X has one column per sample",
+        asked="dw",
+    )
 
 
 def _log_arg(a: float, y: int, loss: float) -> str:
@@ -206,14 +260,29 @@ def _fit(p: Params) -> Out:
     mse_z = float(np.mean((w * z - y) ** 2))
     steps = [
         Step("Targets", f"y = {fv(c)}·x² = {fv(list(y))}", list(y), key="y"),
-        Step("Best straight line", f"y ≈ {fv(float(slope))}·x + {paren(fv(float(intercept)))}",
-             [float(slope), float(intercept)], "least squares", key="line"),
-        Step("Error of the line", f"MSE = {fv(mse_x)}", mse_x,
-             "no choice of slope and intercept removes it: the model is too simple (under-fitting)", key="mse_x"),
+        Step(
+            "Best straight line",
+            f"y ≈ {fv(float(slope))}·x + {paren(fv(float(intercept)))}",
+            [float(slope), float(intercept)],
+            "least squares",
+            key="line",
+        ),
+        Step(
+            "Error of the line",
+            f"MSE = {fv(mse_x)}",
+            mse_x,
+            "no choice of slope and intercept removes it: the model is too simple (under-fitting)",
+            key="mse_x",
+        ),
         Step("New feature", f"z = x² = {fv(list(z))}", list(z), key="z"),
         Step("Fit on the feature", f"w = Σ z·y / Σ z² = {fv(float(z @ y))}/{fv(float(z @ z))} = {fv(w)}", w, key="w"),
-        Step("Error on the feature", f"MSE = {fv(mse_z)}", mse_z,
-             "y is linear in z: the feature, not a bigger model, fixed the fit", key="mse_z"),
+        Step(
+            "Error on the feature",
+            f"MSE = {fv(mse_z)}",
+            mse_z,
+            "y is linear in z: the feature, not a bigger model, fixed the fit",
+            key="mse_z",
+        ),
     ]
     values = {"slope_x": float(slope), "intercept_x": float(intercept), "mse_x": mse_x, "w": w, "mse_z": mse_z}
     return Out(steps, w, values)

@@ -90,13 +90,32 @@ def _check_bce(p: Params) -> None:
     "Binary cross-entropy",
     "二元交叉熵",
     [
-        ParamSpec("y", "label 0 or 1 (or a soft label in [0, 1]); a vector for several samples", 1, "tensor",
-                  rank=(0, 1), help_zh="标签 0 或 1（或 [0, 1] 中的软标签）；多个样本时为向量"),
-        ParamSpec("p", "predicted probability ŷ of class 1 (a vector for several samples)", 0.8, "tensor",
-                  rank=(0, 1), help_zh="预测为类别 1 的概率 ŷ（多个样本时为向量）"),
+        ParamSpec(
+            "y",
+            "label 0 or 1 (or a soft label in [0, 1]); a vector for several samples",
+            1,
+            "tensor",
+            rank=(0, 1),
+            help_zh="标签 0 或 1（或 [0, 1] 中的软标签）；多个样本时为向量",
+        ),
+        ParamSpec(
+            "p",
+            "predicted probability ŷ of class 1 (a vector for several samples)",
+            0.8,
+            "tensor",
+            rank=(0, 1),
+            help_zh="预测为类别 1 的概率 ŷ（多个样本时为向量）",
+        ),
         _log_param(),
-        ParamSpec("reduction", "several samples: mean or sum of the losses", "mean", "choice",
-                  choices=("mean", "sum"), help_zh="多个样本时取平均或求和", applies="when p is a vector"),
+        ParamSpec(
+            "reduction",
+            "several samples: mean or sum of the losses",
+            "mean",
+            "choice",
+            choices=("mean", "sum"),
+            help_zh="多个样本时取平均或求和",
+            applies="when p is a vector",
+        ),
     ],
     [],
     draw=lambda d: {"y": d.int("y", 0, 1), "p": d.pick("p", [0.1, 0.2, 0.25, 0.4, 0.5, 0.6, 0.75, 0.8, 0.9])},
@@ -136,12 +155,24 @@ def _bce(p: Params) -> Out:
     loss = float(losses.mean() if red == "mean" else losses.sum())
     grad = (qs - ys) / (qs * (1 - qs)) * f / (m if red == "mean" else 1)
     steps = [
-        Step("Loss per sample", f"lᵢ = −[yᵢ {ln} ŷᵢ + (1 − yᵢ) {ln}(1 − ŷᵢ)] = {fv(losses.tolist())}",
-             losses.tolist(), key="losses"),
-        Step("Mean loss" if red == "mean" else "Total loss",
-             (f"L = (1/{m})·Σ lᵢ = {fv(loss)}" if red == "mean" else f"L = Σ lᵢ = {fv(loss)}"), loss, key="loss"),
-        Step("Gradient", "∂L/∂ŷᵢ = (ŷᵢ − yᵢ)/(ŷᵢ(1 − ŷᵢ))" + (f"/{m}" if red == "mean" else "")
-             + f" = {fv(grad.tolist())}", grad.tolist(), key="grad"),
+        Step(
+            "Loss per sample",
+            f"lᵢ = −[yᵢ {ln} ŷᵢ + (1 − yᵢ) {ln}(1 − ŷᵢ)] = {fv(losses.tolist())}",
+            losses.tolist(),
+            key="losses",
+        ),
+        Step(
+            "Mean loss" if red == "mean" else "Total loss",
+            (f"L = (1/{m})·Σ lᵢ = {fv(loss)}" if red == "mean" else f"L = Σ lᵢ = {fv(loss)}"),
+            loss,
+            key="loss",
+        ),
+        Step(
+            "Gradient",
+            "∂L/∂ŷᵢ = (ŷᵢ − yᵢ)/(ŷᵢ(1 − ŷᵢ))" + (f"/{m}" if red == "mean" else "") + f" = {fv(grad.tolist())}",
+            grad.tolist(),
+            key="grad",
+        ),
     ]
     return Out(steps, None, {}, conv + f"; {red} over {m} samples", asked="loss")
 
@@ -193,12 +224,31 @@ def _check_ce(p: Params) -> None:
     "Cross-entropy of given probabilities",
     "给定概率的交叉熵",
     [
-        ParamSpec("p", "predicted probabilities ŷ (sum 1); a matrix with one row per sample", [0.7, 0.2, 0.1],
-                  "tensor", rank=(1, 2), help_zh="预测概率 ŷ（和为 1）；多个样本时每行一个样本"),
-        ParamSpec("y", "index of the true class (0-based; one per sample)", 0, "tensor", rank=(0, 1),
-                  help_zh="真实类别的下标（从 0 开始；每个样本一个）", applies="when no target is given"),
-        ParamSpec("target", "soft labels t (a probability vector, or one per row) instead of y", None, "tensor",
-                  rank=(1, 2), help_zh="软标签 t（概率向量，或每行一个），代替 y"),
+        ParamSpec(
+            "p",
+            "predicted probabilities ŷ (sum 1); a matrix with one row per sample",
+            [0.7, 0.2, 0.1],
+            "tensor",
+            rank=(1, 2),
+            help_zh="预测概率 ŷ（和为 1）；多个样本时每行一个样本",
+        ),
+        ParamSpec(
+            "y",
+            "index of the true class (0-based; one per sample)",
+            0,
+            "tensor",
+            rank=(0, 1),
+            help_zh="真实类别的下标（从 0 开始；每个样本一个）",
+            applies="when no target is given",
+        ),
+        ParamSpec(
+            "target",
+            "soft labels t (a probability vector, or one per row) instead of y",
+            None,
+            "tensor",
+            rank=(1, 2),
+            help_zh="软标签 t（概率向量，或每行一个），代替 y",
+        ),
         _log_param(),
     ],
     [],
@@ -218,8 +268,13 @@ def _ce(p: Params) -> Out:
         terms = " + ".join(f"{fv(ti)}·{ln} {fv(pi)}" for ti, pi in zip(t, probs, strict=True) if ti != 0)
         steps = [
             Step("Soft label", f"t = {fv(t)}", list(t), key="target"),
-            Step("Loss", f"l = −Σ tᵢ {ln} ŷᵢ = −({terms}) = {fv(loss)}", loss,
-                 "every class contributes in proportion to its label tᵢ", key="loss"),
+            Step(
+                "Loss",
+                f"l = −Σ tᵢ {ln} ŷᵢ = −({terms}) = {fv(loss)}",
+                loss,
+                "every class contributes in proportion to its label tᵢ",
+                key="loss",
+            ),
         ]
         return Out(steps, None, {}, _base_note(base) + "; soft labels", asked="loss")
     y = _index_list("loss.ce", "y", p["y"], len(probs), 1)[0]
@@ -251,8 +306,9 @@ def _ce_batch(p: Params, rows: list[list[float]]) -> Out:
         ts = [[1.0 if j == y else 0.0 for j in range(k)] for y in ys]
         label = "one 0-based class index y per sample"
         formula = f"lᵢ = −{ln} ŷ_(i, yᵢ)"
-    losses = [-sum(t * math.log(q) for t, q in zip(tr, r, strict=True) if t != 0) * f
-              for tr, r in zip(ts, rows, strict=True)]
+    losses = [
+        -sum(t * math.log(q) for t, q in zip(tr, r, strict=True) if t != 0) * f for tr, r in zip(ts, rows, strict=True)
+    ]
     loss = sum(losses) / m
     steps = [
         Step("Labels", f"one row per sample: {fv(ts)}", ts, key="target"),
@@ -295,13 +351,30 @@ _MSE_FORM = {
     "Squared error: J = 1/(2m)Σ, E = ½Σ, mean or sum",
     "平方误差：J = 1/(2m)Σ、E = ½Σ、均值或求和",
     [
-        ParamSpec("a", "predictions (outputs) a: a number, a vector, or a matrix with one column per sample",
-                  [0.5, 0.8], "tensor", rank=(0, 1, 2), help_zh="预测（输出）a：数、向量，或每列一个样本的矩阵"),
+        ParamSpec(
+            "a",
+            "predictions (outputs) a: a number, a vector, or a matrix with one column per sample",
+            [0.5, 0.8],
+            "tensor",
+            rank=(0, 1, 2),
+            help_zh="预测（输出）a：数、向量，或每列一个样本的矩阵",
+        ),
         ParamSpec("y", "targets y, the shape of a", [1, 0], "tensor", rank=(0, 1, 2), help_zh="目标值 y，形状同 a"),
-        ParamSpec("half", "multiply by ½ (it cancels the 2 of the derivative)", True, "bool",
-                  help_zh="是否乘 ½（与导数中的 2 抵消）"),
-        ParamSpec("reduction", "mean over the m samples, or sum", "mean", "choice", choices=("mean", "sum"),
-                  help_zh="对 m 个样本取平均或求和"),
+        ParamSpec(
+            "half",
+            "multiply by ½ (it cancels the 2 of the derivative)",
+            True,
+            "bool",
+            help_zh="是否乘 ½（与导数中的 2 抵消）",
+        ),
+        ParamSpec(
+            "reduction",
+            "mean over the m samples, or sum",
+            "mean",
+            "choice",
+            choices=("mean", "sum"),
+            help_zh="对 m 个样本取平均或求和",
+        ),
     ],
     ["sum_sq", "m", "grad"],
     draw=_draw_mse,
@@ -324,8 +397,13 @@ def _mse(p: Params) -> Out:
         Step("Errors", f"a − y = {fv(diff.tolist())}", diff.tolist(), key="diff"),
         Step("Squares", f"(a − y)² = {fv(sq.tolist())}", sq.tolist(), key="sq"),
         Step("Sum of squares", f"Σ (a − y)² = {fv(total)}", total, key="sum_sq"),
-        Step("Loss", f"{name} = {factor[(half, red)]} · {fv(total)} = {fv(loss)}", loss,
-             "the ½ cancels the 2 of the derivative" if half else "", key="loss"),
+        Step(
+            "Loss",
+            f"{name} = {factor[(half, red)]} · {fv(total)} = {fv(loss)}",
+            loss,
+            "the ½ cancels the 2 of the derivative" if half else "",
+            key="loss",
+        ),
         Step("Gradient", f"∂/∂a = {fv(2 * c)}·(a − y) = {fv(grad.tolist())}", grad.tolist(), key="grad"),
     ]
     if a.ndim == 2:
@@ -336,8 +414,14 @@ def _mse(p: Params) -> Out:
 # --------------------------------------------------------------------------- entropy
 
 
-_DISTRIBUTIONS = [[0.5, 0.5], [0.25, 0.75], [0.5, 0.25, 0.25], [0.125, 0.125, 0.25, 0.5], [0.1, 0.2, 0.7],
-                  [0.25, 0.25, 0.25, 0.25]]
+_DISTRIBUTIONS = [
+    [0.5, 0.5],
+    [0.25, 0.75],
+    [0.5, 0.25, 0.25],
+    [0.125, 0.125, 0.25, 0.5],
+    [0.1, 0.2, 0.7],
+    [0.25, 0.25, 0.25, 0.25],
+]
 
 
 def _check_entropy(p: Params) -> None:
@@ -356,8 +440,9 @@ def _check_entropy(p: Params) -> None:
     "Entropy, cross-entropy and KL divergence",
     "熵、交叉熵与 KL 散度",
     [
-        ParamSpec("p", "a probability distribution p (sum 1)", [0.5, 0.25, 0.25], "floatlist",
-                  help_zh="概率分布 p（和为 1）"),
+        ParamSpec(
+            "p", "a probability distribution p (sum 1)", [0.5, 0.25, 0.25], "floatlist", help_zh="概率分布 p（和为 1）"
+        ),
         ParamSpec("q", "a second distribution q (optional)", None, "floatlist", help_zh="第二个分布 q（可选）"),
         _log_param("2"),
     ],
@@ -382,8 +467,15 @@ def _entropy(p: Params) -> Out:
         qs = p["q"]
         ce = float(-sum(pi * math.log(qi) for pi, qi in zip(ps, qs, strict=True) if pi > 0) * f)
         steps.append(Step("Cross-entropy", f"H(p, q) = −Σ pᵢ {ln} qᵢ = {fv(ce)}", ce, key="cross_entropy"))
-        steps.append(Step("KL divergence", f"KL(p‖q) = H(p, q) − H(p) = {fv(ce)} − {fv(h)} = {fv(ce - h)}", ce - h,
-                          "never negative; 0 only when q = p", key="kl"))
+        steps.append(
+            Step(
+                "KL divergence",
+                f"KL(p‖q) = H(p, q) − H(p) = {fv(ce)} − {fv(h)} = {fv(ce - h)}",
+                ce - h,
+                "never negative; 0 only when q = p",
+                key="kl",
+            )
+        )
     unit = {"log₂": "bits", "ln": "nats", "lg": "bans (base 10)"}[ln]
     return Out(steps, None, {}, f"{_base_note(base)}; unit: {unit}", asked="entropy")
 

@@ -67,26 +67,70 @@ def _draw(d: Draw) -> Params:
     "One LSTM step from given gate values",
     "已知门值的一步 LSTM",
     [
-        ParamSpec("f", "forget gate fₜ (a number or one per unit)", 0.8, "tensor", rank=(0, 1),
-                  help_zh="遗忘门 fₜ（一个数或每个单元一个）"),
+        ParamSpec(
+            "f",
+            "forget gate fₜ (a number or one per unit)",
+            0.8,
+            "tensor",
+            rank=(0, 1),
+            help_zh="遗忘门 fₜ（一个数或每个单元一个）",
+        ),
         ParamSpec("i", "input gate iₜ", 0.5, "tensor", rank=(0, 1), help_zh="输入门 iₜ"),
-        ParamSpec("c_tilde", "candidate c̃ₜ (also written gₜ)", 0.6, "tensor", rank=(0, 1),
-                  help_zh="候选记忆 c̃ₜ（也写作 gₜ）"),
+        ParamSpec(
+            "c_tilde", "candidate c̃ₜ (also written gₜ)", 0.6, "tensor", rank=(0, 1), help_zh="候选记忆 c̃ₜ（也写作 gₜ）"
+        ),
         ParamSpec("o", "output gate oₜ", 0.9, "tensor", rank=(0, 1), help_zh="输出门 oₜ"),
         ParamSpec("c_prev", "previous cell state cₜ₋₁", 0.4, "tensor", rank=(0, 1), help_zh="上一步的记忆单元 cₜ₋₁"),
-        ParamSpec("dh", "upstream ∂L/∂hₜ for a backward pass (default: none, forward only)", None, "tensor",
-                  rank=(0, 1), help_zh="反向传播的上游梯度 ∂L/∂hₜ（默认不做反向传播）"),
-        ParamSpec("dc", "∂L/∂cₜ from the next step (default 0; with dh)", None, "tensor", rank=(0, 1),
-                  help_zh="来自下一步的 ∂L/∂cₜ（默认 0；需同时给 dh）"),
-        ParamSpec("h_prev", "hₜ₋₁ (n_h numbers; with dh): gives dW_g = ∂L/∂a_g·hₜ₋₁ᵀ (W_g multiplies hₜ₋₁)",
-                  None, "tensor", rank=(0, 1), applies="with dh",
-                  help_zh="hₜ₋₁（n_h 个数；需 dh）：用于 dW_g = ∂L/∂a_g·hₜ₋₁ᵀ（W_g 乘 hₜ₋₁）"),
-        ParamSpec("x", "input xₜ (n_x numbers; with dh): gives dU_g = ∂L/∂a_g·xₜᵀ (U_g multiplies xₜ)",
-                  None, "tensor", rank=(0, 1), applies="with dh",
-                  help_zh="输入 xₜ（n_x 个数；需 dh）：用于 dU_g = ∂L/∂a_g·xₜᵀ（U_g 乘 xₜ）"),
+        ParamSpec(
+            "dh",
+            "upstream ∂L/∂hₜ for a backward pass (default: none, forward only)",
+            None,
+            "tensor",
+            rank=(0, 1),
+            help_zh="反向传播的上游梯度 ∂L/∂hₜ（默认不做反向传播）",
+        ),
+        ParamSpec(
+            "dc",
+            "∂L/∂cₜ from the next step (default 0; with dh)",
+            None,
+            "tensor",
+            rank=(0, 1),
+            help_zh="来自下一步的 ∂L/∂cₜ（默认 0；需同时给 dh）",
+        ),
+        ParamSpec(
+            "h_prev",
+            "hₜ₋₁ (n_h numbers; with dh): gives dW_g = ∂L/∂a_g·hₜ₋₁ᵀ (W_g multiplies hₜ₋₁)",
+            None,
+            "tensor",
+            rank=(0, 1),
+            applies="with dh",
+            help_zh="hₜ₋₁（n_h 个数；需 dh）：用于 dW_g = ∂L/∂a_g·hₜ₋₁ᵀ（W_g 乘 hₜ₋₁）",
+        ),
+        ParamSpec(
+            "x",
+            "input xₜ (n_x numbers; with dh): gives dU_g = ∂L/∂a_g·xₜᵀ (U_g multiplies xₜ)",
+            None,
+            "tensor",
+            rank=(0, 1),
+            applies="with dh",
+            help_zh="输入 xₜ（n_x 个数；需 dh）：用于 dU_g = ∂L/∂a_g·xₜᵀ（U_g 乘 xₜ）",
+        ),
     ],
-    ["c", "tanh_c", "h", "fc_prev", "ic_tilde", "dc_total", "do", "df", "di", "dc_tilde", "dc_prev",
-     *(f"da_{g}" for g in _PRE), *(f"{m}_{g}" for m in ("dW", "dU", "db") for g in _PRE)],
+    [
+        "c",
+        "tanh_c",
+        "h",
+        "fc_prev",
+        "ic_tilde",
+        "dc_total",
+        "do",
+        "df",
+        "di",
+        "dc_tilde",
+        "dc_prev",
+        *(f"da_{g}" for g in _PRE),
+        *(f"{m}_{g}" for m in ("dW", "dU", "db") for g in _PRE),
+    ],
     draw=_draw,
     check=_check,
 )
@@ -101,8 +145,12 @@ def _cell(p: Params) -> Out:
     steps = [
         Step("Keep", f"f ⊙ cₜ₋₁ = {fv(_out(f))} ⊙ {paren(fv(_out(cp)))} = {fv(_out(keep))}", _out(keep), key="fc_prev"),
         Step("Write", f"i ⊙ c̃ = {fv(_out(i))} ⊙ {paren(fv(_out(ct)))} = {fv(_out(add))}", _out(add), key="ic_tilde"),
-        Step("Cell state", f"cₜ = f ⊙ cₜ₋₁ + i ⊙ c̃ = {fv(_out(keep))} + {paren(fv(_out(add)))} = {fv(_out(c))}",
-             _out(c), key="c"),
+        Step(
+            "Cell state",
+            f"cₜ = f ⊙ cₜ₋₁ + i ⊙ c̃ = {fv(_out(keep))} + {paren(fv(_out(add)))} = {fv(_out(c))}",
+            _out(c),
+            key="c",
+        ),
         Step("tanh(cₜ)", f"tanh({fv(_out(c))}) = {fv(_out(tc))}", _out(tc), key="tanh_c"),
         Step("Hidden state", f"hₜ = o ⊙ tanh(cₜ) = {fv(_out(o))} ⊙ {fv(_out(tc))} = {fv(_out(h))}", _out(h), key="h"),
     ]
@@ -119,15 +167,20 @@ def _cell(p: Params) -> Out:
             "dc_prev": dct * f,
         }
         extra = f" + {fv(_out(dc_next))}" if p["dc"] is not None else ""
-        steps.append(Step("dc", f"∂L/∂cₜ = ∂L/∂hₜ ⊙ o ⊙ (1 − tanh²cₜ){extra} = {fv(_out(dct))}", _out(dct),
-                          key="dc_total"))
+        steps.append(
+            Step("dc", f"∂L/∂cₜ = ∂L/∂hₜ ⊙ o ⊙ (1 − tanh²cₜ){extra} = {fv(_out(dct))}", _out(dct), key="dc_total")
+        )
         steps.append(Step("do", f"∂L/∂o = ∂L/∂hₜ ⊙ tanh(cₜ) = {fv(_out(grads['do']))}", _out(grads["do"]), key="do"))
         steps.append(Step("df", f"∂L/∂f = ∂L/∂cₜ ⊙ cₜ₋₁ = {fv(_out(grads['df']))}", _out(grads["df"]), key="df"))
         steps.append(Step("di", f"∂L/∂i = ∂L/∂cₜ ⊙ c̃ = {fv(_out(grads['di']))}", _out(grads["di"]), key="di"))
-        steps.append(Step("dc̃", f"∂L/∂c̃ = ∂L/∂cₜ ⊙ i = {fv(_out(grads['dc_tilde']))}", _out(grads["dc_tilde"]),
-                          key="dc_tilde"))
-        steps.append(Step("dcₜ₋₁", f"∂L/∂cₜ₋₁ = ∂L/∂cₜ ⊙ f = {fv(_out(grads['dc_prev']))}", _out(grads["dc_prev"]),
-                          key="dc_prev"))
+        steps.append(
+            Step("dc̃", f"∂L/∂c̃ = ∂L/∂cₜ ⊙ i = {fv(_out(grads['dc_tilde']))}", _out(grads["dc_tilde"]), key="dc_tilde")
+        )
+        steps.append(
+            Step(
+                "dcₜ₋₁", f"∂L/∂cₜ₋₁ = ∂L/∂cₜ ⊙ f = {fv(_out(grads['dc_prev']))}", _out(grads["dc_prev"]), key="dc_prev"
+            )
+        )
         da = {
             "f": grads["df"] * f * (1 - f),
             "i": grads["di"] * i * (1 - i),
@@ -137,8 +190,9 @@ def _cell(p: Params) -> Out:
         local = {"f": ("f", "f(1 − f)"), "i": ("i", "i(1 − i)"), "c": ("c̃", "(1 − c̃²)"), "o": ("o", "o(1 − o)")}
         for g in _PRE:
             gate, deriv = local[g]
-            steps.append(Step(f"da_{g}", f"∂L/∂a_{g} = ∂L/∂{gate} ⊙ {deriv} = {fv(_out(da[g]))}", _out(da[g]),
-                              key=f"da_{g}"))
+            steps.append(
+                Step(f"da_{g}", f"∂L/∂a_{g} = ∂L/∂{gate} ⊙ {deriv} = {fv(_out(da[g]))}", _out(da[g]), key=f"da_{g}")
+            )
         steps += _weight_steps(p, n, da)
     conv = _CONV + (_CONV_BACK if p["dh"] is not None else "")
     return Out(steps, None, values, conv, asked="h")
@@ -156,7 +210,7 @@ _CONV_BACK_ZH = (
 
 
 def _eq(m: np.ndarray) -> str:
-    """" = value" after a formula when the result is one number (a matrix is shown as a table below it)."""
+    """ " = value" after a formula when the result is one number (a matrix is shown as a table below it)."""
     return f" = {fv(float(m.ravel()[0]))}" if m.size == 1 else ""
 
 

@@ -7,6 +7,8 @@ F1, as in scikit-learn, not the F1 of the macro precision and recall); micro ave
 of all classes, so for single-label data micro P = micro R = micro F1 = accuracy.
 """
 
+# ruff: noqa: E501  (translation table: one phrase per line)
+
 from __future__ import annotations
 
 import numpy as np
@@ -87,23 +89,76 @@ def _ratio(a: float, b: float) -> float:
     "Classification metrics: confusion matrix, P, R, F1",
     "分类指标：混淆矩阵、精确率、召回率、F1",
     [
-        ParamSpec("y_true", "true class of each sample (0-based)", [1, 0, 1, 1, 0, 1, 0, 0, 1, 1], "intlist",
-                  help_zh="每个样本的真实类别（从 0 开始）", applies="when no confusion matrix cm is given"),
-        ParamSpec("y_pred", "predicted class of each sample", [1, 0, 0, 1, 1, 1, 0, 0, 1, 0], "intlist",
-                  help_zh="每个样本的预测类别", applies="when no confusion matrix cm is given"),
-        ParamSpec("cm", "a confusion matrix instead (row = true class, column = predicted)", None, "matrix",
-                  help_zh="直接给出混淆矩阵（行 = 真实类别，列 = 预测类别）"),
-        ParamSpec("scores", "binary: predicted probabilities of class 1 instead of y_pred", None, "floatlist",
-                  min=0, max=1, help_zh="二分类：代替 y_pred 的类别 1 预测概率"),
-        ParamSpec("threshold", "scores ≥ threshold are predicted as class 1", 0.5, "float", min=0, max=1,
-                  help_zh="得分 ≥ 阈值时预测为类别 1", applies="when scores are given"),
-        ParamSpec("positive", "binary: the positive class", 1, "int", min=0, help_zh="二分类时的正类",
-                  applies="with two classes"),
-        ParamSpec("classes", "number of classes (default: the largest label + 1)", None, "int", min=2, max=100,
-                  help_zh="类别数（默认：最大标签 + 1）", applies="when labels are given"),
+        ParamSpec(
+            "y_true",
+            "true class of each sample (0-based)",
+            [1, 0, 1, 1, 0, 1, 0, 0, 1, 1],
+            "intlist",
+            help_zh="每个样本的真实类别（从 0 开始）",
+            applies="when no confusion matrix cm is given",
+        ),
+        ParamSpec(
+            "y_pred",
+            "predicted class of each sample",
+            [1, 0, 0, 1, 1, 1, 0, 0, 1, 0],
+            "intlist",
+            help_zh="每个样本的预测类别",
+            applies="when no confusion matrix cm is given",
+        ),
+        ParamSpec(
+            "cm",
+            "a confusion matrix instead (row = true class, column = predicted)",
+            None,
+            "matrix",
+            help_zh="直接给出混淆矩阵（行 = 真实类别，列 = 预测类别）",
+        ),
+        ParamSpec(
+            "scores",
+            "binary: predicted probabilities of class 1 instead of y_pred",
+            None,
+            "floatlist",
+            min=0,
+            max=1,
+            help_zh="二分类：代替 y_pred 的类别 1 预测概率",
+        ),
+        ParamSpec(
+            "threshold",
+            "scores ≥ threshold are predicted as class 1",
+            0.5,
+            "float",
+            min=0,
+            max=1,
+            help_zh="得分 ≥ 阈值时预测为类别 1",
+            applies="when scores are given",
+        ),
+        ParamSpec(
+            "positive",
+            "binary: the positive class",
+            1,
+            "int",
+            min=0,
+            help_zh="二分类时的正类",
+            applies="with two classes",
+        ),
+        ParamSpec(
+            "classes",
+            "number of classes (default: the largest label + 1)",
+            None,
+            "int",
+            min=2,
+            max=100,
+            help_zh="类别数（默认：最大标签 + 1）",
+            applies="when labels are given",
+        ),
         *(
-            ParamSpec(name, f"binary counts instead of cm: {what} (give all four TP, FP, FN, TN)", None, "int",
-                      min=0, help_zh=f"二分类计数，代替 cm：{zh}（TP、FP、FN、TN 四个都要给）")
+            ParamSpec(
+                name,
+                f"binary counts instead of cm: {what} (give all four TP, FP, FN, TN)",
+                None,
+                "int",
+                min=0,
+                help_zh=f"二分类计数，代替 cm：{zh}（TP、FP、FN、TN 四个都要给）",
+            )
             for name, what, zh in (
                 ("TP", "true positives", "真正例"),
                 ("FP", "false positives", "假正例"),
@@ -154,14 +209,31 @@ def _metrics(p: Params) -> Out:
     cmi = cm.astype(int).tolist()
     steps = [
         *pre,
-        Step("Confusion matrix", f"C[true, predicted] ({source}), n = {int(n)}", cmi,
-             "row = true class, column = predicted class", key="cm"),
-        Step("True positives per class", f"TP = diagonal of C = {fv(tp.astype(int).tolist())}",
-             tp.astype(int).tolist(), key="tp"),
-        Step("False positives per class", f"FP = column sum − TP = {fv(fp.astype(int).tolist())}",
-             fp.astype(int).tolist(), key="fp"),
-        Step("False negatives per class", f"FN = row sum − TP = {fv(fn.astype(int).tolist())}",
-             fn.astype(int).tolist(), key="fn"),
+        Step(
+            "Confusion matrix",
+            f"C[true, predicted] ({source}), n = {int(n)}",
+            cmi,
+            "row = true class, column = predicted class",
+            key="cm",
+        ),
+        Step(
+            "True positives per class",
+            f"TP = diagonal of C = {fv(tp.astype(int).tolist())}",
+            tp.astype(int).tolist(),
+            key="tp",
+        ),
+        Step(
+            "False positives per class",
+            f"FP = column sum − TP = {fv(fp.astype(int).tolist())}",
+            fp.astype(int).tolist(),
+            key="fp",
+        ),
+        Step(
+            "False negatives per class",
+            f"FN = row sum − TP = {fv(fn.astype(int).tolist())}",
+            fn.astype(int).tolist(),
+            key="fn",
+        ),
         Step("Accuracy", f"accuracy = Σ TP / n = {int(tp.sum())}/{int(n)} = {fv(acc)}", acc, key="accuracy"),
     ]
     values: dict[str, object] = {"support": support.astype(int).tolist()}
@@ -178,35 +250,76 @@ def _metrics(p: Params) -> Out:
         a, b, c = int(tp[pos]), int(fp[pos]), int(fn[pos])
         spec = _ratio(tn, tn + fp[pos])
         steps += [
-            Step("Counts for the positive class",
-                 f"positive class {pos}: TP = {a}, FP = {b}, FN = {c}, TN = {int(tn)}", [a, b, c, int(tn)],
-                 key="counts"),
-            Step("Precision", f"P = TP/(TP + FP) = {a}/{a + b} = {fv(float(prec[pos]))}", float(prec[pos]),
-                 key="precision"),
-            Step("Recall", f"R = TP/(TP + FN) = {a}/{a + c} = {fv(float(rec[pos]))}", float(rec[pos]),
-                 "also called sensitivity or true-positive rate", key="recall"),
-            Step("F1", f"F1 = 2·P·R/(P + R) = 2·TP/(2·TP + FP + FN) = {2 * a}/{2 * a + b + c} = {fv(float(f1[pos]))}",
-                 float(f1[pos]), key="f1"),
+            Step(
+                "Counts for the positive class",
+                f"positive class {pos}: TP = {a}, FP = {b}, FN = {c}, TN = {int(tn)}",
+                [a, b, c, int(tn)],
+                key="counts",
+            ),
+            Step(
+                "Precision",
+                f"P = TP/(TP + FP) = {a}/{a + b} = {fv(float(prec[pos]))}",
+                float(prec[pos]),
+                key="precision",
+            ),
+            Step(
+                "Recall",
+                f"R = TP/(TP + FN) = {a}/{a + c} = {fv(float(rec[pos]))}",
+                float(rec[pos]),
+                "also called sensitivity or true-positive rate",
+                key="recall",
+            ),
+            Step(
+                "F1",
+                f"F1 = 2·P·R/(P + R) = 2·TP/(2·TP + FP + FN) = {2 * a}/{2 * a + b + c} = {fv(float(f1[pos]))}",
+                float(f1[pos]),
+                key="f1",
+            ),
             Step("Specificity", f"TN/(TN + FP) = {int(tn)}/{int(tn) + b} = {fv(spec)}", spec, key="specificity"),
         ]
     steps += [
-        Step("Precision per class", f"Pₖ = TPₖ/(TPₖ + FPₖ) = {fv(prec.tolist())}", prec.tolist(),
-             key="precision_per_class"),
+        Step(
+            "Precision per class",
+            f"Pₖ = TPₖ/(TPₖ + FPₖ) = {fv(prec.tolist())}",
+            prec.tolist(),
+            key="precision_per_class",
+        ),
         Step("Recall per class", f"Rₖ = TPₖ/(TPₖ + FNₖ) = {fv(rec.tolist())}", rec.tolist(), key="recall_per_class"),
         Step("F1 per class", f"F1ₖ = 2·Pₖ·Rₖ/(Pₖ + Rₖ) = {fv(f1.tolist())}", f1.tolist(), key="f1_per_class"),
         Step("Macro precision", f"(1/{k})·Σ Pₖ = {fv(float(prec.mean()))}", float(prec.mean()), key="macro_precision"),
         Step("Macro recall", f"(1/{k})·Σ Rₖ = {fv(float(rec.mean()))}", float(rec.mean()), key="macro_recall"),
-        Step("Macro F1", f"(1/{k})·Σ F1ₖ = {fv(float(f1.mean()))}", float(f1.mean()),
-             "the mean of the per-class F1", key="macro_f1"),
-        Step("Micro precision", f"Σ TP / Σ (TP + FP) = {int(tp.sum())}/{int(tp.sum() + fp.sum())} = {fv(acc)}",
-             _ratio(tp.sum(), tp.sum() + fp.sum()), key="micro_precision"),
-        Step("Micro recall", f"Σ TP / Σ (TP + FN) = {int(tp.sum())}/{int(tp.sum() + fn.sum())} = {fv(acc)}",
-             _ratio(tp.sum(), tp.sum() + fn.sum()), key="micro_recall"),
-        Step("Micro F1", f"micro F1 = micro P = micro R = accuracy = {fv(acc)}", acc,
-             "one label per sample: every false positive of one class is a false negative of another",
-             key="micro_f1"),
-        Step("Weighted F1", f"Σ (supportₖ/n)·F1ₖ = {fv(float((support * f1).sum() / n))}",
-             float((support * f1).sum() / n), key="weighted_f1"),
+        Step(
+            "Macro F1",
+            f"(1/{k})·Σ F1ₖ = {fv(float(f1.mean()))}",
+            float(f1.mean()),
+            "the mean of the per-class F1",
+            key="macro_f1",
+        ),
+        Step(
+            "Micro precision",
+            f"Σ TP / Σ (TP + FP) = {int(tp.sum())}/{int(tp.sum() + fp.sum())} = {fv(acc)}",
+            _ratio(tp.sum(), tp.sum() + fp.sum()),
+            key="micro_precision",
+        ),
+        Step(
+            "Micro recall",
+            f"Σ TP / Σ (TP + FN) = {int(tp.sum())}/{int(tp.sum() + fn.sum())} = {fv(acc)}",
+            _ratio(tp.sum(), tp.sum() + fn.sum()),
+            key="micro_recall",
+        ),
+        Step(
+            "Micro F1",
+            f"micro F1 = micro P = micro R = accuracy = {fv(acc)}",
+            acc,
+            "one label per sample: every false positive of one class is a false negative of another",
+            key="micro_f1",
+        ),
+        Step(
+            "Weighted F1",
+            f"Σ (supportₖ/n)·F1ₖ = {fv(float((support * f1).sum() / n))}",
+            float((support * f1).sum() / n),
+            key="weighted_f1",
+        ),
     ]
     conv = "rows = true class, columns = predicted class; 0/0 taken as 0; macro F1 = mean of per-class F1"
     return Out(steps, None, values, conv, asked="f1" if k == 2 else "macro_f1", warnings=warnings)
@@ -240,10 +353,8 @@ add_chinese(
         "row = true class, column = predicted class": "行 = 真实类别，列 = 预测类别",
         "also called sensitivity or true-positive rate": "也称灵敏度或真正例率",
         "the mean of the per-class F1": "各类 F1 的平均",
-        "one label per sample: every false positive of one class is a false negative of another":
-            "每个样本一个标签：一类的假正例就是另一类的假反例",
-        "rows = true class, columns = predicted class; 0/0 taken as 0; macro F1 = mean of per-class F1":
-            "行 = 真实类别，列 = 预测类别；0/0 取 0；宏平均 F1 = 各类 F1 的平均",
+        "one label per sample: every false positive of one class is a false negative of another": "每个样本一个标签：一类的假正例就是另一类的假反例",
+        "rows = true class, columns = predicted class; 0/0 taken as 0; macro F1 = mean of per-class F1": "行 = 真实类别，列 = 预测类别；0/0 取 0；宏平均 F1 = 各类 F1 的平均",
     },
     fragments=[
         (r"^C\[true, predicted\] \(counted\)", "C[真实, 预测]（由标签统计）"),

@@ -72,8 +72,12 @@ class MineReport:
             first["step"] = (
                 None
                 if self.step is None
-                else {"index": self.step_index, "name": self.step.name, "key": self.step.key,
-                      "formula": self.step.formula}
+                else {
+                    "index": self.step_index,
+                    "name": self.step.name,
+                    "key": self.step.key,
+                    "formula": self.step.formula,
+                }
             )
         return {
             "kind": self.example.kind,
@@ -175,8 +179,16 @@ def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(d for d in shape if d != 1)
 
 
-def judge_value(name: str, text: str, expected: Any, *, where: str = "mine", line: int = 0,
-                number_ok: NumberOk | None = None, loose_shape: bool = False) -> Checked:
+def judge_value(
+    name: str,
+    text: str,
+    expected: Any,
+    *,
+    where: str = "mine",
+    line: int = 0,
+    number_ok: NumberOk | None = None,
+    loose_shape: bool = False,
+) -> Checked:
     """One typed value (a number, vector or matrix in the syntax of `--set`) against `expected`.
 
     `number_ok(yours, expected, word)` compares one entry (default: right to the digits written);
@@ -186,11 +198,25 @@ def judge_value(name: str, text: str, expected: Any, *, where: str = "mine", lin
     return _judge(name, line, text, expected, where, number_ok or _number_ok, loose_shape)
 
 
-def _judge(name: str, line: int, text: str, expected: Any, where: str,
-           number_ok: NumberOk = _number_ok, loose_shape: bool = False) -> Checked:
+def _judge(
+    name: str,
+    line: int,
+    text: str,
+    expected: Any,
+    where: str,
+    number_ok: NumberOk = _number_ok,
+    loose_shape: bool = False,
+) -> Checked:
     if isinstance(expected, str):
-        return Checked(name, line, text, text, expected, text.strip() == expected.strip(),
-                       "" if text.strip() == expected.strip() else "value")
+        return Checked(
+            name,
+            line,
+            text,
+            text,
+            expected,
+            text.strip() == expected.strip(),
+            "" if text.strip() == expected.strip() else "value",
+        )
     word = text.strip().lower()
     if isinstance(expected, bool) and word in ("true", "false", "yes", "no", "1", "0"):
         ok = (word in ("true", "yes", "1")) == expected
@@ -323,8 +349,14 @@ def mine_text(report: MineReport, lang: str = "en") -> str:
         elif first.reason == "digits":
             lines.append("  " + t["digits"].format(k=MIN_SIGNIFICANT))
         if report.step is not None:
-            lines.append("  " + t["from"].format(i=report.step_index, step=step_name(report.step.name, lang),
-                                                 formula=prose(report.step.formula, lang)))
+            lines.append(
+                "  "
+                + t["from"].format(
+                    i=report.step_index,
+                    step=step_name(report.step.name, lang),
+                    formula=prose(report.step.formula, lang),
+                )
+            )
     right = sum(c.ok for c in report.checked)
     total = len(report.checked)
     lines.append(t["all"].format(total=total) if right == total else t["score"].format(right=right, total=total))

@@ -488,8 +488,11 @@ def _sgd(p: Params) -> Out:
         raw = src.grad(t, w)
         g = [gi + lam * wi for gi, wi in zip(raw, w, strict=True)]
         if lam:
-            steps.append(Step(f"Decay {t}", f"g + λ·w = {_show(raw)} + {fv(lam)}·{_showp(w)} = {_show(g)}", _one(g),
-                              key=f"gd{t}"))
+            steps.append(
+                Step(
+                    f"Decay {t}", f"g + λ·w = {_show(raw)} + {fv(lam)}·{_showp(w)} = {_show(g)}", _one(g), key=f"gd{t}"
+                )
+            )
         nw = [wi - lr * gi for wi, gi in zip(w, g, strict=True)]
         if len(w) == 1:
             w_, g_ = operands([w[0], g[0]], lambda a: a[0] - lr * a[1], nw[0])
@@ -1197,8 +1200,10 @@ _ZH_FRAGMENTS = [
     (r" \(backprop on its graph\), point ", "（计算图反向传播），求值点 "),
     (r"(\S+) is used (\d+) times: its gradients add", r"\1 被使用 \2 次：梯度相加"),
     (r"; L2 weight decay λ = (\S+): the step uses g \+ λ·w$", r"；L2 权重衰减 λ = \1：每步用 g + λ·w"),
-    (r"^gradient descent: w = w − αg \(SGD when g is a mini-batch's gradient\)(?=；L2)",
-     "梯度下降：w = w − αg（g 为小批量的梯度时即 SGD）"),
+    (
+        r"^gradient descent: w = w − αg \(SGD when g is a mini-batch's gradient\)(?=；L2)",
+        "梯度下降：w = w − αg（g 为小批量的梯度时即 SGD）",
+    ),
 ]
 
 

@@ -264,8 +264,10 @@ def _flat(text: str, where: str) -> Any:
         rows = [r for r in t.split(";") if r.strip()]
         if not rows:
             raise ParamError(f"{where}: empty matrix")
-        return [[_number(x, f"{where} row {i + 1}") for x in re.split(r"[,\s]+", r.strip()) if x]
-                for i, r in enumerate(rows)]
+        return [
+            [_number(x, f"{where} row {i + 1}") for x in re.split(r"[,\s]+", r.strip()) if x]
+            for i, r in enumerate(rows)
+        ]
     parts = [x for x in re.split(r"[,\s]+", t) if x]
     if not parts:
         raise ParamError(f"{where}: empty value")

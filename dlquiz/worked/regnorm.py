@@ -1,5 +1,7 @@
 """Batch normalisation, inverted dropout and initialisation variances."""
 
+# ruff: noqa: E501  (translation table: one phrase per line)
+
 from __future__ import annotations
 
 import math
@@ -23,8 +25,9 @@ def _draw_bn(d: Draw) -> Params:
 
 def _check_bn(p: Params) -> None:
     if (p["running_mean"] is None) != (p["running_var"] is None):
-        given, missing = ("running_mean", "running_var") if p["running_var"] is None else ("running_var",
-                                                                                          "running_mean")
+        given, missing = (
+            ("running_mean", "running_var") if p["running_var"] is None else ("running_var", "running_mean")
+        )
         raise ParamError(f"norm.batch: {given} given but {missing} missing; test time needs both running statistics")
 
 
@@ -34,15 +37,27 @@ def _check_bn(p: Params) -> None:
     "Batch normalisation of one feature",
     "对一个特征做批量归一化",
     [
-        ParamSpec("x", "the feature's values over the mini-batch", [1, 2, 3, 6], "floatlist",
-                  help_zh="该特征在小批量上的取值"),
+        ParamSpec(
+            "x", "the feature's values over the mini-batch", [1, 2, 3, 6], "floatlist", help_zh="该特征在小批量上的取值"
+        ),
         ParamSpec("gamma", "scale γ", 1, "float", min=-100, max=100, help_zh="缩放 γ"),
         ParamSpec("beta", "shift β", 0, "float", min=-100, max=100, help_zh="平移 β"),
         ParamSpec("eps", "ε", 1e-8, "float", min=0, max=1, help_zh="ε（加在方差上，防止除以 0）"),
-        ParamSpec("running_mean", "test time: the running mean μ used instead of the batch's (give running_var too)",
-                  None, "float", help_zh="测试时：用滑动平均的均值 μ 代替本批的均值（同时给 running_var）"),
-        ParamSpec("running_var", "test time: the running variance σ² used instead of the batch's", None, "float",
-                  min=0, help_zh="测试时：用滑动平均的方差 σ² 代替本批的方差"),
+        ParamSpec(
+            "running_mean",
+            "test time: the running mean μ used instead of the batch's (give running_var too)",
+            None,
+            "float",
+            help_zh="测试时：用滑动平均的均值 μ 代替本批的均值（同时给 running_var）",
+        ),
+        ParamSpec(
+            "running_var",
+            "test time: the running variance σ² used instead of the batch's",
+            None,
+            "float",
+            min=0,
+            help_zh="测试时：用滑动平均的方差 σ² 代替本批的方差",
+        ),
     ],
     ["mean", "var", "std", "x_hat", "y0"],
     draw=_draw_bn,
@@ -56,8 +71,9 @@ def _batch_norm(p: Params) -> Out:
     if inference:
         mu, var = float(p["running_mean"]), float(p["running_var"])
         first = [
-            Step("Mean", f"μ = running mean = {fv(mu)}", mu, "given: test time uses the training statistics",
-                 key="mean"),
+            Step(
+                "Mean", f"μ = running mean = {fv(mu)}", mu, "given: test time uses the training statistics", key="mean"
+            ),
             Step("Variance", f"σ² = running variance = {fv(var)}", var, key="var"),
         ]
     else:
@@ -72,8 +88,13 @@ def _batch_norm(p: Params) -> Out:
     y = g * xh + b
     steps = [
         *first,
-        Step("Normalised", f"x̂ = (x − μ)/√(σ² + ε) = {fv(xh)}", xh.tolist(),
-             "" if inference else "mean 0, variance 1", key="x_hat"),
+        Step(
+            "Normalised",
+            f"x̂ = (x − μ)/√(σ² + ε) = {fv(xh)}",
+            xh.tolist(),
+            "" if inference else "mean 0, variance 1",
+            key="x_hat",
+        ),
         Step("Scale and shift", f"y = γx̂ + β = {fv(g)}·x̂ + {fp(b)} = {fv(y)}", y.tolist(), key="y"),
     ]
     return Out(
@@ -112,12 +133,21 @@ def dropout_mask(n: int, keep_prob: float, seed: int) -> list[int]:
     "对一层做反向随机失活（inverted dropout）",
     [
         ParamSpec("a", "activations", [1, 2, 3, 4, 5], "floatlist", help_zh="激活值"),
-        ParamSpec("keep_prob", "probability of keeping a unit", 0.8, "float", min=0.01, max=1,
-                  help_zh="保留一个单元的概率"),
-        ParamSpec("seed", "seed of the mask", 0, "int", min=0, applies="when no mask is given",
-                  help_zh="掩码的随机种子"),
-        ParamSpec("mask", "an explicit 0/1 mask instead of the seed", None, "intlist", min=0, max=1,
-                  help_zh="直接给出的 0/1 掩码（代替随机种子）"),
+        ParamSpec(
+            "keep_prob", "probability of keeping a unit", 0.8, "float", min=0.01, max=1, help_zh="保留一个单元的概率"
+        ),
+        ParamSpec(
+            "seed", "seed of the mask", 0, "int", min=0, applies="when no mask is given", help_zh="掩码的随机种子"
+        ),
+        ParamSpec(
+            "mask",
+            "an explicit 0/1 mask instead of the seed",
+            None,
+            "intlist",
+            min=0,
+            max=1,
+            help_zh="直接给出的 0/1 掩码（代替随机种子）",
+        ),
     ],
     ["mask", "scale", "kept"],
     draw=lambda d: _draw_dropout(d),
@@ -165,11 +195,23 @@ SCHEMES = ("lecun", "xavier", "he")
     "初始权重的方差",
     [
         ParamSpec("n_in", "inputs of the layer (fan-in)", 256, "int", min=1, help_zh="该层的输入个数（fan-in）"),
-        ParamSpec("scheme", "lecun 1/n_in, xavier 2/(n_in + n_out), he 2/n_in", "lecun", "choice", choices=SCHEMES,
-                  help_zh="lecun 为 1/n_in，xavier 为 2/(n_in + n_out)，he 为 2/n_in"),
-        ParamSpec("n_out", "outputs of the layer (fan-out, xavier only)", 128, "int", min=1,
-                  help_zh="该层的输出个数（fan-out，仅 xavier 使用）",
-                  applies="with scheme=xavier"),
+        ParamSpec(
+            "scheme",
+            "lecun 1/n_in, xavier 2/(n_in + n_out), he 2/n_in",
+            "lecun",
+            "choice",
+            choices=SCHEMES,
+            help_zh="lecun 为 1/n_in，xavier 为 2/(n_in + n_out)，he 为 2/n_in",
+        ),
+        ParamSpec(
+            "n_out",
+            "outputs of the layer (fan-out, xavier only)",
+            128,
+            "int",
+            min=1,
+            help_zh="该层的输出个数（fan-out，仅 xavier 使用）",
+            applies="with scheme=xavier",
+        ),
     ],
     ["std"],
     draw=lambda d: {
@@ -221,10 +263,8 @@ add_chinese(
     names={"Uniform range": "均匀分布的范围"},
     phrases={
         "given: test time uses the training statistics": "已给出：测试时使用训练时统计的量",
-        "the same variance from a uniform draw (Glorot's √(6/(n_in + n_out)) for Xavier)":
-            "用均匀分布得到同样的方差（Xavier 即 Glorot 的 √(6/(n_in + n_out))）",
-        "test time: the running mean and variance from training, not the batch's; applied before the activation":
-            "测试时：使用训练时的滑动平均均值和方差，而不是本批的；在激活函数之前进行",
+        "the same variance from a uniform draw (Glorot's √(6/(n_in + n_out)) for Xavier)": "用均匀分布得到同样的方差（Xavier 即 Glorot 的 √(6/(n_in + n_out))）",
+        "test time: the running mean and variance from training, not the batch's; applied before the activation": "测试时：使用训练时的滑动平均均值和方差，而不是本批的；在激活函数之前进行",
     },
     fragments=[
         (r"^μ = running mean = ", "μ = 滑动平均均值 = "),

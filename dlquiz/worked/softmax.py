@@ -54,16 +54,41 @@ def _check_softmax(p: Params) -> None:
     "Softmax, its cross-entropy and the gradient",
     "softmax、交叉熵与梯度",
     [
-        ParamSpec("o", "logits (scores) o: a vector, or a matrix of samples", [1, 2, 3], "tensor", rank=(1, 2),
-                  help_zh="logits（得分）o：向量，或每个样本一行的矩阵"),
-        ParamSpec("y", "true class index (0-based; one per sample for a matrix)", 0, "tensor", rank=(0, 1),
-                  help_zh="真实类别的下标（从 0 开始；矩阵时每个样本一个）", applies="when no target is given"),
-        ParamSpec("target", "soft labels: a probability vector (or matrix) instead of y", None, "tensor",
-                  rank=(1, 2), help_zh="软标签：代替 y 的概率向量（或矩阵）"),
+        ParamSpec(
+            "o",
+            "logits (scores) o: a vector, or a matrix of samples",
+            [1, 2, 3],
+            "tensor",
+            rank=(1, 2),
+            help_zh="logits（得分）o：向量，或每个样本一行的矩阵",
+        ),
+        ParamSpec(
+            "y",
+            "true class index (0-based; one per sample for a matrix)",
+            0,
+            "tensor",
+            rank=(0, 1),
+            help_zh="真实类别的下标（从 0 开始；矩阵时每个样本一个）",
+            applies="when no target is given",
+        ),
+        ParamSpec(
+            "target",
+            "soft labels: a probability vector (or matrix) instead of y",
+            None,
+            "tensor",
+            rank=(1, 2),
+            help_zh="软标签：代替 y 的概率向量（或矩阵）",
+        ),
         _log_param(),
-        ParamSpec("samples", "for a matrix o: one sample per row or per column", "rows", "choice",
-                  choices=("rows", "columns"), help_zh="矩阵 o 中每行还是每列是一个样本",
-                  applies="when o is a matrix"),
+        ParamSpec(
+            "samples",
+            "for a matrix o: one sample per row or per column",
+            "rows",
+            "choice",
+            choices=("rows", "columns"),
+            help_zh="矩阵 o 中每行还是每列是一个样本",
+            applies="when o is a matrix",
+        ),
     ],
     ["probs", "p_max", "p_y", "loss", "grad_y", "grad", "argmax"],
     draw=_draw_softmax,
@@ -88,29 +113,34 @@ def _softmax(p: Params) -> Out:
 
     tops = [[i for i in range(k) if o[r, i] == o[r].max()] for r in range(m)]
     steps = [
-        Step("Shift by the maximum", f"o − max(o) = {fv(shown(shifted))}", shown(shifted),
-             "softmax(o) = softmax(o − c) for any constant c", key="shifted"),
+        Step(
+            "Shift by the maximum",
+            f"o − max(o) = {fv(shown(shifted))}",
+            shown(shifted),
+            "softmax(o) = softmax(o − c) for any constant c",
+            key="shifted",
+        ),
         Step("Exponentials", f"exp(o − max) = {fv(shown(e))}", shown(e), key="exp"),
         Step("Sum of exponentials", f"Σ = {fv(shown(total))}", shown(total), key="sum_exp"),
-        Step("Probabilities", f"ŷ = exp(oᵢ)/Σₖ exp(oₖ) = {fv(shown(prob))}", shown(prob), "they sum to 1",
-             key="probs"),
+        Step("Probabilities", f"ŷ = exp(oᵢ)/Σₖ exp(oₖ) = {fv(shown(prob))}", shown(prob), "they sum to 1", key="probs"),
     ]
     pmax = prob.max(axis=1)
     if not matrix:
         top = tops[0]
-        steps.append(Step(
-            "Largest probability",
-            "max ŷ = " + " = ".join(f"ŷ_{i}" for i in top) + f" = {fv(float(pmax[0]))}",
-            float(pmax[0]),
-            f"class {top[0]} has the largest score" if len(top) == 1
-            else f"classes {', '.join(map(str, top))} share the largest score",
-            key="p_max",
-        ))
+        steps.append(
+            Step(
+                "Largest probability",
+                "max ŷ = " + " = ".join(f"ŷ_{i}" for i in top) + f" = {fv(float(pmax[0]))}",
+                float(pmax[0]),
+                f"class {top[0]} has the largest score"
+                if len(top) == 1
+                else f"classes {', '.join(map(str, top))} share the largest score",
+                key="p_max",
+            )
+        )
     else:
-        steps.append(Step("Largest probability", f"max ŷ per sample = {fv(pmax.tolist())}", pmax.tolist(),
-                          key="p_max"))
-    values: dict[str, object] = {"argmax": prob.argmax(axis=1).tolist() if matrix
-                                 else int(prob.argmax())}
+        steps.append(Step("Largest probability", f"max ŷ per sample = {fv(pmax.tolist())}", pmax.tolist(), key="p_max"))
+    values: dict[str, object] = {"argmax": prob.argmax(axis=1).tolist() if matrix else int(prob.argmax())}
     conv = _base_note(base) + ("; one sample per " + ("column" if cols else "row") if matrix else "")
     target = p["target"]
     if target is None and p["y"] is None:
@@ -120,8 +150,9 @@ def _softmax(p: Params) -> Out:
         t2 = t[None, :] if t.ndim == 1 else (t.T if cols else t)
         losses = -(t2 * logp).sum(axis=1) * f
         grad = (prob - t2) * f
-        terms = " + ".join(f"{fv(float(ti))}·{ln} {fv(float(pi))}" for ti, pi in zip(t2[0], prob[0], strict=True)
-                           if ti != 0)
+        terms = " + ".join(
+            f"{fv(float(ti))}·{ln} {fv(float(pi))}" for ti, pi in zip(t2[0], prob[0], strict=True) if ti != 0
+        )
         lead = f"l = −Σ tᵢ {ln} ŷᵢ" + (f" = −({terms})" if not matrix and len(terms) < 160 else "")
         conv = conv + "; soft labels t (a probability vector per sample)"
         label_note = "every class contributes in proportion to its label tᵢ"
@@ -139,9 +170,11 @@ def _softmax(p: Params) -> Out:
             arg = operand(float(prob[0, yi]), lambda v: -math.log(v) * f, float(losses[0]))
             lead = f"true class y = {yi}: l = −{ln} ŷ_{yi} = −{ln} {arg}"
         else:  # ŷ_y underflows: the log-sum-exp form
-            lead = (f"true class y = {yi}: l = −{ln} ŷ_{yi} = ln Σ exp(o − max) − (o_{yi} − max)"
-                    f" = {fv(float(np.log(total[0])))} − {fp(float(shifted[0, yi]))}"
-                    + ("" if base in ("e", "ln") else f", divided by ln {2 if ln == 'log₂' else 10}"))
+            lead = (
+                f"true class y = {yi}: l = −{ln} ŷ_{yi} = ln Σ exp(o − max) − (o_{yi} − max)"
+                f" = {fv(float(np.log(total[0])))} − {fp(float(shifted[0, yi]))}"
+                + ("" if base in ("e", "ln") else f", divided by ln {2 if ln == 'log₂' else 10}")
+            )
         steps.insert(5, Step("One-hot label", f"y = {fv(shown(onehot))}", shown(onehot), key="onehot"))
         values["p_y"] = shown(prob[np.arange(m), ys]) if matrix else float(prob[0, yi])
         values["grad_y"] = shown(grad[np.arange(m), ys]) if matrix else float(grad[0, yi])
@@ -150,19 +183,33 @@ def _softmax(p: Params) -> Out:
     if base not in ("e", "ln"):
         grad_formula += f", times 1/ln {2 if ln == 'log₂' else 10}"
     if matrix:
-        steps.append(Step("Loss per sample", f"{lead} = {fv(losses.tolist())}", losses.tolist(), label_note,
-                          key="losses"))
+        steps.append(
+            Step("Loss per sample", f"{lead} = {fv(losses.tolist())}", losses.tolist(), label_note, key="losses")
+        )
         loss = float(losses.mean())
         steps.append(Step("Mean loss", f"l = (1/{m})·Σ lᵢ = {fv(loss)}", loss, key="loss"))
-        steps.append(Step("Gradient", f"{grad_formula} = {fv(shown(grad))}", shown(grad),
-                          "the gradient of each sample's loss", key="grad"))
+        steps.append(
+            Step(
+                "Gradient",
+                f"{grad_formula} = {fv(shown(grad))}",
+                shown(grad),
+                "the gradient of each sample's loss",
+                key="grad",
+            )
+        )
         gm = grad / m
-        steps.append(Step("Gradient of the mean loss", f"∂l/∂o = (ŷ − y)/{m} = {fv(shown(gm))}", shown(gm),
-                          key="grad_mean"))
+        steps.append(
+            Step("Gradient of the mean loss", f"∂l/∂o = (ŷ − y)/{m} = {fv(shown(gm))}", shown(gm), key="grad_mean")
+        )
     else:
         loss = float(losses[0])
         steps.append(Step("Loss", f"{lead} = {fv(loss)}", loss, label_note, key="loss"))
         note = f"only the true class {p['y']} gets ŷ − 1" if target is None else "ŷ − t"
         steps.append(Step("Gradient", f"{grad_formula} = {fv(shown(grad))}", shown(grad), note, key="grad"))
-    return Out(steps, None, values, conv + ("; y is a 0-based class index (one-hot label)"
-                                            if target is None else ""), asked="loss")
+    return Out(
+        steps,
+        None,
+        values,
+        conv + ("; y is a 0-based class index (one-hot label)" if target is None else ""),
+        asked="loss",
+    )

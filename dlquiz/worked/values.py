@@ -158,11 +158,7 @@ def _is_matrix(v: Any) -> bool:
 
 def _is_tensor(v: Any) -> bool:
     """Rank 3 or more: a non-empty list whose entries are matrices or tensors (channels)."""
-    return (
-        isinstance(v, (list, tuple))
-        and len(v) > 0
-        and all(_is_matrix(r) or _is_tensor(r) for r in v)
-    )
+    return isinstance(v, (list, tuple)) and len(v) > 0 and all(_is_matrix(r) or _is_tensor(r) for r in v)
 
 
 def channel_blocks(v: Sequence[Any], prefix: str = "") -> list[tuple[str, list[list[Any]]]]:

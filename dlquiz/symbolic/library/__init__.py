@@ -81,17 +81,21 @@ def _load(name: str, raw: str) -> Derivation:
             raise BankError(f"{where}: step {k} needs a 'line'")
         prose = None
         if "en" in step or "zh" in step:
-            prose = _text({"prose": {"en": step.get("en"), "zh": step.get("zh")}},
-                          f"{where}: step {k}", "prose")
+            prose = _text({"prose": {"en": step.get("en"), "zh": step.get("zh")}}, f"{where}: step {k}", "prose")
         steps.append(LibraryStep(step["line"].rstrip("\n"), prose))
     if not steps:
         raise BankError(f"{where}: no [[step]] tables")
     title = _text(data, where, "title")
     assert title is not None
     return Derivation(
-        name=name, title=title, topic=data["topic"], source=data["source"], steps=tuple(steps),
+        name=name,
+        title=title,
+        topic=data["topic"],
+        source=data["source"],
+        steps=tuple(steps),
         intro=_text(data, where, "intro", required=False),
-        summary=_text(data, where, "summary", required=False), file=where,
+        summary=_text(data, where, "summary", required=False),
+        file=where,
     )
 
 
