@@ -309,10 +309,10 @@ def _load() -> None:
     if not _loaded:
         import importlib
         import pkgutil
+        from pathlib import Path
 
-        import dlquiz.worked as package
-
-        for mod in sorted(m.name for m in pkgutil.iter_modules(package.__path__)):
+        # the modules beside this one (not `import dlquiz.worked`, which imports this module)
+        for mod in sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])):
             if mod not in _NOT_GENERATORS and not mod.startswith(("_", "test")):
                 importlib.import_module(f"dlquiz.worked.{mod}")
         _loaded = True
