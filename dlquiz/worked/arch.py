@@ -690,19 +690,8 @@ class _Builder:
             )
         self.shape = main
         kids.append(Row(f"{label}.add", "add", main, formula=f"main path + {short}, then relu", depth=depth + 1))
-        weights = sum(r.weights for r in kids)
-        biases = sum(r.biases for r in kids)
-        macs = sum(r.macs for r in kids)
-        conns = sum(r.connections for r in kids)
-        formula = (
-            f"{c_in}×{h}×{w} → {shape_text(main)}, {short}; params "
-            + " + ".join(str(r.params) for r in kids if r.params)
-            + f" = {weights + biases}; MACs "
-            + " + ".join(str(r.macs) for r in kids if r.macs)
-            + f" = {macs}"
-        )
         what = "basic block" if base == "res" else "bottleneck block"
-        return Row(label, what, main, weights, biases, 0, macs, conns, formula, depth, kids)
+        return _sum_of(label, what, main, kids, f"{c_in}×{h}×{w} → {shape_text(main)}, {short}", depth)
 
     def inception(self, spec: LayerSpec, depth: int) -> Row:
         """GoogLeNet's module: 1×1 | 1×1 → 3×3 | 1×1 → 5×5 | 3×3 max-pool → 1×1, concatenated by channel."""
@@ -739,18 +728,8 @@ class _Builder:
                 depth=depth + 1,
             )
         )
-        weights = sum(r.weights for r in kids)
-        biases = sum(r.biases for r in kids)
-        macs = sum(r.macs for r in kids)
-        conns = sum(r.connections for r in kids)
-        formula = (
-            f"{c_in}×{h}×{w} → {shape_text(self.shape)}, four branches concatenated; params "
-            + " + ".join(str(r.params) for r in kids if r.params)
-            + f" = {weights + biases}; MACs "
-            + " + ".join(str(r.macs) for r in kids if r.macs)
-            + f" = {macs}"
-        )
-        return Row(label, "inception module", self.shape, weights, biases, 0, macs, conns, formula, depth, kids)
+        head = f"{c_in}×{h}×{w} → {shape_text(self.shape)}, four branches concatenated"
+        return _sum_of(label, "inception module", self.shape, kids, head, depth)
 
     def res(self, spec: LayerSpec, depth: int) -> Row:
         out_c = self.int_opt(spec, "out", 1, lo=1)
@@ -773,6 +752,22 @@ class _Builder:
             ("conv3", {"out": str(mid * e), "k": "1"}),
         ]
         return self._block(spec, depth, "bneck", convs, mid * e, s, bn)
+
+
+def _sum_of(label: str, what: str, shape: tuple[int, ...], kids: list[Row], head: str, depth: int) -> Row:
+    """A block's row: its parts' weights, biases, MACs and connections added up, the sums written out."""
+    weights = sum(r.weights for r in kids)
+    biases = sum(r.biases for r in kids)
+    macs = sum(r.macs for r in kids)
+    conns = sum(r.connections for r in kids)
+    formula = (
+        f"{head}; params "
+        + " + ".join(str(r.params) for r in kids if r.params)
+        + f" = {weights + biases}; MACs "
+        + " + ".join(str(r.macs) for r in kids if r.macs)
+        + f" = {macs}"
+    )
+    return Row(label, what, shape, weights, biases, 0, macs, conns, formula, depth, kids)
 
 
 def _pad_words(ah: Axis, aw: Axis) -> str:
