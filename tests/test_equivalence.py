@@ -465,7 +465,7 @@ BATCH = (
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_cli_batch(jobs: str) -> None:
     res = _cli("--batch", "-", "--jobs", jobs, input=BATCH)
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 2, res.output  # four lines cannot be read: exit 2, as grade --batch
     rows = [json.loads(line) for line in res.output.splitlines()]
     assert [r["line"] for r in rows] == [1, 2, 3, 4, 6, 7, 8]
     assert [r["verdict"] for r in rows] == ["equal", "error", "equal", "error", "equal", "error", "error"]
@@ -481,7 +481,10 @@ def test_cli_batch_file_and_args_conflict(tmp_path: Path) -> None:
     f.write_text(BATCH, encoding="utf-8")
     assert _cli("x", "x", "--batch", str(f)).exit_code == 2
     res = _cli("--batch", str(f), "--jobs", "1")
-    assert res.exit_code == 0 and len(res.output.splitlines()) == 7
+    assert res.exit_code == 2 and len(res.output.splitlines()) == 7
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"id": 1, "reference": "x", "candidate": "x + 1"}\n', encoding="utf-8")
+    assert _cli("--batch", str(good)).exit_code == 0  # read, whatever the verdict
 
 
 # --------------------------------------------------------------------------- the bench cases

@@ -135,8 +135,12 @@ def _numbered(stream: IO[str]) -> Iterator[tuple[int, str | None]]:
             yield n, None
 
 
-def run_batch(stream: IO[str], jobs: int, timeout: float, seed: int, out: IO[str]) -> int:
+def run_batch(
+    stream: IO[str], jobs: int, timeout: float, seed: int, out: IO[str], tally: dict[str, int] | None = None
+) -> int:
     """Check every JSON line of `stream`, writing one result line each, in input order.
+
+    Returns the number of lines written; `tally`, if given, counts them by verdict.
 
     Lines are read and written as they go (memory stays bounded over any number of lines);
     with `jobs` > 1 that many checks run at once, each in its own worker process, so a slow
@@ -150,6 +154,8 @@ def run_batch(stream: IO[str], jobs: int, timeout: float, seed: int, out: IO[str
         out.write(json.dumps(r, ensure_ascii=False) + "\n")
         out.flush()
         n += 1
+        if tally is not None:
+            tally[str(r.get("verdict"))] = tally.get(str(r.get("verdict")), 0) + 1
     return n
 
 
@@ -260,7 +266,8 @@ def equiv(
     """Check whether CANDIDATE equals REFERENCE (symbolically, with counterexamples).
 
     Exit status: 0 equal, 1 not equal or equal only on part of the domain, 2 input error,
-    3 undecided.
+    3 undecided. With --batch: 0 when every line was read (whatever its verdict), 2 when one
+    could not be.
 
     \b
     Examples:
@@ -275,8 +282,9 @@ def equiv(
     if batch is not None:
         if reference is not None or candidate is not None:
             raise click.UsageError(t("--batch takes no REFERENCE/CANDIDATE arguments", lang or default_lang()))
-        run_batch(batch, jobs or os.cpu_count() or 1, timeout, seed, sys.stdout)
-        return
+        tally: dict[str, int] = {}
+        run_batch(batch, jobs or os.cpu_count() or 1, timeout, seed, sys.stdout, tally)
+        sys.exit(2 if tally.get("error") else 0)  # as `grade --batch`: 2 when a line could not be read
     if reference is None or candidate is None:
         raise click.UsageError(t("give REFERENCE and CANDIDATE (or --batch FILE)", lang or default_lang()))
     from dlquiz.symbolic.equivalence import check_answer
