@@ -68,12 +68,14 @@ def _grade_formula(item: Item, response: str) -> Grade:
     if not response.strip():
         return Grade(Status.INVALID, lazy("type a formula"))
     if DERIVATIVE.search(response) and not DERIVATIVE.search(str(item.answer)):
-        return Grade(Status.INVALID, lazy("give the result itself, not a derivative still to be taken (d/dx, diff, ∂)"))
+        return Grade(
+            Status.SENT_BACK, lazy("give the result itself, not a derivative still to be taken (d/dx, diff, ∂)")
+        )
     for name in item.forbid:
         match = re.search(rf"(?<![A-Za-z_])\\?{re.escape(name)}(?![A-Za-z_])", response, re.IGNORECASE)
         if match and not item.require:
             return Grade(
-                Status.INVALID,
+                Status.SENT_BACK,  # read, but outside what the question allows
                 lazy(
                     "write it without {name} (column {column}): the question asks what it is made of",
                     name=repr(name),
