@@ -467,7 +467,7 @@ def test_bad_layer_text_names_the_layer_and_what_fits(params: dict[str, Any], fr
         ("conv.by-hand", {"X": "1,2,3", "K": "[[[[1]]]]"}, "a 1-D kernel is k, C_in×k or C_out×C_in×k"),
         ("conv.by-hand", {"X": "1,2;3,4", "K": "1,1;1,1", "b": "1,2"}, "b has 2 entries but K gives 1"),
         ("conv.by-hand", {"X": "1,2;3,4", "K": "1,1,1;1,1,1;1,1,1"}, "does not fit"),
-        ("conv.output-size", {"n": "32x", "f": "40"}, "larger than the padded input"),
+        ("conv.output-size", {"n": "32", "f": "40"}, "larger than the padded input"),
         ("conv.output-size", {"p": "wide"}, "'wide' is not a number"),
         ("pool", {"f": 2, "p": 2}, "more than half"),
     ],

@@ -109,6 +109,8 @@ def read_pair(
         parts = [str(v) for v in text]
     else:
         parts = [p for p in re.split(r"\s*[x×X,*]\s*", str(text).strip()) if p != ""]
+        if re.search(r"(^[x×X,*]|\d\s*[x×X,*]\s*$)", str(text).strip()):  # "3x": a size with a side missing
+            raise ParamError(f"{where}: {str(text).strip()!r} has a side missing (write 32 or 32x24)")
     if not parts or any(not re.search(r"\w", p) for p in parts):
         forms = "a number, h×w" + (f", or {', '.join(modes)}" if modes else "")
         raise ParamError(f"{where}: {str(text).strip()!r} is not a number (expected {forms})")
@@ -124,6 +126,8 @@ def read_pair(
             out.append(p.strip().lower())
             continue
         if not _INT.match(p):
+            if re.match(r"^\s*-\s*\d+\s*$", p):
+                raise ParamError(f"{where}: {p.strip()} is too small (allowed: ≥ {lo})")
             if re.match(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$", p):
                 raise ParamError(f"{where}: expected an integer, got {p.strip()}")
             forms = "a number, h×w" + (f", or {', '.join(modes)}" if modes else "")
