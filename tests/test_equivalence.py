@@ -748,3 +748,9 @@ def test_residue_plan_meets_parity_and_named_bounds() -> None:
 def test_extreme_constants_are_never_numerically_equal(expected: str, given_: str, verdicts: set[Verdict]) -> None:
     res = check(expected, given_)
     assert res.verdict in verdicts, (res.verdict, res.message)
+
+
+@pytest.mark.parametrize(("reference", "candidate", "side"), [("(x", "x", "reference: "), ("x", "(x", "candidate: ")])
+def test_a_cli_input_error_names_its_side(reference: str, candidate: str, side: str) -> None:
+    res = _cli(reference, candidate)
+    assert res.exit_code == 2 and f"Error: {side}expected ')'" in res.output

@@ -304,10 +304,15 @@ def equiv(
     elif res.verdict.value == "error":
         from dlquiz.render import error_console, plain
 
-        message = res.message_in(lang or default_lang())
-        error_console().print(f"[bold red]{t('Error:', lang or default_lang())}[/bold red] {plain(message)}")
-        if res.column is not None and not res.message.startswith("reference"):
-            error_console().print(f"  {plain(candidate)}\n  {' ' * (res.column - 1)}^")
+        lang = lang or default_lang()
+        message = res.message_in(lang)
+        in_reference = res.message.startswith("reference")
+        if not in_reference:  # name the side, as a reference error does ("reference: …")
+            message = f"{t('candidate', lang)}: {message}" if lang != "zh" else f"{t('candidate', lang)}：{message}"
+        error_console().print(f"[bold red]{t('Error:', lang)}[/bold red] {plain(message)}")
+        if res.column is not None:
+            text = reference if in_reference else candidate
+            error_console().print(f"  {plain(text)}\n  {' ' * (res.column - 1)}^")
     else:
         _show(res, lang or default_lang())
     sys.exit(int(_EXIT[res.verdict.value]))
