@@ -297,7 +297,11 @@ def derive(name: str | None, lang: str | None, as_json: bool, timeout: float) ->
         from dlquiz.render import console
 
         out = console()
-        out.print(f"[bold]{escape(d.title(lang))}[/bold]  [dim]{d.topic} · {d.source}[/dim]")
+        from dlquiz.bank.sources import source_title
+
+        out.print(
+            f"[bold]{escape(d.title(lang))}[/bold]  [dim]{d.topic} · {escape(source_title(d.source, lang))}[/dim]"
+        )
         if d.intro is not None:
             out.print(escape(d.intro(lang)))
         _print_report(report, lang, prose)
