@@ -109,7 +109,7 @@ def read_pair(
         parts = [str(v) for v in text]
     else:
         parts = [p for p in re.split(r"\s*[x×X,*]\s*", str(text).strip()) if p != ""]
-        if re.search(r"(^[x×X,*]|\d\s*[x×X,*]\s*$)", str(text).strip()):  # "3x": a size with a side missing
+        if re.search(r"(^[x×X,*]\s*\d|\d\s*[x×X,*]\s*$)", str(text).strip()):  # "3x": a size with a side missing
             raise ParamError(f"{where}: {str(text).strip()!r} has a side missing (write 32 or 32x24)")
     if not parts or any(not re.search(r"\w", p) for p in parts):
         forms = "a number, h×w" + (f", or {', '.join(modes)}" if modes else "")

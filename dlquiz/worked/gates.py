@@ -347,7 +347,10 @@ def _lstm(p: Params) -> Out:
         "c": d_gate["c"] * (1 - ct**2),
         "o": d_gate["o"] * o * (1 - o),
     }
-    local = {"f": "σ′ = f(1 − f)", "i": "σ′ = i(1 − i)", "c": "tanh′ = 1 − c̃²", "o": "σ′ = o(1 − o)"}
+    # each gate's local derivative is written out with its own value, so that no number after
+    # "o(1 − o) =" is the product (it read as o(1 − o) = 0.1429 where o(1 − o) is 0.1966)
+    local = {"f": "f(1 − f)", "i": "i(1 − i)", "c": "(1 − c̃²)", "o": "o(1 − o)"}
+    local_value = {"f": f * (1 - f), "i": i * (1 - i), "c": 1 - ct**2, "o": o * (1 - o)}
     upstream_text = {"f": "∂L/∂c ⊙ c_prev", "i": "∂L/∂c ⊙ c̃", "c": "∂L/∂c ⊙ i", "o": "dh ⊙ tanh(c)"}
     for g in ("o", "f", "i", "c"):
         name = "c_tilde" if g == "c" else g
@@ -357,7 +360,8 @@ def _lstm(p: Params) -> Out:
             Step(
                 f"da_{g}",
                 f"∂L/∂{'c̃' if g == 'c' else g} = {upstream_text[g]} = {fv(vec(d_gate[g]))}; "
-                f"∂L/∂a_{g} = ∂L/∂{'c̃' if g == 'c' else g} ⊙ {local[g]} = {fv(vec(d_pre[g]))}",
+                f"∂L/∂a_{g} = ∂L/∂{'c̃' if g == 'c' else g} ⊙ {local[g]} = "
+                f"{fv(vec(d_gate[g]))} ⊙ {fv(vec(local_value[g]))} = {fv(vec(d_pre[g]))}",
                 vec(d_pre[g]),
                 key=f"da_{g}",
             )
