@@ -18,7 +18,7 @@ from dlquiz.cli.common import (
     home_option,
     lang_option,
 )
-from dlquiz.cli.progress_common import make_clock, now_option
+from dlquiz.cli.progress_common import check_folder, make_clock, now_option
 from dlquiz.i18n import t
 
 # -- exam -------------------------------------------------------------------------------------
@@ -117,16 +117,8 @@ def exam(
 
     clock = make_clock(now_text)
     lang = lang or default_lang()
-    if report_path is not None and not report_path.resolve().parent.is_dir():
-        raise click.BadParameter(
-            t(
-                "{path}: the folder {folder} does not exist",
-                lang,
-                path=report_path,
-                folder=report_path.resolve().parent,
-            ),
-            param_hint="--report",
-        )
+    if report_path is not None:
+        check_folder(report_path, lang, "--report")
     bank = load_bank(bank_dir)
     seed = seed if seed is not None else random.randrange(10**6)
     paper = assemble_paper(bank.items, seed=seed, minutes=minutes, n=count, chapters=chapters, lang=lang)

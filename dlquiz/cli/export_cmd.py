@@ -11,18 +11,10 @@ from dlquiz.cli.common import (
     default_lang,
     handle_errors,
 )
+from dlquiz.cli.progress_common import check_folder
 from dlquiz.i18n import t
 
 # -- export -----------------------------------------------------------------------------------
-
-
-def _check_folder(path: Path, lang: str, hint: str) -> None:
-    """Refuse a file whose folder does not exist (no folders are made), as `exam --report` does."""
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise click.BadParameter(
-            t("{path}: the folder {folder} does not exist", lang, path=path, folder=folder), param_hint=hint
-        )
 
 
 @click.group()
@@ -66,7 +58,7 @@ def export_anki_cmd(file: Path, topics: tuple[str, ...], lang: str | None, bank_
     from dlquiz.progress.export import export_anki
 
     lang = lang or default_lang()
-    _check_folder(file, lang, "FILE")
+    check_folder(file, lang, "FILE")
     bank = load_bank(bank_dir)
     items = sorted(bank.select(topics=topics), key=lambda i: i.chapter)
     result = export_anki(items, file, lang=lang)  # type: ignore[arg-type]
@@ -101,7 +93,7 @@ def export_md_cmd(output: Path | None, topics: tuple[str, ...], lang: str | None
 
     lang = lang or default_lang()
     if output is not None:
-        _check_folder(output, lang, "-o/--output")
+        check_folder(output, lang, "-o/--output")
     bank = load_bank(bank_dir)
     items = sorted(bank.select(topics=topics), key=lambda i: i.chapter)
     titles = {c.number: c.name(lang) for c in bank.syllabus.chapters}

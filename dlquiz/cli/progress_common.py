@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import click
@@ -41,3 +42,14 @@ def make_clock(now_text: str | None) -> Callable[[], datetime]:
 def print_json(data: Any) -> None:
     """Machine-readable output for --json (Chinese kept as text)."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def check_folder(path: Path, lang: str, hint: str) -> None:
+    """Refuse a file to write whose folder does not exist (no folders are made)."""
+    from dlquiz.i18n import t
+
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise click.BadParameter(
+            t("{path}: the folder {folder} does not exist", lang, path=path, folder=folder), param_hint=hint
+        )
