@@ -15,7 +15,7 @@ Default limits (the documented ones; the CLI options show them too):
 - a formula check (``dlquiz equiv``, quiz grading, `check_equivalence`): EQUIV_SECONDS = 3 s;
   `check_answer` (the check and the diagnosis of a wrong answer) keeps that limit + GRACE in all;
   in quiz grading one formula answer, read and checked, has ANSWER_SECONDS = 5 s in all
-  (dlquiz/quiz/grade.py);
+  (dlquiz/quiz/formulas.py);
 - a derivation: each transition STEP_SECONDS = 3 s in the library, 10 s in ``dlquiz check``
   (CHECK_CLI_SECONDS; a person waits for one file), 8 s in quiz grading; the whole derivation
   at most its limit × (transitions + 1), then every step not yet decided is undecided;
