@@ -35,9 +35,6 @@ DOCTOR_WORDS = (
 )
 
 
-# -- doctor -----------------------------------------------------------------------------------
-
-
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @lang_option

@@ -21,8 +21,6 @@ from dlquiz.cli.common import (
 from dlquiz.cli.progress_common import check_folder, make_clock, now_option
 from dlquiz.i18n import t
 
-# -- exam -------------------------------------------------------------------------------------
-
 
 def _chapters(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[int, ...]:
     out: list[int] = []

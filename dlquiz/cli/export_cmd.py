@@ -14,8 +14,6 @@ from dlquiz.cli.common import (
 from dlquiz.cli.progress_common import check_folder
 from dlquiz.i18n import t
 
-# -- export -----------------------------------------------------------------------------------
-
 
 @click.group()
 def export() -> None:

@@ -19,8 +19,6 @@ from dlquiz.cli.common import (
 from dlquiz.cli.progress_common import make_clock, now_option
 from dlquiz.i18n import t
 
-# -- review -----------------------------------------------------------------------------------
-
 
 @click.command()
 @click.option(
