@@ -233,9 +233,9 @@ def _copying_generators() -> None:
         total = q["a"] + q["b"] if q["mode"] == "sum" else q["a"]
         return Out([Step("Result", "a + b" if q["mode"] == "sum" else "a", total)], total, {})
 
-    register("test.copy-dict", "t", "dict(p)", "dict(p)", specs, [])(lambda p: body(dict(p)))
-    register("test.copy-star", "t", "{**p}", "{**p}", specs, [])(lambda p: body({**p}))
-    register("test.copy-method", "t", "p.copy()", "p.copy()", specs, [])(lambda p: body(p.copy()))
+    register("test.copy-dict", "t", "dict(p)", specs, [])(lambda p: body(dict(p)))
+    register("test.copy-star", "t", "{**p}", specs, [])(lambda p: body({**p}))
+    register("test.copy-method", "t", "p.copy()", specs, [])(lambda p: body(p.copy()))
 
 
 @pytest.fixture

@@ -146,7 +146,6 @@ def toy() -> Any:
         "test.toy",
         "ml.fit",
         "toy",
-        "玩具",
         [
             ParamSpec("mode", "mode", "plain", "choice", choices=("plain", "scaled")),
             ParamSpec("x", "x", 1.0, "float"),

@@ -2,8 +2,8 @@
 
 Code words its messages in English and calls ``t("Nothing to review today.", lang)``;
 ``{name}`` placeholders are filled from keyword arguments: ``t("{n} items in {root}", lang, n=3, root=p)``.
-With ``lang == "zh"`` the message is looked up in the one Chinese catalog, ``dlquiz/i18n/zh.toml``
-(English msgid = Chinese text); other languages get the English. Which language a command speaks is
+With ``lang == "zh"`` the message is looked up in the one Chinese catalog, ``dlquiz/i18n/zh.toml`` and its
+area files ``zh-*.toml`` (English msgid = Chinese text); other languages get the English. Which language a command speaks is
 decided in one place, ``dlquiz.cli.common.default_lang`` (``--lang`` overrides it).
 
 Messages kept in tables (rating names, column headings) are marked with ``N_("...")`` where they are
@@ -45,14 +45,29 @@ class Text:
 _registered: dict[str, str] = {}
 
 
-@cache
-def catalog() -> Mapping[str, str]:
-    """The Chinese catalog file: English msgid -> Chinese text."""
+def catalog_files() -> list[tuple[str, dict[str, str]]]:
+    """(file name, entries) of each part of the Chinese catalog: ``zh.toml`` and one ``zh-AREA.toml`` per area
+    (the formula reader, the worked examples, help texts), so that each area's messages sit together."""
     import tomllib
     from importlib.resources import files
 
-    data = tomllib.loads(files(__package__).joinpath("zh.toml").read_text(encoding="utf-8"))
-    return {str(k): str(v) for k, v in data.items()}
+    here = files(__package__)
+    names = ["zh.toml"] + sorted(
+        p.name for p in here.iterdir() if p.name.startswith("zh-") and p.name.endswith(".toml")
+    )
+    return [
+        (name, {str(k): str(v) for k, v in tomllib.loads(here.joinpath(name).read_text(encoding="utf-8")).items()})
+        for name in names
+    ]
+
+
+@cache
+def catalog() -> Mapping[str, str]:
+    """The Chinese catalog: English msgid -> Chinese text, over all its files (a msgid has one entry)."""
+    out: dict[str, str] = {}
+    for _, entries in catalog_files():
+        out.update(entries)
+    return out
 
 
 def register(entries: Mapping[str, str]) -> None:

@@ -57,7 +57,8 @@ class AnswerCheck:
         """The reason for the verdict (or the reader's error) in `lang` ("zh" or "en")."""
         if lang != "zh" or not self.message:
             return self.message
-        from dlquiz.symbolic.messages import parse_error_zh, verdict_zh
+        from dlquiz.symbolic.messages import parse_error_zh
+        from dlquiz.symbolic.verdict_messages import verdict_zh
 
         return (
             parse_error_zh(self.message)

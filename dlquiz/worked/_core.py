@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import chinese, t
 from dlquiz.worked.draw import Draw
 from dlquiz.worked.params import (
     ParamSpec,
@@ -187,9 +188,13 @@ class GeneratorInfo:
     name: str
     topic: str
     title_en: str
-    title_zh: str
     params: tuple[ParamSpec, ...]
     value_names: tuple[str, ...]
+
+    @property
+    def title_zh(self) -> str:
+        """The title in Chinese, from the catalog (``dlquiz/i18n/zh-worked*.toml``)."""
+        return t(self.title_en, "zh")
 
 
 @dataclass(frozen=True)
@@ -283,7 +288,6 @@ def register(
     name: str,
     topic: str,
     title_en: str,
-    title_zh: str,
     params: Sequence[ParamSpec],
     values: Sequence[str],
     *,
@@ -297,7 +301,7 @@ def register(
         names = tuple(values)
         if "answer" not in names:
             names = ("answer", *names)
-        info = GeneratorInfo(name, topic, title_en, title_zh, tuple(params), names)
+        info = GeneratorInfo(name, topic, title_en, tuple(params), names)
         _REGISTRY[name] = _Generator(info, fn, draw, check, prepare)
         return fn
 
@@ -664,7 +668,7 @@ def describe_param(p: ParamSpec) -> dict[str, Any]:
     if p.max is not None:
         d["max"] = p.max
     d["help"] = p.help
-    d["help_zh"] = p.help_zh
+    d["help_zh"] = p.help_zh or chinese(p.help) or ""
     if p.applies:
         d["applies"] = p.applies
     return d

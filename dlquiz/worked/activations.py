@@ -121,9 +121,8 @@ def _prepare(p: Params) -> Params:
     "act.eval",
     "act.sigmoid",
     "An activation and its derivative at a point",
-    "激活函数及其导数在某点的值",
     [
-        ParamSpec("fn", "activation", "sigmoid", "choice", choices=ACTIVATIONS, help_zh="激活函数"),
+        ParamSpec("fn", "activation", "sigmoid", "choice", choices=ACTIVATIONS),
         ParamSpec(
             "x",
             "input: a number, a vector or a matrix",
@@ -132,7 +131,6 @@ def _prepare(p: Params) -> Params:
             rank=(0, 1, 2),
             min=-1e6,
             max=1e6,
-            help_zh="输入：数、向量或矩阵",
         ),
         ParamSpec(
             "gamma",
@@ -141,17 +139,15 @@ def _prepare(p: Params) -> Params:
             "float",
             min=0,
             max=10,
-            help_zh="γ：Leaky ReLU（0.01）或 PReLU（0.25）的斜率，ELU 的系数（1.0）",
             applies="with fn=leaky_relu, prelu or elu",
         ),
-        ParamSpec("beta", "β of swish", 1.0, "float", min=0, max=10, help_zh="swish 的 β", applies="with fn=swish"),
+        ParamSpec("beta", "β of swish", 1.0, "float", min=0, max=10, applies="with fn=swish"),
         ParamSpec(
             "gelu",
             "GELU form: exact x·Φ(x), tanh approximation, or x·σ(1.702x)",
             "exact",
             "choice",
             choices=GELU_FORMS,
-            help_zh="GELU 的形式：精确 x·Φ(x)、tanh 近似或 x·σ(1.702x)",
             applies="with fn=gelu",
         ),
     ],
@@ -199,13 +195,8 @@ def _act_eval(p: Params) -> Out:
 
 
 add_chinese(
-    phrases={
-        "GELU exact (Φ = standard normal CDF)": "GELU 取精确形式（Φ 为标准正态分布函数）",
-        "ReLU′(0) taken as 0": "ReLU′(0) 取 0",
-        "GELU sigmoid approximation x·σ(1.702x)": "GELU 的 sigmoid 近似 x·σ(1.702x)",
-    },
     fragments=[
         (r"^GELU tanh approximation, ", "GELU 的 tanh 近似，"),
         (r" at each entry of x", "，对 x 的每个元素"),
-    ],
+    ]
 )

@@ -862,7 +862,6 @@ def _check(p: Params) -> None:
     KIND,
     "conv.channels",
     "Network summary: shapes, parameters, MACs, connections",
-    "网络概览：各层形状、参数、乘加次数、连接数",
     [
         ParamSpec(
             "input",
@@ -870,7 +869,6 @@ def _check(p: Params) -> None:
             None,
             "str",
             shape="C×H×W",
-            help_zh="输入形状 C×H×W（如 3x224x224）或向量长度；默认取预设的输入（layers 时为 1x28x28）",
         ),
         ParamSpec(
             "layers",
@@ -882,12 +880,6 @@ def _check(p: Params) -> None:
             "Each layer L gives L_shape, L_params, L_weights, L_biases, L_macs, L_connections",
             None,
             "str",
-            help_zh="以 ';' 分隔的层列表，例如 conv(6,5,p=2); pool(2); flatten; dense(10)。层：conv(out,k,s,p,d,bias,"
-            "groups,in)、pool/maxpool/avgpool(k,s,p)、gap、flatten、dense(out,bias)、bn、relu/sigmoid/tanh/dropout、"
-            "res(out,s)、bottleneck(mid,s,expand)、inception(c1,c3r,c3,c5r,c5,pp)、"
-            "sub(k)、rbf(out)；大小写 3 或 3x5；p 为数字或 same/valid/full；"
-            "'C1: conv(6,5)' 给层命名，'conv(64,3,p=1)*2' 重复该层。每层 L 给出 L_shape、L_params、L_weights、"
-            "L_biases、L_macs、L_connections",
         ),
         ParamSpec(
             "preset",
@@ -895,7 +887,6 @@ def _check(p: Params) -> None:
             None,
             "choice",
             choices=tuple(PRESETS),
-            help_zh="经典网络（可改输入与类别数），代替 layers",
         ),
         ParamSpec(
             "classes",
@@ -904,7 +895,6 @@ def _check(p: Params) -> None:
             "int",
             min=1,
             max=1000000,
-            help_zh="预设网络最后一层的大小（类别数）",
             applies="with a preset",
         ),
     ],
@@ -1019,7 +1009,6 @@ def _register_chinese() -> None:
         PRESETS["resnet50"][3]: "torchvision v1.5 的 ResNet-50（瓶颈块的步幅放在 3×3 卷积上）",
     }
     add_chinese(
-        names={"Input": "输入", "Summary": "概览", "Connections": "连接数", "Warning": "提示"},
         phrases={
             **notes,
             CONVENTION: "形状为 C×H×W；参数 = 可训练的权重 + 偏置（批量归一化为 γ 和 β，其滑动均值和方差不是参数）；"

@@ -59,7 +59,6 @@ def _nums(a: np.ndarray) -> Any:
     "attn.dot",
     "attn.basics",
     "Scaled dot-product attention by hand",
-    "手算缩放点积注意力",
     [
         ParamSpec(
             "Q",
@@ -68,7 +67,6 @@ def _nums(a: np.ndarray) -> Any:
             "tensor",
             rank=(1, 2),
             shape="n×d_k",
-            help_zh="查询，每行一个：n × d_k（一个列表表示一个查询）",
         ),
         ParamSpec(
             "K",
@@ -77,7 +75,6 @@ def _nums(a: np.ndarray) -> Any:
             "tensor",
             rank=(1, 2),
             shape="m×d_k",
-            help_zh="键，每行一个：m × d_k",
         ),
         ParamSpec(
             "V",
@@ -86,21 +83,18 @@ def _nums(a: np.ndarray) -> Any:
             "tensor",
             rank=(1, 2),
             shape="m×d_v",
-            help_zh="值，每行一个：m × d_v",
         ),
         ParamSpec(
             "scaled",
             "divide the scores by √d_k (true, Transformer) or not (plain dot product)",
             True,
             "bool",
-            help_zh="得分是否除以 √d_k（true 为 Transformer 的缩放点积，false 为普通点积）",
         ),
         ParamSpec(
             "causal",
             "mask key j > query i with −∞ (decoder self-attention)",
             False,
             "bool",
-            help_zh="用 −∞ 遮住 j > i 的键（解码器自注意力）",
         ),
     ],
     ["scores", "weights", "context"],
@@ -125,7 +119,9 @@ def _attn(p: Params) -> Out:
         steps.append(Step("Mask", "key j > query i set to −∞ (it gets weight 0)", shown))
     e = np.exp(masked - masked.max(axis=1, keepdims=True))
     w = e / e.sum(axis=1, keepdims=True)
-    steps.append(Step("Weights", "A = softmax of each row of S (each row sums to 1)", _nums(w), key="weights"))
+    steps.append(
+        Step("Attention weights", "A = softmax of each row of S (each row sums to 1)", _nums(w), key="weights")
+    )
     ctx = w @ v
     steps.append(
         Step("Context", "C = A·V: row i is Σⱼ aᵢⱼ·vⱼ, a weighted average of the values", _nums(ctx), key="context")
@@ -151,7 +147,6 @@ def _check_mha(p: Params) -> None:
     "attn.params",
     "attn.basics",
     "Parameters of a multi-head attention layer",
-    "多头注意力层的参数个数",
     [
         ParamSpec(
             "d_model",
@@ -160,26 +155,21 @@ def _check_mha(p: Params) -> None:
             "int",
             min=1,
             max=100_000,
-            help_zh="模型宽度（输入与输出的维数）",
         ),
-        ParamSpec("heads", "number of heads h", 8, "int", min=1, max=1024, help_zh="头数 h"),
+        ParamSpec("heads", "number of heads h", 8, "int", min=1, max=1024),
         ParamSpec(
             "d_k",
             "query/key size per head (default d_model/h)",
             None,
             "int",
             min=1,
-            help_zh="每个头的查询/键维数（默认 d_model/h）",
         ),
-        ParamSpec(
-            "d_v", "value size per head (default d_k)", None, "int", min=1, help_zh="每个头的值维数（默认等于 d_k）"
-        ),
+        ParamSpec("d_v", "value size per head (default d_k)", None, "int", min=1),
         ParamSpec(
             "bias",
             "biases in the four projections (PyTorch: true)",
             True,
             "bool",
-            help_zh="四个投影是否有偏置（PyTorch 默认有）",
         ),
     ],
     ["W_Q", "W_K", "W_V", "W_O", "total"],
@@ -221,16 +211,14 @@ def _mha(p: Params) -> Out:
     "grad.clip",
     "rnn.training",
     "Gradient clipping by norm or by value",
-    "梯度裁剪（按范数或按值）",
     [
-        ParamSpec("g", "the gradient (a vector)", [3, 4], "floatlist", help_zh="梯度（向量）"),
+        ParamSpec("g", "the gradient (a vector)", [3, 4], "floatlist"),
         ParamSpec(
             "threshold",
             "the threshold θ (norm) or c (value)",
             1,
             "float",
             min=0,
-            help_zh="阈值：θ（按范数）或 c（按值）",
         ),
         ParamSpec(
             "mode",
@@ -238,7 +226,6 @@ def _mha(p: Params) -> Out:
             "norm",
             "choice",
             choices=("norm", "value"),
-            help_zh="norm：‖g‖ > θ 时 g·θ/‖g‖；value：每个分量截断到 [−c, c]",
         ),
     ],
     ["norm", "clipped"],
@@ -277,21 +264,6 @@ def _clip(p: Params) -> Out:
 
 
 add_chinese(
-    names={
-        "Dot products": "点积",
-        "Scores": "得分",
-        "Mask": "掩码",
-        "Weights": "注意力权重",
-        "Context": "上下文向量",
-        "Norm": "范数",
-        "Clipped": "裁剪后",
-    },
-    phrases={
-        "clip by norm: the direction is kept, only the length is cut to θ": "按范数裁剪：方向不变，只把长度截到 θ",
-        "clip by value: each entry on its own (the direction may change)": "按值裁剪：逐个分量截断（方向可能改变）",
-        "A = softmax of each row of S (each row sums to 1)": "A = 对 S 的每一行做 softmax（每行之和为 1）",
-        "key j > query i set to −∞ (it gets weight 0)": "键 j > 查询 i 处置为 −∞（权重为 0）",
-    },
     fragments=[
         (r"^Q·Kᵀ: row i, column j is qᵢ·kⱼ$", "Q·Kᵀ：第 i 行第 j 列为 qᵢ·kⱼ"),
         (r" \(not scaled\)$", "（不缩放）"),
@@ -313,5 +285,5 @@ add_chinese(
         (r", bias (\d+): ", r"，偏置 \1："),
         (r": unchanged$", "：不变"),
         (r"^each entry clipped to ", "每个分量截断到 "),
-    ],
+    ]
 )

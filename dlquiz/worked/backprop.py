@@ -22,7 +22,6 @@ def _check_sizes(kind: str, sizes: list[int]) -> None:
     "mlp.params",
     "mlp.shapes",
     "Parameters of a fully connected network",
-    "全连接网络的参数个数",
     [ParamSpec("sizes", "layer sizes from input to output", [784, 128, 10], "intlist", min=1)],
     ["weights", "biases"],
     draw=lambda d: {
@@ -467,7 +466,6 @@ def _written_acts(g: str, z: np.ndarray, a: np.ndarray, alpha: float) -> str:
     "mlp.forward-backward",
     "backprop.layer",
     "Forward and backward pass of a network",
-    "网络的前向与反向传播",
     _nets.described(
         [
             ParamSpec(
@@ -720,7 +718,6 @@ def _check_perceptron(p: Params) -> None:
     "perceptron.trace",
     "perceptron",
     "Perceptron training trace",
-    "感知机训练过程",
     [
         ParamSpec("data", "one sample per row: x1,x2,y with y = ±1", [[3, 3, 1], [4, 3, 1], [1, 1, -1]], "matrix"),
         ParamSpec("lr", "learning rate (1 in the notes)", 1, "float", min=0.001, max=10),
@@ -730,9 +727,8 @@ def _check_perceptron(p: Params) -> None:
             "starting weights, one per feature (default 0)",
             None,
             "floatlist",
-            help_zh="初始权重，每个特征一个（默认 0）",
         ),
-        ParamSpec("b0", "starting bias (default 0)", None, "float", help_zh="初始偏置（默认 0）"),
+        ParamSpec("b0", "starting bias (default 0)", None, "float"),
     ],
     ["updates", "w", "b", "converged", "epochs_run"],
     draw=_draw_perceptron,
@@ -788,7 +784,6 @@ def _perceptron(p: Params) -> Out:
     "mlp.xor",
     "mlp.xor",
     "An MLP that computes XOR",
-    "用多层感知机实现异或",
     [
         ParamSpec(
             "activation",
@@ -870,6 +865,5 @@ add_chinese(
             r"；用 α = \1 更新一次：W[l] − α·dW[l]，偏置不更新",
         ),
         (r" \(kept: b is not updated\)$", "（保持不变：偏置不更新）"),
-    ],
-    phrases={"with lr": "仅在给出 lr 时使用"},
+    ]
 )

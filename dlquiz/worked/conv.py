@@ -113,7 +113,6 @@ def _size_params(with_d: bool) -> list[ParamSpec]:
             "zeros added on each side: a number, h×w, or same / valid / full",
             0,
             "str",
-            help_zh="每侧补零：一个数、h×w，或 same / valid / full",
         ),
         ParamSpec("s", f"stride: {_SIZE_FORMS}", 1, "str", shape="h×w", help_zh="步幅：一个数或 h×w"),
     ]
@@ -174,7 +173,6 @@ def _named(step: str, axis: str) -> str:
     "conv.output-size",
     "conv.size",
     "Output size of a convolution",
-    "卷积输出大小",
     _size_params(True),
     ["k_eff", "out_h", "out_w", "out_size"],
     draw=_draw_size,
@@ -194,7 +192,6 @@ def _output_size(p: Params) -> Out:
     "conv.same-padding",
     "conv.size",
     "Padding for a 'same' convolution",
-    "等宽卷积的填充",
     [ParamSpec("f", "kernel size (odd)", 3, "int", min=1, max=63)],
     [],
     draw=lambda d: {"f": d.pick("f", [1, 3, 5, 7, 9, 11])},
@@ -225,7 +222,6 @@ def _prepare_params(p: Params) -> Params:
     "conv.params",
     "conv.channels",
     "Parameters of a convolutional layer",
-    "卷积层的参数个数",
     [
         ParamSpec("f", f"kernel size: {_SIZE_FORMS}", 3, "str", shape="h×w", help_zh="卷积核大小：一个数或 h×w"),
         ParamSpec("c_in", "input channels", 3, "int", min=1, max=4096),
@@ -283,7 +279,6 @@ def _prepare_shape(p: Params) -> Params:
     "conv.output-shape",
     "conv.channels",
     "Output shape of a convolutional layer",
-    "卷积层的输出形状",
     [
         *_size_params(False),
         ParamSpec("c_in", "input channels", 3, "int", min=1, max=4096),
@@ -332,7 +327,6 @@ def _output_shape(p: Params) -> Out:
     "conv.dilated",
     "conv.dilated",
     "Effective size of a dilated kernel",
-    "空洞卷积的有效核大小",
     [
         ParamSpec("k", "kernel size", 3, "int", min=1, max=31),
         ParamSpec("d", "dilation rate", 2, "int", min=1, max=16),
@@ -382,7 +376,6 @@ def _check_rf(p: Params) -> None:
     "conv.receptive-field",
     "conv.dilated",
     "Receptive field of stacked convolutions",
-    "堆叠卷积的感受野",
     [
         ParamSpec(
             "kernels",
@@ -391,7 +384,6 @@ def _check_rf(p: Params) -> None:
             "intlist",
             min=1,
             max=64,
-            help_zh="每层的卷积核大小，如 3,3 表示两个堆叠的 3×3 卷积",
         ),
         ParamSpec(
             "strides",
@@ -400,7 +392,6 @@ def _check_rf(p: Params) -> None:
             "intlist",
             min=1,
             max=16,
-            help_zh="每层的步幅（默认每层都为 1）",
         ),
     ],
     ["jumps"],
@@ -456,13 +447,10 @@ def _dense_layer(name: str, n_in: int, n_out: int) -> tuple[Step, int]:
     "cnn.lenet",
     "cnn.lenet",
     "LeNet-5: layer shapes and parameters",
-    "LeNet-5 的各层形状与参数",
     [
         ParamSpec("n", "input size (28 with padding 2, or 32 without)", 28, "int", min=28, max=64),
         ParamSpec("classes", "number of classes", 10, "int", min=2, max=1000),
-        ParamSpec(
-            "c_in", "input channels (1 for grey images)", 1, "int", min=1, max=64, help_zh="输入通道数（灰度图为 1）"
-        ),
+        ParamSpec("c_in", "input channels (1 for grey images)", 1, "int", min=1, max=64),
     ],
     [
         "conv1_out",
@@ -520,11 +508,10 @@ def _lenet(p: Params) -> Out:
     "cnn.alexnet",
     "cnn.alexnet",
     "AlexNet: layer shapes and parameters",
-    "AlexNet 的各层形状与参数",
     [
         ParamSpec("n", "input size (227 gives the 55×55 first layer)", 227, "int", min=67, max=512),
         ParamSpec("classes", "number of classes", 1000, "int", min=2, max=100000),
-        ParamSpec("c_in", "input channels", 3, "int", min=1, max=64, help_zh="输入通道数"),
+        ParamSpec("c_in", "input channels", 3, "int", min=1, max=64),
     ],
     [
         "conv1_out",
@@ -614,7 +601,6 @@ def _alexnet(p: Params) -> Out:
     "cnn.dense-image",
     "cnn.motivation",
     "A dense layer on a whole photo",
-    "全连接层直接处理整张照片",
     [
         ParamSpec("megapixels", "pixels in millions", 12, "float", min=0.001, max=1000),
         ParamSpec("channels", "colour channels", 3, "int", min=1, max=16),
@@ -632,7 +618,7 @@ def _dense_image(p: Params) -> Out:
     inputs = _num(mp * 1_000_000 * c)
     ans = _num(inputs * h)
     steps = [
-        Step("Inputs", f"{fv(mp)}·10⁶ pixels × {c} channels = {fv(inputs)}", inputs),
+        Step("Number of inputs", f"{fv(mp)}·10⁶ pixels × {c} channels = {fv(inputs)}", inputs),
         Step(
             "Weights",
             f"{fv(inputs)} inputs × {h} hidden units = {fv(ans)}",
@@ -652,12 +638,6 @@ def _register_chinese() -> None:
     from dlquiz.worked.i18n import add_chinese
 
     add_chinese(
-        phrases={
-            "out = ⌊(n + 2p − k_eff)/s⌋ + 1 per axis; a stride that does not divide n + 2p − k_eff is flagged": (
-                "每个方向 out = ⌊(n + 2p − k_eff)/s⌋ + 1；步幅除不尽 n + 2p − k_eff 时给出提示"
-            ),
-            "shape height × width × channels, as in the notes": "形状按 高 × 宽 × 通道数，与笔记一致",
-        },
         fragments=[
             (
                 r"^d2l's LeNet-5: sigmoid, average pooling, biases counted; (\d+) input channels$",
@@ -669,7 +649,7 @@ def _register_chinese() -> None:
                 r"单塔 AlexNet，\1 个输入通道；三个 3×3 卷积层分别有 384、384、256 个卷积核"
                 r"（笔记 001 写成三个 384：勘误）",
             ),
-        ],
+        ]
     )
 
 

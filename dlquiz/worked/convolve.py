@@ -87,7 +87,6 @@ _KERNEL_CHOICES = tuple(KERNELS)
     "conv.xcorr",
     "conv.xcorr",
     "2-D cross-correlation by hand",
-    "手算二维互相关",
     [
         ParamSpec("X", "input matrix", [[1, 2, 0, 1], [0, 1, 3, 2], [2, 1, 0, 1], [1, 0, 2, 3]], "matrix"),
         ParamSpec("K", "kernel: edge, sharpen, blur or a matrix", [[1, 0], [0, -1]], "kernel", choices=_KERNEL_CHOICES),
@@ -272,7 +271,6 @@ def _index(c: int | None, idx: tuple[int, ...]) -> str:
     BY_HAND,
     "conv.xcorr",
     "Convolution by hand: 1-D or 2-D, channels, modes",
-    "手算卷积：一维或二维、多通道、各种模式",
     [
         ParamSpec(
             "X",
@@ -281,7 +279,6 @@ def _index(c: int | None, idx: tuple[int, ...]) -> str:
             "tensor",
             rank=(1, 2, 3),
             shape="[C_in×]H×W",
-            help_zh="输入：一维为 L 或 C_in×L，二维为 H×W 或 C_in×H×W",
         ),
         ParamSpec(
             "K",
@@ -290,35 +287,29 @@ def _index(c: int | None, idx: tuple[int, ...]) -> str:
             "tensor",
             rank=(1, 2, 3, 4),
             shape="[C_out×][C_in×]kh×kw",
-            help_zh="卷积核：kh×kw、C_in×kh×kw 或 C_out×C_in×kh×kw（一维：k、C_in×k、C_out×C_in×k）",
         ),
-        ParamSpec(
-            "b", "bias, one per output channel (default: none)", None, "floatlist", help_zh="偏置，每个输出通道一个"
-        ),
+        ParamSpec("b", "bias, one per output channel (default: none)", None, "floatlist"),
         ParamSpec(
             "op",
             "xcorr (cross-correlation, what CNN layers compute) or conv (true convolution: the kernel flipped)",
             "xcorr",
             "choice",
             choices=("xcorr", "conv"),
-            help_zh="xcorr（互相关，CNN 层实际计算的）或 conv（真正的卷积：卷积核翻转）",
         ),
         ParamSpec(
             "p",
             "padding: a number, h×w, or valid (narrow) / same / full (wide)",
             0,
             "str",
-            help_zh="填充：一个数、h×w，或 valid（窄）/ same（等宽）/ full（宽）",
         ),
-        ParamSpec("s", "stride: a number or h×w", 1, "str", help_zh="步幅：一个数或 h×w"),
-        ParamSpec("d", "dilation: a number or h×w", 1, "str", help_zh="膨胀率：一个数或 h×w"),
+        ParamSpec("s", "stride: a number or h×w", 1, "str"),
+        ParamSpec("d", "dilation: a number or h×w", 1, "str"),
         ParamSpec(
             "dim",
             "auto (a vector is 1-D, a matrix or a 3-D tensor 2-D), 1 or 2",
             "auto",
             "choice",
             choices=("auto", "1", "2"),
-            help_zh="auto（向量为一维，矩阵或三维张量为二维）、1 或 2",
         ),
     ],
     ["Y", "out_shape", "top_left", "sum"],
@@ -522,7 +513,6 @@ def _check_pool(p: Params) -> None:
     "pool",
     "pool",
     "Max / average pooling by hand",
-    "手算最大/平均池化",
     [
         ParamSpec(
             "X",
@@ -531,7 +521,6 @@ def _check_pool(p: Params) -> None:
             "tensor",
             rank=(2, 3),
             shape="[C×]H×W",
-            help_zh="输入：H×W，多通道时为 C×H×W（各通道分别池化）",
         ),
         ParamSpec("f", "window size", 2, "int", min=1, max=8),
         ParamSpec(
@@ -541,7 +530,6 @@ def _check_pool(p: Params) -> None:
             "int",
             min=1,
             max=8,
-            help_zh="步幅（默认等于窗口大小 f，与 PyTorch 相同）",
         ),
         ParamSpec("mode", "max or avg", "max", "choice", choices=("max", "avg")),
         ParamSpec(
@@ -551,7 +539,6 @@ def _check_pool(p: Params) -> None:
             "int",
             min=0,
             max=4,
-            help_zh="每侧填充（最大池化不会选到填充；平均池化把填充的 0 计入，与 PyTorch 相同）",
         ),
     ],
     ["top_left", "out_size", "sum", "params", "Y"],
@@ -639,17 +626,6 @@ def _register_chinese() -> None:
 
     add_chinese(
         names=_zh_names(),
-        phrases={
-            "true convolution: the kernel is flipped (Y[i] = Σ X[i + m]·K[k − 1 − m])": (
-                "真正的卷积：卷积核翻转（Y[i] = Σ X[i + m]·K[k − 1 − m]）"
-            ),
-            "padding: max pooling pads with −∞, average pooling with zeros that count in the mean (PyTorch defaults)": (
-                "填充：最大池化补 −∞，平均池化补 0 且计入平均值（PyTorch 的默认做法）"
-            ),
-            "true convolution: the kernel flipped up-down and left-right": "真正的卷积：卷积核旋转 180°",
-            "true convolution: the kernel reversed": "真正的卷积：卷积核倒序",
-            "one row per channel: its map read row by row": "每个通道一行：该通道的特征图按行展开",
-        },
         fragments=[
             (
                 r"^cross-correlation: the kernel is not flipped \(what CNN layers compute\)",

@@ -55,7 +55,6 @@ def _format_param() -> ParamSpec:
         "corners",
         "choice",
         choices=FORMATS,
-        help_zh="框的写法：corners 为 x1,y1,x2,y2；xywh 为左上角 x,y 与宽高；center 为中心 cx,cy 与宽高（YOLO）",
     )
 
 
@@ -125,16 +124,14 @@ def _check_iou(p: Params) -> None:
     "det.iou",
     "det.iou",
     "Intersection over union",
-    "交并比 IoU",
     [
         ParamSpec(
             "box1",
             "first box (x1,y1,x2,y2 unless format says otherwise)",
             [0, 0, 2, 2],
             "floatlist",
-            help_zh="第一个框（默认 x1,y1,x2,y2，见 format）",
         ),
-        ParamSpec("box2", "second box", [1, 1, 3, 3], "floatlist", help_zh="第二个框"),
+        ParamSpec("box2", "second box", [1, 1, 3, 3], "floatlist"),
         _format_param(),
     ],
     ["inter", "union", "area1", "area2"],
@@ -235,14 +232,12 @@ def _check_nms(p: Params) -> None:
     "det.nms",
     "det.nms",
     "Non-max suppression step by step",
-    "逐步进行非极大值抑制",
     [
         ParamSpec(
             "boxes",
             "one box per row (x1,y1,x2,y2 unless format says otherwise)",
             [[0, 0, 4, 4], [1, 1, 5, 5], [0, 1, 4, 5], [6, 6, 9, 9], [6, 7, 9, 10]],
             "matrix",
-            help_zh="每行一个框（默认 x1,y1,x2,y2，见 format）",
         ),
         ParamSpec(
             "scores",
@@ -251,7 +246,6 @@ def _check_nms(p: Params) -> None:
             "floatlist",
             min=0,
             max=1,
-            help_zh="每个框的置信度",
         ),
         ParamSpec(
             "iou_threshold",
@@ -260,7 +254,6 @@ def _check_nms(p: Params) -> None:
             "float",
             min=0,
             max=1,
-            help_zh="IoU 超过该值的框被抑制",
         ),
         ParamSpec(
             "score_threshold",
@@ -269,7 +262,6 @@ def _check_nms(p: Params) -> None:
             "float",
             min=0,
             max=1,
-            help_zh="得分 ≤ 该值的框先被丢弃",
         ),
         _format_param(),
     ],
@@ -320,11 +312,4 @@ def _nms(p: Params) -> Out:
     )
 
 
-add_chinese(
-    names={"Corners of box1": "box1 的角点坐标", "Corners of box2": "box2 的角点坐标", "Corners": "角点坐标"},
-    phrases={
-        "boxes as x, y, w, h (top-left corner and size)": "框写作 x, y, w, h（左上角与宽高）",
-        "boxes as cx, cy, w, h (centre and size, as in YOLO)": "框写作 cx, cy, w, h（中心与宽高，同 YOLO）",
-    },
-    fragments=[(r", one box per row$", "，每行一个框")],
-)
+add_chinese(fragments=[(r", one box per row$", "，每行一个框")])

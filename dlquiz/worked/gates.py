@@ -239,7 +239,6 @@ _LSTM_ZH = {
     "lstm.step",
     "lstm.gates",
     "One LSTM step, forward and backward",
-    "LSTM 的一步：前向与反向",
     _nets.described(
         [
             ParamSpec("x", "input xₜ (n_x numbers)", 1, "tensor", rank=(0, 1)),
@@ -473,7 +472,6 @@ _GRU_ZH = {
     "gru.step",
     "lstm.variants",
     "One GRU step, forward and backward",
-    "GRU 的一步：前向与反向",
     _nets.described(
         [
             ParamSpec("x", "input xₜ (n_x numbers)", 1, "tensor", rank=(0, 1)),
@@ -730,7 +728,6 @@ def _draw_counts(d: Draw) -> Params:
     "rnn.params",
     "rnn.forward",
     "Parameters of a recurrent layer (RNN, LSTM, GRU)",
-    "循环层（RNN、LSTM、GRU）的参数个数",
     _nets.described(
         [
             ParamSpec("cell", "rnn, lstm or gru", "lstm", "choice", choices=tuple(CELLS)),

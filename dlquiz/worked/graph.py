@@ -689,7 +689,6 @@ def _check_graph(p: Params) -> None:
     "backprop.graph",
     "backprop.chain",
     "Backprop on a computational graph, node by node",
-    "计算图上的反向传播（逐节点）",
     with_zh(
         [
             ParamSpec(

@@ -85,7 +85,6 @@ def _draw(d: Draw) -> Params:
     "gru.cell",  # a literal: the kind index finds it without importing every module
     "lstm.variants",
     "One GRU step from given gate values",
-    "已知门值的一步 GRU",
     [
         ParamSpec(
             "r",
@@ -94,11 +93,10 @@ def _draw(d: Draw) -> Params:
             "tensor",
             rank=(0, 1),
             applies="with W_h and dh",
-            help_zh="重置门 rₜ（一个数或每个单元一个）",
         ),
-        ParamSpec("z", "update gate zₜ", 0.4, "tensor", rank=(0, 1), help_zh="更新门 zₜ"),
-        ParamSpec("h_tilde", "candidate h̃ₜ", 0.6, "tensor", rank=(0, 1), help_zh="候选状态 h̃ₜ"),
-        ParamSpec("h_prev", "previous hidden state hₜ₋₁", 0.2, "tensor", rank=(0, 1), help_zh="上一步的隐状态 hₜ₋₁"),
+        ParamSpec("z", "update gate zₜ", 0.4, "tensor", rank=(0, 1)),
+        ParamSpec("h_tilde", "candidate h̃ₜ", 0.6, "tensor", rank=(0, 1)),
+        ParamSpec("h_prev", "previous hidden state hₜ₋₁", 0.2, "tensor", rank=(0, 1)),
         ParamSpec(
             "update",
             "z_old: hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ (Qiu, Cho et al. 2014, PyTorch); "
@@ -106,8 +104,6 @@ def _draw(d: Draw) -> Params:
             "z_old",
             "choice",
             choices=("z_old", "z_new"),
-            help_zh="z_old：hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ（邱锡鹏书、Cho 等 2014、PyTorch）；"
-            "z_new：hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ",
         ),
         ParamSpec(
             "dh",
@@ -115,7 +111,6 @@ def _draw(d: Draw) -> Params:
             None,
             "tensor",
             rank=(0, 1),
-            help_zh="反向传播的上游梯度 ∂L/∂hₜ（默认不做反向传播）",
         ),
         ParamSpec(
             "W_h",
@@ -123,7 +118,6 @@ def _draw(d: Draw) -> Params:
             None,
             "tensor",
             rank=(0, 1, 2),
-            help_zh="候选状态中乘 r ⊙ hₜ₋₁ 的矩阵（n_h × n_h；h̃ = tanh(W_h·(r ⊙ hₜ₋₁) + …)）：用于求 ∂L/∂r（需 dh）",
         ),
     ],
     ["h", "z_h_prev", "z_h_tilde", "dz", "dh_tilde", "dh_prev", "da_z", "da_h", "dr", "da_r"],
@@ -207,13 +201,8 @@ _TAIL = "; the gate values are given (no weights); a_z, a_h are the pre-activati
 _TAIL_ZH = "；门值已给出（没有权重）；a_z、a_h 为 z 与 h̃ 的净输入"
 
 add_chinese(
-    names={"Keep": "保留的记忆", "Write": "写入的记忆", "Hidden state": "隐状态"},
     phrases={
-        "the direct path only: the paths through r, z and h̃ need the weights (gru.step)": "只含直接路径：经过 r、z、h̃ 的路径需要权重（见 gru.step）",
-        "r acts only inside h̃ = tanh(W_h·(r ⊙ hₜ₋₁) + …)": "r 只在 h̃ = tanh(W_h·(r ⊙ hₜ₋₁) + …) 之内起作用",
-        # whole conventions (a fragment could be pre-empted by another module's word patterns)
         f"hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ{_TAIL}": f"hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ{_TAIL_ZH}",
         f"hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ{_TAIL}": f"hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ{_TAIL_ZH}",
-        "with W_h and dh": "仅在给出 W_h 与 dh 时使用",
-    },
+    }
 )

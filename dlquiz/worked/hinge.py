@@ -33,7 +33,6 @@ def _check_hinge(p: Params) -> None:
     "loss.hinge",
     "loss.choice",
     "Hinge loss: binary and multi-class SVM",
-    "合页损失：二分类与多分类 SVM",
     [
         ParamSpec(
             "mode",
@@ -41,7 +40,6 @@ def _check_hinge(p: Params) -> None:
             "multiclass",
             "choice",
             choices=("multiclass", "binary"),
-            help_zh="多分类或二分类",
         ),
         ParamSpec(
             "s",
@@ -49,7 +47,6 @@ def _check_hinge(p: Params) -> None:
             [3.2, 5.1, -1.7],
             "tensor",
             rank=(0, 1, 2),
-            help_zh="得分：每类一个（多分类；多个样本时每行一个样本）或每个样本一个（二分类）",
         ),
         ParamSpec(
             "y",
@@ -57,16 +54,14 @@ def _check_hinge(p: Params) -> None:
             0,
             "tensor",
             rank=(0, 1),
-            help_zh="真实类别下标（多分类）或标签 ±1（二分类）",
         ),
-        ParamSpec("margin", "margin Δ", 1.0, "float", min=0, help_zh="间隔 Δ"),
+        ParamSpec("margin", "margin Δ", 1.0, "float", min=0),
         ParamSpec(
             "reduction",
             "binary with several samples: mean or sum",
             "mean",
             "choice",
             choices=("mean", "sum"),
-            help_zh="二分类多个样本时取平均或求和",
             applies="with mode=binary and several samples",
         ),
     ],
@@ -186,11 +181,6 @@ def _hinge_rows(s: np.ndarray, y: object, delta: float) -> Out:
 
 
 add_chinese(
-    names={"Margins": "间隔项", "Margins y·s": "间隔 y·s", "Hinge terms": "合页项"},
-    phrases={
-        "the true class itself is left out": "真实类别本身不计入",
-        "zero once a sample is beyond the margin": "样本超出间隔后为零",
-    },
     fragments=[
         (r"^multi-class SVM loss", "多分类 SVM 损失"),
         (r"^binary hinge", "二分类合页损失"),
@@ -201,5 +191,5 @@ add_chinese(
         ),
         (r"= −y where y·s < Δ, else 0", "= −y（当 y·s < Δ），否则为 0"),
         (r"\(violations, with −count at yᵢ\)", "（违反间隔处为 1，yᵢ 处为 −违反个数）"),
-    ],
+    ]
 )

@@ -42,7 +42,6 @@ def _check_logreg(p: Params) -> None:
     "logreg.step",
     "logreg",
     "One gradient-descent step of logistic regression",
-    "逻辑回归的一步梯度下降",
     [
         ParamSpec(
             "x",
@@ -51,7 +50,6 @@ def _check_logreg(p: Params) -> None:
             "tensor",
             rank=(1, 2),
             shape="n or n×m",
-            help_zh="一个样本的特征（向量），或每列一个样本的 X",
         ),
         ParamSpec(
             "y",
@@ -59,18 +57,16 @@ def _check_logreg(p: Params) -> None:
             1,
             "tensor",
             rank=(0, 1),
-            help_zh="标签 0 或 1（X 时为 m 个标签的向量）",
         ),
-        ParamSpec("w", "weights (one per feature)", [0.5, -0.25], "floatlist", help_zh="权重（每个特征一个）"),
-        ParamSpec("b", "bias", 0.0, "float", help_zh="偏置"),
-        ParamSpec("lr", "learning rate α", 0.1, "float", min=0, help_zh="学习率 α"),
+        ParamSpec("w", "weights (one per feature)", [0.5, -0.25], "floatlist"),
+        ParamSpec("b", "bias", 0.0, "float"),
+        ParamSpec("lr", "learning rate α", 0.1, "float", min=0),
         ParamSpec(
             "l2",
             "L2 regularisation λ: J + λ/(2m)·‖w‖², dw + (λ/m)·w (the bias is not regularised)",
             0.0,
             "float",
             min=0,
-            help_zh="L2 正则化系数 λ：J + λ/(2m)·‖w‖²，dw + (λ/m)·w（偏置不正则化）",
         ),
     ],
     ["z", "a", "loss", "dz", "dw", "db", "w_new", "b_new", "w1_new"],
@@ -238,10 +234,9 @@ def _check_fit(p: Params) -> None:
     "ml.fit-feature",
     "ml.fit",
     "A new feature makes y = c·x² linear",
-    "构造新特征使 y = c·x² 变为线性",
     [
-        ParamSpec("c", "coefficient of y = c·x²", 5, "float", help_zh="y = c·x² 的系数"),
-        ParamSpec("xs", "inputs x", [1.0, 2.0, 3.0], "floatlist", help_zh="输入 x"),
+        ParamSpec("c", "coefficient of y = c·x²", 5, "float"),
+        ParamSpec("xs", "inputs x", [1.0, 2.0, 3.0], "floatlist"),
     ],
     ["slope_x", "intercept_x", "mse_x", "w", "mse_z"],
     draw=_draw_fit,
@@ -289,21 +284,10 @@ def _fit(p: Params) -> Out:
 
 
 add_chinese(
-    names={
-        "Cost": "代价",
-        "Cost without the penalty": "不含惩罚项的代价",
-        "L2 penalty": "L2 惩罚项",
-        "Loss per sample": "每个样本的损失",
-    },
-    phrases={
-        "one entry per sample (column of X)": "每个样本（X 的一列）一个值",
-        "the bias is not regularised": "偏置不做正则化",
-        "weight decay: the penalty pulls every weight towards 0": "权重衰减：惩罚项把每个权重拉向 0",
-    },
     fragments=[
         (
             r"^cross-entropy cost averaged over m = (\d+) samples, natural log; X has one column per sample",
             r"交叉熵代价，对 m = \1 个样本取平均，自然对数；X 每列一个样本",
         ),
-    ],
+    ]
 )

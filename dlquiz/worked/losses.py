@@ -40,7 +40,6 @@ def _log_param(default: str = "e") -> ParamSpec:
         default,
         "choice",
         choices=LOG_BASES,
-        help_zh="对数的底：e（ln）、2（log₂、log2，比特）或 10（lg、log10）",
     )
 
 
@@ -88,7 +87,6 @@ def _check_bce(p: Params) -> None:
     "loss.bce",
     "loss.bce",
     "Binary cross-entropy",
-    "二元交叉熵",
     [
         ParamSpec(
             "y",
@@ -96,7 +94,6 @@ def _check_bce(p: Params) -> None:
             1,
             "tensor",
             rank=(0, 1),
-            help_zh="标签 0 或 1（或 [0, 1] 中的软标签）；多个样本时为向量",
         ),
         ParamSpec(
             "p",
@@ -104,7 +101,6 @@ def _check_bce(p: Params) -> None:
             0.8,
             "tensor",
             rank=(0, 1),
-            help_zh="预测为类别 1 的概率 ŷ（多个样本时为向量）",
         ),
         _log_param(),
         ParamSpec(
@@ -113,7 +109,6 @@ def _check_bce(p: Params) -> None:
             "mean",
             "choice",
             choices=("mean", "sum"),
-            help_zh="多个样本时取平均或求和",
             applies="when p is a vector",
         ),
     ],
@@ -222,7 +217,6 @@ def _check_ce(p: Params) -> None:
     "loss.ce",
     "loss.ce",
     "Cross-entropy of given probabilities",
-    "给定概率的交叉熵",
     [
         ParamSpec(
             "p",
@@ -230,7 +224,6 @@ def _check_ce(p: Params) -> None:
             [0.7, 0.2, 0.1],
             "tensor",
             rank=(1, 2),
-            help_zh="预测概率 ŷ（和为 1）；多个样本时每行一个样本",
         ),
         ParamSpec(
             "y",
@@ -238,7 +231,6 @@ def _check_ce(p: Params) -> None:
             0,
             "tensor",
             rank=(0, 1),
-            help_zh="真实类别的下标（从 0 开始；每个样本一个）",
             applies="when no target is given",
         ),
         ParamSpec(
@@ -247,7 +239,6 @@ def _check_ce(p: Params) -> None:
             None,
             "tensor",
             rank=(1, 2),
-            help_zh="软标签 t（概率向量，或每行一个），代替 y",
         ),
         _log_param(),
     ],
@@ -349,7 +340,6 @@ _MSE_FORM = {
     "loss.mse",
     "loss.mse",
     "Squared error: J = 1/(2m)Σ, E = ½Σ, mean or sum",
-    "平方误差：J = 1/(2m)Σ、E = ½Σ、均值或求和",
     [
         ParamSpec(
             "a",
@@ -357,15 +347,13 @@ _MSE_FORM = {
             [0.5, 0.8],
             "tensor",
             rank=(0, 1, 2),
-            help_zh="预测（输出）a：数、向量，或每列一个样本的矩阵",
         ),
-        ParamSpec("y", "targets y, the shape of a", [1, 0], "tensor", rank=(0, 1, 2), help_zh="目标值 y，形状同 a"),
+        ParamSpec("y", "targets y, the shape of a", [1, 0], "tensor", rank=(0, 1, 2)),
         ParamSpec(
             "half",
             "multiply by ½ (it cancels the 2 of the derivative)",
             True,
             "bool",
-            help_zh="是否乘 ½（与导数中的 2 抵消）",
         ),
         ParamSpec(
             "reduction",
@@ -373,7 +361,6 @@ _MSE_FORM = {
             "mean",
             "choice",
             choices=("mean", "sum"),
-            help_zh="对 m 个样本取平均或求和",
         ),
     ],
     ["sum_sq", "m", "grad"],
@@ -438,12 +425,9 @@ def _check_entropy(p: Params) -> None:
     "loss.entropy",
     "loss.ce",
     "Entropy, cross-entropy and KL divergence",
-    "熵、交叉熵与 KL 散度",
     [
-        ParamSpec(
-            "p", "a probability distribution p (sum 1)", [0.5, 0.25, 0.25], "floatlist", help_zh="概率分布 p（和为 1）"
-        ),
-        ParamSpec("q", "a second distribution q (optional)", None, "floatlist", help_zh="第二个分布 q（可选）"),
+        ParamSpec("p", "a probability distribution p (sum 1)", [0.5, 0.25, 0.25], "floatlist"),
+        ParamSpec("q", "a second distribution q (optional)", None, "floatlist"),
         _log_param("2"),
     ],
     ["entropy"],
@@ -481,25 +465,6 @@ def _entropy(p: Params) -> Out:
 
 
 add_chinese(
-    names={
-        "Loss per sample": "每个样本的损失",
-        "Mean loss": "平均损失",
-        "Total loss": "总损失",
-        "Gradient of the mean loss": "平均损失的梯度",
-        "Soft label": "软标签",
-        "Labels": "标签",
-        "Terms": "各项",
-        "Entropy": "熵",
-        "Cross-entropy": "交叉熵",
-        "KL divergence": "KL 散度",
-    },
-    phrases={
-        "the gradient of each sample's loss": "每个样本损失的梯度",
-        "every class contributes in proportion to its label tᵢ": "每个类别按其标签 tᵢ 的大小计入",
-        "0·log 0 is taken as 0": "约定 0·log 0 = 0",
-        "never negative; 0 only when q = p": "恒非负；仅当 q = p 时为 0",
-        "ŷ − t": "ŷ − t",
-    },
     fragments=[
         (r"^natural log", "自然对数"),
         (r"^log₂: log base 2", "log₂：以 2 为底"),
@@ -529,5 +494,5 @@ add_chinese(
         (r"; unit: bits", "；单位：比特"),
         (r"; unit: nats", "；单位：奈特"),
         (r"; unit: bans \(base 10\)", "；单位：哈特莱（以 10 为底）"),
-    ],
+    ]
 )

@@ -65,7 +65,6 @@ def _draw(d: Draw) -> Params:
     "lstm.cell",  # a literal: the kind index finds it without importing every module
     "lstm.gates",
     "One LSTM step from given gate values",
-    "已知门值的一步 LSTM",
     [
         ParamSpec(
             "f",
@@ -73,21 +72,17 @@ def _draw(d: Draw) -> Params:
             0.8,
             "tensor",
             rank=(0, 1),
-            help_zh="遗忘门 fₜ（一个数或每个单元一个）",
         ),
-        ParamSpec("i", "input gate iₜ", 0.5, "tensor", rank=(0, 1), help_zh="输入门 iₜ"),
-        ParamSpec(
-            "c_tilde", "candidate c̃ₜ (also written gₜ)", 0.6, "tensor", rank=(0, 1), help_zh="候选记忆 c̃ₜ（也写作 gₜ）"
-        ),
-        ParamSpec("o", "output gate oₜ", 0.9, "tensor", rank=(0, 1), help_zh="输出门 oₜ"),
-        ParamSpec("c_prev", "previous cell state cₜ₋₁", 0.4, "tensor", rank=(0, 1), help_zh="上一步的记忆单元 cₜ₋₁"),
+        ParamSpec("i", "input gate iₜ", 0.5, "tensor", rank=(0, 1)),
+        ParamSpec("c_tilde", "candidate c̃ₜ (also written gₜ)", 0.6, "tensor", rank=(0, 1)),
+        ParamSpec("o", "output gate oₜ", 0.9, "tensor", rank=(0, 1)),
+        ParamSpec("c_prev", "previous cell state cₜ₋₁", 0.4, "tensor", rank=(0, 1)),
         ParamSpec(
             "dh",
             "upstream ∂L/∂hₜ for a backward pass (default: none, forward only)",
             None,
             "tensor",
             rank=(0, 1),
-            help_zh="反向传播的上游梯度 ∂L/∂hₜ（默认不做反向传播）",
         ),
         ParamSpec(
             "dc",
@@ -95,7 +90,6 @@ def _draw(d: Draw) -> Params:
             None,
             "tensor",
             rank=(0, 1),
-            help_zh="来自下一步的 ∂L/∂cₜ（默认 0；需同时给 dh）",
         ),
         ParamSpec(
             "h_prev",
@@ -104,7 +98,6 @@ def _draw(d: Draw) -> Params:
             "tensor",
             rank=(0, 1),
             applies="with dh",
-            help_zh="hₜ₋₁（n_h 个数；需 dh）：用于 dW_g = ∂L/∂a_g·hₜ₋₁ᵀ（W_g 乘 hₜ₋₁）",
         ),
         ParamSpec(
             "x",
@@ -113,7 +106,6 @@ def _draw(d: Draw) -> Params:
             "tensor",
             rank=(0, 1),
             applies="with dh",
-            help_zh="输入 xₜ（n_x 个数；需 dh）：用于 dU_g = ∂L/∂a_g·xₜᵀ（U_g 乘 xₜ）",
         ),
     ],
     [
@@ -243,15 +235,8 @@ def _weight_steps(p: Params, n: int, da: dict[str, np.ndarray]) -> list[Step]:
 
 
 add_chinese(
-    names={
-        "Keep": "保留的记忆",
-        "Write": "写入的记忆",
-        "Cell state": "记忆单元",
-        "Hidden state": "隐状态",
-    },
     phrases={
         _CONV: "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ，hₜ = oₜ ⊙ tanh(cₜ)；门值已给出（没有权重）",
         _CONV + _CONV_BACK: "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ，hₜ = oₜ ⊙ tanh(cₜ)；门值已给出（没有权重）" + _CONV_BACK_ZH,
-        "with dh": "仅在给出 dh 时使用",
-    },
+    }
 )

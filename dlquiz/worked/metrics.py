@@ -87,14 +87,12 @@ def _ratio(a: float, b: float) -> float:
     "eval.metrics",
     "ml.fit",  # eval.metrics is a topic of syllabus-beyond.md, not of the bank's syllabus.toml
     "Classification metrics: confusion matrix, P, R, F1",
-    "分类指标：混淆矩阵、精确率、召回率、F1",
     [
         ParamSpec(
             "y_true",
             "true class of each sample (0-based)",
             [1, 0, 1, 1, 0, 1, 0, 0, 1, 1],
             "intlist",
-            help_zh="每个样本的真实类别（从 0 开始）",
             applies="when no confusion matrix cm is given",
         ),
         ParamSpec(
@@ -102,7 +100,6 @@ def _ratio(a: float, b: float) -> float:
             "predicted class of each sample",
             [1, 0, 0, 1, 1, 1, 0, 0, 1, 0],
             "intlist",
-            help_zh="每个样本的预测类别",
             applies="when no confusion matrix cm is given",
         ),
         ParamSpec(
@@ -110,7 +107,6 @@ def _ratio(a: float, b: float) -> float:
             "a confusion matrix instead (row = true class, column = predicted)",
             None,
             "matrix",
-            help_zh="直接给出混淆矩阵（行 = 真实类别，列 = 预测类别）",
         ),
         ParamSpec(
             "scores",
@@ -119,7 +115,6 @@ def _ratio(a: float, b: float) -> float:
             "floatlist",
             min=0,
             max=1,
-            help_zh="二分类：代替 y_pred 的类别 1 预测概率",
         ),
         ParamSpec(
             "threshold",
@@ -128,7 +123,6 @@ def _ratio(a: float, b: float) -> float:
             "float",
             min=0,
             max=1,
-            help_zh="得分 ≥ 阈值时预测为类别 1",
             applies="when scores are given",
         ),
         ParamSpec(
@@ -137,7 +131,6 @@ def _ratio(a: float, b: float) -> float:
             1,
             "int",
             min=0,
-            help_zh="二分类时的正类",
             applies="with two classes",
         ),
         ParamSpec(
@@ -147,7 +140,6 @@ def _ratio(a: float, b: float) -> float:
             "int",
             min=2,
             max=100,
-            help_zh="类别数（默认：最大标签 + 1）",
             applies="when labels are given",
         ),
         *(
@@ -326,36 +318,6 @@ def _metrics(p: Params) -> Out:
 
 
 add_chinese(
-    names={
-        "Confusion matrix": "混淆矩阵",
-        "True positives per class": "每类的真正例",
-        "False positives per class": "每类的假正例",
-        "False negatives per class": "每类的假反例",
-        "Accuracy": "准确率",
-        "Counts for the positive class": "正类的计数",
-        "Precision": "精确率",
-        "Recall": "召回率",
-        "F1": "F1",
-        "Specificity": "特异度",
-        "Precision per class": "每类精确率",
-        "Recall per class": "每类召回率",
-        "F1 per class": "每类 F1",
-        "Macro precision": "宏平均精确率",
-        "Macro recall": "宏平均召回率",
-        "Macro F1": "宏平均 F1",
-        "Micro precision": "微平均精确率",
-        "Micro recall": "微平均召回率",
-        "Micro F1": "微平均 F1",
-        "Weighted F1": "加权 F1",
-        "Predictions": "预测类别",
-    },
-    phrases={
-        "row = true class, column = predicted class": "行 = 真实类别，列 = 预测类别",
-        "also called sensitivity or true-positive rate": "也称灵敏度或真正例率",
-        "the mean of the per-class F1": "各类 F1 的平均",
-        "one label per sample: every false positive of one class is a false negative of another": "每个样本一个标签：一类的假正例就是另一类的假反例",
-        "rows = true class, columns = predicted class; 0/0 taken as 0; macro F1 = mean of per-class F1": "行 = 真实类别，列 = 预测类别；0/0 取 0；宏平均 F1 = 各类 F1 的平均",
-    },
     fragments=[
         (r"^C\[true, predicted\] \(counted\)", "C[真实, 预测]（由标签统计）"),
         (r"^C\[true, predicted\] \(given\)", "C[真实, 预测]（已给出）"),
@@ -371,5 +333,5 @@ add_chinese(
             r"^0/0 taken as 0 for class (.+) \(no sample predicted or present\)",
             r"类别 \1 出现 0/0，取 0（没有样本被预测为该类或属于该类）",
         ),
-    ],
+    ]
 )

@@ -286,7 +286,6 @@ def _draw_ewma(d: Draw) -> Params:
     "opt.ewma",
     "opt.ewma",
     "Exponentially weighted average",
-    "指数加权平均",
     with_zh(
         [
             ParamSpec("thetas", "the observations θ₁, θ₂, …", [10, 12, 11], "floatlist"),
@@ -454,7 +453,6 @@ def _one(xs: list[float]) -> Any:
     "opt.sgd",
     "opt.momentum",
     "Gradient descent step by step",
-    "梯度下降逐步计算",
     with_zh(
         [
             *_OPT_COMMON,
@@ -466,7 +464,6 @@ def _one(xs: list[float]) -> Any:
                 "float",
                 min=0,
                 max=100,
-                help_zh="L2 权重衰减 λ：每步用 g + λ·w，即 f + (λ/2)‖w‖² 的梯度（默认 0）",
             ),
         ],
         _HELP_ZH,
@@ -516,7 +513,6 @@ _SGD_CONVENTION = "gradient descent: w = w − αg (SGD when g is a mini-batch's
     "opt.momentum",
     "opt.momentum",
     "Gradient descent with momentum",
-    "动量梯度下降",
     with_zh([*_OPT_COMMON, *_momentum_params(0.9)], _HELP_ZH),
     ["v_k", "w_k", "ws", "gs", "g1", "v1", "w1"],
     draw=lambda d: _draw_opt(d, {"beta": [0.9, 0.9, 0.5, 0.8]}, 3),
@@ -530,7 +526,6 @@ def _momentum(p: Params) -> Out:
     "opt.nesterov",
     "opt.momentum",
     "Nesterov momentum (look-ahead gradient)",
-    "Nesterov 动量（前瞻梯度）",
     with_zh([*_OPT_COMMON, *_momentum_params(0.9)], _HELP_ZH),
     ["v_k", "w_k", "ws", "gs", "g1", "v1", "w1"],
     draw=lambda d: {
@@ -611,7 +606,6 @@ def _run_scaled(p: Params, kind: str, adagrad: bool) -> Out:
     "opt.adagrad",
     "opt.rmsprop",
     "AdaGrad step by step",
-    "AdaGrad 逐步计算",
     with_zh([*_OPT_COMMON, _EPS, _INSIDE, _K, _S0], _HELP_ZH),
     ["s_k", "w_k", "ws", "gs", "g1", "s1", "w1"],
     draw=lambda d: {**_draw_opt(d, {}, 3, typed=True), "eps_inside": d.pick("eps_inside", [False, False, True])},
@@ -625,7 +619,6 @@ def _adagrad(p: Params) -> Out:
     "opt.rmsprop",
     "opt.rmsprop",
     "RMSprop step by step",
-    "RMSprop 逐步计算",
     with_zh(
         [*_OPT_COMMON, ParamSpec("beta", "β", 0.999, "float", min=0, max=0.9999), _EPS, _INSIDE, _K, _S0], _HELP_ZH
     ),
@@ -641,7 +634,6 @@ def _rmsprop(p: Params) -> Out:
     "opt.adam",
     "opt.adam",
     "Adam with bias correction",
-    "带偏差修正的 Adam",
     with_zh(
         [
             *_OPT_COMMON,
@@ -791,7 +783,6 @@ def _check_decay(p: Params) -> None:
     "opt.lr-decay",
     "opt.lr-decay",
     "Learning-rate decay",
-    "学习率衰减",
     with_zh(
         [
             ParamSpec(
@@ -910,7 +901,6 @@ def _lr_decay(p: Params) -> Out:
     "opt.minibatch",
     "opt.minibatch",
     "Iterations per epoch of mini-batch GD",
-    "小批量梯度下降每轮的迭代次数",
     with_zh(
         [
             ParamSpec("m", "training samples", 50000, "int", min=1),
@@ -976,7 +966,6 @@ def _check_gradcheck(p: Params) -> None:
     "gradcheck",
     "gradcheck",
     "Numerical gradient: one-sided vs two-sided",
-    "数值梯度：单边与双边差分",
     with_zh(
         [
             ParamSpec(

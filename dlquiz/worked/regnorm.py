@@ -35,20 +35,16 @@ def _check_bn(p: Params) -> None:
     "norm.batch",
     "norm.batch",
     "Batch normalisation of one feature",
-    "对一个特征做批量归一化",
     [
-        ParamSpec(
-            "x", "the feature's values over the mini-batch", [1, 2, 3, 6], "floatlist", help_zh="该特征在小批量上的取值"
-        ),
-        ParamSpec("gamma", "scale γ", 1, "float", min=-100, max=100, help_zh="缩放 γ"),
-        ParamSpec("beta", "shift β", 0, "float", min=-100, max=100, help_zh="平移 β"),
-        ParamSpec("eps", "ε", 1e-8, "float", min=0, max=1, help_zh="ε（加在方差上，防止除以 0）"),
+        ParamSpec("x", "the feature's values over the mini-batch", [1, 2, 3, 6], "floatlist"),
+        ParamSpec("gamma", "scale γ", 1, "float", min=-100, max=100),
+        ParamSpec("beta", "shift β", 0, "float", min=-100, max=100),
+        ParamSpec("eps", "ε", 1e-8, "float", min=0, max=1),
         ParamSpec(
             "running_mean",
             "test time: the running mean μ used instead of the batch's (give running_var too)",
             None,
             "float",
-            help_zh="测试时：用滑动平均的均值 μ 代替本批的均值（同时给 running_var）",
         ),
         ParamSpec(
             "running_var",
@@ -56,7 +52,6 @@ def _check_bn(p: Params) -> None:
             None,
             "float",
             min=0,
-            help_zh="测试时：用滑动平均的方差 σ² 代替本批的方差",
         ),
     ],
     ["mean", "var", "std", "x_hat", "y0"],
@@ -130,15 +125,10 @@ def dropout_mask(n: int, keep_prob: float, seed: int) -> list[int]:
     "reg.dropout",
     "reg.dropout",
     "Inverted dropout on one layer",
-    "对一层做反向随机失活（inverted dropout）",
     [
-        ParamSpec("a", "activations", [1, 2, 3, 4, 5], "floatlist", help_zh="激活值"),
-        ParamSpec(
-            "keep_prob", "probability of keeping a unit", 0.8, "float", min=0.01, max=1, help_zh="保留一个单元的概率"
-        ),
-        ParamSpec(
-            "seed", "seed of the mask", 0, "int", min=0, applies="when no mask is given", help_zh="掩码的随机种子"
-        ),
+        ParamSpec("a", "activations", [1, 2, 3, 4, 5], "floatlist"),
+        ParamSpec("keep_prob", "probability of keeping a unit", 0.8, "float", min=0.01, max=1),
+        ParamSpec("seed", "seed of the mask", 0, "int", min=0, applies="when no mask is given"),
         ParamSpec(
             "mask",
             "an explicit 0/1 mask instead of the seed",
@@ -146,7 +136,6 @@ def dropout_mask(n: int, keep_prob: float, seed: int) -> list[int]:
             "intlist",
             min=0,
             max=1,
-            help_zh="直接给出的 0/1 掩码（代替随机种子）",
         ),
     ],
     ["mask", "scale", "kept"],
@@ -192,16 +181,14 @@ SCHEMES = ("lecun", "xavier", "he")
     "init.variance",
     "init",
     "Variance of the initial weights",
-    "初始权重的方差",
     [
-        ParamSpec("n_in", "inputs of the layer (fan-in)", 256, "int", min=1, help_zh="该层的输入个数（fan-in）"),
+        ParamSpec("n_in", "inputs of the layer (fan-in)", 256, "int", min=1),
         ParamSpec(
             "scheme",
             "lecun 1/n_in, xavier 2/(n_in + n_out), he 2/n_in",
             "lecun",
             "choice",
             choices=SCHEMES,
-            help_zh="lecun 为 1/n_in，xavier 为 2/(n_in + n_out)，he 为 2/n_in",
         ),
         ParamSpec(
             "n_out",
@@ -209,7 +196,6 @@ SCHEMES = ("lecun", "xavier", "he")
             128,
             "int",
             min=1,
-            help_zh="该层的输出个数（fan-out，仅 xavier 使用）",
             applies="with scheme=xavier",
         ),
     ],
@@ -260,15 +246,9 @@ def _init_variance(p: Params) -> Out:
 
 
 add_chinese(
-    names={"Uniform range": "均匀分布的范围"},
-    phrases={
-        "given: test time uses the training statistics": "已给出：测试时使用训练时统计的量",
-        "the same variance from a uniform draw (Glorot's √(6/(n_in + n_out)) for Xavier)": "用均匀分布得到同样的方差（Xavier 即 Glorot 的 √(6/(n_in + n_out))）",
-        "test time: the running mean and variance from training, not the batch's; applied before the activation": "测试时：使用训练时的滑动平均均值和方差，而不是本批的；在激活函数之前进行",
-    },
     fragments=[
         (r"^μ = running mean = ", "μ = 滑动平均均值 = "),
         (r"^U\(−a, a\) has variance a²/3, so a = ", "U(−a, a) 的方差为 a²/3，所以 a = "),
         (r"^σ² = running variance = ", "σ² = 滑动平均方差 = "),
-    ],
+    ]
 )

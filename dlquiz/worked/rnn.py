@@ -322,7 +322,6 @@ _BPTT_ZH = {
     "rnn.bptt",
     "rnn.bptt",
     "Back-propagation through time",
-    "随时间反向传播（BPTT）",
     _nets.described(
         [
             ParamSpec("T", "time steps (default: from x, 3)", None, "int", min=1, max=MAX_T),

@@ -52,7 +52,6 @@ def _check_softmax(p: Params) -> None:
     "softmax",
     "softmax.grad",
     "Softmax, its cross-entropy and the gradient",
-    "softmax、交叉熵与梯度",
     [
         ParamSpec(
             "o",
@@ -60,7 +59,6 @@ def _check_softmax(p: Params) -> None:
             [1, 2, 3],
             "tensor",
             rank=(1, 2),
-            help_zh="logits（得分）o：向量，或每个样本一行的矩阵",
         ),
         ParamSpec(
             "y",
@@ -68,7 +66,6 @@ def _check_softmax(p: Params) -> None:
             0,
             "tensor",
             rank=(0, 1),
-            help_zh="真实类别的下标（从 0 开始；矩阵时每个样本一个）",
             applies="when no target is given",
         ),
         ParamSpec(
@@ -77,7 +74,6 @@ def _check_softmax(p: Params) -> None:
             None,
             "tensor",
             rank=(1, 2),
-            help_zh="软标签：代替 y 的概率向量（或矩阵）",
         ),
         _log_param(),
         ParamSpec(
@@ -86,7 +82,6 @@ def _check_softmax(p: Params) -> None:
             "rows",
             "choice",
             choices=("rows", "columns"),
-            help_zh="矩阵 o 中每行还是每列是一个样本",
             applies="when o is a matrix",
         ),
     ],
