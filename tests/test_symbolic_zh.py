@@ -21,8 +21,8 @@ import dlquiz
 from dlquiz.cli import cli
 from dlquiz.errors import ParseError
 from dlquiz.symbolic.messages import parse_error_zh
-from dlquiz.symbolic.verdict_messages import verdict_zh
 from dlquiz.symbolic.parse import canonical_name, parse_math, parse_relation
+from dlquiz.symbolic.verdict_messages import verdict_zh
 
 # names that stay as they are in Chinese text: functions the student types, programs, languages
 ALLOWED = {

@@ -3,8 +3,8 @@
 Code words its messages in English and calls ``t("Nothing to review today.", lang)``;
 ``{name}`` placeholders are filled from keyword arguments: ``t("{n} items in {root}", lang, n=3, root=p)``.
 With ``lang == "zh"`` the message is looked up in the one Chinese catalog, ``dlquiz/i18n/zh.toml`` and its
-area files ``zh-*.toml`` (English msgid = Chinese text); other languages get the English. Which language a command speaks is
-decided in one place, ``dlquiz.cli.common.default_lang`` (``--lang`` overrides it).
+area files ``zh-*.toml`` (English msgid = Chinese text); other languages get the English. Which language a
+command speaks is decided in one place, ``dlquiz.cli.common.default_lang`` (``--lang`` overrides it).
 
 Messages kept in tables (rating names, column headings) are marked with ``N_("...")`` where they are
 written and translated with ``t(value, lang)`` where they are shown. Library code that does not know the
