@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import re
 
-from dlquiz.i18n import Lazy, chinese, register
+from dlquiz.i18n import N_, Lazy, chinese, register, t
 
-_NUMBERED = [
-    (re.compile(r"^Step (\d+)$"), r"第 \1 步"),
-    (re.compile(r"^Epoch (\d+)$"), r"第 \1 轮"),
-    (re.compile(r"^Layer (\d+)$"), r"第 \1 层"),
-    (re.compile(r"^Update (\d+)$"), r"第 \1 次更新"),
-    (re.compile(r"^Keep box (\d+)$"), r"保留框 \1"),
-    (re.compile(r"^Iteration (\d+)$"), r"第 \1 次迭代"),
-    (re.compile(r"^Decay (\d+)$"), r"权重衰减 \1"),
-]
+# numbered step names: generators write lazy("Layer {n}", n=2); a plain "Layer 2" finds the same template
+_NUMBERED_NAMES = (
+    N_("Step {n}"),
+    N_("Epoch {n}"),
+    N_("Layer {n}"),
+    N_("Update {n}"),
+    N_("Keep box {n}"),
+    N_("Iteration {n}"),
+    N_("Decay {n}"),
+)
+_NUMBERED = re.compile("^(" + "|".join(m.removesuffix(" {n}") for m in _NUMBERED_NAMES) + r") (\d+)$")
 
 # English fragments inside notes and formulas (applied in order)
 _FRAGMENTS: list[tuple[re.Pattern[str], str]] = [
@@ -105,9 +107,9 @@ def step_name(name: str, lang: str) -> str:
     found = chinese(name)
     if found:
         return found
-    for pat, repl in _NUMBERED:
-        if pat.match(name):
-            return pat.sub(repl, name)
+    numbered = _NUMBERED.match(name)
+    if numbered:
+        return t(numbered.group(1) + " {n}", lang, n=numbered.group(2))
     return name
 
 
