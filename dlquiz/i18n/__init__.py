@@ -107,6 +107,10 @@ class Lazy(str):
         obj.msgid, obj.fields = msgid, fields
         return obj
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled as the message and its fields (a check's result crosses from its worker process)
+        return (type(self), (self.msgid, self.fields))
+
     def text(self, lang: str) -> str:
         """The message in `lang`; a field that is itself a `Lazy` message is translated too."""
         return t(self.msgid, lang, **{k: v.text(lang) if isinstance(v, Lazy) else v for k, v in self.fields.items()})
