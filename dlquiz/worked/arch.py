@@ -427,7 +427,7 @@ class _Builder:
         if len(uneven) == 2 and ah == aw:
             uneven = [("height and width", ah)]
         for name, ax in uneven:
-            self.warnings.append(uneven_warning(f"layer {spec.index} {spec.text}", ax, name))
+            self.warnings.append(uneven_warning(ax, name, (spec.index, spec.text)))
         mode = raw.lower() if raw.lower() in PAD_MODES else ""
         return ah, aw, mode
 

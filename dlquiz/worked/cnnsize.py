@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, lazy
 
 PAD_MODES = ("same", "valid", "full")
 
@@ -146,59 +147,37 @@ def pair_text(h: int | str, w: int | str) -> str:
     return f"{h}×{w}"
 
 
-def uneven_warning(where: str, axis: Axis, name: str) -> str:
-    """The message for a stride that does not divide the padded input minus the kernel.
+def uneven_warning(axis: Axis, name: str, layer: tuple[int, str] | None = None) -> str:
+    """The message (a `Lazy`) for a stride that does not divide the padded input minus the kernel.
 
-    `where` names the layer ("layer 3 conv(16,5,s=2)") or is empty; `name` is height, width,
-    height and width, or length.
+    `name` is height, width, height and width, or length; `layer` (its number and text, e.g.
+    ``(3, "conv(16,5,s=2)")``) names the layer of a network summary.
     """
     pad = axis.lo + axis.hi
     inner = f"{axis.n} + {pad} − {axis.k_eff}" if pad else f"{axis.n} − {axis.k_eff}"
-    left = axis.unused()
-    what = {"height": "row(s)", "width": "column(s)", "height and width": "row(s) and column(s)"}.get(name, "entries")
-    head = f"{where}: " if where else ""
-    return (
-        f"{head}{name}: ({inner})/{axis.s} = {_short(axis.span / axis.s)} is not a whole number; "
-        f"floored, the last {left} input {what} are never read (many exams call this setting invalid)"
-    )
+    fields = {"inner": inner, "s": axis.s, "q": _short(axis.span / axis.s), "left": axis.unused()}
+    problem = lazy(_UNEVEN.get(name, _UNEVEN["length"]), **fields)
+    if layer is None:
+        return problem
+    return lazy("layer {index} {layer}: {problem}", index=layer[0], layer=layer[1], problem=problem)
 
 
-# Chinese for the texts of the convolution generators (shared words; each module adds its own)
-_ZH_WORDS: list[tuple[str, str]] = [
-    (r"^layer (\d+) ", r"第 \1 层 "),
-    (r"(^|: )height and width: ", r"\1高和宽："),
-    (r"(^|: )height: ", r"\1高："),
-    (r"(^|: )width: ", r"\1宽："),
-    (r"(^|: )length: ", r"\1长度："),
-    (r" is not a whole number; floored, the last (\d+) input ", r" 不是整数；向下取整后，输入的最后 \1 "),
-    (r" row\(s\) and column\(s\) are never read", " 行和列不会被读到"),
-    (r" row\(s\) are never read", " 行不会被读到"),
-    (r" column\(s\) are never read", " 列不会被读到"),
-    (r" entries are never read", " 个位置不会被读到"),
-    (r" \(many exams call this setting invalid\)", "（许多考试认为这种设置无效）"),
-    (r"^valid: no padding$", "窄卷积：不填充"),
-    (r"^full: k_eff − 1 = (\d+) zeros on each side$", r"宽卷积：每侧补 k_eff − 1 = \1 个 0"),
-    (r"^same: (\d+) zeros in all, (\d+) before and (\d+) after", r"等宽卷积：共补 \1 个 0，前 \2 个、后 \3 个"),
-    (r" \(out = ⌈n/s⌉ = ⌈(\d+)/(\d+)⌉, as TensorFlow pads\)$", r"（输出 = ⌈n/s⌉ = ⌈\1/\2⌉，与 TensorFlow 的补法相同）"),
-]
-
-_ZH_NAMES = {
-    "Padding": "填充",
-    "Padding (height)": "填充（高）",
-    "Padding (width)": "填充（宽）",
-    "Effective kernel size (height)": "有效卷积核大小（高）",
-    "Effective kernel size (width)": "有效卷积核大小（宽）",
-    "Output size (height)": "输出大小（高）",
-    "Output size (width)": "输出大小（宽）",
-    "MACs": "乘加次数",
-    "FLOPs": "浮点运算次数",
+# one message per axis: the rows, the columns, both, or the entries of a 1-D input are never read
+_UNEVEN = {
+    "height": N_(
+        "height: ({inner})/{s} = {q} is not a whole number; floored, the last {left} input row(s) are never read "
+        "(many exams call this setting invalid)"
+    ),
+    "width": N_(
+        "width: ({inner})/{s} = {q} is not a whole number; floored, the last {left} input column(s) are never read "
+        "(many exams call this setting invalid)"
+    ),
+    "height and width": N_(
+        "height and width: ({inner})/{s} = {q} is not a whole number; floored, the last {left} input row(s) and "
+        "column(s) are never read (many exams call this setting invalid)"
+    ),
+    "length": N_(
+        "length: ({inner})/{s} = {q} is not a whole number; floored, the last {left} input entries are never read "
+        "(many exams call this setting invalid)"
+    ),
 }
-
-
-def _register_chinese() -> None:
-    from dlquiz.worked.i18n import add_chinese
-
-    add_chinese(names=_ZH_NAMES, fragments=_ZH_WORDS)
-
-
-_register_chinese()

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
 from dlquiz.worked.cnnsize import PAD_MODES, Axis, read_pair, resolve_padding, uneven_warning
 
-# the notes' kernels (note 001): edge detection, sharpen, Gaussian blur (1/16 · …)
+# the d2l notes' kernels: edge detection, sharpen, Gaussian blur (1/16 · …)
 KERNELS: dict[str, list[list[float]]] = {
     "edge": [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]],
     "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
@@ -32,8 +33,6 @@ def _num(x: float) -> int | float:
 
 
 # --------------------------------------------------------------------------- output size
-
-_SIZE_FORMS = "a number or h×w (e.g. 32 or 32x24)"
 
 
 def _canon(v: tuple[int | str, int | str]) -> int | str | list[int | str]:
@@ -76,11 +75,11 @@ def _axes(kind: str, p: Params) -> tuple[Axis, Axis]:
     return ah, aw
 
 
-def _uneven(where: str, ah: Axis, aw: Axis) -> list[str]:
+def _uneven(ah: Axis, aw: Axis) -> list[str]:
     bad = [(name, ax) for name, ax in (("height", ah), ("width", aw)) if not ax.even]
     if len(bad) == 2 and ah == aw:
         bad = [("height and width", ah)]
-    return [uneven_warning(where, ax, name) for name, ax in bad]
+    return [uneven_warning(ax, name) for name, ax in bad]
 
 
 def _draw_size(d: Draw) -> Params:
@@ -104,27 +103,20 @@ def _prepare_size(p: Params) -> Params:
 
 def _size_params(with_d: bool) -> list[ParamSpec]:
     out = [
-        ParamSpec(
-            "n", f"input height×width: {_SIZE_FORMS}", 32, "str", shape="h×w", help_zh="输入的高×宽：一个数或 h×w"
-        ),
-        ParamSpec("f", f"kernel size: {_SIZE_FORMS}", 5, "str", shape="h×w", help_zh="卷积核大小：一个数或 h×w"),
+        ParamSpec("n", "input height×width: a number or h×w (e.g. 32 or 32x24)", 32, "str", shape="h×w"),
+        ParamSpec("f", "kernel size: a number or h×w (e.g. 32 or 32x24)", 5, "str", shape="h×w"),
         ParamSpec(
             "p",
             "zeros added on each side: a number, h×w, or same / valid / full",
             0,
             "str",
         ),
-        ParamSpec("s", f"stride: {_SIZE_FORMS}", 1, "str", shape="h×w", help_zh="步幅：一个数或 h×w"),
+        ParamSpec("s", "stride: a number or h×w (e.g. 32 or 32x24)", 1, "str", shape="h×w"),
     ]
     if with_d:
         out.append(
             ParamSpec(
-                "d",
-                f"dilation rate (1 = ordinary kernel): {_SIZE_FORMS}",
-                1,
-                "str",
-                shape="h×w",
-                help_zh="膨胀率（1 为普通卷积核）：一个数或 h×w",
+                "d", "dilation rate (1 = ordinary kernel): a number or h×w (e.g. 32 or 32x24)", 1, "str", shape="h×w"
             )
         )
     return out
@@ -141,19 +133,13 @@ def _size_steps(ah: Axis, aw: Axis, p: Params) -> list[Step]:
     )
     for name, ax, mode in axes:
         if isinstance(mode, str):
-            how = {
-                "valid": "valid: no padding",
-                "full": f"full: k_eff − 1 = {ax.k_eff - 1} zeros on each side",
-                "same": f"same: {ax.lo + ax.hi} zeros in all, {ax.lo} before and {ax.hi} after"
-                + (f" (out = ⌈n/s⌉ = ⌈{ax.n}/{ax.s}⌉, as TensorFlow pads)" if ax.s > 1 else ""),
-            }[mode]
             steps.append(
-                Step(_named("Padding", name), how, [ax.lo, ax.hi], key="pad_w" if name == "width" else "pad_h")
+                Step(_PADDING[name], _pad_how(mode, ax), [ax.lo, ax.hi], key="pad_w" if name == "width" else "pad_h")
             )
     for name, ax, _ in axes:
         steps.append(
             Step(
-                _named("Effective kernel size", name),
+                _K_EFF[name],
                 f"k_eff = f + (f − 1)(d − 1) = {ax.k} + {ax.k - 1}·{ax.d - 1} = {ax.k_eff}",
                 ax.k_eff,
                 key="k_eff_w" if name == "width" else "k_eff",
@@ -161,12 +147,36 @@ def _size_steps(ah: Axis, aw: Axis, p: Params) -> list[Step]:
         )
     for name, ax, _ in axes:
         formula = "⌊(n + 2p − k_eff)/s⌋ + 1 = " + ax.formula()
-        steps.append(Step(_named("Output size", name), formula, ax.out, key="out_w" if name == "width" else "out_h"))
+        steps.append(Step(_OUT_SIZE[name], formula, ax.out, key="out_w" if name == "width" else "out_h"))
     return steps
 
 
-def _named(step: str, axis: str) -> str:
-    return f"{step} ({axis})" if axis else step
+# step names per axis ("" when both axes are the same)
+_PADDING = {"": N_("Padding"), "height": N_("Padding (height)"), "width": N_("Padding (width)")}
+_K_EFF = {
+    "": N_("Effective kernel size"),
+    "height": N_("Effective kernel size (height)"),
+    "width": N_("Effective kernel size (width)"),
+}
+_OUT_SIZE = {"": N_("Output size"), "height": N_("Output size (height)"), "width": N_("Output size (width)")}
+
+
+def _pad_how(mode: str, ax: Axis) -> str:
+    """How a padding mode resolves on one axis."""
+    if mode == "valid":
+        return N_("valid: no padding")
+    if mode == "full":
+        return lazy("full: k_eff − 1 = {n} zeros on each side", n=ax.k_eff - 1)
+    if ax.s > 1:
+        return lazy(
+            "same: {total} zeros in all, {lo} before and {hi} after (out = ⌈n/s⌉ = ⌈{n}/{s}⌉, as TensorFlow pads)",
+            total=ax.lo + ax.hi,
+            lo=ax.lo,
+            hi=ax.hi,
+            n=ax.n,
+            s=ax.s,
+        )
+    return lazy("same: {total} zeros in all, {lo} before and {hi} after", total=ax.lo + ax.hi, lo=ax.lo, hi=ax.hi)
 
 
 @register(
@@ -184,8 +194,8 @@ def _output_size(p: Params) -> Out:
     square = ah == aw
     ans: Any = ah.out if square else [ah.out, aw.out]
     values = {"k_eff": ah.k_eff, "k_eff_w": aw.k_eff, "out_h": ah.out, "out_w": aw.out, "out_size": ans}
-    conv = "out = ⌊(n + 2p − k_eff)/s⌋ + 1 per axis; a stride that does not divide n + 2p − k_eff is flagged"
-    return Out(steps, ans, values, conv, warnings=_uneven("", ah, aw))
+    conv = N_("out = ⌊(n + 2p − k_eff)/s⌋ + 1 per axis; a stride that does not divide n + 2p − k_eff is flagged")
+    return Out(steps, ans, values, conv, warnings=_uneven(ah, aw))
 
 
 @register(
@@ -223,7 +233,7 @@ def _prepare_params(p: Params) -> Params:
     "conv.channels",
     "Parameters of a convolutional layer",
     [
-        ParamSpec("f", f"kernel size: {_SIZE_FORMS}", 3, "str", shape="h×w", help_zh="卷积核大小：一个数或 h×w"),
+        ParamSpec("f", "kernel size: a number or h×w (e.g. 32 or 32x24)", 3, "str", shape="h×w"),
         ParamSpec("c_in", "input channels", 3, "int", min=1, max=4096),
         ParamSpec("c_out", "output channels (number of kernels)", 16, "int", min=1, max=4096),
         ParamSpec("bias", "1 with a bias per kernel, 0 without", 1, "int", min=0, max=1),
@@ -252,7 +262,7 @@ def _conv_params(p: Params) -> Out:
             f"f·f·c_in·c_out = {depth}·{co} = {w}" if g == 1 else f"f·f·(c_in/g)·c_out = {depth}·{co} = {w}",
             w,
         ),
-        Step("Biases", f"one per kernel: 1·c_out = {co}" if b else "no biases: 0", b * co),
+        Step("Biases", lazy("one per kernel: 1·c_out = {n}", n=co) if b else N_("no biases: 0"), b * co),
         Step(
             "Parameters",
             f"(f·f·c_in + {b})·c_out = ({fh * fw * cg} + {b})·{co} = {ans}",
@@ -318,8 +328,8 @@ def _output_shape(p: Params) -> Out:
         steps,
         [oh, ow, co],
         values,
-        "shape height × width × channels, as in the notes",
-        warnings=_uneven("", ah, aw),
+        N_("shape height × width × channels, as in the notes"),
+        warnings=_uneven(ah, aw),
     )
 
 
@@ -343,7 +353,7 @@ def _dilated(p: Params) -> Out:
                 "Effective kernel size",
                 f"K′ = K + (K − 1)(D − 1) = {k} + {k - 1}·{d - 1} = {ans}",
                 ans,
-                f"{d - 1} hole(s) between neighbouring kernel elements",
+                lazy("{n} hole(s) between neighbouring kernel elements", n=d - 1),
             )
         ],
         ans,
@@ -407,15 +417,15 @@ def _receptive_field(p: Params) -> Out:
         new_r = r + (k - 1) * j
         steps.append(
             Step(
-                f"Layer {i}",
-                f"r = {r} + (k − 1)·jump = {r} + {k - 1}·{j} = {new_r}",
+                lazy("Layer {n}", n=i),
+                lazy("r = {r} + (k − 1)·jump = {r} + {k1}·{j} = {new}", r=r, k1=k - 1, j=j, new=new_r),
                 new_r,
-                f"jump (input pixels between neighbouring outputs) becomes {j}·{s} = {j * s}",
+                lazy("jump (input pixels between neighbouring outputs) becomes {j}·{s} = {js}", j=j, s=s, js=j * s),
             )
         )
         r, j = new_r, j * s
         jumps.append(j)
-    return Out(steps, r, {"jumps": jumps}, "r_l = r_(l−1) + (k_l − 1)·∏ strides of the earlier layers; r_0 = 1")
+    return Out(steps, r, {"jumps": jumps}, N_("r_l = r_(l−1) + (k_l − 1)·∏ strides of the earlier layers; r_0 = 1"))
 
 
 # --------------------------------------------------------------------------- classic networks
@@ -426,8 +436,15 @@ def _conv_layer(name: str, n: int, c_in: int, f: int, c_out: int, p: int, s: int
     params = (f * f * c_in + 1) * c_out
     st = Step(
         name,
-        f"{f}×{f} conv, {c_out} kernels, pad {p}, stride {s}: ⌊({n} + {2 * p} − {f})/{s}⌋ + 1 = {o}; "
-        f"params ({f}·{f}·{c_in} + 1)·{c_out} = {params}",
+        lazy(
+            "{f}×{f} conv, {c_out} kernels, pad {p}, stride {s}: {size}; params {count}",
+            f=f,
+            c_out=c_out,
+            p=p,
+            s=s,
+            size=f"⌊({n} + {2 * p} − {f})/{s}⌋ + 1 = {o}",
+            count=f"({f}·{f}·{c_in} + 1)·{c_out} = {params}",
+        ),
         [o, o, c_out],
     )
     return st, o, params
@@ -435,12 +452,18 @@ def _conv_layer(name: str, n: int, c_in: int, f: int, c_out: int, p: int, s: int
 
 def _pool_layer(name: str, n: int, c: int, f: int, s: int, mode: str) -> tuple[Step, int]:
     o = out_size(n, f, 0, s)
-    return Step(name, f"{f}×{f} {mode} pool, stride {s}: ⌊({n} − {f})/{s}⌋ + 1 = {o}; no parameters", [o, o, c]), o
+    template = (
+        N_("{f}×{f} max pool, stride {s}: {size}; no parameters")
+        if mode == "max"
+        else N_("{f}×{f} avg pool, stride {s}: {size}; no parameters")
+    )
+    return Step(name, lazy(template, f=f, s=s, size=f"⌊({n} − {f})/{s}⌋ + 1 = {o}"), [o, o, c]), o
 
 
 def _dense_layer(name: str, n_in: int, n_out: int) -> tuple[Step, int]:
     params = n_in * n_out + n_out
-    return Step(name, f"dense {n_in} → {n_out}: {n_in}·{n_out} + {n_out} = {params}", params), params
+    count = f"{n_in}·{n_out} + {n_out} = {params}"
+    return Step(name, lazy("dense {n_in} → {n_out}: {count}", n_in=n_in, n_out=n_out, count=count), params), params
 
 
 @register(
@@ -498,9 +521,9 @@ def _lenet(p: Params) -> Out:
         [s1, s2, s3, s4, s5, s6, s7, s8, s9],
         total,
         values,
-        "d2l's LeNet-5: sigmoid, average pooling, one grey input channel, biases counted"
+        N_("d2l's LeNet-5: sigmoid, average pooling, one grey input channel, biases counted")
         if p["c_in"] == 1
-        else f"d2l's LeNet-5: sigmoid, average pooling, biases counted; {p['c_in']} input channels",
+        else lazy("d2l's LeNet-5: sigmoid, average pooling, biases counted; {c} input channels", c=p["c_in"]),
     )
 
 
@@ -566,7 +589,14 @@ def _alexnet(p: Params) -> Out:
     conv = c1 + c2 + c3 + c4 + c5
     fc = f6 + f7 + f8
     total = conv + fc
-    st.append(Step("Total", f"conv {conv} + dense {fc} = {total}", total, "most parameters sit in the dense layers"))
+    st.append(
+        Step(
+            "Total",
+            lazy("conv {conv} + dense {fc} = {total}", conv=conv, fc=fc, total=total),
+            total,
+            "most parameters sit in the dense layers",
+        )
+    )
     values = {
         "conv1_out": o1,
         "pool1_out": q1,
@@ -592,8 +622,11 @@ def _alexnet(p: Params) -> Out:
         st,
         total,
         values,
-        f"single-tower AlexNet, {p['c_in']} input channels; the 3×3 convolutions have 384, 384, 256 "
-        "kernels (note 001 lists 384 three times: an erratum)",
+        lazy(
+            "single-tower AlexNet, {c} input channels; the 3×3 convolutions have 384, 384, 256 kernels "
+            "(the d2l notes list 384 three times: an erratum)",
+            c=p["c_in"],
+        ),
     )
 
 
@@ -618,10 +651,14 @@ def _dense_image(p: Params) -> Out:
     inputs = _num(mp * 1_000_000 * c)
     ans = _num(inputs * h)
     steps = [
-        Step("Number of inputs", f"{fv(mp)}·10⁶ pixels × {c} channels = {fv(inputs)}", inputs),
+        Step(
+            "Number of inputs",
+            lazy("{mp}·10⁶ pixels × {c} channels = {inputs}", mp=fv(mp), c=c, inputs=fv(inputs)),
+            inputs,
+        ),
         Step(
             "Weights",
-            f"{fv(inputs)} inputs × {h} hidden units = {fv(ans)}",
+            lazy("{inputs} inputs × {h} hidden units = {n}", inputs=fv(inputs), h=h, n=fv(ans)),
             ans,
             "every hidden unit connects to every input",
         ),
@@ -630,27 +667,5 @@ def _dense_image(p: Params) -> Out:
         steps,
         ans,
         {"inputs": inputs, "with_bias": _num(ans + h)},
-        "weights only, as in note 001's 12-megapixel example (3.6 B); biases add one per hidden unit",
+        N_("weights only, as in the d2l notes' 12-megapixel example (3.6 B); biases add one per hidden unit"),
     )
-
-
-def _register_chinese() -> None:
-    from dlquiz.worked.i18n import add_chinese
-
-    add_chinese(
-        fragments=[
-            (
-                r"^d2l's LeNet-5: sigmoid, average pooling, biases counted; (\d+) input channels$",
-                r"d2l 中的 LeNet-5：sigmoid、平均池化，计入偏置；\1 个输入通道",
-            ),
-            (
-                r"^single-tower AlexNet, (\d+) input channels; the 3×3 convolutions have 384, 384, 256 kernels "
-                r"\(note 001 lists 384 three times: an erratum\)$",
-                r"单塔 AlexNet，\1 个输入通道；三个 3×3 卷积层分别有 384、384、256 个卷积核"
-                r"（笔记 001 写成三个 384：勘误）",
-            ),
-        ]
-    )
-
-
-_register_chinese()

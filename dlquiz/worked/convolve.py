@@ -421,9 +421,8 @@ def _by_hand(p: Params) -> Out:
     total = _num(float(y.sum()))
     steps.append(Step("Sum of outputs", "Σ Y", total, key="sum"))
     values.update({"out_shape": list(np.asarray(y_out).shape), "top_left": _num(float(y.flat[0]))})
-    where = ""
     warnings = [
-        uneven_warning(where, ax, name)
+        uneven_warning(ax, name)
         for name, ax in zip(("height", "width") if nd == 2 else ("length",), axes, strict=True)
         if not ax.even
     ]
@@ -597,7 +596,7 @@ def _pool(p: Params) -> Out:
     conv = ""
     if pad:
         conv = "padding: max pooling pads with −∞, average pooling with zeros that count in the mean (PyTorch defaults)"
-    warnings = [uneven_warning("", ah, "height and width")] if not ah.even else []
+    warnings = [uneven_warning(ah, "height and width")] if not ah.even else []
     return Out(
         steps,
         answer,
