@@ -19,12 +19,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dlquiz.bank.content import MIN_ITEMS_PER_TOPIC as MIN_ITEMS_PER_TOPIC
 from dlquiz.bank.content import MIN_SHORT_FORMS as MIN_SHORT_FORMS
 from dlquiz.bank.content import PRECISION_EN as PRECISION_EN
-from dlquiz.bank.content import PRECISION_ZH as PRECISION_ZH
 from dlquiz.bank.content import _problem
 from dlquiz.bank.content import content_problems as content_problems
 from dlquiz.bank.content import count_sentences as count_sentences
 from dlquiz.bank.content import coverage as coverage
 from dlquiz.bank.content import coverage_problems as coverage_problems
+from dlquiz.bank.content import precision_zh as precision_zh
 from dlquiz.bank.duplicates import ALLOWED_SIMILAR as ALLOWED_SIMILAR
 from dlquiz.bank.duplicates import DUPLICATE_THRESHOLD as DUPLICATE_THRESHOLD
 from dlquiz.bank.duplicates import SAME_KEY_THRESHOLD as SAME_KEY_THRESHOLD
@@ -333,7 +333,6 @@ __all__ = [
     "MIN_ITEMS_PER_TOPIC",
     "MIN_SHORT_FORMS",
     "PRECISION_EN",
-    "PRECISION_ZH",
     "SAME_KEY_THRESHOLD",
     "check_item",
     "check_keys",
@@ -345,6 +344,7 @@ __all__ = [
     "jaccard",
     "near_duplicates",
     "normalise_prompt",
+    "precision_zh",
     "prompt_shingles",
     "same_key",
 ]

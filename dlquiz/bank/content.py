@@ -8,11 +8,14 @@ that is an accepted order.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
+from functools import cache
 
 from dlquiz.bank.load import Problem
 from dlquiz.bank.model import KIND_LETTER, Item
 from dlquiz.bank.syllabus import Syllabus
+from dlquiz.i18n import N_, t
 
 MIN_ITEMS_PER_TOPIC = 4
 
@@ -21,7 +24,7 @@ def coverage(items: Sequence[Item], syllabus: Syllabus) -> dict[str, dict[str, i
     """{topic id: {kind: count}} over every syllabus topic, zeros included."""
     from dlquiz.bank.model import KINDS
 
-    table = {t.id: dict.fromkeys(KINDS, 0) for t in syllabus.topics}
+    table = {topic.id: dict.fromkeys(KINDS, 0) for topic in syllabus.topics}
     for item in items:
         table[item.topic][item.kind] += 1
     return table
@@ -59,7 +62,20 @@ def _problem(item: Item, field: str, message: str) -> Problem:
 MIN_SHORT_FORMS = 3
 # how a prompt states the precision it grades
 PRECISION_EN = re.compile(r"\b(\d+|one|two|three|four|five|six)\s+(decimal|significant)", re.IGNORECASE)
-PRECISION_ZH = re.compile(r"(\d+|一|两|二|三|四|五|六)\s*位(小数|有效数字)")
+# how the quiz states a precision (catalog messages: their Chinese is in dlquiz/i18n/zh.toml)
+PRECISION_MESSAGES = (N_("{n} decimal places"), N_("{n} significant figures"))
+
+
+@cache
+def precision_zh() -> re.Pattern[str]:
+    """How a Chinese prompt states its precision: a number (digits, or a Chinese numeral one to six) followed
+    by the words that follow it in the quiz's own Chinese for "{n} decimal places" / "{n} significant figures"."""
+    numerals = {chr(c) for c in range(0x4E00, 0xA000) if unicodedata.numeric(chr(c), 0) in (1, 2, 3, 4, 5, 6)}
+    numerals.add("\N{CJK UNIFIED IDEOGRAPH-4E24}")  # liang, the "two" said before a measure word
+    tails = [t(m, "zh").split("{n}")[-1].strip() for m in PRECISION_MESSAGES]
+    return re.compile(rf"(\d+|[{''.join(sorted(numerals))}])\s*({'|'.join(map(re.escape, tails))})")
+
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -183,6 +199,7 @@ def _precision_problems(item: Item) -> list[Problem]:
         return out
     if not PRECISION_EN.search(item.prompt.en):
         out.append(_problem(item, "prompt.en", "does not state the precision (e.g. 'to 3 decimal places')"))
-    if not PRECISION_ZH.search(item.prompt.zh):
-        out.append(_problem(item, "prompt.zh", "does not state the precision (e.g. '保留 3 位小数')"))
+    if not precision_zh().search(item.prompt.zh):
+        example = t(PRECISION_MESSAGES[0], "zh", n=3)
+        out.append(_problem(item, "prompt.zh", f"does not state the precision (e.g. {example!r})"))
     return out

@@ -14,27 +14,30 @@ from typing import Any
 from dlquiz.bank.model import DEFAULT_TIME, KIND_LETTER, KINDS, Item, Milestone, Mistake, Order, Part
 from dlquiz.bank.sources import source_problem
 from dlquiz.bank.syllabus import Syllabus
-from dlquiz.i18n import Text
+from dlquiz.i18n import N_, Text, t
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 LETTERS = "abcdefgh"
 
-UNIT_ZH = {
-    "parameters": "个参数",
-    "weights": "个权重",
-    "biases": "个偏置",
-    "updates": "次更新",
-    "iterations": "次迭代",
-    "units": "个单元",
-    "steps": "步",
-    "images": "张图像",
-    "epoch": "轮",
-    "epochs": "轮",
-    "boxes": "个框",
-    "pixels": "像素",
-    "values": "个数值",
-    "layers": "层",
-}
+# unit words an item may give in English alone: their Chinese is in the catalog (dlquiz/i18n/zh-bank.toml)
+UNITS = frozenset(
+    (
+        N_("parameters"),
+        N_("weights"),
+        N_("biases"),
+        N_("updates"),
+        N_("iterations"),
+        N_("units"),
+        N_("steps"),
+        N_("images"),
+        N_("epoch"),
+        N_("epochs"),
+        N_("boxes"),
+        N_("pixels"),
+        N_("values"),
+        N_("layers"),
+    )
+)
 
 COMMON_FIELDS = {
     "id",
@@ -136,9 +139,9 @@ class _Reader:
             if not isinstance(entry, dict):
                 self.problem(f"{field}[{n}]", "expected { en = ..., zh = ... }")
                 continue
-            t = self._bilingual(entry, f"{field}[{n}]")
-            if t:
-                out.append(t)
+            text = self._bilingual(entry, f"{field}[{n}]")
+            if text:
+                out.append(text)
         return tuple(out)
 
     def letter(self, value: Any, n_choices: int, field: str) -> str | None:
@@ -186,7 +189,7 @@ class _Reader:
         if not isinstance(time, int) or time <= 0:
             self.problem("time", f"expected a positive number of seconds, got {time!r}")
         tags = raw.get("tags", [])
-        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
             self.problem("tags", "expected an array of strings")
             tags = []
 
@@ -407,7 +410,8 @@ class _Reader:
         if isinstance(value, dict):
             return self._bilingual(value, "unit")
         if isinstance(value, str) and value.strip():
-            return Text(value, UNIT_ZH.get(value.strip(), value))
+            word = value.strip()
+            return Text(value, t(word, "zh") if word in UNITS else value)
         self.problem("unit", f"expected a word or {{ en = ..., zh = ... }}, got {value!r}")
         return None
 

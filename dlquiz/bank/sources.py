@@ -8,36 +8,28 @@ readable title, never the bare file name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from dlquiz.bank.model import SOURCES
+from dlquiz.i18n import N_, t
 
-
-@dataclass(frozen=True)
-class Work:
-    """A note, book or course, titled in both languages."""
-
-    en: str
-    zh: str
-
-
-NOTES: dict[str, Work] = {
-    "000_ffe98cf169f07fd8": Work("review notes on Qiu's textbook, ch. 1–6", "《神经网络与深度学习》第 1–6 章复习笔记"),
-    "001_5341a1bc78b11cf8": Work("notes on Dive into Deep Learning (d2l)", "《动手学深度学习》课程笔记"),
-    "002_84c513d9e61824c6": Work("Q&A articles on deep vs. shallow learning", "深度学习与浅层学习问答汇编"),
-    "003_af4b22134ec6ff82": Work("notes on Lee Hung-yi's ML course", "李宏毅机器学习课程笔记"),
-    "004_96e5ea7d078c6618": Work("summary of Andrew Ng's Deep Learning specialisation", "吴恩达深度学习专项课程总结"),
+# titles are catalog messages: the English here, the Chinese in dlquiz/i18n/zh-bank.toml
+NOTES: dict[str, str] = {
+    "000_ffe98cf169f07fd8": N_("review notes on Qiu's textbook, ch. 1–6"),
+    "001_5341a1bc78b11cf8": N_("notes on Dive into Deep Learning (d2l)"),
+    "002_84c513d9e61824c6": N_("Q&A articles on deep vs. shallow learning"),
+    "003_af4b22134ec6ff82": N_("notes on Lee Hung-yi's ML course"),
+    "004_96e5ea7d078c6618": N_("summary of Andrew Ng's Deep Learning specialisation"),
 }
 assert set(NOTES) == set(SOURCES)
 
-BOOKS: dict[str, Work] = {
-    "nndl": Work("Qiu Xipeng, Neural Networks and Deep Learning", "邱锡鹏《神经网络与深度学习》"),
-    "d2l": Work("Zhang et al., Dive into Deep Learning", "《动手学深度学习》"),
-    "dlbook": Work("Goodfellow, Bengio, Courville, Deep Learning", "Goodfellow 等《深度学习》"),
+BOOKS: dict[str, str] = {
+    "nndl": N_("Qiu Xipeng, Neural Networks and Deep Learning"),
+    "d2l": N_("Zhang et al., Dive into Deep Learning"),
+    "dlbook": N_("Goodfellow, Bengio, Courville, Deep Learning"),
 }
-COURSES: dict[str, Work] = {
-    "dlai": Work("Andrew Ng, Deep Learning Specialization", "吴恩达《深度学习专项课程》"),
-    "cs231n": Work("Stanford CS231n", "斯坦福 CS231n"),
+COURSES: dict[str, str] = {
+    "dlai": N_("Andrew Ng, Deep Learning Specialization"),
+    "cs231n": N_("Stanford CS231n"),
 }
 
 # `book:nndl §7.7`, `book:d2l §8.7`, `course:dlai C2W1`
@@ -64,14 +56,14 @@ def source_title(source: str, lang: str = "en") -> str:
     """A readable title of a citation: the note's subject, or the book/course and its section."""
     note = NOTES.get(source)
     if note is not None:
-        return note.zh if lang == "zh" else note.en
+        return t(note, lang)
     m = _CITATION.fullmatch(source.strip())
     if m is None:
         return source
     work = (BOOKS if m["type"] == "book" else COURSES).get(m["work"])
     if work is None:
         return source
-    return f"{work.zh if lang == 'zh' else work.en} {m['section']}"
+    return f"{t(work, lang)} {m['section']}"
 
 
 def beyond_the_notes(source: str) -> bool:
