@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import lazy
 from dlquiz.worked._core import Out, Params, ParamSpec, Step, fp, fv, register
-from dlquiz.worked.i18n import add_chinese
 from dlquiz.worked.losses import _index_list
 
 
@@ -36,7 +36,7 @@ def _check_hinge(p: Params) -> None:
     [
         ParamSpec(
             "mode",
-            "multiclass: Σ_{j≠y} max(0, s_j − s_y + Δ); binary: max(0, Δ − y·s)",
+            "multiclass: Σ_(j≠y) max(0, s_j − s_y + Δ); binary: max(0, Δ − y·s)",
             "multiclass",
             "choice",
             choices=("multiclass", "binary"),
@@ -96,14 +96,16 @@ def _hinge(p: Params) -> Out:
             Step("Loss", (f"L = (1/{m})·Σ = {fv(loss)}" if red == "mean" else f"L = Σ = {fv(loss)}"), loss, key="loss"),
             Step(
                 "Gradient",
-                "∂L/∂s = −y where y·s < Δ, else 0"
-                + (f", divided by {m}" if red == "mean" else "")
-                + f" = {fv(grad.tolist())}",
+                lazy("∂L/∂s = −y where y·s < Δ, else 0, divided by {m} = {grad}", m=m, grad=fv(grad.tolist()))
+                if red == "mean"
+                else lazy("∂L/∂s = −y where y·s < Δ, else 0 = {grad}", grad=fv(grad.tolist())),
                 grad.tolist(),
                 key="grad",
             ),
         ]
-        return Out(steps, None, {}, f"binary hinge max(0, Δ − y·s), Δ = {fv(delta)}, labels ±1", asked="loss")
+        return Out(
+            steps, None, {}, lazy("binary hinge max(0, Δ − y·s), Δ = {delta}, labels ±1", delta=fv(delta)), asked="loss"
+        )
     if np.ndim(p["s"]) == 2:
         return _hinge_rows(np.array(p["s"], dtype=float), p["y"], delta)
     s = np.array(p["s"], dtype=float)
@@ -126,7 +128,9 @@ def _hinge(p: Params) -> Out:
         Step("Loss", f"L = Σ_(j≠y) max(0, s_j − s_y + Δ) = {parts} = {fv(loss)}", loss, key="loss"),
         Step(
             "Gradient",
-            f"∂L/∂s_j = 1 for each violating j; ∂L/∂s_y = −(number of violations) = {fv(grad.tolist())}",
+            lazy(
+                "∂L/∂s_j = 1 for each violating j; ∂L/∂s_y = −(number of violations) = {grad}", grad=fv(grad.tolist())
+            ),
             grad.tolist(),
             key="grad",
         ),
@@ -135,7 +139,7 @@ def _hinge(p: Params) -> Out:
         steps,
         None,
         {"violations": int((terms > 0).sum())},
-        f"multi-class SVM loss, Δ = {fv(delta)}; y is a 0-based class index",
+        lazy("multi-class SVM loss, Δ = {delta}; y is a 0-based class index", delta=fv(delta)),
         asked="loss",
     )
 
@@ -155,7 +159,7 @@ def _hinge_rows(s: np.ndarray, y: object, delta: float) -> Out:
     steps = [
         Step(
             "Margins",
-            f"s_j − s_y + Δ per sample, y = {fv(ys)} = {fv(margins.tolist())}",
+            lazy("s_j − s_y + Δ per sample, y = {y} = {margins}", y=fv(ys), margins=fv(margins.tolist())),
             margins.tolist(),
             "the true class itself is left out",
             key="margins",
@@ -168,28 +172,16 @@ def _hinge_rows(s: np.ndarray, y: object, delta: float) -> Out:
         ),
         Step("Mean loss", f"L = (1/{m})·Σ lᵢ = {fv(loss)}", loss, key="loss"),
         Step(
-            "Gradient", f"∂L/∂s = (violations, with −count at yᵢ)/{m} = {fv(grad.tolist())}", grad.tolist(), key="grad"
+            "Gradient",
+            lazy("∂L/∂s = (violations, with −count at yᵢ)/{m} = {grad}", m=m, grad=fv(grad.tolist())),
+            grad.tolist(),
+            key="grad",
         ),
     ]
     return Out(
         steps,
         None,
         {"violations": int((terms > 0).sum())},
-        f"multi-class SVM loss, Δ = {fv(delta)}; one sample per row; y is a 0-based class index",
+        lazy("multi-class SVM loss, Δ = {delta}; one sample per row; y is a 0-based class index", delta=fv(delta)),
         asked="loss",
     )
-
-
-add_chinese(
-    fragments=[
-        (r"^multi-class SVM loss", "多分类 SVM 损失"),
-        (r"^binary hinge", "二分类合页损失"),
-        (r", labels ±1", "，标签为 ±1"),
-        (
-            r"= 1 for each violating j; ∂L/∂s_y = −\(number of violations\)",
-            "= 1（对每个违反间隔的 j）；∂L/∂s_y = −（违反的个数）",
-        ),
-        (r"= −y where y·s < Δ, else 0", "= −y（当 y·s < Δ），否则为 0"),
-        (r"\(violations, with −count at yᵢ\)", "（违反间隔处为 1，yᵢ 处为 −违反个数）"),
-    ]
-)

@@ -10,8 +10,8 @@ import math
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, Lazy, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
-from dlquiz.worked.i18n import add_chinese
 
 LOG_BASES = ("e", "2", "10", "ln", "lg", "log2", "log10")  # lg is base 10, as in Chinese textbooks
 _LOG_NAME = {"e": "ln", "ln": "ln", "2": "log₂", "log2": "log₂", "10": "lg", "lg": "lg", "log10": "lg"}
@@ -28,9 +28,12 @@ def log_factor(base: str) -> float:
     return 1.0 / math.log({"ln": math.e, "log₂": 2.0, "lg": 10.0}[_LOG_NAME[base]])
 
 
-def _base_note(base: str) -> str:
+def _base_note(base: str) -> Lazy:
+    """The log base as a convention (a message: conventions built on it take it as a field)."""
     name = _LOG_NAME[base]
-    return "natural log" if name == "ln" else f"{name}: log base {10 if name == 'lg' else 2}"
+    if name == "ln":
+        return lazy("natural log")
+    return lazy("log₂: log base 2") if name == "log₂" else lazy("lg: log base 10")
 
 
 def _log_param(default: str = "e") -> ParamSpec:
@@ -157,7 +160,7 @@ def _bce(p: Params) -> Out:
             key="losses",
         ),
         Step(
-            "Mean loss" if red == "mean" else "Total loss",
+            N_("Mean loss") if red == "mean" else N_("Total loss"),
             (f"L = (1/{m})·Σ lᵢ = {fv(loss)}" if red == "mean" else f"L = Σ lᵢ = {fv(loss)}"),
             loss,
             key="loss",
@@ -169,7 +172,12 @@ def _bce(p: Params) -> Out:
             key="grad",
         ),
     ]
-    return Out(steps, None, {}, conv + f"; {red} over {m} samples", asked="loss")
+    conv = (
+        lazy("{base}; mean over {m} samples", base=conv, m=m)
+        if red == "mean"
+        else lazy("{base}; sum over {m} samples", base=conv, m=m)
+    )
+    return Out(steps, None, {}, conv, asked="loss")
 
 
 # --------------------------------------------------------------------------- cross-entropy of given probabilities
@@ -267,7 +275,7 @@ def _ce(p: Params) -> Out:
                 key="loss",
             ),
         ]
-        return Out(steps, None, {}, _base_note(base) + "; soft labels", asked="loss")
+        return Out(steps, None, {}, lazy("{base}; soft labels", base=_base_note(base)), asked="loss")
     y = _index_list("loss.ce", "y", p["y"], len(probs), 1)[0]
     onehot = [1 if i == y else 0 for i in range(len(probs))]
     loss = -math.log(probs[y]) * f
@@ -281,7 +289,7 @@ def _ce(p: Params) -> Out:
             key="loss",
         ),
     ]
-    return Out(steps, None, {}, _base_note(base) + "; y is a 0-based class index", asked="loss")
+    return Out(steps, None, {}, lazy("{base}; y is a 0-based class index", base=_base_note(base)), asked="loss")
 
 
 def _ce_batch(p: Params, rows: list[list[float]]) -> Out:
@@ -290,23 +298,23 @@ def _ce_batch(p: Params, rows: list[list[float]]) -> Out:
     m, k = len(rows), len(rows[0])
     if p["target"] is not None:
         ts = _rows(p["target"])
-        label = "soft labels"
+        conv = lazy("{base}; one sample per row; soft labels", base=_base_note(base))
         formula = f"lᵢ = −Σⱼ tᵢⱼ {ln} ŷᵢⱼ"
     else:
         ys = _index_list("loss.ce", "y", p["y"], k, m)
         ts = [[1.0 if j == y else 0.0 for j in range(k)] for y in ys]
-        label = "one 0-based class index y per sample"
+        conv = lazy("{base}; one sample per row; one 0-based class index y per sample", base=_base_note(base))
         formula = f"lᵢ = −{ln} ŷ_(i, yᵢ)"
     losses = [
         -sum(t * math.log(q) for t, q in zip(tr, r, strict=True) if t != 0) * f for tr, r in zip(ts, rows, strict=True)
     ]
     loss = sum(losses) / m
     steps = [
-        Step("Labels", f"one row per sample: {fv(ts)}", ts, key="target"),
+        Step("Labels", lazy("one row per sample: {t}", t=fv(ts)), ts, key="target"),
         Step("Loss per sample", f"{formula} = {fv(losses)}", losses, key="losses"),
         Step("Mean loss", f"L = (1/{m})·Σ lᵢ = {fv(loss)}", loss, key="loss"),
     ]
-    return Out(steps, None, {}, f"{_base_note(base)}; one sample per row; {label}", asked="loss")
+    return Out(steps, None, {}, conv, asked="loss")
 
 
 # --------------------------------------------------------------------------- squared error
@@ -328,11 +336,11 @@ def _check_mse(p: Params) -> None:
         )
 
 
-_MSE_FORM = {
-    (True, "mean"): ("J = 1/(2m) Σ (a − y)²", "J = 1/(2m) Σ (a − y)² (course notes)"),
-    (True, "sum"): ("E = Σ ½(y − a)²", "E = Σ ½(target − out)² (classic backprop examples)"),
-    (False, "mean"): ("MSE = 1/m Σ (a − y)²", "MSE = 1/m Σ (a − y)²"),
-    (False, "sum"): ("SSE = Σ (a − y)²", "sum of squared errors Σ (a − y)²"),
+_MSE_FORM = {  # (the loss as a formula, the convention: a message)
+    (True, "mean"): ("J = 1/(2m) Σ (a − y)²", lazy("J = 1/(2m) Σ (a − y)² (course notes)")),
+    (True, "sum"): ("E = Σ ½(y − a)²", lazy("E = Σ ½(target − out)² (classic backprop examples)")),
+    (False, "mean"): ("MSE = 1/m Σ (a − y)²", lazy("MSE = 1/m Σ (a − y)²")),
+    (False, "sum"): ("SSE = Σ (a − y)²", lazy("sum of squared errors Σ (a − y)²")),
 }
 
 
@@ -388,13 +396,13 @@ def _mse(p: Params) -> Out:
             "Loss",
             f"{name} = {factor[(half, red)]} · {fv(total)} = {fv(loss)}",
             loss,
-            "the ½ cancels the 2 of the derivative" if half else "",
+            N_("the ½ cancels the 2 of the derivative") if half else "",
             key="loss",
         ),
         Step("Gradient", f"∂/∂a = {fv(2 * c)}·(a − y) = {fv(grad.tolist())}", grad.tolist(), key="grad"),
     ]
     if a.ndim == 2:
-        conv += "; one column per sample"
+        conv = lazy("{form}; one column per sample", form=conv)
     return Out(steps, None, {"m": m}, conv, asked="loss")
 
 
@@ -460,39 +468,10 @@ def _entropy(p: Params) -> Out:
                 key="kl",
             )
         )
-    unit = {"log₂": "bits", "ln": "nats", "lg": "bans (base 10)"}[ln]
-    return Out(steps, None, {}, f"{_base_note(base)}; unit: {unit}", asked="entropy")
-
-
-add_chinese(
-    fragments=[
-        (r"^natural log", "自然对数"),
-        (r"^log₂: log base 2", "log₂：以 2 为底"),
-        (r"^lg: log base 10", "lg：以 10 为底"),
-        (r"; one sample per row", "；每行一个样本"),
-        (r"; one sample per column", "；每列一个样本"),
-        (r"; one column per sample", "；每列一个样本"),
-        (r" \(course notes\)", "（课程笔记）"),
-        (r"; y is a 0-based class index \(one-hot label\)", "；y 为从 0 开始的类别编号（独热标签）"),
-        (r"; y is a 0-based class index", "；y 为从 0 开始的类别编号"),
-        (r"; soft labels t \(a probability vector per sample\)", "；软标签 t（每个样本一个概率向量）"),
-        (r"; soft labels$", "；软标签"),
-        (r"; one 0-based class index y per sample", "；每个样本一个从 0 开始的类别编号 y"),
-        (r"; one sample per row; soft labels", "；每行一个样本；软标签"),
-        (r"^one row per sample: ", "每行一个样本："),
-        (r"; mean over (\d+) samples", r"；对 \1 个样本取平均"),
-        (r"; sum over (\d+) samples", r"；对 \1 个样本求和"),
-        (r"^max ŷ per sample", "每个样本的 max ŷ"),
-        (r" per sample, y = ", "（每个样本），y = "),
-        (r", times 1/ln (\d+)", r"，再乘以 1/ln \1"),
-        (r", divided by ln (\d+)", r"，再除以 ln \1"),
-        (r"^E = Σ ½\(target − out\)² \(classic backprop examples\)", "E = Σ ½(目标 − 输出)²（经典反向传播例题）"),
-        (r"^sum of squared errors", "误差平方和"),
-        (r"^MSE = 1/m Σ \(a − y\)²$", "MSE = 1/m Σ (a − y)²（均方误差）"),
-        (r" per sample, y = ", "（每个样本），y = "),
-        (r", divided by (\d+)", r"，再除以 \1"),
-        (r"; unit: bits", "；单位：比特"),
-        (r"; unit: nats", "；单位：奈特"),
-        (r"; unit: bans \(base 10\)", "；单位：哈特莱（以 10 为底）"),
-    ]
-)
+    note = _base_note(base)
+    conv = {
+        "log₂": lazy("{base}; unit: bits", base=note),
+        "ln": lazy("{base}; unit: nats", base=note),
+        "lg": lazy("{base}; unit: bans (base 10)", base=note),
+    }[ln]
+    return Out(steps, None, {}, conv, asked="entropy")

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, operand, register
 from dlquiz.worked.losses import _LOG_NAME, _base_note, _index_list, _log_param, _probabilities, log_factor
 
@@ -29,6 +30,29 @@ def _softmax_shape(p: Params) -> tuple[np.ndarray, bool, bool]:
         return o[None, :], False, False
     cols = p["samples"] == "columns"
     return (o.T if cols else o), True, cols
+
+
+def _convention(base: str, layout: str, labels: str) -> str:
+    """The convention: the log base, how a matrix holds its samples ("", "row", "column") and the labels
+    ("", "soft", "index"), one message each."""
+    b = _base_note(base)
+    if labels == "soft":
+        if layout == "row":
+            return lazy("{base}; one sample per row; soft labels t (a probability vector per sample)", base=b)
+        if layout == "column":
+            return lazy("{base}; one sample per column; soft labels t (a probability vector per sample)", base=b)
+        return lazy("{base}; soft labels t (a probability vector per sample)", base=b)
+    if labels == "index":
+        if layout == "row":
+            return lazy("{base}; one sample per row; y is a 0-based class index (one-hot label)", base=b)
+        if layout == "column":
+            return lazy("{base}; one sample per column; y is a 0-based class index (one-hot label)", base=b)
+        return lazy("{base}; y is a 0-based class index (one-hot label)", base=b)
+    if layout == "row":
+        return lazy("{base}; one sample per row", base=b)
+    if layout == "column":
+        return lazy("{base}; one sample per column", base=b)
+    return b
 
 
 def _check_softmax(p: Params) -> None:
@@ -127,84 +151,109 @@ def _softmax(p: Params) -> Out:
                 "Largest probability",
                 "max ŷ = " + " = ".join(f"ŷ_{i}" for i in top) + f" = {fv(float(pmax[0]))}",
                 float(pmax[0]),
-                f"class {top[0]} has the largest score"
+                lazy("class {c} has the largest score", c=top[0])
                 if len(top) == 1
-                else f"classes {', '.join(map(str, top))} share the largest score",
+                else lazy("classes {cs} share the largest score", cs=", ".join(map(str, top))),
                 key="p_max",
             )
         )
     else:
-        steps.append(Step("Largest probability", f"max ŷ per sample = {fv(pmax.tolist())}", pmax.tolist(), key="p_max"))
+        steps.append(
+            Step(
+                "Largest probability",
+                lazy("max ŷ per sample = {p}", p=fv(pmax.tolist())),
+                pmax.tolist(),
+                key="p_max",
+            )
+        )
     values: dict[str, object] = {"argmax": prob.argmax(axis=1).tolist() if matrix else int(prob.argmax())}
-    conv = _base_note(base) + ("; one sample per " + ("column" if cols else "row") if matrix else "")
+    layout = ("column" if cols else "row") if matrix else ""
     target = p["target"]
     if target is None and p["y"] is None:
-        return Out(steps, None, values, conv, asked="probs")
+        return Out(steps, None, values, _convention(base, layout, ""), asked="probs")
+    natural = base in ("e", "ln")
+    b = 2 if ln == "log₂" else 10  # the factor 1/ln b of another base
     if target is not None:
         t = np.array(p["target"], dtype=float)
         t2 = t[None, :] if t.ndim == 1 else (t.T if cols else t)
         losses = -(t2 * logp).sum(axis=1) * f
         grad = (prob - t2) * f
-        terms = " + ".join(
-            f"{fv(float(ti))}·{ln} {fv(float(pi))}" for ti, pi in zip(t2[0], prob[0], strict=True) if ti != 0
-        )
-        lead = f"l = −Σ tᵢ {ln} ŷᵢ" + (f" = −({terms})" if not matrix and len(terms) < 160 else "")
-        conv = conv + "; soft labels t (a probability vector per sample)"
-        label_note = "every class contributes in proportion to its label tᵢ"
-        grad_formula = "∂l/∂oᵢ = ŷᵢ − tᵢ"
     else:
         ys = _index_list("softmax", "y", p["y"], k, m)
         onehot = np.zeros_like(prob)
         onehot[np.arange(m), ys] = 1
         losses = -logp[np.arange(m), ys] * f
         grad = (prob - onehot) * f
+    lv = fv(losses.tolist()) if matrix else fv(float(losses[0]))  # the loss as the formula ends
+    gv = fv(shown(grad))
+    lead: str
+    gradient: str
+    if target is not None:
+        terms = " + ".join(
+            f"{fv(float(ti))}·{ln} {fv(float(pi))}" for ti, pi in zip(t2[0], prob[0], strict=True) if ti != 0
+        )
+        lead = f"l = −Σ tᵢ {ln} ŷᵢ" + (f" = −({terms})" if not matrix and len(terms) < 160 else "") + f" = {lv}"
+        gradient = (
+            f"∂l/∂oᵢ = ŷᵢ − tᵢ = {gv}" if natural else lazy("∂l/∂oᵢ = ŷᵢ − tᵢ, times 1/ln {b} = {grad}", b=b, grad=gv)
+        )
+        labels = "soft"
+        label_note = N_("every class contributes in proportion to its label tᵢ")
+    else:
         yi = ys[0]
         if matrix:
-            lead = f"l = −{ln} ŷ_y per sample, y = {fv(ys)}"
-        elif prob[0, yi] > 1e-6:
-            arg = operand(float(prob[0, yi]), lambda v: -math.log(v) * f, float(losses[0]))
-            lead = f"true class y = {yi}: l = −{ln} ŷ_{yi} = −{ln} {arg}"
-        else:  # ŷ_y underflows: the log-sum-exp form
-            lead = (
-                f"true class y = {yi}: l = −{ln} ŷ_{yi} = ln Σ exp(o − max) − (o_{yi} − max)"
-                f" = {fv(float(np.log(total[0])))} − {fp(float(shifted[0, yi]))}"
-                + ("" if base in ("e", "ln") else f", divided by ln {2 if ln == 'log₂' else 10}")
+            lead = lazy("l = −{ln} ŷ_y per sample, y = {y} = {losses}", ln=ln, y=fv(ys), losses=lv)
+            gradient = (
+                f"∂l/∂oᵢ = ŷᵢ − [i = y] = {gv}"
+                if natural
+                else lazy("∂l/∂oᵢ = ŷᵢ − [i = y], times 1/ln {b} = {grad}", b=b, grad=gv)
+            )
+        else:
+            if prob[0, yi] > 1e-6:
+                arg = operand(float(prob[0, yi]), lambda v: -math.log(v) * f, float(losses[0]))
+                lead = lazy("true class y = {y}: l = −{ln} ŷ_{y} = −{ln} {arg} = {loss}", y=yi, ln=ln, arg=arg, loss=lv)
+            elif natural:  # ŷ_y underflows: the log-sum-exp form
+                lead = lazy(
+                    "true class y = {y}: l = −{ln} ŷ_{y} = ln Σ exp(o − max) − (o_{y} − max) = {lse} − {shift}"
+                    " = {loss}",
+                    y=yi,
+                    ln=ln,
+                    lse=fv(float(np.log(total[0]))),
+                    shift=fp(float(shifted[0, yi])),
+                    loss=lv,
+                )
+            else:
+                lead = lazy(
+                    "true class y = {y}: l = −{ln} ŷ_{y} = ln Σ exp(o − max) − (o_{y} − max) = {lse} − {shift},"
+                    " divided by ln {b} = {loss}",
+                    y=yi,
+                    ln=ln,
+                    lse=fv(float(np.log(total[0]))),
+                    shift=fp(float(shifted[0, yi])),
+                    b=b,
+                    loss=lv,
+                )
+            gradient = (
+                lazy("true class y = {y}: ∂l/∂oᵢ = ŷᵢ − [i = {y}] = {grad}", y=yi, grad=gv)
+                if natural
+                else lazy("true class y = {y}: ∂l/∂oᵢ = ŷᵢ − [i = {y}], times 1/ln {b} = {grad}", y=yi, b=b, grad=gv)
             )
         steps.insert(5, Step("One-hot label", f"y = {fv(shown(onehot))}", shown(onehot), key="onehot"))
         values["p_y"] = shown(prob[np.arange(m), ys]) if matrix else float(prob[0, yi])
         values["grad_y"] = shown(grad[np.arange(m), ys]) if matrix else float(grad[0, yi])
-        label_note = "only the true class contributes"
-        grad_formula = (f"true class y = {yi}: " if not matrix else "") + f"∂l/∂oᵢ = ŷᵢ − [i = {'y' if matrix else yi}]"
-    if base not in ("e", "ln"):
-        grad_formula += f", times 1/ln {2 if ln == 'log₂' else 10}"
+        labels = "index"
+        label_note = N_("only the true class contributes")
     if matrix:
-        steps.append(
-            Step("Loss per sample", f"{lead} = {fv(losses.tolist())}", losses.tolist(), label_note, key="losses")
-        )
+        steps.append(Step("Loss per sample", lead, losses.tolist(), label_note, key="losses"))
         loss = float(losses.mean())
         steps.append(Step("Mean loss", f"l = (1/{m})·Σ lᵢ = {fv(loss)}", loss, key="loss"))
-        steps.append(
-            Step(
-                "Gradient",
-                f"{grad_formula} = {fv(shown(grad))}",
-                shown(grad),
-                "the gradient of each sample's loss",
-                key="grad",
-            )
-        )
+        steps.append(Step("Gradient", gradient, shown(grad), "the gradient of each sample's loss", key="grad"))
         gm = grad / m
         steps.append(
             Step("Gradient of the mean loss", f"∂l/∂o = (ŷ − y)/{m} = {fv(shown(gm))}", shown(gm), key="grad_mean")
         )
     else:
         loss = float(losses[0])
-        steps.append(Step("Loss", f"{lead} = {fv(loss)}", loss, label_note, key="loss"))
-        note = f"only the true class {p['y']} gets ŷ − 1" if target is None else "ŷ − t"
-        steps.append(Step("Gradient", f"{grad_formula} = {fv(shown(grad))}", shown(grad), note, key="grad"))
-    return Out(
-        steps,
-        None,
-        values,
-        conv + ("; y is a 0-based class index (one-hot label)" if target is None else ""),
-        asked="loss",
-    )
+        steps.append(Step("Loss", lead, loss, label_note, key="loss"))
+        note = lazy("only the true class {y} gets ŷ − 1", y=p["y"]) if target is None else "ŷ − t"
+        steps.append(Step("Gradient", gradient, shown(grad), note, key="grad"))
+    return Out(steps, None, values, _convention(base, layout, labels), asked="loss")
