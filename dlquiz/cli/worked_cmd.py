@@ -12,6 +12,7 @@ import click
 
 from dlquiz.cli.common import default_lang
 from dlquiz.errors import DlquizError, ParamError
+from dlquiz.i18n import N_, t
 
 FORMATS = ("text", "md", "json", "latex")
 
@@ -54,26 +55,33 @@ def _info_dict(g: Any) -> dict[str, Any]:
     return {
         "name": g.name,
         "topic": g.topic,
-        "title_en": g.title_en,
+        "title_en": str(g.title_en),
         "title_zh": g.title_zh,
         "params": [describe_param(p) for p in g.params],
         "values": list(g.value_names),
     }
 
 
+# column headings of the tables (a context before "|" where the word has another Chinese form elsewhere)
+_PARAM_COLUMNS = (N_("param"), N_("type"), N_("default"), N_("allowed"), N_("meaning"))
+_VALUE_COLUMNS = (N_("values table|value"), N_("shape"))
+_LIST_COLUMNS = (N_("examples table|kind"), N_("topic"), N_("title"))
+
+
 def _params_table(desc: dict[str, Any], lang: str) -> None:
     from rich.table import Table
 
     from dlquiz.render import console
+    from dlquiz.worked import format_value, generator_info
+    from dlquiz.worked.i18n import heading, prose
 
+    # the specs themselves: a `lazy` condition keeps its template, which the JSON form (English) has lost
+    applies = {s.name: s.applies for s in generator_info(desc["name"]).params}
     zh = lang == "zh"
     title = desc["title_zh"] if zh else desc["title_en"]
     table = Table(title=f"{desc['name']}: {title}", title_justify="left")
-    for col in ("参数", "类型", "默认值", "取值", "含义") if zh else ("param", "type", "default", "allowed", "meaning"):
-        table.add_column(col, overflow="fold")  # fold by cell width: Chinese has no spaces to wrap at
-    from dlquiz.worked import format_value
-    from dlquiz.worked.i18n import prose
-
+    for col in _PARAM_COLUMNS:
+        table.add_column(heading(col, lang), overflow="fold")  # fold by cell width: Chinese has no spaces to wrap at
     for p in desc["params"]:
         kind = p["type"] + (f" {p['shape']}" if p.get("shape") else "")
         default = format_value(p["default"]).replace("\n", " ")
@@ -84,32 +92,27 @@ def _params_table(desc: dict[str, Any], lang: str) -> None:
             allowed = f"{lo} … {hi}".strip()
         meaning = p["help_zh"] if zh and p["help_zh"] else p["help"]
         if p.get("applies"):
-            meaning += f"（{prose(p['applies'], 'zh')}）" if zh else f" ({p['applies']})"
+            when = prose(applies.get(p["name"]) or p["applies"], lang)
+            meaning = t("{meaning} ({applies})", lang, meaning=meaning, applies=when)
         table.add_row(p["name"], kind, default, allowed, meaning)
     con = console()
     con.print(table)
     if desc.get("shapes_from") == "given":
-        head = (
-            "结果（--ask NAME 或 NAME[i]、--mine），形状按你给的参数"
-            if zh
-            else ("values (--ask NAME or NAME[i], --mine), shapes for the parameters you gave")
-        )
+        head = t("values (--ask NAME or NAME[i], --mine), shapes for the parameters you gave", lang)
     else:
-        head = (
-            "结果（--ask NAME 或 NAME[i]、--mine），形状为默认参数下的；形状随输入而变（例如向量参数给出向量结果），"
-            "在 --params 前加上你的 --set 可查看你的问题的形状"
-            if zh
-            else "values (--ask NAME or NAME[i], --mine), shapes of the default run; shapes follow the input "
-            "(e.g. a vector parameter gives vector values): add your --set values to --params to see yours"
+        head = t(
+            "values (--ask NAME or NAME[i], --mine), shapes of the default run; shapes follow the input "
+            "(e.g. a vector parameter gives vector values): add your --set values to --params to see yours",
+            lang,
         )
     con.print(head, markup=False)
     vals = Table()
-    vals.add_column("结果" if zh else "value")
-    vals.add_column("形状" if zh else "shape")
-    scalar, boxed = ("标量", "（答案）") if zh else ("scalar", " (boxed)")
+    for col in _VALUE_COLUMNS:
+        vals.add_column(heading(col, lang))
     for v in desc["values"]:
-        shape = "—" if v["shape"] is None else (scalar if not v["shape"] else "×".join(map(str, v["shape"])))
-        vals.add_row(v["name"] + (boxed if v["name"] == desc["asked"] else ""), shape)
+        shape = "—" if v["shape"] is None else (t("scalar", lang) if not v["shape"] else "×".join(map(str, v["shape"])))
+        name = t("{name} (boxed)", lang, name=v["name"]) if v["name"] == desc["asked"] else v["name"]
+        vals.add_row(name, shape)
     con.print(vals)
 
 
@@ -196,9 +199,11 @@ def example(
             return
         from rich.table import Table
 
+        from dlquiz.worked.i18n import heading
+
         table = Table(box=None, show_header=True, pad_edge=False)
-        for col in ("类型", "主题", "标题") if lang == "zh" else ("kind", "topic", "title"):
-            table.add_column(col)
+        for col in _LIST_COLUMNS:
+            table.add_column(heading(col, lang))
         for g in gens:
             table.add_row(g.name, g.topic, g.title_zh if lang == "zh" else g.title_en)
         console().print(table)
@@ -230,7 +235,7 @@ def example(
         import secrets
 
         seed = secrets.randbelow(1_000_000)
-        error_console().print(f"seed {seed} (repeat this variant with --seed {seed})")
+        error_console().print(t("seed {seed} (repeat this variant with --seed {seed})", lang, seed=seed), markup=False)
     try:
         ex = generate_example(kind, params, seed=seed, ask=ask)
     except ParamError as exc:
@@ -296,7 +301,7 @@ def worksheet(n: int, kinds: tuple[str, ...], seed: int | None, fmt: str, output
         import secrets
 
         seed = secrets.randbelow(1_000_000)
-        error_console().print(f"seed {seed} (repeat this sheet with --seed {seed})")
+        error_console().print(t("seed {seed} (repeat this sheet with --seed {seed})", lang, seed=seed), markup=False)
     names = [k.strip() for item in kinds for k in item.split(",") if k.strip()] or None
     if kinds and not names:
         raise click.BadParameter("no kinds given", param_hint="--kinds")
@@ -311,7 +316,9 @@ def worksheet(n: int, kinds: tuple[str, ...], seed: int | None, fmt: str, output
                 fh.write(text)
         except OSError as exc:
             raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
-        error_console().print(f"wrote {output} ({n} questions, answer key after the page break)")
+        error_console().print(
+            t("wrote {path} ({n} questions, answer key after the page break)", lang, path=output, n=n), markup=False
+        )
     else:
         click.echo(text)
 
@@ -377,28 +384,26 @@ def plot(
             ) from None
     if name and what != "activation":
         raise click.UsageError(f"plot {what} takes no NAME (got {name!r})")
-    zh = (lang or _default_lang()) == "zh"
-    derivative = " 及其导数 (′)" if zh else " and its derivative (′)"
+    lang = lang or _default_lang()
     try:
         if what == "activation":
             which = name or "all"
             series = plots.activation_series(which)
-            title = ("激活函数 " if zh else "activation ") + which + ("" if which == "all" else derivative)
+            if which == "all":
+                title = t("activation {name}", lang, name=which)
+            else:
+                title = t("activation {name} and its derivative (′)", lang, name=which)
         elif what == "lr-decay":
             if alpha0 <= 0:
                 raise click.BadParameter(f"{alpha0} is not positive", param_hint="--alpha0")
             series = plots.lr_decay_series(alpha0, epochs)
-            title = f"学习率衰减，α0 = {alpha0}" if zh else f"learning-rate decay, α0 = {alpha0}"
+            title = t("learning-rate decay, α0 = {alpha0}", lang, alpha0=alpha0)
+        elif surface == "1d":
+            series = plots.optimizer_series(steps, surface)
+            title = t("w over steps on f(w) = w² − 10w + 25", lang)
         else:
             series = plots.optimizer_series(steps, surface)
-            if surface == "1d":
-                title = "f(w) = w² − 10w + 25 上 w 随步数的变化" if zh else "w over steps on f(w) = w² − 10w + 25"
-            else:
-                title = (
-                    "碗形曲面 f = x²/20 + y² 上的路径（x 为横轴）"
-                    if zh
-                    else "paths on the bowl f = x²/20 + y² (x horizontal)"
-                )
+            title = t("paths on the bowl f = x²/20 + y² (x horizontal)", lang)
     except ParamError as exc:
         raise click.BadParameter(str(exc), param_hint="NAME") from None
     if as_json:
@@ -407,9 +412,10 @@ def plot(
     elif what == "activation" and (name or "all") == "all":  # one small plot per activation and its derivative
         for i in range(0, len(series), 2):
             pair = series[i : i + 2]
-            click.echo(plots.terminal_plot(pair, f"{pair[0].label}{derivative}", width, height or 15))
+            pair_title = t("{name} and its derivative (′)", lang, name=pair[0].label)
+            click.echo(plots.terminal_plot(pair, pair_title, width, height or 15))
     else:
         click.echo(plots.terminal_plot(series, title, width, height))
     if save is not None:
         plots.save_png(series, title, save)
-        click.echo(f"已写入 {save}" if zh else f"Wrote {save}", err=True)
+        click.echo(t("Wrote {path}", lang, path=save), err=True)

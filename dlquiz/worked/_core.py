@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.i18n import chinese, t
+from dlquiz.i18n import Lazy, chinese, t
 from dlquiz.worked.draw import Draw
 from dlquiz.worked.params import (
     ParamSpec,
@@ -168,16 +168,22 @@ class WorkedExample:
         return {
             "kind": self.kind,
             "params": {k: plain(v) for k, v in self.params.items()},
-            "steps": [
-                {"name": s.name, "key": s.key, "formula": s.formula, "value": plain(s.value), "note": s.note}
+            "steps": [  # str(): a `lazy` message is its English here
+                {
+                    "name": str(s.name),
+                    "key": s.key,
+                    "formula": str(s.formula),
+                    "value": plain(s.value),
+                    "note": str(s.note),
+                }
                 for s in self.steps
             ],
             "answer": plain(self.answer),
             "values": {k: plain(v) for k, v in self.values.items()},
             "asked": self.asked,
             "shapes": {k: list(value_shape(v)) for k, v in self.values.items()},
-            "convention": self.convention,
-            "warnings": list(self.warnings),
+            "convention": str(self.convention),
+            "warnings": [str(w) for w in self.warnings],
         }
 
 
@@ -667,11 +673,18 @@ def describe_param(p: ParamSpec) -> dict[str, Any]:
         d["min"] = p.min
     if p.max is not None:
         d["max"] = p.max
-    d["help"] = p.help
-    d["help_zh"] = p.help_zh or chinese(p.help) or ""
+    d["help"] = str(p.help)  # str(): a `lazy` message is its English here
+    d["help_zh"] = p.help_zh or _chinese_help(p.help)
     if p.applies:
-        d["applies"] = p.applies
+        d["applies"] = str(p.applies)
     return d
+
+
+def _chinese_help(text: str) -> str:
+    """The Chinese of a parameter's help: a `lazy` message or a catalog message ("" when it has none)."""
+    if isinstance(text, Lazy):
+        return text.text("zh") if chinese(text.msgid) else ""
+    return chinese(text) or ""
 
 
 def describe_generator(kind: str, given: Mapping[str, Any] | None = None, seed: int | None = None) -> dict[str, Any]:
@@ -692,7 +705,7 @@ def describe_generator(kind: str, given: Mapping[str, Any] | None = None, seed: 
     return {
         "name": info.name,
         "topic": info.topic,
-        "title_en": info.title_en,
+        "title_en": str(info.title_en),
         "title_zh": info.title_zh,
         "params": params,
         "values": values,
@@ -703,16 +716,10 @@ def describe_generator(kind: str, given: Mapping[str, Any] | None = None, seed: 
 
 # --------------------------------------------------------------------------- explanations
 
-_ZH_HEADINGS: dict[str, str] = {
-    "Answer": "答案",
-    "Convention": "约定",
-    "Warning": "注意",
-}
-
 
 def answer_label(example: WorkedExample, lang: str = "en") -> str:
     """ "Answer", or "Answer (dw)" when the boxed value was asked for instead of the generator's default."""
-    label = _ZH_HEADINGS["Answer"] if lang == "zh" else "Answer"
+    label = t("Answer", lang)
     return f"{label} ({example.asked})" if example.ask_given else label
 
 
@@ -732,8 +739,7 @@ def explain_text(example: WorkedExample, lang: str = "en") -> str:
     info = generator_info(example.kind)
     lines: list[str] = [info.title_zh if lang == "zh" else info.title_en]
     if example.convention:
-        label = _ZH_HEADINGS["Convention"] if lang == "zh" else "Convention"
-        lines.append(f"{label}: {prose(example.convention, lang)}")
+        lines.append(f"{t('Convention', lang)}: {prose(example.convention, lang)}")
     for i, s in enumerate(example.steps, 1):
         formula = prose(s.formula, lang)
         head = f"{i}. {step_name(s.name, lang)}: {formula}"
@@ -748,8 +754,7 @@ def explain_text(example: WorkedExample, lang: str = "en") -> str:
         if s.note:
             lines.append(f"   ({prose(s.note, lang)})")
     for w in example.warnings:
-        label = _ZH_HEADINGS["Warning"] if lang == "zh" else "Warning"
-        lines.append(f"{label}: {prose(w, lang)}")
+        lines.append(f"{t('Warning', lang)}: {prose(w, lang)}")
     ans = format_value(example.answer)
     label = answer_label(example, lang)
     if "\n" in ans:

@@ -23,7 +23,9 @@ _NUMBERED_NAMES = (
     N_("Iteration {n}"),
     N_("Decay {n}"),
 )
-_NUMBERED = re.compile("^(" + "|".join(m.removesuffix(" {n}") for m in _NUMBERED_NAMES) + r") (\d+)$")
+_NUMBERED_RE = re.compile("^(" + "|".join(m.removesuffix(" {n}") for m in _NUMBERED_NAMES) + r") (\d+)$")
+# step-name patterns a generator module still adds itself (the older way)
+_NUMBERED: list[tuple[re.Pattern[str], str]] = []
 
 # English fragments inside notes and formulas (applied in order)
 _FRAGMENTS: list[tuple[re.Pattern[str], str]] = [
@@ -107,10 +109,20 @@ def step_name(name: str, lang: str) -> str:
     found = chinese(name)
     if found:
         return found
-    numbered = _NUMBERED.match(name)
+    numbered = _NUMBERED_RE.match(name)
     if numbered:
         return t(numbered.group(1) + " {n}", lang, n=numbered.group(2))
+    for pat, repl in _NUMBERED:
+        if pat.match(name):
+            return pat.sub(repl, name)
     return name
+
+
+def heading(message: str, lang: str) -> str:
+    """A heading or label marked with ``N_``. Where the English word has another Chinese form elsewhere (a column
+    "Value" of results, a step "Value" of a function), the message names its context before "|"
+    (``N_("table column|Value")``): the English shown is the part after it."""
+    return t(message, lang) if lang == "zh" else message.rpartition("|")[2]
 
 
 def prose(text: str, lang: str) -> str:

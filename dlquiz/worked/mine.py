@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import t
 from dlquiz.worked._core import (
     Step,
     WorkedExample,
@@ -74,9 +75,9 @@ class MineReport:
                 if self.step is None
                 else {
                     "index": self.step_index,
-                    "name": self.step.name,
+                    "name": str(self.step.name),  # a `lazy` message is its English here
                     "key": self.step.key,
-                    "formula": self.step.formula,
+                    "formula": str(self.step.formula),
                 }
             )
         return {
@@ -284,29 +285,6 @@ def check_mine(example: WorkedExample, text: str | Mapping[str, str], where: str
 
 # --------------------------------------------------------------------------- text
 
-_T = {
-    "en": {
-        "head": "Checking your working: {kind} ({n} values)",
-        "right": "right",
-        "first": "First wrong: {name} = {yours}; the right value is {expected}",
-        "from": "it comes from step {i} ({step}): {formula}",
-        "shape": "your {name} is {yours}, the computed one is {expected}",
-        "digits": "too few digits: write at least {k} significant digits",
-        "score": "{right} of {total} right.",
-        "all": "All {total} right.",
-    },
-    "zh": {
-        "head": "核对你的计算：{kind}（共 {n} 个值）",
-        "right": "正确值",
-        "first": "第一个错误：{name} = {yours}；正确值为 {expected}",
-        "from": "它来自第 {i} 步（{step}）：{formula}",
-        "shape": "你的 {name} 形状为 {yours}，计算结果的形状为 {expected}",
-        "digits": "有效数字太少：请至少写 {k} 位有效数字",
-        "score": "{total} 个中对 {right} 个。",
-        "all": "全部 {total} 个都对。",
-    },
-}
-
 
 def _right(v: Any) -> str:
     """The computed value with a few more digits than the worked steps show (6 significant)."""
@@ -317,8 +295,13 @@ def _right(v: Any) -> str:
     return inline(v)
 
 
-def _zh_shape(text: str) -> str:
-    return re.sub(r"^a vector of (\S+)$", r"长度为 \1 的向量", text).replace("a scalar", "标量")
+def _shape_words(shape: tuple[int, ...], lang: str) -> str:
+    """A shape in words: "a scalar", "a vector of 3", "3×2"."""
+    if not shape:
+        return t("a scalar", lang)
+    if len(shape) == 1:
+        return t("a vector of {n}", lang, n=shape[0])
+    return shape_text(shape)
 
 
 def mine_text(report: MineReport, lang: str = "en") -> str:
@@ -326,32 +309,50 @@ def mine_text(report: MineReport, lang: str = "en") -> str:
     from dlquiz.worked.i18n import prose, step_name
 
     chinese_ready(lang)
-    t = _T["zh" if lang == "zh" else "en"]
-    head = t["head"].format(kind=report.example.kind, n=len(report.checked))
-    lines = [head.replace("(1 values)", "(1 value)")]
+    n = len(report.checked)
+    kind = report.example.kind
+    if n == 1:
+        lines = [t("Checking your working: {kind} (1 value)", lang, kind=kind)]
+    else:
+        lines = [t("Checking your working: {kind} ({n} values)", lang, kind=kind, n=n)]
     width = max(len(c.name) for c in report.checked)
     for c in report.checked:
         mark = "✓" if c.ok else "✗"
         row = f" {mark} {c.name.ljust(width)} = {c.text}"
         if not c.ok:
-            colon = "：" if lang == "zh" else ": "
-            row += f"   ({t['right']}{colon}{_right(c.expected)})"
+            row += "   " + t("(right: {value})", lang, value=_right(c.expected))
         lines.append(row)
     first = report.first_wrong
     if first is not None:
         lines.append("")
-        lines.append(t["first"].format(name=first.name, yours=first.text, expected=_right(first.expected)))
+        lines.append(
+            t(
+                "First wrong: {name} = {yours}; the right value is {expected}",
+                lang,
+                name=first.name,
+                yours=first.text,
+                expected=_right(first.expected),
+            )
+        )
         if first.reason == "shape":
-            shapes = (shape_text(value_shape(first.yours)), shape_text(value_shape(first.expected)))
-            if lang == "zh":
-                shapes = (_zh_shape(shapes[0]), _zh_shape(shapes[1]))
-            lines.append("  " + t["shape"].format(name=first.name, yours=shapes[0], expected=shapes[1]))
+            lines.append(
+                "  "
+                + t(
+                    "your {name} is {yours}, the computed one is {expected}",
+                    lang,
+                    name=first.name,
+                    yours=_shape_words(value_shape(first.yours), lang),
+                    expected=_shape_words(value_shape(first.expected), lang),
+                )
+            )
         elif first.reason == "digits":
-            lines.append("  " + t["digits"].format(k=MIN_SIGNIFICANT))
+            lines.append("  " + t("too few digits: write at least {k} significant digits", lang, k=MIN_SIGNIFICANT))
         if report.step is not None:
             lines.append(
                 "  "
-                + t["from"].format(
+                + t(
+                    "it comes from step {i} ({step}): {formula}",
+                    lang,
                     i=report.step_index,
                     step=step_name(report.step.name, lang),
                     formula=prose(report.step.formula, lang),
@@ -359,5 +360,9 @@ def mine_text(report: MineReport, lang: str = "en") -> str:
             )
     right = sum(c.ok for c in report.checked)
     total = len(report.checked)
-    lines.append(t["all"].format(total=total) if right == total else t["score"].format(right=right, total=total))
+    lines.append(
+        t("All {total} right.", lang, total=total)
+        if right == total
+        else t("{right} of {total} right.", lang, right=right, total=total)
+    )
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from dlquiz.i18n import N_, t
 from dlquiz.worked._core import (
     WorkedExample,
     _is_matrix,
@@ -17,45 +18,28 @@ from dlquiz.worked._core import (
     generator_info,
     list_generators,
 )
-from dlquiz.worked.i18n import prose, step_name
+from dlquiz.worked.i18n import heading, prose, step_name
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+# headings and words of the rendered example ("context|Word": see `heading`)
 _LABELS = {
-    "en": {
-        "answer": "Answer",
-        "convention": "Convention",
-        "step": "Step",
-        "working": "Working",
-        "value": "Value",
-        "given": "Given",
-        "questions": "Practice worksheet",
-        "key": "Answer key",
-        "question": "Question",
-        "compute": "Compute",
-        "seed": "seed",
-        "warning": "Warning",
-    },
-    "zh": {
-        "answer": "答案",
-        "convention": "约定",
-        "step": "步骤",
-        "working": "计算",
-        "value": "结果",
-        "given": "已知",
-        "questions": "练习题",
-        "key": "答案与详解",
-        "question": "题",
-        "compute": "求",
-        "seed": "随机种子",
-        "warning": "注意",
-    },
+    "convention": N_("Convention"),
+    "step": N_("Step"),
+    "working": N_("Working"),
+    "value": N_("table column|Value"),
+    "given": N_("Given"),
+    "questions": N_("Practice worksheet"),
+    "key": N_("Answer key"),
+    "compute": N_("Compute"),
+    "seed": N_("seed"),
+    "warning": N_("Warning"),
 }
 
 
 def _l(lang: str, key: str) -> str:
-    return _LABELS["zh" if lang == "zh" else "en"][key]
+    return heading(_LABELS[key], lang)
 
 
 def _title(example: WorkedExample, lang: str) -> str:
@@ -79,12 +63,12 @@ def _grid(value: Any) -> RenderableType:
             parts += [Text(tag, style="dim"), _grid(m)]
         return Group(*parts)
     if _is_matrix(value):
-        t = Table(show_header=False, box=box.SQUARE, padding=(0, 1))
+        grid = Table(show_header=False, box=box.SQUARE, padding=(0, 1))
         for _ in value[0]:
-            t.add_column(justify="right")
+            grid.add_column(justify="right")
         for row in value:
-            t.add_row(*[format_value(x) for x in row])
-        return t
+            grid.add_row(*[format_value(x) for x in row])
+        return grid
     return Text(format_value(value))
 
 
@@ -180,9 +164,9 @@ def _md_value(v: Any) -> str:
 # values a question must show besides the parameters (a mask drawn from a seed cannot be guessed)
 _SHOWN_VALUES: dict[str, tuple[str, ...]] = {"reg.dropout": ("mask",)}
 # what the final answer is, where the number alone is ambiguous
-_ANSWER_WHAT: dict[str, tuple[str, str]] = {
-    "det.nms": ("the number of boxes kept", "保留的框数"),
-    "perceptron.trace": ("the number of updates until convergence", "收敛前的更新次数"),
+_ANSWER_WHAT: dict[str, str] = {
+    "det.nms": N_("the number of boxes kept"),
+    "perceptron.trace": N_("the number of updates until convergence"),
 }
 
 
@@ -193,29 +177,31 @@ def _givens(example: WorkedExample) -> list[tuple[str, Any]]:
 
 
 def _answer_label(example: WorkedExample, lang: str) -> str:
-    what = _what(example)
+    what = _what(example, lang)
     label = answer_label(example, lang)
-    return f"{label} ({what[1] if lang == 'zh' else what[0]})" if what else label
+    return f"{label} ({what})" if what else label
 
 
 # what a boxed value is, by its name, where the title alone does not say it
-_ASKED_WHAT: dict[str, tuple[str, str]] = {
-    "loss": ("the loss", "损失"),
-    "probs": ("the probabilities", "各类概率"),
-    "entropy": ("the entropy", "熵"),
-    "value": ("the value of the activation", "激活函数值"),
-    "derivative": ("the derivative", "导数"),
-    "dw": ("the gradient dw", "梯度 dw"),
-    "f1": ("F1 of the positive class", "正类的 F1"),
-    "macro_f1": ("the macro-averaged F1", "宏平均 F1"),
-    "accuracy": ("the accuracy", "准确率"),
+_ASKED_WHAT: dict[str, str] = {
+    "loss": N_("the loss"),
+    "probs": N_("the probabilities"),
+    "entropy": N_("the entropy"),
+    "value": N_("the value of the activation"),
+    "derivative": N_("the derivative"),
+    "dw": N_("the gradient dw"),
+    "f1": N_("F1 of the positive class"),
+    "macro_f1": N_("the macro-averaged F1"),
+    "accuracy": N_("the accuracy"),
 }
 
 
-def _what(example: WorkedExample) -> tuple[str, str] | None:
+def _what(example: WorkedExample, lang: str) -> str | None:
+    """What the boxed value is, in `lang`, where the title alone does not say it (None when asked for)."""
     if example.ask_given:
         return None
-    return _ANSWER_WHAT.get(example.kind) or _ASKED_WHAT.get(example.asked)
+    what = _ANSWER_WHAT.get(example.kind) or _ASKED_WHAT.get(example.asked)
+    return t(what, lang) if what else None
 
 
 def _given_md(example: WorkedExample) -> list[str]:
@@ -247,9 +233,9 @@ def question_md(example: WorkedExample, lang: str = "en", number: int | None = N
     lines = [f"### {head}{_title(example, lang)} (`{example.kind}`)", "", f"{_l(lang, 'given')}:", ""]
     lines += _given_md(example)
     ask = _title(example, lang)
-    what = _what(example) or ((example.asked, example.asked) if example.ask_given else None)
+    what = example.asked if example.ask_given else _what(example, lang)
     if what is not None:
-        ask += f" — {what[1] if lang == 'zh' else what[0]}"
+        ask += f" — {what}"
     lines += [
         "",
         f"{_l(lang, 'compute')}: {_lower_first(ask) if lang == 'en' else ask}"
