@@ -147,8 +147,8 @@ def test_bad_input_names_the_parameter(given: dict[str, Any], fragment: str) -> 
 @pytest.mark.parametrize(
     ("lang", "fragment"),
     [
-        ("en", "note 000: W multiplies hₜ₋₁, U multiplies xₜ"),
-        ("zh", "笔记 000：W 乘 hₜ₋₁，U 乘 xₜ"),
+        ("en", "the notes on Qiu's textbook: W multiplies hₜ₋₁, U multiplies xₜ"),
+        ("zh", "邱锡鹏书的复习笔记：W 乘 hₜ₋₁，U 乘 xₜ"),
         ("en", "dW_f: dW_f = ∂L/∂a_f·hₜ₋₁ᵀ = "),
         ("zh", "dU_o: dU_o = ∂L/∂a_o·xₜᵀ = "),
     ],

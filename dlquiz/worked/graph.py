@@ -17,11 +17,12 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dlquiz.errors import DlquizError, ParamError
+from dlquiz.i18n import N_, Lazy, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, _more_digits, fv, operands, paren, register
 
 if TYPE_CHECKING:
@@ -475,107 +476,61 @@ def describe(prog: Program, i: int, names: dict[int, str], vals: list[float] | N
 
 
 def with_zh(specs: list[ParamSpec], table: dict[str, str]) -> list[ParamSpec]:
-    """The specs with their Chinese help from `table` (keyed by the English help)."""
+    """The specs with their Chinese help from `table` (keyed by the English help); for modules whose help
+    is not yet a catalog message (this module's help is)."""
     import dataclasses
 
     return [dataclasses.replace(p, help_zh=table[p.help]) if p.help in table else p for p in specs]
 
 
-_HELP_ZH = {
-    "the formula in dlquiz's math syntax (calculator or LaTeX): + − * / ^, exp, ln/log, sqrt, abs, "
-    "sigmoid/σ, tanh, relu, max, min, sin, cos; e.g. '(x*y + z)^2'. Values: each variable and node "
-    "(q, r, …, f), grad_NAME = ∂f/∂NAME, dNODE_dINPUT = a local gradient, grad = the gradient": (
-        "用 dlquiz 数学语法（计算器写法或 LaTeX）写的公式：+ − * / ^、exp、ln/log、sqrt、abs、sigmoid/σ、tanh、relu、"
-        "max、min、sin、cos；如 '(x*y + z)^2'。结果值：每个变量和节点（q、r、…、f），grad_名字 = ∂f/∂名字，"
-        "d节点_d输入 = 局部梯度，grad = 梯度"
-    ),
-    "the point: 'x=1, y=2, z=-1' (every variable of f, no other; 'theta=[1,2]' sets θ₁, θ₂)": (
-        "求值点：'x=1, y=2, z=-1'（f 的每个变量都要给，不能多给；'theta=[1,2]' 表示 θ₁、θ₂）"
-    ),
-}
-
 _GATES: dict[str, str] = {
-    "add": "add gate: distributes the upstream gradient to each input unchanged (a subtracted one gets its negative)",
-    "mul": "multiply gate: each input gets upstream × the other input (the inputs swap)",
-    "div": "divide gate: ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²",
-    "neg": "negation: the local gradient is −1",
-    "pow": "power: ∂(a^n)/∂a = n·a^(n − 1)",
-    "powvar": "power with a variable exponent: ∂(a^b)/∂a = b·a^(b − 1), ∂(a^b)/∂b = a^b·ln(a)",
-    "exp": "exp: the local gradient is its own output",
-    "log": "ln: the local gradient is 1/input",
-    "sqrt": "square root: the local gradient is 1/(2√a)",
-    "abs": "abs: the local gradient is the sign of the input (0 at 0)",
-    "sigmoid": "sigmoid: the local gradient is σ(1 − σ), from its output",
-    "tanh": "tanh: the local gradient is 1 − tanh², from its output",
-    "relu": "ReLU: passes the gradient where the input is > 0, else 0 (also at 0)",
-    "sin": "sin: the local gradient is cos of the input",
-    "cos": "cos: the local gradient is −sin of the input",
-    "max": "max gate: routes the upstream gradient to the largest input; the others get 0",
-    "min": "min gate: routes the upstream gradient to the smallest input; the others get 0",
+    "add": lazy(
+        "add gate: distributes the upstream gradient to each input unchanged (a subtracted one gets its negative)"
+    ),
+    "mul": lazy("multiply gate: each input gets upstream × the other input (the inputs swap)"),
+    "div": lazy("divide gate: ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²"),
+    "neg": lazy("negation: the local gradient is −1"),
+    "pow": lazy("power: ∂(a^n)/∂a = n·a^(n − 1)"),
+    "powvar": lazy("power with a variable exponent: ∂(a^b)/∂a = b·a^(b − 1), ∂(a^b)/∂b = a^b·ln(a)"),
+    "exp": lazy("exp: the local gradient is its own output"),
+    "log": lazy("ln: the local gradient is 1/input"),
+    "sqrt": lazy("square root: the local gradient is 1/(2√a)"),
+    "abs": lazy("abs: the local gradient is the sign of the input (0 at 0)"),
+    "sigmoid": lazy("sigmoid: the local gradient is σ(1 − σ), from its output"),
+    "tanh": lazy("tanh: the local gradient is 1 − tanh², from its output"),
+    "relu": lazy("ReLU: passes the gradient where the input is > 0, else 0 (also at 0)"),
+    "sin": lazy("sin: the local gradient is cos of the input"),
+    "cos": lazy("cos: the local gradient is −sin of the input"),
+    "max": lazy("max gate: routes the upstream gradient to the largest input; the others get 0"),
+    "min": lazy("min gate: routes the upstream gradient to the smallest input; the others get 0"),
 }
 
-_ZH_GATES: dict[str, str] = {
-    _GATES["add"]: "加法门：把上游梯度原样分给每个输入（被减的输入得到它的相反数）",
-    _GATES["mul"]: "乘法门：每个输入得到上游梯度 × 另一个输入（两者互换）",
-    _GATES["div"]: "除法门：∂(a/b)/∂a = 1/b，∂(a/b)/∂b = −a/b²",
-    _GATES["neg"]: "取负：局部梯度为 −1",
-    _GATES["pow"]: "幂：∂(a^n)/∂a = n·a^(n − 1)",
-    _GATES["powvar"]: "指数也是变量的幂：∂(a^b)/∂a = b·a^(b − 1)，∂(a^b)/∂b = a^b·log(a)（自然对数）",
-    _GATES["exp"]: "exp：局部梯度就是它自己的输出",
-    _GATES["log"]: "ln：局部梯度为 1/输入",
-    _GATES["sqrt"]: "平方根：局部梯度为 1/(2√a)",
-    _GATES["abs"]: "绝对值：局部梯度为输入的符号（0 处取 0）",
-    _GATES["sigmoid"]: "sigmoid：局部梯度为 σ(1 − σ)，由输出算出",
-    _GATES["tanh"]: "tanh：局部梯度为 1 − tanh²，由输出算出",
-    _GATES["relu"]: "ReLU：输入 > 0 时梯度原样通过，否则为 0（0 处也为 0）",
-    _GATES["sin"]: "sin：局部梯度为输入的 cos",
-    _GATES["cos"]: "cos：局部梯度为输入的 −sin",
-    _GATES["max"]: "max 门：把上游梯度全部传给最大的输入，其余为 0",
-    _GATES["min"]: "min 门：把上游梯度全部传给最小的输入，其余为 0",
-}
-
-_CONVENTION = (
+_CONVENTION = N_(
     "staged computation: forward in topological order, backward in reverse; "
     "gradient of an input = upstream × local, summed over every use"
 )
-_ZH_PHRASES: dict[str, str] = {
-    _CONVENTION: "分步计算：按拓扑顺序前向，逆序反向；输入的梯度 = 上游梯度 × 局部梯度，对每处使用求和",
-    **_ZH_GATES,
-}
-_ZH_FRAGMENTS: list[tuple[str, str]] = [
-    (re.escape(_GATES["max"]), _ZH_GATES[_GATES["max"]]),
-    (re.escape(_GATES["min"]), _ZH_GATES[_GATES["min"]]),
-    (
-        r"tie: (max|min) has no derivative where its inputs are equal \(([^()]*)\); "
-        r"convention: the whole upstream gradient goes to the first of them, (\S+) "
-        r"\(a subgradient; splitting it equally is another valid choice\)",
-        r"并列：\1 在输入相等处不可导（\2）；约定：上游梯度全部传给其中第一个，即 \3"
-        r"（这是一个次梯度；平均分配也是同样合理的选择）",
-    ),
-    (r"\[(\S+) is the largest\]", r"[\1 最大]"),
-    (r"\[(\S+) is the smallest\]", r"[\1 最小]"),
-    (r"^(\S+) is used (\d+) times: its gradients add$", r"\1 被使用 \2 次：梯度相加"),
-    (r"^(\S+) is used (\d+) times: its gradients add; ", r"\1 被使用 \2 次：梯度相加；"),
-]
-_ZH_NAMES: list[tuple[str, str]] = [
-    (r"^Forward (\S+)$", r"前向 \1"),
-    (r"^Backward (\S+)$", r"反向 \1"),
-]
-_ZH_WORDS = {"Inputs": "输入", "Gradient": "梯度", "Value": "函数值"}
 
 
-def _register_zh() -> None:
-    """Add this module's Chinese to the worked-step tables (kept here, beside the English)."""
-    from dlquiz.worked import i18n
+class _Parts(Lazy):
+    """Parts of a formula joined by `sep`, each shown in the reader's language: the local gradient of max
+    and min says in words which input is the largest, the rest of a backward step is symbols."""
 
-    i18n.add_chinese(_ZH_WORDS, _ZH_PHRASES, _ZH_FRAGMENTS)
-    # "Forward q", "Backward q": step names with a node's name in them
-    for pat, repl in _ZH_NAMES:
-        if all(p.pattern != pat for p, _ in i18n._NUMBERED):
-            i18n._NUMBERED.append((re.compile(pat), repl))
+    parts: tuple[str, ...]
+    sep: str
+
+    def __new__(cls, parts: Sequence[str], sep: str = "") -> _Parts:
+        obj = cast(_Parts, super().__new__(cls, sep.join(parts), {}))
+        obj.parts, obj.sep = tuple(parts), sep
+        return obj
+
+    def text(self, lang: str) -> str:
+        return self.sep.join(p.text(lang) if isinstance(p, Lazy) else p for p in self.parts)
 
 
-_register_zh()
+def _both(first: str, then: str) -> str:
+    """Two clauses of a note, each a catalog message or a `lazy` one."""
+    return lazy("{first}; {then}", first=first, then=then)
+
 
 _LETTERS = "qrstuvpghkmnabcdjl"
 
@@ -657,7 +612,7 @@ def _local_text(prog: Program, i: int, j: int, names: dict[int, str]) -> str:
     if op == "cos":
         return f"−sin({c(0)})"
     if op in ("max", "min"):
-        return f"[{c(j)} is the {'largest' if op == 'max' else 'smallest'}]"
+        return lazy("[{x} is the largest]", x=c(j)) if op == "max" else lazy("[{x} is the smallest]", x=c(j))
     return ""
 
 
@@ -689,25 +644,22 @@ def _check_graph(p: Params) -> None:
     "backprop.graph",
     "backprop.chain",
     "Backprop on a computational graph, node by node",
-    with_zh(
-        [
-            ParamSpec(
-                "f",
-                "the formula in dlquiz's math syntax (calculator or LaTeX): + − * / ^, exp, ln/log, sqrt, abs, "
-                "sigmoid/σ, tanh, relu, max, min, sin, cos; e.g. '(x*y + z)^2'. Values: each variable and node "
-                "(q, r, …, f), grad_NAME = ∂f/∂NAME, dNODE_dINPUT = a local gradient, grad = the gradient",
-                "(x*y + z)^2",
-                "str",
-            ),
-            ParamSpec(
-                "at",
-                "the point: 'x=1, y=2, z=-1' (every variable of f, no other; 'theta=[1,2]' sets θ₁, θ₂)",
-                "x=1, y=2, z=-1",
-                "str",
-            ),
-        ],
-        _HELP_ZH,
-    ),
+    [
+        ParamSpec(
+            "f",
+            "the formula in dlquiz's math syntax (calculator or LaTeX): + − * / ^, exp, ln/log, sqrt, abs, "
+            "sigmoid/σ, tanh, relu, max, min, sin, cos; e.g. '(x*y + z)^2'. Values: each variable and node "
+            "(q, r, …, f), grad_NAME = ∂f/∂NAME, dNODE_dINPUT = a local gradient, grad = the gradient",
+            "(x*y + z)^2",
+            "str",
+        ),
+        ParamSpec(
+            "at",
+            "the point: 'x=1, y=2, z=-1' (every variable of f, no other; 'theta=[1,2]' sets θ₁, θ₂)",
+            "x=1, y=2, z=-1",
+            "str",
+        ),
+    ],
     ["f", "grad"],
     draw=_draw_graph,
     check=_check_graph,
@@ -746,7 +698,7 @@ def _graph(p: Params) -> Out:
         sym = describe(prog, i, names)
         num = describe(prog, i, names, vals, _forward_digits(prog, i, vals, env))
         text = f"{nm} = {sym}" + (f" = {num}" if num != sym else "") + f" = {fv(vals[i])}"
-        steps.append(Step(f"Forward {nm}", text, vals[i], key=nm))
+        steps.append(Step(lazy("Forward {node}", node=nm), text, vals[i], key=nm))
         values[nm] = vals[i]
     # ---- backward
     uses: dict[int, int] = {}
@@ -778,12 +730,12 @@ def _graph(p: Params) -> Out:
             contrib = grads[i] * loc
             contribs.setdefault(k, []).append(contrib)
             forms = [_local_text(prog, i, j, names) for j in slots[k]]
-            sym = " + ".join(f for f in forms if f) if all(forms) else ""
+            sym = _Parts(forms, " + ") if all(forms) else ""
             same = sym.replace("−", "-") == fv(loc)
-            local = f"∂{nm}/∂{child} = " + (f"{sym} = " if sym and not same else "") + fv(loc)
+            local = _Parts([f"∂{nm}/∂{child} = ", *([sym, " = "] if sym and not same else []), fv(loc)])
             up_t, loc_t = operands([grads[i], loc], lambda a: a[0] * a[1], contrib)
             chain = f"∂{out_name}/∂{nm}·∂{nm}/∂{child} = {paren(up_t)}·{paren(loc_t)} = {fv(contrib)}"
-            parts.append(f"{local}, {chain}")
+            parts.append(_Parts([local, chain], ", "))
         if not parts:
             continue
         if i == prog.root:
@@ -795,16 +747,19 @@ def _graph(p: Params) -> Out:
         if op in ("max", "min"):
             tie = _tie_note(prog, i, vals, who)
             if tie:
-                note = f"{note}; {tie}"
+                note = _both(note, tie)
                 ties.append(tie)
-        steps.append(Step(f"Backward {nm}", "; ".join(parts), grads[i], note, key=f"grad_{nm}"))
+        steps.append(Step(lazy("Backward {node}", node=nm), _Parts(parts, "; "), grads[i], note, key=f"grad_{nm}"))
     for i in names:
         values[f"grad_{names[i]}"] = grads[i]
     shared = [k for k, c in uses.items() if c > 1 and prog.nodes[k].op != "const"]
     grad_list = [grads[var_idx[v]] for v in inputs]
     for v, g in zip(inputs, grad_list, strict=True):
         values[f"grad_{_key(v)}"] = g
-    note = "; ".join(f"{who(k)} is used {uses[k]} times: its gradients add" for k in shared)
+    note = ""
+    for k in shared:
+        used = lazy("{name} is used {n} times: its gradients add", name=who(k), n=uses[k])
+        note = _both(note, used) if note else used
 
     def total(v: str, g: float) -> str:
         parts = contribs.get(var_idx[v], [])
@@ -856,8 +811,11 @@ def _tie_note(prog: Program, i: int, vals: list[float], who: Callable[[int], str
         return ""
     first = kids[_argbest(a, op)]
     names = " = ".join(who(k) or fv(vals[k]) for k in tied)
-    return (
-        f"tie: {op} has no derivative where its inputs are equal ({names} = {fv(best)}); "
-        f"convention: the whole upstream gradient goes to the first of them, {who(first) or fv(best)} "
-        "(a subgradient; splitting it equally is another valid choice)"
+    return lazy(
+        "tie: {op} has no derivative where its inputs are equal ({names} = {best}); convention: the whole upstream "
+        "gradient goes to the first of them, {first} (a subgradient; splitting it equally is another valid choice)",
+        op=op,
+        names=names,
+        best=fv(best),
+        first=who(first) or fv(best),
     )

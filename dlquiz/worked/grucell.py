@@ -7,8 +7,6 @@ its gradient needs that one matrix W_h, which may be given; the full ∂L/∂h�
 needs every weight (use gru.step).
 """
 
-# ruff: noqa: E501  (translation table: one phrase per line)
-
 from __future__ import annotations
 
 from typing import Any
@@ -16,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, paren, register
-from dlquiz.worked.i18n import add_chinese
 
 KIND = "gru.cell"
 _VECTORS = ("r", "z", "h_tilde", "h_prev")
@@ -187,22 +185,16 @@ def _cell(p: Params) -> Out:
                 ),
                 Step("da_r", f"∂L/∂a_r = ∂L/∂r ⊙ r(1 − r) = {fv(_out(da_r))}", _out(da_r), key="da_r"),
             ]
-    rule = "hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ" if z_old else "hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ"
-    return Out(
-        steps,
-        None,
-        {},
-        rule + _TAIL,
-        asked="h",
-    )
+    return Out(steps, None, {}, _CONVENTION[z_old], asked="h")
 
 
-_TAIL = "; the gate values are given (no weights); a_z, a_h are the pre-activations of z and h̃"
-_TAIL_ZH = "；门值已给出（没有权重）；a_z、a_h 为 z 与 h̃ 的净输入"
-
-add_chinese(
-    phrases={
-        f"hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ{_TAIL}": f"hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ{_TAIL_ZH}",
-        f"hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ{_TAIL}": f"hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ{_TAIL_ZH}",
-    }
-)
+_CONVENTION = {
+    True: N_(
+        "hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ; the gate values are given (no weights); "
+        "a_z, a_h are the pre-activations of z and h̃"
+    ),
+    False: N_(
+        "hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ; the gate values are given (no weights); "
+        "a_z, a_h are the pre-activations of z and h̃"
+    ),
+}

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, paren, register
 from dlquiz.worked._nets import mat_value
-from dlquiz.worked.i18n import add_chinese
 
 KIND = "lstm.cell"
 _GATE_NAMES = ("f", "i", "c_tilde", "o")
@@ -143,7 +143,7 @@ def _cell(p: Params) -> Out:
             _out(c),
             key="c",
         ),
-        Step("tanh(cₜ)", f"tanh({fv(_out(c))}) = {fv(_out(tc))}", _out(tc), key="tanh_c"),
+        Step(_TANH_C, f"tanh({fv(_out(c))}) = {fv(_out(tc))}", _out(tc), key="tanh_c"),
         Step("Hidden state", f"hₜ = o ⊙ tanh(cₜ) = {fv(_out(o))} ⊙ {fv(_out(tc))} = {fv(_out(h))}", _out(h), key="h"),
     ]
     values: dict[str, Any] = {}
@@ -186,19 +186,17 @@ def _cell(p: Params) -> Out:
                 Step(f"da_{g}", f"∂L/∂a_{g} = ∂L/∂{gate} ⊙ {deriv} = {fv(_out(da[g]))}", _out(da[g]), key=f"da_{g}")
             )
         steps += _weight_steps(p, n, da)
-    conv = _CONV + (_CONV_BACK if p["dh"] is not None else "")
-    return Out(steps, None, values, conv, asked="h")
+    return Out(steps, None, values, _CONV if p["dh"] is None else _CONV_BACK, asked="h")
 
 
-_CONV = "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ, hₜ = oₜ ⊙ tanh(cₜ); the gate values are given (no weights)"
-_CONV_BACK = (
-    "; a_g = W_g·hₜ₋₁ + U_g·xₜ + b_g is the pre-activation of gate g (note 000: W multiplies hₜ₋₁, U multiplies xₜ; "
-    "c is the candidate c̃): dW_g = ∂L/∂a_g·hₜ₋₁ᵀ, dU_g = ∂L/∂a_g·xₜᵀ, db_g = ∂L/∂a_g"
+_CONV = N_("cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ, hₜ = oₜ ⊙ tanh(cₜ); the gate values are given (no weights)")
+_CONV_BACK = N_(
+    "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ, hₜ = oₜ ⊙ tanh(cₜ); the gate values are given (no weights); "
+    "a_g = W_g·hₜ₋₁ + U_g·xₜ + b_g is the pre-activation of gate g (the notes on Qiu's textbook: W multiplies hₜ₋₁, "
+    "U multiplies xₜ; c is the candidate c̃): dW_g = ∂L/∂a_g·hₜ₋₁ᵀ, dU_g = ∂L/∂a_g·xₜᵀ, db_g = ∂L/∂a_g"
 )
-_CONV_BACK_ZH = (
-    "；a_g = W_g·hₜ₋₁ + U_g·xₜ + b_g 为门 g 的净输入（笔记 000：W 乘 hₜ₋₁，U 乘 xₜ；c 指候选记忆 c̃）："
-    "dW_g = ∂L/∂a_g·hₜ₋₁ᵀ，dU_g = ∂L/∂a_g·xₜᵀ，db_g = ∂L/∂a_g"
-)
+# step names that are symbols (the same in Chinese), not catalog messages
+_TANH_C = "tanh(cₜ)"
 
 
 def _eq(m: np.ndarray) -> str:
@@ -232,11 +230,3 @@ def _weight_steps(p: Params, n: int, da: dict[str, np.ndarray]) -> list[Step]:
         if hp is not None or x is not None:
             steps.append(Step(f"db_{g}", f"db_{g} = ∂L/∂a_{g} = {fv(_out(da[g]))}", _out(da[g]), key=f"db_{g}"))
     return steps
-
-
-add_chinese(
-    phrases={
-        _CONV: "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ，hₜ = oₜ ⊙ tanh(cₜ)；门值已给出（没有权重）",
-        _CONV + _CONV_BACK: "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ，hₜ = oₜ ⊙ tanh(cₜ)；门值已给出（没有权重）" + _CONV_BACK_ZH,
-    }
-)
