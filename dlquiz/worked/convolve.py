@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, register
 from dlquiz.worked.cnnsize import PAD_MODES, Axis, read_pair, resolve_padding, uneven_warning
 from dlquiz.worked.conv import KERNELS, _num
@@ -106,8 +107,8 @@ def _xcorr(p: Params) -> Out:
     kh, kw = k.shape
     steps: list[Step] = []
     if pad:
-        steps.append(Step("Padded input", f"add {pad} ring(s) of zeros", _nums(xp)))
-    kname = f"{p['K']} kernel (note 001)" if isinstance(p["K"], str) else "given kernel"
+        steps.append(Step("Padded input", lazy("add {n} ring(s) of zeros", n=pad), _nums(xp)))
+    kname = _KERNEL_NAMES[p["K"]] if isinstance(p["K"], str) else N_("given kernel")
     steps.append(Step("Kernel", kname, _nums(k)))
     oh, ow = y.shape
     steps.append(
@@ -125,15 +126,43 @@ def _xcorr(p: Params) -> Out:
             steps.append(Step(f"Y[{i}][{j}]", f"{terms} = {fv(_num(y[i, j]))}", _num(y[i, j])))
             shown += 1
     y_out = _nums(y)
-    steps.append(Step("Output", "Y = X ⋆ K (slide the kernel, multiply element-wise, add)", y_out))
+    steps.append(Step("Output", _RULES[False, False], y_out))
     total = _num(float(y.sum()))
     steps.append(Step("Sum of outputs", "Σ Y", total))
     return Out(
         steps,
         y_out,
         {"top_left": y_out[0][0], "out_size": oh, "sum": total, "out_shape": [oh, ow]},
-        "cross-correlation: the kernel is not flipped (what CNN layers compute)",
+        _CONVENTIONS[False, False],
     )
+
+
+# the d2l notes' kernels, by name
+_KERNEL_NAMES = {
+    "edge": N_("edge kernel (the d2l notes)"),
+    "sharpen": N_("sharpen kernel (the d2l notes)"),
+    "blur": N_("blur kernel (the d2l notes)"),
+}
+# the output's rule: (true convolution, with a bias)
+_RULES = {
+    (False, False): N_("Y = X ⋆ K (slide the kernel, multiply element-wise, add)"),
+    (False, True): N_("Y = X ⋆ K (slide the kernel, multiply element-wise, add) + b"),
+    (True, False): N_("Y = X * K (flipped kernel)"),
+    (True, True): N_("Y = X * K (flipped kernel) + b"),
+}
+# the convention: (true convolution, several input channels)
+_CONVENTIONS = {
+    (False, False): N_("cross-correlation: the kernel is not flipped (what CNN layers compute)"),
+    (False, True): N_(
+        "cross-correlation: the kernel is not flipped (what CNN layers compute); "
+        "each output channel sums over all input channels"
+    ),
+    (True, False): N_("true convolution: the kernel is flipped (Y[i] = Σ X[i + m]·K[k − 1 − m])"),
+    (True, True): N_(
+        "true convolution: the kernel is flipped (Y[i] = Σ X[i + m]·K[k − 1 − m]); "
+        "each output channel sums over all input channels"
+    ),
+}
 
 
 # --------------------------------------------------------------------------- convolution in general
@@ -339,13 +368,12 @@ def _by_hand(p: Params) -> Out:
     if flip:
         for o in range(c_out):
             for c in range(c_in):
-                tag = _chan(o, c, c_out, c_in)
                 steps.append(
                     Step(
-                        f"Flipped kernel{tag}",
-                        "true convolution: the kernel flipped up-down and left-right"
+                        _flipped_name(o, c, c_out, c_in),
+                        N_("true convolution: the kernel flipped up-down and left-right")
                         if nd == 2
-                        else "true convolution: the kernel reversed",
+                        else N_("true convolution: the kernel reversed"),
                         _nums_any(kk[o, c]),
                     )
                 )
@@ -353,18 +381,29 @@ def _by_hand(p: Params) -> Out:
     pads = [(ax.lo, ax.hi) for ax in axes]
     xp = np.pad(xs, [(0, 0), *pads])
     if any(lo or hi for lo, hi in pads):
-        for c in range(c_in):
-            tag = f" (channel {c})" if c_in > 1 else ""
-            how = "; ".join(
-                f"{name}: {ax.lo} zero(s) before, {ax.hi} after"
-                for name, ax in zip(("rows", "columns") if nd == 2 else ("length",), axes, strict=True)
+        how = (
+            lazy(
+                "rows: {r_lo} zero(s) before, {r_hi} after; columns: {c_lo} zero(s) before, {c_hi} after",
+                r_lo=axes[0].lo,
+                r_hi=axes[0].hi,
+                c_lo=axes[1].lo,
+                c_hi=axes[1].hi,
             )
-            steps.append(Step(f"Padded input{tag}", how, _nums_any(xp[c])))
+            if nd == 2
+            else lazy("length: {lo} zero(s) before, {hi} after", lo=axes[0].lo, hi=axes[0].hi)
+        )
+        for c in range(c_in):
+            name = lazy("Padded input (channel {c})", c=c) if c_in > 1 else N_("Padded input")
+            steps.append(Step(name, how, _nums_any(xp[c])))
         values["X_padded"] = _nums_any(xp[0] if c_in == 1 else xp)
     for name, ax in zip(("height", "width") if nd == 2 else ("",), axes, strict=True):
         if nd == 2 and axes[0] == axes[1] and name == "width":
             continue
-        label = "Output size" if (nd == 1 or axes[0] == axes[1]) else f"Output size ({name})"
+        label = (
+            N_("Output size")
+            if (nd == 1 or axes[0] == axes[1])
+            else (N_("Output size (height)") if name == "height" else N_("Output size (width)"))
+        )
         steps.append(Step(label, "⌊(n + 2p − k_eff)/s⌋ + 1 = " + ax.formula(), ax.out))
     outs = tuple(ax.out for ax in axes)
     y = np.zeros((c_out, *outs))
@@ -405,14 +444,12 @@ def _by_hand(p: Params) -> Out:
                 steps.append(Step(key, f"{' + '.join(terms)} = {fv(_num(acc))}", _num(acc), key=key))
                 shown += 1
     if total_entries > shown:
-        steps.append(Step("Remaining entries", f"{total_entries - shown} more, the same way", ""))
+        steps.append(Step("Remaining entries", lazy("{n} more, the same way", n=total_entries - shown), ""))
     for o in range(c_out):
-        tag = f" (channel {o})" if c_out > 1 else ""
-        rule = "Y = X * K (flipped kernel)" if flip else "Y = X ⋆ K (slide the kernel, multiply element-wise, add)"
         steps.append(
             Step(
-                f"Output{tag}",
-                rule + (" + b" if bias is not None else ""),
+                lazy("Output (channel {c})", c=o) if c_out > 1 else N_("Output"),
+                _RULES[flip, bias is not None],
                 _nums_any(y[o]),
                 key=f"Y{o}" if c_out > 1 else "Y",
             )
@@ -426,13 +463,7 @@ def _by_hand(p: Params) -> Out:
         for name, ax in zip(("height", "width") if nd == 2 else ("length",), axes, strict=True)
         if not ax.even
     ]
-    conv = (
-        "true convolution: the kernel is flipped (Y[i] = Σ X[i + m]·K[k − 1 − m])"
-        if flip
-        else "cross-correlation: the kernel is not flipped (what CNN layers compute)"
-    )
-    if c_in > 1:
-        conv += "; each output channel sums over all input channels"
+    conv = _CONVENTIONS[flip, c_in > 1]
     named, asked = _channel_values(y)
     answer = named["Y"]
     return Out(steps, answer, {**named, **values}, conv, asked=asked, warnings=warnings)
@@ -447,14 +478,15 @@ def _channel_values(y: np.ndarray) -> tuple[dict[str, Any], str]:
     return out, "Y"
 
 
-def _chan(o: int, c: int, c_out: int, c_in: int) -> str:
+def _flipped_name(o: int, c: int, c_out: int, c_in: int) -> str:
+    """The step name of one flipped kernel: its output and input channel where there are several."""
     if c_out == 1 and c_in == 1:
-        return ""
+        return N_("Flipped kernel")
     if c_out == 1:
-        return f" (channel {c})"
+        return lazy("Flipped kernel (channel {c})", c=c)
     if c_in == 1:
-        return f" (output {o})"
-    return f" (output {o}, channel {c})"
+        return lazy("Flipped kernel (output {o})", o=o)
+    return lazy("Flipped kernel (output {o}, channel {c})", o=o, c=c)
 
 
 def _nums_any(a: np.ndarray) -> Any:
@@ -556,11 +588,15 @@ def _pool(p: Params) -> Out:
     oh, ow = ah.out, aw.out
     steps: list[Step] = []
     if pad:
-        how = "−∞ (never the maximum)" if mode == "max" else "0 (counted in the average)"
+        how = (
+            lazy("add {n} ring(s) of −∞ (never the maximum)", n=pad)
+            if mode == "max"
+            else lazy("add {n} ring(s) of 0 (counted in the average)", n=pad)
+        )
         for c in range(xs.shape[0]):
-            tag = f" (channel {c})" if xs.shape[0] > 1 else ""
+            name = lazy("Padded input (channel {c})", c=c) if xs.shape[0] > 1 else N_("Padded input")
             shown = [[("−∞" if v == -np.inf else _num(float(v))) for v in row] for row in xp[c]]
-            steps.append(Step(f"Padded input{tag}", f"add {pad} ring(s) of {how}", shown))
+            steps.append(Step(name, how, shown))
     steps.append(Step("Output size", "⌊(n + 2p − f)/s⌋ + 1 = " + ah.formula(), oh, key="out_size"))
     if aw != ah:
         steps.append(Step("Output size (width)", "⌊(n + 2p − f)/s⌋ + 1 = " + aw.formula(), ow, key="out_w"))
@@ -577,13 +613,17 @@ def _pool(p: Params) -> Out:
                     val = _num(float(y[c, i, j]))
                     steps.append(Step(key, f"{mode}({cells}) = {fv(val)}", val, key=key))
                     shown_n += 1
+    rule = (
+        lazy("max pooling {f}×{f}, stride {s}", f=f, s=s)
+        if mode == "max"
+        else lazy("avg pooling {f}×{f}, stride {s}", f=f, s=s)
+    )
     for c in range(xs.shape[0]):
-        tag = f" (channel {c})" if xs.shape[0] > 1 else ""
-        note = "pooling has no learnable parameters" if c == xs.shape[0] - 1 else ""
+        note = N_("pooling has no learnable parameters") if c == xs.shape[0] - 1 else ""
         steps.append(
             Step(
-                f"Output{tag}",
-                f"{mode} pooling {f}×{f}, stride {s}",
+                lazy("Output (channel {c})", c=c) if xs.shape[0] > 1 else N_("Output"),
+                rule,
                 _nums(y[c]),
                 note,
                 key=f"Y{c}" if xs.shape[0] > 1 else "Y",
@@ -595,7 +635,9 @@ def _pool(p: Params) -> Out:
     steps.append(Step("Sum of outputs", "Σ Y", total, key="sum"))
     conv = ""
     if pad:
-        conv = "padding: max pooling pads with −∞, average pooling with zeros that count in the mean (PyTorch defaults)"
+        conv = N_(
+            "padding: max pooling pads with −∞, average pooling with zeros that count in the mean (PyTorch defaults)"
+        )
     warnings = [uneven_warning(ah, "height and width")] if not ah.even else []
     return Out(
         steps,
@@ -605,43 +647,3 @@ def _pool(p: Params) -> Out:
         asked=asked,
         warnings=warnings,
     )
-
-
-def _zh_names() -> dict[str, str]:
-    """Step names with their channel tags (at most 4 channels in and out are worked by hand)."""
-    base = {"Flipped kernel": "翻转后的卷积核", "Padded input": "填充后的输入", "Output": "输出"}
-    out = {"Flipped kernel": "翻转后的卷积核", "Remaining entries": "其余元素"}
-    for en, zh in base.items():
-        for a in range(4):
-            out[f"{en} (channel {a})"] = f"{zh}（通道 {a}）"
-            out[f"{en} (output {a})"] = f"{zh}（输出 {a}）"
-            for b in range(4):
-                out[f"{en} (output {a}, channel {b})"] = f"{zh}（输出 {a}，通道 {b}）"
-    return out
-
-
-def _register_chinese() -> None:
-    from dlquiz.worked.i18n import add_chinese
-
-    add_chinese(
-        names=_zh_names(),
-        fragments=[
-            (
-                r"^cross-correlation: the kernel is not flipped \(what CNN layers compute\)",
-                "互相关：卷积核不翻转（CNN 层实际计算的就是它）",
-            ),
-            (r"^true convolution: the kernel is flipped \((.*)\)", r"真正的卷积：卷积核翻转（\1）"),
-            (r"; each output channel sums over all input channels$", "；每个输出通道对全部输入通道求和"),
-            (r"(rows|columns|length|长度)[:：] ?(\d+) zero\(s\) before, (\d+) after", r"\1：前补 \2 个 0，后补 \3 个"),
-            (r"^rows：", "行："),
-            (r"; columns：", "；列："),
-            (r"^length：", "长度："),
-            (r"^(\d+) more, the same way$", r"另有 \1 个，算法相同"),
-            (r"^Y = X \* K \(flipped kernel\)", "Y = X * K（卷积核翻转）"),
-            (r"add (\d+) ring\(s\) of −∞ \(never the maximum\)", r"外圈补 \1 圈 −∞（不会成为最大值）"),
-            (r"add (\d+) ring\(s\) of 0 \(counted in the average\)", r"外圈补 \1 圈 0（计入平均值）"),
-        ],
-    )
-
-
-_register_chinese()
