@@ -12,7 +12,7 @@ import click
 
 from dlquiz.cli.common import default_lang
 from dlquiz.errors import DlquizError, ParamError
-from dlquiz.i18n import N_, t
+from dlquiz.i18n import N_, localized, t
 
 FORMATS = ("text", "md", "json", "latex")
 
@@ -31,7 +31,7 @@ def _lang_option(f: Any) -> Any:
     )(f)
 
 
-def _parse_sets(kind: str, sets: tuple[str, ...]) -> dict[str, Any]:
+def _parse_sets(kind: str, sets: tuple[str, ...], lang: str) -> dict[str, Any]:
     from dlquiz.worked import parse_param
 
     out: dict[str, Any] = {}
@@ -45,7 +45,7 @@ def _parse_sets(kind: str, sets: tuple[str, ...]) -> dict[str, Any]:
         try:
             out[name.strip()] = parse_param(kind, name.strip(), text)
         except ParamError as exc:
-            raise click.BadParameter(str(exc), param_hint="--set") from None
+            raise click.BadParameter(localized(exc, lang), param_hint="--set") from None
     return out
 
 
@@ -212,20 +212,20 @@ def example(
         from dlquiz.worked import describe_generator
 
         try:
-            given = _parse_sets(kind, sets)
+            given = _parse_sets(kind, sets, lang)
             given.pop("ask", None)
             desc = describe_generator(kind, given, seed)
         except ParamError as exc:
-            raise click.UsageError(str(exc)) from None
+            raise click.UsageError(localized(exc, lang)) from None
         if fmt == "json":
             click.echo(json.dumps(desc, ensure_ascii=False, indent=2))
         else:
             _params_table(desc, lang)
         return
     try:
-        params = _parse_sets(kind, sets)
+        params = _parse_sets(kind, sets, lang)
     except ParamError as exc:  # unknown kind
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(localized(exc, lang)) from None
     set_ask = params.pop("ask", None)
     if set_ask is not None and ask is not None and set_ask != ask:
         raise click.UsageError(f"--set ask={set_ask} and --ask {ask} contradict each other; give one")
@@ -239,9 +239,9 @@ def example(
     try:
         ex = generate_example(kind, params, seed=seed, ask=ask)
     except ParamError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(localized(exc, lang)) from None
     except DlquizError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(localized(exc, lang)) from None
     if mine_text is not None:
         from dlquiz.worked.mine import check_mine
         from dlquiz.worked.mine import mine_text as render_mine
@@ -249,7 +249,7 @@ def example(
         try:
             report = check_mine(ex, mine_text, where="--mine" if mine == "-" else str(mine))
         except ParamError as exc:
-            raise click.UsageError(str(exc)) from None
+            raise click.UsageError(localized(exc, lang)) from None
         if fmt == "json":
             click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         else:
@@ -308,7 +308,7 @@ def worksheet(n: int, kinds: tuple[str, ...], seed: int | None, fmt: str, output
     try:
         exs = worksheet_examples(n, names, seed)
     except ParamError as exc:
-        raise click.BadParameter(str(exc), param_hint="--kinds") from None
+        raise click.BadParameter(localized(exc, lang), param_hint="--kinds") from None
     text = make_sheet(exs, fmt, lang, seed)
     if output:
         try:
@@ -405,7 +405,7 @@ def plot(
             series = plots.optimizer_series(steps, surface)
             title = t("paths on the bowl f = x²/20 + y² (x horizontal)", lang)
     except ParamError as exc:
-        raise click.BadParameter(str(exc), param_hint="NAME") from None
+        raise click.BadParameter(localized(exc, lang), param_hint="NAME") from None
     if as_json:
         data = [{"label": s.label, "x": list(s.xs), "y": list(s.ys)} for s in series]
         click.echo(json.dumps({"title": title, "series": data}, ensure_ascii=False))
