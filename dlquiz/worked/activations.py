@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
+from dlquiz.i18n import N_, lazy
 from dlquiz.worked._core import Out, Params, ParamSpec, Step, fv, register
-from dlquiz.worked.i18n import add_chinese
 
 ACTIVATIONS: tuple[str, ...] = (
     "sigmoid",
@@ -91,13 +92,14 @@ def activation(
     raise ValueError(name)
 
 
+# (f, f′) as formulas; the ones with words are messages
 _FORMULA: dict[str, tuple[str, str]] = {
     "sigmoid": ("σ(x) = 1/(1 + e⁻ˣ)", "σ′(x) = σ(x)(1 − σ(x))"),
     "tanh": ("tanh(x) = (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ)", "tanh′(x) = 1 − tanh²(x)"),
-    "relu": ("ReLU(x) = max(0, x)", "ReLU′(x) = 1 if x > 0 else 0"),
-    "leaky_relu": ("x if x > 0 else γx", "1 if x > 0 else γ"),
-    "prelu": ("x if x > 0 else γx", "1 if x > 0 else γ"),
-    "elu": ("x if x > 0 else γ(eˣ − 1)", "1 if x > 0 else γeˣ"),
+    "relu": ("ReLU(x) = max(0, x)", lazy("ReLU′(x) = 1 if x > 0 else 0")),
+    "leaky_relu": (lazy("x if x > 0 else γx"), lazy("1 if x > 0 else γ")),
+    "prelu": (lazy("x if x > 0 else γx"), lazy("1 if x > 0 else γ")),
+    "elu": (lazy("x if x > 0 else γ(eˣ − 1)"), lazy("1 if x > 0 else γeˣ")),
     "swish": ("x·σ(βx)", "σ(βx) + βx·σ(βx)(1 − σ(βx))"),
     "gelu": ("x·Φ(x)", "Φ(x) + x·φ(x)"),
     "gelu/tanh": ("0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))", "0.5(1 + tanh u) + 0.5x(1 − tanh² u)·u′"),
@@ -163,40 +165,40 @@ def _act_eval(p: Params) -> Out:
     f, df = activation(name, gamma, beta, form)
     key = f"gelu/{form}" if name == "gelu" and form != "exact" else name
     fwd, bwd = _FORMULA[key]
-    extra = (f", γ = {fv(gamma)}" if name in _GAMMA else "") + (f", β = {fv(beta)}" if name == "swish" else "")
     x = p["x"]
     if isinstance(x, list):
         arr = np.array(x, dtype=float)
         y = np.vectorize(f, otypes=[float])(arr).tolist()
         dy = np.vectorize(df, otypes=[float])(arr).tolist()
-        sub = f"each entry of x{extra}"
-        steps = [
-            Step("Value", f"{fwd} at {sub}: {fv(y)}", y, key="value"),
-            Step("Derivative", f"{bwd} at {sub}: {fv(dy)}", dy, key="derivative"),
-        ]
     else:
-        xf = float(x)
-        y, dy = f(xf), df(xf)
-        sub = f"x = {fv(xf)}{extra}"
-        steps = [
-            Step("Value", f"{fwd} at {sub}: {fv(y)}", y, key="value"),
-            Step("Derivative", f"{bwd} at {sub}: {fv(dy)}", dy, key="derivative"),
-        ]
+        y, dy = f(float(x)), df(float(x))
+    steps = [
+        Step("Value", _at(fwd, x, name, gamma, beta, fv(y)), y, key="value"),
+        Step("Derivative", _at(bwd, x, name, gamma, beta, fv(dy)), dy, key="derivative"),
+    ]
     conv = ""
     if name == "gelu":
         conv = {
-            "exact": "GELU exact (Φ = standard normal CDF)",
-            "tanh": "GELU tanh approximation, u = √(2/π)(x + 0.044715x³)",
-            "sigmoid": "GELU sigmoid approximation x·σ(1.702x)",
+            "exact": N_("GELU exact (Φ = standard normal CDF)"),
+            "tanh": N_("GELU tanh approximation, u = √(2/π)(x + 0.044715x³)"),
+            "sigmoid": N_("GELU sigmoid approximation x·σ(1.702x)"),
         }[form]
     elif name == "relu":
-        conv = "ReLU′(0) taken as 0"
+        conv = N_("ReLU′(0) taken as 0")
     return Out(steps, None, {}, conv, asked="value")
 
 
-add_chinese(
-    fragments=[
-        (r"^GELU tanh approximation, ", "GELU 的 tanh 近似，"),
-        (r" at each entry of x", "，对 x 的每个元素"),
-    ]
-)
+def _at(formula: str, x: Any, name: str, gamma: float, beta: float, value: str) -> str:
+    """The formula at the point x (or at each entry of x), with γ or β where the function has one, and its value."""
+    if isinstance(x, list):
+        if name in _GAMMA:
+            return lazy("{f} at each entry of x, γ = {gamma}: {value}", f=formula, gamma=fv(gamma), value=value)
+        if name == "swish":
+            return lazy("{f} at each entry of x, β = {beta}: {value}", f=formula, beta=fv(beta), value=value)
+        return lazy("{f} at each entry of x: {value}", f=formula, value=value)
+    point = fv(float(x))
+    if name in _GAMMA:
+        return lazy("{f} at x = {x}, γ = {gamma}: {value}", f=formula, x=point, gamma=fv(gamma), value=value)
+    if name == "swish":
+        return lazy("{f} at x = {x}, β = {beta}: {value}", f=formula, x=point, beta=fv(beta), value=value)
+    return lazy("{f} at x = {x}: {value}", f=formula, x=point, value=value)

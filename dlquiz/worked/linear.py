@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, operand, paren, register, require_shape
-from dlquiz.worked.i18n import add_chinese
 
 
 def _draw_logreg(d: Draw) -> Params:
@@ -118,7 +118,7 @@ def _logreg(p: Params) -> Out:
         ),
         Step("Updated bias", f"b ← b − α·db = {fv(b)} − {fv(lr)}·{paren(db_shown)} = {fv(b_new)}", b_new, key="b_new"),
     ]
-    return Out(steps, None, {"w1_new": float(w_new[0])}, "cross-entropy loss, natural log", asked="dw")
+    return Out(steps, None, {"w1_new": float(w_new[0])}, N_("cross-entropy loss, natural log"), asked="dw")
 
 
 def _bce_from_z(z: float, y: int) -> float:
@@ -206,7 +206,7 @@ def _logreg_batch(
         steps,
         None,
         {"w1_new": float(w_new[0])},
-        f"cross-entropy cost averaged over m = {m} samples, natural log; X has one column per sample",
+        lazy("cross-entropy cost averaged over m = {m} samples, natural log; X has one column per sample", m=m),
         asked="dw",
     )
 
@@ -281,13 +281,3 @@ def _fit(p: Params) -> Out:
     ]
     values = {"slope_x": float(slope), "intercept_x": float(intercept), "mse_x": mse_x, "w": w, "mse_z": mse_z}
     return Out(steps, w, values)
-
-
-add_chinese(
-    fragments=[
-        (
-            r"^cross-entropy cost averaged over m = (\d+) samples, natural log; X has one column per sample",
-            r"交叉熵代价，对 m = \1 个样本取平均，自然对数；X 每列一个样本",
-        ),
-    ]
-)
