@@ -27,6 +27,7 @@ __all__ = [
     "Syllabus",
     "Text",
     "Topic",
+    "close_ids",
     "default_root",
     "load_bank",
     "load_syllabus",
@@ -44,6 +45,10 @@ class Bank:
 
     def get(self, item_id: str) -> Item | None:
         return next((i for i in self.items if i.id == item_id), None)
+
+    def close_ids(self, item_id: str, n: int = 5) -> list[str]:
+        """Ids of this bank close to `item_id`, to suggest for a mistyped one (see `close_ids`)."""
+        return close_ids(item_id, [i.id for i in self.items], n)
 
     def select(
         self, *, topics: Sequence[str] = (), kinds: Sequence[str] = (), chapters: Iterable[int] = ()
@@ -67,6 +72,51 @@ class Bank:
             and (not expanded or i.kind in expanded)
             and (not chapter_set or i.chapter in chapter_set)
         ]
+
+
+# how alike (difflib's ratio) a suggested id must be: in the parts after the dotted prefix it shares with the
+# id asked for, and, where no id shares even the first part, over the whole id (a typo in the first part)
+CLOSE_AFTER_PREFIX = 0.6
+CLOSE_ANYWHERE = 0.85
+
+
+def close_ids(wanted: str, ids: Sequence[str], n: int = 5) -> list[str]:
+    """The ids of `ids` that `wanted` (an id that does not exist) most likely meant, best first, at most `n`;
+    none when nothing is close.
+
+    Ids are dotted (`act.relu.eval`: topic `act.relu`). A suggestion shares the longest dotted prefix any id
+    shares with `wanted` (the same topic, else the same area), and what follows that prefix is alike
+    (`CLOSE_AFTER_PREFIX`) or, within a topic, begins the other's (`act.relu` names the topic's items,
+    `softmax.def.pmax` finds `softmax.def.pmax-fixed`, `act.relu.eval.x` finds `act.relu.eval`). Where no id
+    shares the first part, an id alike as a whole (`CLOSE_ANYWHERE`: a typo such as `atc.relu.eval`)."""
+    import difflib
+
+    key = wanted.strip().strip(".").lower()
+    parts = key.split(".")
+
+    def shared(other: str) -> int:
+        count = 0
+        for a, b in zip(parts, other.split("."), strict=False):
+            if a != b:
+                break
+            count += 1
+        return count
+
+    depth = max((shared(i) for i in ids), default=0)
+    if depth == 0:
+        return difflib.get_close_matches(key, list(ids), n=n, cutoff=CLOSE_ANYWHERE)
+    rest = ".".join(parts[depth:])
+    scored = []
+    for k, other in enumerate(ids):
+        if shared(other) != depth:
+            continue
+        tail = ".".join(other.split(".")[depth:])
+        score = difflib.SequenceMatcher(None, rest, tail).ratio()
+        if depth >= 2 and (tail.startswith(rest) or rest.startswith(tail)):
+            score = max(score, CLOSE_AFTER_PREFIX)  # within a topic, one id begins the other
+        if score >= CLOSE_AFTER_PREFIX:
+            scored.append((-score, k, other))
+    return [other for _, _, other in sorted(scored)[:n]]
 
 
 def _expand_kinds(kinds: Sequence[str]) -> set[str]:
