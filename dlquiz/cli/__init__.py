@@ -14,6 +14,9 @@ from typing import Any
 import click
 
 from dlquiz import __version__
+from dlquiz.cli.common import ASKED_LANG, default_lang, lang_in_args
+from dlquiz.cli.help import HelpContext, speak, usage_errors_in
+from dlquiz.i18n import N_
 
 # command name -> "module:attribute"; the order is the order of `dlquiz --help`.
 COMMANDS: dict[str, str] = {
@@ -39,7 +42,24 @@ COMMANDS: dict[str, str] = {
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+    """A group whose subcommands are imported on first use, and whose help and usage errors (its own and
+    its commands') speak the language `--lang` asks for anywhere on the command line (see `cli.help`)."""
+
+    context_class = HelpContext
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        with usage_errors_in(lang_in_args(args) or default_lang()):
+            return super().make_context(info_name, args, parent, **extra)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[ASKED_LANG] = lang_in_args(args)  # before --help, which is eager, is seen
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with usage_errors_in(default_lang()):
+            return super().invoke(ctx)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name in COMMANDS if self._load(name) is not None]
@@ -60,21 +80,33 @@ class LazyGroup(click.Group):
                 return None
             raise
         command = getattr(module, attr, None)
-        return command if isinstance(command, click.Command) else None
+        return speak(command) if isinstance(command, click.Command) else None
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_(
+        "dlquiz: exam prep for neural networks and deep learning.\n"
+        "\n"
+        "\b\n"
+        "Start with a quiz, then let spaced repetition bring items back:\n"
+        "  dlquiz quiz --topic act.sigmoid --n 5\n"
+        "  dlquiz review\n"
+        "  dlquiz check derivation.txt\n"
+        "  dlquiz example conv.output-size --random"
+    ),
+)
 @click.version_option(__version__, prog_name="dlquiz")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    expose_value=False,
+    help=N_("Language of every command's messages, help and errors (default: from the locale)."),
+)
 def cli() -> None:
-    """dlquiz: exam prep for neural networks and deep learning.
-
-    \b
-    Start with a quiz, then let spaced repetition bring items back:
-      dlquiz quiz --topic act.sigmoid --n 5
-      dlquiz review
-      dlquiz check derivation.txt
-      dlquiz example conv.output-size --random
-    """
+    pass  # the help text is in the decorator, where the catalog finds it
 
 
 EXIT_OUTPUT_ERROR = 74  # the output could not be written (EX_IOERR): disk full, a closed device

@@ -22,21 +22,26 @@ KIND_COLUMNS = (
 )
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "List the syllabus topics with item counts per kind, by chapter.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz topics\n"
+        "  dlquiz topics --json | python -m json.tool"
+    )
+)
 @click.option(
-    "--json", "as_json", is_flag=True, help='Print {"topic id": {"kind": count, ...}, ...} over every syllabus topic.'
+    "--json",
+    "as_json",
+    is_flag=True,
+    help=N_('Print {"topic id": {"kind": count, ...}, ...} over every syllabus topic.'),
 )
 @lang_option
 @bank_option
 @handle_errors
 def topics(as_json: bool, lang: str | None, bank_dir: Path | None) -> None:
-    """List the syllabus topics with item counts per kind, by chapter.
-
-    \b
-    Examples:
-      dlquiz topics
-      dlquiz topics --json | python -m json.tool
-    """
     from dlquiz.bank import load_bank
     from dlquiz.bank.check import coverage
     from dlquiz.bank.model import KIND_LETTER
@@ -68,19 +73,17 @@ def topics(as_json: bool, lang: str | None, bank_dir: Path | None) -> None:
     out.print(t("{n} items in {root}", lang, n=len(bank.items), root=bank.root), markup=False)
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Show one item with its answer and explanation.\n\n\b\nExample:\n  dlquiz show act.sigmoid.derivative --lang zh"
+    )
+)
 @click.argument("item_id")
 @lang_option
-@click.option("--json", "as_json", is_flag=True, help="Print the item as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the item as JSON."))
 @bank_option
 @handle_errors
 def show(item_id: str, lang: str | None, as_json: bool, bank_dir: Path | None) -> None:
-    """Show one item with its answer and explanation.
-
-    \b
-    Example:
-      dlquiz show act.sigmoid.derivative --lang zh
-    """
     import dataclasses
     import difflib
 
@@ -139,33 +142,36 @@ def show(item_id: str, lang: str | None, as_json: bool, bank_dir: Path | None) -
     )
 
 
-@click.group()
+@click.group(help=N_("Check the question bank (for authors and teachers)."))
 def bank() -> None:
-    """Check the question bank (for authors and teachers)."""
+    pass  # the help text is in the decorator, where the catalog finds it
 
 
-@bank.command("check")
-@click.option("--format-only", is_flag=True, help="Check only the file format, not the keys.")
-@click.option("--no-coverage", is_flag=True, help="Do not require syllabus coverage.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores).")
-@click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON list.")
+@bank.command(
+    "check",
+    help=N_(
+        "List every problem in the bank; exit 1 if there is any.\n"
+        "\n"
+        "Checks the format of every file, syllabus coverage, and every key: formula keys\n"
+        "and their known mistakes are proved (not) equivalent, generator-backed numeric\n"
+        "keys are recomputed, derivation solutions are run through the checker.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz bank check\n"
+        "  dlquiz bank check --bank my-questions/ --no-coverage"
+    ),
+)
+@click.option("--format-only", is_flag=True, help=N_("Check only the file format, not the keys."))
+@click.option("--no-coverage", is_flag=True, help=N_("Do not require syllabus coverage."))
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help=N_("Worker processes (default: cores)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the problems as a JSON list."))
 @lang_option
 @bank_option
 @handle_errors
 def bank_check(
     format_only: bool, no_coverage: bool, jobs: int | None, as_json: bool, lang: str | None, bank_dir: Path | None
 ) -> None:
-    """List every problem in the bank; exit 1 if there is any.
-
-    Checks the format of every file, syllabus coverage, and every key: formula keys
-    and their known mistakes are proved (not) equivalent, generator-backed numeric
-    keys are recomputed, derivation solutions are run through the checker.
-
-    \b
-    Examples:
-      dlquiz bank check
-      dlquiz bank check --bank my-questions/ --no-coverage
-    """
     from dlquiz.symbolic.worker import prestart
 
     prestart()  # the checking process loads the engine while this command reads its input

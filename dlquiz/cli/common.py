@@ -12,6 +12,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from dlquiz.errors import DlquizError, UsageError
+from dlquiz.i18n import N_
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -19,12 +20,37 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
-def default_lang() -> str:
-    """zh when the locale asks for Chinese, else en: the one rule every command follows.
+# where the root group keeps the language asked on the command line (ctx.meta is shared by the subcommands)
+ASKED_LANG = "dlquiz.asked_lang"
 
-    As gettext does: LANGUAGE first (a colon-separated list; its first zh or en entry decides),
+
+def lang_in_args(args: list[str]) -> str | None:
+    """The language `--lang zh|en` (or `--lang=zh`) asks for anywhere on the command line, the last one
+    winning as with Click; None when none is given (or `--lang both`, a language only exports have)."""
+    asked = None
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--":
+            break
+        if arg == "--lang":
+            asked = next(rest, None)
+        elif arg.startswith("--lang="):
+            asked = arg.removeprefix("--lang=")
+    return asked if asked in ("en", "zh") else None
+
+
+def default_lang() -> str:
+    """zh when the command line or the locale asks for Chinese, else en: the one rule every command follows.
+
+    `--lang zh|en` on the command line of this invocation decides first (before or after the command's
+    name, and already while Click reads the options, so `--help` and usage errors follow it too).
+    Then, as gettext does: LANGUAGE (a colon-separated list; its first zh or en entry decides),
     then the first of LC_ALL, LC_MESSAGES, LANG that is set to something other than C/POSIX.
     """
+    ctx = click.get_current_context(silent=True)
+    asked = ctx.meta.get(ASKED_LANG) if ctx is not None else None
+    if asked in ("en", "zh"):
+        return str(asked)
     for entry in os.environ.get("LANGUAGE", "").split(":"):
         entry = entry.strip().lower()
         if entry.startswith(("zh", "en")):
@@ -86,18 +112,18 @@ bank_option = click.option(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     envvar="DLQUIZ_BANK",
     default=None,
-    help="Question bank folder (default: the bank shipped with dlquiz; env DLQUIZ_BANK).",
+    help=N_("Question bank folder (default: the bank shipped with dlquiz; env DLQUIZ_BANK)."),
 )
 lang_option = click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
     default=None,
-    help="Language of messages, tables and questions (default: from the locale).",
+    help=N_("Language of messages, tables and questions (default: from the locale)."),
 )
 home_option = click.option(
     "--home",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="DLQUIZ_HOME",
     default=None,
-    help="Folder of the progress database (default: the user data folder; env DLQUIZ_HOME).",
+    help=N_("Folder of the progress database (default: the user data folder; env DLQUIZ_HOME)."),
 )

@@ -35,23 +35,25 @@ DOCTOR_WORDS = (
 )
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.command(
+    help=N_(
+        "Check what a session needs: the home folder, free disk, and the progress database.\n"
+        "\n"
+        "\b\n"
+        "Exit status 1 where a session would fail: a home that cannot be reached or written, a full\n"
+        "disk, a database that is damaged, foreign, newer, or cannot take a write. Nothing is\n"
+        "changed (the trial write is rolled back).\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz doctor\n"
+        "  dlquiz doctor --home ~/exam-prep --json"
+    )
+)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print machine-readable JSON."))
 @lang_option
 @home_option
 @handle_errors
 def doctor(as_json: bool, lang: str | None, home: Path | None) -> None:
-    """Check what a session needs: the home folder, free disk, and the progress database.
-
-    \b
-    Exit status 1 where a session would fail: a home that cannot be reached or written, a full
-    disk, a database that is damaged, foreign, newer, or cannot take a write. Nothing is
-    changed (the trial write is rolled back).
-    \b
-    Examples:
-      dlquiz doctor
-      dlquiz doctor --home ~/exam-prep --json
-    """
     from dlquiz.progress.doctor import diagnose
     from dlquiz.render import console as make_console
 

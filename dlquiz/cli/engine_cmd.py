@@ -10,7 +10,7 @@ from typing import IO, Any
 import click
 
 from dlquiz.cli.common import default_lang, fail, handle_errors, lang_option
-from dlquiz.i18n import t
+from dlquiz.i18n import N_, t
 
 
 class CheckExit(IntEnum):
@@ -126,41 +126,43 @@ def _run(func: Any, *args: Any, lang: str = "en", **kwargs: Any) -> Any:
         return func(*args, **kwargs)
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Check a derivation step by step: ✓ or ✗ for every line.\n"
+        "\n"
+        "FILE holds one step per line ('-' reads standard input); see\n"
+        "examples/derivations/README.md for the format. Every step is judged by\n"
+        "the same definition of equal as `dlquiz equiv`.\n"
+        "\n"
+        "\b\n"
+        "Exit status:\n"
+        "  0  every step holds\n"
+        "  1  a step fails (does not follow from the one before)\n"
+        "  2  bad input (an unreadable line: the message names line and column)\n"
+        "  3  undecided: some step could not be decided in time, or a line cannot\n"
+        "     be checked (matrix mode: a construct it does not know, e.g. A^2 of\n"
+        "     a square matrix or det(A)); nothing failed\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz check examples/derivations/sigmoid.txt\n"
+        "  printf 'let s = sigma(x)\\n d/dx s\\n = s*(1-s)\\n' | dlquiz check -\n"
+        "  dlquiz check steps.txt --json"
+    )
+)
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the report as JSON."))
 @lang_option
 @click.option(
     "--timeout",
     type=click.FloatRange(0.001, 60),
     default=10.0,
     show_default=True,
-    help="Seconds allowed for each step.",
+    help=N_("Seconds allowed for each step."),
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random sample points.")
+@click.option("--seed", type=int, default=0, show_default=True, help=N_("Seed of the random sample points."))
 @handle_errors
 def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: int) -> None:
-    """Check a derivation step by step: ✓ or ✗ for every line.
-
-    FILE holds one step per line ('-' reads standard input); see
-    examples/derivations/README.md for the format. Every step is judged by
-    the same definition of equal as `dlquiz equiv`.
-
-    \b
-    Exit status:
-      0  every step holds
-      1  a step fails (does not follow from the one before)
-      2  bad input (an unreadable line: the message names line and column)
-      3  undecided: some step could not be decided in time, or a line cannot
-         be checked (matrix mode: a construct it does not know, e.g. A^2 of
-         a square matrix or det(A)); nothing failed
-
-    \b
-    Examples:
-      dlquiz check examples/derivations/sigmoid.txt
-      printf 'let s = sigma(x)\\n d/dx s\\n = s*(1-s)\\n' | dlquiz check -
-      dlquiz check steps.txt --json
-    """
     from dlquiz.symbolic.worker import prestart
 
     prestart()  # the checking process loads the engine while this command reads its input
@@ -214,25 +216,31 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
     raise SystemExit(int(_exit_code(report)))
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Show a verified derivation, every step checked live; no NAME lists them.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz derive\n"
+        "  dlquiz derive softmax-ce-gradient --lang zh\n"
+        "  dlquiz derive bptt-rnn --json"
+    )
+)
 @click.argument("name", required=False)
 @lang_option
 @click.option(
-    "--json", "as_json", is_flag=True, help="Print the list, or the derivation with its live report, as JSON."
+    "--json", "as_json", is_flag=True, help=N_("Print the list, or the derivation with its live report, as JSON.")
 )
 @click.option(
-    "--timeout", type=click.FloatRange(0.1, 120), default=15.0, show_default=True, help="Seconds allowed for each step."
+    "--timeout",
+    type=click.FloatRange(0.1, 120),
+    default=15.0,
+    show_default=True,
+    help=N_("Seconds allowed for each step."),
 )
 @handle_errors
 def derive(name: str | None, lang: str | None, as_json: bool, timeout: float) -> None:
-    """Show a verified derivation, every step checked live; no NAME lists them.
-
-    \b
-    Examples:
-      dlquiz derive
-      dlquiz derive softmax-ce-gradient --lang zh
-      dlquiz derive bptt-rnn --json
-    """
     from dlquiz.symbolic.library import list_derivations, load_derivation
 
     lang = lang or default_lang()

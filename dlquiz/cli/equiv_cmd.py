@@ -211,43 +211,67 @@ def _show(res: Any, lang: str) -> None:
         con.print(table)
 
 
-@click.command("equiv", context_settings={"ignore_unknown_options": True})
+@click.command(
+    "equiv",
+    context_settings={"ignore_unknown_options": True},
+    help=N_(
+        "Check whether CANDIDATE equals REFERENCE (symbolically, with counterexamples).\n"
+        "\n"
+        "Exit status: 0 equal, 1 not equal or equal only on part of the domain, 2 input error,\n"
+        "3 undecided. With --batch: 0 when every line was read (whatever its verdict), 2 when one\n"
+        "could not be.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz equiv 'sigma(x)*(1-sigma(x))' 'exp(-x)/(1+exp(-x))^2'\n"
+        "  dlquiz equiv 'x' 'sqrt(x^2)' --assume 'x>0'\n"
+        "  dlquiz equiv '\\frac{1}{1+e^{-x}}' 'sigma(x)' --json\n"
+        "  dlquiz equiv --batch cases.jsonl --jobs 2"
+    ),
+)
 @click.argument("reference", required=False)
 @click.argument("candidate", required=False)
 @click.option(
-    "--latex", is_flag=True, default=None, help="Read both formulas as LaTeX (default: a backslash means LaTeX)."
+    "--latex", is_flag=True, default=None, help=N_("Read both formulas as LaTeX (default: a backslash means LaTeX).")
 )
 @click.option(
     "--assume",
     "-a",
     multiple=True,
     metavar="A",
-    help="An assumption: 'x>0', '0<p<1', 'n positive integer', 'y1+y2=1', 'y in {0,1}'. Repeatable.",
+    help=N_("An assumption: 'x>0', '0<p<1', 'n positive integer', 'y1+y2=1', 'y in {0,1}'. Repeatable."),
 )
 @click.option(
-    "--let", "lets", multiple=True, metavar="NAME=EXPR", help="An abbreviation, e.g. --let 's=sigma(x)'. Repeatable."
+    "--let",
+    "lets",
+    multiple=True,
+    metavar="NAME=EXPR",
+    help=N_("An abbreviation, e.g. --let 's=sigma(x)'. Repeatable."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as one JSON object."))
 @click.option(
     "--batch",
     type=click.File("r", encoding="utf-8"),
     default=None,
     metavar="FILE|-",
-    help="JSON lines {id, reference, candidate, latex, assume}; one result line each.",
+    help=N_("JSON lines {id, reference, candidate, latex, assume}; one result line each."),
 )
 @click.option(
     "--jobs",
     "-j",
     type=click.IntRange(1, 256),
     default=None,
-    help="Checks at a time for --batch (default: the number of cores).",
+    help=N_("Checks at a time for --batch (default: the number of cores)."),
 )
 @click.option(
-    "--timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help="Seconds allowed per check."
+    "--timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help=N_("Seconds allowed per check.")
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sample points.")
+@click.option("--seed", type=int, default=0, show_default=True, help=N_("Seed of the sample points."))
 @click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of explanations (default: from the locale)."
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help=N_("Language of explanations (default: from the locale)."),
 )
 @handle_errors
 def equiv(
@@ -263,19 +287,6 @@ def equiv(
     seed: int,
     lang: str | None,
 ) -> None:
-    """Check whether CANDIDATE equals REFERENCE (symbolically, with counterexamples).
-
-    Exit status: 0 equal, 1 not equal or equal only on part of the domain, 2 input error,
-    3 undecided. With --batch: 0 when every line was read (whatever its verdict), 2 when one
-    could not be.
-
-    \b
-    Examples:
-      dlquiz equiv 'sigma(x)*(1-sigma(x))' 'exp(-x)/(1+exp(-x))^2'
-      dlquiz equiv 'x' 'sqrt(x^2)' --assume 'x>0'
-      dlquiz equiv '\\frac{1}{1+e^{-x}}' 'sigma(x)' --json
-      dlquiz equiv --batch cases.jsonl --jobs 2
-    """
     from dlquiz.symbolic.worker import prestart
 
     prestart()  # the checking process imports the engine while this one reads the input

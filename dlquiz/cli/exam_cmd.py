@@ -19,7 +19,7 @@ from dlquiz.cli.common import (
     lang_option,
 )
 from dlquiz.cli.progress_common import check_folder, make_clock, now_option
-from dlquiz.i18n import t
+from dlquiz.i18n import N_, t
 
 
 def _chapters(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[int, ...]:
@@ -43,16 +43,33 @@ def _chapters(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
     return tuple(out)
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Sit a timed mock exam: no feedback until the end, then a graded report.\n"
+        "\n"
+        "\b\n"
+        "The paper mixes chapters and kinds (concepts, formulas, numeric items, a\n"
+        "derivation when there is one, explain-why items) to fit the time; the\n"
+        "countdown shows with each question. Time up ends the exam; unanswered\n"
+        "questions count as wrong in the score but do not touch spaced repetition.\n"
+        "Explain-why answers are written during the exam; after it, each is shown\n"
+        "with the model answer and key points and you type the points you made.\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz exam --minutes 30\n"
+        "  dlquiz exam --n 12 --chapters 3,4 --seed 7 --report exam.md\n"
+        "  dlquiz exam --minutes 20 --report exam.json       the report for scripts"
+    )
+)
 @click.option(
     "--minutes",
     "-m",
     type=float,
     default=None,
-    help="Time limit in minutes (default 60; with only --n: the paper's estimated time).",
+    help=N_("Time limit in minutes (default 60; with only --n: the paper's estimated time)."),
 )
 @click.option(
-    "--n", "-n", "count", type=int, default=None, help="Number of questions (default: as many as fit the time)."
+    "--n", "-n", "count", type=int, default=None, help=N_("Number of questions (default: as many as fit the time).")
 )
 @click.option(
     "--chapters",
@@ -60,17 +77,17 @@ def _chapters(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
     multiple=True,
     callback=_chapters,
     metavar="LIST",
-    help="Only these chapters, e.g. 3,4 (repeatable).",
+    help=N_("Only these chapters, e.g. 3,4 (repeatable)."),
 )
-@click.option("--seed", type=int, default=None, help="Same seed, same paper.")
+@click.option("--seed", type=int, default=None, help=N_("Same seed, same paper."))
 @click.option(
     "--report",
     "report_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Also write the graded report to this file: Markdown, or JSON if it ends in .json.",
+    help=N_("Also write the graded report to this file: Markdown, or JSON if it ends in .json."),
 )
-@click.option("--no-save", is_flag=True, help="Do not record the exam in the progress store.")
+@click.option("--no-save", is_flag=True, help=N_("Do not record the exam in the progress store."))
 @lang_option
 @bank_option
 @home_option
@@ -88,21 +105,6 @@ def exam(
     home: Path | None,
     now_text: str | None,
 ) -> None:
-    """Sit a timed mock exam: no feedback until the end, then a graded report.
-
-    \b
-    The paper mixes chapters and kinds (concepts, formulas, numeric items, a
-    derivation when there is one, explain-why items) to fit the time; the
-    countdown shows with each question. Time up ends the exam; unanswered
-    questions count as wrong in the score but do not touch spaced repetition.
-    Explain-why answers are written during the exam; after it, each is shown
-    with the model answer and key points and you type the points you made.
-    \b
-    Examples:
-      dlquiz exam --minutes 30
-      dlquiz exam --n 12 --chapters 3,4 --seed 7 --report exam.md
-      dlquiz exam --minutes 20 --report exam.json       the report for scripts
-    """
     from dlquiz.symbolic.worker import prestart
 
     prestart()  # the checking process loads the engine while this command reads its input

@@ -12,46 +12,52 @@ from dlquiz.cli.common import (
     handle_errors,
 )
 from dlquiz.cli.progress_common import check_folder
-from dlquiz.i18n import t
+from dlquiz.i18n import N_, t
 
 
-@click.group()
+@click.group(
+    help=N_(
+        "Export the question bank: an Anki deck or a printable Markdown set.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz export anki dl.apkg --lang both\n"
+        "  dlquiz export md -o sigmoid.md --topic act.sigmoid"
+    )
+)
 def export() -> None:
-    """Export the question bank: an Anki deck or a printable Markdown set.
-
-    \b
-    Examples:
-      dlquiz export anki dl.apkg --lang both
-      dlquiz export md -o sigmoid.md --topic act.sigmoid
-    """
+    pass  # the help text is in the decorator, where the catalog finds it
 
 
 topic_option = click.option(
-    "--topic", "-t", "topics", multiple=True, metavar="ID", help="Only topics with this id or prefix (repeatable)."
+    "--topic", "-t", "topics", multiple=True, metavar="ID", help=N_("Only topics with this id or prefix (repeatable).")
 )
 
 
-@export.command("anki")
+@export.command(
+    "anki",
+    help=N_(
+        "Write an Anki package (.apkg): one card per item, answer and explanation on the back.\n"
+        "\n"
+        "\b\n"
+        "Importing a newer export into Anki updates the same deck.\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz export anki dl.apkg\n"
+        "  dlquiz export anki conv.apkg --topic conv. --lang both"
+    ),
+)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @topic_option
 @click.option(
     "--lang",
     type=click.Choice(["en", "zh", "both"]),
     default=None,
-    help="Language of the cards (default: from the locale).",
+    help=N_("Language of the cards (default: from the locale)."),
 )
 @bank_option
 @handle_errors
 def export_anki_cmd(file: Path, topics: tuple[str, ...], lang: str | None, bank_dir: Path | None) -> None:
-    """Write an Anki package (.apkg): one card per item, answer and explanation on the back.
-
-    \b
-    Importing a newer export into Anki updates the same deck.
-    \b
-    Examples:
-      dlquiz export anki dl.apkg
-      dlquiz export anki conv.apkg --topic conv. --lang both
-    """
     from dlquiz.bank import load_bank
     from dlquiz.progress.export import export_anki
 
@@ -63,28 +69,31 @@ def export_anki_cmd(file: Path, topics: tuple[str, ...], lang: str | None, bank_
     click.echo(t("Wrote {n} cards to {path}", lang, n=result.notes, path=result.path), err=True)
 
 
-@export.command("md")
+@export.command(
+    "md",
+    help=N_(
+        "Write a printable question set with the answers at the end (Markdown).\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz export md -o practice.md\n"
+        "  dlquiz export md --topic act. --lang zh > activations.md"
+    ),
+)
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write to this file (default: standard output).",
+    help=N_("Write to this file (default: standard output)."),
 )
 @topic_option
 @click.option(
-    "--lang", type=click.Choice(["en", "zh", "both"]), default=None, help="Language (default: from the locale)."
+    "--lang", type=click.Choice(["en", "zh", "both"]), default=None, help=N_("Language (default: from the locale).")
 )
 @bank_option
 @handle_errors
 def export_md_cmd(output: Path | None, topics: tuple[str, ...], lang: str | None, bank_dir: Path | None) -> None:
-    """Write a printable question set with the answers at the end (Markdown).
-
-    \b
-    Examples:
-      dlquiz export md -o practice.md
-      dlquiz export md --topic act. --lang zh > activations.md
-    """
     from dlquiz.bank import load_bank
     from dlquiz.errors import DlquizError
     from dlquiz.progress.export import export_markdown

@@ -203,7 +203,29 @@ def _batch(bank: Bank, source: IO[str], lang: str) -> int:
 
 
 # a negative number is an answer, not an option: `dlquiz grade ID -1.538`
-@click.command(context_settings={"ignore_unknown_options": True})
+@click.command(
+    context_settings={"ignore_unknown_options": True},
+    help=N_(
+        "Grade ANSWER to bank item ID, without a session, and print the verdict and feedback.\n"
+        "\n"
+        "Letters of choice and ordering items are the item's own, as `dlquiz show ID` prints them.\n"
+        "ANSWER `-` reads the answer from stdin (derivations: one step per line; multi-part items: one\n"
+        "answer per part and line, in order, or NAME = VALUE lines; a vector is 1, 2, 3 and a matrix\n"
+        "1, 2; 3, 4). `--part N` grades one part alone.\n"
+        "Exit status: 0 correct, 1 wrong, 2 unreadable, sent back or not gradable.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz grade act.sigmoid.range b\n"
+        "  dlquiz grade softmax.def.pmax-fixed 0.665 --json\n"
+        "  dlquiz grade loss.bce.generated 0.288 --seed 1\n"
+        "  printf '= 1 - 1/(1 + exp(-x))\\n= exp(-x)/(1 + exp(-x))\\n= sigma(-x)\\n' \\\n"
+        "    | dlquiz grade act.sigmoid.derive-symmetry -\n"
+        "  dlquiz grade backprop.layer.two-layer-exam - < my-parts.txt    # one answer per part and line\n"
+        "  dlquiz grade backprop.layer.two-layer-exam '0.25, 0.15' --part Z1\n"
+        "  dlquiz grade --batch answers.jsonl > verdicts.jsonl"
+    ),
+)
 @click.argument("item_id", required=False, metavar="ID")
 @click.argument("answer", required=False)
 @click.option(
@@ -211,25 +233,28 @@ def _batch(bank: Bank, source: IO[str], lang: str) -> int:
     type=int,
     default=0,
     show_default=True,
-    help="Numbers of a parametric item: 0 gives those `dlquiz show` prints, a quiz's seed those of that session.",
+    help=N_("Numbers of a parametric item: 0 gives those `dlquiz show` prints, a quiz's seed those of that session."),
 )
 @click.option(
-    "--points", default=None, metavar="LIST", help='Explain items: the key points you made, e.g. "1 3", all or none.'
+    "--points",
+    default=None,
+    metavar="LIST",
+    help=N_('Explain items: the key points you made, e.g. "1 3", all or none.'),
 )
 @click.option(
     "--part",
     default=None,
     metavar="N|NAME",
-    help="Multi-part items: grade ANSWER as this part only (a number from 1, or the value's name).",
+    help=N_("Multi-part items: grade ANSWER as this part only (a number from 1, or the value's name)."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the verdict as one JSON object.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the verdict as one JSON object."))
 @click.option(
     "--batch",
     "batch",
     type=click.File("r", encoding="utf-8"),
     default=None,
     metavar="FILE|-",
-    help='Grade JSON lines {"id", "item", "answer", "seed", "part"}; one verdict line each, in order.',
+    help=N_('Grade JSON lines {"id", "item", "answer", "seed", "part"}; one verdict line each, in order.'),
 )
 @lang_option
 @bank_option
@@ -245,25 +270,6 @@ def grade(
     lang: str | None,
     bank_dir: Path | None,
 ) -> None:
-    """Grade ANSWER to bank item ID, without a session, and print the verdict and feedback.
-
-    Letters of choice and ordering items are the item's own, as `dlquiz show ID` prints them.
-    ANSWER `-` reads the answer from stdin (derivations: one step per line; multi-part items: one
-    answer per part and line, in order, or NAME = VALUE lines; a vector is 1, 2, 3 and a matrix
-    1, 2; 3, 4). `--part N` grades one part alone.
-    Exit status: 0 correct, 1 wrong, 2 unreadable, sent back or not gradable.
-
-    \b
-    Examples:
-      dlquiz grade act.sigmoid.range b
-      dlquiz grade softmax.def.pmax-fixed 0.665 --json
-      dlquiz grade loss.bce.generated 0.288 --seed 1
-      printf '= 1 - 1/(1 + exp(-x))\\n= exp(-x)/(1 + exp(-x))\\n= sigma(-x)\\n' \\
-        | dlquiz grade act.sigmoid.derive-symmetry -
-      dlquiz grade backprop.layer.two-layer-exam - < my-parts.txt    # one answer per part and line
-      dlquiz grade backprop.layer.two-layer-exam '0.25, 0.15' --part Z1
-      dlquiz grade --batch answers.jsonl > verdicts.jsonl
-    """
     from dlquiz.symbolic.worker import prestart
 
     prestart()  # the checking process loads the engine while this command reads its input

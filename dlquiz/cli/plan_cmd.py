@@ -15,27 +15,29 @@ from dlquiz.cli.common import (
     lang_option,
 )
 from dlquiz.cli.progress_common import make_clock, now_option, print_json
-from dlquiz.i18n import t
+from dlquiz.i18n import N_, t
 
 # -- stats ------------------------------------------------------------------------------------
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.command(
+    help=N_(
+        "Show progress: per chapter and topic what is learned, shaky and untouched, the recall\n"
+        "forecast on the exam day, a due forecast, the streak, weak spots.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz stats\n"
+        "  dlquiz stats --json | jq '.topics[] | select(.due > 0)'"
+    )
+)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print machine-readable JSON."))
 @lang_option
 @bank_option
 @home_option
 @now_option
 @handle_errors
 def stats(as_json: bool, lang: str | None, bank_dir: Path | None, home: Path | None, now_text: str | None) -> None:
-    """Show progress: per chapter and topic what is learned, shaky and untouched, the recall
-    forecast on the exam day, a due forecast, the streak, weak spots.
-
-    \b
-    Examples:
-      dlquiz stats
-      dlquiz stats --json | jq '.topics[] | select(.due > 0)'
-    """
     from dlquiz.bank import load_bank
     from dlquiz.progress import open_store
     from dlquiz.progress.stats import compute_stats, render_stats
@@ -81,19 +83,37 @@ def _weights_option(ctx: click.Context, param: click.Parameter, value: tuple[str
     return out
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Set or show the exam date and the study plan toward it, day by day.\n"
+        "\n"
+        "\b\n"
+        "Each day's session fits the minutes a day, using the items' estimated\n"
+        "times. In the weeks before the exam: due reviews, then new items at the\n"
+        "pace the time allows. On the last 3 days: cramming, your weak topics\n"
+        "first (from your answers), then the chapters the exam weights most, new\n"
+        "items only as the time allows. The plan says what will not fit.\n"
+        "`dlquiz review` serves today's session.\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz plan --exam 2027-01-08 --minutes-per-day 60\n"
+        "  dlquiz plan                      show the plan\n"
+        "  dlquiz plan --weight 5=3 --weight 1=0   weigh convolution more, skip chapter 1\n"
+        "  dlquiz plan --clear"
+    )
+)
 @click.option(
     "--exam",
     "exam_date",
     default=None,
     metavar="YYYY-MM-DD",
-    help="Set the exam date: scheduling then aims at recall on that day.",
+    help=N_("Set the exam date: scheduling then aims at recall on that day."),
 )
 @click.option(
     "--minutes-per-day",
     type=click.FloatRange(min=0, min_open=True),
     default=None,
-    help="Study time a day (kept; default 60): each day's session fits it.",
+    help=N_("Study time a day (kept; default 60): each day's session fits it."),
 )
 @click.option(
     "--weight",
@@ -101,19 +121,24 @@ def _weights_option(ctx: click.Context, param: click.Parameter, value: tuple[str
     multiple=True,
     callback=_weights_option,
     metavar="CH=W",
-    help="Exam weight of a chapter, e.g. 5=2 (kept; repeatable; 1 is a typical chapter; the syllabus has defaults).",
+    help=N_(
+        "Exam weight of a chapter, e.g. 5=2 (kept; repeatable; 1 is a typical chapter; the syllabus has defaults)."
+    ),
 )
 @click.option(
-    "--target", type=click.FloatRange(0.5, 0.99), default=None, help="Recall to reach on the exam day (default 0.9)."
+    "--target",
+    type=click.FloatRange(0.5, 0.99),
+    default=None,
+    help=N_("Recall to reach on the exam day (default 0.9)."),
 )
 @click.option(
     "--new-per-day",
     type=click.IntRange(min=0),
     default=None,
-    help="Daily limit of new items outside exam mode (default 20).",
+    help=N_("Daily limit of new items outside exam mode (default 20)."),
 )
-@click.option("--clear", is_flag=True, help="Forget the exam date.")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.option("--clear", is_flag=True, help=N_("Forget the exam date."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print machine-readable JSON."))
 @lang_option
 @bank_option
 @home_option
@@ -132,22 +157,6 @@ def plan(
     home: Path | None,
     now_text: str | None,
 ) -> None:
-    """Set or show the exam date and the study plan toward it, day by day.
-
-    \b
-    Each day's session fits the minutes a day, using the items' estimated
-    times. In the weeks before the exam: due reviews, then new items at the
-    pace the time allows. On the last 3 days: cramming, your weak topics
-    first (from your answers), then the chapters the exam weights most, new
-    items only as the time allows. The plan says what will not fit.
-    `dlquiz review` serves today's session.
-    \b
-    Examples:
-      dlquiz plan --exam 2027-01-08 --minutes-per-day 60
-      dlquiz plan                      show the plan
-      dlquiz plan --weight 5=3 --weight 1=0   weigh convolution more, skip chapter 1
-      dlquiz plan --clear
-    """
     from dlquiz.bank import load_bank
     from dlquiz.progress import open_store
     from dlquiz.progress.plan import chapter_weights, study_plan

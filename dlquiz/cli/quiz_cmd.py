@@ -18,7 +18,7 @@ from dlquiz.cli.common import (
     home_option,
     lang_option,
 )
-from dlquiz.i18n import t
+from dlquiz.i18n import N_, t
 
 if TYPE_CHECKING:
     from dlquiz.bank import Bank, Item
@@ -59,14 +59,33 @@ def _named_items(
     return items
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Answer questions in the terminal, with feedback after each one.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz quiz                              10 questions from the whole course\n"
+        "  dlquiz quiz --topic act. --n 5           activation functions\n"
+        "  dlquiz quiz --topic conv --kind numeric  convolution arithmetic\n"
+        "  dlquiz quiz --kind formula --lang zh     formulas, in Chinese\n"
+        "  dlquiz quiz --id act.sigmoid.range --id loss.ce.fixed   exactly these items\n"
+        "  dlquiz quiz --wrong                      drill what you last got wrong\n"
+        "  dlquiz quiz --due --topic conv.          what is due today, convolution only\n"
+        "  printf 'b\\nt\\n' | dlquiz quiz --n 2 --seed 1   scripted (no terminal)\n"
+        "\b\n"
+        "Answer with a letter (ac for several), t/f, a number (3/4 works), a formula\n"
+        "(s*(1-s) or \\sigma(x)(1-\\sigma(x))), or letters in order. ? shows a hint,\n"
+        "s skips, Ctrl-C ends with the score so far."
+    )
+)
 @click.option(
     "--topic",
     "-t",
     "topics",
     multiple=True,
     metavar="ID",
-    help="Topic id or prefix (repeatable): act.sigmoid, act., conv.",
+    help=N_("Topic id or prefix (repeatable): act.sigmoid, act., conv."),
 )
 @click.option(
     "--kind",
@@ -74,25 +93,32 @@ def _named_items(
     "kinds",
     multiple=True,
     metavar="KIND",
-    help="single, multi, truefalse, short, ordering, numeric, formula, derivation, explain, "
-    "or a syllabus letter C/F/N/D/E (repeatable).",
+    help=N_(
+        "single, multi, truefalse, short, ordering, numeric, formula, derivation, explain, "
+        "or a syllabus letter C/F/N/D/E (repeatable)."
+    ),
 )
 @click.option(
-    "--n", "-n", "count", type=int, default=None, help="Number of questions (default 10; with --id, every item named)."
+    "--n",
+    "-n",
+    "count",
+    type=int,
+    default=None,
+    help=N_("Number of questions (default 10; with --id, every item named)."),
 )
 @click.option(
     "--id",
     "item_ids",
     multiple=True,
     metavar="ID",
-    help="Quiz exactly this item (repeatable; asked in the order given).",
+    help=N_("Quiz exactly this item (repeatable; asked in the order given)."),
 )
-@click.option("--wrong", is_flag=True, help="The items you most recently missed (latest answer wrong).")
-@click.option("--due", is_flag=True, help="The items spaced repetition says are due today.")
+@click.option("--wrong", is_flag=True, help=N_("The items you most recently missed (latest answer wrong)."))
+@click.option("--due", is_flag=True, help=N_("The items spaced repetition says are due today."))
 @click.option(
-    "--seed", type=int, default=None, help="Same seed, same questions in the same order (and the same numbers)."
+    "--seed", type=int, default=None, help=N_("Same seed, same questions in the same order (and the same numbers).")
 )
-@click.option("--no-save", is_flag=True, help="Do not record answers in the progress store.")
+@click.option("--no-save", is_flag=True, help=N_("Do not record answers in the progress store."))
 @lang_option
 @bank_option
 @home_option
@@ -110,23 +136,6 @@ def quiz(
     bank_dir: Path | None,
     home: Path | None,
 ) -> None:
-    """Answer questions in the terminal, with feedback after each one.
-
-    \b
-    Examples:
-      dlquiz quiz                              10 questions from the whole course
-      dlquiz quiz --topic act. --n 5           activation functions
-      dlquiz quiz --topic conv --kind numeric  convolution arithmetic
-      dlquiz quiz --kind formula --lang zh     formulas, in Chinese
-      dlquiz quiz --id act.sigmoid.range --id loss.ce.fixed   exactly these items
-      dlquiz quiz --wrong                      drill what you last got wrong
-      dlquiz quiz --due --topic conv.          what is due today, convolution only
-      printf 'b\\nt\\n' | dlquiz quiz --n 2 --seed 1   scripted (no terminal)
-    \b
-    Answer with a letter (ac for several), t/f, a number (3/4 works), a formula
-    (s*(1-s) or \\sigma(x)(1-\\sigma(x))), or letters in order. ? shows a hint,
-    s skips, Ctrl-C ends with the score so far.
-    """
     from dlquiz.symbolic.worker import prestart
 
     prestart()  # the checking process loads the engine while this command reads its input

@@ -17,41 +17,68 @@ from dlquiz.cli.common import (
     lang_option,
 )
 from dlquiz.cli.progress_common import make_clock, now_option
-from dlquiz.i18n import t
+from dlquiz.i18n import N_, t
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Review what spaced repetition says is due today, then some new items.\n"
+        "\n"
+        "\b\n"
+        "Due items come first, most overdue first; then new items up to the daily\n"
+        "limit (20 unless `dlquiz plan --new-per-day N` or an exam date says otherwise).\n"
+        "With --minutes (or an exam date: `dlquiz plan --exam DATE`), the queue fits\n"
+        "the time, and on the last 3 days before the exam it is for cramming: your\n"
+        "weak topics first, then the chapters the exam weights most, new items as\n"
+        "the time allows (`dlquiz plan` shows the day's plan).\n"
+        "\b\n"
+        "After each answer: Enter keeps the automatic rating (wrong → Again; right →\n"
+        "Good, or Hard when slow or hinted, Easy when fast), 1 Again, 2 Hard, 3 Good,\n"
+        "4 Easy override it, u undoes the answer (also typed instead of the next\n"
+        "answer). Items rated Again come back later in the session.\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz review\n"
+        "  dlquiz review --minutes 20               a 20-minute session\n"
+        "  dlquiz review --limit 15 --new 0         only what is due, at most 15\n"
+        "  dlquiz review --topic conv. --lang zh"
+    )
+)
 @click.option(
     "--minutes",
     "-m",
     type=click.FloatRange(min=0, min_open=True),
     default=None,
-    help="Study this long: the queue fits the items' estimated times, and the session "
-    "ends when the time is up (default: with an exam date, the minutes a day left today).",
+    help=N_(
+        "Study this long: the queue fits the items' estimated times, and the session "
+        "ends when the time is up (default: with an exam date, the minutes a day left today)."
+    ),
 )
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
     default=None,
-    help="At most this many items in all (default: every due item).",
+    help=N_("At most this many items in all (default: every due item)."),
 )
 @click.option(
     "--new",
     "new",
     type=click.IntRange(min=0),
     default=None,
-    help="New items for this session (default: the daily limit left; see `dlquiz plan`).",
+    help=N_("New items for this session (default: the daily limit left; see `dlquiz plan`)."),
 )
 @click.option(
-    "--topic", "-t", "topics", multiple=True, metavar="ID", help="Only topics with this id or prefix (repeatable)."
+    "--topic", "-t", "topics", multiple=True, metavar="ID", help=N_("Only topics with this id or prefix (repeatable).")
 )
 @click.option(
-    "--rate/--no-rate", default=None, help="Ask for Again/Hard/Good/Easy after each answer (default: on a terminal)."
+    "--rate/--no-rate",
+    default=None,
+    help=N_("Ask for Again/Hard/Good/Easy after each answer (default: on a terminal)."),
 )
 @click.option(
-    "--relearn/--no-relearn", default=True, help="Bring items rated Again back later in the session (default: on)."
+    "--relearn/--no-relearn", default=True, help=N_("Bring items rated Again back later in the session (default: on).")
 )
-@click.option("--seed", type=int, default=None, help="Seed for the numbers of parametric items.")
+@click.option("--seed", type=int, default=None, help=N_("Seed for the numbers of parametric items."))
 @lang_option
 @bank_option
 @home_option
@@ -70,27 +97,6 @@ def review(
     home: Path | None,
     now_text: str | None,
 ) -> None:
-    """Review what spaced repetition says is due today, then some new items.
-
-    \b
-    Due items come first, most overdue first; then new items up to the daily
-    limit (20 unless `dlquiz plan --new-per-day N` or an exam date says otherwise).
-    With --minutes (or an exam date: `dlquiz plan --exam DATE`), the queue fits
-    the time, and on the last 3 days before the exam it is for cramming: your
-    weak topics first, then the chapters the exam weights most, new items as
-    the time allows (`dlquiz plan` shows the day's plan).
-    \b
-    After each answer: Enter keeps the automatic rating (wrong → Again; right →
-    Good, or Hard when slow or hinted, Easy when fast), 1 Again, 2 Hard, 3 Good,
-    4 Easy override it, u undoes the answer (also typed instead of the next
-    answer). Items rated Again come back later in the session.
-    \b
-    Examples:
-      dlquiz review
-      dlquiz review --minutes 20               a 20-minute session
-      dlquiz review --limit 15 --new 0         only what is due, at most 15
-      dlquiz review --topic conv. --lang zh
-    """
     from dlquiz.symbolic.worker import prestart
 
     prestart()  # the checking process loads the engine while this command reads its input

@@ -90,13 +90,34 @@ def _snippet(text: str, width: int = 70) -> str:
     return crop(text, width)
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Find items by id, topic, tags and the text of the question, in English or Chinese.\n"
+        "\n"
+        "\b\n"
+        "Every word must occur (case ignored); the hits come best first, with the\n"
+        "command that quizzes them, or --quiz to start at once. Exit status 1 when\n"
+        "nothing matches.\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz search sigmoid derivative\n"
+        "  dlquiz search \u5377\u79ef --lang zh\n"
+        "  dlquiz search dropout --quiz\n"
+        "  dlquiz search relu --json | jq '.[].id'"
+    )
+)
 @click.argument("text", nargs=-1, required=True)
 @click.option(
-    "--n", "-n", "count", type=click.IntRange(min=1), default=20, show_default=True, help="Show at most this many hits."
+    "--n",
+    "-n",
+    "count",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help=N_("Show at most this many hits."),
 )
-@click.option("--quiz", "start_quiz", is_flag=True, help="Quiz the hits shown, in order.")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.option("--quiz", "start_quiz", is_flag=True, help=N_("Quiz the hits shown, in order."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print machine-readable JSON."))
 @lang_option
 @bank_option
 @home_option
@@ -112,19 +133,6 @@ def search(
     bank_dir: Path | None,
     home: Path | None,
 ) -> None:
-    """Find items by id, topic, tags and the text of the question, in English or Chinese.
-
-    \b
-    Every word must occur (case ignored); the hits come best first, with the
-    command that quizzes them, or --quiz to start at once. Exit status 1 when
-    nothing matches.
-    \b
-    Examples:
-      dlquiz search sigmoid derivative
-      dlquiz search 卷积 --lang zh
-      dlquiz search dropout --quiz
-      dlquiz search relu --json | jq '.[].id'
-    """
     import sys
 
     from dlquiz.bank import load_bank
