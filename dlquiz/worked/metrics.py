@@ -7,15 +7,13 @@ F1, as in scikit-learn, not the F1 of the macro precision and recall); micro ave
 of all classes, so for single-label data micro P = micro R = micro F1 = accuracy.
 """
 
-# ruff: noqa: E501  (translation table: one phrase per line)
-
 from __future__ import annotations
 
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
-from dlquiz.worked.i18n import add_chinese
 
 
 def _draw(d: Draw) -> Params:
@@ -143,19 +141,12 @@ def _ratio(a: float, b: float) -> float:
             applies="when labels are given",
         ),
         *(
-            ParamSpec(
-                name,
-                f"binary counts instead of cm: {what} (give all four TP, FP, FN, TN)",
-                None,
-                "int",
-                min=0,
-                help_zh=f"二分类计数，代替 cm：{zh}（TP、FP、FN、TN 四个都要给）",
-            )
-            for name, what, zh in (
-                ("TP", "true positives", "真正例"),
-                ("FP", "false positives", "假正例"),
-                ("FN", "false negatives", "假反例"),
-                ("TN", "true negatives", "真反例"),
+            ParamSpec(name, text, None, "int", min=0)
+            for name, text in (
+                ("TP", N_("binary counts instead of cm: true positives (give all four TP, FP, FN, TN)")),
+                ("FP", N_("binary counts instead of cm: false positives (give all four TP, FP, FN, TN)")),
+                ("FN", N_("binary counts instead of cm: false negatives (give all four TP, FP, FN, TN)")),
+                ("TN", N_("binary counts instead of cm: true negatives (give all four TP, FP, FN, TN)")),
             )
         ),
     ],
@@ -168,13 +159,13 @@ def _metrics(p: Params) -> Out:
     pre: list[Step] = []
     if p["cm"] is not None:
         cm = np.array(p["cm"], dtype=float)
-        source = "given"
+        counted = False
     else:
         t = p["y_true"]
         if p["scores"] is not None:
             th = float(p["threshold"])
             q = [1 if v >= th else 0 for v in p["scores"]]
-            pre.append(Step("Predictions", f"ŷ = 1 where score ≥ {fv(th)}: {fv(q)}", q, key="y_pred"))
+            pre.append(Step("Predictions", lazy("ŷ = 1 where score ≥ {th}: {q}", th=fv(th), q=fv(q)), q, key="y_pred"))
         else:
             q = p["y_pred"]
         k = max([*t, *q, 1]) + 1
@@ -187,7 +178,7 @@ def _metrics(p: Params) -> Out:
         cm = np.zeros((k, k))
         for ti, qi in zip(t, q, strict=True):
             cm[ti, qi] += 1
-        source = "counted"
+        counted = True
     k = cm.shape[0]
     n = float(cm.sum())
     tp = np.diag(cm)
@@ -203,36 +194,47 @@ def _metrics(p: Params) -> Out:
         *pre,
         Step(
             "Confusion matrix",
-            f"C[true, predicted] ({source}), n = {int(n)}",
+            lazy("C[true, predicted] (counted), n = {n}", n=int(n))
+            if counted
+            else lazy("C[true, predicted] (given), n = {n}", n=int(n)),
             cmi,
             "row = true class, column = predicted class",
             key="cm",
         ),
         Step(
             "True positives per class",
-            f"TP = diagonal of C = {fv(tp.astype(int).tolist())}",
+            lazy("TP = diagonal of C = {tp}", tp=fv(tp.astype(int).tolist())),
             tp.astype(int).tolist(),
             key="tp",
         ),
         Step(
             "False positives per class",
-            f"FP = column sum − TP = {fv(fp.astype(int).tolist())}",
+            lazy("FP = column sum − TP = {fp}", fp=fv(fp.astype(int).tolist())),
             fp.astype(int).tolist(),
             key="fp",
         ),
         Step(
             "False negatives per class",
-            f"FN = row sum − TP = {fv(fn.astype(int).tolist())}",
+            lazy("FN = row sum − TP = {fn}", fn=fv(fn.astype(int).tolist())),
             fn.astype(int).tolist(),
             key="fn",
         ),
-        Step("Accuracy", f"accuracy = Σ TP / n = {int(tp.sum())}/{int(n)} = {fv(acc)}", acc, key="accuracy"),
+        Step(
+            "Accuracy",
+            lazy("accuracy = Σ TP / n = {tp}/{n} = {acc}", tp=int(tp.sum()), n=int(n), acc=fv(acc)),
+            acc,
+            key="accuracy",
+        ),
     ]
     values: dict[str, object] = {"support": support.astype(int).tolist()}
     zero = [c for c in range(k) if tp[c] + fp[c] == 0 or tp[c] + fn[c] == 0]
-    warnings = []
+    warnings: list[str] = []
     if zero:
-        warnings.append(f"0/0 taken as 0 for class {', '.join(map(str, zero))} (no sample predicted or present)")
+        warnings.append(
+            lazy(
+                "0/0 taken as 0 for class {classes} (no sample predicted or present)", classes=", ".join(map(str, zero))
+            )
+        )
     if k == 2:
         pos = p["positive"]
         if pos > 1:
@@ -244,7 +246,14 @@ def _metrics(p: Params) -> Out:
         steps += [
             Step(
                 "Counts for the positive class",
-                f"positive class {pos}: TP = {a}, FP = {b}, FN = {c}, TN = {int(tn)}",
+                lazy(
+                    "positive class {pos}: TP = {tp}, FP = {fp}, FN = {fn}, TN = {tn}",
+                    pos=pos,
+                    tp=a,
+                    fp=b,
+                    fn=c,
+                    tn=int(tn),
+                ),
                 [a, b, c, int(tn)],
                 key="counts",
             ),
@@ -301,37 +310,17 @@ def _metrics(p: Params) -> Out:
         ),
         Step(
             "Micro F1",
-            f"micro F1 = micro P = micro R = accuracy = {fv(acc)}",
+            lazy("micro F1 = micro P = micro R = accuracy = {acc}", acc=fv(acc)),
             acc,
             "one label per sample: every false positive of one class is a false negative of another",
             key="micro_f1",
         ),
         Step(
             "Weighted F1",
-            f"Σ (supportₖ/n)·F1ₖ = {fv(float((support * f1).sum() / n))}",
+            lazy("Σ (supportₖ/n)·F1ₖ = {f1}", f1=fv(float((support * f1).sum() / n))),
             float((support * f1).sum() / n),
             key="weighted_f1",
         ),
     ]
-    conv = "rows = true class, columns = predicted class; 0/0 taken as 0; macro F1 = mean of per-class F1"
+    conv = N_("rows = true class, columns = predicted class; 0/0 taken as 0; macro F1 = mean of per-class F1")
     return Out(steps, None, values, conv, asked="f1" if k == 2 else "macro_f1", warnings=warnings)
-
-
-add_chinese(
-    fragments=[
-        (r"^C\[true, predicted\] \(counted\)", "C[真实, 预测]（由标签统计）"),
-        (r"^C\[true, predicted\] \(given\)", "C[真实, 预测]（已给出）"),
-        (r"diagonal of C", "C 的对角线"),
-        (r"column sum − TP", "列和 − TP"),
-        (r"row sum − TP", "行和 − TP"),
-        (r"^accuracy = ", "准确率 = "),
-        (r"^positive class (\d+): ", r"正类 \1："),
-        (r"^micro F1 = micro P = micro R = accuracy", "微平均 F1 = 微平均 P = 微平均 R = 准确率"),
-        (r"supportₖ", "样本数ₖ"),
-        (r"^ŷ = 1 where score ≥ (\S+): ", r"得分 ≥ \1 时 ŷ = 1："),
-        (
-            r"^0/0 taken as 0 for class (.+) \(no sample predicted or present\)",
-            r"类别 \1 出现 0/0，取 0（没有样本被预测为该类或属于该类）",
-        ),
-    ]
-)
