@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
-from dlquiz.worked.i18n import add_chinese
 
 
 def _rows(p: Params, name: str) -> np.ndarray:
@@ -107,29 +107,31 @@ def _attn(p: Params) -> Out:
     raw = q @ k.T
     scale = math.sqrt(dk) if p["scaled"] else 1.0
     scores = raw / scale
-    steps = [Step("Dot products", "Q·Kᵀ: row i, column j is qᵢ·kⱼ", _nums(raw), key="dots")]
+    steps = [Step("Dot products", N_("Q·Kᵀ: row i, column j is qᵢ·kⱼ"), _nums(raw), key="dots")]
     if p["scaled"]:
         steps.append(Step("Scores", f"S = Q·Kᵀ/√d_k = Q·Kᵀ/√{dk} = Q·Kᵀ/{fv(scale)}", _nums(scores), key="scores"))
     else:
-        steps.append(Step("Scores", "S = Q·Kᵀ (not scaled)", _nums(scores), key="scores"))
+        steps.append(Step("Scores", N_("S = Q·Kᵀ (not scaled)"), _nums(scores), key="scores"))
     masked = scores.copy()
     if p["causal"]:
         masked[np.triu_indices_from(masked, k=1)] = -np.inf
         shown = [["−∞" if x == -np.inf else float(x) for x in row] for row in masked]
-        steps.append(Step("Mask", "key j > query i set to −∞ (it gets weight 0)", shown))
+        steps.append(Step("Mask", N_("key j > query i set to −∞ (it gets weight 0)"), shown))
     e = np.exp(masked - masked.max(axis=1, keepdims=True))
     w = e / e.sum(axis=1, keepdims=True)
     steps.append(
-        Step("Attention weights", "A = softmax of each row of S (each row sums to 1)", _nums(w), key="weights")
+        Step("Attention weights", N_("A = softmax of each row of S (each row sums to 1)"), _nums(w), key="weights")
     )
     ctx = w @ v
     steps.append(
-        Step("Context", "C = A·V: row i is Σⱼ aᵢⱼ·vⱼ, a weighted average of the values", _nums(ctx), key="context")
+        Step("Context", N_("C = A·V: row i is Σⱼ aᵢⱼ·vⱼ, a weighted average of the values"), _nums(ctx), key="context")
     )
     conv = (
-        "scaled dot-product attention softmax(Q·Kᵀ/√d_k)·V" if p["scaled"] else "dot-product attention softmax(Q·Kᵀ)·V"
+        N_("scaled dot-product attention softmax(Q·Kᵀ/√d_k)·V; queries, keys and values are rows")
+        if p["scaled"]
+        else N_("dot-product attention softmax(Q·Kᵀ)·V; queries, keys and values are rows")
     )
-    return Out(steps, None, {}, conv + "; queries, keys and values are rows", asked="context")
+    return Out(steps, None, {}, conv, asked="context")
 
 
 # --------------------------------------------------------------------------- multi-head attention parameters
@@ -190,7 +192,11 @@ def _mha(p: Params) -> Out:
     steps = []
     values: dict[str, Any] = {}
     for name, (w, bias, form) in parts.items():
-        text = f"{form} = {w}" + (f", bias {bias}: {w} + {bias} = {w + bias}" if b else "")
+        text = (
+            lazy("{form} = {w}, bias {bias}: {w} + {bias} = {total}", form=form, w=w, bias=bias, total=w + bias)
+            if b
+            else f"{form} = {w}"
+        )
         steps.append(Step(name, text, w + bias, key=name))
         values[name] = w + bias
     total = sum(w + bias for w, bias, _ in parts.values())
@@ -198,8 +204,21 @@ def _mha(p: Params) -> Out:
         Step("Total", " + ".join(str(w + bias) for w, bias, _ in parts.values()) + f" = {total}", total, key="total")
     )
     conv = (
-        f"h = {h} heads of d_k = {dk}, d_v = {dv}; W_Q, W_K, W_V map d_model → h·d_k (h·d_v), W_O maps h·d_v → d_model"
-        + ("; each projection has a bias" if b else "; no biases")
+        lazy(
+            "h = {h} heads of d_k = {dk}, d_v = {dv}; W_Q, W_K, W_V map d_model → h·d_k (h·d_v), "
+            "W_O maps h·d_v → d_model; each projection has a bias",
+            h=h,
+            dk=dk,
+            dv=dv,
+        )
+        if b
+        else lazy(
+            "h = {h} heads of d_k = {dk}, d_v = {dv}; W_Q, W_K, W_V map d_model → h·d_k (h·d_v), "
+            "W_O maps h·d_v → d_model; no biases",
+            h=h,
+            dk=dk,
+            dv=dv,
+        )
     )
     return Out(steps, total, values, conv, asked="total")
 
@@ -251,39 +270,23 @@ def _clip(p: Params) -> Out:
         else:
             out = g
             steps.append(
-                Step("Clipped", f"‖g‖ = {fv(norm)} ≤ θ = {fv(th)}: unchanged", [float(x) for x in out], key="clipped")
+                Step(
+                    "Clipped",
+                    lazy("‖g‖ = {norm} ≤ θ = {t}: unchanged", norm=fv(norm), t=fv(th)),
+                    [float(x) for x in out],
+                    key="clipped",
+                )
             )
-        conv = "clip by norm: the direction is kept, only the length is cut to θ"
+        conv = N_("clip by norm: the direction is kept, only the length is cut to θ")
     else:
         out = np.clip(g, -th, th)
         steps.append(
-            Step("Clipped", f"each entry clipped to [−{fv(th)}, {fv(th)}]", [float(x) for x in out], key="clipped")
+            Step(
+                "Clipped",
+                lazy("each entry clipped to [−{c}, {c}]", c=fv(th)),
+                [float(x) for x in out],
+                key="clipped",
+            )
         )
-        conv = "clip by value: each entry on its own (the direction may change)"
+        conv = N_("clip by value: each entry on its own (the direction may change)")
     return Out(steps, None, {}, conv, asked="clipped")
-
-
-add_chinese(
-    fragments=[
-        (r"^Q·Kᵀ: row i, column j is qᵢ·kⱼ$", "Q·Kᵀ：第 i 行第 j 列为 qᵢ·kⱼ"),
-        (r" \(not scaled\)$", "（不缩放）"),
-        (
-            r"^C = A·V: row i is Σⱼ aᵢⱼ·vⱼ, a weighted average of the values$",
-            "C = A·V：第 i 行为 Σⱼ aᵢⱼ·vⱼ，即值的加权平均",
-        ),
-        (r"^scaled dot-product attention ", "缩放点积注意力 "),
-        (r"^dot-product attention ", "点积注意力 "),
-        (r"; queries, keys and values are rows$", "；查询、键、值都按行排列"),
-        (
-            r"^h = (\d+) heads of d_k = (\d+), d_v = (\d+); W_Q, W_K, W_V map d_model → h·d_k \(h·d_v\), "
-            r"W_O maps h·d_v → d_model",
-            r"h = \1 个头，d_k = \2，d_v = \3；W_Q、W_K、W_V 把 d_model 映射到 h·d_k（h·d_v），"
-            r"W_O 把 h·d_v 映射回 d_model",
-        ),
-        (r"; each projection has a bias$", "；每个投影都有偏置"),
-        (r"; no biases$", "；无偏置"),
-        (r", bias (\d+): ", r"，偏置 \1："),
-        (r": unchanged$", "：不变"),
-        (r"^each entry clipped to ", "每个分量截断到 "),
-    ]
-)

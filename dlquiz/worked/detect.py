@@ -6,8 +6,8 @@ import functools
 from collections.abc import Sequence
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
-from dlquiz.worked.i18n import add_chinese
 
 Box = list[float]
 
@@ -64,13 +64,16 @@ _CORNER_RULE = {
 }
 
 
+_CORNERS_OF = {"box1": N_("Corners of box1"), "box2": N_("Corners of box2")}
+
+
 def _corner_steps(boxes: dict[str, Box], fmt: str) -> list[Step]:
     if fmt == "corners":
         return []
     formula = _CORNER_RULE[fmt]
     return [
         Step(
-            f"Corners of {name}",
+            _CORNERS_OF[name],
             f"{formula}: {fv(list(box))} → {fv(to_corners(box, fmt))}",
             to_corners(box, fmt),
             key=f"{name}_corners",
@@ -151,8 +154,12 @@ def _iou(p: Params) -> Out:
         *shown,
         Step(
             "Intersection",
-            f"width max(0, min({fv(a[2])}, {fv(b[2])}) − max({fv(a[0])}, {fv(b[0])})) = {fv(iw)}, "
-            f"height {fv(ih)}; area {fv(inter)}",
+            lazy(
+                "width {w}, height {h}; area {area}",
+                w=f"max(0, min({fv(a[2])}, {fv(b[2])}) − max({fv(a[0])}, {fv(b[0])})) = {fv(iw)}",
+                h=fv(ih),
+                area=fv(inter),
+            ),
             inter,
             key="inter",
         ),
@@ -160,9 +167,9 @@ def _iou(p: Params) -> Out:
         Step("IoU", f"{fv(inter)}/{fv(union)} = {fv(r)}", r, key="iou"),
     ]
     conv = {
-        "corners": "boxes as corners x1, y1, x2, y2",
-        "xywh": "boxes as x, y, w, h (top-left corner and size)",
-        "center": "boxes as cx, cy, w, h (centre and size, as in YOLO)",
+        "corners": N_("boxes as corners x1, y1, x2, y2"),
+        "xywh": N_("boxes as x, y, w, h (top-left corner and size)"),
+        "center": N_("boxes as cx, cy, w, h (centre and size, as in YOLO)"),
     }[fmt]
     return Out(steps, r, {"inter": inter, "union": union, "area1": a1, "area2": a2}, conv)
 
@@ -273,12 +280,19 @@ def _nms(p: Params) -> Out:
     fmt = p["format"]
     boxes, scores = [to_corners(b, fmt) for b in p["boxes"]], p["scores"]
     corners = (
-        [] if fmt == "corners" else [Step("Corners", f"{_CORNER_RULE[fmt]}, one box per row", boxes, key="corners")]
+        []
+        if fmt == "corners"
+        else [Step("Corners", lazy("{rule}, one box per row", rule=_CORNER_RULE[fmt]), boxes, key="corners")]
     )
     it, st = float(p["iou_threshold"]), float(p["score_threshold"])
     low = [i for i in range(len(boxes)) if scores[i] <= st]
     left = sorted((i for i in range(len(boxes)) if scores[i] > st), key=lambda i: -scores[i])
-    discard = Step("Discard low scores", f"score ≤ {fv(st)}: boxes {fv(low) if low else 'none'}", low, key="low_score")
+    dropped = (
+        lazy("score ≤ {t}: boxes {boxes}", t=fv(st), boxes=fv(low))
+        if low
+        else lazy("score ≤ {t}: boxes none", t=fv(st))
+    )
+    discard = Step("Discard low scores", dropped, low, key="low_score")
     steps = [*corners, discard]
     kept: list[int] = []
     while left:
@@ -292,24 +306,30 @@ def _nms(p: Params) -> Out:
             if r > it:
                 gone.append(i)
         left = [i for i in left if i not in gone]
-        detail = "; ".join(parts) if parts else "no boxes left to compare"
-        steps.append(
-            Step(
-                f"Keep box {best}",
-                f"highest score {fv(scores[best])}; {detail}; "
-                f"suppressed (IoU > {fv(it)}): {fv(gone) if gone else 'none'}",
-                best,
+        score, ious = fv(scores[best]), "; ".join(parts)
+        if gone:
+            how = lazy(
+                "highest score {score}; {ious}; suppressed (IoU > {t}): {gone}",
+                score=score,
+                ious=ious,
+                t=fv(it),
+                gone=fv(gone),
             )
-        )
+        elif parts:
+            how = lazy("highest score {score}; {ious}; suppressed (IoU > {t}): none", score=score, ious=ious, t=fv(it))
+        else:
+            how = lazy(
+                "highest score {score}; no boxes left to compare; suppressed (IoU > {t}): none", score=score, t=fv(it)
+            )
+        steps.append(Step(lazy("Keep box {n}", n=best), how, best))
     ans = len(kept)
-    steps.append(Step("Kept", f"boxes {fv(kept)}", kept, key="kept"))
+    steps.append(Step("Kept", lazy("boxes {kept}", kept=fv(kept)), kept, key="kept"))
     return Out(
         steps,
         ans,
         {"kept": kept, "kept_count": ans, "discarded": sorted(set(range(len(boxes))) - set(kept))},
-        "boxes are numbered from 0; drop score ≤ threshold first, then repeatedly keep the best box "
-        "and suppress those overlapping it with IoU > threshold (note 004)",
+        N_(
+            "boxes are numbered from 0; drop score ≤ threshold first, then repeatedly keep the best box "
+            "and suppress those overlapping it with IoU > threshold (the notes on Andrew Ng's course)"
+        ),
     )
-
-
-add_chinese(fragments=[(r", one box per row$", "，每行一个框")])
