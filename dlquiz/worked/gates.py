@@ -7,11 +7,13 @@ step text in both languages.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, lazy
 from dlquiz.worked import _nets
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, operands, paren, register
 
@@ -91,30 +93,41 @@ class Cell:
         return col
 
 
-def _gate_specs(gates: tuple[str, ...], names: dict[str, str]) -> list[ParamSpec]:
+def _gate_specs(gates: tuple[str, ...], names: Mapping[str, str]) -> list[ParamSpec]:
     specs = []
     for g in gates:
         specs.append(
             ParamSpec(
                 f"W_{g}",
-                f"{names[g]}: matrix of hₜ₋₁ (n_h × n_h; of xₜ with recurrent=U)",
+                lazy("{gate}: matrix of hₜ₋₁ (n_h × n_h; of xₜ with recurrent=U)", gate=names[g]),
                 None,
                 "tensor",
                 rank=(0, 1, 2),
+                shape="n_h×n_h",
             )
         )
     for g in gates:
         specs.append(
             ParamSpec(
                 f"U_{g}",
-                f"{names[g]}: matrix of xₜ (n_h × n_x; of hₜ₋₁ with recurrent=U)",
+                lazy("{gate}: matrix of xₜ (n_h × n_x; of hₜ₋₁ with recurrent=U)", gate=names[g]),
                 None,
                 "tensor",
                 rank=(0, 1, 2),
+                shape="n_h×n_x",
             )
         )
     for g in gates:
-        specs.append(ParamSpec(f"b_{g}", f"{names[g]}: bias, n_h numbers (default 0)", None, "tensor", rank=(0, 1)))
+        specs.append(
+            ParamSpec(
+                f"b_{g}",
+                lazy("{gate}: bias, n_h numbers (default 0)", gate=names[g]),
+                None,
+                "tensor",
+                rank=(0, 1),
+                shape="n_h",
+            )
+        )
     return specs
 
 
@@ -129,7 +142,7 @@ def _upstream(kind: str, cell: Cell, p: Params) -> tuple[np.ndarray, str]:
 
 _RECURRENT = ParamSpec(
     "recurrent",
-    "the letter of the matrices that multiply hₜ₋₁: W (note 000) or U (Qiu's book)",
+    "the letter of the matrices that multiply hₜ₋₁: W (the notes on Qiu's textbook) or U (Qiu's book)",
     "W",
     "choice",
     choices=("W", "U"),
@@ -217,47 +230,36 @@ def _prepare_lstm(p: Params) -> Params:
     return p
 
 
-_LSTM_NAMES = {"f": "forget gate", "i": "input gate", "c": "candidate c̃", "o": "output gate"}
-
-
-_LSTM_ZH = {
-    "x": ("输入 xₜ（n_x 个数）", "n_x"),
-    "h_prev": ("hₜ₋₁（n_h 个数）", "n_h"),
-    "c_prev": ("cₜ₋₁（n_h 个数）", "n_h"),
-    "weights": ("单个单元：f、i、c̃、o 各一行，依次为 hₜ₋₁ 的权重、xₜ 的权重、b", "4×3"),
-    **{f"W_{g}": (f"门 {g}：乘 hₜ₋₁ 的矩阵（recurrent=U 时乘 xₜ）", "n_h×n_h") for g in "fico"},
-    **{f"U_{g}": (f"门 {g}：乘 xₜ 的矩阵（recurrent=U 时乘 hₜ₋₁）", "n_h×n_x") for g in "fico"},
-    **{f"b_{g}": (f"门 {g}：偏置，n_h 个数（默认 0）", "n_h") for g in "fico"},
-    "dh": ("上游梯度 ∂L/∂hₜ（默认每个单元为 1）", "n_h"),
-    "dc": ("来自下一步的上游梯度 ∂L/∂cₜ（默认 0）", "n_h"),
-    "y": ("代替 dh：目标值，L = ½‖hₜ − y‖²", "n_h"),
-    "recurrent": ("乘 hₜ₋₁ 的矩阵的字母：W（笔记 000）或 U（邱锡鹏书）", ""),
-}
+_LSTM_NAMES = {"f": lazy("forget gate"), "i": lazy("input gate"), "c": lazy("candidate c̃"), "o": lazy("output gate")}
+_LSTM_STEPS = {"f": N_("forget gate f"), "i": N_("input gate i"), "c": N_("candidate c̃"), "o": N_("output gate o")}
+# where the letters come from: the recurrent matrix W (note 000's letters) or U (Qiu's book)
+_BOOK = {"W": lazy("the notes on Qiu's textbook"), "U": lazy("Qiu's book: U multiplies hₜ₋₁")}
+# step names that are symbols (the same in Chinese), not catalog messages
+_DC_PREV, _DH_PREV = "dc_prev", "dh_prev"
+_GIVEN_DH = N_("∂L/∂hₜ coming back from the loss (given)")
 
 
 @register(
     "lstm.step",
     "lstm.gates",
     "One LSTM step, forward and backward",
-    _nets.described(
-        [
-            ParamSpec("x", "input xₜ (n_x numbers)", 1, "tensor", rank=(0, 1)),
-            ParamSpec("h_prev", "hₜ₋₁ (n_h numbers)", 0, "tensor", rank=(0, 1)),
-            ParamSpec("c_prev", "cₜ₋₁ (n_h numbers)", 0.5, "tensor", rank=(0, 1)),
-            ParamSpec(
-                "weights",
-                "one unit: rows f, i, c̃, o of (weight of hₜ₋₁, weight of xₜ, b), default 0.5,1,0;0.5,1,0;1,1,0;0.5,1,0",
-                None,
-                "matrix",
-            ),
-            *_gate_specs(GATES, _LSTM_NAMES),
-            ParamSpec("dh", "upstream ∂L/∂hₜ (default 1 per unit)", None, "tensor", rank=(0, 1)),
-            ParamSpec("dc", "upstream ∂L/∂cₜ from the next step (default 0)", None, "tensor", rank=(0, 1)),
-            ParamSpec("y", "instead of dh: a target for L = ½‖hₜ − y‖²", None, "tensor", rank=(0, 1)),
-            _RECURRENT,
-        ],
-        _LSTM_ZH,
-    ),
+    [
+        ParamSpec("x", "input xₜ (n_x numbers)", 1, "tensor", rank=(0, 1), shape="n_x"),
+        ParamSpec("h_prev", "hₜ₋₁ (n_h numbers)", 0, "tensor", rank=(0, 1), shape="n_h"),
+        ParamSpec("c_prev", "cₜ₋₁ (n_h numbers)", 0.5, "tensor", rank=(0, 1), shape="n_h"),
+        ParamSpec(
+            "weights",
+            "one unit: rows f, i, c̃, o of (weight of hₜ₋₁, weight of xₜ, b), default 0.5,1,0;0.5,1,0;1,1,0;0.5,1,0",
+            None,
+            "matrix",
+            shape="4×3",
+        ),
+        *_gate_specs(GATES, _LSTM_NAMES),
+        ParamSpec("dh", "upstream ∂L/∂hₜ (default 1 per unit)", None, "tensor", rank=(0, 1), shape="n_h"),
+        ParamSpec("dc", "upstream ∂L/∂cₜ from the next step (default 0)", None, "tensor", rank=(0, 1), shape="n_h"),
+        ParamSpec("y", "instead of dh: a target for L = ½‖hₜ − y‖²", None, "tensor", rank=(0, 1), shape="n_h"),
+        _RECURRENT,
+    ],
     ["f", "i", "o", "c_tilde", "c", "h", "dc_total", "dc_prev", "dh_prev", "dx"],
     draw=_draw_lstm,
     prepare=_prepare_lstm,
@@ -290,7 +292,7 @@ def _lstm(p: Params) -> Out:
             )
         else:
             form = f"{fn}({rec}_{g}·hₜ₋₁ + {inp}_{g}·xₜ + b_{g}) = {fn}({fv(vec(pre[g]))})"
-        steps.append(Step(_LSTM_NAMES[g] + ("" if g == "c" else f" {g}"), form, vec(gate_val[g]), key=key))
+        steps.append(Step(_LSTM_STEPS[g], form, vec(gate_val[g]), key=key))
     if scalar:
         # shown operands reproduce the shown result (a digit more where rounding would break it)
         f_, cp_, i_, ct_ = operands(
@@ -314,7 +316,7 @@ def _lstm(p: Params) -> Out:
         values["loss"] = loss
         steps.append(Step("Loss", f"L = ½‖h − y‖² = {fv(loss)}; ∂L/∂h = h − y = {fv(vec(dh))}", loss))
     else:
-        steps.append(Step("dh", "∂L/∂hₜ coming back from the loss (given)", vec(dh), key="dh"))
+        steps.append(Step("dh", _GIVEN_DH, vec(dh), key="dh"))
     dct = dh * o * (1 - np.tanh(c) ** 2) + dc_next
     dcp = dct * f
     steps.append(Step("dc", f"∂L/∂c = dh ⊙ o ⊙ (1 − tanh²c) + dc_next = {fv(vec(dct))}", vec(dct), key="dc_total"))
@@ -327,7 +329,7 @@ def _lstm(p: Params) -> Out:
         dcp_form = f"∂L/∂c_prev = ∂L/∂c ⊙ f = {fv(vec(dcp))}"
     steps.append(
         Step(
-            "dc_prev",
+            _DC_PREV,
             dcp_form,
             vec(dcp),
             "only a product with f: gradients survive many steps when f ≈ 1",
@@ -377,7 +379,7 @@ def _lstm(p: Params) -> Out:
         steps.append(
             Step(f"d{inp}_{g}", f"∂L/∂a_{g}·xₜᵀ", values[f"d{inp}_{g}"], f"db_{g} = ∂L/∂a_{g}", key=f"d{inp}_{g}")
         )
-    steps.append(Step("dh_prev", f"Σ_g {rec}_gᵀ·∂L/∂a_g = {fv(vec(dh_prev))}", vec(dh_prev), key="dh_prev"))
+    steps.append(Step(_DH_PREV, f"Σ_g {rec}_gᵀ·∂L/∂a_g = {fv(vec(dh_prev))}", vec(dh_prev), key="dh_prev"))
     steps.append(Step("dx", f"Σ_g {inp}_gᵀ·∂L/∂a_g = {fv(vec(dx))}", vec(dx), key="dx"))
     values.update(
         {
@@ -393,13 +395,17 @@ def _lstm(p: Params) -> Out:
             "dx": vec(dx),
         }
     )
-    book = "note 000" if rec == "W" else "Qiu's book: U multiplies hₜ₋₁"
     return Out(
         steps,
         values["h"],
         values,
-        f"fₜ = σ({rec}_f hₜ₋₁ + {inp}_f xₜ + b_f), …, cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ, hₜ = oₜ ⊙ tanh(cₜ) ({book}); "
-        "a_g is the pre-activation of gate g",
+        lazy(
+            "fₜ = σ({rec}_f hₜ₋₁ + {inp}_f xₜ + b_f), …, cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ c̃ₜ, hₜ = oₜ ⊙ tanh(cₜ) ({book}); "
+            "a_g is the pre-activation of gate g",
+            rec=rec,
+            inp=inp,
+            book=_BOOK[rec],
+        ),
         asked="h",
     )
 
@@ -407,7 +413,7 @@ def _lstm(p: Params) -> Out:
 # --------------------------------------------------------------------------- GRU
 
 GRU_GATES = ("r", "z", "h")
-_GRU_NAMES = {"r": "reset gate", "z": "update gate", "h": "candidate h̃"}
+_GRU_NAMES = {"r": lazy("reset gate"), "z": lazy("update gate"), "h": lazy("candidate h̃")}
 
 
 def _draw_gru(d: Draw) -> Params:
@@ -449,59 +455,42 @@ def _prepare_gru(p: Params) -> Params:
     return p
 
 
-_GRU_ZH = {
-    "x": ("输入 xₜ（n_x 个数）", "n_x"),
-    "h_prev": ("hₜ₋₁（n_h 个数）", "n_h"),
-    **{f"W_{g}": (f"门 {g}：乘 hₜ₋₁ 的矩阵（recurrent=U 时乘 xₜ）", "n_h×n_h") for g in "rzh"},
-    **{f"U_{g}": (f"门 {g}：乘 xₜ 的矩阵（recurrent=U 时乘 hₜ₋₁）", "n_h×n_x") for g in "rzh"},
-    **{f"b_{g}": (f"门 {g}：偏置，n_h 个数（默认 0）", "n_h") for g in "rzh"},
-    "dh": ("上游梯度 ∂L/∂hₜ（默认每个单元为 1）", "n_h"),
-    "y": ("代替 dh：目标值，L = ½‖hₜ − y‖²", "n_h"),
-    "update": (
-        "z_old：hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ（邱锡鹏书、Cho 等 2014、PyTorch）；z_new：hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ",
-        "",
-    ),
-    "reset": ("before：W_h·(r ⊙ hₜ₋₁)（邱锡鹏书、Cho 等 2014）；after：r ⊙ (W_h·hₜ₋₁ + b_hn)（PyTorch、cuDNN）", ""),
-    "b_hn": ("reset=after 时 r ⊙ (…) 内的偏置，n_h 个数（默认 0）", "n_h"),
-    "hidden": ("随机生成时的隐状态大小", ""),
-    "recurrent": ("乘 hₜ₋₁ 的矩阵的字母：W（笔记 000）或 U（邱锡鹏书）", ""),
-}
-
-
 @register(
     "gru.step",
     "lstm.variants",
     "One GRU step, forward and backward",
-    _nets.described(
-        [
-            ParamSpec("x", "input xₜ (n_x numbers)", 1, "tensor", rank=(0, 1)),
-            ParamSpec("h_prev", "hₜ₋₁ (n_h numbers)", 0.5, "tensor", rank=(0, 1)),
-            *_gate_specs(GRU_GATES, _GRU_NAMES),
-            ParamSpec("dh", "upstream ∂L/∂hₜ (default 1 per unit)", None, "tensor", rank=(0, 1)),
-            ParamSpec("y", "instead of dh: a target for L = ½‖hₜ − y‖²", None, "tensor", rank=(0, 1)),
-            ParamSpec(
-                "update",
-                "z_old: hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ (Qiu, Cho et al. 2014, PyTorch); "
-                "z_new: hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ (Chung et al. 2014, some courses)",
-                "z_old",
-                "choice",
-                choices=("z_old", "z_new"),
-            ),
-            ParamSpec(
-                "reset",
-                "before: W_h·(r ⊙ hₜ₋₁) (Qiu, Cho et al. 2014); after: r ⊙ (W_h·hₜ₋₁ + b_hn) (PyTorch, cuDNN)",
-                "before",
-                "choice",
-                choices=("before", "after"),
-            ),
-            ParamSpec(
-                "b_hn", "reset=after: the bias inside r ⊙ (…), n_h numbers (default 0)", None, "tensor", rank=(0, 1)
-            ),
-            ParamSpec("hidden", "random draws: hidden size", None, "int", min=1, max=2),
-            _RECURRENT,
-        ],
-        _GRU_ZH,
-    ),
+    [
+        ParamSpec("x", "input xₜ (n_x numbers)", 1, "tensor", rank=(0, 1), shape="n_x"),
+        ParamSpec("h_prev", "hₜ₋₁ (n_h numbers)", 0.5, "tensor", rank=(0, 1), shape="n_h"),
+        *_gate_specs(GRU_GATES, _GRU_NAMES),
+        ParamSpec("dh", "upstream ∂L/∂hₜ (default 1 per unit)", None, "tensor", rank=(0, 1), shape="n_h"),
+        ParamSpec("y", "instead of dh: a target for L = ½‖hₜ − y‖²", None, "tensor", rank=(0, 1), shape="n_h"),
+        ParamSpec(
+            "update",
+            "z_old: hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ (Qiu, Cho et al. 2014, PyTorch); "
+            "z_new: hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ (Chung et al. 2014, some courses)",
+            "z_old",
+            "choice",
+            choices=("z_old", "z_new"),
+        ),
+        ParamSpec(
+            "reset",
+            "before: W_h·(r ⊙ hₜ₋₁) (Qiu, Cho et al. 2014); after: r ⊙ (W_h·hₜ₋₁ + b_hn) (PyTorch, cuDNN)",
+            "before",
+            "choice",
+            choices=("before", "after"),
+        ),
+        ParamSpec(
+            "b_hn",
+            "reset=after: the bias inside r ⊙ (…), n_h numbers (default 0)",
+            None,
+            "tensor",
+            rank=(0, 1),
+            shape="n_h",
+        ),
+        ParamSpec("hidden", "random draws: hidden size", None, "int", min=1, max=2),
+        _RECURRENT,
+    ],
     ["r", "z", "h_tilde", "h", "dh_prev", "dx", "da_r", "da_z", "da_h"],
     draw=_draw_gru,
     prepare=_prepare_gru,
@@ -575,9 +564,9 @@ def _gru(p: Params) -> Out:
             "candidate h̃",
             forms["h"],
             vec(ht),
-            "the reset gate scales W_h·hₜ₋₁ + b_hn, after the matrix (PyTorch, cuDNN)"
+            N_("the reset gate scales W_h·hₜ₋₁ + b_hn, after the matrix (PyTorch, cuDNN)")
             if after
-            else "the reset gate scales hₜ₋₁ before the matrix",
+            else N_("the reset gate scales hₜ₋₁ before the matrix"),
             key="h_tilde",
         ),
         Step("hidden h", h_form, vec(h), key="h"),
@@ -590,7 +579,7 @@ def _gru(p: Params) -> Out:
         values["loss"] = loss
         steps.append(Step("Loss", f"L = ½‖h − y‖² = {fv(loss)}; ∂L/∂h = h − y = {fv(vec(dh))}", loss))
     else:
-        steps.append(Step("dh", "∂L/∂hₜ coming back from the loss (given)", vec(dh), key="dh"))
+        steps.append(Step("dh", _GIVEN_DH, vec(dh), key="dh"))
     if z_old:
         dz, dht, dhp = dh * (hp - ht), dh * (1 - z), dh * z
         dz_text, dht_text = "dh ⊙ (hₜ₋₁ − h̃)", "dh ⊙ (1 − z)"
@@ -624,7 +613,7 @@ def _gru(p: Params) -> Out:
             key="da_r",
         ),
         Step(
-            "dh_prev",
+            _DH_PREV,
             ("dh ⊙ z" if z_old else "dh ⊙ (1 − z)")
             + (f" + {rec}_hᵀ·(∂L/∂a_h ⊙ r)" if after else " + (∂L/∂(r ⊙ hₜ₋₁)) ⊙ r")
             + f" + {rec}_zᵀ·∂L/∂a_z + {rec}_rᵀ·∂L/∂a_r",
@@ -666,40 +655,32 @@ def _gru(p: Params) -> Out:
     )
     rule = "hₜ = z ⊙ hₜ₋₁ + (1 − z) ⊙ h̃ₜ" if z_old else "hₜ = (1 − z) ⊙ hₜ₋₁ + z ⊙ h̃ₜ"
     who = (
-        "z keeps the old state (Qiu's book, Cho et al. 2014, PyTorch)"
+        lazy("z keeps the old state (Qiu's book, Cho et al. 2014, PyTorch)")
         if z_old
-        else ("z lets the new candidate in (Chung et al. 2014, some courses)")
+        else lazy("z lets the new candidate in (Chung et al. 2014, some courses)")
     )
-    return Out(
-        steps,
-        values["h"],
-        values,
-        f"rₜ = σ({rec}_r hₜ₋₁ + {inp}_r xₜ + b_r), zₜ = σ({rec}_z hₜ₋₁ + {inp}_z xₜ + b_z), "
-        + (
-            f"h̃ₜ = tanh({inp}_h xₜ + b_h + rₜ ⊙ ({rec}_h hₜ₋₁ + b_hn)) (reset after the matrix, PyTorch/cuDNN), "
-            if after
-            else f"h̃ₜ = tanh({rec}_h (rₜ ⊙ hₜ₋₁) + {inp}_h xₜ + b_h), "
+    fields = {"rec": rec, "inp": inp, "rule": rule, "who": who}
+    conv = (
+        lazy(
+            "rₜ = σ({rec}_r hₜ₋₁ + {inp}_r xₜ + b_r), zₜ = σ({rec}_z hₜ₋₁ + {inp}_z xₜ + b_z), "
+            "h̃ₜ = tanh({inp}_h xₜ + b_h + rₜ ⊙ ({rec}_h hₜ₋₁ + b_hn)) (reset after the matrix, PyTorch/cuDNN), "
+            "{rule}: {who}; a_g is the pre-activation of gate g",
+            **fields,
         )
-        + f"{rule}: {who}; a_g is the pre-activation of gate g",
-        asked="h",
+        if after
+        else lazy(
+            "rₜ = σ({rec}_r hₜ₋₁ + {inp}_r xₜ + b_r), zₜ = σ({rec}_z hₜ₋₁ + {inp}_z xₜ + b_z), "
+            "h̃ₜ = tanh({rec}_h (rₜ ⊙ hₜ₋₁) + {inp}_h xₜ + b_h), {rule}: {who}; a_g is the pre-activation of gate g",
+            **fields,
+        )
     )
+    return Out(steps, values["h"], values, conv, asked="h")
 
 
 # --------------------------------------------------------------------------- parameter counts
 
 CELLS = {"rnn": 1, "lstm": 4, "gru": 3}
-_CELL_TEXT = {"rnn": "RNN", "lstm": "LSTM (4 blocks: f, i, c̃, o)", "gru": "GRU (3 blocks: r, z, h̃)"}
-
-
-_COUNT_ZH = {
-    "cell": ("rnn、lstm 或 gru", ""),
-    "input_size": ("n_x，xₜ 的特征数", ""),
-    "hidden_size": ("n_h，hₜ 的单元数", ""),
-    "bias": ("one（每组一个偏置，Keras/教材）、two（b_ih 与 b_hh，PyTorch/cuDNN）或 none（无偏置）", ""),
-    "layers": ("堆叠的层数（只有在不固定任何参数时 --seed/--random 才随机取 1 或 2）", ""),
-    "bidirectional": ("每层是否双向（只有在不固定任何参数时 --seed/--random 才随机选取）", ""),
-    "outputs": ("顶部输出层 oₜ = V hₜ + c 的 n_y（0：无）", ""),
-}
+_CELL_TEXT = {"rnn": "RNN", "lstm": lazy("LSTM (4 blocks: f, i, c̃, o)"), "gru": lazy("GRU (3 blocks: r, z, h̃)")}
 
 
 def _draw_counts(d: Draw) -> Params:
@@ -728,36 +709,33 @@ def _draw_counts(d: Draw) -> Params:
     "rnn.params",
     "rnn.forward",
     "Parameters of a recurrent layer (RNN, LSTM, GRU)",
-    _nets.described(
-        [
-            ParamSpec("cell", "rnn, lstm or gru", "lstm", "choice", choices=tuple(CELLS)),
-            ParamSpec("input_size", "n_x, features of xₜ", 10, "int", min=1),
-            ParamSpec("hidden_size", "n_h, units of hₜ", 20, "int", min=1),
-            ParamSpec(
-                "bias",
-                "one (b per block, Keras/textbooks), two (b_ih and b_hh, PyTorch/cuDNN) or none",
-                "one",
-                "choice",
-                choices=("one", "two", "none"),
-            ),
-            ParamSpec(
-                "layers",
-                "stacked layers (--seed/--random draw 1 or 2 only when no parameter is fixed)",
-                1,
-                "int",
-                min=1,
-                max=20,
-            ),
-            ParamSpec(
-                "bidirectional",
-                "two directions per layer (--seed/--random draw it only when no parameter is fixed)",
-                False,
-                "bool",
-            ),
-            ParamSpec("outputs", "n_y of an output layer oₜ = V hₜ + c on top (0: none)", 0, "int", min=0),
-        ],
-        _COUNT_ZH,
-    ),
+    [
+        ParamSpec("cell", "rnn, lstm or gru", "lstm", "choice", choices=tuple(CELLS)),
+        ParamSpec("input_size", "n_x, features of xₜ", 10, "int", min=1),
+        ParamSpec("hidden_size", "n_h, units of hₜ", 20, "int", min=1),
+        ParamSpec(
+            "bias",
+            "one (b per block, Keras/textbooks), two (b_ih and b_hh, PyTorch/cuDNN) or none",
+            "one",
+            "choice",
+            choices=("one", "two", "none"),
+        ),
+        ParamSpec(
+            "layers",
+            "stacked layers (--seed/--random draw 1 or 2 only when no parameter is fixed)",
+            1,
+            "int",
+            min=1,
+            max=20,
+        ),
+        ParamSpec(
+            "bidirectional",
+            "two directions per layer (--seed/--random draw it only when no parameter is fixed)",
+            False,
+            "bool",
+        ),
+        ParamSpec("outputs", "n_y of an output layer oₜ = V hₜ + c on top (0: none)", 0, "int", min=0),
+    ],
     ["total", "weights", "biases", "per_layer", "per_direction", "output_params"],
     draw=lambda d: _draw_counts(d),
 )
@@ -776,14 +754,21 @@ def _rnn_params(p: Params) -> Out:
         w_in, w_rec, b = g * h * n_in, g * h * h, g * h * nb
         one = w_in + w_rec + b
         src = f"n_x = {n}" if layer == 1 else (f"{dirs}·n_h = {n_in}" if dirs == 2 else f"n_h = {n_in}")
-        parts = f"input {gx}{h}·{n_in} = {w_in} ({src}); recurrent {gx}{h}·{h} = {w_rec}; "
+        sizes = {"inp": f"{gx}{h}·{n_in} = {w_in}", "src": src, "rec": f"{gx}{h}·{h} = {w_rec}"}
         if nb:
-            form = parts + f"biases {gx}{nb}·{h} = {b}; {w_in} + {w_rec} + {b} = {one}"
+            form = lazy(
+                "input {inp} ({src}); recurrent {rec}; biases {bias}; {total}",
+                **sizes,
+                bias=f"{gx}{nb}·{h} = {b}",
+                total=f"{w_in} + {w_rec} + {b} = {one}",
+            )
         else:
-            form = parts + f"no biases; {w_in} + {w_rec} = {one}"
+            form = lazy(
+                "input {inp} ({src}); recurrent {rec}; no biases; {total}", **sizes, total=f"{w_in} + {w_rec} = {one}"
+            )
         if dirs == 2:
-            form += f"; ×2 directions: 2·{one} = {2 * one}"
-        steps.append(Step(f"Layer {layer}", form, one * dirs))
+            form = lazy("{layer}; ×2 directions: {both}", layer=form, both=f"2·{one} = {2 * one}")
+        steps.append(Step(lazy("Layer {n}", n=layer), form, one * dirs))
         per_layer.append(one * dirs)
         if layer == 1:
             per_direction = one
@@ -798,18 +783,37 @@ def _rnn_params(p: Params) -> Out:
         steps.append(
             Step(
                 "Output layer",
-                f"V is {n_y}×{feat} = {n_y * feat}"
-                + (f"; c is {n_y}; {n_y * feat} + {n_y} = {out_params}" if vb else "; no biases"),
+                lazy(
+                    "V is {v}; c is {c}; {total}",
+                    v=f"{n_y}×{feat} = {n_y * feat}",
+                    c=n_y,
+                    total=f"{n_y * feat} + {n_y} = {out_params}",
+                )
+                if vb
+                else lazy("V is {v}; no biases", v=f"{n_y}×{feat} = {n_y * feat}"),
                 out_params,
             )
         )
         tw += n_y * feat
         tb += vb
-    steps.append(Step("Total", f"weights {tw} + biases {tb} = {tw + tb}", tw + tb))
-    bias_text = {
-        "one": "one bias vector per block",
-        "two": "two bias vectors per block (b_ih + b_hh, as PyTorch/cuDNN)",
-        "none": "no biases",
+    steps.append(Step("Total", lazy("weights {w} + biases {b} = {total}", w=tw, b=tb, total=tw + tb), tw + tb))
+    conv = {
+        "one": lazy(
+            "{cell}: each block has an n_h × n_x input matrix, an n_h × n_h recurrent matrix and one bias vector per "
+            "block; a stacked layer reads the previous layer's n_h (2·n_h when bidirectional)",
+            cell=_CELL_TEXT[cell],
+        ),
+        "two": lazy(
+            "{cell}: each block has an n_h × n_x input matrix, an n_h × n_h recurrent matrix and two bias vectors per "
+            "block (b_ih + b_hh, as PyTorch/cuDNN); a stacked layer reads the previous layer's n_h (2·n_h when "
+            "bidirectional)",
+            cell=_CELL_TEXT[cell],
+        ),
+        "none": lazy(
+            "{cell}: each block has an n_h × n_x input matrix, an n_h × n_h recurrent matrix and no biases; "
+            "a stacked layer reads the previous layer's n_h (2·n_h when bidirectional)",
+            cell=_CELL_TEXT[cell],
+        ),
     }[p["bias"]]
     return Out(
         steps,
@@ -822,80 +826,6 @@ def _rnn_params(p: Params) -> Out:
             "per_direction": per_direction,
             "output_params": out_params,
         },
-        f"{_CELL_TEXT[cell]}: each block has an n_h × n_x input matrix, an n_h × n_h recurrent matrix and "
-        f"{bias_text}; a stacked layer reads the previous layer's n_h (2·n_h when bidirectional)",
+        conv,
         asked="total",
     )
-
-
-_nets.zh(
-    {
-        "forget gate f": "遗忘门 f",
-        "input gate i": "输入门 i",
-        "output gate o": "输出门 o",
-        "reset gate r": "重置门 r",
-        "update gate z": "更新门 z",
-        "candidate h̃": "候选状态 h̃",
-        "Output layer": "输出层",
-    },
-    {
-        "four paths back to hₜ₋₁": "共有四条路径回到 hₜ₋₁",
-        "the reset gate scales hₜ₋₁ before the matrix": "重置门先缩放 hₜ₋₁，再乘矩阵",
-        "the reset gate scales W_h·hₜ₋₁ + b_hn, after the matrix (PyTorch, cuDNN)": (
-            "重置门缩放 W_h·hₜ₋₁ + b_hn，即在乘矩阵之后（PyTorch、cuDNN）"
-        ),
-    },
-    [
-        (r" \(note 000\); a_g is the pre-activation of gate g$", "（笔记 000）；a_g 为门 g 的净输入"),
-        (
-            r" \(Qiu's book: U multiplies hₜ₋₁\); a_g is the pre-activation of gate g$",
-            "（邱锡鹏《神经网络与深度学习》：U 乘 hₜ₋₁）；a_g 为门 g 的净输入",
-        ),
-        (
-            r": z keeps the old state \(Qiu's book, Cho et al\. 2014, PyTorch\); ",
-            "：z 保留旧状态（邱锡鹏书、Cho 等 2014、PyTorch）；",
-        ),
-        (
-            r": z lets the new candidate in \(Chung et al\. 2014, some courses\); ",
-            "：z 放入新的候选状态（Chung 等 2014、部分课程）；",
-        ),
-        (r"a_g is the pre-activation of gate g$", "a_g 为门 g 的净输入"),
-        (r" \(reset after the matrix, PyTorch/cuDNN\), ", "（重置门作用在矩阵之后，同 PyTorch/cuDNN），"),
-        (r"; ×2 directions: (2·\d+ = \d+)$", r"；×2 个方向：\1"),
-        (
-            r"^(?:input|输入) (.+?) \(((?:\d·)?n_[xh] = \d+)\); (?:recurrent|循环) (.+?); "
-            r"(?:biases|偏置) ([^;]+); ([^;]+)",
-            r"输入 \1（\2）；循环 \3；偏置 \4；\5",
-        ),
-        (
-            r"^(?:input|输入) (.+?) \(((?:\d·)?n_[xh] = \d+)\); (?:recurrent|循环) (.+?); "
-            r"(?:no biases|无偏置); ([^;]+)",
-            r"输入 \1（\2）；循环 \3；无偏置；\4",
-        ),
-        (r"^V is (\S+ = \d+); c is (\d+); ", r"V 为 \1；c 为 \2；"),
-        (r"^V is (\S+ = \d+); (?:no biases|无偏置)$", r"V 为 \1；无偏置"),
-        (r"^RNN: ", "RNN："),
-        (r"^LSTM \(4 blocks: f, i, c̃, o\): ", "LSTM（4 组：f、i、c̃、o）："),
-        (r"^GRU \(3 blocks: r, z, h̃\): ", "GRU（3 组：r、z、h̃）："),
-        (
-            r"each block has an n_h × n_x input matrix, an n_h × n_h recurrent matrix and one bias vector per block; ",
-            "每组有一个 n_h × n_x 的输入矩阵、一个 n_h × n_h 的循环矩阵和一个偏置向量；",
-        ),
-        (
-            r"each block has an n_h × n_x input matrix, an n_h × n_h recurrent matrix and two bias vectors per block "
-            r"\(b_ih \+ b_hh, as PyTorch/cuDNN\); ",
-            "每组有一个 n_h × n_x 的输入矩阵、一个 n_h × n_h 的循环矩阵和两个偏置向量"
-            "（b_ih + b_hh，同 PyTorch/cuDNN）；",
-        ),
-        (
-            r"each block has an n_h × n_x input matrix, an n_h × n_h recurrent matrix and no biases; ",
-            "每组有一个 n_h × n_x 的输入矩阵和一个 n_h × n_h 的循环矩阵，无偏置；",
-        ),
-        (
-            r"a stacked layer reads the previous layer's n_h \(2·n_h when bidirectional\)",
-            "堆叠的层以前一层的 n_h 为输入（双向时为 2·n_h）",
-        ),
-    ],
-)
-
-_nets.zh({}, {"∂L/∂hₜ coming back from the loss (given)": "从损失一侧传回的 ∂L/∂hₜ（已知）"})
