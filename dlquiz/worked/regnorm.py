@@ -1,7 +1,5 @@
 """Batch normalisation, inverted dropout and initialisation variances."""
 
-# ruff: noqa: E501  (translation table: one phrase per line)
-
 from __future__ import annotations
 
 import math
@@ -10,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, register
-from dlquiz.worked.i18n import add_chinese
 
 
 def _draw_bn(d: Draw) -> Params:
@@ -67,9 +65,13 @@ def _batch_norm(p: Params) -> Out:
         mu, var = float(p["running_mean"]), float(p["running_var"])
         first = [
             Step(
-                "Mean", f"μ = running mean = {fv(mu)}", mu, "given: test time uses the training statistics", key="mean"
+                "Mean",
+                lazy("μ = running mean = {mu}", mu=fv(mu)),
+                mu,
+                "given: test time uses the training statistics",
+                key="mean",
             ),
-            Step("Variance", f"σ² = running variance = {fv(var)}", var, key="var"),
+            Step("Variance", lazy("σ² = running variance = {var}", var=fv(var)), var, key="var"),
         ]
     else:
         mu = float(x.mean())
@@ -87,7 +89,7 @@ def _batch_norm(p: Params) -> Out:
             "Normalised",
             f"x̂ = (x − μ)/√(σ² + ε) = {fv(xh)}",
             xh.tolist(),
-            "" if inference else "mean 0, variance 1",
+            "" if inference else N_("mean 0, variance 1"),
             key="x_hat",
         ),
         Step("Scale and shift", f"y = γx̂ + β = {fv(g)}·x̂ + {fp(b)} = {fv(y)}", y.tolist(), key="y"),
@@ -96,9 +98,9 @@ def _batch_norm(p: Params) -> Out:
         steps,
         y.tolist(),
         {"mean": mu, "var": var, "std": std, "x_hat": xh.tolist(), "y0": float(y[0])},
-        "test time: the running mean and variance from training, not the batch's; applied before the activation"
+        N_("test time: the running mean and variance from training, not the batch's; applied before the activation")
         if inference
-        else "batch statistics over the mini-batch, variance divided by m; applied before the activation",
+        else N_("batch statistics over the mini-batch, variance divided by m; applied before the activation"),
     )
 
 
@@ -149,7 +151,7 @@ def _dropout(p: Params) -> Out:
     masked = a * np.array(mask)
     out = masked / kp
     steps = [
-        Step("Mask", f"dᵢ = 1 with probability {fv(kp)}: {fv(mask)}", mask, key="mask"),
+        Step("Mask", lazy("dᵢ = 1 with probability {kp}: {mask}", kp=fv(kp), mask=fv(mask)), mask, key="mask"),
         Step("Drop", f"a ⊙ d = {fv(masked)}", masked.tolist(), key="dropped"),
         Step(
             "Scale",
@@ -163,7 +165,7 @@ def _dropout(p: Params) -> Out:
         steps,
         out.tolist(),
         {"mask": mask, "scale": 1 / kp, "kept": int(sum(mask))},
-        "inverted dropout: a = a ⊙ d / keep_prob during training only",
+        N_("inverted dropout: a = a ⊙ d / keep_prob during training only"),
     )
 
 
@@ -231,24 +233,15 @@ def _init_variance(p: Params) -> Out:
     steps.append(
         Step(
             "Uniform range",
-            f"U(−a, a) has variance a²/3, so a = √(3·Var(w)) = √(3·{frac}) = {fv(limit)}",
+            lazy("U(−a, a) has variance a²/3, so a = √(3·Var(w)) = √(3·{frac}) = {a}", frac=frac, a=fv(limit)),
             limit,
             "the same variance from a uniform draw (Glorot's √(6/(n_in + n_out)) for Xavier)",
             key="uniform_limit",
         )
     )
     note = {
-        "lecun": "Var(w) = 1/n (note 004; suits tanh)",
-        "xavier": "Xavier/Glorot: 2/(n_in + n_out)",
-        "he": "He: 2/n (suits ReLU)",
+        "lecun": N_("Var(w) = 1/n (the notes on Andrew Ng's course; suits tanh)"),
+        "xavier": N_("Xavier/Glorot: 2/(n_in + n_out)"),
+        "he": N_("He: 2/n (suits ReLU)"),
     }[s]
     return Out(steps, var, {"std": std, "uniform_limit": limit}, note)
-
-
-add_chinese(
-    fragments=[
-        (r"^μ = running mean = ", "μ = 滑动平均均值 = "),
-        (r"^U\(−a, a\) has variance a²/3, so a = ", "U(−a, a) 的方差为 a²/3，所以 a = "),
-        (r"^σ² = running variance = ", "σ² = 滑动平均方差 = "),
-    ]
-)
