@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.i18n import Lazy, chinese, t
+from dlquiz.i18n import Lazy, chinese, lazy, t
 from dlquiz.worked.draw import Draw
 from dlquiz.worked.params import (
     ParamSpec,
@@ -363,8 +363,15 @@ def _get(kind: str) -> _Generator:
         gen = _REGISTRY.get(kind)
     if gen is None:
         close = difflib.get_close_matches(kind, list(_REGISTRY), n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise ParamError(f"unknown example kind {kind!r}{hint}; valid kinds: {', '.join(sorted(_REGISTRY))}")
+        hint = lazy(" (did you mean {name}?)", name=", ".join(close)) if close else ""
+        raise ParamError(
+            lazy(
+                "unknown example kind {kind}{hint}; valid kinds: {kinds}",
+                kind=repr(kind),
+                hint=hint,
+                kinds=", ".join(sorted(_REGISTRY)),
+            )
+        )
     return gen
 
 
@@ -383,12 +390,18 @@ def generator_info(kind: str) -> GeneratorInfo:
 
 
 def suggest(name: str, options: Sequence[str]) -> str:
-    """ " (did you mean X?)" for the nearest option (case-insensitive), or ""."""
+    """ " (did you mean X?)" for the nearest option (case-insensitive), or "" (a `lazy` message: a field of
+    another one is translated with it)."""
     lower = {o.lower(): o for o in options}
     if name.lower() in lower:
-        return f" (did you mean {lower[name.lower()]}?)"
+        return lazy(" (did you mean {name}?)", name=lower[name.lower()])
     close = difflib.get_close_matches(name.lower(), list(lower), n=1)
-    return f" (did you mean {lower[close[0]]}?)" if close else ""
+    return lazy(" (did you mean {name}?)", name=lower[close[0]]) if close else ""
+
+
+def _message(text: str) -> Lazy:
+    """A catalog message as a `lazy` one, to be a field of another (a `Lazy` field is translated with it)."""
+    return text if isinstance(text, Lazy) else lazy(text)
 
 
 def _spec(gen: _Generator, name: str) -> ParamSpec:
@@ -396,15 +409,24 @@ def _spec(gen: _Generator, name: str) -> ParamSpec:
         if s.name == name:
             return s
     if name == "ask":
-        raise ParamError(f"{gen.info.name}: 'ask' is not a parameter; use --ask NAME (or ask=NAME)")
-    valid = ", ".join(s.name for s in gen.info.params) or "none"
+        raise ParamError(lazy("{kind}: 'ask' is not a parameter; use --ask NAME (or ask=NAME)", kind=gen.info.name))
+    valid = ", ".join(s.name for s in gen.info.params) or lazy("none")
     by_name = {s.name: s for s in gen.info.params}
-    meant = next((t for t in _SYNONYMS.get(name.lower(), ()) if t in by_name), None)
+    meant = next((m for m in _SYNONYMS.get(name.lower(), ()) if m in by_name), None)
+    hint: str
     if meant is not None:
-        hint = f" (did you mean {meant}: {by_name[meant].help}?)"
+        hint = lazy(" (did you mean {name}: {help}?)", name=meant, help=_message(by_name[meant].help))
     else:
         hint = suggest(name, [s.name for s in gen.info.params])
-    raise ParamError(f"{gen.info.name}: unknown parameter {name!r}{hint} (valid: {valid})")
+    raise ParamError(
+        lazy(
+            "{kind}: unknown parameter {name}{hint} (valid: {valid})",
+            kind=gen.info.name,
+            name=repr(name),
+            hint=hint,
+            valid=valid,
+        )
+    )
 
 
 # what a student may type for a parameter, from exam papers and other tools (a hint only, never an alias)
@@ -545,11 +567,18 @@ def _refuse_ignored(gen: _Generator, explicit: Mapping[str, Any], seen: set[str]
     name = unused[0]
     spec = _spec(gen, name)
     mode = _mode(gen, full, name, seen)
-    where = f" with {mode}" if mode else " with these settings"
-    applies = f"; it applies {spec.applies}" if spec.applies else ""
-    others = f" (nor does {', '.join(unused[1:])})" if len(unused) > 1 else ""
+    where = lazy(" with {mode}", mode=mode) if mode else lazy(" with these settings")
+    applies = lazy("; it applies {applies}", applies=_message(spec.applies)) if spec.applies else ""
+    others = lazy(" (nor does {names})", names=", ".join(unused[1:])) if len(unused) > 1 else ""
     raise ParamError(
-        f"{gen.info.name}: parameter {name} has no effect{where}{applies}{others}; remove it or change the mode"
+        lazy(
+            "{kind}: parameter {name} has no effect{where}{applies}{others}; remove it or change the mode",
+            kind=gen.info.name,
+            name=name,
+            where=where,
+            applies=applies,
+            others=others,
+        )
     )
 
 
@@ -571,7 +600,7 @@ def generate_example(
     explicit: Params = {}
     for name, v in (params or {}).items():
         if name == "ask":
-            raise ParamError(f"{kind}: 'ask' is not a parameter; use --ask NAME (or ask=NAME)")
+            raise ParamError(lazy("{kind}: 'ask' is not a parameter; use --ask NAME (or ask=NAME)", kind=kind))
         explicit[name] = coerce(_spec(gen, name), v, kind)
     full: Params = {s.name: s.default for s in gen.info.params}
     if seed is not None and gen.draw is not None:
@@ -590,7 +619,9 @@ def generate_example(
         with np.errstate(all="ignore"):
             out = gen.compute(tracked)
     except (OverflowError, ZeroDivisionError) as exc:
-        raise ParamError(f"{kind}: these numbers overflow ({exc}); choose smaller values") from None
+        raise ParamError(
+            lazy("{kind}: these numbers overflow ({error}); choose smaller values", kind=kind, error=str(exc))
+        ) from None
     if tracked.copied:  # compute copied its parameters: reads of the copy are not recorded
         seen |= _used_by_difference(gen, explicit, seen, before_prepare, out)
     _refuse_ignored(gen, explicit, seen, full)
@@ -604,7 +635,13 @@ def generate_example(
     values["answer"] = default_answer
     if not _all_finite(values):
         bad = ", ".join(k for k, v in values.items() if not _all_finite(v))
-        raise ParamError(f"{kind}: the numbers diverge ({bad} not finite); choose a smaller learning rate or inputs")
+        raise ParamError(
+            lazy(
+                "{kind}: the numbers diverge ({names} not finite); choose a smaller learning rate or inputs",
+                kind=kind,
+                names=bad,
+            )
+        )
     asked, answer = default_asked, default_answer
     if ask is not None and ask != default_asked:
         asked, answer = ask, lookup_value(kind, values, ask)
@@ -625,10 +662,11 @@ def generate_example(
 _ELEMENT = re.compile(r"^([A-Za-z_][\w.]*)((?:\[\s*\d+\s*(?:,\s*\d+\s*)*\])+)$")
 
 
-def lookup_value(kind: str, values: Mapping[str, Any], name: str) -> Any:
+def lookup_value(kind: str, values: Mapping[str, Any], name: str, where: str | None = None) -> Any:
     """A value by name, or one entry of it: `dw[0]`, `W1[1,0]` or `W1[1][0]` (0-based).
 
-    A ParamError names the valid names, or the shape when an index does not fit.
+    A ParamError names the valid names, or the shape when an index does not fit; it starts with
+    `where` (default: the kind).
     """
     if name in values:
         return values[name]
@@ -636,14 +674,27 @@ def lookup_value(kind: str, values: Mapping[str, Any], name: str) -> Any:
     if m is None or m.group(1) not in values:
         base = m.group(1) if m else name
         raise ParamError(
-            f"{kind}: cannot ask for {name!r}{suggest(base, list(values))}; valid names: {', '.join(values)}"
-            " (an entry: NAME[i] or NAME[i,j], 0-based)"
+            lazy(
+                "{where}: cannot ask for {name}{hint}; valid names: {names} (an entry: NAME[i] or NAME[i,j], 0-based)",
+                where=where or kind,
+                name=repr(name),
+                hint=suggest(base, list(values)),
+                names=", ".join(values),
+            )
         )
     v = values[m.group(1)]
     idx = [int(i) for i in re.findall(r"\d+", m.group(2))]
     shape = value_shape(v)
     if len(idx) > len(shape) or any(i >= n for i, n in zip(idx, shape, strict=False)):
-        raise ParamError(f"{kind}: {name}: {m.group(1)} is {shape_text(shape)}; indices are 0-based and must fit it")
+        raise ParamError(
+            lazy(
+                "{where}: {name}: {base} is {shape}; indices are 0-based and must fit it",
+                where=where or kind,
+                name=name,
+                base=m.group(1),
+                shape=shape_text(shape),
+            )
+        )
     for i in idx:
         v = v[i]
     return v

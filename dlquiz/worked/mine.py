@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dlquiz.errors import ParamError
-from dlquiz.i18n import t
+from dlquiz.i18n import lazy, t
 from dlquiz.worked._core import (
     Step,
     WorkedExample,
@@ -103,6 +103,11 @@ def _checked_dict(c: Checked) -> dict[str, Any]:
 _LINE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*(?:\[[\d,\s]+\])*)\s*=\s*(.*?)\s*$")
 
 
+def _line(where: str, n: int) -> str:
+    """ "FILE line N", where the student's values are read."""
+    return lazy("{where} line {n}", where=where, n=n)
+
+
 def parse_mine(text: str, valid: list[str], where: str = "mine") -> list[tuple[int, str, str]]:
     """(line number, name, value text) of each `name = value` line; ParamError for a bad line or name."""
     out: list[tuple[int, str, str]] = []
@@ -112,19 +117,35 @@ def parse_mine(text: str, valid: list[str], where: str = "mine") -> list[tuple[i
         if not line:
             continue
         m = _LINE.match(line)
+        at = _line(where, n)
         if m is None or not m.group(2):
-            raise ParamError(f"{where} line {n}: {raw.strip()!r} is not NAME = VALUE (e.g. a = 0.731)")
+            raise ParamError(
+                lazy("{where}: {text} is not NAME = VALUE (e.g. a = 0.731)", where=at, text=repr(raw.strip()))
+            )
         name, value = m.group(1).replace(" ", ""), m.group(2)
         base = name.split("[", 1)[0]
         if base not in valid:
-            hint = suggest(base, valid)
-            raise ParamError(f"{where} line {n}: unknown name {name!r}{hint}; valid names: {', '.join(valid)}")
+            raise ParamError(
+                lazy(
+                    "{where}: unknown name {name}{hint}; valid names: {names}",
+                    where=at,
+                    name=repr(name),
+                    hint=suggest(base, valid),
+                    names=", ".join(valid),
+                )
+            )
         if name in seen:
-            raise ParamError(f"{where} line {n}: {name} is already given on line {seen[name]}")
+            raise ParamError(lazy("{where}: {name} is already given on line {n}", where=at, name=name, n=seen[name]))
         seen[name] = n
         out.append((n, name, value))
     if not out:
-        raise ParamError(f"{where}: no values given; write lines such as 'a = 0.731' (names: {', '.join(valid)})")
+        raise ParamError(
+            lazy(
+                "{where}: no values given; write lines such as 'a = 0.731' (names: {names})",
+                where=where,
+                names=", ".join(valid),
+            )
+        )
     return out
 
 
@@ -222,7 +243,7 @@ def _judge(
     if isinstance(expected, bool) and word in ("true", "false", "yes", "no", "1", "0"):
         ok = (word in ("true", "yes", "1")) == expected
         return Checked(name, line, text, word in ("true", "yes", "1"), expected, ok, "" if ok else "value")
-    yours = parse_tensor(text, f"{where} line {line}: {name}" if line else f"{where}: {name}")
+    yours = parse_tensor(text, lazy("{where}: {name}", where=_line(where, line) if line else where, name=name))
     if isinstance(expected, bool):
         expected = int(expected)
     shape_yours, shape_expected = value_shape(yours), value_shape(expected)
@@ -244,10 +265,7 @@ def _judge(
 
 
 def _expected(example: WorkedExample, name: str, where: str) -> Any:
-    try:
-        return lookup_value(example.kind, example.values, name)
-    except ParamError as exc:
-        raise ParamError(f"{where}: {str(exc).removeprefix(example.kind + ': ')}") from None
+    return lookup_value(example.kind, example.values, name, where)
 
 
 def producing_step(example: WorkedExample, name: str) -> tuple[int | None, Step | None]:
@@ -275,8 +293,7 @@ def check_mine(example: WorkedExample, text: str | Mapping[str, str], where: str
     else:
         entries = parse_mine("\n".join(f"{k} = {v}" for k, v in text.items()), valid, where)
     checked = tuple(
-        _judge(name, line, value, _expected(example, name, f"{where} line {line}"), where)
-        for line, name, value in entries
+        _judge(name, line, value, _expected(example, name, _line(where, line)), where) for line, name, value in entries
     )
     first = next((c for c in checked if not c.ok), None)
     index, step = _producing_step(example, first.name) if first is not None else (None, None)
@@ -293,15 +310,6 @@ def _right(v: Any) -> str:
     if isinstance(v, list):
         return "[" + ", ".join(_right(x) for x in v) + "]"
     return inline(v)
-
-
-def _shape_words(shape: tuple[int, ...], lang: str) -> str:
-    """A shape in words: "a scalar", "a vector of 3", "3×2"."""
-    if not shape:
-        return t("a scalar", lang)
-    if len(shape) == 1:
-        return t("a vector of {n}", lang, n=shape[0])
-    return shape_text(shape)
 
 
 def mine_text(report: MineReport, lang: str = "en") -> str:
@@ -335,16 +343,13 @@ def mine_text(report: MineReport, lang: str = "en") -> str:
             )
         )
         if first.reason == "shape":
-            lines.append(
-                "  "
-                + t(
-                    "your {name} is {yours}, the computed one is {expected}",
-                    lang,
-                    name=first.name,
-                    yours=_shape_words(value_shape(first.yours), lang),
-                    expected=_shape_words(value_shape(first.expected), lang),
-                )
+            shapes = lazy(
+                "your {name} is {yours}, the computed one is {expected}",
+                name=first.name,
+                yours=shape_text(value_shape(first.yours)),
+                expected=shape_text(value_shape(first.expected)),
             )
+            lines.append("  " + shapes.text(lang))
         elif first.reason == "digits":
             lines.append("  " + t("too few digits: write at least {k} significant digits", lang, k=MIN_SIGNIFICANT))
         if report.step is not None:

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import Lazy, lazy
 from dlquiz.worked.values import format_value
 
 
@@ -62,16 +63,30 @@ class ParamSpec:
 _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
+def _message(exc: BaseException) -> str:
+    """The message of `exc`: its `lazy` message itself where it has one (so it is translated with ours)."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, Lazy) else str(exc)
+
+
+def _item(where: str, i: int) -> str:
+    return lazy("{where} item {i}", where=where, i=i)
+
+
+def _row(where: str, i: int) -> str:
+    return lazy("{where} row {i}", where=where, i=i)
+
+
 def _number(text: str, where: str) -> float | int:
     t = text.strip().replace("−", "-")
     if "/" in t:
         num, _, den = t.partition("/")
         a, b = _number(num, where), _number(den, where)
         if b == 0:
-            raise ParamError(f"{where}: division by zero in {text!r}")
+            raise ParamError(lazy("{where}: division by zero in {text}", where=where, text=repr(text)))
         return a / b
     if not _NUM.match(t):
-        raise ParamError(f"{where}: {text!r} is not a number")
+        raise ParamError(lazy("{where}: {text} is not a number", where=where, text=repr(text)))
     if re.match(r"^[+-]?\d+$", t):
         return int(t)
     return float(t)
@@ -79,40 +94,40 @@ def _number(text: str, where: str) -> float | int:
 
 def _as_int(v: Any, where: str) -> int:
     if isinstance(v, bool):
-        raise ParamError(f"{where}: expected an integer, got {v!r}")
+        raise ParamError(lazy("{where}: expected an integer, got {value}", where=where, value=repr(v)))
     if isinstance(v, str):
         v = _number(v, where)
     if isinstance(v, (int, np.integer)):
         return int(v)
     if isinstance(v, (float, np.floating)) and float(v).is_integer():
         return int(v)
-    raise ParamError(f"{where}: expected an integer, got {v!r}")
+    raise ParamError(lazy("{where}: expected an integer, got {value}", where=where, value=repr(v)))
 
 
 def _as_float(v: Any, where: str) -> float | int:
     if isinstance(v, bool):
-        raise ParamError(f"{where}: expected a number, got {v!r}")
+        raise ParamError(lazy("{where}: expected a number, got {value}", where=where, value=repr(v)))
     if isinstance(v, str):
         v = _number(v, where)
     if isinstance(v, (int, np.integer)):
         return int(v)
     if isinstance(v, (float, np.floating)):
         if not math.isfinite(float(v)):
-            raise ParamError(f"{where}: expected a finite number, got {v!r}")
+            raise ParamError(lazy("{where}: expected a finite number, got {value}", where=where, value=repr(v)))
         return float(v)
-    raise ParamError(f"{where}: expected a number, got {v!r}")
+    raise ParamError(lazy("{where}: expected a number, got {value}", where=where, value=repr(v)))
 
 
 def _as_list(v: Any, where: str, conv: Callable[[Any, str], Any]) -> list[Any]:
     if isinstance(v, str):
         parts = [p for p in re.split(r"[,\s]+", v.strip().strip("[]")) if p]
         if not parts:
-            raise ParamError(f"{where}: empty list")
-        return [conv(p, f"{where} item {i + 1}") for i, p in enumerate(parts)]
+            raise ParamError(lazy("{where}: empty list", where=where))
+        return [conv(p, _item(where, i + 1)) for i, p in enumerate(parts)]
     if isinstance(v, (list, tuple, np.ndarray)):
         if len(v) == 0:
-            raise ParamError(f"{where}: empty list")
-        return [conv(x, f"{where} item {i + 1}") for i, x in enumerate(v)]
+            raise ParamError(lazy("{where}: empty list", where=where))
+        return [conv(x, _item(where, i + 1)) for i, x in enumerate(v)]
     return [conv(v, where)]
 
 
@@ -122,16 +137,16 @@ def _as_matrix(v: Any, where: str) -> list[list[float | int]]:
         return out_t
     if isinstance(v, str):
         rows = [r for r in v.strip().strip("[]").split(";") if r.strip()]
-        out = [_as_list(r, f"{where} row {i + 1}", _as_float) for i, r in enumerate(rows)]
+        out = [_as_list(r, _row(where, i + 1), _as_float) for i, r in enumerate(rows)]
     elif isinstance(v, (list, tuple, np.ndarray)):
-        out = [_as_list(r, f"{where} row {i + 1}", _as_float) for i, r in enumerate(v)]
+        out = [_as_list(r, _row(where, i + 1), _as_float) for i, r in enumerate(v)]
     else:
-        raise ParamError(f"{where}: expected a matrix such as '1,2;3,4', got {v!r}")
+        raise ParamError(lazy("{where}: expected a matrix such as '1,2;3,4', got {value}", where=where, value=repr(v)))
     if not out:
-        raise ParamError(f"{where}: empty matrix")
+        raise ParamError(lazy("{where}: empty matrix", where=where))
     widths = {len(r) for r in out}
     if len(widths) != 1:
-        raise ParamError(f"{where}: rows have different lengths {sorted(widths)}")
+        raise ParamError(lazy("{where}: rows have different lengths {lengths}", where=where, lengths=sorted(widths)))
     return out
 
 
@@ -142,7 +157,7 @@ def _as_bool(v: Any, where: str) -> bool:
         return bool(v)
     if isinstance(v, str) and v.strip().lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
         return v.strip().lower() in ("1", "true", "yes", "on")
-    raise ParamError(f"{where}: expected true or false, got {v!r}")
+    raise ParamError(lazy("{where}: expected true or false, got {value}", where=where, value=repr(v)))
 
 
 _POLY_TERM = re.compile(r"([+-]?)(\d*\.?\d*)\*?(w(?:\^(\d+))?)?")
@@ -155,24 +170,33 @@ def parse_poly(text: str, where: str = "f") -> dict[int, float]:
     """
     t = text.replace(" ", "").replace("−", "-").replace("**", "^").replace("²", "^2").replace("³", "^3")
     if not t:
-        raise ParamError(f"{where}: empty polynomial")
+        raise ParamError(lazy("{where}: empty polynomial", where=where))
     coeffs: dict[int, float] = {}
     pos = 0
     while pos < len(t):
         m = _POLY_TERM.match(t, pos)
         if m is None or m.end() == pos or (not m.group(2) and not m.group(3)):
             raise ParamError(
-                f"{where}: cannot read {text!r} at column {pos + 1}; write a polynomial in w such as 'w^2-10w+25'"
+                lazy(
+                    "{where}: cannot read {text} at column {col}; write a polynomial in w such as 'w^2-10w+25'",
+                    where=where,
+                    text=repr(text),
+                    col=pos + 1,
+                )
             )
         sign = -1.0 if m.group(1) == "-" else 1.0
         if pos > 0 and not m.group(1):
-            raise ParamError(f"{where}: expected + or - at column {pos + 1} of {text!r}")
+            raise ParamError(
+                lazy("{where}: expected + or - at column {col} of {text}", where=where, col=pos + 1, text=repr(text))
+            )
         if m.group(2) in (".",):
-            raise ParamError(f"{where}: bad number at column {pos + 1} of {text!r}")
+            raise ParamError(
+                lazy("{where}: bad number at column {col} of {text}", where=where, col=pos + 1, text=repr(text))
+            )
         c = float(m.group(2)) if m.group(2) else 1.0
         power = (int(m.group(4)) if m.group(4) else 1) if m.group(3) else 0
         if power > 6:
-            raise ParamError(f"{where}: powers above 6 are not supported ({text!r})")
+            raise ParamError(lazy("{where}: powers above 6 are not supported ({text})", where=where, text=repr(text)))
         coeffs[power] = coeffs.get(power, 0.0) + sign * c
         pos = m.end()
     return coeffs
@@ -185,9 +209,23 @@ def _check_range(spec: ParamSpec, v: Any, where: str) -> None:
         if not isinstance(x, (int, float)) or isinstance(x, bool):
             continue
         if spec.min is not None and x < spec.min:
-            raise ParamError(f"{where}: {format_value(v)} is too small (allowed: ≥ {format_value(spec.min)})")
+            raise ParamError(
+                lazy(
+                    "{where}: {value} is too small (allowed: ≥ {min})",
+                    where=where,
+                    value=format_value(v),
+                    min=format_value(spec.min),
+                )
+            )
         if spec.max is not None and x > spec.max:
-            raise ParamError(f"{where}: {format_value(v)} is too large (allowed: ≤ {format_value(spec.max)})")
+            raise ParamError(
+                lazy(
+                    "{where}: {value} is too large (allowed: ≤ {max})",
+                    where=where,
+                    value=format_value(v),
+                    max=format_value(spec.max),
+                )
+            )
 
 
 # --------------------------------------------------------------------------- tensors
@@ -216,24 +254,26 @@ def _nested(tokens: list[tuple[str, str, int]], where: str, text: str) -> Any:
     pos = 0
 
     def fail(msg: str, col: int | None) -> ParamError:
-        at = f" at column {col}" if col else ""
-        return ParamError(f"{where}: cannot read {text!r}{at}: {msg}")
+        at = lazy(" at column {col}", col=col) if col else ""
+        return ParamError(
+            lazy("{where}: cannot read {text}{at}: {problem}", where=where, text=repr(text), at=at, problem=msg)
+        )
 
     def item() -> Any:
         nonlocal pos
         if pos >= len(tokens):
-            raise fail("unexpected end (a ']' is missing?)", None)
+            raise fail(lazy("unexpected end (a ']' is missing?)"), None)
         kind, word, col = tokens[pos]
         if kind == "num":
             pos += 1
             return _number(word, where)
         if kind != "[":
-            raise fail(f"expected a number or '[', found {word!r}", col)
+            raise fail(lazy("expected a number or '[', found {word}", word=repr(word)), col)
         pos += 1
         rows: list[list[Any]] = [[]]
         while True:
             if pos >= len(tokens):
-                raise fail("a ']' is missing", None)
+                raise fail(lazy("a ']' is missing"), None)
             kind, word, col = tokens[pos]
             if kind == "]":
                 pos += 1
@@ -248,12 +288,12 @@ def _nested(tokens: list[tuple[str, str, int]], where: str, text: str) -> Any:
             rows[-1].append(item())
         rows = [r for r in rows if r]
         if not rows:
-            raise fail("empty brackets", col)
+            raise fail(lazy("empty brackets"), col)
         return rows[0] if len(rows) == 1 else rows
 
     value = item()
     if pos != len(tokens):
-        raise fail(f"unexpected {tokens[pos][1]!r}", tokens[pos][2])
+        raise fail(lazy("unexpected {word}", word=repr(tokens[pos][1])), tokens[pos][2])
     return value
 
 
@@ -263,17 +303,16 @@ def _flat(text: str, where: str) -> Any:
     if ";" in t:
         rows = [r for r in t.split(";") if r.strip()]
         if not rows:
-            raise ParamError(f"{where}: empty matrix")
+            raise ParamError(lazy("{where}: empty matrix", where=where))
         return [
-            [_number(x, f"{where} row {i + 1}") for x in re.split(r"[,\s]+", r.strip()) if x]
-            for i, r in enumerate(rows)
+            [_number(x, _row(where, i + 1)) for x in re.split(r"[,\s]+", r.strip()) if x] for i, r in enumerate(rows)
         ]
     parts = [x for x in re.split(r"[,\s]+", t) if x]
     if not parts:
-        raise ParamError(f"{where}: empty value")
+        raise ParamError(lazy("{where}: empty value", where=where))
     if len(parts) == 1 and "," not in t:
         return _number(parts[0], where)
-    return [_number(x, f"{where} item {i + 1}") for i, x in enumerate(parts)]
+    return [_number(x, _item(where, i + 1)) for i, x in enumerate(parts)]
 
 
 def _shape_of(v: Any, where: str) -> tuple[int, ...]:
@@ -281,18 +320,30 @@ def _shape_of(v: Any, where: str) -> tuple[int, ...]:
     if not isinstance(v, list):
         return ()
     if not v:
-        raise ParamError(f"{where}: empty list")
+        raise ParamError(lazy("{where}: empty list", where=where))
     shapes = [_shape_of(x, where) for x in v]
     first = shapes[0]
     for i, s in enumerate(shapes[1:], 2):
         if s != first and len(s) == len(first) == 1:
             raise ParamError(
-                f"{where}: row 1 has {first[0]} entries but row {i} has {s[0]} (every row needs the same length)"
+                lazy(
+                    "{where}: row 1 has {n} entries but row {i} has {m} (every row needs the same length)",
+                    where=where,
+                    n=first[0],
+                    i=i,
+                    m=s[0],
+                )
             )
         if s != first:
             raise ParamError(
-                f"{where}: entries have different shapes: entry 1 is {shape_text(first)}, entry {i} is {shape_text(s)}"
-                " (every row needs the same length)"
+                lazy(
+                    "{where}: entries have different shapes: entry 1 is {first}, entry {i} is {other}"
+                    " (every row needs the same length)",
+                    where=where,
+                    first=shape_text(first),
+                    i=i,
+                    other=shape_text(s),
+                )
             )
     return (len(v), *first)
 
@@ -316,7 +367,9 @@ def parse_tensor(v: Any, where: str = "value", ranks: Sequence[int] = ()) -> Any
         if toks and toks[0][0] == "[":
             value = _nested(toks, where, v)
         elif any(k == "[" or k == "]" for k, _, _ in toks):
-            raise ParamError(f"{where}: cannot read {v!r}: brackets must enclose the whole value")
+            raise ParamError(
+                lazy("{where}: cannot read {text}: brackets must enclose the whole value", where=where, text=repr(v))
+            )
         else:
             value = _flat(v, where)
     else:
@@ -327,22 +380,22 @@ def parse_tensor(v: Any, where: str = "value", ranks: Sequence[int] = ()) -> Any
         if not shape and want in (1, 2):
             return [value] if want == 1 else [[value]]
         hint = {
-            0: "a single number",
-            1: "a vector such as 1,2,3",
-            2: "a matrix such as 1,2;3,4 or [[1,2],[3,4]] (for one row write [[1,2,3]], for one column 1;2;3)",
-        }.get(want, f"a tensor of rank {want} in nested brackets")
-        got = shape_text(shape)
-        raise ParamError(f"{where}: expected {hint}, got {got}")
+            0: lazy("a single number"),
+            1: lazy("a vector such as 1,2,3"),
+            2: lazy("a matrix such as 1,2;3,4 or [[1,2],[3,4]] (for one row write [[1,2,3]], for one column 1;2;3)"),
+        }.get(want, lazy("a tensor of rank {rank} in nested brackets", rank=want))
+        raise ParamError(lazy("{where}: expected {hint}, got {got}", where=where, hint=hint, got=shape_text(shape)))
     return value
 
 
 def shape_text(shape: Sequence[int | str | None]) -> str:
-    """`()` → "a scalar", `(3,)` → "a vector of 3", `(3, 2)` → "3×2" (None or a name for any size)."""
+    """`()` → "a scalar", `(3,)` → "a vector of 3", `(3, 2)` → "3×2" (None or a name for any size);
+    the words are a `lazy` message."""
     dims = ["?" if d is None else str(d) for d in shape]
     if not dims:
-        return "a scalar"
+        return lazy("a scalar")
     if len(dims) == 1:
-        return f"a vector of {dims[0]}"
+        return lazy("a vector of {n}", n=dims[0])
     return "×".join(dims)
 
 
@@ -368,8 +421,17 @@ def require_shape(
         not isinstance(e, int) or isinstance(e, bool) or a == e for a, e in zip(arr.shape, expected, strict=True)
     )
     if not ok:
-        why = f" but {because}" if because else ""
-        raise ParamError(f"{kind}: {name} is {shape_text(arr.shape)}{why}; {name} must be {shape_text(expected)}")
+        why = lazy(" but {because}", because=because) if because else ""
+        raise ParamError(
+            lazy(
+                "{kind}: {name} is {shape}{why}; {name} must be {expected}",
+                kind=kind,
+                name=name,
+                shape=shape_text(arr.shape),
+                why=why,
+                expected=shape_text(expected),
+            )
+        )
     return arr
 
 
@@ -386,11 +448,11 @@ def read_expression(text: Any, where: str = "expression") -> str:
 
     t = str(text).strip()
     if not t:
-        raise ParamError(f"{where}: empty expression")
+        raise ParamError(lazy("{where}: empty expression", where=where))
     try:
         parse_math(t, latex=False)
     except ParseError as exc:
-        raise ParamError(f"{where}: {exc}") from None
+        raise ParamError(lazy("{where}: {error}", where=where, error=_message(exc))) from None
     return t
 
 
@@ -399,11 +461,13 @@ def read_expression(text: Any, where: str = "expression") -> str:
 
 def coerce(spec: ParamSpec, v: Any, kind: str) -> Any:
     """The value of parameter `spec` from text or Python values (ParamError naming it if bad)."""
-    where = f"{kind}: parameter {spec.name}"
+    where = lazy("{kind}: parameter {name}", kind=kind, name=spec.name)
     if v is None:
         if spec.default is None:
             return None  # optional parameter left unset
-        raise ParamError(f"{where}: a value is required (default {format_value(spec.default)})")
+        raise ParamError(
+            lazy("{where}: a value is required (default {default})", where=where, default=format_value(spec.default))
+        )
     t = spec.type
     if t == "int":
         out: Any = _as_int(v, where)
@@ -414,7 +478,14 @@ def coerce(spec: ParamSpec, v: Any, kind: str) -> Any:
     elif t == "choice":
         s = str(v).strip()
         if s not in spec.choices:
-            raise ParamError(f"{where}: {s!r} is not allowed (choose one of: {', '.join(spec.choices)})")
+            raise ParamError(
+                lazy(
+                    "{where}: {value} is not allowed (choose one of: {choices})",
+                    where=where,
+                    value=repr(s),
+                    choices=", ".join(spec.choices),
+                )
+            )
         out = s
     elif t == "str":
         out = str(v)
@@ -438,7 +509,9 @@ def coerce(spec: ParamSpec, v: Any, kind: str) -> Any:
             try:
                 out = _as_matrix(v, where)
             except ParamError as exc:
-                raise ParamError(f"{exc} (or one of: {', '.join(spec.choices)})") from None
+                raise ParamError(
+                    lazy("{error} (or one of: {choices})", error=_message(exc), choices=", ".join(spec.choices))
+                ) from None
     else:  # pragma: no cover - a programming error in a generator table
         raise AssertionError(f"unknown param type {t}")
     _check_range(spec, out, where)
