@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, lazy
 from dlquiz.worked import _nets
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, linear, operands, paren, register
 
@@ -288,115 +289,118 @@ def _conv(net: Net, p: Params) -> str:
         if net.loss == "mse"
         else ("−[yₜ log oₜ + (1 − yₜ) log(1 − oₜ)]" if net.out == "sigmoid" else "−Σ yₜ log oₜ")
     )
-    where = f"L = L_{net.T} only (the last step)" if net.last_only else "L = Σₜ Lₜ (every step)"
+    where = lazy("L = L_{T} only (the last step)", T=net.T) if net.last_only else lazy("L = Σₜ Lₜ (every step)")
     if net.mean:
-        where = "L = (1/T) Σₜ Lₜ (the mean over the steps)"
-    book = "note 000" if rec == "W" else "Qiu's book: U multiplies hₜ₋₁"
-    return (
-        f"sₜ = {inp} xₜ + {rec} hₜ₋₁ + b, hₜ = f(sₜ), zₜ = V hₜ + c, oₜ = {out}, Lₜ = {loss}, {where}; "
-        f"x is n_x × T (column t is xₜ), δₜ = ∂L/∂sₜ ({book})"
+        where = lazy("L = (1/T) Σₜ Lₜ (the mean over the steps)")
+    return lazy(
+        "sₜ = {inp} xₜ + {rec} hₜ₋₁ + b, hₜ = f(sₜ), zₜ = V hₜ + c, oₜ = {out}, Lₜ = {loss}, {where}; "
+        "x is n_x × T (column t is xₜ), δₜ = ∂L/∂sₜ ({book})",
+        inp=inp,
+        rec=rec,
+        out=out,
+        loss=loss,
+        where=where,
+        book=_BOOK[rec],
     )
 
 
-_BPTT_ZH = {
-    "T": ("时间步数（默认：由 x 决定，3）", ""),
-    "hidden": ("隐状态大小 n_h（默认：由 W 决定，1）", ""),
-    "x": ("输入：x₁ … x_T 的列表，或 n_x × T 矩阵（第 t 列是 xₜ）", "T / n_x×T"),
-    "y": ("目标：每步一个的列表（softmax 时为类别编号）或 n_y × T；loss_at=last 时为一列", "T / n_y×T"),
-    "U": ("输入矩阵 n_h × n_x（recurrent=U 时为循环矩阵）", "n_h×n_x"),
-    "W": ("循环矩阵 n_h × n_h（recurrent=U 时为输入矩阵）", "n_h×n_h"),
-    "V": ("输出矩阵 n_y × n_h（列表为一行）", "n_y×n_h"),
-    "b": ("隐藏层偏置，n_h 个数（默认 0）", "n_h"),
-    "c": ("输出层偏置，n_y 个数（默认 0）", "n_y"),
-    "h0": ("初始状态 h₀，n_h 个数（默认 0）", "n_h"),
-    "activation": ("隐藏层激活函数 f", ""),
-    "output": ("输出函数 g：oₜ = g(V hₜ + c)", ""),
-    "loss": ("ce（交叉熵）或 mse（½‖oₜ − yₜ‖²）", ""),
-    "loss_at": ("每一步都有损失，或只在最后一步", ""),
-    "reduction": ("各步损失求和（笔记 000）或取平均（除以 T）", ""),
-    "recurrent": ("乘 hₜ₋₁ 的矩阵的字母：W（笔记 000）或 U（邱锡鹏书）", ""),
-}
+# where the letters come from: the recurrent matrix W (note 000's letters) or U (Qiu's book)
+_BOOK = {"W": lazy("the notes on Qiu's textbook"), "U": lazy("Qiu's book: U multiplies hₜ₋₁")}
 
 
 @register(
     "rnn.bptt",
     "rnn.bptt",
     "Back-propagation through time",
-    _nets.described(
-        [
-            ParamSpec("T", "time steps (default: from x, 3)", None, "int", min=1, max=MAX_T),
-            ParamSpec("hidden", "hidden size n_h (default: from W, 1)", None, "int", min=1, max=MAX_SIZE),
-            ParamSpec(
-                "x", "inputs: x₁ … x_T as a list, or n_x × T (column t is xₜ)", _DEFAULT_X, "tensor", rank=(1, 2)
-            ),
-            ParamSpec(
-                "y",
-                "targets: a list (one per step, class indices for softmax) or n_y × T; one column with loss_at=last",
-                _DEFAULT_Y,
-                "tensor",
-                rank=(0, 1, 2),
-                applies="when V is given (outputs and a loss)",
-            ),
-            ParamSpec(
-                "U", "input matrix n_h × n_x (recurrent matrix with recurrent=U)", None, "tensor", rank=(0, 1, 2)
-            ),
-            ParamSpec(
-                "W", "recurrent matrix n_h × n_h (input matrix with recurrent=U)", None, "tensor", rank=(0, 1, 2)
-            ),
-            ParamSpec("V", "output matrix n_y × n_h (a list is a row)", None, "tensor", rank=(0, 1, 2)),
-            ParamSpec("b", "hidden bias, n_h numbers (default 0)", None, "tensor", rank=(0, 1)),
-            ParamSpec(
-                "c",
-                "output bias, n_y numbers (default 0)",
-                None,
-                "tensor",
-                rank=(0, 1),
-                applies="when V is given (outputs and a loss)",
-            ),
-            ParamSpec("h0", "initial state h₀, n_h numbers (default 0)", None, "tensor", rank=(0, 1)),
-            ParamSpec("activation", "hidden activation f", "tanh", "choice", choices=HIDDEN_ACTS),
-            ParamSpec(
-                "output",
-                "output g: oₜ = g(V hₜ + c)",
-                "sigmoid",
-                "choice",
-                choices=OUTPUTS,
-                applies="when V is given (outputs and a loss)",
-            ),
-            ParamSpec(
-                "loss",
-                "ce (cross-entropy) or mse (½‖oₜ − yₜ‖²)",
-                "ce",
-                "choice",
-                choices=("ce", "mse"),
-                applies="when V is given (outputs and a loss)",
-            ),
-            ParamSpec(
-                "loss_at",
-                "a loss at every step, or only at the last",
-                "every",
-                "choice",
-                choices=("every", "last"),
-                applies="when V is given (outputs and a loss)",
-            ),
-            ParamSpec(
-                "reduction",
-                "sum of the step losses (note 000) or their mean (÷ T)",
-                "sum",
-                "choice",
-                choices=("sum", "mean"),
-                applies="when V is given (outputs and a loss)",
-            ),
-            ParamSpec(
-                "recurrent",
-                "the letter of the matrix that multiplies hₜ₋₁: W (note 000) or U (Qiu's book)",
-                "W",
-                "choice",
-                choices=("W", "U"),
-            ),
-        ],
-        _BPTT_ZH,
-    ),
+    [
+        ParamSpec("T", "time steps (default: from x, 3)", None, "int", min=1, max=MAX_T),
+        ParamSpec("hidden", "hidden size n_h (default: from W, 1)", None, "int", min=1, max=MAX_SIZE),
+        ParamSpec(
+            "x",
+            "inputs: x₁ … x_T as a list, or n_x × T (column t is xₜ)",
+            _DEFAULT_X,
+            "tensor",
+            rank=(1, 2),
+            shape="T / n_x×T",
+        ),
+        ParamSpec(
+            "y",
+            "targets: a list (one per step, class indices for softmax) or n_y × T; one column with loss_at=last",
+            _DEFAULT_Y,
+            "tensor",
+            rank=(0, 1, 2),
+            shape="T / n_y×T",
+            applies="when V is given (outputs and a loss)",
+        ),
+        ParamSpec(
+            "U",
+            "input matrix n_h × n_x (recurrent matrix with recurrent=U)",
+            None,
+            "tensor",
+            rank=(0, 1, 2),
+            shape="n_h×n_x",
+        ),
+        ParamSpec(
+            "W",
+            "recurrent matrix n_h × n_h (input matrix with recurrent=U)",
+            None,
+            "tensor",
+            rank=(0, 1, 2),
+            shape="n_h×n_h",
+        ),
+        ParamSpec("V", "output matrix n_y × n_h (a list is a row)", None, "tensor", rank=(0, 1, 2), shape="n_y×n_h"),
+        ParamSpec("b", "hidden bias, n_h numbers (default 0)", None, "tensor", rank=(0, 1), shape="n_h"),
+        ParamSpec(
+            "c",
+            "output bias, n_y numbers (default 0)",
+            None,
+            "tensor",
+            rank=(0, 1),
+            shape="n_y",
+            applies="when V is given (outputs and a loss)",
+        ),
+        ParamSpec("h0", "initial state h₀, n_h numbers (default 0)", None, "tensor", rank=(0, 1), shape="n_h"),
+        ParamSpec("activation", "hidden activation f", "tanh", "choice", choices=HIDDEN_ACTS),
+        ParamSpec(
+            "output",
+            "output g: oₜ = g(V hₜ + c)",
+            "sigmoid",
+            "choice",
+            choices=OUTPUTS,
+            applies="when V is given (outputs and a loss)",
+        ),
+        ParamSpec(
+            "loss",
+            "ce (cross-entropy) or mse (½‖oₜ − yₜ‖²)",
+            "ce",
+            "choice",
+            choices=("ce", "mse"),
+            applies="when V is given (outputs and a loss)",
+        ),
+        ParamSpec(
+            "loss_at",
+            "a loss at every step, or only at the last",
+            "every",
+            "choice",
+            choices=("every", "last"),
+            applies="when V is given (outputs and a loss)",
+        ),
+        ParamSpec(
+            "reduction",
+            "sum of the step losses (the notes on Qiu's textbook) or their mean (÷ T)",
+            "sum",
+            "choice",
+            choices=("sum", "mean"),
+            applies="when V is given (outputs and a loss)",
+        ),
+        ParamSpec(
+            "recurrent",
+            "the letter of the matrix that multiplies hₜ₋₁: W (the notes on Qiu's textbook) or U (Qiu's book)",
+            "W",
+            "choice",
+            choices=("W", "U"),
+        ),
+    ],
     ["h1", "h2", "h3", "h_T", "loss", "dW", "dU", "dV", "db", "dc", "dh0", "hs", "os", "deltas"],
     draw=_draw,
     check=_check,
@@ -444,8 +448,12 @@ def _bptt(p: Params) -> Out:
             steps,
             values["h_T"],
             values,
-            f"sₜ = {inp} xₜ + {rec} hₜ₋₁ + b, hₜ = f(sₜ); x is n_x × T (column t is xₜ); "
-            "no V given: the hidden states only, no outputs, loss or gradients",
+            lazy(
+                "sₜ = {inp} xₜ + {rec} hₜ₋₁ + b, hₜ = f(sₜ); x is n_x × T (column t is xₜ); "
+                "no V given: the hidden states only, no outputs, loss or gradients",
+                inp=inp,
+                rec=rec,
+            ),
             asked="h_T",
         )
     losses = {t: net.step_loss(f["o"][t - 1], net.y[t]) for t in net.loss_steps}
@@ -457,7 +465,7 @@ def _bptt(p: Params) -> Out:
         ("ce", "softmax"): "−Σ yₜ log oₜ",
     }.get((net.loss, net.out), "½‖oₜ − yₜ‖²")
     total = f"L = L{net.T}" if net.last_only else ("L = (1/T)·Σₜ Lₜ" if net.mean else "L = Σₜ Lₜ")
-    note = "the loss is taken at the last step only: y₁ … y_(T−1) are not used" if net.y_unused else ""
+    note = N_("the loss is taken at the last step only: y₁ … y_(T−1) are not used") if net.y_unused else ""
     steps.append(Step("Loss", f"{total}, Lₜ = {lform} = {fv(loss)}", loss, note))
     g = net.backward(f)
     dz_form = {
@@ -481,13 +489,14 @@ def _bptt(p: Params) -> Out:
             form = f"∂L/∂s{t} = ({dh_txt}) ⊙ f′(s{t}) = {fv(vec(g['delta'][t]))}"
         else:
             form = f"∂L/∂s{t} = {dh_txt} ⊙ f′(s{t}) = {fv(vec(g['delta'][t]))}"
+        adds = {"t": t, "prev": t - 1, "rec": rec, "inp": inp}
         if t == net.T:
-            note = (
-                f"last step, nothing flows back from a later step; adds δ{t}·h{t - 1}ᵀ to d{rec} "
-                f"and δ{t}·x{t} to d{inp}"
+            note = lazy(
+                "last step, nothing flows back from a later step; adds δ{t}·h{prev}ᵀ to d{rec} and δ{t}·x{t} to d{inp}",
+                **adds,
             )
         else:
-            note = f"adds δ{t}·h{t - 1}ᵀ to d{rec} and δ{t}·x{t} to d{inp}"
+            note = lazy("adds δ{t}·h{prev}ᵀ to d{rec} and δ{t}·x{t} to d{inp}", **adds)
         steps.append(Step(f"δ{t}", form, vec(g["delta"][t]), note, key=f"delta{t}"))
     mat = _nets.mat_value
     d_rec, d_in = mat(g["dR"]), mat(g["dA"])
@@ -516,35 +525,3 @@ def _bptt(p: Params) -> Out:
         }
     )
     return Out(steps, values[f"d{rec}"], values, _conv(net, p), asked=f"d{rec}")
-
-
-_nets.zh(
-    {},
-    {},
-    [
-        (
-            r"^(s\S+ = [^;]+); x is n_x × T \(column t is xₜ\), δₜ = ∂L/∂sₜ \(note 000\)$",
-            r"\1；x 为 n_x × T（第 t 列是 xₜ），δₜ = ∂L/∂sₜ（笔记 000）",
-        ),
-        (
-            r"^(s\S+ = [^;]+); x is n_x × T \(column t is xₜ\), δₜ = ∂L/∂sₜ \(Qiu's book: U multiplies hₜ₋₁\)$",
-            r"\1；x 为 n_x × T（第 t 列是 xₜ），δₜ = ∂L/∂sₜ（邱锡鹏《神经网络与深度学习》：U 乘 hₜ₋₁）",
-        ),
-        (r"L = L_(\d+) only \(the last step\)", r"L = L_\1（只在最后一步计算损失）"),
-        (r"L = Σₜ Lₜ \(every step\)", "L = Σₜ Lₜ（每一步都有损失）"),
-        (
-            r"; x is n_x × T \(column t is xₜ\); no V given: the hidden states only, no outputs, loss or gradients$",
-            "；x 为 n_x × T（第 t 列是 xₜ）；未给出 V：只求隐状态，没有输出、损失和梯度",
-        ),
-        (r"L = \(1/T\) Σₜ Lₜ \(the mean over the steps\)", "L = (1/T) Σₜ Lₜ（各步损失取平均）"),
-        (r"adds (δ\d+)·(h\d+)ᵀ to (d\w) and (δ\d+)·(x\d+) to (d\w)", r"\3 加上 \1·\2ᵀ，\6 加上 \4·\5"),
-    ],
-)
-_nets.zh(
-    {},
-    {
-        "the loss is taken at the last step only: y₁ … y_(T−1) are not used": (
-            "只在最后一步计算损失：y₁ … y_(T−1) 未被使用"
-        )
-    },
-)
