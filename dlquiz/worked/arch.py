@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, register
 from dlquiz.worked.cnnsize import PAD_MODES, Axis, read_pair, resolve_padding, uneven_warning
 
@@ -43,31 +44,37 @@ PRESETS: dict[str, tuple[str, str, int | None, str]] = {
         "1x28x28",
         "conv(6,5,p=2); avgpool(2); conv(16,5); avgpool(2); flatten; dense(120); dense(84); dense({classes})",
         10,
-        "d2l's LeNet-5 (sigmoid activations and average pooling, not listed: they have no parameters)",
+        N_("d2l's LeNet-5 (sigmoid activations and average pooling, not listed: they have no parameters)"),
     ),
     "lenet5-1998": (
         "1x32x32",
         "C1: conv(6,5); S2: sub(2); C3: conv(16,5,table=lenet); S4: sub(2); C5: conv(120,5); flatten; "
         "F6: dense(84); OUTPUT: rbf({classes})",
         10,
-        "LeCun et al. 1998: C3 connects each map to 3, 4 or 6 of S2's maps (Table I); the RBF output "
-        "layer's 840 centres are fixed, not trained",
+        N_(
+            "LeCun et al. 1998: C3 connects each map to 3, 4 or 6 of S2's maps (Table I); the RBF output "
+            "layer's 840 centres are fixed, not trained"
+        ),
     ),
     "alexnet": (
         "3x227x227",
         "conv(96,11,s=4); maxpool(3,2); conv(256,5,p=2); maxpool(3,2); conv(384,3,p=1); conv(384,3,p=1); "
         "conv(256,3,p=1); maxpool(3,2); flatten; dense(4096); dense(4096); dense({classes})",
         1000,
-        "single-tower AlexNet with the paper's kernel counts (96, 256, 384, 384, 256) on 227×227; "
-        "torchvision's variant (64, 192, 384, 256, 256) is preset alexnet-torchvision",
+        N_(
+            "single-tower AlexNet with the paper's kernel counts (96, 256, 384, 384, 256) on 227×227; "
+            "torchvision's variant (64, 192, 384, 256, 256) is preset alexnet-torchvision"
+        ),
     ),
     "alexnet-torchvision": (
         "3x224x224",
         "conv(64,11,s=4,p=2); maxpool(3,2); conv(192,5,p=2); maxpool(3,2); conv(384,3,p=1); conv(256,3,p=1); "
         "conv(256,3,p=1); maxpool(3,2); flatten; dense(4096); dense(4096); dense({classes})",
         1000,
-        "torchvision's AlexNet (one tower, 64/192/384/256/256 kernels); its adaptive pooling to 6×6 is "
-        "left out, which changes nothing for 224×224 input",
+        N_(
+            "torchvision's AlexNet (one tower, 64/192/384/256/256 kernels); its adaptive pooling to 6×6 is "
+            "left out, which changes nothing for 224×224 input"
+        ),
     ),
     "vgg16": (
         "3x224x224",
@@ -75,39 +82,41 @@ PRESETS: dict[str, tuple[str, str, int | None, str]] = {
         "conv(512,3,p=1)*3; maxpool(2); conv(512,3,p=1)*3; maxpool(2); flatten; dense(4096); dense(4096); "
         "dense({classes})",
         1000,
-        "VGG-16 (configuration D): thirteen 3×3 convolutions with padding 1, five 2×2 max-pools, three dense layers",
+        N_(
+            "VGG-16 (configuration D): thirteen 3×3 convolutions with padding 1, five 2×2 max-pools, three dense layers"
+        ),
     ),
     "inception-3a": (
         "192x28x28",
         "inception(64, 96, 128, 16, 32, 32)",
         None,
-        "GoogLeNet's inception (3a): 1×1, 1×1 → 3×3, 1×1 → 5×5 and 3×3 max-pool → 1×1 branches, with biases",
+        N_("GoogLeNet's inception (3a): 1×1, 1×1 → 3×3, 1×1 → 5×5 and 3×3 max-pool → 1×1 branches, with biases"),
     ),
     "resnet-basic": (
         "64x56x56",
         "res(64)",
         None,
-        "a ResNet basic block (two 3×3 convolutions, each followed by batch norm)",
+        N_("a ResNet basic block (two 3×3 convolutions, each followed by batch norm)"),
     ),
     "resnet-bottleneck": (
         "256x56x56",
         "bottleneck(64)",
         None,
-        "a ResNet bottleneck block (1×1 reduce, 3×3, 1×1 expand ×4, each followed by batch norm)",
+        N_("a ResNet bottleneck block (1×1 reduce, 3×3, 1×1 expand ×4, each followed by batch norm)"),
     ),
     "resnet18": (
         "3x224x224",
         "conv(64,7,s=2,p=3,bias=0); bn; relu; maxpool(3,2,p=1); res(64)*2; res(128,s=2); res(128); "
         "res(256,s=2); res(256); res(512,s=2); res(512); gap; flatten; dense({classes})",
         1000,
-        "ResNet-18 as in torchvision (batch norm after every convolution, convolutions without bias)",
+        N_("ResNet-18 as in torchvision (batch norm after every convolution, convolutions without bias)"),
     ),
     "resnet34": (
         "3x224x224",
         "conv(64,7,s=2,p=3,bias=0); bn; relu; maxpool(3,2,p=1); res(64)*3; res(128,s=2); res(128)*3; "
         "res(256,s=2); res(256)*5; res(512,s=2); res(512)*2; gap; flatten; dense({classes})",
         1000,
-        "ResNet-34 as in torchvision (batch norm after every convolution, convolutions without bias)",
+        N_("ResNet-34 as in torchvision (batch norm after every convolution, convolutions without bias)"),
     ),
     "resnet50": (
         "3x224x224",
@@ -115,7 +124,7 @@ PRESETS: dict[str, tuple[str, str, int | None, str]] = {
         "bottleneck(128)*3; bottleneck(256,s=2); bottleneck(256)*5; bottleneck(512,s=2); bottleneck(512)*2; "
         "gap; flatten; dense({classes})",
         1000,
-        "ResNet-50 as in torchvision v1.5 (the stride sits on the 3×3 convolution of a bottleneck)",
+        N_("ResNet-50 as in torchvision v1.5 (the stride sits on the 3×3 convolution of a bottleneck)"),
     ),
 }
 
@@ -127,7 +136,7 @@ LENET_C3_TABLE: tuple[tuple[int, ...], ...] = (
     (0, 1, 2, 3, 4, 5),
 )  # fmt: skip
 
-CONVENTION = (
+CONVENTION = N_(
     "shapes C×H×W; params = trainable weights + biases (batch norm: γ and β; its running mean and variance "
     "are not parameters); MACs = multiply-accumulates of the weights (biases, pooling, activations and "
     "additions not counted), FLOPs = 2·MACs; connections = output values × (inputs each reads + 1 for a bias), "
@@ -452,14 +461,14 @@ class _Builder:
                 "global avg pool",
                 self.shape,
                 connections=c * h * w,
-                formula=f"average of each {h}×{w} map → {c}×1×1",
+                formula=lazy("average of each {h}×{w} map → {c}×1×1", h=h, w=w, c=c),
                 depth=depth,
             )
         if k == "flatten":
             n = _size(self.shape)
             before = self.shape
             self.shape = (n,)
-            text = f"{shape_text(before)} = {n}" if len(before) > 1 else f"{n} (already flat)"
+            text = f"{shape_text(before)} = {n}" if len(before) > 1 else lazy("{n} (already flat)", n=n)
             return Row(self.label(spec, "flatten"), "flatten", self.shape, formula=text, depth=depth)
         if k == "dense":
             return self.dense(spec, depth)
@@ -473,12 +482,12 @@ class _Builder:
                 self.shape,
                 weights=c,
                 biases=c,
-                formula=f"γ and β per channel: 2·{c} = {2 * c}",
+                formula=lazy("γ and β per channel: 2·{c} = {n}", c=c, n=2 * c),
                 depth=depth,
             )
         if k == "act":
             name = re.sub(r"\(.*", "", spec.text.split(":")[-1]).strip().lower()
-            return Row(self.label(spec, name), name, self.shape, formula="shape kept, no parameters", depth=depth)
+            return Row(self.label(spec, name), name, self.shape, formula=N_("shape kept, no parameters"), depth=depth)
         if k == "res":
             return self.res(spec, depth)
         if k == "bottleneck":
@@ -520,7 +529,7 @@ class _Builder:
                 )
             links = sum(len(t) for t in LENET_C3_TABLE)
             weights = links * kk
-            fan = f"{links} map pairs (Table I)·{k[0]}·{k[1]}"
+            fan: str = lazy("{links} map pairs (Table I)·{kh}·{kw}", links=links, kh=k[0], kw=k[1])
         else:
             links = c_out * (c_in // groups)
             weights = links * kk
@@ -534,24 +543,29 @@ class _Builder:
         outs = oh * ow * c_out
         macs = weights * oh * ow
         conns = macs + (outs if bias else 0)
-        size = f"H = {ah.formula()}" + (f", W = {aw.formula()}" if (ah != aw) else " (W the same)")
-        params_text = f"weights {fan} = {weights}" + (
-            f", biases {biases}, params {weights + biases}" if bias else ", no biases"
+        params_text = (
+            lazy("weights {fan} = {w}, biases {b}, params {n}", fan=fan, w=weights, b=biases, n=weights + biases)
+            if bias
+            else lazy("weights {fan} = {w}, no biases", fan=fan, w=weights)
         )
-        extras = "".join(
-            [
-                f", stride {s[0]}" if s[0] == s[1] and s[0] > 1 else (f", stride {s[0]}×{s[1]}" if s != (1, 1) else ""),
-                f", dilation {d[0]}"
-                if d == (d[0], d[0]) and d[0] > 1
-                else (f", dilation {d[0]}×{d[1]}" if d != (1, 1) else ""),
-                _pad_words(ah, aw),
-                f", groups {groups}" if groups > 1 else "",
-            ]
-        )
-        formula = (
-            f"{k[0]}×{k[1]} conv, {c_out} kernels{extras} on {c_in}×{h}×{w}: {size} → {c_out}×{oh}×{ow}; "
-            f"{params_text}; MACs {oh}·{ow}·{weights} = {macs}; "
-            + (f"connections {macs} + {outs} = {conns}" if bias else f"connections {conns}")
+        formula = lazy(
+            "{kh}×{kw} conv, {c_out} kernels{stride}{dilation}{pad}{groups} on {shape_in}: {size} → {shape_out}; "
+            "{params}; MACs {macs}; {connections}",
+            kh=k[0],
+            kw=k[1],
+            c_out=c_out,
+            stride=_pair_words(N_(", stride {s}"), s),
+            dilation=_pair_words(N_(", dilation {d}"), d, key="d"),
+            pad=_pad_words(ah, aw),
+            groups=lazy(", groups {g}", g=groups) if groups > 1 else "",
+            shape_in=f"{c_in}×{h}×{w}",
+            size=_size_words(ah, aw),
+            shape_out=f"{c_out}×{oh}×{ow}",
+            params=params_text,
+            macs=f"{oh}·{ow}·{weights} = {macs}",
+            connections=lazy("connections {macs} + {outs} = {n}", macs=macs, outs=outs, n=conns)
+            if bias
+            else lazy("connections {n}", n=conns),
         )
         return Row(
             label or self.label(spec, "conv"),
@@ -582,20 +596,40 @@ class _Builder:
         oh, ow = ah.out, aw.out
         self.shape = (c, oh, ow)
         outs = c * oh * ow
-        size = f"H = {ah.formula()}" + (f", W = {aw.formula()}" if ah != aw else " (W the same)")
-        stride = f", stride {s[0]}" if s[0] == s[1] else f", stride {s[0]}×{s[1]}"
-        what = "subsampling" if mode == "sub" else f"{mode} pool"
-        head = f"{k[0]}×{k[1]} {what}{stride}{_pad_words(ah, aw)} on {c}×{h}×{w}: {size} → {c}×{oh}×{ow}"
+        fields = {
+            "kh": k[0],
+            "kw": k[1],
+            "stride": lazy(", stride {s}", s=s[0] if s[0] == s[1] else f"{s[0]}×{s[1]}"),
+            "pad": _pad_words(ah, aw),
+            "shape_in": f"{c}×{h}×{w}",
+            "size": _size_words(ah, aw),
+            "shape_out": f"{c}×{oh}×{ow}",
+        }
         if mode == "sub":
             conns = outs * (k[0] * k[1] + 1)
-            formula = (
-                f"{head}; coefficient and bias per map: 2·{c} = {2 * c}; MACs {outs}; "
-                f"connections {outs}·({k[0] * k[1]} + 1) = {conns}"
+            formula = lazy(
+                "{kh}×{kw} subsampling{stride}{pad} on {shape_in}: {size} → {shape_out}; "
+                "coefficient and bias per map: {coef}; MACs {macs}; connections {connections}",
+                **fields,
+                coef=f"2·{c} = {2 * c}",
+                macs=outs,
+                connections=f"{outs}·({k[0] * k[1]} + 1) = {conns}",
             )
             label = self.label(spec, "sub")
             return Row(label, f"subsample {k[0]}×{k[1]}", self.shape, c, c, 0, outs, conns, formula, depth)
         conns = outs * k[0] * k[1]
-        formula = f"{head}; no parameters; connections {outs}·{k[0] * k[1]} = {conns}"
+        template = (
+            N_(
+                "{kh}×{kw} max pool{stride}{pad} on {shape_in}: {size} → {shape_out}; no parameters; "
+                "connections {connections}"
+            )
+            if mode == "max"
+            else N_(
+                "{kh}×{kw} avg pool{stride}{pad} on {shape_in}: {size} → {shape_out}; no parameters; "
+                "connections {connections}"
+            )
+        )
+        formula = lazy(template, **fields, connections=f"{outs}·{k[0] * k[1]} = {conns}")
         return Row(
             label or self.label(spec, "pool"),
             f"{mode} pool {k[0]}×{k[1]}",
@@ -620,16 +654,34 @@ class _Builder:
         self.shape = (n_out,)
         w = n_in * n_out
         if rbf:
-            formula = f"{n_out} units, each with {n_in} fixed centre coordinates: {n_in}·{n_out} = {w} (not trained)"
+            formula = lazy(
+                "{n_out} units, each with {n_in} fixed centre coordinates: {n_in}·{n_out} = {w} (not trained)",
+                n_out=n_out,
+                n_in=n_in,
+                w=w,
+            )
             return Row(
                 self.label(spec, "rbf"), "rbf", self.shape, fixed=w, macs=w, connections=w, formula=formula, depth=depth
             )
         bias = self.bool_opt(spec, "bias", True)
         b = n_out if bias else 0
-        formula = (
-            f"dense {n_in} → {n_out}: weights {n_in}·{n_out} = {w}"
-            + (f", biases {b}" if bias else ", no biases")
-            + f"; MACs {w}; connections {w} + {b} = {w + b}"
+        template = (
+            N_(
+                "dense {n_in} → {n_out}: weights {n_in}·{n_out} = {w}, biases {b}; MACs {w}; "
+                "connections {w} + {b} = {n}"
+            )
+            if bias
+            else N_(
+                "dense {n_in} → {n_out}: weights {n_in}·{n_out} = {w}, no biases; MACs {w}; connections {w} + {b} = {n}"
+            )
+        )
+        formula = lazy(
+            template,
+            n_in=n_in,
+            n_out=n_out,
+            w=w,
+            b=b,
+            n=w + b,
         )
         return Row(self.label(spec, "fc"), "dense", self.shape, w, b, 0, w, w + b, formula, depth)
 
@@ -645,7 +697,7 @@ class _Builder:
             self.shape,
             c,
             c,
-            formula=f"γ and β per channel: 2·{c} = {2 * c}",
+            formula=lazy("γ and β per channel: 2·{c} = {n}", c=c, n=2 * c),
             depth=depth,
         )
 
@@ -681,17 +733,26 @@ class _Builder:
             )
             if bn:
                 kids.append(self._bn(label, "proj_bn", depth + 1))
-            short = f"1×1 projection (channels {c_in} → {out_c}, stride {stride})"
+            shortcut = {"c_in": c_in, "c_out": out_c, "s": stride}
         else:
-            short = "identity shortcut"
+            shortcut = {}
         if self.shape != main:  # pragma: no cover - the projection is built to match
             raise ParamError(
                 f"{self.where(spec)}: the shortcut {shape_text(self.shape)} does not match {shape_text(main)}"
             )
         self.shape = main
-        kids.append(Row(f"{label}.add", "add", main, formula=f"main path + {short}, then relu", depth=depth + 1))
+        shapes = {"shape_in": f"{c_in}×{h}×{w}", "shape_out": shape_text(main)}
+        if shortcut:
+            add: str = lazy("main path + 1×1 projection (channels {c_in} → {c_out}, stride {s}), then relu", **shortcut)
+            head = lazy(
+                "{shape_in} → {shape_out}, 1×1 projection (channels {c_in} → {c_out}, stride {s})", **shapes, **shortcut
+            )
+        else:
+            add = N_("main path + identity shortcut, then relu")
+            head = lazy("{shape_in} → {shape_out}, identity shortcut", **shapes)
+        kids.append(Row(f"{label}.add", "add", main, formula=add, depth=depth + 1))
         what = "basic block" if base == "res" else "bottleneck block"
-        return _sum_of(label, what, main, kids, f"{c_in}×{h}×{w} → {shape_text(main)}, {short}", depth)
+        return _sum_of(label, what, main, kids, head, depth)
 
     def inception(self, spec: LayerSpec, depth: int) -> Row:
         """GoogLeNet's module: 1×1 | 1×1 → 3×3 | 1×1 → 5×5 | 3×3 max-pool → 1×1, concatenated by channel."""
@@ -724,11 +785,17 @@ class _Builder:
                 f"{label}.concat",
                 "concat",
                 self.shape,
-                formula=f"channels {n['c1']} + {n['c3']} + {n['c5']} + {n['pp']} = {c_out}",
+                formula=lazy(
+                    "channels {c1} + {c3} + {c5} + {pp} = {n}", c1=n["c1"], c3=n["c3"], c5=n["c5"], pp=n["pp"], n=c_out
+                ),
                 depth=depth + 1,
             )
         )
-        head = f"{c_in}×{h}×{w} → {shape_text(self.shape)}, four branches concatenated"
+        head = lazy(
+            "{shape_in} → {shape_out}, four branches concatenated",
+            shape_in=f"{c_in}×{h}×{w}",
+            shape_out=shape_text(self.shape),
+        )
         return _sum_of(label, "inception module", self.shape, kids, head, depth)
 
     def res(self, spec: LayerSpec, depth: int) -> Row:
@@ -760,24 +827,38 @@ def _sum_of(label: str, what: str, shape: tuple[int, ...], kids: list[Row], head
     biases = sum(r.biases for r in kids)
     macs = sum(r.macs for r in kids)
     conns = sum(r.connections for r in kids)
-    formula = (
-        f"{head}; params "
-        + " + ".join(str(r.params) for r in kids if r.params)
-        + f" = {weights + biases}; MACs "
-        + " + ".join(str(r.macs) for r in kids if r.macs)
-        + f" = {macs}"
+    formula = lazy(
+        "{head}; params {params}; MACs {macs}",
+        head=head,
+        params=" + ".join(str(r.params) for r in kids if r.params) + f" = {weights + biases}",
+        macs=" + ".join(str(r.macs) for r in kids if r.macs) + f" = {macs}",
     )
     return Row(label, what, shape, weights, biases, 0, macs, conns, formula, depth, kids)
 
 
 def _pad_words(ah: Axis, aw: Axis) -> str:
+    """ ", pad 1", ", pad 1×2" or ", pad 0+1×0+1" (before+after per axis); "" without padding."""
     if (ah.lo, ah.hi, aw.lo, aw.hi) == (0, 0, 0, 0):
         return ""
     if ah.lo == ah.hi == aw.lo == aw.hi:
-        return f", pad {ah.lo}"
+        return lazy(", pad {p}", p=ah.lo)
     if ah.lo == ah.hi and aw.lo == aw.hi:
-        return f", pad {ah.lo}×{aw.lo}"
-    return f", pad {ah.lo}+{ah.hi}×{aw.lo}+{aw.hi}"
+        return lazy(", pad {p}", p=f"{ah.lo}×{aw.lo}")
+    return lazy(", pad {p}", p=f"{ah.lo}+{ah.hi}×{aw.lo}+{aw.hi}")
+
+
+def _pair_words(template: str, v: tuple[int, int], key: str = "s") -> str:
+    """ ", stride 2" or ", stride 2×1" (`template` with one field `key`); "" for 1×1."""
+    if v == (1, 1):
+        return ""
+    return lazy(template, **{key: v[0] if v[0] == v[1] else f"{v[0]}×{v[1]}"})
+
+
+def _size_words(ah: Axis, aw: Axis) -> str:
+    """The output size: "H = … (W the same)", or both axes."""
+    if ah == aw:
+        return lazy("H = {h} (W the same)", h=ah.formula())
+    return f"H = {ah.formula()}, W = {aw.formula()}"
 
 
 def summarize(shape: tuple[int, ...], text: str) -> tuple[list[Row], list[str]]:
@@ -915,7 +996,7 @@ def _check(p: Params) -> None:
 def _summary(p: Params) -> Out:
     shape, text, note = _resolve(p)
     rows, warnings = summarize(shape, text)
-    first = f"C×H×W = {shape_text(shape)}" if len(shape) == 3 else f"{shape[0]} values"
+    first = f"C×H×W = {shape_text(shape)}" if len(shape) == 3 else lazy("{n} values", n=shape[0])
     steps = [Step("Input", first, list(shape), note, key="input_shape")]
     values: dict[str, Any] = {}
     for r in flat_rows(rows):
@@ -938,8 +1019,12 @@ def _summary(p: Params) -> Out:
     steps.append(
         Step(
             "Summary",
-            "one row per layer and per part of a block: name, output shape, parameters, MACs"
-            + ("; fixed parameters in parentheses" if fixed else ""),
+            N_(
+                "one row per layer and per part of a block: name, output shape, parameters, MACs; "
+                "fixed parameters in parentheses"
+            )
+            if fixed
+            else N_("one row per layer and per part of a block: name, output shape, parameters, MACs"),
             table(rows),
         )
     )
@@ -949,7 +1034,9 @@ def _summary(p: Params) -> Out:
             "Parameters",
             (" + ".join(map(str, counted)) + f" = {total}") if len(counted) > 1 else str(total),
             total,
-            f"weights {weights} + biases {biases}" + (f"; {fixed} fixed parameters not counted" if fixed else ""),
+            lazy("weights {w} + biases {b}; {fixed} fixed parameters not counted", w=weights, b=biases, fixed=fixed)
+            if fixed
+            else lazy("weights {w} + biases {b}", w=weights, b=biases),
             key="total_params",
         )
     )
@@ -986,77 +1073,3 @@ def _summary(p: Params) -> Out:
 
 
 __all__ = ["LAYER_SYNTAX", "PRESETS", "parse_layers", "summarize"]
-
-
-def _register_chinese() -> None:
-    from dlquiz.worked.i18n import add_chinese
-
-    notes = {
-        PRESETS["lenet5"][3]: "d2l 的 LeNet-5（sigmoid 激活与平均池化没有参数，未单独列出）",
-        PRESETS["lenet5-1998"][3]: "LeNet-5 1998 年的原版：C3 的每张特征图只连接 S2 中的 3、4 或 6 张（表 I）；"
-        "RBF 输出层的 840 个中心是固定的，不参与训练",
-        PRESETS["alexnet"][3]: "单塔 AlexNet，采用论文的卷积核个数（96、256、384、384、256），输入 227×227；"
-        "torchvision 的版本（64、192、384、256、256）见预设 alexnet-torchvision",
-        PRESETS["alexnet-torchvision"][3]: "torchvision 的 AlexNet（单塔，卷积核 64/192/384/256/256）；"
-        "省略了到 6×6 的自适应池化，输入 224×224 时它不起作用",
-        PRESETS["vgg16"][3]: "VGG-16（配置 D）：13 个填充为 1 的 3×3 卷积、5 个 2×2 最大池化、3 个全连接层",
-        PRESETS["inception-3a"][3]: "GoogLeNet 的 inception (3a) 模块：1×1、1×1 → 3×3、1×1 → 5×5、3×3 最大池化 → 1×1 "
-        "四个分支，带偏置",
-        PRESETS["resnet-basic"][3]: "ResNet 基本块（两个 3×3 卷积，各接批量归一化）",
-        PRESETS["resnet-bottleneck"][3]: "ResNet 瓶颈块（1×1 降维、3×3、1×1 升维 ×4，各接批量归一化）",
-        PRESETS["resnet18"][3]: "torchvision 的 ResNet-18（每个卷积后接批量归一化，卷积不带偏置）",
-        PRESETS["resnet34"][3]: "torchvision 的 ResNet-34（每个卷积后接批量归一化，卷积不带偏置）",
-        PRESETS["resnet50"][3]: "torchvision v1.5 的 ResNet-50（瓶颈块的步幅放在 3×3 卷积上）",
-    }
-    add_chinese(
-        phrases={
-            **notes,
-            CONVENTION: "形状为 C×H×W；参数 = 可训练的权重 + 偏置（批量归一化为 γ 和 β，其滑动均值和方差不是参数）；"
-            "乘加次数只计权重的乘加（偏置、池化、激活函数和加法不计），浮点运算次数 = 2·乘加次数；"
-            "连接数 = 输出个数 × （每个输出读取的输入数 + 1 个偏置），与 LeNet-5 原论文（1998）的算法相同",
-            "shape kept, no parameters": "形状不变，无参数",
-            "one multiply and one add per MAC": "每次乘加含一次乘法和一次加法",
-            "one row per layer and per part of a block: name, output shape, parameters, MACs": (
-                "每层（以及残差块的每个部分）一行：名称、输出形状、参数个数、乘加次数"
-            ),
-            "one row per layer and per part of a block: name, output shape, parameters, MACs; "
-            "fixed parameters in parentheses": (
-                "每层（以及残差块的每个部分）一行：名称、输出形状、参数个数、乘加次数；括号内为固定参数"
-            ),
-        },
-        fragments=[
-            (r"^(\d+) values$", r"\1 个数"),
-            (r"(\d+)×(\d+) conv, (\d+) kernels", r"\1×\2 卷积，\3 个卷积核"),
-            (r"(\d+)×(\d+) subsampling", r"\1×\2 下采样"),
-            (r", stride ([\d×]+)", r"，步幅 \1"),
-            (r", dilation ([\d×]+)", r"，膨胀率 \1"),
-            (r", pad ([\d×+]+)", r"，填充 \1"),
-            (r", groups (\d+)", r"，分组 \1"),
-            (r" on (\d+×\d+×\d+): ", r"，输入 \1："),
-            (r" \(W the same\)", "（W 相同）"),
-            (r"(\d+) map pairs \(Table I\)", r"\1 对特征图（表 I）"),
-            (r"coefficient and bias per map", "每张特征图一个系数和一个偏置"),
-            (r"average of each (\d+×\d+) map", r"每张 \1 特征图取平均"),
-            (r"γ and β per channel", "每个通道一个 γ 和一个 β"),
-            (r"(\d+) units, each with (\d+) fixed centre coordinates: ", r"\1 个单元，每个有 \2 个固定的中心坐标："),
-            (r" \(not trained\)", "（不参与训练）"),
-            (r"\(already flat\)", "（已是向量）"),
-            (r"1×1 projection \(channels (\d+) → (\d+)，步幅 (\d+)\)", r"1×1 投影捷径（通道 \1 → \2，步幅 \3）"),
-            (r"identity shortcut", "恒等捷径"),
-            (r", four branches concatenated[;；] ?", "，四个分支按通道拼接；"),
-            (r"^channels (\d+) \+ ", r"通道 \1 + "),
-            (r"^main path \+ ", "主路径 + "),
-            (r", then relu$", "，再经 relu"),
-            (r"(\d+) fixed parameters not counted", r"另有 \1 个固定参数未计入"),
-            (r"\bno biases\b", "无偏置"),
-            (r"\bweights\b", "权重"),
-            (r"\bbiases\b", "偏置"),
-            (r"\bparams\b", "参数"),
-            (r"\bMACs\b", "乘加"),
-            (r"\bconnections\b", "连接数"),
-            (r"\bdense (\d+) → (\d+)", r"全连接 \1 → \2"),
-        ],
-    )
-
-
-_register_chinese()
