@@ -1,17 +1,37 @@
 """Consoles shared by every command: results to stdout, errors to stderr.
 
 Colour follows the terminal: no ANSI codes when output is not a TTY or when NO_COLOR is set.
-When output is not a terminal, messages are not hard-wrapped and COLUMNS sets the layout width.
+When output is not a terminal, messages are not hard-wrapped, COLUMNS sets the layout width, and no line
+ends in spaces (Rich pads table cells and wrapped lines to the width; a script or a diff should not see that).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+_TRAILING = re.compile(r"[ \t]+(?=\n)")
+
+
+class _NoTrailingSpaces:
+    """A text stream that drops the spaces ending each line written to `stream` (Rich writes whole
+    lines per print; a prompt such as "> " written without its newline keeps its space)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(_TRAILING.sub("", text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding: the stream's own
+        return getattr(self.stream, name)
 
 
 def _make(stderr: bool, width: int | None = None) -> Console:
@@ -32,7 +52,7 @@ def _make(stderr: bool, width: int | None = None) -> Console:
     if width is None and not is_tty and not os.environ.get("COLUMNS", "").isdigit():
         width = 100  # layout width of panels and tables when piped; COLUMNS overrides it
     return _Console(
-        file=stream,
+        file=stream if is_tty else _NoTrailingSpaces(stream),  # type: ignore[arg-type]
         stderr=stderr,
         no_color=no_color,
         color_system=None if no_color else "auto",
