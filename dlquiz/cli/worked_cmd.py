@@ -27,7 +27,7 @@ def _lang_option(f: Any) -> Any:
         "--lang",
         type=click.Choice(["en", "zh"]),
         default=None,
-        help="Language of the content (default: from LANGUAGE/LC_ALL/LC_MESSAGES/LANG).",
+        help=N_("Language of the content (default: from LANGUAGE/LC_ALL/LC_MESSAGES/LANG)."),
     )(f)
 
 
@@ -130,28 +130,53 @@ def _read_mine(source: str) -> str:
         raise click.BadParameter(f"{source} is not UTF-8 text", param_hint="--mine") from None
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Show a worked example step by step, or list the kinds.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz example\n"
+        "  dlquiz example conv.output-size --set n=64 --set f=3 --set s=2\n"
+        "  dlquiz example opt.adam --random\n"
+        "  dlquiz example conv.xcorr --seed 7 --format md\n"
+        "  dlquiz example softmax --set o=2,1,0.1 --ask probs --json\n"
+        "  dlquiz example logreg.step --params\n"
+        "  dlquiz example logreg.step --set x=1,2 --mine my-working.txt\n"
+        "  dlquiz example gru.cell --set z=0.3 --set h_tilde=-0.4 --set h_prev=0.5 --set dh=2 --ask dz\n"
+        "  dlquiz example lstm.cell --set dh=1 --set x=2 --set h_prev=0.5 --ask dW_f\n"
+        "\n"
+        "\b\n"
+        "--mine reads lines such as\n"
+        "  z = 0        # comments and blank lines are ignored\n"
+        "  a = 0.5\n"
+        "  dw = -0.5, -1\n"
+        "and marks each value ✓ or ✗ (rounded to the digits you wrote); exit 0 all right, 1 some wrong, 2 bad input."
+    )
+)
 @click.argument("kind", required=False)
 @click.option(
     "--set",
     "sets",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Fix a parameter (repeatable): vectors 1,2,3; matrices 1,2;3,4 or [[1,2],[3,4]]; fractions 1/3.",
+    help=N_("Fix a parameter (repeatable): vectors 1,2,3; matrices 1,2;3,4 or [[1,2],[3,4]]; fractions 1/3."),
 )
-@click.option("--ask", "ask", metavar="NAME", default=None, help="Box this value as the answer (names: --params).")
+@click.option("--ask", "ask", metavar="NAME", default=None, help=N_("Box this value as the answer (names: --params)."))
 @click.option(
     "--mine",
     "mine",
     metavar="FILE|-",
     default=None,
-    help="Check your own values (NAME = VALUE lines) against the example; exit 1 if one is wrong.",
+    help=N_("Check your own values (NAME = VALUE lines) against the example; exit 1 if one is wrong."),
 )
-@click.option("--random", "random_", is_flag=True, help="Draw fresh numbers (prints the seed).")
-@click.option("--seed", type=int, default=None, help="Draw reproducible numbers from this seed.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--params", "show_params", is_flag=True, help="List KIND's parameters and values instead.")
+@click.option("--random", "random_", is_flag=True, help=N_("Draw fresh numbers (prints the seed)."))
+@click.option("--seed", type=int, default=None, help=N_("Draw reproducible numbers from this seed."))
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help=N_("Output format.")
+)
+@click.option("--json", "as_json", is_flag=True, help=N_("Same as --format json."))
+@click.option("--params", "show_params", is_flag=True, help=N_("List KIND's parameters and values instead."))
 @_lang_option
 def example(
     kind: str | None,
@@ -165,27 +190,7 @@ def example(
     show_params: bool,
     lang: str | None,
 ) -> None:
-    """Show a worked example step by step, or list the kinds.
-
-    \b
-    Examples:
-      dlquiz example
-      dlquiz example conv.output-size --set n=64 --set f=3 --set s=2
-      dlquiz example opt.adam --random
-      dlquiz example conv.xcorr --seed 7 --format md
-      dlquiz example softmax --set o=2,1,0.1 --ask probs --json
-      dlquiz example logreg.step --params
-      dlquiz example logreg.step --set x=1,2 --mine my-working.txt
-      dlquiz example gru.cell --set z=0.3 --set h_tilde=-0.4 --set h_prev=0.5 --set dh=2 --ask dz
-      dlquiz example lstm.cell --set dh=1 --set x=2 --set h_prev=0.5 --ask dW_f
-
-    \b
-    --mine reads lines such as
-      z = 0        # comments and blank lines are ignored
-      a = 0.5
-      dw = -0.5, -1
-    and marks each value ✓ or ✗ (rounded to the digits you wrote); exit 0 all right, 1 some wrong, 2 bad input.
-    """
+    # the help text is in the decorator, where the catalog finds it
     from dlquiz.render import console, error_console
     from dlquiz.worked import generate_example, list_generators
 
@@ -271,27 +276,30 @@ def example(
         console().print(rich_example(ex, lang))
 
 
-@click.command()
-@click.option("--n", "n", type=click.IntRange(1, 200), default=10, show_default=True, help="Number of questions.")
-@click.option("--kinds", multiple=True, metavar="K1,K2", help="Kinds, comma-separated or repeated (default: all).")
-@click.option("--seed", type=int, default=None, help="Seed of the numbers (default: random, printed).")
+@click.command(
+    help=N_(
+        "Write a practice sheet and, after a page break, its answer key.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz worksheet --n 5 --kinds conv.output-size,opt.adam --seed 1\n"
+        "  dlquiz worksheet --n 8 --seed 42 --format latex -o sheet.tex"
+    )
+)
+@click.option("--n", "n", type=click.IntRange(1, 200), default=10, show_default=True, help=N_("Number of questions."))
+@click.option("--kinds", multiple=True, metavar="K1,K2", help=N_("Kinds, comma-separated or repeated (default: all)."))
+@click.option("--seed", type=int, default=None, help=N_("Seed of the numbers (default: random, printed)."))
 @click.option("--format", "fmt", type=click.Choice(["md", "latex"]), default="md", show_default=True)
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True),
     default=None,
-    help="Write to this file instead of stdout.",
+    help=N_("Write to this file instead of stdout."),
 )
 @_lang_option
 def worksheet(n: int, kinds: tuple[str, ...], seed: int | None, fmt: str, output: str | None, lang: str | None) -> None:
-    """Write a practice sheet and, after a page break, its answer key.
-
-    \b
-    Examples:
-      dlquiz worksheet --n 5 --kinds conv.output-size,opt.adam --seed 1
-      dlquiz worksheet --n 8 --seed 42 --format latex -o sheet.tex
-    """
+    # the help text is in the decorator, where the catalog finds it
     from dlquiz.render import error_console
     from dlquiz.worked.render import worksheet as make_sheet
     from dlquiz.worked.render import worksheet_examples
@@ -326,28 +334,40 @@ def worksheet(n: int, kinds: tuple[str, ...], seed: int | None, fmt: str, output
 PLOTS = ("activation", "lr-decay", "optimizers")
 
 
-@click.command()
+@click.command(
+    help=N_(
+        "Draw activations, learning-rate schedules or optimiser paths in the terminal.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  dlquiz plot activation sigmoid\n"
+        "  dlquiz plot activation all\n"
+        "  dlquiz plot lr-decay --alpha0 0.2 --epochs 10\n"
+        "  dlquiz plot optimizers --surface bowl\n"
+        "  dlquiz plot optimizers --json"
+    )
+)
 @click.argument("what", type=click.Choice(PLOTS))
 @click.argument("name", required=False)
 @click.option(
     "--save",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Also save a PNG (needs matplotlib, which is optional).",
+    help=N_("Also save a PNG (needs matplotlib, which is optional)."),
 )
-@click.option("--width", type=click.IntRange(30, 300), default=None, help="Plot width in characters.")
-@click.option("--height", type=click.IntRange(10, 100), default=None, help="Plot height in lines.")
-@click.option("--alpha0", type=float, default=0.2, show_default=True, help="lr-decay: initial rate.")
-@click.option("--epochs", type=click.IntRange(1, 200), default=20, show_default=True, help="lr-decay: epochs.")
-@click.option("--steps", type=click.IntRange(1, 500), default=30, show_default=True, help="optimizers: steps.")
+@click.option("--width", type=click.IntRange(30, 300), default=None, help=N_("Plot width in characters."))
+@click.option("--height", type=click.IntRange(10, 100), default=None, help=N_("Plot height in lines."))
+@click.option("--alpha0", type=float, default=0.2, show_default=True, help=N_("lr-decay: initial rate."))
+@click.option("--epochs", type=click.IntRange(1, 200), default=20, show_default=True, help=N_("lr-decay: epochs."))
+@click.option("--steps", type=click.IntRange(1, 500), default=30, show_default=True, help=N_("optimizers: steps."))
 @click.option(
     "--surface",
     type=click.Choice(["1d", "bowl"]),
     default="1d",
     show_default=True,
-    help="optimizers: f(w) = w² − 10w + 25, or a 2-D elongated bowl.",
+    help=N_("optimizers: f(w) = w² − 10w + 25, or a 2-D elongated bowl."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the curves' points as JSON instead of a picture.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the curves' points as JSON instead of a picture."))
 @_lang_option
 def plot(
     what: str,
@@ -362,16 +382,7 @@ def plot(
     as_json: bool,
     lang: str | None,
 ) -> None:
-    """Draw activations, learning-rate schedules or optimiser paths in the terminal.
-
-    \b
-    Examples:
-      dlquiz plot activation sigmoid
-      dlquiz plot activation all
-      dlquiz plot lr-decay --alpha0 0.2 --epochs 10
-      dlquiz plot optimizers --surface bowl
-      dlquiz plot optimizers --json
-    """
+    # the help text is in the decorator, where the catalog finds it
     from dlquiz.worked import plots
 
     if save is not None:
