@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from dlquiz import __version__
-from dlquiz.cli.common import ASKED_LANG, default_lang, lang_in_args
+from dlquiz.cli.common import ASKED_LANG, default_lang, group_lang_option, lang_in_args
 from dlquiz.cli.help import HelpContext, speak, usage_errors_in
 from dlquiz.i18n import N_
 
@@ -98,13 +98,7 @@ class LazyGroup(click.Group):
     ),
 )
 @click.version_option(__version__, prog_name="dlquiz")
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default=None,
-    expose_value=False,
-    help=N_("Language of every command's messages, help and errors (default: from the locale)."),
-)
+@group_lang_option
 def cli() -> None:
     pass  # the help text is in the decorator, where the catalog finds it
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from dlquiz.cli.common import bank_option, default_lang, handle_errors, lang_option
+from dlquiz.cli.common import bank_option, default_lang, group_lang_option, handle_errors, lang_option
 from dlquiz.i18n import N_, t
 
 # the kinds by syllabus letter, as `dlquiz topics` heads its columns
@@ -143,6 +143,7 @@ def show(item_id: str, lang: str | None, as_json: bool, bank_dir: Path | None) -
 
 
 @click.group(help=N_("Check the question bank (for authors and teachers)."))
+@group_lang_option
 def bank() -> None:
     pass  # the help text is in the decorator, where the catalog finds it
 

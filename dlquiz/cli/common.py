@@ -120,6 +120,14 @@ lang_option = click.option(
     default=None,
     help=N_("Language of messages, tables and questions (default: from the locale)."),
 )
+# a group's --lang: the language of the commands under it (default_lang reads it from the command line)
+group_lang_option = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    expose_value=False,
+    help=N_("Language of every command's messages, help and errors (default: from the locale)."),
+)
 home_option = click.option(
     "--home",
     type=click.Path(file_okay=False, path_type=Path),

@@ -225,7 +225,7 @@ def _show(res: Any, lang: str) -> None:
         "Examples:\n"
         "  dlquiz equiv 'sigma(x)*(1-sigma(x))' 'exp(-x)/(1+exp(-x))^2'\n"
         "  dlquiz equiv 'x' 'sqrt(x^2)' --assume 'x>0'\n"
-        "  dlquiz equiv '\\frac{1}{1+e^{-x}}' 'sigma(x)' --json\n"
+        "  dlquiz equiv '\\frac{1}{1+\\exp(-x)}' 'sigma(x)' --json\n"
         "  dlquiz equiv --batch cases.jsonl --jobs 2"
     ),
 )

@@ -9,6 +9,7 @@ import click
 from dlquiz.cli.common import (
     bank_option,
     default_lang,
+    group_lang_option,
     handle_errors,
 )
 from dlquiz.cli.progress_common import check_folder
@@ -25,6 +26,7 @@ from dlquiz.i18n import N_, t
         "  dlquiz export md -o sigmoid.md --topic act.sigmoid"
     )
 )
+@group_lang_option
 def export() -> None:
     pass  # the help text is in the decorator, where the catalog finds it
 

@@ -193,7 +193,7 @@ def _tokens(text: str) -> list[str]:
             raw.append(char)
     out: list[str] = []
     for piece in raw:
-        if out and (piece[0] in _CLOSING or out[-1][-1] in _OPENING) and not piece.isspace():
+        if out and not out[-1].isspace() and not piece.isspace() and (piece[0] in _CLOSING or out[-1][-1] in _OPENING):
             out[-1] += piece
         else:
             out.append(piece)
@@ -213,7 +213,7 @@ def fill(text: str, width: int, indent: str = "") -> list[str]:
             if line:
                 line += " "
             continue
-        if line and cells(indent + line.rstrip() + token) > width and cells(indent + line) > cells(indent):
+        if line.strip() and cells(indent + line + token) > width:
             lines.append(indent + line.rstrip())
             line = ""
         line += token
@@ -376,10 +376,11 @@ def _value_message(exc: click.BadParameter, lang: str) -> str:
         value = _between(message, "", f" is not in the range {kind._describe_range()}.")
         if value is not None:
             return t("{value} is not in the range {range}.", lang, value=value, range=kind._describe_range())
-    if isinstance(kind, click.types.IntParamType | click.types.FloatParamType) and kind.name in NUMBER_TYPES:
-        value = _between(message, "", f" is not a valid {kind.name}.")
+    if isinstance(kind, click.types.IntParamType | click.types.FloatParamType):
+        value = _between(message, "", f" is not a valid {kind.name}.")  # "integer", "float range", ...
         if value is not None:
-            return t(NUMBER_TYPES[kind.name], lang, value=value)
+            template = NUMBER_TYPES["integer" if isinstance(kind, click.types.IntParamType) else "float"]
+            return t(template, lang, value=value)
     if isinstance(kind, click.Choice):
         choices = ", ".join(repr(c) for c in kind.choices)
         value = _between(message, "", f" is not one of {choices}.")
