@@ -1,10 +1,8 @@
 """Optimisers step by step (course-notes conventions), learning-rate decay, gradient checking.
 
 Size: six optimisers share the step loop, the typed-objective gradient and the per-step value
-names; the translation table sits at the end.
+names.
 """
-
-# ruff: noqa: E501  (translation table at the end: one phrase per line)
 
 from __future__ import annotations
 
@@ -14,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, Lazy, lazy
 from dlquiz.worked._core import (
     Draw,
     Out,
@@ -30,7 +29,7 @@ from dlquiz.worked._core import (
     parse_poly,
     register,
 )
-from dlquiz.worked.graph import compile_formula, describe, with_zh
+from dlquiz.worked.graph import compile_formula, describe
 
 # --------------------------------------------------------------------------- helpers
 
@@ -74,13 +73,32 @@ def _scalar_if_one(p: Params, *names: str) -> Params:
 
 @dataclass(frozen=True)
 class _Source:
-    """Where each step's gradient comes from, and the weights' names."""
+    """Where each step's gradient comes from, and the weights' names.
+
+    `desc` is the objective as a formula ("f(w) = …, f′(w) = …"); for a typed function differentiated on
+    its graph it is "" and `graph` holds (f, its gradient); for given gradients both are empty."""
 
     grad: Callable[[int, list[float]], list[float]]
     desc: str
     k: int
     labels: list[str]
     w0: list[float]
+    graph: tuple[str, str] | None = None
+
+    def source(self) -> str:
+        """Where the gradients come from, as a message where it has words."""
+        if self.graph is not None:
+            return lazy("{f}, {grad} by backprop on its graph", f=self.graph[0], grad=self.graph[1])
+        return self.desc or lazy("given gradients")
+
+    def start(self, values: str) -> str:
+        """The Start step's formula: where the gradients come from, then the starting `values` (w₀ = …, α = …)."""
+        if self.graph is not None:
+            f, grad = self.graph
+            return lazy("{f}, {grad} by backprop on its graph; {values}", f=f, grad=grad, values=values)
+        if not self.desc:
+            return lazy("given gradients; {values}", values=values)
+        return f"{self.desc}; {values}"
 
 
 def _source(p: Params, kind: str) -> _Source:
@@ -107,7 +125,7 @@ def _source(p: Params, kind: str) -> _Source:
         if k > MAX_STEPS:
             raise ParamError(f"{kind}: parameter grads: {k} steps; at most {MAX_STEPS}")
         labels = ["w"] if n == 1 else [f"w{_sub(i + 1)}" for i in range(n)]
-        return _Source(lambda t, w: rows[t - 1], "given gradients", k, labels, w0)
+        return _Source(lambda t, w: rows[t - 1], "", k, labels, w0)
     text = str(p["f"])
     where = f"{kind}: parameter f"
     try:
@@ -146,8 +164,8 @@ def _source(p: Params, kind: str) -> _Source:
         return [gs[v] for v in names]
 
     grad_text = f"f′({labels[0]})" if len(names) == 1 else "∂f/∂w = (" + ", ".join(f"∂f/∂{x}" for x in labels) + ")"
-    desc = f"f({', '.join(labels)}) = {describe(prog, prog.root, {})}, {grad_text} by backprop on its graph"
-    return _Source(grad, desc, k, labels, w0)
+    objective = f"f({', '.join(labels)}) = {describe(prog, prog.root, {})}"
+    return _Source(grad, "", k, labels, w0, graph=(objective, grad_text))
 
 
 _SUBS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -188,7 +206,7 @@ _OPT_COMMON = [
 ]
 _K = ParamSpec(
     "k",
-    f"number of steps (1…{MAX_STEPS}; with grads: the number of rows)",
+    "number of steps (1…100; with grads: the number of rows)",  # 100 = MAX_STEPS
     3,
     "int",
     min=1,
@@ -230,46 +248,6 @@ def _prepare_opt(p: Params) -> Params:
     return out
 
 
-_HELP_ZH = {
-    "objective: any differentiable function of the weights in dlquiz's math syntax, e.g. 'w^2-10w+25', "
-    "'(w - 3)^2', '(w1 - 3)^2 + 10*w2^2' (weights in the order w1, w2, …)": "目标函数：用 dlquiz 数学语法写的任意可微函数，如 'w^2-10w+25'、'(w - 3)^2'、'(w1 - 3)^2 + 10*w2^2'（权重按 w1、w2、… 排序）",
-    "gradients given per step instead of f: '1,0.5,-1' (scalar w, one per step) or one row per step "
-    "'1,2; 0.5,1' (vector w)": "直接给出每一步的梯度（代替 f）：'1,0.5,-1'（标量 w，每步一个）或每步一行 '1,2; 0.5,1'（向量 w）",
-    "starting weight(s): '0' or '0, 0' (one value is used for every weight)": "初始权重：'0' 或 '0, 0'（只给一个值时所有权重都用它）",
-    "learning rate α": "学习率 α",
-    f"number of steps (1…{MAX_STEPS}; with grads: the number of rows)": f"步数（1…{MAX_STEPS}；给出 grads 时为其行数）",
-    "β (momentum)": "β（动量）",
-    "notes: v = βv + (1 − β)g, w = w − αv; framework: v = βv + g, w = w − αv; cs231n: v = βv − αg, w = w + v": "notes：v = βv + (1 − β)g，w = w − αv；framework：v = βv + g，w = w − αv；cs231n：v = βv − αg，w = w + v",
-    "starting velocity v₀ (default 0)": "初始速度 v₀（默认 0）",
-    "ε": "ε",
-    "ε inside the square root: √(s + ε)": "ε 放在根号内：√(s + ε)",
-    "starting accumulator s₀ (default 0)": "初始累积量 s₀（默认 0）",
-    "β": "β",
-    "β₁": "β₁",
-    "β₂": "β₂",
-    "ε inside the square root": "ε 放在根号内",
-    f"number of steps (1…{MAX_STEPS})": f"步数（1…{MAX_STEPS}）",
-    "divide m and v by 1 − βᵗ (m̂, v̂); false: use m and v as they are": "m、v 除以 1 − βᵗ（得 m̂、v̂）；false：直接用 m、v",
-    "starting first moment m₀ (default 0)": "初始一阶矩 m₀（默认 0）",
-    "starting second moment v₀ (default 0)": "初始二阶矩 v₀（默认 0）",
-    "steps taken before these (with m0, v0 of a run in progress): the correction divides by 1 − β^(t0 + t)": "此前已走的步数（m0、v0 来自进行中的训练时）：偏差修正除以 1 − β^(t0 + t)",
-    "the point θ: one number, or one per variable of f in the order x, y, … (w₁, w₂, …)": "求值点 θ：一个数，或按 x、y、…（w₁、w₂、…）的顺序给 f 的每个变量一个数",
-    "the point written by name, 'x=1, y=2' (instead of theta; for a typed f)": "按名字给出的求值点 'x=1, y=2'（代替 theta；用于自己输入的 f）",
-    "both: show both differences, answer the two-sided; one or two: only that difference (and its answer)": "both：两种差分都算，答案取双边；one 或 two：只算这一种（答案也取它）",
-    "the observations θ₁, θ₂, …": "观测值 θ₁、θ₂、…",
-    "divide by 1 − βᵗ": "除以 1 − βᵗ",
-    "initial learning rate α0": "初始学习率 α0",
-    "decay rate (inverse, exp)": "衰减率（inverse、exp）",
-    "epoch number": "轮数",
-    "constant k (sqrt schedules)": "常数 k（sqrt 类衰减）",
-    "base of the exponential schedule (base^epoch·α0; a 'decay rate' of 0.95 there is this base)": "指数衰减的底数（base^epoch·α0；指数衰减里所说的“衰减率 0.95”就是它）",
-    "mini-batch (iteration) number for sqrt; default: the epoch": "sqrt 衰减的小批量（迭代）序号；默认取轮数",
-    "epochs between drops (step)": "每隔多少轮下降一次（step）",
-    "training samples": "训练样本数",
-    "mini-batch size": "小批量大小",
-}
-
-
 # --------------------------------------------------------------------------- EWMA
 
 
@@ -286,14 +264,11 @@ def _draw_ewma(d: Draw) -> Params:
     "opt.ewma",
     "opt.ewma",
     "Exponentially weighted average",
-    with_zh(
-        [
-            ParamSpec("thetas", "the observations θ₁, θ₂, …", [10, 12, 11], "floatlist"),
-            ParamSpec("beta", "β", 0.9, "float", min=0, max=0.9999),
-            ParamSpec("bias_correction", "divide by 1 − βᵗ", True, "bool"),
-        ],
-        _HELP_ZH,
-    ),
+    [
+        ParamSpec("thetas", "the observations θ₁, θ₂, …", [10, 12, 11], "floatlist"),
+        ParamSpec("beta", "β", 0.9, "float", min=0, max=0.9999),
+        ParamSpec("bias_correction", "divide by 1 − βᵗ", True, "bool"),
+    ],
     ["v_k", "v_k_corrected", "vs"],
     draw=_draw_ewma,
 )
@@ -324,11 +299,12 @@ def _ewma(p: Params) -> Out:
             + "/".join(operands([v, 1 - beta**t], lambda a: a[0] / a[1], corr))
             + f" = {fv(corr)}",
             corr,
-            "used" if p["bias_correction"] else "not asked for here",
+            N_("used") if p["bias_correction"] else N_("not asked for here"),
         )
     )
     ans = corr if p["bias_correction"] else v
-    return Out(steps, ans, {"v_k": v, "v_k_corrected": corr, "vs": vs}, "v₀ = 0; vₜ = βvₜ₋₁ + (1 − β)θₜ (course notes)")
+    conv = N_("v₀ = 0; vₜ = βvₜ₋₁ + (1 − β)θₜ (course notes)")
+    return Out(steps, ans, {"v_k": v, "v_k_corrected": corr, "vs": vs}, conv)
 
 
 # ------------------------------------------------------------- SGD, momentum, Nesterov, AdaGrad, RMSprop, Adam
@@ -361,10 +337,13 @@ def _start(xs: Any, n: int, kind: str, name: str) -> list[float]:
 
 
 MOMENTUM_CONVENTIONS = ("notes", "framework", "cs231n")
-_MOMENTUM_TEXT = {
-    "notes": "v = βv + (1 − β)g, w = w − αv (course notes)",
-    "framework": "v = βv + g, w = w − αv (framework form, e.g. PyTorch SGD)",
-    "cs231n": "v = βv − αg, w = w + v (CS231n form: the velocity holds the step)",
+_MOMENTUM_TEXT = {  # (Nesterov, convention) -> the convention as the example states it
+    (False, "notes"): N_("momentum: v = βv + (1 − β)g, w = w − αv (course notes)"),
+    (False, "framework"): N_("momentum: v = βv + g, w = w − αv (framework form, e.g. PyTorch SGD)"),
+    (False, "cs231n"): N_("momentum: v = βv − αg, w = w + v (CS231n form: the velocity holds the step)"),
+    (True, "notes"): N_("Nesterov momentum: v = βv + (1 − β)g, w = w − αv (course notes)"),
+    (True, "framework"): N_("Nesterov momentum: v = βv + g, w = w − αv (framework form, e.g. PyTorch SGD)"),
+    (True, "cs231n"): N_("Nesterov momentum: v = βv − αg, w = w + v (CS231n form: the velocity holds the step)"),
 }
 
 
@@ -390,10 +369,16 @@ def _run_momentum(p: Params, kind: str, nesterov: bool) -> Out:
     w = list(src.w0)
     n = len(w)
     v = _start(p["v0"], n, kind, "v0")
-    look = "; g at the look-ahead point " + ("w + βv" if conv == "cs231n" else "w − αβv") if nesterov else ""
-    steps = [
-        Step("Start", f"{src.desc}; w₀ = {_show(w)}, v₀ = {_show(v)}, α = {fv(lr)}, β = {fv(beta)}{look}", _one(w))
-    ]
+    start = f"w₀ = {_show(w)}, v₀ = {_show(v)}, α = {fv(lr)}, β = {fv(beta)}"
+    text: str
+    if nesterov:
+        point = "w + βv" if conv == "cs231n" else "w − αβv"
+        text = lazy(
+            "{source}; {values}; g at the look-ahead point {point}", source=src.source(), values=start, point=point
+        )
+    else:
+        text = src.start(start)
+    steps = [Step("Start", text, _one(w))]
     values: dict[str, Any] = {"w0": _one(w)}
     ws, gs = [_one(w)], []
     for t in range(1, src.k + 1):
@@ -434,14 +419,13 @@ def _run_momentum(p: Params, kind: str, nesterov: bool) -> Out:
             wtext = f"w = {_show(w)} − {fv(lr)}·{_showp(nv)} = {_show(nw)}"
         gname = "f′" if n == 1 else "∂f/∂w"
         at = f"g = {gname}({_show(ahead)}) = {_show(g)}" if nesterov and p["grads"] is None else f"g = {_show(g)}"
-        steps.append(Step(f"Step {t}", f"{at}; v = {form} = {_show(nv)}; {wtext}", _one(nw), key=f"w{t}"))
+        steps.append(Step(lazy("Step {n}", n=t), f"{at}; v = {form} = {_show(nv)}; {wtext}", _one(nw), key=f"w{t}"))
         values.update({f"g{t}": _one(g), f"v{t}": _one(nv), f"w{t}": _one(nw)})
         v, w = nv, nw
         ws.append(_one(w))
         gs.append(_one(g))
-    name = "Nesterov momentum: " if nesterov else "momentum: "
     values.update({"v_k": _one(v), "w_k": _one(w), "ws": ws, "gs": gs})
-    return Out(steps, _one(w), values, name + _MOMENTUM_TEXT[conv])
+    return Out(steps, _one(w), values, _MOMENTUM_TEXT[nesterov, conv])
 
 
 def _one(xs: list[float]) -> Any:
@@ -453,21 +437,18 @@ def _one(xs: list[float]) -> Any:
     "opt.sgd",
     "opt.momentum",
     "Gradient descent step by step",
-    with_zh(
-        [
-            *_OPT_COMMON,
-            _K,
-            ParamSpec(
-                "weight_decay",
-                "L2 weight decay λ: each step uses g + λ·w, the gradient of f + (λ/2)‖w‖² (default 0)",
-                None,
-                "float",
-                min=0,
-                max=100,
-            ),
-        ],
-        _HELP_ZH,
-    ),
+    [
+        *_OPT_COMMON,
+        _K,
+        ParamSpec(
+            "weight_decay",
+            "L2 weight decay λ: each step uses g + λ·w, the gradient of f + (λ/2)‖w‖² (default 0)",
+            None,
+            "float",
+            min=0,
+            max=100,
+        ),
+    ],
     ["w_k", "ws", "gs", "g1", "w1"],
     draw=lambda d: _draw_opt(d, {}, 4, typed=True),
     prepare=_prepare_opt,
@@ -478,7 +459,7 @@ def _sgd(p: Params) -> Out:
     lr = float(p["lr"])
     lam = float(p["weight_decay"]) if p["weight_decay"] is not None else 0.0
     w = list(src.w0)
-    steps = [Step("Start", f"{src.desc}; w₀ = {_show(w)}, α = {fv(lr)}", _one(w))]
+    steps = [Step("Start", src.start(f"w₀ = {_show(w)}, α = {fv(lr)}"), _one(w))]
     values: dict[str, Any] = {"w0": _one(w)}
     ws, gs = [_one(w)], []
     for t in range(1, src.k + 1):
@@ -487,7 +468,10 @@ def _sgd(p: Params) -> Out:
         if lam:
             steps.append(
                 Step(
-                    f"Decay {t}", f"g + λ·w = {_show(raw)} + {fv(lam)}·{_showp(w)} = {_show(g)}", _one(g), key=f"gd{t}"
+                    lazy("Decay {n}", n=t),
+                    f"g + λ·w = {_show(raw)} + {fv(lam)}·{_showp(w)} = {_show(g)}",
+                    _one(g),
+                    key=f"gd{t}",
                 )
             )
         nw = [wi - lr * gi for wi, gi in zip(w, g, strict=True)]
@@ -496,24 +480,29 @@ def _sgd(p: Params) -> Out:
             text = f"g = {fv(g[0])}; w = {w_} − {fv(lr)}·{paren(g_)} = {fv(nw[0])}"
         else:
             text = f"g = {_show(g)}; w = {_show(w)} − {fv(lr)}·{_showp(g)} = {_show(nw)}"
-        steps.append(Step(f"Step {t}", text, _one(nw), key=f"w{t}"))
+        steps.append(Step(lazy("Step {n}", n=t), text, _one(nw), key=f"w{t}"))
         values.update({f"g{t}": _one(raw), f"w{t}": _one(nw)})
         w = nw
         ws.append(_one(w))
         gs.append(_one(raw))
     values.update({"w_k": _one(w), "ws": ws, "gs": gs})
-    conv = _SGD_CONVENTION + (f"; L2 weight decay λ = {fv(lam)}: the step uses g + λ·w" if lam else "")
+    conv = (
+        lazy(
+            "gradient descent: w = w − αg (SGD when g is a mini-batch's gradient); "
+            "L2 weight decay λ = {lam}: the step uses g + λ·w",
+            lam=fv(lam),
+        )
+        if lam
+        else N_("gradient descent: w = w − αg (SGD when g is a mini-batch's gradient)")
+    )
     return Out(steps, _one(w), values, conv)
-
-
-_SGD_CONVENTION = "gradient descent: w = w − αg (SGD when g is a mini-batch's gradient)"
 
 
 @register(
     "opt.momentum",
     "opt.momentum",
     "Gradient descent with momentum",
-    with_zh([*_OPT_COMMON, *_momentum_params(0.9)], _HELP_ZH),
+    [*_OPT_COMMON, *_momentum_params(0.9)],
     ["v_k", "w_k", "ws", "gs", "g1", "v1", "w1"],
     draw=lambda d: _draw_opt(d, {"beta": [0.9, 0.9, 0.5, 0.8]}, 3),
     prepare=_prepare_opt,
@@ -526,7 +515,7 @@ def _momentum(p: Params) -> Out:
     "opt.nesterov",
     "opt.momentum",
     "Nesterov momentum (look-ahead gradient)",
-    with_zh([*_OPT_COMMON, *_momentum_params(0.9)], _HELP_ZH),
+    [*_OPT_COMMON, *_momentum_params(0.9)],
     ["v_k", "w_k", "ws", "gs", "g1", "v1", "w1"],
     draw=lambda d: {
         **_draw_opt(d, {"beta": [0.9, 0.9, 0.5, 0.8]}, 3, typed=True),
@@ -538,7 +527,7 @@ def _nesterov(p: Params) -> Out:
     return _run_momentum(p, "opt.nesterov", nesterov=True)
 
 
-_EPS = ParamSpec("eps", "ε", 1e-8, "float", min=0, max=1)
+_EPS = ParamSpec("eps", "ε, added to the denominator (no division by 0)", 1e-8, "float", min=0, max=1)
 _INSIDE = ParamSpec("eps_inside", "ε inside the square root: √(s + ε)", False, "bool")
 _S0 = ParamSpec("s0", "starting accumulator s₀ (default 0)", None, "floatlist", min=0, max=1e9)
 
@@ -553,7 +542,7 @@ def _run_scaled(p: Params, kind: str, adagrad: bool) -> Out:
     n = len(w)
     s = _start(p["s0"], n, kind, "s0")
     head = f"α = {fv(lr)}" + ("" if adagrad else f", β = {fv(beta)}") + f", ε = {fv(eps)}"
-    steps = [Step("Start", f"{src.desc}; w₀ = {_show(w)}, s₀ = {_show(s)}, {head}", _one(w))]
+    steps = [Step("Start", src.start(f"w₀ = {_show(w)}, s₀ = {_show(s)}, {head}"), _one(w))]
     values: dict[str, Any] = {"w0": _one(w)}
     ws, gs = [_one(w)], []
     for t in range(1, src.k + 1):
@@ -587,18 +576,20 @@ def _run_scaled(p: Params, kind: str, adagrad: bool) -> Out:
             )
             dtext = f"√({_show(ns)} + ε)" if inside else f"(√{_show(ns)} + ε)"
             text = f"g = {_show(g)}; {stext}; w = {_show(w)} − {fv(lr)}·{_showp(g)}/{dtext} = {_show(nw)}"
-        steps.append(Step(f"Step {t}", text, _one(nw), key=f"w{t}"))
+        steps.append(Step(lazy("Step {n}", n=t), text, _one(nw), key=f"w{t}"))
         values.update({f"g{t}": _one(g), f"s{t}": _one(ns), f"w{t}": _one(nw)})
         s, w = ns, nw
         ws.append(_one(w))
         gs.append(_one(g))
     values.update({"s_k": _one(s), "w_k": _one(w), "ws": ws, "gs": gs})
-    if adagrad:
-        conv = "AdaGrad: s = s + g², w = w − αg/" + ("√(s + ε)" if inside else "(√s + ε)") + " (element-wise)"
+    if adagrad and inside:
+        conv = N_("AdaGrad: s = s + g², w = w − αg/√(s + ε) (element-wise)")
+    elif adagrad:
+        conv = N_("AdaGrad: s = s + g², w = w − αg/(√s + ε) (element-wise)")
     elif not inside:
-        conv = "RMSprop: s = βs + (1 − β)g², w = w − αg/(√s + ε); the notes omit ε (erratum)"
+        conv = N_("RMSprop: s = βs + (1 − β)g², w = w − αg/(√s + ε); the notes omit ε (erratum)")
     else:
-        conv = "RMSprop with ε inside the root: w = w − αg/√(s + ε)"
+        conv = N_("RMSprop with ε inside the root: w = w − αg/√(s + ε)")
     return Out(steps, _one(w), values, conv)
 
 
@@ -606,7 +597,7 @@ def _run_scaled(p: Params, kind: str, adagrad: bool) -> Out:
     "opt.adagrad",
     "opt.rmsprop",
     "AdaGrad step by step",
-    with_zh([*_OPT_COMMON, _EPS, _INSIDE, _K, _S0], _HELP_ZH),
+    [*_OPT_COMMON, _EPS, _INSIDE, _K, _S0],
     ["s_k", "w_k", "ws", "gs", "g1", "s1", "w1"],
     draw=lambda d: {**_draw_opt(d, {}, 3, typed=True), "eps_inside": d.pick("eps_inside", [False, False, True])},
     prepare=_prepare_opt,
@@ -619,9 +610,7 @@ def _adagrad(p: Params) -> Out:
     "opt.rmsprop",
     "opt.rmsprop",
     "RMSprop step by step",
-    with_zh(
-        [*_OPT_COMMON, ParamSpec("beta", "β", 0.999, "float", min=0, max=0.9999), _EPS, _INSIDE, _K, _S0], _HELP_ZH
-    ),
+    [*_OPT_COMMON, ParamSpec("beta", "β", 0.999, "float", min=0, max=0.9999), _EPS, _INSIDE, _K, _S0],
     ["s_k", "w_k", "ws", "gs", "g1", "s1", "w1"],
     draw=lambda d: _draw_opt(d, {"beta": [0.999, 0.9, 0.99]}, 3),
     prepare=_prepare_opt,
@@ -634,39 +623,34 @@ def _rmsprop(p: Params) -> Out:
     "opt.adam",
     "opt.adam",
     "Adam with bias correction",
-    with_zh(
-        [
-            *_OPT_COMMON,
-            ParamSpec("beta1", "β₁", 0.9, "float", min=0, max=0.9999),
-            ParamSpec("beta2", "β₂", 0.999, "float", min=0, max=0.99999),
-            _EPS,
-            ParamSpec("eps_inside", "ε inside the square root", False, "bool"),
-            ParamSpec(
-                "k",
-                f"number of steps (1…{MAX_STEPS})",
-                1,
-                "int",
-                min=1,
-                max=MAX_STEPS,
-                applies="when grads is not given (given gradients fix the number of steps)",
-            ),
-            ParamSpec(
-                "bias_correction", "divide m and v by 1 − βᵗ (m̂, v̂); false: use m and v as they are", True, "bool"
-            ),
-            ParamSpec("m0", "starting first moment m₀ (default 0)", None, "floatlist", min=-1e6, max=1e6),
-            ParamSpec("v0", "starting second moment v₀ (default 0)", None, "floatlist", min=0, max=1e9),
-            ParamSpec(
-                "t0",
-                "steps taken before these (with m0, v0 of a run in progress): the correction divides by 1 − β^(t0 + t)",
-                0,
-                "int",
-                min=0,
-                max=100000,
-                applies="with bias_correction=true",
-            ),
-        ],
-        _HELP_ZH,
-    ),
+    [
+        *_OPT_COMMON,
+        ParamSpec("beta1", "β₁", 0.9, "float", min=0, max=0.9999),
+        ParamSpec("beta2", "β₂", 0.999, "float", min=0, max=0.99999),
+        _EPS,
+        ParamSpec("eps_inside", "ε inside the square root", False, "bool"),
+        ParamSpec(
+            "k",
+            "number of steps (1…100)",  # 100 = MAX_STEPS
+            1,
+            "int",
+            min=1,
+            max=MAX_STEPS,
+            applies="when grads is not given (given gradients fix the number of steps)",
+        ),
+        ParamSpec("bias_correction", "divide m and v by 1 − βᵗ (m̂, v̂); false: use m and v as they are", True, "bool"),
+        ParamSpec("m0", "starting first moment m₀ (default 0)", None, "floatlist", min=-1e6, max=1e6),
+        ParamSpec("v0", "starting second moment v₀ (default 0)", None, "floatlist", min=0, max=1e9),
+        ParamSpec(
+            "t0",
+            "steps taken before these (with m0, v0 of a run in progress): the correction divides by 1 − β^(t0 + t)",
+            0,
+            "int",
+            min=0,
+            max=100000,
+            applies="with bias_correction=true",
+        ),
+    ],
     ["m_k", "v_k", "m_hat", "v_hat", "w_k", "ws", "gs", "g1", "m1", "v1", "w1"],
     draw=lambda d: _draw_opt(d, {}, 3),
     prepare=_prepare_opt,
@@ -685,14 +669,18 @@ def _adam(p: Params) -> Out:
     mh, vh = list(m), list(v)
     zero = p["m0"] is None and p["v0"] is None and n == 1
     moments = "m₀ = v₀ = 0" if zero else f"m₀ = {_show(m)}, v₀ = {_show(v)}"
-    steps = [
-        Step(
-            "Start",
-            f"{src.desc}; w₀ = {_show(w)}, {moments}, α = {fv(lr)}, β₁ = {fv(b1)}, β₂ = {fv(b2)}, ε = {fv(eps)}"
-            + (f"; {t0} steps already taken: the correction uses t₀ + t" if t0 else ""),
-            _one(w),
+    start = f"w₀ = {_show(w)}, {moments}, α = {fv(lr)}, β₁ = {fv(b1)}, β₂ = {fv(b2)}, ε = {fv(eps)}"
+    text: str
+    if t0:
+        text = lazy(
+            "{source}; {values}; {t0} steps already taken: the correction uses t₀ + t",
+            source=src.source(),
+            values=start,
+            t0=t0,
         )
-    ]
+    else:
+        text = src.start(start)
+    steps = [Step("Start", text, _one(w))]
     values: dict[str, Any] = {"w0": _one(w)}
     ws, gs = [_one(w)], []
     for t in range(1, src.k + 1):
@@ -718,7 +706,12 @@ def _adam(p: Params) -> Out:
             dtext = f"√({vname} + ε)" if inside else f"(√{vname} + ε)"
             upd = f"w = w − α·{mname}/{dtext} = {_show(nw)}"
         steps.append(
-            Step(f"Step {t}", f"g = {_show(g)}; m = {_show(m)}, v = {_show(v)}; {corr}{upd}", _one(nw), key=f"w{t}")
+            Step(
+                lazy("Step {n}", n=t),
+                f"g = {_show(g)}; m = {_show(m)}, v = {_show(v)}; {corr}{upd}",
+                _one(nw),
+                key=f"w{t}",
+            )
         )
         values.update({f"g{t}": _one(g), f"m{t}": _one(m), f"v{t}": _one(v), f"w{t}": _one(nw)})
         if bc:
@@ -726,17 +719,20 @@ def _adam(p: Params) -> Out:
         w = nw
         ws.append(_one(w))
         gs.append(_one(g))
-    root = "w = w − α m̂/(√v̂ + ε)" if not inside else "w = w − α m̂/√(v̂ + ε)"
-    if bc:
-        conv = (
-            "Adam: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², bias-corrected m̂, v̂; "
-            + root
-            + " (the notes write √s without the correction: an erratum)"
+    if bc and not inside:
+        conv = N_(
+            "Adam: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², bias-corrected m̂, v̂; w = w − α m̂/(√v̂ + ε)"
+            " (the notes write √s without the correction: an erratum)"
         )
+    elif bc:
+        conv = N_(
+            "Adam: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², bias-corrected m̂, v̂; w = w − α m̂/√(v̂ + ε)"
+            " (the notes write √s without the correction: an erratum)"
+        )
+    elif not inside:
+        conv = N_("Adam without bias correction: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w = w − α m/(√v + ε)")
     else:
-        conv = "Adam without bias correction: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², " + (
-            "w = w − α m/(√v + ε)" if not inside else "w = w − α m/√(v + ε)"
-        )
+        conv = N_("Adam without bias correction: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w = w − α m/√(v + ε)")
     values.update({"m_k": _one(m), "v_k": _one(v), "m_hat": _one(mh), "v_hat": _one(vh), "w_k": _one(w)})
     values.update({"ws": ws, "gs": gs})
     return Out(steps, _one(w), values, conv)
@@ -783,60 +779,55 @@ def _check_decay(p: Params) -> None:
     "opt.lr-decay",
     "opt.lr-decay",
     "Learning-rate decay",
-    with_zh(
-        [
-            ParamSpec(
-                "schedule",
-                "inverse α0/(1 + decay·epoch), exponential base^epoch·α0, "
-                "sqrt k/√t·α0 (t = iteration), sqrt-epoch k/√epoch·α0, step (halve every drop_every epochs), "
-                "exp α0·e^(−decay·epoch) (natural exponential, as in Keras/d2l)",
-                "inverse",
-                "choice",
-                choices=(*SCHEDULES, "discrete"),
-            ),
-            ParamSpec("alpha0", "initial learning rate α0", 0.2, "float", min=0, max=10),
-            ParamSpec(
-                "decay_rate",
-                "decay rate (inverse, exp)",
-                1,
-                "float",
-                min=0,
-                max=100,
-                applies="with schedule=inverse or exp",
-            ),
-            ParamSpec("epoch", "epoch number", 4, "int", min=0, max=1000),
-            ParamSpec(
-                "k",
-                "constant k (sqrt schedules)",
-                1,
-                "float",
-                min=0,
-                max=100,
-                applies="with schedule=sqrt or sqrt-epoch",
-            ),
-            ParamSpec(
-                "base",
-                "base of the exponential schedule (base^epoch·α0; a 'decay rate' of 0.95 there is this base)",
-                0.95,
-                "float",
-                min=0,
-                max=1,
-                applies="with schedule=exponential",
-            ),
-            ParamSpec(
-                "t",
-                "mini-batch (iteration) number for sqrt; default: the epoch",
-                None,
-                "int",
-                min=1,
-                applies="with schedule=sqrt",
-            ),
-            ParamSpec(
-                "drop_every", "epochs between drops (step)", 2, "int", min=1, max=100, applies="with schedule=step"
-            ),
-        ],
-        _HELP_ZH,
-    ),
+    [
+        ParamSpec(
+            "schedule",
+            "inverse α0/(1 + decay·epoch), exponential base^epoch·α0, "
+            "sqrt k/√t·α0 (t = iteration), sqrt-epoch k/√epoch·α0, step (halve every drop_every epochs), "
+            "exp α0·e^(−decay·epoch) (natural exponential, as in Keras/d2l)",
+            "inverse",
+            "choice",
+            choices=(*SCHEDULES, "discrete"),
+        ),
+        ParamSpec("alpha0", "initial learning rate α0", 0.2, "float", min=0, max=10),
+        ParamSpec(
+            "decay_rate",
+            "decay rate (inverse, exp)",
+            1,
+            "float",
+            min=0,
+            max=100,
+            applies="with schedule=inverse or exp",
+        ),
+        ParamSpec("epoch", "epoch number", 4, "int", min=0, max=1000),
+        ParamSpec(
+            "k",
+            "constant k (sqrt schedules)",
+            1,
+            "float",
+            min=0,
+            max=100,
+            applies="with schedule=sqrt or sqrt-epoch",
+        ),
+        ParamSpec(
+            "base",
+            "base of the exponential schedule (base^epoch·α0; a 'decay rate' of 0.95 there is this base)",
+            0.95,
+            "float",
+            min=0,
+            max=1,
+            applies="with schedule=exponential",
+        ),
+        ParamSpec(
+            "t",
+            "mini-batch (iteration) number for sqrt; default: the epoch",
+            None,
+            "int",
+            min=1,
+            applies="with schedule=sqrt",
+        ),
+        ParamSpec("drop_every", "epochs between drops (step)", 2, "int", min=1, max=100, applies="with schedule=step"),
+    ],
     ["alphas"],
     draw=lambda d: {
         "schedule": d.pick("schedule", list(SCHEDULES[:5])),  # the draws of before exp was added
@@ -878,36 +869,30 @@ def _lr_decay(p: Params) -> Out:
     if sch == "sqrt" and t is not None:
         # t counts mini-batch steps, not epochs: one step at that iteration
         only = k / math.sqrt(t) * a0
-        steps = [Step(f"Iteration {t}", f"k/√t·α0 = {fv(k)}/√{t}·{fp(a0)} = {fv(only)}", only)]
-        return Out(
-            steps,
-            only,
-            {"alphas": [only]},
-            "t is the mini-batch (iteration) number (note 004 calls it the sample count: an erratum)",
-        )
+        steps = [Step(lazy("Iteration {n}", n=t), f"k/√t·α0 = {fv(k)}/√{t}·{fp(a0)} = {fv(only)}", only)]
+        return Out(steps, only, {"alphas": [only]}, _SQRT_T)
     epochs = range(first, max(epoch, first) + 1)
     alphas = [alpha(e) for e in epochs]
-    label = "t = {}" if sch == "sqrt" else "Epoch {}"
-    steps = [Step(label.format(e), f"{text(e)} = {fv(alpha(e))}", alpha(e)) for e in epochs]
-    conv = (
-        "t is the mini-batch (iteration) number (note 004 calls it the sample count: an erratum)"
-        if sch == "sqrt"
-        else ""
-    )
-    return Out(steps, alpha(epoch), {"alphas": alphas}, conv)
+    steps = [
+        Step(f"t = {e}" if sch == "sqrt" else lazy("Epoch {n}", n=e), f"{text(e)} = {fv(alpha(e))}", alpha(e))
+        for e in epochs
+    ]
+    return Out(steps, alpha(epoch), {"alphas": alphas}, _SQRT_T if sch == "sqrt" else "")
+
+
+_SQRT_T = N_(
+    "t is the mini-batch (iteration) number (the notes on Andrew Ng's course call it the sample count: an erratum)"
+)
 
 
 @register(
     "opt.minibatch",
     "opt.minibatch",
     "Iterations per epoch of mini-batch GD",
-    with_zh(
-        [
-            ParamSpec("m", "training samples", 50000, "int", min=1),
-            ParamSpec("batch", "mini-batch size", 100, "int", min=1),
-        ],
-        _HELP_ZH,
-    ),
+    [
+        ParamSpec("m", "training samples", 50000, "int", min=1),
+        ParamSpec("batch", "mini-batch size", 100, "int", min=1),
+    ],
     ["last_batch"],
     draw=lambda d: {
         "m": d.pick("m", [1000, 5000, 50000, 60000, 1200, 10000]),
@@ -923,7 +908,9 @@ def _minibatch(p: Params) -> Out:
             "Iterations",
             f"⌈m/batch⌉ = ⌈{m}/{b}⌉ = {it}",
             it,
-            f"the last mini-batch holds {last} samples" if last != b else "every mini-batch is full",
+            lazy("the last mini-batch holds {last} samples", last=last)
+            if last != b
+            else N_("every mini-batch is full"),
         )
     ]
     return Out(steps, it, {"last_batch": last})
@@ -947,14 +934,14 @@ def _rel_error(num: list[float], exact: list[float]) -> float:
     return diff / den if den > 0 else 0.0
 
 
-def _verdict(rel: float) -> str:
+def _verdict(rel: float) -> Lazy:
     if rel < 1e-7:
-        return "relative error below 1e-7: the gradient is right"
+        return lazy("relative error below 1e-7: the gradient is right")
     if rel < 1e-5:
-        return "relative error below 1e-5: probably right (look again if it is near 1e-5)"
+        return lazy("relative error below 1e-5: probably right (look again if it is near 1e-5)")
     if rel < 1e-3:
-        return "relative error between 1e-5 and 1e-3: suspicious; check the gradient"
-    return "relative error above 1e-3: the gradient is very likely wrong"
+        return lazy("relative error between 1e-5 and 1e-3: suspicious; check the gradient")
+    return lazy("relative error above 1e-3: the gradient is very likely wrong")
 
 
 def _check_gradcheck(p: Params) -> None:
@@ -966,42 +953,38 @@ def _check_gradcheck(p: Params) -> None:
     "gradcheck",
     "gradcheck",
     "Numerical gradient: one-sided vs two-sided",
-    with_zh(
-        [
-            ParamSpec(
-                "theta",
-                "the point θ: one number, or one per variable of f in the order x, y, … (w₁, w₂, …)",
-                1,
-                "floatlist",
-                min=-100,
-                max=100,
-                applies="when at is not given",
-            ),
-            ParamSpec("eps", "ε", 0.01, "float", min=1e-8, max=1),
-            ParamSpec(
-                "f",
-                "a preset: "
-                + ", ".join(f"{k} ({v[0]})" for k, v in GRADCHECK_FNS.items())
-                + "; or any function typed in dlquiz's math syntax, e.g. 'theta^3', 'x^2*y + exp(y)'",
-                "cube",
-                "str",
-            ),
-            ParamSpec(
-                "at",
-                "the point written by name, 'x=1, y=2' (instead of theta; for a typed f)",
-                None,
-                "str",
-            ),
-            ParamSpec(
-                "sided",
-                "both: show both differences, answer the two-sided; one or two: only that difference (and its answer)",
-                "both",
-                "choice",
-                choices=("both", "one", "two"),
-            ),
-        ],
-        _HELP_ZH,
-    ),
+    [
+        ParamSpec(
+            "theta",
+            "the point θ: one number, or one per variable of f in the order x, y, … (w₁, w₂, …)",
+            1,
+            "floatlist",
+            min=-100,
+            max=100,
+            applies="when at is not given",
+        ),
+        ParamSpec("eps", "ε, the step of the differences", 0.01, "float", min=1e-8, max=1),
+        ParamSpec(
+            "f",
+            "a preset: cube (θ³), square (θ²), exp (e^θ), sin (sin θ), sigmoid (σ(θ)); "  # the GRADCHECK_FNS
+            "or any function typed in dlquiz's math syntax, e.g. 'theta^3', 'x^2*y + exp(y)'",
+            "cube",
+            "str",
+        ),
+        ParamSpec(
+            "at",
+            "the point written by name, 'x=1, y=2' (instead of theta; for a typed f)",
+            None,
+            "str",
+        ),
+        ParamSpec(
+            "sided",
+            "both: show both differences, answer the two-sided; one or two: only that difference (and its answer)",
+            "both",
+            "choice",
+            choices=("both", "one", "two"),
+        ),
+    ],
     ["one_sided", "two_sided", "exact", "err_one", "err_two", "rel_error"],
     draw=lambda d: {
         "theta": d.pick("theta", [1, 2, 0.5, -1, 1.5]),
@@ -1032,7 +1015,6 @@ def _gradcheck(p: Params) -> Out:
             return [df1(x[0])]
 
         labels = ["θ"]
-        exact_text = f"f′(θ) for f = {label}"
     else:
         from dlquiz.worked.graph import _Domain
 
@@ -1069,7 +1051,6 @@ def _gradcheck(p: Params) -> Out:
             return [g[v] for v in names]
 
         labels = [prog.label(v) for v in names]
-        exact_text = f"analytic gradient of f = {describe(prog, prog.root, {})} (backprop on its graph)"
     exact = grad(point)
     mid = f(point)
     ones: list[float] = []
@@ -1109,7 +1090,7 @@ def _gradcheck(p: Params) -> Out:
                     "One-sided",
                     f"{tag}(f({arg_up}) − f({arg}))/ε = ({fixed(hi, k)} − {op(mid)})/{fv(eps)} = {fv(one)}",
                     one,
-                    f"error {fv(err_one)}: O(ε)",
+                    lazy("error {err}: O(ε)", err=fv(err_one)),
                 )
             )
         if sided in ("both", "two"):
@@ -1118,28 +1099,39 @@ def _gradcheck(p: Params) -> Out:
                     "Two-sided",
                     f"{tag}(f({arg_up}) − f({arg_dn}))/(2ε) = ({fixed(hi, k)} − {op(lo)})/{fv(2 * eps)} = {fv(two)}",
                     two,
-                    f"error {fv(err_two)}: O(ε²)",
+                    lazy("error {err}: O(ε²)", err=fv(err_two)),
                 )
             )
         ones.append(one)
         twos.append(two)
         err_ones.append(err_one)
         err_twos.append(err_two)
-    if fname in GRADCHECK_FNS:
-        where = f" at θ = {fv(point[0])}"
-    else:
-        where = ", point " + ", ".join(f"{lab} = {fv(x)}" for lab, x in zip(labels, point, strict=True))
     exact_value: Any = exact[0] if len(labels) == 1 else exact
-    steps.append(Step("Exact", f"{exact_text}{where}: {fv(exact_value)}", exact_value))
+    if fname in GRADCHECK_FNS:
+        exact_text = lazy(
+            "f′(θ) for f = {f} at θ = {theta}: {value}",
+            f=GRADCHECK_FNS[fname][0],
+            theta=fv(point[0]),
+            value=fv(exact_value),
+        )
+    else:
+        exact_text = lazy(
+            "analytic gradient of f = {f} (backprop on its graph), point {point}: {value}",
+            f=describe(prog, prog.root, {}),
+            point=", ".join(f"{lab} = {fv(x)}" for lab, x in zip(labels, point, strict=True)),
+            value=fv(exact_value),
+        )
+    steps.append(Step("Exact", exact_text, exact_value))
     used = ones if sided == "one" else twos
     rel = _rel_error(used, exact)
-    name = "one-sided" if sided == "one" else "two-sided"
     steps.append(
         Step(
             "Relative error",
             f"‖d − g‖/(‖d‖ + ‖g‖) = {fv(rel)}",
             rel,
-            f"d = the {name} difference, g = the exact gradient; " + _verdict(rel),
+            lazy("d = the one-sided difference, g = the exact gradient; {verdict}", verdict=_verdict(rel))
+            if sided == "one"
+            else lazy("d = the two-sided difference, g = the exact gradient; {verdict}", verdict=_verdict(rel)),
             key="rel_error",
         )
     )
@@ -1156,54 +1148,3 @@ def _gradcheck(p: Params) -> Out:
         "rel_error": rel,
     }
     return Out(steps, one_or_list(used), values)
-
-
-# --------------------------------------------------------------------------- Chinese
-
-_ZH_WORDS = {"Relative error": "相对误差"}
-_ZH_PHRASES = {
-    "relative error below 1e-7: the gradient is right": "相对误差小于 1e-7：梯度正确",
-    "relative error below 1e-5: probably right (look again if it is near 1e-5)": "相对误差小于 1e-5：大概正确（接近 1e-5 时再检查一遍）",
-    "relative error between 1e-5 and 1e-3: suspicious; check the gradient": "相对误差在 1e-5 与 1e-3 之间：可疑，请检查梯度",
-    "relative error above 1e-3: the gradient is very likely wrong": "相对误差大于 1e-3：梯度很可能有错",
-    _SGD_CONVENTION: "梯度下降：w = w − αg（g 为小批量的梯度时即 SGD）",
-    "momentum: " + _MOMENTUM_TEXT["cs231n"]: "动量：v = βv − αg，w = w + v（CS231n 写法：速度里存的就是步长）",
-    "Nesterov momentum: "
-    + _MOMENTUM_TEXT["notes"]: "Nesterov 动量：v = βv + (1 − β)g，w = w − αv（课程笔记）；g 在前瞻点求",
-    "Nesterov momentum: "
-    + _MOMENTUM_TEXT["framework"]: "Nesterov 动量：v = βv + g，w = w − αv（框架写法，如 PyTorch SGD）；g 在前瞻点求",
-    "Nesterov momentum: "
-    + _MOMENTUM_TEXT["cs231n"]: "Nesterov 动量：v = βv − αg，w = w + v（CS231n 写法）；g 在前瞻点求",
-    "AdaGrad: s = s + g², w = w − αg/(√s + ε) (element-wise)": "AdaGrad：s = s + g²，w = w − αg/(√s + ε)（逐元素）",
-    "AdaGrad: s = s + g², w = w − αg/√(s + ε) (element-wise)": "AdaGrad：s = s + g²，w = w − αg/√(s + ε)（逐元素）",
-    "Adam without bias correction: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w = w − α m/(√v + ε)": "不做偏差修正的 Adam：m = β₁m + (1 − β₁)g，v = β₂v + (1 − β₂)g²，w = w − α m/(√v + ε)",
-    "Adam without bias correction: m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², w = w − α m/√(v + ε)": "不做偏差修正的 Adam：m = β₁m + (1 − β₁)g，v = β₂v + (1 − β₂)g²，w = w − α m/√(v + ε)",
-}
-_ZH_FRAGMENTS = [
-    (r"; (\d+) steps already taken: the correction uses t₀ \+ t$", r"；此前已走 \1 步：偏差修正用 t₀ + t"),
-    (r"^d = the one-sided difference, g = the exact gradient; ", "d 为单边差分，g 为精确梯度；"),
-    (r"^d = the two-sided difference, g = the exact gradient; ", "d 为双边差分，g 为精确梯度；"),
-    (r" by backprop on its graph", "（在计算图上反向传播求得）"),
-    (r"; g at the look-ahead point ", "；g 在前瞻点求："),
-    (r"^analytic gradient of f = ", "解析梯度：f = "),
-    (r" \(backprop on its graph\), point ", "（计算图反向传播），求值点 "),
-    (r"(\S+) is used (\d+) times: its gradients add", r"\1 被使用 \2 次：梯度相加"),
-    (r"; L2 weight decay λ = (\S+): the step uses g \+ λ·w$", r"；L2 权重衰减 λ = \1：每步用 g + λ·w"),
-    (
-        r"^gradient descent: w = w − αg \(SGD when g is a mini-batch's gradient\)(?=；L2)",
-        "梯度下降：w = w − αg（g 为小批量的梯度时即 SGD）",
-    ),
-]
-
-
-def _register_zh() -> None:
-    """Add this module's Chinese to the worked-step tables (kept here, beside the English)."""
-    import re
-
-    from dlquiz.worked.i18n import add_chinese
-
-    # whole phrases also as patterns anchored at the end: a note may start with a prefix ("d = …; ")
-    add_chinese(_ZH_WORDS, _ZH_PHRASES, _ZH_FRAGMENTS + [(re.escape(k) + "$", v) for k, v in _ZH_PHRASES.items()])
-
-
-_register_zh()

@@ -37,7 +37,7 @@ def _check_bn(p: Params) -> None:
         ParamSpec("x", "the feature's values over the mini-batch", [1, 2, 3, 6], "floatlist"),
         ParamSpec("gamma", "scale γ", 1, "float", min=-100, max=100),
         ParamSpec("beta", "shift β", 0, "float", min=-100, max=100),
-        ParamSpec("eps", "ε", 1e-8, "float", min=0, max=1),
+        ParamSpec("eps", "ε, added to the variance (no division by 0)", 1e-8, "float", min=0, max=1),
         ParamSpec(
             "running_mean",
             "test time: the running mean μ used instead of the batch's (give running_var too)",
