@@ -9,8 +9,8 @@ convention, with their step text.
 from __future__ import annotations
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import N_, Lazy, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, register
-from dlquiz.worked.i18n import add_chinese
 
 
 def _check_sizes(kind: str, sizes: list[int]) -> None:
@@ -43,11 +43,22 @@ def _mlp_params(p: Params) -> Out:
     for l in range(1, len(sizes)):
         w, b = sizes[l] * sizes[l - 1], sizes[l]
         steps.append(
-            Step(f"Layer {l}", f"W[{l}] is {sizes[l]}×{sizes[l - 1]} = {w}, b[{l}] is {sizes[l]}×1 = {b}", w + b)
+            Step(
+                lazy("Layer {n}", n=l),
+                lazy(
+                    "W[{l}] is {rows}×{cols} = {w}, b[{l}] is {rows}×1 = {b}",
+                    l=l,
+                    rows=sizes[l],
+                    cols=sizes[l - 1],
+                    w=w,
+                    b=b,
+                ),
+                w + b,
+            )
         )
         tw, tb = tw + w, tb + b
-    steps.append(Step("Total", f"weights {tw} + biases {tb} = {tw + tb}", tw + tb))
-    return Out(steps, tw + tb, {"weights": tw, "biases": tb}, "W[l] is n[l] × n[l−1], b[l] is n[l] × 1")
+    steps.append(Step("Total", lazy("weights {w} + biases {b} = {total}", w=tw, b=tb, total=tw + tb), tw + tb))
+    return Out(steps, tw + tb, {"weights": tw, "biases": tb}, N_("W[l] is n[l] × n[l−1], b[l] is n[l] × 1"))
 
 
 # --------------------------------------------------------------------------- forward and backward
@@ -393,38 +404,23 @@ _LOSS_TEXT = {
 }
 
 
-def _convention(p: Params, n_out: int) -> str:
-    loss, red = p["loss"], p["reduction"]
-    per = _LOSS_TEXT[loss]
-    if loss == "mse" and p["half"]:
+def _cost_text(p: Params, n_out: int) -> tuple[str, str]:
+    """The factor in front of the sum over the samples ("(1/m)", "" for sum) and the per-sample loss."""
+    per = _LOSS_TEXT[p["loss"]]
+    if p["loss"] == "mse" and p["half"]:
         per = "½ Σ (a − y)²"
-    scale = {"mean": "(1/m)", "sum": "", "mean_all": f"1/(m·{n_out})"}[red]
-    j = f"J = {scale}·Σ_samples {per}" if scale else f"J = Σ_samples {per}"
-    k = {"mean": "(1/m)·", "sum": "", "mean_all": f"1/(m·{n_out})·"}[red]
-    return (
-        f"{j}; W[l] is n[l] × n[l−1], columns are samples; dZ[l], dA[l] are per-sample derivatives "
-        f"(column by column, note 004); dW[l] = {k}dZ[l]·A[l−1]ᵀ, db[l] = {k}Σ dZ[l], dX = ∂J/∂X = {k}W[1]ᵀ·dZ[1]"
+    return {"mean": "(1/m)", "sum": "", "mean_all": f"1/(m·{n_out})"}[p["reduction"]], per
+
+
+def _convention(p: Params, n_out: int) -> Lazy:
+    scale, per = _cost_text(p, n_out)
+    j = lazy("J = {scale}·Σ_samples {per}", scale=scale, per=per) if scale else lazy("J = Σ_samples {per}", per=per)
+    return lazy(
+        "{j}; W[l] is n[l] × n[l−1], columns are samples; dZ[l], dA[l] are per-sample derivatives (column by column, "
+        "the notes on Andrew Ng's course); dW[l] = {k}dZ[l]·A[l−1]ᵀ, db[l] = {k}Σ dZ[l], dX = ∂J/∂X = {k}W[1]ᵀ·dZ[1]",
+        j=j,
+        k=f"{scale}·" if scale else "",
     )
-
-
-_FB_ZH = {
-    "sizes": ("各层大小，从输入到输出（随机网络用；默认 2,3,1）", "n0,n1,…,nL"),
-    "m": ("随机网络的批量大小（默认 2）", ""),
-    "activation": ("所有隐藏层的激活函数（默认 sigmoid）", ""),
-    "activations": ("每个隐藏层各一个激活函数，从输入一侧开始：relu,tanh", ""),
-    "loss": ("bce（二元交叉熵）、ce（softmax 交叉熵）或 mse（均方误差）", ""),
-    "output": ("输出层激活函数（默认：bce 用 sigmoid，ce 用 softmax，mse 用 linear）", ""),
-    "half": ("mse：平方前是否乘 ½（默认是）", ""),
-    "reduction": ("mean（除以样本数 m）、sum（求和）或 mean_all（除以 m·n_L，仅 mse）", ""),
-    "alpha": ("leaky_relu 在 z < 0 时的斜率（默认 0.01）", ""),
-    "init_seed": ("随机生成输入、标签和权重的种子（默认 0）", ""),
-    "X": ("输入，n[0] × m，每列一个样本", "n0×m"),
-    "Y": ("标签，n[L] × m（ce 也可以是一行类别编号）", "nL×m"),
-    **{f"W{l}": (f"第 {l} 层权重，n[{l}] × n[{l - 1}]", f"n{l}×n{l - 1}") for l in range(1, 7)},
-    **{f"b{l}": (f"第 {l} 层偏置，n[{l}] 个数（默认 0）", f"n{l}") for l in range(1, 7)},
-    "lr": ("学习率 α：再做一次更新 W[l] − α·dW[l]、b[l] − α·db[l]（结果 W1_new、b1_new、…）", ""),
-    "update_biases": ("与 lr 一起用：false 表示 b[l] 保持原值（经典例题：偏置不更新）", ""),
-}
 
 
 def _written_sums(w: np.ndarray, b: np.ndarray, a_prev: np.ndarray, z: np.ndarray) -> str:
@@ -466,64 +462,79 @@ def _written_acts(g: str, z: np.ndarray, a: np.ndarray, alpha: float) -> str:
     "mlp.forward-backward",
     "backprop.layer",
     "Forward and backward pass of a network",
-    _nets.described(
-        [
+    [
+        ParamSpec(
+            "sizes",
+            "layer sizes from input to output (drawn network; default 2,3,1)",
+            None,
+            "intlist",
+            min=1,
+            shape="n0,n1,…,nL",
+        ),
+        ParamSpec("m", "batch size of the drawn network (default 2)", None, "int", min=1),
+        ParamSpec(
+            "activation",
+            "hidden activation of every hidden layer (default sigmoid)",
+            None,
+            "choice",
+            choices=HIDDEN,
+        ),
+        ParamSpec("activations", "one hidden activation per hidden layer, input side first: relu,tanh", None, "str"),
+        ParamSpec("loss", "bce, ce (softmax cross-entropy) or mse", "bce", "choice", choices=LOSSES),
+        ParamSpec(
+            "output",
+            "output activation (default: sigmoid for bce, softmax for ce, linear for mse)",
+            None,
+            "choice",
+            choices=OUTPUTS,
+        ),
+        ParamSpec("half", "mse: ½ in front of the squares (default true)", None, "bool"),
+        ParamSpec(
+            "reduction",
+            "mean (÷ m samples), sum, or mean_all (÷ m·n_L, mse only)",
+            "mean",
+            "choice",
+            choices=("mean", "sum", "mean_all"),
+        ),
+        ParamSpec("alpha", "slope of leaky_relu for z < 0 (default 0.01)", None, "float", min=0, max=1),
+        ParamSpec("init_seed", "seed of the drawn inputs, labels and weights (default 0)", None, "int", min=0),
+        ParamSpec("X", "inputs n[0] × m, one column per sample", None, "matrix", shape="n0×m"),
+        ParamSpec("Y", "labels n[L] × m (for ce also one row of class indices)", None, "matrix", shape="nL×m"),
+        *(
             ParamSpec(
-                "sizes", "layer sizes from input to output (drawn network; default 2,3,1)", None, "intlist", min=1
-            ),
-            ParamSpec("m", "batch size of the drawn network (default 2)", None, "int", min=1),
-            ParamSpec(
-                "activation",
-                "hidden activation of every hidden layer (default sigmoid)",
+                f"W{l}",
+                lazy("weights of layer {l}, n[{l}] × n[{prev}]", l=l, prev=l - 1),
                 None,
-                "choice",
-                choices=HIDDEN,
-            ),
+                "matrix",
+                shape=f"n{l}×n{l - 1}",
+            )
+            for l in range(1, 7)
+        ),
+        *(
             ParamSpec(
-                "activations", "one hidden activation per hidden layer, input side first: relu,tanh", None, "str"
-            ),
-            ParamSpec("loss", "bce, ce (softmax cross-entropy) or mse", "bce", "choice", choices=LOSSES),
-            ParamSpec(
-                "output",
-                "output activation (default: sigmoid for bce, softmax for ce, linear for mse)",
+                f"b{l}",
+                lazy("biases of layer {l}, n[{l}] numbers (default 0)", l=l),
                 None,
-                "choice",
-                choices=OUTPUTS,
-            ),
-            ParamSpec("half", "mse: ½ in front of the squares (default true)", None, "bool"),
-            ParamSpec(
-                "reduction",
-                "mean (÷ m samples), sum, or mean_all (÷ m·n_L, mse only)",
-                "mean",
-                "choice",
-                choices=("mean", "sum", "mean_all"),
-            ),
-            ParamSpec("alpha", "slope of leaky_relu for z < 0 (default 0.01)", None, "float", min=0, max=1),
-            ParamSpec("init_seed", "seed of the drawn inputs, labels and weights (default 0)", None, "int", min=0),
-            ParamSpec("X", "inputs n[0] × m, one column per sample", None, "matrix"),
-            ParamSpec("Y", "labels n[L] × m (for ce also one row of class indices)", None, "matrix"),
-            *(ParamSpec(f"W{l}", f"weights of layer {l}, n[{l}] × n[{l - 1}]", None, "matrix") for l in range(1, 7)),
-            *(
-                ParamSpec(f"b{l}", f"biases of layer {l}, n[{l}] numbers (default 0)", None, "floatlist")
-                for l in range(1, 7)
-            ),
-            ParamSpec(
-                "lr",
-                "learning rate α: also one update W[l] − α·dW[l], b[l] − α·db[l] (values W1_new, b1_new, …)",
-                None,
-                "float",
-                min=0,
-            ),
-            ParamSpec(
-                "update_biases",
-                "with lr: false keeps b[l] as given (the classic worked example: biases are not updated)",
-                None,
-                "bool",
-                applies="with lr",
-            ),
-        ],
-        _FB_ZH,
-    ),
+                "floatlist",
+                shape=f"n{l}",
+            )
+            for l in range(1, 7)
+        ),
+        ParamSpec(
+            "lr",
+            "learning rate α: also one update W[l] − α·dW[l], b[l] − α·db[l] (values W1_new, b1_new, …)",
+            None,
+            "float",
+            min=0,
+        ),
+        ParamSpec(
+            "update_biases",
+            "with lr: false keeps b[l] as given (the classic worked example: biases are not updated)",
+            None,
+            "bool",
+            applies="with lr",
+        ),
+    ],
     ["loss", "grad_check", "X", "Y", "Z1", "A1", "dZ1", "dW1", "db1", "dA0", "dX"],
     draw=lambda d: _draw_fb(d),
     check=_check_fb,
@@ -540,12 +551,12 @@ def _forward_backward(p: Params) -> Out:
     big_l, m, n_out = len(ws), x.shape[1], ws[-1].shape[0]
     hidden = _hidden(p, big_l)
     steps: list[Step] = [
-        Step("X", f"inputs, {x.shape[0]}×{m} (one column per sample)", x.tolist()),
+        Step("X", lazy("inputs, {rows}×{m} (one column per sample)", rows=x.shape[0], m=m), x.tolist()),
         Step(
             "Y",
-            f"labels, {n_out}×{m}",
+            lazy("labels, {rows}×{m}", rows=n_out, m=m),
             y.tolist(),
-            "class indices as one-hot columns" if "Y-indices" in notes else "",
+            N_("class indices as one-hot columns") if "Y-indices" in notes else "",
         ),
     ]
     values: dict[str, object] = {"X": x.tolist(), "Y": y.tolist()}
@@ -554,7 +565,7 @@ def _forward_backward(p: Params) -> Out:
         w, b = ws[l - 1], bs[l - 1]
         g = _layer_act(hidden, l) if l < big_l else output
         steps.append(Step(f"W{l}", f"{w.shape[0]}×{w.shape[1]}", w.tolist()))
-        steps.append(Step(f"b{l}", f"{b.shape[0]}×1", b.tolist(), "not given: 0" if f"b{l}" in notes else ""))
+        steps.append(Step(f"b{l}", f"{b.shape[0]}×1", b.tolist(), N_("not given: 0") if f"b{l}" in notes else ""))
         z_form, a_form = f"Z{l} = W{l}·A{l - 1} + b{l}", f"A{l} = {g}(Z{l})"
         if m == 1 and w.shape[0] <= 4 and w.shape[1] <= 4:  # one sample of a small layer: every sum written out
             z_form += ": " + _written_sums(w, b, acts[l - 1], zs[l - 1])
@@ -567,7 +578,13 @@ def _forward_backward(p: Params) -> Out:
         )
     j = cost(ws, bs, x, y, hidden, output, loss, half=half, reduction=p["reduction"], alpha=alpha)
     conv = _convention(p, n_out)
-    steps.append(Step("Loss", f"{conv.split(';')[0]} = {fv(j)}", j))
+    scale, per = _cost_text(p, n_out)
+    loss_form = (
+        lazy("J = {scale}·Σ_samples {per} = {J}", scale=scale, per=per, J=fv(j))
+        if scale
+        else lazy("J = Σ_samples {per} = {J}", per=per, J=fv(j))
+    )
+    steps.append(Step("Loss", loss_form, j))
     grads = _gradients(ws, zs, acts, y, {**p, "half": half, "_hidden": hidden})
     paired = (loss, output) in PAIRED
     if f"dA{big_l}" in grads:
@@ -582,23 +599,25 @@ def _forward_backward(p: Params) -> Out:
         if output == "softmax":
             g_out = f"dZ{big_l} = A{big_l} ⊙ (dA{big_l} − Σ_k A{big_l}·dA{big_l})"
         steps.append(
-            Step(f"dZ{big_l}", g_out, grads[f"dZ{big_l}"].tolist(), "softmax Jacobian" if output == "softmax" else "")
+            Step(
+                f"dZ{big_l}", g_out, grads[f"dZ{big_l}"].tolist(), N_("softmax Jacobian") if output == "softmax" else ""
+            )
         )
     else:
         form = {
-            "bce": (f"dZ{big_l} = A{big_l} − Y", "sigmoid output with cross-entropy"),
-            "ce": (f"dZ{big_l} = A{big_l} − Y", "softmax output with cross-entropy"),
+            "bce": (f"dZ{big_l} = A{big_l} − Y", N_("sigmoid output with cross-entropy")),
+            "ce": (f"dZ{big_l} = A{big_l} − Y", N_("softmax output with cross-entropy")),
             "mse": (
-                (f"dZ{big_l} = A{big_l} − Y", "linear output with ½ squared error")
+                (f"dZ{big_l} = A{big_l} − Y", N_("linear output with ½ squared error"))
                 if half
-                else (f"dZ{big_l} = 2·(A{big_l} − Y)", "linear output with squared error")
+                else (f"dZ{big_l} = 2·(A{big_l} − Y)", N_("linear output with squared error"))
             ),
         }[loss]
         steps.append(Step(f"dZ{big_l}", form[0], grads[f"dZ{big_l}"].tolist(), form[1]))
     k = {"mean": "(1/m)·", "sum": "", "mean_all": f"1/(m·{n_out})·"}[p["reduction"]]
     for l in range(big_l, 0, -1):
         steps.append(Step(f"dW{l}", f"dW{l} = {k}dZ{l}·A{l - 1}ᵀ", grads[f"dW{l}"].tolist()))
-        steps.append(Step(f"db{l}", f"db{l} = {k}Σ dZ{l} over the batch", grads[f"db{l}"].tolist()))
+        steps.append(Step(f"db{l}", lazy("db{l} = {k}Σ dZ{l} over the batch", l=l, k=k), grads[f"db{l}"].tolist()))
         steps.append(Step(f"dA{l - 1}", f"dA{l - 1} = W{l}ᵀ·dZ{l}", grads[f"dA{l - 1}"].tolist()))
         if l > 1:
             steps.append(
@@ -626,9 +645,9 @@ def _forward_backward(p: Params) -> Out:
             "Gradient check",
             f"‖dθ − dθ_approx‖/(‖dθ‖ + ‖dθ_approx‖) = {fv(check)}",
             check,
-            "a pre-activation is exactly 0, on the ReLU kink: the derivative there is taken as 0"
+            N_("a pre-activation is exactly 0, on the ReLU kink: the derivative there is taken as 0")
             if kinks
-            else "two-sided differences with ε = 1e-6; below 1e-7 means the backward pass is right",
+            else N_("two-sided differences with ε = 1e-6; below 1e-7 means the backward pass is right"),
         )
     )
     values["grad_check"] = check
@@ -639,16 +658,17 @@ def _forward_backward(p: Params) -> Out:
         for l in range(1, big_l + 1):
             for name, old, grad in ((f"W{l}", ws[l - 1], grads[f"dW{l}"]), (f"b{l}", bs[l - 1], grads[f"db{l}"])):
                 if name.startswith("b") and not move_b:
-                    steps.append(Step(f"{name}_new", f"{name}_new = {name} (kept: b is not updated)", old.tolist()))
+                    kept = lazy("{name}_new = {name} (kept: b is not updated)", name=name)
+                    steps.append(Step(f"{name}_new", kept, old.tolist()))
                     values[f"{name}_new"] = old.tolist()
                     continue
                 new = old - lr * grad
                 steps.append(Step(f"{name}_new", f"{name}_new = {name} − α·d{name} (α = {fv(lr)})", new.tolist()))
                 values[f"{name}_new"] = new.tolist()
         if move_b:
-            conv += f"; update with α = {fv(lr)}: W[l] − α·dW[l], b[l] − α·db[l]"
+            conv = lazy("{conv}; update with α = {lr}: W[l] − α·dW[l], b[l] − α·db[l]", conv=conv, lr=fv(lr))
         else:
-            conv += f"; update with α = {fv(lr)}: W[l] − α·dW[l], b[l] kept (not updated)"
+            conv = lazy("{conv}; update with α = {lr}: W[l] − α·dW[l], b[l] kept (not updated)", conv=conv, lr=fv(lr))
     return Out(steps, j, values, conv, asked="loss")
 
 
@@ -742,21 +762,28 @@ def _perceptron(p: Params) -> Out:
     if len(w0) != dim:
         raise ParamError(f"perceptron.trace: w0 has {len(w0)} weights but the samples have {dim} features")
     ups, w, b, ok = perceptron(data, lr, epochs, w0, b0)
-    start = "w = 0, b = 0" if not any(w0) and b0 == 0 else f"w = {fv(w0)}, b = {fv(b0)}"
-    steps = [
-        Step(
-            "Start",
-            f"{start}; visit the samples in order; update when y(⟨w, x⟩ + b) ≤ 0",
-            w0,
-        )
-    ]
+    start = (
+        N_("w = 0, b = 0; visit the samples in order; update when y(⟨w, x⟩ + b) ≤ 0")
+        if not any(w0) and b0 == 0
+        else lazy("w = {w}, b = {b}; visit the samples in order; update when y(⟨w, x⟩ + b) ≤ 0", w=fv(w0), b=fv(b0))
+    )
+    steps = [Step("Start", start, w0)]
     for n, (e, i, wu, bu) in enumerate(ups, 1):
         x, y = data[i][:-1], data[i][-1]
         steps.append(
             Step(
-                f"Update {n}",
-                f"epoch {e}, sample {i} x = {fv(x)}, y = {fv(y)} misclassified: "
-                f"w ← w + {fv(lr)}·y·x = {fv(wu)}, b ← b + {fv(lr)}·y = {fv(bu)}",
+                lazy("Update {n}", n=n),
+                lazy(
+                    "epoch {e}, sample {i} x = {x}, y = {y} misclassified: "
+                    "w ← w + {lr}·y·x = {w}, b ← b + {lr}·y = {b}",
+                    e=e,
+                    i=i,
+                    x=fv(x),
+                    y=fv(y),
+                    lr=fv(lr),
+                    w=fv(wu),
+                    b=fv(bu),
+                ),
                 wu,
             )
         )
@@ -764,16 +791,18 @@ def _perceptron(p: Params) -> Out:
     steps.append(
         Step(
             "Result",
-            f"{'converged' if ok else 'not converged'} after {len(ups)} updates: w = {fv(w)}, b = {fv(b)}",
+            lazy("converged after {n} updates: w = {w}, b = {b}", n=len(ups), w=fv(w), b=fv(b))
+            if ok
+            else lazy("not converged after {n} updates: w = {w}, b = {b}", n=len(ups), w=fv(w), b=fv(b)),
             len(ups),
-            "an epoch without mistakes ends training" if ok else f"stopped after {epochs} epochs",
+            N_("an epoch without mistakes ends training") if ok else lazy("stopped after {n} epochs", n=epochs),
         )
     )
     return Out(
         steps,
         len(ups),
         {"updates": len(ups), "w": w, "b": b, "converged": int(ok), "epochs_run": epochs_run},
-        "sign(⟨w, x⟩ + b); on a mistake w ← w + η·y·x, b ← b + η·y (note 001, η = 1)",
+        N_("sign(⟨w, x⟩ + b); on a mistake w ← w + η·y·x, b ← b + η·y (the d2l notes, η = 1)"),
     )
 
 
@@ -812,7 +841,7 @@ def _xor(p: Params) -> Out:
     else:
         h = np.stack([(x.sum(axis=1) - 0.5 > 0), (x.sum(axis=1) - 1.5 > 0)], axis=1).astype(float)
         out = (h[:, 0] - h[:, 1] - 0.5 > 0).astype(float)
-        desc = ("h1 = step(x1 + x2 − 0.5) (OR), h2 = step(x1 + x2 − 1.5) (AND)", "y = step(h1 − h2 − 0.5)")
+        desc = (N_("h1 = step(x1 + x2 − 0.5) (OR), h2 = step(x1 + x2 − 1.5) (AND)"), "y = step(h1 − h2 − 0.5)")
     steps = [
         Step("Hidden layer", desc[0], h.tolist(), "one row per input (0,0), (0,1), (1,0), (1,1)"),
         Step("Output", desc[1], out.tolist(), "XOR: a single linear split cannot do this; two can"),
@@ -829,41 +858,3 @@ def _int_if_whole(v: float) -> int | float:
 def _check_xor(p: Params) -> None:
     if len(p["W"]) != 2 or len(p["W"][0]) != 2 or len(p["c"]) != 2 or len(p["w"]) != 2:
         raise ParamError("mlp.xor: parameters W (2×2), c (2 numbers) and w (2 numbers) describe 2 hidden units")
-
-
-_nets.zh(
-    {},
-    {
-        "not given: 0": "未给出：取 0",
-        "class indices as one-hot columns": "类别编号转为独热列",
-        "softmax output with cross-entropy": "softmax 输出配合交叉熵",
-        "linear output with squared error": "线性输出配合平方误差",
-        "softmax Jacobian": "softmax 的雅可比矩阵",
-        "a pre-activation is exactly 0, on the ReLU kink: the derivative there is taken as 0": (
-            "有净输入恰好为 0，落在 ReLU 的折点上：该处导数取 0"
-        ),
-    },
-    [
-        (r"Σ_samples", "Σ_样本"),
-        (
-            r"; W\[l\] is n\[l\] × n\[l−1\], columns are samples; dZ\[l\], dA\[l\] are per-sample derivatives "
-            r"\(column by column, note 004\); ",
-            "；W[l] 为 n[l] × n[l−1]，每列是一个样本；dZ[l]、dA[l] 是单个样本损失的导数（逐列计算，笔记 004）；",
-        ),
-    ],
-)
-
-
-add_chinese(
-    fragments=[
-        (
-            r"; update with α = (\S+): W\[l\] − α·dW\[l\], b\[l\] − α·db\[l\]",
-            r"；用 α = \1 更新一次：W[l] − α·dW[l]，b[l] − α·db[l]",
-        ),
-        (
-            r"; update with α = (\S+): W\[l\] − α·dW\[l\], b\[l\] kept \(not updated\)",
-            r"；用 α = \1 更新一次：W[l] − α·dW[l]，偏置不更新",
-        ),
-        (r" \(kept: b is not updated\)$", "（保持不变：偏置不更新）"),
-    ]
-)
