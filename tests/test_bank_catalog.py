@@ -90,3 +90,52 @@ def test_a_chinese_prompt_without_its_precision_is_named_with_an_example() -> No
     changed = replace(item, prompt=Text(item.prompt.en, "最大的 softmax 概率是多少？"))
     messages = [f"{p.field}: {p.message}" for p in content_problems([changed])]
     assert "prompt.zh: does not state the precision (e.g. '保留 3 位小数')" in messages
+
+
+@pytest.mark.parametrize(
+    ("select", "en", "zh"),
+    [
+        (
+            {"topics": ["actt"]},
+            "--topic 'actt': no syllabus topic starts with it; `dlquiz topics` lists them",
+            "--topic 'actt'：没有以它开头的大纲主题；`dlquiz topics` 会列出全部主题",
+        ),
+        (
+            {"topics": ["act.relux"]},
+            "--topic 'act.relux': no syllabus topic starts with it; did you mean ",
+            "--topic 'act.relux'：没有以它开头的大纲主题；你是不是要找：",
+        ),
+        (
+            {"kinds": ["essay"]},
+            "--kind 'essay': unknown kind (expected one of: single, multi,",
+            "--kind 'essay'：未知题型（应为以下之一：single, multi,",
+        ),
+    ],
+)
+def test_selection_errors_speak_both_languages(select: dict[str, list[str]], en: str, zh: str) -> None:
+    from dlquiz.errors import UsageError
+    from dlquiz.i18n import localized
+
+    with pytest.raises(UsageError) as caught:
+        load_bank().select(**select)  # type: ignore[arg-type]
+    assert localized(caught.value, "en").startswith(en)
+    assert localized(caught.value, "zh").startswith(zh)
+
+
+def test_a_broken_bank_is_reported_in_both_languages(tmp_path: Path) -> None:
+    from dlquiz.bank import load_bank as load
+    from dlquiz.errors import BankError
+    from dlquiz.i18n import localized
+
+    root = tmp_path / "q"
+    (root / "04-fnn").mkdir(parents=True)
+    (root / "04-fnn" / "x.toml").write_text(NUMERIC.replace("UNIT", "7"), encoding="utf-8")
+    with pytest.raises(BankError) as caught:
+        load(root)
+    en, zh = localized(caught.value, "en"), localized(caught.value, "zh")
+    assert en.startswith("the question bank has 1 problem(s):\n") and "item fnn.count.a: unit:" in en
+    assert en.endswith("\n(`dlquiz bank check` lists them all)")
+    assert zh.startswith("题库有 1 个问题：\n") and zh.endswith("\n（`dlquiz bank check` 会列出全部问题）")
+    with pytest.raises(BankError) as caught:
+        load(tmp_path / "nothing")
+    assert localized(caught.value, "zh") == f"{tmp_path / 'nothing'}：不是文件夹（应为题库所在的文件夹）"

@@ -15,6 +15,7 @@ from dlquiz.bank.load import Problem, default_root, format_problems, read_bank
 from dlquiz.bank.model import KIND_LETTER, KINDS, Item, Milestone, Mistake, Order, Text
 from dlquiz.bank.syllabus import Chapter, Syllabus, Topic, load_syllabus
 from dlquiz.errors import BankError, UsageError
+from dlquiz.i18n import lazy
 
 __all__ = [
     "Bank",
@@ -61,8 +62,20 @@ class Bank:
         for prefix in topics:
             if not any(t.startswith(prefix) for t in topic_ids):
                 close = [t for t in topic_ids if prefix.split(".")[0] in t][:5]
-                hint = f"; did you mean {', '.join(close)}?" if close else "; `dlquiz topics` lists them"
-                raise UsageError(f"--topic {prefix!r}: no syllabus topic starts with it{hint}")
+                if close:
+                    raise UsageError(
+                        lazy(
+                            "--topic {prefix}: no syllabus topic starts with it; did you mean {close}?",
+                            prefix=repr(prefix),
+                            close=", ".join(close),
+                        )
+                    )
+                raise UsageError(
+                    lazy(
+                        "--topic {prefix}: no syllabus topic starts with it; `dlquiz topics` lists them",
+                        prefix=repr(prefix),
+                    )
+                )
         expanded = _expand_kinds(kinds)
         chapter_set = set(chapters)
         return [
@@ -130,7 +143,13 @@ def _expand_kinds(kinds: Sequence[str]) -> set[str]:
         elif letter in KIND_LETTER.values():
             out.update(name for name, lt in KIND_LETTER.items() if lt == letter)
         else:
-            raise UsageError(f"--kind {k!r}: unknown kind (expected one of: {', '.join(KINDS)}, or C, F, N, D, E)")
+            raise UsageError(
+                lazy(
+                    "--kind {kind}: unknown kind (expected one of: {kinds}, or C, F, N, D, E)",
+                    kind=repr(k),
+                    kinds=", ".join(KINDS),
+                )
+            )
     return out
 
 
@@ -144,8 +163,21 @@ def load_bank(root: Path | str | None = None) -> Bank:
     items, problems = read_bank(path)
     if problems:
         shown = format_problems(problems[:20])
-        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        if len(problems) > 20:
+            raise BankError(
+                lazy(
+                    "the question bank has {n} problem(s):\n{shown}\n... and {more} more\n"
+                    "(`dlquiz bank check` lists them all)",
+                    n=len(problems),
+                    shown=shown,
+                    more=len(problems) - 20,
+                )
+            )
         raise BankError(
-            f"the question bank has {len(problems)} problem(s):\n{shown}{more}\n(`dlquiz bank check` lists them all)"
+            lazy(
+                "the question bank has {n} problem(s):\n{shown}\n(`dlquiz bank check` lists them all)",
+                n=len(problems),
+                shown=shown,
+            )
         )
     return Bank(tuple(items), load_syllabus(), path)

@@ -19,6 +19,7 @@ from dlquiz.bank.fields import _Reader
 from dlquiz.bank.model import Item
 from dlquiz.bank.syllabus import Syllabus, load_syllabus
 from dlquiz.errors import BankError
+from dlquiz.i18n import lazy
 
 
 def default_root() -> Path:
@@ -27,7 +28,7 @@ def default_root() -> Path:
     for candidate in (package / "questions", package.parent / "questions"):
         if candidate.is_dir():
             return candidate
-    raise BankError(f"no question bank found (looked in {package / 'questions'})")
+    raise BankError(lazy("no question bank found (looked in {path})", path=package / "questions"))
 
 
 def bank_files(root: Path) -> list[Path]:
@@ -136,7 +137,7 @@ def read_bank(root: Path, syllabus: Syllabus | None = None) -> tuple[list[Item],
     """Every valid item under `root` and every problem found (format only)."""
     syllabus = syllabus or load_syllabus()
     if not root.is_dir():
-        raise BankError(f"{root}: not a directory (expected the question bank)")
+        raise BankError(lazy("{root}: not a directory (expected the question bank)", root=root))
     items: list[Item] = []
     problems: list[Problem] = []
     seen: dict[str, Item] = {}
