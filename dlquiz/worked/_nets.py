@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -150,21 +150,3 @@ def rel_error(analytic: list[np.ndarray], numeric: list[np.ndarray]) -> float:
     nu = np.concatenate([n.ravel() for n in numeric]) if numeric else np.zeros(1)
     denom = float(np.linalg.norm(an) + np.linalg.norm(nu))
     return float(np.linalg.norm(an - nu) / denom) if denom > 0 else 0.0
-
-
-def zh(names: dict[str, str], phrases: dict[str, str], fragments: Sequence[tuple[str, str]] = ()) -> None:
-    """Add Chinese step names, whole phrases and fragment patterns to the worked-step translations."""
-    from dlquiz.worked.i18n import add_chinese
-
-    add_chinese(names, phrases, list(fragments))
-
-
-def described(specs: Sequence[Any], table: dict[str, tuple[str, str]]) -> list[Any]:
-    """The ParamSpecs with their Chinese help and shape in words: table[name] = (help_zh, shape)."""
-    import dataclasses
-
-    out = []
-    for s in specs:
-        zh_help, shape = table.get(s.name, ("", ""))
-        out.append(dataclasses.replace(s, help_zh=zh_help or s.help_zh, shape=shape or s.shape))
-    return out
