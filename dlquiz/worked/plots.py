@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import lazy
 from dlquiz.worked.activations import ACTIVATIONS, activation
 from dlquiz.worked.optim import SCHEDULES, lr_at
 
@@ -30,7 +31,11 @@ def activation_series(name: str) -> list[Series]:
     elif name in ACTIVATIONS:
         names = [name]
     else:
-        raise ParamError(f"unknown activation {name!r} (choose one of: all, {', '.join(ACTIVATIONS)})")
+        raise ParamError(
+            lazy(
+                "unknown activation {name} (choose one of: all, {names})", name=repr(name), names=", ".join(ACTIVATIONS)
+            )
+        )
     out: list[Series] = []
     for n in names:
         f, df = activation(n, 0.1 if n == "leaky_relu" else 1.0, 1.0)
@@ -42,7 +47,7 @@ def activation_series(name: str) -> list[Series]:
 def lr_decay_series(alpha0: float, epochs: int) -> list[Series]:
     """α over epochs for every schedule of note 004 (decay rate 1, k = 1, base 0.95)."""
     if alpha0 <= 0:
-        raise ParamError(f"alpha0 must be positive, got {alpha0}")
+        raise ParamError(lazy("alpha0 must be positive, got {alpha0}", alpha0=alpha0))
     out = []
     for s in SCHEDULES:
         if s == "sqrt":
