@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from dlquiz.cli.common import bank_option, default_lang, handle_errors, lang_option
-from dlquiz.i18n import N_, t
+from dlquiz.i18n import N_, lazy, t
 
 if TYPE_CHECKING:
     from dlquiz.bank import Bank, Item
@@ -35,8 +35,12 @@ def _find(bank: Bank, item_id: str) -> Item:
     item = bank.get(item_id)
     if item is None:
         close = difflib.get_close_matches(item_id, [i.id for i in bank.items], n=5, cutoff=0.5)
-        hint = f"; did you mean: {', '.join(close)}" if close else " (`dlquiz topics` and `dlquiz show ID`)"
-        raise UsageError(f"no item with id {item_id!r}{hint}")
+        hint = (
+            lazy("; did you mean: {ids}", ids=", ".join(close))
+            if close
+            else lazy(" (`dlquiz topics` and `dlquiz show ID`)")
+        )
+        raise UsageError(lazy("no item with id {id}{hint}", id=repr(item_id), hint=hint))
     return item
 
 
@@ -46,13 +50,13 @@ def _part_index(item: Item, part: str) -> int:
 
     names = [p.ask for p in item.parts]
     if not names:
-        raise UsageError(f"item {item.id} has no parts: give the answer without --part")
+        raise UsageError(lazy("item {id} has no parts: give the answer without --part", id=item.id))
     if part.strip().isdigit() and 1 <= int(part) <= len(names):
         return int(part) - 1
     if part.strip() in names:
         return names.index(part.strip())
     listing = ", ".join(f"{n} {k}" for n, k in enumerate(names, 1))
-    raise UsageError(f"--part {part!r}: item {item.id} has parts {listing}")
+    raise UsageError(lazy("--part {part}: item {id} has parts {listing}", part=repr(part), id=item.id, listing=listing))
 
 
 def grade_one(
@@ -283,10 +287,10 @@ def grade(
         raise UsageError(*exc.args) from None
     if batch is not None:
         if item_id is not None:
-            raise UsageError("--batch takes its items and answers from the file: give no ID or ANSWER")
+            raise UsageError(lazy("--batch takes its items and answers from the file: give no ID or ANSWER"))
         sys.exit(_batch(bank, batch, lang))
     if item_id is None or answer is None:
-        raise UsageError("give an item ID and an ANSWER (or - to read it from stdin), or --batch FILE")
+        raise UsageError(lazy("give an item ID and an ANSWER (or - to read it from stdin), or --batch FILE"))
     item = _find(bank, item_id)
     if answer == "-":
         answer = sys.stdin.read()
