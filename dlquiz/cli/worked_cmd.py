@@ -38,7 +38,9 @@ def _parse_sets(kind: str, sets: tuple[str, ...], lang: str) -> dict[str, Any]:
     for item in sets:
         name, eq, text = item.partition("=")
         if not eq or not name.strip():
-            raise click.BadParameter(f"{item!r} is not NAME=VALUE (e.g. --set n=32)", param_hint="--set")
+            raise click.BadParameter(
+                t("{item} is not NAME=VALUE (e.g. --set n=32)", lang, item=repr(item)), param_hint="--set"
+            )
         if name.strip() == "ask":  # the bank's field name: --set ask=NAME is --ask NAME
             out["ask"] = text.strip()
             continue
@@ -116,7 +118,7 @@ def _params_table(desc: dict[str, Any], lang: str) -> None:
     con.print(vals)
 
 
-def _read_mine(source: str) -> str:
+def _read_mine(source: str, lang: str) -> str:
     if source == "-":
         import sys
 
@@ -125,9 +127,11 @@ def _read_mine(source: str) -> str:
         with open(source, encoding="utf-8") as fh:
             return fh.read()
     except OSError as exc:
-        raise click.BadParameter(f"cannot read {source}: {exc.strerror}", param_hint="--mine") from None
+        raise click.BadParameter(
+            t("cannot read {path}: {reason}", lang, path=source, reason=exc.strerror), param_hint="--mine"
+        ) from None
     except UnicodeDecodeError:
-        raise click.BadParameter(f"{source} is not UTF-8 text", param_hint="--mine") from None
+        raise click.BadParameter(t("{path} is not UTF-8 text", lang, path=source), param_hint="--mine") from None
 
 
 @click.command(
@@ -233,9 +237,11 @@ def example(
         raise click.UsageError(localized(exc, lang)) from None
     set_ask = params.pop("ask", None)
     if set_ask is not None and ask is not None and set_ask != ask:
-        raise click.UsageError(f"--set ask={set_ask} and --ask {ask} contradict each other; give one")
+        raise click.UsageError(
+            t("--set ask={set_ask} and --ask {ask} contradict each other; give one", lang, set_ask=set_ask, ask=ask)
+        )
     ask = ask or set_ask
-    mine_text = _read_mine(mine) if mine is not None else None
+    mine_text = _read_mine(mine, lang) if mine is not None else None
     if random_ and seed is None:
         import secrets
 
@@ -312,7 +318,7 @@ def worksheet(n: int, kinds: tuple[str, ...], seed: int | None, fmt: str, output
         error_console().print(t("seed {seed} (repeat this sheet with --seed {seed})", lang, seed=seed), markup=False)
     names = [k.strip() for item in kinds for k in item.split(",") if k.strip()] or None
     if kinds and not names:
-        raise click.BadParameter("no kinds given", param_hint="--kinds")
+        raise click.BadParameter(t("no kinds given", lang), param_hint="--kinds")
     try:
         exs = worksheet_examples(n, names, seed)
     except ParamError as exc:
@@ -323,7 +329,9 @@ def worksheet(n: int, kinds: tuple[str, ...], seed: int | None, fmt: str, output
             with open(output, "w", encoding="utf-8") as fh:
                 fh.write(text)
         except OSError as exc:
-            raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
+            raise click.ClickException(
+                t("cannot write {path}: {reason}", lang, path=output, reason=exc.strerror)
+            ) from None
         error_console().print(
             t("wrote {path} ({n} questions, answer key after the page break)", lang, path=output, n=n), markup=False
         )
@@ -385,17 +393,20 @@ def plot(
     # the help text is in the decorator, where the catalog finds it
     from dlquiz.worked import plots
 
+    lang = lang or _default_lang()
     if save is not None:
         try:
             import matplotlib  # noqa: F401
         except ImportError:
             raise click.ClickException(
-                "--save needs matplotlib, which is not installed (pip install matplotlib); "
-                "the terminal plot works without it"
+                t(
+                    "--save needs matplotlib, which is not installed (pip install matplotlib); "
+                    "the terminal plot works without it",
+                    lang,
+                )
             ) from None
     if name and what != "activation":
-        raise click.UsageError(f"plot {what} takes no NAME (got {name!r})")
-    lang = lang or _default_lang()
+        raise click.UsageError(t("plot {what} takes no NAME (got {name})", lang, what=what, name=repr(name)))
     try:
         if what == "activation":
             which = name or "all"
@@ -406,7 +417,7 @@ def plot(
                 title = t("activation {name} and its derivative (′)", lang, name=which)
         elif what == "lr-decay":
             if alpha0 <= 0:
-                raise click.BadParameter(f"{alpha0} is not positive", param_hint="--alpha0")
+                raise click.BadParameter(t("{value} is not positive", lang, value=alpha0), param_hint="--alpha0")
             series = plots.lr_decay_series(alpha0, epochs)
             title = t("learning-rate decay, α0 = {alpha0}", lang, alpha0=alpha0)
         elif surface == "1d":
