@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -20,9 +21,9 @@ from click.testing import CliRunner
 import dlquiz
 from dlquiz.cli import cli
 from dlquiz.errors import ParseError
+from dlquiz.i18n import lazy
 from dlquiz.symbolic.messages import parse_error_zh
 from dlquiz.symbolic.parse import canonical_name, parse_math, parse_relation
-from dlquiz.symbolic.verdict_messages import verdict_zh
 
 # names that stay as they are in Chinese text: functions the student types, programs, languages
 ALLOWED = {
@@ -503,34 +504,98 @@ def test_equiv_reader_error_in_chinese() -> None:
     assert "输入意外结束" in r.output and "end of the input" not in r.output
 
 
-# the reasons the checker writes (policy.py, worker.py), by their English wording
-VERDICT_REASONS = [
-    "identical after rewriting",
-    "proved symbolically",
-    "depends on an unknown function (f); define it with an abbreviation (let)",
-    "differs at x = 0.922 (expected 0.2035, given 0.081)",
-    "differs at a sampled point (expected 1, given 2)",
-    "equal for x > 0; differs at x = -546 (expected -546, given 546)",
-    "equal at 12 of 20 sampled points; differs at x = 3 (expected 1, given 2)",
-    "the two differ by the constant 1e-40 (too small to see at the sampled points)",
-    "differs by a tiny amount at x = 1 (expected − given = 1e-30)",
-    "cannot evaluate numerically (could not draw a point that meets the assumptions) and no proof was found",
-    "the two differ exactly at a kink (x = 0), and no proof was found",
-    "whole values of n, k within their ranges could not all be checked, and no proof was found",
-    "ran out of time before every sample point was checked",
-    "the constant 10^400 is too small or too large to compare numerically, and no proof was found",
-    "numerically equal at 20 random points to 25 significant digits (no symbolic proof within the time limit)",
-    "numerically equal at 20 random points to 25 significant digits (no symbolic proof found)",
-    "only 3 sampled points are defined for both and no proof was found",
-    "time limit reached (3 s)",
-    "time limit reached",
-    "reference: unknown name 'sigm' at column 1; did you mean 'sigma'?",
+# the reasons the checker writes (policy.py, sampling.py, worker.py, limited.py, equivalence.py): each a catalog
+# message with its fields, as the checker makes it
+VERDICT_REASONS: list[tuple[str, dict[str, Any]]] = [
+    ("identical after rewriting", {}),
+    ("proved symbolically", {}),
+    ("depends on an unknown function ({names}); define it with an abbreviation (let)", {"names": "f"}),
+    (
+        "differs at {point} (expected {expected}, given {given})",
+        {"point": "x = 0.922", "expected": "0.2035", "given": "0.081"},
+    ),
+    (
+        "differs at {point} (expected {expected}, given {given})",
+        {"point": lazy("a sampled point"), "expected": "1", "given": lazy("undefined")},
+    ),
+    (
+        "equal for {where}; differs at {point} (expected {expected}, given {given})",
+        {"where": "x > 0", "point": "x = -546", "expected": "-546", "given": "546"},
+    ),
+    (
+        "equal for {where}; differs at {point} (expected {expected}, given {given})",
+        {
+            "where": lazy("the sampled points with {name} > {value}", name="x", value="0.5"),
+            "point": "x = -2",
+            "expected": "2",
+            "given": "-2",
+        },
+    ),
+    (
+        "equal at {agree} of {sampled} sampled points; differs at {point} (expected {expected}, given {given})",
+        {"agree": 12, "sampled": 20, "point": "x = 3", "expected": "1", "given": "2"},
+    ),
+    ("the two differ by the constant {constant} (too small to see at the sampled points)", {"constant": "1e-40"}),
+    (
+        "differs by a tiny amount at {point} (expected − given = {difference})",
+        {"point": "x = 1", "difference": "1e-30"},
+    ),
+    (
+        "cannot evaluate numerically ({reason}) and no proof was found",
+        {"reason": lazy("could not draw a point that meets the assumptions")},
+    ),
+    ("{reason}, and no proof was found", {"reason": lazy("the two differ exactly at a kink ({point})", point="x = 0")}),
+    (
+        "{reason}, and no proof was found",
+        {"reason": lazy("whole values of {names} within their ranges could not all be checked", names="n, k")},
+    ),
+    (
+        "{reason}, and no proof was found",
+        {
+            "reason": lazy(
+                "{total} combinations of residues modulo {modulus} of {names} are too many to check",
+                total=4096,
+                modulus=8,
+                names="n, k",
+            )
+        },
+    ),
+    ("ran out of time before every sample point was checked", {}),
+    (
+        "the constant {constant} is too small or too large to compare numerically, and no proof was found",
+        {"constant": "10^400"},
+    ),
+    (
+        "numerically equal at {n} random points to 25 significant digits (no symbolic proof within the time limit)",
+        {"n": 20},
+    ),
+    ("numerically equal at {n} random points to 25 significant digits (no symbolic proof found)", {"n": 20}),
+    ("only {n} sampled points are defined for both and no proof was found", {"n": 3}),
+    ("time limit reached ({seconds:g} s)", {"seconds": 3.0}),
+    ("time limit reached (reading the formula took over {seconds:g} s)", {"seconds": 1.0}),
+    ("time limit reached", {}),
 ]
 
 
-@pytest.mark.parametrize("message", VERDICT_REASONS)
-def test_verdict_reasons_are_chinese(message: str) -> None:
-    zh = verdict_zh(message)
+@pytest.mark.parametrize(("msgid", "fields"), VERDICT_REASONS)
+def test_verdict_reasons_are_chinese(msgid: str, fields: dict[str, Any]) -> None:
+    from dlquiz.symbolic.equivalence import AnswerCheck, Verdict
+
+    message = lazy(msgid, **fields)
+    check = AnswerCheck(verdict=Verdict.UNDECIDED, message=message)
+    zh = check.message_in("zh")
     assert re.search(r"[\u4e00-\u9fff]", zh) and not english_words(zh), zh
-    for number in re.findall(r"-?\d+(?:\.\d+)?", message):  # the numbers of the reason are kept
+    for number in re.findall(r"-?\d+(?:\.\d+)?", str(message)):  # the numbers of the reason are kept
         assert number in zh, (number, zh)
+    assert check.message_in("en") == str(message) == msgid.format(**fields)
+    assert json.loads(json.dumps({"m": message}))["m"] == str(message)  # JSON shows the English
+
+
+def test_reference_error_in_chinese() -> None:
+    from dlquiz.symbolic.equivalence import check_equivalence
+
+    r = check_equivalence(expected="sigm(x)", given="x")
+    assert r.verdict.value == "error"
+    assert r.message.startswith("reference: unknown name 'sigm'")
+    zh = r.message_in("zh")
+    assert zh.startswith("参考答案：") and "unknown name" not in zh, zh

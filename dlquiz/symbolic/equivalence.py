@@ -16,6 +16,7 @@ from typing import Any
 import sympy
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import Lazy, lazy, t
 from dlquiz.symbolic.assumptions import build_context
 from dlquiz.symbolic.limits import TimeLimit, time_limit
 from dlquiz.symbolic.parse import Parsed, parse_math, to_unicode
@@ -24,6 +25,14 @@ from dlquiz.symbolic.sampling import numerically_equal
 from dlquiz.symbolic.slips import Slip, match_answer
 
 __all__ = ["AnswerCheck", "Verdict", "check_answer", "check_equivalence", "prepare"]
+
+_REFERENCE_ERROR = "reference: {error}"  # the reference cannot be read: the reader's error, translated by the reader
+
+
+def _error_text(exc: BaseException) -> str:
+    """The message of `exc` as made: a `lazy` message stays one (its English is ``str(exc)``)."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, Lazy) else str(exc)
 
 
 @dataclass(frozen=True)
@@ -56,15 +65,15 @@ class AnswerCheck:
     def message_in(self, lang: str) -> str:
         """The reason for the verdict (or the reader's error) in `lang` ("zh" or "en")."""
         if lang != "zh" or not self.message:
-            return self.message
+            return str(self.message)
         from dlquiz.symbolic.messages import parse_error_zh
-        from dlquiz.symbolic.verdict_messages import verdict_zh
 
-        return (
-            parse_error_zh(self.message)
-            if self.verdict is Verdict.ERROR and not self.message.startswith("reference: ")
-            else verdict_zh(self.message)
-        )
+        message = self.message
+        if isinstance(message, Lazy) and message.msgid == _REFERENCE_ERROR:
+            return t("reference: {error}", lang, error=parse_error_zh(message.fields["error"]))
+        if isinstance(message, Lazy) and self.verdict is not Verdict.ERROR:
+            return message.text(lang)
+        return parse_error_zh(message)
 
     def rule_name_in(self, lang: str) -> str:
         """The name of the known slip in `lang` ("" when there is none)."""
@@ -124,11 +133,18 @@ def _parse_side(
 ) -> Parsed:
     if isinstance(value, sympy.Basic):  # an expression built by code, not typed text
         if not isinstance(value, sympy.Expr):
-            raise ParseError(f"{which}: expected an expression, got a {type(value).__name__}", column=None)
+            raise ParseError(
+                lazy("{side}: expected an expression, got a {type}", side=_side(which), type=type(value).__name__),
+                column=None,
+            )
         return Parsed(expr=value, text=to_unicode(value), syntax="calc", pretty=to_unicode(value))
     if not isinstance(value, str):
-        raise ParseError(f"{which}: expected a text or a SymPy expression", column=None)
+        raise ParseError(lazy("{side}: expected a text or a SymPy expression", side=_side(which)), column=None)
     return parse_math(value, latex=latex, let=let, timeout=min(timeout, 1.0), names=names)
+
+
+def _side(which: str) -> str:
+    return lazy("reference") if which == "reference" else lazy("candidate")
 
 
 def check_equivalence(
@@ -180,17 +196,21 @@ def _check(
     try:
         ctx = build_context(assumptions)
     except ParseError as exc:
-        return done(verdict=Verdict.ERROR, message=str(exc))
+        return done(verdict=Verdict.ERROR, message=_error_text(exc))
     try:
         declared = frozenset(n for d in ctx.domains for n in (d, d.removesuffix("_*")))
         ref = _parse_side(expected, "reference", latex, let, timeout, declared)
     except ParseError as exc:
-        return done(verdict=Verdict.ERROR, message=f"reference: {exc}")
+        return done(verdict=Verdict.ERROR, message=lazy("reference: {error}", error=_error_text(exc)))
     try:
         cand = _parse_side(given, "candidate", latex, let, timeout, declared | ref.names)
     except ParseError as exc:
         return done(
-            verdict=Verdict.ERROR, message=str(exc), column=exc.column, reference=ref.pretty, reference_notes=ref.notes
+            verdict=Verdict.ERROR,
+            message=_error_text(exc),
+            column=exc.column,
+            reference=ref.pretty,
+            reference_notes=ref.notes,
         )
     seen = {"interpreted": cand.pretty, "reference": ref.pretty, "notes": cand.notes, "reference_notes": ref.notes}
     try:
@@ -199,9 +219,9 @@ def _check(
             g = prepare(cand.expr, max(0.05, deadline - time.monotonic()))
             decision = decide(e, g, ctx, seed, deadline)
     except TimeLimit:
-        return done(verdict=Verdict.UNDECIDED, message="time limit reached", **seen)
+        return done(verdict=Verdict.UNDECIDED, message=lazy("time limit reached"), **seen)
     except ParseError as exc:
-        return done(verdict=Verdict.ERROR, message=str(exc), **seen)
+        return done(verdict=Verdict.ERROR, message=_error_text(exc), **seen)
     return done(
         verdict=decision.verdict,
         message=decision.message,
@@ -271,7 +291,7 @@ def _diagnose_job(
 ) -> tuple[int | None, tuple[str, str, str] | None]:
     """`_diagnose` with the slip as plain texts (name, en, zh), to cross the process boundary."""
     mistake, slip = _diagnose(expected, given, assumptions, let, mistakes, latex, seed)
-    return mistake, None if slip is None else (slip.name, slip.en, slip.zh)
+    return mistake, None if slip is None else (slip.name, slip.en, slip.message("zh"))
 
 
 def _diagnose(

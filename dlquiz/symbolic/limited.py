@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import lazy
 from dlquiz.symbolic.limits import GRACE, TimeLimit
 from dlquiz.symbolic.worker import WorkerFailed, run
 
@@ -52,9 +53,9 @@ def derivation(
         return run(fn, *args, seconds=seconds)
     except (TimeLimit, WorkerFailed) as exc:
         message = (
-            "the time budget of the derivation is used up"
+            lazy("the time budget of the derivation is used up")
             if isinstance(exc, TimeLimit)
-            else f"the check stopped: {exc}"
+            else lazy("the check stopped: {reason}", reason=str(exc))
         )
         return undecided_report(text, message, start=start)
 
@@ -101,7 +102,7 @@ def known_slow(
         past = _SLOW.get(_slow_key(text, latex, let))
     if past is None or past < timeout:
         return ""
-    return f"time limit reached (reading the formula took over {past:g} s)"
+    return lazy("time limit reached (reading the formula took over {seconds:g} s)", seconds=past)
 
 
 def _parse(

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import Lazy
 
 Status = Literal["ok", "fail", "error", "undecided", "given"]
 
@@ -61,6 +62,28 @@ def make_report(results: list[StepResult]) -> DerivationReport:
     fail = next((r.line for r in results if r.status == "fail"), None)
     ok = all(r.status in ("ok", "given") for r in results) and any(r.status == "ok" for r in results)
     return DerivationReport(ok, tuple(results), fail)
+
+
+class ReaderError(Lazy):
+    """A reader's error (a `ParseError`, such as a malformed line) kept in a step's message or inside another
+    message: its English as raised, its Chinese from the reader (``parse_error_zh``)."""
+
+    def __new__(cls, error: BaseException | str) -> ReaderError:
+        first = error.args[0] if isinstance(error, BaseException) and len(error.args) == 1 else None
+        message = first if isinstance(first, Lazy) else str(error)
+        obj = super().__new__(cls, "{error}", {"error": message})
+        return obj  # type: ignore[return-value]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.fields["error"],))
+
+    def text(self, lang: str) -> str:
+        """The reader's message in `lang`."""
+        if lang != "zh":
+            return str(self.fields["error"])
+        from dlquiz.symbolic.messages import parse_error_zh
+
+        return parse_error_zh(self.fields["error"])
 
 
 class LineError(ParseError):

@@ -19,6 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import lazy
+
+
+def _power_message(power: str) -> str:
+    """A power matrix mode cannot check."""
+    return lazy("the power ^{power} (only whole-number elementwise powers such as h^2)", power=power)
 
 
 class Unsupported(Exception):
@@ -118,7 +124,7 @@ def _latex(text: str) -> str:
     m = re.search(r"\\[A-Za-z]+|\\.", out)
     if m:
         raise Unsupported(
-            f"the LaTeX command {m.group(0)} is not part of matrix mode",
+            lazy("the LaTeX command {command} is not part of matrix mode", command=m.group(0)),
             text.find(m.group(0)) + 1 if m.group(0) in text else None,
         )
     return out.replace("{", "(").replace("}", ")") if "\\" in text else out
@@ -238,12 +244,10 @@ class _Reader:
                         node = Node("T", (node,), column=col)
                         continue
                     if inner.op != "num":
-                        raise Unsupported(
-                            f"the power ^({show(inner)}) (only whole-number elementwise powers such as h^2)", col
-                        )
+                        raise Unsupported(_power_message(f"({show(inner)})"), col)
                     exp = ("num", inner.value, col)
                 if exp[0] != "num":
-                    raise Unsupported(f"the power ^{exp[1]} (only whole-number elementwise powers such as h^2)", col)
+                    raise Unsupported(_power_message(exp[1]), col)
                 node = Node("pow", (node,), value=exp[1], column=col)
             else:
                 break
@@ -268,12 +272,12 @@ class _Reader:
                 self.take()
                 sub = t[1][1:] or (self.take()[1] if self.peek() else "")
                 if sub not in ("F", "2"):
-                    raise Unsupported(f"the norm ‖·‖_{sub} (only ‖·‖ and ‖·‖_F)", col)
+                    raise Unsupported(lazy("the norm ‖·‖_{sub} (only ‖·‖ and ‖·‖_F)", sub=sub), col)
                 if sub == "2":
                     return Node("call", (inner,), value="norm2", column=col)
             return Node("norm", (inner,), column=col)
         if val == "|":
-            raise Unsupported("|·| in matrix mode (write ‖x‖ for a norm)", col)
+            raise Unsupported(lazy("|·| in matrix mode (write ‖x‖ for a norm)"), col)
         if kind == "name":
             name = norm_name(val)
             if (t := self.peek()) and t[1] == "(" and _is_func(name):
@@ -292,7 +296,14 @@ class _Reader:
                 and name.rstrip("'") not in FUNCS
                 and re.fullmatch(r"[A-Za-z]{2,}'*", name)
             ):
-                raise Unsupported(f"the function {name!r} (matrix mode knows {', '.join(sorted(FUNCS))})", col)
+                raise Unsupported(
+                    lazy(
+                        "the function {name} (matrix mode knows {known})",
+                        name=repr(name),
+                        known=", ".join(sorted(FUNCS)),
+                    ),
+                    col,
+                )
             return Node("name", value=name, column=col)
         raise ParseError(f"unexpected {val!r}", col, self.text)
 

@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import Lazy, lazy
 from dlquiz.symbolic.lines import LET, SHAPE_LINE, Line, LineError, StepResult, pieces
 from dlquiz.symbolic.matexpr import Node, Unsupported, names_in, norm_name, read_matrix_expr, show
 from dlquiz.symbolic.matvalues import Mat, MatrixModel, ShapeError, Value, allclose, num, shape_of
@@ -106,7 +107,7 @@ def check_matrix_lines(lines: list[Line], *, timeout: float = 3.0, seed: int = 0
                     ln.text,
                     ln.text,
                     "undecided",
-                    "cannot check this line: the expression it continues cannot be checked",
+                    lazy("cannot check this line: the expression it continues cannot be checked"),
                 )
             )
             continue
@@ -145,11 +146,13 @@ def check_matrix_lines(lines: list[Line], *, timeout: float = 3.0, seed: int = 0
             result, prev, want = _step(model, ln, nodes, prev, want, broken)
         except (Unsupported, OverflowError, ZeroDivisionError, ValueError) as exc:
             why = (
-                str(exc)
+                _message(exc)
                 if isinstance(exc, Unsupported)
-                else f"the values overflow at the random matrices ({type(exc).__name__})"
+                else lazy("the values overflow at the random matrices ({error})", error=type(exc).__name__)
             )
-            result = StepResult(ln.no, ln.text, ln.text, "undecided", f"cannot check this line: {why}")
+            result = StepResult(
+                ln.no, ln.text, ln.text, "undecided", lazy("cannot check this line: {reason}", reason=why)
+            )
             if ln.kind == "step":
                 prev, skipped = None, True
         results.append(result)
@@ -181,7 +184,7 @@ def _step(
                     ln.text,
                     pretty,
                     "fail",
-                    f"shape error: {exc}",
+                    lazy("shape error: {error}", error=_message(exc)),
                     rule=FORGOTTEN_TRANSPOSE,
                     culprit=_node_text(exc),
                 ),
@@ -193,7 +196,8 @@ def _step(
         todo = nodes[1:]
     if not todo:
         return StepResult(ln.no, ln.text, pretty, "given"), prev, want
-    status, msg, cex, rule, culprit = "ok", "checked with random matrices", None, None, None
+    msg: str = lazy("checked with random matrices")
+    status, cex, rule, culprit = "ok", None, None, None
     for node in todo:
         assert prev is not None
         status, msg, cex, rule, culprit, value = _compare_node(model, prev, node, want)
@@ -201,8 +205,14 @@ def _step(
         if status == "fail":
             break
     if status == "ok" and broken:
-        msg = "follows from the previous step (the chain broke earlier)"
+        msg = lazy("follows from the previous step (the chain broke earlier)")
     return StepResult(ln.no, ln.text, pretty, status, msg, cex, rule, culprit), prev, want  # type: ignore[arg-type]
+
+
+def _message(exc: Exception) -> str:
+    """The message of an exception as made: a `lazy` message stays one (its English is ``str(exc)``)."""
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, Lazy) else str(exc)
 
 
 def _node_text(exc: ShapeError) -> str | None:
@@ -232,14 +242,24 @@ def _compare_node(
         value = model.evaluate(node)
     except ShapeError as exc:
         rule = _slip(model, pnode, pval, node, target) or SHAPE
-        return ("fail", f"shape error: {exc}", None, rule, _node_text(exc), None)
+        return ("fail", lazy("shape error: {error}", error=_message(exc)), None, rule, _node_text(exc), None)
     if shape_of(value) != target:
         rule = _slip(model, pnode, pval, node, target) or SHAPE
-        whose = f" ({show(pnode)} must have the shape of {pnode.value[1:]})" if want is not None else ""
+        shapes = {
+            "node": show(node),
+            "shape": model.shape_text(shape_of(value)),
+            "previous": show(pnode),
+            "target": model.shape_text(target),
+        }
         return (
             "fail",
-            f"shape error: {show(node)} is {model.shape_text(shape_of(value))} but "
-            f"{show(pnode)} is {model.shape_text(target)}{whose}",
+            lazy("shape error: {node} is {shape} but {previous} is {target}", **shapes)
+            if want is None
+            else lazy(
+                "shape error: {node} is {shape} but {previous} is {target} ({previous} must have the shape of {name})",
+                name=pnode.value[1:],
+                **shapes,
+            ),
             None,
             rule,
             show(node),
@@ -248,7 +268,10 @@ def _compare_node(
     if allclose(value, pval):
         return (
             "ok",
-            "checked with random matrices " + ", ".join(f"{k} = {v}" for k, v in sorted(model._dims.items())),
+            lazy(
+                "checked with random matrices {sizes}",
+                sizes=", ".join(f"{k} = {v}" for k, v in sorted(model._dims.items())),
+            ),
             None,
             None,
             None,
@@ -263,17 +286,36 @@ def _compare_node(
         cols = value.shape[1]
         at["entry"] = f"({k // cols + 1}, {k % cols + 1})"
     cex = {"at": at, "previous": float(f"{pv[k]:.6g}"), "this": float(f"{ev[k]:.6g}")}
-    entry = f"entry {at['entry']} = {cex['previous']}" if "entry" in at else f"the value {cex['previous']}"
+    values = {"previous": cex["previous"], "this": cex["this"]}
     if pnode.op == "name" and model.is_gradient(pnode.value):
-        loss = model.loss_name() or "L"
+        true = {"loss": model.loss_name() or "L", "variable": pnode.value[1:], **values}
         msg = (
-            f"does not follow: with random matrices the true ∂{loss}/∂{pnode.value[1:]} "
-            f"(finite differences) has {entry}, this step gives {cex['this']}"
+            lazy(
+                "does not follow: with random matrices the true ∂{loss}/∂{variable} (finite differences) "
+                "has entry {entry} = {previous}, this step gives {this}",
+                entry=at["entry"],
+                **true,
+            )
+            if "entry" in at
+            else lazy(
+                "does not follow: with random matrices the true ∂{loss}/∂{variable} (finite differences) "
+                "has the value {previous}, this step gives {this}",
+                **true,
+            )
         )
     else:
-        where = f"entry {at['entry']}" if "entry" in at else "the value"
         msg = (
-            f"does not follow from the previous step: with random matrices, {where} "
-            f"is {cex['previous']} before and {cex['this']} here"
+            lazy(
+                "does not follow from the previous step: with random matrices, entry {entry} "
+                "is {previous} before and {this} here",
+                entry=at["entry"],
+                **values,
+            )
+            if "entry" in at
+            else lazy(
+                "does not follow from the previous step: with random matrices, the value "
+                "is {previous} before and {this} here",
+                **values,
+            )
         )
     return ("fail", msg, cex, _slip(model, pnode, pval, node, target), None, value)

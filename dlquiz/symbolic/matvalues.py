@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Union
 
+from dlquiz.i18n import lazy
 from dlquiz.symbolic.matexpr import Node, Unsupported, show
 
 RTOL, ATOL = 1e-5, 1e-7
@@ -106,13 +107,13 @@ def _g(x: float) -> float:  # a generic smooth activation: an identity must hold
 
 def _log(x: float) -> float:
     if x <= 0:
-        raise Unsupported("log of a value ≤ 0 at the random matrices")
+        raise Unsupported(lazy("log of a value ≤ 0 at the random matrices"))
     return math.log(x)
 
 
 def _sqrt(x: float) -> float:
     if x < 0:
-        raise Unsupported("√ of a negative value at the random matrices")
+        raise Unsupported(lazy("√ of a negative value at the random matrices"))
     return math.sqrt(x)
 
 
@@ -155,7 +156,7 @@ def _diag(v: Value) -> Value:
         return Mat([[v.rows[i][0] if i == j else 0.0 for j in range(r)] for i in range(r)])
     if r == c:
         return Mat([[v.rows[i][i]] for i in range(r)])
-    raise Unsupported("diag of a non-square matrix")
+    raise Unsupported(lazy("diag of a non-square matrix"))
 
 
 @dataclass
@@ -229,7 +230,9 @@ class MatrixModel:
             return math.fsum(v.entries()) if isinstance(v, Mat) else v
         up = self.upstream()
         if up is None:
-            raise Unsupported("no loss: define `let L = …` or declare the upstream gradient dY")
+            raise Unsupported(
+                lazy("no loss: define `let L = …` or declare the upstream gradient {gradient}", gradient="dY")
+            )
         prod = _zip(env[up[0]], env[up[1]], lambda x, y: x * y, Node("name"), lambda: "shapes")
         return math.fsum(prod.entries()) if isinstance(prod, Mat) else prod
 
@@ -282,7 +285,7 @@ class MatrixModel:
             return self.gradient(name[1:])
         if name in self.dimension_names():
             return float(self.dim(name))
-        raise ShapeError(f"unknown name {name!r}: declare it (matrix/vector) or define it (let)")
+        raise ShapeError(lazy("unknown name {name}: declare it (matrix/vector) or define it (let)", name=repr(name)))
 
     def evaluate(self, node: Node, env: Mapping[str, Value] | None = None) -> Value:
         """Value of an expression; raises ShapeError at the first operation whose shapes do not
@@ -308,17 +311,30 @@ class MatrixModel:
         a, b = vals
 
         def describe(word: str) -> Callable[[], str]:
-            return lambda: (
-                f"{show(node.args[0])} ({self.shape_text(shape_of(a))}) {word} "
-                f"{show(node.args[1])} ({self.shape_text(shape_of(b))}): "
-                + ("the inner sizes differ" if word == "times" else "the shapes differ")
-            )
+            def text() -> str:
+                fields = {
+                    "a": show(node.args[0]),
+                    "a_shape": self.shape_text(shape_of(a)),
+                    "b": show(node.args[1]),
+                    "b_shape": self.shape_text(shape_of(b)),
+                }
+                if word == "times":
+                    return lazy("{a} ({a_shape}) times {b} ({b_shape}): the inner sizes differ", **fields)
+                if word == "plus":
+                    return lazy("{a} ({a_shape}) plus {b} ({b_shape}): the shapes differ", **fields)
+                if word == "minus":
+                    return lazy("{a} ({a_shape}) minus {b} ({b_shape}): the shapes differ", **fields)
+                if word == "divided by":
+                    return lazy("{a} ({a_shape}) divided by {b} ({b_shape}): the shapes differ", **fields)
+                return lazy("{a} ({a_shape}) ⊙ {b} ({b_shape}): the shapes differ", **fields)
+
+            return text
 
         if op == "div":  # elementwise, with the broadcasting of a sum (numpy's a / b)
 
             def divide(x: float, y: float) -> float:
                 if y == 0:
-                    raise Unsupported("division by 0 at the random matrices")
+                    raise Unsupported(lazy("division by 0 at the random matrices"))
                 return x / y
 
             return _zip(a, b, divide, node, describe("divided by"))
@@ -332,34 +348,45 @@ class MatrixModel:
         if op in fn:
             word = {"add": "plus", "sub": "minus", "hadamard": "⊙"}[op]
             return _zip(a, b, fn[op], node, describe(word))
-        raise Unsupported(f"the operation {op}")  # pragma: no cover
+        raise Unsupported(lazy("the operation {op}", op=op))  # pragma: no cover
 
     def _power(self, node: Node, v: Value) -> Value:
         try:
             k = float(node.value)
         except ValueError:
-            raise Unsupported(f"the power ^{node.value}") from None
+            raise Unsupported(lazy("the power ^{power}", power=node.value)) from None
         if isinstance(v, Mat) and v.shape[0] == v.shape[1] and v.shape != (1, 1):
+            base = show(node.args[0])
             raise Unsupported(
-                f"{show(node)} of a square matrix: write {show(node.args[0])} "
-                f"{show(node.args[0])} for the product or "
-                f"{show(node.args[0])} ⊙ {show(node.args[0])} elementwise"
+                lazy(
+                    "{power} of a square matrix: write {product} for the product or {elementwise} elementwise",
+                    power=show(node),
+                    product=f"{base} {base}",
+                    elementwise=f"{base} ⊙ {base}",
+                )
             )
         if not k.is_integer():
-            raise Unsupported(f"the power ^{node.value} (whole numbers only)")
+            raise Unsupported(lazy("the power ^{power} (whole numbers only)", power=node.value))
         return v.map(lambda x: x ** int(k)) if isinstance(v, Mat) else v ** int(k)
 
     def _call(self, node: Node, vals: list[Value]) -> Value:
         name, v = node.value, vals[0]
         if len(vals) != 1:
-            raise Unsupported(f"{name} with {len(vals)} arguments")
+            raise Unsupported(lazy("{name} with {n} arguments", name=name, n=len(vals)))
         if name == "sum":
             return math.fsum(v.entries()) if isinstance(v, Mat) else v
         if name == "rowsum":
             return Mat([[math.fsum(r)] for r in v.rows]) if isinstance(v, Mat) else v
         if name == "trace":
             if isinstance(v, Mat) and v.shape[0] != v.shape[1]:
-                raise ShapeError(f"trace of a non-square {show(node.args[0])} ({self.shape_text(v.shape)})", node)
+                raise ShapeError(
+                    lazy(
+                        "trace of a non-square {name} ({shape})",
+                        name=show(node.args[0]),
+                        shape=self.shape_text(v.shape),
+                    ),
+                    node,
+                )
             return math.fsum(v.rows[i][i] for i in range(v.shape[0])) if isinstance(v, Mat) else v
         if name == "softmax":
             return _softmax(v)
@@ -367,15 +394,15 @@ class MatrixModel:
             return _diag(v)
         if name == "norm2":
             if isinstance(v, Mat) and 1 not in v.shape:
-                raise Unsupported("the spectral norm ‖M‖₂ of a matrix (use ‖M‖ or ‖M‖_F)")
+                raise Unsupported(lazy("the spectral norm ‖M‖₂ of a matrix (use ‖M‖ or ‖M‖_F)"))
             return math.sqrt(math.fsum(x * x for x in v.entries())) if isinstance(v, Mat) else abs(v)
         f = ELEMENTWISE.get(name)
         if f is None:
-            raise Unsupported(f"the function {name}")
+            raise Unsupported(lazy("the function {name}", name=name))
         try:
             return v.map(f) if isinstance(v, Mat) else f(v)
         except (OverflowError, ValueError, ZeroDivisionError):
-            raise Unsupported(f"{name} overflows at the random matrices") from None
+            raise Unsupported(lazy("{name} overflows at the random matrices", name=name)) from None
 
     def expected_shape(self, name: str) -> tuple[int, ...] | None:
         """The shape a gradient name must have (that of the variable it differentiates)."""

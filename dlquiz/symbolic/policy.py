@@ -36,6 +36,7 @@ from typing import Any
 
 import sympy
 
+from dlquiz.i18n import lazy
 from dlquiz.symbolic.assumptions import Context, sympy_assumptions
 from dlquiz.symbolic.functions import elementary
 from dlquiz.symbolic.limits import TimeLimit, run_limited, time_limit
@@ -253,6 +254,11 @@ def _point_text(p: Point) -> str:
     return ", ".join(f"{unicode_name(k)} = {fmt(v, 6)}" for k, v in point_values(p).items())
 
 
+def _value_text(text: str, value: Num | None) -> str:
+    """A value of a counterexample in a message ("undefined" is a word, shown in the reader's language)."""
+    return lazy("undefined") if value is None else text
+
+
 def _num(v: float) -> str:
     return f"{v:.3g}"
 
@@ -287,9 +293,9 @@ def _where(s: Sampling) -> str:
         if all(a < 0 for a in av) and all(d > 0 for d in dv):
             return f"{unicode_name(name)} < 0"
         if av and dv and min(av) > max(dv):
-            return f"the sampled points with {unicode_name(name)} > {_num(max(dv))}"
+            return lazy("the sampled points with {name} > {value}", name=unicode_name(name), value=_num(max(dv)))
         if av and dv and max(av) < min(dv):
-            return f"the sampled points with {unicode_name(name)} < {_num(min(dv))}"
+            return lazy("the sampled points with {name} < {value}", name=unicode_name(name), value=_num(min(dv)))
     return ""
 
 
@@ -313,31 +319,42 @@ def decide(
     instances to sample instead of (e, g) (a derivation's sizes and indices); `proof=False`
     skips the symbolic proof (for expressions it cannot treat, such as unrolled recursions)."""
     if e == g:
-        return Decision(Verdict.EQUAL, "identical after rewriting", proved=True)
+        return Decision(Verdict.EQUAL, lazy("identical after rewriting"), proved=True)
     ue, ug = _unknown_functions(e), _unknown_functions(g)
     if ue != ug:
         names = ", ".join(sorted(str(f) for f in ue ^ ug))
         return Decision(
-            Verdict.UNDECIDED, f"depends on an unknown function ({names}); define it with an abbreviation (let)"
+            Verdict.UNDECIDED,
+            lazy("depends on an unknown function ({names}); define it with an abbreviation (let)", names=names),
         )
     s = sample(e, g, ctx, seed, N_POINTS, deadline, cases)
     if s.differ:
         p, ev, gv = s.differ[0]
         cx = counterexample(p, ev, gv)
-        at = _point_text(p) or "a sampled point"
-        values = f"expected {cx['expected']}, given {cx['given']}"
+        differs = {
+            "point": _point_text(p) or lazy("a sampled point"),
+            "expected": _value_text(cx["expected"], ev),
+            "given": _value_text(cx["given"], gv),
+        }
         pv, case = point_values(p), s.cases.get(id(p))
         if len(s.agree) >= 2:
             where = _where(s)
-            head = (
-                f"equal for {where}"
+            message = (
+                lazy(
+                    "equal for {where}; differs at {point} (expected {expected}, given {given})", where=where, **differs
+                )
                 if where
-                else f"equal at {len(s.agree)} of {len(s.agree) + len(s.differ)} sampled points"
+                else lazy(
+                    "equal at {agree} of {sampled} sampled points; "
+                    "differs at {point} (expected {expected}, given {given})",
+                    agree=len(s.agree),
+                    sampled=len(s.agree) + len(s.differ),
+                    **differs,
+                )
             )
-            return Decision(
-                Verdict.DOMAIN_ONLY, f"{head}; differs at {at} ({values})", cx, point=pv, case=case, values=(ev, gv)
-            )
-        return Decision(Verdict.NOT_EQUAL, f"differs at {at} ({values})", cx, point=pv, case=case, values=(ev, gv))
+            return Decision(Verdict.DOMAIN_ONLY, message, cx, point=pv, case=case, values=(ev, gv))
+        message = lazy("differs at {point} (expected {expected}, given {given})", **differs)
+        return Decision(Verdict.NOT_EQUAL, message, cx, point=pv, case=case, values=(ev, gv))
     # many points agree: a check at 250 digits sees what 40 cannot (a difference of 10^-40
     # relative), and then the quick rewritings suffice for the proof (sympy.simplify, which can
     # take the whole proof time, would only turn "numerically equal" into "proved")
@@ -353,37 +370,58 @@ def decide(
     )
     if isinstance(proved, str):
         return Decision(
-            Verdict.NOT_EQUAL, f"the two differ by the constant {proved} (too small to see at the sampled points)"
+            Verdict.NOT_EQUAL,
+            lazy("the two differ by the constant {constant} (too small to see at the sampled points)", constant=proved),
         )
     if tiny is not None:
         p, ev, gv = tiny
         cx = counterexample(p, ev, gv)
         return Decision(
             Verdict.NOT_EQUAL,
-            f"differs by a tiny amount at {_point_text(p)} (expected − given = {fmt(ev - gv, 3)})",
+            lazy(
+                "differs by a tiny amount at {point} (expected − given = {difference})",
+                point=_point_text(p),
+                difference=fmt(ev - gv, 3),
+            ),
             cx,
             point=point_values(p),
             case=s.cases.get(id(p)),
             values=(ev, gv),
         )
     if proved is True:
-        return Decision(Verdict.EQUAL, "proved symbolically", proved=True)
+        return Decision(Verdict.EQUAL, lazy("proved symbolically"), proved=True)
     if s.unsupported:
-        return Decision(Verdict.UNDECIDED, f"cannot evaluate numerically ({s.unsupported}) and no proof was found")
+        return Decision(
+            Verdict.UNDECIDED,
+            lazy("cannot evaluate numerically ({reason}) and no proof was found", reason=s.unsupported),
+        )
     if s.incomplete:
-        return Decision(Verdict.UNDECIDED, f"{s.incomplete}, and no proof was found")
+        return Decision(Verdict.UNDECIDED, lazy("{reason}, and no proof was found", reason=s.incomplete))
     if not s.finished:
-        return Decision(Verdict.UNDECIDED, "ran out of time before every sample point was checked")
+        return Decision(Verdict.UNDECIDED, lazy("ran out of time before every sample point was checked"))
     if extreme:
         return Decision(
             Verdict.UNDECIDED,
-            f"the constant {extreme} is too small or too large to compare numerically, and no proof was found",
+            lazy(
+                "the constant {constant} is too small or too large to compare numerically, and no proof was found",
+                constant=extreme,
+            ),
         )
     if len(s.agree) >= MIN_AGREE:
-        how = "no symbolic proof within the time limit" if proved is None else "no symbolic proof found"
-        return Decision(
-            Verdict.EQUAL, f"numerically equal at {len(s.agree)} random points to 25 significant digits ({how})"
+        message = (
+            lazy(
+                "numerically equal at {n} random points to 25 significant digits "
+                "(no symbolic proof within the time limit)",
+                n=len(s.agree),
+            )
+            if proved is None
+            else lazy(
+                "numerically equal at {n} random points to 25 significant digits (no symbolic proof found)",
+                n=len(s.agree),
+            )
         )
+        return Decision(Verdict.EQUAL, message)
     return Decision(
-        Verdict.UNDECIDED, f"only {len(s.agree)} sampled points are defined for both and no proof was found"
+        Verdict.UNDECIDED,
+        lazy("only {n} sampled points are defined for both and no proof was found", n=len(s.agree)),
     )

@@ -51,6 +51,7 @@ import sympy
 from mpmath import mp, mpf
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import Lazy, lazy
 from dlquiz.symbolic.assumptions import Context, Domain
 from dlquiz.symbolic.functions import softmax
 from dlquiz.symbolic.numeric import (
@@ -299,7 +300,12 @@ def residue_plan(
     residues = [sorted({v % period: v for v in b}.items()) for b in blocks]
     total = math.prod(len(r) for r in residues)
     if total > MAX_RESIDUE_POINTS:
-        return [], (f"{total} combinations of residues modulo {m} of {', '.join(names)} are too many to check")
+        return [], lazy(
+            "{total} combinations of residues modulo {modulus} of {names} are too many to check",
+            total=total,
+            modulus=m,
+            names=", ".join(names),
+        )
     plan = [{n: v for n, (_r, v) in zip(names, combo, strict=True)} for combo in product(*residues)]
     if not named:
         return plan, ""
@@ -483,7 +489,7 @@ def sample(
         try:
             ev, gv = value_at(case.expected, p), value_at(case.given, p)
         except Unsupported as exc:
-            res.unsupported = str(exc)
+            res.unsupported = _reason(exc)
             return False
         res.cases[id(p)] = case
         refute_only = p.wide or p.probe is not None or p.refute_only
@@ -503,10 +509,9 @@ def sample(
             if confirmed and p.at_kink:
                 # a value at the kink itself is often a convention (relu′(0), H(0)): not a
                 # refutation, but no longer a numeric "equal" either
-                res.incomplete = res.incomplete or (
-                    "the two differ exactly at a kink ("
-                    + ", ".join(f"{k} = {float(mp.re(v)):.6g}" for k, v in point_values(p).items())
-                    + ")"
+                res.incomplete = res.incomplete or lazy(
+                    "the two differ exactly at a kink ({point})",
+                    point=", ".join(f"{k} = {float(mp.re(v)):.6g}" for k, v in point_values(p).items()),
                 )
             elif confirmed:
                 res.differ.append((p, ev, gv))
@@ -531,7 +536,7 @@ def sample(
         case = all_cases[index % len(all_cases)]
         p = _draw(ctx, seed, index, fixed, sols, case, probe=probe, positive=positive)
         if p is None:
-            res.unsupported = "could not draw a point that meets the assumptions"
+            res.unsupported = lazy("could not draw a point that meets the assumptions")
             return res
         if not run(p, case):
             return res
@@ -549,8 +554,8 @@ def sample(
             if p is not None and not point_meets_bounds(
                 p, preset, {str(x) for e in (case.expected, case.given) for x in e.free_symbols}
             ):
-                res.incomplete = res.incomplete or (
-                    f"whole values of {', '.join(preset)} within their ranges could not all be checked"
+                res.incomplete = res.incomplete or lazy(
+                    "whole values of {names} within their ranges could not all be checked", names=", ".join(preset)
                 )
                 continue
             if p is not None and not run(p, case):
@@ -567,6 +572,12 @@ def sample(
                 return res
     res.finished = not out_of_time()
     return res
+
+
+def _reason(exc: Exception) -> str:
+    """Why a value could not be computed: the exception's message, still translatable where it was made with `lazy`."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, Lazy) else str(exc)
 
 
 def numerically_equal(

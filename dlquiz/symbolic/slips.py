@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from dlquiz.i18n import register
+from dlquiz.i18n import N_, Lazy, lazy
 from dlquiz.i18n import t as tr
 from dlquiz.symbolic.assumptions import Context
 from dlquiz.symbolic.functions import leaky_relu, sigma, softmax
@@ -50,17 +50,21 @@ MatrixDetector = Callable[[Node, Node, MatrixFacts], Iterable[tuple[Node, Node]]
 
 @dataclass(frozen=True)
 class Slip:
-    """A known wrong rule: its name, the explanation in English and Chinese, its detectors."""
+    """A known wrong rule: its name and explanation (catalog messages, written in English), its detectors."""
 
     name: str
-    en: str
-    zh: str
+    en: Lazy
     scalar: ScalarDetector | None = None
     matrix: MatrixDetector | None = None
 
+    @property
+    def zh(self) -> str:
+        """The explanation in Chinese (from the catalog)."""
+        return self.en.text("zh")
+
     def message(self, lang: str) -> str:
         """The explanation in `lang` (zh or en)."""
-        return self.zh if lang == "zh" else self.en
+        return self.en.text(lang)
 
 
 # --------------------------------------------------------------------------- scalar helpers
@@ -378,120 +382,122 @@ def _m_mean(ref: Node, given: Node, facts: MatrixFacts) -> Iterator[tuple[Node, 
 
 SLIPS: tuple[Slip, ...] = (
     Slip(
-        "wrong form of σ′",
-        "σ′(z) = σ(z)(1 − σ(z)); (1 − σ)², σ(1 + σ) or σ² are not the derivative of σ.",
-        "σ′(z) = σ(z)(1 − σ(z))；(1 − σ)²、σ(1 + σ) 或 σ² 都不是 σ 的导数。",
+        N_("wrong form of σ′"),
+        lazy("σ′(z) = σ(z)(1 − σ(z)); (1 − σ)², σ(1 + σ) or σ² are not the derivative of σ."),
         _sigma_prime_forms,
     ),
     Slip(
-        "tanh′ as 1 − tanh (not squared)",
-        "tanh′(x) = 1 − tanh²(x): the tanh is squared.",
-        "tanh′(x) = 1 − tanh²(x)：tanh 要平方。",
+        N_("tanh′ as 1 − tanh (not squared)"),
+        lazy("tanh′(x) = 1 − tanh²(x): the tanh is squared."),
         _tanh_not_squared,
         _m_tanh_not_squared,
     ),
     Slip(
-        "softmax Jacobian without off-diagonal terms",
-        "∂p_i/∂o_j = p_i(δ_ij − p_j): for i ≠ j it is −p_i p_j, not zero, and not p_i(1 − p_i) for every pair.",
-        "∂p_i/∂o_j = p_i(δ_ij − p_j)：i ≠ j 时为 −p_i p_j，既不是 0，也不是对所有 i, j 都取 p_i(1 − p_i)。",
+        N_("softmax Jacobian without off-diagonal terms"),
+        lazy("∂p_i/∂o_j = p_i(δ_ij − p_j): for i ≠ j it is −p_i p_j, not zero, and not p_i(1 − p_i) for every pair."),
         _softmax_diagonal,
     ),
     Slip(
-        "missing bias correction in Adam",
-        "Adam divides the moments by (1 − β₁ᵗ) and (1 − β₂ᵗ) before the update: m̂ = m/(1 − β₁ᵗ), ŝ = s/(1 − β₂ᵗ).",
-        "Adam 在更新前要做偏差修正：m̂ = m/(1 − β₁ᵗ)，ŝ = s/(1 − β₂ᵗ)。",
+        N_("missing bias correction in Adam"),
+        lazy(
+            "Adam divides the moments by (1 − β₁ᵗ) and (1 − β₂ᵗ) before the update: m̂ = m/(1 − β₁ᵗ), ŝ = s/(1 − β₂ᵗ)."
+        ),
         _no_bias_correction,
     ),
     Slip(
-        "β instead of 1 − β in the moving average",
-        "The exponentially weighted average is v_t = βv_{t−1} + (1 − β)θ_t: the old value gets β, the new one 1 − β.",
-        "指数加权平均为 v_t = βv_{t−1} + (1 − β)θ_t：旧值乘 β，新值乘 1 − β。",
+        N_("β instead of 1 − β in the moving average"),
+        lazy(
+            "The exponentially weighted average is {average}: the old value gets β, the new one 1 − β.",
+            average="v_t = βv_{t−1} + (1 − β)θ_t",
+        ),
         _beta_swap,
     ),
     Slip(
-        "ε missing from the denominator",
-        "RMSprop and Adam divide by √s + ε; without ε the step can divide by zero.",
-        "RMSprop 和 Adam 的分母是 √s + ε；没有 ε 可能除以零。",
+        N_("ε missing from the denominator"),
+        lazy("RMSprop and Adam divide by √s + ε; without ε the step can divide by zero."),
         _missing_eps,
     ),
     Slip(
-        "wrong BPTT time range",
-        "Back-propagation through time sums over every step that influences the loss: check "
-        "the first and last index of the sum (k = 1 … t; every time step t = 1 … T).",
-        "BPTT 要对所有影响损失的时间步求和：检查求和的起止下标（k = 1 … t；每一步 t = 1 … T）。",
+        N_("wrong BPTT time range"),
+        lazy(
+            "Back-propagation through time sums over every step that influences the loss: check "
+            "the first and last index of the sum (k = 1 … t; every time step t = 1 … T)."
+        ),
         _sum_range,
         _m_time_range,
     ),
     Slip(
-        "Leaky ReLU slope 0.1 instead of 0.01",
-        "Leaky ReLU uses a small slope γ ≈ 0.01 for x < 0 (the notes' 0.1 is a slip).",
-        "Leaky ReLU 在 x < 0 时斜率 γ ≈ 0.01（笔记中的 0.1 是笔误）。",
+        N_("Leaky ReLU slope 0.1 instead of 0.01"),
+        lazy("Leaky ReLU uses a small slope γ ≈ 0.01 for x < 0 (the notes' 0.1 is a slip)."),
         _leaky_slope,
     ),
     Slip(
-        "softmax replaced by sigmoid",
-        "For several classes the output is softmax(o)_i = e^{o_i}/Σ_k e^{o_k}, not σ(o_i).",
-        "多分类输出是 softmax(o)_i = e^{o_i}/Σ_k e^{o_k}，不是 σ(o_i)。",
+        N_("softmax replaced by sigmoid"),
+        lazy("For several classes the output is {softmax}, not σ(o_i).", softmax="softmax(o)_i = e^{o_i}/Σ_k e^{o_k}"),
         _softmax_as_sigma,
     ),
     Slip(
-        "forgotten transpose",
-        "A transpose is missing or misplaced: a gradient has the shape of its variable, so "
-        "dW = dz a_prevᵀ (n[l]×n[l−1]) and da_prev = Wᵀ dz.",
-        "漏了或放错了转置：梯度与变量同形，所以 dW = dz a_prevᵀ（n[l]×n[l−1]），da_prev = Wᵀ dz。",
+        N_("forgotten transpose"),
+        lazy(
+            "A transpose is missing or misplaced: a gradient has the shape of its variable, so "
+            "dW = dz a_prevᵀ (n[l]×n[l−1]) and da_prev = Wᵀ dz."
+        ),
         _transpose_scalar,
         _m_transpose,
     ),
     Slip(
-        "missing σ′ factor",
-        "The chain rule through the activation is missing: multiply by σ′(z) = σ(z)(1 − σ(z)) "
-        "(or g′(z) for the layer's activation: 1 − tanh²(z) for tanh).",
-        "链式法则漏掉了激活函数的导数：还要乘以 σ′(z) = σ(z)(1 − σ(z))（或该层激活的 g′(z)：tanh 为 1 − tanh²(z)）。",
+        N_("missing σ′ factor"),
+        lazy(
+            "The chain rule through the activation is missing: multiply by σ′(z) = σ(z)(1 − σ(z)) "
+            "(or g′(z) for the layer's activation: 1 − tanh²(z) for tanh)."
+        ),
         _missing_act_prime,
         _m_act_prime,
     ),
     Slip(
-        "log base",
-        "ln and log₁₀ (or log₂) differ by a constant factor: log_b x = ln x / ln b, and "
-        "d/dx log_b x = 1/(x ln b). The course's log is the natural logarithm.",
-        "ln 与 log₁₀（或 log₂）相差一个常数因子：log_b x = ln x / ln b，"
-        "d/dx log_b x = 1/(x ln b)。课程中的 log 指自然对数。",
+        N_("log base"),
+        lazy(
+            "ln and log₁₀ (or log₂) differ by a constant factor: log_b x = ln x / ln b, and "
+            "d/dx log_b x = 1/(x ln b). The course's log is the natural logarithm."
+        ),
         _log_base,
     ),
     Slip(
-        "missing sum over classes",
-        "The cross-entropy sums over all classes: L = −Σ_k y_k log p_k. A single term (one k) "
-        "is only the loss when y is one-hot and k is the true class.",
-        "交叉熵要对所有类别求和：L = −Σ_k y_k log p_k。只写一项（一个 k）只有在 y 为独热编码且 "
-        "k 为真实类别时才等于损失。",
+        N_("missing sum over classes"),
+        lazy(
+            "The cross-entropy sums over all classes: L = −Σ_k y_k log p_k. A single term (one k) "
+            "is only the loss when y is one-hot and k is the true class."
+        ),
         _sum_over_classes,
     ),
     Slip(
-        "missing 1/m",
-        "The cost averages over the m examples of the batch: the gradient carries the factor 1/m.",
-        "代价函数对批内 m 个样本取平均：梯度中要有 1/m。",
+        N_("missing 1/m"),
+        lazy("The cost averages over the m examples of the batch: the gradient carries the factor 1/m."),
         _missing_mean,
         _m_mean,
     ),
     Slip(
-        "p − y sign flipped (y − p)",
-        "The gradient of cross-entropy with respect to the logits is p − y (prediction minus "
-        "label); y − p is its negative and makes gradient descent climb.",
-        "交叉熵对 logits 的梯度是 p − y（预测减标签）；y − p 方向相反，会让梯度下降变成上升。",
+        N_("p − y sign flipped (y − p)"),
+        lazy(
+            "The gradient of cross-entropy with respect to the logits is p − y (prediction minus "
+            "label); y − p is its negative and makes gradient descent climb."
+        ),
         _pred_minus_label,
     ),
     Slip(
-        "dropped ½ / factor 2",
-        "A factor 2 is missing or extra: d/da ½(a − y)² = a − y and d/dx x² = 2x. Keep the "
-        "factor that matches the loss as defined.",
-        "漏了或多了因子 2：½(a − y)² 对 a 求导为 a − y，x² 的导数为 2x。因子要与损失的定义一致。",
+        N_("dropped ½ / factor 2"),
+        lazy(
+            "A factor 2 is missing or extra: d/da ½(a − y)² = a − y and d/dx x² = 2x. Keep the "
+            "factor that matches the loss as defined."
+        ),
         _factor_two,
         _m_scaled("2", "0.5"),
     ),
     Slip(
-        "sign error",
-        "The whole expression has the wrong sign: check each minus sign (−log, the direction of the gradient step).",
-        "整个表达式符号反了：检查每个负号（−log、梯度下降的方向）。",
+        N_("sign error"),
+        lazy(
+            "The whole expression has the wrong sign: check each minus sign (−log, the direction of the gradient step)."
+        ),
         _negated,
         _m_scaled("-1"),
     ),
@@ -507,32 +513,8 @@ FORGOTTEN_TRANSPOSE = "forgotten transpose"
 BPTT_RANGE = "wrong BPTT time range"
 NO_BIAS_CORRECTION = "missing bias correction in Adam"
 FACTOR_TWO = "dropped ½ / factor 2"
-SHAPE = "shape mismatch"  # not a slip: a product or sum whose shapes do not fit
-SHAPE_TEXT = ("The shapes do not fit.", "形状不匹配。")
-
-
-# the slips' names in Chinese, in the one catalog (`dlquiz.i18n.t` finds them once this module is imported)
-NAMES_ZH: dict[str, str] = {
-    "wrong form of σ′": "σ′ 的形式写错",
-    "tanh′ as 1 − tanh (not squared)": "tanh′ 写成 1 − tanh（漏了平方）",
-    "softmax Jacobian without off-diagonal terms": "softmax 雅可比矩阵漏了非对角项",
-    "missing bias correction in Adam": "Adam 漏了偏差修正",
-    "β instead of 1 − β in the moving average": "滑动平均中把 1 − β 写成了 β",
-    "ε missing from the denominator": "分母中漏了 ε",
-    "wrong BPTT time range": "BPTT 的时间范围不对",
-    "Leaky ReLU slope 0.1 instead of 0.01": "Leaky ReLU 的斜率写成 0.1（应为 0.01）",
-    "softmax replaced by sigmoid": "把 softmax 换成了 sigmoid",
-    "forgotten transpose": "漏了转置",
-    "missing σ′ factor": "漏了 σ′ 因子",
-    "log base": "对数的底不对",
-    "missing sum over classes": "漏了对类别求和",
-    "missing 1/m": "漏了 1/m",
-    "p − y sign flipped (y − p)": "p − y 的符号反了（写成 y − p）",
-    "dropped ½ / factor 2": "漏了或多了 ½ / 因子 2",
-    "sign error": "符号错误",
-    SHAPE: "形状不匹配",
-}
-register(NAMES_ZH)
+SHAPE = N_("shape mismatch")  # not a slip: a product or sum whose shapes do not fit
+SHAPE_TEXT = N_("The shapes do not fit.")
 
 
 def slip_name(name: str, lang: str = "en") -> str:
@@ -543,7 +525,7 @@ def slip_name(name: str, lang: str = "en") -> str:
 def slip_message(name: str, lang: str = "en") -> str:
     """The explanation of a slip (or of a shape mismatch) in `lang`."""
     if name == SHAPE:
-        return SHAPE_TEXT[1] if lang == "zh" else SHAPE_TEXT[0]
+        return tr(SHAPE_TEXT, lang)
     found = BY_NAME.get(name)
     return found.message(lang) if found is not None else name
 

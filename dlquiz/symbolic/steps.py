@@ -27,12 +27,14 @@ from collections.abc import Sequence
 import sympy
 
 from dlquiz.errors import DlquizError, ParseError
+from dlquiz.i18n import lazy
 from dlquiz.symbolic.chain import ScalarContext, assume, define, expand_defs, read_expr
 from dlquiz.symbolic.limits import TimeLimit, time_limit
 from dlquiz.symbolic.lines import (
     DerivationReport,
     Line,
     LineError,
+    ReaderError,
     StepResult,
     as_continuation,
     make_report,
@@ -92,7 +94,9 @@ def check_derivation(text: str, *, timeout: float = 3.0, seed: int = 0) -> Deriv
 def _check_derivation(text: str, timeout: float = 3.0, seed: int = 0) -> DerivationReport:
     lines = split_lines(text.lstrip("\ufeff"))  # a byte-order mark from some editors
     if not any(ln.kind in ("step", "cont") for ln in lines):
-        raise DlquizError("the derivation has no steps (every line is a comment, let, assume or shape declaration)")
+        raise DlquizError(
+            lazy("the derivation has no steps (every line is a comment, let, assume or shape declaration)")
+        )
     if _is_matrix(lines):
         results = check_matrix_lines(lines, timeout=timeout, seed=seed)
     else:
@@ -147,7 +151,7 @@ def _check_item_derivation(
     except LineError as exc:
         bad = next((ln for ln in student if ln.no == exc.line), None)
         text = bad.text if bad else ""
-        results.append(StepResult(exc.line, text, text, "error", str(exc)))
+        results.append(StepResult(exc.line, text, text, "error", ReaderError(exc)))
         return make_report(results)
     results.extend(checked)
     steps_done = [r for r in checked if r.status != "given"]
@@ -162,8 +166,11 @@ def _check_item_derivation(
                     goal,
                     goal_pretty,
                     "fail" if o.status == "fail" else o.status,
-                    f"every step holds, but the chain ends at {last.pretty.lstrip('= ')}, "
-                    f"not at the goal {goal_pretty}",
+                    lazy(
+                        "every step holds, but the chain ends at {last}, not at the goal {goal}",
+                        last=last.pretty.lstrip("= "),
+                        goal=goal_pretty,
+                    ),
                     o.counterexample,
                 )
             )
@@ -174,8 +181,11 @@ def _check_item_derivation(
                     goal,
                     goal_pretty,
                     "fail",
-                    f"every step holds, but the chain stops at {last.pretty.lstrip('= ')}: "
-                    f"bring it to the goal's form {goal_pretty}",
+                    lazy(
+                        "every step holds, but the chain stops at {last}: bring it to the goal's form {goal}",
+                        last=last.pretty.lstrip("= "),
+                        goal=goal_pretty,
+                    ),
                 )
             )
     return make_report(results)
@@ -195,7 +205,7 @@ def _check_matrix_item(pre: list[Line], start: str, goal: str, student: list[Lin
         if exc.line <= 0 or exc.line == goal_no:
             raise  # the bank's givens, start or goal are malformed
         bad = next(ln for ln in student if ln.no == exc.line)
-        return make_report([StepResult(exc.line, bad.text, bad.text, "error", str(exc))])
+        return make_report([StepResult(exc.line, bad.text, bad.text, "error", ReaderError(exc))])
     results = [r for r in checked if r.line >= 0 and r.line != goal_no]
     goal_result = next(r for r in checked if r.line == goal_no)
     if all(r.status in ("ok", "given") for r in results) and goal_result.status != "ok":
@@ -206,7 +216,11 @@ def _check_matrix_item(pre: list[Line], start: str, goal: str, student: list[Lin
                 goal,
                 goal_result.pretty.lstrip("= "),
                 "fail",
-                f"every step holds, but the chain ends at {last.pretty.lstrip('= ')}, not at the goal {goal}",
+                lazy(
+                    "every step holds, but the chain ends at {last}, not at the goal {goal}",
+                    last=last.pretty.lstrip("= "),
+                    goal=goal,
+                ),
                 goal_result.counterexample,
             )
         )

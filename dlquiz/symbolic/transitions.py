@@ -18,6 +18,7 @@ import sympy
 from sympy import Indexed
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import lazy
 from dlquiz.symbolic.chain import (
     ScalarContext,
     assume,
@@ -28,7 +29,7 @@ from dlquiz.symbolic.chain import (
     to_elementary,
 )
 from dlquiz.symbolic.limits import TimeLimit, time_limit
-from dlquiz.symbolic.lines import Line, LineError, Status, StepResult, pieces
+from dlquiz.symbolic.lines import Line, LineError, ReaderError, Status, StepResult, pieces
 from dlquiz.symbolic.numeric import fmt
 from dlquiz.symbolic.policy import Decision, Verdict, decide
 from dlquiz.symbolic.sampling import numerically_equal
@@ -78,17 +79,17 @@ def compare(prev: sympy.Expr, cur: sympy.Expr, ctx: ScalarContext, timeout: floa
             unrolled = any(str(x.base) in recursive for e in (a, b) for x in e.atoms(Indexed))
             d = decide(a, b, ctx.context(), seed, deadline, cases=cs, proof=not unrolled)
     except TimeLimit:
-        return Outcome("undecided", f"no verdict within the time limit ({timeout:g} s)")
+        return Outcome("undecided", lazy("no verdict within the time limit ({seconds:g} s)", seconds=timeout))
     except ParseError as exc:
-        return Outcome("undecided", f"could not compare the steps ({exc})")
+        return Outcome("undecided", lazy("could not compare the steps ({error})", error=ReaderError(exc)))
     except (TypeError, ValueError, AttributeError, ZeroDivisionError, RecursionError, NotImplementedError) as exc:
-        return Outcome("undecided", f"could not compare the steps ({type(exc).__name__})")
+        return Outcome("undecided", lazy("could not compare the steps ({error})", error=type(exc).__name__))
     if d.verdict is Verdict.EQUAL:
         if d.proved:
             return Outcome("ok", d.message)
         what = d.message
         if sizes:
-            what += " (" + ", ".join(f"{s} = 2…{top}" for s in sizes) + ")"
+            what = lazy("{reason} ({sizes})", reason=d.message, sizes=", ".join(f"{s} = 2…{top}" for s in sizes))
         return Outcome("ok", what)
     if d.verdict in (Verdict.NOT_EQUAL, Verdict.DOMAIN_ONLY):
         return Outcome("fail", d.message, _step_counterexample(d))
@@ -163,7 +164,7 @@ def culprit_text(prev: sympy.Expr, cur: sympy.Expr) -> str | None:
     pair = _culprit(prev, cur)
     if pair is None or (pair[0] == prev and pair[1] == cur):
         return None
-    return f"{_show(pair[1])} (where the previous step has {_show(pair[0])})"
+    return lazy("{part} (where the previous step has {previous})", part=_show(pair[1]), previous=_show(pair[0]))
 
 
 # ----------------------------------------------------------------------------- a chain
@@ -172,14 +173,21 @@ def culprit_text(prev: sympy.Expr, cur: sympy.Expr) -> str | None:
 def fail_message(o: Outcome) -> str:
     """The message of a failing step, with its counterexample."""
     if o.counterexample:
-        at = ", ".join(f"{k} = {v}" for k, v in o.counterexample["at"].items())
-        return (
-            f"does not follow from the previous step: at {at} the previous step is "
-            f"{o.counterexample['previous']} but this one is {o.counterexample['this']}"
+        cx = o.counterexample
+        return lazy(
+            "does not follow from the previous step: at {point} the previous step is {previous} but this one is {this}",
+            point=", ".join(f"{k} = {v}" for k, v in cx["at"].items()),
+            previous=_value_word(cx["previous"]),
+            this=_value_word(cx["this"]),
         )
     if o.message.startswith("the two differ by the constant"):
-        return f"does not follow from the previous step: {o.message}"
-    return "does not follow from the previous step"
+        return lazy("does not follow from the previous step: {reason}", reason=o.message)
+    return lazy("does not follow from the previous step")
+
+
+def _value_word(value: str) -> str:
+    """A value of a counterexample in a message: "undefined" is a word, shown in the reader's language."""
+    return lazy("undefined") if value == "undefined" else value
 
 
 class _Budget:
@@ -233,7 +241,7 @@ def check_scalar(
         except ParseError as exc:
             if not soft:
                 raise
-            results.append(StepResult(ln.no, ln.text, ln.text, "error", str(exc)))
+            results.append(StepResult(ln.no, ln.text, ln.text, "error", ReaderError(exc)))
             broken = True
             continue
         todo = exprs
@@ -254,7 +262,7 @@ def check_scalar(
             outcome = (
                 compare(prev, expr, ctx, left, seed)
                 if left > 0
-                else Outcome("undecided", "the time budget of the derivation is used up")
+                else Outcome("undecided", lazy("the time budget of the derivation is used up"))
             )
             if outcome.status == "fail":
                 rule = match_slip(prev, expr, ctx, seed, max(2.0, min(timeout, 6.0)))
@@ -266,7 +274,7 @@ def check_scalar(
         if outcome.status == "fail":
             msg = fail_message(outcome)
         elif outcome.status == "ok" and broken:
-            msg = "follows from the previous step (the chain broke earlier)"
+            msg = lazy("follows from the previous step (the chain broke earlier)")
         results.append(StepResult(ln.no, ln.text, pretty, outcome.status, msg, outcome.counterexample, rule, culprit))
         broken = broken or outcome.status == "fail"
     return results, prev

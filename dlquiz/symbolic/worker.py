@@ -434,9 +434,12 @@ def _loads(data: bytes) -> Any:
 
 def reason(exc: BaseException, seconds: float) -> str:
     """The words for a check that ended without a verdict (time limit or a stopped process)."""
+    from dlquiz.i18n import Lazy, lazy
+
     if isinstance(exc, TimeLimit):
-        return f"time limit reached ({seconds:g} s)"
-    return f"the check failed: {exc}"
+        return lazy("time limit reached ({seconds:g} s)", seconds=seconds)
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return lazy("the check failed: {reason}", reason=first if isinstance(first, Lazy) else str(exc))
 
 
 # ----------------------------------------------------------------------------- batches
