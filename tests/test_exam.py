@@ -223,11 +223,6 @@ class TickingClock(FakeClock):
         return self.t
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="quiz/runner.py rounds the time left down (int) in the panel title and the prompt line, "
-    "where quiz/lineedit.countdown, the live prompt, rounds up: runner.py should call countdown",
-)
 def test_a_fresh_exam_shows_its_whole_minutes_everywhere(tmp_path: Path) -> None:
     import re
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from dlquiz.errors import ProgressError
 from dlquiz.i18n import N_, t
+from dlquiz.quiz.lineedit import countdown
 from dlquiz.quiz.runner import ReadLine, SessionResult, _Loop
 from dlquiz.quiz.session import prepare
 
@@ -143,8 +144,7 @@ class ReviewSession:
             text = t("due {due} · new {new} · learning {learning}", self.lang, **c)
         left = self.time_left()
         if left is not None:
-            minutes, seconds = divmod(max(0, int(left)), 60)
-            text += " · " + t("{minutes}:{seconds:02d} left", self.lang, minutes=minutes, seconds=seconds)
+            text += " · " + countdown(left, self.lang)
         return text
 
     @property

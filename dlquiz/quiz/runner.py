@@ -21,6 +21,7 @@ from dlquiz.errors import ProgressError
 from dlquiz.i18n import N_, t
 from dlquiz.quiz.events import AnswerEvent, Result
 from dlquiz.quiz.grade import Grade, Status
+from dlquiz.quiz.lineedit import countdown
 from dlquiz.quiz.session import Question, kind_name, prepare
 
 if TYPE_CHECKING:
@@ -155,8 +156,7 @@ class _Loop:
         title = f"{q.number}/{total} · {item.topic} · {kind_name(item.kind, self.lang)} · {stars}"
         left = self.time_left()
         if left is not None:
-            minutes, seconds = divmod(max(0, int(left)), 60)
-            title += " · " + t("{minutes}:{seconds:02d} left", self.lang, minutes=minutes, seconds=seconds)
+            title += " · " + countdown(left, self.lang)
         body = Text(q.prompt_text(self.lang))
         choices = None
         if item.choices:  # a grid, so that a long choice wraps under its own text
@@ -189,8 +189,7 @@ class _Loop:
         while True:
             left = self.time_left()
             if left is not None:  # the countdown, refreshed at every prompt
-                minutes, seconds = divmod(max(0, int(left)), 60)
-                clock = t("{minutes}:{seconds:02d} left", self.lang, minutes=minutes, seconds=seconds)
+                clock = countdown(left, self.lang)
                 self.console.print(f"{usage} [bold yellow]⏱ {clock}[/bold yellow]")
             else:
                 self.console.print(usage)
