@@ -85,7 +85,6 @@ def topics(as_json: bool, lang: str | None, bank_dir: Path | None) -> None:
 @handle_errors
 def show(item_id: str, lang: str | None, as_json: bool, bank_dir: Path | None) -> None:
     import dataclasses
-    import difflib
 
     from rich.console import Group
     from rich.panel import Panel
@@ -101,7 +100,7 @@ def show(item_id: str, lang: str | None, as_json: bool, bank_dir: Path | None) -
     bank = load_bank(bank_dir)
     item = bank.get(item_id)
     if item is None:
-        close = difflib.get_close_matches(item_id, [i.id for i in bank.items], n=5, cutoff=0.5)
+        close = bank.close_ids(item_id)
         hint = t("; did you mean: {ids}", lang, ids=", ".join(close)) if close else ""
         raise UsageError(t("no item with id {id}{hint}", lang, id=repr(item_id), hint=hint))
     if as_json:

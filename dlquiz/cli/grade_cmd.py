@@ -28,13 +28,12 @@ VERDICT = {
 
 
 def _find(bank: Bank, item_id: str) -> Item:
-    import difflib
 
     from dlquiz.errors import UsageError
 
     item = bank.get(item_id)
     if item is None:
-        close = difflib.get_close_matches(item_id, [i.id for i in bank.items], n=5, cutoff=0.5)
+        close = bank.close_ids(item_id)
         hint = (
             lazy("; did you mean: {ids}", ids=", ".join(close))
             if close

@@ -37,7 +37,6 @@ def _named_items(
     bank: Bank, item_ids: tuple[str, ...], topics: tuple[str, ...], kinds: tuple[str, ...], lang: str = "en"
 ) -> list[Item]:
     """The items named by --id, in the order given (an unknown id is a usage error)."""
-    import difflib
 
     from dlquiz.errors import UsageError
 
@@ -47,7 +46,7 @@ def _named_items(
     for item_id in item_ids:
         item = bank.get(item_id)
         if item is None:
-            close = difflib.get_close_matches(item_id, [i.id for i in bank.items], n=5, cutoff=0.5)
+            close = bank.close_ids(item_id)
             hint = (
                 t("; did you mean: {ids}", lang, ids=", ".join(close))
                 if close
