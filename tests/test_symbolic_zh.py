@@ -599,3 +599,40 @@ def test_reference_error_in_chinese() -> None:
     assert r.message.startswith("reference: unknown name 'sigm'")
     zh = r.message_in("zh")
     assert zh.startswith("参考答案：") and "unknown name" not in zh, zh
+
+
+# derivation reports (report.py): every line a catalog message, English unchanged
+REPORTS: list[tuple[dict[str, Any], str, str]] = [
+    (
+        {"given": [], "start": "d/dx x^2", "goal": "2*x", "steps": ["= d/dx (x*x)"]},
+        "every step holds, but the chain stops at d/dx (x·x): bring it to the goal's form 2·x",
+        "每一步都成立，但推导链停在 d/dx (x·x)：请化成目标的形式 2·x",
+    ),
+    (
+        {"given": [], "start": "d/dx x^3", "goal": "3*x^2", "steps": ["= 3*x^2", "= 3*x"]},
+        "changed part: x (where the previous step has x**2)",
+        "改动出错处：x（上一步此处为 x**2）",
+    ),
+    (
+        {"given": ["s = sigma(x)"], "start": "d/dx s", "goal": "s*(1 - s)", "steps": ["= (1 - s)^2"]},
+        "known slip: σ′(z) = σ(z)(1 − σ(z)); (1 − σ)², σ(1 + σ) or σ² are not the derivative of σ.",
+        "常见错误：σ′(z) = σ(z)(1 − σ(z))；(1 − σ)²、σ(1 + σ) 或 σ² 都不是 σ 的导数。",
+    ),
+    (
+        {"given": ["matrix W: n x m", "matrix A: m x n"], "start": "W", "goal": "W", "steps": ["= W + A"]},
+        "shape error: W (n×m) plus A (m×n): the shapes differ",
+        "形状错误：W（n×m）与 A（m×n）的形状不同",
+    ),
+]
+
+
+@pytest.mark.parametrize(("item", "english", "chinese"), REPORTS)
+def test_derivation_report_in_chinese(item: dict[str, Any], english: str, chinese: str) -> None:
+    from dlquiz.symbolic.steps import check_item_derivation, format_report
+
+    report = check_item_derivation(**item)
+    en, zh = format_report(report, lang="en"), format_report(report, lang="zh")
+    assert english in en and chinese in zh, (en, zh)
+    lines = [ln for ln in zh.splitlines() if not ln.startswith(("✓", "✗", "·", "?"))]  # the step lines echo formulas
+    assert not [w for ln in lines for w in english_words(ln)], zh
+    assert "推导在第" in zh and "The derivation breaks at line" in en

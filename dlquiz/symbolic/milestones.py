@@ -26,6 +26,8 @@ import sympy
 from sympy import Symbol
 
 from dlquiz.errors import DlquizError
+from dlquiz.i18n import lazy
+from dlquiz.symbolic.lines import ReaderError
 
 _EQ = re.compile(r"(?<![<>!=:])=(?!=)")
 _LET = re.compile(r"^let\s+(?P<name>[^=]+?)\s*(?::=|=)\s*(?P<rhs>.+)$")
@@ -239,12 +241,24 @@ def milestone_problems(
             try:
                 form = defs.expand(_parse(text))
             except DlquizError as exc:
-                problems.append((n, f"cannot read the form {text!r}: {exc}"))
+                problems.append(
+                    (n, lazy("cannot read the form {form}: {error}", form=repr(text), error=ReaderError(exc)))
+                )
                 continue
             if form.is_Atom:
-                problems.append((n, f"the form {text!r} is a single symbol or number: it shows no work"))
+                problems.append(
+                    (n, lazy("the form {form} is a single symbol or number: it shows no work", form=repr(text)))
+                )
             elif any(contains_form(e, form) for e in ends):
-                problems.append((n, f"the form {text!r} already appears in the start or the goal: it shows no work"))
+                problems.append(
+                    (
+                        n,
+                        lazy(
+                            "the form {form} already appears in the start or the goal: it shows no work",
+                            form=repr(text),
+                        ),
+                    )
+                )
     return problems
 
 
