@@ -18,7 +18,7 @@ from typing import Any
 from dlquiz.errors import ParamError
 from dlquiz.i18n import N_, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, register
-from dlquiz.worked.cnnsize import PAD_MODES, Axis, read_pair, resolve_padding, uneven_warning
+from dlquiz.worked.cnnsize import PAD_MODES, Axis, axis_word, read_pair, resolve_padding, uneven_warning
 
 KIND = "cnn.summary"
 
@@ -205,7 +205,21 @@ _SEGMENT = re.compile(
 
 
 def _where(index: int, text: str, column: int) -> str:
-    return f"{KIND}: layers: layer {index} {text.strip()!r} (column {column})"
+    """Where a layer stands (a `Lazy`): its number, its text and its column in the layer text."""
+    return lazy(
+        "{kind}: layers: layer {index} {text} (column {column})",
+        kind=KIND,
+        index=index,
+        text=repr(text.strip()),
+        column=column,
+    )
+
+
+def _hint(close: list[str]) -> str:
+    """' (did you mean A or B?)' for the layer names close to a mistyped one (a `Lazy`), or ''."""
+    if len(close) == 2:
+        return lazy(" (did you mean {name} or {other}?)", name=close[0], other=close[1])
+    return lazy(" (did you mean {name}?)", name=close[0]) if close else ""
 
 
 def parse_layers(text: str) -> list[LayerSpec]:
@@ -220,13 +234,25 @@ def parse_layers(text: str) -> list[LayerSpec]:
         elif ch == ")":
             depth -= 1
             if depth < 0:
-                raise ParamError(f"{KIND}: layers: column {i + 1}: a ')' without its '('")
+                raise ParamError(
+                    lazy("{kind}: layers: column {column}: a ')' without its '('", kind=KIND, column=i + 1)
+                )
         elif ch in ";\n" and depth == 0:
             pieces.append((text[start:i], start))
             start = i + 1
         elif ch in ";\n" and depth > 0:
-            where = f"before the ';' at column {i + 1}" if i < len(text) else "at the end"
-            raise ParamError(f"{KIND}: layers: column {opened + 1}: the '(' is not closed {where}")
+            if i < len(text):
+                raise ParamError(
+                    lazy(
+                        "{kind}: layers: column {column}: the '(' is not closed before the ';' at column {end}",
+                        kind=KIND,
+                        column=opened + 1,
+                        end=i + 1,
+                    )
+                )
+            raise ParamError(
+                lazy("{kind}: layers: column {column}: the '(' is not closed at the end", kind=KIND, column=opened + 1)
+            )
     index = 0
     for piece, offset in pieces:
         if not piece.strip():
@@ -235,15 +261,24 @@ def parse_layers(text: str) -> list[LayerSpec]:
         m = _SEGMENT.match(piece.strip())
         if m is None:
             raise ParamError(
-                f"{KIND}: layers: cannot read {piece.strip()!r} at column {column}; write a layer as NAME(ARGS), "
-                "e.g. conv(16, 5, p=2), with ';' between layers"
+                lazy(
+                    "{kind}: layers: cannot read {text} at column {column}; write a layer as NAME(ARGS), "
+                    "e.g. conv(16, 5, p=2), with ';' between layers",
+                    kind=KIND,
+                    text=repr(piece.strip()),
+                    column=column,
+                )
             )
         name = m.group("name").lower()
         if name not in _LAYERS:
-            close = difflib.get_close_matches(name, list(_LAYERS), n=2)
-            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
             raise ParamError(
-                f"{_where(index + 1, piece, column)}: unknown layer {name!r}{hint}; known: {', '.join(_LAYERS)}"
+                lazy(
+                    "{where}: unknown layer {name}{hint}; known: {known}",
+                    where=_where(index + 1, piece, column),
+                    name=repr(name),
+                    hint=_hint(difflib.get_close_matches(name, list(_LAYERS), n=2)),
+                    known=", ".join(_LAYERS),
+                )
             )
         kind, positional, allowed = _LAYERS[name]
         pos: list[str] = []
@@ -253,67 +288,131 @@ def parse_layers(text: str) -> list[LayerSpec]:
             for a in args.split(","):
                 a = a.strip()
                 if not a:
-                    raise ParamError(f"{_where(index + 1, piece, column)}: an empty argument between commas")
+                    raise ParamError(
+                        lazy("{where}: an empty argument between commas", where=_where(index + 1, piece, column))
+                    )
                 key, eq, val = a.partition("=")
                 if eq:
                     key = key.strip().lower()
                     if key not in allowed:
+                        where = _where(index + 1, piece, column)
                         raise ParamError(
-                            f"{_where(index + 1, piece, column)}: unknown option {key!r} for {name} "
-                            f"(options: {', '.join(allowed) or 'none'})"
+                            lazy(
+                                "{where}: unknown option {key} for {name} (options: {options})",
+                                where=where,
+                                key=repr(key),
+                                name=name,
+                                options=", ".join(allowed),
+                            )
+                            if allowed
+                            else lazy(
+                                "{where}: unknown option {key} for {name} (options: none)",
+                                where=where,
+                                key=repr(key),
+                                name=name,
+                            )
                         )
                     if key in opts:
-                        raise ParamError(f"{_where(index + 1, piece, column)}: option {key!r} given twice")
+                        raise ParamError(
+                            lazy(
+                                "{where}: option {key} given twice",
+                                where=_where(index + 1, piece, column),
+                                key=repr(key),
+                            )
+                        )
                     opts[key] = val.strip()
                 else:
                     if opts:
                         raise ParamError(
-                            f"{_where(index + 1, piece, column)}: {a!r} without a name after named options; "
-                            f"write it as NAME=VALUE ({', '.join(allowed)})"
+                            lazy(
+                                "{where}: {value} without a name after named options; write it as NAME=VALUE ({names})",
+                                where=_where(index + 1, piece, column),
+                                value=repr(a),
+                                names=", ".join(allowed),
+                            )
                         )
                     pos.append(a)
         if len(pos) > len(positional):
             form = f"{name}({', '.join(positional)})" if positional else name
             raise ParamError(
-                f"{_where(index + 1, piece, column)}: {len(pos)} values but {name} takes at most "
-                f"{len(positional)} without names: {form}"
+                lazy(
+                    "{where}: {n} values but {name} takes at most {m} without names: {form}",
+                    where=_where(index + 1, piece, column),
+                    n=len(pos),
+                    name=name,
+                    m=len(positional),
+                    form=form,
+                )
             )
         for key, val in zip(positional, pos, strict=False):
             if key in opts:
-                raise ParamError(f"{_where(index + 1, piece, column)}: {key} given twice (by position and by name)")
+                raise ParamError(
+                    lazy(
+                        "{where}: {key} given twice (by position and by name)",
+                        where=_where(index + 1, piece, column),
+                        key=key,
+                    )
+                )
             opts[key] = val
         for key in _REQUIRED.get(kind, ()):
             if key not in opts:
                 form = f"{name}({', '.join(positional)})"
-                raise ParamError(f"{_where(index + 1, piece, column)}: {name} needs {key}: write {form}")
+                raise ParamError(
+                    lazy(
+                        "{where}: {name} needs {key}: write {form}",
+                        where=_where(index + 1, piece, column),
+                        name=name,
+                        key=key,
+                        form=form,
+                    )
+                )
         rep = int(m.group("rep")) if m.group("rep") else 1
         if not 1 <= rep <= 64:
-            raise ParamError(f"{_where(index + 1, piece, column)}: repeat *{rep} (allowed 1 to 64)")
+            raise ParamError(
+                lazy("{where}: repeat *{rep} (allowed 1 to 64)", where=_where(index + 1, piece, column), rep=rep)
+            )
         label = m.group("label")
         if label and rep > 1:
-            raise ParamError(f"{_where(index + 1, piece, column)}: a labelled layer cannot be repeated")
+            raise ParamError(
+                lazy("{where}: a labelled layer cannot be repeated", where=_where(index + 1, piece, column))
+            )
         for _ in range(rep):
             index += 1
             out.append(LayerSpec(kind, label, tuple(pos), opts, piece.strip(), index, column))
         if len(out) > 400:
-            raise ParamError(f"{KIND}: layers: more than 400 layers")
+            raise ParamError(lazy("{kind}: layers: more than {n} layers", kind=KIND, n=400))
     if not out:
-        raise ParamError(f"{KIND}: layers: no layers given (e.g. conv(6,5,p=2); pool(2); flatten; dense(10))")
+        raise ParamError(
+            lazy("{kind}: layers: no layers given (e.g. conv(6,5,p=2); pool(2); flatten; dense(10))", kind=KIND)
+        )
     return out
 
 
 def parse_shape(text: object) -> tuple[int, ...]:
     """'1x28x28' (C×H×W), '3×224×224', '784' (a flat vector) → a tuple (ParamError if not)."""
-    where = f"{KIND}: parameter input"
+    where = lazy("{kind}: parameter {name}", kind=KIND, name="input")
     parts = [p for p in re.split(r"\s*[x×X,*]\s*", str(text).strip().strip("()[]")) if p]
     if len(parts) not in (1, 3):
-        raise ParamError(f"{where}: {text!r} is not C×H×W (e.g. 3x224x224) or a vector length (e.g. 784)")
+        raise ParamError(
+            lazy(
+                "{where}: {text} is not C×H×W (e.g. 3x224x224) or a vector length (e.g. 784)",
+                where=where,
+                text=repr(text),
+            )
+        )
     vals = []
     for p in parts:
         if not p.isdigit() or int(p) < 1:
-            raise ParamError(f"{where}: {p!r} in {text!r} is not a positive whole number (write C×H×W, e.g. 1x28x28)")
+            raise ParamError(
+                lazy(
+                    "{where}: {part} in {text} is not a positive whole number (write C×H×W, e.g. 1x28x28)",
+                    where=where,
+                    part=repr(p),
+                    text=repr(text),
+                )
+            )
         if int(p) > 100000:
-            raise ParamError(f"{where}: {p} is too large (at most 100000)")
+            raise ParamError(lazy("{where}: {value} is too large (at most {max})", where=where, value=p, max=100000))
         vals.append(int(p))
     return tuple(vals)
 
@@ -367,7 +466,9 @@ class _Builder:
     def label(self, spec: LayerSpec, base: str) -> str:
         if spec.label:
             if spec.label in self.used:
-                raise ParamError(f"{self.where(spec)}: the label {spec.label!r} is used twice")
+                raise ParamError(
+                    lazy("{where}: the label {label} is used twice", where=self.where(spec), label=repr(spec.label))
+                )
             self.used.add(spec.label)
             return spec.label
         self.counts[base] = self.counts.get(base, 0) + 1
@@ -384,9 +485,16 @@ class _Builder:
     def int_opt(self, spec: LayerSpec, key: str, default: int, lo: int = 0, hi: int = 100000) -> int:
         if key not in spec.opts:
             return default
-        v = read_pair(spec.opts[key], f"{self.where(spec)}: {key}", lo=lo, hi=hi)
+        v = read_pair(spec.opts[key], lazy("{where}: {name}", where=self.where(spec), name=key), lo=lo, hi=hi)
         if v[0] != v[1]:
-            raise ParamError(f"{self.where(spec)}: {key} takes one number, not {spec.opts[key]!r}")
+            raise ParamError(
+                lazy(
+                    "{where}: {key} takes one number, not {value}",
+                    where=self.where(spec),
+                    key=key,
+                    value=repr(spec.opts[key]),
+                )
+            )
         return int(v[0])
 
     def bool_opt(self, spec: LayerSpec, key: str, default: bool) -> bool:
@@ -397,19 +505,25 @@ class _Builder:
             return True
         if v in ("0", "false", "no", "off"):
             return False
-        raise ParamError(f"{self.where(spec)}: {key}={spec.opts[key]!r} (use 1 or 0)")
+        raise ParamError(
+            lazy("{where}: {key}={value} (use 1 or 0)", where=self.where(spec), key=key, value=repr(spec.opts[key]))
+        )
 
     def pair(self, spec: LayerSpec, key: str, default: tuple[int, int], lo: int = 1) -> tuple[int, int]:
         if key not in spec.opts:
             return default
-        h, w = read_pair(spec.opts[key], f"{self.where(spec)}: {key}", lo=lo, hi=4096)
+        h, w = read_pair(spec.opts[key], lazy("{where}: {name}", where=self.where(spec), name=key), lo=lo, hi=4096)
         return int(h), int(w)
 
     def spatial(self, spec: LayerSpec) -> tuple[int, int, int]:
         if len(self.shape) != 3:
             raise ParamError(
-                f"{self.where(spec)}: needs a C×H×W input, but the input here is a vector of {self.shape[0]} "
-                "(after flatten or dense only dense layers fit)"
+                lazy(
+                    "{where}: needs a C×H×W input, but the input here is a vector of {n} "
+                    "(after flatten or dense only dense layers fit)",
+                    where=self.where(spec),
+                    n=self.shape[0],
+                )
             )
         c, h, w = self.shape
         return c, h, w
@@ -418,7 +532,9 @@ class _Builder:
         self, spec: LayerSpec, h: int, w: int, k: tuple[int, int], s: tuple[int, int], d: tuple[int, int]
     ) -> tuple[Axis, Axis, str]:
         raw = spec.opts.get("p", "0")
-        ph, pw = read_pair(raw, f"{self.where(spec)}: p", lo=0, hi=4096, modes=PAD_MODES)
+        ph, pw = read_pair(
+            raw, lazy("{where}: {name}", where=self.where(spec), name="p"), lo=0, hi=4096, modes=PAD_MODES
+        )
         keff = (k[0] + (k[0] - 1) * (d[0] - 1), k[1] + (k[1] - 1) * (d[1] - 1))
         lo_h, hi_h = resolve_padding(ph, h, keff[0], s[0])
         lo_w, hi_w = resolve_padding(pw, w, keff[1], s[1])
@@ -428,9 +544,16 @@ class _Builder:
             if ax.span < 0:
                 fit = n + ax.lo + ax.hi
                 raise ParamError(
-                    f"{self.where(spec)}: the kernel's {name} {ax.k_eff} is larger than the padded input's "
-                    f"{fit} (input {shape_text(self.shape)}); at most {fit} fits, or pad by "
-                    f"{(ax.k_eff - n + 1) // 2} on each side"
+                    lazy(
+                        "{where}: the kernel's {axis} {k_eff} is larger than the padded input's {fit} "
+                        "(input {shape}); at most {fit} fits, or pad by {pad} on each side",
+                        where=self.where(spec),
+                        axis=axis_word(name),
+                        k_eff=ax.k_eff,
+                        fit=fit,
+                        shape=shape_text(self.shape),
+                        pad=(ax.k_eff - n + 1) // 2,
+                    )
                 )
         uneven = [(name, ax) for name, ax in (("height", ah), ("width", aw)) if not ax.even]
         if len(uneven) == 2 and ah == aw:
@@ -508,12 +631,23 @@ class _Builder:
             stated = self.int_opt(spec, "in", c_in, lo=1)
             if stated != c_in:
                 raise ParamError(
-                    f"{self.where(spec)}: in={stated} but the layer before gives {c_in} channels "
-                    f"(input {shape_text(self.shape)})"
+                    lazy(
+                        "{where}: in={stated} but the layer before gives {c} channels (input {shape})",
+                        where=self.where(spec),
+                        stated=stated,
+                        c=c_in,
+                        shape=shape_text(self.shape),
+                    )
                 )
         if c_in % groups or c_out % groups:
             raise ParamError(
-                f"{self.where(spec)}: groups={groups} must divide both the input channels {c_in} and out={c_out}"
+                lazy(
+                    "{where}: groups={groups} must divide both the input channels {c_in} and out={c_out}",
+                    where=self.where(spec),
+                    groups=groups,
+                    c_in=c_in,
+                    c_out=c_out,
+                )
             )
         ah, aw, _mode = self.axes(spec, h, w, k, s, d)
         oh, ow = ah.out, aw.out
@@ -521,11 +655,21 @@ class _Builder:
         kk = k[0] * k[1]
         if table:
             if table != "lenet":
-                raise ParamError(f"{self.where(spec)}: table={table!r} (the only table is lenet, LeNet-5's C3)")
+                raise ParamError(
+                    lazy(
+                        "{where}: table={table} (the only table is lenet, LeNet-5's C3)",
+                        where=self.where(spec),
+                        table=repr(table),
+                    )
+                )
             if (c_in, c_out, groups) != (6, 16, 1):
                 raise ParamError(
-                    f"{self.where(spec)}: table=lenet is LeNet-5's C3: 6 input maps to 16 output maps, "
-                    f"not {c_in} to {c_out}"
+                    lazy(
+                        "{where}: table=lenet is LeNet-5's C3: 6 input maps to 16 output maps, not {c_in} to {c_out}",
+                        where=self.where(spec),
+                        c_in=c_in,
+                        c_out=c_out,
+                    )
                 )
             links = sum(len(t) for t in LENET_C3_TABLE)
             weights = links * kk
@@ -589,7 +733,7 @@ class _Builder:
         elif spec.name == "pool":
             mode = spec.opts.get("mode", "max").lower()
             if mode not in ("max", "avg"):
-                raise ParamError(f"{self.where(spec)}: mode={mode!r} (use max or avg)")
+                raise ParamError(lazy("{where}: mode={mode} (use max or avg)", where=self.where(spec), mode=repr(mode)))
         else:
             mode = spec.name[:3]
         ah, aw, _ = self.axes(spec, h, w, k, s, (1, 1))
@@ -642,15 +786,27 @@ class _Builder:
     def dense(self, spec: LayerSpec, depth: int, *, rbf: bool = False) -> Row:
         if len(self.shape) != 1:
             raise ParamError(
-                f"{self.where(spec)}: needs a flat input, but the input here is {shape_text(self.shape)}; "
-                f"put flatten before it (it would give {_size(self.shape)} inputs)"
+                lazy(
+                    "{where}: needs a flat input, but the input here is {shape}; "
+                    "put flatten before it (it would give {n} inputs)",
+                    where=self.where(spec),
+                    shape=shape_text(self.shape),
+                    n=_size(self.shape),
+                )
             )
         n_in = self.shape[0]
         n_out = self.int_opt(spec, "out", 1, lo=1)
         if "in" in spec.opts:
             stated = self.int_opt(spec, "in", n_in, lo=1)
             if stated != n_in:
-                raise ParamError(f"{self.where(spec)}: in={stated} but the layer before gives {n_in} values")
+                raise ParamError(
+                    lazy(
+                        "{where}: in={stated} but the layer before gives {n} values",
+                        where=self.where(spec),
+                        stated=stated,
+                        n=n_in,
+                    )
+                )
         self.shape = (n_out,)
         w = n_in * n_out
         if rbf:
@@ -738,7 +894,12 @@ class _Builder:
             shortcut = {}
         if self.shape != main:  # pragma: no cover - the projection is built to match
             raise ParamError(
-                f"{self.where(spec)}: the shortcut {shape_text(self.shape)} does not match {shape_text(main)}"
+                lazy(
+                    "{where}: the shortcut {shape} does not match {main}",
+                    where=self.where(spec),
+                    shape=shape_text(self.shape),
+                    main=shape_text(main),
+                )
             )
         self.shape = main
         shapes = {"shape_in": f"{c_in}×{h}×{w}", "shape_out": shape_text(main)}
@@ -919,18 +1080,33 @@ def _resolve(p: Params) -> tuple[tuple[int, ...], str, str]:
     layers = p.get("layers")
     classes = p.get("classes")
     if preset is not None and layers is not None:
-        raise ParamError(f"{KIND}: give layers or preset, not both (preset {preset} has its own layers)")
+        raise ParamError(
+            lazy(
+                "{kind}: give layers or preset, not both (preset {preset} has its own layers)", kind=KIND, preset=preset
+            )
+        )
     if preset is None and layers is None:
         preset = "lenet5"
     if preset is not None:
         shape_txt, text, default_classes, note = PRESETS[preset]
         if classes is not None and default_classes is None:
-            raise ParamError(f"{KIND}: parameter classes: preset {preset} has no class layer to resize")
+            raise ParamError(
+                lazy(
+                    "{where}: preset {preset} has no class layer to resize",
+                    where=lazy("{kind}: parameter {name}", kind=KIND, name="classes"),
+                    preset=preset,
+                )
+            )
         text = text.replace("{classes}", str(classes if classes is not None else default_classes))
         shape = parse_shape(p["input"]) if p.get("input") is not None else parse_shape(shape_txt)
         return shape, text, note
     if classes is not None:
-        raise ParamError(f"{KIND}: parameter classes only resizes a preset's last layer; with layers, set dense(N)")
+        raise ParamError(
+            lazy(
+                "{where} only resizes a preset's last layer; with layers, set dense(N)",
+                where=lazy("{kind}: parameter {name}", kind=KIND, name="classes"),
+            )
+        )
     shape = parse_shape(p["input"]) if p.get("input") is not None else parse_shape("1x28x28")
     return shape, str(layers), ""
 

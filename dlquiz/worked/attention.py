@@ -25,19 +25,35 @@ def _check_attn(p: Params) -> None:
     q, k, v = _rows(p, "Q"), _rows(p, "K"), _rows(p, "V")
     if q.shape[1] != k.shape[1]:
         raise ParamError(
-            f"attn.dot: Q is {_shape(q)} but K is {_shape(k)}; queries and keys need the same length d_k "
-            f"(K must be m×{q.shape[1]})"
+            lazy(
+                "{kind}: Q is {q} but K is {k}; queries and keys need the same length d_k (K must be m×{d_k})",
+                kind="attn.dot",
+                q=_shape(q),
+                k=_shape(k),
+                d_k=q.shape[1],
+            )
         )
     if k.shape[0] != v.shape[0]:
         raise ParamError(
-            f"attn.dot: K is {_shape(k)} but V is {_shape(v)}; one value row per key (V must be {k.shape[0]}×d_v)"
+            lazy(
+                "{kind}: K is {k} but V is {v}; one value row per key (V must be {m}×d_v)",
+                kind="attn.dot",
+                k=_shape(k),
+                v=_shape(v),
+                m=k.shape[0],
+            )
         )
     if max(q.shape[0], k.shape[0]) > 8 or max(q.shape[1], v.shape[1]) > 8:
-        raise ParamError("attn.dot: at most 8 queries, 8 keys and 8 features by hand")
+        raise ParamError(lazy("{kind}: at most 8 queries, 8 keys and 8 features by hand", kind="attn.dot"))
     if p["causal"] and q.shape[0] != k.shape[0]:
         raise ParamError(
-            f"attn.dot: causal=true masks key j > query i, which needs as many queries as keys "
-            f"(Q has {q.shape[0]} rows, K {k.shape[0]})"
+            lazy(
+                "{kind}: causal=true masks key j > query i, which needs as many queries as keys "
+                "(Q has {n} rows, K {m})",
+                kind="attn.dot",
+                n=q.shape[0],
+                m=k.shape[0],
+            )
         )
 
 
@@ -140,8 +156,13 @@ def _attn(p: Params) -> Out:
 def _check_mha(p: Params) -> None:
     if p["d_k"] is None and p["d_model"] % p["heads"]:
         raise ParamError(
-            f"attn.params: d_model = {p['d_model']} is not divisible by heads = {p['heads']}; "
-            "give d_k (and d_v) per head, or a d_model that divides"
+            lazy(
+                "{kind}: d_model = {d_model} is not divisible by heads = {heads}; "
+                "give d_k (and d_v) per head, or a d_model that divides",
+                kind="attn.params",
+                d_model=p["d_model"],
+                heads=p["heads"],
+            )
         )
 
 

@@ -89,7 +89,9 @@ def resolve_padding(mode: str | int, n: int, k_eff: int, s: int) -> tuple[int, i
         out = math.ceil(n / s)
         total = max((out - 1) * s + k_eff - n, 0)
         return total // 2, total - total // 2
-    raise ParamError(f"unknown padding {mode!r} (use a number or one of: {', '.join(PAD_MODES)})")
+    raise ParamError(
+        lazy("unknown padding {mode} (use a number or one of: {modes})", mode=repr(mode), modes=", ".join(PAD_MODES))
+    )
 
 
 _INT = re.compile(r"^\s*[+]?\d+\s*$")
@@ -103,7 +105,7 @@ def read_pair(
     Raises ParamError naming `where` with the allowed forms.
     """
     if isinstance(text, bool):
-        raise ParamError(f"{where}: expected a number or h×w, got {text!r}")
+        raise ParamError(lazy("{where}: expected a number or h×w, got {value}", where=where, value=repr(text)))
     if isinstance(text, int):
         parts = [str(text)]
     elif isinstance(text, (list, tuple)):
@@ -111,16 +113,28 @@ def read_pair(
     else:
         parts = [p for p in re.split(r"\s*[x×X,*]\s*", str(text).strip()) if p != ""]
         if re.search(r"(^[x×X,*]\s*\d|\d\s*[x×X,*]\s*$)", str(text).strip()):  # "3x": a size with a side missing
-            raise ParamError(f"{where}: {str(text).strip()!r} has a side missing (write 32 or 32x24)")
+            raise ParamError(
+                lazy(
+                    "{where}: {text} has a side missing (write 32 or 32x24)", where=where, text=repr(str(text).strip())
+                )
+            )
+    forms = _forms(modes)
     if not parts or any(not re.search(r"\w", p) for p in parts):
-        forms = "a number, h×w" + (f", or {', '.join(modes)}" if modes else "")
-        raise ParamError(f"{where}: {str(text).strip()!r} is not a number (expected {forms})")
+        raise ParamError(
+            lazy(
+                "{where}: {text} is not a number (expected {forms})",
+                where=where,
+                text=repr(str(text).strip()),
+                forms=forms,
+            )
+        )
     if len(parts) == 1 and parts[0].strip().lower() in modes:
         m = parts[0].strip().lower()
         return m, m
     if len(parts) not in (1, 2):
-        forms = "a number, h×w" + (f", or {', '.join(modes)}" if modes else "")
-        raise ParamError(f"{where}: cannot read {text!r} (expected {forms})")
+        raise ParamError(
+            lazy("{where}: cannot read {text} (expected {forms})", where=where, text=repr(text), forms=forms)
+        )
     out: list[int | str] = []
     for p in parts:
         if p.strip().lower() in modes:
@@ -128,18 +142,36 @@ def read_pair(
             continue
         if not _INT.match(p):
             if re.match(r"^\s*-\s*\d+\s*$", p):
-                raise ParamError(f"{where}: {p.strip()} is too small (allowed: ≥ {lo})")
+                raise ParamError(
+                    lazy("{where}: {value} is too small (allowed: ≥ {min})", where=where, value=p.strip(), min=lo)
+                )
             if re.match(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$", p):
-                raise ParamError(f"{where}: expected an integer, got {p.strip()}")
-            forms = "a number, h×w" + (f", or {', '.join(modes)}" if modes else "")
-            raise ParamError(f"{where}: {p.strip()!r} is not a number (expected {forms})")
+                raise ParamError(lazy("{where}: expected an integer, got {value}", where=where, value=p.strip()))
+            raise ParamError(
+                lazy(
+                    "{where}: {text} is not a number (expected {forms})", where=where, text=repr(p.strip()), forms=forms
+                )
+            )
         v = int(p)
         if v < lo:
-            raise ParamError(f"{where}: {v} is too small (allowed: ≥ {lo})")
+            raise ParamError(lazy("{where}: {value} is too small (allowed: ≥ {min})", where=where, value=v, min=lo))
         if v > hi:
-            raise ParamError(f"{where}: {v} is too large (allowed: ≤ {hi})")
+            raise ParamError(lazy("{where}: {value} is too large (allowed: ≤ {max})", where=where, value=v, max=hi))
         out.append(v)
     return (out[0], out[0]) if len(out) == 1 else (out[0], out[1])
+
+
+def _forms(modes: tuple[str, ...]) -> str:
+    """What a size may be written as (a `Lazy`): a number, h×w, and the mode words if any."""
+    return lazy("a number, h×w, or {modes}", modes=", ".join(modes)) if modes else lazy("a number, h×w")
+
+
+def axis_word(name: str) -> str:
+    """The name of an axis (height, width or length) as a `Lazy`, for a message that names the axis."""
+    return lazy(_AXIS_WORDS[name])
+
+
+_AXIS_WORDS = {"height": N_("height"), "width": N_("width"), "length": N_("length")}
 
 
 def pair_text(h: int | str, w: int | str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from dlquiz.errors import ParamError
 from dlquiz.i18n import N_, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
-from dlquiz.worked.cnnsize import PAD_MODES, Axis, read_pair, resolve_padding, uneven_warning
+from dlquiz.worked.cnnsize import PAD_MODES, Axis, axis_word, read_pair, resolve_padding, uneven_warning
 
 # the d2l notes' kernels: edge detection, sharpen, Gaussian blur (1/16 · …)
 KERNELS: dict[str, list[list[float]]] = {
@@ -47,7 +47,8 @@ def _pairs(kind: str, p: Params, names: tuple[str, ...]) -> Params:
     for name in names:
         lo, hi = limits[name]
         modes = PAD_MODES if name == "p" else ()
-        out[name] = _canon(read_pair(p[name], f"{kind}: parameter {name}", lo=lo, hi=hi, modes=modes))
+        where = lazy("{kind}: parameter {name}", kind=kind, name=name)
+        out[name] = _canon(read_pair(p[name], where, lo=lo, hi=hi, modes=modes))
     return out
 
 
@@ -69,8 +70,14 @@ def _axes(kind: str, p: Params) -> tuple[Axis, Axis]:
     for name, ax in (("height", ah), ("width", aw)):
         if ax.span < 0:
             raise ParamError(
-                f"{kind}: the kernel ({name}: effective size {ax.k_eff}) is larger than the padded input "
-                f"n + 2p = {ax.n + ax.lo + ax.hi}; choose a larger n or p (at most f = {ax.n + ax.lo + ax.hi} fits)"
+                lazy(
+                    "{kind}: the kernel ({axis}: effective size {k_eff}) is larger than the padded input "
+                    "n + 2p = {fit}; choose a larger n or p (at most f = {fit} fits)",
+                    kind=kind,
+                    axis=axis_word(name),
+                    k_eff=ax.k_eff,
+                    fit=ax.n + ax.lo + ax.hi,
+                )
             )
     return ah, aw
 
@@ -83,8 +90,11 @@ def _uneven(ah: Axis, aw: Axis) -> list[str]:
 
 
 def _draw_size(d: Draw) -> Params:
-    fixed = {k: max(_hw(_canon(read_pair(v, f"parameter {k}", lo=0, modes=PAD_MODES)))) for k, v in d.fixed.items()
-             if k in ("n", "f", "d")}  # fmt: skip
+    fixed = {
+        k: max(_hw(_canon(read_pair(v, lazy("parameter {name}", name=k), lo=0, modes=PAD_MODES))))
+        for k, v in d.fixed.items()
+        if k in ("n", "f", "d")
+    }
     f = d.pick("f", [1, 3, 3, 5, 5, 7, 11])
     dil = d.pick("d", [1, 1, 1, 2])
     fi, di = fixed.get("f", f), fixed.get("d", dil)
@@ -205,11 +215,7 @@ def _output_size(p: Params) -> Out:
     [ParamSpec("f", "kernel size (odd)", 3, "int", min=1, max=63)],
     [],
     draw=lambda d: {"f": d.pick("f", [1, 3, 5, 7, 9, 11])},
-    check=lambda p: (
-        None
-        if p["f"] % 2 == 1
-        else _raise(f"conv.same-padding: parameter f: {p['f']} is even; 'same' padding (f − 1)/2 needs an odd kernel")
-    ),
+    check=lambda p: _check_odd("conv.same-padding", p["f"]),
 )
 def _same_padding(p: Params) -> Out:
     f = p["f"]
@@ -220,8 +226,15 @@ def _same_padding(p: Params) -> Out:
     )
 
 
-def _raise(msg: str) -> None:
-    raise ParamError(msg)
+def _check_odd(kind: str, f: int) -> None:
+    if f % 2 == 0:
+        raise ParamError(
+            lazy(
+                "{where}: {f} is even; 'same' padding (f − 1)/2 needs an odd kernel",
+                where=lazy("{kind}: parameter {name}", kind=kind, name="f"),
+                f=f,
+            )
+        )
 
 
 def _prepare_params(p: Params) -> Params:
@@ -251,7 +264,15 @@ def _prepare_params(p: Params) -> Params:
 def _conv_params(p: Params) -> Out:
     (fh, fw), ci, co, b, g = _hw(p["f"]), p["c_in"], p["c_out"], p["bias"], p["groups"]
     if ci % g or co % g:
-        raise ParamError(f"conv.params: parameter groups: {g} must divide c_in = {ci} and c_out = {co}")
+        raise ParamError(
+            lazy(
+                "{where}: {g} must divide c_in = {c_in} and c_out = {c_out}",
+                where=lazy("{kind}: parameter {name}", kind="conv.params", name="groups"),
+                g=g,
+                c_in=ci,
+                c_out=co,
+            )
+        )
     cg = ci // g
     w = fh * fw * cg * co
     ans = (fh * fw * cg + b) * co
@@ -377,8 +398,12 @@ def _prepare_rf(p: Params) -> Params:
 def _check_rf(p: Params) -> None:
     if len(p["kernels"]) != len(p["strides"]):
         raise ParamError(
-            f"conv.receptive-field: kernels has {len(p['kernels'])} layers but strides has "
-            f"{len(p['strides'])}; give one stride per kernel"
+            lazy(
+                "{kind}: kernels has {n} layers but strides has {m}; give one stride per kernel",
+                kind="conv.receptive-field",
+                n=len(p["kernels"]),
+                m=len(p["strides"]),
+            )
         )
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from dlquiz.errors import ParamError
 from dlquiz.i18n import N_, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, register
-from dlquiz.worked.cnnsize import PAD_MODES, Axis, read_pair, resolve_padding, uneven_warning
+from dlquiz.worked.cnnsize import PAD_MODES, Axis, axis_word, read_pair, resolve_padding, uneven_warning
 from dlquiz.worked.conv import KERNELS, _num
 
 # --------------------------------------------------------------------------- cross-correlation
@@ -64,7 +64,13 @@ def _draw_xcorr(d: Draw) -> Params:
 def _check_small(kind: str, name: str, m: list[list[Any]], limit: int = 12) -> None:
     if len(m) > limit or len(m[0]) > limit:
         raise ParamError(
-            f"{kind}: parameter {name}: {len(m)}×{len(m[0])} is too large to work by hand (at most {limit}×{limit})"
+            lazy(
+                "{where}: {h}×{w} is too large to work by hand (at most {limit}×{limit})",
+                where=lazy("{kind}: parameter {name}", kind=kind, name=name),
+                h=len(m),
+                w=len(m[0]),
+                limit=limit,
+            )
         )
 
 
@@ -76,8 +82,14 @@ def _check_xcorr(p: Params) -> None:
     xp = x.shape[0] + 2 * p["p"], x.shape[1] + 2 * p["p"]
     if xp[0] < k.shape[0] or xp[1] < k.shape[1]:
         raise ParamError(
-            f"conv.xcorr: parameter K: the {k.shape[0]}×{k.shape[1]} kernel does not fit the padded "
-            f"{xp[0]}×{xp[1]} input"
+            lazy(
+                "{where}: the {kh}×{kw} kernel does not fit the padded {h}×{w} input",
+                where=lazy("{kind}: parameter {name}", kind="conv.xcorr", name="K"),
+                kh=k.shape[0],
+                kw=k.shape[1],
+                h=xp[0],
+                w=xp[1],
+            )
         )
 
 
@@ -183,7 +195,8 @@ def _canon(v: tuple[int | str, int | str]) -> Any:
 def _prepare_by_hand(p: Params) -> Params:
     out = dict(p)
     for name, lo, hi, modes in (("p", 0, 12, PAD_MODES), ("s", 1, 12, ()), ("d", 1, 6, ())):
-        out[name] = _canon(read_pair(p[name], f"{BY_HAND}: parameter {name}", lo=lo, hi=hi, modes=modes))
+        where = lazy("{kind}: parameter {name}", kind=BY_HAND, name=name)
+        out[name] = _canon(read_pair(p[name], where, lo=lo, hi=hi, modes=modes))
     return out
 
 
@@ -201,17 +214,22 @@ def _dims(p: Params) -> tuple[int, np.ndarray, np.ndarray, np.ndarray | None]:
     else:
         nd = int(dim)
     if x.ndim not in (nd, nd + 1):
-        want = "L or C_in×L" if nd == 1 else "H×W or C_in×H×W"
-        raise ParamError(f"{BY_HAND}: X is {_st(x.shape)} but a {nd}-D convolution takes X as {want}")
+        want = lazy("L or C_in×L") if nd == 1 else lazy("H×W or C_in×H×W")
+        raise ParamError(
+            lazy(
+                "{kind}: X is {shape} but a {nd}-D convolution takes X as {want}",
+                kind=BY_HAND,
+                shape=_st(x.shape),
+                nd=nd,
+                want=want,
+            )
+        )
     xs = x if x.ndim == nd + 1 else x[np.newaxis]
     c_in = xs.shape[0]
     sp = "k" if nd == 1 else "kh×kw"
     if k.ndim == nd:
         if c_in != 1:
-            raise ParamError(
-                f"{BY_HAND}: K is {_st(k.shape)} but X has {c_in} channels; K must be {c_in}×{_st(k.shape)} "
-                f"(one output channel) or C_out×{c_in}×{_st(k.shape)}"
-            )
+            raise ParamError(_k_channels(_st(k.shape), c_in, _st(k.shape)))
         ks = k[np.newaxis, np.newaxis]
     elif k.ndim == nd + 1:
         if k.shape[0] == c_in:
@@ -219,41 +237,79 @@ def _dims(p: Params) -> tuple[int, np.ndarray, np.ndarray, np.ndarray | None]:
         elif c_in == 1:
             ks = k[:, np.newaxis]
         else:
-            raise ParamError(
-                f"{BY_HAND}: K is {_st(k.shape)} but X has {c_in} channels; K must be {c_in}×{sp} "
-                f"(one output channel) or C_out×{c_in}×{sp}"
-            )
+            raise ParamError(_k_channels(_st(k.shape), c_in, sp))
     elif k.ndim == nd + 2:
         if k.shape[1] != c_in:
             raise ParamError(
-                f"{BY_HAND}: K is {_st(k.shape)} (C_out×C_in×{sp}) but X has {c_in} channels; "
-                f"K must be {k.shape[0]}×{c_in}×{_st(k.shape[2:])}"
+                lazy(
+                    "{kind}: K is {shape} (C_out×C_in×{sp}) but X has {c} channels; K must be {o}×{c}×{sides}",
+                    kind=BY_HAND,
+                    shape=_st(k.shape),
+                    sp=sp,
+                    c=c_in,
+                    o=k.shape[0],
+                    sides=_st(k.shape[2:]),
+                )
             )
         ks = k
     else:
-        raise ParamError(f"{BY_HAND}: K is {_st(k.shape)}; a {nd}-D kernel is {sp}, C_in×{sp} or C_out×C_in×{sp}")
+        raise ParamError(
+            lazy(
+                "{kind}: K is {shape}; a {nd}-D kernel is {sp}, C_in×{sp} or C_out×C_in×{sp}",
+                kind=BY_HAND,
+                shape=_st(k.shape),
+                nd=nd,
+                sp=sp,
+            )
+        )
     for name, arr, lim in (("X", xs, _MAX_SIDE), ("K", ks, 7)):
         if max(arr.shape[-nd:]) > lim:
             raise ParamError(
-                f"{BY_HAND}: {name} is {_st(np.asarray(p[name]).shape)}: too large to work by hand (sides up to {lim})"
+                lazy(
+                    "{kind}: {name} is {shape}: too large to work by hand (sides up to {limit})",
+                    kind=BY_HAND,
+                    name=name,
+                    shape=_st(np.asarray(p[name]).shape),
+                    limit=lim,
+                )
             )
     if c_in > 4 or ks.shape[0] > 4:
         raise ParamError(
-            f"{BY_HAND}: at most 4 input and 4 output channels by hand (X has {c_in}, K gives {ks.shape[0]})"
+            lazy(
+                "{kind}: at most 4 input and 4 output channels by hand (X has {c_in}, K gives {c_out})",
+                kind=BY_HAND,
+                c_in=c_in,
+                c_out=ks.shape[0],
+            )
         )
     bias = None
     if p["b"] is not None:
         bias = np.asarray(p["b"], dtype=float).reshape(-1)
         if bias.size != ks.shape[0]:
             raise ParamError(
-                f"{BY_HAND}: b has {bias.size} entries but K gives {ks.shape[0]} output channel(s); "
-                f"give one bias per output channel"
+                lazy(
+                    "{kind}: b has {n} entries but K gives {c_out} output channel(s); give one bias per output channel",
+                    kind=BY_HAND,
+                    n=bias.size,
+                    c_out=ks.shape[0],
+                )
             )
     return nd, xs, ks, bias
 
 
+def _k_channels(shape: str, c_in: int, sides: str) -> str:
+    """The message (a `Lazy`) for a kernel K whose input channels do not match the c_in channels of X."""
+    return lazy(
+        "{kind}: K is {shape} but X has {c} channels; K must be {c}×{sides} (one output channel) or C_out×{c}×{sides}",
+        kind=BY_HAND,
+        shape=shape,
+        c=c_in,
+        sides=sides,
+    )
+
+
 def _st(shape: tuple[int, ...]) -> str:
-    return "×".join(str(v) for v in shape) if shape else "a number"
+    return "×".join(str(v) for v in shape) if shape else lazy("a number")
 
 
 def _draw_by_hand(d: Draw) -> Params:
@@ -350,7 +406,9 @@ def _by_hand(p: Params) -> Out:
     flip = p["op"] == "conv"
     s2, d2, p2 = _hw(p["s"]), _hw(p["d"]), _hw(p["p"])
     if nd == 1 and (s2[0] != s2[1] or d2[0] != d2[1] or p2[0] != p2[1]):
-        raise ParamError(f"{BY_HAND}: a 1-D convolution takes one stride, dilation and padding, not h×w")
+        raise ParamError(
+            lazy("{kind}: a 1-D convolution takes one stride, dilation and padding, not h×w", kind=BY_HAND)
+        )
     c_in, c_out = xs.shape[0], ks.shape[0]
     sizes = xs.shape[1:]
     ksz = ks.shape[2:]
@@ -358,8 +416,14 @@ def _by_hand(p: Params) -> Out:
     for name, ax in zip(("height", "width") if nd == 2 else ("length",), axes, strict=True):
         if ax.span < 0:
             raise ParamError(
-                f"{BY_HAND}: the kernel's {name} (effective {ax.k_eff}) does not fit the padded input's "
-                f"{ax.n + ax.lo + ax.hi}; pad more (e.g. p=full) or use a smaller kernel"
+                lazy(
+                    "{kind}: the kernel's {axis} (effective {k_eff}) does not fit the padded input's {fit}; "
+                    "pad more (e.g. p=full) or use a smaller kernel",
+                    kind=BY_HAND,
+                    axis=axis_word(name),
+                    k_eff=ax.k_eff,
+                    fit=ax.n + ax.lo + ax.hi,
+                )
             )
     steps: list[Step] = []
     values: dict[str, Any] = {}
@@ -530,14 +594,35 @@ def _check_pool(p: Params) -> None:
     x = np.asarray(p["X"], dtype=float)
     if x.shape[-1] > _MAX_SIDE or x.shape[-2] > _MAX_SIDE or (x.ndim == 3 and x.shape[0] > 4):
         raise ParamError(
-            f"pool: parameter X: {_st(x.shape)} is too large to work by hand (at most 4×{_MAX_SIDE}×{_MAX_SIDE})"
+            lazy(
+                "{where}: {shape} is too large to work by hand (at most 4×{limit}×{limit})",
+                where=lazy("{kind}: parameter {name}", kind="pool", name="X"),
+                shape=_st(x.shape),
+                limit=_MAX_SIDE,
+            )
         )
     f, pad = p["f"], p["p"]
     if 2 * pad > f:
-        raise ParamError(f"pool: parameter p: padding {pad} is more than half the {f}×{f} window (at most {f // 2})")
+        raise ParamError(
+            lazy(
+                "{where}: padding {pad} is more than half the {f}×{f} window (at most {half})",
+                where=lazy("{kind}: parameter {name}", kind="pool", name="p"),
+                pad=pad,
+                f=f,
+                half=f // 2,
+            )
+        )
     h, w = x.shape[-2] + 2 * pad, x.shape[-1] + 2 * pad
     if h < f or w < f:
-        raise ParamError(f"pool: parameter f: the {f}×{f} window does not fit the {h}×{w} (padded) input")
+        raise ParamError(
+            lazy(
+                "{where}: the {f}×{f} window does not fit the {h}×{w} (padded) input",
+                where=lazy("{kind}: parameter {name}", kind="pool", name="f"),
+                f=f,
+                h=h,
+                w=w,
+            )
+        )
 
 
 @register(

@@ -23,9 +23,9 @@ def iou(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float]:
 
 FORMATS = ("corners", "xywh", "center")
 _FORMAT_TEXT = {
-    "corners": "x1,y1,x2,y2",
-    "xywh": "x,y,w,h (top-left corner, width, height)",
-    "center": "cx,cy,w,h (centre, width, height)",
+    "corners": N_("x1,y1,x2,y2"),
+    "xywh": N_("x,y,w,h (top-left corner, width, height)"),
+    "center": N_("cx,cy,w,h (centre, width, height)"),
 }
 
 
@@ -40,12 +40,20 @@ def to_corners(box: Sequence[float], fmt: str) -> list[float]:
 
 
 def _check_box(kind: str, name: str, box: Box, fmt: str = "corners") -> None:
+    where = lazy("{kind}: parameter {name}", kind=kind, name=name)
     if len(box) != 4:
-        raise ParamError(f"{kind}: parameter {name}: a box is 4 numbers {_FORMAT_TEXT[fmt]}, got {fv(box)}")
+        raise ParamError(
+            lazy(
+                "{where}: a box is 4 numbers {numbers}, got {box}",
+                where=where,
+                numbers=lazy(_FORMAT_TEXT[fmt]),
+                box=fv(box),
+            )
+        )
     if fmt != "corners" and (box[2] <= 0 or box[3] <= 0):
-        raise ParamError(f"{kind}: parameter {name}: {fv(box)} needs a width w > 0 and a height h > 0")
+        raise ParamError(lazy("{where}: {box} needs a width w > 0 and a height h > 0", where=where, box=fv(box)))
     if fmt == "corners" and (box[2] <= box[0] or box[3] <= box[1]):
-        raise ParamError(f"{kind}: parameter {name}: {fv(box)} needs x2 > x1 and y2 > y1")
+        raise ParamError(lazy("{where}: {box} needs x2 > x1 and y2 > y1", where=where, box=fv(box)))
 
 
 def _format_param() -> ParamSpec:
@@ -230,9 +238,16 @@ def _draw_nms(d: Draw) -> Params:
 
 def _check_nms(p: Params) -> None:
     if len(p["boxes"]) != len(p["scores"]):
-        raise ParamError(f"det.nms: {len(p['boxes'])} boxes but {len(p['scores'])} scores; give one score per box")
+        raise ParamError(
+            lazy(
+                "{kind}: {n} boxes but {m} scores; give one score per box",
+                kind="det.nms",
+                n=len(p["boxes"]),
+                m=len(p["scores"]),
+            )
+        )
     for i, b in enumerate(p["boxes"]):
-        _check_box("det.nms", f"boxes row {i + 1}", b, p["format"])
+        _check_box("det.nms", lazy("{where} row {i}", where="boxes", i=i + 1), b, p["format"])
 
 
 @register(
