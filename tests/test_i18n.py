@@ -226,16 +226,19 @@ def test_migrated_module_writes_no_chinese_itself(module: str) -> None:
     assert not lines, f"{module}: Chinese text outside the catalog on lines {lines}"
 
 
-def test_worked_examples_register_their_chinese_in_the_one_catalog() -> None:
-    from dlquiz.worked.i18n import add_chinese, step_name
+def test_worked_steps_are_shown_through_the_one_catalog() -> None:
+    from dlquiz.worked.i18n import prose, step_name
 
     assert t("Output size", "zh") == step_name("Output size", "zh") != "Output size"
-    add_chinese(
-        names={"A step only this test names": "只有本测试用的步骤"},
-        phrases={"A note only this test writes": "只有本测试写的说明"},
-    )
-    assert t("A step only this test names", "zh") == "只有本测试用的步骤"
-    assert t("A note only this test writes", "zh") == "只有本测试写的说明"
+    # a numbered step name written as a template, or as plain text, finds the one entry "Layer {n}"
+    layer = lazy("Layer {n}", n=2)
+    assert step_name(layer, "zh") == step_name("Layer 2", "zh") == t("Layer {n}", "zh", n=2) != "Layer 2"
+    assert step_name(layer, "en") == "Layer 2"
+    # a note with numbers is a lazy template; a formula the catalog does not know is shown as it is
+    note = lazy("a vector of {n}", n=3)
+    assert prose(note, "zh") == t("a vector of {n}", "zh", n=3) != "a vector of 3"
+    assert prose(note, "en") == "a vector of 3"
+    assert prose("z = 0.5·1 + (-0.25)·2", "zh") == "z = 0.5·1 + (-0.25)·2"
 
 
 def test_lazy_messages_are_english_until_shown() -> None:

@@ -16,7 +16,8 @@ Writing a generator (a module of this package; it is found by its `@register("ki
   "W1 is 3×2 but X has 4 rows (n0 = 4); W1 must be n1×4";
 - give each step a `key` (its value's stable name for `--ask`, `--mine` and JSON); `Out(asked=…)`
   names the value boxed by default; `Out(warnings=[…])` flags a setting many questions call
-  invalid (shown in both languages; register the Chinese with `i18n.add_chinese`).
+  invalid (shown in both languages: every text is a catalog message, `lazy("…{n}…", n=…)` where it holds
+  numbers, with its Chinese in dlquiz/i18n/zh-worked*.toml).
 """
 
 from __future__ import annotations

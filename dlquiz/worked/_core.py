@@ -95,7 +95,6 @@ __all__ = [
     "_more_digits",
     "_number",
     "channel_blocks",
-    "chinese_ready",
     "coerce",
     "describe_generator",
     "describe_param",
@@ -774,18 +773,9 @@ def answer_label(example: WorkedExample, lang: str = "en") -> str:
     return f"{label} ({example.asked})" if example.ask_given else label
 
 
-def chinese_ready(lang: str) -> None:
-    """Before text is translated: every generator module registers its Chinese when imported (add_chinese),
-    and one module's steps may use another's phrases, so Chinese output loads them all."""
-    if lang == "zh":
-        _load()
-
-
 def explain_text(example: WorkedExample, lang: str = "en") -> str:
     """Plain-text worked steps (headings, notes, conventions and warnings in English or Chinese)."""
     from dlquiz.worked.i18n import prose, step_name
-
-    chinese_ready(lang)
 
     info = generator_info(example.kind)
     lines: list[str] = [info.title_zh if lang == "zh" else info.title_en]

@@ -20,7 +20,6 @@ from dlquiz.i18n import lazy, t
 from dlquiz.worked._core import (
     Step,
     WorkedExample,
-    chinese_ready,
     inline,
     lookup_value,
     significant,
@@ -316,7 +315,6 @@ def mine_text(report: MineReport, lang: str = "en") -> str:
     """The verdicts as plain text: ✓/✗ per value, then the first wrong one beside the right value."""
     from dlquiz.worked.i18n import prose, step_name
 
-    chinese_ready(lang)
     n = len(report.checked)
     kind = report.example.kind
     if n == 1:

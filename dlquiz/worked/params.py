@@ -37,8 +37,9 @@ class ParamSpec:
     """A generator parameter: name, help, default and type (see the module docstring for the types).
 
     `rank` fixes the rank of a tensor (or allows several: (1, 2)); `shape` describes it in words
-    for `--params` ("n1×n0"); `help_zh` is the Chinese help; `applies` says when the parameter is
-    used ("with schedule=exponential"), for the error when a set parameter has no effect.
+    for `--params` ("n1×n0"); `applies` says when the parameter is used ("with schedule=exponential"),
+    for the error when a set parameter has no effect. `help` and `applies` are catalog messages (literals,
+    or `lazy` templates where they hold numbers): their Chinese is in ``dlquiz/i18n/zh-worked*.toml``.
     """
 
     name: str
@@ -50,7 +51,7 @@ class ParamSpec:
     max: float | None = None
     rank: int | tuple[int, ...] | None = None
     shape: str = ""
-    help_zh: str = ""
+    help_zh: str = ""  # the older way (graph.with_zh still sets it): the catalog has the Chinese of `help`
     applies: str = ""
 
     def ranks(self) -> tuple[int, ...]:

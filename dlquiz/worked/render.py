@@ -12,7 +12,6 @@ from dlquiz.worked._core import (
     _is_tensor,
     answer_label,
     channel_blocks,
-    chinese_ready,
     format_value,
     generate_example,
     generator_info,
@@ -82,7 +81,6 @@ _VALUE_WIDTH = 14  # longer values are written under the working instead of in t
 
 def rich_example(example: WorkedExample, lang: str = "en") -> RenderableType:
     """A panel with one row per step (matrices as grids) and the answer highlighted."""
-    chinese_ready(lang)
     from rich import box
     from rich.console import Group
     from rich.panel import Panel
@@ -228,7 +226,6 @@ def _lower_first(text: str) -> str:
 
 def question_md(example: WorkedExample, lang: str = "en", number: int | None = None) -> str:
     """The question of an example (its given numbers), without the answer."""
-    chinese_ready(lang)
     head = f"{number}. " if number is not None else ""
     lines = [f"### {head}{_title(example, lang)} (`{example.kind}`)", "", f"{_l(lang, 'given')}:", ""]
     lines += _given_md(example)
@@ -247,7 +244,6 @@ def question_md(example: WorkedExample, lang: str = "en", number: int | None = N
 
 def to_markdown(example: WorkedExample, lang: str = "en", *, heading: str | None = None) -> str:
     """The worked example as Markdown: given values, numbered steps, the answer."""
-    chinese_ready(lang)
     lines = [f"### {heading or _title(example, lang)} (`{example.kind}`)", ""]
     lines += [f"{_l(lang, 'given')}:", ""] + _given_md(example) + [""]
     if example.convention:
@@ -390,7 +386,6 @@ def _tex_given(example: WorkedExample) -> str:
 
 def to_latex(example: WorkedExample, lang: str = "en", *, heading: str | None = None) -> str:
     """The worked example as a LaTeX fragment (a subsection)."""
-    chinese_ready(lang)
     out = [
         rf"\subsection*{{{tex_escape(heading or _title(example, lang))} (\texttt{{{tex_escape(example.kind)}}})}}",
         tex_escape(_l(lang, "given")) + ":",
