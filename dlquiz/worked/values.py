@@ -18,7 +18,8 @@ def _all_finite(v: Any) -> bool:
 
 
 def plain(v: Any) -> Any:
-    """Numbers and nested lists without numpy types; floats rounded to 12 significant digits."""
+    """Numbers, strings and nested lists without numpy types (or `lazy` messages); floats rounded to 12
+    significant digits."""
     if isinstance(v, np.ndarray):
         return plain(v.tolist())
     if isinstance(v, (bool, np.bool_)):
@@ -35,6 +36,8 @@ def plain(v: Any) -> Any:
         return [plain(x) for x in v]
     if isinstance(v, dict):
         return {k: plain(x) for k, x in v.items()}
+    if isinstance(v, str):
+        return str(v)  # a `lazy` message as its English: values are data
     return v
 
 
