@@ -6,6 +6,12 @@ from __future__ import annotations
 class DlquizError(Exception):
     """Base class of every error dlquiz reports to a user (never shown as a traceback)."""
 
+    def __str__(self) -> str:
+        # the message object itself, not a copy of its English: a catalog message (``dlquiz.i18n.lazy``) keeps
+        # its translation through ``str(exc)``
+        message = self.args[0] if len(self.args) == 1 else None
+        return message if isinstance(message, str) else super().__str__()
+
 
 class BankError(DlquizError):
     """The question bank (a file or an item) is invalid."""

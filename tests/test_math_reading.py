@@ -36,6 +36,7 @@ from sympy import (
 )
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import localized
 from dlquiz.symbolic.functions import sigma
 from dlquiz.symbolic.messages import note_zh, parse_error_zh
 from dlquiz.symbolic.parse import echo, parse_math, to_unicode
@@ -211,24 +212,44 @@ def test_errors_name_the_column_in_both_languages(text: str, column: int, fragme
     assert re.search(r"[\u4e00-\u9fff]", zh)
 
 
+def _line_error() -> None:
+    from dlquiz.symbolic.steps import _check_derivation
+
+    _check_derivation("    x\n  = x\n  = x + sigm(x)\n", 1.0)
+
+
 @pytest.mark.parametrize(
-    "message,expected",
+    "make,message,expected",
     [
         (
-            "unknown name 'sigm' at column 3; did you mean 'sigma'?",
-            "未知的名字 'sigm'（第 3 列）；你是想写 'sigma' 吗？",
+            lambda: parse_math("x+Tanh(x)"),
+            "unknown name 'Tanh' at column 3; did you mean 'tanh'? (names are case-sensitive)",
+            "未知的名字 'Tanh'（第 3 列）；你是想写 'tanh' 吗？（名字区分大小写）",
         ),
-        ("division by zero at column 2", "除以零（第 2 列）"),
-        ("number too large: more than 1000 digits at column 8", "数太大：超过 1000 位（第 8 列）"),
+        (lambda: parse_math("1/0"), "division by zero at column 2", "除以零（第 2 列）"),
         (
-            "line 3, column 8: unknown name 'sigm'; did you mean 'sigma'?",
-            "第 3 行第 8 列：未知的名字 'sigm'；你是想写 'sigma' 吗？",
+            lambda: parse_math("10^600*10^600"),
+            "number too large: more than 1000 digits at column 7",
+            "数太大：超过 1000 位（第 7 列）",
         ),
-        ("does not follow", "does not follow"),  # not the reader's: left as it is
+        (
+            _line_error,
+            "line 3, column 9: unknown name 'sigm'; did you mean 'sigma'? Or declare it",
+            "第 3 行第 9 列：未知的名字 'sigm'；你是想写 'sigma' 吗？或者：若要把它当作一个名字，请先声明",
+        ),
     ],
 )
-def test_parse_errors_in_chinese(message: str, expected: str) -> None:
-    assert parse_error_zh(message) == expected
+def test_parse_errors_in_chinese(make: Callable[[], object], message: str, expected: str) -> None:
+    # a reader error is a catalog message: the exception, its text (``str(exc)``) and the message give its Chinese
+    with pytest.raises(ParseError) as err:
+        make()
+    assert str(err.value).startswith(message)
+    assert parse_error_zh(str(err.value)).startswith(expected)
+    assert localized(err.value, "zh") == parse_error_zh(str(err.value)) == parse_error_zh(err.value.args[0])
+
+
+def test_text_the_reader_did_not_write_stays_as_it_is() -> None:
+    assert parse_error_zh("does not follow") == "does not follow"
 
 
 # --------------------------------------------------------------------------- huge numbers

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import string
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ import dlquiz
 from dlquiz.cli import cli
 from dlquiz.errors import ParseError
 from dlquiz.i18n import lazy
-from dlquiz.symbolic.messages import parse_error_zh
+from dlquiz.symbolic.messages import note_zh, parse_error_zh
 from dlquiz.symbolic.parse import canonical_name, parse_math, parse_relation
 
 # names that stay as they are in Chinese text: functions the student types, programs, languages
@@ -82,6 +83,12 @@ def _math(text: str, **kw: object) -> Callable[[], object]:
     return lambda: parse_math(text, **kw)  # type: ignore[arg-type]
 
 
+def _derivation(text: str) -> object:
+    from dlquiz.symbolic.steps import _check_derivation
+
+    return _check_derivation(text, 1.0)
+
+
 # (what is read, how) -> the reader refuses it; one row at least for each message the reader can raise
 READER_ERRORS: list[tuple[str, Callable[[], object]]] = [
     # tokenize.py
@@ -131,6 +138,7 @@ READER_ERRORS: list[tuple[str, Callable[[], object]]] = [
     ("expected '/'", _math("∂L")),
     # read_calculus.py
     ("indicator without comparison", _math("𝟙[x]")),
+    ("indicator ends without comparison", _math("𝟙[x")),
     ("comparison always true", _math("𝟙[x = x]")),
     ("function without argument", _math("tanh")),
     ("function word needs parentheses", _math("max")),
@@ -166,6 +174,7 @@ READER_ERRORS: list[tuple[str, Callable[[], object]]] = [
     ("variable after ∂y/", _math("∂y/ 2")),
     ("variable is an abbreviation", _math("d/ds x", let={"s": "sigma(x)"})),
     ("variable after ∂", _math("∂L/∂ 1")),
+    ("no variable after ∂L/", _math("∂L/")),
     # read_latex.py
     ("zeroth root", _latex("\\sqrt[0]{x}")),
     ("root index", _latex("\\sqrt[2 x")),
@@ -199,6 +208,7 @@ READER_ERRORS: list[tuple[str, Callable[[], object]]] = [
     ("empty subscript", _math("x_{}")),
     ("unclosed subscript", _math("x_{1")),
     ("subscript missing", _math("x_*")),
+    ("subscript at the end", _math("x_")),
     ("bad subscript", _math("x_{1+}")),
     ("layer superscript", _math("x^{[1}")),
     ("layer superscript brace", _math("x^{[1]")),
@@ -211,24 +221,19 @@ READER_ERRORS: list[tuple[str, Callable[[], object]]] = [
     ("abbreviation", _math("s", let={"s": "sigm(x)"})),
     ("not a name", lambda: canonical_name("x-")),
     ("not a single name", lambda: canonical_name("x+y")),
+    # a derivation line: the column goes in front, also the one of the bracket the message quotes
+    ("line: unclosed bracket", lambda: _derivation("    x\n  = (x]\n")),
+    ("line: bracket open at the end", lambda: _derivation("    x\n  = (x\n")),
 ]
 
-# sites no input is known to reach: the reader's clock (a whole second of reading), and SymPy refusing a
-# value after the reader's own checks passed, or a function the tables know but no builder does (guards)
-CANNOT_TRIGGER = {
-    "input took too long to read",
-    "'sigma' has no value for this argument",
-    "this Piecewise has no value",
-    "this power has no value",
-    "unknown function 'sigma'",
-}
-SITES_NOT_TRIGGERED = {
-    "input took too long to read",
-    "'.*' has no value for this argument",
-    "this Piecewise has no value",
-    "this power has no value",
-    "unknown function '.*'",
-}
+# messages no input is known to reach, with their fields: the reader's clock (a whole second of reading),
+# and SymPy refusing a value after the reader's own checks passed (guards)
+CANNOT_TRIGGER: list[tuple[str, dict[str, Any]]] = [
+    ("input took too long to read", {}),
+    ("'{function}' has no value for this argument", {"function": "sigma"}),
+    ("this Piecewise has no value", {}),
+    ("this power has no value", {}),
+]
 
 
 def _raised(make: Callable[[], object]) -> ParseError:
@@ -254,24 +259,69 @@ def test_the_issue_example() -> None:
     assert zh == "应有 ')' 来闭合第 1 列的 '('，但遇到输入结尾（第 3 列）"
 
 
-READER_MODULES = ["tokenize", "grammar", "read_base", "read_calculus", "read_latex", "read_names", "parse"]
+READER_MODULES = ["tokenize", "grammar", "read_base", "read_calculus", "read_latex", "read_names", "parse", "messages"]
 
 
-def _pattern(node: ast.expr) -> str | None:
-    """A regex for the message an error call builds (a placeholder matches anything); None for a variable."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return re.escape(node.value)
-    if isinstance(node, ast.JoinedStr):
-        return "".join(_pattern(v) or ".*" if isinstance(v, ast.Constant) else ".*" for v in node.values)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _pattern(node.left), _pattern(node.right)
-        return (left or ".*") + (right or ".*") if left or right else None
-    return None
-
-
-def raise_sites() -> list[tuple[str, str]]:
-    """(place, regex of the message) of every ``self.error(…)``, ``fail(…)``, ``ParseError(…)`` in the reader."""
+def _template_pattern(msgid: str) -> str:
+    """A regex for the English of a catalog message: its text, with any value for each field."""
     out = []
+    for literal, name, _spec, _conv in string.Formatter().parse(msgid):
+        out.append(re.escape(literal))
+        if name is not None:
+            out.append(".*")
+    return "".join(out)
+
+
+def catalog_sites(module: str) -> list[tuple[str, str]]:
+    """(place, msgid) of every message a module writes: the first argument of its `lazy` and `N_` calls."""
+    path = Path(dlquiz.__file__).parent / "symbolic" / f"{module}.py"
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("lazy", "N_")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            out.append((f"{module}.py:{node.lineno}", node.args[0].value))
+    return out
+
+
+# (text, names declared) -> a note on how the text was read
+NOTE_ROWS = [("pad", ()), ("f", ("F",))]
+
+
+def _notes() -> list[str]:
+    return [n for text, names in NOTE_ROWS for n in parse_math(text, names=names).notes]
+
+
+def test_notes_are_chinese() -> None:
+    notes = _notes()
+    assert len(notes) == len(NOTE_ROWS)
+    for note in notes:
+        zh = note_zh(note)
+        assert re.search(r"[\u4e00-\u9fff]", zh) and not english_words(zh), (note, zh)
+        assert note_zh(str(note)) == zh  # the English text alone finds its message
+
+
+def test_every_raise_site_has_a_row() -> None:
+    written = [str(_raised(m)) for _, m in READER_ERRORS] + _notes()
+    sites = [site for module in READER_MODULES for site in catalog_sites(module)]
+    assert len(sites) > 100  # the extraction found the reader's messages
+    untriggered = {msgid for msgid, _ in CANNOT_TRIGGER}
+    missing = [
+        (place, msgid)
+        for place, msgid in sites
+        if msgid not in untriggered and not any(re.search(_template_pattern(msgid), w, re.S) for w in written)
+    ]
+    assert not missing, f"reader messages without a row in READER_ERRORS: {missing}"
+
+
+def test_every_reader_message_is_a_catalog_message() -> None:
+    # no reader error is worded outside the catalog: every raise site passes a `lazy` message (or a message
+    # made from one), never an f-string or a literal
     for module in READER_MODULES:
         path = Path(dlquiz.__file__).parent / "symbolic" / f"{module}.py"
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -279,37 +329,19 @@ def raise_sites() -> list[tuple[str, str]]:
                 continue
             f = node.func
             name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
-            if name in ("error", "fail", "ParseError"):
-                pattern = _pattern(node.args[0])
-                if pattern is not None and pattern != ".*":
-                    out.append((f"{module}.py:{node.lineno}", pattern))
-    return out
+            if name in ("error", "fail", "ParseError", "at_column"):
+                assert not isinstance(node.args[0], ast.Constant | ast.JoinedStr | ast.BinOp), (
+                    f"{module}.py:{node.lineno}: a message written outside the catalog"
+                )
 
 
-def _as_written(exc: ParseError) -> str:
-    """The message as the site wrote it: without the column that `fail` puts before the hint."""
-    msg = str(exc)
-    where = f" at column {exc.column}"
-    if where + "; " in msg:
-        return msg.replace(where + "; ", "; ", 1)
-    return msg.removesuffix(where)
+@pytest.mark.parametrize(("msgid", "fields"), CANNOT_TRIGGER)
+def test_errors_no_test_can_trigger_are_chinese_too(msgid: str, fields: dict[str, Any]) -> None:
+    from dlquiz.symbolic.messages import at_column
 
-
-def test_every_raise_site_has_a_row() -> None:
-    written = [_as_written(_raised(m)) for _, m in READER_ERRORS]
-    sites = raise_sites()
-    assert len(sites) > 100  # the extraction found the reader's messages
-    missing = [
-        (place, p)
-        for place, p in sites
-        if not any(re.fullmatch(p, w, re.S) for w in written) and p.replace("\\", "") not in SITES_NOT_TRIGGERED
-    ]
-    assert not missing, f"reader errors without a row in READER_ERRORS: {missing}"
-
-
-@pytest.mark.parametrize("message", sorted(CANNOT_TRIGGER))
-def test_errors_no_test_can_trigger_are_chinese_too(message: str) -> None:
-    zh = parse_error_zh(f"{message} at column 4")
+    message = at_column(lazy(msgid, **fields), 4)
+    assert str(message) == msgid.format(**fields) + " at column 4"
+    zh = parse_error_zh(message)
     assert zh.endswith("（第 4 列）") and not english_words(zh), zh
 
 
@@ -371,17 +403,10 @@ def test_every_assumption_error_is_all_chinese(texts: tuple[str, ...]) -> None:
 
 
 def test_every_assumption_site_has_a_row() -> None:
-    path = Path(dlquiz.__file__).parent / "symbolic" / "assumptions.py"
-    sites = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_fail", "ParseError"):
-            arg = node.args[1] if node.func.id == "_fail" else node.args[0]
-            pattern = _pattern(arg)
-            if pattern is not None and pattern != ".*" and not pattern.startswith("assumption\\ '"):
-                sites.append((node.lineno, pattern))
+    sites = catalog_sites("assumptions")
     written = [str(_assumption_error(a)) for _, a in ASSUMPTION_ERRORS]
     assert len(sites) > 20
-    missing = [(n, p) for n, p in sites if not any(re.search(p, w, re.S) for w in written)]
+    missing = [(place, m) for place, m in sites if not any(re.search(_template_pattern(m), w, re.S) for w in written)]
     assert not missing, f"assumption errors without a row in ASSUMPTION_ERRORS: {missing}"
 
 

@@ -18,6 +18,8 @@ from typing import Literal
 import sympy
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import lazy
+from dlquiz.symbolic.messages import at_column, reader_text
 
 Kind = Literal["bounds", "type", "equation", "set", "nonzero"]
 
@@ -117,9 +119,10 @@ class Context:
         return self.domains.get(base + "_*", self.domains.get(base, Domain()))
 
 
-def _fail(text: str, msg: str, col: int | None = None) -> ParseError:
-    where = f" at column {col}" if col else ""
-    return ParseError(f"assumption '{text}': {msg}{where}", column=col, text=text)
+def _fail(text: str, what: str, col: int | None = None) -> ParseError:
+    """The error `what` (a catalog message, or a reader error's message) in the assumption `text`."""
+    message = lazy("assumption '{text}': {message}", text=text, message=at_column(what, col or None))
+    return ParseError(reader_text(message), column=col, text=text)
 
 
 def _names(text: str, part: str, offset: int) -> tuple[str, ...]:
@@ -133,12 +136,12 @@ def _names(text: str, part: str, offset: int) -> tuple[str, ...]:
         try:
             e = parse_math(piece, any_names=True).expr  # the assumption declares the name
         except ParseError as exc:
-            raise _fail(text, str(exc), offset + m.start() + 1) from None
+            raise _fail(text, exc.args[0], offset + m.start() + 1) from None
         if isinstance(e, sympy.Indexed) or not isinstance(e, sympy.Symbol):
-            raise _fail(text, f"'{piece}' is not a variable name", offset + m.start() + 1)
+            raise _fail(text, lazy("'{piece}' is not a variable name", piece=piece), offset + m.start() + 1)
         out.append(e.name)
     if not out:
-        raise _fail(text, "no variable named", offset + 1)
+        raise _fail(text, lazy("no variable named"), offset + 1)
     return tuple(out)
 
 
@@ -153,9 +156,9 @@ def _number(text: str, piece: str, col: int) -> sympy.Expr:
     try:
         e = parse_math(p).expr
     except ParseError as exc:
-        raise _fail(text, str(exc), col) from None
+        raise _fail(text, exc.args[0], col) from None
     if not e.is_number or not e.is_real:
-        raise _fail(text, f"'{p}' is not a number", col)
+        raise _fail(text, lazy("'{piece}' is not a number", piece=p), col)
     return e
 
 
@@ -170,11 +173,11 @@ def _bound(text: str, piece: str, col: int) -> tuple[sympy.Expr | None, sympy.Ex
     try:
         e = parse_math(piece.strip(), any_names=True).expr
     except ParseError as exc:
-        raise _fail(text, str(exc), col) from None
+        raise _fail(text, exc.args[0], col) from None
     if not e.free_symbols or not (
         e.is_polynomial() and sympy.degree(e, *e.free_symbols) == 1 if len(e.free_symbols) == 1 else False
     ):
-        raise _fail(text, f"'{piece.strip()}' is not a number or a size such as K or n - 1", col)
+        raise _fail(text, lazy("'{piece}' is not a number or a size such as K or n - 1", piece=piece.strip()), col)
     return None, e
 
 
@@ -201,14 +204,14 @@ def _properties(text: str, words: list[str], col: int) -> dict[str, object]:
         w = {"non-negative": "nonnegative", "non-positive": "nonpositive"}.get(w, w)
         if w in ("odd", "even"):
             if opts.get("parity") not in (None, w):
-                raise _fail(text, "odd and even at once", col)
+                raise _fail(text, lazy("odd and even at once"), col)
             opts["parity"] = w
             opts["integer"] = True
         elif w in _TYPES:
             for key, value in _TYPES[w].items():
                 opts[key] = value
     if "positive" in words and ("negative" in words or "nonpositive" in words):
-        raise _fail(text, "positive and negative at once", col)
+        raise _fail(text, lazy("positive and negative at once"), col)
     if opts.get("integer") and opts.get("low") == 0 and opts.get("low_strict"):
         opts.update(low=1, low_strict=False)  # a positive integer is at least 1
     return opts
@@ -251,9 +254,11 @@ _REL = re.compile(r"<=|>=|≤|≥|!=|≠|<|>|=")
 def parse_assumption(text: str) -> Assumption:
     """Parse one assumption; bad text raises ParseError naming the problem and column."""
     if not isinstance(text, str) or not text.strip():
-        raise ParseError("empty assumption", column=1, text=str(text))
+        raise ParseError(at_column(lazy("empty assumption"), None), column=1, text=str(text))
     if len(text) > 300:
-        raise ParseError("assumption too long (at most 300 characters)", column=301, text=text)
+        raise ParseError(
+            at_column(lazy("assumption too long (at most {limit} characters)", limit=300), None), column=301, text=text
+        )
     s = text.strip()
     lead = len(text) - len(text.lstrip())
     # membership: y1 in {0,1} / p in (0,1)
@@ -265,7 +270,7 @@ def parse_assumption(text: str) -> Assumption:
         if rhs.startswith("{") and rhs.endswith("}"):
             items = [x for x in rhs[1:-1].split(",") if x.strip()]
             if not items:
-                raise _fail(text, "empty set", rhs_col)
+                raise _fail(text, lazy("empty set"), rhs_col)
             values = tuple(_number(text, x, rhs_col) for x in items)
             return Assumption(text, "set", names, values=values)
         im = re.fullmatch(r"([(\[])(.+),(.+)([)\]])", rhs)
@@ -273,7 +278,7 @@ def parse_assumption(text: str) -> Assumption:
             lo = _number(text, im.group(2), rhs_col)
             hi = _number(text, im.group(3), rhs_col)
             if lo >= hi:
-                raise _fail(text, "empty interval", rhs_col)
+                raise _fail(text, lazy("empty interval"), rhs_col)
             return Assumption(
                 text,
                 "bounds",
@@ -283,7 +288,11 @@ def parse_assumption(text: str) -> Assumption:
                 low_strict=im.group(1) == "(",
                 high_strict=im.group(4) == ")",
             )
-        raise _fail(text, "expected a set like {0, 1} or an interval like (0, 1)", rhs_col)
+        raise _fail(
+            text,
+            lazy("expected a set like {example} or an interval like {other}", example="{0, 1}", other="(0, 1)"),
+            rhs_col,
+        )
     # type words: x real, n positive integer, f odd positive integer; x, y > 0 handled below
     if not _REL.search(s):
         typed = _typed(text, s, lead)
@@ -299,7 +308,11 @@ def parse_assumption(text: str) -> Assumption:
         else:
             raise _fail(
                 text,
-                f"unknown property '{m.group(2).strip()}' (expected one of: {', '.join(_TYPES)}, odd, even)",
+                lazy(
+                    "unknown property '{word}' (expected one of: {words})",
+                    word=m.group(2).strip(),
+                    words=f"{', '.join(_TYPES)}, odd, even",
+                ),
                 lead + m.start(2) + 1,
             )
         names = _names(text, head, lead)
@@ -319,7 +332,12 @@ def parse_assumption(text: str) -> Assumption:
     if not ops:
         raise _fail(
             text,
-            "expected a relation (x>0, 0<p<1, y1+y2=1), a property (x real, n positive integer) or a set (y in {0,1})",
+            lazy(
+                "expected a relation ({relations}), a property ({properties}) or a set ({sets})",
+                relations="x>0, 0<p<1, y1+y2=1",
+                properties="x real, n positive integer",
+                sets="y in {0,1}",
+            ),
         )
     pieces: list[tuple[str, int]] = []
     start = 0
@@ -329,38 +347,38 @@ def parse_assumption(text: str) -> Assumption:
     pieces.append((s[start:], lead + start + 1))
     for piece, col in pieces:
         if not piece.strip():
-            raise _fail(text, "missing a side of a relation", col)
+            raise _fail(text, lazy("missing a side of a relation"), col)
     opnames = [o.group(0) for o in ops]
     if "=" in opnames:
         if len(ops) != 1:
-            raise _fail(text, "an equation takes exactly one '='", lead + ops[1].start() + 1)
+            raise _fail(text, lazy("an equation takes exactly one '='"), lead + ops[1].start() + 1)
         from dlquiz.symbolic.parse import parse_math
 
         try:
             lhs = parse_math(pieces[0][0]).expr
             rhs = parse_math(pieces[1][0]).expr
         except ParseError as exc:
-            raise _fail(text, str(exc)) from None
+            raise _fail(text, exc.args[0]) from None
         eq = sympy.expand(lhs - rhs)
         if eq == 0 or not eq.free_symbols:
-            raise _fail(text, "the equation has no variable to constrain")
+            raise _fail(text, lazy("the equation has no variable to constrain"))
         names = tuple(sorted(str(x) for x in eq.free_symbols))
         return Assumption(text, "equation", names, equation=eq)
     if any(o in ("!=", "≠") for o in opnames):
         if len(ops) != 1:
-            raise _fail(text, "write '!=' alone, e.g. x != 0")
+            raise _fail(text, lazy("write '!=' alone, e.g. {example}", example="x != 0"))
         names = _names(text, pieces[0][0], pieces[0][1] - 1)
         val = _number(text, pieces[1][0], pieces[1][1])
         if val != 0:
-            raise _fail(text, "only 'x != 0' is supported")
+            raise _fail(text, lazy("only '{example}' is supported", example="x != 0"))
         return Assumption(text, "nonzero", names)
     if len(ops) > 2:
-        raise _fail(text, "at most a chain of two relations, e.g. 0 < p < 1")
+        raise _fail(text, lazy("at most a chain of two relations, e.g. {example}", example="0 < p < 1"))
     canon = {"≤": "<=", "≥": ">="}
     opnames = [canon.get(o, o) for o in opnames]
     if len(ops) == 2:
         if {opnames[0][0], opnames[1][0]} != {"<"} and {opnames[0][0], opnames[1][0]} != {">"}:
-            raise _fail(text, "a chain must go one way, e.g. 0 < p < 1")
+            raise _fail(text, lazy("a chain must go one way, e.g. {example}", example="0 < p < 1"))
         names = _names(text, pieces[1][0], pieces[1][1] - 1)
         a, a_name = _bound(text, pieces[0][0], pieces[0][1])
         b, b_name = _bound(text, pieces[2][0], pieces[2][1])
@@ -368,7 +386,7 @@ def parse_assumption(text: str) -> Assumption:
             a, b, a_name, b_name = b, a, b_name, a_name
             opnames = opnames[::-1]
         if a is not None and b is not None and a >= b:
-            raise _fail(text, "empty range")
+            raise _fail(text, lazy("empty range"))
         if a_name is not None or b_name is not None:
             # an index range up to a size: 1 <= k <= K, 0 <= t < T (whole numbers)
             return Assumption(
@@ -427,7 +445,11 @@ def build_context(assumptions: Iterable[str | Assumption]) -> Context:
                 if a.parity is not None:
                     if d.parity not in (None, a.parity):
                         raise ParseError(
-                            f"assumptions make {name} both odd and even ({a.text})", column=None, text=a.text
+                            at_column(
+                                lazy("assumptions make {name} both odd and even ({text})", name=name, text=a.text), None
+                            ),
+                            column=None,
+                            text=a.text,
                         )
                     d = replace(d, parity=a.parity)
                 if a.high_name is not None:
@@ -435,7 +457,11 @@ def build_context(assumptions: Iterable[str | Assumption]) -> Context:
                 if a.low_name is not None:
                     d = replace(d, low_name=a.low_name, low_strict=a.low_strict)
             if d.low is not None and d.high is not None and d.low >= d.high:
-                raise ParseError(f"assumptions leave no value for {name} ({a.text})", column=None, text=a.text)
+                raise ParseError(
+                    at_column(lazy("assumptions leave no value for {name} ({text})", name=name, text=a.text), None),
+                    column=None,
+                    text=a.text,
+                )
             domains[name] = d
     return Context(domains=domains, equations=tuple(equations))
 

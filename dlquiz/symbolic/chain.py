@@ -19,9 +19,11 @@ from sympy import Indexed, IndexedBase, Integer, Symbol
 from sympy.core.function import AppliedUndef
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import lazy
 from dlquiz.symbolic.assumptions import Context, build_context, parse_assumption
 from dlquiz.symbolic.functions import elementary
 from dlquiz.symbolic.lines import LET, Line, LineError
+from dlquiz.symbolic.messages import columns_removed
 from dlquiz.symbolic.parse import SUBSCRIPTS, parse_math
 from dlquiz.symbolic.sampling import Case
 
@@ -152,8 +154,7 @@ def read_expr(text: str, ctx: ScalarContext, line: int, col: int, timeout: float
         parsed = parse_math(text, timeout=max(timeout, 2.0), names=declared_names(ctx))
     except ParseError as exc:
         c = (col + exc.column - 1) if exc.column else col
-        msg = re.sub(r"\s*\(?at column \d+\)?", "", str(exc))  # the column is in front now
-        raise LineError(line, c, msg, text) from None
+        raise LineError(line, c, columns_removed(exc.args[0]), text) from None  # the column is in front now
     expr = indexify(parsed.expr, ctx)
     return expr, getattr(parsed, "pretty", "") or str(expr)
 
@@ -190,9 +191,12 @@ def assume(text: str, ctx: ScalarContext, line: Line) -> None:
             raise LineError(
                 line.no,
                 col,
-                f"cannot read the assumption {part!r}: {exc} "
-                "(e.g. 'x > 0', '0 < p < 1', 'T positive integer', "
-                "'y one-hot over K classes')",
+                lazy(
+                    "cannot read the assumption {assumption}: {message} (e.g. {examples})",
+                    assumption=repr(part),
+                    message=exc.args[0],
+                    examples="'x > 0', '0 < p < 1', 'T positive integer', 'y one-hot over K classes'",
+                ),
                 text,
             ) from None
         ctx.parsed.append(a)
@@ -205,14 +209,19 @@ def assume(text: str, ctx: ScalarContext, line: Line) -> None:
 def define(line: Line, ctx: ScalarContext, timeout: float) -> str:
     m = LET.match(line.text)
     if not m:
-        raise LineError(line.no, line.col, "expected 'let NAME = expression'", line.text)
+        raise LineError(line.no, line.col, lazy("expected 'let NAME = expression'"), line.text)
     name = m.group("name").strip()
     rhs_col = line.col + m.start("rhs")
     rhs, pretty = read_expr(m.group("rhs"), ctx, line.no, rhs_col, timeout)
     bad = LineError(
         line.no,
         line.col + m.start("name"),
-        f"cannot define {name!r}: write a name such as s, beta, p_i, h_t or h_0",
+        lazy(
+            "cannot define {name}: write a name such as {names} or {last}",
+            name=repr(name),
+            names="s, beta, p_i, h_t",
+            last="h_0",
+        ),
         line.text,
     )
     try:

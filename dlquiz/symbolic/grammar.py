@@ -23,6 +23,7 @@ from fractions import Fraction
 import sympy
 from sympy import Integer, Rational
 
+from dlquiz.i18n import lazy
 from dlquiz.symbolic.read_base import (
     MAX_DEPTH,
     MAX_EXPONENT,
@@ -47,18 +48,18 @@ class Expressions(Reader):
     # ------------------------------------------------------------------ grammar
     def parse(self) -> Node:
         if self.tok.kind == "END":
-            raise self.error("empty input: type a formula")
+            raise self.error(lazy("empty input: type a formula"))
         e = self.additive()
         if self.tok.kind != "END":
             t = self.tok
             self._decimal_comma()
             if self.at("="):
-                raise self.error("'=' here: type one expression (or use an equation check)", t)
+                raise self.error(lazy("'=' here: type one expression (or use an equation check)"), t)
             if self.at(*RELATIONS):
-                raise self.error(f"a comparison '{t.text}' is not an expression", t)
+                raise self.error(lazy("a comparison '{op}' is not an expression", op=t.text), t)
             if self.at(")", "}", "]"):
-                raise self.error(f"unbalanced '{t.text}'", t)
-            raise self.error(f"unexpected {self.describe(t)}", t)
+                raise self.error(lazy("unbalanced '{bracket}'", bracket=t.text), t)
+            raise self.error(lazy("unexpected {what}", what=self.describe(t)), t)
         return e
 
     def _decimal_comma(self) -> None:
@@ -74,9 +75,12 @@ class Expressions(Reader):
             and not nxt.space_before
         ):
             raise self.error(
-                f"a decimal comma; did you mean {prev.text}.{nxt.text}? Write a "
-                "decimal point (a comma separates arguments)",
+                lazy("a decimal comma"),
                 t,
+                lazy(
+                    "did you mean {number}? Write a decimal point (a comma separates arguments)",
+                    number=f"{prev.text}.{nxt.text}",
+                ),
             )
 
     def additive(self) -> Node:
@@ -131,7 +135,7 @@ class Expressions(Reader):
                 right = self.unary()
                 if t.text in ("/", "div"):
                     if right.expr == 0:
-                        raise self.error("division by zero", t)
+                        raise self.error(lazy("division by zero"), t)
                     values.append(self.checked(sympy.Pow(right.expr, -1), t))
                     ops.append("/")
                 else:
@@ -148,7 +152,7 @@ class Expressions(Reader):
             n, d = number_digits(values[-1])
             num, den = num + n, den + d
             if max(num, den) > MAX_RESULT_DIGITS:  # a product beyond the limit, before SymPy builds it
-                raise self.error(f"number too large: more than {MAX_RESULT_DIGITS} digits", t)
+                raise self.error(lazy("number too large: more than {limit} digits", limit=MAX_RESULT_DIGITS), t)
         if len(factors) == 1:
             return factors[0]
         return Node("mul", self.checked(sympy.Mul(*values), start), tuple(factors), ops=tuple(ops))
@@ -165,9 +169,9 @@ class Expressions(Reader):
     def power(self) -> Node:
         base = self.atom()
         if self.at("'"):
-            raise self.error("a prime (') only follows a function name, e.g. sigma'(x)")
+            raise self.error(lazy("a prime (') only follows a function name, e.g. sigma'(x)"))
         if self.at("!"):
-            raise self.error("factorial '!' is not supported")
+            raise self.error(lazy("factorial '!' is not supported"))
         if self.tok.kind == "SUP":
             t = self.advance()
             return self.pow(
@@ -186,7 +190,7 @@ class Expressions(Reader):
         caret = self.advance()
         self.enter()
         if self.tok.kind == "END":
-            raise self.error("missing exponent after '^'", caret)
+            raise self.error(lazy("missing exponent after '^'"), caret)
         if self.latex and self.at("{"):
             e = self.group()
         elif self.latex:
@@ -195,35 +199,38 @@ class Expressions(Reader):
             e = self.unary()
         self.leave()
         if self.at("^") and self.latex:
-            raise self.error("double superscript: use braces, e.g. x^{a^b}")
+            raise self.error(lazy("double superscript: use braces, e.g. {example}", example="x^{a^b}"))
         return e
 
     def pow(self, base: Node, exp: Node, where: Tok) -> Node:
         b, x = base.expr, exp.expr
         if x.is_Number:
             if abs(x) > MAX_EXPONENT:
-                raise self.error(f"exponent too large: {short_number(x)} (at most {MAX_EXPONENT})", where)
+                raise self.error(
+                    lazy("exponent too large: {value} (at most {limit})", value=short_number(x), limit=MAX_EXPONENT),
+                    where,
+                )
             if b.is_Number and b != 0:
                 size = abs(float(x)) * abs(float(sympy.log(abs(b), 10).evalf(15)))
                 if size > MAX_RESULT_DIGITS:
-                    raise self.error(f"number too large: the power has more than {MAX_RESULT_DIGITS} digits", where)
+                    raise self.error(
+                        lazy("number too large: the power has more than {limit} digits", limit=MAX_RESULT_DIGITS), where
+                    )
         elif x.is_number:
-            raise self.error("a constant exponent that is not a plain number", where)
+            raise self.error(lazy("a constant exponent that is not a plain number"), where)
         try:
             return Node("pow", self.checked(sympy.Pow(b, x), where), (base, exp))
         except (ValueError, TypeError, ArithmeticError):
-            raise self.error("this power has no value", where) from None
+            raise self.error(lazy("this power has no value"), where) from None
 
     def group(self) -> Node:
         open_tok = self.expect("{")
         self.enter()
         if self.at("}"):
-            raise self.error("empty braces '{}'")
+            raise self.error(lazy("empty braces '{braces}'", braces="{}"))
         e = self.additive()
         if not self.at("}"):
-            raise self.error(
-                f"expected '}}' to close the '{{' at column {open_tok.col} but found {self.describe(self.tok)}"
-            )
+            raise self.unclosed("}", open_tok)
         self.advance()
         self.leave()
         return Node("group", e.expr, (e,))
@@ -233,14 +240,11 @@ class Expressions(Reader):
         close = {"(": ")", "[": "]", "{": "}", "|": "|"}[open_tok.text]
         self.enter()
         if self.at(close) and close != "|":  # || opens a nested |…| (||x| − 1|)
-            raise self.error(f"empty '{open_tok.text}{close}'")
+            raise self.error(lazy("empty '{brackets}'", brackets=open_tok.text + close))
         e = self.additive()
         if not self.at(close):
             self._decimal_comma()
-            raise self.error(
-                f"expected '{close}' to close the '{open_tok.text}' at column "
-                f"{open_tok.col} but found {self.describe(self.tok)}"
-            )
+            raise self.unclosed(close, open_tok)
         self.advance()
         self.leave()
         if close == "|":
@@ -264,25 +268,28 @@ class Expressions(Reader):
                 self.enter()
                 inner = self.additive()
                 close = "⌋" if t.text == "⌊" else "⌉"
-                self.expect(close, f"the '{t.text}' at column {t.col}")
+                self.expect(close, opened=t)
                 self.leave()
                 fn = "floor" if close == "⌋" else "ceil"
                 value = sympy.floor(inner.expr) if fn == "floor" else sympy.ceiling(inner.expr)
                 return Node("call", self.checked(value, t), (inner,), fn)
             if t.text in (")", "]", "}"):
-                raise self.error(f"unbalanced '{t.text}'")
+                raise self.error(lazy("unbalanced '{bracket}'", bracket=t.text))
             if t.text == "_":
-                raise self.error("'_' (subscript) must follow a name")
-            raise self.error(f"expected a number, a name or '(' but found {self.describe(t)}")
+                raise self.error(lazy("'_' (subscript) must follow a name"))
+            raise self.error(lazy("expected a number, a name or '(' but found {found}", found=self.describe(t)))
         if t.kind == "ID":
             return self.name()
         if t.kind == "CMD":
             return self.command()
         if t.kind == "SUP":
-            raise self.error("a superscript must follow a number, a name or ')'")
+            raise self.error(lazy("a superscript must follow a number, a name or ')'"))
         prev = self.toks[self.pos - 1] if self.pos else None
-        after = f" after '{prev.text}'" if prev is not None and prev.kind != "NUM" else ""
-        raise self.error(f"unexpected end of the input: expected a number, a name or '('{after}")
+        if prev is not None and prev.kind != "NUM":
+            raise self.error(
+                lazy("unexpected end of the input: expected a number, a name or '(' after '{token}'", token=prev.text)
+            )
+        raise self.error(lazy("unexpected end of the input: expected a number, a name or '('"))
 
 
 class Grammar(Expressions, Names, Calculus, Latex):
@@ -299,14 +306,14 @@ def _number(t: Tok, text: str) -> sympy.Expr:
     if frac is not None:
         return Rational(frac.numerator, frac.denominator)
     if s.count(".") > 1 or s == ".":
-        raise fail(f"malformed number '{s}'", t.col, text)
+        raise fail(lazy("malformed number '{number}'", number=s), t.col, text)
     m = re.fullmatch(r"([0-9]*\.?[0-9]*)(?:[eE]([+-]?[0-9]+))?", s)
     if m is None:  # pragma: no cover - the tokenizer only makes these
-        raise fail(f"malformed number '{s}'", t.col, text)
+        raise fail(lazy("malformed number '{number}'", number=s), t.col, text)
     mant, ex = m.group(1), m.group(2)
     value = Rational(Fraction(mant))
     if ex is not None:
         if abs(int(ex)) > 300:
-            raise fail(f"exponent of '{s}' too large", t.col, text)
+            raise fail(lazy("exponent of '{number}' too large", number=s), t.col, text)
         value = value * Rational(10) ** int(ex)
     return value

@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from dlquiz.errors import ParseError
-from dlquiz.i18n import Lazy
+from dlquiz.i18n import Lazy, lazy
+from dlquiz.symbolic.messages import reader_text
 
 Status = Literal["ok", "fail", "error", "undecided", "given"]
 
@@ -90,8 +91,12 @@ class LineError(ParseError):
     """A malformed line of a derivation: the message starts with "line N, column C"."""
 
     def __init__(self, line: int, column: int | None, message: str, text: str) -> None:
-        where = f"line {line}" + (f", column {column}" if column else "")
-        super().__init__(f"{where}: {message}", column=column, text=text)
+        where = (
+            lazy("line {line}, column {column}: {message}", line=line, column=column, message=message)
+            if column
+            else lazy("line {line}: {message}", line=line, message=message)
+        )
+        super().__init__(reader_text(where), column=column, text=text)
         self.line = line
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from dlquiz.errors import ParseError
 from dlquiz.i18n import lazy
+from dlquiz.symbolic.messages import reader_text
 
 
 def _power_message(power: str) -> str:
@@ -145,7 +146,9 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             col = pos + len(text[pos:]) - len(text[pos:].lstrip())
-            raise ParseError(f"unexpected {text[col]!r} in a matrix expression", col + 1, text)
+            raise ParseError(
+                reader_text(lazy("unexpected {what} in a matrix expression", what=repr(text[col]))), col + 1, text
+            )
         kind = m.lastgroup or "op"
         out.append((kind, m.group(kind), m.start(kind) + 1))
         pos = m.end()
@@ -183,8 +186,9 @@ class _Reader:
         return tok
 
     def fail(self, msg: str) -> ParseError:
+        """The error `msg` (a catalog message) at the next token."""
         tok = self.peek()
-        return ParseError(msg, tok[2] if tok else len(self.text) + 1, self.text)
+        return ParseError(reader_text(msg), tok[2] if tok else len(self.text) + 1, self.text)
 
     def expect(self, val: str, msg: str) -> None:
         if not (t := self.peek()) or t[1] != val:
@@ -236,10 +240,10 @@ class _Reader:
                 self.take()
                 exp = self.take() if self.peek() else None
                 if exp is None:
-                    raise self.fail("a power needs an exponent")
+                    raise self.fail(lazy("a power needs an exponent"))
                 if exp[1] == "(":
                     inner = self.expr()
-                    self.expect(")", "missing ')' after the exponent")
+                    self.expect(")", lazy("missing ')' after the exponent"))
                     if inner.op == "name" and inner.value == "T":
                         node = Node("T", (node,), column=col)
                         continue
@@ -255,19 +259,19 @@ class _Reader:
 
     def atom(self) -> Node:
         if self.peek() is None:
-            raise self.fail("the expression ends too early")
+            raise self.fail(lazy("the expression ends too early"))
         kind, val, col = self.take()
         if kind == "num":
             return Node("num", value=val, column=col)
         if val == "(":
             node = self.expr()
-            self.expect(")", "missing ')'")
+            self.expect(")", lazy("missing ')'"))
             return node
         if val in ("‖", "||"):
             self.norm_depth += 1
             inner = self.expr()
             self.norm_depth -= 1
-            self.expect(val, f"missing the closing {val} of a norm")
+            self.expect(val, lazy("missing the closing {bar} of a norm", bar=val))
             if (t := self.peek()) and t[1].startswith("_"):
                 self.take()
                 sub = t[1][1:] or (self.take()[1] if self.peek() else "")
@@ -286,7 +290,7 @@ class _Reader:
                 while (t := self.peek()) and t[1] == ",":
                     self.take()
                     args.append(self.expr())
-                self.expect(")", "missing ')' after the function's argument")
+                self.expect(")", lazy("missing ')' after the function's argument"))
                 if name == "norm":
                     return Node("norm", (args[0],), column=col)
                 return Node("call", tuple(args), value=name, column=col)
@@ -305,7 +309,7 @@ class _Reader:
                     col,
                 )
             return Node("name", value=name, column=col)
-        raise ParseError(f"unexpected {val!r}", col, self.text)
+        raise ParseError(reader_text(lazy("unexpected {what}", what=repr(val))), col, self.text)
 
 
 def read_matrix_expr(text: str) -> Node:
@@ -315,7 +319,7 @@ def read_matrix_expr(text: str) -> Node:
     reader = _Reader(src)
     node = reader.expr()
     if (tok := reader.peek()) is not None:
-        raise reader.fail(f"unexpected {tok[1]!r}")
+        raise reader.fail(lazy("unexpected {what}", what=repr(tok[1])))
     return node
 
 

@@ -34,7 +34,14 @@ from dlquiz.symbolic.slips import FORGOTTEN_TRANSPOSE, SHAPE, MatrixFacts, find_
 def _declare(model: MatrixModel, text: str, line: int, col: int) -> None:
     m = SHAPE_LINE.match(text)
     if not m:
-        raise LineError(line, col, "expected e.g. 'matrix W: n1 x n0', 'vector x: n0' or 'scalar b'", text)
+        raise LineError(
+            line,
+            col,
+            lazy(
+                "expected e.g. {examples} or {last}", examples="'matrix W: n1 x n0', 'vector x: n0'", last="'scalar b'"
+            ),
+            text,
+        )
     kind, dims = m.group("kind"), (m.group("dims") or "").strip()
     names = [norm_name(n.strip()) for n in m.group("names").split(",") if n.strip()]
     if kind == "scalar":
@@ -45,7 +52,7 @@ def _declare(model: MatrixModel, text: str, line: int, col: int) -> None:
             raise LineError(
                 line,
                 col + m.start("dims") if m.group("dims") else col,
-                "a vector needs one size, e.g. 'vector x: n0'",
+                lazy("a vector needs one size, e.g. {example}", example="'vector x: n0'"),
                 text,
             )
         shape = (dims, "1")
@@ -55,7 +62,7 @@ def _declare(model: MatrixModel, text: str, line: int, col: int) -> None:
             raise LineError(
                 line,
                 col + (m.start("dims") if m.group("dims") else 0),
-                "a matrix needs two sizes, e.g. 'matrix W: n1 x n0'",
+                lazy("a matrix needs two sizes, e.g. {example}", example="'matrix W: n1 x n0'"),
                 text,
             )
         shape = (parts[0], parts[1])
@@ -67,7 +74,7 @@ def _read(text: str, line: int, col: int) -> Node:
     try:
         return read_matrix_expr(text)
     except ParseError as exc:
-        raise LineError(line, col + (exc.column or 1) - 1, str(exc), text) from None
+        raise LineError(line, col + (exc.column or 1) - 1, exc.args[0], text) from None
 
 
 def _unknown(model: MatrixModel, ln: Line, nodes: list[Node]) -> None:
@@ -80,13 +87,21 @@ def _unknown(model: MatrixModel, ln: Line, nodes: list[Node]) -> None:
                 raise LineError(
                     ln.no,
                     col,
-                    f"unknown gradient {name!r}: nothing called {name[1:]!r} is declared or defined",
+                    lazy(
+                        "unknown gradient {name}: nothing called {base} is declared or defined",
+                        name=repr(name),
+                        base=repr(name[1:]),
+                    ),
                     ln.text,
                 )
             raise LineError(
                 ln.no,
                 col,
-                f"unknown name {name!r}: declare its shape ('vector {name}: n0', 'scalar {name}') or define it (let)",
+                lazy(
+                    "unknown name {name}: declare its shape ({shapes}) or define it (let)",
+                    name=repr(name),
+                    shapes=f"'vector {name}: n0', 'scalar {name}'",
+                ),
                 ln.text,
             )
 
@@ -119,12 +134,16 @@ def check_matrix_lines(lines: list[Line], *, timeout: float = 3.0, seed: int = 0
         if ln.kind == "let":
             m = LET.match(ln.text)
             if not m:
-                raise LineError(ln.no, ln.col, "expected 'let NAME = expression'", ln.text)
+                raise LineError(ln.no, ln.col, lazy("expected 'let NAME = expression'"), ln.text)
             try:
                 node = _read(m.group("rhs"), ln.no, ln.col + m.start("rhs"))
             except Unsupported as exc:
+                reason = exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Lazy) else str(exc)
                 raise LineError(
-                    ln.no, ln.col + m.start("rhs"), f"cannot use this definition in matrix mode: {exc}", ln.text
+                    ln.no,
+                    ln.col + m.start("rhs"),
+                    lazy("cannot use this definition in matrix mode: {reason}", reason=reason),
+                    ln.text,
                 ) from None
             model.define(norm_name(m.group("name").strip()), node)
             results.append(StepResult(ln.no, ln.text, f"let {m.group('name').strip()} = {show(node)}", "given"))
@@ -134,13 +153,13 @@ def check_matrix_lines(lines: list[Line], *, timeout: float = 3.0, seed: int = 0
             parts = parts[1:]
             if prev is None:
                 raise LineError(
-                    ln.no, ln.col, "a step starting with '=' needs a previous expression to continue", ln.text
+                    ln.no, ln.col, lazy("a step starting with '=' needs a previous expression to continue"), ln.text
                 )
         try:
             nodes = []
             for text, col in parts:
                 if not text:
-                    raise LineError(ln.no, col, "empty side of '='", ln.text)
+                    raise LineError(ln.no, col, lazy("empty side of '='"), ln.text)
                 nodes.append(_read(text, ln.no, col))
             _unknown(model, ln, nodes)
             result, prev, want = _step(model, ln, nodes, prev, want, broken)
@@ -192,7 +211,7 @@ def _step(
                 want,
             )
         except KeyError as exc:
-            raise LineError(ln.no, ln.col, f"unknown name {exc}", ln.text) from None
+            raise LineError(ln.no, ln.col, lazy("unknown name {name}", name=str(exc)), ln.text) from None
         todo = nodes[1:]
     if not todo:
         return StepResult(ln.no, ln.text, pretty, "given"), prev, want

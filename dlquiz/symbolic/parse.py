@@ -51,12 +51,12 @@ text (``__``, attribute access, ``lambda x: …``, ``import``), control characte
 2000 characters, nesting deeper than 60, number literals over 100 digits, exponents above 1000,
 any number the formula builds over 1000 digits (``9**9**9**9``, ``10^1000*10^1000``: raised while
 reading, before any evaluation), division by zero and values like ``log(0)``. Messages have
-Chinese forms: ``dlquiz.symbolic.messages.parse_error_zh``.
+Chinese forms: the messages are catalog messages (``dlquiz.symbolic.messages``), shown in Chinese by
+``dlquiz.i18n.localized(exc, "zh")`` or ``dlquiz.symbolic.messages.parse_error_zh``.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -66,7 +66,9 @@ import sympy
 from sympy import Symbol
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import lazy
 from dlquiz.symbolic.grammar import MAX_DEPTH, MAX_EXPONENT, MAX_RESULT_DIGITS, Grammar, make_big, make_sum
+from dlquiz.symbolic.messages import at_column, columns_moved, reader_text
 from dlquiz.symbolic.names import EXTRA_NAMES, FUNCTIONS, GREEK, SUBSCRIPTS, make_symbol
 from dlquiz.symbolic.printing import show, to_unicode, unicode_name
 from dlquiz.symbolic.syntax import Node
@@ -154,7 +156,7 @@ def parse_math(
         ParseError: with the 1-based column of the offending token and a hint.
     """
     if not isinstance(text, str):
-        raise ParseError("expected a text", column=None, text=repr(text)[:80])
+        raise ParseError(at_column(lazy("expected a text"), None), column=None, text=repr(text)[:80])
     declared = frozenset(names)
     key = (text, latex, tuple(sorted(let.items())) if let else (), declared, any_names)
     hit = _CACHE.get(key)
@@ -211,9 +213,11 @@ def parse_relation(
         elif ch in "=＝" and depth == 0 and text[i - 1 : i] not in ("<", ">", "!") and text[i + 1 : i + 2] != "=":
             cut.append(i)
     if not cut:
-        raise ParseError("expected an equation 'left = right' but found no '='", column=None, text=text)
+        raise ParseError(
+            at_column(lazy("expected an equation 'left = right' but found no '='"), None), column=None, text=text
+        )
     if len(cut) > 1:
-        raise fail("more than one '=' in an equation", cut[1] + 1, text)
+        raise fail(lazy("more than one '=' in an equation"), cut[1] + 1, text)
     i = cut[0]
     lhs_text, rhs_text = text[:i], text[i + 1 :]
     kw = {
@@ -226,13 +230,15 @@ def parse_relation(
     try:
         lhs = parse_math(lhs_text, **kw)  # type: ignore[arg-type]
     except ParseError as exc:
-        raise ParseError(f"left side: {exc}", column=exc.column, text=text) from None
+        raise ParseError(
+            reader_text(lazy("left side: {message}", message=exc.args[0])), column=exc.column, text=text
+        ) from None
     try:
         rhs = parse_math(rhs_text, **kw)  # type: ignore[arg-type]
     except ParseError as exc:
         col = exc.column + i + 1 if exc.column is not None else None
-        msg = re.sub(r"at column \d+", f"at column {col}", str(exc)) if col else str(exc)
-        raise ParseError(f"right side: {msg}", column=col, text=text) from None
+        msg = columns_moved(exc.args[0], lambda _: col) if col else exc.args[0]
+        raise ParseError(reader_text(lazy("right side: {message}", message=msg)), column=col, text=text) from None
     return lhs, rhs
 
 
@@ -253,7 +259,13 @@ def _parse_let(let: Mapping[str, str] | None, timeout: float) -> dict[str, sympy
         try:
             out[cname] = parse_math(value, timeout=timeout, names=declared - {cname}).expr
         except ParseError as exc:
-            raise ParseError(f"abbreviation '{name}' = '{value}': {exc}", column=exc.column, text=value) from None
+            raise ParseError(
+                reader_text(
+                    lazy("abbreviation '{name}' = '{value}': {message}", name=name, value=value, message=exc.args[0])
+                ),
+                column=exc.column,
+                text=value,
+            ) from None
     if len(_LET_CACHE) < 256:
         _LET_CACHE[key] = out
     return out
@@ -265,7 +277,11 @@ def canonical_name(name: str) -> str:
     try:
         e = parse_math(name, latex=is_latex(name), any_names=True)
     except ParseError as exc:
-        raise ParseError(f"'{name}' is not a name: {exc}", column=exc.column, text=name) from None
+        raise ParseError(
+            reader_text(lazy("'{name}' is not a name: {message}", name=name, message=exc.args[0])),
+            column=exc.column,
+            text=name,
+        ) from None
     if not isinstance(e.expr, Symbol):
-        raise ParseError(f"'{name}' is not a single name", column=1, text=name)
+        raise ParseError(at_column(lazy("'{name}' is not a single name", name=name), None), column=1, text=name)
     return str(e.expr.name)

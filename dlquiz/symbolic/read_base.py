@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 import sympy
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import Lazy, lazy
+from dlquiz.symbolic.messages import END
 from dlquiz.symbolic.names import (
     declared_bases,
 )
@@ -33,7 +35,6 @@ NO_VALUE = {sympy.zoo, sympy.nan, sympy.oo, -sympy.oo}
 MULTIPLY = ("cdot", "times", "ast", "div", "odot", "circ")
 RELATIONS = ("=", "!=", "<", ">", "<=", ">=")
 SHOWN_FN = {"sigma": "σ", "Phi": "Φ", "delta": "δ", "heaviside": "heaviside"}
-DECLARE = "declare it to use it as one name (dlquiz equiv --let/--assume; a 'let' or 'assume' line in a derivation)"
 
 
 _MAX_BITS = int(MAX_RESULT_DIGITS * 3.3219280948873626) + 1
@@ -97,7 +98,7 @@ class Reader:
         if self.pos < len(self.toks) - 1:
             self.pos += 1
         if time.monotonic() > self.deadline:
-            raise fail("input took too long to read", t.col, self.text)
+            raise fail(lazy("input took too long to read"), t.col, self.text)
         return t
 
     def at(self, *texts: str) -> bool:
@@ -106,29 +107,83 @@ class Reader:
     def at_cmd(self, *names: str) -> bool:
         return self.tok.kind == "CMD" and self.tok.text in names
 
-    def expect(self, text: str, what: str = "") -> Tok:
-        if not self.at(text):
-            extra = f" to close {what}" if what else ""
-            raise self.error(f"expected '{text}'{extra} but found {self.describe(self.tok)}")
-        return self.advance()
+    def expect(self, text: str, what: str = "", opened: Tok | None = None) -> Tok:
+        """The token `text`, else an error: `text` was expected to close `what` (the bracket `opened`,
+        a part named by a catalog message, or a piece of notation such as ``\\hat``)."""
+        if self.at(text):
+            return self.advance()
+        t = self.tok
+        end = t.kind == "END"
+        if opened is not None:
+            raise self.unclosed(text, opened)
+        if isinstance(what, Lazy):  # a part named in words: "the subscript of the sum"
+            raise self.error(
+                lazy("expected '{close}' to close {part} but found the end of the input", close=text, part=what)
+                if end
+                else lazy(
+                    "expected '{close}' to close {part} but found {found}",
+                    close=text,
+                    part=what,
+                    found=self.describe(t),
+                )
+            )
+        if what:  # notation: "Piecewise", "'d/dx'", "\\hat"
+            raise self.error(
+                lazy("expected '{close}' to close {notation} but found the end of the input", close=text, notation=what)
+                if end
+                else lazy(
+                    "expected '{close}' to close {notation} but found {found}",
+                    close=text,
+                    notation=what,
+                    found=self.describe(t),
+                )
+            )
+        raise self.error(
+            lazy("expected '{close}' but found the end of the input", close=text)
+            if end
+            else lazy("expected '{close}' but found {found}", close=text, found=self.describe(t))
+        )
+
+    def unclosed(self, close: str, opened: Tok) -> ParseError:
+        """The error of a bracket `opened` that the current token does not close with `close`."""
+        if self.tok.kind == "END":
+            return self.error(
+                lazy(
+                    "expected '{close}' to close the '{open}' at column {column} but found the end of the input",
+                    close=close,
+                    open=opened.text,
+                    column=opened.col,
+                )
+            )
+        return self.error(
+            lazy(
+                "expected '{close}' to close the '{open}' at column {column} but found {found}",
+                close=close,
+                open=opened.text,
+                column=opened.col,
+                found=self.describe(self.tok),
+            )
+        )
 
     @staticmethod
     def describe(t: Tok) -> str:
+        """The token as a message quotes it (`END` for the end of the text)."""
         if t.kind == "END":
-            return "the end of the input"
+            return END
         if t.kind == "CMD":
             return f"'\\{t.text}'"
         return f"'{t.text}'"
 
-    def error(self, msg: str, t: Tok | None = None) -> ParseError:
-        return fail(msg, (t or self.tok).col, self.text)
+    def error(self, what: str, t: Tok | None = None, hint: str | None = None) -> ParseError:
+        """The error `what` (a catalog message) at the column of `t` (the current token), with a `hint`."""
+        return fail(what, (t or self.tok).col, self.text, hint)
 
     def enter(self) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.error(f"expression nested too deeply (more than {MAX_DEPTH} levels)")
+            raise self.error(lazy("expression nested too deeply (more than {limit} levels)", limit=MAX_DEPTH))
         if time.monotonic() > self.deadline:
-            raise self.error("input took too long to read")
+            raise self.error(lazy("input took too long to read"))
 
     def leave(self) -> None:
         self.depth -= 1
@@ -136,9 +191,9 @@ class Reader:
     def checked(self, e: sympy.Expr, where: Tok) -> sympy.Expr:
         # children were checked when they were built, so the new node and its arguments suffice
         if e in NO_VALUE or any(a in NO_VALUE for a in e.args):
-            raise self.error("the expression has no finite value here (division by zero, log of 0?)", where)
+            raise self.error(lazy("the expression has no finite value here (division by zero, log of 0?)"), where)
         if too_big(e) or any(too_big(a) for a in e.args):
-            raise self.error(f"number too large: more than {MAX_RESULT_DIGITS} digits", where)
+            raise self.error(lazy("number too large: more than {limit} digits", limit=MAX_RESULT_DIGITS), where)
         return e
 
     # ------------------------------------------------------------------ parts defined elsewhere

@@ -10,6 +10,7 @@ import sympy
 from sympy import Indexed, IndexedBase, Integer, Symbol
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import lazy
 from dlquiz.symbolic.functions import Phi, elu, leaky_relu, sigma, softmax, softplus
 from dlquiz.symbolic.names import (
     ALIASES,
@@ -31,7 +32,11 @@ class Calculus(Reader):
         start = self.tok
         a = self.additive()
         if not self.at(*RELATIONS) and not self.at_cmd("neq", "ne", "leq", "le", "geq", "ge", "lt", "gt"):
-            raise self.error(f"expected a comparison (=, ≠, <, >, ≤, ≥) but found {self.describe(self.tok)}")
+            raise self.error(
+                lazy("expected a comparison (=, ≠, <, >, ≤, ≥) but found the end of the input")
+                if self.tok.kind == "END"
+                else lazy("expected a comparison (=, ≠, <, >, ≤, ≥) but found {found}", found=self.describe(self.tok))
+            )
         op_tok = self.advance()
         op = {"neq": "!=", "ne": "!=", "leq": "<=", "le": "<=", "geq": ">=", "ge": ">=", "lt": "<", "gt": ">"}.get(
             op_tok.text, op_tok.text
@@ -41,7 +46,7 @@ class Calculus(Reader):
             a.expr, b.expr
         )
         if rel in (sympy.true, sympy.false) and not (a.expr.is_number and b.expr.is_number):
-            raise self.error("this comparison is always true or false", start)
+            raise self.error(lazy("this comparison is always true or false"), start)
         return Node("relation", rel, (a, b), op)
 
     def indicator(self, t: Tok) -> Node:
@@ -58,7 +63,7 @@ class Calculus(Reader):
                 return Node("mul", inner.expr, (one, Node("paren", inner.expr, (inner,))), ops=("", " "))
             self.pos = save
         rel = self.relation()
-        self.expect("]", f"the '[' at column {open_tok.col}")
+        self.expect("]", opened=open_tok)
         self.leave()
         a, b = rel.args[0].expr, rel.args[1].expr
         op = rel.text
@@ -78,24 +83,28 @@ class Calculus(Reader):
             if self.latex or fname in ("log", "exp", "tanh", "sqrt", "sin", "cos", "sinh", "cosh", "tan"):
                 # \log x, ln x: the argument is the next power-level factor
                 if not (self.starts_factor() or self.at("|")):  # √|x|
-                    raise self.error(f"'{t.text}' needs an argument")
+                    raise self.error(lazy("'{function}' needs an argument", function=t.text))
                 self.enter()
                 a = self.power()
                 self.leave()
                 return [a]
-            raise self.error(f"'{t.text}' needs its argument in parentheses, e.g. {t.text}(x)")
+            raise self.error(
+                lazy(
+                    "'{function}' needs its argument in parentheses, e.g. {example}",
+                    function=t.text,
+                    example=f"{t.text}(x)",
+                )
+            )
         open_tok = self.advance()
         self.enter()
         if self.at(")"):
-            raise self.error(f"'{t.text}()' needs an argument")
+            raise self.error(lazy("'{function}' needs an argument", function=t.text + "()"))
         args = [self.additive()]
         while self.at(","):
             self.advance()
             args.append(self.additive())
         if not self.at(")"):
-            raise self.error(
-                f"expected ')' to close the '(' at column {open_tok.col} but found {self.describe(self.tok)}"
-            )
+            raise self.unclosed(")", open_tok)
         self.advance()
         self.leave()
         return args
@@ -106,7 +115,7 @@ class Calculus(Reader):
         sub: Node | None = None
         if self.at("_"):
             if fname != "softmax":
-                raise self.error(f"a subscript on '{t.text}' is only meaningful for softmax")
+                raise self.error(lazy("a subscript on '{function}' is only meaningful for softmax", function=t.text))
             sub = self.subscript()
         primes = 0
         while self.at("'"):
@@ -122,7 +131,7 @@ class Calculus(Reader):
         if primes:  # σ′(σ′(…)): each level doubles the meaning, so the nesting is bounded
             self.primed += 1
             if self.primed > MAX_PRIMED:
-                raise self.error(f"derivatives (′) nested more than {MAX_PRIMED} deep", t)
+                raise self.error(lazy("derivatives (′) nested more than {limit} deep", limit=MAX_PRIMED), t)
         try:
             result = self._call_body(fname, t, sub, primes)
         finally:
@@ -134,9 +143,9 @@ class Calculus(Reader):
     def _call_body(self, fname: str, t: Tok, sub: Node | None, primes: int) -> Node:
         if fname in ("sum", "prod", "diff"):
             if not self.at("("):
+                example = {"sum": "sum(x_k, k, 1, K)", "prod": "prod(x_k, k, 1, K)", "diff": "diff(f, x)"}[fname]
                 raise self.error(
-                    f"'{t.text}' needs parentheses, e.g. "
-                    + {"sum": "sum(x_k, k, 1, K)", "prod": "prod(x_k, k, 1, K)", "diff": "diff(f, x)"}[fname]
+                    lazy("'{function}' needs parentheses, e.g. {example}", function=t.text, example=example)
                 )
             args = self.args(fname, t)
             return self.diff_call(args, t) if fname == "diff" else self.big_call(fname, args, t)
@@ -160,33 +169,50 @@ class Calculus(Reader):
 
     def softmax_call(self, args: list[Node], sub: Node | None, t: Tok) -> Node:
         if len(args) != 1:
-            raise self.error("softmax takes one argument: softmax(o)_i or softmax(o_i)", t)
+            raise self.error(
+                lazy("softmax takes one argument: {example} or {other}", example="softmax(o)_i", other="softmax(o_i)"),
+                t,
+            )
         a = args[0].expr
         if self.at("_"):
             if sub is not None:
-                raise self.error("softmax with two subscripts", t)
+                raise self.error(lazy("softmax with two subscripts"), t)
             sub = self.subscript()
         if sub is not None:
             if not isinstance(a, Symbol) or a.name in SUBSCRIPTS:
-                raise self.error("write softmax(o)_i with a plain name o inside", t)
+                raise self.error(lazy("write softmax(o)_i with a plain name o inside"), t)
             a = make_symbol(a.name, sub.expr)
         if not isinstance(a, (Symbol, Indexed)):
-            raise self.error("softmax needs the logit vector's name: softmax(o)_i", t)
+            raise self.error(lazy("softmax needs the logit vector's name: {example}", example="softmax(o)_i"), t)
         shown = unicode_name(a.name) if isinstance(a, Symbol) else str(a)
         return Node("call", softmax(a), (leaf("name", a, shown),), "softmax")
 
     def apply(self, fname: str, args: list[sympy.Expr], t: Tok, primes: int) -> sympy.Expr:
         build = BUILDERS.get(fname)
         if build is None:  # pragma: no cover - table and builders agree
-            raise self.error(f"unknown function '{t.text}'", t)
+            raise self.error(lazy("unknown function '{name}'", name=t.text), t)
         lo, hi, fn = build
         if not lo <= len(args) <= hi:
-            want = str(lo) if lo == hi else f"{lo} to {hi}"
-            raise self.error(f"'{t.text}' takes {want} argument(s), got {len(args)}", t)
+            if lo == hi:
+                raise self.error(
+                    lazy("'{function}' takes {n} argument(s), got {got}", function=t.text, n=lo, got=len(args)), t
+                )
+            raise self.error(
+                lazy(
+                    "'{function}' takes {lo} to {hi} argument(s), got {got}",
+                    function=t.text,
+                    lo=lo,
+                    hi=hi,
+                    got=len(args),
+                ),
+                t,
+            )
         try:
             if primes:
                 if primes > 3 or len(args) != 1:
-                    raise self.error(f"derivative prime on '{t.text}': only f'(x) for one argument", t)
+                    raise self.error(
+                        lazy("derivative prime on '{function}': only f'(x) for one argument", function=t.text), t
+                    )
                 u = sympy.Dummy("u")
                 d = sympy.diff(fn([u]), u, primes)
                 return self.checked(substitute(d, u, args[0]), t)
@@ -195,23 +221,32 @@ class Calculus(Reader):
                     return self.checked(fn(args), t)
             return self.checked(fn(args), t)
         except (ValueError, TypeError, ArithmeticError):
-            raise self.error(f"'{t.text}' has no value for this argument", t) from None
+            raise self.error(lazy("'{function}' has no value for this argument", function=t.text), t) from None
 
     def big_call(self, fname: str, args: list[Node], t: Tok) -> Node:
         if len(args) != 4 or not isinstance(args[1].expr, Symbol):
-            raise self.error(f"{fname} takes (expression, index, from, to), e.g. {fname}(y_k, k, 1, K)", t)
+            raise self.error(
+                lazy(
+                    "{function} takes (expression, index, from, to), e.g. {example}",
+                    function=fname,
+                    example=f"{fname}(y_k, k, 1, K)",
+                ),
+                t,
+            )
         body, k, lo, hi = args
         value = make_big(fname, body.expr, k.expr, lo.expr, hi.expr)
         return Node("sum" if fname == "sum" else "prod", value, (k, lo, hi, body))
 
     def diff_call(self, args: list[Node], t: Tok) -> Node:
         if len(args) not in (2, 3) or not isinstance(args[1].expr, Symbol):
-            raise self.error("diff takes (expression, variable[, order]), e.g. diff(f, x)", t)
+            raise self.error(
+                lazy("diff takes (expression, variable[, order]), e.g. {example}", example="diff(f, x)"), t
+            )
         order = 1
         if len(args) == 3:
             n = args[2].expr
             if not (n.is_Integer and 1 <= n <= 5):
-                raise self.error("the order of diff must be a whole number from 1 to 5", t)
+                raise self.error(lazy("the order of diff must be a whole number from 1 to 5"), t)
             order = int(n)
         value = sympy.Derivative(args[0].expr, (args[1].expr, order))
         return Node(
@@ -225,26 +260,26 @@ class Calculus(Reader):
         nodes: list[Node] = []
         pairs: list[tuple[sympy.Expr, sympy.Basic]] = []
         while True:
-            self.expect("(", "a (value, condition) pair")
+            self.expect("(", lazy("a (value, condition) pair"))
             v = self.additive()
-            self.expect(",", "the value of a Piecewise pair")
+            self.expect(",", lazy("the value of a Piecewise pair"))
             if self.tok.kind == "ID" and self.tok.text in ("True", "otherwise"):
                 self.advance()
                 c = Node("const", sympy.true, (), "True")
             else:
                 c = self.relation()
-            self.expect(")", "a (value, condition) pair")
+            self.expect(")", lazy("a (value, condition) pair"))
             nodes += [v, c]
             pairs.append((v.expr, c.expr))
             if not self.at(","):
                 break
             self.advance()
-        self.expect(")", f"the '(' at column {open_tok.col}")
+        self.expect(")", opened=open_tok)
         self.leave()
         try:
             value = sympy.Piecewise(*pairs)
         except (TypeError, ValueError):
-            raise self.error("this Piecewise has no value", t) from None
+            raise self.error(lazy("this Piecewise has no value"), t) from None
         return Node("piecewise", self.checked(value, t), tuple(nodes))
 
     def big_operator(self, fname: str, t: Tok) -> Node:
@@ -263,12 +298,12 @@ class Calculus(Reader):
                 if self.at("="):
                     self.advance()
                     lo = self.additive()
-                self.expect("}", "the subscript of the sum")
+                self.expect("}", lazy("the subscript of the sum"))
             else:
                 ke = self.sub_atom()
                 k = leaf("name", ke, unicode_name(str(ke)))
             if not isinstance(k.expr, Symbol):
-                raise self.error("the index must be a name, e.g. \\sum_{k=1}^{K}", kt)
+                raise self.error(lazy("the index must be a name, e.g. {example}", example="\\sum_{k=1}^{K}"), kt)
         if self.tok.kind == "SUP":
             s = self.advance()
             hi = leaf("num", Integer(int(s.text)), s.text)
@@ -279,7 +314,12 @@ class Calculus(Reader):
             cap = Symbol(str(k.expr).upper())
             lo, hi = leaf("num", Integer(1), "1"), leaf("name", cap, unicode_name(cap.name))
         if k is None or lo is None or hi is None:
-            raise self.error("write it with its range, e.g. \\sum_{k=1}^{K} or ∏_{k=1}^{K}", t)
+            raise self.error(
+                lazy(
+                    "write it with its range, e.g. {example} or {other}", example="\\sum_{k=1}^{K}", other="∏_{k=1}^{K}"
+                ),
+                t,
+            )
         self.enter()
         body = self.term()
         self.leave()
@@ -293,12 +333,12 @@ class Calculus(Reader):
         elif self.at("^"):
             e = self.exponent().expr
             if not e.is_Integer:
-                raise self.error("the order of a derivative is a whole number")
+                raise self.error(lazy("the order of a derivative is a whole number"))
             n = int(e)
         else:
             return 1
         if not 1 <= n <= 5:
-            raise self.error("derivative order must be 1 to 5")
+            raise self.error(lazy("derivative order must be 1 to 5"))
         return n
 
     def diff_variable(self, marker: str) -> Node:
@@ -314,14 +354,26 @@ class Calculus(Reader):
                 self.advance()
                 var = self.name_node(ALIASES.get(vt.text, vt.text), vt)
             else:
-                raise self.error(f"expected the variable after '{marker}'", vt)
+                raise self.error(lazy("expected the variable after '{marker}'", marker=marker), vt)
         elif vt.kind == "ID" and marker == "d" and vt.text.startswith("d") and len(vt.text) > 1:
             self.advance()
             var = self.name_node(vt.text[1:], vt)
         else:
-            raise self.error(f"expected the variable, e.g. {marker}/{marker}x, but found {self.describe(vt)}", vt)
+            raise self.error(
+                lazy(
+                    "expected the variable, e.g. {example}, but found the end of the input",
+                    example=f"{marker}/{marker}x",
+                )
+                if vt.kind == "END"
+                else lazy(
+                    "expected the variable, e.g. {example}, but found {found}",
+                    example=f"{marker}/{marker}x",
+                    found=self.describe(vt),
+                ),
+                vt,
+            )
         if not isinstance(var.expr, Symbol):
-            raise self.error("the derivative variable must be a name", vt)
+            raise self.error(lazy("the derivative variable must be a name"), vt)
         return var
 
     def derivative_operator(self, t: Tok) -> Node:
@@ -331,7 +383,7 @@ class Calculus(Reader):
         self.expect("/", f"'{marker}/{marker}x'")
         var = self.diff_variable(marker)
         if self.order() != order:
-            raise self.error("the orders above and below the fraction differ", t)
+            raise self.error(lazy("the orders above and below the fraction differ"), t)
         self.enter()
         f = self.power() if self.at("(") else self.term()
         self.leave()
@@ -345,7 +397,7 @@ class Calculus(Reader):
         if first is None:
             nt = self.tok
             if nt.kind != "ID":
-                raise self.error("expected a name after '∂', e.g. ∂L/∂w", nt)
+                raise self.error(lazy("expected a name after '∂', e.g. {example}", example="∂L/∂w"), nt)
             self.advance()
             num = self.name_node(nt.text, nt)
         else:
@@ -353,7 +405,7 @@ class Calculus(Reader):
         self.expect("/", f"'{marker}L/{marker}w'")
         var = self.diff_variable(marker)
         if self.order() != order:
-            raise self.error("the orders above and below the fraction differ", t)
+            raise self.error(lazy("the orders above and below the fraction differ"), t)
         return self.dfrac(num, var, marker, order)
 
     def dfrac(self, num: Node, var: Node, marker: str, order: int) -> Node:

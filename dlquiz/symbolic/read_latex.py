@@ -7,6 +7,8 @@ from __future__ import annotations
 import sympy
 from sympy import Integer
 
+from dlquiz.i18n import lazy
+from dlquiz.symbolic.messages import DECLARE
 from dlquiz.symbolic.names import (
     ALIASES,
     EXTRA_NAMES,
@@ -16,7 +18,6 @@ from dlquiz.symbolic.names import (
 )
 from dlquiz.symbolic.printing import unicode_name
 from dlquiz.symbolic.read_base import (
-    DECLARE,
     Reader,
 )
 from dlquiz.symbolic.syntax import Node, leaf
@@ -36,9 +37,9 @@ class Latex(Reader):
             if self.at("["):
                 self.advance()
                 n = self.additive()
-                self.expect("]", "the root index")
+                self.expect("]", lazy("the root index"))
                 if n.expr == 0:
-                    raise self.error("a zeroth root", t)
+                    raise self.error(lazy("a zeroth root"), t)
                 arg = self.arg()
                 idx = Node("div", 1 / n.expr, (leaf("num", Integer(1), "1"), n))
                 return self.pow(Node("group", arg.expr, (arg,)), Node("paren", idx.expr, (idx,)), t)
@@ -53,14 +54,14 @@ class Latex(Reader):
         if c in ("lvert", "vert", "lVert", "Vert"):
             inner = self.additive()
             if not self.at_cmd("rvert", "vert", "rVert", "Vert"):
-                raise self.error(f"expected '\\rvert' to close '\\{c}'")
+                raise self.error(lazy("expected '{close}' to close '{open}'", close="\\rvert", open="\\" + c))
             self.advance()
             return Node("abs", sympy.Abs(inner.expr), (inner,))
         if c in ("lfloor", "lceil"):
             inner = self.additive()
             close = "rfloor" if c == "lfloor" else "rceil"
             if not self.at_cmd(close):
-                raise self.error(f"expected '\\{close}' to close '\\{c}'")
+                raise self.error(lazy("expected '{close}' to close '{open}'", close="\\" + close, open="\\" + c))
             self.advance()
             fn = "floor" if c == "lfloor" else "ceil"
             value = sympy.floor(inner.expr) if fn == "floor" else sympy.ceiling(inner.expr)
@@ -77,12 +78,17 @@ class Latex(Reader):
         if c == "pi":
             return leaf("const", sympy.pi, "π")
         if c == "partial":
-            raise self.error("'\\partial' belongs in \\frac{\\partial f}{\\partial x}", t)
+            raise self.error(
+                lazy(
+                    "'{command}' belongs in {example}", command="\\partial", example="\\frac{\\partial f}{\\partial x}"
+                ),
+                t,
+            )
         if c in ("top", "intercal", "T"):
-            raise self.error("transpose is a matrix operation; scalar formulas only here", t)
+            raise self.error(lazy("transpose is a matrix operation"), t, lazy("scalar formulas only here"))
         if c in ("int", "lim", "infty"):
-            raise self.error(f"'\\{c}' is not supported", t)
-        raise self.error(f"unknown LaTeX command '\\{c}'", t)
+            raise self.error(lazy("'{command}' is not supported", command="\\" + c), t)
+        raise self.error(lazy("unknown LaTeX command '{command}'", command="\\" + c), t)
 
     def accent(self, t: Tok) -> Node:
         c = t.text
@@ -97,22 +103,24 @@ class Latex(Reader):
             elif nm.kind == "CMD" and (nm.text in GREEK or nm.text in ALIASES):
                 base = ALIASES.get(nm.text, nm.text)
             else:
-                raise self.error(f"\\{c}{{...}} takes one letter", inner)
+                raise self.error(lazy("{command} takes one letter", command=f"\\{c}{{...}}"), inner)
             self.advance()
             inner_sub = self.subscript() if self.at("_") else None  # \hat{y_i}
-            self.expect("}", f"\\{c}")
+            self.expect("}", "\\" + c)
         elif inner.kind == "ID" and len(inner.text) == 1:
             base = self.advance().text
         elif inner.kind == "CMD" and (inner.text in GREEK or inner.text in ALIASES):
             base = ALIASES.get(self.advance().text, inner.text)
         else:
-            raise self.error(f"\\{c} takes one letter, e.g. \\{c}{{y}}", inner)
+            raise self.error(
+                lazy("{command} takes one letter, e.g. {example}", command="\\" + c, example=f"\\{c}{{y}}"), inner
+            )
         self.leave()
         acc = {"widehat": "hat", "overline": "bar", "widetilde": "tilde"}.get(c, c)
         sub = inner_sub
         if self.at("_"):
             if sub is not None:
-                raise self.error("a name with two subscripts")
+                raise self.error(lazy("a name with two subscripts"))
             sub = self.subscript()
         sym = make_symbol(base + acc, sub.expr if sub is not None else None)
         if sym.name in self.let:
@@ -160,7 +168,9 @@ class Latex(Reader):
             and word.isalpha()
         ):
             return self.name_node(word, t)
-        raise self.error(f"unknown name '{word}' in \\{t.text}{{...}}; {DECLARE}", t)
+        raise self.error(
+            lazy("unknown name '{name}' in {command}", name=word, command=f"\\{t.text}{{...}}"), t, DECLARE
+        )
 
     def frac(self, t: Tok) -> Node:
         # derivative forms: \frac{\partial L}{\partial x}, \frac{d}{dx} f, \frac{dy}{dx}
@@ -173,7 +183,7 @@ class Latex(Reader):
         num = self.arg()
         den = self.arg()
         if den.expr == 0:
-            raise self.error("division by zero in \\frac", t)
+            raise self.error(lazy("division by zero in {command}", command="\\frac"), t)
         return Node("div", self.checked(num.expr / den.expr, t), (num, den))
 
     def try_latex_derivative(self, t: Tok) -> Node | None:
@@ -193,7 +203,7 @@ class Latex(Reader):
             return None
         var = self.diff_variable(self.tok.text if self.tok.kind == "ID" else "∂")
         self.order()
-        self.expect("}", "the derivative's denominator")
+        self.expect("}", lazy("the derivative's denominator"))
         if f is None:
             self.enter()
             f = self.term()

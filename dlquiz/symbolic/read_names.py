@@ -15,6 +15,8 @@ import re
 import sympy
 from sympy import Integer, Symbol
 
+from dlquiz.i18n import lazy
+from dlquiz.symbolic.messages import DECLARE, reader_text
 from dlquiz.symbolic.names import (
     ACCENTS,
     ALIASES,
@@ -29,7 +31,6 @@ from dlquiz.symbolic.names import (
 )
 from dlquiz.symbolic.printing import unicode_name
 from dlquiz.symbolic.read_base import (
-    DECLARE,
     Reader,
 )
 from dlquiz.symbolic.syntax import Node, leaf
@@ -46,7 +47,7 @@ class Names(Reader):
         if self.latex and len(raw) == 1 and raw.isascii() and self.bases:
             raw = self._latex_declared(raw)
         if raw in FORBIDDEN or (keyword.iskeyword(raw) and raw != "lambda"):
-            raise self.error(f"'{raw}' is not allowed in a formula", t)
+            raise self.error(lazy("'{name}' is not allowed in a formula", name=raw), t)
         if raw == "∂" and (self.at("/") or (self.tok.kind == "SUP" and self.peek().text == "/")):
             return self.derivative_operator(t)
         if raw == "d" and self._d_over():
@@ -59,14 +60,21 @@ class Names(Reader):
                 return d
         if raw == "𝟙":
             if not self.at("["):
-                raise self.error("𝟙 is the indicator: write 𝟙[i = j]", t)
+                raise self.error(lazy("𝟙 is the indicator: write {example}", example="𝟙[i = j]"), t)
             return self.indicator(t)
         if raw in ("Σ", "Π") and self.at("_"):
             return self.big_operator("sum" if raw == "Σ" else "prod", t)
         if raw == "Π":
             if self.at("("):
                 return self.call("prod", t)
-            raise self.error("Π is the product: write Π_{k=1}^{K} x_k or prod(x_k, k, 1, K)", t)
+            raise self.error(
+                lazy(
+                    "Π is the product: write {example} or {other}",
+                    example="Π_{k=1}^{K} x_k",
+                    other="prod(x_k, k, 1, K)",
+                ),
+                t,
+            )
         fname = FUNCTIONS.get(raw)
         if fname is not None and (raw not in DUAL or self.applied()) and raw not in self.names:
             return self.call(fname, t)
@@ -106,15 +114,15 @@ class Names(Reader):
         is a name."""
         primes = self._primes_ahead()
         if primes > 3:
-            raise self.error("at most three primes", t)
+            raise self.error(lazy("at most three primes"), t)
         if len(raw) != 1:
-            raise self.error(f"unknown function '{raw}'; {DECLARE}", t)
+            raise self.error(lazy("unknown function '{name}'", name=raw), t, DECLARE)
         for _ in range(primes):
             self.advance()
         if self.at("("):
             args = self.args(raw, t)
             if len(args) != 1 or not isinstance(args[0].expr, Symbol):
-                raise self.error(f"write {raw}{chr(39) * primes}(x) with one variable", t)
+                raise self.error(lazy("write {example} with one variable", example=f"{raw}{chr(39) * primes}(x)"), t)
             var = args[0].expr
             value = sympy.Derivative(sympy.Function(raw)(var), (var, primes))
             return Node("call", value, tuple(args), raw + "′" * primes)
@@ -148,10 +156,14 @@ class Names(Reader):
             word, digits = m.group(1), m.group(2)
             if word in ("log", "ln") and self.at("("):
                 raise self.error(
-                    f"'{raw}(…)': a logarithm to base {digits} is log(x)/log({digits}); log and ln are natural", t
+                    lazy("'{name}': a logarithm to base {base} is log(x)/log({base})", name=f"{raw}(…)", base=digits),
+                    t,
+                    lazy("log and ln are natural"),
                 )
             raise self.error(
-                f"'{raw}': a function takes its argument in parentheses; did you mean {word}({digits})?", t
+                lazy("'{name}': a function takes its argument in parentheses", name=raw),
+                t,
+                lazy("did you mean {call}?", call=f"{word}({digits})"),
             )
         if m:  # y1 = y_1, W1 = W_1 (declared or not)
             base = self.base_name(m.group(1), t)
@@ -163,7 +175,7 @@ class Names(Reader):
         layer = self.layer()
         if self.at("_"):
             if sub is not None:
-                raise self.error("a name with two subscripts")
+                raise self.error(lazy("a name with two subscripts"))
             sub = self.subscript()
         if layer is None and self.at("^") and self.peek().kind == "OP" and self.peek().text in ("[", "{"):
             layer = self.layer()
@@ -189,7 +201,15 @@ class Names(Reader):
         if len(base) > 1 and base not in GREEK and base != "pi":
             self.used.add(base)
         if len(raw) == 1 and raw not in self.bases and raw.swapcase() in self.bases and raw.swapcase() != raw:
-            self.notes.append(f"'{raw}' is not declared but '{raw.swapcase()}' is (names are case-sensitive)")
+            self.notes.append(
+                reader_text(
+                    lazy(
+                        "'{name}' is not declared but '{declared}' is (names are case-sensitive)",
+                        name=raw,
+                        declared=raw.swapcase(),
+                    )
+                )
+            )
         return leaf("name", sym, unicode_name(sym.name))
 
     def layer(self) -> str | None:
@@ -206,9 +226,9 @@ class Names(Reader):
         self.advance()  # [
         self.enter()
         e = self.sub_expr()
-        self.expect("]", "the layer superscript")
+        self.expect("]", lazy("the layer superscript"))
         if braced:
-            self.expect("}", "the layer superscript")
+            self.expect("}", lazy("the layer superscript"))
         self.leave()
         return sub_text(e).strip("{}")
 
@@ -219,7 +239,16 @@ class Names(Reader):
         for ch in raw[:-1]:
             factors.append(leaf("const", sympy.E, "e") if ch == "e" else leaf("name", Symbol(ch), ch))
         factors.append(self.name_node(raw[-1] + digits, t))
-        self.notes.append(f"'{raw}{digits}' is read as the product {'·'.join(raw)}{digits}; {DECLARE}")
+        self.notes.append(
+            reader_text(
+                lazy(
+                    "'{name}' is read as the product {product}; {hint}",
+                    name=raw + digits,
+                    product="·".join(raw) + digits,
+                    hint=DECLARE,
+                )
+            )
+        )
         value = self.checked(sympy.Mul(*[f.expr for f in factors]), t)
         return Node("mul", value, tuple(factors), ops=("",) + (" ",) * (len(factors) - 1))
 
@@ -252,10 +281,13 @@ class Names(Reader):
             or difflib.get_close_matches(raw, pool, n=1, cutoff=0.6)
         )
         if near or not raw.isascii() or not raw.isalpha():
-            hint = f"; did you mean '{near[0]}'? Or {DECLARE}" if near else f"; {DECLARE}"
-            if near and near[0].lower() == raw.lower():
-                hint = f"; did you mean '{near[0]}'? (names are case-sensitive)"
-            raise self.error(f"unknown name '{raw}'{hint}", t)
+            if not near:
+                hint = DECLARE
+            elif near[0].lower() == raw.lower():
+                hint = lazy("did you mean '{name}'? (names are case-sensitive)", name=near[0])
+            else:
+                hint = lazy("did you mean '{name}'? Or {declare}", name=near[0], declare=DECLARE)
+            raise self.error(lazy("unknown name '{name}'", name=raw), t, hint)
         return None
 
     def subscript(self) -> Node:
@@ -265,10 +297,12 @@ class Names(Reader):
             self.advance()
             self.enter()
             if self.at("}"):
-                raise self.error("empty subscript '_{}'")
+                raise self.error(lazy("empty subscript '{subscript}'", subscript="_{}"))
             e = self.sub_expr()
             if not self.at("}"):
-                raise self.error(f"expected '}}' to close the subscript at column {us.col + 1}")
+                raise self.error(
+                    lazy("expected '{close}' to close the subscript at column {column}", close="}", column=us.col + 1)
+                )
             self.advance()
             self.leave()
             return leaf("name", e, sub_text(e))
@@ -290,7 +324,11 @@ class Names(Reader):
             self.advance()
             name = ALIASES.get(t.text, t.text)
             return leaf("name", Symbol(name), name)
-        raise self.error(f"expected a subscript after '_' but found {self.describe(t)}")
+        raise self.error(
+            lazy("expected a subscript after '_' but found the end of the input")
+            if t.kind == "END"
+            else lazy("expected a subscript after '_' but found {found}", found=self.describe(t))
+        )
 
     def sub_expr(self) -> sympy.Expr:
         # subscripts are index expressions: names, integers, + and -, commas joined
@@ -325,4 +363,4 @@ class Names(Reader):
         if t.kind == "CMD" and (t.text in GREEK or t.text in ALIASES):
             self.advance()
             return Symbol(ALIASES.get(t.text, t.text))
-        raise self.error(f"unexpected {self.describe(t)} in a subscript")
+        raise self.error(lazy("unexpected {what} in a subscript", what=self.describe(t)))

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import lazy
+from dlquiz.symbolic.messages import at_column
 from dlquiz.symbolic.names import FORBIDDEN, GREEK_BY_CHAR
 
 MAX_LENGTH = 2000
@@ -29,11 +31,10 @@ class Tok:
     space_before: bool = False
 
 
-def fail(msg: str, col: int | None, text: str) -> ParseError:
-    """A ParseError whose message names the column before the hint (``…; hint``)."""
-    where = f" at column {col}" if col is not None else ""
-    head, sep, hint = msg.partition("; ")
-    return ParseError(f"{head}{where}{sep}{hint}", column=col, text=text)
+def fail(what: str, col: int | None, text: str, hint: str | None = None) -> ParseError:
+    """A ParseError whose message names the problem, then the column, then the hint: ``what at column
+    N; hint`` (`what` and `hint` are catalog messages, see ``messages.py``)."""
+    return ParseError(at_column(what, col, hint), column=col, text=text)
 
 
 _LATEX_WORDS = (
@@ -179,25 +180,27 @@ def check_raw(text: str) -> None:
     """Refuse what is never math before tokenizing: length, control characters, Python."""
     if len(text) > MAX_LENGTH:
         raise ParseError(
-            f"input too long: {len(text)} characters (at most {MAX_LENGTH})", column=MAX_LENGTH + 1, text=text[:80]
+            at_column(lazy("input too long: {n} characters (at most {limit})", n=len(text), limit=MAX_LENGTH), None),
+            column=MAX_LENGTH + 1,
+            text=text[:80],
         )
     for i, ch in enumerate(text):
         if ch in "\t\n\r":
             continue
         if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            raise fail(f"control character U+{ord(ch):04X} is not allowed", i + 1, text)
+            raise fail(lazy("control character {code} is not allowed", code=f"U+{ord(ch):04X}"), i + 1, text)
     m = re.search(r"[A-Za-z_)\]]\s*\.\s*[A-Za-z_]", text)
     if m:
-        raise fail("'.' after a name: attribute access is not math", m.start() + 2, text)
+        raise fail(lazy("'.' after a name: attribute access is not math"), m.start() + 2, text)
     m = re.search(r"__", text)
     if m:
-        raise fail("double underscore is not allowed", m.start() + 1, text)
+        raise fail(lazy("double underscore is not allowed"), m.start() + 1, text)
     for m in re.finditer(r"(?<![A-Za-z\\])[A-Za-z]+", text):
         if m.group(0) in FORBIDDEN:
-            raise fail(f"'{m.group(0)}' is not allowed in a formula", m.start() + 1, text)
+            raise fail(lazy("'{name}' is not allowed in a formula", name=m.group(0)), m.start() + 1, text)
     m = re.search(r"lambda\s*[A-Za-z_, ]*:", text)
     if m:
-        raise fail("'lambda …:' is Python, not math; λ alone is a name", m.start() + 1, text)
+        raise fail(lazy("'lambda …:' is Python, not math"), m.start() + 1, text, lazy("λ alone is a name"))
 
 
 class _Lexer:
@@ -217,7 +220,7 @@ class _Lexer:
         text, n = self.text, len(self.text)
         while self.i < n:
             if self.deadline is not None and time.monotonic() > self.deadline:
-                raise fail("input took too long to read", self.i + 1, text)
+                raise fail(lazy("input took too long to read"), self.i + 1, text)
             ch = text[self.i]
             if ch in " \t\n\r" or (self.latex and ch == "~"):
                 self.space = True
@@ -259,14 +262,14 @@ class _Lexer:
                     self.add("NUM" if part.isdigit() else "ID" if part.isalpha() else "OP", part, col)
                 self.add("OP", ")", col)
             else:
-                raise fail(f"malformed superscript '{self.text[col - 1 : j]}'", col, self.text)
+                raise fail(lazy("malformed superscript '{text}'", text=self.text[col - 1 : j]), col, self.text)
             return True
         if ch in _BRACKETS:
             self.add("OP", ch, col)
             self.i += 1
             return True
         if ch == "ᵀ":
-            raise fail("transpose is a matrix operation; scalar formulas only here", col, self.text)
+            raise fail(lazy("transpose is a matrix operation"), col, self.text, lazy("scalar formulas only here"))
         if ch in _PRIMES:
             for _ in range(_PRIMES[ch]):
                 self.add("OP", "'", col)
@@ -279,7 +282,7 @@ class _Lexer:
         if ch in _COMBINING:  # y + U+0302 = ŷ, c + U+0303 = c̃
             last = self.toks[-1] if self.toks else None
             if last is None or last.kind not in ("ID", "CMD") or self.space:
-                raise fail("an accent mark must follow a letter", col, self.text)
+                raise fail(lazy("an accent mark must follow a letter"), col, self.text)
             self.toks[-1] = Tok(last.kind, last.text + _COMBINING[ch], last.col, last.space_before)
             self.i += 1
             return True
@@ -307,7 +310,7 @@ class _Lexer:
         elif ch == "\\":
             m = _COMMAND.match(text, i)
             if m is None:
-                raise fail("a lone backslash", col, text)
+                raise fail(lazy("a lone backslash"), col, text)
             name = m.group(1)
             self.i = m.end()
             if name in SPACING:
@@ -324,10 +327,8 @@ class _Lexer:
                 self.add("ID", base[0] + _COMBINING[base[1]], col)
                 self.i += 1
                 return
-            hint = ""
-            if ch in ';:&$@#%`~?"':
-                hint = "; this is not part of a formula"
-            raise fail(f"unexpected character {ch!r}{hint}", col, text)
+            hint = lazy("this is not part of a formula") if ch in ';:&$@#%`~?"' else None
+            raise fail(lazy("unexpected character {char}", char=repr(ch)), col, text, hint)
 
     def _number(self) -> None:
         text, i, col = self.text, self.i, self.i + 1
@@ -341,10 +342,10 @@ class _Lexer:
                 j = e.end()
         num = text[i:j]
         if j < len(text) and text[j] == ".":
-            raise fail(f"malformed number '{num}.'", col, text)
+            raise fail(lazy("malformed number '{number}'", number=num + "."), col, text)
         digits = sum(c.isdigit() for c in num)
         if digits > MAX_DIGITS:
-            raise fail(f"number too long ({digits} digits, at most {MAX_DIGITS})", col, text)
+            raise fail(lazy("number too long ({n} digits, at most {limit})", n=digits, limit=MAX_DIGITS), col, text)
         self.add("NUM", num, col)
         self.i = j
 

@@ -224,19 +224,19 @@ def check_scalar(
             results.append(StepResult(ln.no, ln.text, ln.text, "given"))
             continue
         if ln.kind == "shape":
-            raise LineError(ln.no, ln.col, "shape declarations need matrix steps", ln.text)
+            raise LineError(ln.no, ln.col, lazy("shape declarations need matrix steps"), ln.text)
         parts = pieces(ln)
         if ln.kind == "cont":
             parts = parts[1:]
             if prev is None:
                 raise LineError(
-                    ln.no, ln.col, "a step starting with '=' needs a previous expression to continue", ln.text
+                    ln.no, ln.col, lazy("a step starting with '=' needs a previous expression to continue"), ln.text
                 )
         exprs: list[tuple[sympy.Expr, str]] = []
         try:
             for text, col in parts:
                 if not text:
-                    raise LineError(ln.no, col, "empty side of '='", ln.text)
+                    raise LineError(ln.no, col, lazy("empty side of '='"), ln.text)
                 exprs.append(read_expr(text, ctx, ln.no, col, timeout))
         except ParseError as exc:
             if not soft:

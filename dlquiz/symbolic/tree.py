@@ -29,9 +29,11 @@ from typing import Any
 import sympy
 
 from dlquiz.errors import ParseError
+from dlquiz.i18n import lazy
 from dlquiz.symbolic import parse_math
 from dlquiz.symbolic.exprtree import OPS, UNARY, Expr, Formula, make_formula, variable_label
 from dlquiz.symbolic.functions import sigma
+from dlquiz.symbolic.messages import reader_text
 
 __all__ = ["OPS", "UNARY", "Expr", "Formula", "canonical_variable", "parse_tree", "variable_label"]
 
@@ -326,7 +328,13 @@ def canonical_variable(name: str) -> str:
     try:
         e = parse_math(name.strip()).expr
     except ParseError as exc:
-        raise ParseError(f"{name.strip()!r} is not a variable name: {exc}", column=exc.column, text=name) from None
+        raise ParseError(
+            reader_text(lazy("{name} is not a variable name: {message}", name=repr(name.strip()), message=exc.args[0])),
+            column=exc.column,
+            text=name,
+        ) from None
     if not isinstance(e, sympy.Symbol):
-        raise ParseError(f"{name.strip()!r} is not a single variable name", column=1, text=name)
+        raise ParseError(
+            reader_text(lazy("{name} is not a single variable name", name=repr(name.strip()))), column=1, text=name
+        )
     return str(e.name)
