@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from dlquiz.errors import ParseError
 from dlquiz.i18n import lazy
 from dlquiz.symbolic.limits import GRACE, TimeLimit
-from dlquiz.symbolic.messages import at_column
 from dlquiz.symbolic.worker import WorkerFailed, run
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ def derivation(
         message = (
             lazy("the time budget of the derivation is used up")
             if isinstance(exc, TimeLimit)
-            else lazy("the check stopped: {reason}", reason=str(exc))
+            else lazy("the check stopped: {reason}", reason=exc.args[0] if len(exc.args) == 1 else str(exc))
         )
         return undecided_report(text, message, start=start)
 
@@ -138,7 +137,11 @@ def parse_math(
     than `timeout` (+ GRACE) or fails inside the engine -- the text is then refused, never a hang.
     """
     if known_slow(text, latex, let, timeout):  # it ran past this limit before: refuse at once
-        raise ParseError(_too_slow(timeout), column=None, text=text)
+        raise ParseError(
+            f"this formula takes too long to read (over {timeout:g} s); write it in a simpler form",
+            column=None,
+            text=text,
+        )
     t0 = time.monotonic()
     try:
         return run(
@@ -153,24 +156,17 @@ def parse_math(
         )
     except TimeLimit:
         _remember_slow(text, latex, let, timeout)
-        raise ParseError(_too_slow(timeout), column=None, text=text) from None
-    except WorkerFailed as exc:
         raise ParseError(
-            at_column(lazy("this formula cannot be read ({reason})", reason=str(exc)), None), column=None, text=text
+            f"this formula takes too long to read (over {timeout:g} s); write it in a simpler form",
+            column=None,
+            text=text,
         ) from None
+    except WorkerFailed as exc:
+        raise ParseError(f"this formula cannot be read ({exc})", column=None, text=text) from None
     except ParseError:
         if time.monotonic() - t0 >= 0.8 * timeout:  # the parser's own deadline stopped it
             _remember_slow(text, latex, let, timeout)
         raise
-
-
-def _too_slow(timeout: float) -> str:
-    """The message of a formula that takes longer than `timeout` seconds to read."""
-    return at_column(
-        lazy("this formula takes too long to read (over {seconds:g} s)", seconds=timeout),
-        None,
-        lazy("write it in a simpler form"),
-    )
 
 
 def _remember_slow(text: str, latex: bool | None, let: Mapping[str, str] | None, timeout: float) -> None:

@@ -44,6 +44,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from dlquiz.errors import DlquizError
+from dlquiz.i18n import Lazy, lazy
 from dlquiz.symbolic import limits
 from dlquiz.symbolic.limits import GRACE, TimeLimit
 
@@ -133,8 +134,11 @@ def _serve(conn: Any) -> None:
             conn.send(
                 (
                     "fail",
-                    f"the job cannot be run in a checking process ({_describe(exc)}); "
-                    "send a function defined in an importable module",
+                    lazy(
+                        "the job cannot be run in a checking process ({error}); "
+                        "send a function defined in an importable module",
+                        error=_describe(exc),
+                    ),
                 )
             )
             continue
@@ -150,7 +154,7 @@ def _serve(conn: Any) -> None:
         try:
             conn.send(reply)
         except Exception as exc:  # e.g. a result that cannot be pickled
-            conn.send(("fail", f"the result could not be sent back ({_describe(exc)})"))
+            conn.send(("fail", lazy("the result could not be sent back ({error})", error=_describe(exc))))
 
 
 def _describe(exc: BaseException) -> str:
@@ -246,7 +250,7 @@ class _Worker:
         except (EOFError, OSError):
             pass
         self.kill()
-        raise WorkerFailed("the checking process did not start")
+        raise WorkerFailed(lazy("the checking process did not start"))
 
     def kill(self) -> None:
         try:
@@ -310,7 +314,7 @@ class _Pool:
                 self.count -= 1
                 self.lock.notify()
             if isinstance(exc, OSError):
-                raise WorkerFailed(f"the checking process did not start ({exc})") from exc
+                raise WorkerFailed(lazy("the checking process did not start ({error})", error=str(exc))) from exc
             raise
         return w
 
@@ -387,7 +391,7 @@ def run(fn: Callable[..., T], *args: Any, seconds: float) -> T:
         except OSError:  # an idle worker that died meanwhile: take another one
             _POOL.discard(w)
             if attempt == 2:
-                raise WorkerFailed("the checking process could not be reached") from None
+                raise WorkerFailed(lazy("the checking process could not be reached")) from None
     try:
         if not w.conn.poll(seconds):
             _POOL.discard(w)
@@ -395,7 +399,7 @@ def run(fn: Callable[..., T], *args: Any, seconds: float) -> T:
         data = w.conn.recv_bytes()
     except (EOFError, OSError) as exc:
         _POOL.discard(w)
-        raise WorkerFailed("the checking process stopped (out of memory?)") from exc
+        raise WorkerFailed(lazy("the checking process stopped (out of memory?)")) from exc
     except TimeLimit:
         raise
     except BaseException:  # Ctrl-C while waiting: the worker's state is unknown
@@ -405,7 +409,7 @@ def run(fn: Callable[..., T], *args: Any, seconds: float) -> T:
     try:
         reply = _loads(data)
     except Exception as exc:
-        raise WorkerFailed(f"the result could not be read ({_describe(exc)})") from exc
+        raise WorkerFailed(lazy("the result could not be read ({error})", error=_describe(exc))) from exc
     status = reply[0]
     if status == "ok":
         return reply[1]  # type: ignore[no-any-return]
@@ -415,7 +419,7 @@ def run(fn: Callable[..., T], *args: Any, seconds: float) -> T:
         Exception.__init__(err, *exc_args)
         err.__dict__.update(attrs)
         raise err
-    raise WorkerFailed(str(reply[1]))
+    raise WorkerFailed(reply[1] if isinstance(reply[1], str) else str(reply[1]))
 
 
 def _loads(data: bytes) -> Any:
@@ -434,8 +438,6 @@ def _loads(data: bytes) -> Any:
 
 def reason(exc: BaseException, seconds: float) -> str:
     """The words for a check that ended without a verdict (time limit or a stopped process)."""
-    from dlquiz.i18n import Lazy, lazy
-
     if isinstance(exc, TimeLimit):
         return lazy("time limit reached ({seconds:g} s)", seconds=seconds)
     first = exc.args[0] if len(exc.args) == 1 else None
