@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from dlquiz.errors import ParseError
 from dlquiz.i18n import lazy
 from dlquiz.symbolic.limits import GRACE, TimeLimit
+from dlquiz.symbolic.messages import at_column
 from dlquiz.symbolic.worker import WorkerFailed, run
 
 if TYPE_CHECKING:
@@ -137,11 +138,7 @@ def parse_math(
     than `timeout` (+ GRACE) or fails inside the engine -- the text is then refused, never a hang.
     """
     if known_slow(text, latex, let, timeout):  # it ran past this limit before: refuse at once
-        raise ParseError(
-            f"this formula takes too long to read (over {timeout:g} s); write it in a simpler form",
-            column=None,
-            text=text,
-        )
+        raise ParseError(_too_slow(timeout), column=None, text=text)
     t0 = time.monotonic()
     try:
         return run(
@@ -156,17 +153,24 @@ def parse_math(
         )
     except TimeLimit:
         _remember_slow(text, latex, let, timeout)
-        raise ParseError(
-            f"this formula takes too long to read (over {timeout:g} s); write it in a simpler form",
-            column=None,
-            text=text,
-        ) from None
+        raise ParseError(_too_slow(timeout), column=None, text=text) from None
     except WorkerFailed as exc:
-        raise ParseError(f"this formula cannot be read ({exc})", column=None, text=text) from None
+        raise ParseError(
+            at_column(lazy("this formula cannot be read ({reason})", reason=str(exc)), None), column=None, text=text
+        ) from None
     except ParseError:
         if time.monotonic() - t0 >= 0.8 * timeout:  # the parser's own deadline stopped it
             _remember_slow(text, latex, let, timeout)
         raise
+
+
+def _too_slow(timeout: float) -> str:
+    """The message of a formula that takes longer than `timeout` seconds to read."""
+    return at_column(
+        lazy("this formula takes too long to read (over {seconds:g} s)", seconds=timeout),
+        None,
+        lazy("write it in a simpler form"),
+    )
 
 
 def _remember_slow(text: str, latex: bool | None, let: Mapping[str, str] | None, timeout: float) -> None:
