@@ -16,14 +16,18 @@ def _check_hinge(p: Params) -> None:
     y = np.atleast_1d(np.array(p["y"], dtype=float))
     if p["mode"] == "binary":
         if np.any((y != 1) & (y != -1)):
-            raise ParamError(f"loss.hinge: parameter y: binary labels are +1 or −1, got {fv(p['y'])}")
+            raise ParamError(lazy("loss.hinge: parameter y: binary labels are +1 or −1, got {y}", y=fv(p["y"])))
         if s.shape != y.shape:
-            raise ParamError(f"loss.hinge: s has {s.size} scores but y has {y.size} labels; give one label per score")
+            raise ParamError(
+                lazy("loss.hinge: s has {n} scores but y has {m} labels; give one label per score", n=s.size, m=y.size)
+            )
     else:
         if np.ndim(p["s"]) not in (1, 2):
             raise ParamError(
-                "loss.hinge: multiclass: parameter s is the score vector of one sample (3.2,5.1,-1.7) "
-                "or a matrix with one row of scores per sample"
+                lazy(
+                    "loss.hinge: multiclass: parameter s is the score vector of one sample (3.2,5.1,-1.7) "
+                    "or a matrix with one row of scores per sample"
+                )
             )
         rows = np.atleast_2d(np.array(p["s"], dtype=float))
         _index_list("loss.hinge", "y", p["y"], rows.shape[1], rows.shape[0])

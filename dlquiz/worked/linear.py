@@ -26,16 +26,24 @@ def _check_logreg(p: Params) -> None:
     x = np.array(p["x"], dtype=float)
     n = x.shape[0]
     if len(p["w"]) != n:
-        what = f"x has {n} features" if x.ndim == 1 else f"X has {n} rows (features; one column per sample)"
+        what = (
+            lazy("x has {n} features", n=n)
+            if x.ndim == 1
+            else lazy("X has {n} rows (features; one column per sample)", n=n)
+        )
         require_shape("logreg.step", "w", p["w"], (n,), because=what)
     m = 1 if x.ndim == 1 else x.shape[1]
     y = np.atleast_1d(np.array(p["y"], dtype=float))
     if y.size != m:
         raise ParamError(
-            f"logreg.step: y has {y.size} labels but X has {m} samples (columns); give one label per sample"
+            lazy(
+                "logreg.step: y has {n} labels but X has {m} samples (columns); give one label per sample",
+                n=y.size,
+                m=m,
+            )
         )
     if np.any((y != 0) & (y != 1)):
-        raise ParamError(f"logreg.step: parameter y: labels are 0 or 1, got {fv(p['y'])}")
+        raise ParamError(lazy("logreg.step: parameter y: labels are 0 or 1, got {y}", y=fv(p["y"])))
 
 
 @register(
@@ -227,7 +235,7 @@ def _draw_fit(d: Draw) -> Params:
 
 def _check_fit(p: Params) -> None:
     if len(p["xs"]) < 2 or len(set(p["xs"])) < 2:
-        raise ParamError("ml.fit-feature: parameter xs needs at least two different x values")
+        raise ParamError(lazy("ml.fit-feature: parameter xs needs at least two different x values"))
 
 
 @register(

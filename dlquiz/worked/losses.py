@@ -50,9 +50,25 @@ def _probabilities(kind: str, name: str, v: list[float], *, strict: bool) -> Non
     """A probability vector: entries in [0, 1] ((0, 1] when `strict`) summing to 1."""
     if any((q <= 0 if strict else q < 0) or q > 1 for q in v):
         rng = "(0, 1]" if strict else "[0, 1]"
-        raise ParamError(f"{kind}: parameter {name}: every probability must be in {rng}, got {fv(v)}")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter {name}: every probability must be in {range}, got {values}",
+                kind=kind,
+                name=name,
+                range=rng,
+                values=fv(v),
+            )
+        )
     if abs(sum(v) - 1) > 1e-6:
-        raise ParamError(f"{kind}: parameter {name}: the probabilities {fv(v)} sum to {fv(sum(v))}, not 1")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter {name}: the probabilities {values} sum to {total}, not 1",
+                kind=kind,
+                name=name,
+                values=fv(v),
+                total=fv(sum(v)),
+            )
+        )
 
 
 def _index_list(kind: str, name: str, y: object, k: int, m: int) -> list[int]:
@@ -61,13 +77,34 @@ def _index_list(kind: str, name: str, y: object, k: int, m: int) -> list[int]:
     out = []
     for v in ys:
         if not isinstance(v, int) and not (isinstance(v, float) and v.is_integer()):
-            raise ParamError(f"{kind}: parameter {name}: a class index is a whole number, got {fv(v)}")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter {name}: a class index is a whole number, got {value}",
+                    kind=kind,
+                    name=name,
+                    value=fv(v),
+                )
+            )
         if not 0 <= int(v) < k:
-            raise ParamError(f"{kind}: parameter {name}: class {fv(v)} does not exist (allowed: 0 … {k - 1}, 0-based)")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter {name}: class {value} does not exist (allowed: 0 … {last}, 0-based)",
+                    kind=kind,
+                    name=name,
+                    value=fv(v),
+                    last=k - 1,
+                )
+            )
         out.append(int(v))
     if len(out) != m:
         raise ParamError(
-            f"{kind}: parameter {name} has {len(out)} class indices but there are {m} samples; give one per sample"
+            lazy(
+                "{kind}: parameter {name} has {n} class indices but there are {m} samples; give one per sample",
+                kind=kind,
+                name=name,
+                n=len(out),
+                m=m,
+            )
         )
     return out
 
@@ -79,11 +116,15 @@ def _check_bce(p: Params) -> None:
     q = np.atleast_1d(np.array(p["p"], dtype=float))
     y = np.atleast_1d(np.array(p["y"], dtype=float))
     if np.any((q <= 0) | (q >= 1)):
-        raise ParamError(f"loss.bce: parameter p: {fv(p['p'])} must lie strictly between 0 and 1")
+        raise ParamError(lazy("loss.bce: parameter p: {p} must lie strictly between 0 and 1", p=fv(p["p"])))
     if np.any((y < 0) | (y > 1)):
-        raise ParamError(f"loss.bce: parameter y: a label is 0 or 1 (or a soft label in [0, 1]), got {fv(p['y'])}")
+        raise ParamError(
+            lazy("loss.bce: parameter y: a label is 0 or 1 (or a soft label in [0, 1]), got {y}", y=fv(p["y"]))
+        )
     if q.shape != y.shape:
-        raise ParamError(f"loss.bce: y has {y.size} labels but p has {q.size} probabilities; give one label per p")
+        raise ParamError(
+            lazy("loss.bce: y has {n} labels but p has {m} probabilities; give one label per p", n=y.size, m=q.size)
+        )
 
 
 @register(
@@ -204,19 +245,25 @@ def _check_ce(p: Params) -> None:
     rows = _rows(p["p"])
     k = len(rows[0])
     for i, r in enumerate(rows):
-        name = "p" if len(rows) == 1 else f"p row {i + 1}"
+        name = "p" if len(rows) == 1 else lazy("{where} row {i}", where="p", i=i + 1)
         _probabilities("loss.ce", name, r, strict=p["target"] is None)
     if p["target"] is not None:
         ts = _rows(p["target"])
         if len(ts) != len(rows) or len(ts[0]) != k:
             raise ParamError(
-                f"loss.ce: target is {len(ts)}×{len(ts[0])} but p is {len(rows)}×{k}; "
-                "target must have the shape of p (one probability per class and sample)"
+                lazy(
+                    "loss.ce: target is {t_rows}×{t_cols} but p is {rows}×{k}; "
+                    "target must have the shape of p (one probability per class and sample)",
+                    t_rows=len(ts),
+                    t_cols=len(ts[0]),
+                    rows=len(rows),
+                    k=k,
+                )
             )
         for t, r in zip(ts, rows, strict=True):
             _probabilities("loss.ce", "target", t, strict=False)
             if any(ti > 0 and pi == 0 for ti, pi in zip(t, r, strict=True)):
-                raise ParamError("loss.ce: a class with target > 0 has ŷ = 0: the loss is infinite")
+                raise ParamError(lazy("loss.ce: a class with target > 0 has ŷ = 0: the loss is infinite"))
     else:
         _index_list("loss.ce", "y", p["y"], k, len(rows))
 
@@ -327,12 +374,20 @@ def _draw_mse(d: Draw) -> Params:
     return {"a": a, "y": y}
 
 
+def _shape_words(shape: tuple[int, ...]) -> str:
+    """A shape as 2×3, or the words "a scalar"."""
+    return "×".join(map(str, shape)) or lazy("a scalar")
+
+
 def _check_mse(p: Params) -> None:
     sa, sy = np.shape(p["a"]), np.shape(p["y"])
     if sa != sy:
         raise ParamError(
-            f"loss.mse: a is {'×'.join(map(str, sa)) or 'a scalar'} but y is {'×'.join(map(str, sy)) or 'a scalar'};"
-            " y must have the shape of a (one target per output)"
+            lazy(
+                "loss.mse: a is {a} but y is {y}; y must have the shape of a (one target per output)",
+                a=_shape_words(sa),
+                y=_shape_words(sy),
+            )
         )
 
 
@@ -423,10 +478,16 @@ def _check_entropy(p: Params) -> None:
     _probabilities("loss.entropy", "p", p["p"], strict=False)
     if p["q"] is not None:
         if len(p["q"]) != len(p["p"]):
-            raise ParamError(f"loss.entropy: q has {len(p['q'])} entries but p has {len(p['p'])}; give one per outcome")
+            raise ParamError(
+                lazy(
+                    "loss.entropy: q has {n} entries but p has {m}; give one per outcome", n=len(p["q"]), m=len(p["p"])
+                )
+            )
         _probabilities("loss.entropy", "q", p["q"], strict=False)
         if any(pi > 0 and qi == 0 for pi, qi in zip(p["p"], p["q"], strict=True)):
-            raise ParamError("loss.entropy: q is 0 where p is not: the cross-entropy and KL divergence are infinite")
+            raise ParamError(
+                lazy("loss.entropy: q is 0 where p is not: the cross-entropy and KL divergence are infinite")
+            )
 
 
 @register(

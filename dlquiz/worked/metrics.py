@@ -35,25 +35,34 @@ def _check(p: Params) -> None:
         rows, cols = len(cm), len(cm[0])
         if rows != cols or rows < 2:
             raise ParamError(
-                f"eval.metrics: cm is {rows}×{cols}; a confusion matrix is k×k with k ≥ 2 "
-                "(row = true class, column = predicted class)"
+                lazy(
+                    "eval.metrics: cm is {rows}×{cols}; a confusion matrix is k×k with k ≥ 2 "
+                    "(row = true class, column = predicted class)",
+                    rows=rows,
+                    cols=cols,
+                )
             )
         if any(v < 0 or float(v) != int(v) for row in cm for v in row):
-            raise ParamError(f"eval.metrics: cm holds counts: whole numbers ≥ 0, got {fv(cm)}")
+            raise ParamError(lazy("eval.metrics: cm holds counts: whole numbers ≥ 0, got {cm}", cm=fv(cm)))
         if sum(sum(row) for row in cm) == 0:
-            raise ParamError("eval.metrics: cm counts no sample")
+            raise ParamError(lazy("eval.metrics: cm counts no sample"))
         return
     t = p["y_true"]
     q = p["scores"] if p["scores"] is not None else p["y_pred"]
     what = "scores" if p["scores"] is not None else "y_pred"
     if len(t) != len(q):
         raise ParamError(
-            f"eval.metrics: y_true has {len(t)} labels but {what} has {len(q)}; give one prediction per label"
+            lazy(
+                "eval.metrics: y_true has {n} labels but {what} has {m}; give one prediction per label",
+                n=len(t),
+                what=what,
+                m=len(q),
+            )
         )
     if p["scores"] is not None and any(v not in (0, 1) for v in t):
-        raise ParamError("eval.metrics: scores are for two classes: y_true must hold 0 and 1")
+        raise ParamError(lazy("eval.metrics: scores are for two classes: y_true must hold 0 and 1"))
     if any(v < 0 for v in [*t, *q]):
-        raise ParamError("eval.metrics: class labels are 0, 1, 2, … (0-based indices)")
+        raise ParamError(lazy("eval.metrics: class labels are 0, 1, 2, … (0-based indices)"))
 
 
 def _from_counts(p: Params) -> Params:
@@ -65,13 +74,17 @@ def _from_counts(p: Params) -> Params:
     missing = [k for k, v in counts.items() if v is None]
     if missing:
         raise ParamError(
-            f"eval.metrics: {', '.join(given)} given but {', '.join(missing)} missing; give all four TP, FP, FN, TN "
-            "(or a confusion matrix cm)"
+            lazy(
+                "eval.metrics: {given} given but {missing} missing; give all four TP, FP, FN, TN "
+                "(or a confusion matrix cm)",
+                given=", ".join(given),
+                missing=", ".join(missing),
+            )
         )
     if p["cm"] is not None:
-        raise ParamError("eval.metrics: give either cm or the counts TP, FP, FN, TN, not both")
+        raise ParamError(lazy("eval.metrics: give either cm or the counts TP, FP, FN, TN, not both"))
     if p["positive"] != 1:
-        raise ParamError("eval.metrics: with TP, FP, FN, TN the positive class is 1; leave out positive")
+        raise ParamError(lazy("eval.metrics: with TP, FP, FN, TN the positive class is 1; leave out positive"))
     out = dict(p)
     out["cm"] = [[counts["TN"], counts["FP"]], [counts["FN"], counts["TP"]]]
     return out
@@ -172,7 +185,12 @@ def _metrics(p: Params) -> Out:
         if p["classes"] is not None:
             if p["classes"] < k:
                 raise ParamError(
-                    f"eval.metrics: classes = {p['classes']} but a label is {k - 1}; classes must be ≥ {k}"
+                    lazy(
+                        "eval.metrics: classes = {classes} but a label is {label}; classes must be ≥ {k}",
+                        classes=p["classes"],
+                        label=k - 1,
+                        k=k,
+                    )
                 )
             k = p["classes"]
         cm = np.zeros((k, k))
@@ -238,7 +256,9 @@ def _metrics(p: Params) -> Out:
     if k == 2:
         pos = p["positive"]
         if pos > 1:
-            raise ParamError(f"eval.metrics: parameter positive: class {pos} does not exist (allowed: 0 or 1)")
+            raise ParamError(
+                lazy("eval.metrics: parameter positive: class {pos} does not exist (allowed: 0 or 1)", pos=pos)
+            )
         neg = 1 - pos
         tn = cm[neg, neg]
         a, b, c = int(tp[pos]), int(fp[pos]), int(fn[pos])

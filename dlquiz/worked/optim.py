@@ -54,6 +54,12 @@ def poly_grad(coeffs: dict[int, float]) -> Callable[[float], float]:
     return lambda w: sum(k * c * w ** (k - 1) for k, c in coeffs.items() if k > 0)
 
 
+def _reason(exc: Exception) -> str:
+    """The message of `exc` as it was raised: a catalog message stays one, so it is shown translated too."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, str) else str(exc)
+
+
 def _vec(v: Any) -> list[float]:
     """A weight vector from a number or a list."""
     if isinstance(v, (list, tuple)):
@@ -118,16 +124,23 @@ def _source(p: Params, kind: str) -> _Source:
             w0 = w0 * n
         if n != len(w0):
             raise ParamError(
-                f"{kind}: parameter grads: each step's gradient has {n} entries but w0 has {len(w0)}; "
-                f"grads needs one row per step with {len(w0)} entries (one per weight)"
+                lazy(
+                    "{kind}: parameter grads: each step's gradient has {n} entries but w0 has {w}; "
+                    "grads needs one row per step with {w} entries (one per weight)",
+                    kind=kind,
+                    n=n,
+                    w=len(w0),
+                )
             )
         k = len(rows)
         if k > MAX_STEPS:
-            raise ParamError(f"{kind}: parameter grads: {k} steps; at most {MAX_STEPS}")
+            raise ParamError(
+                lazy("{kind}: parameter grads: {k} steps; at most {limit}", kind=kind, k=k, limit=MAX_STEPS)
+            )
         labels = ["w"] if n == 1 else [f"w{_sub(i + 1)}" for i in range(n)]
         return _Source(lambda t, w: rows[t - 1], "", k, labels, w0)
     text = str(p["f"])
-    where = f"{kind}: parameter f"
+    where = lazy("{kind}: parameter {name}", kind=kind, name="f")
     try:
         coeffs = parse_poly(text, where)
     except ParamError:
@@ -137,7 +150,9 @@ def _source(p: Params, kind: str) -> _Source:
         d = poly_grad(coeffs)
         deriv = {e - 1: e * c for e, c in coeffs.items() if e > 0}
         if len(w0) != 1:
-            raise ParamError(f"{kind}: parameter w0: f has one variable w but w0 has {len(w0)} values")
+            raise ParamError(
+                lazy("{kind}: parameter w0: f has one variable w but w0 has {n} values", kind=kind, n=len(w0))
+            )
         desc = f"f(w) = {poly_text(coeffs)}, f′(w) = {poly_text(deriv)}"
         return _Source(lambda t, w: [d(w[0])], desc, k, ["w"], w0)
     from dlquiz.worked.graph import _Domain
@@ -145,13 +160,18 @@ def _source(p: Params, kind: str) -> _Source:
     prog = compile_formula(text, where)
     names = list(prog.variables)
     if not names:
-        raise ParamError(f"{where}: {text!r} has no variable to optimise")
+        raise ParamError(lazy("{where}: {text} has no variable to optimise", where=where, text=repr(text)))
     if len(w0) == 1 and len(names) > 1:
         w0 = w0 * len(names)  # one starting value for every weight
     if len(w0) != len(names):
         raise ParamError(
-            f"{kind}: parameter w0: f has {len(names)} variables ({', '.join(prog.label(v) for v in names)}) "
-            f"but w0 has {len(w0)} values"
+            lazy(
+                "{kind}: parameter w0: f has {n} variables ({names}) but w0 has {m} values",
+                kind=kind,
+                n=len(names),
+                names=", ".join(prog.label(v) for v in names),
+                m=len(w0),
+            )
         )
 
     labels = [prog.label(v) for v in names]
@@ -160,7 +180,7 @@ def _source(p: Params, kind: str) -> _Source:
         try:
             _, gs = prog.gradient(dict(zip(names, w, strict=True)))
         except _Domain as exc:
-            raise ParamError(f"{kind}: step {t}: {exc}") from None
+            raise ParamError(lazy("{kind}: step {t}: {error}", kind=kind, t=t, error=_reason(exc))) from None
         return [gs[v] for v in names]
 
     grad_text = f"f′({labels[0]})" if len(names) == 1 else "∂f/∂w = (" + ", ".join(f"∂f/∂{x}" for x in labels) + ")"
@@ -332,7 +352,9 @@ def _start(xs: Any, n: int, kind: str, name: str) -> list[float]:
     if len(v) == 1:
         v = v * n
     if len(v) != n:
-        raise ParamError(f"{kind}: parameter {name}: {len(v)} values but there are {n} weights")
+        raise ParamError(
+            lazy("{kind}: parameter {name}: {m} values but there are {n} weights", kind=kind, name=name, m=len(v), n=n)
+        )
     return v
 
 
@@ -772,7 +794,9 @@ def lr_at(
 
 def _check_decay(p: Params) -> None:
     if p["schedule"] in ("sqrt", "sqrt-epoch") and p["epoch"] < 1:
-        raise ParamError(f"opt.lr-decay: parameter epoch: {p['epoch']} must be ≥ 1 for the k/√t schedule")
+        raise ParamError(
+            lazy("opt.lr-decay: parameter epoch: {epoch} must be ≥ 1 for the k/√t schedule", epoch=p["epoch"])
+        )
 
 
 @register(
@@ -946,7 +970,7 @@ def _verdict(rel: float) -> Lazy:
 
 def _check_gradcheck(p: Params) -> None:
     if str(p["f"]).strip() not in GRADCHECK_FNS:
-        compile_formula(str(p["f"]), "gradcheck: parameter f")
+        compile_formula(str(p["f"]), lazy("{kind}: parameter {name}", kind="gradcheck", name="f"))
 
 
 @register(
@@ -1002,11 +1026,24 @@ def _gradcheck(p: Params) -> Out:
     labels: list[str]
     if fname in GRADCHECK_FNS:
         if p["at"] is not None:
-            raise ParamError(f"{kind}: parameter at: the preset {fname} is a function of θ; give the point as theta")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter at: the preset {fname} is a function of θ; give the point as theta",
+                    kind=kind,
+                    fname=fname,
+                )
+            )
         point = _vec(p["theta"])
         label, f1, df1 = GRADCHECK_FNS[fname]
         if len(point) != 1:
-            raise ParamError(f"{kind}: parameter theta: {fname} is a function of one θ, got {len(point)} values")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter theta: {fname} is a function of one θ, got {n} values",
+                    kind=kind,
+                    fname=fname,
+                    n=len(point),
+                )
+            )
 
         def f(x: list[float]) -> float:
             return f1(x[0])
@@ -1018,14 +1055,14 @@ def _gradcheck(p: Params) -> Out:
     else:
         from dlquiz.worked.graph import _Domain
 
-        prog = compile_formula(fname, f"{kind}: parameter f")
+        prog = compile_formula(fname, lazy("{kind}: parameter {name}", kind=kind, name="f"))
         names = list(prog.variables)
         if not names:
-            raise ParamError(f"{kind}: parameter f: {fname!r} has no variable")
+            raise ParamError(lazy("{kind}: parameter f: {text} has no variable", kind=kind, text=repr(fname)))
         if p["at"] is not None:
             from dlquiz.worked.graph import read_point
 
-            given = read_point(str(p["at"]), prog, f"{kind}: parameter at")
+            given = read_point(str(p["at"]), prog, lazy("{kind}: parameter {name}", kind=kind, name="at"))
             point = [given[v] for v in names]
         else:
             point = _vec(p["theta"])
@@ -1033,21 +1070,26 @@ def _gradcheck(p: Params) -> Out:
             point = point * len(names)
         if len(point) != len(names):
             raise ParamError(
-                f"{kind}: parameter theta: f has {len(names)} variables ({', '.join(prog.label(v) for v in names)}) "
-                f"but theta has {len(point)} values"
+                lazy(
+                    "{kind}: parameter theta: f has {n} variables ({names}) but theta has {m} values",
+                    kind=kind,
+                    n=len(names),
+                    names=", ".join(prog.label(v) for v in names),
+                    m=len(point),
+                )
             )
 
         def f(x: list[float]) -> float:
             try:
                 return prog.value(dict(zip(names, x, strict=True)))
             except _Domain as exc:
-                raise ParamError(f"{kind}: {exc}") from None
+                raise ParamError(lazy("{where}: {error}", where=kind, error=_reason(exc))) from None
 
         def grad(x: list[float]) -> list[float]:
             try:
                 _, g = prog.gradient(dict(zip(names, x, strict=True)))
             except _Domain as exc:
-                raise ParamError(f"{kind}: {exc}") from None
+                raise ParamError(lazy("{where}: {error}", where=kind, error=_reason(exc))) from None
             return [g[v] for v in names]
 
         labels = [prog.label(v) for v in names]

@@ -26,7 +26,13 @@ def _check_bn(p: Params) -> None:
         given, missing = (
             ("running_mean", "running_var") if p["running_var"] is None else ("running_var", "running_mean")
         )
-        raise ParamError(f"norm.batch: {given} given but {missing} missing; test time needs both running statistics")
+        raise ParamError(
+            lazy(
+                "norm.batch: {given} given but {missing} missing; test time needs both running statistics",
+                given=given,
+                missing=missing,
+            )
+        )
 
 
 @register(
@@ -173,7 +179,9 @@ def _check_mask(p: Params) -> None:
     from dlquiz.errors import ParamError
 
     if p["mask"] is not None and len(p["mask"]) != len(p["a"]):
-        raise ParamError(f"reg.dropout: parameter mask has {len(p['mask'])} entries but a has {len(p['a'])}")
+        raise ParamError(
+            lazy("reg.dropout: parameter mask has {n} entries but a has {m}", n=len(p["mask"]), m=len(p["a"]))
+        )
 
 
 SCHEMES = ("lecun", "xavier", "he")

@@ -63,8 +63,12 @@ def _check_softmax(p: Params) -> None:
         t2 = t[None, :] if t.ndim == 1 else (t.T if p["samples"] == "columns" else t)
         if t2.shape != o.shape:
             raise ParamError(
-                f"softmax: target is {'×'.join(map(str, t.shape))} but o is {'×'.join(map(str, np.shape(p['o'])))};"
-                " target must have the shape of o (one probability per class and sample)"
+                lazy(
+                    "softmax: target is {target} but o is {o}; "
+                    "target must have the shape of o (one probability per class and sample)",
+                    target="×".join(map(str, t.shape)),
+                    o="×".join(map(str, np.shape(p["o"]))),
+                )
             )
         for row in t2.tolist():
             _probabilities("softmax", "target", row, strict=False)
