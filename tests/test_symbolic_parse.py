@@ -18,6 +18,7 @@ from sympy import IndexedBase as IB
 
 from dlquiz.errors import ParseError
 from dlquiz.symbolic.functions import Phi, leaky_relu, sigma, softmax, softplus
+from dlquiz.symbolic.messages import parse_error_zh
 from dlquiz.symbolic.parse import parse_math, parse_relation, to_unicode
 
 x, y, z, a, b, k, K, t, w = sympy.symbols("x y z a b k K t w")
@@ -211,6 +212,22 @@ def test_parse_relation() -> None:
         parse_relation("x = y +")
     assert err.value.column == 8
     assert "right side" in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["x = (y", "x = y + (1", "2 = ⌊x", "a + b = c_{1 + d"])
+def test_right_side_errors_name_the_columns_of_the_whole_equation(text: str) -> None:
+    # the problem's column and the one of the bracket it quotes count from the start of `text`
+    with pytest.raises(ParseError) as err:
+        parse_relation(text)
+    opened = max(text.rindex(c) for c in "(⌊{" if c in text) + 1
+    end = len(text) + 1
+    assert err.value.column == end
+    assert str(err.value).startswith("right side: expected ")
+    assert str(err.value).endswith(f" at column {opened} but found the end of the input at column {end}") or str(
+        err.value
+    ).endswith(f"at column {opened} at column {end}")
+    zh = parse_error_zh(err.value.args[0])
+    assert zh.startswith("右边：") and f"第 {opened} 列" in zh and zh.endswith(f"（第 {end} 列）"), zh
 
 
 def test_equals_sign_in_single_expression() -> None:

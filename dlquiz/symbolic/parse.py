@@ -237,7 +237,7 @@ def parse_relation(
         rhs = parse_math(rhs_text, **kw)  # type: ignore[arg-type]
     except ParseError as exc:
         col = exc.column + i + 1 if exc.column is not None else None
-        msg = columns_moved(exc.args[0], lambda _: col) if col else exc.args[0]
+        msg = columns_moved(exc.args[0], lambda c: c + i + 1)  # every column it names, as in `text`
         raise ParseError(reader_text(lazy("right side: {message}", message=msg)), column=col, text=text) from None
     return lhs, rhs
 
