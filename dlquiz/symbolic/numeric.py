@@ -16,6 +16,7 @@ import mpmath
 import sympy
 from mpmath import mp, mpc, mpf
 
+from dlquiz.i18n import lazy
 from dlquiz.symbolic.assumptions import Context, Domain
 from dlquiz.symbolic.functions import softmax
 from dlquiz.symbolic.parse import SUBSCRIPTS
@@ -381,7 +382,7 @@ class _Eval:
             for kv in range(int(a), int(b) + 1):
                 self.terms += 1
                 if self.terms > MAX_TERMS_PER_POINT:
-                    raise Unsupported("sums too large to evaluate")
+                    raise Unsupported(lazy("sums too large to evaluate"))
                 total += rec(i + 1, {**env, k: kv})
             return total
 

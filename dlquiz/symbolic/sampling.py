@@ -229,7 +229,9 @@ def solutions(ctx: Context) -> list[tuple[str, sympy.Expr]]:
                 break
         else:
             raise ParseError(
-                f"cannot use the equation {eq} = 0: it must be linear in a variable", column=None, text=str(eq)
+                lazy("cannot use the equation {equation} = 0: it must be linear in a variable", equation=str(eq)),
+                column=None,
+                text=str(eq),
             )
     return sols
 
@@ -321,7 +323,11 @@ def residue_plan(
             continue
         fixed_c = repair(c, ctx, names, period, present)
         if fixed_c is None:
-            return [], f"the ranges of {', '.join(names)} leave residues modulo {m} that cannot be checked"
+            return [], lazy(
+                "the ranges of {names} leave residues modulo {modulus} that cannot be checked",
+                names=", ".join(names),
+                modulus=m,
+            )
         out.append(fixed_c)
     return out, ""
 
