@@ -440,3 +440,45 @@ def test_exam_report_shows_one_line_per_part(lang: str) -> None:
     for part in render_report(report):
         console.print(part)
     assert "✓ (1)" in screen.getvalue() and "✗ (2)" in screen.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"), [(["line one", "line two"], "line one\nline two"), (["only one"], "only one")]
+)
+def test_exam_explain_cut_off_at_time_up_keeps_its_lines_and_is_self_graded(typed: list[str], kept: str) -> None:
+    """Time runs out while the student is still writing an explain-why answer (the alarm interrupts
+    the read): what was written counts, and it is offered for grading after the exam like a finished one."""
+    import io
+
+    from rich.console import Console
+
+    from dlquiz.bank import load_bank
+    from dlquiz.progress.exam import Paper
+    from dlquiz.progress.exam_report import self_grade_explains
+    from dlquiz.quiz import run_session
+    from dlquiz.quiz.runner import TimeUp
+
+    item = next(i for i in load_bank(None).items if i.kind == "explain")
+    lines = iter(typed)
+
+    def read_line(prompt: str) -> str:
+        try:
+            return next(lines)
+        except StopIteration:
+            raise TimeUp from None  # what the alarm does mid-read
+
+    out = io.StringIO()
+    result = run_session(
+        [item], lang="en", seed=1, console=Console(file=out, width=100), read_line=read_line, feedback=False
+    )
+    assert [e.result for e in result.events] == ["timeout"]
+    assert result.events[0].response == kept
+    graded = self_grade_explains(
+        Paper((item,), minutes=1, seed=1),
+        result,
+        console=Console(file=out, width=100),
+        read_line=lambda p: "all",
+        lang="en",
+    )
+    assert graded == [0]
+    assert result.events[0].result == "correct" and result.events[0].response == kept

@@ -320,7 +320,7 @@ def self_grade_explains(paper: Paper, result: SessionResult, *, console: Any, re
         for k, event in enumerate(result.events)
         if k < len(paper.items)
         and paper.items[k].kind == "explain"
-        and event.result == "skipped"
+        and event.result in ("skipped", "timeout")  # an answer cut off at time-up is graded as far as it got
         and event.response.strip()
     ]
     done: list[int] = []

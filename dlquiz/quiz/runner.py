@@ -87,7 +87,12 @@ def make_reader(
 
 
 class TimeUp(Exception):
-    """The exam's time ran out while waiting for an answer."""
+    """The exam's time ran out while waiting for an answer; `partial` is what was typed of a
+    several-line answer by then (it is kept: what is on the paper at time-up counts)."""
+
+    def __init__(self, partial: str = "") -> None:
+        super().__init__(partial)
+        self.partial = partial
 
 
 def _can_alarm() -> bool:
@@ -213,8 +218,8 @@ class _Loop:
             if item.kind == "derivation":
                 try:
                     response = self.read_more_lines(response)
-                except TimeUp:
-                    return "timeout", response, None, hints
+                except TimeUp as up:
+                    return "timeout", up.partial or response, None, hints
             grade = self.grade(q, response)
             if grade.status.asks_again:
                 if grade.status is Status.SENT_BACK:
@@ -324,8 +329,8 @@ class _Loop:
         item = q.item
         try:
             response = self.read_more_lines(first) if first.strip() else ""
-        except TimeUp:
-            return "timeout", first, None, hints
+        except TimeUp as up:
+            return "timeout", up.partial or first, None, hints
         if not self.feedback:  # a mock exam shows no model answer: the answer is kept, not graded
             return "skipped", response, None, hints
         if item.model_answer is not None:
@@ -373,7 +378,10 @@ class _Loop:
     def read_more_lines(self, first: str) -> str:
         lines = [first]
         while True:
-            line = self.read_before_deadline("… ")
+            try:
+                line = self.read_before_deadline("… ")
+            except TimeUp:
+                raise TimeUp("\n".join(lines)) from None
             if not line.strip():
                 return "\n".join(lines)
             lines.append(line)
