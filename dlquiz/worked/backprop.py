@@ -15,7 +15,13 @@ from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, register
 
 def _check_sizes(kind: str, sizes: list[int]) -> None:
     if len(sizes) < 2:
-        raise ParamError(f"{kind}: parameter sizes: need at least an input and an output layer, got {sizes}")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter sizes: need at least an input and an output layer, got {sizes}",
+                kind=kind,
+                sizes=sizes,
+            )
+        )
 
 
 @register(
@@ -97,6 +103,14 @@ def network(
     return x, y, ws, bs
 
 
+def _rows(n: int) -> Lazy:
+    return lazy("{n} row", n=n) if n == 1 else lazy("{n} rows", n=n)
+
+
+def _columns(n: int) -> Lazy:
+    return lazy("{n} column", n=n) if n == 1 else lazy("{n} columns", n=n)
+
+
 def _layer_act(hidden: str | list[str], l: int) -> str:
     """The activation of hidden layer l (1-based): one name for all, or one per layer."""
     return hidden if isinstance(hidden, str) else hidden[l - 1]
@@ -109,11 +123,23 @@ def _hidden(p: Params, depth: int) -> str | list[str]:
     names = [a for a in re.split(r"[,\s]+", str(p["activations"]).strip()) if a]
     bad = [a for a in names if a not in HIDDEN]
     if bad:
-        raise _err(f"parameter activations: {bad[0]!r} is not an activation (choose from: {', '.join(HIDDEN)})")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter activations: {name} is not an activation (choose from: {choices})",
+                kind=KIND_FB,
+                name=repr(bad[0]),
+                choices=", ".join(HIDDEN),
+            )
+        )
     if len(names) != depth - 1:
-        raise _err(
-            f"parameter activations has {_nets.count(len(names), 'name')} but the network has "
-            f"{_nets.count(depth - 1, 'hidden layer')}: give one per hidden layer, input side first"
+        raise ParamError(
+            lazy(
+                "{kind}: parameter activations has {names} but the network has {layers}:"
+                " give one per hidden layer, input side first",
+                kind=KIND_FB,
+                names=lazy("{n} name", n=len(names)) if len(names) == 1 else lazy("{n} names", n=len(names)),
+                layers=lazy("{n} hidden layer", n=depth - 1) if depth == 2 else lazy("{n} hidden layers", n=depth - 1),
+            )
         )
     return names
 
@@ -209,10 +235,6 @@ def _draw_fb(d: Draw) -> Params:
     return out
 
 
-def _err(msg: str) -> ParamError:
-    return ParamError(f"{KIND_FB}: {msg}")
-
-
 def _prepare_fb(p: Params) -> Params:
     p = dict(p)
     if not _given_mode(p):
@@ -231,37 +253,77 @@ def _prepare_fb(p: Params) -> Params:
 def _given_network(p: Params) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray], list[str]]:
     """X, Y, W[l], b[l] as typed, with every shape checked; notes on what was filled in."""
     if p["init_seed"] is not None:
-        raise _err("parameter init_seed draws X, Y and the weights; it cannot be combined with given X/Y/W/b")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter init_seed draws X, Y and the weights; it cannot be combined with given X/Y/W/b",
+                kind=KIND_FB,
+            )
+        )
     if p["X"] is None:
-        raise _err("parameter X is needed when weights are given (n[0] × m, one column per sample)")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter X is needed when weights are given (n[0] × m, one column per sample)",
+                kind=KIND_FB,
+            )
+        )
     x = _nets.matrix(KIND_FB, "X", p["X"])
     depth = 0
     while depth < MAX_LAYERS and p[f"W{depth + 1}"] is not None:
         depth += 1
     if depth == 0:
-        raise _err("parameter W1 is needed when X is given (W[l] is n[l] × n[l−1])")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter W1 is needed when X is given (W[l] is n[l] × n[l−1])",
+                kind=KIND_FB,
+            )
+        )
     for l in range(depth + 1, MAX_LAYERS + 1):
         if p[f"W{l}"] is not None:
-            raise _err(f"parameter W{l} is given but W{depth + 1} is not: the layers are W1 … W{depth}, without a gap")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter W{l} is given but W{next} is not: the layers are W1 … W{depth}, without a gap",
+                    kind=KIND_FB,
+                    l=l,
+                    next=depth + 1,
+                    depth=depth,
+                )
+            )
         if p[f"b{l}"] is not None:
-            raise _err(f"parameter b{l} is given but there is no W{l}: the network has {depth} layer(s)")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter b{l} is given but there is no W{l}: the network has {depth} layer(s)",
+                    kind=KIND_FB,
+                    l=l,
+                    depth=depth,
+                )
+            )
     notes: list[str] = []
     ws: list[np.ndarray] = []
     bs: list[np.ndarray] = []
-    rows_in, what_in = x.shape[0], "X has"
+    rows_in, src = x.shape[0], "X"
     for l in range(1, depth + 1):
         w = _nets.matrix(KIND_FB, f"W{l}", p[f"W{l}"])
         if w.shape[1] != rows_in:
             prev = "X" if l == 1 else f"W{l - 1}"
             hint = (
-                " (X's columns are samples: one sample goes in as a column)"
+                lazy(" (X's columns are samples: one sample goes in as a column)")
                 if l == 1 and x.shape[0] == 1 and x.shape[1] == w.shape[1]
                 else ""
             )
-            raise _err(
-                f"parameter W{l} is {_nets.shape_text(w.shape)} but {what_in} {_nets.count(rows_in, 'row')}: "
-                f"W{l} needs {_nets.count(rows_in, 'column')} (W[l] is n[l] × n[l−1]), "
-                f"or {prev} needs {_nets.count(w.shape[1], 'row')}{hint}"
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter W{l} is {shape} but {src} has {rows}: W{l} needs {cols} (W[l] is n[l] × n[l−1]),"
+                    " or {prev} needs {prev_rows}{hint}",
+                    kind=KIND_FB,
+                    l=l,
+                    shape=_nets.shape_text(w.shape),
+                    src=src,
+                    rows=_rows(rows_in),
+                    cols=_columns(rows_in),
+                    prev=prev,
+                    prev_rows=_rows(w.shape[1]),
+                    hint=hint,
+                )
             )
         if p[f"b{l}"] is None:
             b = np.zeros((w.shape[0], 1))
@@ -269,81 +331,182 @@ def _given_network(p: Params) -> tuple[np.ndarray, np.ndarray, list[np.ndarray],
         else:
             b = _nets.column(KIND_FB, f"b{l}", p[f"b{l}"])
             if b.shape[0] != w.shape[0]:
-                raise _err(
-                    f"parameter b{l} has {b.shape[0]} numbers but W{l} is {_nets.shape_text(w.shape)}: "
-                    f"b{l} needs {w.shape[0]} (one per unit of layer {l})"
+                raise ParamError(
+                    lazy(
+                        "{kind}: parameter b{l} has {size} numbers but W{l} is {shape}: b{l} needs {n} (one"
+                        " per unit of layer {l})",
+                        kind=KIND_FB,
+                        l=l,
+                        size=b.shape[0],
+                        shape=_nets.shape_text(w.shape),
+                        n=w.shape[0],
+                    )
                 )
         ws.append(w)
         bs.append(b)
-        rows_in, what_in = w.shape[0], f"W{l} has"
+        rows_in, src = w.shape[0], f"W{l}"
     if p["Y"] is None:
-        raise _err(f"parameter Y is needed for the loss ({ws[-1].shape[0]} × {x.shape[1]}, one column per sample)")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter Y is needed for the loss ({n_out} × {m}, one column per sample)",
+                kind=KIND_FB,
+                n_out=ws[-1].shape[0],
+                m=x.shape[1],
+            )
+        )
     y = _nets.matrix(KIND_FB, "Y", p["Y"])
     n_out, m = ws[-1].shape[0], x.shape[1]
     if p["loss"] == "ce" and n_out > 1 and y.shape == (1, m):
         labels = y.ravel()
         if not all(v.is_integer() and 0 <= v < n_out for v in labels):
-            raise _err(
-                f"parameter Y: a single row of Y holds class indices 0 … {n_out - 1} for softmax-CE; "
-                f"got {fv(labels.tolist())}"
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter Y: a single row of Y holds class indices 0 … {last} for softmax-CE; got"
+                    " {labels}",
+                    kind=KIND_FB,
+                    last=n_out - 1,
+                    labels=fv(labels.tolist()),
+                )
             )
         y = np.eye(n_out)[:, labels.astype(int)]
         notes.append("Y-indices")
     if y.shape != (n_out, m):
-        raise _err(
-            f"parameter Y is {_nets.shape_text(y.shape)} but the output layer has {_nets.count(n_out, 'unit')} "
-            f"and X has {_nets.count(m, 'column')} ({'sample' if m == 1 else 'samples'}): Y must be {n_out}×{m}"
+        raise ParamError(
+            lazy(
+                "{kind}: parameter Y is {shape} but the output layer has {units} and X has {samples}: Y must"
+                " be {n_out}×{m}",
+                kind=KIND_FB,
+                shape=_nets.shape_text(y.shape),
+                units=lazy("{n} unit", n=n_out) if n_out == 1 else lazy("{n} units", n=n_out),
+                samples=lazy("{n} column (sample)", n=m) if m == 1 else lazy("{n} columns (samples)", n=m),
+                n_out=n_out,
+                m=m,
+            )
         )
     if p["sizes"] is not None:
         sizes = [x.shape[0], *(w.shape[0] for w in ws)]
         if list(p["sizes"]) != sizes:
-            raise _err(f"parameter sizes is {fv(p['sizes'])} but the given X and W1 … W{depth} make {fv(sizes)}")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter sizes is {given} but the given X and W1 … W{depth} make {sizes}",
+                    kind=KIND_FB,
+                    given=fv(p["sizes"]),
+                    depth=depth,
+                    sizes=fv(sizes),
+                )
+            )
     if p["m"] is not None and p["m"] != m:
-        raise _err(f"parameter m is {p['m']} but X has {m} column(s) (samples)")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter m is {given} but X has {m} column(s) (samples)",
+                kind=KIND_FB,
+                given=p["m"],
+                m=m,
+            )
+        )
     return x, y, ws, bs, notes
 
 
 def _check_limits(sizes: list[int], m: int) -> None:
     if len(sizes) < 2:
-        raise _err(f"parameter sizes: need at least an input and an output layer, got {sizes}")
+        _check_sizes(KIND_FB, sizes)
     if len(sizes) > MAX_LAYERS + 1 or max(sizes) > MAX_UNITS or m > MAX_M:
-        raise _err(
-            f"{fv(sizes)} with m = {m} is too big to work by hand "
-            f"(at most {MAX_LAYERS} layers of at most {MAX_UNITS} units, at most {MAX_M} samples)"
+        raise ParamError(
+            lazy(
+                "{kind}: {sizes} with m = {m} is too big to work by hand"
+                " (at most {layers} layers of at most {units} units, at most {samples} samples)",
+                kind=KIND_FB,
+                sizes=fv(sizes),
+                m=m,
+                layers=MAX_LAYERS,
+                units=MAX_UNITS,
+                samples=MAX_M,
+            )
         )
 
 
 def _check_fb(p: Params) -> None:
     loss, out = p["loss"], p["output"]
     if p["activations"] is not None and p["activation"] is not None:
-        raise _err("parameters activation (one for every hidden layer) and activations (one each) cannot both be set")
+        raise ParamError(
+            lazy(
+                "{kind}: parameters activation (one for every hidden layer) and activations (one each) cannot"
+                " both be set",
+                kind=KIND_FB,
+            )
+        )
     named = [p["activation"], out, *re.split(r"[,\s]+", str(p["activations"] or ""))]
     uses_leaky = "leaky_relu" in named
     if p["alpha"] is not None and not uses_leaky:
-        raise _err("parameter alpha is the slope of leaky_relu, which neither activation nor output uses")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter alpha is the slope of leaky_relu, which neither activation nor output uses",
+                kind=KIND_FB,
+            )
+        )
     if p["half"] is not None and loss != "mse":
-        raise _err(f"parameter half applies to loss mse only (loss is {loss})")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter half applies to loss mse only (loss is {loss})",
+                kind=KIND_FB,
+                loss=loss,
+            )
+        )
     if p["reduction"] == "mean_all" and loss != "mse":
-        raise _err("parameter reduction: mean_all (÷ m·n_L, as PyTorch's MSELoss) applies to loss mse only")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter reduction: mean_all (÷ m·n_L, as PyTorch's MSELoss) applies to loss mse only",
+                kind=KIND_FB,
+            )
+        )
     if loss in ("bce", "ce") and out not in ("sigmoid", "softmax"):
-        raise _err(
-            f"parameter output: loss {loss} takes logs of the outputs, which need sigmoid or softmax (got {out})"
+        raise ParamError(
+            lazy(
+                "{kind}: parameter output: loss {loss} takes logs of the outputs, which need sigmoid or"
+                " softmax (got {out})",
+                kind=KIND_FB,
+                loss=loss,
+                out=out,
+            )
         )
     if not _given_mode(p):
         _check_limits(list(p["sizes"]), int(p["m"]))
         if out == "softmax" and p["sizes"][-1] < 2:
-            raise _err("parameter sizes: a softmax output needs at least 2 output units (use sigmoid for one)")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter sizes: a softmax output needs at least 2 output units (use sigmoid for one)",
+                    kind=KIND_FB,
+                )
+            )
         return
     x, y, ws, _, _ = _given_network(p)
     _check_limits([x.shape[0], *(w.shape[0] for w in ws)], x.shape[1])
     if out == "softmax" and ws[-1].shape[0] < 2:
-        raise _err(
-            f"parameter output: softmax over one unit is always 1; W{len(ws)} has 1 row (use sigmoid for one output)"
+        raise ParamError(
+            lazy(
+                "{kind}: parameter output: softmax over one unit is always 1; W{n} has 1 row (use sigmoid for"
+                " one output)",
+                kind=KIND_FB,
+                n=len(ws),
+            )
         )
     if loss == "bce" and np.any((y < 0) | (y > 1)):
-        raise _err(f"parameter Y: binary cross-entropy needs labels between 0 and 1, got {fv(y.tolist())}")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter Y: binary cross-entropy needs labels between 0 and 1, got {y}",
+                kind=KIND_FB,
+                y=fv(y.tolist()),
+            )
+        )
     if loss == "ce" and np.any(y < 0):
-        raise _err(f"parameter Y: cross-entropy needs non-negative targets, got {fv(y.tolist())}")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter {name}: cross-entropy needs non-negative targets, got {y}",
+                kind=KIND_FB,
+                name="Y",
+                y=fv(y.tolist()),
+            )
+        )
 
 
 def _gradients(
@@ -727,11 +890,16 @@ def _check_perceptron(p: Params) -> None:
     for i, row in enumerate(p["data"]):
         if row[-1] not in (1, -1):
             raise ParamError(
-                f"perceptron.trace: parameter data row {i + 1}: the last column is the label, "
-                f"which must be 1 or -1 (got {fv(row[-1])})"
+                lazy(
+                    "{kind}: parameter data row {row}: the last column is the label, which must be 1 or -1"
+                    " (got {value})",
+                    kind="perceptron.trace",
+                    row=i + 1,
+                    value=fv(row[-1]),
+                )
             )
     if len(p["data"][0]) < 2:
-        raise ParamError("perceptron.trace: parameter data: each row is x1,…,xd,y")
+        raise ParamError(lazy("{kind}: parameter data: each row is x1,…,xd,y", kind="perceptron.trace"))
 
 
 @register(
@@ -760,7 +928,14 @@ def _perceptron(p: Params) -> Out:
     w0 = [float(v) for v in p["w0"]] if p["w0"] is not None else [0.0] * dim
     b0 = float(p["b0"]) if p["b0"] is not None else 0.0
     if len(w0) != dim:
-        raise ParamError(f"perceptron.trace: w0 has {len(w0)} weights but the samples have {dim} features")
+        raise ParamError(
+            lazy(
+                "{kind}: w0 has {n} weights but the samples have {dim} features",
+                kind="perceptron.trace",
+                n=len(w0),
+                dim=dim,
+            )
+        )
     ups, w, b, ok = perceptron(data, lr, epochs, w0, b0)
     start = (
         N_("w = 0, b = 0; visit the samples in order; update when y(⟨w, x⟩ + b) ≤ 0")
@@ -857,4 +1032,9 @@ def _int_if_whole(v: float) -> int | float:
 
 def _check_xor(p: Params) -> None:
     if len(p["W"]) != 2 or len(p["W"][0]) != 2 or len(p["c"]) != 2 or len(p["w"]) != 2:
-        raise ParamError("mlp.xor: parameters W (2×2), c (2 numbers) and w (2 numbers) describe 2 hidden units")
+        raise ParamError(
+            lazy(
+                "{kind}: parameters W (2×2), c (2 numbers) and w (2 numbers) describe 2 hidden units",
+                kind="mlp.xor",
+            )
+        )

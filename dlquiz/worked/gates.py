@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.i18n import N_, lazy
+from dlquiz.i18n import N_, Lazy, lazy
 from dlquiz.worked import _nets
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, operands, paren, register
 
@@ -52,27 +52,47 @@ class Cell:
             r = _nets.oriented(kind, r_name, p[r_name], n_h, n_h, f"h_prev has {n_h} numbers")
             if r.shape != (n_h, n_h):
                 raise ParamError(
-                    f"{kind}: parameter {r_name} is {_nets.shape_text(r.shape)} but h_prev has "
-                    f"{_nets.count(n_h, 'number')} (n_h = {n_h}): {r_name} multiplies hₜ₋₁ and must be {n_h}×{n_h}"
+                    lazy(
+                        "{kind}: parameter {name} is {shape} but h_prev has {count} (n_h = {n_h}):"
+                        " {name} multiplies hₜ₋₁ and must be {n_h}×{n_h}",
+                        kind=kind,
+                        name=r_name,
+                        shape=_nets.shape_text(r.shape),
+                        count=_numbers(n_h),
+                        n_h=n_h,
+                    )
                 )
             a = _nets.oriented(kind, a_name, p[a_name], n_h, n_x, f"x has {n_x} and h_prev {n_h} numbers")
             if a.shape != (n_h, n_x):
                 raise ParamError(
-                    f"{kind}: parameter {a_name} is {_nets.shape_text(a.shape)} but x has "
-                    f"{_nets.count(n_x, 'number')} and h_prev {n_h}: {a_name} multiplies xₜ and must be {n_h}×{n_x}"
+                    lazy(
+                        "{kind}: parameter {name} is {shape} but x has {count} and h_prev {n_h}:"
+                        " {name} multiplies xₜ and must be {n_h}×{n_x}",
+                        kind=kind,
+                        name=a_name,
+                        shape=_nets.shape_text(a.shape),
+                        count=_numbers(n_x),
+                        n_h=n_h,
+                        n_x=n_x,
+                    )
                 )
             if p[b_name] is None:
                 b = np.zeros((n_h, 1))
             else:
                 b = _nets.column(kind, b_name, p[b_name])
                 if b.shape[0] != n_h:
-                    raise ParamError(
-                        f"{kind}: parameter {b_name} has {_nets.count(b.shape[0], 'number')} but h_prev has {n_h}: "
-                        f"{b_name} needs {n_h}"
-                    )
+                    raise ParamError(_too_few(kind, b_name, b.shape[0], n_h))
             self.R[g], self.A[g], self.b[g] = r, a, b
         if max(n_x, n_h) > MAX_SIZE:
-            raise ParamError(f"{kind}: n_x = {n_x}, n_h = {n_h} is too big to work by hand (at most {MAX_SIZE})")
+            raise ParamError(
+                lazy(
+                    "{kind}: n_x = {n_x}, n_h = {n_h} is too big to work by hand (at most {max})",
+                    kind=kind,
+                    n_x=n_x,
+                    n_h=n_h,
+                    max=MAX_SIZE,
+                )
+            )
 
     def pre(self, g: str, h: np.ndarray | None = None) -> np.ndarray:
         """The pre-activation of gate g: R_g·h + A_g·x + b_g (h defaults to h_prev)."""
@@ -86,11 +106,23 @@ class Cell:
             return np.full((self.n_h, 1), float(default if default is not None else 0.0))
         col = _nets.column(self.kind, name, p[name])
         if col.shape[0] != self.n_h:
-            raise ParamError(
-                f"{self.kind}: parameter {name} has {_nets.count(col.shape[0], 'number')} but h_prev has "
-                f"{self.n_h}: {name} needs {self.n_h}"
-            )
+            raise ParamError(_too_few(self.kind, name, col.shape[0], self.n_h))
         return col
+
+
+def _numbers(n: int) -> Lazy:
+    return lazy("{n} number", n=n) if n == 1 else lazy("{n} numbers", n=n)
+
+
+def _too_few(kind: str, name: str, size: int, n_h: int) -> Lazy:
+    """The message for a vector parameter whose length is not n_h."""
+    return lazy(
+        "{kind}: parameter {name} has {count} but h_prev has {n_h}: {name} needs {n_h}",
+        kind=kind,
+        name=name,
+        count=_numbers(size),
+        n_h=n_h,
+    )
 
 
 def _gate_specs(gates: tuple[str, ...], names: Mapping[str, str]) -> list[ParamSpec]:
@@ -134,7 +166,7 @@ def _gate_specs(gates: tuple[str, ...], names: Mapping[str, str]) -> list[ParamS
 def _upstream(kind: str, cell: Cell, p: Params) -> tuple[np.ndarray, str]:
     """∂L/∂hₜ: given dh (default 1 per unit), or h − y for L = ½‖h − y‖² (returned later, from h)."""
     if p["y"] is not None and p["dh"] is not None:
-        raise ParamError(f"{kind}: parameters y and dh both set the gradient at hₜ; give one of them")
+        raise ParamError(lazy("{kind}: parameters y and dh both set the gradient at hₜ; give one of them", kind=kind))
     if p["y"] is not None:
         return cell.column(p, "y", None), "y"
     return cell.column(p, "dh", 1.0), "dh"
@@ -200,14 +232,22 @@ def _lstm_params(p: Params) -> Params:
     per_gate = [k for k in gate_keys if q[k] is not None]
     if p["weights"] is not None and per_gate:
         raise ParamError(
-            f"lstm.step: parameter weights (the one-unit form) and {per_gate[0]} (the per-gate form) "
-            "cannot both be given; use one form"
+            lazy(
+                "{kind}: parameter weights (the one-unit form) and {name} (the per-gate form) cannot both be given;"
+                " use one form",
+                kind="lstm.step",
+                name=per_gate[0],
+            )
         )
     if not per_gate:
         rows: list[list[Any]] = p["weights"] if p["weights"] is not None else _LSTM_DEFAULT
         if len(rows) != 4 or any(len(r) != 3 for r in rows):
             raise ParamError(
-                f"lstm.step: parameter weights: need 4 rows (f, i, c̃, o) of 3 numbers W,U,b, got {len(rows)} rows"
+                lazy(
+                    "{kind}: parameter weights: need 4 rows (f, i, c̃, o) of 3 numbers W,U,b, got {n} rows",
+                    kind="lstm.step",
+                    n=len(rows),
+                )
             )
         rec = q["recurrent"]
         inp = "U" if rec == "W" else "W"
@@ -217,8 +257,12 @@ def _lstm_params(p: Params) -> Params:
         missing = [f"{m}_{g}" for m in ("W", "U") for g in GATES if q[f"{m}_{g}"] is None]
         if missing:
             raise ParamError(
-                f"lstm.step: parameter {missing[0]} is missing: the per-gate form needs W_f, W_i, W_c, W_o and "
-                "U_f, U_i, U_c, U_o (biases default to 0)"
+                lazy(
+                    "{kind}: parameter {name} is missing: the per-gate form needs W_f, W_i, W_c, W_o and"
+                    " U_f, U_i, U_c, U_o (biases default to 0)",
+                    kind="lstm.step",
+                    name=missing[0],
+                )
             )
     return q
 
@@ -450,7 +494,11 @@ def _prepare_gru(p: Params) -> Params:
     missing = [f"{m}_{g}" for m in ("W", "U") for g in GRU_GATES if p[f"{m}_{g}"] is None]
     if missing:
         raise ParamError(
-            f"gru.step: parameter {missing[0]} is missing: give W_r, W_z, W_h and U_r, U_z, U_h (biases default to 0)"
+            lazy(
+                "{kind}: parameter {name} is missing: give W_r, W_z, W_h and U_r, U_z, U_h (biases default to 0)",
+                kind="gru.step",
+                name=missing[0],
+            )
         )
     return p
 
@@ -499,7 +547,14 @@ def _gru(p: Params) -> Out:
     kind = "gru.step"
     cell = Cell(kind, p, GRU_GATES)
     if p["hidden"] is not None and p["hidden"] != cell.n_h:
-        raise ParamError(f"{kind}: parameter hidden is {p['hidden']} but h_prev has {cell.n_h} numbers")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter hidden is {hidden} but h_prev has {n} numbers",
+                kind=kind,
+                hidden=p["hidden"],
+                n=cell.n_h,
+            )
+        )
     up, up_kind = _upstream(kind, cell, p)
     z_old = p["update"] == "z_old"
     rec, inp = cell.rec, cell.inp
@@ -508,7 +563,12 @@ def _gru(p: Params) -> Out:
     r, z = _sig(a_r), _sig(a_z)
     after = p["reset"] == "after"
     if p["b_hn"] is not None and not after:
-        raise ParamError(f"{kind}: parameter b_hn is the bias inside r ⊙ (…) of reset=after; with reset=before use b_h")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter b_hn is the bias inside r ⊙ (…) of reset=after; with reset=before use b_h",
+                kind=kind,
+            )
+        )
     b_hn = cell.column(p, "b_hn", 0.0) if after else np.zeros_like(hp)
     q = cell.R["h"] @ hp + b_hn  # reset=after: what r scales
     a_h = cell.A["h"] @ cell.x + cell.b["h"] + r * q if after else cell.pre("h", r * hp)

@@ -85,12 +85,18 @@ class Program:
         return self.labels.get(name, name)
 
 
+def _message(exc: BaseException) -> str:
+    """The message of `exc`: its `lazy` message itself where it has one (so that it is translated too)."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, Lazy) else str(exc)
+
+
 def compile_formula(text: str, where: str) -> Program:
     """Read a formula (ParamError naming `where` if it cannot be read or is not supported)."""
     try:
         return _compiled(text)
     except DlquizError as exc:
-        raise ParamError(f"{where}: {exc}") from None
+        raise ParamError(lazy("{where}: {error}", where=where, error=_message(exc))) from None
 
 
 @functools.lru_cache(maxsize=256)
@@ -197,7 +203,7 @@ def _value(node: Expr, a: list[float], env: dict[str, float], prog: Program, i: 
         return out
     if op == "div":
         if a[1] == 0:
-            raise _Domain(f"division by zero in {_where(prog, i)}")
+            raise _Domain(lazy("division by zero in {node}", node=_where(prog, i)))
         return a[0] / a[1]
     if op == "neg":
         return -a[0]
@@ -207,11 +213,15 @@ def _value(node: Expr, a: list[float], env: dict[str, float], prog: Program, i: 
         return math.exp(a[0])
     if op == "log":
         if a[0] <= 0:
-            raise _Domain(f"ln needs a positive argument, got {fv(a[0])} in {_where(prog, i)}")
+            raise _Domain(
+                lazy("ln needs a positive argument, got {value} in {node}", value=fv(a[0]), node=_where(prog, i))
+            )
         return math.log(a[0])
     if op == "sqrt":
         if a[0] < 0:
-            raise _Domain(f"√ needs a non-negative argument, got {fv(a[0])} in {_where(prog, i)}")
+            raise _Domain(
+                lazy("√ needs a non-negative argument, got {value} in {node}", value=fv(a[0]), node=_where(prog, i))
+            )
         return math.sqrt(a[0])
     if op == "abs":
         return abs(a[0])
@@ -235,9 +245,9 @@ def _value(node: Expr, a: list[float], env: dict[str, float], prog: Program, i: 
 
 def _pow(b: float, e: float, prog: Program, i: int) -> float:
     if b < 0 and not float(e).is_integer():
-        raise _Domain(f"a negative number to a fractional power in {_where(prog, i)}")
+        raise _Domain(lazy("a negative number to a fractional power in {node}", node=_where(prog, i)))
     if b == 0 and e < 0:
-        raise _Domain(f"0 to a negative power in {_where(prog, i)}")
+        raise _Domain(lazy("0 to a negative power in {node}", node=_where(prog, i)))
     return float(b**e)
 
 
@@ -266,14 +276,14 @@ def _local(node: Expr, a: list[float], out: float, prog: Program, i: int) -> lis
     if op == "pow":
         b, e = a
         if b == 0 and e < 1 and e != 0:
-            raise _Domain(f"the gradient of {_where(prog, i)} is infinite at 0")
+            raise _Domain(lazy("the gradient of {node} is infinite at 0", node=_where(prog, i)))
         db = e * _pow(b, e - 1, prog, i) if e != 0 else 0.0
         if node.args[1].op == "const":
             return [db, 0.0]
         if b <= 0:
             if out == 0:
                 return [db, 0.0]
-            raise _Domain(f"the exponent's gradient needs a positive base in {_where(prog, i)}")
+            raise _Domain(lazy("the exponent's gradient needs a positive base in {node}", node=_where(prog, i)))
         return [db, out * math.log(b)]
     if op == "exp":
         return [out]
@@ -281,7 +291,7 @@ def _local(node: Expr, a: list[float], out: float, prog: Program, i: int) -> lis
         return [1 / a[0]]
     if op == "sqrt":
         if out == 0:
-            raise _Domain(f"the gradient of {_where(prog, i)} is infinite at 0")
+            raise _Domain(lazy("the gradient of {node} is infinite at 0", node=_where(prog, i)))
         return [1 / (2 * out)]
     if op == "abs":
         return [1.0 if a[0] > 0 else (-1.0 if a[0] < 0 else 0.0)]
@@ -314,10 +324,10 @@ def read_number(text: str, where: str) -> float:
         num, _, den = t.partition("/")
         a, b = read_number(num, where), read_number(den, where)
         if b == 0:
-            raise ParamError(f"{where}: division by zero in {text.strip()!r}")
+            raise ParamError(lazy("{where}: division by zero in {text}", where=where, text=repr(text.strip())))
         return a / b
     if not _NUMBER.match(t):
-        raise ParamError(f"{where}: {text.strip()!r} is not a number")
+        raise ParamError(lazy("{where}: {text} is not a number", where=where, text=repr(text.strip())))
     return float(t)
 
 
@@ -329,7 +339,7 @@ def read_point(text: str, prog: Program, where: str) -> dict[str, float]:
     out: dict[str, float] = {}
     body = text.strip()
     if not body:
-        raise ParamError(f"{where}: no values given (write e.g. 'x=1, y=2')")
+        raise ParamError(lazy("{where}: no values given (write e.g. 'x=1, y=2')", where=where))
     # split on commas and semicolons outside brackets
     parts: list[str] = []
     depth, cur = 0, ""
@@ -348,7 +358,11 @@ def read_point(text: str, prog: Program, where: str) -> dict[str, float]:
         if not part.strip():
             continue
         if "=" not in part:
-            raise ParamError(f"{where}: {part.strip()!r} is not 'name=value' (write e.g. 'x=1, y=2')")
+            raise ParamError(
+                lazy(
+                    "{where}: {text} is not 'name=value' (write e.g. 'x=1, y=2')", where=where, text=repr(part.strip())
+                )
+            )
         name_text, _, value_text = part.partition("=")
         name = _known_name(name_text.strip(), prog)
         if name is None:
@@ -357,20 +371,25 @@ def read_point(text: str, prog: Program, where: str) -> dict[str, float]:
             try:
                 name = canonical_variable(name_text)
             except DlquizError as exc:
-                raise ParamError(f"{where}: {exc}") from None
+                raise ParamError(lazy("{where}: {error}", where=where, error=_message(exc))) from None
         vt = value_text.strip()
         if vt.startswith("["):
             items = [x for x in re.split(r"[,\s]+", vt.strip("[]")) if x]
             for k, item in enumerate(items, 1):
                 sub = f"{name}_{k}"
-                _put(out, sub, read_number(item, f"{where}: {name_text.strip()}[{k}]"), where, prog)
+                at = lazy("{where}: {name}[{k}]", where=where, name=name_text.strip(), k=k)
+                _put(out, sub, read_number(item, at), where, prog)
             continue
-        _put(out, name, read_number(vt, f"{where}: {name_text.strip()}"), where, prog)
+        _put(out, name, read_number(vt, lazy("{where}: {name}", where=where, name=name_text.strip())), where, prog)
     missing = [v for v in prog.variables if v not in out]
     if missing:
         raise ParamError(
-            f"{where}: no value for {', '.join(prog.label(v) for v in missing)} "
-            f"(the formula uses {', '.join(prog.label(v) for v in prog.variables)})"
+            lazy(
+                "{where}: no value for {missing} (the formula uses {uses})",
+                where=where,
+                missing=", ".join(prog.label(v) for v in missing),
+                uses=", ".join(prog.label(v) for v in prog.variables),
+            )
         )
     return out
 
@@ -387,10 +406,25 @@ def _known_name(name: str, prog: Program) -> str | None:
 
 def _put(out: dict[str, float], name: str, value: float, where: str, prog: Program) -> None:
     if name not in prog.variables:
-        uses = ", ".join(prog.label(v) for v in prog.variables) or "no variables"
-        raise ParamError(f"{where}: the formula has no variable {prog.label(name)} (it uses {uses})")
+        if not prog.variables:
+            raise ParamError(
+                lazy(
+                    "{where}: the formula has no variable {name} (it uses no variables)",
+                    where=where,
+                    name=prog.label(name),
+                )
+            )
+        uses = ", ".join(prog.label(v) for v in prog.variables)
+        raise ParamError(
+            lazy(
+                "{where}: the formula has no variable {name} (it uses {uses})",
+                where=where,
+                name=prog.label(name),
+                uses=uses,
+            )
+        )
     if name in out:
-        raise ParamError(f"{where}: {prog.label(name)} is given twice")
+        raise ParamError(lazy("{where}: {name} is given twice", where=where, name=prog.label(name)))
     out[name] = value
 
 
@@ -636,8 +670,9 @@ def _draw_graph(d: Draw) -> Params:
 
 
 def _check_graph(p: Params) -> None:
-    prog = compile_formula(str(p["f"]), "backprop.graph: parameter f")
-    read_point(str(p["at"]), prog, "backprop.graph: parameter at")
+    kind = "backprop.graph"
+    prog = compile_formula(str(p["f"]), lazy("{kind}: parameter {name}", kind=kind, name="f"))
+    read_point(str(p["at"]), prog, lazy("{kind}: parameter {name}", kind=kind, name="at"))
 
 
 @register(
@@ -666,13 +701,13 @@ def _check_graph(p: Params) -> None:
 )
 def _graph(p: Params) -> Out:
     kind = "backprop.graph"
-    prog = compile_formula(str(p["f"]), f"{kind}: parameter f")
-    env = read_point(str(p["at"]), prog, f"{kind}: parameter at")
+    prog = compile_formula(str(p["f"]), lazy("{kind}: parameter {name}", kind=kind, name="f"))
+    env = read_point(str(p["at"]), prog, lazy("{kind}: parameter {name}", kind=kind, name="at"))
     try:
         vals = prog.forward(env)
         grads = prog.backward(vals)
     except _Domain as exc:
-        raise ParamError(f"{kind}: {exc}") from None
+        raise ParamError(lazy("{where}: {error}", where=kind, error=_message(exc))) from None
     names = node_names(prog)
     out_name = names[prog.root]
     values: dict[str, Any] = {}

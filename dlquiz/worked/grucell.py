@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.i18n import N_
+from dlquiz.i18n import N_, Lazy, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, paren, register
 
 KIND = "gru.cell"
@@ -30,6 +30,14 @@ def _out(a: np.ndarray) -> Any:
     return float(a[0]) if a.size == 1 else [float(v) for v in a]
 
 
+def _listed(parts: list[Lazy]) -> Lazy:
+    """Parts of a message joined by commas, as one message (each part translated)."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = lazy("{items}, {item}", items=out, item=part)
+    return out
+
+
 def _size(p: Params) -> int:
     return max(_vec(p, name).size for name in (*_VECTORS, "dh") if p[name] is not None)
 
@@ -39,36 +47,70 @@ def _w_h(p: Params, n: int) -> np.ndarray:
     if w.ndim < 2:
         w = w.reshape(1, -1) if n == 1 else w
     if w.shape != (n, n):
-        shape = f"{w.size} numbers in one row" if w.ndim == 1 else "×".join(str(s) for s in w.shape)
+        shape = lazy("{n} numbers in one row", n=w.size) if w.ndim == 1 else "×".join(str(s) for s in w.shape)
         raise ParamError(
-            f"{KIND}: parameter W_h is {shape} but h_prev has {n} numbers (n_h = {n}): W_h multiplies r ⊙ hₜ₋₁ "
-            f"and must be {n}×{n}"
+            lazy(
+                "{kind}: parameter W_h is {shape} but h_prev has {n} numbers (n_h = {n}):"
+                " W_h multiplies r ⊙ hₜ₋₁ and must be {n}×{n}",
+                kind=KIND,
+                shape=shape,
+                n=n,
+            )
         )
     return w
 
 
 def _check(p: Params) -> None:
     if p["W_h"] is not None and p["r"] is None:
-        raise ParamError(f"{KIND}: parameter W_h gives ∂L/∂r and needs r (the reset gate's value)")
+        raise ParamError(lazy("{kind}: parameter W_h gives ∂L/∂r and needs r (the reset gate's value)", kind=KIND))
     if p["r"] is not None and p["W_h"] is None:
         raise ParamError(
-            f"{KIND}: parameter r has no effect here: r acts only inside h̃ = tanh(W_h·(r ⊙ hₜ₋₁) + …), and h̃ is "
-            "given; leave r out, or give W_h and dh for ∂L/∂r"
+            lazy(
+                "{kind}: parameter r has no effect here: r acts only inside h̃ = tanh(W_h·(r ⊙ hₜ₋₁) + …), and h̃ is"
+                " given; leave r out, or give W_h and dh for ∂L/∂r",
+                kind=KIND,
+            )
         )
     sizes = {name: _vec(p, name).size for name in (*_VECTORS, "dh") if p[name] is not None}
     n = max(sizes.values())
-    wrong = [f"{k} has {v}" for k, v in sizes.items() if v not in (1, n)]
+    wrong = [lazy("{name} has {n}", name=k, n=v) for k, v in sizes.items() if v not in (1, n)]
     if wrong:
-        raise ParamError(f"{KIND}: every vector needs n_h = {n} numbers (one per unit), but {', '.join(wrong)}")
+        raise ParamError(
+            lazy(
+                "{kind}: every vector needs n_h = {n} numbers (one per unit), but {wrong}",
+                kind=KIND,
+                n=n,
+                wrong=_listed(wrong),
+            )
+        )
     for name in ("r", "z"):
         v = _vec(p, name)
         if np.any((v < 0) | (v > 1)):
-            raise ParamError(f"{KIND}: parameter {name}: a sigmoid gate lies in [0, 1], got {fv(_out(v))}")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter {name}: a sigmoid gate lies in [0, 1], got {value}",
+                    kind=KIND,
+                    name=name,
+                    value=fv(_out(v)),
+                )
+            )
     ht = _vec(p, "h_tilde")
     if np.any(np.abs(ht) > 1):
-        raise ParamError(f"{KIND}: parameter h_tilde: a tanh candidate lies in [−1, 1], got {fv(_out(ht))}")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter {name}: a tanh candidate lies in [−1, 1], got {value}",
+                kind=KIND,
+                name="h_tilde",
+                value=fv(_out(ht)),
+            )
+        )
     if p["W_h"] is not None and p["dh"] is None:
-        raise ParamError(f"{KIND}: parameter W_h gives the gradient of r and needs dh (∂L/∂hₜ) for a backward pass")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter W_h gives the gradient of r and needs dh (∂L/∂hₜ) for a backward pass",
+                kind=KIND,
+            )
+        )
 
 
 def _draw(d: Draw) -> Params:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.i18n import N_
+from dlquiz.i18n import N_, Lazy, lazy
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, paren, register
 from dlquiz.worked._nets import mat_value
 
@@ -33,22 +33,56 @@ def _out(a: np.ndarray) -> Any:
     return float(a[0]) if a.size == 1 else [float(v) for v in a]
 
 
+def _listed(parts: list[Lazy]) -> Lazy:
+    """Parts of a message joined by commas, as one message (each part translated)."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = lazy("{items}, {item}", items=out, item=part)
+    return out
+
+
 def _check(p: Params) -> None:
     sizes = {name: _vec(p, name).size for name in (*_GATE_NAMES, "c_prev") if p[name] is not None}
     sizes.update({name: _vec(p, name).size for name in ("dh", "dc") if p[name] is not None})
     n = max(sizes.values())
-    wrong = [f"{k} has {v}" for k, v in sizes.items() if v not in (1, n)]
+    wrong = [lazy("{name} has {n}", name=k, n=v) for k, v in sizes.items() if v not in (1, n)]
     if wrong:
-        raise ParamError(f"{KIND}: every vector needs n_h = {n} numbers (one per unit), but {', '.join(wrong)}")
+        raise ParamError(
+            lazy(
+                "{kind}: every vector needs n_h = {n} numbers (one per unit), but {wrong}",
+                kind=KIND,
+                n=n,
+                wrong=_listed(wrong),
+            )
+        )
     for name in ("f", "i", "o"):
         v = _vec(p, name)
         if np.any((v < 0) | (v > 1)):
-            raise ParamError(f"{KIND}: parameter {name}: a sigmoid gate lies in [0, 1], got {fv(_out(v))}")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter {name}: a sigmoid gate lies in [0, 1], got {value}",
+                    kind=KIND,
+                    name=name,
+                    value=fv(_out(v)),
+                )
+            )
     ct = _vec(p, "c_tilde")
     if np.any(np.abs(ct) > 1):
-        raise ParamError(f"{KIND}: parameter c_tilde: a tanh candidate lies in [−1, 1], got {fv(_out(ct))}")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter {name}: a tanh candidate lies in [−1, 1], got {value}",
+                kind=KIND,
+                name="c_tilde",
+                value=fv(_out(ct)),
+            )
+        )
     if p["dc"] is not None and p["dh"] is None:
-        raise ParamError(f"{KIND}: parameter dc (∂L/∂cₜ from the next step) needs dh (∂L/∂hₜ) for a backward pass")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter dc (∂L/∂cₜ from the next step) needs dh (∂L/∂hₜ) for a backward pass",
+                kind=KIND,
+            )
+        )
 
 
 def _draw(d: Draw) -> Params:
@@ -212,13 +246,25 @@ def _weight_steps(p: Params, n: int, da: dict[str, np.ndarray]) -> list[Step]:
         hp = _vec(p, "h_prev")
         if hp.size not in (1, n):
             raise ParamError(
-                f"{KIND}: parameter h_prev has {hp.size} numbers but the gates have n_h = {n}: h_prev needs {n}"
+                lazy(
+                    "{kind}: parameter h_prev has {size} numbers but the gates have n_h = {n}: h_prev needs {n}",
+                    kind=KIND,
+                    size=hp.size,
+                    n=n,
+                )
             )
         hp = np.broadcast_to(hp, (n,))
     if p["x"] is not None:
         x = _vec(p, "x")
         if x.size > MAX_X:
-            raise ParamError(f"{KIND}: parameter x has {x.size} numbers: too many to work by hand (at most {MAX_X})")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter x has {size} numbers: too many to work by hand (at most {max})",
+                    kind=KIND,
+                    size=x.size,
+                    max=MAX_X,
+                )
+            )
     for g in _PRE:
         col = da[g].reshape(-1, 1)
         if hp is not None:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.i18n import N_, lazy
+from dlquiz.i18n import N_, Lazy, lazy
 from dlquiz.worked import _nets
 from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, linear, operands, paren, register
 
@@ -26,8 +26,12 @@ def _sig(z: Any) -> Any:
     return 1 / (1 + np.exp(-z))
 
 
-def _err(msg: str) -> ParamError:
-    return ParamError(f"{KIND}: {msg}")
+def _rows(n: int) -> Lazy:
+    return lazy("{n} row", n=n) if n == 1 else lazy("{n} rows", n=n)
+
+
+def _numbers(n: int) -> Lazy:
+    return lazy("{n} number", n=n) if n == 1 else lazy("{n} numbers", n=n)
 
 
 def rnn_loss(
@@ -56,56 +60,113 @@ class Net:
         self.x = x.reshape(1, -1) if x.ndim == 1 else x  # n_x × T, one column per time step
         self.T, n_x = self.x.shape[1], self.x.shape[0]
         if p["T"] is not None and p["T"] != self.T:
-            raise _err(f"parameters x and y need T = {p['T']} entries each (x has {self.T} time steps)")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameters x and y need T = {T} entries each (x has {steps} time steps)",
+                    kind=KIND,
+                    T=p["T"],
+                    steps=self.T,
+                )
+            )
         r = _nets.oriented(KIND, self.rec_name, p[self.rec_name], None, None)
         if r.shape[0] != r.shape[1]:
-            raise _err(
-                f"parameter {self.rec_name} is {_nets.shape_text(r.shape)} but it multiplies hₜ₋₁ and gives sₜ: "
-                f"it must be square, n_h × n_h"
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter {name} is {shape} but it multiplies hₜ₋₁ and gives sₜ:"
+                    " it must be square, n_h × n_h",
+                    kind=KIND,
+                    name=self.rec_name,
+                    shape=_nets.shape_text(r.shape),
+                )
             )
         n_h = r.shape[0]
         if p["hidden"] is not None and p["hidden"] != n_h:
-            raise _err(f"parameter hidden is {p['hidden']} but {self.rec_name} is {_nets.shape_text(r.shape)}")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter hidden is {hidden} but {name} is {shape}",
+                    kind=KIND,
+                    hidden=p["hidden"],
+                    name=self.rec_name,
+                    shape=_nets.shape_text(r.shape),
+                )
+            )
         a = _nets.oriented(
             KIND, self.in_name, p[self.in_name], n_h, n_x, f"x has {_nets.count(n_x, 'row')} and hₜ {n_h} entries"
         )
         if a.shape != (n_h, n_x):
-            raise _err(
-                f"parameter {self.in_name} is {_nets.shape_text(a.shape)} but x has {_nets.count(n_x, 'row')} "
-                f"(n_x = {n_x}, one column per time step) and {self.rec_name} is {_nets.shape_text(r.shape)} "
-                f"(n_h = {n_h}): {self.in_name} must be {n_h}×{n_x}"
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter {name} is {shape} but x has {rows} (n_x = {n_x}, one column per time step)"
+                    " and {rec} is {rec_shape} (n_h = {n_h}): {name} must be {n_h}×{n_x}",
+                    kind=KIND,
+                    name=self.in_name,
+                    shape=_nets.shape_text(a.shape),
+                    rows=_rows(n_x),
+                    n_x=n_x,
+                    rec=self.rec_name,
+                    rec_shape=_nets.shape_text(r.shape),
+                    n_h=n_h,
+                )
             )
         self.r, self.a = r, a
         self.n_h, self.n_x, self.n_y = n_h, n_x, 0
-        self.b = self._vector(p, "b", n_h, f"one per hidden unit (n_h = {n_h})")
-        self.h0 = self._vector(p, "h0", n_h, f"one per hidden unit (n_h = {n_h})")
+        self.b = self._vector(p, "b", n_h, lazy("one per hidden unit (n_h = {n_h})", n_h=n_h))
+        self.h0 = self._vector(p, "h0", n_h, lazy("one per hidden unit (n_h = {n_h})", n_h=n_h))
         self.act = p["activation"]
         self.forward_only = p["V"] is None  # no output layer given: the hidden states are the question
         if self.forward_only:
             return
         v = _nets.oriented(KIND, "V", p["V"], None, n_h, f"hₜ has {n_h} entries")
         if v.shape[1] != n_h:
-            raise _err(f"parameter V is {_nets.shape_text(v.shape)} but hₜ has {n_h} entries: V must be n_y×{n_h}")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter V is {shape} but hₜ has {n_h} entries: V must be n_y×{n_h}",
+                    kind=KIND,
+                    shape=_nets.shape_text(v.shape),
+                    n_h=n_h,
+                )
+            )
         n_y = v.shape[0]
         if p["output"] == "softmax" and n_y < 2:
-            raise _err("parameter V: a softmax output needs at least 2 outputs (V with 2 or more rows); use sigmoid")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter V: a softmax output needs at least 2 outputs (V with 2 or more rows);"
+                    " use sigmoid",
+                    kind=KIND,
+                )
+            )
         self.v, self.n_y = v, n_y
-        self.c = self._vector(p, "c", n_y, f"one per output (V has {n_y} rows)")
+        self.c = self._vector(p, "c", n_y, lazy("one per output (V has {n_y} rows)", n_y=n_y))
         self.out, self.loss = p["output"], p["loss"]
         self.last_only = p["loss_at"] == "last"
         self.loss_steps = [self.T] if self.last_only else list(range(1, self.T + 1))
         self.mean = p["reduction"] == "mean" and not self.last_only  # L = (1/T) Σₜ Lₜ
         if p["reduction"] == "mean" and self.last_only:
-            raise _err("parameter reduction=mean averages the losses of every step; with loss_at=last there is one")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter reduction=mean averages the losses of every step;"
+                    " with loss_at=last there is one",
+                    kind=KIND,
+                )
+            )
         self.scale = 1 / self.T if self.mean else 1.0
         self.y = self._targets(p["y"])
 
-    def _vector(self, p: Params, name: str, n: int, why: str) -> np.ndarray:
+    def _vector(self, p: Params, name: str, n: int, why: Lazy) -> np.ndarray:
         if p[name] is None:
             return np.zeros((n, 1))
         col = _nets.column(KIND, name, p[name])
         if col.shape[0] != n:
-            raise _err(f"parameter {name} has {_nets.count(col.shape[0], 'number')} but needs {n}: {why}")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter {name} has {count} but needs {n}: {why}",
+                    kind=KIND,
+                    name=name,
+                    count=_numbers(col.shape[0]),
+                    n=n,
+                    why=why,
+                )
+            )
         return col
 
     def _targets(self, given: Any) -> dict[int, np.ndarray]:
@@ -117,32 +178,67 @@ class Net:
         if y.ndim == 1 and (softmax_ce and self.n_y > 1):
             cols = y.size
             if not all(float(v).is_integer() and 0 <= v < self.n_y for v in y):
-                raise _err(
-                    f"parameter y: a list of targets holds class indices 0 … {self.n_y - 1} for a softmax output; "
-                    f"got {fv(y.tolist())}"
+                raise ParamError(
+                    lazy(
+                        "{kind}: parameter y: a list of targets holds class indices 0 … {last} for a softmax output;"
+                        " got {y}",
+                        kind=KIND,
+                        last=self.n_y - 1,
+                        y=fv(y.tolist()),
+                    )
                 )
             y = np.eye(self.n_y)[:, y.astype(int)]
         elif y.ndim == 1:
             if self.n_y != 1:
-                raise _err(
-                    f"parameter y is a list but the output has {self.n_y} entries (V has {self.n_y} rows): "
-                    f"give y as an {self.n_y}×T matrix, one column per step"
+                raise ParamError(
+                    lazy(
+                        "{kind}: parameter y is a list but the output has {n_y} entries (V has {n_y} rows):"
+                        " give y as an {n_y}×T matrix, one column per step",
+                        kind=KIND,
+                        n_y=self.n_y,
+                    )
                 )
             y = y.reshape(1, -1)
         cols = y.shape[1]
         if y.shape[0] != self.n_y or cols not in (want, self.T):
-            steps = "the last step" if self.last_only else f"T = {self.T} steps"
-            raise _err(
-                f"parameters x and y need T = {self.T} entries each "
-                f"(y is {_nets.shape_text(y.shape)}; the loss at {steps} needs {self.n_y}×{want})"
+            steps = lazy("the last step") if self.last_only else lazy("T = {T} steps", T=self.T)
+            raise ParamError(
+                lazy(
+                    "{kind}: parameters x and y need T = {T} entries each (y is {shape}; the loss at {steps} needs"
+                    " {n_y}×{want})",
+                    kind=KIND,
+                    T=self.T,
+                    shape=_nets.shape_text(y.shape),
+                    steps=steps,
+                    n_y=self.n_y,
+                    want=want,
+                )
                 if y.shape[0] == self.n_y
-                else f"parameter y is {_nets.shape_text(y.shape)} but the output has {self.n_y} entries: "
-                f"y must be {self.n_y}×{want}"
+                else lazy(
+                    "{kind}: parameter y is {shape} but the output has {n_y} entries: y must be {n_y}×{want}",
+                    kind=KIND,
+                    shape=_nets.shape_text(y.shape),
+                    n_y=self.n_y,
+                    want=want,
+                )
             )
         if self.loss == "ce" and self.out == "sigmoid" and np.any((y < 0) | (y > 1)):
-            raise _err(f"parameter y: targets must be between 0 and 1 for a sigmoid output, got {fv(y.tolist())}")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter y: targets must be between 0 and 1 for a sigmoid output, got {y}",
+                    kind=KIND,
+                    y=fv(y.tolist()),
+                )
+            )
         if self.loss == "ce" and np.any(y < 0):
-            raise _err(f"parameter y: cross-entropy needs non-negative targets, got {fv(y.tolist())}")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameter {name}: cross-entropy needs non-negative targets, got {y}",
+                    kind=KIND,
+                    name="y",
+                    y=fv(y.tolist()),
+                )
+            )
         self.y_unused = self.last_only and cols == self.T > 1
         return {t: y[:, [k if cols == want else t - 1]] for k, t in enumerate(self.loss_steps)}
 
@@ -235,24 +331,51 @@ def _prepare(p: Params) -> Params:
         elif hidden == 2 and n_x == 1:
             rec, inp, v = [[0.5, -0.3], [0.2, 0.4]], [[1.0], [-0.5]], [[1.0, -1.0]]  # type: ignore[assignment]
         else:
-            raise _err(f"parameters U, W and V are needed for hidden = {hidden} with {n_x} inputs (or use --seed)")
+            raise ParamError(
+                lazy(
+                    "{kind}: parameters U, W and V are needed for hidden = {hidden} with {n_x} inputs (or use --seed)",
+                    kind=KIND,
+                    hidden=hidden,
+                    n_x=n_x,
+                )
+            )
         p[p["recurrent"]] = rec
         p["U" if p["recurrent"] == "W" else "W"] = inp
         p["V"] = v
     elif len(given) < 2:
         missing = ", ".join(n for n in ("U", "W") if p[n] is None)
-        raise _err(f"parameters U and W go together (V too, for outputs and a loss): {missing} missing")
+        raise ParamError(
+            lazy(
+                "{kind}: parameters U and W go together (V too, for outputs and a loss): {missing} missing",
+                kind=KIND,
+                missing=missing,
+            )
+        )
     return p
 
 
 def _check(p: Params) -> None:
     if p["loss"] == "ce" and p["output"] == "linear" and p["V"] is not None:
-        raise _err("parameter output: cross-entropy takes the log of the outputs, which needs sigmoid or softmax")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter output: cross-entropy takes the log of the outputs, which needs sigmoid or softmax",
+                kind=KIND,
+            )
+        )
     net = Net(p)
     if net.T > MAX_T or max(net.n_h, net.n_x, net.n_y) > MAX_SIZE:
-        raise _err(
-            f"T = {net.T}, n_x = {net.n_x}, n_h = {net.n_h}, n_y = {net.n_y} is too big to work by hand "
-            f"(at most T = {MAX_T} and sizes of {MAX_SIZE})"
+        raise ParamError(
+            lazy(
+                "{kind}: T = {T}, n_x = {n_x}, n_h = {n_h}, n_y = {n_y} is too big to work by hand"
+                " (at most T = {max_t} and sizes of {max_size})",
+                kind=KIND,
+                T=net.T,
+                n_x=net.n_x,
+                n_h=net.n_h,
+                n_y=net.n_y,
+                max_t=MAX_T,
+                max_size=MAX_SIZE,
+            )
         )
 
 
