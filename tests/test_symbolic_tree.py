@@ -97,3 +97,23 @@ def test_reading_a_tree_does_not_change_later_reads() -> None:
     parse_tree("x*x + 2*3")
     assert parse_math("x*x").expr == sympy.Symbol("x") ** 2
     assert parse_math("2*3").expr == 6
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "chinese"),
+    [
+        ("sum(x, i, 1, 3)", "a sum is not supported here", "这里不支持 求和"),
+        ("diff(x^2, x)", "a derivative is not supported here", "这里不支持 导数"),
+        ("erf(x)", "'erf' is not supported here", "这里不支持 'erf'"),
+    ],
+)
+def test_graph_refusals_speak_the_readers_language(text: str, english: str, chinese: str) -> None:
+    from dlquiz.errors import ParseError
+    from dlquiz.i18n import localized
+    from dlquiz.symbolic.tree import parse_tree
+
+    with pytest.raises(ParseError) as info:
+        parse_tree(text)
+    assert str(info.value).startswith(english)
+    zh = localized(info.value, "zh")
+    assert zh.startswith(chinese) and "supported" not in zh

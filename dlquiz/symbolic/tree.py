@@ -29,7 +29,7 @@ from typing import Any
 import sympy
 
 from dlquiz.errors import ParseError
-from dlquiz.i18n import lazy
+from dlquiz.i18n import N_, lazy
 from dlquiz.symbolic import parse_math
 from dlquiz.symbolic.exprtree import OPS, UNARY, Expr, Formula, make_formula, variable_label
 from dlquiz.symbolic.functions import sigma
@@ -53,7 +53,11 @@ SUPPORTED = "+ − × ÷ ^, exp, log/ln, sqrt, abs, sigmoid/σ, tanh, relu, max,
 
 
 def _err(text: str, msg: str) -> ParseError:
-    return ParseError(msg, column=None, text=text)
+    return ParseError(reader_text(msg), column=None, text=text)
+
+
+def _unsupported(what: str) -> str:
+    return lazy("{what} is not supported here (supported: {supported})", what=what, supported=SUPPORTED)
 
 
 def _const(v: float) -> Expr:
@@ -65,9 +69,9 @@ def _fold(e: sympy.Expr, text: str) -> Expr:
     try:
         c = complex(sympy.N(e, 30))
     except (TypeError, ValueError, ArithmeticError):
-        raise _err(text, f"the constant {sympy.sstr(e)} has no numeric value") from None
+        raise _err(text, lazy("the constant {value} has no numeric value", value=sympy.sstr(e))) from None
     if c.imag != 0 or not math.isfinite(c.real):
-        raise _err(text, f"the constant {sympy.sstr(e)} has no finite real value")
+        raise _err(text, lazy("the constant {value} has no finite real value", value=sympy.sstr(e)))
     return _const(float(c.real))
 
 
@@ -86,14 +90,14 @@ class _Builder:
     def node(self, op: str, args: tuple[Expr, ...] = (), signs: tuple[int, ...] = ()) -> Expr:
         self.count += 1
         if self.count > MAX_NODES:
-            raise _err(self.text, f"the formula is too large (more than {MAX_NODES} operations)")
+            raise _err(self.text, lazy("the formula is too large (more than {n} operations)", n=MAX_NODES))
         return Expr(op, args, signs=signs)
 
     def build(self, e: sympy.Basic) -> Expr:
         if isinstance(e, sympy.Symbol):
             return Expr("var", name=e.name)
         if not isinstance(e, sympy.Expr):
-            raise _err(self.text, f"{type(e).__name__} is not a formula")
+            raise _err(self.text, lazy("{kind} is not a formula", kind=type(e).__name__))
         if not e.free_symbols:
             return _fold(e, self.text)
         if isinstance(e, sympy.Add):
@@ -115,7 +119,7 @@ class _Builder:
         fname = type(e).__name__
         if isinstance(e, sympy.Function) and fname in _FUNCS and len(e.args) == 1:
             return self.node(_FUNCS[fname], (self.build(e.args[0]),))
-        raise _err(self.text, f"{_construct(e)} is not supported here (supported: {SUPPORTED})")
+        raise _err(self.text, _unsupported(_construct(e)))
 
     def _add(self, e: sympy.Add) -> Expr:
         args: list[Expr] = []
@@ -193,13 +197,13 @@ _CALLS: dict[str, str] = {
     "abs": "abs",
 }
 _WRITTEN_ONLY = {
-    "deriv": "a derivative",
-    "dfrac": "a derivative",
-    "sum": "a sum",
-    "prod": "a product",
-    "indicator": "an indicator 1[…]",
-    "piecewise": "a piecewise function",
-    "relation": "a comparison",
+    "deriv": N_("a derivative"),
+    "dfrac": N_("a derivative"),
+    "sum": N_("a sum"),
+    "prod": N_("a product"),
+    "indicator": N_("an indicator 1[…]"),
+    "piecewise": N_("a piecewise function"),
+    "relation": N_("a comparison"),
 }
 
 
@@ -215,7 +219,7 @@ class _Written(_Builder):
         kind = n.kind
         expr = n.expr
         if kind in _WRITTEN_ONLY:
-            raise _err(self.text, f"{_WRITTEN_ONLY[kind]} is not supported here (supported: {SUPPORTED})")
+            raise _err(self.text, _unsupported(lazy(_WRITTEN_ONLY[kind])))
         if isinstance(expr, sympy.Expr) and not expr.free_symbols:
             return _fold(expr, self.text)
         if kind in ("paren", "group") and len(n.args) == 1:
@@ -257,7 +261,7 @@ class _Written(_Builder):
             name = str(n.text).strip()
             op = _CALLS.get(name, _CALLS.get(name.lower(), ""))
             if not op:
-                raise _err(self.text, f"'{name}' is not supported here (supported: {SUPPORTED})")
+                raise _err(self.text, _unsupported(f"'{name}'"))
             kids = tuple(self.written(a) for a in n.args)
             if op == "relu" and len(kids) == 2:  # max(0, x) read as relu(0, x) by some parsers
                 kids = tuple(k for k in kids if not (k.op == "const" and k.value == 0)) or kids
@@ -266,7 +270,7 @@ class _Written(_Builder):
                     return self.node("relu", tuple(k for k in kids if not (k.op == "const" and k.value == 0)))
                 return self.node(op, kids)
             if len(kids) != 1:
-                raise _err(self.text, f"'{name}' takes one argument here")
+                raise _err(self.text, lazy("'{name}' takes one argument here", name=name))
             return self.node(op, kids)
         return self.build(expr)  # a form without a better written shape: from its meaning
 
@@ -296,9 +300,9 @@ def _construct(e: sympy.Basic) -> str:
         "erf": "erf",
         "Heaviside": "step/heaviside",
         "KroneckerDelta": "delta",
-        "Derivative": "a derivative",
-        "Sum": "a sum",
-        "Indexed": "an indexed name",
+        "Derivative": N_("a derivative"),
+        "Sum": N_("a sum"),
+        "Indexed": N_("an indexed name"),
         "softmax": "softmax",
         "floor": "floor",
         "ceiling": "ceil",
@@ -307,6 +311,8 @@ def _construct(e: sympy.Basic) -> str:
         "elu": "elu",
         "softplus": "softplus",
     }
+    if name in ("Derivative", "Sum", "Indexed"):
+        return lazy(names[name])  # words: translated when shown
     return f"'{names.get(name, name)}'"
 
 
