@@ -155,48 +155,9 @@ def test_registered_forms_are_found_and_the_file_wins() -> None:
     assert t("ok", "zh") == catalog()["ok"]
 
 
-# modules that still write Chinese themselves instead of in the catalog (shrinks to nothing); every other
-# module of the package writes its Chinese only in docstrings (help examples such as `dlquiz search 卷积`)
-NOT_YET_MIGRATED = [
-    "bank/content.py",
-    "bank/fields.py",
-    "bank/sources.py",
-    "cli/worked_cmd.py",
-    "quiz/words.py",
-    "symbolic/messages.py",
-    "symbolic/report.py",
-    "symbolic/slips.py",
-    "symbolic/verdict_messages.py",
-    "worked/_core.py",
-    "worked/activations.py",
-    "worked/arch.py",
-    "worked/attention.py",
-    "worked/backprop.py",
-    "worked/cnnsize.py",
-    "worked/conv.py",
-    "worked/convolve.py",
-    "worked/detect.py",
-    "worked/gates.py",
-    "worked/graph.py",
-    "worked/grucell.py",
-    "worked/hinge.py",
-    "worked/i18n.py",
-    "worked/linear.py",
-    "worked/losses.py",
-    "worked/lstmcell.py",
-    "worked/metrics.py",
-    "worked/mine.py",
-    "worked/optim.py",
-    "worked/regnorm.py",
-    "worked/render.py",
-    "worked/rnn.py",
-    "worked/softmax.py",
-]
-MODULES = sorted(
-    p.relative_to(PACKAGE).as_posix()
-    for p in PACKAGE.rglob("*.py")
-    if p.relative_to(PACKAGE).as_posix() not in NOT_YET_MIGRATED
-)
+# every module of the package writes its Chinese only in the catalog (docstrings aside: help examples
+# such as `dlquiz search 卷积`)
+MODULES = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py"))
 
 
 def _has_cjk(text: str) -> bool:
