@@ -40,6 +40,13 @@ class Unsupported(Exception):
     """The evaluator does not know a node type."""
 
 
+class BeyondReach(Unsupported):
+    """A value this evaluator will not compute at this point (more terms in a sum or product than
+    MAX_SUM_TERMS, or than MAX_TERMS_PER_POINT in all): a limit of ours, not of the mathematics,
+    so the point is evidence of nothing -- never "undefined". The sampler skips such a point (or
+    draws one with smaller whole numbers); every other caller treats it as Unsupported."""
+
+
 def _nice(v: float) -> float:
     """Round to 3 significant digits so counterexamples read well."""
     if v == 0:
@@ -49,12 +56,19 @@ def _nice(v: float) -> float:
 
 
 def sample_value(
-    d: Domain, rng: random.Random, wide: bool = False, probe: float | None = None, positive: bool = False
+    d: Domain,
+    rng: random.Random,
+    wide: bool = False,
+    probe: float | None = None,
+    positive: bool = False,
+    reach: int | None = None,
 ) -> mpf:
     """One value from a domain (reals by default), 3 significant digits; `wide` reaches out to
     10^4 where the domain is unbounded (so that kinks like relu(x - 50) are seen); `probe`
     (a small number) goes that close to 0 or to a bound of the domain; `positive` draws
-    unconstrained reals from x > 0."""
+    unconstrained reals from x > 0; `reach` keeps whole numbers within that many of their
+    lowest value (of 0 when unbounded, of the upper bound when only that is given), so that a
+    sum up to n has few enough terms to be evaluated."""
     if positive and not d.values and not d.integer and d.low is None and d.high is None:
         d = Domain(low=sympy.Integer(0))
     if d.values:
@@ -78,6 +92,13 @@ def sample_value(
         b = math.floor(hi) if hi is not None else a + (10_000 if wide else 7)
         if hi is not None and d.high_strict and float(hi).is_integer():
             b -= 1
+        if reach is not None and b - a > reach:
+            if lo is None and hi is None:
+                a, b = -(reach // 2), reach // 2
+            elif lo is None:
+                a = b - reach
+            else:
+                b = a + reach
         if b < a:
             raise Undefined("no integer in the domain")
         v = rng.randint(a, b)
@@ -127,6 +148,7 @@ class Point:
         probe: float | None = None,
         positive: bool = False,
         refute_only: bool = False,
+        reach: int | None = None,
     ) -> None:
         self.ctx = ctx
         self.seed = seed
@@ -136,6 +158,7 @@ class Point:
         self.probe = probe  # a point close to 0 or to a bound: refutes only, like `wide`
         self.positive = positive  # unconstrained reals drawn positive
         self.refute_only = refute_only  # e.g. next to a kink: may refute, never support
+        self.reach = reach  # whole numbers drawn within this many of their lowest value (sample_value)
         self.at_kink = False  # exactly at a kink: a difference there leaves the verdict undecided
         self.solved: list[tuple[str, sympy.Expr]] = []  # names computed from equations
         self.cycle = cycle  # names in `cyclic` (sum limits) take low, low+1, ... in turn
@@ -162,7 +185,7 @@ class Point:
             d = self.domain(name)
             if d.low_name is not None or d.high_name is not None:
                 d = self.bounded(name, d)
-            v = sample_value(d, rng, self.wide, self.probe, self.positive)
+            v = sample_value(d, rng, self.wide, self.probe, self.positive, self.reach)
             self.values[name] = v
         return v
 
@@ -332,7 +355,7 @@ class _Eval:
             if self.is_integer(i, bound) and self.is_integer(j, bound):
                 return mpf(1) if self.ev(i, bound) == self.ev(j, bound) else mpf(0)
             return mpf(1) if i == j else mpf(0)
-        if isinstance(e, sympy.Sum):
+        if isinstance(e, (sympy.Sum, sympy.Product)):
             return self.sum(e, bound)
         if isinstance(e, softmax):
             return self.lookup(f"softmax({e.args[0]})")
@@ -364,9 +387,13 @@ class _Eval:
             return bool({"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b, "!=": a != b}[op])
         raise Unsupported(type(c).__name__)
 
-    def sum(self, e: sympy.Sum, bound: dict[sympy.Symbol, int]) -> Num:
+    def sum(self, e: sympy.Sum | sympy.Product, bound: dict[sympy.Symbol, int]) -> Num:
+        """A sum or product term by term (empty: 0 or 1). SymPy lists the limits innermost first
+        (Sum(f, (j, 1, i), (i, 1, n)) is the sum over i of the sum over j ≤ i), so they are
+        walked from the last. Too many terms raise BeyondReach, not Undefined."""
         body = e.function
-        limits = list(e.limits)
+        limits = list(reversed(e.limits))
+        is_product = isinstance(e, sympy.Product)
 
         def rec(i: int, env: dict[sympy.Symbol, int]) -> Num:
             if i == len(limits):
@@ -377,13 +404,16 @@ class _Eval:
             if a != int(a) or b != int(b):
                 raise Undefined("sum limits are not whole numbers")
             if b - a + 1 > MAX_SUM_TERMS:
-                raise Undefined("too many terms in a sum")
-            total: Num = mpf(0)
+                raise BeyondReach(lazy("sums too large to evaluate"))
+            total: Num = mpf(1) if is_product else mpf(0)
             for kv in range(int(a), int(b) + 1):
                 self.terms += 1
                 if self.terms > MAX_TERMS_PER_POINT:
-                    raise Unsupported(lazy("sums too large to evaluate"))
-                total += rec(i + 1, {**env, k: kv})
+                    raise BeyondReach(lazy("sums too large to evaluate"))
+                if is_product:
+                    total *= rec(i + 1, {**env, k: kv})
+                else:
+                    total += rec(i + 1, {**env, k: kv})
             return total
 
         return rec(0, bound)

@@ -390,10 +390,11 @@ def decide(
         )
     if proved is True:
         return Decision(Verdict.EQUAL, lazy("proved symbolically"), proved=True)
-    if s.unsupported:
+    if s.unsupported or (s.beyond and len(s.agree) < MIN_AGREE):
+        # points beyond the evaluator's reach were skipped: too few others to say "equal"
         return Decision(
             Verdict.UNDECIDED,
-            lazy("cannot evaluate numerically ({reason}) and no proof was found", reason=s.unsupported),
+            lazy("cannot evaluate numerically ({reason}) and no proof was found", reason=s.unsupported or s.beyond),
         )
     if s.incomplete:
         return Decision(Verdict.UNDECIDED, lazy("{reason}, and no proof was found", reason=s.incomplete))

@@ -56,6 +56,7 @@ from dlquiz.symbolic.assumptions import Context, Domain
 from dlquiz.symbolic.functions import softmax
 from dlquiz.symbolic.numeric import (
     DPS,
+    BeyondReach,
     Num,
     Point,
     Undefined,
@@ -77,6 +78,7 @@ KINK_BASES = 3  # kinks are located from this many random points
 MAX_KINK_POINTS = 48
 MAX_RESIDUE_POINTS = 400
 PRECISIONS = (90, 250, 700, 2000, 5000)  # adaptive precision for underflow and confirmation
+REACHES = (1000, 100, 10)  # a point a sum cannot be evaluated at is drawn again, whole numbers within these
 
 SUM_LIMIT_DOMAIN = Domain(
     low=sympy.Integer(2), high=sympy.Integer(8), low_strict=False, high_strict=False, integer=True
@@ -106,6 +108,7 @@ class Sampling:
     agree: list[Point] = field(default_factory=list)
     differ: list[tuple[Point, Num, Num]] = field(default_factory=list)
     skipped: int = 0
+    beyond: str = ""  # why some points could not be evaluated (a limit of the evaluator): skipped, not evidence
     unsupported: str = ""
     incomplete: str = ""  # the integer residues could not all be covered
     finished: bool = False  # every planned point was tried (not cut short by the deadline)
@@ -120,7 +123,7 @@ def _at_precision(p: Point, dps: int) -> Point:
     `dps` digits, so that more digits do not meet a value rounded at 40."""
     if not p.solved or dps <= DPS:
         return p
-    q = Point(p.ctx, p.seed, p.index, p.fixed, p.wide, p.cycle, p.cyclic, p.probe, p.positive, p.refute_only)
+    q = Point(p.ctx, p.seed, p.index, p.fixed, p.wide, p.cycle, p.cyclic, p.probe, p.positive, p.refute_only, p.reach)
     q.values = dict(p.values)
     for name, sol in p.solved:
         q.values[name] = evaluate(sol, q, dps)
@@ -131,7 +134,8 @@ def value_at(expr: sympy.Basic, p: Point, start: int = DPS) -> Num | None:
     """The value of `expr` at `p`, at the precision it needs; None where it is undefined.
 
     A value that underflows at `start` digits is computed again at each of PRECISIONS before
-    the point is called undefined. Unsupported propagates.
+    the point is called undefined. Unsupported (and BeyondReach: a sum with too many terms, which
+    is no evidence that the value is undefined) propagates.
     """
     for dps in (start, *[d for d in PRECISIONS if d > start]):
         try:
@@ -195,9 +199,10 @@ def implicit_domains(*exprs: sympy.Basic) -> dict[str, Domain]:
     outputs in (0, 1)."""
     out: dict[str, Domain] = {}
     for e in exprs:
-        for s in e.atoms(sympy.Sum):
+        for s in e.atoms(sympy.Sum, sympy.Product):
             for _k, lo, hi in s.limits:
-                for sym in lo.free_symbols | hi.free_symbols:
+                # a limit bound by an outer sum (the i of ∑_i ∑_{j ≤ i}) is no variable of the formula
+                for sym in (lo.free_symbols | hi.free_symbols) & e.free_symbols:
                     out[str(sym)] = SUM_LIMIT_DOMAIN
         for f in e.atoms(softmax):
             out[f"softmax({f.args[0]})"] = OPAQUE_DOMAIN
@@ -448,6 +453,7 @@ def _draw(
     probe: float | None = None,
     positive: bool = False,
     preset: dict[str, int] | None = None,
+    reach: int | None = None,
 ) -> Point | None:
     for attempt in range(200):
         p = Point(
@@ -460,6 +466,7 @@ def _draw(
             cyclic=frozenset(n for n, d in fixed.items() if d is SUM_LIMIT_DOMAIN),
             probe=probe,
             positive=positive,
+            reach=reach,
         )
         _preset(p, case)
         for name, v in (preset or {}).items():
@@ -490,10 +497,15 @@ def sample(
     fixed = implicit_domains(*[e for c in all_cases for e in (c.expected, c.given)])
     sols = solutions(ctx)
 
-    def run(p: Point, case: Case) -> bool:
-        """Evaluate at one point; False stops the sampling (unsupported)."""
+    def run(p: Point, case: Case) -> bool | None:
+        """Evaluate at one point; False stops the sampling (unsupported), None: the point is
+        beyond what the evaluator computes (a sum with too many terms) and was skipped."""
         try:
             ev, gv = value_at(case.expected, p), value_at(case.given, p)
+        except BeyondReach as exc:
+            res.skipped += 1
+            res.beyond = res.beyond or _reason(exc)
+            return None
         except Unsupported as exc:
             res.unsupported = _reason(exc)
             return False
@@ -544,7 +556,17 @@ def sample(
         if p is None:
             res.unsupported = lazy("could not draw a point that meets the assumptions")
             return res
-        if not run(p, case):
+        done = run(p, case)
+        for reach in REACHES if done is None else ():
+            # a sum or product too long to evaluate: the same kind of point with smaller whole numbers
+            q = _draw(ctx, seed, index, fixed, sols, case, probe=probe, positive=positive, reach=reach)
+            if q is None or out_of_time():
+                break
+            res.skipped -= 1  # the point is tried again, not skipped
+            done = run(q, case)
+            if done is not None:
+                break
+        if done is False:
             return res
         if i == len(plan) and extra and len(res.agree) < MIN_AGREE and not res.differ:
             plan += extra  # too few points defined for both: try positive values
@@ -564,7 +586,7 @@ def sample(
                     "whole values of {names} within their ranges could not all be checked", names=", ".join(preset)
                 )
                 continue
-            if p is not None and not run(p, case):
+            if p is not None and run(p, case) is False:
                 return res
     by_case: dict[int, list[Point]] = {}
     for p in res.agree:
@@ -574,7 +596,7 @@ def sample(
             break
         case = res.cases[id(pts[0])]
         for p in _kink_points(case, pts[:KINK_BASES], ctx, fixed, sols, seed, 100_000 + 1000 * k):
-            if not run(p, case):
+            if run(p, case) is False:
                 return res
     res.finished = not out_of_time()
     return res
