@@ -19,7 +19,15 @@ from mpmath import mpf
 
 from dlquiz.symbolic.assumptions import Domain
 from dlquiz.symbolic.equivalence import Verdict, check_equivalence
-from dlquiz.symbolic.numeric import MAX_SUM_TERMS, BeyondReach, Undefined, evaluate, sample_value
+from dlquiz.symbolic.numeric import (
+    MAX_SUM_TERMS,
+    BeyondReach,
+    Undefined,
+    Underflow,
+    evaluate,
+    exactly_zero,
+    sample_value,
+)
 
 EQ, NE, DOM, UND = Verdict.EQUAL, Verdict.NOT_EQUAL, Verdict.DOMAIN_ONLY, Verdict.UNDECIDED
 POS = ("n positive integer",)
@@ -211,3 +219,51 @@ def test_reach_keeps_whole_numbers_near_their_lowest_value(domain: Domain, low: 
     values = [int(sample_value(domain, rng, wide=True, reach=100)) for _ in range(200)]
     assert all(low <= v <= high for v in values)
     assert len(set(values)) >= distinct
+
+
+# --------------------------------------------------------------------------- values too close to 0
+
+# a value no precision tried resolves (1 − σ(x²) at x = 546 is e^-298116) is a limit of ours:
+# skipped like a long sum; an argument that is exactly 0 at the point is still undefined there
+UNDERFLOW = [
+    ("log(1 - sigma(x^2))", "-log(1 + exp(x^2))", (), (EQ, UND)),  # equal for every real x
+    ("log(1 - sigma(x))", "-log(1 + exp(x))", (), (EQ,)),
+    ("(x^2 - 1)/(x - 1)", "x + 1", ("x integer",), (DOM,)),  # undefined at x = 1
+    ("sin(2*pi*n)/sin(pi*n)", "2*cos(pi*n)", ("n integer",), (NE,)),  # 0/0 at every whole n
+    ("1/(y1 + y2 + y3 - 1)", "0", ("y1+y2+y3=1",), (NE,)),  # 1/0 wherever the equation holds
+    ("log(x^2)", "2*log(x)", (), (DOM,)),
+    ("x", "sqrt(x^2)", (), (DOM,)),
+]
+
+
+@pytest.mark.parametrize(
+    ("expected", "given", "assume", "verdicts"), UNDERFLOW, ids=[f"{r[0]} vs {r[1]}" for r in UNDERFLOW]
+)
+def test_too_close_to_zero_is_not_undefined(
+    expected: str, given: str, assume: tuple[str, ...], verdicts: tuple[Verdict, ...]
+) -> None:
+    res = check_equivalence(expected=expected, given=given, assumptions=assume)
+    assert res.verdict in verdicts, res.message
+
+
+def _underflow(arg: sympy.Expr, bound: dict[sympy.Symbol, int] | None = None) -> Underflow:
+    return Underflow("test", arg, bound)
+
+
+def test_exactly_zero_tells_a_zero_from_a_rounded_value() -> None:
+    x, k, y1, y2 = sympy.symbols("x k y1 y2")
+    at = {"x": mpf(546), "y1": mpf("0.25")}
+    assert exactly_zero(_underflow(1 - 1 / (1 + sympy.exp(-(x**2)))), at, []) is False
+    assert exactly_zero(_underflow(x - 546), at, []) is True
+    assert (
+        exactly_zero(
+            _underflow(x - 545 - k),
+            at,
+            [],
+        )
+        is None
+    )  # k has no value
+    assert exactly_zero(_underflow(x - 545 - k, {k: 1}), at, []) is True  # k a summation index
+    # y2 solved from an equation: put in as its formula, not as a rounded number
+    assert exactly_zero(_underflow(y1 + y2 - sympy.Rational(1, 3)), at, [("y2", 1 / sympy.Integer(12))]) is True
+    assert exactly_zero(_underflow(sympy.Sum(k - x, (k, 1, 3))), at, []) is None

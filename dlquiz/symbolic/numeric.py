@@ -33,7 +33,16 @@ class Undefined(Exception):
 
 class Underflow(Undefined):
     """No value at this precision: an argument rounded to 0 (log(1 − σ(250)) at 40 digits).
-    The sampler tries again with more digits before it calls the point undefined."""
+    The sampler tries again with more digits; when even the most digits do not tell, `arg`
+    (the argument, with `bound` the values of the summation indices) is checked for an exact
+    0 at the point (exactly_zero) before the point is called undefined."""
+
+    def __init__(
+        self, message: str, arg: sympy.Basic | None = None, bound: dict[sympy.Symbol, int] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.arg = arg
+        self.bound = dict(bound or {})
 
 
 class Unsupported(Exception):
@@ -44,7 +53,14 @@ class BeyondReach(Unsupported):
     """A value this evaluator will not compute at this point (more terms in a sum or product than
     MAX_SUM_TERMS, or than MAX_TERMS_PER_POINT in all): a limit of ours, not of the mathematics,
     so the point is evidence of nothing -- never "undefined". The sampler skips such a point (or
-    draws one with smaller whole numbers); every other caller treats it as Unsupported."""
+    draws one with smaller whole numbers); every other caller treats it as Unsupported.
+    `doubt`: whether the value might also be undefined (an argument too close to 0 to tell, and
+    no exact answer): the sampling then gives no numeric "equal"."""
+
+    def __init__(self, message: str, doubt: bool = False, terms: bool = False) -> None:
+        super().__init__(message)
+        self.doubt = doubt
+        self.terms = terms  # too many terms: smaller whole numbers may bring the point within reach
 
 
 def _nice(v: float) -> float:
@@ -314,7 +330,7 @@ class _Eval:
             x = self.ev(e.exp, bound)
             try:
                 if (x.real if isinstance(x, mpc) else x) < 0 and abs(b) <= self.tiny:
-                    raise Underflow("division by (nearly) zero")
+                    raise Underflow("division by (nearly) zero", e.base, bound)
                 if not isinstance(b, mpc) and b < 0 and not isinstance(x, mpc) and x == int(x):
                     return b ** int(x)
                 return mpmath.power(b, x)
@@ -325,7 +341,7 @@ class _Eval:
             v = self.ev(e.args[0], bound)
             try:
                 if isinstance(e, sympy.log) and abs(v) <= self.tiny:
-                    raise Underflow("log of (nearly) 0")
+                    raise Underflow("log of (nearly) 0", e.args[0], bound)
                 return f(v)
             except (ZeroDivisionError, OverflowError, ValueError):
                 raise Undefined(type(e).__name__) from None
@@ -404,12 +420,12 @@ class _Eval:
             if a != int(a) or b != int(b):
                 raise Undefined("sum limits are not whole numbers")
             if b - a + 1 > MAX_SUM_TERMS:
-                raise BeyondReach(lazy("sums too large to evaluate"))
+                raise BeyondReach(lazy("sums too large to evaluate"), terms=True)
             total: Num = mpf(1) if is_product else mpf(0)
             for kv in range(int(a), int(b) + 1):
                 self.terms += 1
                 if self.terms > MAX_TERMS_PER_POINT:
-                    raise BeyondReach(lazy("sums too large to evaluate"))
+                    raise BeyondReach(lazy("sums too large to evaluate"), terms=True)
                 if is_product:
                     total *= rec(i + 1, {**env, k: kv})
                 else:
@@ -417,6 +433,51 @@ class _Eval:
             return total
 
         return rec(0, bound)
+
+
+MAX_EXACT_OPS = 400  # exactly_zero leaves larger arguments alone (SymPy may take long)
+
+
+def _rational(v: Num) -> sympy.Rational | None:
+    """The exact value of a real, finite mpf (its binary fraction); None otherwise."""
+    if isinstance(v, mpc) or not isinstance(v, mpf) or not mpmath.isfinite(v):
+        return None
+    man, exp = v.man_exp
+    return sympy.Integer(int(man)) * sympy.Integer(2) ** int(exp)
+
+
+def exactly_zero(u: Underflow, values: dict[str, Num], solved: list[tuple[str, sympy.Expr]]) -> bool | None:
+    """Whether the argument that underflowed (`u.arg`) is exactly 0 at the point: True (the
+    mathematics is undefined there, (x² − 1)/(x − 1) at x = 1), False (a tiny nonzero value no
+    precision tried could resolve, 1 − σ(x²) at x = 546: a limit of ours), None (cannot tell:
+    sums, indexed or hidden names, an argument too large, SymPy undecided). The point's drawn
+    values are put in exactly, names solved from equations as their formulas."""
+    arg = u.arg
+    if not isinstance(arg, sympy.Expr) or arg.has(sympy.Sum, sympy.Product, sympy.Indexed, softmax):
+        return None
+    if arg.atoms(sympy.Derivative, sympy.Subs, sympy.core.function.AppliedUndef):
+        return None
+    try:
+        if sympy.count_ops(arg) > MAX_EXACT_OPS:
+            return None
+        arg = arg.xreplace({k: sympy.Integer(v) for k, v in u.bound.items()})
+        arg = arg.xreplace({sympy.Symbol(name): sol for name, sol in solved})
+        repl: dict[sympy.Basic, sympy.Basic] = {}
+        for sym in arg.free_symbols:
+            info = SUBSCRIPTS.get(str(sym))
+            if not isinstance(sym, sympy.Symbol) or (info is not None and info[1].free_symbols):
+                return None  # y_K: which y it is depends on K
+            r = _rational(values.get(sym.name))
+            if r is None:
+                return None
+            repl[sym] = r
+        z = arg.xreplace(repl)
+        if z.free_symbols:
+            return None
+        zero = z.is_zero
+    except (TypeError, ValueError, ArithmeticError, RecursionError, AttributeError):
+        return None
+    return None if zero is None else bool(zero)
 
 
 def defined(v: Num) -> bool:

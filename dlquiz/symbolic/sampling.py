@@ -27,8 +27,14 @@ Points (all reproducible from `seed`):
   linear in and probed on both sides, 10^-3 and 10^-8 (relative) away.
 
 Values are computed at 40 significant digits. A point where a value underflows (log of a value
-that rounds to 0, 1 − σ(250)) is evaluated again at 90, 250, 700, 2000 and 5000 digits before
-it is called undefined. A difference is confirmed at increasing precision (the values must be
+that rounds to 0, 1 − σ(250)) is evaluated again at 90, 250, 700, 2000 and 5000 digits; if it
+still underflows it is undefined only where the argument is exactly 0 at the point (SymPy,
+exact values): otherwise the point is skipped (a limit of ours, not of the mathematics), and
+when SymPy cannot tell no numeric "equal" is given.
+A point where a sum or product has more terms than the evaluator computes (numeric.BeyondReach)
+is no evidence either: it is drawn again with its whole numbers within 1000, 100, then 10 of
+their lowest value (so far-out points still refute), and skipped if still out of reach.
+A difference is confirmed at increasing precision (the values must be
 stable across two precisions and still differ); a difference that vanishes at higher precision
 was rounding. Wide, probe and kink points may refute but never count as agreement (saturating
 functions agree far out to any precision), nor do points where both values are below 1e-15.
@@ -65,6 +71,7 @@ from dlquiz.symbolic.numeric import (
     close,
     defined,
     evaluate,
+    exactly_zero,
     negligible,
 )
 from dlquiz.symbolic.residues import modulus, named_bounds_hold, point_meets_bounds, repair
@@ -137,15 +144,22 @@ def value_at(expr: sympy.Basic, p: Point, start: int = DPS) -> Num | None:
     the point is called undefined. Unsupported (and BeyondReach: a sum with too many terms, which
     is no evidence that the value is undefined) propagates.
     """
+    last: Underflow | None = None
     for dps in (start, *[d for d in PRECISIONS if d > start]):
         try:
             v = evaluate(expr, _at_precision(p, dps), dps)
-        except Underflow:
+        except Underflow as exc:
+            last = exc
             continue
         except Undefined:
             return None
         return v if defined(v) else None
-    return None
+    # still too close to 0 at the most digits: undefined only where that argument is exactly 0
+    zero = exactly_zero(last, p.values, p.solved) if last is not None else True
+    if zero:
+        return None
+    reason = lazy("a value too close to 0 to evaluate at {digits} digits", digits=max(start, *PRECISIONS))
+    raise BeyondReach(reason, doubt=zero is None)
 
 
 def _confirm(expected: sympy.Expr, given: sympy.Expr, p: Point, first: tuple[Num, Num] | None = None) -> bool | None:
@@ -498,14 +512,17 @@ def sample(
     sols = solutions(ctx)
 
     def run(p: Point, case: Case) -> bool | None:
-        """Evaluate at one point; False stops the sampling (unsupported), None: the point is
-        beyond what the evaluator computes (a sum with too many terms) and was skipped."""
+        """Evaluate at one point; False stops the sampling (unsupported), None: a sum or product
+        at the point has more terms than the evaluator computes (skipped; smaller whole numbers
+        may do). A value too close to 0 to evaluate is skipped too."""
         try:
             ev, gv = value_at(case.expected, p), value_at(case.given, p)
         except BeyondReach as exc:
             res.skipped += 1
             res.beyond = res.beyond or _reason(exc)
-            return None
+            if exc.doubt:  # maybe undefined there, maybe not: no numeric "equal" either way
+                res.incomplete = res.incomplete or _reason(exc)
+            return None if exc.terms else True
         except Unsupported as exc:
             res.unsupported = _reason(exc)
             return False
