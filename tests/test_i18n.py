@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import dlquiz
-from dlquiz.i18n import N_, catalog, catalog_files, chinese, lazy, localized, register, t
+from dlquiz.i18n import N_, catalog, catalog_files, chinese, lazy, localized, t
 
 PACKAGE = Path(dlquiz.__file__).parent
 # the calls whose arguments are catalog messages, like xgettext's --keyword: (module, name) -> (positions,
@@ -147,12 +147,6 @@ def test_t_keeps_braces_of_messages_without_fields() -> None:
 def test_unknown_message_falls_back_to_english() -> None:
     assert t("a message nobody translated", "zh") == "a message nobody translated"
     assert N_("x") == "x"
-
-
-def test_registered_forms_are_found_and_the_file_wins() -> None:
-    register({"a registered step name": "登记的步骤名", "ok": "不应覆盖"})
-    assert t("a registered step name", "zh") == "登记的步骤名"
-    assert t("ok", "zh") == catalog()["ok"]
 
 
 # every module of the package writes its Chinese only in the catalog (docstrings aside: help examples

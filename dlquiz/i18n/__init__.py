@@ -16,8 +16,8 @@ on one without a Chinese form, and on catalog entries that no code uses.
 How to add a message: write ``t("English text with {field}", lang, field=value)`` in the code, add
 ``"English text with {field}" = "中文 {field}"`` to ``zh.toml`` (same placeholders), run the test.
 
-Areas that keep their own word lists (worked-example step names, formula-reader messages) add them
-to the same catalog with `register`, so ``t`` is the one function to call everywhere.
+Each area keeps its messages together in its own catalog file (``zh-reader.toml`` for the formula reader,
+``zh-worked*.toml`` for worked examples, ``zh-cli.toml`` for help texts, ...); a message has one entry over all.
 """
 
 from __future__ import annotations
@@ -40,9 +40,6 @@ class Text:
 
     def __call__(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
-
-
-_registered: dict[str, str] = {}
 
 
 def catalog_files() -> list[tuple[str, dict[str, str]]]:
@@ -70,15 +67,9 @@ def catalog() -> Mapping[str, str]:
     return out
 
 
-def register(entries: Mapping[str, str]) -> None:
-    """Add Chinese forms kept by another module (its msgids in English) to the catalog `t` reads.
-    The catalog file wins where both have an entry."""
-    _registered.update(entries)
-
-
 def chinese(message: str) -> str | None:
     """The Chinese form of `message`, or None when the catalog has none."""
-    return catalog().get(message) or _registered.get(message)
+    return catalog().get(message)
 
 
 def t(message: str, lang: str, /, **fields: Any) -> str:

@@ -509,14 +509,6 @@ def describe(prog: Program, i: int, names: dict[int, str], vals: list[float] | N
 # --------------------------------------------------------------------------- the generator
 
 
-def with_zh(specs: list[ParamSpec], table: dict[str, str]) -> list[ParamSpec]:
-    """The specs with their Chinese help from `table` (keyed by the English help); for modules whose help
-    is not yet a catalog message (this module's help is)."""
-    import dataclasses
-
-    return [dataclasses.replace(p, help_zh=table[p.help]) if p.help in table else p for p in specs]
-
-
 _GATES: dict[str, str] = {
     "add": lazy(
         "add gate: distributes the upstream gradient to each input unchanged (a subtracted one gets its negative)"
