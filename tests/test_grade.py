@@ -200,6 +200,23 @@ def test_forbidden_names_and_derivative_operators_are_sent_back() -> None:
     assert grade(derivative, r"\frac{d}{dx}\sigma(x)").status == "sent_back"
 
 
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        ("b", "invalid"),  # b is not a quantity of this question: asked again, naming it
+        ("s*(1-s) + 0*b", "invalid"),  # ... nor when it is multiplied by 0
+        ("s*(1-s) + b - b", "invalid"),  # ... or cancels
+        ("s*(1-s) + 0*x", "correct"),  # x is the question's own variable
+        ("s*(1-s) + sum(0*k, k, 1, 3)", "correct"),  # a sum's index is no quantity
+    ],
+)
+def test_a_name_the_question_does_not_have_is_refused_even_where_it_cancels(answer: str, status: str) -> None:
+    graded = grade(item("act.sigmoid.derivative"), answer)  # let s = σ(x)
+    assert graded.status == status
+    if status == "invalid":
+        assert graded.message.startswith("'b' does not appear in this question")
+
+
 def test_derivation_items_check_every_step_and_want_the_work_shown() -> None:
     d = item("act.sigmoid.symmetry")
     right = "= 1 - 1/(1 + exp(-x))\n= exp(-x)/(1 + exp(-x))\n= sigma(-x)"

@@ -266,29 +266,56 @@ READ_SECONDS = 2.0  # reading a student's formula (the default of `symbol_names`
 
 
 def _let_parse(text: str, let: Mapping[str, str] | None, timeout: float = READ_SECONDS) -> sympy.Expr:
+    return _let_read(text, let, timeout)[0]
+
+
+# written forms that bind a name (the index of a sum, the variable of a derivative): what they use is
+# taken from their meaning, not from the names written inside them
+_BINDERS = frozenset({"sum", "prod", "deriv", "dfrac"})
+
+
+def _let_read(
+    text: str, let: Mapping[str, str] | None, timeout: float = READ_SECONDS
+) -> tuple[sympy.Expr, list[sympy.Expr]]:
+    """The formula's meaning, and the meanings of the pieces as written: a name multiplied by 0 is gone
+    from the meaning (``x + 0*b`` means x) but was still written, and uses `b` like ``b`` alone does."""
     from dlquiz.symbolic.limited import parse_math  # under the hard limit: a student's text
 
-    return parse_math(text, let=let or None, timeout=timeout).expr
+    parsed = parse_math(text, let=let or None, timeout=timeout)
+    pieces: list[sympy.Expr] = []
+    todo = [parsed.tree] if parsed.tree is not None else []
+    while todo:
+        node = todo.pop()
+        if node.kind in _BINDERS or node.kind == "call" or not node.args:
+            pieces.append(node.expr)  # a function applied: its name is used even if the term cancels
+        if node.kind not in _BINDERS:
+            todo.extend(node.args)
+    return parsed.expr, pieces
 
 
 def symbol_names(text: str, *, let: Mapping[str, str] | None = None, timeout: float = READ_SECONDS) -> set[str]:
-    """The names of the quantities (free symbols) a formula uses. Raises ParseError (also when
-    reading takes longer than `timeout` seconds)."""
-    return {str(s) for s in _let_parse(text, let, timeout).free_symbols}
+    """The names of the quantities (free symbols) a formula uses, also where they were written but cancel
+    (``x + 0*b`` uses b). Raises ParseError (also when reading takes longer than `timeout` seconds)."""
+    expr, pieces = _let_read(text, let, timeout)
+    return {str(s) for e in (expr, *pieces) if isinstance(e, sympy.Basic) for s in e.free_symbols}
 
 
 def names_used(text: str, *, let: Mapping[str, str] | None = None, timeout: float = READ_SECONDS) -> set[str]:
     """Lower-case names of the functions and quantities a formula uses, as read (so `e^(-x)`
     uses exp and `s` with let s = sigma(x) uses sigma). Raises ParseError (also when reading
     takes longer than `timeout` seconds)."""
-    expr = _let_parse(text, let, timeout)
-    names = {str(s).lower() for s in expr.free_symbols}
-    for f in expr.atoms(sympy.Function):
-        names.add(type(f).__name__.lower())
-    if expr.has(sympy.exp) or any(
-        isinstance(a, sympy.Pow) and a.base == sympy.E for a in sympy.preorder_traversal(expr)
-    ):
-        names.add("exp")
+    whole, pieces = _let_read(text, let, timeout)
+    names: set[str] = set()
+    for expr in (whole, *pieces):
+        if not isinstance(expr, sympy.Basic):
+            continue
+        names |= {str(s).lower() for s in expr.free_symbols}
+        for f in expr.atoms(sympy.Function):
+            names.add(type(f).__name__.lower())
+        if expr.has(sympy.exp) or any(
+            isinstance(a, sympy.Pow) and a.base == sympy.E for a in sympy.preorder_traversal(expr)
+        ):
+            names.add("exp")
     return names
 
 
