@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -22,6 +23,7 @@ from dlquiz.symbolic.equivalence import Verdict, check_equivalence
 from dlquiz.symbolic.numeric import (
     MAX_SUM_TERMS,
     BeyondReach,
+    OutOfTime,
     Undefined,
     Underflow,
     evaluate,
@@ -267,3 +269,33 @@ def test_exactly_zero_tells_a_zero_from_a_rounded_value() -> None:
     # y2 solved from an equation: put in as its formula, not as a rounded number
     assert exactly_zero(_underflow(y1 + y2 - sympy.Rational(1, 3)), at, [("y2", 1 / sympy.Integer(12))]) is True
     assert exactly_zero(_underflow(sympy.Sum(k - x, (k, 1, 3))), at, []) is None
+
+
+# --------------------------------------------------------------------------- time
+
+
+def test_a_deadline_stops_a_long_sum() -> None:
+    k, m = sympy.symbols("k n")
+    long_sum = sympy.Sum(sympy.exp(-k), (k, 1, m))
+    with pytest.raises(OutOfTime):
+        evaluate(long_sum, _at({"n": 1500}), deadline=time.monotonic() - 1)
+    assert evaluate(long_sum, _at({"n": 3}), deadline=time.monotonic() - 1) > 0  # too short to look at the clock
+
+
+def _log_geometric(n: int, x: float) -> float:
+    return math.log(sum(math.exp(-j * x * x) for j in range(1, n + 1)))
+
+
+def test_a_difference_found_before_a_slow_point_is_kept() -> None:
+    # far-out points make this sum slow (e^(-k·x²) for k up to 1000 at x ≈ 5000, at up to
+    # 5000 digits); a difference found first is reported, not lost to the time limit
+    closed = "log(exp(-x^2)*(1 - exp(-n*x^2))/(1 - exp(-x^2)))"
+    res = check_equivalence(expected="log(sum(exp(-k*x^2), k, 1, n))", given=f"{closed} + 1", assumptions=POS)
+    assert res.verdict is NE, res.message
+    cx = res.counterexample
+    assert cx is not None
+    n, x = int(cx["point"]["n"]), float(cx["point"]["x"])
+    assert math.isclose(float(cx["expected"]), _log_geometric(n, x), rel_tol=1e-4)
+    assert math.isclose(float(cx["given"]), _log_geometric(n, x) + 1, rel_tol=1e-4)
+    res = check_equivalence(expected="log(sum(exp(-k*x^2), k, 1, n))", given=closed, assumptions=POS)
+    assert res.verdict in (EQ, UND), res.message

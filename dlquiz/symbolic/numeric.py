@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -61,6 +62,11 @@ class BeyondReach(Unsupported):
         super().__init__(message)
         self.doubt = doubt
         self.terms = terms  # too many terms: smaller whole numbers may bring the point within reach
+
+
+class OutOfTime(BeyondReach):
+    """The check's deadline passed while a value was being computed (a long sum at many digits):
+    the point is not evaluated, and the sampler stops."""
 
 
 def _nice(v: float) -> float:
@@ -227,11 +233,12 @@ class Point:
         return Domain(low=low, high=high, low_strict=low_strict, high_strict=high_strict, integer=True, parity=d.parity)
 
 
-def evaluate(expr: sympy.Basic, lookup: Callable[[str], Num], dps: int = DPS) -> Num:
+def evaluate(expr: sympy.Basic, lookup: Callable[[str], Num], dps: int = DPS, deadline: float | None = None) -> Num:
     """Value of expr at a point given by `lookup(name)`; raises Undefined (Underflow when more
-    digits may help) or Unsupported."""
+    digits may help) or Unsupported (BeyondReach for sums with too many terms, OutOfTime when
+    `deadline`, a time.monotonic() value, passes during a sum)."""
     with mp.workdps(dps):
-        return _Eval(lookup, dps).ev(expr, {})
+        return _Eval(lookup, dps, deadline).ev(expr, {})
 
 
 _FUNCS: dict[type, Callable[[Num], Num]] = {
@@ -260,8 +267,9 @@ def _real(v: Num) -> mpf:
 
 
 class _Eval:
-    def __init__(self, lookup: Callable[[str], Num], dps: int = DPS) -> None:
+    def __init__(self, lookup: Callable[[str], Num], dps: int = DPS, deadline: float | None = None) -> None:
         self.lookup = lookup
+        self.deadline = deadline
         self.tiny = mpf(10) ** -(dps - 8)  # below this a value may be a rounded-off 0
         self.terms = 0
         self.memo: dict[sympy.Basic, Num] = {}
@@ -426,6 +434,8 @@ class _Eval:
                 self.terms += 1
                 if self.terms > MAX_TERMS_PER_POINT:
                     raise BeyondReach(lazy("sums too large to evaluate"), terms=True)
+                if self.deadline is not None and self.terms % 64 == 0 and time.monotonic() > self.deadline:
+                    raise OutOfTime(lazy("ran out of time before every sample point was checked"))
                 if is_product:
                     total *= rec(i + 1, {**env, k: kv})
                 else:

@@ -56,6 +56,7 @@ from dlquiz.symbolic.sampling import (
 
 PROOF_SECONDS = 0.4
 QUICK_PROOF_SECONDS = 0.02  # with agreement at 250 digits and no extreme constant: the proof only names it
+SAMPLING_MARGIN = 0.25  # seconds the sampling leaves before the deadline (at most 10% of the time)
 EXTREME = 30  # a constant below 10^-30 or above 10^30 (or a fraction with a 31-digit part) is extreme
 
 
@@ -327,7 +328,10 @@ def decide(
             Verdict.UNDECIDED,
             lazy("depends on an unknown function ({names}); define it with an abbreviation (let)", names=names),
         )
-    s = sample(e, g, ctx, seed, N_POINTS, deadline, cases)
+    # the sampling stops a little before the check's hard limit, so that a difference it found
+    # is reported rather than lost when the limit interrupts a long value (a sum at 5000 digits)
+    margin = min(SAMPLING_MARGIN, 0.1 * max(0.0, deadline - time.monotonic()))
+    s = sample(e, g, ctx, seed, N_POINTS, deadline - margin, cases)
     if s.differ:
         p, ev, gv = s.differ[0]
         cx = counterexample(p, ev, gv)
@@ -390,16 +394,21 @@ def decide(
         )
     if proved is True:
         return Decision(Verdict.EQUAL, lazy("proved symbolically"), proved=True)
-    if s.unsupported or (s.beyond and len(s.agree) < MIN_AGREE):
-        # points beyond the evaluator's reach were skipped: too few others to say "equal"
+    if s.unsupported:
         return Decision(
             Verdict.UNDECIDED,
-            lazy("cannot evaluate numerically ({reason}) and no proof was found", reason=s.unsupported or s.beyond),
+            lazy("cannot evaluate numerically ({reason}) and no proof was found", reason=s.unsupported),
         )
     if s.incomplete:
         return Decision(Verdict.UNDECIDED, lazy("{reason}, and no proof was found", reason=s.incomplete))
     if not s.finished:
         return Decision(Verdict.UNDECIDED, lazy("ran out of time before every sample point was checked"))
+    if s.beyond and len(s.agree) < MIN_AGREE:
+        # points beyond the evaluator's reach were skipped: too few others to say "equal"
+        return Decision(
+            Verdict.UNDECIDED,
+            lazy("cannot evaluate numerically ({reason}) and no proof was found", reason=s.beyond),
+        )
     if extreme:
         return Decision(
             Verdict.UNDECIDED,

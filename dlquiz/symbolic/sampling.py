@@ -64,6 +64,7 @@ from dlquiz.symbolic.numeric import (
     DPS,
     BeyondReach,
     Num,
+    OutOfTime,
     Point,
     Undefined,
     Underflow,
@@ -137,17 +138,20 @@ def _at_precision(p: Point, dps: int) -> Point:
     return q
 
 
-def value_at(expr: sympy.Basic, p: Point, start: int = DPS) -> Num | None:
+def value_at(expr: sympy.Basic, p: Point, start: int = DPS, deadline: float | None = None) -> Num | None:
     """The value of `expr` at `p`, at the precision it needs; None where it is undefined.
 
     A value that underflows at `start` digits is computed again at each of PRECISIONS before
     the point is called undefined. Unsupported (and BeyondReach: a sum with too many terms, which
-    is no evidence that the value is undefined) propagates.
+    is no evidence that the value is undefined) propagates; OutOfTime when `deadline` (a
+    time.monotonic() value) passes before the value is known.
     """
     last: Underflow | None = None
     for dps in (start, *[d for d in PRECISIONS if d > start]):
+        if dps > start and deadline is not None and time.monotonic() > deadline:
+            raise OutOfTime(lazy("ran out of time before every sample point was checked"))
         try:
-            v = evaluate(expr, _at_precision(p, dps), dps)
+            v = evaluate(expr, _at_precision(p, dps), dps, deadline)
         except Underflow as exc:
             last = exc
             continue
@@ -162,7 +166,13 @@ def value_at(expr: sympy.Basic, p: Point, start: int = DPS) -> Num | None:
     raise BeyondReach(reason, doubt=zero is None)
 
 
-def _confirm(expected: sympy.Expr, given: sympy.Expr, p: Point, first: tuple[Num, Num] | None = None) -> bool | None:
+def _confirm(
+    expected: sympy.Expr,
+    given: sympy.Expr,
+    p: Point,
+    first: tuple[Num, Num] | None = None,
+    deadline: float | None = None,
+) -> bool | None:
     """Whether a difference seen at 40 digits (`first`: the two values there) is real: True
     (stable across two precisions and different), False (it vanishes at higher precision:
     rounding), None (undecidable here: skip the point)."""
@@ -171,7 +181,7 @@ def _confirm(expected: sympy.Expr, given: sympy.Expr, p: Point, first: tuple[Num
     last: tuple[Num, Num] | None = first
     for dps in PRECISIONS:
         try:
-            ev, gv = value_at(expected, p, dps), value_at(given, p, dps)
+            ev, gv = value_at(expected, p, dps, deadline), value_at(given, p, dps, deadline)
         except Unsupported:
             return None
         if ev is None and gv is None:
@@ -515,8 +525,16 @@ def sample(
         """Evaluate at one point; False stops the sampling (unsupported), None: a sum or product
         at the point has more terms than the evaluator computes (skipped; smaller whole numbers
         may do). A value too close to 0 to evaluate is skipped too."""
+        refute_only = p.wide or p.probe is not None or p.refute_only
+        if res.differ and refute_only:
+            res.cases[id(p)] = case
+            res.skipped += 1  # a difference is already confirmed: far-out points add nothing
+            return True
         try:
-            ev, gv = value_at(case.expected, p), value_at(case.given, p)
+            ev, gv = value_at(case.expected, p, deadline=deadline), value_at(case.given, p, deadline=deadline)
+        except OutOfTime:
+            res.skipped += 1
+            return False  # the sampling stops here, unfinished
         except BeyondReach as exc:
             res.skipped += 1
             res.beyond = res.beyond or _reason(exc)
@@ -527,7 +545,6 @@ def sample(
             res.unsupported = _reason(exc)
             return False
         res.cases[id(p)] = case
-        refute_only = p.wide or p.probe is not None or p.refute_only
         if ev is None and gv is None:
             res.skipped += 1
         elif ev is not None and gv is not None and close(ev, gv):
@@ -535,12 +552,10 @@ def sample(
                 res.skipped += 1  # far out, saturating functions agree to any precision
             else:
                 res.agree.append(p)
-        elif res.differ and refute_only:
-            res.skipped += 1  # a difference is already confirmed: far-out points add nothing
         elif res.differ and _far_apart(ev, gv):
             res.differ.append((p, ev, gv))  # a second difference this large is no rounding
         else:
-            confirmed = _confirm(case.expected, case.given, p, (ev, gv))
+            confirmed = _confirm(case.expected, case.given, p, (ev, gv), deadline)
             if confirmed and p.at_kink:
                 # a value at the kink itself is often a convention (relu′(0), H(0)): not a
                 # refutation, but no longer a numeric "equal" either
