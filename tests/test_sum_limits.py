@@ -52,6 +52,9 @@ TRUE = [
     ("sum(2^k, k, 0, n)", "2^(n+1) - 1", POS),
     ("sum(1/(k*(k+1)), k, 1, n)", "1 - 1/(n+1)", POS),
     ("sum(k, k, 1, n^2)", "n^2*(n^2+1)/2", POS),  # a limit that grows faster than n
+    ("sum(floor(k/2), k, 1, n)", "floor(n^2/4)", POS),  # every residue of n mod 2
+    ("sum((-1)^k*k, k, 1, n)", "(-1)^n*floor((n+1)/2)", POS),
+    ("sum(k, k, m, n)", "(n-m+1)*(n+m)/2", ("m, n positive integer", "1 <= m <= n")),
     ("sum(k, k, 1, n)", "n*(n+1)/2", ("n integer", "1 <= n <= 1000000")),
     # nested: ∑_{i=1}^{n} ∑_{j=1}^{i} j = n(n+1)(n+2)/6 (the inner limit is the outer index)
     ("sum(sum(j, j, 1, i), i, 1, n)", "n*(n+1)*(n+2)/6", POS),
@@ -126,6 +129,15 @@ def test_wrong_closed_forms_differ_at_a_small_n(
     assert e != g
     assert math.isclose(float(cx["expected"]), float(e), rel_tol=1e-6)
     assert math.isclose(float(cx["given"]), float(g), rel_tol=1e-6)
+
+
+def test_a_closed_form_right_for_even_n_only_is_rejected() -> None:
+    res = check_equivalence(expected="sum(floor(k/2), k, 1, n)", given="n^2/4", assumptions=POS)
+    assert res.verdict in (NE, DOM), res.message
+    cx = res.counterexample
+    assert cx is not None
+    n = int(cx["point"]["n"])
+    assert n % 2 == 1 and _sum(lambda k: k // 2, 1, n) != Fraction(n * n, 4)
 
 
 def test_a_closed_form_right_only_for_small_n_is_rejected() -> None:

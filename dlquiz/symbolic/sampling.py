@@ -33,7 +33,10 @@ exact values): otherwise the point is skipped (a limit of ours, not of the mathe
 when SymPy cannot tell no numeric "equal" is given.
 A point where a sum or product has more terms than the evaluator computes (numeric.BeyondReach)
 is no evidence either: it is drawn again with its whole numbers within 1000, 100, then 10 of
-their lowest value (so far-out points still refute), and skipped if still out of reach.
+their lowest value (so far-out points still refute), and skipped if still out of reach. Sums
+and the precision ladder look at the deadline (numeric.OutOfTime): the sampling then stops,
+unfinished, and keeps a difference it found; after a confirmed difference, points that can
+only refute are not evaluated.
 A difference is confirmed at increasing precision (the values must be
 stable across two precisions and still differ); a difference that vanishes at higher precision
 was rounding. Wide, probe and kink points may refute but never count as agreement (saturating
