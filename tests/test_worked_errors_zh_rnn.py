@@ -40,7 +40,7 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     (
         "rnn.bptt",
         {"U": "1", "W": "0.5", "V": "1,2;3,4"},
-        "rnn.bptt: parameter V is 2×2 but hₜ has 1 entries: V must be n_y×1",
+        "rnn.bptt: parameter V is 2×2 but n_h = 1: V must be n_y×1",
     ),
     (
         "rnn.bptt",
@@ -75,7 +75,7 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     (
         "rnn.bptt",
         {"U": "1;1", "W": "0.5,0;0,0.5", "V": "1,1;1,-1", "output": "sigmoid", "y": "1,0,1"},
-        "rnn.bptt: parameter y is a list but the output has 2 entries (V has 2 rows): give y as an 2×T matrix, one column per step",
+        "rnn.bptt: parameter y is a list but the output has 2 entries (V has 2 rows): give y as a matrix of 2×T, one column per step",
     ),
     (
         "rnn.bptt",
@@ -90,7 +90,7 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     (
         "rnn.bptt",
         {"U": "1", "W": "0.5", "V": "1", "y": "[[1,0,1],[0,1,0]]"},
-        "rnn.bptt: parameter y is 2×3 but the output has 1 entries: y must be 1×3",
+        "rnn.bptt: parameter y is 2×3 but the output has n_y = 1: y must be 1×3",
     ),
     (
         "rnn.bptt",
@@ -105,7 +105,7 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     (
         "rnn.bptt",
         {"hidden": "3"},
-        "rnn.bptt: parameters U, W and V are needed for hidden = 3 with 1 inputs (or use --seed)",
+        "rnn.bptt: parameters U, W and V are needed for hidden = 3 with n_x = 1 (or use --seed)",
     ),
     ("rnn.bptt", {"U": "1"}, "rnn.bptt: parameters U and W go together (V too, for outputs and a loss): W missing"),
     (

@@ -582,7 +582,7 @@ RNN_ERRORS = [
     ({"U": "1;2", "W": "1,0", "V": "1,1"}, "parameter W is 1×2 but it multiplies hₜ₋₁ and gives sₜ: it must be square"),
     (
         {"U": "1;2", "W": "1,0;0,1", "V": "1,1,1"},
-        "rnn.bptt: parameter V is a vector of 3 but hₜ has 2 entries: V must be n_y×2",
+        "rnn.bptt: parameter V is a vector of 3 but n_h = 2: V must be n_y×2",
     ),
     ({"U": "1;2", "W": "1,0;0,1", "V": "1,1", "b": "1,2,3"}, "parameter b has 3 numbers but needs 2"),
     ({"U": "1;2", "W": "1,0;0,1", "V": "1,1", "h0": "1"}, "parameter h0 has 1 number but needs 2"),

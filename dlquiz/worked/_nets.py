@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
+from dlquiz.i18n import Lazy, lazy
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 
@@ -15,11 +16,6 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 def shape_text(shape: tuple[int, ...]) -> str:
     """(3, 2) -> "3×2"; (4,) -> "4"."""
     return "×".join(str(n) for n in shape) if shape else "1"
-
-
-def count(n: int, word: str) -> str:
-    """count(1, "row") = "1 row", count(3, "row") = "3 rows"."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def act(name: str, z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
@@ -72,11 +68,18 @@ def matrix(kind: str, name: str, v: Any) -> np.ndarray:
     if a.ndim == 0:
         a = a.reshape(1, 1)
     if a.ndim != 2:
-        raise ParamError(f"{kind}: parameter {name} must be a matrix (rows separated by ';'), got shape {a.shape}")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter {name} must be a matrix (rows separated by ';'), got {ndim} dimensions",
+                kind=kind,
+                name=name,
+                ndim=a.ndim,
+            )
+        )
     return a
 
 
-def oriented(kind: str, name: str, v: Any, rows: int | None, cols: int | None, why: str = "") -> np.ndarray:
+def oriented(kind: str, name: str, v: Any, rows: int | None, cols: int | None, why: Lazy | None = None) -> np.ndarray:
     """A given matrix parameter; a number is 1×1 and a list is a row or a column, whichever fits `rows` × `cols`."""
     a = array(v)
     if a.ndim != 1:
@@ -87,7 +90,20 @@ def oriented(kind: str, name: str, v: Any, rows: int | None, cols: int | None, w
     if cols in (None, 1) and rows in (None, k):
         return a.reshape(k, 1)
     want = f"{rows if rows is not None else 'n_y'}×{cols if cols is not None else 'n'}"
-    raise ParamError(f"{kind}: parameter {name} is a vector of {k} but {why}: {name} must be {want}")
+    raise ParamError(
+        lazy(
+            "{kind}: parameter {name} is a vector of {k} but {why}: {name} must be {want}",
+            kind=kind,
+            name=name,
+            k=k,
+            why=why,
+            want=want,
+        )
+        if why is not None
+        else lazy(
+            "{kind}: parameter {name} is a vector of {k}: {name} must be {want}", kind=kind, name=name, k=k, want=want
+        )
+    )
 
 
 def column(kind: str, name: str, v: Any) -> np.ndarray:
@@ -98,18 +114,15 @@ def column(kind: str, name: str, v: Any) -> np.ndarray:
     if a.ndim == 0:
         a = a.reshape(1)
     if a.ndim != 1:
-        raise ParamError(f"{kind}: parameter {name} must be a vector, got a {shape_text(a.shape)} matrix")
+        raise ParamError(
+            lazy(
+                "{kind}: parameter {name} must be a vector, got a {shape} matrix",
+                kind=kind,
+                name=name,
+                shape=shape_text(a.shape),
+            )
+        )
     return a.reshape(-1, 1)
-
-
-def need_shape(kind: str, name: str, a: np.ndarray, want: tuple[int, ...], why: str) -> None:
-    """ParamError naming the parameter, its shape, the shape that fits and why."""
-    if a.shape != want:
-        got = shape_text(a.shape) if a.ndim == 2 else f"{a.size} numbers"
-        exp = shape_text(want) if len(want) == 2 and want[1] != 1 else f"{want[0]} numbers"
-        if len(want) == 2 and want[1] == 1 and a.ndim == 2 and a.shape[1] == 1:
-            got = f"{a.shape[0]} numbers"
-        raise ParamError(f"{kind}: parameter {name} is {got} but {why}: it must be {exp}")
 
 
 def vec_value(a: np.ndarray) -> Any:

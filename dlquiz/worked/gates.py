@@ -49,7 +49,7 @@ class Cell:
         self.b: dict[str, np.ndarray] = {}
         for g in gates:
             r_name, a_name, b_name = f"{self.rec}_{g}", f"{self.inp}_{g}", f"b_{g}"
-            r = _nets.oriented(kind, r_name, p[r_name], n_h, n_h, f"h_prev has {n_h} numbers")
+            r = _nets.oriented(kind, r_name, p[r_name], n_h, n_h, lazy("h_prev has {count}", count=_numbers(n_h)))
             if r.shape != (n_h, n_h):
                 raise ParamError(
                     lazy(
@@ -62,7 +62,9 @@ class Cell:
                         n_h=n_h,
                     )
                 )
-            a = _nets.oriented(kind, a_name, p[a_name], n_h, n_x, f"x has {n_x} and h_prev {n_h} numbers")
+            a = _nets.oriented(
+                kind, a_name, p[a_name], n_h, n_x, lazy("x has {count} and h_prev {n_h}", count=_numbers(n_x), n_h=n_h)
+            )
             if a.shape != (n_h, n_x):
                 raise ParamError(
                     lazy(

@@ -91,7 +91,12 @@ class Net:
                 )
             )
         a = _nets.oriented(
-            KIND, self.in_name, p[self.in_name], n_h, n_x, f"x has {_nets.count(n_x, 'row')} and hₜ {n_h} entries"
+            KIND,
+            self.in_name,
+            p[self.in_name],
+            n_h,
+            n_x,
+            lazy("x has {rows} and n_h = {n_h}", rows=_rows(n_x), n_h=n_h),
         )
         if a.shape != (n_h, n_x):
             raise ParamError(
@@ -116,11 +121,11 @@ class Net:
         self.forward_only = p["V"] is None  # no output layer given: the hidden states are the question
         if self.forward_only:
             return
-        v = _nets.oriented(KIND, "V", p["V"], None, n_h, f"hₜ has {n_h} entries")
+        v = _nets.oriented(KIND, "V", p["V"], None, n_h, lazy("n_h = {n_h}", n_h=n_h))
         if v.shape[1] != n_h:
             raise ParamError(
                 lazy(
-                    "{kind}: parameter V is {shape} but hₜ has {n_h} entries: V must be n_y×{n_h}",
+                    "{kind}: parameter V is {shape} but n_h = {n_h}: V must be n_y×{n_h}",
                     kind=KIND,
                     shape=_nets.shape_text(v.shape),
                     n_h=n_h,
@@ -193,7 +198,7 @@ class Net:
                 raise ParamError(
                     lazy(
                         "{kind}: parameter y is a list but the output has {n_y} entries (V has {n_y} rows):"
-                        " give y as an {n_y}×T matrix, one column per step",
+                        " give y as a matrix of {n_y}×T, one column per step",
                         kind=KIND,
                         n_y=self.n_y,
                     )
@@ -215,7 +220,7 @@ class Net:
                 )
                 if y.shape[0] == self.n_y
                 else lazy(
-                    "{kind}: parameter y is {shape} but the output has {n_y} entries: y must be {n_y}×{want}",
+                    "{kind}: parameter y is {shape} but the output has n_y = {n_y}: y must be {n_y}×{want}",
                     kind=KIND,
                     shape=_nets.shape_text(y.shape),
                     n_y=self.n_y,
@@ -333,7 +338,7 @@ def _prepare(p: Params) -> Params:
         else:
             raise ParamError(
                 lazy(
-                    "{kind}: parameters U, W and V are needed for hidden = {hidden} with {n_x} inputs (or use --seed)",
+                    "{kind}: parameters U, W and V are needed for hidden = {hidden} with n_x = {n_x} (or use --seed)",
                     kind=KIND,
                     hidden=hidden,
                     n_x=n_x,
