@@ -724,7 +724,7 @@ def describe_param(p: ParamSpec) -> dict[str, Any]:
     if p.max is not None:
         d["max"] = p.max
     d["help"] = str(p.help)  # str(): a `lazy` message is its English here
-    d["help_zh"] = p.help_zh or _chinese_help(p.help)
+    d["help_zh"] = _chinese_help(p.help)
     if p.applies:
         d["applies"] = str(p.applies)
     return d

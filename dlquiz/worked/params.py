@@ -51,7 +51,6 @@ class ParamSpec:
     max: float | None = None
     rank: int | tuple[int, ...] | None = None
     shape: str = ""
-    help_zh: str = ""  # the older way (graph.with_zh still sets it): the catalog has the Chinese of `help`
     applies: str = ""
 
     def ranks(self) -> tuple[int, ...]:
