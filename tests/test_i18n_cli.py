@@ -37,7 +37,7 @@ def test_every_command_takes_lang(path: str, command: click.Command) -> None:
 
 # (command line, a phrase of the English output, a phrase of the Chinese output); {bank} and {home} are filled in
 CASES = [
-    ("quiz --bank {bank} --no-save --n 1 --seed 1", "Quiz · 1 · seed 1", "练习 · 1 · seed 1"),
+    ("quiz --bank {bank} --no-save --n 1 --seed 1", "Quiz · 1 · seed 1", "练习 · 1 题 · 随机种子 1"),
     ("grade act.sigmoid.range b --bank {bank}", "correct", "正确"),
     ("review --bank {bank} --home {home} --seed 1", "Review · 0 due", "复习 · 0 到期"),
     (

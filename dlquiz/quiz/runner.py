@@ -125,7 +125,7 @@ class _Loop:
         """`label: text` as one paragraph, so that wrapping accounts for the label."""
         from rich.text import Text
 
-        self.console.print(Text.assemble((f"{label}: ", style), text))
+        self.console.print(Text.assemble((t("{label}: ", self.lang, label=label), style), text))
 
     def time_left(self) -> float | None:
         return None if self.deadline is None else self.deadline - self.clock()
@@ -190,7 +190,7 @@ class _Loop:
         hints = 0
         if q.part_keys:
             return self.ask_parts(q)
-        usage = f"[dim]{t(INPUT_HELP[item.kind], self.lang)}; {self.keys_help()}[/dim]"
+        usage = f"[dim]{t('{how}; {keys}', self.lang, how=t(INPUT_HELP[item.kind], self.lang), keys=self.keys_help())}[/dim]"
         while True:
             left = self.time_left()
             if left is not None:  # the countdown, refreshed at every prompt
@@ -276,7 +276,8 @@ class _Loop:
             key = keys[n]
             self.console.print(f"[bold]({n + 1}/{len(keys)})[/bold] ", end="")
             self.console.print(key.label(self.lang), markup=False, highlight=False)
-            self.console.print(f"[dim]{escape(part_format(key.value)(self.lang))}; {self.keys_help()}[/dim]")
+            how = escape(part_format(key.value)(self.lang))
+            self.console.print(f"[dim]{t('{how}; {keys}', self.lang, how=how, keys=self.keys_help())}[/dim]")
             try:
                 response = self.read_before_deadline("> ")
             except TimeUp:
