@@ -118,6 +118,13 @@ def localized(exc: BaseException, lang: str) -> str:
     return first.text(lang) if isinstance(first, Lazy) else str(exc)
 
 
+def listing(parts: Sequence[str], lang: str, *, clauses: bool = False) -> str:
+    """`parts` as a list in `lang`: "a, b" or, for `clauses`, "a; b"; Chinese uses 、 and ；."""
+    if lang == "zh":
+        return ("；" if clauses else "、").join(parts)
+    return ("; " if clauses else ", ").join(parts)
+
+
 def translate(message: str, table: Sequence[tuple[str, str]]) -> str:
     """The first `(pattern, replacement)` of `table` that matches the whole message, applied;
     "" when none matches. (For messages whose wording comes from a library, not from our code.)"""

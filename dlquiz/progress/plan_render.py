@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dlquiz.i18n import N_, t
+from dlquiz.i18n import N_, listing, t
 
 if TYPE_CHECKING:
     from dlquiz.progress.plan import Session, StudyPlan
@@ -122,7 +122,7 @@ def render_plan(study: StudyPlan, stats: Stats, *, n_items: int, lang: str) -> l
         if len(first) >= SHOW_TOPICS:
             break
     if first:
-        out.append(Text(t("First up: ", lang) + "; ".join(first)))
+        out.append(Text(t("First up: ", lang) + listing(first, lang, clauses=True)))
     if len(study.days) > 1:
         table = Table(title=t("Day by day", lang), title_justify="left", show_edge=False)
         for name, justify in (
@@ -149,7 +149,9 @@ def render_plan(study: StudyPlan, stats: Stats, *, n_items: int, lang: str) -> l
             by_chapter: dict[int, int] = {}
             for i in study.not_fitting:
                 by_chapter[i.chapter] = by_chapter.get(i.chapter, 0) + 1
-            chapters = ", ".join(t("ch.{chapter} {n}", lang, chapter=k, n=v) for k, v in sorted(by_chapter.items()))
+            chapters = listing(
+                [t("ch.{chapter} {n}", lang, chapter=k, n=v) for k, v in sorted(by_chapter.items())], lang
+            )
             n = len(study.not_fitting)
             items = t("1 new item", lang) if n == 1 else t("{n} new items", lang, n=n)
             out.append(

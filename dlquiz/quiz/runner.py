@@ -190,7 +190,8 @@ class _Loop:
         hints = 0
         if q.part_keys:
             return self.ask_parts(q)
-        usage = f"[dim]{t('{how}; {keys}', self.lang, how=t(INPUT_HELP[item.kind], self.lang), keys=self.keys_help())}[/dim]"
+        how = t(INPUT_HELP[item.kind], self.lang)
+        usage = f"[dim]{t('{how}; {keys}', self.lang, how=how, keys=self.keys_help())}[/dim]"
         while True:
             left = self.time_left()
             if left is not None:  # the countdown, refreshed at every prompt
