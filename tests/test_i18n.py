@@ -204,3 +204,29 @@ def test_lazy_messages_are_english_until_shown() -> None:
     assert localized(exc, "zh") == "/x/p.db：无法读取进度数据库（EIO）"
     assert localized(exc, "en") == str(exc)
     assert localized(ProgressError("plain words"), "zh") == "plain words"
+
+
+@pytest.mark.parametrize(
+    ("parts", "lang", "kind", "want"),
+    [
+        (["a", "b", "c"], "en", "items", "a, b, c"),
+        (["第1章 3 题", "第2章 4 题"], "zh", "items", "第1章 3 题、第2章 4 题"),
+        (["x = 1", "y = 2"], "zh", "values", "x = 1，y = 2"),
+        (["weak first", "then new"], "en", "clauses", "weak first; then new"),
+        (["先练薄弱", "再学新题"], "zh", "clauses", "先练薄弱；再学新题"),
+        (["only"], "zh", "items", "only"),
+    ],
+)
+def test_a_list_is_joined_the_way_its_language_does(parts: list[str], lang: str, kind: str, want: str) -> None:
+    from dlquiz.i18n import listing
+
+    assert listing(parts, lang, kind) == want
+
+
+@pytest.mark.parametrize(
+    ("label", "want"), [("Rule:", "Rule: "), ("规则：", "规则："), ("line 3:", "line 3: "), ("第 3 行：", "第 3 行：")]
+)
+def test_a_label_gets_a_space_unless_its_colon_is_full_width(label: str, want: str) -> None:
+    from dlquiz.i18n import spaced
+
+    assert spaced(label) == want

@@ -10,7 +10,7 @@ from typing import IO, Any
 import click
 
 from dlquiz.cli.common import default_lang, fail, handle_errors, lang_option
-from dlquiz.i18n import N_, t
+from dlquiz.i18n import N_, listing, spaced, t
 
 
 class CheckExit(IntEnum):
@@ -55,7 +55,7 @@ def _step_lines(step: Any, lang: str) -> list[str]:
     if step.status in ("fail", "error", "undecided") and step.message:
         out.append(f"        [{colour}]{escape(step_message(step.message, lang))}[/{colour}]")
     if step.status == "fail" and step.rule and step.rule != SHAPE:
-        out.append(f"        [bold]{t('known slip:', lang)}[/bold] {escape(rule_message(step.rule, lang))}")
+        out.append(f"        [bold]{spaced(t('known slip:', lang))}[/bold]{escape(rule_message(step.rule, lang))}")
     return out
 
 
@@ -66,21 +66,22 @@ def _failure_panel(step: Any, lang: str) -> Any:
     from dlquiz.symbolic.slips import slip_name
     from dlquiz.symbolic.steps import rule_message
 
-    rows = [f"[bold]{t('line {n}:', lang, n=step.line)}[/bold] {escape(step.text)}"]
+    rows = [f"[bold]{spaced(t('line {n}:', lang, n=step.line))}[/bold]{escape(step.text.strip())}"]
     if step.counterexample:
         cex = step.counterexample
-        at = ", ".join(f"{k} = {v}" for k, v in cex.get("at", {}).items())
-        rows.append(f"[bold]{t('counterexample:', lang)}[/bold] {escape(at)}")
-        rows.append(f"  {t('previous step', lang)} = {cex.get('previous')}, {t('this step', lang)} = {cex.get('this')}")
+        at = listing([f"{k} = {v}" for k, v in cex.get("at", {}).items()], lang, "values")
+        rows.append(f"[bold]{spaced(t('counterexample:', lang))}[/bold]{escape(at)}")
+        values = [f"{t('previous step', lang)} = {cex.get('previous')}", f"{t('this step', lang)} = {cex.get('this')}"]
+        rows.append("  " + listing(values, lang, "values"))
     elif step.message:
         from dlquiz.symbolic.report import step_message
 
         rows.append(escape(step_message(step.message, lang)))
     if step.culprit:
-        rows.append(f"[bold]{t('changed part:', lang)}[/bold] {escape(step.culprit)}")
+        rows.append(f"[bold]{spaced(t('changed part:', lang))}[/bold]{escape(step.culprit)}")
     if step.rule:
         rows.append(
-            f"[bold]{t('rule:', lang)}[/bold] {escape(slip_name(step.rule, lang))} — "
+            f"[bold]{spaced(t('rule:', lang))}[/bold]{escape(slip_name(step.rule, lang))} — "
             f"{escape(rule_message(step.rule, lang))}"
         )
     title = t("first break", lang)

@@ -118,11 +118,19 @@ def localized(exc: BaseException, lang: str) -> str:
     return first.text(lang) if isinstance(first, Lazy) else str(exc)
 
 
-def listing(parts: Sequence[str], lang: str, *, clauses: bool = False) -> str:
-    """`parts` as a list in `lang`: "a, b" or, for `clauses`, "a; b"; Chinese uses 、 and ；."""
-    if lang == "zh":
-        return ("；" if clauses else "、").join(parts)
-    return ("; " if clauses else ", ").join(parts)
+def spaced(label: str) -> str:
+    """`label` ready to be followed by its text: "Rule: " in English; a full-width "规则：" has its space built in."""
+    return label if label.endswith(("：", "；", "。")) else label + " "
+
+
+_LIST_SEPARATORS = {"items": (", ", "、"), "values": (", ", "，"), "clauses": ("; ", "；")}
+
+
+def listing(parts: Sequence[str], lang: str, kind: str = "items") -> str:
+    """`parts` joined as a list in `lang`: "a, b" (Chinese 、 for items, ， for values such as "x = 1") or,
+    for clauses, "a; b" (Chinese ；)."""
+    en, zh = _LIST_SEPARATORS[kind]
+    return (zh if lang == "zh" else en).join(parts)
 
 
 def translate(message: str, table: Sequence[tuple[str, str]]) -> str:

@@ -122,7 +122,7 @@ def render_plan(study: StudyPlan, stats: Stats, *, n_items: int, lang: str) -> l
         if len(first) >= SHOW_TOPICS:
             break
     if first:
-        out.append(Text(t("First up: ", lang) + listing(first, lang, clauses=True)))
+        out.append(Text(t("First up: ", lang) + listing(first, lang, "clauses")))
     if len(study.days) > 1:
         table = Table(title=t("Day by day", lang), title_justify="left", show_edge=False)
         for name, justify in (
