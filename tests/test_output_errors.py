@@ -44,4 +44,20 @@ def test_a_full_device_is_one_line_and_exit_74() -> None:
             timeout=120,
         )
     assert proc.returncode == 74
-    assert proc.stderr == "Error: cannot write the output (No space left on device)\n"
+    assert proc.stderr == "Error: cannot write the output (no space left on the device)\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_full_device_is_said_in_chinese_too() -> None:
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [*GRADE, "s*(1-s)", "--lang", "zh"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=subprocess_env(),
+            cwd=ROOT,
+            timeout=120,
+        )
+    assert proc.returncode == 74
+    assert proc.stderr == "错误：无法写出输出（设备上没有剩余空间）\n"

@@ -83,6 +83,17 @@ class LazyGroup(click.Group):
         return speak(command) if isinstance(command, click.Command) else None
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--version, in the language of the command line or the locale (Click's own text is English)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from dlquiz.i18n import t
+
+    lang = lang_in_args(sys.argv[1:]) or default_lang()
+    click.echo(t("{prog}, version {version}", lang, prog="dlquiz", version=__version__))
+    ctx.exit()
+
+
 @click.group(
     cls=LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -97,7 +108,14 @@ class LazyGroup(click.Group):
         "  dlquiz example conv.output-size --random"
     ),
 )
-@click.version_option(__version__, prog_name="dlquiz")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help=N_("Show the version and exit."),
+)
 @group_lang_option
 def cli() -> None:
     pass  # the help text is in the decorator, where the catalog finds it
@@ -141,7 +159,11 @@ class _GuardedStdout:
         except (OSError, ValueError):
             pass
         if not isinstance(exc, BrokenPipeError):
-            sys.stderr.write(f"Error: cannot write the output ({exc.strerror or exc})\n")
+            from dlquiz.i18n import os_reason, spaced, t
+
+            lang = lang_in_args(sys.argv[1:]) or default_lang()
+            message = t("cannot write the output ({reason})", lang, reason=os_reason(exc))
+            sys.stderr.write(spaced(t("Error:", lang)) + message + "\n")
             sys.stderr.flush()
             raise SystemExit(EXIT_OUTPUT_ERROR)
 

@@ -32,11 +32,12 @@ def lang_in_args(args: list[str]) -> str | None:
     for arg in rest:
         if arg == "--":
             break
-        if arg == "--lang":
-            asked = next(rest, None)
-        elif arg.startswith("--lang="):
-            asked = arg.removeprefix("--lang=")
-    return asked if asked in ("en", "zh") else None
+        value = (
+            next(rest, None) if arg == "--lang" else arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
+        )
+        if value in ("en", "zh"):  # a later, invalid --lang (a usage error) does not undo a valid one
+            asked = value
+    return asked
 
 
 def default_lang() -> str:

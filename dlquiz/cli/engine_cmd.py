@@ -177,7 +177,7 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
         text = file.read()
     except UnicodeDecodeError as exc:
         fail(
-            t("{name}: not UTF-8 text ({reason} at byte {start})", lang, name=name, reason=exc.reason, start=exc.start),
+            t("{name}: not UTF-8 text (at byte {byte}); save the file as UTF-8", lang, name=name, byte=exc.start + 1),
             CheckExit.INPUT,
             lang,
         )

@@ -19,7 +19,7 @@ from dlquiz.cli.common import (
     lang_option,
 )
 from dlquiz.cli.progress_common import check_folder, make_clock, now_option
-from dlquiz.i18n import N_, t
+from dlquiz.i18n import N_, os_reason, t
 
 
 def _chapters(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[int, ...]:
@@ -190,7 +190,7 @@ def exam(
             from dlquiz.errors import DlquizError
 
             raise DlquizError(
-                t("{path}: cannot write the report ({reason})", lang, path=report_path, reason=exc.strerror)
+                t("{path}: cannot write the report ({reason})", lang, path=report_path, reason=os_reason(exc))
             ) from exc
         from dlquiz.render import error_console
 

@@ -13,7 +13,7 @@ from dlquiz.cli.common import (
     handle_errors,
 )
 from dlquiz.cli.progress_common import check_folder
-from dlquiz.i18n import N_, t
+from dlquiz.i18n import N_, Text, os_reason, t
 
 
 @click.group(
@@ -64,11 +64,12 @@ def export_anki_cmd(file: Path, topics: tuple[str, ...], lang: str | None, bank_
     from dlquiz.progress.export import export_anki
 
     lang = lang or default_lang()
-    check_folder(file, lang, "FILE")
+    ui = lang if lang in ("en", "zh") else default_lang()  # the language of messages (not "both")
+    check_folder(file, ui, "FILE")
     bank = load_bank(bank_dir)
     items = sorted(bank.select(topics=topics), key=lambda i: i.chapter)
     result = export_anki(items, file, lang=lang)  # type: ignore[arg-type]
-    click.echo(t("Wrote {n} cards to {path}", lang, n=result.notes, path=result.path), err=True)
+    click.echo(t("Wrote {n} cards to {path}", ui, n=result.notes, path=result.path), err=True)
 
 
 @export.command(
@@ -101,11 +102,12 @@ def export_md_cmd(output: Path | None, topics: tuple[str, ...], lang: str | None
     from dlquiz.progress.export import export_markdown
 
     lang = lang or default_lang()
+    ui = lang if lang in ("en", "zh") else default_lang()  # the language of messages (not "both")
     if output is not None:
-        check_folder(output, lang, "-o/--output")
+        check_folder(output, ui, "-o/--output")
     bank = load_bank(bank_dir)
     items = sorted(bank.select(topics=topics), key=lambda i: i.chapter)
-    titles = {c.number: c.name(lang) for c in bank.syllabus.chapters}
+    titles = {c.number: Text(c.name("en"), c.name("zh")) for c in bank.syllabus.chapters}
     text = export_markdown(
         items,
         lang=lang,  # type: ignore[arg-type]
@@ -117,7 +119,5 @@ def export_md_cmd(output: Path | None, topics: tuple[str, ...], lang: str | None
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise DlquizError(
-            t("{path}: cannot write ({reason})", lang or default_lang(), path=output, reason=exc.strerror)
-        ) from exc
-    click.echo(t("Wrote {n} questions to {path}", lang or default_lang(), n=len(items), path=output), err=True)
+        raise DlquizError(t("{path}: cannot write ({reason})", ui, path=output, reason=os_reason(exc))) from exc
+    click.echo(t("Wrote {n} questions to {path}", ui, n=len(items), path=output), err=True)

@@ -27,7 +27,7 @@ from typing import IO, Any
 import click
 
 from dlquiz.cli.common import default_lang
-from dlquiz.i18n import N_, chinese, t
+from dlquiz.i18n import N_, chinese, os_reason_text, t
 
 # the help texts Click writes itself (the help and version options): catalog messages like ours
 CLICK_HELP = (N_("Show this message and exit."), N_("Show the version and exit."))
@@ -389,6 +389,9 @@ def _value_message(exc: click.BadParameter, lang: str) -> str:
         value = _between(message, "", f" is not {choices}.")
         if value is not None:
             return t("{value} is not {choice}.", lang, value=value, choice=choices)
+    if isinstance(kind, click.File) and message.startswith("'") and "': " in message:
+        quoted, reason = message.rsplit("': ", 1)  # Click: "'{filename}': {strerror}"
+        return t("{filename}: {reason}", lang, filename=quoted + "'", reason=os_reason_text(reason, lang))
     if isinstance(kind, click.Path):
         name = kind.name.title()
         for tail, template in PATH_PROBLEMS:

@@ -10,9 +10,9 @@ from typing import Any
 
 import click
 
-from dlquiz.cli.common import default_lang
+from dlquiz.cli.common import default_lang, fail
 from dlquiz.errors import DlquizError, ParamError
-from dlquiz.i18n import N_, localized, t
+from dlquiz.i18n import N_, localized, os_reason, t
 
 FORMATS = ("text", "md", "json", "latex")
 
@@ -128,7 +128,7 @@ def _read_mine(source: str, lang: str) -> str:
             return fh.read()
     except OSError as exc:
         raise click.BadParameter(
-            t("cannot read {path}: {reason}", lang, path=source, reason=exc.strerror), param_hint="--mine"
+            t("cannot read {path}: {reason}", lang, path=source, reason=os_reason(exc)), param_hint="--mine"
         ) from None
     except UnicodeDecodeError:
         raise click.BadParameter(t("{path} is not UTF-8 text", lang, path=source), param_hint="--mine") from None
@@ -175,7 +175,7 @@ def _read_mine(source: str, lang: str) -> str:
     help=N_("Check your own values (NAME = VALUE lines) against the example; exit 1 if one is wrong."),
 )
 @click.option("--random", "random_", is_flag=True, help=N_("Draw fresh numbers (prints the seed)."))
-@click.option("--seed", type=int, default=None, help=N_("Draw reproducible numbers from this seed."))
+@click.option("--seed", type=click.IntRange(min=0), default=None, help=N_("Draw reproducible numbers from this seed."))
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help=N_("Output format.")
 )
@@ -252,7 +252,7 @@ def example(
     except ParamError as exc:
         raise click.UsageError(localized(exc, lang)) from None
     except DlquizError as exc:
-        raise click.ClickException(localized(exc, lang)) from None
+        fail(localized(exc, lang), 1, lang)
     if mine_text is not None:
         from dlquiz.worked.mine import check_mine
         from dlquiz.worked.mine import mine_text as render_mine
@@ -294,7 +294,9 @@ def example(
 )
 @click.option("--n", "n", type=click.IntRange(1, 200), default=10, show_default=True, help=N_("Number of questions."))
 @click.option("--kinds", multiple=True, metavar="K1,K2", help=N_("Kinds, comma-separated or repeated (default: all)."))
-@click.option("--seed", type=int, default=None, help=N_("Seed of the numbers (default: random, printed)."))
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=None, help=N_("Seed of the numbers (default: random, printed).")
+)
 @click.option("--format", "fmt", type=click.Choice(["md", "latex"]), default="md", show_default=True)
 @click.option(
     "-o",
@@ -329,9 +331,7 @@ def worksheet(n: int, kinds: tuple[str, ...], seed: int | None, fmt: str, output
             with open(output, "w", encoding="utf-8") as fh:
                 fh.write(text)
         except OSError as exc:
-            raise click.ClickException(
-                t("cannot write {path}: {reason}", lang, path=output, reason=exc.strerror)
-            ) from None
+            fail(t("cannot write {path}: {reason}", lang, path=output, reason=os_reason(exc)), 1, lang)
         error_console().print(
             t("wrote {path} ({n} questions, answer key after the page break)", lang, path=output, n=n), markup=False
         )
@@ -340,6 +340,7 @@ def worksheet(n: int, kinds: tuple[str, ...], seed: int | None, fmt: str, output
 
 
 PLOTS = ("activation", "lr-decay", "optimizers")
+MAX_ALPHA0 = 1e6  # a learning rate beyond this is a typo; the curve would not plot
 
 
 @click.command(
@@ -398,13 +399,15 @@ def plot(
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            raise click.ClickException(
+            fail(
                 t(
                     "--save needs matplotlib, which is not installed (pip install matplotlib); "
                     "the terminal plot works without it",
                     lang,
-                )
-            ) from None
+                ),
+                1,
+                lang,
+            )
     if name and what != "activation":
         raise click.UsageError(t("plot {what} takes no NAME (got {name})", lang, what=what, name=repr(name)))
     try:
@@ -416,8 +419,16 @@ def plot(
             else:
                 title = t("activation {name} and its derivative (′)", lang, name=which)
         elif what == "lr-decay":
-            if alpha0 <= 0:
-                raise click.BadParameter(t("{value} is not positive", lang, value=alpha0), param_hint="--alpha0")
+            if not 0 < alpha0 <= MAX_ALPHA0:  # also refuses nan and inf
+                raise click.BadParameter(
+                    t(
+                        "{value} is not a rate: give a positive number up to {max}",
+                        lang,
+                        value=alpha0,
+                        max=int(MAX_ALPHA0),
+                    ),
+                    param_hint="--alpha0",
+                )
             series = plots.lr_decay_series(alpha0, epochs)
             title = t("learning-rate decay, α0 = {alpha0}", lang, alpha0=alpha0)
         elif surface == "1d":

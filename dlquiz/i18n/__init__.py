@@ -77,7 +77,9 @@ def t(message: str, lang: str, /, **fields: Any) -> str:
 
     A message the catalog lacks comes out in English (the catalog test keeps that from happening)."""
     text = (chinese(message) or message) if lang == "zh" else message
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    return text.format(**{k: v.text(lang) if isinstance(v, Lazy) else v for k, v in fields.items()})
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext name for "mark for translation, translate later"
@@ -112,6 +114,11 @@ def lazy(message: str, /, **fields: Any) -> Lazy:
     return Lazy(message, fields)
 
 
+def in_lang(message: str, lang: str) -> str:
+    """`message` in `lang` where it was made with `lazy`, else as it is."""
+    return message.text(lang) if isinstance(message, Lazy) else message
+
+
 def localized(exc: BaseException, lang: str) -> str:
     """The message of `exc` in `lang` where it was made with `lazy`, else as it is."""
     first = exc.args[0] if len(exc.args) == 1 else None
@@ -140,3 +147,8 @@ def translate(message: str, table: Sequence[tuple[str, str]]) -> str:
         if re.fullmatch(pattern, message):
             return re.sub(pattern, replacement, message)
     return ""
+
+
+# the operating system's reasons in our words (a module of its own: its table is written with N_)
+from dlquiz.i18n.oserrors import os_reason as os_reason  # noqa: E402
+from dlquiz.i18n.oserrors import os_reason_text as os_reason_text  # noqa: E402

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dlquiz.errors import ProgressError
-from dlquiz.i18n import lazy
+from dlquiz.i18n import lazy, os_reason
 
 APPLICATION_ID = 0x444C515A  # "DLQZ"
 SCHEMA_VERSION = 1
@@ -128,14 +128,14 @@ def explain(exc: BaseException, path: Path) -> str:
             "{path}: the progress database is read-only, so answers cannot be saved ({reason}). Make "
             "the file and its folder writable, or use another --home / DLQUIZ_HOME (or --no-save).",
             path=path,
-            reason=exc,
+            reason=os_reason(exc),
         )
     if "full" in text or errno == codes.ENOSPC:
         return lazy(
             "{path}: the disk is full, so answers cannot be saved ({reason}). Free some space and "
             "start again; every answer saved so far is kept.",
             path=path,
-            reason=exc,
+            reason=os_reason(exc),
         )
     if "locked" in text or "busy" in text:
         return lazy(
@@ -143,17 +143,19 @@ def explain(exc: BaseException, path: Path) -> str:
             "({reason}); try again when it has finished.",
             path=path,
             s=BUSY_TIMEOUT_MS // 1000,
-            reason=exc,
+            reason=os_reason(exc),
         )
     if "i/o" in text or errno == codes.EIO:
         return lazy(
             "{path}: the disk reported an error while saving ({reason}); every answer saved so far "
             "is kept. Run `dlquiz doctor`.",
             path=path,
-            reason=exc,
+            reason=os_reason(exc),
         )
     return lazy(
-        "{path}: the progress database could not be written ({reason}). Run `dlquiz doctor`.", path=path, reason=exc
+        "{path}: the progress database could not be written ({reason}). Run `dlquiz doctor`.",
+        path=path,
+        reason=os_reason(exc),
     )
 
 
@@ -164,7 +166,7 @@ def check_file(path: Path) -> None:
             head = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise ProgressError(
-            lazy("{path}: cannot read the progress database ({reason})", path=path, reason=exc.strerror)
+            lazy("{path}: cannot read the progress database ({reason})", path=path, reason=os_reason(exc))
         ) from exc
     if head != SQLITE_HEADER:
         raise ProgressError(
@@ -204,7 +206,7 @@ def inspect_file(path: Path) -> tuple[int, int, int]:
                 "{path}: cannot read the progress database ({reason}); it was left untouched. "
                 "Run `dlquiz doctor`, or move the file away to start afresh.",
                 path=path,
-                reason=exc,
+                reason=os_reason(exc),
             )
         ) from exc
     return app_id, version, tables
@@ -226,7 +228,7 @@ def migrate(con: sqlite3.Connection, path: Path, version: int) -> None:
     except sqlite3.DatabaseError as exc:
         con.execute("ROLLBACK")
         raise ProgressError(
-            lazy("{path}: could not upgrade the progress database: {reason}", path=path, reason=exc)
+            lazy("{path}: could not upgrade the progress database: {reason}", path=path, reason=os_reason(exc))
         ) from exc
 
 
@@ -252,10 +254,10 @@ def connect(path: Path) -> sqlite3.Connection:
                 if "readonly" in str(exc) or "locked" in str(exc):
                     raise StoreWriteError(explain(exc, path)) from exc
                 raise ProgressError(
-                    lazy("{path}: cannot open the progress database ({reason})", path=path, reason=exc)
+                    lazy("{path}: cannot open the progress database ({reason})", path=path, reason=os_reason(exc))
                 ) from exc
             time.sleep(0.05)
         except sqlite3.DatabaseError as exc:
             raise ProgressError(
-                lazy("{path}: cannot open the progress database ({reason})", path=path, reason=exc)
+                lazy("{path}: cannot open the progress database ({reason})", path=path, reason=os_reason(exc))
             ) from exc

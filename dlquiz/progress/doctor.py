@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlquiz.errors import ProgressError
+from dlquiz.i18n import in_lang, localized, os_reason, t
 from dlquiz.progress.db import (
     APPLICATION_ID,
     BUSY_TIMEOUT_MS,
@@ -34,7 +35,6 @@ def diagnose(home: Path | None, lang: str = "en") -> tuple[Path, list[Check], di
     Returns the path, the checks (a failed one says what is wrong and what to do) and the row
     counts (empty when the file cannot be read). The messages are in `lang`.
     """
-    from dlquiz.i18n import t
 
     path = db_path(home)
     checks: list[Check] = _home_checks(path.parent, lang)
@@ -45,7 +45,7 @@ def diagnose(home: Path | None, lang: str = "en") -> tuple[Path, list[Check], di
         size = path.stat().st_size if exists else 0
     except OSError as exc:  # a symlink loop, a dangling link, no permission
         checks.append(
-            Check("file", False, t("{path}: cannot be opened ({reason})", lang, path=path, reason=exc.strerror or exc))
+            Check("file", False, t("{path}: cannot be opened ({reason})", lang, path=path, reason=os_reason(exc)))
         )
         return path, checks, {}
     if path.is_symlink() and not exists:
@@ -70,7 +70,7 @@ def diagnose(home: Path | None, lang: str = "en") -> tuple[Path, list[Check], di
     try:
         check_file(path)
     except ProgressError as exc:
-        checks.append(Check("format", False, str(exc)))
+        checks.append(Check("format", False, localized(exc, lang)))
         return path, checks, {}
     checks.append(Check("format", True, t("SQLite 3 database", lang)))
     uri = f"{path.resolve().as_uri()}?mode=ro"
@@ -178,8 +178,6 @@ def _home_checks(home: Path, lang: str = "en") -> list[Check]:
     import shutil
     import tempfile
 
-    from dlquiz.i18n import t
-
     try:
         resolved = home.resolve(strict=False)
         if home.is_symlink() and not home.exists():
@@ -187,7 +185,7 @@ def _home_checks(home: Path, lang: str = "en") -> list[Check]:
         if home.exists() and not home.is_dir():
             return [Check("home", False, t("{home} is not a folder", lang, home=home))]
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
-        return [Check("home", False, f"{home}: cannot be reached ({getattr(exc, 'strerror', None) or exc})")]
+        return [Check("home", False, t("{home}: cannot be reached ({reason})", lang, home=home, reason=os_reason(exc)))]
     if not home.exists():
         parent = next((p for p in resolved.parents if p.exists()), None)
         if parent is not None and not parent.is_dir():  # mkdir would fail: "Not a directory"
@@ -211,7 +209,15 @@ def _home_checks(home: Path, lang: str = "en") -> list[Check]:
             os.fsync(fh.fileno())
         checks.append(Check("home", True, t("{home} is writable", lang, home=home)))
     except OSError as exc:
-        return [Check("home", False, explain(exc, home).replace("the progress database", "the folder"))]
+        reason = os_reason(exc)
+        message = t(
+            "{home}: cannot write in this folder ({reason}), so answers could not be saved. "
+            "Make it writable, or use another --home / DLQUIZ_HOME.",
+            lang,
+            home=home,
+            reason=reason,
+        )
+        return [Check("home", False, message)]
     try:
         free = shutil.disk_usage(home).free
     except OSError:
@@ -236,12 +242,11 @@ def _home_checks(home: Path, lang: str = "en") -> list[Check]:
 
 def _write_check(path: Path, lang: str = "en") -> Check:
     """Whether the database takes a write: one made in a transaction that is rolled back."""
-    from dlquiz.i18n import t
 
     try:
         con = sqlite3.connect(str(path), timeout=2.0, isolation_level=None)
     except sqlite3.DatabaseError as exc:
-        return Check("write", False, explain(exc, path))
+        return Check("write", False, in_lang(explain(exc, path), lang))
     try:
         con.execute("BEGIN IMMEDIATE")
         try:
@@ -259,7 +264,7 @@ def _write_check(path: Path, lang: str = "en") -> Check:
                     s=BUSY_TIMEOUT_MS // 1000,
                 ),
             )
-        return Check("write", False, explain(exc, path))
+        return Check("write", False, in_lang(explain(exc, path), lang))
     finally:
         con.close()
     return Check("write", True, t("takes a write (tried and rolled back)", lang))

@@ -192,6 +192,8 @@ def _cell(text: str) -> str:
 
 def report_markdown(report: ExamReport) -> str:
     """The report as a Markdown document."""
+    from dlquiz.quiz.session import kind_name
+
     lang = report.lang
     pct = 100 * report.correct / report.total if report.total else 0.0
     lines = [
@@ -199,7 +201,7 @@ def report_markdown(report: ExamReport) -> str:
         "",
         f"**{tr('Score', lang)}: {report.correct}/{report.total} ({pct:.0f}%)** · "
         f"{tr('time used', lang)} {_mmss(report.used_seconds)} / {report.minutes:g} {tr('min', lang)} · "
-        f"seed {report.seed}",
+        f"{tr('seed', lang)} {report.seed}",
     ]
     if report.timed_out:
         lines.append("")
@@ -226,7 +228,7 @@ def report_markdown(report: ExamReport) -> str:
     ]
     for q in report.questions:
         lines.append(
-            f"| {q.number} | {q.item_id} | {q.kind} | {_word(q.result, lang)} | "
+            f"| {q.number} | {q.item_id} | {kind_name(q.kind, lang)} | {_word(q.result, lang)} | "
             f"{_mmss(q.duration_s)} | {_mmss(q.estimated_s)} |"
         )
     mistakes = report.mistakes

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from dlquiz.bank.load import LETTERS
 from dlquiz.errors import DlquizError, UsageError
-from dlquiz.i18n import t
+from dlquiz.i18n import N_, Text, os_reason, t
 
 if TYPE_CHECKING:
     from dlquiz.bank.model import Item
@@ -137,28 +137,39 @@ def export_anki(items: Sequence[Item], path: Path, *, lang: ExportLang = "en", l
         genanki.Package(deck).write_to_file(str(path))
     except OSError as exc:
         raise DlquizError(
-            t("{path}: cannot write the Anki package ({reason})", langs[0], path=path, reason=exc.strerror)
+            t("{path}: cannot write the Anki package ({reason})", langs[0], path=path, reason=os_reason(exc))
         ) from exc
     return ExportResult(path, len(items), lang)
 
 
 def export_markdown(
-    items: Sequence[Item], *, lang: ExportLang = "en", chapter_titles: dict[int, str] | None = None
+    items: Sequence[Item], *, lang: ExportLang = "en", chapter_titles: Mapping[int, str | Text] | None = None
 ) -> str:
-    """A printable question set: the questions by chapter, then every answer with its reason."""
+    """A printable question set: the questions by chapter, then every answer with its reason.
+    With both languages, each heading is given in both (English · 中文)."""
     langs = _langs(lang)
     if not items:
         raise UsageError(t("no item to export (check --topic)", langs[0]))
-    title = t("Neural networks and deep learning: practice set", langs[0])
+
+    def heading(message: str, **fields: object) -> str:
+        return " · ".join(t(message, x, **fields) for x in langs)
+
+    def chapter_heading(chapter: int) -> str:
+        name = (chapter_titles or {}).get(chapter)
+        if name is None:
+            return heading(N_("Chapter {n}"), n=chapter)
+        return " · ".join(
+            t("Chapter {n}. {name}", x, n=chapter, name=name(x) if callable(name) else name) for x in langs
+        )
+
+    title = heading(N_("Neural networks and deep learning: practice set"))
     out = [f"# {title}", ""]
     questions = [question_for(i) for i in items]
     chapter = None
     for n, q in enumerate(questions, 1):
         if q.item.chapter != chapter:
             chapter = q.item.chapter
-            name = (chapter_titles or {}).get(chapter, "")
-            head = t("Chapter {n}", langs[0], n=chapter)
-            out += [f"## {head}" + (f". {name}" if name else ""), ""]
+            out += [f"## {chapter_heading(chapter)}", ""]
         out.append(f"**{n}.** `{q.item.id}`")
         out.append("")
         for x in langs:
@@ -170,7 +181,7 @@ def export_markdown(
                 out.append("")
             if q.item.kind == "derivation" and q.item.given:
                 out += ["```", *q.item.given, "```", ""]
-    out += ["---", "", "## " + t("Answers", langs[0]), ""]
+    out += ["---", "", "## " + heading(N_("Answers")), ""]
     for n, q in enumerate(questions, 1):
         for x in langs:
             key = q.key_text(x)

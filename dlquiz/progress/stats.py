@@ -380,7 +380,7 @@ def render_stats(stats: Stats, lang: str = "en") -> list[Any]:
     out.append(forecast_chart(stats, lang=lang))
     if stats.exams:
         exams = Table(title=t("Mock exams", lang), title_justify="left", show_edge=False)
-        for k, name in enumerate((t("date", lang), t("score", lang), t("minutes", lang), "seed")):
+        for k, name in enumerate((t("date", lang), t("score", lang), t("minutes", lang), t("seed", lang))):
             exams.add_column(name, justify="left" if k == 0 else "right")
         for e in stats.exams[:5]:
             total = e["total"] or 0

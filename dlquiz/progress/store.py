@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dlquiz.errors import ProgressError
-from dlquiz.i18n import lazy
+from dlquiz.i18n import lazy, os_reason
 from dlquiz.progress.cards import AnswerRow, CardRow
 from dlquiz.progress.db import (
     APPLICATION_ID,
@@ -432,7 +432,7 @@ def open_store(
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ProgressError(
-                lazy("{path}: cannot create the data directory ({reason})", path=path.parent, reason=exc)
+                lazy("{path}: cannot create the data directory ({reason})", path=path.parent, reason=os_reason(exc))
             ) from exc
         version = 0
     else:

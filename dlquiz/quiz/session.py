@@ -11,7 +11,7 @@ from typing import Any
 from dlquiz.bank.load import LETTERS
 from dlquiz.bank.model import Item, Text
 from dlquiz.errors import DlquizError, UsageError
-from dlquiz.i18n import N_, t
+from dlquiz.i18n import N_, lazy, t
 from dlquiz.quiz.grade import Grade, PartKey, choices_missed, grade
 
 KIND_NAMES = {  # the name of each kind of question, in English (`kind_name` gives it in a language)
@@ -37,7 +37,7 @@ def pick_items(items: Sequence[Item], *, n: int | None, seed: int) -> list[Item]
     if not items:
         raise UsageError("no item matches these filters (`dlquiz topics` shows what there is)")
     if n is not None and n < 1:
-        raise UsageError(f"--n must be at least 1, got {n}")
+        raise UsageError(lazy("--n must be at least 1, got {n}", n=n))
     ordered = sorted(items, key=lambda i: i.id)
     random.Random(seed).shuffle(ordered)
     return ordered[:n] if n is not None else ordered

@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any
 
 from dlquiz.errors import BankError, UsageError
-from dlquiz.i18n import Text
+from dlquiz.i18n import Text, lazy
 
 
 @dataclass(frozen=True)
@@ -126,5 +126,12 @@ def load_derivation(name: str) -> Derivation:
         return lib[name]
     close = difflib.get_close_matches(name, list(lib), n=4, cutoff=0.4)
     close += [n for n in lib if name and name in n and n not in close]
-    hint = f"; did you mean: {', '.join(close[:4])}?" if close else ""
-    raise UsageError(f"no derivation named {name!r}{hint} (`dlquiz derive` lists them)")
+    if close:
+        raise UsageError(
+            lazy(
+                "no derivation named {name}; did you mean: {close}? (`dlquiz derive` lists them)",
+                name=repr(name),
+                close=", ".join(close[:4]),
+            )
+        )
+    raise UsageError(lazy("no derivation named {name} (`dlquiz derive` lists them)", name=repr(name)))
