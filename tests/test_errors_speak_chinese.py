@@ -56,6 +56,10 @@ CASES: list[tuple[list[str], int, str, str]] = [
         "错误：无法写入 folder/no/x.md：文件或文件夹不存在",
     ),
     (["--version"], 0, "dlquiz, version ", "dlquiz 版本 "),
+    (["plan", "--minutes-per-day", "nan"], 2, "nan is not a number", "nan 不是数字"),
+    (["plan", "--minutes-per-day", "100000"], 2, "100000.0 is not in the range 0<x<=1440", "不在范围 0<x<=1440 内"),
+    (["review", "--minutes", "inf"], 2, "inf is not in the range 0<x<=1440", "inf 不在范围 0<x<=1440 内"),
+    (["check", "bin.txt", "--timeout", "nan"], 2, "nan is not a number", "nan 不是数字"),
 ]
 
 

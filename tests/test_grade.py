@@ -142,7 +142,7 @@ def test_formula_items_are_graded_symbolically() -> None:
 def test_key_text_and_same_seed_same_session() -> None:
     q = Question(item("act.sigmoid.order"), 1)
     assert q.key_text("en") == "b → c → a"
-    assert Question(item("act.sigmoid.zero-centred"), 1).key_text("zh") == "错误"
+    assert Question(item("act.sigmoid.zero-centred"), 1).key_text("zh") == "错（f）"
     first = [i.id for i in pick_items(BANK.items, n=5, seed=7)]
     assert first == [i.id for i in pick_items(BANK.items, n=5, seed=7)]
     assert len(set(first)) == 5

@@ -63,6 +63,19 @@ def default_lang() -> str:
     return "en"
 
 
+class FloatRange(click.FloatRange):
+    """Click's FloatRange that also refuses nan: nan compares false with every bound, so Click lets it through
+    (and a time limit of nan minutes or seconds then breaks deep inside)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:  # nan
+            from dlquiz.i18n import t
+
+            self.fail(t("{value} is not a number", default_lang(), value=value), param, ctx)
+        return number
+
+
 def fail(message: str, code: int = 1, lang: str | None = None) -> NoReturn:
     """Print `Error: message` on stderr (the word in `lang`, default: the locale's) and exit with `code`."""
     from dlquiz.i18n import t

@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import click
 
-from dlquiz.cli.common import default_lang, fail, handle_errors, lang_option
+from dlquiz.cli.common import FloatRange, default_lang, fail, handle_errors, lang_option
 from dlquiz.i18n import N_, listing, spaced, t
 
 
@@ -156,7 +156,7 @@ def _run(func: Any, *args: Any, lang: str = "en", **kwargs: Any) -> Any:
 @lang_option
 @click.option(
     "--timeout",
-    type=click.FloatRange(0.001, 60),
+    type=FloatRange(0.001, 60),
     default=10.0,
     show_default=True,
     help=N_("Seconds allowed for each step."),
@@ -235,7 +235,7 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(0.1, 120),
+    type=FloatRange(0.1, 120),
     default=15.0,
     show_default=True,
     help=N_("Seconds allowed for each step."),

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from dlquiz.cli.common import (
+    FloatRange,
     bank_option,
     default_lang,
     handle_errors,
@@ -111,7 +112,7 @@ def _weights_option(ctx: click.Context, param: click.Parameter, value: tuple[str
 )
 @click.option(
     "--minutes-per-day",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FloatRange(min=0, min_open=True, max=24 * 60),
     default=None,
     help=N_("Study time a day (kept; default 60): each day's session fits it."),
 )
@@ -127,7 +128,7 @@ def _weights_option(ctx: click.Context, param: click.Parameter, value: tuple[str
 )
 @click.option(
     "--target",
-    type=click.FloatRange(0.5, 0.99),
+    type=FloatRange(0.5, 0.99),
     default=None,
     help=N_("Recall to reach on the exam day (default 0.9)."),
 )

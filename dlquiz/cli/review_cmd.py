@@ -10,6 +10,7 @@ import click
 
 from dlquiz.cli.common import (
     EXIT_INTERRUPTED,
+    FloatRange,
     bank_option,
     default_lang,
     handle_errors,
@@ -47,7 +48,7 @@ from dlquiz.i18n import N_, t
 @click.option(
     "--minutes",
     "-m",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FloatRange(min=0, min_open=True, max=24 * 60),
     default=None,
     help=N_(
         "Study this long: the queue fits the items' estimated times, and the session "

@@ -297,7 +297,14 @@ def example(
 @click.option(
     "--seed", type=click.IntRange(min=0), default=None, help=N_("Seed of the numbers (default: random, printed).")
 )
-@click.option("--format", "fmt", type=click.Choice(["md", "latex"]), default="md", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "latex"]),
+    default="md",
+    show_default=True,
+    help=N_("Markdown, or LaTeX to typeset (pdflatex)."),
+)
 @click.option(
     "-o",
     "--output",

@@ -199,7 +199,7 @@ def report_markdown(report: ExamReport) -> str:
     lines = [
         f"# {tr('Mock exam', lang)} · {report.started_at:%Y-%m-%d %H:%M} UTC",
         "",
-        f"**{tr('Score', lang)}: {report.correct}/{report.total} ({pct:.0f}%)** · "
+        f"**{tr('{label}: ', lang, label=tr('Score', lang))}{report.correct}/{report.total} ({pct:.0f}%)** · "
         f"{tr('time used', lang)} {_mmss(report.used_seconds)} / {report.minutes:g} {tr('min', lang)} · "
         f"{tr('seed', lang)} {report.seed}",
     ]
@@ -263,7 +263,7 @@ def render_report(report: ExamReport) -> list[Any]:
     per = f" · {_mmss(report.used_seconds / len(answered))} {tr('per question', lang)}" if answered else ""
     out: list[Any] = [
         Text(
-            f"{tr('Score', lang)}: {report.correct}/{report.total} ({pct:.0f}%) · "
+            f"{tr('{label}: ', lang, label=tr('Score', lang))}{report.correct}/{report.total} ({pct:.0f}%) · "
             f"{tr('time used', lang)} {_mmss(report.used_seconds)} / {report.minutes:g} {tr('min', lang)}{per}",
             style="bold",
         )

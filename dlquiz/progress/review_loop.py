@@ -177,6 +177,16 @@ class ReviewSession:
         except (KeyboardInterrupt, EOFError) as exc:
             self.result.interrupted = isinstance(exc, KeyboardInterrupt)
             self.console.print()
+            if isinstance(exc, EOFError):
+                left = len(self.queue) + 1  # the one being asked was not answered
+                self.console.print(
+                    t(
+                        "Input ended: {done} answered, {left} left for next time.",
+                        self.lang,
+                        done=len(self.done),
+                        left=left,
+                    )
+                )
         return self.result
 
     def ask(self, entry: Entry) -> None:
@@ -212,7 +222,7 @@ class ReviewSession:
         choices = " ".join(f"{k} {t(RATINGS[k], self.lang)}" for k in RATINGS)
         while True:
             self.console.print(
-                f"[dim]{t('Rating', self.lang)}: [bold]{name}[/bold] · "
+                f"[dim]{t('{label}: ', self.lang, label=t('Rating', self.lang))}[bold]{name}[/bold] · "
                 f"{t('Enter keeps it', self.lang)} · {choices} · "
                 f"u {t('undo', self.lang)}[/dim]"
             )
