@@ -159,7 +159,8 @@ class _GuardedStdout:
         except (OSError, ValueError):
             pass
         if not isinstance(exc, BrokenPipeError):
-            from dlquiz.i18n import os_reason, spaced, t
+            from dlquiz.i18n import spaced, t
+            from dlquiz.i18n.oserrors import os_reason
 
             lang = lang_in_args(sys.argv[1:]) or default_lang()
             message = t("cannot write the output ({reason})", lang, reason=os_reason(exc))

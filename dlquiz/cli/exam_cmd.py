@@ -19,7 +19,8 @@ from dlquiz.cli.common import (
     lang_option,
 )
 from dlquiz.cli.progress_common import check_folder, make_clock, now_option
-from dlquiz.i18n import N_, os_reason, t
+from dlquiz.i18n import N_, t
+from dlquiz.i18n.oserrors import os_reason
 
 
 def _chapters(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[int, ...]:

@@ -13,7 +13,8 @@ from dlquiz.cli.common import (
     handle_errors,
 )
 from dlquiz.cli.progress_common import check_folder
-from dlquiz.i18n import N_, Text, os_reason, t
+from dlquiz.i18n import N_, Text, t
+from dlquiz.i18n.oserrors import os_reason
 
 
 @click.group(

@@ -27,7 +27,8 @@ from typing import IO, Any
 import click
 
 from dlquiz.cli.common import default_lang
-from dlquiz.i18n import N_, chinese, os_reason_text, t
+from dlquiz.i18n import N_, chinese, t
+from dlquiz.i18n.oserrors import os_reason_text
 
 # the help texts Click writes itself (the help and version options): catalog messages like ours
 CLICK_HELP = (N_("Show this message and exit."), N_("Show the version and exit."))

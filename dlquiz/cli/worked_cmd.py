@@ -12,7 +12,8 @@ import click
 
 from dlquiz.cli.common import default_lang, fail
 from dlquiz.errors import DlquizError, ParamError
-from dlquiz.i18n import N_, localized, os_reason, t
+from dlquiz.i18n import N_, localized, t
+from dlquiz.i18n.oserrors import os_reason
 
 FORMATS = ("text", "md", "json", "latex")
 

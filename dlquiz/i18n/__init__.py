@@ -147,8 +147,3 @@ def translate(message: str, table: Sequence[tuple[str, str]]) -> str:
         if re.fullmatch(pattern, message):
             return re.sub(pattern, replacement, message)
     return ""
-
-
-# the operating system's reasons in our words (a module of its own: its table is written with N_)
-from dlquiz.i18n.oserrors import os_reason as os_reason  # noqa: E402
-from dlquiz.i18n.oserrors import os_reason_text as os_reason_text  # noqa: E402

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dlquiz.errors import ProgressError
-from dlquiz.i18n import lazy, os_reason
+from dlquiz.i18n import lazy
+from dlquiz.i18n.oserrors import os_reason
 
 APPLICATION_ID = 0x444C515A  # "DLQZ"
 SCHEMA_VERSION = 1

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlquiz.errors import ProgressError
-from dlquiz.i18n import in_lang, localized, os_reason, t
+from dlquiz.i18n import in_lang, localized, t
+from dlquiz.i18n.oserrors import os_reason
 from dlquiz.progress.db import (
     APPLICATION_ID,
     BUSY_TIMEOUT_MS,

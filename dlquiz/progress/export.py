@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Literal
 
 from dlquiz.bank.load import LETTERS
 from dlquiz.errors import DlquizError, UsageError
-from dlquiz.i18n import N_, Text, os_reason, t
+from dlquiz.i18n import N_, Text, t
+from dlquiz.i18n.oserrors import os_reason
 
 if TYPE_CHECKING:
     from dlquiz.bank.model import Item

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from dlquiz.errors import ProgressError
-from dlquiz.i18n import lazy, os_reason
+from dlquiz.i18n import lazy
+from dlquiz.i18n.oserrors import os_reason
 from dlquiz.progress.cards import AnswerRow, CardRow
 from dlquiz.progress.db import (
     APPLICATION_ID,
