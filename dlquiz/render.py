@@ -34,8 +34,35 @@ class _NoTrailingSpaces:
         return getattr(self.stream, name)
 
 
+# Where a line may break: Rich breaks only at spaces, so a Chinese paragraph with one inline formula broke
+# at the formula's spaces and left a short line. Here each CJK character is a word of its own (Chinese breaks
+# between any two characters), except that closing punctuation stays with the character before it and
+# opening punctuation with the one after it (no line starts with ，or ends with （).
+_CJK = "\u2e80-\u2fff\u3001-\u303f\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff\uff01-\uff60"
+_OPEN = "（「『【〈《"
+_CLOSE = "，。、；：！？）」』】〉》"
+_WORD = re.compile(rf"\s*(?:[{_OPEN}]*[{_CJK}][{_CLOSE}]*|[^\s{_CJK}]+[{_CLOSE}]*)\s*")
+
+
+def _words(text: str) -> Any:
+    """rich._wrap.words with the break opportunities of Chinese text: (start, end, word) for each word."""
+    match = _WORD.match(text, 0)
+    while match is not None:
+        start, end = match.span()
+        yield start, end, match.group(0)
+        match = _WORD.match(text, end)
+
+
+def _wrap_chinese_by_cells() -> None:
+    import rich._wrap
+
+    rich._wrap.words = _words  # the one function Rich's line breaking asks where words are
+
+
 def _make(stderr: bool, width: int | None = None) -> Console:
     from rich.console import Console
+
+    _wrap_chinese_by_cells()
 
     class _Console(Console):
         """Plain strings are never hard-wrapped when the stream is not a terminal: a script reads
@@ -61,6 +88,24 @@ def _make(stderr: bool, width: int | None = None) -> Console:
         emoji=False,
         soft_wrap=False,  # soft wrap would crop long lines inside panels
         width=width,
+    )
+
+
+def text_console(file: TextIO, width: int) -> Console:
+    """A console that writes plain text at a fixed width to `file` (snapshots, exports), breaking lines
+    as every other console does."""
+    from rich.console import Console
+
+    _wrap_chinese_by_cells()
+    return Console(
+        file=file,
+        width=width,
+        no_color=True,
+        color_system=None,
+        force_terminal=False,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from dlquiz.i18n import N_, t
+from dlquiz.i18n import N_, spaced, t
 from dlquiz.worked._core import (
     WorkedExample,
     _is_matrix,
@@ -39,6 +39,16 @@ _LABELS = {
 
 def _l(lang: str, key: str) -> str:
     return heading(_LABELS[key], lang)
+
+
+def _colon(lang: str, key: str) -> str:
+    """A label before its text: "Given:" / "已知：" (a full-width colon in Chinese)."""
+    return t("{label}:", lang, label=_l(lang, key))
+
+
+def _lead(lang: str, key: str) -> str:
+    """A label with the space before its text: "Given: " / "已知：" (the full-width colon has its space)."""
+    return spaced(_colon(lang, key))
 
 
 def _title(example: WorkedExample, lang: str) -> str:
@@ -91,13 +101,13 @@ def rich_example(example: WorkedExample, lang: str = "en") -> RenderableType:
     params = {k: v for k, v in example.params.items() if k not in example.unused}
     given = ", ".join(f"{k} = {format_value(v)}" for k, v in params.items() if v is not None and not _blockish(v))
     if given:
-        parts.append(Text(f"{_l(lang, 'given')}: {given}"))
+        parts.append(Text(f"{_lead(lang, 'given')}{given}"))
     for k, v in params.items():
         if _blockish(v):
             parts.append(Text(f"{k} ="))
             parts.append(_grid(v))
     if example.convention:
-        parts.append(Text(f"{_l(lang, 'convention')}: {prose(example.convention, lang)}", style="italic"))
+        parts.append(Text(f"{_lead(lang, 'convention')}{prose(example.convention, lang)}", style="italic"))
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     # fold by cell width: Chinese has no spaces to wrap at (an English step name keeps whole words, cut with …)
@@ -121,11 +131,11 @@ def rich_example(example: WorkedExample, lang: str = "en") -> RenderableType:
         table.add_row(str(i), step_name(s.name, lang), Group(*cells), value)
     parts.append(table)
     for w in example.warnings:
-        parts.append(Text(f"{_l(lang, 'warning')}: {prose(w, lang)}", style="bold yellow"))
+        parts.append(Text(f"{_lead(lang, 'warning')}{prose(w, lang)}", style="bold yellow"))
     ans = Table(show_header=False, box=None, padding=(0, 1))
     ans.add_column(style="bold green")
     ans.add_column(overflow="fold")
-    ans.add_row(f"{answer_label(example, lang)}:", _grid(example.answer))
+    ans.add_row(t("{label}:", lang, label=answer_label(example, lang)), _grid(example.answer))
     parts.append(Panel(ans, border_style="green", expand=False))
     return Panel(Group(*parts), title=f"{_title(example, lang)} · {example.kind}", title_align="left")
 
@@ -134,20 +144,10 @@ def render_text(example: WorkedExample, lang: str = "en", width: int = 80) -> st
     """The Rich rendering as plain text at a fixed width (no colour), e.g. for snapshots."""
     from io import StringIO
 
-    from rich.console import Console
+    from dlquiz.render import text_console
 
     buf = StringIO()
-    con = Console(
-        file=buf,
-        width=width,
-        no_color=True,
-        color_system=None,
-        force_terminal=False,
-        highlight=False,
-        emoji=False,
-        legacy_windows=False,
-    )
-    con.print(rich_example(example, lang))
+    text_console(buf, width).print(rich_example(example, lang))
     return buf.getvalue()
 
 
@@ -227,7 +227,7 @@ def _lower_first(text: str) -> str:
 def question_md(example: WorkedExample, lang: str = "en", number: int | None = None) -> str:
     """The question of an example (its given numbers), without the answer."""
     head = f"{number}. " if number is not None else ""
-    lines = [f"### {head}{_title(example, lang)} (`{example.kind}`)", "", f"{_l(lang, 'given')}:", ""]
+    lines = [f"### {head}{_title(example, lang)} (`{example.kind}`)", "", _colon(lang, "given"), ""]
     lines += _given_md(example)
     ask = _title(example, lang)
     what = example.asked if example.ask_given else _what(example, lang)
@@ -235,7 +235,7 @@ def question_md(example: WorkedExample, lang: str = "en", number: int | None = N
         ask += f" — {what}"
     lines += [
         "",
-        f"{_l(lang, 'compute')}: {_lower_first(ask) if lang == 'en' else ask}"
+        f"{_lead(lang, 'compute')}{_lower_first(ask) if lang == 'en' else ask}"
         + (f" ({prose(example.convention, lang)})" if example.convention else ""),
         "",
     ]
@@ -245,9 +245,9 @@ def question_md(example: WorkedExample, lang: str = "en", number: int | None = N
 def to_markdown(example: WorkedExample, lang: str = "en", *, heading: str | None = None) -> str:
     """The worked example as Markdown: given values, numbered steps, the answer."""
     lines = [f"### {heading or _title(example, lang)} (`{example.kind}`)", ""]
-    lines += [f"{_l(lang, 'given')}:", ""] + _given_md(example) + [""]
+    lines += [_colon(lang, "given"), ""] + _given_md(example) + [""]
     if example.convention:
-        lines += [f"*{_l(lang, 'convention')}: {prose(example.convention, lang)}*", ""]
+        lines += [f"*{_lead(lang, 'convention')}{prose(example.convention, lang)}*", ""]
     for i, s in enumerate(example.steps, 1):
         val = format_value(s.value)
         formula = prose(s.formula, lang)
@@ -256,7 +256,7 @@ def to_markdown(example: WorkedExample, lang: str = "en", *, heading: str | None
         if s.note:
             lines.append(f"   *({prose(s.note, lang)})*")
     for w in example.warnings:
-        lines += ["", f"**{_l(lang, 'warning')}:** {prose(w, lang)}"]
+        lines += ["", f"**{_colon(lang, 'warning')}** {prose(w, lang)}"]
     lines += ["", f"**{_answer_label(example, lang)}:** {_md_value(example.answer)}", ""]
     return "\n".join(lines)
 
@@ -388,12 +388,12 @@ def to_latex(example: WorkedExample, lang: str = "en", *, heading: str | None = 
     """The worked example as a LaTeX fragment (a subsection)."""
     out = [
         rf"\subsection*{{{tex_escape(heading or _title(example, lang))} (\texttt{{{tex_escape(example.kind)}}})}}",
-        tex_escape(_l(lang, "given")) + ":",
+        tex_escape(_colon(lang, "given")),
         _tex_given(example),
     ]
     if example.convention:
         out.append(
-            rf"\emph{{{tex_escape(_l(lang, 'convention'))}: {tex_escape(prose(example.convention, lang))}}}" + "\n"
+            rf"\emph{{{tex_escape(_lead(lang, 'convention'))}{tex_escape(prose(example.convention, lang))}}}" + "\n"
         )
     out.append("\\begin{enumerate}")
     for s in example.steps:
@@ -404,7 +404,7 @@ def to_latex(example: WorkedExample, lang: str = "en", *, heading: str | None = 
         )
     out.append("\\end{enumerate}")
     for w in example.warnings:
-        out.append(rf"\textbf{{{tex_escape(_l(lang, 'warning'))}:}} {tex_escape(prose(w, lang))}" + "\n")
+        out.append(rf"\textbf{{{tex_escape(_colon(lang, 'warning'))}}} {tex_escape(prose(w, lang))}" + "\n")
     out.append(rf"\textbf{{{tex_escape(_answer_label(example, lang))}:}} {_tex_value(example.answer)}" + "\n")
     return "\n".join(out)
 
@@ -459,7 +459,7 @@ def worksheet(examples: Sequence[WorkedExample], fmt: str = "md", lang: str = "e
     body = [rf"\section*{{{tex_escape(_l(lang, 'questions') + seed_text)}}}"]
     for i, ex in enumerate(examples, 1):
         body.append(rf"\subsection*{{{i}. {tex_escape(_title(ex, lang))} (\texttt{{{tex_escape(ex.kind)}}})}}")
-        body.append(tex_escape(_l(lang, "given")) + ":")
+        body.append(tex_escape(_colon(lang, "given")))
         body.append(_tex_given(ex))
     body.append("\\newpage")
     body.append(rf"\section*{{{tex_escape(_l(lang, 'key') + seed_text)}}}")
