@@ -6,6 +6,7 @@ names the problem, the Chinese says the same in Chinese and leaves no English se
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -117,3 +118,19 @@ def test_the_exam_report_names_kinds_and_seed_in_chinese(files: Path) -> None:
     assert "随机种子 1" in report and "seed" not in report
     kinds = re.findall(r"^\| \d+ \| [^|]+ \| ([^|]+) \|", report, flags=re.M)
     assert kinds and all(not re.search(r"[a-z]", k) for k in kinds), kinds
+
+
+def test_check_json_carries_each_step_s_message_and_slip_in_chinese(files: Path) -> None:
+    proc = run(["check", "-", "--json"], files, stdin="let s = sigma(x)\n d/dx s\n = s*(1+s)\n")
+    assert proc.returncode == 1, proc.stderr
+    broken = json.loads(proc.stdout)["steps"][2]
+    assert broken["status"] == "fail" and broken["message"].startswith("does not follow from the previous step")
+    assert broken["message_zh"].startswith("与上一步不相等") and broken["rule_zh"] == "σ′ 的形式写错"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_malformed_let_line_is_named_even_when_no_step_follows(files: Path, lang: str) -> None:
+    proc = run(["check", "-", "--lang", lang], files, stdin="let s = sigma(x\n")
+    assert proc.returncode == 2
+    want = {"en": "line 1, column 16: expected ')'", "zh": "<stdin>：第 1 行第 16 列：应有 ')'"}[lang]
+    assert want in proc.stderr, proc.stderr

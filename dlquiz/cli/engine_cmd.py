@@ -41,6 +41,26 @@ def _exit_code(report: Any) -> CheckExit:
     return CheckExit.UNDECIDED
 
 
+def _exc_text(exc: BaseException, lang: str) -> str:
+    """An error of the formula reader in `lang`."""
+    from dlquiz.symbolic.report import step_message
+
+    first = exc.args[0] if len(exc.args) == 1 else str(exc)
+    return step_message(first if isinstance(first, str) else str(exc), lang)
+
+
+def _report_json(report: Any) -> dict[str, Any]:
+    """The report as JSON, each step's message and slip also in Chinese (message_zh, rule_zh)."""
+    from dlquiz.symbolic.report import step_message
+    from dlquiz.symbolic.slips import slip_name
+
+    out: dict[str, Any] = report.to_dict()
+    for row, step in zip(out["steps"], report.steps, strict=True):
+        row["message_zh"] = step_message(step.message, "zh") if step.message else ""
+        row["rule_zh"] = slip_name(step.rule, "zh") if step.rule else None
+    return out
+
+
 def _step_lines(step: Any, lang: str) -> list[str]:
     """Rich markup for one step: mark, line number, interpreted form, and details."""
     from rich.markup import escape
@@ -185,15 +205,13 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
         report = _run(check_derivation, text, timeout=timeout, seed=seed, lang=lang)
     except DlquizError as exc:
         if as_json:  # scripts get JSON on stdout for input errors too
-            click.echo(
-                json.dumps(
-                    {"ok": False, "error": f"{name}: {exc}", "column": getattr(exc, "column", None)}, ensure_ascii=False
-                )
-            )
+            error = {
+                "error": f"{name}: {exc}",
+                "error_zh": t("{name}: {error}", "zh", name=name, error=_exc_text(exc, "zh")),
+            }
+            click.echo(json.dumps({"ok": False, **error, "column": getattr(exc, "column", None)}, ensure_ascii=False))
             sys.exit(CheckExit.INPUT)
-        from dlquiz.symbolic.messages import parse_error_zh
-
-        fail(f"{name}: {parse_error_zh(str(exc)) if lang == 'zh' else exc}", CheckExit.INPUT, lang)
+        fail(t("{name}: {error}", lang, name=name, error=_exc_text(exc, lang)), CheckExit.INPUT, lang)
     except (
         RecursionError,
         MemoryError,
@@ -205,13 +223,16 @@ def check(file: IO[str], as_json: bool, lang: str | None, timeout: float, seed: 
         AttributeError,
         NotImplementedError,
     ) as exc:
-        msg = f"{name}: could not check this derivation ({type(exc).__name__}: {exc})"
+        why = f"{type(exc).__name__}: {exc}"
+        msg, msg_zh = (
+            t("{name}: could not check this derivation ({why})", x, name=name, why=why) for x in ("en", "zh")
+        )
         if as_json:
-            click.echo(json.dumps({"ok": False, "error": msg, "column": None}, ensure_ascii=False))
+            click.echo(json.dumps({"ok": False, "error": msg, "error_zh": msg_zh, "column": None}, ensure_ascii=False))
             sys.exit(CheckExit.UNDECIDED)
-        fail(msg, CheckExit.UNDECIDED)
+        fail(msg_zh if lang == "zh" else msg, CheckExit.UNDECIDED, lang)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
     else:
         _print_report(report, lang)
     raise SystemExit(int(_exit_code(report)))

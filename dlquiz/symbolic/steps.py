@@ -94,6 +94,8 @@ def check_derivation(text: str, *, timeout: float = 3.0, seed: int = 0) -> Deriv
 def _check_derivation(text: str, timeout: float = 3.0, seed: int = 0) -> DerivationReport:
     lines = split_lines(text.lstrip("\ufeff"))  # a byte-order mark from some editors
     if not any(ln.kind in ("step", "cont") for ln in lines):
+        if not _is_matrix(lines):
+            check_scalar(lines, timeout, seed)  # a malformed let or assume line is the first thing to say
         raise DlquizError(
             lazy("the derivation has no steps (every line is a comment, let, assume or shape declaration)")
         )
