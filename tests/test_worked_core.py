@@ -199,7 +199,7 @@ def test_seed_none_uses_defaults() -> None:
         ("opt.sgd", {"grads": "1,2;3,4", "w0": "1,2,3"}, "each step's gradient has 2 entries but w0 has 3"),
         ("backprop.graph", {"f": "x*y", "at": "x=1"}, "parameter at: no value for y"),
         ("conv.xcorr", {"K": "edgy"}, "edge, sharpen, blur"),
-        ("conv.xcorr", {"X": "1,2;3"}, "different lengths"),
+        ("conv.xcorr", {"X": "1,2;3"}, "row 1 has 2 entries but row 2 has 1"),
         ("conv.xcorr", {"X": [[1] * 13] * 13}, "too large to work by hand"),
         ("conv.output-size", {"n": None}, "parameter n: a value is required"),
         ("opt.momentum", {"f": "w^6", "lr": 10, "w0": 100, "k": 10}, "overflow"),

@@ -144,9 +144,17 @@ def _as_matrix(v: Any, where: str) -> list[list[float | int]]:
         raise ParamError(lazy("{where}: expected a matrix such as '1,2;3,4', got {value}", where=where, value=repr(v)))
     if not out:
         raise ParamError(lazy("{where}: empty matrix", where=where))
-    widths = {len(r) for r in out}
-    if len(widths) != 1:
-        raise ParamError(lazy("{where}: rows have different lengths {lengths}", where=where, lengths=sorted(widths)))
+    for i, r in enumerate(out[1:], 2):
+        if len(r) != len(out[0]):
+            raise ParamError(
+                lazy(
+                    "{where}: row 1 has {n} entries but row {i} has {m} (every row needs the same length)",
+                    where=where,
+                    n=len(out[0]),
+                    i=i,
+                    m=len(r),
+                )
+            )
     return out
 
 
