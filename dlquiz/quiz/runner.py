@@ -43,6 +43,11 @@ INPUT_HELP = {  # what to type, per kind (translated with `t` where it is shown)
 }
 
 
+def _asks_hint(typed: str) -> bool:
+    """Whether `typed` asks for the hint: "?", also "???" and the full-width "？" of a Chinese input method."""
+    return bool(typed) and set(typed) <= {"?", "？"}
+
+
 @dataclass
 class SessionResult:
     """Everything a finished (or interrupted) session produced."""
@@ -207,7 +212,7 @@ class _Loop:
             stripped = response.strip()
             if self.deadline is not None and self.clock() >= self.deadline:
                 return "timeout", response, None, hints
-            if stripped == "?":
+            if _asks_hint(stripped):
                 hints = self.hint(q, hints)
                 continue
             if stripped.lower() in ("s", ":skip"):
@@ -286,7 +291,7 @@ class _Loop:
             stripped = response.strip()
             if self.deadline is not None and self.clock() >= self.deadline:
                 return "timeout", "\n".join([*answers, response]), None, hints
-            if stripped == "?":
+            if _asks_hint(stripped):
                 hints = self.hint(q, hints)
                 continue
             if stripped.lower() in ("s", ":skip"):
