@@ -107,6 +107,9 @@ _CHAR_MAP = {
     "\n": " ",
     "\r": " ",
 }
+# A Chinese input method in full-width mode types ＡＢＣ, １２３, ＋－＊／（） and the ideographic space: each is
+# read as its ASCII character (one for one, so columns in messages stay right).
+_FULL_WIDTH = str.maketrans({**{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}, "\u3000": " "})
 _PRIMES = {"'": 1, "′": 1, "″": 2, "‴": 3}
 _SUP_LETTERS = {
     "ⁿ": "n",
@@ -205,7 +208,7 @@ def check_raw(text: str) -> None:
 
 class _Lexer:
     def __init__(self, text: str, latex: bool, deadline: float | None) -> None:
-        self.text = text
+        self.text = text.translate(_FULL_WIDTH)
         self.latex = latex
         self.deadline = deadline
         self.toks: list[Tok] = []
