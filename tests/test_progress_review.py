@@ -150,7 +150,8 @@ def test_relearning_stops_after_three_returns(bank_dir: Path, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(
-    ("typed", "stored", "self_rating"), [("", 3, None), ("1", 1, 1), ("h", 2, 2), ("3", 3, None), ("easy", 4, 4)]
+    ("typed", "stored", "self_rating"),
+    [("", 3, None), ("1", 1, 1), ("h", 2, 2), ("3", 3, None), ("easy", 4, 4), ("１", 1, 1), ("Ｈ", 2, 2)],
 )
 def test_override_changes_the_stored_rating(
     bank_dir: Path, tmp_path: Path, typed: str, stored: int, self_rating: int | None

@@ -18,6 +18,7 @@ adds what spaced repetition needs:
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -226,7 +227,7 @@ class ReviewSession:
                 f"{t('Enter keeps it', self.lang)} · {choices} · "
                 f"u {t('undo', self.lang)}[/dim]"
             )
-            typed = self._read("> ").strip().lower()  # `u` here is read below, not raised
+            typed = unicodedata.normalize("NFKC", self._read("> ")).strip().lower()  # ｕ, ３ typed full-width too
             if not typed:
                 return auto
             if typed in UNDO_WORDS:
