@@ -15,7 +15,9 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
+from dlquiz.bank.bilingual import Both, both, message_of
 from dlquiz.bank.content import MIN_ITEMS_PER_TOPIC as MIN_ITEMS_PER_TOPIC
 from dlquiz.bank.content import MIN_SHORT_FORMS as MIN_SHORT_FORMS
 from dlquiz.bank.content import PRECISION_EN as PRECISION_EN
@@ -34,9 +36,14 @@ from dlquiz.bank.duplicates import near_duplicates as near_duplicates
 from dlquiz.bank.duplicates import normalise_prompt as normalise_prompt
 from dlquiz.bank.duplicates import prompt_shingles as prompt_shingles
 from dlquiz.bank.duplicates import same_key as same_key
+from dlquiz.bank.fields import MILESTONE_TABLE
 from dlquiz.bank.load import Problem
 from dlquiz.bank.model import Item
 from dlquiz.errors import DlquizError
+from dlquiz.i18n import N_, lazy, listing, t
+
+if TYPE_CHECKING:
+    from dlquiz.symbolic.equivalence import AnswerCheck
 
 # generous per check: a key proved in 50 ms on a quiet machine must not turn "undecided" on a busy one
 KEY_TIMEOUT = 10.0
@@ -52,9 +59,10 @@ def check_item(item: Item) -> list[Problem]:
         if item.kind == "derivation":
             return _check_derivation(item)
     except DlquizError as exc:
-        return [_problem(item, "answer", str(exc))]
+        return [_problem(item, "answer", message_of(exc))]
     except Exception as exc:  # a checker bug must not hide the rest of the report
-        return [_problem(item, "answer", f"internal error while checking: {type(exc).__name__}: {exc}")]
+        error = f"{type(exc).__name__}: {exc}"
+        return [_problem(item, "answer", lazy("internal error while checking: {error}", error=error))]
     return []
 
 
@@ -63,8 +71,37 @@ def _verdict(result: object) -> str:
     return str(getattr(verdict, "value", verdict))
 
 
+# the verdicts of the engine, as `dlquiz equiv` words them
+_VERDICT_WORDS = {
+    "equal": N_("equal"),
+    "not_equal": N_("not equal"),
+    "domain_only": N_("domain only"),
+    "undecided": N_("undecided"),
+    "error": N_("error"),
+}
+# the statuses of the quiz's grading
+_STATUS_WORDS = {
+    "correct": N_("correct"),
+    "wrong": N_("wrong"),
+    "invalid": N_("unreadable"),
+    "sent_back": N_("sent back"),
+    "undecided": N_("undecided"),
+}
+
+
+def _word(value: str, words: dict[str, str]) -> Both:
+    """A verdict or status as the engine names it (English) and in the catalog's Chinese."""
+    return Both(value, t(words[value], "zh") if value in words else value)
+
+
+def _reason(result: AnswerCheck) -> Both:
+    """Why the engine decided as it did, in both languages."""
+    return Both(str(result.message), result.message_in("zh"))
+
+
 def _check_formula(item: Item) -> list[Problem]:
     from dlquiz.symbolic import check_equivalence, parse_math
+    from dlquiz.symbolic.lines import ReaderError
 
     problems = []
     key = str(item.answer)
@@ -74,7 +111,9 @@ def _check_formula(item: Item) -> list[Problem]:
         try:
             parse_math(text, let=item.let)
         except DlquizError as exc:
-            problems.append(_problem(item, field, f"cannot parse {text!r}: {exc}"))
+            problems.append(
+                _problem(item, field, lazy("cannot parse {text}: {error}", text=repr(text), error=ReaderError(exc)))
+            )
     if problems:
         return problems
     if item.require or item.forbid:
@@ -83,21 +122,43 @@ def _check_formula(item: Item) -> list[Problem]:
         used = names_used(key, let=item.let)
         for name in item.require:
             if name.lower() not in used:
-                problems.append(_problem(item, "require", f"the key {key!r} does not use {name!r} itself"))
+                problems.append(
+                    _problem(
+                        item,
+                        "require",
+                        lazy("the key {key} does not use {name} itself", key=repr(key), name=repr(name)),
+                    )
+                )
         for name in item.forbid:
             if name.lower() in used:
-                problems.append(_problem(item, "forbid", f"the key {key!r} uses {name!r}, which the item forbids"))
+                problems.append(
+                    _problem(
+                        item,
+                        "forbid",
+                        lazy("the key {key} uses {name}, which the item forbids", key=repr(key), name=repr(name)),
+                    )
+                )
     if item.canonical is not None:
         result = check_equivalence(
             expected=item.canonical, given=key, assumptions=item.assume, let=item.let, timeout=KEY_TIMEOUT
         )
         if _verdict(result) != "equal":
+            fields = {
+                "key": repr(key),
+                "canonical": repr(item.canonical),
+                "verdict": _word(_verdict(result), _VERDICT_WORDS),
+            }
             problems.append(
                 _problem(
                     item,
                     "canonical",
-                    f"key {key!r} is not proved equal to canonical {item.canonical!r}: "
-                    f"{_verdict(result)} {result.message}".strip(),
+                    lazy(
+                        "key {key} is not proved equal to canonical {canonical}: {verdict} {reason}",
+                        **fields,
+                        reason=_reason(result),
+                    )
+                    if str(result.message).strip()
+                    else lazy("key {key} is not proved equal to canonical {canonical}: {verdict}", **fields),
                 )
             )
     for n, mistake in enumerate(item.mistakes, 1):
@@ -107,10 +168,25 @@ def _check_formula(item: Item) -> list[Problem]:
         verdict = _verdict(result)
         if verdict == "equal":
             problems.append(
-                _problem(item, f"mistakes[{n}]", f"{mistake.answer!r} is equivalent to the key, not a mistake")
+                _problem(
+                    item,
+                    f"mistakes[{n}]",
+                    lazy("{answer} is equivalent to the key, not a mistake", answer=repr(mistake.answer)),
+                )
             )
         elif verdict in ("error", "undecided"):
-            problems.append(_problem(item, f"mistakes[{n}]", f"{mistake.answer!r}: {verdict}: {result.message}"))
+            problems.append(
+                _problem(
+                    item,
+                    f"mistakes[{n}]",
+                    lazy(
+                        "{answer}: {verdict}: {reason}",
+                        answer=repr(mistake.answer),
+                        verdict=_word(verdict, _VERDICT_WORDS),
+                        reason=_reason(result),
+                    ),
+                )
+            )
     return problems
 
 
@@ -128,14 +204,18 @@ def _check_generator(item: Item) -> list[Problem]:
         try:  # the lookup `dlquiz example --ask` and the quiz use: a name, or an entry such as dw[0]
             value = lookup_value(str(item.generator), example.values, item.ask)
         except ParamError as exc:
-            return [_problem(item, "ask", str(exc))]
+            return [_problem(item, "ask", message_of(exc))]
         if not isinstance(value, int | float) or not math.isfinite(float(value)):
-            return [_problem(item, "ask", f"value {item.ask!r} is not a finite number: {value!r}")]
+            return [
+                _problem(
+                    item,
+                    "ask",
+                    lazy("value {ask} is not a finite number: {value}", ask=repr(item.ask), value=repr(value)),
+                )
+            ]
         for name in _placeholders(item):
             if name not in example.params:
-                problems.append(
-                    _problem(item, "prompt", f"placeholder {{{name}}} is not a parameter of {item.generator!r}")
-                )
+                problems.append(_placeholder_problem(item, name))
         if (
             not float(value).is_integer()
             and item.decimals is None
@@ -147,9 +227,12 @@ def _check_generator(item: Item) -> list[Problem]:
                 _problem(
                     item,
                     "decimals",
-                    f"the generator gives {value}, not a whole number: state the "
-                    "precision (decimals = 3 or sig_figs = 4) and say it in the "
-                    "prompt",
+                    lazy(
+                        "the generator gives {value}, not a whole number: state the "
+                        "precision (decimals = 3 or sig_figs = 4) and say it in the "
+                        "prompt",
+                        value=value,
+                    ),
                 )
             )
         if item.answer is not None:
@@ -160,8 +243,13 @@ def _check_generator(item: Item) -> list[Problem]:
                     _problem(
                         item,
                         "answer",
-                        f"stated {item.answer} but generator {item.generator!r} "
-                        f"computes {value} with params {item.params}",
+                        lazy(
+                            "stated {answer} but generator {generator} computes {value} with params {params}",
+                            answer=item.answer,
+                            generator=repr(item.generator),
+                            value=value,
+                            params=item.params,
+                        ),
                     )
                 )
     return problems
@@ -196,23 +284,34 @@ def _check_parts(item: Item) -> list[Problem]:
                 value = lookup_value(str(item.generator), example.values, part.ask)
             except ParamError as exc:
                 return [
-                    _problem(item, f"parts[{n}].ask", f"{part.ask!r} is not a value {item.generator!r} produces: {exc}")
+                    _problem(
+                        item,
+                        f"parts[{n}].ask",
+                        lazy(
+                            "{ask} is not a value {generator} produces: {error}",
+                            ask=repr(part.ask),
+                            generator=repr(item.generator),
+                            error=message_of(exc),
+                        ),
+                    )
                 ]
             if not _finite_numbers(value):
                 return [
                     _problem(
                         item,
                         f"parts[{n}].ask",
-                        f"value {part.ask!r} is not a number, vector or matrix of finite numbers: {value!r}",
+                        lazy(
+                            "value {ask} is not a number, vector or matrix of finite numbers: {value}",
+                            ask=repr(part.ask),
+                            value=repr(value),
+                        ),
                     )
                 ]
             fractional = fractional or any(not float(x).is_integer() for x in _entries(value))
         if seed == 1:
             for name in _placeholders(item):
                 if name not in example.params:
-                    problems.append(
-                        _problem(item, "prompt", f"placeholder {{{name}}} is not a parameter of {item.generator!r}")
-                    )
+                    problems.append(_placeholder_problem(item, name))
     if (
         fractional
         and item.decimals is None
@@ -224,8 +323,10 @@ def _check_parts(item: Item) -> list[Problem]:
             _problem(
                 item,
                 "decimals",
-                "the parts are not whole numbers: state the precision "
-                "(decimals = 3 or sig_figs = 4) and say it in the prompt",
+                lazy(
+                    "the parts are not whole numbers: state the precision "
+                    "(decimals = 3 or sig_figs = 4) and say it in the prompt"
+                ),
             )
         )
     from dlquiz.quiz.session import prepare
@@ -259,8 +360,10 @@ def _check_derivation(item: Item) -> list[Problem]:
             _problem(
                 item,
                 "milestones",
-                "missing: name the key intermediate results an examiner "
-                "looks for (milestones = [{ form = ..., en = ..., zh = ... }])",
+                lazy(
+                    "missing: name the key intermediate results an examiner looks for (milestones = [{table}])",
+                    table=MILESTONE_TABLE,
+                ),
             )
         )
     for n, message in milestone_problems(
@@ -274,25 +377,44 @@ def _check_derivation(item: Item) -> list[Problem]:
     if not report.ok:
         return [
             *problems,
-            _problem(item, "solution", "model solution does not pass the checker:\n" + format_report(report)),
-        ]
-    verdict = grade(item, str(item.solution))
-    if verdict.status != "correct":
-        notes = "; ".join(n.en for n in verdict.notes)
-        problems.append(
             _problem(
                 item,
                 "solution",
-                f"model solution is {verdict.status} in the quiz: {verdict.message.splitlines()[0]} {notes}".strip(),
-            )
-        )
+                lazy(
+                    "model solution does not pass the checker:\n{report}",
+                    report=both(lambda lang: format_report(report, lang=lang)),
+                ),
+            ),
+        ]
+    verdict = grade(item, str(item.solution))
+    if verdict.status != "correct":
+
+        def why(lang: str) -> str:
+            first = (verdict.detail(lang).splitlines() or [""])[0]
+            return f"{first} {listing([n(lang) for n in verdict.notes], lang, 'clauses')}".strip()
+
+        status = _word(str(verdict.status), _STATUS_WORDS)
+        message = lazy("model solution is {status} in the quiz: {why}", status=status, why=both(why))
+        problems.append(_problem(item, "solution", message))
     for name, attempt in (
-        ("the goal twice", f"{item.goal}\n{item.goal}"),
-        ("the start then the goal", f"{item.start}\n{item.goal}"),
+        (lazy("the goal twice"), f"{item.goal}\n{item.goal}"),
+        (lazy("the start then the goal"), f"{item.start}\n{item.goal}"),
     ):
         if grade(item, attempt).status == "correct":
-            problems.append(_problem(item, "milestones", f"{name} passes: the item can be passed with no work"))
+            problems.append(
+                _problem(
+                    item, "milestones", lazy("{attempt} passes: the item can be passed with no work", attempt=name)
+                )
+            )
     return problems
+
+
+def _placeholder_problem(item: Item, name: str) -> Problem:
+    return _problem(
+        item,
+        "prompt",
+        lazy("placeholder {{{name}}} is not a parameter of {generator}", name=name, generator=repr(item.generator)),
+    )
 
 
 def _check_batch(items: list[Item]) -> list[Problem]:

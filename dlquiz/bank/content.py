@@ -12,10 +12,11 @@ import unicodedata
 from collections.abc import Sequence
 from functools import cache
 
+from dlquiz.bank.bilingual import listed
 from dlquiz.bank.load import Problem
 from dlquiz.bank.model import KIND_LETTER, Item
 from dlquiz.bank.syllabus import Syllabus
-from dlquiz.i18n import N_, t
+from dlquiz.i18n import N_, lazy, t
 
 MIN_ITEMS_PER_TOPIC = 4
 
@@ -40,7 +41,13 @@ def coverage_problems(items: Sequence[Item], syllabus: Syllabus) -> list[Problem
         missing = [k for k in topic.kinds if k not in letters]
         if total < MIN_ITEMS_PER_TOPIC:
             problems.append(
-                Problem("syllabus", 0, "", topic.id, f"only {total} item(s), needs at least {MIN_ITEMS_PER_TOPIC}")
+                Problem(
+                    "syllabus",
+                    0,
+                    "",
+                    topic.id,
+                    lazy("only {n} item(s), needs at least {least}", n=total, least=MIN_ITEMS_PER_TOPIC),
+                )
             )
         if missing:
             problems.append(
@@ -49,13 +56,16 @@ def coverage_problems(items: Sequence[Item], syllabus: Syllabus) -> list[Problem
                     0,
                     "",
                     topic.id,
-                    f"no item of kind {', '.join(missing)} (needs {', '.join(topic.kinds)})",
+                    lazy(
+                        "no item of kind {missing} (needs {kinds})", missing=listed(missing), kinds=listed(topic.kinds)
+                    ),
                 )
             )
     return problems
 
 
 def _problem(item: Item, field: str, message: str) -> Problem:
+    """A problem of `item` (`message` a `lazy` message)."""
     return Problem(item.file, item.line, item.id, field, message)
 
 
@@ -102,9 +112,13 @@ def content_problems(items: Sequence[Item]) -> list[Problem]:
                         _problem(
                             item,
                             "answer",
-                            f"only {len(forms)} accepted {lang} form(s), needs at "
-                            f"least {MIN_SHORT_FORMS}: add the textbook's term, synonyms, the "
-                            "abbreviation, the full term",
+                            lazy(
+                                "only {n} accepted {lang} form(s), needs at least {least}: add the textbook's "
+                                "term, synonyms, the abbreviation, the full term",
+                                n=len(forms),
+                                lang=lang,
+                                least=MIN_SHORT_FORMS,
+                            ),
                         )
                     )
         elif item.kind == "numeric":
@@ -118,8 +132,11 @@ def content_problems(items: Sequence[Item]) -> list[Problem]:
                             _problem(
                                 item,
                                 f"mistakes[{n}].answer",
-                                f"{m.answer} is within the tolerance "
-                                "of the key: it would be marked right (ask for more digits)",
+                                lazy(
+                                    "{answer} is within the tolerance of the key: it would be marked right "
+                                    "(ask for more digits)",
+                                    answer=m.answer,
+                                ),
                             )
                         )
         elif item.kind == "explain" and item.model_answer is not None:
@@ -127,22 +144,27 @@ def content_problems(items: Sequence[Item]) -> list[Problem]:
                 text = item.model_answer(lang)
                 n = count_sentences(text)
                 if not 3 <= n <= 6:
-                    problems.append(_problem(item, f"model_answer.{lang}", f"{n} sentence(s); write 3 to 6"))
+                    problems.append(_problem(item, f"model_answer.{lang}", lazy("{n} sentence(s); write 3 to 6", n=n)))
         elif item.kind == "derivation":
             for name in _undefined_prompt_names(item):
                 problems.append(
                     _problem(
                         item,
                         "given",
-                        f"the prompt defines {name} but no given does: a derivation "
-                        f"written with {name} would be checked without its meaning",
+                        lazy(
+                            "the prompt defines {name} but no given does: a derivation written with {name} "
+                            "would be checked without its meaning",
+                            name=name,
+                        ),
                     )
                 )
         elif item.kind == "ordering":
             orders = {o.answer for o in item.orders} or {item.answer}
             for n, m in enumerate(item.mistakes, 1):
                 if tuple(m.answer) in orders:
-                    problems.append(_problem(item, f"mistakes[{n}].answer", "is an accepted order, not a mistake"))
+                    problems.append(
+                        _problem(item, f"mistakes[{n}].answer", lazy("is an accepted order, not a mistake"))
+                    )
     return problems
 
 
@@ -192,14 +214,18 @@ def _precision_problems(item: Item) -> list[Problem]:
             _problem(
                 item,
                 "decimals",
-                "the answer is not a whole number: state the precision it is graded "
-                "with (decimals = 3 or sig_figs = 4) and say it in the prompt",
+                lazy(
+                    "the answer is not a whole number: state the precision it is graded "
+                    "with (decimals = 3 or sig_figs = 4) and say it in the prompt"
+                ),
             )
         )
         return out
     if not PRECISION_EN.search(item.prompt.en):
-        out.append(_problem(item, "prompt.en", "does not state the precision (e.g. 'to 3 decimal places')"))
+        out.append(_problem(item, "prompt.en", lazy("does not state the precision (e.g. 'to 3 decimal places')")))
     if not precision_zh().search(item.prompt.zh):
         example = t(PRECISION_MESSAGES[0], "zh", n=3)
-        out.append(_problem(item, "prompt.zh", f"does not state the precision (e.g. {example!r})"))
+        out.append(
+            _problem(item, "prompt.zh", lazy("does not state the precision (e.g. {example})", example=repr(example)))
+        )
     return out

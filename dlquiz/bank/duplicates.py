@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dlquiz.bank.content import _CJK, _problem
 from dlquiz.bank.load import Problem
 from dlquiz.bank.model import Item
+from dlquiz.i18n import lazy
 
 # Two items of the same kind whose prompts mean the same thing. A prompt is normalised (NFKC, so
 # o₁ becomes the name o1; lower case; placeholders and numbers become '#'; punctuation dropped) and
@@ -112,13 +113,22 @@ def duplicate_problems(items: Sequence[Item], threshold: float = DUPLICATE_THRES
     for a, b, score in near_duplicates(items, threshold):
         if frozenset((a.id, b.id)) in ALLOWED_SIMILAR:
             continue
-        why = "the same key and " if score < threshold else ""
-        problems.append(
-            _problem(
-                b,
-                "prompt",
-                f"asks the same as {a.id} ({a.where}; {why}prompt similarity "
-                f"{score:.2f}): merge the two or make one test something else",
+        message = (
+            lazy(
+                "asks the same as {id} ({place}; the same key and prompt similarity {score:.2f}): "
+                "merge the two or make one test something else",
+                id=a.id,
+                place=a.where,
+                score=score,
+            )
+            if score < threshold
+            else lazy(
+                "asks the same as {id} ({place}; prompt similarity {score:.2f}): "
+                "merge the two or make one test something else",
+                id=a.id,
+                place=a.where,
+                score=score,
             )
         )
+        problems.append(_problem(b, "prompt", message))
     return problems

@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from dlquiz.bank.bilingual import listed, type_name
 from dlquiz.bank.model import DEFAULT_TIME, KIND_LETTER, KINDS, Item, Milestone, Mistake, Order, Part
 from dlquiz.bank.sources import source_problem
 from dlquiz.bank.syllabus import Syllabus
-from dlquiz.i18n import N_, Text, t
+from dlquiz.i18n import N_, Lazy, Text, lazy, t
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 LETTERS = "abcdefgh"
@@ -38,6 +39,13 @@ UNITS = frozenset(
         N_("layers"),
     )
 )
+
+# the tables an item's fields are written as, quoted in the messages that ask for them
+_TEXT_TABLE = "{ en = ..., zh = ... }"
+_MISTAKE_TABLE = "{ answer = ..., en = ..., zh = ... }"
+MILESTONE_TABLE = "{ form = ..., en = ..., zh = ... }"
+_PART_TABLE = '{ ask = "NAME", en = "…", zh = "…" }'
+_LETTERS_WORD = lazy("letters")  # in { order = [letters], ... }
 
 COMMON_FIELDS = {
     "id",
@@ -78,7 +86,8 @@ KIND_FIELDS: dict[str, set[str]] = {
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in the bank."""
+    """One thing wrong in the bank: its place, field and message (a `lazy` message, shown in the reader's
+    language by `text`; ``str(problem)`` is the English)."""
 
     file: str
     line: int
@@ -87,10 +96,26 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        """`file:line: item ID: field: message` in `lang`."""
         where = f"{self.file}:{self.line}" if self.line else self.file
-        who = f" item {self.item}:" if self.item else ""
-        what = f" {self.field}:" if self.field else ""
-        return f"{where}:{who}{what} {self.message}"
+        message = self.message.text(lang) if isinstance(self.message, Lazy) else self.message
+        if self.item and self.field:
+            return t(
+                "{where}: item {item}: {field}: {message}",
+                lang,
+                where=where,
+                item=self.item,
+                field=self.field,
+                message=message,
+            )
+        if self.item:
+            return t("{where}: item {item}: {message}", lang, where=where, item=self.item, message=message)
+        if self.field:
+            return t("{where}: {field}: {message}", lang, where=where, field=self.field, message=message)
+        return t("{where}: {message}", lang, where=where, message=message)
 
 
 class _Reader:
@@ -104,16 +129,17 @@ class _Reader:
         self.item_id = ""
 
     def problem(self, field: str, message: str) -> None:
+        """Report `message` (a `lazy` message) on `field` of the item being read."""
         self.problems.append(Problem(self.file, self.line, self.item_id, field, message))
 
     def text(self, raw: dict[str, Any], field: str, required: bool = True) -> Text | None:
         value = raw.get(field)
         if value is None:
             if required:
-                self.problem(field, "missing (needs en and zh)")
+                self.problem(field, lazy("missing (needs en and zh)"))
             return None
         if not isinstance(value, dict):
-            self.problem(field, f"expected a table with en and zh, got {type(value).__name__}")
+            self.problem(field, lazy("expected a table with en and zh, got {type}", type=type_name(value)))
             return None
         return self._bilingual(value, field)
 
@@ -122,22 +148,22 @@ class _Reader:
         for lang in ("en", "zh"):
             v = value.get(lang)
             if not isinstance(v, str) or not v.strip():
-                self.problem(f"{field}.{lang}", "missing language" if v is None else "empty")
+                self.problem(f"{field}.{lang}", lazy("missing language") if v is None else lazy("empty"))
                 ok = False
         extra = set(value) - {"en", "zh"}
         if extra:
-            self.problem(field, f"unknown language key(s) {sorted(extra)} (expected en, zh)")
+            self.problem(field, lazy("unknown language key(s) {keys} (expected en, zh)", keys=str(sorted(extra))))
         return Text(value["en"].strip(), value["zh"].strip()) if ok else None
 
     def text_list(self, raw: dict[str, Any], field: str) -> tuple[Text, ...]:
         value = raw.get(field, [])
         if not isinstance(value, list):
-            self.problem(field, "expected an array of { en = ..., zh = ... }")
+            self.problem(field, lazy("expected an array of {table}", table=_TEXT_TABLE))
             return ()
         out = []
         for n, entry in enumerate(value, 1):
             if not isinstance(entry, dict):
-                self.problem(f"{field}[{n}]", "expected { en = ..., zh = ... }")
+                self.problem(f"{field}[{n}]", lazy("expected {table}", table=_TEXT_TABLE))
                 continue
             text = self._bilingual(entry, f"{field}[{n}]")
             if text:
@@ -146,12 +172,15 @@ class _Reader:
 
     def letter(self, value: Any, n_choices: int, field: str) -> str | None:
         if not isinstance(value, str) or len(value.strip()) != 1:
-            self.problem(field, f"expected a choice letter, got {value!r}")
+            self.problem(field, lazy("expected a choice letter, got {value}", value=repr(value)))
             return None
         letter = value.strip().lower()
         valid = LETTERS[:n_choices]
         if letter not in valid:
-            self.problem(field, f"choice {value!r} is not among the choices ({', '.join(valid)})")
+            self.problem(
+                field,
+                lazy("choice {value} is not among the choices ({letters})", value=repr(value), letters=listed(valid)),
+            )
             return None
         return letter
 
@@ -162,22 +191,24 @@ class _Reader:
 
         item_id = raw.get("id")
         if not isinstance(item_id, str) or not ID_RE.match(item_id):
-            self.problem("id", f"missing or invalid id {item_id!r} (lower case, [a-z0-9._-])")
+            self.problem("id", lazy("missing or invalid id {id} (lower case, [a-z0-9._-])", id=repr(item_id)))
         kind = raw.get("kind")
         if kind not in KINDS:
-            self.problem("kind", f"unknown kind {kind!r} (expected one of: {', '.join(KINDS)})")
+            self.problem(
+                "kind", lazy("unknown kind {kind} (expected one of: {kinds})", kind=repr(kind), kinds=listed(KINDS))
+            )
             return None
         unknown = set(raw) - COMMON_FIELDS - KIND_FIELDS[kind]
         for name in sorted(unknown):
-            self.problem(name, f"unknown field for kind {kind}")
+            self.problem(name, lazy("unknown field for kind {kind}", kind=kind))
 
         topic_id = raw.get("topic")
         topic = self.syllabus.topic(topic_id) if isinstance(topic_id, str) else None
         if topic is None:
-            self.problem("topic", f"unknown topic {topic_id!r} (see `dlquiz topics`)")
+            self.problem("topic", lazy("unknown topic {topic} (see `dlquiz topics`)", topic=repr(topic_id)))
         difficulty = raw.get("difficulty")
         if difficulty not in (1, 2, 3):
-            self.problem("difficulty", f"expected 1, 2 or 3, got {difficulty!r}")
+            self.problem("difficulty", lazy("expected 1, 2 or 3, got {value}", value=repr(difficulty)))
         source = raw.get("source")
         source_error = source_problem(source)
         if source_error:
@@ -187,10 +218,10 @@ class _Reader:
         hints = self.text_list(raw, "hints")
         time = raw.get("time", DEFAULT_TIME[KIND_LETTER[kind]])
         if not isinstance(time, int) or time <= 0:
-            self.problem("time", f"expected a positive number of seconds, got {time!r}")
+            self.problem("time", lazy("expected a positive number of seconds, got {value}", value=repr(time)))
         tags = raw.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-            self.problem("tags", "expected an array of strings")
+            self.problem("tags", lazy("expected an array of strings"))
             tags = []
 
         fields: dict[str, Any] = {}
@@ -226,11 +257,11 @@ class _Reader:
     def _choices(self, raw: dict[str, Any], fields: dict[str, Any]) -> int:
         choices = self.text_list(raw, "choices")
         if not 2 <= len(raw.get("choices", [])) <= len(LETTERS):
-            self.problem("choices", f"expected 2 to {len(LETTERS)} choices")
+            self.problem("choices", lazy("expected 2 to {n} choices", n=len(LETTERS)))
         fields["choices"] = choices
         shuffle = raw.get("shuffle", True)
         if not isinstance(shuffle, bool):
-            self.problem("shuffle", f"expected true or false, got {shuffle!r}")
+            self.problem("shuffle", lazy("expected true or false, got {value}", value=repr(shuffle)))
             shuffle = True
         fields["shuffle"] = shuffle
         return len(raw.get("choices", []))
@@ -243,11 +274,11 @@ class _Reader:
         n = self._choices(raw, fields)
         answer = raw.get("answer")
         if not isinstance(answer, list) or not answer:
-            self.problem("answer", f"expected an array of choice letters, got {answer!r}")
+            self.problem("answer", lazy("expected an array of choice letters, got {value}", value=repr(answer)))
             return None
         letters = [self.letter(a, n, "answer") for a in answer]
         if len(set(letters)) != len(letters):
-            self.problem("answer", "a letter is repeated")
+            self.problem("answer", lazy("a letter is repeated"))
         return tuple(sorted(x for x in letters if x))
 
     def _kind_ordering(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
@@ -256,37 +287,46 @@ class _Reader:
             return self._orders(raw, n, fields)
         answer = raw.get("answer")
         if not isinstance(answer, list):
-            self.problem("answer", f"expected an array of choice letters in order, got {answer!r}")
+            self.problem(
+                "answer", lazy("expected an array of choice letters in order, got {value}", value=repr(answer))
+            )
             return None
         letters = [self.letter(a, n, "answer") for a in answer]
         if sorted(x or "" for x in letters) != list(LETTERS[:n]):
-            self.problem("answer", f"must name every choice exactly once ({LETTERS[:n]})")
+            self.problem("answer", lazy("must name every choice exactly once ({letters})", letters=LETTERS[:n]))
         return tuple(x for x in letters if x)
 
     def _orders(self, raw: dict[str, Any], n: int, fields: dict[str, Any]) -> Any:
         """`answers = [{ order = [...], en = "convention", zh = "..." }, ...]`: every defensible order."""
         if "answer" in raw:
-            self.problem("answers", "give either answer or answers, not both")
+            self.problem("answers", lazy("give either answer or answers, not both"))
         value = raw.get("answers")
         if not isinstance(value, list) or not value:
-            self.problem("answers", "expected an array of { order = [letters], en = ..., zh = ... }")
+            self.problem(
+                "answers",
+                lazy("expected an array of {{ order = [{letters}], en = ..., zh = ... }}", letters=_LETTERS_WORD),
+            )
             return None
         orders: list[Order] = []
         for k, entry in enumerate(value, 1):
             field = f"answers[{k}]"
             if not isinstance(entry, dict) or not isinstance(entry.get("order"), list):
-                self.problem(field, "expected { order = [letters], en = ..., zh = ... }")
+                self.problem(
+                    field, lazy("expected {{ order = [{letters}], en = ..., zh = ... }}", letters=_LETTERS_WORD)
+                )
                 continue
             letters = [self.letter(a, n, f"{field}.order") for a in entry["order"]]
             if sorted(x or "" for x in letters) != list(LETTERS[:n]):
-                self.problem(f"{field}.order", f"must name every choice exactly once ({LETTERS[:n]})")
+                self.problem(
+                    f"{field}.order", lazy("must name every choice exactly once ({letters})", letters=LETTERS[:n])
+                )
                 continue
             note = None
             if len(value) > 1 or "en" in entry or "zh" in entry:
                 note = self._bilingual({k2: v for k2, v in entry.items() if k2 != "order"}, field)
             order = tuple(x for x in letters if x)
             if any(o.answer == order for o in orders):
-                self.problem(f"{field}.order", "the same order is listed twice")
+                self.problem(f"{field}.order", lazy("the same order is listed twice"))
             orders.append(Order(order, note))
         fields["orders"] = tuple(orders)
         return orders[0].answer if orders else None
@@ -295,14 +335,14 @@ class _Reader:
         model = self.text(raw, "model_answer")
         rubric = self.text_list(raw, "rubric")
         if not 3 <= len(raw.get("rubric", [])) <= 5:
-            self.problem("rubric", "expected 3 to 5 key points { en = ..., zh = ... }")
+            self.problem("rubric", lazy("expected 3 to 5 key points {table}", table=_TEXT_TABLE))
         fields.update(model_answer=model, rubric=rubric)
         return None
 
     def _kind_truefalse(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
         answer = raw.get("answer")
         if not isinstance(answer, bool):
-            self.problem("answer", f"expected true or false, got {answer!r}")
+            self.problem("answer", lazy("expected true or false, got {value}", value=repr(answer)))
         return answer
 
     def _kind_short(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
@@ -310,7 +350,7 @@ class _Reader:
         if isinstance(answer, str):
             answer = [answer]
         if not isinstance(answer, list) or not answer or not all(isinstance(a, str) and a.strip() for a in answer):
-            self.problem("answer", f"expected an array of accepted answers, got {answer!r}")
+            self.problem("answer", lazy("expected an array of accepted answers, got {value}", value=repr(answer)))
             return None
         return tuple(answer)
 
@@ -318,22 +358,22 @@ class _Reader:
         answer = raw.get("answer")
         generator = raw.get("generator")
         if generator is not None and not isinstance(generator, str):
-            self.problem("generator", f"expected a generator name, got {generator!r}")
+            self.problem("generator", lazy("expected a generator name, got {value}", value=repr(generator)))
             generator = None
         if answer is None and generator is None:
-            self.problem("answer", "missing (a number, or a `generator` that computes it)")
+            self.problem("answer", lazy("missing (a number, or a `generator` that computes it)"))
         elif answer is not None and (
             isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer)
         ):
-            self.problem("answer", f"expected a finite number, got {answer!r}")
+            self.problem("answer", lazy("expected a finite number, got {value}", value=repr(answer)))
             answer = None
         for name in ("tolerance", "rel_tolerance"):
             tol = raw.get(name)
             if tol is not None and (not isinstance(tol, int | float) or tol < 0):
-                self.problem(name, f"expected a non-negative number, got {tol!r}")
+                self.problem(name, lazy("expected a non-negative number, got {value}", value=repr(tol)))
         params = raw.get("params", {})
         if not isinstance(params, dict):
-            self.problem("params", "expected a table of parameter values")
+            self.problem("params", lazy("expected a table of parameter values"))
             params = {}
         ask = raw.get("ask", "answer")
         parts = self._parts(raw)
@@ -341,19 +381,26 @@ class _Reader:
             parts = self._parts({"parts": [{"ask": a} for a in ask]}, field="ask")
             ask = "answer"
         elif not isinstance(ask, str):
-            self.problem("ask", f"expected a value name (or an array of names for a multi-part item), got {ask!r}")
+            self.problem(
+                "ask",
+                lazy(
+                    "expected a value name (or an array of names for a multi-part item), got {value}", value=repr(ask)
+                ),
+            )
             ask = "answer"
         elif "parts" in raw and "ask" in raw:
-            self.problem("ask", "give either ask or parts, not both (parts lists every value asked)")
+            self.problem("ask", lazy("give either ask or parts, not both (parts lists every value asked)"))
         if generator is None and ("params" in raw or "ask" in raw or "parts" in raw):
-            self.problem("generator", "params/ask/parts given without a generator")
+            self.problem("generator", lazy("params/ask/parts given without a generator"))
         if parts and answer is not None:
-            self.problem("answer", "a multi-part item takes its keys from the generator: remove answer")
+            self.problem("answer", lazy("a multi-part item takes its keys from the generator: remove answer"))
         if parts and raw.get("mistakes"):
             self.problem(
                 "mistakes",
-                "not supported on a multi-part item (the wrong part, its right value and its "
-                "worked step are shown); use hints",
+                lazy(
+                    "not supported on a multi-part item (the wrong part, its right value and its "
+                    "worked step are shown); use hints"
+                ),
             )
         fields["parts"] = parts
         for name, low, high in (("decimals", 0, 10), ("sig_figs", 1, 12)):
@@ -361,12 +408,20 @@ class _Reader:
             if digits is not None and (
                 isinstance(digits, bool) or not isinstance(digits, int) or not low <= digits <= high
             ):
-                self.problem(name, f"expected a whole number from {low} to {high}, got {digits!r}")
+                self.problem(
+                    name,
+                    lazy(
+                        "expected a whole number from {low} to {high}, got {value}",
+                        low=low,
+                        high=high,
+                        value=repr(digits),
+                    ),
+                )
                 raw = {k: v for k, v in raw.items() if k != name}
         if "decimals" in raw and "sig_figs" in raw:
-            self.problem("sig_figs", "give either decimals or sig_figs, not both")
+            self.problem("sig_figs", lazy("give either decimals or sig_figs, not both"))
         if ("decimals" in raw or "sig_figs" in raw) and ("tolerance" in raw or "rel_tolerance" in raw):
-            self.problem("tolerance", "the tolerance follows from decimals/sig_figs; do not give both")
+            self.problem("tolerance", lazy("the tolerance follows from decimals/sig_figs; do not give both"))
         fields.update(decimals=raw.get("decimals"), sig_figs=raw.get("sig_figs"))
         fields.update(
             tolerance=raw.get("tolerance"),
@@ -385,21 +440,24 @@ class _Reader:
         if value is None:
             return ()
         if not isinstance(value, list) or not 2 <= len(value) <= 12:
-            self.problem(field, 'expected an array of 2 to 12 parts { ask = "NAME", en = "…", zh = "…" }')
+            self.problem(field, lazy("expected an array of 2 to 12 parts {table}", table=_PART_TABLE))
             return ()
         out: list[Part] = []
         for n, entry in enumerate(value, 1):
             where = f"{field}[{n}]"
             name = entry.get("ask") if isinstance(entry, dict) else None
             if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][\w.]*(\[[\d,\s]+\])*", name.strip()):
-                self.problem(where, f'expected {{ ask = "NAME" }} naming a value of the generator, got {entry!r}')
+                self.problem(
+                    where,
+                    lazy('expected {{ ask = "NAME" }} naming a value of the generator, got {value}', value=repr(entry)),
+                )
                 continue
             label = None
             rest = {k: v for k, v in entry.items() if k != "ask"}
             if rest:
                 label = self._bilingual(rest, where)
             if any(p.ask == name.strip() for p in out):
-                self.problem(where, f"{name!r} is asked twice")
+                self.problem(where, lazy("{name} is asked twice", name=repr(name)))
             out.append(Part(name.strip(), label))
         return tuple(out)
 
@@ -412,33 +470,35 @@ class _Reader:
         if isinstance(value, str) and value.strip():
             word = value.strip()
             return Text(value, t(word, "zh") if word in UNITS else value)
-        self.problem("unit", f"expected a word or {{ en = ..., zh = ... }}, got {value!r}")
+        self.problem("unit", lazy("expected a word or {table}, got {value}", table=_TEXT_TABLE, value=repr(value)))
         return None
 
     def _kind_formula(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
         answer = raw.get("answer")
         if not isinstance(answer, str) or not answer.strip():
-            self.problem("answer", f"expected a formula string, got {answer!r}")
+            self.problem("answer", lazy("expected a formula string, got {value}", value=repr(answer)))
             answer = None
         canonical = raw.get("canonical")
         if canonical is not None and not isinstance(canonical, str):
-            self.problem("canonical", "expected a formula string")
+            self.problem("canonical", lazy("expected a formula string"))
             canonical = None
         assume = raw.get("assume", [])
         if not isinstance(assume, list) or not all(isinstance(a, str) for a in assume):
-            self.problem("assume", 'expected an array of assumptions such as "x>0"')
+            self.problem("assume", lazy('expected an array of assumptions such as "x>0"'))
             assume = []
         let = raw.get("let", {})
         if not isinstance(let, dict) or not all(isinstance(v, str) for v in let.values()):
-            self.problem("let", 'expected a table of abbreviations such as { s = "sigma(x)" }')
+            self.problem(
+                "let", lazy("expected a table of abbreviations such as {example}", example='{ s = "sigma(x)" }')
+            )
             let = {}
         forbid = raw.get("forbid", [])
         if not isinstance(forbid, list) or not all(isinstance(f, str) and f.isidentifier() for f in forbid):
-            self.problem("forbid", 'expected an array of function names such as ["relu"]')
+            self.problem("forbid", lazy('expected an array of function names such as ["relu"]'))
             forbid = []
         require = raw.get("require", [])
         if not isinstance(require, list) or not all(isinstance(f, str) and f.isidentifier() for f in require):
-            self.problem("require", 'expected an array of names the answer must use, such as ["sigma"]')
+            self.problem("require", lazy('expected an array of names the answer must use, such as ["sigma"]'))
             require = []
         constraint = self.text(raw, "constraint", required=False)
         fields.update(
@@ -454,11 +514,11 @@ class _Reader:
     def _kind_derivation(self, raw: dict[str, Any], fields: dict[str, Any]) -> Any:
         given = raw.get("given", [])
         if not isinstance(given, list) or not all(isinstance(g, str) for g in given):
-            self.problem("given", "expected an array of definition lines")
+            self.problem("given", lazy("expected an array of definition lines"))
             given = []
         for name in ("start", "goal", "solution"):
             if not isinstance(raw.get(name), str) or not raw[name].strip():
-                self.problem(name, "missing (a derivation needs start, goal and solution)")
+                self.problem(name, lazy("missing (a derivation needs start, goal and solution)"))
         fields.update(
             given=tuple(given),
             start=raw.get("start"),
@@ -472,7 +532,7 @@ class _Reader:
         """`milestones = [{ form = "..." or ["...", ...], en = "...", zh = "..." }]`."""
         value = raw.get("milestones", [])
         if not isinstance(value, list):
-            self.problem("milestones", "expected an array of { form = ..., en = ..., zh = ... }")
+            self.problem("milestones", lazy("expected an array of {table}", table=MILESTONE_TABLE))
             return ()
         out = []
         for n, entry in enumerate(value, 1):
@@ -480,7 +540,13 @@ class _Reader:
             form = entry.get("form") if isinstance(entry, dict) else None
             forms = [form] if isinstance(form, str) else form
             if not isinstance(forms, list) or not forms or not all(isinstance(f, str) and f.strip() for f in forms):
-                self.problem(field, 'expected { form = "formula" (or an array of alternatives), en, zh }')
+                self.problem(
+                    field,
+                    lazy(
+                        'expected {{ form = "{formula}" (or an array of alternatives), en, zh }}',
+                        formula=lazy("formula"),
+                    ),
+                )
                 continue
             text = self._bilingual({k: v for k, v in entry.items() if k != "form"}, field)
             if text:
@@ -493,23 +559,27 @@ class _Reader:
         for n, m in enumerate(mistakes, 1):
             value = m.answer
             if kind in ("single", "multi", "ordering", "numeric") and value == answer:
-                self.problem(f"mistakes[{n}].answer", f"{value!r} is the key itself, not a mistake")
+                self.problem(
+                    f"mistakes[{n}].answer", lazy("{value} is the key itself, not a mistake", value=repr(value))
+                )
             elif kind == "short" and isinstance(answer, tuple) and str(value) in answer:
-                self.problem(f"mistakes[{n}].answer", f"{value!r} is an accepted answer, not a mistake")
+                self.problem(
+                    f"mistakes[{n}].answer", lazy("{value} is an accepted answer, not a mistake", value=repr(value))
+                )
             if value in seen:
-                self.problem(f"mistakes[{n}].answer", f"{value!r} is listed twice")
+                self.problem(f"mistakes[{n}].answer", lazy("{value} is listed twice", value=repr(value)))
             seen.append(value)
 
     def _mistakes(self, raw: dict[str, Any], kind: str, fields: dict[str, Any]) -> tuple[Mistake, ...]:
         value = raw.get("mistakes", [])
         if not isinstance(value, list):
-            self.problem("mistakes", "expected an array of { answer = ..., en = ..., zh = ... }")
+            self.problem("mistakes", lazy("expected an array of {table}", table=_MISTAKE_TABLE))
             return ()
         out = []
         for n, entry in enumerate(value, 1):
             field = f"mistakes[{n}]"
             if not isinstance(entry, dict) or "answer" not in entry:
-                self.problem(field, "expected { answer = ..., en = ..., zh = ... }")
+                self.problem(field, lazy("expected {table}", table=_MISTAKE_TABLE))
                 continue
             message = self._bilingual({k: v for k, v in entry.items() if k != "answer"}, field)
             answer = entry["answer"]
@@ -519,11 +589,11 @@ class _Reader:
                 checked = [self.letter(a, n_choices, f"{field}.answer") for a in letters]
                 answer = checked[0] if kind == "single" else tuple(x for x in checked if x)
             elif kind == "numeric" and (isinstance(answer, bool) or not isinstance(answer, int | float)):
-                self.problem(f"{field}.answer", f"expected a number, got {answer!r}")
+                self.problem(f"{field}.answer", lazy("expected a number, got {value}", value=repr(answer)))
             elif kind in ("formula", "short") and not isinstance(answer, str):
-                self.problem(f"{field}.answer", f"expected a string, got {answer!r}")
+                self.problem(f"{field}.answer", lazy("expected a string, got {value}", value=repr(answer)))
             elif kind == "truefalse":
-                self.problem(field, "a true/false item has no wrong answers to list")
+                self.problem(field, lazy("a true/false item has no wrong answers to list"))
             if message:
                 out.append(Mistake(answer, message))
         return tuple(out)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from dlquiz.bank.bilingual import both, listed
 from dlquiz.bank.model import SOURCES
-from dlquiz.i18n import N_, t
+from dlquiz.i18n import N_, lazy, listing, t
 
 # titles are catalog messages: the English here, the Chinese in dlquiz/i18n/zh-bank.toml
 NOTES: dict[str, str] = {
@@ -37,7 +38,7 @@ _CITATION = re.compile(r"(?P<type>book|course):(?P<work>[a-z0-9]+)\s+(?P<section
 
 
 def source_problem(source: object) -> str:
-    """Why `source` is not a valid citation ("" when it is)."""
+    """Why `source` is not a valid citation, a `lazy` message ("" when it is valid)."""
     if isinstance(source, str) and source in NOTES:
         return ""
     if isinstance(source, str):
@@ -46,10 +47,26 @@ def source_problem(source: object) -> str:
             table = BOOKS if m["type"] == "book" else COURSES
             if m["work"] in table:
                 return ""
-            return f"unknown {m['type']} {m['work']!r} (expected one of: {', '.join(sorted(table))})"
-    books = ", ".join(f"book:{k} §N.N" for k in sorted(BOOKS))
-    courses = ", ".join(f"course:{k} SECTION" for k in sorted(COURSES))
-    return f"unknown source {source!r} (expected a note file: {', '.join(SOURCES)}; or {books}; or {courses})"
+            return lazy(
+                "unknown {type} {work} (expected one of: {works})",
+                type=m["type"],
+                work=repr(m["work"]),
+                works=listed(sorted(table)),
+            )
+    books = [f"book:{k} §N.N" for k in sorted(BOOKS)]
+    return lazy(
+        "unknown source {source} (expected a note file: {notes}; or {books}; or {courses})",
+        source=repr(source),
+        notes=listed(SOURCES, "values"),
+        books=listed(books, "values"),
+        courses=both(
+            lambda lang: listing([f"course:{k} {t(_SECTION, lang)}" for k in sorted(COURSES)], lang, "values")
+        ),
+    )
+
+
+# what follows a course's name in a citation
+_SECTION = N_("SECTION")
 
 
 def source_title(source: str, lang: str = "en") -> str:

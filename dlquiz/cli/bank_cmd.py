@@ -202,7 +202,7 @@ def bank_check(
     else:
         out = console()
         for p in problems:
-            out.print(str(p), markup=False, highlight=False)
+            out.print(p.text(lang), markup=False, highlight=False)
         status = t("ok", lang) if not problems else t("{n} problem(s)", lang, n=len(problems))
         out.print(
             t("{n} items checked in {root}: {status}", lang, n=len(items), root=root, status=status), markup=False
