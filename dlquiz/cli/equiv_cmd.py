@@ -11,8 +11,8 @@ from typing import IO, Any
 
 import click
 
-from dlquiz.cli.common import default_lang, handle_errors
-from dlquiz.i18n import N_, t
+from dlquiz.cli.common import FloatRange, default_lang, handle_errors
+from dlquiz.i18n import N_, Lazy, lazy, listing, spaced, t
 
 
 class ExitCode(IntEnum):
@@ -50,63 +50,69 @@ def _parse_let(values: tuple[str, ...], lang: str = "en") -> dict[str, str]:
     return out
 
 
+def _error_row(ident: Any, lineno: int, message: str, message_zh: str) -> dict[str, Any]:
+    """A batch line that could not be checked: its message in English and in Chinese, as a verdict row has."""
+    return {"id": ident, "line": lineno, "verdict": "error", "ms": 0.0, "message": message, "message_zh": message_zh}
+
+
+def _lazy_row(ident: Any, lineno: int, message: Lazy) -> dict[str, Any]:
+    return _error_row(ident, lineno, str(message), message.text("zh"))
+
+
+# what is wrong with a field of a batch line
+_FIELD_PROBLEMS = {
+    "id": N_("'id' must be a string or a number"),
+    "reference": N_("'reference' must be a string"),
+    "candidate": N_("'candidate' must be a string"),
+    "assume": N_("'assume' must be a list of strings"),
+    "latex": N_("'latex' must be true or false"),
+    "let": N_("'let' must map names to strings"),
+}
+
+
 def _check_line(job: tuple[int, str | None, float, int]) -> dict[str, Any]:
     """Check one JSON line of a batch (runs in a batch thread; the check in a worker process)."""
     lineno, line, timeout, seed = job
     if line is None:
-        return {"id": None, "line": lineno, "verdict": "error", "ms": 0.0, "message": f"line {lineno}: not UTF-8 text"}
+        return _lazy_row(None, lineno, lazy("line {line}: not UTF-8 text", line=lineno))
     try:
         data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {
-            "id": None,
-            "line": lineno,
-            "verdict": "error",
-            "ms": 0.0,
-            "message": f"line {lineno}: invalid JSON: {exc.msg} (column {exc.colno})",
-        }
+    except json.JSONDecodeError as exc:  # Python's words in English, as before; ours in Chinese
+        return _error_row(
+            None,
+            lineno,
+            f"line {lineno}: invalid JSON: {exc.msg} (column {exc.colno})",
+            t("line {line}: not valid JSON at column {column}", "zh", line=lineno, column=exc.colno),
+        )
     except (ValueError, RecursionError) as exc:  # a 5 000-digit number, 3 000 nested arrays
-        why = "a number with too many digits" if "digits" in str(exc) else "nested too deeply"
-        return {
-            "id": None,
-            "line": lineno,
-            "verdict": "error",
-            "ms": 0.0,
-            "message": f"line {lineno}: invalid JSON: {why}",
-        }
+        why = lazy("a number with too many digits") if "digits" in str(exc) else lazy("nested too deeply")
+        return _lazy_row(None, lineno, lazy("line {line}: invalid JSON: {why}", line=lineno, why=why))
     if not isinstance(data, dict):
-        return {
-            "id": None,
-            "line": lineno,
-            "verdict": "error",
-            "ms": 0.0,
-            "message": f"line {lineno}: expected a JSON object",
-        }
+        return _lazy_row(None, lineno, lazy("line {line}: expected a JSON object", line=lineno))
     ident = data.get("id")
     problems = []
     if not isinstance(ident, str | int | float | None):
-        problems.append("'id' must be a string or a number")
+        problems.append("id")
         ident = None
     for key in ("reference", "candidate"):
         if not isinstance(data.get(key), str):
-            problems.append(f"'{key}' must be a string")
+            problems.append(key)
     assume = data.get("assume", [])
     if not isinstance(assume, list) or not all(isinstance(a, str) for a in assume):
-        problems.append("'assume' must be a list of strings")
+        problems.append("assume")
     latex = data.get("latex")
     if latex is not None and not isinstance(latex, bool):
-        problems.append("'latex' must be true or false")
+        problems.append("latex")
     let = data.get("let") or {}
     if not isinstance(let, dict) or not all(isinstance(v, str) for v in let.values()):
-        problems.append("'let' must map names to strings")
+        problems.append("let")
     if problems:
-        return {
-            "id": ident,
-            "line": lineno,
-            "verdict": "error",
-            "ms": 0.0,
-            "message": f"line {lineno}: " + "; ".join(problems),
-        }
+
+        def said(lang: str) -> str:
+            listed = listing([t(_FIELD_PROBLEMS[p], lang) for p in problems], lang, "clauses")
+            return t("line {line}: {message}", lang, line=lineno, message=listed)
+
+        return _error_row(ident, lineno, said("en"), said("zh"))
     from dlquiz.symbolic.equivalence import check_equivalence
 
     res = check_equivalence(
@@ -264,7 +270,7 @@ def _show(res: Any, lang: str) -> None:
     help=N_("Checks at a time for --batch (default: the number of cores)."),
 )
 @click.option(
-    "--timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help=N_("Seconds allowed per check.")
+    "--timeout", type=FloatRange(0.1, 60), default=3.0, show_default=True, help=N_("Seconds allowed per check.")
 )
 @click.option("--seed", type=int, default=0, show_default=True, help=N_("Seed of the sample points."))
 @click.option(
@@ -318,10 +324,14 @@ def equiv(
         lang = lang or default_lang()
         message = res.message_in(lang)
         in_reference = res.message.startswith("reference")
+        # the assumptions are read before either formula: an error with no reference read is theirs
+        in_assume = not in_reference and not res.reference
         if not in_reference:  # name the side, as a reference error does ("reference: …")
-            message = f"{t('candidate', lang)}: {message}" if lang != "zh" else f"{t('candidate', lang)}：{message}"
-        error_console().print(f"[bold red]{t('Error:', lang)}[/bold red] {plain(message)}")
-        if res.column is not None:
+            side = "--assume" if in_assume else t("candidate", lang)
+            message = t("{name}: {error}", lang, name=side, error=message)
+        word = t("Error:", lang)
+        error_console().print(f"[bold red]{word}[/bold red]{spaced(word).removeprefix(word)}{plain(message)}")
+        if res.column is not None and not in_assume:
             text = reference if in_reference else candidate
             error_console().print(f"  {plain(text)}\n  {' ' * (res.column - 1)}^")
     else:

@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from dlquiz.cli.common import bank_option, default_lang, handle_errors, lang_option
-from dlquiz.i18n import N_, lazy, t
+from dlquiz.i18n import N_, lazy, localized, t
 
 if TYPE_CHECKING:
     from dlquiz.bank import Bank, Item
@@ -76,10 +76,12 @@ def grade_one(
         expected = prepare(item, number=1, seed=seed).expected
     if item.kind == "explain":
         if points is None:
+            if answer.strip():  # an answer, but not the self-rating that grades it
+                return Grade(Status.UNDECIDED, lazy("the self-rating is missing (--points)")), expected
             return grade(item, answer), expected
         made = parse_points(points, len(item.rubric))
         if isinstance(made, str):
-            return Grade(Status.INVALID, f"--points: {made}"), expected
+            return Grade(Status.INVALID, lazy("{name}: {error}", name="--points", error=made)), expected
         return grade_points(item, made), expected
     return grade(item, answer, expected=expected), expected
 
@@ -163,6 +165,25 @@ def _print(record: dict[str, Any], item: Item, lang: str) -> None:
         click.echo(t("answer: ", lang) + record["key"])
 
 
+class _RowError(ValueError):
+    """A line of a batch that is not a JSON row, with its whole message (the line number included)."""
+
+
+def _json_row(line: str, n: int, lang: str) -> Any:
+    """Line `n` of a batch read as JSON. Python's words for a malformed line are English, shown as they are in
+    English; in Chinese the message says in ours which line and column is not valid JSON."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        ours = t("line {line}: not valid JSON at column {column}", lang, line=n, column=exc.colno)
+        raise _RowError(ours if lang == "zh" else f"line {n}: {exc}") from None
+    except ValueError as exc:  # a number of 5 000 digits
+        ours = t("line {line}: invalid JSON: {why}", lang, line=n, why=lazy("a number with too many digits"))
+        raise _RowError(ours if lang == "zh" else f"line {n}: {exc}") from None
+    except RecursionError:  # arrays nested 100 000 deep
+        raise _RowError(t("line {line}: invalid JSON: {why}", lang, line=n, why=lazy("nested too deeply"))) from None
+
+
 def _batch(bank: Bank, source: IO[str], lang: str) -> int:
     """One verdict line per input line, in order; a bad line gets an error line, not a stop."""
     from dlquiz.errors import DlquizError
@@ -173,17 +194,17 @@ def _batch(bank: Bank, source: IO[str], lang: str) -> int:
             continue
         out: dict[str, Any] = {"line": n}
         try:
-            row = json.loads(line)
+            row = _json_row(line, n, lang)
             if not isinstance(row, dict):
-                raise ValueError("expected a JSON object")
+                raise ValueError(lazy("expected a JSON object"))
             out["id"] = row.get("id")
             item_id = row.get("item") or row.get("id")
             answer = row.get("answer")
             if not isinstance(item_id, str) or not isinstance(answer, str):
-                raise ValueError('needs "item" (a bank item id) and "answer" (a string)')
+                raise ValueError(lazy('needs "item" (a bank item id) and "answer" (a string)'))
             seed = row.get("seed", 0)
             if not isinstance(seed, int):
-                raise ValueError('"seed" must be a whole number')
+                raise ValueError(lazy('"seed" must be a whole number'))
             item = _find(bank, item_id)
             points = row.get("points")
             part = row.get("part")
@@ -197,8 +218,15 @@ def _batch(bank: Bank, source: IO[str], lang: str) -> int:
             out.update(verdict_record(item, result, seed=seed, lang=lang))
             if part is not None:
                 out["part"] = part
+        except _RowError as exc:  # the line's own message, in the reader's language
+            out.update(status="error", correct=False, message=str(exc))
+            worst = EXIT_NOT_GRADED
         except (ValueError, DlquizError) as exc:
-            out.update(status="error", correct=False, message=f"line {n}: {exc}")
+            out.update(
+                status="error",
+                correct=False,
+                message=t("line {line}: {message}", lang, line=n, message=localized(exc, lang)),
+            )
             worst = EXIT_NOT_GRADED
         click.echo(json.dumps(out, ensure_ascii=False))
         sys.stdout.flush()
