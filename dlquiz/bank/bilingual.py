@@ -40,12 +40,6 @@ def listed(parts: Sequence[str], kind: str = "items") -> Both:
     return both(lambda lang: listing(list(parts), lang, kind))
 
 
-def message_of(exc: BaseException) -> str:
-    """The message of `exc` as it was made: a `lazy` message stays one (its English is ``str(exc)``)."""
-    first = exc.args[0] if len(exc.args) == 1 else None
-    return first if isinstance(first, Lazy) else str(exc)
-
-
 # the names Python gives the types of TOML values (as in "got str"), and the messages that say them in Chinese
 _TYPE_NAMES = {
     "str": N_("str"),

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
-from dlquiz.bank.bilingual import Both, both, message_of
+from dlquiz.bank.bilingual import Both, both
 from dlquiz.bank.content import MIN_ITEMS_PER_TOPIC as MIN_ITEMS_PER_TOPIC
 from dlquiz.bank.content import MIN_SHORT_FORMS as MIN_SHORT_FORMS
 from dlquiz.bank.content import PRECISION_EN as PRECISION_EN
@@ -40,7 +40,7 @@ from dlquiz.bank.fields import MILESTONE_TABLE
 from dlquiz.bank.load import Problem
 from dlquiz.bank.model import Item
 from dlquiz.errors import DlquizError
-from dlquiz.i18n import N_, lazy, listing, t
+from dlquiz.i18n import N_, lazy, listing, message_of, t
 
 if TYPE_CHECKING:
     from dlquiz.symbolic.equivalence import AnswerCheck

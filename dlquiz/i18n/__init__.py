@@ -119,10 +119,16 @@ def in_lang(message: str, lang: str) -> str:
     return message.text(lang) if isinstance(message, Lazy) else message
 
 
+def message_of(exc: BaseException) -> str:
+    """The message of `exc` as it was made: a `lazy` message stays one (its English is ``str(exc)``), so it can
+    still be translated where it is shown; any other message is ``str(exc)``."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, Lazy) else str(exc)
+
+
 def localized(exc: BaseException, lang: str) -> str:
     """The message of `exc` in `lang` where it was made with `lazy`, else as it is."""
-    first = exc.args[0] if len(exc.args) == 1 else None
-    return first.text(lang) if isinstance(first, Lazy) else str(exc)
+    return in_lang(message_of(exc), lang)
 
 
 def spaced(label: str) -> str:

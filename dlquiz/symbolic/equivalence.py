@@ -16,7 +16,7 @@ from typing import Any
 import sympy
 
 from dlquiz.errors import ParseError
-from dlquiz.i18n import Lazy, lazy, t
+from dlquiz.i18n import Lazy, lazy, message_of, t
 from dlquiz.symbolic.assumptions import build_context
 from dlquiz.symbolic.limits import TimeLimit, time_limit
 from dlquiz.symbolic.parse import Parsed, parse_math, to_unicode
@@ -27,12 +27,6 @@ from dlquiz.symbolic.slips import Slip, match_answer
 __all__ = ["AnswerCheck", "Verdict", "check_answer", "check_equivalence", "prepare"]
 
 _REFERENCE_ERROR = "reference: {error}"  # the reference cannot be read: the reader's error, translated by the reader
-
-
-def _error_text(exc: BaseException) -> str:
-    """The message of `exc` as made: a `lazy` message stays one (its English is ``str(exc)``)."""
-    first = exc.args[0] if len(exc.args) == 1 else None
-    return first if isinstance(first, Lazy) else str(exc)
 
 
 @dataclass(frozen=True)
@@ -196,18 +190,18 @@ def _check(
     try:
         ctx = build_context(assumptions)
     except ParseError as exc:
-        return done(verdict=Verdict.ERROR, message=_error_text(exc))
+        return done(verdict=Verdict.ERROR, message=message_of(exc))
     try:
         declared = frozenset(n for d in ctx.domains for n in (d, d.removesuffix("_*")))
         ref = _parse_side(expected, "reference", latex, let, timeout, declared)
     except ParseError as exc:
-        return done(verdict=Verdict.ERROR, message=lazy("reference: {error}", error=_error_text(exc)))
+        return done(verdict=Verdict.ERROR, message=lazy("reference: {error}", error=message_of(exc)))
     try:
         cand = _parse_side(given, "candidate", latex, let, timeout, declared | ref.names)
     except ParseError as exc:
         return done(
             verdict=Verdict.ERROR,
-            message=_error_text(exc),
+            message=message_of(exc),
             column=exc.column,
             reference=ref.pretty,
             reference_notes=ref.notes,
@@ -221,7 +215,7 @@ def _check(
     except TimeLimit:
         return done(verdict=Verdict.UNDECIDED, message=lazy("time limit reached"), **seen)
     except ParseError as exc:
-        return done(verdict=Verdict.ERROR, message=_error_text(exc), **seen)
+        return done(verdict=Verdict.ERROR, message=message_of(exc), **seen)
     return done(
         verdict=decision.verdict,
         message=decision.message,

@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 from dlquiz.errors import ParseError
-from dlquiz.i18n import Lazy, lazy
+from dlquiz.i18n import Lazy, lazy, message_of
 from dlquiz.symbolic.lines import LET, SHAPE_LINE, Line, LineError, StepResult, pieces
 from dlquiz.symbolic.matexpr import Node, Unsupported, names_in, norm_name, read_matrix_expr, show
 from dlquiz.symbolic.matvalues import Mat, MatrixModel, ShapeError, Value, allclose, num, shape_of
@@ -165,7 +165,7 @@ def check_matrix_lines(lines: list[Line], *, timeout: float = 3.0, seed: int = 0
             result, prev, want = _step(model, ln, nodes, prev, want, broken)
         except (Unsupported, OverflowError, ZeroDivisionError, ValueError) as exc:
             why = (
-                _message(exc)
+                message_of(exc)
                 if isinstance(exc, Unsupported)
                 else lazy("the values overflow at the random matrices ({error})", error=type(exc).__name__)
             )
@@ -203,7 +203,7 @@ def _step(
                     ln.text,
                     pretty,
                     "fail",
-                    lazy("shape error: {error}", error=_message(exc)),
+                    lazy("shape error: {error}", error=message_of(exc)),
                     rule=FORGOTTEN_TRANSPOSE,
                     culprit=_node_text(exc),
                 ),
@@ -226,12 +226,6 @@ def _step(
     if status == "ok" and broken:
         msg = lazy("follows from the previous step (the chain broke earlier)")
     return StepResult(ln.no, ln.text, pretty, status, msg, cex, rule, culprit), prev, want  # type: ignore[arg-type]
-
-
-def _message(exc: Exception) -> str:
-    """The message of an exception as made: a `lazy` message stays one (its English is ``str(exc)``)."""
-    first = exc.args[0] if exc.args else None
-    return first if isinstance(first, Lazy) else str(exc)
 
 
 def _node_text(exc: ShapeError) -> str | None:
@@ -261,7 +255,7 @@ def _compare_node(
         value = model.evaluate(node)
     except ShapeError as exc:
         rule = _slip(model, pnode, pval, node, target) or SHAPE
-        return ("fail", lazy("shape error: {error}", error=_message(exc)), None, rule, _node_text(exc), None)
+        return ("fail", lazy("shape error: {error}", error=message_of(exc)), None, rule, _node_text(exc), None)
     if shape_of(value) != target:
         rule = _slip(model, pnode, pval, node, target) or SHAPE
         shapes = {

@@ -60,7 +60,7 @@ import sympy
 from mpmath import mp, mpf
 
 from dlquiz.errors import ParseError
-from dlquiz.i18n import Lazy, lazy
+from dlquiz.i18n import lazy, message_of
 from dlquiz.symbolic.assumptions import Context, Domain
 from dlquiz.symbolic.functions import softmax
 from dlquiz.symbolic.numeric import (
@@ -540,12 +540,12 @@ def sample(
             return False  # the sampling stops here, unfinished
         except BeyondReach as exc:
             res.skipped += 1
-            res.beyond = res.beyond or _reason(exc)
+            res.beyond = res.beyond or message_of(exc)
             if exc.doubt:  # maybe undefined there, maybe not: no numeric "equal" either way
-                res.incomplete = res.incomplete or _reason(exc)
+                res.incomplete = res.incomplete or message_of(exc)
             return None if exc.terms else True
         except Unsupported as exc:
-            res.unsupported = _reason(exc)
+            res.unsupported = message_of(exc)
             return False
         res.cases[id(p)] = case
         if ev is None and gv is None:
@@ -635,12 +635,6 @@ def sample(
                 return res
     res.finished = not out_of_time()
     return res
-
-
-def _reason(exc: Exception) -> str:
-    """Why a value could not be computed: the exception's message, still translatable where it was made with `lazy`."""
-    first = exc.args[0] if len(exc.args) == 1 else None
-    return first if isinstance(first, Lazy) else str(exc)
 
 
 def numerically_equal(

@@ -44,7 +44,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from dlquiz.errors import DlquizError
-from dlquiz.i18n import Lazy, lazy
+from dlquiz.i18n import lazy, message_of
 from dlquiz.symbolic import limits
 from dlquiz.symbolic.limits import GRACE, TimeLimit
 
@@ -440,8 +440,7 @@ def reason(exc: BaseException, seconds: float) -> str:
     """The words for a check that ended without a verdict (time limit or a stopped process)."""
     if isinstance(exc, TimeLimit):
         return lazy("time limit reached ({seconds:g} s)", seconds=seconds)
-    first = exc.args[0] if len(exc.args) == 1 else None
-    return lazy("the check failed: {reason}", reason=first if isinstance(first, Lazy) else str(exc))
+    return lazy("the check failed: {reason}", reason=message_of(exc))
 
 
 # ----------------------------------------------------------------------------- batches

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.i18n import Lazy, lazy
+from dlquiz.i18n import lazy, message_of
 from dlquiz.worked.values import format_value
 
 
@@ -61,12 +61,6 @@ class ParamSpec:
 
 
 _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def _message(exc: BaseException) -> str:
-    """The message of `exc`: its `lazy` message itself where it has one (so it is translated with ours)."""
-    first = exc.args[0] if len(exc.args) == 1 else None
-    return first if isinstance(first, Lazy) else str(exc)
 
 
 def _item(where: str, i: int) -> str:
@@ -460,7 +454,7 @@ def read_expression(text: Any, where: str = "expression") -> str:
     try:
         parse_math(t, latex=False)
     except ParseError as exc:
-        raise ParamError(lazy("{where}: {error}", where=where, error=_message(exc))) from None
+        raise ParamError(lazy("{where}: {error}", where=where, error=message_of(exc))) from None
     return t
 
 
@@ -518,7 +512,7 @@ def coerce(spec: ParamSpec, v: Any, kind: str) -> Any:
                 out = _as_matrix(v, where)
             except ParamError as exc:
                 raise ParamError(
-                    lazy("{error} (or one of: {choices})", error=_message(exc), choices=", ".join(spec.choices))
+                    lazy("{error} (or one of: {choices})", error=message_of(exc), choices=", ".join(spec.choices))
                 ) from None
     else:  # pragma: no cover - a programming error in a generator table
         raise AssertionError(f"unknown param type {t}")
