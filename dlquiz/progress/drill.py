@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlquiz.errors import UsageError
+from dlquiz.errors import DlquizError
 
 if TYPE_CHECKING:
     from dlquiz.bank.model import Item
@@ -25,21 +25,31 @@ def drill_items(
 
     by_id = {i.id: i for i in items}
     chosen: list[Item] = []
+    later: list[date] = []  # the days the other matching items are due
     with open_store(home) as store:
         if wrong:
             chosen += [by_id[i] for i in recently_missed(store.answers()) if i in by_id]
         if due:
             settings = store.settings()
             plan = exam_plan(settings, local_day(now))
-            ready = sorted(
-                (effective_due(c, plan), i)
-                for i, c in store.cards().items()
-                if i in by_id and local_day(effective_due(c, plan)) <= local_day(now)
-            )
+            when = {i: effective_due(c, plan) for i, c in store.cards().items() if i in by_id}
+            ready = sorted((d, i) for i, d in when.items() if local_day(d) <= local_day(now))
             chosen += [by_id[i] for _, i in ready if by_id[i] not in chosen]
+            later = sorted(local_day(d) for d in when.values() if local_day(d) > local_day(now))
     if not chosen:
         from dlquiz.i18n import t
 
+        # nothing to drill is not a mistake in the command: exit 1 (as a search without hits), not 2
+        if due and not wrong and later:
+            n_next = later.count(later[0])
+            raise DlquizError(
+                t(
+                    "nothing is due today; next: {n} on {day} (`dlquiz review` also brings new items)",
+                    lang,
+                    n=n_next,
+                    day=later[0].isoformat(),
+                )
+            )
         what = t(" or ", lang).join(w for w, on in ((t("missed", lang), wrong), (t("due today", lang), due)) if on)
-        raise UsageError(t("no item {what} matches (answers so far are in `dlquiz stats`)", lang, what=what))
+        raise DlquizError(t("no item {what} matches (answers so far are in `dlquiz stats`)", lang, what=what))
     return chosen[:n] if n is not None else chosen
