@@ -403,7 +403,8 @@ class _Loop:
 
     def give_feedback(self, q: Question, result: Result, grade: Grade | None) -> None:
         if not self.feedback:
-            self.console.print(f"[dim]{t('Answer recorded.', self.lang)}[/dim]")
+            said = t("Skipped.", self.lang) if result == "skipped" else t("Answer recorded.", self.lang)
+            self.console.print(f"[dim]{said}[/dim]")
             return
         if result == "correct":
             self.console.print(f"[bold green]✓ {t('Correct', self.lang)}[/bold green]")
@@ -450,7 +451,7 @@ class _Loop:
             self.result.interrupted = isinstance(exc, KeyboardInterrupt)
             self.console.print()
             if isinstance(exc, EOFError):
-                asked = len(self.result.events)
+                asked = sum(e.result != "skipped" for e in self.result.events)
                 self.console.print(
                     t("Input ended: {asked} of {total} questions answered.", self.lang, asked=asked, total=total)
                 )
