@@ -245,7 +245,8 @@ def _draw_opt(d: Draw, betas: dict[str, list[float]], kmax: int, typed: bool = F
     }
     r = d.rng.random()
     if "grads" not in d.fixed and "f" not in d.fixed and r < 0.4:
-        out["grads"] = d.decimals(out["k"], -2, 2)
+        # a zero gradient would leave w where it is (a step that teaches nothing): it becomes 0.5
+        out["grads"] = [g or 0.5 for g in d.decimals(out["k"], -2, 2)]
     elif typed and "f" not in d.fixed and "grads" not in d.fixed and r < 0.7:
         out["f"] = d.pick("f", ["(w1 - 3)^2 + 10*w2^2", "(w - 3)^2", "w1^2 + 4*w2^2 - 2*w1*w2", "(w1 + w2 - 1)^2"])
         n = 1 if out["f"] == "(w - 3)^2" else 2

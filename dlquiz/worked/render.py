@@ -215,12 +215,12 @@ def _given_md(example: WorkedExample) -> list[str]:
 
 
 def _lower_first(text: str) -> str:
-    """`Adam step` -> `adam step`, but names stay: `RMSprop`, `LeNet-5`, `IoU`."""
+    """`Gradient step` -> `gradient step`, but names stay: `Adam`, `RMSprop`, `AdaGrad`, `LeNet-5`, `IoU`."""
     if len(text) > 1 and (text[1].isupper() or text[1].isdigit() or not text[0].isalpha()):
         return text
     first_word = text.split(" ", 1)[0].rstrip(":,")
-    if first_word in ("Adam", "LeNet-5", "AlexNet", "LSTM", "XOR"):
-        return text
+    if first_word in ("Adam", "Nesterov", "Xavier", "He") or any(c.isupper() for c in first_word[1:]):
+        return text  # a name, or a camel-case one (AdaGrad, AlexNet)
     return text[0].lower() + text[1:]
 
 
