@@ -104,7 +104,7 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         "Start with a quiz, then let spaced repetition bring items back:\n"
         "  dlquiz quiz --topic act.sigmoid --n 5\n"
         "  dlquiz review\n"
-        "  dlquiz check derivation.txt\n"
+        "  dlquiz check examples/derivations/sigmoid.txt\n"
         "  dlquiz example conv.output-size --random"
     ),
 )

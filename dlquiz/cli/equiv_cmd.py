@@ -202,7 +202,8 @@ def _show(res: Any, lang: str) -> None:
     )
     if res.rule:
         msg = res.rule_message_zh if lang == "zh" else res.rule_message
-        con.print(f"{label('known slip:')}{plain(res.rule_name_in(lang))}: {plain(msg)}", soft_wrap=True)
+        slip = t("{label}: ", lang, label=plain(res.rule_name_in(lang)))
+        con.print(f"{label('known slip:')}{slip}{plain(msg)}", soft_wrap=True)
     cx = res.counterexample
     if cx:
         table = Table(title=t("counterexample", lang), show_header=True, header_style="bold")
