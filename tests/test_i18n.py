@@ -215,6 +215,8 @@ def test_lazy_messages_are_english_until_shown() -> None:
         (["weak first", "then new"], "en", "clauses", "weak first; then new"),
         (["先练薄弱", "再学新题"], "zh", "clauses", "先练薄弱；再学新题"),
         (["only"], "zh", "items", "only"),
+        (["Cramming first.", "Not today: 3 new."], "en", "sentences", "Cramming first. Not today: 3 new."),
+        (["先练薄弱主题。", "今天放不下：新题 3 题。"], "zh", "sentences", "先练薄弱主题。今天放不下：新题 3 题。"),
     ],
 )
 def test_a_list_is_joined_the_way_its_language_does(parts: list[str], lang: str, kind: str, want: str) -> None:

@@ -18,7 +18,7 @@ from dlquiz.cli.common import (
     lang_option,
 )
 from dlquiz.cli.progress_common import make_clock, now_option
-from dlquiz.i18n import N_, t
+from dlquiz.i18n import N_, listing, t
 
 
 @click.command(
@@ -135,7 +135,7 @@ def review(
             if notes:
                 from rich.markup import escape
 
-                out.print(f"[dim]{escape(' '.join(notes))}[/dim]")
+                out.print(f"[dim]{escape(listing(notes, lang, 'sentences'))}[/dim]")
         if not entries:
             if budget is not None and budget <= 0:
                 msg = t("Today's study time is used up.", lang)

@@ -136,12 +136,12 @@ def spaced(label: str) -> str:
     return label if label.endswith(("：", "；", "。")) else label + " "
 
 
-_LIST_SEPARATORS = {"items": (", ", "、"), "values": (", ", "，"), "clauses": ("; ", "；")}
+_LIST_SEPARATORS = {"items": (", ", "、"), "values": (", ", "，"), "clauses": ("; ", "；"), "sentences": (" ", "")}
 
 
 def listing(parts: Sequence[str], lang: str, kind: str = "items") -> str:
-    """`parts` joined as a list in `lang`: "a, b" (Chinese 、 for items, ， for values such as "x = 1") or,
-    for clauses, "a; b" (Chinese ；)."""
+    """`parts` joined as a list in `lang`: "a, b" (Chinese 、 for items, ， for values such as "x = 1"),
+    for clauses "a; b" (Chinese ；), for sentences "A. B." (Chinese sentences follow each other without a space)."""
     en, zh = _LIST_SEPARATORS[kind]
     return (zh if lang == "zh" else en).join(parts)
 
