@@ -8,6 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The property tests draw the same examples on every run (CI and a student's clone see the same suite);
+# DLQUIZ_HYPOTHESIS_EXPLORE=1 draws fresh ones, to look for new counterexamples on purpose.
+settings.register_profile("reproducible", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("explore" if os.environ.get("DLQUIZ_HYPOTHESIS_EXPLORE") == "1" else "reproducible")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_BANK = Path(__file__).resolve().parent / "fixtures" / "bank"
