@@ -54,6 +54,16 @@ def test_json_verdict() -> None:
     assert record["interpreted"].startswith("2/3 = 0.666")
 
 
+@pytest.mark.parametrize(("lang", "name"), [("en", "wrong form of σ′"), ("zh", "σ′ 的形式写错")])
+def test_json_names_the_slip_by_key_and_in_the_language_asked(lang: str, name: str) -> None:
+    r = CliRunner().invoke(cli, ["grade", "act.sigmoid.derivative", "s*(1+s)", "--json", "--lang", lang])
+    verdict = json.loads(r.output)
+    assert verdict["rule"] == "wrong form of σ′"  # the key scripts match on, in every language
+    assert verdict["rule_name"] == name
+    right = json.loads(CliRunner().invoke(cli, ["grade", "act.sigmoid.derivative", "s*(1-s)", "--json"]).output)
+    assert right["rule"] is None and right["rule_name"] is None
+
+
 @pytest.mark.parametrize(
     ("answer", "code", "fragment"),
     [

@@ -104,7 +104,12 @@ def _key_text(item: Item, seed: int, lang: str) -> str:
 
 
 def verdict_record(item: Item, result: Grade, *, seed: int, lang: str) -> dict[str, Any]:
-    """The verdict as a JSON-ready record (both languages for the texts)."""
+    """The verdict as a JSON-ready record: the texts in `lang`, the slip's name also as a language-free key."""
+    rule_name = None
+    if result.rule:  # only a formula's verdict names a slip; the slips' module loads SymPy
+        from dlquiz.symbolic.slips import slip_name
+
+        rule_name = slip_name(result.rule, lang)
     record: dict[str, Any] = {
         "item": item.id,
         "kind": item.kind,
@@ -113,7 +118,8 @@ def verdict_record(item: Item, result: Grade, *, seed: int, lang: str) -> dict[s
         "message": result.detail(lang),
         "interpreted": result.interpreted,
         "mistake": result.mistake(lang) if result.mistake else None,
-        "rule": result.rule or None,
+        "rule": result.rule or None,  # the slip's name, the same in every language (for scripts)
+        "rule_name": rule_name,  # the same in `lang`
         "notes": [n(lang) for n in result.notes],
         "key": _key_text(item, seed, lang),
     }
