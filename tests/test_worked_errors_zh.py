@@ -127,7 +127,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "conv.by-hand",
         {"b": [1, 2]},
-        "conv.by-hand: b has 2 entries but K gives 1 output channel(s); give one bias per output channel",
+        "conv.by-hand: b has 2 entries but K gives 1 output channel; give one bias per output channel",
     ),
     (
         "conv.by-hand",
@@ -332,7 +332,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "cnn.summary",
         {"layers": "conv(6,5,in=3)"},
-        "cnn.summary: layers: layer 1 'conv(6,5,in=3)' (column 1): in=3 but the layer before gives 1 channels (input 1×28×28)",
+        "cnn.summary: layers: layer 1 'conv(6,5,in=3)' (column 1): in=3 but the layer before gives 1 channel (input 1×28×28)",
     ),
     (
         "cnn.summary",

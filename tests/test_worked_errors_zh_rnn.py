@@ -178,7 +178,7 @@ CASES: list[tuple[str, dict[str, str], str]] = [
         {"W_r": "1"},
         "gru.step: parameter W_z is missing: give W_r, W_z, W_h and U_r, U_z, U_h (biases default to 0)",
     ),
-    ("gru.step", {"hidden": "2"}, "gru.step: parameter hidden is 2 but h_prev has 1 numbers"),
+    ("gru.step", {"hidden": "2"}, "gru.step: parameter hidden is 2 but h_prev has 1 number"),
     (
         "gru.step",
         {"b_hn": "1"},
@@ -187,7 +187,7 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     (
         "gru.cell",
         {"r": "0.5", "W_h": "1,2,3", "dh": "1"},
-        "gru.cell: parameter W_h is 1×3 but h_prev has 1 numbers (n_h = 1): W_h multiplies r ⊙ hₜ₋₁ and must be 1×1",
+        "gru.cell: parameter W_h is 1×3 but h_prev has 1 number (n_h = 1): W_h multiplies r ⊙ hₜ₋₁ and must be 1×1",
     ),
     ("gru.cell", {"W_h": "1", "dh": "1"}, "gru.cell: parameter W_h gives ∂L/∂r and needs r (the reset gate's value)"),
     (

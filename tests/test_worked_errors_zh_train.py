@@ -161,7 +161,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         {"a": 1, "y": "1,2"},
         "loss.mse: a is a scalar but y is 2; y must have the shape of a (one target per output)",
     ),
-    ("loss.entropy", {"p": "0.5,0.5", "q": "1"}, "loss.entropy: q has 1 entries but p has 2; give one per outcome"),
+    ("loss.entropy", {"p": "0.5,0.5", "q": "1"}, "loss.entropy: q has 1 entry but p has 2; give one per outcome"),
     (
         "loss.entropy",
         {"p": "0.5,0.5", "q": "1,0"},

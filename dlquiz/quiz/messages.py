@@ -33,6 +33,7 @@ _TEMPLATES = (
     N_("there is no point {point}: type numbers from 1 to {n}, all or none"),
     # the worked examples' reader of vectors and matrices (dlquiz/worked/params.py)
     N_("{where}: row 1 has {first} entries but row {row} has {n} (every row needs the same length)"),
+    N_("{where}: row 1 has 1 entry but row {row} has {n} (every row needs the same length)"),
     N_("{where} row {row}: '{value}' is not a number"),
     N_("{where} item {n}: '{value}' is not a number"),
     N_("{where}: '{value}' is not a number"),

@@ -17,7 +17,7 @@ from typing import Any
 
 from dlquiz.errors import ParamError
 from dlquiz.i18n import N_, lazy
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, count_of, register
 from dlquiz.worked.cnnsize import PAD_MODES, Axis, axis_word, read_pair, resolve_padding, uneven_warning
 
 KIND = "cnn.summary"
@@ -632,10 +632,10 @@ class _Builder:
             if stated != c_in:
                 raise ParamError(
                     lazy(
-                        "{where}: in={stated} but the layer before gives {c} channels (input {shape})",
+                        "{where}: in={stated} but the layer before gives {channels} (input {shape})",
                         where=self.where(spec),
                         stated=stated,
-                        c=c_in,
+                        channels=count_of(c_in, "channel"),
                         shape=shape_text(self.shape),
                     )
                 )
@@ -788,10 +788,10 @@ class _Builder:
             raise ParamError(
                 lazy(
                     "{where}: needs a flat input, but the input here is {shape}; "
-                    "put flatten before it (it would give {n} inputs)",
+                    "put flatten before it (it would give {inputs})",
                     where=self.where(spec),
                     shape=shape_text(self.shape),
-                    n=_size(self.shape),
+                    inputs=count_of(_size(self.shape), "input"),
                 )
             )
         n_in = self.shape[0]

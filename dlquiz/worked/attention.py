@@ -10,7 +10,7 @@ import numpy as np
 
 from dlquiz.errors import ParamError
 from dlquiz.i18n import N_, lazy
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, count_of, fv, register
 
 
 def _rows(p: Params, name: str) -> np.ndarray:
@@ -226,17 +226,17 @@ def _mha(p: Params) -> Out:
     )
     conv = (
         lazy(
-            "h = {h} heads of d_k = {dk}, d_v = {dv}; W_Q, W_K, W_V map d_model → h·d_k (h·d_v), "
+            "h = {heads} of d_k = {dk}, d_v = {dv}; W_Q, W_K, W_V map d_model → h·d_k (h·d_v), "
             "W_O maps h·d_v → d_model; each projection has a bias",
-            h=h,
+            heads=count_of(h, "head"),
             dk=dk,
             dv=dv,
         )
         if b
         else lazy(
-            "h = {h} heads of d_k = {dk}, d_v = {dv}; W_Q, W_K, W_V map d_model → h·d_k (h·d_v), "
+            "h = {heads} of d_k = {dk}, d_v = {dv}; W_Q, W_K, W_V map d_model → h·d_k (h·d_v), "
             "W_O maps h·d_v → d_model; no biases",
-            h=h,
+            heads=count_of(h, "head"),
             dk=dk,
             dv=dv,
         )

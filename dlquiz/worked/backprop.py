@@ -74,7 +74,7 @@ import re  # noqa: E402
 import numpy as np  # noqa: E402
 
 from dlquiz.worked import _nets  # noqa: E402
-from dlquiz.worked._core import fv, operand, operands, paren  # noqa: E402
+from dlquiz.worked._core import count_of, fv, operand, operands, paren  # noqa: E402
 
 KIND_FB = "mlp.forward-backward"
 MAX_LAYERS = 6  # W1 … W6
@@ -103,14 +103,6 @@ def network(
     return x, y, ws, bs
 
 
-def _rows(n: int) -> Lazy:
-    return lazy("{n} row", n=n) if n == 1 else lazy("{n} rows", n=n)
-
-
-def _columns(n: int) -> Lazy:
-    return lazy("{n} column", n=n) if n == 1 else lazy("{n} columns", n=n)
-
-
 def _layer_act(hidden: str | list[str], l: int) -> str:
     """The activation of hidden layer l (1-based): one name for all, or one per layer."""
     return hidden if isinstance(hidden, str) else hidden[l - 1]
@@ -137,8 +129,8 @@ def _hidden(p: Params, depth: int) -> str | list[str]:
                 "{kind}: parameter activations has {names} but the network has {layers}:"
                 " give one per hidden layer, input side first",
                 kind=KIND_FB,
-                names=lazy("{n} name", n=len(names)) if len(names) == 1 else lazy("{n} names", n=len(names)),
-                layers=lazy("{n} hidden layer", n=depth - 1) if depth == 2 else lazy("{n} hidden layers", n=depth - 1),
+                names=count_of(len(names), "name"),
+                layers=count_of(depth - 1, "hidden layer"),
             )
         )
     return names
@@ -318,10 +310,10 @@ def _given_network(p: Params) -> tuple[np.ndarray, np.ndarray, list[np.ndarray],
                     l=l,
                     shape=_nets.shape_text(w.shape),
                     src=src,
-                    rows=_rows(rows_in),
-                    cols=_columns(rows_in),
+                    rows=count_of(rows_in, "row"),
+                    cols=count_of(rows_in, "column"),
                     prev=prev,
-                    prev_rows=_rows(w.shape[1]),
+                    prev_rows=count_of(w.shape[1], "row"),
                     hint=hint,
                 )
             )
@@ -333,11 +325,11 @@ def _given_network(p: Params) -> tuple[np.ndarray, np.ndarray, list[np.ndarray],
             if b.shape[0] != w.shape[0]:
                 raise ParamError(
                     lazy(
-                        "{kind}: parameter b{l} has {size} numbers but W{l} is {shape}: b{l} needs {n} (one"
+                        "{kind}: parameter b{l} has {count} but W{l} is {shape}: b{l} needs {n} (one"
                         " per unit of layer {l})",
                         kind=KIND_FB,
                         l=l,
-                        size=b.shape[0],
+                        count=count_of(b.shape[0], "number"),
                         shape=_nets.shape_text(w.shape),
                         n=w.shape[0],
                     )
@@ -377,8 +369,8 @@ def _given_network(p: Params) -> tuple[np.ndarray, np.ndarray, list[np.ndarray],
                 " be {n_out}×{m}",
                 kind=KIND_FB,
                 shape=_nets.shape_text(y.shape),
-                units=lazy("{n} unit", n=n_out) if n_out == 1 else lazy("{n} units", n=n_out),
-                samples=lazy("{n} column (sample)", n=m) if m == 1 else lazy("{n} columns (samples)", n=m),
+                units=count_of(n_out, "unit"),
+                samples=count_of(m, "column (sample)"),
                 n_out=n_out,
                 m=m,
             )

@@ -17,7 +17,7 @@ import numpy as np
 
 from dlquiz.errors import ParamError
 from dlquiz.i18n import N_, lazy
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, count_of, fp, fv, register
 from dlquiz.worked.cnnsize import PAD_MODES, Axis, axis_word, read_pair, resolve_padding, uneven_warning
 from dlquiz.worked.conv import KERNELS, _num
 
@@ -242,10 +242,11 @@ def _dims(p: Params) -> tuple[int, np.ndarray, np.ndarray, np.ndarray | None]:
         if k.shape[1] != c_in:
             raise ParamError(
                 lazy(
-                    "{kind}: K is {shape} (C_out×C_in×{sp}) but X has {c} channels; K must be {o}×{c}×{sides}",
+                    "{kind}: K is {shape} (C_out×C_in×{sp}) but X has {count}; K must be {o}×{c}×{sides}",
                     kind=BY_HAND,
                     shape=_st(k.shape),
                     sp=sp,
+                    count=count_of(c_in, "channel"),
                     c=c_in,
                     o=k.shape[0],
                     sides=_st(k.shape[2:]),
@@ -288,10 +289,10 @@ def _dims(p: Params) -> tuple[int, np.ndarray, np.ndarray, np.ndarray | None]:
         if bias.size != ks.shape[0]:
             raise ParamError(
                 lazy(
-                    "{kind}: b has {n} entries but K gives {c_out} output channel(s); give one bias per output channel",
+                    "{kind}: b has {count} but K gives {c_out}; give one bias per output channel",
                     kind=BY_HAND,
-                    n=bias.size,
-                    c_out=ks.shape[0],
+                    count=count_of(bias.size, "entry"),
+                    c_out=count_of(ks.shape[0], "output channel"),
                 )
             )
     return nd, xs, ks, bias

@@ -15,7 +15,7 @@ import numpy as np
 from dlquiz.errors import ParamError
 from dlquiz.i18n import N_, Lazy, lazy
 from dlquiz.worked import _nets
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, operands, paren, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, count_of, fp, fv, operands, paren, register
 
 GATES = ("f", "i", "c", "o")
 _LSTM_DEFAULT: list[list[Any]] = [[0.5, 1, 0], [0.5, 1, 0], [1, 1, 0], [0.5, 1, 0]]
@@ -49,7 +49,9 @@ class Cell:
         self.b: dict[str, np.ndarray] = {}
         for g in gates:
             r_name, a_name, b_name = f"{self.rec}_{g}", f"{self.inp}_{g}", f"b_{g}"
-            r = _nets.oriented(kind, r_name, p[r_name], n_h, n_h, lazy("h_prev has {count}", count=_numbers(n_h)))
+            r = _nets.oriented(
+                kind, r_name, p[r_name], n_h, n_h, lazy("h_prev has {count}", count=count_of(n_h, "number"))
+            )
             if r.shape != (n_h, n_h):
                 raise ParamError(
                     lazy(
@@ -58,12 +60,17 @@ class Cell:
                         kind=kind,
                         name=r_name,
                         shape=_nets.shape_text(r.shape),
-                        count=_numbers(n_h),
+                        count=count_of(n_h, "number"),
                         n_h=n_h,
                     )
                 )
             a = _nets.oriented(
-                kind, a_name, p[a_name], n_h, n_x, lazy("x has {count} and h_prev {n_h}", count=_numbers(n_x), n_h=n_h)
+                kind,
+                a_name,
+                p[a_name],
+                n_h,
+                n_x,
+                lazy("x has {count} and h_prev {n_h}", count=count_of(n_x, "number"), n_h=n_h),
             )
             if a.shape != (n_h, n_x):
                 raise ParamError(
@@ -73,7 +80,7 @@ class Cell:
                         kind=kind,
                         name=a_name,
                         shape=_nets.shape_text(a.shape),
-                        count=_numbers(n_x),
+                        count=count_of(n_x, "number"),
                         n_h=n_h,
                         n_x=n_x,
                     )
@@ -112,17 +119,13 @@ class Cell:
         return col
 
 
-def _numbers(n: int) -> Lazy:
-    return lazy("{n} number", n=n) if n == 1 else lazy("{n} numbers", n=n)
-
-
 def _too_few(kind: str, name: str, size: int, n_h: int) -> Lazy:
     """The message for a vector parameter whose length is not n_h."""
     return lazy(
         "{kind}: parameter {name} has {count} but h_prev has {n_h}: {name} needs {n_h}",
         kind=kind,
         name=name,
-        count=_numbers(size),
+        count=count_of(size, "number"),
         n_h=n_h,
     )
 
@@ -246,9 +249,9 @@ def _lstm_params(p: Params) -> Params:
         if len(rows) != 4 or any(len(r) != 3 for r in rows):
             raise ParamError(
                 lazy(
-                    "{kind}: parameter weights: need 4 rows (f, i, c̃, o) of 3 numbers W,U,b, got {n} rows",
+                    "{kind}: parameter weights: need 4 rows (f, i, c̃, o) of 3 numbers W,U,b, got {count}",
                     kind="lstm.step",
-                    n=len(rows),
+                    count=count_of(len(rows), "row"),
                 )
             )
         rec = q["recurrent"]
@@ -551,10 +554,10 @@ def _gru(p: Params) -> Out:
     if p["hidden"] is not None and p["hidden"] != cell.n_h:
         raise ParamError(
             lazy(
-                "{kind}: parameter hidden is {hidden} but h_prev has {n} numbers",
+                "{kind}: parameter hidden is {hidden} but h_prev has {count}",
                 kind=kind,
                 hidden=p["hidden"],
-                n=cell.n_h,
+                count=count_of(cell.n_h, "number"),
             )
         )
     up, up_kind = _upstream(kind, cell, p)

@@ -15,7 +15,7 @@ import numpy as np
 
 from dlquiz.errors import ParamError
 from dlquiz.i18n import N_, Lazy, lazy
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, paren, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, count_of, fv, paren, register
 
 KIND = "gru.cell"
 _VECTORS = ("r", "z", "h_tilde", "h_prev")
@@ -50,10 +50,11 @@ def _w_h(p: Params, n: int) -> np.ndarray:
         shape = lazy("{n} numbers in one row", n=w.size) if w.ndim == 1 else "×".join(str(s) for s in w.shape)
         raise ParamError(
             lazy(
-                "{kind}: parameter W_h is {shape} but h_prev has {n} numbers (n_h = {n}):"
+                "{kind}: parameter W_h is {shape} but h_prev has {count} (n_h = {n}):"
                 " W_h multiplies r ⊙ hₜ₋₁ and must be {n}×{n}",
                 kind=KIND,
                 shape=shape,
+                count=count_of(n, "number"),
                 n=n,
             )
         )

@@ -11,7 +11,7 @@ import numpy as np
 
 from dlquiz.errors import ParamError
 from dlquiz.i18n import N_, Lazy, lazy
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fv, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, count_of, fv, register
 
 LOG_BASES = ("e", "2", "10", "ln", "lg", "log2", "log10")  # lg is base 10, as in Chinese textbooks
 _LOG_NAME = {"e": "ln", "ln": "ln", "2": "log₂", "log2": "log₂", "10": "lg", "lg": "lg", "log10": "lg"}
@@ -480,7 +480,9 @@ def _check_entropy(p: Params) -> None:
         if len(p["q"]) != len(p["p"]):
             raise ParamError(
                 lazy(
-                    "loss.entropy: q has {n} entries but p has {m}; give one per outcome", n=len(p["q"]), m=len(p["p"])
+                    "loss.entropy: q has {count} but p has {m}; give one per outcome",
+                    count=count_of(len(p["q"]), "entry"),
+                    m=len(p["p"]),
                 )
             )
         _probabilities("loss.entropy", "q", p["q"], strict=False)

@@ -19,6 +19,7 @@ from dlquiz.worked._core import (
     Params,
     ParamSpec,
     Step,
+    count_of,
     fixed,
     fp,
     fv,
@@ -125,10 +126,10 @@ def _source(p: Params, kind: str) -> _Source:
         if n != len(w0):
             raise ParamError(
                 lazy(
-                    "{kind}: parameter grads: each step's gradient has {n} entries but w0 has {w}; "
+                    "{kind}: parameter grads: each step's gradient has {count} but w0 has {w}; "
                     "grads needs one row per step with {w} entries (one per weight)",
                     kind=kind,
-                    n=n,
+                    count=count_of(n, "entry"),
                     w=len(w0),
                 )
             )

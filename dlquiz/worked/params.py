@@ -23,12 +23,12 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from dlquiz.errors import ParamError
-from dlquiz.i18n import lazy, message_of
+from dlquiz.i18n import N_, Lazy, lazy, message_of
 from dlquiz.worked.values import format_value
 
 
@@ -142,9 +142,9 @@ def _as_matrix(v: Any, where: str) -> list[list[float | int]]:
         if len(r) != len(out[0]):
             raise ParamError(
                 lazy(
-                    "{where}: row 1 has {n} entries but row {i} has {m} (every row needs the same length)",
+                    "{where}: row 1 has {count} but row {i} has {m} (every row needs the same length)",
                     where=where,
-                    n=len(out[0]),
+                    count=count_of(len(out[0]), "entry"),
                     i=i,
                     m=len(r),
                 )
@@ -329,9 +329,9 @@ def _shape_of(v: Any, where: str) -> tuple[int, ...]:
         if s != first and len(s) == len(first) == 1:
             raise ParamError(
                 lazy(
-                    "{where}: row 1 has {n} entries but row {i} has {m} (every row needs the same length)",
+                    "{where}: row 1 has {count} but row {i} has {m} (every row needs the same length)",
                     where=where,
-                    n=first[0],
+                    count=count_of(first[0], "entry"),
                     i=i,
                     m=s[0],
                 )
@@ -399,6 +399,49 @@ def shape_text(shape: Sequence[int | str | None]) -> str:
     if len(dims) == 1:
         return lazy("a vector of {n}", n=dims[0])
     return "×".join(dims)
+
+
+Counted = Literal[
+    "row",
+    "column",
+    "column (sample)",
+    "number",
+    "entry",
+    "channel",
+    "output channel",
+    "input",
+    "head",
+    "name",
+    "hidden layer",
+    "unit",
+]
+
+# each counted thing: its message for one and for several (the Chinese of the two is mostly the same)
+_COUNTED: dict[str, tuple[str, str]] = {
+    "row": (N_("{n} row"), N_("{n} rows")),
+    "column": (N_("{n} column"), N_("{n} columns")),
+    "column (sample)": (N_("{n} column (sample)"), N_("{n} columns (samples)")),
+    "number": (N_("{n} number"), N_("{n} numbers")),
+    "entry": (N_("{n} entry"), N_("{n} entries")),
+    "channel": (N_("{n} channel"), N_("{n} channels")),
+    "output channel": (N_("{n} output channel"), N_("{n} output channels")),
+    "input": (N_("{n} input"), N_("{n} inputs")),
+    "head": (N_("{n} head"), N_("{n} heads")),
+    "name": (N_("{n} name"), N_("{n} names")),
+    "hidden layer": (N_("{n} hidden layer"), N_("{n} hidden layers")),
+    "unit": (N_("{n} unit"), N_("{n} units")),
+}
+
+
+def count_of(n: int, thing: Counted) -> Lazy:
+    """`n` things in the right number, as a `lazy` message for a field of another: count_of(1, "entry")
+    → "1 entry", count_of(3, "entry") → "3 entries" (Chinese "3 个元素" either way).
+
+    >>> str(lazy("b has {count} but W has {m} rows", count=count_of(1, "entry"), m=2))
+    'b has 1 entry but W has 2 rows'
+    """
+    one, many = _COUNTED[thing]
+    return lazy(one if n == 1 else many, n=n)
 
 
 def require_shape(

@@ -9,7 +9,7 @@ import numpy as np
 
 from dlquiz.errors import ParamError
 from dlquiz.i18n import N_, lazy
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, count_of, fp, fv, register
 
 
 def _draw_bn(d: Draw) -> Params:
@@ -180,7 +180,11 @@ def _check_mask(p: Params) -> None:
 
     if p["mask"] is not None and len(p["mask"]) != len(p["a"]):
         raise ParamError(
-            lazy("reg.dropout: parameter mask has {n} entries but a has {m}", n=len(p["mask"]), m=len(p["a"]))
+            lazy(
+                "reg.dropout: parameter mask has {count} but a has {m}",
+                count=count_of(len(p["mask"]), "entry"),
+                m=len(p["a"]),
+            )
         )
 
 

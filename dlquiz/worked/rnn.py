@@ -13,7 +13,7 @@ import numpy as np
 from dlquiz.errors import ParamError
 from dlquiz.i18n import N_, Lazy, lazy
 from dlquiz.worked import _nets
-from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, fp, fv, linear, operands, paren, register
+from dlquiz.worked._core import Draw, Out, Params, ParamSpec, Step, count_of, fp, fv, linear, operands, paren, register
 
 KIND = "rnn.bptt"
 HIDDEN_ACTS = ("tanh", "sigmoid", "relu")
@@ -24,14 +24,6 @@ _DEFAULT_X, _DEFAULT_Y = [1, 0.5, -1], [1, 0, 1]
 
 def _sig(z: Any) -> Any:
     return 1 / (1 + np.exp(-z))
-
-
-def _rows(n: int) -> Lazy:
-    return lazy("{n} row", n=n) if n == 1 else lazy("{n} rows", n=n)
-
-
-def _numbers(n: int) -> Lazy:
-    return lazy("{n} number", n=n) if n == 1 else lazy("{n} numbers", n=n)
 
 
 def rnn_loss(
@@ -96,7 +88,7 @@ class Net:
             p[self.in_name],
             n_h,
             n_x,
-            lazy("x has {rows} and n_h = {n_h}", rows=_rows(n_x), n_h=n_h),
+            lazy("x has {rows} and n_h = {n_h}", rows=count_of(n_x, "row"), n_h=n_h),
         )
         if a.shape != (n_h, n_x):
             raise ParamError(
@@ -106,7 +98,7 @@ class Net:
                     kind=KIND,
                     name=self.in_name,
                     shape=_nets.shape_text(a.shape),
-                    rows=_rows(n_x),
+                    rows=count_of(n_x, "row"),
                     n_x=n_x,
                     rec=self.rec_name,
                     rec_shape=_nets.shape_text(r.shape),
@@ -167,7 +159,7 @@ class Net:
                     "{kind}: parameter {name} has {count} but needs {n}: {why}",
                     kind=KIND,
                     name=name,
-                    count=_numbers(col.shape[0]),
+                    count=count_of(col.shape[0], "number"),
                     n=n,
                     why=why,
                 )
