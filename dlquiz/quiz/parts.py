@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dlquiz.bank.model import Item
-from dlquiz.i18n import N_, Text, lazy, t
+from dlquiz.i18n import N_, Text, lazy, message_of, t
 from dlquiz.quiz.messages import message_zh
 from dlquiz.quiz.numeric import _number_echo, numbers_match, parse_number
 from dlquiz.quiz.outcome import Grade, Status, _text
@@ -126,7 +126,7 @@ def grade_part(item: Item, key: PartKey, response: str, number: int = 0) -> Grad
             number_ok=lambda yours, exp, _w: (numbers_match(exp, yours, item), "value"),
         )
     except DlquizError as exc:
-        return Grade(Status.INVALID, prefix.en + str(exc), message_zh=prefix.zh + message_zh(str(exc)))
+        return Grade(Status.INVALID, prefix.en + str(exc), message_zh=prefix.zh + message_zh(message_of(exc)))
     if checked.reason == "shape":
         got = "×".join(map(str, _shape(checked.yours))) or "1"
         want = part_format(key.value)
