@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -17,6 +18,9 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile("explore" if os.environ.get("DLQUIZ_HYPOTHESIS_EXPLORE") == "1" else "reproducible")
 
 ROOT = Path(__file__).resolve().parent.parent
+# an English sentence left in Chinese output: three words of letters in a row (names, ids, paths and option
+# values are single words)
+ENGLISH = re.compile(r"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}[ ,]+[A-Za-z]{3,}")
 FIXTURE_BANK = Path(__file__).resolve().parent / "fixtures" / "bank"
 
 

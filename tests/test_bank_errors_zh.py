@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import errno
 import pickle
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import subprocess_env
+from conftest import ENGLISH, subprocess_env
 
 from dlquiz.bank import load_bank, read_bank
 from dlquiz.bank.check import check_item, content_problems, coverage_problems, duplicate_problems
@@ -23,9 +22,6 @@ from dlquiz.bank.load import Problem
 from dlquiz.bank.syllabus import load_syllabus
 from dlquiz.errors import BankError
 from dlquiz.i18n import localized
-
-# an English sentence: three words of letters in a row (names, paths and option values are single words)
-ENGLISH = re.compile(r"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}[ ,]+[A-Za-z]{3,}")
 
 HEAD = """[[item]]
 id = "act.relu.a"

@@ -6,16 +6,14 @@ from the catalog and leaves no English sentence behind (Python's words for bad J
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import ENGLISH
 
 from dlquiz.cli import cli
 
-# an English sentence: three words of letters in a row (names, ids and option values are single words)
-ENGLISH = re.compile(r"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}[ ,]+[A-Za-z]{3,}")
 EXPLAIN = "act.relu.explain-vs-sigmoid"
 
 

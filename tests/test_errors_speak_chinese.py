@@ -13,10 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import subprocess_env
-
-# an English sentence: three words of letters in a row (names, paths and option values are single words)
-ENGLISH = re.compile(r"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}[ ,]+[A-Za-z]{3,}")
+from conftest import ENGLISH, subprocess_env
 
 
 def run(args: list[str], tmp: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
