@@ -78,12 +78,12 @@ class FloatRange(click.FloatRange):
 
 def fail(message: str, code: int = 1, lang: str | None = None) -> NoReturn:
     """Print `Error: message` on stderr (the word in `lang`, default: the locale's) and exit with `code`."""
-    from dlquiz.i18n import t
+    from dlquiz.i18n import spaced, t
     from dlquiz.render import error_console
 
     word = t("Error:", lang or default_lang())
-    space = "" if word.endswith("：") else " "  # a full-width colon has its space built in
-    error_console().print(f"[bold red]{word}[/bold red]{space}{_escape(message)}")
+    gap = spaced(word)[len(word) :]  # none after a full-width colon
+    error_console().print(f"[bold red]{word}[/bold red]{gap}{_escape(message)}")
     sys.exit(code)
 
 

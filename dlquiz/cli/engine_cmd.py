@@ -10,7 +10,7 @@ from typing import IO, Any
 import click
 
 from dlquiz.cli.common import FloatRange, default_lang, fail, handle_errors, lang_option
-from dlquiz.i18n import N_, listing, spaced, t
+from dlquiz.i18n import N_, listing, message_of, spaced, t
 
 
 class CheckExit(IntEnum):
@@ -45,8 +45,7 @@ def _exc_text(exc: BaseException, lang: str) -> str:
     """An error of the formula reader in `lang`."""
     from dlquiz.symbolic.report import step_message
 
-    first = exc.args[0] if len(exc.args) == 1 else str(exc)
-    return step_message(first if isinstance(first, str) else str(exc), lang)
+    return step_message(message_of(exc), lang)
 
 
 def _report_json(report: Any) -> dict[str, Any]:

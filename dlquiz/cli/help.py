@@ -27,7 +27,7 @@ from typing import IO, Any
 import click
 
 from dlquiz.cli.common import default_lang
-from dlquiz.i18n import N_, chinese, t
+from dlquiz.i18n import N_, chinese, spaced, t
 from dlquiz.i18n.oserrors import os_reason_text
 
 # the help texts Click writes itself (the help and version options): catalog messages like ours
@@ -70,16 +70,10 @@ def speak(command: click.Command) -> click.Command:
 # ---- help -------------------------------------------------------------------------------------------------
 
 
-def _label(word: str) -> str:
-    """A word or sentence with the space that follows it: none after full-width punctuation (a Chinese
-    colon or full stop has its space built in)."""
-    return word if word.endswith(("：", "。", "？")) else word + " "
-
-
 def usage_text(ctx: click.Context, lang: str) -> str:
     formatter = CellFormatter(width=ctx.terminal_width, max_width=ctx.max_content_width)
     pieces = ctx.command.collect_usage_pieces(ctx)
-    formatter.write_usage(ctx.command_path, " ".join(pieces), _label(t("Usage:", lang)))
+    formatter.write_usage(ctx.command_path, " ".join(pieces), spaced(t("Usage:", lang)))
     return formatter.getvalue().rstrip("\n")
 
 
@@ -87,7 +81,7 @@ def help_text(ctx: click.Context, lang: str) -> str:
     """The help of `ctx.command` in `lang`: Click's layout, every text through the catalog."""
     command = ctx.command
     formatter = CellFormatter(width=ctx.terminal_width, max_width=ctx.max_content_width)
-    formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), _label(t("Usage:", lang)))
+    formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), spaced(t("Usage:", lang)))
     if command.help:
         formatter.write_paragraph()
         with formatter.indentation():
@@ -327,7 +321,7 @@ class ShownUsageError(click.UsageError):
                 hint = t("Try '{command} {option}' for help.", self.lang, command=ctx.command_path, option=option)
                 hint += "\n"
             click.echo(f"{usage_text(ctx, self.lang)}\n{hint}", file=file, err=True, color=color)
-        click.echo(_label(t("Error:", self.lang)) + self.format_message(), file=file, err=True, color=color)
+        click.echo(spaced(t("Error:", self.lang)) + self.format_message(), file=file, err=True, color=color)
 
 
 @contextmanager
@@ -364,8 +358,8 @@ def _possibilities(message: str, possibilities: list[str] | None, lang: str) -> 
         return message
     names = ", ".join(repr(p) for p in sorted(possibilities))
     if len(possibilities) == 1:
-        return _label(message) + t("Did you mean {possibility}?", lang, possibility=names)
-    return _label(message) + t("(Did you mean one of: {possibilities}?)", lang, possibilities=names)
+        return spaced(message) + t("Did you mean {possibility}?", lang, possibility=names)
+    return spaced(message) + t("(Did you mean one of: {possibilities}?)", lang, possibilities=names)
 
 
 def _value_message(exc: click.BadParameter, lang: str) -> str:

@@ -132,8 +132,9 @@ def localized(exc: BaseException, lang: str) -> str:
 
 
 def spaced(label: str) -> str:
-    """`label` ready to be followed by its text: "Rule: " in English; a full-width "规则：" has its space built in."""
-    return label if label.endswith(("：", "；", "。")) else label + " "
+    """`label` (a word or a sentence) ready to be followed by its text: "Rule: " in English; after full-width
+    punctuation ("规则：", "请重试。") no space, it is built in."""
+    return label if label.endswith(("：", "；", "。", "？", "！")) else label + " "
 
 
 _LIST_SEPARATORS = {"items": (", ", "、"), "values": (", ", "，"), "clauses": ("; ", "；"), "sentences": (" ", "")}
