@@ -89,7 +89,7 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         return
     from dlquiz.i18n import t
 
-    lang = lang_in_args(sys.argv[1:]) or default_lang()
+    lang = default_lang()  # the root group has read --lang from the command line already
     click.echo(t("{prog}, version {version}", lang, prog="dlquiz", version=__version__))
     ctx.exit()
 
